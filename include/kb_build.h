@@ -1,0 +1,42 @@
+/*
+ * kb_build.h - a knowledge-base directory to an index: walk, parse,
+ * validate, write. Used by kb-index and by the server's --kb mode.
+ *
+ * KB_DIR holds articles as *.md files at any depth, and optionally, at its
+ * top, synonyms.txt (kb_synonyms.h) and places.tsv (towns customers name:
+ * "name<TAB>county<TAB>lat<TAB>lon<TAB>aliases" with a header line).
+ * Every problem is collected (path:line: message); the index is written
+ * only when there is no error, and atomically (kb_index.h).
+ */
+#ifndef KB_BUILD_H
+#define KB_BUILD_H
+
+#include <stddef.h>
+
+#include "kb_diag.h"
+
+typedef struct kb_build_opts {
+  const char *kb_dir;   /* the knowledge base */
+  const char *out;      /* the index to write; NULL with check_only */
+  int check_only;       /* validate, write nothing */
+  int progress;         /* print progress to stderr (a terminal) */
+} kb_build_opts;
+
+typedef struct kb_build_stats {
+  int articles;
+  int stores;
+  int collections;
+  int places;
+  int synonyms;
+  int errors;
+  int warnings;
+  double seconds;
+} kb_build_stats;
+
+/* Builds (or checks) the index. Returns 0 on success, 1 when the
+ * knowledge base has errors (listed in d; nothing written), 2 when the
+ * index could not be written (message in err; the old index untouched). */
+int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
+                 char *err, size_t nerr);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * kb_geo.h - stores and places: which town a mention names, and the
+ * stores nearest to it.
+ *
+ * Loaded once from an index (the stores and places tables) and read-only
+ * afterwards, so one kb_geo is shared by all the server's threads.
+ *
+ * A mention names a place when its words contain a store's town or alias,
+ * or a place name or alias from places.tsv (longest match first, earliest
+ * in the text wins). Place names that are also everyday English words
+ * (Bath, Reading, Deal...) only count when written with a capital or after
+ * "in", "near", "at", "to", "from" or "around".
+ */
+#ifndef KB_GEO_H
+#define KB_GEO_H
+
+#include <stddef.h>
+
+typedef struct kb_geo kb_geo;
+
+typedef struct kb_geo_store {
+  const char *collection, *slug, *title, *town, *address, *postcode, *phone;
+  const char *hours;     /* JSON object */
+  double lat, lon;
+} kb_geo_store;
+
+typedef struct kb_geo_match {
+  const char *name;            /* the place as listed (town or place name) */
+  const kb_geo_store *store;   /* the store named (town or alias), or NULL */
+  double lat, lon;             /* where the place is */
+  int has_coords;              /* lat/lon known */
+} kb_geo_match;
+
+/* Loads stores and places from the index at path. Returns NULL with a
+ * message in err on failure (an index without stores loads fine). */
+kb_geo *kb_geo_load(const char *path, char *err, size_t nerr);
+void kb_geo_free(kb_geo *g);
+
+int kb_geo_store_count(const kb_geo *g);
+const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i);
+
+/* Finds the place text[0..n) names, restricted to stores of collection
+ * (NULL: any). Returns 1 and fills *m, or 0. */
+int kb_geo_find(const kb_geo *g, const char *text, size_t n,
+                const char *collection, kb_geo_match *m);
+
+/* Looks up a single place name or postcode district typed in a search box
+ * ("harrogate", "Milton Keynes", "LS1"). Returns 1 and fills *m, or 0. */
+int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
+                  kb_geo_match *m);
+
+/* The k stores of collection (NULL: any) nearest to lat/lon, nearest
+ * first, with their distances in km. Returns how many were filled. */
+int kb_geo_nearest(const kb_geo *g, double lat, double lon,
+                   const char *collection, int k, const kb_geo_store **out,
+                   double *km);
+
+/* Great-circle distance in km. */
+double kb_geo_km(double lat1, double lon1, double lat2, double lon2);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * kb_index.h - the index file: its schema, and writing it.
+ *
+ * An index is one SQLite database (schema in kb_index.c) holding the
+ * articles' metadata and rendered HTML, one FTS5 table per language
+ * tokenized by the "kb" tokenizer, the store directory, the places file and
+ * the synonyms. It is built in a temporary file next to the target and
+ * renamed over it only when complete, so readers never see half an index
+ * and a failed build leaves the old one untouched.
+ */
+#ifndef KB_INDEX_H
+#define KB_INDEX_H
+
+#include <stddef.h>
+
+#include "kb_article.h"
+
+/* Bumped when the schema changes incompatibly; readers refuse others. */
+#define KB_INDEX_SCHEMA_VERSION 1
+
+typedef struct kb_index_writer kb_index_writer;
+
+/* Starts writing a new index that will replace `path` when finished (the
+ * data goes to a temporary file in the same directory). Returns NULL with a
+ * message in err on failure. */
+kb_index_writer *kb_index_writer_new(const char *path, char *err, size_t nerr);
+
+/* Adds an article. Returns 0, or -1 with a message in err. */
+int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
+                        size_t nerr);
+
+/* Adds a place (town) customers may name: name, county, coordinates and
+ * lower-case aliases (comma-separated, may be empty). Returns 0 or -1. */
+int kb_index_writer_add_place(kb_index_writer *w, const char *name,
+                              const char *county, double lat, double lon,
+                              const char *aliases, char *err, size_t nerr);
+
+/* Adds a synonym rule read from line `line`: the terms on the left, and
+ * the terms on the right for a one-way rule ("a, b => c") or NULL for an
+ * equivalence group ("a, b, c"). Terms are '\x1f'-separated. Returns 0 or
+ * -1. */
+int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
+                                 const char *rhs, char *err, size_t nerr);
+
+/* Sets a metadata value (meta table). Returns 0 or -1. */
+int kb_index_writer_set_meta(kb_index_writer *w, const char *key,
+                             const char *value, char *err, size_t nerr);
+
+/* Finishes the index: optimizes the FTS tables, checks their integrity,
+ * syncs the file to disk and renames it over the target. Returns 0, or -1
+ * with a message (the target is then untouched). */
+int kb_index_writer_finish(kb_index_writer *w, char *err, size_t nerr);
+
+/* Frees the writer; an unfinished index is discarded (temporary file
+ * removed). NULL is allowed. */
+void kb_index_writer_free(kb_index_writer *w);
+
+/* Number of articles added so far. */
+int kb_index_writer_count(const kb_index_writer *w);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * kb_reply.h - ready-to-send replies from an article's reply template.
+ *
+ * A template is text with the placeholders {url} (the link to send) and
+ * {title} (the article's title). The reply an agent sends is "@author "
+ * followed by the rendered template, and it must fit in a tweet as Twitter
+ * counts it (kb_tweet.h: every URL 23, most Latin characters 1, others 2).
+ * When it does not fit, the text is shortened at word boundaries with an
+ * ellipsis, the title first; URLs and the @handle are never cut.
+ */
+#ifndef KB_REPLY_H
+#define KB_REPLY_H
+
+/* Longest reply, counted as Twitter counts. */
+#define KB_REPLY_MAX 280
+/* Longest Twitter handle, without the '@'. */
+#define KB_REPLY_HANDLE_MAX 15
+
+/* The template used for articles that have none. */
+extern const char kb_reply_default[];
+
+/* Renders tmpl with title and url. Returns a new string (caller frees);
+ * on an unknown placeholder returns NULL and sets *pbad (when non-NULL) to
+ * its name, which the caller frees. */
+char *kb_reply_render(const char *tmpl, const char *title, const char *url,
+                      char **pbad);
+
+/* The weighted length of the longest reply tmpl can give: a 15-character
+ * @handle and a space in front, {url} counted as 23, {title} as title.
+ * Returns -1 with *pbad set on an unknown placeholder. */
+int kb_reply_max_length(const char *tmpl, const char *title, char **pbad);
+
+/* The reply to send: "@author " (when author is non-empty) and tmpl (or
+ * kb_reply_default when NULL) rendered with title and url, shortened to
+ * KB_REPLY_MAX. *plen gets the weighted length. Caller frees. An unknown
+ * placeholder renders as its literal text (validation catches it first). */
+char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
+                       const char *url, int *plen);
+
+/* 1 if h (without '@') is a valid Twitter handle: 1-15 of [A-Za-z0-9_]. */
+int kb_reply_handle_valid(const char *h);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * kb_search.h - reading an index: search and article lookup.
+ *
+ * A kb_index is one read-only SQLite connection with its prepared
+ * statements and one analyzer per language. It is not thread-safe: the
+ * server opens one per worker thread (they share the OS page cache).
+ *
+ * Queries are analyzed with the same code as the articles (kb_text.h) and
+ * sent to FTS5 as raw terms, OR-ed, ranked by BM25 with field weights
+ * title > phrases > tags > headings > body (kb_search.c).
+ */
+#ifndef KB_SEARCH_H
+#define KB_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct kb_index kb_index;
+
+/* Opens an index read-only. Returns NULL with a message in err when the
+ * file is missing, is not an index, or has another schema version. */
+kb_index *kb_index_open(const char *path, char *err, size_t nerr);
+void kb_index_close(kb_index *ix);
+
+/* A metadata value ("built", "articles", "languages", ...) or NULL. The
+ * string is owned by ix. */
+const char *kb_index_meta(const kb_index *ix, const char *key);
+
+/* Number of articles in the index. */
+int kb_index_count(const kb_index *ix);
+
+/* One search result. Strings are owned by the kb_results. */
+typedef struct kb_hit {
+  int64_t id;
+  double score;         /* BM25, higher is better */
+  const char *collection, *slug, *title, *url, *reply, *escalate, *type, *lang;
+  const char *deeplink; /* "store" or NULL (kb_article.h) */
+  const char *snippet;  /* HTML-safe text with <mark>matched</mark> words */
+  const char *summary;  /* the article's first paragraph, plain text */
+} kb_hit;
+
+typedef struct kb_results {
+  kb_hit *hits;
+  int n;
+  int total;           /* matching articles (for pagination) */
+  int nterms;          /* terms the query was analyzed into */
+  void *mem;           /* owns the strings */
+} kb_results;
+
+typedef struct kb_search_opts {
+  const char *collection; /* only this collection, or NULL for all */
+  const char *type;       /* only this type ("store"), or NULL */
+  int limit;              /* at most this many hits (1..100) */
+  int offset;             /* skip this many (pagination) */
+  int prefix_last;        /* the last word is still being typed */
+  int count_total;        /* fill total (one more query) */
+} kb_search_opts;
+
+#define KB_SEARCH_OK 0
+#define KB_SEARCH_EUTF8 (-1)  /* the query is not valid UTF-8 */
+#define KB_SEARCH_EDB (-2)    /* SQLite failed; message in err */
+
+/* Searches. Fills *out (free with kb_results_free()) and returns
+ * KB_SEARCH_OK, or an error code with a message in err. A query with no
+ * terms (only stop words, emoji...) gives no results, not an error. */
+int kb_index_search(kb_index *ix, const char *q, size_t nq,
+                    const kb_search_opts *o, kb_results *out, char *err,
+                    size_t nerr);
+void kb_results_free(kb_results *r);
+
+/* A whole article, for the article API and pages. Strings owned by the
+ * kb_doc; free with kb_doc_free(). */
+typedef struct kb_doc {
+  int64_t id;
+  char *collection, *slug, *lang, *type, *title, *url, *reply, *escalate;
+  char *deeplink;
+  char *tags;      /* JSON array */
+  char *phrases;   /* JSON array */
+  char *summary, *html, *source;
+  char *store;     /* JSON object of the store details, or NULL */
+} kb_doc;
+
+/* Looks an article up; collection NULL means "default". Returns 1 and
+ * fills *d when found, 0 when not, -1 on a database error. */
+int kb_index_get(kb_index *ix, const char *collection, const char *slug,
+                 kb_doc *d);
+void kb_doc_free(kb_doc *d);
+
+#endif

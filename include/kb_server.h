@@ -1,0 +1,44 @@
+/*
+ * kb_server.h - the HTTP server (libmicrohttpd): routes, worker threads,
+ * access log, graceful shutdown.
+ *
+ * Routes (docs/api.md has them with curl examples):
+ *   POST /api/v1/suggest                  mention -> suggested articles + replies
+ *   GET  /api/v1/search?q=&collection=&limit=&offset=
+ *   GET  /api/v1/articles/{slug}          (default collection)
+ *   GET  /api/v1/articles/{collection}/{slug}
+ *   GET  /healthz                         status, article count, build time
+ *   GET  /metrics                         Prometheus text format
+ * Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+ */
+#ifndef KB_SERVER_H
+#define KB_SERVER_H
+
+#include <stddef.h>
+
+typedef struct kb_server_config {
+  const char *index_path;  /* the index to serve */
+  const char *listen;      /* "host:port"; port 0 picks a free one */
+  const char *public_url;  /* base of links to our pages; NULL: http://listen */
+  const char *data_dir;    /* where the server may write; NULL: nowhere */
+  int threads;             /* worker threads; 0: one per core */
+  int access_log;          /* one line per request on stderr */
+} kb_server_config;
+
+typedef struct kb_server kb_server;
+
+/* Opens the index and starts serving. Returns NULL with a message in err
+ * (bad address, port in use, unusable index). */
+kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr);
+
+/* The port actually bound (useful with port 0). */
+int kb_server_port(const kb_server *s);
+
+/* The base URL the server answers on, "http://127.0.0.1:8080". */
+const char *kb_server_url(const kb_server *s);
+
+/* Stops accepting, lets requests in flight finish (up to timeout_ms), then
+ * stops and frees everything. */
+void kb_server_stop(kb_server *s, int timeout_ms);
+
+#endif

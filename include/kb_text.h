@@ -1,0 +1,87 @@
+/*
+ * kb_text.h - text analysis: one code path that turns article text and
+ * customer mentions into index terms.
+ *
+ * The analyzer is what both the indexer and the server see through the
+ * SQLite FTS5 tokenizer "kb" (kb_fts.h), so an article and a query are
+ * always cut, folded and stemmed the same way. It is tweet-aware:
+ *
+ *   - the text must be valid UTF-8 (else KB_TEXT_EUTF8, nothing emitted);
+ *   - URLs, e-mail addresses and @handles are dropped, emoji never form terms;
+ *   - words are runs of letters, marks and digits (Unicode categories L, M,
+ *     N), with apostrophes inside a word removed (can't -> cant); ideographs
+ *     (Han, Hiragana, Katakana) are one term each;
+ *   - case and diacritics are folded (NFKC, Unicode case folding, combining
+ *     marks stripped from Latin, Greek and Cyrillic letters: café -> cafe);
+ *   - #hashtags are split on '_' and camel case (#SimCard -> sim card, with
+ *     the joined "simcard" at the position of "card");
+ *   - elongations are squeezed: a letter repeated three or more times is
+ *     kept twice (soooo -> soo) and the single form is emitted at the same
+ *     position (so), so pleeease also matches please;
+ *   - letters glued to digits are kept as one model name and also split when
+ *     a run of letters is three or longer (iphone12 -> iphone 12 with
+ *     iphone12 at the position of iphone; s21 and 4g stay whole);
+ *   - stop words of the language are dropped, then the Snowball stemmer of
+ *     the language (libstemmer) stems what remains; terms with digits and
+ *     prefix-query terms are not stemmed.
+ *
+ * An analyzer holds a stemmer, which is not thread-safe: use one analyzer
+ * per thread (FTS5 creates one tokenizer instance per table and connection).
+ */
+#ifndef KB_TEXT_H
+#define KB_TEXT_H
+
+#include <stddef.h>
+
+typedef struct kb_analyzer kb_analyzer;
+
+/* Return codes of kb_analyzer_run(). */
+#define KB_TEXT_OK 0
+#define KB_TEXT_EUTF8 (-1) /* the input is not valid UTF-8 */
+
+/* Flags for kb_analyzer_run(). */
+#define KB_TEXT_PREFIX 0x01 /* the text is a prefix query term: fold, do not stem */
+#define KB_TEXT_NOSTOP 0x02 /* keep stop words (used for phrases) */
+
+/* Flag passed to the token callback. */
+#define KB_TOKEN_COLOCATED 0x01 /* same position as the previous term */
+
+/* Longest term emitted, in bytes; longer words are skipped as noise. */
+#define KB_TEXT_MAX_TERM 64
+
+/* Called once per term: term[0..nterm) is the folded (and stemmed) term,
+ * [start, end) the byte span of the source text it came from. A non-zero
+ * return stops the analysis and is returned by kb_analyzer_run(). */
+typedef int (*kb_token_fn)(void *ctx, int flags, const char *term, int nterm,
+                           int start, int end);
+
+/* Makes an analyzer for a language, given as an ISO 639-1 code ("en") or a
+ * Snowball name ("english"). Returns NULL and writes a message into err
+ * (nerr bytes) when libstemmer has no stemmer for it. Free with
+ * kb_analyzer_free(). */
+kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr);
+
+/* Frees an analyzer; NULL is allowed. */
+void kb_analyzer_free(kb_analyzer *a);
+
+/* The language the analyzer was made for, as given to kb_analyzer_new(). */
+const char *kb_analyzer_lang(const kb_analyzer *a);
+
+/* Analyzes z[0..n) and calls fn for every term, in order. Returns
+ * KB_TEXT_OK, KB_TEXT_EUTF8 (before any callback) or the callback's
+ * non-zero value. */
+int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
+                    kb_token_fn fn, void *ctx);
+
+/* 1 if the language has a stemmer in libstemmer ("en", "german", ...). */
+int kb_text_lang_known(const char *lang);
+
+/* 1 if z[0..n) is valid UTF-8 (no overlong forms, no surrogates, nothing
+ * above U+10FFFF). On failure *pbad (when non-NULL) gets the byte offset of
+ * the first invalid sequence. */
+int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad);
+
+/* 1 if the folded word is a stop word in the analyzer's language. */
+int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n);
+
+#endif

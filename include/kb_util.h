@@ -1,0 +1,60 @@
+/*
+ * kb_util.h - the allocation policy and a growable byte buffer.
+ *
+ * Memory: kb_xmalloc() and friends abort with a message when memory runs
+ * out (as cmark's xcalloc and Redis's zmalloc do), so no caller checks for
+ * NULL. Sizes that come from outside are still checked before they grow a
+ * buffer (kb_buf_grow refuses sizes that would overflow).
+ */
+#ifndef KB_UTIL_H
+#define KB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *kb_xmalloc(size_t n);
+void *kb_xcalloc(size_t n, size_t size);
+void *kb_xrealloc(void *p, size_t n);
+char *kb_xstrdup(const char *s);
+char *kb_xstrndup(const char *s, size_t n);
+
+/* printf into a fresh heap string; the caller frees it. */
+char *kb_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *kb_vfmt(const char *fmt, va_list ap);
+
+/* A growable byte buffer, always NUL-terminated once anything was put in.
+ * Embed it and initialise with KB_BUF_INIT; kb_buf_cleanup() frees the
+ * bytes, kb_buf_detach() hands them to the caller (who frees them). */
+typedef struct kb_buf {
+  char *p;     /* bytes, NUL-terminated; NULL until the first put */
+  size_t n;    /* bytes used, not counting the NUL */
+  size_t cap;  /* bytes allocated */
+} kb_buf;
+
+#define KB_BUF_INIT {NULL, 0, 0}
+
+void kb_buf_grow(kb_buf *b, size_t extra);
+void kb_buf_put(kb_buf *b, const char *s, size_t n);
+void kb_buf_puts(kb_buf *b, const char *s);
+void kb_buf_putc(kb_buf *b, char c);
+void kb_buf_printf(kb_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends s[0..n) escaped for HTML text and attribute values. */
+void kb_buf_put_html(kb_buf *b, const char *s, size_t n);
+/* Appends s[0..n) as a JSON string literal, quotes included. */
+void kb_buf_put_json(kb_buf *b, const char *s, size_t n);
+void kb_buf_clear(kb_buf *b);
+char *kb_buf_detach(kb_buf *b);
+void kb_buf_cleanup(kb_buf *b);
+/* The buffer's text, "" when empty (never NULL). */
+const char *kb_buf_str(const kb_buf *b);
+
+/* Reads a whole file, at most max bytes. Returns the bytes (NUL-terminated,
+ * caller frees) and sets *pn; returns NULL with errno set when the file
+ * cannot be read, or with errno = EFBIG when it is larger than max. */
+char *kb_read_file(const char *path, size_t max, size_t *pn);
+
+/* Line number (1-based) of byte offset off in z. */
+int kb_line_of(const char *z, size_t off);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * kb_api.c - the JSON API: suggest, search, articles, and JSON errors.
+ *
+ * POST /api/v1/suggest
+ *   request  {"text": "...", "author": "handle", "collection": "...", "limit": 3}
+ *            text required (1..10,000 characters), author optional (a
+ *            Twitter handle, '@' optional), collection optional, limit 1..10
+ *   response {"answerable": bool, "place": null | {...},
+ *             "suggestions": [{"slug", "collection", "title", "url", "score",
+ *               "confidence", "reply", "reply_length", "snippet",
+ *               "escalate"}], "took_ms": n}
+ * GET /api/v1/search?q=&collection=&limit=&offset=
+ *   response {"query", "total", "results": [{"slug", "collection", "title",
+ *             "url", "type", "snippet"}], "took_ms"}
+ * GET /api/v1/articles/[{collection}/]{slug}
+ *   response the article: metadata, rendered HTML, store details
+ *
+ * Responses are written straight into a buffer (kb_buf_put_json escapes
+ * strings); requests are parsed with cJSON.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kb_reply.h"
+#include "kb_text.h"
+#include "server.h"
+
+/* Confidence is the BM25 score squashed into [0, 1): score / (score + K).
+ * K is the score at which a suggestion is a coin toss; a suggestion is sent
+ * as answerable from KB_ANSWERABLE up. */
+#define KB_CONF_K 12.0
+#define KB_ANSWERABLE 0.5
+
+/*--- Helpers -------------------------------------------------------------*/
+
+static void S_json_str(kb_buf *b, const char *s) {
+  if (s) kb_buf_put_json(b, s, strlen(s));
+  else kb_buf_puts(b, "null");
+}
+
+void kb_api_error(kb_http_resp *r, int status, const char *code,
+                  const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = kb_vfmt(fmt, ap);
+  va_end(ap);
+  r->status = status;
+  r->ctype = "application/json";
+  kb_buf_clear(&r->body);
+  kb_buf_puts(&r->body, "{\"error\":{\"code\":");
+  S_json_str(&r->body, code);
+  kb_buf_puts(&r->body, ",\"message\":");
+  S_json_str(&r->body, msg);
+  kb_buf_puts(&r->body, "}}");
+  free(msg);
+}
+
+static double S_ms_since(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Appends s percent-encoded for a URL query value. */
+static void S_put_urlenc(kb_buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+      kb_buf_putc(b, (char)*p);
+    } else {
+      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+      kb_buf_puts(b, e);
+    }
+  }
+}
+
+char *kb_api_article_url(const kb_ctx *c, const char *url,
+                         const char *collection, const char *slug) {
+  if (url && *url) return kb_xstrdup(url);
+  if (!collection || !strcmp(collection, "default"))
+    return kb_fmt("%s/help/%s", c->public_url, slug);
+  return kb_fmt("%s/help/%s/%s", c->public_url, collection, slug);
+}
+
+/* Collections and slugs in URLs and requests: letters, digits, '_', '-'. */
+static int S_name_ok(const char *s) {
+  if (!s || !*s || strlen(s) > 100) return 0;
+  for (const char *p = s; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+          (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+      return 0;
+  return 1;
+}
+
+/* Number of code points in valid UTF-8. */
+static size_t S_chars(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/*--- Suggest -------------------------------------------------------------*/
+
+typedef struct {
+  const char *text, *author, *collection;
+  int limit;
+} S_suggest_req;
+
+/* Validates the request body; on error fills r and returns -1. The strings
+ * point into j. */
+static int S_suggest_parse(cJSON *j, S_suggest_req *q, kb_http_resp *r) {
+  if (!cJSON_IsObject(j)) {
+    kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
+    return -1;
+  }
+  cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
+  cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "author");
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "collection");
+  cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "limit");
+  if (!t) {
+    kb_api_error(r, 400, "missing_field", "'text' is required: the customer's mention");
+    return -1;
+  }
+  if (!cJSON_IsString(t)) {
+    kb_api_error(r, 400, "wrong_type", "'text' must be a string");
+    return -1;
+  }
+  q->text = t->valuestring;
+  if (!kb_text_utf8_valid(q->text, strlen(q->text), NULL)) {
+    kb_api_error(r, 400, "invalid_utf8", "'text' is not valid UTF-8");
+    return -1;
+  }
+  size_t nc = S_chars(q->text);
+  if (nc > KB_MAX_TEXT) {
+    kb_api_error(r, 400, "out_of_range", "'text' has %zu characters; the limit is %d", nc, KB_MAX_TEXT);
+    return -1;
+  }
+  if (strspn(q->text, " \t\r\n") == strlen(q->text)) {
+    kb_api_error(r, 400, "missing_field", "'text' is empty");
+    return -1;
+  }
+  if (a && !cJSON_IsNull(a)) {
+    if (!cJSON_IsString(a)) {
+      kb_api_error(r, 400, "wrong_type", "'author' must be a string (a Twitter handle)");
+      return -1;
+    }
+    q->author = a->valuestring[0] == '@' ? a->valuestring + 1 : a->valuestring;
+    if (*q->author && !kb_reply_handle_valid(q->author)) {
+      kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle: 1-15 letters, digits or '_'");
+      return -1;
+    }
+  }
+  if (c && !cJSON_IsNull(c)) {
+    if (!cJSON_IsString(c)) {
+      kb_api_error(r, 400, "wrong_type", "'collection' must be a string");
+      return -1;
+    }
+    if (!S_name_ok(c->valuestring)) {
+      kb_api_error(r, 400, "invalid_value", "'collection' must be letters, digits, '_' or '-'");
+      return -1;
+    }
+    q->collection = c->valuestring;
+  }
+  if (l && !cJSON_IsNull(l)) {
+    if (!cJSON_IsNumber(l) || l->valuedouble != floor(l->valuedouble)) {
+      kb_api_error(r, 400, "wrong_type", "'limit' must be a whole number");
+      return -1;
+    }
+    if (l->valuedouble < 1 || l->valuedouble > 10) {
+      kb_api_error(r, 400, "out_of_range", "'limit' must be from 1 to 10");
+      return -1;
+    }
+    q->limit = (int)l->valuedouble;
+  }
+  return 0;
+}
+
+/* The link for a suggestion: the store of the town the mention names (or
+ * the store finder near it) for deep-linking articles, else the article's. */
+static char *S_suggest_url(const kb_ctx *c, const kb_hit *h, const kb_geo_match *place) {
+  if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
+    if (place->store)
+      return kb_api_article_url(c, NULL, place->store->collection, place->store->slug);
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_printf(&b, "%s/stores?near=", c->public_url);
+    char *low = kb_xstrdup(place->name);
+    for (char *p = low; *p; p++)
+      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    S_put_urlenc(&b, low);
+    free(low);
+    if (h->collection && strcmp(h->collection, "default")) {
+      kb_buf_puts(&b, "&collection=");
+      S_put_urlenc(&b, h->collection);
+    }
+    return kb_buf_detach(&b);
+  }
+  return kb_api_article_url(c, h->url, h->collection, h->slug);
+}
+
+static void S_put_place(kb_buf *b, const kb_geo_match *m) {
+  if (!m) {
+    kb_buf_puts(b, "null");
+    return;
+  }
+  kb_buf_puts(b, "{\"name\":");
+  S_json_str(b, m->name);
+  kb_buf_puts(b, ",\"store\":");
+  S_json_str(b, m->store ? m->store->slug : NULL);
+  kb_buf_puts(b, "}");
+}
+
+static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_hit *h,
+                             const S_suggest_req *q, const kb_geo_match *place) {
+  double conf = h->score > 0 ? h->score / (h->score + KB_CONF_K) : 0;
+  char *url = S_suggest_url(c, h, place);
+  int rlen = 0;
+  char *reply = kb_reply_compose(q->author, h->reply, h->title, url, &rlen);
+  kb_buf_puts(b, "{\"slug\":");
+  S_json_str(b, h->slug);
+  kb_buf_puts(b, ",\"collection\":");
+  S_json_str(b, h->collection);
+  kb_buf_puts(b, ",\"title\":");
+  S_json_str(b, h->title);
+  kb_buf_puts(b, ",\"url\":");
+  S_json_str(b, url);
+  kb_buf_printf(b, ",\"score\":%.4f,\"confidence\":%.3f,\"reply\":", h->score, conf);
+  S_json_str(b, reply);
+  kb_buf_printf(b, ",\"reply_length\":%d,\"snippet\":", rlen);
+  S_json_str(b, h->snippet);
+  kb_buf_puts(b, ",\"escalate\":");
+  S_json_str(b, h->escalate);
+  kb_buf_puts(b, "}");
+  free(url);
+  free(reply);
+}
+
+void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (!kb_text_utf8_valid(body, n, NULL)) {
+    kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
+    return;
+  }
+  const char *end = NULL;
+  cJSON *j = cJSON_ParseWithLengthOpts(body, n, &end, 0);
+  if (!j) {
+    size_t at = end && end >= body ? (size_t)(end - body) : 0;
+    kb_api_error(r, 400, "invalid_json", "the body is not valid JSON (near byte %zu)", at);
+    return;
+  }
+  S_suggest_req q = {NULL, NULL, NULL, 3};
+  if (S_suggest_parse(j, &q, r) != 0) {
+    cJSON_Delete(j);
+    return;
+  }
+  kb_search_opts o = {q.collection, "article", q.limit, 0, 0, 0};
+  kb_results res;
+  char err[256];
+  int rc = kb_index_search(c->ix, q.text, strlen(q.text), &o, &res, err, sizeof err);
+  if (rc != KB_SEARCH_OK) {
+    if (rc == KB_SEARCH_EUTF8) kb_api_error(r, 400, "invalid_utf8", "%s", err);
+    else kb_api_error(r, 500, "internal", "%s", err);
+    cJSON_Delete(j);
+    return;
+  }
+  kb_geo_match place;
+  int has_place = c->geo && kb_geo_find(c->geo, q.text, strlen(q.text), q.collection, &place);
+  double top = res.n ? res.hits[0].score / (res.hits[0].score + KB_CONF_K) : 0;
+  r->status = 200;
+  r->ctype = "application/json";
+  kb_buf *b = &r->body;
+  kb_buf_printf(b, "{\"answerable\":%s,\"place\":", top >= KB_ANSWERABLE ? "true" : "false");
+  S_put_place(b, has_place ? &place : NULL);
+  kb_buf_puts(b, ",\"suggestions\":[");
+  for (int i = 0; i < res.n; i++) {
+    if (i) kb_buf_putc(b, ',');
+    S_put_suggestion(c, b, &res.hits[i], &q, has_place ? &place : NULL);
+  }
+  kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
+  kb_results_free(&res);
+  cJSON_Delete(j);
+}
+
+/*--- Search --------------------------------------------------------------*/
+
+/* Parses a whole decimal number in [lo, hi]; *out unchanged if s is NULL. */
+static int S_int_arg(const char *s, int lo, int hi, int *out) {
+  if (!s) return 1;
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || v < lo || v > hi) return 0;
+  *out = (int)v;
+  return 1;
+}
+
+void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int limit = 10, offset = 0;
+  if (!a->q || strspn(a->q, " \t\r\n") == strlen(a->q)) {
+    kb_api_error(r, 400, "missing_field", "the query parameter 'q' is required");
+    return;
+  }
+  if (!kb_text_utf8_valid(a->q, strlen(a->q), NULL)) {
+    kb_api_error(r, 400, "invalid_utf8", "'q' is not valid UTF-8");
+    return;
+  }
+  if (strlen(a->q) > 1000) {
+    kb_api_error(r, 400, "out_of_range", "'q' is over 1000 bytes");
+    return;
+  }
+  if (!S_int_arg(a->limit, 1, 50, &limit)) {
+    kb_api_error(r, 400, "out_of_range", "'limit' must be a whole number from 1 to 50");
+    return;
+  }
+  if (!S_int_arg(a->offset, 0, 1000, &offset)) {
+    kb_api_error(r, 400, "out_of_range", "'offset' must be a whole number from 0 to 1000");
+    return;
+  }
+  if (a->collection && !S_name_ok(a->collection)) {
+    kb_api_error(r, 400, "invalid_value", "'collection' must be letters, digits, '_' or '-'");
+    return;
+  }
+  size_t nq = strlen(a->q);
+  int typing = nq > 0 && a->q[nq - 1] != ' ';
+  kb_search_opts o = {a->collection, NULL, limit, offset, typing, 1};
+  kb_results res;
+  char err[256];
+  int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);
+  if (rc != KB_SEARCH_OK) {
+    kb_api_error(r, rc == KB_SEARCH_EUTF8 ? 400 : 500, rc == KB_SEARCH_EUTF8 ? "invalid_utf8" : "internal", "%s", err);
+    return;
+  }
+  r->status = 200;
+  r->ctype = "application/json";
+  kb_buf *b = &r->body;
+  kb_buf_puts(b, "{\"query\":");
+  S_json_str(b, a->q);
+  kb_buf_printf(b, ",\"total\":%d,\"results\":[", res.total);
+  for (int i = 0; i < res.n; i++) {
+    const kb_hit *h = &res.hits[i];
+    char *url = kb_api_article_url(c, h->url, h->collection, h->slug);
+    if (i) kb_buf_putc(b, ',');
+    kb_buf_puts(b, "{\"slug\":");
+    S_json_str(b, h->slug);
+    kb_buf_puts(b, ",\"collection\":");
+    S_json_str(b, h->collection);
+    kb_buf_puts(b, ",\"title\":");
+    S_json_str(b, h->title);
+    kb_buf_puts(b, ",\"url\":");
+    S_json_str(b, url);
+    kb_buf_puts(b, ",\"type\":");
+    S_json_str(b, h->type);
+    kb_buf_puts(b, ",\"snippet\":");
+    S_json_str(b, h->snippet);
+    kb_buf_puts(b, "}");
+    free(url);
+  }
+  kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
+  kb_results_free(&res);
+}
+
+/*--- Articles ------------------------------------------------------------*/
+
+void kb_api_article(const kb_ctx *c, const char *collection, const char *slug,
+                    kb_http_resp *r) {
+  if (!S_name_ok(slug) || (collection && !S_name_ok(collection))) {
+    kb_api_error(r, 404, "not_found", "no such article");
+    return;
+  }
+  kb_doc d;
+  int found = kb_index_get(c->ix, collection, slug, &d);
+  if (found <= 0) {
+    if (found < 0) kb_api_error(r, 500, "internal", "reading the article failed");
+    else kb_api_error(r, 404, "not_found", "no article '%s' in collection '%s'", slug,
+                      collection ? collection : "default");
+    return;
+  }
+  char *url = kb_api_article_url(c, d.url, d.collection, d.slug);
+  kb_buf *b = &r->body;
+  r->status = 200;
+  r->ctype = "application/json";
+  r->cache = "public, max-age=60";
+  kb_buf_puts(b, "{\"slug\":");
+  S_json_str(b, d.slug);
+  kb_buf_puts(b, ",\"collection\":");
+  S_json_str(b, d.collection);
+  kb_buf_puts(b, ",\"title\":");
+  S_json_str(b, d.title);
+  kb_buf_puts(b, ",\"url\":");
+  S_json_str(b, url);
+  kb_buf_puts(b, ",\"lang\":");
+  S_json_str(b, d.lang);
+  kb_buf_puts(b, ",\"type\":");
+  S_json_str(b, d.type);
+  /* tags, phrases and store are JSON the indexer wrote */
+  kb_buf_printf(b, ",\"tags\":%s,\"phrases\":%s,\"reply\":", d.tags ? d.tags : "[]",
+                d.phrases ? d.phrases : "[]");
+  S_json_str(b, d.reply);
+  kb_buf_puts(b, ",\"escalate\":");
+  S_json_str(b, d.escalate);
+  kb_buf_puts(b, ",\"summary\":");
+  S_json_str(b, d.summary);
+  kb_buf_puts(b, ",\"html\":");
+  S_json_str(b, d.html);
+  kb_buf_printf(b, ",\"store\":%s}", d.store ? d.store : "null");
+  free(url);
+  kb_doc_free(&d);
+}

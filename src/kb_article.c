@@ -1,0 +1,524 @@
+/*
+ * kb_article.c - article files: front matter with libyaml, body with
+ * cmark-gfm (see kb_article.h for the format).
+ *
+ * The front matter is loaded as a libyaml document, so every node carries
+ * its line and messages can point at the key that is wrong. The body is
+ * parsed once by cmark-gfm; a walk with its iterator collects the text of
+ * headings and of everything else, and the same tree is rendered to HTML
+ * with cmark's safe default (raw HTML and javascript: links removed).
+ */
+#include "kb_article.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "kb_reply.h"
+#include "kb_text.h"
+#include "kb_tweet.h"
+#include "kb_util.h"
+
+const char *const kb_article_days[KB_DAYS] = {"mon", "tue", "wed", "thu",
+                                              "fri", "sat", "sun"};
+
+/* State while parsing one file. */
+typedef struct {
+  const char *path;
+  kb_diag *d;
+  yaml_document_t *doc;
+  int line0;          /* file line of the first front-matter line */
+  kb_article *a;
+  int fatal;          /* the article cannot be indexed */
+} S_ctx;
+
+static void S_err(S_ctx *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void S_warn(S_ctx *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void S_err(S_ctx *c, int line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *m = kb_vfmt(fmt, ap);
+  va_end(ap);
+  kb_diag_add(c->d, KB_DIAG_ERROR, c->path, line, "%s", m);
+  free(m);
+}
+
+static void S_warn(S_ctx *c, int line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *m = kb_vfmt(fmt, ap);
+  va_end(ap);
+  kb_diag_add(c->d, KB_DIAG_WARNING, c->path, line, "%s", m);
+  free(m);
+}
+
+static int S_line(const S_ctx *c, const yaml_node_t *n) {
+  return c->line0 + (int)n->start_mark.line;
+}
+
+/*--- Front matter values -------------------------------------------------*/
+
+/* The scalar's text, trimmed, as a new string; NULL (with an error) when
+ * the node is not a scalar. */
+static char *S_scalar(S_ctx *c, const char *key, yaml_node_t *v) {
+  if (v->type != YAML_SCALAR_NODE) {
+    S_err(c, S_line(c, v), "'%s' must be a text value, not a %s", key,
+          v->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+    return NULL;
+  }
+  const char *s = (const char *)v->data.scalar.value;
+  size_t n = v->data.scalar.length;
+  while (n && isspace((unsigned char)*s)) s++, n--;
+  while (n && isspace((unsigned char)s[n - 1])) n--;
+  return kb_xstrndup(s, n);
+}
+
+/* A list of scalars (a single scalar is taken as a one-item list). */
+static char **S_list(S_ctx *c, const char *key, yaml_node_t *v, int *pn) {
+  *pn = 0;
+  if (v->type == YAML_SCALAR_NODE) {
+    char **out = kb_xcalloc(1, sizeof *out);
+    out[0] = S_scalar(c, key, v);
+    *pn = 1;
+    return out;
+  }
+  if (v->type != YAML_SEQUENCE_NODE) {
+    S_err(c, S_line(c, v), "'%s' must be a list of text values", key);
+    return NULL;
+  }
+  int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+  char **out = kb_xcalloc((size_t)n + 1, sizeof *out);
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *it = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
+    if (!it || it->type != YAML_SCALAR_NODE) {
+      S_err(c, it ? S_line(c, it) : S_line(c, v),
+            "each item of '%s' must be a text value", key);
+      continue;
+    }
+    char *s = S_scalar(c, key, it);
+    if (!*s) {
+      S_warn(c, S_line(c, it), "empty item in '%s'", key);
+      free(s);
+      continue;
+    }
+    out[m++] = s;
+  }
+  *pn = m;
+  return out;
+}
+
+static int S_number(S_ctx *c, const char *key, yaml_node_t *v, double lo,
+                    double hi, double *out) {
+  char *s = S_scalar(c, key, v);
+  if (!s) return 0;
+  char *end;
+  errno = 0;
+  double x = strtod(s, &end);
+  int ok = *s && !*end && errno == 0 && isfinite(x) && x >= lo && x <= hi;
+  if (!ok)
+    S_err(c, S_line(c, v), "'%s' must be a number from %g to %g, not '%s'", key,
+          lo, hi, s);
+  else
+    *out = x;
+  free(s);
+  return ok;
+}
+
+static void S_free_list(char **l, int n) {
+  for (int i = 0; i < n; i++) free(l[i]);
+  free(l);
+}
+
+/*--- Store details -------------------------------------------------------*/
+
+/* "HH:MM-HH:MM" with the close after the open, or "closed". */
+static int S_hours_valid(const char *s) {
+  if (strcmp(s, "closed") == 0) return 1;
+  int h1, m1, h2, m2, len = 0;
+  if (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &len) != 4 ||
+      len != (int)strlen(s) || strlen(s) != 11)
+    return 0;
+  if (h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59) return 0;
+  return h2 * 60 + m2 > h1 * 60 + m1;
+}
+
+static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
+  if (v->type != YAML_MAPPING_NODE) {
+    S_err(c, S_line(c, v), "'hours' must map days (mon..sun) to \"09:00-17:30\" or \"closed\"");
+    return;
+  }
+  for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+       p < v->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+    yaml_node_t *val = yaml_document_get_node(c->doc, p->value);
+    if (!k || !val || k->type != YAML_SCALAR_NODE) continue;
+    const char *day = (const char *)k->data.scalar.value;
+    int di = -1;
+    for (int i = 0; i < KB_DAYS; i++)
+      if (strcmp(day, kb_article_days[i]) == 0) di = i;
+    if (di < 0) {
+      S_err(c, S_line(c, k), "unknown day '%s' in 'hours' (use mon, tue, wed, thu, fri, sat, sun)", day);
+      continue;
+    }
+    char *h = S_scalar(c, "hours", val);
+    if (h && !S_hours_valid(h)) {
+      S_err(c, S_line(c, val), "hours for %s must be like \"09:00-17:30\" or \"closed\", not '%s'", day, h);
+      free(h);
+      continue;
+    }
+    free(st->hours[di]);
+    st->hours[di] = h;
+  }
+  for (int i = 0; i < KB_DAYS; i++)
+    if (!st->hours[i])
+      S_warn(c, S_line(c, v), "no opening hours for %s (say \"closed\" if it is)", kb_article_days[i]);
+}
+
+/* Reads a store key into a->store; returns 1 if key is a store key. */
+static int S_store_key(S_ctx *c, const char *key, yaml_node_t *v) {
+  static const char *const keys[] = {"town", "address", "postcode", "phone",
+                                     "lat", "lon", "aliases", "hours"};
+  int known = 0;
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) known |= !strcmp(key, keys[i]);
+  if (!known) return 0;
+  if (!c->a->store) c->a->store = kb_xcalloc(1, sizeof(kb_store));
+  kb_store *st = c->a->store;
+  if (!strcmp(key, "town")) { free(st->town); st->town = S_scalar(c, key, v); }
+  else if (!strcmp(key, "address")) { free(st->address); st->address = S_scalar(c, key, v); }
+  else if (!strcmp(key, "postcode")) { free(st->postcode); st->postcode = S_scalar(c, key, v); }
+  else if (!strcmp(key, "phone")) { free(st->phone); st->phone = S_scalar(c, key, v); }
+  else if (!strcmp(key, "lat")) S_number(c, key, v, -90, 90, &st->lat);
+  else if (!strcmp(key, "lon")) S_number(c, key, v, -180, 180, &st->lon);
+  else if (!strcmp(key, "aliases")) {
+    S_free_list(st->aliases, st->naliases);
+    st->aliases = S_list(c, key, v, &st->naliases);
+  } else S_store_hours(c, st, v);
+  return 1;
+}
+
+/*--- Keys ----------------------------------------------------------------*/
+
+static void S_set(char **slot, char *v) {
+  free(*slot);
+  *slot = v;
+}
+
+/* Applies one front-matter key. */
+static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
+  kb_article *a = c->a;
+  if (!strcmp(key, "title")) S_set(&a->title, S_scalar(c, key, v));
+  else if (!strcmp(key, "slug")) { S_set(&a->slug, S_scalar(c, key, v)); a->slug_line = kline; }
+  else if (!strcmp(key, "url")) S_set(&a->url, S_scalar(c, key, v));
+  else if (!strcmp(key, "collection")) S_set(&a->collection, S_scalar(c, key, v));
+  else if (!strcmp(key, "lang")) S_set(&a->lang, S_scalar(c, key, v));
+  else if (!strcmp(key, "type")) S_set(&a->type, S_scalar(c, key, v));
+  else if (!strcmp(key, "reply")) S_set(&a->reply, S_scalar(c, key, v));
+  else if (!strcmp(key, "escalate")) S_set(&a->escalate, S_scalar(c, key, v));
+  else if (!strcmp(key, "deeplink")) S_set(&a->deeplink, S_scalar(c, key, v));
+  else if (!strcmp(key, "tags")) {
+    S_free_list(a->tags, a->ntags);
+    a->tags = S_list(c, key, v, &a->ntags);
+  } else if (!strcmp(key, "phrases")) {
+    S_free_list(a->phrases, a->nphrases);
+    a->phrases = S_list(c, key, v, &a->nphrases);
+  } else if (!S_store_key(c, key, v)) {
+    S_warn(c, kline, "unknown key '%s' (ignored)", key);
+  }
+}
+
+/* Line numbers of the keys that later checks point at. */
+typedef struct {
+  int title, url, collection, lang, type, reply, escalate, deeplink;
+} S_lines;
+
+static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
+  yaml_parser_t p;
+  yaml_document_t doc;
+  yaml_parser_initialize(&p);
+  yaml_parser_set_input_string(&p, (const unsigned char *)yml, n);
+  if (!yaml_parser_load(&p, &doc)) {
+    S_err(c, c->line0 + (int)p.problem_mark.line, "malformed YAML front matter: %s%s%s",
+          p.problem ? p.problem : "syntax error", p.context ? " " : "",
+          p.context ? p.context : "");
+    c->fatal = 1;
+    yaml_parser_delete(&p);
+    return;
+  }
+  c->doc = &doc;
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (root && root->type != YAML_MAPPING_NODE) {
+    S_err(c, S_line(c, root), "front matter must be a mapping of keys (title: ...)");
+    c->fatal = 1;
+  } else if (root) {
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+         pr < root->data.mapping.pairs.top; pr++) {
+      yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+      yaml_node_t *v = yaml_document_get_node(&doc, pr->value);
+      if (!k || !v || k->type != YAML_SCALAR_NODE) continue;
+      const char *key = (const char *)k->data.scalar.value;
+      int kl = S_line(c, k);
+      if (!strcmp(key, "title")) ln->title = kl;
+      else if (!strcmp(key, "url")) ln->url = kl;
+      else if (!strcmp(key, "collection")) ln->collection = kl;
+      else if (!strcmp(key, "lang")) ln->lang = kl;
+      else if (!strcmp(key, "type")) ln->type = kl;
+      else if (!strcmp(key, "reply")) ln->reply = kl;
+      else if (!strcmp(key, "escalate")) ln->escalate = kl;
+      else if (!strcmp(key, "deeplink")) ln->deeplink = kl;
+      S_key(c, key, v, kl);
+    }
+  }
+  c->doc = NULL;
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&p);
+}
+
+/*--- Body ----------------------------------------------------------------*/
+
+static pthread_once_t S_ext_once = PTHREAD_ONCE_INIT;
+static void S_ext_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
+
+static void S_attach(cmark_parser *p, const char *name) {
+  cmark_syntax_extension *e = cmark_find_syntax_extension(name);
+  if (e) cmark_parser_attach_syntax_extension(p, e);
+}
+
+/* 1 if node is inside a heading. */
+static int S_in_heading(cmark_node *n) {
+  for (; n; n = cmark_node_parent(n))
+    if (cmark_node_get_type(n) == CMARK_NODE_HEADING) return 1;
+  return 0;
+}
+
+/* Block nodes after which extracted text gets a line break. */
+static int S_is_block(cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+      t == CMARK_NODE_ITEM || t == CMARK_NODE_CODE_BLOCK)
+    return 1;
+  const char *tn = cmark_node_get_type_string(n);
+  return tn && (strcmp(tn, "table_cell") == 0 || strcmp(tn, "table_row") == 0);
+}
+
+/* Walks the tree: heading text to headings, the rest to body; the first
+ * paragraph's text to summary. */
+static void S_extract(kb_article *a, cmark_node *root) {
+  kb_buf head = KB_BUF_INIT, body = KB_BUF_INIT, sum = KB_BUF_INIT;
+  cmark_iter *it = cmark_iter_new(root);
+  cmark_event_type ev;
+  int in_first_para = 0, seen_para = 0;
+  while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    cmark_node *n = cmark_iter_get_node(it);
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_PARAGRAPH && !S_in_heading(n) &&
+        cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT) {
+      if (ev == CMARK_EVENT_ENTER && !seen_para) in_first_para = seen_para = 1;
+      else if (ev == CMARK_EVENT_EXIT) in_first_para = 0;
+    }
+    kb_buf *dst = S_in_heading(n) ? &head : &body;
+    if (ev == CMARK_EVENT_EXIT && S_is_block(n)) kb_buf_putc(dst, '\n');
+    if (ev != CMARK_EVENT_ENTER) continue;
+    const char *lit = NULL;
+    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK)
+      lit = cmark_node_get_literal(n);
+    else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+      lit = " ";
+    if (!lit) continue;
+    kb_buf_puts(dst, lit);
+    if (in_first_para) kb_buf_puts(&sum, lit);
+  }
+  cmark_iter_free(it);
+  a->headings = kb_buf_detach(&head);
+  a->body = kb_buf_detach(&body);
+  a->summary = kb_buf_detach(&sum);
+}
+
+static void S_body(kb_article *a, const char *md, size_t n) {
+  pthread_once(&S_ext_once, S_ext_init);
+  int opts = CMARK_OPT_DEFAULT; /* safe: no raw HTML, no javascript: links */
+  cmark_parser *p = cmark_parser_new(opts);
+  S_attach(p, "table");
+  S_attach(p, "strikethrough");
+  S_attach(p, "autolink");
+  cmark_parser_feed(p, md, n);
+  cmark_node *doc = cmark_parser_finish(p);
+  S_extract(a, doc);
+  char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+  a->html = kb_xstrdup(html);
+  free(html);
+  cmark_node_free(doc);
+  cmark_parser_free(p);
+}
+
+/*--- Checks --------------------------------------------------------------*/
+
+int kb_article_slug_valid(const char *slug) {
+  if (!slug || !*slug || *slug == '-') return 0;
+  for (const char *p = slug; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+      return 0;
+  return 1;
+}
+
+/* The slug a file gets by default: its name without directories and .md. */
+static char *S_default_slug(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (n > 3 && strcmp(base + n - 3, ".md") == 0) n -= 3;
+  return kb_xstrndup(base, n);
+}
+
+static int S_is_http_url(const char *u) {
+  const char *rest = NULL;
+  if (strncasecmp(u, "https://", 8) == 0) rest = u + 8;
+  else if (strncasecmp(u, "http://", 7) == 0) rest = u + 7;
+  if (!rest || !*rest || *rest == '/') return 0;
+  for (const char *p = u; *p; p++)
+    if ((unsigned char)*p <= ' ') return 0;
+  return 1;
+}
+
+static void S_check(S_ctx *c, const S_lines *ln) {
+  kb_article *a = c->a;
+  if (!a->title || !*a->title) {
+    S_err(c, ln->title ? ln->title : 1, a->title ? "empty title" : "missing title (every article needs 'title:')");
+    c->fatal = 1;
+  }
+  if (!a->slug) a->slug = S_default_slug(c->path);
+  if (!kb_article_slug_valid(a->slug)) {
+    S_err(c, a->slug_line, "slug '%s' must use only a-z, 0-9 and '-'", a->slug);
+    c->fatal = 1;
+  }
+  if (a->url && !S_is_http_url(a->url))
+    S_err(c, ln->url, "url '%s' must be an http:// or https:// address", a->url);
+  if (!a->collection || !*a->collection) S_set(&a->collection, kb_xstrdup("default"));
+  else if (!kb_article_slug_valid(a->collection) &&
+           strspn(a->collection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(a->collection))
+    S_err(c, ln->collection, "collection '%s' must use only letters, digits, '_' and '-'", a->collection);
+  if (!a->lang || !*a->lang) S_set(&a->lang, kb_xstrdup("en"));
+  else if (!kb_text_lang_known(a->lang)) {
+    S_err(c, ln->lang, "lang '%s' has no Snowball stemmer (use e.g. en, de, fr, es, it, nl)", a->lang);
+    c->fatal = 1;
+  }
+  if (!a->type || !*a->type) S_set(&a->type, kb_xstrdup("article"));
+  else if (strcmp(a->type, "article") && strcmp(a->type, "store"))
+    S_err(c, ln->type, "type '%s' must be 'article' or 'store'", a->type);
+  if (a->escalate && strcmp(a->escalate, "dm") != 0)
+    S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
+  if (a->deeplink && strcmp(a->deeplink, "store") != 0)
+    S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
+  if (a->reply && a->title) {
+    char *bad = NULL;
+    int len = kb_reply_max_length(a->reply, a->title, &bad);
+    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url} or {title})", bad);
+    else if (len > KB_REPLY_MAX)
+      S_err(c, ln->reply, "reply can be %d characters as Twitter counts them (with a 15-character @handle and {url} as 23); the limit is %d", len, KB_REPLY_MAX);
+    else if (!strstr(a->reply, "{url}"))
+      S_warn(c, ln->reply, "reply has no {url}: the customer gets no link");
+    free(bad);
+  }
+  if (a->type && !strcmp(a->type, "store")) {
+    kb_store *st = a->store;
+    const char *miss = !st ? "town" : !st->town ? "town" : !st->address ? "address"
+                     : !st->postcode ? "postcode" : NULL;
+    if (miss) S_err(c, ln->type, "a store page needs '%s'", miss);
+    if (st && st->lat == 0 && st->lon == 0)
+      S_err(c, ln->type, "a store page needs 'lat' and 'lon' (its coordinates)");
+  } else if (a->store) {
+    S_warn(c, ln->type ? ln->type : 1, "store keys (town, hours...) are ignored unless type is 'store'");
+  }
+}
+
+/*--- Entry point ---------------------------------------------------------*/
+
+/* Finds the front matter: "---" on the first line up to the next line that
+ * is "---" (or "..."). Sets [*ps, *pe) to the YAML and *pbody to the body. */
+static int S_split(const char *z, size_t n, size_t *ps, size_t *pe, size_t *pbody) {
+  size_t i = 0;
+  if (n >= 3 && (unsigned char)z[0] == 0xEF && (unsigned char)z[1] == 0xBB &&
+      (unsigned char)z[2] == 0xBF)
+    i = 3; /* byte-order mark */
+  if (n - i < 3 || strncmp(z + i, "---", 3) != 0) return 0;
+  size_t j = i + 3;
+  while (j < n && (z[j] == ' ' || z[j] == '\t' || z[j] == '\r')) j++;
+  if (j < n && z[j] != '\n') return 0;
+  *ps = j + 1;
+  for (size_t k = *ps; k < n;) {
+    size_t e = k;
+    while (e < n && z[e] != '\n') e++;
+    size_t len = e - k;
+    while (len && (z[k + len - 1] == '\r' || z[k + len - 1] == ' ')) len--;
+    if (len == 3 && (strncmp(z + k, "---", 3) == 0 || strncmp(z + k, "...", 3) == 0)) {
+      *pe = k;
+      *pbody = e < n ? e + 1 : n;
+      return 1;
+    }
+    k = e + 1;
+  }
+  return 0;
+}
+
+kb_article *kb_article_parse(const char *path, const char *data, size_t n,
+                             kb_diag *d) {
+  S_ctx c = {path, d, NULL, 2, NULL, 0};
+  size_t bad;
+  if (!kb_text_utf8_valid(data, n, &bad)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad),
+                "invalid UTF-8 (byte %zu); save the file as UTF-8", bad);
+    return NULL;
+  }
+  if (memchr(data, 0, n)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, (size_t)((const char *)memchr(data, 0, n) - data)),
+                "NUL byte in a text file");
+    return NULL;
+  }
+  size_t ys, ye, body;
+  if (!S_split(data, n, &ys, &ye, &body)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, 1,
+                "no front matter: the file must start with a '---' line, the keys (title: ...), and a closing '---' line");
+    return NULL;
+  }
+  c.line0 = kb_line_of(data, ys);
+  c.a = kb_xcalloc(1, sizeof(kb_article));
+  c.a->path = kb_xstrdup(path);
+  c.a->slug_line = 1;
+  S_lines ln = {0};
+  S_front_matter(&c, data + ys, ye - ys, &ln);
+  if (!c.fatal) S_check(&c, &ln);
+  if (c.fatal) {
+    kb_article_free(c.a);
+    return NULL;
+  }
+  S_body(c.a, data + body, n - body);
+  return c.a;
+}
+
+void kb_article_free(kb_article *a) {
+  if (!a) return;
+  free(a->path); free(a->title); free(a->slug); free(a->url);
+  free(a->collection); free(a->lang); free(a->type); free(a->reply);
+  free(a->escalate); free(a->deeplink); free(a->headings); free(a->body); free(a->summary);
+  free(a->html);
+  S_free_list(a->tags, a->ntags);
+  S_free_list(a->phrases, a->nphrases);
+  if (a->store) {
+    kb_store *st = a->store;
+    free(st->town); free(st->address); free(st->postcode); free(st->phone);
+    S_free_list(st->aliases, st->naliases);
+    for (int i = 0; i < KB_DAYS; i++) free(st->hours[i]);
+    free(st);
+  }
+  free(a);
+}

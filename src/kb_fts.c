@@ -1,0 +1,67 @@
+/*
+ * kb_fts.c - the "kb" FTS5 tokenizer: a thin wrapper that hands FTS5's
+ * xTokenize calls to a kb_analyzer (one per tokenizer instance, so one per
+ * table and connection, which keeps the Snowball stemmer single-threaded).
+ */
+#include "kb_fts.h"
+
+#include <string.h>
+
+#include "kb_text.h"
+
+
+typedef struct {
+  void *pCtx;
+  int (*xToken)(void *, int, const char *, int, int, int);
+} S_cb;
+
+static int S_xCreate(void *pUnused, const char **azArg, int nArg,
+                     Fts5Tokenizer **ppOut) {
+  (void)pUnused;
+  char err[128];
+  kb_analyzer *a = kb_analyzer_new(nArg > 0 ? azArg[0] : "en", err, sizeof err);
+  *ppOut = (Fts5Tokenizer *)a;
+  return a ? SQLITE_OK : SQLITE_ERROR;
+}
+
+static void S_xDelete(Fts5Tokenizer *p) { kb_analyzer_free((kb_analyzer *)p); }
+
+static int S_forward(void *ctx, int flags, const char *term, int nterm,
+                     int start, int end) {
+  S_cb *cb = ctx;
+  return cb->xToken(cb->pCtx, (flags & KB_TOKEN_COLOCATED) ? FTS5_TOKEN_COLOCATED : 0,
+                    term, nterm, start, end);
+}
+
+static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
+                       const char *pText, int nText,
+                       int (*xToken)(void *, int, const char *, int, int, int)) {
+  S_cb cb = {pCtx, xToken};
+  /* A query term starting with \x01 is already analyzed (kb_search.c builds
+   * queries from terms): pass it through as it is. */
+  if ((flags & FTS5_TOKENIZE_QUERY) && nText > 1 && pText[0] == '\x01')
+    return xToken(pCtx, 0, pText + 1, nText - 1, 0, nText);
+  int kflags = (flags & FTS5_TOKENIZE_PREFIX) ? KB_TEXT_PREFIX : 0;
+  int rc = kb_analyzer_run((kb_analyzer *)p, pText ? pText : "", nText, kflags,
+                           S_forward, &cb);
+  if (rc == KB_TEXT_EUTF8) return SQLITE_ERROR;
+  return rc;
+}
+
+static fts5_api *S_fts5_api(sqlite3 *db) {
+  fts5_api *api = NULL;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  return api;
+}
+
+int kb_fts_register(sqlite3 *db) {
+  static fts5_tokenizer tok = {S_xCreate, S_xDelete, S_xTokenize};
+  fts5_api *api = S_fts5_api(db);
+  if (!api) return SQLITE_ERROR;
+  return api->xCreateTokenizer(api, "kb", NULL, &tok, NULL);
+}

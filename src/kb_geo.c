@@ -1,0 +1,389 @@
+/*
+ * kb_geo.c - the store directory and the places table in memory, and
+ * finding place names in text (see kb_geo.h).
+ *
+ * Names are matched as sequences of folded words (lower case, accents
+ * stripped, punctuation dropped: "Stoke-on-Trent" is stoke on trent), up to
+ * S_MAX_NAME_WORDS words, against a sorted table of every name and alias.
+ */
+#include "kb_geo.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "kb_util.h"
+
+#define S_MAX_NAME_WORDS 5
+#define S_MAX_WORDS 512  /* words of a mention examined */
+
+typedef struct {
+  char *key;                 /* folded words joined by single spaces */
+  int store;                 /* index into stores, or -1 */
+  int place;                 /* index into places, or -1 */
+} S_name;
+
+typedef struct {
+  char *name;
+  double lat, lon;
+} S_place;
+
+struct kb_geo {
+  kb_geo_store *stores;
+  int nstores;
+  S_place *places;
+  int nplaces;
+  S_name *names;             /* sorted by key, then stores before places */
+  int nnames;
+  char **strings;            /* everything allocated for the stores */
+  int nstrings;
+};
+
+/* Place names that are everyday words: matched only when capitalised or
+ * after a preposition. */
+static const char *const S_common[] = {
+    "bath", "barry", "boston", "bury", "deal", "flint", "hope", "leek",
+    "march", "mold", "reading", "rugby", "sale", "street", "sutton", "ware",
+    "washington", "wells", "wick", "fleet", "settle", "looe", "bude", "holt",
+    "ely", "wem", "eye", "cheddar", "poole", "derby", "shotts", "penny"};
+
+static const char *const S_preps[] = {"in", "near", "at", "to", "from", "around", "nr", "by"};
+
+/*--- Folding words -------------------------------------------------------*/
+
+typedef struct {
+  char w[48];
+  int start;     /* byte offset in the text */
+  int upper;     /* started with an upper-case letter */
+} S_word;
+
+/* Splits text into folded words (letters and digits; accents stripped). */
+static int S_words(const char *z, size_t n, S_word *out, int max) {
+  int m = 0;
+  size_t i = 0;
+  while (i < n && m < max) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)z + i, (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0) { i++; continue; }
+    utf8proc_category_t c = utf8proc_category(cp);
+    int word = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+               (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+    if (!word) { i += (size_t)k; continue; }
+    S_word *w = &out[m];
+    w->start = (int)i;
+    w->upper = c == UTF8PROC_CATEGORY_LU;
+    size_t len = 0;
+    while (i < n) {
+      k = utf8proc_iterate((const utf8proc_uint8_t *)z + i, (utf8proc_ssize_t)(n - i), &cp);
+      if (k <= 0) break;
+      c = utf8proc_category(cp);
+      int inword = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+                   (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO) ||
+                   (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
+                   ((cp == '\'' || cp == 0x2019) && len > 0);
+      if (!inword) break;
+      if (c < UTF8PROC_CATEGORY_MN || c > UTF8PROC_CATEGORY_ME) {
+        if (cp != '\'' && cp != 0x2019) {
+          utf8proc_int32_t f[8];
+          utf8proc_ssize_t nf = utf8proc_decompose_char(cp, f, 8,
+              UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT, NULL);
+          for (utf8proc_ssize_t j = 0; j < nf && j < 8; j++) {
+            utf8proc_uint8_t buf[4];
+            utf8proc_ssize_t e = utf8proc_encode_char(f[j], buf);
+            if (len + (size_t)e < sizeof w->w) {
+              memcpy(w->w + len, buf, (size_t)e);
+              len += (size_t)e;
+            }
+          }
+        }
+      }
+      i += (size_t)k;
+    }
+    w->w[len] = 0;
+    if (len) m++;
+  }
+  return m;
+}
+
+/* The folded key of a name: its words joined by single spaces. */
+static char *S_key(const char *name) {
+  S_word w[S_MAX_NAME_WORDS + 1];
+  int n = S_words(name, strlen(name), w, S_MAX_NAME_WORDS + 1);
+  if (n == 0 || n > S_MAX_NAME_WORDS) return NULL;
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    if (i) kb_buf_putc(&b, ' ');
+    kb_buf_puts(&b, w[i].w);
+  }
+  return kb_buf_detach(&b);
+}
+
+/*--- Loading -------------------------------------------------------------*/
+
+static const char *S_keep(kb_geo *g, const unsigned char *s) {
+  g->strings = kb_xrealloc(g->strings, (size_t)(g->nstrings + 1) * sizeof *g->strings);
+  return g->strings[g->nstrings++] = kb_xstrdup(s ? (const char *)s : "");
+}
+
+static void S_add_name(kb_geo *g, const char *name, int store, int place) {
+  char *k = S_key(name);
+  if (!k) return;
+  g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
+  g->names[g->nnames++] = (S_name){k, store, place};
+}
+
+/* Adds each comma-separated (places) or JSON-array (stores) alias. */
+static void S_add_aliases(kb_geo *g, const char *list, int store, int place) {
+  char *s = kb_xstrdup(list ? list : "");
+  char *save = NULL;
+  for (char *a = strtok_r(s, ",[]\"", &save); a; a = strtok_r(NULL, ",[]\"", &save))
+    S_add_name(g, a, store, place);
+  free(s);
+}
+
+static int S_load_stores(kb_geo *g, sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT a.collection, a.slug, a.title, s.town, s.address, s.postcode,"
+                         " s.phone, s.hours, s.lat, s.lon, s.aliases FROM stores s"
+                         " JOIN articles a ON a.id = s.article_id ORDER BY a.id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    g->stores = kb_xrealloc(g->stores, (size_t)(g->nstores + 1) * sizeof *g->stores);
+    kb_geo_store *s = &g->stores[g->nstores];
+    s->collection = S_keep(g, sqlite3_column_text(st, 0));
+    s->slug = S_keep(g, sqlite3_column_text(st, 1));
+    s->title = S_keep(g, sqlite3_column_text(st, 2));
+    s->town = S_keep(g, sqlite3_column_text(st, 3));
+    s->address = S_keep(g, sqlite3_column_text(st, 4));
+    s->postcode = S_keep(g, sqlite3_column_text(st, 5));
+    s->phone = S_keep(g, sqlite3_column_text(st, 6));
+    s->hours = S_keep(g, sqlite3_column_text(st, 7));
+    s->lat = sqlite3_column_double(st, 8);
+    s->lon = sqlite3_column_double(st, 9);
+    S_add_name(g, s->town, g->nstores, -1);
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1);
+    g->nstores++;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+static int S_load_places(kb_geo *g, sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT name, lat, lon, aliases FROM places", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    g->places = kb_xrealloc(g->places, (size_t)(g->nplaces + 1) * sizeof *g->places);
+    S_place *p = &g->places[g->nplaces];
+    p->name = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    p->lat = sqlite3_column_double(st, 1);
+    p->lon = sqlite3_column_double(st, 2);
+    S_add_name(g, p->name, -1, g->nplaces);
+    /* "Bangor (County Down)": also findable as its first part */
+    char *paren = strchr(p->name, '(');
+    if (paren && paren > p->name) {
+      char *base = kb_xstrndup(p->name, (size_t)(paren - p->name));
+      S_add_name(g, base, -1, g->nplaces);
+      free(base);
+    }
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 3), -1, g->nplaces);
+    g->nplaces++;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+static int S_cmp_name(const void *x, const void *y) {
+  const S_name *a = x, *b = y;
+  int c = strcmp(a->key, b->key);
+  if (c) return c;
+  return (a->store < 0) - (b->store < 0); /* stores first */
+}
+
+kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
+  sqlite3 *db = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(err, nerr, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return NULL;
+  }
+  kb_geo *g = kb_xcalloc(1, sizeof *g);
+  if (S_load_stores(g, db) || S_load_places(g, db)) {
+    snprintf(err, nerr, "reading stores and places: %s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    kb_geo_free(g);
+    return NULL;
+  }
+  sqlite3_close(db);
+  qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
+  return g;
+}
+
+void kb_geo_free(kb_geo *g) {
+  if (!g) return;
+  for (int i = 0; i < g->nnames; i++) free(g->names[i].key);
+  for (int i = 0; i < g->nplaces; i++) free(g->places[i].name);
+  for (int i = 0; i < g->nstrings; i++) free(g->strings[i]);
+  free(g->names);
+  free(g->places);
+  free(g->stores);
+  free(g->strings);
+  free(g);
+}
+
+int kb_geo_store_count(const kb_geo *g) { return g->nstores; }
+
+const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i) {
+  return (i >= 0 && i < g->nstores) ? &g->stores[i] : NULL;
+}
+
+/*--- Matching ------------------------------------------------------------*/
+
+/* First entry with this key usable for collection, or NULL. */
+static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) {
+  int lo = 0, hi = g->nnames;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (strcmp(g->names[mid].key, key) < 0) lo = mid + 1; else hi = mid;
+  }
+  for (int i = lo; i < g->nnames && strcmp(g->names[i].key, key) == 0; i++) {
+    const S_name *nm = &g->names[i];
+    if (nm->store >= 0 && coll && strcmp(g->stores[nm->store].collection, coll) != 0) continue;
+    return nm;
+  }
+  return NULL;
+}
+
+static int S_is_common(const char *key) {
+  for (size_t i = 0; i < sizeof S_common / sizeof *S_common; i++)
+    if (!strcmp(key, S_common[i])) return 1;
+  return 0;
+}
+
+static int S_is_prep(const char *w) {
+  for (size_t i = 0; i < sizeof S_preps / sizeof *S_preps; i++)
+    if (!strcmp(w, S_preps[i])) return 1;
+  return 0;
+}
+
+static void S_fill(const kb_geo *g, const S_name *nm, kb_geo_match *m) {
+  memset(m, 0, sizeof *m);
+  if (nm->store >= 0) {
+    const kb_geo_store *s = &g->stores[nm->store];
+    m->store = s;
+    m->name = s->town;
+    m->lat = s->lat;
+    m->lon = s->lon;
+  } else {
+    const S_place *p = &g->places[nm->place];
+    m->name = p->name;
+    m->lat = p->lat;
+    m->lon = p->lon;
+  }
+  m->has_coords = 1;
+}
+
+/* A place entry for the same name as a store's town, if any store of the
+ * collection is in that town (so "Leeds" from places.tsv becomes the store). */
+static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const char *coll) {
+  if (nm->store >= 0) return nm;
+  const S_place *p = &g->places[nm->place];
+  char *k = S_key(p->name);
+  const S_name *st = k ? S_find(g, k, coll) : NULL;
+  free(k);
+  return (st && st->store >= 0) ? st : nm;
+}
+
+int kb_geo_find(const kb_geo *g, const char *text, size_t n,
+                const char *collection, kb_geo_match *m) {
+  static _Thread_local S_word w[S_MAX_WORDS];
+  int nw = S_words(text, n, w, S_MAX_WORDS);
+  for (int i = 0; i < nw; i++) {
+    for (int len = S_MAX_NAME_WORDS; len >= 1; len--) {
+      if (i + len > nw) continue;
+      char key[S_MAX_NAME_WORDS * 49];
+      size_t kl = 0;
+      for (int j = 0; j < len; j++) {
+        size_t wl = strlen(w[i + j].w);
+        if (j) key[kl++] = ' ';
+        memcpy(key + kl, w[i + j].w, wl);
+        kl += wl;
+      }
+      key[kl] = 0;
+      const S_name *nm = S_find(g, key, collection);
+      if (!nm) continue;
+      if (len == 1 && S_is_common(key) && !w[i].upper && !(i > 0 && S_is_prep(w[i - 1].w)))
+        continue;
+      S_fill(g, S_prefer_store(g, nm, collection), m);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
+                  kb_geo_match *m) {
+  char *k = S_key(q);
+  if (!k) return 0;
+  const S_name *nm = S_find(g, k, collection);
+  if (!nm) {
+    /* a postcode district or full postcode: match a store's postcode area */
+    size_t kl = strlen(k);
+    for (int i = 0; i < g->nstores; i++) {
+      char *pk = S_key(g->stores[i].postcode);
+      int hit = pk && kl >= 2 && strncmp(pk, k, kl) == 0 && (pk[kl] == ' ' || pk[kl] == 0);
+      free(pk);
+      if (hit && (!collection || !strcmp(g->stores[i].collection, collection))) {
+        free(k);
+        memset(m, 0, sizeof *m);
+        m->store = &g->stores[i];
+        m->name = g->stores[i].town;
+        m->lat = g->stores[i].lat;
+        m->lon = g->stores[i].lon;
+        m->has_coords = 1;
+        return 1;
+      }
+    }
+    free(k);
+    return 0;
+  }
+  free(k);
+  S_fill(g, S_prefer_store(g, nm, collection), m);
+  return 1;
+}
+
+double kb_geo_km(double lat1, double lon1, double lat2, double lon2) {
+  const double r = 6371.0, rad = M_PI / 180.0;
+  double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+  double a = sin(dlat / 2) * sin(dlat / 2) +
+             cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+  return 2 * r * asin(sqrt(a < 1 ? a : 1));
+}
+
+int kb_geo_nearest(const kb_geo *g, double lat, double lon,
+                   const char *collection, int k, const kb_geo_store **out,
+                   double *km) {
+  int n = 0;
+  for (int i = 0; i < g->nstores; i++) {
+    const kb_geo_store *s = &g->stores[i];
+    if (collection && strcmp(s->collection, collection)) continue;
+    double d = kb_geo_km(lat, lon, s->lat, s->lon);
+    int pos = n < k ? n : k;
+    while (pos > 0 && km[pos - 1] > d) pos--;
+    if (pos >= k) continue;
+    int last = n < k ? n : k - 1;
+    for (int j = last; j > pos; j--) {
+      out[j] = out[j - 1];
+      km[j] = km[j - 1];
+    }
+    out[pos] = s;
+    km[pos] = d;
+    if (n < k) n++;
+  }
+  return n;
+}

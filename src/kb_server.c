@@ -1,0 +1,392 @@
+/*
+ * kb_server.c - HTTP plumbing: libmicrohttpd daemon, routing, per-thread
+ * index connections, access log, metrics, graceful stop.
+ *
+ * libmicrohttpd runs a pool of worker threads (one per core by default),
+ * each with its own epoll loop. A request's state (kb_req) hangs off
+ * *req_cls from the first call, collects the body, and is freed in the
+ * completion callback, which also writes the access-log line and records
+ * metrics. Each worker thread lazily opens its own read-only kb_index (an
+ * SQLite connection with prepared statements), kept in thread-local
+ * storage and closed when the thread ends.
+ */
+#include "kb_server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+struct kb_server {
+  struct MHD_Daemon *d;
+  kb_server_config cfg;
+  char *index_path;
+  char *public_url;
+  char *url;               /* http://host:port */
+  int port;
+  kb_geo *geo;
+  int articles;
+  char *built;             /* index build time, ISO 8601 */
+  double built_epoch;
+  pthread_key_t ix_key;    /* this thread's kb_index */
+  atomic_int inflight;     /* requests being answered */
+};
+
+/* Per-request state. */
+typedef struct {
+  struct timespec t0;
+  kb_route route;
+  int status;
+  size_t bytes;
+  kb_buf body;             /* the upload, up to KB_MAX_BODY */
+  int too_large;
+  char method[16];         /* for the access log */
+  char *path;              /* the URL path, for the access log */
+} kb_req;
+
+static double S_elapsed(const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*--- The index, per thread -----------------------------------------------*/
+
+static void S_close_ix(void *p) { kb_index_close(p); }
+
+/* This thread's index connection, opened on first use; NULL on failure. */
+static kb_index *S_thread_ix(kb_server *s) {
+  kb_index *ix = pthread_getspecific(s->ix_key);
+  if (ix) return ix;
+  char err[256];
+  ix = kb_index_open(s->index_path, err, sizeof err);
+  if (!ix) {
+    fprintf(stderr, "kb-serve: %s\n", err);
+    return NULL;
+  }
+  pthread_setspecific(s->ix_key, ix);
+  return ix;
+}
+
+/*--- Responses -----------------------------------------------------------*/
+
+static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_resp *r) {
+  size_t n = r->body.n;
+  char *bytes = kb_buf_detach(&r->body);
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(n, bytes, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->cache ? r->cache : "no-store");
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+  MHD_destroy_response(resp);
+  rq->status = r->status;
+  rq->bytes = n;
+  return ret;
+}
+
+/*--- Routes --------------------------------------------------------------*/
+
+static void S_healthz(kb_server *s, kb_http_resp *r) {
+  r->status = 200;
+  r->ctype = "application/json";
+  kb_buf_printf(&r->body, "{\"status\":\"ok\",\"articles\":%d,\"built\":", s->articles);
+  kb_buf_put_json(&r->body, s->built ? s->built : "", s->built ? strlen(s->built) : 0);
+  kb_buf_puts(&r->body, "}");
+}
+
+static void S_metrics(kb_server *s, kb_http_resp *r) {
+  r->status = 200;
+  r->ctype = "text/plain; version=0.0.4; charset=utf-8";
+  double age = s->built_epoch > 0 ? difftime(time(NULL), (time_t)s->built_epoch) : 0;
+  kb_metrics_write(&r->body, s->articles, age);
+}
+
+static int S_method_is(const char *m, const char *want) {
+  return strcmp(m, want) == 0 || (strcmp(want, "GET") == 0 && strcmp(m, "HEAD") == 0);
+}
+
+static void S_405(kb_http_resp *r, const char *allow, const char *method) {
+  kb_api_error(r, 405, "method_not_allowed", "%s is not allowed here; use %s", method, allow);
+  r->allow = allow;
+}
+
+static const char *S_arg(struct MHD_Connection *c, const char *k) {
+  return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
+}
+
+/* /api/v1/articles/{slug} or /api/v1/articles/{collection}/{slug} */
+static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) {
+  const char *slash = strchr(rest, '/');
+  if (!slash) {
+    kb_api_article(c, NULL, rest, r);
+    return;
+  }
+  if (strchr(slash + 1, '/')) {
+    kb_api_error(r, 404, "not_found", "no such route");
+    return;
+  }
+  char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
+  kb_api_article(c, coll, slash + 1, r);
+  free(coll);
+}
+
+/* Picks the handler for url and method; fills r. */
+static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
+                    const char *url, const char *method, kb_http_resp *r) {
+  kb_ctx c = {NULL, s->geo, s->public_url};
+  static const char art[] = "/api/v1/articles/";
+  if (!strcmp(url, "/healthz")) {
+    rq->route = KB_ROUTE_HEALTHZ;
+    if (S_method_is(method, "GET")) S_healthz(s, r); else S_405(r, "GET", method);
+    return;
+  }
+  if (!strcmp(url, "/metrics")) {
+    rq->route = KB_ROUTE_METRICS;
+    if (S_method_is(method, "GET")) S_metrics(s, r); else S_405(r, "GET", method);
+    return;
+  }
+  if (!strcmp(url, "/api/v1/suggest")) rq->route = KB_ROUTE_SUGGEST;
+  else if (!strcmp(url, "/api/v1/search")) rq->route = KB_ROUTE_SEARCH;
+  else if (!strncmp(url, art, sizeof art - 1) && url[sizeof art - 1]) rq->route = KB_ROUTE_ARTICLE;
+  else {
+    rq->route = KB_ROUTE_OTHER;
+    kb_api_error(r, 404, "not_found", "no such route: %s", url);
+    return;
+  }
+  const char *want = rq->route == KB_ROUTE_SUGGEST ? "POST" : "GET";
+  if (!S_method_is(method, want)) {
+    S_405(r, want, method);
+    return;
+  }
+  if (rq->too_large) {
+    kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+    return;
+  }
+  c.ix = S_thread_ix(s);
+  if (!c.ix) {
+    kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
+    return;
+  }
+  if (rq->route == KB_ROUTE_SUGGEST) {
+    kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
+  } else if (rq->route == KB_ROUTE_SEARCH) {
+    kb_search_args a = {S_arg(conn, "q"), S_arg(conn, "collection"), S_arg(conn, "limit"),
+                        S_arg(conn, "offset")};
+    kb_api_search(&c, &a, r);
+  } else {
+    S_article_route(&c, url + sizeof art - 1, r);
+  }
+}
+
+/*--- libmicrohttpd callbacks ---------------------------------------------*/
+
+static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload,
+                                 size_t *upload_size, void **req_cls) {
+  (void)version;
+  kb_server *s = cls;
+  kb_req *rq = *req_cls;
+  if (!rq) {
+    rq = kb_xcalloc(1, sizeof *rq);
+    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    rq->route = KB_ROUTE_OTHER;
+    snprintf(rq->method, sizeof rq->method, "%s", method);
+    rq->path = kb_xstrndup(url, strnlen(url, 2048));
+    for (char *p = rq->path; *p; p++) /* no log injection through %0a */
+      if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') *p = '?';
+    *req_cls = rq;
+    atomic_fetch_add(&s->inflight, 1);
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (!rq->too_large && rq->body.n + *upload_size <= KB_MAX_BODY)
+      kb_buf_put(&rq->body, upload, *upload_size);
+    else
+      rq->too_large = 1;
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL};
+  S_route(s, conn, rq, url, method, &r);
+  enum MHD_Result ret = S_send(conn, rq, &r);
+  kb_buf_cleanup(&r.body);
+  return ret;
+}
+
+static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                        enum MHD_RequestTerminationCode toe) {
+  kb_server *s = cls;
+  kb_req *rq = *req_cls;
+  (void)toe;
+  if (!rq) return;
+  double secs = S_elapsed(&rq->t0);
+  int status = rq->status ? rq->status : 499; /* client went away */
+  kb_metrics_record(rq->route, status, secs);
+  if (s->cfg.access_log) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[64] = "-";
+    if (ci && ci->client_addr) {
+      const struct sockaddr *sa = ci->client_addr;
+      if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+      else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
+    }
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s %s \"%s %.200s\" %d %zu %.0fus\n", when, addr, rq->method,
+            rq->path ? rq->path : "-", status, rq->bytes, secs * 1e6);
+  }
+  kb_buf_cleanup(&rq->body);
+  free(rq->path);
+  free(rq);
+  *req_cls = NULL;
+  atomic_fetch_sub(&s->inflight, 1);
+}
+
+/*--- Start and stop ------------------------------------------------------*/
+
+/* Splits "host:port" or "[v6]:port" and resolves it. */
+static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+                     char *err, size_t nerr) {
+  char host[256];
+  const char *colon = strrchr(listen, ':');
+  if (!colon || colon == listen || strlen(listen) >= sizeof host) {
+    snprintf(err, nerr, "listen address '%s' must be HOST:PORT", listen);
+    return -1;
+  }
+  size_t hl = (size_t)(colon - listen);
+  if (listen[0] == '[' && hl > 2 && listen[hl - 1] == ']') {
+    memcpy(host, listen + 1, hl - 2);
+    host[hl - 2] = 0;
+  } else {
+    memcpy(host, listen, hl);
+    host[hl] = 0;
+  }
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (!colon[1] || *end || port < 0 || port > 65535) {
+    snprintf(err, nerr, "port in '%s' must be 0-65535", listen);
+    return -1;
+  }
+  struct addrinfo hints = {0}, *res = NULL;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  int rc = getaddrinfo(host, colon + 1, &hints, &res);
+  if (rc != 0 || !res) {
+    snprintf(err, nerr, "cannot resolve '%s': %s", host, gai_strerror(rc));
+    return -1;
+  }
+  memcpy(ss, res->ai_addr, res->ai_addrlen);
+  *len = res->ai_addrlen;
+  freeaddrinfo(res);
+  return 0;
+}
+
+static void S_load_meta(kb_server *s, kb_index *ix) {
+  s->articles = kb_index_count(ix);
+  const char *b = kb_index_meta(ix, "built");
+  s->built = kb_xstrdup(b ? b : "");
+  struct tm tm = {0};
+  if (b && strptime(b, "%Y-%m-%dT%H:%M:%SZ", &tm)) s->built_epoch = (double)timegm(&tm);
+}
+
+static void S_free(kb_server *s) {
+  if (!s) return;
+  kb_geo_free(s->geo);
+  free(s->index_path);
+  free(s->public_url);
+  free(s->url);
+  free(s->built);
+  pthread_key_delete(s->ix_key);
+  free(s);
+}
+
+kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
+  kb_server *s = kb_xcalloc(1, sizeof *s);
+  s->cfg = *cfg;
+  s->index_path = kb_xstrdup(cfg->index_path);
+  pthread_key_create(&s->ix_key, S_close_ix);
+  kb_index *ix = kb_index_open(cfg->index_path, err, nerr);
+  if (!ix) {
+    pthread_key_delete(s->ix_key);
+    free(s->index_path);
+    free(s);
+    return NULL;
+  }
+  S_load_meta(s, ix);
+  kb_index_close(ix);
+  s->geo = kb_geo_load(cfg->index_path, err, nerr);
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  if (!s->geo || S_resolve(cfg->listen, &ss, &sl, err, nerr)) {
+    S_free(s);
+    return NULL;
+  }
+  (void)sl;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
+  s->d = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+          (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+      0, NULL, NULL, S_handler, s,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+      MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_NOTIFY_COMPLETED, S_completed, s,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+      MHD_OPTION_END);
+  if (!s->d) {
+    snprintf(err, nerr, "cannot listen on %s: %s", cfg->listen,
+             errno ? strerror(errno) : "address in use or not available");
+    S_free(s);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : 0;
+  char host[128];
+  const char *colon = strrchr(cfg->listen, ':');
+  snprintf(host, sizeof host, "%.*s", (int)(colon - cfg->listen), cfg->listen);
+  s->url = kb_fmt("http://%s:%d", host, s->port);
+  s->public_url = kb_xstrdup(cfg->public_url && *cfg->public_url ? cfg->public_url : s->url);
+  size_t pl = strlen(s->public_url);
+  while (pl > 0 && s->public_url[pl - 1] == '/') s->public_url[--pl] = 0;
+  return s;
+}
+
+int kb_server_port(const kb_server *s) { return s->port; }
+
+const char *kb_server_url(const kb_server *s) { return s->url; }
+
+void kb_server_stop(kb_server *s, int timeout_ms) {
+  if (!s) return;
+  MHD_socket ls = MHD_quiesce_daemon(s->d);
+  if (ls != MHD_INVALID_SOCKET) close(ls);
+  for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < timeout_ms; waited += 10) {
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  MHD_stop_daemon(s->d);
+  S_free(s);
+}

@@ -1,0 +1,517 @@
+/*
+ * kb_text.c - the analyzer: UTF-8 text to folded, stemmed terms.
+ *
+ * The pipeline (see kb_text.h for the rules it implements):
+ *
+ *   text -> chunks between white space
+ *        -> chunk dropped whole if it is a URL or an e-mail address
+ *        -> words (runs of letters/marks/digits), @handles skipped,
+ *           #hashtags split into parts
+ *        -> per word: fold each code point (utf8proc: compatibility
+ *           decomposition + case folding, marks stripped from Latin, Greek
+ *           and Cyrillic), squeeze elongations, split letters from digits
+ *        -> stop words dropped, Snowball stem, callback.
+ *
+ * Words are held as arrays of code points with the byte span each came
+ * from, so every term reports the exact span of source text behind it
+ * (FTS5 uses those spans for highlight() and snippet()).
+ */
+#include "kb_text.h"
+
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#define S_MAX_WORD 128 /* code points in one word; longer runs are noise */
+#define S_MAX_FOLD 4   /* code points one source code point folds into */
+
+struct kb_analyzer {
+  struct sb_stemmer *stemmer; /* Snowball stemmer for lang; not thread-safe */
+  const char *const *stop;    /* sorted stop words, or NULL */
+  size_t nstop;               /* entries in stop */
+  char lang[32];              /* as given to kb_analyzer_new() */
+};
+
+/* One folded code point and the source bytes it came from. */
+typedef struct {
+  int32_t cp;
+  int start, end;
+} S_ch;
+
+/* A word being analyzed: folded code points with their spans. */
+typedef struct {
+  S_ch c[S_MAX_WORD * S_MAX_FOLD];
+  int n;
+} S_word;
+
+/* State of one kb_analyzer_run() call. */
+typedef struct {
+  kb_analyzer *a;
+  int flags;
+  kb_token_fn fn;
+  void *ctx;
+  int placed; /* a term has been emitted at the current position */
+} S_run;
+
+/*--- Stop words ----------------------------------------------------------*/
+
+/* English stop words: function words that carry no topic. Apostrophes are
+ * removed before the lookup (don't -> dont). Negations ("not", "wont",
+ * "cant"...) and particles that change a verb's meaning ("on", "off",
+ * "out", "up") are kept on purpose: "won't turn on" is a topic. Sorted for
+ * bsearch(). */
+static const char *const S_stop_en[] = {
+    "a",       "about",   "above",   "after",      "again",  "all",
+    "am",      "an",      "and",     "any",        "are",    "as",
+    "at",      "be",      "because", "been",       "before", "being",
+    "below",   "between", "both",    "but",        "by",     "can",
+    "could",   "did",     "do",      "does",       "doing",  "during",
+    "each",    "few",     "for",     "from",       "further", "had",
+    "has",     "have",    "having",  "he",         "her",    "here",
+    "heres",   "hers",    "herself", "hes",        "him",    "himself",
+    "his",     "how",     "hows",    "i",          "if",     "im",
+    "in",      "into",    "is",      "it",         "its",    "itself",
+    "ive",     "just",    "me",      "my",         "myself", "of",
+    "once",    "or",      "other",   "ought",      "our",    "ours",
+    "ourselves", "own",   "s",       "same",       "she",    "shes",
+    "should",  "so",      "some",    "such",       "t",      "than",
+    "that",    "thats",   "the",     "their",      "theirs", "them",
+    "themselves", "then", "there",   "theres",     "these",  "they",
+    "theyre",  "theyve",  "this",    "those",      "through", "to",
+    "too",     "until",   "very",    "was",        "we",     "were",
+    "weve",    "what",    "whats",   "when",       "whens",  "where",
+    "wheres",  "which",   "while",   "who",        "whom",   "whos",
+    "why",     "whys",    "will",    "with",       "would",  "you",
+    "youd",    "youll",   "your",    "youre",      "yours",  "yourself",
+    "yourselves", "youve",
+};
+
+static int S_cmpstr(const void *k, const void *e) {
+  return strcmp((const char *)k, *(const char *const *)e);
+}
+
+int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
+  char key[KB_TEXT_MAX_TERM + 1];
+  if (!a->stop || n <= 0 || n > KB_TEXT_MAX_TERM) return 0;
+  memcpy(key, w, (size_t)n);
+  key[n] = 0;
+  return bsearch(key, a->stop, a->nstop, sizeof *a->stop, S_cmpstr) != NULL;
+}
+
+/*--- Analyzer objects ----------------------------------------------------*/
+
+int kb_text_lang_known(const char *lang) {
+  struct sb_stemmer *s = lang ? sb_stemmer_new(lang, "UTF_8") : NULL;
+  sb_stemmer_delete(s);
+  return s != NULL;
+}
+
+kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr) {
+  if (!lang || !*lang) lang = "en";
+  struct sb_stemmer *s = sb_stemmer_new(lang, "UTF_8");
+  if (!s || strlen(lang) >= sizeof(((kb_analyzer *)0)->lang)) {
+    sb_stemmer_delete(s);
+    if (err) snprintf(err, nerr, "no Snowball stemmer for language '%s'", lang);
+    return NULL;
+  }
+  kb_analyzer *a = calloc(1, sizeof *a);
+  if (!a) abort();
+  a->stemmer = s;
+  strcpy(a->lang, lang);
+  if (strcmp(lang, "en") == 0 || strcmp(lang, "english") == 0 ||
+      strcmp(lang, "eng") == 0) {
+    a->stop = S_stop_en;
+    a->nstop = sizeof S_stop_en / sizeof *S_stop_en;
+  }
+  return a;
+}
+
+void kb_analyzer_free(kb_analyzer *a) {
+  if (!a) return;
+  sb_stemmer_delete(a->stemmer);
+  free(a);
+}
+
+const char *kb_analyzer_lang(const kb_analyzer *a) { return a->lang; }
+
+/*--- Character classes ---------------------------------------------------*/
+
+int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad) {
+  size_t i = 0;
+  while (i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k;
+    if ((unsigned char)z[i] < 0x80) {
+      i++;
+      continue;
+    }
+    k = utf8proc_iterate((const utf8proc_uint8_t *)z + i,
+                         (utf8proc_ssize_t)(n - i), &cp);
+    if (k <= 0) {
+      if (pbad) *pbad = i;
+      return 0;
+    }
+    i += (size_t)k;
+  }
+  return 1;
+}
+
+static int S_is_space(int32_t cp) {
+  if (cp == ' ' || (cp >= 9 && cp <= 13)) return 1;
+  if (cp < 0x80) return 0;
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
+         c == UTF8PROC_CATEGORY_ZP;
+}
+
+/* Letters and digits start a word; marks only continue one. */
+static int S_is_word_start(int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  utf8proc_category_t c = utf8proc_category(cp);
+  return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+         (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+static int S_is_mark(int32_t cp) {
+  if (cp < 0x300) return 0;
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
+}
+
+static int S_is_apostrophe(int32_t cp) {
+  return cp == '\'' || cp == 0x2019 || cp == 0x02BC;
+}
+
+/* Han, Hiragana and Katakana are written without spaces: one term each. */
+static int S_is_ideograph(int32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+static int S_is_digit(int32_t cp) {
+  if (cp < 0x80) return cp >= '0' && cp <= '9';
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO;
+}
+
+static int S_is_upper(int32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Marks are folded away on scripts where they are accents (Latin, Greek,
+ * Cyrillic); elsewhere (Devanagari, Arabic...) they are part of the letter. */
+static int S_strips_marks(int32_t base) {
+  return base < 0x0530 || (base >= 0x1E00 && base <= 0x1FFF);
+}
+
+/*--- Reading the source --------------------------------------------------*/
+
+/* Decodes the code point at z[i]; the text was validated beforehand. */
+static int S_next(const char *z, int n, int i, int32_t *pcp) {
+  unsigned char c = (unsigned char)z[i];
+  if (c < 0x80) {
+    *pcp = c;
+    return 1;
+  }
+  utf8proc_int32_t cp;
+  utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)z + i,
+                                        (utf8proc_ssize_t)(n - i), &cp);
+  *pcp = cp;
+  return k > 0 ? (int)k : 1;
+}
+
+static int S_has_ci(const char *z, int n, const char *needle) {
+  int k = (int)strlen(needle);
+  for (int i = 0; i + k <= n; i++)
+    if (strncasecmp(z + i, needle, (size_t)k) == 0) return 1;
+  return 0;
+}
+
+/* A chunk (text between white space) that is a URL or an e-mail address:
+ * "scheme://...", "www.", "user@host.tld", or host.tld/path. These are not
+ * content, and splitting them would index "https", "com" and "www". */
+static int S_chunk_is_link(const char *z, int n) {
+  if (S_has_ci(z, n, "://") || (n > 4 && strncasecmp(z, "www.", 4) == 0))
+    return 1;
+  const char *at = memchr(z, '@', (size_t)n);
+  if (at && at > z && memchr(at, '.', (size_t)(n - (at - z)))) return 1;
+  /* host.tld/path: a dot before the first slash, letters on both sides */
+  const char *slash = memchr(z, '/', (size_t)n);
+  if (slash && slash > z + 2) {
+    for (const char *p = z + 1; p < slash - 1; p++)
+      if (*p == '.' && ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z') &&
+          ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))
+        return 1;
+  }
+  return 0;
+}
+
+/*--- Folding -------------------------------------------------------------*/
+
+/* Appends the folded form of cp (from source bytes [start,end)) to w. */
+static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
+  if (w->n + S_MAX_FOLD > (int)(sizeof w->c / sizeof *w->c)) return;
+  if (cp < 0x80) {
+    if (cp >= 'A' && cp <= 'Z') cp += 32;
+    w->c[w->n++] = (S_ch){cp, start, end};
+    return;
+  }
+  utf8proc_int32_t out[S_MAX_FOLD * 4];
+  utf8proc_ssize_t k = utf8proc_decompose_char(
+      cp, out, (utf8proc_ssize_t)(sizeof out / sizeof *out),
+      UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, NULL);
+  if (k < 0 || k > (utf8proc_ssize_t)(sizeof out / sizeof *out)) return;
+  int32_t base = w->n ? w->c[w->n - 1].cp : 0;
+  for (utf8proc_ssize_t i = 0; i < k; i++) {
+    if (S_is_mark(out[i])) {
+      if (w->n == 0 || S_strips_marks(base)) continue;
+    } else {
+      base = out[i];
+    }
+    if (w->n < (int)(sizeof w->c / sizeof *w->c))
+      w->c[w->n++] = (S_ch){out[i], start, end};
+  }
+}
+
+/*--- Emitting terms ------------------------------------------------------*/
+
+/* Encodes c[0..n) as UTF-8 into buf (size KB_TEXT_MAX_TERM+1); returns the
+ * byte length, or -1 if the term is too long. */
+static int S_encode(const S_ch *c, int n, char *buf) {
+  int len = 0;
+  for (int i = 0; i < n; i++) {
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(c[i].cp, tmp);
+    if (len + k > KB_TEXT_MAX_TERM) return -1;
+    memcpy(buf + len, tmp, (size_t)k);
+    len += (int)k;
+  }
+  buf[len] = 0;
+  return len;
+}
+
+static int S_has_digit(const S_ch *c, int n) {
+  for (int i = 0; i < n; i++)
+    if (S_is_digit(c[i].cp)) return 1;
+  return 0;
+}
+
+/* Emits one term made of c[0..n): stop-word check, stem, callback. With
+ * colocated set, the term goes at the position of the previous one. */
+static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
+  char buf[KB_TEXT_MAX_TERM + 1];
+  if (n <= 0) return 0;
+  int len = S_encode(c, n, buf);
+  if (len <= 0) return 0;
+  if (!(r->flags & KB_TEXT_NOSTOP) && kb_analyzer_is_stopword(r->a, buf, len))
+    return 0;
+  const char *term = buf;
+  if (!(r->flags & KB_TEXT_PREFIX) && len >= 3 && !S_has_digit(c, n)) {
+    const sb_symbol *st =
+        sb_stemmer_stem(r->a->stemmer, (const sb_symbol *)buf, len);
+    if (st) {
+      term = (const char *)st;
+      len = sb_stemmer_length(r->a->stemmer);
+    }
+  }
+  int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
+  r->placed = 1;
+  return r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
+}
+
+/* Squeezes runs of three or more equal letters in c[0..n) down to keep
+ * copies into out; returns the new length. */
+static int S_squeeze(const S_ch *c, int n, int keep, S_ch *out) {
+  int m = 0;
+  for (int i = 0; i < n;) {
+    int j = i;
+    while (j < n && c[j].cp == c[i].cp) j++;
+    int run = j - i;
+    int take = (run >= 3 && !S_is_digit(c[i].cp)) ? keep : run;
+    for (int k = 0; k < take; k++) out[m++] = c[i + k];
+    if (take < run) out[m - 1].end = c[j - 1].end;
+    i = j;
+  }
+  return m;
+}
+
+/* Emits a folded word: squeezed elongations with their single-letter
+ * variant, and letter/digit runs split when a letter run is 3 or longer. */
+static int S_emit_word(S_run *r, const S_ch *c, int n) {
+  static _Thread_local S_ch sq[S_MAX_WORD * S_MAX_FOLD], one[S_MAX_WORD * S_MAX_FOLD];
+  int nsq = S_squeeze(c, n, 2, sq);
+  int rc;
+  if (nsq != n) {
+    int none = S_squeeze(c, n, 1, one);
+    r->placed = 0;
+    if ((rc = S_emit(r, sq, nsq, 0)) != 0) return rc;
+    return S_emit(r, one, none, 1);
+  }
+  /* find letter/digit segments */
+  int nseg = 1, longletters = 0, seglen = 1;
+  for (int i = 1; i <= n; i++) {
+    if (i == n || S_is_digit(c[i].cp) != S_is_digit(c[i - 1].cp)) {
+      if (!S_is_digit(c[i - 1].cp) && seglen >= 3) longletters = 1;
+      if (i < n) nseg++;
+      seglen = 1;
+    } else {
+      seglen++;
+    }
+  }
+  r->placed = 0;
+  if (nseg < 2 || !longletters) return S_emit(r, c, n, 0);
+  int first = 1;
+  for (int i = 0; i < n;) {
+    int j = i + 1;
+    while (j < n && S_is_digit(c[j].cp) == S_is_digit(c[i].cp)) j++;
+    r->placed = first ? 0 : 1;
+    if ((rc = S_emit(r, c + i, j - i, 0)) != 0) return rc;
+    if (first && (rc = S_emit(r, c, n, 1)) != 0) return rc;
+    first = 0;
+    i = j;
+  }
+  return 0;
+}
+
+/* Splits a hashtag's source code points src[0..n) into parts at '_' and
+ * camel-case humps (SimCard -> Sim|Card; a single leading lower-case letter
+ * as in iPhone is not a hump), folds and emits each part, with the joined
+ * form at the position of the last part. */
+static int S_emit_hashtag(S_run *r, const S_ch *src, int n) {
+  static _Thread_local S_word part, joined;
+  int rc, nparts = 0;
+  joined.n = 0;
+  part.n = 0;
+  int partsrc = 0; /* source code points in the current part */
+  for (int i = 0; i <= n; i++) {
+    int boundary = i == n || src[i].cp == '_' ||
+                   (S_is_upper(src[i].cp) && partsrc >= 2 &&
+                    !S_is_upper(src[i - 1].cp) && !S_is_digit(src[i - 1].cp));
+    if (boundary && part.n) {
+      if ((rc = S_emit_word(r, part.c, part.n)) != 0) return rc;
+      nparts++;
+      part.n = 0;
+      partsrc = 0;
+    }
+    if (i == n) break;
+    if (src[i].cp == '_') continue;
+    S_fold_into(&part, src[i].cp, src[i].start, src[i].end);
+    S_fold_into(&joined, src[i].cp, src[i].start, src[i].end);
+    partsrc++;
+  }
+  if (nparts > 1) {
+    r->placed = 1;
+    return S_emit(r, joined.c, joined.n, 1);
+  }
+  return 0;
+}
+
+/* Folds a plain word's source code points and emits it. Apostrophes are
+ * dropped (can't -> cant). */
+static int S_emit_plain(S_run *r, const S_ch *src, int n) {
+  static _Thread_local S_word w;
+  w.n = 0;
+  for (int i = 0; i < n; i++)
+    if (!S_is_apostrophe(src[i].cp))
+      S_fold_into(&w, src[i].cp, src[i].start, src[i].end);
+  return S_emit_word(r, w.c, w.n);
+}
+
+/*--- Chunks and words ----------------------------------------------------*/
+
+/* Reads the word starting at byte i of chunk z[0..n) into src (source code
+ * points, unfolded); returns the byte offset after it. Apostrophes are kept
+ * only between two word characters; underscores only when underscore is set
+ * (hashtags and handles). */
+static int S_read_word(const char *z, int n, int i, int base, int underscore,
+                       S_ch *src, int *pn) {
+  int m = 0;
+  while (i < n) {
+    int32_t cp;
+    int k = S_next(z, n, i, &cp);
+    int ok = S_is_word_start(cp) || (m > 0 && S_is_mark(cp)) ||
+             (underscore && cp == '_');
+    if (!ok && m > 0 && S_is_apostrophe(cp) && i + k < n) {
+      int32_t nx;
+      S_next(z, n, i + k, &nx);
+      ok = S_is_word_start(nx) && !S_is_ideograph(nx);
+    }
+    if (!ok || S_is_ideograph(cp)) break;
+    if (m < S_MAX_WORD) src[m] = (S_ch){cp, base + i, base + i + k};
+    m++;
+    i += k;
+  }
+  *pn = m;
+  return i;
+}
+
+/* Analyzes one chunk z[0..n) found at byte offset base of the text. */
+static int S_chunk(S_run *r, const char *z, int n, int base) {
+  static _Thread_local S_ch src[S_MAX_WORD];
+  if (S_chunk_is_link(z, n)) return 0;
+  int i = 0, rc;
+  while (i < n) {
+    int32_t cp;
+    int k = S_next(z, n, i, &cp);
+    if (S_is_ideograph(cp)) {
+      S_ch one = {cp, base + i, base + i + k};
+      if ((rc = S_emit_plain(r, &one, 1)) != 0) return rc;
+      i += k;
+      continue;
+    }
+    if ((cp == '@' || cp == '#') && i + 1 < n) {
+      int32_t nx;
+      S_next(z, n, i + 1, &nx);
+      if (S_is_word_start(nx) || nx == '_') {
+        int m, j = S_read_word(z, n, i + 1, base, 1, src, &m);
+        /* @handles are not content; #hashtags are split into words */
+        if (cp == '#' && m <= S_MAX_WORD && (rc = S_emit_hashtag(r, src, m)) != 0)
+          return rc;
+        i = j;
+        continue;
+      }
+    }
+    if (!S_is_word_start(cp)) {
+      i += k;
+      continue;
+    }
+    int m;
+    i = S_read_word(z, n, i, base, 0, src, &m);
+    if (m <= S_MAX_WORD && (rc = S_emit_plain(r, src, m)) != 0) return rc;
+  }
+  return 0;
+}
+
+int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
+                    kb_token_fn fn, void *ctx) {
+  if (n < 0) n = (int)strlen(z);
+  if (!kb_text_utf8_valid(z, (size_t)n, NULL)) return KB_TEXT_EUTF8;
+  S_run r = {a, flags, fn, ctx, 0};
+  int i = 0;
+  while (i < n) {
+    int32_t cp;
+    int k = S_next(z, n, i, &cp);
+    if (S_is_space(cp)) {
+      i += k;
+      continue;
+    }
+    int j = i + k;
+    while (j < n) {
+      k = S_next(z, n, j, &cp);
+      if (S_is_space(cp)) break;
+      j += k;
+    }
+    int rc = S_chunk(&r, z + i, j - i, i);
+    if (rc != 0) return rc;
+    i = j;
+  }
+  return KB_TEXT_OK;
+}

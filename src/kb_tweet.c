@@ -1,0 +1,1028 @@
+/*
+ * kb_tweet.c - a tweet's weighted length, counted as twitter-text v3 counts
+ * it (parseTweet in twitter-text's JavaScript), so that a reply we promise
+ * to fit in 280 really fits.
+ *
+ * The count runs in four steps:
+ *
+ *  1. The text is NFC-normalised with utf8proc; invalid UTF-8 gives -1.
+ *  2. URLs are found as twitter-text's extractUrlsWithIndices finds them.
+ *     Its extractor is one big regular expression (regexp/extractUrl.js):
+ *       preceding char, (https?://)?, domain, (:port)?, (/path)?, (?query)?
+ *     where the domain is subdomain* domainName TLD and the TLD must be a
+ *     known one followed by a character outside [0-9a-zA-Z@+-]. The regex
+ *     is emulated here with hand-written scanners ("The extractor" below),
+ *     including its greedy choices and the fact that a failed candidate
+ *     still moves the search past it. A match is then checked as
+ *     isValidUrl does (every DNS label, punycode-encoded when non-ASCII,
+ *     1..63 characters; protocol + URL at most 4096 UTF-16 units), and a
+ *     scheme-less match is reduced to the ASCII domains inside it.
+ *  3. With emoji parsing on, each emoji sequence counts one default weight.
+ *     twemoji-parser's regex lists every known sequence; we accept the same
+ *     grammar instead (see "Emoji" below).
+ *  4. Every other code point weighs what the configured ranges say.
+ *
+ * The sum of weights is divided (integer division) by the scale.
+ *
+ * Known approximations, all rare: the TLD list is a compact one (the ISO
+ * ccTLDs with the IDN ccTLDs, plus common gTLDs), so a short URL under an
+ * unlisted gTLD ("a.photography") is counted as text; an unknown ZWJ
+ * combination of emoji counts as one emoji where twemoji would count its
+ * parts; an emoji found inside text that a URL's quirky skip lands in the
+ * middle of is parsed from the landing point.
+ *
+ * Cost is linear in the text: label runs are cached per dot-separated chain
+ * so that text without spaces (CJK) is not rescanned from every position.
+ */
+#include "kb_tweet.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/*--- Configurations ---------------------------------------------------- */
+
+/* config-v3.json's ranges (the v2 file has the same ones). */
+static const kb_tweet_range S_ranges[] = {
+    {0, 4351, 100}, {8192, 8205, 100}, {8208, 8223, 100}, {8242, 8247, 100}};
+
+const kb_tweet_config kb_tweet_config_v3 = {
+    .max_weighted_length = 280,
+    .scale = 100,
+    .default_weight = 200,
+    .url_length = 23,
+    .emoji_parsing = 1,
+    .ranges = S_ranges,
+    .nranges = (int)(sizeof S_ranges / sizeof S_ranges[0]),
+};
+
+const kb_tweet_config kb_tweet_config_v2 = {
+    .max_weighted_length = 280,
+    .scale = 100,
+    .default_weight = 200,
+    .url_length = 23,
+    .emoji_parsing = 0,
+    .ranges = S_ranges,
+    .nranges = (int)(sizeof S_ranges / sizeof S_ranges[0]),
+};
+
+#define S_MAX_URL_U16 4096 /* twitter-text's MAX_URL_LENGTH */
+#define S_MAX_LABEL 63     /* MAX_DOMAIN_LABEL_LENGTH */
+#define S_MAX_TCO_SLUG 40  /* MAX_TCO_SLUG_LENGTH */
+#define S_BAD (-1)         /* "code point" of an invalid UTF-8 byte */
+#define S_NONE (-2)        /* no character (start or end of text) */
+
+/*--- UTF-8 helpers ----------------------------------------------------- */
+
+/* Decodes the code point at z[i] (i < n) into *pc and returns its length in
+ * bytes; an invalid byte gives *pc = S_BAD and length 1. */
+static size_t S_decode(const char *z, size_t n, size_t i, int32_t *pc) {
+  size_t rest = n - i < 4 ? n - i : 4;
+  utf8proc_int32_t c;
+  utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)z + i,
+                                          (utf8proc_ssize_t)rest, &c);
+  if (len <= 0) {
+    *pc = S_BAD;
+    return 1;
+  }
+  *pc = c;
+  return (size_t)len;
+}
+
+/* The code point at z[i], or S_NONE at the end of the text. */
+static int32_t S_peek(const char *z, size_t n, size_t i) {
+  int32_t c = S_NONE;
+  if (i < n) S_decode(z, n, i, &c);
+  return c;
+}
+
+/* The offset just after the code point at z[i] (i < n). */
+static size_t S_after(const char *z, size_t n, size_t i) {
+  int32_t c;
+  return i + S_decode(z, n, i, &c);
+}
+
+/* Length of z[s..e) in UTF-16 code units, the unit twitter-text's
+ * JavaScript measures strings in. */
+static size_t S_u16(const char *z, size_t s, size_t e) {
+  size_t u = 0;
+  for (size_t i = s; i < e; i++) {
+    unsigned char b = (unsigned char)z[i];
+    if ((b & 0xC0) != 0x80) u += b >= 0xF0 ? 2 : 1;
+  }
+  return u;
+}
+
+/*--- Character classes (twitter-text's regexp/ files) ------------------- */
+
+static int S_is_alnum(int32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+static int S_is_digit(int32_t c) { return c >= '0' && c <= '9'; }
+
+/* c is one of the ASCII characters in `set`. */
+static int S_in(int32_t c, const char *set) {
+  return c > 0 && c < 128 && strchr(set, (int)c) != NULL;
+}
+
+/* punct.js: ASCII punctuation except '"' and '`'. */
+static int S_is_punct(int32_t c) {
+  return S_in(c, "!'#%&()*+,\\-./:;<=>?@[]^_{|}~$");
+}
+
+/* spacesGroup.js */
+static int S_is_space(int32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 ||
+         c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+/* invalidCharsGroup.js */
+static int S_is_invalid(int32_t c) {
+  return c == 0xFFFE || c == 0xFEFF || c == 0xFFFF;
+}
+
+/* directionalMarkersGroup.js */
+static int S_is_dirmark(int32_t c) {
+  return (c >= 0x202A && c <= 0x202E) || c == 0x061C || c == 0x200E ||
+         c == 0x200F || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* validDomainChars.js: anything but punctuation, spaces, invalid
+ * characters and directional markers. */
+static int S_is_domain_char(int32_t c) {
+  return c >= 0 && !S_is_punct(c) && !S_is_space(c) && !S_is_invalid(c) &&
+         !S_is_dirmark(c);
+}
+
+/* A character that may appear inside a label: domain characters plus the
+ * '-' and '_' that subdomains allow between them. */
+static int S_is_label_char(int32_t c) {
+  return S_is_domain_char(c) || c == '-' || c == '_';
+}
+
+/* validUrlPrecedingChars.js: what may stand just before a URL. */
+static int S_precedes_url(int32_t c) {
+  if (S_is_dirmark(c)) return 1;
+  return !(S_is_alnum(c) || c == '@' || c == 0xFF20 || c == '$' || c == '#' ||
+           c == 0xFF03 || S_is_invalid(c));
+}
+
+/* latinAccentChars.js */
+static int S_is_latin_accent(int32_t c) {
+  return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) ||
+         (c >= 0xF8 && c <= 0x24F) || c == 0x253 || c == 0x254 ||
+         c == 0x256 || c == 0x257 || c == 0x259 || c == 0x25B ||
+         c == 0x263 || c == 0x268 || c == 0x26F || c == 0x272 ||
+         c == 0x289 || c == 0x28B || c == 0x2BB ||
+         (c >= 0x300 && c <= 0x36F) || (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+/* Letters the path classes share: ASCII, Cyrillic, Latin with accents. */
+static int S_is_path_letter(int32_t c) {
+  return S_is_alnum(c) || (c >= 0x400 && c <= 0x4FF) || S_is_latin_accent(c);
+}
+
+/* validGeneralUrlPathChars.js */
+static int S_is_path_char(int32_t c) {
+  return S_is_path_letter(c) || S_in(c, "!*';:=+,.$/%#[]-_~@|&") ||
+         c == 0x2013;
+}
+
+/* validUrlPathEndingChars.js (balanced parentheses are handled apart). */
+static int S_is_path_end(int32_t c) {
+  return S_is_path_letter(c) || S_in(c, "+-=_#/");
+}
+
+/* validUrlQueryChars.js */
+static int S_is_query_char(int32_t c) {
+  return S_is_alnum(c) || S_in(c, "!?*'@();:&=+$/%#[]-_.,~|");
+}
+
+/* validUrlQueryEndingChars.js */
+static int S_is_query_end(int32_t c) {
+  return S_is_alnum(c) || S_in(c, "-_&=#/");
+}
+
+/* The label characters of validAsciiDomain.js: [-a-z0-9] and accents. */
+static int S_is_ascii_label_char(int32_t c) {
+  return c == '-' || S_is_alnum(c) || S_is_latin_accent(c);
+}
+
+/*--- TLDs ------------------------------------------------------------- */
+
+/* ASCII TLDs, sorted (bsearch): the ISO 3166-1 alpha-2 ccTLDs plus ac, eu,
+ * su and uk, the original gTLDs, and common newer ones. */
+static const char *const S_tlds[] = {
+    "ac", "ad", "ae", "aero", "af", "ag", "ai", "al", "am", "ao", "app", "aq",
+    "ar", "arpa", "as", "asia", "at", "au", "aw", "ax", "az", "ba", "bb", "bd",
+    "be", "bf", "bg", "bh", "bi", "biz", "bj", "bl", "blog", "bm", "bn", "bo",
+    "bq", "br", "bs", "bt", "bv", "bw", "by", "bz", "ca", "cat", "cc", "cd",
+    "cf", "cg", "ch", "ci", "ck", "cl", "club", "cm", "cn", "co", "com",
+    "coop", "cr", "cu", "cv", "cw", "cx", "cy", "cz", "de", "dev", "dj", "dk",
+    "dm", "do", "dz", "ec", "edu", "ee", "eg", "eh", "er", "es", "et", "eu",
+    "fi", "fj", "fk", "fm", "fo", "fr", "ga", "gb", "gd", "ge", "gf", "gg",
+    "gh", "gi", "gl", "gm", "gn", "gov", "gp", "gq", "gr", "gs", "gt", "gu",
+    "gw", "gy", "hk", "hm", "hn", "hr", "ht", "hu", "id", "ie", "il", "im",
+    "in", "info", "int", "io", "iq", "ir", "is", "it", "je", "jm", "jo",
+    "jobs", "jp", "ke", "kg", "kh", "ki", "km", "kn", "kp", "kr", "kw", "ky",
+    "kz", "la", "lb", "lc", "li", "lk", "lr", "ls", "lt", "lu", "lv", "ly",
+    "ma", "mc", "md", "me", "mf", "mg", "mh", "mil", "mk", "ml", "mm", "mn",
+    "mo", "mobi", "mp", "mq", "mr", "ms", "mt", "mu", "museum", "mv", "mw",
+    "mx", "my", "mz", "na", "name", "nc", "ne", "net", "nf", "ng", "ni", "nl",
+    "no", "np", "nr", "nu", "nz", "om", "online", "org", "pa", "pe", "pf",
+    "pg", "ph", "pk", "pl", "pm", "pn", "post", "pr", "pro", "ps", "pt", "pw",
+    "py", "qa", "re", "ro", "rs", "ru", "rw", "sa", "sb", "sc", "sd", "se",
+    "sg", "sh", "shop", "si", "site", "sj", "sk", "sl", "sm", "sn", "so", "sr",
+    "ss", "st", "store", "su", "sv", "sx", "sy", "sz", "tc", "td", "tech",
+    "tel", "tf", "tg", "th", "tj", "tk", "tl", "tm", "tn", "to", "top", "tr",
+    "travel", "tt", "tv", "tw", "tz", "ua", "ug", "uk", "um", "us", "uy",
+    "uz", "va", "vc", "ve", "vg", "vi", "vn", "vu", "wf", "ws", "xxx", "xyz",
+    "ye", "yt", "za", "zm", "zw"};
+
+/* The IDN ccTLDs (Unicode form, NFC, lower case). */
+static const char *const S_idn_tlds[] = {
+    "한국", "香港", "澳門", "新加坡", "台灣", "台湾", "中國", "中国", "გე",
+    "ລາວ", "ไทย", "ලංකා", "ഭാരതം", "ಭಾರತ", "భారత్", "சிங்கப்பூர்",
+    "இலங்கை", "இந்தியா", "ଭାରତ", "ભારત", "ਭਾਰਤ", "ভাৰত", "ভারত", "বাংলা",
+    "भारोत", "भारतम्", "भारत", "ڀارت", "پاکستان", "موريتانيا", "مليسيا",
+    "مصر", "قطر", "فلسطين", "عمان", "عراق", "سورية", "سودان", "تونس",
+    "بھارت", "بارت", "ایران", "امارات", "المغرب", "السعودية", "الجزائر",
+    "البحرين", "الاردن", "հայ", "қаз", "укр", "срб", "рф", "мон", "мкд", "ею",
+    "бел", "бг", "ευ", "ελ"};
+
+#define S_TLD_MAXLEN 16 /* longer than any entry of S_tlds */
+
+static int S_tld_cmp(const void *key, const void *elem) {
+  return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+/* The lookahead after every TLD: the end (of the text, or of the domain
+ * when searching inside one) or a character outside [0-9a-zA-Z@+-]. */
+static int S_tld_boundary(const char *z, size_t lim, size_t i) {
+  unsigned char b = i < lim ? (unsigned char)z[i] : 0;
+  return i >= lim || !(S_is_alnum(b) || b == '@' || b == '+' || b == '-');
+}
+
+/* An ASCII TLD starting at z[s]: it must be the whole run of letters and
+ * digits there, since any shorter prefix is followed by one. Returns its
+ * end or 0. */
+static size_t S_tld_ascii(const char *z, size_t s, size_t lim) {
+  char key[S_TLD_MAXLEN + 1];
+  size_t a = s;
+  while (a < lim && S_is_alnum((unsigned char)z[a])) a++;
+  if (a == s || a - s > S_TLD_MAXLEN || !S_tld_boundary(z, lim, a)) return 0;
+  for (size_t i = s; i < a; i++) {
+    char c = z[i];
+    key[i - s] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+  key[a - s] = 0;
+  return bsearch(key, S_tlds, sizeof S_tlds / sizeof S_tlds[0],
+                 sizeof S_tlds[0], S_tld_cmp)
+             ? a
+             : 0;
+}
+
+/* If z[s..lim) starts with the (lower-case) string t, ignoring case, returns
+ * the end of that prefix, else 0. */
+static size_t S_prefix_ci(const char *z, size_t s, size_t lim, const char *t) {
+  size_t tn = strlen(t), k = 0, i = s;
+  while (k < tn) {
+    int32_t want, got;
+    k += S_decode(t, tn, k, &want);
+    if (i >= lim) return 0;
+    i += S_decode(z, lim, i, &got);
+    if (got < 0 || utf8proc_tolower(got) != want) return 0;
+  }
+  return i;
+}
+
+/* The longest IDN ccTLD starting at z[s] and followed by the boundary;
+ * its end or 0. */
+static size_t S_tld_idn(const char *z, size_t s, size_t lim) {
+  size_t best = 0;
+  for (size_t i = 0; i < sizeof S_idn_tlds / sizeof S_idn_tlds[0]; i++) {
+    size_t e = S_prefix_ci(z, s, lim, S_idn_tlds[i]);
+    if (e > best && S_tld_boundary(z, lim, e)) best = e;
+  }
+  return best;
+}
+
+static int S_is_puny_char(unsigned char b) { return b == '-' || S_is_alnum(b); }
+
+/* validPunycode.js: "xn--" and one or more of [-0-9a-z], no lookahead. */
+static size_t S_tld_puny(const char *z, size_t s, size_t lim) {
+  size_t e = s + 4;
+  if (lim - s < 5 || !S_prefix_ci(z, s, lim, "xn--") ||
+      !S_is_puny_char((unsigned char)z[e]))
+    return 0;
+  while (e < lim && S_is_puny_char((unsigned char)z[e])) e++;
+  return e;
+}
+
+/* End of the TLD twitter-text would match at z[s] (gTLD | ccTLD |
+ * punycode), or 0. lim is where the subject string ends. */
+static size_t S_tld_end(const char *z, size_t s, size_t lim) {
+  size_t e;
+  if (s >= lim) return 0;
+  e = S_tld_ascii(z, s, lim);
+  if (!e && (unsigned char)z[s] >= 0x80) e = S_tld_idn(z, s, lim);
+  if (!e) e = S_tld_puny(z, s, lim);
+  return e;
+}
+
+/*--- Punycode (RFC 3492), for the label-length check --------------------- */
+
+/* RFC 3492 section 6.1. */
+static uint64_t S_puny_adapt(uint64_t delta, uint64_t npoints, int first) {
+  uint64_t k = 0;
+  delta = first ? delta / 700 : delta / 2;
+  delta += delta / npoints;
+  while (delta > 455) { /* ((base - tmin) * tmax) / 2 */
+    delta /= 35;
+    k += 36;
+  }
+  return k + (36 * delta) / (delta + 38);
+}
+
+/* Length of a variable-length integer q at the given bias (section 6.3). */
+static size_t S_puny_digits(uint64_t q, uint64_t bias) {
+  size_t out = 1;
+  for (uint64_t k = 36;; k += 36) {
+    uint64_t t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+    if (q < t) return out;
+    out++;
+    q = (q - t) / (36 - t);
+  }
+}
+
+/* Length of punycode.toASCII() of one dot-free part a[0..na): the part
+ * itself when it is all ASCII, else "xn--" plus its RFC 3492 encoding.
+ * Only the length is computed. */
+static size_t S_puny_len(const int32_t *a, size_t na) {
+  size_t b = 0, h, out;
+  uint64_t n = 0x80, delta = 0, bias = 72;
+  for (size_t i = 0; i < na; i++) b += a[i] < 0x80;
+  if (b == na) return na;
+  out = 4 + b + (b > 0);
+  for (h = b; h < na; delta++, n++) {
+    uint64_t m = UINT64_MAX;
+    for (size_t i = 0; i < na; i++)
+      if ((uint64_t)a[i] >= n && (uint64_t)a[i] < m) m = (uint64_t)a[i];
+    delta += (m - n) * (h + 1);
+    n = m;
+    for (size_t i = 0; i < na; i++) {
+      if ((uint64_t)a[i] < n) delta++;
+      if ((uint64_t)a[i] != n) continue;
+      out += S_puny_digits(delta, bias);
+      bias = S_puny_adapt(delta, h + 1, h == b);
+      delta = 0;
+      h++;
+    }
+  }
+  return out;
+}
+
+/* punycode.js also splits labels on these full stops. */
+static int S_is_label_sep(int32_t c) {
+  return c == 0x3002 || c == 0xFF0E || c == 0xFF61;
+}
+
+/* idna.js: the label z[s..e) is valid when punycode.toASCII() of it is 1..63
+ * characters long. Each code point yields at least one character, so a
+ * label of more than 63 code points fails at once. */
+static int S_label_ok(const char *z, size_t s, size_t e) {
+  int32_t cp[S_MAX_LABEL];
+  size_t k = 0, part = 0, total = 0;
+  for (size_t i = s; i < e; k++) {
+    if (k == S_MAX_LABEL) return 0;
+    i += S_decode(z, e, i, &cp[k]);
+  }
+  for (size_t j = 0; j <= k; j++) {
+    if (j < k && !S_is_label_sep(cp[j])) continue;
+    total += S_puny_len(cp + part, j - part) + (j < k);
+    part = j + 1;
+  }
+  return total >= 1 && total <= S_MAX_LABEL;
+}
+
+/*--- Label runs ------------------------------------------------------- */
+
+/*
+ * A domain is a chain of label runs joined by single dots. validDomain.js
+ * reads it as subdomain* domainName TLD, taking as many subdomains as it
+ * can. So for the run R[i] heading a domain, the end of that domain is
+ *   G[i] = G[i+1]      if R[i] is a valid subdomain and G[i+1] exists,
+ *        = TLD(R[i+1])  else if R[i] is a valid domain name,
+ *        = none         otherwise,
+ * which one right-to-left pass over a chain computes. A domain may also
+ * start inside a run (after a '-' or '_', or in CJK text); only that first
+ * label's own validity then changes, so the chain is computed once and
+ * looked up for every starting point in it.
+ */
+typedef struct S_run {
+  size_t s, e;   /* label characters z[s..e) */
+  size_t us;     /* 1 + offset of the run's last '_', 0 if none */
+  int last_dc;   /* the last character is a domain character */
+  int sub, name; /* the whole run is a valid subdomain / domain name */
+  size_t tld;    /* end of the TLD matched at s, 0 if none */
+  size_t g;      /* end of the domain headed by the whole run, 0 if none */
+} S_run;
+
+typedef struct S_chain {
+  S_run *a; /* runs in text order, R[i+1].s == R[i].e + 1 */
+  size_t na, cap;
+} S_chain;
+
+/* Scans the label characters from z[s] into *r (sub, name, us, last_dc;
+ * tld and g are left 0). */
+static void S_run_scan(const char *z, size_t n, size_t s, S_run *r) {
+  size_t i = s;
+  int32_t c;
+  memset(r, 0, sizeof *r);
+  while (i < n) {
+    size_t len = S_decode(z, n, i, &c);
+    if (!S_is_label_char(c)) break;
+    if (c == '_') r->us = i + 1;
+    r->last_dc = S_is_domain_char(c);
+    i += len;
+  }
+  r->s = s;
+  r->e = i;
+  r->sub = i > s && S_is_domain_char(S_peek(z, n, s)) && r->last_dc;
+  r->name = r->sub && !r->us;
+}
+
+/* Appends *r; 0 on success, -1 when out of memory. */
+static int S_chain_push(S_chain *ch, const S_run *r) {
+  if (ch->na == ch->cap) {
+    size_t cap = ch->cap ? 2 * ch->cap : 16;
+    S_run *a = realloc(ch->a, cap * sizeof *a);
+    if (!a) return -1;
+    ch->a = a;
+    ch->cap = cap;
+  }
+  ch->a[ch->na++] = *r;
+  return 0;
+}
+
+/* Replaces the cache by the chain whose first run starts at z[d] (a label
+ * character). Returns 0, or -1 when out of memory. */
+static int S_chain_build(S_chain *ch, const char *z, size_t n, size_t d) {
+  S_run r;
+  ch->na = 0;
+  for (size_t s = d;; s = r.e + 1) {
+    S_run_scan(z, n, s, &r);
+    if (r.e == r.s) break;
+    if (S_chain_push(ch, &r)) return -1;
+    if (r.e >= n || z[r.e] != '.') break;
+  }
+  for (size_t i = 1; i < ch->na; i++)
+    ch->a[i].tld = S_tld_end(z, ch->a[i].s, n);
+  for (size_t i = ch->na; i-- > 1;) {
+    S_run *p = &ch->a[i - 1], *q = &ch->a[i];
+    p->g = (p->sub && q->g) ? q->g : (p->name ? q->tld : 0);
+  }
+  return 0;
+}
+
+/* Index of the cached run holding offset d, or SIZE_MAX. */
+static size_t S_chain_find(const S_chain *ch, size_t d) {
+  size_t lo = 0, hi = ch->na;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ch->a[mid].e <= d)
+      lo = mid + 1;
+    else if (ch->a[mid].s > d)
+      hi = mid;
+    else
+      return mid;
+  }
+  return SIZE_MAX;
+}
+
+/* The domain starting at z[d]: returns 1 and sets *pe to its end, 0 when
+ * none starts there, -1 when out of memory. */
+static int S_domain_at(S_chain *ch, const char *z, size_t n, size_t d,
+                       size_t *pe) {
+  int32_t c = S_peek(z, n, d);
+  size_t i;
+  int sub, name;
+  if (!S_is_label_char(c)) return 0;
+  i = S_chain_find(ch, d);
+  if (i == SIZE_MAX) {
+    if (S_chain_build(ch, z, n, d)) return -1;
+    i = 0;
+  }
+  if (i + 1 >= ch->na) return 0;
+  sub = S_is_domain_char(c) && ch->a[i].last_dc;
+  name = sub && !(ch->a[i].us && ch->a[i].us - 1 >= d);
+  *pe = (sub && ch->a[i + 1].g) ? ch->a[i + 1].g : (name ? ch->a[i + 1].tld : 0);
+  return *pe != 0;
+}
+
+/*--- The extractor (regexp/extractUrl.js) ----------------------------- */
+
+/* One match of the extractor's regex. */
+typedef struct S_match {
+  int32_t before;      /* the preceding character ($2), S_NONE at start */
+  size_t url_s;        /* start of the URL ($3) */
+  size_t proto_len;    /* length of "http://" or "https://" ($4), or 0 */
+  size_t dom_s, dom_e; /* the domain ($5) */
+  int has_path;        /* a path ($7) follows the domain and port */
+  size_t end;          /* end of the URL, where the next search resumes */
+} S_match;
+
+/* z[i..n) starts with the lower-case ASCII string t, ignoring case. */
+static int S_starts_ci(const char *z, size_t n, size_t i, const char *t) {
+  size_t tn = strlen(t);
+  if (n - i < tn) return 0;
+  for (size_t k = 0; k < tn; k++) {
+    char c = z[i + k];
+    if (((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c) != t[k]) return 0;
+  }
+  return 1;
+}
+
+/* Length of the protocol at z[p] (https?://), 0 if none. */
+static size_t S_protocol_len(const char *z, size_t n, size_t p) {
+  if (S_starts_ci(z, n, p, "http://")) return 7;
+  if (S_starts_ci(z, n, p, "https://")) return 8;
+  return 0;
+}
+
+/* End of the run of general path characters starting at z[i]. */
+static size_t S_path_run(const char *z, size_t n, size_t i) {
+  int32_t c;
+  while (i < n) {
+    size_t len = S_decode(z, n, i, &c);
+    if (!S_is_path_char(c)) break;
+    i += len;
+  }
+  return i;
+}
+
+/* validUrlBalancedParens.js at z[k] == '(': "(x)" or "(x(y)z)". Returns
+ * the end of the group or 0. */
+static size_t S_parens_end(const char *z, size_t n, size_t k) {
+  size_t a = S_path_run(z, n, k + 1), b, c;
+  if (a < n && z[a] == ')' && a > k + 1) return a + 1;
+  if (a >= n || z[a] != '(') return 0;
+  b = S_path_run(z, n, a + 1);
+  if (b == a + 1 || b >= n || z[b] != ')') return 0;
+  c = S_path_run(z, n, b + 1);
+  return (c < n && z[c] == ')') ? c + 1 : 0;
+}
+
+/* validUrlPath.js, greedy, after the '/' at z[i - 1]: path characters and
+ * balanced parentheses, ending on an ending character or a parenthesis
+ * group so that "/foo." leaves the period out. Returns the path's end. */
+static size_t S_path_end(const char *z, size_t n, size_t i) {
+  size_t best = i, k = i;
+  int32_t c;
+  while (k < n) {
+    size_t len = S_decode(z, n, k, &c);
+    if (c == '(') {
+      size_t e = S_parens_end(z, n, k);
+      if (!e) break;
+      k = best = e;
+      continue;
+    }
+    if (!S_is_path_char(c)) break;
+    k += len;
+    if (S_is_path_end(c)) best = k;
+  }
+  return best;
+}
+
+/* The query after the '?' at z[i - 1]: query characters ending on a query
+ * ending character, within z[..lim). Returns its end, 0 if there is none. */
+static size_t S_query_end(const char *z, size_t lim, size_t i) {
+  size_t best = 0;
+  for (; i < lim && S_is_query_char((unsigned char)z[i]); i++)
+    if (S_is_query_end((unsigned char)z[i])) best = i + 1;
+  return best;
+}
+
+/* The port, path and query after the domain ending at z[e]; returns the end
+ * of the URL and sets m->has_path. */
+static size_t S_url_tail(const char *z, size_t n, size_t e, S_match *m) {
+  if (e + 1 < n && z[e] == ':' && S_is_digit((unsigned char)z[e + 1])) {
+    for (e++; e < n && S_is_digit((unsigned char)z[e]);) e++;
+  }
+  m->has_path = e < n && z[e] == '/';
+  if (m->has_path) e = S_path_end(z, n, e + 1);
+  if (e < n && z[e] == '?') {
+    size_t q = S_query_end(z, n, e + 1);
+    if (q) e = q;
+  }
+  return e;
+}
+
+/* The regex anchored at URL start p: 1 and *m filled (but m->before), 0 if
+ * it does not match there, -1 when out of memory. When a protocol is
+ * present the domain must follow it: without it the regex could only try
+ * "http" itself as a label, which a ':' ends. */
+static int S_match_at(S_chain *ch, const char *z, size_t n, size_t p,
+                      S_match *m) {
+  size_t plen = S_protocol_len(z, n, p), de = 0;
+  int rc = S_domain_at(ch, z, n, p + plen, &de);
+  if (rc <= 0) return rc;
+  m->url_s = p;
+  m->proto_len = plen;
+  m->dom_s = p + plen;
+  m->dom_e = de;
+  m->end = S_url_tail(z, n, de, m);
+  return 1;
+}
+
+/* The regex's next match at or after lastIndex `last`. The preceding
+ * character is part of the match, so it must lie at or after `last`; only
+ * at offset 0 may the start of the text stand in for it. Returns 1 and
+ * fills *m, 0 when there is no match, -1 when out of memory. */
+static int S_exec(S_chain *ch, const char *z, size_t n, size_t last,
+                  S_match *m) {
+  int rc;
+  int32_t c;
+  if (last == 0 && (rc = S_match_at(ch, z, n, 0, m)) != 0) {
+    m->before = S_NONE;
+    return rc;
+  }
+  for (size_t q = last; q < n;) {
+    size_t len = S_decode(z, n, q, &c);
+    if (S_precedes_url(c) && (rc = S_match_at(ch, z, n, q + len, m)) != 0) {
+      m->before = c;
+      return rc;
+    }
+    q += len;
+  }
+  return 0;
+}
+
+/*--- The extractor's checks (extractUrlsWithIndices.js, idna.js) ------ */
+
+/* End of the run of validAsciiDomain label characters at z[i]. */
+static size_t S_ascii_label_end(const char *z, size_t lim, size_t i) {
+  int32_t c;
+  while (i < lim) {
+    size_t len = S_decode(z, lim, i, &c);
+    if (!S_is_ascii_label_char(c)) break;
+    i += len;
+  }
+  return i;
+}
+
+/* Searches z[from..de) for validAsciiDomain, (label.)+ TLD, as a global
+ * regex would, the domain's end standing for the end of the subject.
+ * Returns 1 and sets [*ps, *pe), or 0. When no TLD follows any dot of the
+ * labels read from q, no later start among them can do better, so the
+ * search jumps past them: this keeps it linear. */
+static int S_ascii_find(const char *z, size_t de, size_t from, size_t *ps,
+                        size_t *pe) {
+  size_t q = from;
+  while (q < de) {
+    size_t i = q, found = 0, past = 0;
+    for (;;) {
+      size_t r = S_ascii_label_end(z, de, i);
+      if (r == i || r >= de || z[r] != '.') break;
+      i = past = r + 1;
+      size_t t = S_tld_end(z, i, de);
+      if (t) found = t;
+    }
+    if (found) {
+      *ps = q;
+      *pe = found;
+      return 1;
+    }
+    if (past)
+      q = past;
+    else {
+      size_t r = S_ascii_label_end(z, de, q);
+      q = r > q ? r : S_after(z, de, q);
+    }
+  }
+  return 0;
+}
+
+/* isValidUrl: protocol (or "https://" when absent) plus the whole URL fit
+ * in 4096 UTF-16 units (twitter-text counts the protocol twice), a domain
+ * starting "xn--" holds an ASCII domain, and every label is 1..63
+ * characters once punycode-encoded. */
+static int S_url_valid(const char *z, const S_match *m) {
+  size_t proto = m->proto_len ? m->proto_len : 8, a, b, s;
+  if (proto + S_u16(z, m->url_s, m->end) > S_MAX_URL_U16) return 0;
+  if (m->dom_e - m->dom_s >= 4 && memcmp(z + m->dom_s, "xn--", 4) == 0 &&
+      !S_ascii_find(z, m->dom_e, m->dom_s, &a, &b))
+    return 0;
+  s = m->dom_s;
+  for (size_t i = m->dom_s; i <= m->dom_e; i++) {
+    if (i < m->dom_e && z[i] != '.') continue;
+    if (!S_label_ok(z, s, i)) return 0;
+    s = i + 1;
+  }
+  return 1;
+}
+
+/*--- URL iterator ----------------------------------------------------- */
+
+/* A URL as parseTweet uses it: it starts at s, covers z[s..e), and the
+ * counting loop skips skip16 UTF-16 units from s (twitter-text skips
+ * url.length, which differs from e - s in one quirky case). */
+typedef struct S_url {
+  size_t s, e, skip16;
+} S_url;
+
+/* State of extractUrlsWithIndices' loop over a text. */
+typedef struct S_scan {
+  const char *z;
+  size_t n;
+  size_t last;   /* the regex's lastIndex */
+  S_chain ch;    /* label runs of the current chain */
+  int pending;   /* ASCII domains of a scheme-less match remain */
+  size_t as, ae; /* the next of them */
+  S_match m;     /* that scheme-less match */
+} S_scan;
+
+static void S_scan_init(S_scan *sc, const char *z, size_t n, size_t from) {
+  memset(sc, 0, sizeof *sc);
+  sc->z = z;
+  sc->n = n;
+  sc->last = from;
+}
+
+static void S_scan_free(S_scan *sc) { free(sc->ch.a); }
+
+/* A URL with a protocol; t.co URLs are cut after their slug (and query).
+ * Returns 1 and fills *u, or 0 when a t.co slug is over 40 characters. */
+static int S_scan_proto(const char *z, const S_match *m, S_url *u) {
+  size_t d = m->dom_s, e = d + 5;
+  u->s = m->url_s;
+  u->e = m->end;
+  if (m->end > e && S_starts_ci(z, m->end, d, "t.co/") &&
+      S_is_alnum((unsigned char)z[e])) {
+    while (e < m->end && S_is_alnum((unsigned char)z[e])) e++;
+    if (e - d - 5 > S_MAX_TCO_SLUG) return 0;
+    if (e < m->end && z[e] == '?') {
+      size_t q = S_query_end(z, m->end, e + 1);
+      if (q) e = q;
+    }
+    u->e = e;
+  }
+  u->skip16 = S_u16(z, u->s, u->e);
+  return 1;
+}
+
+/* Hands out the next ASCII domain of a scheme-less match. The last one is
+ * stretched to the end of the match when there is a path, and parseTweet
+ * then skips url.length with the domain replaced by that ASCII domain. */
+static void S_scan_pending(S_scan *sc, S_url *u) {
+  const S_match *m = &sc->m;
+  size_t ns, ne;
+  int more = S_ascii_find(sc->z, m->dom_e, sc->ae, &ns, &ne);
+  u->s = sc->as;
+  u->e = sc->ae;
+  u->skip16 = S_u16(sc->z, sc->as, sc->ae);
+  if (more) {
+    sc->as = ns;
+    sc->ae = ne;
+    return;
+  }
+  sc->pending = 0;
+  if (m->has_path) {
+    u->e = m->end;
+    u->skip16 += S_u16(sc->z, m->url_s, m->end) -
+                 S_u16(sc->z, m->dom_s, m->dom_e);
+  }
+}
+
+/* The next URL: 1 and *u filled, 0 at the end, -1 when out of memory. */
+static int S_scan_next(S_scan *sc, S_url *u) {
+  for (;;) {
+    S_match *m = &sc->m;
+    int rc;
+    if (sc->pending) {
+      S_scan_pending(sc, u);
+      return 1;
+    }
+    rc = S_exec(&sc->ch, sc->z, sc->n, sc->last, m);
+    if (rc <= 0) return rc;
+    sc->last = m->end;
+    if (!S_url_valid(sc->z, m)) continue;
+    if (m->proto_len) {
+      if (S_scan_proto(sc->z, m, u)) return 1;
+      continue;
+    }
+    if (S_in(m->before, "-_./")) continue; /* invalidUrlWithoutProtocol... */
+    sc->pending = S_ascii_find(sc->z, m->dom_e, m->dom_s, &sc->as, &sc->ae);
+  }
+}
+
+/*--- Emoji ------------------------------------------------------------- */
+
+/*
+ * twemoji-parser matches a list of known sequences. We accept their
+ * grammar instead: an element is a flag (two regional indicators), a
+ * keycap ([#*0-9] FE0F? 20E3), or an Extended_Pictographic code point
+ * (or a lone skin-tone modifier) followed by either a skin-tone modifier
+ * (after an Emoji_Modifier_Base) or FE0F, then an optional tag sequence
+ * ending in E007F; pictographic elements chain with ZWJ. ©, ®, ™ and ♟
+ * are text by default and count as emoji only with something attached.
+ */
+
+/* Emoji_Modifier_Base (Unicode 15), sorted ranges. */
+static const int32_t S_mod_bases[][2] = {
+    {0x261D, 0x261D},   {0x26F9, 0x26F9},   {0x270A, 0x270D},
+    {0x1F385, 0x1F385}, {0x1F3C2, 0x1F3C4}, {0x1F3C7, 0x1F3C7},
+    {0x1F3CA, 0x1F3CC}, {0x1F442, 0x1F443}, {0x1F446, 0x1F450},
+    {0x1F466, 0x1F478}, {0x1F47C, 0x1F47C}, {0x1F481, 0x1F483},
+    {0x1F485, 0x1F487}, {0x1F48F, 0x1F48F}, {0x1F491, 0x1F491},
+    {0x1F4AA, 0x1F4AA}, {0x1F574, 0x1F575}, {0x1F57A, 0x1F57A},
+    {0x1F590, 0x1F590}, {0x1F595, 0x1F596}, {0x1F645, 0x1F647},
+    {0x1F64B, 0x1F64F}, {0x1F6A3, 0x1F6A3}, {0x1F6B4, 0x1F6B6},
+    {0x1F6C0, 0x1F6C0}, {0x1F6CC, 0x1F6CC}, {0x1F90C, 0x1F90C},
+    {0x1F90F, 0x1F90F}, {0x1F918, 0x1F91F}, {0x1F926, 0x1F926},
+    {0x1F930, 0x1F939}, {0x1F93C, 0x1F93E}, {0x1F977, 0x1F977},
+    {0x1F9B5, 0x1F9B6}, {0x1F9B8, 0x1F9B9}, {0x1F9BB, 0x1F9BB},
+    {0x1F9CD, 0x1F9CF}, {0x1F9D1, 0x1F9DD}, {0x1FAC3, 0x1FAC5},
+    {0x1FAF0, 0x1FAF8}};
+
+static int S_is_modifier_base(int32_t c) {
+  for (size_t i = 0; i < sizeof S_mod_bases / sizeof S_mod_bases[0]; i++) {
+    if (c < S_mod_bases[i][0]) return 0;
+    if (c <= S_mod_bases[i][1]) return 1;
+  }
+  return 0;
+}
+
+static int S_is_modifier(int32_t c) { return c >= 0x1F3FB && c <= 0x1F3FF; }
+
+static int S_is_ri(int32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+
+static int S_is_pictographic(int32_t c) {
+  return c >= 0 && utf8proc_get_property(c)->boundclass ==
+                       UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+/* Text-style characters twemoji takes only with FE0F. */
+static int S_needs_vs16(int32_t c) {
+  return c == 0xA9 || c == 0xAE || c == 0x2122 || c == 0x265F;
+}
+
+/* A tag sequence (E0020-E007E)+ E007F at z[j]: its end, or j. */
+static size_t S_tags_end(const char *z, size_t n, size_t j) {
+  size_t k = j;
+  int32_t c;
+  while ((c = S_peek(z, n, k)) >= 0xE0020 && c <= 0xE007E) k = S_after(z, n, k);
+  return (k > j && c == 0xE007F) ? S_after(z, n, k) : j;
+}
+
+/* A pictographic element whose base c ends at z[j]: its end, or i. */
+static size_t S_emoji_pict(const char *z, size_t n, size_t i, size_t j,
+                           int32_t c) {
+  size_t base_end = j;
+  int32_t d = S_peek(z, n, j);
+  if ((S_is_modifier_base(c) && S_is_modifier(d)) || d == 0xFE0F)
+    j = S_after(z, n, j);
+  j = S_tags_end(z, n, j);
+  return (j == base_end && S_needs_vs16(c)) ? i : j;
+}
+
+/* The emoji element at z[i]: its end, or i if there is none. *pjoin says
+ * whether a ZWJ may join another element to it. */
+static size_t S_emoji_element(const char *z, size_t n, size_t i, int *pjoin) {
+  int32_t c = S_peek(z, n, i);
+  size_t j;
+  *pjoin = 0;
+  if (c < 0) return i;
+  j = S_after(z, n, i);
+  if (S_is_ri(c)) return S_is_ri(S_peek(z, n, j)) ? S_after(z, n, j) : j;
+  if (c == '#' || c == '*' || S_is_digit(c)) {
+    if (S_peek(z, n, j) == 0xFE0F) j = S_after(z, n, j);
+    return S_peek(z, n, j) == 0x20E3 ? S_after(z, n, j) : i;
+  }
+  if (!S_is_pictographic(c) && !S_is_modifier(c)) return i;
+  j = S_emoji_pict(z, n, i, j, c);
+  *pjoin = j > i;
+  return j;
+}
+
+/* The emoji sequence at z[i]: its end, or i if there is none. */
+static size_t S_emoji_end(const char *z, size_t n, size_t i) {
+  int join;
+  size_t e = S_emoji_element(z, n, i, &join);
+  while (join && S_peek(z, n, e) == 0x200D) {
+    size_t f = S_after(z, n, e), g = S_emoji_element(z, n, f, &join);
+    if (g == f || !join) break;
+    e = g;
+  }
+  return e;
+}
+
+/*--- Weighted length --------------------------------------------------- */
+
+/* The weight of code point c: the first range holding it, else default. */
+static int S_weight(const kb_tweet_config *cfg, int32_t c) {
+  for (int i = 0; i < cfg->nranges; i++) {
+    if ((uint32_t)c >= cfg->ranges[i].start && (uint32_t)c <= cfg->ranges[i].end)
+      return cfg->ranges[i].weight;
+  }
+  return cfg->default_weight;
+}
+
+/* Skips `units` UTF-16 units from z[pos]; returns the new offset. When the
+ * skip ends inside a surrogate pair, twitter-text goes on from the low
+ * surrogate and weighs it alone: *phalf is then set. */
+static size_t S_skip_u16(const char *z, size_t n, size_t pos, size_t units,
+                         int *phalf) {
+  int32_t c;
+  *phalf = 0;
+  while (units > 0 && pos < n) {
+    size_t len = S_decode(z, n, pos, &c);
+    size_t u = c >= 0x10000 ? 2 : 1;
+    pos += len;
+    if (u > units) {
+      *phalf = 1;
+      break;
+    }
+    units -= u;
+  }
+  return pos;
+}
+
+/* parseTweet's loop over the (normalised) text z[0..n): puts the sum of
+ * weights, before scaling, in *psum. Returns 0, or -1 when out of memory.
+ * A URL whose start lies inside an emoji already counted is ignored, as the
+ * JavaScript loop never visits its start. */
+static int S_weigh(const kb_tweet_config *cfg, const char *z, size_t n,
+                   int64_t *psum) {
+  S_scan sc;
+  S_url u;
+  int64_t sum = 0;
+  size_t pos = 0;
+  int have, half;
+  S_scan_init(&sc, z, n, 0);
+  have = S_scan_next(&sc, &u);
+  while (have >= 0 && pos < n) {
+    int32_t c;
+    size_t e;
+    if (have == 1 && u.s < pos) {
+      have = S_scan_next(&sc, &u);
+    } else if (have == 1 && u.s == pos) {
+      sum += (int64_t)cfg->url_length * cfg->scale;
+      pos = S_skip_u16(z, n, pos, u.skip16, &half);
+      sum += half ? cfg->default_weight : 0;
+      have = S_scan_next(&sc, &u);
+    } else if (cfg->emoji_parsing && (e = S_emoji_end(z, n, pos)) > pos) {
+      sum += cfg->default_weight;
+      pos = e;
+    } else {
+      pos += S_decode(z, n, pos, &c);
+      sum += S_weight(cfg, c);
+    }
+  }
+  S_scan_free(&sc);
+  *psum = sum;
+  return have < 0 ? -1 : 0;
+}
+
+int kb_tweet_length_cfg(const kb_tweet_config *cfg, const char *z, size_t n) {
+  utf8proc_uint8_t *nfc = NULL;
+  utf8proc_ssize_t m;
+  int64_t sum;
+  int rc;
+  if (!cfg || cfg->scale <= 0 || (!z && n)) return -1;
+  if (n == 0) return 0;
+  if (n > (size_t)PTRDIFF_MAX) return -1;
+  m = utf8proc_map((const utf8proc_uint8_t *)z, (utf8proc_ssize_t)n, &nfc,
+                   UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  if (m < 0) return -1;
+  rc = S_weigh(cfg, (const char *)nfc, (size_t)m, &sum);
+  free(nfc);
+  if (rc) return -1;
+  sum /= cfg->scale;
+  return sum > INT_MAX ? INT_MAX : sum < INT_MIN ? INT_MIN : (int)sum;
+}
+
+int kb_tweet_length(const char *z, size_t n) {
+  return kb_tweet_length_cfg(&kb_tweet_config_v3, z, n);
+}
+
+int kb_tweet_find_url(const char *z, size_t n, size_t from, size_t *pstart,
+                      size_t *pend) {
+  S_scan sc;
+  S_url u;
+  int rc;
+  if (!z || from > n) return 0;
+  S_scan_init(&sc, z, n, from);
+  rc = S_scan_next(&sc, &u);
+  S_scan_free(&sc);
+  if (rc != 1) return 0;
+  if (pstart) *pstart = u.s;
+  if (pend) *pend = u.e;
+  return 1;
+}

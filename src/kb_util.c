@@ -1,0 +1,205 @@
+/*
+ * kb_util.c - allocation that aborts on exhaustion, the growable buffer and
+ * small file helpers (see kb_util.h).
+ */
+#include "kb_util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void S_oom(size_t n) {
+  fprintf(stderr, "out of memory (allocating %zu bytes)\n", n);
+  abort();
+}
+
+void *kb_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) S_oom(n);
+  return p;
+}
+
+void *kb_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) S_oom(n * size);
+  return p;
+}
+
+void *kb_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) S_oom(n);
+  return q;
+}
+
+char *kb_xstrdup(const char *s) { return kb_xstrndup(s, strlen(s)); }
+
+char *kb_xstrndup(const char *s, size_t n) {
+  char *p = kb_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *kb_vfmt(const char *fmt, va_list ap) {
+  va_list cp;
+  va_copy(cp, ap);
+  int n = vsnprintf(NULL, 0, fmt, cp);
+  va_end(cp);
+  if (n < 0) n = 0;
+  char *s = kb_xmalloc((size_t)n + 1);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  return s;
+}
+
+char *kb_fmt(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = kb_vfmt(fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+/*--- kb_buf --------------------------------------------------------------*/
+
+void kb_buf_grow(kb_buf *b, size_t extra) {
+  if (extra > SIZE_MAX / 2 - b->n) S_oom(SIZE_MAX);
+  size_t need = b->n + extra + 1;
+  if (need <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < need) cap *= 2;
+  b->p = kb_xrealloc(b->p, cap);
+  b->cap = cap;
+}
+
+void kb_buf_put(kb_buf *b, const char *s, size_t n) {
+  kb_buf_grow(b, n);
+  if (n) memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
+
+void kb_buf_putc(kb_buf *b, char c) { kb_buf_put(b, &c, 1); }
+
+void kb_buf_printf(kb_buf *b, const char *fmt, ...) {
+  va_list ap, cp;
+  va_start(ap, fmt);
+  va_copy(cp, ap);
+  int n = vsnprintf(NULL, 0, fmt, cp);
+  va_end(cp);
+  if (n > 0) {
+    kb_buf_grow(b, (size_t)n);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    b->n += (size_t)n;
+  }
+  va_end(ap);
+}
+
+void kb_buf_put_html(kb_buf *b, const char *s, size_t n) {
+  size_t i = 0, run = 0;
+  for (; i < n; i++) {
+    const char *e = NULL;
+    switch (s[i]) {
+      case '&': e = "&amp;"; break;
+      case '<': e = "&lt;"; break;
+      case '>': e = "&gt;"; break;
+      case '"': e = "&quot;"; break;
+      case '\'': e = "&#39;"; break;
+      default: continue;
+    }
+    kb_buf_put(b, s + run, i - run);
+    kb_buf_puts(b, e);
+    run = i + 1;
+  }
+  kb_buf_put(b, s + run, n - run);
+}
+
+void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  kb_buf_putc(b, '"');
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&')
+      continue;
+    kb_buf_put(b, s + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': kb_buf_puts(b, "\\\""); break;
+      case '\\': kb_buf_puts(b, "\\\\"); break;
+      case '\n': kb_buf_puts(b, "\\n"); break;
+      case '\r': kb_buf_puts(b, "\\r"); break;
+      case '\t': kb_buf_puts(b, "\\t"); break;
+      default: { /* control characters, and <>& so JSON is safe inside HTML */
+        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+        kb_buf_puts(b, u);
+      }
+    }
+  }
+  kb_buf_put(b, s + run, n - run);
+  kb_buf_putc(b, '"');
+}
+
+void kb_buf_clear(kb_buf *b) {
+  b->n = 0;
+  if (b->p) b->p[0] = 0;
+}
+
+char *kb_buf_detach(kb_buf *b) {
+  char *p = b->p ? b->p : kb_xstrdup("");
+  b->p = NULL;
+  b->n = b->cap = 0;
+  return p;
+}
+
+void kb_buf_cleanup(kb_buf *b) {
+  free(b->p);
+  b->p = NULL;
+  b->n = b->cap = 0;
+}
+
+const char *kb_buf_str(const kb_buf *b) { return b->p ? b->p : ""; }
+
+/*--- Files ---------------------------------------------------------------*/
+
+char *kb_read_file(const char *path, size_t max, size_t *pn) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > max) {
+    fclose(f);
+    errno = EFBIG;
+    return NULL;
+  }
+  kb_buf b = KB_BUF_INIT;
+  char chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (b.n + got > max) {
+      fclose(f);
+      kb_buf_cleanup(&b);
+      errno = EFBIG;
+      return NULL;
+    }
+    kb_buf_put(&b, chunk, got);
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    kb_buf_cleanup(&b);
+    errno = EIO;
+    return NULL;
+  }
+  if (pn) *pn = b.n;
+  return kb_buf_detach(&b);
+}
+
+int kb_line_of(const char *z, size_t off) {
+  int line = 1;
+  for (size_t i = 0; i < off && z[i]; i++) line += z[i] == '\n';
+  return line;
+}

@@ -1,0 +1,94 @@
+/*
+ * kb-serve - the knowledge-base search server.
+ *
+ *   kb-serve --index INDEX [--listen 127.0.0.1:8080] [--public-url URL]
+ *            [--data DIR] [--threads N] [--quiet]
+ *
+ * Every flag has an environment variable (KB_INDEX, KB_LISTEN,
+ * KB_PUBLIC_URL, KB_DATA, KB_THREADS); a flag wins over its variable.
+ * SIGTERM and SIGINT stop accepting, let requests in flight finish and
+ * exit 0.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_server.h"
+
+static void S_usage(FILE *f) {
+  fputs("usage: kb-serve --index INDEX [options]\n"
+        "\n"
+        "Serves the knowledge-base index INDEX over HTTP: the suggest and search\n"
+        "API, article pages, /healthz and /metrics (docs/api.md).\n"
+        "\n"
+        "  --index INDEX     the index built by kb-index            (KB_INDEX)\n"
+        "  --listen H:P      address to listen on; default 127.0.0.1:8080; port 0\n"
+        "                    picks a free port                       (KB_LISTEN)\n"
+        "  --public-url URL  base of the links put in replies and pages; default\n"
+        "                    http://LISTEN                           (KB_PUBLIC_URL)\n"
+        "  --data DIR        the only directory the server writes to (feedback);\n"
+        "                    default: none                           (KB_DATA)\n"
+        "  --threads N       worker threads; default one per core    (KB_THREADS)\n"
+        "  --quiet           no access log                           (KB_QUIET=1)\n"
+        "  -h, --help        this help\n",
+        f);
+}
+
+static const char *S_env(const char *k) {
+  const char *v = getenv(k);
+  return v && *v ? v : NULL;
+}
+
+int main(int argc, char **argv) {
+  kb_server_config cfg = {S_env("KB_INDEX"), S_env("KB_LISTEN"), S_env("KB_PUBLIC_URL"),
+                          S_env("KB_DATA"), S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
+                          !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1"))};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) { S_usage(stdout); return 0; }
+    else if (!strcmp(a, "--quiet")) cfg.access_log = 0;
+    else if (v && !strcmp(a, "--index")) { cfg.index_path = v; i++; }
+    else if (v && !strcmp(a, "--listen")) { cfg.listen = v; i++; }
+    else if (v && !strcmp(a, "--public-url")) { cfg.public_url = v; i++; }
+    else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
+    else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
+    else {
+      fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
+      S_usage(stderr);
+      return 64;
+    }
+  }
+  if (!cfg.listen) cfg.listen = "127.0.0.1:8080";
+  if (!cfg.index_path) {
+    fprintf(stderr, "kb-serve: --index INDEX is required\n");
+    S_usage(stderr);
+    return 64;
+  }
+  if (cfg.threads < 0 || cfg.threads > 256) {
+    fprintf(stderr, "kb-serve: --threads must be 1-256\n");
+    return 64;
+  }
+  /* block the stop signals in every thread; the main thread waits for them */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  char err[512];
+  kb_server *s = kb_server_start(&cfg, err, sizeof err);
+  if (!s) {
+    fprintf(stderr, "kb-serve: %s\n", err);
+    return 1;
+  }
+  fprintf(stderr, "kb-serve: listening on %s (index %s)\n", kb_server_url(s), cfg.index_path);
+  int sig = 0;
+  sigwait(&set, &sig);
+  fprintf(stderr, "kb-serve: %s, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  kb_server_stop(s, 10000);
+  fprintf(stderr, "kb-serve: stopped\n");
+  return 0;
+}

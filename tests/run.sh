@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs every test suite against the plain build (bin/) and the ASan+UBSan
+# build (build/san/bin), then prints one summary line: "N passed, N failed".
+# Each C suite reports in TAP (cmocka's CMOCKA_MESSAGE_OUTPUT=TAP); other
+# suites (browser tests, scripts) print TAP too.  Logs: build/test-logs/.
+set -u
+cd "$(dirname "$0")/.."
+logs=build/test-logs
+rm -rf "$logs"; mkdir -p "$logs"
+passed=0; failed=0; failures=""
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+run_suite() { # variant name command...
+  variant=$1; name=$2; shift 2
+  log="$logs/$variant-$name.log"
+  "$@" >"$log" 2>&1
+  rc=$?
+  p=$(grep -c '^ok ' "$log")
+  f=$(grep -c '^not ok ' "$log")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1  # crashed, sanitizer report or harness error outside any test
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    failures="$failures $variant/$name"
+    echo "FAIL $variant/$name ($p passed, $f failed) - $log"
+    grep -E '^not ok |ERROR|runtime error|Sanitizer' "$log" | head -20 | sed 's/^/    /'
+  else
+    echo "ok   $variant/$name ($p passed)"
+  fi
+}
+
+for variant in release san; do
+  if [ $variant = release ]; then obj=build/release; bin=bin; else obj=build/san; bin=build/san/bin; fi
+  export KB_BIN="$bin"
+  for t in "$obj"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_suite $variant "$(basename "$t")" "$t"
+  done
+done
+
+echo
+[ -n "$failures" ] && echo "failed suites:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,279 @@
+/*
+ * test_index.c - kb-index end to end: every validation message (file,
+ * line, text, exit status), the atomic write, --check, and a round trip
+ * from fixture articles to ranked results through the real index.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kb_search.h"
+
+/* A knowledge base with one file of the given content; the rest of the KB
+ * is one good article, so only the case's file can be wrong. */
+typedef struct {
+  const char *name;     /* test name */
+  const char *file;     /* path inside the KB */
+  const char *content;  /* NULL: generated (big file) */
+  int status;           /* expected exit status of --check */
+  const char *want;     /* expected substring of the output */
+} S_case;
+
+#define GOOD "---\ntitle: Good\nslug: good\n---\nbody\n"
+
+static const S_case S_cases[] = {
+    {"missing title", "a.md", "---\nslug: a\n---\nbody\n", 1, "a.md:1: error: missing title"},
+    {"empty title", "a.md", "---\ntitle: \"\"\n---\nbody\n", 1, "a.md:2: error: empty title"},
+    {"title of wrong type", "a.md", "---\ntitle: [a, b]\n---\n", 1, "a.md:2: error: 'title' must be a text value, not a list"},
+    {"tags of wrong type", "a.md", "---\ntitle: T\ntags:\n  x: y\n---\n", 1, "a.md:4: error: 'tags' must be a list of text values"},
+    {"malformed YAML", "a.md", "---\ntitle: T\ntags: [a, b\n---\n", 1, "a.md:4: error: malformed YAML front matter"},
+    {"no front matter", "a.md", "# Just markdown\n", 1, "a.md:1: error: no front matter"},
+    {"unclosed front matter", "a.md", "---\ntitle: T\n", 1, "a.md:1: error: no front matter"},
+    {"non-UTF-8 bytes", "a.md", "---\ntitle: T\n---\nline\ncaf\xe9\n", 1, "a.md:5: error: invalid UTF-8"},
+    {"duplicate slug", "b.md", "---\ntitle: Other\nslug: good\n---\n", 1, "error: duplicate slug 'good' in collection 'default'"},
+    {"same slug in another collection is fine", "b.md", "---\ntitle: Other\nslug: good\ncollection: brand2\n---\n", 0, "0 errors"},
+    {"reply too long", "a.md", "---\ntitle: T\nreply: \"{url} xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n---\n", 1, "a.md:3: error: reply can be 283 characters"},
+    {"reply exactly at the limit", "a.md", "---\ntitle: T\nreply: \"{url} xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n---\n", 0, "0 errors"},
+    {"reply counts the title", "a.md", "---\ntitle: \"A very long title that goes on and on and on and on and on and on and on and on and on and on and on and on and on\"\nreply: \"{title} {title} {url}\"\n---\n", 1, "a.md:3: error: reply can be"},
+    {"reply with emoji counts 2", "a.md", "---\ntitle: T\nreply: \"{url} \xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\"\n---\n", 1, "a.md:3: error: reply can be 281 characters"},
+    {"unknown placeholder", "a.md", "---\ntitle: T\nreply: \"see {link}\"\n---\n", 1, "a.md:3: error: reply has an unknown placeholder '{link}'"},
+    {"reply without url warns", "a.md", "---\ntitle: T\nreply: \"hello\"\n---\n", 0, "a.md:3: warning: reply has no {url}"},
+    {"url not http", "a.md", "---\ntitle: T\nurl: ftp://example.com/x\n---\n", 1, "a.md:3: error: url 'ftp://example.com/x' must be an http:// or https:// address"},
+    {"url javascript", "a.md", "---\ntitle: T\nurl: \"javascript:alert(1)\"\n---\n", 1, "a.md:3: error: url"},
+    {"file over 1 MiB", "a.md", NULL, 1, "a.md:1: error: file is larger than the 1 MiB limit"},
+    {"unknown key warns", "a.md", "---\ntitle: T\ncolour: red\n---\n", 0, "a.md:3: warning: unknown key 'colour'"},
+    {"bad slug", "a.md", "---\ntitle: T\nslug: Bad Slug!\n---\n", 1, "a.md:3: error: slug 'Bad Slug!' must use only a-z, 0-9 and '-'"},
+    {"unknown language", "a.md", "---\ntitle: T\nlang: klingon\n---\n", 1, "a.md:3: error: lang 'klingon' has no Snowball stemmer"},
+    {"known other language", "a.md", "---\ntitle: Handy\nlang: de\n---\nText\n", 0, "0 errors"},
+    {"bad escalate", "a.md", "---\ntitle: T\nescalate: phone\n---\n", 1, "a.md:3: error: escalate 'phone' must be 'dm'"},
+    {"bad type", "a.md", "---\ntitle: T\ntype: page\n---\n", 1, "a.md:3: error: type 'page' must be 'article' or 'store'"},
+    {"bad deeplink", "a.md", "---\ntitle: T\ndeeplink: map\n---\n", 1, "a.md:3: error: deeplink 'map' must be 'store'"},
+    {"store without town", "s.md", "---\ntitle: S\ntype: store\naddress: 1 High St\npostcode: AB1 2CD\nlat: 50\nlon: -1\n---\n", 1, "s.md:3: error: a store page needs 'town'"},
+    {"store bad hours", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nlat: 53.8\nlon: -1.5\nhours:\n  mon: \"9 till 5\"\n---\n", 1, "s.md:10: error: hours for mon must be like \"09:00-17:30\""},
+    {"store bad coordinates", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nlat: 153.8\nlon: -1.5\n---\n", 1, "s.md:7: error: 'lat' must be a number from -90 to 90"},
+    {"synonyms: empty term", "synonyms.txt", "phone, , mobile\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: two arrows", "synonyms.txt", "# c\na => b => c\n", 1, "synonyms.txt:2: error: more than one '=>'"},
+    {"synonyms: empty right side", "synonyms.txt", "a, b =>\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: lone term warns", "synonyms.txt", "phone\n", 0, "synonyms.txt:1: warning: 'phone' alone is not a synonym group"},
+    {"places: bad header", "places.tsv", "town\tlat\n", 1, "places.tsv:1: error: first line must be the header"},
+    {"places: bad coordinate", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\tnorth\t-1.5\t\n", 1, "places.tsv:2: error: lat and lon must be decimal degrees"},
+    {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
+};
+
+static char *S_make_kb(const S_case *c) {
+  char *dir = th_tmpdir();
+  char *p = th_fmt("%s/kb/good.md", dir);
+  th_write_file(p, GOOD);
+  free(p);
+  p = th_fmt("%s/kb/%s", dir, c->file);
+  if (c->content) {
+    th_write_file(p, c->content);
+  } else {
+    size_t n = 1024 * 1024 + 10;
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    memcpy(big, "---\ntitle: Big\n---\n", 19);
+    big[n] = 0;
+    th_write_file(p, big);
+    free(big);
+  }
+  free(p);
+  return dir;
+}
+
+static void test_validation(void **state) {
+  const S_case *c = *state;
+  char *dir = S_make_kb(c);
+  char *out = NULL;
+  char *cmd = th_fmt("cd %s && %s/kb-index --check kb", dir, th_bin_dir());
+  int st = th_run(cmd, &out);
+  int ok = st == c->status && strstr(out, c->want) != NULL;
+  if (!ok) print_error("%s: status %d (want %d), output:\n%s\nwanted: %s\n", c->name, st, c->status, out, c->want);
+  free(cmd);
+  free(out);
+  th_rmtree(dir);
+  free(dir);
+  assert_true(ok);
+}
+
+/* Every problem in one run, not just the first. */
+static void test_all_problems_reported(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *p1 = th_fmt("%s/a.md", dir), *p2 = th_fmt("%s/b.md", dir), *p3 = th_fmt("%s/c.md", dir);
+  th_write_file(p1, "---\nslug: a\n---\n");
+  th_write_file(p2, "---\ntitle: B\nurl: nope\n---\n");
+  th_write_file(p3, "---\ntitle: C\nlang: xx\n---\n");
+  char *cmd = th_fmt("%s/kb-index --check %s", th_bin_dir(), dir), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "a.md:1: error: missing title"));
+  assert_non_null(strstr(out, "b.md:3: error: url 'nope'"));
+  assert_non_null(strstr(out, "c.md:3: error: lang 'xx'"));
+  assert_non_null(strstr(out, "3 errors"));
+  free(out); free(cmd); free(p1); free(p2); free(p3);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* A failed build leaves the existing index byte for byte; --check writes
+ * nothing; a good build replaces it and leaves no temporary file. */
+static void test_atomic_write(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  size_t n1, n2;
+  char *before = th_read_file(ix, &n1);
+  assert_non_null(before);
+  char *bad = th_fmt("%s/bad", dir), *badf = th_fmt("%s/bad/x.md", dir);
+  th_write_file(badf, "---\ntitle: [oops\n---\n");
+  char *cmd2 = th_fmt("%s/kb-index %s -o %s", th_bin_dir(), bad, ix), *out = NULL;
+  assert_int_equal(th_run(cmd2, &out), 1);
+  assert_non_null(strstr(out, "index not written"));
+  char *after = th_read_file(ix, &n2);
+  assert_int_equal(n1, n2);
+  assert_memory_equal(before, after, n1);
+  free(out);
+  /* --check with a good KB writes nothing */
+  char *ix2 = th_fmt("%s/never.sqlite", dir);
+  char *cmd3 = th_fmt("%s/kb-index --check tests/fixtures/kb -o %s", th_bin_dir(), ix2);
+  assert_int_equal(th_run(cmd3, NULL), 0);
+  struct stat sb;
+  assert_int_not_equal(stat(ix2, &sb), 0);
+  /* no temporary files left behind */
+  char *ls = th_fmt("ls %s", dir), *lsout = NULL;
+  th_run(ls, &lsout);
+  assert_null(strstr(lsout, "tmp"));
+  free(lsout); free(ls);
+  free(before); free(after); free(cmd); free(cmd2); free(cmd3); free(bad); free(badf);
+  free(ix); free(ix2);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* An unwritable target: exit status 2, message, nothing half-written. */
+static void test_unwritable_target(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-index tests/fixtures/kb -o /nonexistent-dir/kb.sqlite", th_bin_dir()), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 2);
+  assert_non_null(strstr(out, "cannot create"));
+  free(out);
+  free(cmd);
+}
+
+static void test_usage(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-index", th_bin_dir()), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "usage:"));
+  free(out);
+  free(cmd);
+}
+
+/* Index the fixtures, query, check the order. */
+typedef struct {
+  const char *q, *coll;
+  const char *first;  /* expected first slug, or NULL for no results */
+} S_rt;
+
+static void test_round_trip(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_int_equal(kb_index_count(x), 10);
+  static const S_rt cases[] = {
+      {"how do I get the sim out of my iphone", NULL, "remove-sim-iphone"},
+      {"sim tray on my samsung", NULL, "remove-sim-android"},
+      {"omg smashed my screen 😭 how much 2 fix??", NULL, "cracked-screen"},
+      {"still waiting for my refund!!", NULL, "refund-status"},
+      {"is there a shop in Leeds?", NULL, "find-a-store"},
+      {"cafe wifi", NULL, "cafe-wifi"},
+      {"CAFÉ", NULL, "cafe-wifi"},
+      {"#SimTray", NULL, "remove-sim-iphone"},
+      {"zzzz qqqq", NULL, NULL},
+      {"the and of", NULL, NULL},
+      {"iphone", "nosuchcollection", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    kb_search_opts o = {cases[i].coll, "article", 3, 0, 0, 1};
+    kb_results r;
+    assert_int_equal(kb_index_search(x, cases[i].q, strlen(cases[i].q), &o, &r, err, sizeof err), 0);
+    if (!cases[i].first) {
+      if (r.n != 0) print_error("'%s' found %s\n", cases[i].q, r.hits[0].slug);
+      assert_int_equal(r.n, 0);
+    } else {
+      if (r.n == 0 || strcmp(r.hits[0].slug, cases[i].first))
+        print_error("'%s': first %s, want %s\n", cases[i].q, r.n ? r.hits[0].slug : "(none)", cases[i].first);
+      assert_true(r.n > 0);
+      assert_string_equal(r.hits[0].slug, cases[i].first);
+      for (int k = 1; k < r.n; k++) assert_true(r.hits[k - 1].score >= r.hits[k].score);
+    }
+    kb_results_free(&r);
+  }
+  /* snippets are HTML-safe: the article's <script> is escaped */
+  kb_search_opts o = {NULL, NULL, 5, 0, 0, 1};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "pin snap hole", 13, &o, &r, err, sizeof err), 0);
+  assert_true(r.n > 0);
+  assert_null(strstr(r.hits[0].snippet, "<script"));
+  assert_non_null(strstr(r.hits[0].snippet, "<mark>"));
+  kb_results_free(&r);
+  /* the stored HTML has no raw HTML; the table extension is on */
+  kb_doc d;
+  assert_int_equal(kb_index_get(x, NULL, "remove-sim-iphone", &d), 1);
+  assert_null(strstr(d.html, "<script"));
+  assert_non_null(strstr(d.html, "<table>"));
+  kb_doc_free(&d);
+  assert_int_equal(kb_index_get(x, NULL, "nope", &d), 0);
+  assert_int_equal(kb_index_get(x, NULL, "store-leeds", &d), 1);
+  assert_non_null(d.store);
+  assert_non_null(strstr(d.store, "\"town\":\"Leeds\""));
+  kb_doc_free(&d);
+  /* invalid UTF-8 in a query is an error, not a crash */
+  assert_int_equal(kb_index_search(x, "\xff\xfe", 2, &o, &r, err, sizeof err), KB_SEARCH_EUTF8);
+  kb_index_close(x);
+  free(cmd); free(ix);
+  th_rmtree(dir);
+  free(dir);
+}
+
+static void test_open_rejects_non_index(void **state) {
+  (void)state;
+  char err[256];
+  char *dir = th_tmpdir();
+  char *p = th_fmt("%s/x.sqlite", dir);
+  th_write_file(p, "this is not a database, just text that is long enough to look like one................................................................................................................................");
+  assert_null(kb_index_open(p, err, sizeof err));
+  assert_null(kb_index_open("/nonexistent/x.sqlite", err, sizeof err));
+  free(p);
+  th_rmtree(dir);
+  free(dir);
+}
+
+#define S_NCASES (sizeof S_cases / sizeof *S_cases)
+
+int main(void) {
+  static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_all_problems_reported),
+      cmocka_unit_test(test_atomic_write),
+      cmocka_unit_test(test_unwritable_target),
+      cmocka_unit_test(test_usage),
+      cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_open_rejects_non_index),
+  };
+  enum { NFIXED = sizeof fixed / sizeof *fixed };
+  struct CMUnitTest tests[S_NCASES + NFIXED];
+  for (size_t i = 0; i < S_NCASES; i++)
+    tests[i] = (struct CMUnitTest){S_cases[i].name, test_validation, NULL, NULL, (void *)&S_cases[i]};
+  for (size_t i = 0; i < NFIXED; i++) tests[S_NCASES + i] = fixed[i];
+  return _cmocka_run_group_tests("index", tests, S_NCASES + NFIXED, NULL, NULL);
+}

@@ -1,0 +1,409 @@
+/*
+ * test_server.c - kb-serve over real HTTP on a loopback port: every route,
+ * every error, replies that fit a tweet, the town deep link, metrics, the
+ * access log and a clean stop on SIGTERM.
+ */
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_tweet.h"
+
+static char *S_dir, *S_index;
+static th_server *S_srv;
+
+static int S_setup(void **state) {
+  (void)state;
+  S_dir = th_tmpdir();
+  S_index = th_fmt("%s/kb.sqlite", S_dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), S_index);
+  int rc = th_run(cmd, NULL);
+  free(cmd);
+  if (rc != 0) return -1;
+  const char *args[] = {"--index", S_index, NULL};
+  S_srv = th_server_start(args);
+  return S_srv ? 0 : -1;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  int rc = S_srv ? th_server_stop(S_srv) : 0;
+  th_rmtree(S_dir);
+  free(S_dir);
+  free(S_index);
+  return rc == 0 ? 0 : -1;
+}
+
+/* POSTs a JSON body to /api/v1/suggest; returns the parsed response. */
+static cJSON *S_suggest(const char *body, long *status) {
+  th_resp r;
+  const char *h[] = {"Content-Type: application/json", NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", body, strlen(body), h, &r), 0);
+  *status = r.status;
+  cJSON *j = cJSON_Parse(r.body);
+  if (!j) print_error("not JSON: %s\n", r.body);
+  th_resp_free(&r);
+  return j;
+}
+
+static const char *S_str(cJSON *o, const char *k) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static cJSON *S_first(cJSON *j) {
+  return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "suggestions"), 0);
+}
+
+/*--- Happy paths ---------------------------------------------------------*/
+
+static void test_healthz(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  assert_string_equal(S_str(j, "status"), "ok");
+  assert_int_equal(cJSON_GetObjectItem(j, "articles")->valueint, 10);
+  assert_int_equal(strlen(S_str(j, "built")), 20);
+  cJSON_Delete(j);
+  th_resp_free(&r);
+}
+
+static void test_suggest_basic(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"how do I get the sim out of my iphone?? @PhoneRetailer\",\"author\":\"@jo_bloggs\",\"limit\":2}", &st);
+  assert_int_equal(st, 200);
+  cJSON *s = S_first(j);
+  assert_non_null(s);
+  assert_string_equal(S_str(s, "slug"), "remove-sim-iphone");
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "suggestions")), 2);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  const char *reply = S_str(s, "reply");
+  assert_non_null(reply);
+  assert_int_equal(strncmp(reply, "@jo_bloggs ", 11), 0);
+  char *url = th_fmt("http://127.0.0.1:%d/help/remove-sim-iphone", th_server_port(S_srv));
+  assert_string_equal(S_str(s, "url"), url);
+  assert_non_null(strstr(reply, url));
+  free(url);
+  int len = cJSON_GetObjectItem(s, "reply_length")->valueint;
+  assert_int_equal(len, kb_tweet_length(reply, strlen(reply)));
+  assert_true(len <= 280);
+  assert_true(cJSON_IsNumber(cJSON_GetObjectItem(s, "confidence")));
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(s, "escalate")));
+  assert_true(cJSON_IsNumber(cJSON_GetObjectItem(j, "took_ms")));
+  cJSON_Delete(j);
+}
+
+static void test_suggest_escalate(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"still waiting for my refund, where is my money back\"}", &st);
+  assert_int_equal(st, 200);
+  cJSON *s = S_first(j);
+  assert_string_equal(S_str(s, "slug"), "refund-status");
+  assert_string_equal(S_str(s, "escalate"), "dm");
+  assert_non_null(strstr(S_str(s, "reply"), "DM"));
+  cJSON_Delete(j);
+}
+
+static void test_suggest_nothing_fits(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"who else is watching the match tonight lol\"}", &st);
+  assert_int_equal(st, 200);
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+}
+
+static void test_deep_link_store_town(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"is there a shop in Leeds? need a new charger\",\"author\":\"sam\"}", &st);
+  assert_int_equal(st, 200);
+  cJSON *s = S_first(j);
+  assert_string_equal(S_str(s, "slug"), "find-a-store");
+  char *url = th_fmt("http://127.0.0.1:%d/help/store-leeds", th_server_port(S_srv));
+  assert_string_equal(S_str(s, "url"), url);
+  assert_non_null(strstr(S_str(s, "reply"), url));
+  cJSON *place = cJSON_GetObjectItem(j, "place");
+  assert_string_equal(S_str(place, "name"), "Leeds");
+  assert_string_equal(S_str(place, "store"), "store-leeds");
+  free(url);
+  cJSON_Delete(j);
+}
+
+static void test_deep_link_town_without_store(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"nearest store to harrogate?\"}", &st);
+  assert_int_equal(st, 200);
+  cJSON *s = S_first(j);
+  assert_string_equal(S_str(s, "slug"), "find-a-store");
+  char *url = th_fmt("http://127.0.0.1:%d/stores?near=harrogate", th_server_port(S_srv));
+  assert_string_equal(S_str(s, "url"), url);
+  free(url);
+  cJSON_Delete(j);
+  /* "bath" as an everyday word is not a town */
+  j = S_suggest("{\"text\":\"dropped my phone in the bath, nearest store?\"}", &st);
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "place")));
+  cJSON_Delete(j);
+}
+
+/* A reply built from a long title (house template) still fits, and the
+ * URL is never cut. */
+static void S_check_fits(const char *text, const char *slug) {
+  long st;
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"abcdefghijklmno\",\"limit\":10}", text);
+  cJSON *j = S_suggest(body, &st);
+  free(body);
+  assert_int_equal(st, 200);
+  cJSON *arr = cJSON_GetObjectItem(j, "suggestions"), *s;
+  int found = 0;
+  cJSON_ArrayForEach(s, arr) {
+    if (strcmp(S_str(s, "slug"), slug)) continue;
+    found = 1;
+    const char *reply = S_str(s, "reply");
+    int len = cJSON_GetObjectItem(s, "reply_length")->valueint;
+    assert_int_equal(len, kb_tweet_length(reply, strlen(reply)));
+    assert_true(len <= 280);
+    assert_true(len >= 200); /* shortened, not emptied */
+    assert_non_null(strstr(reply, S_str(s, "url")));
+    assert_int_equal(strncmp(reply, "@abcdefghijklmno ", 17), 0);
+  }
+  assert_true(found);
+  cJSON_Delete(j);
+}
+
+static void test_reply_long_title(void **state) {
+  (void)state;
+  S_check_fits("moving contacts photos messages apps old phone new phone", "long-title");
+}
+
+static void test_reply_non_latin_title(void **state) {
+  (void)state;
+  S_check_fits("携帯電話 画面 修理 料金 kanji", "japanese-title");
+}
+
+static void test_search(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=sim%20tray&limit=5", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  assert_true(cJSON_GetObjectItem(j, "total")->valueint >= 2);
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "results"), 0);
+  assert_non_null(strstr(S_str(first, "snippet"), "<mark>"));
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  /* a prefix being typed */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=refu", NULL, 0, NULL, &r), 0);
+  j = cJSON_Parse(r.body);
+  first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "results"), 0);
+  assert_string_equal(S_str(first, "slug"), "refund-status");
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  /* pagination */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=sim&limit=1&offset=1", NULL, 0, NULL, &r), 0);
+  j = cJSON_Parse(r.body);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "results")), 1);
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  /* markup in the query comes back escaped in JSON, never raw */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=%3Cscript%3Ealert(1)%3C/script%3E", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_null(strstr(r.body, "<script"));
+  th_resp_free(&r);
+}
+
+static void test_article(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/articles/remove-sim-iphone", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  assert_string_equal(S_str(j, "title"), "Remove the SIM from an iPhone");
+  assert_non_null(strstr(S_str(j, "html"), "<table>"));
+  assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "phrases")));
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/articles/default/store-leeds", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  j = cJSON_Parse(r.body);
+  cJSON *store = cJSON_GetObjectItem(j, "store");
+  assert_string_equal(S_str(store, "postcode"), "LS1 6HD");
+  assert_string_equal(S_str(cJSON_GetObjectItem(store, "hours"), "sun"), "10:30-16:30");
+  cJSON_Delete(j);
+  th_resp_free(&r);
+}
+
+static void test_metrics_and_log(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/metrics", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "kb_requests_total{route=\"suggest\",status=\"200\"}"));
+  assert_non_null(strstr(r.body, "kb_request_duration_seconds_bucket{route=\"suggest\",le=\"+Inf\"}"));
+  assert_non_null(strstr(r.body, "kb_articles 10"));
+  assert_non_null(strstr(r.body, "kb_index_age_seconds"));
+  th_resp_free(&r);
+  char *log = th_server_log(S_srv);
+  assert_non_null(strstr(log, "\"POST /api/v1/suggest\" 200 "));
+  assert_non_null(strstr(log, "\"GET /healthz\" 200 "));
+  free(log);
+}
+
+/*--- Errors --------------------------------------------------------------*/
+
+typedef struct {
+  const char *name, *method, *path, *body;
+  long status;
+  const char *code;
+} S_err_case;
+
+static const S_err_case S_errs[] = {
+    {"unknown route", "GET", "/nope", NULL, 404, "not_found"},
+    {"unknown api route", "GET", "/api/v1/nope", NULL, 404, "not_found"},
+    {"suggest with GET", "GET", "/api/v1/suggest", NULL, 405, "method_not_allowed"},
+    {"search with POST", "POST", "/api/v1/search?q=x", "{}", 405, "method_not_allowed"},
+    {"healthz with DELETE", "DELETE", "/healthz", NULL, 405, "method_not_allowed"},
+    {"malformed JSON", "POST", "/api/v1/suggest", "{\"text\": ", 400, "invalid_json"},
+    {"JSON not an object", "POST", "/api/v1/suggest", "[1,2]", 400, "invalid_json"},
+    {"empty body", "POST", "/api/v1/suggest", "", 400, "invalid_json"},
+    {"missing text", "POST", "/api/v1/suggest", "{\"author\":\"x\"}", 400, "missing_field"},
+    {"empty text", "POST", "/api/v1/suggest", "{\"text\":\"   \"}", 400, "missing_field"},
+    {"text of wrong type", "POST", "/api/v1/suggest", "{\"text\":42}", 400, "wrong_type"},
+    {"author of wrong type", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"author\":[]}", 400, "wrong_type"},
+    {"author not a handle", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"author\":\"no spaces allowed\"}", 400, "invalid_value"},
+    {"collection of wrong type", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"collection\":1}", 400, "wrong_type"},
+    {"limit 0", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":0}", 400, "out_of_range"},
+    {"limit 11", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":11}", 400, "out_of_range"},
+    {"limit as string", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":\"3\"}", 400, "wrong_type"},
+    {"limit fractional", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":2.5}", 400, "wrong_type"},
+    {"invalid UTF-8 in body", "POST", "/api/v1/suggest", "{\"text\":\"caf\xe9\"}", 400, "invalid_utf8"},
+    {"lone surrogate escape", "POST", "/api/v1/suggest", "{\"text\":\"\\ud800\"}", 400, "invalid_json"},
+    {"search without q", "GET", "/api/v1/search", NULL, 400, "missing_field"},
+    {"search limit 0", "GET", "/api/v1/search?q=sim&limit=0", NULL, 400, "out_of_range"},
+    {"search limit junk", "GET", "/api/v1/search?q=sim&limit=ten", NULL, 400, "out_of_range"},
+    {"search offset negative", "GET", "/api/v1/search?q=sim&offset=-1", NULL, 400, "out_of_range"},
+    {"search invalid UTF-8", "GET", "/api/v1/search?q=%FF%FE", NULL, 400, "invalid_utf8"},
+    {"article not found", "GET", "/api/v1/articles/nope", NULL, 404, "not_found"},
+    {"article in unknown collection", "GET", "/api/v1/articles/brand9/remove-sim-iphone", NULL, 404, "not_found"},
+    {"article path too deep", "GET", "/api/v1/articles/a/b/c", NULL, 404, "not_found"},
+    {"article traversal", "GET", "/api/v1/articles/..%2f..%2fetc", NULL, 404, "not_found"},
+};
+
+static void test_error(void **state) {
+  const S_err_case *c = *state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, c->method, c->path, c->body, c->body ? strlen(c->body) : 0, NULL, &r), 0);
+  if (r.status != c->status) print_error("%s: status %ld, want %ld: %s\n", c->name, r.status, c->status, r.body);
+  assert_int_equal(r.status, c->status);
+  char *ct = th_resp_header(&r, "Content-Type");
+  assert_non_null(ct);
+  assert_string_equal(ct, "application/json");
+  free(ct);
+  cJSON *j = cJSON_Parse(r.body);
+  assert_non_null(j);
+  cJSON *e = cJSON_GetObjectItem(j, "error");
+  assert_string_equal(S_str(e, "code"), c->code);
+  assert_true(strlen(S_str(e, "message")) > 5);
+  if (c->status == 405) {
+    char *allow = th_resp_header(&r, "Allow");
+    assert_non_null(allow);
+    free(allow);
+  }
+  cJSON_Delete(j);
+  th_resp_free(&r);
+}
+
+static void test_body_too_large(void **state) {
+  (void)state;
+  size_t n = 70 * 1024;
+  char *big = malloc(n + 1);
+  memset(big, 'a', n);
+  memcpy(big, "{\"text\":\"", 9);
+  big[n - 2] = '"';
+  big[n - 1] = '}';
+  big[n] = 0;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", big, n, NULL, &r), 0);
+  assert_int_equal(r.status, 413);
+  assert_non_null(strstr(r.body, "payload_too_large"));
+  th_resp_free(&r);
+  free(big);
+}
+
+static void test_text_too_long(void **state) {
+  (void)state;
+  size_t n = 10001 + 12;
+  char *body = malloc(n + 1);
+  memset(body, 'a', n);
+  memcpy(body, "{\"text\":\"", 9);
+  body[n - 2] = '"';
+  body[n - 1] = '}';
+  body[n] = 0;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", body, n, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "out_of_range"));
+  th_resp_free(&r);
+  free(body);
+}
+
+/* The server survives all of the above and stops cleanly (checked by the
+ * group teardown: SIGTERM must give exit status 0). */
+static void test_still_healthy(void **state) {
+  test_healthz(state);
+}
+
+/* A server that cannot start says why. */
+static void test_bad_index(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-serve --index /nonexistent/kb.sqlite --listen 127.0.0.1:0", th_bin_dir()), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "cannot open"));
+  free(out);
+  free(cmd);
+  cmd = th_fmt("%s/kb-serve --help", th_bin_dir());
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "KB_PUBLIC_URL"));
+  free(out);
+  free(cmd);
+}
+
+#define S_NERRS (sizeof S_errs / sizeof *S_errs)
+
+int main(void) {
+  static const struct CMUnitTest before[] = {
+      cmocka_unit_test(test_healthz),
+      cmocka_unit_test(test_suggest_basic),
+      cmocka_unit_test(test_suggest_escalate),
+      cmocka_unit_test(test_suggest_nothing_fits),
+      cmocka_unit_test(test_deep_link_store_town),
+      cmocka_unit_test(test_deep_link_town_without_store),
+      cmocka_unit_test(test_reply_long_title),
+      cmocka_unit_test(test_reply_non_latin_title),
+      cmocka_unit_test(test_search),
+      cmocka_unit_test(test_article),
+      cmocka_unit_test(test_body_too_large),
+      cmocka_unit_test(test_text_too_long),
+  };
+  static const struct CMUnitTest after[] = {
+      cmocka_unit_test(test_metrics_and_log),
+      cmocka_unit_test(test_still_healthy),
+      cmocka_unit_test(test_bad_index),
+  };
+  enum { NB = sizeof before / sizeof *before, NA = sizeof after / sizeof *after };
+  struct CMUnitTest tests[NB + S_NERRS + NA];
+  size_t k = 0;
+  for (size_t i = 0; i < NB; i++) tests[k++] = before[i];
+  for (size_t i = 0; i < S_NERRS; i++)
+    tests[k++] = (struct CMUnitTest){S_errs[i].name, test_error, NULL, NULL, (void *)&S_errs[i]};
+  for (size_t i = 0; i < NA; i++) tests[k++] = after[i];
+  return _cmocka_run_group_tests("server", tests, k, S_setup, S_teardown);
+}

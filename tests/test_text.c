@@ -1,0 +1,209 @@
+/*
+ * test_text.c - table-driven tests of the analyzer (kb_text.h): every
+ * tokenizer rule, written as input -> expected terms. In the expected
+ * strings terms are separated by spaces and a term at the same position as
+ * the one before it is joined to it with '/'.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_text.h"
+
+typedef struct {
+  char out[1024];
+} S_terms;
+
+static int S_collect(void *ctx, int flags, const char *t, int n, int s, int e) {
+  S_terms *r = ctx;
+  (void)s; (void)e;
+  size_t len = strlen(r->out);
+  const char *sep = len == 0 ? "" : (flags & KB_TOKEN_COLOCATED) ? "/" : " ";
+  snprintf(r->out + len, sizeof r->out - len, "%s%.*s", sep, n, t);
+  return 0;
+}
+
+static char *S_analyze(const char *lang, const char *text, int flags, int *prc) {
+  kb_analyzer *a = kb_analyzer_new(lang, NULL, 0);
+  assert_non_null(a);
+  S_terms r = {{0}};
+  int rc = kb_analyzer_run(a, text, -1, flags, S_collect, &r);
+  if (prc) *prc = rc;
+  kb_analyzer_free(a);
+  return strdup(r.out);
+}
+
+typedef struct {
+  const char *rule, *in, *want;
+} S_case;
+
+static const S_case S_cases[] = {
+    /* case and diacritic folding */
+    {"case folding", "SIM Card", "sim card"},
+    {"diacritics", "café CAFÉ cafe", "cafe cafe cafe"},
+    {"diacritics: naïve résumé", "naïve résumé", "naiv resum"},
+    {"german sharp s folds", "straße", "strass"},
+    {"compatibility forms", "ﬁx Ｆｉｘ", "fix fix"},
+    /* word boundaries */
+    {"punctuation splits", "screen,cracked.battery!", "screen crack batteri"},
+    {"hyphen splits", "wi-fi e-sim", "wi fi e sim"},
+    {"ideographs one term each", "手机 shop", "手 机 shop"},
+    {"cyrillic words", "Телефон", "телефон"},
+    /* tweet-aware */
+    {"URLs dropped", "see https://example.com/a?b=1 and www.example.co.uk ok", "see ok"},
+    {"scheme-less URL with path dropped", "bit.ly/abc repair", "repair"},
+    {"e-mail dropped", "mail me@example.com now", "mail now"},
+    {"@handles not content", "@PhoneRetailer @phone_retailer_help broken", "broken"},
+    {"handle with possessive", "@PhoneRetailer's app", "app"},
+    {"hashtag camel case", "#SimCard", "sim card/simcard"},
+    {"hashtag underscore", "#sim_card", "sim card/simcard"},
+    {"hashtag single word", "#annoyed", "annoy"},
+    {"hashtag iPhone stays", "#iPhone", "iphon"},
+    {"hashtag three parts", "#PhoneRetailerHelp", "phone retail help/phoneretailerhelp"},
+    {"elongation squeezed", "noooo", "noo/no"},
+    {"elongation pleeease", "pleeease", "pleeas/pleas"},
+    {"elongation helppp", "helppp", "helpp/help"},
+    {"double letters untouched", "good", "good"},
+    {"digit runs untouched", "1000", "1000"},
+    {"model name split", "iphone12", "iphon/iphone12 12"},
+    {"model name with suffix", "iPhone12Pro", "iphon/iphone12pro 12 pro"},
+    {"short model stays", "s21 a52 4g", "s21 a52 4g"},
+    {"apostrophe", "can't won't", "cant wont"},
+    {"curly apostrophe", "can’t", "cant"},
+    {"emoji dropped", "broken 😭😭 screen 🙏🏽", "broken screen"},
+    {"stop words dropped", "where is my phone", "phone"},
+    {"particles kept", "turn it on", "turn on"},
+    {"negations kept", "not working", "not work"},
+    {"stemming", "deliveries repairs running", "deliveri repair run"},
+    {"empty", "", ""},
+    {"only noise", "!!! ... @x #", ""},
+};
+
+/* One cmocka test per rule, so a failure names the rule. */
+static void test_rule(void **state) {
+  const S_case *c = *state;
+  int rc;
+  char *got = S_analyze("en", c->in, 0, &rc);
+  if (rc != 0 || strcmp(got, c->want) != 0)
+    print_error("%s: \"%s\" -> \"%s\", want \"%s\"\n", c->rule, c->in, got, c->want);
+  int ok = rc == 0 && strcmp(got, c->want) == 0;
+  free(got);
+  assert_true(ok);
+}
+
+static void test_invalid_utf8(void **state) {
+  (void)state;
+  const char *bad[] = {"abc\xff", "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    int rc;
+    char *got = S_analyze("en", bad[i], 0, &rc);
+    assert_int_equal(rc, KB_TEXT_EUTF8);
+    assert_string_equal(got, "");
+    free(got);
+  }
+  size_t off = 0;
+  assert_false(kb_text_utf8_valid("ok\xfe", 3, &off));
+  assert_int_equal(off, 2);
+  assert_true(kb_text_utf8_valid("café", strlen("café"), NULL));
+}
+
+static void test_prefix_not_stemmed(void **state) {
+  (void)state;
+  char *got = S_analyze("en", "deliv", KB_TEXT_PREFIX, NULL);
+  assert_string_equal(got, "deliv");
+  free(got);
+}
+
+static void test_languages(void **state) {
+  (void)state;
+  char err[128] = "";
+  assert_null(kb_analyzer_new("klingon", err, sizeof err));
+  assert_non_null(strstr(err, "klingon"));
+  assert_true(kb_text_lang_known("de"));
+  assert_true(kb_text_lang_known("french"));
+  assert_false(kb_text_lang_known("xx"));
+  /* German stemming, no English stop words */
+  char *got = S_analyze("de", "Die Handys kaufen", 0, NULL);
+  assert_string_equal(got, "die handys kauf");
+  free(got);
+}
+
+/* Spans: every term reports the bytes it came from. */
+typedef struct {
+  int n;
+  int start[8], end[8];
+} S_spans;
+
+static int S_span(void *ctx, int flags, const char *t, int n, int s, int e) {
+  S_spans *p = ctx;
+  (void)flags; (void)t; (void)n;
+  if (p->n < 8) {
+    p->start[p->n] = s;
+    p->end[p->n] = e;
+  }
+  p->n++;
+  return 0;
+}
+
+static void test_spans(void **state) {
+  (void)state;
+  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  S_spans sp = {0};
+  const char *text = "Café #SimCard";
+  assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_span, &sp), 0);
+  assert_int_equal(sp.n, 4); /* cafe sim card simcard */
+  assert_int_equal(sp.start[0], 0);
+  assert_int_equal(sp.end[0], 5); /* é is two bytes */
+  assert_int_equal(sp.start[1], 7);
+  assert_int_equal(sp.end[1], 10);
+  assert_int_equal(sp.start[2], 10);
+  assert_int_equal(sp.end[2], 14);
+  kb_analyzer_free(a);
+}
+
+static int S_stop_after_one(void *ctx, int flags, const char *t, int n, int s, int e) {
+  (void)flags; (void)t; (void)n; (void)s; (void)e;
+  ++*(int *)ctx;
+  return 7;
+}
+
+static void test_callback_stops(void **state) {
+  (void)state;
+  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  int calls = 0;
+  assert_int_equal(kb_analyzer_run(a, "one two three", -1, 0, S_stop_after_one, &calls), 7);
+  assert_int_equal(calls, 1);
+  kb_analyzer_free(a);
+}
+
+static void test_long_words_skipped(void **state) {
+  (void)state;
+  char buf[600];
+  memset(buf, 'x', 500);
+  strcpy(buf + 500, " ok");
+  char *got = S_analyze("en", buf, 0, NULL);
+  assert_string_equal(got, "ok");
+  free(got);
+}
+
+#define S_NCASES (sizeof S_cases / sizeof *S_cases)
+
+int main(void) {
+  static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_prefix_not_stemmed),
+      cmocka_unit_test(test_languages),
+      cmocka_unit_test(test_spans),
+      cmocka_unit_test(test_callback_stops),
+      cmocka_unit_test(test_long_words_skipped),
+  };
+  enum { NFIXED = sizeof fixed / sizeof *fixed };
+  struct CMUnitTest tests[S_NCASES + NFIXED];
+  for (size_t i = 0; i < S_NCASES; i++)
+    tests[i] = (struct CMUnitTest){S_cases[i].rule, test_rule, NULL, NULL,
+                                   (void *)&S_cases[i]};
+  for (size_t i = 0; i < NFIXED; i++) tests[S_NCASES + i] = fixed[i];
+  return _cmocka_run_group_tests("text", tests, S_NCASES + NFIXED, NULL, NULL);
+}

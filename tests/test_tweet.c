@@ -1,0 +1,522 @@
+/*
+ * test_tweet.c - kb_tweet against twitter-text's own conformance data.
+ *
+ * At run time it reads ../shared/conformance/twitter-text/validate.yml with
+ * libyaml and turns every case of three sections into its own cmocka test,
+ * named "<section>: <description>", comparing weightedLength:
+ *   WeightedTweetsCounterTest                     with kb_tweet_config_v2
+ *   WeightedTweetsWithDiscountedEmojiCounterTest  with kb_tweet_config_v3
+ *   UnicodeDirectionalMarkerCounterTest           with kb_tweet_config_v3
+ * Each case of urls_without_protocol must also be found by
+ * kb_tweet_find_url as one URL covering the whole text. config-v3.json is
+ * checked against kb_tweet_config_v3, and fixed unit tests cover URL
+ * finding, emoji sequences and invalid UTF-8. Without ../shared the
+ * data-driven tests are skipped.
+ */
+#include "harness.h"
+#include "kb_tweet.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define S_YAML "conformance/twitter-text/validate.yml"
+#define S_JSON "conformance/twitter-text/config-v3.json"
+
+/*--- validate.yml ------------------------------------------------------ */
+
+/* One case of validate.yml. */
+typedef struct tcase {
+  char *name;                 /* "<section>: <description>", the test name */
+  char *text;                 /* the tweet, ntext bytes (NUL-terminated) */
+  size_t ntext;
+  long want;                  /* expected weightedLength */
+  const kb_tweet_config *cfg; /* NULL: a URL case (text is one URL) */
+  const char *skip;           /* why it is skipped on purpose, or NULL */
+} tcase;
+
+/* The sections we run, and how. */
+static const struct {
+  const char *name;
+  const kb_tweet_config *cfg; /* NULL for URL cases */
+} S_sections[] = {
+    {"WeightedTweetsCounterTest", &kb_tweet_config_v2},
+    {"WeightedTweetsWithDiscountedEmojiCounterTest", &kb_tweet_config_v3},
+    {"UnicodeDirectionalMarkerCounterTest", &kb_tweet_config_v3},
+    {"urls_without_protocol", NULL},
+};
+
+/* Cases skipped on purpose ("<section>: <description>") with the reason.
+ * None at present: every case passes, the two CJK-host cases included
+ * (labels are punycode-encoded per RFC 3492 before the 63-character check).
+ * Add an entry here rather than deleting a case. */
+static const struct {
+  const char *name, *why;
+} S_skips[] = {{NULL, NULL}};
+
+static const char *S_skip_reason(const char *name) {
+  for (size_t i = 0; S_skips[i].name; i++)
+    if (strcmp(S_skips[i].name, name) == 0) return S_skips[i].why;
+  return NULL;
+}
+
+/* The value of `key` in a YAML mapping node, or NULL. */
+static yaml_node_t *S_get(yaml_document_t *doc, yaml_node_t *map,
+                          const char *key) {
+  if (!map || map->type != YAML_MAPPING_NODE) return NULL;
+  for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+       p < map->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    if (k && k->type == YAML_SCALAR_NODE &&
+        strcmp((const char *)k->data.scalar.value, key) == 0)
+      return yaml_document_get_node(doc, p->value);
+  }
+  return NULL;
+}
+
+/* A scalar node's bytes, or NULL (with *pn untouched) if it is none. */
+static const char *S_scalar(yaml_node_t *node, size_t *pn) {
+  if (!node || node->type != YAML_SCALAR_NODE) return NULL;
+  if (pn) *pn = node->data.scalar.length;
+  return (const char *)node->data.scalar.value;
+}
+
+/* Appends one case built from a YAML case mapping; 0, or -1 if the mapping
+ * lacks a description, a text or an expected weightedLength. */
+static int S_add_case(yaml_document_t *doc, yaml_node_t *item,
+                      const char *section, const kb_tweet_config *cfg,
+                      tcase **pcases, size_t *pn) {
+  size_t ntext = 0;
+  const char *desc = S_scalar(S_get(doc, item, "description"), NULL);
+  const char *text = S_scalar(S_get(doc, item, "text"), &ntext);
+  yaml_node_t *exp = S_get(doc, item, "expected");
+  const char *want = cfg ? S_scalar(S_get(doc, exp, "weightedLength"), NULL)
+                         : S_scalar(exp, NULL);
+  tcase *c;
+  if (!desc || !text || !want) return -1;
+  *pcases = realloc(*pcases, (*pn + 1) * sizeof **pcases);
+  if (!*pcases) abort();
+  c = &(*pcases)[(*pn)++];
+  c->name = th_fmt("%s: %s", section, desc);
+  c->text = malloc(ntext + 1);
+  if (!c->text) abort();
+  memcpy(c->text, text, ntext);
+  c->text[ntext] = 0;
+  c->ntext = ntext;
+  c->want = cfg ? strtol(want, NULL, 10) : 0;
+  c->cfg = cfg;
+  c->skip = S_skip_reason(c->name);
+  return 0;
+}
+
+/* Adds every case of one section; 0, or -1 if the section is missing,
+ * empty or malformed. */
+static int S_add_section(yaml_document_t *doc, yaml_node_t *tests, size_t k,
+                         tcase **pcases, size_t *pn) {
+  yaml_node_t *seq = S_get(doc, tests, S_sections[k].name);
+  if (!seq || seq->type != YAML_SEQUENCE_NODE ||
+      seq->data.sequence.items.top == seq->data.sequence.items.start)
+    return -1;
+  for (yaml_node_item_t *it = seq->data.sequence.items.start;
+       it < seq->data.sequence.items.top; it++) {
+    yaml_node_t *item = yaml_document_get_node(doc, *it);
+    if (S_add_case(doc, item, S_sections[k].name, S_sections[k].cfg, pcases,
+                   pn))
+      return -1;
+  }
+  return 0;
+}
+
+/* Loads the cases of validate.yml into *pcases (caller frees with
+ * S_free_cases). Returns 1 when loaded, 0 when ../shared is absent, -1 when
+ * the file cannot be read or lacks one of our sections. */
+static int S_load_cases(tcase **pcases, size_t *pn) {
+  char *path = th_shared_path(S_YAML);
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  FILE *f;
+  int rc = -1;
+  *pcases = NULL;
+  *pn = 0;
+  if (!path) return 0;
+  f = fopen(path, "rb");
+  free(path);
+  if (!f) return -1;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_file(&parser, f);
+  if (yaml_parser_load(&parser, &doc)) {
+    yaml_node_t *tests = S_get(&doc, yaml_document_get_root_node(&doc), "tests");
+    rc = 1;
+    for (size_t k = 0; rc == 1 && k < sizeof S_sections / sizeof S_sections[0];
+         k++)
+      if (S_add_section(&doc, tests, k, pcases, pn)) rc = -1;
+    yaml_document_delete(&doc);
+  }
+  yaml_parser_delete(&parser);
+  fclose(f);
+  return rc;
+}
+
+static void S_free_cases(tcase *cases, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(cases[i].name);
+    free(cases[i].text);
+  }
+  free(cases);
+}
+
+/* One validate.yml case (state: its tcase). */
+static void test_yaml_case(void **state) {
+  const tcase *c = *state;
+  size_t s = 1, e = 0;
+  if (c->skip) {
+    print_message("skipped on purpose: %s\n", c->skip);
+    skip();
+  }
+  if (c->cfg) {
+    int got = kb_tweet_length_cfg(c->cfg, c->text, c->ntext);
+    if (got != c->want)
+      fail_msg("weightedLength %d, want %ld", got, c->want);
+    return;
+  }
+  if (!kb_tweet_find_url(c->text, c->ntext, 0, &s, &e) || s != 0 ||
+      e != c->ntext)
+    fail_msg("no URL covering the whole text");
+}
+
+/* Stands in for the cases when ../shared is absent. */
+static void test_yaml_absent(void **state) {
+  (void)state;
+  print_message("../shared absent: validate.yml cases not run\n");
+  skip();
+}
+
+/* Stands in for the cases when validate.yml cannot be used. */
+static void test_yaml_broken(void **state) {
+  (void)state;
+  fail_msg("%s cannot be read, or lacks a section this suite runs", S_YAML);
+}
+
+/*--- config-v3.json ---------------------------------------------------- */
+
+/* An integer member of a JSON object; fails the test if it is missing. */
+static int S_json_int(const cJSON *obj, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!cJSON_IsNumber(v)) fail_msg("config-v3.json: no number \"%s\"", key);
+  return v->valueint;
+}
+
+static void test_config_v3_json(void **state) {
+  const kb_tweet_config *c = &kb_tweet_config_v3;
+  char *path = th_shared_path(S_JSON), *text;
+  const cJSON *ranges, *r;
+  cJSON *j;
+  int i = 0;
+  (void)state;
+  if (!path) skip();
+  text = th_read_file(path, NULL);
+  free(path);
+  assert_non_null(text);
+  j = cJSON_Parse(text);
+  free(text);
+  assert_non_null(j);
+  assert_int_equal(S_json_int(j, "maxWeightedTweetLength"), c->max_weighted_length);
+  assert_int_equal(S_json_int(j, "scale"), c->scale);
+  assert_int_equal(S_json_int(j, "defaultWeight"), c->default_weight);
+  assert_int_equal(S_json_int(j, "transformedURLLength"), c->url_length);
+  assert_true(cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(j, "emojiParsingEnabled")));
+  assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "emojiParsingEnabled")),
+                   c->emoji_parsing);
+  ranges = cJSON_GetObjectItemCaseSensitive(j, "ranges");
+  assert_int_equal(cJSON_GetArraySize(ranges), c->nranges);
+  cJSON_ArrayForEach(r, ranges) {
+    assert_int_equal(S_json_int(r, "start"), c->ranges[i].start);
+    assert_int_equal(S_json_int(r, "end"), c->ranges[i].end);
+    assert_int_equal(S_json_int(r, "weight"), c->ranges[i].weight);
+    i++;
+  }
+  cJSON_Delete(j);
+}
+
+/* v2 is v3 without emoji parsing. */
+static void test_config_v2(void **state) {
+  const kb_tweet_config *a = &kb_tweet_config_v2, *b = &kb_tweet_config_v3;
+  (void)state;
+  assert_int_equal(a->emoji_parsing, 0);
+  assert_int_equal(a->max_weighted_length, b->max_weighted_length);
+  assert_int_equal(a->scale, b->scale);
+  assert_int_equal(a->default_weight, b->default_weight);
+  assert_int_equal(a->url_length, b->url_length);
+  assert_int_equal(a->nranges, b->nranges);
+  assert_memory_equal(a->ranges, b->ranges, (size_t)a->nranges * sizeof *a->ranges);
+}
+
+/*--- kb_tweet_find_url ------------------------------------------------- */
+
+/* Checks that the first URL of `text` is `url` (NULL: that there is none). */
+static void S_expect_url(const char *text, const char *url) {
+  size_t s = 0, e = 0, n = strlen(text);
+  int got = kb_tweet_find_url(text, n, 0, &s, &e);
+  if (!url && got)
+    fail_msg("\"%s\": unexpected URL \"%.*s\"", text, (int)(e - s), text + s);
+  if (!url) return;
+  if (!got) fail_msg("\"%s\": no URL, want \"%s\"", text, url);
+  if (e - s != strlen(url) || memcmp(text + s, url, e - s) != 0)
+    fail_msg("\"%s\": URL \"%.*s\", want \"%s\"", text, (int)(e - s), text + s,
+             url);
+}
+
+static void test_url_scheme(void **state) {
+  (void)state;
+  S_expect_url("see https://example.com/path/to/resource?search=foo&lang=en now",
+               "https://example.com/path/to/resource?search=foo&lang=en");
+  S_expect_url("HTTPS://www.ExaMPLE.COM/index.html",
+               "HTTPS://www.ExaMPLE.COM/index.html");
+  S_expect_url("http://example.com:8080/a", "http://example.com:8080/a");
+  S_expect_url("http://test_underscore.twitter.com",
+               "http://test_underscore.twitter.com");
+  S_expect_url("http://\xe2\x98\x83.net/ snow", "http://\xe2\x98\x83.net/");
+  S_expect_url("https://www.youtube.com/playlist?list=PL0ZPu8XSRTB7wZzn0mLHMvyzVFeRxbWn-",
+               "https://www.youtube.com/playlist?list=PL0ZPu8XSRTB7wZzn0mLHMvyzVFeRxbWn-");
+}
+
+static void test_url_trailing_punct(void **state) {
+  (void)state;
+  S_expect_url("Read http://example.com/foo.", "http://example.com/foo");
+  S_expect_url("(see http://example.com/foo), then", "http://example.com/foo");
+  S_expect_url("Wow http://example.com!", "http://example.com");
+  S_expect_url("http://example.com/foo?bar.", "http://example.com/foo?bar");
+  S_expect_url("http://example.com?foo=$bar.;baz?BAZ&c=d-#top/?stories+",
+               "http://example.com?foo=$bar.;baz?BAZ&c=d-#top/?stories");
+  S_expect_url("http://en.wikipedia.org/wiki/Primer_(film) is good",
+               "http://en.wikipedia.org/wiki/Primer_(film)");
+  S_expect_url("http://a.com/We_Up_(Album_(Edited))/x.",
+               "http://a.com/We_Up_(Album_(Edited))/x");
+}
+
+static void test_url_schemeless(void **state) {
+  (void)state;
+  S_expect_url("visit example.co.uk today", "example.co.uk");
+  S_expect_url("t.co", "t.co");
+  S_expect_url("mail me at x, or foo.co.jp.", "foo.co.jp");
+  S_expect_url("example.com/path?q=1 ok", "example.com/path?q=1");
+  S_expect_url("example.com?q=1", "example.com"); /* no path: query left out */
+  S_expect_url("test_underscore.twitter.com", "underscore.twitter.com");
+}
+
+static void test_url_not_urls(void **state) {
+  (void)state;
+  S_expect_url("e.g. this", NULL);
+  S_expect_url("3.5 apples", NULL);
+  S_expect_url("version 1.2.3", NULL);
+  S_expect_url("foo.bar", NULL);
+  S_expect_url("ftp://www.example.com/", NULL);
+  S_expect_url("user@example.com", NULL);
+  S_expect_url("-example.com", NULL);
+  S_expect_url("http://www.-domain4352.com/", NULL);
+  S_expect_url("http://domain-dash_2314352345_dfasd.foo-cow_4352.com", NULL);
+  S_expect_url("http://256.1.2.3/", NULL);
+  S_expect_url("", NULL);
+}
+
+/* A 63-character label is fine, a 64-character one is not. */
+static void test_url_label_limits(void **state) {
+  char l63[64], l64[65], buf[200];
+  (void)state;
+  memset(l63, 'a', 63);
+  l63[63] = 0;
+  memset(l64, 'a', 64);
+  l64[64] = 0;
+  snprintf(buf, sizeof buf, "%s.com", l63);
+  S_expect_url(buf, buf);
+  snprintf(buf, sizeof buf, "http://%s.com/x", l64);
+  S_expect_url(buf, NULL);
+  snprintf(buf, sizeof buf, "http://www.%s.com/x", l64);
+  S_expect_url(buf, NULL);
+}
+
+static void test_url_tco(void **state) {
+  char buf[200];
+  (void)state;
+  S_expect_url("https://t.co/abc123/extra", "https://t.co/abc123");
+  S_expect_url("https://t.co/abc?x=1 y", "https://t.co/abc?x=1");
+  snprintf(buf, sizeof buf, "https://t.co/%0*d", 41, 0);
+  S_expect_url(buf, NULL);
+}
+
+/* Walks all URLs with from = *pend. */
+static void test_url_iterate(void **state) {
+  const char *t = "a http://a.com b https://b.org/x c example.net/y. d";
+  const char *want[] = {"http://a.com", "https://b.org/x", "example.net/y"};
+  size_t from = 0, s, e, n = strlen(t), k = 0;
+  (void)state;
+  while (kb_tweet_find_url(t, n, from, &s, &e)) {
+    assert_true(k < 3);
+    assert_int_equal(e - s, strlen(want[k]));
+    assert_memory_equal(t + s, want[k], e - s);
+    from = e;
+    k++;
+  }
+  assert_int_equal(k, 3);
+  assert_int_equal(kb_tweet_find_url(t, n, n + 1, &s, &e), 0);
+}
+
+/* Every ISO 3166-1 ccTLD, and the usual extras, is known. */
+static void test_url_cctlds(void **state) {
+  static const char iso[] =
+      "ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi "
+      "bj bl bm bn bo bq br bs bt bv bw by bz ca cc cd cf cg ch ci ck cl cm cn "
+      "co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg eh er es et fi fj fk "
+      "fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm "
+      "hn hr ht hu id ie il im in io iq ir is it je jm jo jp ke kg kh ki km kn "
+      "kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk "
+      "ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np "
+      "nr nu nz om pa pe pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw "
+      "sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st sv sx sy sz tc td tf "
+      "tg th tj tk tl tm tn to tr tt tv tw tz ua ug um us uy uz va vc ve vg vi "
+      "vn vu wf ws ye yt za zm zw ac eu su uk com net org edu gov mil int info "
+      "biz name pro mobi app dev io ai co shop online site store tech xyz blog "
+      "club top";
+  char buf[32];
+  int count = 0;
+  (void)state;
+  for (const char *p = iso; *p;) {
+    size_t len = strcspn(p, " ");
+    snprintf(buf, sizeof buf, "foo.%.*s", (int)len, p);
+    S_expect_url(buf, buf);
+    p += len + (p[len] == ' ');
+    count++;
+  }
+  assert_int_equal(count, 249 + 4 + 26);
+  S_expect_url("foo.COM", "foo.COM");
+  S_expect_url("http://foobar.\xd9\xbe\xd8\xa7\xda\xa9\xd8\xb3\xd8\xaa\xd8\xa7\xd9\x86/",
+               "http://foobar.\xd9\xbe\xd8\xa7\xda\xa9\xd8\xb3\xd8\xaa\xd8\xa7\xd9\x86/");
+  S_expect_url("http://xn--80ak6aa92e.xn--p1ai/", "http://xn--80ak6aa92e.xn--p1ai/");
+}
+
+/*--- kb_tweet_length --------------------------------------------------- */
+
+static int S_len(const kb_tweet_config *cfg, const char *z) {
+  return kb_tweet_length_cfg(cfg, z, strlen(z));
+}
+
+static void test_invalid_utf8(void **state) {
+  static const char *const bad[] = {
+      "\xff", "abc\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+      "ok \x80 no", "\xe2\x82"};
+  (void)state;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(kb_tweet_length(bad[i], strlen(bad[i])), -1);
+    assert_int_equal(S_len(&kb_tweet_config_v2, bad[i]), -1);
+  }
+  assert_int_equal(kb_tweet_length(NULL, 1), -1);
+  assert_int_equal(kb_tweet_length_cfg(NULL, "a", 1), -1);
+  assert_int_equal(kb_tweet_length("\xf4\x8f\xbf\xbf", 4), 2); /* U+10FFFF */
+}
+
+static void test_basics(void **state) {
+  (void)state;
+  assert_int_equal(kb_tweet_length("", 0), 0);
+  assert_int_equal(kb_tweet_length(NULL, 0), 0);
+  assert_int_equal(kb_tweet_length("a\0b", 3), 3);
+  assert_int_equal(S_len(&kb_tweet_config_v3, "Hi http://test.co"), 26);
+  assert_int_equal(S_len(&kb_tweet_config_v3, "A\xcc\x81"), 1); /* NFC: U+00C1 */
+  assert_int_equal(S_len(&kb_tweet_config_v3, "\xe3\x81\x82"), 2); /* あ */
+}
+
+/* twitter-text limits protocol + URL to 4096, counting "http://" twice. */
+static void test_url_max_length(void **state) {
+  size_t n = 19 + 4071;
+  char *t = malloc(n + 1);
+  (void)state;
+  assert_non_null(t);
+  memcpy(t, "http://example.com/", 19);
+  memset(t + 19, 'a', 4071);
+  t[n] = 0;
+  assert_int_equal(kb_tweet_length(t, n - 1), 23); /* 7 + 4089 */
+  assert_int_equal(kb_tweet_length(t, n), (int)n); /* 7 + 4090 */
+  free(t);
+}
+
+static void test_emoji(void **state) {
+  const kb_tweet_config *v3 = &kb_tweet_config_v3, *v2 = &kb_tweet_config_v2;
+  (void)state;
+  assert_int_equal(S_len(v3, "\xc2\xa9"), 1);                      /* © */
+  assert_int_equal(S_len(v3, "\xc2\xa9\xef\xb8\x8f"), 2);          /* ©️ */
+  assert_int_equal(S_len(v2, "\xc2\xa9\xef\xb8\x8f"), 3);
+  assert_int_equal(S_len(v3, "\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5"), 2); /* 🇯🇵 */
+  assert_int_equal(S_len(v2, "\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5"), 4);
+  assert_int_equal(S_len(v3, "\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5\xf0\x9f\x87\xba"), 4);
+  assert_int_equal(S_len(v3, "#\xef\xb8\x8f\xe2\x83\xa3"), 2);     /* #️⃣ */
+  assert_int_equal(S_len(v3, "12"), 2);
+  assert_int_equal(S_len(v3, "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"), 2); /* 👍🏽 */
+  /* 😷 takes no skin tone: the modifier stands alone. */
+  assert_int_equal(S_len(v3, "\xf0\x9f\x98\xb7\xf0\x9f\x8f\xbd"), 4);
+  /* 👩‍❤️‍💋‍👨 */
+  assert_int_equal(S_len(v3, "\xf0\x9f\x91\xa9\xe2\x80\x8d\xe2\x9d\xa4\xef\xb8"
+                             "\x8f\xe2\x80\x8d\xf0\x9f\x92\x8b\xe2\x80\x8d\xf0"
+                             "\x9f\x91\xa8"),
+                   2);
+  assert_int_equal(S_len(v3, "a\xe2\x80\x8d"), 2); /* a ZWJ: 1 + 1 */
+  /* 🏴‍☠️ */
+  assert_int_equal(S_len(v3, "\xf0\x9f\x8f\xb4\xe2\x80\x8d\xe2\x98\xa0\xef\xb8\x8f"), 2);
+}
+
+/* A configuration of our own: everything else follows it. */
+static void test_custom_config(void **state) {
+  static const kb_tweet_range r[] = {{0, 127, 10}};
+  const kb_tweet_config c = {.max_weighted_length = 140, .scale = 10,
+                             .default_weight = 30, .url_length = 10,
+                             .emoji_parsing = 0, .ranges = r, .nranges = 1};
+  kb_tweet_config bad = c;
+  (void)state;
+  assert_int_equal(S_len(&c, "Hi http://test.co"), 13);
+  assert_int_equal(S_len(&c, "\xc3\xa9"), 3); /* é: default 30 / 10 */
+  bad.scale = 0;
+  assert_int_equal(S_len(&bad, "a"), -1);
+}
+
+/*--- main -------------------------------------------------------------- */
+
+int main(void) {
+  static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_config_v3_json),
+      cmocka_unit_test(test_config_v2),
+      cmocka_unit_test(test_url_scheme),
+      cmocka_unit_test(test_url_trailing_punct),
+      cmocka_unit_test(test_url_schemeless),
+      cmocka_unit_test(test_url_not_urls),
+      cmocka_unit_test(test_url_label_limits),
+      cmocka_unit_test(test_url_tco),
+      cmocka_unit_test(test_url_iterate),
+      cmocka_unit_test(test_url_cctlds),
+      cmocka_unit_test(test_url_max_length),
+      cmocka_unit_test(test_invalid_utf8),
+      cmocka_unit_test(test_basics),
+      cmocka_unit_test(test_emoji),
+      cmocka_unit_test(test_custom_config),
+  };
+  size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
+  tcase *cases = NULL;
+  int loaded = S_load_cases(&cases, &ncases), rc;
+  struct CMUnitTest *all = calloc(nfixed + ncases + 1, sizeof *all);
+  if (!all) abort();
+  memcpy(all, fixed, sizeof fixed);
+  n = nfixed;
+  if (loaded <= 0)
+    all[n++] = (struct CMUnitTest){
+        .name = "validate.yml",
+        .test_func = loaded == 0 ? test_yaml_absent : test_yaml_broken};
+  for (size_t i = 0; loaded > 0 && i < ncases; i++)
+    all[n++] = (struct CMUnitTest){.name = cases[i].name,
+                                   .test_func = test_yaml_case,
+                                   .initial_state = &cases[i]};
+  /* cmocka_run_group_tests() wants an array of fixed size; this is what it
+   * expands to, with the count of our dynamic one. */
+  rc = _cmocka_run_group_tests("tweet", all, n, NULL, NULL);
+  free(all);
+  S_free_cases(cases, ncases);
+  return rc;
+}
