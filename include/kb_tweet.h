@@ -8,6 +8,8 @@
  * keycap, VS16 sequence) weighs one default weight (2) when emoji parsing is
  * on, and every other code point weighs what the configured ranges say
  * (100 = one character, default 200 = two), the sum divided by the scale.
+ * Emoji sequences are the ones twitter-text 3.1.0 knows (Emoji 11.0, via
+ * twemoji-parser 11): newer ones count as their parts, as it counts them.
  * The conformance cases in ../shared/conformance/twitter-text/validate.yml
  * are run by tests/test_tweet.c.
  *

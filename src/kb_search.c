@@ -70,7 +70,7 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   char *sql = kb_fmt(
       "SELECT a.id, a.collection, a.slug, a.title, a.url, a.reply, a.escalate,"
       " a.type, a.lang, -bm25(fts_%s, %s) AS score,"
-      " snippet(fts_%s, -1, char(2), char(3), '\xE2\x80\xA6', 24), a.summary, a.deeplink"
+      " snippet(fts_%s, 4, char(2), char(3), '\xE2\x80\xA6', 24), a.summary, a.deeplink"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
       " WHERE fts_%s MATCH ?1 AND (?2 IS NULL OR a.collection = ?2)"
       " AND (?3 IS NULL OR a.type = ?3)"

@@ -18,18 +18,21 @@
  *     1..63 characters; protocol + URL at most 4096 UTF-16 units), and a
  *     scheme-less match is reduced to the ASCII domains inside it.
  *  3. With emoji parsing on, each emoji sequence counts one default weight.
- *     twemoji-parser's regex lists every known sequence; we accept the same
- *     grammar instead (see "Emoji" below).
+ *     twitter-text 3.1.0 takes its emoji from twemoji-parser 11.0.2, whose
+ *     regex lists the Emoji 11.0 sequences; "Emoji" below reproduces the
+ *     parts of it that change a count.
  *  4. Every other code point weighs what the configured ranges say.
  *
  * The sum of weights is divided (integer division) by the scale.
  *
- * Known approximations, all rare: the TLD list is a compact one (the ISO
- * ccTLDs with the IDN ccTLDs, plus common gTLDs), so a short URL under an
- * unlisted gTLD ("a.photography") is counted as text; an unknown ZWJ
- * combination of emoji counts as one emoji where twemoji would count its
- * parts; an emoji found inside text that a URL's quirky skip lands in the
- * middle of is parsed from the landing point.
+ * Known differences, all rare: the TLD list is a compact one (the ISO
+ * ccTLDs and the IDN ccTLDs, plus common gTLDs), so a URL under another
+ * gTLD ("a.photography", or "example.рус" that twitter-text even finds
+ * inside "example.русские") is counted as text: longer than twitter-text
+ * when the URL is longer than 23, shorter otherwise. Lone emoji are weighed
+ * by the ranges, which under config-v3.json gives them the same 2 as
+ * twitter-text; a configuration whose ranges cover emoji code points would
+ * see the difference.
  *
  * Cost is linear in the text: label runs are cached per dot-separated chain
  * so that text without spaces (CJK) is not rescanned from every position.
@@ -825,37 +828,192 @@ static int S_scan_next(S_scan *sc, S_url *u) {
 /*--- Emoji ------------------------------------------------------------- */
 
 /*
- * twemoji-parser matches a list of known sequences. We accept their
- * grammar instead: an element is a flag (two regional indicators), a
- * keycap ([#*0-9] FE0F? 20E3), or an Extended_Pictographic code point
- * (or a lone skin-tone modifier) followed by either a skin-tone modifier
- * (after an Emoji_Modifier_Base) or FE0F, then an optional tag sequence
- * ending in E007F; pictographic elements chain with ZWJ. ©, ®, ™ and ♟
- * are text by default and count as emoji only with something attached.
+ * twitter-text 3.1.0 finds emoji with twemoji-parser 11.0.2: one regular
+ * expression listing the Emoji 11.0 sequences, scanned left to right, the
+ * first alternative that matches winning. Only what changes a count is
+ * modelled. A code point that no sequence absorbs weighs 2 whether or not
+ * the regex calls it an emoji (no emoji code point lies in a weight-1 range
+ * of config-v3.json; (c) and (R) are text unless FE0F follows), so single
+ * emoji need no table; what needs tables is which characters absorb the
+ * ones after them. These tables were derived from that regex by probing
+ * every code point up to U+1FFFF. In the regex's order:
+ *   1. man/woman, skin tone?, ZWJ, profession or hair    S_emoji_role
+ *   2. gendered person, skin tone or FE0F, ZWJ, sign, FE0F  S_emoji_gender
+ *   3. a listed family, couple or flag ZWJ sequence       S_emoji_listed
+ *   4. keycap: [#*0-9] FE0F? U+20E3                       S_emoji_keycap
+ *   5. text-default emoji + FE0F (required for (c) (R) TM and the chess
+ *      pawn), then a skin tone for modifier bases; modifier base + skin
+ *                                                        S_emoji_single
+ *   6. England/Scotland/Wales tag flags, valid flag pairs S_emoji_flag
+ * So sequences newer than Emoji 11 (e.g. technologist, heart on fire) and
+ * an FE0F after an emoji that is already emoji-style count as their parts,
+ * exactly as twitter-text counts them.
  */
 
-/* Emoji_Modifier_Base (Unicode 15), sorted ranges. */
-static const int32_t S_mod_bases[][2] = {
-    {0x261D, 0x261D},   {0x26F9, 0x26F9},   {0x270A, 0x270D},
+#define S_ZWJ 0x200D
+#define S_VS16 0xFE0F
+
+/* Followed by FE0F, these absorb it (and a skin tone after it when also
+ * in S_emo_skin). Followed by FE0E they are not emoji. */
+static const int32_t S_emo_vs[][2] = {
+    {0xA9, 0xA9}, {0xAE, 0xAE}, {0x203C, 0x203C}, {0x2049, 0x2049},
+    {0x2122, 0x2122}, {0x2139, 0x2139}, {0x2194, 0x2199}, {0x21A9, 0x21AA},
+    {0x231A, 0x231B}, {0x2328, 0x2328}, {0x23CF, 0x23CF}, {0x23ED, 0x23EF},
+    {0x23F1, 0x23F2}, {0x23F8, 0x23FA}, {0x24C2, 0x24C2}, {0x25AA, 0x25AB},
+    {0x25B6, 0x25B6}, {0x25C0, 0x25C0}, {0x25FB, 0x25FE}, {0x2600, 0x2604},
+    {0x260E, 0x260E}, {0x2611, 0x2611}, {0x2614, 0x2615}, {0x2618, 0x2618},
+    {0x261D, 0x261D}, {0x2620, 0x2620}, {0x2622, 0x2623}, {0x2626, 0x2626},
+    {0x262A, 0x262A}, {0x262E, 0x262F}, {0x2638, 0x263A}, {0x2640, 0x2640},
+    {0x2642, 0x2642}, {0x2648, 0x2653}, {0x265F, 0x2660}, {0x2663, 0x2663},
+    {0x2665, 0x2666}, {0x2668, 0x2668}, {0x267B, 0x267B}, {0x267F, 0x267F},
+    {0x2692, 0x2697}, {0x2699, 0x2699}, {0x269B, 0x269C}, {0x26A0, 0x26A1},
+    {0x26AA, 0x26AB}, {0x26B0, 0x26B1}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5},
+    {0x26C8, 0x26C8}, {0x26CF, 0x26CF}, {0x26D1, 0x26D1}, {0x26D3, 0x26D4},
+    {0x26E9, 0x26EA}, {0x26F0, 0x26F5}, {0x26F7, 0x26FA}, {0x26FD, 0x26FD},
+    {0x2702, 0x2702}, {0x2708, 0x2709}, {0x270C, 0x270D}, {0x270F, 0x270F},
+    {0x2712, 0x2712}, {0x2714, 0x2714}, {0x2716, 0x2716}, {0x271D, 0x271D},
+    {0x2721, 0x2721}, {0x2733, 0x2734}, {0x2744, 0x2744}, {0x2747, 0x2747},
+    {0x2757, 0x2757}, {0x2763, 0x2764}, {0x27A1, 0x27A1}, {0x2934, 0x2935},
+    {0x2B05, 0x2B07}, {0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55},
+    {0x3030, 0x3030}, {0x303D, 0x303D}, {0x3297, 0x3297}, {0x3299, 0x3299},
+    {0x1F004, 0x1F004}, {0x1F170, 0x1F171}, {0x1F17E, 0x1F17F},
+    {0x1F202, 0x1F202}, {0x1F21A, 0x1F21A}, {0x1F22F, 0x1F22F},
+    {0x1F237, 0x1F237}, {0x1F321, 0x1F321}, {0x1F324, 0x1F32C},
+    {0x1F336, 0x1F336}, {0x1F37D, 0x1F37D}, {0x1F396, 0x1F397},
+    {0x1F399, 0x1F39B}, {0x1F39E, 0x1F39F}, {0x1F3CB, 0x1F3CE},
+    {0x1F3D4, 0x1F3DF}, {0x1F3F3, 0x1F3F3}, {0x1F3F5, 0x1F3F5},
+    {0x1F3F7, 0x1F3F7}, {0x1F43F, 0x1F43F}, {0x1F441, 0x1F441},
+    {0x1F4FD, 0x1F4FD}, {0x1F549, 0x1F54A}, {0x1F56F, 0x1F570},
+    {0x1F573, 0x1F579}, {0x1F587, 0x1F587}, {0x1F58A, 0x1F58D},
+    {0x1F590, 0x1F590}, {0x1F5A5, 0x1F5A5}, {0x1F5A8, 0x1F5A8},
+    {0x1F5B1, 0x1F5B2}, {0x1F5BC, 0x1F5BC}, {0x1F5C2, 0x1F5C4},
+    {0x1F5D1, 0x1F5D3}, {0x1F5DC, 0x1F5DE}, {0x1F5E1, 0x1F5E1},
+    {0x1F5E3, 0x1F5E3}, {0x1F5E8, 0x1F5E8}, {0x1F5EF, 0x1F5EF},
+    {0x1F5F3, 0x1F5F3}, {0x1F5FA, 0x1F5FA}, {0x1F6CB, 0x1F6CB},
+    {0x1F6CD, 0x1F6CF}, {0x1F6E0, 0x1F6E5}, {0x1F6E9, 0x1F6E9},
+    {0x1F6F0, 0x1F6F0}, {0x1F6F3, 0x1F6F3}};
+
+/* Modifier bases: these absorb a skin tone. */
+static const int32_t S_emo_skin[][2] = {
+    {0x261D, 0x261D}, {0x26F7, 0x26F7}, {0x26F9, 0x26F9}, {0x270A, 0x270D},
     {0x1F385, 0x1F385}, {0x1F3C2, 0x1F3C4}, {0x1F3C7, 0x1F3C7},
     {0x1F3CA, 0x1F3CC}, {0x1F442, 0x1F443}, {0x1F446, 0x1F450},
-    {0x1F466, 0x1F478}, {0x1F47C, 0x1F47C}, {0x1F481, 0x1F483},
-    {0x1F485, 0x1F487}, {0x1F48F, 0x1F48F}, {0x1F491, 0x1F491},
+    {0x1F466, 0x1F469}, {0x1F46E, 0x1F46E}, {0x1F470, 0x1F478},
+    {0x1F47C, 0x1F47C}, {0x1F481, 0x1F483}, {0x1F485, 0x1F487},
     {0x1F4AA, 0x1F4AA}, {0x1F574, 0x1F575}, {0x1F57A, 0x1F57A},
     {0x1F590, 0x1F590}, {0x1F595, 0x1F596}, {0x1F645, 0x1F647},
     {0x1F64B, 0x1F64F}, {0x1F6A3, 0x1F6A3}, {0x1F6B4, 0x1F6B6},
-    {0x1F6C0, 0x1F6C0}, {0x1F6CC, 0x1F6CC}, {0x1F90C, 0x1F90C},
-    {0x1F90F, 0x1F90F}, {0x1F918, 0x1F91F}, {0x1F926, 0x1F926},
-    {0x1F930, 0x1F939}, {0x1F93C, 0x1F93E}, {0x1F977, 0x1F977},
-    {0x1F9B5, 0x1F9B6}, {0x1F9B8, 0x1F9B9}, {0x1F9BB, 0x1F9BB},
-    {0x1F9CD, 0x1F9CF}, {0x1F9D1, 0x1F9DD}, {0x1FAC3, 0x1FAC5},
-    {0x1FAF0, 0x1FAF8}};
+    {0x1F6C0, 0x1F6C0}, {0x1F6CC, 0x1F6CC}, {0x1F918, 0x1F91C},
+    {0x1F91E, 0x1F91F}, {0x1F926, 0x1F926}, {0x1F930, 0x1F939},
+    {0x1F93D, 0x1F93E}, {0x1F9B5, 0x1F9B6}, {0x1F9B8, 0x1F9B9},
+    {0x1F9D1, 0x1F9DD}};
 
-static int S_is_modifier_base(int32_t c) {
-  for (size_t i = 0; i < sizeof S_mod_bases / sizeof S_mod_bases[0]; i++) {
-    if (c < S_mod_bases[i][0]) return 0;
-    if (c <= S_mod_bases[i][1]) return 1;
+/* Take skin tone, ZWJ, female/male sign, FE0F. */
+static const int32_t S_emo_gender_skin[][2] = {
+    {0x26F9, 0x26F9}, {0x1F3C3, 0x1F3C4}, {0x1F3CA, 0x1F3CC},
+    {0x1F46E, 0x1F46E}, {0x1F471, 0x1F471}, {0x1F473, 0x1F473},
+    {0x1F477, 0x1F477}, {0x1F481, 0x1F482}, {0x1F486, 0x1F487},
+    {0x1F574, 0x1F575}, {0x1F645, 0x1F647}, {0x1F64B, 0x1F64B},
+    {0x1F64D, 0x1F64E}, {0x1F6A3, 0x1F6A3}, {0x1F6B4, 0x1F6B6},
+    {0x1F926, 0x1F926}, {0x1F935, 0x1F935}, {0x1F937, 0x1F939},
+    {0x1F93D, 0x1F93E}, {0x1F9B8, 0x1F9B9}, {0x1F9D6, 0x1F9DD}};
+
+/* Take FE0F, ZWJ, female/male sign, FE0F. */
+static const int32_t S_emo_gender_vs[][2] = {
+    {0x26F9, 0x26F9}, {0x1F3CB, 0x1F3CC}, {0x1F574, 0x1F575}};
+
+/* Take ZWJ, female/male sign, FE0F. */
+static const int32_t S_emo_gender_bare[][2] = {
+    {0x1F3C3, 0x1F3C4}, {0x1F3CA, 0x1F3CA}, {0x1F46E, 0x1F46F},
+    {0x1F471, 0x1F471}, {0x1F473, 0x1F473}, {0x1F477, 0x1F477},
+    {0x1F481, 0x1F482}, {0x1F486, 0x1F487}, {0x1F645, 0x1F647},
+    {0x1F64B, 0x1F64B}, {0x1F64D, 0x1F64E}, {0x1F6A3, 0x1F6A3},
+    {0x1F6B4, 0x1F6B6}, {0x1F926, 0x1F926}, {0x1F935, 0x1F935},
+    {0x1F937, 0x1F939}, {0x1F93C, 0x1F93E}, {0x1F9B8, 0x1F9B9},
+    {0x1F9D6, 0x1F9DF}};
+
+/* After man/woman, skin tone?, ZWJ: professions and hair styles; the last
+ * three need an FE0F after them. */
+static const int32_t S_emo_role[] = {
+    0x1F33E, 0x1F373, 0x1F393, 0x1F3A4, 0x1F3A8, 0x1F3EB, 0x1F3ED, 0x1F4BB,
+    0x1F4BC, 0x1F527, 0x1F52C, 0x1F680, 0x1F692, 0x1F9B0, 0x1F9B1, 0x1F9B2,
+    0x1F9B3};
+static const int32_t S_emo_role_vs[] = {0x2695, 0x2696, 0x2708};
+
+/* Listed ZWJ sequences (0-terminated), longest first as in the regex:
+ * couples, families, rainbow flag, pirate flag, eye in speech bubble. */
+static const int32_t S_emo_seqs[][9] = {
+{0x1F468, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F48B, 0x200D, 0x1F468},
+    {0x1F468, 0x200D, 0x1F468, 0x200D, 0x1F466, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F468, 0x200D, 0x1F467, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F468, 0x200D, 0x1F467, 0x200D, 0x1F467},
+    {0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F466, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F467},
+    {0x1F469, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F48B, 0x200D, 0x1F468},
+    {0x1F469, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F48B, 0x200D, 0x1F469},
+    {0x1F469, 0x200D, 0x1F469, 0x200D, 0x1F466, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F467},
+    {0x1F468, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F468},
+    {0x1F468, 0x200D, 0x1F466, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F467, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F467, 0x200D, 0x1F467},
+    {0x1F468, 0x200D, 0x1F468, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F468, 0x200D, 0x1F467},
+    {0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467},
+    {0x1F469, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F468},
+    {0x1F469, 0x200D, 0x2764, 0xFE0F, 0x200D, 0x1F469},
+    {0x1F469, 0x200D, 0x1F466, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F467, 0x200D, 0x1F467},
+    {0x1F469, 0x200D, 0x1F469, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F469, 0x200D, 0x1F467},
+    {0x1F3F3, 0xFE0F, 0x200D, 0x1F308},
+    {0x1F3F4, 0x200D, 0x2620, 0xFE0F},
+    {0x1F441, 0x200D, 0x1F5E8},
+    {0x1F468, 0x200D, 0x1F466},
+    {0x1F468, 0x200D, 0x1F467},
+    {0x1F469, 0x200D, 0x1F466},
+    {0x1F469, 0x200D, 0x1F467},
+};
+
+/* Subdivision flags: England, Scotland, Wales. */
+static const int32_t S_emo_tag_flags[][8] = {
+    {0x1F3F4, 0xE0067, 0xE0062, 0xE0065, 0xE006E, 0xE0067, 0xE007F},
+    {0x1F3F4, 0xE0067, 0xE0062, 0xE0073, 0xE0063, 0xE0074, 0xE007F},
+    {0x1F3F4, 0xE0067, 0xE0062, 0xE0077, 0xE006C, 0xE0073, 0xE007F}};
+
+/* Valid flags: bit b of S_emo_flags[a] is set when regional indicators
+ * a, b (0 = A) form one. */
+static const uint32_t S_emo_flags[26] = {
+    0x2DF597C, 0x36F7BFB, 0x3F2FDED, 0x2005650, 0x01E00D5, 0x0025700, 0x15FB9FB,
+    0x01A3400, 0x00F781C, 0x000D010, 0x342B1D0, 0x13E0507, 0x3FFFCFD, 0x212C975,
+    0x0001000, 0x14E3CF1, 0x0000001, 0x0544010, 0x3AE7FDF, 0x26A7EED, 0x3043041,
+    0x0102155, 0x0040020, 0x0000400, 0x0080010, 0x0401001};
+
+#define S_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* c lies in one of the sorted ranges r[0..nr). */
+static int S_in_ranges(int32_t c, const int32_t (*r)[2], size_t nr) {
+  size_t lo = 0, hi = nr;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c < r[mid][0])
+      hi = mid;
+    else if (c > r[mid][1])
+      lo = mid + 1;
+    else
+      return 1;
   }
+  return 0;
+}
+
+/* c is one of a[0..na). */
+static int S_in_list(int32_t c, const int32_t *a, size_t na) {
+  for (size_t i = 0; i < na; i++)
+    if (a[i] == c) return 1;
   return 0;
 }
 
@@ -863,64 +1021,132 @@ static int S_is_modifier(int32_t c) { return c >= 0x1F3FB && c <= 0x1F3FF; }
 
 static int S_is_ri(int32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
 
-static int S_is_pictographic(int32_t c) {
-  return c >= 0 && utf8proc_get_property(c)->boundclass ==
-                       UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+/* The 0-terminated code points seq at z[i]: the end of the match, or i. */
+static size_t S_match_seq(const char *z, size_t n, size_t i,
+                          const int32_t *seq) {
+  size_t j = i;
+  for (; *seq; seq++) {
+    if (S_peek(z, n, j) != *seq) return i;
+    j = S_after(z, n, j);
+  }
+  return j;
 }
 
-/* Text-style characters twemoji takes only with FE0F. */
+/* 1. Man or woman, skin tone?, ZWJ, profession or hair: end, or i. */
+static size_t S_emoji_role(const char *z, size_t n, size_t i) {
+  int32_t c = S_peek(z, n, i), o;
+  size_t j;
+  if (c != 0x1F468 && c != 0x1F469) return i;
+  j = S_after(z, n, i);
+  if (S_is_modifier(S_peek(z, n, j))) j = S_after(z, n, j);
+  if (S_peek(z, n, j) != S_ZWJ) return i;
+  j = S_after(z, n, j);
+  o = S_peek(z, n, j);
+  if (S_in_list(o, S_emo_role, S_NELEM(S_emo_role))) return S_after(z, n, j);
+  if (!S_in_list(o, S_emo_role_vs, S_NELEM(S_emo_role_vs))) return i;
+  j = S_after(z, n, j);
+  return S_peek(z, n, j) == S_VS16 ? S_after(z, n, j) : i;
+}
+
+/* 2. Gendered person, then a skin tone, FE0F or nothing (each allowed for
+ * its own set of bases), ZWJ, female/male sign, FE0F: end, or i. */
+static size_t S_emoji_gender(const char *z, size_t n, size_t i) {
+  int32_t c = S_peek(z, n, i), d, g;
+  size_t j;
+  int ok;
+  if (c < 0x26F9) return i; /* below every base */
+  j = S_after(z, n, i);
+  d = S_peek(z, n, j);
+  if (S_is_modifier(d))
+    ok = S_in_ranges(c, S_emo_gender_skin, S_NELEM(S_emo_gender_skin));
+  else if (d == S_VS16)
+    ok = S_in_ranges(c, S_emo_gender_vs, S_NELEM(S_emo_gender_vs));
+  else
+    ok = S_in_ranges(c, S_emo_gender_bare, S_NELEM(S_emo_gender_bare));
+  if (!ok) return i;
+  if (S_is_modifier(d) || d == S_VS16) j = S_after(z, n, j);
+  if (S_peek(z, n, j) != S_ZWJ) return i;
+  j = S_after(z, n, j);
+  g = S_peek(z, n, j);
+  if (g != 0x2640 && g != 0x2642) return i;
+  j = S_after(z, n, j);
+  return S_peek(z, n, j) == S_VS16 ? S_after(z, n, j) : i;
+}
+
+/* 3. A listed ZWJ sequence: end, or i. */
+static size_t S_emoji_listed(const char *z, size_t n, size_t i) {
+  if (S_peek(z, n, i) < 0x1F3F3) return i;
+  for (size_t k = 0; k < S_NELEM(S_emo_seqs); k++) {
+    size_t e = S_match_seq(z, n, i, S_emo_seqs[k]);
+    if (e > i) return e;
+  }
+  return i;
+}
+
+/* 4. Keycap: end, or i. */
+static size_t S_emoji_keycap(const char *z, size_t n, size_t i) {
+  int32_t c = S_peek(z, n, i);
+  size_t j;
+  if (c != '#' && c != '*' && !S_is_digit(c)) return i;
+  j = S_after(z, n, i);
+  if (S_peek(z, n, j) == S_VS16) j = S_after(z, n, j);
+  return S_peek(z, n, j) == 0x20E3 ? S_after(z, n, j) : i;
+}
+
+/* Text-style characters that are emoji only with FE0F. */
 static int S_needs_vs16(int32_t c) {
   return c == 0xA9 || c == 0xAE || c == 0x2122 || c == 0x265F;
 }
 
-/* A tag sequence (E0020-E007E)+ E007F at z[j]: its end, or j. */
-static size_t S_tags_end(const char *z, size_t n, size_t j) {
-  size_t k = j;
-  int32_t c;
-  while ((c = S_peek(z, n, k)) >= 0xE0020 && c <= 0xE007E) k = S_after(z, n, k);
-  return (k > j && c == 0xE007F) ? S_after(z, n, k) : j;
-}
-
-/* A pictographic element whose base c ends at z[j]: its end, or i. */
-static size_t S_emoji_pict(const char *z, size_t n, size_t i, size_t j,
-                           int32_t c) {
-  size_t base_end = j;
-  int32_t d = S_peek(z, n, j);
-  if ((S_is_modifier_base(c) && S_is_modifier(d)) || d == 0xFE0F)
-    j = S_after(z, n, j);
-  j = S_tags_end(z, n, j);
-  return (j == base_end && S_needs_vs16(c)) ? i : j;
-}
-
-/* The emoji element at z[i]: its end, or i if there is none. *pjoin says
- * whether a ZWJ may join another element to it. */
-static size_t S_emoji_element(const char *z, size_t n, size_t i, int *pjoin) {
-  int32_t c = S_peek(z, n, i);
+/* 5. One emoji absorbing an FE0F and/or a skin tone after it: end, or i
+ * when it absorbs nothing (it then weighs the same as a code point). */
+static size_t S_emoji_single(const char *z, size_t n, size_t i) {
+  int32_t c = S_peek(z, n, i), d;
+  int vs, skin;
   size_t j;
-  *pjoin = 0;
-  if (c < 0) return i;
+  if (c < 0xA9) return i;
+  vs = S_in_ranges(c, S_emo_vs, S_NELEM(S_emo_vs));
+  skin = S_in_ranges(c, S_emo_skin, S_NELEM(S_emo_skin));
+  if (!vs && !skin) return i;
   j = S_after(z, n, i);
-  if (S_is_ri(c)) return S_is_ri(S_peek(z, n, j)) ? S_after(z, n, j) : j;
-  if (c == '#' || c == '*' || S_is_digit(c)) {
-    if (S_peek(z, n, j) == 0xFE0F) j = S_after(z, n, j);
-    return S_peek(z, n, j) == 0x20E3 ? S_after(z, n, j) : i;
-  }
-  if (!S_is_pictographic(c) && !S_is_modifier(c)) return i;
-  j = S_emoji_pict(z, n, i, j, c);
-  *pjoin = j > i;
+  d = S_peek(z, n, j);
+  if (vs && d == S_VS16)
+    j = S_after(z, n, j);
+  else if (vs && (S_needs_vs16(c) || d == 0xFE0E))
+    return i;
+  if (skin && S_is_modifier(S_peek(z, n, j))) j = S_after(z, n, j);
   return j;
 }
 
-/* The emoji sequence at z[i]: its end, or i if there is none. */
-static size_t S_emoji_end(const char *z, size_t n, size_t i) {
-  int join;
-  size_t e = S_emoji_element(z, n, i, &join);
-  while (join && S_peek(z, n, e) == 0x200D) {
-    size_t f = S_after(z, n, e), g = S_emoji_element(z, n, f, &join);
-    if (g == f || !join) break;
-    e = g;
+/* 6. A subdivision flag or a valid pair of regional indicators: end, or i. */
+static size_t S_emoji_flag(const char *z, size_t n, size_t i) {
+  int32_t c = S_peek(z, n, i), d;
+  size_t j;
+  if (c == 0x1F3F4) {
+    for (size_t k = 0; k < S_NELEM(S_emo_tag_flags); k++) {
+      size_t e = S_match_seq(z, n, i, S_emo_tag_flags[k]);
+      if (e > i) return e;
+    }
+    return i;
   }
-  return e;
+  if (!S_is_ri(c)) return i;
+  j = S_after(z, n, i);
+  d = S_peek(z, n, j);
+  if (S_is_ri(d) && ((S_emo_flags[c - 0x1F1E6] >> (d - 0x1F1E6)) & 1u))
+    return S_after(z, n, j);
+  return i;
+}
+
+/* The emoji sequence starting at z[i] that absorbs more than its first code
+ * point: its end, or i. */
+static size_t S_emoji_end(const char *z, size_t n, size_t i) {
+  size_t e;
+  if ((e = S_emoji_role(z, n, i)) > i) return e;
+  if ((e = S_emoji_gender(z, n, i)) > i) return e;
+  if ((e = S_emoji_listed(z, n, i)) > i) return e;
+  if ((e = S_emoji_keycap(z, n, i)) > i) return e;
+  if ((e = S_emoji_single(z, n, i)) > i) return e;
+  return S_emoji_flag(z, n, i);
 }
 
 /*--- Weighted length --------------------------------------------------- */

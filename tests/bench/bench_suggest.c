@@ -1,0 +1,312 @@
+/*
+ * bench_suggest.c - in-process timing of the search that POST
+ * /api/v1/suggest runs, plus two small helpers for tests/bench/run.sh.
+ *
+ *   bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...
+ *   bench_suggest bodies JSONL OUT
+ *   bench_suggest port
+ *
+ * search opens INDEX, loads the query lines of QUERIES, runs every query
+ * WARMUP times untimed, then ROUNDS times timed, one clock_gettime
+ * (CLOCK_MONOTONIC) pair around each kb_index_search() + kb_results_free()
+ * with the options kb_api_suggest() uses ({collection, "article", 3, 0, 0,
+ * 0}). It prints one table row per NAME INDEX QUERIES triple:
+ * percentiles of the single-query times in microseconds and queries per
+ * second over the whole timed loop (one thread). QUERIES is either
+ *   a .tsv with a header line and the query text in column 2 (collection:
+ *     all), like ../shared/eval/cpw-dev.tsv, or
+ *   a .jsonl of objects with "text" and "collection" (search restricted to
+ *     that collection), like ../shared/eval/cdp/dev.jsonl.
+ *
+ * bodies turns such a .jsonl into suggest request bodies, one JSON object
+ * per line ({"text", "collection", "limit": 3}; cJSON escapes newlines), for
+ * tests/bench/suggest.lua. port prints a free TCP port on 127.0.0.1 (for
+ * the nginx floor; the port is released again, so it is only very likely
+ * still free when nginx binds it).
+ *
+ * Exit status: 0 ok, 1 a file or index could not be used, 64 usage.
+ */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kb_search.h"
+#include "kb_util.h"
+
+#define S_MAX_QUERIES_FILE (64u << 20) /* a query file is at most 64 MB */
+
+/* One query: its text and the collection it is restricted to. */
+typedef struct {
+  char *text;
+  size_t n;          /* bytes of text */
+  char *collection;  /* NULL: all collections */
+} S_query;
+
+typedef struct {
+  S_query *a;
+  int n, cap;
+} S_queries;
+
+static void S_usage(FILE *f) {
+  fputs("usage: bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...\n"
+        "       bench_suggest bodies JSONL OUT\n"
+        "       bench_suggest port\n"
+        "\n"
+        "search   times kb_index_search() as suggest calls it, per query, and\n"
+        "         prints p50/p90/p99/max in microseconds and queries/s; QUERIES is\n"
+        "         a .tsv (text in column 2) or a .jsonl ({\"text\", \"collection\"})\n"
+        "         -r ROUNDS timed passes over the queries (default 20)\n"
+        "         -w WARMUP untimed passes first (default 2)\n"
+        "bodies   writes one suggest request body per line from a .jsonl\n"
+        "port     prints a free TCP port on 127.0.0.1\n",
+        f);
+}
+
+/*--- Loading queries -----------------------------------------------------*/
+
+static void S_queries_add(S_queries *qs, const char *text, size_t n, const char *coll) {
+  if (qs->n == qs->cap) {
+    qs->cap = qs->cap ? qs->cap * 2 : 256;
+    qs->a = kb_xrealloc(qs->a, (size_t)qs->cap * sizeof *qs->a);
+  }
+  S_query *q = &qs->a[qs->n++];
+  q->text = kb_xstrndup(text, n);
+  q->n = n;
+  q->collection = coll ? kb_xstrdup(coll) : NULL;
+}
+
+static void S_queries_free(S_queries *qs) {
+  for (int i = 0; i < qs->n; i++) {
+    free(qs->a[i].text);
+    free(qs->a[i].collection);
+  }
+  free(qs->a);
+  memset(qs, 0, sizeof *qs);
+}
+
+static int S_ends_with(const char *s, const char *suffix) {
+  size_t ns = strlen(s), nx = strlen(suffix);
+  return ns >= nx && !strcmp(s + ns - nx, suffix);
+}
+
+/* Column 2 of each line after the header. */
+static void S_load_tsv(char *z, S_queries *qs) {
+  int first = 1;
+  for (char *line = strtok(z, "\n"); line; line = strtok(NULL, "\n"), first = 0) {
+    if (first) continue; /* header: id, text, expect, ... */
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    char *text = tab + 1;
+    char *end = strchr(text, '\t');
+    size_t n = end ? (size_t)(end - text) : strcspn(text, "\r");
+    if (n) S_queries_add(qs, text, n, NULL);
+  }
+}
+
+/* "text" and "collection" of each JSON line; returns -1 on a bad line. */
+static int S_load_jsonl(char *z, const char *path, S_queries *qs) {
+  int lineno = 0;
+  for (char *line = strtok(z, "\n"); line; line = strtok(NULL, "\n")) {
+    lineno++;
+    if (strspn(line, " \t\r") == strlen(line)) continue;
+    cJSON *j = cJSON_Parse(line);
+    cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "collection");
+    if (!cJSON_IsString(t)) {
+      fprintf(stderr, "bench_suggest: %s: line %d has no \"text\" string\n", path, lineno);
+      cJSON_Delete(j);
+      return -1;
+    }
+    S_queries_add(qs, t->valuestring, strlen(t->valuestring),
+                  cJSON_IsString(c) ? c->valuestring : NULL);
+    cJSON_Delete(j);
+  }
+  return 0;
+}
+
+/* Loads a .tsv or .jsonl query file; returns 0, or -1 with a message. */
+static int S_load(const char *path, S_queries *qs) {
+  size_t n;
+  char *z = kb_read_file(path, S_MAX_QUERIES_FILE, &n);
+  if (!z) {
+    perror(path);
+    return -1;
+  }
+  int rc = 0;
+  if (S_ends_with(path, ".jsonl")) rc = S_load_jsonl(z, path, qs);
+  else S_load_tsv(z, qs);
+  free(z);
+  if (rc == 0 && qs->n == 0) {
+    fprintf(stderr, "bench_suggest: %s: no queries\n", path);
+    rc = -1;
+  }
+  return rc;
+}
+
+/*--- Timing --------------------------------------------------------------*/
+
+static double S_us(const struct timespec *a, const struct timespec *b) {
+  return (double)(b->tv_sec - a->tv_sec) * 1e6 + (double)(b->tv_nsec - a->tv_nsec) / 1e3;
+}
+
+static int S_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile p (0..100] of sorted a[0..n). */
+static double S_pct(const double *a, size_t n, double p) {
+  size_t k = (size_t)((p / 100.0) * (double)n + 0.999999);
+  if (k < 1) k = 1;
+  if (k > n) k = n;
+  return a[k - 1];
+}
+
+/* One search as suggest runs it; returns the number of hits or -1. */
+static int S_search(kb_index *ix, const S_query *q) {
+  kb_search_opts o = {q->collection, "article", 3, 0, 0, 0};
+  kb_results res;
+  char err[256];
+  int rc = kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err);
+  if (rc != KB_SEARCH_OK) {
+    fprintf(stderr, "bench_suggest: search failed (%d): %s\n", rc, err);
+    return -1;
+  }
+  int hits = res.n;
+  kb_results_free(&res);
+  return hits;
+}
+
+/* Times one query set and prints its table row; returns 0 or -1. */
+static int S_bench_set(const char *name, const char *index, const char *file,
+                       int rounds, int warmup) {
+  S_queries qs = {0};
+  char err[256];
+  if (S_load(file, &qs) != 0) return -1;
+  kb_index *ix = kb_index_open(index, err, sizeof err);
+  if (!ix) {
+    fprintf(stderr, "bench_suggest: %s: %s\n", index, err);
+    S_queries_free(&qs);
+    return -1;
+  }
+  int nohit = 0, failed = 0;
+  for (int w = 0; w < warmup; w++)
+    for (int i = 0; i < qs.n; i++) S_search(ix, &qs.a[i]);
+  size_t ns = (size_t)qs.n * (size_t)rounds, k = 0;
+  double *us = kb_xmalloc(ns * sizeof *us);
+  struct timespec t0, t1, a, b;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (int r = 0; r < rounds; r++)
+    for (int i = 0; i < qs.n; i++) {
+      clock_gettime(CLOCK_MONOTONIC, &a);
+      int h = S_search(ix, &qs.a[i]);
+      clock_gettime(CLOCK_MONOTONIC, &b);
+      if (r == 0) {
+        nohit += h == 0;
+        failed += h < 0;
+      }
+      us[k++] = S_us(&a, &b);
+    }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double total = S_us(&t0, &t1), sum = 0;
+  for (size_t i = 0; i < ns; i++) sum += us[i];
+  qsort(us, ns, sizeof *us, S_cmp_double);
+  printf("%-10s %7d %6d %9.1f %9.1f %9.1f %9.1f %9.1f %10.0f %6d\n", name, qs.n, rounds,
+         S_pct(us, ns, 50), S_pct(us, ns, 90), S_pct(us, ns, 99), us[ns - 1],
+         sum / (double)ns, total > 0 ? (double)ns * 1e6 / total : 0.0, nohit);
+  if (failed) fprintf(stderr, "bench_suggest: %s: %d queries failed\n", name, failed);
+  free(us);
+  kb_index_close(ix);
+  S_queries_free(&qs);
+  return failed ? -1 : 0;
+}
+
+static int S_cmd_search(int argc, char **argv) {
+  int rounds = 20, warmup = 2, i = 0;
+  for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+    if (!strcmp(argv[i], "-r")) rounds = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "-w")) warmup = atoi(argv[i + 1]);
+    else break;
+  }
+  if (rounds < 1 || warmup < 0 || argc - i < 3 || (argc - i) % 3) {
+    S_usage(stderr);
+    return 64;
+  }
+  printf("%-10s %7s %6s %9s %9s %9s %9s %9s %10s %6s\n", "set", "queries", "rounds",
+         "p50_us", "p90_us", "p99_us", "max_us", "mean_us", "queries/s", "nohit");
+  fflush(stdout);
+  int rc = 0;
+  for (; i < argc; i += 3) {
+    if (S_bench_set(argv[i], argv[i + 1], argv[i + 2], rounds, warmup) != 0) rc = 1;
+    fflush(stdout);
+  }
+  return rc;
+}
+
+/*--- Helpers for run.sh --------------------------------------------------*/
+
+/* Writes {"text", "collection", "limit": 3} per query of a .jsonl. */
+static int S_cmd_bodies(int argc, char **argv) {
+  if (argc != 2) {
+    S_usage(stderr);
+    return 64;
+  }
+  S_queries qs = {0};
+  if (S_load(argv[0], &qs) != 0) return 1;
+  FILE *f = fopen(argv[1], "w");
+  if (!f) {
+    perror(argv[1]);
+    S_queries_free(&qs);
+    return 1;
+  }
+  for (int i = 0; i < qs.n; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "text", qs.a[i].text);
+    if (qs.a[i].collection) cJSON_AddStringToObject(o, "collection", qs.a[i].collection);
+    cJSON_AddNumberToObject(o, "limit", 3);
+    char *s = cJSON_PrintUnformatted(o);
+    fprintf(f, "%s\n", s);
+    cJSON_free(s);
+    cJSON_Delete(o);
+  }
+  int rc = fclose(f) == 0 ? 0 : 1;
+  if (rc) perror(argv[1]);
+  S_queries_free(&qs);
+  return rc;
+}
+
+/* Binds 127.0.0.1:0 and prints the port the kernel chose. */
+static int S_cmd_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  socklen_t n = sizeof sa;
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+      getsockname(fd, (struct sockaddr *)&sa, &n) != 0) {
+    perror("bench_suggest: port");
+    if (fd >= 0) close(fd);
+    return 1;
+  }
+  printf("%d\n", ntohs(sa.sin_port));
+  close(fd);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
+  if (argc == 2 && !strcmp(argv[1], "port")) return S_cmd_port();
+  if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    S_usage(stdout);
+    return 0;
+  }
+  S_usage(stderr);
+  return 64;
+}
