@@ -41,7 +41,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search
 
-.PHONY: all deps run test tests install clean check-kb
+.PHONY: all deps run test tests install clean check-kb eval bench
 all: deps $(PROGS)
 
 # Installs the Debian packages that are missing (see .ci/deps.sh); a no-op
@@ -73,6 +73,10 @@ $(BIN)/kb-search: $(O)/indexer/search.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BIN)/kb-eval: $(O)/tests/eval/kb_eval.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BIN)/kb-serve: $(O)/src/main.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -94,6 +98,18 @@ run: all
 check-kb: all
 	$(BIN)/kb-index --check kb
 
+# Relevance figures (docs/relevance.md): ours beside the FTS5 baseline on
+# the labelled sets in ../shared/eval and our own public-search set.
+SHARED ?= ../shared
+eval: all $(BIN)/kb-eval
+	@$(BIN)/kb-index -q kb -o build/kb.sqlite
+	@$(BIN)/kb-eval build/kb.sqlite tests/eval/public-queries.tsv --public
+	@if [ -d $(SHARED)/eval ]; then \
+	  $(BIN)/kb-eval build/kb.sqlite $(SHARED)/eval/cpw-dev.tsv && \
+	  $(BIN)/kb-index -q $(SHARED)/eval/cdp/kb -o build/eval-cdp.sqlite && \
+	  $(BIN)/kb-eval build/eval-cdp.sqlite $(SHARED)/eval/cdp/dev.jsonl; \
+	else echo "eval: $(SHARED)/eval is missing: only our own sets were run (SHARED=DIR to point elsewhere)"; fi
+
 # The whole suite: builds the plain and the sanitizer variants and runs every
 # suite against each; tests/run.sh prints the "N passed, N failed" summary.
 test:
@@ -111,3 +127,38 @@ clean:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:
+
+# === bench ===================================================================
+# make bench: first figures for the speed work (docs/benchmarks.md). Installs
+# wrk and nginx-light if missing, builds with optimisation, then
+# tests/bench/run.sh times kb_index_search() in process (bench_suggest),
+# times kb-index on the cdp knowledge base, loads POST /api/v1/suggest with
+# wrk and, as the HTTP floor, nginx serving a static body of the same size.
+# Everything it writes goes to $(BENCH_DIR); it only listens on 127.0.0.1.
+BENCH_DIR      ?= build/bench
+BENCH_SHARED   ?= ../shared
+BENCH_ROUNDS   ?= 20
+BENCH_WARMUP   ?= 2
+BENCH_WRK_THREADS ?= 2
+BENCH_WRK_CONNS   ?= 32
+BENCH_WRK_TIME    ?= 10s
+BENCH_STATIC_BYTES ?= 1400
+BENCH_PROG     := $(O)/bench/bench_suggest
+
+$(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BENCH_PROG): $(O)/bench/bench_suggest.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench:
+	@sh .ci/deps.sh bench
+	@$(MAKE) --no-print-directory all $(BENCH_PROG)
+	@BENCH_PROG=$(BENCH_PROG) BENCH_BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) \
+	 BENCH_SHARED=$(BENCH_SHARED) BENCH_ROUNDS=$(BENCH_ROUNDS) \
+	 BENCH_WARMUP=$(BENCH_WARMUP) BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) \
+	 BENCH_WRK_CONNS=$(BENCH_WRK_CONNS) BENCH_WRK_TIME=$(BENCH_WRK_TIME) \
+	 BENCH_STATIC_BYTES=$(BENCH_STATIC_BYTES) sh tests/bench/run.sh
+# === end of bench ============================================================

@@ -27,14 +27,9 @@
 #include <time.h>
 
 #include "kb_reply.h"
+#include "kb_suggest.h"
 #include "kb_text.h"
 #include "server.h"
-
-/* Confidence is the BM25 score squashed into [0, 1): score / (score + K).
- * K is the score at which a suggestion is a coin toss; a suggestion is sent
- * as answerable from KB_ANSWERABLE up. */
-#define KB_CONF_K 12.0
-#define KB_ANSWERABLE 0.5
 
 /*--- Helpers -------------------------------------------------------------*/
 
@@ -66,26 +61,9 @@ static double S_ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Appends s percent-encoded for a URL query value. */
-static void S_put_urlenc(kb_buf *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-        *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-      kb_buf_putc(b, (char)*p);
-    } else {
-      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
-      kb_buf_puts(b, e);
-    }
-  }
-}
-
 char *kb_api_article_url(const kb_ctx *c, const char *url,
                          const char *collection, const char *slug) {
-  if (url && *url) return kb_xstrdup(url);
-  if (!collection || !strcmp(collection, "default"))
-    return kb_fmt("%s/help/%s", c->public_url, slug);
-  return kb_fmt("%s/help/%s/%s", c->public_url, collection, slug);
+  return kb_suggest_article_url(c->public_url, url, collection, slug);
 }
 
 /* Collections and slugs in URLs and requests: letters, digits, '_', '-'. */
@@ -181,28 +159,6 @@ static int S_suggest_parse(cJSON *j, S_suggest_req *q, kb_http_resp *r) {
   return 0;
 }
 
-/* The link for a suggestion: the store of the town the mention names (or
- * the store finder near it) for deep-linking articles, else the article's. */
-static char *S_suggest_url(const kb_ctx *c, const kb_hit *h, const kb_geo_match *place) {
-  if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
-    if (place->store)
-      return kb_api_article_url(c, NULL, place->store->collection, place->store->slug);
-    kb_buf b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s/stores?near=", c->public_url);
-    char *low = kb_xstrdup(place->name);
-    for (char *p = low; *p; p++)
-      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-    S_put_urlenc(&b, low);
-    free(low);
-    if (h->collection && strcmp(h->collection, "default")) {
-      kb_buf_puts(&b, "&collection=");
-      S_put_urlenc(&b, h->collection);
-    }
-    return kb_buf_detach(&b);
-  }
-  return kb_api_article_url(c, h->url, h->collection, h->slug);
-}
-
 static void S_put_place(kb_buf *b, const kb_geo_match *m) {
   if (!m) {
     kb_buf_puts(b, "null");
@@ -215,10 +171,10 @@ static void S_put_place(kb_buf *b, const kb_geo_match *m) {
   kb_buf_puts(b, "}");
 }
 
-static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_hit *h,
-                             const S_suggest_req *q, const kb_geo_match *place) {
-  double conf = h->score > 0 ? h->score / (h->score + KB_CONF_K) : 0;
-  char *url = S_suggest_url(c, h, place);
+static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest_req *q) {
+  const kb_hit *h = sg->hit;
+  const char *url = sg->url;
+  double conf = sg->confidence;
   int rlen = 0;
   char *reply = kb_reply_compose(q->author, h->reply, h->title, url, &rlen);
   kb_buf_puts(b, "{\"slug\":");
@@ -236,7 +192,6 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_hit *h,
   kb_buf_puts(b, ",\"escalate\":");
   S_json_str(b, h->escalate);
   kb_buf_puts(b, "}");
-  free(url);
   free(reply);
 }
 
@@ -259,31 +214,28 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
-  kb_search_opts o = {q.collection, "article", q.limit, 0, 0, 0};
-  kb_results res;
+  kb_suggest_opts o = {q.collection, q.limit, c->public_url};
+  kb_suggest_result res;
   char err[256];
-  int rc = kb_index_search(c->ix, q.text, strlen(q.text), &o, &res, err, sizeof err);
+  int rc = kb_suggest(c->ix, c->geo, q.text, strlen(q.text), &o, &res, err, sizeof err);
   if (rc != KB_SEARCH_OK) {
     if (rc == KB_SEARCH_EUTF8) kb_api_error(r, 400, "invalid_utf8", "%s", err);
     else kb_api_error(r, 500, "internal", "%s", err);
     cJSON_Delete(j);
     return;
   }
-  kb_geo_match place;
-  int has_place = c->geo && kb_geo_find(c->geo, q.text, strlen(q.text), q.collection, &place);
-  double top = res.n ? res.hits[0].score / (res.hits[0].score + KB_CONF_K) : 0;
   r->status = 200;
   r->ctype = "application/json";
   kb_buf *b = &r->body;
-  kb_buf_printf(b, "{\"answerable\":%s,\"place\":", top >= KB_ANSWERABLE ? "true" : "false");
-  S_put_place(b, has_place ? &place : NULL);
+  kb_buf_printf(b, "{\"answerable\":%s,\"place\":", res.answerable ? "true" : "false");
+  S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(c, b, &res.hits[i], &q, has_place ? &place : NULL);
+    S_put_suggestion(b, &res.s[i], &q);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
-  kb_results_free(&res);
+  kb_suggest_result_free(&res);
   cJSON_Delete(j);
 }
 

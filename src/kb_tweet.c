@@ -646,20 +646,22 @@ static int S_match_at(S_chain *ch, const char *z, size_t n, size_t p,
 
 /* The regex's next match at or after lastIndex `last`. The preceding
  * character is part of the match, so it must lie at or after `last`; only
- * at offset 0 may the start of the text stand in for it. Returns 1 and
- * fills *m, 0 when there is no match, -1 when out of memory. */
+ * at offset 0 may the start of the text stand in for it, and only after
+ * the character alternative has failed there (so in "éxample.com" the URL
+ * is "xample.com", as in twitter-text). Returns 1 and fills *m, 0 when
+ * there is no match, -1 when out of memory. */
 static int S_exec(S_chain *ch, const char *z, size_t n, size_t last,
                   S_match *m) {
   int rc;
   int32_t c;
-  if (last == 0 && (rc = S_match_at(ch, z, n, 0, m)) != 0) {
-    m->before = S_NONE;
-    return rc;
-  }
   for (size_t q = last; q < n;) {
     size_t len = S_decode(z, n, q, &c);
     if (S_precedes_url(c) && (rc = S_match_at(ch, z, n, q + len, m)) != 0) {
       m->before = c;
+      return rc;
+    }
+    if (q == 0 && (rc = S_match_at(ch, z, n, 0, m)) != 0) {
+      m->before = S_NONE;
       return rc;
     }
     q += len;

@@ -1,0 +1,53 @@
+/*
+ * kb_suggest.h - a customer's mention to suggested articles: the search,
+ * the town it names, a confidence per suggestion, whether anything is good
+ * enough to send, and the link each suggestion should carry.
+ *
+ * This is the whole suggest path short of HTTP and JSON, so the server
+ * (kb_api.c) and the evaluation tool (tests/eval) run the same code.
+ */
+#ifndef KB_SUGGEST_H
+#define KB_SUGGEST_H
+
+#include "kb_geo.h"
+#include "kb_search.h"
+
+typedef struct kb_suggestion {
+  const kb_hit *hit;     /* the article (owned by the kb_suggest_result) */
+  double confidence;     /* 0..1: how likely this is the right article */
+  char *url;             /* the link to send (deep-linked when it applies) */
+} kb_suggestion;
+
+typedef struct kb_suggest_result {
+  kb_results res;        /* the ranked hits */
+  kb_suggestion *s;      /* res.n suggestions, best first */
+  int n;
+  int answerable;        /* the first suggestion is good enough to send */
+  int has_place;         /* the mention names a place */
+  kb_geo_match place;
+} kb_suggest_result;
+
+typedef struct kb_suggest_opts {
+  const char *collection;  /* only this collection, or NULL */
+  int limit;               /* 1..10 */
+  const char *public_url;  /* base of links to our pages, no trailing / */
+} kb_suggest_opts;
+
+/* Confidence from which a suggestion is sent as answerable. */
+extern const double kb_suggest_threshold;
+
+/* Suggests articles for text[0..n). geo may be NULL. Returns KB_SEARCH_OK
+ * or a KB_SEARCH_* error with a message in err. Free with
+ * kb_suggest_result_free(). */
+int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
+               const kb_suggest_opts *o, kb_suggest_result *out, char *err,
+               size_t nerr);
+void kb_suggest_result_free(kb_suggest_result *r);
+
+/* The link to an article: its own url, else its page on the public site
+ * (public_url/help/slug, or public_url/help/collection/slug outside the
+ * default collection). Caller frees. */
+char *kb_suggest_article_url(const char *public_url, const char *url,
+                             const char *collection, const char *slug);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * kb_suggest.c - the suggest path: search, place, confidence, links.
+ *
+ * Confidence is the BM25 score squashed into [0, 1): score / (score + K),
+ * where K is the score at which a suggestion is a coin toss. A suggestion
+ * is sent as answerable from kb_suggest_threshold up.
+ */
+#include "kb_suggest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_util.h"
+
+#define S_CONF_K 12.0
+
+const double kb_suggest_threshold = 0.5;
+
+char *kb_suggest_article_url(const char *public_url, const char *url,
+                             const char *collection, const char *slug) {
+  if (url && *url) return kb_xstrdup(url);
+  if (!collection || !strcmp(collection, "default"))
+    return kb_fmt("%s/help/%s", public_url, slug);
+  return kb_fmt("%s/help/%s/%s", public_url, collection, slug);
+}
+
+/* Appends s percent-encoded for a URL query value. */
+static void S_put_urlenc(kb_buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+      kb_buf_putc(b, (char)*p);
+    } else {
+      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+      kb_buf_puts(b, e);
+    }
+  }
+}
+
+/* The link for a suggestion: the store of the town the mention names (or
+ * the store finder near it) for deep-linking articles, else the article's. */
+static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match *place) {
+  if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
+    if (place->store)
+      return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug);
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_printf(&b, "%s/stores?near=", o->public_url);
+    char *low = kb_xstrdup(place->name);
+    for (char *p = low; *p; p++)
+      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    S_put_urlenc(&b, low);
+    free(low);
+    if (h->collection && strcmp(h->collection, "default")) {
+      kb_buf_puts(&b, "&collection=");
+      S_put_urlenc(&b, h->collection);
+    }
+    return kb_buf_detach(&b);
+  }
+  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug);
+}
+
+int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
+               const kb_suggest_opts *o, kb_suggest_result *out, char *err,
+               size_t nerr) {
+  memset(out, 0, sizeof *out);
+  kb_search_opts so = {o->collection, "article", o->limit, 0, 0, 0};
+  int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
+  if (rc != KB_SEARCH_OK) return rc;
+  out->has_place = geo && kb_geo_find(geo, text, n, o->collection, &out->place);
+  out->n = out->res.n;
+  out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
+  for (int i = 0; i < out->n; i++) {
+    const kb_hit *h = &out->res.hits[i];
+    out->s[i].hit = h;
+    out->s[i].confidence = h->score > 0 ? h->score / (h->score + S_CONF_K) : 0;
+    out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
+  }
+  out->answerable = out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;
+  return KB_SEARCH_OK;
+}
+
+void kb_suggest_result_free(kb_suggest_result *r) {
+  for (int i = 0; i < r->n; i++) free(r->s[i].url);
+  free(r->s);
+  kb_results_free(&r->res);
+  memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,276 @@
+#!/bin/sh
+# tests/bench/run.sh - the body of `make bench` (docs/benchmarks.md).
+#
+# Expects the programs built (make bench builds them and installs wrk,
+# nginx-light and curl through .ci/deps.sh bench), then:
+#   1. builds the indexes of kb/ and ../shared/eval/cdp/kb with kb-index,
+#      timing each build (best of 3);
+#   2. times kb_index_search() in process (bench_suggest search) for the cpw
+#      queries against kb/ and the cdp tweets against the cdp kb;
+#   3. starts kb-serve on 127.0.0.1:0 with the cdp index and loads
+#      POST /api/v1/suggest with wrk, cycling through the cdp tweets
+#      (tests/bench/suggest.lua);
+#   4. starts nginx (unprivileged, foreground, config under $BENCH_DIR) serving
+#      a real suggest response padded or cut to $BENCH_STATIC_BYTES and loads
+#      it the same way: the HTTP floor on this machine;
+#   5. prints both tables.
+# Everything it writes is under $BENCH_DIR (build/bench); it listens on
+# 127.0.0.1 only, and stops what it started when it exits. Without ../shared
+# it says so, skips the dataset parts (2, and 3 uses one fixed mention against
+# kb/) and exits 0.
+set -eu
+cd "$(dirname "$0")/../.."
+
+BENCH_PROG=${BENCH_PROG:-build/release/bench/bench_suggest}
+BENCH_BIN=${BENCH_BIN:-bin}
+BENCH_DIR=${BENCH_DIR:-build/bench}
+BENCH_SHARED=${BENCH_SHARED:-../shared}
+BENCH_ROUNDS=${BENCH_ROUNDS:-20}
+BENCH_WARMUP=${BENCH_WARMUP:-2}
+BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
+BENCH_WRK_CONNS=${BENCH_WRK_CONNS:-32}
+BENCH_WRK_TIME=${BENCH_WRK_TIME:-10s}
+BENCH_WRK_WARMUP=${BENCH_WRK_WARMUP:-2s}
+BENCH_STATIC_BYTES=${BENCH_STATIC_BYTES:-1400}
+
+case "$BENCH_DIR" in
+  build/*) ;;
+  *) echo "run.sh: BENCH_DIR must be under build/ (is '$BENCH_DIR')" >&2; exit 64 ;;
+esac
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "run.sh: $*"; exit 1; }
+
+for p in "$BENCH_PROG" "$BENCH_BIN/kb-index" "$BENCH_BIN/kb-serve"; do
+  [ -x "$p" ] || die "$p is missing; run 'make bench'"
+done
+command -v wrk >/dev/null 2>&1 || die "wrk is missing; run 'sh .ci/deps.sh bench'"
+command -v curl >/dev/null 2>&1 || die "curl is missing; run 'sh .ci/deps.sh bench'"
+NGINX=$(command -v nginx 2>/dev/null || true)
+[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; } ||
+  die "nginx is missing; run 'sh .ci/deps.sh bench'"
+
+mkdir -p "$BENCH_DIR"
+DIR=$(cd "$BENCH_DIR" && pwd)
+
+# --- Processes we start, stopped on exit ------------------------------------
+serve_pid=""
+nginx_pid=""
+stop_pid() { # pid
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$serve_pid"; serve_pid=""
+  stop_pid "$nginx_pid"; nginx_pid=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Helpers ----------------------------------------------------------------
+
+# Value of key in a "bench: k=v k=v" line.
+kv() { # line key
+  printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# Builds an index three times; prints the best wall time in seconds.
+time_build() { # kb_dir out
+  best=""
+  for _ in 1 2 3; do
+    t0=$(date +%s%N)
+    "$BENCH_BIN/kb-index" --quiet "$1" -o "$2" || die "kb-index $1 failed"
+    t1=$(date +%s%N)
+    t=$((t1 - t0))
+    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+  done
+  awk -v ns="$best" 'BEGIN { printf "%.3f\n", ns / 1e9 }'
+}
+
+# Waits until something answers HTTP on url (up to 10 s).
+wait_http() { # url
+  for _ in $(seq 100); do
+    curl -s -o /dev/null --max-time 1 "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Runs wrk (a short untimed warm-up, then the measured run); prints the
+# script's "bench:" line. The full wrk output goes to $DIR/wrk-NAME.txt.
+run_wrk() { # name url [bodies]
+  name=$1; url=$2; shift 2
+  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_WARMUP" \
+    -s tests/bench/suggest.lua "$url" ${1+-- "$@"} >/dev/null 2>&1 || true
+  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_TIME" --latency \
+    -s tests/bench/suggest.lua "$url" ${1+-- "$@"} >"$DIR/wrk-$name.txt" 2>&1 ||
+    { cat "$DIR/wrk-$name.txt" >&2; die "wrk against $url failed"; }
+  line=$(grep '^bench: ' "$DIR/wrk-$name.txt" || true)
+  [ -n "$line" ] || { cat "$DIR/wrk-$name.txt" >&2; die "wrk printed no result line"; }
+  printf '%s\n' "$line"
+}
+
+# --- The machine ------------------------------------------------------------
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+machine="$cpu, $(nproc) cores, $mem, Linux $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "bench: $machine"
+
+# --- Datasets ---------------------------------------------------------------
+have_shared=1
+CPW=$BENCH_SHARED/eval/cpw-dev.tsv
+CDP=$BENCH_SHARED/eval/cdp
+if [ ! -f "$CPW" ] || [ ! -f "$CDP/dev.jsonl" ] || [ ! -d "$CDP/kb" ]; then
+  have_shared=0
+  say "run.sh: $BENCH_SHARED/eval (cpw-dev.tsv, cdp/dev.jsonl, cdp/kb) is missing:"
+  say "        skipping the in-process timings and the cdp index; the HTTP load uses"
+  say "        one fixed mention against kb/ instead of the cdp tweets."
+fi
+
+# --- 1. Index builds --------------------------------------------------------
+say "bench: building the indexes (best of 3)"
+t_kb=$(time_build kb "$DIR/kb.sqlite")
+t_cdp="-"
+if [ $have_shared = 1 ]; then
+  t_cdp=$(time_build "$CDP/kb" "$DIR/cdp.sqlite")
+fi
+
+# --- 2. In-process search ---------------------------------------------------
+inproc="$DIR/inproc.txt"
+if [ $have_shared = 1 ]; then
+  say "bench: timing kb_index_search() in process ($BENCH_ROUNDS rounds after $BENCH_WARMUP warm-up)"
+  "$BENCH_PROG" search -r "$BENCH_ROUNDS" -w "$BENCH_WARMUP" \
+    cpw "$DIR/kb.sqlite" "$CPW" \
+    cdp "$DIR/cdp.sqlite" "$CDP/dev.jsonl" >"$inproc" || die "bench_suggest search failed"
+else
+  : >"$inproc"
+fi
+
+# --- 3. kb-serve under wrk --------------------------------------------------
+bodies="$DIR/bodies.jsonl"
+if [ $have_shared = 1 ]; then
+  index="$DIR/cdp.sqlite"; label="suggest (cdp)"
+  "$BENCH_PROG" bodies "$CDP/dev.jsonl" "$bodies" || die "bench_suggest bodies failed"
+else
+  index="$DIR/kb.sqlite"; label="suggest (kb/)"
+  printf '%s\n' '{"text":"@PhoneRetailer my screen is cracked, can you fix it in Leeds?","limit":3}' >"$bodies"
+fi
+"$BENCH_BIN/kb-serve" --index "$index" --listen 127.0.0.1:0 --quiet 2>"$DIR/serve.log" &
+serve_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$DIR/serve.log")
+  [ -n "$port" ] && break
+  kill -0 "$serve_pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$DIR/serve.log" >&2; die "kb-serve did not start"; }
+api="http://127.0.0.1:$port"
+
+# A real response for the nginx floor: of the first 50 bodies, the one whose
+# response is nearest in size to BENCH_STATIC_BYTES; also the median size.
+n=0; : >"$DIR/sizes.txt"
+while IFS= read -r body && [ $n -lt 50 ]; do
+  n=$((n + 1))
+  code=$(printf '%s' "$body" | curl -s -o "$DIR/resp-$n.json" -w '%{http_code}' \
+    -H 'Content-Type: application/json' --data-binary @- "$api/api/v1/suggest") || code=000
+  [ "$code" = 200 ] || die "suggest answered $code to: $body"
+  echo "$(wc -c <"$DIR/resp-$n.json") $n" >>"$DIR/sizes.txt"
+done <"$bodies"
+resp_median=$(sort -n "$DIR/sizes.txt" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+pick=$(awk -v t="$BENCH_STATIC_BYTES" '{ d = $1 - t; if (d < 0) d = -d; if (!s || d < bd) { bd = d; b = $2; s = 1 } } END { print b }' "$DIR/sizes.txt")
+mkdir -p "$DIR/nginx/www"
+static="$DIR/nginx/www/suggest.json"
+{ cat "$DIR/resp-$pick.json"; awk -v n="$BENCH_STATIC_BYTES" 'BEGIN { while (n-- > 0) printf " " }'; } |
+  head -c "$BENCH_STATIC_BYTES" >"$static"
+rm -f "$DIR"/resp-*.json
+
+say "bench: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME POST $api/api/v1/suggest"
+s_line=$(run_wrk suggest "$api/" "$bodies")
+curl -s -o "$DIR/metrics.txt" "$api/metrics" || true
+if ! kill -0 "$serve_pid" 2>/dev/null; then
+  wait "$serve_pid" 2>/dev/null && rc=0 || rc=$?
+  serve_pid=""
+  say "run.sh: kb-serve DIED under load (exit status $rc); its log:"
+  tail -20 "$DIR/serve.log" >&2
+  exit 1
+fi
+stop_pid "$serve_pid"; serve_pid=""
+
+# --- 4. nginx floor ---------------------------------------------------------
+nport=$("$BENCH_PROG" port)
+ng="$DIR/nginx"
+mkdir -p "$ng/tmp"
+temps=""
+for m in client_body proxy fastcgi uwsgi scgi; do
+  "$NGINX" -V 2>&1 | grep -q -- "--without-http_${m}_module" && continue
+  temps="$temps    ${m}_temp_path $ng/tmp/$m;
+"
+done
+cat >"$ng/nginx.conf" <<EOF
+# Generated by tests/bench/run.sh: the HTTP floor for make bench.
+daemon off;
+worker_processes auto;
+pid $ng/nginx.pid;
+error_log $ng/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+$temps    types { application/json json; }
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    open_file_cache max=16 inactive=60s;
+    server {
+        listen 127.0.0.1:$nport;
+        root $ng/www;
+    }
+}
+EOF
+# As root, run nginx as nobody (master too) rather than as root.
+drop=""
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && getent group nogroup >/dev/null; then
+  chown -R nobody:nogroup "$ng"
+  drop="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+fi
+$drop "$NGINX" -p "$ng/" -c "$ng/nginx.conf" -e "$ng/error.log" 2>>"$ng/error.log" &
+nginx_pid=$!
+wait_http "http://127.0.0.1:$nport/suggest.json" || { cat "$ng/error.log" >&2; die "nginx did not start"; }
+got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$nport/suggest.json")
+[ "$got" = "200 $BENCH_STATIC_BYTES" ] || die "nginx answered '$got' for suggest.json"
+
+say "bench: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME GET http://127.0.0.1:$nport/suggest.json (nginx)"
+n_line=$(run_wrk nginx "http://127.0.0.1:$nport/suggest.json")
+stop_pid "$nginx_pid"; nginx_pid=""
+
+# --- 5. Tables --------------------------------------------------------------
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+errs() { # line: non-2xx / socket errors
+  printf '%s/%s' "$(kv "$1" non2xx)" \
+    "$(($(kv "$1" connect) + $(kv "$1" read) + $(kv "$1" write) + $(kv "$1" timeout)))"
+}
+s_rps=$(kv "$s_line" rps); n_rps=$(kv "$n_line" rps)
+ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.1f", b > 0 ? 100 * a / b : 0 }')
+
+echo
+echo "bench: $machine"
+echo
+echo "HTTP load: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME --latency, 127.0.0.1, client and server on the same cores"
+printf '%-16s %10s %9s %9s %9s %16s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket"
+printf '%-16s %10.0f %9s %9s %9s %16s\n' "$label" "$s_rps" "$(ms "$(kv "$s_line" p50_us)")" \
+  "$(ms "$(kv "$s_line" p90_us)")" "$(ms "$(kv "$s_line" p99_us)")" "$(errs "$s_line")"
+printf '%-16s %10.0f %9s %9s %9s %16s\n' "nginx static" "$n_rps" "$(ms "$(kv "$n_line" p50_us)")" \
+  "$(ms "$(kv "$n_line" p90_us)")" "$(ms "$(kv "$n_line" p99_us)")" "$(errs "$n_line")"
+echo "suggest / nginx: $ratio % of the floor's req/s (static body $BENCH_STATIC_BYTES bytes; suggest responses: median $resp_median bytes of the first $n)"
+echo
+if [ $have_shared = 1 ]; then
+  echo "In process: kb_index_search() + kb_results_free() as suggest calls it, one thread, microseconds"
+  cat "$inproc"
+  echo
+fi
+echo "Index build (kb-index, wall time, best of 3): kb/ $t_kb s; cdp kb $t_cdp s"
+echo
+echo "Raw output: $BENCH_DIR/ (wrk-*.txt, inproc.txt, metrics.txt). Paste the figures into docs/benchmarks.md."

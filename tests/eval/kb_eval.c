@@ -1,0 +1,360 @@
+/*
+ * kb-eval - relevance figures for a labelled set, ours beside a baseline.
+ *
+ *   kb-eval [--worst N] [--public] INDEX SET
+ *
+ * SET is either a TSV file with a header (id, text, expect[, town, notes])
+ * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
+ * slug of the right article, or "-" when nothing fits. Every line goes
+ * through the real suggest path (kb_suggest(), as POST /api/v1/suggest) or,
+ * with --public, the public search path (kb_index_search() with the last
+ * word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
+ * the top 10), abstention precision and recall (answerable false exactly
+ * when nothing fits), the share of store questions naming a town whose
+ * first link points at that town's store (or the store finder near it),
+ * and the worst misses; and R@1, R@3, MRR of a plain baseline in the same
+ * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
+ * query's words OR-ed.
+ */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_fts.h"
+#include "kb_geo.h"
+#include "kb_search.h"
+#include "kb_suggest.h"
+#include "kb_util.h"
+
+#define S_DEPTH 10
+#define S_PUBLIC_URL "http://kb.test"
+
+typedef struct {
+  char *id, *text, *expect, *town, *collection;
+} S_line;
+
+typedef struct {
+  S_line *v;
+  int n;
+} S_set;
+
+/*--- Reading sets --------------------------------------------------------*/
+
+static char *S_field(char **p) {
+  char *s = *p, *tab = s ? strchr(s, '\t') : NULL;
+  if (!s) return kb_xstrdup("");
+  if (tab) { *tab = 0; *p = tab + 1; } else *p = NULL;
+  return kb_xstrdup(s);
+}
+
+static int S_read_tsv(const char *path, S_set *set) {
+  size_t n;
+  char *data = kb_read_file(path, 64 << 20, &n);
+  if (!data) return -1;
+  int line = 0;
+  char *save = NULL;
+  for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    size_t len = strlen(l);
+    if (len && l[len - 1] == '\r') l[len - 1] = 0;
+    if (line++ == 0 || !*l) continue; /* header */
+    set->v = kb_xrealloc(set->v, (size_t)(set->n + 1) * sizeof *set->v);
+    S_line *x = &set->v[set->n++];
+    char *p = l;
+    x->id = S_field(&p);
+    x->text = S_field(&p);
+    x->expect = S_field(&p);
+    x->town = S_field(&p);
+    x->collection = NULL;
+  }
+  free(data);
+  return 0;
+}
+
+static char *S_jstr(cJSON *o, const char *k) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? kb_xstrdup(v->valuestring) : NULL;
+}
+
+static int S_read_jsonl(const char *path, S_set *set) {
+  size_t n;
+  char *data = kb_read_file(path, 64 << 20, &n);
+  if (!data) return -1;
+  char *save = NULL;
+  for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    cJSON *j = cJSON_Parse(l);
+    if (!j) continue;
+    set->v = kb_xrealloc(set->v, (size_t)(set->n + 1) * sizeof *set->v);
+    S_line *x = &set->v[set->n++];
+    x->id = S_jstr(j, "id");
+    x->text = S_jstr(j, "text");
+    x->expect = S_jstr(j, "expect");
+    x->collection = S_jstr(j, "collection");
+    x->town = kb_xstrdup("");
+    if (!x->id) x->id = kb_xstrdup("?");
+    if (!x->text) x->text = kb_xstrdup("");
+    if (!x->expect) x->expect = kb_xstrdup("-");
+    cJSON_Delete(j);
+  }
+  free(data);
+  return 0;
+}
+
+static void S_set_free(S_set *s) {
+  for (int i = 0; i < s->n; i++) {
+    free(s->v[i].id); free(s->v[i].text); free(s->v[i].expect);
+    free(s->v[i].town); free(s->v[i].collection);
+  }
+  free(s->v);
+}
+
+/*--- Scores --------------------------------------------------------------*/
+
+typedef struct {
+  int n;            /* lines with an expected article */
+  int r1, r3;
+  double rr;        /* sum of reciprocal ranks */
+  int none;         /* lines where nothing fits */
+  int abstained;    /* lines where we said "not answerable" */
+  int abstained_ok; /* ... and nothing fits */
+  int towns, towns_ok;
+} S_score;
+
+static void S_count(S_score *s, const S_line *x, int rank) {
+  if (!strcmp(x->expect, "-")) {
+    s->none++;
+    return;
+  }
+  s->n++;
+  if (rank == 1) s->r1++;
+  if (rank >= 1 && rank <= 3) s->r3++;
+  if (rank >= 1) s->rr += 1.0 / rank;
+}
+
+/*--- Ours ----------------------------------------------------------------*/
+
+typedef struct {
+  int rank;
+  char *got;   /* first slug, or NULL */
+} S_outcome;
+
+/* Whether a suggestion's link points at the named town's store (or the
+ * store finder near that town when it has none). */
+static int S_town_ok(const kb_geo *geo, const char *town, const char *url) {
+  kb_geo_match m;
+  if (!kb_geo_lookup(geo, town, NULL, &m)) return 0;
+  char *want;
+  if (m.store) {
+    want = kb_suggest_article_url(S_PUBLIC_URL, NULL, m.store->collection, m.store->slug);
+  } else {
+    want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
+  }
+  int ok = strncmp(url, want, strlen(want)) == 0;
+  if (ok && !m.store) {
+    char *low = kb_xstrdup(town);
+    for (char *p = low; *p; p++) *p = (char)tolower((unsigned char)*p);
+    ok = strstr(url, low) != NULL || strchr(low, ' ') != NULL;
+    free(low);
+  }
+  free(want);
+  return ok;
+}
+
+static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int public,
+                        S_score *s) {
+  S_outcome o = {0, NULL};
+  char err[256];
+  if (public) {
+    kb_search_opts so = {x->collection, NULL, S_DEPTH, 0, 1, 0};
+    kb_results r;
+    if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
+    for (int i = 0; i < r.n; i++)
+      if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
+    if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
+    kb_results_free(&r);
+    S_count(s, x, o.rank);
+    return o;
+  }
+  kb_suggest_opts so = {x->collection, S_DEPTH, S_PUBLIC_URL};
+  kb_suggest_result r;
+  if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
+  for (int i = 0; i < r.n; i++)
+    if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;
+  if (r.n) o.got = kb_xstrdup(r.s[0].hit->slug);
+  S_count(s, x, o.rank);
+  if (!r.answerable) {
+    s->abstained++;
+    if (!strcmp(x->expect, "-")) s->abstained_ok++;
+  }
+  if (x->town && *x->town && strcmp(x->expect, "-")) {
+    s->towns++;
+    if (r.n && geo && S_town_ok(geo, x->town, r.s[0].url)) s->towns_ok++;
+  }
+  kb_suggest_result_free(&r);
+  return o;
+}
+
+/*--- Baseline: FTS5 porter unicode61, words OR-ed ------------------------*/
+
+/* Copies every article (all text fields in one body column) into an
+ * in-memory FTS5 table tokenized by porter unicode61. */
+static sqlite3 *S_baseline_build(const char *index_path) {
+  sqlite3 *db = NULL;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db) != SQLITE_OK) return NULL;
+  char *att = sqlite3_mprintf("ATTACH %Q AS ix", index_path);
+  int rc = sqlite3_exec(db, att, NULL, NULL, NULL);
+  sqlite3_free(att);
+  rc |= sqlite3_exec(db,
+      "CREATE VIRTUAL TABLE base USING fts5(title, body, tokenize='porter unicode61');"
+      "CREATE TABLE meta(id INTEGER PRIMARY KEY, slug, collection, type);"
+      "INSERT INTO meta SELECT id, slug, collection, type FROM ix.articles;", NULL, NULL, NULL);
+  sqlite3_stmt *st;
+  rc |= sqlite3_prepare_v2(db, "SELECT value FROM ix.meta WHERE key='languages'", -1, &st, NULL);
+  char *langs = NULL;
+  if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    langs = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  char *save = NULL;
+  for (char *l = langs ? strtok_r(langs, ",", &save) : NULL; l; l = strtok_r(NULL, ",", &save)) {
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO base(rowid, title, body) SELECT rowid, title,"
+        " coalesce(phrases,'') || ' ' || coalesce(tags,'') || ' ' || coalesce(headings,'')"
+        " || ' ' || coalesce(body,'') FROM ix.\"fts_%w\"", l);
+    rc |= sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+  }
+  free(langs);
+  if (rc != SQLITE_OK) {
+    fprintf(stderr, "kb-eval: baseline: %s\n", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+static int S_baseline_rank(sqlite3 *db, const S_line *x, int articles_only) {
+  kb_buf q = KB_BUF_INIT;
+  const char *p = x->text;
+  while (*p) {
+    while (*p && !(isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80)) p++;
+    const char *w = p;
+    while (*p && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80)) p++;
+    if (p > w) {
+      if (q.n) kb_buf_puts(&q, " OR ");
+      kb_buf_putc(&q, '"');
+      kb_buf_put(&q, w, (size_t)(p - w));
+      kb_buf_putc(&q, '"');
+    }
+  }
+  int rank = 0;
+  if (q.n) {
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db,
+        "SELECT m.slug FROM base JOIN meta m ON m.id = base.rowid WHERE base MATCH ?1"
+        " AND (?2 IS NULL OR m.collection = ?2) AND (?3 = 0 OR m.type = 'article')"
+        " ORDER BY bm25(base) LIMIT 10", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, kb_buf_str(&q), -1, SQLITE_STATIC);
+    if (x->collection) sqlite3_bind_text(st, 2, x->collection, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, articles_only);
+    for (int i = 1; sqlite3_step(st) == SQLITE_ROW; i++)
+      if (!rank && !strcmp((const char *)sqlite3_column_text(st, 0), x->expect)) rank = i;
+    sqlite3_finalize(st);
+  }
+  kb_buf_cleanup(&q);
+  return rank;
+}
+
+/*--- Report --------------------------------------------------------------*/
+
+static double S_div(double a, double b) { return b > 0 ? a / b : 0; }
+
+static void S_row(const char *name, double ours, double base, int has_base) {
+  if (has_base)
+    printf("  %-28s %7.3f  %8.3f  %6.2fx\n", name, ours, base, base > 0 ? ours / base : 0);
+  else
+    printf("  %-28s %7.3f  %8s\n", name, ours, "-");
+}
+
+typedef struct {
+  int i, rank;
+} S_miss;
+
+static int S_cmp_miss(const void *a, const void *b) {
+  const S_miss *x = a, *y = b;
+  int rx = x->rank ? x->rank : 99, ry = y->rank ? y->rank : 99;
+  return rx != ry ? ry - rx : x->i - y->i;
+}
+
+int main(int argc, char **argv) {
+  const char *index = NULL, *setp = NULL;
+  int worst = 10, public = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--public")) public = 1;
+    else if (!index) index = argv[i];
+    else if (!setp) setp = argv[i];
+  }
+  if (!index || !setp) {
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] INDEX SET(.tsv|.jsonl)\n");
+    return 64;
+  }
+  S_set set = {0};
+  size_t pl = strlen(setp);
+  int rc = (pl > 6 && !strcmp(setp + pl - 6, ".jsonl")) ? S_read_jsonl(setp, &set) : S_read_tsv(setp, &set);
+  if (rc != 0) {
+    fprintf(stderr, "kb-eval: cannot read %s (is ../shared there?)\n", setp);
+    return 1;
+  }
+  char err[256] = "cannot build the baseline";
+  kb_index *ix = kb_index_open(index, err, sizeof err);
+  kb_geo *geo = ix ? kb_geo_load(index, err, sizeof err) : NULL;
+  sqlite3 *base = S_baseline_build(index);
+  if (!ix || !geo || !base) {
+    fprintf(stderr, "kb-eval: %s\n", err);
+    return 1;
+  }
+  S_score ours = {0}, bs = {0};
+  S_outcome *out = kb_xcalloc((size_t)set.n + 1, sizeof *out);
+  for (int i = 0; i < set.n; i++) {
+    out[i] = S_ours(ix, geo, &set.v[i], public, &ours);
+    S_count(&bs, &set.v[i], S_baseline_rank(base, &set.v[i], !public));
+  }
+  printf("%s: %d lines (%d with an article, %d where nothing fits), %s path\n", setp, set.n,
+         ours.n, ours.none, public ? "public search" : "suggest");
+  printf("  %-28s %7s  %8s  %7s\n", "", "ours", "baseline", "ratio");
+  S_row("R@1", S_div(ours.r1, ours.n), S_div(bs.r1, bs.n), 1);
+  S_row("R@3", S_div(ours.r3, ours.n), S_div(bs.r3, bs.n), 1);
+  S_row("MRR", S_div(ours.rr, ours.n), S_div(bs.rr, bs.n), 1);
+  if (!public && ours.none) {
+    S_row("abstention precision", S_div(ours.abstained_ok, ours.abstained), 0, 0);
+    S_row("abstention recall", S_div(ours.abstained_ok, ours.none), 0, 0);
+  }
+  if (!public && ours.towns)
+    printf("  %-28s %7.3f  (%d of %d)\n", "town -> store link", S_div(ours.towns_ok, ours.towns),
+           ours.towns_ok, ours.towns);
+  S_miss *m = kb_xcalloc((size_t)set.n + 1, sizeof *m);
+  int nm = 0;
+  for (int i = 0; i < set.n; i++)
+    if (strcmp(set.v[i].expect, "-") && out[i].rank != 1) m[nm++] = (S_miss){i, out[i].rank};
+  qsort(m, (size_t)nm, sizeof *m, S_cmp_miss);
+  if (nm && worst > 0) printf("  worst misses (rank of the expected article; - = not in top %d):\n", S_DEPTH);
+  for (int k = 0; k < nm && k < worst; k++) {
+    const S_line *x = &set.v[m[k].i];
+    for (char *c = x->text; *c; c++)
+      if (*c == '\n' || *c == '\r' || *c == '\t') *c = ' ';
+    char r[8];
+    snprintf(r, sizeof r, "%d", m[k].rank);
+    printf("    %-8.20s %2s  want %-26s got %-26s %.70s\n", x->id, m[k].rank ? r : "-", x->expect,
+           out[m[k].i].got ? out[m[k].i].got : "(nothing)", x->text);
+  }
+  for (int i = 0; i < set.n; i++) free(out[i].got);
+  free(out);
+  free(m);
+  sqlite3_close(base);
+  kb_geo_free(geo);
+  kb_index_close(ix);
+  S_set_free(&set);
+  return 0;
+}
