@@ -432,7 +432,7 @@ static void S_check(S_ctx *c, const S_lines *ln) {
   if (a->type && !strcmp(a->type, "store")) {
     kb_store *st = a->store;
     const char *miss = !st ? "town" : !st->town ? "town" : !st->address ? "address"
-                     : !st->postcode ? "postcode" : NULL;
+                     : !st->postcode ? "postcode" : !st->phone ? "phone" : NULL;
     if (miss) S_err(c, ln->type, "a store page needs '%s'", miss);
     if (st && st->lat == 0 && st->lon == 0)
       S_err(c, ln->type, "a store page needs 'lat' and 'lon' (its coordinates)");
