@@ -6,14 +6,18 @@
  * server opens one per worker thread (they share the OS page cache).
  *
  * Queries are analyzed with the same code as the articles (kb_text.h) and
- * sent to FTS5 as raw terms, OR-ed, ranked by BM25 with field weights
- * title > phrases > tags > headings > body (kb_search.c).
+ * sent to FTS5 as raw terms, OR-ed; every matching row is scored from the
+ * features kb_features() computes inside FTS5 (kb_rank.h): BM25F with field
+ * weights title > phrases > tags > headings > body, query coverage and
+ * proximity.
  */
 #ifndef KB_SEARCH_H
 #define KB_SEARCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "kb_rank.h"
 
 typedef struct kb_index kb_index;
 
@@ -37,6 +41,7 @@ typedef struct kb_hit {
   const char *deeplink; /* "store" or NULL (kb_article.h) */
   const char *snippet;  /* HTML-safe text with <mark>matched</mark> words */
   const char *summary;  /* the article's first paragraph, plain text */
+  double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */
 } kb_hit;
 
 typedef struct kb_results {
@@ -53,7 +58,7 @@ typedef struct kb_search_opts {
   int limit;              /* at most this many hits (1..100) */
   int offset;             /* skip this many (pagination) */
   int prefix_last;        /* the last word is still being typed */
-  int count_total;        /* fill total (one more query) */
+  int count_total;        /* unused: total is always filled */
 } kb_search_opts;
 
 #define KB_SEARCH_OK 0

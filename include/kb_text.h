@@ -42,6 +42,9 @@ typedef struct kb_analyzer kb_analyzer;
 /* Flags for kb_analyzer_run(). */
 #define KB_TEXT_PREFIX 0x01 /* the text is a prefix query term: fold, do not stem */
 #define KB_TEXT_NOSTOP 0x02 /* keep stop words (used for phrases) */
+#define KB_TEXT_QUERY 0x04  /* a customer's words: also drop social filler
+                               ("pls", "thanks", "guys") and read text-speak
+                               ("u" = you, "ur" = your, "2" = to) */
 
 /* Flag passed to the token callback. */
 #define KB_TOKEN_COLOCATED 0x01 /* same position as the previous term */

@@ -54,18 +54,16 @@ int kb_tweet_length(const char *z, size_t n);
  * published configuration tells the two apart). */
 int kb_tweet_length_cfg(const kb_tweet_config *cfg, const char *z, size_t n);
 
-/* Finds the first URL that twitter-text's extractor reports when it resumes
- * its search at byte `from` (its regex lastIndex): with a scheme http:// or
+/* Finds, among the URLs twitter-text's extractor finds in z[0..n), the
+ * first that starts at or after byte `from`: with a scheme http:// or
  * https://, or without one when the host ends in a known TLD. Returns 1 and
- * sets [*pstart, *pend), or 0 if there is none. Pass from = 0 for the first
- * URL and from = *pend for the next one. As in twitter-text, a URL must be
- * preceded by the start of the text or by a character at or after `from`
- * that is not a letter, digit, '@', '$' or '#'; so with from > 0 a URL
- * starting exactly at `from` is not found. z is taken as it is (not
- * normalised); invalid UTF-8 bytes act as separators. Walking with
- * from = *pend agrees with what kb_tweet_length() counts except in two
- * rare cases: a t.co URL cut short after its slug, and a scheme-less host
- * holding several ASCII domains ("a.com☃b.com"). */
+ * sets [*pstart, *pend), or 0 if there is none. Walking with from = 0, then
+ * from = *pend, visits exactly the URLs kb_tweet_length() counts (it scans
+ * the NFC form of the text; pass NFC text to see the same ones). Each call
+ * scans from the start of z. z is taken as it is; invalid UTF-8 bytes act
+ * as separators. Quirks of twitter-text are kept: in "éxample.com" the URL
+ * is "xample.com", and a scheme-less host yields only its ASCII domains
+ * ("test_underscore.twitter.com" gives "underscore.twitter.com"). */
 int kb_tweet_find_url(const char *z, size_t n, size_t from, size_t *pstart,
                       size_t *pend);
 

@@ -37,10 +37,18 @@ static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
                        const char *pText, int nText,
                        int (*xToken)(void *, int, const char *, int, int, int)) {
   S_cb cb = {pCtx, xToken};
-  /* A query term starting with \x01 is already analyzed (kb_search.c builds
-   * queries from terms): pass it through as it is. */
-  if ((flags & FTS5_TOKENIZE_QUERY) && nText > 1 && pText[0] == '\x01')
-    return xToken(pCtx, 0, pText + 1, nText - 1, 0, nText);
+  /* A query string starting with \x01 holds analyzed terms separated by
+   * spaces (kb_search.c builds queries from terms): pass them through. */
+  if ((flags & FTS5_TOKENIZE_QUERY) && nText > 1 && pText[0] == '\x01') {
+    int rc = SQLITE_OK;
+    for (int i = 1; rc == SQLITE_OK && i < nText;) {
+      int j = i;
+      while (j < nText && pText[j] != ' ') j++;
+      if (j > i) rc = xToken(pCtx, 0, pText + i, j - i, i, j);
+      i = j + 1;
+    }
+    return rc;
+  }
   int kflags = (flags & FTS5_TOKENIZE_PREFIX) ? KB_TEXT_PREFIX : 0;
   int rc = kb_analyzer_run((kb_analyzer *)p, pText ? pText : "", nText, kflags,
                            S_forward, &cb);

@@ -5,8 +5,10 @@
  * language's analyzer, into groups of terms (a term and the alternatives
  * at its position, such as "iphone12" beside "iphone"). The FTS5 MATCH
  * expression ORs them all as raw terms (kb_fts.h), so FTS5 sees exactly
- * the analyzer's terms. Ranking is FTS5's bm25() with the field weights
- * below; snippets come from FTS5's snippet() with control-character
+ * the analyzer's terms. Every matching row gets its ranking features from
+ * kb_features() (kb_rank.c) and is scored in C; only the page of hits
+ * returned is looked up in full. Snippets come from FTS5's snippet() with
+ * control-character
  * markers that are turned into <mark> after HTML escaping, so nothing in an
  * article can inject markup through a snippet.
  */
@@ -18,20 +20,19 @@
 #include <string.h>
 
 #include "kb_fts.h"
+#include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
 
 #define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
-/* Field weights for bm25(): title, phrases, tags, headings, body. */
-static const char S_weights[] = "10.0, 6.0, 4.0, 2.0, 1.0";
 
 typedef struct {
   char lang[32];
   kb_analyzer *an;
-  sqlite3_stmt *search;   /* ranked hits */
-  sqlite3_stmt *count;    /* number of matches */
+  sqlite3_stmt *search;   /* matching rows with their ranking features */
+  sqlite3_stmt *snippet;  /* the snippet of one row */
 } S_lang;
 
 struct kb_index {
@@ -39,6 +40,7 @@ struct kb_index {
   S_lang langs[S_MAX_LANGS];
   int nlangs;
   sqlite3_stmt *get;      /* article by collection and slug */
+  sqlite3_stmt *meta_by_id; /* a hit's metadata */
   char *built, *languages, *schema;
   int count;
 };
@@ -68,21 +70,17 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   l->an = kb_analyzer_new(lang, err, nerr);
   if (!l->an) return -1;
   char *sql = kb_fmt(
-      "SELECT a.id, a.collection, a.slug, a.title, a.url, a.reply, a.escalate,"
-      " a.type, a.lang, -bm25(fts_%s, %s) AS score,"
-      " snippet(fts_%s, 4, char(2), char(3), '\xE2\x80\xA6', 24), a.summary, a.deeplink"
+      "SELECT a.id, kb_features(fts_%s, ?2, ?3)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
-      " WHERE fts_%s MATCH ?1 AND (?2 IS NULL OR a.collection = ?2)"
-      " AND (?3 IS NULL OR a.type = ?3)"
-      " ORDER BY score DESC, a.id LIMIT ?4 OFFSET ?5",
-      lang, S_weights, lang, lang, lang, lang);
+      " WHERE fts_%s MATCH ?1 AND (?4 IS NULL OR a.collection = ?4)"
+      " AND (?5 IS NULL OR a.type = ?5)",
+      lang, lang, lang, lang);
   int rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->search, NULL);
   free(sql);
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("SELECT count(*) FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
-                 " WHERE fts_%s MATCH ?1 AND (?2 IS NULL OR a.collection = ?2)"
-                 " AND (?3 IS NULL OR a.type = ?3)", lang, lang, lang);
-    rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->count, NULL);
+    sql = kb_fmt("SELECT snippet(fts_%s, 4, char(2), char(3), '\xE2\x80\xA6', 24)"
+                 " FROM fts_%s WHERE fts_%s MATCH ?1 AND rowid = ?2", lang, lang, lang);
+    rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->snippet, NULL);
     free(sql);
   }
   ix->nlangs++;
@@ -110,7 +108,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "cannot open %s: %s", path, ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  if (kb_fts_register(ix->db) != SQLITE_OK) {
+  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -142,7 +140,11 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
                          " 'aliases', json(s.aliases), 'hours', json(s.hours)) END"
                          " FROM articles a LEFT JOIN stores s ON s.article_id = a.id"
                          " WHERE a.collection = ?1 AND a.slug = ?2",
-                         -1, SQLITE_PREPARE_PERSISTENT, &ix->get, NULL) != SQLITE_OK) {
+                         -1, SQLITE_PREPARE_PERSISTENT, &ix->get, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(ix->db,
+                         "SELECT collection, slug, title, url, reply, escalate, type, lang,"
+                         " summary, deeplink FROM articles WHERE id = ?1",
+                         -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK) {
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
   }
@@ -157,9 +159,10 @@ void kb_index_close(kb_index *ix) {
   for (int i = 0; i < ix->nlangs; i++) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);
-    sqlite3_finalize(ix->langs[i].count);
+    sqlite3_finalize(ix->langs[i].snippet);
   }
   sqlite3_finalize(ix->get);
+  sqlite3_finalize(ix->meta_by_id);
   sqlite3_close(ix->db);
   free(ix->built);
   free(ix->languages);
@@ -178,25 +181,45 @@ int kb_index_count(const kb_index *ix) { return ix->count; }
 
 /*--- Query building ------------------------------------------------------*/
 
+/* The analyzed query: distinct terms, each in the group of the query word
+ * it came from, with a weight (alternatives count less than the word). */
 typedef struct {
   char *terms[S_MAX_TERMS];
+  int group[S_MAX_TERMS];
+  double weight[S_MAX_TERMS];
+  int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
   int n;
+  int ngroups;
   int last_start, last_end;  /* source span of the last primary term */
-} S_terms;
+} S_query;
+
+static int S_find(const S_query *q, const char *t, int n) {
+  for (int i = 0; i < q->n; i++)
+    if ((int)strlen(q->terms[i]) == n && memcmp(q->terms[i], t, (size_t)n) == 0) return i;
+  return -1;
+}
 
 static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  S_terms *q = ctx;
-  if (!(flags & KB_TOKEN_COLOCATED)) {
+  S_query *q = ctx;
+  int colocated = (flags & KB_TOKEN_COLOCATED) && q->ngroups > 0;
+  if (!colocated) {
     q->last_start = s;
     q->last_end = e;
   }
-  for (int i = 0; i < q->n; i++)
-    if ((int)strlen(q->terms[i]) == n && memcmp(q->terms[i], t, (size_t)n) == 0) return 0;
-  if (q->n < S_MAX_TERMS) q->terms[q->n++] = kb_xstrndup(t, (size_t)n);
+  if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) {
+    if (!colocated) q->ngroups++; /* a repeated word still takes a group */
+    return 0;
+  }
+  if (!colocated) q->ngroups++;
+  q->terms[q->n] = kb_xstrndup(t, (size_t)n);
+  q->group[q->n] = q->ngroups - 1;
+  q->weight[q->n] = colocated ? 0.8 : 1.0;
+  q->prefix[q->n] = 0;
+  q->n++;
   return 0;
 }
 
-static void S_terms_free(S_terms *q) {
+static void S_query_free(S_query *q) {
   for (int i = 0; i < q->n; i++) free(q->terms[i]);
   q->n = 0;
 }
@@ -211,31 +234,42 @@ static void S_put_raw(kb_buf *b, const char *t) {
   kb_buf_putc(b, '"');
 }
 
-/* Builds the MATCH expression for q in one language; empty when the query
- * has no terms. Returns the number of terms. */
-static int S_build_match(S_lang *l, const char *q, size_t nq, int prefix_last,
-                         kb_buf *out) {
-  S_terms t = {{0}, 0, -1, -1};
-  kb_analyzer_run(l->an, q, (int)nq, 0, S_add_term, &t);
-  for (int i = 0; i < t.n; i++) {
-    if (out->n) kb_buf_puts(out, " OR ");
-    S_put_raw(out, t.terms[i]);
+/* Analyzes q in one language into terms, adding the word being typed as a
+ * prefix of its folded, unstemmed form when prefix_last is set. */
+static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_query *t) {
+  memset(t, 0, sizeof *t);
+  t->last_start = t->last_end = -1;
+  kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY, S_add_term, t);
+  if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
+  S_query p;
+  memset(&p, 0, sizeof p);
+  kb_analyzer_run(l->an, q + t->last_start, t->last_end - t->last_start,
+                  KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_add_term, &p);
+  if (p.n && t->n < S_MAX_TERMS && strlen(p.terms[0]) >= 2) {
+    t->terms[t->n] = kb_xstrdup(p.terms[0]);
+    t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
+    t->weight[t->n] = 0.9;
+    t->prefix[t->n] = 1;
+    if (!t->ngroups) t->ngroups = 1;
+    t->n++;
   }
-  int n = t.n;
-  /* the word being typed: also as a prefix of its folded, unstemmed form */
-  if (prefix_last && t.last_start >= 0 && (size_t)t.last_end == nq) {
-    S_terms p = {{0}, 0, -1, -1};
-    kb_analyzer_run(l->an, q + t.last_start, t.last_end - t.last_start,
-                    KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_add_term, &p);
-    if (p.n) {
-      if (out->n) kb_buf_puts(out, " OR ");
-      S_put_raw(out, p.terms[0]);
-      kb_buf_puts(out, " *");
+  S_query_free(&p);
+}
+
+/* The MATCH expression (terms OR-ed) and the group and weight lists that
+ * kb_features() takes, in the same order. */
+static void S_render(const S_query *t, kb_buf *match, kb_buf *groups, kb_buf *weights) {
+  for (int i = 0; i < t->n; i++) {
+    if (i) {
+      kb_buf_puts(match, " OR ");
+      kb_buf_putc(groups, ' ');
+      kb_buf_putc(weights, ' ');
     }
-    S_terms_free(&p);
+    S_put_raw(match, t->terms[i]);
+    if (t->prefix[i]) kb_buf_puts(match, " *");
+    kb_buf_printf(groups, "%d", t->group[i]);
+    kb_buf_printf(weights, "%.2f", t->weight[i]);
   }
-  S_terms_free(&t);
-  return n;
 }
 
 /*--- Searching -----------------------------------------------------------*/
@@ -272,63 +306,94 @@ static const char *S_keep_snippet(kb_results *r, const char *s) {
   return k;
 }
 
-static void S_bind_common(sqlite3_stmt *st, const char *match, const kb_search_opts *o) {
-  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-  if (o->collection) sqlite3_bind_text(st, 2, o->collection, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(st, 2);
-  if (o->type) sqlite3_bind_text(st, 3, o->type, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(st, 3);
-}
+/* A candidate row before its metadata is fetched. */
+typedef struct {
+  int64_t id;
+  int lang;          /* index into ix->langs, for the snippet */
+  double score;
+  double feat[KB_RANK_NFEAT];
+} S_cand;
 
-static void S_push_hit(kb_results *r, sqlite3_stmt *st) {
-  r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
-  kb_hit *h = &r->hits[r->n++];
-#define COL(i) ((const char *)sqlite3_column_text(st, i))
-  h->id = sqlite3_column_int64(st, 0);
-  h->collection = S_keep(r, COL(1));
-  h->slug = S_keep(r, COL(2));
-  h->title = S_keep(r, COL(3));
-  h->url = S_keep(r, COL(4));
-  h->reply = S_keep(r, COL(5));
-  h->escalate = S_keep(r, COL(6));
-  h->type = S_keep(r, COL(7));
-  h->lang = S_keep(r, COL(8));
-  h->score = sqlite3_column_double(st, 9);
-  h->snippet = S_keep_snippet(r, COL(10));
-  h->summary = S_keep(r, COL(11));
-  h->deeplink = S_keep(r, COL(12));
-#undef COL
-}
+typedef struct {
+  S_cand *v;
+  int n, cap;
+} S_cands;
 
-static int S_cmp_hit(const void *x, const void *y) {
-  const kb_hit *a = x, *b = y;
+static int S_cmp_cand(const void *x, const void *y) {
+  const S_cand *a = x, *b = y;
   if (a->score != b->score) return a->score > b->score ? -1 : 1;
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Runs the query in one language's table, appending hits to r. */
-static int S_search_lang(kb_index *ix, S_lang *l, const char *match,
-                         const kb_search_opts *o, kb_results *r, char *err, size_t nerr) {
-  sqlite3_stmt *st = l->search;
-  S_bind_common(st, match, o);
-  /* with several languages each table gives offset+limit, merged below */
-  int fetch = o->limit + (ix->nlangs > 1 ? o->offset : 0);
-  sqlite3_bind_int(st, 4, fetch);
-  sqlite3_bind_int(st, 5, ix->nlangs > 1 ? 0 : o->offset);
+/* Runs the query in one language's table, collecting every matching row
+ * with its features and score. */
+static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
+                         const char *weights, const kb_search_opts *o, S_cands *c,
+                         char *err, size_t nerr) {
+  sqlite3_stmt *st = ix->langs[li].search;
+  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
+  if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 4);
+  if (o->type) sqlite3_bind_text(st, 5, o->type, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 5);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) S_push_hit(r, st);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (c->n == c->cap) {
+      c->cap = c->cap ? 2 * c->cap : 64;
+      c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
+    }
+    S_cand *x = &c->v[c->n++];
+    memset(x, 0, sizeof *x);
+    x->id = sqlite3_column_int64(st, 0);
+    x->lang = li;
+    if (sqlite3_column_bytes(st, 1) == (int)sizeof x->feat)
+      memcpy(x->feat, sqlite3_column_blob(st, 1), sizeof x->feat);
+    x->score = kb_rank_score(x->feat);
+  }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
     snprintf(err, nerr, "search failed: %s", sqlite3_errmsg(ix->db));
     return KB_SEARCH_EDB;
   }
-  if (o->count_total) {
-    st = l->count;
-    S_bind_common(st, match, o);
-    if (sqlite3_step(st) == SQLITE_ROW) r->total += sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-  }
   return KB_SEARCH_OK;
+}
+
+/* Fills a hit from a candidate: metadata and snippet. */
+static void S_fill_hit(kb_index *ix, const S_cand *c, const char *match, kb_results *r) {
+  kb_hit *h = &r->hits[r->n++];
+  memset(h, 0, sizeof *h);
+  h->id = c->id;
+  h->score = c->score;
+  memcpy(h->feat, c->feat, sizeof h->feat);
+  sqlite3_stmt *st = ix->meta_by_id;
+  sqlite3_bind_int64(st, 1, c->id);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+#define COL(i) ((const char *)sqlite3_column_text(st, i))
+    h->collection = S_keep(r, COL(0));
+    h->slug = S_keep(r, COL(1));
+    h->title = S_keep(r, COL(2));
+    h->url = S_keep(r, COL(3));
+    h->reply = S_keep(r, COL(4));
+    h->escalate = S_keep(r, COL(5));
+    h->type = S_keep(r, COL(6));
+    h->lang = S_keep(r, COL(7));
+    h->summary = S_keep(r, COL(8));
+    h->deeplink = S_keep(r, COL(9));
+#undef COL
+  }
+  sqlite3_reset(st);
+  st = ix->langs[c->lang].snippet;
+  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, c->id);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    h->snippet = S_keep_snippet(r, (const char *)sqlite3_column_text(st, 0));
+  sqlite3_reset(st);
+  if (!h->snippet) h->snippet = S_keep(r, "");
+  if (!h->slug) h->slug = S_keep(r, "");
+  if (!h->title) h->title = S_keep(r, "");
+  if (!h->collection) h->collection = S_keep(r, "default");
 }
 
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
@@ -344,21 +409,33 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   if (oo.limit > 100) oo.limit = 100;
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
+  S_cands c = {0};
+  kb_buf match[S_MAX_LANGS];
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
-    kb_buf match = KB_BUF_INIT;
-    int nt = S_build_match(&ix->langs[i], q, nq, oo.prefix_last, &match);
-    if (nt > out->nterms) out->nterms = nt;
-    if (match.n) rc = S_search_lang(ix, &ix->langs[i], kb_buf_str(&match), &oo, out, err, nerr);
-    kb_buf_cleanup(&match);
+    S_query t;
+    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT;
+    match[i] = (kb_buf)KB_BUF_INIT;
+    S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
+    if (t.ngroups > out->nterms) out->nterms = t.ngroups;
+    S_render(&t, &match[i], &groups, &weights);
+    if (match[i].n)
+      rc = S_search_lang(ix, i, kb_buf_str(&match[i]), kb_buf_str(&groups),
+                         kb_buf_str(&weights), &oo, &c, err, nerr);
+    S_query_free(&t);
+    kb_buf_cleanup(&groups);
+    kb_buf_cleanup(&weights);
   }
-  if (ix->nlangs > 1 && out->n) {
-    qsort(out->hits, (size_t)out->n, sizeof *out->hits, S_cmp_hit);
-    int skip = oo.offset < out->n ? oo.offset : out->n;
-    memmove(out->hits, out->hits + skip, (size_t)(out->n - skip) * sizeof *out->hits);
-    out->n -= skip;
-    if (out->n > oo.limit) out->n = oo.limit;
+  if (rc == KB_SEARCH_OK) {
+    if (c.n) qsort(c.v, (size_t)c.n, sizeof *c.v, S_cmp_cand);
+    out->total = c.n;
+    int from = oo.offset < c.n ? oo.offset : c.n;
+    int to = from + oo.limit < c.n ? from + oo.limit : c.n;
+    out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
+    for (int k = from; k < to; k++)
+      S_fill_hit(ix, &c.v[k], kb_buf_str(&match[c.v[k].lang]), out);
   }
-  if (!oo.count_total) out->total = out->n;
+  for (int i = 0; i < ix->nlangs; i++) kb_buf_cleanup(&match[i]);
+  free(c.v);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }

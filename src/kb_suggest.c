@@ -1,9 +1,10 @@
 /*
  * kb_suggest.c - the suggest path: search, place, confidence, links.
  *
- * Confidence is the BM25 score squashed into [0, 1): score / (score + K),
- * where K is the score at which a suggestion is a coin toss. A suggestion
- * is sent as answerable from kb_suggest_threshold up.
+ * Confidence comes from the ranking features (kb_rank_confidence(): how
+ * much of the query the article matches in its strong fields, overall and
+ * next to each other, and the margin over the other candidates). A
+ * suggestion is sent as answerable from kb_suggest_threshold up.
  */
 #include "kb_suggest.h"
 
@@ -11,8 +12,6 @@
 #include <string.h>
 
 #include "kb_util.h"
-
-#define S_CONF_K 12.0
 
 const double kb_suggest_threshold = 0.5;
 
@@ -73,7 +72,8 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   for (int i = 0; i < out->n; i++) {
     const kb_hit *h = &out->res.hits[i];
     out->s[i].hit = h;
-    out->s[i].confidence = h->score > 0 ? h->score / (h->score + S_CONF_K) : 0;
+    const kb_hit *other = out->n > 1 ? &out->res.hits[i == 0 ? 1 : 0] : NULL;
+    out->s[i].confidence = kb_rank_confidence(h->feat, other ? other->feat : NULL);
     out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
   }
   out->answerable = out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;

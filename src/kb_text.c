@@ -90,6 +90,27 @@ static const char *const S_stop_en[] = {
     "yourselves", "youve",
 };
 
+/* Filler of social media that says nothing about the topic, dropped from
+ * customers' words (KB_TEXT_QUERY) but not from articles. Sorted. */
+static const char *const S_social_en[] = {
+    "afternoon", "anybody", "anyone", "cheers", "dear", "evening", "ffs",
+    "guys", "hello", "help", "hey", "hi", "hiya", "hmm", "lmao", "lol",
+    "morning", "ok", "okay", "omg", "please", "pls", "plz", "really",
+    "someone", "still", "tbh", "thank", "thanks", "thx", "ty", "ugh", "wtf",
+    "x", "xx", "xxx", "ya", "yeah", "yes",
+};
+
+/* Text-speak read as the word it stands for (then stop words apply).
+ * Sorted by the first column. */
+static const char *const S_speak_en[][2] = {
+    {"2", "to"},        {"abt", "about"},  {"b4", "before"},  {"bc", "because"},
+    {"coz", "because"}, {"cos", "because"}, {"cuz", "because"}, {"gr8", "great"},
+    {"hw", "how"},      {"msg", "message"}, {"n", "and"},      {"plse", "please"},
+    {"r", "are"},       {"thnx", "thanks"}, {"tnx", "thanks"}, {"txt", "text"},
+    {"u", "you"},       {"ur", "your"},     {"wat", "what"},   {"wen", "when"},
+    {"wot", "what"},    {"wut", "what"},    {"y", "why"},
+};
+
 static int S_cmpstr(const void *k, const void *e) {
   return strcmp((const char *)k, *(const char *const *)e);
 }
@@ -313,6 +334,18 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   if (len <= 0) return 0;
   if (!(r->flags & KB_TEXT_NOSTOP) && kb_analyzer_is_stopword(r->a, buf, len))
     return 0;
+  if ((r->flags & KB_TEXT_QUERY) && r->a->stop) {
+    for (size_t i = 0; i < sizeof S_speak_en / sizeof *S_speak_en; i++)
+      if (!strcmp(buf, S_speak_en[i][0])) {
+        len = (int)strlen(S_speak_en[i][1]);
+        memcpy(buf, S_speak_en[i][1], (size_t)len + 1);
+        break;
+      }
+    if (kb_analyzer_is_stopword(r->a, buf, len) ||
+        bsearch(buf, S_social_en, sizeof S_social_en / sizeof *S_social_en,
+                sizeof *S_social_en, S_cmpstr))
+      return 0;
+  }
   const char *term = buf;
   if (!(r->flags & KB_TEXT_PREFIX) && len >= 3 && !S_has_digit(c, n)) {
     const sb_symbol *st =

@@ -197,7 +197,7 @@ static int S_is_path_char(int32_t c) {
          c == 0x2013;
 }
 
-/* validUrlPathEndingChars.js (balanced parentheses are handled apart). */
+/* validUrlPathEndingChars.js, its character class (see S_path_end). */
 static int S_is_path_end(int32_t c) {
   return S_is_path_letter(c) || S_in(c, "+-=_#/");
 }
@@ -398,14 +398,17 @@ static int S_is_label_sep(int32_t c) {
 
 /* idna.js: the label z[s..e) is valid when punycode.toASCII() of it is 1..63
  * characters long. Each code point yields at least one character, so a
- * label of more than 63 code points fails at once. */
-static int S_label_ok(const char *z, size_t s, size_t e) {
+ * label of more than 63 code points fails at once. With half, the label
+ * starts at the low surrogate of its first character, which punycode.js
+ * then encodes as a code point of its own. */
+static int S_label_ok(const char *z, size_t s, size_t e, int half) {
   int32_t cp[S_MAX_LABEL];
   size_t k = 0, part = 0, total = 0;
   for (size_t i = s; i < e; k++) {
     if (k == S_MAX_LABEL) return 0;
     i += S_decode(z, e, i, &cp[k]);
   }
+  if (half && k > 0) cp[0] = 0xDC00 + ((cp[0] - 0x10000) & 0x3FF);
   for (size_t j = 0; j <= k; j++) {
     if (j < k && !S_is_label_sep(cp[j])) continue;
     total += S_puny_len(cp + part, j - part) + (j < k);
@@ -535,6 +538,8 @@ static int S_domain_at(S_chain *ch, const char *z, size_t n, size_t d,
 typedef struct S_match {
   int32_t before;      /* the preceding character ($2), S_NONE at start */
   size_t url_s;        /* start of the URL ($3) */
+  int half;            /* the URL starts at the low surrogate of the
+                          supplementary character at url_s (see S_exec) */
   size_t proto_len;    /* length of "http://" or "https://" ($4), or 0 */
   size_t dom_s, dom_e; /* the domain ($5) */
   int has_path;        /* a path ($7) follows the domain and port */
@@ -582,24 +587,29 @@ static size_t S_parens_end(const char *z, size_t n, size_t k) {
   return (c < n && z[c] == ')') ? c + 1 : 0;
 }
 
-/* validUrlPath.js, greedy, after the '/' at z[i - 1]: path characters and
- * balanced parentheses, ending on an ending character or a parenthesis
- * group so that "/foo." leaves the period out. Returns the path's end. */
+/* validUrlPath.js after the '/' at z[i - 1]. Its ending class is spliced in
+ * ungrouped as "[chars]|(parens)", so each repetition of the path is
+ * either path characters and balanced parenthesis groups ending on an
+ * ending character, or one parenthesis group alone; the greedy regex takes
+ * the longest of the first kind, then groups that follow directly. So
+ * "/foo." leaves the period out, "/Primer_(film)" and "/a(b)" keep their
+ * group, but "/org%(film)" stops at "/org". Returns the path's end. */
 static size_t S_path_end(const char *z, size_t n, size_t i) {
-  size_t best = i, k = i;
+  size_t best = i, k = i, e;
   int32_t c;
-  while (k < n) {
+  while (k < n) { /* the run of tokens, noting the last ending char */
     size_t len = S_decode(z, n, k, &c);
     if (c == '(') {
-      size_t e = S_parens_end(z, n, k);
-      if (!e) break;
-      k = best = e;
+      if (!(e = S_parens_end(z, n, k))) break;
+      k = e;
       continue;
     }
     if (!S_is_path_char(c)) break;
     k += len;
     if (S_is_path_end(c)) best = k;
   }
+  while (best < n && z[best] == '(' && (e = S_parens_end(z, n, best)))
+    best = e;
   return best;
 }
 
@@ -627,15 +637,18 @@ static size_t S_url_tail(const char *z, size_t n, size_t e, S_match *m) {
   return e;
 }
 
-/* The regex anchored at URL start p: 1 and *m filled (but m->before), 0 if
- * it does not match there, -1 when out of memory. When a protocol is
- * present the domain must follow it: without it the regex could only try
- * "http" itself as a label, which a ':' ends. */
+/* The regex anchored at URL start p (with half, at the low surrogate of
+ * the character at p): 1 and *m filled (but m->before), 0 if it does not
+ * match there, -1 when out of memory. When a protocol is present the domain
+ * must follow it: without it the regex could only try "http" itself as a
+ * label, which a ':' ends. A low surrogate is a domain character, so a
+ * half start parses like a start at p; only the checks differ. */
 static int S_match_at(S_chain *ch, const char *z, size_t n, size_t p,
-                      S_match *m) {
-  size_t plen = S_protocol_len(z, n, p), de = 0;
+                      int half, S_match *m) {
+  size_t plen = half ? 0 : S_protocol_len(z, n, p), de = 0;
   int rc = S_domain_at(ch, z, n, p + plen, &de);
   if (rc <= 0) return rc;
+  m->half = half;
   m->url_s = p;
   m->proto_len = plen;
   m->dom_s = p + plen;
@@ -644,26 +657,48 @@ static int S_match_at(S_chain *ch, const char *z, size_t n, size_t p,
   return 1;
 }
 
-/* The regex's next match at or after lastIndex `last`. The preceding
- * character is part of the match, so it must lie at or after `last`; only
- * at offset 0 may the start of the text stand in for it, and only after
- * the character alternative has failed there (so in "éxample.com" the URL
- * is "xample.com", as in twitter-text). Returns 1 and fills *m, 0 when
- * there is no match, -1 when out of memory. */
+/* The regex's attempts at the character c (len bytes) at z[q], in its
+ * order. The regex runs on UTF-16 units: a supplementary character is two
+ * positions, its high surrogate may stand as the preceding character of a
+ * URL starting at its low surrogate, and its low surrogate before one
+ * starting after it. At offset 0 the start of the text stands in for the
+ * preceding character, but only after the character alternative has failed
+ * there (so in "éxample.com" the URL is "xample.com"). Returns 1 and fills
+ * *m, 0 when nothing matches, -1 when out of memory. */
+static int S_exec_at(S_chain *ch, const char *z, size_t n, size_t q,
+                     int32_t c, size_t len, S_match *m) {
+  int rc = 0, astral = c >= 0x10000;
+  int32_t before = S_NONE;
+  if (astral) {
+    rc = S_match_at(ch, z, n, q, 1, m);
+    before = 0xD800;
+  } else if (S_precedes_url(c)) {
+    rc = S_match_at(ch, z, n, q + len, 0, m);
+    before = c;
+  }
+  if (rc == 0 && q == 0) {
+    rc = S_match_at(ch, z, n, 0, 0, m);
+    before = S_NONE;
+  }
+  if (rc == 0 && astral) {
+    rc = S_match_at(ch, z, n, q + len, 0, m);
+    before = 0xDC00;
+  }
+  m->before = before;
+  return rc;
+}
+
+/* The regex's next match at or after lastIndex `last`: the preceding
+ * character is part of the match, so it must lie at or after `last`.
+ * Returns 1 and fills *m, 0 when there is no match, -1 when out of
+ * memory. */
 static int S_exec(S_chain *ch, const char *z, size_t n, size_t last,
                   S_match *m) {
-  int rc;
   int32_t c;
   for (size_t q = last; q < n;) {
     size_t len = S_decode(z, n, q, &c);
-    if (S_precedes_url(c) && (rc = S_match_at(ch, z, n, q + len, m)) != 0) {
-      m->before = c;
-      return rc;
-    }
-    if (q == 0 && (rc = S_match_at(ch, z, n, 0, m)) != 0) {
-      m->before = S_NONE;
-      return rc;
-    }
+    int rc = S_exec_at(ch, z, n, q, c, len, m);
+    if (rc) return rc;
     q += len;
   }
   return 0;
@@ -720,14 +755,16 @@ static int S_ascii_find(const char *z, size_t de, size_t from, size_t *ps,
  * characters once punycode-encoded. */
 static int S_url_valid(const char *z, const S_match *m) {
   size_t proto = m->proto_len ? m->proto_len : 8, a, b, s;
-  if (proto + S_u16(z, m->url_s, m->end) > S_MAX_URL_U16) return 0;
-  if (m->dom_e - m->dom_s >= 4 && memcmp(z + m->dom_s, "xn--", 4) == 0 &&
+  size_t u16 = S_u16(z, m->url_s, m->end) - (size_t)m->half;
+  if (proto + u16 > S_MAX_URL_U16) return 0;
+  if (!m->half && m->dom_e - m->dom_s >= 4 &&
+      memcmp(z + m->dom_s, "xn--", 4) == 0 &&
       !S_ascii_find(z, m->dom_e, m->dom_s, &a, &b))
     return 0;
   s = m->dom_s;
   for (size_t i = m->dom_s; i <= m->dom_e; i++) {
     if (i < m->dom_e && z[i] != '.') continue;
-    if (!S_label_ok(z, s, i)) return 0;
+    if (!S_label_ok(z, s, i, m->half && s == m->dom_s)) return 0;
     s = i + 1;
   }
   return 1;
@@ -753,11 +790,10 @@ typedef struct S_scan {
   S_match m;     /* that scheme-less match */
 } S_scan;
 
-static void S_scan_init(S_scan *sc, const char *z, size_t n, size_t from) {
+static void S_scan_init(S_scan *sc, const char *z, size_t n) {
   memset(sc, 0, sizeof *sc);
   sc->z = z;
   sc->n = n;
-  sc->last = from;
 }
 
 static void S_scan_free(S_scan *sc) { free(sc->ch.a); }
@@ -1193,7 +1229,7 @@ static int S_weigh(const kb_tweet_config *cfg, const char *z, size_t n,
   int64_t sum = 0;
   size_t pos = 0;
   int have, half;
-  S_scan_init(&sc, z, n, 0);
+  S_scan_init(&sc, z, n);
   have = S_scan_next(&sc, &u);
   while (have >= 0 && pos < n) {
     int32_t c;
@@ -1246,8 +1282,10 @@ int kb_tweet_find_url(const char *z, size_t n, size_t from, size_t *pstart,
   S_url u;
   int rc;
   if (!z || from > n) return 0;
-  S_scan_init(&sc, z, n, from);
-  rc = S_scan_next(&sc, &u);
+  S_scan_init(&sc, z, n);
+  do
+    rc = S_scan_next(&sc, &u);
+  while (rc == 1 && u.s < from);
   S_scan_free(&sc);
   if (rc != 1) return 0;
   if (pstart) *pstart = u.s;

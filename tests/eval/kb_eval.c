@@ -140,6 +140,8 @@ typedef struct {
   char *got;   /* first slug, or NULL */
 } S_outcome;
 
+static int S_dump; /* --dump: one line per query with the features */
+
 /* Whether a suggestion's link points at the named town's store (or the
  * store finder near that town when it has none). */
 static int S_town_ok(const kb_geo *geo, const char *town, const char *url) {
@@ -184,6 +186,13 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;
   if (r.n) o.got = kb_xstrdup(r.s[0].hit->slug);
   S_count(s, x, o.rank);
+  if (S_dump) {
+    const double *f = r.n ? r.s[0].hit->feat : NULL;
+    printf("dump\t%s\t%s\t%s\t%d\t%.3f", x->id, x->expect, o.got ? o.got : "-", o.rank,
+           r.n ? r.s[0].confidence : 0);
+    for (int k = 0; f && k < KB_RANK_NFEAT; k++) printf("\t%.3f", f[k]);
+    printf("\t%.3f\n", r.n > 1 ? kb_rank_score(r.s[1].hit->feat) / kb_rank_score(f) : 0);
+  }
   if (!r.answerable) {
     s->abstained++;
     if (!strcmp(x->expect, "-")) s->abstained_ok++;
@@ -293,6 +302,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
+    else if (!strcmp(argv[i], "--dump")) S_dump = 1;
     else if (!index) index = argv[i];
     else if (!setp) setp = argv[i];
   }

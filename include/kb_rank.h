@@ -1,0 +1,46 @@
+/*
+ * kb_rank.h - ranking features computed inside FTS5, and the score and
+ * confidence made from them.
+ *
+ * kb_rank_register() adds the FTS5 auxiliary function
+ *
+ *   kb_features(fts_table, groups, weights)
+ *
+ * to a connection. The query's phrases (one per MATCH term, in order) are
+ * grouped: the alternatives for one word of the query (its stem, its exact
+ * form, a synonym, a spelling correction) share a group. `groups` lists the
+ * group of each phrase ("0 0 1 2 2"), `weights` how much each phrase counts
+ * ("1 .6 1 1 .5"). For a matching row it returns a blob of KB_RANK_NFEAT
+ * doubles (see kb_rank_feature): a BM25F score over the five fields
+ * (title, phrases, tags, headings, body) in which each group counts once,
+ * by its best phrase; the share of the query's weight (idf) the row
+ * matches, overall and in the strong fields (title, phrases, tags); and
+ * the share of adjacent query words found next to each other.
+ */
+#ifndef KB_RANK_H
+#define KB_RANK_H
+
+#include <sqlite3.h>
+
+#define KB_RANK_NFEAT 6
+
+typedef enum {
+  KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */
+  KB_FEAT_COVERAGE,    /* matched idf / query idf, any field (0..1) */
+  KB_FEAT_STRONG,      /* matched idf / query idf in title, phrases, tags */
+  KB_FEAT_PROXIMITY,   /* adjacent query words adjacent in a field (0..1) */
+  KB_FEAT_TITLE,       /* matched idf / query idf in the title */
+  KB_FEAT_GROUPS       /* groups that occur in the index at all */
+} kb_rank_feature;
+
+/* Registers kb_features() on db. Returns SQLITE_OK or an error code. */
+int kb_rank_register(sqlite3 *db);
+
+/* The ranking score of a row from its features (higher is better). */
+double kb_rank_score(const double *f);
+
+/* How sure we are that the best row answers the query, 0..1, from its
+ * features and those of the runner-up (NULL when there is none). */
+double kb_rank_confidence(const double *best, const double *second);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * kb_rank.c - the kb_features() FTS5 auxiliary function and the score and
+ * confidence built on its output (see kb_rank.h).
+ *
+ * Per query (cached with xSetAuxdata, as FTS5's own bm25() does): the
+ * number of rows, the average length of each field, each phrase's document
+ * frequency (by xQueryPhrase) and idf, and the group and weight of each
+ * phrase. Per row: term frequencies per phrase and field from xInst, the
+ * field lengths, then the features.
+ */
+#include "kb_rank.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_util.h"
+
+#define S_NCOL 5           /* title, phrases, tags, headings, body */
+#define S_MAX_PHRASES 128
+#define S_MAX_INST 512     /* instances examined for proximity */
+
+/* BM25F field weights and length normalisation, tuned on the dev sets
+ * (docs/relevance.md). */
+static const double S_w[S_NCOL] = {3.0, 2.5, 2.0, 1.5, 1.0};
+static const double S_b[S_NCOL] = {0.5, 0.3, 0.3, 0.5, 0.75};
+static const double S_k1 = 1.2;
+
+typedef struct {
+  int nphrase, ngroup;
+  double avglen[S_NCOL];
+  double idf[S_MAX_PHRASES];
+  int df[S_MAX_PHRASES];
+  int group[S_MAX_PHRASES];
+  double weight[S_MAX_PHRASES];
+  double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
+  double gmass;                 /* sum of gidf over known groups */
+  int nknown;                   /* groups with a phrase in the index */
+} S_query;
+
+static int S_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud) {
+  (void)api; (void)fts;
+  (*(sqlite3_int64 *)ud)++;
+  return SQLITE_OK;
+}
+
+/* Parses "0 0 1 2" style lists into ints or doubles. */
+static void S_parse_list(const char *s, int n, int *ai, double *ad) {
+  for (int i = 0; i < n; i++) {
+    while (s && *s == ' ') s++;
+    double v = (s && *s) ? strtod(s, (char **)&s) : (ai ? i : 1.0);
+    if (ai) ai[i] = (int)v; else ad[i] = v;
+  }
+}
+
+static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
+                            const char *groups, const char *weights, int *prc) {
+  S_query *q = kb_xcalloc(1, sizeof *q);
+  q->nphrase = api->xPhraseCount(fts);
+  if (q->nphrase > S_MAX_PHRASES) q->nphrase = S_MAX_PHRASES;
+  sqlite3_int64 nrow = 0;
+  int rc = api->xRowCount(fts, &nrow);
+  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
+    sqlite3_int64 tot = 0;
+    rc = api->xColumnTotalSize(fts, c, &tot);
+    q->avglen[c] = nrow > 0 ? (double)tot / (double)nrow : 1.0;
+    if (q->avglen[c] < 1) q->avglen[c] = 1;
+  }
+  S_parse_list(groups, q->nphrase, q->group, NULL);
+  S_parse_list(weights, q->nphrase, NULL, q->weight);
+  for (int p = 0; rc == SQLITE_OK && p < q->nphrase; p++) {
+    sqlite3_int64 df = 0;
+    rc = api->xQueryPhrase(fts, p, &df, S_count_cb);
+    q->df[p] = (int)df;
+    double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+    q->idf[p] = idf;
+    int g = q->group[p];
+    if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
+    if (g + 1 > q->ngroup) q->ngroup = g + 1;
+    if (df > 0 && idf * q->weight[p] > q->gidf[g]) q->gidf[g] = idf * q->weight[p];
+  }
+  for (int g = 0; g < q->ngroup; g++)
+    if (q->gidf[g] > 0) {
+      q->gmass += q->gidf[g];
+      q->nknown++;
+    }
+  *prc = rc;
+  return q;
+}
+
+typedef struct {
+  int phrase, col, off;
+} S_inst;
+
+/* Computes the features of the current row into f. */
+static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
+                 double *f) {
+  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
+  static _Thread_local S_inst inst[S_MAX_INST];
+  double len[S_NCOL];
+  int ninst = 0, rc = api->xInstCount(fts, &ninst);
+  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
+    int n = 0;
+    rc = api->xColumnSize(fts, c, &n);
+    len[c] = n;
+  }
+  int kept = 0;
+  for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+    int p, c, off;
+    rc = api->xInst(fts, i, &p, &c, &off);
+    if (rc != SQLITE_OK || p >= q->nphrase || c >= S_NCOL) continue;
+    tf[p][c]++;
+    if (kept < S_MAX_INST) inst[kept++] = (S_inst){p, c, off};
+  }
+  if (rc != SQLITE_OK) return rc;
+  double gscore[S_MAX_PHRASES] = {0};
+  int gmatch[S_MAX_PHRASES] = {0}, gstrong[S_MAX_PHRASES] = {0}, gtitle[S_MAX_PHRASES] = {0};
+  for (int p = 0; p < q->nphrase; p++) {
+    double wtf = 0;
+    for (int c = 0; c < S_NCOL; c++) {
+      if (!tf[p][c]) continue;
+      wtf += S_w[c] * tf[p][c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
+      int g = q->group[p];
+      gmatch[g] = 1;
+      if (c <= 2) gstrong[g] = 1;
+      if (c == 0) gtitle[g] = 1;
+    }
+    double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
+    if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
+  }
+  double bm = 0, cov = 0, strong = 0, title = 0;
+  for (int g = 0; g < q->ngroup; g++) {
+    bm += gscore[g];
+    if (gmatch[g]) cov += q->gidf[g];
+    if (gstrong[g]) strong += q->gidf[g];
+    if (gtitle[g]) title += q->gidf[g];
+  }
+  /* proximity: query word g followed within two positions by word g+1 */
+  int pairs = 0;
+  for (int g = 0; g + 1 < q->ngroup; g++) {
+    int found = 0;
+    for (int i = 0; i < kept && !found; i++) {
+      if (q->group[inst[i].phrase] != g) continue;
+      for (int j = 0; j < kept && !found; j++)
+        found = q->group[inst[j].phrase] == g + 1 && inst[j].col == inst[i].col &&
+                inst[j].off > inst[i].off && inst[j].off - inst[i].off <= 2;
+    }
+    pairs += found;
+  }
+  double mass = q->gmass > 0 ? q->gmass : 1;
+  f[KB_FEAT_BM25F] = bm;
+  f[KB_FEAT_COVERAGE] = cov / mass;
+  f[KB_FEAT_STRONG] = strong / mass;
+  f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
+  if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
+  f[KB_FEAT_TITLE] = title / mass;
+  f[KB_FEAT_GROUPS] = q->nknown;
+  return SQLITE_OK;
+}
+
+static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
+                       sqlite3_context *ctx, int nval, sqlite3_value **val) {
+  S_query *q = api->xGetAuxdata(fts, 0);
+  int rc = SQLITE_OK;
+  if (!q) {
+    const char *groups = nval > 0 ? (const char *)sqlite3_value_text(val[0]) : NULL;
+    const char *weights = nval > 1 ? (const char *)sqlite3_value_text(val[1]) : NULL;
+    q = S_query_new(api, fts, groups, weights, &rc);
+    if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, free);
+    else free(q);
+  }
+  double f[KB_RANK_NFEAT];
+  if (rc == SQLITE_OK) rc = S_row(api, fts, q, f);
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  sqlite3_result_blob(ctx, f, sizeof f, SQLITE_TRANSIENT);
+}
+
+static fts5_api *S_api(sqlite3 *db) {
+  fts5_api *api = NULL;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return NULL;
+  sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  return api;
+}
+
+int kb_rank_register(sqlite3 *db) {
+  fts5_api *api = S_api(db);
+  if (!api) return SQLITE_ERROR;
+  return api->xCreateFunction(api, "kb_features", NULL, S_features, NULL);
+}
+
+/*--- Score and confidence ------------------------------------------------*/
+
+double kb_rank_score(const double *f) {
+  return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY]);
+}
+
+double kb_rank_confidence(const double *best, const double *second) {
+  if (best[KB_FEAT_GROUPS] < 1) return 0;
+  double margin = 0;
+  if (second) {
+    double a = kb_rank_score(best), b = kb_rank_score(second);
+    margin = a > 0 ? (a - b) / a : 0;
+  }
+  double z = -4.0 + 4.0 * best[KB_FEAT_STRONG] + 2.0 * best[KB_FEAT_COVERAGE] +
+             1.0 * best[KB_FEAT_PROXIMITY] + 1.5 * margin + 0.15 * best[KB_FEAT_BM25F];
+  return 1.0 / (1.0 + exp(-z));
+}
