@@ -15,14 +15,16 @@
  * (title, phrases, tags, headings, body) in which each group counts once,
  * by its best phrase; the share of the query's weight (idf) the row
  * matches, overall and in the strong fields (title, phrases, tags); and
- * the share of adjacent query words found next to each other.
+ * the share of adjacent query words found next to each other, and the
+ * share of the query's words that occur in the index at all (mentions
+ * about something else are mostly unknown words).
  */
 #ifndef KB_RANK_H
 #define KB_RANK_H
 
 #include <sqlite3.h>
 
-#define KB_RANK_NFEAT 6
+#define KB_RANK_NFEAT 7
 
 typedef enum {
   KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */
@@ -30,7 +32,8 @@ typedef enum {
   KB_FEAT_STRONG,      /* matched idf / query idf in title, phrases, tags */
   KB_FEAT_PROXIMITY,   /* adjacent query words adjacent in a field (0..1) */
   KB_FEAT_TITLE,       /* matched idf / query idf in the title */
-  KB_FEAT_GROUPS       /* groups that occur in the index at all */
+  KB_FEAT_GROUPS,      /* groups that occur in the index at all */
+  KB_FEAT_KNOWN        /* share of the query's words the index knows */
 } kb_rank_feature;
 
 /* Registers kb_features() on db. Returns SQLITE_OK or an error code. */

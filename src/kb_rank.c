@@ -156,6 +156,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
   f[KB_FEAT_TITLE] = title / mass;
   f[KB_FEAT_GROUPS] = q->nknown;
+  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   return SQLITE_OK;
 }
 
@@ -202,14 +203,18 @@ double kb_rank_score(const double *f) {
          (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY]);
 }
 
+/* A logistic model of "the best row is the right article", fitted on the
+ * retailer's dev tweets (docs/relevance.md); margin is how far the best
+ * row's score is ahead of the other candidate's. */
 double kb_rank_confidence(const double *best, const double *second) {
   if (best[KB_FEAT_GROUPS] < 1) return 0;
-  double margin = 0;
+  double margin = 1.0;
   if (second) {
     double a = kb_rank_score(best), b = kb_rank_score(second);
     margin = a > 0 ? (a - b) / a : 0;
   }
-  double z = -4.0 + 4.0 * best[KB_FEAT_STRONG] + 2.0 * best[KB_FEAT_COVERAGE] +
-             1.0 * best[KB_FEAT_PROXIMITY] + 1.5 * margin + 0.15 * best[KB_FEAT_BM25F];
+  double z = -2.328 + 0.527 * best[KB_FEAT_STRONG] + 0.200 * best[KB_FEAT_COVERAGE] +
+             0.255 * best[KB_FEAT_PROXIMITY] + 0.251 * best[KB_FEAT_TITLE] +
+             0.477 * margin + 0.918 * log1p(best[KB_FEAT_BM25F]);
   return 1.0 / (1.0 + exp(-z));
 }
