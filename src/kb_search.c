@@ -28,11 +28,21 @@
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
 
+/* A synonym rule, analyzed: the query words src (terms joined by single
+ * spaces) may also be read as dst. */
+typedef struct {
+  char *src;
+  int nsrc;               /* words in src */
+  char *dst;
+} S_syn;
+
 typedef struct {
   char lang[32];
   kb_analyzer *an;
   sqlite3_stmt *search;   /* matching rows with their ranking features */
   sqlite3_stmt *snippet;  /* the snippet of one row */
+  S_syn *syn;             /* the knowledge team's synonyms in this language */
+  int nsyn;
 } S_lang;
 
 struct kb_index {
@@ -91,6 +101,75 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   return 0;
 }
 
+/* Collects the analyzed terms of a synonym, joined by spaces. */
+static int S_join_term(void *ctx, int flags, const char *t, int n, int s, int e) {
+  kb_buf *b = ctx;
+  (void)s; (void)e;
+  if (flags & KB_TOKEN_COLOCATED) return 0;
+  if (b->n) kb_buf_putc(b, ' ');
+  kb_buf_put(b, t, (size_t)n);
+  return 0;
+}
+
+/* Splits a '\x1f'-separated list of synonyms and analyzes each. Returns
+ * how many were put into out (at most max); caller frees them. */
+static int S_syn_terms(kb_analyzer *an, const char *list, char **out, int *nwords, int max) {
+  int n = 0;
+  for (const char *p = list; p && *p && n < max;) {
+    const char *e = strchr(p, '\x1f');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    kb_buf b = KB_BUF_INIT;
+    kb_analyzer_run(an, p, (int)len, 0, S_join_term, &b);
+    if (b.n) {
+      int w = 1;
+      for (size_t i = 0; i < b.n; i++) w += b.p[i] == ' ';
+      nwords[n] = w;
+      out[n++] = kb_buf_detach(&b);
+    } else {
+      kb_buf_cleanup(&b);
+    }
+    p = e ? e + 1 : NULL;
+  }
+  return n;
+}
+
+static void S_add_syn(S_lang *l, const char *src, int nsrc, const char *dst) {
+  if (!strcmp(src, dst)) return;
+  l->syn = kb_xrealloc(l->syn, (size_t)(l->nsyn + 1) * sizeof *l->syn);
+  l->syn[l->nsyn++] = (S_syn){kb_xstrdup(src), nsrc, kb_xstrdup(dst)};
+}
+
+/* Loads the synonym rules into every language's table of analyzed rules:
+ * an equivalence group maps each member to every other, "a => b" maps a
+ * to b. */
+static void S_load_synonyms(kb_index *ix) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db, "SELECT lhs, rhs FROM synonyms", -1, &st, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *lhs = (const char *)sqlite3_column_text(st, 0);
+    const char *rhs = (const char *)sqlite3_column_text(st, 1);
+    for (int li = 0; li < ix->nlangs; li++) {
+      S_lang *l = &ix->langs[li];
+      char *a[32], *b[32];
+      int wa[32], wb[32];
+      int na = S_syn_terms(l->an, lhs, a, wa, 32);
+      int nb = rhs ? S_syn_terms(l->an, rhs, b, wb, 32) : 0;
+      for (int i = 0; i < na; i++) {
+        if (rhs) {
+          for (int j = 0; j < nb; j++) S_add_syn(l, a[i], wa[i], b[j]);
+        } else {
+          for (int j = 0; j < na; j++)
+            if (j != i) S_add_syn(l, a[i], wa[i], a[j]);
+        }
+      }
+      for (int i = 0; i < na; i++) free(a[i]);
+      for (int j = 0; j < nb; j++) free(b[j]);
+    }
+  }
+  sqlite3_finalize(st);
+}
+
 static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   char *list = kb_xstrdup(ix->languages ? ix->languages : "");
   int rc = 0;
@@ -131,6 +210,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   ix->count = n ? atoi(n) : 0;
   free(n);
   if (S_prepare_langs(ix, err, nerr)) goto fail;
+  S_load_synonyms(ix);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
                          " a.reply, a.escalate, a.deeplink, a.tags, a.phrases, a.summary, a.html, a.source,"
@@ -160,6 +240,11 @@ void kb_index_close(kb_index *ix) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].snippet);
+    for (int k = 0; k < ix->langs[i].nsyn; k++) {
+      free(ix->langs[i].syn[k].src);
+      free(ix->langs[i].syn[k].dst);
+    }
+    free(ix->langs[i].syn);
   }
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->meta_by_id);
@@ -190,6 +275,7 @@ typedef struct {
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
   int n;
   int ngroups;
+  char *prim[S_MAX_TERMS];   /* the primary term of each group */
   int last_start, last_end;  /* source span of the last primary term */
 } S_query;
 
@@ -206,6 +292,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     q->last_start = s;
     q->last_end = e;
   }
+  if (!colocated && q->ngroups < S_MAX_TERMS) q->prim[q->ngroups] = kb_xstrndup(t, (size_t)n);
   if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) {
     if (!colocated) q->ngroups++; /* a repeated word still takes a group */
     return 0;
@@ -221,7 +308,38 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 
 static void S_query_free(S_query *q) {
   for (int i = 0; i < q->n; i++) free(q->terms[i]);
+  for (int g = 0; g < q->ngroups && g < S_MAX_TERMS; g++) free(q->prim[g]);
   q->n = 0;
+  q->ngroups = 0;
+}
+
+/* Adds term t (a single term, or a phrase of terms joined by spaces) to
+ * group g as an alternative of weight w, unless it is there already. */
+static void S_add_alt(S_query *q, const char *t, int g, double w) {
+  if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
+  q->terms[q->n] = kb_xstrdup(t);
+  q->group[q->n] = g;
+  q->weight[q->n] = w;
+  q->prefix[q->n] = 0;
+  q->n++;
+}
+
+/* Applies the synonym rules: wherever the query's words read as a rule's
+ * source, the rule's target joins the first word's group. */
+static void S_expand_synonyms(const S_lang *l, S_query *q) {
+  int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
+  for (int g = 0; g < ng; g++) {
+    kb_buf seq = KB_BUF_INIT;
+    for (int len = 1; len <= 4 && g + len <= ng; len++) {
+      if (!q->prim[g + len - 1]) break;
+      if (len > 1) kb_buf_putc(&seq, ' ');
+      kb_buf_puts(&seq, q->prim[g + len - 1]);
+      for (int i = 0; i < l->nsyn; i++)
+        if (l->syn[i].nsrc == len && !strcmp(l->syn[i].src, kb_buf_str(&seq)))
+          S_add_alt(q, l->syn[i].dst, g, 0.7);
+    }
+    kb_buf_cleanup(&seq);
+  }
 }
 
 /* Appends "\x01term" as an FTS5 string (quotes doubled). */
@@ -240,6 +358,7 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
   memset(t, 0, sizeof *t);
   t->last_start = t->last_end = -1;
   kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY, S_add_term, t);
+  S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
   S_query p;
   memset(&p, 0, sizeof p);

@@ -12,8 +12,9 @@
  *     where the domain is subdomain* domainName TLD and the TLD must be a
  *     known one followed by a character outside [0-9a-zA-Z@+-]. The regex
  *     is emulated here with hand-written scanners ("The extractor" below),
- *     including its greedy choices and the fact that a failed candidate
- *     still moves the search past it. A match is then checked as
+ *     including its greedy choices, its view of the text as UTF-16 units
+ *     (S_exec_at) and the fact that a failed candidate still moves the
+ *     search past it. A match is then checked as
  *     isValidUrl does (every DNS label, punycode-encoded when non-ASCII,
  *     1..63 characters; protocol + URL at most 4096 UTF-16 units), and a
  *     scheme-less match is reduced to the ASCII domains inside it.
@@ -365,13 +366,17 @@ static size_t S_puny_digits(uint64_t q, uint64_t bias) {
 }
 
 /* Length of punycode.toASCII() of one dot-free part a[0..na): the part
- * itself when it is all ASCII, else "xn--" plus its RFC 3492 encoding.
- * Only the length is computed. */
+ * itself when it is all printable ASCII, else "xn--" plus its RFC 3492
+ * encoding (punycode.js 1.4.1, which twitter-text uses, encodes parts with
+ * control characters too). Only the length is computed. */
 static size_t S_puny_len(const int32_t *a, size_t na) {
-  size_t b = 0, h, out;
+  size_t b = 0, printable = 0, h, out;
   uint64_t n = 0x80, delta = 0, bias = 72;
-  for (size_t i = 0; i < na; i++) b += a[i] < 0x80;
-  if (b == na) return na;
+  for (size_t i = 0; i < na; i++) {
+    b += a[i] < 0x80;
+    printable += a[i] >= 0x20 && a[i] < 0x7F;
+  }
+  if (printable == na) return na;
   out = 4 + b + (b > 0);
   for (h = b; h < na; delta++, n++) {
     uint64_t m = UINT64_MAX;
@@ -539,7 +544,7 @@ typedef struct S_match {
   int32_t before;      /* the preceding character ($2), S_NONE at start */
   size_t url_s;        /* start of the URL ($3) */
   int half;            /* the URL starts at the low surrogate of the
-                          supplementary character at url_s (see S_exec) */
+                          supplementary character at url_s (see S_exec_at) */
   size_t proto_len;    /* length of "http://" or "https://" ($4), or 0 */
   size_t dom_s, dom_e; /* the domain ($5) */
   int has_path;        /* a path ($7) follows the domain and port */
@@ -1254,6 +1259,7 @@ static int S_weigh(const kb_tweet_config *cfg, const char *z, size_t n,
   return have < 0 ? -1 : 0;
 }
 
+/* See kb_tweet.h. The count runs on utf8proc's NFC copy of z, freed here. */
 int kb_tweet_length_cfg(const kb_tweet_config *cfg, const char *z, size_t n) {
   utf8proc_uint8_t *nfc = NULL;
   utf8proc_ssize_t m;
@@ -1272,10 +1278,13 @@ int kb_tweet_length_cfg(const kb_tweet_config *cfg, const char *z, size_t n) {
   return sum > INT_MAX ? INT_MAX : sum < INT_MIN ? INT_MIN : (int)sum;
 }
 
+/* See kb_tweet.h. */
 int kb_tweet_length(const char *z, size_t n) {
   return kb_tweet_length_cfg(&kb_tweet_config_v3, z, n);
 }
 
+/* See kb_tweet.h. Scans from the start and skips URLs before `from`, so
+ * that a walk sees exactly the list the counter uses. */
 int kb_tweet_find_url(const char *z, size_t n, size_t from, size_t *pstart,
                       size_t *pend) {
   S_scan sc;
