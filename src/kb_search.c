@@ -43,6 +43,9 @@ typedef struct {
   sqlite3_stmt *snippet;  /* the snippet of one row */
   S_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
+  char **vocab;           /* the index's terms in this language, sorted */
+  int *vocab_df;          /* documents containing each term */
+  int nvocab;
 } S_lang;
 
 struct kb_index {
@@ -170,6 +173,88 @@ static void S_load_synonyms(kb_index *ix) {
   sqlite3_finalize(st);
 }
 
+/* Reads the vocabulary of each language's table (fts5vocab), for spelling
+ * correction. Must run before the connection is made query-only. */
+static int S_load_vocab(kb_index *ix, S_lang *l) {
+  char *sql = kb_fmt("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab_%s USING fts5vocab(main, fts_%s, 'row');",
+                     l->lang, l->lang);
+  int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+  free(sql);
+  if (rc != SQLITE_OK) return rc;
+  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s ORDER BY term", l->lang);
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+  free(sql);
+  if (rc != SQLITE_OK) return rc;
+  int cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (l->nvocab == cap) {
+      cap = cap ? 2 * cap : 1024;
+      l->vocab = kb_xrealloc(l->vocab, (size_t)cap * sizeof *l->vocab);
+      l->vocab_df = kb_xrealloc(l->vocab_df, (size_t)cap * sizeof *l->vocab_df);
+    }
+    l->vocab[l->nvocab] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    l->vocab_df[l->nvocab++] = sqlite3_column_int(st, 1);
+  }
+  sqlite3_finalize(st);
+  return SQLITE_OK;
+}
+
+static int S_vocab_cmp(const void *k, const void *e) {
+  return strcmp((const char *)k, *(char *const *)e);
+}
+
+/* Documents containing term t, 0 if the index does not know it. */
+static int S_vocab_df(const S_lang *l, const char *t) {
+  char **hit = l->nvocab ? bsearch(t, l->vocab, (size_t)l->nvocab, sizeof *l->vocab, S_vocab_cmp) : NULL;
+  return hit ? l->vocab_df[hit - l->vocab] : 0;
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent
+ * transpositions) between a and b, or max+1 once it must exceed max. */
+static int S_distance(const char *a, const char *b, int max) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 48 || lb > 48 || abs(la - lb) > max) return max + 1;
+  int d[50][50];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++) {
+    int rowmin = max + 1;
+    for (int j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+      if (v < rowmin) rowmin = v;
+    }
+    if (rowmin > max) return max + 1;
+  }
+  return d[la][lb];
+}
+
+/* The index's most frequent term within one edit (two for long words) of
+ * t, or NULL. Numbers and model names (terms with digits) and short words
+ * are never corrected. */
+static const char *S_correct(const S_lang *l, const char *t) {
+  size_t n = strlen(t);
+  if (n < 4 || strpbrk(t, "0123456789")) return NULL;
+  int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
+  for (int i = 0; i < l->nvocab; i++) {
+    const char *v = l->vocab[i];
+    if (strpbrk(v, "0123456789")) continue;
+    int d = S_distance(t, v, max);
+    if (d > max) continue;
+    if (d < bestd || (d == bestd && l->vocab_df[i] > l->vocab_df[best])) {
+      best = i;
+      bestd = d;
+    }
+  }
+  return best >= 0 ? l->vocab[best] : NULL;
+}
+
 static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   char *list = kb_xstrdup(ix->languages ? ix->languages : "");
   int rc = 0;
@@ -192,8 +277,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     goto fail;
   }
   /* cache generously: the whole index of a typical KB fits */
-  sqlite3_exec(ix->db, "PRAGMA cache_size=-65536; PRAGMA query_only=1;"
-               "PRAGMA mmap_size=268435456;", NULL, NULL, NULL);
+  sqlite3_exec(ix->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;", NULL, NULL, NULL);
   ix->schema = S_meta_value(ix->db, "schema_version");
   if (!ix->schema) {
     snprintf(err, nerr, "%s is not a kb index (no schema version)", path);
@@ -210,7 +294,13 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   ix->count = n ? atoi(n) : 0;
   free(n);
   if (S_prepare_langs(ix, err, nerr)) goto fail;
+  for (int i = 0; i < ix->nlangs; i++)
+    if (S_load_vocab(ix, &ix->langs[i]) != SQLITE_OK) {
+      snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
+      goto fail;
+    }
   S_load_synonyms(ix);
+  sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
                          " a.reply, a.escalate, a.deeplink, a.tags, a.phrases, a.summary, a.html, a.source,"
@@ -240,6 +330,9 @@ void kb_index_close(kb_index *ix) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].snippet);
+    for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
+    free(ix->langs[i].vocab);
+    free(ix->langs[i].vocab_df);
     for (int k = 0; k < ix->langs[i].nsyn; k++) {
       free(ix->langs[i].syn[k].src);
       free(ix->langs[i].syn[k].dst);
@@ -342,6 +435,17 @@ static void S_expand_synonyms(const S_lang *l, S_query *q) {
   }
 }
 
+/* Adds a spelling correction for every query word the index does not
+ * know, as an alternative in the word's group. */
+static void S_expand_corrections(const S_lang *l, S_query *q) {
+  int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
+  for (int g = 0; g < ng; g++) {
+    if (!q->prim[g] || S_vocab_df(l, q->prim[g]) > 0) continue;
+    const char *c = S_correct(l, q->prim[g]);
+    if (c) S_add_alt(q, c, g, 0.6);
+  }
+}
+
 /* Appends "\x01term" as an FTS5 string (quotes doubled). */
 static void S_put_raw(kb_buf *b, const char *t) {
   kb_buf_puts(b, "\"\x01");
@@ -358,6 +462,7 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
   memset(t, 0, sizeof *t);
   t->last_start = t->last_end = -1;
   kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY, S_add_term, t);
+  S_expand_corrections(l, t);
   S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
   S_query p;
