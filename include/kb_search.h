@@ -33,6 +33,11 @@ const char *kb_index_meta(const kb_index *ix, const char *key);
 /* Number of articles in the index. */
 int kb_index_count(const kb_index *ix);
 
+/* The collection a mention is addressed to: the first @handle in
+ * text[0..n) that is the name of a collection (case-insensitive), or NULL.
+ * The string is owned by ix. */
+const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n);
+
 /* One search result. Strings are owned by the kb_results. */
 typedef struct kb_hit {
   int64_t id;

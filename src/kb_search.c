@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 
 #include "kb_fts.h"
 #include "kb_rank.h"
@@ -56,6 +58,8 @@ struct kb_index {
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   char *built, *languages, *schema;
   int count;
+  char **colls;           /* the collections in the index */
+  int ncolls;
 };
 
 /*--- Opening -------------------------------------------------------------*/
@@ -255,6 +259,18 @@ static const char *S_correct(const S_lang *l, const char *t) {
   return best >= 0 ? l->vocab[best] : NULL;
 }
 
+static void S_load_collections(kb_index *ix) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db, "SELECT DISTINCT collection FROM articles ORDER BY 1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    ix->colls = kb_xrealloc(ix->colls, (size_t)(ix->ncolls + 1) * sizeof *ix->colls);
+    ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+}
+
 static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   char *list = kb_xstrdup(ix->languages ? ix->languages : "");
   int rc = 0;
@@ -300,6 +316,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
       goto fail;
     }
   S_load_synonyms(ix);
+  S_load_collections(ix);
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
@@ -342,6 +359,8 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->meta_by_id);
   sqlite3_close(ix->db);
+  for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
+  free(ix->colls);
   free(ix->built);
   free(ix->languages);
   free(ix->schema);
@@ -356,6 +375,20 @@ const char *kb_index_meta(const kb_index *ix, const char *key) {
 }
 
 int kb_index_count(const kb_index *ix) { return ix->count; }
+
+const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (text[i] != '@' || (i > 0 && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
+      continue;
+    size_t j = i + 1;
+    while (j < n && (isalnum((unsigned char)text[j]) || text[j] == '_')) j++;
+    for (int c = 0; c < ix->ncolls; c++)
+      if (strlen(ix->colls[c]) == j - i - 1 && strncasecmp(ix->colls[c], text + i + 1, j - i - 1) == 0)
+        return ix->colls[c];
+    i = j - 1;
+  }
+  return NULL;
+}
 
 /*--- Query building ------------------------------------------------------*/
 

@@ -63,10 +63,12 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,
                size_t nerr) {
   memset(out, 0, sizeof *out);
-  kb_search_opts so = {o->collection, "article", o->limit, 0, 0, 0};
+  /* a mention addressed to a brand (@AppleSupport) searches its articles */
+  const char *coll = o->collection ? o->collection : kb_index_addressed(ix, text, n);
+  kb_search_opts so = {coll, "article", o->limit, 0, 0, 0};
   int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
-  out->has_place = geo && kb_geo_find(geo, text, n, o->collection, &out->place);
+  out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
   out->n = out->res.n;
   out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
   for (int i = 0; i < out->n; i++) {

@@ -190,7 +190,7 @@ static void test_round_trip(void **state) {
   char err[256];
   kb_index *x = kb_index_open(ix, err, sizeof err);
   assert_non_null(x);
-  assert_int_equal(kb_index_count(x), 10);
+  assert_int_equal(kb_index_count(x), 11);
   static const S_rt cases[] = {
       {"how do I get the sim out of my iphone", NULL, "remove-sim-iphone"},
       {"sim tray on my samsung", NULL, "remove-sim-android"},

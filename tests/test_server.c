@@ -67,7 +67,7 @@ static void test_healthz(void **state) {
   assert_int_equal(r.status, 200);
   cJSON *j = cJSON_Parse(r.body);
   assert_string_equal(S_str(j, "status"), "ok");
-  assert_int_equal(cJSON_GetObjectItem(j, "articles")->valueint, 10);
+  assert_int_equal(cJSON_GetObjectItem(j, "articles")->valueint, 11);
   assert_int_equal(strlen(S_str(j, "built")), 20);
   cJSON_Delete(j);
   th_resp_free(&r);
@@ -96,6 +96,25 @@ static void test_suggest_basic(void **state) {
   assert_true(cJSON_IsNumber(cJSON_GetObjectItem(s, "confidence")));
   assert_true(cJSON_IsNull(cJSON_GetObjectItem(s, "escalate")));
   assert_true(cJSON_IsNumber(cJSON_GetObjectItem(j, "took_ms")));
+  cJSON_Delete(j);
+}
+
+/* A mention addressed to a brand's handle searches that brand's articles;
+ * without it the default collection's article wins. */
+static void test_suggest_addressed_to_brand(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"@acmehelp sim tray stuck\"}", &st);
+  assert_int_equal(st, 200);
+  cJSON *s = S_first(j);
+  assert_string_equal(S_str(s, "collection"), "AcmeHelp");
+  assert_string_equal(S_str(s, "slug"), "acme-sim");
+  char *url = th_fmt("http://127.0.0.1:%d/help/AcmeHelp/acme-sim", th_server_port(S_srv));
+  assert_string_equal(S_str(s, "url"), url);
+  free(url);
+  cJSON_Delete(j);
+  j = S_suggest("{\"text\":\"@acmehelp sim tray stuck\",\"collection\":\"default\"}", &st);
+  assert_string_equal(S_str(S_first(j), "collection"), "default");
   cJSON_Delete(j);
 }
 
@@ -248,7 +267,7 @@ static void test_metrics_and_log(void **state) {
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "kb_requests_total{route=\"suggest\",status=\"200\"}"));
   assert_non_null(strstr(r.body, "kb_request_duration_seconds_bucket{route=\"suggest\",le=\"+Inf\"}"));
-  assert_non_null(strstr(r.body, "kb_articles 10"));
+  assert_non_null(strstr(r.body, "kb_articles 11"));
   assert_non_null(strstr(r.body, "kb_index_age_seconds"));
   th_resp_free(&r);
   char *log = th_server_log(S_srv);
@@ -382,6 +401,7 @@ int main(void) {
   static const struct CMUnitTest before[] = {
       cmocka_unit_test(test_healthz),
       cmocka_unit_test(test_suggest_basic),
+      cmocka_unit_test(test_suggest_addressed_to_brand),
       cmocka_unit_test(test_suggest_escalate),
       cmocka_unit_test(test_suggest_nothing_fits),
       cmocka_unit_test(test_deep_link_store_town),
