@@ -102,10 +102,11 @@ wait_http() { # url
 # script's "bench:" line. The full wrk output goes to $DIR/wrk-NAME.txt.
 run_wrk() { # name url [bodies]
   name=$1; url=$2; shift 2
+  if [ $# -gt 0 ]; then set -- -- "$@"; fi
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_WARMUP" \
-    -s tests/bench/suggest.lua "$url" ${1+-- "$@"} >/dev/null 2>&1 || true
+    -s tests/bench/suggest.lua "$url" "$@" >/dev/null 2>&1 || true
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_TIME" --latency \
-    -s tests/bench/suggest.lua "$url" ${1+-- "$@"} >"$DIR/wrk-$name.txt" 2>&1 ||
+    -s tests/bench/suggest.lua "$url" "$@" >"$DIR/wrk-$name.txt" 2>&1 ||
     { cat "$DIR/wrk-$name.txt" >&2; die "wrk against $url failed"; }
   line=$(grep '^bench: ' "$DIR/wrk-$name.txt" || true)
   [ -n "$line" ] || { cat "$DIR/wrk-$name.txt" >&2; die "wrk printed no result line"; }
@@ -132,9 +133,9 @@ fi
 # --- 1. Index builds --------------------------------------------------------
 say "bench: building the indexes (best of 3)"
 t_kb=$(time_build kb "$DIR/kb.sqlite")
-t_cdp="-"
+t_cdp="skipped"
 if [ $have_shared = 1 ]; then
-  t_cdp=$(time_build "$CDP/kb" "$DIR/cdp.sqlite")
+  t_cdp="$(time_build "$CDP/kb" "$DIR/cdp.sqlite") s"
 fi
 
 # --- 2. In-process search ---------------------------------------------------
@@ -181,6 +182,7 @@ while IFS= read -r body && [ $n -lt 50 ]; do
 done <"$bodies"
 resp_median=$(sort -n "$DIR/sizes.txt" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 pick=$(awk -v t="$BENCH_STATIC_BYTES" '{ d = $1 - t; if (d < 0) d = -d; if (!s || d < bd) { bd = d; b = $2; s = 1 } } END { print b }' "$DIR/sizes.txt")
+rm -rf "$DIR/nginx"
 mkdir -p "$DIR/nginx/www"
 static="$DIR/nginx/www/suggest.json"
 { cat "$DIR/resp-$pick.json"; awk -v n="$BENCH_STATIC_BYTES" 'BEGIN { while (n-- > 0) printf " " }'; } |
@@ -203,6 +205,7 @@ stop_pid "$serve_pid"; serve_pid=""
 nport=$("$BENCH_PROG" port)
 ng="$DIR/nginx"
 mkdir -p "$ng/tmp"
+: >"$ng/error.log"
 temps=""
 for m in client_body proxy fastcgi uwsgi scgi; do
   "$NGINX" -V 2>&1 | grep -q -- "--without-http_${m}_module" && continue
@@ -236,7 +239,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && getent group nogr
   chown -R nobody:nogroup "$ng"
   drop="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
 fi
-$drop "$NGINX" -p "$ng/" -c "$ng/nginx.conf" -e "$ng/error.log" 2>>"$ng/error.log" &
+$drop "$NGINX" -p "$ng/" -c "$ng/nginx.conf" -e "$ng/error.log" &
 nginx_pid=$!
 wait_http "http://127.0.0.1:$nport/suggest.json" || { cat "$ng/error.log" >&2; die "nginx did not start"; }
 got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$nport/suggest.json")
@@ -253,7 +256,7 @@ errs() { # line: non-2xx / socket errors
     "$(($(kv "$1" connect) + $(kv "$1" read) + $(kv "$1" write) + $(kv "$1" timeout)))"
 }
 s_rps=$(kv "$s_line" rps); n_rps=$(kv "$n_line" rps)
-ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.1f", b > 0 ? 100 * a / b : 0 }')
+ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
 
 echo
 echo "bench: $machine"
@@ -271,6 +274,6 @@ if [ $have_shared = 1 ]; then
   cat "$inproc"
   echo
 fi
-echo "Index build (kb-index, wall time, best of 3): kb/ $t_kb s; cdp kb $t_cdp s"
+echo "Index build (kb-index, wall time, best of 3): kb/ $t_kb s; cdp kb $t_cdp"
 echo
 echo "Raw output: $BENCH_DIR/ (wrk-*.txt, inproc.txt, metrics.txt). Paste the figures into docs/benchmarks.md."
