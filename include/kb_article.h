@@ -10,7 +10,8 @@
  *   url: https://...                         (default: the public page)
  *   collection: default                      (one index can hold brands)
  *   lang: en                                 (Snowball language)
- *   type: article | store
+ *   type: article | store | offtopic          (offtopic: what we do not
+ *                                             answer, never suggested)
  *   tags: [sim, iphone]
  *   phrases: [sim tray stuck, ...]           (how customers ask it)
  *   reply: "Here's how: {url}"               (placeholders {url} {title})
@@ -56,7 +57,7 @@ typedef struct kb_article {
   char *url;              /* NULL: the public page of the article */
   char *collection;
   char *lang;
-  char *type;             /* "article" or "store" */
+  char *type;             /* "article", "store" or "offtopic" */
   char *reply;            /* template, or NULL for the house default */
   char *escalate;         /* "dm" or NULL */
   char *deeplink;         /* "store": link the store of a town the mention

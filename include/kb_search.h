@@ -57,9 +57,15 @@ typedef struct kb_results {
   void *mem;           /* owns the strings */
 } kb_results;
 
+/* Kinds of articles (front matter "type"). */
+#define KB_KIND_ARTICLE 0x01  /* help articles */
+#define KB_KIND_STORE 0x02    /* store pages */
+#define KB_KIND_OFFTOPIC 0x04 /* what we do not answer: praise, chit-chat, spam */
+
 typedef struct kb_search_opts {
   const char *collection; /* only this collection, or NULL for all */
-  const char *type;       /* only this type ("store"), or NULL */
+  int kinds;              /* KB_KIND_* of articles to search; 0: articles
+                             and stores */
   int limit;              /* at most this many hits (1..100) */
   int offset;             /* skip this many (pagination) */
   int prefix_last;        /* the last word is still being typed */

@@ -413,8 +413,8 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     c->fatal = 1;
   }
   if (!a->type || !*a->type) S_set(&a->type, kb_xstrdup("article"));
-  else if (strcmp(a->type, "article") && strcmp(a->type, "store"))
-    S_err(c, ln->type, "type '%s' must be 'article' or 'store'", a->type);
+  else if (strcmp(a->type, "article") && strcmp(a->type, "store") && strcmp(a->type, "offtopic"))
+    S_err(c, ln->type, "type '%s' must be 'article', 'store' or 'offtopic'", a->type);
   if (a->escalate && strcmp(a->escalate, "dm") != 0)
     S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)

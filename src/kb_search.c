@@ -90,7 +90,8 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
       "SELECT a.id, kb_features(fts_%s, ?2, ?3)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
       " WHERE fts_%s MATCH ?1 AND (?4 IS NULL OR a.collection = ?4)"
-      " AND (?5 IS NULL OR a.type = ?5)",
+      " AND ((?5 & 1 AND a.type = 'article') OR (?5 & 2 AND a.type = 'store')"
+      " OR (?5 & 4 AND a.type = 'offtopic'))",
       lang, lang, lang, lang);
   int rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->search, NULL);
   free(sql);
@@ -593,8 +594,7 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
   sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
   if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, 4);
-  if (o->type) sqlite3_bind_text(st, 5, o->type, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(st, 5);
+  sqlite3_bind_int(st, 5, o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (c->n == c->cap) {

@@ -65,10 +65,20 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   memset(out, 0, sizeof *out);
   /* a mention addressed to a brand (@AppleSupport) searches its articles */
   const char *coll = o->collection ? o->collection : kb_index_addressed(ix, text, n);
-  kb_search_opts so = {coll, "article", o->limit, 0, 0, 0};
+  /* one more than asked, so the page is still full when an off-topic page
+   * is among the hits and is dropped */
+  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, o->limit + 1, 0, 0, 0};
   int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
   out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
+  /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
+   * fits; off-topic pages are never suggested themselves */
+  int offtopic_first = out->res.n > 0 && !strcmp(out->res.hits[0].type, "offtopic");
+  int k = 0;
+  for (int i = 0; i < out->res.n; i++)
+    if (strcmp(out->res.hits[i].type, "offtopic")) out->res.hits[k++] = out->res.hits[i];
+  out->res.n = k;
+  if (out->res.n > o->limit) out->res.n = o->limit;
   out->n = out->res.n;
   out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
   for (int i = 0; i < out->n; i++) {
@@ -78,7 +88,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->s[i].confidence = kb_rank_confidence(h->feat, other ? other->feat : NULL);
     out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
   }
-  out->answerable = out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;
+  out->answerable = !offtopic_first && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;
   return KB_SEARCH_OK;
 }
 

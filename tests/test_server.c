@@ -67,7 +67,7 @@ static void test_healthz(void **state) {
   assert_int_equal(r.status, 200);
   cJSON *j = cJSON_Parse(r.body);
   assert_string_equal(S_str(j, "status"), "ok");
-  assert_int_equal(cJSON_GetObjectItem(j, "articles")->valueint, 11);
+  assert_int_equal(cJSON_GetObjectItem(j, "articles")->valueint, 12);
   assert_int_equal(strlen(S_str(j, "built")), 20);
   cJSON_Delete(j);
   th_resp_free(&r);
@@ -136,6 +136,20 @@ static void test_suggest_nothing_fits(void **state) {
   cJSON *j = S_suggest("{\"text\":\"who else is watching the match tonight lol\"}", &st);
   assert_int_equal(st, 200);
   assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+}
+
+/* Praise matches an off-topic page: not answerable, and the off-topic
+ * page itself is never suggested. */
+static void test_suggest_offtopic(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"great service, brilliant staff, thank you!\"}", &st);
+  assert_int_equal(st, 200);
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
+  cJSON *s;
+  cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "suggestions"))
+    assert_string_not_equal(S_str(s, "slug"), "offtopic-praise");
   cJSON_Delete(j);
 }
 
@@ -267,7 +281,7 @@ static void test_metrics_and_log(void **state) {
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "kb_requests_total{route=\"suggest\",status=\"200\"}"));
   assert_non_null(strstr(r.body, "kb_request_duration_seconds_bucket{route=\"suggest\",le=\"+Inf\"}"));
-  assert_non_null(strstr(r.body, "kb_articles 11"));
+  assert_non_null(strstr(r.body, "kb_articles 12"));
   assert_non_null(strstr(r.body, "kb_index_age_seconds"));
   th_resp_free(&r);
   char *log = th_server_log(S_srv);
@@ -404,6 +418,7 @@ int main(void) {
       cmocka_unit_test(test_suggest_addressed_to_brand),
       cmocka_unit_test(test_suggest_escalate),
       cmocka_unit_test(test_suggest_nothing_fits),
+      cmocka_unit_test(test_suggest_offtopic),
       cmocka_unit_test(test_deep_link_store_town),
       cmocka_unit_test(test_deep_link_town_without_store),
       cmocka_unit_test(test_reply_long_title),

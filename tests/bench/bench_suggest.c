@@ -170,7 +170,7 @@ static double S_pct(const double *a, size_t n, double p) {
 
 /* One search as suggest runs it; returns the number of hits or -1. */
 static int S_search(kb_index *ix, const S_query *q) {
-  kb_search_opts o = {q->collection, "article", 3, 0, 0, 0};
+  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 3, 0, 0, 0};
   kb_results res;
   char err[256];
   int rc = kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err);
