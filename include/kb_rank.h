@@ -24,7 +24,7 @@
 
 #include <sqlite3.h>
 
-#define KB_RANK_NFEAT 7
+#define KB_RANK_NFEAT 8
 
 typedef enum {
   KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */
@@ -33,7 +33,10 @@ typedef enum {
   KB_FEAT_PROXIMITY,   /* adjacent query words adjacent in a field (0..1) */
   KB_FEAT_TITLE,       /* matched idf / query idf in the title */
   KB_FEAT_GROUPS,      /* groups that occur in the index at all */
-  KB_FEAT_KNOWN        /* share of the query's words the index knows */
+  KB_FEAT_KNOWN,       /* share of the query's words the index knows */
+  KB_FEAT_PHRASE       /* best authored phrase: how much of it the mention
+                          has and how much of the mention it covers
+                          (geometric mean, 0..1) */
 } kb_rank_feature;
 
 /* Registers kb_features() on db. Returns SQLITE_OK or an error code. */

@@ -92,6 +92,71 @@ typedef struct {
   int phrase, col, off;
 } S_inst;
 
+#define S_MAX_PPOS 1024 /* token positions of the phrases field examined */
+
+/* Maps token positions of the phrases field to the authored phrase (line)
+ * each belongs to. */
+typedef struct {
+  const char *z;
+  int pos;             /* next token position */
+  int line;            /* current phrase */
+  int last_end;        /* byte after the previous token */
+  short line_of[S_MAX_PPOS];
+  int len_of[64];      /* tokens per phrase (first 64 phrases) */
+} S_lines;
+
+static int S_line_cb(void *ctx, int tflags, const char *t, int n, int start, int end) {
+  S_lines *l = ctx;
+  (void)t; (void)n;
+  if (tflags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;
+  for (int i = l->last_end; i < start; i++)
+    if (l->z[i] == '\n') l->line++;
+  l->last_end = end;
+  if (l->pos < S_MAX_PPOS) l->line_of[l->pos] = (short)(l->line < 32767 ? l->line : 32767);
+  if (l->line < 64) l->len_of[l->line]++;
+  l->pos++;
+  return SQLITE_OK;
+}
+
+/* The best authored phrase for this row: for each phrase (line of the
+ * phrases field) the share of its tokens the query matched, and the share
+ * of the query's weight it covers; returns the best geometric mean. */
+static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
+                             const S_inst *inst, int kept) {
+  static _Thread_local S_lines l;
+  int any = 0;
+  for (int i = 0; i < kept && !any; i++) any = inst[i].col == 1;
+  if (!any || q->gmass <= 0) return 0;
+  const char *z;
+  int n;
+  if (api->xColumnText(fts, 1, &z, &n) != SQLITE_OK || !z) return 0;
+  memset(&l, 0, sizeof l);
+  l.z = z;
+  if (api->xTokenize(fts, z, n, &l, S_line_cb) != SQLITE_OK) return 0;
+  double best = 0;
+  for (int ph = 0; ph <= l.line && ph < 64; ph++) {
+    if (l.len_of[ph] == 0) continue;
+    int hits = 0;
+    char seen[S_MAX_PHRASES] = {0};
+    double mass = 0;
+    for (int i = 0; i < kept; i++) {
+      if (inst[i].col != 1 || inst[i].off >= S_MAX_PPOS || l.line_of[inst[i].off] != ph) continue;
+      hits++;
+      int g = q->group[inst[i].phrase];
+      if (!seen[g]) {
+        seen[g] = 1;
+        mass += q->gidf[g];
+      }
+    }
+    if (!hits) continue;
+    double pf = (double)hits / l.len_of[ph];
+    if (pf > 1) pf = 1;
+    double v = sqrt(pf * (mass / q->gmass));
+    if (v > best) best = v;
+  }
+  return best;
+}
+
 /* Computes the features of the current row into f. */
 static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
                  double *f) {
@@ -157,6 +222,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   f[KB_FEAT_TITLE] = title / mass;
   f[KB_FEAT_GROUPS] = q->nknown;
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
+  f[KB_FEAT_PHRASE] = S_phrase_match(api, fts, q, inst, kept);
   return SQLITE_OK;
 }
 
@@ -203,9 +269,11 @@ double kb_rank_score(const double *f) {
          (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY]);
 }
 
-/* A logistic model of "the best row is the right article", fitted on the
- * retailer's dev tweets (docs/relevance.md); margin is how far the best
- * row's score is ahead of the other candidate's. */
+/* A logistic model of "an article answers this mention", fitted on the
+ * retailer's dev tweets (docs/relevance.md) with L2 regularisation; margin
+ * is how far the best row's score is ahead of the other candidate's. The
+ * strongest signals are the BM25F evidence and how closely the mention
+ * resembles one authored phrase. */
 double kb_rank_confidence(const double *best, const double *second) {
   if (best[KB_FEAT_GROUPS] < 1) return 0;
   double margin = 1.0;
@@ -213,8 +281,8 @@ double kb_rank_confidence(const double *best, const double *second) {
     double a = kb_rank_score(best), b = kb_rank_score(second);
     margin = a > 0 ? (a - b) / a : 0;
   }
-  double z = -2.328 + 0.527 * best[KB_FEAT_STRONG] + 0.200 * best[KB_FEAT_COVERAGE] +
-             0.255 * best[KB_FEAT_PROXIMITY] + 0.251 * best[KB_FEAT_TITLE] +
-             0.477 * margin + 0.918 * log1p(best[KB_FEAT_BM25F]);
+  double z = -5.227 + 0.271 * best[KB_FEAT_STRONG] + 0.191 * best[KB_FEAT_COVERAGE] +
+             0.265 * best[KB_FEAT_PROXIMITY] + 0.378 * best[KB_FEAT_TITLE] +
+             0.441 * best[KB_FEAT_PHRASE] + -0.429 * margin + 2.632 * log1p(best[KB_FEAT_BM25F]);
   return 1.0 / (1.0 + exp(-z));
 }

@@ -13,7 +13,7 @@
 
 #include "kb_util.h"
 
-const double kb_suggest_threshold = 0.5;
+const double kb_suggest_threshold = 0.6;
 
 char *kb_suggest_article_url(const char *public_url, const char *url,
                              const char *collection, const char *slug) {
