@@ -266,7 +266,7 @@ int kb_rank_register(sqlite3 *db) {
 
 double kb_rank_score(const double *f) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
-         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY]);
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY] + 3.0 * f[KB_FEAT_PHRASE]);
 }
 
 /* A logistic model of "an article answers this mention", fitted on the
