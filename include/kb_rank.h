@@ -4,13 +4,15 @@
  *
  * kb_rank_register() adds the FTS5 auxiliary function
  *
- *   kb_features(fts_table, groups, weights)
+ *   kb_features(fts_table, groups, weights, exact)
  *
  * to a connection. The query's phrases (one per MATCH term, in order) are
  * grouped: the alternatives for one word of the query (its stem, its exact
  * form, a synonym, a spelling correction) share a group. `groups` lists the
  * group of each phrase ("0 0 1 2 2"), `weights` how much each phrase counts
- * ("1 .6 1 1 .5"). For a matching row it returns a blob of KB_RANK_NFEAT
+ * ("1 .6 1 1 .5"), `exact` which phrases are a word's exact form ("0 1 0
+ * 0 0"): those only count towards KB_FEAT_EXACT, so a word is never
+ * counted twice. For a matching row it returns a blob of KB_RANK_NFEAT
  * doubles (see kb_rank_feature): a BM25F score over the five fields
  * (title, phrases, tags, headings, body) in which each group counts once,
  * by its best phrase; the share of the query's weight (idf) the row
@@ -24,7 +26,7 @@
 
 #include <sqlite3.h>
 
-#define KB_RANK_NFEAT 8
+#define KB_RANK_NFEAT 9
 
 typedef enum {
   KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */
@@ -34,6 +36,8 @@ typedef enum {
   KB_FEAT_TITLE,       /* matched idf / query idf in the title */
   KB_FEAT_GROUPS,      /* groups that occur in the index at all */
   KB_FEAT_KNOWN,       /* share of the query's words the index knows */
+  KB_FEAT_EXACT,       /* matched idf / query idf by the exact (unstemmed)
+                          form of the word */
   KB_FEAT_PHRASE       /* best authored phrase: how much of it the mention
                           has and how much of the mention it covers
                           (geometric mean, 0..1) */

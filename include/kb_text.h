@@ -23,7 +23,8 @@
  *     iphone12 at the position of iphone; s21 and 4g stay whole);
  *   - stop words of the language are dropped, then the Snowball stemmer of
  *     the language (libstemmer) stems what remains; terms with digits and
- *     prefix-query terms are not stemmed.
+ *     prefix-query terms are not stemmed; with KB_TEXT_EXACT a stemmed
+ *     word also gives its exact form, "=" + form, at the same position.
  *
  * An analyzer holds a stemmer, which is not thread-safe: use one analyzer
  * per thread (FTS5 creates one tokenizer instance per table and connection).
@@ -42,6 +43,10 @@ typedef struct kb_analyzer kb_analyzer;
 /* Flags for kb_analyzer_run(). */
 #define KB_TEXT_PREFIX 0x01 /* the text is a prefix query term: fold, do not stem */
 #define KB_TEXT_NOSTOP 0x02 /* keep stop words (used for phrases) */
+#define KB_TEXT_EXACT 0x08  /* also emit the exact (unstemmed) form of a
+                               stemmed word, "=" + form, at the same position,
+                               so exact forms can rank above stemmed ones */
+#define KB_TEXT_EXACT_MARK '='
 #define KB_TEXT_QUERY 0x04  /* a customer's words: also drop social filler
                                ("pls", "thanks", "guys") and read text-speak
                                ("u" = you, "ur" = your, "2" = to) */

@@ -49,7 +49,10 @@ static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
     }
     return rc;
   }
-  int kflags = (flags & FTS5_TOKENIZE_PREFIX) ? KB_TEXT_PREFIX : 0;
+  /* documents carry exact forms beside stems; queries ask for them as
+   * raw terms (kb_search.c) */
+  int kflags = (flags & FTS5_TOKENIZE_PREFIX) ? KB_TEXT_PREFIX
+             : (flags & FTS5_TOKENIZE_DOCUMENT) ? KB_TEXT_EXACT : 0;
   int rc = kb_analyzer_run((kb_analyzer *)p, pText ? pText : "", nText, kflags,
                            S_forward, &cb);
   if (rc == KB_TEXT_EUTF8) return SQLITE_ERROR;

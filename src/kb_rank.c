@@ -33,6 +33,7 @@ typedef struct {
   int df[S_MAX_PHRASES];
   int group[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
+  int exact[S_MAX_PHRASES];     /* phrase is an exact form */
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
@@ -54,7 +55,8 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
 }
 
 static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
-                            const char *groups, const char *weights, int *prc) {
+                            const char *groups, const char *weights, const char *exact,
+                            int *prc) {
   S_query *q = kb_xcalloc(1, sizeof *q);
   q->nphrase = api->xPhraseCount(fts);
   if (q->nphrase > S_MAX_PHRASES) q->nphrase = S_MAX_PHRASES;
@@ -68,6 +70,12 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
   }
   S_parse_list(groups, q->nphrase, q->group, NULL);
   S_parse_list(weights, q->nphrase, NULL, q->weight);
+  for (int p = 0; p < q->nphrase; p++) q->exact[p] = 0;
+  if (exact) {
+    double e[S_MAX_PHRASES];
+    S_parse_list(exact, q->nphrase, NULL, e);
+    for (int p = 0; p < q->nphrase; p++) q->exact[p] = e[p] > 0.5;
+  }
   for (int p = 0; rc == SQLITE_OK && p < q->nphrase; p++) {
     sqlite3_int64 df = 0;
     rc = api->xQueryPhrase(fts, p, &df, S_count_cb);
@@ -77,7 +85,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
     if (g + 1 > q->ngroup) q->ngroup = g + 1;
-    if (df > 0 && idf * q->weight[p] > q->gidf[g]) q->gidf[g] = idf * q->weight[p];
+    if (df > 0 && !q->exact[p] && idf * q->weight[p] > q->gidf[g]) q->gidf[g] = idf * q->weight[p];
   }
   for (int g = 0; g < q->ngroup; g++)
     if (q->gidf[g] > 0) {
@@ -136,12 +144,14 @@ static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, cons
   double best = 0;
   for (int ph = 0; ph <= l.line && ph < 64; ph++) {
     if (l.len_of[ph] == 0) continue;
-    int hits = 0;
+    int hits = 0, lastoff = -1;
     char seen[S_MAX_PHRASES] = {0};
     double mass = 0;
     for (int i = 0; i < kept; i++) {
       if (inst[i].col != 1 || inst[i].off >= S_MAX_PPOS || l.line_of[inst[i].off] != ph) continue;
-      hits++;
+      /* instances come in position order; colocated forms share one */
+      if (inst[i].off != lastoff) hits++;
+      lastoff = inst[i].off;
       int g = q->group[inst[i].phrase];
       if (!seen[g]) {
         seen[g] = 1;
@@ -176,12 +186,18 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
     rc = api->xInst(fts, i, &p, &c, &off);
     if (rc != SQLITE_OK || p >= q->nphrase || c >= S_NCOL) continue;
     tf[p][c]++;
-    if (kept < S_MAX_INST) inst[kept++] = (S_inst){p, c, off};
+    if (!q->exact[p] && kept < S_MAX_INST) inst[kept++] = (S_inst){p, c, off};
   }
   if (rc != SQLITE_OK) return rc;
   double gscore[S_MAX_PHRASES] = {0};
   int gmatch[S_MAX_PHRASES] = {0}, gstrong[S_MAX_PHRASES] = {0}, gtitle[S_MAX_PHRASES] = {0};
+  int gexact[S_MAX_PHRASES] = {0};
   for (int p = 0; p < q->nphrase; p++) {
+    if (q->exact[p]) {
+      for (int c = 0; c < S_NCOL; c++)
+        if (tf[p][c]) gexact[q->group[p]] = 1;
+      continue;
+    }
     double wtf = 0;
     for (int c = 0; c < S_NCOL; c++) {
       if (!tf[p][c]) continue;
@@ -194,9 +210,10 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
     double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
     if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
   }
-  double bm = 0, cov = 0, strong = 0, title = 0;
+  double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
+    if (gexact[g]) exactm += q->gidf[g];
     if (gmatch[g]) cov += q->gidf[g];
     if (gstrong[g]) strong += q->gidf[g];
     if (gtitle[g]) title += q->gidf[g];
@@ -223,6 +240,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   f[KB_FEAT_GROUPS] = q->nknown;
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(api, fts, q, inst, kept);
+  f[KB_FEAT_EXACT] = exactm / mass;
   return SQLITE_OK;
 }
 
@@ -233,7 +251,8 @@ static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
   if (!q) {
     const char *groups = nval > 0 ? (const char *)sqlite3_value_text(val[0]) : NULL;
     const char *weights = nval > 1 ? (const char *)sqlite3_value_text(val[1]) : NULL;
-    q = S_query_new(api, fts, groups, weights, &rc);
+    const char *exact = nval > 2 ? (const char *)sqlite3_value_text(val[2]) : NULL;
+    q = S_query_new(api, fts, groups, weights, exact, &rc);
     if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, free);
     else free(q);
   }
@@ -266,7 +285,8 @@ int kb_rank_register(sqlite3 *db) {
 
 double kb_rank_score(const double *f) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
-         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY] + 3.0 * f[KB_FEAT_PHRASE]);
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY] + 3.0 * f[KB_FEAT_PHRASE] +
+          0.2 * f[KB_FEAT_EXACT]);
 }
 
 /* A logistic model of "an article answers this mention", fitted on the

@@ -87,7 +87,7 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   l->an = kb_analyzer_new(lang, err, nerr);
   if (!l->an) return -1;
   char *sql = kb_fmt(
-      "SELECT a.id, kb_features(fts_%s, ?2, ?3)"
+      "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
       " WHERE fts_%s MATCH ?1 AND (?4 IS NULL OR a.collection = ?4)"
       " AND ((?5 & 1 AND a.type = 'article') OR (?5 & 2 AND a.type = 'store')"
@@ -249,7 +249,7 @@ static const char *S_correct(const S_lang *l, const char *t) {
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
   for (int i = 0; i < l->nvocab; i++) {
     const char *v = l->vocab[i];
-    if (strpbrk(v, "0123456789")) continue;
+    if (v[0] == KB_TEXT_EXACT_MARK || strpbrk(v, "0123456789")) continue;
     int d = S_distance(t, v, max);
     if (d > max) continue;
     if (d < bestd || (d == bestd && l->vocab_df[i] > l->vocab_df[best])) {
@@ -427,7 +427,10 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
   if (!colocated) q->ngroups++;
   q->terms[q->n] = kb_xstrndup(t, (size_t)n);
   q->group[q->n] = q->ngroups - 1;
-  q->weight[q->n] = colocated ? 0.8 : 1.0;
+  /* the word 1.0, other forms at its position 0.8; the exact form counts
+   * only towards KB_FEAT_EXACT (kb_rank.h), which ranks exact forms above
+   * stemmed ones */
+  q->weight[q->n] = !colocated ? 1.0 : t[0] == KB_TEXT_EXACT_MARK ? 1.0 : 0.8;
   q->prefix[q->n] = 0;
   q->n++;
   return 0;
@@ -495,7 +498,7 @@ static void S_put_raw(kb_buf *b, const char *t) {
 static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_query *t) {
   memset(t, 0, sizeof *t);
   t->last_start = t->last_end = -1;
-  kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY, S_add_term, t);
+  kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY | KB_TEXT_EXACT, S_add_term, t);
   S_expand_corrections(l, t);
   S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
@@ -516,13 +519,16 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
  * kb_features() takes, in the same order. */
-static void S_render(const S_query *t, kb_buf *match, kb_buf *groups, kb_buf *weights) {
+static void S_render(const S_query *t, kb_buf *match, kb_buf *groups, kb_buf *weights,
+                     kb_buf *exact) {
   for (int i = 0; i < t->n; i++) {
     if (i) {
       kb_buf_puts(match, " OR ");
       kb_buf_putc(groups, ' ');
       kb_buf_putc(weights, ' ');
+      kb_buf_putc(exact, ' ');
     }
+    kb_buf_putc(exact, t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
     S_put_raw(match, t->terms[i]);
     if (t->prefix[i]) kb_buf_puts(match, " *");
     kb_buf_printf(groups, "%d", t->group[i]);
@@ -586,12 +592,13 @@ static int S_cmp_cand(const void *x, const void *y) {
 /* Runs the query in one language's table, collecting every matching row
  * with its features and score. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
-                         const char *weights, const kb_search_opts *o, S_cands *c,
-                         char *err, size_t nerr) {
+                         const char *weights, const char *exact, const kb_search_opts *o,
+                         S_cands *c, char *err, size_t nerr) {
   sqlite3_stmt *st = ix->langs[li].search;
   sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
   if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, 4);
   sqlite3_bind_int(st, 5, o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE);
@@ -670,17 +677,18 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   kb_buf match[S_MAX_LANGS];
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
-    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT;
+    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT;
     match[i] = (kb_buf)KB_BUF_INIT;
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
-    S_render(&t, &match[i], &groups, &weights);
+    S_render(&t, &match[i], &groups, &weights, &exact);
     if (match[i].n)
       rc = S_search_lang(ix, i, kb_buf_str(&match[i]), kb_buf_str(&groups),
-                         kb_buf_str(&weights), &oo, &c, err, nerr);
+                         kb_buf_str(&weights), kb_buf_str(&exact), &oo, &c, err, nerr);
     S_query_free(&t);
     kb_buf_cleanup(&groups);
     kb_buf_cleanup(&weights);
+    kb_buf_cleanup(&exact);
   }
   if (rc == KB_SEARCH_OK) {
     if (c.n) qsort(c.v, (size_t)c.n, sizeof *c.v, S_cmp_cand);

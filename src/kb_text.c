@@ -347,6 +347,7 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
       return 0;
   }
   const char *term = buf;
+  int blen = len;
   if (!(r->flags & KB_TEXT_PREFIX) && len >= 3 && !S_has_digit(c, n)) {
     const sb_symbol *st =
         sb_stemmer_stem(r->a->stemmer, (const sb_symbol *)buf, len);
@@ -357,7 +358,16 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   }
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
-  return r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
+  int rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
+  /* the exact (folded, unstemmed) form beside the stem, marked with '=' */
+  if (rc == 0 && (r->flags & KB_TEXT_EXACT) && term != buf &&
+      (len != blen || memcmp(term, buf, (size_t)len) != 0)) {
+    char exact[KB_TEXT_MAX_TERM + 2];
+    exact[0] = KB_TEXT_EXACT_MARK;
+    memcpy(exact + 1, buf, (size_t)blen);
+    rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
+  }
+  return rc;
 }
 
 /* Squeezes runs of three or more equal letters in c[0..n) down to keep

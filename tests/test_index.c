@@ -247,6 +247,34 @@ static void test_round_trip(void **state) {
   free(dir);
 }
 
+/* Exact forms rank above other forms of the same stem. */
+static void test_exact_forms_first(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir), *ix = th_fmt("%s/kb.sqlite", dir);
+  th_write_file(a, "---\ntitle: Bluetooth help A\n---\nFixing a bluetooth connection that drops.\n");
+  th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  kb_search_opts o = {NULL, 0, 2, 0, 0, 1};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "connection", 10, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 2); /* both share the stem */
+  assert_string_equal(r.hits[0].slug, "a");
+  kb_results_free(&r);
+  assert_int_equal(kb_index_search(x, "connected", 9, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 2);
+  assert_string_equal(r.hits[0].slug, "b");
+  kb_results_free(&r);
+  kb_index_close(x);
+  free(a); free(b); free(ix); free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 static void test_open_rejects_non_index(void **state) {
   (void)state;
   char err[256];
@@ -269,6 +297,7 @@ int main(void) {
       cmocka_unit_test(test_unwritable_target),
       cmocka_unit_test(test_usage),
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_open_rejects_non_index),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

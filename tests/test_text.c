@@ -116,6 +116,13 @@ static void test_prefix_not_stemmed(void **state) {
   free(got);
 }
 
+static void test_exact_forms(void **state) {
+  (void)state;
+  char *got = S_analyze("en", "running iPhone12 shop", KB_TEXT_EXACT, NULL);
+  assert_string_equal(got, "run/=running iphon/=iphone/iphone12 12 shop");
+  free(got);
+}
+
 static void test_languages(void **state) {
   (void)state;
   char err[128] = "";
@@ -194,6 +201,7 @@ int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_invalid_utf8),
       cmocka_unit_test(test_prefix_not_stemmed),
+      cmocka_unit_test(test_exact_forms),
       cmocka_unit_test(test_languages),
       cmocka_unit_test(test_spans),
       cmocka_unit_test(test_callback_stops),
