@@ -16,7 +16,7 @@
 #include "kb_article.h"
 
 /* Bumped when the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 1
+#define KB_INDEX_SCHEMA_VERSION 2
 
 typedef struct kb_index_writer kb_index_writer;
 

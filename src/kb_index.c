@@ -1,7 +1,7 @@
 /*
  * kb_index.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 1):
+ * Schema (KB_INDEX_SCHEMA_VERSION 2):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
@@ -12,10 +12,12 @@
  *       one row per article; tags and phrases are JSON arrays; url is NULL
  *       when the article has none (the server links its public page, so
  *       the index holds no host name); UNIQUE(collection, slug).
- *   fts_<lang>(title, phrases, tags, headings, body)
+ *   fts_<lang>(title, phrases, tags, headings, body, plens UNINDEXED)
  *       FTS5, tokenize='kb <lang>', rowid = articles.id; one table per
  *       language because the tokenizer (and so the stemmer) is per table.
  *       Prefix indexes of 2 and 3 characters serve search-as-you-type.
+ *       Phrases are one per line; plens holds the token positions each
+ *       phrase takes ("4 3 5"), for the phrase-match feature (kb_rank.c).
  *   stores(article_id PRIMARY KEY, town, address, postcode, phone, lat,
  *          lon, aliases, hours)
  *       the store directory: aliases a JSON array, hours a JSON object
@@ -44,6 +46,7 @@
 #include <unistd.h>
 
 #include "kb_fts.h"
+#include "kb_text.h"
 #include "kb_util.h"
 
 #define S_MAX_LANGS 32
@@ -55,6 +58,7 @@ struct kb_index_writer {
   sqlite3_stmt *ins_article;
   sqlite3_stmt *ins_store;
   char *langs[S_MAX_LANGS]; /* languages with an FTS table */
+  kb_analyzer *an[S_MAX_LANGS]; /* to count the positions of each phrase */
   sqlite3_stmt *ins_fts[S_MAX_LANGS];
   int nlangs;
   int count;              /* articles added */
@@ -133,18 +137,24 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
     return NULL;
   }
   char *sql = kb_fmt("CREATE VIRTUAL TABLE fts_%s USING fts5(title, phrases, tags,"
-                     " headings, body, tokenize='kb %s', prefix='2 3');", lang, lang);
+                     " headings, body, plens UNINDEXED, tokenize='kb %s', prefix='2 3');",
+                     lang, lang);
   int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
   free(sql);
   sqlite3_stmt *st = NULL;
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("INSERT INTO fts_%s(rowid, title, phrases, tags, headings, body)"
-                 " VALUES(?,?,?,?,?,?)", lang);
+    sql = kb_fmt("INSERT INTO fts_%s(rowid, title, phrases, tags, headings, body, plens)"
+                 " VALUES(?,?,?,?,?,?,?)", lang);
     rc = sqlite3_prepare_v2(w->db, sql, -1, &st, NULL);
     free(sql);
   }
   if (rc != SQLITE_OK) {
     S_dberr(w->db, err, nerr, "creating a full-text table");
+    return NULL;
+  }
+  w->an[w->nlangs] = kb_analyzer_new(lang, err, nerr);
+  if (!w->an[w->nlangs]) {
+    sqlite3_finalize(st);
     return NULL;
   }
   w->langs[w->nlangs] = kb_xstrdup(lang);
@@ -212,10 +222,31 @@ static int S_add_store(kb_index_writer *w, sqlite3_int64 id, const kb_store *s,
   return rc;
 }
 
+static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
+  (void)t; (void)n; (void)s; (void)e;
+  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
+  return 0;
+}
+
+/* "n1 n2 ...": the token positions each phrase takes in the phrases field,
+ * so kb_features() can tell the phrases apart without re-tokenizing. */
+static char *S_phrase_lengths(kb_analyzer *an, char **items, int n) {
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < n; i++) {
+    int pos = 0;
+    kb_analyzer_run(an, items[i], -1, KB_TEXT_EXACT, S_count_pos, &pos);
+    kb_buf_printf(&b, i ? " %d" : "%d", pos);
+  }
+  return kb_buf_detach(&b);
+}
+
 int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
                         size_t nerr) {
   sqlite3_stmt *fts = S_fts_for(w, a->lang, err, nerr);
   if (!fts) return -1;
+  kb_analyzer *an = NULL;
+  for (int i = 0; i < w->nlangs; i++)
+    if (w->ins_fts[i] == fts) an = w->an[i];
   char *tags = S_json_list(a->tags, a->ntags);
   char *phrases = S_json_list(a->phrases, a->nphrases);
   sqlite3_stmt *st = w->ins_article;
@@ -236,7 +267,10 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
   S_bind_text(fts, 4, ttext);
   S_bind_text(fts, 5, a->headings);
   S_bind_text(fts, 6, a->body);
+  char *plens = S_phrase_lengths(an, a->phrases, a->nphrases);
+  S_bind_text(fts, 7, plens);
   rc = S_step(w->db, fts, err, nerr, "indexing an article");
+  free(plens);
   free(ptext);
   free(ttext);
   if (rc == 0 && a->store && strcmp(a->type, "store") == 0)
@@ -389,7 +423,10 @@ void kb_index_writer_free(kb_index_writer *w) {
   S_finalize_all(w);
   if (w->db) sqlite3_close(w->db);
   if (!w->finished && w->tmp) unlink(w->tmp);
-  for (int i = 0; i < w->nlangs; i++) free(w->langs[i]);
+  for (int i = 0; i < w->nlangs; i++) {
+    free(w->langs[i]);
+    kb_analyzer_free(w->an[i]);
+  }
   free(w->tmp);
   free(w->path);
   free(w);

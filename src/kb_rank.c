@@ -101,54 +101,40 @@ typedef struct {
 } S_inst;
 
 #define S_MAX_PPOS 1024 /* token positions of the phrases field examined */
-
-/* Maps token positions of the phrases field to the authored phrase (line)
- * each belongs to. */
-typedef struct {
-  const char *z;
-  int pos;             /* next token position */
-  int line;            /* current phrase */
-  int last_end;        /* byte after the previous token */
-  short line_of[S_MAX_PPOS];
-  int len_of[64];      /* tokens per phrase (first 64 phrases) */
-} S_lines;
-
-static int S_line_cb(void *ctx, int tflags, const char *t, int n, int start, int end) {
-  S_lines *l = ctx;
-  (void)t; (void)n;
-  if (tflags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;
-  for (int i = l->last_end; i < start; i++)
-    if (l->z[i] == '\n') l->line++;
-  l->last_end = end;
-  if (l->pos < S_MAX_PPOS) l->line_of[l->pos] = (short)(l->line < 32767 ? l->line : 32767);
-  if (l->line < 64) l->len_of[l->line]++;
-  l->pos++;
-  return SQLITE_OK;
-}
+#define S_MAX_LINES 64   /* authored phrases examined */
 
 /* The best authored phrase for this row: for each phrase (line of the
- * phrases field) the share of its tokens the query matched, and the share
- * of the query's weight it covers; returns the best geometric mean. */
+ * phrases field, whose lengths in positions the indexer stored in the
+ * unindexed column plens) the share of its positions the query matched,
+ * and the share of the query's weight it covers; returns the best
+ * geometric mean. */
 static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
                              const S_inst *inst, int kept) {
-  static _Thread_local S_lines l;
   int any = 0;
   for (int i = 0; i < kept && !any; i++) any = inst[i].col == 1;
   if (!any || q->gmass <= 0) return 0;
   const char *z;
   int n;
-  if (api->xColumnText(fts, 1, &z, &n) != SQLITE_OK || !z) return 0;
-  memset(&l, 0, sizeof l);
-  l.z = z;
-  if (api->xTokenize(fts, z, n, &l, S_line_cb) != SQLITE_OK) return 0;
+  if (api->xColumnText(fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
+  int start[S_MAX_LINES + 1], nlines = 0, pos = 0;
+  for (const char *p = z; nlines < S_MAX_LINES && p < z + n;) {
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (end == p) break;
+    start[nlines++] = pos;
+    pos += (int)v;
+    p = end;
+  }
+  start[nlines] = pos;
   double best = 0;
-  for (int ph = 0; ph <= l.line && ph < 64; ph++) {
-    if (l.len_of[ph] == 0) continue;
+  for (int ph = 0; ph < nlines; ph++) {
+    int len = start[ph + 1] - start[ph];
+    if (len <= 0) continue;
     int hits = 0, lastoff = -1;
     char seen[S_MAX_PHRASES] = {0};
     double mass = 0;
     for (int i = 0; i < kept; i++) {
-      if (inst[i].col != 1 || inst[i].off >= S_MAX_PPOS || l.line_of[inst[i].off] != ph) continue;
+      if (inst[i].col != 1 || inst[i].off < start[ph] || inst[i].off >= start[ph + 1]) continue;
       /* instances come in position order; colocated forms share one */
       if (inst[i].off != lastoff) hits++;
       lastoff = inst[i].off;
@@ -159,7 +145,7 @@ static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, cons
       }
     }
     if (!hits) continue;
-    double pf = (double)hits / l.len_of[ph];
+    double pf = (double)hits / len;
     if (pf > 1) pf = 1;
     double v = sqrt(pf * (mass / q->gmass));
     if (v > best) best = v;

@@ -22,6 +22,7 @@
 #include <ctype.h>
 
 #include "kb_fts.h"
+#include "kb_index.h"
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -186,7 +187,9 @@ static int S_load_vocab(kb_index *ix, S_lang *l) {
   int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
   free(sql);
   if (rc != SQLITE_OK) return rc;
-  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s ORDER BY term", l->lang);
+  /* exact forms ("=running") are not candidates for corrections */
+  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s WHERE substr(term, 1, 1) <> '=' ORDER BY term",
+               l->lang);
   sqlite3_stmt *st;
   rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
   free(sql);
@@ -249,7 +252,7 @@ static const char *S_correct(const S_lang *l, const char *t) {
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
   for (int i = 0; i < l->nvocab; i++) {
     const char *v = l->vocab[i];
-    if (v[0] == KB_TEXT_EXACT_MARK || strpbrk(v, "0123456789")) continue;
+    if (strpbrk(v, "0123456789")) continue;
     int d = S_distance(t, v, max);
     if (d > max) continue;
     if (d < bestd || (d == bestd && l->vocab_df[i] > l->vocab_df[best])) {
@@ -300,9 +303,9 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "%s is not a kb index (no schema version)", path);
     goto fail;
   }
-  if (atoi(ix->schema) != 1) {
-    snprintf(err, nerr, "%s has schema version %s; this program reads version 1 (rebuild it with kb-index)",
-             path, ix->schema);
+  if (atoi(ix->schema) != KB_INDEX_SCHEMA_VERSION) {
+    snprintf(err, nerr, "%s has schema version %s; this program reads version %d (rebuild it with kb-index)",
+             path, ix->schema, KB_INDEX_SCHEMA_VERSION);
     goto fail;
   }
   ix->built = S_meta_value(ix->db, "built");
