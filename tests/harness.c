@@ -129,6 +129,7 @@ struct th_server {
   int port;
   char *dir;     /* scratch dir holding the log */
   char *log;     /* path of the captured stdout+stderr */
+  char *kbdir;   /* scratch dir of th_serve_kb()'s index, or NULL */
 };
 
 static void S_sleep_ms(int ms) {
@@ -213,8 +214,32 @@ int th_server_stop(th_server *s) {
   th_rmtree(s->dir);
   free(s->dir);
   free(s->log);
+  if (s->kbdir) th_rmtree(s->kbdir);
+  free(s->kbdir);
   free(s);
   return rc;
+}
+
+th_server *th_serve_kb(const char *kb_dir, const char *const *extra, char **pindex) {
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s -o %s", th_bin_dir(), kb_dir, ix);
+  int rc = th_run(cmd, NULL);
+  free(cmd);
+  const char *args[32] = {"--index", ix};
+  int n = 2;
+  for (int i = 0; extra && extra[i] && n < 31; i++) args[n++] = extra[i];
+  args[n] = NULL;
+  th_server *s = rc == 0 ? th_server_start(args) : NULL;
+  if (!s) {
+    th_rmtree(dir);
+    free(dir);
+    free(ix);
+    return NULL;
+  }
+  s->kbdir = dir;
+  if (pindex) *pindex = ix; else free(ix);
+  return s;
 }
 
 /* --- HTTP ------------------------------------------------------------- */

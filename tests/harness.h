@@ -53,6 +53,12 @@ typedef struct th_server th_server;
  * failure. */
 th_server *th_server_start(const char *const *args);
 int th_server_port(const th_server *s);
+
+/* Indexes the knowledge base kb_dir into a fresh scratch directory and
+ * starts kb-serve on that index, with the extra arguments (NULL-terminated
+ * list, may be NULL). *pindex gets the index path; the scratch directory
+ * goes when the server is stopped. NULL on failure. */
+th_server *th_serve_kb(const char *kb_dir, const char *const *extra, char **pindex);
 /* The server's stderr/stdout log so far. Caller frees. */
 char *th_server_log(const th_server *s);
 /* Send SIGTERM and wait; returns the exit status (or -1). Frees s. */

@@ -17,7 +17,6 @@ typedef struct {
 static S_example S_ex[128];
 static int S_nex;
 static th_server *S_srv;
-static char *S_dir;
 
 /* Collects "curl ... # -> NNN" lines from docs/api.md. */
 static void S_load(void) {
@@ -37,23 +36,14 @@ static void S_load(void) {
 
 static int S_setup(void **state) {
   (void)state;
-  S_dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", S_dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  int rc = th_run(cmd, NULL);
-  free(cmd);
-  const char *args[] = {"--index", ix, "--quiet", NULL};
-  S_srv = rc == 0 ? th_server_start(args) : NULL;
-  free(ix);
+  const char *extra[] = {"--quiet", NULL};
+  S_srv = th_serve_kb("kb", extra, NULL);
   return S_srv ? 0 : -1;
 }
 
 static int S_teardown(void **state) {
   (void)state;
-  int rc = S_srv ? th_server_stop(S_srv) : 0;
-  th_rmtree(S_dir);
-  free(S_dir);
-  return rc;
+  return S_srv ? th_server_stop(S_srv) : 0;
 }
 
 static void test_example(void **state) {

@@ -12,27 +12,18 @@
 
 #include "kb_tweet.h"
 
-static char *S_dir, *S_index;
+static char *S_index;
 static th_server *S_srv;
 
 static int S_setup(void **state) {
   (void)state;
-  S_dir = th_tmpdir();
-  S_index = th_fmt("%s/kb.sqlite", S_dir);
-  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), S_index);
-  int rc = th_run(cmd, NULL);
-  free(cmd);
-  if (rc != 0) return -1;
-  const char *args[] = {"--index", S_index, NULL};
-  S_srv = th_server_start(args);
+  S_srv = th_serve_kb("tests/fixtures/kb", NULL, &S_index);
   return S_srv ? 0 : -1;
 }
 
 static int S_teardown(void **state) {
   (void)state;
   int rc = S_srv ? th_server_stop(S_srv) : 0;
-  th_rmtree(S_dir);
-  free(S_dir);
   free(S_index);
   return rc == 0 ? 0 : -1;
 }
