@@ -84,6 +84,18 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     size_t nerr);
 void kb_results_free(kb_results *r);
 
+/* Techniques that can be switched off, to measure what each adds (the
+ * evaluation tool's --without; the server never calls this). The setting
+ * is process-wide; set it before searching. */
+#define KB_ABLATE_SPELLING 0x01  /* no spelling corrections */
+#define KB_ABLATE_SYNONYMS 0x02  /* no synonyms */
+#define KB_ABLATE_SOCIAL 0x04    /* no social filler / text-speak handling */
+#define KB_ABLATE_PHRASE 0x08    /* phrase match left out of the score */
+#define KB_ABLATE_EXACT 0x10     /* exact forms left out of the score */
+#define KB_ABLATE_PROXIMITY 0x20 /* proximity left out of the score */
+void kb_search_ablate(unsigned mask);
+unsigned kb_search_ablated(void);
+
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */
 typedef struct kb_doc {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_search.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -270,9 +271,12 @@ int kb_rank_register(sqlite3 *db) {
 /*--- Score and confidence ------------------------------------------------*/
 
 double kb_rank_score(const double *f) {
+  unsigned off = kb_search_ablated();
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
-         (1.0 + 0.5 * f[KB_FEAT_STRONG] + 0.3 * f[KB_FEAT_PROXIMITY] + 3.0 * f[KB_FEAT_PHRASE] +
-          0.2 * f[KB_FEAT_EXACT]);
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] +
+          (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +
+          (off & KB_ABLATE_PHRASE ? 0 : 3.0) * f[KB_FEAT_PHRASE] +
+          (off & KB_ABLATE_EXACT ? 0 : 0.2) * f[KB_FEAT_EXACT]);
 }
 
 /* A logistic model of "an article answers this mention", fitted on the

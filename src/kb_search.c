@@ -394,6 +394,13 @@ const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n) {
   return NULL;
 }
 
+/*--- Ablation (evaluation only) -----------------------------------------*/
+
+static unsigned S_ablate;
+
+void kb_search_ablate(unsigned mask) { S_ablate = mask; }
+unsigned kb_search_ablated(void) { return S_ablate; }
+
 /*--- Query building ------------------------------------------------------*/
 
 /* The analyzed query: distinct terms, each in the group of the query word
@@ -501,9 +508,11 @@ static void S_put_raw(kb_buf *b, const char *t) {
 static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_query *t) {
   memset(t, 0, sizeof *t);
   t->last_start = t->last_end = -1;
-  kb_analyzer_run(l->an, q, (int)nq, KB_TEXT_QUERY | KB_TEXT_EXACT, S_add_term, t);
-  S_expand_corrections(l, t);
-  S_expand_synonyms(l, t);
+  unsigned off = kb_search_ablated();
+  kb_analyzer_run(l->an, q, (int)nq, (off & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT,
+                  S_add_term, t);
+  if (!(off & KB_ABLATE_SPELLING)) S_expand_corrections(l, t);
+  if (!(off & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
   S_query p;
   memset(&p, 0, sizeof p);

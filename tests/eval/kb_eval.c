@@ -303,11 +303,30 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
+      static const struct { const char *name; unsigned bit; } techs[] = {
+          {"spelling", KB_ABLATE_SPELLING}, {"synonyms", KB_ABLATE_SYNONYMS},
+          {"social", KB_ABLATE_SOCIAL},     {"phrase", KB_ABLATE_PHRASE},
+          {"exact", KB_ABLATE_EXACT},       {"proximity", KB_ABLATE_PROXIMITY}};
+      unsigned mask = 0;
+      char *list = argv[++i], *save = NULL;
+      for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        unsigned bit = 0;
+        for (size_t k = 0; k < sizeof techs / sizeof *techs; k++)
+          if (!strcmp(t, techs[k].name)) bit = techs[k].bit;
+        if (!bit) {
+          fprintf(stderr, "kb-eval: --without takes spelling, synonyms, social, phrase, exact, proximity\n");
+          return 64;
+        }
+        mask |= bit;
+      }
+      kb_search_ablate(mask);
+    }
     else if (!index) index = argv[i];
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] INDEX SET(.tsv|.jsonl)\n");
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
