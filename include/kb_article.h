@@ -17,6 +17,7 @@
  *   reply: "Here's how: {url}"               (placeholders {url} {title})
  *   escalate: dm                             (needs account details)
  *   deeplink: store                          (link the named town's store)
+ *   platform: ios | android                  (only for that platform)
  *   town/address/postcode/phone/lat/lon/aliases/hours   (type: store)
  *   ---
  *   Markdown body (CommonMark + GFM tables, strikethrough, autolinks)
@@ -62,6 +63,8 @@ typedef struct kb_article {
   char *escalate;         /* "dm" or NULL */
   char *deeplink;         /* "store": link the store of a town the mention
                              names instead of url; or NULL */
+  char *platform;         /* "ios" or "android": the article is only for
+                             phones of that platform; or NULL */
   char **tags;
   int ntags;
   char **phrases;

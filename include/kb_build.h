@@ -3,8 +3,10 @@
  * validate, write. Used by kb-index and by the server's --kb mode.
  *
  * KB_DIR holds articles as *.md files at any depth, and optionally, at its
- * top, synonyms.txt (kb_synonyms.h) and places.tsv (towns customers name:
- * "name<TAB>county<TAB>lat<TAB>lon<TAB>aliases" with a header line).
+ * top, synonyms.txt (kb_synonyms.h), places.tsv (towns customers name:
+ * "name<TAB>county<TAB>lat<TAB>lon<TAB>aliases" with a header line) and
+ * devices.tsv (words that name a phone of a platform: "term<TAB>platform",
+ * platform ios or android, with a header line).
  * Every problem is collected (path:line: message); the index is written
  * only when there is no error, and atomically (kb_index.h).
  */

@@ -42,6 +42,11 @@ int kb_index_writer_add_place(kb_index_writer *w, const char *name,
 int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
                                  const char *rhs, char *err, size_t nerr);
 
+/* Adds a word that names a phone of a platform ("galaxy", "android").
+ * Returns 0 or -1. */
+int kb_index_writer_add_device(kb_index_writer *w, const char *term,
+                               const char *platform, char *err, size_t nerr);
+
 /* Sets a metadata value (meta table). Returns 0 or -1. */
 int kb_index_writer_set_meta(kb_index_writer *w, const char *key,
                              const char *value, char *err, size_t nerr);

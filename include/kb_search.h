@@ -33,6 +33,11 @@ const char *kb_index_meta(const kb_index *ix, const char *key);
 /* Number of articles in the index. */
 int kb_index_count(const kb_index *ix);
 
+/* The phone platform ("ios", "android") a mention names through the
+ * index's device words (devices.tsv), or NULL when it names none or both.
+ * The string is owned by ix. */
+const char *kb_index_platform(const kb_index *ix, const char *text, size_t n);
+
 /* The collection a mention is addressed to: the first @handle in
  * text[0..n) that is the name of a collection (case-insensitive), or NULL.
  * The string is owned by ix. */
@@ -44,6 +49,7 @@ typedef struct kb_hit {
   double score;         /* BM25, higher is better */
   const char *collection, *slug, *title, *url, *reply, *escalate, *type, *lang;
   const char *deeplink; /* "store" or NULL (kb_article.h) */
+  const char *platform; /* "ios", "android" or NULL (kb_article.h) */
   const char *snippet;  /* HTML-safe text with <mark>matched</mark> words */
   const char *summary;  /* the article's first paragraph, plain text */
   double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */

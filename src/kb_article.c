@@ -226,6 +226,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
   else if (!strcmp(key, "reply")) S_set(&a->reply, S_scalar(c, key, v));
   else if (!strcmp(key, "escalate")) S_set(&a->escalate, S_scalar(c, key, v));
   else if (!strcmp(key, "deeplink")) S_set(&a->deeplink, S_scalar(c, key, v));
+  else if (!strcmp(key, "platform")) S_set(&a->platform, S_scalar(c, key, v));
   else if (!strcmp(key, "tags")) {
     S_free_list(a->tags, a->ntags);
     a->tags = S_list(c, key, v, &a->ntags);
@@ -239,7 +240,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
 
 /* Line numbers of the keys that later checks point at. */
 typedef struct {
-  int title, url, collection, lang, type, reply, escalate, deeplink;
+  int title, url, collection, lang, type, reply, escalate, deeplink, platform;
 } S_lines;
 
 static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
@@ -276,6 +277,7 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
       else if (!strcmp(key, "reply")) ln->reply = kl;
       else if (!strcmp(key, "escalate")) ln->escalate = kl;
       else if (!strcmp(key, "deeplink")) ln->deeplink = kl;
+      else if (!strcmp(key, "platform")) ln->platform = kl;
       S_key(c, key, v, kl);
     }
   }
@@ -417,6 +419,8 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     S_err(c, ln->type, "type '%s' must be 'article', 'store' or 'offtopic'", a->type);
   if (a->escalate && strcmp(a->escalate, "dm") != 0)
     S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
+  if (a->platform && strcmp(a->platform, "ios") && strcmp(a->platform, "android"))
+    S_err(c, ln->platform, "platform '%s' must be 'ios' or 'android'", a->platform);
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)
     S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
   if (a->reply && a->title) {
@@ -509,7 +513,7 @@ void kb_article_free(kb_article *a) {
   if (!a) return;
   free(a->path); free(a->title); free(a->slug); free(a->url);
   free(a->collection); free(a->lang); free(a->type); free(a->reply);
-  free(a->escalate); free(a->deeplink); free(a->headings); free(a->body); free(a->summary);
+  free(a->escalate); free(a->deeplink); free(a->platform); free(a->headings); free(a->body); free(a->summary);
   free(a->html);
   S_free_list(a->tags, a->ntags);
   S_free_list(a->phrases, a->nphrases);

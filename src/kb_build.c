@@ -35,11 +35,17 @@ typedef struct {
 } S_place;
 
 typedef struct {
+  char *term, *platform;
+} S_device;
+
+typedef struct {
   kb_article **arts;
   int narts;
   kb_synonyms *syn;
   S_place *places;
   int nplaces;
+  S_device *devices;
+  int ndevices;
 } S_kb;
 
 static void S_push(S_paths *p, char *s) {
@@ -172,6 +178,49 @@ static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
   free(data);
 }
 
+/* devices.tsv: "term<TAB>platform" lines after a header; a term is one
+ * lower-case word customers use for a phone of that platform. */
+static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
+  size_t n;
+  char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
+  if (!data) {
+    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    return;
+  }
+  size_t bad;
+  if (!kb_text_utf8_valid(data, n, &bad)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "invalid UTF-8");
+    free(data);
+    return;
+  }
+  int line = 0;
+  for (char *p = data; p && *p;) {
+    char *nl = strchr(p, '\n');
+    if (nl) *nl = 0;
+    line++;
+    size_t len = strlen(p);
+    if (len && p[len - 1] == '\r') p[--len] = 0;
+    char *tab = strchr(p, '\t');
+    if (line == 1) {
+      if (strcmp(p, "term\tplatform") != 0)
+        kb_diag_add(d, KB_DIAG_ERROR, path, 1, "first line must be the header: term, platform (tab-separated)");
+    } else if (*p && *p != '#') {
+      if (!tab || strchr(tab + 1, '\t') || tab == p) {
+        kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
+      } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
+        kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
+      } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
+        kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
+      } else {
+        kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
+        kb->devices[kb->ndevices++] = (S_device){kb_xstrndup(p, (size_t)(tab - p)), kb_xstrdup(tab + 1)};
+      }
+    }
+    p = nl ? nl + 1 : NULL;
+  }
+  free(data);
+}
+
 static void S_read_synonyms(S_kb *kb, const char *path, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
@@ -224,6 +273,8 @@ static int S_write(const S_kb *kb, const char *out, char *err, size_t nerr) {
     const S_place *p = &kb->places[i];
     rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, err, nerr);
   }
+  for (int i = 0; rc == 0 && i < kb->ndevices; i++)
+    rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);
   for (int i = 0; rc == 0 && kb->syn && i < kb_synonyms_count(kb->syn); i++) {
     const kb_synonym_rule *r = kb_synonyms_rule(kb->syn, i);
     kb_buf l = KB_BUF_INIT, rr = KB_BUF_INIT;
@@ -254,6 +305,11 @@ static void S_kb_free(S_kb *kb) {
     free(kb->places[i].aliases);
   }
   free(kb->places);
+  for (int i = 0; i < kb->ndevices; i++) {
+    free(kb->devices[i].term);
+    free(kb->devices[i].platform);
+  }
+  free(kb->devices);
 }
 
 static double S_now(void) {
@@ -287,6 +343,9 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   free(p);
   p = kb_fmt("%s/places.tsv", o->kb_dir);
   S_read_places(&kb, p, d);
+  free(p);
+  p = kb_fmt("%s/devices.tsv", o->kb_dir);
+  S_read_devices(&kb, p, d);
   free(p);
   st->collections = S_check_slugs(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)

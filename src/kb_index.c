@@ -7,7 +7,7 @@
  *       schema_version, built (UTC, ISO 8601), articles, languages
  *       (comma-separated, one FTS table each), generator.
  *   articles(id INTEGER PRIMARY KEY, collection, slug, lang, type, title,
- *            url, reply, escalate, deeplink, tags, phrases, summary, html,
+ *            url, reply, escalate, deeplink, platform, tags, phrases, summary, html,
  *            source)
  *       one row per article; tags and phrases are JSON arrays; url is NULL
  *       when the article has none (the server links its public page, so
@@ -25,6 +25,9 @@
  *   places(name, county, lat, lon, aliases)
  *       towns customers name, for "nearest store to ..."; aliases
  *       lower-case, comma-separated.
+ *   devices(term, platform)
+ *       words that name a phone of a platform (iphone -> ios, galaxy ->
+ *       android), from devices.tsv, for platform-specific articles.
  *   synonyms(line, lhs, rhs)
  *       the knowledge team's synonym rules; terms '\x1f'-separated; rhs
  *       NULL for an equivalence group.
@@ -72,7 +75,7 @@ static const char S_schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     "CREATE TABLE articles(id INTEGER PRIMARY KEY, collection TEXT NOT NULL,"
     " slug TEXT NOT NULL, lang TEXT NOT NULL, type TEXT NOT NULL,"
-    " title TEXT NOT NULL, url TEXT, reply TEXT, escalate TEXT, deeplink TEXT, tags TEXT,"
+    " title TEXT NOT NULL, url TEXT, reply TEXT, escalate TEXT, deeplink TEXT, platform TEXT, tags TEXT,"
     " phrases TEXT, summary TEXT, html TEXT NOT NULL, source TEXT,"
     " UNIQUE(collection, slug));"
     "CREATE TABLE stores(article_id INTEGER PRIMARY KEY REFERENCES articles(id),"
@@ -80,7 +83,8 @@ static const char S_schema[] =
     " lat REAL, lon REAL, aliases TEXT, hours TEXT);"
     "CREATE TABLE places(name TEXT NOT NULL, county TEXT, lat REAL NOT NULL,"
     " lon REAL NOT NULL, aliases TEXT);"
-    "CREATE TABLE synonyms(line INTEGER, lhs TEXT NOT NULL, rhs TEXT);";
+    "CREATE TABLE synonyms(line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
+    "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;";
 
 static void S_dberr(sqlite3 *db, char *err, size_t nerr, const char *what) {
   snprintf(err, nerr, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
@@ -109,8 +113,8 @@ kb_index_writer *kb_index_writer_new(const char *path, char *err, size_t nerr) {
   }
   if (sqlite3_prepare_v2(w->db,
                          "INSERT INTO articles(collection, slug, lang, type, title, url,"
-                         " reply, escalate, deeplink, tags, phrases, summary, html, source)"
-                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         " reply, escalate, deeplink, platform, tags, phrases, summary, html, source)"
+                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &w->ins_article, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(w->db,
                          "INSERT INTO stores(article_id, town, address, postcode, phone,"
@@ -251,9 +255,9 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
   char *phrases = S_json_list(a->phrases, a->nphrases);
   sqlite3_stmt *st = w->ins_article;
   const char *vals[] = {a->collection, a->slug, a->lang, a->type, a->title,
-                        a->url, a->reply, a->escalate, a->deeplink, tags,
-                        phrases, a->summary, a->html, a->path};
-  for (int i = 0; i < 14; i++) S_bind_text(st, i + 1, vals[i]);
+                        a->url, a->reply, a->escalate, a->deeplink, a->platform,
+                        tags, phrases, a->summary, a->html, a->path};
+  for (int i = 0; i < 15; i++) S_bind_text(st, i + 1, vals[i]);
   int rc = S_step(w->db, st, err, nerr, "adding an article");
   free(tags);
   free(phrases);
@@ -310,6 +314,21 @@ int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
   S_bind_text(st, 2, lhs);
   S_bind_text(st, 3, rhs);
   int rc = S_step(w->db, st, err, nerr, "adding synonyms");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int kb_index_writer_add_device(kb_index_writer *w, const char *term,
+                               const char *platform, char *err, size_t nerr) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO devices VALUES(?,?)", -1, &st,
+                         NULL) != SQLITE_OK) {
+    S_dberr(w->db, err, nerr, "adding a device");
+    return -1;
+  }
+  S_bind_text(st, 1, term);
+  S_bind_text(st, 2, platform);
+  int rc = S_step(w->db, st, err, nerr, "adding a device");
   sqlite3_finalize(st);
   return rc;
 }

@@ -61,6 +61,9 @@ struct kb_index {
   int count;
   char **colls;           /* the collections in the index */
   int ncolls;
+  char **dev_term;        /* device words (sorted) and their platforms */
+  char **dev_platform;
+  int ndev;
 };
 
 /*--- Opening -------------------------------------------------------------*/
@@ -263,6 +266,20 @@ static const char *S_correct(const S_lang *l, const char *t) {
   return best >= 0 ? l->vocab[best] : NULL;
 }
 
+static void S_load_devices(kb_index *ix) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db, "SELECT term, platform FROM devices ORDER BY term", -1, &st,
+                         NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
+    ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
+    ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
+  }
+  sqlite3_finalize(st);
+}
+
 static void S_load_collections(kb_index *ix) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(ix->db, "SELECT DISTINCT collection FROM articles ORDER BY 1", -1, &st,
@@ -321,6 +338,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     }
   S_load_synonyms(ix);
   S_load_collections(ix);
+  S_load_devices(ix);
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
@@ -334,7 +352,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->get, NULL) != SQLITE_OK ||
       sqlite3_prepare_v3(ix->db,
                          "SELECT collection, slug, title, url, reply, escalate, type, lang,"
-                         " summary, deeplink FROM articles WHERE id = ?1",
+                         " summary, deeplink, platform FROM articles WHERE id = ?1",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK) {
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
@@ -365,6 +383,12 @@ void kb_index_close(kb_index *ix) {
   sqlite3_close(ix->db);
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
+  for (int i = 0; i < ix->ndev; i++) {
+    free(ix->dev_term[i]);
+    free(ix->dev_platform[i]);
+  }
+  free(ix->dev_term);
+  free(ix->dev_platform);
   free(ix->built);
   free(ix->languages);
   free(ix->schema);
@@ -379,6 +403,28 @@ const char *kb_index_meta(const kb_index *ix, const char *key) {
 }
 
 int kb_index_count(const kb_index *ix) { return ix->count; }
+
+const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
+  const char *found = NULL;
+  for (size_t i = 0; i < n;) {
+    while (i < n && !isalnum((unsigned char)text[i])) i++;
+    size_t j = i;
+    while (j < n && isalnum((unsigned char)text[j])) j++;
+    if (j > i && j - i < 32) {
+      char w[32];
+      for (size_t k = i; k < j; k++) w[k - i] = (char)tolower((unsigned char)text[k]);
+      w[j - i] = 0;
+      char **hit = ix->ndev ? bsearch(w, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_vocab_cmp) : NULL;
+      if (hit) {
+        const char *p = ix->dev_platform[hit - ix->dev_term];
+        if (found && strcmp(found, p)) return NULL; /* both named: no preference */
+        found = p;
+      }
+    }
+    i = j;
+  }
+  return found;
+}
 
 const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -657,6 +703,7 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, const char *match, kb_resu
     h->lang = S_keep(r, COL(7));
     h->summary = S_keep(r, COL(8));
     h->deeplink = S_keep(r, COL(9));
+    h->platform = S_keep(r, COL(10));
 #undef COL
   }
   sqlite3_reset(st);

@@ -59,6 +59,23 @@ static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match
   return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug);
 }
 
+static int S_cmp_hit(const void *x, const void *y) {
+  const kb_hit *a = x, *b = y;
+  if (a->score != b->score) return a->score > b->score ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* A mention that names a phone (an iPhone, a Galaxy) is not answered with
+ * an article for the other platform, which cannot apply to that phone:
+ * those keep a twentieth of their score, behind anything else that
+ * matches. */
+static void S_prefer_platform(kb_results *r, const char *platform) {
+  if (!platform || r->n < 2) return;
+  for (int i = 0; i < r->n; i++)
+    if (r->hits[i].platform && strcmp(r->hits[i].platform, platform)) r->hits[i].score *= 0.05;
+  qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
+}
+
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,
                size_t nerr) {
@@ -67,9 +84,10 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   const char *coll = o->collection ? o->collection : kb_index_addressed(ix, text, n);
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
-  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, o->limit + 1, 0, 0, 0};
+  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, o->limit + 3, 0, 0, 0};
   int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
+  S_prefer_platform(&out->res, kb_index_platform(ix, text, n));
   out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */

@@ -109,6 +109,19 @@ static void test_suggest_addressed_to_brand(void **state) {
   cJSON_Delete(j);
 }
 
+/* A mention that names a phone of one platform is not answered first with
+ * the other platform's article. */
+static void test_suggest_platform(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"sim tray stuck, how do i get my sim out\",\"collection\":\"default\"}", &st);
+  assert_string_equal(S_str(S_first(j), "slug"), "remove-sim-iphone");
+  cJSON_Delete(j);
+  j = S_suggest("{\"text\":\"sim tray stuck on my Nokia, how do i get my sim out\",\"collection\":\"default\"}", &st);
+  assert_string_equal(S_str(S_first(j), "slug"), "remove-sim-android");
+  cJSON_Delete(j);
+}
+
 static void test_suggest_escalate(void **state) {
   (void)state;
   long st;
@@ -407,6 +420,7 @@ int main(void) {
       cmocka_unit_test(test_healthz),
       cmocka_unit_test(test_suggest_basic),
       cmocka_unit_test(test_suggest_addressed_to_brand),
+      cmocka_unit_test(test_suggest_platform),
       cmocka_unit_test(test_suggest_escalate),
       cmocka_unit_test(test_suggest_nothing_fits),
       cmocka_unit_test(test_suggest_offtopic),
