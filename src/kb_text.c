@@ -94,7 +94,7 @@ static const char *const S_stop_en[] = {
  * customers' words (KB_TEXT_QUERY) but not from articles. Sorted. */
 static const char *const S_social_en[] = {
     "afternoon", "anybody", "anyone", "cheers", "dear", "evening", "ffs",
-    "guys", "hello", "help", "hey", "hi", "hiya", "hmm", "lmao", "lol",
+    "guys", "hello", "hey", "hi", "hiya", "hmm", "lmao", "lol",
     "morning", "ok", "okay", "omg", "please", "pls", "plz", "really",
     "someone", "still", "tbh", "thank", "thanks", "thx", "ty", "ugh", "wtf",
     "x", "xx", "xxx", "ya", "yeah", "yes",
