@@ -33,6 +33,10 @@ const char *kb_index_meta(const kb_index *ix, const char *key);
 /* Number of articles in the index. */
 int kb_index_count(const kb_index *ix);
 
+/* Checks that the index reads back: SQLite's quick_check and one search.
+ * Returns 0, or -1 with a message in err. */
+int kb_index_verify(kb_index *ix, char *err, size_t nerr);
+
 /* The phone platform ("ios", "android") a mention names through the
  * index's device words (devices.tsv), or NULL when it names none or both.
  * The string is owned by ix. */

@@ -34,6 +34,13 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr);
 /* The port actually bound (useful with port 0). */
 int kb_server_port(const kb_server *s);
 
+/* Loads the index file again and serves it from the next request on;
+ * requests in flight finish on the old one. A file that is not a valid
+ * index is refused (logged, shown on /healthz) and the old one keeps
+ * serving. The server also does this by itself when the file is replaced.
+ * Returns 0, or -1 when refused. */
+int kb_server_reload(kb_server *s);
+
 /* The base URL the server answers on, "http://127.0.0.1:8080". */
 const char *kb_server_url(const kb_server *s);
 

@@ -404,6 +404,24 @@ const char *kb_index_meta(const kb_index *ix, const char *key) {
 
 int kb_index_count(const kb_index *ix) { return ix->count; }
 
+int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
+  sqlite3_stmt *st;
+  int ok = 0;
+  if (sqlite3_prepare_v2(ix->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK) {
+    ok = sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+  }
+  if (ok) {
+    kb_search_opts o = {NULL, 0, 1, 0, 0, 0};
+    kb_results r;
+    ok = kb_index_search(ix, "help", 4, &o, &r, err, nerr) == KB_SEARCH_OK;
+    if (ok) kb_results_free(&r);
+    else return -1;
+  }
+  if (!ok) snprintf(err, nerr, "the index is damaged (quick_check failed)");
+  return ok ? 0 : -1;
+}
+
 const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
   const char *found = NULL;
   for (size_t i = 0; i < n;) {

@@ -34,11 +34,7 @@ struct kb_server {
   char *public_url;
   char *url;               /* http://host:port */
   int port;
-  kb_geo *geo;
-  int articles;
-  char *built;             /* index build time, ISO 8601 */
-  double built_epoch;
-  pthread_key_t ix_key;    /* this thread's kb_index */
+  kb_live *live;           /* the index being served */
   atomic_int inflight;     /* requests being answered */
 };
 
@@ -52,30 +48,13 @@ typedef struct {
   int too_large;
   char method[16];         /* for the access log */
   char *path;              /* the URL path, for the access log */
+  kb_gen *gen;             /* the index this request runs on, start to end */
 } kb_req;
 
 static double S_elapsed(const struct timespec *t0) {
   struct timespec t1;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/*--- The index, per thread -----------------------------------------------*/
-
-static void S_close_ix(void *p) { kb_index_close(p); }
-
-/* This thread's index connection, opened on first use; NULL on failure. */
-static kb_index *S_thread_ix(kb_server *s) {
-  kb_index *ix = pthread_getspecific(s->ix_key);
-  if (ix) return ix;
-  char err[256];
-  ix = kb_index_open(s->index_path, err, sizeof err);
-  if (!ix) {
-    fprintf(stderr, "kb-serve: %s\n", err);
-    return NULL;
-  }
-  pthread_setspecific(s->ix_key, ix);
-  return ix;
 }
 
 /*--- Responses -----------------------------------------------------------*/
@@ -98,19 +77,23 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
 
 /*--- Routes --------------------------------------------------------------*/
 
-static void S_healthz(kb_server *s, kb_http_resp *r) {
+static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "application/json";
-  kb_buf_printf(&r->body, "{\"status\":\"ok\",\"articles\":%d,\"built\":", s->articles);
-  kb_buf_put_json(&r->body, s->built ? s->built : "", s->built ? strlen(s->built) : 0);
+  const char *built = kb_gen_built(g);
+  kb_buf_printf(&r->body, "{\"status\":\"ok\",\"articles\":%d,\"built\":", kb_gen_articles(g));
+  kb_buf_put_json(&r->body, built, strlen(built));
+  kb_buf_putc(&r->body, ',');
+  kb_live_status(s->live, &r->body);
   kb_buf_puts(&r->body, "}");
 }
 
-static void S_metrics(kb_server *s, kb_http_resp *r) {
+static void S_metrics(kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "text/plain; version=0.0.4; charset=utf-8";
-  double age = s->built_epoch > 0 ? difftime(time(NULL), (time_t)s->built_epoch) : 0;
-  kb_metrics_write(&r->body, s->articles, age);
+  double be = kb_gen_built_epoch(g);
+  double age = be > 0 ? difftime(time(NULL), (time_t)be) : 0;
+  kb_metrics_write(&r->body, kb_gen_articles(g), age);
 }
 
 static int S_method_is(const char *m, const char *want) {
@@ -145,16 +128,16 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 /* Picks the handler for url and method; fills r. */
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
-  kb_ctx c = {NULL, s->geo, s->public_url};
+  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url};
   static const char art[] = "/api/v1/articles/";
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
-    if (S_method_is(method, "GET")) S_healthz(s, r); else S_405(r, "GET", method);
+    if (S_method_is(method, "GET")) S_healthz(s, rq->gen, r); else S_405(r, "GET", method);
     return;
   }
   if (!strcmp(url, "/metrics")) {
     rq->route = KB_ROUTE_METRICS;
-    if (S_method_is(method, "GET")) S_metrics(s, r); else S_405(r, "GET", method);
+    if (S_method_is(method, "GET")) S_metrics(rq->gen, r); else S_405(r, "GET", method);
     return;
   }
   if (!strcmp(url, "/api/v1/suggest")) rq->route = KB_ROUTE_SUGGEST;
@@ -174,7 +157,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     return;
   }
-  c.ix = S_thread_ix(s);
+  c.ix = kb_gen_index(rq->gen);
   if (!c.ix) {
     kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
     return;
@@ -209,6 +192,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
       if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') *p = '?';
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
+    rq->gen = kb_live_acquire(s->live);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
     return MHD_YES;
@@ -256,6 +240,7 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
             rq->path ? rq->path : "-", status, rq->bytes, secs * 1e6);
   }
   kb_buf_cleanup(&rq->body);
+  kb_gen_release(rq->gen);
   free(rq->path);
   free(rq);
   *req_cls = NULL;
@@ -302,22 +287,12 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
   return 0;
 }
 
-static void S_load_meta(kb_server *s, kb_index *ix) {
-  s->articles = kb_index_count(ix);
-  const char *b = kb_index_meta(ix, "built");
-  s->built = kb_xstrdup(b ? b : "");
-  struct tm tm = {0};
-  if (b && strptime(b, "%Y-%m-%dT%H:%M:%SZ", &tm)) s->built_epoch = (double)timegm(&tm);
-}
-
 static void S_free(kb_server *s) {
   if (!s) return;
-  kb_geo_free(s->geo);
+  kb_live_free(s->live);
   free(s->index_path);
   free(s->public_url);
   free(s->url);
-  free(s->built);
-  pthread_key_delete(s->ix_key);
   free(s);
 }
 
@@ -325,26 +300,19 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
   s->index_path = kb_xstrdup(cfg->index_path);
-  pthread_key_create(&s->ix_key, S_close_ix);
-  kb_index *ix = kb_index_open(cfg->index_path, err, nerr);
-  if (!ix) {
-    pthread_key_delete(s->ix_key);
-    free(s->index_path);
-    free(s);
-    return NULL;
-  }
-  S_load_meta(s, ix);
-  kb_index_close(ix);
-  s->geo = kb_geo_load(cfg->index_path, err, nerr);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
   struct sockaddr_storage ss;
   socklen_t sl;
-  if (!s->geo || S_resolve(cfg->listen, &ss, &sl, err, nerr)) {
+  /* a slot per worker thread, and a few spare */
+  if (S_resolve(cfg->listen, &ss, &sl, err, nerr) ||
+      !(s->live = kb_live_new(cfg->index_path, (int)threads + 4, err, nerr)) ||
+      kb_live_watch(s->live) != 0) {
+    if (s->live) snprintf(err, nerr, "cannot start the index watcher");
     S_free(s);
     return NULL;
   }
   (void)sl;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
   s->d = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -376,6 +344,8 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
 }
 
 int kb_server_port(const kb_server *s) { return s->port; }
+
+int kb_server_reload(kb_server *s) { return kb_live_reload(s->live, "SIGHUP"); }
 
 const char *kb_server_url(const kb_server *s) { return s->url; }
 

@@ -7,7 +7,8 @@
  * Every flag has an environment variable (KB_INDEX, KB_LISTEN,
  * KB_PUBLIC_URL, KB_DATA, KB_THREADS); a flag wins over its variable.
  * SIGTERM and SIGINT stop accepting, let requests in flight finish and
- * exit 0.
+ * exit 0. SIGHUP, or replacing the index file, loads the index again
+ * without dropping a request.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -76,6 +77,7 @@ int main(int argc, char **argv) {
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
   char err[512];
@@ -86,7 +88,7 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "kb-serve: listening on %s (index %s)\n", kb_server_url(s), cfg.index_path);
   int sig = 0;
-  sigwait(&set, &sig);
+  while (sigwait(&set, &sig) == 0 && sig == SIGHUP) kb_server_reload(s);
   fprintf(stderr, "kb-serve: %s, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   kb_server_stop(s, 10000);
   fprintf(stderr, "kb-serve: stopped\n");

@@ -40,6 +40,38 @@ typedef struct kb_search_args {
   const char *q, *collection, *limit, *offset;
 } kb_search_args;
 
+/*--- Interface to code in kb_live.c --------------------------------------*/
+
+/* One index file as served: a connection per worker slot, stores, meta. */
+typedef struct kb_gen kb_gen;
+/* The index being served, swapped on reload. */
+typedef struct kb_live kb_live;
+
+/* Loads path with nslots connections. NULL with a message on failure. */
+kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr);
+/* Stops the watcher and frees everything; no request may hold a
+ * generation any more. */
+void kb_live_free(kb_live *l);
+/* The current generation, held until kb_gen_release(). */
+kb_gen *kb_live_acquire(kb_live *l);
+void kb_gen_release(kb_gen *g);
+/* Loads the file at the path again and swaps it in; on failure keeps the
+ * old one and records why. why is logged. Returns 0 or -1. */
+int kb_live_reload(kb_live *l, const char *why);
+/* Starts a thread that reloads when the file at the path is replaced. */
+int kb_live_watch(kb_live *l);
+/* Appends "reloads":n,"refused":n,"reload_error":... (JSON members). */
+void kb_live_status(kb_live *l, kb_buf *out);
+
+/* This worker thread's connection in g (NULL if the thread has no slot). */
+kb_index *kb_gen_index(kb_gen *g);
+const kb_geo *kb_gen_geo(const kb_gen *g);
+int kb_gen_articles(const kb_gen *g);
+const char *kb_gen_built(const kb_gen *g);
+double kb_gen_built_epoch(const kb_gen *g);
+
+/*--- End of interface to code in kb_live.c -------------------------------*/
+
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 
 /* Fills r with a JSON error: {"error": {"code": code, "message": msg}}. */

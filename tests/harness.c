@@ -189,6 +189,8 @@ th_server *th_server_start(const char *const *args) {
 
 int th_server_port(const th_server *s) { return s->port; }
 
+int th_server_signal(const th_server *s, int sig) { return s->pid > 0 ? kill(s->pid, sig) : -1; }
+
 char *th_server_log(const th_server *s) {
   char *l = th_read_file(s->log, NULL);
   return l ? l : strdup("");

@@ -59,6 +59,9 @@ int th_server_port(const th_server *s);
  * list, may be NULL). *pindex gets the index path; the scratch directory
  * goes when the server is stopped. NULL on failure. */
 th_server *th_serve_kb(const char *kb_dir, const char *const *extra, char **pindex);
+/* Sends a signal to the server process; returns kill()'s result. */
+int th_server_signal(const th_server *s, int sig);
+
 /* The server's stderr/stdout log so far. Caller frees. */
 char *th_server_log(const th_server *s);
 /* Send SIGTERM and wait; returns the exit status (or -1). Frees s. */

@@ -1,0 +1,216 @@
+/*
+ * kb_live.c - the index being served, and swapping it without downtime.
+ *
+ * A generation (kb_gen) is everything read from one index file: one
+ * SQLite connection per worker slot (each worker thread owns a slot, so no
+ * connection is ever used by two threads at once), the store directory and
+ * the metadata. A request acquires the current generation when it starts
+ * and releases it when it completes, so it runs on one generation from
+ * beginning to end: in-flight requests finish on the old one while new
+ * requests get the new one, and a generation is freed when the last request
+ * that holds it completes.
+ *
+ * Reloading (SIGHUP, or the watcher seeing the file replaced) builds the
+ * new generation completely, and checks it, before publishing it: every
+ * connection is opened, the database passes a quick check, and the file's
+ * identity (device, inode) is the same before and after all connections
+ * were opened, so all of them read one file. A file that fails is refused,
+ * logged and reported on /healthz, and the old generation keeps serving.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+struct kb_gen {
+  atomic_int refs;       /* requests holding it, +1 while it is current */
+  kb_index **ix;         /* one connection per worker slot */
+  int nslots;
+  kb_geo *geo;
+  int articles;
+  char *built;           /* build time, ISO 8601 */
+  double built_epoch;
+  struct stat st;        /* identity of the file it was read from */
+};
+
+struct kb_live {
+  char *path;
+  int nslots;
+  pthread_mutex_t lock;  /* guards cur, the status fields and reloads */
+  kb_gen *cur;
+  int reloads;           /* successful reloads */
+  int refused;           /* refused reloads */
+  char *error;           /* why the last reload was refused, or NULL */
+  struct stat refused_st; /* the file last refused (not retried by the watcher) */
+  pthread_t watcher;
+  int watching;
+  atomic_int stop;
+};
+
+/* Worker threads take slots in the order they first serve a request. */
+static atomic_int S_next_slot;
+static _Thread_local int S_slot = -1;
+
+/*--- Generations ---------------------------------------------------------*/
+
+static void S_gen_free(kb_gen *g) {
+  if (!g) return;
+  for (int i = 0; i < g->nslots; i++) kb_index_close(g->ix[i]);
+  free(g->ix);
+  kb_geo_free(g->geo);
+  free(g->built);
+  free(g);
+}
+
+static int S_same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Loads and checks a whole generation from path; NULL with err on failure. */
+static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr) {
+  kb_gen *g = kb_xcalloc(1, sizeof *g);
+  atomic_init(&g->refs, 1);
+  g->nslots = nslots;
+  g->ix = kb_xcalloc((size_t)nslots, sizeof *g->ix);
+  struct stat after;
+  if (stat(path, &g->st) != 0) {
+    snprintf(err, nerr, "cannot open %s: %s", path, strerror(errno));
+    goto fail;
+  }
+  for (int i = 0; i < nslots; i++)
+    if (!(g->ix[i] = kb_index_open(path, err, nerr))) goto fail;
+  if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
+  if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
+  if (stat(path, &after) != 0 || !S_same_file(&g->st, &after)) {
+    snprintf(err, nerr, "%s changed while it was being loaded", path);
+    goto fail;
+  }
+  g->articles = kb_index_count(g->ix[0]);
+  const char *b = kb_index_meta(g->ix[0], "built");
+  g->built = kb_xstrdup(b ? b : "");
+  struct tm tm = {0};
+  if (b && strptime(b, "%Y-%m-%dT%H:%M:%SZ", &tm)) g->built_epoch = (double)timegm(&tm);
+  return g;
+fail:
+  S_gen_free(g);
+  return NULL;
+}
+
+void kb_gen_release(kb_gen *g) {
+  if (g && atomic_fetch_sub(&g->refs, 1) == 1) S_gen_free(g);
+}
+
+kb_index *kb_gen_index(kb_gen *g) {
+  if (S_slot < 0) S_slot = atomic_fetch_add(&S_next_slot, 1);
+  return S_slot < g->nslots ? g->ix[S_slot] : NULL;
+}
+
+const kb_geo *kb_gen_geo(const kb_gen *g) { return g->geo; }
+int kb_gen_articles(const kb_gen *g) { return g->articles; }
+const char *kb_gen_built(const kb_gen *g) { return g->built; }
+double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }
+
+/*--- The live index ------------------------------------------------------*/
+
+kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
+  kb_gen *g = S_gen_load(path, nslots, err, nerr);
+  if (!g) return NULL;
+  kb_live *l = kb_xcalloc(1, sizeof *l);
+  l->path = kb_xstrdup(path);
+  l->nslots = nslots;
+  l->cur = g;
+  pthread_mutex_init(&l->lock, NULL);
+  return l;
+}
+
+kb_gen *kb_live_acquire(kb_live *l) {
+  pthread_mutex_lock(&l->lock);
+  kb_gen *g = l->cur;
+  atomic_fetch_add(&g->refs, 1);
+  pthread_mutex_unlock(&l->lock);
+  return g;
+}
+
+int kb_live_reload(kb_live *l, const char *why) {
+  char err[512];
+  kb_gen *g = S_gen_load(l->path, l->nslots, err, sizeof err);
+  pthread_mutex_lock(&l->lock);
+  if (!g) {
+    l->refused++;
+    free(l->error);
+    l->error = kb_xstrdup(err);
+    stat(l->path, &l->refused_st);
+    pthread_mutex_unlock(&l->lock);
+    fprintf(stderr, "kb-serve: %s: new index refused, still serving the one built %s: %s\n",
+            why, l->cur->built, err);
+    return -1;
+  }
+  kb_gen *old = l->cur;
+  l->cur = g;
+  l->reloads++;
+  free(l->error);
+  l->error = NULL;
+  pthread_mutex_unlock(&l->lock);
+  fprintf(stderr, "kb-serve: %s: now serving the index built %s (%d articles)\n", why, g->built,
+          g->articles);
+  kb_gen_release(old);
+  return 0;
+}
+
+void kb_live_status(kb_live *l, kb_buf *out) {
+  pthread_mutex_lock(&l->lock);
+  kb_buf_printf(out, "\"reloads\":%d,\"refused\":%d,\"reload_error\":", l->reloads, l->refused);
+  if (l->error) kb_buf_put_json(out, l->error, strlen(l->error));
+  else kb_buf_puts(out, "null");
+  pthread_mutex_unlock(&l->lock);
+}
+
+/* Polls the file; a new file at the path (renamed over it, or rewritten)
+ * is loaded once it has stopped changing for one interval. */
+static void *S_watch(void *arg) {
+  kb_live *l = arg;
+  struct stat seen = {0}, st;
+  while (!atomic_load(&l->stop)) {
+    struct timespec ts = {0, 200 * 1000000L};
+    nanosleep(&ts, NULL);
+    if (stat(l->path, &st) != 0) continue;
+    pthread_mutex_lock(&l->lock);
+    int known = S_same_file(&st, &l->cur->st) || S_same_file(&st, &l->refused_st);
+    pthread_mutex_unlock(&l->lock);
+    if (known) continue;
+    if (!S_same_file(&st, &seen)) {
+      seen = st; /* changed: wait one more interval for it to settle */
+      continue;
+    }
+    kb_live_reload(l, "index file replaced");
+  }
+  return NULL;
+}
+
+int kb_live_watch(kb_live *l) {
+  if (l->watching) return 0;
+  if (pthread_create(&l->watcher, NULL, S_watch, l) != 0) return -1;
+  l->watching = 1;
+  return 0;
+}
+
+void kb_live_free(kb_live *l) {
+  if (!l) return;
+  if (l->watching) {
+    atomic_store(&l->stop, 1);
+    pthread_join(l->watcher, NULL);
+  }
+  kb_gen_release(l->cur);
+  pthread_mutex_destroy(&l->lock);
+  free(l->error);
+  free(l->path);
+  free(l);
+}
