@@ -41,7 +41,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search
 
-.PHONY: all deps run test tests install clean check-kb eval bench
+.PHONY: all deps run run-kb test tests install clean check-kb eval bench
 all: deps $(PROGS)
 
 # Installs the Debian packages that are missing (see .ci/deps.sh); a no-op
@@ -94,6 +94,12 @@ LISTEN ?= 127.0.0.1:8080
 run: all
 	$(BIN)/kb-index kb -o $(INDEX)
 	$(BIN)/kb-serve --index $(INDEX) --listen $(LISTEN)
+
+# The knowledge team's mode: the server builds kb/ itself and rebuilds it on
+# every saved change (docs/authoring.md).
+run-kb: all
+	@mkdir -p build/kbdata
+	$(BIN)/kb-serve --kb kb --data build/kbdata --listen $(LISTEN)
 
 check-kb: all
 	$(BIN)/kb-index --check kb

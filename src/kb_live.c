@@ -43,7 +43,8 @@ struct kb_gen {
 struct kb_live {
   char *path;
   int nslots;
-  pthread_mutex_t lock;  /* guards cur, the status fields and reloads */
+  pthread_mutex_t lock;  /* guards cur and the status fields */
+  pthread_mutex_t reload_lock; /* one reload at a time */
   kb_gen *cur;
   int reloads;           /* successful reloads */
   int refused;           /* refused reloads */
@@ -128,6 +129,7 @@ kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
   l->nslots = nslots;
   l->cur = g;
   pthread_mutex_init(&l->lock, NULL);
+  pthread_mutex_init(&l->reload_lock, NULL);
   return l;
 }
 
@@ -141,6 +143,15 @@ kb_gen *kb_live_acquire(kb_live *l) {
 
 int kb_live_reload(kb_live *l, const char *why) {
   char err[512];
+  pthread_mutex_lock(&l->reload_lock);
+  struct stat st;
+  pthread_mutex_lock(&l->lock);
+  int same = stat(l->path, &st) == 0 && S_same_file(&st, &l->cur->st) && strcmp(why, "SIGHUP");
+  pthread_mutex_unlock(&l->lock);
+  if (same) { /* another reload already loaded this file */
+    pthread_mutex_unlock(&l->reload_lock);
+    return 0;
+  }
   kb_gen *g = S_gen_load(l->path, l->nslots, err, sizeof err);
   pthread_mutex_lock(&l->lock);
   if (!g) {
@@ -151,6 +162,7 @@ int kb_live_reload(kb_live *l, const char *why) {
     pthread_mutex_unlock(&l->lock);
     fprintf(stderr, "kb-serve: %s: new index refused, still serving the one built %s: %s\n",
             why, l->cur->built, err);
+    pthread_mutex_unlock(&l->reload_lock);
     return -1;
   }
   kb_gen *old = l->cur;
@@ -162,6 +174,7 @@ int kb_live_reload(kb_live *l, const char *why) {
   fprintf(stderr, "kb-serve: %s: now serving the index built %s (%d articles)\n", why, g->built,
           g->articles);
   kb_gen_release(old);
+  pthread_mutex_unlock(&l->reload_lock);
   return 0;
 }
 
@@ -210,6 +223,7 @@ void kb_live_free(kb_live *l) {
   }
   kb_gen_release(l->cur);
   pthread_mutex_destroy(&l->lock);
+  pthread_mutex_destroy(&l->reload_lock);
   free(l->error);
   free(l->path);
   free(l);

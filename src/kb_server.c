@@ -35,6 +35,7 @@ struct kb_server {
   char *url;               /* http://host:port */
   int port;
   kb_live *live;           /* the index being served */
+  kb_watch *watch;         /* --kb: the knowledge base being watched */
   atomic_int inflight;     /* requests being answered */
 };
 
@@ -85,6 +86,10 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   kb_buf_put_json(&r->body, built, strlen(built));
   kb_buf_putc(&r->body, ',');
   kb_live_status(s->live, &r->body);
+  if (s->watch) {
+    kb_buf_putc(&r->body, ',');
+    kb_watch_status(s->watch, &r->body);
+  }
   kb_buf_puts(&r->body, "}");
 }
 
@@ -289,6 +294,7 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  kb_watch_free(s->watch);
   kb_live_free(s->live);
   free(s->index_path);
   free(s->public_url);
@@ -299,15 +305,31 @@ static void S_free(kb_server *s) {
 kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
-  s->index_path = kb_xstrdup(cfg->index_path);
+  if (cfg->kb_dir) {
+    /* the knowledge team's mode: build into the data directory, watch */
+    if (!cfg->data_dir) {
+      snprintf(err, nerr, "--kb needs --data DIR, where the index is built");
+      free(s);
+      return NULL;
+    }
+    s->index_path = kb_fmt("%s/index.sqlite", cfg->data_dir);
+    s->watch = kb_watch_new(cfg->kb_dir, s->index_path, err, nerr);
+    if (!s->watch || (kb_watch_build(s->watch) != 0 && access(s->index_path, R_OK) != 0)) {
+      if (s->watch) snprintf(err, nerr, "%s has errors (listed above) and there is no earlier index to serve", cfg->kb_dir);
+      S_free(s);
+      return NULL;
+    }
+  } else {
+    s->index_path = kb_xstrdup(cfg->index_path);
+  }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
   struct sockaddr_storage ss;
   socklen_t sl;
   /* a slot per worker thread, and a few spare */
   if (S_resolve(cfg->listen, &ss, &sl, err, nerr) ||
-      !(s->live = kb_live_new(cfg->index_path, (int)threads + 4, err, nerr)) ||
-      kb_live_watch(s->live) != 0) {
+      !(s->live = kb_live_new(s->index_path, (int)threads + 4, err, nerr)) ||
+      kb_live_watch(s->live) != 0 || (s->watch && kb_watch_start(s->watch, s->live) != 0)) {
     if (s->live) snprintf(err, nerr, "cannot start the index watcher");
     S_free(s);
     return NULL;

@@ -20,11 +20,15 @@
 
 static void S_usage(FILE *f) {
   fputs("usage: kb-serve --index INDEX [options]\n"
+        "       kb-serve --kb KB_DIR --data DIR [options]\n"
         "\n"
         "Serves the knowledge-base index INDEX over HTTP: the suggest and search\n"
         "API, article pages, /healthz and /metrics (docs/api.md).\n"
         "\n"
-        "  --index INDEX     the index built by kb-index            (KB_INDEX)\n"
+        "  --index INDEX     the index built by kb-index; replacing the file (or\n"
+        "                    SIGHUP) swaps it in without dropping a request (KB_INDEX)\n"
+        "  --kb KB_DIR       build the index from the Markdown in KB_DIR into\n"
+        "                    --data, and rebuild it on every change   (KB_KB_DIR)\n"
         "  --listen H:P      address to listen on; default 127.0.0.1:8080; port 0\n"
         "                    picks a free port                       (KB_LISTEN)\n"
         "  --public-url URL  base of the links put in replies and pages; default\n"
@@ -43,7 +47,7 @@ static const char *S_env(const char *k) {
 }
 
 int main(int argc, char **argv) {
-  kb_server_config cfg = {S_env("KB_INDEX"), S_env("KB_LISTEN"), S_env("KB_PUBLIC_URL"),
+  kb_server_config cfg = {S_env("KB_INDEX"), S_env("KB_KB_DIR"), S_env("KB_LISTEN"), S_env("KB_PUBLIC_URL"),
                           S_env("KB_DATA"), S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
                           !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1"))};
   for (int i = 1; i < argc; i++) {
@@ -52,6 +56,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { S_usage(stdout); return 0; }
     else if (!strcmp(a, "--quiet")) cfg.access_log = 0;
     else if (v && !strcmp(a, "--index")) { cfg.index_path = v; i++; }
+    else if (v && !strcmp(a, "--kb")) { cfg.kb_dir = v; i++; }
     else if (v && !strcmp(a, "--listen")) { cfg.listen = v; i++; }
     else if (v && !strcmp(a, "--public-url")) { cfg.public_url = v; i++; }
     else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
@@ -63,8 +68,8 @@ int main(int argc, char **argv) {
     }
   }
   if (!cfg.listen) cfg.listen = "127.0.0.1:8080";
-  if (!cfg.index_path) {
-    fprintf(stderr, "kb-serve: --index INDEX is required\n");
+  if (!cfg.index_path == !cfg.kb_dir) {
+    fprintf(stderr, "kb-serve: give --index INDEX, or --kb KB_DIR with --data DIR\n");
     S_usage(stderr);
     return 64;
   }
@@ -86,7 +91,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kb-serve: %s\n", err);
     return 1;
   }
-  fprintf(stderr, "kb-serve: listening on %s (index %s)\n", kb_server_url(s), cfg.index_path);
+  fprintf(stderr, "kb-serve: listening on %s (%s %s)\n", kb_server_url(s),
+          cfg.kb_dir ? "knowledge base" : "index", cfg.kb_dir ? cfg.kb_dir : cfg.index_path);
   int sig = 0;
   while (sigwait(&set, &sig) == 0 && sig == SIGHUP) kb_server_reload(s);
   fprintf(stderr, "kb-serve: %s, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");

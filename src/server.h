@@ -72,6 +72,26 @@ double kb_gen_built_epoch(const kb_gen *g);
 
 /*--- End of interface to code in kb_live.c -------------------------------*/
 
+/*--- Interface to code in kb_watch.c -------------------------------------*/
+
+/* Builds an index from a knowledge-base directory and rebuilds it when the
+ * Markdown changes (kb-serve --kb). */
+typedef struct kb_watch kb_watch;
+
+/* Watches kb_dir (inotify); index is the file it builds. NULL with a
+ * message on failure. */
+kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t nerr);
+/* Builds once, now. Returns 0 if the index was written, -1 if the
+ * knowledge base has errors or the index could not be written. */
+int kb_watch_build(kb_watch *w);
+/* Starts rebuilding on changes; after a good build live reloads. */
+int kb_watch_start(kb_watch *w, kb_live *live);
+/* Appends "kb":{"builds","errors","problems":[...]} (a JSON member). */
+void kb_watch_status(kb_watch *w, kb_buf *out);
+void kb_watch_free(kb_watch *w);
+
+/*--- End of interface to code in kb_watch.c ------------------------------*/
+
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 
 /* Fills r with a JSON error: {"error": {"code": code, "message": msg}}. */
