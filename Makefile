@@ -32,7 +32,7 @@ CFLAGS  ?= -std=c11 -O2 -g
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -MMD -MP \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
-TESTLIBS := -lcmocka $(shell pkg-config --libs libcurl 2>/dev/null)
+TESTLIBS := -lcmocka $(shell pkg-config --libs libcurl 2>/dev/null) -lsqlite3
 
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(O)/%.o)

@@ -12,6 +12,7 @@
 /* Routes counted separately. */
 typedef enum {
   KB_ROUTE_SUGGEST,
+  KB_ROUTE_FEEDBACK,
   KB_ROUTE_SEARCH,
   KB_ROUTE_ARTICLE,
   KB_ROUTE_HEALTHZ,

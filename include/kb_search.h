@@ -94,6 +94,12 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     size_t nerr);
 void kb_results_free(kb_results *r);
 
+/* Appends the article collection/slug to r as a hit with no text match
+ * (score 0, features 0, its summary as the snippet), if it exists and is a
+ * help article. Returns its index in r->hits, or -1. */
+int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
+                           const char *slug);
+
 /* Techniques that can be switched off, to measure what each adds (the
  * evaluation tool's --without; the server never calls this). The setting
  * is process-wide; set it before searching. */

@@ -9,6 +9,7 @@
 #ifndef KB_SUGGEST_H
 #define KB_SUGGEST_H
 
+#include "kb_feedback.h"
 #include "kb_geo.h"
 #include "kb_search.h"
 
@@ -31,6 +32,7 @@ typedef struct kb_suggest_opts {
   const char *collection;  /* only this collection, or NULL */
   int limit;               /* 1..10 */
   const char *public_url;  /* base of links to our pages, no trailing / */
+  kb_feedback *feedback;   /* what agents sent before, or NULL */
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable. */

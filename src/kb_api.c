@@ -214,7 +214,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
-  kb_suggest_opts o = {q.collection, q.limit, c->public_url};
+  kb_suggest_opts o = {q.collection, q.limit, c->public_url, c->feedback};
   kb_suggest_result res;
   char err[256];
   int rc = kb_suggest(c->ix, c->geo, q.text, strlen(q.text), &o, &res, err, sizeof err);
@@ -236,6 +236,73 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
   kb_suggest_result_free(&res);
+  cJSON_Delete(j);
+}
+
+/*--- Feedback ------------------------------------------------------------*/
+
+/* An optional string member: NULL when absent or null; -1 (with r filled)
+ * when of the wrong type or too long. */
+static int S_opt_str(cJSON *j, const char *k, size_t max, const char **out, kb_http_resp *r) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k);
+  *out = NULL;
+  if (!v || cJSON_IsNull(v)) return 0;
+  if (!cJSON_IsString(v)) {
+    kb_api_error(r, 400, "wrong_type", "'%s' must be a string", k);
+    return -1;
+  }
+  if (strlen(v->valuestring) > max) {
+    kb_api_error(r, 400, "out_of_range", "'%s' is over %zu bytes", k, max);
+    return -1;
+  }
+  *out = v->valuestring;
+  return 0;
+}
+
+void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  if (!c->feedback) {
+    kb_api_error(r, 503, "feedback_unavailable", "this server has no --data directory to store feedback in");
+    return;
+  }
+  if (!kb_text_utf8_valid(body, n, NULL)) {
+    kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
+    return;
+  }
+  cJSON *j = cJSON_ParseWithLength(body, n);
+  if (!j || !cJSON_IsObject(j)) {
+    kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
+    cJSON_Delete(j);
+    return;
+  }
+  const char *text, *coll, *slug, *action, *reason, *author;
+  if (S_opt_str(j, "text", 40000, &text, r) || S_opt_str(j, "collection", 100, &coll, r) ||
+      S_opt_str(j, "slug", 100, &slug, r) || S_opt_str(j, "action", 20, &action, r) ||
+      S_opt_str(j, "reason", 2000, &reason, r) || S_opt_str(j, "author", 20, &author, r)) {
+    cJSON_Delete(j);
+    return;
+  }
+  const char *missing = !text || !*text ? "text" : !slug ? "slug" : !action ? "action" : NULL;
+  if (missing) kb_api_error(r, 400, "missing_field", "'%s' is required", missing);
+  else if (S_chars(text) > KB_MAX_TEXT)
+    kb_api_error(r, 400, "out_of_range", "'text' is over %d characters", KB_MAX_TEXT);
+  else if (!S_name_ok(slug) || (coll && !S_name_ok(coll)))
+    kb_api_error(r, 400, "invalid_value", "'slug' and 'collection' must be letters, digits, '_' or '-'");
+  else if (strcmp(action, "sent") && strcmp(action, "edited") && strcmp(action, "dismissed"))
+    kb_api_error(r, 400, "invalid_value", "'action' must be sent, edited or dismissed");
+  else if (author && *author && !kb_reply_handle_valid(author[0] == '@' ? author + 1 : author))
+    kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle");
+  else {
+    char err[256];
+    long long id = 0;
+    if (kb_feedback_add(c->feedback, text, coll, slug, action, reason, author, &id, err,
+                        sizeof err) != KB_FEEDBACK_OK) {
+      kb_api_error(r, 503, "feedback_unavailable", "not stored, try again: %s", err);
+    } else {
+      r->status = 201;
+      r->ctype = "application/json";
+      kb_buf_printf(&r->body, "{\"id\":%lld,\"stored\":true}", id);
+    }
+  }
   cJSON_Delete(j);
 }
 

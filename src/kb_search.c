@@ -782,6 +782,47 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   return rc;
 }
 
+int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
+                           const char *slug) {
+  sqlite3_stmt *st = ix->get;
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  int at = -1;
+  if (sqlite3_step(st) == SQLITE_ROW &&
+      !strcmp((const char *)sqlite3_column_text(st, 4), "article")) {
+    r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
+    kb_hit *h = &r->hits[r->n];
+    memset(h, 0, sizeof *h);
+#define COL(i) ((const char *)sqlite3_column_text(st, i))
+    h->id = sqlite3_column_int64(st, 0);
+    h->collection = S_keep(r, COL(1));
+    h->slug = S_keep(r, COL(2));
+    h->lang = S_keep(r, COL(3));
+    h->type = S_keep(r, COL(4));
+    h->title = S_keep(r, COL(5));
+    h->url = S_keep(r, COL(6));
+    h->reply = S_keep(r, COL(7));
+    h->escalate = S_keep(r, COL(8));
+    h->deeplink = S_keep(r, COL(9));
+    h->summary = S_keep(r, COL(12));
+#undef COL
+    kb_buf b = KB_BUF_INIT;
+    if (h->summary) {
+      size_t len = strlen(h->summary);
+      if (len > 200) { /* cut on a character boundary */
+        len = 200;
+        while (len > 0 && ((unsigned char)h->summary[len] & 0xC0) == 0x80) len--;
+      }
+      kb_buf_put_html(&b, h->summary, len);
+    }
+    h->snippet = S_keep(r, kb_buf_str(&b));
+    kb_buf_cleanup(&b);
+    at = r->n++;
+  }
+  sqlite3_reset(st);
+  return at;
+}
+
 void kb_results_free(kb_results *r) {
   S_arena *a = r->mem;
   while (a) {

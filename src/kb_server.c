@@ -35,6 +35,7 @@ struct kb_server {
   char *url;               /* http://host:port */
   int port;
   kb_live *live;           /* the index being served */
+  kb_feedback *feedback;   /* --data: the feedback store */
   kb_watch *watch;         /* --kb: the knowledge base being watched */
   atomic_int inflight;     /* requests being answered */
 };
@@ -133,7 +134,7 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 /* Picks the handler for url and method; fills r. */
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
-  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url};
+  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url, s->feedback};
   static const char art[] = "/api/v1/articles/";
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
@@ -146,6 +147,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     return;
   }
   if (!strcmp(url, "/api/v1/suggest")) rq->route = KB_ROUTE_SUGGEST;
+  else if (!strcmp(url, "/api/v1/feedback")) rq->route = KB_ROUTE_FEEDBACK;
   else if (!strcmp(url, "/api/v1/search")) rq->route = KB_ROUTE_SEARCH;
   else if (!strncmp(url, art, sizeof art - 1) && url[sizeof art - 1]) rq->route = KB_ROUTE_ARTICLE;
   else {
@@ -153,7 +155,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 404, "not_found", "no such route: %s", url);
     return;
   }
-  const char *want = rq->route == KB_ROUTE_SUGGEST ? "POST" : "GET";
+  const char *want = rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ? "POST" : "GET";
   if (!S_method_is(method, want)) {
     S_405(r, want, method);
     return;
@@ -167,7 +169,9 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
     return;
   }
-  if (rq->route == KB_ROUTE_SUGGEST) {
+  if (rq->route == KB_ROUTE_FEEDBACK) {
+    kb_api_feedback(&c, kb_buf_str(&rq->body), rq->body.n, r);
+  } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_SEARCH) {
     kb_search_args a = {S_arg(conn, "q"), S_arg(conn, "collection"), S_arg(conn, "limit"),
@@ -294,6 +298,7 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  kb_feedback_close(s->feedback);
   kb_watch_free(s->watch);
   kb_live_free(s->live);
   free(s->index_path);
@@ -321,6 +326,15 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     }
   } else {
     s->index_path = kb_xstrdup(cfg->index_path);
+  }
+  if (cfg->data_dir) {
+    char *fp = kb_fmt("%s/feedback.sqlite", cfg->data_dir);
+    s->feedback = kb_feedback_open(fp, "en", err, nerr);
+    free(fp);
+    if (!s->feedback) {
+      S_free(s);
+      return NULL;
+    }
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));

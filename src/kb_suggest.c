@@ -76,6 +76,56 @@ static void S_prefer_platform(kb_results *r, const char *platform) {
   qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
 }
 
+/* Weights of the fusion with feedback (docs/relevance.md): the text score
+ * and the evidence are each divided by their best among the candidates. */
+#define S_FUSE_TEXT 1.0
+#define S_FUSE_EVIDENCE 1.0
+#define S_FUSE_PRIOR 1.0
+#define S_FUSE_POPULAR 20 /* most-sent articles added as candidates */
+#define S_FUSE_MAX 40
+
+static int S_find_hit(const kb_results *r, const char *collection, const char *slug) {
+  for (int i = 0; i < r->n; i++)
+    if (!strcmp(r->hits[i].slug, slug) && !strcmp(r->hits[i].collection, collection)) return i;
+  return -1;
+}
+
+/* Fuses the text ranking with what agents sent before: each candidate's
+ * score becomes text/best_text + evidence/best_evidence + prior. The
+ * candidates are the text hits, the articles sent for similar mentions
+ * and the collection's most-sent articles. */
+static void S_fuse(kb_index *ix, kb_feedback *fb, const char *text, size_t n,
+                   const char *coll, kb_results *r) {
+  kb_evidence ev[S_FUSE_MAX + S_FUSE_POPULAR];
+  int ne = kb_feedback_evidence(fb, text, n, coll, ev, S_FUSE_MAX);
+  if (ne < 0) ne = 0;
+  int np = kb_feedback_popular(fb, coll, ev + ne, S_FUSE_POPULAR);
+  if (np < 0) np = 0;
+  if (ne + np == 0) return; /* nothing learned: the text ranking stands */
+  int nh0 = r->n;
+  double *evid = kb_xcalloc((size_t)(r->n + ne + np) + 1, sizeof *evid);
+  double *prior = kb_xcalloc((size_t)(r->n + ne + np) + 1, sizeof *prior);
+  for (int i = 0; i < ne + np; i++) {
+    int at = S_find_hit(r, ev[i].collection, ev[i].slug);
+    if (at < 0) at = kb_results_add_article(ix, r, ev[i].collection, ev[i].slug);
+    if (at < 0) continue;
+    if (ev[i].match > evid[at]) evid[at] = ev[i].match;
+    prior[at] = ev[i].prior;
+  }
+  for (int i = 0; i < nh0; i++)
+    if (prior[i] == 0 && fb) prior[i] = kb_feedback_prior(fb, r->hits[i].collection, r->hits[i].slug);
+  double mt = 0, me = 0;
+  for (int i = 0; i < r->n; i++) {
+    if (r->hits[i].score > mt) mt = r->hits[i].score;
+    if (evid[i] > me) me = evid[i];
+  }
+  for (int i = 0; i < r->n; i++)
+    r->hits[i].score = S_FUSE_TEXT * (mt > 0 ? r->hits[i].score / mt : 0) +
+                       S_FUSE_EVIDENCE * (me > 0 ? evid[i] / me : 0) + S_FUSE_PRIOR * prior[i];
+  free(evid);
+  free(prior);
+}
+
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,
                size_t nerr) {
@@ -84,9 +134,14 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   const char *coll = o->collection ? o->collection : kb_index_addressed(ix, text, n);
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
-  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, o->limit + 3, 0, 0, 0};
+  int depth = o->feedback ? S_FUSE_MAX : o->limit + 3;
+  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, depth, 0, 0, 0};
   int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
+  if (o->feedback) {
+    S_fuse(ix, o->feedback, text, n, coll, &out->res);
+    qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
+  }
   S_prefer_platform(&out->res, kb_index_platform(ix, text, n));
   out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "kb_feedback.h"
 #include "kb_geo.h"
 #include "kb_metrics.h"
 #include "kb_search.h"
@@ -33,6 +34,7 @@ typedef struct kb_ctx {
   kb_index *ix;             /* this thread's connection to the index */
   const kb_geo *geo;        /* stores and places (shared, read-only) */
   const char *public_url;   /* base of links to our pages, no trailing / */
+  kb_feedback *feedback;    /* the feedback store (--data), or NULL */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -100,6 +102,9 @@ void kb_api_error(kb_http_resp *r, int status, const char *code,
 
 /* POST /api/v1/suggest with body[0..n). */
 void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
+
+/* POST /api/v1/feedback with body[0..n). */
+void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
 /* GET /api/v1/search. */
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r);

@@ -332,6 +332,8 @@ static const S_err_case S_errs[] = {
     {"article in unknown collection", "GET", "/api/v1/articles/brand9/remove-sim-iphone", NULL, 404, "not_found"},
     {"article path too deep", "GET", "/api/v1/articles/a/b/c", NULL, 404, "not_found"},
     {"article traversal", "GET", "/api/v1/articles/..%2f..%2fetc", NULL, 404, "not_found"},
+    {"feedback without a data dir", "POST", "/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"a\",\"action\":\"sent\"}", 503, "feedback_unavailable"},
+    {"feedback with GET", "GET", "/api/v1/feedback", NULL, 405, "method_not_allowed"},
 };
 
 static void test_error(void **state) {

@@ -1,0 +1,73 @@
+/*
+ * kb_feedback.h - what agents did with suggestions, stored durably, and
+ * what the ranking learns from it.
+ *
+ * The store is an SQLite database (WAL, synchronous=FULL: a write is on
+ * disk when kb_feedback_add() returns, so an acknowledged write survives
+ * kill -9 or a power cut). Schema (version 1):
+ *
+ *   feedback(id INTEGER PRIMARY KEY, ts, text, collection, slug, action,
+ *            reason, author)          one row per agent action
+ *   learned USING fts5(text, tokenize='kb <lang>')
+ *                                      the mentions agents answered with an
+ *                                      article (action sent or edited),
+ *                                      rowid = feedback.id
+ *   sent(collection, slug, n)          how often each article was sent
+ *
+ * Learning (kb_feedback_evidence()): a new mention is matched against the
+ * learned mentions with BM25; each article gets the best score of a mention
+ * it was sent for (evidence, like a learned phrase) and a popularity prior
+ * from how often it was sent in its collection. With no feedback nothing
+ * changes.
+ */
+#ifndef KB_FEEDBACK_H
+#define KB_FEEDBACK_H
+
+#include <stddef.h>
+
+typedef struct kb_feedback kb_feedback;
+
+/* Return codes. */
+#define KB_FEEDBACK_OK 0
+#define KB_FEEDBACK_EBUSY (-1)   /* locked, read-only or full: try later */
+#define KB_FEEDBACK_EINVAL (-2)  /* bad argument */
+
+/* Opens (creating) the store at path (":memory:" for a private one) with
+ * the analyzer language lang. NULL with a message in err on failure. */
+kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, size_t nerr);
+void kb_feedback_close(kb_feedback *f);
+
+/* Records one action: "sent", "edited" or "dismissed". reason and author
+ * may be NULL. Returns KB_FEEDBACK_OK once committed (and sets *pid when
+ * non-NULL), or an error code with a message. */
+int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
+                    const char *slug, const char *action, const char *reason,
+                    const char *author, long long *pid, char *err, size_t nerr);
+
+/* Deletes everything learned (the feedback rows too). */
+int kb_feedback_reset(kb_feedback *f, char *err, size_t nerr);
+
+/* Number of rows recorded. */
+long long kb_feedback_count(kb_feedback *f);
+
+/* Evidence for articles from earlier mentions like this one. */
+typedef struct kb_evidence {
+  char collection[128];
+  char slug[128];
+  double match;    /* best BM25 of a learned mention, 0 if none */
+  double prior;    /* log(1+sent) / log(1+most sent in the collection) */
+} kb_evidence;
+
+/* Fills out (up to max entries, best match first) for text in collection
+ * (NULL: all). Returns how many were filled, or -1. */
+int kb_feedback_evidence(kb_feedback *f, const char *text, size_t n,
+                         const char *collection, kb_evidence *out, int max);
+
+/* The popularity prior of one article (0 when never sent). */
+double kb_feedback_prior(kb_feedback *f, const char *collection, const char *slug);
+
+/* The most sent articles of collection (NULL: all), most sent first, with
+ * their priors (match 0). Returns how many were filled, or -1. */
+int kb_feedback_popular(kb_feedback *f, const char *collection, kb_evidence *out, int max);
+
+#endif

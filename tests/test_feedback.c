@@ -1,0 +1,219 @@
+/*
+ * test_feedback.c - POST /api/v1/feedback: stored durably (acknowledged
+ * writes survive kill -9), bad input refused, a locked store answers 503
+ * and loses nothing, and what agents sent changes later suggestions.
+ */
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static th_server *S_srv;
+static char *S_dir, *S_data, *S_index;
+
+static th_server *S_start(void) {
+  const char *args[] = {"--index", S_index, "--data", S_data, "--quiet", NULL};
+  return th_server_start(args);
+}
+
+static int S_setup(void **state) {
+  (void)state;
+  S_dir = th_tmpdir();
+  S_data = th_fmt("%s/data", S_dir);
+  S_index = th_fmt("%s/kb.sqlite", S_dir);
+  char *cmd = th_fmt("mkdir -p %s && %s/kb-index -q tests/fixtures/kb -o %s", S_data, th_bin_dir(), S_index);
+  int rc = th_run(cmd, NULL);
+  free(cmd);
+  S_srv = rc == 0 ? S_start() : NULL;
+  return S_srv ? 0 : -1;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  int rc = S_srv ? th_server_stop(S_srv) : 0;
+  th_rmtree(S_dir);
+  free(S_dir);
+  free(S_data);
+  free(S_index);
+  return rc;
+}
+
+static long S_post(const char *path, const char *body, cJSON **pj) {
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", path, body, strlen(body), NULL, &r), 0);
+  long st = r.status;
+  if (pj) *pj = cJSON_Parse(r.body);
+  th_resp_free(&r);
+  return st;
+}
+
+static long long S_rows(void) {
+  char *p = th_fmt("%s/feedback.sqlite", S_data);
+  sqlite3 *db;
+  long long n = -1;
+  if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM feedback", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  free(p);
+  return n;
+}
+
+static void test_stored(void **state) {
+  (void)state;
+  cJSON *j;
+  long st = S_post("/api/v1/feedback", "{\"text\":\"sim stuck\",\"slug\":\"remove-sim-iphone\",\"action\":\"sent\",\"author\":\"@jo\"}", &j);
+  assert_int_equal(st, 201);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "stored")));
+  assert_true(cJSON_GetObjectItem(j, "id")->valueint > 0);
+  cJSON_Delete(j);
+  assert_int_equal(S_rows(), 1);
+}
+
+typedef struct {
+  const char *name, *body, *code;
+} S_bad;
+
+static const S_bad S_bads[] = {
+    {"missing text", "{\"slug\":\"a\",\"action\":\"sent\"}", "missing_field"},
+    {"missing slug", "{\"text\":\"x\",\"action\":\"sent\"}", "missing_field"},
+    {"missing action", "{\"text\":\"x\",\"slug\":\"a\"}", "missing_field"},
+    {"unknown action", "{\"text\":\"x\",\"slug\":\"a\",\"action\":\"liked\"}", "invalid_value"},
+    {"slug of wrong type", "{\"text\":\"x\",\"slug\":5,\"action\":\"sent\"}", "wrong_type"},
+    {"bad slug", "{\"text\":\"x\",\"slug\":\"../etc\",\"action\":\"sent\"}", "invalid_value"},
+    {"bad author", "{\"text\":\"x\",\"slug\":\"a\",\"action\":\"sent\",\"author\":\"two words\"}", "invalid_value"},
+    {"not JSON", "text=x", "invalid_json"},
+    {"invalid UTF-8", "{\"text\":\"\xff\",\"slug\":\"a\",\"action\":\"sent\"}", "invalid_utf8"},
+};
+
+static void test_bad_input(void **state) {
+  const S_bad *b = *state;
+  long long before = S_rows();
+  cJSON *j;
+  assert_int_equal(S_post("/api/v1/feedback", b->body, &j), 400);
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "code")->valuestring, b->code);
+  cJSON_Delete(j);
+  assert_int_equal(S_rows(), before);
+}
+
+/* Agents answered "blorp" mentions with the café Wi-Fi page; a new blorp
+ * mention now finds it first, though no article says blorp. */
+static void test_learning(void **state) {
+  (void)state;
+  cJSON *j;
+  const char *q = "{\"text\":\"my blorp keeps dropping out\",\"collection\":\"default\",\"limit\":3}";
+  assert_int_equal(S_post("/api/v1/suggest", q, &j), 200);
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "suggestions"), 0);
+  assert_true(!first || strcmp(cJSON_GetObjectItem(first, "slug")->valuestring, "cafe-wifi") != 0);
+  cJSON_Delete(j);
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"blorp not connecting in store\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}", NULL), 201);
+  assert_int_equal(S_post("/api/v1/suggest", q, &j), 200);
+  first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "suggestions"), 0);
+  assert_non_null(first);
+  assert_string_equal(cJSON_GetObjectItem(first, "slug")->valuestring, "cafe-wifi");
+  cJSON_Delete(j);
+}
+
+/* A locked store: 503, nothing half-written; unlocked: stored again. */
+static void test_locked_store(void **state) {
+  (void)state;
+  char *p = th_fmt("%s/feedback.sqlite", S_data);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+  long long before = -1;
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM feedback", -1, &st, NULL);
+  if (sqlite3_step(st) == SQLITE_ROW) before = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  cJSON *j;
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"dismissed\"}", &j), 503);
+  assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "code")->valuestring, "feedback_unavailable");
+  cJSON_Delete(j);
+  sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close(db);
+  free(p);
+  assert_int_equal(S_rows(), before);
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"dismissed\"}", NULL), 201);
+  assert_int_equal(S_rows(), before + 1);
+}
+
+/* kill -9 during a burst of writes: every acknowledged write is there
+ * after a restart. */
+static void test_kill9_keeps_acknowledged(void **state) {
+  (void)state;
+  long long before = S_rows();
+  int out[2];
+  assert_int_equal(pipe(out), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(out[0]);
+    long acked = 0;
+    for (int i = 0; i < 100000; i++) {
+      th_resp r;
+      const char *b = "{\"text\":\"burst of feedback\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}";
+      if (th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), NULL, &r) != 0) break;
+      if (r.status == 201) {
+        acked++;
+        char line[32];
+        int n = snprintf(line, sizeof line, "%ld\n", acked);
+        if (write(out[1], line, (size_t)n) < 0) _exit(1);
+      }
+      th_resp_free(&r);
+    }
+    _exit(0);
+  }
+  close(out[1]);
+  /* let some writes through, then kill the server hard */
+  char buf[65536];
+  size_t got = 0;
+  while (got < 300) {
+    ssize_t n = read(out[0], buf + got, sizeof buf - got - 1);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  assert_int_equal(th_server_signal(S_srv, SIGKILL), 0);
+  ssize_t n;
+  while ((n = read(out[0], buf + got, sizeof buf - got - 1)) > 0) got += (size_t)n;
+  buf[got] = 0;
+  waitpid(pid, NULL, 0);
+  close(out[0]);
+  long acked = 0;
+  for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) acked = atol(l);
+  th_server_stop(S_srv); /* reaps the killed process */
+  S_srv = S_start();
+  assert_non_null(S_srv);
+  long long after = S_rows();
+  print_message("# kill -9 after %ld acknowledged writes: %lld rows stored\n", acked, after - before);
+  assert_true(acked > 0);
+  assert_true(after - before >= acked);
+}
+
+#define S_NBAD (sizeof S_bads / sizeof *S_bads)
+
+int main(void) {
+  static const struct CMUnitTest head[] = {cmocka_unit_test(test_stored)};
+  static const struct CMUnitTest tail[] = {
+      cmocka_unit_test(test_learning),
+      cmocka_unit_test(test_locked_store),
+      cmocka_unit_test(test_kill9_keeps_acknowledged),
+  };
+  struct CMUnitTest tests[1 + S_NBAD + 3];
+  size_t k = 0;
+  tests[k++] = head[0];
+  for (size_t i = 0; i < S_NBAD; i++)
+    tests[k++] = (struct CMUnitTest){S_bads[i].name, test_bad_input, NULL, NULL, (void *)&S_bads[i]};
+  for (size_t i = 0; i < 3; i++) tests[k++] = tail[i];
+  return _cmocka_run_group_tests("feedback", tests, k, S_setup, S_teardown);
+}
