@@ -113,7 +113,7 @@ eval: all $(BIN)/kb-eval
 	@if [ -d $(SHARED)/eval ]; then \
 	  $(BIN)/kb-eval build/kb.sqlite $(SHARED)/eval/cpw-dev.tsv && \
 	  $(BIN)/kb-index -q $(SHARED)/eval/cdp/kb -o build/eval-cdp.sqlite && \
-	  $(BIN)/kb-eval build/eval-cdp.sqlite $(SHARED)/eval/cdp/dev.jsonl; \
+	  $(BIN)/kb-eval build/eval-cdp.sqlite $(SHARED)/eval/cdp/dev.jsonl --feedback-cv 5; \
 	else echo "eval: $(SHARED)/eval is missing: only our own sets were run (SHARED=DIR to point elsewhere)"; fi
 
 # The whole suite: builds the plain and the sanitizer variants and runs every

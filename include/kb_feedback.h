@@ -17,8 +17,8 @@
  * Learning (kb_feedback_evidence()): a new mention is matched against the
  * learned mentions with BM25; each article gets the best score of a mention
  * it was sent for (evidence, like a learned phrase) and a popularity prior
- * from how often it was sent in its collection. With no feedback nothing
- * changes.
+ * from how often it was sent in its collection (n / (n + 5)). With no
+ * feedback nothing changes.
  */
 #ifndef KB_FEEDBACK_H
 #define KB_FEEDBACK_H
@@ -55,7 +55,7 @@ typedef struct kb_evidence {
   char collection[128];
   char slug[128];
   double match;    /* best BM25 of a learned mention, 0 if none */
-  double prior;    /* log(1+sent) / log(1+most sent in the collection) */
+  double prior;    /* n / (n + 5) for an article sent n times */
 } kb_evidence;
 
 /* Fills out (up to max entries, best match first) for text in collection

@@ -25,7 +25,7 @@ struct kb_feedback {
   sqlite3 *db;
   pthread_mutex_t lock;
   kb_analyzer *an;       /* for building MATCH expressions */
-  sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *maxsent, *popular;
+  sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular;
 };
 
 static const char S_schema[] =
@@ -75,8 +75,7 @@ kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, siz
                    " GROUP BY f.collection, f.slug ORDER BY best DESC LIMIT ?3", &f->evidence) ||
       S_prepare(f, "SELECT collection, slug FROM sent WHERE (?1 IS NULL OR collection = ?1)"
                    " ORDER BY n DESC, slug LIMIT ?2", &f->popular) ||
-      S_prepare(f, "SELECT n FROM sent WHERE collection = ?1 AND slug = ?2", &f->prior) ||
-      S_prepare(f, "SELECT max(n) FROM sent WHERE collection = ?1", &f->maxsent)) {
+      S_prepare(f, "SELECT n FROM sent WHERE collection = ?1 AND slug = ?2", &f->prior)) {
     S_err(f, err, nerr, "cannot set up the feedback store");
     goto fail;
   }
@@ -88,8 +87,7 @@ fail:
 
 void kb_feedback_close(kb_feedback *f) {
   if (!f) return;
-  sqlite3_stmt *all[] = {f->ins,   f->ins_learned, f->ins_sent, f->evidence,
-                         f->prior, f->maxsent,     f->popular};
+  sqlite3_stmt *all[] = {f->ins, f->ins_learned, f->ins_sent, f->evidence, f->prior, f->popular};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(f->db);
   kb_analyzer_free(f->an);
@@ -194,16 +192,15 @@ static int S_term(void *ctx, int flags, const char *t, int n, int s, int e) {
   return 0;
 }
 
-/* log(1 + sent) / log(1 + most sent): 0..1; call with the lock held. */
+/* The popularity prior: n / (n + K) for an article sent n times, so one
+ * or two sends say little and many say a lot (0..1). Call with the lock
+ * held. */
 static double S_prior(kb_feedback *f, const char *collection, const char *slug) {
   S_text(f->prior, 1, collection);
   S_text(f->prior, 2, slug);
   double n = sqlite3_step(f->prior) == SQLITE_ROW ? sqlite3_column_double(f->prior, 0) : 0;
   sqlite3_reset(f->prior);
-  S_text(f->maxsent, 1, collection);
-  double m = sqlite3_step(f->maxsent) == SQLITE_ROW ? sqlite3_column_double(f->maxsent, 0) : 0;
-  sqlite3_reset(f->maxsent);
-  return m > 0 ? log1p(n) / log1p(m) : 0;
+  return n / (n + 5.0);
 }
 
 double kb_feedback_prior(kb_feedback *f, const char *collection, const char *slug) {

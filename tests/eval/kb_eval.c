@@ -141,6 +141,7 @@ typedef struct {
 } S_outcome;
 
 static int S_dump; /* --dump: one line per query with the features */
+static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
 
 /* Whether a suggestion's link points at the named town's store (or the
  * store finder near that town when it has none). */
@@ -179,7 +180,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     S_count(s, x, o.rank);
     return o;
   }
-  kb_suggest_opts so = {x->collection, S_DEPTH, S_PUBLIC_URL};
+  kb_suggest_opts so = {x->collection, S_DEPTH, S_PUBLIC_URL, S_fb};
   kb_suggest_result r;
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
@@ -296,13 +297,37 @@ static int S_cmp_miss(const void *a, const void *b) {
   return rx != ry ? ry - rx : x->i - y->i;
 }
 
+/* Cross-validation of learning from agents: the lines are split into k
+ * folds; each fold is scored with the suggestions learned from the other
+ * folds' lines replayed as "sent" feedback. */
+static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int k, S_score *sc,
+                          S_outcome *out) {
+  for (int fold = 0; fold < k; fold++) {
+    char err[256];
+    S_fb = kb_feedback_open(":memory:", "en", err, sizeof err);
+    if (!S_fb) {
+      fprintf(stderr, "kb-eval: %s\n", err);
+      exit(1);
+    }
+    for (int i = 0; i < set->n; i++)
+      if (i % k != fold && strcmp(set->v[i].expect, "-"))
+        kb_feedback_add(S_fb, set->v[i].text, set->v[i].collection, set->v[i].expect, "sent",
+                        NULL, NULL, NULL, err, sizeof err);
+    for (int i = 0; i < set->n; i++)
+      if (i % k == fold) out[i] = S_ours(ix, geo, &set->v[i], 0, sc);
+    kb_feedback_close(S_fb);
+    S_fb = NULL;
+  }
+}
+
 int main(int argc, char **argv) {
   const char *index = NULL, *setp = NULL;
-  int worst = 10, public = 0;
+  int worst = 10, public = 0, cv = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
       static const struct { const char *name; unsigned bit; } techs[] = {
           {"spelling", KB_ABLATE_SPELLING}, {"synonyms", KB_ABLATE_SYNONYMS},
@@ -326,7 +351,8 @@ int main(int argc, char **argv) {
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...] INDEX SET(.tsv|.jsonl)\n");
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...]\n"
+                    "               [--feedback-cv K] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
@@ -352,6 +378,20 @@ int main(int argc, char **argv) {
   }
   printf("%s: %d lines (%d with an article, %d where nothing fits), %s path\n", setp, set.n,
          ours.n, ours.none, public ? "public search" : "suggest");
+  S_score learned = {0};
+  S_outcome *lout = NULL;
+  if (cv > 1 && !public) {
+    lout = kb_xcalloc((size_t)set.n + 1, sizeof *lout);
+    S_feedback_cv(ix, geo, &set, cv, &learned, lout);
+    printf("  learning from agents, %d-fold cross-validation (feedback from the other folds):\n", cv);
+    printf("  %-28s %7s  %8s  %7s\n", "", "learned", "baseline", "ratio");
+    S_row("R@1", S_div(learned.r1, learned.n), S_div(bs.r1, bs.n), 1);
+    S_row("R@3", S_div(learned.r3, learned.n), S_div(bs.r3, bs.n), 1);
+    S_row("MRR", S_div(learned.rr, learned.n), S_div(bs.rr, bs.n), 1);
+    for (int i = 0; i < set.n; i++) free(lout[i].got);
+    free(lout);
+    printf("  text alone:\n");
+  }
   printf("  %-28s %7s  %8s  %7s\n", "", "ours", "baseline", "ratio");
   S_row("R@1", S_div(ours.r1, ours.n), S_div(bs.r1, bs.n), 1);
   S_row("R@3", S_div(ours.r3, ours.n), S_div(bs.r3, bs.n), 1);
