@@ -107,11 +107,12 @@ static void test_bad_input(void **state) {
 }
 
 /* Agents answered "blorp" mentions with the café Wi-Fi page; a new blorp
- * mention now finds it first, though no article says blorp. */
+ * mention now finds it first, though no article says blorp (and no
+ * authored phrase fits it, so the feedback is not held back). */
 static void test_learning(void **state) {
   (void)state;
   cJSON *j;
-  const char *q = "{\"text\":\"my blorp keeps dropping out\",\"collection\":\"default\",\"limit\":3}";
+  const char *q = "{\"text\":\"blorp again today\",\"collection\":\"default\",\"limit\":3}";
   assert_int_equal(S_post("/api/v1/suggest", q, &j), 200);
   cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "suggestions"), 0);
   assert_true(!first || strcmp(cJSON_GetObjectItem(first, "slug")->valuestring, "cafe-wifi") != 0);
