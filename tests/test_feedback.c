@@ -69,6 +69,40 @@ static long long S_rows(void) {
   return n;
 }
 
+/* The slugs suggested for text, in order, joined by spaces. */
+static char *S_slugs(th_server *srv, const char *text) {
+  char *body = th_fmt("{\"text\":\"%s\",\"limit\":5}", text);
+  th_resp r;
+  assert_int_equal(th_http(srv, "POST", "/api/v1/suggest", body, strlen(body), NULL, &r), 0);
+  free(body);
+  cJSON *j = cJSON_Parse(r.body), *s;
+  th_resp_free(&r);
+  char out[1024] = "";
+  cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "suggestions")) {
+    strncat(out, cJSON_GetObjectItem(s, "slug")->valuestring, sizeof out - strlen(out) - 2);
+    strncat(out, " ", sizeof out - strlen(out) - 1);
+  }
+  cJSON_Delete(j);
+  return strdup(out);
+}
+
+/* A fresh install (an empty store) ranks exactly as a server without one. */
+static void test_fresh_same_ranking(void **state) {
+  (void)state;
+  const char *args[] = {"--index", S_index, "--quiet", NULL};
+  th_server *plain = th_server_start(args);
+  assert_non_null(plain);
+  const char *texts[] = {"how do I get the sim out of my iphone", "smashed my screen",
+                         "is there a shop in Leeds", "where is my refund", "cafe wifi"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    char *a = S_slugs(S_srv, texts[i]), *b = S_slugs(plain, texts[i]);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+  }
+  th_server_stop(plain);
+}
+
 static void test_stored(void **state) {
   (void)state;
   cJSON *j;
@@ -204,15 +238,17 @@ static void test_kill9_keeps_acknowledged(void **state) {
 #define S_NBAD (sizeof S_bads / sizeof *S_bads)
 
 int main(void) {
-  static const struct CMUnitTest head[] = {cmocka_unit_test(test_stored)};
+  static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
+                                           cmocka_unit_test(test_stored)};
   static const struct CMUnitTest tail[] = {
       cmocka_unit_test(test_learning),
       cmocka_unit_test(test_locked_store),
       cmocka_unit_test(test_kill9_keeps_acknowledged),
   };
-  struct CMUnitTest tests[1 + S_NBAD + 3];
+  struct CMUnitTest tests[2 + S_NBAD + 3];
   size_t k = 0;
   tests[k++] = head[0];
+  tests[k++] = head[1];
   for (size_t i = 0; i < S_NBAD; i++)
     tests[k++] = (struct CMUnitTest){S_bads[i].name, test_bad_input, NULL, NULL, (void *)&S_bads[i]};
   for (size_t i = 0; i < 3; i++) tests[k++] = tail[i];
