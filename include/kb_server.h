@@ -10,6 +10,10 @@
  *   GET  /healthz                         status, article count, build time
  *   GET  /metrics                         Prometheus text format
  * Errors are JSON: {"error": {"code": "...", "message": "..."}}.
+ *
+ * The agent routes (suggest, feedback) need "Authorization: Bearer KEY"
+ * when API keys are configured, and keys must be configured to listen
+ * beyond loopback; the public routes never need one.
  */
 #ifndef KB_SERVER_H
 #define KB_SERVER_H
@@ -24,6 +28,8 @@ typedef struct kb_server_config {
   const char *public_url;  /* base of links to our pages; NULL: http://listen */
   const char *data_dir;    /* where the server may write; NULL: nowhere */
   int threads;             /* worker threads; 0: one per core */
+  const char *api_keys_file; /* keys for the agent routes, one per line */
+  const char *api_keys;    /* keys, comma-separated (KB_API_KEYS) */
   int access_log;          /* one line per request on stderr */
 } kb_server_config;
 

@@ -14,6 +14,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <strings.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -36,6 +38,8 @@ struct kb_server {
   int port;
   kb_live *live;           /* the index being served */
   kb_feedback *feedback;   /* --data: the feedback store */
+  char **keys;             /* API keys of the agent routes; NULL: none needed */
+  int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
   atomic_int inflight;     /* requests being answered */
 };
@@ -70,11 +74,87 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->cache ? r->cache : "no-store");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+  if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   rq->status = r->status;
   rq->bytes = n;
   return ret;
+}
+
+/*--- API keys ------------------------------------------------------------*/
+
+/* Compares in time that depends only on the lengths, not on where the
+ * first difference is. */
+static int S_key_equal(const char *a, const char *b, size_t nb) {
+  size_t na = strlen(a);
+  unsigned char d = na != nb;
+  for (size_t i = 0; i < nb; i++) d |= (unsigned char)(a[i % (na ? na : 1)] ^ b[i]);
+  return d == 0;
+}
+
+/* 1 if the request may use an agent route. */
+static int S_authorized(kb_server *s, struct MHD_Connection *conn) {
+  if (!s->keys) return 1;
+  const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (!h || strncasecmp(h, "Bearer ", 7) != 0) return 0;
+  const char *k = h + 7;
+  while (*k == ' ') k++;
+  size_t n = strlen(k);
+  while (n && k[n - 1] == ' ') n--;
+  int ok = 0;
+  for (int i = 0; i < s->nkeys; i++) ok |= S_key_equal(s->keys[i], k, n);
+  return ok;
+}
+
+static void S_add_key(kb_server *s, const char *k, size_t n) {
+  while (n && (*k == ' ' || *k == '\t')) k++, n--;
+  while (n && (k[n - 1] == ' ' || k[n - 1] == '\t' || k[n - 1] == '\r')) n--;
+  if (!n || *k == '#') return;
+  s->keys = kb_xrealloc(s->keys, (size_t)(s->nkeys + 1) * sizeof *s->keys);
+  s->keys[s->nkeys++] = kb_xstrndup(k, n);
+}
+
+/* Loads the keys from the file (one per line, # comments) and the
+ * comma-separated list. Returns -1 with a message on a bad key set. */
+static int S_load_keys(kb_server *s, const kb_server_config *cfg, char *err, size_t nerr) {
+  if (cfg->api_keys_file) {
+    size_t n;
+    char *data = kb_read_file(cfg->api_keys_file, 1 << 20, &n);
+    if (!data) {
+      snprintf(err, nerr, "cannot read the API keys file %s: %s", cfg->api_keys_file, strerror(errno));
+      return -1;
+    }
+    for (char *p = data; p && *p;) {
+      char *nl = strchr(p, '\n');
+      S_add_key(s, p, nl ? (size_t)(nl - p) : strlen(p));
+      p = nl ? nl + 1 : NULL;
+    }
+    free(data);
+  }
+  for (const char *p = cfg->api_keys; p && *p;) {
+    const char *c = strchr(p, ',');
+    S_add_key(s, p, c ? (size_t)(c - p) : strlen(p));
+    p = c ? c + 1 : NULL;
+  }
+  for (int i = 0; i < s->nkeys; i++)
+    if (strlen(s->keys[i]) < 16) {
+      snprintf(err, nerr, "API keys must be at least 16 characters long");
+      return -1;
+    }
+  if ((cfg->api_keys_file || cfg->api_keys) && !s->nkeys) {
+    snprintf(err, nerr, "no API keys found in the configured file or list");
+    return -1;
+  }
+  return 0;
+}
+
+static int S_is_loopback(const struct sockaddr_storage *ss) {
+  if (ss->ss_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)(const void *)ss)->sin_addr.s_addr) >> 24) == 127;
+  if (ss->ss_family == AF_INET6)
+    return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
+  return 0;
 }
 
 /*--- Routes --------------------------------------------------------------*/
@@ -160,6 +240,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     S_405(r, want, method);
     return;
   }
+  if ((rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK) && !S_authorized(s, conn)) {
+    kb_api_error(r, 401, "unauthorized", "this route needs an API key: Authorization: Bearer KEY");
+    r->auth = 1;
+    return;
+  }
   if (rq->too_large) {
     kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     return;
@@ -214,7 +299,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *upload_size = 0;
     return MHD_YES;
   }
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL};
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0};
   S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
@@ -298,6 +383,8 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
+  free(s->keys);
   kb_feedback_close(s->feedback);
   kb_watch_free(s->watch);
   kb_live_free(s->live);
@@ -349,6 +436,16 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     return NULL;
   }
   (void)sl;
+  if (S_load_keys(s, cfg, err, nerr) != 0) {
+    S_free(s);
+    return NULL;
+  }
+  if (!s->keys && !S_is_loopback(&ss)) {
+    snprintf(err, nerr, "listening on %s (beyond loopback) needs API keys for the agent routes:"
+             " --api-keys FILE or KB_API_KEYS", cfg->listen);
+    S_free(s);
+    return NULL;
+  }
   s->d = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),

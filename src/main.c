@@ -36,6 +36,9 @@ static void S_usage(FILE *f) {
         "  --data DIR        the only directory the server writes to (feedback);\n"
         "                    default: none                           (KB_DATA)\n"
         "  --threads N       worker threads; default one per core    (KB_THREADS)\n"
+        "  --api-keys FILE   keys for the agent routes (suggest, feedback), one per\n"
+        "                    line, 16+ characters; required to listen beyond\n"
+        "                    loopback (KB_API_KEYS_FILE, or KB_API_KEYS=k1,k2)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
@@ -47,9 +50,17 @@ static const char *S_env(const char *k) {
 }
 
 int main(int argc, char **argv) {
-  kb_server_config cfg = {S_env("KB_INDEX"), S_env("KB_KB_DIR"), S_env("KB_LISTEN"), S_env("KB_PUBLIC_URL"),
-                          S_env("KB_DATA"), S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
-                          !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1"))};
+  kb_server_config cfg = {
+      .index_path = S_env("KB_INDEX"),
+      .kb_dir = S_env("KB_KB_DIR"),
+      .listen = S_env("KB_LISTEN"),
+      .public_url = S_env("KB_PUBLIC_URL"),
+      .data_dir = S_env("KB_DATA"),
+      .threads = S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
+      .api_keys_file = S_env("KB_API_KEYS_FILE"),
+      .api_keys = S_env("KB_API_KEYS"),
+      .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
+  };
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -61,6 +72,7 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--public-url")) { cfg.public_url = v; i++; }
     else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
     else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
+    else if (v && !strcmp(a, "--api-keys")) { cfg.api_keys_file = v; i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);

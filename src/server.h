@@ -27,6 +27,7 @@ typedef struct kb_http_resp {
   kb_buf body;
   const char *allow;        /* Allow header for 405, or NULL */
   const char *cache;        /* Cache-Control value, or NULL for no-store */
+  int auth;                 /* 401: send WWW-Authenticate: Bearer */
 } kb_http_resp;
 
 /* What a handler sees of the server for one request. */
