@@ -39,7 +39,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(O)/%.o)
 LIB       := $(O)/libkb.a
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
-PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search
+PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
 .PHONY: all deps run run-kb test tests install clean check-kb eval bench
 all: deps $(PROGS)
@@ -70,6 +70,10 @@ $(BIN)/kb-index: $(O)/indexer/main.o $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/kb-search: $(O)/indexer/search.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/kb-report: $(O)/indexer/report.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 

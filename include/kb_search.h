@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "kb_rank.h"
+#include "kb_text.h"
 
 typedef struct kb_index kb_index;
 
@@ -36,6 +37,16 @@ int kb_index_count(const kb_index *ix);
 /* Checks that the index reads back: SQLite's quick_check and one search.
  * Returns 0, or -1 with a message in err. */
 int kb_index_verify(kb_index *ix, char *err, size_t nerr);
+
+/* Calls fn for every help article (type article), in collection and slug
+ * order. Returns the number of articles. */
+int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, const char *slug,
+                                           const char *title),
+                  void *ctx);
+
+/* The analyzer of the index's first language (to analyze text the way the
+ * index does). Owned by ix. */
+kb_analyzer *kb_index_analyzer(kb_index *ix);
 
 /* The phone platform ("ios", "android") a mention names through the
  * index's device words (devices.tsv), or NULL when it names none or both.

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "kb_reply.h"
+#include "kb_report.h"
 #include "kb_suggest.h"
 #include "kb_text.h"
 #include "server.h"
@@ -81,6 +82,16 @@ static size_t S_chars(const char *s) {
   size_t n = 0;
   for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
   return n;
+}
+
+/* Parses a whole decimal number in [lo, hi]; *out unchanged if s is NULL. */
+static int S_int_arg(const char *s, int lo, int hi, int *out) {
+  if (!s) return 1;
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || v < lo || v > hi) return 0;
+  *out = (int)v;
+  return 1;
 }
 
 /*--- Suggest -------------------------------------------------------------*/
@@ -235,6 +246,8 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     S_put_suggestion(b, &res.s[i], &q);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
+  kb_events_mention(c->events, q.text, q.collection, res.answerable,
+                    res.n ? res.s[0].hit->slug : NULL);
   kb_suggest_result_free(&res);
   cJSON_Delete(j);
 }
@@ -306,17 +319,84 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
   cJSON_Delete(j);
 }
 
-/*--- Search --------------------------------------------------------------*/
-
-/* Parses a whole decimal number in [lo, hi]; *out unchanged if s is NULL. */
-static int S_int_arg(const char *s, int lo, int hi, int *out) {
-  if (!s) return 1;
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (!*s || *end || v < lo || v > hi) return 0;
-  *out = (int)v;
-  return 1;
+void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  if (!c->events) {
+    kb_api_error(r, 503, "feedback_unavailable", "this server has no --data directory to store answers in");
+    return;
+  }
+  cJSON *j = kb_text_utf8_valid(body, n, NULL) ? cJSON_ParseWithLength(body, n) : NULL;
+  if (!j || !cJSON_IsObject(j)) {
+    kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
+    cJSON_Delete(j);
+    return;
+  }
+  const char *coll, *slug;
+  cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "helpful");
+  if (S_opt_str(j, "collection", 100, &coll, r) || S_opt_str(j, "slug", 100, &slug, r)) {
+    cJSON_Delete(j);
+    return;
+  }
+  kb_doc d;
+  if (!slug || !h) kb_api_error(r, 400, "missing_field", "'slug' and 'helpful' are required");
+  else if (!cJSON_IsBool(h)) kb_api_error(r, 400, "wrong_type", "'helpful' must be true or false");
+  else if (!S_name_ok(slug) || (coll && !S_name_ok(coll)) || kb_index_get(c->ix, coll, slug, &d) != 1)
+    kb_api_error(r, 404, "not_found", "no such article");
+  else {
+    kb_doc_free(&d);
+    kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h));
+    r->status = 202;
+    r->ctype = "application/json";
+    kb_buf_puts(&r->body, "{\"recorded\":true}");
+  }
+  cJSON_Delete(j);
 }
+
+/*--- Reports -------------------------------------------------------------*/
+
+static int S_days(const char *s, int *out) {
+  *out = 0;
+  return S_int_arg(s, 0, 3650, out);
+}
+
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r) {
+  int d;
+  if (!c->data_dir) {
+    kb_api_error(r, 503, "reports_unavailable", "this server has no --data directory");
+    return;
+  }
+  if (!S_days(days, &d)) {
+    kb_api_error(r, 400, "out_of_range", "'days' must be a whole number from 0 (all) to 3650");
+    return;
+  }
+  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
+  int rc = kb_report_json(c->ix, db, name, d, &r->body, err, sizeof err);
+  free(db);
+  if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, helpful)", err);
+  else if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
+  else {
+    r->status = 200;
+    r->ctype = "application/json";
+  }
+}
+
+void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
+  int d;
+  if (!c->data_dir || !S_days(days, &d)) {
+    kb_api_error(r, c->data_dir ? 400 : 503, c->data_dir ? "out_of_range" : "reports_unavailable",
+                 "reports need --data, and 'days' from 0 to 3650");
+    return;
+  }
+  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
+  int rc = kb_report_html(c->ix, db, d, &r->body, err, sizeof err);
+  free(db);
+  if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
+  else {
+    r->status = 200;
+    r->ctype = "text/html; charset=utf-8";
+  }
+}
+
+/*--- Search --------------------------------------------------------------*/
 
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   struct timespec t0;
@@ -382,6 +462,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     free(url);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
+  if (offset == 0) kb_events_search(c->events, a->q, a->collection, res.total);
   kb_results_free(&res);
 }
 

@@ -6,7 +6,7 @@
 #include <stdatomic.h>
 
 static const char *const S_routes[KB_ROUTE_COUNT] = {
-    "suggest", "feedback", "search", "article", "healthz", "metrics", "page", "other"};
+    "suggest", "feedback", "helpful", "reports", "search", "article", "healthz", "metrics", "page", "other"};
 
 /* Status codes with their own counter; anything else counts as "other". */
 static const int S_codes[] = {200, 204, 301, 304, 400, 401, 403, 404, 405,

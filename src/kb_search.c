@@ -422,6 +422,25 @@ int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
   return ok ? 0 : -1;
 }
 
+int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, const char *slug,
+                                           const char *title),
+                  void *ctx) {
+  sqlite3_stmt *st;
+  int n = 0;
+  if (sqlite3_prepare_v2(ix->db, "SELECT collection, slug, title FROM articles WHERE type = 'article'"
+                                 " ORDER BY collection, slug", -1, &st, NULL) != SQLITE_OK)
+    return 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+       (const char *)sqlite3_column_text(st, 2));
+    n++;
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[0].an : NULL; }
+
 const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
   const char *found = NULL;
   for (size_t i = 0; i < n;) {

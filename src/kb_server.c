@@ -38,6 +38,7 @@ struct kb_server {
   int port;
   kb_live *live;           /* the index being served */
   kb_feedback *feedback;   /* --data: the feedback store */
+  kb_events *events;       /* --data: the reports' event log */
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
@@ -214,7 +215,7 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 /* Picks the handler for url and method; fills r. */
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
-  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url, s->feedback};
+  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url, s->feedback, s->events, s->cfg.data_dir};
   static const char art[] = "/api/v1/articles/";
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
@@ -226,8 +227,13 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     if (S_method_is(method, "GET")) S_metrics(rq->gen, r); else S_405(r, "GET", method);
     return;
   }
+  static const char rep_prefix[] = "/api/v1/reports/";
   if (!strcmp(url, "/api/v1/suggest")) rq->route = KB_ROUTE_SUGGEST;
   else if (!strcmp(url, "/api/v1/feedback")) rq->route = KB_ROUTE_FEEDBACK;
+  else if (!strcmp(url, "/api/v1/helpful")) rq->route = KB_ROUTE_HELPFUL;
+  else if (!strcmp(url, "/reports") ||
+           (!strncmp(url, rep_prefix, sizeof rep_prefix - 1) && url[sizeof rep_prefix - 1]))
+    rq->route = KB_ROUTE_REPORTS;
   else if (!strcmp(url, "/api/v1/search")) rq->route = KB_ROUTE_SEARCH;
   else if (!strncmp(url, art, sizeof art - 1) && url[sizeof art - 1]) rq->route = KB_ROUTE_ARTICLE;
   else {
@@ -235,12 +241,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 404, "not_found", "no such route: %s", url);
     return;
   }
-  const char *want = rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ? "POST" : "GET";
+  const char *want = rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ||
+                             rq->route == KB_ROUTE_HELPFUL ? "POST" : "GET";
   if (!S_method_is(method, want)) {
     S_405(r, want, method);
     return;
   }
-  if ((rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK) && !S_authorized(s, conn)) {
+  if ((rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ||
+       rq->route == KB_ROUTE_REPORTS) && !S_authorized(s, conn)) {
     kb_api_error(r, 401, "unauthorized", "this route needs an API key: Authorization: Bearer KEY");
     r->auth = 1;
     return;
@@ -256,6 +264,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   }
   if (rq->route == KB_ROUTE_FEEDBACK) {
     kb_api_feedback(&c, kb_buf_str(&rq->body), rq->body.n, r);
+  } else if (rq->route == KB_ROUTE_HELPFUL) {
+    kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
+  } else if (rq->route == KB_ROUTE_REPORTS) {
+    if (!strcmp(url, "/reports")) kb_api_reports_page(&c, S_arg(conn, "days"), r);
+    else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_SEARCH) {
@@ -383,6 +396,7 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->keys);
   kb_feedback_close(s->feedback);
@@ -417,8 +431,9 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   if (cfg->data_dir) {
     char *fp = kb_fmt("%s/feedback.sqlite", cfg->data_dir);
     s->feedback = kb_feedback_open(fp, "en", err, nerr);
+    if (s->feedback) s->events = kb_events_open(fp, err, nerr);
     free(fp);
-    if (!s->feedback) {
+    if (!s->feedback || !s->events) {
       S_free(s);
       return NULL;
     }

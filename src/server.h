@@ -30,12 +30,16 @@ typedef struct kb_http_resp {
   int auth;                 /* 401: send WWW-Authenticate: Bearer */
 } kb_http_resp;
 
+typedef struct kb_events kb_events;
+
 /* What a handler sees of the server for one request. */
 typedef struct kb_ctx {
   kb_index *ix;             /* this thread's connection to the index */
   const kb_geo *geo;        /* stores and places (shared, read-only) */
   const char *public_url;   /* base of links to our pages, no trailing / */
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
+  kb_events *events;        /* the reports' event log (--data), or NULL */
+  const char *data_dir;     /* --data, or NULL */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -95,6 +99,22 @@ void kb_watch_free(kb_watch *w);
 
 /*--- End of interface to code in kb_watch.c ------------------------------*/
 
+/*--- Interface to code in kb_events.c ------------------------------------*/
+
+/* The log the knowledge team's reports read (kb_events.c): kb_events. */
+
+kb_events *kb_events_open(const char *path, char *err, size_t nerr);
+/* Stores what is queued and closes. */
+void kb_events_close(kb_events *ev);
+/* Queue one event; never blocks on the database. ev may be NULL. */
+void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
+                       const char *top_slug);
+void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
+void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful);
+long kb_events_dropped(kb_events *ev);
+
+/*--- End of interface to code in kb_events.c -----------------------------*/
+
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 
 /* Fills r with a JSON error: {"error": {"code": code, "message": msg}}. */
@@ -106,6 +126,13 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
 
 /* POST /api/v1/feedback with body[0..n). */
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
+
+/* POST /api/v1/helpful: a reader's "did this help?" answer. */
+void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
+
+/* GET /api/v1/reports/{name}?days=N, and the /reports page. */
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
+void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
 
 /* GET /api/v1/search. */
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r);

@@ -1,0 +1,38 @@
+/*
+ * kb_report.h - the knowledge team's reports, read from the data
+ * directory's database (feedback and the event log, kb_feedback.h and the
+ * server's kb_events.c) and the index:
+ *
+ *   unanswered   mentions no suggestion answered (not answerable, or every
+ *                suggestion dismissed), grouped by their most telling word
+ *   most-sent    the articles agents sent most
+ *   never-sent   articles agents never sent
+ *   no-results   public searches that found nothing, most frequent first
+ *   helpful      "did this help?" answers per article
+ *
+ * Each is available as JSON (GET /api/v1/reports/NAME), all of them as an
+ * HTML page (/reports) and as text for a daily e-mail (kb-report).
+ */
+#ifndef KB_REPORT_H
+#define KB_REPORT_H
+
+#include <stddef.h>
+
+#include "kb_search.h"
+#include "kb_util.h"
+
+/* The names of the reports, NULL-terminated. */
+extern const char *const kb_report_names[];
+
+/* Appends report `name` over the last `days` days (0: all) as JSON. data_db
+ * is the path of DATA/feedback.sqlite. Returns 0, -1 for an unknown name,
+ * -2 when the data cannot be read (message in err). */
+int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
+                   char *err, size_t nerr);
+
+/* Appends every report as text (for e-mail) or as an HTML page. Return as
+ * kb_report_json(). */
+int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
+int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * kb-report - the knowledge team's reports as text, for a daily e-mail.
+ *
+ *   kb-report --index INDEX --data DIR [--days N] [--json REPORT]
+ *
+ * Reads the server's data directory (feedback and event log) and the
+ * index; prints every report as text, or one as JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_report.h"
+#include "kb_search.h"
+
+static void S_usage(FILE *f) {
+  fputs("usage: kb-report --index INDEX --data DIR [--days N] [--json REPORT]\n"
+        "\n"
+        "Prints the knowledge team's reports from the server's data directory:\n"
+        "unanswered mentions by their most telling word, most-sent and never-sent\n"
+        "articles, public searches with no results, \"did this help?\" answers.\n"
+        "  --days N       only the last N days (default 1; 0 for all time)\n"
+        "  --json REPORT  one report as JSON: unanswered, most-sent, never-sent,\n"
+        "                 no-results, helpful\n"
+        "Example for a daily e-mail:\n"
+        "  kb-report --index kb.sqlite --data /var/lib/kb/data | mail -s 'KB report' team@example.co.uk\n",
+        f);
+}
+
+int main(int argc, char **argv) {
+  const char *index = NULL, *data = NULL, *json = NULL;
+  int days = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) { S_usage(stdout); return 0; }
+    else if (v && !strcmp(a, "--index")) { index = v; i++; }
+    else if (v && !strcmp(a, "--data")) { data = v; i++; }
+    else if (v && !strcmp(a, "--days")) { days = atoi(v); i++; }
+    else if (v && !strcmp(a, "--json")) { json = v; i++; }
+    else { S_usage(stderr); return 64; }
+  }
+  if (!index || !data || days < 0) {
+    S_usage(stderr);
+    return 64;
+  }
+  char err[512];
+  kb_index *ix = kb_index_open(index, err, sizeof err);
+  if (!ix) {
+    fprintf(stderr, "kb-report: %s\n", err);
+    return 1;
+  }
+  char *db = kb_fmt("%s/feedback.sqlite", data);
+  kb_buf out = KB_BUF_INIT;
+  int rc = json ? kb_report_json(ix, db, json, days, &out, err, sizeof err)
+                : kb_report_text(ix, db, days, &out, err, sizeof err);
+  if (rc == 0) {
+    fputs(kb_buf_str(&out), stdout);
+    if (json) fputc('\n', stdout);
+  } else {
+    fprintf(stderr, "kb-report: %s\n", err);
+  }
+  kb_buf_cleanup(&out);
+  free(db);
+  kb_index_close(ix);
+  return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,164 @@
+/*
+ * test_reports.c - the knowledge team's reports: unanswered mentions
+ * grouped by their most telling word, most-sent and never-sent articles,
+ * searches with no results, "did this help?" answers; as JSON, as a page
+ * and from kb-report.
+ */
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static th_server *S_srv;
+static char *S_dir, *S_data, *S_index;
+
+static long S_req(const char *method, const char *path, const char *body, char **pout) {
+  th_resp r;
+  assert_int_equal(th_http(S_srv, method, path, body, body ? strlen(body) : 0, NULL, &r), 0);
+  long st = r.status;
+  if (pout) *pout = strdup(r.body);
+  th_resp_free(&r);
+  return st;
+}
+
+static int S_setup(void **state) {
+  (void)state;
+  S_dir = th_tmpdir();
+  S_data = th_fmt("%s/data", S_dir);
+  char *cmd = th_fmt("mkdir -p %s", S_data);
+  th_run(cmd, NULL);
+  free(cmd);
+  const char *extra[] = {"--data", S_data, "--quiet", NULL};
+  S_srv = th_serve_kb("tests/fixtures/kb", extra, &S_index);
+  if (!S_srv) return -1;
+  /* mentions nobody can answer: three about "warranty" */
+  const char *unanswerable[] = {"{\"text\":\"what does the extended warranty cover?\"}",
+                                "{\"text\":\"warranty extension price please\"}",
+                                "{\"text\":\"is the warranty transferable to my son\"}",
+                                "{\"text\":\"great service, brilliant staff, thank you\"}"};
+  for (int i = 0; i < 4; i++) S_req("POST", "/api/v1/suggest", unanswerable[i], NULL);
+  S_req("POST", "/api/v1/feedback", "{\"text\":\"need a gift card\",\"slug\":\"cafe-wifi\",\"action\":\"dismissed\"}", NULL);
+  S_req("POST", "/api/v1/feedback", "{\"text\":\"sim stuck\",\"slug\":\"remove-sim-iphone\",\"action\":\"sent\"}", NULL);
+  S_req("POST", "/api/v1/feedback", "{\"text\":\"sim stuck again\",\"slug\":\"remove-sim-iphone\",\"action\":\"sent\"}", NULL);
+  S_req("GET", "/api/v1/search?q=zzqqxx", NULL, NULL);
+  S_req("GET", "/api/v1/search?q=zzqqxx", NULL, NULL);
+  S_req("GET", "/api/v1/search?q=sim", NULL, NULL);
+  S_req("POST", "/api/v1/helpful", "{\"slug\":\"cracked-screen\",\"helpful\":true}", NULL);
+  S_req("POST", "/api/v1/helpful", "{\"slug\":\"cracked-screen\",\"helpful\":false}", NULL);
+  S_req("POST", "/api/v1/helpful", "{\"slug\":\"cracked-screen\",\"helpful\":false}", NULL);
+  struct timespec ts = {0, 600 * 1000000L}; /* the event log is written every 200 ms */
+  nanosleep(&ts, NULL);
+  return 0;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  int rc = S_srv ? th_server_stop(S_srv) : 0;
+  th_rmtree(S_dir);
+  free(S_dir);
+  free(S_data);
+  free(S_index);
+  return rc;
+}
+
+static cJSON *S_report(const char *name) {
+  char *path = th_fmt("/api/v1/reports/%s?days=0", name), *body = NULL;
+  assert_int_equal(S_req("GET", path, NULL, &body), 200);
+  free(path);
+  cJSON *j = cJSON_Parse(body);
+  free(body);
+  assert_non_null(j);
+  return cJSON_GetObjectItem(j, "rows") ? j : NULL;
+}
+
+static void test_unanswered_grouped(void **state) {
+  (void)state;
+  cJSON *j = S_report("unanswered");
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+  assert_string_equal(cJSON_GetObjectItem(first, "word")->valuestring, "warranty");
+  assert_int_equal(cJSON_GetObjectItem(first, "mentions")->valueint, 3);
+  assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(first, "examples")) >= 1);
+  /* the dismissed-only mention is there too */
+  char *all = cJSON_PrintUnformatted(j);
+  assert_non_null(strstr(all, "gift card"));
+  free(all);
+  cJSON_Delete(j);
+}
+
+static void test_sent_and_never_sent(void **state) {
+  (void)state;
+  cJSON *j = S_report("most-sent");
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+  assert_string_equal(cJSON_GetObjectItem(first, "article")->valuestring, "default/remove-sim-iphone");
+  assert_int_equal(cJSON_GetObjectItem(first, "sent")->valueint, 2);
+  assert_string_equal(cJSON_GetObjectItem(first, "title")->valuestring, "Remove the SIM from an iPhone");
+  cJSON_Delete(j);
+  j = S_report("never-sent");
+  char *all = cJSON_PrintUnformatted(j);
+  assert_non_null(strstr(all, "default/cracked-screen"));
+  assert_null(strstr(all, "default/remove-sim-iphone"));
+  free(all);
+  cJSON_Delete(j);
+}
+
+static void test_no_results_and_helpful(void **state) {
+  (void)state;
+  cJSON *j = S_report("no-results");
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+  assert_string_equal(cJSON_GetObjectItem(first, "search")->valuestring, "zzqqxx");
+  assert_int_equal(cJSON_GetObjectItem(first, "times")->valueint, 2);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "rows")), 1);
+  cJSON_Delete(j);
+  j = S_report("helpful");
+  first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+  assert_int_equal(cJSON_GetObjectItem(first, "yes")->valueint, 1);
+  assert_int_equal(cJSON_GetObjectItem(first, "no")->valueint, 2);
+  cJSON_Delete(j);
+}
+
+static void test_page_and_errors(void **state) {
+  (void)state;
+  char *body = NULL;
+  assert_int_equal(S_req("GET", "/reports?days=0", NULL, &body), 200);
+  assert_non_null(strstr(body, "<h2 id=\"h-unanswered\">"));
+  assert_non_null(strstr(body, "warranty"));
+  assert_null(strstr(body, "<script"));
+  free(body);
+  assert_int_equal(S_req("GET", "/api/v1/reports/nope", NULL, NULL), 404);
+  assert_int_equal(S_req("GET", "/api/v1/reports/helpful?days=-1", NULL, NULL), 400);
+  assert_int_equal(S_req("POST", "/api/v1/helpful", "{\"slug\":\"no-such\",\"helpful\":true}", NULL), 404);
+  assert_int_equal(S_req("POST", "/api/v1/helpful", "{\"slug\":\"cafe-wifi\",\"helpful\":\"yes\"}", NULL), 400);
+  assert_int_equal(S_req("POST", "/api/v1/helpful", "{\"slug\":\"cafe-wifi\"}", NULL), 400);
+}
+
+static void test_cli(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-report --index %s --data %s --days 0", th_bin_dir(), S_index, S_data), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "Mentions nobody could answer"));
+  assert_non_null(strstr(out, "warranty"));
+  assert_non_null(strstr(out, "zzqqxx"));
+  free(out);
+  free(cmd);
+  cmd = th_fmt("%s/kb-report --index %s --data %s --json helpful", th_bin_dir(), S_index, S_data);
+  assert_int_equal(th_run(cmd, &out), 0);
+  cJSON *j = cJSON_Parse(out);
+  assert_non_null(j);
+  cJSON_Delete(j);
+  free(out);
+  free(cmd);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_unanswered_grouped),
+      cmocka_unit_test(test_sent_and_never_sent),
+      cmocka_unit_test(test_no_results_and_helpful),
+      cmocka_unit_test(test_page_and_errors),
+      cmocka_unit_test(test_cli),
+  };
+  return cmocka_run_group_tests_name("reports", tests, S_setup, S_teardown);
+}
