@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+#include "kb_search.h"
+
 typedef struct kb_feedback kb_feedback;
 
 /* Return codes. */
@@ -58,10 +60,14 @@ typedef struct kb_evidence {
   double prior;    /* n / (n + 5) for an article sent n times */
 } kb_evidence;
 
-/* Fills out (up to max entries, best match first) for text in collection
- * (NULL: all). Returns how many were filled, or -1. */
-int kb_feedback_evidence(kb_feedback *f, const char *text, size_t n,
-                         const char *collection, kb_evidence *out, int max);
+/* Fills out (up to max entries, best match first) for the query q
+ * (kb_index_query_strings()) in collection (NULL: all). Returns how many
+ * were filled, or -1. */
+int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *collection,
+                         kb_evidence *out, int max);
+
+/* How well a learned mention matches, from its ranking features. */
+double kb_feedback_similarity(const double *feat);
 
 /* The popularity prior of one article (0 when never sent). */
 double kb_feedback_prior(kb_feedback *f, const char *collection, const char *slug);

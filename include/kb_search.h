@@ -19,6 +19,7 @@
 
 #include "kb_rank.h"
 #include "kb_text.h"
+#include "kb_util.h"
 
 typedef struct kb_index kb_index;
 
@@ -104,6 +105,17 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr);
 void kb_results_free(kb_results *r);
+
+/* A query as the kb_features() ranking function takes it (kb_rank.h): the
+ * MATCH expression and the group, weight and exact-form lists. */
+typedef struct kb_query_strings {
+  kb_buf match, groups, weights, exact;
+} kb_query_strings;
+
+/* Analyzes text like a search (first language of the index, with
+ * corrections and synonyms) into q; free with kb_query_strings_cleanup(). */
+void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q);
+void kb_query_strings_cleanup(kb_query_strings *q);
 
 /* Appends the article collection/slug to r as a hit with no text match
  * (score 0, features 0, its summary as the snippet), if it exists and is a

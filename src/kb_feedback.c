@@ -16,10 +16,10 @@
 #include <string.h>
 
 #include "kb_fts.h"
+#include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
 
-#define S_MAX_TERMS 48
 
 struct kb_feedback {
   sqlite3 *db;
@@ -51,28 +51,28 @@ kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, siz
   f->an = kb_analyzer_new(lang ? lang : "en", err, nerr);
   if (!f->an) goto fail;
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-      kb_fts_register(f->db) != SQLITE_OK) {
+      kb_fts_register(f->db) != SQLITE_OK || kb_rank_register(f->db) != SQLITE_OK) {
     S_err(f, err, nerr, "cannot open the feedback store");
     goto fail;
   }
   sqlite3_busy_timeout(f->db, 2000);
   char *sql = kb_fmt("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; %s"
-                     "CREATE VIRTUAL TABLE IF NOT EXISTS learned USING fts5(text, tokenize='kb %s');",
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS learned USING fts5(title, phrases, tags,"
+                     " headings, body, plens UNINDEXED, tokenize='kb %s');",
                      S_schema, lang ? lang : "en");
   int rc = sqlite3_exec(f->db, sql, NULL, NULL, NULL);
   free(sql);
   if (rc != SQLITE_OK ||
       S_prepare(f, "INSERT INTO feedback(ts, text, collection, slug, action, reason, author)"
                    " VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?)", &f->ins) ||
-      S_prepare(f, "INSERT INTO learned(rowid, text) VALUES(?,?)", &f->ins_learned) ||
+      S_prepare(f, "INSERT INTO learned(rowid, phrases, plens) VALUES(?,?,?)", &f->ins_learned) ||
       S_prepare(f, "INSERT INTO sent VALUES(?,?,1) ON CONFLICT(collection, slug)"
                    " DO UPDATE SET n = n + 1", &f->ins_sent) ||
-      /* bm25() needs the FTS scan itself: score first, then join */
-      S_prepare(f, "WITH l AS MATERIALIZED (SELECT rowid AS id, -bm25(learned) AS m FROM learned"
-                   " WHERE learned MATCH ?1)"
-                   " SELECT f.collection, f.slug, max(l.m) AS best FROM l JOIN feedback f ON f.id = l.id"
-                   " WHERE (?2 IS NULL OR f.collection = ?2)"
-                   " GROUP BY f.collection, f.slug ORDER BY best DESC LIMIT ?3", &f->evidence) ||
+      /* ranking features need the FTS scan itself: score first, then join */
+      S_prepare(f, "WITH l AS MATERIALIZED (SELECT rowid AS id, kb_features(learned, ?4, ?5, ?6) AS m"
+                   " FROM learned WHERE learned MATCH ?1)"
+                   " SELECT f.collection, f.slug, l.m FROM l JOIN feedback f ON f.id = l.id"
+                   " WHERE (?2 IS NULL OR f.collection = ?2)", &f->evidence) ||
       S_prepare(f, "SELECT collection, slug FROM sent WHERE (?1 IS NULL OR collection = ?1)"
                    " ORDER BY n DESC, slug LIMIT ?2", &f->popular) ||
       S_prepare(f, "SELECT n FROM sent WHERE collection = ?1 AND slug = ?2", &f->prior)) {
@@ -107,6 +107,12 @@ static void S_text(sqlite3_stmt *st, int i, const char *s) {
   else sqlite3_bind_null(st, i);
 }
 
+static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
+  (void)t; (void)n; (void)s; (void)e;
+  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
+  return 0;
+}
+
 int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
                     const char *slug, const char *action, const char *reason,
                     const char *author, long long *pid, char *err, size_t nerr) {
@@ -131,6 +137,9 @@ int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
   if (rc == SQLITE_OK && learn) {
     sqlite3_bind_int64(f->ins_learned, 1, id);
     S_text(f->ins_learned, 2, text);
+    int pos = 0;
+    kb_analyzer_run(f->an, text, -1, KB_TEXT_EXACT, S_count_pos, &pos);
+    sqlite3_bind_int(f->ins_learned, 3, pos);
     rc = S_step(f->ins_learned);
     if (rc == SQLITE_OK) {
       S_text(f->ins_sent, 1, collection);
@@ -175,23 +184,6 @@ long long kb_feedback_count(kb_feedback *f) {
 
 /*--- Evidence ------------------------------------------------------------*/
 
-typedef struct {
-  kb_buf *match;
-  int n;
-} S_terms;
-
-static int S_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  S_terms *q = ctx;
-  (void)flags; (void)s; (void)e;
-  if (q->n >= S_MAX_TERMS || memchr(t, '"', (size_t)n)) return 0;
-  if (q->match->n) kb_buf_puts(q->match, " OR ");
-  kb_buf_puts(q->match, "\"\x01");
-  kb_buf_put(q->match, t, (size_t)n);
-  kb_buf_putc(q->match, '"');
-  q->n++;
-  return 0;
-}
-
 /* The popularity prior: n / (n + K) for an article sent n times, so one
  * or two sends say little and many say a lot (0..1). Call with the lock
  * held. */
@@ -228,32 +220,55 @@ int kb_feedback_popular(kb_feedback *f, const char *collection, kb_evidence *out
   return k;
 }
 
-int kb_feedback_evidence(kb_feedback *f, const char *text, size_t n,
-                         const char *collection, kb_evidence *out, int max) {
-  kb_buf match = KB_BUF_INIT;
-  S_terms q = {&match, 0};
-  if (kb_analyzer_run(f->an, text, (int)n, KB_TEXT_QUERY, S_term, &q) != KB_TEXT_OK) {
-    kb_buf_cleanup(&match);
-    return -1;
-  }
-  int k = 0;
+static int S_find_ev(const kb_evidence *out, int k, const char *coll, const char *slug) {
+  for (int i = 0; i < k; i++)
+    if (!strcmp(out[i].slug, slug) && !strcmp(out[i].collection, coll)) return i;
+  return -1;
+}
+
+static int S_cmp_ev(const void *a, const void *b) {
+  const kb_evidence *x = a, *y = b;
+  return x->match != y->match ? (y->match > x->match ? 1 : -1) : strcmp(x->slug, y->slug);
+}
+
+int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *collection,
+                         kb_evidence *out, int max) {
+  int k = 0, cap = max * 4;
+  kb_evidence *all = kb_xcalloc((size_t)cap + 1, sizeof *all);
   pthread_mutex_lock(&f->lock);
-  if (match.n) {
+  if (q->match.n) {
     sqlite3_stmt *st = f->evidence;
-    sqlite3_bind_text(st, 1, kb_buf_str(&match), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, kb_buf_str(&q->match), -1, SQLITE_STATIC);
     S_text(st, 2, collection);
-    sqlite3_bind_int(st, 3, max);
-    while (k < max && sqlite3_step(st) == SQLITE_ROW) {
-      snprintf(out[k].collection, sizeof out[k].collection, "%s", (const char *)sqlite3_column_text(st, 0));
-      snprintf(out[k].slug, sizeof out[k].slug, "%s", (const char *)sqlite3_column_text(st, 1));
-      out[k].match = sqlite3_column_double(st, 2);
-      k++;
+    sqlite3_bind_text(st, 4, kb_buf_str(&q->groups), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, kb_buf_str(&q->weights), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, kb_buf_str(&q->exact), -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      double feat[KB_RANK_NFEAT] = {0};
+      if (sqlite3_column_bytes(st, 2) == (int)sizeof feat) memcpy(feat, sqlite3_column_blob(st, 2), sizeof feat);
+      double m = kb_feedback_similarity(feat);
+      const char *c = (const char *)sqlite3_column_text(st, 0), *sl = (const char *)sqlite3_column_text(st, 1);
+      int at = S_find_ev(all, k, c, sl);
+      if (at < 0 && k < cap) {
+        at = k++;
+        snprintf(all[at].collection, sizeof all[at].collection, "%s", c);
+        snprintf(all[at].slug, sizeof all[at].slug, "%s", sl);
+        all[at].match = 0;
+      }
+      if (at >= 0 && m > all[at].match) all[at].match = m;
     }
     if (sqlite3_reset(st) != SQLITE_OK)
       fprintf(stderr, "kb-serve: feedback evidence: %s\n", sqlite3_errmsg(f->db));
   }
+  if (k) qsort(all, (size_t)k, sizeof *all, S_cmp_ev);
+  if (k > max) k = max;
+  memcpy(out, all, (size_t)k * sizeof *out);
+  free(all);
   for (int i = 0; i < k; i++) out[i].prior = S_prior(f, out[i].collection, out[i].slug);
   pthread_mutex_unlock(&f->lock);
-  kb_buf_cleanup(&match);
   return k;
+}
+
+double kb_feedback_similarity(const double *feat) {
+  return kb_rank_score(feat);
 }

@@ -756,6 +756,22 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, const char *match, kb_resu
   if (!h->collection) h->collection = S_keep(r, "default");
 }
 
+void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q) {
+  memset(q, 0, sizeof *q);
+  if (!ix->nlangs || !kb_text_utf8_valid(text, n, NULL)) return;
+  S_query t;
+  S_analyze(&ix->langs[0], text, n, 0, &t);
+  S_render(&t, &q->match, &q->groups, &q->weights, &q->exact);
+  S_query_free(&t);
+}
+
+void kb_query_strings_cleanup(kb_query_strings *q) {
+  kb_buf_cleanup(&q->match);
+  kb_buf_cleanup(&q->groups);
+  kb_buf_cleanup(&q->weights);
+  kb_buf_cleanup(&q->exact);
+}
+
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr) {

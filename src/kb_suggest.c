@@ -102,7 +102,10 @@ static int S_find_hit(const kb_results *r, const char *collection, const char *s
 static void S_fuse(kb_index *ix, kb_feedback *fb, const char *text, size_t n,
                    const char *coll, kb_results *r) {
   kb_evidence ev[S_FUSE_MAX + S_FUSE_POPULAR];
-  int ne = kb_feedback_evidence(fb, text, n, coll, ev, S_FUSE_MAX);
+  kb_query_strings qs;
+  kb_index_query_strings(ix, text, n, &qs);
+  int ne = kb_feedback_evidence(fb, &qs, coll, ev, S_FUSE_MAX);
+  kb_query_strings_cleanup(&qs);
   if (ne < 0) ne = 0;
   int np = kb_feedback_popular(fb, coll, ev + ne, S_FUSE_POPULAR);
   if (np < 0) np = 0;
