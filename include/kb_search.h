@@ -76,6 +76,7 @@ typedef struct kb_results {
   int n;
   int total;           /* matching articles (for pagination) */
   int nterms;          /* terms the query was analyzed into */
+  const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */
 } kb_results;
 

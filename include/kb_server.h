@@ -30,6 +30,7 @@ typedef struct kb_server_config {
   int threads;             /* worker threads; 0: one per core */
   const char *api_keys_file; /* keys for the agent routes, one per line */
   const char *api_keys;    /* keys, comma-separated (KB_API_KEYS) */
+  const char *web_dir;     /* pages' assets (web/static); NULL: "web" */
   int access_log;          /* one line per request on stderr */
 } kb_server_config;
 

@@ -393,6 +393,7 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
   else {
     r->status = 200;
     r->ctype = "text/html; charset=utf-8";
+    r->html = 1;
   }
 }
 

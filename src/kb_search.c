@@ -49,6 +49,9 @@ typedef struct {
   char **vocab;           /* the index's terms in this language, sorted */
   int *vocab_df;          /* documents containing each term */
   int nvocab;
+  char **words;           /* the words as written (exact forms), sorted */
+  int *words_df;
+  int nwords;
 } S_lang;
 
 struct kb_index {
@@ -190,21 +193,31 @@ static int S_load_vocab(kb_index *ix, S_lang *l) {
   int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
   free(sql);
   if (rc != SQLITE_OK) return rc;
-  /* exact forms ("=running") are not candidates for corrections */
-  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s WHERE substr(term, 1, 1) <> '=' ORDER BY term",
-               l->lang);
+  /* stems, and separately the exact forms ("=running") for "did you mean" */
+  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s ORDER BY term", l->lang);
   sqlite3_stmt *st;
   rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
   free(sql);
   if (rc != SQLITE_OK) return rc;
-  int cap = 0;
+  int cap = 0, wcap = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (t[0] == KB_TEXT_EXACT_MARK) {
+      if (l->nwords == wcap) {
+        wcap = wcap ? 2 * wcap : 1024;
+        l->words = kb_xrealloc(l->words, (size_t)wcap * sizeof *l->words);
+        l->words_df = kb_xrealloc(l->words_df, (size_t)wcap * sizeof *l->words_df);
+      }
+      l->words[l->nwords] = kb_xstrdup(t + 1);
+      l->words_df[l->nwords++] = sqlite3_column_int(st, 1);
+      continue;
+    }
     if (l->nvocab == cap) {
       cap = cap ? 2 * cap : 1024;
       l->vocab = kb_xrealloc(l->vocab, (size_t)cap * sizeof *l->vocab);
       l->vocab_df = kb_xrealloc(l->vocab_df, (size_t)cap * sizeof *l->vocab_df);
     }
-    l->vocab[l->nvocab] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    l->vocab[l->nvocab] = kb_xstrdup(t);
     l->vocab_df[l->nvocab++] = sqlite3_column_int(st, 1);
   }
   sqlite3_finalize(st);
@@ -249,21 +262,30 @@ static int S_distance(const char *a, const char *b, int max) {
 /* The index's most frequent term within one edit (two for long words) of
  * t, or NULL. Numbers and model names (terms with digits) and short words
  * are never corrected. */
-static const char *S_correct(const S_lang *l, const char *t) {
+static const char *S_correct_in(char **vocab, const int *df, int nv, const char *t) {
   size_t n = strlen(t);
   if (n < 4 || strpbrk(t, "0123456789")) return NULL;
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
-  for (int i = 0; i < l->nvocab; i++) {
-    const char *v = l->vocab[i];
+  for (int i = 0; i < nv; i++) {
+    const char *v = vocab[i];
     if (strpbrk(v, "0123456789")) continue;
     int d = S_distance(t, v, max);
     if (d > max) continue;
-    if (d < bestd || (d == bestd && l->vocab_df[i] > l->vocab_df[best])) {
+    if (d < bestd || (d == bestd && df[i] > df[best])) {
       best = i;
       bestd = d;
     }
   }
-  return best >= 0 ? l->vocab[best] : NULL;
+  return best >= 0 ? vocab[best] : NULL;
+}
+
+static const char *S_correct(const S_lang *l, const char *t) {
+  return S_correct_in(l->vocab, l->vocab_df, l->nvocab, t);
+}
+
+/* 1 if the index has the word as written (an exact form). */
+static int S_word_known(const S_lang *l, const char *w) {
+  return l->nwords && bsearch(w, l->words, (size_t)l->nwords, sizeof *l->words, S_vocab_cmp);
 }
 
 static void S_load_devices(kb_index *ix) {
@@ -372,6 +394,9 @@ void kb_index_close(kb_index *ix) {
     for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
     free(ix->langs[i].vocab);
     free(ix->langs[i].vocab_df);
+    for (int k = 0; k < ix->langs[i].nwords; k++) free(ix->langs[i].words[k]);
+    free(ix->langs[i].words);
+    free(ix->langs[i].words_df);
     for (int k = 0; k < ix->langs[i].nsyn; k++) {
       free(ix->langs[i].syn[k].src);
       free(ix->langs[i].syn[k].dst);
@@ -496,6 +521,8 @@ typedef struct {
   int n;
   int ngroups;
   char *prim[S_MAX_TERMS];   /* the primary term of each group */
+  int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
+  char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
   int last_start, last_end;  /* source span of the last primary term */
 } S_query;
 
@@ -512,7 +539,11 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     q->last_start = s;
     q->last_end = e;
   }
-  if (!colocated && q->ngroups < S_MAX_TERMS) q->prim[q->ngroups] = kb_xstrndup(t, (size_t)n);
+  if (!colocated && q->ngroups < S_MAX_TERMS) {
+    q->prim[q->ngroups] = kb_xstrndup(t, (size_t)n);
+    q->span_s[q->ngroups] = s;
+    q->span_e[q->ngroups] = e;
+  }
   if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) {
     if (!colocated) q->ngroups++; /* a repeated word still takes a group */
     return 0;
@@ -531,7 +562,10 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 
 static void S_query_free(S_query *q) {
   for (int i = 0; i < q->n; i++) free(q->terms[i]);
-  for (int g = 0; g < q->ngroups && g < S_MAX_TERMS; g++) free(q->prim[g]);
+  for (int g = 0; g < q->ngroups && g < S_MAX_TERMS; g++) {
+    free(q->prim[g]);
+    free(q->fix[g]);
+  }
   q->n = 0;
   q->ngroups = 0;
 }
@@ -567,12 +601,43 @@ static void S_expand_synonyms(const S_lang *l, S_query *q) {
 
 /* Adds a spelling correction for every query word the index does not
  * know, as an alternative in the word's group. */
-static void S_expand_corrections(const S_lang *l, S_query *q) {
+static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e) {
+  char **out = ctx;
+  (void)flags; (void)s; (void)e;
+  if (!*out) *out = kb_xstrndup(t, (size_t)n);
+  return 0;
+}
+
+/* The word of q->text at group g as written, folded but not stemmed. */
+static char *S_surface(const S_lang *l, const char *text, const S_query *q, int g) {
+  char *w = NULL;
+  kb_analyzer_run(l->an, text + q->span_s[g], q->span_e[g] - q->span_s[g],
+                  KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_first_term, &w);
+  return w;
+}
+
+/* Corrects every query word the index does not know: first as written,
+ * against the words of the index (that correction is also shown as "did
+ * you mean"), else its stem against the stems. The correction joins the
+ * word's group as an alternative. */
+static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, int typing) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
+  if (typing && ng > 0) ng--; /* the word being typed is a prefix, not a typo */
   for (int g = 0; g < ng; g++) {
     if (!q->prim[g] || S_vocab_df(l, q->prim[g]) > 0) continue;
-    const char *c = S_correct(l, q->prim[g]);
-    if (c) S_add_alt(q, c, g, 0.6);
+    char *w = S_surface(l, text, q, g);
+    const char *fixed = w && !S_word_known(l, w) ? S_correct_in(l->words, l->words_df, l->nwords, w) : NULL;
+    if (fixed) {
+      char *stem = NULL;
+      kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
+      if (stem) S_add_alt(q, stem, g, 0.6);
+      free(stem);
+      q->fix[g] = kb_xstrdup(fixed);
+    } else {
+      const char *c = S_correct(l, q->prim[g]);
+      if (c) S_add_alt(q, c, g, 0.6);
+    }
+    free(w);
   }
 }
 
@@ -594,7 +659,8 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
   unsigned off = kb_search_ablated();
   kb_analyzer_run(l->an, q, (int)nq, (off & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT,
                   S_add_term, t);
-  if (!(off & KB_ABLATE_SPELLING)) S_expand_corrections(l, t);
+  if (!(off & KB_ABLATE_SPELLING))
+    S_expand_corrections(l, q, t, prefix_last && t->last_end >= 0 && (size_t)t->last_end == nq);
   if (!(off & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
   S_query p;
@@ -663,6 +729,26 @@ static const char *S_keep_snippet(kb_results *r, const char *s) {
   const char *k = S_keep(r, kb_buf_str(&b));
   kb_buf_cleanup(&b);
   return k;
+}
+
+/* The query with its corrected words in place, kept in r when there is a
+ * correction. */
+static void S_keep_corrected(kb_results *r, const char *q, size_t nq, const S_query *t) {
+  kb_buf b = KB_BUF_INIT;
+  size_t at = 0;
+  int any = 0;
+  for (int g = 0; g < t->ngroups && g < S_MAX_TERMS; g++) {
+    if (!t->fix[g] || (size_t)t->span_s[g] < at) continue;
+    kb_buf_put(&b, q + at, (size_t)t->span_s[g] - at);
+    kb_buf_puts(&b, t->fix[g]);
+    at = (size_t)t->span_e[g];
+    any = 1;
+  }
+  if (any) {
+    kb_buf_put(&b, q + at, nq - at);
+    r->corrected = S_keep(r, kb_buf_str(&b));
+  }
+  kb_buf_cleanup(&b);
 }
 
 /* A candidate row before its metadata is fetched. */
@@ -793,6 +879,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     match[i] = (kb_buf)KB_BUF_INIT;
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
+    if (i == 0) S_keep_corrected(out, q, nq, &t);
     S_render(&t, &match[i], &groups, &weights, &exact);
     if (match[i].n)
       rc = S_search_lang(ix, i, kb_buf_str(&match[i]), kb_buf_str(&groups),

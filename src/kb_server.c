@@ -39,6 +39,7 @@ struct kb_server {
   kb_live *live;           /* the index being served */
   kb_feedback *feedback;   /* --data: the feedback store */
   kb_events *events;       /* --data: the reports' event log */
+  kb_web *web;             /* pages' static files */
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
@@ -56,6 +57,8 @@ typedef struct {
   char method[16];         /* for the access log */
   char *path;              /* the URL path, for the access log */
   kb_gen *gen;             /* the index this request runs on, start to end */
+  int started;             /* the handler has seen it */
+  int nul_in_uri;          /* the raw URI had %00: refused */
 } kb_req;
 
 static double S_elapsed(const struct timespec *t0) {
@@ -74,6 +77,16 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->cache ? r->cache : "no-store");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+  if (r->html) {
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                            " connect-src 'self'; form-action 'self'; frame-ancestors 'none';"
+                            " base-uri 'none'; object-src 'none'");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  }
+  if (r->etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+  if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -217,6 +230,10 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url, s->feedback, s->events, s->cfg.data_dir};
   static const char art[] = "/api/v1/articles/";
+  if (rq->nul_in_uri) {
+    kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
+    return;
+  }
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
     if (S_method_is(method, "GET")) S_healthz(s, rq->gen, r); else S_405(r, "GET", method);
@@ -236,7 +253,21 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     rq->route = KB_ROUTE_REPORTS;
   else if (!strcmp(url, "/api/v1/search")) rq->route = KB_ROUTE_SEARCH;
   else if (!strncmp(url, art, sizeof art - 1) && url[sizeof art - 1]) rq->route = KB_ROUTE_ARTICLE;
-  else {
+  else if (strncmp(url, "/api/", 5) != 0) {
+    rq->route = KB_ROUTE_PAGE;
+    c.ix = kb_gen_index(rq->gen);
+    if (!c.ix) {
+      kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
+      return;
+    }
+    kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
+                     S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
+                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL};
+    if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+    else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
+      kb_api_error(r, 404, "not_found", "no such route: %s", url);
+    return;
+  } else {
     rq->route = KB_ROUTE_OTHER;
     kb_api_error(r, 404, "not_found", "no such route: %s", url);
     return;
@@ -289,8 +320,9 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
   (void)version;
   kb_server *s = cls;
   kb_req *rq = *req_cls;
-  if (!rq) {
-    rq = kb_xcalloc(1, sizeof *rq);
+  if (!rq || !rq->started) {
+    if (!rq) rq = kb_xcalloc(1, sizeof *rq);
+    rq->started = 1;
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     rq->route = KB_ROUTE_OTHER;
     snprintf(rq->method, sizeof rq->method, "%s", method);
@@ -312,11 +344,22 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *upload_size = 0;
     return MHD_YES;
   }
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0};
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL};
   S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
+  free(r.location);
   return ret;
+}
+
+/* Sees the raw URI before libmicrohttpd decodes it: a %00 would cut the
+ * decoded path short ("/static/app.css%00.png"), so such requests are
+ * marked and refused. Returns the request's state. */
+static void *S_uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
+  (void)cls; (void)conn;
+  kb_req *rq = kb_xcalloc(1, sizeof *rq);
+  rq->nul_in_uri = uri && strstr(uri, "%00") != NULL;
+  return rq;
 }
 
 static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -325,6 +368,12 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   kb_req *rq = *req_cls;
   (void)toe;
   if (!rq) return;
+  if (!rq->started) { /* refused before the handler saw it */
+    free(rq->path);
+    free(rq);
+    *req_cls = NULL;
+    return;
+  }
   double secs = S_elapsed(&rq->t0);
   int status = rq->status ? rq->status : 499; /* client went away */
   kb_metrics_record(rq->route, status, secs);
@@ -349,9 +398,10 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   kb_buf_cleanup(&rq->body);
   kb_gen_release(rq->gen);
   free(rq->path);
+  int started = rq->started;
   free(rq);
   *req_cls = NULL;
-  atomic_fetch_sub(&s->inflight, 1);
+  if (started) atomic_fetch_sub(&s->inflight, 1);
 }
 
 /*--- Start and stop ------------------------------------------------------*/
@@ -396,6 +446,7 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  kb_web_free(s->web);
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->keys);
@@ -451,6 +502,11 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     return NULL;
   }
   (void)sl;
+  s->web = kb_web_load(cfg->web_dir ? cfg->web_dir : "web", err, nerr);
+  if (!s->web) {
+    S_free(s);
+    return NULL;
+  }
   if (S_load_keys(s, cfg, err, nerr) != 0) {
     S_free(s);
     return NULL;
@@ -468,6 +524,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_NOTIFY_COMPLETED, S_completed, s,
+      MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),

@@ -39,6 +39,7 @@ static void S_usage(FILE *f) {
         "  --api-keys FILE   keys for the agent routes (suggest, feedback), one per\n"
         "                    line, 16+ characters; required to listen beyond\n"
         "                    loopback (KB_API_KEYS_FILE, or KB_API_KEYS=k1,k2)\n"
+        "  --web DIR         the pages' assets (DIR/static); default ./web (KB_WEB)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
@@ -59,6 +60,7 @@ int main(int argc, char **argv) {
       .threads = S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
       .api_keys_file = S_env("KB_API_KEYS_FILE"),
       .api_keys = S_env("KB_API_KEYS"),
+      .web_dir = S_env("KB_WEB"),
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
   for (int i = 1; i < argc; i++) {
@@ -73,6 +75,7 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
     else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
     else if (v && !strcmp(a, "--api-keys")) { cfg.api_keys_file = v; i++; }
+    else if (v && !strcmp(a, "--web")) { cfg.web_dir = v; i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);

@@ -28,6 +28,9 @@ typedef struct kb_http_resp {
   const char *allow;        /* Allow header for 405, or NULL */
   const char *cache;        /* Cache-Control value, or NULL for no-store */
   int auth;                 /* 401: send WWW-Authenticate: Bearer */
+  int html;                 /* a page: send the Content-Security-Policy */
+  const char *etag;         /* ETag value (static), or NULL */
+  char *location;           /* Location for a redirect (owned), or NULL */
 } kb_http_resp;
 
 typedef struct kb_events kb_events;
@@ -114,6 +117,28 @@ void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, 
 long kb_events_dropped(kb_events *ev);
 
 /*--- End of interface to code in kb_events.c -----------------------------*/
+
+/*--- Interface to code in kb_web.c ---------------------------------------*/
+
+/* The web directory's static files, in memory. */
+typedef struct kb_web kb_web;
+
+/* Query-string arguments the pages use (NULL when absent). */
+typedef struct kb_web_args {
+  const char *q, *page, *fragment, *near, *text, *author, *collection, *thanks;
+  int keys;                 /* the agent routes need an API key */
+} kb_web_args;
+
+/* Loads DIR/static/ *. NULL with a message when it cannot be read. */
+kb_web *kb_web_load(const char *dir, char *err, size_t nerr);
+void kb_web_free(kb_web *w);
+
+/* Serves the pages and static files; returns 1 if url is one of them (r
+ * filled), 0 if not. */
+int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r);
+
+/*--- End of interface to code in kb_web.c --------------------------------*/
 
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 

@@ -1,0 +1,677 @@
+/*
+ * kb_web.c - the public self-help site and the agent console, rendered on
+ * the server (docs/web-contract.md has the markup; web/static holds the
+ * stylesheet and the script that enhances it).
+ *
+ * Every page is built into one buffer: the layout around a body, with
+ * every string from the index or the request escaped by kb_buf_put_html();
+ * the only unescaped HTML is what the indexer rendered with cmark-gfm's
+ * safe mode (article bodies) and the snippets, which kb_search.c escapes
+ * before marking the matched words. Static files are read once from the
+ * web directory at start and served from memory, so no request can name a
+ * file outside it.
+ */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_reply.h"
+#include "kb_suggest.h"
+#include "server.h"
+
+#define S_PER_PAGE 10
+#define S_MAX_STATIC (512 * 1024)
+
+typedef struct {
+  char *name;          /* file name under static/ */
+  char *body;
+  size_t n;
+  const char *ctype;
+  char etag[24];
+} S_file;
+
+struct kb_web {
+  S_file *files;
+  int nfiles;
+};
+
+/*--- Static files --------------------------------------------------------*/
+
+static const char *S_ctype(const char *name) {
+  const char *dot = strrchr(name, '.');
+  if (!dot) return "application/octet-stream";
+  if (!strcmp(dot, ".css")) return "text/css; charset=utf-8";
+  if (!strcmp(dot, ".js") || !strcmp(dot, ".mjs")) return "text/javascript; charset=utf-8";
+  if (!strcmp(dot, ".svg")) return "image/svg+xml";
+  if (!strcmp(dot, ".png")) return "image/png";
+  if (!strcmp(dot, ".ico")) return "image/x-icon";
+  if (!strcmp(dot, ".txt")) return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+/* Names served: letters, digits, '-', '_', '.', not starting with '.'. */
+static int S_name_ok(const char *n) {
+  if (!*n || *n == '.') return 0;
+  for (const char *p = n; *p; p++)
+    if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')) return 0;
+  return 1;
+}
+
+kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
+  kb_web *w = kb_xcalloc(1, sizeof *w);
+  char *sdir = kb_fmt("%s/static", dir);
+  DIR *dh = opendir(sdir);
+  if (!dh) {
+    snprintf(err, nerr, "cannot read %s: the web assets are missing", sdir);
+    free(sdir);
+    free(w);
+    return NULL;
+  }
+  struct dirent *e;
+  while ((e = readdir(dh)) != NULL) {
+    if (!S_name_ok(e->d_name)) continue;
+    char *p = kb_fmt("%s/%s", sdir, e->d_name);
+    size_t n;
+    char *body = kb_read_file(p, S_MAX_STATIC, &n);
+    free(p);
+    if (!body) continue;
+    w->files = kb_xrealloc(w->files, (size_t)(w->nfiles + 1) * sizeof *w->files);
+    S_file *f = &w->files[w->nfiles++];
+    f->name = kb_xstrdup(e->d_name);
+    f->body = body;
+    f->n = n;
+    f->ctype = S_ctype(e->d_name);
+    unsigned long h = 5381; /* djb2, enough to tell versions apart */
+    for (size_t i = 0; i < n; i++) h = h * 33 + (unsigned char)body[i];
+    snprintf(f->etag, sizeof f->etag, "\"%lx\"", h);
+  }
+  closedir(dh);
+  free(sdir);
+  return w;
+}
+
+void kb_web_free(kb_web *w) {
+  if (!w) return;
+  for (int i = 0; i < w->nfiles; i++) {
+    free(w->files[i].name);
+    free(w->files[i].body);
+  }
+  free(w->files);
+  free(w);
+}
+
+static int S_static(kb_web *w, const char *name, kb_http_resp *r) {
+  for (int i = 0; w && i < w->nfiles; i++) {
+    if (strcmp(w->files[i].name, name)) continue;
+    r->status = 200;
+    r->ctype = w->files[i].ctype;
+    r->cache = "public, max-age=3600";
+    r->etag = w->files[i].etag;
+    kb_buf_put(&r->body, w->files[i].body, w->files[i].n);
+    return 1;
+  }
+  return 0;
+}
+
+/*--- Layout --------------------------------------------------------------*/
+
+static void S_h(kb_buf *b, const char *s) {
+  if (s) kb_buf_put_html(b, s, strlen(s));
+}
+
+/* Appends s percent-encoded for a URL query value. */
+static void S_u(kb_buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') kb_buf_putc(b, (char)*p);
+    else if (*p == ' ') kb_buf_putc(b, '+');
+    else {
+      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+      kb_buf_puts(b, e);
+    }
+  }
+}
+
+static void S_page_start(kb_buf *b, const char *title, const char *kind) {
+  kb_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+  S_h(b, title);
+  kb_buf_puts(b, " \xC2\xB7 PhoneRetailer Help</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+                 "<script src=\"/static/app.js\" defer></script></head>");
+  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">Skip to content</a>", kind);
+  kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">PhoneRetailer Help</a>"
+                 "<nav aria-label=\"Main\"><ul><li><a href=\"/\">Search</a></li>"
+                 "<li><a href=\"/stores\">Find a store</a></li>"
+                 "<li><a href=\"/agent\">Agent console</a></li></ul></nav></header>"
+                 "<main id=\"main\" tabindex=\"-1\">");
+}
+
+static void S_page_end(kb_buf *b) {
+  kb_buf_puts(b, "</main><footer class=\"site\"><h2>Contact us</h2><ul>"
+                 "<li>Phone <a href=\"tel:+441134960500\">0113 496 0500</a>, Monday to Friday 8am to 8pm,"
+                 " Saturday 9am to 6pm, Sunday 10am to 4pm</li>"
+                 "<li>Live chat and Twitter <a href=\"https://twitter.com/PhoneRetailerHelp\">@PhoneRetailerHelp</a>,"
+                 " 8am to 10pm every day</li>"
+                 "<li>In person at one of our <a href=\"/stores\">stores</a></li></ul></footer></body></html>");
+}
+
+static void S_html(kb_http_resp *r, int status) {
+  r->status = status;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+}
+
+static void S_error_page(kb_http_resp *r, int status, const char *title, const char *msg) {
+  kb_buf_clear(&r->body);
+  S_html(r, status);
+  S_page_start(&r->body, title, "error");
+  kb_buf_puts(&r->body, "<h1>");
+  S_h(&r->body, title);
+  kb_buf_puts(&r->body, "</h1><p>");
+  S_h(&r->body, msg);
+  kb_buf_puts(&r->body, "</p><p><a href=\"/\">Search the help centre</a></p>");
+  S_page_end(&r->body);
+}
+
+/*--- Search --------------------------------------------------------------*/
+
+static void S_search_form(kb_buf *b, const char *q) {
+  kb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
+                 "<label for=\"q\">Search help articles</label>"
+                 "<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" value=\"");
+  S_h(b, q);
+  kb_buf_puts(b, "\"><button type=\"submit\">Search</button></form>");
+}
+
+static void S_article_link(kb_buf *b, const char *coll, const char *slug) {
+  kb_buf_puts(b, "/help/");
+  if (coll && strcmp(coll, "default")) {
+    S_u(b, coll);
+    kb_buf_putc(b, '/');
+  }
+  S_u(b, slug);
+}
+
+typedef struct {
+  kb_buf *b;
+  int n, max;
+} S_listctx;
+
+static void S_list_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_listctx *l = ctx;
+  if (l->n++ >= l->max) return;
+  kb_buf_puts(l->b, "<li><a href=\"");
+  S_article_link(l->b, coll, slug);
+  kb_buf_puts(l->b, "\">");
+  S_h(l->b, title);
+  kb_buf_puts(l->b, "</a></li>");
+}
+
+/* Popular articles: the most sent when agents' feedback exists, else the
+ * articles in order. */
+static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
+  kb_buf_puts(b, "<ul class=\"popular\">");
+  int shown = 0;
+  if (c->feedback) {
+    kb_evidence ev[20];
+    int n = kb_feedback_popular(c->feedback, "default", ev, max < 20 ? max : 20);
+    for (int i = 0; i < n; i++) {
+      kb_doc d;
+      if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
+        S_listctx l = {b, 0, 1};
+        S_list_cb(&l, d.collection, d.slug, d.title);
+        kb_doc_free(&d);
+        shown++;
+      }
+    }
+  }
+  if (!shown) {
+    S_listctx l = {b, 0, max};
+    kb_index_list(c->ix, S_list_cb, &l);
+  }
+  kb_buf_puts(b, "</ul>");
+}
+
+/* The #results block for q on page `page` (1-based); typing: the last
+ * word is still being typed (search as you type), so it is a prefix. */
+static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
+  kb_buf_puts(b, "<div id=\"results\" aria-live=\"polite\">");
+  if (!q || !*q) {
+    kb_buf_puts(b, "</div>");
+    return;
+  }
+  size_t nq = strlen(q);
+  kb_search_opts o = {NULL, KB_KIND_ARTICLE | KB_KIND_STORE, S_PER_PAGE, (page - 1) * S_PER_PAGE,
+                      typing && nq > 0 && q[nq - 1] != ' ', 1};
+  kb_results res;
+  char err[256];
+  if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
+    kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
+    return;
+  }
+  if (page == 1) kb_events_search(c->events, q, NULL, res.total);
+  if (res.total == 0) {
+    kb_buf_puts(b, "<div class=\"empty\"><p>No articles match \xE2\x80\x9C");
+    S_h(b, q);
+    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words.</p><h2>Popular articles</h2>");
+    S_popular(c, b, 8);
+    kb_buf_puts(b, "<h2>Contact us</h2><p>Call <a href=\"tel:+441134960500\">0113 496 0500</a>,"
+                   " tweet <a href=\"https://twitter.com/PhoneRetailerHelp\">@PhoneRetailerHelp</a>"
+                   " or <a href=\"/stores\">visit a store</a>.</p></div></div>");
+    kb_results_free(&res);
+    return;
+  }
+  kb_buf_printf(b, "<p class=\"count\">%d result%s for \xE2\x80\x9C", res.total, res.total == 1 ? "" : "s");
+  S_h(b, q);
+  kb_buf_puts(b, "\xE2\x80\x9D</p>");
+  if (res.corrected) {
+    kb_buf_puts(b, "<p class=\"didyoumean\">Did you mean <a href=\"/search?q=");
+    S_u(b, res.corrected);
+    kb_buf_puts(b, "\">");
+    S_h(b, res.corrected);
+    kb_buf_puts(b, "</a>?</p>");
+  }
+  kb_buf_printf(b, "<ol class=\"results\" start=\"%d\">", (page - 1) * S_PER_PAGE + 1);
+  for (int i = 0; i < res.n; i++) {
+    const kb_hit *h = &res.hits[i];
+    kb_buf_puts(b, "<li><h2><a href=\"");
+    S_article_link(b, h->collection, h->slug);
+    kb_buf_puts(b, "\">");
+    S_h(b, h->title);
+    kb_buf_puts(b, "</a></h2><p class=\"snippet\">");
+    kb_buf_puts(b, h->snippet); /* escaped by kb_search.c, <mark> only */
+    kb_buf_puts(b, "</p></li>");
+  }
+  kb_buf_puts(b, "</ol>");
+  int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
+  if (pages > 1) {
+    kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"Result pages\">");
+    if (page > 1) {
+      kb_buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
+      S_u(b, q);
+      kb_buf_printf(b, "&amp;page=%d\">Previous</a> ", page - 1);
+    }
+    kb_buf_printf(b, "<span>Page %d of %d</span>", page, pages);
+    if (page < pages) {
+      kb_buf_puts(b, " <a rel=\"next\" href=\"/search?q=");
+      S_u(b, q);
+      kb_buf_printf(b, "&amp;page=%d\">Next</a>", page + 1);
+    }
+    kb_buf_puts(b, "</nav>");
+  }
+  kb_buf_puts(b, "</div>");
+  kb_results_free(&res);
+}
+
+static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, int fragment,
+                          kb_http_resp *r) {
+  int page = pagestr ? atoi(pagestr) : 1;
+  if (page < 1 || page > 100) page = 1;
+  if (q && strlen(q) > 1000) {
+    S_error_page(r, 400, "Search too long", "Please use fewer words.");
+    return;
+  }
+  S_html(r, 200);
+  r->cache = "public, max-age=60";
+  if (fragment) {
+    S_results(c, q, page, 1, &r->body);
+    return;
+  }
+  S_page_start(&r->body, q && *q ? q : "Search", q ? "search" : "home");
+  kb_buf_puts(&r->body, "<h1>How can we help?</h1>");
+  S_search_form(&r->body, q);
+  S_results(c, q, page, 0, &r->body);
+  if (!q) {
+    kb_buf_puts(&r->body, "<section class=\"browse\" aria-labelledby=\"popular-h\">"
+                          "<h2 id=\"popular-h\">Popular articles</h2>");
+    S_popular(c, &r->body, 12);
+    kb_buf_puts(&r->body, "</section>");
+  }
+  S_page_end(&r->body);
+}
+
+/*--- Articles and stores -------------------------------------------------*/
+
+static const char *S_jstr(cJSON *o, const char *k) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void S_store_details(kb_buf *b, const char *json) {
+  static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  static const char *const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                      "Friday", "Saturday", "Sunday"};
+  cJSON *s = cJSON_Parse(json);
+  if (!s) return;
+  kb_buf_puts(b, "<p class=\"address\">");
+  S_h(b, S_jstr(s, "address"));
+  kb_buf_puts(b, ", ");
+  S_h(b, S_jstr(s, "town"));
+  kb_buf_puts(b, " ");
+  S_h(b, S_jstr(s, "postcode"));
+  kb_buf_puts(b, "</p>");
+  const char *phone = S_jstr(s, "phone");
+  if (phone) {
+    kb_buf_puts(b, "<p class=\"phone\">Phone <a href=\"tel:");
+    for (const char *p = phone; *p; p++)
+      if (isdigit((unsigned char)*p) || *p == '+') kb_buf_putc(b, *p);
+    kb_buf_puts(b, "\">");
+    S_h(b, phone);
+    kb_buf_puts(b, "</a></p>");
+  }
+  cJSON *hours = cJSON_GetObjectItemCaseSensitive(s, "hours");
+  kb_buf_puts(b, "<table class=\"hours\"><caption>Opening hours</caption><tbody>");
+  for (int i = 0; i < 7; i++) {
+    const char *h = S_jstr(hours, days[i]);
+    kb_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", names[i]);
+    S_h(b, h ? (strcmp(h, "closed") ? h : "Closed") : "Not known");
+    kb_buf_puts(b, "</td></tr>");
+  }
+  kb_buf_puts(b, "</tbody></table>");
+  cJSON *lat = cJSON_GetObjectItemCaseSensitive(s, "lat"), *lon = cJSON_GetObjectItemCaseSensitive(s, "lon");
+  if (cJSON_IsNumber(lat) && cJSON_IsNumber(lon))
+    kb_buf_printf(b, "<p><a class=\"directions\" href=\"https://www.google.com/maps/dir/?api=1&amp;"
+                     "destination=%.5f,%.5f\">Get directions</a></p>", lat->valuedouble, lon->valuedouble);
+  cJSON_Delete(s);
+}
+
+/* Related articles: a search with the article's title, itself left out. */
+static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
+  kb_search_opts o = {d->collection, KB_KIND_ARTICLE, 6, 0, 0, 0};
+  kb_results res;
+  char err[128];
+  if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
+  kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">Related articles</h2><ul>");
+  int shown = 0;
+  for (int i = 0; i < res.n && shown < 5; i++) {
+    if (!strcmp(res.hits[i].slug, d->slug)) continue;
+    S_listctx l = {b, 0, 1};
+    S_list_cb(&l, res.hits[i].collection, res.hits[i].slug, res.hits[i].title);
+    shown++;
+  }
+  kb_buf_puts(b, "</ul></aside>");
+  kb_results_free(&res);
+}
+
+static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
+                           kb_http_resp *r) {
+  kb_doc d;
+  int found = kb_index_get(c->ix, coll, slug, &d);
+  if (found != 1) {
+    S_error_page(r, 404, "Page not found", "There is no help article at this address.");
+    return;
+  }
+  int store = !strcmp(d.type, "store");
+  S_html(r, 200);
+  r->cache = "public, max-age=60";
+  kb_buf *b = &r->body;
+  S_page_start(b, d.title, store ? "store" : "article");
+  kb_buf_puts(b, "<article><h1>");
+  S_h(b, d.title);
+  kb_buf_puts(b, "</h1>");
+  if (store && d.store) S_store_details(b, d.store);
+  kb_buf_puts(b, d.html); /* rendered by cmark-gfm in safe mode at index time */
+  kb_buf_puts(b, "</article>");
+  if (!store) S_related(c, &d, b);
+  if (thanks) {
+    kb_buf_puts(b, "<p class=\"helpful-thanks\" role=\"status\">Thanks for telling us.</p>");
+  } else {
+    kb_buf_puts(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\">"
+                   "<input type=\"hidden\" name=\"collection\" value=\"");
+    S_h(b, d.collection);
+    kb_buf_puts(b, "\"><input type=\"hidden\" name=\"slug\" value=\"");
+    S_h(b, d.slug);
+    kb_buf_puts(b, "\"><fieldset><legend>Did this help?</legend>"
+                   "<button type=\"submit\" name=\"helpful\" value=\"yes\">Yes</button> "
+                   "<button type=\"submit\" name=\"helpful\" value=\"no\">No</button></fieldset></form>");
+  }
+  S_page_end(b);
+  kb_doc_free(&d);
+}
+
+static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
+  S_html(r, 200);
+  r->cache = "public, max-age=60";
+  kb_buf *b = &r->body;
+  S_page_start(b, "Find a store", "stores");
+  kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
+                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
+  S_h(b, near);
+  kb_buf_puts(b, "\"><button type=\"submit\">Find stores</button></form>");
+  const kb_geo_store *st[8];
+  double km[8];
+  int n = 0;
+  kb_geo_match m;
+  int found = near && *near && kb_text_utf8_valid(near, strlen(near), NULL) && c->geo &&
+              kb_geo_lookup(c->geo, near, NULL, &m);
+  if (near && *near && !found) {
+    kb_buf_puts(b, "<p class=\"count\">We could not find \xE2\x80\x9C");
+    S_h(b, near);
+    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or the first part of a postcode. All our stores:</p>");
+  }
+  if (found) {
+    n = kb_geo_nearest(c->geo, m.lat, m.lon, NULL, 5, st, km);
+    kb_buf_puts(b, "<p class=\"count\">Stores nearest to ");
+    S_h(b, m.name);
+    kb_buf_puts(b, "</p>");
+  }
+  kb_buf_puts(b, "<ol class=\"stores\">");
+  int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
+  for (int i = 0; i < total; i++) {
+    const kb_geo_store *s = found ? st[i] : kb_geo_store_at(c->geo, i);
+    kb_buf_puts(b, "<li><h2><a href=\"");
+    S_article_link(b, s->collection, s->slug);
+    kb_buf_puts(b, "\">");
+    S_h(b, s->title);
+    kb_buf_puts(b, "</a></h2>");
+    if (found) kb_buf_printf(b, "<p class=\"distance\">%.0f km (%.0f miles)</p>", km[i], km[i] / 1.609);
+    kb_buf_puts(b, "<p class=\"address\">");
+    S_h(b, s->address);
+    kb_buf_puts(b, ", ");
+    S_h(b, s->town);
+    kb_buf_puts(b, " ");
+    S_h(b, s->postcode);
+    kb_buf_puts(b, "</p></li>");
+  }
+  kb_buf_puts(b, "</ol>");
+  S_page_end(b);
+}
+
+/*--- Agent console -------------------------------------------------------*/
+
+static void S_collections_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  kb_buf *seen = ctx;
+  (void)slug; (void)title;
+  kb_buf key = KB_BUF_INIT;
+  kb_buf_printf(&key, "\n%s\n", coll);
+  if (!strstr(kb_buf_str(seen), kb_buf_str(&key))) {
+    kb_buf_puts(seen, coll);
+    kb_buf_putc(seen, '\n');
+  }
+  kb_buf_cleanup(&key);
+}
+
+static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
+                         const char *coll, int keys, kb_http_resp *r) {
+  S_html(r, 200);
+  kb_buf *b = &r->body;
+  S_page_start(b, "Agent console", "agent");
+  kb_buf_printf(b, "<h1>Agent console</h1><form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
+                   " data-feedback=\"%d\" data-keys=\"%d\">", c->feedback ? 1 : 0, keys);
+  kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
+  S_h(b, text);
+  kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
+                 "<input id=\"handle\" name=\"author\" placeholder=\"without @\" autocomplete=\"off\" value=\"");
+  S_h(b, author);
+  kb_buf_puts(b, "\"><label for=\"collection\">Brand</label><select id=\"collection\" name=\"collection\"><option value=\"\">All</option>");
+  kb_buf seen = KB_BUF_INIT;
+  kb_buf_putc(&seen, '\n');
+  kb_index_list(c->ix, S_collections_cb, &seen);
+  char *list = kb_xstrdup(kb_buf_str(&seen)), *save = NULL;
+  for (char *t = strtok_r(list, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+    kb_buf_puts(b, "<option");
+    if (coll && !strcmp(coll, t)) kb_buf_puts(b, " selected");
+    kb_buf_puts(b, ">");
+    S_h(b, t);
+    kb_buf_puts(b, "</option>");
+  }
+  free(list);
+  kb_buf_cleanup(&seen);
+  kb_buf_puts(b, "</select>");
+  if (keys)
+    kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
+                   "<input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
+  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form>"
+                 "<div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div><div id=\"suggestions\" aria-live=\"polite\">");
+  if (text && *text && !keys && kb_text_utf8_valid(text, strlen(text), NULL)) {
+    kb_suggest_opts o = {coll && *coll ? coll : NULL, 5, c->public_url, c->feedback};
+    kb_suggest_result res;
+    char err[256];
+    const char *handle = author && author[0] == '@' ? author + 1 : author;
+    if (handle && *handle && !kb_reply_handle_valid(handle)) handle = NULL;
+    if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) == 0) {
+      if (!res.answerable)
+        kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
+      kb_buf_puts(b, "<ol class=\"suggestions\">");
+      for (int i = 0; i < res.n; i++) {
+        const kb_hit *h = res.s[i].hit;
+        int len = 0;
+        char *reply = kb_reply_compose(handle, h->reply, h->title, res.s[i].url, &len);
+        kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
+        S_h(b, h->slug);
+        kb_buf_puts(b, "\" data-collection=\"");
+        S_h(b, h->collection);
+        kb_buf_puts(b, "\"><h2>");
+        S_h(b, h->title);
+        kb_buf_printf(b, "</h2><p class=\"confidence\">Confidence %.0f%%</p>", res.s[i].confidence * 100);
+        if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
+        kb_buf_printf(b, "<label for=\"reply-%d\">Reply</label><textarea id=\"reply-%d\" class=\"reply\">", i + 1, i + 1);
+        S_h(b, reply);
+        kb_buf_printf(b, "</textarea><p class=\"count\"><span class=\"n\">%d</span>/280</p>"
+                         "<button type=\"button\" class=\"copy\">Copy reply <kbd>%d</kbd></button>", len, i + 1);
+        if (c->feedback)
+          kb_buf_puts(b, " <button type=\"button\" class=\"sent\">Sent</button> <button type=\"button\" class=\"dismiss\">Not relevant</button>");
+        kb_buf_puts(b, "<p class=\"snippet\">");
+        kb_buf_puts(b, h->snippet);
+        kb_buf_puts(b, "</p></li>");
+        free(reply);
+      }
+      kb_buf_puts(b, "</ol>");
+      kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
+      kb_suggest_result_free(&res);
+    }
+  }
+  kb_buf_puts(b, "</div><noscript><p>The console's copy, edit and feedback buttons need JavaScript;"
+                 " suggestions still appear when you submit the form.</p></noscript>");
+  S_page_end(b);
+}
+
+/*--- Forms ---------------------------------------------------------------*/
+
+/* Decodes application/x-www-form-urlencoded value of key from body;
+ * caller frees; NULL if absent. */
+static char *S_form_value(const char *body, size_t n, const char *key) {
+  size_t kl = strlen(key);
+  for (size_t i = 0; i < n;) {
+    size_t e = i;
+    while (e < n && body[e] != '&') e++;
+    if (e - i > kl && !strncmp(body + i, key, kl) && body[i + kl] == '=') {
+      kb_buf v = KB_BUF_INIT;
+      for (size_t j = i + kl + 1; j < e; j++) {
+        char ch = body[j];
+        if (ch == '+') ch = ' ';
+        else if (ch == '%' && j + 2 < e + 1 && isxdigit((unsigned char)body[j + 1]) &&
+                 isxdigit((unsigned char)body[j + 2])) {
+          char hx[3] = {body[j + 1], body[j + 2], 0};
+          ch = (char)strtol(hx, NULL, 16);
+          j += 2;
+        }
+        kb_buf_putc(&v, ch);
+      }
+      return kb_buf_detach(&v);
+    }
+    i = e + 1;
+  }
+  return NULL;
+}
+
+/* POST /helpful from the article page's form: record, then back to the
+ * article with a thank-you (303 See Other, so a reload does not post
+ * again). */
+static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  char *coll = S_form_value(body, n, "collection"), *slug = S_form_value(body, n, "slug");
+  char *h = S_form_value(body, n, "helpful");
+  kb_doc d;
+  if (!slug || !h || (strcmp(h, "yes") && strcmp(h, "no")) ||
+      !kb_text_utf8_valid(slug, strlen(slug), NULL) ||
+      (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
+    S_error_page(r, 400, "Something went wrong", "That answer could not be recorded.");
+  } else {
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"));
+    r->status = 303;
+    r->ctype = "text/html; charset=utf-8";
+    r->html = 1;
+    kb_buf loc = KB_BUF_INIT;
+    S_article_link(&loc, d.collection, d.slug);
+    kb_buf_puts(&loc, "?thanks=1");
+    r->location = kb_buf_detach(&loc);
+    kb_buf_puts(&r->body, "<!doctype html><title>Thanks</title><p>Thanks for telling us.</p>");
+    kb_doc_free(&d);
+  }
+  free(coll);
+  free(slug);
+  free(h);
+}
+
+/*--- Routing -------------------------------------------------------------*/
+
+int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
+  int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+  if (!strncmp(url, "/static/", 8)) {
+    if (!get) goto not_allowed;
+    if (!S_name_ok(url + 8) || !S_static(w, url + 8, r))
+      S_error_page(r, 404, "Page not found", "There is nothing at this address.");
+    return 1;
+  }
+  if (!strcmp(url, "/helpful")) {
+    if (strcmp(method, "POST")) goto not_allowed_post;
+    if (!c->events) S_error_page(r, 503, "Not available", "Answers cannot be recorded right now.");
+    else S_helpful_form(c, body, nbody, r);
+    return 1;
+  }
+  if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
+      !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
+    if (!get) goto not_allowed;
+    if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
+    else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
+    else if (!strcmp(url, "/stores")) S_stores_page(c, a->near, r);
+    else if (!strcmp(url, "/agent")) S_agent_page(c, a->text, a->author, a->collection, a->keys, r);
+    else {
+      const char *rest = url + 6, *slash = strchr(rest, '/');
+      if (slash && !strchr(slash + 1, '/')) {
+        char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
+        S_article_page(c, coll, slash + 1, a->thanks != NULL, r);
+        free(coll);
+      } else if (!slash && *rest) {
+        S_article_page(c, NULL, rest, a->thanks != NULL, r);
+      } else {
+        S_error_page(r, 404, "Page not found", "There is no help article at this address.");
+      }
+    }
+    return 1;
+  }
+  return 0;
+not_allowed:
+  S_error_page(r, 405, "Not allowed", "This page can only be read.");
+  r->allow = "GET";
+  return 1;
+not_allowed_post:
+  S_error_page(r, 405, "Not allowed", "This address takes a form.");
+  r->allow = "POST";
+  return 1;
+}

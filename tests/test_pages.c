@@ -1,0 +1,228 @@
+/*
+ * test_pages.c - the public site and the agent console as served HTML
+ * (docs/web-contract.md): every page, its security headers, escaping,
+ * "did you mean", pagination, the store finder, the "did this help?" form,
+ * static files and path traversal. The browser suite (tests/browser) checks
+ * the same pages with JavaScript on and off in Chromium.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static th_server *S_srv;
+static char *S_dir;
+
+static int S_setup(void **state) {
+  (void)state;
+  S_dir = th_tmpdir();
+  const char *extra[] = {"--data", S_dir, "--quiet", NULL};
+  S_srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  return S_srv ? 0 : -1;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  int rc = S_srv ? th_server_stop(S_srv) : 0;
+  th_rmtree(S_dir);
+  free(S_dir);
+  return rc;
+}
+
+/* GETs path; checks the status; returns the body (caller frees). */
+static char *S_get(const char *path, long want, th_resp *keep) {
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, NULL, &r), 0);
+  if (r.status != want) print_error("%s: %ld, want %ld\n", path, r.status, want);
+  assert_int_equal(r.status, want);
+  char *b = strdup(r.body);
+  if (keep) *keep = r; else th_resp_free(&r);
+  return b;
+}
+
+static void test_home_and_headers(void **state) {
+  (void)state;
+  th_resp r;
+  char *b = S_get("/", 200, &r);
+  assert_non_null(strstr(b, "<form class=\"search\" role=\"search\""));
+  assert_non_null(strstr(b, "<main id=\"main\""));
+  char *h = th_resp_header(&r, "Content-Security-Policy");
+  assert_non_null(h);
+  assert_non_null(strstr(h, "script-src 'self'"));
+  assert_null(strstr(h, "unsafe-inline"));
+  free(h);
+  h = th_resp_header(&r, "X-Content-Type-Options");
+  assert_string_equal(h, "nosniff");
+  free(h);
+  h = th_resp_header(&r, "Referrer-Policy");
+  assert_non_null(h);
+  free(h);
+  h = th_resp_header(&r, "X-Frame-Options");
+  assert_string_equal(h, "DENY");
+  free(h);
+  /* no inline scripts or styles anywhere: the CSP would block them */
+  assert_null(strstr(b, "<script>"));
+  assert_null(strstr(b, "style="));
+  th_resp_free(&r);
+  free(b);
+}
+
+static void test_search_results(void **state) {
+  (void)state;
+  char *b = S_get("/search?q=sim+tray", 200, NULL);
+  assert_non_null(strstr(b, "<ol class=\"results\""));
+  assert_non_null(strstr(b, "<mark>"));
+  assert_non_null(strstr(b, "href=\"/help/remove-sim-"));
+  free(b);
+  b = S_get("/search?q=sim&fragment=1", 200, NULL);
+  assert_int_equal(strncmp(b, "<div id=\"results\"", 17), 0);
+  free(b);
+}
+
+static void test_did_you_mean(void **state) {
+  (void)state;
+  char *b = S_get("/search?q=smashd+screan", 200, NULL);
+  assert_non_null(strstr(b, "class=\"didyoumean\""));
+  assert_non_null(strstr(b, "smashed screen"));
+  free(b);
+}
+
+static void test_empty_state(void **state) {
+  (void)state;
+  char *b = S_get("/search?q=zzqqxx", 200, NULL);
+  assert_non_null(strstr(b, "class=\"empty\""));
+  assert_non_null(strstr(b, "Popular articles"));
+  assert_non_null(strstr(b, "Contact us"));
+  free(b);
+}
+
+static void test_escaping(void **state) {
+  (void)state;
+  char *b = S_get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 200, NULL);
+  assert_null(strstr(b, "<script>alert"));
+  assert_non_null(strstr(b, "&lt;script&gt;alert(1)"));
+  free(b);
+  b = S_get("/stores?near=%22%3E%3Cimg%20src%3Dx%3E", 200, NULL);
+  assert_null(strstr(b, "<img src=x>"));
+  free(b);
+  b = S_get("/agent?text=%3Cb%3Ehi%3C%2Fb%3E", 200, NULL);
+  assert_null(strstr(b, "<b>hi</b>"));
+  free(b);
+}
+
+static void test_article(void **state) {
+  (void)state;
+  char *b = S_get("/help/remove-sim-iphone", 200, NULL);
+  assert_non_null(strstr(b, "<h1>Remove the SIM from an iPhone</h1>"));
+  assert_non_null(strstr(b, "<table>"));
+  assert_non_null(strstr(b, "class=\"related\""));
+  assert_non_null(strstr(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\">"));
+  assert_null(strstr(b, "<script>alert")); /* the article's raw HTML was dropped */
+  free(b);
+  b = S_get("/help/AcmeHelp/acme-sim", 200, NULL);
+  assert_non_null(strstr(b, "Swap your Acme SIM"));
+  free(b);
+  b = S_get("/help/no-such-page", 404, NULL);
+  assert_non_null(strstr(b, "Page not found"));
+  free(b);
+}
+
+static void test_store_page_and_finder(void **state) {
+  (void)state;
+  char *b = S_get("/help/store-leeds", 200, NULL);
+  assert_non_null(strstr(b, "class=\"address\""));
+  assert_non_null(strstr(b, "<table class=\"hours\">"));
+  assert_non_null(strstr(b, "class=\"directions\""));
+  assert_non_null(strstr(b, "href=\"tel:01134960123\""));
+  free(b);
+  b = S_get("/stores?near=harrogate", 200, NULL);
+  assert_non_null(strstr(b, "Stores nearest to Harrogate"));
+  char *leeds = strstr(b, "store-leeds"), *york = strstr(b, "store-york");
+  assert_true(leeds && york && leeds < york); /* Leeds is nearer Harrogate */
+  assert_non_null(strstr(b, "class=\"distance\""));
+  free(b);
+  b = S_get("/stores?near=atlantis", 200, NULL);
+  assert_non_null(strstr(b, "could not find"));
+  free(b);
+}
+
+static void test_helpful_form(void **state) {
+  (void)state;
+  th_resp r;
+  const char *body = "collection=default&slug=cafe-wifi&helpful=yes";
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/helpful", body, strlen(body), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/help/cafe-wifi?thanks=1");
+  free(loc);
+  th_resp_free(&r);
+  char *b = S_get("/help/cafe-wifi?thanks=1", 200, NULL);
+  assert_non_null(strstr(b, "class=\"helpful-thanks\""));
+  free(b);
+  const char *bad = "slug=cafe-wifi&helpful=maybe";
+  assert_int_equal(th_http(S_srv, "POST", "/helpful", bad, strlen(bad), h, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+}
+
+static void test_agent_console(void **state) {
+  (void)state;
+  char *b = S_get("/agent", 200, NULL);
+  assert_non_null(strstr(b, "<form id=\"agent-form\""));
+  assert_non_null(strstr(b, "data-feedback=\"1\""));
+  assert_non_null(strstr(b, "<option>AcmeHelp</option>"));
+  free(b);
+  b = S_get("/agent?text=how+do+i+get+my+sim+out+of+my+iphone&author=jo_bloggs&collection=default", 200, NULL);
+  assert_non_null(strstr(b, "<li class=\"suggestion\" data-slug=\"remove-sim-iphone\""));
+  assert_non_null(strstr(b, "@jo_bloggs "));
+  assert_non_null(strstr(b, "class=\"copy\""));
+  free(b);
+}
+
+static void test_static_files(void **state) {
+  (void)state;
+  th_resp r;
+  char *b = S_get("/static/app.css", 200, &r);
+  char *ct = th_resp_header(&r, "Content-Type"), *cc = th_resp_header(&r, "Cache-Control"),
+       *et = th_resp_header(&r, "ETag");
+  assert_string_equal(ct, "text/css; charset=utf-8");
+  assert_non_null(strstr(cc, "max-age"));
+  assert_non_null(et);
+  free(ct); free(cc); free(et);
+  th_resp_free(&r);
+  free(b);
+  const char *bad[] = {"/static/../Makefile", "/static/%2e%2e/Makefile", "/static/%2e%2e%2fMakefile",
+                       "/static/.hidden", "/static/", "/static/app.css%00.png", "/static/..%5cMakefile"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    assert_int_equal(th_http(S_srv, "GET", bad[i], NULL, 0, NULL, &r), 0);
+    if (r.status != 404 && r.status != 400) print_error("%s: %ld\n", bad[i], r.status);
+    assert_true(r.status == 404 || r.status == 400);
+    assert_null(strstr(r.body, "PREFIX")); /* not the Makefile */
+    th_resp_free(&r);
+  }
+}
+
+static void test_methods(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/", "x", 1, NULL, &r), 0);
+  assert_int_equal(r.status, 405);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "GET", "/helpful", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 405);
+  th_resp_free(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_home_and_headers), cmocka_unit_test(test_search_results),
+      cmocka_unit_test(test_did_you_mean),     cmocka_unit_test(test_empty_state),
+      cmocka_unit_test(test_escaping),         cmocka_unit_test(test_article),
+      cmocka_unit_test(test_store_page_and_finder), cmocka_unit_test(test_helpful_form),
+      cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
+      cmocka_unit_test(test_methods),
+  };
+  return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
+}
