@@ -31,6 +31,11 @@ typedef struct kb_server_config {
   const char *api_keys_file; /* keys for the agent routes, one per line */
   const char *api_keys;    /* keys, comma-separated (KB_API_KEYS) */
   const char *web_dir;     /* pages' assets (web/static); NULL: "web" */
+  double rate;             /* public requests a second per client; 0: default 20, <0: none */
+  double burst;            /* bursts of this many; 0: default 40 */
+  const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
+  int max_connections;     /* 0: 1024 */
+  int timeout;             /* seconds a connection may stay idle; 0: 30 */
   int access_log;          /* one line per request on stderr */
 } kb_server_config;
 

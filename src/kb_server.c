@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_ratelimit.h"
 #include "server.h"
 
 struct kb_server {
@@ -40,6 +41,9 @@ struct kb_server {
   kb_feedback *feedback;   /* --data: the feedback store */
   kb_events *events;       /* --data: the reports' event log */
   kb_web *web;             /* pages' static files */
+  kb_ratelimit *rl;        /* per-client limit of the public routes */
+  char **proxies;          /* trusted reverse proxies */
+  int nproxies;
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
@@ -87,6 +91,11 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   }
   if (r->etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
   if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+  if (r->retry_after > 0) {
+    char ra[16];
+    snprintf(ra, sizeof ra, "%d", r->retry_after);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+  }
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -169,6 +178,67 @@ static int S_is_loopback(const struct sockaddr_storage *ss) {
   if (ss->ss_family == AF_INET6)
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
   return 0;
+}
+
+/*--- Clients and rate limits ---------------------------------------------*/
+
+static void S_peer(struct MHD_Connection *conn, char *addr, size_t n) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(addr, n, "-");
+  if (!ci || !ci->client_addr) return;
+  const struct sockaddr *sa = ci->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, (socklen_t)n);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, (socklen_t)n);
+}
+
+static int S_trusted(const kb_server *s, const char *addr) {
+  for (int i = 0; i < s->nproxies; i++)
+    if (!strcmp(s->proxies[i], addr)) return 1;
+  return 0;
+}
+
+/* The client a request comes from: the peer, or, when the peer is a
+ * trusted proxy, the last address in X-Forwarded-For that is not one. */
+static void S_client(const kb_server *s, struct MHD_Connection *conn, char *out, size_t n) {
+  S_peer(conn, out, n);
+  if (!S_trusted(s, out)) return;
+  const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+  if (!xff) return;
+  char *list = kb_xstrdup(xff);
+  for (;;) {
+    char *comma = strrchr(list, ',');
+    char *item = comma ? comma + 1 : list;
+    while (*item == ' ') item++;
+    size_t len = strlen(item);
+    while (len && item[len - 1] == ' ') item[--len] = 0;
+    if (*item && len < n && !S_trusted(s, item)) {
+      snprintf(out, n, "%s", item);
+      break;
+    }
+    if (!comma) break;
+    *comma = 0;
+  }
+  free(list);
+}
+
+static int S_public_route(kb_route r) {
+  return r == KB_ROUTE_PAGE || r == KB_ROUTE_SEARCH || r == KB_ROUTE_ARTICLE || r == KB_ROUTE_HELPFUL;
+}
+
+/* 1 (with r filled: 429) if the client has used up its requests. */
+static int S_limited(kb_server *s, struct MHD_Connection *conn, kb_req *rq, kb_http_resp *r) {
+  if (!s->rl || !S_public_route(rq->route)) return 0;
+  char client[64];
+  S_client(s, conn, client, sizeof client);
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int wait = kb_ratelimit_take(s->rl, client, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+  if (!wait) return 0;
+  kb_api_error(r, 429, "too_many_requests", "too many requests from %s; try again in %d s", client, wait);
+  r->retry_after = wait;
+  return 1;
 }
 
 /*--- Routes --------------------------------------------------------------*/
@@ -260,6 +330,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
       return;
     }
+    if (S_limited(s, conn, rq, r)) return;
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
                      S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL};
@@ -284,6 +355,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     r->auth = 1;
     return;
   }
+  if (S_limited(s, conn, rq, r)) return;
   if (rq->too_large) {
     kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     return;
@@ -344,7 +416,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *upload_size = 0;
     return MHD_YES;
   }
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL};
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
   S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
@@ -446,6 +518,9 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  kb_ratelimit_free(s->rl);
+  for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
+  free(s->proxies);
   kb_web_free(s->web);
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
@@ -502,6 +577,17 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     return NULL;
   }
   (void)sl;
+  if (cfg->rate >= 0)
+    s->rl = kb_ratelimit_new(cfg->rate > 0 ? cfg->rate : 20, cfg->burst > 0 ? cfg->burst : 40);
+  for (const char *p = cfg->trusted_proxies; p && *p;) {
+    const char *c = strchr(p, ',');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    if (len) {
+      s->proxies = kb_xrealloc(s->proxies, (size_t)(s->nproxies + 1) * sizeof *s->proxies);
+      s->proxies[s->nproxies++] = kb_xstrndup(p, len);
+    }
+    p = c ? c + 1 : NULL;
+  }
   s->web = kb_web_load(cfg->web_dir ? cfg->web_dir : "web", err, nerr);
   if (!s->web) {
     S_free(s);
@@ -525,8 +611,9 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_NOTIFY_COMPLETED, S_completed, s,
       MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);

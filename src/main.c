@@ -40,6 +40,15 @@ static void S_usage(FILE *f) {
         "                    line, 16+ characters; required to listen beyond\n"
         "                    loopback (KB_API_KEYS_FILE, or KB_API_KEYS=k1,k2)\n"
         "  --web DIR         the pages' assets (DIR/static); default ./web (KB_WEB)\n"
+        "  --rate R          public requests a second per client, default 20; -1\n"
+        "                    for no limit (KB_RATE); over it: 429 + Retry-After\n"
+        "  --burst B         bursts of B requests, default 40         (KB_BURST)\n"
+        "  --trusted-proxies A,B  proxies whose X-Forwarded-For names the client\n"
+        "                    (KB_TRUSTED_PROXIES)\n"
+        "  --max-connections N  open connections at most, default 1024\n"
+        "                    (KB_MAX_CONNECTIONS)\n"
+        "  --timeout S       idle seconds before a connection is closed, default\n"
+        "                    30 (KB_TIMEOUT)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
@@ -61,6 +70,11 @@ int main(int argc, char **argv) {
       .api_keys_file = S_env("KB_API_KEYS_FILE"),
       .api_keys = S_env("KB_API_KEYS"),
       .web_dir = S_env("KB_WEB"),
+      .rate = S_env("KB_RATE") ? atof(S_env("KB_RATE")) : 0,
+      .burst = S_env("KB_BURST") ? atof(S_env("KB_BURST")) : 0,
+      .trusted_proxies = S_env("KB_TRUSTED_PROXIES"),
+      .max_connections = S_env("KB_MAX_CONNECTIONS") ? atoi(S_env("KB_MAX_CONNECTIONS")) : 0,
+      .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
   for (int i = 1; i < argc; i++) {
@@ -76,6 +90,11 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
     else if (v && !strcmp(a, "--api-keys")) { cfg.api_keys_file = v; i++; }
     else if (v && !strcmp(a, "--web")) { cfg.web_dir = v; i++; }
+    else if (v && !strcmp(a, "--rate")) { cfg.rate = atof(v); i++; }
+    else if (v && !strcmp(a, "--burst")) { cfg.burst = atof(v); i++; }
+    else if (v && !strcmp(a, "--trusted-proxies")) { cfg.trusted_proxies = v; i++; }
+    else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = atoi(v); i++; }
+    else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);

@@ -31,6 +31,7 @@ typedef struct kb_http_resp {
   int html;                 /* a page: send the Content-Security-Policy */
   const char *etag;         /* ETag value (static), or NULL */
   char *location;           /* Location for a redirect (owned), or NULL */
+  int retry_after;          /* 429: seconds, sent as Retry-After */
 } kb_http_resp;
 
 typedef struct kb_events kb_events;

@@ -155,6 +155,12 @@ th_server *th_server_start(const char *const *args) {
   argv[n++] = prog;
   argv[n++] = "--listen";
   argv[n++] = "127.0.0.1:0";
+  int rate = 0;
+  for (int i = 0; args && args[i]; i++) rate |= !strcmp(args[i], "--rate");
+  if (!rate) { /* tests poll fast; the rate limit has its own test */
+    argv[n++] = "--rate";
+    argv[n++] = "-1";
+  }
   for (int i = 0; args && args[i] && n < 62; i++) argv[n++] = args[i];
   argv[n] = NULL;
   s->pid = fork();

@@ -49,8 +49,8 @@ char *th_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 typedef struct th_server th_server;
 
 /* Start bin/kb-serve with the given extra arguments (a NULL-terminated list
- * after --listen 127.0.0.1:0); waits until it accepts connections. NULL on
- * failure. */
+ * after --listen 127.0.0.1:0, and --rate -1 unless args set a rate);
+ * waits until it accepts connections. NULL on failure. */
 th_server *th_server_start(const char *const *args);
 int th_server_port(const th_server *s);
 

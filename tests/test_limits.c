@@ -1,0 +1,168 @@
+/*
+ * test_limits.c - every limit, gone past: the per-client rate limit of the
+ * public routes (429 + Retry-After, agent routes exempt, X-Forwarded-For
+ * believed only from a trusted proxy), request body size, header size,
+ * query length, results per page, the idle-connection timeout (a slow
+ * client cannot pin the server) and the connection limit.
+ */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static th_server *S_srv;
+
+static int S_setup(void **state) {
+  (void)state;
+  const char *extra[] = {"--rate", "5", "--burst", "10", "--trusted-proxies", "127.0.0.1",
+                         "--timeout", "2", "--max-connections", "20", "--quiet", NULL};
+  S_srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  return S_srv ? 0 : -1;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  return S_srv ? th_server_stop(S_srv) : 0;
+}
+
+static long S_get_as(const char *path, const char *client, th_resp *keep) {
+  char *h = client ? th_fmt("X-Forwarded-For: %s", client) : NULL;
+  const char *hs[] = {h, NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, h ? hs : NULL, &r), 0);
+  free(h);
+  long st = r.status;
+  if (keep) *keep = r; else th_resp_free(&r);
+  return st;
+}
+
+static void test_rate_limit(void **state) {
+  (void)state;
+  int ok = 0, limited = 0;
+  th_resp last = {0};
+  for (int i = 0; i < 30; i++) {
+    th_resp r;
+    long st = S_get_as("/api/v1/search?q=sim", "203.0.113.7", &r);
+    if (st == 200) ok++;
+    if (st == 429) {
+      limited++;
+      th_resp_free(&last);
+      last = r;
+    } else {
+      th_resp_free(&r);
+    }
+  }
+  assert_true(ok >= 10 && ok <= 13); /* the burst, and what refilled meanwhile */
+  assert_true(limited >= 17);
+  char *ra = th_resp_header(&last, "Retry-After");
+  assert_non_null(ra);
+  assert_true(atoi(ra) >= 1);
+  free(ra);
+  assert_non_null(strstr(last.body, "too_many_requests"));
+  th_resp_free(&last);
+  /* another client behind the same proxy is not affected */
+  assert_int_equal(S_get_as("/api/v1/search?q=sim", "198.51.100.9", NULL), 200);
+  /* pages count too */
+  long st = 0;
+  for (int i = 0; i < 20 && st != 429; i++) st = S_get_as("/search?q=sim", "203.0.113.7", NULL);
+  assert_int_equal(st, 429);
+  /* agent routes are not limited */
+  const char *b = "{\"text\":\"sim tray stuck\"}";
+  const char *hs[] = {"X-Forwarded-For: 203.0.113.7", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", b, strlen(b), hs, &r), 0);
+  assert_int_equal(r.status, 200);
+  th_resp_free(&r);
+  /* after waiting, the client may search again */
+  struct timespec ts = {1, 300 * 1000000L};
+  nanosleep(&ts, NULL);
+  assert_int_equal(S_get_as("/api/v1/search?q=sim", "203.0.113.7", NULL), 200);
+}
+
+static void test_sizes(void **state) {
+  (void)state;
+  th_resp r;
+  /* a header block over the 64 KiB the server keeps per connection */
+  size_t n = 70 * 1024;
+  char *big = malloc(n + 16);
+  memcpy(big, "X-Big: ", 7);
+  memset(big + 7, 'a', n);
+  big[7 + n] = 0;
+  const char *hs[] = {big, NULL};
+  assert_int_equal(th_http(S_srv, "GET", "/healthz", NULL, 0, hs, &r), 0);
+  assert_true(r.status == 431 || r.status == 413 || r.status == 400);
+  th_resp_free(&r);
+  free(big);
+  /* a query over 1000 bytes */
+  char q[1200] = "/api/v1/search?q=";
+  memset(q + 17, 'a', 1100);
+  q[1117] = 0;
+  assert_int_equal(S_get_as(q, "192.0.2.1", &r), 400);
+  th_resp_free(&r);
+  /* results per page */
+  assert_int_equal(S_get_as("/api/v1/search?q=sim&limit=51", "192.0.2.2", NULL), 400);
+}
+
+/* Connects to the server; returns the socket. */
+static int S_connect(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((unsigned short)th_server_port(S_srv));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  return fd;
+}
+
+/* A slow-loris client that never finishes its headers is closed after
+ * the idle timeout (2 s here), and the server answers others meanwhile. */
+static void test_slow_client(void **state) {
+  (void)state;
+  int fd = S_connect();
+  assert_true(write(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n", 31) > 0);
+  assert_int_equal(S_get_as("/healthz", NULL, NULL), 200);
+  struct pollfd p = {fd, POLLIN, 0};
+  int rc = poll(&p, 1, 6000);
+  assert_true(rc == 1);
+  char buf[256];
+  ssize_t got = read(fd, buf, sizeof buf); /* 0: closed by the server */
+  assert_true(got <= 0 || strstr(buf, "HTTP/1.1") != NULL);
+  close(fd);
+}
+
+/* More connections than allowed: the extra ones are refused, and once
+ * they close the server serves again. */
+static void test_connection_limit(void **state) {
+  (void)state;
+  int fds[30], n = 0;
+  for (int i = 0; i < 30; i++) fds[n++] = S_connect();
+  struct timespec ts = {0, 300 * 1000000L};
+  nanosleep(&ts, NULL);
+  /* the 30th: either refused at once (closed) or never answered */
+  char buf[64];
+  assert_true(write(fds[29], "GET /healthz HTTP/1.0\r\n\r\n", 25) > 0);
+  struct pollfd p = {fds[29], POLLIN, 0};
+  int rc = poll(&p, 1, 1500);
+  ssize_t got = rc == 1 ? read(fds[29], buf, sizeof buf) : -1;
+  assert_true(got <= 0);
+  for (int i = 0; i < n; i++) close(fds[i]);
+  nanosleep(&ts, NULL);
+  assert_int_equal(S_get_as("/healthz", NULL, NULL), 200);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_rate_limit),
+      cmocka_unit_test(test_sizes),
+      cmocka_unit_test(test_slow_client),
+      cmocka_unit_test(test_connection_limit),
+  };
+  return cmocka_run_group_tests_name("limits", tests, S_setup, S_teardown);
+}
