@@ -41,7 +41,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
-.PHONY: all deps run run-kb test tests install clean check-kb eval bench
+.PHONY: all deps run run-kb test tests install clean check-kb eval bench fuzz
 all: deps $(PROGS)
 
 # Installs the Debian packages that are missing (see .ci/deps.sh); a no-op
@@ -127,6 +127,13 @@ test:
 	@$(MAKE) --no-print-directory all tests
 	@$(MAKE) --no-print-directory SAN=1 all tests
 	@sh tests/run.sh
+
+# libFuzzer targets (tests/fuzz), each for FUZZ_SECONDS; fails on any crash,
+# leak or timeout. make test runs them for a few seconds each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh .ci/deps.sh test
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

@@ -11,7 +11,7 @@ set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev libsqlite3-dev libstemmer-dev libcmark-gfm-dev
  libcmark-gfm-extensions-dev libyaml-dev libutf8proc-dev libmicrohttpd-dev libcjson-dev"
-test_pkgs="libcmocka-dev libcurl4-openssl-dev curl"
+test_pkgs="libcmocka-dev libcurl4-openssl-dev curl clang libclang-rt-14-dev chromium fonts-dejavu-core"
 bench_pkgs="wrk nginx-light"
 
 want="$build_pkgs"
@@ -29,6 +29,13 @@ for p in $want; do
   st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
 done
+# Node.js and npm run the browser tests; any install of them will do (the
+# machine may have one that is not Debian's).
+case " $want " in *" chromium "*)
+  command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm" ;;
+esac
+
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

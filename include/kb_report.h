@@ -30,8 +30,8 @@ extern const char *const kb_report_names[];
 int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
                    char *err, size_t nerr);
 
-/* Appends every report as text (for e-mail) or as an HTML page. Return as
- * kb_report_json(). */
+/* Appends every report as text (for e-mail) or as the body of an HTML
+ * page (the caller adds the layout). Return as kb_report_json(). */
 int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
 int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
 

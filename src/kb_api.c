@@ -274,7 +274,8 @@ static int S_opt_str(cJSON *j, const char *k, size_t max, const char **out, kb_h
 
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   if (!c->feedback) {
-    kb_api_error(r, 503, "feedback_unavailable", "this server has no --data directory to store feedback in");
+    kb_api_error(r, 503, "feedback_unavailable",
+                 "the feedback store is not available (no --data directory, or it cannot be written); nothing was stored");
     return;
   }
   if (!kb_text_utf8_valid(body, n, NULL)) {
@@ -387,7 +388,9 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
     return;
   }
   char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
+  kb_web_page_start(&r->body, "Knowledge-base reports", "reports");
   int rc = kb_report_html(c->ix, db, d, &r->body, err, sizeof err);
+  kb_web_page_end(&r->body);
   free(db);
   if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
   else {

@@ -88,41 +88,66 @@ static void S_shorten_title(char *s, int over) {
   if (*s) strcat(s, "\xE2\x80\xA6"); /* … */
 }
 
-/* 1 if [i, j) of s overlaps a URL. */
-static int S_in_url(const char *s, size_t i, size_t j) {
-  size_t n = strlen(s), from = 0, us, ue;
-  while (from < n && kb_tweet_find_url(s, n, from, &us, &ue)) {
-    if (us < j && i < ue) return 1;
-    from = ue;
+/* A reply split into text and URLs, to shorten the text only. */
+typedef struct {
+  char *text;       /* this segment's bytes (owned) */
+  int url;          /* a URL: never cut */
+  int cut;          /* text was removed from its end: ends in an ellipsis */
+} S_seg;
+
+/* Splits s into alternating text and URL segments. */
+static S_seg *S_split(const char *s, int *pn) {
+  size_t n = strlen(s), at = 0, us, ue;
+  S_seg *v = NULL;
+  int k = 0;
+  while (at < n) {
+    int found = kb_tweet_find_url(s, n, at, &us, &ue) && ue > us && us >= at;
+    size_t te = found ? us : n;
+    if (te > at) {
+      v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
+      v[k++] = (S_seg){kb_xstrndup(s + at, te - at), 0, 0};
+    }
+    if (!found) break;
+    v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
+    v[k++] = (S_seg){kb_xstrndup(s + us, ue - us), 1, 0};
+    at = ue;
   }
-  return 0;
+  *pn = k;
+  return v;
 }
 
-/* Removes the last word of reply text that is not part of a URL or of the
- * @handle (the first `keep` bytes) and ends the cut with an ellipsis.
- * Returns 0 when nothing more can be cut. */
-static int S_cut_word(kb_buf *b, size_t keep) {
-  const char *s = kb_buf_str(b);
-  size_t n = b->n;
-  for (size_t e = n; e > keep;) {
-    while (e > keep && s[e - 1] == ' ') e--;
-    size_t st = e;
-    while (st > keep && s[st - 1] != ' ') st--;
-    if (st == e) break;
-    if (!S_in_url(s, st, e)) {
-      char *rest = kb_xstrdup(s + e);
-      b->n = st;
-      while (b->n > keep && b->p[b->n - 1] == ' ') b->n--;
-      b->p[b->n] = 0;
-      if (strncmp(rest, "\xE2\x80\xA6", 3) != 0 &&
-          !(b->n >= 3 && strncmp(b->p + b->n - 3, "\xE2\x80\xA6", 3) == 0))
-        kb_buf_puts(b, "\xE2\x80\xA6");
-      if (*rest && *rest != ' ') kb_buf_putc(b, ' ');
-      kb_buf_puts(b, rest);
-      free(rest);
-      return 1;
+static void S_join(kb_buf *b, const S_seg *v, int n) {
+  for (int i = 0; i < n; i++) {
+    kb_buf_puts(b, v[i].text);
+    if (v[i].cut) kb_buf_puts(b, "\xE2\x80\xA6"); /* … */
+  }
+}
+
+/* Removes text from the end of the last text segment that has any, at
+ * least `want` weighted characters' worth (whole words when it can, else
+ * characters). Returns 0 when no text is left to remove. */
+static int S_trim(S_seg *v, int n, int want) {
+  for (int i = n - 1; i >= 0; i--) {
+    if (v[i].url) continue;
+    char *t = v[i].text;
+    size_t len = strlen(t);
+    while (len && t[len - 1] == ' ') len--;
+    if (!len) continue;
+    int removed = 0;
+    while (len && removed < want) {
+      size_t from = len;
+      while (from && t[from - 1] != ' ') from--;
+      if (from == 0) { /* one word left (or no spaces): one character */
+        from = len - 1;
+        while (from && ((unsigned char)t[from] & 0xC0) == 0x80) from--;
+      }
+      removed += kb_tweet_length(t + from, len - from);
+      len = from;
+      while (len && t[len - 1] == ' ') len--;
     }
-    e = st;
+    t[len] = 0;
+    if (len) v[i].cut = 1;
+    return 1;
   }
   return 0;
 }
@@ -152,7 +177,23 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   }
   free(r);
   free(t);
-  while (S_len(kb_buf_str(&b)) > KB_REPLY_MAX && S_cut_word(&b, keep)) {
+  if (S_len(kb_buf_str(&b)) > KB_REPLY_MAX) {
+    /* shorten the text after the handle, never a URL; each round removes
+     * at least what is over, so this ends after a few rounds */
+    int nseg;
+    S_seg *v = S_split(kb_buf_str(&b) + keep, &nseg);
+    for (int round = 0; round < 10000; round++) {
+      kb_buf joined = KB_BUF_INIT;
+      kb_buf_put(&joined, kb_buf_str(&b), keep);
+      S_join(&joined, v, nseg);
+      int excess = S_len(kb_buf_str(&joined)) - KB_REPLY_MAX;
+      b.n = 0;
+      kb_buf_puts(&b, kb_buf_str(&joined));
+      kb_buf_cleanup(&joined);
+      if (excess <= 0 || !S_trim(v, nseg, excess + 2)) break;
+    }
+    for (int i = 0; i < nseg; i++) free(v[i].text);
+    free(v);
   }
   if (plen) *plen = S_len(kb_buf_str(&b));
   return kb_buf_detach(&b);

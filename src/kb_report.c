@@ -407,13 +407,8 @@ int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, cha
 }
 
 int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr) {
-  kb_buf_puts(out, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                   "<title>Knowledge-base reports</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
-                   "</head><body class=\"page-reports\"><main id=\"main\"><h1>Knowledge-base reports</h1>");
+  kb_buf_puts(out, "<h1>Knowledge-base reports</h1>");
   kb_buf_printf(out, "<p>%s. JSON: <code>/api/v1/reports/NAME</code>; e-mail: <code>kb-report</code>.</p>",
                 days > 0 ? "The last days" : "All time");
-  int rc = S_each(ix, data_db, NULL, days, out, S_html_table, err, nerr);
-  kb_buf_puts(out, "</main></body></html>");
-  return rc;
+  return S_each(ix, data_db, NULL, days, out, S_html_table, err, nerr);
 }

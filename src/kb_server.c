@@ -38,9 +38,11 @@ struct kb_server {
   char *url;               /* http://host:port */
   int port;
   kb_live *live;           /* the index being served */
-  kb_feedback *feedback;   /* --data: the feedback store */
-  kb_events *events;       /* --data: the reports' event log */
+  kb_feedback *_Atomic feedback; /* --data: the feedback store (opened late
+                                   when it cannot be at start) */
+  kb_events *_Atomic events;     /* --data: the reports' event log */
   kb_web *web;             /* pages' static files */
+  pthread_mutex_t store_lock; /* guards opening feedback and events late */
   kb_ratelimit *rl;        /* per-client limit of the public routes */
   char **proxies;          /* trusted reverse proxies */
   int nproxies;
@@ -178,6 +180,25 @@ static int S_is_loopback(const struct sockaddr_storage *ss) {
   if (ss->ss_family == AF_INET6)
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
   return 0;
+}
+
+/*--- The data directory --------------------------------------------------*/
+
+/* Opens the feedback store and the event log if they are not open yet;
+ * logs why not. Safe to call from any thread. */
+static void S_open_store(kb_server *s) {
+  if (!s->cfg.data_dir) return;
+  pthread_mutex_lock(&s->store_lock);
+  if (!s->feedback || !s->events) {
+    char *fp = kb_fmt("%s/feedback.sqlite", s->cfg.data_dir);
+    char err[512];
+    if (!s->feedback) s->feedback = kb_feedback_open(fp, "en", err, sizeof err);
+    if (s->feedback && !s->events) s->events = kb_events_open(fp, err, sizeof err);
+    if (!s->feedback || !s->events)
+      fprintf(stderr, "kb-serve: feedback store unavailable (feedback answers 503): %s\n", err);
+    free(fp);
+  }
+  pthread_mutex_unlock(&s->store_lock);
 }
 
 /*--- Clients and rate limits ---------------------------------------------*/
@@ -366,6 +387,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     return;
   }
   if (rq->route == KB_ROUTE_FEEDBACK) {
+    if (!s->feedback) {
+      S_open_store(s); /* it may be writable again */
+      c.feedback = s->feedback;
+      c.events = s->events;
+    }
     kb_api_feedback(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_HELPFUL) {
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
@@ -518,6 +544,7 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
   kb_ratelimit_free(s->rl);
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
   free(s->proxies);
@@ -555,14 +582,10 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     s->index_path = kb_xstrdup(cfg->index_path);
   }
   if (cfg->data_dir) {
-    char *fp = kb_fmt("%s/feedback.sqlite", cfg->data_dir);
-    s->feedback = kb_feedback_open(fp, "en", err, nerr);
-    if (s->feedback) s->events = kb_events_open(fp, err, nerr);
-    free(fp);
-    if (!s->feedback || !s->events) {
-      S_free(s);
-      return NULL;
-    }
+    /* a store that cannot be opened now (read-only, full, locked) does not
+     * stop the server: feedback answers 503 until it can be opened */
+    pthread_mutex_init(&s->store_lock, NULL);
+    S_open_store(s);
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));

@@ -138,7 +138,8 @@ static void S_u(kb_buf *b, const char *s) {
 
 static void S_page_start(kb_buf *b, const char *title, const char *kind) {
   kb_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                 "<link rel=\"icon\" href=\"data:,\"><title>");
   S_h(b, title);
   kb_buf_puts(b, " \xC2\xB7 PhoneRetailer Help</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                  "<script src=\"/static/app.js\" defer></script></head>");
@@ -158,6 +159,12 @@ static void S_page_end(kb_buf *b) {
                  " 8am to 10pm every day</li>"
                  "<li>In person at one of our <a href=\"/stores\">stores</a></li></ul></footer></body></html>");
 }
+
+void kb_web_page_start(kb_buf *b, const char *title, const char *kind) {
+  S_page_start(b, title, kind);
+}
+
+void kb_web_page_end(kb_buf *b) { S_page_end(b); }
 
 static void S_html(kb_http_resp *r, int status) {
   r->status = status;
@@ -229,8 +236,8 @@ static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
       }
     }
   }
-  if (!shown) {
-    S_listctx l = {b, 0, max};
+  if (shown < max / 2) { /* little feedback yet: the articles in order */
+    S_listctx l = {b, 0, max - shown};
     kb_index_list(c->ix, S_list_cb, &l);
   }
   kb_buf_puts(b, "</ul>");
@@ -439,7 +446,7 @@ static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
   kb_buf *b = &r->body;
   S_page_start(b, "Find a store", "stores");
   kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
-                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
+                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"off\" value=\"");
   S_h(b, near);
   kb_buf_puts(b, "\"><button type=\"submit\">Find stores</button></form>");
   const kb_geo_store *st[8];

@@ -139,6 +139,11 @@ void kb_web_free(kb_web *w);
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r);
 
+/* The site's layout around a page body: everything up to <main>'s
+ * content, and everything after it. */
+void kb_web_page_start(kb_buf *b, const char *title, const char *kind);
+void kb_web_page_end(kb_buf *b);
+
 /*--- End of interface to code in kb_web.c --------------------------------*/
 
 /*--- Interface to code in kb_api.c ---------------------------------------*/

@@ -146,12 +146,18 @@ static int S_port_from_log(const char *log) {
 }
 
 th_server *th_server_start(const char *const *args) {
+  return th_server_start_wrapped(NULL, args);
+}
+
+th_server *th_server_start_wrapped(const char *const *wrapper, const char *const *args) {
   th_server *s = calloc(1, sizeof *s);
   s->dir = th_tmpdir();
+  chmod(s->dir, 0777); /* a wrapped server may run as another user */
   s->log = th_fmt("%s/server.log", s->dir);
-  const char *argv[64];
+  const char *argv[80];
   int n = 0;
   char *prog = th_fmt("%s/kb-serve", th_bin_dir());
+  for (int i = 0; wrapper && wrapper[i] && n < 10; i++) argv[n++] = wrapper[i];
   argv[n++] = prog;
   argv[n++] = "--listen";
   argv[n++] = "127.0.0.1:0";
@@ -161,14 +167,14 @@ th_server *th_server_start(const char *const *args) {
     argv[n++] = "--rate";
     argv[n++] = "-1";
   }
-  for (int i = 0; args && args[i] && n < 62; i++) argv[n++] = args[i];
+  for (int i = 0; args && args[i] && n < 78; i++) argv[n++] = args[i];
   argv[n] = NULL;
   s->pid = fork();
   if (s->pid == 0) {
     int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    execv(prog, (char *const *)argv);
+    execv(argv[0], (char *const *)argv);
     _exit(127);
   }
   free(prog);

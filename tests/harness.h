@@ -52,6 +52,9 @@ typedef struct th_server th_server;
  * after --listen 127.0.0.1:0, and --rate -1 unless args set a rate);
  * waits until it accepts connections. NULL on failure. */
 th_server *th_server_start(const char *const *args);
+/* The same, the program started through a wrapper command (a
+ * NULL-terminated list, e.g. setpriv to drop root). */
+th_server *th_server_start_wrapped(const char *const *wrapper, const char *const *args);
 int th_server_port(const th_server *s);
 
 /* Indexes the knowledge base kb_dir into a fresh scratch directory and

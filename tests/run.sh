@@ -44,6 +44,18 @@ for variant in release san; do
   done
 done
 
+# Fuzzing, briefly (make fuzz runs each target for FUZZ_SECONDS, default 60).
+if command -v clang >/dev/null 2>&1; then
+  FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-3}
+  export FUZZ_SECONDS
+  run_suite fuzz targets sh tests/fuzz/run.sh
+fi
+
+# The pages in a real browser (Chromium + playwright-core), when installed.
+if [ -f tests/browser/run.sh ]; then
+  run_suite browser pages sh tests/browser/run.sh
+fi
+
 echo
 [ -n "$failures" ] && echo "failed suites:$failures"
 echo "$passed passed, $failed failed, $skipped skipped"

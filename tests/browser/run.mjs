@@ -1,0 +1,539 @@
+// Real-browser tests of the pages kb-serve renders (docs/web-contract.md)
+// and of web/static/app.{css,js}, driving Debian's Chromium through
+// playwright-core.
+//
+//   KB_URL=http://127.0.0.1:PORT node tests/browser/run.mjs
+//
+// Without KB_URL the runner indexes kb/ into a temporary directory and
+// starts bin/kb-serve itself on a free loopback port (and stops it after).
+// CHROMIUM overrides /usr/bin/chromium. Prints TAP ("ok N - name" /
+// "not ok N - name"), then "# N passed, N failed"; exits 1 on a failure.
+// Screenshots go to tests/output/screenshots/NAME-{phone,desktop}.png.
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(ROOT, 'tests', 'output', 'screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PHONE = { width: 360, height: 740 }, DESKTOP = { width: 1280, height: 800 };
+const TEST_TIMEOUT = 60_000;
+
+// ---- TAP ------------------------------------------------------------------
+let n = 0, passed = 0, failed = 0;
+const comment = (s) => console.log(String(s).split('\n').map((l) => '# ' + l).join('\n'));
+class Fail extends Error {}
+function check(cond, msg) { if (!cond) throw new Fail(msg); }
+async function test(name, fn) {
+  n++;
+  let timer;
+  try {
+    await Promise.race([fn(), new Promise((_, rej) => { timer = setTimeout(() => rej(new Fail('timed out')), TEST_TIMEOUT); })]);
+    passed++;
+    console.log(`ok ${n} - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok ${n} - ${name}`);
+    comment(e instanceof Fail ? e.message : (e && e.stack) || e);
+  } finally { clearTimeout(timer); }
+}
+
+// ---- The server -------------------------------------------------------------
+let server = null, tmp = null;
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+  });
+}
+async function startServer() {
+  tmp = mkdtempSync(join(tmpdir(), 'kb-browser-'));
+  const bin = join(ROOT, process.env.KB_BIN || 'bin');
+  const index = join(tmp, 'kb.sqlite'), data = join(tmp, 'data');
+  mkdirSync(data);
+  execFileSync(join(bin, 'kb-index'), ['-q', join(ROOT, 'kb'), '-o', index], { stdio: 'inherit' });
+  const port = await freePort();
+  server = spawn(join(bin, 'kb-serve'), ['--index', index, '--data', data, '--listen', `127.0.0.1:${port}`, '--quiet'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url + '/healthz')).ok) return url; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('kb-serve did not start');
+}
+function stopServer() {
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}
+
+// ---- Helpers ------------------------------------------------------------------
+let BASE, browser;
+
+// A page that records console errors, uncaught exceptions, CSP violations
+// and dialogs (none of which any of our pages should ever cause).
+async function openPage(ctx) {
+  const page = await ctx.newPage();
+  page.problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // The browser's own request for /favicon.ico is no page's doing.
+    if (/^Failed to load resource/.test(m.text()) && /\/favicon\.ico$/.test(m.location().url)) return;
+    page.problems.push('console: ' + m.text() + (m.location().url ? ' (' + m.location().url + ')' : ''));
+  });
+  page.on('pageerror', (e) => page.problems.push('exception: ' + e.message));
+  page.on('dialog', (d) => { page.problems.push('dialog: ' + d.type() + ' ' + d.message()); d.dismiss().catch(() => {}); });
+  // Runs before the page's own scripts and is not subject to its CSP.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+  });
+  return page;
+}
+function clean(page, what = 'page') {
+  check(page.problems.length === 0, `${what}: ${page.problems.join('\n')}`);
+}
+async function context(opts = {}) {
+  return browser.newContext({ baseURL: BASE, viewport: DESKTOP, locale: 'en-GB', ...opts });
+}
+async function firstStoreHref(page) { return page.getAttribute('ol.stores > li:first-child h2 a', 'href'); }
+
+// The pages every layout check visits: [name, path, prepare(page)?].
+async function agentWithCards(page) {
+  await page.fill('#mention', 'how do i get the sim out of my iphone 13');
+  await page.fill('#handle', 'jo_bloggs');
+  await page.click('#agent-form button[type=submit]');
+  await page.waitForSelector('li.suggestion');
+}
+const PAGES = [
+  ['home', '/'],
+  ['search', '/search?q=sim'],
+  ['search-empty', '/search?q=xyzzyqq'],
+  ['article', '/help/remove-sim-iphone'],
+  ['stores', '/stores'],
+  ['stores-near', '/stores?near=leeds'],
+  ['store', '/help/store-leeds'],
+  ['agent', '/agent'],
+  ['agent-cards', '/agent', agentWithCards],
+  ['reports', '/reports'],
+  ['not-found', '/help/no-such-article'],
+];
+
+// ---- The tests ------------------------------------------------------------------
+async function main() {
+  if (!existsSync(CHROMIUM)) {
+    console.log('1..1\nnot ok 1 - Chromium at ' + CHROMIUM + ' (apt-get install chromium)\n# 0 passed, 1 failed');
+    process.exit(1);
+  }
+  BASE = (process.env.KB_URL || await startServer()).replace(/\/$/, '');
+  comment('server ' + BASE);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  mkdirSync(SHOTS, { recursive: true });
+
+  const ctx = await context();                                       // JavaScript on
+  const noJs = await context({ javaScriptEnabled: false });          // JavaScript off
+
+  // (a)
+  await test('home page loads without console errors or CSP violations', async () => {
+    const page = await openPage(ctx);
+    const r = await page.goto('/');
+    check(r.status() === 200, 'status ' + r.status());
+    check(/PhoneRetailer Help/.test(await page.title()), 'title: ' + await page.title());
+    check(await page.locator('body.page-home form.search #q').count() === 1, 'no search form');
+    check(await page.locator('a.skip[href="#main"]').count() === 1, 'no skip link');
+    const csp = r.headers()['content-security-policy'] || '';
+    check(/script-src 'self'/.test(csp), 'CSP header: ' + csp);
+    await page.waitForLoadState('networkidle');
+    clean(page);
+    await page.close();
+  });
+
+  await test('skip link is visible on focus and moves focus to main', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    const box = await page.locator('a.skip').boundingBox();
+    check(box && box.y >= 0 && box.height > 10, 'skip link not on screen when focused: ' + JSON.stringify(box));
+    await page.keyboard.press('Enter');
+    check(await page.evaluate(() => document.activeElement && document.activeElement.id) === 'main', 'focus not on main');
+    clean(page);
+    await page.close();
+  });
+
+  // (b)
+  await test('search with JavaScript off: "sim tray stuck" lists SIM articles with <mark>', async () => {
+    const page = await openPage(noJs);
+    await page.goto('/');
+    await page.fill('#q', 'sim tray stuck');
+    await Promise.all([page.waitForURL(/\/search\?q=sim\+tray\+stuck/), page.press('#q', 'Enter')]);
+    const href = await page.getAttribute('ol.results > li:first-child h2 a', 'href');
+    check(['/help/remove-sim-iphone', '/help/remove-sim-android'].includes(href), 'first result: ' + href);
+    check(await page.locator('ol.results > li:first-child p.snippet mark').count() > 0, 'no <mark> in the first snippet');
+    check(/results? for/.test(await page.textContent('#results .count')), 'no count line');
+    clean(page);
+    await page.close();
+  });
+
+  // (c)
+  await test('search as you type: "deliv" updates #results without navigating', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/');
+    await page.evaluate(() => { window.__samePage = 1; });
+    await page.locator('#q').pressSequentially('deliv', { delay: 120 });
+    await page.waitForSelector('#results ol.results a[href*="deliver"]', { timeout: 5000 });
+    check(await page.evaluate(() => window.__samePage) === 1, 'the page was reloaded');
+    check(await page.getAttribute('#results', 'aria-live') === 'polite', '#results lost aria-live');
+    check(new URL(page.url()).searchParams.get('q') === 'deliv', 'URL not updated: ' + page.url());
+    check(await page.locator('#results').count() === 1, 'nested or duplicated #results');
+    check(await page.inputValue('#q') === 'deliv', 'the box lost its text');
+    clean(page);
+    await page.close();
+  });
+
+  await test('search as you type aborts stale requests, ignores 1-character queries', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/');
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('fragment=1')) asked.push(new URL(r.url()).searchParams.get('q')); });
+    await page.locator('#q').pressSequentially('r', { delay: 300 });
+    await page.waitForTimeout(400);
+    check(asked.length === 0, 'asked for ' + JSON.stringify(asked));
+    await page.locator('#q').pressSequentially('efund', { delay: 20 });   // faster than the debounce
+    await page.waitForSelector('#results a[href="/help/refund-status"]');
+    check(asked.length === 1 && asked[0] === 'refund', 'requests: ' + JSON.stringify(asked));
+    clean(page);
+    await page.close();
+  });
+
+  // (d)
+  await test('article from results: h1, related list, "Did this help?" Yes shows thanks', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/search?q=sim+tray+stuck');
+    await Promise.all([page.waitForURL(/\/help\//), page.click('ol.results > li:first-child h2 a')]);
+    check(await page.locator('article h1').count() === 1, 'no h1');
+    check(await page.locator('aside.related ul li a').count() > 0, 'no related articles');
+    const posted = page.waitForRequest((r) => r.url().endsWith('/api/v1/helpful') && r.method() === 'POST');
+    await page.click('form.helpful button[value=yes]');
+    const body = JSON.parse((await posted).postData());
+    check(body.helpful === true && /^remove-sim-/.test(body.slug), 'posted ' + JSON.stringify(body));
+    await page.waitForSelector('p.helpful-thanks[role=status]');
+    check(/Thanks for telling us/.test(await page.textContent('p.helpful-thanks')), 'thanks text');
+    check(await page.locator('form.helpful').count() === 0, 'the form is still there');
+    check(/\/help\/remove-sim-/.test(page.url()) && !/thanks=1/.test(page.url()), 'navigated: ' + page.url());
+    clean(page);
+    await page.close();
+  });
+
+  await test('"Did this help?" with JavaScript off posts the form and shows thanks', async () => {
+    const page = await openPage(noJs);
+    await page.goto('/help/cracked-screen');
+    await Promise.all([page.waitForURL(/thanks=1/), page.click('form.helpful button[value=no]')]);
+    check(await page.locator('p.helpful-thanks').count() === 1, 'no thanks');
+    clean(page);
+    await page.close();
+  });
+
+  await test('"Did this help?" falls back to the form post when the API fails', async () => {
+    const page = await openPage(ctx);
+    await page.route('**/api/v1/helpful', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
+    await page.goto('/help/cracked-screen');
+    await Promise.all([page.waitForURL(/thanks=1/), page.click('form.helpful button[value=yes]')]);
+    check(await page.locator('p.helpful-thanks').count() === 1, 'no thanks');
+    page.problems = page.problems.filter((p) => !/503/.test(p));       // the mocked failure itself
+    clean(page);
+    await page.close();
+  });
+
+  // (e)
+  await test('store finder: Harrogate lists nearest stores with distances; store page', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/stores');
+    await page.fill('#near', 'Harrogate');
+    await Promise.all([page.waitForURL(/near=Harrogate/), page.click('form.store-search button[type=submit]')]);
+    const names = await page.locator('ol.stores > li h2').allTextContents();
+    check(names.length >= 2, 'stores: ' + names.length);
+    check(/York|Leeds/.test(names[0]), 'first: ' + names[0]);
+    const dist = await page.locator('ol.stores > li p.distance').allTextContents();
+    check(dist.length === names.length && dist.every((d) => /\d+\s*(km|mi)/.test(d)), 'distances: ' + dist);
+    const href = await firstStoreHref(page);
+    await Promise.all([page.waitForURL('**' + href), page.click('ol.stores > li:first-child h2 a')]);
+    check(await page.locator('body.page-store h1').count() === 1, 'no h1 / body.page-store');
+    check((await page.textContent('p.address')).trim().length > 5, 'no address');
+    check(await page.locator('p.phone a[href^="tel:"]').count() === 1, 'no phone link');
+    check(await page.locator('table.hours th[scope=row]').count() === 7, 'hours rows');
+    const dir = await page.getAttribute('a.directions', 'href');
+    check(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=-?[\d.]+,-?[\d.]+$/.test(dir), 'directions: ' + dir);
+    clean(page);
+    await page.close();
+  });
+
+  // (f)
+  const clip = await context({ permissions: ['clipboard-read', 'clipboard-write'] });
+  await test('agent console: paste, Ctrl+Enter, copy the reply (under 5 s)', async () => {
+    const page = await openPage(clip);
+    await page.goto('/agent');
+    await page.waitForSelector('#shortcuts');
+    const api = page.waitForResponse((r) => r.url().endsWith('/api/v1/suggest'));
+    const t0 = Date.now();
+    await page.fill('#mention', 'how do i get the sim out of my iphone 13');      // the paste
+    await page.fill('#handle', '@jo_bloggs');
+    await page.focus('#mention');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('li.suggestion');
+    const reply = await page.inputValue('li.suggestion:first-child textarea.reply');
+    await page.click('li.suggestion:first-child button.copy');
+    await page.waitForSelector('li.suggestion:first-child button.copy.done');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const ms = Date.now() - t0;
+    comment(`paste to copied reply: ${ms} ms`);
+    const json = await (await api).json();
+    const sent = JSON.parse((await api).request().postData());
+    check(sent.author === 'jo_bloggs' && sent.limit === 5 && !('collection' in sent), 'request ' + JSON.stringify(sent));
+    check(reply.startsWith('@jo_bloggs '), 'reply: ' + reply);
+    check(copied === reply, 'clipboard: ' + copied);
+    const count = await page.textContent('li.suggestion:first-child .count .n');
+    check(/^\d+$/.test(count) && +count <= 280, 'count ' + count);
+    check(+count === json.suggestions[0].reply_length, `count ${count} != server's reply_length ${json.suggestions[0].reply_length}`);
+    check(await page.locator('li.suggestion').count() === json.suggestions.length, 'cards != suggestions');
+    check(/^Confidence \d+%$/.test(await page.textContent('li.suggestion:first-child .confidence')), 'confidence');
+    check(await page.locator('li.suggestion:first-child .snippet mark').count() > 0, 'snippet lost its <mark>');
+    check(ms < 5000, `took ${ms} ms`);
+    clean(page);
+    await page.close();
+  });
+
+  await test('agent console: count turns red over 280, digit shortcut copies, Sent/edited/dismissed', async () => {
+    const page = await openPage(clip);
+    await page.goto('/agent');
+    await agentWithCards(page);
+    const cards = page.locator('li.suggestion');
+    check(await cards.count() >= 2, 'need 2 cards');
+    // Live count
+    const ta = cards.nth(0).locator('textarea.reply');
+    await ta.fill('x'.repeat(270) + ' https://example.com/' + 'y'.repeat(60));
+    check(await cards.nth(0).locator('.count .n').textContent() === '294', 'count with a URL');
+    check(await cards.nth(0).locator('.count').getAttribute('class') === 'count over', 'no .over');
+    await ta.fill('short');
+    check(!/over/.test(await cards.nth(0).locator('.count').getAttribute('class')), '.over stays');
+    // "2" outside a text field copies reply 2
+    await page.click('h1');
+    await page.keyboard.press('2');
+    await cards.nth(1).locator('button.copy.done').waitFor();
+    check(await page.evaluate(() => navigator.clipboard.readText()) === await cards.nth(1).locator('textarea.reply').inputValue(), 'clipboard != reply 2');
+    // Feedback: edited, then dismissed
+    const fb = [];
+    page.on('request', (r) => { if (r.url().endsWith('/api/v1/feedback')) fb.push(JSON.parse(r.postData())); });
+    await cards.nth(1).locator('textarea.reply').fill((await cards.nth(1).locator('textarea.reply').inputValue()) + ' Thanks!');
+    await cards.nth(1).locator('button.sent').click();
+    await page.waitForSelector('li.suggestion.is-sent');
+    await cards.nth(0).locator('button.dismiss').click();
+    await page.waitForSelector('li.suggestion.is-dismissed');
+    check(fb.length === 2 && fb[0].action === 'edited' && fb[1].action === 'dismissed', 'feedback ' + JSON.stringify(fb));
+    check(fb[0].text === 'how do i get the sim out of my iphone 13' && fb[0].slug && fb[0].collection, 'feedback body ' + JSON.stringify(fb[0]));
+    clean(page);
+    await page.close();
+  });
+
+  await test('agent console: twitter-text weighting in app.js', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/agent');
+    const cases = [
+      ['hello', 5],
+      ['see https://www.example.com/a/very/long/path/indeed?x=1.', 4 + 23 + 1],
+      ['www.phoneretailer.co.uk and example.com', 23 + 5 + 23],
+      ['local http://127.0.0.1:8080/help/x', 6 + 28],            // no TLD: not a URL to twitter-text
+      ['mail jo@example.com', 19],
+      ['e\u0301', 1],                                             // NFC: é
+      ['日本', 4],
+      ['👨‍👩‍👧‍👦', 2], ['🇬🇧', 2], ['1️⃣', 2], ['👍🏽', 2], ['❤️', 2],
+      ['\u2014\u2019', 2],
+    ];
+    const got = await page.evaluate((c) => c.map(([s]) => window.kbTweetLength(s)), cases);
+    const bad = cases.filter((c, i) => got[i] !== c[1]).map((c) => `${JSON.stringify(c[0])}: ${got[cases.indexOf(c)]} (want ${c[1]})`);
+    check(bad.length === 0, bad.join('\n'));
+    clean(page);
+    await page.close();
+  });
+
+  await test('agent console: unanswerable note, 401 asks for the key, network error, KB banner', async () => {
+    const page = await openPage(ctx);
+    await page.route('**/healthz', (r) => r.fulfill({ contentType: 'application/json',
+      body: JSON.stringify({ status: 'ok', kb: { builds: 2, errors: 2, problems: ['articles/a.md:3: no title', 'articles/b.md:1: bad <b>yaml</b>'] } }) }));
+    await page.goto('/agent');
+    await page.waitForSelector('#banner:not([hidden])');
+    const text = await page.textContent('#banner');
+    check(/knowledge base has 2 problems: articles\/a\.md:3: no title; articles\/b\.md:1: bad <b>yaml<\/b>/.test(text), 'banner: ' + text);
+    check(await page.locator('#banner b').count() === 0, 'banner rendered HTML');
+    // Chit-chat is not answerable
+    await page.fill('#mention', 'you lot are brilliant, thanks!');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('#suggestions p.unanswerable');
+    // 401
+    await page.route('**/api/v1/suggest', (r) => r.fulfill({ status: 401, contentType: 'application/json',
+      body: '{"error":{"code":"unauthorized","message":"a valid API key is needed"}}' }));
+    await page.click('#agent-form button[type=submit]');
+    await page.waitForFunction(() => /API key/.test(document.getElementById('banner').textContent));
+    // Network failure
+    await page.unroute('**/api/v1/suggest');
+    await page.route('**/api/v1/suggest', (r) => r.abort('connectionrefused'));
+    await page.click('#agent-form button[type=submit]');
+    await page.waitForFunction(() => /cannot be reached/.test(document.getElementById('banner').textContent));
+    page.problems = page.problems.filter((p) => !/401|ERR_CONNECTION_REFUSED|Failed to load resource/.test(p));
+    clean(page);
+    await page.close();
+  });
+
+  await test('agent console: API keys are sent as a Bearer header and kept for the session', async () => {
+    const page = await openPage(ctx);
+    // The sample server has no keys: show the console as a keyed one would.
+    await page.route('**/agent', async (r) => {
+      const res = await r.fetch();
+      r.fulfill({ response: res, body: (await res.text()).replace('data-keys="0"', 'data-keys="1"')
+        .replace('</select>', '</select><label for="apikey" class="apikey">API key</label><input id="apikey" class="apikey" type="password" autocomplete="off">') });
+    });
+    let auth = null;
+    await page.route('**/api/v1/suggest', (r) => { auth = r.request().headers().authorization; r.continue(); });
+    await page.goto('/agent');
+    await page.fill('#apikey', 's3cret-key');
+    await agentWithCards(page);
+    check(auth === 'Bearer s3cret-key', 'authorization: ' + auth);
+    await page.reload();
+    check(await page.inputValue('#apikey') === 's3cret-key', 'key not remembered');
+    clean(page);
+    await page.close();
+  });
+
+  await test('agent console without JavaScript renders suggestions server-side', async () => {
+    const page = await openPage(noJs);
+    await page.goto('/agent?text=' + encodeURIComponent('where is my refund') + '&author=sam');
+    check(await page.locator('#suggestions li.suggestion textarea.reply').count() > 0, 'no cards');
+    check((await page.inputValue('#reply-1')).startsWith('@sam '), 'reply 1');
+    clean(page);
+    await page.close();
+  });
+
+  // (g)
+  const XSS = '<script>alert(1)</script>';
+  await test('XSS: a script in the query is shown as text (JavaScript off and on)', async () => {
+    for (const c of [noJs, ctx]) {
+      const page = await openPage(c);
+      await page.goto('/search?q=' + encodeURIComponent(XSS));
+      await page.waitForTimeout(300);
+      check(await page.inputValue('#q') === XSS, 'box: ' + await page.inputValue('#q'));
+      check(await page.locator('main script').count() === 0, 'a script element in main');
+      check((await page.textContent('#results')).includes(XSS), 'the query is not shown as text');
+      clean(page);
+      await page.close();
+    }
+  });
+
+  await test('XSS: typing a script into the search box and into the agent console', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/');
+    const frag = page.waitForResponse((r) => r.url().includes('fragment=1') && r.url().includes('script'));
+    await page.fill('#q', XSS + '<img src=x onerror=alert(2)>');
+    await frag;
+    await page.waitForTimeout(300);
+    check(await page.locator('#results script, #results img').count() === 0, 'markup from the query in #results');
+    // The agent console: hostile API strings must stay text.
+    await page.route('**/api/v1/suggest', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({
+      answerable: true, place: null, suggestions: [{ slug: 's"><img src=x onerror=alert(3)>', collection: 'default',
+        title: '<img src=x onerror=alert(4)>Title', url: 'https://example.com/', score: 1, confidence: 0.5,
+        reply: '@x <script>alert(5)</script>', reply_length: 30,
+        snippet: 'ok <mark>fine</mark> <img src=x onerror=alert(6)><script>alert(7)</script><a href="javascript:alert(8)">x</a>',
+        escalate: 'dm' }] }) }));
+    await page.goto('/agent');
+    await page.fill('#mention', XSS);
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('li.suggestion');
+    await page.waitForTimeout(300);
+    check(await page.locator('#suggestions img, #suggestions script, #suggestions a').count() === 0, 'markup from the API was rendered');
+    check(await page.locator('#suggestions .snippet mark').count() === 1, 'the <mark> was lost');
+    check((await page.textContent('li.suggestion h2')).startsWith('<img'), 'title not shown as text');
+    check(await page.locator('li.suggestion .escalate').count() === 1, 'no escalate badge');
+    clean(page);
+    await page.close();
+  });
+
+  // (h)
+  const axeCtx = await context({ bypassCSP: true });   // axe is injected as a script
+  for (const [name, path, prepare] of PAGES) {
+    await test(`axe: no serious or critical violations on ${name} (${path})`, async () => {
+      const page = await axeCtx.newPage();
+      await page.goto(path);
+      if (prepare) await prepare(page);
+      await page.addScriptTag({ path: AXE });
+      const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .map((x) => ({ id: x.id, impact: x.impact, help: x.help, nodes: x.nodes.slice(0, 3).map((nd) => nd.target.join(' ')) })));
+      const bad = v.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+      for (const x of v.filter((y) => !bad.includes(y))) comment(`${name}: ${x.impact} ${x.id}: ${x.help} (${x.nodes.join(', ')})`);
+      check(bad.length === 0, bad.map((x) => `${x.impact} ${x.id}: ${x.help} at ${x.nodes.join(', ')}`).join('\n'));
+      await page.close();
+    });
+  }
+
+  // (i), (j), (k)
+  const phone = await context({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+  for (const [name, path, prepare] of PAGES) {
+    await test(`360 px: no horizontal scroll on ${name}`, async () => {
+      const page = await openPage(phone);
+      await page.goto(path);
+      if (prepare) await prepare(page);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= 360, `scrollWidth ${w}`);
+      await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+      page.problems = page.problems.filter((p) => !(name === 'not-found' && /404/.test(p)));
+      clean(page);
+      await page.close();
+    });
+  }
+  for (const [name, path, prepare] of PAGES) {
+    await test(`page weight under 100 KB and desktop screenshot: ${name}`, async () => {
+      const page = await openPage(ctx);
+      const sizes = [];
+      page.on('requestfinished', async (req) => {
+        const t = req.resourceType();
+        if (t === 'image' || t === 'media' || t === 'font' || req.url().endsWith('/favicon.ico')) return;
+        sizes.push(req.sizes().then((s) => [t, req.url(), s.responseBodySize]));
+      });
+      // A cold cache: every byte of the load is counted.
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await page.goto(path, { waitUntil: 'networkidle' });
+      if (prepare) await prepare(page);
+      await page.waitForLoadState('networkidle');
+      const all = await Promise.all(sizes);
+      const total = all.reduce((a, [, , b]) => a + b, 0);
+      comment(`${name}: ${(total / 1024).toFixed(1)} KB in ${all.length} responses (${all.map(([t, , b]) => t + ' ' + b).join(', ')})`);
+      check(total < 100 * 1024, `${total} bytes`);
+      await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+      await cdp.detach();
+      await page.close();
+    });
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  console.log(`not ok ${++n} - the runner itself`);
+  comment((e && e.stack) || e);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  stopServer();
+}
+console.log(`1..${n}`);
+console.log(`# ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

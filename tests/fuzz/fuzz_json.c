@@ -1,0 +1,60 @@
+/*
+ * fuzz_json.c - libFuzzer target: the JSON request handling of
+ * POST /api/v1/suggest, /feedback and /helpful, on a real index built from
+ * the test fixtures. Every answer must be a status with a JSON body.
+ */
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kb_build.h"
+#include "../../src/server.h"
+
+static kb_ctx S_ctx;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc; (void)argv;
+  char path[] = "/tmp/kbfuzz.XXXXXX";
+  int fd = mkstemp(path);
+  if (fd >= 0) close(fd);
+  kb_build_opts o = {"tests/fixtures/kb", path, 0, 0};
+  kb_diag *d = kb_diag_new();
+  kb_build_stats st;
+  char err[256];
+  if (kb_build_run(&o, d, &st, err, sizeof err) != 0) {
+    fprintf(stderr, "fuzz_json: cannot build the fixture index (run from the repository root)\n");
+    exit(1);
+  }
+  kb_diag_free(d);
+  S_ctx.ix = kb_index_open(path, err, sizeof err);
+  S_ctx.geo = kb_geo_load(path, err, sizeof err);
+  S_ctx.public_url = "http://kb.test";
+  unlink(path);
+  return S_ctx.ix && S_ctx.geo ? 0 : 1;
+}
+
+static void S_check(kb_http_resp *r) {
+  if (r->status < 200 || r->status > 599) __builtin_trap();
+  cJSON *j = cJSON_ParseWithLength(r->body.p ? r->body.p : "", r->body.n);
+  if (!j) __builtin_trap(); /* every answer is JSON */
+  cJSON_Delete(j);
+  kb_buf_cleanup(&r->body);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > 64 * 1024) return 0;
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+  kb_api_suggest(&S_ctx, (const char *)data, size, &r);
+  S_check(&r);
+  kb_api_feedback(&S_ctx, (const char *)data, size, &r);
+  S_check(&r);
+  kb_api_helpful(&S_ctx, (const char *)data, size, &r);
+  S_check(&r);
+  return 0;
+}
