@@ -172,6 +172,10 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->s[i].hit = h;
     const kb_hit *other = out->n > 1 ? &out->res.hits[i == 0 ? 1 : 0] : NULL;
     out->s[i].confidence = kb_rank_confidence(h->feat, other ? other->feat : NULL);
+    /* the runners-up share the best one's evidence in proportion to their
+     * scores: a distant second is not "85%" */
+    if (i > 0 && out->res.hits[0].score > 0)
+      out->s[i].confidence *= h->score / out->res.hits[0].score;
     out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
   }
   out->answerable = !offtopic_first && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;
