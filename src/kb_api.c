@@ -272,6 +272,22 @@ static int S_opt_str(cJSON *j, const char *k, size_t max, const char **out, kb_h
   return 0;
 }
 
+void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r) {
+  char err[256];
+  if (!c->feedback) {
+    kb_api_error(r, 503, "feedback_unavailable", "the feedback store is not available");
+    return;
+  }
+  long long n = kb_feedback_count(c->feedback);
+  if (kb_feedback_reset(c->feedback, err, sizeof err) != KB_FEEDBACK_OK) {
+    kb_api_error(r, 503, "feedback_unavailable", "not reset, try again: %s", err);
+    return;
+  }
+  r->status = 200;
+  r->ctype = "application/json";
+  kb_buf_printf(&r->body, "{\"reset\":true,\"deleted\":%lld}", n);
+}
+
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   if (!c->feedback) {
     kb_api_error(r, 503, "feedback_unavailable",

@@ -366,6 +366,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   }
   const char *want = rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ||
                              rq->route == KB_ROUTE_HELPFUL ? "POST" : "GET";
+  if (rq->route == KB_ROUTE_FEEDBACK && !strcmp(method, "DELETE")) want = "DELETE";
   if (!S_method_is(method, want)) {
     S_405(r, want, method);
     return;
@@ -392,7 +393,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       c.feedback = s->feedback;
       c.events = s->events;
     }
-    kb_api_feedback(&c, kb_buf_str(&rq->body), rq->body.n, r);
+    if (!strcmp(method, "DELETE")) kb_api_feedback_reset(&c, r);
+    else kb_api_feedback(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_HELPFUL) {
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_REPORTS) {

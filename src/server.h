@@ -155,6 +155,9 @@ void kb_api_error(kb_http_resp *r, int status, const char *code,
 /* POST /api/v1/suggest with body[0..n). */
 void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
+/* DELETE /api/v1/feedback: forget everything learned from agents. */
+void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r);
+
 /* POST /api/v1/feedback with body[0..n). */
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 

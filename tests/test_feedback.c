@@ -237,6 +237,25 @@ static void test_kill9_keeps_acknowledged(void **state) {
 
 #define S_NBAD (sizeof S_bads / sizeof *S_bads)
 
+/* Learning can be reset: everything learned is forgotten, and the
+ * ranking is the text ranking again. */
+static void test_reset(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "DELETE", "/api/v1/feedback", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "\"reset\":true"));
+  th_resp_free(&r);
+  assert_int_equal(S_rows(), 0);
+  const char *args[] = {"--index", S_index, "--quiet", NULL};
+  th_server *plain = th_server_start(args);
+  char *a = S_slugs(S_srv, "blorp again today"), *b = S_slugs(plain, "blorp again today");
+  assert_string_equal(a, b);
+  free(a);
+  free(b);
+  th_server_stop(plain);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -244,13 +263,14 @@ int main(void) {
       cmocka_unit_test(test_learning),
       cmocka_unit_test(test_locked_store),
       cmocka_unit_test(test_kill9_keeps_acknowledged),
+      cmocka_unit_test(test_reset),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 3];
+  struct CMUnitTest tests[2 + S_NBAD + 4];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];
   for (size_t i = 0; i < S_NBAD; i++)
     tests[k++] = (struct CMUnitTest){S_bads[i].name, test_bad_input, NULL, NULL, (void *)&S_bads[i]};
-  for (size_t i = 0; i < 3; i++) tests[k++] = tail[i];
+  for (size_t i = 0; i < 4; i++) tests[k++] = tail[i];
   return _cmocka_run_group_tests("feedback", tests, k, S_setup, S_teardown);
 }
