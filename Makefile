@@ -41,7 +41,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
-.PHONY: all deps run run-kb test tests install clean check-kb eval bench fuzz
+.PHONY: all deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak
 all: deps $(PROGS)
 
 # Installs the Debian packages that are missing (see .ci/deps.sh); a no-op
@@ -134,6 +134,26 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@sh .ci/deps.sh test
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+# Mixed traffic for SOAK_SECONDS (default 600) with reloads every 30 s:
+# zero 5xx, zero socket errors, memory flat (tests/soak/run.sh).
+SOAK_SECONDS ?= 600
+soak: all
+	@sh .ci/deps.sh bench
+	@SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/run.sh
+
+# The C suites under valgrind's memcheck: the test programs and every
+# server they start; fails on memory errors and definite or indirect leaks.
+VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+           --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+VALGRIND_SUITES ?= test_text test_tweet test_index test_server test_feedback test_pages test_reports
+valgrind: all tests
+	@command -v valgrind >/dev/null || { echo "valgrind: apt-get install valgrind"; exit 1; }
+	@fail=0; for t in $(VALGRIND_SUITES); do \
+	  KB_SERVE_WRAPPER="$(VALGRIND)" CMOCKA_MESSAGE_OUTPUT=TAP $(VALGRIND) $(O)/tests/$$t \
+	    > build/valgrind-$$t.log 2>&1 && echo "ok   valgrind/$$t" || \
+	    { echo "FAIL valgrind/$$t - build/valgrind-$$t.log"; fail=1; }; \
+	done; exit $$fail
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

@@ -31,6 +31,8 @@
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
 
+#define S_MAX_LEN 48 /* longest term a correction looks at */
+
 /* A synonym rule, analyzed: the query words src (terms joined by single
  * spaces) may also be read as dst. */
 typedef struct {
@@ -52,6 +54,8 @@ typedef struct {
   char **words;           /* the words as written (exact forms), sorted */
   int *words_df;
   int nwords;
+  int *vocab_by_len, vocab_start[S_MAX_LEN + 2]; /* by length, for corrections */
+  int *words_by_len, words_start[S_MAX_LEN + 2];
 } S_lang;
 
 struct kb_index {
@@ -185,6 +189,24 @@ static void S_load_synonyms(kb_index *ix) {
   sqlite3_finalize(st);
 }
 
+/* Groups the terms of a vocabulary by length (after loading). */
+static void S_index_lengths(char **term, int n, int **pby, int *start) {
+  int count[S_MAX_LEN + 2] = {0};
+  for (int i = 0; i < n; i++) {
+    size_t l = strlen(term[i]);
+    count[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++;
+  }
+  start[0] = 0;
+  for (int l = 1; l <= S_MAX_LEN + 1; l++) start[l] = start[l - 1] + count[l - 1];
+  int fill[S_MAX_LEN + 2];
+  memcpy(fill, start, sizeof fill);
+  *pby = kb_xmalloc((size_t)(n ? n : 1) * sizeof **pby);
+  for (int i = 0; i < n; i++) {
+    size_t l = strlen(term[i]);
+    (*pby)[fill[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++] = i;
+  }
+}
+
 /* Reads the vocabulary of each language's table (fts5vocab), for spelling
  * correction. Must run before the connection is made query-only. */
 static int S_load_vocab(kb_index *ix, S_lang *l) {
@@ -220,6 +242,8 @@ static int S_load_vocab(kb_index *ix, S_lang *l) {
     l->vocab[l->nvocab] = kb_xstrdup(t);
     l->vocab_df[l->nvocab++] = sqlite3_column_int(st, 1);
   }
+  S_index_lengths(l->vocab, l->nvocab, &l->vocab_by_len, l->vocab_start);
+  S_index_lengths(l->words, l->nwords, &l->words_by_len, l->words_start);
   sqlite3_finalize(st);
   return SQLITE_OK;
 }
@@ -262,11 +286,16 @@ static int S_distance(const char *a, const char *b, int max) {
 /* The index's most frequent term within one edit (two for long words) of
  * t, or NULL. Numbers and model names (terms with digits) and short words
  * are never corrected. */
-static const char *S_correct_in(char **vocab, const int *df, int nv, const char *t) {
+static const char *S_correct_in(char **vocab, const int *df, const int *by_len, const int *start,
+                                const char *t) {
   size_t n = strlen(t);
-  if (n < 4 || strpbrk(t, "0123456789")) return NULL;
+  if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return NULL;
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
-  for (int i = 0; i < nv; i++) {
+  int lo = (int)n - max, hi = (int)n + max;
+  if (hi > S_MAX_LEN) hi = S_MAX_LEN;
+  int from = start[lo], to = start[hi + 1];
+  for (int k = from; k < to; k++) {
+    int i = by_len[k];
     const char *v = vocab[i];
     if (strpbrk(v, "0123456789")) continue;
     int d = S_distance(t, v, max);
@@ -280,7 +309,7 @@ static const char *S_correct_in(char **vocab, const int *df, int nv, const char 
 }
 
 static const char *S_correct(const S_lang *l, const char *t) {
-  return S_correct_in(l->vocab, l->vocab_df, l->nvocab, t);
+  return S_correct_in(l->vocab, l->vocab_df, l->vocab_by_len, l->vocab_start, t);
 }
 
 /* 1 if the index has the word as written (an exact form). */
@@ -394,6 +423,8 @@ void kb_index_close(kb_index *ix) {
     for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
     free(ix->langs[i].vocab);
     free(ix->langs[i].vocab_df);
+    free(ix->langs[i].vocab_by_len);
+    free(ix->langs[i].words_by_len);
     for (int k = 0; k < ix->langs[i].nwords; k++) free(ix->langs[i].words[k]);
     free(ix->langs[i].words);
     free(ix->langs[i].words_df);
@@ -626,7 +657,9 @@ static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, 
   for (int g = 0; g < ng; g++) {
     if (!q->prim[g] || S_vocab_df(l, q->prim[g]) > 0) continue;
     char *w = S_surface(l, text, q, g);
-    const char *fixed = w && !S_word_known(l, w) ? S_correct_in(l->words, l->words_df, l->nwords, w) : NULL;
+    const char *fixed = w && !S_word_known(l, w)
+                            ? S_correct_in(l->words, l->words_df, l->words_by_len, l->words_start, w)
+                            : NULL;
     if (fixed) {
       char *stem = NULL;
       kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
@@ -873,6 +906,9 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   int rc = KB_SEARCH_OK;
   S_cands c = {0};
   kb_buf match[S_MAX_LANGS];
+  /* one read transaction for all the statements of this search: one lock
+   * taken instead of one per statement */
+  int txn = sqlite3_get_autocommit(ix->db) && sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
     kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT;
@@ -899,6 +935,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
       S_fill_hit(ix, &c.v[k], kb_buf_str(&match[c.v[k].lang]), out);
   }
   for (int i = 0; i < ix->nlangs; i++) kb_buf_cleanup(&match[i]);
+  if (txn) sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
   free(c.v);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;

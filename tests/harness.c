@@ -145,8 +145,20 @@ static int S_port_from_log(const char *log) {
   return colon ? atoi(colon + 1) : 0;
 }
 
+/* KB_SERVE_WRAPPER (e.g. "valgrind --leak-check=full --error-exitcode=99")
+ * runs every server under that command. */
 th_server *th_server_start(const char *const *args) {
-  return th_server_start_wrapped(NULL, args);
+  static char *words[16];
+  static int nwords = -1;
+  if (nwords < 0) {
+    nwords = 0;
+    const char *w = getenv("KB_SERVE_WRAPPER");
+    char *copy = w && *w ? strdup(w) : NULL, *save = NULL;
+    for (char *t = copy ? strtok_r(copy, " ", &save) : NULL; t && nwords < 15; t = strtok_r(NULL, " ", &save))
+      words[nwords++] = t;
+    words[nwords] = NULL;
+  }
+  return th_server_start_wrapped(nwords ? (const char *const *)words : NULL, args);
 }
 
 th_server *th_server_start_wrapped(const char *const *wrapper, const char *const *args) {
@@ -174,11 +186,11 @@ th_server *th_server_start_wrapped(const char *const *wrapper, const char *const
     int fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    execv(argv[0], (char *const *)argv);
+    execvp(argv[0], (char *const *)argv);
     _exit(127);
   }
   free(prog);
-  for (int i = 0; i < 500 && s->port == 0; i++) {  /* up to 10 s */
+  for (int i = 0; i < 3000 && s->port == 0; i++) {  /* up to 60 s (valgrind is slow) */
     S_sleep_ms(20);
     char *log = th_read_file(s->log, NULL);
     if (log) s->port = S_port_from_log(log);
@@ -213,7 +225,7 @@ int th_server_stop(th_server *s) {
   if (s->pid > 0) {
     kill(s->pid, SIGTERM);
     int st = 0;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 3000; i++) {
       if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
         rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
         break;

@@ -21,7 +21,7 @@ static th_server *S_srv;
 
 static int S_setup(void **state) {
   (void)state;
-  const char *extra[] = {"--rate", "5", "--burst", "10", "--trusted-proxies", "127.0.0.1",
+  const char *extra[] = {"--rate", "2", "--burst", "10", "--trusted-proxies", "127.0.0.1",
                          "--timeout", "2", "--max-connections", "20", "--quiet", NULL};
   S_srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
   return S_srv ? 0 : -1;
@@ -59,8 +59,11 @@ static void test_rate_limit(void **state) {
       th_resp_free(&r);
     }
   }
-  assert_true(ok >= 10 && ok <= 13); /* the burst, and what refilled meanwhile */
-  assert_true(limited >= 17);
+  /* the burst, and what refilled meanwhile (2 a second; generous for a
+   * loaded machine) */
+  if (ok < 10 || ok > 16) print_error("%d allowed, %d limited\n", ok, limited);
+  assert_true(ok >= 10 && ok <= 16);
+  assert_true(limited >= 14);
   char *ra = th_resp_header(&last, "Retry-After");
   assert_non_null(ra);
   assert_true(atoi(ra) >= 1);
@@ -81,7 +84,7 @@ static void test_rate_limit(void **state) {
   assert_int_equal(r.status, 200);
   th_resp_free(&r);
   /* after waiting, the client may search again */
-  struct timespec ts = {1, 300 * 1000000L};
+  struct timespec ts = {1, 100 * 1000000L};
   nanosleep(&ts, NULL);
   assert_int_equal(S_get_as("/api/v1/search?q=sim", "203.0.113.7", NULL), 200);
 }
