@@ -192,8 +192,9 @@ static void S_load_synonyms(kb_index *ix) {
 /* Groups the terms of a vocabulary by length (after loading). */
 static void S_index_lengths(char **term, int n, int **pby, int *start) {
   int count[S_MAX_LEN + 2] = {0};
+  /* terms with digits (model names, numbers) are never correction targets */
   for (int i = 0; i < n; i++) {
-    size_t l = strlen(term[i]);
+    size_t l = strpbrk(term[i], "0123456789") ? S_MAX_LEN + 1 : strlen(term[i]);
     count[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++;
   }
   start[0] = 0;
@@ -202,7 +203,7 @@ static void S_index_lengths(char **term, int n, int **pby, int *start) {
   memcpy(fill, start, sizeof fill);
   *pby = kb_xmalloc((size_t)(n ? n : 1) * sizeof **pby);
   for (int i = 0; i < n; i++) {
-    size_t l = strlen(term[i]);
+    size_t l = strpbrk(term[i], "0123456789") ? S_MAX_LEN + 1 : strlen(term[i]);
     (*pby)[fill[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++] = i;
   }
 }
@@ -297,7 +298,9 @@ static const char *S_correct_in(char **vocab, const int *df, const int *by_len, 
   for (int k = from; k < to; k++) {
     int i = by_len[k];
     const char *v = vocab[i];
-    if (strpbrk(v, "0123456789")) continue;
+    /* people rarely mistype the first letter: only words that start with
+     * it, or with the first two letters swapped, are compared */
+    if (v[0] != t[0] && !(v[0] == t[1] && v[1] == t[0])) continue;
     int d = S_distance(t, v, max);
     if (d > max) continue;
     if (d < bestd || (d == bestd && df[i] > df[best])) {
