@@ -147,7 +147,14 @@ static void S_place_line(S_kb *kb, const char *path, int line, char *z, kb_diag 
   kb->places[kb->nplaces++] = pl;
 }
 
-static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
+/* One data line of a TSV file (NUL-terminated, without its newline). */
+typedef void (*S_line_fn)(S_kb *kb, const char *path, int line, char *text, kb_diag *d);
+
+/* Reads a tab-separated file whose first line must start with header:
+ * every other non-empty line that is not a # comment goes to fn. A missing
+ * file is fine (it is optional). */
+static void S_read_tsv(S_kb *kb, const char *path, const char *header, const char *header_msg,
+                       S_line_fn fn, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
   if (!data) {
@@ -168,57 +175,40 @@ static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
     size_t len = strlen(p);
     if (len && p[len - 1] == '\r') p[len - 1] = 0;
     if (line == 1) {
-      if (strncmp(p, "name\t", 5) != 0)
-        kb_diag_add(d, KB_DIAG_ERROR, path, 1, "first line must be the header: name, county, lat, lon, aliases (tab-separated)");
+      if (strncmp(p, header, strlen(header)) != 0) kb_diag_add(d, KB_DIAG_ERROR, path, 1, "%s", header_msg);
     } else if (*p && *p != '#') {
-      S_place_line(kb, path, line, p, d);
+      fn(kb, path, line, p, d);
     }
     p = nl ? nl + 1 : NULL;
   }
   free(data);
 }
 
-/* devices.tsv: "term<TAB>platform" lines after a header; a term is one
- * lower-case word customers use for a phone of that platform. */
+static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
+  S_read_tsv(kb, path, "name\t",
+             "first line must be the header: name, county, lat, lon, aliases (tab-separated)",
+             S_place_line, d);
+}
+
+/* devices.tsv: "term<TAB>platform"; a term is one lower-case word
+ * customers use for a phone of that platform. */
+static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag *d) {
+  char *tab = strchr(p, '\t');
+  if (!tab || strchr(tab + 1, '\t') || tab == p) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
+  } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
+  } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
+  } else {
+    kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
+    kb->devices[kb->ndevices++] = (S_device){kb_xstrndup(p, (size_t)(tab - p)), kb_xstrdup(tab + 1)};
+  }
+}
+
 static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
-  size_t n;
-  char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
-  if (!data) {
-    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-    return;
-  }
-  size_t bad;
-  if (!kb_text_utf8_valid(data, n, &bad)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "invalid UTF-8");
-    free(data);
-    return;
-  }
-  int line = 0;
-  for (char *p = data; p && *p;) {
-    char *nl = strchr(p, '\n');
-    if (nl) *nl = 0;
-    line++;
-    size_t len = strlen(p);
-    if (len && p[len - 1] == '\r') p[--len] = 0;
-    char *tab = strchr(p, '\t');
-    if (line == 1) {
-      if (strcmp(p, "term\tplatform") != 0)
-        kb_diag_add(d, KB_DIAG_ERROR, path, 1, "first line must be the header: term, platform (tab-separated)");
-    } else if (*p && *p != '#') {
-      if (!tab || strchr(tab + 1, '\t') || tab == p) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
-      } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
-      } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
-      } else {
-        kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
-        kb->devices[kb->ndevices++] = (S_device){kb_xstrndup(p, (size_t)(tab - p)), kb_xstrdup(tab + 1)};
-      }
-    }
-    p = nl ? nl + 1 : NULL;
-  }
-  free(data);
+  S_read_tsv(kb, path, "term\tplatform", "first line must be the header: term, platform (tab-separated)",
+             S_device_line, d);
 }
 
 static void S_read_synonyms(S_kb *kb, const char *path, kb_diag *d) {
