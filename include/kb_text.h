@@ -89,6 +89,10 @@ int kb_text_lang_known(const char *lang);
  * the first invalid sequence. */
 int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad);
 
+/* The number of token positions text takes when indexed (colocated
+ * alternatives share a position): what FTS5 counts for a field. */
+int kb_analyzer_positions(kb_analyzer *a, const char *text);
+
 /* 1 if the folded word is a stop word in the analyzer's language. */
 int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n);
 

@@ -107,12 +107,6 @@ static void S_text(sqlite3_stmt *st, int i, const char *s) {
   else sqlite3_bind_null(st, i);
 }
 
-static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
-  (void)t; (void)n; (void)s; (void)e;
-  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
-  return 0;
-}
-
 int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
                     const char *slug, const char *action, const char *reason,
                     const char *author, long long *pid, char *err, size_t nerr) {
@@ -137,9 +131,7 @@ int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
   if (rc == SQLITE_OK && learn) {
     sqlite3_bind_int64(f->ins_learned, 1, id);
     S_text(f->ins_learned, 2, text);
-    int pos = 0;
-    kb_analyzer_run(f->an, text, -1, KB_TEXT_EXACT, S_count_pos, &pos);
-    sqlite3_bind_int(f->ins_learned, 3, pos);
+    sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, text));
     rc = S_step(f->ins_learned);
     if (rc == SQLITE_OK) {
       S_text(f->ins_sent, 1, collection);

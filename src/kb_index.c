@@ -226,20 +226,12 @@ static int S_add_store(kb_index_writer *w, sqlite3_int64 id, const kb_store *s,
   return rc;
 }
 
-static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
-  (void)t; (void)n; (void)s; (void)e;
-  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
-  return 0;
-}
-
 /* "n1 n2 ...": the token positions each phrase takes in the phrases field,
  * so kb_features() can tell the phrases apart without re-tokenizing. */
 static char *S_phrase_lengths(kb_analyzer *an, char **items, int n) {
   kb_buf b = KB_BUF_INIT;
   for (int i = 0; i < n; i++) {
-    int pos = 0;
-    kb_analyzer_run(an, items[i], -1, KB_TEXT_EXACT, S_count_pos, &pos);
-    kb_buf_printf(&b, i ? " %d" : "%d", pos);
+    kb_buf_printf(&b, i ? " %d" : "%d", kb_analyzer_positions(an, items[i]));
   }
   return kb_buf_detach(&b);
 }

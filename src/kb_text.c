@@ -533,6 +533,18 @@ static int S_chunk(S_run *r, const char *z, int n, int base) {
   return 0;
 }
 
+static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
+  (void)t; (void)n; (void)s; (void)e;
+  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
+  return 0;
+}
+
+int kb_analyzer_positions(kb_analyzer *a, const char *text) {
+  int pos = 0;
+  kb_analyzer_run(a, text, -1, KB_TEXT_EXACT, S_count_pos, &pos);
+  return pos;
+}
+
 int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
                     kb_token_fn fn, void *ctx) {
   if (n < 0) n = (int)strlen(z);
