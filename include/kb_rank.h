@@ -4,7 +4,7 @@
  *
  * kb_rank_register() adds the FTS5 auxiliary function
  *
- *   kb_features(fts_table, groups, weights, exact)
+ *   kb_features(fts_table, groups, weights, exact [, dfs])
  *
  * to a connection. The query's phrases (one per MATCH term, in order) are
  * grouped: the alternatives for one word of the query (its stem, its exact
@@ -12,7 +12,10 @@
  * group of each phrase ("0 0 1 2 2"), `weights` how much each phrase counts
  * ("1 .6 1 1 .5"), `exact` which phrases are a word's exact form ("0 1 0
  * 0 0"): those only count towards KB_FEAT_EXACT, so a word is never
- * counted twice. For a matching row it returns a blob of KB_RANK_NFEAT
+ * counted twice. `dfs`, optional, gives each phrase's document frequency
+ * when the caller knows it ("12 3 -1": -1 for unknown); the others are
+ * counted with xQueryPhrase, a pass over the term's whole doclist. For a
+ * matching row it returns a blob of KB_RANK_NFEAT
  * doubles (see kb_rank_feature): a BM25F score over the five fields
  * (title, phrases, tags, headings, body) in which each group counts once,
  * by its best phrase; the share of the query's weight (idf) the row

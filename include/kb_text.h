@@ -50,6 +50,9 @@ typedef struct kb_analyzer kb_analyzer;
 #define KB_TEXT_QUERY 0x04  /* a customer's words: also drop social filler
                                ("pls", "thanks", "guys") and read text-speak
                                ("u" = you, "ur" = your, "2" = to) */
+#define KB_TEXT_SPANS 0x10  /* only positions and byte spans are wanted (FTS5
+                               snippet() and highlight()): the same terms at
+                               the same positions, but not stemmed */
 
 /* Flag passed to the token callback. */
 #define KB_TOKEN_COLOCATED 0x01 /* same position as the previous term */

@@ -52,7 +52,10 @@ static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
   /* documents carry exact forms beside stems; queries ask for them as
    * raw terms (kb_search.c) */
   int kflags = (flags & FTS5_TOKENIZE_PREFIX) ? KB_TEXT_PREFIX
-             : (flags & FTS5_TOKENIZE_DOCUMENT) ? KB_TEXT_EXACT : 0;
+             : (flags & FTS5_TOKENIZE_DOCUMENT) ? KB_TEXT_EXACT
+             /* auxiliary functions (snippet, highlight) read positions and
+              * spans, never the terms: stemming would be wasted there */
+             : (flags == FTS5_TOKENIZE_AUX) ? KB_TEXT_SPANS : 0;
   int rc = kb_analyzer_run((kb_analyzer *)p, pText ? pText : "", nText, kflags,
                            S_forward, &cb);
   if (rc == KB_TEXT_EUTF8) return SQLITE_ERROR;

@@ -57,7 +57,7 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
 
 static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
                             const char *groups, const char *weights, const char *exact,
-                            int *prc) {
+                            const char *dfs, int *prc) {
   S_query *q = kb_xcalloc(1, sizeof *q);
   q->nphrase = api->xPhraseCount(fts);
   if (q->nphrase > S_MAX_PHRASES) q->nphrase = S_MAX_PHRASES;
@@ -77,9 +77,24 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     S_parse_list(exact, q->nphrase, NULL, e);
     for (int p = 0; p < q->nphrase; p++) q->exact[p] = e[p] > 0.5;
   }
+  /* document frequencies the caller knows (from the index's vocabulary,
+   * loaded once) save a pass over each term's whole doclist; -1 means
+   * unknown (phrases, prefixes): counted here */
+  double known_df[S_MAX_PHRASES];
+  for (int p = 0; p < q->nphrase; p++) known_df[p] = -1;
+  for (int p = 0; dfs && p < q->nphrase; p++) {
+    char *end;
+    double v = strtod(dfs, &end);
+    if (end == dfs) break;
+    known_df[p] = v;
+    dfs = end;
+  }
   for (int p = 0; rc == SQLITE_OK && p < q->nphrase; p++) {
-    sqlite3_int64 df = 0;
-    rc = api->xQueryPhrase(fts, p, &df, S_count_cb);
+    sqlite3_int64 df = (sqlite3_int64)known_df[p];
+    if (known_df[p] < 0) {
+      df = 0;
+      rc = api->xQueryPhrase(fts, p, &df, S_count_cb);
+    }
     q->df[p] = (int)df;
     double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
     q->idf[p] = idf;
@@ -239,7 +254,8 @@ static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
     const char *groups = nval > 0 ? (const char *)sqlite3_value_text(val[0]) : NULL;
     const char *weights = nval > 1 ? (const char *)sqlite3_value_text(val[1]) : NULL;
     const char *exact = nval > 2 ? (const char *)sqlite3_value_text(val[2]) : NULL;
-    q = S_query_new(api, fts, groups, weights, exact, &rc);
+    const char *dfs = nval > 3 ? (const char *)sqlite3_value_text(val[3]) : NULL;
+    q = S_query_new(api, fts, groups, weights, exact, dfs, &rc);
     if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, free);
     else free(q);
   }

@@ -98,7 +98,7 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   l->an = kb_analyzer_new(lang, err, nerr);
   if (!l->an) return -1;
   char *sql = kb_fmt(
-      "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6)"
+      "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6, ?7)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
       " WHERE fts_%s MATCH ?1 AND (?4 IS NULL OR a.collection = ?4)"
       " AND ((?5 & 1 AND a.type = 'article') OR (?5 & 2 AND a.type = 'store')"
@@ -257,6 +257,13 @@ static int S_vocab_cmp(const void *k, const void *e) {
 static int S_vocab_df(const S_lang *l, const char *t) {
   char **hit = l->nvocab ? bsearch(t, l->vocab, (size_t)l->nvocab, sizeof *l->vocab, S_vocab_cmp) : NULL;
   return hit ? l->vocab_df[hit - l->vocab] : 0;
+}
+
+/* The same for any indexed term, exact forms ("=running") included. */
+static int S_term_df(const S_lang *l, const char *t) {
+  if (t[0] != KB_TEXT_EXACT_MARK) return S_vocab_df(l, t);
+  char **hit = l->nwords ? bsearch(t + 1, l->words, (size_t)l->nwords, sizeof *l->words, S_vocab_cmp) : NULL;
+  return hit ? l->words_df[hit - l->words] : 0;
 }
 
 /* Optimal string alignment distance (Levenshtein plus adjacent
@@ -716,15 +723,21 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
  * kb_features() takes, in the same order. */
-static void S_render(const S_query *t, kb_buf *match, kb_buf *groups, kb_buf *weights,
-                     kb_buf *exact) {
+static void S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *groups,
+                     kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
   for (int i = 0; i < t->n; i++) {
     if (i) {
       kb_buf_puts(match, " OR ");
       kb_buf_putc(groups, ' ');
       kb_buf_putc(weights, ' ');
       kb_buf_putc(exact, ' ');
+      if (dfs) kb_buf_putc(dfs, ' ');
     }
+    /* a single term's document frequency is in the vocabulary; phrases
+     * (multi-word synonyms) and prefixes are counted by kb_features() */
+    if (dfs)
+      kb_buf_printf(dfs, "%d", t->prefix[i] || strchr(t->terms[i], ' ') ? -1
+                                                 : S_term_df(l, t->terms[i]));
     kb_buf_putc(exact, t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
     S_put_raw(match, t->terms[i]);
     if (t->prefix[i]) kb_buf_puts(match, " *");
@@ -809,13 +822,15 @@ static int S_cmp_cand(const void *x, const void *y) {
 /* Runs the query in one language's table, collecting every matching row
  * with its features and score. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
-                         const char *weights, const char *exact, const kb_search_opts *o,
+                         const char *weights, const char *exact, const char *dfs,
+                         const kb_search_opts *o,
                          S_cands *c, char *err, size_t nerr) {
   sqlite3_stmt *st = ix->langs[li].search;
   sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
   if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, 4);
   sqlite3_bind_int(st, 5, o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE);
@@ -883,7 +898,7 @@ void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_s
   if (!ix->nlangs || !kb_text_utf8_valid(text, n, NULL)) return;
   S_query t;
   S_analyze(&ix->langs[0], text, n, 0, &t);
-  S_render(&t, &q->match, &q->groups, &q->weights, &q->exact);
+  S_render(&ix->langs[0], &t, &q->match, &q->groups, &q->weights, &q->exact, NULL);
   S_query_free(&t);
 }
 
@@ -914,19 +929,21 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   int txn = sqlite3_get_autocommit(ix->db) && sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
-    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT;
+    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
     match[i] = (kb_buf)KB_BUF_INIT;
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
-    S_render(&t, &match[i], &groups, &weights, &exact);
+    S_render(&ix->langs[i], &t, &match[i], &groups, &weights, &exact, &dfs);
     if (match[i].n)
       rc = S_search_lang(ix, i, kb_buf_str(&match[i]), kb_buf_str(&groups),
-                         kb_buf_str(&weights), kb_buf_str(&exact), &oo, &c, err, nerr);
+                         kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), &oo, &c,
+                         err, nerr);
     S_query_free(&t);
     kb_buf_cleanup(&groups);
     kb_buf_cleanup(&weights);
     kb_buf_cleanup(&exact);
+    kb_buf_cleanup(&dfs);
   }
   if (rc == KB_SEARCH_OK) {
     if (c.n) qsort(c.v, (size_t)c.n, sizeof *c.v, S_cmp_cand);

@@ -348,7 +348,8 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   }
   const char *term = buf;
   int blen = len;
-  if (!(r->flags & KB_TEXT_PREFIX) && len >= 3 && !S_has_digit(c, n)) {
+  /* stemming never adds or drops a term, so spans-only callers skip it */
+  if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !S_has_digit(c, n)) {
     const sb_symbol *st =
         sb_stemmer_stem(r->a->stemmer, (const sb_symbol *)buf, len);
     if (st) {
