@@ -18,6 +18,14 @@
 
 #include <sqlite3.h>
 
+/* Process-wide SQLite settings for a multi-threaded reader; call first
+ * in main(), before any other SQLite call (later it does nothing and
+ * returns SQLITE_MISUSE). Turns off SQLite's memory statistics: with them
+ * on, every allocation takes one global mutex, which worker threads
+ * searching at the same time fight over (perf: a third of kb-serve's time
+ * under load went to that lock). */
+int kb_fts_global_init(void);
+
 /* Registers the "kb" tokenizer on db. Returns SQLITE_OK or an SQLite error
  * code (FTS5 missing from the SQLite library). */
 int kb_fts_register(sqlite3 *db);

@@ -253,10 +253,25 @@ static int S_check_slugs(S_kb *kb, kb_diag *d) {
 
 /*--- Writing -------------------------------------------------------------*/
 
-static int S_write(const S_kb *kb, const char *out, char *err, size_t nerr) {
+/* Write order: by collection, then type, then slug. Ids are given in this
+ * order, so the articles of one collection and type have consecutive ids
+ * and a search restricted to them reads one rowid range of the full-text
+ * table (kb_search.c) instead of every matching row. */
+static int S_cmp_write(const void *x, const void *y) {
+  const kb_article *a = *(kb_article *const *)x, *b = *(kb_article *const *)y;
+  int c = strcmp(a->collection, b->collection);
+  if (c) return c;
+  c = strcmp(a->type, b->type);
+  if (c) return c;
+  c = strcmp(a->slug, b->slug);
+  return c ? c : strcmp(a->path, b->path);
+}
+
+static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
   kb_index_writer *w = kb_index_writer_new(out, err, nerr);
   if (!w) return -1;
   int rc = 0;
+  qsort(kb->arts, (size_t)kb->narts, sizeof *kb->arts, S_cmp_write);
   for (int i = 0; rc == 0 && i < kb->narts; i++)
     rc = kb_index_writer_add(w, kb->arts[i], err, nerr);
   for (int i = 0; rc == 0 && i < kb->nplaces; i++) {

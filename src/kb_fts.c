@@ -62,6 +62,10 @@ static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
   return rc;
 }
 
+int kb_fts_global_init(void) {
+  return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static fts5_api *S_fts5_api(sqlite3 *db) {
   fts5_api *api = NULL;
   sqlite3_stmt *st = NULL;

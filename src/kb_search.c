@@ -41,10 +41,20 @@ typedef struct {
   char *dst;
 } S_syn;
 
+/* The ids of the articles of one collection and type: the indexer gives
+ * them consecutive ids (kb_build.c), so a search restricted to them reads
+ * one rowid range of the full-text table. */
+typedef struct {
+  char *collection;
+  int kind;               /* KB_KIND_* */
+  int64_t lo, hi;
+} S_range;
+
 typedef struct {
   char lang[32];
   kb_analyzer *an;
   sqlite3_stmt *search;   /* matching rows with their ranking features */
+  sqlite3_stmt *in_range; /* the same, rows with ids in [?4, ?5] only */
   sqlite3_stmt *snippet;  /* the snippet of one row */
   S_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
@@ -68,6 +78,9 @@ struct kb_index {
   int count;
   char **colls;           /* the collections in the index */
   int ncolls;
+  S_range *ranges;        /* ids of each collection and type, by first id */
+  int nranges;
+  int ranges_ok;          /* every range holds exactly its own articles */
   char **dev_term;        /* device words (sorted) and their platforms */
   char **dev_platform;
   int ndev;
@@ -106,6 +119,12 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
       lang, lang, lang, lang);
   int rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->search, NULL);
   free(sql);
+  if (rc == SQLITE_OK) {
+    sql = kb_fmt("SELECT rowid, kb_features(fts_%s, ?2, ?3, ?6, ?7) FROM fts_%s"
+                 " WHERE fts_%s MATCH ?1 AND rowid BETWEEN ?4 AND ?5", lang, lang, lang);
+    rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->in_range, NULL);
+    free(sql);
+  }
   if (rc == SQLITE_OK) {
     sql = kb_fmt("SELECT snippet(fts_%s, 4, char(2), char(3), '\xE2\x80\xA6', 24)"
                  " FROM fts_%s WHERE fts_%s MATCH ?1 AND rowid = ?2", lang, lang, lang);
@@ -353,6 +372,36 @@ static void S_load_collections(kb_index *ix) {
   sqlite3_finalize(st);
 }
 
+static int S_kind_of(const char *type) {
+  return !strcmp(type, "store") ? KB_KIND_STORE
+       : !strcmp(type, "offtopic") ? KB_KIND_OFFTOPIC : KB_KIND_ARTICLE;
+}
+
+/* Reads the id range of each collection and type. An index whose ranges
+ * are not consecutive (ids given in another order) is still searched, the
+ * slower way: every matching row, filtered by a join (ranges_ok = 0). */
+static void S_load_ranges(kb_index *ix) {
+  sqlite3_stmt *st;
+  ix->ranges_ok = 1;
+  if (sqlite3_prepare_v2(ix->db, "SELECT collection, type, min(id), max(id), count(*)"
+                                 " FROM articles GROUP BY collection, type ORDER BY 3",
+                         -1, &st, NULL) != SQLITE_OK) {
+    ix->ranges_ok = 0;
+    return;
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    ix->ranges = kb_xrealloc(ix->ranges, (size_t)(ix->nranges + 1) * sizeof *ix->ranges);
+    S_range *r = &ix->ranges[ix->nranges++];
+    r->collection = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    r->kind = S_kind_of((const char *)sqlite3_column_text(st, 1));
+    r->lo = sqlite3_column_int64(st, 2);
+    r->hi = sqlite3_column_int64(st, 3);
+    /* ids are unique, so count = span means no other article in between */
+    if (sqlite3_column_int64(st, 4) != r->hi - r->lo + 1) ix->ranges_ok = 0;
+  }
+  sqlite3_finalize(st);
+}
+
 static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   char *list = kb_xstrdup(ix->languages ? ix->languages : "");
   int rc = 0;
@@ -399,6 +448,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     }
   S_load_synonyms(ix);
   S_load_collections(ix);
+  S_load_ranges(ix);
   S_load_devices(ix);
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
@@ -429,6 +479,7 @@ void kb_index_close(kb_index *ix) {
   for (int i = 0; i < ix->nlangs; i++) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);
+    sqlite3_finalize(ix->langs[i].in_range);
     sqlite3_finalize(ix->langs[i].snippet);
     for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
     free(ix->langs[i].vocab);
@@ -449,6 +500,8 @@ void kb_index_close(kb_index *ix) {
   sqlite3_close(ix->db);
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
+  for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
+  free(ix->ranges);
   for (int i = 0; i < ix->ndev; i++) {
     free(ix->dev_term[i]);
     free(ix->dev_platform[i]);
@@ -819,21 +872,8 @@ static int S_cmp_cand(const void *x, const void *y) {
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Runs the query in one language's table, collecting every matching row
- * with its features and score. */
-static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
-                         const char *weights, const char *exact, const char *dfs,
-                         const kb_search_opts *o,
-                         S_cands *c, char *err, size_t nerr) {
-  sqlite3_stmt *st = ix->langs[li].search;
-  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
-  if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
-  else sqlite3_bind_null(st, 4);
-  sqlite3_bind_int(st, 5, o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE);
+/* Steps st, collecting every row with its features and score. */
+static int S_collect(kb_index *ix, sqlite3_stmt *st, int li, S_cands *c, char *err, size_t nerr) {
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (c->n == c->cap) {
@@ -854,6 +894,59 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
     return KB_SEARCH_EDB;
   }
   return KB_SEARCH_OK;
+}
+
+#define S_MAX_SPANS 4 /* more id ranges than this: one filtered pass instead */
+
+/* The id ranges holding exactly the articles o asks for, adjacent ones
+ * merged; returns how many (0: none can match), or -1 when they cannot be
+ * used (more than S_MAX_SPANS, or an index without consecutive ids). */
+static int S_spans(const kb_index *ix, const kb_search_opts *o, int kinds,
+                   int64_t lo[S_MAX_SPANS], int64_t hi[S_MAX_SPANS]) {
+  if (!ix->ranges_ok) return -1;
+  int n = 0;
+  for (int i = 0; i < ix->nranges; i++) {
+    const S_range *r = &ix->ranges[i];
+    if (!(r->kind & kinds) || (o->collection && strcmp(o->collection, r->collection))) continue;
+    if (n && hi[n - 1] + 1 == r->lo) {
+      hi[n - 1] = r->hi;
+      continue;
+    }
+    if (n == S_MAX_SPANS) return -1;
+    lo[n] = r->lo;
+    hi[n++] = r->hi;
+  }
+  return n;
+}
+
+/* Runs the query in one language's table, collecting every matching row
+ * with its features and score: over the id ranges of the collection and
+ * types asked for when there are few, else over every matching row. */
+static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
+                         const char *weights, const char *exact, const char *dfs,
+                         const kb_search_opts *o, S_cands *c, char *err, size_t nerr) {
+  int kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
+  int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS];
+  int nspans = S_spans(ix, o, kinds, lo, hi);
+  sqlite3_stmt *st = nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
+  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
+  if (nspans < 0) {
+    if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 4);
+    sqlite3_bind_int(st, 5, kinds);
+    return S_collect(ix, st, li, c, err, nerr);
+  }
+  int rc = KB_SEARCH_OK;
+  for (int i = 0; i < nspans && rc == KB_SEARCH_OK; i++) {
+    sqlite3_bind_int64(st, 4, lo[i]);
+    sqlite3_bind_int64(st, 5, hi[i]);
+    rc = S_collect(ix, st, li, c, err, nerr);
+  }
+  return rc;
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */

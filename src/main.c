@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_fts.h"
 #include "kb_server.h"
 
 static void S_usage(FILE *f) {
@@ -60,6 +61,7 @@ static const char *S_env(const char *k) {
 }
 
 int main(int argc, char **argv) {
+  kb_fts_global_init(); /* before anything touches SQLite */
   kb_server_config cfg = {
       .index_path = S_env("KB_INDEX"),
       .kb_dir = S_env("KB_KB_DIR"),

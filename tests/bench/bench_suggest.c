@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_fts.h"
 #include "kb_search.h"
 #include "kb_util.h"
 
@@ -300,6 +301,7 @@ static int S_cmd_port(void) {
 }
 
 int main(int argc, char **argv) {
+  kb_fts_global_init(); /* as kb-serve does */
   if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
   if (argc == 2 && !strcmp(argv[1], "port")) return S_cmd_port();
