@@ -15,7 +15,7 @@
  * counted twice. `dfs`, optional, gives each phrase's document frequency
  * when the caller knows it ("12 3 -1": -1 for unknown); the others are
  * counted with xQueryPhrase, a pass over the term's whole doclist. For a
- * matching row it returns a blob of KB_RANK_NFEAT
+ * matching row it returns a blob of KB_RANK_NOUT
  * doubles (see kb_rank_feature): a BM25F score over the five fields
  * (title, phrases, tags, headings, body) in which each group counts once,
  * by its best phrase; the share of the query's weight (idf) the row
@@ -30,6 +30,15 @@
 #include <sqlite3.h>
 
 #define KB_RANK_NFEAT 9
+
+/* After the features, the blob holds where the body's best snippet is, so
+ * it can be cut without a second query: the position (token number) of
+ * the window's first term, and which of the KB_RANK_SNIPPET_LEN terms from
+ * there matched (bit i: the term at start + i). */
+#define KB_RANK_SNIPPET_LEN 24
+#define KB_RANK_SNIPPET_START KB_RANK_NFEAT
+#define KB_RANK_SNIPPET_MASK (KB_RANK_NFEAT + 1)
+#define KB_RANK_NOUT (KB_RANK_NFEAT + 2)
 
 typedef enum {
   KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */

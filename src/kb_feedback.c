@@ -237,7 +237,7 @@ int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *
     sqlite3_bind_text(st, 6, kb_buf_str(&q->exact), -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
       double feat[KB_RANK_NFEAT] = {0};
-      if (sqlite3_column_bytes(st, 2) == (int)sizeof feat) memcpy(feat, sqlite3_column_blob(st, 2), sizeof feat);
+      if (sqlite3_column_bytes(st, 2) >= (int)sizeof feat) memcpy(feat, sqlite3_column_blob(st, 2), sizeof feat);
       double m = kb_feedback_similarity(feat);
       const char *c = (const char *)sqlite3_column_text(st, 0), *sl = (const char *)sqlite3_column_text(st, 1);
       int at = S_find_ev(all, k, c, sl);

@@ -169,6 +169,43 @@ static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, cons
   return best;
 }
 
+/* The window of KB_RANK_SNIPPET_LEN body positions with the most query
+ * words (then the most matches; then the earliest), starting a few
+ * positions before its first match for context. inst[] is in position
+ * order. Without a match in the body: the body's start. */
+static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, double *f) {
+  enum { LEAD = 3, BODY = 4 };
+  int best_start = 0, best_groups = 0, best_hits = 0;
+  for (int i = 0; i < kept; i++) {
+    if (inst[i].col != BODY || (i > 0 && inst[i - 1].col == BODY && inst[i - 1].off == inst[i].off))
+      continue;
+    int start = inst[i].off > LEAD ? inst[i].off - LEAD : 0;
+    char seen[S_MAX_PHRASES] = {0};
+    int groups = 0, hits = 0;
+    for (int j = i; j < kept && inst[j].col == BODY &&
+                    inst[j].off < start + KB_RANK_SNIPPET_LEN; j++) {
+      int g = q->group[inst[j].phrase];
+      if (!seen[g]) {
+        seen[g] = 1;
+        groups++;
+      }
+      hits++;
+    }
+    if (groups > best_groups || (groups == best_groups && hits > best_hits)) {
+      best_start = start;
+      best_groups = groups;
+      best_hits = hits;
+    }
+  }
+  unsigned mask = 0;
+  for (int i = 0; i < kept; i++)
+    if (inst[i].col == BODY && inst[i].off >= best_start &&
+        inst[i].off < best_start + KB_RANK_SNIPPET_LEN)
+      mask |= 1u << (inst[i].off - best_start);
+  f[KB_RANK_SNIPPET_START] = best_start;
+  f[KB_RANK_SNIPPET_MASK] = mask;
+}
+
 /* Computes the features of the current row into f. */
 static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
                  double *f) {
@@ -243,6 +280,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(api, fts, q, inst, kept);
   f[KB_FEAT_EXACT] = exactm / mass;
+  S_snippet_window(q, inst, kept, f);
   return SQLITE_OK;
 }
 
@@ -259,7 +297,7 @@ static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, free);
     else free(q);
   }
-  double f[KB_RANK_NFEAT];
+  double f[KB_RANK_NOUT];
   if (rc == SQLITE_OK) rc = S_row(api, fts, q, f);
   if (rc != SQLITE_OK) {
     sqlite3_result_error_code(ctx, rc);

@@ -55,7 +55,7 @@ typedef struct {
   kb_analyzer *an;
   sqlite3_stmt *search;   /* matching rows with their ranking features */
   sqlite3_stmt *in_range; /* the same, rows with ids in [?4, ?5] only */
-  sqlite3_stmt *snippet;  /* the snippet of one row */
+  sqlite3_stmt *body;     /* the body of one row, for its snippet */
   S_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
   char **vocab;           /* the index's terms in this language, sorted */
@@ -126,9 +126,8 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
     free(sql);
   }
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("SELECT snippet(fts_%s, 4, char(2), char(3), '\xE2\x80\xA6', 24)"
-                 " FROM fts_%s WHERE fts_%s MATCH ?1 AND rowid = ?2", lang, lang, lang);
-    rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->snippet, NULL);
+    sql = kb_fmt("SELECT body FROM fts_%s WHERE rowid = ?1", lang);
+    rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->body, NULL);
     free(sql);
   }
   ix->nlangs++;
@@ -480,7 +479,7 @@ void kb_index_close(kb_index *ix) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].in_range);
-    sqlite3_finalize(ix->langs[i].snippet);
+    sqlite3_finalize(ix->langs[i].body);
     for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
     free(ix->langs[i].vocab);
     free(ix->langs[i].vocab_df);
@@ -859,6 +858,8 @@ typedef struct {
   int lang;          /* index into ix->langs, for the snippet */
   double score;
   double feat[KB_RANK_NFEAT];
+  int snip_start;    /* the snippet window (kb_rank.h) */
+  unsigned snip_mask;
 } S_cand;
 
 typedef struct {
@@ -884,8 +885,12 @@ static int S_collect(kb_index *ix, sqlite3_stmt *st, int li, S_cands *c, char *e
     memset(x, 0, sizeof *x);
     x->id = sqlite3_column_int64(st, 0);
     x->lang = li;
-    if (sqlite3_column_bytes(st, 1) == (int)sizeof x->feat)
-      memcpy(x->feat, sqlite3_column_blob(st, 1), sizeof x->feat);
+    if (sqlite3_column_bytes(st, 1) == KB_RANK_NOUT * (int)sizeof(double)) {
+      const double *f = sqlite3_column_blob(st, 1);
+      memcpy(x->feat, f, sizeof x->feat);
+      x->snip_start = (int)f[KB_RANK_SNIPPET_START];
+      x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+    }
     x->score = kb_rank_score(x->feat);
   }
   sqlite3_reset(st);
@@ -949,8 +954,67 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
   return rc;
 }
 
+/* Cutting a snippet: the body's terms at positions [start, start +
+ * KB_RANK_SNIPPET_LEN), found by running the analyzer for positions and
+ * spans only, up to the window's end. */
+typedef struct {
+  int pos;                /* position of the last term seen */
+  int start;
+  int spans[KB_RANK_SNIPPET_LEN][2];
+  int n;                  /* terms of the window seen */
+  int more;               /* the body goes on after the window */
+} S_window;
+
+static int S_window_term(void *ctx, int flags, const char *t, int n, int s, int e) {
+  S_window *w = ctx;
+  (void)t; (void)n;
+  if (flags & KB_TOKEN_COLOCATED) return 0;
+  int p = ++w->pos;
+  if (p < w->start) return 0;
+  if (p >= w->start + KB_RANK_SNIPPET_LEN) {
+    w->more = 1;
+    return 1; /* stop: past the window */
+  }
+  w->spans[w->n][0] = s;
+  w->spans[w->n][1] = e;
+  w->n++;
+  return 0;
+}
+
+/* The snippet of body for window start with the matched terms in mask, in
+ * the form S_keep_snippet() takes: \x02 and \x03 around matches, "…" where
+ * text was left out. */
+static void S_cut_snippet(kb_analyzer *an, const char *body, int start, unsigned mask, kb_buf *out) {
+  S_window w = {.pos = -1, .start = start};
+  kb_analyzer_run(an, body, -1, KB_TEXT_SPANS, S_window_term, &w);
+  if (!w.n) return;
+  if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
+  for (int i = 0; i < w.n; i++) {
+    int from = i ? w.spans[i - 1][1] : w.spans[0][0];
+    kb_buf_put(out, body + from, (size_t)(w.spans[i][0] - from));
+    int hit = (mask >> i) & 1;
+    if (hit) kb_buf_putc(out, '\x02');
+    kb_buf_put(out, body + w.spans[i][0], (size_t)(w.spans[i][1] - w.spans[i][0]));
+    if (hit) kb_buf_putc(out, '\x03');
+  }
+  if (w.more) {
+    kb_buf_puts(out, "\xE2\x80\xA6");
+    return;
+  }
+  /* the window reached the end: keep what follows the last term (a full
+   * stop, a link's text), within reason and on a character boundary */
+  const char *tail = body + w.spans[w.n - 1][1];
+  size_t n = strlen(tail);
+  while (n > 0 && isspace((unsigned char)tail[n - 1])) n--;
+  if (n > 64) {
+    n = 64;
+    while (n > 0 && ((unsigned char)tail[n] & 0xC0) == 0x80) n--;
+  }
+  kb_buf_put(out, tail, n);
+}
+
 /* Fills a hit from a candidate: metadata and snippet. */
-static void S_fill_hit(kb_index *ix, const S_cand *c, const char *match, kb_results *r) {
+static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r) {
   kb_hit *h = &r->hits[r->n++];
   memset(h, 0, sizeof *h);
   h->id = c->id;
@@ -974,11 +1038,15 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, const char *match, kb_resu
 #undef COL
   }
   sqlite3_reset(st);
-  st = ix->langs[c->lang].snippet;
-  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, c->id);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    h->snippet = S_keep_snippet(r, (const char *)sqlite3_column_text(st, 0));
+  st = ix->langs[c->lang].body;
+  sqlite3_bind_int64(st, 1, c->id);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    kb_buf b = KB_BUF_INIT;
+    S_cut_snippet(ix->langs[c->lang].an, (const char *)sqlite3_column_text(st, 0),
+                  c->snip_start, c->snip_mask, &b);
+    h->snippet = S_keep_snippet(r, kb_buf_str(&b));
+    kb_buf_cleanup(&b);
+  }
   sqlite3_reset(st);
   if (!h->snippet) h->snippet = S_keep(r, "");
   if (!h->slug) h->slug = S_keep(r, "");
@@ -1016,23 +1084,23 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {0};
-  kb_buf match[S_MAX_LANGS];
   /* one read transaction for all the statements of this search: one lock
    * taken instead of one per statement */
   int txn = sqlite3_get_autocommit(ix->db) && sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
-    kb_buf groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
-    match[i] = (kb_buf)KB_BUF_INIT;
+    kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
+           exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
-    S_render(&ix->langs[i], &t, &match[i], &groups, &weights, &exact, &dfs);
-    if (match[i].n)
-      rc = S_search_lang(ix, i, kb_buf_str(&match[i]), kb_buf_str(&groups),
+    S_render(&ix->langs[i], &t, &match, &groups, &weights, &exact, &dfs);
+    if (match.n)
+      rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
                          kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), &oo, &c,
                          err, nerr);
     S_query_free(&t);
+    kb_buf_cleanup(&match);
     kb_buf_cleanup(&groups);
     kb_buf_cleanup(&weights);
     kb_buf_cleanup(&exact);
@@ -1045,9 +1113,8 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
     for (int k = from; k < to; k++)
-      S_fill_hit(ix, &c.v[k], kb_buf_str(&match[c.v[k].lang]), out);
+      S_fill_hit(ix, &c.v[k], out);
   }
-  for (int i = 0; i < ix->nlangs; i++) kb_buf_cleanup(&match[i]);
   if (txn) sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
   free(c.v);
   if (rc != KB_SEARCH_OK) kb_results_free(out);

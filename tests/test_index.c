@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "kb_search.h"
+#include "kb_util.h"
 
 /* A knowledge base with one file of the given content; the rest of the KB
  * is one good article, so only the case's file can be wrong. */
@@ -279,6 +280,99 @@ static void test_exact_forms_first(void **state) {
   free(dir);
 }
 
+/* Snippets: the window of the body with the query's words, cut on word
+ * spans, "…" where text is left out; a match outside the body gives the
+ * body's start. */
+static void test_snippets(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir), *ix = th_fmt("%s/kb.sqlite", dir);
+  kb_buf body = KB_BUF_INIT;
+  kb_buf_puts(&body, "---\ntitle: Long article\n---\n");
+  for (int i = 0; i < 40; i++) kb_buf_printf(&body, "filler%c ", 'a' + i % 26);
+  kb_buf_puts(&body, "the zebra crossing is here & 5 < 6.");
+  for (int i = 0; i < 40; i++) kb_buf_printf(&body, " padding%c", 'a' + i % 26);
+  kb_buf_puts(&body, "\n");
+  th_write_file(a, kb_buf_str(&body));
+  th_write_file(b, "---\ntitle: Giraffe facts\n---\nTall animals with long necks.\n");
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  kb_search_opts o = {NULL, 0, 2, 0, 0, 1};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 1);
+  const char *sn = r.hits[0].snippet;
+  assert_true(strncmp(sn, "\xE2\x80\xA6", 3) == 0);
+  if (!strstr(sn, "<mark>zebra</mark> <mark>crossing</mark> is here &amp; 5 &lt; 6."))
+    print_error("snippet: %s\n", sn);
+  assert_non_null(strstr(sn, "<mark>zebra</mark> <mark>crossing</mark> is here &amp; 5 &lt; 6."));
+  assert_true(strlen(sn) > 3 && strcmp(sn + strlen(sn) - 3, "\xE2\x80\xA6") == 0);
+  assert_null(strstr(sn, "fillera")); /* the window starts near the match */
+  int words = 0;
+  for (const char *p = sn; *p; p++) words += *p == ' ';
+  assert_true(words < 24 + 8); /* 24 terms; stop words take no position */
+  kb_results_free(&r);
+  /* the title matched, not the body: the body's start, all of it */
+  assert_int_equal(kb_index_search(x, "giraffe", 7, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 1);
+  assert_string_equal(r.hits[0].snippet, "Tall animals with long necks.");
+  kb_results_free(&r);
+  kb_index_close(x);
+  kb_buf_cleanup(&body);
+  free(a); free(b); free(ix); free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* A search restricted to a collection and kinds returns exactly those
+ * articles, whether it reads id ranges (a few) or filters every match
+ * (six collections of interleaved types: too many ranges). */
+static void test_collection_ranges(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  for (int c = 0; c < 6; c++) {
+    char *p = th_fmt("%s/kb/c%d-art.md", dir, c);
+    char *t = th_fmt("---\ntitle: Widget guide %d\ncollection: c%d\n---\nWidget help.\n", c, c);
+    th_write_file(p, t);
+    free(p); free(t);
+    p = th_fmt("%s/kb/c%d-off.md", dir, c);
+    t = th_fmt("---\ntitle: Widget chat %d\ncollection: c%d\ntype: offtopic\n---\nWidget chatter.\n", c, c);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const struct { const char *coll; int kinds; int n; } cases[] = {
+      {"c3", KB_KIND_ARTICLE, 1}, {"c3", KB_KIND_OFFTOPIC, 1},
+      {"c3", KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 2}, {"c3", KB_KIND_STORE, 0},
+      {"nope", KB_KIND_ARTICLE, 0}, {NULL, KB_KIND_ARTICLE, 6},
+      {NULL, KB_KIND_OFFTOPIC, 6}, {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 12},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    kb_search_opts o = {cases[i].coll, cases[i].kinds, 20, 0, 0, 1};
+    kb_results r;
+    assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), 0);
+    assert_int_equal(r.n, cases[i].n);
+    for (int k = 0; k < r.n; k++) {
+      if (cases[i].coll) assert_string_equal(r.hits[k].collection, cases[i].coll);
+      int kind = !strcmp(r.hits[k].type, "offtopic") ? KB_KIND_OFFTOPIC : KB_KIND_ARTICLE;
+      assert_true(kind & cases[i].kinds);
+    }
+    kb_results_free(&r);
+  }
+  kb_index_close(x);
+  free(ix); free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 static void test_open_rejects_non_index(void **state) {
   (void)state;
   char err[256];
@@ -302,6 +396,8 @@ int main(void) {
       cmocka_unit_test(test_usage),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_exact_forms_first),
+      cmocka_unit_test(test_snippets),
+      cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_open_rejects_non_index),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
