@@ -69,6 +69,10 @@ typedef struct kb_hit {
   const char *snippet;  /* HTML-safe text with <mark>matched</mark> words */
   const char *summary;  /* the article's first paragraph, plain text */
   double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */
+  struct {
+    int lang, start;
+    unsigned mask;
+  } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 
 typedef struct kb_results {
@@ -93,6 +97,9 @@ typedef struct kb_search_opts {
   int offset;             /* skip this many (pagination) */
   int prefix_last;        /* the last word is still being typed */
   int count_total;        /* unused: total is always filled */
+  int snippets_later;     /* leave the hits' snippets NULL; the caller
+                             cuts them with kb_results_snippets() for the
+                             hits it keeps */
 } kb_search_opts;
 
 #define KB_SEARCH_OK 0
@@ -106,6 +113,10 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr);
 void kb_results_free(kb_results *r);
+
+/* Cuts the snippets of the first n hits of r that have none (a search made
+ * with snippets_later). ix must be the index that was searched. */
+void kb_results_snippets(kb_index *ix, kb_results *r, int n);
 
 /* A query as the kb_features() ranking function takes it (kb_rank.h): the
  * MATCH expression and the group, weight and exact-form lists. */

@@ -448,7 +448,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   }
   size_t nq = strlen(a->q);
   int typing = nq > 0 && a->q[nq - 1] != ' ';
-  kb_search_opts o = {a->collection, KB_KIND_ARTICLE | KB_KIND_STORE, limit, offset, typing, 1};
+  kb_search_opts o = {a->collection, KB_KIND_ARTICLE | KB_KIND_STORE, limit, offset, typing, 1, 0};
   kb_results res;
   char err[256];
   int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);

@@ -530,7 +530,7 @@ int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
     sqlite3_finalize(st);
   }
   if (ok) {
-    kb_search_opts o = {NULL, 0, 1, 0, 0, 0};
+    kb_search_opts o = {NULL, 0, 1, 0, 0, 0, 0};
     kb_results r;
     ok = kb_index_search(ix, "help", 4, &o, &r, err, nerr) == KB_SEARCH_OK;
     if (ok) kb_results_free(&r);
@@ -1014,7 +1014,26 @@ static void S_cut_snippet(kb_analyzer *an, const char *body, int start, unsigned
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */
-static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r) {
+static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
+  sqlite3_stmt *st = ix->langs[h->cut.lang].body;
+  sqlite3_bind_int64(st, 1, h->id);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    kb_buf b = KB_BUF_INIT;
+    S_cut_snippet(ix->langs[h->cut.lang].an, (const char *)sqlite3_column_text(st, 0),
+                  h->cut.start, h->cut.mask, &b);
+    h->snippet = S_keep_snippet(r, kb_buf_str(&b));
+    kb_buf_cleanup(&b);
+  }
+  sqlite3_reset(st);
+  if (!h->snippet) h->snippet = S_keep(r, "");
+}
+
+void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
+  for (int i = 0; i < n && i < r->n; i++)
+    if (!r->hits[i].snippet && r->hits[i].cut.lang < ix->nlangs) S_snippet(ix, r, &r->hits[i]);
+}
+
+static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) {
   kb_hit *h = &r->hits[r->n++];
   memset(h, 0, sizeof *h);
   h->id = c->id;
@@ -1038,17 +1057,10 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r) {
 #undef COL
   }
   sqlite3_reset(st);
-  st = ix->langs[c->lang].body;
-  sqlite3_bind_int64(st, 1, c->id);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-    kb_buf b = KB_BUF_INIT;
-    S_cut_snippet(ix->langs[c->lang].an, (const char *)sqlite3_column_text(st, 0),
-                  c->snip_start, c->snip_mask, &b);
-    h->snippet = S_keep_snippet(r, kb_buf_str(&b));
-    kb_buf_cleanup(&b);
-  }
-  sqlite3_reset(st);
-  if (!h->snippet) h->snippet = S_keep(r, "");
+  h->cut.lang = c->lang;
+  h->cut.start = c->snip_start;
+  h->cut.mask = c->snip_mask;
+  if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
   if (!h->title) h->title = S_keep(r, "");
   if (!h->collection) h->collection = S_keep(r, "default");
@@ -1113,7 +1125,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
     for (int k = from; k < to; k++)
-      S_fill_hit(ix, &c.v[k], out);
+      S_fill_hit(ix, &c.v[k], out, oo.snippets_later);
   }
   if (txn) sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
   free(c.v);

@@ -148,7 +148,8 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
   int depth = o->feedback ? S_FUSE_MAX : o->limit + 3;
-  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, depth, 0, 0, 0};
+  /* snippets only for the hits kept: cutting them is most of a hit's cost */
+  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, depth, 0, 0, 0, 1};
   int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
   if (o->feedback) {
@@ -165,6 +166,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     if (strcmp(out->res.hits[i].type, "offtopic")) out->res.hits[k++] = out->res.hits[i];
   out->res.n = k;
   if (out->res.n > o->limit) out->res.n = o->limit;
+  kb_results_snippets(ix, &out->res, out->res.n);
   out->n = out->res.n;
   out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
   for (int i = 0; i < out->n; i++) {

@@ -253,7 +253,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   }
   size_t nq = strlen(q);
   kb_search_opts o = {NULL, KB_KIND_ARTICLE | KB_KIND_STORE, S_PER_PAGE, (page - 1) * S_PER_PAGE,
-                      typing && nq > 0 && q[nq - 1] != ' ', 1};
+                      typing && nq > 0 && q[nq - 1] != ' ', 1, 0};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
@@ -388,7 +388,7 @@ static void S_store_details(kb_buf *b, const char *json) {
 
 /* Related articles: a search with the article's title, itself left out. */
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  kb_search_opts o = {d->collection, KB_KIND_ARTICLE, 6, 0, 0, 0};
+  kb_search_opts o = {d->collection, KB_KIND_ARTICLE, 6, 0, 0, 0, 0};
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;

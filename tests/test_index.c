@@ -210,7 +210,7 @@ static void test_round_trip(void **state) {
       {"iphone", "nosuchcollection", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, KB_KIND_ARTICLE, 3, 0, 0, 1};
+    kb_search_opts o = {cases[i].coll, KB_KIND_ARTICLE, 3, 0, 0, 1, 0};
     kb_results r;
     assert_int_equal(kb_index_search(x, cases[i].q, strlen(cases[i].q), &o, &r, err, sizeof err), 0);
     if (!cases[i].first) {
@@ -226,7 +226,7 @@ static void test_round_trip(void **state) {
     kb_results_free(&r);
   }
   /* snippets are HTML-safe: the article's <script> is escaped */
-  kb_search_opts o = {NULL, 0, 5, 0, 0, 1};
+  kb_search_opts o = {NULL, 0, 5, 0, 0, 1, 0};
   kb_results r;
   assert_int_equal(kb_index_search(x, "pin snap hole", 13, &o, &r, err, sizeof err), 0);
   assert_true(r.n > 0);
@@ -264,7 +264,7 @@ static void test_exact_forms_first(void **state) {
   char err[256];
   kb_index *x = kb_index_open(ix, err, sizeof err);
   assert_non_null(x);
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1};
+  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
   kb_results r;
   assert_int_equal(kb_index_search(x, "connection", 10, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 2); /* both share the stem */
@@ -300,7 +300,7 @@ static void test_snippets(void **state) {
   char err[256];
   kb_index *x = kb_index_open(ix, err, sizeof err);
   assert_non_null(x);
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1};
+  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
   kb_results r;
   assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 1);
@@ -356,7 +356,7 @@ static void test_collection_ranges(void **state) {
       {NULL, KB_KIND_OFFTOPIC, 6}, {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 12},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, cases[i].kinds, 20, 0, 0, 1};
+    kb_search_opts o = {cases[i].coll, cases[i].kinds, 20, 0, 0, 1, 0};
     kb_results r;
     assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), 0);
     assert_int_equal(r.n, cases[i].n);

@@ -8,9 +8,9 @@
  *
  * search opens INDEX, loads the query lines of QUERIES, runs every query
  * WARMUP times untimed, then ROUNDS times timed, one clock_gettime
- * (CLOCK_MONOTONIC) pair around each kb_index_search() + kb_results_free()
- * with the options kb_api_suggest() uses ({collection, "article", 3, 0, 0,
- * 0}). It prints one table row per NAME INDEX QUERIES triple:
+ * (CLOCK_MONOTONIC) pair around each search as kb_suggest() runs it
+ * without feedback (S_search() below: kb_index_search() for six hits,
+ * kb_results_snippets() for three, kb_results_free()). It prints one table row per NAME INDEX QUERIES triple:
  * percentiles of the single-query times in microseconds and queries per
  * second over the whole timed loop (one thread). QUERIES is either
  *   a .tsv with a header line and the query text in column 2 (collection:
@@ -169,9 +169,11 @@ static double S_pct(const double *a, size_t n, double p) {
   return a[k - 1];
 }
 
-/* One search as suggest runs it; returns the number of hits or -1. */
+/* One search as suggest runs it (kb_suggest.c without feedback: three
+ * hits asked for, six searched so off-topic pages can be dropped, snippets
+ * cut for the three kept); returns the number of hits or -1. */
 static int S_search(kb_index *ix, const S_query *q) {
-  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 3, 0, 0, 0};
+  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 6, 0, 0, 0, 1};
   kb_results res;
   char err[256];
   int rc = kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err);
@@ -179,7 +181,8 @@ static int S_search(kb_index *ix, const S_query *q) {
     fprintf(stderr, "bench_suggest: search failed (%d): %s\n", rc, err);
     return -1;
   }
-  int hits = res.n;
+  kb_results_snippets(ix, &res, 3);
+  int hits = res.n < 3 ? res.n : 3;
   kb_results_free(&res);
   return hits;
 }

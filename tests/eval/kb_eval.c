@@ -170,7 +170,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   S_outcome o = {0, NULL};
   char err[256];
   if (public) {
-    kb_search_opts so = {x->collection, 0, S_DEPTH, 0, 1, 0};
+    kb_search_opts so = {x->collection, 0, S_DEPTH, 0, 1, 0, 0};
     kb_results r;
     if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
     for (int i = 0; i < r.n; i++)
