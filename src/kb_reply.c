@@ -84,6 +84,27 @@ static void S_drop_last(char *s) {
  * ending in an ellipsis, or empties it. */
 static void S_shorten_title(char *s, int over) {
   int target = S_len(s) - over - 1;
+  /* most titles are words: find the longest run of whole words that fits
+   * by bisection over the word ends (a title's weight grows with its
+   * words), then cut further one word or character at a time if needed */
+  int ends[256], nends = 0;
+  for (int i = 1; s[i] && nends < 256; i++)
+    if (s[i] == ' ' && s[i - 1] != ' ') ends[nends++] = i;
+  int lo = 0, hi = nends - 1, best = -1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    char c = s[ends[mid]];
+    s[ends[mid]] = 0;
+    int fits = S_len(s) <= target;
+    s[ends[mid]] = c;
+    if (fits) {
+      best = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  if (best >= 0) s[ends[best]] = 0;
   while (*s && S_len(s) > target) S_drop_last(s);
   if (*s) strcat(s, "\xE2\x80\xA6"); /* … */
 }
