@@ -66,6 +66,7 @@ typedef struct {
   int nwords;
   int *vocab_by_len, vocab_start[S_MAX_LEN + 2]; /* by length, for corrections */
   int *words_by_len, words_start[S_MAX_LEN + 2];
+  uint64_t *vocab_mask, *words_mask; /* S_letter_mask() of each term */
 } S_lang;
 
 struct kb_index {
@@ -207,8 +208,21 @@ static void S_load_synonyms(kb_index *ix) {
   sqlite3_finalize(st);
 }
 
-/* Groups the terms of a vocabulary by length (after loading). */
-static void S_index_lengths(char **term, int n, int **pby, int *start) {
+/* The set of bytes in t (each byte value folded to one of 64 bits). One
+ * edit changes at most two bits, so two words whose masks differ in more
+ * than 2k bits are more than k edits apart: a cheap test before the
+ * distance itself. */
+static uint64_t S_letter_mask(const char *t) {
+  uint64_t m = 0;
+  for (; *t; t++) m |= 1ull << ((unsigned char)*t & 63);
+  return m;
+}
+
+/* Groups the terms of a vocabulary by length (after loading) and takes
+ * their letter masks. */
+static void S_index_lengths(char **term, int n, int **pby, int *start, uint64_t **pmask) {
+  *pmask = kb_xmalloc((size_t)(n ? n : 1) * sizeof **pmask);
+  for (int i = 0; i < n; i++) (*pmask)[i] = S_letter_mask(term[i]);
   int count[S_MAX_LEN + 2] = {0};
   /* terms with digits (model names, numbers) are never correction targets */
   for (int i = 0; i < n; i++) {
@@ -261,8 +275,8 @@ static int S_load_vocab(kb_index *ix, S_lang *l) {
     l->vocab[l->nvocab] = kb_xstrdup(t);
     l->vocab_df[l->nvocab++] = sqlite3_column_int(st, 1);
   }
-  S_index_lengths(l->vocab, l->nvocab, &l->vocab_by_len, l->vocab_start);
-  S_index_lengths(l->words, l->nwords, &l->words_by_len, l->words_start);
+  S_index_lengths(l->vocab, l->nvocab, &l->vocab_by_len, l->vocab_start, &l->vocab_mask);
+  S_index_lengths(l->words, l->nwords, &l->words_by_len, l->words_start, &l->words_mask);
   sqlite3_finalize(st);
   return SQLITE_OK;
 }
@@ -313,19 +327,21 @@ static int S_distance(const char *a, const char *b, int max) {
  * t, or NULL. Numbers and model names (terms with digits) and short words
  * are never corrected. */
 static const char *S_correct_in(char **vocab, const int *df, const int *by_len, const int *start,
-                                const char *t) {
+                                const uint64_t *mask, const char *t) {
   size_t n = strlen(t);
   if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return NULL;
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
   int lo = (int)n - max, hi = (int)n + max;
   if (hi > S_MAX_LEN) hi = S_MAX_LEN;
   int from = start[lo], to = start[hi + 1];
+  uint64_t tm = S_letter_mask(t);
   for (int k = from; k < to; k++) {
     int i = by_len[k];
     const char *v = vocab[i];
     /* people rarely mistype the first letter: only words that start with
      * it, or with the first two letters swapped, are compared */
     if (v[0] != t[0] && !(v[0] == t[1] && v[1] == t[0])) continue;
+    if (__builtin_popcountll(tm ^ mask[i]) > 2 * max) continue;
     int d = S_distance(t, v, max);
     if (d > max) continue;
     if (d < bestd || (d == bestd && df[i] > df[best])) {
@@ -337,7 +353,7 @@ static const char *S_correct_in(char **vocab, const int *df, const int *by_len, 
 }
 
 static const char *S_correct(const S_lang *l, const char *t) {
-  return S_correct_in(l->vocab, l->vocab_df, l->vocab_by_len, l->vocab_start, t);
+  return S_correct_in(l->vocab, l->vocab_df, l->vocab_by_len, l->vocab_start, l->vocab_mask, t);
 }
 
 /* 1 if the index has the word as written (an exact form). */
@@ -499,6 +515,8 @@ void kb_index_close(kb_index *ix) {
     free(ix->langs[i].vocab);
     free(ix->langs[i].vocab_df);
     free(ix->langs[i].vocab_by_len);
+    free(ix->langs[i].vocab_mask);
+    free(ix->langs[i].words_mask);
     free(ix->langs[i].words_by_len);
     for (int k = 0; k < ix->langs[i].nwords; k++) free(ix->langs[i].words[k]);
     free(ix->langs[i].words);
@@ -735,7 +753,8 @@ static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, 
     if (!q->prim[g] || S_vocab_df(l, q->prim[g]) > 0) continue;
     char *w = S_surface(l, text, q, g);
     const char *fixed = w && !S_word_known(l, w)
-                            ? S_correct_in(l->words, l->words_df, l->words_by_len, l->words_start, w)
+                            ? S_correct_in(l->words, l->words_df, l->words_by_len, l->words_start,
+                                           l->words_mask, w)
                             : NULL;
     if (fixed) {
       char *stem = NULL;
