@@ -37,6 +37,8 @@ void kb_buf_grow(kb_buf *b, size_t extra);
 void kb_buf_put(kb_buf *b, const char *s, size_t n);
 void kb_buf_puts(kb_buf *b, const char *s);
 void kb_buf_putc(kb_buf *b, char c);
+/* Appends a decimal integer (no printf: on every search's hot path). */
+void kb_buf_put_int(kb_buf *b, long long v);
 void kb_buf_printf(kb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s[0..n) escaped for HTML text and attribute values. */

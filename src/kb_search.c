@@ -14,6 +14,7 @@
  */
 #include "kb_search.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -822,13 +823,18 @@ static void S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *g
     /* a single term's document frequency is in the vocabulary; phrases
      * (multi-word synonyms) and prefixes are counted by kb_features() */
     if (dfs)
-      kb_buf_printf(dfs, "%d", t->prefix[i] || strchr(t->terms[i], ' ') ? -1
-                                                 : S_term_df(l, t->terms[i]));
+      kb_buf_put_int(dfs, t->prefix[i] || strchr(t->terms[i], ' ') ? -1
+                                                    : S_term_df(l, t->terms[i]));
     kb_buf_putc(exact, t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
     S_put_raw(match, t->terms[i]);
     if (t->prefix[i]) kb_buf_puts(match, " *");
-    kb_buf_printf(groups, "%d", t->group[i]);
-    kb_buf_printf(weights, "%.2f", t->weight[i]);
+    kb_buf_put_int(groups, t->group[i]);
+    /* weights in hundredths, as "0.80" */
+    long w = lround(t->weight[i] * 100);
+    kb_buf_put_int(weights, w / 100);
+    kb_buf_putc(weights, '.');
+    kb_buf_putc(weights, (char)('0' + w % 100 / 10));
+    kb_buf_putc(weights, (char)('0' + w % 10));
   }
 }
 

@@ -85,6 +85,18 @@ void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
 
 void kb_buf_putc(kb_buf *b, char c) { kb_buf_put(b, &c, 1); }
 
+void kb_buf_put_int(kb_buf *b, long long v) {
+  char tmp[24];
+  int n = 0;
+  unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) tmp[n++] = '-';
+  while (n) kb_buf_putc(b, tmp[--n]);
+}
+
 void kb_buf_printf(kb_buf *b, const char *fmt, ...) {
   va_list ap, cp;
   va_start(ap, fmt);
