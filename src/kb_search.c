@@ -324,6 +324,20 @@ static int S_distance(const char *a, const char *b, int max) {
   return d[la][lb];
 }
 
+/* The first k in [from, to) whose term vocab[by_len[k]] has its first n
+ * bytes after pre (past set) or not before pre (past clear); the terms of
+ * by_len[from..to) are in byte order. */
+static int S_prefix_bound(char **vocab, const int *by_len, int from, int to, const char *pre,
+                          size_t n, int past) {
+  while (from < to) {
+    int mid = from + (to - from) / 2;
+    int c = strncmp(vocab[by_len[mid]], pre, n);
+    if (c < 0 || (past && c == 0)) from = mid + 1;
+    else to = mid;
+  }
+  return from;
+}
+
 /* The index's most frequent term within one edit (two for long words) of
  * t, or NULL. Numbers and model names (terms with digits) and short words
  * are never corrected. */
@@ -334,20 +348,29 @@ static const char *S_correct_in(char **vocab, const int *df, const int *by_len, 
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
   int lo = (int)n - max, hi = (int)n + max;
   if (hi > S_MAX_LEN) hi = S_MAX_LEN;
-  int from = start[lo], to = start[hi + 1];
   uint64_t tm = S_letter_mask(t);
-  for (int k = from; k < to; k++) {
-    int i = by_len[k];
-    const char *v = vocab[i];
-    /* people rarely mistype the first letter: only words that start with
-     * it, or with the first two letters swapped, are compared */
-    if (v[0] != t[0] && !(v[0] == t[1] && v[1] == t[0])) continue;
-    if (__builtin_popcountll(tm ^ mask[i]) > 2 * max) continue;
-    int d = S_distance(t, v, max);
-    if (d > max) continue;
-    if (d < bestd || (d == bestd && df[i] > df[best])) {
-      best = i;
-      bestd = d;
+  /* people rarely mistype the first letter: only words that start with
+   * it, or with the first two letters swapped, are compared. Within one
+   * length the terms are in byte order (the vocabulary is sorted), so
+   * each of those is one run, found by bisection. */
+  const char swapped[3] = {t[1], t[0], 0};
+  for (int len = lo < 1 ? 1 : lo; len <= hi; len++) {
+    for (int pass = 0; pass < 2; pass++) {
+      const char *pre = pass ? swapped : t;
+      size_t npre = pass ? 2 : 1;
+      if (pass && t[0] == t[1]) break;
+      int a = S_prefix_bound(vocab, by_len, start[len], start[len + 1], pre, npre, 0);
+      int b = S_prefix_bound(vocab, by_len, a, start[len + 1], pre, npre, 1);
+      for (int k = a; k < b; k++) {
+        int i = by_len[k];
+        if (__builtin_popcountll(tm ^ mask[i]) > 2 * max) continue;
+        int d = S_distance(t, vocab[i], max);
+        if (d > max) continue;
+        if (d < bestd || (d == bestd && df[i] > df[best])) {
+          best = i;
+          bestd = d;
+        }
+      }
     }
   }
   return best >= 0 ? vocab[best] : NULL;
