@@ -4,7 +4,7 @@
  *
  * kb_rank_register() adds the FTS5 auxiliary function
  *
- *   kb_features(fts_table, groups, weights, exact [, dfs])
+ *   kb_features(fts_table, groups, weights, exact [, dfs [, ngroups]])
  *
  * to a connection. The query's phrases (one per MATCH term, in order) are
  * grouped: the alternatives for one word of the query (its stem, its exact
@@ -14,7 +14,9 @@
  * 0 0"): those only count towards KB_FEAT_EXACT, so a word is never
  * counted twice. `dfs`, optional, gives each phrase's document frequency
  * when the caller knows it ("12 3 -1": -1 for unknown); the others are
- * counted with xQueryPhrase, a pass over the term's whole doclist. For a
+ * counted with xQueryPhrase, a pass over the term's whole doclist.
+ * `ngroups`, optional, is the number of groups when the phrases of some
+ * groups were left out of the MATCH (terms the index does not have). For a
  * matching row it returns a blob of KB_RANK_NOUT
  * doubles (see kb_rank_feature): a BM25F score over the five fields
  * (title, phrases, tags, headings, body) in which each group counts once,

@@ -57,7 +57,7 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
 
 static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
                             const char *groups, const char *weights, const char *exact,
-                            const char *dfs, int *prc) {
+                            const char *dfs, int ngroups, int *prc) {
   S_query *q = kb_xcalloc(1, sizeof *q);
   q->nphrase = api->xPhraseCount(fts);
   if (q->nphrase > S_MAX_PHRASES) q->nphrase = S_MAX_PHRASES;
@@ -103,6 +103,8 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     if (g + 1 > q->ngroup) q->ngroup = g + 1;
     if (df > 0 && !q->exact[p] && idf * q->weight[p] > q->gidf[g]) q->gidf[g] = idf * q->weight[p];
   }
+  /* groups whose terms were all left out of the MATCH still count */
+  if (ngroups > q->ngroup && ngroups <= S_MAX_PHRASES) q->ngroup = ngroups;
   for (int g = 0; g < q->ngroup; g++)
     if (q->gidf[g] > 0) {
       q->gmass += q->gidf[g];
@@ -293,7 +295,8 @@ static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
     const char *weights = nval > 1 ? (const char *)sqlite3_value_text(val[1]) : NULL;
     const char *exact = nval > 2 ? (const char *)sqlite3_value_text(val[2]) : NULL;
     const char *dfs = nval > 3 ? (const char *)sqlite3_value_text(val[3]) : NULL;
-    q = S_query_new(api, fts, groups, weights, exact, dfs, &rc);
+    int ngroups = nval > 4 ? sqlite3_value_int(val[4]) : 0;
+    q = S_query_new(api, fts, groups, weights, exact, dfs, ngroups, &rc);
     if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, free);
     else free(q);
   }

@@ -113,7 +113,7 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   l->an = kb_analyzer_new(lang, err, nerr);
   if (!l->an) return -1;
   char *sql = kb_fmt(
-      "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6, ?7)"
+      "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6, ?7, ?8)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
       " WHERE fts_%s MATCH ?1 AND (?4 IS NULL OR a.collection = ?4)"
       " AND ((?5 & 1 AND a.type = 'article') OR (?5 & 2 AND a.type = 'store')"
@@ -122,7 +122,7 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
   int rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->search, NULL);
   free(sql);
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("SELECT rowid, kb_features(fts_%s, ?2, ?3, ?6, ?7) FROM fts_%s"
+    sql = kb_fmt("SELECT rowid, kb_features(fts_%s, ?2, ?3, ?6, ?7, ?8) FROM fts_%s"
                  " WHERE fts_%s MATCH ?1 AND rowid BETWEEN ?4 AND ?5", lang, lang, lang);
     rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->in_range, NULL);
     free(sql);
@@ -832,22 +832,28 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
- * kb_features() takes, in the same order. */
-static void S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *groups,
-                     kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
+ * kb_features() takes, in the same order (with dfs: their document
+ * frequencies, terms the index lacks left out). Returns the number of
+ * groups. */
+static int S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *groups,
+                    kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
+  int out = 0, ngroups = 0;
   for (int i = 0; i < t->n; i++) {
-    if (i) {
+    if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
+    /* a single term's document frequency is in the vocabulary; phrases
+     * (multi-word synonyms) and prefixes are counted by kb_features().
+     * A term the index does not have cannot match: it is left out of the
+     * MATCH (a lookup saved per term), its group still counted. */
+    int df = dfs && !t->prefix[i] && !strchr(t->terms[i], ' ') ? S_term_df(l, t->terms[i]) : -1;
+    if (dfs && df == 0) continue;
+    if (out++) {
       kb_buf_puts(match, " OR ");
       kb_buf_putc(groups, ' ');
       kb_buf_putc(weights, ' ');
       kb_buf_putc(exact, ' ');
       if (dfs) kb_buf_putc(dfs, ' ');
     }
-    /* a single term's document frequency is in the vocabulary; phrases
-     * (multi-word synonyms) and prefixes are counted by kb_features() */
-    if (dfs)
-      kb_buf_put_int(dfs, t->prefix[i] || strchr(t->terms[i], ' ') ? -1
-                                                    : S_term_df(l, t->terms[i]));
+    if (dfs) kb_buf_put_int(dfs, df);
     kb_buf_putc(exact, t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
     S_put_raw(match, t->terms[i]);
     if (t->prefix[i]) kb_buf_puts(match, " *");
@@ -859,6 +865,7 @@ static void S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *g
     kb_buf_putc(weights, (char)('0' + w % 100 / 10));
     kb_buf_putc(weights, (char)('0' + w % 10));
   }
+  return ngroups;
 }
 
 /*--- Searching -----------------------------------------------------------*/
@@ -992,7 +999,8 @@ static int S_spans(const kb_index *ix, const kb_search_opts *o, int kinds,
  * types asked for when there are few, else over every matching row. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
-                         const kb_search_opts *o, S_cands *c, char *err, size_t nerr) {
+                         int ngroups, const kb_search_opts *o, S_cands *c, char *err,
+                         size_t nerr) {
   int kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
   int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS];
   int nspans = S_spans(ix, o, kinds, lo, hi);
@@ -1002,6 +1010,7 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
   sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 8, ngroups);
   if (nspans < 0) {
     if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, 4);
@@ -1169,11 +1178,11 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
-    S_render(&ix->langs[i], &t, &match, &groups, &weights, &exact, &dfs);
+    int ngroups = S_render(&ix->langs[i], &t, &match, &groups, &weights, &exact, &dfs);
     if (match.n)
       rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
-                         kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), &oo, &c,
-                         err, nerr);
+                         kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,
+                         &oo, &c, err, nerr);
     S_query_free(&t);
     kb_buf_cleanup(&match);
     kb_buf_cleanup(&groups);
