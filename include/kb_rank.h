@@ -57,8 +57,23 @@ typedef enum {
                           (geometric mean, 0..1) */
 } kb_rank_feature;
 
-/* Registers kb_features() on db. Returns SQLITE_OK or an error code. */
-int kb_rank_register(sqlite3 *db);
+/* What kb_features() needs of every row besides its matches: the length
+ * of each field and of each authored phrase. Read once when an index is
+ * opened (kb_search.c), so each matching row costs no lookups of its own
+ * (FTS5 would read the row's sizes and content for them). */
+typedef struct kb_rank_docs kb_rank_docs;
+
+kb_rank_docs *kb_rank_docs_new(void);
+/* Reads the rows of the full-text table `table` (created by kb_index.c)
+ * into d. Returns SQLITE_OK or an error code; on error d is left as it was
+ * before, and kb_features() looks those rows up itself. */
+int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table);
+void kb_rank_docs_free(kb_rank_docs *d);
+
+/* Registers kb_features() on db, with docs (may be NULL; not owned, must
+ * outlive db's statements) for the rows it holds. Returns SQLITE_OK or an
+ * error code. */
+int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs);
 
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);

@@ -51,7 +51,7 @@ kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, siz
   f->an = kb_analyzer_new(lang ? lang : "en", err, nerr);
   if (!f->an) goto fail;
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-      kb_fts_register(f->db) != SQLITE_OK || kb_rank_register(f->db) != SQLITE_OK) {
+      kb_fts_register(f->db) != SQLITE_OK || kb_rank_register(f->db, NULL) != SQLITE_OK) {
     S_err(f, err, nerr, "cannot open the feedback store");
     goto fail;
   }

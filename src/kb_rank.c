@@ -11,6 +11,7 @@
 #include "kb_rank.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
 #define S_MAX_PHRASES 128
 #define S_MAX_INST 512     /* instances examined for proximity */
+#define S_MAX_LINES 64     /* authored phrases examined */
 
 /* BM25F field weights and length normalisation, tuned on the dev sets
  * (docs/relevance.md). */
@@ -118,8 +120,120 @@ typedef struct {
   int phrase, col, off;
 } S_inst;
 
-#define S_MAX_PPOS 1024 /* token positions of the phrases field examined */
-#define S_MAX_LINES 64   /* authored phrases examined */
+/*--- Rows held in memory -------------------------------------------------*/
+
+#define S_MAX_DOCID 50000000 /* ids are dense from 1; beyond this, look up */
+
+struct kb_rank_docs {
+  sqlite3_int64 cap;    /* ids [0, cap) have room */
+  unsigned char *known; /* per id: its lengths are here */
+  int *len;             /* per id: S_NCOL field lengths */
+  int *pfirst, *pn;     /* per id: its phrase lengths, plen[pfirst..+pn) */
+  int *plen;
+  int nplen, capplen;
+};
+
+kb_rank_docs *kb_rank_docs_new(void) { return kb_xcalloc(1, sizeof(kb_rank_docs)); }
+
+void kb_rank_docs_free(kb_rank_docs *d) {
+  if (!d) return;
+  free(d->known);
+  free(d->len);
+  free(d->pfirst);
+  free(d->pn);
+  free(d->plen);
+  free(d);
+}
+
+static void S_docs_grow(kb_rank_docs *d, sqlite3_int64 id) {
+  if (id < d->cap) return;
+  sqlite3_int64 cap = d->cap ? d->cap : 1024;
+  while (cap <= id) cap *= 2;
+  d->known = kb_xrealloc(d->known, (size_t)cap);
+  memset(d->known + d->cap, 0, (size_t)(cap - d->cap));
+  d->len = kb_xrealloc(d->len, (size_t)cap * S_NCOL * sizeof *d->len);
+  d->pfirst = kb_xrealloc(d->pfirst, (size_t)cap * sizeof *d->pfirst);
+  d->pn = kb_xrealloc(d->pn, (size_t)cap * sizeof *d->pn);
+  d->cap = cap;
+}
+
+/* Reads one SQLite varint (the format of FTS5's %_docsize records);
+ * returns the bytes used, 0 if it runs past n. */
+static int S_varint(const unsigned char *p, int n, sqlite3_uint64 *v) {
+  sqlite3_uint64 x = 0;
+  for (int i = 0; i < 9; i++) {
+    if (i >= n) return 0;
+    if (i == 8) {
+      *v = (x << 8) | p[i];
+      return 9;
+    }
+    x = (x << 7) | (p[i] & 0x7f);
+    if (!(p[i] & 0x80)) {
+      *v = x;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+/* Field lengths come from FTS5's own record of them (table_docsize: one
+ * varint per column), the phrase lengths from the unindexed plens column
+ * the indexer wrote. A row that does not decode is left unknown. */
+int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table) {
+  char *sql = sqlite3_mprintf("SELECT t.rowid, s.sz, t.plens FROM \"%w\" t JOIN \"%w_docsize\" s"
+                              " ON s.id = t.rowid", table, table);
+  if (!sql) return SQLITE_NOMEM;
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (id < 0 || id >= S_MAX_DOCID) continue;
+    const unsigned char *sz = sqlite3_column_blob(st, 1);
+    int nsz = sqlite3_column_bytes(st, 1), at = 0, c;
+    int len[S_NCOL];
+    for (c = 0; c < S_NCOL; c++) {
+      sqlite3_uint64 v;
+      int k = sz ? S_varint(sz + at, nsz - at, &v) : 0;
+      if (!k || v > INT32_MAX) break;
+      len[c] = (int)v;
+      at += k;
+    }
+    if (c < S_NCOL) continue;
+    S_docs_grow(d, id);
+    memcpy(d->len + id * S_NCOL, len, sizeof len);
+    d->pfirst[id] = d->nplen;
+    d->pn[id] = 0;
+    const char *p = (const char *)sqlite3_column_text(st, 2);
+    while (p && *p && d->pn[id] < S_MAX_LINES) {
+      char *end;
+      long v = strtol(p, &end, 10);
+      if (end == p) break;
+      if (d->nplen == d->capplen) {
+        d->capplen = d->capplen ? 2 * d->capplen : 1024;
+        d->plen = kb_xrealloc(d->plen, (size_t)d->capplen * sizeof *d->plen);
+      }
+      d->plen[d->nplen++] = (int)v;
+      d->pn[id]++;
+      p = end;
+    }
+    d->known[id] = 1;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const kb_rank_docs *S_docs_row(const Fts5ExtensionApi *api, Fts5Context *fts,
+                                      sqlite3_int64 *pid) {
+  const kb_rank_docs *d = api->xUserData(fts);
+  if (!d) return NULL;
+  sqlite3_int64 id = api->xRowid(fts);
+  if (id < 0 || id >= d->cap || !d->known[id]) return NULL;
+  *pid = id;
+  return d;
+}
+
 
 /* The best authored phrase for this row: for each phrase (line of the
  * phrases field, whose lengths in positions the indexer stored in the
@@ -131,17 +245,26 @@ static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, cons
   int any = 0;
   for (int i = 0; i < kept && !any; i++) any = inst[i].col == 1;
   if (!any || q->gmass <= 0) return 0;
-  const char *z;
-  int n;
-  if (api->xColumnText(fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
   int start[S_MAX_LINES + 1], nlines = 0, pos = 0;
-  for (const char *p = z; nlines < S_MAX_LINES && p < z + n;) {
-    char *end;
-    long v = strtol(p, &end, 10);
-    if (end == p) break;
-    start[nlines++] = pos;
-    pos += (int)v;
-    p = end;
+  sqlite3_int64 id;
+  const kb_rank_docs *d = S_docs_row(api, fts, &id);
+  if (d) {
+    for (int i = 0; i < d->pn[id] && nlines < S_MAX_LINES; i++) {
+      start[nlines++] = pos;
+      pos += d->plen[d->pfirst[id] + i];
+    }
+  } else {
+    const char *z;
+    int n;
+    if (api->xColumnText(fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
+    for (const char *p = z; nlines < S_MAX_LINES && p < z + n;) {
+      char *end;
+      long v = strtol(p, &end, 10);
+      if (end == p) break;
+      start[nlines++] = pos;
+      pos += (int)v;
+      p = end;
+    }
   }
   start[nlines] = pos;
   double best = 0;
@@ -216,9 +339,12 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   double len[S_NCOL];
   int ninst = 0, rc = api->xInstCount(fts, &ninst);
   memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  sqlite3_int64 id;
+  const kb_rank_docs *d = S_docs_row(api, fts, &id);
   for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
     int n = 0;
-    rc = api->xColumnSize(fts, c, &n);
+    if (d) n = d->len[id * S_NCOL + c];
+    else rc = api->xColumnSize(fts, c, &n);
     len[c] = n;
   }
   int kept = 0;
@@ -319,10 +445,10 @@ static fts5_api *S_api(sqlite3 *db) {
   return api;
 }
 
-int kb_rank_register(sqlite3 *db) {
+int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs) {
   fts5_api *api = S_api(db);
   if (!api) return SQLITE_ERROR;
-  return api->xCreateFunction(api, "kb_features", NULL, S_features, NULL);
+  return api->xCreateFunction(api, "kb_features", (void *)docs, S_features, NULL);
 }
 
 /*--- Score and confidence ------------------------------------------------*/

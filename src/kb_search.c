@@ -78,6 +78,7 @@ struct kb_index {
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   char *built, *languages, *schema;
   int count;
+  kb_rank_docs *docs;     /* rows' lengths for kb_features() */
   char **colls;           /* the collections in the index */
   int ncolls;
   S_range *ranges;        /* ids of each collection and type, by first id */
@@ -473,7 +474,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "cannot open %s: %s", path, ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db) != SQLITE_OK) {
+  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db, ix->docs = kb_rank_docs_new()) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -495,6 +496,11 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   ix->count = n ? atoi(n) : 0;
   free(n);
   if (S_prepare_langs(ix, err, nerr)) goto fail;
+  for (int i = 0; i < ix->nlangs; i++) {
+    char table[48];
+    snprintf(table, sizeof table, "fts_%s", ix->langs[i].lang);
+    kb_rank_docs_load(ix->docs, ix->db, table); /* else looked up per row */
+  }
   for (int i = 0; i < ix->nlangs; i++)
     if (S_load_vocab(ix, &ix->langs[i]) != SQLITE_OK) {
       snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
@@ -554,6 +560,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->meta_by_id);
   sqlite3_close(ix->db);
+  kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
   for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
