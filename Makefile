@@ -190,6 +190,11 @@ $(BENCH_PROG): $(O)/bench/bench_suggest.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+BENCH_GEN := $(O)/bench/gen_kb
+$(BENCH_GEN): tests/bench/gen_kb.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+
 bench:
 	@sh .ci/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BENCH_PROG)

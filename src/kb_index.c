@@ -140,9 +140,14 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
     snprintf(err, nerr, "language '%s' cannot have a table", lang);
     return NULL;
   }
+  /* A bulk load: FTS5 keeps up to 64 MB of new terms in memory before it
+   * writes a segment (1 MB by default) and does not merge segments as it
+   * goes, since 'optimize' merges them all at the end (S_optimize). */
   char *sql = kb_fmt("CREATE VIRTUAL TABLE fts_%s USING fts5(title, phrases, tags,"
-                     " headings, body, plens UNINDEXED, tokenize='kb %s', prefix='2 3');",
-                     lang, lang);
+                     " headings, body, plens UNINDEXED, tokenize='kb %s', prefix='2 3');"
+                     "INSERT INTO fts_%s(fts_%s, rank) VALUES('hashsize', 67108864);"
+                     "INSERT INTO fts_%s(fts_%s, rank) VALUES('automerge', 0);",
+                     lang, lang, lang, lang, lang, lang);
   int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
   free(sql);
   sqlite3_stmt *st = NULL;

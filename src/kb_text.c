@@ -29,12 +29,35 @@
 #define S_MAX_WORD 128 /* code points in one word; longer runs are noise */
 #define S_MAX_FOLD 4   /* code points one source code point folds into */
 
+#define S_STOP_SLOTS 512     /* hash of the stop words (a power of two) */
+#define S_CACHE_SLOTS 16384  /* stems remembered (a power of two) */
+#define S_CACHE_WORD 24      /* longest word (and stem) remembered, + NUL */
+
+/* A remembered stem: words repeat (a few thousand make up most text), and
+ * Snowball costs far more than a lookup. */
+typedef struct {
+  uint32_t hash;             /* 0: empty */
+  char word[S_CACHE_WORD];
+  char stem[S_CACHE_WORD];
+  unsigned char nstem;
+} S_stem;
+
 struct kb_analyzer {
   struct sb_stemmer *stemmer; /* Snowball stemmer for lang; not thread-safe */
   const char *const *stop;    /* sorted stop words, or NULL */
   size_t nstop;               /* entries in stop */
+  const char *stop_hash[S_STOP_SLOTS]; /* the same, by S_hash() */
+  S_stem *cache;              /* S_CACHE_SLOTS, allocated on first use */
+  int cached;                 /* slots in use (at most 3/4 are filled) */
   char lang[32];              /* as given to kb_analyzer_new() */
 };
+
+/* FNV-1a; never 0, so 0 can mark an empty slot. */
+static uint32_t S_hash(const char *w, int n) {
+  uint32_t h = 2166136261u;
+  for (int i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+  return h ? h : 1;
+}
 
 /* One folded code point and the source bytes it came from. */
 typedef struct {
@@ -116,11 +139,49 @@ static int S_cmpstr(const void *k, const void *e) {
 }
 
 int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
-  char key[KB_TEXT_MAX_TERM + 1];
   if (!a->stop || n <= 0 || n > KB_TEXT_MAX_TERM) return 0;
-  memcpy(key, w, (size_t)n);
-  key[n] = 0;
-  return bsearch(key, a->stop, a->nstop, sizeof *a->stop, S_cmpstr) != NULL;
+  for (uint32_t i = S_hash(w, n);; i++) {
+    const char *s = a->stop_hash[i & (S_STOP_SLOTS - 1)];
+    if (!s) return 0;
+    if (strlen(s) == (size_t)n && !memcmp(s, w, (size_t)n)) return 1;
+  }
+}
+
+/* The stem of w[0..n) (NUL-terminated); *plen gets its length. */
+static const char *S_stem_of(kb_analyzer *a, const char *w, int n, int *plen) {
+  if (n >= S_CACHE_WORD) {
+    const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
+    if (st) *plen = sb_stemmer_length(a->stemmer);
+    return (const char *)st;
+  }
+  if (!a->cache) {
+    a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
+    if (!a->cache) abort();
+  }
+  uint32_t h = S_hash(w, n);
+  S_stem *slot;
+  for (uint32_t i = h;; i++) {
+    slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
+    if (!slot->hash) break;
+    if (slot->hash == h && !memcmp(slot->word, w, (size_t)n + 1)) {
+      *plen = slot->nstem;
+      return slot->stem;
+    }
+  }
+  const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
+  if (!st) return NULL;
+  int len = sb_stemmer_length(a->stemmer);
+  *plen = len;
+  if (len < S_CACHE_WORD && a->cached < S_CACHE_SLOTS / 4 * 3) {
+    slot->hash = h;
+    memcpy(slot->word, w, (size_t)n + 1);
+    memcpy(slot->stem, st, (size_t)len);
+    slot->stem[len] = 0;
+    slot->nstem = (unsigned char)len;
+    a->cached++;
+    return slot->stem;
+  }
+  return (const char *)st;
 }
 
 /*--- Analyzer objects ----------------------------------------------------*/
@@ -147,6 +208,11 @@ kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr) {
       strcmp(lang, "eng") == 0) {
     a->stop = S_stop_en;
     a->nstop = sizeof S_stop_en / sizeof *S_stop_en;
+    for (size_t k = 0; k < a->nstop; k++) {
+      uint32_t i = S_hash(a->stop[k], (int)strlen(a->stop[k]));
+      while (a->stop_hash[i & (S_STOP_SLOTS - 1)]) i++;
+      a->stop_hash[i & (S_STOP_SLOTS - 1)] = a->stop[k];
+    }
   }
   return a;
 }
@@ -154,6 +220,7 @@ kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr) {
 void kb_analyzer_free(kb_analyzer *a) {
   if (!a) return;
   sb_stemmer_delete(a->stemmer);
+  free(a->cache);
   free(a);
 }
 
@@ -260,6 +327,8 @@ static int S_has_ci(const char *z, int n, const char *needle) {
  * "scheme://...", "www.", "user@host.tld", or host.tld/path. These are not
  * content, and splitting them would index "https", "com" and "www". */
 static int S_chunk_is_link(const char *z, int n) {
+  /* every form has one of these; most words have none (a quick exit) */
+  if (!memchr(z, '.', (size_t)n) && !memchr(z, ':', (size_t)n)) return 0;
   if (S_has_ci(z, n, "://") || (n > 4 && strncasecmp(z, "www.", 4) == 0))
     return 1;
   const char *at = memchr(z, '@', (size_t)n);
@@ -350,11 +419,11 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   int blen = len;
   /* stemming never adds or drops a term, so spans-only callers skip it */
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !S_has_digit(c, n)) {
-    const sb_symbol *st =
-        sb_stemmer_stem(r->a->stemmer, (const sb_symbol *)buf, len);
+    int slen;
+    const char *st = S_stem_of(r->a, buf, len, &slen);
     if (st) {
-      term = (const char *)st;
-      len = sb_stemmer_length(r->a->stemmer);
+      term = st;
+      len = slen;
     }
   }
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
