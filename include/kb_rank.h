@@ -12,7 +12,9 @@
  * group of each phrase ("0 0 1 2 2"), `weights` how much each phrase counts
  * ("1 .6 1 1 .5"), `exact` which phrases are a word's exact form ("0 1 0
  * 0 0"): those only count towards KB_FEAT_EXACT, so a word is never
- * counted twice. `dfs`, optional, gives each phrase's document frequency
+ * counted twice; a 2 there marks a phrase that is in the MATCH only to
+ * select rows (a copy of one counted elsewhere in the expression: the
+ * candidate pruning of kb_search.c) and is not counted at all. `dfs`, optional, gives each phrase's document frequency
  * when the caller knows it ("12 3 -1": -1 for unknown); the others are
  * counted with xQueryPhrase, a pass over the term's whole doclist.
  * `ngroups`, optional, is the number of groups when the phrases of some

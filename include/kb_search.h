@@ -144,6 +144,7 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
 #define KB_ABLATE_PHRASE 0x08    /* phrase match left out of the score */
 #define KB_ABLATE_EXACT 0x10     /* exact forms left out of the score */
 #define KB_ABLATE_PROXIMITY 0x20 /* proximity left out of the score */
+#define KB_ABLATE_PRUNING 0x40   /* every matching row is a candidate */
 void kb_search_ablate(unsigned mask);
 unsigned kb_search_ablated(void);
 

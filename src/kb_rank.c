@@ -37,6 +37,7 @@ typedef struct {
   int group[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
   int exact[S_MAX_PHRASES];     /* phrase is an exact form */
+  int select[S_MAX_PHRASES];    /* phrase only selects rows (a copy) */
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
@@ -77,7 +78,10 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
   if (exact) {
     double e[S_MAX_PHRASES];
     S_parse_list(exact, q->nphrase, NULL, e);
-    for (int p = 0; p < q->nphrase; p++) q->exact[p] = e[p] > 0.5;
+    for (int p = 0; p < q->nphrase; p++) {
+      q->exact[p] = e[p] > 0.5 && e[p] < 1.5;
+      q->select[p] = e[p] > 1.5;
+    }
   }
   /* document frequencies the caller knows (from the index's vocabulary,
    * loaded once) save a pass over each term's whole doclist; -1 means
@@ -103,7 +107,8 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
     if (g + 1 > q->ngroup) q->ngroup = g + 1;
-    if (df > 0 && !q->exact[p] && idf * q->weight[p] > q->gidf[g]) q->gidf[g] = idf * q->weight[p];
+    if (df > 0 && !q->exact[p] && !q->select[p] && idf * q->weight[p] > q->gidf[g])
+      q->gidf[g] = idf * q->weight[p];
   }
   /* groups whose terms were all left out of the MATCH still count */
   if (ngroups > q->ngroup && ngroups <= S_MAX_PHRASES) q->ngroup = ngroups;
@@ -351,7 +356,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
     int p, c, off;
     rc = api->xInst(fts, i, &p, &c, &off);
-    if (rc != SQLITE_OK || p >= q->nphrase || c >= S_NCOL) continue;
+    if (rc != SQLITE_OK || p >= q->nphrase || c >= S_NCOL || q->select[p]) continue;
     tf[p][c]++;
     if (!q->exact[p] && kept < S_MAX_INST) inst[kept++] = (S_inst){p, c, off};
   }

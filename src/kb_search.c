@@ -842,37 +842,107 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
  * kb_features() takes, in the same order (with dfs: their document
  * frequencies, terms the index lacks left out). Returns the number of
  * groups. */
-static int S_render(const S_lang *l, const S_query *t, kb_buf *match, kb_buf *groups,
-                    kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
-  int out = 0, ngroups = 0;
-  for (int i = 0; i < t->n; i++) {
-    if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
-    /* a single term's document frequency is in the vocabulary; phrases
-     * (multi-word synonyms) and prefixes are counted by kb_features().
-     * A term the index does not have cannot match: it is left out of the
-     * MATCH (a lookup saved per term), its group still counted. */
-    int df = dfs && !t->prefix[i] && !strchr(t->terms[i], ' ') ? S_term_df(l, t->terms[i]) : -1;
-    if (dfs && df == 0) continue;
-    if (out++) {
-      kb_buf_puts(match, " OR ");
-      kb_buf_putc(groups, ' ');
-      kb_buf_putc(weights, ' ');
-      kb_buf_putc(exact, ' ');
-      if (dfs) kb_buf_putc(dfs, ' ');
-    }
-    if (dfs) kb_buf_put_int(dfs, df);
-    kb_buf_putc(exact, t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
-    S_put_raw(match, t->terms[i]);
-    if (t->prefix[i]) kb_buf_puts(match, " *");
-    kb_buf_put_int(groups, t->group[i]);
-    /* weights in hundredths, as "0.80" */
-    long w = lround(t->weight[i] * 100);
-    kb_buf_put_int(weights, w / 100);
-    kb_buf_putc(weights, '.');
-    kb_buf_putc(weights, (char)('0' + w % 100 / 10));
-    kb_buf_putc(weights, (char)('0' + w % 10));
+/* The lists kb_features() takes, built phrase by phrase. */
+typedef struct {
+  kb_buf *match, *groups, *weights, *exact, *dfs;
+  int listed;   /* phrases in the lists so far */
+  int in_part;  /* phrases in the current part of the expression */
+} S_lists;
+
+/* Appends phrase i of t (document frequency df; select: a copy that only
+ * selects rows) to the expression and the lists. */
+static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select) {
+  if (o->listed++) {
+    kb_buf_putc(o->groups, ' ');
+    kb_buf_putc(o->weights, ' ');
+    kb_buf_putc(o->exact, ' ');
+    if (o->dfs) kb_buf_putc(o->dfs, ' ');
   }
+  if (o->in_part++) kb_buf_puts(o->match, " OR ");
+  if (o->dfs) kb_buf_put_int(o->dfs, df);
+  kb_buf_putc(o->exact, select ? '2' : t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
+  S_put_raw(o->match, t->terms[i]);
+  if (t->prefix[i]) kb_buf_puts(o->match, " *");
+  kb_buf_put_int(o->groups, t->group[i]);
+  /* weights in hundredths, as "0.80" */
+  long w = lround(t->weight[i] * 100);
+  kb_buf_put_int(o->weights, w / 100);
+  kb_buf_putc(o->weights, '.');
+  kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
+  kb_buf_putc(o->weights, (char)('0' + w % 10));
+}
+
+/* A single term's document frequency is in the vocabulary (0: the index
+ * does not have it); phrases (multi-word synonyms) and prefixes: -1,
+ * unknown, counted by kb_features(). */
+static int S_phrase_df(const S_lang *l, const S_query *t, int i) {
+  return !t->prefix[i] && !strchr(t->terms[i], ' ') ? S_term_df(l, t->terms[i]) : -1;
+}
+
+/* The MATCH expression (terms OR-ed) and the group and weight lists that
+ * kb_features() takes, in the same order (with dfs: their document
+ * frequencies, terms the index lacks left out). With sel, the expression
+ * is "(selected) AND (all)": only rows with a selected term are
+ * candidates, and the copies of the selected terms in front are marked as
+ * not counted. Returns the number of groups. */
+static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
+                    kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
+  S_lists o = {match, groups, weights, exact, dfs, 0, 0};
+  int ngroups = 0;
+  for (int i = 0; i < t->n; i++)
+    if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
+  if (sel) {
+    kb_buf_putc(match, '(');
+    for (int i = 0; i < t->n; i++)
+      if (sel[i]) S_render_one(&o, t, i, S_phrase_df(l, t, i), 1);
+    kb_buf_puts(match, ") AND (");
+    o.in_part = 0;
+  }
+  for (int i = 0; i < t->n; i++) {
+    int df = dfs ? S_phrase_df(l, t, i) : -1;
+    /* a term the index does not have cannot match: left out of the MATCH
+     * (a lookup saved per term), its group still counted */
+    if (dfs && df == 0) continue;
+    S_render_one(&o, t, i, df, 0);
+  }
+  if (sel) kb_buf_putc(match, ')');
   return ngroups;
+}
+
+/* Candidate pruning for large knowledge bases. When the query's terms
+ * would bring more than S_PRUNE_ROWS rows (estimated from their document
+ * frequencies and the share of the index being searched), only rows with
+ * one of its rarest terms (rarest first, up to that many rows) are
+ * candidates; a row with only common words of the query would rank low
+ * anyway. The features of the candidates are computed from all the terms,
+ * as without pruning. Sets sel and returns 1 when pruning applies. */
+#define S_PRUNE_ROWS 1000
+
+static int S_select(const S_lang *l, const S_query *t, double share, unsigned char *sel) {
+  int order[S_MAX_TERMS], df[S_MAX_TERMS], n = 0;
+  double total = 0;
+  for (int i = 0; i < t->n; i++) {
+    sel[i] = 0;
+    df[i] = S_phrase_df(l, t, i);
+    if (df[i] <= 0) continue;
+    total += df[i] * share;
+    order[n++] = i;
+  }
+  if (total <= S_PRUNE_ROWS || n < 2 || (kb_search_ablated() & KB_ABLATE_PRUNING)) return 0;
+  for (int a = 1; a < n; a++) /* by document frequency, rarest first */
+    for (int b = a; b > 0 && df[order[b]] < df[order[b - 1]]; b--) {
+      int x = order[b];
+      order[b] = order[b - 1];
+      order[b - 1] = x;
+    }
+  double rows = 0;
+  for (int k = 0; k < n; k++) {
+    double r = df[order[k]] * share;
+    if (k > 0 && rows + r > S_PRUNE_ROWS) break;
+    sel[order[k]] = 1;
+    rows += r;
+  }
+  return 1;
 }
 
 /*--- Searching -----------------------------------------------------------*/
@@ -999,6 +1069,17 @@ static int S_spans(const kb_index *ix, const kb_search_opts *o, int kinds,
     hi[n++] = r->hi;
   }
   return n;
+}
+
+/* The share of the index's articles a search with options o reads, for
+ * the estimates of the pruning (S_select). */
+static double S_share(const kb_index *ix, const kb_search_opts *o) {
+  int kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
+  int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS], rows = 0;
+  int n = S_spans(ix, o, kinds, lo, hi);
+  if (n < 0 || ix->count <= 0) return 1.0;
+  for (int i = 0; i < n; i++) rows += hi[i] - lo[i] + 1;
+  return rows >= ix->count ? 1.0 : (double)rows / ix->count;
 }
 
 /* Runs the query in one language's table, collecting every matching row
@@ -1150,7 +1231,7 @@ void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_s
   if (!ix->nlangs || !kb_text_utf8_valid(text, n, NULL)) return;
   S_query t;
   S_analyze(&ix->langs[0], text, n, 0, &t);
-  S_render(&ix->langs[0], &t, &q->match, &q->groups, &q->weights, &q->exact, NULL);
+  S_render(&ix->langs[0], &t, NULL, &q->match, &q->groups, &q->weights, &q->exact, NULL);
   S_query_free(&t);
 }
 
@@ -1185,7 +1266,10 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
-    int ngroups = S_render(&ix->langs[i], &t, &match, &groups, &weights, &exact, &dfs);
+    unsigned char sel[S_MAX_TERMS];
+    int prune = S_select(&ix->langs[i], &t, S_share(ix, &oo), sel);
+    int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
+                           &exact, &dfs);
     if (match.n)
       rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
                          kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,

@@ -4,6 +4,7 @@
  *
  *   bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...
  *   bench_suggest bodies JSONL OUT
+ *   bench_suggest agree NAME INDEX QUERIES
  *   bench_suggest port
  *
  * search opens INDEX, loads the query lines of QUERIES, runs every query
@@ -57,6 +58,7 @@ typedef struct {
 static void S_usage(FILE *f) {
   fputs("usage: bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...\n"
         "       bench_suggest bodies JSONL OUT\n"
+        "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
         "\n"
         "search   times kb_index_search() as suggest calls it, per query, and\n"
@@ -65,6 +67,8 @@ static void S_usage(FILE *f) {
         "         -r ROUNDS timed passes over the queries (default 20)\n"
         "         -w WARMUP untimed passes first (default 2)\n"
         "bodies   writes one suggest request body per line from a .jsonl\n"
+        "agree    how often candidate pruning changes the first hit or the top\n"
+        "         three (searched with and without it)\n"
         "port     prints a free TCP port on 127.0.0.1\n",
         f);
 }
@@ -253,6 +257,60 @@ static int S_cmd_search(int argc, char **argv) {
   return rc;
 }
 
+/*--- Pruning agreement ---------------------------------------------------*/
+
+/* The first three ids suggest would show for q; returns how many. */
+static int S_top3(kb_index *ix, const S_query *q, int64_t *ids) {
+  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 3, 0, 0, 0, 1};
+  kb_results res;
+  char err[256];
+  if (kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err) != KB_SEARCH_OK) return 0;
+  int n = res.n < 3 ? res.n : 3;
+  for (int k = 0; k < n; k++) ids[k] = res.hits[k].id;
+  kb_results_free(&res);
+  return n;
+}
+
+/* How often candidate pruning (kb_search.c) changes what a query shows:
+ * the first hit, and the top three as a set, with and without it. */
+static int S_cmd_agree(int argc, char **argv) {
+  if (argc != 3) {
+    S_usage(stderr);
+    return 64;
+  }
+  S_queries qs = {0};
+  if (S_load(argv[2], &qs) != 0) return 1;
+  char err[256];
+  kb_index *ix = kb_index_open(argv[1], err, sizeof err);
+  if (!ix) {
+    fprintf(stderr, "bench_suggest: %s\n", err);
+    S_queries_free(&qs);
+    return 1;
+  }
+  int same1 = 0, same3 = 0, shown = 0;
+  for (int i = 0; i < qs.n; i++) {
+    int64_t a[3], b[3];
+    kb_search_ablate(0);
+    int na = S_top3(ix, &qs.a[i], a);
+    kb_search_ablate(KB_ABLATE_PRUNING);
+    int nb = S_top3(ix, &qs.a[i], b);
+    if (!na && !nb) continue;
+    shown++;
+    if (na && nb && a[0] == b[0]) same1++;
+    int common = 0;
+    for (int x = 0; x < na; x++)
+      for (int y = 0; y < nb; y++) common += a[x] == b[y];
+    if (common == na && na == nb) same3++;
+  }
+  kb_search_ablate(0);
+  printf("%-10s pruning agreement over %d queries with hits: same first hit %d (%.1f%%),"
+         " same top three %d (%.1f%%)\n", argv[0], shown, same1,
+         shown ? 100.0 * same1 / shown : 0, same3, shown ? 100.0 * same3 / shown : 0);
+  kb_index_close(ix);
+  S_queries_free(&qs);
+  return 0;
+}
+
 /*--- Helpers for run.sh --------------------------------------------------*/
 
 /* Writes {"text", "collection", "limit": 3} per query of a .jsonl. */
@@ -307,6 +365,7 @@ int main(int argc, char **argv) {
   kb_fts_global_init(); /* as kb-serve does */
   if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "agree")) return S_cmd_agree(argc - 2, argv + 2);
   if (argc == 2 && !strcmp(argv[1], "port")) return S_cmd_port();
   if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
     S_usage(stdout);
