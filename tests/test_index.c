@@ -373,6 +373,49 @@ static void test_collection_ranges(void **state) {
   free(dir);
 }
 
+/* Candidate pruning: with more than 1,000 rows for the query's terms, only
+ * rows with its rarest terms are candidates, and their scores are those
+ * of the full query. */
+static void test_pruning(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  for (int i = 0; i < 1200; i++) {
+    char *p = th_fmt("%s/kb/a%04d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Widget page %d\n---\nWidget care and %s.\n", i,
+                     i == 7 ? "zebra stripes" : "more");
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  kb_search_opts o = {NULL, KB_KIND_ARTICLE, 5, 0, 0, 0, 0};
+  kb_results pruned, full;
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &pruned, err, sizeof err), 0);
+  kb_search_ablate(KB_ABLATE_PRUNING);
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &full, err, sizeof err), 0);
+  kb_search_ablate(0);
+  assert_int_equal(full.total, 1200);
+  assert_int_equal(pruned.total, 1); /* only the row with the rare word */
+  assert_string_equal(pruned.hits[0].slug, "a0007");
+  assert_string_equal(full.hits[0].slug, "a0007");
+  assert_true(pruned.hits[0].score == full.hits[0].score);
+  for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(pruned.hits[0].feat[k] == full.hits[0].feat[k]);
+  kb_results_free(&pruned);
+  kb_results_free(&full);
+  /* one term: nothing to prune with */
+  assert_int_equal(kb_index_search(x, "widget", 6, &o, &full, err, sizeof err), 0);
+  assert_int_equal(full.total, 1200);
+  kb_results_free(&full);
+  kb_index_close(x);
+  free(ix); free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 static void test_open_rejects_non_index(void **state) {
   (void)state;
   char err[256];
@@ -398,6 +441,7 @@ int main(void) {
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_collection_ranges),
+      cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_open_rejects_non_index),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
