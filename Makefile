@@ -170,7 +170,9 @@ clean:
 # wrk and nginx-light if missing, builds with optimisation, then
 # tests/bench/run.sh times kb_index_search() in process (bench_suggest),
 # times kb-index on the cdp knowledge base, loads POST /api/v1/suggest with
-# wrk and, as the HTTP floor, nginx serving a static body of the same size.
+# wrk and, as the HTTP floor, nginx serving a static body of the same size;
+# then the growth benchmark (tests/bench/growth.sh) on synthetic knowledge
+# bases of BENCH_GROWTH articles (BENCH_GROWTH= skips it).
 # Everything it writes goes to $(BENCH_DIR); it only listens on 127.0.0.1.
 BENCH_DIR      ?= build/bench
 BENCH_SHARED   ?= ../shared
@@ -180,6 +182,8 @@ BENCH_WRK_THREADS ?= 2
 BENCH_WRK_CONNS   ?= 32
 BENCH_WRK_TIME    ?= 10s
 BENCH_STATIC_BYTES ?= 1400
+BENCH_GROWTH   ?= 1000 10000 100000
+BENCH_GROWTH_WRK_TIME ?= 5s
 BENCH_PROG     := $(O)/bench/bench_suggest
 
 $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
@@ -197,10 +201,14 @@ $(BENCH_GEN): tests/bench/gen_kb.c
 
 bench:
 	@sh .ci/deps.sh bench
-	@$(MAKE) --no-print-directory all $(BENCH_PROG)
+	@$(MAKE) --no-print-directory all $(BENCH_PROG) $(BENCH_GEN)
 	@BENCH_PROG=$(BENCH_PROG) BENCH_BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) \
 	 BENCH_SHARED=$(BENCH_SHARED) BENCH_ROUNDS=$(BENCH_ROUNDS) \
 	 BENCH_WARMUP=$(BENCH_WARMUP) BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) \
 	 BENCH_WRK_CONNS=$(BENCH_WRK_CONNS) BENCH_WRK_TIME=$(BENCH_WRK_TIME) \
 	 BENCH_STATIC_BYTES=$(BENCH_STATIC_BYTES) sh tests/bench/run.sh
+	@BENCH_PROG=$(BENCH_PROG) BENCH_GEN=$(BENCH_GEN) BENCH_BIN=$(BIN) \
+	 BENCH_DIR=$(BENCH_DIR) BENCH_SHARED=$(BENCH_SHARED) BENCH_GROWTH="$(BENCH_GROWTH)" \
+	 BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) BENCH_WRK_CONNS=$(BENCH_WRK_CONNS) \
+	 BENCH_WRK_TIME=$(BENCH_GROWTH_WRK_TIME) sh tests/bench/growth.sh
 # === end of bench ============================================================

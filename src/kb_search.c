@@ -452,6 +452,19 @@ static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   return rc;
 }
 
+/* The page cache while serving: big enough for the pages every search
+ * reads (the b-tree tops, the common terms' doclists), small enough that a
+ * server with a connection per worker thread stays small with a large
+ * index: the rest comes from the operating system's file cache. Setting a
+ * smaller size drops the pages over it. */
+#define S_SERVING_CACHE_KB 16384
+
+static void S_serving_cache(kb_index *ix) {
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d;", S_SERVING_CACHE_KB);
+  sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+}
+
 kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   kb_index *ix = kb_xcalloc(1, sizeof *ix);
   /* An index file is never changed in place: kb-index writes a new file
@@ -478,8 +491,9 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
-  /* cache generously: the whole index of a typical KB fits */
-  sqlite3_exec(ix->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=0;", NULL, NULL, NULL);
+  /* while loading, reads go through a small cache: what is read once
+   * (every row's lengths, the vocabulary) need not stay (S_serving_cache) */
+  sqlite3_exec(ix->db, "PRAGMA cache_size=-2048; PRAGMA mmap_size=0;", NULL, NULL, NULL);
   ix->schema = S_meta_value(ix->db, "schema_version");
   if (!ix->schema) {
     snprintf(err, nerr, "%s is not a kb index (no schema version)", path);
@@ -528,6 +542,7 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
   }
+  S_serving_cache(ix);
   return ix;
 fail:
   kb_index_close(ix);
@@ -589,10 +604,13 @@ int kb_index_count(const kb_index *ix) { return ix->count; }
 int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
   sqlite3_stmt *st;
   int ok = 0;
+  /* the check reads every page: through a small cache, dropped after */
+  sqlite3_exec(ix->db, "PRAGMA cache_size=-2048;", NULL, NULL, NULL);
   if (sqlite3_prepare_v2(ix->db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK) {
     ok = sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
     sqlite3_finalize(st);
   }
+  S_serving_cache(ix);
   if (ok) {
     kb_search_opts o = {NULL, 0, 1, 0, 0, 0, 0};
     kb_results r;

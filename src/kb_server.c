@@ -593,9 +593,9 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));
   struct sockaddr_storage ss;
   socklen_t sl;
-  /* a slot per worker thread, and a few spare */
+  /* a slot (an open index) per worker thread, and one spare */
   if (S_resolve(cfg->listen, &ss, &sl, err, nerr) ||
-      !(s->live = kb_live_new(s->index_path, (int)threads + 4, err, nerr)) ||
+      !(s->live = kb_live_new(s->index_path, (int)threads + 1, err, nerr)) ||
       kb_live_watch(s->live) != 0 || (s->watch && kb_watch_start(s->watch, s->live) != 0)) {
     if (s->live) snprintf(err, nerr, "cannot start the index watcher");
     S_free(s);

@@ -20,6 +20,7 @@
 # kb/) and exits 0.
 set -eu
 cd "$(dirname "$0")/../.."
+. tests/bench/lib.sh
 
 BENCH_PROG=${BENCH_PROG:-build/release/bench/bench_suggest}
 BENCH_BIN=${BENCH_BIN:-bin}
@@ -38,9 +39,6 @@ case "$BENCH_DIR" in
   *) echo "run.sh: BENCH_DIR must be under build/ (is '$BENCH_DIR')" >&2; exit 64 ;;
 esac
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "run.sh: $*"; exit 1; }
-
 for p in "$BENCH_PROG" "$BENCH_BIN/kb-index" "$BENCH_BIN/kb-serve"; do
   [ -x "$p" ] || die "$p is missing; run 'make bench'"
 done
@@ -52,66 +50,9 @@ NGINX=$(command -v nginx 2>/dev/null || true)
 
 mkdir -p "$BENCH_DIR"
 DIR=$(cd "$BENCH_DIR" && pwd)
-
-# --- Processes we start, stopped on exit ------------------------------------
-serve_pid=""
-nginx_pid=""
-stop_pid() { # pid
-  [ -n "$1" ] || return 0
-  kill -TERM "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
-cleanup() {
-  stop_pid "$serve_pid"; serve_pid=""
-  stop_pid "$nginx_pid"; nginx_pid=""
-}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# --- Helpers ----------------------------------------------------------------
-
-# Value of key in a "bench: k=v k=v" line.
-kv() { # line key
-  printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# Builds an index three times; prints the best wall time in seconds.
-time_build() { # kb_dir out
-  best=""
-  for _ in 1 2 3; do
-    t0=$(date +%s%N)
-    "$BENCH_BIN/kb-index" --quiet "$1" -o "$2" || die "kb-index $1 failed"
-    t1=$(date +%s%N)
-    t=$((t1 - t0))
-    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-  done
-  awk -v ns="$best" 'BEGIN { printf "%.3f\n", ns / 1e9 }'
-}
-
-# Waits until something answers HTTP on url (up to 10 s).
-wait_http() { # url
-  for _ in $(seq 100); do
-    curl -s -o /dev/null --max-time 1 "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-# Runs wrk (a short untimed warm-up, then the measured run); prints the
-# script's "bench:" line. The full wrk output goes to $DIR/wrk-NAME.txt.
-run_wrk() { # name url [bodies]
-  name=$1; url=$2; shift 2
-  if [ $# -gt 0 ]; then set -- -- "$@"; fi
-  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_WARMUP" \
-    -s tests/bench/suggest.lua "$url" "$@" >/dev/null 2>&1 || true
-  wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_TIME" --latency \
-    -s tests/bench/suggest.lua "$url" "$@" >"$DIR/wrk-$name.txt" 2>&1 ||
-    { cat "$DIR/wrk-$name.txt" >&2; die "wrk against $url failed"; }
-  line=$(grep '^bench: ' "$DIR/wrk-$name.txt" || true)
-  [ -n "$line" ] || { cat "$DIR/wrk-$name.txt" >&2; die "wrk printed no result line"; }
-  printf '%s\n' "$line"
-}
 
 # --- The machine ------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -158,17 +99,7 @@ else
   index="$DIR/kb.sqlite"; label="suggest (kb/)"
   printf '%s\n' '{"text":"@PhoneRetailer my screen is cracked, can you fix it in Leeds?","limit":3}' >"$bodies"
 fi
-"$BENCH_BIN/kb-serve" --index "$index" --listen 127.0.0.1:0 --quiet 2>"$DIR/serve.log" &
-serve_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$DIR/serve.log")
-  [ -n "$port" ] && break
-  kill -0 "$serve_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$DIR/serve.log" >&2; die "kb-serve did not start"; }
-api="http://127.0.0.1:$port"
+start_serve "$index" "$DIR/serve.log"
 
 # A real response for the nginx floor: of the first 50 bodies, the one whose
 # response is nearest in size to BENCH_STATIC_BYTES; also the median size.
