@@ -184,6 +184,7 @@ BENCH_WRK_TIME    ?= 10s
 BENCH_STATIC_BYTES ?= 1400
 BENCH_GROWTH   ?= 1000 10000 100000
 BENCH_GROWTH_WRK_TIME ?= 5s
+BENCH_GROWTH_CONNS ?= 2
 BENCH_PROG     := $(O)/bench/bench_suggest
 
 $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
@@ -209,6 +210,6 @@ bench:
 	 BENCH_STATIC_BYTES=$(BENCH_STATIC_BYTES) sh tests/bench/run.sh
 	@BENCH_PROG=$(BENCH_PROG) BENCH_GEN=$(BENCH_GEN) BENCH_BIN=$(BIN) \
 	 BENCH_DIR=$(BENCH_DIR) BENCH_SHARED=$(BENCH_SHARED) BENCH_GROWTH="$(BENCH_GROWTH)" \
-	 BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) BENCH_WRK_CONNS=$(BENCH_WRK_CONNS) \
+	 BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) BENCH_GROWTH_CONNS=$(BENCH_GROWTH_CONNS) \
 	 BENCH_WRK_TIME=$(BENCH_GROWTH_WRK_TIME) sh tests/bench/growth.sh
 # === end of bench ============================================================

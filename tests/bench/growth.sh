@@ -9,8 +9,9 @@
 #   3. bench_suggest times the search in process with the cdp tweets (each
 #      restricted to its collection, as suggest does), and measures how
 #      often candidate pruning changes what a query shows;
-#   4. kb-serve serves it under wrk with the same tweets; its peak resident
-#      memory (VmHWM) is read from /proc after the load.
+#   4. kb-serve serves it under wrk with the same tweets (2 connections by
+#      default, BENCH_GROWTH_CONNS); its peak resident memory (VmHWM) is read
+#      from /proc after the load.
 # Prints a table, writes it to $BENCH_DIR/growth.tsv and draws
 # $BENCH_DIR/growth.svg (build time, suggest p99 and server memory against
 # the number of articles, log-log). Needs ../shared (says so and exits 0
@@ -26,7 +27,10 @@ BENCH_DIR=${BENCH_DIR:-build/bench}
 BENCH_SHARED=${BENCH_SHARED:-../shared}
 BENCH_GROWTH=${BENCH_GROWTH-1000 10000 100000}
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
-BENCH_WRK_CONNS=${BENCH_WRK_CONNS:-32}
+# two connections: one per worker thread of this machine, so the p99 is a
+# request's own time; with 32 the queue in front of a slow request is most
+# of it (run.sh loads the cdp index that way)
+BENCH_WRK_CONNS=${BENCH_GROWTH_CONNS:-2}
 BENCH_WRK_TIME=${BENCH_WRK_TIME:-10s}
 BENCH_WRK_WARMUP=${BENCH_WRK_WARMUP:-2s}
 
