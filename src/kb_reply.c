@@ -188,17 +188,21 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   strcpy(t, tt);
   char *r = kb_reply_render(tmpl, t, url, NULL);
   kb_buf_puts(&b, r);
-  int over = S_len(kb_buf_str(&b)) - KB_REPLY_MAX;
+  /* counting a whole reply is the costly part (twitter-text's URL rules):
+   * len always holds the count of b, so each version is counted once */
+  int len = S_len(kb_buf_str(&b));
+  int over = len - KB_REPLY_MAX;
   if (over > 0 && *t && strstr(tmpl, "{title}")) {
     S_shorten_title(t, over);
     free(r);
     r = kb_reply_render(tmpl, t, url, NULL);
     b.n = keep;
     kb_buf_puts(&b, r);
+    len = S_len(kb_buf_str(&b));
   }
   free(r);
   free(t);
-  if (S_len(kb_buf_str(&b)) > KB_REPLY_MAX) {
+  if (len > KB_REPLY_MAX) {
     /* shorten the text after the handle, never a URL; each round removes
      * at least what is over, so this ends after a few rounds */
     int nseg;
@@ -207,7 +211,8 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
       kb_buf joined = KB_BUF_INIT;
       kb_buf_put(&joined, kb_buf_str(&b), keep);
       S_join(&joined, v, nseg);
-      int excess = S_len(kb_buf_str(&joined)) - KB_REPLY_MAX;
+      len = S_len(kb_buf_str(&joined));
+      int excess = len - KB_REPLY_MAX;
       b.n = 0;
       kb_buf_puts(&b, kb_buf_str(&joined));
       kb_buf_cleanup(&joined);
@@ -216,6 +221,6 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
     for (int i = 0; i < nseg; i++) free(v[i].text);
     free(v);
   }
-  if (plen) *plen = S_len(kb_buf_str(&b));
+  if (plen) *plen = len;
   return kb_buf_detach(&b);
 }
