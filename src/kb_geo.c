@@ -302,6 +302,7 @@ static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const cha
 int kb_geo_find(const kb_geo *g, const char *text, size_t n,
                 const char *collection, kb_geo_match *m) {
   static _Thread_local S_word w[S_MAX_WORDS];
+  if (!g->nnames) return 0; /* no stores or places: nothing to find */
   int nw = S_words(text, n, w, S_MAX_WORDS);
   for (int i = 0; i < nw; i++) {
     for (int len = S_MAX_NAME_WORDS; len >= 1; len--) {

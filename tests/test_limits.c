@@ -92,7 +92,7 @@ static void test_rate_limit(void **state) {
 static void test_sizes(void **state) {
   (void)state;
   th_resp r;
-  /* a header block over the 64 KiB the server keeps per connection */
+  /* a header block over the 16 KiB the server keeps per connection */
   size_t n = 70 * 1024;
   char *big = malloc(n + 16);
   memcpy(big, "X-Big: ", 7);
