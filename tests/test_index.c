@@ -253,17 +253,35 @@ static void test_round_trip(void **state) {
 }
 
 /* Exact forms rank above other forms of the same stem. */
-static void test_exact_forms_first(void **state) {
-  (void)state;
-  char *dir = th_tmpdir();
-  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir), *ix = th_fmt("%s/kb.sqlite", dir);
-  th_write_file(a, "---\ntitle: Bluetooth help A\n---\nFixing a bluetooth connection that drops.\n");
-  th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
+/* Indexes DIR/kb into DIR/kb.sqlite with kb-index and opens the index. */
+static kb_index *S_index_dir(const char *dir) {
+  char *ix = th_fmt("%s/kb.sqlite", dir);
   char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
   assert_int_equal(th_run(cmd, NULL), 0);
   char err[256];
   kb_index *x = kb_index_open(ix, err, sizeof err);
+  if (!x) print_error("%s\n", err);
   assert_non_null(x);
+  free(cmd);
+  free(ix);
+  return x;
+}
+
+/* Closes x and removes (and frees) dir. */
+static void S_index_done(kb_index *x, char *dir) {
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir);
+}
+
+static void test_exact_forms_first(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir);
+  th_write_file(a, "---\ntitle: Bluetooth help A\n---\nFixing a bluetooth connection that drops.\n");
+  th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
+  kb_index *x = S_index_dir(dir);
+  char err[256];
   kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
   kb_results r;
   assert_int_equal(kb_index_search(x, "connection", 10, &o, &r, err, sizeof err), 0);
@@ -274,10 +292,8 @@ static void test_exact_forms_first(void **state) {
   assert_int_equal(r.n, 2);
   assert_string_equal(r.hits[0].slug, "b");
   kb_results_free(&r);
-  kb_index_close(x);
-  free(a); free(b); free(ix); free(cmd);
-  th_rmtree(dir);
-  free(dir);
+  free(a); free(b);
+  S_index_done(x, dir);
 }
 
 /* Snippets: the window of the body with the query's words, cut on word
@@ -286,7 +302,7 @@ static void test_exact_forms_first(void **state) {
 static void test_snippets(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir), *ix = th_fmt("%s/kb.sqlite", dir);
+  char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir);
   kb_buf body = KB_BUF_INIT;
   kb_buf_puts(&body, "---\ntitle: Long article\n---\n");
   for (int i = 0; i < 40; i++) kb_buf_printf(&body, "filler%c ", 'a' + i % 26);
@@ -295,11 +311,8 @@ static void test_snippets(void **state) {
   kb_buf_puts(&body, "\n");
   th_write_file(a, kb_buf_str(&body));
   th_write_file(b, "---\ntitle: Giraffe facts\n---\nTall animals with long necks.\n");
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
   kb_results r;
   assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
@@ -320,11 +333,9 @@ static void test_snippets(void **state) {
   assert_int_equal(r.n, 1);
   assert_string_equal(r.hits[0].snippet, "Tall animals with long necks.");
   kb_results_free(&r);
-  kb_index_close(x);
   kb_buf_cleanup(&body);
-  free(a); free(b); free(ix); free(cmd);
-  th_rmtree(dir);
-  free(dir);
+  free(a); free(b);
+  S_index_done(x, dir);
 }
 
 /* A search restricted to a collection and kinds returns exactly those
@@ -333,7 +344,6 @@ static void test_snippets(void **state) {
 static void test_collection_ranges(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
   for (int c = 0; c < 6; c++) {
     char *p = th_fmt("%s/kb/c%d-art.md", dir, c);
     char *t = th_fmt("---\ntitle: Widget guide %d\ncollection: c%d\n---\nWidget help.\n", c, c);
@@ -344,11 +354,8 @@ static void test_collection_ranges(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   static const struct { const char *coll; int kinds; int n; } cases[] = {
       {"c3", KB_KIND_ARTICLE, 1}, {"c3", KB_KIND_OFFTOPIC, 1},
       {"c3", KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 2}, {"c3", KB_KIND_STORE, 0},
@@ -367,10 +374,7 @@ static void test_collection_ranges(void **state) {
     }
     kb_results_free(&r);
   }
-  kb_index_close(x);
-  free(ix); free(cmd);
-  th_rmtree(dir);
-  free(dir);
+  S_index_done(x, dir);
 }
 
 /* Candidate pruning: with more than 1,000 rows for the query's terms, only
@@ -379,7 +383,6 @@ static void test_collection_ranges(void **state) {
 static void test_pruning(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
   for (int i = 0; i < 1200; i++) {
     char *p = th_fmt("%s/kb/a%04d.md", dir, i);
     char *t = th_fmt("---\ntitle: Widget page %d\n---\nWidget care and %s.\n", i,
@@ -387,11 +390,8 @@ static void test_pruning(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   kb_search_opts o = {NULL, KB_KIND_ARTICLE, 5, 0, 0, 0, 0};
   kb_results pruned, full;
   assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &pruned, err, sizeof err), 0);
@@ -410,10 +410,7 @@ static void test_pruning(void **state) {
   assert_int_equal(kb_index_search(x, "widget", 6, &o, &full, err, sizeof err), 0);
   assert_int_equal(full.total, 1200);
   kb_results_free(&full);
-  kb_index_close(x);
-  free(ix); free(cmd);
-  th_rmtree(dir);
-  free(dir);
+  S_index_done(x, dir);
 }
 
 static void test_open_rejects_non_index(void **state) {
