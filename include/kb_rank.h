@@ -14,7 +14,9 @@
  * 0 0"): those only count towards KB_FEAT_EXACT, so a word is never
  * counted twice; a 2 there marks a phrase that is in the MATCH only to
  * select rows (a copy of one counted elsewhere in the expression: the
- * candidate pruning of kb_search.c) and is not counted at all. `dfs`, optional, gives each phrase's document frequency
+ * candidate pruning of kb_search.c) and is not counted at all; a 3 marks
+ * a phrase whose every match is also its word's exact form (the exact
+ * form then is not in the MATCH: it has the same documents). `dfs`, optional, gives each phrase's document frequency
  * when the caller knows it ("12 3 -1": -1 for unknown); the others are
  * counted with xQueryPhrase, a pass over the term's whole doclist.
  * `ngroups`, optional, is the number of groups when the phrases of some

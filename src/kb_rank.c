@@ -38,6 +38,7 @@ typedef struct {
   double weight[S_MAX_PHRASES];
   int exact[S_MAX_PHRASES];     /* phrase is an exact form */
   int select[S_MAX_PHRASES];    /* phrase only selects rows (a copy) */
+  int implies[S_MAX_PHRASES];   /* a match is also its word's exact form */
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
@@ -80,7 +81,8 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     S_parse_list(exact, q->nphrase, NULL, e);
     for (int p = 0; p < q->nphrase; p++) {
       q->exact[p] = e[p] > 0.5 && e[p] < 1.5;
-      q->select[p] = e[p] > 1.5;
+      q->select[p] = e[p] > 1.5 && e[p] < 2.5;
+      q->implies[p] = e[p] > 2.5;
     }
   }
   /* document frequencies the caller knows (from the index's vocabulary,
@@ -378,6 +380,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
       gmatch[g] = 1;
       if (c <= 2) gstrong[g] = 1;
       if (c == 0) gtitle[g] = 1;
+      if (q->implies[p]) gexact[g] = 1;
     }
     double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
     if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;

@@ -869,7 +869,8 @@ typedef struct {
 
 /* Appends phrase i of t (document frequency df; select: a copy that only
  * selects rows) to the expression and the lists. */
-static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select) {
+static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select,
+                         int implies) {
   if (o->listed++) {
     kb_buf_putc(o->groups, ' ');
     kb_buf_putc(o->weights, ' ');
@@ -878,7 +879,9 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
   }
   if (o->in_part++) kb_buf_puts(o->match, " OR ");
   if (o->dfs) kb_buf_put_int(o->dfs, df);
-  kb_buf_putc(o->exact, select ? '2' : t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1' : '0');
+  kb_buf_putc(o->exact, select ? '2'
+                        : t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1'
+                        : implies ? '3' : '0');
   S_put_raw(o->match, t->terms[i]);
   if (t->prefix[i]) kb_buf_puts(o->match, " *");
   kb_buf_put_int(o->groups, t->group[i]);
@@ -909,10 +912,25 @@ static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel,
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
     if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
+  /* A word's exact form with as many documents as its stem is in the same
+   * documents (every exact form sits beside its stem): the stem's matches
+   * stand for it, one term lookup fewer. implied[i]: phrase i is such an
+   * exact form; its stem is marked instead. */
+  unsigned char implied[S_MAX_TERMS] = {0}, implies[S_MAX_TERMS] = {0};
+  for (int i = 0; dfs && i < t->n; i++) {
+    if (t->terms[i][0] != KB_TEXT_EXACT_MARK) continue;
+    int df = S_phrase_df(l, t, i);
+    for (int k = 0; k < t->n && df > 0; k++)
+      if (k != i && t->group[k] == t->group[i] && t->weight[k] >= 1.0 && !t->prefix[k] &&
+          t->terms[k][0] != KB_TEXT_EXACT_MARK && S_phrase_df(l, t, k) == df) {
+        implied[i] = implies[k] = 1;
+        break;
+      }
+  }
   if (sel) {
     kb_buf_putc(match, '(');
     for (int i = 0; i < t->n; i++)
-      if (sel[i]) S_render_one(&o, t, i, S_phrase_df(l, t, i), 1);
+      if (sel[i]) S_render_one(&o, t, i, S_phrase_df(l, t, i), 1, 0);
     kb_buf_puts(match, ") AND (");
     o.in_part = 0;
   }
@@ -920,8 +938,8 @@ static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel,
     int df = dfs ? S_phrase_df(l, t, i) : -1;
     /* a term the index does not have cannot match: left out of the MATCH
      * (a lookup saved per term), its group still counted */
-    if (dfs && df == 0) continue;
-    S_render_one(&o, t, i, df, 0);
+    if ((dfs && df == 0) || implied[i]) continue;
+    S_render_one(&o, t, i, df, 0, implies[i]);
   }
   if (sel) kb_buf_putc(match, ')');
   return ngroups;
