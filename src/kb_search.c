@@ -76,6 +76,7 @@ struct kb_index {
   int nlangs;
   sqlite3_stmt *get;      /* article by collection and slug */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
+  sqlite3_stmt *begin, *commit; /* one read transaction per search */
   char *built, *languages, *schema;
   int count;
   kb_rank_docs *docs;     /* rows' lengths for kb_features() */
@@ -538,7 +539,9 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
       sqlite3_prepare_v3(ix->db,
                          "SELECT collection, slug, title, url, reply, escalate, type, lang,"
                          " summary, deeplink, platform FROM articles WHERE id = ?1",
-                         -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK) {
+                         -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(ix->db, "BEGIN", -1, SQLITE_PREPARE_PERSISTENT, &ix->begin, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(ix->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &ix->commit, NULL) != SQLITE_OK) {
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
   }
@@ -574,6 +577,8 @@ void kb_index_close(kb_index *ix) {
   }
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->meta_by_id);
+  sqlite3_finalize(ix->begin);
+  sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
   kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
@@ -1278,6 +1283,13 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
   kb_buf_cleanup(&q->exact);
 }
 
+/* Runs a statement without rows (BEGIN, COMMIT) and resets it. */
+static int S_step_once(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc;
+}
+
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr) {
@@ -1294,7 +1306,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   S_cands c = {0};
   /* one read transaction for all the statements of this search: one lock
    * taken instead of one per statement */
-  int txn = sqlite3_get_autocommit(ix->db) && sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  int txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
     kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
@@ -1326,7 +1338,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c.v[k], out, oo.snippets_later);
   }
-  if (txn) sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+  if (txn) S_step_once(ix->commit);
   free(c.v);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
