@@ -922,12 +922,13 @@ static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel,
    * stand for it, one term lookup fewer. implied[i]: phrase i is such an
    * exact form; its stem is marked instead. */
   unsigned char implied[S_MAX_TERMS] = {0}, implies[S_MAX_TERMS] = {0};
+  int dfv[S_MAX_TERMS];
+  for (int i = 0; i < t->n; i++) dfv[i] = dfs || sel ? S_phrase_df(l, t, i) : -1;
   for (int i = 0; dfs && i < t->n; i++) {
-    if (t->terms[i][0] != KB_TEXT_EXACT_MARK) continue;
-    int df = S_phrase_df(l, t, i);
-    for (int k = 0; k < t->n && df > 0; k++)
+    if (t->terms[i][0] != KB_TEXT_EXACT_MARK || dfv[i] <= 0) continue;
+    for (int k = 0; k < t->n; k++)
       if (k != i && t->group[k] == t->group[i] && t->weight[k] >= 1.0 && !t->prefix[k] &&
-          t->terms[k][0] != KB_TEXT_EXACT_MARK && S_phrase_df(l, t, k) == df) {
+          t->terms[k][0] != KB_TEXT_EXACT_MARK && dfv[k] == dfv[i]) {
         implied[i] = implies[k] = 1;
         break;
       }
@@ -935,12 +936,12 @@ static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel,
   if (sel) {
     kb_buf_putc(match, '(');
     for (int i = 0; i < t->n; i++)
-      if (sel[i]) S_render_one(&o, t, i, S_phrase_df(l, t, i), 1, 0);
+      if (sel[i]) S_render_one(&o, t, i, dfv[i], 1, 0);
     kb_buf_puts(match, ") AND (");
     o.in_part = 0;
   }
   for (int i = 0; i < t->n; i++) {
-    int df = dfs ? S_phrase_df(l, t, i) : -1;
+    int df = dfs ? dfv[i] : -1;
     /* a term the index does not have cannot match: left out of the MATCH
      * (a lookup saved per term), its group still counted */
     if ((dfs && df == 0) || implied[i]) continue;
