@@ -4,13 +4,16 @@
  * A query is analyzed once per language of the index, with that
  * language's analyzer, into groups of terms (a term and the alternatives
  * at its position, such as "iphone12" beside "iphone"). The FTS5 MATCH
- * expression ORs them all as raw terms (kb_fts.h), so FTS5 sees exactly
- * the analyzer's terms. Every matching row gets its ranking features from
- * kb_features() (kb_rank.c) and is scored in C; only the page of hits
- * returned is looked up in full. Snippets come from FTS5's snippet() with
- * control-character
- * markers that are turned into <mark> after HTML escaping, so nothing in an
- * article can inject markup through a snippet.
+ * expression ORs them as raw terms (kb_fts.h), so FTS5 sees exactly the
+ * analyzer's terms; terms the index lacks are left out, and it runs over
+ * the id range(s) of the collection and types asked for. Every matching
+ * row gets its ranking features from kb_features() (kb_rank.c) and is
+ * scored in C; only the page of hits returned is looked up in full. With
+ * very many matching rows, only rows with the query's rarest terms are
+ * candidates (S_select). Snippets are cut from the body at the window
+ * kb_features() chose, with control-character markers that are turned
+ * into <mark> after HTML escaping, so nothing in an article can inject
+ * markup through a snippet.
  */
 #include "kb_search.h"
 
