@@ -4,9 +4,11 @@
  *
  * Per query (cached with xSetAuxdata, as FTS5's own bm25() does): the
  * number of rows, the average length of each field, each phrase's document
- * frequency (by xQueryPhrase) and idf, and the group and weight of each
- * phrase. Per row: term frequencies per phrase and field from xInst, the
- * field lengths, then the features.
+ * frequency (given by the caller, else counted by xQueryPhrase) and idf,
+ * and the group and weight of each phrase. Per row: term frequencies per
+ * phrase and field from xInst, the field and phrase lengths (from
+ * kb_rank_docs when the index was loaded into it, else looked up), then
+ * the features and the snippet window.
  */
 #include "kb_rank.h"
 
