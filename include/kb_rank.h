@@ -69,9 +69,10 @@ typedef struct kb_rank_docs kb_rank_docs;
 
 kb_rank_docs *kb_rank_docs_new(void);
 /* Reads the rows of the full-text table `table` (created by kb_index.c)
- * into d. Returns SQLITE_OK or an error code; on error d is left as it was
- * before, and kb_features() looks those rows up itself. */
-int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table);
+ * into d, those with ids up to max_id (memory goes by the largest id: ids
+ * are expected dense from 1). Returns SQLITE_OK or an error code; rows not
+ * read are looked up by kb_features() itself. */
+int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id);
 void kb_rank_docs_free(kb_rank_docs *d);
 
 /* Registers kb_features() on db, with docs (may be NULL; not owned, must

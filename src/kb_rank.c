@@ -131,7 +131,8 @@ typedef struct {
 
 /*--- Rows held in memory -------------------------------------------------*/
 
-#define S_MAX_DOCID 50000000 /* ids are dense from 1; beyond this, look up */
+#define S_MAX_DOCID 50000000 /* ids are dense from 1; beyond this (or the
+                                caller's bound), rows are looked up */
 
 struct kb_rank_docs {
   sqlite3_int64 cap;    /* ids [0, cap) have room */
@@ -188,7 +189,7 @@ static int S_varint(const unsigned char *p, int n, sqlite3_uint64 *v) {
 /* Field lengths come from FTS5's own record of them (table_docsize: one
  * varint per column), the phrase lengths from the unindexed plens column
  * the indexer wrote. A row that does not decode is left unknown. */
-int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table) {
+int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id) {
   char *sql = sqlite3_mprintf("SELECT t.rowid, s.sz, t.plens FROM \"%w\" t JOIN \"%w_docsize\" s"
                               " ON s.id = t.rowid", table, table);
   if (!sql) return SQLITE_NOMEM;
@@ -198,7 +199,7 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table) {
   if (rc != SQLITE_OK) return rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
-    if (id < 0 || id >= S_MAX_DOCID) continue;
+    if (id < 0 || id > max_id || id >= S_MAX_DOCID) continue;
     const unsigned char *sz = sqlite3_column_blob(st, 1);
     int nsz = sqlite3_column_bytes(st, 1), at = 0, c;
     int len[S_NCOL];

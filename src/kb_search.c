@@ -517,7 +517,8 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   for (int i = 0; i < ix->nlangs; i++) {
     char table[48];
     snprintf(table, sizeof table, "fts_%s", ix->langs[i].lang);
-    kb_rank_docs_load(ix->docs, ix->db, table); /* else looked up per row */
+    /* ids are dense: an index with far larger ones is read row by row */
+    kb_rank_docs_load(ix->docs, ix->db, table, 2 * (sqlite3_int64)ix->count + 4096);
   }
   for (int i = 0; i < ix->nlangs; i++)
     if (S_load_vocab(ix, &ix->langs[i]) != SQLITE_OK) {
