@@ -1117,14 +1117,25 @@ static int S_spans(const kb_index *ix, const kb_search_opts *o, int kinds,
   return n;
 }
 
-/* The share of the index's articles a search with options o reads, for
- * the estimates of the pruning (S_select). */
-static double S_share(const kb_index *ix, const kb_search_opts *o) {
-  int kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
-  int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS], rows = 0;
-  int n = S_spans(ix, o, kinds, lo, hi);
-  if (n < 0 || ix->count <= 0) return 1.0;
-  for (int i = 0; i < n; i++) rows += hi[i] - lo[i] + 1;
+/* What a search reads: the kinds of articles, and the id ranges holding
+ * exactly them (nspans < 0: every matching row, filtered). */
+typedef struct {
+  int kinds;
+  int nspans;
+  int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS];
+} S_where;
+
+static void S_where_of(const kb_index *ix, const kb_search_opts *o, S_where *w) {
+  w->kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
+  w->nspans = S_spans(ix, o, w->kinds, w->lo, w->hi);
+}
+
+/* The share of the index's articles w reads, for the estimates of the
+ * pruning (S_select). */
+static double S_share(const kb_index *ix, const S_where *w) {
+  int64_t rows = 0;
+  if (w->nspans < 0 || ix->count <= 0) return 1.0;
+  for (int i = 0; i < w->nspans; i++) rows += w->hi[i] - w->lo[i] + 1;
   return rows >= ix->count ? 1.0 : (double)rows / ix->count;
 }
 
@@ -1133,28 +1144,25 @@ static double S_share(const kb_index *ix, const kb_search_opts *o) {
  * types asked for when there are few, else over every matching row. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
-                         int ngroups, const kb_search_opts *o, S_cands *c, char *err,
-                         size_t nerr) {
-  int kinds = o->kinds ? o->kinds : KB_KIND_ARTICLE | KB_KIND_STORE;
-  int64_t lo[S_MAX_SPANS], hi[S_MAX_SPANS];
-  int nspans = S_spans(ix, o, kinds, lo, hi);
-  sqlite3_stmt *st = nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
+                         int ngroups, const kb_search_opts *o, const S_where *w, S_cands *c,
+                         char *err, size_t nerr) {
+  sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
   sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 8, ngroups);
-  if (nspans < 0) {
+  if (w->nspans < 0) {
     if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, 4);
-    sqlite3_bind_int(st, 5, kinds);
+    sqlite3_bind_int(st, 5, w->kinds);
     return S_collect(ix, st, li, c, err, nerr);
   }
   int rc = KB_SEARCH_OK;
-  for (int i = 0; i < nspans && rc == KB_SEARCH_OK; i++) {
-    sqlite3_bind_int64(st, 4, lo[i]);
-    sqlite3_bind_int64(st, 5, hi[i]);
+  for (int i = 0; i < w->nspans && rc == KB_SEARCH_OK; i++) {
+    sqlite3_bind_int64(st, 4, w->lo[i]);
+    sqlite3_bind_int64(st, 5, w->hi[i]);
     rc = S_collect(ix, st, li, c, err, nerr);
   }
   return rc;
@@ -1311,6 +1319,8 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   S_cands c = {0};
   /* one read transaction for all the statements of this search: one lock
    * taken instead of one per statement */
+  S_where where;
+  S_where_of(ix, &oo, &where);
   int txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     S_query t;
@@ -1320,13 +1330,13 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
     unsigned char sel[S_MAX_TERMS];
-    int prune = S_select(&ix->langs[i], &t, S_share(ix, &oo), sel);
+    int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), sel);
     int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
                            &exact, &dfs);
     if (match.n)
       rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
                          kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,
-                         &oo, &c, err, nerr);
+                         &oo, &where, &c, err, nerr);
     S_query_free(&t);
     kb_buf_cleanup(&match);
     kb_buf_cleanup(&groups);
