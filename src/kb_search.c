@@ -30,12 +30,12 @@
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
+#include "kb_vocab.h"
 
 #define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
 
-#define S_MAX_LEN 48 /* longest term a correction looks at */
 
 /* A synonym rule, analyzed: the query words src (terms joined by single
  * spaces) may also be read as dst. */
@@ -62,15 +62,7 @@ typedef struct {
   sqlite3_stmt *body;     /* the body of one row, for its snippet */
   S_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
-  char **vocab;           /* the index's terms in this language, sorted */
-  int *vocab_df;          /* documents containing each term */
-  int nvocab;
-  char **words;           /* the words as written (exact forms), sorted */
-  int *words_df;
-  int nwords;
-  int *vocab_by_len, vocab_start[S_MAX_LEN + 2]; /* by length, for corrections */
-  int *words_by_len, words_start[S_MAX_LEN + 2];
-  uint64_t *vocab_mask, *words_mask; /* S_letter_mask() of each term */
+  kb_vocab *vocab;        /* the table's terms, for idf and corrections */
 } S_lang;
 
 struct kb_index {
@@ -214,180 +206,8 @@ static void S_load_synonyms(kb_index *ix) {
   sqlite3_finalize(st);
 }
 
-/* The set of bytes in t (each byte value folded to one of 64 bits). One
- * edit changes at most two bits, so two words whose masks differ in more
- * than 2k bits are more than k edits apart: a cheap test before the
- * distance itself. */
-static uint64_t S_letter_mask(const char *t) {
-  uint64_t m = 0;
-  for (; *t; t++) m |= 1ull << ((unsigned char)*t & 63);
-  return m;
-}
-
-/* Groups the terms of a vocabulary by length (after loading) and takes
- * their letter masks. */
-static void S_index_lengths(char **term, int n, int **pby, int *start, uint64_t **pmask) {
-  *pmask = kb_xmalloc((size_t)(n ? n : 1) * sizeof **pmask);
-  for (int i = 0; i < n; i++) (*pmask)[i] = S_letter_mask(term[i]);
-  int count[S_MAX_LEN + 2] = {0};
-  /* terms with digits (model names, numbers) are never correction targets */
-  for (int i = 0; i < n; i++) {
-    size_t l = strpbrk(term[i], "0123456789") ? S_MAX_LEN + 1 : strlen(term[i]);
-    count[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++;
-  }
-  start[0] = 0;
-  for (int l = 1; l <= S_MAX_LEN + 1; l++) start[l] = start[l - 1] + count[l - 1];
-  int fill[S_MAX_LEN + 2];
-  memcpy(fill, start, sizeof fill);
-  *pby = kb_xmalloc((size_t)(n ? n : 1) * sizeof **pby);
-  for (int i = 0; i < n; i++) {
-    size_t l = strpbrk(term[i], "0123456789") ? S_MAX_LEN + 1 : strlen(term[i]);
-    (*pby)[fill[l > S_MAX_LEN ? S_MAX_LEN + 1 : l]++] = i;
-  }
-}
-
-/* Reads the vocabulary of each language's table (fts5vocab), for spelling
- * correction. Must run before the connection is made query-only. */
-static int S_load_vocab(kb_index *ix, S_lang *l) {
-  char *sql = kb_fmt("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab_%s USING fts5vocab(main, fts_%s, 'row');",
-                     l->lang, l->lang);
-  int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
-  free(sql);
-  if (rc != SQLITE_OK) return rc;
-  /* stems, and separately the exact forms ("=running") for "did you mean" */
-  sql = kb_fmt("SELECT term, doc FROM temp.vocab_%s ORDER BY term", l->lang);
-  sqlite3_stmt *st;
-  rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
-  free(sql);
-  if (rc != SQLITE_OK) return rc;
-  int cap = 0, wcap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *t = (const char *)sqlite3_column_text(st, 0);
-    if (t[0] == KB_TEXT_EXACT_MARK) {
-      if (l->nwords == wcap) {
-        wcap = wcap ? 2 * wcap : 1024;
-        l->words = kb_xrealloc(l->words, (size_t)wcap * sizeof *l->words);
-        l->words_df = kb_xrealloc(l->words_df, (size_t)wcap * sizeof *l->words_df);
-      }
-      l->words[l->nwords] = kb_xstrdup(t + 1);
-      l->words_df[l->nwords++] = sqlite3_column_int(st, 1);
-      continue;
-    }
-    if (l->nvocab == cap) {
-      cap = cap ? 2 * cap : 1024;
-      l->vocab = kb_xrealloc(l->vocab, (size_t)cap * sizeof *l->vocab);
-      l->vocab_df = kb_xrealloc(l->vocab_df, (size_t)cap * sizeof *l->vocab_df);
-    }
-    l->vocab[l->nvocab] = kb_xstrdup(t);
-    l->vocab_df[l->nvocab++] = sqlite3_column_int(st, 1);
-  }
-  S_index_lengths(l->vocab, l->nvocab, &l->vocab_by_len, l->vocab_start, &l->vocab_mask);
-  S_index_lengths(l->words, l->nwords, &l->words_by_len, l->words_start, &l->words_mask);
-  sqlite3_finalize(st);
-  return SQLITE_OK;
-}
-
-static int S_vocab_cmp(const void *k, const void *e) {
+static int S_cmp_str(const void *k, const void *e) {
   return strcmp((const char *)k, *(char *const *)e);
-}
-
-/* Documents containing term t, 0 if the index does not know it. */
-static int S_vocab_df(const S_lang *l, const char *t) {
-  char **hit = l->nvocab ? bsearch(t, l->vocab, (size_t)l->nvocab, sizeof *l->vocab, S_vocab_cmp) : NULL;
-  return hit ? l->vocab_df[hit - l->vocab] : 0;
-}
-
-/* The same for any indexed term, exact forms ("=running") included. */
-static int S_term_df(const S_lang *l, const char *t) {
-  if (t[0] != KB_TEXT_EXACT_MARK) return S_vocab_df(l, t);
-  char **hit = l->nwords ? bsearch(t + 1, l->words, (size_t)l->nwords, sizeof *l->words, S_vocab_cmp) : NULL;
-  return hit ? l->words_df[hit - l->words] : 0;
-}
-
-/* Optimal string alignment distance (Levenshtein plus adjacent
- * transpositions) between a and b, or max+1 once it must exceed max. */
-static int S_distance(const char *a, const char *b, int max) {
-  int la = (int)strlen(a), lb = (int)strlen(b);
-  if (la > 48 || lb > 48 || abs(la - lb) > max) return max + 1;
-  int d[50][50];
-  for (int i = 0; i <= la; i++) d[i][0] = i;
-  for (int j = 0; j <= lb; j++) d[0][j] = j;
-  for (int i = 1; i <= la; i++) {
-    int rowmin = max + 1;
-    for (int j = 1; j <= lb; j++) {
-      int cost = a[i - 1] != b[j - 1];
-      int v = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-        v = d[i - 2][j - 2] + 1;
-      d[i][j] = v;
-      if (v < rowmin) rowmin = v;
-    }
-    if (rowmin > max) return max + 1;
-  }
-  return d[la][lb];
-}
-
-/* The first k in [from, to) whose term vocab[by_len[k]] has its first n
- * bytes after pre (past set) or not before pre (past clear); the terms of
- * by_len[from..to) are in byte order. */
-static int S_prefix_bound(char **vocab, const int *by_len, int from, int to, const char *pre,
-                          size_t n, int past) {
-  while (from < to) {
-    int mid = from + (to - from) / 2;
-    int c = strncmp(vocab[by_len[mid]], pre, n);
-    if (c < 0 || (past && c == 0)) from = mid + 1;
-    else to = mid;
-  }
-  return from;
-}
-
-/* The index's most frequent term within one edit (two for long words) of
- * t, or NULL. Numbers and model names (terms with digits) and short words
- * are never corrected. */
-static const char *S_correct_in(char **vocab, const int *df, const int *by_len, const int *start,
-                                const uint64_t *mask, const char *t) {
-  size_t n = strlen(t);
-  if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return NULL;
-  int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
-  int lo = (int)n - max, hi = (int)n + max;
-  if (hi > S_MAX_LEN) hi = S_MAX_LEN;
-  uint64_t tm = S_letter_mask(t);
-  /* people rarely mistype the first letter: only words that start with
-   * it, or with the first two letters swapped, are compared. Within one
-   * length the terms are in byte order (the vocabulary is sorted), so
-   * each of those is one run, found by bisection. */
-  const char swapped[3] = {t[1], t[0], 0};
-  for (int len = lo < 1 ? 1 : lo; len <= hi; len++) {
-    for (int pass = 0; pass < 2; pass++) {
-      const char *pre = pass ? swapped : t;
-      size_t npre = pass ? 2 : 1;
-      if (pass && t[0] == t[1]) break;
-      int a = S_prefix_bound(vocab, by_len, start[len], start[len + 1], pre, npre, 0);
-      int b = S_prefix_bound(vocab, by_len, a, start[len + 1], pre, npre, 1);
-      for (int k = a; k < b; k++) {
-        int i = by_len[k];
-        if (__builtin_popcountll(tm ^ mask[i]) > 2 * max) continue;
-        int d = S_distance(t, vocab[i], max);
-        if (d > max) continue;
-        if (d < bestd || (d == bestd && df[i] > df[best])) {
-          best = i;
-          bestd = d;
-        }
-      }
-    }
-  }
-  return best >= 0 ? vocab[best] : NULL;
-}
-
-static const char *S_correct(const S_lang *l, const char *t) {
-  return S_correct_in(l->vocab, l->vocab_df, l->vocab_by_len, l->vocab_start, l->vocab_mask, t);
-}
-
-/* 1 if the index has the word as written (an exact form). */
-static int S_word_known(const S_lang *l, const char *w) {
-  return l->nwords && bsearch(w, l->words, (size_t)l->nwords, sizeof *l->words, S_vocab_cmp);
 }
 
 static void S_load_devices(kb_index *ix) {
@@ -516,15 +336,15 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   if (S_prepare_langs(ix, err, nerr)) goto fail;
   for (int i = 0; i < ix->nlangs; i++) {
     char table[48];
+    int vrc;
     snprintf(table, sizeof table, "fts_%s", ix->langs[i].lang);
     /* ids are dense: an index with far larger ones is read row by row */
     kb_rank_docs_load(ix->docs, ix->db, table, 2 * (sqlite3_int64)ix->count + 4096);
-  }
-  for (int i = 0; i < ix->nlangs; i++)
-    if (S_load_vocab(ix, &ix->langs[i]) != SQLITE_OK) {
+    if (!(ix->langs[i].vocab = kb_vocab_load(ix->db, table, &vrc))) {
       snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
       goto fail;
     }
+  }
   S_load_synonyms(ix);
   S_load_collections(ix);
   S_load_ranges(ix);
@@ -563,16 +383,7 @@ void kb_index_close(kb_index *ix) {
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].in_range);
     sqlite3_finalize(ix->langs[i].body);
-    for (int k = 0; k < ix->langs[i].nvocab; k++) free(ix->langs[i].vocab[k]);
-    free(ix->langs[i].vocab);
-    free(ix->langs[i].vocab_df);
-    free(ix->langs[i].vocab_by_len);
-    free(ix->langs[i].vocab_mask);
-    free(ix->langs[i].words_mask);
-    free(ix->langs[i].words_by_len);
-    for (int k = 0; k < ix->langs[i].nwords; k++) free(ix->langs[i].words[k]);
-    free(ix->langs[i].words);
-    free(ix->langs[i].words_df);
+    kb_vocab_free(ix->langs[i].vocab);
     for (int k = 0; k < ix->langs[i].nsyn; k++) {
       free(ix->langs[i].syn[k].src);
       free(ix->langs[i].syn[k].dst);
@@ -660,7 +471,7 @@ const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
       char w[32];
       for (size_t k = i; k < j; k++) w[k - i] = (char)tolower((unsigned char)text[k]);
       w[j - i] = 0;
-      char **hit = ix->ndev ? bsearch(w, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_vocab_cmp) : NULL;
+      char **hit = ix->ndev ? bsearch(w, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_cmp_str) : NULL;
       if (hit) {
         const char *p = ix->dev_platform[hit - ix->dev_term];
         if (found && strcmp(found, p)) return NULL; /* both named: no preference */
@@ -808,11 +619,10 @@ static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, 
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
   if (typing && ng > 0) ng--; /* the word being typed is a prefix, not a typo */
   for (int g = 0; g < ng; g++) {
-    if (!q->prim[g] || S_vocab_df(l, q->prim[g]) > 0) continue;
+    if (!q->prim[g] || kb_vocab_df(l->vocab, q->prim[g]) > 0) continue;
     char *w = S_surface(l, text, q, g);
-    const char *fixed = w && !S_word_known(l, w)
-                            ? S_correct_in(l->words, l->words_df, l->words_by_len, l->words_start,
-                                           l->words_mask, w)
+    const char *fixed = w && !kb_vocab_knows_word(l->vocab, w)
+                            ? kb_vocab_correct_word(l->vocab, w)
                             : NULL;
     if (fixed) {
       char *stem = NULL;
@@ -821,7 +631,7 @@ static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, 
       free(stem);
       q->fix[g] = kb_xstrdup(fixed);
     } else {
-      const char *c = S_correct(l, q->prim[g]);
+      const char *c = kb_vocab_correct_stem(l->vocab, q->prim[g]);
       if (c) S_add_alt(q, c, g, 0.6);
     }
     free(w);
@@ -906,7 +716,7 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
  * does not have it); phrases (multi-word synonyms) and prefixes: -1,
  * unknown, counted by kb_features(). */
 static int S_phrase_df(const S_lang *l, const S_query *t, int i) {
-  return !t->prefix[i] && !strchr(t->terms[i], ' ') ? S_term_df(l, t->terms[i]) : -1;
+  return !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that

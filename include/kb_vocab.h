@@ -1,0 +1,39 @@
+/*
+ * kb_vocab.h - the vocabulary of one full-text table: every term with the
+ * number of documents that hold it, for idf and for spelling correction.
+ *
+ * Loaded once when an index is opened (from FTS5's fts5vocab view). Two
+ * lists: the stems, and the words as written (the exact forms the indexer
+ * stores as "=word", kb_text.h). A correction is the most frequent term
+ * within one edit (two for words of 7 letters or more) of the word,
+ * comparing only terms of a near length that share its first letter (or
+ * its first two letters swapped); numbers, model names (terms with
+ * digits) and words under 4 letters are never corrected.
+ */
+#ifndef KB_VOCAB_H
+#define KB_VOCAB_H
+
+#include <sqlite3.h>
+
+typedef struct kb_vocab kb_vocab;
+
+/* Reads the vocabulary of the FTS5 table `table` on db. Must run before
+ * the connection is made query-only (it creates a temp fts5vocab table).
+ * Returns NULL with *prc set on an SQLite error. */
+kb_vocab *kb_vocab_load(sqlite3 *db, const char *table, int *prc);
+void kb_vocab_free(kb_vocab *v);
+
+/* Documents holding term t (a stem, or an exact form "=word"); 0 when the
+ * index does not have it. */
+int kb_vocab_df(const kb_vocab *v, const char *t);
+
+/* 1 if the index has the word as written (an exact form). */
+int kb_vocab_knows_word(const kb_vocab *v, const char *word);
+
+/* The correction of a word as written, among the words as written; or of
+ * a stem, among the stems. NULL when none is near enough. The string is
+ * owned by v. */
+const char *kb_vocab_correct_word(const kb_vocab *v, const char *word);
+const char *kb_vocab_correct_stem(const kb_vocab *v, const char *stem);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * kb_vocab.c - the vocabulary of a full-text table, and spelling
+ * correction against it (see kb_vocab.h).
+ *
+ * Each list is sorted (byte order, as SQLite returns it) and indexed by
+ * length: by_len holds the terms' positions grouped by length, each group
+ * still in byte order, so the terms of one length that start with a given
+ * letter are one run found by bisection. A 64-bit set of each term's
+ * bytes lets most candidates be skipped before the edit distance.
+ */
+#include "kb_vocab.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_text.h"
+#include "kb_util.h"
+
+#define S_MAX_LEN 48 /* longest term a correction looks at */
+
+typedef struct {
+  char **term;        /* sorted */
+  int *df;            /* documents holding each term */
+  int n, cap;
+  int *by_len;        /* term indexes grouped by length (S_MAX_LEN + 1: with
+                         digits or longer, never corrected) */
+  int start[S_MAX_LEN + 3]; /* group l is by_len[start[l]..start[l+1]) */
+  uint64_t *mask;     /* S_letter_mask() of each term */
+} S_list;
+
+struct kb_vocab {
+  S_list stems;
+  S_list words; /* the exact forms, without their '=' */
+};
+
+/* The set of bytes in t (each byte value folded to one of 64 bits). One
+ * edit changes at most two bits, so two words whose masks differ in more
+ * than 2k bits are more than k edits apart: a cheap test before the
+ * distance itself. */
+static uint64_t S_letter_mask(const char *t) {
+  uint64_t m = 0;
+  for (; *t; t++) m |= 1ull << ((unsigned char)*t & 63);
+  return m;
+}
+
+static void S_push(S_list *l, const char *t, int df) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 1024;
+    l->term = kb_xrealloc(l->term, (size_t)l->cap * sizeof *l->term);
+    l->df = kb_xrealloc(l->df, (size_t)l->cap * sizeof *l->df);
+  }
+  l->term[l->n] = kb_xstrdup(t);
+  l->df[l->n++] = df;
+}
+
+/* The length group of term t: terms with digits (model names, numbers)
+ * and long terms go in the last, never a correction target. */
+static int S_group(const char *t) {
+  size_t n = strpbrk(t, "0123456789") ? S_MAX_LEN + 1 : strlen(t);
+  return n > S_MAX_LEN ? S_MAX_LEN + 1 : (int)n;
+}
+
+/* Groups the terms by length and takes their letter masks (after loading). */
+static void S_index(S_list *l) {
+  int count[S_MAX_LEN + 2] = {0};
+  l->mask = kb_xmalloc((size_t)(l->n ? l->n : 1) * sizeof *l->mask);
+  for (int i = 0; i < l->n; i++) {
+    l->mask[i] = S_letter_mask(l->term[i]);
+    count[S_group(l->term[i])]++;
+  }
+  l->start[0] = 0;
+  for (int g = 1; g <= S_MAX_LEN + 2; g++) l->start[g] = l->start[g - 1] + count[g - 1];
+  int fill[S_MAX_LEN + 2];
+  memcpy(fill, l->start, sizeof fill);
+  l->by_len = kb_xmalloc((size_t)(l->n ? l->n : 1) * sizeof *l->by_len);
+  for (int i = 0; i < l->n; i++) l->by_len[fill[S_group(l->term[i])]++] = i;
+}
+
+static void S_list_free(S_list *l) {
+  for (int i = 0; i < l->n; i++) free(l->term[i]);
+  free(l->term);
+  free(l->df);
+  free(l->by_len);
+  free(l->mask);
+}
+
+kb_vocab *kb_vocab_load(sqlite3 *db, const char *table, int *prc) {
+  char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE IF NOT EXISTS temp.\"vocab_%w\" USING"
+                              " fts5vocab(main, \"%w\", 'row');", table, table);
+  int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  sqlite3_stmt *st = NULL;
+  if (rc == SQLITE_OK) {
+    sql = sqlite3_mprintf("SELECT term, doc FROM temp.\"vocab_%w\" ORDER BY term", table);
+    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
+  if (rc != SQLITE_OK) {
+    *prc = rc;
+    return NULL;
+  }
+  kb_vocab *v = kb_xcalloc(1, sizeof *v);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    int df = sqlite3_column_int(st, 1);
+    if (t[0] == KB_TEXT_EXACT_MARK) S_push(&v->words, t + 1, df);
+    else S_push(&v->stems, t, df);
+  }
+  sqlite3_finalize(st);
+  S_index(&v->stems);
+  S_index(&v->words);
+  *prc = SQLITE_OK;
+  return v;
+}
+
+void kb_vocab_free(kb_vocab *v) {
+  if (!v) return;
+  S_list_free(&v->stems);
+  S_list_free(&v->words);
+  free(v);
+}
+
+static int S_cmp(const void *k, const void *e) {
+  return strcmp((const char *)k, *(char *const *)e);
+}
+
+static int S_find(const S_list *l, const char *t) {
+  char **hit = l->n ? bsearch(t, l->term, (size_t)l->n, sizeof *l->term, S_cmp) : NULL;
+  return hit ? (int)(hit - l->term) : -1;
+}
+
+int kb_vocab_df(const kb_vocab *v, const char *t) {
+  int exact = t[0] == KB_TEXT_EXACT_MARK;
+  const S_list *l = exact ? &v->words : &v->stems;
+  int i = S_find(l, exact ? t + 1 : t);
+  return i >= 0 ? l->df[i] : 0;
+}
+
+int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
+  return S_find(&v->words, word) >= 0;
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent
+ * transpositions) between a and b, or max+1 once it must exceed max. */
+static int S_distance(const char *a, const char *b, int max) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > S_MAX_LEN || lb > S_MAX_LEN || abs(la - lb) > max) return max + 1;
+  int d[S_MAX_LEN + 2][S_MAX_LEN + 2];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++) {
+    int rowmin = max + 1;
+    for (int j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+      if (v < rowmin) rowmin = v;
+    }
+    if (rowmin > max) return max + 1;
+  }
+  return d[la][lb];
+}
+
+/* The first k in [from, to) whose term l->term[l->by_len[k]] has its
+ * first n bytes after pre (past set) or not before pre (past clear); the
+ * terms of by_len[from..to) are in byte order. */
+static int S_prefix_bound(const S_list *l, int from, int to, const char *pre, size_t n, int past) {
+  while (from < to) {
+    int mid = from + (to - from) / 2;
+    int c = strncmp(l->term[l->by_len[mid]], pre, n);
+    if (c < 0 || (past && c == 0)) from = mid + 1;
+    else to = mid;
+  }
+  return from;
+}
+
+/* The most frequent term of l within one edit (two for long words) of t,
+ * or NULL. */
+static const char *S_correct(const S_list *l, const char *t) {
+  size_t n = strlen(t);
+  if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return NULL;
+  int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
+  int lo = (int)n - max, hi = (int)n + max;
+  if (hi > S_MAX_LEN) hi = S_MAX_LEN;
+  uint64_t tm = S_letter_mask(t);
+  /* people rarely mistype the first letter: only words that start with
+   * it, or with the first two letters swapped, are compared; each of
+   * those is one run of a length group */
+  const char swapped[3] = {t[1], t[0], 0};
+  for (int len = lo < 1 ? 1 : lo; len <= hi; len++) {
+    for (int pass = 0; pass < 2; pass++) {
+      const char *pre = pass ? swapped : t;
+      size_t npre = pass ? 2 : 1;
+      if (pass && t[0] == t[1]) break;
+      int a = S_prefix_bound(l, l->start[len], l->start[len + 1], pre, npre, 0);
+      int b = S_prefix_bound(l, a, l->start[len + 1], pre, npre, 1);
+      for (int k = a; k < b; k++) {
+        int i = l->by_len[k];
+        if (__builtin_popcountll(tm ^ l->mask[i]) > 2 * max) continue;
+        int d = S_distance(t, l->term[i], max);
+        if (d > max) continue;
+        if (d < bestd || (d == bestd && l->df[i] > l->df[best])) {
+          best = i;
+          bestd = d;
+        }
+      }
+    }
+  }
+  return best >= 0 ? l->term[best] : NULL;
+}
+
+const char *kb_vocab_correct_word(const kb_vocab *v, const char *word) {
+  return S_correct(&v->words, word);
+}
+
+const char *kb_vocab_correct_stem(const kb_vocab *v, const char *stem) {
+  return S_correct(&v->stems, stem);
+}
