@@ -29,6 +29,8 @@ typedef struct kb_geo_match {
   const kb_geo_store *store;   /* the store named (town or alias), or NULL */
   double lat, lon;             /* where the place is */
   int has_coords;              /* lat/lon known */
+  size_t start, end;           /* kb_geo_find(): the words of text that
+                                  named it, text[start..end) */
 } kb_geo_match;
 
 /* Loads stores and places from the index at path. Returns NULL with a

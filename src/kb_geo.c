@@ -56,7 +56,7 @@ static const char *const S_preps[] = {"in", "near", "at", "to", "from", "around"
 
 typedef struct {
   char w[48];
-  int start;     /* byte offset in the text */
+  int start, end; /* byte offsets in the text */
   int upper;     /* started with an upper-case letter */
 } S_word;
 
@@ -103,6 +103,7 @@ static int S_words(const char *z, size_t n, S_word *out, int max) {
       i += (size_t)k;
     }
     w->w[len] = 0;
+    w->end = (int)i;
     if (len) m++;
   }
   return m;
@@ -321,6 +322,8 @@ int kb_geo_find(const kb_geo *g, const char *text, size_t n,
       if (len == 1 && S_is_common(key) && !w[i].upper && !(i > 0 && S_is_prep(w[i - 1].w)))
         continue;
       S_fill(g, S_prefer_store(g, nm, collection), m);
+      m->start = (size_t)w[i].start;
+      m->end = (size_t)w[i + len - 1].end;
       return 1;
     }
   }

@@ -148,16 +148,25 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
   int depth = o->feedback ? S_FUSE_MAX : o->limit + 3;
+  /* A place that names a store or a town is consumed by the link (the
+   * store's page), not searched for: no help article is about Guildford,
+   * and its name would only count as a word the articles lack. */
+  out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
+  char *searched = kb_xmalloc(n + 1);
+  memcpy(searched, text, n);
+  searched[n] = 0;
+  if (out->has_place && out->place.end <= n)
+    memset(searched + out->place.start, ' ', out->place.end - out->place.start);
   /* snippets only for the hits kept: cutting them is most of a hit's cost */
   kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, depth, 0, 0, 0, 1};
-  int rc = kb_index_search(ix, text, n, &so, &out->res, err, nerr);
+  int rc = kb_index_search(ix, searched, n, &so, &out->res, err, nerr);
+  free(searched);
   if (rc != KB_SEARCH_OK) return rc;
   if (o->feedback) {
     S_fuse(ix, o->feedback, text, n, coll, &out->res);
     qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
   }
   S_prefer_platform(&out->res, kb_index_platform(ix, text, n));
-  out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
   int offtopic_first = out->res.n > 0 && !strcmp(out->res.hits[0].type, "offtopic");
@@ -180,7 +189,14 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
       out->s[i].confidence *= h->score / out->res.hits[0].score;
     out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
   }
-  out->answerable = !offtopic_first && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold;
+  /* A store question that names a town with a store ("is there a shop in
+   * Guildford?") is answered by that store's page whenever the best
+   * article links to stores: the town, the part the text search cannot
+   * score, is what the link answers. */
+  int store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
+                   !strcmp(out->s[0].hit->deeplink, "store");
+  out->answerable = !offtopic_first && out->n > 0 &&
+                    (out->s[0].confidence >= kb_suggest_threshold || store_link);
   return KB_SEARCH_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kb_geo.h"
 #include "kb_search.h"
 #include "kb_util.h"
 
@@ -413,6 +414,33 @@ static void test_pruning(void **state) {
   S_index_done(x, dir);
 }
 
+/* kb_geo_find() says which words named the place, so suggest can leave
+ * them out of the text search (the store link answers them). */
+static void test_geo_span(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_geo *g = kb_geo_load(ix, err, sizeof err);
+  assert_non_null(g);
+  const char *t = "is there a shop in Leeds? ta";
+  kb_geo_match m;
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_string_equal(m.name, "Leeds");
+  assert_int_equal(m.start, 19);
+  assert_int_equal(m.end, 24);
+  t = "any shops near harrogate";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_int_equal(m.end - m.start, 9);
+  assert_int_equal(strncmp(t + m.start, "harrogate", 9), 0);
+  kb_geo_free(g);
+  free(ix); free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 static void test_open_rejects_non_index(void **state) {
   (void)state;
   char err[256];
@@ -439,6 +467,7 @@ int main(void) {
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_pruning),
+      cmocka_unit_test(test_geo_span),
       cmocka_unit_test(test_open_rejects_non_index),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -170,7 +170,14 @@ static void test_deep_link_store_town(void **state) {
   cJSON *place = cJSON_GetObjectItem(j, "place");
   assert_string_equal(S_str(place, "name"), "Leeds");
   assert_string_equal(S_str(place, "store"), "store-leeds");
+  /* the store's page answers it: answerable, however short the question */
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
   free(url);
+  cJSON_Delete(j);
+  /* praise that names the town's store is still not answerable */
+  j = S_suggest("{\"text\":\"thank you so much to the brilliant staff in your Leeds shop\"}", &st);
+  assert_int_equal(st, 200);
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
   cJSON_Delete(j);
 }
 
