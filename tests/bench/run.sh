@@ -201,7 +201,7 @@ printf '%-16s %10.0f %9s %9s %9s %16s\n' "nginx static" "$n_rps" "$(ms "$(kv "$n
 echo "suggest / nginx: $ratio % of the floor's req/s (static body $BENCH_STATIC_BYTES bytes; suggest responses: median $resp_median bytes of the first $n)"
 echo
 if [ $have_shared = 1 ]; then
-  echo "In process: kb_index_search() + kb_results_free() as suggest calls it, one thread, microseconds"
+  echo "In process: the search as suggest runs it (kb_index_search, kb_results_snippets), one thread, microseconds"
   cat "$inproc"
   echo
 fi
