@@ -80,6 +80,35 @@ void kb_rank_docs_free(kb_rank_docs *d);
  * error code. */
 int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs);
 
+/*--- Ranking rows held elsewhere (kb_postings.c) -------------------------*/
+
+/* One occurrence of a query phrase in a row, as FTS5's xInst gives it:
+ * the phrase's number, the column, the position in the column. */
+typedef struct {
+  int phrase, col, off;
+} kb_rank_inst;
+
+/* A query as kb_features() reads its arguments: per phrase its group,
+ * weight, flag (0 a word, 1 its exact form, 2 a copy that only selects
+ * rows, 3 a word whose matches are also its exact form) and document
+ * frequency; with the table's row count and the total length of each of
+ * its five fields (what FTS5's xRowCount and xColumnTotalSize give). */
+typedef struct kb_rank_query kb_rank_query;
+
+kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
+                                 const int *group, const double *weight, const int *flag,
+                                 const int *df, int ngroups);
+void kb_rank_query_free(kb_rank_query *q);
+
+/* The features of row id (its lengths loaded in d) from its instances,
+ * in FTS5's order (column, then position, then phrase), into
+ * f[KB_RANK_NOUT]: the same blob kb_features() returns for the row. */
+void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                 const kb_rank_inst *inst, int ninst, double *f);
+
+/* 1 if row id's lengths are loaded in d. */
+int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
+
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);
 

@@ -31,7 +31,7 @@ static const double S_w[S_NCOL] = {3.0, 2.5, 2.0, 1.5, 1.0};
 static const double S_b[S_NCOL] = {0.5, 0.3, 0.3, 0.5, 0.75};
 static const double S_k1 = 1.2;
 
-typedef struct {
+struct kb_rank_query {
   int nphrase, ngroup;
   double avglen[S_NCOL];
   double idf[S_MAX_PHRASES];
@@ -44,7 +44,8 @@ typedef struct {
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
-} S_query;
+};
+typedef struct kb_rank_query S_query;
 
 static int S_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud) {
   (void)api; (void)fts;
@@ -61,31 +62,54 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
   }
 }
 
+/* What both kinds of query share once the phrases' groups, weights,
+ * flags and document frequencies are in q: the averages, idfs and the
+ * groups' weights. */
+static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+  for (int c = 0; c < S_NCOL; c++) {
+    q->avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
+    if (q->avglen[c] < 1) q->avglen[c] = 1;
+  }
+  for (int p = 0; p < q->nphrase; p++) {
+    int df = q->df[p];
+    double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+    q->idf[p] = idf;
+    int g = q->group[p];
+    if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
+    if (g + 1 > q->ngroup) q->ngroup = g + 1;
+    if (df > 0 && !q->exact[p] && !q->select[p] && idf * q->weight[p] > q->gidf[g])
+      q->gidf[g] = idf * q->weight[p];
+  }
+  /* groups whose terms were all left out of the MATCH still count */
+  if (ngroups > q->ngroup && ngroups <= S_MAX_PHRASES) q->ngroup = ngroups;
+  for (int g = 0; g < q->ngroup; g++)
+    if (q->gidf[g] > 0) {
+      q->gmass += q->gidf[g];
+      q->nknown++;
+    }
+}
+
+static void S_set_flag(S_query *q, int p, int flag) {
+  q->exact[p] = flag == 1;
+  q->select[p] = flag == 2;
+  q->implies[p] = flag == 3;
+}
+
 static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
                             const char *groups, const char *weights, const char *exact,
                             const char *dfs, int ngroups, int *prc) {
   S_query *q = kb_xcalloc(1, sizeof *q);
   q->nphrase = api->xPhraseCount(fts);
   if (q->nphrase > S_MAX_PHRASES) q->nphrase = S_MAX_PHRASES;
-  sqlite3_int64 nrow = 0;
+  sqlite3_int64 nrow = 0, tot[S_NCOL] = {0};
   int rc = api->xRowCount(fts, &nrow);
-  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
-    sqlite3_int64 tot = 0;
-    rc = api->xColumnTotalSize(fts, c, &tot);
-    q->avglen[c] = nrow > 0 ? (double)tot / (double)nrow : 1.0;
-    if (q->avglen[c] < 1) q->avglen[c] = 1;
-  }
+  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) rc = api->xColumnTotalSize(fts, c, &tot[c]);
   S_parse_list(groups, q->nphrase, q->group, NULL);
   S_parse_list(weights, q->nphrase, NULL, q->weight);
-  for (int p = 0; p < q->nphrase; p++) q->exact[p] = 0;
   if (exact) {
     double e[S_MAX_PHRASES];
     S_parse_list(exact, q->nphrase, NULL, e);
-    for (int p = 0; p < q->nphrase; p++) {
-      q->exact[p] = e[p] > 0.5 && e[p] < 1.5;
-      q->select[p] = e[p] > 1.5 && e[p] < 2.5;
-      q->implies[p] = e[p] > 2.5;
-    }
+    for (int p = 0; p < q->nphrase; p++) S_set_flag(q, p, (int)lround(e[p]));
   }
   /* document frequencies the caller knows (from the index's vocabulary,
    * loaded once) save a pass over each term's whole doclist; -1 means
@@ -106,28 +130,30 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
       rc = api->xQueryPhrase(fts, p, &df, S_count_cb);
     }
     q->df[p] = (int)df;
-    double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
-    q->idf[p] = idf;
-    int g = q->group[p];
-    if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
-    if (g + 1 > q->ngroup) q->ngroup = g + 1;
-    if (df > 0 && !q->exact[p] && !q->select[p] && idf * q->weight[p] > q->gidf[g])
-      q->gidf[g] = idf * q->weight[p];
   }
-  /* groups whose terms were all left out of the MATCH still count */
-  if (ngroups > q->ngroup && ngroups <= S_MAX_PHRASES) q->ngroup = ngroups;
-  for (int g = 0; g < q->ngroup; g++)
-    if (q->gidf[g] > 0) {
-      q->gmass += q->gidf[g];
-      q->nknown++;
-    }
+  S_query_init(q, nrow, tot, ngroups);
   *prc = rc;
   return q;
 }
 
-typedef struct {
-  int phrase, col, off;
-} S_inst;
+kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
+                                 const int *group, const double *weight, const int *flag,
+                                 const int *df, int ngroups) {
+  S_query *q = kb_xcalloc(1, sizeof *q);
+  q->nphrase = nphrase < S_MAX_PHRASES ? nphrase : S_MAX_PHRASES;
+  for (int p = 0; p < q->nphrase; p++) {
+    q->group[p] = group[p];
+    q->weight[p] = weight[p];
+    S_set_flag(q, p, flag[p]);
+    q->df[p] = df[p];
+  }
+  S_query_init(q, nrow, totals, ngroups);
+  return q;
+}
+
+void kb_rank_query_free(kb_rank_query *q) { free(q); }
+
+typedef kb_rank_inst S_inst;
 
 /*--- Rows held in memory -------------------------------------------------*/
 
@@ -234,30 +260,48 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static const kb_rank_docs *S_docs_row(const Fts5ExtensionApi *api, Fts5Context *fts,
-                                      sqlite3_int64 *pid) {
-  const kb_rank_docs *d = api->xUserData(fts);
-  if (!d) return NULL;
-  sqlite3_int64 id = api->xRowid(fts);
-  if (id < 0 || id >= d->cap || !d->known[id]) return NULL;
-  *pid = id;
-  return d;
+int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id) {
+  return d && id >= 0 && id < d->cap && d->known[id];
 }
 
+/* Where a row's lengths come from: docs (id loaded there), else FTS5's
+ * own lookups through api (a row kb_rank_docs_load() did not read). */
+typedef struct {
+  const kb_rank_docs *d;        /* NULL: look up through api */
+  sqlite3_int64 id;
+  const Fts5ExtensionApi *api;
+  Fts5Context *fts;
+  double len[S_NCOL];
+} S_src;
+
+/* Fills src for the current FTS5 row. */
+static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) {
+  const kb_rank_docs *d = api->xUserData(fts);
+  sqlite3_int64 id = api->xRowid(fts);
+  *src = (S_src){NULL, id, api, fts, {0}};
+  if (d && id >= 0 && id < d->cap && d->known[id]) src->d = d;
+  int rc = SQLITE_OK;
+  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
+    int n = 0;
+    if (src->d) n = d->len[id * S_NCOL + c];
+    else rc = api->xColumnSize(fts, c, &n);
+    src->len[c] = n;
+  }
+  return rc;
+}
 
 /* The best authored phrase for this row: for each phrase (line of the
  * phrases field, whose lengths in positions the indexer stored in the
  * unindexed column plens) the share of its positions the query matched,
  * and the share of the query's weight it covers; returns the best
  * geometric mean. */
-static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
-                             const S_inst *inst, int kept) {
+static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *inst, int kept) {
   int any = 0;
   for (int i = 0; i < kept && !any; i++) any = inst[i].col == 1;
   if (!any || q->gmass <= 0) return 0;
   int start[S_MAX_LINES + 1], nlines = 0, pos = 0;
-  sqlite3_int64 id;
-  const kb_rank_docs *d = S_docs_row(api, fts, &id);
+  const kb_rank_docs *d = src->d;
+  sqlite3_int64 id = src->id;
   if (d) {
     for (int i = 0; i < d->pn[id] && nlines < S_MAX_LINES; i++) {
       start[nlines++] = pos;
@@ -266,7 +310,7 @@ static double S_phrase_match(const Fts5ExtensionApi *api, Fts5Context *fts, cons
   } else {
     const char *z;
     int n;
-    if (api->xColumnText(fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
+    if (src->api->xColumnText(src->fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
     for (const char *p = z; nlines < S_MAX_LINES && p < z + n;) {
       char *end;
       long v = strtol(p, &end, 10);
@@ -341,31 +385,55 @@ static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, dou
   f[KB_RANK_SNIPPET_MASK] = mask;
 }
 
-/* Computes the features of the current row into f. */
+/* Counts an instance of phrase p in column c: its term frequency, and
+ * (words, not exact forms or selecting copies) kept for proximity, the
+ * phrase match and the snippet window. */
+static void S_count(const S_query *q, int (*tf)[S_NCOL], S_inst *inst, int *kept, int p, int c,
+                    int off) {
+  if (p >= q->nphrase || c >= S_NCOL || q->select[p]) return;
+  tf[p][c]++;
+  if (!q->exact[p] && *kept < S_MAX_INST) inst[(*kept)++] = (S_inst){p, c, off};
+}
+
+static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
+                        const S_inst *inst, int kept, double *f);
+
+/* Computes the features of the current FTS5 row into f. */
 static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
                  double *f) {
   static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
   static _Thread_local S_inst inst[S_MAX_INST];
-  double len[S_NCOL];
   int ninst = 0, rc = api->xInstCount(fts, &ninst);
   memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
-  sqlite3_int64 id;
-  const kb_rank_docs *d = S_docs_row(api, fts, &id);
-  for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
-    int n = 0;
-    if (d) n = d->len[id * S_NCOL + c];
-    else rc = api->xColumnSize(fts, c, &n);
-    len[c] = n;
-  }
+  S_src src;
+  if (rc == SQLITE_OK) rc = S_src_fts(api, fts, &src);
   int kept = 0;
   for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
     int p, c, off;
     rc = api->xInst(fts, i, &p, &c, &off);
-    if (rc != SQLITE_OK || p >= q->nphrase || c >= S_NCOL || q->select[p]) continue;
-    tf[p][c]++;
-    if (!q->exact[p] && kept < S_MAX_INST) inst[kept++] = (S_inst){p, c, off};
+    if (rc == SQLITE_OK) S_count(q, tf, inst, &kept, p, c, off);
   }
   if (rc != SQLITE_OK) return rc;
+  S_score_row(q, &src, tf, inst, kept, f);
+  return SQLITE_OK;
+}
+
+void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                 const kb_rank_inst *all, int n, double *f) {
+  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
+  static _Thread_local S_inst inst[S_MAX_INST];
+  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  S_src src = {d, id, NULL, NULL, {0}};
+  for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
+  int kept = 0;
+  for (int i = 0; i < n; i++) S_count(q, tf, inst, &kept, all[i].phrase, all[i].col, all[i].off);
+  S_score_row(q, &src, tf, inst, kept, f);
+}
+
+/* The features of a row from its term frequencies and kept instances. */
+static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
+                        const S_inst *inst, int kept, double *f) {
+  const double *len = src->len;
   double gscore[S_MAX_PHRASES] = {0};
   int gmatch[S_MAX_PHRASES] = {0}, gstrong[S_MAX_PHRASES] = {0}, gtitle[S_MAX_PHRASES] = {0};
   int gexact[S_MAX_PHRASES] = {0};
@@ -417,10 +485,9 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   f[KB_FEAT_TITLE] = title / mass;
   f[KB_FEAT_GROUPS] = q->nknown;
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
-  f[KB_FEAT_PHRASE] = S_phrase_match(api, fts, q, inst, kept);
+  f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
   f[KB_FEAT_EXACT] = exactm / mass;
   S_snippet_window(q, inst, kept, f);
-  return SQLITE_OK;
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
