@@ -26,6 +26,13 @@ typedef struct kb_index kb_index;
 /* Opens an index read-only. Returns NULL with a message in err when the
  * file is missing, is not an index, or has another schema version. */
 kb_index *kb_index_open(const char *path, char *err, size_t nerr);
+
+/* Opens path again for another thread, sharing what `from` (an index
+ * opened from the same file) loaded into memory and never changes: the
+ * vocabulary, the rows' lengths and the postings (kb_postings.h), so N
+ * connections hold one copy and load it once. `from` must be closed
+ * after every index opened from it. */
+kb_index *kb_index_open_shared(const char *path, const kb_index *from, char *err, size_t nerr);
 void kb_index_close(kb_index *ix);
 
 /* A metadata value ("built", "articles", "languages", ...) or NULL. The
@@ -34,6 +41,11 @@ const char *kb_index_meta(const kb_index *ix, const char *key);
 
 /* Number of articles in the index. */
 int kb_index_count(const kb_index *ix);
+
+/* Term occurrences of the index held in memory for searching
+ * (kb_postings.h); 0 when every search goes through FTS5 (an index too
+ * large to hold). */
+long kb_index_postings(const kb_index *ix);
 
 /* Checks that the index reads back: SQLite's quick_check and one search.
  * Returns 0, or -1 with a message in err. */
@@ -145,6 +157,8 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
 #define KB_ABLATE_EXACT 0x10     /* exact forms left out of the score */
 #define KB_ABLATE_PROXIMITY 0x20 /* proximity left out of the score */
 #define KB_ABLATE_PRUNING 0x40   /* every matching row is a candidate */
+#define KB_ABLATE_MEMORY 0x80    /* every search through FTS5, none through
+                                    the postings held in memory */
 void kb_search_ablate(unsigned mask);
 unsigned kb_search_ablated(void);
 

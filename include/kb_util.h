@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *kb_xmalloc(size_t n);
 void *kb_xcalloc(size_t n, size_t size);
@@ -54,6 +55,10 @@ const char *kb_buf_str(const kb_buf *b);
 /* Reads a whole file, at most max bytes. Returns the bytes (NUL-terminated,
  * caller frees) and sets *pn; returns NULL with errno set when the file
  * cannot be read, or with errno = EFBIG when it is larger than max. */
+/* Reads one SQLite varint (the format of SQLite records and of FTS5's
+ * own records) into *v; returns the bytes used, 0 if it runs past n. */
+int kb_varint_get(const unsigned char *p, int n, uint64_t *v);
+
 char *kb_read_file(const char *path, size_t max, size_t *pn);
 
 /* Line number (1-based) of byte offset off in z. */

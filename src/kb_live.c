@@ -63,7 +63,8 @@ static _Thread_local int S_slot = -1;
 
 static void S_gen_free(kb_gen *g) {
   if (!g) return;
-  for (int i = 0; i < g->nslots; i++) kb_index_close(g->ix[i]);
+  /* the others borrow from the first: it is closed last */
+  for (int i = g->nslots - 1; i >= 0; i--) kb_index_close(g->ix[i]);
   free(g->ix);
   kb_geo_free(g->geo);
   free(g->built);
@@ -86,8 +87,11 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr) 
     snprintf(err, nerr, "cannot open %s: %s", path, strerror(errno));
     goto fail;
   }
+  /* one copy of what the index loads into memory, shared by the slots */
   for (int i = 0; i < nslots; i++)
-    if (!(g->ix[i] = kb_index_open(path, err, nerr))) goto fail;
+    if (!(g->ix[i] = i ? kb_index_open_shared(path, g->ix[0], err, nerr)
+                       : kb_index_open(path, err, nerr)))
+      goto fail;
   if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
   if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
   if (stat(path, &after) != 0 || !S_same_file(&g->st, &after)) {

@@ -193,25 +193,6 @@ static void S_docs_grow(kb_rank_docs *d, sqlite3_int64 id) {
   d->cap = cap;
 }
 
-/* Reads one SQLite varint (the format of FTS5's %_docsize records);
- * returns the bytes used, 0 if it runs past n. */
-static int S_varint(const unsigned char *p, int n, sqlite3_uint64 *v) {
-  sqlite3_uint64 x = 0;
-  for (int i = 0; i < 9; i++) {
-    if (i >= n) return 0;
-    if (i == 8) {
-      *v = (x << 8) | p[i];
-      return 9;
-    }
-    x = (x << 7) | (p[i] & 0x7f);
-    if (!(p[i] & 0x80)) {
-      *v = x;
-      return i + 1;
-    }
-  }
-  return 0;
-}
-
 /* Field lengths come from FTS5's own record of them (table_docsize: one
  * varint per column), the phrase lengths from the unindexed plens column
  * the indexer wrote. A row that does not decode is left unknown. */
@@ -230,8 +211,8 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
     int nsz = sqlite3_column_bytes(st, 1), at = 0, c;
     int len[S_NCOL];
     for (c = 0; c < S_NCOL; c++) {
-      sqlite3_uint64 v;
-      int k = sz ? S_varint(sz + at, nsz - at, &v) : 0;
+      uint64_t v;
+      int k = sz ? kb_varint_get(sz + at, nsz - at, &v) : 0;
       if (!k || v > INT32_MAX) break;
       len[c] = (int)v;
       at += k;
@@ -322,20 +303,22 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   }
   start[nlines] = pos;
   double best = 0;
+  int seen[S_MAX_PHRASES], stamp = 0; /* groups seen in line ph: stamp */
+  for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
   for (int ph = 0; ph < nlines; ph++) {
     int len = start[ph + 1] - start[ph];
     if (len <= 0) continue;
     int hits = 0, lastoff = -1;
-    char seen[S_MAX_PHRASES] = {0};
     double mass = 0;
+    stamp++;
     for (int i = 0; i < kept; i++) {
       if (inst[i].col != 1 || inst[i].off < start[ph] || inst[i].off >= start[ph + 1]) continue;
       /* instances come in position order; colocated forms share one */
       if (inst[i].off != lastoff) hits++;
       lastoff = inst[i].off;
       int g = q->group[inst[i].phrase];
-      if (!seen[g]) {
-        seen[g] = 1;
+      if (seen[g] != stamp) {
+        seen[g] = stamp;
         mass += q->gidf[g];
       }
     }
@@ -355,17 +338,21 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
 static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, double *f) {
   enum { LEAD = 3, BODY = 4 };
   int best_start = 0, best_groups = 0, best_hits = 0;
+  /* the groups seen in the window at i: seen[g] == stamp (no clearing
+   * per window) */
+  int seen[S_MAX_PHRASES], stamp = 0;
+  for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
   for (int i = 0; i < kept; i++) {
     if (inst[i].col != BODY || (i > 0 && inst[i - 1].col == BODY && inst[i - 1].off == inst[i].off))
       continue;
     int start = inst[i].off > LEAD ? inst[i].off - LEAD : 0;
-    char seen[S_MAX_PHRASES] = {0};
     int groups = 0, hits = 0;
+    stamp++;
     for (int j = i; j < kept && inst[j].col == BODY &&
                     inst[j].off < start + KB_RANK_SNIPPET_LEN; j++) {
       int g = q->group[inst[j].phrase];
-      if (!seen[g]) {
-        seen[g] = 1;
+      if (seen[g] != stamp) {
+        seen[g] = stamp;
         groups++;
       }
       hits++;
@@ -434,9 +421,16 @@ void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id
 static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
                         const S_inst *inst, int kept, double *f) {
   const double *len = src->len;
-  double gscore[S_MAX_PHRASES] = {0};
-  int gmatch[S_MAX_PHRASES] = {0}, gstrong[S_MAX_PHRASES] = {0}, gtitle[S_MAX_PHRASES] = {0};
-  int gexact[S_MAX_PHRASES] = {0};
+  /* per group; only the query's groups are cleared (a row's cost) */
+  double gscore[S_MAX_PHRASES];
+  unsigned char gmatch[S_MAX_PHRASES], gstrong[S_MAX_PHRASES], gtitle[S_MAX_PHRASES];
+  unsigned char gexact[S_MAX_PHRASES];
+  size_t ng = (size_t)q->ngroup;
+  for (size_t g = 0; g < ng; g++) gscore[g] = 0;
+  memset(gmatch, 0, ng);
+  memset(gstrong, 0, ng);
+  memset(gtitle, 0, ng);
+  memset(gexact, 0, ng);
   for (int p = 0; p < q->nphrase; p++) {
     if (q->exact[p]) {
       for (int c = 0; c < S_NCOL; c++)
@@ -464,18 +458,18 @@ static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
     if (gstrong[g]) strong += q->gidf[g];
     if (gtitle[g]) title += q->gidf[g];
   }
-  /* proximity: query word g followed within two positions by word g+1 */
-  int pairs = 0;
-  for (int g = 0; g + 1 < q->ngroup; g++) {
-    int found = 0;
-    for (int i = 0; i < kept && !found; i++) {
-      if (q->group[inst[i].phrase] != g) continue;
-      for (int j = 0; j < kept && !found; j++)
-        found = q->group[inst[j].phrase] == g + 1 && inst[j].col == inst[i].col &&
-                inst[j].off > inst[i].off && inst[j].off - inst[i].off <= 2;
-    }
-    pairs += found;
+  /* proximity: query word g followed within two positions by word g+1;
+   * the instances are in position order, so only the next few count */
+  unsigned char pair[S_MAX_PHRASES];
+  memset(pair, 0, ng);
+  for (int i = 0; i < kept; i++) {
+    int g = q->group[inst[i].phrase];
+    if (g + 1 >= q->ngroup || pair[g]) continue;
+    for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
+      if (inst[j].off > inst[i].off && q->group[inst[j].phrase] == g + 1) pair[g] = 1;
   }
+  int pairs = 0;
+  for (int g = 0; g + 1 < q->ngroup; g++) pairs += pair[g];
   double mass = q->gmass > 0 ? q->gmass : 1;
   f[KB_FEAT_BM25F] = bm;
   f[KB_FEAT_COVERAGE] = cov / mass;

@@ -27,6 +27,7 @@
 
 #include "kb_fts.h"
 #include "kb_index.h"
+#include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -34,6 +35,10 @@
 
 #define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
+/* A table with more term occurrences than this is searched through FTS5
+ * rather than held in memory (kb_postings.h): about 4 bytes each, 32 MB
+ * with their postings, and a second or so to load (docs/benchmarks.md). */
+#define S_MEM_MAX_INST 6000000L
 
 
 
@@ -63,6 +68,8 @@ typedef struct {
   S_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
+  kb_postings *post;      /* its postings in memory; NULL: too large,
+                             searched through FTS5 */
 } S_lang;
 
 struct kb_index {
@@ -75,6 +82,9 @@ struct kb_index {
   char *built, *languages, *schema;
   int count;
   kb_rank_docs *docs;     /* rows' lengths for kb_features() */
+  int borrowed;           /* docs and each language's vocab and post
+                             belong to the index this one was opened
+                             from (kb_index_open_shared) */
   char **colls;           /* the collections in the index */
   int ncolls;
   S_range *ranges;        /* ids of each collection and type, by first id */
@@ -289,8 +299,49 @@ static void S_serving_cache(kb_index *ix) {
   sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 }
 
+/* Loads what a search keeps in memory for language i, or borrows it from
+ * `from`. */
+static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, size_t nerr) {
+  S_lang *l = &ix->langs[i];
+  if (from) {
+    if (i >= from->nlangs || strcmp(from->langs[i].lang, l->lang)) {
+      snprintf(err, nerr, "the index changed while it was being opened");
+      return -1;
+    }
+    l->vocab = from->langs[i].vocab;
+    l->post = from->langs[i].post;
+    return 0;
+  }
+  char table[48];
+  int rc;
+  snprintf(table, sizeof table, "fts_%s", l->lang);
+  /* ids are dense: an index with far larger ones is read row by row */
+  kb_rank_docs_load(ix->docs, ix->db, table, 2 * (sqlite3_int64)ix->count + 4096);
+  if (!(l->vocab = kb_vocab_load(ix->db, table, &rc))) {
+    snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  l->post = kb_postings_load(ix->db, table, S_MEM_MAX_INST, &rc);
+  if (rc != SQLITE_OK) {
+    snprintf(err, nerr, "reading the postings: %s", sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  return 0;
+}
+
+static kb_index *S_open(const char *path, const kb_index *from, char *err, size_t nerr);
+
 kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
+  return S_open(path, NULL, err, nerr);
+}
+
+kb_index *kb_index_open_shared(const char *path, const kb_index *from, char *err, size_t nerr) {
+  return S_open(path, from, err, nerr);
+}
+
+static kb_index *S_open(const char *path, const kb_index *from, char *err, size_t nerr) {
   kb_index *ix = kb_xcalloc(1, sizeof *ix);
+  ix->borrowed = from != NULL;
   /* An index file is never changed in place: kb-index writes a new file
    * and renames it over the old one, and a reload opens the new file
    * (kb_live.c). So the file is opened immutable: no file locks and no
@@ -311,7 +362,8 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
     snprintf(err, nerr, "cannot open %s: %s", path, ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db, ix->docs = kb_rank_docs_new()) != SQLITE_OK) {
+  ix->docs = from ? from->docs : kb_rank_docs_new();
+  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db, ix->docs) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -334,17 +386,8 @@ kb_index *kb_index_open(const char *path, char *err, size_t nerr) {
   ix->count = n ? atoi(n) : 0;
   free(n);
   if (S_prepare_langs(ix, err, nerr)) goto fail;
-  for (int i = 0; i < ix->nlangs; i++) {
-    char table[48];
-    int vrc;
-    snprintf(table, sizeof table, "fts_%s", ix->langs[i].lang);
-    /* ids are dense: an index with far larger ones is read row by row */
-    kb_rank_docs_load(ix->docs, ix->db, table, 2 * (sqlite3_int64)ix->count + 4096);
-    if (!(ix->langs[i].vocab = kb_vocab_load(ix->db, table, &vrc))) {
-      snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
-      goto fail;
-    }
-  }
+  for (int i = 0; i < ix->nlangs; i++)
+    if (S_load_lang(ix, i, from, err, nerr)) goto fail;
   S_load_synonyms(ix);
   S_load_collections(ix);
   S_load_ranges(ix);
@@ -383,7 +426,10 @@ void kb_index_close(kb_index *ix) {
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].in_range);
     sqlite3_finalize(ix->langs[i].body);
-    kb_vocab_free(ix->langs[i].vocab);
+    if (!ix->borrowed) {
+      kb_vocab_free(ix->langs[i].vocab);
+      kb_postings_free(ix->langs[i].post);
+    }
     for (int k = 0; k < ix->langs[i].nsyn; k++) {
       free(ix->langs[i].syn[k].src);
       free(ix->langs[i].syn[k].dst);
@@ -395,7 +441,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
-  kb_rank_docs_free(ix->docs); /* after the statements that use it */
+  if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
   for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
@@ -420,6 +466,13 @@ const char *kb_index_meta(const kb_index *ix, const char *key) {
 }
 
 int kb_index_count(const kb_index *ix) { return ix->count; }
+
+long kb_index_postings(const kb_index *ix) {
+  long n = 0;
+  for (int i = 0; i < ix->nlangs; i++)
+    if (ix->langs[i].post) n += kb_postings_size(ix->langs[i].post);
+  return n;
+}
 
 int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
   sqlite3_stmt *st;
@@ -679,9 +732,21 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
  * kb_features() takes, in the same order (with dfs: their document
  * frequencies, terms the index lacks left out). Returns the number of
  * groups. */
+/* The same lists as arrays, for a search of the postings in memory
+ * (kb_postings.h, kb_rank_query_new()): the phrases in MATCH order. */
+#define S_MAX_PHRASES (2 * S_MAX_TERMS)
+typedef struct {
+  int n;
+  int prefix;                    /* a phrase is a prefix query */
+  const char *text[S_MAX_PHRASES];
+  int group[S_MAX_PHRASES], flag[S_MAX_PHRASES], df[S_MAX_PHRASES];
+  double weight[S_MAX_PHRASES];
+} S_phrases;
+
 /* The lists kb_features() takes, built phrase by phrase. */
 typedef struct {
   kb_buf *match, *groups, *weights, *exact, *dfs;
+  S_phrases *ph; /* NULL: not wanted */
   int listed;   /* phrases in the lists so far */
   int in_part;  /* phrases in the current part of the expression */
 } S_lists;
@@ -698,9 +763,8 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
   }
   if (o->in_part++) kb_buf_puts(o->match, " OR ");
   if (o->dfs) kb_buf_put_int(o->dfs, df);
-  kb_buf_putc(o->exact, select ? '2'
-                        : t->terms[i][0] == KB_TEXT_EXACT_MARK ? '1'
-                        : implies ? '3' : '0');
+  int flag = select ? 2 : t->terms[i][0] == KB_TEXT_EXACT_MARK ? 1 : implies ? 3 : 0;
+  kb_buf_putc(o->exact, (char)('0' + flag));
   S_put_raw(o->match, t->terms[i]);
   if (t->prefix[i]) kb_buf_puts(o->match, " *");
   kb_buf_put_int(o->groups, t->group[i]);
@@ -710,6 +774,16 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
   kb_buf_putc(o->weights, '.');
   kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
   kb_buf_putc(o->weights, (char)('0' + w % 10));
+  S_phrases *ph = o->ph;
+  if (ph && ph->n < S_MAX_PHRASES) {
+    ph->text[ph->n] = t->terms[i];
+    ph->group[ph->n] = t->group[i];
+    ph->weight[ph->n] = (double)w / 100.0; /* what "0.80" reads as */
+    ph->flag[ph->n] = flag;
+    ph->df[ph->n] = df;
+    ph->prefix |= t->prefix[i];
+    ph->n++;
+  }
 }
 
 /* A single term's document frequency is in the vocabulary (0: the index
@@ -726,8 +800,10 @@ static int S_phrase_df(const S_lang *l, const S_query *t, int i) {
  * candidates, and the copies of the selected terms in front are marked as
  * not counted. Returns the number of groups. */
 static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
-                    kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs) {
-  S_lists o = {match, groups, weights, exact, dfs, 0, 0};
+                    kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
+                    S_phrases *ph) {
+  S_lists o = {match, groups, weights, exact, dfs, ph, 0, 0};
+  if (ph) memset(ph, 0, sizeof *ph);
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
     if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
@@ -876,25 +952,30 @@ static int S_cmp_cand(const void *x, const void *y) {
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
+static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 64;
+    c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
+  }
+  S_cand *x = &c->v[c->n++];
+  memset(x, 0, sizeof *x);
+  x->id = id;
+  x->lang = li;
+  if (f) {
+    memcpy(x->feat, f, sizeof x->feat);
+    x->snip_start = (int)f[KB_RANK_SNIPPET_START];
+    x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+  }
+  x->score = kb_rank_score(x->feat);
+}
+
 /* Steps st, collecting every row with its features and score. */
 static int S_collect(kb_index *ix, sqlite3_stmt *st, int li, S_cands *c, char *err, size_t nerr) {
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (c->n == c->cap) {
-      c->cap = c->cap ? 2 * c->cap : 64;
-      c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
-    }
-    S_cand *x = &c->v[c->n++];
-    memset(x, 0, sizeof *x);
-    x->id = sqlite3_column_int64(st, 0);
-    x->lang = li;
-    if (sqlite3_column_bytes(st, 1) == KB_RANK_NOUT * (int)sizeof(double)) {
-      const double *f = sqlite3_column_blob(st, 1);
-      memcpy(x->feat, f, sizeof x->feat);
-      x->snip_start = (int)f[KB_RANK_SNIPPET_START];
-      x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
-    }
-    x->score = kb_rank_score(x->feat);
+    int whole = sqlite3_column_bytes(st, 1) == KB_RANK_NOUT * (int)sizeof(double);
+    S_add_cand(c, sqlite3_column_int64(st, 0), li, whole ? sqlite3_column_blob(st, 1) : NULL);
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
@@ -949,13 +1030,63 @@ static double S_share(const kb_index *ix, const S_where *w) {
   return rows >= ix->count ? 1.0 : (double)rows / ix->count;
 }
 
+/* A search of the postings in memory: each matching row's features
+ * computed from its instances, as kb_features() computes them in FTS5. */
+typedef struct {
+  const kb_rank_docs *docs;
+  const kb_rank_query *q;
+  S_cands *c;
+  int li;
+} S_mem;
+
+static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+  S_mem *m = ctx;
+  if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
+  double f[KB_RANK_NOUT];
+  kb_rank_row(m->q, m->docs, id, inst, n, f);
+  S_add_cand(m->c, id, m->li, f);
+  return 0;
+}
+
+/* Runs the phrases over the id ranges of w in language li's postings.
+ * Returns 0, or 1 when a row cannot be ranked from memory (the rows added
+ * are then taken back, for FTS5 to do the search). */
+static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
+                        const S_where *w, S_cands *c) {
+  const kb_postings *post = ix->langs[li].post;
+  int df[S_MAX_PHRASES];
+  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k]);
+  sqlite3_int64 totals[5];
+  sqlite3_int64 nrow = kb_postings_rows(post, totals);
+  kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
+                                       ngroups);
+  S_mem m = {ix->docs, q, c, li};
+  /* pruned: the selecting copies (flag 2) bring the candidates */
+  unsigned char drive[S_MAX_PHRASES];
+  int pruned = 0;
+  for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
+  int had = c->n, rc = 0;
+  for (int i = 0; i < w->nspans && !rc; i++)
+    rc = kb_postings_match(post, ph->text, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
+                           S_mem_row, &m);
+  kb_rank_query_free(q);
+  if (rc) c->n = had;
+  return rc;
+}
+
 /* Runs the query in one language's table, collecting every matching row
  * with its features and score: over the id ranges of the collection and
- * types asked for when there are few, else over every matching row. */
+ * types asked for when there are few, else over every matching row. The
+ * postings in memory do it when they can: a table held there, id ranges,
+ * no prefix. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
-                         int ngroups, const kb_search_opts *o, const S_where *w, S_cands *c,
+                         int ngroups, const S_phrases *ph, const kb_search_opts *o, const S_where *w, S_cands *c,
                          char *err, size_t nerr) {
+  if (ix->langs[li].post && w->nspans >= 0 && !ph->prefix &&
+      ph->n < S_MAX_PHRASES && !(kb_search_ablated() & KB_ABLATE_MEMORY) &&
+      S_search_mem(ix, li, ph, ngroups, w, c) == 0)
+    return KB_SEARCH_OK;
   sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
   sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
@@ -1095,7 +1226,7 @@ void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_s
   if (!ix->nlangs || !kb_text_utf8_valid(text, n, NULL)) return;
   S_query t;
   S_analyze(&ix->langs[0], text, n, 0, &t);
-  S_render(&ix->langs[0], &t, NULL, &q->match, &q->groups, &q->weights, &q->exact, NULL);
+  S_render(&ix->langs[0], &t, NULL, &q->match, &q->groups, &q->weights, &q->exact, NULL, NULL);
   S_query_free(&t);
 }
 
@@ -1140,13 +1271,14 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     if (i == 0) S_keep_corrected(out, q, nq, &t);
     unsigned char sel[S_MAX_TERMS];
+    S_phrases ph;
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), sel);
     int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
-                           &exact, &dfs);
+                           &exact, &dfs, &ph);
     if (match.n)
       rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
                          kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,
-                         &oo, &where, &c, err, nerr);
+                         &ph, &oo, &where, &c, err, nerr);
     S_query_free(&t);
     kb_buf_cleanup(&match);
     kb_buf_cleanup(&groups);

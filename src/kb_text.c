@@ -125,9 +125,10 @@ static const char *const S_social_en[] = {
 
 /* Text-speak read as the word it stands for (then stop words apply).
  * Sorted by the first column. */
+/* Text-speak and what it stands for, sorted (bsearch). */
 static const char *const S_speak_en[][2] = {
     {"2", "to"},        {"abt", "about"},  {"b4", "before"},  {"bc", "because"},
-    {"coz", "because"}, {"cos", "because"}, {"cuz", "because"}, {"gr8", "great"},
+    {"cos", "because"}, {"coz", "because"}, {"cuz", "because"}, {"gr8", "great"},
     {"hw", "how"},      {"msg", "message"}, {"n", "and"},      {"plse", "please"},
     {"r", "are"},       {"thnx", "thanks"}, {"tnx", "thanks"}, {"txt", "text"},
     {"u", "you"},       {"ur", "your"},     {"wat", "what"},   {"wen", "when"},
@@ -404,12 +405,12 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   if (!(r->flags & KB_TEXT_NOSTOP) && kb_analyzer_is_stopword(r->a, buf, len))
     return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->stop) {
-    for (size_t i = 0; i < sizeof S_speak_en / sizeof *S_speak_en; i++)
-      if (!strcmp(buf, S_speak_en[i][0])) {
-        len = (int)strlen(S_speak_en[i][1]);
-        memcpy(buf, S_speak_en[i][1], (size_t)len + 1);
-        break;
-      }
+    const char *const(*sp)[2] = bsearch(buf, S_speak_en, sizeof S_speak_en / sizeof *S_speak_en,
+                                         sizeof *S_speak_en, S_cmpstr);
+    if (sp) {
+      len = (int)strlen((*sp)[1]);
+      memcpy(buf, (*sp)[1], (size_t)len + 1);
+    }
     if (kb_analyzer_is_stopword(r->a, buf, len) ||
         bsearch(buf, S_social_en, sizeof S_social_en / sizeof *S_social_en,
                 sizeof *S_social_en, S_cmpstr))

@@ -215,3 +215,20 @@ int kb_line_of(const char *z, size_t off) {
   for (size_t i = 0; i < off && z[i]; i++) line += z[i] == '\n';
   return line;
 }
+
+int kb_varint_get(const unsigned char *p, int n, uint64_t *v) {
+  uint64_t x = 0;
+  for (int i = 0; i < 9; i++) {
+    if (i >= n) return 0;
+    if (i == 8) {
+      *v = (x << 8) | p[i];
+      return 9;
+    }
+    x = (x << 7) | (p[i] & 0x7f);
+    if (!(p[i] & 0x80)) {
+      *v = x;
+      return i + 1;
+    }
+  }
+  return 0;
+}

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_postings.h"
 #include "kb_search.h"
 #include "kb_util.h"
 
@@ -381,6 +383,8 @@ static void test_collection_ranges(void **state) {
 /* Candidate pruning: with more than 1,000 rows for the query's terms, only
  * rows with its rarest terms are candidates, and their scores are those
  * of the full query. */
+static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o);
+
 static void test_pruning(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -407,11 +411,139 @@ static void test_pruning(void **state) {
   for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(pruned.hits[0].feat[k] == full.hits[0].feat[k]);
   kb_results_free(&pruned);
   kb_results_free(&full);
+  /* pruned in memory as in FTS5 */
+  S_same_hits(x, "zebra widget", &o);
+  S_same_hits(x, "zebra stripes widget care", &o);
   /* one term: nothing to prune with */
   assert_int_equal(kb_index_search(x, "widget", 6, &o, &full, err, sizeof err), 0);
   assert_int_equal(full.total, 1200);
   kb_results_free(&full);
   S_index_done(x, dir);
+}
+
+/* The postings held in memory answer a search exactly as FTS5 does: the
+ * same rows, scores and features, on the sample knowledge base (its
+ * multi-word synonyms give phrase queries) for mentions of every kind,
+ * whole and restricted to one collection. */
+static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
+  char err[256];
+  kb_results mem, fts;
+  assert_int_equal(kb_index_search(x, q, strlen(q), o, &mem, err, sizeof err), 0);
+  kb_search_ablate(KB_ABLATE_MEMORY);
+  assert_int_equal(kb_index_search(x, q, strlen(q), o, &fts, err, sizeof err), 0);
+  kb_search_ablate(0);
+  if (mem.total != fts.total) print_error("'%s': %d rows in memory, %d in FTS5\n", q, mem.total, fts.total);
+  assert_int_equal(mem.total, fts.total);
+  assert_int_equal(mem.n, fts.n);
+  for (int i = 0; i < mem.n; i++) {
+    assert_int_equal(mem.hits[i].id, fts.hits[i].id);
+    assert_true(mem.hits[i].score == fts.hits[i].score);
+    for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(mem.hits[i].feat[k] == fts.hits[i].feat[k]);
+    assert_true(!mem.hits[i].snippet == !fts.hits[i].snippet);
+    if (mem.hits[i].snippet) assert_string_equal(mem.hits[i].snippet, fts.hits[i].snippet);
+  }
+  kb_results_free(&mem);
+  kb_results_free(&fts);
+}
+
+static void test_memory_same_as_fts5(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_true(kb_index_postings(x) > 1000);
+  static const char *const q[] = {
+      "omg smashed my screen again how much 2 fix??",
+      "how do I get the sim tray out of my iphone 12",
+      "my mobile phone wont turn on after the update",
+      "any branch near leeds city centre open sunday",
+      "delivary still not here, where is my order",
+      "sim card not detected on my samsung galaxy",
+      "thanks guys great service today",
+      "can i return a phone i bought online",
+      "my repair is 3 weeks late!!!",
+      "imei number blocked after theft",
+      "esim set up e sim digital sim",
+      "screen screen screen display",
+      "zzqx unknownword",
+      "the",
+  };
+  kb_search_opts all = {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 9, 0, 0, 0, 0};
+  kb_search_opts stores = {NULL, KB_KIND_STORE, 5, 0, 0, 0, 0};
+  kb_search_opts paged = {NULL, KB_KIND_ARTICLE, 3, 2, 0, 0, 1};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    S_same_hits(x, q[i], &all);
+    S_same_hits(x, q[i], &stores);
+    S_same_hits(x, q[i], &paged);
+  }
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+/* kb_postings on a small table: phrases are consecutive positions in one
+ * column, reported at their first term, and a range restricts the rows. */
+static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+  kb_buf *b = ctx;
+  kb_buf_printf(b, "%lld:", (long long)id);
+  for (int i = 0; i < n; i++) kb_buf_printf(b, " %d/%d/%d", inst[i].phrase, inst[i].col, inst[i].off);
+  kb_buf_puts(b, ";");
+  return 0;
+}
+
+static void test_postings_phrases(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *body[] = {"Fit a screen protector.", "A protector for the screen.", "Screen cleaning."};
+  for (int i = 0; i < 3; i++) {
+    char *p = th_fmt("%s/kb/a%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %s\n---\n%s\n", i == 0 ? "one" : i == 1 ? "two" : "three", body[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db), SQLITE_OK);
+  int rc;
+  kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
+  assert_int_equal(rc, SQLITE_OK);
+  assert_non_null(p);
+  sqlite3_int64 tot[5];
+  assert_int_equal(kb_postings_rows(p, tot), 3);
+  assert_int_equal(kb_postings_df(p, "screen"), 3);
+  assert_int_equal(kb_postings_df(p, "screen protector"), 1);
+  assert_int_equal(kb_postings_df(p, "protector screen"), 1); /* "protector [for the] screen" */
+  assert_int_equal(kb_postings_df(p, "zebra"), 0);
+  assert_int_equal(kb_postings_df(p, "screen zebra"), 0);
+  const char *ph[] = {"screen protector", "clean"};
+  kb_buf b = KB_BUF_INIT;
+  assert_int_equal(kb_postings_match(p, ph, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
+  /* ids follow the indexer's order (by slug): a0, a1, a2 are 1, 2, 3;
+   * body is column 4; stop words take no position */
+  assert_string_equal(kb_buf_str(&b), "1: 0/4/1;3: 1/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph, 2, NULL, 2, 2, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "");
+  /* driven by "clean" alone: only its row, with the other's instances */
+  const char *ph2[] = {"screen", "clean"};
+  const unsigned char drive[] = {0, 1};
+  assert_int_equal(kb_postings_match(p, ph2, 2, drive, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "3: 0/4/0 1/4/1;");
+  kb_buf_cleanup(&b);
+  kb_postings_free(p);
+  /* too large for the limit: left to FTS5, no error */
+  assert_null(kb_postings_load(db, "fts_en", 3, &rc));
+  assert_int_equal(rc, SQLITE_OK);
+  sqlite3_close(db);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
 }
 
 /* kb_geo_find() says which words named the place, so suggest can leave
@@ -467,6 +599,8 @@ int main(void) {
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_pruning),
+      cmocka_unit_test(test_memory_same_as_fts5),
+      cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_geo_span),
       cmocka_unit_test(test_open_rejects_non_index),
   };

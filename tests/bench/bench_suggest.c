@@ -2,7 +2,7 @@
  * bench_suggest.c - in-process timing of the search that POST
  * /api/v1/suggest runs, plus two small helpers for tests/bench/run.sh.
  *
- *   bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...
+ *   bench_suggest search [-F] [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...
  *   bench_suggest bodies JSONL OUT
  *   bench_suggest agree NAME INDEX QUERIES
  *   bench_suggest port
@@ -56,7 +56,7 @@ typedef struct {
 } S_queries;
 
 static void S_usage(FILE *f) {
-  fputs("usage: bench_suggest search [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...\n"
+  fputs("usage: bench_suggest search [-F] [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...\n"
         "       bench_suggest bodies JSONL OUT\n"
         "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
@@ -66,6 +66,8 @@ static void S_usage(FILE *f) {
         "         a .tsv (text in column 2) or a .jsonl ({\"text\", \"collection\"})\n"
         "         -r ROUNDS timed passes over the queries (default 20)\n"
         "         -w WARMUP untimed passes first (default 2)\n"
+        "         -F        every search through FTS5, none through the postings\n"
+        "                   held in memory (kb_postings.h)\n"
         "bodies   writes one suggest request body per line from a .jsonl\n"
         "agree    how often candidate pruning changes the first hit or the top\n"
         "         three (searched with and without it)\n"
@@ -237,7 +239,13 @@ static int S_bench_set(const char *name, const char *index, const char *file,
 
 static int S_cmd_search(int argc, char **argv) {
   int rounds = 20, warmup = 2, i = 0;
-  for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+  for (; i < argc && argv[i][0] == '-'; i += 2) {
+    if (!strcmp(argv[i], "-F")) { /* every search through FTS5 */
+      kb_search_ablate(KB_ABLATE_MEMORY);
+      i--;
+      continue;
+    }
+    if (i + 1 >= argc) break;
     if (!strcmp(argv[i], "-r")) rounds = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "-w")) warmup = atoi(argv[i + 1]);
     else break;

@@ -17,12 +17,14 @@ FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize
 LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson) -lstemmer -lpthread -lm"
 TARGETS="text article synonyms reply json"
 
-# The library, once.
+# The library, once. An object is rebuilt when its source or any header
+# is newer (a changed struct must not leave stale objects behind).
+newest_h=$(ls -t include/*.h | head -1)
 objs=""
 for src in src/*.c; do
   [ "$src" = src/main.c ] && continue
   o="$OUT/obj/$(basename "$src" .c).o"
-  if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
+  if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
     $CC $FLAGS -c "$src" -o "$o" || { echo "not ok - fuzz build ($src)"; exit 1; }
   fi
   objs="$objs $o"

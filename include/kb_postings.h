@@ -1,0 +1,67 @@
+/*
+ * kb_postings.h - a full-text table's postings held in memory, so that a
+ * search of a small or mid-sized knowledge base costs no FTS5 query.
+ *
+ * FTS5 stays the index's format and what kb-index writes; this is a copy
+ * of its inverted index (every term, the rows that hold it and where),
+ * read once when the index is opened, through FTS5's own fts5vocab view,
+ * so it holds exactly FTS5's terms and positions. A query on it gives,
+ * for every matching row, the same instances (phrase, column, position)
+ * that FTS5's xInst gives for the same MATCH: kb_rank_row() then
+ * computes the same features as kb_features() does inside FTS5.
+ *
+ * Per query FTS5 parses the MATCH expression, seeks every term in its
+ * b-tree and runs a virtual-table scan through the SQL engine; for the
+ * short rows of a help centre that fixed cost was most of a search
+ * (docs/benchmarks.md). Here a term is a binary search and a row a merge
+ * of small sorted arrays.
+ *
+ * What it covers: OR-ed phrases (one term, or several that must follow
+ * each other), over one id range at a time, and the pruned "(rarest) AND
+ * (all)" form. Prefix queries stay with FTS5, and so does a table too
+ * large to hold (kb_postings_load()'s limit).
+ */
+#ifndef KB_POSTINGS_H
+#define KB_POSTINGS_H
+
+#include <sqlite3.h>
+
+#include "kb_rank.h"
+
+typedef struct kb_postings kb_postings;
+
+/* Reads the postings of the FTS5 table `table` on db (kb_index.c's
+ * schema: five indexed columns). Must run before the connection is made
+ * query-only (it creates a temp fts5vocab table). Returns NULL with *prc
+ * SQLITE_OK when the table holds more than max_inst term occurrences (it
+ * is then searched through FTS5), NULL with *prc set on an error. */
+kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int *prc);
+void kb_postings_free(kb_postings *p);
+
+/* The table's row count and the total length of each of its five columns,
+ * as FTS5 records them (for kb_rank_query_new()). */
+sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[5]);
+
+/* Term occurrences held, and the rows with ids above `max`, if any
+ * (0 when none). */
+long kb_postings_size(const kb_postings *p);
+sqlite3_int64 kb_postings_max_id(const kb_postings *p);
+
+/* Rows of the whole table holding phrase (terms separated by single
+ * spaces, consecutive in one column). */
+int kb_postings_df(const kb_postings *p, const char *phrase);
+
+/* Called for every matching row, in id order, with its instances in
+ * FTS5's xInst order (column, position, phrase). A non-zero return stops
+ * the match and is returned by kb_postings_match(). */
+typedef int (*kb_postings_fn)(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n);
+
+/* The rows with ids in [lo, hi] holding any of the nphrase phrases; with
+ * drive, only rows holding one of the phrases marked there (the rest
+ * still give their instances): the candidate pruning of large indexes,
+ * "(rarest terms) AND (all terms)" in FTS5's terms. */
+int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
+                      const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
+                      kb_postings_fn fn, void *ctx);
+
+#endif

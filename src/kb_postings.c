@@ -1,0 +1,404 @@
+/*
+ * kb_postings.c - a full-text table's postings in memory (kb_postings.h).
+ *
+ * Three flat arrays, in FTS5's own order: terms (sorted, as FTS5 sorts
+ * them: by bytes), for each term its postings (the rows holding it, by
+ * id), for each posting its positions (column and offset packed in one
+ * 32-bit word, in order). A phrase of several terms is resolved per query
+ * into arrays of the same shape, so the merge sees only one kind of list.
+ */
+#include "kb_postings.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_util.h"
+
+#define S_NCOL 5
+#define S_COL_SHIFT 29 /* position word: column << 29 | offset */
+#define S_OFF_MASK ((1u << S_COL_SHIFT) - 1)
+#define S_MAX_WORDS 16 /* terms in one phrase */
+
+struct kb_postings {
+  int nterms;
+  char *strs;          /* the terms, NUL-terminated, one after another */
+  int *toff;           /* per term: its offset in strs */
+  int *tfirst;         /* per term: postings [tfirst[t], tfirst[t + 1]) */
+  int *doc;            /* per posting: the row's id */
+  int *pfirst;         /* per posting: positions [pfirst[i], pfirst[i + 1]) */
+  uint32_t *pos;
+  long npost, npos;
+  sqlite3_int64 nrow, totals[S_NCOL], max_id;
+};
+
+void kb_postings_free(kb_postings *p) {
+  if (!p) return;
+  free(p->strs);
+  free(p->toff);
+  free(p->tfirst);
+  free(p->doc);
+  free(p->pfirst);
+  free(p->pos);
+  free(p);
+}
+
+/*--- Loading -------------------------------------------------------------*/
+
+/* Growable arrays while loading. */
+typedef struct {
+  kb_buf strs;
+  long nterms, capterms, npost, cappost, npos, cappos;
+} S_load;
+
+static void S_grow(void **a, long *cap, long need, size_t size) {
+  if (need <= *cap) return;
+  long c = *cap ? *cap : 1024;
+  while (c < need) c *= 2;
+  *a = kb_xrealloc(*a, (size_t)c * size);
+  *cap = c;
+}
+
+/* The row count and column totals: FTS5's averages record (row 1 of
+ * %_data: varints, the row count, then each column's total). */
+static int S_read_averages(kb_postings *p, sqlite3 *db, const char *table) {
+  char *sql = sqlite3_mprintf("SELECT block FROM \"%w_data\" WHERE id = 1", table);
+  sqlite3_stmt *st;
+  int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) return rc;
+  rc = SQLITE_CORRUPT;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *b = sqlite3_column_blob(st, 0);
+    int n = sqlite3_column_bytes(st, 0), at = 0, k = 0;
+    uint64_t v[S_NCOL + 1];
+    for (k = 0; b && k < S_NCOL + 1; k++) {
+      int used = kb_varint_get(b + at, n - at, &v[k]);
+      if (!used) break;
+      at += used;
+    }
+    if (k == S_NCOL + 1) {
+      p->nrow = (sqlite3_int64)v[0];
+      for (int c = 0; c < S_NCOL; c++) p->totals[c] = (sqlite3_int64)v[c + 1];
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* The column number of each column name of the table (its indexed
+ * columns come first, in the schema's order). */
+static int S_column_of(const char names[S_NCOL][32], const char *name) {
+  for (int c = 0; c < S_NCOL; c++)
+    if (!strcmp(names[c], name)) return c;
+  return -1;
+}
+
+static int S_read_columns(sqlite3 *db, const char *table, char names[S_NCOL][32]) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "SELECT cid, name FROM pragma_table_info(?1)", -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+  memset(names, 0, S_NCOL * 32);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int cid = sqlite3_column_int(st, 0);
+    const char *n = (const char *)sqlite3_column_text(st, 1);
+    if (cid >= 0 && cid < S_NCOL && n) snprintf(names[cid], 32, "%s", n);
+  }
+  return sqlite3_finalize(st);
+}
+
+/* Reads every (term, row, column, offset) of the table, in the view's
+ * order, which must be FTS5's: by term, row, column and offset (checked:
+ * anything else and the table is left to FTS5). Returns 1 when loaded, 0
+ * when too large or not in order, an SQLite error code below 0. */
+static int S_read_instances(kb_postings *p, S_load *L, sqlite3_stmt *st,
+                            const char names[S_NCOL][32], long max_inst) {
+  long last = -1;        /* offset of the last term in L->strs */
+  int rc;
+  sqlite3_int64 last_doc = -1;
+  uint32_t last_pos = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *term = (const char *)sqlite3_column_text(st, 0);
+    sqlite3_int64 doc = sqlite3_column_int64(st, 1);
+    int col = S_column_of(names, (const char *)sqlite3_column_text(st, 2));
+    sqlite3_int64 off = sqlite3_column_int64(st, 3);
+    if (!term || col < 0 || doc < 0 || doc > INT32_MAX || off < 0 || off > S_OFF_MASK) return 0;
+    if (L->npos >= max_inst) return 0;
+    uint32_t pos = (uint32_t)col << S_COL_SHIFT | (uint32_t)off;
+    int cmp = last >= 0 ? strcmp(term, kb_buf_str(&L->strs) + last) : 1;
+    if (cmp < 0) return 0;
+    if (cmp > 0) { /* a new term */
+      if (L->nterms + 1 > L->capterms) {
+        S_grow((void **)&p->toff, &L->capterms, L->nterms + 1, sizeof *p->toff);
+        p->tfirst = kb_xrealloc(p->tfirst, (size_t)L->capterms * sizeof *p->tfirst);
+      }
+      p->toff[L->nterms] = (int)L->strs.n;
+      p->tfirst[L->nterms] = (int)L->npost;
+      L->nterms++;
+      kb_buf_put(&L->strs, term, strlen(term) + 1);
+      last = p->toff[L->nterms - 1];
+      last_doc = -1;
+    }
+    if (doc < last_doc || (doc == last_doc && pos <= last_pos)) return 0;
+    if (doc != last_doc) { /* a new posting */
+      if (L->npost + 1 > L->cappost) {
+        S_grow((void **)&p->doc, &L->cappost, L->npost + 1, sizeof *p->doc);
+        p->pfirst = kb_xrealloc(p->pfirst, (size_t)L->cappost * sizeof *p->pfirst);
+      }
+      p->doc[L->npost] = (int)doc;
+      p->pfirst[L->npost] = (int)L->npos;
+      L->npost++;
+      last_doc = doc;
+      if (doc > p->max_id) p->max_id = doc;
+    }
+    S_grow((void **)&p->pos, &L->cappos, L->npos + 1, sizeof *p->pos);
+    p->pos[L->npos++] = pos;
+    last_pos = pos;
+  }
+  return rc == SQLITE_DONE ? 1 : -(rc ? rc : SQLITE_ERROR);
+}
+
+kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int *prc) {
+  kb_postings *p = kb_xcalloc(1, sizeof *p);
+  S_load L = {KB_BUF_INIT, 0, 0, 0, 0, 0, 0};
+  char names[S_NCOL][32];
+  sqlite3_stmt *st = NULL;
+  int rc = S_read_averages(p, db, table);
+  if (rc == SQLITE_OK) rc = S_read_columns(db, table, names);
+  if (rc == SQLITE_OK) {
+    char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE IF NOT EXISTS temp.\"post_%w\" USING"
+                                " fts5vocab(main, \"%w\", 'instance');", table, table);
+    rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
+  if (rc == SQLITE_OK) {
+    char *sql = sqlite3_mprintf("SELECT term, doc, col, offset FROM temp.\"post_%w\"", table);
+    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &st, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
+  int got = rc == SQLITE_OK ? S_read_instances(p, &L, st, names, max_inst) : -rc;
+  sqlite3_finalize(st);
+  *prc = got < 0 ? -got : SQLITE_OK;
+  if (got != 1) {
+    kb_buf_cleanup(&L.strs);
+    kb_postings_free(p);
+    return NULL;
+  }
+  /* the closing bounds: tfirst[nterms], pfirst[npost] */
+  p->toff = kb_xrealloc(p->toff, ((size_t)L.nterms + 1) * sizeof *p->toff);
+  p->tfirst = kb_xrealloc(p->tfirst, ((size_t)L.nterms + 1) * sizeof *p->tfirst);
+  p->tfirst[L.nterms] = (int)L.npost;
+  p->pfirst = kb_xrealloc(p->pfirst, ((size_t)L.npost + 1) * sizeof *p->pfirst);
+  p->pfirst[L.npost] = (int)L.npos;
+  p->nterms = (int)L.nterms;
+  p->npost = L.npost;
+  p->npos = L.npos;
+  p->strs = kb_buf_detach(&L.strs);
+  return p;
+}
+
+sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[S_NCOL]) {
+  memcpy(totals, p->totals, sizeof p->totals);
+  return p->nrow;
+}
+
+long kb_postings_size(const kb_postings *p) { return p->npos; }
+sqlite3_int64 kb_postings_max_id(const kb_postings *p) { return p->max_id; }
+
+/*--- Lists ---------------------------------------------------------------*/
+
+/* The postings of one phrase: a term's own arrays, or arrays built for a
+ * phrase of several terms (owned, freed with S_list_cleanup). */
+typedef struct {
+  const int *doc, *pfirst;
+  const uint32_t *pos;
+  int n;                 /* postings */
+  int at, end;           /* the part being merged */
+  int *own_doc, *own_pfirst;
+  uint32_t *own_pos;
+} S_list;
+
+static int S_find(const kb_postings *p, const char *t, size_t n) {
+  int lo = 0, hi = p->nterms - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    const char *m = p->strs + p->toff[mid];
+    int c = strncmp(m, t, n);
+    if (!c && m[n]) c = 1;
+    if (!c) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+static void S_term_list(const kb_postings *p, int t, S_list *l) {
+  memset(l, 0, sizeof *l);
+  if (t < 0) return;
+  int first = p->tfirst[t];
+  l->doc = p->doc + first;
+  l->pfirst = p->pfirst + first;
+  l->pos = p->pos;
+  l->n = p->tfirst[t + 1] - first;
+}
+
+/* Is there an occurrence of `pos` (packed) in list l's posting i? */
+static int S_has_pos(const S_list *l, int i, uint32_t pos) {
+  int lo = l->pfirst[i], hi = l->pfirst[i + 1] - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (l->pos[mid] == pos) return 1;
+    if (l->pos[mid] < pos) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+/* The postings of a phrase of nw terms: rows where term k is at position
+ * start + k in one column, the instance at start (as FTS5 reports a
+ * phrase's match). */
+static void S_phrase_list(const S_list *w, int nw, S_list *l) {
+  memset(l, 0, sizeof *l);
+  for (int k = 0; k < nw; k++)
+    if (!w[k].n) return;
+  long capd = 0, capp = 0;
+  int np = 0;
+  int at[S_MAX_WORDS] = {0};
+  for (int i = 0; i < w[0].n; i++) {
+    int d = w[0].doc[i], all = 1;
+    for (int k = 1; k < nw && all; k++) {
+      while (at[k] < w[k].n && w[k].doc[at[k]] < d) at[k]++;
+      all = at[k] < w[k].n && w[k].doc[at[k]] == d;
+    }
+    if (!all) continue;
+    int first = np;
+    for (int j = w[0].pfirst[i]; j < w[0].pfirst[i + 1]; j++) {
+      uint32_t start = w[0].pos[j];
+      int ok = 1;
+      for (int k = 1; k < nw && ok; k++)
+        ok = (start & S_OFF_MASK) + (uint32_t)k <= S_OFF_MASK && S_has_pos(&w[k], at[k], start + (uint32_t)k);
+      if (!ok) continue;
+      S_grow((void **)&l->own_pos, &capp, np + 1, sizeof *l->own_pos);
+      l->own_pos[np++] = start;
+    }
+    if (np == first) continue;
+    if (l->n + 2 > capd) {
+      S_grow((void **)&l->own_doc, &capd, l->n + 2, sizeof *l->own_doc);
+      l->own_pfirst = kb_xrealloc(l->own_pfirst, (size_t)capd * sizeof *l->own_pfirst);
+    }
+    l->own_doc[l->n] = d;
+    l->own_pfirst[l->n] = first;
+    l->own_pfirst[++l->n] = np;
+  }
+  l->doc = l->own_doc;
+  l->pfirst = l->own_pfirst;
+  l->pos = l->own_pos;
+}
+
+/* The list of a phrase: terms separated by single spaces. */
+static void S_list_of(const kb_postings *p, const char *phrase, S_list *l) {
+  const char *sp = strchr(phrase, ' ');
+  if (!sp) {
+    S_term_list(p, S_find(p, phrase, strlen(phrase)), l);
+    return;
+  }
+  S_list w[S_MAX_WORDS];
+  int nw = 0;
+  for (const char *s = phrase; *s && nw < S_MAX_WORDS;) {
+    const char *e = strchr(s, ' ');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n) S_term_list(p, S_find(p, s, n), &w[nw++]);
+    s += n + (e != NULL);
+  }
+  if (nw == 1) *l = w[0];
+  else S_phrase_list(w, nw, l);
+}
+
+static void S_list_cleanup(S_list *l) {
+  free(l->own_doc);
+  free(l->own_pfirst);
+  free(l->own_pos);
+}
+
+int kb_postings_df(const kb_postings *p, const char *phrase) {
+  S_list l;
+  S_list_of(p, phrase, &l);
+  int n = l.n;
+  S_list_cleanup(&l);
+  return n;
+}
+
+/*--- Matching ------------------------------------------------------------*/
+
+/* First posting of l with an id of at least id. */
+static int S_seek(const S_list *l, sqlite3_int64 id) {
+  int lo = 0, hi = l->n;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (l->doc[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static int S_cmp_inst(const void *x, const void *y) {
+  const kb_rank_inst *a = x, *b = y;
+  if (a->col != b->col) return a->col - b->col;
+  if (a->off != b->off) return a->off < b->off ? -1 : 1;
+  return a->phrase - b->phrase;
+}
+
+/* Moves l to its first posting in [at, end) with an id of at least id. */
+static void S_advance(S_list *l, int64_t id) {
+  int lo = l->at, hi = l->end;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (l->doc[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  l->at = lo;
+}
+
+int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
+                      const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
+                      kb_postings_fn fn, void *ctx) {
+  S_list *l = kb_xcalloc((size_t)nphrase + 1, sizeof *l);
+  for (int k = 0; k < nphrase; k++) {
+    S_list_of(p, phrase[k], &l[k]);
+    l[k].at = S_seek(&l[k], lo);
+    l[k].end = S_seek(&l[k], hi + 1);
+  }
+  kb_rank_inst *inst = NULL;
+  long cap = 0;
+  int rc = 0;
+  for (;;) {
+    int64_t d = INT64_MAX;
+    for (int k = 0; k < nphrase; k++)
+      if ((!drive || drive[k]) && l[k].at < l[k].end && l[k].doc[l[k].at] < d)
+        d = l[k].doc[l[k].at];
+    if (d == INT64_MAX) break;
+    int n = 0, sorted = 1;
+    for (int k = 0; k < nphrase; k++) {
+      S_list *x = &l[k];
+      if (drive && !drive[k]) S_advance(x, d);
+      if (x->at >= x->end || x->doc[x->at] != d) continue;
+      int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
+      S_grow((void **)&inst, &cap, n + (to - from), sizeof *inst);
+      for (int j = from; j < to; j++) {
+        kb_rank_inst it = {k, (int)(x->pos[j] >> S_COL_SHIFT), (int)(x->pos[j] & S_OFF_MASK)};
+        if (n && sorted && S_cmp_inst(&inst[n - 1], &it) > 0) sorted = 0;
+        inst[n++] = it;
+      }
+      x->at++;
+    }
+    if (!sorted) qsort(inst, (size_t)n, sizeof *inst, S_cmp_inst);
+    if ((rc = fn(ctx, d, inst, n)) != 0) break;
+  }
+  free(inst);
+  for (int k = 0; k < nphrase; k++) S_list_cleanup(&l[k]);
+  free(l);
+  return rc;
+}
