@@ -372,55 +372,73 @@ static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, dou
   f[KB_RANK_SNIPPET_MASK] = mask;
 }
 
+/* A row's matches as they are counted: term frequencies per phrase and
+ * column, the phrases that occur (so scoring skips the others), and the
+ * instances kept for proximity, the phrase match and the snippet. */
+typedef struct {
+  int (*tf)[S_NCOL];
+  int *hit, nhit;
+  S_inst *inst;
+  int kept;
+} S_acc;
+
 /* Counts an instance of phrase p in column c: its term frequency, and
  * (words, not exact forms or selecting copies) kept for proximity, the
  * phrase match and the snippet window. */
-static void S_count(const S_query *q, int (*tf)[S_NCOL], S_inst *inst, int *kept, int p, int c,
-                    int off) {
+static void S_count(const S_query *q, S_acc *a, int p, int c, int off) {
   if (p >= q->nphrase || c >= S_NCOL || q->select[p]) return;
-  tf[p][c]++;
-  if (!q->exact[p] && *kept < S_MAX_INST) inst[(*kept)++] = (S_inst){p, c, off};
+  int *t = a->tf[p];
+  if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;
+  t[c]++;
+  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){p, c, off};
 }
 
-static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
-                        const S_inst *inst, int kept, double *f);
+static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
+
+/* Per thread: a row's counts (S_acc), cleared per row for the query's
+ * phrases only. */
+static S_acc *S_acc_start(const S_query *q) {
+  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
+  static _Thread_local int hit[S_MAX_PHRASES];
+  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_acc a;
+  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  a = (S_acc){tf, hit, 0, inst, 0};
+  return &a;
+}
 
 /* Computes the features of the current FTS5 row into f. */
 static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q,
                  double *f) {
-  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
-  static _Thread_local S_inst inst[S_MAX_INST];
   int ninst = 0, rc = api->xInstCount(fts, &ninst);
-  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  S_acc *a = S_acc_start(q);
   S_src src;
   if (rc == SQLITE_OK) rc = S_src_fts(api, fts, &src);
-  int kept = 0;
   for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
     int p, c, off;
     rc = api->xInst(fts, i, &p, &c, &off);
-    if (rc == SQLITE_OK) S_count(q, tf, inst, &kept, p, c, off);
+    if (rc == SQLITE_OK) S_count(q, a, p, c, off);
   }
   if (rc != SQLITE_OK) return rc;
-  S_score_row(q, &src, tf, inst, kept, f);
+  S_score_row(q, &src, a, f);
   return SQLITE_OK;
 }
 
 void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                  const kb_rank_inst *all, int n, double *f) {
-  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
-  static _Thread_local S_inst inst[S_MAX_INST];
-  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  S_acc *a = S_acc_start(q);
   S_src src = {d, id, NULL, NULL, {0}};
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
-  int kept = 0;
-  for (int i = 0; i < n; i++) S_count(q, tf, inst, &kept, all[i].phrase, all[i].col, all[i].off);
-  S_score_row(q, &src, tf, inst, kept, f);
+  for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
+  S_score_row(q, &src, a, f);
 }
 
 /* The features of a row from its term frequencies and kept instances. */
-static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
-                        const S_inst *inst, int kept, double *f) {
+static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
   const double *len = src->len;
+  int (*tf)[S_NCOL] = a->tf;
+  const S_inst *inst = a->inst;
+  int kept = a->kept;
   /* per group; only the query's groups are cleared (a row's cost) */
   double gscore[S_MAX_PHRASES];
   unsigned char gmatch[S_MAX_PHRASES], gstrong[S_MAX_PHRASES], gtitle[S_MAX_PHRASES];
@@ -431,7 +449,8 @@ static void S_score_row(const S_query *q, const S_src *src, int (*tf)[S_NCOL],
   memset(gstrong, 0, ng);
   memset(gtitle, 0, ng);
   memset(gexact, 0, ng);
-  for (int p = 0; p < q->nphrase; p++) {
+  for (int h = 0; h < a->nhit; h++) { /* phrases that do not occur add nothing */
+    int p = a->hit[h];
     if (q->exact[p]) {
       for (int c = 0; c < S_NCOL; c++)
         if (tf[p][c]) gexact[q->group[p]] = 1;
