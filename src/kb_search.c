@@ -135,7 +135,9 @@ static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr
     free(sql);
   }
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("SELECT body FROM fts_%s WHERE rowid = ?1", lang);
+    /* straight from FTS5's content table (column c4 is body, kb_index.c's
+     * schema): a b-tree lookup instead of a pass through the virtual table */
+    sql = kb_fmt("SELECT c4 FROM fts_%s_content WHERE id = ?1", lang);
     rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &l->body, NULL);
     free(sql);
   }
