@@ -83,6 +83,10 @@ const kb_tweet_config kb_tweet_config_v2 = {
 /* Decodes the code point at z[i] (i < n) into *pc and returns its length in
  * bytes; an invalid byte gives *pc = S_BAD and length 1. */
 static size_t S_decode(const char *z, size_t n, size_t i, int32_t *pc) {
+  if ((unsigned char)z[i] < 0x80) { /* ASCII, most of every reply */
+    *pc = (unsigned char)z[i];
+    return 1;
+  }
   size_t rest = n - i < 4 ? n - i : 4;
   utf8proc_int32_t c;
   utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)z + i,
