@@ -42,10 +42,8 @@ void kb_postings_free(kb_postings *p);
  * as FTS5 records them (for kb_rank_query_new()). */
 sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[5]);
 
-/* Term occurrences held, and the rows with ids above `max`, if any
- * (0 when none). */
+/* Term occurrences held. */
 long kb_postings_size(const kb_postings *p);
-sqlite3_int64 kb_postings_max_id(const kb_postings *p);
 
 /* Rows of the whole table holding phrase (terms separated by single
  * spaces, consecutive in one column). */

@@ -30,7 +30,7 @@ struct kb_postings {
   int *pfirst;         /* per posting: positions [pfirst[i], pfirst[i + 1]) */
   uint32_t *pos;
   long npost, npos;
-  sqlite3_int64 nrow, totals[S_NCOL], max_id;
+  sqlite3_int64 nrow, totals[S_NCOL];
 };
 
 void kb_postings_free(kb_postings *p) {
@@ -152,7 +152,6 @@ static int S_read_instances(kb_postings *p, S_load *L, sqlite3_stmt *st,
       p->pfirst[L->npost] = (int)L->npos;
       L->npost++;
       last_doc = doc;
-      if (doc > p->max_id) p->max_id = doc;
     }
     S_grow((void **)&p->pos, &L->cappos, L->npos + 1, sizeof *p->pos);
     p->pos[L->npos++] = pos;
@@ -206,7 +205,6 @@ sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[S_NCOL
 }
 
 long kb_postings_size(const kb_postings *p) { return p->npos; }
-sqlite3_int64 kb_postings_max_id(const kb_postings *p) { return p->max_id; }
 
 /*--- Lists ---------------------------------------------------------------*/
 
@@ -333,9 +331,9 @@ int kb_postings_df(const kb_postings *p, const char *phrase) {
 
 /*--- Matching ------------------------------------------------------------*/
 
-/* First posting of l with an id of at least id. */
-static int S_seek(const S_list *l, sqlite3_int64 id) {
-  int lo = 0, hi = l->n;
+/* The first posting of l in [lo, hi) with an id of at least id (hi when
+ * none). */
+static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   while (lo < hi) {
     int mid = (lo + hi) / 2;
     if (l->doc[mid] < id) lo = mid + 1;
@@ -351,25 +349,14 @@ static int S_cmp_inst(const void *x, const void *y) {
   return a->phrase - b->phrase;
 }
 
-/* Moves l to its first posting in [at, end) with an id of at least id. */
-static void S_advance(S_list *l, int64_t id) {
-  int lo = l->at, hi = l->end;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (l->doc[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  l->at = lo;
-}
-
 int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
                       const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
                       kb_postings_fn fn, void *ctx) {
   S_list *l = kb_xcalloc((size_t)nphrase + 1, sizeof *l);
   for (int k = 0; k < nphrase; k++) {
     S_list_of(p, phrase[k], &l[k]);
-    l[k].at = S_seek(&l[k], lo);
-    l[k].end = S_seek(&l[k], hi + 1);
+    l[k].at = S_seek(&l[k], 0, l[k].n, lo);
+    l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }
   kb_rank_inst *inst = NULL;
   long cap = 0;
@@ -383,7 +370,7 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphra
     int n = 0, sorted = 1;
     for (int k = 0; k < nphrase; k++) {
       S_list *x = &l[k];
-      if (drive && !drive[k]) S_advance(x, d);
+      if (drive && !drive[k]) x->at = S_seek(x, x->at, x->end, d);
       if (x->at >= x->end || x->doc[x->at] != d) continue;
       int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
       S_grow((void **)&inst, &cap, n + (to - from), sizeof *inst);

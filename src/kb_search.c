@@ -36,8 +36,9 @@
 #define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 /* A table with more term occurrences than this is searched through FTS5
- * rather than held in memory (kb_postings.h): about 4 bytes each, 32 MB
- * with their postings, and a second or so to load (docs/benchmarks.md). */
+ * rather than held in memory (kb_postings.h): about 8 bytes each with
+ * their postings (35 MB and 1 s to load for 4.2 million, the 10k-article
+ * benchmark, docs/benchmarks.md). */
 #define S_MEM_MAX_INST 6000000L
 
 
@@ -730,10 +731,6 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
   S_query_free(&p);
 }
 
-/* The MATCH expression (terms OR-ed) and the group and weight lists that
- * kb_features() takes, in the same order (with dfs: their document
- * frequencies, terms the index lacks left out). Returns the number of
- * groups. */
 /* The same lists as arrays, for a search of the postings in memory
  * (kb_postings.h, kb_rank_query_new()): the phrases in MATCH order. */
 #define S_MAX_PHRASES (2 * S_MAX_TERMS)
@@ -1083,8 +1080,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
  * no prefix. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
-                         int ngroups, const S_phrases *ph, const kb_search_opts *o, const S_where *w, S_cands *c,
-                         char *err, size_t nerr) {
+                         int ngroups, const S_phrases *ph, const kb_search_opts *o,
+                         const S_where *w, S_cands *c, char *err, size_t nerr) {
+  /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
   if (ix->langs[li].post && w->nspans >= 0 && !ph->prefix &&
       ph->n < S_MAX_PHRASES && !(kb_search_ablated() & KB_ABLATE_MEMORY) &&
       S_search_mem(ix, li, ph, ngroups, w, c) == 0)

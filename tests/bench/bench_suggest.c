@@ -239,15 +239,10 @@ static int S_bench_set(const char *name, const char *index, const char *file,
 
 static int S_cmd_search(int argc, char **argv) {
   int rounds = 20, warmup = 2, i = 0;
-  for (; i < argc && argv[i][0] == '-'; i += 2) {
-    if (!strcmp(argv[i], "-F")) { /* every search through FTS5 */
-      kb_search_ablate(KB_ABLATE_MEMORY);
-      i--;
-      continue;
-    }
-    if (i + 1 >= argc) break;
-    if (!strcmp(argv[i], "-r")) rounds = atoi(argv[i + 1]);
-    else if (!strcmp(argv[i], "-w")) warmup = atoi(argv[i + 1]);
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "-F")) kb_search_ablate(KB_ABLATE_MEMORY); /* all through FTS5 */
+    else if (!strcmp(argv[i], "-r") && i + 1 < argc) rounds = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) warmup = atoi(argv[++i]);
     else break;
   }
   if (rounds < 1 || warmup < 0 || argc - i < 3 || (argc - i) % 3) {
