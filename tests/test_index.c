@@ -15,6 +15,7 @@
 #include "kb_postings.h"
 #include "kb_search.h"
 #include "kb_util.h"
+#include "kb_vocab.h"
 
 /* A knowledge base with one file of the given content; the rest of the KB
  * is one good article, so only the case's file can be wrong. */
@@ -588,6 +589,130 @@ static void test_open_rejects_non_index(void **state) {
 
 #define S_NCASES (sizeof S_cases / sizeof *S_cases)
 
+/* Spelling correction as kb_vocab.h specifies it, the slow way: every
+ * term of a near length with the same first letter (or the first two
+ * swapped) against the full edit distance table; the nearest, then the
+ * most frequent, then the first in (length, first letters, byte) order. */
+static int S_osa(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b), d[64][64];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int v = d[i - 1][j] + 1, c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (c < v) v = c;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb];
+}
+
+static const char *S_slow_correct(char **terms, const int *df, int n, const char *t) {
+  int lt = (int)strlen(t), max = lt >= 7 ? 2 : 1, best = -1, bestd = max + 1;
+  if (lt < 4 || strpbrk(t, "0123456789")) return NULL;
+  for (int len = lt - max; len <= lt + max; len++)
+    for (int pass = 0; pass < 2; pass++) {
+      if (pass && t[0] == t[1]) break;
+      for (int i = 0; i < n; i++) { /* terms in byte order */
+        const char *u = terms[i];
+        if ((int)strlen(u) != len || strpbrk(u, "0123456789")) continue;
+        if (pass ? (u[0] != t[1] || u[1] != t[0]) : u[0] != t[0]) continue;
+        int dist = S_osa(t, u);
+        if (dist <= max && (dist < bestd || (dist == bestd && df[i] > df[best]))) {
+          best = i;
+          bestd = dist;
+        }
+      }
+    }
+  return best >= 0 ? terms[best] : NULL;
+}
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The vocabulary's document frequencies and corrections agree with the
+ * slow reference on a vocabulary of random words and on their misspellings
+ * (a letter dropped, changed, doubled or two swapped). */
+static void test_vocab_corrections(void **state) {
+  (void)state;
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize = "
+                                    "\"unicode61 tokenchars '='\")", NULL, NULL, NULL), SQLITE_OK);
+  enum { NW = 1500 };
+  char *words[NW];
+  int df[NW], nw = 0;
+  unsigned seed = 12345;
+  const char *letters = "aabcdeeefghiiklmnoooprssttuy";
+  for (int i = 0; i < NW; i++) {
+    char w[16];
+    int len = 3 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 9;
+    for (int k = 0; k < len; k++)
+      w[k] = letters[((seed = seed * 1103515245u + 12345u) >> 16) % 28];
+    w[len] = 0;
+    if (i % 50 == 0) w[len - 1] = '7'; /* model names are never targets */
+    int copies = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 4;
+    for (int c = 0; c < copies; c++) {
+      char *sql = sqlite3_mprintf("INSERT INTO t VALUES('%q =%q')", w, w);
+      assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+      sqlite3_free(sql);
+    }
+  }
+  int rc;
+  kb_vocab *v = kb_vocab_load(db, "t", &rc);
+  assert_non_null(v);
+  /* the distinct words, in byte order, with their document counts */
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.r USING fts5vocab(main, t, 'row')",
+                                NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.r WHERE term NOT LIKE '=%'"
+                                          " ORDER BY term", -1, &st, NULL), SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW && nw < NW) {
+    words[nw] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+    df[nw++] = sqlite3_column_int(st, 1);
+  }
+  sqlite3_finalize(st);
+  qsort(words, (size_t)nw, sizeof *words, S_cmp_str);
+  int corrected = 0;
+  for (int i = 0; i < nw; i++) {
+    char exact[32];
+    snprintf(exact, sizeof exact, "=%s", words[i]);
+    assert_int_equal(kb_vocab_df(v, words[i]), df[i]);
+    assert_int_equal(kb_vocab_df(v, exact), df[i]);
+    assert_true(kb_vocab_knows_word(v, words[i]));
+    for (int kind = 0; kind < 4; kind++) {
+      char w[40];
+      size_t len = strlen(words[i]), at = (size_t)(i * 7 + kind) % len;
+      strcpy(w, words[i]);
+      if (kind == 0) memmove(w + at, w + at + 1, len - at);              /* dropped */
+      else if (kind == 1) w[at] = w[at] == 'z' ? 'a' : (char)(w[at] + 1); /* changed */
+      else if (kind == 2) memmove(w + at + 1, w + at, len - at + 1);     /* doubled */
+      else if (at + 1 < len) {                                           /* swapped */
+        char c = w[at];
+        w[at] = w[at + 1];
+        w[at + 1] = c;
+      }
+      const char *want = S_slow_correct(words, df, nw, w);
+      const char *got = kb_vocab_correct_stem(v, w);
+      if (!want || !got) assert_ptr_equal(want, got);
+      else assert_string_equal(got, want);
+      const char *gw = kb_vocab_correct_word(v, w);
+      if (!want || !gw) assert_ptr_equal(want, gw);
+      else assert_string_equal(gw, want);
+      corrected += want != NULL;
+    }
+  }
+  assert_int_equal(kb_vocab_df(v, "notaword"), 0);
+  assert_false(kb_vocab_knows_word(v, "notaword"));
+  assert_true(corrected > nw); /* the case is not vacuous */
+  for (int i = 0; i < nw; i++) free(words[i]);
+  kb_vocab_free(v);
+  sqlite3_close(db);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_all_problems_reported),
@@ -601,6 +726,7 @@ int main(void) {
       cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_postings_phrases),
+      cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),
       cmocka_unit_test(test_open_rejects_non_index),
   };
