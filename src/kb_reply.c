@@ -3,6 +3,7 @@
  */
 #include "kb_reply.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,68 @@ int kb_reply_handle_valid(const char *h) {
 }
 
 static int S_len(const char *s) { return kb_tweet_length(s, strlen(s)); }
+
+/*
+ * Counting a reply is most of the cost of composing one (twitter-text's
+ * URL rules: about 20,000 instructions for a 100-character reply, a tenth
+ * of a whole suggest request), and the same few articles' replies are
+ * composed again and again. So the counts of recent rendered templates
+ * are kept, keyed by their text: a direct-mapped table shared by the
+ * server's threads, a slot replaced on a miss. Texts over S_CACHE_TEXT
+ * bytes are not kept, which bounds the table to 4 MiB (replies are
+ * nearer 150 bytes: about 600 KiB when full).
+ */
+#define S_CACHE_SLOTS 4096
+#define S_CACHE_TEXT 1024
+static struct {
+  char *text;
+  int len;
+} S_cache[S_CACHE_SLOTS];
+static pthread_mutex_t S_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned S_hash(const char *s) {
+  unsigned h = 2166136261u; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* S_len(s), from the table when s was counted recently. */
+static int S_len_cached(const char *s) {
+  if (strlen(s) > S_CACHE_TEXT) return S_len(s);
+  unsigned k = S_hash(s) % S_CACHE_SLOTS;
+  int len = -1;
+  pthread_mutex_lock(&S_cache_lock);
+  if (S_cache[k].text && !strcmp(S_cache[k].text, s)) len = S_cache[k].len;
+  pthread_mutex_unlock(&S_cache_lock);
+  if (len >= 0) return len;
+  len = S_len(s);
+  if (len < 0) return len;
+  char *copy = kb_xstrdup(s);
+  pthread_mutex_lock(&S_cache_lock);
+  char *old = S_cache[k].text;
+  S_cache[k].text = copy;
+  S_cache[k].len = len;
+  pthread_mutex_unlock(&S_cache_lock);
+  free(old);
+  return len;
+}
+
+/* The count of "@author " + r (keep: its length in bytes; 0 when there is
+ * no author; handle: author is a valid handle). Twitter counts the two
+ * parts separately when r starts with an ASCII letter or digit: the
+ * handle is ASCII (one each) and holds no dot, so no URL starts in it or
+ * runs across the space, and a URL at r's start is found as it is at the
+ * start of the text; otherwise (r opening with punctuation or a non-ASCII
+ * character, where the character before a URL matters) it counts the
+ * whole. tests/test_tweet.c (test_reply_counts) compares both ways. */
+static int S_reply_len(const char *full, size_t keep, int handle) {
+  const char *r = full + keep;
+  unsigned char c = (unsigned char)r[0];
+  int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (keep && (!alnum || !handle)) return S_len(full);
+  int len = S_len_cached(r);
+  return len < 0 ? len : (int)keep + len;
+}
 
 /* Removes the last word of s, or its last character when it is one word
  * (titles in scripts written without spaces). */
@@ -178,7 +241,9 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   kb_buf b = KB_BUF_INIT;
   size_t keep = 0;
   if (author && *author) {
-    kb_buf_printf(&b, "@%s ", author);
+    kb_buf_putc(&b, '@');
+    kb_buf_puts(&b, author);
+    kb_buf_putc(&b, ' ');
     keep = b.n;
   }
   if (!tmpl) tmpl = kb_reply_default;
@@ -188,9 +253,9 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   strcpy(t, tt);
   char *r = kb_reply_render(tmpl, t, url, NULL);
   kb_buf_puts(&b, r);
-  /* counting a whole reply is the costly part (twitter-text's URL rules):
-   * len always holds the count of b, so each version is counted once */
-  int len = S_len(kb_buf_str(&b));
+  /* len always holds the count of b, so each version is counted once */
+  int handle = keep && kb_reply_handle_valid(author);
+  int len = S_reply_len(kb_buf_str(&b), keep, handle);
   int over = len - KB_REPLY_MAX;
   if (over > 0 && *t && strstr(tmpl, "{title}")) {
     S_shorten_title(t, over);

@@ -14,6 +14,7 @@
  * data-driven tests are skipped.
  */
 #include "harness.h"
+#include "kb_reply.h"
 #include "kb_tweet.h"
 
 #include <cjson/cJSON.h>
@@ -520,6 +521,40 @@ static void test_custom_config(void **state) {
 
 /*--- main -------------------------------------------------------------- */
 
+/* A composed reply's length is Twitter's count of the whole reply, for
+ * every handle, template opening and title, the first time and when the
+ * count comes from kb_reply.c's cache (it counts the handle and the rest
+ * apart where that gives the same answer). */
+static void test_reply_counts(void **state) {
+  (void)state;
+  const char *authors[] = {NULL, "", "a", "foo_bar", "x12345678901234", "foo.com", "\xC3\xA9t\xC3\xA9"};
+  const char *tmpls[] = {NULL, "{url}", "{title} {url}", ". {url}", "-{title} {url}",
+                         "\xC3\xA9 {url}", "#{title} {url}", "{title}", "_{url}", "{title}.{url}"};
+  char longt[400];
+  memset(longt, 0, sizeof longt);
+  for (int i = 0; i < 60; i++) strcat(longt, "word ");
+  const char *titles[] = {"Find a store", "example.com is our site", "\xC3\xA9t\xC3\xA9 sale",
+                          "\xF0\x9F\x98\x80 emoji title", "-dash", ".co start", "xample.com",
+                          "\xC3\xA9xample.com", "", "e\xCC\x81 combining", longt,
+                          "1 2 3 go", "www.example.com/help"};
+  const char *urls[] = {"https://ex.com/a", "http://t.co/abc", "shop.example.co.uk/x", ""};
+  int n = 0;
+  for (size_t a = 0; a < sizeof authors / sizeof *authors; a++)
+    for (size_t t = 0; t < sizeof tmpls / sizeof *tmpls; t++)
+      for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+        for (size_t u = 0; u < sizeof urls / sizeof *urls; u++)
+          for (int pass = 0; pass < 2; pass++) {
+            int len = -2;
+            char *r = kb_reply_compose(authors[a], tmpls[t], titles[i], urls[u], &len);
+            int want = kb_tweet_length(r, strlen(r));
+            if (len != want) fail_msg("reply '%s': composed length %d, counted %d", r, len, want);
+            assert_true(len <= KB_REPLY_MAX);
+            free(r);
+            n++;
+          }
+  assert_true(n > 1000);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_config_v3_json),
@@ -537,6 +572,7 @@ int main(void) {
       cmocka_unit_test(test_basics),
       cmocka_unit_test(test_emoji),
       cmocka_unit_test(test_custom_config),
+      cmocka_unit_test(test_reply_counts),
   };
   size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
   tcase *cases = NULL;
