@@ -54,6 +54,15 @@ static uint64_t S_letter_mask(const char *t) {
   return m;
 }
 
+/* Bits set in x. Inline: without -mpopcnt, __builtin_popcountll is a call
+ * into libgcc, for each of the ~40 terms a correction looks at. */
+static int S_popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (int)((x * 0x0101010101010101ull) >> 56);
+}
+
 static void S_push(S_list *l, const char *t, int df) {
   if (l->n == l->cap) {
     l->cap = l->cap ? 2 * l->cap : 1024;
@@ -184,6 +193,25 @@ int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
   return S_find(&v->words, word) >= 0;
 }
 
+/* The distance of a and b when it is 0 or 1, else 2, without the table:
+ * past their common prefix, one edit must explain the rest (one byte
+ * changed, dropped or added, or two adjacent bytes swapped) and what
+ * follows it must be equal. Most words a correction compares have max 1. */
+static int S_within_one(const char *a, int la, const char *b, int lb) {
+  int i = 0;
+  while (i < la && i < lb && a[i] == b[i]) i++;
+  if (i == la && i == lb) return 0;
+  if (la == lb) {
+    if (!strcmp(a + i + 1, b + i + 1)) return 1; /* changed */
+    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2)
+               ? 1 /* swapped */
+               : 2;
+  }
+  if (la == lb + 1) return !strcmp(a + i + 1, b + i) ? 1 : 2; /* dropped from b */
+  if (lb == la + 1) return !strcmp(a + i, b + i + 1) ? 1 : 2; /* added in b */
+  return 2;
+}
+
 /* Optimal string alignment distance (Levenshtein plus adjacent
  * transpositions) between a and b, or max+1 once it must exceed max. Only
  * the diagonal band |i - j| <= max is computed: a path through a cell
@@ -192,6 +220,12 @@ int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
 static int S_distance(const char *a, const char *b, int max) {
   int la = (int)strlen(a), lb = (int)strlen(b), out = max + 1;
   if (la > S_MAX_LEN || lb > S_MAX_LEN || abs(la - lb) > max) return out;
+  if (max == 1) return S_within_one(a, la, b, lb);
+  /* a common prefix and suffix change nothing (as in SymSpell's OSA
+   * distance): only the middle that differs goes through the table */
+  while (la > 0 && lb > 0 && *a == *b) a++, b++, la--, lb--;
+  while (la > 0 && lb > 0 && a[la - 1] == b[lb - 1]) la--, lb--;
+  if (la == 0 || lb == 0) return la + lb <= max ? la + lb : out;
   int d[S_MAX_LEN + 2][S_MAX_LEN + 2];
   for (int j = 0; j <= lb && j <= max + 1; j++) d[0][j] = j <= max ? j : out;
   for (int i = 1; i <= la; i++) {
@@ -254,7 +288,7 @@ static const char *S_correct(const S_list *l, const char *t) {
       }
       for (int k = a; k < b; k++) {
         int i = l->by_len[k];
-        if (__builtin_popcountll(tm ^ l->mask[i]) > 2 * max) continue;
+        if (S_popcount(tm ^ l->mask[i]) > 2 * max) continue;
         int d = S_distance(t, l->term[i], max);
         if (d > max) continue;
         if (d < bestd || (d == bestd && l->df[i] > l->df[best])) {
