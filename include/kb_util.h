@@ -40,6 +40,9 @@ void kb_buf_puts(kb_buf *b, const char *s);
 void kb_buf_putc(kb_buf *b, char c);
 /* Appends a decimal integer (no printf: on every search's hot path). */
 void kb_buf_put_int(kb_buf *b, long long v);
+/* Appends v as printf("%.*f", decimals, v) would (decimals 0..9), without
+ * printf's cost for the common case: JSON scores and timings. */
+void kb_buf_put_fixed(kb_buf *b, double v, int decimals);
 void kb_buf_printf(kb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s[0..n) escaped for HTML text and attribute values. */

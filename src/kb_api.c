@@ -196,9 +196,15 @@ static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest
   S_json_str(b, h->title);
   kb_buf_puts(b, ",\"url\":");
   S_json_str(b, url);
-  kb_buf_printf(b, ",\"score\":%.4f,\"confidence\":%.3f,\"reply\":", h->score, conf);
+  kb_buf_puts(b, ",\"score\":");
+  kb_buf_put_fixed(b, h->score, 4);
+  kb_buf_puts(b, ",\"confidence\":");
+  kb_buf_put_fixed(b, conf, 3);
+  kb_buf_puts(b, ",\"reply\":");
   S_json_str(b, reply);
-  kb_buf_printf(b, ",\"reply_length\":%d,\"snippet\":", rlen);
+  kb_buf_puts(b, ",\"reply_length\":");
+  kb_buf_put_int(b, rlen);
+  kb_buf_puts(b, ",\"snippet\":");
   S_json_str(b, h->snippet);
   kb_buf_puts(b, ",\"escalate\":");
   S_json_str(b, h->escalate);
@@ -238,14 +244,16 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   r->status = 200;
   r->ctype = "application/json";
   kb_buf *b = &r->body;
-  kb_buf_printf(b, "{\"answerable\":%s,\"place\":", res.answerable ? "true" : "false");
+  kb_buf_puts(b, res.answerable ? "{\"answerable\":true,\"place\":" : "{\"answerable\":false,\"place\":");
   S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
     S_put_suggestion(b, &res.s[i], &q);
   }
-  kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
+  kb_buf_puts(b, "],\"took_ms\":");
+  kb_buf_put_fixed(b, S_ms_since(&t0), 3);
+  kb_buf_putc(b, '}');
   kb_events_mention(c->events, q.text, q.collection, res.answerable,
                     res.n ? res.s[0].hit->slug : NULL);
   kb_suggest_result_free(&res);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,6 +96,33 @@ void kb_buf_put_int(kb_buf *b, long long v) {
   } while (u);
   if (v < 0) tmp[n++] = '-';
   while (n) kb_buf_putc(b, tmp[--n]);
+}
+
+/* a = |v| * 10^decimals is computed with an error under half its last
+ * bit, below 5e-7 while a < 2^33; so its rounding is exact unless a lies
+ * within 1e-6 of a half, where printf (which rounds the exact binary
+ * value) decides. Larger, infinite and NaN values go to printf too. */
+void kb_buf_put_fixed(kb_buf *b, double v, int decimals) {
+  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  if (decimals < 0 || decimals > 9 || !isfinite(v) || fabs(v) >= 1e9) {
+    kb_buf_printf(b, "%.*f", decimals < 0 ? 0 : decimals, v);
+    return;
+  }
+  double a = fabs(v) * pow10[decimals], f = floor(a);
+  if (a >= 8589934592.0 || fabs(a - f - 0.5) < 1e-6) {
+    kb_buf_printf(b, "%.*f", decimals, v);
+    return;
+  }
+  unsigned long long r = (unsigned long long)f + (a - f > 0.5);
+  unsigned long long p = (unsigned long long)pow10[decimals];
+  if (signbit(v)) kb_buf_putc(b, '-');
+  kb_buf_put_int(b, (long long)(r / p));
+  if (!decimals) return;
+  kb_buf_putc(b, '.');
+  char frac[10];
+  unsigned long long x = r % p;
+  for (int i = decimals - 1; i >= 0; i--, x /= 10) frac[i] = (char)('0' + x % 10);
+  kb_buf_put(b, frac, (size_t)decimals);
 }
 
 void kb_buf_printf(kb_buf *b, const char *fmt, ...) {

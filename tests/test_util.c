@@ -1,0 +1,57 @@
+/*
+ * test_util.c - kb_util.h's buffer formatting: what the JSON writers rely
+ * on to print exactly what printf would, faster.
+ */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_util.h"
+
+static void S_same_as_printf(double v, int d) {
+  char want[128];
+  snprintf(want, sizeof want, "%.*f", d, v);
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_put_fixed(&b, v, d);
+  if (strcmp(kb_buf_str(&b), want))
+    fail_msg("%.17g with %d decimals: got %s, printf gives %s", v, d, kb_buf_str(&b), want);
+  kb_buf_cleanup(&b);
+}
+
+/* kb_buf_put_fixed() gives printf's "%.*f" for scores, confidences and
+ * timings: random values at every scale, exact halves (where printf rounds
+ * the binary value half to even), values a hair either side of a half,
+ * negative zero, and what printf alone handles (huge, infinite, NaN). */
+static void test_put_fixed(void **state) {
+  (void)state;
+  const double fixed[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, 0.125, 0.0005, 0.00005, 1.23455,
+                          0.9999996, 0.99995, 123.4565, 1e-12, -1e-12, 999999999.9996,
+                          1e9, 1.5e12, 4e18, INFINITY, -INFINITY, NAN, 8589.9345925,
+                          0.1 + 0.2, 2.675, 1.005};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    for (int d = 0; d <= 9; d++) S_same_as_printf(fixed[i], d);
+  unsigned long long seed = 88172645463325252ull;
+  for (int i = 0; i < 200000; i++) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17; /* xorshift */
+    int d = (int)(seed % 10);
+    double scale = pow(10.0, (double)((seed >> 8) % 16) - 6.0);
+    double v = (double)(seed >> 11) / 9007199254740992.0 * scale;
+    if (seed & 0x100000) v = -v;
+    if (i % 4 == 0) { /* at or next to a half of the last decimal */
+      double p = pow(10.0, d);
+      v = (floor(v * p) + 0.5) / p;
+      if (i % 8 == 0) v = nextafter(v, (seed & 1) ? INFINITY : -INFINITY);
+    }
+    S_same_as_printf(v, d);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_put_fixed),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
