@@ -566,6 +566,7 @@ unsigned kb_search_ablated(void) { return S_ablate; }
  * it came from, with a weight (alternatives count less than the word). */
 typedef struct {
   char *terms[S_MAX_TERMS];
+  int len[S_MAX_TERMS];      /* strlen(terms[i]) */
   int group[S_MAX_TERMS];
   double weight[S_MAX_TERMS];
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
@@ -579,7 +580,7 @@ typedef struct {
 
 static int S_find(const S_query *q, const char *t, int n) {
   for (int i = 0; i < q->n; i++)
-    if ((int)strlen(q->terms[i]) == n && memcmp(q->terms[i], t, (size_t)n) == 0) return i;
+    if (q->len[i] == n && memcmp(q->terms[i], t, (size_t)n) == 0) return i;
   return -1;
 }
 
@@ -601,6 +602,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
   }
   if (!colocated) q->ngroups++;
   q->terms[q->n] = kb_xstrndup(t, (size_t)n);
+  q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
    * only towards KB_FEAT_EXACT (kb_rank.h), which ranks exact forms above
@@ -626,6 +628,7 @@ static void S_query_free(S_query *q) {
 static void S_add_alt(S_query *q, const char *t, int g, double w) {
   if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
   q->terms[q->n] = kb_xstrdup(t);
+  q->len[q->n] = (int)strlen(t);
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
@@ -722,6 +725,7 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
                   KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_add_term, &p);
   if (p.n && t->n < S_MAX_TERMS && strlen(p.terms[0]) >= 2) {
     t->terms[t->n] = kb_xstrdup(p.terms[0]);
+    t->len[t->n] = p.len[0];
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
     t->prefix[t->n] = 1;

@@ -379,6 +379,11 @@ static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
 static int S_encode(const S_ch *c, int n, char *buf) {
   int len = 0;
   for (int i = 0; i < n; i++) {
+    if (c[i].cp < 0x80) { /* most letters: no call */
+      if (len + 1 > KB_TEXT_MAX_TERM) return -1;
+      buf[len++] = (char)c[i].cp;
+      continue;
+    }
     utf8proc_uint8_t tmp[4];
     utf8proc_ssize_t k = utf8proc_encode_char(c[i].cp, tmp);
     if (len + k > KB_TEXT_MAX_TERM) return -1;
