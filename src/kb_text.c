@@ -462,13 +462,21 @@ static int S_squeeze(const S_ch *c, int n, int keep, S_ch *out) {
   return m;
 }
 
+/* 1 if c[0..n) has a run that S_squeeze() shortens (three or more of a
+ * letter): most words have none and are emitted without a copy. */
+static int S_elongated(const S_ch *c, int n) {
+  for (int i = 2; i < n; i++)
+    if (c[i].cp == c[i - 1].cp && c[i].cp == c[i - 2].cp && !S_is_digit(c[i].cp)) return 1;
+  return 0;
+}
+
 /* Emits a folded word: squeezed elongations with their single-letter
  * variant, and letter/digit runs split when a letter run is 3 or longer. */
 static int S_emit_word(S_run *r, const S_ch *c, int n) {
   static _Thread_local S_ch sq[S_MAX_WORD * S_MAX_FOLD], one[S_MAX_WORD * S_MAX_FOLD];
-  int nsq = S_squeeze(c, n, 2, sq);
   int rc;
-  if (nsq != n) {
+  if (S_elongated(c, n)) {
+    int nsq = S_squeeze(c, n, 2, sq);
     int none = S_squeeze(c, n, 1, one);
     r->placed = 0;
     if ((rc = S_emit(r, sq, nsq, 0)) != 0) return rc;
