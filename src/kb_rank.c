@@ -567,9 +567,9 @@ double kb_rank_confidence(const double *best, const double *second, int asks) {
     double a = kb_rank_score(best), b = kb_rank_score(second);
     margin = a > 0 ? (a - b) / a : 0;
   }
-  double z = -7.144 + 0.845 * best[KB_FEAT_STRONG] + -0.035 * best[KB_FEAT_COVERAGE] +
-             0.618 * best[KB_FEAT_PROXIMITY] + 0.655 * best[KB_FEAT_TITLE] +
-             1.627 * best[KB_FEAT_PHRASE] + 0.292 * margin + 2.352 * log1p(best[KB_FEAT_BM25F]) +
-             2.149 * asks;
+  double z = -7.258 + 0.889 * best[KB_FEAT_STRONG] + 0.169 * best[KB_FEAT_COVERAGE] +
+             0.491 * best[KB_FEAT_PROXIMITY] + 0.924 * best[KB_FEAT_TITLE] +
+             1.464 * best[KB_FEAT_PHRASE] + 0.435 * margin + 2.330 * log1p(best[KB_FEAT_BM25F]) +
+             2.233 * asks;
   return 1.0 / (1.0 + exp(-z));
 }
