@@ -109,11 +109,13 @@ check-kb: all
 	$(BIN)/kb-index --check kb
 
 # Relevance figures (docs/relevance.md): ours beside the FTS5 baseline on
-# the labelled sets in ../shared/eval and our own public-search set.
+# the labelled sets in ../shared/eval and our own sets in tests/eval (public
+# search queries, and tweets written for abstention and ranking).
 SHARED ?= ../shared
 eval: all $(BIN)/kb-eval
 	@$(BIN)/kb-index -q kb -o build/kb.sqlite
 	@$(BIN)/kb-eval build/kb.sqlite tests/eval/public-queries.tsv --public
+	@$(BIN)/kb-eval build/kb.sqlite tests/eval/tweets-own.tsv
 	@if [ -d $(SHARED)/eval ]; then \
 	  $(BIN)/kb-eval build/kb.sqlite $(SHARED)/eval/cpw-dev.tsv && \
 	  $(BIN)/kb-index -q $(SHARED)/eval/cdp/kb -o build/eval-cdp.sqlite && \

@@ -113,7 +113,8 @@ int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
 double kb_rank_score(const double *f);
 
 /* How sure we are that the best row answers the query, 0..1, from its
- * features and those of the runner-up (NULL when there is none). */
-double kb_rank_confidence(const double *best, const double *second);
+ * features, those of the runner-up (NULL when there is none) and whether
+ * the mention asks something (kb_intent_asks(): 1 or 0). */
+double kb_rank_confidence(const double *best, const double *second, int asks);
 
 #endif

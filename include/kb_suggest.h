@@ -24,6 +24,10 @@ typedef struct kb_suggest_result {
   kb_suggestion *s;      /* res.n suggestions, best first */
   int n;
   int answerable;        /* the first suggestion is good enough to send */
+  int offtopic;          /* an off-topic page ranked first (nothing fits) */
+  int store_link;        /* a town with a store, and the best article links
+                            to stores: answerable by the link alone */
+  int asks;              /* the mention asks something (kb_intent.h) */
   int has_place;         /* the mention names a place */
   kb_geo_match place;
 } kb_suggest_result;

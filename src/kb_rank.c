@@ -553,20 +553,23 @@ double kb_rank_score(const double *f) {
           (off & KB_ABLATE_EXACT ? 0 : 0.2) * f[KB_FEAT_EXACT]);
 }
 
-/* A logistic model of "an article answers this mention", fitted on the
- * retailer's dev tweets (docs/relevance.md) with L2 regularisation; margin
- * is how far the best row's score is ahead of the other candidate's. The
- * strongest signals are the BM25F evidence and how closely the mention
- * resembles one authored phrase. */
-double kb_rank_confidence(const double *best, const double *second) {
+/* A logistic model of "an article answers this mention", fitted with L2
+ * regularisation on the retailer's dev tweets and our own labelled tweets
+ * together by tests/eval/fit_confidence.py (docs/relevance.md); margin is
+ * how far the best row's score is ahead of the other candidate's. The
+ * strongest signals are the BM25F evidence, whether the mention asks
+ * something at all (praise and rants share the articles' words) and how
+ * closely it resembles one authored phrase. */
+double kb_rank_confidence(const double *best, const double *second, int asks) {
   if (best[KB_FEAT_GROUPS] < 1) return 0;
   double margin = 1.0;
   if (second) {
     double a = kb_rank_score(best), b = kb_rank_score(second);
     margin = a > 0 ? (a - b) / a : 0;
   }
-  double z = -5.227 + 0.271 * best[KB_FEAT_STRONG] + 0.191 * best[KB_FEAT_COVERAGE] +
-             0.265 * best[KB_FEAT_PROXIMITY] + 0.378 * best[KB_FEAT_TITLE] +
-             0.441 * best[KB_FEAT_PHRASE] + -0.429 * margin + 2.632 * log1p(best[KB_FEAT_BM25F]);
+  double z = -7.258 + 0.889 * best[KB_FEAT_STRONG] + 0.169 * best[KB_FEAT_COVERAGE] +
+             0.491 * best[KB_FEAT_PROXIMITY] + 0.924 * best[KB_FEAT_TITLE] +
+             1.464 * best[KB_FEAT_PHRASE] + 0.435 * margin + 2.330 * log1p(best[KB_FEAT_BM25F]) +
+             2.233 * asks;
   return 1.0 / (1.0 + exp(-z));
 }

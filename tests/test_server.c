@@ -181,6 +181,24 @@ static void test_deep_link_store_town(void **state) {
   cJSON_Delete(j);
 }
 
+/* A mention that only states something (praise for a repair) is not
+ * answerable, though it has the screen article's words; asked as a
+ * question, the same words are. */
+static void test_statement_not_answerable(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"the screen repair was quick, good as new\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(S_str(S_first(j), "slug"), "cracked-screen");
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+  j = S_suggest("{\"text\":\"how much is a screen repair\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(S_str(S_first(j), "slug"), "cracked-screen");
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+}
+
 static void test_deep_link_town_without_store(void **state) {
   (void)state;
   long st;
@@ -435,6 +453,7 @@ int main(void) {
       cmocka_unit_test(test_suggest_offtopic),
       cmocka_unit_test(test_deep_link_store_town),
       cmocka_unit_test(test_deep_link_town_without_store),
+      cmocka_unit_test(test_statement_not_answerable),
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
       cmocka_unit_test(test_search),
