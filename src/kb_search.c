@@ -560,6 +560,42 @@ static unsigned S_ablate;
 void kb_search_ablate(unsigned mask) { S_ablate = mask; }
 unsigned kb_search_ablated(void) { return S_ablate; }
 
+/* Strings that live as long as one search (its query's terms, its
+ * results' fields) are carved from blocks freed together: a query's forty
+ * terms and a hit's dozen fields were one allocation each. */
+#define S_ARENA_BLOCK 4096
+typedef struct S_arena {
+  struct S_arena *next;
+  size_t used, cap;
+  char data[];
+} S_arena;
+
+/* A copy of s[0..n) with a NUL, carved from the blocks at *head. */
+static char *S_arena_dup(S_arena **head, const char *s, size_t n) {
+  S_arena *a = *head;
+  if (!a || a->cap - a->used < n + 1) {
+    size_t cap = n + 1 > S_ARENA_BLOCK ? n + 1 : S_ARENA_BLOCK;
+    a = kb_xmalloc(sizeof *a + cap);
+    a->used = 0;
+    a->cap = cap;
+    a->next = *head;
+    *head = a;
+  }
+  char *k = a->data + a->used;
+  memcpy(k, s, n);
+  k[n] = 0;
+  a->used += n + 1;
+  return k;
+}
+
+static void S_arena_free(S_arena *a) {
+  while (a) {
+    S_arena *next = a->next;
+    free(a);
+    a = next;
+  }
+}
+
 /*--- Query building ------------------------------------------------------*/
 
 /* The analyzed query: distinct terms, each in the group of the query word
@@ -576,6 +612,7 @@ typedef struct {
   int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
   char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
   int last_start, last_end;  /* source span of the last primary term */
+  S_arena *mem;              /* owns terms, prim and fix */
 } S_query;
 
 static int S_find(const S_query *q, const char *t, int n) {
@@ -592,7 +629,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     q->last_end = e;
   }
   if (!colocated && q->ngroups < S_MAX_TERMS) {
-    q->prim[q->ngroups] = kb_xstrndup(t, (size_t)n);
+    q->prim[q->ngroups] = S_arena_dup(&q->mem, t, (size_t)n);
     q->span_s[q->ngroups] = s;
     q->span_e[q->ngroups] = e;
   }
@@ -601,7 +638,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     return 0;
   }
   if (!colocated) q->ngroups++;
-  q->terms[q->n] = kb_xstrndup(t, (size_t)n);
+  q->terms[q->n] = S_arena_dup(&q->mem, t, (size_t)n);
   q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
@@ -614,11 +651,8 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 }
 
 static void S_query_free(S_query *q) {
-  for (int i = 0; i < q->n; i++) free(q->terms[i]);
-  for (int g = 0; g < q->ngroups && g < S_MAX_TERMS; g++) {
-    free(q->prim[g]);
-    free(q->fix[g]);
-  }
+  S_arena_free(q->mem);
+  q->mem = NULL;
   q->n = 0;
   q->ngroups = 0;
 }
@@ -627,7 +661,7 @@ static void S_query_free(S_query *q) {
  * group g as an alternative of weight w, unless it is there already. */
 static void S_add_alt(S_query *q, const char *t, int g, double w) {
   if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = kb_xstrdup(t);
+  q->terms[q->n] = S_arena_dup(&q->mem, t, strlen(t));
   q->len[q->n] = (int)strlen(t);
   q->group[q->n] = g;
   q->weight[q->n] = w;
@@ -688,7 +722,7 @@ static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, 
       kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
       if (stem) S_add_alt(q, stem, g, 0.6);
       free(stem);
-      q->fix[g] = kb_xstrdup(fixed);
+      q->fix[g] = S_arena_dup(&q->mem, fixed, strlen(fixed));
     } else {
       const char *c = kb_vocab_correct_stem(l->vocab, q->prim[g]);
       if (c) S_add_alt(q, c, g, 0.6);
@@ -724,7 +758,7 @@ static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_qu
   kb_analyzer_run(l->an, q + t->last_start, t->last_end - t->last_start,
                   KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_add_term, &p);
   if (p.n && t->n < S_MAX_TERMS && strlen(p.terms[0]) >= 2) {
-    t->terms[t->n] = kb_xstrdup(p.terms[0]);
+    t->terms[t->n] = S_arena_dup(&t->mem, p.terms[0], (size_t)p.len[0]);
     t->len[t->n] = p.len[0];
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
@@ -883,19 +917,12 @@ static int S_select(const S_lang *l, const S_query *t, double share, unsigned ch
 /*--- Searching -----------------------------------------------------------*/
 
 /* Strings of all hits live in one arena, freed with the results. */
-typedef struct S_arena {
-  struct S_arena *next;
-  char data[];
-} S_arena;
-
 static const char *S_keep(kb_results *r, const char *s) {
   if (!s) return NULL;
-  size_t n = strlen(s);
-  S_arena *a = kb_xmalloc(sizeof *a + n + 1);
-  memcpy(a->data, s, n + 1);
-  a->next = r->mem;
+  S_arena *a = r->mem;
+  const char *k = S_arena_dup(&a, s, strlen(s));
   r->mem = a;
-  return a->data;
+  return k;
 }
 
 /* Escapes a snippet for HTML and turns the \x02 \x03 markers into <mark>. */
@@ -1347,12 +1374,7 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
 }
 
 void kb_results_free(kb_results *r) {
-  S_arena *a = r->mem;
-  while (a) {
-    S_arena *next = a->next;
-    free(a);
-    a = next;
-  }
+  S_arena_free(r->mem);
   free(r->hits);
   memset(r, 0, sizeof *r);
 }
