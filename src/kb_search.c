@@ -49,6 +49,7 @@ typedef struct {
   char *src;
   int nsrc;               /* words in src */
   char *dst;
+  int order;              /* rules with one source apply in this order */
 } S_syn;
 
 /* The ids of the articles of one collection and type: the indexer gives
@@ -185,7 +186,22 @@ static int S_syn_terms(kb_analyzer *an, const char *list, char **out, int *nword
 static void S_add_syn(S_lang *l, const char *src, int nsrc, const char *dst) {
   if (!strcmp(src, dst)) return;
   l->syn = kb_xrealloc(l->syn, (size_t)(l->nsyn + 1) * sizeof *l->syn);
-  l->syn[l->nsyn++] = (S_syn){kb_xstrdup(src), nsrc, kb_xstrdup(dst)};
+  l->syn[l->nsyn] = (S_syn){kb_xstrdup(src), nsrc, kb_xstrdup(dst), l->nsyn};
+  l->nsyn++;
+}
+
+static int S_cmp_syn(const void *x, const void *y) {
+  const S_syn *a = x, *b = y;
+  int c = strcmp(a->src, b->src);
+  return c ? c : a->order - b->order;
+}
+
+/* Sorts each language's rules by source, keeping the order they were
+ * read in among rules of one source: a query looks its words up. */
+static void S_sort_synonyms(kb_index *ix) {
+  for (int li = 0; li < ix->nlangs; li++)
+    if (ix->langs[li].nsyn > 1)
+      qsort(ix->langs[li].syn, (size_t)ix->langs[li].nsyn, sizeof(S_syn), S_cmp_syn);
 }
 
 /* Loads the synonym rules into every language's table of analyzed rules:
@@ -392,6 +408,7 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   for (int i = 0; i < ix->nlangs; i++)
     if (S_load_lang(ix, i, from, err, nerr)) goto fail;
   S_load_synonyms(ix);
+  S_sort_synonyms(ix);
   S_load_collections(ix);
   S_load_ranges(ix);
   S_load_devices(ix);
@@ -673,17 +690,29 @@ static void S_add_alt(S_query *q, const char *t, int g, double w) {
  * source, the rule's target joins the first word's group. */
 static void S_expand_synonyms(const S_lang *l, S_query *q) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
+  if (!l->nsyn) return;
   for (int g = 0; g < ng; g++) {
-    kb_buf seq = KB_BUF_INIT;
+    char seq[4 * (KB_TEXT_MAX_TERM + 2)];
+    size_t n = 0;
     for (int len = 1; len <= 4 && g + len <= ng; len++) {
-      if (!q->prim[g + len - 1]) break;
-      if (len > 1) kb_buf_putc(&seq, ' ');
-      kb_buf_puts(&seq, q->prim[g + len - 1]);
-      for (int i = 0; i < l->nsyn; i++)
-        if (l->syn[i].nsrc == len && !strcmp(l->syn[i].src, kb_buf_str(&seq)))
-          S_add_alt(q, l->syn[i].dst, g, 0.7);
+      const char *w = q->prim[g + len - 1];
+      if (!w) break;
+      size_t wn = strlen(w);
+      if (n + wn + 2 > sizeof seq) break;
+      if (len > 1) seq[n++] = ' ';
+      memcpy(seq + n, w, wn + 1);
+      n += wn;
+      /* the rules are sorted by source (S_sort_synonyms()): the first
+       * with this one, and those after it, in the order they were read */
+      int lo = 0, hi = l->nsyn;
+      while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (strcmp(l->syn[mid].src, seq) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (int i = lo; i < l->nsyn && !strcmp(l->syn[i].src, seq); i++)
+        if (l->syn[i].nsrc == len) S_add_alt(q, l->syn[i].dst, g, 0.7);
     }
-    kb_buf_cleanup(&seq);
   }
 }
 
