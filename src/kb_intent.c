@@ -13,25 +13,40 @@
 
 #define S_WORD_MAX 16
 
-/* A question or request anywhere in the mention. */
-static const char *const S_ask[] = {
-    "how",  "what", "whats", "where", "wheres", "when", "wen",  "why", "which",
-    "who",  "whos", "help",  "please", "pls",   "plz",  "need", "want", "wondering",
-    "advice", NULL};
+/* The words that matter, sorted (bisection: this runs on every word of
+ * every mention): S_ASK, a question or request anywhere in the mention;
+ * S_OPENER, a verb that opens a question when it begins a clause;
+ * S_LEAD, a word that does not end a clause's start ("hi, can you...",
+ * "so is it..."). */
+enum { S_ASK = 1, S_OPENER = 2, S_LEAD = 4 };
+static const struct {
+  const char *w;
+  int kind;
+} S_words[] = {
+    {"advice", S_ASK}, {"also", S_LEAD}, {"am", S_OPENER}, {"and", S_LEAD},
+    {"any", S_OPENER}, {"anyone", S_OPENER}, {"are", S_OPENER}, {"but", S_LEAD},
+    {"can", S_OPENER}, {"could", S_OPENER}, {"cud", S_OPENER}, {"did", S_OPENER},
+    {"do", S_OPENER}, {"does", S_OPENER}, {"evening", S_LEAD}, {"has", S_OPENER},
+    {"have", S_OPENER}, {"hello", S_LEAD}, {"help", S_ASK}, {"hey", S_LEAD},
+    {"hi", S_LEAD}, {"hiya", S_LEAD}, {"how", S_ASK}, {"is", S_OPENER},
+    {"just", S_LEAD}, {"morning", S_LEAD}, {"need", S_ASK}, {"ok", S_LEAD},
+    {"okay", S_LEAD}, {"please", S_ASK}, {"pls", S_ASK}, {"plz", S_ASK},
+    {"right", S_LEAD}, {"should", S_OPENER}, {"so", S_LEAD}, {"um", S_LEAD},
+    {"want", S_ASK}, {"wen", S_ASK}, {"what", S_ASK}, {"whats", S_ASK},
+    {"when", S_ASK}, {"where", S_ASK}, {"wheres", S_ASK}, {"which", S_ASK},
+    {"who", S_ASK}, {"whos", S_ASK}, {"why", S_ASK}, {"will", S_OPENER},
+    {"wondering", S_ASK}, {"would", S_OPENER},
+};
 
-/* Verbs that open a question when they begin a clause. */
-static const char *const S_opener[] = {
-    "can", "could", "cud", "do", "does", "did", "is", "are", "am", "will",
-    "would", "should", "has", "have", "any", "anyone", NULL};
-
-/* Words that do not end a clause's start: "hi, can you...", "so is it...". */
-static const char *const S_lead[] = {
-    "hi", "hiya", "hey", "hello", "morning", "evening", "ok", "okay", "so",
-    "and", "but", "also", "just", "um", "right", NULL};
-
-static int S_in(const char *const *list, const char *w) {
-  for (; *list; list++)
-    if (!strcmp(*list, w)) return 1;
+/* The kind of word w (0 for any other word). */
+static int S_kind(const char *w) {
+  int lo = 0, hi = (int)(sizeof S_words / sizeof *S_words);
+  while (lo < hi) {
+    int mid = (lo + hi) / 2, c = strcmp(S_words[mid].w, w);
+    if (!c) return S_words[mid].kind;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
   return 0;
 }
 
@@ -77,8 +92,9 @@ int kb_intent_asks(const char *text, size_t n) {
       p = S_skip_token(p, end);
     } else if (isalnum(*p)) {
       p = S_word(p, end, w);
-      if (S_in(S_ask, w) || (start && S_in(S_opener, w))) return 1;
-      if (!S_in(S_lead, w)) start = 0;
+      int kind = S_kind(w);
+      if ((kind & S_ASK) || (start && (kind & S_OPENER))) return 1;
+      if (!(kind & S_LEAD)) start = 0;
     } else {
       /* punctuation that ends a clause, and emoji (4-byte UTF-8) */
       if ((*p && strchr(".,!;:\n", *p)) || *p >= 0xF0) start = 1;
