@@ -1,7 +1,7 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--feedback-cv K [--diag]] INDEX SET
+ *   kb-eval [--worst N] [--public] [--feedback-cv K [--diag] [--replay R]] INDEX SET
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -20,7 +20,9 @@
  * agents' feedback (learning from agents); with --diag it also says where
  * the expected article stands: on the lines whose article was sent in the
  * other folds and on the others, by the evidence alone and by popularity
- * alone, and the mean time of a suggest with feedback.
+ * alone, and the mean time of a suggest with feedback. --replay R stores
+ * the other folds' lines R times: the same lessons in an R times larger
+ * store, to see how the time grows.
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -326,6 +328,7 @@ static double S_now(void) {
 }
 
 static int S_diag_on;
+static int S_replay = 1; /* --replay R: the other folds replayed R times (a larger store) */
 
 /* The 1-based position of slug in ev[0..n), 0 when absent or past 10. */
 static int S_ev_rank(const kb_evidence *ev, int n, const char *slug) {
@@ -391,10 +394,11 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
       fprintf(stderr, "kb-eval: %s\n", err);
       exit(1);
     }
-    for (int i = 0; i < set->n; i++)
-      if (i % k != fold && strcmp(set->v[i].expect, "-"))
-        kb_feedback_add(S_fb, set->v[i].text, set->v[i].collection, set->v[i].expect, "sent",
-                        NULL, NULL, NULL, err, sizeof err);
+    for (int r = 0; r < S_replay; r++)
+      for (int i = 0; i < set->n; i++)
+        if (i % k != fold && strcmp(set->v[i].expect, "-"))
+          kb_feedback_add(S_fb, set->v[i].text, set->v[i].collection, set->v[i].expect, "sent",
+                          NULL, NULL, NULL, err, sizeof err);
     for (int i = 0; i < set->n; i++) {
       if (i % k != fold) continue;
       double t0 = S_now();
@@ -415,6 +419,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
+    else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
       static const struct { const char *name; unsigned bit; } techs[] = {
@@ -442,7 +447,7 @@ int main(int argc, char **argv) {
   }
   if (!index || !setp) {
     fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...]\n"
-                    "               [--feedback-cv K [--diag]] INDEX SET(.tsv|.jsonl)\n");
+                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
