@@ -8,17 +8,26 @@
  *
  *   feedback(id INTEGER PRIMARY KEY, ts, text, collection, slug, action,
  *            reason, author)          one row per agent action
- *   learned USING fts5(text, tokenize='kb <lang>')
- *                                      the mentions agents answered with an
- *                                      article (action sent or edited),
- *                                      rowid = feedback.id
+ *   learned USING fts5(title, phrases, tags, headings, body, plens
+ *            UNINDEXED, tokenize='kb <lang>')
+ *                                      the articles' schema; the mentions
+ *                                      agents answered with an article
+ *                                      (action sent or edited) are its
+ *                                      phrases, rowid = feedback.id
  *   sent(collection, slug, n)          how often each article was sent
  *
  * Learning (kb_feedback_evidence()): a new mention is matched against the
- * learned mentions with BM25; each article gets the best score of a mention
- * it was sent for (evidence, like a learned phrase) and a popularity prior
- * from how often it was sent in its collection (n / (n + 5)). With no
- * feedback nothing changes.
+ * learned mentions of its collection with the articles' ranking features
+ * (kb_features(), kb_rank_score()); each article gets the best score of a
+ * mention it was sent for (evidence, like a learned phrase) and a
+ * popularity prior from how often it was sent in its collection
+ * (n / (n + 5)). With no feedback nothing changes.
+ *
+ * Each term's number of learned mentions is held in memory, read from
+ * FTS5 at open and counted as mentions are stored, so a query neither
+ * counts them through FTS5 nor asks for terms no mention has. The counts
+ * are this handle's: a store is written through one kb_feedback (the
+ * server's); another writer's mentions count from the next open.
  */
 #ifndef KB_FEEDBACK_H
 #define KB_FEEDBACK_H

@@ -21,10 +21,24 @@
 #include "kb_util.h"
 
 
+/* Each term's number of learned mentions (an open-addressing hash table):
+ * with it a query skips FTS5's pass over every term's doclist
+ * (xQueryPhrase) and leaves out the terms no learned mention has. */
+typedef struct {
+  char *term;            /* owned; NULL: an empty slot */
+  int df;
+} S_df_slot;
+
+typedef struct {
+  S_df_slot *v;
+  size_t cap, n;         /* cap a power of two, n < cap / 2 */
+} S_dfs;
+
 struct kb_feedback {
   sqlite3 *db;
   pthread_mutex_t lock;
-  kb_analyzer *an;       /* for building MATCH expressions */
+  kb_analyzer *an;       /* the learned table's analyzer, for its terms */
+  S_dfs dfs;             /* document frequencies in the learned table */
   sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular;
 };
 
@@ -43,6 +57,83 @@ static void S_err(kb_feedback *f, char *err, size_t nerr, const char *what) {
 
 static int S_prepare(kb_feedback *f, const char *sql, sqlite3_stmt **st) {
   return sqlite3_prepare_v3(f->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
+/*--- Document frequencies of the learned mentions ------------------------*/
+
+static size_t S_hash(const char *t, size_t n) {
+  size_t h = 1469598103934665603u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)t[i]) * 1099511628211u;
+  return h;
+}
+
+/* The slot of term t[0..n): its own, or the empty one where it belongs. */
+static S_df_slot *S_df_slot_of(const S_dfs *d, const char *t, size_t n) {
+  size_t i = S_hash(t, n) & (d->cap - 1);
+  while (d->v[i].term && (strncmp(d->v[i].term, t, n) || d->v[i].term[n]))
+    i = (i + 1) & (d->cap - 1);
+  return &d->v[i];
+}
+
+/* Documents of the learned table holding term t[0..n) (0: none). */
+static int S_df_get(const S_dfs *d, const char *t, size_t n) {
+  return d->cap ? S_df_slot_of(d, t, n)->df : 0;
+}
+
+static void S_df_add(S_dfs *d, const char *t, size_t n, int k) {
+  if (2 * (d->n + 1) > d->cap) {
+    S_dfs g = {kb_xcalloc(d->cap ? 2 * d->cap : 1024, sizeof *g.v), d->cap ? 2 * d->cap : 1024, d->n};
+    for (size_t i = 0; i < d->cap; i++)
+      if (d->v[i].term) *S_df_slot_of(&g, d->v[i].term, strlen(d->v[i].term)) = d->v[i];
+    free(d->v);
+    *d = g;
+  }
+  S_df_slot *s = S_df_slot_of(d, t, n);
+  if (!s->term) {
+    s->term = kb_xmalloc(n + 1);
+    memcpy(s->term, t, n);
+    s->term[n] = 0;
+    d->n++;
+  }
+  s->df += k;
+}
+
+static void S_dfs_clear(S_dfs *d) {
+  for (size_t i = 0; i < d->cap; i++) free(d->v[i].term);
+  free(d->v);
+  memset(d, 0, sizeof *d);
+}
+
+/* Reads every term's document count from FTS5's own vocabulary. */
+static int S_dfs_load(kb_feedback *f) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_exec(f->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.learned_vocab USING"
+                               " fts5vocab(main, learned, 'row')", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(f->db, "SELECT term, doc FROM temp.learned_vocab",
+                                               -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    S_df_add(&f->dfs, (const char *)sqlite3_column_text(st, 0),
+             (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_int(st, 1));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int S_note_term(void *ctx, int flags, const char *t, int n, int start, int end) {
+  (void)flags; (void)start; (void)end;
+  S_df_add(ctx, t, (size_t)n, 1);
+  return 0;
+}
+
+/* Counts the distinct terms of a stored mention, as the learned table's
+ * tokenizer indexes it (kb_fts.c: a document, with exact forms). Call
+ * with the lock held. */
+static void S_dfs_count(kb_feedback *f, const char *text) {
+  S_dfs one = {0};
+  kb_analyzer_run(f->an, text, (int)strlen(text), KB_TEXT_EXACT, S_note_term, &one);
+  for (size_t i = 0; i < one.cap; i++)
+    if (one.v[i].term) S_df_add(&f->dfs, one.v[i].term, strlen(one.v[i].term), 1);
+  S_dfs_clear(&one);
 }
 
 kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, size_t nerr) {
@@ -68,15 +159,17 @@ kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, siz
       S_prepare(f, "INSERT INTO learned(rowid, phrases, plens) VALUES(?,?,?)", &f->ins_learned) ||
       S_prepare(f, "INSERT INTO sent VALUES(?,?,1) ON CONFLICT(collection, slug)"
                    " DO UPDATE SET n = n + 1", &f->ins_sent) ||
-      /* ranking features need the FTS scan itself: score first, then join */
-      S_prepare(f, "WITH l AS MATERIALIZED (SELECT rowid AS id, kb_features(learned, ?4, ?5, ?6) AS m"
-                   " FROM learned WHERE learned MATCH ?1)"
-                   " SELECT f.collection, f.slug, l.m FROM l JOIN feedback f ON f.id = l.id"
-                   " WHERE (?2 IS NULL OR f.collection = ?2)", &f->evidence) ||
+      S_prepare(f, "SELECT f.collection, f.slug, kb_features(learned, ?4, ?5, ?6, ?7, ?8)"
+                   " FROM learned CROSS JOIN feedback f ON f.id = learned.rowid"
+                   " WHERE learned MATCH ?1 AND (?2 IS NULL OR f.collection = ?2)", &f->evidence) ||
       S_prepare(f, "SELECT collection, slug FROM sent WHERE (?1 IS NULL OR collection = ?1)"
                    " ORDER BY n DESC, slug LIMIT ?2", &f->popular) ||
       S_prepare(f, "SELECT n FROM sent WHERE collection = ?1 AND slug = ?2", &f->prior)) {
     S_err(f, err, nerr, "cannot set up the feedback store");
+    goto fail;
+  }
+  if (S_dfs_load(f) != SQLITE_OK) {
+    S_err(f, err, nerr, "cannot read the learned mentions");
     goto fail;
   }
   return f;
@@ -91,6 +184,7 @@ void kb_feedback_close(kb_feedback *f) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(f->db);
   kb_analyzer_free(f->an);
+  S_dfs_clear(&f->dfs);
   pthread_mutex_destroy(&f->lock);
   free(f);
 }
@@ -143,6 +237,8 @@ int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
   if (rc != SQLITE_OK) {
     S_err(f, err, nerr, "feedback not stored");
     sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+  } else if (learn) {
+    S_dfs_count(f, text);
   }
   pthread_mutex_unlock(&f->lock);
   if (rc != SQLITE_OK) return KB_FEEDBACK_EBUSY;
@@ -157,6 +253,8 @@ int kb_feedback_reset(kb_feedback *f, char *err, size_t nerr) {
   if (rc != SQLITE_OK) {
     S_err(f, err, nerr, "reset failed");
     sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+  } else {
+    S_dfs_clear(&f->dfs);
   }
   pthread_mutex_unlock(&f->lock);
   return rc == SQLITE_OK ? KB_FEEDBACK_OK : KB_FEEDBACK_EBUSY;
@@ -223,18 +321,92 @@ static int S_cmp_ev(const void *a, const void *b) {
   return x->match != y->match ? (y->match > x->match ? 1 : -1) : strcmp(x->slug, y->slug);
 }
 
+/* The next space-separated item of *p, in [*w, *w + *n); 0 at the end. */
+static int S_next_item(const char **p, const char **w, size_t *n) {
+  const char *s = *p;
+  while (*s == ' ') s++;
+  if (!*s) return 0;
+  *w = s;
+  while (*s && *s != ' ') s++;
+  *n = (size_t)(s - *w);
+  *p = s;
+  return 1;
+}
+
+/* The next phrase of a MATCH expression built by kb_search.c ("\x01term"
+ * items, "" for a quote, " *" after a prefix, joined by OR): the whole
+ * item in [*w, *w + *n), its term unquoted into t. 0 at the end. */
+static int S_next_phrase(const char **p, const char **w, size_t *n, kb_buf *t) {
+  const char *s = strchr(*p, '"');
+  if (!s) return 0;
+  *w = s++;
+  t->n = 0;
+  if (*s == '\x01') s++;
+  for (; *s && !(s[0] == '"' && s[1] != '"'); s++) {
+    if (*s == '"') s++;
+    kb_buf_putc(t, *s);
+  }
+  if (*s) s++;
+  if (!strncmp(s, " *", 2)) s += 2;
+  *n = (size_t)(s - *w);
+  *p = s;
+  return 1;
+}
+
+/* The query q for the learned table: the phrases no learned mention has
+ * left out, and each kept phrase's document frequency in dfs (-1: several
+ * words or a prefix, counted by kb_features()). Returns the number of
+ * groups of the whole query (which still count for coverage). Call with
+ * the lock held. */
+static int S_learned_query(const S_dfs *d, const kb_query_strings *q, kb_query_strings *o,
+                           kb_buf *dfs) {
+  const char *pm = kb_buf_str(&q->match), *pg = kb_buf_str(&q->groups),
+             *pw = kb_buf_str(&q->weights), *pe = kb_buf_str(&q->exact);
+  const char *m, *g, *w, *e;
+  size_t nm, ng, nw, ne;
+  kb_buf t = KB_BUF_INIT;
+  int ngroups = 0;
+  while (S_next_phrase(&pm, &m, &nm, &t) && S_next_item(&pg, &g, &ng) &&
+         S_next_item(&pw, &w, &nw) && S_next_item(&pe, &e, &ne)) {
+    int group = atoi(g);
+    if (group + 1 > ngroups) ngroups = group + 1;
+    int single = m[nm - 1] == '"' && !memchr(kb_buf_str(&t), ' ', t.n);
+    int df = single ? S_df_get(d, kb_buf_str(&t), t.n) : -1;
+    if (df == 0) continue;
+    if (o->match.n) {
+      kb_buf_puts(&o->match, " OR ");
+      kb_buf_putc(&o->groups, ' ');
+      kb_buf_putc(&o->weights, ' ');
+      kb_buf_putc(&o->exact, ' ');
+      kb_buf_putc(dfs, ' ');
+    }
+    kb_buf_put(&o->match, m, nm);
+    kb_buf_put(&o->groups, g, ng);
+    kb_buf_put(&o->weights, w, nw);
+    kb_buf_put(&o->exact, e, ne);
+    kb_buf_put_int(dfs, df);
+  }
+  kb_buf_cleanup(&t);
+  return ngroups;
+}
+
 int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *collection,
                          kb_evidence *out, int max) {
   int k = 0, cap = max * 4;
   kb_evidence *all = kb_xcalloc((size_t)cap + 1, sizeof *all);
   pthread_mutex_lock(&f->lock);
-  if (q->match.n) {
+  kb_query_strings lq = {KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT};
+  kb_buf dfs = KB_BUF_INIT;
+  int ngroups = S_learned_query(&f->dfs, q, &lq, &dfs);
+  if (lq.match.n) {
     sqlite3_stmt *st = f->evidence;
-    sqlite3_bind_text(st, 1, kb_buf_str(&q->match), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, kb_buf_str(&lq.match), -1, SQLITE_STATIC);
     S_text(st, 2, collection);
-    sqlite3_bind_text(st, 4, kb_buf_str(&q->groups), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, kb_buf_str(&q->weights), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, kb_buf_str(&q->exact), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, kb_buf_str(&lq.groups), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, kb_buf_str(&lq.weights), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, kb_buf_str(&lq.exact), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, kb_buf_str(&dfs), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, ngroups);
     while (sqlite3_step(st) == SQLITE_ROW) {
       double feat[KB_RANK_NFEAT] = {0};
       if (sqlite3_column_bytes(st, 2) >= (int)sizeof feat) memcpy(feat, sqlite3_column_blob(st, 2), sizeof feat);
@@ -252,6 +424,8 @@ int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *
     if (sqlite3_reset(st) != SQLITE_OK)
       fprintf(stderr, "kb-serve: feedback evidence: %s\n", sqlite3_errmsg(f->db));
   }
+  kb_query_strings_cleanup(&lq);
+  kb_buf_cleanup(&dfs);
   if (k) qsort(all, (size_t)k, sizeof *all, S_cmp_ev);
   if (k > max) k = max;
   memcpy(out, all, (size_t)k * sizeof *out);

@@ -5,6 +5,9 @@
  */
 #include "harness.h"
 
+#include "kb_feedback.h"
+#include "kb_search.h"
+
 #include <cjson/cJSON.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -256,6 +259,61 @@ static void test_reset(void **state) {
   th_server_stop(plain);
 }
 
+/* The evidence for text from store f: how many articles, and each one's
+ * slug and match written into out. */
+static int S_evidence(kb_feedback *f, kb_index *ix, const char *text, char *out, size_t n) {
+  kb_evidence ev[10];
+  kb_query_strings qs;
+  kb_index_query_strings(ix, text, strlen(text), &qs);
+  int k = kb_feedback_evidence(f, &qs, "default", ev, 10);
+  kb_query_strings_cleanup(&qs);
+  out[0] = 0;
+  for (int i = 0; i < k; i++)
+    snprintf(out + strlen(out), n - strlen(out), "%s %.17g;", ev[i].slug, ev[i].match);
+  return k;
+}
+
+/* The learned mentions' document frequencies are counted as each mention
+ * is stored (not by FTS5 at query time): a store read back from disk,
+ * where they come from FTS5's own vocabulary, gives the same evidence to
+ * the last digit; a reset forgets them. */
+static void test_learned_terms(void **state) {
+  (void)state;
+  char err[256];
+  char *path = th_fmt("%s/learned.sqlite", S_dir);
+  kb_index *ix = kb_index_open(S_index, err, sizeof err);
+  assert_non_null(ix);
+  kb_feedback *f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  static const char *const sent[][2] = {
+      {"Blorp BLORP blorping in the store again 😩 #WiFiDown", "cafe-wifi"},
+      {"wifi wifi wifi in the cafe is running slow, it runs and ran", "cafe-wifi"},
+      {"my sim is stuck in the iphone, \"help\" pls", "remove-sim-iphone"},
+      {"store wifi keeps dropping", "find-a-store"}};
+  for (size_t i = 0; i < sizeof sent / sizeof *sent; i++)
+    assert_int_equal(kb_feedback_add(f, sent[i][0], NULL, sent[i][1], "sent", NULL, NULL, NULL,
+                                     err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(kb_feedback_add(f, "zorp wifi", NULL, "cafe-wifi", "dismissed", NULL, NULL,
+                                   NULL, err, sizeof err), KB_FEEDBACK_OK);
+  const char *q = "blorp wifi running in the store, sim \"stuck\"";
+  char live[1024], reread[1024];
+  int k = S_evidence(f, ix, q, live, sizeof live);
+  assert_true(k >= 3);
+  kb_feedback_close(f);
+  f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  assert_int_equal(S_evidence(f, ix, q, reread, sizeof reread), k);
+  assert_string_equal(live, reread);
+  assert_int_equal(kb_feedback_reset(f, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(S_evidence(f, ix, q, live, sizeof live), 0);
+  assert_int_equal(kb_feedback_add(f, sent[0][0], NULL, sent[0][1], "sent", NULL, NULL, NULL,
+                                   err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(S_evidence(f, ix, "blorp", live, sizeof live), 1);
+  kb_feedback_close(f);
+  kb_index_close(ix);
+  free(path);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -264,13 +322,14 @@ int main(void) {
       cmocka_unit_test(test_locked_store),
       cmocka_unit_test(test_kill9_keeps_acknowledged),
       cmocka_unit_test(test_reset),
+      cmocka_unit_test(test_learned_terms),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 4];
+  struct CMUnitTest tests[2 + S_NBAD + 5];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];
   for (size_t i = 0; i < S_NBAD; i++)
     tests[k++] = (struct CMUnitTest){S_bads[i].name, test_bad_input, NULL, NULL, (void *)&S_bads[i]};
-  for (size_t i = 0; i < 4; i++) tests[k++] = tail[i];
+  for (size_t i = 0; i < 5; i++) tests[k++] = tail[i];
   return _cmocka_run_group_tests("feedback", tests, k, S_setup, S_teardown);
 }

@@ -1,7 +1,7 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] INDEX SET
+ *   kb-eval [--worst N] [--public] [--feedback-cv K [--diag] [--replay R]] INDEX SET
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -15,6 +15,14 @@
  * and the worst misses; and R@1, R@3, MRR of a plain baseline in the same
  * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
  * query's words OR-ed.
+ *
+ * --feedback-cv K scores each of K folds with the other folds replayed as
+ * agents' feedback (learning from agents); with --diag it also says where
+ * the expected article stands: on the lines whose article was sent in the
+ * other folds and on the others, by the evidence alone and by popularity
+ * alone, and the mean time of a suggest with feedback. --replay R stores
+ * the other folds' lines R times: the same lessons in an R times larger
+ * store, to see how the time grows.
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -22,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kb_fts.h"
 #include "kb_geo.h"
@@ -298,11 +307,87 @@ static int S_cmp_miss(const void *a, const void *b) {
   return rx != ry ? ry - rx : x->i - y->i;
 }
 
+/*--- Learning from agents ----------------------------------------------*/
+
+/* --diag: where the expected article stands in each cross-validated line,
+ * to tell a ranking problem from a missing-evidence problem. */
+typedef struct {
+  int lines;             /* lines scored */
+  int n;                 /* ... with an expected article */
+  int reach;             /* ... whose article was sent in the other folds */
+  S_score in, out;       /* the learned ranking on reachable / other lines */
+  S_score text_out;      /* text alone on the lines learning cannot reach */
+  S_score ev, pop;       /* evidence alone, popularity alone */
+  int either;            /* first by evidence or first by popularity */
+  double us;             /* time in suggest with feedback, microseconds */
+} S_diag;
+
+static double S_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int S_diag_on;
+static int S_replay = 1; /* --replay R: the other folds replayed R times (a larger store) */
+
+/* The 1-based position of slug in ev[0..n), 0 when absent or past 10. */
+static int S_ev_rank(const kb_evidence *ev, int n, const char *slug) {
+  for (int i = 0; i < n && i < S_DEPTH; i++)
+    if (!strcmp(ev[i].slug, slug)) return i + 1;
+  return 0;
+}
+
+/* Adds one scored line to d: rank is the learned ranking's, text_rank the
+ * text ranking's (no feedback). Call while S_fb holds the other folds. */
+static void S_diag_line(S_diag *d, kb_index *ix, const S_line *x, int rank, int text_rank) {
+  d->lines++;
+  if (!strcmp(x->expect, "-")) return;
+  kb_evidence ev[S_DEPTH];
+  kb_query_strings qs;
+  kb_index_query_strings(ix, x->text, strlen(x->text), &qs);
+  int ne = kb_feedback_evidence(S_fb, &qs, x->collection, ev, S_DEPTH);
+  kb_query_strings_cleanup(&qs);
+  int er = S_ev_rank(ev, ne, x->expect);
+  int np = kb_feedback_popular(S_fb, x->collection, ev, S_DEPTH);
+  int pr = S_ev_rank(ev, np, x->expect);
+  d->n++;
+  S_count(&d->ev, x, er);
+  S_count(&d->pop, x, pr);
+  if (er == 1 || pr == 1) d->either++;
+  if (kb_feedback_prior(S_fb, x->collection, x->expect) > 0) {
+    d->reach++;
+    S_count(&d->in, x, rank);
+  } else {
+    S_count(&d->out, x, rank);
+    S_count(&d->text_out, x, text_rank);
+  }
+}
+
+static void S_diag_row(const char *name, const S_score *s, int of) {
+  printf("    %-40s %4d  %6.3f %6.3f %6.3f  (%.3f of the MRR)\n", name, s->n, S_div(s->r1, s->n),
+         S_div(s->r3, s->n), S_div(s->rr, s->n), S_div(s->rr, of));
+}
+
+static void S_diag_print(const S_diag *d) {
+  printf("  where the expected article stands (--diag):\n");
+  printf("    %-40s %4s  %6s %6s %6s\n", "", "lines", "R@1", "R@3", "MRR");
+  S_diag_row("learned, article sent in other folds", &d->in, d->n);
+  S_diag_row("learned, article never sent there", &d->out, d->n);
+  S_diag_row("text alone, article never sent there", &d->text_out, d->n);
+  S_diag_row("evidence alone (best learned mention)", &d->ev, d->n);
+  S_diag_row("popularity alone (most sent first)", &d->pop, d->n);
+  printf("    first by evidence or by popularity (an oracle of the two): R@1 %.3f\n",
+         S_div(d->either, d->n));
+  printf("    suggest with feedback: %.0f us a line on average\n", S_div(d->us, d->lines));
+}
+
 /* Cross-validation of learning from agents: the lines are split into k
  * folds; each fold is scored with the suggestions learned from the other
- * folds' lines replayed as "sent" feedback. */
+ * folds' lines replayed as "sent" feedback. text holds each line's outcome
+ * without feedback (for --diag). */
 static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int k, S_score *sc,
-                          S_outcome *out) {
+                          S_outcome *out, const S_outcome *text, S_diag *d) {
   for (int fold = 0; fold < k; fold++) {
     char err[256];
     S_fb = kb_feedback_open(":memory:", "en", err, sizeof err);
@@ -310,12 +395,18 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
       fprintf(stderr, "kb-eval: %s\n", err);
       exit(1);
     }
-    for (int i = 0; i < set->n; i++)
-      if (i % k != fold && strcmp(set->v[i].expect, "-"))
-        kb_feedback_add(S_fb, set->v[i].text, set->v[i].collection, set->v[i].expect, "sent",
-                        NULL, NULL, NULL, err, sizeof err);
-    for (int i = 0; i < set->n; i++)
-      if (i % k == fold) out[i] = S_ours(ix, geo, &set->v[i], 0, sc);
+    for (int r = 0; r < S_replay; r++)
+      for (int i = 0; i < set->n; i++)
+        if (i % k != fold && strcmp(set->v[i].expect, "-"))
+          kb_feedback_add(S_fb, set->v[i].text, set->v[i].collection, set->v[i].expect, "sent",
+                          NULL, NULL, NULL, err, sizeof err);
+    for (int i = 0; i < set->n; i++) {
+      if (i % k != fold) continue;
+      double t0 = S_now();
+      out[i] = S_ours(ix, geo, &set->v[i], 0, sc);
+      d->us += S_now() - t0;
+      if (S_diag_on) S_diag_line(d, ix, &set->v[i], out[i].rank, text[i].rank);
+    }
     kb_feedback_close(S_fb);
     S_fb = NULL;
   }
@@ -328,6 +419,8 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
+    else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--without") && i + 1 < argc) {
       static const struct { const char *name; unsigned bit; } techs[] = {
@@ -355,7 +448,7 @@ int main(int argc, char **argv) {
   }
   if (!index || !setp) {
     fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...]\n"
-                    "               [--feedback-cv K] INDEX SET(.tsv|.jsonl)\n");
+                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
@@ -385,12 +478,14 @@ int main(int argc, char **argv) {
   S_outcome *lout = NULL;
   if (cv > 1 && !public) {
     lout = kb_xcalloc((size_t)set.n + 1, sizeof *lout);
-    S_feedback_cv(ix, geo, &set, cv, &learned, lout);
+    S_diag d = {0};
+    S_feedback_cv(ix, geo, &set, cv, &learned, lout, out, &d);
     printf("  learning from agents, %d-fold cross-validation (feedback from the other folds):\n", cv);
     printf("  %-28s %7s  %8s  %7s\n", "", "learned", "baseline", "ratio");
     S_row("R@1", S_div(learned.r1, learned.n), S_div(bs.r1, bs.n), 1);
     S_row("R@3", S_div(learned.r3, learned.n), S_div(bs.r3, bs.n), 1);
     S_row("MRR", S_div(learned.rr, learned.n), S_div(bs.rr, bs.n), 1);
+    if (S_diag_on) S_diag_print(&d);
     for (int i = 0; i < set.n; i++) free(lout[i].got);
     free(lout);
     printf("  text alone:\n");
