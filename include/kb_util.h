@@ -67,4 +67,8 @@ char *kb_read_file(const char *path, size_t max, size_t *pn);
 /* Line number (1-based) of byte offset off in z. */
 int kb_line_of(const char *z, size_t off);
 
+/* FNV-1a over s[0..n): the hash of the small tables (stop words, stems,
+ * the vocabulary, reply counts). */
+uint32_t kb_hash(const char *s, size_t n);
+
 #endif

@@ -84,11 +84,7 @@ static struct {
 } S_cache[S_CACHE_SLOTS];
 static pthread_mutex_t S_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned S_hash(const char *s) {
-  unsigned h = 2166136261u; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
+static unsigned S_hash(const char *s) { return kb_hash(s, strlen(s)); }
 
 /* S_len(s), from the table when s was counted recently. */
 static int S_len_cached(const char *s) {

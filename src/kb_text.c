@@ -26,6 +26,8 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "kb_util.h"
+
 #define S_MAX_WORD 128 /* code points in one word; longer runs are noise */
 #define S_MAX_FOLD 4   /* code points one source code point folds into */
 
@@ -54,8 +56,7 @@ struct kb_analyzer {
 
 /* FNV-1a; never 0, so 0 can mark an empty slot. */
 static uint32_t S_hash(const char *w, int n) {
-  uint32_t h = 2166136261u;
-  for (int i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+  uint32_t h = kb_hash(w, (size_t)n);
   return h ? h : 1;
 }
 

@@ -86,6 +86,12 @@ void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
 
 void kb_buf_putc(kb_buf *b, char c) { kb_buf_put(b, &c, 1); }
 
+uint32_t kb_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
 void kb_buf_put_int(kb_buf *b, long long v) {
   char tmp[24];
   int n = 0;

@@ -93,12 +93,7 @@ static void S_index_first(S_list *l) {
   }
 }
 
-/* FNV-1a: short terms, few collisions, no setup. */
-static unsigned S_hash(const char *t) {
-  unsigned h = 2166136261u;
-  for (; *t; t++) h = (h ^ (unsigned char)*t) * 16777619u;
-  return h;
-}
+static unsigned S_hash(const char *t) { return kb_hash(t, strlen(t)); }
 
 static void S_index_hash(S_list *l) {
   l->nslot = 64;
