@@ -68,7 +68,7 @@ char *kb_read_file(const char *path, size_t max, size_t *pn);
 int kb_line_of(const char *z, size_t off);
 
 /* FNV-1a over s[0..n): the hash of the small tables (stop words, stems,
- * the vocabulary, reply counts). */
+ * the vocabulary, reply counts, learned terms). */
 uint32_t kb_hash(const char *s, size_t n);
 
 #endif

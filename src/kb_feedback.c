@@ -61,15 +61,9 @@ static int S_prepare(kb_feedback *f, const char *sql, sqlite3_stmt **st) {
 
 /*--- Document frequencies of the learned mentions ------------------------*/
 
-static size_t S_hash(const char *t, size_t n) {
-  size_t h = 1469598103934665603u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)t[i]) * 1099511628211u;
-  return h;
-}
-
 /* The slot of term t[0..n): its own, or the empty one where it belongs. */
 static S_df_slot *S_df_slot_of(const S_dfs *d, const char *t, size_t n) {
-  size_t i = S_hash(t, n) & (d->cap - 1);
+  size_t i = kb_hash(t, n) & (d->cap - 1);
   while (d->v[i].term && (strncmp(d->v[i].term, t, n) || d->v[i].term[n]))
     i = (i + 1) & (d->cap - 1);
   return &d->v[i];
