@@ -52,13 +52,17 @@ static void test_readonly_feedback_store(void **state) {
   (void)state;
   char *dir = th_tmpdir();
   char *ix = th_fmt("%s/kb.sqlite", dir), *data = th_fmt("%s/data", dir);
-  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s && mkdir -p %s && chmod 755 %s && chmod 644 %s",
-                     th_bin_dir(), ix, data, dir, ix);
+  /* the unprivileged server reads its pages from the test's directory:
+   * the checkout may be where it cannot look (a clone in mktemp -d) */
+  char *web = th_fmt("%s/web", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s && mkdir -p %s && cp -R web %s &&"
+                     " chmod 755 %s && chmod 644 %s && chmod -R a+rX %s",
+                     th_bin_dir(), ix, data, web, dir, ix, web);
   assert_int_equal(th_run(cmd, NULL), 0);
   free(cmd);
   int root = geteuid() == 0;
   const char *wrap[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NULL};
-  const char *args[] = {"--index", ix, "--data", data, "--quiet", "--web", "web", NULL};
+  const char *args[] = {"--index", ix, "--data", data, "--quiet", "--web", web, NULL};
   if (root) {
     cmd = th_fmt("chown 65534:65534 %s", data);
     th_run(cmd, NULL);
@@ -96,6 +100,7 @@ static void test_readonly_feedback_store(void **state) {
   assert_int_equal(th_server_stop(s), 0);
   free(ix);
   free(data);
+  free(web);
   th_rmtree(dir);
   free(dir);
 }
