@@ -21,13 +21,16 @@
  * (kb_features(), kb_rank_score()); each article gets the best score of a
  * mention it was sent for (evidence, like a learned phrase) and a
  * popularity prior from how often it was sent in its collection
- * (n / (n + 5)). With no feedback nothing changes.
+ * (n / (n + 4 m), m the sends of an average sent article there: the same
+ * proportions give the same prior in a small or a large store). With no
+ * feedback nothing changes.
  *
  * Each term's number of learned mentions is held in memory, read from
  * FTS5 at open and counted as mentions are stored, so a query neither
- * counts them through FTS5 nor asks for terms no mention has. The counts
- * are this handle's: a store is written through one kb_feedback (the
- * server's); another writer's mentions count from the next open.
+ * counts them through FTS5 nor asks for terms no mention has; so are each
+ * collection's sends and sent articles. The counts are this handle's: a
+ * store is written through one kb_feedback (the server's); another
+ * writer's mentions count from the next open.
  */
 #ifndef KB_FEEDBACK_H
 #define KB_FEEDBACK_H
@@ -66,7 +69,7 @@ typedef struct kb_evidence {
   char collection[128];
   char slug[128];
   double match;    /* best BM25 of a learned mention, 0 if none */
-  double prior;    /* n / (n + 5) for an article sent n times */
+  double prior;    /* popularity: n / (n + 4 m), sent n times, m an average article's sends */
 } kb_evidence;
 
 /* Fills out (up to max entries, best match first) for the query q

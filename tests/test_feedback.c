@@ -9,6 +9,7 @@
 #include "kb_search.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -314,6 +315,60 @@ static void test_learned_terms(void **state) {
   free(path);
 }
 
+/* Sends article slug of collection k times. */
+static void S_send(kb_feedback *f, const char *collection, const char *slug, int k) {
+  char err[256];
+  for (int i = 0; i < k; i++)
+    assert_int_equal(kb_feedback_add(f, "my wifi keeps dropping", collection, slug, "sent", NULL,
+                                     NULL, NULL, err, sizeof err), KB_FEEDBACK_OK);
+}
+
+/* The popularity prior depends on proportions, not on the store's size:
+ * the same sends stored three times give the same priors; more sends of
+ * one article raise it and lower the others; a dismissal is no send; a
+ * store read back from disk gives the same priors; each collection has
+ * its own scale; a reset forgets them. */
+static void test_prior_scale(void **state) {
+  (void)state;
+  char err[256];
+  char *path = th_fmt("%s/prior.sqlite", S_dir);
+  kb_feedback *f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  assert_true(kb_feedback_prior(f, "a", "x") == 0);
+  S_send(f, "a", "x", 3);
+  S_send(f, "a", "y", 1);
+  S_send(f, "b", "x", 1);
+  assert_int_equal(kb_feedback_add(f, "wifi", "a", "z", "dismissed", NULL, NULL, NULL, err,
+                                   sizeof err), KB_FEEDBACK_OK);
+  double x1 = kb_feedback_prior(f, "a", "x"), y1 = kb_feedback_prior(f, "a", "y");
+  /* an average article of "a" was sent twice: 3 / (3 + 8), 1 / (1 + 8) */
+  assert_true(fabs(x1 - 3.0 / 11) < 1e-12);
+  assert_true(fabs(y1 - 1.0 / 9) < 1e-12);
+  assert_true(kb_feedback_prior(f, "a", "z") == 0);
+  assert_true(fabs(kb_feedback_prior(f, "b", "x") - 0.2) < 1e-12);
+  for (int r = 0; r < 2; r++) {
+    S_send(f, "a", "x", 3);
+    S_send(f, "a", "y", 1);
+  }
+  assert_true(fabs(kb_feedback_prior(f, "a", "x") - x1) < 1e-12);
+  assert_true(fabs(kb_feedback_prior(f, "a", "y") - y1) < 1e-12);
+  S_send(f, "a", "x", 4);
+  assert_true(kb_feedback_prior(f, "a", "x") > x1);
+  assert_true(kb_feedback_prior(f, "a", "y") < y1);
+  double x2 = kb_feedback_prior(f, "a", "x");
+  kb_feedback_close(f);
+  f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  assert_true(fabs(kb_feedback_prior(f, "a", "x") - x2) < 1e-12);
+  assert_true(fabs(kb_feedback_prior(f, "b", "x") - 0.2) < 1e-12);
+  assert_int_equal(kb_feedback_reset(f, err, sizeof err), KB_FEEDBACK_OK);
+  assert_true(kb_feedback_prior(f, "a", "x") == 0);
+  S_send(f, "a", "y", 1);
+  assert_true(fabs(kb_feedback_prior(f, "a", "y") - 0.2) < 1e-12);
+  kb_feedback_close(f);
+  free(path);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -323,13 +378,14 @@ int main(void) {
       cmocka_unit_test(test_kill9_keeps_acknowledged),
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_learned_terms),
+      cmocka_unit_test(test_prior_scale),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 5];
+  struct CMUnitTest tests[2 + S_NBAD + 6];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];
   for (size_t i = 0; i < S_NBAD; i++)
     tests[k++] = (struct CMUnitTest){S_bads[i].name, test_bad_input, NULL, NULL, (void *)&S_bads[i]};
-  for (size_t i = 0; i < 5; i++) tests[k++] = tail[i];
+  for (size_t i = 0; i < sizeof tail / sizeof *tail; i++) tests[k++] = tail[i];
   return _cmocka_run_group_tests("feedback", tests, k, S_setup, S_teardown);
 }
