@@ -89,7 +89,7 @@ $(O)/tests/%: $(O)/tests/%.o $(O)/tests/harness.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(TESTLIBS)
 
-tests: $(TEST_BIN)
+tests: $(TEST_BIN) $(BIN)/kb-eval
 
 # --- Running ---------------------------------------------------------------
 INDEX  ?= build/kb.sqlite

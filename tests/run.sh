@@ -44,6 +44,11 @@ for variant in release san; do
   done
 done
 
+# Relevance floors: the labelled sets through the real suggest and search
+# paths (plain build); a figure under its floor fails.
+export KB_BIN=bin
+run_suite relevance floors sh tests/eval/floors.sh
+
 # Fuzzing, briefly (make fuzz runs each target for FUZZ_SECONDS, default 60).
 if command -v clang >/dev/null 2>&1; then
   FUZZ_SECONDS=${FUZZ_TEST_SECONDS:-3}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Relevance floors: runs kb-eval (the real suggest and search paths over a
+# real index) on the labelled sets and fails when a figure falls under the
+# floor it must keep. The floors sit a little under today's figures
+# (docs/relevance.md), so a change that costs relevance is caught by
+# make test, not found later in make eval. Prints TAP.
+#
+# Sets: our own (tests/eval), always; cpw-dev and cdp from ../shared/eval
+# (SHARED=DIR) when present, as they are in CI.
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${KB_BIN:-bin}
+SHARED=${SHARED:-../shared}
+OUT=build/eval-floors
+mkdir -p "$OUT"
+n=0
+fails=0
+
+ok() { # description
+  n=$((n + 1)); echo "ok $n - $1"
+}
+not_ok() { # description why
+  n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; echo "# $2"
+}
+
+# fig FILE BLOCK ROW COL: a figure from kb-eval's output. BLOCK is "learned"
+# (the cross-validated block of --feedback-cv) or "text" (the text-alone
+# block, the only one without --feedback-cv); COL 1 is ours, 2 the baseline.
+fig() {
+  awk -v block="$2" -v row="$3" -v col="$4" '
+    /learning from agents/ { in_b = "learned"; next }
+    /text alone:/ { in_b = "text"; next }
+    /^  [A-Za-z@0-9]/ && in_b == "" { in_b = "text" }
+    {
+      line = $0; sub(/^  /, "", line)
+      if (in_b == block && index(line, row) == 1) {
+        rest = substr(line, length(row) + 1); split(rest, f, " ")
+        print f[col]; exit
+      }
+    }' "$1"
+}
+
+# floor NAME VALUE MIN: VALUE >= MIN
+floor() {
+  if [ -z "$2" ]; then not_ok "$1" "no figure (kb-eval output changed?)"; return; fi
+  if awk -v v="$2" -v m="$3" 'BEGIN { exit !(v + 0 >= m + 0) }'; then
+    ok "$1: $2 >= $3"
+  else
+    not_ok "$1: $2 >= $3" "fell under its floor"
+  fi
+}
+
+run() { # OUTFILE kb-eval args...
+  f=$1; shift
+  if ! "$BIN/kb-eval" "$@" >"$f" 2>&1; then
+    not_ok "kb-eval $*" "$(tail -3 "$f")"
+    return 1
+  fi
+}
+
+if ! "$BIN/kb-index" -q kb -o "$OUT/kb.sqlite"; then
+  not_ok "index kb/" "kb-index failed"
+  echo "1..$n"; exit 1
+fi
+
+# Our own sets: public search queries, tweets with and without an article.
+if run "$OUT/public.txt" "$OUT/kb.sqlite" tests/eval/public-queries.tsv --public; then
+  floor "public search R@1" "$(fig "$OUT/public.txt" text 'R@1' 1)" 0.95
+  floor "public search MRR" "$(fig "$OUT/public.txt" text 'MRR' 1)" 0.97
+fi
+if run "$OUT/own.txt" "$OUT/kb.sqlite" tests/eval/tweets-own.tsv --feedback-cv 5; then
+  floor "own tweets R@1" "$(fig "$OUT/own.txt" text 'R@1' 1)" 0.90
+  floor "own tweets R@3" "$(fig "$OUT/own.txt" text 'R@3' 1)" 0.95
+  floor "own tweets abstention precision" "$(fig "$OUT/own.txt" text 'abstention precision' 1)" 0.85
+  floor "own tweets abstention recall" "$(fig "$OUT/own.txt" text 'abstention recall' 1)" 0.85
+  # learning from agents never makes a good text ranking much worse
+  t=$(fig "$OUT/own.txt" text 'MRR' 1)
+  floor "own tweets MRR with feedback (text alone $t, less 0.01)" \
+    "$(fig "$OUT/own.txt" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
+fi
+
+if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
+  if run "$OUT/cpw.txt" "$OUT/kb.sqlite" "$SHARED/eval/cpw-dev.tsv" --feedback-cv 5; then
+    floor "cpw-dev R@1" "$(fig "$OUT/cpw.txt" text 'R@1' 1)" 0.85
+    floor "cpw-dev R@3" "$(fig "$OUT/cpw.txt" text 'R@3' 1)" 0.95
+    floor "cpw-dev abstention precision" "$(fig "$OUT/cpw.txt" text 'abstention precision' 1)" 0.85
+    floor "cpw-dev abstention recall" "$(fig "$OUT/cpw.txt" text 'abstention recall' 1)" 0.75
+    t=$(fig "$OUT/cpw.txt" text 'MRR' 1)
+    floor "cpw-dev MRR with feedback (text alone $t, less 0.01)" \
+      "$(fig "$OUT/cpw.txt" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
+  fi
+else
+  echo "# $SHARED/eval/cpw-dev.tsv missing: cpw-dev floors not checked"
+fi
+
+if [ -d "$SHARED/eval/cdp/kb" ] && "$BIN/kb-index" -q "$SHARED/eval/cdp/kb" -o "$OUT/cdp.sqlite"; then
+  if run "$OUT/cdp.txt" "$OUT/cdp.sqlite" "$SHARED/eval/cdp/dev.jsonl" --feedback-cv 5; then
+    b=$(fig "$OUT/cdp.txt" text 'MRR' 2)
+    floor "cdp text alone MRR, not under the FTS5 baseline's ($b)" "$(fig "$OUT/cdp.txt" text 'MRR' 1)" "$b"
+    floor "cdp learned MRR (the lead's reference 0.49)" "$(fig "$OUT/cdp.txt" learned 'MRR' 1)" 0.49
+    b=$(fig "$OUT/cdp.txt" learned 'MRR' 2)
+    floor "cdp learned MRR, not under BM25 with a feedback field ($b)" "$(fig "$OUT/cdp.txt" learned 'MRR' 1)" "$b"
+  fi
+  # the same lessons in a store five times larger rank the same
+  if run "$OUT/cdp5.txt" "$OUT/cdp.sqlite" "$SHARED/eval/cdp/dev.jsonl" --feedback-cv 5 --replay 5; then
+    m1=$(fig "$OUT/cdp.txt" learned 'MRR' 1)
+    floor "cdp learned MRR with the feedback stored 5 times (once: $m1, less 0.01)" \
+      "$(fig "$OUT/cdp5.txt" learned 'MRR' 1)" "$(awk -v t="$m1" 'BEGIN { print t - 0.01 }')"
+  fi
+else
+  echo "# $SHARED/eval/cdp missing: cdp floors not checked"
+fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
