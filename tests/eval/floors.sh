@@ -68,27 +68,24 @@ if run "$OUT/public.txt" "$OUT/kb.sqlite" tests/eval/public-queries.tsv --public
   floor "public search R@1" "$(fig "$OUT/public.txt" text 'R@1' 1)" 0.95
   floor "public search MRR" "$(fig "$OUT/public.txt" text 'MRR' 1)" 0.97
 fi
-if run "$OUT/own.txt" "$OUT/kb.sqlite" tests/eval/tweets-own.tsv --feedback-cv 5; then
-  floor "own tweets R@1" "$(fig "$OUT/own.txt" text 'R@1' 1)" 0.90
-  floor "own tweets R@3" "$(fig "$OUT/own.txt" text 'R@3' 1)" 0.95
-  floor "own tweets abstention precision" "$(fig "$OUT/own.txt" text 'abstention precision' 1)" 0.85
-  floor "own tweets abstention recall" "$(fig "$OUT/own.txt" text 'abstention recall' 1)" 0.85
-  # learning from agents never makes a good text ranking much worse
-  t=$(fig "$OUT/own.txt" text 'MRR' 1)
-  floor "own tweets MRR with feedback (text alone $t, less 0.01)" \
-    "$(fig "$OUT/own.txt" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
-fi
+# tweets NAME SET MIN_R1 MIN_RECALL: the floors of a labelled tweet set
+# (against kb/): R@1, R@3 0.95, abstention precision 0.85 and recall; and
+# learning from agents never makes a good text ranking much worse.
+tweets() {
+  f="$OUT/$1.txt"
+  run "$f" "$OUT/kb.sqlite" "$2" --feedback-cv 5 || return
+  floor "$1 R@1" "$(fig "$f" text 'R@1' 1)" "$3"
+  floor "$1 R@3" "$(fig "$f" text 'R@3' 1)" 0.95
+  floor "$1 abstention precision" "$(fig "$f" text 'abstention precision' 1)" 0.85
+  floor "$1 abstention recall" "$(fig "$f" text 'abstention recall' 1)" "$4"
+  t=$(fig "$f" text 'MRR' 1)
+  floor "$1 MRR with feedback (text alone $t, less 0.01)" \
+    "$(fig "$f" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
+}
+tweets own-tweets tests/eval/tweets-own.tsv 0.90 0.85
 
 if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
-  if run "$OUT/cpw.txt" "$OUT/kb.sqlite" "$SHARED/eval/cpw-dev.tsv" --feedback-cv 5; then
-    floor "cpw-dev R@1" "$(fig "$OUT/cpw.txt" text 'R@1' 1)" 0.85
-    floor "cpw-dev R@3" "$(fig "$OUT/cpw.txt" text 'R@3' 1)" 0.95
-    floor "cpw-dev abstention precision" "$(fig "$OUT/cpw.txt" text 'abstention precision' 1)" 0.85
-    floor "cpw-dev abstention recall" "$(fig "$OUT/cpw.txt" text 'abstention recall' 1)" 0.75
-    t=$(fig "$OUT/cpw.txt" text 'MRR' 1)
-    floor "cpw-dev MRR with feedback (text alone $t, less 0.01)" \
-      "$(fig "$OUT/cpw.txt" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
-  fi
+  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.85 0.75
 else
   echo "# $SHARED/eval/cpw-dev.tsv missing: cpw-dev floors not checked"
 fi
