@@ -41,11 +41,17 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
-.PHONY: all deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak
-all: deps $(PROGS)
+.PHONY: all build deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak
+# `make` installs what is missing first (.ci/deps.sh; a no-op when everything
+# is there), then builds in a second make: the library flags above come from
+# pkg-config when make reads this file, so they must be read after the
+# install, and the install must finish before anything compiles (make -j).
+all:
+	@sh .ci/deps.sh build
+	@$(MAKE) --no-print-directory build
 
-# Installs the Debian packages that are missing (see .ci/deps.sh); a no-op
-# when everything is there.
+build: $(PROGS)
+
 deps:
 	@sh .ci/deps.sh build
 
@@ -112,7 +118,8 @@ check-kb: all
 # the labelled sets in ../shared/eval and our own sets in tests/eval (public
 # search queries, and tweets written for abstention and ranking).
 SHARED ?= ../shared
-eval: all $(BIN)/kb-eval
+eval: all
+	@$(MAKE) --no-print-directory $(BIN)/kb-eval
 	@$(BIN)/kb-index -q kb -o build/kb.sqlite
 	@$(BIN)/kb-eval build/kb.sqlite tests/eval/public-queries.tsv --public
 	@$(BIN)/kb-eval build/kb.sqlite tests/eval/tweets-own.tsv
@@ -126,8 +133,8 @@ eval: all $(BIN)/kb-eval
 # suite against each; tests/run.sh prints the "N passed, N failed" summary.
 test:
 	@sh .ci/deps.sh test
-	@$(MAKE) --no-print-directory all tests
-	@$(MAKE) --no-print-directory SAN=1 all tests
+	@$(MAKE) --no-print-directory build tests
+	@$(MAKE) --no-print-directory SAN=1 build tests
 	@sh tests/run.sh
 
 # libFuzzer targets (tests/fuzz), each for FUZZ_SECONDS; fails on any crash,
@@ -149,7 +156,8 @@ soak: all
 VALGRIND = valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
            --errors-for-leak-kinds=definite,indirect --error-exitcode=99
 VALGRIND_SUITES ?= test_text test_tweet test_index test_server test_feedback test_pages test_reports
-valgrind: all tests
+valgrind: all
+	@$(MAKE) --no-print-directory tests
 	@command -v valgrind >/dev/null || { echo "valgrind: apt-get install valgrind"; exit 1; }
 	@fail=0; for t in $(VALGRIND_SUITES); do \
 	  KB_SERVE_WRAPPER="$(VALGRIND)" CMOCKA_MESSAGE_OUTPUT=TAP $(VALGRIND) $(O)/tests/$$t \
@@ -204,7 +212,7 @@ $(BENCH_GEN): tests/bench/gen_kb.c
 
 bench:
 	@sh .ci/deps.sh bench
-	@$(MAKE) --no-print-directory all $(BENCH_PROG) $(BENCH_GEN)
+	@$(MAKE) --no-print-directory build $(BENCH_PROG) $(BENCH_GEN)
 	@BENCH_PROG=$(BENCH_PROG) BENCH_BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) \
 	 BENCH_SHARED=$(BENCH_SHARED) BENCH_ROUNDS=$(BENCH_ROUNDS) \
 	 BENCH_WARMUP=$(BENCH_WARMUP) BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) \

@@ -7,6 +7,10 @@ set -eu
 cd "$(dirname "$0")/../.."
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --silent --no-audit --no-fund >/dev/null
+  mkdir -p build
+  if ! npm ci --silent --no-audit --no-fund >build/npm-ci.log 2>&1; then
+    echo "not ok 1 - npm ci failed (the npm registry must be reachable): $(grep -m1 -i 'err' build/npm-ci.log)"
+    echo "1..1"; exit 1
+  fi
 fi
 exec node tests/browser/run.mjs
