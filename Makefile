@@ -25,18 +25,40 @@ BIN     ?= bin
 SANFLAGS =
 endif
 
-PKGS    := sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson
+# Three rooms, each its own archive, each with the libraries it may use
+# (docs/architecture.md). `make test` checks with nm and ldd that no room
+# reaches a library that is not its own (tests/layers.sh).
+#   core    src/core/    analysis, the index reader, ranking, replies,
+#                        feedback evidence, reports: SQLite, utf8proc, Snowball
+#   indexer indexer/     front matter, Markdown, synonyms, the index writer:
+#                        core + cmark-gfm, libyaml
+#   server  src/server/  HTTP, the JSON API, pages, events: core + libmicrohttpd, cJSON
+# Public headers (the core's) are in include/; each other room's headers are
+# its own, next to its sources.
+CORE_PKGS := sqlite3 libutf8proc
+IDX_PKGS  := libcmark-gfm yaml-0.1
+SRV_PKGS  := libmicrohttpd libcjson
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -std=c11 -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -MMD -MP \
-           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
-TESTLIBS := -lcmocka $(shell pkg-config --libs libcurl 2>/dev/null) -lsqlite3
+BASE_CFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -MMD -MP
+CORE_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+IDX_LIBS  := $(shell pkg-config --libs $(IDX_PKGS) 2>/dev/null)
+SRV_LIBS  := $(shell pkg-config --libs $(SRV_PKGS) 2>/dev/null)
+IDX_CFLAGS := -Iindexer $(shell pkg-config --cflags $(IDX_PKGS) 2>/dev/null)
+SRV_CFLAGS := -Isrc/server -Iindexer $(shell pkg-config --cflags $(SRV_PKGS) 2>/dev/null)
+# Tests and benchmarks reach into every room.
+ALL_CFLAGS = $(BASE_CFLAGS) $(IDX_CFLAGS) $(SRV_CFLAGS)
+TESTLIBS := -lcmocka $(shell pkg-config --libs libcurl 2>/dev/null) $(SRV_LIBS) $(IDX_LIBS)
+LDLIBS   := $(CORE_LIBS)
 
-LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(O)/%.o)
-LIB       := $(O)/libkb.a
+CORE_SRC  := $(wildcard src/core/*.c)
+IDX_SRC   := $(filter-out indexer/main.c,$(wildcard indexer/*.c))
+SRV_SRC   := $(filter-out src/server/main.c,$(wildcard src/server/*.c))
+CORE_LIB  := $(O)/libkbcore.a
+IDX_LIB   := $(O)/libkbindex.a
+SRV_LIB   := $(O)/libkbserver.a
+LIB       := $(SRV_LIB) $(IDX_LIB) $(CORE_LIB)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
@@ -62,38 +84,68 @@ else
 Q := @
 endif
 
+# Each room compiles with its own include path: the core sees only
+# include/, so it cannot reach a header of the indexer or the server.
+$(O)/src/core/%.o: src/core/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -c $< -o $@
+
+$(O)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(BASE_CFLAGS) -c $< -o $@
+
+$(O)/indexer/%.o: indexer/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(IDX_CFLAGS) -c $< -o $@
+
+$(O)/src/server/%.o: src/server/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SRV_CFLAGS) -c $< -o $@
+
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJ)
+$(CORE_LIB): $(CORE_SRC:%.c=$(O)/%.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN)/kb-index: $(O)/indexer/main.o $(LIB)
+$(IDX_LIB): $(IDX_SRC:%.c=$(O)/%.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN)/kb-search: $(O)/indexer/search.o $(LIB)
+$(SRV_LIB): $(SRV_SRC:%.c=$(O)/%.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN)/kb-report: $(O)/indexer/report.o $(LIB)
+$(BIN)/kb-index: $(O)/indexer/main.o $(IDX_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(IDX_LIBS) $(CORE_LIBS)
+
+$(BIN)/kb-search: $(O)/src/cli/search.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BIN)/kb-report: $(O)/src/cli/report.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BIN)/kb-serve: $(O)/src/server/main.o $(SRV_LIB) $(IDX_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $^ $(SRV_LIBS) $(IDX_LIBS) $(CORE_LIBS)
 
 $(BIN)/kb-eval: $(O)/tests/eval/kb_eval.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BIN)/kb-serve: $(O)/src/main.o $(LIB)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(SRV_LIBS) $(IDX_LIBS) $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/%.o $(O)/tests/harness.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(TESTLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(TESTLIBS) $(LDLIBS)
 
 tests: $(TEST_BIN) $(BIN)/kb-eval
 
@@ -203,7 +255,7 @@ $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
 
 $(BENCH_PROG): $(O)/bench/bench_suggest.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(SRV_LIBS) $(IDX_LIBS) $(LDLIBS)
 
 BENCH_GEN := $(O)/bench/gen_kb
 $(BENCH_GEN): tests/bench/gen_kb.c

@@ -21,6 +21,11 @@
 #include "kb_text.h"
 #include "kb_util.h"
 
+/* The index file's schema version, written by the indexer
+ * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
+ * the schema changes incompatibly; readers refuse others. */
+#define KB_INDEX_SCHEMA_VERSION 2
+
 typedef struct kb_index kb_index;
 
 /* Opens an index read-only. Returns NULL with a message in err when the

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "kb_build.h"
-#include "../../src/server.h"
+#include "server.h"
 
 static kb_ctx S_ctx;
 

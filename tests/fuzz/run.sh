@@ -13,16 +13,16 @@ OUT=build/fuzz
 SHARED=${SHARED:-../shared}
 mkdir -p "$OUT/obj" "$OUT/artifacts"
 CC=${FUZZ_CC:-clang}
-FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude $(pkg-config --cflags libcjson libmicrohttpd 2>/dev/null)"
+FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -Iindexer -Isrc/server $(pkg-config --cflags libcjson libmicrohttpd 2>/dev/null)"
 LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson) -lstemmer -lpthread -lm"
 TARGETS="text article synonyms reply json"
 
 # The library, once. An object is rebuilt when its source or any header
 # is newer (a changed struct must not leave stale objects behind).
-newest_h=$(ls -t include/*.h | head -1)
+newest_h=$(ls -t include/*.h indexer/*.h src/server/*.h | head -1)
 objs=""
-for src in src/*.c; do
-  [ "$src" = src/main.c ] && continue
+for src in src/core/*.c indexer/*.c src/server/*.c; do
+  case "$src" in */main.c) continue ;; esac
   o="$OUT/obj/$(basename "$src" .c).o"
   if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
     $CC $FLAGS -c "$src" -o "$o" || { echo "not ok - fuzz build ($src)"; exit 1; }

@@ -36,9 +36,8 @@
  * temporary file to delete), then optimizes, runs FTS5's integrity-check,
  * closes, fsyncs and renames it over the target and fsyncs the directory.
  */
-#include "kb_index.h"
+#include "kb_index_writer.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -171,12 +170,32 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
   return st;
 }
 
+/* A JSON array of strings, written with the core's JSON string writer (the
+ * indexer links no JSON library; the server parses these with cJSON). */
 static char *S_json_list(char **items, int n) {
-  cJSON *arr = cJSON_CreateArray();
-  for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, cJSON_CreateString(items[i]));
-  char *s = cJSON_PrintUnformatted(arr);
-  cJSON_Delete(arr);
-  return s;
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_putc(&b, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) kb_buf_putc(&b, ',');
+    kb_buf_put_json(&b, items[i], strlen(items[i]));
+  }
+  kb_buf_putc(&b, ']');
+  return kb_buf_detach(&b);
+}
+
+/* A store's hours as a JSON object keyed by day ("mon": "09:00-18:00"). */
+static char *S_json_hours(const kb_store *s) {
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_putc(&b, '{');
+  for (int i = 0, n = 0; i < KB_DAYS; i++) {
+    if (!s->hours[i]) continue;
+    if (n++) kb_buf_putc(&b, ',');
+    kb_buf_put_json(&b, kb_article_days[i], strlen(kb_article_days[i]));
+    kb_buf_putc(&b, ':');
+    kb_buf_put_json(&b, s->hours[i], strlen(s->hours[i]));
+  }
+  kb_buf_putc(&b, '}');
+  return kb_buf_detach(&b);
 }
 
 /* Joins items with newlines: phrases and tags are indexed as lines so a
@@ -210,11 +229,7 @@ static int S_step(sqlite3 *db, sqlite3_stmt *st, char *err, size_t nerr,
 static int S_add_store(kb_index_writer *w, sqlite3_int64 id, const kb_store *s,
                        char *err, size_t nerr) {
   char *aliases = S_json_list(s->aliases, s->naliases);
-  cJSON *h = cJSON_CreateObject();
-  for (int i = 0; i < KB_DAYS; i++)
-    if (s->hours[i]) cJSON_AddStringToObject(h, kb_article_days[i], s->hours[i]);
-  char *hours = cJSON_PrintUnformatted(h);
-  cJSON_Delete(h);
+  char *hours = S_json_hours(s);
   sqlite3_stmt *st = w->ins_store;
   sqlite3_bind_int64(st, 1, id);
   S_bind_text(st, 2, s->town);

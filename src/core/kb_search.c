@@ -26,7 +26,7 @@
 #include <ctype.h>
 
 #include "kb_fts.h"
-#include "kb_index.h"
+#include "kb_search.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_text.h"

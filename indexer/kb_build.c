@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "kb_article.h"
-#include "kb_index.h"
+#include "kb_index_writer.h"
 #include "kb_synonyms.h"
 #include "kb_text.h"
 #include "kb_util.h"

@@ -1,5 +1,5 @@
 /*
- * kb_index.h - the index file: its schema, and writing it.
+ * kb_index_writer.h - the index file: its schema, and writing it.
  *
  * An index is one SQLite database (schema in kb_index.c) holding the
  * articles' metadata and rendered HTML, one FTS5 table per language
@@ -8,15 +8,13 @@
  * renamed over it only when complete, so readers never see half an index
  * and a failed build leaves the old one untouched.
  */
-#ifndef KB_INDEX_H
-#define KB_INDEX_H
+#ifndef KB_INDEX_WRITER_H
+#define KB_INDEX_WRITER_H
 
 #include <stddef.h>
 
 #include "kb_article.h"
-
-/* Bumped when the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 2
+#include "kb_search.h" /* KB_INDEX_SCHEMA_VERSION */
 
 typedef struct kb_index_writer kb_index_writer;
 
