@@ -10,6 +10,12 @@
 
 typedef struct kb_diag kb_diag;
 
+/* The outcome of the last build of an index is written beside it, as
+ * INDEX KB_DIAG_STATUS_SUFFIX (JSON: builds, errors, warnings, problems,
+ * finished, kb): the indexer writes it, the server shows it on /healthz and
+ * the pages. Named here because both rooms must agree on it. */
+#define KB_DIAG_STATUS_SUFFIX ".status.json"
+
 typedef enum { KB_DIAG_WARNING = 0, KB_DIAG_ERROR = 1 } kb_diag_level;
 
 /* An empty list. Free with kb_diag_free(). */

@@ -44,6 +44,10 @@ for variant in release san; do
   done
 done
 
+# The architecture's nevers (docs/architecture.md), on both builds.
+run_suite release layers sh tests/layers.sh build/release bin
+run_suite san layers sh tests/layers.sh build/san build/san/bin
+
 # Relevance floors: the labelled sets through the real suggest and search
 # paths (plain build); a figure under its floor fails.
 export KB_BIN=bin

@@ -27,6 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "kb_diag.h"
 #include "server.h"
 
 struct kb_gen {
@@ -53,6 +56,9 @@ struct kb_live {
   pthread_t watcher;
   int watching;
   atomic_int stop;
+  char *status_path;     /* the indexer's status file beside the index */
+  struct stat status_st; /* identity of the status file last read */
+  char *status;          /* its JSON object, checked, or NULL */
 };
 
 /* Worker threads take slots in the order they first serve a request. */
@@ -123,17 +129,65 @@ int kb_gen_articles(const kb_gen *g) { return g->articles; }
 const char *kb_gen_built(const kb_gen *g) { return g->built; }
 double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }
 
+/*--- The indexer's status file -----------------------------------------*/
+
+/* Reads the status file again when it was replaced (the indexer renames a
+ * new one over it after every build). A file that is missing or not a
+ * JSON object clears the status: nothing is shown rather than something
+ * stale or garbled. */
+static void S_status_poll(kb_live *l) {
+  struct stat st;
+  int have = stat(l->status_path, &st) == 0;
+  pthread_mutex_lock(&l->lock);
+  int same = have ? S_same_file(&st, &l->status_st) : !l->status;
+  pthread_mutex_unlock(&l->lock);
+  if (same) return;
+  char *json = NULL;
+  if (have) {
+    FILE *f = fopen(l->status_path, "rb");
+    kb_buf b = KB_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.n < (1u << 20)) kb_buf_put(&b, chunk, n);
+    if (f) fclose(f);
+    cJSON *j = b.p ? cJSON_Parse(b.p) : NULL;
+    if (cJSON_IsObject(j)) json = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    kb_buf_cleanup(&b);
+  }
+  pthread_mutex_lock(&l->lock);
+  free(l->status);
+  l->status = json ? kb_xstrdup(json) : NULL;
+  if (have) l->status_st = st;
+  else memset(&l->status_st, 0, sizeof l->status_st);
+  pthread_mutex_unlock(&l->lock);
+  if (json) cJSON_free(json);
+}
+
+int kb_live_kb_status(kb_live *l, kb_buf *out) {
+  pthread_mutex_lock(&l->lock);
+  int have = l->status != NULL;
+  if (have) {
+    kb_buf_puts(out, "\"kb\":");
+    kb_buf_puts(out, l->status);
+  }
+  pthread_mutex_unlock(&l->lock);
+  return have;
+}
+
 /*--- The live index ------------------------------------------------------*/
 
 kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
   kb_gen *g = S_gen_load(path, nslots, err, nerr);
   if (!g) return NULL;
   kb_live *l = kb_xcalloc(1, sizeof *l);
+  l->status_path = kb_fmt("%s%s", path, KB_DIAG_STATUS_SUFFIX);
   l->path = kb_xstrdup(path);
   l->nslots = nslots;
   l->cur = g;
   pthread_mutex_init(&l->lock, NULL);
   pthread_mutex_init(&l->reload_lock, NULL);
+  S_status_poll(l);
   return l;
 }
 
@@ -198,6 +252,7 @@ static void *S_watch(void *arg) {
   while (!atomic_load(&l->stop)) {
     struct timespec ts = {0, 200 * 1000000L};
     nanosleep(&ts, NULL);
+    S_status_poll(l);
     if (stat(l->path, &st) != 0) continue;
     pthread_mutex_lock(&l->lock);
     int known = S_same_file(&st, &l->cur->st) || S_same_file(&st, &l->refused_st);
@@ -229,6 +284,8 @@ void kb_live_free(kb_live *l) {
   pthread_mutex_destroy(&l->lock);
   pthread_mutex_destroy(&l->reload_lock);
   free(l->error);
+  free(l->status);
+  free(l->status_path);
   free(l->path);
   free(l);
 }

@@ -23,10 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_diag.h"
 #include "kb_ratelimit.h"
 #include "server.h"
 
@@ -48,7 +53,7 @@ struct kb_server {
   int nproxies;
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
-  kb_watch *watch;         /* --kb: the knowledge base being watched */
+  pid_t indexer;           /* --kb: the kb-index --watch it started, or 0 */
   atomic_int inflight;     /* requests being answered */
 };
 
@@ -272,10 +277,8 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   kb_buf_put_json(&r->body, built, strlen(built));
   kb_buf_putc(&r->body, ',');
   kb_live_status(s->live, &r->body);
-  if (s->watch) {
-    kb_buf_putc(&r->body, ',');
-    kb_watch_status(s->watch, &r->body);
-  }
+  kb_buf_putc(&r->body, ',');
+  if (!kb_live_kb_status(s->live, &r->body)) r->body.n--; /* no comma */
   kb_buf_puts(&r->body, "}");
 }
 
@@ -544,6 +547,85 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
   return 0;
 }
 
+/*--- kb-serve --kb: the indexer as a child process ----------------------*/
+
+/* The kb-index next to this program (KB_INDEXER overrides): the server
+ * links no Markdown or YAML, so it runs the indexer rather than build. */
+static char *S_indexer_path(void) {
+  const char *env = getenv("KB_INDEXER");
+  if (env && *env) return kb_xstrdup(env);
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return kb_xstrdup("kb-index");
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  if (slash) *slash = 0;
+  return kb_fmt("%s/kb-index", self);
+}
+
+/* Starts kb-index --watch KB -o INDEX and waits for its first build (its
+ * status file appears). Runs before any thread is started, so fork() is
+ * safe; the child gets SIGTERM if the server dies. Returns 0, or -1 with
+ * a message when the indexer cannot run or the first build failed with
+ * no earlier index to serve. */
+static int S_start_indexer(kb_server *s, const char *kb_dir, char *err, size_t nerr) {
+  char *prog = S_indexer_path();
+  char *status = kb_fmt("%s%s", s->index_path, KB_DIAG_STATUS_SUFFIX);
+  unlink(status); /* wait for this run's first build, not an old one */
+  pid_t parent = getpid(), pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);
+    execl(prog, "kb-index", "--watch", kb_dir, "-o", s->index_path, (char *)NULL);
+    fprintf(stderr, "kb-serve: cannot run %s: %s\n", prog, strerror(errno));
+    _exit(127);
+  }
+  int rc = -1;
+  if (pid < 0) {
+    snprintf(err, nerr, "cannot start %s: %s", prog, strerror(errno));
+    goto done;
+  }
+  s->indexer = pid;
+  for (;;) {
+    int wst;
+    if (waitpid(pid, &wst, WNOHANG) == pid) {
+      s->indexer = 0;
+      snprintf(err, nerr, "%s stopped before its first build (exit %d)", prog,
+               WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst));
+      goto done;
+    }
+    if (access(status, R_OK) == 0) break;
+    struct timespec ts = {.tv_nsec = 20 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  if (access(s->index_path, R_OK) != 0) {
+    snprintf(err, nerr, "%s has errors (listed above) and there is no earlier index to serve", kb_dir);
+    goto done;
+  }
+  rc = 0;
+done:
+  free(status);
+  free(prog);
+  return rc;
+}
+
+/* Stops the indexer: SIGTERM, then SIGKILL if it has not ended in 2 s. */
+static void S_stop_indexer(kb_server *s) {
+  if (s->indexer <= 0) return;
+  kill(s->indexer, SIGTERM);
+  for (int waited = 0; waited < 2000; waited += 10) {
+    if (waitpid(s->indexer, NULL, WNOHANG) == s->indexer) {
+      s->indexer = 0;
+      return;
+    }
+    struct timespec ts = {.tv_nsec = 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  kill(s->indexer, SIGKILL);
+  waitpid(s->indexer, NULL, 0);
+  s->indexer = 0;
+}
+
 static void S_free(kb_server *s) {
   if (!s) return;
   if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
@@ -555,7 +637,7 @@ static void S_free(kb_server *s) {
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->keys);
   kb_feedback_close(s->feedback);
-  kb_watch_free(s->watch);
+  S_stop_indexer(s);
   kb_live_free(s->live);
   free(s->index_path);
   free(s->public_url);
@@ -567,16 +649,15 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
   if (cfg->kb_dir) {
-    /* the knowledge team's mode: build into the data directory, watch */
+    /* the knowledge team's mode: kb-index --watch builds into the data
+     * directory; the index watcher below swaps each good build in */
     if (!cfg->data_dir) {
       snprintf(err, nerr, "--kb needs --data DIR, where the index is built");
       free(s);
       return NULL;
     }
     s->index_path = kb_fmt("%s/index.sqlite", cfg->data_dir);
-    s->watch = kb_watch_new(cfg->kb_dir, s->index_path, err, nerr);
-    if (!s->watch || (kb_watch_build(s->watch) != 0 && access(s->index_path, R_OK) != 0)) {
-      if (s->watch) snprintf(err, nerr, "%s has errors (listed above) and there is no earlier index to serve", cfg->kb_dir);
+    if (S_start_indexer(s, cfg->kb_dir, err, nerr) != 0) {
       S_free(s);
       return NULL;
     }
@@ -596,7 +677,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   /* a slot (an open index) per worker thread, and one spare */
   if (S_resolve(cfg->listen, &ss, &sl, err, nerr) ||
       !(s->live = kb_live_new(s->index_path, (int)threads + 1, err, nerr)) ||
-      kb_live_watch(s->live) != 0 || (s->watch && kb_watch_start(s->watch, s->live) != 0)) {
+      kb_live_watch(s->live) != 0) {
     if (s->live) snprintf(err, nerr, "cannot start the index watcher");
     S_free(s);
     return NULL;

@@ -73,6 +73,10 @@ int kb_live_reload(kb_live *l, const char *why);
 int kb_live_watch(kb_live *l);
 /* Appends "reloads":n,"refused":n,"reload_error":... (JSON members). */
 void kb_live_status(kb_live *l, kb_buf *out);
+/* Appends "kb":{...}, the indexer's status of its last build of the file
+ * (INDEX.status.json, read again within 200 ms of a change), and returns
+ * 1; returns 0 and appends nothing when there is none. */
+int kb_live_kb_status(kb_live *l, kb_buf *out);
 
 /* This worker thread's connection in g (NULL if the thread has no slot). */
 kb_index *kb_gen_index(kb_gen *g);
@@ -82,26 +86,6 @@ const char *kb_gen_built(const kb_gen *g);
 double kb_gen_built_epoch(const kb_gen *g);
 
 /*--- End of interface to code in kb_live.c -------------------------------*/
-
-/*--- Interface to code in kb_watch.c -------------------------------------*/
-
-/* Builds an index from a knowledge-base directory and rebuilds it when the
- * Markdown changes (kb-serve --kb). */
-typedef struct kb_watch kb_watch;
-
-/* Watches kb_dir (inotify); index is the file it builds. NULL with a
- * message on failure. */
-kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t nerr);
-/* Builds once, now. Returns 0 if the index was written, -1 if the
- * knowledge base has errors or the index could not be written. */
-int kb_watch_build(kb_watch *w);
-/* Starts rebuilding on changes; after a good build live reloads. */
-int kb_watch_start(kb_watch *w, kb_live *live);
-/* Appends "kb":{"builds","errors","problems":[...]} (a JSON member). */
-void kb_watch_status(kb_watch *w, kb_buf *out);
-void kb_watch_free(kb_watch *w);
-
-/*--- End of interface to code in kb_watch.c ------------------------------*/
 
 /*--- Interface to code in kb_events.c ------------------------------------*/
 
