@@ -20,6 +20,7 @@
 
 #include "kb_article.h"
 #include "kb_index_writer.h"
+#include "kb_sitefile.h"
 #include "kb_synonyms.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -42,6 +43,7 @@ typedef struct {
   kb_article **arts;
   int narts;
   kb_synonyms *syn;
+  kb_sitefile *site;     /* kb/site.yaml */
   S_place *places;
   int nplaces;
   S_device *devices;
@@ -211,6 +213,19 @@ static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
              S_device_line, d);
 }
 
+/* kb/site.yaml is optional (a bare knowledge base of articles still
+ * builds); without it the pages name no brand and list no contacts. */
+static void S_read_site(S_kb *kb, const char *path, kb_diag *d) {
+  size_t n;
+  char *data = kb_read_file(path, 1024 * 1024, &n);
+  if (!data) {
+    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    return;
+  }
+  kb->site = kb_sitefile_parse(path, data, n, d);
+  free(data);
+}
+
 static void S_read_synonyms(S_kb *kb, const char *path, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
@@ -295,6 +310,10 @@ static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
     kb_buf_cleanup(&l);
     kb_buf_cleanup(&rr);
   }
+  for (int i = 0; rc == 0 && i < kb_sitefile_count(kb->site); i++) {
+    const kb_site_entry *e = kb_sitefile_entry(kb->site, i);
+    rc = kb_index_writer_add_site(w, e->collection, e->lang, e->key, e->value, err, nerr);
+  }
   if (rc == 0) rc = kb_index_writer_finish(w, err, nerr);
   kb_index_writer_free(w);
   return rc;
@@ -304,6 +323,7 @@ static void S_kb_free(S_kb *kb) {
   for (int i = 0; i < kb->narts; i++) kb_article_free(kb->arts[i]);
   free(kb->arts);
   kb_synonyms_free(kb->syn);
+  kb_sitefile_free(kb->site);
   for (int i = 0; i < kb->nplaces; i++) {
     free(kb->places[i].name);
     free(kb->places[i].county);
@@ -351,6 +371,9 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   free(p);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);
+  free(p);
+  p = kb_fmt("%s/site.yaml", o->kb_dir);
+  S_read_site(&kb, p, d);
   free(p);
   st->collections = S_check_slugs(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)

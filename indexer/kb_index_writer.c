@@ -83,7 +83,9 @@ static const char S_schema[] =
     "CREATE TABLE places(name TEXT NOT NULL, county TEXT, lat REAL NOT NULL,"
     " lon REAL NOT NULL, aliases TEXT);"
     "CREATE TABLE synonyms(line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
-    "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;";
+    "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE site(collection TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY(collection, lang, key)) WITHOUT ROWID;";
 
 static void S_dberr(sqlite3 *db, char *err, size_t nerr, const char *what) {
   snprintf(err, nerr, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
@@ -461,4 +463,21 @@ void kb_index_writer_free(kb_index_writer *w) {
   free(w->tmp);
   free(w->path);
   free(w);
+}
+
+int kb_index_writer_add_site(kb_index_writer *w, const char *collection, const char *lang,
+                             const char *key, const char *value, char *err, size_t nerr) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO site(collection, lang, key, value) VALUES(?,?,?,?)",
+                         -1, &st, NULL) != SQLITE_OK) {
+    S_dberr(w->db, err, nerr, "adding site content");
+    return -1;
+  }
+  S_bind_text(st, 1, collection);
+  S_bind_text(st, 2, lang);
+  S_bind_text(st, 3, key);
+  S_bind_text(st, 4, value);
+  int rc = S_step(w->db, st, err, nerr, "adding site content");
+  sqlite3_finalize(st);
+  return rc;
 }

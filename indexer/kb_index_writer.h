@@ -45,6 +45,11 @@ int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
 int kb_index_writer_add_device(kb_index_writer *w, const char *term,
                                const char *platform, char *err, size_t nerr);
 
+/* Adds one entry of kb/site.yaml (kb_sitefile.h): collection and lang are
+ * "" for every one. Returns 0 or -1. */
+int kb_index_writer_add_site(kb_index_writer *w, const char *collection, const char *lang,
+                             const char *key, const char *value, char *err, size_t nerr);
+
 /* Sets a metadata value (meta table). Returns 0 or -1. */
 int kb_index_writer_set_meta(kb_index_writer *w, const char *key,
                              const char *value, char *err, size_t nerr);

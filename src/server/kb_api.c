@@ -412,9 +412,9 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
     return;
   }
   char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
-  kb_web_page_start(&r->body, "Knowledge-base reports", "reports");
+  kb_web_page_start(c, &r->body, "Knowledge-base reports", "reports");
   int rc = kb_report_html(c->ix, db, d, &r->body, err, sizeof err);
-  kb_web_page_end(&r->body);
+  kb_web_page_end(c, &r->body);
   free(db);
   if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
   else {

@@ -37,6 +37,7 @@ struct kb_gen {
   kb_index **ix;         /* one connection per worker slot */
   int nslots;
   kb_geo *geo;
+  kb_site *site;
   int articles;
   char *built;           /* build time, ISO 8601 */
   double built_epoch;
@@ -73,6 +74,7 @@ static void S_gen_free(kb_gen *g) {
   for (int i = g->nslots - 1; i >= 0; i--) kb_index_close(g->ix[i]);
   free(g->ix);
   kb_geo_free(g->geo);
+  kb_site_free(g->site);
   free(g->built);
   free(g);
 }
@@ -100,6 +102,7 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr) 
       goto fail;
   if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
   if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
+  if (!(g->site = kb_site_load(path, err, nerr))) goto fail;
   if (stat(path, &after) != 0 || !S_same_file(&g->st, &after)) {
     snprintf(err, nerr, "%s changed while it was being loaded", path);
     goto fail;
@@ -125,6 +128,7 @@ kb_index *kb_gen_index(kb_gen *g) {
 }
 
 const kb_geo *kb_gen_geo(const kb_gen *g) { return g->geo; }
+const kb_site *kb_gen_site(const kb_gen *g) { return g->site; }
 int kb_gen_articles(const kb_gen *g) { return g->articles; }
 const char *kb_gen_built(const kb_gen *g) { return g->built; }
 double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }

@@ -322,7 +322,8 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 /* Picks the handler for url and method; fills r. */
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
-  kb_ctx c = {NULL, kb_gen_geo(rq->gen), s->public_url, s->feedback, s->events, s->cfg.data_dir};
+  kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
+              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir};
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");

@@ -136,35 +136,73 @@ static void S_u(kb_buf *b, const char *s) {
   }
 }
 
-static void S_page_start(kb_buf *b, const char *title, const char *kind) {
+/* The site's brand, title and contacts come from kb/site.yaml through the
+ * index (kb_site.h); a knowledge base without one shows none of them. */
+static const char *S_site(const kb_ctx *c, const char *key) {
+  return c ? kb_site_get(c->site, NULL, NULL, key) : NULL;
+}
+
+static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
+  const char *site_title = S_site(c, "title");
   kb_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                  "<link rel=\"icon\" href=\"data:,\"><title>");
   S_h(b, title);
-  kb_buf_puts(b, " \xC2\xB7 PhoneRetailer Help</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+  if (site_title) {
+    kb_buf_puts(b, " \xC2\xB7 ");
+    S_h(b, site_title);
+  }
+  kb_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                  "<script src=\"/static/app.js\" defer></script></head>");
   kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">Skip to content</a>", kind);
-  kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">PhoneRetailer Help</a>"
-                 "<nav aria-label=\"Main\"><ul><li><a href=\"/\">Search</a></li>"
+  kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">");
+  S_h(b, site_title ? site_title : "Help");
+  kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Search</a></li>"
                  "<li><a href=\"/stores\">Find a store</a></li>"
                  "<li><a href=\"/agent\">Agent console</a></li></ul></nav></header>"
                  "<main id=\"main\" tabindex=\"-1\">");
 }
 
-static void S_page_end(kb_buf *b) {
-  kb_buf_puts(b, "</main><footer class=\"site\"><h2>Contact us</h2><ul>"
-                 "<li>Phone <a href=\"tel:+441134960500\">0113 496 0500</a>, Monday to Friday 8am to 8pm,"
-                 " Saturday 9am to 6pm, Sunday 10am to 4pm</li>"
-                 "<li>Live chat and Twitter <a href=\"https://twitter.com/PhoneRetailerHelp\">@PhoneRetailerHelp</a>,"
-                 " 8am to 10pm every day</li>"
-                 "<li>In person at one of our <a href=\"/stores\">stores</a></li></ul></footer></body></html>");
+/* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
+static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
+  char key[32];
+  const char *v[4];
+  static const char *const parts[] = {"name", "text", "link", "hours"};
+  for (int k = 0; k < 4; k++) {
+    snprintf(key, sizeof key, "contact.%d.%s", i, parts[k]);
+    v[k] = kb_site_get(c->site, NULL, NULL, key);
+  }
+  S_h(b, v[0]);
+  kb_buf_putc(b, ' ');
+  if (v[2]) {
+    kb_buf_puts(b, "<a href=\"");
+    S_h(b, v[2]);
+    kb_buf_puts(b, "\">");
+  }
+  S_h(b, v[1]);
+  if (v[2]) kb_buf_puts(b, "</a>");
+  if (with_hours && v[3]) {
+    kb_buf_puts(b, ", ");
+    S_h(b, v[3]);
+  }
 }
 
-void kb_web_page_start(kb_buf *b, const char *title, const char *kind) {
-  S_page_start(b, title, kind);
+static void S_page_end(const kb_ctx *c, kb_buf *b) {
+  kb_buf_puts(b, "</main><footer class=\"site\"><h2>Contact us</h2><ul>");
+  int n = c ? kb_site_contacts(c->site, NULL, NULL) : 0;
+  for (int i = 1; i <= n; i++) {
+    kb_buf_puts(b, "<li>");
+    S_contact(c, b, i, 1);
+    kb_buf_puts(b, "</li>");
+  }
+  kb_buf_puts(b, "<li>In person at one of our <a href=\"/stores\">stores</a></li></ul></footer></body></html>");
 }
 
-void kb_web_page_end(kb_buf *b) { S_page_end(b); }
+void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
+  S_page_start(c, b, title, kind);
+}
+
+void kb_web_page_end(const kb_ctx *c, kb_buf *b) { S_page_end(c, b); }
 
 static void S_html(kb_http_resp *r, int status) {
   r->status = status;
@@ -172,16 +210,16 @@ static void S_html(kb_http_resp *r, int status) {
   r->html = 1;
 }
 
-static void S_error_page(kb_http_resp *r, int status, const char *title, const char *msg) {
+static void S_error_page(const kb_ctx *c, kb_http_resp *r, int status, const char *title, const char *msg) {
   kb_buf_clear(&r->body);
   S_html(r, status);
-  S_page_start(&r->body, title, "error");
+  S_page_start(c, &r->body, title, "error");
   kb_buf_puts(&r->body, "<h1>");
   S_h(&r->body, title);
   kb_buf_puts(&r->body, "</h1><p>");
   S_h(&r->body, msg);
   kb_buf_puts(&r->body, "</p><p><a href=\"/\">Search the help centre</a></p>");
-  S_page_end(&r->body);
+  S_page_end(c, &r->body);
 }
 
 /*--- Search --------------------------------------------------------------*/
@@ -266,9 +304,13 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     S_h(b, q);
     kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words.</p><h2>Popular articles</h2>");
     S_popular(c, b, 8);
-    kb_buf_puts(b, "<h2>Contact us</h2><p>Call <a href=\"tel:+441134960500\">0113 496 0500</a>,"
-                   " tweet <a href=\"https://twitter.com/PhoneRetailerHelp\">@PhoneRetailerHelp</a>"
-                   " or <a href=\"/stores\">visit a store</a>.</p></div></div>");
+    kb_buf_puts(b, "<h2>Contact us</h2><ul class=\"contacts\">");
+    for (int i = 1, n = kb_site_contacts(c->site, NULL, NULL); i <= n; i++) {
+      kb_buf_puts(b, "<li>");
+      S_contact(c, b, i, 0);
+      kb_buf_puts(b, "</li>");
+    }
+    kb_buf_puts(b, "<li><a href=\"/stores\">Visit a store</a></li></ul></div></div>");
     kb_results_free(&res);
     return;
   }
@@ -319,7 +361,7 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
   if (q && strlen(q) > 1000) {
-    S_error_page(r, 400, "Search too long", "Please use fewer words.");
+    S_error_page(c, r, 400, "Search too long", "Please use fewer words.");
     return;
   }
   S_html(r, 200);
@@ -328,7 +370,7 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     S_results(c, q, page, 1, &r->body);
     return;
   }
-  S_page_start(&r->body, q && *q ? q : "Search", q ? "search" : "home");
+  S_page_start(c, &r->body, q && *q ? q : "Search", q ? "search" : "home");
   kb_buf_puts(&r->body, "<h1>How can we help?</h1>");
   S_search_form(&r->body, q);
   S_results(c, q, page, 0, &r->body);
@@ -338,7 +380,7 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     S_popular(c, &r->body, 12);
     kb_buf_puts(&r->body, "</section>");
   }
-  S_page_end(&r->body);
+  S_page_end(c, &r->body);
 }
 
 /*--- Articles and stores -------------------------------------------------*/
@@ -409,14 +451,14 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   kb_doc d;
   int found = kb_index_get(c->ix, coll, slug, &d);
   if (found != 1) {
-    S_error_page(r, 404, "Page not found", "There is no help article at this address.");
+    S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
     return;
   }
   int store = !strcmp(d.type, "store");
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
-  S_page_start(b, d.title, store ? "store" : "article");
+  S_page_start(c, b, d.title, store ? "store" : "article");
   kb_buf_puts(b, "<article><h1>");
   S_h(b, d.title);
   kb_buf_puts(b, "</h1>");
@@ -436,7 +478,7 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
                    "<button type=\"submit\" name=\"helpful\" value=\"yes\">Yes</button> "
                    "<button type=\"submit\" name=\"helpful\" value=\"no\">No</button></fieldset></form>");
   }
-  S_page_end(b);
+  S_page_end(c, b);
   kb_doc_free(&d);
 }
 
@@ -444,7 +486,7 @@ static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
-  S_page_start(b, "Find a store", "stores");
+  S_page_start(c, b, "Find a store", "stores");
   kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
                  "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"off\" value=\"");
   S_h(b, near);
@@ -485,7 +527,7 @@ static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
     kb_buf_puts(b, "</p></li>");
   }
   kb_buf_puts(b, "</ol>");
-  S_page_end(b);
+  S_page_end(c, b);
 }
 
 /*--- Agent console -------------------------------------------------------*/
@@ -506,7 +548,7 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
                          const char *coll, int keys, kb_http_resp *r) {
   S_html(r, 200);
   kb_buf *b = &r->body;
-  S_page_start(b, "Agent console", "agent");
+  S_page_start(c, b, "Agent console", "agent");
   kb_buf_printf(b, "<h1>Agent console</h1><form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
                    " data-feedback=\"%d\" data-keys=\"%d\">", c->feedback ? 1 : 0, keys);
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
@@ -574,7 +616,7 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
   }
   kb_buf_puts(b, "</div><noscript><p>The console's copy, edit and feedback buttons need JavaScript;"
                  " suggestions still appear when you submit the form.</p></noscript>");
-  S_page_end(b);
+  S_page_end(c, b);
 }
 
 /*--- Forms ---------------------------------------------------------------*/
@@ -616,7 +658,7 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
   if (!slug || !h || (strcmp(h, "yes") && strcmp(h, "no")) ||
       !kb_text_utf8_valid(slug, strlen(slug), NULL) ||
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
-    S_error_page(r, 400, "Something went wrong", "That answer could not be recorded.");
+    S_error_page(c, r, 400, "Something went wrong", "That answer could not be recorded.");
   } else {
     kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"));
     r->status = 303;
@@ -642,12 +684,12 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
   if (!strncmp(url, "/static/", 8)) {
     if (!get) goto not_allowed;
     if (!S_name_ok(url + 8) || !S_static(w, url + 8, r))
-      S_error_page(r, 404, "Page not found", "There is nothing at this address.");
+      S_error_page(c, r, 404, "Page not found", "There is nothing at this address.");
     return 1;
   }
   if (!strcmp(url, "/helpful")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (!c->events) S_error_page(r, 503, "Not available", "Answers cannot be recorded right now.");
+    if (!c->events) S_error_page(c, r, 503, "Not available", "Answers cannot be recorded right now.");
     else S_helpful_form(c, body, nbody, r);
     return 1;
   }
@@ -667,18 +709,18 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
       } else if (!slash && *rest) {
         S_article_page(c, NULL, rest, a->thanks != NULL, r);
       } else {
-        S_error_page(r, 404, "Page not found", "There is no help article at this address.");
+        S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
       }
     }
     return 1;
   }
   return 0;
 not_allowed:
-  S_error_page(r, 405, "Not allowed", "This page can only be read.");
+  S_error_page(c, r, 405, "Not allowed", "This page can only be read.");
   r->allow = "GET";
   return 1;
 not_allowed_post:
-  S_error_page(r, 405, "Not allowed", "This address takes a form.");
+  S_error_page(c, r, 405, "Not allowed", "This address takes a form.");
   r->allow = "POST";
   return 1;
 }

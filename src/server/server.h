@@ -12,6 +12,7 @@
 #include "kb_geo.h"
 #include "kb_metrics.h"
 #include "kb_search.h"
+#include "kb_site.h"
 #include "kb_server.h"
 #include "kb_util.h"
 
@@ -40,6 +41,7 @@ typedef struct kb_events kb_events;
 typedef struct kb_ctx {
   kb_index *ix;             /* this thread's connection to the index */
   const kb_geo *geo;        /* stores and places (shared, read-only) */
+  const kb_site *site;      /* brand, title, contacts (shared, read-only) */
   const char *public_url;   /* base of links to our pages, no trailing / */
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
   kb_events *events;        /* the reports' event log (--data), or NULL */
@@ -81,6 +83,7 @@ int kb_live_kb_status(kb_live *l, kb_buf *out);
 /* This worker thread's connection in g (NULL if the thread has no slot). */
 kb_index *kb_gen_index(kb_gen *g);
 const kb_geo *kb_gen_geo(const kb_gen *g);
+const kb_site *kb_gen_site(const kb_gen *g);
 int kb_gen_articles(const kb_gen *g);
 const char *kb_gen_built(const kb_gen *g);
 double kb_gen_built_epoch(const kb_gen *g);
@@ -125,8 +128,8 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */
-void kb_web_page_start(kb_buf *b, const char *title, const char *kind);
-void kb_web_page_end(kb_buf *b);
+void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind);
+void kb_web_page_end(const kb_ctx *c, kb_buf *b);
 
 /*--- End of interface to code in kb_web.c --------------------------------*/
 
