@@ -42,6 +42,8 @@ struct kb_gen {
   char *built;           /* build time, ISO 8601 */
   double built_epoch;
   struct stat st;        /* identity of the file it was read from */
+  unsigned live_id;      /* the live index it belongs to */
+  atomic_int *next_slot; /* that live index's slot counter */
 };
 
 struct kb_live {
@@ -60,11 +62,20 @@ struct kb_live {
   char *status_path;     /* the indexer's status file beside the index */
   struct stat status_st; /* identity of the status file last read */
   char *status;          /* its JSON object, checked, or NULL */
+  unsigned id;           /* unique in the process, never 0 */
+  atomic_int next_slot;  /* slots handed to worker threads so far */
 };
 
-/* Worker threads take slots in the order they first serve a request. */
-static atomic_int S_next_slot;
-static _Thread_local int S_slot = -1;
+/* Worker threads take slots of a live index in the order they first serve
+ * a request from it. The numbering is per live index, not per process, so
+ * a server stopped and started again in one process (tests, an embedding
+ * program) numbers its new threads from 0 again; a thread remembers which
+ * live index its slot belongs to. */
+static atomic_uint S_next_live_id;
+static _Thread_local struct {
+  unsigned live;  /* id of the live index the slot is in; 0 = none */
+  int slot;
+} S_mine;
 
 /*--- Generations ---------------------------------------------------------*/
 
@@ -123,8 +134,11 @@ void kb_gen_release(kb_gen *g) {
 }
 
 kb_index *kb_gen_index(kb_gen *g) {
-  if (S_slot < 0) S_slot = atomic_fetch_add(&S_next_slot, 1);
-  return S_slot < g->nslots ? g->ix[S_slot] : NULL;
+  if (S_mine.live != g->live_id) {
+    S_mine.live = g->live_id;
+    S_mine.slot = atomic_fetch_add(g->next_slot, 1);
+  }
+  return S_mine.slot < g->nslots ? g->ix[S_mine.slot] : NULL;
 }
 
 const kb_geo *kb_gen_geo(const kb_gen *g) { return g->geo; }
@@ -188,6 +202,9 @@ kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
   l->status_path = kb_fmt("%s%s", path, KB_DIAG_STATUS_SUFFIX);
   l->path = kb_xstrdup(path);
   l->nslots = nslots;
+  l->id = atomic_fetch_add(&S_next_live_id, 1) + 1;
+  g->live_id = l->id;
+  g->next_slot = &l->next_slot;
   l->cur = g;
   pthread_mutex_init(&l->lock, NULL);
   pthread_mutex_init(&l->reload_lock, NULL);
@@ -228,6 +245,8 @@ int kb_live_reload(kb_live *l, const char *why) {
     return -1;
   }
   kb_gen *old = l->cur;
+  g->live_id = l->id;
+  g->next_slot = &l->next_slot;
   l->cur = g;
   l->reloads++;
   free(l->error);

@@ -22,8 +22,8 @@
 
 typedef struct kb_server_config {
   const char *index_path;  /* the index to serve (or NULL with kb_dir) */
-  const char *kb_dir;      /* knowledge base to build, watch and serve
-                              (the index goes to data_dir) */
+  const char *kb_dir;      /* knowledge base to serve: kb-index --watch
+                              (run as a child) builds it into data_dir */
   const char *listen;      /* "host:port"; port 0 picks a free one */
   const char *public_url;  /* base of links to our pages; NULL: http://listen */
   const char *data_dir;    /* where the server may write; NULL: nowhere */
