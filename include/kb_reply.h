@@ -40,4 +40,11 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
 /* 1 if h (without '@') is a valid Twitter handle: 1-15 of [A-Za-z0-9_]. */
 int kb_reply_handle_valid(const char *h);
 
+/* The handle a reply is addressed to, from what a client sent as the
+ * author ("@sam" or "sam"): a pointer into author past any '@', or NULL
+ * when author is NULL or empty. *invalid is set to 1 when author is given
+ * but is not a valid handle (NULL is returned then too), else 0. Every
+ * route that takes an author reads it through this one function. */
+const char *kb_reply_handle(const char *author, int *invalid);
+
 #endif

@@ -47,6 +47,10 @@ void kb_buf_printf(kb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s[0..n) escaped for HTML text and attribute values. */
 void kb_buf_put_html(kb_buf *b, const char *s, size_t n);
+/* Appends s percent-encoded for a URL query value (RFC 3986's unreserved
+ * characters kept as they are); with form set, a space becomes '+' as
+ * HTML forms send it, else %20. NULL appends nothing. */
+void kb_buf_put_query(kb_buf *b, const char *s, int form);
 /* Appends s[0..n) as a JSON string literal, quotes included. */
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n);
 void kb_buf_clear(kb_buf *b);

@@ -285,3 +285,12 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   if (plen) *plen = len;
   return kb_buf_detach(&b);
 }
+
+const char *kb_reply_handle(const char *author, int *invalid) {
+  *invalid = 0;
+  if (!author || !*author) return NULL;
+  const char *h = author[0] == '@' ? author + 1 : author;
+  if (kb_reply_handle_valid(h)) return h;
+  *invalid = 1;
+  return NULL;
+}

@@ -28,20 +28,6 @@ char *kb_suggest_article_url(const char *public_url, const char *url,
   return kb_fmt("%s/help/%s/%s", public_url, collection, slug);
 }
 
-/* Appends s percent-encoded for a URL query value. */
-static void S_put_urlenc(kb_buf *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-        *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-      kb_buf_putc(b, (char)*p);
-    } else {
-      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
-      kb_buf_puts(b, e);
-    }
-  }
-}
-
 /* The link for a suggestion: the store of the town the mention names (or
  * the store finder near it) for deep-linking articles, else the article's. */
 static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match *place) {
@@ -53,11 +39,11 @@ static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match
     char *low = kb_xstrdup(place->name);
     for (char *p = low; *p; p++)
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-    S_put_urlenc(&b, low);
+    kb_buf_put_query(&b, low, 0);
     free(low);
     if (h->collection && strcmp(h->collection, "default")) {
       kb_buf_puts(&b, "&collection=");
-      S_put_urlenc(&b, h->collection);
+      kb_buf_put_query(&b, h->collection, 0);
     }
     return kb_buf_detach(&b);
   }

@@ -164,6 +164,21 @@ void kb_buf_put_html(kb_buf *b, const char *s, size_t n) {
   kb_buf_put(b, s + run, n - run);
 }
 
+void kb_buf_put_query(kb_buf *b, const char *s, int form) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+      kb_buf_putc(b, (char)*p);
+    } else if (form && *p == ' ') {
+      kb_buf_putc(b, '+');
+    } else {
+      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+      kb_buf_puts(b, e);
+    }
+  }
+}
+
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   kb_buf_putc(b, '"');

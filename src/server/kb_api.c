@@ -139,8 +139,9 @@ static int S_suggest_parse(cJSON *j, S_suggest_req *q, kb_http_resp *r) {
       kb_api_error(r, 400, "wrong_type", "'author' must be a string (a Twitter handle)");
       return -1;
     }
-    q->author = a->valuestring[0] == '@' ? a->valuestring + 1 : a->valuestring;
-    if (*q->author && !kb_reply_handle_valid(q->author)) {
+    int invalid;
+    q->author = kb_reply_handle(a->valuestring, &invalid);
+    if (invalid) {
       kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle: 1-15 letters, digits or '_'");
       return -1;
     }
@@ -319,6 +320,7 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     cJSON_Delete(j);
     return;
   }
+  int bad_author = 0;
   const char *missing = !text || !*text ? "text" : !slug ? "slug" : !action ? "action" : NULL;
   if (missing) kb_api_error(r, 400, "missing_field", "'%s' is required", missing);
   else if (S_chars(text) > KB_MAX_TEXT)
@@ -327,7 +329,7 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     kb_api_error(r, 400, "invalid_value", "'slug' and 'collection' must be letters, digits, '_' or '-'");
   else if (strcmp(action, "sent") && strcmp(action, "edited") && strcmp(action, "dismissed"))
     kb_api_error(r, 400, "invalid_value", "'action' must be sent, edited or dismissed");
-  else if (author && *author && !kb_reply_handle_valid(author[0] == '@' ? author + 1 : author))
+  else if ((kb_reply_handle(author, &bad_author), bad_author))
     kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle");
   else {
     char err[256];

@@ -123,19 +123,6 @@ static void S_h(kb_buf *b, const char *s) {
   if (s) kb_buf_put_html(b, s, strlen(s));
 }
 
-/* Appends s percent-encoded for a URL query value. */
-static void S_u(kb_buf *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-    if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') kb_buf_putc(b, (char)*p);
-    else if (*p == ' ') kb_buf_putc(b, '+');
-    else {
-      char e[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
-      kb_buf_puts(b, e);
-    }
-  }
-}
-
 /* The site's brand, title and contacts come from kb/site.yaml through the
  * index (kb_site.h); a knowledge base without one shows none of them. */
 static const char *S_site(const kb_ctx *c, const char *key) {
@@ -235,10 +222,10 @@ static void S_search_form(kb_buf *b, const char *q) {
 static void S_article_link(kb_buf *b, const char *coll, const char *slug) {
   kb_buf_puts(b, "/help/");
   if (coll && strcmp(coll, "default")) {
-    S_u(b, coll);
+    kb_buf_put_query(b, coll, 1);
     kb_buf_putc(b, '/');
   }
-  S_u(b, slug);
+  kb_buf_put_query(b, slug, 1);
 }
 
 typedef struct {
@@ -319,7 +306,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_buf_puts(b, "\xE2\x80\x9D</p>");
   if (res.corrected) {
     kb_buf_puts(b, "<p class=\"didyoumean\">Did you mean <a href=\"/search?q=");
-    S_u(b, res.corrected);
+    kb_buf_put_query(b, res.corrected, 1);
     kb_buf_puts(b, "\">");
     S_h(b, res.corrected);
     kb_buf_puts(b, "</a>?</p>");
@@ -341,13 +328,13 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"Result pages\">");
     if (page > 1) {
       kb_buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
-      S_u(b, q);
+      kb_buf_put_query(b, q, 1);
       kb_buf_printf(b, "&amp;page=%d\">Previous</a> ", page - 1);
     }
     kb_buf_printf(b, "<span>Page %d of %d</span>", page, pages);
     if (page < pages) {
       kb_buf_puts(b, " <a rel=\"next\" href=\"/search?q=");
-      S_u(b, q);
+      kb_buf_put_query(b, q, 1);
       kb_buf_printf(b, "&amp;page=%d\">Next</a>", page + 1);
     }
     kb_buf_puts(b, "</nav>");
@@ -580,8 +567,8 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
     kb_suggest_opts o = {coll && *coll ? coll : NULL, 5, c->public_url, c->feedback};
     kb_suggest_result res;
     char err[256];
-    const char *handle = author && author[0] == '@' ? author + 1 : author;
-    if (handle && *handle && !kb_reply_handle_valid(handle)) handle = NULL;
+    int invalid;
+    const char *handle = kb_reply_handle(author, &invalid);
     if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) == 0) {
       if (!res.answerable)
         kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
