@@ -1,14 +1,15 @@
 /*
- * kb_server.c - HTTP plumbing: libmicrohttpd daemon, routing, per-thread
- * index connections, access log, metrics, graceful stop.
+ * kb_server.c - HTTP plumbing: libmicrohttpd daemon, routing, access log,
+ * metrics, graceful stop; with --kb, the kb-index --watch it runs.
  *
  * libmicrohttpd runs a pool of worker threads (one per core by default),
  * each with its own epoll loop. A request's state (kb_req) hangs off
  * *req_cls from the first call, collects the body, and is freed in the
  * completion callback, which also writes the access-log line and records
- * metrics. Each worker thread lazily opens its own read-only kb_index (an
- * SQLite connection with prepared statements), kept in thread-local
- * storage and closed when the thread ends.
+ * metrics. A request acquires the current index generation when it starts
+ * (kb_live.c) and reads it through its worker thread's slot there: one
+ * read-only connection per worker, owned by the generation, so a swapped
+ * index is closed when its last request ends, not when a thread does.
  */
 #include "kb_server.h"
 
