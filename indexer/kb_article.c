@@ -476,7 +476,7 @@ static int S_split(const char *z, size_t n, size_t *ps, size_t *pe, size_t *pbod
 
 kb_article *kb_article_parse(const char *path, const char *data, size_t n,
                              kb_diag *d) {
-  S_ctx c = {path, d, NULL, 2, NULL, 0};
+  S_ctx c = {.path = path, .d = d, .line0 = 2};
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
     kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad),

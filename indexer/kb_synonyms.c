@@ -104,7 +104,7 @@ static void S_line(kb_synonyms *s, const char *path, int line, const char *z,
       }
       arrow = z + i;
     }
-  kb_synonym_rule r = {line, NULL, 0, NULL, 0};
+  kb_synonym_rule r = {.line = line};
   size_t nl = arrow ? (size_t)(arrow - z) : n;
   r.lhs = S_side(path, line, z, nl, &r.nlhs, d);
   if (!r.lhs) return;

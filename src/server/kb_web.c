@@ -254,7 +254,7 @@ static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
     for (int i = 0; i < n; i++) {
       kb_doc d;
       if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
-        S_listctx l = {b, 0, 1};
+        S_listctx l = {.b = b, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
         shown++;
@@ -262,7 +262,7 @@ static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
     }
   }
   if (shown < max / 2) { /* little feedback yet: the articles in order */
-    S_listctx l = {b, 0, max - shown};
+    S_listctx l = {.b = b, .max = max - shown};
     kb_index_list(c->ix, S_list_cb, &l);
   }
   kb_buf_puts(b, "</ul>");
@@ -417,7 +417,7 @@ static void S_store_details(kb_buf *b, const char *json) {
 
 /* Related articles: a search with the article's title, itself left out. */
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  kb_search_opts o = {d->collection, KB_KIND_ARTICLE, 6, 0, 0, 0, 0};
+  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6};
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
@@ -425,7 +425,7 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   int shown = 0;
   for (int i = 0; i < res.n && shown < 5; i++) {
     if (!strcmp(res.hits[i].slug, d->slug)) continue;
-    S_listctx l = {b, 0, 1};
+    S_listctx l = {.b = b, .max = 1};
     S_list_cb(&l, res.hits[i].collection, res.hits[i].slug, res.hits[i].title);
     shown++;
   }
@@ -564,7 +564,8 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
   kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form>"
                  "<div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div><div id=\"suggestions\" aria-live=\"polite\">");
   if (text && *text && !keys && kb_text_utf8_valid(text, strlen(text), NULL)) {
-    kb_suggest_opts o = {coll && *coll ? coll : NULL, 5, c->public_url, c->feedback};
+    kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
+                         .public_url = c->public_url, .feedback = c->feedback};
     kb_suggest_result res;
     char err[256];
     int invalid;
