@@ -7,7 +7,7 @@ Runs `bin/kb-eval INDEX SET --dump` for each labelled set, fits a logistic
 model of "an article answers this mention" (expect is not "-") over the
 first suggestion's features, with L2 regularisation on the weights (not the
 intercept), by Newton's method, and prints the coefficients to paste into
-src/kb_rank.c, then the abstention precision and recall per set for a
+src/core/kb_rank.c, then the abstention precision and recall per set for a
 range of thresholds (the whole decision of kb_suggest(): an off-topic page
 first, or no suggestion, means not answerable; a store link answers), and
 the threshold whose lowest abstention precision or recall over the sets is
