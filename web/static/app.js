@@ -292,8 +292,11 @@
     // Cards the server rendered (GET /agent?text=...) work the same.
     $$('li.suggestion', out).forEach((li) => wire(li, mention.value));
 
-    // Knowledge-base health (kb-serve --kb): tell the agents about problems.
+    // Knowledge-base health: the indexer's status of its last build, on
+    // /healthz; polled every second (a cheap route) while the page is seen,
+    // so a saved error, and its fix, show within about a second.
     function health() {
+      if (document.hidden) return;
       fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
         const kb = h && h.kb, errs = kb ? kb.errors : 0, probs = (kb && kb.problems) || [];
         if (!(errs > 0)) return note('health');
@@ -302,7 +305,7 @@
       }).catch(() => { /* the next poll will tell */ });
     }
     health();
-    setInterval(health, 30000);
+    setInterval(health, 1000);
   }
 
   function init() { initSearch(); initHelpful(); initAgent(); }
