@@ -192,6 +192,35 @@ static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
              S_place_line, d);
 }
 
+/* kb/places.tsv, then one gazetteer per country in kb/places/<cc>.tsv
+ * (same columns; the second may be called region), in name order. */
+static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  char *p = kb_fmt("%s/places.tsv", kb_dir);
+  S_read_places(kb, p, d);
+  free(p);
+  char *dir = kb_fmt("%s/places", kb_dir);
+  DIR *dh = opendir(dir);
+  if (dh) {
+    S_paths files = {0};
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+      size_t n = strlen(e->d_name);
+      if (e->d_name[0] != '.' && n > 4 && !strcmp(e->d_name + n - 4, ".tsv")) {
+        files.v = kb_xrealloc(files.v, (size_t)(files.n + 1) * sizeof *files.v);
+        files.v[files.n++] = kb_fmt("%s/%s", dir, e->d_name);
+      }
+    }
+    closedir(dh);
+    qsort(files.v, (size_t)files.n, sizeof *files.v, S_cmp_str);
+    for (int i = 0; i < files.n; i++) {
+      S_read_places(kb, files.v[i], d);
+      free(files.v[i]);
+    }
+    free(files.v);
+  }
+  free(dir);
+}
+
 /* devices.tsv: "term<TAB>platform"; a term is one lower-case word
  * customers use for a phone of that platform. */
 static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag *d) {
@@ -366,9 +395,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   char *p = kb_fmt("%s/synonyms.txt", o->kb_dir);
   S_read_synonyms(&kb, p, d);
   free(p);
-  p = kb_fmt("%s/places.tsv", o->kb_dir);
-  S_read_places(&kb, p, d);
-  free(p);
+  S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);
   free(p);
