@@ -229,11 +229,13 @@ clean:
 .SECONDARY:
 
 # === bench ===================================================================
-# make bench: first figures for the speed work (docs/benchmarks.md). Installs
-# wrk and nginx-light if missing, builds with optimisation, then
-# tests/bench/run.sh times kb_index_search() in process (bench_suggest),
-# times kb-index on the cdp knowledge base, loads POST /api/v1/suggest with
-# wrk and, as the HTTP floor, nginx serving a static body of the same size;
+# make bench: the speed figures (docs/benchmarks.md). Installs wrk and
+# nginx-light if missing, builds with optimisation, then tests/bench/run.sh
+# times kb_index_search() in process (bench_suggest), times kb-index, loads
+# the product's own workload on kb/ with wrk first (/healthz, suggest with
+# the retailer tweets, the public search API, page and search-as-you-type
+# fragment, article pages), then suggest on the cdp collection and, as the
+# HTTP floor, nginx serving a static body of the same size;
 # then the growth benchmark (tests/bench/growth.sh) on synthetic knowledge
 # bases of BENCH_GROWTH articles (BENCH_GROWTH= skips it).
 # Everything it writes goes to $(BENCH_DIR); it only listens on 127.0.0.1.

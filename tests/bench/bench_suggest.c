@@ -58,6 +58,7 @@ typedef struct {
 static void S_usage(FILE *f) {
   fputs("usage: bench_suggest search [-F] [-r ROUNDS] [-w WARMUP] NAME INDEX QUERIES ...\n"
         "       bench_suggest bodies JSONL OUT\n"
+        "       bench_suggest paths [--typed] PREFIX QUERIES OUT\n"
         "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
         "\n"
@@ -68,7 +69,10 @@ static void S_usage(FILE *f) {
         "         -w WARMUP untimed passes first (default 2)\n"
         "         -F        every search through FTS5, none through the postings\n"
         "                   held in memory (kb_postings.h)\n"
-        "bodies   writes one suggest request body per line from a .jsonl\n"
+        "bodies   writes one suggest request body per line from a .jsonl or .tsv\n"
+        "paths    writes one request path per query: PREFIX and the query\n"
+        "         URL-encoded (?q=... routes); --typed: every prefix of it as a\n"
+        "         person types it (2 characters and more), search as you type\n"
         "agree    how often candidate pruning changes the first hit or the top\n"
         "         three (searched with and without it)\n"
         "port     prints a free TCP port on 127.0.0.1\n",
@@ -346,6 +350,45 @@ static int S_cmd_bodies(int argc, char **argv) {
   return rc;
 }
 
+/* Writes PREFIX + the URL-encoded query, one path a line; with --typed,
+ * every prefix of each query from its second character on, as search as
+ * you type sends them (whole UTF-8 characters only). */
+static int S_cmd_paths(int argc, char **argv) {
+  int typed = argc > 0 && !strcmp(argv[0], "--typed");
+  if (typed) argc--, argv++;
+  if (argc != 3) {
+    S_usage(stderr);
+    return 64;
+  }
+  S_queries qs = {0};
+  if (S_load(argv[1], &qs) != 0) return 1;
+  FILE *f = fopen(argv[2], "w");
+  if (!f) {
+    perror(argv[2]);
+    S_queries_free(&qs);
+    return 1;
+  }
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < qs.n; i++) {
+    const char *t = qs.a[i].text;
+    size_t n = qs.a[i].n;
+    for (size_t end = typed ? 2 : n; end <= n; end++) {
+      if (end < n && ((unsigned char)t[end] & 0xC0) == 0x80) continue; /* inside a character */
+      char *part = kb_xstrndup(t, end);
+      kb_buf_clear(&b);
+      kb_buf_puts(&b, argv[0]);
+      kb_buf_put_query(&b, part, 0);
+      fprintf(f, "%s\n", kb_buf_str(&b));
+      free(part);
+    }
+  }
+  kb_buf_cleanup(&b);
+  int rc = fclose(f) == 0 ? 0 : 1;
+  if (rc) perror(argv[2]);
+  S_queries_free(&qs);
+  return rc;
+}
+
 /* Binds 127.0.0.1:0 and prints the port the kernel chose. */
 static int S_cmd_port(void) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -368,6 +411,7 @@ int main(int argc, char **argv) {
   kb_fts_global_init(); /* as kb-serve does */
   if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "paths")) return S_cmd_paths(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "agree")) return S_cmd_agree(argc - 2, argv + 2);
   if (argc == 2 && !strcmp(argv[1], "port")) return S_cmd_port();
   if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {

@@ -63,7 +63,8 @@ run_wrk() { # name url [bodies]
 
 # Starts kb-serve on index at a free port; sets serve_pid and api.
 start_serve() { # index log
-  "$BENCH_BIN/kb-serve" --index "$1" --listen 127.0.0.1:0 --quiet 2>"$2" &
+  # --rate -1: no per-client limit (the load comes from one address)
+  "$BENCH_BIN/kb-serve" --index "$1" --listen 127.0.0.1:0 --rate -1 --quiet 2>"$2" &
   serve_pid=$!
   port=""
   for _ in $(seq 600); do

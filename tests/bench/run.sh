@@ -7,13 +7,19 @@
 #      timing each build (best of 3);
 #   2. times kb_index_search() in process (bench_suggest search) for the cpw
 #      queries against kb/ and the cdp tweets against the cdp kb;
-#   3. starts kb-serve on 127.0.0.1:0 with the cdp index and loads
-#      POST /api/v1/suggest with wrk, cycling through the cdp tweets
-#      (tests/bench/suggest.lua);
+#   3. the product's own workload first: kb-serve on kb/'s index, loaded
+#      with wrk (tests/bench/suggest.lua) on GET /healthz, POST
+#      /api/v1/suggest with the retailer tweets (cpw-dev and our own sets),
+#      the public search API with public queries and their prefixes as
+#      typed, the search page, the search-as-you-type fragment and the
+#      article pages;
+#   3b. then kb-serve with the cdp index, POST /api/v1/suggest cycling
+#      through the cdp tweets;
 #   4. starts nginx (unprivileged, foreground, config under $BENCH_DIR) serving
 #      a real suggest response padded or cut to $BENCH_STATIC_BYTES and loads
 #      it the same way: the HTTP floor on this machine;
-#   5. prints both tables.
+#   5. prints one table: every row beside nginx static and beside
+#      kb-serve's own /healthz, measured in the same run.
 # Everything it writes is under $BENCH_DIR (build/bench); it listens on
 # 127.0.0.1 only, and stops what it started when it exits. Without ../shared
 # it says so, skips the dataset parts (2, and 3 uses one fixed mention against
@@ -90,13 +96,62 @@ else
   : >"$inproc"
 fi
 
-# --- 3. kb-serve under wrk --------------------------------------------------
+# --- 3. The product's own workload: kb-serve on kb/ -----------------------
+# One row per route: "label<TAB>bench line" in $rows.
+rows="$DIR/rows.txt"; : >"$rows"
+row() { printf '%s\t%s\n' "$1" "$2" >>"$rows"; }
+check_alive() {
+  if ! kill -0 "$serve_pid" 2>/dev/null; then
+    wait "$serve_pid" 2>/dev/null && rc=0 || rc=$?
+    serve_pid=""
+    say "run.sh: kb-serve DIED under load (exit status $rc); its log:"
+    tail -20 "$1" >&2
+    exit 1
+  fi
+}
+# Request sets: the retailer tweets as suggest bodies; public queries as
+# submitted and as typed; every article page.
+own_sets="tests/eval/tweets-own.tsv tests/eval/blind/tweets-blind.tsv"
+[ $have_shared = 1 ] && own_sets="$CPW $own_sets"
+: >"$DIR/kb-bodies.jsonl"
+for f in $own_sets; do
+  "$BENCH_PROG" bodies "$f" "$DIR/part.jsonl" || die "bench_suggest bodies $f failed"
+  cat "$DIR/part.jsonl" >>"$DIR/kb-bodies.jsonl"
+done
+PQ=tests/eval/public-queries.tsv
+"$BENCH_PROG" paths "/api/v1/search?q=" "$PQ" "$DIR/p-api-whole.txt" || die "bench_suggest paths failed"
+"$BENCH_PROG" paths --typed "/api/v1/search?q=" "$PQ" "$DIR/p-api-typed.txt" || die "bench_suggest paths failed"
+cat "$DIR/p-api-whole.txt" "$DIR/p-api-typed.txt" >"$DIR/p-api.txt"
+"$BENCH_PROG" paths "/search?q=" "$PQ" "$DIR/p-page.txt" || die "bench_suggest paths failed"
+"$BENCH_PROG" paths --typed "/search?q=" "$PQ" "$DIR/p-typed.txt" || die "bench_suggest paths failed"
+sed 's/$/\&fragment=1/' "$DIR/p-typed.txt" >"$DIR/p-fragment.txt"
+find kb/articles -maxdepth 1 -name '*.md' | sort | sed 's|.*/|/help/|; s|\.md$||' >"$DIR/p-article.txt"
+echo /healthz >"$DIR/p-healthz.txt"
+
+start_serve "$DIR/kb.sqlite" "$DIR/serve-kb.log"
+for f in p-api p-page p-fragment p-article; do # every path answers 200 before it is timed
+  bad=$(head -40 "$DIR/$f.txt" | while IFS= read -r path; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$api$path"); [ "$code" = 200 ] || echo "$code $path"; done)
+  [ -z "$bad" ] || die "kb-serve did not answer 200: $bad"
+done
+kb_suggest_label="suggest, retailer tweets (kb/)"
+say "bench: the product's own workload on kb/ ($(wc -l <"$DIR/kb-bodies.jsonl") tweets, $(wc -l <"$DIR/p-api.txt") search paths)"
+row "GET /healthz" "$(run_wrk kb-healthz "$api/" "$DIR/p-healthz.txt" get)"
+row "$kb_suggest_label" "$(run_wrk kb-suggest "$api/" "$DIR/kb-bodies.jsonl")"
+row "search API, public queries+typed (kb/)" "$(run_wrk kb-search-api "$api/" "$DIR/p-api.txt" get)"
+row "search page, public queries (kb/)" "$(run_wrk kb-search-page "$api/" "$DIR/p-page.txt" get)"
+row "search as you type, fragment (kb/)" "$(run_wrk kb-fragment "$api/" "$DIR/p-fragment.txt" get)"
+row "article page (kb/)" "$(run_wrk kb-article "$api/" "$DIR/p-article.txt" get)"
+check_alive "$DIR/serve-kb.log"
+stop_pid "$serve_pid"; serve_pid=""
+
+# --- 3b. Suggest on the cdp collection ------------------------------------
 bodies="$DIR/bodies.jsonl"
 if [ $have_shared = 1 ]; then
-  index="$DIR/cdp.sqlite"; label="suggest (cdp)"
+  index="$DIR/cdp.sqlite"; label="suggest, cdp tweets (cdp)"
   "$BENCH_PROG" bodies "$CDP/dev.jsonl" "$bodies" || die "bench_suggest bodies failed"
 else
-  index="$DIR/kb.sqlite"; label="suggest (kb/)"
+  index="$DIR/kb.sqlite"; label="suggest, one mention (kb/)"
   printf '%s\n' '{"text":"@PhoneRetailer my screen is cracked, can you fix it in Leeds?","limit":3}' >"$bodies"
 fi
 start_serve "$index" "$DIR/serve.log"
@@ -122,14 +177,9 @@ rm -f "$DIR"/resp-*.json
 
 say "bench: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME POST $api/api/v1/suggest"
 s_line=$(run_wrk suggest "$api/" "$bodies")
+row "$label" "$s_line"
 curl -s -o "$DIR/metrics.txt" "$api/metrics" || true
-if ! kill -0 "$serve_pid" 2>/dev/null; then
-  wait "$serve_pid" 2>/dev/null && rc=0 || rc=$?
-  serve_pid=""
-  say "run.sh: kb-serve DIED under load (exit status $rc); its log:"
-  tail -20 "$DIR/serve.log" >&2
-  exit 1
-fi
+check_alive "$DIR/serve.log"
 stop_pid "$serve_pid"; serve_pid=""
 
 # --- 4. nginx floor ---------------------------------------------------------
@@ -186,19 +236,25 @@ errs() { # line: non-2xx / socket errors
   printf '%s/%s' "$(kv "$1" non2xx)" \
     "$(($(kv "$1" connect) + $(kv "$1" read) + $(kv "$1" write) + $(kv "$1" timeout)))"
 }
-s_rps=$(kv "$s_line" rps); n_rps=$(kv "$n_line" rps)
+row "nginx static" "$n_line"
+n_rps=$(kv "$n_line" rps)
+h_rps=$(kv "$(grep '^GET /healthz' "$rows" | cut -f2)" rps)
+s_rps=$(kv "$s_line" rps)
 ratio=$(awk -v a="$s_rps" -v b="$n_rps" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')
 
 echo
 echo "bench: $machine"
 echo
 echo "HTTP load: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME --latency, 127.0.0.1, client and server on the same cores"
-printf '%-16s %10s %9s %9s %9s %16s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket"
-printf '%-16s %10.0f %9s %9s %9s %16s\n' "$label" "$s_rps" "$(ms "$(kv "$s_line" p50_us)")" \
-  "$(ms "$(kv "$s_line" p90_us)")" "$(ms "$(kv "$s_line" p99_us)")" "$(errs "$s_line")"
-printf '%-16s %10.0f %9s %9s %9s %16s\n' "nginx static" "$n_rps" "$(ms "$(kv "$n_line" p50_us)")" \
-  "$(ms "$(kv "$n_line" p90_us)")" "$(ms "$(kv "$n_line" p99_us)")" "$(errs "$n_line")"
-echo "suggest / nginx: $ratio % of the floor's req/s (static body $BENCH_STATIC_BYTES bytes; suggest responses: median $resp_median bytes of the first $n)"
+printf '%-40s %9s %8s %8s %8s %14s %8s %9s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket" "x nginx" "x healthz"
+while IFS="$(printf '\t')" read -r what line; do
+  rps=$(kv "$line" rps)
+  printf '%-40s %9.0f %8s %8s %8s %14s %8s %9s\n' "$what" "$rps" "$(ms "$(kv "$line" p50_us)")" \
+    "$(ms "$(kv "$line" p90_us)")" "$(ms "$(kv "$line" p99_us)")" "$(errs "$line")" \
+    "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+    "$(awk -v a="$rps" -v b="$h_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+done <"$rows"
+echo "$label / nginx: $ratio % of the floor's req/s (static body $BENCH_STATIC_BYTES bytes; suggest responses: median $resp_median bytes of the first $n)"
 echo
 if [ $have_shared = 1 ]; then
   echo "In process: the search as suggest runs it (kb_index_search, kb_results_snippets), one thread, microseconds"

@@ -4,6 +4,9 @@
 --     POSTs each line of BODIES (one JSON request body per line, written
 --     by bench_suggest bodies) to /api/v1/suggest, cycling; each thread
 --     starts at a different line.
+--   wrk -t2 -c32 -d10s --latency -s suggest.lua URL -- PATHS get
+--     GETs each line of PATHS (one request path per line, written by
+--     bench_suggest paths), cycling: the public search, pages.
 --   wrk -t2 -c32 -d10s --latency -s suggest.lua URL
 --     GETs URL's path (the nginx floor), through the same script so both
 --     runs pay the same per-request Lua cost.
@@ -28,9 +31,14 @@ function init(args)
   local path = args[1]
   if path then
     local headers = { ["Content-Type"] = "application/json" }
+    local get = args[2] == "get"
     for line in io.lines(path) do
       if #line > 0 then
-        reqs[#reqs + 1] = wrk.format("POST", "/api/v1/suggest", headers, line)
+        if get then
+          reqs[#reqs + 1] = wrk.format("GET", line)
+        else
+          reqs[#reqs + 1] = wrk.format("POST", "/api/v1/suggest", headers, line)
+        end
       end
     end
     if #reqs == 0 then
