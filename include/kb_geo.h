@@ -7,9 +7,10 @@
  *
  * A mention names a place when its words contain a store's town or alias,
  * or a place name or alias from places.tsv (longest match first, earliest
- * in the text wins). Place names that are also everyday English words
- * (Bath, Reading, Deal...) only count when written with a capital or after
- * "in", "near", "at", "to", "from" or "around".
+ * in the text wins). Place names that are also everyday words (places.txt
+ * of the index's language, kind common: Bath, Reading, Deal...) only count
+ * when written with a capital or after a preposition (kind prep: in,
+ * near, at...).
  */
 #ifndef KB_GEO_H
 #define KB_GEO_H

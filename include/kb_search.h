@@ -24,12 +24,14 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 2
+#define KB_INDEX_SCHEMA_VERSION 3
 
 typedef struct kb_index kb_index;
 
 /* Opens an index read-only. Returns NULL with a message in err when the
- * file is missing, is not an index, or has another schema version. */
+ * file is missing, is not an index, has another schema version, or any
+ * part of it does not load (word lists, synonyms, device words,
+ * collections: an index is served whole or not at all). */
 kb_index *kb_index_open(const char *path, char *err, size_t nerr);
 
 /* Opens path again for another thread, sharing what `from` (an index
@@ -65,6 +67,10 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
 /* The analyzer of the index's first language (to analyze text the way the
  * index does). Owned by ix. */
 kb_analyzer *kb_index_analyzer(kb_index *ix);
+
+/* The word lists of the index's first language (kb_lang.h), or NULL.
+ * Owned by ix. */
+const kb_lang *kb_index_lang(const kb_index *ix);
 
 /* The phone platform ("ios", "android") a mention names through the
  * index's device words (devices.tsv), or NULL when it names none or both.

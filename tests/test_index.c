@@ -64,10 +64,10 @@ static const S_case S_cases[] = {
     {"store without phone", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nlat: 53.8\nlon: -1.5\n---\n", 1, "s.md:3: error: a store page needs 'phone'"},
     {"store bad hours", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nphone: 0113 496 0000\nlat: 53.8\nlon: -1.5\nhours:\n  mon: \"9 till 5\"\n---\n", 1, "s.md:11: error: hours for mon must be like \"09:00-17:30\""},
     {"store bad coordinates", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nphone: 0113 496 0000\nlat: 153.8\nlon: -1.5\n---\n", 1, "s.md:8: error: 'lat' must be a number from -90 to 90"},
-    {"synonyms: empty term", "synonyms.txt", "phone, , mobile\n", 1, "synonyms.txt:1: error: empty synonym"},
-    {"synonyms: two arrows", "synonyms.txt", "# c\na => b => c\n", 1, "synonyms.txt:2: error: more than one '=>'"},
-    {"synonyms: empty right side", "synonyms.txt", "a, b =>\n", 1, "synonyms.txt:1: error: empty synonym"},
-    {"synonyms: lone term warns", "synonyms.txt", "phone\n", 0, "synonyms.txt:1: warning: 'phone' alone is not a synonym group"},
+    {"synonyms: empty term", "lang/en/synonyms.txt", "phone, , mobile\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: two arrows", "lang/en/synonyms.txt", "# c\na => b => c\n", 1, "synonyms.txt:2: error: more than one '=>'"},
+    {"synonyms: empty right side", "lang/en/synonyms.txt", "a, b =>\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: lone term warns", "lang/en/synonyms.txt", "phone\n", 0, "synonyms.txt:1: warning: 'phone' alone is not a synonym group"},
     {"places: bad header", "places.tsv", "town\tlat\n", 1, "places.tsv:1: error: first line must be the header"},
     {"places: bad coordinate", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\tnorth\t-1.5\t\n", 1, "places.tsv:2: error: lat and lon must be decimal degrees"},
     {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
@@ -511,7 +511,7 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(th_run(cmd, NULL), 0);
   sqlite3 *db;
   assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  assert_int_equal(kb_fts_register(db), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
   int rc;
   kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
   assert_int_equal(rc, SQLITE_OK);

@@ -10,7 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_lang.h"
 #include "kb_text.h"
+
+/* The word lists the tests run with: the shipped ones of kb/lang/<code>
+ * (kb_lang.h), as kb-index stores them in an index. Lists are kept for
+ * the whole run (analyzers borrow them). */
+static const kb_lang *S_data(const char *lang) {
+  static kb_lang *cache[8];
+  static int n;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(kb_lang_code(cache[i]), lang)) return cache[i];
+  kb_lang *l = kb_lang_new(lang);
+  kb_diag *d = kb_diag_new();
+  for (int list = 0; list < KB_LANG_NLISTS; list++) {
+    char *p = th_fmt("kb/lang/%s/%s", lang, kb_lang_file((kb_lang_list)list));
+    size_t len;
+    char *text = th_read_file(p, &len);
+    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, len, d), 0);
+    free(text);
+    free(p);
+  }
+  kb_diag_free(d);
+  if (n < 8) cache[n++] = l;
+  return l;
+}
+
+/* An analyzer of lang with its shipped word lists. */
+static kb_analyzer *S_new(const char *lang) {
+  return kb_analyzer_new_data(lang, S_data(lang), NULL, 0);
+}
 
 typedef struct {
   char out[1024];
@@ -26,7 +55,7 @@ static int S_collect(void *ctx, int flags, const char *t, int n, int s, int e) {
 }
 
 static char *S_analyze(const char *lang, const char *text, int flags, int *prc) {
-  kb_analyzer *a = kb_analyzer_new(lang, NULL, 0);
+  kb_analyzer *a = S_new(lang);
   assert_non_null(a);
   S_terms r = {{0}};
   int rc = kb_analyzer_run(a, text, -1, flags, S_collect, &r);
@@ -156,7 +185,7 @@ static int S_span(void *ctx, int flags, const char *t, int n, int s, int e) {
 
 static void test_spans(void **state) {
   (void)state;
-  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  kb_analyzer *a = S_new("en");
   S_spans sp = {0};
   const char *text = "Café #SimCard";
   assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_span, &sp), 0);
@@ -178,7 +207,7 @@ static int S_stop_after_one(void *ctx, int flags, const char *t, int n, int s, i
 
 static void test_callback_stops(void **state) {
   (void)state;
-  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  kb_analyzer *a = S_new("en");
   int calls = 0;
   assert_int_equal(kb_analyzer_run(a, "one two three", -1, 0, S_stop_after_one, &calls), 7);
   assert_int_equal(calls, 1);

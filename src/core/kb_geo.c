@@ -15,6 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "kb_lang.h"
 #include "kb_util.h"
 
 #define S_MAX_NAME_WORDS 5
@@ -40,17 +41,10 @@ struct kb_geo {
   int nnames;
   char **strings;            /* everything allocated for the stores */
   int nstrings;
+  kb_lang *words;            /* the index's word lists: place names that are
+                                everyday words, prepositions (places.txt);
+                                NULL: none */
 };
-
-/* Place names that are everyday words: matched only when capitalised or
- * after a preposition. */
-static const char *const S_common[] = {
-    "bath", "barry", "boston", "bury", "deal", "flint", "hope", "leek",
-    "march", "mold", "reading", "rugby", "sale", "street", "sutton", "ware",
-    "washington", "wells", "wick", "fleet", "settle", "looe", "bude", "holt",
-    "ely", "wem", "eye", "cheddar", "poole", "derby", "shotts", "penny"};
-
-static const char *const S_preps[] = {"in", "near", "at", "to", "from", "around", "nr", "by"};
 
 /*--- Folding words -------------------------------------------------------*/
 
@@ -222,6 +216,15 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   }
   sqlite3_close(db);
   qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
+  if (g->nnames) {
+    char lerr[256];
+    g->words = kb_lang_open_index(path, lerr, sizeof lerr);
+    if (!g->words) {
+      snprintf(err, nerr, "reading the place words: %s", lerr);
+      kb_geo_free(g);
+      return NULL;
+    }
+  }
   return g;
 }
 
@@ -234,6 +237,7 @@ void kb_geo_free(kb_geo *g) {
   free(g->places);
   free(g->stores);
   free(g->strings);
+  kb_lang_free(g->words);
   free(g);
 }
 
@@ -260,16 +264,12 @@ static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) 
   return NULL;
 }
 
-static int S_is_common(const char *key) {
-  for (size_t i = 0; i < sizeof S_common / sizeof *S_common; i++)
-    if (!strcmp(key, S_common[i])) return 1;
-  return 0;
+static int S_is_common(const kb_geo *g, const char *key) {
+  return kb_lang_place(g->words, key, (int)strlen(key)) & KB_PLACE_COMMON;
 }
 
-static int S_is_prep(const char *w) {
-  for (size_t i = 0; i < sizeof S_preps / sizeof *S_preps; i++)
-    if (!strcmp(w, S_preps[i])) return 1;
-  return 0;
+static int S_is_prep(const kb_geo *g, const char *w) {
+  return kb_lang_place(g->words, w, (int)strlen(w)) & KB_PLACE_PREP;
 }
 
 static void S_fill(const kb_geo *g, const S_name *nm, kb_geo_match *m) {
@@ -319,7 +319,7 @@ int kb_geo_find(const kb_geo *g, const char *text, size_t n,
       key[kl] = 0;
       const S_name *nm = S_find(g, key, collection);
       if (!nm) continue;
-      if (len == 1 && S_is_common(key) && !w[i].upper && !(i > 0 && S_is_prep(w[i - 1].w)))
+      if (len == 1 && S_is_common(g, key) && !w[i].upper && !(i > 0 && S_is_prep(g, w[i - 1].w)))
         continue;
       S_fill(g, S_prefer_store(g, nm, collection), m);
       m->start = (size_t)w[i].start;

@@ -26,14 +26,13 @@
 #include <ctype.h>
 
 #include "kb_fts.h"
-#include "kb_search.h"
+#include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
 
-#define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 /* A table with more term occurrences than this is searched through FTS5
  * rather than held in memory (kb_postings.h): about 8 bytes each with
@@ -62,7 +61,8 @@ typedef struct {
 } S_range;
 
 typedef struct {
-  char lang[32];
+  char lang[KB_LANG_CODE_MAX];
+  kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
   kb_analyzer *an;
   sqlite3_stmt *search;   /* matching rows with their ranking features */
   sqlite3_stmt *in_range; /* the same, rows with ids in [?4, ?5] only */
@@ -76,8 +76,9 @@ typedef struct {
 
 struct kb_index {
   sqlite3 *db;
-  S_lang langs[S_MAX_LANGS];
+  S_lang langs[KB_MAX_LANGS];
   int nlangs;
+  kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   sqlite3_stmt *begin, *commit; /* one read transaction per search */
@@ -112,15 +113,30 @@ static char *S_meta_value(sqlite3 *db, const char *key) {
 }
 
 static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr) {
+  if (ix->nlangs == KB_MAX_LANGS) {
+    snprintf(err, nerr, "index lists more than %d languages", KB_MAX_LANGS);
+    return -1;
+  }
   S_lang *l = &ix->langs[ix->nlangs];
-  if (ix->nlangs == S_MAX_LANGS || strlen(lang) >= sizeof l->lang ||
+  if (strlen(lang) >= sizeof l->lang ||
       strspn(lang, "abcdefghijklmnopqrstuvwxyz_") != strlen(lang)) {
     snprintf(err, nerr, "index lists a bad language '%s'", lang);
     return -1;
   }
   strcpy(l->lang, lang);
-  l->an = kb_analyzer_new(lang, err, nerr);
-  if (!l->an) return -1;
+  /* the word lists before anything reads the table: its tokenizer and
+   * the analyzer read them */
+  l->words = kb_lang_new(lang);
+  ix->data.v[ix->data.n++] = l->words;
+  if (kb_lang_load(l->words, ix->db, err, nerr)) {
+    ix->nlangs++;
+    return -1;
+  }
+  l->an = kb_analyzer_new_data(lang, l->words, err, nerr);
+  if (!l->an) {
+    ix->nlangs++;
+    return -1;
+  }
   char *sql = kb_fmt(
       "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6, ?7, ?8)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
@@ -204,18 +220,24 @@ static void S_sort_synonyms(kb_index *ix) {
       qsort(ix->langs[li].syn, (size_t)ix->langs[li].nsyn, sizeof(S_syn), S_cmp_syn);
 }
 
-/* Loads the synonym rules into every language's table of analyzed rules:
+/* Loads each language's synonym rules into its table of analyzed rules:
  * an equivalence group maps each member to every other, "a => b" maps a
- * to b. */
-static void S_load_synonyms(kb_index *ix) {
+ * to b. Returns 0, or -1 with a message: an index served without its
+ * synonyms would answer worse without a word said. */
+static int S_load_synonyms(kb_index *ix, char *err, size_t nerr) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT lhs, rhs FROM synonyms", -1, &st, NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *lhs = (const char *)sqlite3_column_text(st, 0);
-    const char *rhs = (const char *)sqlite3_column_text(st, 1);
-    for (int li = 0; li < ix->nlangs; li++) {
-      S_lang *l = &ix->langs[li];
+  if (sqlite3_prepare_v2(ix->db, "SELECT lhs, rhs FROM synonyms WHERE lang = ?1 ORDER BY rowid",
+                         -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, nerr, "reading the synonyms: %s", sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  int rc = SQLITE_DONE;
+  for (int li = 0; li < ix->nlangs && rc == SQLITE_DONE; li++) {
+    S_lang *l = &ix->langs[li];
+    sqlite3_bind_text(st, 1, l->lang, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const char *lhs = (const char *)sqlite3_column_text(st, 0);
+      const char *rhs = (const char *)sqlite3_column_text(st, 1);
       char *a[32], *b[32];
       int wa[32], wb[32];
       int na = S_syn_terms(l->an, lhs, a, wa, 32);
@@ -231,38 +253,54 @@ static void S_load_synonyms(kb_index *ix) {
       for (int i = 0; i < na; i++) free(a[i]);
       for (int j = 0; j < nb; j++) free(b[j]);
     }
+    sqlite3_reset(st);
   }
+  if (rc != SQLITE_DONE) snprintf(err, nerr, "reading the synonyms: %s", sqlite3_errmsg(ix->db));
   sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int S_cmp_str(const void *k, const void *e) {
   return strcmp((const char *)k, *(char *const *)e);
 }
 
-static void S_load_devices(kb_index *ix) {
+/* Steps st to its end, calling fn for each row; finalizes it. Returns 0,
+ * or -1 with a message about what was being read. */
+static int S_load_rows(kb_index *ix, const char *sql, void (*fn)(kb_index *, sqlite3_stmt *),
+                       const char *what, char *err, size_t nerr) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT term, platform FROM devices ORDER BY term", -1, &st,
-                         NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
-    ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
-    ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-    ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
+  int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) fn(ix, st);
+    sqlite3_finalize(st);
   }
-  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(err, nerr, "reading the %s: %s", what, sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  return 0;
 }
 
-static void S_load_collections(kb_index *ix) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT DISTINCT collection FROM articles ORDER BY 1", -1, &st,
-                         NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    ix->colls = kb_xrealloc(ix->colls, (size_t)(ix->ncolls + 1) * sizeof *ix->colls);
-    ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
+static void S_device_row(kb_index *ix, sqlite3_stmt *st) {
+  ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
+  ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
+  ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
+}
+
+static void S_collection_row(kb_index *ix, sqlite3_stmt *st) {
+  ix->colls = kb_xrealloc(ix->colls, (size_t)(ix->ncolls + 1) * sizeof *ix->colls);
+  ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+}
+
+static int S_load_devices(kb_index *ix, char *err, size_t nerr) {
+  return S_load_rows(ix, "SELECT term, platform FROM devices ORDER BY term", S_device_row,
+                     "device words", err, nerr);
+}
+
+static int S_load_collections(kb_index *ix, char *err, size_t nerr) {
+  return S_load_rows(ix, "SELECT DISTINCT collection FROM articles ORDER BY 1", S_collection_row,
+                     "collections", err, nerr);
 }
 
 static int S_kind_of(const char *type) {
@@ -382,7 +420,7 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
     goto fail;
   }
   ix->docs = from ? from->docs : kb_rank_docs_new();
-  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db, ix->docs) != SQLITE_OK) {
+  if (kb_fts_register(ix->db, &ix->data) != SQLITE_OK || kb_rank_register(ix->db, ix->docs) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -407,11 +445,11 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   if (S_prepare_langs(ix, err, nerr)) goto fail;
   for (int i = 0; i < ix->nlangs; i++)
     if (S_load_lang(ix, i, from, err, nerr)) goto fail;
-  S_load_synonyms(ix);
+  if (S_load_synonyms(ix, err, nerr)) goto fail;
   S_sort_synonyms(ix);
-  S_load_collections(ix);
+  if (S_load_collections(ix, err, nerr)) goto fail;
   S_load_ranges(ix);
-  S_load_devices(ix);
+  if (S_load_devices(ix, err, nerr)) goto fail;
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
@@ -462,6 +500,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
   if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
+  for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
   for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
@@ -533,6 +572,8 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
 }
 
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[0].an : NULL; }
+
+const kb_lang *kb_index_lang(const kb_index *ix) { return ix->nlangs ? ix->langs[0].words : NULL; }
 
 const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
   const char *found = NULL;

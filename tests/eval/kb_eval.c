@@ -224,7 +224,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
  * in-memory FTS5 table tokenized by porter unicode61. */
 static sqlite3 *S_baseline_build(const char *index_path) {
   sqlite3 *db = NULL;
-  if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db) != SQLITE_OK) return NULL;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db, NULL) != SQLITE_OK) return NULL;
   char *att = sqlite3_mprintf("ATTACH %Q AS ix", index_path);
   int rc = sqlite3_exec(db, att, NULL, NULL, NULL);
   sqlite3_free(att);
@@ -506,7 +506,7 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
     }
     for (int i = 0; i < set->n; i++)
       if (i % k == fold) S_count(bsc, &set->v[i], S_bfb_rank(base, &set->v[i]));
-    S_fb = kb_feedback_open(":memory:", "en", err, sizeof err);
+    S_fb = kb_feedback_open_lang(":memory:", kb_index_lang(ix), err, sizeof err);
     if (!S_fb) {
       fprintf(stderr, "kb-eval: %s\n", err);
       exit(1);
