@@ -109,6 +109,21 @@ int kb_lang_load(kb_lang *l, sqlite3 *db, char *err, size_t nerr);
  * store does). NULL with a message in err. Free with kb_lang_free(). */
 kb_lang *kb_lang_open_index(const char *path, char *err, size_t nerr);
 
+/* All the lists say about a folded word (or an intent cue's phrase). */
+typedef struct kb_lang_word {
+  unsigned stop : 1;      /* a stop word */
+  unsigned filler : 1;    /* social filler */
+  unsigned more : 1;      /* an intent cue goes on after this phrase */
+  int cue;                /* KB_CUE_* bits, or 0 */
+  int place;              /* KB_PLACE_* bits, or 0 */
+  int intent;             /* the KB_INTENT_* of this cue phrase, or 0 */
+  const char *speak;      /* what this text-speak stands for, or NULL */
+} kb_lang_word;
+
+/* What the lists say about w[0..n) (owned by l), or NULL when it is in
+ * none: one look-up for everything (the analyzer runs it per word). */
+const kb_lang_word *kb_lang_word_of(const kb_lang *l, const char *w, int n);
+
 /* Look-ups of a folded word w[0..n); all are 0/NULL for a NULL l. */
 int kb_lang_is_stop(const kb_lang *l, const char *w, int n);
 int kb_lang_is_filler(const kb_lang *l, const char *w, int n);

@@ -57,6 +57,9 @@ typedef struct kb_analyzer kb_analyzer;
                                snippet() and highlight()): the same terms at
                                the same positions, but not stemmed */
 
+#define KB_TEXT_VALID 0x20  /* the caller has checked that the text is valid
+                               UTF-8 (the check is not repeated) */
+
 /* Flag passed to the token callback. */
 #define KB_TOKEN_COLOCATED 0x01 /* same position as the previous term */
 

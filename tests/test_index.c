@@ -214,7 +214,8 @@ static void test_round_trip(void **state) {
       {"iphone", "nosuchcollection", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, KB_KIND_ARTICLE, 3, 0, 0, 1, 0};
+    kb_search_opts o = {.collection = cases[i].coll, .kinds = KB_KIND_ARTICLE, .limit = 3,
+                        .count_total = 1};
     kb_results r;
     assert_int_equal(kb_index_search(x, cases[i].q, strlen(cases[i].q), &o, &r, err, sizeof err), 0);
     if (!cases[i].first) {
@@ -230,7 +231,7 @@ static void test_round_trip(void **state) {
     kb_results_free(&r);
   }
   /* snippets are HTML-safe: the article's <script> is escaped */
-  kb_search_opts o = {NULL, 0, 5, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 5, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "pin snap hole", 13, &o, &r, err, sizeof err), 0);
   assert_true(r.n > 0);
@@ -286,7 +287,7 @@ static void test_exact_forms_first(void **state) {
   th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "connection", 10, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 2); /* both share the stem */
@@ -317,7 +318,7 @@ static void test_snippets(void **state) {
   th_write_file(b, "---\ntitle: Giraffe facts\n---\nTall animals with long necks.\n");
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 1);
@@ -367,7 +368,8 @@ static void test_collection_ranges(void **state) {
       {NULL, KB_KIND_OFFTOPIC, 6}, {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 12},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, cases[i].kinds, 20, 0, 0, 1, 0};
+    kb_search_opts o = {.collection = cases[i].coll, .kinds = cases[i].kinds, .limit = 20,
+                        .count_total = 1};
     kb_results r;
     assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), 0);
     assert_int_equal(r.n, cases[i].n);
@@ -398,12 +400,12 @@ static void test_pruning(void **state) {
   }
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, KB_KIND_ARTICLE, 5, 0, 0, 0, 0};
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 5};
   kb_results pruned, full;
   assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &pruned, err, sizeof err), 0);
-  kb_search_ablate(KB_ABLATE_PRUNING);
-  assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &full, err, sizeof err), 0);
-  kb_search_ablate(0);
+  kb_search_opts every = o;
+  every.ablate = KB_ABLATE_PRUNING;
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &every, &full, err, sizeof err), 0);
   assert_int_equal(full.total, 1200);
   assert_int_equal(pruned.total, 1); /* only the row with the rare word */
   assert_string_equal(pruned.hits[0].slug, "a0007");
@@ -430,9 +432,9 @@ static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
   char err[256];
   kb_results mem, fts;
   assert_int_equal(kb_index_search(x, q, strlen(q), o, &mem, err, sizeof err), 0);
-  kb_search_ablate(KB_ABLATE_MEMORY);
-  assert_int_equal(kb_index_search(x, q, strlen(q), o, &fts, err, sizeof err), 0);
-  kb_search_ablate(0);
+  kb_search_opts in_fts5 = *o;
+  in_fts5.ablate |= KB_ABLATE_MEMORY;
+  assert_int_equal(kb_index_search(x, q, strlen(q), &in_fts5, &fts, err, sizeof err), 0);
   if (mem.total != fts.total) print_error("'%s': %d rows in memory, %d in FTS5\n", q, mem.total, fts.total);
   assert_int_equal(mem.total, fts.total);
   assert_int_equal(mem.n, fts.n);
@@ -473,9 +475,9 @@ static void test_memory_same_as_fts5(void **state) {
       "zzqx unknownword",
       "the",
   };
-  kb_search_opts all = {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 9, 0, 0, 0, 0};
-  kb_search_opts stores = {NULL, KB_KIND_STORE, 5, 0, 0, 0, 0};
-  kb_search_opts paged = {NULL, KB_KIND_ARTICLE, 3, 2, 0, 0, 1};
+  kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+  kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
+  kb_search_opts paged = {.kinds = KB_KIND_ARTICLE, .limit = 3, .offset = 2, .snippets_later = 1};
   for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
     S_same_hits(x, q[i], &all);
     S_same_hits(x, q[i], &stores);

@@ -33,9 +33,19 @@ typedef struct {
   int nslot;
 } S_list;
 
+/* Every word of every list in one hash, so the analyzer and the cues
+ * learn all they need about a word with one look-up (kb_lang_word()). */
+typedef struct {
+  char *word;
+  int nword;
+  kb_lang_word info;
+} S_word;
+
 struct kb_lang {
   char code[KB_LANG_CODE_MAX];
   S_list list[KB_LANG_NLISTS];
+  S_word *words;          /* the merged index: nwords slots, a power of two */
+  int nwords, used;
 };
 
 /* File name, table name, and the kinds a list's second column may hold. */
@@ -105,8 +115,59 @@ static void S_rehash(S_list *s) {
   }
 }
 
+/* The merged index's slot for w[0..n): its entry, or the empty slot
+ * where it goes. */
+static S_word *S_slot(const kb_lang *l, const char *w, int n) {
+  for (uint32_t i = S_hash(w, n);; i++) {
+    S_word *e = &l->words[i & (uint32_t)(l->nwords - 1)];
+    if (!e->word || (e->nword == n && !memcmp(e->word, w, (size_t)n))) return e;
+  }
+}
+
+/* The merged entry of w[0..n), created if new. */
+static kb_lang_word *S_info(kb_lang *l, const char *w, int n) {
+  if (2 * (l->used + 1) > l->nwords) {
+    S_word *old = l->words;
+    int nold = l->nwords;
+    l->nwords = l->nwords ? 2 * l->nwords : 64;
+    l->words = kb_xcalloc((size_t)l->nwords, sizeof *l->words);
+    for (int i = 0; i < nold; i++)
+      if (old[i].word) *S_slot(l, old[i].word, old[i].nword) = old[i];
+    free(old);
+  }
+  S_word *e = S_slot(l, w, n);
+  if (!e->word) {
+    e->word = kb_xstrndup(w, (size_t)n);
+    e->nword = n;
+    l->used++;
+  }
+  return &e->info;
+}
+
+/* Records entry e of list in the merged index. */
+static void S_index(kb_lang *l, kb_lang_list list, const S_entry *e) {
+  kb_lang_word *x = S_info(l, e->word, e->nword);
+  switch (list) {
+  case KB_LANG_STOP: x->stop = 1; break;
+  case KB_LANG_FILLER: x->filler = 1; break;
+  case KB_LANG_SPEAK: x->speak = e->value; break;
+  case KB_LANG_CUES: x->cue = e->kind; break;
+  case KB_LANG_PLACES: x->place = e->kind; break;
+  case KB_LANG_INTENTS:
+    x->intent = e->kind;
+    /* each shorter phrase a cue begins with, so a reader knows when to
+     * read on ("where is" of "where is my") */
+    for (int k = 0; k < e->nword; k++)
+      if (e->word[k] == ' ') S_info(l, e->word, k)->more = 1;
+    break;
+  default: break;
+  }
+}
+
 /* Adds an entry (the caller checked it is new). */
-static void S_add(S_list *s, const char *w, const char *value, int kind, int line) {
+static void S_add(kb_lang *l, kb_lang_list list, const char *w, const char *value, int kind,
+                  int line) {
+  S_list *s = &l->list[list];
   if (s->n == s->cap) s->cap = s->cap ? 2 * s->cap : 32;
   s->v = kb_xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
   s->v[s->n++] = (S_entry){.word = kb_xstrdup(w), .nword = (int)strlen(w),
@@ -119,6 +180,9 @@ static void S_add(S_list *s, const char *w, const char *value, int kind, int lin
     while (s->slot[i & (uint32_t)(s->nslot - 1)]) i++;
     s->slot[i & (uint32_t)(s->nslot - 1)] = s->n;
   }
+  /* the values stay where they are from here on (realloc moves only the
+   * array of entries): the merged index may point at them */
+  S_index(l, list, &s->v[s->n - 1]);
 }
 
 kb_lang *kb_lang_new(const char *code) {
@@ -138,6 +202,8 @@ void kb_lang_free(kb_lang *l) {
     free(s->v);
     free(s->slot);
   }
+  for (int i = 0; i < l->nwords; i++) free(l->words[i].word);
+  free(l->words);
   free(l);
 }
 
@@ -146,7 +212,7 @@ kb_lang *kb_lang_dup(const kb_lang *l) {
   for (int i = 0; i < KB_LANG_NLISTS; i++)
     for (int k = 0; k < l->list[i].n; k++) {
       const S_entry *e = &l->list[i].v[k];
-      S_add(&c->list[i], e->word, e->value, e->kind, e->line);
+      S_add(c, (kb_lang_list)i, e->word, e->value, e->kind, e->line);
     }
   return c;
 }
@@ -208,7 +274,7 @@ static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, con
     *also = l->list[list].v[at].line;
     return "duplicate";
   }
-  S_add(&l->list[list], w, S_lists[list].tabbed ? value : NULL, kind, line);
+  S_add(l, list, w, S_lists[list].tabbed ? value : NULL, kind, line);
   return NULL;
 }
 
@@ -362,38 +428,40 @@ done:
 
 /*--- Look-ups ------------------------------------------------------------*/
 
-static const S_entry *S_get(const kb_lang *l, kb_lang_list list, const char *w, int n) {
-  if (!l) return NULL;
-  int at = S_find(&l->list[list], w, n);
-  return at < 0 ? NULL : &l->list[list].v[at];
+const kb_lang_word *kb_lang_word_of(const kb_lang *l, const char *w, int n) {
+  if (!l || !l->used || n <= 0) return NULL;
+  const S_word *e = S_slot(l, w, n);
+  return e->word ? &e->info : NULL;
 }
 
 int kb_lang_is_stop(const kb_lang *l, const char *w, int n) {
-  return S_get(l, KB_LANG_STOP, w, n) != NULL;
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x && x->stop;
 }
 
 int kb_lang_is_filler(const kb_lang *l, const char *w, int n) {
-  return S_get(l, KB_LANG_FILLER, w, n) != NULL;
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x && x->filler;
 }
 
 const char *kb_lang_speak(const kb_lang *l, const char *w, int n) {
-  const S_entry *e = S_get(l, KB_LANG_SPEAK, w, n);
-  return e ? e->value : NULL;
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x ? x->speak : NULL;
 }
 
 int kb_lang_cue(const kb_lang *l, const char *w, int n) {
-  const S_entry *e = S_get(l, KB_LANG_CUES, w, n);
-  return e ? e->kind : 0;
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x ? x->cue : 0;
 }
 
 int kb_lang_place(const kb_lang *l, const char *w, int n) {
-  const S_entry *e = S_get(l, KB_LANG_PLACES, w, n);
-  return e ? e->kind : 0;
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x ? x->place : 0;
 }
 
 int kb_lang_intent(const kb_lang *l, const char *phrase, int n) {
-  const S_entry *e = S_get(l, KB_LANG_INTENTS, phrase, n);
-  return e ? e->kind : 0;
+  const kb_lang_word *x = kb_lang_word_of(l, phrase, n);
+  return x ? x->intent : 0;
 }
 
 const kb_lang *kb_lang_set_find(const kb_lang_set *s, const char *code) {

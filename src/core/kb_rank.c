@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb_search.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -544,8 +543,9 @@ int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs) {
 
 /*--- Score and confidence ------------------------------------------------*/
 
-double kb_rank_score(const double *f) {
-  unsigned off = kb_search_ablated();
+double kb_rank_score(const double *f) { return kb_rank_score_without(f, 0); }
+
+double kb_rank_score_without(const double *f, unsigned off) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
          (1.0 + 0.5 * f[KB_FEAT_STRONG] +
           (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +
@@ -560,11 +560,11 @@ double kb_rank_score(const double *f) {
  * strongest signals are the BM25F evidence, whether the mention asks
  * something at all (praise and rants share the articles' words) and how
  * closely it resembles one authored phrase. */
-double kb_rank_confidence(const double *best, const double *second, int asks) {
+double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate) {
   if (best[KB_FEAT_GROUPS] < 1) return 0;
   double margin = 1.0;
   if (second) {
-    double a = kb_rank_score(best), b = kb_rank_score(second);
+    double a = kb_rank_score_without(best, ablate), b = kb_rank_score_without(second, ablate);
     margin = a > 0 ? (a - b) / a : 0;
   }
   double z = -7.258 + 0.889 * best[KB_FEAT_STRONG] + 0.169 * best[KB_FEAT_COVERAGE] +

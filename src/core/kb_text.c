@@ -27,6 +27,7 @@
 #include <utf8proc.h>
 
 #include "kb_lang.h"
+#include "kb_token.h"
 #include "kb_util.h"
 
 #define S_MAX_WORD 128 /* code points in one word; longer runs are noise */
@@ -252,34 +253,6 @@ static int S_next(const char *z, int n, int i, int32_t *pcp) {
   return k > 0 ? (int)k : 1;
 }
 
-static int S_has_ci(const char *z, int n, const char *needle) {
-  int k = (int)strlen(needle);
-  for (int i = 0; i + k <= n; i++)
-    if (strncasecmp(z + i, needle, (size_t)k) == 0) return 1;
-  return 0;
-}
-
-/* A chunk (text between white space) that is a URL or an e-mail address:
- * "scheme://...", "www.", "user@host.tld", or host.tld/path. These are not
- * content, and splitting them would index "https", "com" and "www". */
-static int S_chunk_is_link(const char *z, int n) {
-  /* every form has one of these; most words have none (a quick exit) */
-  if (!memchr(z, '.', (size_t)n) && !memchr(z, ':', (size_t)n)) return 0;
-  if (S_has_ci(z, n, "://") || (n > 4 && strncasecmp(z, "www.", 4) == 0))
-    return 1;
-  const char *at = memchr(z, '@', (size_t)n);
-  if (at && at > z && memchr(at, '.', (size_t)(n - (at - z)))) return 1;
-  /* host.tld/path: a dot before the first slash, letters on both sides */
-  const char *slash = memchr(z, '/', (size_t)n);
-  if (slash && slash > z + 2) {
-    for (const char *p = z + 1; p < slash - 1; p++)
-      if (*p == '.' && ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z') &&
-          ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))
-        return 1;
-  }
-  return 0;
-}
-
 /*--- Folding -------------------------------------------------------------*/
 
 /* Appends the folded form of cp (from source bytes [start,end)) to w. */
@@ -416,12 +389,12 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   if (n <= 0) return 0;
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
-  if (!(r->flags & KB_TEXT_NOSTOP) && kb_analyzer_is_stopword(r->a, buf, len))
-    return 0;
+  /* one look-up says whether it is a stop word, filler or text-speak */
+  const kb_lang_word *x = kb_lang_word_of(r->a->data, buf, len);
+  if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
-    const char *x = kb_lang_speak(r->a->data, buf, len);
-    if (x) return S_emit_expansion(r, c, n, colocated, x, buf, len);
-    if (S_dropped(r, buf, len)) return 0;
+    if (x && x->speak) return S_emit_expansion(r, c, n, colocated, x->speak, buf, len);
+    if (x && (x->stop || x->filler)) return 0;
   }
   return S_emit_term(r, c, n, colocated, buf, len, buf, len);
 }
@@ -563,7 +536,7 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
 /* Analyzes one chunk z[0..n) found at byte offset base of the text. */
 static int S_chunk(S_run *r, const char *z, int n, int base) {
   static _Thread_local S_ch src[S_MAX_WORD];
-  if (S_chunk_is_link(z, n)) return 0;
+  if (kb_token_is_link(z, n)) return 0;
   int i = 0, rc;
   while (i < n) {
     int32_t cp;
@@ -611,7 +584,7 @@ int kb_analyzer_positions(kb_analyzer *a, const char *text) {
 
 /* Runs r over z[0..n): chunk by chunk between white space. */
 static int S_run_text(S_run *r, const char *z, int n) {
-  if (!kb_text_utf8_valid(z, (size_t)n, NULL)) return KB_TEXT_EUTF8;
+  if (!(r->flags & KB_TEXT_VALID) && !kb_text_utf8_valid(z, (size_t)n, NULL)) return KB_TEXT_EUTF8;
   int i = 0;
   while (i < n) {
     int32_t cp;

@@ -231,7 +231,8 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
-  kb_suggest_opts o = {q.collection, q.limit, c->public_url, c->feedback};
+  kb_suggest_opts o = {.collection = q.collection, .limit = q.limit, .public_url = c->public_url,
+                       .feedback = c->feedback};
   kb_suggest_result res;
   char err[256];
   int rc = kb_suggest(c->ix, c->geo, q.text, strlen(q.text), &o, &res, err, sizeof err);
@@ -456,7 +457,8 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   }
   size_t nq = strlen(a->q);
   int typing = nq > 0 && a->q[nq - 1] != ' ';
-  kb_search_opts o = {a->collection, KB_KIND_ARTICLE | KB_KIND_STORE, limit, offset, typing, 1, 0};
+  kb_search_opts o = {.collection = a->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE,
+                      .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1};
   kb_results res;
   char err[256];
   int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);

@@ -252,8 +252,9 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     return;
   }
   size_t nq = strlen(q);
-  kb_search_opts o = {NULL, KB_KIND_ARTICLE | KB_KIND_STORE, S_PER_PAGE, (page - 1) * S_PER_PAGE,
-                      typing && nq > 0 && q[nq - 1] != ' ', 1, 0};
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
+                      .offset = (page - 1) * S_PER_PAGE,
+                      .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
@@ -388,7 +389,7 @@ static void S_store_details(kb_buf *b, const char *json) {
 
 /* Related articles: a search with the article's title, itself left out. */
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  kb_search_opts o = {d->collection, KB_KIND_ARTICLE, 6, 0, 0, 0, 0};
+  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6};
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
@@ -535,7 +536,8 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
   kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form>"
                  "<div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div><div id=\"suggestions\" aria-live=\"polite\">");
   if (text && *text && !keys && kb_text_utf8_valid(text, strlen(text), NULL)) {
-    kb_suggest_opts o = {coll && *coll ? coll : NULL, 5, c->public_url, c->feedback};
+    kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
+                         .public_url = c->public_url, .feedback = c->feedback};
     kb_suggest_result res;
     char err[256];
     const char *handle = author && author[0] == '@' ? author + 1 : author;
