@@ -211,7 +211,8 @@ static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag
     kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
   } else {
     kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
-    kb->devices[kb->ndevices++] = (S_device){kb_xstrndup(p, (size_t)(tab - p)), kb_xstrdup(tab + 1)};
+    kb->devices[kb->ndevices++] = (S_device){.term = kb_xstrndup(p, (size_t)(tab - p)),
+                                                 .platform = kb_xstrdup(tab + 1)};
   }
 }
 

@@ -88,7 +88,8 @@ static int S_df_get(const S_dfs *d, const char *t, size_t n) {
 
 static void S_df_add(S_dfs *d, const char *t, size_t n, int k) {
   if (2 * (d->n + 1) > d->cap) {
-    S_dfs g = {kb_xcalloc(d->cap ? 2 * d->cap : 1024, sizeof *g.v), d->cap ? 2 * d->cap : 1024, d->n};
+    S_dfs g = {.v = kb_xcalloc(d->cap ? 2 * d->cap : 1024, sizeof *g.v),
+               .cap = d->cap ? 2 * d->cap : 1024, .n = d->n};
     for (size_t i = 0; i < d->cap; i++)
       if (d->v[i].term) *S_df_slot_of(&g, d->v[i].term, strlen(d->v[i].term)) = d->v[i];
     free(d->v);
@@ -471,7 +472,8 @@ int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *
   int k = 0, cap = max * 4;
   kb_evidence *all = kb_xcalloc((size_t)cap + 1, sizeof *all);
   pthread_mutex_lock(&f->lock);
-  kb_query_strings lq = {KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT};
+  kb_query_strings lq = {.match = KB_BUF_INIT, .groups = KB_BUF_INIT, .weights = KB_BUF_INIT,
+                         .exact = KB_BUF_INIT};
   kb_buf dfs = KB_BUF_INIT;
   int ngroups = S_learned_query(&f->dfs, q, &lq, &dfs);
   if (lq.match.n) {

@@ -79,7 +79,7 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place) {
   char *k = S_key(name);
   if (!k) return;
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){k, store, place};
+  g->names[g->nnames++] = (S_name){.key = k, .store = store, .place = place};
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */

@@ -258,7 +258,7 @@ typedef struct {
 static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) {
   const kb_rank_docs *d = api->xUserData(fts);
   sqlite3_int64 id = api->xRowid(fts);
-  *src = (S_src){NULL, id, api, fts, {0}};
+  *src = (S_src){.id = id, .api = api, .fts = fts};
   if (d && id >= 0 && id < d->cap && d->known[id]) src->d = d;
   int rc = SQLITE_OK;
   for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
@@ -389,7 +389,7 @@ static void S_count(const S_query *q, S_acc *a, int p, int c, int off) {
   int *t = a->tf[p];
   if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;
   t[c]++;
-  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){p, c, off};
+  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.phrase = p, .col = c, .off = off};
 }
 
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
@@ -402,7 +402,7 @@ static S_acc *S_acc_start(const S_query *q) {
   static _Thread_local S_inst inst[S_MAX_INST];
   static _Thread_local S_acc a;
   memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
-  a = (S_acc){tf, hit, 0, inst, 0};
+  a = (S_acc){.tf = tf, .hit = hit, .inst = inst};
   return &a;
 }
 

@@ -183,11 +183,11 @@ static S_seg *S_split(const char *s, int *pn) {
     size_t te = found ? us : n;
     if (te > at) {
       v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
-      v[k++] = (S_seg){kb_xstrndup(s + at, te - at), 0, 0};
+      v[k++] = (S_seg){.text = kb_xstrndup(s + at, te - at)};
     }
     if (!found) break;
     v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
-    v[k++] = (S_seg){kb_xstrndup(s + us, ue - us), 1, 0};
+    v[k++] = (S_seg){.text = kb_xstrndup(s + us, ue - us), .url = 1};
     at = ue;
   }
   *pn = k;

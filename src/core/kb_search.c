@@ -202,7 +202,8 @@ static int S_syn_terms(kb_analyzer *an, const char *list, char **out, int *nword
 static void S_add_syn(S_lang *l, const char *src, int nsrc, const char *dst) {
   if (!strcmp(src, dst)) return;
   l->syn = kb_xrealloc(l->syn, (size_t)(l->nsyn + 1) * sizeof *l->syn);
-  l->syn[l->nsyn] = (S_syn){kb_xstrdup(src), nsrc, kb_xstrdup(dst), l->nsyn};
+  l->syn[l->nsyn] = (S_syn){.src = kb_xstrdup(src), .nsrc = nsrc, .dst = kb_xstrdup(dst),
+                              .order = l->nsyn};
   l->nsyn++;
 }
 
@@ -994,7 +995,8 @@ static int S_phrase_df(const S_lang *l, const S_query *t, int i) {
 static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
                     kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
                     S_phrases *ph) {
-  S_lists o = {match, groups, weights, exact, dfs, ph, 0, 0};
+  S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
+               .dfs = dfs, .ph = ph};
   if (ph) memset(ph, 0, sizeof *ph);
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
@@ -1247,7 +1249,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
                                        ngroups);
-  S_mem m = {ix->docs, q, c, li};
+  S_mem m = {.docs = ix->docs, .q = q, .c = c, .li = li};
   /* pruned: the selecting copies (flag 2) bring the candidates */
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;

@@ -260,7 +260,7 @@ static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
   if (w->n + S_MAX_FOLD > (int)(sizeof w->c / sizeof *w->c)) return;
   if (cp < 0x80) {
     if (cp >= 'A' && cp <= 'Z') cp += 32;
-    w->c[w->n++] = (S_ch){cp, start, end};
+    w->c[w->n++] = (S_ch){.cp = cp, .start = start, .end = end};
     return;
   }
   utf8proc_int32_t out[S_MAX_FOLD * 4];
@@ -276,7 +276,7 @@ static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
       base = out[i];
     }
     if (w->n < (int)(sizeof w->c / sizeof *w->c))
-      w->c[w->n++] = (S_ch){out[i], start, end};
+      w->c[w->n++] = (S_ch){.cp = out[i], .start = start, .end = end};
   }
 }
 
@@ -525,7 +525,7 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
       ok = S_is_word_start(nx) && !S_is_ideograph(nx);
     }
     if (!ok || S_is_ideograph(cp)) break;
-    if (m < S_MAX_WORD) src[m] = (S_ch){cp, base + i, base + i + k};
+    if (m < S_MAX_WORD) src[m] = (S_ch){.cp = cp, .start = base + i, .end = base + i + k};
     m++;
     i += k;
   }
@@ -542,7 +542,7 @@ static int S_chunk(S_run *r, const char *z, int n, int base) {
     int32_t cp;
     int k = S_next(z, n, i, &cp);
     if (S_is_ideograph(cp)) {
-      S_ch one = {cp, base + i, base + i + k};
+      S_ch one = {.cp = cp, .start = base + i, .end = base + i + k};
       if ((rc = S_emit_plain(r, &one, 1)) != 0) return rc;
       i += k;
       continue;
