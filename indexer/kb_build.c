@@ -280,7 +280,7 @@ static void S_read_kb_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
     free(p);
   }
   if (dh) closedir(dh);
-  qsort(names.v, (size_t)names.n, sizeof *names.v, S_cmp_str);
+  if (names.n) qsort(names.v, (size_t)names.n, sizeof *names.v, S_cmp_str);
   for (int i = 0; i < names.n; i++) {
     char *p = kb_fmt("%s/%s", dir, names.v[i]);
     if (strlen(names.v[i]) >= KB_LANG_CODE_MAX || !kb_text_lang_known(names.v[i]))
