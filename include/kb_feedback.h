@@ -47,8 +47,15 @@ typedef struct kb_feedback kb_feedback;
 #define KB_FEEDBACK_EINVAL (-2)  /* bad argument */
 
 /* Opens (creating) the store at path (":memory:" for a private one) with
- * the analyzer language lang. NULL with a message in err on failure. */
+ * the analyzer language lang and no word lists (nothing dropped from the
+ * mentions it learns). NULL with a message in err on failure. */
 kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, size_t nerr);
+
+/* The same, analyzing mentions as the index does: with the language and
+ * word lists of words (kb_index_lang(); the store keeps a copy, so the
+ * index may be closed first). */
+kb_feedback *kb_feedback_open_lang(const char *path, const kb_lang *words, char *err,
+                                   size_t nerr);
 void kb_feedback_close(kb_feedback *f);
 
 /* Records one action: "sent", "edited" or "dismissed". reason and author

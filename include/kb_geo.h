@@ -4,17 +4,22 @@
  *
  * Loaded once from an index (the stores and places tables) and read-only
  * afterwards, so one kb_geo is shared by all the server's threads.
+ * Error convention: kb_geo_load() returns NULL with a message in err; the
+ * look-ups return 1 (found) or 0.
  *
  * A mention names a place when its words contain a store's town or alias,
  * or a place name or alias from places.tsv (longest match first, earliest
- * in the text wins). Place names that are also everyday English words
- * (Bath, Reading, Deal...) only count when written with a capital or after
- * "in", "near", "at", "to", "from" or "around".
+ * in the text wins). Place names that are also everyday words (places.txt
+ * of the index's language, kind common: Bath, Reading, Deal...) only count
+ * when written with a capital or after a preposition (kind prep: in,
+ * near, at...).
  */
 #ifndef KB_GEO_H
 #define KB_GEO_H
 
 #include <stddef.h>
+
+#include "kb_token.h"
 
 typedef struct kb_geo kb_geo;
 
@@ -41,8 +46,13 @@ void kb_geo_free(kb_geo *g);
 int kb_geo_store_count(const kb_geo *g);
 const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i);
 
-/* Finds the place text[0..n) names, restricted to stores of collection
- * (NULL: any). Returns 1 and fills *m, or 0. */
+/* Finds the place a mention's words t[0..n) (kb_token.h) name, restricted
+ * to stores of collection (NULL: any). Returns 1 and fills *m, or 0. */
+int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int n, const char *collection,
+                       kb_geo_match *m);
+
+/* The same for text[0..n), split into words first (for tools and tests;
+ * the suggest path reads the words of its mention analysis). */
 int kb_geo_find(const kb_geo *g, const char *text, size_t n,
                 const char *collection, kb_geo_match *m);
 

@@ -109,12 +109,31 @@ void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id
 /* 1 if row id's lengths are loaded in d. */
 int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
 
+/* Techniques that can be left out, to measure what each adds (kb-eval's
+ * --without; the server never leaves any out). An option of each search
+ * (kb_search_opts.ablate) and suggest (kb_suggest_opts.ablate), never a
+ * setting of the process. */
+#define KB_ABLATE_SPELLING 0x01  /* no spelling corrections */
+#define KB_ABLATE_SYNONYMS 0x02  /* no synonyms */
+#define KB_ABLATE_SOCIAL 0x04    /* no social filler / text-speak handling */
+#define KB_ABLATE_PHRASE 0x08    /* phrase match left out of the score */
+#define KB_ABLATE_EXACT 0x10     /* exact forms left out of the score */
+#define KB_ABLATE_PROXIMITY 0x20 /* proximity left out of the score */
+#define KB_ABLATE_PRUNING 0x40   /* every matching row is a candidate */
+#define KB_ABLATE_MEMORY 0x80    /* every search through FTS5, none through
+                                    the postings held in memory */
+
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);
 
+/* The same with the KB_ABLATE_PHRASE, _EXACT and _PROXIMITY parts of
+ * ablate left out. */
+double kb_rank_score_without(const double *f, unsigned ablate);
+
 /* How sure we are that the best row answers the query, 0..1, from its
- * features, those of the runner-up (NULL when there is none) and whether
- * the mention asks something (kb_intent_asks(): 1 or 0). */
-double kb_rank_confidence(const double *best, const double *second, int asks);
+ * features, those of the runner-up (NULL when there is none; the margin
+ * between them scored without ablate's parts) and whether the mention
+ * asks something (kb_intent_asks(): 1 or 0). */
+double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate);
 
 #endif

@@ -5,6 +5,9 @@
  * statements and one analyzer per language. It is not thread-safe: the
  * server opens one per worker thread (they share the OS page cache).
  *
+ * Error convention: KB_SEARCH_* codes (or NULL for an index not opened)
+ * with a message in the caller's err buffer.
+ *
  * Queries are analyzed with the same code as the articles (kb_text.h) and
  * sent to FTS5 as raw terms, OR-ed; every matching row is scored from the
  * features kb_features() computes inside FTS5 (kb_rank.h): BM25F with field
@@ -19,6 +22,7 @@
 
 #include "kb_rank.h"
 #include "kb_text.h"
+#include "kb_token.h"
 #include "kb_util.h"
 
 /* The index file's schema version, written by the indexer
@@ -29,7 +33,9 @@
 typedef struct kb_index kb_index;
 
 /* Opens an index read-only. Returns NULL with a message in err when the
- * file is missing, is not an index, or has another schema version. */
+ * file is missing, is not an index, has another schema version, or any
+ * part of it does not load (word lists, synonyms, device words,
+ * collections: an index is served whole or not at all). */
 kb_index *kb_index_open(const char *path, char *err, size_t nerr);
 
 /* Opens path again for another thread, sharing what `from` (an index
@@ -66,15 +72,18 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
  * index does). Owned by ix. */
 kb_analyzer *kb_index_analyzer(kb_index *ix);
 
-/* The phone platform ("ios", "android") a mention names through the
- * index's device words (devices.tsv), or NULL when it names none or both.
- * The string is owned by ix. */
-const char *kb_index_platform(const kb_index *ix, const char *text, size_t n);
+/* The word lists of the index's first language (kb_lang.h), or NULL.
+ * Owned by ix. */
+const kb_lang *kb_index_lang(const kb_index *ix);
 
-/* The collection a mention is addressed to: the first @handle in
- * text[0..n) that is the name of a collection (case-insensitive), or NULL.
- * The string is owned by ix. */
-const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n);
+/* The phone platform ("ios", "android") a mention's words t[0..n) name
+ * through the index's device words (devices.tsv), or NULL when they name
+ * none or both. The string is owned by ix. */
+const char *kb_index_platform(const kb_index *ix, const kb_token *t, int n);
+
+/* The collection named name[0..n) (case-insensitive), or NULL: what a
+ * mention addressed to @name searches. The string is owned by ix. */
+const char *kb_index_collection(const kb_index *ix, const char *name, size_t n);
 
 /* One search result. Strings are owned by the kb_results. */
 typedef struct kb_hit {
@@ -117,15 +126,46 @@ typedef struct kb_search_opts {
   int snippets_later;     /* leave the hits' snippets NULL; the caller
                              cuts them with kb_results_snippets() for the
                              hits it keeps */
+  unsigned ablate;        /* KB_ABLATE_* techniques left out (evaluation
+                             only, kb_rank.h); 0 in the server */
+  size_t omit_start, omit_end; /* kb_index_search_query(): the words of
+                             text[omit_start..omit_end) are not searched
+                             for (a place the link answers); equal: none */
 } kb_search_opts;
 
 #define KB_SEARCH_OK 0
 #define KB_SEARCH_EUTF8 (-1)  /* the query is not valid UTF-8 */
 #define KB_SEARCH_EDB (-2)    /* SQLite failed; message in err */
 
-/* Searches. Fills *out (free with kb_results_free()) and returns
- * KB_SEARCH_OK, or an error code with a message in err. A query with no
- * terms (only stop words, emoji...) gives no results, not an error. */
+/* A text analyzed for searching: its terms in each language of the index
+ * (the analyzer's terms, kb_text.h, with the surface form of each word and
+ * the spelling correction of each word the index lacks), made once and
+ * read by every search and by the feedback evidence (kb_query_strings_of()). */
+typedef struct kb_query kb_query;
+
+/* Analyzes text[0..n) for ix (prefix_last: the last word is being typed,
+ * not corrected; ablate: KB_ABLATE_* left out). Returns NULL when the text
+ * is not valid UTF-8. Free with kb_query_free(); ix must outlive it. */
+kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
+                           unsigned ablate);
+void kb_query_free(kb_query *q); /* NULL is allowed */
+
+/* The i-th spelling correction of q's words (in the index's first
+ * language): 1 with the word's bytes [*start, *end) and the word as
+ * corrected (owned by q), or 0 when there are no more. */
+int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const char **fix);
+
+/* Searches with an analyzed query (o->omit_start/omit_end: words left
+ * out; o->prefix_last as q was analyzed). Fills *out (free with
+ * kb_results_free()) and returns KB_SEARCH_OK, or an error code with a
+ * message in err. A query with no terms (only stop words, emoji...) gives
+ * no results, not an error. */
+int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts *o,
+                          kb_results *out, char *err, size_t nerr);
+
+/* Analyzes q[0..nq) and searches (kb_index_analyze(), then
+ * kb_index_search_query()): the public search. KB_SEARCH_EUTF8 when q is
+ * not valid UTF-8. */
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr);
@@ -141,8 +181,12 @@ typedef struct kb_query_strings {
   kb_buf match, groups, weights, exact;
 } kb_query_strings;
 
-/* Analyzes text like a search (first language of the index, with
- * corrections and synonyms) into q; free with kb_query_strings_cleanup(). */
+/* The strings of an analyzed query q as a search reads it (first language
+ * of the index, with corrections and synonyms) into out; free with
+ * kb_query_strings_cleanup(). */
+void kb_query_strings_of(const kb_query *q, kb_query_strings *out);
+
+/* The same for text[0..n), analyzed first (tools and tests). */
 void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q);
 void kb_query_strings_cleanup(kb_query_strings *q);
 
@@ -151,21 +195,6 @@ void kb_query_strings_cleanup(kb_query_strings *q);
  * help article. Returns its index in r->hits, or -1. */
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug);
-
-/* Techniques that can be switched off, to measure what each adds (the
- * evaluation tool's --without; the server never calls this). The setting
- * is process-wide; set it before searching. */
-#define KB_ABLATE_SPELLING 0x01  /* no spelling corrections */
-#define KB_ABLATE_SYNONYMS 0x02  /* no synonyms */
-#define KB_ABLATE_SOCIAL 0x04    /* no social filler / text-speak handling */
-#define KB_ABLATE_PHRASE 0x08    /* phrase match left out of the score */
-#define KB_ABLATE_EXACT 0x10     /* exact forms left out of the score */
-#define KB_ABLATE_PROXIMITY 0x20 /* proximity left out of the score */
-#define KB_ABLATE_PRUNING 0x40   /* every matching row is a candidate */
-#define KB_ABLATE_MEMORY 0x80    /* every search through FTS5, none through
-                                    the postings held in memory */
-void kb_search_ablate(unsigned mask);
-unsigned kb_search_ablated(void);
 
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */

@@ -5,12 +5,14 @@
  *
  * This is the whole suggest path short of HTTP and JSON, so the server
  * (kb_api.c) and the evaluation tool (tests/eval) run the same code.
+ * Error convention: KB_SEARCH_* codes with a message in the caller's err.
  */
 #ifndef KB_SUGGEST_H
 #define KB_SUGGEST_H
 
 #include "kb_feedback.h"
 #include "kb_geo.h"
+#include "kb_mention.h"
 #include "kb_search.h"
 
 typedef struct kb_suggestion {
@@ -30,6 +32,7 @@ typedef struct kb_suggest_result {
   int asks;              /* the mention asks something (kb_intent.h) */
   int has_place;         /* the mention names a place */
   kb_geo_match place;
+  kb_mention *mention;   /* the mention's analysis (kb_mention.h), owned */
 } kb_suggest_result;
 
 typedef struct kb_suggest_opts {
@@ -37,13 +40,15 @@ typedef struct kb_suggest_opts {
   int limit;               /* 1..10 */
   const char *public_url;  /* base of links to our pages, no trailing / */
   kb_feedback *feedback;   /* what agents sent before, or NULL */
+  unsigned ablate;         /* KB_ABLATE_* left out (evaluation only) */
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable. */
 extern const double kb_suggest_threshold;
 
-/* Suggests articles for text[0..n). geo may be NULL. Returns KB_SEARCH_OK
- * or a KB_SEARCH_* error with a message in err. Free with
+/* Suggests articles for text[0..n): analysis (kb_mention.h), retrieval,
+ * confidence, links. geo may be NULL. Returns KB_SEARCH_OK or a
+ * KB_SEARCH_* error with a message in err. Free with
  * kb_suggest_result_free(). */
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,

@@ -21,7 +21,8 @@
  *   - letters glued to digits are kept as one model name and also split when
  *     a run of letters is three or longer (iphone12 -> iphone 12 with
  *     iphone12 at the position of iphone; s21 and 4g stay whole);
- *   - stop words of the language are dropped, then the Snowball stemmer of
+ *   - stop words of the language are dropped (its word lists, kb_lang.h:
+ *     nothing here knows a language's words), then the Snowball stemmer of
  *     the language (libstemmer) stems what remains; terms with digits and
  *     prefix-query terms are not stemmed; with KB_TEXT_EXACT a stemmed
  *     word also gives its exact form, "=" + form, at the same position.
@@ -33,6 +34,8 @@
 #define KB_TEXT_H
 
 #include <stddef.h>
+
+#include "kb_lang.h"
 
 typedef struct kb_analyzer kb_analyzer;
 
@@ -54,6 +57,9 @@ typedef struct kb_analyzer kb_analyzer;
                                snippet() and highlight()): the same terms at
                                the same positions, but not stemmed */
 
+#define KB_TEXT_VALID 0x20  /* the caller has checked that the text is valid
+                               UTF-8 (the check is not repeated) */
+
 /* Flag passed to the token callback. */
 #define KB_TOKEN_COLOCATED 0x01 /* same position as the previous term */
 
@@ -67,9 +73,14 @@ typedef int (*kb_token_fn)(void *ctx, int flags, const char *term, int nterm,
                            int start, int end);
 
 /* Makes an analyzer for a language, given as an ISO 639-1 code ("en") or a
- * Snowball name ("english"). Returns NULL and writes a message into err
- * (nerr bytes) when libstemmer has no stemmer for it. Free with
- * kb_analyzer_free(). */
+ * Snowball name ("english"), reading the language's word lists data (stop
+ * words; for KB_TEXT_QUERY filler and text-speak too), which must outlive
+ * the analyzer; with data NULL, nothing is dropped or read as another
+ * word. Returns NULL and writes a message into err (nerr bytes) when
+ * libstemmer has no stemmer for it. Free with kb_analyzer_free(). */
+kb_analyzer *kb_analyzer_new_data(const char *lang, const kb_lang *data, char *err, size_t nerr);
+
+/* kb_analyzer_new_data(lang, NULL, err, nerr): stemming only. */
 kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr);
 
 /* Frees an analyzer; NULL is allowed. */
@@ -84,6 +95,27 @@ const char *kb_analyzer_lang(const kb_analyzer *a);
 int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
                     kb_token_fn fn, void *ctx);
 
+/* A term with the word it came from, for kb_analyzer_run_terms(). */
+typedef struct kb_term {
+  int flags;              /* KB_TOKEN_COLOCATED */
+  const char *term;       /* the term (folded, stemmed), term[0..nterm) */
+  int nterm;
+  int start, end;         /* the source bytes it came from */
+  const char *surface;    /* the word as written, folded, not stemmed and
+                             before text-speak was read: surface[0..nsurface) */
+  int nsurface;
+} kb_term;
+
+/* Called once per term by kb_analyzer_run_terms(); the strings live
+ * until it returns. A non-zero return stops the analysis. */
+typedef int (*kb_term_fn)(void *ctx, const kb_term *t);
+
+/* kb_analyzer_run() with each term's surface form: what the mention
+ * analysis (kb_mention.h) records, so that nothing analyzes a mention's
+ * words a second time. */
+int kb_analyzer_run_terms(kb_analyzer *a, const char *z, int n, int flags, kb_term_fn fn,
+                          void *ctx);
+
 /* 1 if the language has a stemmer in libstemmer ("en", "german", ...). */
 int kb_text_lang_known(const char *lang);
 
@@ -96,7 +128,7 @@ int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad);
  * alternatives share a position): what FTS5 counts for a field. */
 int kb_analyzer_positions(kb_analyzer *a, const char *text);
 
-/* 1 if the folded word is a stop word in the analyzer's language. */
+/* 1 if the folded word is a stop word in the analyzer's language data. */
 int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n);
 
 #endif

@@ -71,6 +71,11 @@ char *kb_read_file(const char *path, size_t max, size_t *pn);
 /* Line number (1-based) of byte offset off in z. */
 int kb_line_of(const char *z, size_t off);
 
+/* Where to cut s at byte n or before without splitting a UTF-8 character:
+ * n when s[n] begins a character (or is the NUL), else the start of the
+ * character s[n] is part of. s must be readable at s[n]. */
+size_t kb_utf8_cut(const char *s, size_t n);
+
 /* FNV-1a over s[0..n): the hash of the small tables (stop words, stems,
  * the vocabulary, reply counts, learned terms). */
 uint32_t kb_hash(const char *s, size_t n);

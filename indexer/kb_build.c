@@ -3,8 +3,9 @@
  *
  * Three passes: collect the *.md paths (sorted, so runs are repeatable and
  * messages come in a stable order), parse and validate everything
- * (articles, synonyms, places, then cross-file checks such as duplicate
- * slugs), and only if nothing is wrong, write the index.
+ * (articles, each language's word lists and synonyms, places, devices,
+ * then cross-file checks such as duplicate slugs), and only if nothing is
+ * wrong, write the index.
  */
 #include "kb_build.h"
 
@@ -20,6 +21,7 @@
 
 #include "kb_article.h"
 #include "kb_index_writer.h"
+#include "kb_lang.h"
 #include "kb_sitefile.h"
 #include "kb_synonyms.h"
 #include "kb_text.h"
@@ -39,11 +41,18 @@ typedef struct {
   char *term, *platform;
 } S_device;
 
+/* One language's data: its word lists and the knowledge team's synonyms. */
+typedef struct {
+  kb_lang *words;
+  kb_synonyms *syn;       /* NULL: no synonyms.txt */
+} S_lang;
+
 typedef struct {
   kb_article **arts;
   int narts;
-  kb_synonyms *syn;
+  S_lang langs[KB_MAX_LANGS];
   kb_sitefile *site;     /* kb/site.yaml */
+  int nlangs;
   S_place *places;
   int nplaces;
   S_device *devices;
@@ -211,7 +220,7 @@ static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
       }
     }
     closedir(dh);
-    qsort(files.v, (size_t)files.n, sizeof *files.v, S_cmp_str);
+    if (files.n) qsort(files.v, (size_t)files.n, sizeof *files.v, S_cmp_str);
     for (int i = 0; i < files.n; i++) {
       S_read_places(kb, files.v[i], d);
       free(files.v[i]);
@@ -219,27 +228,6 @@ static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
     free(files.v);
   }
   free(dir);
-}
-
-/* devices.tsv: "term<TAB>platform"; a term is one lower-case word
- * customers use for a phone of that platform. */
-static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag *d) {
-  char *tab = strchr(p, '\t');
-  if (!tab || strchr(tab + 1, '\t') || tab == p) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
-  } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
-  } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
-  } else {
-    kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
-    kb->devices[kb->ndevices++] = (S_device){kb_xstrndup(p, (size_t)(tab - p)), kb_xstrdup(tab + 1)};
-  }
-}
-
-static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
-  S_read_tsv(kb, path, "term\tplatform", "first line must be the header: term, platform (tab-separated)",
-             S_device_line, d);
 }
 
 /* kb/site.yaml is optional (a bare knowledge base of articles still
@@ -255,15 +243,156 @@ static void S_read_site(S_kb *kb, const char *path, kb_diag *d) {
   free(data);
 }
 
-static void S_read_synonyms(S_kb *kb, const char *path, kb_diag *d) {
-  size_t n;
-  char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
-  if (!data) {
-    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-    return;
+/* devices.tsv: "term<TAB>platform"; a term is one lower-case word
+ * customers use for a phone of that platform. */
+static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag *d) {
+  char *tab = strchr(p, '\t');
+  if (!tab || strchr(tab + 1, '\t') || tab == p) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
+  } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
+  } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
+    kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
+  } else {
+    kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
+    kb->devices[kb->ndevices++] = (S_device){.term = kb_xstrndup(p, (size_t)(tab - p)),
+                                                 .platform = kb_xstrdup(tab + 1)};
   }
-  kb->syn = kb_synonyms_parse(path, data, n, d);
-  free(data);
+}
+
+static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
+  S_read_tsv(kb, path, "term\tplatform", "first line must be the header: term, platform (tab-separated)",
+             S_device_line, d);
+}
+
+/*--- lang/<code>/: each language's data --------------------------------*/
+
+/* Reads a whole file for a list; NULL when it is absent (an empty list),
+ * or unreadable (reported). */
+static char *S_read_optional(const char *path, size_t *pn, kb_diag *d) {
+  char *data = kb_read_file(path, 16 * 1024 * 1024, pn);
+  if (!data && errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+  return data;
+}
+
+/* Reads the language data in dir (KB_DIR/lang/<code> or the shipped
+ * data) into a new language of kb; synonyms only when synonyms is set
+ * (they are the knowledge team's, never shipped). */
+static S_lang *S_read_lang(S_kb *kb, const char *code, const char *dir, int synonyms, kb_diag *d) {
+  if (kb->nlangs == KB_MAX_LANGS) {
+    kb_diag_add(d, KB_DIAG_ERROR, dir, 0, "more than %d languages", KB_MAX_LANGS);
+    return NULL;
+  }
+  S_lang *l = &kb->langs[kb->nlangs++];
+  *l = (S_lang){.words = kb_lang_new(code)};
+  for (int list = 0; list < KB_LANG_NLISTS; list++) {
+    char *p = kb_fmt("%s/%s", dir, kb_lang_file((kb_lang_list)list));
+    size_t n;
+    char *data = S_read_optional(p, &n, d);
+    if (data) kb_lang_parse(l->words, (kb_lang_list)list, p, data, n, d);
+    free(data);
+    free(p);
+  }
+  if (synonyms) {
+    char *p = kb_fmt("%s/synonyms.txt", dir);
+    size_t n;
+    char *data = S_read_optional(p, &n, d);
+    if (data) l->syn = kb_synonyms_parse(p, data, n, d);
+    free(data);
+    free(p);
+  }
+  return l;
+}
+
+static int S_has_lang(const S_kb *kb, const char *code) {
+  for (int i = 0; i < kb->nlangs; i++)
+    if (!strcmp(kb_lang_code(kb->langs[i].words), code)) return 1;
+  return 0;
+}
+
+/* Reads every KB_DIR/lang/<code>/ directory, in name order. */
+static void S_read_kb_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  char *dir = kb_fmt("%s/lang", kb_dir);
+  DIR *dh = opendir(dir);
+  S_paths names = {0};
+  struct dirent *e;
+  while (dh && (e = readdir(dh)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char *p = kb_fmt("%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) S_push(&names, kb_xstrdup(e->d_name));
+    free(p);
+  }
+  if (dh) closedir(dh);
+  if (names.n) qsort(names.v, (size_t)names.n, sizeof *names.v, S_cmp_str);
+  for (int i = 0; i < names.n; i++) {
+    char *p = kb_fmt("%s/%s", dir, names.v[i]);
+    if (strlen(names.v[i]) >= KB_LANG_CODE_MAX || !kb_text_lang_known(names.v[i]))
+      kb_diag_add(d, KB_DIAG_ERROR, p, 0, "'%s' is not a language with a Snowball stemmer",
+                  names.v[i]);
+    else
+      S_read_lang(kb, names.v[i], p, 1, d);
+    free(p);
+    free(names.v[i]);
+  }
+  free(names.v);
+  free(dir);
+}
+
+/* The language data shipped with kb-index: $KB_LANG_DIR, else share/kb/lang
+ * or kb/lang (the source tree's) in the program's directory or up to three
+ * above it. Caller frees; NULL when there is none. */
+static char *S_shipped_dir(void) {
+  const char *env = getenv("KB_LANG_DIR");
+  if (env && *env) return kb_xstrdup(env);
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return NULL;
+  exe[n] = 0;
+  for (int up = 0; up < 4; up++) {
+    char *slash = strrchr(exe, '/');
+    if (!slash) break;
+    *slash = 0;
+    static const char *const where[] = {"share/kb/lang", "kb/lang"};
+    for (int k = 0; k < 2; k++) {
+      char *p = kb_fmt("%s/%s", exe, where[k]);
+      struct stat st;
+      if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) return p;
+      free(p);
+    }
+  }
+  return NULL;
+}
+
+/* Every article's language has data: its own lang/<code>/, else the
+ * shipped lists of that language (without synonyms), else empty lists
+ * with a warning (nothing dropped or read as another word). */
+static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  char *shipped = NULL;
+  int looked = 0;
+  for (int i = 0; i < kb->narts; i++) {
+    const char *code = kb->arts[i]->lang;
+    if (S_has_lang(kb, code)) continue;
+    if (!looked) {
+      shipped = S_shipped_dir();
+      looked = 1;
+    }
+    char *p = shipped ? kb_fmt("%s/%s", shipped, code) : NULL;
+    struct stat st;
+    if (p && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+      S_read_lang(kb, code, p, 0, d);
+    } else {
+      char *own = kb_fmt("%s/lang/%s", kb_dir, code);
+      kb_diag_add(d, KB_DIAG_WARNING, own, 0,
+                  "no word lists for language '%s' (here or shipped with kb-index): no stop "
+                  "words, filler, text-speak or question cues (docs/authoring.md)", code);
+      free(own);
+      if (kb->nlangs < KB_MAX_LANGS)
+        kb->langs[kb->nlangs++] = (S_lang){.words = kb_lang_new(code)};
+    }
+    free(p);
+  }
+  free(shipped);
 }
 
 /*--- Cross-file checks ---------------------------------------------------*/
@@ -311,10 +440,15 @@ static int S_cmp_write(const void *x, const void *y) {
   return c ? c : strcmp(a->path, b->path);
 }
 
+static int S_write_synonyms(kb_index_writer *w, const S_lang *l, char *err, size_t nerr);
+
 static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
   kb_index_writer *w = kb_index_writer_new(out, err, nerr);
   if (!w) return -1;
   int rc = 0;
+  /* word lists first: the tokenizer of a language's table reads them */
+  for (int i = 0; rc == 0 && i < kb->nlangs; i++)
+    rc = kb_index_writer_add_lang(w, kb->langs[i].words, err, nerr);
   qsort(kb->arts, (size_t)kb->narts, sizeof *kb->arts, S_cmp_write);
   for (int i = 0; rc == 0 && i < kb->narts; i++)
     rc = kb_index_writer_add(w, kb->arts[i], err, nerr);
@@ -324,21 +458,8 @@ static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
   }
   for (int i = 0; rc == 0 && i < kb->ndevices; i++)
     rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);
-  for (int i = 0; rc == 0 && kb->syn && i < kb_synonyms_count(kb->syn); i++) {
-    const kb_synonym_rule *r = kb_synonyms_rule(kb->syn, i);
-    kb_buf l = KB_BUF_INIT, rr = KB_BUF_INIT;
-    for (int k = 0; k < r->nlhs; k++) {
-      if (k) kb_buf_putc(&l, '\x1f');
-      kb_buf_puts(&l, r->lhs[k]);
-    }
-    for (int k = 0; k < r->nrhs; k++) {
-      if (k) kb_buf_putc(&rr, '\x1f');
-      kb_buf_puts(&rr, r->rhs[k]);
-    }
-    rc = kb_index_writer_add_synonyms(w, r->line, kb_buf_str(&l), r->nrhs ? kb_buf_str(&rr) : NULL, err, nerr);
-    kb_buf_cleanup(&l);
-    kb_buf_cleanup(&rr);
-  }
+  for (int li = 0; rc == 0 && li < kb->nlangs; li++)
+    rc = S_write_synonyms(w, &kb->langs[li], err, nerr);
   for (int i = 0; rc == 0 && i < kb_sitefile_count(kb->site); i++) {
     const kb_site_entry *e = kb_sitefile_entry(kb->site, i);
     rc = kb_index_writer_add_site(w, e->collection, e->lang, e->key, e->value, err, nerr);
@@ -348,10 +469,35 @@ static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
   return rc;
 }
 
+/* Writes a language's synonym rules. */
+static int S_write_synonyms(kb_index_writer *w, const S_lang *l, char *err, size_t nerr) {
+  int rc = 0;
+  for (int i = 0; rc == 0 && l->syn && i < kb_synonyms_count(l->syn); i++) {
+    const kb_synonym_rule *r = kb_synonyms_rule(l->syn, i);
+    kb_buf lhs = KB_BUF_INIT, rhs = KB_BUF_INIT;
+    for (int k = 0; k < r->nlhs; k++) {
+      if (k) kb_buf_putc(&lhs, '\x1f');
+      kb_buf_puts(&lhs, r->lhs[k]);
+    }
+    for (int k = 0; k < r->nrhs; k++) {
+      if (k) kb_buf_putc(&rhs, '\x1f');
+      kb_buf_puts(&rhs, r->rhs[k]);
+    }
+    rc = kb_index_writer_add_synonyms(w, kb_lang_code(l->words), r->line, kb_buf_str(&lhs),
+                                      r->nrhs ? kb_buf_str(&rhs) : NULL, err, nerr);
+    kb_buf_cleanup(&lhs);
+    kb_buf_cleanup(&rhs);
+  }
+  return rc;
+}
+
 static void S_kb_free(S_kb *kb) {
   for (int i = 0; i < kb->narts; i++) kb_article_free(kb->arts[i]);
   free(kb->arts);
-  kb_synonyms_free(kb->syn);
+  for (int i = 0; i < kb->nlangs; i++) {
+    kb_lang_free(kb->langs[i].words);
+    kb_synonyms_free(kb->langs[i].syn);
+  }
   kb_sitefile_free(kb->site);
   for (int i = 0; i < kb->nplaces; i++) {
     free(kb->places[i].name);
@@ -393,8 +539,12 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   }
   if (o->progress && paths.n) fputc('\n', stderr);
   char *p = kb_fmt("%s/synonyms.txt", o->kb_dir);
-  S_read_synonyms(&kb, p, d);
+  if (access(p, F_OK) == 0)
+    kb_diag_add(d, KB_DIAG_ERROR, p, 0, "synonyms belong to a language: move this file to "
+                                        "lang/<code>/synonyms.txt (lang/en/ for English)");
   free(p);
+  S_read_kb_langs(&kb, o->kb_dir, d);
+  S_complete_langs(&kb, o->kb_dir, d);
   S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);
@@ -408,7 +558,8 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   st->articles = kb.narts;
   for (int i = 0; i < kb.narts; i++) st->stores += !strcmp(kb.arts[i]->type, "store");
   st->places = kb.nplaces;
-  st->synonyms = kb.syn ? kb_synonyms_count(kb.syn) : 0;
+  for (int i = 0; i < kb.nlangs; i++)
+    st->synonyms += kb.langs[i].syn ? kb_synonyms_count(kb.langs[i].syn) : 0;
   st->errors = kb_diag_count(d, KB_DIAG_ERROR);
   st->warnings = kb_diag_count(d, KB_DIAG_WARNING);
   int rc = st->errors ? 1 : 0;

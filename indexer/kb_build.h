@@ -3,7 +3,10 @@
  * validate, write. Used by kb-index and by the server's --kb mode.
  *
  * KB_DIR holds articles as *.md files at any depth, and optionally, at its
- * top, synonyms.txt (kb_synonyms.h), places.tsv (towns customers name:
+ * top, lang/<code>/ for each language (its word lists, kb_lang.h, and its
+ * synonyms.txt, kb_synonyms.h; a language of the articles without one gets
+ * the lists shipped with kb-index, else empty lists and a warning),
+ * places.tsv (towns customers name:
  * "name<TAB>county<TAB>lat<TAB>lon<TAB>aliases" with a header line) and
  * devices.tsv (words that name a phone of a platform: "term<TAB>platform",
  * platform ios or android, with a header line).

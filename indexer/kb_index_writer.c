@@ -1,7 +1,7 @@
 /*
- * kb_index.c - the index file's schema, and the writer that builds it.
+ * kb_index_writer.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 2):
+ * Schema (KB_INDEX_SCHEMA_VERSION 3):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
@@ -28,9 +28,14 @@
  *   devices(term, platform)
  *       words that name a phone of a platform (iphone -> ios, galaxy ->
  *       android), from devices.tsv, for platform-specific articles.
- *   synonyms(line, lhs, rhs)
- *       the knowledge team's synonym rules; terms '\x1f'-separated; rhs
- *       NULL for an equivalence group.
+ *   synonyms(lang, line, lhs, rhs)
+ *       the knowledge team's synonym rules of a language (kb/lang/<lang>/
+ *       synonyms.txt); terms '\x1f'-separated; rhs NULL for an
+ *       equivalence group.
+ *   lang_words(lang, list, word, value)
+ *       each language's word lists (kb_lang.h): list is stopwords, filler,
+ *       textspeak, cues, intents or places; value the expansion or kind
+ *       (NULL for stopwords and filler).
  *
  * The writer fills a temporary file (journal off: a crash leaves only a
  * temporary file to delete), then optimizes, runs FTS5's integrity-check,
@@ -51,18 +56,20 @@
 #include "kb_text.h"
 #include "kb_util.h"
 
-#define S_MAX_LANGS 32
-
 struct kb_index_writer {
   sqlite3 *db;
   char *path;             /* the target */
   char *tmp;              /* the temporary file being written */
   sqlite3_stmt *ins_article;
   sqlite3_stmt *ins_store;
-  char *langs[S_MAX_LANGS]; /* languages with an FTS table */
-  kb_analyzer *an[S_MAX_LANGS]; /* to count the positions of each phrase */
-  sqlite3_stmt *ins_fts[S_MAX_LANGS];
+  char *langs[KB_MAX_LANGS]; /* languages with an FTS table */
+  kb_analyzer *an[KB_MAX_LANGS]; /* to count the positions of each phrase */
+  sqlite3_stmt *ins_fts[KB_MAX_LANGS];
   int nlangs;
+  kb_lang_set data;       /* the languages' word lists (borrowed, added by
+                             kb_index_writer_add_lang()), which the
+                             tokenizer and the analyzers read */
+  kb_lang *owned[KB_MAX_LANGS]; /* copies of them, kept as long as w */
   int count;              /* articles added */
   int finished;
 };
@@ -82,7 +89,9 @@ static const char S_schema[] =
     " lat REAL, lon REAL, aliases TEXT, hours TEXT);"
     "CREATE TABLE places(name TEXT NOT NULL, county TEXT, lat REAL NOT NULL,"
     " lon REAL NOT NULL, aliases TEXT);"
-    "CREATE TABLE synonyms(line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
+    "CREATE TABLE synonyms(lang TEXT NOT NULL, line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
+    "CREATE TABLE lang_words(lang TEXT NOT NULL, list TEXT NOT NULL, word TEXT NOT NULL,"
+    " value TEXT, PRIMARY KEY(lang, list, word)) WITHOUT ROWID;"
     "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE site(collection TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY(collection, lang, key)) WITHOUT ROWID;";
@@ -103,7 +112,7 @@ kb_index_writer *kb_index_writer_new(const char *path, char *err, size_t nerr) {
              w->db ? sqlite3_errmsg(w->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  if (kb_fts_register(w->db) != SQLITE_OK) {
+  if (kb_fts_register(w->db, &w->data) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -137,7 +146,7 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
                                size_t nerr) {
   for (int i = 0; i < w->nlangs; i++)
     if (strcmp(w->langs[i], lang) == 0) return w->ins_fts[i];
-  if (w->nlangs == S_MAX_LANGS || strspn(lang, "abcdefghijklmnopqrstuvwxyz_") != strlen(lang)) {
+  if (w->nlangs == KB_MAX_LANGS || strspn(lang, "abcdefghijklmnopqrstuvwxyz_") != strlen(lang)) {
     snprintf(err, nerr, "language '%s' cannot have a table", lang);
     return NULL;
   }
@@ -162,7 +171,7 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
     S_dberr(w->db, err, nerr, "creating a full-text table");
     return NULL;
   }
-  w->an[w->nlangs] = kb_analyzer_new(lang, err, nerr);
+  w->an[w->nlangs] = kb_analyzer_new_data(lang, kb_lang_set_find(&w->data, lang), err, nerr);
   if (!w->an[w->nlangs]) {
     sqlite3_finalize(st);
     return NULL;
@@ -316,17 +325,55 @@ int kb_index_writer_add_place(kb_index_writer *w, const char *name,
   return rc;
 }
 
-int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
-                                 const char *rhs, char *err, size_t nerr) {
+int kb_index_writer_add_lang(kb_index_writer *w, const kb_lang *l, char *err, size_t nerr) {
+  if (kb_lang_set_find(&w->data, kb_lang_code(l))) return 0;
+  if (w->data.n == KB_MAX_LANGS) {
+    snprintf(err, nerr, "more than %d languages", KB_MAX_LANGS);
+    return -1;
+  }
+  for (int i = 0; i < w->nlangs; i++)
+    if (!strcmp(w->langs[i], kb_lang_code(l))) {
+      snprintf(err, nerr, "the word lists of '%s' come after its articles", w->langs[i]);
+      return -1;
+    }
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(w->db, "INSERT INTO synonyms VALUES(?,?,?)", -1, &st,
+  if (sqlite3_prepare_v2(w->db, "INSERT INTO lang_words VALUES(?,?,?,?)", -1, &st, NULL) !=
+      SQLITE_OK) {
+    S_dberr(w->db, err, nerr, "adding language data");
+    return -1;
+  }
+  int rc = 0;
+  for (int list = 0; rc == 0 && list < KB_LANG_NLISTS; list++)
+    for (int i = 0; rc == 0 && i < kb_lang_count(l, (kb_lang_list)list); i++) {
+      const char *word, *value;
+      kb_lang_entry(l, (kb_lang_list)list, i, &word, &value);
+      S_bind_text(st, 1, kb_lang_code(l));
+      S_bind_text(st, 2, kb_lang_list_name((kb_lang_list)list));
+      S_bind_text(st, 3, word);
+      S_bind_text(st, 4, value);
+      rc = S_step(w->db, st, err, nerr, "adding language data");
+    }
+  sqlite3_finalize(st);
+  if (rc == 0) {
+    w->owned[w->data.n] = kb_lang_dup(l);
+    w->data.v[w->data.n] = w->owned[w->data.n];
+    w->data.n++;
+  }
+  return rc;
+}
+
+int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
+                                 const char *lhs, const char *rhs, char *err, size_t nerr) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(w->db, "INSERT INTO synonyms VALUES(?,?,?,?)", -1, &st,
                          NULL) != SQLITE_OK) {
     S_dberr(w->db, err, nerr, "adding synonyms");
     return -1;
   }
-  sqlite3_bind_int(st, 1, line);
-  S_bind_text(st, 2, lhs);
-  S_bind_text(st, 3, rhs);
+  S_bind_text(st, 1, lang);
+  sqlite3_bind_int(st, 2, line);
+  S_bind_text(st, 3, lhs);
+  S_bind_text(st, 4, rhs);
   int rc = S_step(w->db, st, err, nerr, "adding synonyms");
   sqlite3_finalize(st);
   return rc;
@@ -460,6 +507,7 @@ void kb_index_writer_free(kb_index_writer *w) {
     free(w->langs[i]);
     kb_analyzer_free(w->an[i]);
   }
+  for (int i = 0; i < w->data.n; i++) kb_lang_free(w->owned[i]);
   free(w->tmp);
   free(w->path);
   free(w);

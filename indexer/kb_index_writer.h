@@ -1,12 +1,16 @@
 /*
  * kb_index_writer.h - the index file: its schema, and writing it.
  *
- * An index is one SQLite database (schema in kb_index.c) holding the
- * articles' metadata and rendered HTML, one FTS5 table per language
- * tokenized by the "kb" tokenizer, the store directory, the places file and
- * the synonyms. It is built in a temporary file next to the target and
- * renamed over it only when complete, so readers never see half an index
- * and a failed build leaves the old one untouched.
+ * An index is one SQLite database (schema in kb_index_writer.c) holding
+ * the articles' metadata and rendered HTML, one FTS5 table per language
+ * tokenized by the "kb" tokenizer, the store directory, the places file,
+ * and each language's synonyms and word lists. It is built in a temporary
+ * file next to the target and renamed over it only when complete, so
+ * readers never see half an index and a failed build leaves the old one
+ * untouched.
+ *
+ * Error convention: functions return 0, or -1 with a message in the
+ * caller's err buffer (nerr bytes).
  */
 #ifndef KB_INDEX_WRITER_H
 #define KB_INDEX_WRITER_H
@@ -14,6 +18,7 @@
 #include <stddef.h>
 
 #include "kb_article.h"
+#include "kb_lang.h"
 #include "kb_search.h" /* KB_INDEX_SCHEMA_VERSION */
 
 typedef struct kb_index_writer kb_index_writer;
@@ -33,12 +38,18 @@ int kb_index_writer_add_place(kb_index_writer *w, const char *name,
                               const char *county, double lat, double lon,
                               const char *aliases, char *err, size_t nerr);
 
-/* Adds a synonym rule read from line `line`: the terms on the left, and
- * the terms on the right for a one-way rule ("a, b => c") or NULL for an
- * equivalence group ("a, b, c"). Terms are '\x1f'-separated. Returns 0 or
- * -1. */
-int kb_index_writer_add_synonyms(kb_index_writer *w, int line, const char *lhs,
-                                 const char *rhs, char *err, size_t nerr);
+/* Adds a synonym rule of language lang read from line `line`: the terms on
+ * the left, and the terms on the right for a one-way rule ("a, b => c") or
+ * NULL for an equivalence group ("a, b, c"). Terms are '\x1f'-separated.
+ * Returns 0 or -1. */
+int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
+                                 const char *lhs, const char *rhs, char *err, size_t nerr);
+
+/* Adds a language's word lists (kb_lang.h; w keeps a copy): stored in the
+ * index, and read by the tokenizer of that language's table. Call before
+ * the first article of the language. Returns 0, or -1 with a message in
+ * err (more than KB_MAX_LANGS languages, articles already added). */
+int kb_index_writer_add_lang(kb_index_writer *w, const kb_lang *l, char *err, size_t nerr);
 
 /* Adds a word that names a phone of a platform ("galaxy", "android").
  * Returns 0 or -1. */

@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 
 #include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_lang.h"
+#include "kb_mention.h"
 #include "kb_postings.h"
 #include "kb_search.h"
 #include "kb_util.h"
@@ -64,10 +67,23 @@ static const S_case S_cases[] = {
     {"store without phone", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nlat: 53.8\nlon: -1.5\n---\n", 1, "s.md:3: error: a store page needs 'phone'"},
     {"store bad hours", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nphone: 0113 496 0000\nlat: 53.8\nlon: -1.5\nhours:\n  mon: \"9 till 5\"\n---\n", 1, "s.md:11: error: hours for mon must be like \"09:00-17:30\""},
     {"store bad coordinates", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nphone: 0113 496 0000\nlat: 153.8\nlon: -1.5\n---\n", 1, "s.md:8: error: 'lat' must be a number from -90 to 90"},
-    {"synonyms: empty term", "synonyms.txt", "phone, , mobile\n", 1, "synonyms.txt:1: error: empty synonym"},
-    {"synonyms: two arrows", "synonyms.txt", "# c\na => b => c\n", 1, "synonyms.txt:2: error: more than one '=>'"},
-    {"synonyms: empty right side", "synonyms.txt", "a, b =>\n", 1, "synonyms.txt:1: error: empty synonym"},
-    {"synonyms: lone term warns", "synonyms.txt", "phone\n", 0, "synonyms.txt:1: warning: 'phone' alone is not a synonym group"},
+    {"synonyms: empty term", "lang/en/synonyms.txt", "phone, , mobile\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: two arrows", "lang/en/synonyms.txt", "# c\na => b => c\n", 1, "synonyms.txt:2: error: more than one '=>'"},
+    {"synonyms: empty right side", "lang/en/synonyms.txt", "a, b =>\n", 1, "synonyms.txt:1: error: empty synonym"},
+    {"synonyms: lone term warns", "lang/en/synonyms.txt", "phone\n", 0, "synonyms.txt:1: warning: 'phone' alone is not a synonym group"},
+    {"lang: unknown cue kind", "lang/en/cues.tsv", "how\task\nwhat\tquestion\n", 1, "lang/en/cues.tsv:2: error: unknown kind 'question' (expected ask, opener or lead)"},
+    {"lang: missing tab", "lang/en/cues.tsv", "# cues\nhow ask\n", 1, "lang/en/cues.tsv:2: error: missing tab: expected word<TAB>kind"},
+    {"lang: duplicate", "lang/en/stopwords.txt", "a\nthe\na\n", 1, "lang/en/stopwords.txt:3: error: duplicate 'a' (also on line 1)"},
+    {"lang: bad UTF-8", "lang/en/filler.txt", "lol\ncaf\xe9\n", 1, "lang/en/filler.txt:2: error: invalid UTF-8"},
+    {"lang: not lower case", "lang/en/filler.txt", "Thanks\n", 1, "lang/en/filler.txt:1: error: 'Thanks': not lower case"},
+    {"lang: one word per line", "lang/en/stopwords.txt", "of the\n", 1, "lang/en/stopwords.txt:1: error: 'of the': one word per line (no spaces)"},
+    {"lang: unknown intent", "lang/en/intents.tsv", "where is my\tstatus\nrefund\tmoney\n", 1, "lang/en/intents.tsv:2: error: unknown intent 'money'"},
+    {"lang: unknown place kind", "lang/en/places.txt", "bath\tcommon\nin\tpreposition\n", 1, "lang/en/places.txt:2: error: unknown kind 'preposition' (expected common or prep)"},
+    {"lang: text-speak of several words", "lang/en/textspeak.tsv", "idk\ti do not know\nu\tyou\n", 0, "0 errors"},
+    {"lang: text-speak without expansion", "lang/en/textspeak.tsv", "idk\t\n", 1, "lang/en/textspeak.tsv:1: error: 'idk': empty second column"},
+    {"lang: not a language", "lang/xx/stopwords.txt", "a\n", 1, "lang/xx: error: 'xx' is not a language with a Snowball stemmer"},
+    {"lang: a language without word lists warns", "a.md", "---\ntitle: Carte\nlang: ro\n---\nText\n", 0, "lang/ro: warning: no word lists for language 'ro'"},
+    {"synonyms at the top moved", "synonyms.txt", "phone, mobile\n", 1, "synonyms.txt: error: synonyms belong to a language: move this file to lang/<code>/synonyms.txt"},
     {"places: bad header", "places.tsv", "town\tlat\n", 1, "places.tsv:1: error: first line must be the header"},
     {"places: bad coordinate", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\tnorth\t-1.5\t\n", 1, "places.tsv:2: error: lat and lon must be decimal degrees"},
     {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
@@ -214,7 +230,8 @@ static void test_round_trip(void **state) {
       {"iphone", "nosuchcollection", NULL},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, KB_KIND_ARTICLE, 3, 0, 0, 1, 0};
+    kb_search_opts o = {.collection = cases[i].coll, .kinds = KB_KIND_ARTICLE, .limit = 3,
+                        .count_total = 1};
     kb_results r;
     assert_int_equal(kb_index_search(x, cases[i].q, strlen(cases[i].q), &o, &r, err, sizeof err), 0);
     if (!cases[i].first) {
@@ -230,7 +247,7 @@ static void test_round_trip(void **state) {
     kb_results_free(&r);
   }
   /* snippets are HTML-safe: the article's <script> is escaped */
-  kb_search_opts o = {NULL, 0, 5, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 5, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "pin snap hole", 13, &o, &r, err, sizeof err), 0);
   assert_true(r.n > 0);
@@ -286,7 +303,7 @@ static void test_exact_forms_first(void **state) {
   th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "connection", 10, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 2); /* both share the stem */
@@ -317,7 +334,7 @@ static void test_snippets(void **state) {
   th_write_file(b, "---\ntitle: Giraffe facts\n---\nTall animals with long necks.\n");
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, 0, 2, 0, 0, 1, 0};
+  kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
   assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
   assert_int_equal(r.n, 1);
@@ -367,7 +384,8 @@ static void test_collection_ranges(void **state) {
       {NULL, KB_KIND_OFFTOPIC, 6}, {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 12},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    kb_search_opts o = {cases[i].coll, cases[i].kinds, 20, 0, 0, 1, 0};
+    kb_search_opts o = {.collection = cases[i].coll, .kinds = cases[i].kinds, .limit = 20,
+                        .count_total = 1};
     kb_results r;
     assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), 0);
     assert_int_equal(r.n, cases[i].n);
@@ -398,12 +416,12 @@ static void test_pruning(void **state) {
   }
   kb_index *x = S_index_dir(dir);
   char err[256];
-  kb_search_opts o = {NULL, KB_KIND_ARTICLE, 5, 0, 0, 0, 0};
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 5};
   kb_results pruned, full;
   assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &pruned, err, sizeof err), 0);
-  kb_search_ablate(KB_ABLATE_PRUNING);
-  assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &full, err, sizeof err), 0);
-  kb_search_ablate(0);
+  kb_search_opts every = o;
+  every.ablate = KB_ABLATE_PRUNING;
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &every, &full, err, sizeof err), 0);
   assert_int_equal(full.total, 1200);
   assert_int_equal(pruned.total, 1); /* only the row with the rare word */
   assert_string_equal(pruned.hits[0].slug, "a0007");
@@ -430,9 +448,9 @@ static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
   char err[256];
   kb_results mem, fts;
   assert_int_equal(kb_index_search(x, q, strlen(q), o, &mem, err, sizeof err), 0);
-  kb_search_ablate(KB_ABLATE_MEMORY);
-  assert_int_equal(kb_index_search(x, q, strlen(q), o, &fts, err, sizeof err), 0);
-  kb_search_ablate(0);
+  kb_search_opts in_fts5 = *o;
+  in_fts5.ablate |= KB_ABLATE_MEMORY;
+  assert_int_equal(kb_index_search(x, q, strlen(q), &in_fts5, &fts, err, sizeof err), 0);
   if (mem.total != fts.total) print_error("'%s': %d rows in memory, %d in FTS5\n", q, mem.total, fts.total);
   assert_int_equal(mem.total, fts.total);
   assert_int_equal(mem.n, fts.n);
@@ -473,9 +491,9 @@ static void test_memory_same_as_fts5(void **state) {
       "zzqx unknownword",
       "the",
   };
-  kb_search_opts all = {NULL, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 9, 0, 0, 0, 0};
-  kb_search_opts stores = {NULL, KB_KIND_STORE, 5, 0, 0, 0, 0};
-  kb_search_opts paged = {NULL, KB_KIND_ARTICLE, 3, 2, 0, 0, 1};
+  kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+  kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
+  kb_search_opts paged = {.kinds = KB_KIND_ARTICLE, .limit = 3, .offset = 2, .snippets_later = 1};
   for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
     S_same_hits(x, q[i], &all);
     S_same_hits(x, q[i], &stores);
@@ -511,7 +529,7 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(th_run(cmd, NULL), 0);
   sqlite3 *db;
   assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  assert_int_equal(kb_fts_register(db), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
   int rc;
   kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
   assert_int_equal(rc, SQLITE_OK);
@@ -713,6 +731,176 @@ static void test_vocab_corrections(void **state) {
   sqlite3_close(db);
 }
 
+/* The writer and the reader share one limit of languages (KB_MAX_LANGS):
+ * an index of 20 languages is written and served (the reader used to stop
+ * at 16 while the writer went to 32). */
+static void test_languages_limit(void **state) {
+  (void)state;
+  static const char *const codes[] = {"da", "nl", "en", "fi", "fr", "de", "hu", "it", "no", "pt",
+                                      "ro", "ru", "es", "sv", "tr", "eu", "ca", "id", "ga", "lt"};
+  enum { N = sizeof codes / sizeof *codes };
+  char *dir = th_tmpdir();
+  for (int i = 0; i < N; i++) {
+    char *p = th_fmt("%s/kb/a-%s.md", dir, codes[i]);
+    char *t = th_fmt("---\ntitle: Page %s\nlang: %s\n---\nwidget %s\n", codes[i], codes[i], codes[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = S_index_dir(dir);
+  const char *langs = kb_index_meta(x, "languages");
+  int n = 1;
+  for (const char *p = langs; *p; p++) n += *p == ',';
+  assert_int_equal(n, N);
+  assert_true(N > 16 && N <= KB_MAX_LANGS);
+  kb_search_opts o = {.limit = 30};
+  kb_results r;
+  char err[256];
+  assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_int_equal(r.total, N);
+  kb_results_free(&r);
+  S_index_done(x, dir);
+}
+
+/* An index is served whole or not at all: one whose synonyms, device
+ * words or word lists cannot be read is refused with a message (they used
+ * to be skipped without a word, serving worse answers). */
+static void test_open_refuses_missing_parts(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  static const char *const drop[][2] = {{"synonyms", "reading the synonyms"},
+                                        {"devices", "reading the device words"},
+                                        {"lang_words", "reading the language data"}};
+  for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) {
+    char *copy = th_fmt("%s/broken-%zu.sqlite", dir, i);
+    char *cp = th_fmt("cp %s %s", ix, copy);
+    assert_int_equal(th_run(cp, NULL), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+    char *sql = th_fmt("DROP TABLE %s", drop[i][0]);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    char err[256] = "";
+    kb_index *x = kb_index_open(copy, err, sizeof err);
+    if (x || !strstr(err, drop[i][1])) print_error("without %s: '%s'\n", drop[i][0], err);
+    assert_null(x);
+    assert_non_null(strstr(err, drop[i][1]));
+    free(sql); free(cp); free(copy);
+  }
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+/* The word lists of kb/lang/en are stored in the index and read back
+ * whole; a knowledge base without lang/en gets the lists shipped with
+ * kb-index (not the synonyms, which are the knowledge team's). */
+static void test_language_data_stored(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  const kb_lang *l = kb_index_lang(x);
+  assert_non_null(l);
+  assert_string_equal(kb_lang_code(l), "en");
+  assert_true(kb_lang_is_stop(l, "the", 3));
+  assert_true(kb_lang_is_filler(l, "pls", 3));
+  assert_string_equal(kb_lang_speak(l, "wat", 3), "what");
+  assert_int_equal(kb_lang_cue(l, "how", 3), KB_CUE_ASK);
+  assert_int_equal(kb_lang_cue(l, "can", 3), KB_CUE_OPENER);
+  assert_int_equal(kb_lang_place(l, "reading", 7), KB_PLACE_COMMON);
+  assert_int_equal(kb_lang_place(l, "near", 4), KB_PLACE_PREP);
+  assert_int_equal(kb_lang_intent(l, "what time", 9), KB_INTENT_HOURS);
+  assert_false(kb_lang_is_stop(l, "phone", 5));
+  kb_index_close(x);
+  /* the same lists from the shipped data for a KB without lang/ */
+  char *p = th_fmt("%s/kb/a.md", dir);
+  th_write_file(p, "---\ntitle: The phone\n---\nthe phone\n");
+  kb_index *y = S_index_dir(dir); /* removes dir */
+  assert_true(kb_lang_is_stop(kb_index_lang(y), "the", 3));
+  kb_search_opts o = {.limit = 3};
+  kb_results r;
+  assert_int_equal(kb_index_search(y, "the", 3, &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_int_equal(r.nterms, 0); /* a stop word: no terms */
+  kb_results_free(&r);
+  S_index_done(y, dir);
+  free(p); free(ix); free(cmd);
+}
+
+/* A mention is analyzed once into one value: its words with spans and
+ * kinds, the collection its handle addresses, the place, the platform,
+ * whether it asks (text-speak read as words), its intents, its language
+ * and its search terms. */
+static void test_mention_analysis(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q tests/fixtures/kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  kb_geo *g = kb_geo_load(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_non_null(g);
+  const char *t = "@AcmeHelp wat time does the Leeds shop open 😀 my iphone's #SimCard 2 https://x.co/a";
+  kb_mention_opts mo = {0};
+  kb_mention *m = kb_mention_new(x, g, t, strlen(t), &mo, err, sizeof err);
+  assert_non_null(m);
+  assert_string_equal(kb_mention_lang(m), "en");
+  assert_string_equal(kb_mention_addressed(m), "AcmeHelp");
+  assert_string_equal(kb_mention_collection(m), "AcmeHelp");
+  assert_string_equal(kb_mention_platform(m), "ios");
+  assert_int_equal(kb_mention_asks(m), 1); /* "wat" read as "what" */
+  assert_int_equal(kb_mention_intents(m) & KB_INTENT_HOURS, KB_INTENT_HOURS);
+  kb_geo_match place;
+  assert_int_equal(kb_mention_place(m, &place), 1);
+  assert_string_equal(place.name, "Leeds");
+  assert_int_equal(strncmp(t + place.start, "Leeds", 5), 0);
+  int n;
+  const kb_token *w = kb_mention_tokens(m, &n);
+  kb_buf kinds = KB_BUF_INIT;
+  for (int i = 0; i < n; i++)
+    kb_buf_printf(&kinds, "%s%s:%d", i ? " " : "", w[i].kind == KB_TOKEN_EMOJI ? "*" : w[i].fold,
+                  (int)w[i].kind);
+  /* word 0, number 1, model 2, handle 3, URL 4, hashtag 5, emoji 6 */
+  assert_string_equal(kb_buf_str(&kinds), "acmehelp:3 wat:0 time:0 does:0 the:0 leeds:0 shop:0 open:0 *:6 "
+                                          "my:0 iphones:0 simcard:5 2:1 https:4 x:4 co:4 a:4");
+  kb_buf_cleanup(&kinds);
+  assert_int_equal(w[1].start, 10);
+  assert_int_equal(w[1].end, 13);
+  assert_string_equal(w[1].speak, "what");
+  assert_true(w[1].cue & KB_CUE_ASK);
+  assert_true(w[0].quoted);
+  /* the search terms are the analyzer's, and a misspelt word's correction
+   * is part of the analysis */
+  kb_mention_free(m);
+  t = "my screen is craked";
+  m = kb_mention_new(x, g, t, strlen(t), &mo, err, sizeof err);
+  int s, e;
+  const char *fix;
+  assert_int_equal(kb_query_corrections(kb_mention_query(m), 0, &s, &e, &fix), 1);
+  assert_string_equal(fix, "cracked");
+  assert_int_equal(s, 13);
+  assert_int_equal(e, 19);
+  kb_mention_free(m);
+  /* not UTF-8: no analysis */
+  assert_null(kb_mention_new(x, g, "\xff", 1, &mo, err, sizeof err));
+  assert_non_null(strstr(err, "UTF-8"));
+  kb_geo_free(g);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_all_problems_reported),
@@ -729,11 +917,16 @@ int main(void) {
       cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),
       cmocka_unit_test(test_open_rejects_non_index),
+      cmocka_unit_test(test_languages_limit),
+      cmocka_unit_test(test_open_refuses_missing_parts),
+      cmocka_unit_test(test_language_data_stored),
+      cmocka_unit_test(test_mention_analysis),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];
   for (size_t i = 0; i < S_NCASES; i++)
-    tests[i] = (struct CMUnitTest){S_cases[i].name, test_validation, NULL, NULL, (void *)&S_cases[i]};
+    tests[i] = (struct CMUnitTest){.name = S_cases[i].name, .test_func = test_validation,
+                                   .initial_state = (void *)&S_cases[i]};
   for (size_t i = 0; i < NFIXED; i++) tests[S_NCASES + i] = fixed[i];
   return _cmocka_run_group_tests("index", tests, S_NCASES + NFIXED, NULL, NULL);
 }

@@ -1,13 +1,58 @@
 /*
  * test_intent.c - table-driven tests of kb_intent_asks(): which mentions
  * ask something (a question, a request, a problem put as one) and which
- * are statements (praise, rants, chit-chat), one rule per line.
+ * are statements (praise, rants, chit-chat), one rule per line; text-speak
+ * asks as its words do; the intents a mention's cues carry.
+ *
+ * The words go through the mention analysis's word layer (kb_token.h) and
+ * the shipped English lists (kb/lang/en), as in the suggest path.
  */
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kb_intent.h"
+#include "kb_lang.h"
+#include "kb_token.h"
+
+/* The shipped English word lists, read once. */
+static const kb_lang *S_en(void) {
+  static kb_lang *l;
+  if (l) return l;
+  l = kb_lang_new("en");
+  kb_diag *d = kb_diag_new();
+  for (int list = 0; list < KB_LANG_NLISTS; list++) {
+    char *p = th_fmt("kb/lang/en/%s", kb_lang_file((kb_lang_list)list));
+    size_t n;
+    char *text = th_read_file(p, &n);
+    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, n, d), 0);
+    free(text);
+    free(p);
+  }
+  kb_diag_free(d);
+  return l;
+}
+
+/* Whether text[0..n) asks something, read as the suggest path reads it. */
+static int S_asks(const char *text, size_t n) {
+  int nt;
+  kb_token *t = kb_tokens_split(text, n, &nt);
+  kb_intent_cues(t, nt, S_en());
+  int asks = kb_intent_asks(t, nt, memchr(text, '?', n) != NULL);
+  free(t);
+  return asks;
+}
+
+/* The intents of text (KB_INTENT_* bits). */
+static int S_intents(const char *text) {
+  int nt;
+  kb_token *t = kb_tokens_split(text, strlen(text), &nt);
+  kb_intent_cues(t, nt, S_en());
+  int intents = kb_intent_detect(t, nt, S_en());
+  free(t);
+  return intents;
+}
 
 typedef struct {
   const char *rule, *text;
@@ -44,27 +89,69 @@ static const S_case S_cases[] = {
 
 static void test_rule(void **state) {
   const S_case *c = *state;
-  assert_int_equal(kb_intent_asks(c->text, strlen(c->text)), c->asks);
+  assert_int_equal(S_asks(c->text, strlen(c->text)), c->asks);
 }
 
 /* Only the n bytes given are read: a question mark past them is not seen. */
 static void test_length_respected(void **state) {
   (void)state;
   const char *s = "thanks so much?";
-  assert_int_equal(kb_intent_asks(s, strlen(s) - 1), 0);
-  assert_int_equal(kb_intent_asks(s, strlen(s)), 1);
-  assert_int_equal(kb_intent_asks("http", 4), 0);
-  assert_int_equal(kb_intent_asks("\xE2\x80", 2), 0); /* a cut-off apostrophe */
+  assert_int_equal(S_asks(s, strlen(s) - 1), 0);
+  assert_int_equal(S_asks(s, strlen(s)), 1);
+  assert_int_equal(S_asks("http", 4), 0);
+  assert_int_equal(S_asks("\xE2\x80", 2), 0); /* a cut-off apostrophe */
+}
+
+/* Text-speak asks as the words it stands for (textspeak.tsv is read for
+ * cues as for search): "wat" is "what", "hw" is "how", "r" is "are". The
+ * two spellings give the same answer and the same intents. */
+static void test_text_speak_same_as_words(void **state) {
+  (void)state;
+  static const char *const pairs[][2] = {
+      {"wat time does the leeds shop open", "what time does the leeds shop open"},
+      {"hw do i get the sim out", "how do i get the sim out"},
+      {"wot is the number for the shop", "what is the number for the shop"},
+      {"r u open on sunday", "are you open on sunday"},
+      {"my screen is cracked y", "my screen is cracked why"},
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+    if (S_asks(pairs[i][0], strlen(pairs[i][0])) != S_asks(pairs[i][1], strlen(pairs[i][1])) ||
+        S_intents(pairs[i][0]) != S_intents(pairs[i][1]))
+      print_error("'%s' and '%s' differ\n", pairs[i][0], pairs[i][1]);
+    assert_int_equal(S_asks(pairs[i][0], strlen(pairs[i][0])), 1);
+    assert_int_equal(S_asks(pairs[i][0], strlen(pairs[i][0])),
+                     S_asks(pairs[i][1], strlen(pairs[i][1])));
+    assert_int_equal(S_intents(pairs[i][0]), S_intents(pairs[i][1]));
+  }
+  assert_int_equal(S_intents("wat time does the leeds shop open"), KB_INTENT_HOURS);
+}
+
+/* The intents of intents.tsv: a word or a phrase, inside one clause, not
+ * in handles or links. */
+static void test_intents(void **state) {
+  (void)state;
+  assert_int_equal(S_intents("where is my order, ordered monday"), KB_INTENT_STATUS | KB_INTENT_LOCATION);
+  assert_int_equal(S_intents("how do i set up voicemail"), KB_INTENT_HOWTO);
+  assert_int_equal(S_intents("do you have the s24 in stock"), KB_INTENT_AVAILABILITY);
+  assert_int_equal(S_intents("what time do you close"), KB_INTENT_HOURS);
+  assert_int_equal(S_intents("worst service ever, i want to complain"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents("whats your phone number"), KB_INTENT_CONTACT);
+  assert_int_equal(S_intents("where. is my"), 0);     /* not across clauses */
+  assert_int_equal(S_intents("@WhereIsMy hello"), 0); /* not in a handle */
+  assert_int_equal(S_intents("lovely day"), 0);
 }
 
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_length_respected),
+      cmocka_unit_test(test_text_speak_same_as_words),
+      cmocka_unit_test(test_intents),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];
   for (size_t i = 0; i < S_NCASES; i++)
-    tests[i] = (struct CMUnitTest){S_cases[i].rule, test_rule, NULL, NULL, (void *)&S_cases[i]};
+    tests[i] = (struct CMUnitTest){.name = S_cases[i].rule, .test_func = test_rule,
+                                   .initial_state = (void *)&S_cases[i]};
   for (size_t i = 0; i < NFIXED; i++) tests[S_NCASES + i] = fixed[i];
   return _cmocka_run_group_tests("intent", tests, S_NCASES + NFIXED, NULL, NULL);
 }

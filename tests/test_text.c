@@ -10,7 +10,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_lang.h"
 #include "kb_text.h"
+#include "kb_util.h"
+
+/* The word lists the tests run with: the shipped ones of kb/lang/<code>
+ * (kb_lang.h), as kb-index stores them in an index. Lists are kept for
+ * the whole run (analyzers borrow them). */
+static const kb_lang *S_data(const char *lang) {
+  static kb_lang *cache[8];
+  static int n;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(kb_lang_code(cache[i]), lang)) return cache[i];
+  kb_lang *l = kb_lang_new(lang);
+  kb_diag *d = kb_diag_new();
+  for (int list = 0; list < KB_LANG_NLISTS; list++) {
+    char *p = th_fmt("kb/lang/%s/%s", lang, kb_lang_file((kb_lang_list)list));
+    size_t len;
+    char *text = th_read_file(p, &len);
+    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, len, d), 0);
+    free(text);
+    free(p);
+  }
+  kb_diag_free(d);
+  if (n < 8) cache[n++] = l;
+  return l;
+}
+
+/* An analyzer of lang with its shipped word lists. */
+static kb_analyzer *S_new(const char *lang) {
+  return kb_analyzer_new_data(lang, S_data(lang), NULL, 0);
+}
 
 typedef struct {
   char out[1024];
@@ -26,7 +56,7 @@ static int S_collect(void *ctx, int flags, const char *t, int n, int s, int e) {
 }
 
 static char *S_analyze(const char *lang, const char *text, int flags, int *prc) {
-  kb_analyzer *a = kb_analyzer_new(lang, NULL, 0);
+  kb_analyzer *a = S_new(lang);
   assert_non_null(a);
   S_terms r = {{0}};
   int rc = kb_analyzer_run(a, text, -1, flags, S_collect, &r);
@@ -156,7 +186,7 @@ static int S_span(void *ctx, int flags, const char *t, int n, int s, int e) {
 
 static void test_spans(void **state) {
   (void)state;
-  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  kb_analyzer *a = S_new("en");
   S_spans sp = {0};
   const char *text = "Café #SimCard";
   assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_span, &sp), 0);
@@ -178,7 +208,7 @@ static int S_stop_after_one(void *ctx, int flags, const char *t, int n, int s, i
 
 static void test_callback_stops(void **state) {
   (void)state;
-  kb_analyzer *a = kb_analyzer_new("en", NULL, 0);
+  kb_analyzer *a = S_new("en");
   int calls = 0;
   assert_int_equal(kb_analyzer_run(a, "one two three", -1, 0, S_stop_after_one, &calls), 7);
   assert_int_equal(calls, 1);
@@ -197,6 +227,47 @@ static void test_long_words_skipped(void **state) {
 
 #define S_NCASES (sizeof S_cases / sizeof *S_cases)
 
+/* The analyzer knows a language's words only from its data (kb_lang.h):
+ * without it nothing is dropped; text-speak may stand for several words,
+ * each a term of its own, stop words among them dropped. */
+static void test_language_data(void **state) {
+  (void)state;
+  kb_analyzer *bare = kb_analyzer_new("en", NULL, 0);
+  S_terms r = {{0}};
+  kb_analyzer_run(bare, "the phone pls", -1, KB_TEXT_QUERY, S_collect, &r);
+  assert_string_equal(r.out, "the phone pls");
+  kb_analyzer_free(bare);
+  kb_lang *fr = kb_lang_new("fr");
+  kb_diag *d = kb_diag_new();
+  const char *speak = "jsp\tje sais pas\nstp\ts'il te plait\n", *stop = "je\n";
+  assert_int_equal(kb_lang_parse(fr, KB_LANG_SPEAK, "textspeak.tsv", speak, strlen(speak), d), 0);
+  assert_int_equal(kb_lang_parse(fr, KB_LANG_STOP, "stopwords.txt", stop, strlen(stop), d), 0);
+  kb_analyzer *a = kb_analyzer_new_data("fr", fr, NULL, 0);
+  S_terms q = {{0}};
+  kb_analyzer_run(a, "jsp quoi", -1, KB_TEXT_QUERY, S_collect, &q);
+  assert_string_equal(q.out, "sais pas quoi");
+  S_terms doc = {{0}}; /* articles are not read as text-speak */
+  kb_analyzer_run(a, "jsp quoi", -1, 0, S_collect, &doc);
+  assert_string_equal(doc.out, "jsp quoi");
+  kb_analyzer_free(a);
+  kb_lang_free(fr);
+  kb_diag_free(d);
+}
+
+/* Text is cut on a character boundary (kb_util.h): never inside one. */
+static void test_utf8_cut(void **state) {
+  (void)state;
+  const char *s = "ab\xC3\xA9\xE2\x80\xA6z"; /* a b é … z */
+  assert_int_equal(kb_utf8_cut(s, 0), 0);
+  assert_int_equal(kb_utf8_cut(s, 2), 2);
+  assert_int_equal(kb_utf8_cut(s, 3), 2); /* inside é */
+  assert_int_equal(kb_utf8_cut(s, 4), 4);
+  assert_int_equal(kb_utf8_cut(s, 5), 4); /* inside … */
+  assert_int_equal(kb_utf8_cut(s, 6), 4);
+  assert_int_equal(kb_utf8_cut(s, 7), 7);
+  assert_int_equal(kb_utf8_cut(s, 8), 8); /* the NUL */
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_invalid_utf8),
@@ -206,12 +277,14 @@ int main(void) {
       cmocka_unit_test(test_spans),
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_long_words_skipped),
+      cmocka_unit_test(test_language_data),
+      cmocka_unit_test(test_utf8_cut),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];
   for (size_t i = 0; i < S_NCASES; i++)
-    tests[i] = (struct CMUnitTest){S_cases[i].rule, test_rule, NULL, NULL,
-                                   (void *)&S_cases[i]};
+    tests[i] = (struct CMUnitTest){.name = S_cases[i].rule, .test_func = test_rule,
+                                   .initial_state = (void *)&S_cases[i]};
   for (size_t i = 0; i < NFIXED; i++) tests[S_NCASES + i] = fixed[i];
   return _cmocka_run_group_tests("text", tests, S_NCASES + NFIXED, NULL, NULL);
 }

@@ -45,8 +45,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kb-search: %s\n", err);
     return 1;
   }
-  kb_search_opts o = {.collection = coll, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE | KB_KIND_OFFTOPIC,
-                      .limit = limit, .count_total = 1};
+  kb_search_opts o = {.collection = coll,
+                      .kinds = KB_KIND_ARTICLE | KB_KIND_STORE | KB_KIND_OFFTOPIC, .limit = limit,
+                      .count_total = 1};
   kb_results r;
   int rc = kb_index_search(ix, query, strlen(query), &o, &r, err, sizeof err);
   if (rc != KB_SEARCH_OK) {

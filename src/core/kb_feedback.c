@@ -46,6 +46,8 @@ struct kb_feedback {
   sqlite3 *db;
   pthread_mutex_t lock;
   kb_analyzer *an;       /* the learned table's analyzer, for its terms */
+  kb_lang *words;        /* its language's word lists (a copy), or NULL */
+  kb_lang_set data;      /* the same, for the tokenizer */
   S_dfs dfs;             /* document frequencies in the learned table */
   S_total *tot;          /* per collection; few, so searched in order */
   int ntot;
@@ -86,7 +88,8 @@ static int S_df_get(const S_dfs *d, const char *t, size_t n) {
 
 static void S_df_add(S_dfs *d, const char *t, size_t n, int k) {
   if (2 * (d->n + 1) > d->cap) {
-    S_dfs g = {kb_xcalloc(d->cap ? 2 * d->cap : 1024, sizeof *g.v), d->cap ? 2 * d->cap : 1024, d->n};
+    S_dfs g = {.v = kb_xcalloc(d->cap ? 2 * d->cap : 1024, sizeof *g.v),
+               .cap = d->cap ? 2 * d->cap : 1024, .n = d->n};
     for (size_t i = 0; i < d->cap; i++)
       if (d->v[i].term) *S_df_slot_of(&g, d->v[i].term, strlen(d->v[i].term)) = d->v[i];
     free(d->v);
@@ -174,13 +177,31 @@ static int S_totals_load(kb_feedback *f) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *words, char *err,
+                           size_t nerr);
+
 kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, size_t nerr) {
+  return S_open(path, lang, NULL, err, nerr);
+}
+
+kb_feedback *kb_feedback_open_lang(const char *path, const kb_lang *words, char *err,
+                                   size_t nerr) {
+  return S_open(path, words ? kb_lang_code(words) : NULL, words, err, nerr);
+}
+
+static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *words, char *err,
+                           size_t nerr) {
   kb_feedback *f = kb_xcalloc(1, sizeof *f);
   pthread_mutex_init(&f->lock, NULL);
-  f->an = kb_analyzer_new(lang ? lang : "en", err, nerr);
+  if (!lang || !*lang) lang = "en";
+  if (words) {
+    f->words = kb_lang_dup(words);
+    f->data = (kb_lang_set){.v = {f->words}, .n = 1};
+  }
+  f->an = kb_analyzer_new_data(lang, f->words, err, nerr);
   if (!f->an) goto fail;
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-      kb_fts_register(f->db) != SQLITE_OK || kb_rank_register(f->db, NULL) != SQLITE_OK) {
+      kb_fts_register(f->db, &f->data) != SQLITE_OK || kb_rank_register(f->db, NULL) != SQLITE_OK) {
     S_err(f, err, nerr, "cannot open the feedback store");
     goto fail;
   }
@@ -188,7 +209,7 @@ kb_feedback *kb_feedback_open(const char *path, const char *lang, char *err, siz
   char *sql = kb_fmt("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; %s"
                      "CREATE VIRTUAL TABLE IF NOT EXISTS learned USING fts5(title, phrases, tags,"
                      " headings, body, plens UNINDEXED, tokenize='kb %s');",
-                     S_schema, lang ? lang : "en");
+                     S_schema, lang);
   int rc = sqlite3_exec(f->db, sql, NULL, NULL, NULL);
   free(sql);
   if (rc != SQLITE_OK ||
@@ -222,6 +243,7 @@ void kb_feedback_close(kb_feedback *f) {
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(f->db);
   kb_analyzer_free(f->an);
+  kb_lang_free(f->words); /* after the tokenizer and the analyzer */
   S_dfs_clear(&f->dfs);
   S_totals_clear(f);
   pthread_mutex_destroy(&f->lock);
@@ -450,7 +472,8 @@ int kb_feedback_evidence(kb_feedback *f, const kb_query_strings *q, const char *
   int k = 0, cap = max * 4;
   kb_evidence *all = kb_xcalloc((size_t)cap + 1, sizeof *all);
   pthread_mutex_lock(&f->lock);
-  kb_query_strings lq = {KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT, KB_BUF_INIT};
+  kb_query_strings lq = {.match = KB_BUF_INIT, .groups = KB_BUF_INIT, .weights = KB_BUF_INIT,
+                         .exact = KB_BUF_INIT};
   kb_buf dfs = KB_BUF_INIT;
   int ngroups = S_learned_query(&f->dfs, q, &lq, &dfs);
   if (lq.match.n) {

@@ -15,11 +15,12 @@ typedef struct {
   int (*xToken)(void *, int, const char *, int, int, int);
 } S_cb;
 
-static int S_xCreate(void *pUnused, const char **azArg, int nArg,
+/* pLangs: the kb_lang_set given to kb_fts_register(), or NULL. */
+static int S_xCreate(void *pLangs, const char **azArg, int nArg,
                      Fts5Tokenizer **ppOut) {
-  (void)pUnused;
   char err[128];
-  kb_analyzer *a = kb_analyzer_new(nArg > 0 ? azArg[0] : "en", err, sizeof err);
+  const char *lang = nArg > 0 ? azArg[0] : "en";
+  kb_analyzer *a = kb_analyzer_new_data(lang, kb_lang_set_find(pLangs, lang), err, sizeof err);
   *ppOut = (Fts5Tokenizer *)a;
   return a ? SQLITE_OK : SQLITE_ERROR;
 }
@@ -36,7 +37,7 @@ static int S_forward(void *ctx, int flags, const char *term, int nterm,
 static int S_xTokenize(Fts5Tokenizer *p, void *pCtx, int flags,
                        const char *pText, int nText,
                        int (*xToken)(void *, int, const char *, int, int, int)) {
-  S_cb cb = {pCtx, xToken};
+  S_cb cb = {.pCtx = pCtx, .xToken = xToken};
   /* A query string starting with \x01 holds analyzed terms separated by
    * spaces (kb_search.c builds queries from terms): pass them through. */
   if ((flags & FTS5_TOKENIZE_QUERY) && nText > 1 && pText[0] == '\x01') {
@@ -77,9 +78,10 @@ static fts5_api *S_fts5_api(sqlite3 *db) {
   return api;
 }
 
-int kb_fts_register(sqlite3 *db) {
-  static fts5_tokenizer tok = {S_xCreate, S_xDelete, S_xTokenize};
+int kb_fts_register(sqlite3 *db, const kb_lang_set *langs) {
+  static fts5_tokenizer tok = {.xCreate = S_xCreate, .xDelete = S_xDelete,
+                               .xTokenize = S_xTokenize};
   fts5_api *api = S_fts5_api(db);
   if (!api) return SQLITE_ERROR;
-  return api->xCreateTokenizer(api, "kb", NULL, &tok, NULL);
+  return api->xCreateTokenizer(api, "kb", (void *)langs, &tok, NULL);
 }

@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
+#include "kb_lang.h"
+#include "kb_token.h"
 #include "kb_util.h"
 
 #define S_MAX_NAME_WORDS 5
@@ -40,84 +41,29 @@ struct kb_geo {
   int nnames;
   char **strings;            /* everything allocated for the stores */
   int nstrings;
+  kb_lang *words;            /* the index's word lists: place names that are
+                                everyday words, prepositions (places.txt);
+                                NULL: none */
 };
 
-/* Place names that are everyday words: matched only when capitalised or
- * after a preposition. */
-static const char *const S_common[] = {
-    "bath", "barry", "boston", "bury", "deal", "flint", "hope", "leek",
-    "march", "mold", "reading", "rugby", "sale", "street", "sutton", "ware",
-    "washington", "wells", "wick", "fleet", "settle", "looe", "bude", "holt",
-    "ely", "wem", "eye", "cheddar", "poole", "derby", "shotts", "penny"};
+/*--- Keys ----------------------------------------------------------------*/
 
-static const char *const S_preps[] = {"in", "near", "at", "to", "from", "around", "nr", "by"};
-
-/*--- Folding words -------------------------------------------------------*/
-
-typedef struct {
-  char w[48];
-  int start, end; /* byte offsets in the text */
-  int upper;     /* started with an upper-case letter */
-} S_word;
-
-/* Splits text into folded words (letters and digits; accents stripped). */
-static int S_words(const char *z, size_t n, S_word *out, int max) {
-  int m = 0;
-  size_t i = 0;
-  while (i < n && m < max) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)z + i, (utf8proc_ssize_t)(n - i), &cp);
-    if (k <= 0) { i++; continue; }
-    utf8proc_category_t c = utf8proc_category(cp);
-    int word = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-               (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-    if (!word) { i += (size_t)k; continue; }
-    S_word *w = &out[m];
-    w->start = (int)i;
-    w->upper = c == UTF8PROC_CATEGORY_LU;
-    size_t len = 0;
-    while (i < n) {
-      k = utf8proc_iterate((const utf8proc_uint8_t *)z + i, (utf8proc_ssize_t)(n - i), &cp);
-      if (k <= 0) break;
-      c = utf8proc_category(cp);
-      int inword = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-                   (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO) ||
-                   (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
-                   ((cp == '\'' || cp == 0x2019) && len > 0);
-      if (!inword) break;
-      if (c < UTF8PROC_CATEGORY_MN || c > UTF8PROC_CATEGORY_ME) {
-        if (cp != '\'' && cp != 0x2019) {
-          utf8proc_int32_t f[8];
-          utf8proc_ssize_t nf = utf8proc_decompose_char(cp, f, 8,
-              UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT, NULL);
-          for (utf8proc_ssize_t j = 0; j < nf && j < 8; j++) {
-            utf8proc_uint8_t buf[4];
-            utf8proc_ssize_t e = utf8proc_encode_char(f[j], buf);
-            if (len + (size_t)e < sizeof w->w) {
-              memcpy(w->w + len, buf, (size_t)e);
-              len += (size_t)e;
-            }
-          }
-        }
-      }
-      i += (size_t)k;
-    }
-    w->w[len] = 0;
-    w->end = (int)i;
-    if (len) m++;
-  }
-  return m;
-}
-
-/* The folded key of a name: its words joined by single spaces. */
+/* The folded key of a name: its words (kb_token.h) joined by single
+ * spaces; NULL when it has none or more than S_MAX_NAME_WORDS. */
 static char *S_key(const char *name) {
-  S_word w[S_MAX_NAME_WORDS + 1];
-  int n = S_words(name, strlen(name), w, S_MAX_NAME_WORDS + 1);
-  if (n == 0 || n > S_MAX_NAME_WORDS) return NULL;
+  int n;
+  kb_token *t = kb_tokens_split(name, strlen(name), &n);
   kb_buf b = KB_BUF_INIT;
-  for (int i = 0; i < n; i++) {
-    if (i) kb_buf_putc(&b, ' ');
-    kb_buf_puts(&b, w[i].w);
+  int words = 0;
+  for (int i = 0; i < n && words <= S_MAX_NAME_WORDS; i++) {
+    if (t[i].kind == KB_TOKEN_EMOJI) continue;
+    if (words++) kb_buf_putc(&b, ' ');
+    kb_buf_puts(&b, t[i].fold);
+  }
+  free(t);
+  if (words == 0 || words > S_MAX_NAME_WORDS) {
+    kb_buf_cleanup(&b);
+    return NULL;
   }
   return kb_buf_detach(&b);
 }
@@ -133,7 +79,7 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place) {
   char *k = S_key(name);
   if (!k) return;
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){k, store, place};
+  g->names[g->nnames++] = (S_name){.key = k, .store = store, .place = place};
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
@@ -222,6 +168,15 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   }
   sqlite3_close(db);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
+  if (g->nnames) {
+    char lerr[256];
+    g->words = kb_lang_open_index(path, lerr, sizeof lerr);
+    if (!g->words) {
+      snprintf(err, nerr, "reading the place words: %s", lerr);
+      kb_geo_free(g);
+      return NULL;
+    }
+  }
   return g;
 }
 
@@ -234,6 +189,7 @@ void kb_geo_free(kb_geo *g) {
   free(g->places);
   free(g->stores);
   free(g->strings);
+  kb_lang_free(g->words);
   free(g);
 }
 
@@ -260,16 +216,12 @@ static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) 
   return NULL;
 }
 
-static int S_is_common(const char *key) {
-  for (size_t i = 0; i < sizeof S_common / sizeof *S_common; i++)
-    if (!strcmp(key, S_common[i])) return 1;
-  return 0;
+static int S_is_common(const kb_geo *g, const char *key) {
+  return kb_lang_place(g->words, key, (int)strlen(key)) & KB_PLACE_COMMON;
 }
 
-static int S_is_prep(const char *w) {
-  for (size_t i = 0; i < sizeof S_preps / sizeof *S_preps; i++)
-    if (!strcmp(w, S_preps[i])) return 1;
-  return 0;
+static int S_is_prep(const kb_geo *g, const char *w) {
+  return kb_lang_place(g->words, w, (int)strlen(w)) & KB_PLACE_PREP;
 }
 
 static void S_fill(const kb_geo *g, const S_name *nm, kb_geo_match *m) {
@@ -300,34 +252,48 @@ static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const cha
   return (st && st->store >= 0) ? st : nm;
 }
 
-int kb_geo_find(const kb_geo *g, const char *text, size_t n,
-                const char *collection, kb_geo_match *m) {
-  static _Thread_local S_word w[S_MAX_WORDS];
+int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                       kb_geo_match *m) {
   if (!g->nnames) return 0; /* no stores or places: nothing to find */
-  int nw = S_words(text, n, w, S_MAX_WORDS);
+  /* the words (emoji are not part of a name), the first S_MAX_WORDS */
+  const kb_token *w[S_MAX_WORDS];
+  int nw = 0;
+  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++)
+    if (t[i].kind != KB_TOKEN_EMOJI) w[nw++] = &t[i];
   for (int i = 0; i < nw; i++) {
     for (int len = S_MAX_NAME_WORDS; len >= 1; len--) {
       if (i + len > nw) continue;
-      char key[S_MAX_NAME_WORDS * 49];
+      char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
       size_t kl = 0;
       for (int j = 0; j < len; j++) {
-        size_t wl = strlen(w[i + j].w);
+        size_t wl = strlen(w[i + j]->fold);
         if (j) key[kl++] = ' ';
-        memcpy(key + kl, w[i + j].w, wl);
+        memcpy(key + kl, w[i + j]->fold, wl);
         kl += wl;
       }
       key[kl] = 0;
       const S_name *nm = S_find(g, key, collection);
       if (!nm) continue;
-      if (len == 1 && S_is_common(key) && !w[i].upper && !(i > 0 && S_is_prep(w[i - 1].w)))
+      if (len == 1 && S_is_common(g, key) && !w[i]->upper &&
+          !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
       S_fill(g, S_prefer_store(g, nm, collection), m);
-      m->start = (size_t)w[i].start;
-      m->end = (size_t)w[i + len - 1].end;
+      m->start = (size_t)w[i]->start;
+      m->end = (size_t)w[i + len - 1]->end;
       return 1;
     }
   }
   return 0;
+}
+
+int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,
+                kb_geo_match *m) {
+  if (!g->nnames) return 0;
+  int nt;
+  kb_token *t = kb_tokens_split(text, n, &nt);
+  int found = kb_geo_find_tokens(g, t, nt, collection, m);
+  free(t);
+  return found;
 }
 
 int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,

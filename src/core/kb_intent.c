@@ -1,105 +1,85 @@
 /*
- * kb_intent.c - whether a mention asks something (see kb_intent.h).
- *
- * Words are ASCII letters and digits, lower-cased, with apostrophes
- * dropped ("what's" is "whats", "’" too). The lists are small and
- * general on purpose: the question and request words of English, spelt as
- * customers type them ("wen", "cud", "pls"); no product or topic words.
+ * kb_intent.c - what a mention asks (see kb_intent.h). The words come
+ * from the mention's analysis (kb_token.h); which words are questions,
+ * requests, clause openers, lead words and intent cues is the language's
+ * data (kb_lang.h), so nothing here knows a language.
  */
 #include "kb_intent.h"
 
-#include <ctype.h>
 #include <string.h>
 
-#define S_WORD_MAX 16
-
-/* The words that matter, sorted (bisection: this runs on every word of
- * every mention): S_ASK, a question or request anywhere in the mention;
- * S_OPENER, a verb that opens a question when it begins a clause;
- * S_LEAD, a word that does not end a clause's start ("hi, can you...",
- * "so is it..."). */
-enum { S_ASK = 1, S_OPENER = 2, S_LEAD = 4 };
-static const struct {
-  const char *w;
-  int kind;
-} S_words[] = {
-    {"advice", S_ASK}, {"also", S_LEAD}, {"am", S_OPENER}, {"and", S_LEAD},
-    {"any", S_OPENER}, {"anyone", S_OPENER}, {"are", S_OPENER}, {"but", S_LEAD},
-    {"can", S_OPENER}, {"could", S_OPENER}, {"cud", S_OPENER}, {"did", S_OPENER},
-    {"do", S_OPENER}, {"does", S_OPENER}, {"evening", S_LEAD}, {"has", S_OPENER},
-    {"have", S_OPENER}, {"hello", S_LEAD}, {"help", S_ASK}, {"hey", S_LEAD},
-    {"hi", S_LEAD}, {"hiya", S_LEAD}, {"how", S_ASK}, {"is", S_OPENER},
-    {"just", S_LEAD}, {"morning", S_LEAD}, {"need", S_ASK}, {"ok", S_LEAD},
-    {"okay", S_LEAD}, {"please", S_ASK}, {"pls", S_ASK}, {"plz", S_ASK},
-    {"right", S_LEAD}, {"should", S_OPENER}, {"so", S_LEAD}, {"um", S_LEAD},
-    {"want", S_ASK}, {"wen", S_ASK}, {"what", S_ASK}, {"whats", S_ASK},
-    {"when", S_ASK}, {"where", S_ASK}, {"wheres", S_ASK}, {"which", S_ASK},
-    {"who", S_ASK}, {"whos", S_ASK}, {"why", S_ASK}, {"will", S_OPENER},
-    {"wondering", S_ASK}, {"would", S_OPENER},
-};
-
-/* The kind of word w (0 for any other word). */
-static int S_kind(const char *w) {
-  int lo = 0, hi = (int)(sizeof S_words / sizeof *S_words);
-  while (lo < hi) {
-    int mid = (lo + hi) / 2, c = strcmp(S_words[mid].w, w);
-    if (!c) return S_words[mid].kind;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+/* The cue bits of a word read as the expansion x of text-speak: the first
+ * word's, and the ask cues of the others ("jsp" = "je sais pas"). */
+static int S_expansion_cue(const kb_lang *l, const char *x) {
+  int cue = 0, first = 1;
+  while (*x) {
+    const char *sp = strchr(x, ' ');
+    int len = sp ? (int)(sp - x) : (int)strlen(x);
+    int c = kb_lang_cue(l, x, len);
+    cue |= first ? c : (c & KB_CUE_ASK);
+    first = 0;
+    x += len + (sp != NULL);
   }
-  return 0;
+  return cue;
 }
 
-/* Whether the bytes at p start a curly apostrophe (U+2019). */
-static int S_curly(const unsigned char *p, const unsigned char *end) {
-  return end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99;
-}
-
-/* Skips an @handle or a URL starting at p; returns where it ends. */
-static const unsigned char *S_skip_token(const unsigned char *p, const unsigned char *end) {
-  while (p < end && !isspace(*p)) p++;
-  return p;
-}
-
-/* Reads one word from p into w (lower-cased, apostrophes dropped, cut at
- * S_WORD_MAX - 1 bytes); returns where it ends. */
-static const unsigned char *S_word(const unsigned char *p, const unsigned char *end, char *w) {
-  size_t k = 0;
-  while (p < end) {
-    if (isalnum(*p)) {
-      if (k < S_WORD_MAX - 1) w[k++] = (char)tolower(*p);
-      p++;
-    } else if (*p == '\'') {
-      p++;
-    } else if (S_curly(p, end)) {
-      p += 3;
-    } else {
-      break;
-    }
+void kb_intent_cues(kb_token *t, int n, const kb_lang *l) {
+  for (int i = 0; i < n; i++) {
+    kb_token *w = &t[i];
+    w->speak = NULL;
+    w->cue = 0;
+    w->lists = NULL;
+    if (!l || w->quoted || w->kind == KB_TOKEN_EMOJI) continue;
+    const kb_lang_word *x = kb_lang_word_of(l, w->fold, (int)strlen(w->fold));
+    if (!x) continue;
+    w->lists = x;
+    w->speak = x->speak;
+    w->cue = w->speak ? S_expansion_cue(l, w->speak) : x->cue;
   }
-  w[k] = 0;
-  return p;
 }
 
-int kb_intent_asks(const char *text, size_t n) {
-  const unsigned char *p = (const unsigned char *)text, *end = p + n;
-  if (n == 0) return 0;
-  if (memchr(text, '?', n)) return 1;
+int kb_intent_asks(const kb_token *t, int n, int question) {
+  if (question) return 1;
   int start = 1; /* at the start of a clause */
-  char w[S_WORD_MAX];
-  while (p < end) {
-    if (*p == '@' || (end - p >= 4 && !strncmp((const char *)p, "http", 4))) {
-      p = S_skip_token(p, end);
-    } else if (isalnum(*p)) {
-      p = S_word(p, end, w);
-      int kind = S_kind(w);
-      if ((kind & S_ASK) || (start && (kind & S_OPENER))) return 1;
-      if (!(kind & S_LEAD)) start = 0;
-    } else {
-      /* punctuation that ends a clause, and emoji (4-byte UTF-8) */
-      if ((*p && strchr(".,!;:\n", *p)) || *p >= 0xF0) start = 1;
-      p++;
-    }
+  for (int i = 0; i < n; i++) {
+    if (t[i].quoted || t[i].kind == KB_TOKEN_EMOJI) continue;
+    if (t[i].clause) start = 1;
+    int cue = t[i].cue;
+    if ((cue & KB_CUE_ASK) || (start && (cue & KB_CUE_OPENER))) return 1;
+    if (!(cue & KB_CUE_LEAD)) start = 0;
   }
   return 0;
+}
+
+/* The word a token is read as: what its text-speak stands for, else its
+ * folded form. */
+static const char *S_read_as(const kb_token *t) { return t->speak ? t->speak : t->fold; }
+
+int kb_intent_detect(const kb_token *t, int n, const kb_lang *l) {
+  int intents = 0;
+  if (!l || !kb_lang_count(l, KB_LANG_INTENTS)) return 0;
+  for (int i = 0; i < n; i++) {
+    if (t[i].quoted || t[i].kind == KB_TOKEN_EMOJI) continue;
+    /* a word in no list (and not text-speak) begins no cue: known already */
+    if (!t[i].lists) continue;
+    char phrase[KB_INTENT_MAX_WORDS * (KB_TOKEN_FOLD_MAX + 1) + 64];
+    size_t len = 0;
+    int words = 0;
+    for (int j = i; j < n && words < KB_INTENT_MAX_WORDS; j++) {
+      if (t[j].kind == KB_TOKEN_EMOJI) continue;
+      if (t[j].quoted || (j > i && t[j].clause)) break; /* a cue stays in a clause */
+      const char *w = S_read_as(&t[j]);
+      size_t wl = strlen(w);
+      if (len + wl + 2 > sizeof phrase) break;
+      if (len) phrase[len++] = ' ';
+      memcpy(phrase + len, w, wl);
+      len += wl;
+      words++;
+      const kb_lang_word *x = kb_lang_word_of(l, phrase, (int)len);
+      if (!x) break;
+      intents |= x->intent;
+      if (!x->more) break; /* no cue goes on from here */
+    }
+  }
+  return intents;
 }

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb_search.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -259,7 +258,7 @@ typedef struct {
 static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) {
   const kb_rank_docs *d = api->xUserData(fts);
   sqlite3_int64 id = api->xRowid(fts);
-  *src = (S_src){NULL, id, api, fts, {0}};
+  *src = (S_src){.id = id, .api = api, .fts = fts};
   if (d && id >= 0 && id < d->cap && d->known[id]) src->d = d;
   int rc = SQLITE_OK;
   for (int c = 0; rc == SQLITE_OK && c < S_NCOL; c++) {
@@ -390,7 +389,7 @@ static void S_count(const S_query *q, S_acc *a, int p, int c, int off) {
   int *t = a->tf[p];
   if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;
   t[c]++;
-  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){p, c, off};
+  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.phrase = p, .col = c, .off = off};
 }
 
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
@@ -403,7 +402,7 @@ static S_acc *S_acc_start(const S_query *q) {
   static _Thread_local S_inst inst[S_MAX_INST];
   static _Thread_local S_acc a;
   memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
-  a = (S_acc){tf, hit, 0, inst, 0};
+  a = (S_acc){.tf = tf, .hit = hit, .inst = inst};
   return &a;
 }
 
@@ -544,8 +543,9 @@ int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs) {
 
 /*--- Score and confidence ------------------------------------------------*/
 
-double kb_rank_score(const double *f) {
-  unsigned off = kb_search_ablated();
+double kb_rank_score(const double *f) { return kb_rank_score_without(f, 0); }
+
+double kb_rank_score_without(const double *f, unsigned off) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
          (1.0 + 0.5 * f[KB_FEAT_STRONG] +
           (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +
@@ -560,11 +560,11 @@ double kb_rank_score(const double *f) {
  * strongest signals are the BM25F evidence, whether the mention asks
  * something at all (praise and rants share the articles' words) and how
  * closely it resembles one authored phrase. */
-double kb_rank_confidence(const double *best, const double *second, int asks) {
+double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate) {
   if (best[KB_FEAT_GROUPS] < 1) return 0;
   double margin = 1.0;
   if (second) {
-    double a = kb_rank_score(best), b = kb_rank_score(second);
+    double a = kb_rank_score_without(best, ablate), b = kb_rank_score_without(second, ablate);
     margin = a > 0 ? (a - b) / a : 0;
   }
   double z = -7.258 + 0.889 * best[KB_FEAT_STRONG] + 0.169 * best[KB_FEAT_COVERAGE] +

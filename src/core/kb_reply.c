@@ -134,9 +134,7 @@ static void S_drop_last(char *s) {
   }
   size_t n = strlen(s);
   if (!n) return;
-  n--;
-  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-  s[n] = 0;
+  s[kb_utf8_cut(s, n - 1)] = 0;
 }
 
 /* Cuts s (a title) so that it is `over` weighted characters shorter,
@@ -185,11 +183,11 @@ static S_seg *S_split(const char *s, int *pn) {
     size_t te = found ? us : n;
     if (te > at) {
       v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
-      v[k++] = (S_seg){kb_xstrndup(s + at, te - at), 0, 0};
+      v[k++] = (S_seg){.text = kb_xstrndup(s + at, te - at)};
     }
     if (!found) break;
     v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
-    v[k++] = (S_seg){kb_xstrndup(s + us, ue - us), 1, 0};
+    v[k++] = (S_seg){.text = kb_xstrndup(s + us, ue - us), .url = 1};
     at = ue;
   }
   *pn = k;
@@ -218,8 +216,7 @@ static int S_trim(S_seg *v, int n, int want) {
       size_t from = len;
       while (from && t[from - 1] != ' ') from--;
       if (from == 0) { /* one word left (or no spaces): one character */
-        from = len - 1;
-        while (from && ((unsigned char)t[from] & 0xC0) == 0x80) from--;
+        from = kb_utf8_cut(t, len - 1);
       }
       removed += kb_tweet_length(t + from, len - from);
       len = from;

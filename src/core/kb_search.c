@@ -26,14 +26,13 @@
 #include <ctype.h>
 
 #include "kb_fts.h"
-#include "kb_search.h"
+#include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
 
-#define S_MAX_LANGS 16
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 /* A table with more term occurrences than this is searched through FTS5
  * rather than held in memory (kb_postings.h): about 8 bytes each with
@@ -62,7 +61,8 @@ typedef struct {
 } S_range;
 
 typedef struct {
-  char lang[32];
+  char lang[KB_LANG_CODE_MAX];
+  kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
   kb_analyzer *an;
   sqlite3_stmt *search;   /* matching rows with their ranking features */
   sqlite3_stmt *in_range; /* the same, rows with ids in [?4, ?5] only */
@@ -76,8 +76,9 @@ typedef struct {
 
 struct kb_index {
   sqlite3 *db;
-  S_lang langs[S_MAX_LANGS];
+  S_lang langs[KB_MAX_LANGS];
   int nlangs;
+  kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   sqlite3_stmt *begin, *commit; /* one read transaction per search */
@@ -112,15 +113,30 @@ static char *S_meta_value(sqlite3 *db, const char *key) {
 }
 
 static int S_prepare_lang(kb_index *ix, const char *lang, char *err, size_t nerr) {
+  if (ix->nlangs == KB_MAX_LANGS) {
+    snprintf(err, nerr, "index lists more than %d languages", KB_MAX_LANGS);
+    return -1;
+  }
   S_lang *l = &ix->langs[ix->nlangs];
-  if (ix->nlangs == S_MAX_LANGS || strlen(lang) >= sizeof l->lang ||
+  if (strlen(lang) >= sizeof l->lang ||
       strspn(lang, "abcdefghijklmnopqrstuvwxyz_") != strlen(lang)) {
     snprintf(err, nerr, "index lists a bad language '%s'", lang);
     return -1;
   }
   strcpy(l->lang, lang);
-  l->an = kb_analyzer_new(lang, err, nerr);
-  if (!l->an) return -1;
+  /* the word lists before anything reads the table: its tokenizer and
+   * the analyzer read them */
+  l->words = kb_lang_new(lang);
+  ix->data.v[ix->data.n++] = l->words;
+  if (kb_lang_load(l->words, ix->db, err, nerr)) {
+    ix->nlangs++;
+    return -1;
+  }
+  l->an = kb_analyzer_new_data(lang, l->words, err, nerr);
+  if (!l->an) {
+    ix->nlangs++;
+    return -1;
+  }
   char *sql = kb_fmt(
       "SELECT a.id, kb_features(fts_%s, ?2, ?3, ?6, ?7, ?8)"
       " FROM fts_%s JOIN articles a ON a.id = fts_%s.rowid"
@@ -186,7 +202,8 @@ static int S_syn_terms(kb_analyzer *an, const char *list, char **out, int *nword
 static void S_add_syn(S_lang *l, const char *src, int nsrc, const char *dst) {
   if (!strcmp(src, dst)) return;
   l->syn = kb_xrealloc(l->syn, (size_t)(l->nsyn + 1) * sizeof *l->syn);
-  l->syn[l->nsyn] = (S_syn){kb_xstrdup(src), nsrc, kb_xstrdup(dst), l->nsyn};
+  l->syn[l->nsyn] = (S_syn){.src = kb_xstrdup(src), .nsrc = nsrc, .dst = kb_xstrdup(dst),
+                              .order = l->nsyn};
   l->nsyn++;
 }
 
@@ -204,18 +221,24 @@ static void S_sort_synonyms(kb_index *ix) {
       qsort(ix->langs[li].syn, (size_t)ix->langs[li].nsyn, sizeof(S_syn), S_cmp_syn);
 }
 
-/* Loads the synonym rules into every language's table of analyzed rules:
+/* Loads each language's synonym rules into its table of analyzed rules:
  * an equivalence group maps each member to every other, "a => b" maps a
- * to b. */
-static void S_load_synonyms(kb_index *ix) {
+ * to b. Returns 0, or -1 with a message: an index served without its
+ * synonyms would answer worse without a word said. */
+static int S_load_synonyms(kb_index *ix, char *err, size_t nerr) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT lhs, rhs FROM synonyms", -1, &st, NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *lhs = (const char *)sqlite3_column_text(st, 0);
-    const char *rhs = (const char *)sqlite3_column_text(st, 1);
-    for (int li = 0; li < ix->nlangs; li++) {
-      S_lang *l = &ix->langs[li];
+  if (sqlite3_prepare_v2(ix->db, "SELECT lhs, rhs FROM synonyms WHERE lang = ?1 ORDER BY rowid",
+                         -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, nerr, "reading the synonyms: %s", sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  int rc = SQLITE_DONE;
+  for (int li = 0; li < ix->nlangs && rc == SQLITE_DONE; li++) {
+    S_lang *l = &ix->langs[li];
+    sqlite3_bind_text(st, 1, l->lang, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const char *lhs = (const char *)sqlite3_column_text(st, 0);
+      const char *rhs = (const char *)sqlite3_column_text(st, 1);
       char *a[32], *b[32];
       int wa[32], wb[32];
       int na = S_syn_terms(l->an, lhs, a, wa, 32);
@@ -231,38 +254,54 @@ static void S_load_synonyms(kb_index *ix) {
       for (int i = 0; i < na; i++) free(a[i]);
       for (int j = 0; j < nb; j++) free(b[j]);
     }
+    sqlite3_reset(st);
   }
+  if (rc != SQLITE_DONE) snprintf(err, nerr, "reading the synonyms: %s", sqlite3_errmsg(ix->db));
   sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int S_cmp_str(const void *k, const void *e) {
   return strcmp((const char *)k, *(char *const *)e);
 }
 
-static void S_load_devices(kb_index *ix) {
+/* Steps st to its end, calling fn for each row; finalizes it. Returns 0,
+ * or -1 with a message about what was being read. */
+static int S_load_rows(kb_index *ix, const char *sql, void (*fn)(kb_index *, sqlite3_stmt *),
+                       const char *what, char *err, size_t nerr) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT term, platform FROM devices ORDER BY term", -1, &st,
-                         NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
-    ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
-    ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-    ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
+  int rc = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) fn(ix, st);
+    sqlite3_finalize(st);
   }
-  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(err, nerr, "reading the %s: %s", what, sqlite3_errmsg(ix->db));
+    return -1;
+  }
+  return 0;
 }
 
-static void S_load_collections(kb_index *ix) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db, "SELECT DISTINCT collection FROM articles ORDER BY 1", -1, &st,
-                         NULL) != SQLITE_OK)
-    return;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    ix->colls = kb_xrealloc(ix->colls, (size_t)(ix->ncolls + 1) * sizeof *ix->colls);
-    ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
+static void S_device_row(kb_index *ix, sqlite3_stmt *st) {
+  ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
+  ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
+  ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
+}
+
+static void S_collection_row(kb_index *ix, sqlite3_stmt *st) {
+  ix->colls = kb_xrealloc(ix->colls, (size_t)(ix->ncolls + 1) * sizeof *ix->colls);
+  ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+}
+
+static int S_load_devices(kb_index *ix, char *err, size_t nerr) {
+  return S_load_rows(ix, "SELECT term, platform FROM devices ORDER BY term", S_device_row,
+                     "device words", err, nerr);
+}
+
+static int S_load_collections(kb_index *ix, char *err, size_t nerr) {
+  return S_load_rows(ix, "SELECT DISTINCT collection FROM articles ORDER BY 1", S_collection_row,
+                     "collections", err, nerr);
 }
 
 static int S_kind_of(const char *type) {
@@ -382,7 +421,7 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
     goto fail;
   }
   ix->docs = from ? from->docs : kb_rank_docs_new();
-  if (kb_fts_register(ix->db) != SQLITE_OK || kb_rank_register(ix->db, ix->docs) != SQLITE_OK) {
+  if (kb_fts_register(ix->db, &ix->data) != SQLITE_OK || kb_rank_register(ix->db, ix->docs) != SQLITE_OK) {
     snprintf(err, nerr, "this SQLite has no FTS5");
     goto fail;
   }
@@ -407,11 +446,11 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   if (S_prepare_langs(ix, err, nerr)) goto fail;
   for (int i = 0; i < ix->nlangs; i++)
     if (S_load_lang(ix, i, from, err, nerr)) goto fail;
-  S_load_synonyms(ix);
+  if (S_load_synonyms(ix, err, nerr)) goto fail;
   S_sort_synonyms(ix);
-  S_load_collections(ix);
+  if (S_load_collections(ix, err, nerr)) goto fail;
   S_load_ranges(ix);
-  S_load_devices(ix);
+  if (S_load_devices(ix, err, nerr)) goto fail;
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
   if (sqlite3_prepare_v3(ix->db,
                          "SELECT a.id, a.collection, a.slug, a.lang, a.type, a.title, a.url,"
@@ -462,6 +501,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
   if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
+  for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
   for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
@@ -505,7 +545,7 @@ int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
   }
   S_serving_cache(ix);
   if (ok) {
-    kb_search_opts o = {NULL, 0, 1, 0, 0, 0, 0};
+    kb_search_opts o = {.limit = 1};
     kb_results r;
     ok = kb_index_search(ix, "help", 4, &o, &r, err, nerr) == KB_SEARCH_OK;
     if (ok) kb_results_free(&r);
@@ -534,48 +574,39 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
 
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[0].an : NULL; }
 
-const char *kb_index_platform(const kb_index *ix, const char *text, size_t n) {
+const kb_lang *kb_index_lang(const kb_index *ix) { return ix->nlangs ? ix->langs[0].words : NULL; }
+
+/* The platform device word w[0..n) names, or NULL. */
+static const char *S_device(const kb_index *ix, const char *w, size_t n) {
+  char k[32];
+  if (!ix->ndev || n == 0 || n >= sizeof k) return NULL;
+  memcpy(k, w, n);
+  k[n] = 0;
+  char **hit = bsearch(k, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_cmp_str);
+  return hit ? ix->dev_platform[hit - ix->dev_term] : NULL;
+}
+
+const char *kb_index_platform(const kb_index *ix, const kb_token *t, int n) {
   const char *found = NULL;
-  for (size_t i = 0; i < n;) {
-    while (i < n && !isalnum((unsigned char)text[i])) i++;
-    size_t j = i;
-    while (j < n && isalnum((unsigned char)text[j])) j++;
-    if (j > i && j - i < 32) {
-      char w[32];
-      for (size_t k = i; k < j; k++) w[k - i] = (char)tolower((unsigned char)text[k]);
-      w[j - i] = 0;
-      char **hit = ix->ndev ? bsearch(w, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_cmp_str) : NULL;
-      if (hit) {
-        const char *p = ix->dev_platform[hit - ix->dev_term];
-        if (found && strcmp(found, p)) return NULL; /* both named: no preference */
-        found = p;
-      }
+  for (int i = 0; i < n; i++) {
+    /* a word with an apostrophe is read as its two parts ("iphone's") */
+    size_t len = strlen(t[i].fold), cut = t[i].apos ? (size_t)t[i].apos : len;
+    const char *p[2] = {S_device(ix, t[i].fold, cut),
+                        cut < len ? S_device(ix, t[i].fold + cut, len - cut) : NULL};
+    for (int k = 0; k < 2; k++) {
+      if (!p[k]) continue;
+      if (found && strcmp(found, p[k])) return NULL; /* both named: no preference */
+      found = p[k];
     }
-    i = j;
   }
   return found;
 }
 
-const char *kb_index_addressed(const kb_index *ix, const char *text, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    if (text[i] != '@' || (i > 0 && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '_')))
-      continue;
-    size_t j = i + 1;
-    while (j < n && (isalnum((unsigned char)text[j]) || text[j] == '_')) j++;
-    for (int c = 0; c < ix->ncolls; c++)
-      if (strlen(ix->colls[c]) == j - i - 1 && strncasecmp(ix->colls[c], text + i + 1, j - i - 1) == 0)
-        return ix->colls[c];
-    i = j - 1;
-  }
+const char *kb_index_collection(const kb_index *ix, const char *name, size_t n) {
+  for (int c = 0; c < ix->ncolls; c++)
+    if (strlen(ix->colls[c]) == n && strncasecmp(ix->colls[c], name, n) == 0) return ix->colls[c];
   return NULL;
 }
-
-/*--- Ablation (evaluation only) -----------------------------------------*/
-
-static unsigned S_ablate;
-
-void kb_search_ablate(unsigned mask) { S_ablate = mask; }
-unsigned kb_search_ablated(void) { return S_ablate; }
 
 /* Strings that live as long as one search (its query's terms, its
  * results' fields) are carved from blocks freed together: a query's forty
@@ -628,6 +659,7 @@ typedef struct {
   char *prim[S_MAX_TERMS];   /* the primary term of each group */
   int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
   char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
+  int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
   int last_start, last_end;  /* source span of the last primary term */
   S_arena *mem;              /* owns terms, prim and fix */
 } S_query;
@@ -716,8 +748,49 @@ static void S_expand_synonyms(const S_lang *l, S_query *q) {
   }
 }
 
-/* Adds a spelling correction for every query word the index does not
- * know, as an alternative in the word's group. */
+/*--- Analysis: a text's terms, once ----------------------------------------*/
+
+/* One term of a text as the analyzer gave it (kb_analyzer_run_terms()),
+ * with the spelling correction of its word when the index lacks it. */
+typedef struct {
+  int flags;              /* KB_TOKEN_COLOCATED */
+  char *term;
+  int nterm;
+  int start, end;         /* its source bytes */
+  char *surface;          /* the word as written, folded, not stemmed */
+  char *alt;              /* correction: the corrected word's stem, or NULL */
+  char *fix;              /* correction: the word as corrected, or NULL */
+} S_rec;
+
+typedef struct {
+  S_rec *v;
+  int n, cap;
+} S_recs;
+
+struct kb_query {
+  kb_index *ix;
+  const char *text;       /* the text analyzed (a copy, in mem) */
+  size_t nq;              /* bytes of the text */
+  int prefix_last;        /* the last word is being typed */
+  unsigned ablate;        /* KB_ABLATE_* */
+  S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
+  S_arena *mem;           /* owns the records' strings */
+};
+
+static int S_record(void *ctx, const kb_term *t) {
+  kb_query *q = ((void **)ctx)[0];
+  S_recs *r = ((void **)ctx)[1];
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 32;
+    r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+  }
+  r->v[r->n++] = (S_rec){.flags = t->flags,
+                         .term = S_arena_dup(&q->mem, t->term, (size_t)t->nterm),
+                         .nterm = t->nterm, .start = t->start, .end = t->end,
+                         .surface = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface)};
+  return 0;
+}
+
 static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e) {
   char **out = ctx;
   (void)flags; (void)s; (void)e;
@@ -725,38 +798,120 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
   return 0;
 }
 
-/* The word of q->text at group g as written, folded but not stemmed. */
-static char *S_surface(const S_lang *l, const char *text, const S_query *q, int g) {
-  char *w = NULL;
-  kb_analyzer_run(l->an, text + q->span_s[g], q->span_e[g] - q->span_s[g],
-                  KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_first_term, &w);
-  return w;
-}
-
-/* Corrects every query word the index does not know: first as written,
+/* Corrects every word of r the index does not know: first as written,
  * against the words of the index (that correction is also shown as "did
- * you mean"), else its stem against the stems. The correction joins the
- * word's group as an alternative. */
-static void S_expand_corrections(const S_lang *l, const char *text, S_query *q, int typing) {
-  int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
-  if (typing && ng > 0) ng--; /* the word being typed is a prefix, not a typo */
-  for (int g = 0; g < ng; g++) {
-    if (!q->prim[g] || kb_vocab_df(l->vocab, q->prim[g]) > 0) continue;
-    char *w = S_surface(l, text, q, g);
-    const char *fixed = w && !kb_vocab_knows_word(l->vocab, w)
-                            ? kb_vocab_correct_word(l->vocab, w)
+ * you mean"), else its stem against the stems. The word being typed (the
+ * last, with prefix_last) is a prefix, not a typo. */
+static void S_correct(kb_query *q, const S_lang *l, S_recs *r) {
+  int last = -1;
+  for (int i = 0; i < r->n; i++)
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED)) last = i;
+  if (q->prefix_last && last >= 0 && (size_t)r->v[last].end == q->nq) r->v[last].flags |= 0x100;
+  for (int i = 0; i < r->n; i++) {
+    S_rec *x = &r->v[i];
+    if ((x->flags & (KB_TOKEN_COLOCATED | 0x100)) || kb_vocab_df(l->vocab, x->term) > 0) continue;
+    const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
+                            ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
     if (fixed) {
+      /* the corrected word is a word of the index, not of the mention:
+       * analyzed for its stem */
       char *stem = NULL;
       kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
-      if (stem) S_add_alt(q, stem, g, 0.6);
+      if (stem) x->alt = S_arena_dup(&q->mem, stem, strlen(stem));
       free(stem);
-      q->fix[g] = S_arena_dup(&q->mem, fixed, strlen(fixed));
+      x->fix = S_arena_dup(&q->mem, fixed, strlen(fixed));
     } else {
-      const char *c = kb_vocab_correct_stem(l->vocab, q->prim[g]);
-      if (c) S_add_alt(q, c, g, 0.6);
+      const char *c = kb_vocab_correct_stem(l->vocab, x->term);
+      if (c) x->alt = S_arena_dup(&q->mem, c, strlen(c));
     }
-    free(w);
+  }
+  if (last >= 0) r->v[last].flags &= ~0x100;
+}
+
+kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
+                           unsigned ablate) {
+  if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
+  kb_query *q = kb_xcalloc(1, sizeof *q);
+  *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate};
+  q->text = S_arena_dup(&q->mem, text, n);
+  int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
+  for (int i = 0; i < ix->nlangs; i++) {
+    void *ctx[2] = {q, &q->langs[i]};
+    kb_analyzer_run_terms(ix->langs[i].an, text, (int)n, flags, S_record, ctx);
+    if (!(ablate & KB_ABLATE_SPELLING)) S_correct(q, &ix->langs[i], &q->langs[i]);
+  }
+  return q;
+}
+
+void kb_query_free(kb_query *q) {
+  if (!q) return;
+  for (int i = 0; i < KB_MAX_LANGS; i++) free(q->langs[i].v);
+  S_arena_free(q->mem);
+  free(q);
+}
+
+int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const char **fix) {
+  int k = 0;
+  const S_recs *r = q->ix->nlangs ? &q->langs[0] : NULL;
+  for (int j = 0; r && j < r->n; j++)
+    if (r->v[j].fix && k++ == i) {
+      *start = r->v[j].start;
+      *end = r->v[j].end;
+      *fix = r->v[j].fix;
+      return 1;
+    }
+  return 0;
+}
+
+/* 1 if [s, e) overlaps [from, to) (bytes left out of a search). */
+static int S_omitted(int s, int e, size_t from, size_t to) {
+  return from < to && (size_t)e > from && (size_t)s < to;
+}
+
+/* Builds the terms of language li from q's analysis into t: the words
+ * (those in [omit_from, omit_to) left out, as if that text were not
+ * there), their corrections, the synonyms they read as, and the word
+ * being typed as a prefix of its folded, unstemmed form when the query
+ * was analyzed with prefix_last. */
+static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to, int prefix_last,
+                    S_query *t) {
+  const S_lang *l = &q->ix->langs[li];
+  const S_recs *r = &q->langs[li];
+  memset(t, 0, sizeof *t);
+  t->last_start = t->last_end = -1;
+  int dropped = 0; /* the word the terms at its position belong to was left out */
+  for (int i = 0; i < r->n; i++) {
+    const S_rec *x = &r->v[i];
+    int colocated = (x->flags & KB_TOKEN_COLOCATED) != 0;
+    if (!colocated) dropped = S_omitted(x->start, x->end, omit_from, omit_to);
+    if (dropped || S_omitted(x->start, x->end, omit_from, omit_to)) continue;
+    int g = t->ngroups;
+    S_add_term(t, x->flags, x->term, x->nterm, x->start, x->end);
+    if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
+  }
+  int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
+  int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
+  if (typing && ng > 0) ng--; /* the word being typed is a prefix, not a typo */
+  for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
+    const S_rec *x = &r->v[t->rec[g]];
+    if (x->alt) S_add_alt(t, x->alt, g, 0.6);
+    if (x->fix) t->fix[g] = S_arena_dup(&t->mem, x->fix, strlen(x->fix));
+  }
+  if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
+  if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
+  /* the last word as written (folded, not stemmed) */
+  const S_rec *last = NULL;
+  for (int i = r->n - 1; i >= 0 && !last; i--)
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
+  if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
+    t->terms[t->n] = S_arena_dup(&t->mem, last->surface, strlen(last->surface));
+    t->len[t->n] = (int)strlen(last->surface);
+    t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
+    t->weight[t->n] = 0.9;
+    t->prefix[t->n] = 1;
+    if (!t->ngroups) t->ngroups = 1;
+    t->n++;
   }
 }
 
@@ -768,34 +923,6 @@ static void S_put_raw(kb_buf *b, const char *t) {
     kb_buf_putc(b, *p);
   }
   kb_buf_putc(b, '"');
-}
-
-/* Analyzes q in one language into terms, adding the word being typed as a
- * prefix of its folded, unstemmed form when prefix_last is set. */
-static void S_analyze(S_lang *l, const char *q, size_t nq, int prefix_last, S_query *t) {
-  memset(t, 0, sizeof *t);
-  t->last_start = t->last_end = -1;
-  unsigned off = kb_search_ablated();
-  kb_analyzer_run(l->an, q, (int)nq, (off & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT,
-                  S_add_term, t);
-  if (!(off & KB_ABLATE_SPELLING))
-    S_expand_corrections(l, q, t, prefix_last && t->last_end >= 0 && (size_t)t->last_end == nq);
-  if (!(off & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
-  if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != nq) return;
-  S_query p;
-  memset(&p, 0, sizeof p);
-  kb_analyzer_run(l->an, q + t->last_start, t->last_end - t->last_start,
-                  KB_TEXT_PREFIX | KB_TEXT_NOSTOP, S_add_term, &p);
-  if (p.n && t->n < S_MAX_TERMS && strlen(p.terms[0]) >= 2) {
-    t->terms[t->n] = S_arena_dup(&t->mem, p.terms[0], (size_t)p.len[0]);
-    t->len[t->n] = p.len[0];
-    t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
-    t->weight[t->n] = 0.9;
-    t->prefix[t->n] = 1;
-    if (!t->ngroups) t->ngroups = 1;
-    t->n++;
-  }
-  S_query_free(&p);
 }
 
 /* The same lists as arrays, for a search of the postings in memory
@@ -868,7 +995,8 @@ static int S_phrase_df(const S_lang *l, const S_query *t, int i) {
 static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
                     kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
                     S_phrases *ph) {
-  S_lists o = {match, groups, weights, exact, dfs, ph, 0, 0};
+  S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
+               .dfs = dfs, .ph = ph};
   if (ph) memset(ph, 0, sizeof *ph);
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
@@ -916,7 +1044,8 @@ static int S_render(const S_lang *l, const S_query *t, const unsigned char *sel,
  * as without pruning. Sets sel and returns 1 when pruning applies. */
 #define S_PRUNE_ROWS 1000
 
-static int S_select(const S_lang *l, const S_query *t, double share, unsigned char *sel) {
+static int S_select(const S_lang *l, const S_query *t, double share, unsigned ablate,
+                    unsigned char *sel) {
   int order[S_MAX_TERMS], df[S_MAX_TERMS], n = 0;
   double total = 0;
   for (int i = 0; i < t->n; i++) {
@@ -926,7 +1055,7 @@ static int S_select(const S_lang *l, const S_query *t, double share, unsigned ch
     total += df[i] * share;
     order[n++] = i;
   }
-  if (total <= S_PRUNE_ROWS || n < 2 || (kb_search_ablated() & KB_ABLATE_PRUNING)) return 0;
+  if (total <= S_PRUNE_ROWS || n < 2 || (ablate & KB_ABLATE_PRUNING)) return 0;
   for (int a = 1; a < n; a++) /* by document frequency, rarest first */
     for (int b = a; b > 0 && df[order[b]] < df[order[b - 1]]; b--) {
       int x = order[b];
@@ -1003,6 +1132,7 @@ typedef struct {
 typedef struct {
   S_cand *v;
   int n, cap;
+  unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -1026,7 +1156,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
   }
-  x->score = kb_rank_score(x->feat);
+  x->score = kb_rank_score_without(x->feat, c->ablate);
 }
 
 /* Steps st, collecting every row with its features and score. */
@@ -1119,7 +1249,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
                                        ngroups);
-  S_mem m = {ix->docs, q, c, li};
+  S_mem m = {.docs = ix->docs, .q = q, .c = c, .li = li};
   /* pruned: the selecting copies (flag 2) bring the candidates */
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
@@ -1144,7 +1274,7 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
                          const S_where *w, S_cands *c, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
   if (ix->langs[li].post && w->nspans >= 0 && !ph->prefix &&
-      ph->n < S_MAX_PHRASES && !(kb_search_ablated() & KB_ABLATE_MEMORY) &&
+      ph->n < S_MAX_PHRASES && !(o->ablate & KB_ABLATE_MEMORY) &&
       S_search_mem(ix, li, ph, ngroups, w, c) == 0)
     return KB_SEARCH_OK;
   sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
@@ -1221,10 +1351,7 @@ static void S_cut_snippet(kb_analyzer *an, const char *body, int start, unsigned
   const char *tail = body + w.spans[w.n - 1][1];
   size_t n = strlen(tail);
   while (n > 0 && isspace((unsigned char)tail[n - 1])) n--;
-  if (n > 64) {
-    n = 64;
-    while (n > 0 && ((unsigned char)tail[n] & 0xC0) == 0x80) n--;
-  }
+  if (n > 64) n = kb_utf8_cut(tail, 64);
   kb_buf_put(out, tail, n);
 }
 
@@ -1281,13 +1408,20 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) 
   if (!h->collection) h->collection = S_keep(r, "default");
 }
 
-void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q) {
-  memset(q, 0, sizeof *q);
-  if (!ix->nlangs || !kb_text_utf8_valid(text, n, NULL)) return;
+void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
+  memset(out, 0, sizeof *out);
+  if (!q || !q->ix->nlangs) return;
   S_query t;
-  S_analyze(&ix->langs[0], text, n, 0, &t);
-  S_render(&ix->langs[0], &t, NULL, &q->match, &q->groups, &q->weights, &q->exact, NULL, NULL);
+  S_build(q, 0, 0, 0, 0, &t);
+  S_render(&q->ix->langs[0], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
+           NULL, NULL);
   S_query_free(&t);
+}
+
+void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q) {
+  kb_query *a = kb_index_analyze(ix, text, n, 0, 0);
+  kb_query_strings_of(a, q);
+  kb_query_free(a);
 }
 
 void kb_query_strings_cleanup(kb_query_strings *q) {
@@ -1307,17 +1441,26 @@ static int S_step_once(sqlite3_stmt *st) {
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr) {
-  memset(out, 0, sizeof *out);
-  if (!kb_text_utf8_valid(q, nq, NULL)) {
+  kb_query *a = kb_index_analyze(ix, q, nq, o->prefix_last, o->ablate);
+  if (!a) {
+    memset(out, 0, sizeof *out);
     snprintf(err, nerr, "the query is not valid UTF-8");
     return KB_SEARCH_EUTF8;
   }
+  int rc = kb_index_search_query(ix, a, o, out, err, nerr);
+  kb_query_free(a);
+  return rc;
+}
+
+int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts *o,
+                          kb_results *out, char *err, size_t nerr) {
+  memset(out, 0, sizeof *out);
   kb_search_opts oo = *o;
   if (oo.limit < 1) oo.limit = 1;
   if (oo.limit > 100) oo.limit = 100;
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
-  S_cands c = {0};
+  S_cands c = {.ablate = oo.ablate};
   /* one read transaction for all the statements of this search: one lock
    * taken instead of one per statement */
   S_where where;
@@ -1327,12 +1470,12 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
     S_query t;
     kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
            exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
-    S_analyze(&ix->langs[i], q, nq, oo.prefix_last, &t);
+    S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
-    if (i == 0) S_keep_corrected(out, q, nq, &t);
+    if (i == 0) S_keep_corrected(out, q->text, q->nq, &t);
     unsigned char sel[S_MAX_TERMS];
     S_phrases ph;
-    int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), sel);
+    int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
     int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
                            &exact, &dfs, &ph);
     if (match.n)
@@ -1388,10 +1531,7 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
     kb_buf b = KB_BUF_INIT;
     if (h->summary) {
       size_t len = strlen(h->summary);
-      if (len > 200) { /* cut on a character boundary */
-        len = 200;
-        while (len > 0 && ((unsigned char)h->summary[len] & 0xC0) == 0x80) len--;
-      }
+      if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
       kb_buf_put_html(&b, h->summary, len);
     }
     h->snippet = S_keep(r, kb_buf_str(&b));

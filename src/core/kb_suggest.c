@@ -1,10 +1,17 @@
 /*
- * kb_suggest.c - the suggest path: search, place, confidence, links.
+ * kb_suggest.c - the suggest path, a pipeline (kb_suggest() at the end):
+ *
+ *   1. analysis     kb_mention_new(): words, cues, place, platform, handle,
+ *                   search terms, once (kb_mention.h)
+ *   2. retrieval    S_retrieve(): the search, fused with agents' feedback,
+ *                   the phone's platform preferred, off-topic dropped
+ *   3. confidence   S_confidence(): per suggestion, and answerable or not
+ *   4. reply        S_url(): the link each suggestion carries
  *
  * Confidence comes from the ranking features (kb_rank_confidence(): how
  * much of the query the article matches in its strong fields, overall and
  * next to each other, and the margin over the other candidates) and from
- * whether the mention asks something (kb_intent_asks()). A
+ * whether the mention asks something (kb_mention_asks()). A
  * suggestion is sent as answerable from kb_suggest_threshold up.
  */
 #include "kb_suggest.h"
@@ -12,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb_intent.h"
 #include "kb_util.h"
 
 /* chosen with the model by tests/eval/fit_confidence.py: the threshold
@@ -90,11 +96,11 @@ static int S_find_hit(const kb_results *r, const char *collection, const char *s
  * w = max(0, 1 - 3 phrase match of the best text hit). The candidates are
  * the text hits, the articles sent for similar mentions and the
  * collection's most-sent articles. */
-static void S_fuse(kb_index *ix, kb_feedback *fb, const char *text, size_t n,
-                   const char *coll, kb_results *r) {
+static void S_fuse(kb_index *ix, kb_feedback *fb, const kb_mention *m, const char *coll,
+                   kb_results *r) {
   kb_evidence ev[S_FUSE_MAX + S_FUSE_POPULAR];
   kb_query_strings qs;
-  kb_index_query_strings(ix, text, n, &qs);
+  kb_query_strings_of(kb_mention_query(m), &qs);
   int ne = kb_feedback_evidence(fb, &qs, coll, ev, S_FUSE_MAX);
   kb_query_strings_cleanup(&qs);
   if (ne < 0) ne = 0;
@@ -130,34 +136,35 @@ static void S_fuse(kb_index *ix, kb_feedback *fb, const char *text, size_t n,
   free(prior);
 }
 
-int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
-               const kb_suggest_opts *o, kb_suggest_result *out, char *err,
-               size_t nerr) {
-  memset(out, 0, sizeof *out);
-  /* a mention addressed to a brand (@AppleSupport) searches its articles */
-  const char *coll = o->collection ? o->collection : kb_index_addressed(ix, text, n);
+/* Retrieval: the articles the mention's terms find (the words that named
+ * a place left out), fused with what agents sent for mentions like it,
+ * those for the other phone platform set back, off-topic pages dropped,
+ * the first o->limit kept with their snippets. */
+static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o,
+                      kb_suggest_result *out, char *err, size_t nerr) {
+  const char *coll = kb_mention_collection(m);
+  size_t n;
+  kb_mention_text(m, &n);
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
   int depth = o->feedback ? S_FUSE_MAX : o->limit + 3;
   /* A place that names a store or a town is consumed by the link (the
    * store's page), not searched for: no help article is about Guildford,
-   * and its name would only count as a word the articles lack. */
-  out->has_place = geo && kb_geo_find(geo, text, n, coll, &out->place);
-  char *searched = kb_xmalloc(n + 1);
-  memcpy(searched, text, n);
-  searched[n] = 0;
-  if (out->has_place && out->place.end <= n)
-    memset(searched + out->place.start, ' ', out->place.end - out->place.start);
-  /* snippets only for the hits kept: cutting them is most of a hit's cost */
-  kb_search_opts so = {coll, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, depth, 0, 0, 0, 1};
-  int rc = kb_index_search(ix, searched, n, &so, &out->res, err, nerr);
-  free(searched);
+   * and its name would only count as a word the articles lack. Snippets
+   * are cut only for the hits kept: cutting them is most of a hit's cost. */
+  kb_search_opts so = {.collection = coll, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
+                       .limit = depth, .snippets_later = 1, .ablate = o->ablate};
+  if (out->has_place && out->place.end <= n) {
+    so.omit_start = out->place.start;
+    so.omit_end = out->place.end;
+  }
+  int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
   if (o->feedback) {
-    S_fuse(ix, o->feedback, text, n, coll, &out->res);
+    S_fuse(ix, o->feedback, m, coll, &out->res);
     qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
   }
-  S_prefer_platform(&out->res, kb_index_platform(ix, text, n));
+  S_prefer_platform(&out->res, kb_mention_platform(m));
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
   out->offtopic = out->res.n > 0 && !strcmp(out->res.hits[0].type, "offtopic");
@@ -167,28 +174,58 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   out->res.n = k;
   if (out->res.n > o->limit) out->res.n = o->limit;
   kb_results_snippets(ix, &out->res, out->res.n);
-  out->n = out->res.n;
-  out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
-  out->asks = kb_intent_asks(text, n);
+  return KB_SEARCH_OK;
+}
+
+/* Ranking and confidence: how likely each suggestion is the right
+ * article, and whether the first is good enough to send. */
+static void S_confidence(const kb_suggest_opts *o, kb_suggest_result *out) {
   for (int i = 0; i < out->n; i++) {
     const kb_hit *h = &out->res.hits[i];
     out->s[i].hit = h;
     const kb_hit *other = out->n > 1 ? &out->res.hits[i == 0 ? 1 : 0] : NULL;
-    out->s[i].confidence = kb_rank_confidence(h->feat, other ? other->feat : NULL, out->asks);
+    out->s[i].confidence =
+        kb_rank_confidence(h->feat, other ? other->feat : NULL, out->asks, o->ablate);
     /* the runners-up share the best one's evidence in proportion to their
      * scores: a distant second is not "85%" */
     if (i > 0 && out->res.hits[0].score > 0)
       out->s[i].confidence *= h->score / out->res.hits[0].score;
-    out->s[i].url = S_url(o, h, out->has_place ? &out->place : NULL);
   }
   /* A store question that names a town with a store ("is there a shop in
    * Guildford?") is answered by that store's page whenever the best
    * article links to stores: the town, the part the text search cannot
    * score, is what the link answers. */
   out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
-                   !strcmp(out->s[0].hit->deeplink, "store");
+                    !strcmp(out->s[0].hit->deeplink, "store");
   out->answerable = !out->offtopic && out->n > 0 &&
                     (out->s[0].confidence >= kb_suggest_threshold || out->store_link);
+}
+
+int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
+               const kb_suggest_opts *o, kb_suggest_result *out, char *err,
+               size_t nerr) {
+  memset(out, 0, sizeof *out);
+  /* 1. analysis: the mention read once */
+  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate};
+  kb_mention *m = kb_mention_new(ix, geo, text, n, &mo, err, nerr);
+  if (!m) return KB_SEARCH_EUTF8;
+  out->mention = m;
+  out->has_place = kb_mention_place(m, &out->place);
+  out->asks = kb_mention_asks(m);
+  /* 2. retrieval */
+  int rc = S_retrieve(ix, m, o, out, err, nerr);
+  if (rc != KB_SEARCH_OK) {
+    kb_mention_free(m);
+    out->mention = NULL;
+    return rc;
+  }
+  out->n = out->res.n;
+  out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
+  /* 3. ranking and confidence */
+  S_confidence(o, out);
+  /* 4. reply: the link each suggestion carries */
+  for (int i = 0; i < out->n; i++)
+    out->s[i].url = S_url(o, out->s[i].hit, out->has_place ? &out->place : NULL);
   return KB_SEARCH_OK;
 }
 
@@ -196,5 +233,6 @@ void kb_suggest_result_free(kb_suggest_result *r) {
   for (int i = 0; i < r->n; i++) free(r->s[i].url);
   free(r->s);
   kb_results_free(&r->res);
+  kb_mention_free(r->mention);
   memset(r, 0, sizeof *r);
 }

@@ -26,12 +26,13 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "kb_lang.h"
+#include "kb_token.h"
 #include "kb_util.h"
 
 #define S_MAX_WORD 128 /* code points in one word; longer runs are noise */
 #define S_MAX_FOLD 4   /* code points one source code point folds into */
 
-#define S_STOP_SLOTS 512     /* hash of the stop words (a power of two) */
 #define S_CACHE_SLOTS 16384  /* stems remembered (a power of two) */
 #define S_CACHE_WORD 24      /* longest word (and stem) remembered, + NUL */
 
@@ -46,9 +47,8 @@ typedef struct {
 
 struct kb_analyzer {
   struct sb_stemmer *stemmer; /* Snowball stemmer for lang; not thread-safe */
-  const char *const *stop;    /* sorted stop words, or NULL */
-  size_t nstop;               /* entries in stop */
-  const char *stop_hash[S_STOP_SLOTS]; /* the same, by S_hash() */
+  const kb_lang *data;        /* the language's word lists (borrowed), or
+                                 NULL: no stop words, filler or text-speak */
   S_stem *cache;              /* S_CACHE_SLOTS, allocated on first use */
   int cached;                 /* slots in use (at most 3/4 are filled) */
   char lang[32];              /* as given to kb_analyzer_new() */
@@ -77,76 +77,16 @@ typedef struct {
   kb_analyzer *a;
   int flags;
   kb_token_fn fn;
+  kb_term_fn fn_term;         /* instead of fn: terms with their surface */
   void *ctx;
   int placed; /* a term has been emitted at the current position */
 } S_run;
 
 /*--- Stop words ----------------------------------------------------------*/
 
-/* English stop words: function words that carry no topic. Apostrophes are
- * removed before the lookup (don't -> dont). Negations ("not", "wont",
- * "cant"...) and particles that change a verb's meaning ("on", "off",
- * "out", "up") are kept on purpose: "won't turn on" is a topic. Sorted for
- * bsearch(). */
-static const char *const S_stop_en[] = {
-    "a",       "about",   "above",   "after",      "again",  "all",
-    "am",      "an",      "and",     "any",        "are",    "as",
-    "at",      "be",      "because", "been",       "before", "being",
-    "below",   "between", "both",    "but",        "by",     "can",
-    "could",   "did",     "do",      "does",       "doing",  "during",
-    "each",    "few",     "for",     "from",       "further", "had",
-    "has",     "have",    "having",  "he",         "her",    "here",
-    "heres",   "hers",    "herself", "hes",        "him",    "himself",
-    "his",     "how",     "hows",    "i",          "if",     "im",
-    "in",      "into",    "is",      "it",         "its",    "itself",
-    "ive",     "just",    "me",      "my",         "myself", "of",
-    "once",    "or",      "other",   "ought",      "our",    "ours",
-    "ourselves", "own",   "s",       "same",       "she",    "shes",
-    "should",  "so",      "some",    "such",       "t",      "than",
-    "that",    "thats",   "the",     "their",      "theirs", "them",
-    "themselves", "then", "there",   "theres",     "these",  "they",
-    "theyre",  "theyve",  "this",    "those",      "through", "to",
-    "too",     "until",   "very",    "was",        "we",     "were",
-    "weve",    "what",    "whats",   "when",       "whens",  "where",
-    "wheres",  "which",   "while",   "who",        "whom",   "whos",
-    "why",     "whys",    "will",    "with",       "would",  "you",
-    "youd",    "youll",   "your",    "youre",      "yours",  "yourself",
-    "yourselves", "youve",
-};
-
-/* Filler of social media that says nothing about the topic, dropped from
- * customers' words (KB_TEXT_QUERY) but not from articles. Sorted. */
-static const char *const S_social_en[] = {
-    "afternoon", "anybody", "anyone", "cheers", "dear", "evening", "ffs",
-    "guys", "hello", "hey", "hi", "hiya", "hmm", "lmao", "lol",
-    "morning", "ok", "okay", "omg", "please", "pls", "plz", "really",
-    "someone", "still", "tbh", "thank", "thanks", "thx", "ty", "ugh", "wtf",
-    "x", "xx", "xxx", "ya", "yeah", "yes",
-};
-
-/* Text-speak read as the word it stands for (then stop words apply).
- * Sorted by the first column. */
-/* Text-speak and what it stands for, sorted (bsearch). */
-static const char *const S_speak_en[][2] = {
-    {"2", "to"},        {"abt", "about"},  {"b4", "before"},  {"bc", "because"},
-    {"cos", "because"}, {"coz", "because"}, {"cuz", "because"}, {"gr8", "great"},
-    {"hw", "how"},      {"msg", "message"}, {"n", "and"},      {"plse", "please"},
-    {"r", "are"},       {"thnx", "thanks"}, {"tnx", "thanks"}, {"txt", "text"},
-    {"u", "you"},       {"ur", "your"},     {"wat", "what"},   {"wen", "when"},
-    {"wot", "what"},    {"wut", "what"},    {"y", "why"},
-};
-
-static int S_cmpstr(const void *k, const void *e) {
-  return strcmp((const char *)k, *(const char *const *)e);
-}
-
 int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
-  if (!a->stop || n <= 0 || n > KB_TEXT_MAX_TERM) return 0;
-  for (uint32_t i = S_hash(w, n);; i++) {
-    const char *s = a->stop_hash[i & (S_STOP_SLOTS - 1)];
-    if (!s) return 0;
-    if (strlen(s) == (size_t)n && !memcmp(s, w, (size_t)n)) return 1;
-  }
+  if (n <= 0 || n > KB_TEXT_MAX_TERM) return 0;
+  return kb_lang_is_stop(a->data, w, n);
 }
 
 /* The stem of w[0..n) (NUL-terminated); *plen gets its length. */
@@ -195,6 +135,10 @@ int kb_text_lang_known(const char *lang) {
 }
 
 kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr) {
+  return kb_analyzer_new_data(lang, NULL, err, nerr);
+}
+
+kb_analyzer *kb_analyzer_new_data(const char *lang, const kb_lang *data, char *err, size_t nerr) {
   if (!lang || !*lang) lang = "en";
   struct sb_stemmer *s = sb_stemmer_new(lang, "UTF_8");
   if (!s || strlen(lang) >= sizeof(((kb_analyzer *)0)->lang)) {
@@ -205,17 +149,8 @@ kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr) {
   kb_analyzer *a = calloc(1, sizeof *a);
   if (!a) abort();
   a->stemmer = s;
+  a->data = data;
   strcpy(a->lang, lang);
-  if (strcmp(lang, "en") == 0 || strcmp(lang, "english") == 0 ||
-      strcmp(lang, "eng") == 0) {
-    a->stop = S_stop_en;
-    a->nstop = sizeof S_stop_en / sizeof *S_stop_en;
-    for (size_t k = 0; k < a->nstop; k++) {
-      uint32_t i = S_hash(a->stop[k], (int)strlen(a->stop[k]));
-      while (a->stop_hash[i & (S_STOP_SLOTS - 1)]) i++;
-      a->stop_hash[i & (S_STOP_SLOTS - 1)] = a->stop[k];
-    }
-  }
   return a;
 }
 
@@ -318,34 +253,6 @@ static int S_next(const char *z, int n, int i, int32_t *pcp) {
   return k > 0 ? (int)k : 1;
 }
 
-static int S_has_ci(const char *z, int n, const char *needle) {
-  int k = (int)strlen(needle);
-  for (int i = 0; i + k <= n; i++)
-    if (strncasecmp(z + i, needle, (size_t)k) == 0) return 1;
-  return 0;
-}
-
-/* A chunk (text between white space) that is a URL or an e-mail address:
- * "scheme://...", "www.", "user@host.tld", or host.tld/path. These are not
- * content, and splitting them would index "https", "com" and "www". */
-static int S_chunk_is_link(const char *z, int n) {
-  /* every form has one of these; most words have none (a quick exit) */
-  if (!memchr(z, '.', (size_t)n) && !memchr(z, ':', (size_t)n)) return 0;
-  if (S_has_ci(z, n, "://") || (n > 4 && strncasecmp(z, "www.", 4) == 0))
-    return 1;
-  const char *at = memchr(z, '@', (size_t)n);
-  if (at && at > z && memchr(at, '.', (size_t)(n - (at - z)))) return 1;
-  /* host.tld/path: a dot before the first slash, letters on both sides */
-  const char *slash = memchr(z, '/', (size_t)n);
-  if (slash && slash > z + 2) {
-    for (const char *p = z + 1; p < slash - 1; p++)
-      if (*p == '.' && ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z') &&
-          ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))
-        return 1;
-  }
-  return 0;
-}
-
 /*--- Folding -------------------------------------------------------------*/
 
 /* Appends the folded form of cp (from source bytes [start,end)) to w. */
@@ -353,7 +260,7 @@ static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
   if (w->n + S_MAX_FOLD > (int)(sizeof w->c / sizeof *w->c)) return;
   if (cp < 0x80) {
     if (cp >= 'A' && cp <= 'Z') cp += 32;
-    w->c[w->n++] = (S_ch){cp, start, end};
+    w->c[w->n++] = (S_ch){.cp = cp, .start = start, .end = end};
     return;
   }
   utf8proc_int32_t out[S_MAX_FOLD * 4];
@@ -369,7 +276,7 @@ static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
       base = out[i];
     }
     if (w->n < (int)(sizeof w->c / sizeof *w->c))
-      w->c[w->n++] = (S_ch){out[i], start, end};
+      w->c[w->n++] = (S_ch){.cp = out[i], .start = start, .end = end};
   }
 }
 
@@ -401,27 +308,12 @@ static int S_has_digit(const S_ch *c, int n) {
   return 0;
 }
 
-/* Emits one term made of c[0..n): stop-word check, stem, callback. With
- * colocated set, the term goes at the position of the previous one. */
-static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
-  char buf[KB_TEXT_MAX_TERM + 1];
-  if (n <= 0) return 0;
-  int len = S_encode(c, n, buf);
-  if (len <= 0) return 0;
-  if (!(r->flags & KB_TEXT_NOSTOP) && kb_analyzer_is_stopword(r->a, buf, len))
-    return 0;
-  if ((r->flags & KB_TEXT_QUERY) && r->a->stop) {
-    const char *const(*sp)[2] = bsearch(buf, S_speak_en, sizeof S_speak_en / sizeof *S_speak_en,
-                                         sizeof *S_speak_en, S_cmpstr);
-    if (sp) {
-      len = (int)strlen((*sp)[1]);
-      memcpy(buf, (*sp)[1], (size_t)len + 1);
-    }
-    if (kb_analyzer_is_stopword(r->a, buf, len) ||
-        bsearch(buf, S_social_en, sizeof S_social_en / sizeof *S_social_en,
-                sizeof *S_social_en, S_cmpstr))
-      return 0;
-  }
+/* Emits the term buf[0..len) made of source c[0..n) (surface: the word
+ * as written, folded; it differs from buf when text-speak was read):
+ * stem, callback. With colocated set, the term goes at the position of the
+ * previous one. */
+static int S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len,
+                       const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
   /* stemming never adds or drops a term, so spans-only callers skip it */
@@ -435,16 +327,76 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   }
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
-  int rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
+  int rc;
+  if (r->fn_term) {
+    kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
+                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface};
+    rc = r->fn_term(r->ctx, &t);
+  } else {
+    rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
+  }
   /* the exact (folded, unstemmed) form beside the stem, marked with '=' */
   if (rc == 0 && (r->flags & KB_TEXT_EXACT) && term != buf &&
       (len != blen || memcmp(term, buf, (size_t)len) != 0)) {
     char exact[KB_TEXT_MAX_TERM + 2];
     exact[0] = KB_TEXT_EXACT_MARK;
     memcpy(exact + 1, buf, (size_t)blen);
-    rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
+    if (r->fn_term) {
+      kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
+                   .start = c[0].start, .end = c[n - 1].end, .surface = surface,
+                   .nsurface = nsurface};
+      rc = r->fn_term(r->ctx, &t);
+    } else {
+      rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
+    }
   }
   return rc;
+}
+
+/* 1 if a customer's word w[0..n) is dropped: a stop word or filler. */
+static int S_dropped(const S_run *r, const char *w, int n) {
+  return kb_analyzer_is_stopword(r->a, w, n) || kb_lang_is_filler(r->a->data, w, n);
+}
+
+/* Emits the words of a text-speak expansion x read for source c[0..n)
+ * (surface as written): each a term of its own, spanning the source;
+ * stop words and filler among them dropped. */
+static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const char *x,
+                            const char *surface, int nsurface) {
+  int rc = 0, first = 1;
+  while (*x && rc == 0) {
+    const char *sp = strchr(x, ' ');
+    int len = sp ? (int)(sp - x) : (int)strlen(x);
+    char buf[KB_TEXT_MAX_TERM + 1];
+    if (len > 0 && len <= KB_TEXT_MAX_TERM) {
+      memcpy(buf, x, (size_t)len);
+      buf[len] = 0;
+      if (!S_dropped(r, buf, len)) {
+        rc = S_emit_term(r, c, n, first ? colocated : 0, buf, len, surface, nsurface);
+        first = 0;
+      }
+    }
+    x += len + (sp != NULL);
+  }
+  return rc;
+}
+
+/* Emits one word made of c[0..n): stop words dropped; in a customer's
+ * words (KB_TEXT_QUERY) text-speak read and filler dropped too; then
+ * stemmed and passed on. */
+static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
+  char buf[KB_TEXT_MAX_TERM + 1];
+  if (n <= 0) return 0;
+  int len = S_encode(c, n, buf);
+  if (len <= 0) return 0;
+  /* one look-up says whether it is a stop word, filler or text-speak */
+  const kb_lang_word *x = kb_lang_word_of(r->a->data, buf, len);
+  if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
+  if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
+    if (x && x->speak) return S_emit_expansion(r, c, n, colocated, x->speak, buf, len);
+    if (x && (x->stop || x->filler)) return 0;
+  }
+  return S_emit_term(r, c, n, colocated, buf, len, buf, len);
 }
 
 /* Squeezes runs of three or more equal letters in c[0..n) down to keep
@@ -573,7 +525,7 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
       ok = S_is_word_start(nx) && !S_is_ideograph(nx);
     }
     if (!ok || S_is_ideograph(cp)) break;
-    if (m < S_MAX_WORD) src[m] = (S_ch){cp, base + i, base + i + k};
+    if (m < S_MAX_WORD) src[m] = (S_ch){.cp = cp, .start = base + i, .end = base + i + k};
     m++;
     i += k;
   }
@@ -584,13 +536,13 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
 /* Analyzes one chunk z[0..n) found at byte offset base of the text. */
 static int S_chunk(S_run *r, const char *z, int n, int base) {
   static _Thread_local S_ch src[S_MAX_WORD];
-  if (S_chunk_is_link(z, n)) return 0;
+  if (kb_token_is_link(z, n)) return 0;
   int i = 0, rc;
   while (i < n) {
     int32_t cp;
     int k = S_next(z, n, i, &cp);
     if (S_is_ideograph(cp)) {
-      S_ch one = {cp, base + i, base + i + k};
+      S_ch one = {.cp = cp, .start = base + i, .end = base + i + k};
       if ((rc = S_emit_plain(r, &one, 1)) != 0) return rc;
       i += k;
       continue;
@@ -630,11 +582,9 @@ int kb_analyzer_positions(kb_analyzer *a, const char *text) {
   return pos;
 }
 
-int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
-                    kb_token_fn fn, void *ctx) {
-  if (n < 0) n = (int)strlen(z);
-  if (!kb_text_utf8_valid(z, (size_t)n, NULL)) return KB_TEXT_EUTF8;
-  S_run r = {a, flags, fn, ctx, 0};
+/* Runs r over z[0..n): chunk by chunk between white space. */
+static int S_run_text(S_run *r, const char *z, int n) {
+  if (!(r->flags & KB_TEXT_VALID) && !kb_text_utf8_valid(z, (size_t)n, NULL)) return KB_TEXT_EUTF8;
   int i = 0;
   while (i < n) {
     int32_t cp;
@@ -649,9 +599,23 @@ int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
       if (S_is_space(cp)) break;
       j += k;
     }
-    int rc = S_chunk(&r, z + i, j - i, i);
+    int rc = S_chunk(r, z + i, j - i, i);
     if (rc != 0) return rc;
     i = j;
   }
   return KB_TEXT_OK;
+}
+
+int kb_analyzer_run(kb_analyzer *a, const char *z, int n, int flags,
+                    kb_token_fn fn, void *ctx) {
+  if (n < 0) n = (int)strlen(z);
+  S_run r = {.a = a, .flags = flags, .fn = fn, .ctx = ctx};
+  return S_run_text(&r, z, n);
+}
+
+int kb_analyzer_run_terms(kb_analyzer *a, const char *z, int n, int flags, kb_term_fn fn,
+                          void *ctx) {
+  if (n < 0) n = (int)strlen(z);
+  S_run r = {.a = a, .flags = flags, .fn_term = fn, .ctx = ctx};
+  return S_run_text(&r, z, n);
 }

@@ -281,3 +281,8 @@ int kb_varint_get(const unsigned char *p, int n, uint64_t *v) {
   }
   return 0;
 }
+
+size_t kb_utf8_cut(const char *s, size_t n) {
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  return n;
+}

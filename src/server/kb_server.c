@@ -198,7 +198,12 @@ static void S_open_store(kb_server *s) {
   if (!s->feedback || !s->events) {
     char *fp = kb_fmt("%s/feedback.sqlite", s->cfg.data_dir);
     char err[512];
-    if (!s->feedback) s->feedback = kb_feedback_open(fp, "en", err, sizeof err);
+    if (!s->feedback) {
+      /* the learned mentions are analyzed as the index analyzes them */
+      kb_lang *words = kb_lang_open_index(s->index_path, err, sizeof err);
+      s->feedback = kb_feedback_open_lang(fp, words, err, sizeof err);
+      kb_lang_free(words);
+    }
     if (s->feedback && !s->events) s->events = kb_events_open(fp, err, sizeof err);
     if (!s->feedback || !s->events)
       fprintf(stderr, "kb-serve: feedback store unavailable (feedback answers 503): %s\n", err);

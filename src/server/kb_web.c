@@ -277,8 +277,9 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     return;
   }
   size_t nq = strlen(q);
-  kb_search_opts o = {NULL, KB_KIND_ARTICLE | KB_KIND_STORE, S_PER_PAGE, (page - 1) * S_PER_PAGE,
-                      typing && nq > 0 && q[nq - 1] != ' ', 1, 0};
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
+                      .offset = (page - 1) * S_PER_PAGE,
+                      .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {

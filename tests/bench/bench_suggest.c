@@ -43,6 +43,8 @@
 
 #define S_MAX_QUERIES_FILE (64u << 20) /* a query file is at most 64 MB */
 
+
+static unsigned S_ablate; /* -F: KB_ABLATE_MEMORY, every search through FTS5 */
 /* One query: its text and the collection it is restricted to. */
 typedef struct {
   char *text;
@@ -183,7 +185,8 @@ static double S_pct(const double *a, size_t n, double p) {
  * hits asked for, six searched so off-topic pages can be dropped, snippets
  * cut for the three kept); returns the number of hits or -1. */
 static int S_search(kb_index *ix, const S_query *q) {
-  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 6, 0, 0, 0, 1};
+  kb_search_opts o = {.collection = q->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
+                      .limit = 6, .snippets_later = 1};
   kb_results res;
   char err[256];
   int rc = kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err);
@@ -244,7 +247,7 @@ static int S_bench_set(const char *name, const char *index, const char *file,
 static int S_cmd_search(int argc, char **argv) {
   int rounds = 20, warmup = 2, i = 0;
   for (; i < argc && argv[i][0] == '-'; i++) {
-    if (!strcmp(argv[i], "-F")) kb_search_ablate(KB_ABLATE_MEMORY); /* all through FTS5 */
+    if (!strcmp(argv[i], "-F")) S_ablate = KB_ABLATE_MEMORY; /* all through FTS5 */
     else if (!strcmp(argv[i], "-r") && i + 1 < argc) rounds = atoi(argv[++i]);
     else if (!strcmp(argv[i], "-w") && i + 1 < argc) warmup = atoi(argv[++i]);
     else break;
@@ -268,7 +271,8 @@ static int S_cmd_search(int argc, char **argv) {
 
 /* The first three ids suggest would show for q; returns how many. */
 static int S_top3(kb_index *ix, const S_query *q, int64_t *ids) {
-  kb_search_opts o = {q->collection, KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, 3, 0, 0, 0, 1};
+  kb_search_opts o = {.collection = q->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
+                      .limit = 3, .snippets_later = 1};
   kb_results res;
   char err[256];
   if (kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err) != KB_SEARCH_OK) return 0;

@@ -152,6 +152,7 @@ typedef struct {
 } S_outcome;
 
 static int S_dump; /* --dump: one line per query with the features */
+static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
 
 /* Whether a suggestion's link points at the named town's store (or the
@@ -181,7 +182,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   S_outcome o = {0, NULL};
   char err[256];
   if (public) {
-    kb_search_opts so = {x->collection, 0, S_DEPTH, 0, 1, 0, 0};
+    kb_search_opts so = {.collection = x->collection, .limit = S_DEPTH, .prefix_last = 1,
+                         .ablate = S_ablate};
     kb_results r;
     if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
     for (int i = 0; i < r.n; i++)
@@ -191,7 +193,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     S_count(s, x, o.rank);
     return o;
   }
-  kb_suggest_opts so = {x->collection, S_DEPTH, S_PUBLIC_URL, S_fb};
+  kb_suggest_opts so = {.collection = x->collection, .limit = S_DEPTH, .public_url = S_PUBLIC_URL,
+                        .feedback = S_fb, .ablate = S_ablate};
   kb_suggest_result r;
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
@@ -203,7 +206,10 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     printf("dump\t%s\t%s\t%s\t%d\t%.3f", x->id, x->expect, o.got ? o.got : "-", o.rank,
            r.n ? r.s[0].confidence : 0);
     for (int k = 0; f && k < KB_RANK_NFEAT; k++) printf("\t%.3f", f[k]);
-    printf("\t%.3f\t%d\t%d\t%d\n", r.n > 1 ? kb_rank_score(r.s[1].hit->feat) / kb_rank_score(f) : 0,
+    printf("\t%.3f\t%d\t%d\t%d\n",
+           r.n > 1 ? kb_rank_score_without(r.s[1].hit->feat, S_ablate) /
+                         kb_rank_score_without(f, S_ablate)
+                   : 0,
            r.offtopic, r.store_link, r.asks);
   }
   if (!r.answerable) {
@@ -224,7 +230,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
  * in-memory FTS5 table tokenized by porter unicode61. */
 static sqlite3 *S_baseline_build(const char *index_path) {
   sqlite3 *db = NULL;
-  if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db) != SQLITE_OK) return NULL;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db, NULL) != SQLITE_OK) return NULL;
   char *att = sqlite3_mprintf("ATTACH %Q AS ix", index_path);
   int rc = sqlite3_exec(db, att, NULL, NULL, NULL);
   sqlite3_free(att);
@@ -506,7 +512,7 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
     }
     for (int i = 0; i < set->n; i++)
       if (i % k == fold) S_count(bsc, &set->v[i], S_bfb_rank(base, &set->v[i]));
-    S_fb = kb_feedback_open(":memory:", "en", err, sizeof err);
+    S_fb = kb_feedback_open_lang(":memory:", kb_index_lang(ix), err, sizeof err);
     if (!S_fb) {
       fprintf(stderr, "kb-eval: %s\n", err);
       exit(1);
@@ -557,7 +563,7 @@ int main(int argc, char **argv) {
         }
         mask |= bit;
       }
-      kb_search_ablate(mask);
+      S_ablate = mask;
     }
     else if (!index) index = argv[i];
     else if (!setp) setp = argv[i];

@@ -37,7 +37,7 @@ seed() { # target file...
   for f in "$@"; do [ -f "$f" ] && cp "$f" "$d/$(echo "$f" | tr '/' '_')"; done
 }
 seed article tests/fixtures/kb/articles/*.md tests/fixtures/kb/stores/*.md kb/articles/*.md
-seed synonyms kb/synonyms.txt tests/fixtures/kb/synonyms.txt
+seed synonyms kb/lang/en/synonyms.txt tests/fixtures/kb/lang/en/synonyms.txt
 seed text tests/fixtures/kb/articles/*.md
 if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
   i=0

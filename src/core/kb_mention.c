@@ -1,0 +1,109 @@
+/*
+ * kb_mention.c - a mention analyzed once (see kb_mention.h): the search
+ * terms made by the analyzer (kb_search.c's kb_index_analyze()), the
+ * words split (kb_token.c), their cues read (kb_intent.c), the place found
+ * among them (kb_geo.c), the device words and the @handle looked up in
+ * the index, in that order.
+ */
+#include "kb_mention.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_intent.h"
+#include "kb_util.h"
+
+struct kb_mention {
+  char *text;
+  size_t n;
+  kb_token *tokens;
+  int ntokens;
+  kb_query *query;
+  const kb_lang *words;    /* the index's first language's word lists */
+  const char *lang;
+  const char *collection;  /* searched (asked for, or addressed) */
+  const char *addressed;
+  int has_place;
+  kb_geo_match place;
+  const char *platform;
+  int asks;
+  int intents;
+};
+
+/* The collection the first @handle that names one addresses: a handle is
+ * the letters, digits and '_' after an '@' (kb_token.c marks its words). */
+static const char *S_addressed(kb_index *ix, const kb_mention *m) {
+  for (int i = 0; i < m->ntokens; i++) {
+    const kb_token *t = &m->tokens[i];
+    if (t->kind != KB_TOKEN_HANDLE || t->start == 0 || m->text[t->start - 1] != '@') continue;
+    size_t e = (size_t)t->start;
+    while (e < m->n && (m->text[e] == '_' || (m->text[e] >= 'a' && m->text[e] <= 'z') ||
+                        (m->text[e] >= 'A' && m->text[e] <= 'Z') ||
+                        (m->text[e] >= '0' && m->text[e] <= '9')))
+      e++;
+    const char *c = kb_index_collection(ix, m->text + t->start, e - (size_t)t->start);
+    if (c) return c;
+  }
+  return NULL;
+}
+
+kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
+                           const kb_mention_opts *o, char *err, size_t nerr) {
+  /* the search terms first: the analysis checks that the text is UTF-8 */
+  kb_query *q = kb_index_analyze(ix, text, n, 0, o->ablate);
+  if (!q) {
+    snprintf(err, nerr, "the query is not valid UTF-8");
+    return NULL;
+  }
+  kb_mention *m = kb_xcalloc(1, sizeof *m);
+  m->query = q;
+  m->text = kb_xstrndup(text, n);
+  m->n = n;
+  m->words = kb_index_lang(ix);
+  m->lang = m->words ? kb_lang_code(m->words) : NULL;
+  /* the words, and what they ask */
+  m->tokens = kb_tokens_split(m->text, n, &m->ntokens);
+  kb_intent_cues(m->tokens, m->ntokens, m->words);
+  m->asks = kb_intent_asks(m->tokens, m->ntokens, memchr(m->text, '?', n) != NULL);
+  m->intents = kb_intent_detect(m->tokens, m->ntokens, m->words);
+  /* whom it is addressed to, the place and the phone it names */
+  m->addressed = S_addressed(ix, m);
+  m->collection = o->collection ? o->collection : m->addressed;
+  m->has_place = geo && kb_geo_find_tokens(geo, m->tokens, m->ntokens, m->collection, &m->place);
+  m->platform = kb_index_platform(ix, m->tokens, m->ntokens);
+  return m;
+}
+
+void kb_mention_free(kb_mention *m) {
+  if (!m) return;
+  kb_query_free(m->query);
+  free(m->tokens);
+  free(m->text);
+  free(m);
+}
+
+const char *kb_mention_text(const kb_mention *m, size_t *n) {
+  if (n) *n = m->n;
+  return m->text;
+}
+
+const kb_token *kb_mention_tokens(const kb_mention *m, int *n) {
+  *n = m->ntokens;
+  return m->tokens;
+}
+
+const kb_query *kb_mention_query(const kb_mention *m) { return m->query; }
+const char *kb_mention_lang(const kb_mention *m) { return m->lang; }
+const kb_lang *kb_mention_words(const kb_mention *m) { return m->words; }
+const char *kb_mention_collection(const kb_mention *m) { return m->collection; }
+const char *kb_mention_addressed(const kb_mention *m) { return m->addressed; }
+
+int kb_mention_place(const kb_mention *m, kb_geo_match *place) {
+  if (m->has_place && place) *place = m->place;
+  return m->has_place;
+}
+
+const char *kb_mention_platform(const kb_mention *m) { return m->platform; }
+int kb_mention_asks(const kb_mention *m) { return m->asks; }
+int kb_mention_intents(const kb_mention *m) { return m->intents; }
