@@ -15,7 +15,10 @@
  *   - the search terms in each language of the index (kb_search.h's
  *     kb_query: stems, text-speak read, stop words and filler dropped),
  *     with the spelling corrections of words the index lacks;
- *   - the language (the index's first; the word lists it was read with);
+ *   - the language: the one asked for, else the index language whose
+ *     function words (stop words, filler, text-speak, cues: 2 each) and
+ *     vocabulary (1 each) know most of its words, the default language
+ *     winning ties; the word lists it was read with;
  *   - the place and store it names (kb_geo.h), the phone platform (device
  *     words), the collection its @handle addresses;
  *   - whether it asks something, and the intents its words carry.
@@ -42,6 +45,9 @@ typedef struct kb_mention_opts {
   const char *collection; /* the collection asked for; NULL: the one its
                              @handle addresses, if any, else all */
   unsigned ablate;        /* KB_ABLATE_* left out (evaluation only) */
+  const char *lang;       /* the language it is written in, when the caller
+                             knows (a language of the index); NULL: decided
+                             from its words */
 } kb_mention_opts;
 
 /* Analyzes text[0..n) for the index ix (its words, language, devices and
@@ -65,6 +71,11 @@ const kb_query *kb_mention_query(const kb_mention *m);
  * that language's word lists (NULL: none). */
 const char *kb_mention_lang(const kb_mention *m);
 const kb_lang *kb_mention_words(const kb_mention *m);
+/* The share of the language evidence the chosen language has (0..1; 1
+ * when it was asked for or the index has one language), and whether it was
+ * decided from the words (1) or asked for (0). */
+double kb_mention_lang_confidence(const kb_mention *m);
+int kb_mention_lang_detected(const kb_mention *m);
 
 /* The collection searched: the one asked for, else the one its @handle
  * addresses (kb_mention_addressed()), else NULL (all). */

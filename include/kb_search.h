@@ -68,11 +68,20 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
                                            const char *title),
                   void *ctx);
 
-/* The analyzer of the index's first language (to analyze text the way the
+/* The analyzer of the index's default language (to analyze text the way the
  * index does). Owned by ix. */
 kb_analyzer *kb_index_analyzer(kb_index *ix);
 
-/* The word lists of the index's first language (kb_lang.h), or NULL.
+/* The index's languages: how many, the i-th's code and word lists (NULL
+ * when i is out of range), the index of a code (-1: none), and the default
+ * language's index (English if the index has it, else its first). */
+int kb_index_nlangs(const kb_index *ix);
+const char *kb_index_lang_code(const kb_index *ix, int i);
+const kb_lang *kb_index_lang_words(const kb_index *ix, int i);
+int kb_index_lang_find(const kb_index *ix, const char *code);
+int kb_index_default_lang(const kb_index *ix);
+
+/* The word lists of the index's default language (kb_lang.h), or NULL.
  * Owned by ix. */
 const kb_lang *kb_index_lang(const kb_index *ix);
 
@@ -117,6 +126,8 @@ typedef struct kb_results {
 
 typedef struct kb_search_opts {
   const char *collection; /* only this collection, or NULL for all */
+  const char *lang;       /* only articles in this language (its full-text
+                             table), or NULL for every language */
   int kinds;              /* KB_KIND_* of articles to search; 0: articles
                              and stores */
   int limit;              /* at most this many hits (1..100) */
@@ -150,6 +161,15 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
                            unsigned ablate);
 void kb_query_free(kb_query *q); /* NULL is allowed */
 
+/* Sets the language q is read in (its corrections and the feedback
+ * strings; an index of kb_index_lang_code()); the default language until
+ * then. Out of range: unchanged. */
+void kb_query_set_lang(kb_query *q, int li);
+
+/* How many of q's words the vocabulary of language li knows (a signal of
+ * the language the text is written in). */
+int kb_query_known(const kb_query *q, int li);
+
 /* The i-th spelling correction of q's words (in the index's first
  * language): 1 with the word's bytes [*start, *end) and the word as
  * corrected (owned by q), or 0 when there are no more. */
@@ -181,7 +201,7 @@ typedef struct kb_query_strings {
   kb_buf match, groups, weights, exact;
 } kb_query_strings;
 
-/* The strings of an analyzed query q as a search reads it (first language
+/* The strings of an analyzed query q as a search reads it (its language
  * of the index, with corrections and synonyms) into out; free with
  * kb_query_strings_cleanup(). */
 void kb_query_strings_of(const kb_query *q, kb_query_strings *out);
@@ -192,9 +212,10 @@ void kb_query_strings_cleanup(kb_query_strings *q);
 
 /* Appends the article collection/slug to r as a hit with no text match
  * (score 0, features 0, its summary as the snippet), if it exists and is a
- * help article. Returns its index in r->hits, or -1. */
+ * help article, in language lang as kb_index_get_lang() chooses it.
+ * Returns its index in r->hits, or -1. */
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
-                           const char *slug);
+                           const char *slug, const char *lang);
 
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */
@@ -212,6 +233,11 @@ typedef struct kb_doc {
  * fills *d when found, 0 when not, -1 on a database error. */
 int kb_index_get(kb_index *ix, const char *collection, const char *slug,
                  kb_doc *d);
+/* The same, in language lang where the topic has a translation in it
+ * (articles in several languages share their slug), else in the index's
+ * default language, else any; lang NULL: the default language. */
+int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
+                      kb_doc *d);
 void kb_doc_free(kb_doc *d);
 
 #endif

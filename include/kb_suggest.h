@@ -19,6 +19,8 @@ typedef struct kb_suggestion {
   const kb_hit *hit;     /* the article (owned by the kb_suggest_result) */
   double confidence;     /* 0..1: how likely this is the right article */
   char *url;             /* the link to send (deep-linked when it applies) */
+  int fallback;          /* in the default language: the mention's language
+                            has no article that fits */
 } kb_suggestion;
 
 typedef struct kb_suggest_result {
@@ -33,6 +35,10 @@ typedef struct kb_suggest_result {
   int has_place;         /* the mention names a place */
   kb_geo_match place;
   kb_mention *mention;   /* the mention's analysis (kb_mention.h), owned */
+  const char *lang;      /* the language answered in (kb_mention_lang()) */
+  double lang_confidence; /* kb_mention_lang_confidence() */
+  int fallback;          /* the suggestions are in the default language:
+                            nothing matched in the mention's */
 } kb_suggest_result;
 
 typedef struct kb_suggest_opts {
@@ -41,6 +47,8 @@ typedef struct kb_suggest_opts {
   const char *public_url;  /* base of links to our pages, no trailing / */
   kb_feedback *feedback;   /* what agents sent before, or NULL */
   unsigned ablate;         /* KB_ABLATE_* left out (evaluation only) */
+  const char *lang;        /* the mention's language when known (a language
+                              of the index); NULL: decided from its words */
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable. */
@@ -57,8 +65,14 @@ void kb_suggest_result_free(kb_suggest_result *r);
 
 /* The link to an article: its own url, else its page on the public site
  * (public_url/help/slug, or public_url/help/collection/slug outside the
- * default collection). Caller frees. */
+ * default collection), under /LANG when lang_prefix is given (an article
+ * in another language than the site's default: /fr/help/slug). Caller
+ * frees. */
 char *kb_suggest_article_url(const char *public_url, const char *url,
-                             const char *collection, const char *slug);
+                             const char *collection, const char *slug, const char *lang_prefix);
+
+/* The language prefix of an article's page: its language when the index's
+ * default language is another, else NULL. */
+const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang);
 
 #endif

@@ -401,25 +401,30 @@ static int S_cmp_art(const void *x, const void *y) {
   const kb_article *a = *(kb_article *const *)x, *b = *(kb_article *const *)y;
   int c = strcmp(a->collection, b->collection);
   if (c) return c;
+  c = strcmp(a->lang, b->lang);
+  if (c) return c;
   c = strcmp(a->slug, b->slug);
   return c ? c : strcmp(a->path, b->path);
 }
 
-/* Reports duplicate slugs within a collection; counts collections. */
+/* Reports duplicate slugs within a collection and language (the same
+ * slug in another language is that topic's translation); counts
+ * collections. */
 static int S_check_slugs(S_kb *kb, kb_diag *d) {
   qsort(kb->arts, (size_t)kb->narts, sizeof *kb->arts, S_cmp_art);
   int colls = 0;
+  const char *last_coll = NULL;
   for (int i = 0; i < kb->narts; i++) {
     kb_article *a = kb->arts[i];
-    if (i == 0 || strcmp(a->collection, kb->arts[i - 1]->collection)) colls++;
-    for (int j = i - 1; j >= 0; j--) {
-      kb_article *b = kb->arts[j];
-      if (strcmp(a->collection, b->collection) || strcmp(a->slug, b->slug)) break;
-      if (j == i - 1)
-        kb_diag_add(d, KB_DIAG_ERROR, a->path, a->slug_line,
-                    "duplicate slug '%s' in collection '%s' (also in %s)", a->slug,
-                    a->collection, b->path);
-    }
+    if (!last_coll || strcmp(a->collection, last_coll)) colls++;
+    last_coll = a->collection;
+    if (i == 0) continue;
+    kb_article *b = kb->arts[i - 1];
+    if (!strcmp(a->collection, b->collection) && !strcmp(a->lang, b->lang) && !strcmp(a->slug, b->slug))
+      kb_diag_add(d, KB_DIAG_ERROR, a->path, a->slug_line,
+                  "duplicate slug '%s' in collection '%s' (also in %s)%s%s", a->slug,
+                  a->collection, b->path, strcmp(a->lang, "en") ? ", language " : "",
+                  strcmp(a->lang, "en") ? a->lang : "");
   }
   return colls;
 }

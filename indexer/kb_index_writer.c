@@ -83,7 +83,7 @@ static const char S_schema[] =
     " slug TEXT NOT NULL, lang TEXT NOT NULL, type TEXT NOT NULL,"
     " title TEXT NOT NULL, url TEXT, reply TEXT, escalate TEXT, deeplink TEXT, platform TEXT, tags TEXT,"
     " phrases TEXT, summary TEXT, html TEXT NOT NULL, source TEXT,"
-    " UNIQUE(collection, slug));"
+    " UNIQUE(collection, lang, slug));"
     "CREATE TABLE stores(article_id INTEGER PRIMARY KEY REFERENCES articles(id),"
     " town TEXT NOT NULL, address TEXT, postcode TEXT, phone TEXT,"
     " lat REAL, lon REAL, aliases TEXT, hours TEXT);"

@@ -345,29 +345,72 @@ static int S_bad_days(const char *hours_json, char *buf, size_t nbuf) {
   return bad;
 }
 
-/* A UK telephone number as we print them: 0 and 10 digits, with spaces. */
-static int S_phone_valid(const char *s) {
+/* What a store page of each country must look like: its postcode, its
+ * telephone number as we print them (digits and spaces, a leading 0 and
+ * this many digits; Spain has no leading 0), and a box around the country
+ * (with its islands). By the store's language. */
+typedef struct {
+  const char *lang, *country, *postcode_re, *postcode_eg, *phone_eg;
+  char first_digit; /* 0: any */
+  int digits_min, digits_max;
+  double lat_min, lat_max, lon_min, lon_max;
+} S_country;
+
+static const S_country S_countries[] = {
+    {.lang = "en", .country = "the UK", .postcode_re = "^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$",
+     .postcode_eg = "LS1 6HD", .phone_eg = "0113 496 0042", .first_digit = '0', .digits_min = 11,
+     .digits_max = 11, .lat_min = S_LAT_MIN, .lat_max = S_LAT_MAX, .lon_min = S_LON_MIN,
+     .lon_max = S_LON_MAX},
+    {.lang = "fr", .country = "France", .postcode_re = "^[0-9]{5}$", .postcode_eg = "75001",
+     .phone_eg = "01 99 00 20 01", .first_digit = '0', .digits_min = 10, .digits_max = 10,
+     .lat_min = 41.3, .lat_max = 51.1, .lon_min = -5.2, .lon_max = 9.6},
+    {.lang = "de", .country = "Germany", .postcode_re = "^[0-9]{5}$", .postcode_eg = "10178",
+     .phone_eg = "030 23125 001", .first_digit = '0', .digits_min = 9, .digits_max = 12,
+     .lat_min = 47.2, .lat_max = 55.1, .lon_min = 5.8, .lon_max = 15.1},
+    {.lang = "es", .country = "Spain", .postcode_re = "^[0-9]{5}$", .postcode_eg = "28013",
+     .phone_eg = "910 000 201", .first_digit = 0, .digits_min = 9, .digits_max = 9,
+     .lat_min = 27.6, .lat_max = 43.8, .lon_min = -18.2, .lon_max = 4.4},
+};
+
+static const S_country *S_country_of(const char *lang) {
+  for (size_t i = 0; i < sizeof S_countries / sizeof *S_countries; i++)
+    if (!strcmp(S_countries[i].lang, lang)) return &S_countries[i];
+  return NULL;
+}
+
+/* A telephone number as we print them for the country. */
+static int S_phone_valid(const S_country *c, const char *s) {
   int digits = 0;
-  if (*s != '0') return 0;
+  if (c->first_digit && *s != c->first_digit) return 0;
   for (const char *p = s; *p; p++) {
     if (isdigit((unsigned char)*p)) digits++;
     else if (*p != ' ') return 0;
   }
-  return digits == 11;
+  return digits >= c->digits_min && digits <= c->digits_max;
 }
 
 /* Checks one row of the store query; returns 1 when it is complete. */
-static int S_store_ok(sqlite3_stmt *st, const regex_t *postcode) {
+static int S_store_ok(sqlite3_stmt *st) {
   const char *slug = S_col(st, 0), *town = S_col(st, 1), *pc = S_col(st, 2);
-  const char *phone = S_col(st, 3);
+  const char *phone = S_col(st, 3), *lang = S_col(st, 7);
+  const S_country *c = S_country_of(lang);
+  if (!c) {
+    print_error("%s: a store page in '%s', a language with no country here\n", slug, lang);
+    return 0;
+  }
   int ok = 1;
   if (!*town) { print_error("%s: no town\n", slug); ok = 0; }
-  if (regexec(postcode, pc, 0, NULL, 0) != 0) {
-    print_error("%s: postcode '%s' is not a UK postcode (like LS1 6HD)\n", slug, pc);
+  regex_t postcode;
+  assert_int_equal(regcomp(&postcode, c->postcode_re, REG_EXTENDED | REG_NOSUB), 0);
+  if (regexec(&postcode, pc, 0, NULL, 0) != 0) {
+    print_error("%s: postcode '%s' is not a postcode of %s (like %s)\n", slug, pc, c->country,
+                c->postcode_eg);
     ok = 0;
   }
-  if (!S_phone_valid(phone)) {
-    print_error("%s: phone '%s' is not a UK number (like 0113 496 0042)\n", slug, phone);
+  regfree(&postcode);
+  if (!S_phone_valid(c, phone)) {
+    print_error("%s: phone '%s' is not a number of %s (like %s)\n", slug, phone, c->country,
+                c->phone_eg);
     ok = 0;
   }
   if (sqlite3_column_type(st, 4) == SQLITE_NULL || sqlite3_column_type(st, 5) == SQLITE_NULL) {
@@ -375,8 +418,8 @@ static int S_store_ok(sqlite3_stmt *st, const regex_t *postcode) {
     ok = 0;
   } else {
     double lat = sqlite3_column_double(st, 4), lon = sqlite3_column_double(st, 5);
-    if (lat < S_LAT_MIN || lat > S_LAT_MAX || lon < S_LON_MIN || lon > S_LON_MAX) {
-      print_error("%s: lat %g, lon %g is outside the UK\n", slug, lat, lon);
+    if (lat < c->lat_min || lat > c->lat_max || lon < c->lon_min || lon > c->lon_max) {
+      print_error("%s: lat %g, lon %g is outside %s\n", slug, lat, lon, c->country);
       ok = 0;
     }
   }
@@ -397,19 +440,15 @@ static void test_stores(void **state) {
   /* every store page made it into the store directory */
   assert_int_equal(S_count("SELECT count(*) FROM articles a LEFT JOIN stores s ON s.article_id = a.id"
                            " WHERE a.type = 'store' AND s.article_id IS NULL"), 0);
-  regex_t postcode;
-  assert_int_equal(regcomp(&postcode, "^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$",
-                           REG_EXTENDED | REG_NOSUB), 0);
-  sqlite3_stmt *st = S_prepare("SELECT a.slug, s.town, s.postcode, s.phone, s.lat, s.lon, s.hours"
+  sqlite3_stmt *st = S_prepare("SELECT a.slug, s.town, s.postcode, s.phone, s.lat, s.lon, s.hours, a.lang"
                                " FROM stores s JOIN articles a ON a.id = s.article_id"
                                " WHERE a.type = 'store' ORDER BY a.slug");
   int n = 0, bad = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    bad += !S_store_ok(st, &postcode);
+    bad += !S_store_ok(st);
     n++;
   }
   sqlite3_finalize(st);
-  regfree(&postcode);
   assert_int_equal(n, nstores);
   assert_int_equal(bad, 0);
 }

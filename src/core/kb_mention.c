@@ -20,8 +20,10 @@ struct kb_mention {
   kb_token *tokens;
   int ntokens;
   kb_query *query;
-  const kb_lang *words;    /* the index's first language's word lists */
+  const kb_lang *words;    /* its language's word lists */
   const char *lang;
+  double lang_confidence;  /* share of the language evidence the chosen one has */
+  int lang_detected;       /* chosen from the words, not asked for */
   const char *collection;  /* searched (asked for, or addressed) */
   const char *addressed;
   int has_place;
@@ -48,6 +50,46 @@ static const char *S_addressed(kb_index *ix, const kb_mention *m) {
   return NULL;
 }
 
+/* How much the words of a mention say it is written in language li: a
+ * word in the language's function-word lists (stop words, social filler,
+ * text-speak, question cues) counts 2, those lists being the surest sign
+ * of a language; a word its articles' vocabulary knows counts 1. Words of
+ * @handles, URLs and hashtags say nothing. */
+static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, int nt, int li) {
+  const kb_lang *l = kb_index_lang_words(ix, li);
+  double score = kb_query_known(q, li);
+  for (int i = 0; l && i < nt; i++) {
+    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) continue;
+    int n = (int)strlen(t[i].fold);
+    if (kb_lang_is_stop(l, t[i].fold, n) || kb_lang_is_filler(l, t[i].fold, n) ||
+        kb_lang_speak(l, t[i].fold, n) || kb_lang_cue(l, t[i].fold, n))
+      score += 2;
+  }
+  return score;
+}
+
+/* The language of the mention: the one asked for when the index has it,
+ * else the one with the most evidence (S_lang_score), the default language
+ * winning ties (a mention with no evidence at all, "ok", is the default's). */
+static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt,
+                      const char *asked, double *confidence, int *detected) {
+  int def = kb_index_default_lang(ix), n = kb_index_nlangs(ix);
+  int li = kb_index_lang_find(ix, asked);
+  *detected = li < 0;
+  *confidence = 1;
+  if (li >= 0 || n < 2) return li >= 0 ? li : def;
+  double best = S_lang_score(ix, q, t, nt, def), total = best;
+  li = def;
+  for (int i = 0; i < n; i++) {
+    if (i == def) continue;
+    double sc = S_lang_score(ix, q, t, nt, i);
+    total += sc;
+    if (sc > best) best = sc, li = i;
+  }
+  *confidence = total > 0 ? best / total : 1.0 / n;
+  return li;
+}
+
 kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                            const kb_mention_opts *o, char *err, size_t nerr) {
   /* the search terms first: the analysis checks that the text is UTF-8 */
@@ -60,10 +102,12 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->query = q;
   m->text = kb_xstrndup(text, n);
   m->n = n;
-  m->words = kb_index_lang(ix);
-  m->lang = m->words ? kb_lang_code(m->words) : NULL;
-  /* the words, and what they ask */
+  /* the words, their language, and what they ask */
   m->tokens = kb_tokens_split(m->text, n, &m->ntokens);
+  int li = S_language(ix, q, m->tokens, m->ntokens, o->lang, &m->lang_confidence, &m->lang_detected);
+  kb_query_set_lang(q, li);
+  m->words = kb_index_lang_words(ix, li);
+  m->lang = kb_index_lang_code(ix, li);
   kb_intent_cues(m->tokens, m->ntokens, m->words);
   m->asks = kb_intent_asks(m->tokens, m->ntokens, memchr(m->text, '?', n) != NULL);
   m->intents = kb_intent_detect(m->tokens, m->ntokens, m->words);
@@ -96,6 +140,8 @@ const kb_token *kb_mention_tokens(const kb_mention *m, int *n) {
 const kb_query *kb_mention_query(const kb_mention *m) { return m->query; }
 const char *kb_mention_lang(const kb_mention *m) { return m->lang; }
 const kb_lang *kb_mention_words(const kb_mention *m) { return m->words; }
+double kb_mention_lang_confidence(const kb_mention *m) { return m->lang_confidence; }
+int kb_mention_lang_detected(const kb_mention *m) { return m->lang_detected; }
 const char *kb_mention_collection(const kb_mention *m) { return m->collection; }
 const char *kb_mention_addressed(const kb_mention *m) { return m->addressed; }
 

@@ -78,6 +78,8 @@ struct kb_index {
   sqlite3 *db;
   S_lang langs[KB_MAX_LANGS];
   int nlangs;
+  int deflang;            /* the default language: English if the index
+                             has it, else its first */
   kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
@@ -341,6 +343,9 @@ static int S_prepare_langs(kb_index *ix, char *err, size_t nerr) {
   for (char *l = strtok_r(list, ",", &save); l && rc == 0; l = strtok_r(NULL, ",", &save))
     rc = S_prepare_lang(ix, l, err, nerr);
   free(list);
+  ix->deflang = 0;
+  for (int i = 0; i < ix->nlangs; i++)
+    if (!strcmp(ix->langs[i].lang, "en")) ix->deflang = i;
   return rc;
 }
 
@@ -460,7 +465,10 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
                          " 'phone', s.phone, 'lat', s.lat, 'lon', s.lon,"
                          " 'aliases', json(s.aliases), 'hours', json(s.hours)) END"
                          " FROM articles a LEFT JOIN stores s ON s.article_id = a.id"
-                         " WHERE a.collection = ?1 AND a.slug = ?2",
+                         " WHERE a.collection = ?1 AND a.slug = ?2"
+                         /* a topic's translations share its slug: the one
+                          * in the language asked for, else the default's */
+                         " ORDER BY (a.lang = ?3) DESC, (a.lang = ?4) DESC, a.lang LIMIT 1",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->get, NULL) != SQLITE_OK ||
       sqlite3_prepare_v3(ix->db,
                          "SELECT collection, slug, title, url, reply, escalate, type, lang,"
@@ -572,9 +580,27 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
   return n;
 }
 
-kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[0].an : NULL; }
+kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].an : NULL; }
 
-const kb_lang *kb_index_lang(const kb_index *ix) { return ix->nlangs ? ix->langs[0].words : NULL; }
+const kb_lang *kb_index_lang(const kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].words : NULL; }
+
+int kb_index_nlangs(const kb_index *ix) { return ix->nlangs; }
+
+const char *kb_index_lang_code(const kb_index *ix, int i) {
+  return i >= 0 && i < ix->nlangs ? ix->langs[i].lang : NULL;
+}
+
+const kb_lang *kb_index_lang_words(const kb_index *ix, int i) {
+  return i >= 0 && i < ix->nlangs ? ix->langs[i].words : NULL;
+}
+
+int kb_index_lang_find(const kb_index *ix, const char *code) {
+  for (int i = 0; code && i < ix->nlangs; i++)
+    if (!strcmp(ix->langs[i].lang, code)) return i;
+  return -1;
+}
+
+int kb_index_default_lang(const kb_index *ix) { return ix->deflang; }
 
 /* The platform device word w[0..n) names, or NULL. */
 static const char *S_device(const kb_index *ix, const char *w, size_t n) {
@@ -773,6 +799,8 @@ struct kb_query {
   size_t nq;              /* bytes of the text */
   int prefix_last;        /* the last word is being typed */
   unsigned ablate;        /* KB_ABLATE_* */
+  int li;                 /* its language (corrections, feedback strings):
+                             the index's default until kb_query_set_lang() */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
   S_arena *mem;           /* owns the records' strings */
 };
@@ -833,7 +861,8 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
                            unsigned ablate) {
   if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
   kb_query *q = kb_xcalloc(1, sizeof *q);
-  *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate};
+  *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
+                  .li = ix->deflang};
   q->text = S_arena_dup(&q->mem, text, n);
   int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
   for (int i = 0; i < ix->nlangs; i++) {
@@ -853,7 +882,7 @@ void kb_query_free(kb_query *q) {
 
 int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const char **fix) {
   int k = 0;
-  const S_recs *r = q->ix->nlangs ? &q->langs[0] : NULL;
+  const S_recs *r = q->ix->nlangs ? &q->langs[q->li] : NULL;
   for (int j = 0; r && j < r->n; j++)
     if (r->v[j].fix && k++ == i) {
       *start = r->v[j].start;
@@ -862,6 +891,20 @@ int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const c
       return 1;
     }
   return 0;
+}
+
+void kb_query_set_lang(kb_query *q, int li) {
+  if (li >= 0 && li < q->ix->nlangs) q->li = li;
+}
+
+int kb_query_known(const kb_query *q, int li) {
+  if (li < 0 || li >= q->ix->nlangs) return 0;
+  const S_recs *r = &q->langs[li];
+  int k = 0;
+  for (int i = 0; i < r->n; i++)
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && kb_vocab_df(q->ix->langs[li].vocab, r->v[i].term) > 0)
+      k++;
+  return k;
 }
 
 /* 1 if [s, e) overlaps [from, to) (bytes left out of a search). */
@@ -1412,8 +1455,8 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   memset(out, 0, sizeof *out);
   if (!q || !q->ix->nlangs) return;
   S_query t;
-  S_build(q, 0, 0, 0, 0, &t);
-  S_render(&q->ix->langs[0], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
+  S_build(q, q->li, 0, 0, 0, &t);
+  S_render(&q->ix->langs[q->li], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
            NULL, NULL);
   S_query_free(&t);
 }
@@ -1466,13 +1509,17 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   S_where where;
   S_where_of(ix, &oo, &where);
   int txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
+  int first = 1;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
+    if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
     S_query t;
     kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
            exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
-    if (i == 0) S_keep_corrected(out, q->text, q->nq, &t);
+    /* "did you mean": in the query's language, else the first searched */
+    if (i == q->li || (first && oo.lang)) S_keep_corrected(out, q->text, q->nq, &t);
+    first = 0;
     unsigned char sel[S_MAX_TERMS];
     S_phrases ph;
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
@@ -1504,11 +1551,21 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   return rc;
 }
 
-int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
-                           const char *slug) {
+/* Binds the get statement: collection (NULL: the default), slug, and the
+ * language preferred (NULL: the index's default). */
+static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slug, const char *lang) {
   sqlite3_stmt *st = ix->get;
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
+  return st;
+}
+
+int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
+                           const char *slug, const char *lang) {
+  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
   int at = -1;
   if (sqlite3_step(st) == SQLITE_ROW &&
       !strcmp((const char *)sqlite3_column_text(st, 4), "article")) {
@@ -1556,10 +1613,13 @@ static char *S_dup_col(sqlite3_stmt *st, int i) {
 }
 
 int kb_index_get(kb_index *ix, const char *collection, const char *slug, kb_doc *d) {
+  return kb_index_get_lang(ix, collection, slug, NULL, d);
+}
+
+int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
+                      kb_doc *d) {
   memset(d, 0, sizeof *d);
-  sqlite3_stmt *st = ix->get;
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
   int rc = sqlite3_step(st);
   int found = 0;
   if (rc == SQLITE_ROW) {

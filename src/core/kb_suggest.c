@@ -27,21 +27,30 @@
 const double kb_suggest_threshold = 0.65;
 
 char *kb_suggest_article_url(const char *public_url, const char *url,
-                             const char *collection, const char *slug) {
+                             const char *collection, const char *slug, const char *lang_prefix) {
   if (url && *url) return kb_xstrdup(url);
+  const char *sl = lang_prefix ? "/" : "", *lp = lang_prefix ? lang_prefix : "";
   if (!collection || !strcmp(collection, "default"))
-    return kb_fmt("%s/help/%s", public_url, slug);
-  return kb_fmt("%s/help/%s/%s", public_url, collection, slug);
+    return kb_fmt("%s%s%s/help/%s", public_url, sl, lp, slug);
+  return kb_fmt("%s%s%s/help/%s/%s", public_url, sl, lp, collection, slug);
+}
+
+const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang) {
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  return lang && def && strcmp(lang, def) ? lang : NULL;
 }
 
 /* The link for a suggestion: the store of the town the mention names (or
  * the store finder near it) for deep-linking articles, else the article's. */
-static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match *place) {
+static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
+                   const kb_geo_match *place) {
+  const char *lp = kb_suggest_lang_prefix(ix, h->lang);
   if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
     if (place->store)
-      return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug);
+      return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug,
+                                    lp);
     kb_buf b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s/stores?near=", o->public_url);
+    kb_buf_printf(&b, "%s%s%s/stores?near=", o->public_url, lp ? "/" : "", lp ? lp : "");
     char *low = kb_xstrdup(place->name);
     for (char *p = low; *p; p++)
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
@@ -53,7 +62,7 @@ static char *S_url(const kb_suggest_opts *o, const kb_hit *h, const kb_geo_match
     }
     return kb_buf_detach(&b);
   }
-  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug);
+  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug, lp);
 }
 
 static int S_cmp_hit(const void *x, const void *y) {
@@ -117,7 +126,7 @@ static void S_fuse(kb_index *ix, kb_feedback *fb, const kb_mention *m, const cha
   double *prior = kb_xcalloc((size_t)(r->n + ne + np) + 1, sizeof *prior);
   for (int i = 0; i < ne + np; i++) {
     int at = S_find_hit(r, ev[i].collection, ev[i].slug);
-    if (at < 0) at = kb_results_add_article(ix, r, ev[i].collection, ev[i].slug);
+    if (at < 0) at = kb_results_add_article(ix, r, ev[i].collection, ev[i].slug, kb_mention_lang(m));
     if (at < 0) continue;
     if (ev[i].match > evid[at]) evid[at] = ev[i].match;
     prior[at] = ev[i].prior;
@@ -158,8 +167,21 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
     so.omit_start = out->place.start;
     so.omit_end = out->place.end;
   }
+  /* in the mention's language only: a French customer gets French
+   * articles; an index of one language searches it as before */
+  if (kb_index_nlangs(ix) > 1) so.lang = kb_mention_lang(m);
   int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
+  /* nothing at all in that language (no article, not even an off-topic
+   * page, matches): the default language's articles, marked as such */
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  if (out->res.n == 0 && so.lang && def && strcmp(so.lang, def)) {
+    kb_results_free(&out->res);
+    so.lang = def;
+    rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
+    if (rc != KB_SEARCH_OK) return rc;
+    out->fallback = 1;
+  }
   if (o->feedback) {
     S_fuse(ix, o->feedback, m, coll, &out->res);
     qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
@@ -206,10 +228,12 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                size_t nerr) {
   memset(out, 0, sizeof *out);
   /* 1. analysis: the mention read once */
-  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate};
+  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang};
   kb_mention *m = kb_mention_new(ix, geo, text, n, &mo, err, nerr);
   if (!m) return KB_SEARCH_EUTF8;
   out->mention = m;
+  out->lang = kb_mention_lang(m);
+  out->lang_confidence = kb_mention_lang_confidence(m);
   out->has_place = kb_mention_place(m, &out->place);
   out->asks = kb_mention_asks(m);
   /* 2. retrieval */
@@ -224,8 +248,10 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* 3. ranking and confidence */
   S_confidence(o, out);
   /* 4. reply: the link each suggestion carries */
-  for (int i = 0; i < out->n; i++)
-    out->s[i].url = S_url(o, out->s[i].hit, out->has_place ? &out->place : NULL);
+  for (int i = 0; i < out->n; i++) {
+    out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
+    out->s[i].fallback = out->fallback;
+  }
   return KB_SEARCH_OK;
 }
 

@@ -62,9 +62,10 @@ static double S_ms_since(const struct timespec *t0) {
   return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-char *kb_api_article_url(const kb_ctx *c, const char *url,
-                         const char *collection, const char *slug) {
-  return kb_suggest_article_url(c->public_url, url, collection, slug);
+char *kb_api_article_url(const kb_ctx *c, const char *url, const char *collection,
+                         const char *slug, const char *lang) {
+  return kb_suggest_article_url(c->public_url, url, collection, slug,
+                                kb_suggest_lang_prefix(c->ix, lang));
 }
 
 /* Collections and slugs in URLs and requests: letters, digits, '_', '-'. */
@@ -97,7 +98,7 @@ static int S_int_arg(const char *s, int lo, int hi, int *out) {
 /*--- Suggest -------------------------------------------------------------*/
 
 typedef struct {
-  const char *text, *author, *collection;
+  const char *text, *author, *collection, *lang;
   int limit;
 } S_suggest_req;
 
@@ -112,9 +113,17 @@ static int S_suggest_parse(cJSON *j, S_suggest_req *q, kb_http_resp *r) {
   cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "author");
   cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "collection");
   cJSON *l = cJSON_GetObjectItemCaseSensitive(j, "limit");
+  cJSON *lg = cJSON_GetObjectItemCaseSensitive(j, "lang");
   if (!t) {
     kb_api_error(r, 400, "missing_field", "'text' is required: the customer's mention");
     return -1;
+  }
+  if (lg && !cJSON_IsNull(lg)) {
+    if (!cJSON_IsString(lg)) {
+      kb_api_error(r, 400, "wrong_type", "'lang' must be a string (a language code such as \"fr\")");
+      return -1;
+    }
+    q->lang = lg->valuestring;
   }
   if (!cJSON_IsString(t)) {
     kb_api_error(r, 400, "wrong_type", "'text' must be a string");
@@ -209,7 +218,9 @@ static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest
   S_json_str(b, h->snippet);
   kb_buf_puts(b, ",\"escalate\":");
   S_json_str(b, h->escalate);
-  kb_buf_puts(b, "}");
+  kb_buf_puts(b, ",\"lang\":");
+  S_json_str(b, h->lang);
+  kb_buf_puts(b, sg->fallback ? ",\"fallback\":true}" : ",\"fallback\":false}");
   free(reply);
 }
 
@@ -232,8 +243,14 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
+  if (q.lang && kb_index_lang_find(c->ix, q.lang) < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' '%.16s' is not a language of this knowledge base (%s)",
+                 q.lang, kb_index_meta(c->ix, "languages"));
+    cJSON_Delete(j);
+    return;
+  }
   kb_suggest_opts o = {.collection = q.collection, .limit = q.limit, .public_url = c->public_url,
-                       .feedback = c->feedback};
+                       .feedback = c->feedback, .lang = q.lang};
   kb_suggest_result res;
   char err[256];
   int rc = kb_suggest(c->ix, c->geo, q.text, strlen(q.text), &o, &res, err, sizeof err);
@@ -246,7 +263,12 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   r->status = 200;
   r->ctype = "application/json";
   kb_buf *b = &r->body;
-  kb_buf_puts(b, res.answerable ? "{\"answerable\":true,\"place\":" : "{\"answerable\":false,\"place\":");
+  kb_buf_puts(b, res.answerable ? "{\"answerable\":true,\"lang\":{\"code\":"
+                                 : "{\"answerable\":false,\"lang\":{\"code\":");
+  S_json_str(b, res.lang);
+  kb_buf_puts(b, ",\"confidence\":");
+  kb_buf_put_fixed(b, res.lang_confidence, 3);
+  kb_buf_puts(b, q.lang ? ",\"detected\":false},\"place\":" : ",\"detected\":true},\"place\":");
   S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
@@ -457,10 +479,19 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     kb_api_error(r, 400, "invalid_value", "'collection' must be letters, digits, '_' or '-'");
     return;
   }
+  if (a->lang && kb_index_lang_find(c->ix, a->lang) < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' is not a language of this knowledge base (%s)",
+                 kb_index_meta(c->ix, "languages"));
+    return;
+  }
   size_t nq = strlen(a->q);
   int typing = nq > 0 && a->q[nq - 1] != ' ';
+  /* the public site searches one language: the one asked for (/fr/...),
+   * else the default (the site at /) */
+  const char *lang = a->lang ? a->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
   kb_search_opts o = {.collection = a->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE,
-                      .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1};
+                      .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1,
+                      .lang = lang};
   kb_results res;
   char err[256];
   int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);
@@ -473,10 +504,12 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   kb_buf *b = &r->body;
   kb_buf_puts(b, "{\"query\":");
   S_json_str(b, a->q);
+  kb_buf_puts(b, ",\"lang\":");
+  S_json_str(b, lang);
   kb_buf_printf(b, ",\"total\":%d,\"results\":[", res.total);
   for (int i = 0; i < res.n; i++) {
     const kb_hit *h = &res.hits[i];
-    char *url = kb_api_article_url(c, h->url, h->collection, h->slug);
+    char *url = kb_api_article_url(c, h->url, h->collection, h->slug, h->lang);
     if (i) kb_buf_putc(b, ',');
     kb_buf_puts(b, "{\"slug\":");
     S_json_str(b, h->slug);
@@ -488,6 +521,8 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     S_json_str(b, url);
     kb_buf_puts(b, ",\"type\":");
     S_json_str(b, h->type);
+    kb_buf_puts(b, ",\"lang\":");
+    S_json_str(b, h->lang);
     kb_buf_puts(b, ",\"snippet\":");
     S_json_str(b, h->snippet);
     kb_buf_puts(b, "}");
@@ -514,7 +549,7 @@ void kb_api_article(const kb_ctx *c, const char *collection, const char *slug,
                       collection ? collection : "default");
     return;
   }
-  char *url = kb_api_article_url(c, d.url, d.collection, d.slug);
+  char *url = kb_api_article_url(c, d.url, d.collection, d.slug, d.lang);
   kb_buf *b = &r->body;
   r->status = 200;
   r->ctype = "application/json";

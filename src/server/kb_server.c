@@ -413,8 +413,9 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_SEARCH) {
-    kb_search_args a = {S_arg(conn, "q"), S_arg(conn, "collection"), S_arg(conn, "limit"),
-                        S_arg(conn, "offset")};
+    kb_search_args a = {.q = S_arg(conn, "q"), .collection = S_arg(conn, "collection"),
+                        .limit = S_arg(conn, "limit"), .offset = S_arg(conn, "offset"),
+                        .lang = S_arg(conn, "lang")};
     kb_api_search(&c, &a, r);
   } else {
     S_article_route(&c, url + sizeof art - 1, r);

@@ -51,6 +51,7 @@ typedef struct kb_ctx {
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
 typedef struct kb_search_args {
   const char *q, *collection, *limit, *offset;
+  const char *lang; /* the site's language (NULL: the index's default) */
 } kb_search_args;
 
 /*--- Interface to code in kb_live.c --------------------------------------*/
@@ -163,8 +164,8 @@ void kb_api_article(const kb_ctx *c, const char *collection, const char *slug,
                     kb_http_resp *r);
 
 /* The link to an article: its own url, else its page on the public site. */
-char *kb_api_article_url(const kb_ctx *c, const char *url,
-                         const char *collection, const char *slug);
+char *kb_api_article_url(const kb_ctx *c, const char *url, const char *collection,
+                         const char *slug, const char *lang);
 
 /*--- End of interface to code in kb_api.c --------------------------------*/
 

@@ -25,6 +25,15 @@
  * alone, and the mean time of a suggest with feedback. --replay R stores
  * the other folds' lines R times: the same lessons in an R times larger
  * store, to see how the time grows.
+ *
+ * --lang L says the set is written in language L (default: the index's
+ * default language): the public search searches L's articles, as the
+ * site in that language does; the baseline indexes L's articles only; the
+ * suggest path decides the language itself, as the server does, and the
+ * share of first suggestions in L is printed. Also printed for tweets:
+ * "confident and wrong", of the mentions marked answerable the share
+ * whose first suggestion is not the right article (or any, where none
+ * fits), and the share of the mentions with an article marked answerable.
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -131,6 +140,10 @@ typedef struct {
   int abstained;    /* lines where we said "not answerable" */
   int abstained_ok; /* ... and nothing fits */
   int towns, towns_ok;
+  int answered;     /* lines marked answerable */
+  int answered_wrong; /* ... whose first suggestion is not the right one */
+  int answered_have; /* lines with an article marked answerable */
+  int first, first_in_lang; /* lines with a suggestion; first in the set's language */
 } S_score;
 
 static void S_count(S_score *s, const S_line *x, int rank) {
@@ -153,16 +166,26 @@ typedef struct {
 
 static int S_dump; /* --dump: one line per query with the features */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
+static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
 
 /* Whether a suggestion's link points at the named town's store (or the
  * store finder near that town when it has none). */
-static int S_town_ok(const kb_geo *geo, const char *town, const char *url) {
+static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
   kb_geo_match m;
   if (!kb_geo_lookup(geo, town, NULL, &m)) return 0;
+  /* a page in another language is under /LANG (/fr/help/store-paris):
+   * compared without it */
+  char url[2048];
+  size_t pl = strlen(S_PUBLIC_URL);
+  if (!strncmp(url0, S_PUBLIC_URL, pl) && url0[pl] == '/' && islower((unsigned char)url0[pl + 1]) &&
+      islower((unsigned char)url0[pl + 2]) && url0[pl + 3] == '/')
+    snprintf(url, sizeof url, "%s%s", S_PUBLIC_URL, url0 + pl + 3);
+  else
+    snprintf(url, sizeof url, "%s", url0);
   char *want;
   if (m.store) {
-    want = kb_suggest_article_url(S_PUBLIC_URL, NULL, m.store->collection, m.store->slug);
+    want = kb_suggest_article_url(S_PUBLIC_URL, NULL, m.store->collection, m.store->slug, NULL);
   } else {
     want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
   }
@@ -183,7 +206,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   char err[256];
   if (public) {
     kb_search_opts so = {.collection = x->collection, .limit = S_DEPTH, .prefix_last = 1,
-                         .ablate = S_ablate};
+                         .ablate = S_ablate,
+                         .lang = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix))};
     kb_results r;
     if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
     for (int i = 0; i < r.n; i++)
@@ -215,6 +239,15 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   if (!r.answerable) {
     s->abstained++;
     if (!strcmp(x->expect, "-")) s->abstained_ok++;
+  } else {
+    s->answered++;
+    if (strcmp(x->expect, "-")) s->answered_have++;
+    if (!strcmp(x->expect, "-") || o.rank != 1) s->answered_wrong++;
+  }
+  if (r.n) {
+    const char *want = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix));
+    s->first++;
+    s->first_in_lang += r.s[0].hit->lang && want && !strcmp(r.s[0].hit->lang, want);
   }
   if (x->town && *x->town && strcmp(x->expect, "-")) {
     s->towns++;
@@ -228,7 +261,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
 
 /* Copies every article (all text fields in one body column) into an
  * in-memory FTS5 table tokenized by porter unicode61. */
-static sqlite3 *S_baseline_build(const char *index_path) {
+static sqlite3 *S_baseline_build(const char *index_path, const char *only_lang) {
   sqlite3 *db = NULL;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK || kb_fts_register(db, NULL) != SQLITE_OK) return NULL;
   char *att = sqlite3_mprintf("ATTACH %Q AS ix", index_path);
@@ -246,6 +279,7 @@ static sqlite3 *S_baseline_build(const char *index_path) {
   sqlite3_finalize(st);
   char *save = NULL;
   for (char *l = langs ? strtok_r(langs, ",", &save) : NULL; l; l = strtok_r(NULL, ",", &save)) {
+    if (only_lang && strcmp(l, only_lang)) continue;
     char *sql = sqlite3_mprintf(
         "INSERT INTO base(rowid, title, body) SELECT rowid, title,"
         " coalesce(phrases,'') || ' ' || coalesce(tags,'') || ' ' || coalesce(headings,'')"
@@ -540,6 +574,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
+    else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
     else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
@@ -583,7 +618,9 @@ int main(int argc, char **argv) {
   char err[256] = "cannot build the baseline";
   kb_index *ix = kb_index_open(index, err, sizeof err);
   kb_geo *geo = ix ? kb_geo_load(index, err, sizeof err) : NULL;
-  sqlite3 *base = S_baseline_build(index);
+  sqlite3 *base = ix ? S_baseline_build(index, S_lang ? S_lang
+                                                           : kb_index_lang_code(ix, kb_index_default_lang(ix)))
+                      : NULL;
   if (!ix || !geo || !base) {
     fprintf(stderr, "kb-eval: %s\n", err);
     return 1;
@@ -625,6 +662,16 @@ int main(int argc, char **argv) {
   if (!public && ours.towns)
     printf("  %-28s %7.3f  (%d of %d)\n", "town -> store link", S_div(ours.towns_ok, ours.towns),
            ours.towns_ok, ours.towns);
+  if (!public && ours.answered)
+    printf("  %-28s %7.3f  (%d of %d answerable)\n", "confident and wrong",
+           S_div(ours.answered_wrong, ours.answered), ours.answered_wrong, ours.answered);
+  if (!public && ours.n)
+    printf("  %-28s %7.3f  (%d of %d with an article)\n", "marked answerable",
+           S_div(ours.answered_have, ours.n), ours.answered_have, ours.n);
+  if (!public && ours.first)
+    printf("  %-28s %7.3f  (%d of %d, %s)\n", "first suggestion in language",
+           S_div(ours.first_in_lang, ours.first), ours.first_in_lang, ours.first,
+           S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix)));
   S_miss *m = kb_xcalloc((size_t)set.n + 1, sizeof *m);
   int nm = 0;
   for (int i = 0; i < set.n; i++)

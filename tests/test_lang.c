@@ -1,0 +1,158 @@
+/*
+ * test_lang.c - French, German and Spanish beside English (kb/ ships all
+ * four): a mention is answered in its own language, decided from its words
+ * or asked for; the public search searches one language; translations of a
+ * topic share its slug.
+ */
+#include "harness.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static th_server *S_srv;
+
+static int S_setup(void **state) {
+  (void)state;
+  S_srv = th_serve_kb("kb", NULL, NULL);
+  return S_srv ? 0 : -1;
+}
+
+static int S_teardown(void **state) {
+  (void)state;
+  th_server_stop(S_srv);
+  return 0;
+}
+
+/* POST /api/v1/suggest with body; the parsed answer (status in *st). */
+static cJSON *S_suggest(const char *body, long *st) {
+  const char *h[] = {"Content-Type: application/json", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", body, strlen(body), h, &r), 0);
+  *st = r.status;
+  cJSON *j = cJSON_Parse(r.body);
+  th_resp_free(&r);
+  assert_non_null(j);
+  return j;
+}
+
+static const char *S_str(const cJSON *o, const char *path) {
+  const cJSON *x = o;
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && x; k = strtok_r(NULL, ".", &save))
+    x = (k[0] >= '0' && k[0] <= '9') ? cJSON_GetArrayItem(x, atoi(k)) : cJSON_GetObjectItemCaseSensitive(x, k);
+  return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+static void S_expect(const char *text, const char *lang, const char *slug) {
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  const char *got_lang = S_str(j, "lang.code"), *got = S_str(j, "suggestions.0.slug");
+  if (!got_lang || strcmp(got_lang, lang) || !got || strcmp(got, slug))
+    print_error("%s: got %s / %s, want %s / %s\n", text, got_lang ? got_lang : "-", got ? got : "-", lang, slug);
+  assert_string_equal(got_lang, lang);
+  assert_string_equal(got, slug);
+  assert_string_equal(S_str(j, "suggestions.0.lang"), lang);
+  char *path = strcmp(lang, "en") ? th_fmt("/%s/help/%s", lang, slug) : th_fmt("/help/%s", slug);
+  assert_non_null(strstr(S_str(j, "suggestions.0.url"), path));
+  free(path);
+  cJSON_Delete(j);
+  free(body);
+}
+
+static void test_answered_in_its_language(void **state) {
+  (void)state;
+  S_expect("slt, comment je récupère mon code RIO pour garder mon numéro ?", "fr", "keep-your-number");
+  S_expect("Hallo, wie bekomme ich die SIM-Karte aus meinem iPhone raus?", "de", "remove-sim-iphone");
+  S_expect("hola, como saco la tarjeta SIM de mi iPhone??", "es", "remove-sim-iphone");
+  S_expect("how do i get the sim out of my iphone", "en", "remove-sim-iphone");
+}
+
+static void test_lang_asked_for(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"code RIO portabilite\",\"lang\":\"en\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(S_str(j, "lang.code"), "en");
+  assert_false(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "lang"), "detected")));
+  const char *l = S_str(j, "suggestions.0.lang");
+  if (l) assert_string_equal(l, "en");
+  cJSON_Delete(j);
+}
+
+static void test_bad_lang(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"hi there\",\"lang\":\"xx\"}", &st);
+  assert_int_equal(st, 400);
+  assert_string_equal(S_str(j, "error.code"), "invalid_value");
+  cJSON_Delete(j);
+  j = S_suggest("{\"text\":\"hi there\",\"lang\":7}", &st);
+  assert_int_equal(st, 400);
+  assert_string_equal(S_str(j, "error.code"), "wrong_type");
+  cJSON_Delete(j);
+}
+
+static void test_search_one_language(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=portabilit%C3%A9%20RIO&lang=fr&limit=3", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  assert_string_equal(S_str(j, "lang"), "fr");
+  assert_string_equal(S_str(j, "results.0.lang"), "fr");
+  assert_string_equal(S_str(j, "results.0.slug"), "keep-your-number");
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  /* the site at / searches English only, even for a French word */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=sim&limit=50", NULL, 0, NULL, &r), 0);
+  j = cJSON_Parse(r.body);
+  cJSON *it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "results")) assert_string_equal(S_str(it, "lang"), "en");
+  cJSON_Delete(j);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=sim&lang=klingon", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+}
+
+/* kb-index: one slug per topic and language; the same slug in another
+ * language is a translation. */
+static void test_slugs_per_language(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles && printf -- '---\\ntitle: One\\nslug: topic\\n---\\nx\\n' > %s/articles/a.md && "
+                     "printf -- '---\\ntitle: Un\\nslug: topic\\nlang: fr\\n---\\nx\\n' > %s/articles/b.md",
+                     dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+  char *p = th_fmt("%s/articles/c.md", dir);
+  th_write_file(p, "---\ntitle: Deux\nslug: topic\nlang: fr\n---\nx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "duplicate slug 'topic' in collection 'default'"));
+  assert_non_null(strstr(out, "language fr"));
+  free(out);
+  free(p);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_answered_in_its_language),
+      cmocka_unit_test(test_lang_asked_for),
+      cmocka_unit_test(test_bad_lang),
+      cmocka_unit_test(test_search_one_language),
+      cmocka_unit_test(test_slugs_per_language),
+  };
+  return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
+}
