@@ -30,6 +30,10 @@ int kb_vocab_df(const kb_vocab *v, const char *t);
 /* 1 if the index has the word as written (an exact form). */
 int kb_vocab_knows_word(const kb_vocab *v, const char *word);
 
+/* 1 if some word as written starts with prefix (a word being typed can
+ * still become a word of the index). */
+int kb_vocab_word_prefix(const kb_vocab *v, const char *prefix);
+
 /* The correction of a word as written, among the words as written; or of
  * a stem, among the stems. NULL when none is near enough. The string is
  * owned by v. */

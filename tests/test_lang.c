@@ -120,6 +120,30 @@ static void test_search_one_language(void **state) {
   th_resp_free(&r);
 }
 
+/* A misspelt word is corrected while it is typed, once no word of the
+ * index starts with it, and the correction is said ("did you mean"). */
+static void test_typed_typo(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      {"delivry", "en", "delivery-options", "delivery"},
+      {"upgrde", "en", "upgrade-eligibility", "upgrade"},
+      {"rueckgabe", "de", "returns-policy", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *path = th_fmt("/api/v1/search?q=%s&lang=%s&limit=3", cases[i][0], cases[i][1]);
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, NULL, &r), 0);
+    cJSON *j = cJSON_Parse(r.body);
+    const char *got = S_str(j, "results.0.slug");
+    if (!got || strcmp(got, cases[i][2])) print_error("%s: got %s\n", cases[i][0], got ? got : "nothing");
+    assert_string_equal(got, cases[i][2]);
+    if (cases[i][3]) assert_string_equal(S_str(j, "corrected"), cases[i][3]);
+    cJSON_Delete(j);
+    th_resp_free(&r);
+    free(path);
+  }
+}
+
 /* kb-index: one slug per topic and language; the same slug in another
  * language is a translation. */
 static void test_slugs_per_language(void **state) {
@@ -152,6 +176,7 @@ int main(void) {
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_search_one_language),
+      cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_slugs_per_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);

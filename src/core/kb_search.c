@@ -837,7 +837,10 @@ static void S_correct(kb_query *q, const S_lang *l, S_recs *r) {
   if (q->prefix_last && last >= 0 && (size_t)r->v[last].end == q->nq) r->v[last].flags |= 0x100;
   for (int i = 0; i < r->n; i++) {
     S_rec *x = &r->v[i];
-    if ((x->flags & (KB_TOKEN_COLOCATED | 0x100)) || kb_vocab_df(l->vocab, x->term) > 0) continue;
+    if ((x->flags & KB_TOKEN_COLOCATED) || kb_vocab_df(l->vocab, x->term) > 0) continue;
+    /* the word being typed is a prefix while some word of the index
+     * starts with it; past that ("delivry") it is a typo like any other */
+    if ((x->flags & 0x100) && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
     const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
                             ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
@@ -935,7 +938,9 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   }
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
   int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
-  if (typing && ng > 0) ng--; /* the word being typed is a prefix, not a typo */
+  /* the word being typed is a prefix, not a typo, while a word of the
+   * index starts with it (S_correct() left it without a correction) */
+  if (typing && ng > 0 && !r->v[t->rec[ng - 1]].fix && !r->v[t->rec[ng - 1]].alt) ng--;
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const S_rec *x = &r->v[t->rec[g]];
     if (x->alt) S_add_alt(t, x->alt, g, 0.6);

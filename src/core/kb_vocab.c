@@ -303,3 +303,15 @@ const char *kb_vocab_correct_word(const kb_vocab *v, const char *word) {
 const char *kb_vocab_correct_stem(const kb_vocab *v, const char *stem) {
   return S_correct(&v->stems, stem);
 }
+
+int kb_vocab_word_prefix(const kb_vocab *v, const char *prefix) {
+  const S_list *l = &v->words;
+  size_t n = strlen(prefix);
+  int lo = 0, hi = l->n;
+  while (lo < hi) { /* the first term not before prefix */
+    int mid = (lo + hi) / 2;
+    if (strcmp(l->term[mid], prefix) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < l->n && strncmp(l->term[lo], prefix, n) == 0;
+}

@@ -506,6 +506,8 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   S_json_str(b, a->q);
   kb_buf_puts(b, ",\"lang\":");
   S_json_str(b, lang);
+  kb_buf_puts(b, ",\"corrected\":"); /* "did you mean", or null */
+  S_json_str(b, res.corrected);
   kb_buf_printf(b, ",\"total\":%d,\"results\":[", res.total);
   for (int i = 0; i < res.n; i++) {
     const kb_hit *h = &res.hits[i];
