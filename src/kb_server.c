@@ -20,6 +20,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,21 @@ typedef struct {
   kb_gen *gen;             /* the index this request runs on, start to end */
   int started;             /* the handler has seen it */
   int nul_in_uri;          /* the raw URI had %00: refused */
+  int too_many_args;       /* more than KB_MAX_ARGS query parameters: refused */
+  int uri_too_long;        /* a URI over KB_MAX_URI bytes: refused */
 } kb_req;
+
+/* Query parameters a request may carry. libmicrohttpd 0.9.75 keeps each in
+ * the connection's 16 KiB pool and, when the pool runs out while parsing
+ * them, answers nothing and never completes the request (issue #18): more
+ * than this many are dropped before it parses them, and the request gets
+ * a 400. No route reads more than nine. */
+#define KB_MAX_ARGS 64
+/* Longest URI accepted (414 beyond), its query dropped the same way: with
+ * the 32 KiB pool a connection gets (KB_CONN_MEMORY), a request line near
+ * the pool's size left no room for the answer and got none. */
+#define KB_MAX_URI (8 * 1024)
+#define KB_CONN_MEMORY (32 * 1024)
 
 static double S_elapsed(const struct timespec *t0) {
   struct timespec t1;
@@ -325,6 +340,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
     return;
   }
+  if (rq->uri_too_long) {
+    kb_api_error(r, 414, "uri_too_long", "the address is over %d bytes", KB_MAX_URI);
+    return;
+  }
+  if (rq->too_many_args) {
+    kb_api_error(r, 400, "bad_request", "more than %d query parameters", KB_MAX_ARGS);
+    return;
+  }
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
     if (S_method_is(method, "GET")) S_healthz(s, rq->gen, r); else S_405(r, "GET", method);
@@ -454,11 +477,22 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
 
 /* Sees the raw URI before libmicrohttpd decodes it: a %00 would cut the
  * decoded path short ("/static/app.css%00.png"), so such requests are
- * marked and refused. Returns the request's state. */
+ * marked and refused. A query of more than KB_MAX_ARGS parameters is
+ * emptied here, in libmicrohttpd's own buffer (it parses the parameters
+ * after this call, from the byte after the '?'), and the request marked
+ * and refused. Returns the request's state. */
 static void *S_uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
   (void)cls; (void)conn;
   kb_req *rq = kb_xcalloc(1, sizeof *rq);
   rq->nul_in_uri = uri && strstr(uri, "%00") != NULL;
+  const char *q = uri ? strchr(uri, '?') : NULL;
+  if (uri) rq->uri_too_long = strlen(uri) > KB_MAX_URI;
+  if (q) {
+    int nargs = 1;
+    for (const char *p = q + 1; *p; p++) nargs += *p == '&';
+    rq->too_many_args = nargs > KB_MAX_ARGS;
+    if (rq->too_many_args || rq->uri_too_long) ((char *)(uintptr_t)q)[1] = '\0';
+  }
   return rq;
 }
 
@@ -639,7 +673,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KB_CONN_MEMORY,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);
   if (!s->d) {
