@@ -35,7 +35,11 @@ typedef struct kb_server_config {
   double burst;            /* bursts of this many; 0: default 40 */
   const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
   int max_connections;     /* 0: 1024 */
+  int max_per_address;     /* open connections from one peer address (trusted
+                              proxies excepted); 0: 128 */
   int timeout;             /* seconds a connection may stay idle; 0: 30 */
+  int header_timeout;      /* seconds to complete a request's header block,
+                              from accept or the previous answer; 0: 10 */
   int access_log;          /* one line per request on stderr */
 } kb_server_config;
 

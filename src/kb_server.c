@@ -51,6 +51,16 @@ struct kb_server {
   int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
   atomic_int inflight;     /* requests being answered */
+  pthread_mutex_t conn_lock; /* guards the connection fields below */
+  struct S_conn *conns;    /* every open connection */
+  struct S_addr *addrs[256]; /* connections counted per peer address */
+  int nconns;              /* connections counted against max_connections */
+  int max_conns;           /* --max-connections */
+  int max_per_addr;        /* --max-connections-per-address */
+  double header_secs;      /* --header-timeout */
+  pthread_t reaper;        /* closes connections past their deadline */
+  int reaper_running;
+  atomic_int reaper_stop;
 };
 
 /* Per-request state. */
@@ -66,6 +76,7 @@ typedef struct {
   kb_gen *gen;             /* the index this request runs on, start to end */
   int started;             /* the handler has seen it */
   int nul_in_uri;          /* the raw URI had %00: refused */
+  int close_conn;          /* answer with Connection: close */
   int too_many_args;       /* more than KB_MAX_ARGS query parameters: refused */
   int uri_too_long;        /* a URI over KB_MAX_URI bytes: refused */
 } kb_req;
@@ -115,6 +126,7 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   }
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  if (rq->close_conn) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   rq->status = r->status;
@@ -275,6 +287,153 @@ static int S_limited(kb_server *s, struct MHD_Connection *conn, kb_req *rq, kb_h
   kb_api_error(r, 429, "too_many_requests", "too many requests from %s; try again in %d s", client, wait);
   r->retry_after = wait;
   return 1;
+}
+
+/*--- Connections: caps and the header deadline ---------------------------*/
+
+/* libmicrohttpd splits --max-connections between its worker threads and
+ * accepts unevenly, so connections were dropped far below the limit, and
+ * its idle timer is reset by every byte, so a client dripping header
+ * lines kept any number of connections open (issue #18). It is now given
+ * room for twice the limit in every thread, and the limits are ours:
+ *
+ *  - every connection is counted (S_conn_started) against --max-connections
+ *    and against --max-connections-per-address for its peer address
+ *    (trusted proxies have only the first); one over either is refused:
+ *    its request is answered 503 with Connection: close, and if it sends
+ *    none within a second it is closed;
+ *  - a connection must complete its request's header block within
+ *    --header-timeout seconds of being accepted or of its previous
+ *    answer, however it trickles in; a thread (S_reap) closes those that
+ *    do not, with a 408, by shutting their socket down, which the
+ *    connection's worker sees as the client going away. */
+
+typedef struct S_conn {
+  struct S_conn *prev, *next;  /* s->conns, under conn_lock */
+  MHD_socket fd;
+  char addr[64];               /* the peer */
+  struct timespec since;       /* accepted, or its last answer sent */
+  int in_request;              /* its header block is complete */
+  int refused;                 /* over a cap: not counted, answered 503 */
+  int reaped;                  /* shut down by S_reap */
+} S_conn;
+
+typedef struct S_addr {
+  struct S_addr *next;
+  int n;                       /* counted connections from addr */
+  char addr[64];
+} S_addr;
+
+/* Adds delta to addr's count; returns the new count. Under conn_lock. */
+static int S_addr_add(kb_server *s, const char *addr, int delta) {
+  unsigned h = (unsigned)(kb_hash(addr, strlen(addr)) % (sizeof s->addrs / sizeof *s->addrs));
+  S_addr **pp = &s->addrs[h];
+  while (*pp && strcmp((*pp)->addr, addr)) pp = &(*pp)->next;
+  if (!*pp) {
+    *pp = kb_xcalloc(1, sizeof **pp);
+    snprintf((*pp)->addr, sizeof (*pp)->addr, "%s", addr);
+  }
+  S_addr *a = *pp;
+  int n = a->n += delta;
+  if (n <= 0) {
+    *pp = a->next;
+    free(a);
+  }
+  return n;
+}
+
+static int S_trusted(const kb_server *s, const char *addr);
+static void S_peer(struct MHD_Connection *conn, char *addr, size_t n);
+
+static void S_conn_started(kb_server *s, struct MHD_Connection *conn, void **ctx) {
+  S_conn *c = kb_xcalloc(1, sizeof *c);
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  c->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+  S_peer(conn, c->addr, sizeof c->addr);
+  clock_gettime(CLOCK_MONOTONIC, &c->since);
+  int trusted = S_trusted(s, c->addr);
+  pthread_mutex_lock(&s->conn_lock);
+  if (s->nconns >= s->max_conns) {
+    c->refused = 1;
+  } else if (S_addr_add(s, c->addr, 1) > s->max_per_addr && !trusted) {
+    S_addr_add(s, c->addr, -1);
+    c->refused = 1;
+  } else {
+    s->nconns++;
+  }
+  c->next = s->conns;
+  if (s->conns) s->conns->prev = c;
+  s->conns = c;
+  pthread_mutex_unlock(&s->conn_lock);
+  *ctx = c;
+}
+
+static void S_conn_closed(kb_server *s, void **ctx) {
+  S_conn *c = *ctx;
+  if (!c) return;
+  pthread_mutex_lock(&s->conn_lock);
+  if (c->prev) c->prev->next = c->next; else s->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  if (!c->refused) {
+    s->nconns--;
+    S_addr_add(s, c->addr, -1);
+  }
+  pthread_mutex_unlock(&s->conn_lock);
+  free(c);
+  *ctx = NULL;
+}
+
+static void S_notify_conn(void *cls, struct MHD_Connection *conn, void **ctx,
+                          enum MHD_ConnectionNotificationCode toe) {
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) S_conn_started(cls, conn, ctx);
+  else S_conn_closed(cls, ctx);
+}
+
+static S_conn *S_conn_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* Marks the connection's header block complete (on 1) or its answer sent
+ * (on 0, restarting its deadline). Returns 1 if the connection was
+ * refused. */
+static int S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
+  S_conn *c = S_conn_of(conn);
+  if (!c) return 0;
+  pthread_mutex_lock(&s->conn_lock);
+  c->in_request = on;
+  if (!on) clock_gettime(CLOCK_MONOTONIC, &c->since);
+  int refused = c->refused;
+  pthread_mutex_unlock(&s->conn_lock);
+  return refused;
+}
+
+/* Every 100 ms: shuts down the connections past their header deadline.
+ * Only under conn_lock, so the socket is still the connection's own
+ * (libmicrohttpd closes it after S_conn_closed, which takes the lock). */
+static void *S_reap(void *arg) {
+  kb_server *s = arg;
+  static const char late[] = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  static const char full[] = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  while (!atomic_load(&s->reaper_stop)) {
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&s->conn_lock);
+    for (S_conn *c = s->conns; c; c = c->next) {
+      if (c->in_request || c->reaped || c->fd == MHD_INVALID_SOCKET) continue;
+      double limit = c->refused ? 1.0 : s->header_secs;
+      if (S_elapsed(&c->since) < limit) continue;
+      const char *msg = c->refused ? full : late;
+      size_t n = c->refused ? sizeof full - 1 : sizeof late - 1;
+      if (send(c->fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
+      shutdown(c->fd, SHUT_RDWR);
+      c->reaped = 1;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+  }
+  return NULL;
 }
 
 /*--- Routes --------------------------------------------------------------*/
@@ -455,6 +614,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     rq->gen = kb_live_acquire(s->live);
+    rq->close_conn = S_conn_request(s, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
     return MHD_YES;
@@ -468,7 +628,10 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
-  S_route(s, conn, rq, url, method, &r);
+  if (rq->close_conn)
+    kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
+  else
+    S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
@@ -508,6 +671,7 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     return;
   }
+  S_conn_request(s, conn, 0);
   double secs = S_elapsed(&rq->t0);
   int status = rq->status ? rq->status : 499; /* client went away */
   kb_metrics_record(rq->route, status, secs);
@@ -580,6 +744,11 @@ static int S_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t 
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  if (s->reaper_running) {
+    atomic_store(&s->reaper_stop, 1);
+    pthread_join(s->reaper, NULL);
+  }
+  pthread_mutex_destroy(&s->conn_lock);
   if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
   kb_ratelimit_free(s->rl);
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
@@ -600,6 +769,10 @@ static void S_free(kb_server *s) {
 kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  pthread_mutex_init(&s->conn_lock, NULL);
+  s->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
+  s->max_per_addr = cfg->max_per_address > 0 ? cfg->max_per_address : 128;
+  s->header_secs = cfg->header_timeout > 0 ? cfg->header_timeout : 10;
   if (cfg->kb_dir) {
     /* the knowledge team's mode: build into the data directory, watch */
     if (!cfg->data_dir) {
@@ -669,9 +842,11 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_NOTIFY_COMPLETED, S_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, S_notify_conn, s,
       MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
+      /* each thread may hold all of them, and as many refused (see above) */
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * 2 * threads,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KB_CONN_MEMORY,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
@@ -682,6 +857,13 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
+  if (pthread_create(&s->reaper, NULL, S_reap, s) != 0) {
+    snprintf(err, nerr, "cannot start a thread");
+    MHD_stop_daemon(s->d);
+    S_free(s);
+    return NULL;
+  }
+  s->reaper_running = 1;
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
   s->port = di ? di->port : 0;
   char host[128];
