@@ -595,6 +595,44 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
 
 /*--- libmicrohttpd callbacks ---------------------------------------------*/
 
+/* Framing headers seen in a request. */
+typedef struct {
+  int cl, te;              /* Content-Length and Transfer-Encoding headers */
+  int te_chunked;          /* the one Transfer-Encoding is exactly "chunked" */
+  int bad_name;            /* a header name with a space or tab in it */
+} S_framing;
+
+static enum MHD_Result S_framing_header(void *cls, enum MHD_ValueKind kind,
+                                        const char *key, const char *value) {
+  S_framing *f = cls;
+  (void)kind;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) f->cl++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    f->te++;
+    f->te_chunked = value && !strcasecmp(value, "chunked");
+  }
+  if (strpbrk(key, " \t")) f->bad_name = 1;
+  return MHD_YES;
+}
+
+/* Why the request's framing is ambiguous, or NULL. libmicrohttpd 0.9.75
+ * reads a body by Transfer-Encoding when Content-Length is there too,
+ * takes the first of two Content-Lengths, waits forever on a
+ * Transfer-Encoding it does not know and takes "Content-Length :" for
+ * another header: behind a proxy that reads them otherwise, the rest of
+ * the body would be taken for the next request (smuggling). Such requests
+ * are answered 400 and the connection closed. */
+static const char *S_smuggling(struct MHD_Connection *conn) {
+  S_framing f = {0, 0, 0, 0};
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, S_framing_header, &f);
+  if (f.cl && f.te) return "both Content-Length and Transfer-Encoding";
+  if (f.cl > 1) return "more than one Content-Length";
+  if (f.te > 1) return "more than one Transfer-Encoding";
+  if (f.te && !f.te_chunked) return "a Transfer-Encoding other than chunked";
+  if (f.bad_name) return "a header name with white space in it";
+  return NULL;
+}
+
 static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
                                  const char *url, const char *method,
                                  const char *version, const char *upload,
@@ -617,7 +655,16 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     rq->close_conn = S_conn_request(s, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
-    return MHD_YES;
+    const char *why = S_smuggling(conn);
+    if (!why) return MHD_YES;
+    /* answered before the body is read: libmicrohttpd then reads no more
+     * of this connection and closes it */
+    kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+    kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    rq->close_conn = 1;
+    enum MHD_Result ret = S_send(conn, rq, &r);
+    kb_buf_cleanup(&r.body);
+    return ret;
   }
   if (*upload_size) {
     if (!rq->too_large && rq->body.n + *upload_size <= KB_MAX_BODY)

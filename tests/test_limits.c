@@ -245,6 +245,43 @@ static void test_many_parameters(void **state) {
   assert_int_equal(S_get_as("/healthz", NULL, NULL), 200);
 }
 
+/* Request framing that two HTTP parsers can read two ways (issue #18, 9):
+ * refused with one 400 and the connection closed, so nothing after it
+ * can be taken for another request. The rest of each request (a second
+ * request glued behind it) must get no answer. */
+static void test_smuggling(void **state) {
+  (void)state;
+  static const char *const heads[] = {
+      "Content-Length: 14\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: 14\r\n",
+      "Content-Length: 14\r\nContent-Length: 5\r\n",
+      "Content-Length: 14\r\nContent-Length: 14\r\n",
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+      "Content-Length : 14\r\n",
+      "Content-Length: -1\r\n", /* libmicrohttpd's own 400 */
+  };
+  char out[4096];
+  for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
+    char *req = th_fmt("POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%s\r\n"
+                       "e\r\n{\"text\":\"sim\"}\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                       heads[i]);
+    ssize_t got = S_raw(req, strlen(req), 3000, out, sizeof out);
+    if (got <= 0 || strncmp(out, "HTTP/1.1 400", 12) != 0 || strstr(out, "200 OK"))
+      print_error("%s-> %zd: %.60s\n", heads[i], got, out);
+    assert_true(got > 0); /* answered, and closed: not a timeout */
+    assert_memory_equal(out, "HTTP/1.1 400", 12);
+    assert_null(strstr(out, "200 OK"));
+    free(req);
+  }
+  /* chunked alone, and Content-Length alone, are fine */
+  const char *ok = "POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\ne\r\n{\"text\":\"sim\"}\r\n0\r\n\r\n";
+  assert_true(S_raw(ok, strlen(ok), 3000, out, sizeof out) > 0);
+  assert_memory_equal(out, "HTTP/1.1 200", 12);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rate_limit),
@@ -252,6 +289,7 @@ int main(void) {
       cmocka_unit_test(test_slow_client),
       cmocka_unit_test(test_connection_limit),
       cmocka_unit_test(test_many_parameters),
+      cmocka_unit_test(test_smuggling),
   };
   return cmocka_run_group_tests_name("limits", tests, S_setup, S_teardown);
 }
