@@ -41,6 +41,9 @@ typedef struct kb_server_config {
   int header_timeout;      /* seconds to complete a request's header block,
                               from accept or the previous answer; 0: 10 */
   int access_log;          /* one line per request on stderr */
+  const char *allowed_origins; /* comma-separated origins (https://host[:port])
+                              whose pages may write, beyond the public URL's
+                              and the listen address's */
 } kb_server_config;
 
 typedef struct kb_server kb_server;

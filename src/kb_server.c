@@ -47,6 +47,8 @@ struct kb_server {
   kb_ratelimit *rl;        /* per-client limit of the public routes */
   char **proxies;          /* trusted reverse proxies */
   int nproxies;
+  char **origins;          /* origins whose pages may write (Origin header) */
+  int norigins;
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
   kb_watch *watch;         /* --kb: the knowledge base being watched */
@@ -207,6 +209,68 @@ static int S_is_loopback(const struct sockaddr_storage *ss) {
   if (ss->ss_family == AF_INET6)
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
   return 0;
+}
+
+/*--- Cross-site writes ---------------------------------------------------*/
+
+/* A web page on another site can make a visitor's browser send POST
+ * requests here (an agent's browser on loopback, with no keys set): a
+ * form or a "simple" fetch carries Content-Type text/plain or a form
+ * type and no preflight. So every write (POST, DELETE) that carries an
+ * Origin must come from one of ours, and the JSON write routes take only
+ * application/json, which a cross-site page cannot send without a
+ * preflight this server never approves. Clients that send no Origin
+ * (curl, other servers) are not browsers' cross-site requests. */
+
+/* Adds the scheme://host[:port] of url. */
+static void S_add_origin(kb_server *s, const char *url, size_t n) {
+  const char *p = memchr(url, ':', n);
+  if (!p || (size_t)(p - url) + 3 > n || strncmp(p, "://", 3)) return;
+  const char *slash = memchr(p + 3, '/', n - (size_t)(p + 3 - url));
+  size_t len = slash ? (size_t)(slash - url) : n;
+  while (len && url[len - 1] == ' ') len--;
+  s->origins = kb_xrealloc(s->origins, (size_t)(s->norigins + 1) * sizeof *s->origins);
+  s->origins[s->norigins++] = kb_xstrndup(url, len);
+}
+
+/* Ours: the public URL, the address listened on (and its loopback
+ * names), and --allowed-origins. */
+static void S_load_origins(kb_server *s, int loopback) {
+  S_add_origin(s, s->public_url, strlen(s->public_url));
+  S_add_origin(s, s->url, strlen(s->url));
+  if (loopback) {
+    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (int i = 0; i < 3; i++) {
+      char *u = kb_fmt("http://%s:%d", names[i], s->port);
+      S_add_origin(s, u, strlen(u));
+      free(u);
+    }
+  }
+  for (const char *p = s->cfg.allowed_origins; p && *p;) {
+    const char *c = strchr(p, ',');
+    while (*p == ' ') p++;
+    S_add_origin(s, p, c ? (size_t)(c - p) : strlen(p));
+    p = c ? c + 1 : NULL;
+  }
+}
+
+/* 1 if the request may write: no Origin, or one of ours. */
+static int S_origin_ok(const kb_server *s, struct MHD_Connection *conn) {
+  const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+  if (!o) return 1;
+  for (int i = 0; i < s->norigins; i++)
+    if (!strcasecmp(o, s->origins[i])) return 1;
+  return 0;
+}
+
+/* 1 if the request's Content-Type is application/json (parameters such
+ * as charset allowed). */
+static int S_is_json(struct MHD_Connection *conn) {
+  const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (!ct) return 0;
+  while (*ct == ' ') ct++;
+  size_t n = strlen("application/json");
+  return !strncasecmp(ct, "application/json", n) && (!ct[n] || ct[n] == ';' || ct[n] == ' ');
 }
 
 /*--- The data directory --------------------------------------------------*/
@@ -507,6 +571,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 400, "bad_request", "more than %d query parameters", KB_MAX_ARGS);
     return;
   }
+  if ((!strcmp(method, "POST") || !strcmp(method, "DELETE") || !strcmp(method, "PUT")) &&
+      !S_origin_ok(s, conn)) {
+    kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
+    return;
+  }
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
     if (S_method_is(method, "GET")) S_healthz(s, rq->gen, r); else S_405(r, "GET", method);
@@ -562,6 +631,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   if (S_limited(s, conn, rq, r)) return;
   if (rq->too_large) {
     kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+    return;
+  }
+  if ((rq->route == KB_ROUTE_FEEDBACK || rq->route == KB_ROUTE_HELPFUL) && !strcmp(method, "POST") &&
+      !S_is_json(conn)) {
+    kb_api_error(r, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
     return;
   }
   c.ix = kb_gen_index(rq->gen);
@@ -804,6 +878,8 @@ static void S_free(kb_server *s) {
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->keys);
+  for (int i = 0; i < s->norigins; i++) free(s->origins[i]);
+  free(s->origins);
   kb_feedback_close(s->feedback);
   kb_watch_free(s->watch);
   kb_live_free(s->live);
@@ -920,6 +996,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   s->public_url = kb_xstrdup(cfg->public_url && *cfg->public_url ? cfg->public_url : s->url);
   size_t pl = strlen(s->public_url);
   while (pl > 0 && s->public_url[pl - 1] == '/') s->public_url[--pl] = 0;
+  S_load_origins(s, S_is_loopback(&ss));
   return s;
 }
 

@@ -47,6 +47,9 @@ static void S_usage(FILE *f) {
         "  --burst B         bursts of B requests, default 40         (KB_BURST)\n"
         "  --trusted-proxies A,B  proxies whose X-Forwarded-For names the client\n"
         "                    (KB_TRUSTED_PROXIES)\n"
+        "  --allowed-origins A,B  origins (https://host) whose pages may POST here,\n"
+        "                    beyond --public-url's and the listen address's; a\n"
+        "                    write with another Origin gets 403 (KB_ALLOWED_ORIGINS)\n"
         "  --max-connections N  open connections at most, default 1024\n"
         "                    (KB_MAX_CONNECTIONS)\n"
         "  --max-connections-per-address N  open connections from one address\n"
@@ -82,6 +85,7 @@ int main(int argc, char **argv) {
       .rate = S_env("KB_RATE") ? atof(S_env("KB_RATE")) : 0,
       .burst = S_env("KB_BURST") ? atof(S_env("KB_BURST")) : 0,
       .trusted_proxies = S_env("KB_TRUSTED_PROXIES"),
+      .allowed_origins = S_env("KB_ALLOWED_ORIGINS"),
       .max_connections = S_env("KB_MAX_CONNECTIONS") ? atoi(S_env("KB_MAX_CONNECTIONS")) : 0,
       .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
       .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? atoi(S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
@@ -104,6 +108,7 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--rate")) { cfg.rate = atof(v); i++; }
     else if (v && !strcmp(a, "--burst")) { cfg.burst = atof(v); i++; }
     else if (v && !strcmp(a, "--trusted-proxies")) { cfg.trusted_proxies = v; i++; }
+    else if (v && !strcmp(a, "--allowed-origins")) { cfg.allowed_origins = v; i++; }
     else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = atoi(v); i++; }
     else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
     else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = atoi(v); i++; }

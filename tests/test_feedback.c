@@ -369,6 +369,54 @@ static void test_prior_scale(void **state) {
   free(path);
 }
 
+/* A page on another site cannot write (issue #18, 5): with no keys set,
+ * a browser posting text/plain or a form from evil.example used to get
+ * 201. Writes now need application/json, and an Origin, when sent, must
+ * be the server's own. */
+static void test_cross_site(void **state) {
+  (void)state;
+  const char *b = "{\"text\":\"evil\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}";
+  long long before = S_rows();
+  const char *plain[] = {"Content-Type: text/plain", "Origin: http://evil.example", NULL};
+  const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *evil_json[] = {"Content-Type: application/json", "Origin: http://evil.example", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), plain, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), form, &r), 0);
+  assert_int_equal(r.status, 415);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "DELETE", "/api/v1/feedback", NULL, 0, evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  const char *h = "{\"slug\":\"cafe-wifi\",\"helpful\":true}";
+  const char *plain_h[] = {"Content-Type: text/plain", NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/helpful", h, strlen(h), plain_h, &r), 0);
+  assert_int_equal(r.status, 415);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", "{\"text\":\"sim\"}", 14, evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  const char *evil_form[] = {"Content-Type: application/x-www-form-urlencoded", "Origin: http://evil.example", NULL};
+  const char *fb = "slug=cafe-wifi&helpful=yes";
+  assert_int_equal(th_http(S_srv, "POST", "/helpful", fb, strlen(fb), evil_form, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(S_rows(), before);
+  /* the server's own pages may, by any of its loopback names */
+  char *own = th_fmt("Origin: http://localhost:%d", th_server_port(S_srv));
+  const char *ok[] = {"Content-Type: application/json; charset=utf-8", own, NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), ok, &r), 0);
+  assert_int_equal(r.status, 201);
+  th_resp_free(&r);
+  free(own);
+  assert_int_equal(S_rows(), before + 1);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -379,8 +427,9 @@ int main(void) {
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_learned_terms),
       cmocka_unit_test(test_prior_scale),
+      cmocka_unit_test(test_cross_site),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 6];
+  struct CMUnitTest tests[2 + S_NBAD + 7];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];
