@@ -89,7 +89,10 @@ static int S_cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void S_read_article(S_kb *kb, const char *path, kb_diag *d) {
+/* Reads and parses one article; returns 1 if the build was cancelled
+ * meanwhile. A parse that runs past o->file_seconds is an error of the
+ * file. */
+static int S_read_article(S_kb *kb, const kb_build_opts *o, const char *path, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, KB_ARTICLE_MAX_BYTES, &n);
   if (!data) {
@@ -97,11 +100,19 @@ static void S_read_article(S_kb *kb, const char *path, kb_diag *d) {
       kb_diag_add(d, KB_DIAG_ERROR, path, 1, "file is larger than the 1 MiB limit for an article");
     else
       kb_diag_add(d, KB_DIAG_ERROR, path, 1, "cannot read: %s", strerror(errno));
-    return;
+    return 0;
   }
-  kb_article *a = kb_article_parse(path, data, n, d);
+  double secs = o->file_seconds > 0 ? o->file_seconds : 10;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  kb_article_limit lim = {o->cancel, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + secs};
+  int stopped;
+  kb_article *a = kb_article_parse_limited(path, data, n, d, &lim, &stopped);
   free(data);
+  if (stopped == 2)
+    kb_diag_add(d, KB_DIAG_ERROR, path, 1, "parsing took longer than %g s; the file is not indexed", secs);
   if (a) kb->arts[kb->narts++] = a;
+  return stopped == 1;
 }
 
 /*--- places.tsv ----------------------------------------------------------*/
@@ -267,13 +278,19 @@ static int S_cmp_write(const void *x, const void *y) {
   return c ? c : strcmp(a->path, b->path);
 }
 
-static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
+/* Writes the index; -1 with a message on failure, -3 when cancelled. */
+static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *err, size_t nerr) {
   kb_index_writer *w = kb_index_writer_new(out, err, nerr);
   if (!w) return -1;
   int rc = 0;
   qsort(kb->arts, (size_t)kb->narts, sizeof *kb->arts, S_cmp_write);
-  for (int i = 0; rc == 0 && i < kb->narts; i++)
+  for (int i = 0; rc == 0 && i < kb->narts; i++) {
+    if (i % 256 == 255 && cancel && atomic_load(cancel)) {
+      rc = -3;
+      break;
+    }
     rc = kb_index_writer_add(w, kb->arts[i], err, nerr);
+  }
   for (int i = 0; rc == 0 && i < kb->nplaces; i++) {
     const S_place *p = &kb->places[i];
     rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, err, nerr);
@@ -337,8 +354,9 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   }
   qsort(paths.v, (size_t)paths.n, sizeof *paths.v, S_cmp_str);
   kb.arts = kb_xcalloc((size_t)paths.n + 1, sizeof *kb.arts);
-  for (int i = 0; i < paths.n; i++) {
-    S_read_article(&kb, paths.v[i], d);
+  int cancelled = 0;
+  for (int i = 0; i < paths.n && !cancelled; i++) {
+    cancelled = S_read_article(&kb, o, paths.v[i], d) || (o->cancel && atomic_load(o->cancel));
     if (o->progress && (i % 200 == 199 || i == paths.n - 1))
       fprintf(stderr, "\rkb-index: %d/%d files", i + 1, paths.n);
   }
@@ -362,7 +380,11 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   st->errors = kb_diag_count(d, KB_DIAG_ERROR);
   st->warnings = kb_diag_count(d, KB_DIAG_WARNING);
   int rc = st->errors ? 1 : 0;
-  if (rc == 0 && !o->check_only && S_write(&kb, o->out, err, nerr) != 0) rc = 2;
+  if (cancelled || (o->cancel && atomic_load(o->cancel))) rc = 3;
+  else if (rc == 0 && !o->check_only) {
+    int wr = S_write(&kb, o->out, o->cancel, err, nerr);
+    rc = wr == -3 ? 3 : wr != 0 ? 2 : 0;
+  }
   S_kb_free(&kb);
   for (int i = 0; i < paths.n; i++) free(paths.v[i]);
   free(paths.v);

@@ -8,6 +8,12 @@
  * index into the data directory (kb_build: atomic, so a failed build leaves
  * the last good index) and asks the live index to load it. The problems of
  * the last build are kept for /healthz and the agent console's banner.
+ *
+ * The build runs on a thread of its own, so the watcher keeps reading
+ * changes meanwhile: a change during a build cancels it (kb_build_opts'
+ * cancel flag, checked between files and while one is parsed) and a new
+ * one starts once the files are quiet; stopping the server cancels it
+ * too. A file that takes too long to parse is an error of that file.
  */
 #include <errno.h>
 #include <limits.h>
@@ -35,6 +41,11 @@ struct kb_watch {
   pthread_t thread;
   int running;
   atomic_int stop;
+  pthread_t builder;     /* the build in progress, if building */
+  atomic_int building;   /* builder was started and not joined yet */
+  atomic_int built;      /* builder has finished */
+  atomic_int cancel;     /* tells the build in progress to stop */
+  int build_rc;          /* S_build's result, read after the join */
   pthread_mutex_t lock;  /* guards the fields below */
   char **problems;       /* messages of the last build (errors first) */
   int nproblems;
@@ -59,13 +70,20 @@ static void S_watch_tree(kb_watch *w, const char *dir) {
   closedir(dh);
 }
 
-/* Builds the index; keeps the messages; returns 0 if it was written. */
+/* Builds the index; keeps the messages; returns 0 if it was written, 1
+ * when it was cancelled (the last build's messages are kept), -1 when it
+ * failed. */
 static int S_build(kb_watch *w) {
-  kb_build_opts o = {w->kb_dir, w->index, 0, 0};
+  kb_build_opts o = {w->kb_dir, w->index, 0, 0, &w->cancel, 0};
   kb_diag *d = kb_diag_new();
   kb_build_stats st;
   char err[512] = "";
   int rc = kb_build_run(&o, d, &st, err, sizeof err);
+  if (rc == 3) {
+    kb_diag_free(d);
+    fprintf(stderr, "kb-serve: build of %s cancelled\n", w->kb_dir);
+    return 1;
+  }
   int n = kb_diag_size(d) + (rc == 2);
   char **msgs = kb_xcalloc((size_t)n + 1, sizeof *msgs);
   int k = 0;
@@ -104,21 +122,49 @@ static int S_drain(kb_watch *w) {
   return changed;
 }
 
+static void *S_build_run(void *arg) {
+  kb_watch *w = arg;
+  w->build_rc = S_build(w);
+  atomic_store(&w->built, 1);
+  return NULL;
+}
+
+/* Joins a finished build; swaps in what it wrote. Returns 1 if it was
+ * cancelled (the files must be built again). */
+static int S_build_join(kb_watch *w) {
+  pthread_join(w->builder, NULL);
+  w->building = 0;
+  if (w->build_rc == 0 && w->live) kb_live_reload(w->live, "knowledge base changed");
+  return w->build_rc == 1;
+}
+
 static void *S_run(void *arg) {
   kb_watch *w = arg;
   struct pollfd pfd = {w->fd, POLLIN, 0};
   int pending = 0;
   while (!atomic_load(&w->stop)) {
-    int r = poll(&pfd, 1, pending ? S_QUIET_MS : 200);
+    int r = poll(&pfd, 1, pending || w->building ? S_QUIET_MS : 200);
     if (r > 0) {
-      if (S_drain(w)) pending = 1;
+      if (S_drain(w)) {
+        pending = 1;
+        if (w->building) atomic_store(&w->cancel, 1); /* outdated: start again */
+      }
       continue; /* wait for quiet */
     }
-    if (r == 0 && pending) {
+    if (w->building && atomic_load(&w->built) && S_build_join(w)) pending = 1;
+    if (r == 0 && pending && !w->building) {
       pending = 0;
       S_watch_tree(w, w->kb_dir); /* new directories */
-      if (S_build(w) == 0 && w->live) kb_live_reload(w->live, "knowledge base changed");
+      atomic_store(&w->cancel, 0);
+      atomic_store(&w->built, 0);
+      if (pthread_create(&w->builder, NULL, S_build_run, w) == 0) w->building = 1;
+      else pending = 1;
     }
+  }
+  if (w->building) {
+    atomic_store(&w->cancel, 1);
+    pthread_join(w->builder, NULL);
+    w->building = 0;
   }
   return NULL;
 }
@@ -138,7 +184,7 @@ kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t 
   return w;
 }
 
-int kb_watch_build(kb_watch *w) { return S_build(w); }
+int kb_watch_build(kb_watch *w) { return S_build(w) == 0 ? 0 : -1; }
 
 int kb_watch_start(kb_watch *w, kb_live *live) {
   w->live = live;
@@ -149,7 +195,8 @@ int kb_watch_start(kb_watch *w, kb_live *live) {
 
 void kb_watch_status(kb_watch *w, kb_buf *out) {
   pthread_mutex_lock(&w->lock);
-  kb_buf_printf(out, "\"kb\":{\"builds\":%d,\"errors\":%d,\"problems\":[", w->builds, w->errors);
+  kb_buf_printf(out, "\"kb\":{\"builds\":%d,\"building\":%s,\"errors\":%d,\"problems\":[",
+                w->builds, w->building && !atomic_load(&w->built) ? "true" : "false", w->errors);
   for (int i = 0; i < w->nproblems && i < 50; i++) {
     if (i) kb_buf_putc(out, ',');
     kb_buf_put_json(out, w->problems[i], strlen(w->problems[i]));
@@ -162,6 +209,7 @@ void kb_watch_free(kb_watch *w) {
   if (!w) return;
   if (w->running) {
     atomic_store(&w->stop, 1);
+    atomic_store(&w->cancel, 1);
     pthread_join(w->thread, NULL);
   }
   if (w->fd >= 0) close(w->fd);

@@ -22,7 +22,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char path[] = "/tmp/kbfuzz.XXXXXX";
   int fd = mkstemp(path);
   if (fd >= 0) close(fd);
-  kb_build_opts o = {"tests/fixtures/kb", path, 0, 0};
+  kb_build_opts o = {"tests/fixtures/kb", path, 0, 0, NULL, 0};
   kb_diag *d = kb_diag_new();
   kb_build_stats st;
   char err[256];
