@@ -56,8 +56,47 @@ static void S_push(S_paths *p, char *s) {
   p->v[p->n++] = s;
 }
 
+/* What the walk has seen: the knowledge base's real path, and the
+ * directories and files read (device and inode), so that a symbolic link
+ * back into the tree is read once. */
+typedef struct {
+  char *root;            /* realpath of the KB directory, "/" appended */
+  dev_t *dev;
+  ino_t *ino;
+  int n;
+} S_seen;
+
+/* 1 if (dev, ino) was seen; else records it and returns 0. */
+static int S_seen_before(S_seen *sn, const struct stat *st) {
+  for (int i = 0; i < sn->n; i++)
+    if (sn->dev[i] == st->st_dev && sn->ino[i] == st->st_ino) return 1;
+  sn->dev = kb_xrealloc(sn->dev, (size_t)(sn->n + 1) * sizeof *sn->dev);
+  sn->ino = kb_xrealloc(sn->ino, (size_t)(sn->n + 1) * sizeof *sn->ino);
+  sn->dev[sn->n] = st->st_dev;
+  sn->ino[sn->n++] = st->st_ino;
+  return 0;
+}
+
+/* A symbolic link is followed only when it leads inside the knowledge
+ * base, to something not read yet (a link to a parent made the walk
+ * endless, and one to a file outside published it); otherwise it is a
+ * warning of the link. Returns 1 if p may be read. */
+static int S_link_ok(S_seen *sn, const char *p, kb_diag *d) {
+  char *real = realpath(p, NULL);
+  if (!real) {
+    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to nothing (not read)");
+    return 0;
+  }
+  size_t n = strlen(sn->root); /* ends in '/' */
+  int inside = !strncmp(real, sn->root, n) || (strlen(real) == n - 1 && !strncmp(real, sn->root, n - 1));
+  if (!inside)
+    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to %s, outside the knowledge base (not followed)", real);
+  free(real);
+  return inside; /* a link to the root itself: S_seen_before() stops it */
+}
+
 /* Collects *.md files below dir (hidden entries skipped). */
-static void S_walk(const char *dir, S_paths *out, kb_diag *d) {
+static void S_walk(const char *dir, S_paths *out, S_seen *sn, kb_diag *d) {
   DIR *dh = opendir(dir);
   if (!dh) {
     kb_diag_add(d, KB_DIAG_ERROR, dir, 0, "cannot read directory: %s", strerror(errno));
@@ -67,16 +106,23 @@ static void S_walk(const char *dir, S_paths *out, kb_diag *d) {
   while ((e = readdir(dh)) != NULL) {
     if (e->d_name[0] == '.') continue;
     char *p = kb_fmt("%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(p, &st) != 0) {
+    struct stat st, lst;
+    if (lstat(p, &lst) != 0 || (S_ISLNK(lst.st_mode) && !S_link_ok(sn, p, d)) || stat(p, &st) != 0) {
       free(p);
       continue;
     }
     size_t n = strlen(e->d_name);
-    if (S_ISDIR(st.st_mode)) {
-      S_walk(p, out, d);
+    int md = S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0;
+    if ((S_ISDIR(st.st_mode) || md) && S_seen_before(sn, &st)) {
+      kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to a %s already read (not read again)",
+                  md ? "file" : "directory");
       free(p);
-    } else if (S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0) {
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      S_walk(p, out, sn, d);
+      free(p);
+    } else if (md) {
       S_push(out, p);
     } else {
       free(p);
@@ -347,11 +393,19 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   S_paths paths = {0};
   S_kb kb = {0};
   struct stat sb;
-  if (stat(o->kb_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+  S_seen seen = {0};
+  char *root = realpath(o->kb_dir, NULL);
+  if (stat(o->kb_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || !root) {
     kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "not a directory");
   } else {
-    S_walk(o->kb_dir, &paths, d);
+    seen.root = kb_fmt("%s%s", root, strcmp(root, "/") ? "/" : "");
+    S_seen_before(&seen, &sb);
+    S_walk(o->kb_dir, &paths, &seen, d);
   }
+  free(root);
+  free(seen.root);
+  free(seen.dev);
+  free(seen.ino);
   qsort(paths.v, (size_t)paths.n, sizeof *paths.v, S_cmp_str);
   kb.arts = kb_xcalloc((size_t)paths.n + 1, sizeof *kb.arts);
   int cancelled = 0;

@@ -53,7 +53,8 @@ struct kb_watch {
   int builds;            /* builds run */
 };
 
-/* Adds watches on dir and every directory below it. */
+/* Adds watches on dir and every directory below it; symbolic links are
+ * not followed (one to a parent would never end). */
 static void S_watch_tree(kb_watch *w, const char *dir) {
   inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
                                     IN_DELETE | IN_DELETE_SELF | IN_ATTRIB);
@@ -64,7 +65,7 @@ static void S_watch_tree(kb_watch *w, const char *dir) {
     if (e->d_name[0] == '.') continue;
     char *p = kb_fmt("%s/%s", dir, e->d_name);
     struct stat st;
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) S_watch_tree(w, p);
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) S_watch_tree(w, p);
     free(p);
   }
   closedir(dh);

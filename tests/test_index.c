@@ -819,8 +819,55 @@ static void test_build_limits(void **state) {
   free(dir);
 }
 
+/* Symbolic links in the knowledge base (issue #18, 6): links to the KB
+ * itself and to its parent made kb-index run out of memory, and a link
+ * to a file or directory outside published it. Now each such link is a
+ * warning of the link, with its line, and nothing outside is read. */
+static void test_symlinks(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("cd %s && mkdir -p kb/articles outside && "
+                     "printf -- '---\\ntitle: Good\\n---\\nsim tray\\n' > kb/articles/good.md && "
+                     "printf -- '---\\ntitle: Secret\\n---\\nzorblax plans\\n' > outside/secret.md && "
+                     "cd kb && ln -s . a && ln -s . b && ln -s .. c && ln -s ../outside odir && "
+                     "ln -s ../outside/secret.md secret.md && ln -s articles/good.md again.md && "
+                     "ln -s nowhere.md gone.md && ln -s .. articles/up",
+                     dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("timeout 20 %s/kb-index %s/kb -o %s/kb.sqlite", th_bin_dir(), dir, dir);
+  int rc = th_run(cmd, &out);
+  free(cmd);
+  if (rc != 0) print_error("%s\n", out);
+  assert_int_equal(rc, 0);
+  static const char *const want[] = {
+      "/kb/a:1: warning: symbolic link to a directory already read",
+      "/kb/b:1: warning: symbolic link to a directory already read",
+      "/kb/c:1: warning: symbolic link to ", /* the scratch directory */
+      "/kb/odir:1: warning: symbolic link to ",
+      "/kb/secret.md:1: warning: symbolic link to ",
+      "/kb/again.md:1: warning: symbolic link to a file already read",
+      "/kb/gone.md:1: warning: symbolic link to nothing",
+      "/kb/articles/up:1: warning: symbolic link to ",
+      "1 articles", "8 warnings"};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(out, want[i])) print_error("missing '%s' in:\n%s\n", want[i], out);
+    assert_non_null(strstr(out, want[i]));
+  }
+  free(out);
+  cmd = th_fmt("%s/kb-search %s/kb.sqlite zorblax", th_bin_dir(), dir);
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "no articles match"));
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_symlinks),
       cmocka_unit_test(test_pathological_articles),
       cmocka_unit_test(test_build_limits),
       cmocka_unit_test(test_all_problems_reported),

@@ -210,6 +210,25 @@ static void test_sigterm_during_build(void **state) {
   assert_true(secs <= (strstr(th_bin_dir(), "san") ? 3.0 : 1.0));
 }
 
+/* A symbolic link to the knowledge base itself (issue #18, 6): the
+ * watcher recursed into it for ever; now it is a warning and edits still
+ * appear. */
+static void test_symlink_loop(void **state) {
+  (void)state;
+  char *cmd = th_fmt("ln -s . %s/loop", S_kb);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/articles/wombat.md", S_kb);
+  th_write_file(p, "---\ntitle: Wombat cases\n---\nWe sell wombat phone cases.\n");
+  free(p);
+  assert_true(S_wait_search("wombat", 1) >= 0);
+  cJSON *kb = S_kb_status();
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(kb, "problems"), 0);
+  assert_non_null(first);
+  assert_non_null(strstr(first->valuestring, "loop:1: warning: symbolic link"));
+  cJSON_Delete(kb);
+}
+
 static void test_needs_data_dir(void **state) {
   (void)state;
   char *cmd = th_fmt("%s/kb-serve --kb tests/fixtures/kb --listen 127.0.0.1:0", th_bin_dir()), *out = NULL;
@@ -226,6 +245,7 @@ int main(void) {
       cmocka_unit_test(test_broken_article_reported),
       cmocka_unit_test(test_deleted_article_goes),
       cmocka_unit_test(test_needs_data_dir),
+      cmocka_unit_test(test_symlink_loop),
       cmocka_unit_test(test_change_cancels_build),
       cmocka_unit_test(test_sigterm_during_build),
   };
