@@ -41,6 +41,8 @@ typedef struct kb_server_config {
   int header_timeout;      /* seconds to complete a request's header block,
                               from accept or the previous answer; 0: 10 */
   int access_log;          /* one line per request on stderr */
+  int events_days;         /* the reports' event log keeps this many days; 0: 90 */
+  long long events_max_mb; /* and at most about this many MiB; 0: 64 */
   const char *allowed_origins; /* comma-separated origins (https://host[:port])
                               whose pages may write, beyond the public URL's
                               and the listen address's */

@@ -284,7 +284,11 @@ static void S_open_store(kb_server *s) {
     char *fp = kb_fmt("%s/feedback.sqlite", s->cfg.data_dir);
     char err[512];
     if (!s->feedback) s->feedback = kb_feedback_open(fp, "en", err, sizeof err);
-    if (s->feedback && !s->events) s->events = kb_events_open(fp, err, sizeof err);
+    if (s->feedback && !s->events) {
+      s->events = kb_events_open(fp, err, sizeof err);
+      kb_events_set_limits(s->events, s->cfg.events_days > 0 ? s->cfg.events_days : 90,
+                           (s->cfg.events_max_mb > 0 ? s->cfg.events_max_mb : 64) * 1024LL * 1024);
+    }
     if (!s->feedback || !s->events)
       fprintf(stderr, "kb-serve: feedback store unavailable (feedback answers 503): %s\n", err);
     free(fp);

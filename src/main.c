@@ -60,6 +60,10 @@ static void S_usage(FILE *f) {
         "  --header-timeout S  seconds a client has to send a request's whole\n"
         "                    header block, from connecting or from the previous\n"
         "                    answer, default 10; then 408 and closed (KB_HEADER_TIMEOUT)\n"
+        "  --events-days D   the reports' event log (in --data) keeps D days,\n"
+        "                    default 90                           (KB_EVENTS_DAYS)\n"
+        "  --events-max-mb M and at most about M MiB, the oldest deleted first,\n"
+        "                    default 64                         (KB_EVENTS_MAX_MB)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
@@ -86,6 +90,8 @@ int main(int argc, char **argv) {
       .burst = S_env("KB_BURST") ? atof(S_env("KB_BURST")) : 0,
       .trusted_proxies = S_env("KB_TRUSTED_PROXIES"),
       .allowed_origins = S_env("KB_ALLOWED_ORIGINS"),
+      .events_days = S_env("KB_EVENTS_DAYS") ? atoi(S_env("KB_EVENTS_DAYS")) : 0,
+      .events_max_mb = S_env("KB_EVENTS_MAX_MB") ? atoll(S_env("KB_EVENTS_MAX_MB")) : 0,
       .max_connections = S_env("KB_MAX_CONNECTIONS") ? atoi(S_env("KB_MAX_CONNECTIONS")) : 0,
       .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
       .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? atoi(S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
@@ -109,6 +115,8 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--burst")) { cfg.burst = atof(v); i++; }
     else if (v && !strcmp(a, "--trusted-proxies")) { cfg.trusted_proxies = v; i++; }
     else if (v && !strcmp(a, "--allowed-origins")) { cfg.allowed_origins = v; i++; }
+    else if (v && !strcmp(a, "--events-days")) { cfg.events_days = atoi(v); i++; }
+    else if (v && !strcmp(a, "--events-max-mb")) { cfg.events_max_mb = atoll(v); i++; }
     else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = atoi(v); i++; }
     else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
     else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = atoi(v); i++; }
