@@ -30,6 +30,7 @@
 #include "kb_report.h"
 #include "kb_suggest.h"
 #include "kb_text.h"
+#include "kb_json.h"
 #include "server.h"
 
 /*--- Helpers -------------------------------------------------------------*/
@@ -212,6 +213,16 @@ static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest
   free(reply);
 }
 
+/* 0 if the body is one strict JSON text (kb_json.h); else -1 with r
+ * filled (400 invalid_json). */
+static int S_strict(const char *body, size_t n, kb_http_resp *r) {
+  size_t at;
+  const char *why;
+  if (kb_json_check(body, n, &at, &why) == 0) return 0;
+  kb_api_error(r, 400, "invalid_json", "the body is not valid JSON: %s at byte %zu", why, at);
+  return -1;
+}
+
 void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -219,6 +230,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
     return;
   }
+  if (S_strict(body, n, r)) return;
   const char *end = NULL;
   cJSON *j = cJSON_ParseWithLengthOpts(body, n, &end, 0);
   if (!j) {
@@ -306,6 +318,7 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
     return;
   }
+  if (S_strict(body, n, r)) return;
   cJSON *j = cJSON_ParseWithLength(body, n);
   if (!j || !cJSON_IsObject(j)) {
     kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
@@ -349,7 +362,10 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 503, "feedback_unavailable", "this server has no --data directory to store answers in");
     return;
   }
-  cJSON *j = kb_text_utf8_valid(body, n, NULL) ? cJSON_ParseWithLength(body, n) : NULL;
+  size_t at;
+  const char *why;
+  cJSON *j = kb_text_utf8_valid(body, n, NULL) && kb_json_check(body, n, &at, &why) == 0
+                 ? cJSON_ParseWithLength(body, n) : NULL;
   if (!j || !cJSON_IsObject(j)) {
     kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
     cJSON_Delete(j);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_esc.h"
 #include "kb_ratelimit.h"
 #include "server.h"
 
@@ -724,7 +725,9 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     rq->route = KB_ROUTE_OTHER;
     snprintf(rq->method, sizeof rq->method, "%s", method);
-    rq->path = kb_xstrndup(url, strnlen(url, 2048));
+    for (char *p = rq->method; *p; p++) /* the method as sent: quotes, ESC */
+      if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f || *p == '"') *p = '?';
+    rq->path = kb_xstrndup(url, kb_esc_cut(url, strnlen(url, 2048), 200));
     for (char *p = rq->path; *p; p++) /* no log injection through %0a */
       if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') *p = '?';
     *req_cls = rq;

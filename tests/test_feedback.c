@@ -417,6 +417,36 @@ static void test_cross_site(void **state) {
   assert_int_equal(S_rows(), before + 1);
 }
 
+/* Strict JSON on the write routes too (issue #18, 8), a leading NUL
+ * and a BOM included; nothing stored. */
+static void test_strict_json(void **state) {
+  (void)state;
+  static const char fb[] = "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}";
+  static const char hp[] = "{\"slug\":\"cafe-wifi\",\"helpful\":true}";
+  long long before = S_rows();
+  for (int route = 0; route < 2; route++) {
+    const char *path = route ? "/api/v1/helpful" : "/api/v1/feedback";
+    const char *good = route ? hp : fb;
+    char *cases[4];
+    size_t lens[4];
+    cases[0] = th_fmt("%s xyz", good);
+    cases[1] = th_fmt("\xEF\xBB\xBF%s", good);
+    cases[2] = th_fmt("#%s", good);
+    cases[2][0] = 0; /* a leading NUL */
+    cases[3] = th_fmt("%.*s\x02\"}", (int)strlen(good) - 2, good);
+    for (int i = 0; i < 4; i++) lens[i] = i == 2 ? strlen(good) + 1 : strlen(cases[i]);
+    for (int i = 0; i < 4; i++) {
+      th_resp r;
+      assert_int_equal(th_http(S_srv, "POST", path, cases[i], lens[i], NULL, &r), 0);
+      if (r.status != 400) print_error("%s case %d: %ld %s\n", path, i, r.status, r.body);
+      assert_int_equal(r.status, 400);
+      th_resp_free(&r);
+      free(cases[i]);
+    }
+  }
+  assert_int_equal(S_rows(), before);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -428,8 +458,9 @@ int main(void) {
       cmocka_unit_test(test_learned_terms),
       cmocka_unit_test(test_prior_scale),
       cmocka_unit_test(test_cross_site),
+      cmocka_unit_test(test_strict_json),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 7];
+  struct CMUnitTest tests[2 + S_NBAD + 8];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];

@@ -865,8 +865,26 @@ static void test_symlinks(void **state) {
   free(dir);
 }
 
+/* A file name from outside reaches the terminal escaped (issue #18, 8):
+ * a newline in a name split a "file:line:" message in two. */
+static void test_escaped_names(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *p = th_fmt("%s/kb/bad\nname\x1b[31m.md", dir);
+  assert_int_equal(th_write_file(p, "no front matter\n"), 0);
+  char *cmd = th_fmt("%s/kb-index --check %s/kb", th_bin_dir(), dir), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "/kb/bad\\nname\\x1b[31m.md:1: error: no front matter"));
+  assert_null(strchr(out, '\x1b'));
+  free(out);
+  free(cmd);
+  free(p);
+  th_rmtree(dir);
+  free(dir);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_escaped_names),
       cmocka_unit_test(test_symlinks),
       cmocka_unit_test(test_pathological_articles),
       cmocka_unit_test(test_build_limits),

@@ -9,6 +9,8 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+
+#include "kb_text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +156,36 @@ static void test_cli(void **state) {
   free(cmd);
 }
 
+/* What the public typed, printed (issue #18, 8): kb-report showed an
+ * ESC sequence from a search raw (coloured text on the reader's
+ * terminal), and /reports cut examples at 140 bytes inside a character. */
+static void test_output_hygiene(void **state) {
+  (void)state;
+  char body[512];
+  int k = snprintf(body, sizeof body, "{\"text\":\"zapphire");
+  for (int i = 0; i < 80; i++) k += snprintf(body + k, sizeof body - (size_t)k, " \xc3\xa9");
+  snprintf(body + k, sizeof body - (size_t)k, "\"}");
+  assert_int_equal(S_req("POST", "/api/v1/suggest", body, NULL), 200);
+  assert_int_equal(S_req("GET", "/api/v1/search?q=%1B%5B31mzzred", NULL, NULL), 200);
+  struct timespec ts = {0, 600 * 1000000L};
+  nanosleep(&ts, NULL);
+  char *page = NULL;
+  assert_int_equal(S_req("GET", "/reports?days=0", NULL, &page), 200);
+  assert_non_null(strstr(page, "zapphire \xc3\xa9"));
+  size_t bad = 0;
+  if (!kb_text_utf8_valid(page, strlen(page), &bad)) print_error("invalid UTF-8 at byte %zu\n", bad);
+  assert_true(kb_text_utf8_valid(page, strlen(page), NULL));
+  free(page);
+  char *cmd = th_fmt("%s/kb-report --index %s --data %s --days 0", th_bin_dir(), S_index, S_data), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "zzred"));
+  assert_null(strchr(out, '\x1b'));
+  assert_non_null(strstr(out, "\\x1b[31mzzred"));
+  assert_true(kb_text_utf8_valid(out, strlen(out), NULL));
+  free(out);
+  free(cmd);
+}
+
 static long long S_count(sqlite3 *db, const char *sql) {
   sqlite3_stmt *st = NULL;
   long long n = -1;
@@ -221,6 +253,7 @@ int main(void) {
       cmocka_unit_test(test_no_results_and_helpful),
       cmocka_unit_test(test_page_and_errors),
       cmocka_unit_test(test_cli),
+      cmocka_unit_test(test_output_hygiene),
       cmocka_unit_test(test_event_retention),
   };
   return cmocka_run_group_tests_name("reports", tests, S_setup, S_teardown);
