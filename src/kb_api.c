@@ -308,6 +308,14 @@ void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r) {
   kb_buf_printf(&r->body, "{\"reset\":true,\"deleted\":%lld}", n);
 }
 
+/* 1 if the index being served has the article. */
+static int S_article_exists(const kb_ctx *c, const char *coll, const char *slug) {
+  kb_doc d;
+  if (!c->ix || kb_index_get(c->ix, coll, slug, &d) != 1) return 0;
+  kb_doc_free(&d);
+  return 1;
+}
+
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   if (!c->feedback) {
     kb_api_error(r, 503, "feedback_unavailable",
@@ -342,6 +350,8 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     kb_api_error(r, 400, "invalid_value", "'action' must be sent, edited or dismissed");
   else if (author && *author && !kb_reply_handle_valid(author[0] == '@' ? author + 1 : author))
     kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle");
+  else if (!S_article_exists(c, coll, slug))
+    kb_api_error(r, 404, "not_found", "no such article: learning from it would rank nothing");
   else {
     char err[256];
     long long id = 0;

@@ -417,6 +417,22 @@ static void test_cross_site(void **state) {
   assert_int_equal(S_rows(), before + 1);
 }
 
+/* Feedback about an article the index does not have is refused, and
+ * /metrics counts 201s as 201s, not "other" (issue #18, 10). */
+static void test_unknown_slug_and_metrics(void **state) {
+  (void)state;
+  long long before = S_rows();
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"no-such-article\",\"action\":\"sent\"}", NULL), 404);
+  assert_int_equal(S_rows(), before);
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}", NULL), 201);
+  assert_int_equal(S_post("/api/v1/helpful", "{\"slug\":\"cafe-wifi\",\"helpful\":true}", NULL), 202);
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/metrics", NULL, 0, NULL, &r), 0);
+  assert_non_null(strstr(r.body, "kb_requests_total{route=\"feedback\",status=\"201\"}"));
+  assert_non_null(strstr(r.body, "kb_requests_total{route=\"helpful\",status=\"202\"}"));
+  th_resp_free(&r);
+}
+
 /* Strict JSON on the write routes too (issue #18, 8), a leading NUL
  * and a BOM included; nothing stored. */
 static void test_strict_json(void **state) {
@@ -459,8 +475,9 @@ int main(void) {
       cmocka_unit_test(test_prior_scale),
       cmocka_unit_test(test_cross_site),
       cmocka_unit_test(test_strict_json),
+      cmocka_unit_test(test_unknown_slug_and_metrics),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 8];
+  struct CMUnitTest tests[2 + S_NBAD + 9];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];
