@@ -411,9 +411,6 @@ static int S_addr_add(kb_server *s, const char *addr, int delta) {
   return n;
 }
 
-static int S_trusted(const kb_server *s, const char *addr);
-static void S_peer(struct MHD_Connection *conn, char *addr, size_t n);
-
 static void S_conn_started(kb_server *s, struct MHD_Connection *conn, void **ctx) {
   S_conn *c = kb_xcalloc(1, sizeof *c);
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);

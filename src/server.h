@@ -97,7 +97,7 @@ kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t 
 int kb_watch_build(kb_watch *w);
 /* Starts rebuilding on changes; after a good build live reloads. */
 int kb_watch_start(kb_watch *w, kb_live *live);
-/* Appends "kb":{"builds","errors","problems":[...]} (a JSON member). */
+/* Appends "kb":{"builds","building","errors","problems":[...]} (a JSON member). */
 void kb_watch_status(kb_watch *w, kb_buf *out);
 void kb_watch_free(kb_watch *w);
 
