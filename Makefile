@@ -197,12 +197,18 @@ fuzz:
 	@sh .ci/deps.sh test
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
-# Mixed traffic for SOAK_SECONDS (default 600) with reloads every 30 s:
-# zero 5xx, zero socket errors, memory flat (tests/soak/run.sh).
+# Mixed traffic for SOAK_SECONDS (default 600) with reloads every 30 s,
+# and the hostile traffic of tests/soak/hostile.c beside it: zero 5xx,
+# zero socket errors, every hostile request answered, memory flat
+# (tests/soak/run.sh).
 SOAK_SECONDS ?= 600
-soak: all
+$(O)/soak/hostile: tests/soak/hostile.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lpthread
+
+soak: all $(O)/soak/hostile
 	@sh .ci/deps.sh bench
-	@SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/run.sh
+	@SOAK_SECONDS=$(SOAK_SECONDS) HOSTILE=$(O)/soak/hostile sh tests/soak/run.sh
 
 # The C suites under valgrind's memcheck: the test programs and every
 # server they start; fails on memory errors and definite or indirect leaks.

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <yaml.h>
 
 #include "kb_reply.h"
@@ -296,10 +297,14 @@ static void S_attach(cmark_parser *p, const char *name) {
   if (e) cmark_parser_attach_syntax_extension(p, e);
 }
 
-/* 1 if node is inside a heading. */
-static int S_in_heading(cmark_node *n) {
-  for (; n; n = cmark_node_parent(n))
-    if (cmark_node_get_type(n) == CMARK_NODE_HEADING) return 1;
+int kb_article_limit_check(const kb_article_limit *lim) {
+  if (!lim) return 0;
+  if (lim->cancel && atomic_load(lim->cancel)) return 1;
+  if (lim->until > 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 > lim->until) return 2;
+  }
   return 0;
 }
 
@@ -314,21 +319,29 @@ static int S_is_block(cmark_node *n) {
 }
 
 /* Walks the tree: heading text to headings, the rest to body; the first
- * paragraph's text to summary. */
-static void S_extract(kb_article *a, cmark_node *root) {
+ * paragraph's text to summary. Linear in the tree: whether a node is in a
+ * heading is counted on the way (walking up the parents for every event
+ * made a deeply nested file quadratic: 100 KB of '>' took minutes).
+ * Returns 0, or what kb_article_limit_check() said when it stopped. */
+static int S_extract(kb_article *a, cmark_node *root, const kb_article_limit *lim) {
   kb_buf head = KB_BUF_INIT, body = KB_BUF_INIT, sum = KB_BUF_INIT;
   cmark_iter *it = cmark_iter_new(root);
   cmark_event_type ev;
-  int in_first_para = 0, seen_para = 0;
+  int in_first_para = 0, seen_para = 0, headings = 0, stopped = 0;
+  unsigned long events = 0;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    if (++events % 4096 == 0 && (stopped = kb_article_limit_check(lim)) != 0) break;
     cmark_node *n = cmark_iter_get_node(it);
     cmark_node_type t = cmark_node_get_type(n);
-    if (t == CMARK_NODE_PARAGRAPH && !S_in_heading(n) &&
+    if (t == CMARK_NODE_HEADING && ev == CMARK_EVENT_ENTER) headings++;
+    int in_heading = headings > 0; /* n is a heading or inside one */
+    if (t == CMARK_NODE_HEADING && ev == CMARK_EVENT_EXIT) headings--;
+    if (t == CMARK_NODE_PARAGRAPH && !in_heading &&
         cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT) {
       if (ev == CMARK_EVENT_ENTER && !seen_para) in_first_para = seen_para = 1;
       else if (ev == CMARK_EVENT_EXIT) in_first_para = 0;
     }
-    kb_buf *dst = S_in_heading(n) ? &head : &body;
+    kb_buf *dst = in_heading ? &head : &body;
     if (ev == CMARK_EVENT_EXIT && S_is_block(n)) kb_buf_putc(dst, '\n');
     if (ev != CMARK_EVENT_ENTER) continue;
     const char *lit = NULL;
@@ -344,9 +357,56 @@ static void S_extract(kb_article *a, cmark_node *root) {
   a->headings = kb_buf_detach(&head);
   a->body = kb_buf_detach(&body);
   a->summary = kb_buf_detach(&sum);
+  return stopped;
 }
 
-static void S_body(kb_article *a, const char *md, size_t n) {
+/* Deepest nesting of block quotes and lists a body may have, and most
+ * table cells: a help article needs a few of each. cmark-gfm is linear,
+ * but at 1.5 million nodes to the MiB (a file of '>' is a million block
+ * quotes, 28 MB of HTML) it takes a second or more, and its tables cost
+ * more per cell; such files are refused before it parses them. */
+#define S_MAX_DEPTH 32
+#define S_MAX_CELLS 20000
+
+/* Checks the body against those limits; on a breach reports it (error,
+ * with its line) and returns -1. */
+static int S_body_limits(S_ctx *c, const char *md, size_t n, int line0) {
+  size_t pipes = 0;
+  int line = line0;
+  for (size_t i = 0; i < n;) {
+    int depth = 0;
+    size_t j = i;
+    for (;;) { /* the line's container markers: '>', '-', '*', '+', "1." */
+      while (j < n && (md[j] == ' ' || md[j] == '\t')) j++;
+      if (j < n && md[j] == '>') { depth++; j++; continue; }
+      if (j + 1 < n && (md[j] == '-' || md[j] == '*' || md[j] == '+') &&
+          (md[j + 1] == ' ' || md[j + 1] == '\t')) { depth++; j += 2; continue; }
+      size_t k = j;
+      while (k < n && k - j < 9 && md[k] >= '0' && md[k] <= '9') k++;
+      if (k > j && k + 1 < n && (md[k] == '.' || md[k] == ')') && (md[k + 1] == ' ' || md[k + 1] == '\t')) {
+        depth++;
+        j = k + 2;
+        continue;
+      }
+      break;
+    }
+    if (depth > S_MAX_DEPTH) {
+      S_err(c, line, "block quotes or lists nested %d deep; at most %d", depth, S_MAX_DEPTH);
+      return -1;
+    }
+    while (j < n && md[j] != '\n') pipes += md[j++] == '|';
+    if (pipes > S_MAX_CELLS) {
+      S_err(c, line, "more than %d table cells ('|') in one article", S_MAX_CELLS);
+      return -1;
+    }
+    i = j + 1;
+    line++;
+  }
+  return 0;
+}
+
+/* Parses and renders the body; returns 0, or why it stopped. */
+static int S_body(kb_article *a, const char *md, size_t n, const kb_article_limit *lim) {
   pthread_once(&S_ext_once, S_ext_init);
   int opts = CMARK_OPT_DEFAULT; /* safe: no raw HTML, no javascript: links */
   cmark_parser *p = cmark_parser_new(opts);
@@ -355,12 +415,17 @@ static void S_body(kb_article *a, const char *md, size_t n) {
   S_attach(p, "autolink");
   cmark_parser_feed(p, md, n);
   cmark_node *doc = cmark_parser_finish(p);
-  S_extract(a, doc);
-  char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-  a->html = kb_xstrdup(html);
-  free(html);
+  int stopped = kb_article_limit_check(lim);
+  if (!stopped) stopped = S_extract(a, doc, lim);
+  if (!stopped) stopped = kb_article_limit_check(lim);
+  if (!stopped) {
+    char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+    a->html = kb_xstrdup(html);
+    free(html);
+  }
   cmark_node_free(doc);
   cmark_parser_free(p);
+  return stopped;
 }
 
 /*--- Checks --------------------------------------------------------------*/
@@ -476,6 +541,14 @@ static int S_split(const char *z, size_t n, size_t *ps, size_t *pe, size_t *pbod
 
 kb_article *kb_article_parse(const char *path, const char *data, size_t n,
                              kb_diag *d) {
+  int stopped;
+  return kb_article_parse_limited(path, data, n, d, NULL, &stopped);
+}
+
+kb_article *kb_article_parse_limited(const char *path, const char *data, size_t n,
+                                     kb_diag *d, const kb_article_limit *lim,
+                                     int *stopped) {
+  *stopped = 0;
   S_ctx c = {.path = path, .d = d, .line0 = 2};
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
@@ -505,7 +578,14 @@ kb_article *kb_article_parse(const char *path, const char *data, size_t n,
     kb_article_free(c.a);
     return NULL;
   }
-  S_body(c.a, data + body, n - body);
+  if (S_body_limits(&c, data + body, n - body, kb_line_of(data, body)) != 0) {
+    kb_article_free(c.a);
+    return NULL;
+  }
+  if ((*stopped = S_body(c.a, data + body, n - body, lim)) != 0) {
+    kb_article_free(c.a);
+    return NULL;
+  }
   return c.a;
 }
 

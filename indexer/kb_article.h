@@ -29,6 +29,7 @@
 #ifndef KB_ARTICLE_H
 #define KB_ARTICLE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "kb_diag.h"
@@ -84,6 +85,22 @@ typedef struct kb_article {
  * YAML, no title, bad slug); the caller frees it with kb_article_free(). */
 kb_article *kb_article_parse(const char *path, const char *data, size_t n,
                              kb_diag *d);
+
+/* When a parse must stop: a flag another thread may set, and a time. */
+typedef struct kb_article_limit {
+  const atomic_int *cancel;   /* non-zero: stop now (NULL: never) */
+  double until;               /* CLOCK_MONOTONIC seconds; 0: no deadline */
+} kb_article_limit;
+
+/* kb_article_parse(), stopping (NULL, *stopped set: 1 cancelled, 2 past
+ * the deadline; no message added) when lim says so, checked while the
+ * body is walked. */
+kb_article *kb_article_parse_limited(const char *path, const char *data, size_t n,
+                                     kb_diag *d, const kb_article_limit *lim,
+                                     int *stopped);
+
+/* 0 to go on, 1 cancelled, 2 past the deadline. */
+int kb_article_limit_check(const kb_article_limit *lim);
 
 void kb_article_free(kb_article *a);
 

@@ -67,8 +67,47 @@ static void S_push(S_paths *p, char *s) {
   p->v[p->n++] = s;
 }
 
+/* What the walk has seen: the knowledge base's real path, and the
+ * directories and files read (device and inode), so that a symbolic link
+ * back into the tree is read once. */
+typedef struct {
+  char *root;            /* realpath of the KB directory, "/" appended */
+  dev_t *dev;
+  ino_t *ino;
+  int n;
+} S_seen;
+
+/* 1 if (dev, ino) was seen; else records it and returns 0. */
+static int S_seen_before(S_seen *sn, const struct stat *st) {
+  for (int i = 0; i < sn->n; i++)
+    if (sn->dev[i] == st->st_dev && sn->ino[i] == st->st_ino) return 1;
+  sn->dev = kb_xrealloc(sn->dev, (size_t)(sn->n + 1) * sizeof *sn->dev);
+  sn->ino = kb_xrealloc(sn->ino, (size_t)(sn->n + 1) * sizeof *sn->ino);
+  sn->dev[sn->n] = st->st_dev;
+  sn->ino[sn->n++] = st->st_ino;
+  return 0;
+}
+
+/* A symbolic link is followed only when it leads inside the knowledge
+ * base, to something not read yet (a link to a parent made the walk
+ * endless, and one to a file outside published it); otherwise it is a
+ * warning of the link. Returns 1 if p may be read. */
+static int S_link_ok(S_seen *sn, const char *p, kb_diag *d) {
+  char *real = realpath(p, NULL);
+  if (!real) {
+    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to nothing (not read)");
+    return 0;
+  }
+  size_t n = strlen(sn->root); /* ends in '/' */
+  int inside = !strncmp(real, sn->root, n) || (strlen(real) == n - 1 && !strncmp(real, sn->root, n - 1));
+  if (!inside)
+    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to %s, outside the knowledge base (not followed)", real);
+  free(real);
+  return inside; /* a link to the root itself: S_seen_before() stops it */
+}
+
 /* Collects *.md files below dir (hidden entries skipped). */
-static void S_walk(const char *dir, S_paths *out, kb_diag *d) {
+static void S_walk(const char *dir, S_paths *out, S_seen *sn, kb_diag *d) {
   DIR *dh = opendir(dir);
   if (!dh) {
     kb_diag_add(d, KB_DIAG_ERROR, dir, 0, "cannot read directory: %s", strerror(errno));
@@ -78,16 +117,23 @@ static void S_walk(const char *dir, S_paths *out, kb_diag *d) {
   while ((e = readdir(dh)) != NULL) {
     if (e->d_name[0] == '.') continue;
     char *p = kb_fmt("%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(p, &st) != 0) {
+    struct stat st, lst;
+    if (lstat(p, &lst) != 0 || (S_ISLNK(lst.st_mode) && !S_link_ok(sn, p, d)) || stat(p, &st) != 0) {
       free(p);
       continue;
     }
     size_t n = strlen(e->d_name);
-    if (S_ISDIR(st.st_mode)) {
-      S_walk(p, out, d);
+    int md = S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0;
+    if ((S_ISDIR(st.st_mode) || md) && S_seen_before(sn, &st)) {
+      kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to a %s already read (not read again)",
+                  md ? "file" : "directory");
       free(p);
-    } else if (S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0) {
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      S_walk(p, out, sn, d);
+      free(p);
+    } else if (md) {
       S_push(out, p);
     } else {
       free(p);
@@ -100,7 +146,10 @@ static int S_cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void S_read_article(S_kb *kb, const char *path, kb_diag *d) {
+/* Reads and parses one article; returns 1 if the build was cancelled
+ * meanwhile. A parse that runs past o->file_seconds is an error of the
+ * file. */
+static int S_read_article(S_kb *kb, const kb_build_opts *o, const char *path, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, KB_ARTICLE_MAX_BYTES, &n);
   if (!data) {
@@ -108,11 +157,19 @@ static void S_read_article(S_kb *kb, const char *path, kb_diag *d) {
       kb_diag_add(d, KB_DIAG_ERROR, path, 1, "file is larger than the 1 MiB limit for an article");
     else
       kb_diag_add(d, KB_DIAG_ERROR, path, 1, "cannot read: %s", strerror(errno));
-    return;
+    return 0;
   }
-  kb_article *a = kb_article_parse(path, data, n, d);
+  double secs = o->file_seconds > 0 ? o->file_seconds : 10;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  kb_article_limit lim = {o->cancel, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + secs};
+  int stopped;
+  kb_article *a = kb_article_parse_limited(path, data, n, d, &lim, &stopped);
   free(data);
+  if (stopped == 2)
+    kb_diag_add(d, KB_DIAG_ERROR, path, 1, "parsing took longer than %g s; the file is not indexed", secs);
   if (a) kb->arts[kb->narts++] = a;
+  return stopped == 1;
 }
 
 /*--- places.tsv ----------------------------------------------------------*/
@@ -447,7 +504,8 @@ static int S_cmp_write(const void *x, const void *y) {
 
 static int S_write_synonyms(kb_index_writer *w, const S_lang *l, char *err, size_t nerr);
 
-static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
+/* Writes the index; -1 with a message on failure, -3 when cancelled. */
+static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *err, size_t nerr) {
   kb_index_writer *w = kb_index_writer_new(out, err, nerr);
   if (!w) return -1;
   int rc = 0;
@@ -455,8 +513,13 @@ static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
   for (int i = 0; rc == 0 && i < kb->nlangs; i++)
     rc = kb_index_writer_add_lang(w, kb->langs[i].words, err, nerr);
   qsort(kb->arts, (size_t)kb->narts, sizeof *kb->arts, S_cmp_write);
-  for (int i = 0; rc == 0 && i < kb->narts; i++)
+  for (int i = 0; rc == 0 && i < kb->narts; i++) {
+    if (i % 256 == 255 && cancel && atomic_load(cancel)) {
+      rc = -3;
+      break;
+    }
     rc = kb_index_writer_add(w, kb->arts[i], err, nerr);
+  }
   for (int i = 0; rc == 0 && i < kb->nplaces; i++) {
     const S_place *p = &kb->places[i];
     rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, err, nerr);
@@ -530,15 +593,24 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   S_paths paths = {0};
   S_kb kb = {0};
   struct stat sb;
-  if (stat(o->kb_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+  S_seen seen = {0};
+  char *root = realpath(o->kb_dir, NULL);
+  if (stat(o->kb_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || !root) {
     kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "not a directory");
   } else {
-    S_walk(o->kb_dir, &paths, d);
+    seen.root = kb_fmt("%s%s", root, strcmp(root, "/") ? "/" : "");
+    S_seen_before(&seen, &sb);
+    S_walk(o->kb_dir, &paths, &seen, d);
   }
+  free(root);
+  free(seen.root);
+  free(seen.dev);
+  free(seen.ino);
   qsort(paths.v, (size_t)paths.n, sizeof *paths.v, S_cmp_str);
   kb.arts = kb_xcalloc((size_t)paths.n + 1, sizeof *kb.arts);
-  for (int i = 0; i < paths.n; i++) {
-    S_read_article(&kb, paths.v[i], d);
+  int cancelled = 0;
+  for (int i = 0; i < paths.n && !cancelled; i++) {
+    cancelled = S_read_article(&kb, o, paths.v[i], d) || (o->cancel && atomic_load(o->cancel));
     if (o->progress && (i % 200 == 199 || i == paths.n - 1))
       fprintf(stderr, "\rkb-index: %d/%d files", i + 1, paths.n);
   }
@@ -568,7 +640,11 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   st->errors = kb_diag_count(d, KB_DIAG_ERROR);
   st->warnings = kb_diag_count(d, KB_DIAG_WARNING);
   int rc = st->errors ? 1 : 0;
-  if (rc == 0 && !o->check_only && S_write(&kb, o->out, err, nerr) != 0) rc = 2;
+  if (cancelled || (o->cancel && atomic_load(o->cancel))) rc = 3;
+  else if (rc == 0 && !o->check_only) {
+    int wr = S_write(&kb, o->out, o->cancel, err, nerr);
+    rc = wr == -3 ? 3 : wr != 0 ? 2 : 0;
+  }
   S_kb_free(&kb);
   for (int i = 0; i < paths.n; i++) free(paths.v[i]);
   free(paths.v);

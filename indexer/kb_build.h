@@ -16,6 +16,7 @@
 #ifndef KB_BUILD_H
 #define KB_BUILD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "kb_diag.h"
@@ -25,6 +26,12 @@ typedef struct kb_build_opts {
   const char *out;      /* the index to write; NULL with check_only */
   int check_only;       /* validate, write nothing */
   int progress;         /* print progress to stderr (a terminal) */
+  const atomic_int *cancel; /* set non-zero (from any thread) to stop the
+                           build: checked between files and while one is
+                           parsed; kb_build_run() then returns 3. NULL:
+                           never */
+  double file_seconds;  /* a file that takes longer to parse is an error
+                           of that file; 0: 10 s */
 } kb_build_opts;
 
 typedef struct kb_build_stats {
@@ -40,7 +47,8 @@ typedef struct kb_build_stats {
 
 /* Builds (or checks) the index. Returns 0 on success, 1 when the
  * knowledge base has errors (listed in d; nothing written), 2 when the
- * index could not be written (message in err; the old index untouched). */
+ * index could not be written (message in err; the old index untouched),
+ * 3 when cancelled through o->cancel (nothing written). */
 int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
                  char *err, size_t nerr);
 

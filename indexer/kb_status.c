@@ -23,15 +23,16 @@ char *kb_status_path(const char *index) { return kb_fmt("%s%s", index, KB_DIAG_S
 static void S_json(kb_buf *b, const char *s) { kb_buf_put_json(b, s, strlen(s)); }
 
 int kb_status_write(const char *index, const char *kb_dir, int builds, int rc,
-                    const kb_diag *d, const kb_build_stats *st, const char *err) {
+                    const kb_diag *d, const kb_build_stats *st, const char *err, int building) {
   kb_buf b = KB_BUF_INIT;
   char when[32];
   time_t now = time(NULL);
   struct tm tm;
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
   int errors = st->errors + (rc == 2);
-  kb_buf_printf(&b, "{\"builds\":%d,\"ok\":%s,\"errors\":%d,\"warnings\":%d,\"finished\":",
-                builds, rc == 0 ? "true" : "false", errors, st->warnings);
+  kb_buf_printf(&b, "{\"builds\":%d,\"building\":%s,\"ok\":%s,\"errors\":%d,\"warnings\":%d,"
+                "\"finished\":", builds, building ? "true" : "false", rc == 0 ? "true" : "false",
+                errors, st->warnings);
   S_json(&b, when);
   kb_buf_puts(&b, ",\"kb\":");
   S_json(&b, kb_dir);

@@ -7,7 +7,7 @@
  * knowledge team the problems of the last build, failed or not, within a
  * second and without linking the indexer:
  *
- *   {"builds":3,"ok":false,"errors":1,"warnings":0,
+ *   {"builds":3,"building":false,"ok":false,"errors":1,"warnings":0,
  *    "finished":"2026-12-02T12:00:00Z","kb":"kb",
  *    "problems":["articles/x.md:2: error: ..."]}
  *
@@ -23,8 +23,9 @@
 char *kb_status_path(const char *index);
 
 /* Writes the status of build number `builds` of `kb_dir` into index:
- * rc is kb_build_run()'s result, err its message when rc is 2. */
+ * rc is kb_build_run()'s result, err its message when rc is 2; building:
+ * a newer build is running (watch mode). */
 int kb_status_write(const char *index, const char *kb_dir, int builds, int rc,
-                    const kb_diag *d, const kb_build_stats *st, const char *err);
+                    const kb_diag *d, const kb_build_stats *st, const char *err, int building);
 
 #endif

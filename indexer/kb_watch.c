@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +22,31 @@
 
 #define S_QUIET_MS 150   /* changes must stop this long before a rebuild */
 
+/* The build runs on a thread of its own, so the watcher keeps reading
+ * changes meanwhile: a change during a build cancels it (kb_build_opts'
+ * cancel flag, checked between files and while one is parsed) and a new
+ * one starts once the files are quiet; a stop cancels it too. While it
+ * runs the status file says "building": true, with the last finished
+ * build's problems. */
 struct kb_watch {
   char *kb_dir;
   char *index;
   int fd;                /* inotify */
-  int builds;            /* builds run */
+  int builds;            /* builds finished */
+  pthread_t builder;     /* the build in progress, if building */
+  int building;          /* builder was started and not joined yet */
+  atomic_int built;      /* builder has finished */
+  atomic_int cancel;     /* tells the build in progress to stop */
+  int build_rc;          /* S_build's result, read after the join */
+  /* the last finished build, written again while the next one runs */
+  kb_diag *last_d;
+  kb_build_stats last_st;
+  int last_rc;
+  char last_err[512];
 };
 
-/* Adds watches on dir and every directory below it. */
+/* Adds watches on dir and every directory below it; symbolic links are
+ * not followed (one to a parent would never end). */
 static void S_watch_tree(kb_watch *w, const char *dir) {
   inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
                                     IN_DELETE | IN_DELETE_SELF | IN_ATTRIB);
@@ -38,26 +57,44 @@ static void S_watch_tree(kb_watch *w, const char *dir) {
     if (e->d_name[0] == '.') continue;
     char *p = kb_fmt("%s/%s", dir, e->d_name);
     struct stat st;
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) S_watch_tree(w, p);
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) S_watch_tree(w, p);
     free(p);
   }
   closedir(dh);
 }
 
+/* Writes the last finished build's status; nothing before the first
+ * build has finished (a server waits for that one). */
+static void S_write_status(kb_watch *w, int building) {
+  if (!w->last_d) return;
+  if (kb_status_write(w->index, w->kb_dir, w->builds, w->last_rc, w->last_d, &w->last_st,
+                      w->last_err, building) != 0)
+    fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", w->index, strerror(errno));
+}
+
 /* Builds the index, prints the problems and writes the status file;
- * returns 0 if the index was written. */
+ * returns 0 if the index was written, 1 when the build was cancelled (the
+ * last build's status stands), -1 when it failed. */
 static int S_build(kb_watch *w) {
-  kb_build_opts o = {.kb_dir = w->kb_dir, .out = w->index};
+  kb_build_opts o = {.kb_dir = w->kb_dir, .out = w->index, .cancel = &w->cancel};
   kb_diag *d = kb_diag_new();
   kb_build_stats st = {0};
   char err[512] = "";
   int rc = kb_build_run(&o, d, &st, err, sizeof err);
+  if (rc == 3) {
+    kb_diag_free(d);
+    fprintf(stderr, "kb-index: build of %s cancelled\n", w->kb_dir);
+    return 1;
+  }
   w->builds++;
   kb_diag_print(d, stderr);
   if (rc == 2) fprintf(stderr, "kb-index: %s: %s\n", w->index, err);
-  if (kb_status_write(w->index, w->kb_dir, w->builds, rc, d, &st, err) != 0)
-    fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", w->index, strerror(errno));
-  kb_diag_free(d);
+  kb_diag_free(w->last_d);
+  w->last_d = d;
+  w->last_st = st;
+  w->last_rc = rc;
+  snprintf(w->last_err, sizeof w->last_err, "%s", err);
+  S_write_status(w, 0);
   if (rc == 0)
     fprintf(stderr, "kb-index: rebuilt %s: %d articles, %d warnings, %.2f s\n", w->index,
             st.articles, st.warnings, st.seconds);
@@ -82,20 +119,55 @@ static int S_drain(kb_watch *w) {
   return changed;
 }
 
+static void *S_build_run(void *arg) {
+  kb_watch *w = arg;
+  w->build_rc = S_build(w);
+  atomic_store(&w->built, 1);
+  return NULL;
+}
+
+/* Starts a build on its own thread; 0, or -1 when no thread could start. */
+static int S_build_start(kb_watch *w) {
+  atomic_store(&w->cancel, 0);
+  atomic_store(&w->built, 0);
+  S_write_status(w, 1);
+  if (pthread_create(&w->builder, NULL, S_build_run, w) != 0) return -1;
+  w->building = 1;
+  return 0;
+}
+
+/* Joins a finished build. Returns 1 if it was cancelled (the files must
+ * be built again). */
+static int S_build_join(kb_watch *w) {
+  pthread_join(w->builder, NULL);
+  w->building = 0;
+  return w->build_rc == 1;
+}
+
 void kb_watch_run(kb_watch *w, volatile sig_atomic_t *stop) {
   struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
   int pending = 0;
+  if (S_build_start(w) != 0) pending = 1; /* the first build, at once */
   while (!*stop) {
-    int r = poll(&pfd, 1, pending ? S_QUIET_MS : 200);
+    int r = poll(&pfd, 1, pending || w->building ? S_QUIET_MS : 200);
     if (r > 0) {
-      if (S_drain(w)) pending = 1;
+      if (S_drain(w)) {
+        pending = 1;
+        if (w->building) atomic_store(&w->cancel, 1); /* outdated: start again */
+      }
       continue; /* wait for quiet */
     }
-    if (r == 0 && pending) {
+    if (w->building && atomic_load(&w->built) && S_build_join(w)) pending = 1;
+    if (r == 0 && pending && !w->building) {
       pending = 0;
       S_watch_tree(w, w->kb_dir); /* new directories */
-      S_build(w);
+      if (S_build_start(w) != 0) pending = 1;
     }
+  }
+  if (w->building) { /* stopped: the build in progress is cancelled */
+    atomic_store(&w->cancel, 1);
+    pthread_join(w->builder, NULL);
+    w->building = 0;
   }
 }
 
@@ -113,11 +185,10 @@ kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t 
   return w;
 }
 
-int kb_watch_build(kb_watch *w) { return S_build(w); }
-
 void kb_watch_free(kb_watch *w) {
   if (!w) return;
   if (w->fd >= 0) close(w->fd);
+  kb_diag_free(w->last_d);
   free(w->kb_dir);
   free(w->index);
   free(w);

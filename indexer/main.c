@@ -41,7 +41,6 @@ static int S_watch(const kb_build_opts *o) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  kb_watch_build(w);
   fprintf(stderr, "kb-index: watching %s (SIGTERM or Ctrl-C stops)\n", o->kb_dir);
   kb_watch_run(w, &S_stop);
   kb_watch_free(w);
@@ -102,7 +101,7 @@ int main(int argc, char **argv) {
   int rc = kb_build_run(&o, d, &st, err, sizeof err);
   kb_diag_print(d, stderr);
   if (rc == 2) fprintf(stderr, "kb-index: %s\n", err);
-  if (!o.check_only && kb_status_write(o.out, o.kb_dir, 1, rc, d, &st, err) != 0 && !rc)
+  if (!o.check_only && kb_status_write(o.out, o.kb_dir, 1, rc, d, &st, err, 0) != 0 && !rc)
     fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", o.out, strerror(errno));
   if (!quiet || rc)
     fprintf(stderr, "kb-index: %d articles (%d stores), %d collection%s, %d places, %d synonym rules, "

@@ -294,7 +294,14 @@ int th_http(const th_server *s, const char *method, const char *path,
   char *url = th_fmt("http://127.0.0.1:%d%s", s->port, path);
   S_buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
   struct curl_slist *hl = NULL;
-  for (int i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
+  int ctype = 0;
+  for (int i = 0; headers && headers[i]; i++) {
+    hl = curl_slist_append(hl, headers[i]);
+    ctype |= !strncasecmp(headers[i], "Content-Type:", 13);
+  }
+  /* a body is JSON unless the test says otherwise, as the API's clients
+   * send it (the write routes take nothing else) */
+  if (body && !ctype) hl = curl_slist_append(hl, "Content-Type: application/json");
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);

@@ -80,7 +80,8 @@ typedef struct th_resp {
 
 /* Perform a request on the server with libcurl: method ("GET", "POST", ...),
  * path ("/api/v1/suggest"), optional body (NULL for none, nbody bytes),
- * optional extra header lines (NULL-terminated). Returns 0 on success and
+ * optional extra header lines (NULL-terminated; a body goes with
+ * Content-Type: application/json unless they give one). Returns 0 on success and
  * fills *r; free it with th_resp_free(). */
 int th_http(const th_server *s, const char *method, const char *path,
             const char *body, size_t nbody, const char *const *headers,

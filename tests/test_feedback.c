@@ -369,6 +369,100 @@ static void test_prior_scale(void **state) {
   free(path);
 }
 
+/* A page on another site cannot write (issue #18, 5): with no keys set,
+ * a browser posting text/plain or a form from evil.example used to get
+ * 201. Writes now need application/json, and an Origin, when sent, must
+ * be the server's own. */
+static void test_cross_site(void **state) {
+  (void)state;
+  const char *b = "{\"text\":\"evil\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}";
+  long long before = S_rows();
+  const char *plain[] = {"Content-Type: text/plain", "Origin: http://evil.example", NULL};
+  const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *evil_json[] = {"Content-Type: application/json", "Origin: http://evil.example", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), plain, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), form, &r), 0);
+  assert_int_equal(r.status, 415);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "DELETE", "/api/v1/feedback", NULL, 0, evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  const char *h = "{\"slug\":\"cafe-wifi\",\"helpful\":true}";
+  const char *plain_h[] = {"Content-Type: text/plain", NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/helpful", h, strlen(h), plain_h, &r), 0);
+  assert_int_equal(r.status, 415);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", "{\"text\":\"sim\"}", 14, evil_json, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  const char *evil_form[] = {"Content-Type: application/x-www-form-urlencoded", "Origin: http://evil.example", NULL};
+  const char *fb = "slug=cafe-wifi&helpful=yes";
+  assert_int_equal(th_http(S_srv, "POST", "/helpful", fb, strlen(fb), evil_form, &r), 0);
+  assert_int_equal(r.status, 403);
+  th_resp_free(&r);
+  assert_int_equal(S_rows(), before);
+  /* the server's own pages may, by any of its loopback names */
+  char *own = th_fmt("Origin: http://localhost:%d", th_server_port(S_srv));
+  const char *ok[] = {"Content-Type: application/json; charset=utf-8", own, NULL};
+  assert_int_equal(th_http(S_srv, "POST", "/api/v1/feedback", b, strlen(b), ok, &r), 0);
+  assert_int_equal(r.status, 201);
+  th_resp_free(&r);
+  free(own);
+  assert_int_equal(S_rows(), before + 1);
+}
+
+/* Feedback about an article the index does not have is refused, and
+ * /metrics counts 201s as 201s, not "other" (issue #18, 10). */
+static void test_unknown_slug_and_metrics(void **state) {
+  (void)state;
+  long long before = S_rows();
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"no-such-article\",\"action\":\"sent\"}", NULL), 404);
+  assert_int_equal(S_rows(), before);
+  assert_int_equal(S_post("/api/v1/feedback", "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}", NULL), 201);
+  assert_int_equal(S_post("/api/v1/helpful", "{\"slug\":\"cafe-wifi\",\"helpful\":true}", NULL), 202);
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/metrics", NULL, 0, NULL, &r), 0);
+  assert_non_null(strstr(r.body, "kb_requests_total{route=\"feedback\",status=\"201\"}"));
+  assert_non_null(strstr(r.body, "kb_requests_total{route=\"helpful\",status=\"202\"}"));
+  th_resp_free(&r);
+}
+
+/* Strict JSON on the write routes too (issue #18, 8), a leading NUL
+ * and a BOM included; nothing stored. */
+static void test_strict_json(void **state) {
+  (void)state;
+  static const char fb[] = "{\"text\":\"x\",\"slug\":\"cafe-wifi\",\"action\":\"sent\"}";
+  static const char hp[] = "{\"slug\":\"cafe-wifi\",\"helpful\":true}";
+  long long before = S_rows();
+  for (int route = 0; route < 2; route++) {
+    const char *path = route ? "/api/v1/helpful" : "/api/v1/feedback";
+    const char *good = route ? hp : fb;
+    char *cases[4];
+    size_t lens[4];
+    cases[0] = th_fmt("%s xyz", good);
+    cases[1] = th_fmt("\xEF\xBB\xBF%s", good);
+    cases[2] = th_fmt("#%s", good);
+    cases[2][0] = 0; /* a leading NUL */
+    cases[3] = th_fmt("%.*s\x02\"}", (int)strlen(good) - 2, good);
+    for (int i = 0; i < 4; i++) lens[i] = i == 2 ? strlen(good) + 1 : strlen(cases[i]);
+    for (int i = 0; i < 4; i++) {
+      th_resp r;
+      assert_int_equal(th_http(S_srv, "POST", path, cases[i], lens[i], NULL, &r), 0);
+      if (r.status != 400) print_error("%s case %d: %ld %s\n", path, i, r.status, r.body);
+      assert_int_equal(r.status, 400);
+      th_resp_free(&r);
+      free(cases[i]);
+    }
+  }
+  assert_int_equal(S_rows(), before);
+}
+
 int main(void) {
   static const struct CMUnitTest head[] = {cmocka_unit_test(test_fresh_same_ranking),
                                            cmocka_unit_test(test_stored)};
@@ -379,8 +473,11 @@ int main(void) {
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_learned_terms),
       cmocka_unit_test(test_prior_scale),
+      cmocka_unit_test(test_cross_site),
+      cmocka_unit_test(test_strict_json),
+      cmocka_unit_test(test_unknown_slug_and_metrics),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 6];
+  struct CMUnitTest tests[2 + S_NBAD + 9];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];

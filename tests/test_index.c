@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "kb_build.h"
+#include "kb_diag.h"
 #include "kb_fts.h"
 #include "kb_geo.h"
 #include "kb_lang.h"
@@ -901,8 +904,178 @@ static void test_mention_analysis(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+static double S_secs(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Writes a KB of one 1 MiB article whose body is pattern repeated (after
+ * a front matter), indexes it and returns the seconds kb-index took;
+ * *pout gets its output. */
+static double S_index_pattern(const char *pattern, int *prc, char **pout) {
+  char *dir = th_tmpdir(), *path = th_fmt("%s/kb/a.md", dir);
+  size_t np = strlen(pattern), n = 1024 * 1024 - 64;
+  char *body = malloc(n + 64);
+  size_t k = (size_t)sprintf(body, "---\ntitle: A\n---\n");
+  while (k + np < n) memcpy(body + k, pattern, np), k += np;
+  body[k] = 0;
+  assert_int_equal(th_write_file(path, body), 0);
+  char *cmd = th_fmt("%s/kb-index %s/kb -o %s/kb.sqlite", th_bin_dir(), dir, dir);
+  double t0 = S_secs();
+  *prc = th_run(cmd, pout);
+  double secs = S_secs() - t0;
+  free(cmd);
+  free(body);
+  free(path);
+  th_rmtree(dir);
+  free(dir);
+  return secs;
+}
+
+/* Indexing is linear (issue #18, 4): 100 KB of '>' took minutes, since
+ * the heading test walked up the parents for every node. A 1 MiB file of
+ * any of these is indexed, or refused with its line, in under a second
+ * (three under the sanitizers). */
+static void test_pathological_articles(void **state) {
+  (void)state;
+  static const struct { const char *pattern; int rc; const char *want; } cases[] = {
+      {">", 1, "a.md:4: error: block quotes or lists nested"},
+      {"> - ", 1, "a.md:4: error: block quotes or lists nested"},
+      {"1. ", 1, "a.md:4: error: block quotes or lists nested"},
+      {"|a|b|c|d|e|f|g|h|\n", 1, "error: more than 20000 table cells"},
+      {"a\n\n", 0, NULL},
+      {"`a", 0, NULL},
+      {"[", 0, NULL},
+      {"*a ", 0, NULL},
+      {"# a\n", 0, NULL},
+  };
+  double bound = strstr(th_bin_dir(), "san") ? 3.0 : 1.0;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    int rc;
+    char *out = NULL;
+    double secs = S_index_pattern(cases[i].pattern, &rc, &out);
+    print_message("# pattern %zu: %.2f s\n", i, secs);
+    if (rc != cases[i].rc || secs > bound || (cases[i].want && !strstr(out, cases[i].want)))
+      print_error("pattern '%s': exit %d in %.2f s:\n%s\n", cases[i].pattern, rc, secs, out);
+    assert_int_equal(rc, cases[i].rc);
+    if (cases[i].want) assert_non_null(strstr(out, cases[i].want));
+    assert_true(secs <= bound);
+    free(out);
+  }
+  /* nesting a help article can use is fine */
+  int rc;
+  char *out = NULL;
+  S_index_pattern("> > > > - - - - 1. 1. a\n\n", &rc, &out);
+  assert_int_equal(rc, 0);
+  free(out);
+}
+
+/* A file that parses for longer than kb_build_opts.file_seconds is an
+ * error of that file, and a build cancelled through the flag writes
+ * nothing and says so (3). */
+static void test_build_limits(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *path = th_fmt("%s/kb/slow.md", dir), *out = th_fmt("%s/kb.sqlite", dir);
+  char *kbdir = th_fmt("%s/kb", dir);
+  size_t n = 1024 * 1024 - 64;
+  char *body = malloc(n + 64);
+  size_t k = (size_t)sprintf(body, "---\ntitle: Slow\n---\n");
+  while (k + 3 < n) memcpy(body + k, "a\n\n", 3), k += 3;
+  body[k] = 0;
+  assert_int_equal(th_write_file(path, body), 0);
+  kb_diag *d = kb_diag_new();
+  kb_build_stats st;
+  char err[256];
+  kb_build_opts o = {kbdir, out, 0, 0, NULL, 0.001};
+  assert_int_equal(kb_build_run(&o, d, &st, err, sizeof err), 1);
+  assert_int_equal(kb_diag_count(d, KB_DIAG_ERROR), 1);
+  assert_non_null(strstr(kb_diag_get(d, 0), "slow.md:1: error: parsing took longer than"));
+  kb_diag_free(d);
+  atomic_int cancel = 1;
+  kb_build_opts c = {kbdir, out, 0, 0, &cancel, 0};
+  d = kb_diag_new();
+  assert_int_equal(kb_build_run(&c, d, &st, err, sizeof err), 3);
+  kb_diag_free(d);
+  struct stat sb;
+  assert_int_not_equal(stat(out, &sb), 0);
+  free(body);
+  free(path);
+  free(out);
+  free(kbdir);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* Symbolic links in the knowledge base (issue #18, 6): links to the KB
+ * itself and to its parent made kb-index run out of memory, and a link
+ * to a file or directory outside published it. Now each such link is a
+ * warning of the link, with its line, and nothing outside is read. */
+static void test_symlinks(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("cd %s && mkdir -p kb/articles outside && "
+                     "printf -- '---\\ntitle: Good\\n---\\nsim tray\\n' > kb/articles/good.md && "
+                     "printf -- '---\\ntitle: Secret\\n---\\nzorblax plans\\n' > outside/secret.md && "
+                     "cd kb && ln -s . a && ln -s . b && ln -s .. c && ln -s ../outside odir && "
+                     "ln -s ../outside/secret.md secret.md && ln -s articles/good.md again.md && "
+                     "ln -s nowhere.md gone.md && ln -s .. articles/up",
+                     dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("timeout 20 %s/kb-index %s/kb -o %s/kb.sqlite", th_bin_dir(), dir, dir);
+  int rc = th_run(cmd, &out);
+  free(cmd);
+  if (rc != 0) print_error("%s\n", out);
+  assert_int_equal(rc, 0);
+  static const char *const want[] = {
+      "/kb/a:1: warning: symbolic link to a directory already read",
+      "/kb/b:1: warning: symbolic link to a directory already read",
+      "/kb/c:1: warning: symbolic link to ", /* the scratch directory */
+      "/kb/odir:1: warning: symbolic link to ",
+      "/kb/secret.md:1: warning: symbolic link to ",
+      "/kb/again.md:1: warning: symbolic link to a file already read",
+      "/kb/gone.md:1: warning: symbolic link to nothing",
+      "/kb/articles/up:1: warning: symbolic link to ",
+      "1 articles", "8 warnings"};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(out, want[i])) print_error("missing '%s' in:\n%s\n", want[i], out);
+    assert_non_null(strstr(out, want[i]));
+  }
+  free(out);
+  cmd = th_fmt("%s/kb-search %s/kb.sqlite zorblax", th_bin_dir(), dir);
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "no articles match"));
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* A file name from outside reaches the terminal escaped (issue #18, 8):
+ * a newline in a name split a "file:line:" message in two. */
+static void test_escaped_names(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *p = th_fmt("%s/kb/bad\nname\x1b[31m.md", dir);
+  assert_int_equal(th_write_file(p, "no front matter\n"), 0);
+  char *cmd = th_fmt("%s/kb-index --check %s/kb", th_bin_dir(), dir), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "/kb/bad\\nname\\x1b[31m.md:1: error: no front matter"));
+  assert_null(strchr(out, '\x1b'));
+  free(out);
+  free(cmd);
+  free(p);
+  th_rmtree(dir);
+  free(dir);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_escaped_names),
+      cmocka_unit_test(test_symlinks),
+      cmocka_unit_test(test_pathological_articles),
+      cmocka_unit_test(test_build_limits),
       cmocka_unit_test(test_all_problems_reported),
       cmocka_unit_test(test_atomic_write),
       cmocka_unit_test(test_unwritable_target),

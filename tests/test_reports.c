@@ -7,6 +7,10 @@
 #include "harness.h"
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "kb_text.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +156,96 @@ static void test_cli(void **state) {
   free(cmd);
 }
 
+/* What the public typed, printed (issue #18, 8): kb-report showed an
+ * ESC sequence from a search raw (coloured text on the reader's
+ * terminal), and /reports cut examples at 140 bytes inside a character. */
+static void test_output_hygiene(void **state) {
+  (void)state;
+  char body[512];
+  int k = snprintf(body, sizeof body, "{\"text\":\"zapphire");
+  for (int i = 0; i < 80; i++) k += snprintf(body + k, sizeof body - (size_t)k, " \xc3\xa9");
+  snprintf(body + k, sizeof body - (size_t)k, "\"}");
+  assert_int_equal(S_req("POST", "/api/v1/suggest", body, NULL), 200);
+  assert_int_equal(S_req("GET", "/api/v1/search?q=%1B%5B31mzzred", NULL, NULL), 200);
+  struct timespec ts = {0, 600 * 1000000L};
+  nanosleep(&ts, NULL);
+  char *page = NULL;
+  assert_int_equal(S_req("GET", "/reports?days=0", NULL, &page), 200);
+  assert_non_null(strstr(page, "zapphire \xc3\xa9"));
+  size_t bad = 0;
+  if (!kb_text_utf8_valid(page, strlen(page), &bad)) print_error("invalid UTF-8 at byte %zu\n", bad);
+  assert_true(kb_text_utf8_valid(page, strlen(page), NULL));
+  free(page);
+  char *cmd = th_fmt("%s/kb-report --index %s --data %s --days 0", th_bin_dir(), S_index, S_data), *out = NULL;
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "zzred"));
+  assert_null(strchr(out, '\x1b'));
+  assert_non_null(strstr(out, "\\x1b[31mzzred"));
+  assert_true(kb_text_utf8_valid(out, strlen(out), NULL));
+  free(out);
+  free(cmd);
+}
+
+static long long S_count(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  long long n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* The event log's retention (issue #18, 7): 2,000 public searches of a
+ * thousand bytes added 2.7 MB to feedback.sqlite with no end. With a cap
+ * of 1 MiB the oldest are deleted as new ones come, and events older than
+ * the retention go at start. */
+static void test_event_retention(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *data = th_fmt("%s/data", dir), *db = th_fmt("%s/feedback.sqlite", data);
+  char *cmd = th_fmt("mkdir -p %s", data);
+  th_run(cmd, NULL);
+  free(cmd);
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, "CREATE TABLE searches(ts TEXT NOT NULL, q TEXT NOT NULL,"
+                                   " collection TEXT, total INTEGER NOT NULL);"
+                                   "INSERT INTO searches VALUES('2001-01-01T00:00:00Z','old',NULL,0);"
+                                   "INSERT INTO searches VALUES('2001-01-02T00:00:00Z','old',NULL,0);",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  const char *extra[] = {"--data", data, "--events-max-mb", "1", "--events-days", "30", "--quiet", NULL};
+  th_server *srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  assert_non_null(srv);
+  char q[1100];
+  int k = snprintf(q, sizeof q, "/api/v1/search?q=");
+  while (k < 1000) k += snprintf(q + k, sizeof q - (size_t)k, "w%d+", k);
+  q[k - 1] = 0;
+  for (int i = 0; i < 2000; i++) {
+    th_resp r;
+    assert_int_equal(th_http(srv, "GET", q, NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(srv), 0);
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  long long old = S_count(h, "SELECT count(*) FROM searches WHERE q = 'old'");
+  long long rows = S_count(h, "SELECT count(*) FROM searches");
+  long long bytes = S_count(h, "SELECT total(length(q) + 48) FROM searches");
+  sqlite3_close(h);
+  struct stat st;
+  assert_int_equal(stat(db, &st), 0);
+  print_message("# %lld searches kept, %lld bytes counted, file %lld bytes\n", rows, bytes,
+                (long long)st.st_size);
+  assert_int_equal(old, 0);
+  assert_true(rows > 500);
+  assert_true(bytes <= 1024 * 1024);
+  assert_true(st.st_size <= 2 * 1024 * 1024);
+  th_rmtree(dir);
+  free(db);
+  free(data);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_unanswered_grouped),
@@ -159,6 +253,8 @@ int main(void) {
       cmocka_unit_test(test_no_results_and_helpful),
       cmocka_unit_test(test_page_and_errors),
       cmocka_unit_test(test_cli),
+      cmocka_unit_test(test_output_hygiene),
+      cmocka_unit_test(test_event_retention),
   };
   return cmocka_run_group_tests_name("reports", tests, S_setup, S_teardown);
 }

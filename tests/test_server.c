@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kb_tweet.h"
 
@@ -313,9 +314,21 @@ static void test_metrics_and_log(void **state) {
   assert_non_null(strstr(r.body, "kb_articles 12"));
   assert_non_null(strstr(r.body, "kb_index_age_seconds"));
   th_resp_free(&r);
+  /* a method as sent reaches the access log only as printable text
+   * (issue #18, 8): quotes and ESC from it were written raw */
+  assert_int_equal(th_http(S_srv, "GE\"T\x1b[31m", "/healthz", NULL, 0, NULL, &r), 0);
+  th_resp_free(&r);
   char *log = th_server_log(S_srv);
+  for (int i = 0; i < 100 && !strstr(log, "[31m /healthz"); i++) { /* logged on completion */
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+    free(log);
+    log = th_server_log(S_srv);
+  }
   assert_non_null(strstr(log, "\"POST /api/v1/suggest\" 200 "));
   assert_non_null(strstr(log, "\"GET /healthz\" 200 "));
+  assert_non_null(strstr(log, "\"GE?T?[31m /healthz\""));
+  assert_null(strchr(log, '\x1b'));
   free(log);
 }
 
@@ -348,6 +361,16 @@ static const S_err_case S_errs[] = {
     {"limit fractional", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":2.5}", 400, "wrong_type"},
     {"invalid UTF-8 in body", "POST", "/api/v1/suggest", "{\"text\":\"caf\xe9\"}", 400, "invalid_utf8"},
     {"lone surrogate escape", "POST", "/api/v1/suggest", "{\"text\":\"\\ud800\"}", 400, "invalid_json"},
+    /* strict JSON (issue #18, 8): cJSON alone took all of these */
+    {"trailing garbage", "POST", "/api/v1/suggest", "{\"text\":\"hi\"}xyz", 400, "invalid_json"},
+    {"two values", "POST", "/api/v1/suggest", "{\"text\":\"hi\"} {}", 400, "invalid_json"},
+    {"byte-order mark", "POST", "/api/v1/suggest", "\xEF\xBB\xBF{\"text\":\"hi\"}", 400, "invalid_json"},
+    {"raw control character", "POST", "/api/v1/suggest", "{\"text\":\"a\x01b\"}", 400, "invalid_json"},
+    {"raw newline in a string", "POST", "/api/v1/suggest", "{\"text\":\"a\nb\"}", 400, "invalid_json"},
+    {"trailing comma", "POST", "/api/v1/suggest", "{\"text\":\"hi\",}", 400, "invalid_json"},
+    {"single quotes", "POST", "/api/v1/suggest", "{'text':'hi'}", 400, "invalid_json"},
+    {"bad escape", "POST", "/api/v1/suggest", "{\"text\":\"\\q\"}", 400, "invalid_json"},
+    {"leading zero", "POST", "/api/v1/suggest", "{\"text\":\"hi\",\"limit\":03}", 400, "invalid_json"},
     {"search without q", "GET", "/api/v1/search", NULL, 400, "missing_field"},
     {"search limit 0", "GET", "/api/v1/search?q=sim&limit=0", NULL, 400, "out_of_range"},
     {"search limit junk", "GET", "/api/v1/search?q=sim&limit=ten", NULL, 400, "out_of_range"},

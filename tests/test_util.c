@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_esc.h"
 #include "kb_util.h"
 
 static void S_same_as_printf(double v, int d) {
@@ -49,9 +50,39 @@ static void test_put_fixed(void **state) {
   }
 }
 
+/* Outside text escaped for terminals and logs (issue #18, 8). */
+static void test_esc(void **state) {
+  (void)state;
+  static const struct { const char *in, *out; } cases[] = {
+      {"plain caf\xc3\xa9", "plain caf\xc3\xa9"},
+      {"\x1b[31mred", "\\x1b[31mred"},
+      {"two\nlines\r\tx", "two\\nlines\\r\\tx"},
+      {"del\x7f", "del\\x7f"},
+      {"c1 \xc2\x9b" "31m", "c1 \\x9b31m"},
+      {"bad \xff\xc3", "bad \\xff\\xc3"},
+      {"overlong \xc0\xaf", "overlong \\xc0\\xaf"},
+      {"back\\slash", "back\\\\slash"},
+      {"emoji \xf0\x9f\x98\x80", "emoji \xf0\x9f\x98\x80"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *e = kb_esc(cases[i].in);
+    assert_string_equal(e, cases[i].out);
+    free(e);
+  }
+  /* a cut never splits a character */
+  const char *s = "ab\xc3\xa9\xf0\x9f\x98\x80";
+  assert_int_equal(kb_esc_cut(s, strlen(s), 2), 2);
+  assert_int_equal(kb_esc_cut(s, strlen(s), 3), 2);
+  assert_int_equal(kb_esc_cut(s, strlen(s), 4), 4);
+  assert_int_equal(kb_esc_cut(s, strlen(s), 7), 4);
+  assert_int_equal(kb_esc_cut(s, strlen(s), 8), 8);
+  assert_int_equal(kb_esc_cut(s, strlen(s), 100), 8);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_put_fixed),
+      cmocka_unit_test(test_esc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

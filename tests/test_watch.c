@@ -140,6 +140,95 @@ static void test_deleted_article_goes(void **state) {
   assert_true(S_wait_search("zebracorn", 0) >= 0);
 }
 
+/* Writes n articles of 256 KiB of paragraphs under dir (slow/): each
+ * takes a tenth of a second or more to parse, together seconds. */
+static void S_write_slow(int n) {
+  size_t size = 256 * 1024;
+  char *body = malloc(size + 64);
+  for (int i = 0; i < n; i++) {
+    size_t k = (size_t)sprintf(body, "---\ntitle: Slow %d\n---\n", i);
+    while (k + 3 < size) memcpy(body + k, "a\n\n", 3), k += 3;
+    body[k] = 0;
+    char *p = th_fmt("%s/slow/slow%02d.md", S_kb, i);
+    assert_int_equal(th_write_file(p, body), 0);
+    free(p);
+  }
+  free(body);
+}
+
+static int S_building(void) {
+  cJSON *kb = S_kb_status();
+  int b = cJSON_IsTrue(cJSON_GetObjectItem(kb, "building"));
+  cJSON_Delete(kb);
+  return b;
+}
+
+/* Waits up to 10 s for a build to start. */
+static void S_wait_building(void) {
+  double t0 = S_now();
+  while (!S_building() && S_now() - t0 < 10) {
+    struct timespec ts = {0, 10 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  assert_true(S_building());
+}
+
+/* A change during a long build cancels it (issue #18, 4): the next
+ * build, with the change, is served within a few seconds, not after the
+ * outdated build has run to its end. */
+static void test_change_cancels_build(void **state) {
+  (void)state;
+  S_write_slow(60);
+  S_wait_building();
+  double t0 = S_now();
+  char *cmd = th_fmt("rm -rf %s/slow", S_kb);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/articles/quokka.md", S_kb);
+  th_write_file(p, "---\ntitle: Quokka cases\n---\nWe sell quokka phone cases.\n");
+  free(p);
+  double secs = S_wait_search("quokka", 1);
+  print_message("# change served %.2f s after it was saved, mid-build\n", S_now() - t0);
+  assert_true(secs >= 0);
+  char *log = th_server_log(S_srv);
+  assert_non_null(strstr(log, "cancelled"));
+  free(log);
+}
+
+/* SIGTERM during a long build stops the server within a second (it
+ * needed kill -9 while a build ran). Stops the suite's server. */
+static void test_sigterm_during_build(void **state) {
+  (void)state;
+  S_write_slow(60);
+  S_wait_building();
+  double t0 = S_now();
+  int rc = th_server_stop(S_srv);
+  double secs = S_now() - t0;
+  S_srv = NULL;
+  print_message("# stopped %.2f s after SIGTERM, mid-build\n", secs);
+  assert_int_equal(rc, 0);
+  assert_true(secs <= (strstr(th_bin_dir(), "san") ? 3.0 : 1.0));
+}
+
+/* A symbolic link to the knowledge base itself (issue #18, 6): the
+ * watcher recursed into it for ever; now it is a warning and edits still
+ * appear. */
+static void test_symlink_loop(void **state) {
+  (void)state;
+  char *cmd = th_fmt("ln -s . %s/loop", S_kb);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/articles/wombat.md", S_kb);
+  th_write_file(p, "---\ntitle: Wombat cases\n---\nWe sell wombat phone cases.\n");
+  free(p);
+  assert_true(S_wait_search("wombat", 1) >= 0);
+  cJSON *kb = S_kb_status();
+  cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(kb, "problems"), 0);
+  assert_non_null(first);
+  assert_non_null(strstr(first->valuestring, "loop:1: warning: symbolic link"));
+  cJSON_Delete(kb);
+}
+
 static void test_needs_data_dir(void **state) {
   (void)state;
   char *cmd = th_fmt("%s/kb-serve --kb tests/fixtures/kb --listen 127.0.0.1:0", th_bin_dir()), *out = NULL;
@@ -156,6 +245,9 @@ int main(void) {
       cmocka_unit_test(test_broken_article_reported),
       cmocka_unit_test(test_deleted_article_goes),
       cmocka_unit_test(test_needs_data_dir),
+      cmocka_unit_test(test_symlink_loop),
+      cmocka_unit_test(test_change_cancels_build),
+      cmocka_unit_test(test_sigterm_during_build),
   };
   return cmocka_run_group_tests_name("watch", tests, S_setup, S_teardown);
 }

@@ -3,10 +3,12 @@
  */
 #include "kb_diag.h"
 
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_esc.h"
 #include "kb_util.h"
 
 struct kb_diag {
@@ -37,9 +39,14 @@ void kb_diag_add(kb_diag *d, kb_diag_level level, const char *path, int line,
     d->level = kb_xrealloc(d->level, (size_t)d->cap * sizeof *d->level);
   }
   const char *lv = level == KB_DIAG_ERROR ? "error" : "warning";
-  d->msg[d->n] = line > 0 ? kb_fmt("%s:%d: %s: %s", path, line, lv, text)
-                          : kb_fmt("%s: %s: %s", path, lv, text);
+  /* file names and quoted content are escaped: a newline in a name split
+   * a "file:line:" message, an ESC sequence reached the terminal */
+  char *ep = kb_esc(path), *et = kb_esc(text);
+  d->msg[d->n] = line > 0 ? kb_fmt("%s:%d: %s: %s", ep, line, lv, et)
+                          : kb_fmt("%s: %s: %s", ep, lv, et);
   d->level[d->n++] = level;
+  free(ep);
+  free(et);
   free(text);
 }
 

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_esc.h"
+
 const char *const kb_report_names[] = {"unanswered", "most-sent", "never-sent", "no-results",
                                        "helpful", NULL};
 
@@ -305,10 +307,20 @@ static void S_text_table(const S_table *t, kb_buf *out) {
     const S_row *r = &t->rows[i];
     kb_buf_puts(out, "  ");
     for (int c = 0; c < t->ncols; c++) kb_buf_printf(out, "%6ld  ", r->num[c]);
-    kb_buf_printf(out, "%s", r->label);
-    if (r->detail) kb_buf_printf(out, "  (%s)", r->detail);
+    /* what the public typed goes to a terminal or an e-mail: escaped (an
+     * ESC sequence in a query coloured the reader's terminal) */
+    kb_esc_put(out, r->label, strlen(r->label));
+    if (r->detail) {
+      kb_buf_puts(out, "  (");
+      kb_esc_put(out, r->detail, strlen(r->detail));
+      kb_buf_puts(out, ")");
+    }
     kb_buf_putc(out, '\n');
-    for (int k = 0; k < r->nexamples; k++) kb_buf_printf(out, "            e.g. %.100s\n", r->examples[k]);
+    for (int k = 0; k < r->nexamples; k++) {
+      kb_buf_puts(out, "            e.g. ");
+      kb_esc_put(out, r->examples[k], kb_esc_cut(r->examples[k], strlen(r->examples[k]), 100));
+      kb_buf_putc(out, '\n');
+    }
   }
   kb_buf_putc(out, '\n');
 }
@@ -339,7 +351,8 @@ static void S_html_table(const S_table *t, kb_buf *out) {
     }
     for (int k = 0; k < r->nexamples; k++) {
       kb_buf_puts(out, "<br><small>e.g. ");
-      kb_buf_put_html(out, r->examples[k], strlen(r->examples[k]) < 140 ? strlen(r->examples[k]) : 140);
+      /* cut at a character's start: a cut inside one sent invalid UTF-8 */
+      kb_buf_put_html(out, r->examples[k], kb_esc_cut(r->examples[k], strlen(r->examples[k]), 140));
       kb_buf_puts(out, "</small>");
     }
     kb_buf_puts(out, "</th>");

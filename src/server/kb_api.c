@@ -30,6 +30,7 @@
 #include "kb_report.h"
 #include "kb_suggest.h"
 #include "kb_text.h"
+#include "kb_json.h"
 #include "server.h"
 
 /*--- Helpers -------------------------------------------------------------*/
@@ -224,6 +225,16 @@ static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest
   free(reply);
 }
 
+/* 0 if the body is one strict JSON text (kb_json.h); else -1 with r
+ * filled (400 invalid_json). */
+static int S_strict(const char *body, size_t n, kb_http_resp *r) {
+  size_t at;
+  const char *why;
+  if (kb_json_check(body, n, &at, &why) == 0) return 0;
+  kb_api_error(r, 400, "invalid_json", "the body is not valid JSON: %s at byte %zu", why, at);
+  return -1;
+}
+
 void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -231,6 +242,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
     return;
   }
+  if (S_strict(body, n, r)) return;
   const char *end = NULL;
   cJSON *j = cJSON_ParseWithLengthOpts(body, n, &end, 0);
   if (!j) {
@@ -320,6 +332,14 @@ void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r) {
   kb_buf_printf(&r->body, "{\"reset\":true,\"deleted\":%lld}", n);
 }
 
+/* 1 if the index being served has the article. */
+static int S_article_exists(const kb_ctx *c, const char *coll, const char *slug) {
+  kb_doc d;
+  if (!c->ix || kb_index_get(c->ix, coll, slug, &d) != 1) return 0;
+  kb_doc_free(&d);
+  return 1;
+}
+
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   if (!c->feedback) {
     kb_api_error(r, 503, "feedback_unavailable",
@@ -330,6 +350,7 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     kb_api_error(r, 400, "invalid_utf8", "the body is not valid UTF-8");
     return;
   }
+  if (S_strict(body, n, r)) return;
   cJSON *j = cJSON_ParseWithLength(body, n);
   if (!j || !cJSON_IsObject(j)) {
     kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
@@ -354,6 +375,8 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     kb_api_error(r, 400, "invalid_value", "'action' must be sent, edited or dismissed");
   else if ((kb_reply_handle(author, &bad_author), bad_author))
     kb_api_error(r, 400, "invalid_value", "'author' must be a Twitter handle");
+  else if (!S_article_exists(c, coll, slug))
+    kb_api_error(r, 404, "not_found", "no such article: learning from it would rank nothing");
   else {
     char err[256];
     long long id = 0;
@@ -374,7 +397,10 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 503, "feedback_unavailable", "this server has no --data directory to store answers in");
     return;
   }
-  cJSON *j = kb_text_utf8_valid(body, n, NULL) ? cJSON_ParseWithLength(body, n) : NULL;
+  size_t at;
+  const char *why;
+  cJSON *j = kb_text_utf8_valid(body, n, NULL) && kb_json_check(body, n, &at, &why) == 0
+                 ? cJSON_ParseWithLength(body, n) : NULL;
   if (!j || !cJSON_IsObject(j)) {
     kb_api_error(r, 400, "invalid_json", "the body must be a JSON object");
     cJSON_Delete(j);

@@ -10,6 +10,13 @@
  * corrupt it). When the queue is full, events are dropped and counted
  * rather than slowing requests down.
  *
+ * Anonymous traffic writes here (every public search is logged), so the
+ * log has a retention: events older than a number of days, and the
+ * oldest events whenever the log holds more than a number of bytes
+ * (counted as the text's length plus a row's overhead, about 48 bytes),
+ * are deleted by the writer thread; SQLite reuses the freed pages, so
+ * the file stops growing near the cap (kb_events_set_limits).
+ *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug)
  *   searches(ts, q, collection, total)
@@ -26,6 +33,9 @@
 #include "server.h"
 
 #define S_QUEUE_MAX 10000
+#define S_ROW_BYTES 48          /* a row's overhead beside its text */
+#define S_TRIM_ROWS 1000        /* rows deleted per step when over the cap */
+#define S_AGE_EVERY 60          /* seconds between age checks */
 
 typedef enum { S_MENTION, S_SEARCH, S_HELPFUL } S_kind;
 
@@ -47,7 +57,92 @@ struct kb_events {
   int stop;
   pthread_t writer;
   sqlite3_stmt *ins[3];
+  atomic_int days;         /* retention in days; 0: none */
+  atomic_llong max_bytes;  /* cap on the log; 0: none */
+  long long bytes;         /* the log's size as counted (writer thread) */
+  time_t aged;             /* last age check (writer thread) */
+  atomic_int age_now;      /* check the age at the next store */
 };
+
+static const char *const S_tables[3] = {"mentions", "searches", "helpful"};
+/* Each table's counted size of a row, as SQL. */
+static const char *const S_row_bytes[3] = {
+    "length(text) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
+    "length(q) + ifnull(length(collection), 0) + 48",
+    "length(collection) + length(slug) + 48"};
+
+/* The counted size of the rows of table t that match where ("" for all). */
+static long long S_sum(kb_events *ev, int t, const char *where) {
+  char *sql = kb_fmt("SELECT total(%s) FROM %s %s", S_row_bytes[t], S_tables[t], where);
+  sqlite3_stmt *st = NULL;
+  long long n = 0;
+  if (sqlite3_prepare_v2(ev->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = (long long)sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  free(sql);
+  return n;
+}
+
+/* Deletes the rows of table t that match where; keeps ev->bytes. */
+static void S_delete(kb_events *ev, int t, const char *where) {
+  long long n = S_sum(ev, t, where);
+  char *sql = kb_fmt("DELETE FROM %s %s", S_tables[t], where);
+  if (sqlite3_exec(ev->db, sql, NULL, NULL, NULL) == SQLITE_OK) ev->bytes -= n;
+  free(sql);
+}
+
+/* The ts of table t's oldest row into ts (empty when none). */
+static void S_oldest(kb_events *ev, int t, char *ts, size_t n) {
+  char *sql = kb_fmt("SELECT ts FROM %s ORDER BY rowid LIMIT 1", S_tables[t]);
+  sqlite3_stmt *st = NULL;
+  ts[0] = 0;
+  if (sqlite3_prepare_v2(ev->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+      sqlite3_column_text(st, 0))
+    snprintf(ts, n, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  free(sql);
+}
+
+/* Applies the retention: the age limit every S_AGE_EVERY seconds, the
+ * size cap whenever the log is over it (down to nine tenths of it, the
+ * oldest rows first, whichever table holds them). Writer thread. */
+static void S_trim(kb_events *ev) {
+  int days = atomic_load(&ev->days);
+  long long cap = atomic_load(&ev->max_bytes);
+  time_t now = time(NULL);
+  if (days > 0 && (atomic_exchange(&ev->age_now, 0) || now - ev->aged >= S_AGE_EVERY)) {
+    ev->aged = now;
+    char cut[32], where[64];
+    time_t t0 = now - (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t0, &tm);
+    strftime(cut, sizeof cut, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(where, sizeof where, "WHERE ts < '%s'", cut);
+    for (int t = 0; t < 3; t++) S_delete(ev, t, where);
+  }
+  if (cap <= 0 || ev->bytes <= cap) return;
+  sqlite3_exec(ev->db, "BEGIN", NULL, NULL, NULL);
+  for (int guard = 0; ev->bytes > cap / 10 * 9 && guard < 100000; guard++) {
+    int pick = -1;
+    char best[32] = "", ts[32];
+    for (int t = 0; t < 3; t++) {
+      S_oldest(ev, t, ts, sizeof ts);
+      if (ts[0] && (pick < 0 || strcmp(ts, best) < 0)) {
+        pick = t;
+        snprintf(best, sizeof best, "%s", ts);
+      }
+    }
+    if (pick < 0) {
+      ev->bytes = 0;
+      break;
+    }
+    char where[128];
+    snprintf(where, sizeof where, "WHERE rowid IN (SELECT rowid FROM %s ORDER BY rowid LIMIT %d)",
+             S_tables[pick], S_TRIM_ROWS);
+    S_delete(ev, pick, where);
+  }
+  sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL);
+}
 
 static const char S_schema[] =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -90,6 +185,10 @@ static void S_store(kb_events *ev, S_event *list) {
       }
     }
     if (sqlite3_step(st) != SQLITE_DONE) atomic_fetch_add(&ev->dropped, 1);
+    else
+      ev->bytes += S_ROW_BYTES + (long long)(e->text ? strlen(e->text) : 0) +
+                   (long long)(e->collection ? strlen(e->collection) : 0) +
+                   (long long)(e->slug ? strlen(e->slug) : 0);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
   }
@@ -115,6 +214,7 @@ static void *S_writer(void *arg) {
     int stop = ev->stop;
     pthread_mutex_unlock(&ev->lock);
     S_store(ev, list);
+    S_trim(ev);
     while (list) {
       S_event *next = list->next;
       S_free_event(list);
@@ -144,10 +244,23 @@ kb_events *kb_events_open(const char *path, char *err, size_t nerr) {
     free(ev);
     return NULL;
   }
+  for (int t = 0; t < 3; t++) ev->bytes += S_sum(ev, t, "");
+  atomic_store(&ev->days, 90);
+  atomic_store(&ev->max_bytes, 64LL * 1024 * 1024);
   pthread_mutex_init(&ev->lock, NULL);
   pthread_cond_init(&ev->wake, NULL);
   pthread_create(&ev->writer, NULL, S_writer, ev);
   return ev;
+}
+
+void kb_events_set_limits(kb_events *ev, int days, long long max_bytes) {
+  if (!ev) return;
+  atomic_store(&ev->days, days);
+  atomic_store(&ev->max_bytes, max_bytes);
+  atomic_store(&ev->age_now, 1); /* apply at once */
+  pthread_mutex_lock(&ev->lock);
+  pthread_cond_signal(&ev->wake);
+  pthread_mutex_unlock(&ev->lock);
 }
 
 void kb_events_close(kb_events *ev) {

@@ -220,6 +220,26 @@ kb_gen *kb_live_acquire(kb_live *l) {
   return g;
 }
 
+/* err for /healthz: the index's path (where the server's files are) as
+ * its file name only; the log keeps the whole message. */
+static char *S_public_error(const char *path, const char *err) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  kb_buf b = KB_BUF_INIT;
+  size_t n = strlen(path);
+  for (const char *p = err; *p;) {
+    const char *hit = n ? strstr(p, path) : NULL;
+    if (!hit) {
+      kb_buf_puts(&b, p);
+      break;
+    }
+    kb_buf_put(&b, p, (size_t)(hit - p));
+    kb_buf_puts(&b, base);
+    p = hit + n;
+  }
+  return kb_buf_detach(&b);
+}
+
 int kb_live_reload(kb_live *l, const char *why) {
   char err[512];
   pthread_mutex_lock(&l->reload_lock);
@@ -236,7 +256,7 @@ int kb_live_reload(kb_live *l, const char *why) {
   if (!g) {
     l->refused++;
     free(l->error);
-    l->error = kb_xstrdup(err);
+    l->error = S_public_error(l->path, err);
     stat(l->path, &l->refused_st);
     pthread_mutex_unlock(&l->lock);
     fprintf(stderr, "kb-serve: %s: new index refused, still serving the one built %s: %s\n",

@@ -9,8 +9,8 @@ static const char *const S_routes[KB_ROUTE_COUNT] = {
     "suggest", "feedback", "helpful", "reports", "search", "article", "healthz", "metrics", "page", "other"};
 
 /* Status codes with their own counter; anything else counts as "other". */
-static const int S_codes[] = {200, 204, 301, 304, 400, 401, 403, 404, 405,
-                              413, 429, 431, 500, 503};
+static const int S_codes[] = {200, 201, 202, 204, 301, 303, 304, 400, 401, 403, 404, 405,
+                              408, 413, 414, 415, 429, 431, 500, 503};
 #define S_NCODES (int)(sizeof S_codes / sizeof *S_codes)
 
 /* Histogram bucket upper bounds, seconds. */

@@ -21,6 +21,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "kb_diag.h"
+#include "kb_esc.h"
 #include "kb_ratelimit.h"
 #include "server.h"
 
@@ -52,10 +54,22 @@ struct kb_server {
   kb_ratelimit *rl;        /* per-client limit of the public routes */
   char **proxies;          /* trusted reverse proxies */
   int nproxies;
+  char **origins;          /* origins whose pages may write (Origin header) */
+  int norigins;
   char **keys;             /* API keys of the agent routes; NULL: none needed */
   int nkeys;
   pid_t indexer;           /* --kb: the kb-index --watch it started, or 0 */
   atomic_int inflight;     /* requests being answered */
+  pthread_mutex_t conn_lock; /* guards the connection fields below */
+  struct S_conn *conns;    /* every open connection */
+  struct S_addr *addrs[256]; /* connections counted per peer address */
+  int nconns;              /* connections counted against max_connections */
+  int max_conns;           /* --max-connections */
+  int max_per_addr;        /* --max-connections-per-address */
+  double header_secs;      /* --header-timeout */
+  pthread_t reaper;        /* closes connections past their deadline */
+  int reaper_running;
+  atomic_int reaper_stop;
 };
 
 /* Per-request state. */
@@ -71,7 +85,22 @@ typedef struct {
   kb_gen *gen;             /* the index this request runs on, start to end */
   int started;             /* the handler has seen it */
   int nul_in_uri;          /* the raw URI had %00: refused */
+  int close_conn;          /* answer with Connection: close */
+  int too_many_args;       /* more than KB_MAX_ARGS query parameters: refused */
+  int uri_too_long;        /* a URI over KB_MAX_URI bytes: refused */
 } kb_req;
+
+/* Query parameters a request may carry. libmicrohttpd 0.9.75 keeps each in
+ * the connection's 16 KiB pool and, when the pool runs out while parsing
+ * them, answers nothing and never completes the request (issue #18): more
+ * than this many are dropped before it parses them, and the request gets
+ * a 400. No route reads more than nine. */
+#define KB_MAX_ARGS 64
+/* Longest URI accepted (414 beyond), its query dropped the same way: with
+ * the 32 KiB pool a connection gets (KB_CONN_MEMORY), a request line near
+ * the pool's size left no room for the answer and got none. */
+#define KB_MAX_URI (8 * 1024)
+#define KB_CONN_MEMORY (32 * 1024)
 
 static double S_elapsed(const struct timespec *t0) {
   struct timespec t1;
@@ -106,6 +135,7 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   }
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  if (rq->close_conn) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   rq->status = r->status;
@@ -188,6 +218,68 @@ static int S_is_loopback(const struct sockaddr_storage *ss) {
   return 0;
 }
 
+/*--- Cross-site writes ---------------------------------------------------*/
+
+/* A web page on another site can make a visitor's browser send POST
+ * requests here (an agent's browser on loopback, with no keys set): a
+ * form or a "simple" fetch carries Content-Type text/plain or a form
+ * type and no preflight. So every write (POST, DELETE) that carries an
+ * Origin must come from one of ours, and the JSON write routes take only
+ * application/json, which a cross-site page cannot send without a
+ * preflight this server never approves. Clients that send no Origin
+ * (curl, other servers) are not browsers' cross-site requests. */
+
+/* Adds the scheme://host[:port] of url. */
+static void S_add_origin(kb_server *s, const char *url, size_t n) {
+  const char *p = memchr(url, ':', n);
+  if (!p || (size_t)(p - url) + 3 > n || strncmp(p, "://", 3)) return;
+  const char *slash = memchr(p + 3, '/', n - (size_t)(p + 3 - url));
+  size_t len = slash ? (size_t)(slash - url) : n;
+  while (len && url[len - 1] == ' ') len--;
+  s->origins = kb_xrealloc(s->origins, (size_t)(s->norigins + 1) * sizeof *s->origins);
+  s->origins[s->norigins++] = kb_xstrndup(url, len);
+}
+
+/* Ours: the public URL, the address listened on (and its loopback
+ * names), and --allowed-origins. */
+static void S_load_origins(kb_server *s, int loopback) {
+  S_add_origin(s, s->public_url, strlen(s->public_url));
+  S_add_origin(s, s->url, strlen(s->url));
+  if (loopback) {
+    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (int i = 0; i < 3; i++) {
+      char *u = kb_fmt("http://%s:%d", names[i], s->port);
+      S_add_origin(s, u, strlen(u));
+      free(u);
+    }
+  }
+  for (const char *p = s->cfg.allowed_origins; p && *p;) {
+    const char *c = strchr(p, ',');
+    while (*p == ' ') p++;
+    S_add_origin(s, p, c ? (size_t)(c - p) : strlen(p));
+    p = c ? c + 1 : NULL;
+  }
+}
+
+/* 1 if the request may write: no Origin, or one of ours. */
+static int S_origin_ok(const kb_server *s, struct MHD_Connection *conn) {
+  const char *o = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+  if (!o) return 1;
+  for (int i = 0; i < s->norigins; i++)
+    if (!strcasecmp(o, s->origins[i])) return 1;
+  return 0;
+}
+
+/* 1 if the request's Content-Type is application/json (parameters such
+ * as charset allowed). */
+static int S_is_json(struct MHD_Connection *conn) {
+  const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (!ct) return 0;
+  while (*ct == ' ') ct++;
+  size_t n = strlen("application/json");
+  return !strncasecmp(ct, "application/json", n) && (!ct[n] || ct[n] == ';' || ct[n] == ' ');
+}
+
 /*--- The data directory --------------------------------------------------*/
 
 /* Opens the feedback store and the event log if they are not open yet;
@@ -204,7 +296,11 @@ static void S_open_store(kb_server *s) {
       s->feedback = kb_feedback_open_lang(fp, words, err, sizeof err);
       kb_lang_free(words);
     }
-    if (s->feedback && !s->events) s->events = kb_events_open(fp, err, sizeof err);
+    if (s->feedback && !s->events) {
+      s->events = kb_events_open(fp, err, sizeof err);
+      kb_events_set_limits(s->events, s->cfg.events_days > 0 ? s->cfg.events_days : 90,
+                           (s->cfg.events_max_mb > 0 ? s->cfg.events_max_mb : 64) * 1024LL * 1024);
+    }
     if (!s->feedback || !s->events)
       fprintf(stderr, "kb-serve: feedback store unavailable (feedback answers 503): %s\n", err);
     free(fp);
@@ -273,6 +369,150 @@ static int S_limited(kb_server *s, struct MHD_Connection *conn, kb_req *rq, kb_h
   return 1;
 }
 
+/*--- Connections: caps and the header deadline ---------------------------*/
+
+/* libmicrohttpd splits --max-connections between its worker threads and
+ * accepts unevenly, so connections were dropped far below the limit, and
+ * its idle timer is reset by every byte, so a client dripping header
+ * lines kept any number of connections open (issue #18). It is now given
+ * room for twice the limit in every thread, and the limits are ours:
+ *
+ *  - every connection is counted (S_conn_started) against --max-connections
+ *    and against --max-connections-per-address for its peer address
+ *    (trusted proxies have only the first); one over either is refused:
+ *    its request is answered 503 with Connection: close, and if it sends
+ *    none within a second it is closed;
+ *  - a connection must complete its request's header block within
+ *    --header-timeout seconds of being accepted or of its previous
+ *    answer, however it trickles in; a thread (S_reap) closes those that
+ *    do not, with a 408, by shutting their socket down, which the
+ *    connection's worker sees as the client going away. */
+
+typedef struct S_conn {
+  struct S_conn *prev, *next;  /* s->conns, under conn_lock */
+  MHD_socket fd;
+  char addr[64];               /* the peer */
+  struct timespec since;       /* accepted, or its last answer sent */
+  int in_request;              /* its header block is complete */
+  int refused;                 /* over a cap: not counted, answered 503 */
+  int reaped;                  /* shut down by S_reap */
+} S_conn;
+
+typedef struct S_addr {
+  struct S_addr *next;
+  int n;                       /* counted connections from addr */
+  char addr[64];
+} S_addr;
+
+/* Adds delta to addr's count; returns the new count. Under conn_lock. */
+static int S_addr_add(kb_server *s, const char *addr, int delta) {
+  unsigned h = (unsigned)(kb_hash(addr, strlen(addr)) % (sizeof s->addrs / sizeof *s->addrs));
+  S_addr **pp = &s->addrs[h];
+  while (*pp && strcmp((*pp)->addr, addr)) pp = &(*pp)->next;
+  if (!*pp) {
+    *pp = kb_xcalloc(1, sizeof **pp);
+    snprintf((*pp)->addr, sizeof (*pp)->addr, "%s", addr);
+  }
+  S_addr *a = *pp;
+  int n = a->n += delta;
+  if (n <= 0) {
+    *pp = a->next;
+    free(a);
+  }
+  return n;
+}
+
+static void S_conn_started(kb_server *s, struct MHD_Connection *conn, void **ctx) {
+  S_conn *c = kb_xcalloc(1, sizeof *c);
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  c->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+  S_peer(conn, c->addr, sizeof c->addr);
+  clock_gettime(CLOCK_MONOTONIC, &c->since);
+  int trusted = S_trusted(s, c->addr);
+  pthread_mutex_lock(&s->conn_lock);
+  if (s->nconns >= s->max_conns) {
+    c->refused = 1;
+  } else if (S_addr_add(s, c->addr, 1) > s->max_per_addr && !trusted) {
+    S_addr_add(s, c->addr, -1);
+    c->refused = 1;
+  } else {
+    s->nconns++;
+  }
+  c->next = s->conns;
+  if (s->conns) s->conns->prev = c;
+  s->conns = c;
+  pthread_mutex_unlock(&s->conn_lock);
+  *ctx = c;
+}
+
+static void S_conn_closed(kb_server *s, void **ctx) {
+  S_conn *c = *ctx;
+  if (!c) return;
+  pthread_mutex_lock(&s->conn_lock);
+  if (c->prev) c->prev->next = c->next; else s->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  if (!c->refused) {
+    s->nconns--;
+    S_addr_add(s, c->addr, -1);
+  }
+  pthread_mutex_unlock(&s->conn_lock);
+  free(c);
+  *ctx = NULL;
+}
+
+static void S_notify_conn(void *cls, struct MHD_Connection *conn, void **ctx,
+                          enum MHD_ConnectionNotificationCode toe) {
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) S_conn_started(cls, conn, ctx);
+  else S_conn_closed(cls, ctx);
+}
+
+static S_conn *S_conn_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* Marks the connection's header block complete (on 1) or its answer sent
+ * (on 0, restarting its deadline). Returns 1 if the connection was
+ * refused. */
+static int S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
+  S_conn *c = S_conn_of(conn);
+  if (!c) return 0;
+  pthread_mutex_lock(&s->conn_lock);
+  c->in_request = on;
+  if (!on) clock_gettime(CLOCK_MONOTONIC, &c->since);
+  int refused = c->refused;
+  pthread_mutex_unlock(&s->conn_lock);
+  return refused;
+}
+
+/* Every 100 ms: shuts down the connections past their header deadline.
+ * Only under conn_lock, so the socket is still the connection's own
+ * (libmicrohttpd closes it after S_conn_closed, which takes the lock). */
+static void *S_reap(void *arg) {
+  kb_server *s = arg;
+  static const char late[] = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  static const char full[] = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  while (!atomic_load(&s->reaper_stop)) {
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&s->conn_lock);
+    for (S_conn *c = s->conns; c; c = c->next) {
+      if (c->in_request || c->reaped || c->fd == MHD_INVALID_SOCKET) continue;
+      double limit = c->refused ? 1.0 : s->header_secs;
+      if (S_elapsed(&c->since) < limit) continue;
+      const char *msg = c->refused ? full : late;
+      size_t n = c->refused ? sizeof full - 1 : sizeof late - 1;
+      if (send(c->fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
+      shutdown(c->fd, SHUT_RDWR);
+      c->reaped = 1;
+    }
+    pthread_mutex_unlock(&s->conn_lock);
+  }
+  return NULL;
+}
+
 /*--- Routes --------------------------------------------------------------*/
 
 static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
@@ -335,6 +575,19 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
     return;
   }
+  if (rq->uri_too_long) {
+    kb_api_error(r, 414, "uri_too_long", "the address is over %d bytes", KB_MAX_URI);
+    return;
+  }
+  if (rq->too_many_args) {
+    kb_api_error(r, 400, "bad_request", "more than %d query parameters", KB_MAX_ARGS);
+    return;
+  }
+  if ((!strcmp(method, "POST") || !strcmp(method, "DELETE") || !strcmp(method, "PUT")) &&
+      !S_origin_ok(s, conn)) {
+    kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
+    return;
+  }
   if (!strcmp(url, "/healthz")) {
     rq->route = KB_ROUTE_HEALTHZ;
     if (S_method_is(method, "GET")) S_healthz(s, rq->gen, r); else S_405(r, "GET", method);
@@ -392,6 +645,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     return;
   }
+  if ((rq->route == KB_ROUTE_FEEDBACK || rq->route == KB_ROUTE_HELPFUL) && !strcmp(method, "POST") &&
+      !S_is_json(conn)) {
+    kb_api_error(r, 415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
+    return;
+  }
   c.ix = kb_gen_index(rq->gen);
   if (!c.ix) {
     kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
@@ -424,6 +682,44 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
 
 /*--- libmicrohttpd callbacks ---------------------------------------------*/
 
+/* Framing headers seen in a request. */
+typedef struct {
+  int cl, te;              /* Content-Length and Transfer-Encoding headers */
+  int te_chunked;          /* the one Transfer-Encoding is exactly "chunked" */
+  int bad_name;            /* a header name with a space or tab in it */
+} S_framing;
+
+static enum MHD_Result S_framing_header(void *cls, enum MHD_ValueKind kind,
+                                        const char *key, const char *value) {
+  S_framing *f = cls;
+  (void)kind;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) f->cl++;
+  if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+    f->te++;
+    f->te_chunked = value && !strcasecmp(value, "chunked");
+  }
+  if (strpbrk(key, " \t")) f->bad_name = 1;
+  return MHD_YES;
+}
+
+/* Why the request's framing is ambiguous, or NULL. libmicrohttpd 0.9.75
+ * reads a body by Transfer-Encoding when Content-Length is there too,
+ * takes the first of two Content-Lengths, waits forever on a
+ * Transfer-Encoding it does not know and takes "Content-Length :" for
+ * another header: behind a proxy that reads them otherwise, the rest of
+ * the body would be taken for the next request (smuggling). Such requests
+ * are answered 400 and the connection closed. */
+static const char *S_smuggling(struct MHD_Connection *conn) {
+  S_framing f = {0, 0, 0, 0};
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, S_framing_header, &f);
+  if (f.cl && f.te) return "both Content-Length and Transfer-Encoding";
+  if (f.cl > 1) return "more than one Content-Length";
+  if (f.te > 1) return "more than one Transfer-Encoding";
+  if (f.te && !f.te_chunked) return "a Transfer-Encoding other than chunked";
+  if (f.bad_name) return "a header name with white space in it";
+  return NULL;
+}
+
 static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
                                  const char *url, const char *method,
                                  const char *version, const char *upload,
@@ -437,15 +733,27 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     rq->route = KB_ROUTE_OTHER;
     snprintf(rq->method, sizeof rq->method, "%s", method);
-    rq->path = kb_xstrndup(url, strnlen(url, 2048));
+    for (char *p = rq->method; *p; p++) /* the method as sent: quotes, ESC */
+      if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f || *p == '"') *p = '?';
+    rq->path = kb_xstrndup(url, kb_esc_cut(url, strnlen(url, 2048), 200));
     for (char *p = rq->path; *p; p++) /* no log injection through %0a */
       if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"') *p = '?';
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     rq->gen = kb_live_acquire(s->live);
+    rq->close_conn = S_conn_request(s, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
-    return MHD_YES;
+    const char *why = S_smuggling(conn);
+    if (!why) return MHD_YES;
+    /* answered before the body is read: libmicrohttpd then reads no more
+     * of this connection and closes it */
+    kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+    kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    rq->close_conn = 1;
+    enum MHD_Result ret = S_send(conn, rq, &r);
+    kb_buf_cleanup(&r.body);
+    return ret;
   }
   if (*upload_size) {
     if (!rq->too_large && rq->body.n + *upload_size <= KB_MAX_BODY)
@@ -456,7 +764,10 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
-  S_route(s, conn, rq, url, method, &r);
+  if (rq->close_conn)
+    kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
+  else
+    S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
@@ -465,11 +776,22 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
 
 /* Sees the raw URI before libmicrohttpd decodes it: a %00 would cut the
  * decoded path short ("/static/app.css%00.png"), so such requests are
- * marked and refused. Returns the request's state. */
+ * marked and refused. A query of more than KB_MAX_ARGS parameters is
+ * emptied here, in libmicrohttpd's own buffer (it parses the parameters
+ * after this call, from the byte after the '?'), and the request marked
+ * and refused. Returns the request's state. */
 static void *S_uri_log(void *cls, const char *uri, struct MHD_Connection *conn) {
   (void)cls; (void)conn;
   kb_req *rq = kb_xcalloc(1, sizeof *rq);
   rq->nul_in_uri = uri && strstr(uri, "%00") != NULL;
+  const char *q = uri ? strchr(uri, '?') : NULL;
+  if (uri) rq->uri_too_long = strlen(uri) > KB_MAX_URI;
+  if (q) {
+    int nargs = 1;
+    for (const char *p = q + 1; *p; p++) nargs += *p == '&';
+    rq->too_many_args = nargs > KB_MAX_ARGS;
+    if (rq->too_many_args || rq->uri_too_long) ((char *)(uintptr_t)q)[1] = '\0';
+  }
   return rq;
 }
 
@@ -485,6 +807,7 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
     return;
   }
+  S_conn_request(s, conn, 0);
   double secs = S_elapsed(&rq->t0);
   int status = rq->status ? rq->status : 499; /* client went away */
   kb_metrics_record(rq->route, status, secs);
@@ -636,6 +959,11 @@ static void S_stop_indexer(kb_server *s) {
 
 static void S_free(kb_server *s) {
   if (!s) return;
+  if (s->reaper_running) {
+    atomic_store(&s->reaper_stop, 1);
+    pthread_join(s->reaper, NULL);
+  }
+  pthread_mutex_destroy(&s->conn_lock);
   if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
   kb_ratelimit_free(s->rl);
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
@@ -644,6 +972,8 @@ static void S_free(kb_server *s) {
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->keys);
+  for (int i = 0; i < s->norigins; i++) free(s->origins[i]);
+  free(s->origins);
   kb_feedback_close(s->feedback);
   S_stop_indexer(s);
   kb_live_free(s->live);
@@ -656,6 +986,10 @@ static void S_free(kb_server *s) {
 kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  pthread_mutex_init(&s->conn_lock, NULL);
+  s->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
+  s->max_per_addr = cfg->max_per_address > 0 ? cfg->max_per_address : 128;
+  s->header_secs = cfg->header_timeout > 0 ? cfg->header_timeout : 10;
   if (cfg->kb_dir) {
     /* the knowledge team's mode: kb-index --watch builds into the data
      * directory; the index watcher below swaps each good build in */
@@ -724,11 +1058,13 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_NOTIFY_COMPLETED, S_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, S_notify_conn, s,
       MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections > 0 ? cfg->max_connections : 1024),
+      /* each thread may hold all of them, and as many refused (see above) */
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * 2 * threads,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KB_CONN_MEMORY,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);
   if (!s->d) {
@@ -737,6 +1073,13 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
+  if (pthread_create(&s->reaper, NULL, S_reap, s) != 0) {
+    snprintf(err, nerr, "cannot start a thread");
+    MHD_stop_daemon(s->d);
+    S_free(s);
+    return NULL;
+  }
+  s->reaper_running = 1;
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
   s->port = di ? di->port : 0;
   char host[128];
@@ -746,6 +1089,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   s->public_url = kb_xstrdup(cfg->public_url && *cfg->public_url ? cfg->public_url : s->url);
   size_t pl = strlen(s->public_url);
   while (pl > 0 && s->public_url[pl - 1] == '/') s->public_url[--pl] = 0;
+  S_load_origins(s, S_is_loopback(&ss));
   return s;
 }
 

@@ -35,8 +35,17 @@ typedef struct kb_server_config {
   double burst;            /* bursts of this many; 0: default 40 */
   const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
   int max_connections;     /* 0: 1024 */
+  int max_per_address;     /* open connections from one peer address (trusted
+                              proxies excepted); 0: 128 */
   int timeout;             /* seconds a connection may stay idle; 0: 30 */
+  int header_timeout;      /* seconds to complete a request's header block,
+                              from accept or the previous answer; 0: 10 */
   int access_log;          /* one line per request on stderr */
+  int events_days;         /* the reports' event log keeps this many days; 0: 90 */
+  long long events_max_mb; /* and at most about this many MiB; 0: 64 */
+  const char *allowed_origins; /* comma-separated origins (https://host[:port])
+                              whose pages may write, beyond the public URL's
+                              and the listen address's */
 } kb_server_config;
 
 typedef struct kb_server kb_server;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "kb_fts.h"
 #include "kb_server.h"
@@ -46,10 +47,23 @@ static void S_usage(FILE *f) {
         "  --burst B         bursts of B requests, default 40         (KB_BURST)\n"
         "  --trusted-proxies A,B  proxies whose X-Forwarded-For names the client\n"
         "                    (KB_TRUSTED_PROXIES)\n"
+        "  --allowed-origins A,B  origins (https://host) whose pages may POST here,\n"
+        "                    beyond --public-url's and the listen address's; a\n"
+        "                    write with another Origin gets 403 (KB_ALLOWED_ORIGINS)\n"
         "  --max-connections N  open connections at most, default 1024\n"
         "                    (KB_MAX_CONNECTIONS)\n"
+        "  --max-connections-per-address N  open connections from one address\n"
+        "                    (a trusted proxy: no limit but the total), default\n"
+        "                    128; over it: 503 and closed (KB_MAX_CONNECTIONS_PER_ADDRESS)\n"
         "  --timeout S       idle seconds before a connection is closed, default\n"
         "                    30 (KB_TIMEOUT)\n"
+        "  --header-timeout S  seconds a client has to send a request's whole\n"
+        "                    header block, from connecting or from the previous\n"
+        "                    answer, default 10; then 408 and closed (KB_HEADER_TIMEOUT)\n"
+        "  --events-days D   the reports' event log (in --data) keeps D days,\n"
+        "                    default 90                           (KB_EVENTS_DAYS)\n"
+        "  --events-max-mb M and at most about M MiB, the oldest deleted first,\n"
+        "                    default 64                         (KB_EVENTS_MAX_MB)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
@@ -75,8 +89,13 @@ int main(int argc, char **argv) {
       .rate = S_env("KB_RATE") ? atof(S_env("KB_RATE")) : 0,
       .burst = S_env("KB_BURST") ? atof(S_env("KB_BURST")) : 0,
       .trusted_proxies = S_env("KB_TRUSTED_PROXIES"),
+      .allowed_origins = S_env("KB_ALLOWED_ORIGINS"),
+      .events_days = S_env("KB_EVENTS_DAYS") ? atoi(S_env("KB_EVENTS_DAYS")) : 0,
+      .events_max_mb = S_env("KB_EVENTS_MAX_MB") ? atoll(S_env("KB_EVENTS_MAX_MB")) : 0,
       .max_connections = S_env("KB_MAX_CONNECTIONS") ? atoi(S_env("KB_MAX_CONNECTIONS")) : 0,
       .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
+      .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? atoi(S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
+      .header_timeout = S_env("KB_HEADER_TIMEOUT") ? atoi(S_env("KB_HEADER_TIMEOUT")) : 0,
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
   for (int i = 1; i < argc; i++) {
@@ -95,8 +114,13 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--rate")) { cfg.rate = atof(v); i++; }
     else if (v && !strcmp(a, "--burst")) { cfg.burst = atof(v); i++; }
     else if (v && !strcmp(a, "--trusted-proxies")) { cfg.trusted_proxies = v; i++; }
+    else if (v && !strcmp(a, "--allowed-origins")) { cfg.allowed_origins = v; i++; }
+    else if (v && !strcmp(a, "--events-days")) { cfg.events_days = atoi(v); i++; }
+    else if (v && !strcmp(a, "--events-max-mb")) { cfg.events_max_mb = atoll(v); i++; }
     else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = atoi(v); i++; }
     else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
+    else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = atoi(v); i++; }
+    else if (v && !strcmp(a, "--header-timeout")) { cfg.header_timeout = atoi(v); i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);
@@ -121,6 +145,12 @@ int main(int argc, char **argv) {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* a socket per connection, and up to as many refused ones at once */
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
   char err[512];
   kb_server *s = kb_server_start(&cfg, err, sizeof err);
   if (!s) {

@@ -104,6 +104,11 @@ void kb_events_mention(kb_events *ev, const char *text, const char *collection, 
 void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful);
 long kb_events_dropped(kb_events *ev);
+/* Keeps the log to the last days days (0: no age limit) and to about
+ * max_bytes of events (0: no size limit), the oldest deleted first; the
+ * writer thread enforces it at once and then every minute and whenever
+ * the log grows past it. Defaults: 90 days, 64 MiB. */
+void kb_events_set_limits(kb_events *ev, int days, long long max_bytes);
 
 /*--- End of interface to code in kb_events.c -----------------------------*/
 

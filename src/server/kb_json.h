@@ -1,0 +1,24 @@
+/*
+ * kb_json.h - strict JSON (RFC 8259) for request bodies.
+ *
+ * cJSON is lenient: it stops at the end of the first value (so
+ * {"text":"hi"}xyz passes), skips a byte-order mark and accepts raw
+ * control characters inside strings. A body is checked here first, and
+ * only a text that is exactly one JSON value, with white space around it
+ * at most, goes to cJSON.
+ */
+#ifndef KB_JSON_H
+#define KB_JSON_H
+
+#include <stddef.h>
+
+/* Deepest nesting of arrays and objects accepted. */
+#define KB_JSON_MAX_DEPTH 64
+
+/* 0 if s[0..n) is one strict JSON text (no BOM, no NUL, no raw control
+ * character in a string, valid escapes and numbers, nothing after the
+ * value, nesting at most KB_JSON_MAX_DEPTH); else -1 with the offending
+ * byte's offset in *at and a static reason in *why. */
+int kb_json_check(const char *s, size_t n, size_t *at, const char **why);
+
+#endif
