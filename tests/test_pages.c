@@ -181,6 +181,67 @@ static void test_agent_console(void **state) {
   free(b);
 }
 
+/* Issue #22, item 1: cards as forms (no JavaScript needed to record what
+ * was done with them), the named store's data in the reply, and the
+ * loopback notice. */
+static void test_agent_cards_and_forms(void **state) {
+  (void)state;
+  char *b = S_get("/agent?text=what+time+does+the+leeds+store+open+on+thursday&author=sam", 200, NULL);
+  assert_non_null(strstr(b, "<form class=\"card\" action=\"/agent/feedback\" method=\"post\">"));
+  assert_non_null(strstr(b, "42 Briggate, LS1 6HD and is open 09:00-20:00 "));
+  assert_non_null(strstr(b, "Thursday"));
+  assert_non_null(strstr(b, "<p class=\"place\">Place: Leeds"));
+  assert_non_null(strstr(b, "<h2><a href=\"/help/"));
+  assert_non_null(strstr(b, " match</p>")); /* confidence in words */
+  assert_non_null(strstr(b, "class=\"notice loopback\""));
+  assert_non_null(strstr(b, "data-author=\"sam\""));
+  free(b);
+  th_resp r;
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *sent = "text=where+is+my+refund&author=sam&brand=&collection=default&slug=refund-status"
+                     "&original=a&reply=a&action=sent";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", sent, strlen(sent), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=sent");
+  free(loc);
+  th_resp_free(&r);
+  const char *dis = "text=where+is+my+refund&author=sam&collection=default&slug=refund-status&action=dismissed";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", dis, strlen(dis), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=dismissed&text=where+is+my+refund&author=sam");
+  free(loc);
+  th_resp_free(&r);
+  const char *bad = "text=x&slug=refund-status&action=deleted";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", bad, strlen(bad), h, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  b = S_get("/agent?done=sent", 200, NULL);
+  assert_non_null(strstr(b, "Recorded as sent"));
+  free(b);
+  char *log = th_server_log(S_srv);
+  assert_non_null(strstr(log, "warning: replies link to http://127.0.0.1:"));
+  free(log);
+}
+
+/* With a public address, neither the warning nor the notice. */
+static void test_public_url_no_notice(void **state) {
+  (void)state;
+  const char *extra[] = {"--public-url", "https://help.example.com", "--quiet", NULL};
+  th_server *s = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  assert_non_null(s);
+  th_resp r;
+  assert_int_equal(th_http(s, "GET", "/agent", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_null(strstr(r.body, "notice loopback"));
+  th_resp_free(&r);
+  char *log = th_server_log(s);
+  assert_null(strstr(log, "warning: replies link"));
+  free(log);
+  assert_int_equal(th_server_stop(s), 0);
+}
+
 static void test_static_files(void **state) {
   (void)state;
   th_resp r;
@@ -222,7 +283,8 @@ int main(void) {
       cmocka_unit_test(test_escaping),         cmocka_unit_test(test_article),
       cmocka_unit_test(test_store_page_and_finder), cmocka_unit_test(test_helpful_form),
       cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
-      cmocka_unit_test(test_methods),
+      cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
+      cmocka_unit_test(test_public_url_no_notice),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

@@ -19,11 +19,13 @@
  * strings); requests are parsed with cJSON.
  */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "kb_reply.h"
@@ -180,15 +182,87 @@ static void S_put_place(kb_buf *b, const kb_geo_match *m) {
   S_json_str(b, m->name);
   kb_buf_puts(b, ",\"store\":");
   S_json_str(b, m->store ? m->store->slug : NULL);
+  kb_buf_puts(b, ",\"store_title\":");
+  S_json_str(b, m->store ? m->store->title : NULL);
   kb_buf_puts(b, "}");
 }
 
-static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest_req *q) {
+/* The store a suggestion links to: the store the mention names, when the
+ * suggestion's link is that store's page (articles with deeplink: store). */
+static const kb_geo_store *S_linked_store(const kb_suggest_result *res, int i) {
+  const kb_geo_store *st = res->has_place ? res->place.store : NULL;
+  if (!st || !res->s[i].url) return NULL;
+  const char *u = res->s[i].url, *tail = strrchr(u, '/');
+  return tail && !strcmp(tail + 1, st->slug) && strstr(u, "/help/") ? st : NULL;
+}
+
+/* The weekday (0 Sunday .. 6 Saturday) text asks about: a day's name
+ * ("thursday", "thurs", "sat"), "tomorrow", else today. *named is set when
+ * a day was named. */
+static int S_asked_day(const char *text, int today, int *named) {
+  /* each day's spellings, '|'-separated */
+  static const char *const forms[] = {"sun|sunday|sundays", "mon|monday|mondays",
+                                      "tue|tues|tuesday|tuesdays", "wed|weds|wednesday|wednesdays",
+                                      "thu|thur|thurs|thursday|thursdays", "fri|friday|fridays",
+                                      "sat|saturday|saturdays"};
+  *named = 1;
+  for (const char *p = text; p && *p; p++) {
+    if (!isalpha((unsigned char)*p) || (p != text && isalpha((unsigned char)p[-1]))) continue;
+    size_t n = 0;
+    while (isalpha((unsigned char)p[n])) n++;
+    if (n == 8 && !strncasecmp(p, "tomorrow", 8)) return (today + 1) % 7;
+    for (int d = 0; d < 7; d++)
+      for (const char *f = forms[d]; *f;) {
+        size_t fl = strcspn(f, "|");
+        if (fl == n && !strncasecmp(p, f, n)) return d;
+        f += fl + (f[fl] == '|');
+      }
+  }
+  *named = 0;
+  return today;
+}
+
+char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const char *handle, int *plen) {
+  static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  static const char *const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+                                      "Thursday", "Friday", "Saturday"};
+  const kb_hit *h = res->s[i].hit;
+  const kb_geo_store *st = S_linked_store(res, i);
+  if (!st) return kb_reply_compose(handle, h->reply, h->title, res->s[i].url, plen);
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
+  int named, day = S_asked_day(text, tm.tm_wday, &named);
+  const char *when = !named || day == tm.tm_wday ? "today" : day == (tm.tm_wday + 1) % 7 ? "tomorrow" : "on";
+  cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
+  kb_buf t = KB_BUF_INIT;
+  kb_buf_puts(&t, "Hi! Our {title} store is at ");
+  kb_buf_puts(&t, st->address ? st->address : "");
+  if (st->postcode) kb_buf_printf(&t, ", %s", st->postcode);
+  int on = !strcmp(when, "on");
+  if (cJSON_IsString(today) && !strcmp(today->valuestring, "closed"))
+    kb_buf_printf(&t, " and is closed %s%s%s%s.", when, on ? " " : " (", names[day], on ? "" : ")");
+  else if (cJSON_IsString(today))
+    kb_buf_printf(&t, " and is open %s %s%s%s%s.", today->valuestring, when, on ? " " : " (", names[day], on ? "" : ")");
+  else
+    kb_buf_putc(&t, '.');
+  kb_buf_puts(&t, " Hours, phone and directions: {url}");
+  cJSON_Delete(hours);
+  /* the store's town as the title: "Our Leeds store" */
+  char *reply = kb_reply_compose(handle, kb_buf_str(&t), st->town ? st->town : st->title,
+                                 res->s[i].url, plen);
+  kb_buf_cleanup(&t);
+  return reply;
+}
+
+static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
+  const kb_suggestion *sg = &res->s[i];
   const kb_hit *h = sg->hit;
   const char *url = sg->url;
   double conf = sg->confidence;
   int rlen = 0;
-  char *reply = kb_reply_compose(q->author, h->reply, h->title, url, &rlen);
+  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
   kb_buf_puts(b, "{\"slug\":");
   S_json_str(b, h->slug);
   kb_buf_puts(b, ",\"collection\":");
@@ -251,9 +325,11 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(b, &res.s[i], &q);
+    S_put_suggestion(b, &res, i, &q);
   }
-  kb_buf_puts(b, "],\"took_ms\":");
+  kb_buf_puts(b, "],\"corrected\":");
+  S_json_str(b, res.res.corrected);
+  kb_buf_puts(b, ",\"took_ms\":");
   kb_buf_put_fixed(b, S_ms_since(&t0), 3);
   kb_buf_putc(b, '}');
   kb_events_mention(c->events, q.text, q.collection, res.answerable,

@@ -304,6 +304,9 @@ static const char *S_arg(struct MHD_Connection *c, const char *k) {
   return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
 }
 
+/* Any query-string argument, for the pages (kb_web_args.arg). */
+static const char *S_web_arg(void *conn, const char *k) { return S_arg(conn, k); }
+
 /* /api/v1/articles/{slug} or /api/v1/articles/{collection}/{slug} */
 static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) {
   const char *slash = strchr(rest, '/');
@@ -359,7 +362,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     if (S_limited(s, conn, rq, r)) return;
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
-                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL};
+                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
+                     S_web_arg, conn};
     if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
       kb_api_error(r, 404, "not_found", "no such route: %s", url);

@@ -531,12 +531,146 @@ static void S_collections_cb(void *ctx, const char *coll, const char *slug, cons
   kb_buf_cleanup(&key);
 }
 
-static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
-                         const char *coll, int keys, kb_http_resp *r) {
+/* 1 if url's host is a loopback address (customers cannot open it). */
+static int S_loopback_url(const char *url) {
+  const char *h = url ? strstr(url, "://") : NULL;
+  if (!h) return 0;
+  h += 3;
+  return !strncmp(h, "127.", 4) || !strncmp(h, "localhost", 9) || !strncmp(h, "[::1]", 5) ||
+         !strncmp(h, "0.0.0.0", 7);
+}
+
+/* Confidence in words, calibrated by kb_suggest_threshold: from it a
+ * suggestion is good enough to send (docs/relevance.md). */
+static const char *S_conf_words(double conf, const char **cls) {
+  if (conf >= kb_suggest_threshold) return *cls = "conf-good", "Good match";
+  if (conf >= 0.35) return *cls = "conf-fair", "Possible match";
+  return *cls = "conf-weak", "Weak match";
+}
+
+static void S_hidden(kb_buf *b, const char *name, const char *v) {
+  kb_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+  S_h(b, v);
+  kb_buf_puts(b, "\">");
+}
+
+/* One suggestion card: a form that records what the agent did with it
+ * (POST /agent/feedback without JavaScript; app.js copies and records). */
+static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
+                   const char *text, const char *handle, const char *coll) {
+  const kb_hit *h = res->s[i].hit;
+  int len = 0;
+  char *reply = kb_api_reply(res, i, text, handle, &len);
+  const char *cls, *words = S_conf_words(res->s[i].confidence, &cls);
+  kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
+  S_h(b, h->slug);
+  kb_buf_puts(b, "\" data-collection=\"");
+  S_h(b, h->collection);
+  kb_buf_printf(b, "\" data-confidence=\"%.3f\"><form class=\"card\" action=\"/agent/feedback\" method=\"post\">",
+                res->s[i].confidence);
+  S_hidden(b, "text", text);
+  S_hidden(b, "author", handle);
+  S_hidden(b, "brand", coll);
+  S_hidden(b, "collection", h->collection);
+  S_hidden(b, "slug", h->slug);
+  S_hidden(b, "original", reply);
+  kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
+  S_article_link(b, h->collection, h->slug);
+  kb_buf_puts(b, "\">");
+  S_h(b, h->title);
+  kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
+  if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
+  kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
+                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\">", n, n, n);
+  S_h(b, reply);
+  kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
+  if (c->feedback)
+    kb_buf_printf(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\">"
+                     "<span class=\"label\">Mark sent</span> <kbd>%d</kbd></button>"
+                     "<button type=\"submit\" class=\"dismiss\" name=\"action\" value=\"dismissed\">Not relevant</button>", n);
+  else
+    kb_buf_printf(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">Copy reply</span> <kbd>%d</kbd></button>", n);
+  kb_buf_puts(b, "</div><p class=\"snippet\">");
+  kb_buf_puts(b, h->snippet ? h->snippet : "");
+  kb_buf_puts(b, "</p></form></li>");
+  free(reply);
+}
+
+/* The cards for one mention, most confident first. */
+static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
+                          const char *coll) {
+  kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
+                       .public_url = c->public_url, .feedback = c->feedback};
+  kb_suggest_result res;
+  char err[256];
+  if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
+    kb_buf_puts(b, "<p class=\"unanswerable\">That mention could not be read.</p>");
+    return;
+  }
+  kb_buf_printf(b, "<p class=\"status\" id=\"agent-status\" role=\"status\">%d suggestion%s",
+                res.n, res.n == 1 ? "" : "s");
+  if (handle) {
+    kb_buf_puts(b, " for @");
+    S_h(b, handle);
+  }
+  kb_buf_puts(b, "</p>");
+  if (res.has_place) {
+    kb_buf_puts(b, "<p class=\"place\">Place: ");
+    S_h(b, res.place.name);
+    if (res.place.store) {
+      kb_buf_puts(b, " \xC2\xB7 store: <a href=\"");
+      S_article_link(b, res.place.store->collection, res.place.store->slug);
+      kb_buf_puts(b, "\">");
+      S_h(b, res.place.store->title);
+      kb_buf_puts(b, "</a>");
+    } else {
+      kb_buf_puts(b, " \xC2\xB7 no store there: replies link the <a href=\"/stores?near=");
+      kb_buf_put_query(b, res.place.name, 1);
+      kb_buf_puts(b, "\">nearest stores</a>");
+    }
+    kb_buf_puts(b, "</p>");
+  }
+  if (res.res.corrected) {
+    kb_buf_puts(b, "<p class=\"didyoumean\">Read as \xE2\x80\x9C");
+    S_h(b, res.res.corrected);
+    kb_buf_puts(b, "\xE2\x80\x9D</p>");
+  }
+  if (!res.answerable)
+    kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
+  int order[10], n = res.n < 10 ? res.n : 10;
+  for (int i = 0; i < n; i++) order[i] = i;
+  for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
+    for (int j = i; j > 0 && res.s[order[j]].confidence > res.s[order[j - 1]].confidence; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  kb_buf_puts(b, "<ol class=\"suggestions\">");
+  for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
+  kb_buf_puts(b, "</ol>");
+  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
+  kb_suggest_result_free(&res);
+}
+
+static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
+  const char *text = a->text, *author = a->author, *coll = a->collection;
+  const char *done = a->arg ? a->arg(a->h, "done") : NULL;
+  int keys = a->keys, invalid = 0;
+  const char *handle = kb_reply_handle(author, &invalid);
   S_html(r, 200);
   kb_buf *b = &r->body;
   S_page_start(c, b, "Agent console", "agent");
-  kb_buf_printf(b, "<h1>Agent console</h1><form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
+  kb_buf_puts(b, "<h1>Agent console</h1><div class=\"console\"><div class=\"side\">");
+  if (S_loopback_url(c->public_url)) {
+    kb_buf_puts(b, "<p class=\"notice loopback\">Replies link to <code>");
+    S_h(b, c->public_url);
+    kb_buf_puts(b, "</code>, which customers cannot open: start kb-serve with <code>--public-url</code>.</p>");
+  }
+  if (done && !strcmp(done, "sent"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as sent. Ready for the next mention.</p>");
+  else if (done && !strcmp(done, "dismissed"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as not relevant.</p>");
+  kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
                    " data-feedback=\"%d\" data-keys=\"%d\">", c->feedback ? 1 : 0, keys);
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   S_h(b, text);
@@ -561,51 +695,25 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
   if (keys)
     kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
                    "<input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
-  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form>"
-                 "<div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div><div id=\"suggestions\" aria-live=\"polite\">");
-  if (text && *text && !keys && kb_text_utf8_valid(text, strlen(text), NULL)) {
-    kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
-                         .public_url = c->public_url, .feedback = c->feedback};
-    kb_suggest_result res;
-    char err[256];
-    int invalid;
-    const char *handle = kb_reply_handle(author, &invalid);
-    if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) == 0) {
-      if (!res.answerable)
-        kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
-      kb_buf_puts(b, "<ol class=\"suggestions\">");
-      for (int i = 0; i < res.n; i++) {
-        const kb_hit *h = res.s[i].hit;
-        int len = 0;
-        char *reply = kb_reply_compose(handle, h->reply, h->title, res.s[i].url, &len);
-        kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
-        S_h(b, h->slug);
-        kb_buf_puts(b, "\" data-collection=\"");
-        S_h(b, h->collection);
-        kb_buf_puts(b, "\"><h2>");
-        S_h(b, h->title);
-        kb_buf_printf(b, "</h2><p class=\"confidence\">Confidence %.0f%%</p>", res.s[i].confidence * 100);
-        if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
-        kb_buf_printf(b, "<label for=\"reply-%d\">Reply</label><textarea id=\"reply-%d\" class=\"reply\">", i + 1, i + 1);
-        S_h(b, reply);
-        kb_buf_printf(b, "</textarea><p class=\"count\"><span class=\"n\">%d</span>/280</p>"
-                         "<button type=\"button\" class=\"copy\">Copy reply <kbd>%d</kbd></button>", len, i + 1);
-        if (c->feedback)
-          kb_buf_puts(b, " <button type=\"button\" class=\"sent\">Sent</button> <button type=\"button\" class=\"dismiss\">Not relevant</button>");
-        kb_buf_puts(b, "<p class=\"snippet\">");
-        kb_buf_puts(b, h->snippet);
-        kb_buf_puts(b, "</p></li>");
-        free(reply);
-      }
-      kb_buf_puts(b, "</ol>");
-      kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
-      kb_suggest_result_free(&res);
-    }
-  }
-  kb_buf_puts(b, "</div><noscript><p>The console's copy, edit and feedback buttons need JavaScript;"
-                 " suggestions still appear when you submit the form.</p></noscript>");
+  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form></div>"
+                 "<div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
+                 "<div id=\"suggestions\" data-text=\"");
+  S_h(b, text && *text ? text : "");
+  kb_buf_puts(b, "\" data-author=\"");
+  S_h(b, handle ? handle : "");
+  kb_buf_puts(b, "\">");
+  if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
+    S_suggestions(c, b, text, handle, coll);
+  else if (invalid)
+    kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
+  kb_buf_puts(b, "</div></div></div>");
   S_page_end(c, b);
 }
+
+/* POST /agent/feedback from a card without JavaScript: record what the
+ * agent did, then back to the console (303): a clear form after "sent",
+ * the same mention's cards after "not relevant". */
+static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
 /*--- Forms ---------------------------------------------------------------*/
 
@@ -664,6 +772,61 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
   free(h);
 }
 
+static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
+  char *v[8];
+  for (int i = 0; i < 8; i++) {
+    v[i] = S_form_value(body, n, keys[i]);
+    if (v[i] && !kb_text_utf8_valid(v[i], strlen(v[i]), NULL)) {
+      free(v[i]);
+      v[i] = NULL;
+    }
+  }
+  const char *text = v[0], *author = v[1], *brand = v[2], *coll = v[3], *slug = v[4], *action = v[7];
+  int bad = 0;
+  const char *handle = kb_reply_handle(author, &bad);
+  kb_doc d;
+  if (!text || !*text || !slug || !action || bad || (strcmp(action, "sent") && strcmp(action, "dismissed")) ||
+      kb_index_get(c->ix, coll && *coll ? coll : NULL, slug, &d) != 1) {
+    S_error_page(c, r, 400, "Something went wrong", "That could not be recorded: go back and try again.");
+  } else {
+    const char *act = action;
+    if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
+    char err[256];
+    long long id;
+    if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
+      S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
+    } else {
+      r->status = 303;
+      r->ctype = "text/html; charset=utf-8";
+      r->html = 1;
+      kb_buf loc = KB_BUF_INIT;
+      if (!strcmp(action, "sent")) {
+        kb_buf_puts(&loc, "/agent?done=sent");
+        if (brand && *brand) {
+          kb_buf_puts(&loc, "&collection=");
+          kb_buf_put_query(&loc, brand, 1);
+        }
+      } else {
+        kb_buf_puts(&loc, "/agent?done=dismissed&text=");
+        kb_buf_put_query(&loc, text, 1);
+        if (handle) {
+          kb_buf_puts(&loc, "&author=");
+          kb_buf_put_query(&loc, handle, 1);
+        }
+        if (brand && *brand) {
+          kb_buf_puts(&loc, "&collection=");
+          kb_buf_put_query(&loc, brand, 1);
+        }
+      }
+      r->location = kb_buf_detach(&loc);
+      kb_buf_puts(&r->body, "<!doctype html><title>Recorded</title><p>Recorded.</p>");
+    }
+    kb_doc_free(&d);
+  }
+  for (int i = 0; i < 8; i++) free(v[i]);
+}
+
 /*--- Routing -------------------------------------------------------------*/
 
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
@@ -673,6 +836,13 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     if (!get) goto not_allowed;
     if (!S_name_ok(url + 8) || !S_static(w, url + 8, r))
       S_error_page(c, r, 404, "Page not found", "There is nothing at this address.");
+    return 1;
+  }
+  if (!strcmp(url, "/agent/feedback")) {
+    if (strcmp(method, "POST")) goto not_allowed_post;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This server needs an API key for the agent console's actions.");
+    else if (!c->feedback) S_error_page(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    else S_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
   if (!strcmp(url, "/helpful")) {
@@ -687,7 +857,7 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
     else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(c, a->near, r);
-    else if (!strcmp(url, "/agent")) S_agent_page(c, a->text, a->author, a->collection, a->keys, r);
+    else if (!strcmp(url, "/agent")) S_agent_page(c, a, r);
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {

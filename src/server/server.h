@@ -115,6 +115,8 @@ typedef struct kb_web kb_web;
 typedef struct kb_web_args {
   const char *q, *page, *fragment, *near, *text, *author, *collection, *thanks;
   int keys;                 /* the agent routes need an API key */
+  const char *(*arg)(void *h, const char *key); /* any other argument, or NULL */
+  void *h;                  /* what arg reads */
 } kb_web_args;
 
 /* Loads DIR/static/ *. NULL with a message when it cannot be read. */
@@ -154,6 +156,15 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
 /* GET /api/v1/reports/{name}?days=N, and the /reports page. */
 void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
+
+/* The reply for suggestion i of res, to handle (NULL: none): the
+ * article's template, or, when the suggestion links the store the mention
+ * names, that store's address and its hours today (or on the day text
+ * names: "thursday", "tomorrow"). *plen gets its weighted
+ * length. Caller frees. */
+struct kb_suggest_result;
+char *kb_api_reply(const struct kb_suggest_result *res, int i, const char *text, const char *handle,
+                   int *plen);
 
 /* GET /api/v1/search. */
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r);
