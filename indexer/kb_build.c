@@ -103,6 +103,13 @@ static void S_read_article(S_kb *kb, const char *path, kb_diag *d) {
   }
   kb_article *a = kb_article_parse(path, data, n, d);
   free(data);
+  struct stat sb;
+  if (a && !a->updated && stat(path, &sb) == 0) {
+    struct tm tm;
+    char day[16];
+    strftime(day, sizeof day, "%Y-%m-%d", gmtime_r(&sb.st_mtime, &tm));
+    a->updated = kb_xstrdup(day);
+  }
   if (a) kb->arts[kb->narts++] = a;
 }
 
@@ -309,6 +316,21 @@ static int S_write(S_kb *kb, const char *out, char *err, size_t nerr) {
     rc = kb_index_writer_add_synonyms(w, r->line, kb_buf_str(&l), r->nrhs ? kb_buf_str(&rr) : NULL, err, nerr);
     kb_buf_cleanup(&l);
     kb_buf_cleanup(&rr);
+  }
+  /* what the pages show of each article beyond the articles table: its
+   * category, owner, review date and last change, as site rows
+   * "article.SLUG.KEY" of its collection (kb_site.h reads them) */
+  for (int i = 0; rc == 0 && i < kb->narts; i++) {
+    const kb_article *a = kb->arts[i];
+    const char *coll = strcmp(a->collection, "default") ? a->collection : "";
+    const char *keys[] = {"category", "owner", "review_by", "updated"};
+    const char *vals[] = {a->category, a->owner, a->review_by, a->updated};
+    for (int k = 0; rc == 0 && k < 4; k++) {
+      if (!vals[k] || !*vals[k]) continue;
+      char *key = kb_fmt("article.%s.%s", a->slug, keys[k]);
+      rc = kb_index_writer_add_site(w, coll, "", key, vals[k], err, nerr);
+      free(key);
+    }
   }
   for (int i = 0; rc == 0 && i < kb_sitefile_count(kb->site); i++) {
     const kb_site_entry *e = kb_sitefile_entry(kb->site, i);

@@ -90,10 +90,14 @@ static void test_did_you_mean(void **state) {
 
 static void test_empty_state(void **state) {
   (void)state;
+  free(S_get("/help/cafe-wifi", 200, NULL)); /* a view: popular by views */
   char *b = S_get("/search?q=zzqqxx", 200, NULL);
   assert_non_null(strstr(b, "class=\"empty\""));
-  assert_non_null(strstr(b, "Popular articles"));
-  assert_non_null(strstr(b, "Contact us"));
+  assert_non_null(strstr(b, "<h2>Popular articles</h2><ol class=\"popular\"><li><a href=\"/help/cafe-wifi\">"));
+  assert_non_null(strstr(b, "<a href=\"#contact\">contact us</a>"));
+  const char *h2 = strstr(b, "<h2>Contact us</h2>");
+  assert_non_null(h2);
+  assert_null(strstr(h2 + 1, "<h2>Contact us</h2>")); /* once: the footer's */
   free(b);
 }
 
@@ -225,6 +229,48 @@ static void test_agent_cards_and_forms(void **state) {
   free(log);
 }
 
+/* Issue #22, items 10-13: gzip, pagination bounds, postcodes and near
+ * misses, breadcrumbs and the header search. */
+static void test_public_basics(void **state) {
+  (void)state;
+  th_resp r;
+  const char *gz[] = {"Accept-Encoding: gzip, deflate", NULL};
+  const char *paths[] = {"/", "/help/cafe-wifi", "/static/app.js", "/static/app.css"};
+  for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(th_http(S_srv, "GET", paths[i], NULL, 0, gz, &r), 0);
+    char *ce = th_resp_header(&r, "Content-Encoding"), *vary = th_resp_header(&r, "Vary");
+    if (!ce || strcmp(ce, "gzip")) print_error("%s: Content-Encoding %s\n", paths[i], ce ? ce : "none");
+    assert_non_null(ce);
+    assert_string_equal(ce, "gzip");
+    assert_string_equal(vary, "Accept-Encoding");
+    free(ce);
+    free(vary);
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_http(S_srv, "GET", "/help/cafe-wifi", NULL, 0, NULL, &r), 0);
+  char *ce = th_resp_header(&r, "Content-Encoding");
+  assert_null(ce); /* not asked for: plain */
+  assert_non_null(strstr(r.body, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\">"));
+  assert_non_null(strstr(r.body, "<form class=\"search-mini\" role=\"search\""));
+  assert_non_null(strstr(r.body, "<p class=\"updated\">Last updated <time datetime=\""));
+  assert_null(strstr(r.body, "href=\"/agent\"")); /* the public navigation */
+  th_resp_free(&r);
+  char *b = S_get("/search?q=sim&page=99", 200, NULL);
+  assert_null(strstr(b, "Page 99"));
+  free(b);
+  const char *near[][2] = {{"LS1+4AP", "LS1 4AP (Leeds)"}, {"ls14ap", "LS1 4AP (Leeds)"}, {"YO1", "YO1 (York)"},
+                           {"harogate", "Stores nearest to Harrogate (you searched for"}};
+  for (size_t i = 0; i < 4; i++) {
+    char *path = th_fmt("/stores?near=%s", near[i][0]);
+    b = S_get(path, 200, NULL);
+    if (!strstr(b, near[i][1])) print_error("%s: no %s\n", path, near[i][1]);
+    assert_non_null(strstr(b, near[i][1]));
+    free(b);
+    free(path);
+  }
+  free(S_get("/topics/no-such-topic", 404, NULL));
+}
+
 /* With a public address, neither the warning nor the notice. */
 static void test_public_url_no_notice(void **state) {
   (void)state;
@@ -284,7 +330,7 @@ int main(void) {
       cmocka_unit_test(test_store_page_and_finder), cmocka_unit_test(test_helpful_form),
       cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
       cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
-      cmocka_unit_test(test_public_url_no_notice),
+      cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

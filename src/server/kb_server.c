@@ -106,6 +106,8 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   }
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  if (r->encoding) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, r->encoding);
+  if (r->vary) MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   rq->status = r->status;
@@ -304,8 +306,12 @@ static const char *S_arg(struct MHD_Connection *c, const char *k) {
   return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
 }
 
-/* Any query-string argument, for the pages (kb_web_args.arg). */
-static const char *S_web_arg(void *conn, const char *k) { return S_arg(conn, k); }
+/* Any query-string argument for the pages (kb_web_args.arg), or a request
+ * header when k is "header:NAME". */
+static const char *S_web_arg(void *conn, const char *k) {
+  if (!strncmp(k, "header:", 7)) return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, k + 7);
+  return S_arg(conn, k);
+}
 
 /* /api/v1/articles/{slug} or /api/v1/articles/{collection}/{slug} */
 static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) {
@@ -453,7 +459,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *upload_size = 0;
     return MHD_YES;
   }
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0, NULL, 0};
   S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);

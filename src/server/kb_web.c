@@ -15,9 +15,11 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "kb_reply.h"
 #include "kb_suggest.h"
@@ -32,12 +34,68 @@ typedef struct {
   size_t n;
   const char *ctype;
   char etag[24];
+  char *gz;            /* the body gzipped, or NULL when that is no smaller */
+  size_t ngz;
+  char gzetag[28];
 } S_file;
+
+typedef struct {
+  char area[3];        /* postcode area: "LS", "M" */
+  char *town;          /* a place kb_geo knows: "Leeds" */
+} S_area;
 
 struct kb_web {
   S_file *files;
   int nfiles;
+  S_area *areas;       /* postcode-areas.tsv, for the store finder */
+  int nareas;
+  pthread_mutex_t mu;  /* guards views */
+  struct S_view {
+    char *key;         /* "collection/slug" */
+    long n;
+  } *views;            /* article page views since start, for "popular" */
+  int nviews;
 };
+
+/*--- Compression ---------------------------------------------------------*/
+
+/* in[0..n) gzipped into out. Returns 0, or -1 (out unchanged). */
+static int S_gzip(const char *in, size_t n, kb_buf *out) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+  uLong cap = deflateBound(&z, (uLong)n);
+  unsigned char *buf = kb_xmalloc(cap);
+  z.next_in = (unsigned char *)(uintptr_t)in;
+  z.avail_in = (uInt)n;
+  z.next_out = buf;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  size_t got = cap - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(buf);
+    return -1;
+  }
+  kb_buf_put(out, (const char *)buf, got);
+  free(buf);
+  return 0;
+}
+
+/* 1 if the client takes gzip (Accept-Encoding names it, without q=0). */
+static int S_takes_gzip(const kb_web_args *a) {
+  const char *ae = a && a->arg ? a->arg(a->h, "header:Accept-Encoding") : NULL;
+  const char *g = ae ? strstr(ae, "gzip") : NULL;
+  if (!g) return 0;
+  const char *q = g + 4;
+  while (*q == ' ') q++;
+  return !(*q == ';' && strstr(q, "q=0") && !strstr(q, "q=0."));
+}
+
+/* Text worth compressing: pages, stylesheets, scripts, SVG, CSV. */
+static int S_compressible(const char *ctype) {
+  return ctype && (!strncmp(ctype, "text/", 5) || !strcmp(ctype, "image/svg+xml"));
+}
 
 /*--- Static files --------------------------------------------------------*/
 
@@ -61,8 +119,31 @@ static int S_name_ok(const char *n) {
   return 1;
 }
 
+/* DIR/postcode-areas.tsv: "AREA<tab>Town" lines, '#' comments. Optional:
+ * without it the finder knows only the districts of its stores. */
+static void S_load_areas(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/postcode-areas.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 64 * 1024, &n), *save = NULL;
+  free(p);
+  if (!data) return;
+  for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(ln, '\t');
+    if (*ln == '#' || !tab || tab - ln < 1 || tab - ln > 2 || !tab[1]) continue;
+    w->areas = kb_xrealloc(w->areas, (size_t)(w->nareas + 1) * sizeof *w->areas);
+    S_area *a = &w->areas[w->nareas++];
+    memset(a->area, 0, sizeof a->area);
+    memcpy(a->area, ln, (size_t)(tab - ln));
+    a->town = kb_xstrdup(tab + 1);
+    size_t tl = strlen(a->town);
+    if (tl && a->town[tl - 1] == '\r') a->town[tl - 1] = 0;
+  }
+  free(data);
+}
+
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   kb_web *w = kb_xcalloc(1, sizeof *w);
+  pthread_mutex_init(&w->mu, NULL);
   char *sdir = kb_fmt("%s/static", dir);
   DIR *dh = opendir(sdir);
   if (!dh) {
@@ -88,9 +169,19 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
     unsigned long h = 5381; /* djb2, enough to tell versions apart */
     for (size_t i = 0; i < n; i++) h = h * 33 + (unsigned char)body[i];
     snprintf(f->etag, sizeof f->etag, "\"%lx\"", h);
+    f->gz = NULL;
+    f->ngz = 0;
+    kb_buf z = KB_BUF_INIT;
+    if (S_compressible(f->ctype) && n > 512 && S_gzip(body, n, &z) == 0 && z.n < n) {
+      f->ngz = z.n;
+      f->gz = kb_buf_detach(&z);
+      snprintf(f->gzetag, sizeof f->gzetag, "\"%lx-gz\"", h);
+    }
+    kb_buf_cleanup(&z);
   }
   closedir(dh);
   free(sdir);
+  S_load_areas(w, dir);
   return w;
 }
 
@@ -99,22 +190,80 @@ void kb_web_free(kb_web *w) {
   for (int i = 0; i < w->nfiles; i++) {
     free(w->files[i].name);
     free(w->files[i].body);
+    free(w->files[i].gz);
   }
   free(w->files);
+  for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
+  free(w->areas);
+  for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
+  free(w->views);
+  pthread_mutex_destroy(&w->mu);
   free(w);
 }
 
-static int S_static(kb_web *w, const char *name, kb_http_resp *r) {
+static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
   for (int i = 0; w && i < w->nfiles; i++) {
-    if (strcmp(w->files[i].name, name)) continue;
+    const S_file *f = &w->files[i];
+    if (strcmp(f->name, name)) continue;
     r->status = 200;
-    r->ctype = w->files[i].ctype;
+    r->ctype = f->ctype;
     r->cache = "public, max-age=3600";
-    r->etag = w->files[i].etag;
-    kb_buf_put(&r->body, w->files[i].body, w->files[i].n);
+    r->vary = f->gz != NULL;
+    if (gz && f->gz) {
+      r->etag = f->gzetag;
+      r->encoding = "gzip";
+      kb_buf_put(&r->body, f->gz, f->ngz);
+    } else {
+      r->etag = f->etag;
+      kb_buf_put(&r->body, f->body, f->n);
+    }
     return 1;
   }
   return 0;
+}
+
+/*--- Views ---------------------------------------------------------------*/
+
+/* Counts one view of an article page (at most 10,000 articles counted). */
+static void S_view_add(kb_web *w, const char *coll, const char *slug) {
+  char *key = kb_fmt("%s/%s", coll, slug);
+  pthread_mutex_lock(&w->mu);
+  int i = 0;
+  while (i < w->nviews && strcmp(w->views[i].key, key)) i++;
+  if (i < w->nviews) {
+    w->views[i].n++;
+    free(key);
+  } else if (w->nviews < 10000) {
+    w->views = kb_xrealloc(w->views, (size_t)(w->nviews + 1) * sizeof *w->views);
+    w->views[w->nviews].key = key;
+    w->views[w->nviews++].n = 1;
+  } else {
+    free(key);
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
+/* The up to max most viewed articles' "collection/slug" keys, most viewed
+ * first, into keys (caller frees each). Returns how many. */
+static int S_views_top(kb_web *w, char **keys, int max) {
+  int n = 0;
+  long counts[64];
+  if (max > 64) max = 64;
+  pthread_mutex_lock(&w->mu);
+  for (int i = 0; i < w->nviews; i++) {
+    long c = w->views[i].n;
+    int pos = n;
+    while (pos > 0 && counts[pos - 1] < c) pos--;
+    if (pos >= max) continue;
+    if (n < max) n++;
+    else free(keys[max - 1]);
+    memmove(keys + pos + 1, keys + pos, (size_t)(n - 1 - pos) * sizeof *keys);
+    memmove(counts + pos + 1, counts + pos, (size_t)(n - 1 - pos) * sizeof *counts);
+    keys[pos] = kb_xstrdup(w->views[i].key);
+    counts[pos] = c;
+  }
+  pthread_mutex_unlock(&w->mu);
+  return n;
 }
 
 /*--- Layout --------------------------------------------------------------*/
@@ -144,10 +293,66 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
   kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">Skip to content</a>", kind);
   kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">");
   S_h(b, site_title ? site_title : "Help");
-  kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Search</a></li>"
-                 "<li><a href=\"/stores\">Find a store</a></li>"
-                 "<li><a href=\"/agent\">Agent console</a></li></ul></nav></header>"
-                 "<main id=\"main\" tabindex=\"-1\">");
+  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  if (team) /* the staff's pages: the public site shows none of them */
+    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
+                   "<li><a href=\"/reports\">Reports</a></li></ul></nav>");
+  else
+    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
+                   "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
+  if (!team && strcmp(kind, "home") && strcmp(kind, "search"))
+    kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
+                   "<label for=\"hq\" class=\"vh\">Search help articles</label>"
+                   "<input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"Search help\" autocomplete=\"off\">"
+                   "<button type=\"submit\">Search</button></form>");
+  kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
+}
+
+/* A breadcrumb: Help home, then up to two (href, name) steps, then here. */
+static void S_crumbs(kb_buf *b, const char *href1, const char *name1, const char *here) {
+  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Help home</a></li>");
+  if (href1) {
+    kb_buf_puts(b, "<li><a href=\"");
+    kb_buf_puts(b, href1);
+    kb_buf_puts(b, "\">");
+    S_h(b, name1);
+    kb_buf_puts(b, "</a></li>");
+  }
+  kb_buf_puts(b, "<li aria-current=\"page\">");
+  S_h(b, here);
+  kb_buf_puts(b, "</li></ol></nav>");
+}
+
+/* What the indexer stored of an article beyond its row (kb_build.c):
+ * key is category, owner, review_by or updated; NULL when not set. */
+static const char *S_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
+  char k[160];
+  snprintf(k, sizeof k, "article.%s.%s", slug, key);
+  return c->site ? kb_site_get(c->site, coll, NULL, k) : NULL;
+}
+
+/* A category's address: /topics/ and its name in lower case, words joined
+ * by '-' ("Orders and delivery" -> orders-and-delivery). */
+static void S_topic_slug(kb_buf *b, const char *name) {
+  int dash = 0;
+  for (const char *p = name; *p; p++) {
+    if (isalnum((unsigned char)*p)) {
+      if (dash && b->n && b->p[b->n - 1] != '/') kb_buf_putc(b, '-');
+      kb_buf_putc(b, (char)tolower((unsigned char)*p));
+      dash = 0;
+    } else {
+      dash = 1;
+    }
+  }
+}
+
+/* "2026-12-02" as "2 December 2026" in a <time>. */
+static void S_date(kb_buf *b, const char *ymd) {
+  static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                       "August", "September", "October", "November", "December"};
+  int y, m, d;
+  if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return;
+  kb_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">%d %s %d</time>", y, m, d, d, months[m - 1], y);
 }
 
 /* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
@@ -175,7 +380,7 @@ static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
 }
 
 static void S_page_end(const kb_ctx *c, kb_buf *b) {
-  kb_buf_puts(b, "</main><footer class=\"site\"><h2>Contact us</h2><ul>");
+  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>Contact us</h2><ul>");
   int n = c ? kb_site_contacts(c->site, NULL, NULL) : 0;
   for (int i = 1; i <= n; i++) {
     kb_buf_puts(b, "<li>");
@@ -201,6 +406,7 @@ static void S_error_page(const kb_ctx *c, kb_http_resp *r, int status, const cha
   kb_buf_clear(&r->body);
   S_html(r, status);
   S_page_start(c, &r->body, title, "error");
+  S_crumbs(&r->body, NULL, NULL, title);
   kb_buf_puts(&r->body, "<h1>");
   S_h(&r->body, title);
   kb_buf_puts(&r->body, "</h1><p>");
@@ -243,35 +449,105 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
-/* Popular articles: the most sent when agents' feedback exists, else the
- * articles in order. */
-static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
-  kb_buf_puts(b, "<ul class=\"popular\">");
-  int shown = 0;
-  if (c->feedback) {
+/* Popular articles: the most viewed since the server started, then the
+ * most sent by agents; none when neither is known yet. Returns how many. */
+static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
+  char *keys[64];
+  int nk = w ? S_views_top(w, keys, max) : 0, shown = 0;
+  kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
+  for (int i = 0; i < nk; i++) {
+    char *slash = strchr(keys[i], '/');
+    kb_doc d;
+    if (slash && (*slash = 0, kb_index_get(c->ix, keys[i], slash + 1, &d) == 1)) {
+      S_listctx l = {.b = &list, .max = 1};
+      S_list_cb(&l, d.collection, d.slug, d.title);
+      kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
+      kb_doc_free(&d);
+      shown++;
+    }
+    free(keys[i]);
+  }
+  if (c->feedback && shown < max) {
     kb_evidence ev[20];
     int n = kb_feedback_popular(c->feedback, "default", ev, max < 20 ? max : 20);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && shown < max; i++) {
       kb_doc d;
+      char *key = kb_fmt("\n%s/%s\n", ev[i].collection, ev[i].slug);
+      int dup = seen.n && strstr(kb_buf_str(&seen), key);
+      free(key);
+      if (dup) continue;
       if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
-        S_listctx l = {.b = b, .max = 1};
+        S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
         shown++;
       }
     }
   }
-  if (shown < max / 2) { /* little feedback yet: the articles in order */
-    S_listctx l = {.b = b, .max = max - shown};
-    kb_index_list(c->ix, S_list_cb, &l);
+  if (shown) {
+    kb_buf_puts(b, "<ol class=\"popular\">");
+    kb_buf_put(b, kb_buf_str(&list), list.n);
+    kb_buf_puts(b, "</ol>");
   }
-  kb_buf_puts(b, "</ul>");
+  kb_buf_cleanup(&list);
+  kb_buf_cleanup(&seen);
+  return shown;
+}
+
+typedef struct {
+  const kb_ctx *c;
+  char *names[64];     /* categories in order of first appearance */
+  int counts[64];
+  int n;
+} S_topics_ctx;
+
+static void S_topics_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_topics_ctx *t = ctx;
+  (void)title;
+  if (strcmp(coll, "default")) return;
+  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  if (!cat) return;
+  int i = 0;
+  while (i < t->n && strcmp(t->names[i], cat)) i++;
+  if (i == t->n) {
+    if (t->n == 64) return;
+    t->names[t->n] = kb_xstrdup(cat);
+    t->counts[t->n++] = 0;
+  }
+  t->counts[i]++;
+}
+
+/* The categories of the default collection, with their article counts,
+ * sorted by name. Returns how many. */
+static int S_topics(const kb_ctx *c, kb_buf *b) {
+  S_topics_ctx t = {.c = c};
+  kb_index_list(c->ix, S_topics_cb, &t);
+  for (int i = 1; i < t.n; i++)
+    for (int j = i; j > 0 && strcmp(t.names[j], t.names[j - 1]) < 0; j--) {
+      char *x = t.names[j];
+      t.names[j] = t.names[j - 1];
+      t.names[j - 1] = x;
+      int y = t.counts[j];
+      t.counts[j] = t.counts[j - 1];
+      t.counts[j - 1] = y;
+    }
+  if (t.n) kb_buf_puts(b, "<ul class=\"topics\">");
+  for (int i = 0; i < t.n; i++) {
+    kb_buf_puts(b, "<li><a href=\"/topics/");
+    S_topic_slug(b, t.names[i]);
+    kb_buf_puts(b, "\">");
+    S_h(b, t.names[i]);
+    kb_buf_printf(b, "</a> <span class=\"n\">%d article%s</span></li>", t.counts[i], t.counts[i] == 1 ? "" : "s");
+    free(t.names[i]);
+  }
+  if (t.n) kb_buf_puts(b, "</ul>");
+  return t.n;
 }
 
 /* The #results block for q on page `page` (1-based); typing: the last
  * word is still being typed (search as you type), so it is a prefix. */
-static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
-  kb_buf_puts(b, "<div id=\"results\" aria-live=\"polite\">");
+static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
+  kb_buf_puts(b, "<div id=\"results\">");
   if (!q || !*q) {
     kb_buf_puts(b, "</div>");
     return;
@@ -285,19 +561,34 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
     return;
   }
+  int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
+  if (pages >= 1 && page > pages) { /* past the end: the last page */
+    kb_results_free(&res);
+    page = pages;
+    o.offset = (page - 1) * S_PER_PAGE;
+    if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
+      kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
+      return;
+    }
+  }
   if (page == 1) kb_events_search(c->events, q, NULL, res.total);
   if (res.total == 0) {
     kb_buf_puts(b, "<div class=\"empty\"><p>No articles match \xE2\x80\x9C");
     S_h(b, q);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words.</p><h2>Popular articles</h2>");
-    S_popular(c, b, 8);
-    kb_buf_puts(b, "<h2>Contact us</h2><ul class=\"contacts\">");
-    for (int i = 1, n = kb_site_contacts(c->site, NULL, NULL); i <= n; i++) {
-      kb_buf_puts(b, "<li>");
-      S_contact(c, b, i, 0);
-      kb_buf_puts(b, "</li>");
+    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words, a topic below, or <a href=\"#contact\">contact us</a>.</p>");
+    kb_buf topics = KB_BUF_INIT;
+    if (S_topics(c, &topics)) {
+      kb_buf_puts(b, "<h2>Browse by topic</h2>");
+      kb_buf_put(b, kb_buf_str(&topics), topics.n);
     }
-    kb_buf_puts(b, "<li><a href=\"/stores\">Visit a store</a></li></ul></div></div>");
+    kb_buf_cleanup(&topics);
+    kb_buf pop = KB_BUF_INIT;
+    if (S_popular(w, c, &pop, 5)) {
+      kb_buf_puts(b, "<h2>Popular articles</h2>");
+      kb_buf_put(b, kb_buf_str(&pop), pop.n);
+    }
+    kb_buf_cleanup(&pop);
+    kb_buf_puts(b, "</div></div>");
     kb_results_free(&res);
     return;
   }
@@ -323,7 +614,6 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(b, "</p></li>");
   }
   kb_buf_puts(b, "</ol>");
-  int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
   if (pages > 1) {
     kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"Result pages\">");
     if (page > 1) {
@@ -343,7 +633,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_results_free(&res);
 }
 
-static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, int fragment,
+static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char *pagestr, int fragment,
                           kb_http_resp *r) {
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
@@ -354,20 +644,82 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
   S_html(r, 200);
   r->cache = "public, max-age=60";
   if (fragment) {
-    S_results(c, q, page, 1, &r->body);
+    S_results(w, c, q, page, 1, &r->body);
     return;
   }
-  S_page_start(c, &r->body, q && *q ? q : "Search", q ? "search" : "home");
-  kb_buf_puts(&r->body, "<h1>How can we help?</h1>");
-  S_search_form(&r->body, q);
-  S_results(c, q, page, 0, &r->body);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, q && *q ? q : "Search", q ? "search" : "home");
+  kb_buf_puts(b, "<h1>How can we help?</h1>");
+  S_search_form(b, q);
+  /* the one live region: app.js writes the count of live results here */
+  kb_buf_puts(b, "<p id=\"result-count\" class=\"vh\" role=\"status\"></p>");
+  S_results(w, c, q, page, 0, b);
   if (!q) {
-    kb_buf_puts(&r->body, "<section class=\"browse\" aria-labelledby=\"popular-h\">"
-                          "<h2 id=\"popular-h\">Popular articles</h2>");
-    S_popular(c, &r->body, 12);
-    kb_buf_puts(&r->body, "</section>");
+    kb_buf topics = KB_BUF_INIT, pop = KB_BUF_INIT;
+    int nt = S_topics(c, &topics), np = S_popular(w, c, &pop, 8);
+    kb_buf_puts(b, "<div class=\"home-extra\">");
+    if (nt) {
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">Browse by topic</h2>");
+      kb_buf_put(b, kb_buf_str(&topics), topics.n);
+      kb_buf_puts(b, "</section>");
+    }
+    if (np) {
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">Popular articles</h2>");
+      kb_buf_put(b, kb_buf_str(&pop), pop.n);
+      kb_buf_puts(b, "</section>");
+    }
+    kb_buf_puts(b, "</div>");
+    kb_buf_cleanup(&topics);
+    kb_buf_cleanup(&pop);
   }
-  S_page_end(c, &r->body);
+  S_page_end(c, b);
+}
+
+typedef struct {
+  const kb_ctx *c;
+  const char *want;    /* the topic's slug */
+  kb_buf *b, name;
+  int n;
+} S_topic_ctx;
+
+static void S_topic_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_topic_ctx *t = ctx;
+  if (strcmp(coll, "default")) return;
+  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  if (!cat) return;
+  kb_buf ts = KB_BUF_INIT;
+  S_topic_slug(&ts, cat);
+  if (!strcmp(kb_buf_str(&ts), t->want)) {
+    if (!t->name.n) kb_buf_puts(&t->name, cat);
+    S_listctx l = {.b = t->b, .max = 1};
+    S_list_cb(&l, coll, slug, title);
+    t->n++;
+  }
+  kb_buf_cleanup(&ts);
+}
+
+/* /topics/SLUG: the articles of one category. */
+static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
+  kb_buf list = KB_BUF_INIT;
+  S_topic_ctx t = {.c = c, .want = want, .b = &list, .name = KB_BUF_INIT};
+  if (*want) kb_index_list(c->ix, S_topic_cb, &t);
+  if (!t.n) {
+    S_error_page(c, r, 404, "Page not found", "There is no help topic at this address.");
+  } else {
+    S_html(r, 200);
+    r->cache = "public, max-age=60";
+    kb_buf *b = &r->body;
+    S_page_start(c, b, kb_buf_str(&t.name), "topic");
+    S_crumbs(b, NULL, NULL, kb_buf_str(&t.name));
+    kb_buf_puts(b, "<h1>");
+    S_h(b, kb_buf_str(&t.name));
+    kb_buf_puts(b, "</h1><ul class=\"topic-list\">");
+    kb_buf_put(b, kb_buf_str(&list), list.n);
+    kb_buf_puts(b, "</ul>");
+    S_page_end(c, b);
+  }
+  kb_buf_cleanup(&list);
+  kb_buf_cleanup(&t.name);
 }
 
 /*--- Articles and stores -------------------------------------------------*/
@@ -433,8 +785,8 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   kb_results_free(&res);
 }
 
-static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
-                           kb_http_resp *r) {
+static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const char *slug, int thanks,
+                           int count, kb_http_resp *r) {
   kb_doc d;
   int found = kb_index_get(c->ix, coll, slug, &d);
   if (found != 1) {
@@ -446,9 +798,28 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   S_page_start(c, b, d.title, store ? "store" : "article");
+  const char *cat = S_art_meta(c, d.collection, d.slug, "category");
+  if (store) {
+    S_crumbs(b, "/stores", "Find a store", d.title);
+  } else if (cat) {
+    kb_buf href = KB_BUF_INIT;
+    kb_buf_puts(&href, "/topics/");
+    S_topic_slug(&href, cat);
+    S_crumbs(b, kb_buf_str(&href), cat, d.title);
+    kb_buf_cleanup(&href);
+  } else {
+    S_crumbs(b, NULL, NULL, d.title);
+  }
+  if (count) S_view_add(w, d.collection, d.slug);
   kb_buf_puts(b, "<article><h1>");
   S_h(b, d.title);
   kb_buf_puts(b, "</h1>");
+  const char *upd = S_art_meta(c, d.collection, d.slug, "updated");
+  if (upd) {
+    kb_buf_puts(b, "<p class=\"updated\">Last updated ");
+    S_date(b, upd);
+    kb_buf_puts(b, "</p>");
+  }
   if (store && d.store) S_store_details(b, d.store);
   kb_buf_puts(b, d.html); /* rendered by cmark-gfm in safe mode at index time */
   kb_buf_puts(b, "</article>");
@@ -469,32 +840,130 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   kb_doc_free(&d);
 }
 
-static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
+/*--- Store finder --------------------------------------------------------*/
+
+/* A UK postcode typed any way ("LS1 4AP", "ls14ap", "SW1A 1AA", "M1"):
+ * its outward code into out ("LS1"), and the inward code ("4AP") into in
+ * (empty for an outward code alone). Returns 1 if q is one. */
+static int S_postcode(const char *q, char out[8], char in[4]) {
+  char pc[12];
+  size_t n = 0;
+  for (const char *p = q; *p; p++) {
+    if (*p == ' ') continue;
+    if (!isalnum((unsigned char)*p) || n >= 8) return 0;
+    pc[n++] = (char)toupper((unsigned char)*p);
+  }
+  pc[n] = 0;
+  size_t on = n;
+  in[0] = 0;
+  if (n >= 5 && isdigit((unsigned char)pc[n - 3]) && isalpha((unsigned char)pc[n - 2]) &&
+      isalpha((unsigned char)pc[n - 1])) {
+    on = n - 3;
+    memcpy(in, pc + on, 4);
+  }
+  /* outward: 1-2 letters, a digit, then a digit or a letter */
+  size_t i = 0;
+  while (i < on && isalpha((unsigned char)pc[i])) i++;
+  if (i < 1 || i > 2 || i >= on || !isdigit((unsigned char)pc[i]) || on - i > 2) return 0;
+  if (on - i == 2 && !isalnum((unsigned char)pc[i + 1])) return 0;
+  memcpy(out, pc, on);
+  out[on] = 0;
+  return 1;
+}
+
+/* Edit distance between a and b (ASCII case folded), up to 3. */
+static int S_distance(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 40 || nb > 40 || (na > nb ? na - nb : nb - na) > 2) return 3;
+  int d[41][41];
+  for (size_t i = 0; i <= na; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= nb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= na; i++)
+    for (size_t j = 1; j <= nb; j++) {
+      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      int v = d[i - 1][j - 1] + cost;
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+          tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[na][nb] < 3 ? d[na][nb] : 3;
+}
+
+/* Where near is: a town or place, a postcode (full or outward, spaced or
+ * not), or a near miss of a town we know. Fills *m and the label to show
+ * ("LS1 4AP", "Harrogate"); *guess is set for a near miss. */
+static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_geo_match *m,
+                       kb_buf *label, int *guess) {
+  *guess = 0;
+  if (!c->geo || !near || !*near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL)) return 0;
+  char out[8], in[4];
+  if (!S_postcode(near, out, in) && kb_geo_lookup(c->geo, near, NULL, m)) {
+    kb_buf_puts(label, m->name);
+    return 1;
+  }
+  if (S_postcode(near, out, in)) {
+    int found = kb_geo_lookup(c->geo, out, NULL, m);
+    for (int i = 0; !found && w && i < w->nareas; i++) {
+      size_t al = strlen(w->areas[i].area);
+      if (!strncmp(out, w->areas[i].area, al) && isdigit((unsigned char)out[al]))
+        found = kb_geo_lookup(c->geo, w->areas[i].town, NULL, m);
+    }
+    if (found) kb_buf_printf(label, "%s%s%s (%s)", out, *in ? " " : "", in, m->name);
+    return found;
+  }
+  /* a near miss: the closest of the stores' towns and the areas' towns */
+  const char *best = NULL;
+  int bd = 3, max = strlen(near) >= 6 ? 2 : 1;
+  for (int i = 0; i < kb_geo_store_count(c->geo); i++) {
+    int d = S_distance(near, kb_geo_store_at(c->geo, i)->town);
+    if (d < bd) bd = d, best = kb_geo_store_at(c->geo, i)->town;
+  }
+  for (int i = 0; w && i < w->nareas; i++) {
+    int d = S_distance(near, w->areas[i].town);
+    if (d < bd) bd = d, best = w->areas[i].town;
+  }
+  if (!best || bd > max || !kb_geo_lookup(c->geo, best, NULL, m)) return 0;
+  *guess = 1;
+  kb_buf_puts(label, m->name);
+  return 1;
+}
+
+static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb_http_resp *r) {
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   S_page_start(c, b, "Find a store", "stores");
+  S_crumbs(b, NULL, NULL, "Find a store");
   kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
-                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"off\" value=\"");
+                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
   S_h(b, near);
   kb_buf_puts(b, "\"><button type=\"submit\">Find stores</button></form>");
   const kb_geo_store *st[8];
   double km[8];
-  int n = 0;
+  int n = 0, guess = 0;
   kb_geo_match m;
-  int found = near && *near && kb_text_utf8_valid(near, strlen(near), NULL) && c->geo &&
-              kb_geo_lookup(c->geo, near, NULL, &m);
+  kb_buf label = KB_BUF_INIT;
+  int found = S_find_near(w, c, near, &m, &label, &guess);
   if (near && *near && !found) {
     kb_buf_puts(b, "<p class=\"count\">We could not find \xE2\x80\x9C");
     S_h(b, near);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or the first part of a postcode. All our stores:</p>");
+    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or a postcode. All our stores:</p>");
   }
   if (found) {
     n = kb_geo_nearest(c->geo, m.lat, m.lon, NULL, 5, st, km);
     kb_buf_puts(b, "<p class=\"count\">Stores nearest to ");
-    S_h(b, m.name);
+    S_h(b, kb_buf_str(&label));
+    if (guess) {
+      kb_buf_puts(b, " (you searched for \xE2\x80\x9C");
+      S_h(b, near);
+      kb_buf_puts(b, "\xE2\x80\x9D)");
+    }
     kb_buf_puts(b, "</p>");
   }
+  kb_buf_cleanup(&label);
   kb_buf_puts(b, "<ol class=\"stores\">");
   int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
   for (int i = 0; i < total; i++) {
@@ -829,12 +1298,12 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
 
 /*--- Routing -------------------------------------------------------------*/
 
-int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
-                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
+static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                    const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
   int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
   if (!strncmp(url, "/static/", 8)) {
     if (!get) goto not_allowed;
-    if (!S_name_ok(url + 8) || !S_static(w, url + 8, r))
+    if (!S_name_ok(url + 8) || !S_static(w, url + 8, S_takes_gzip(a), r))
       S_error_page(c, r, 404, "Page not found", "There is nothing at this address.");
     return 1;
   }
@@ -851,21 +1320,26 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     else S_helpful_form(c, body, nbody, r);
     return 1;
   }
+  if (!strncmp(url, "/topics/", 8)) {
+    if (!get) goto not_allowed;
+    S_topic_page(c, url + 8, r);
+    return 1;
+  }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
       !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
     if (!get) goto not_allowed;
-    if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
-    else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
-    else if (!strcmp(url, "/stores")) S_stores_page(c, a->near, r);
+    if (!strcmp(url, "/")) S_search_page(w, c, NULL, NULL, 0, r);
+    else if (!strcmp(url, "/search")) S_search_page(w, c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
+    else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) S_agent_page(c, a, r);
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {
         char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
-        S_article_page(c, coll, slash + 1, a->thanks != NULL, r);
+        S_article_page(w, c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
         free(coll);
       } else if (!slash && *rest) {
-        S_article_page(c, NULL, rest, a->thanks != NULL, r);
+        S_article_page(w, c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
       } else {
         S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
       }
@@ -880,5 +1354,23 @@ not_allowed:
 not_allowed_post:
   S_error_page(c, r, 405, "Not allowed", "This address takes a form.");
   r->allow = "POST";
+  return 1;
+}
+
+int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
+  if (!S_handle(w, c, method, url, a, body, nbody, r)) return 0;
+  /* pages gzipped for clients that take it (static files were at load) */
+  if (!r->encoding && S_compressible(r->ctype) && r->body.n > 512) {
+    r->vary = 1;
+    kb_buf z = KB_BUF_INIT;
+    if (S_takes_gzip(a) && S_gzip(r->body.p, r->body.n, &z) == 0 && z.n < r->body.n) {
+      kb_buf_cleanup(&r->body);
+      r->body = z;
+      r->encoding = "gzip";
+    } else {
+      kb_buf_cleanup(&z);
+    }
+  }
   return 1;
 }

@@ -33,6 +33,8 @@ typedef struct kb_http_resp {
   const char *etag;         /* ETag value (static), or NULL */
   char *location;           /* Location for a redirect (owned), or NULL */
   int retry_after;          /* 429: seconds, sent as Retry-After */
+  const char *encoding;     /* Content-Encoding of the body ("gzip"), or NULL */
+  int vary;                 /* the body depends on Accept-Encoding */
 } kb_http_resp;
 
 typedef struct kb_events kb_events;
@@ -115,7 +117,8 @@ typedef struct kb_web kb_web;
 typedef struct kb_web_args {
   const char *q, *page, *fragment, *near, *text, *author, *collection, *thanks;
   int keys;                 /* the agent routes need an API key */
-  const char *(*arg)(void *h, const char *key); /* any other argument, or NULL */
+  const char *(*arg)(void *h, const char *key); /* any other argument (or
+                               "header:NAME", a request header), or NULL */
   void *h;                  /* what arg reads */
 } kb_web_args;
 

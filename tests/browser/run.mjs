@@ -13,7 +13,7 @@
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -195,7 +195,8 @@ async function main() {
     await page.locator('#q').pressSequentially('deliv', { delay: 120 });
     await page.waitForSelector('#results ol.results a[href*="deliver"]', { timeout: 5000 });
     check(await page.evaluate(() => window.__samePage) === 1, 'the page was reloaded');
-    check(await page.getAttribute('#results', 'aria-live') === 'polite', '#results lost aria-live');
+    check(await page.getAttribute('#results', 'aria-live') === null, '#results is a live region (every result re-announced)');
+    check(/^\d+ results? for/.test(await page.textContent('#result-count')), 'the live count: ' + await page.textContent('#result-count'));
     check(new URL(page.url()).searchParams.get('q') === 'deliv', 'URL not updated: ' + page.url());
     check(await page.locator('#results').count() === 1, 'nested or duplicated #results');
     check(await page.inputValue('#q') === 'deliv', 'the box lost its text');
@@ -276,6 +277,129 @@ async function main() {
     check(await page.locator('table.hours th[scope=row]').count() === 7, 'hours rows');
     const dir = await page.getAttribute('a.directions', 'href');
     check(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=-?[\d.]+,-?[\d.]+$/.test(dir), 'directions: ' + dir);
+    clean(page);
+    await page.close();
+  });
+
+  // Issue #22, items 10-13: the public site.
+  await test('public: search box, breadcrumb and last-updated date on article, store and 404 pages', async () => {
+    const page = await openPage(ctx);
+    for (const [path, crumbs, dated] of [['/help/remove-sim-iphone', 3, true], ['/help/store-leeds', 3, true], ['/help/no-such-article', 2, false]]) {
+      await page.goto(path);
+      check(await page.locator('header form.search-mini[role=search] #hq').count() === 1, path + ': no search box');
+      const items = await page.locator('nav.crumbs[aria-label=Breadcrumb] li').count();
+      check(items === crumbs, `${path}: ${items} breadcrumb items`);
+      check(await page.locator('nav.crumbs li:last-child[aria-current=page]').count() === 1, path + ': no current crumb');
+      if (dated) check(/^\d{4}-\d\d-\d\d$/.test(await page.getAttribute('p.updated time', 'datetime') || ''), path + ': no last-updated date');
+    }
+    check(await page.getAttribute('nav.crumbs li:first-child a', 'href') === '/', 'the first crumb is not Help home');
+    await page.goto('/help/remove-sim-iphone');
+    check(/^\/topics\/sims/.test(await page.getAttribute('nav.crumbs li:nth-child(2) a', 'href')), 'the crumb is not the category');
+    await page.fill('#hq', 'refund');
+    await Promise.all([page.waitForURL(/\/search\?q=refund/), page.press('#hq', 'Enter')]);
+    check(await page.locator('ol.results li').count() > 0, 'header search found nothing');
+    page.problems = page.problems.filter((p) => !/404/.test(p));
+    clean(page);
+    await page.close();
+  });
+
+  await test('public: the home page lists categories and the articles most viewed, not the alphabet', async () => {
+    const page = await openPage(ctx);
+    for (let i = 0; i < 12; i++) await page.request.get('/help/water-damage');
+    await page.request.get('/help/voicemail-setup');
+    await page.goto('/?fresh');                        // not the copy cached by an earlier test
+    const pop = await page.$$eval('ol.popular li a', (l) => l.map((a) => a.getAttribute('href')));
+    check(pop[0] === '/help/water-damage', 'popular: ' + pop.join(', '));
+    check(pop.includes('/help/voicemail-setup'), 'a viewed article is missing: ' + pop.join(', '));
+    const topics = await page.locator('ul.topics li a').count();
+    check(topics >= 3, 'topics: ' + topics);
+    await Promise.all([page.waitForURL(/\/topics\/repairs/), page.click('ul.topics a[href="/topics/repairs-and-faults"]')]);
+    check(await page.locator('h1').textContent() === 'Repairs and faults', 'topic h1');
+    check(await page.locator('ul.topic-list a[href="/help/water-damage"]').count() === 1, 'topic list');
+    check(await page.locator('nav[aria-label=Main] a[href="/agent"], nav[aria-label=Main] a[href="/reports"]').count() === 0, 'the public navigation links staff pages');
+    clean(page);
+    await page.close();
+  });
+
+  await test('store finder: full and outward postcodes, spaced or not, and near misses', async () => {
+    const page = await openPage(ctx);
+    for (const [q, label, first] of [['LS1 4AP', /LS1 4AP \(Leeds\)/, '/help/store-leeds'], ['ls14ap', /LS1 4AP/, '/help/store-leeds'],
+      ['SW1A 1AA', /SW1A 1AA \(London\)/, /\/help\/store-london-/], ['M1', /M1 \(Manchester\)/, '/help/store-manchester'],
+      ['harogate', /Harrogate/, /\/help\/store-(leeds|york)/]]) {
+      await page.goto('/stores?near=' + encodeURIComponent(q));
+      const count = await page.textContent('p.count');
+      check(label.test(count), `${q}: ${count}`);
+      const href = await firstStoreHref(page);
+      check(first instanceof RegExp ? first.test(href) : href === first, `${q}: first store ${href}`);
+      check(await page.locator('ol.stores > li p.distance').count() >= 3, q + ': no distances');
+    }
+    clean(page);
+    await page.close();
+  });
+
+  await test('search: a page past the end shows the last page, not "Page 99 of 7"', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/search?q=sim&page=99');
+    const t = await page.textContent('nav.pages span');
+    const m = /^Page (\d+) of (\d+)$/.exec(t);
+    check(m && m[1] === m[2], 'pages: ' + t);
+    check(await page.locator('ol.results li').count() > 0, 'no results on the last page');
+    clean(page);
+    await page.close();
+  });
+
+  await test('live search: one live region announcing the count only; no duplicate headings when nothing is found', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/');
+    await page.locator('#q').pressSequentially('xyzzyqq', { delay: 30 });
+    await page.waitForSelector('#results .empty');
+    const live = await page.$$eval('[aria-live], [role=status], [role=alert]', (l) => l.filter((e) => !e.hidden).map((e) => e.id || e.className));
+    check(live.length === 1 && live[0] === 'result-count', 'live regions: ' + live.join(', '));
+    const said = await page.textContent('#result-count');
+    check(/No articles match/.test(said) && said.length < 120, 'announced: ' + said);
+    const heads = await page.$$eval('h2', (l) => l.filter((h) => h.offsetParent !== null).map((h) => h.textContent));
+    const dup = heads.filter((h, i) => heads.indexOf(h) !== i);
+    check(dup.length === 0, 'duplicate headings: ' + heads.join(' | '));
+    clean(page);
+    await page.close();
+  });
+
+  await test('gzip: pages, the stylesheet and the script are compressed; public pages under 20 KB on the wire', async () => {
+    const page = await openPage(ctx);
+    for (const path of ['/', '/search?q=sim', '/help/find-a-store', '/help/store-leeds', '/stores?near=leeds', '/help/no-such-article']) {
+      const got = [];
+      const onDone = (req) => got.push(req.response().then(async (r) => [req.url(), (await r.allHeaders())['content-encoding'], (await req.sizes()).responseBodySize]));
+      page.on('requestfinished', onDone);
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await page.goto(path, { waitUntil: 'networkidle' });
+      page.off('requestfinished', onDone);
+      await cdp.detach();
+      const all = (await Promise.all(got)).filter(([u]) => !/favicon/.test(u));
+      const total = all.reduce((a, [, , b]) => a + b, 0);
+      comment(`${path}: ${(total / 1024).toFixed(1)} KB on the wire (${all.map(([u, e, b]) => u.replace(BASE, '') + ' ' + (e || 'plain') + ' ' + b).join(', ')})`);
+      check(all.every(([u, e]) => e === 'gzip'), path + ': not all gzipped');
+      check(total < 20 * 1024, `${path}: ${total} bytes`);
+    }
+    page.problems = page.problems.filter((p) => !/404/.test(p));
+    clean(page);
+    await page.close();
+  });
+
+  await test("articles link the site's own pages: no example.co.uk, the store finder at /stores", async () => {
+    const slugs = readdirSync(join(ROOT, 'kb', 'articles')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+    const bad = [];
+    for (const slug of slugs) {
+      const j = await (await fetch(`${BASE}/api/v1/articles/${slug}`)).json();
+      for (const [, href] of j.html.matchAll(/href="([^"]*)"/g))
+        if (!/^(\/|#|tel:|mailto:)/.test(href)) bad.push(slug + ': ' + href);
+    }
+    check(bad.length === 0, bad.join('\n'));
+    const page = await openPage(ctx);
+    await page.goto('/help/find-a-store');
+    check(await page.locator('article a[href="/stores"]').count() > 0, 'find-a-store does not link /stores');
+    check(!/Use my location|or map/.test(await page.textContent('article')), 'promises what the site does not have');
     clean(page);
     await page.close();
   });

@@ -49,11 +49,14 @@
           if (!cur) {
             cur = el('div');
             cur.id = 'results';
-            cur.setAttribute('aria-live', 'polite');
             form.after(cur);
           }
-          // Replace the children only: the live region itself stays.
           cur.replaceChildren(...[...fresh.childNodes].map((n) => document.importNode(n, true)));
+          // Only the count is announced (the one live region), and the home
+          // page's own topics and popular list step aside for the results.
+          const count = $('.count', cur) || $('.empty p', cur), status = $('#result-count');
+          if (status) status.textContent = count ? count.textContent : '';
+          $$('.home-extra').forEach((x) => { x.hidden = !!cur.firstChild; });
           history.replaceState(null, '', url);
         })
         .catch(() => { /* aborted or offline: the form still submits */ });
