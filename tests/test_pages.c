@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static th_server *S_srv;
 static char *S_dir;
@@ -271,6 +272,50 @@ static void test_public_basics(void **state) {
   free(S_get("/topics/no-such-topic", 404, NULL));
 }
 
+/* Issue #22, item 7: the KB health page and /healthz while the indexer's
+ * last build has errors (its status file beside the index). */
+static void test_kb_health(void **state) {
+  (void)state;
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("tests/fixtures/kb", extra, &ix);
+  assert_non_null(s);
+  char *status = th_fmt("%s.status.json", ix);
+  assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":1,"
+                                 "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
+                                 "\"/srv/kb/articles/x.md:2: error: missing title (every article needs 'title:')\","
+                                 "\"/srv/kb/articles/y.md:4: warning: unknown key 'phrase' (ignored)\"]}\n"), 0);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  assert_int_equal(th_http(s, "GET", "/kb-health", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/x.md:2</code> missing title"));
+  assert_null(strstr(r.body, "/srv/kb"));
+  assert_non_null(strstr(r.body, "<p class=\"fix\">How to fix: Add title:"));
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/y.md:4</code> unknown key"));
+  assert_non_null(strstr(r.body, "last good version is serving since"));
+  th_resp_free(&r);
+  assert_int_equal(th_write_file(status, "{\"builds\":3,\"ok\":true,\"errors\":0,\"warnings\":0,\"problems\":[]}\n"), 0);
+  int ok = 0;
+  for (int i = 0; i < 40 && !ok; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    ok = strstr(r.body, "\"status\":\"ok\"") != NULL;
+    th_resp_free(&r);
+    if (!ok) usleep(50 * 1000);
+  }
+  assert_true(ok);
+  assert_int_equal(th_server_stop(s), 0);
+  free(status);
+  free(ix);
+}
+
 /* With a public address, neither the warning nor the notice. */
 static void test_public_url_no_notice(void **state) {
   (void)state;
@@ -331,6 +376,7 @@ int main(void) {
       cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
       cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
       cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
+      cmocka_unit_test(test_kb_health),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

@@ -276,7 +276,8 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "application/json";
   const char *built = kb_gen_built(g);
-  kb_buf_printf(&r->body, "{\"status\":\"ok\",\"articles\":%d,\"built\":", kb_gen_articles(g));
+  kb_buf_printf(&r->body, "{\"status\":\"%s\",\"articles\":%d,\"built\":",
+                kb_live_kb_errors(s->live) ? "degraded" : "ok", kb_gen_articles(g));
   kb_buf_put_json(&r->body, built, strlen(built));
   kb_buf_putc(&r->body, ',');
   kb_live_status(s->live, &r->body);
@@ -333,7 +334,7 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
-              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir};
+              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live};
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "kb_reply.h"
@@ -49,6 +50,8 @@ struct kb_web {
   int nfiles;
   S_area *areas;       /* postcode-areas.tsv, for the store finder */
   int nareas;
+  char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
+  int nfixes;
   pthread_mutex_t mu;  /* guards views */
   struct S_view {
     char *key;         /* "collection/slug" */
@@ -141,6 +144,24 @@ static void S_load_areas(kb_web *w, const char *dir) {
   free(data);
 }
 
+/* DIR/kb-fixes.tsv: "message prefix<tab>fix" lines (docs/authoring.md's
+ * table of messages), for the KB health page. Optional. */
+static void S_load_fixes(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 256 * 1024, &n), *save = NULL;
+  free(p);
+  if (!data) return;
+  for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(ln, '\t');
+    if (*ln == '#' || !tab || tab == ln) continue;
+    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 2) * sizeof *w->fixes);
+    w->fixes[w->nfixes++] = kb_xstrndup(ln, (size_t)(tab - ln));
+    w->fixes[w->nfixes++] = kb_xstrdup(tab + 1);
+  }
+  free(data);
+}
+
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   kb_web *w = kb_xcalloc(1, sizeof *w);
   pthread_mutex_init(&w->mu, NULL);
@@ -182,6 +203,7 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   closedir(dh);
   free(sdir);
   S_load_areas(w, dir);
+  S_load_fixes(w, dir);
   return w;
 }
 
@@ -195,6 +217,8 @@ void kb_web_free(kb_web *w) {
   free(w->files);
   for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
   free(w->areas);
+  for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
+  free(w->fixes);
   for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
   free(w->views);
   pthread_mutex_destroy(&w->mu);
@@ -296,7 +320,7 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   if (team) /* the staff's pages: the public site shows none of them */
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
-                   "<li><a href=\"/reports\">Reports</a></li></ul></nav>");
+                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li></ul></nav>");
   else
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
                    "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
@@ -1184,6 +1208,134 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
  * the same mention's cards after "not relevant". */
 static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
+/*--- The knowledge team: KB health --------------------------------------*/
+
+typedef struct {
+  const kb_ctx *c;
+  const char *today;   /* YYYY-MM-DD */
+  kb_buf *rows;
+  int n;
+} S_overdue_ctx;
+
+static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_overdue_ctx *o = ctx;
+  const char *rb = S_art_meta(o->c, coll, slug, "review_by");
+  if (!rb || strcmp(rb, o->today) >= 0) return;
+  const char *owner = S_art_meta(o->c, coll, slug, "owner");
+  kb_buf_puts(o->rows, "<tr><td><a href=\"");
+  S_article_link(o->rows, coll, slug);
+  kb_buf_puts(o->rows, "\">");
+  S_h(o->rows, title);
+  kb_buf_puts(o->rows, "</a></td><td>");
+  S_h(o->rows, owner ? owner : "nobody");
+  kb_buf_puts(o->rows, "</td><td>");
+  S_date(o->rows, rb);
+  kb_buf_puts(o->rows, "</td></tr>");
+  o->n++;
+}
+
+/* One problem of the build, "PATH:LINE: error: message": its place made
+ * relative to the knowledge base, the message, and the fix. */
+static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char *p) {
+  size_t kl = kbdir ? strlen(kbdir) : 0;
+  if (kl && !strncmp(p, kbdir, kl) && p[kl] == '/') p += kl + 1;
+  const char *lv = strstr(p, ": error: "), *wn = strstr(p, ": warning: ");
+  const char *sep = lv && (!wn || lv < wn) ? lv : wn;
+  int err = sep == lv && lv;
+  kb_buf_printf(b, "<li class=\"%s\"><span class=\"level\">%s</span> ", err ? "error" : "warning",
+                err ? "Error" : "Warning");
+  if (!sep) {
+    S_h(b, p);
+    kb_buf_puts(b, "</li>");
+    return;
+  }
+  const char *msg = sep + (err ? 9 : 11);
+  kb_buf_puts(b, "<code class=\"where\">");
+  kb_buf_put_html(b, p, (size_t)(sep - p));
+  kb_buf_puts(b, "</code> ");
+  S_h(b, msg);
+  for (int i = 0; w && i + 1 < w->nfixes; i += 2)
+    if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
+      kb_buf_puts(b, "<p class=\"fix\">How to fix: ");
+      S_h(b, w->fixes[i + 1]);
+      kb_buf_puts(b, "</p>");
+      break;
+    }
+  kb_buf_puts(b, "</li>");
+}
+
+/* /kb-health: the indexer's last build of the served index (errors and
+ * warnings with their fixes), the version serving, and the articles
+ * overdue for review. app.js reloads it when /healthz changes. */
+static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
+  S_html(r, 200);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, "Knowledge-base health", "team-health");
+  kb_buf_puts(b, "<h1>Knowledge-base health</h1><div id=\"health\">");
+  kb_buf js = KB_BUF_INIT;
+  kb_buf_putc(&js, '{');
+  int have = c->live && kb_live_kb_status(c->live, &js);
+  kb_buf_putc(&js, '}');
+  cJSON *root = have ? cJSON_Parse(kb_buf_str(&js)) : NULL, *st = cJSON_GetObjectItemCaseSensitive(root, "kb");
+  kb_buf_cleanup(&js);
+  const char *built = kb_index_meta(c->ix, "built");
+  cJSON *errs = cJSON_GetObjectItemCaseSensitive(st, "errors"), *warns = cJSON_GetObjectItemCaseSensitive(st, "warnings");
+  int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
+  const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
+  cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
+  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-finished=\"", ne ? "bad" : "good",
+                cJSON_IsNumber(builds) ? builds->valueint : 0);
+  S_h(b, fin ? fin : "");
+  kb_buf_puts(b, "\">");
+  if (!st) {
+    kb_buf_puts(b, "<p>No build status beside this index: it was built elsewhere. Run <code>kb-index --check</code>"
+                   " on the knowledge base, or serve it with <code>kb-serve --kb</code>, to see problems here.</p>");
+  } else if (ne) {
+    kb_buf_printf(b, "<p><strong>%d error%s</strong> and %d warning%s in the last save", ne, ne == 1 ? "" : "s", nw,
+                  nw == 1 ? "" : "s");
+    if (fin) {
+      kb_buf_puts(b, " (checked ");
+      S_h(b, fin);
+      kb_buf_puts(b, ")");
+    }
+    kb_buf_puts(b, ". Customers and agents are not affected: the last good version is serving since ");
+    S_h(b, built ? built : "it was built");
+    kb_buf_puts(b, ".</p>");
+  } else {
+    kb_buf_printf(b, "<p><strong>No errors</strong>, %d warning%s. Serving the version built ", nw, nw == 1 ? "" : "s");
+    S_h(b, built ? built : "");
+    kb_buf_puts(b, ".</p>");
+  }
+  kb_buf_puts(b, "</div>");
+  cJSON *probs = cJSON_GetObjectItemCaseSensitive(st, "problems");
+  if (cJSON_GetArraySize(probs) > 0) {
+    kb_buf_puts(b, "<h2>Problems</h2><ol class=\"problems\">");
+    cJSON *p;
+    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, b, kbdir, p->valuestring);
+    kb_buf_puts(b, "</ol>");
+  }
+  cJSON_Delete(root);
+  char today[16];
+  time_t now = time(NULL);
+  struct tm tm;
+  strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
+  kb_buf rows = KB_BUF_INIT;
+  S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
+  kb_index_list(c->ix, S_overdue_cb, &o);
+  kb_buf_printf(b, "<h2>Overdue for review</h2>");
+  if (o.n) {
+    kb_buf_puts(b, "<table class=\"overdue\"><caption>Articles past their review_by date</caption><thead><tr>"
+                   "<th scope=\"col\">Article</th><th scope=\"col\">Owner</th><th scope=\"col\">Review by</th></tr></thead><tbody>");
+    kb_buf_put(b, kb_buf_str(&rows), rows.n);
+    kb_buf_puts(b, "</tbody></table>");
+  } else {
+    kb_buf_puts(b, "<p>None: every article with a <code>review_by</code> date is within it.</p>");
+  }
+  kb_buf_cleanup(&rows);
+  kb_buf_puts(b, "</div>");
+  S_page_end(c, b);
+}
+
 /*--- Forms ---------------------------------------------------------------*/
 
 /* Decodes application/x-www-form-urlencoded value of key from body;
@@ -1323,6 +1475,12 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strncmp(url, "/topics/", 8)) {
     if (!get) goto not_allowed;
     S_topic_page(c, url + 8, r);
+    return 1;
+  }
+  if (!strcmp(url, "/kb-health")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
+    else S_health_page(w, c, r);
     return 1;
   }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||

@@ -48,6 +48,7 @@ typedef struct kb_ctx {
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
   kb_events *events;        /* the reports' event log (--data), or NULL */
   const char *data_dir;     /* --data, or NULL */
+  struct kb_live *live;     /* the served index and the indexer's status */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -81,6 +82,8 @@ void kb_live_status(kb_live *l, kb_buf *out);
  * (INDEX.status.json, read again within 200 ms of a change), and returns
  * 1; returns 0 and appends nothing when there is none. */
 int kb_live_kb_status(kb_live *l, kb_buf *out);
+/* The errors of the indexer's last build (0 when there is no status). */
+int kb_live_kb_errors(kb_live *l);
 
 /* This worker thread's connection in g (NULL if the thread has no slot). */
 kb_index *kb_gen_index(kb_gen *g);

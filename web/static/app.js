@@ -423,17 +423,38 @@
     function health() {
       if (document.hidden) return;
       fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
-        const kb = h && h.kb, errs = kb ? kb.errors : 0, probs = (kb && kb.problems) || [];
+        // Agents get one line, no paths or parser text: the details are
+        // the knowledge team's (/kb-health).
+        const kb = h && h.kb, errs = kb ? kb.errors : 0;
         if (!(errs > 0)) return note('health');
-        const list = probs.slice(0, 3).map((p) => (typeof p === 'string' ? p : [p.file, p.line, p.message].filter(Boolean).join(':')));
-        note('health', `The knowledge base has ${errs} problem${errs === 1 ? '' : 's'}: ${list.join('; ')}${probs.length > 3 ? '; …' : ''}`);
+        note('health', `The knowledge base has ${errs} problem${errs === 1 ? '' : 's'} in an edit; replies still use the last good version.`);
       }).catch(() => { /* the next poll will tell */ });
     }
     health();
     setInterval(health, 1000);
   }
 
-  function init() { initSearch(); initHelpful(); initAgent(); }
+  /* ---- KB health (/kb-health): fresh within a second of a save -------- */
+  function initHealth() {
+    const box = $('#health .state');
+    if (!box) return;
+    let seen = box.dataset.builds + ' ' + box.dataset.finished, busy = false;
+    setInterval(() => {
+      if (document.hidden || busy) return;
+      busy = true;
+      fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
+        const now = h.kb ? h.kb.builds + ' ' + h.kb.finished : seen;
+        if (now === seen) return null;
+        seen = now;
+        return fetch('/kb-health', { headers: { Accept: 'text/html' } }).then((r) => r.text()).then((html) => {
+          const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('health');
+          if (fresh) $('#health').replaceWith(document.importNode(fresh, true));
+        });
+      }).catch(() => {}).finally(() => { busy = false; });
+    }, 400);
+  }
+
+  function init() { initSearch(); initHelpful(); initAgent(); initHealth(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
