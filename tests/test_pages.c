@@ -316,6 +316,43 @@ static void test_kb_health(void **state) {
   free(ix);
 }
 
+/* Issue #22, item 9: flags and unanswered mentions reach the queue. */
+static void test_team_queue(void **state) {
+  (void)state;
+  th_resp r;
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *flag = "text=where+is+my+refund&author=sam&collection=default&slug=refund-status&reason=outdated&note=new+rules";
+  assert_int_equal(th_http(S_srv, "POST", "/team/flag", flag, strlen(flag), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=flagged&text=where+is+my+refund&author=sam");
+  free(loc);
+  th_resp_free(&r);
+  const char *miss = "text=do+you+sell+fairphones&author=zoe&note=phones+we+do+not+sell";
+  assert_int_equal(th_http(S_srv, "POST", "/team/unanswered", miss, strlen(miss), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  th_resp_free(&r);
+  const char *bad = "text=x&collection=default&slug=refund-status&reason=boring";
+  assert_int_equal(th_http(S_srv, "POST", "/team/flag", bad, strlen(bad), h, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  char *b = S_get("/team/queue", 200, NULL);
+  assert_non_null(strstr(b, "2 waiting"));
+  assert_non_null(strstr(b, "<strong>Out of date</strong>: <a href=\"/help/refund-status\">"));
+  assert_non_null(strstr(b, "@zoe: do you sell fairphones"));
+  free(b);
+  const char *done = "id=1";
+  assert_int_equal(th_http(S_srv, "POST", "/team/queue/done", done, strlen(done), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  th_resp_free(&r);
+  b = S_get("/team/queue", 200, NULL);
+  assert_non_null(strstr(b, "1 waiting"));
+  free(b);
+  assert_int_equal(th_http(S_srv, "GET", "/team/flag", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 405);
+  th_resp_free(&r);
+}
+
 /* With a public address, neither the warning nor the notice. */
 static void test_public_url_no_notice(void **state) {
   (void)state;
@@ -376,7 +413,7 @@ int main(void) {
       cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
       cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
       cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
-      cmocka_unit_test(test_kb_health),
+      cmocka_unit_test(test_kb_health),        cmocka_unit_test(test_team_queue),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

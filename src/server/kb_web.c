@@ -52,7 +52,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
-  pthread_mutex_t mu;  /* guards views */
+  pthread_mutex_t mu;  /* guards views and queue */
+  kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
   struct S_view {
     char *key;         /* "collection/slug" */
     long n;
@@ -217,6 +218,7 @@ void kb_web_free(kb_web *w) {
   free(w->files);
   for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
   free(w->areas);
+  kb_queue_close(w->queue);
   for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
   free(w->fixes);
   for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
@@ -320,7 +322,8 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   if (team) /* the staff's pages: the public site shows none of them */
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
-                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li></ul></nav>");
+                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
+                   "<li><a href=\"/team/queue\">Queue</a></li></ul></nav>");
   else
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
                    "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
@@ -1085,7 +1088,22 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
     kb_buf_printf(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">Copy reply</span> <kbd>%d</kbd></button>", n);
   kb_buf_puts(b, "</div><p class=\"snippet\">");
   kb_buf_puts(b, h->snippet ? h->snippet : "");
-  kb_buf_puts(b, "</p></form></li>");
+  kb_buf_puts(b, "</p></form>");
+  if (c->data_dir) {
+    kb_buf_puts(b, "<details class=\"flag\"><summary>Flag this article</summary>"
+                   "<form class=\"flag\" action=\"/team/flag\" method=\"post\">");
+    S_hidden(b, "text", text);
+    S_hidden(b, "author", handle);
+    S_hidden(b, "brand", coll);
+    S_hidden(b, "collection", h->collection);
+    S_hidden(b, "slug", h->slug);
+    kb_buf_printf(b, "<label for=\"flag-reason-%d\">What is wrong with it?</label><select id=\"flag-reason-%d\" name=\"reason\">"
+                     "<option value=\"wrong\">It is wrong</option><option value=\"outdated\">It is out of date</option>"
+                     "<option value=\"missing\">It misses this case</option></select>"
+                     "<label for=\"flag-note-%d\">Note for the knowledge team</label><input id=\"flag-note-%d\" name=\"note\" maxlength=\"2000\">"
+                     "<button type=\"submit\">Send to the knowledge team</button></form></details>", n, n, n, n);
+  }
+  kb_buf_puts(b, "</li>");
   free(reply);
 }
 
@@ -1141,6 +1159,15 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
   kb_buf_puts(b, "<ol class=\"suggestions\">");
   for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
   kb_buf_puts(b, "</ol>");
+  if (c->data_dir) {
+    kb_buf_puts(b, "<details class=\"miss\"><summary>No article fits: send to the team</summary>"
+                   "<form class=\"miss\" action=\"/team/unanswered\" method=\"post\">");
+    S_hidden(b, "text", text);
+    S_hidden(b, "author", handle);
+    S_hidden(b, "brand", coll);
+    kb_buf_puts(b, "<label for=\"miss-note\">What would have answered it?</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\">"
+                   "<button type=\"submit\">Send to the knowledge team</button></form></details>");
+  }
   kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
   kb_suggest_result_free(&res);
 }
@@ -1163,8 +1190,13 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
     kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as sent. Ready for the next mention.</p>");
   else if (done && !strcmp(done, "dismissed"))
     kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as not relevant.</p>");
+  else if (done && !strcmp(done, "flagged"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Flagged for the knowledge team. Thank you.</p>");
+  else if (done && !strcmp(done, "queued"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
   kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
-                   " data-feedback=\"%d\" data-keys=\"%d\">", c->feedback ? 1 : 0, keys);
+                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\">", c->feedback ? 1 : 0, keys,
+                c->data_dir ? 1 : 0);
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   S_h(b, text);
   kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
@@ -1448,6 +1480,147 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
   for (int i = 0; i < 8; i++) free(v[i]);
 }
 
+/*--- The knowledge team's queue -----------------------------------------*/
+
+static kb_queue *S_queue(kb_web *w, const kb_ctx *c) {
+  if (!c->data_dir) return NULL;
+  pthread_mutex_lock(&w->mu);
+  if (!w->queue) {
+    char err[256], *path = kb_fmt("%s/queue.sqlite", c->data_dir);
+    w->queue = kb_queue_open(path, err, sizeof err);
+    if (!w->queue) fprintf(stderr, "kb-serve: the knowledge team's queue: %s\n", err);
+    free(path);
+  }
+  kb_queue *q = w->queue;
+  pthread_mutex_unlock(&w->mu);
+  return q;
+}
+
+/* Back to the console after a queue form: the same mention's cards after a
+ * flag, an empty form after "no article fits". */
+static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
+                            const char *brand) {
+  r->status = 303;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+  kb_buf loc = KB_BUF_INIT;
+  kb_buf_printf(&loc, "/agent?done=%s", done);
+  if (text) {
+    kb_buf_puts(&loc, "&text=");
+    kb_buf_put_query(&loc, text, 1);
+  }
+  if (handle) {
+    kb_buf_puts(&loc, "&author=");
+    kb_buf_put_query(&loc, handle, 1);
+  }
+  if (brand && *brand) {
+    kb_buf_puts(&loc, "&collection=");
+    kb_buf_put_query(&loc, brand, 1);
+  }
+  r->location = kb_buf_detach(&loc);
+  kb_buf_puts(&r->body, "<!doctype html><title>Sent</title><p>Sent to the knowledge team.</p>");
+}
+
+/* POST /team/flag and /team/unanswered. */
+static void S_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note"};
+  char *v[7];
+  int bad = 0;
+  for (int i = 0; i < 7; i++) {
+    v[i] = S_form_value(body, n, keys[i]);
+    if (v[i] && (!kb_text_utf8_valid(v[i], strlen(v[i]), NULL) || strlen(v[i]) > 10000)) bad = 1;
+  }
+  const char *handle = bad ? NULL : kb_reply_handle(v[1], &bad);
+  kb_queue *q = S_queue(w, c);
+  kb_doc d;
+  int art = 0;
+  if (!bad && flag) {
+    bad = !v[4] || !v[5] || (strcmp(v[5], "wrong") && strcmp(v[5], "outdated") && strcmp(v[5], "missing")) ||
+          kb_index_get(c->ix, v[3] && *v[3] ? v[3] : NULL, v[4], &d) != 1;
+    art = !bad;
+  } else if (!bad) {
+    bad = !v[0] || !*v[0];
+  }
+  if (bad) S_error_page(c, r, 400, "Something went wrong", "That could not be sent: go back and try again.");
+  else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
+                              flag ? v[5] : NULL, v[6], v[0], handle) != 0)
+    S_error_page(c, r, 503, "Not sent", "The knowledge team's queue cannot be written now: try again.");
+  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2]);
+  else S_back_to_agent(r, "queued", NULL, NULL, v[2]);
+  if (art) kb_doc_free(&d);
+  for (int i = 0; i < 7; i++) free(v[i]);
+}
+
+typedef struct {
+  const kb_ctx *c;
+  kb_buf *b;
+} S_queue_ctx;
+
+static void S_queue_row(void *ctx, long long id, const char *ts, const char *kind, const char *coll,
+                        const char *slug, const char *reason, const char *note, const char *mention,
+                        const char *author) {
+  S_queue_ctx *x = ctx;
+  kb_buf *b = x->b;
+  static const char *const reasons[][2] = {{"wrong", "Wrong"}, {"outdated", "Out of date"}, {"missing", "Misses a case"}};
+  const char *why = "No article fits";
+  for (int i = 0; reason && i < 3; i++)
+    if (!strcmp(reason, reasons[i][0])) why = reasons[i][1];
+  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
+  S_h(b, why);
+  kb_buf_puts(b, "</strong>");
+  if (slug) {
+    kb_doc d;
+    kb_buf_puts(b, ": <a href=\"");
+    S_article_link(b, coll, slug);
+    kb_buf_puts(b, "\">");
+    int found = kb_index_get(x->c->ix, coll, slug, &d) == 1;
+    S_h(b, found ? d.title : slug);
+    if (found) kb_doc_free(&d);
+    kb_buf_puts(b, "</a>");
+  }
+  kb_buf_puts(b, " <span class=\"when\">");
+  S_h(b, ts);
+  kb_buf_puts(b, "</span></p>");
+  if (mention) {
+    kb_buf_puts(b, "<blockquote class=\"mention\">");
+    if (author) {
+      kb_buf_puts(b, "@");
+      S_h(b, author);
+      kb_buf_puts(b, ": ");
+    }
+    S_h(b, mention);
+    kb_buf_puts(b, "</blockquote>");
+  }
+  if (note) {
+    kb_buf_puts(b, "<p class=\"note\">Note: ");
+    S_h(b, note);
+    kb_buf_puts(b, "</p>");
+  }
+  kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
+                   "<button type=\"submit\">Done</button></form></li>", id);
+}
+
+/* GET /team/queue: what agents sent, newest first. */
+static void S_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r) {
+  kb_queue *q = S_queue(w, c);
+  S_html(r, 200);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, "The knowledge team's queue", "team-queue");
+  kb_buf_puts(b, "<h1>The knowledge team's queue</h1>");
+  kb_buf items = KB_BUF_INIT;
+  S_queue_ctx x = {.c = c, .b = &items};
+  int n = q ? kb_queue_list(q, 200, S_queue_row, &x) : -1;
+  if (n < 0) kb_buf_puts(b, "<p>The queue needs a --data directory that can be written.</p>");
+  else if (n == 0) kb_buf_puts(b, "<p class=\"count\">Nothing waiting: no flagged articles and no unanswered mentions.</p>");
+  else {
+    kb_buf_printf(b, "<p class=\"count\">%d waiting, newest first.</p><ol class=\"queue\">", n);
+    kb_buf_put(b, kb_buf_str(&items), items.n);
+    kb_buf_puts(b, "</ol>");
+  }
+  kb_buf_cleanup(&items);
+  S_page_end(c, b);
+}
+
 /*--- Routing -------------------------------------------------------------*/
 
 static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
@@ -1475,6 +1648,30 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strncmp(url, "/topics/", 8)) {
     if (!get) goto not_allowed;
     S_topic_page(c, url + 8, r);
+    return 1;
+  }
+  if (!strcmp(url, "/team/flag") || !strcmp(url, "/team/unanswered") || !strcmp(url, "/team/queue/done")) {
+    if (strcmp(method, "POST")) goto not_allowed_post;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This needs the staff's sign-in.");
+    else if (!strcmp(url, "/team/queue/done")) {
+      char *id = S_form_value(body, nbody, "id");
+      kb_queue *q = S_queue(w, c);
+      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) S_error_page(c, r, 404, "Not found", "There is no such item in the queue.");
+      else {
+        r->status = 303;
+        r->ctype = "text/html; charset=utf-8";
+        r->html = 1;
+        r->location = kb_xstrdup("/team/queue");
+        kb_buf_puts(&r->body, "<!doctype html><title>Done</title><p>Done.</p>");
+      }
+      free(id);
+    } else S_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
+    return 1;
+  }
+  if (!strcmp(url, "/team/queue")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
+    else S_queue_page(w, c, r);
     return 1;
   }
   if (!strcmp(url, "/kb-health")) {

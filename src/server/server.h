@@ -111,6 +111,29 @@ long kb_events_dropped(kb_events *ev);
 
 /*--- End of interface to code in kb_events.c -----------------------------*/
 
+/*--- Interface to code in kb_queue.c -------------------------------------*/
+
+/* The knowledge team's queue (DIR/queue.sqlite): flagged articles and
+ * mentions no article fits. */
+typedef struct kb_queue kb_queue;
+typedef void (*kb_queue_cb)(void *ctx, long long id, const char *ts, const char *kind,
+                            const char *collection, const char *slug, const char *reason,
+                            const char *note, const char *mention, const char *author);
+
+kb_queue *kb_queue_open(const char *path, char *err, size_t nerr);
+void kb_queue_close(kb_queue *q);
+/* Adds an item (kind "flag" or "unanswered"); empty strings are stored as
+ * NULL. Returns 0 once it is on disk, -1 on failure. */
+int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const char *slug,
+                 const char *reason, const char *note, const char *mention, const char *author);
+/* Marks an item done. Returns 0, or -1 when there is no such item. */
+int kb_queue_done(kb_queue *q, long long id);
+/* Calls fn for the up to max open items, newest first. Returns how many,
+ * or -1 on a database error. */
+int kb_queue_list(kb_queue *q, int max, kb_queue_cb fn, void *ctx);
+
+/*--- End of interface to code in kb_queue.c ------------------------------*/
+
 /*--- Interface to code in kb_web.c ---------------------------------------*/
 
 /* The web directory's static files, in memory. */

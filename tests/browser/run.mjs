@@ -129,6 +129,9 @@ const PAGES = [
   ['agent', '/agent'],
   ['agent-cards', '/agent', agentWithCards],
   ['reports', '/reports'],
+  ['kb-health', '/kb-health'],
+  ['queue', '/team/queue'],
+  ['topic', '/topics/orders-and-delivery'],
   ['not-found', '/help/no-such-article'],
 ];
 
@@ -446,6 +449,48 @@ async function main() {
     } finally {
       srv.kill('SIGTERM');
     }
+  });
+
+  // Issue #22, item 9: knowledge capture from the console.
+  await test('knowledge capture: flag an article and send an unanswered mention from the console; the queue lists them; Done clears', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/agent');
+    await page.fill('#mention', 'do you sell the fairphone 5?');
+    await page.fill('#handle', 'zoe');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('li.suggestion');
+    const slug = await page.getAttribute('li.suggestion:first-child', 'data-slug');
+    await page.click('li.suggestion:first-child details.flag summary');
+    await page.selectOption('#flag-reason-1', 'missing');
+    await page.fill('#flag-note-1', 'no article on Fairphone');
+    await page.click('li.suggestion:first-child form.flag button');
+    await page.waitForSelector('li.suggestion:first-child .sent-to-team');
+    await page.click('details.miss summary');
+    await page.fill('#miss-note', 'a page on phones we do not sell');
+    await page.click('form.miss button');
+    await page.waitForSelector('details.miss .sent-to-team');
+    check(await page.inputValue('#mention') === '' && await page.evaluate(() => document.activeElement.id) === 'mention', 'not ready for the next');
+    await page.goto('/team/queue');
+    const items = page.locator('ol.queue li.item');
+    check(await items.count() >= 2, 'queue: ' + await items.count());
+    check(/No article fits/.test(await items.nth(0).textContent()) && /fairphone/.test(await items.nth(0).textContent()), 'unanswered item');
+    check(/Misses a case/.test(await items.nth(1).textContent()) && await items.nth(1).locator(`a[href="/help/${slug}"]`).count() === 1, 'flag item');
+    const before = await items.count();
+    await Promise.all([page.waitForURL(/\/team\/queue$/), items.nth(0).locator('button').click()]);
+    check(await page.locator('ol.queue li.item').count() === before - 1, 'Done did not clear');
+    clean(page);
+    await page.close();
+  });
+
+  await test('knowledge capture without JavaScript: the flag form posts and returns to the same cards', async () => {
+    const page = await openPage(noJs);
+    await page.goto('/agent?text=' + encodeURIComponent('where is my refund') + '&author=sam');
+    await page.click('li.suggestion:first-child details.flag summary');
+    await Promise.all([page.waitForURL(/done=flagged/), page.click('li.suggestion:first-child form.flag button')]);
+    check(/Flagged for the knowledge team/.test(await page.textContent('.notice.done')), 'no notice');
+    check(await page.locator('li.suggestion').count() > 0, 'the cards are gone');
+    clean(page);
+    await page.close();
   });
 
   // (f)
@@ -824,9 +869,10 @@ async function main() {
       const cdp = await ctx.newCDPSession(page);
       await cdp.send('Network.enable');
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-      await page.goto(path, { waitUntil: 'networkidle' });
+      const idle = name === 'kb-health' ? 'load' : 'networkidle';   // kb-health polls /healthz every 400 ms
+      await page.goto(path, { waitUntil: idle });
       if (prepare) await prepare(page);
-      await page.waitForLoadState('networkidle');
+      await page.waitForLoadState(idle);
       const all = await Promise.all(sizes);
       const total = all.reduce((a, [, , b]) => a + b, 0);
       comment(`${name}: ${(total / 1024).toFixed(1)} KB in ${all.length} responses (${all.map(([t, , b]) => t + ' ' + b).join(', ')})`);

@@ -128,7 +128,7 @@
     if (!form) return;
     const banner = $('#banner'), out = $('#suggestions'), mention = $('#mention'), handle = $('#handle'),
       coll = $('#collection'), apikey = $('#apikey');
-    const feedback = form.dataset.feedback === '1';
+    const feedback = form.dataset.feedback === '1', queue = form.dataset.queue === '1';
     const key = () => (form.dataset.keys === '1' && apikey ? apikey.value.trim() : '');
     const who = () => (handle ? handle.value.trim().replace(/^@/, '') : '');
     const notes = {};                            // banner messages: health, error
@@ -197,7 +197,40 @@
       f.append(head, lab, ta, actions);
       if (s.snippet) f.append(snippet(s.snippet));
       li.append(f);
+      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug }));
       return li;
+    }
+
+    // "Flag this article" (kind flag) or "No article fits" (kind miss), as
+    // the server renders them.
+    function teamForm(kind, action, n, fields) {
+      const d = el('details', kind), f = el('form', kind), b = el('button', null, 'Send to the knowledge team');
+      d.append(el('summary', null, kind === 'flag' ? 'Flag this article' : 'No article fits: send to the team'));
+      f.action = action;
+      f.method = 'post';
+      Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
+      const field = (tag, id, name, label) => {
+        const l = el('label', null, label), x = el(tag);
+        l.htmlFor = x.id = id;
+        x.name = name;
+        f.append(l, x);
+        return x;
+      };
+      if (kind === 'flag') {
+        const sel = field('select', 'flag-reason-' + n, 'reason', 'What is wrong with it?');
+        [['wrong', 'It is wrong'], ['outdated', 'It is out of date'], ['missing', 'It misses this case']].forEach(([v, t]) => {
+          const o = el('option', null, t);
+          o.value = v;
+          sel.append(o);
+        });
+        field('input', 'flag-note-' + n, 'note', 'Note for the knowledge team').maxLength = 2000;
+      } else {
+        field('input', 'miss-note', 'note', 'What would have answered it?').maxLength = 2000;
+      }
+      b.type = 'submit';
+      f.append(b);
+      d.append(f);
+      return d;
     }
 
     // The mention and handle the cards on screen were made for.
@@ -369,6 +402,7 @@
       const ol = el('ol', 'suggestions');
       sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
+      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
       out.replaceChildren(...nodes);
       bound = { text, author };
       $$('li.suggestion', ol).forEach(wire);
@@ -416,6 +450,31 @@
     // Cards the server rendered (GET /agent?text=...) work the same.
     $$('li.suggestion', out).forEach(wire);
     stale();
+
+    // "Flag this article" and "No article fits": posted without leaving
+    // the page (the forms work without this script too).
+    out.addEventListener('submit', (ev) => {
+      const f = ev.target;
+      if (!f.matches('form.flag, form.miss')) return;
+      ev.preventDefault();
+      const btn = $('button', f);
+      btn.disabled = true;
+      fetch(f.action, { method: 'POST', body: new URLSearchParams(new FormData(f)), redirect: 'manual',
+        headers: key() ? { Authorization: 'Bearer ' + key() } : {} })
+        .then((r) => {
+          if (!(r.ok || r.type === 'opaqueredirect')) throw r;
+          const p = el('p', 'sent-to-team', 'Sent to the knowledge team. Thank you.');
+          p.tabIndex = -1;
+          f.replaceWith(p);
+          announce(p.textContent);
+          if (f.matches('form.miss')) {
+            mention.value = '';
+            if (handle) handle.value = '';
+            stale();
+            mention.focus();
+          } else p.focus();
+        }).catch((e) => { btn.disabled = false; fail(e, 'Could not send that'); });
+    });
 
     // Knowledge-base health: the indexer's status of its last build, on
     // /healthz; polled every second (a cheap route) while the page is seen,
