@@ -353,6 +353,32 @@ static void test_team_queue(void **state) {
   th_resp_free(&r);
 }
 
+/* Issue #22, item 8: the reports' trends and their CSV. */
+static void test_reports_trends(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/reports.csv?days=3", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *ct = th_resp_header(&r, "Content-Type");
+  assert_string_equal(ct, "text/csv; charset=utf-8");
+  free(ct);
+  assert_int_equal(strncmp(r.body, "day,mentions,unique_mentions,", 29), 0);
+  int lines = 0;
+  for (const char *p = r.body; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 4);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "GET", "/reports.csv?days=0", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  char *b = S_get("/reports?days=7", 200, NULL);
+  assert_non_null(strstr(b, "<option value=\"7\" selected>"));
+  assert_non_null(strstr(b, "<svg viewBox=\"0 0 600 160\" role=\"img\" aria-labelledby=\"ch0-t ch0-d\"><title id=\"ch0-t\">Mentions a day</title>"));
+  const char *h1 = strstr(b, "<h1>");
+  assert_non_null(h1);
+  assert_null(strstr(h1 + 1, "<h1>"));
+  free(b);
+}
+
 /* With a public address, neither the warning nor the notice. */
 static void test_public_url_no_notice(void **state) {
   (void)state;
@@ -414,6 +440,7 @@ int main(void) {
       cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
       cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
       cmocka_unit_test(test_kb_health),        cmocka_unit_test(test_team_queue),
+      cmocka_unit_test(test_reports_trends),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

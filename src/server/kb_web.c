@@ -1668,6 +1668,12 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     } else S_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
     return 1;
   }
+  if (!strcmp(url, "/reports.csv")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "The reports are for the knowledge team.");
+    else kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    return 1;
+  }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
     if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");

@@ -185,6 +185,8 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
 /* GET /api/v1/reports/{name}?days=N, and the /reports page. */
 void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
+/* GET /reports.csv?days=N: the figures a day behind the reports' charts. */
+void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
 
 /* The reply for suggestion i of res, to handle (NULL: none): the
  * article's template, or, when the suggestion links the store the mention
