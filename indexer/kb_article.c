@@ -253,9 +253,13 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
   yaml_parser_initialize(&p);
   yaml_parser_set_input_string(&p, (const unsigned char *)yml, n);
   if (!yaml_parser_load(&p, &doc)) {
-    S_err(c, c->line0 + (int)p.problem_mark.line, "malformed YAML front matter: %s%s%s",
+    /* a quoted value or a [list] left open is found only where the
+     * front matter ends: point at where it started (the context) */
+    int at = p.context && p.context_mark.line < p.problem_mark.line ? (int)p.context_mark.line
+                                                                      : (int)p.problem_mark.line;
+    S_err(c, c->line0 + at, "malformed YAML front matter: %s%s%s%s",
           p.problem ? p.problem : "syntax error", p.context ? " " : "",
-          p.context ? p.context : "");
+          p.context ? p.context : "", at != (int)p.problem_mark.line ? " that starts on this line" : "");
     c->fatal = 1;
     yaml_parser_delete(&p);
     return;

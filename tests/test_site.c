@@ -131,7 +131,7 @@ static void test_status_file(void **state) {
   assert_int_not_equal(th_run(cmd, NULL), 0);
   json = th_read_file(status, NULL);
   assert_non_null(strstr(json, "\"ok\":false,\"errors\":1"));
-  assert_non_null(strstr(json, "broken.md:3: error: malformed YAML"));
+  assert_non_null(strstr(json, "broken.md:2: error: malformed YAML"));
   free(json);
   assert_true(S_exists(ix));
   free(bad);
