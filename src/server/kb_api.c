@@ -655,6 +655,24 @@ static void S_report_tables(const char *in, kb_buf *out) {
       p += 8;
       continue;
     }
+    if (!strncmp(p, "<tr><th scope=\"row\">", 20) && h2id &&
+        (!strncmp(h2id, "h-most-sent\"", 12) || !strncmp(h2id, "h-never-sent\"", 13) || !strncmp(h2id, "h-helpful\"", 10))) {
+      /* an article row ("collection/slug"): a link to the article */
+      const char *l = p + 20;
+      size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/");
+      const char *slash = memchr(l, '/', n);
+      if (slash && n < 200 && (l[n] == '<') && slash > l && slash + 1 < l + n && !memchr(slash + 1, '/', (size_t)(l + n - slash - 1))) {
+        row = p;
+        kb_buf_puts(out, "<tr><th scope=\"row\"><a href=\"/help/");
+        if ((size_t)(slash - l) != 7 || strncmp(l, "default", 7)) kb_buf_put(out, l, (size_t)(slash - l) + 1);
+        kb_buf_put(out, slash + 1, (size_t)(l + n - slash - 1));
+        kb_buf_puts(out, "\">");
+        kb_buf_put(out, l, n);
+        kb_buf_puts(out, "</a>");
+        p = l + n;
+        continue;
+      }
+    }
     if (row && !strncmp(p, "<br><small>e.g. ", 16)) {
       const char *end = strstr(p, "</small>");
       if (end) {

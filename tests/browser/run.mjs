@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(ROOT, 'tests', 'output', 'screenshots');
-// KB_SCREENS=docs/screens: also the README's screenshots, NAME-360.png and NAME-1280.png.
+// KB_SCREENS=docs/screens: also the README's screenshots, NAME-360.jpg and NAME-1280.jpg.
 const SCREENS = process.env.KB_SCREENS ? join(ROOT, process.env.KB_SCREENS) : null;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -514,6 +514,7 @@ async function main() {
     const m = /(\d+) mentions \((\d+) unique\)/.exec(totals);
     check(m && +m[2] < +m[1], 'unique mentions: ' + totals);
     check(await page.locator('h1').count() === 1, 'more than one h1');
+    check(await page.locator('section[aria-labelledby="h-never-sent"] th[scope=row] a[href^="/help/"]').count() > 0, 'article rows without links');
     const regions = await page.$$eval('.scroll[tabindex="0"]', (l) => l.length);
     check(regions >= 1, 'scroll regions the keyboard can reach: ' + regions);
     const csv = await (await fetch(BASE + '/reports.csv?days=7')).text();
@@ -885,7 +886,7 @@ async function main() {
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       check(w <= 360, `scrollWidth ${w}`);
       await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-360.png`), fullPage: true });
+      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-360.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
       page.problems = page.problems.filter((p) => !(name === 'not-found' && /404/.test(p)));
       clean(page);
       await page.close();
@@ -913,7 +914,7 @@ async function main() {
       comment(`${name}: ${(total / 1024).toFixed(1)} KB in ${all.length} responses (${all.map(([t, , b]) => t + ' ' + b).join(', ')})`);
       check(total < 100 * 1024, `${total} bytes`);
       await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-1280.png`), fullPage: true });
+      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-1280.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
       await cdp.detach();
       await page.close();
     });
