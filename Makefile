@@ -37,7 +37,7 @@ endif
 # its own, next to its sources.
 CORE_PKGS := sqlite3 libutf8proc
 IDX_PKGS  := libcmark-gfm yaml-0.1
-SRV_PKGS  := libmicrohttpd libcjson
+SRV_PKGS  := libmicrohttpd libcjson zlib
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -std=c11 -O2 -g

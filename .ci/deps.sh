@@ -20,7 +20,8 @@ set -eu
 build_needs="gcc:cmd:cc make:cmd:make pkg-config:cmd:pkg-config libc6-dev:h:stdio.h
  libsqlite3-dev:pc:sqlite3 libstemmer-dev:h:libstemmer.h libcmark-gfm-dev:pc:libcmark-gfm
  libcmark-gfm-extensions-dev:h:cmark-gfm-core-extensions.h libyaml-dev:pc:yaml-0.1
- libutf8proc-dev:pc:libutf8proc libmicrohttpd-dev:pc:libmicrohttpd libcjson-dev:pc:libcjson"
+ libutf8proc-dev:pc:libutf8proc libmicrohttpd-dev:pc:libmicrohttpd libcjson-dev:pc:libcjson
+ zlib1g-dev:pc:zlib"
 test_needs="libcmocka-dev:pc:cmocka libcurl4-openssl-dev:pc:libcurl curl:cmd:curl clang:cmd:clang
  libclang-rt-14-dev:rt:libclang_rt.fuzzer-ARCH.a chromium:cmd:chromium
  fonts-dejavu-core:h:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf nodejs:cmd:node npm:cmd:npm"

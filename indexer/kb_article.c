@@ -228,6 +228,10 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
   else if (!strcmp(key, "escalate")) S_set(&a->escalate, S_scalar(c, key, v));
   else if (!strcmp(key, "deeplink")) S_set(&a->deeplink, S_scalar(c, key, v));
   else if (!strcmp(key, "platform")) S_set(&a->platform, S_scalar(c, key, v));
+  else if (!strcmp(key, "category")) S_set(&a->category, S_scalar(c, key, v));
+  else if (!strcmp(key, "owner")) S_set(&a->owner, S_scalar(c, key, v));
+  else if (!strcmp(key, "review_by")) S_set(&a->review_by, S_scalar(c, key, v));
+  else if (!strcmp(key, "updated")) S_set(&a->updated, S_scalar(c, key, v));
   else if (!strcmp(key, "tags")) {
     S_free_list(a->tags, a->ntags);
     a->tags = S_list(c, key, v, &a->ntags);
@@ -241,7 +245,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
 
 /* Line numbers of the keys that later checks point at. */
 typedef struct {
-  int title, url, collection, lang, type, reply, escalate, deeplink, platform;
+  int title, url, collection, lang, type, reply, escalate, deeplink, platform, review_by, updated;
 } S_lines;
 
 static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
@@ -250,9 +254,13 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
   yaml_parser_initialize(&p);
   yaml_parser_set_input_string(&p, (const unsigned char *)yml, n);
   if (!yaml_parser_load(&p, &doc)) {
-    S_err(c, c->line0 + (int)p.problem_mark.line, "malformed YAML front matter: %s%s%s",
+    /* a quoted value or a [list] left open is found only where the
+     * front matter ends: point at where it started (the context) */
+    int at = p.context && p.context_mark.line < p.problem_mark.line ? (int)p.context_mark.line
+                                                                      : (int)p.problem_mark.line;
+    S_err(c, c->line0 + at, "malformed YAML front matter: %s%s%s%s",
           p.problem ? p.problem : "syntax error", p.context ? " " : "",
-          p.context ? p.context : "");
+          p.context ? p.context : "", at != (int)p.problem_mark.line ? " that starts on this line" : "");
     c->fatal = 1;
     yaml_parser_delete(&p);
     return;
@@ -279,6 +287,8 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
       else if (!strcmp(key, "escalate")) ln->escalate = kl;
       else if (!strcmp(key, "deeplink")) ln->deeplink = kl;
       else if (!strcmp(key, "platform")) ln->platform = kl;
+      else if (!strcmp(key, "review_by")) ln->review_by = kl;
+      else if (!strcmp(key, "updated")) ln->updated = kl;
       S_key(c, key, v, kl);
     }
   }
@@ -457,6 +467,14 @@ static int S_is_http_url(const char *u) {
   return 1;
 }
 
+/* 1 if s is a date written YYYY-MM-DD. */
+static int S_is_date(const char *s) {
+  int y, m, d;
+  char end;
+  return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3 &&
+         y >= 2000 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
 static void S_check(S_ctx *c, const S_lines *ln) {
   kb_article *a = c->a;
   if (!a->title || !*a->title) {
@@ -488,6 +506,10 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     S_err(c, ln->platform, "platform '%s' must be 'ios' or 'android'", a->platform);
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)
     S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
+  if (a->review_by && !S_is_date(a->review_by))
+    S_err(c, ln->review_by, "review_by '%s' must be a date written YYYY-MM-DD", a->review_by);
+  if (a->updated && !S_is_date(a->updated))
+    S_err(c, ln->updated, "updated '%s' must be a date written YYYY-MM-DD", a->updated);
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
@@ -594,7 +616,7 @@ void kb_article_free(kb_article *a) {
   free(a->path); free(a->title); free(a->slug); free(a->url);
   free(a->collection); free(a->lang); free(a->type); free(a->reply);
   free(a->escalate); free(a->deeplink); free(a->platform); free(a->headings); free(a->body); free(a->summary);
-  free(a->html);
+  free(a->html); free(a->category); free(a->owner); free(a->review_by); free(a->updated);
   S_free_list(a->tags, a->ntags);
   S_free_list(a->phrases, a->nphrases);
   if (a->store) {

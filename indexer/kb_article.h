@@ -75,6 +75,11 @@ typedef struct kb_article {
                              tables, link text), blocks separated by "\n" */
   char *summary;          /* first paragraph of the body, plain text */
   char *html;             /* the body rendered to HTML, raw HTML removed */
+  char *category;         /* "Orders and delivery": the site's section, or NULL */
+  char *owner;            /* who in the knowledge team keeps it right, or NULL */
+  char *review_by;        /* YYYY-MM-DD: to be checked again by then, or NULL */
+  char *updated;          /* YYYY-MM-DD: last changed (front matter, else the
+                             file's modification date, set by kb_build.c) */
   kb_store *store;        /* store details when type is "store", else NULL */
   int slug_line;          /* line of the slug key (or 1), for messages */
 } kb_article;

@@ -168,6 +168,13 @@ static int S_read_article(S_kb *kb, const kb_build_opts *o, const char *path, kb
   free(data);
   if (stopped == 2)
     kb_diag_add(d, KB_DIAG_ERROR, path, 1, "parsing took longer than %g s; the file is not indexed", secs);
+  struct stat sb;
+  if (a && !a->updated && stat(path, &sb) == 0) {
+    struct tm tm;
+    char day[16];
+    strftime(day, sizeof day, "%Y-%m-%d", gmtime_r(&sb.st_mtime, &tm));
+    a->updated = kb_xstrdup(day);
+  }
   if (a) kb->arts[kb->narts++] = a;
   return stopped == 1;
 }
@@ -528,6 +535,22 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
     rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);
   for (int li = 0; rc == 0 && li < kb->nlangs; li++)
     rc = S_write_synonyms(w, &kb->langs[li], err, nerr);
+  /* what the pages show of each article beyond the articles table: its
+   * category, owner, review date and last change, as site rows
+   * "article.SLUG.KEY" of its collection and language (kb_site.h reads
+   * them; a topic's translations share its slug) */
+  for (int i = 0; rc == 0 && i < kb->narts; i++) {
+    const kb_article *a = kb->arts[i];
+    const char *coll = strcmp(a->collection, "default") ? a->collection : "";
+    const char *keys[] = {"category", "owner", "review_by", "updated"};
+    const char *vals[] = {a->category, a->owner, a->review_by, a->updated};
+    for (int k = 0; rc == 0 && k < 4; k++) {
+      if (!vals[k] || !*vals[k]) continue;
+      char *key = kb_fmt("article.%s.%s", a->slug, keys[k]);
+      rc = kb_index_writer_add_site(w, coll, a->lang, key, vals[k], err, nerr);
+      free(key);
+    }
+  }
   for (int i = 0; rc == 0 && i < kb_sitefile_count(kb->site); i++) {
     const kb_site_entry *e = kb_sitefile_entry(kb->site, i);
     rc = kb_index_writer_add_site(w, e->collection, e->lang, e->key, e->value, err, nerr);

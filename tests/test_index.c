@@ -40,7 +40,10 @@ static const S_case S_cases[] = {
     {"empty title", "a.md", "---\ntitle: \"\"\n---\nbody\n", 1, "a.md:2: error: empty title"},
     {"title of wrong type", "a.md", "---\ntitle: [a, b]\n---\n", 1, "a.md:2: error: 'title' must be a text value, not a list"},
     {"tags of wrong type", "a.md", "---\ntitle: T\ntags:\n  x: y\n---\n", 1, "a.md:4: error: 'tags' must be a list of text values"},
-    {"malformed YAML", "a.md", "---\ntitle: T\ntags: [a, b\n---\n", 1, "a.md:4: error: malformed YAML front matter"},
+    {"malformed YAML", "a.md", "---\ntitle: T\ntags: [a, b\n---\n", 1, "a.md:3: error: malformed YAML front matter"},
+    /* #22: an unclosed quote is reported where it opens, not at the end */
+    {"unclosed quote", "a.md", "---\ntitle: \"Unclosed\nslug: a\ntags: [x]\nphrases:\n  - one\n  - two\n---\nBody\n", 1,
+     "a.md:2: error: malformed YAML front matter"},
     {"no front matter", "a.md", "# Just markdown\n", 1, "a.md:1: error: no front matter"},
     {"unclosed front matter", "a.md", "---\ntitle: T\n", 1, "a.md:1: error: no front matter"},
     {"non-UTF-8 bytes", "a.md", "---\ntitle: T\n---\nline\ncaf\xe9\n", 1, "a.md:5: error: invalid UTF-8"},

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static th_server *S_srv;
 static char *S_dir;
@@ -90,10 +91,14 @@ static void test_did_you_mean(void **state) {
 
 static void test_empty_state(void **state) {
   (void)state;
+  free(S_get("/help/cafe-wifi", 200, NULL)); /* a view: popular by views */
   char *b = S_get("/search?q=zzqqxx", 200, NULL);
   assert_non_null(strstr(b, "class=\"empty\""));
-  assert_non_null(strstr(b, "Popular articles"));
-  assert_non_null(strstr(b, "Contact us"));
+  assert_non_null(strstr(b, "<h2>Popular articles</h2><ol class=\"popular\"><li><a href=\"/help/cafe-wifi\">"));
+  assert_non_null(strstr(b, "<a href=\"#contact\">contact us</a>"));
+  const char *h2 = strstr(b, "<h2>Contact us</h2>");
+  assert_non_null(h2);
+  assert_null(strstr(h2 + 1, "<h2>Contact us</h2>")); /* once: the footer's */
   free(b);
 }
 
@@ -181,6 +186,216 @@ static void test_agent_console(void **state) {
   free(b);
 }
 
+/* Issue #22, item 1: cards as forms (no JavaScript needed to record what
+ * was done with them), the named store's data in the reply, and the
+ * loopback notice. */
+static void test_agent_cards_and_forms(void **state) {
+  (void)state;
+  char *b = S_get("/agent?text=what+time+does+the+leeds+store+open+on+thursday&author=sam", 200, NULL);
+  assert_non_null(strstr(b, "<form class=\"card\" action=\"/agent/feedback\" method=\"post\">"));
+  assert_non_null(strstr(b, "42 Briggate, LS1 6HD and is open 09:00-20:00 "));
+  assert_non_null(strstr(b, "Thursday"));
+  assert_non_null(strstr(b, "<p class=\"place\">Place: Leeds"));
+  assert_non_null(strstr(b, "<h2><a href=\"/help/"));
+  assert_non_null(strstr(b, " match</p>")); /* confidence in words */
+  assert_non_null(strstr(b, "class=\"notice loopback\""));
+  assert_non_null(strstr(b, "data-author=\"sam\""));
+  free(b);
+  th_resp r;
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *sent = "text=where+is+my+refund&author=sam&brand=&collection=default&slug=refund-status"
+                     "&original=a&reply=a&action=sent";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", sent, strlen(sent), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=sent");
+  free(loc);
+  th_resp_free(&r);
+  const char *dis = "text=where+is+my+refund&author=sam&collection=default&slug=refund-status&action=dismissed";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", dis, strlen(dis), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=dismissed&text=where+is+my+refund&author=sam");
+  free(loc);
+  th_resp_free(&r);
+  const char *bad = "text=x&slug=refund-status&action=deleted";
+  assert_int_equal(th_http(S_srv, "POST", "/agent/feedback", bad, strlen(bad), h, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  b = S_get("/agent?done=sent", 200, NULL);
+  assert_non_null(strstr(b, "Recorded as sent"));
+  free(b);
+  char *log = th_server_log(S_srv);
+  assert_non_null(strstr(log, "warning: replies link to http://127.0.0.1:"));
+  free(log);
+}
+
+/* Issue #22, items 10-13: gzip, pagination bounds, postcodes and near
+ * misses, breadcrumbs and the header search. */
+static void test_public_basics(void **state) {
+  (void)state;
+  th_resp r;
+  const char *gz[] = {"Accept-Encoding: gzip, deflate", NULL};
+  const char *paths[] = {"/", "/help/cafe-wifi", "/static/app.js", "/static/app.css"};
+  for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(th_http(S_srv, "GET", paths[i], NULL, 0, gz, &r), 0);
+    char *ce = th_resp_header(&r, "Content-Encoding"), *vary = th_resp_header(&r, "Vary");
+    if (!ce || strcmp(ce, "gzip")) print_error("%s: Content-Encoding %s\n", paths[i], ce ? ce : "none");
+    assert_non_null(ce);
+    assert_string_equal(ce, "gzip");
+    assert_string_equal(vary, "Accept-Encoding");
+    free(ce);
+    free(vary);
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_http(S_srv, "GET", "/help/cafe-wifi", NULL, 0, NULL, &r), 0);
+  char *ce = th_resp_header(&r, "Content-Encoding");
+  assert_null(ce); /* not asked for: plain */
+  assert_non_null(strstr(r.body, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\">"));
+  assert_non_null(strstr(r.body, "<form class=\"search-mini\" role=\"search\""));
+  assert_non_null(strstr(r.body, "<p class=\"updated\">Last updated <time datetime=\""));
+  assert_null(strstr(r.body, "href=\"/agent\"")); /* the public navigation */
+  th_resp_free(&r);
+  char *b = S_get("/search?q=sim&page=99", 200, NULL);
+  assert_null(strstr(b, "Page 99"));
+  free(b);
+  const char *near[][2] = {{"LS1+4AP", "LS1 4AP (Leeds)"}, {"ls14ap", "LS1 4AP (Leeds)"}, {"YO1", "YO1 (York)"},
+                           {"harogate", "Stores nearest to Harrogate (you searched for"}};
+  for (size_t i = 0; i < 4; i++) {
+    char *path = th_fmt("/stores?near=%s", near[i][0]);
+    b = S_get(path, 200, NULL);
+    if (!strstr(b, near[i][1])) print_error("%s: no %s\n", path, near[i][1]);
+    assert_non_null(strstr(b, near[i][1]));
+    free(b);
+    free(path);
+  }
+  free(S_get("/topics/no-such-topic", 404, NULL));
+}
+
+/* Issue #22, item 7: the KB health page and /healthz while the indexer's
+ * last build has errors (its status file beside the index). */
+static void test_kb_health(void **state) {
+  (void)state;
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("tests/fixtures/kb", extra, &ix);
+  assert_non_null(s);
+  char *status = th_fmt("%s.status.json", ix);
+  assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":1,"
+                                 "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
+                                 "\"/srv/kb/articles/x.md:2: error: missing title (every article needs 'title:')\","
+                                 "\"/srv/kb/articles/y.md:4: warning: unknown key 'phrase' (ignored)\"]}\n"), 0);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  assert_int_equal(th_http(s, "GET", "/kb-health", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/x.md:2</code> missing title"));
+  assert_null(strstr(r.body, "/srv/kb"));
+  assert_non_null(strstr(r.body, "<p class=\"fix\">How to fix: Add title:"));
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/y.md:4</code> unknown key"));
+  assert_non_null(strstr(r.body, "last good version is serving since"));
+  th_resp_free(&r);
+  assert_int_equal(th_write_file(status, "{\"builds\":3,\"ok\":true,\"errors\":0,\"warnings\":0,\"problems\":[]}\n"), 0);
+  int ok = 0;
+  for (int i = 0; i < 40 && !ok; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    ok = strstr(r.body, "\"status\":\"ok\"") != NULL;
+    th_resp_free(&r);
+    if (!ok) usleep(50 * 1000);
+  }
+  assert_true(ok);
+  assert_int_equal(th_server_stop(s), 0);
+  free(status);
+  free(ix);
+}
+
+/* Issue #22, item 9: flags and unanswered mentions reach the queue. */
+static void test_team_queue(void **state) {
+  (void)state;
+  th_resp r;
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  const char *flag = "text=where+is+my+refund&author=sam&collection=default&slug=refund-status&reason=outdated&note=new+rules";
+  assert_int_equal(th_http(S_srv, "POST", "/team/flag", flag, strlen(flag), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  char *loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/agent?done=flagged&text=where+is+my+refund&author=sam");
+  free(loc);
+  th_resp_free(&r);
+  const char *miss = "text=do+you+sell+fairphones&author=zoe&note=phones+we+do+not+sell";
+  assert_int_equal(th_http(S_srv, "POST", "/team/unanswered", miss, strlen(miss), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  th_resp_free(&r);
+  const char *bad = "text=x&collection=default&slug=refund-status&reason=boring";
+  assert_int_equal(th_http(S_srv, "POST", "/team/flag", bad, strlen(bad), h, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  char *b = S_get("/team/queue", 200, NULL);
+  assert_non_null(strstr(b, "2 waiting"));
+  assert_non_null(strstr(b, "<strong>Out of date</strong>: <a href=\"/help/refund-status\">"));
+  assert_non_null(strstr(b, "@zoe: do you sell fairphones"));
+  free(b);
+  const char *done = "id=1";
+  assert_int_equal(th_http(S_srv, "POST", "/team/queue/done", done, strlen(done), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  th_resp_free(&r);
+  b = S_get("/team/queue", 200, NULL);
+  assert_non_null(strstr(b, "1 waiting"));
+  free(b);
+  assert_int_equal(th_http(S_srv, "GET", "/team/flag", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 405);
+  th_resp_free(&r);
+}
+
+/* Issue #22, item 8: the reports' trends and their CSV. */
+static void test_reports_trends(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/reports.csv?days=3", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *ct = th_resp_header(&r, "Content-Type");
+  assert_string_equal(ct, "text/csv; charset=utf-8");
+  free(ct);
+  assert_int_equal(strncmp(r.body, "day,mentions,unique_mentions,", 29), 0);
+  int lines = 0;
+  for (const char *p = r.body; *p; p++) lines += *p == '\n';
+  assert_int_equal(lines, 4);
+  th_resp_free(&r);
+  assert_int_equal(th_http(S_srv, "GET", "/reports.csv?days=0", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  th_resp_free(&r);
+  char *b = S_get("/reports?days=7", 200, NULL);
+  assert_non_null(strstr(b, "<option value=\"7\" selected>"));
+  assert_non_null(strstr(b, "<svg viewBox=\"0 0 600 160\" role=\"img\" aria-labelledby=\"ch0-t ch0-d\"><title id=\"ch0-t\">Mentions a day</title>"));
+  const char *h1 = strstr(b, "<h1>");
+  assert_non_null(h1);
+  assert_null(strstr(h1 + 1, "<h1>"));
+  free(b);
+}
+
+/* With a public address, neither the warning nor the notice. */
+static void test_public_url_no_notice(void **state) {
+  (void)state;
+  const char *extra[] = {"--public-url", "https://help.example.com", "--quiet", NULL};
+  th_server *s = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  assert_non_null(s);
+  th_resp r;
+  assert_int_equal(th_http(s, "GET", "/agent", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_null(strstr(r.body, "notice loopback"));
+  th_resp_free(&r);
+  char *log = th_server_log(s);
+  assert_null(strstr(log, "warning: replies link"));
+  free(log);
+  assert_int_equal(th_server_stop(s), 0);
+}
+
 static void test_static_files(void **state) {
   (void)state;
   th_resp r;
@@ -222,7 +437,10 @@ int main(void) {
       cmocka_unit_test(test_escaping),         cmocka_unit_test(test_article),
       cmocka_unit_test(test_store_page_and_finder), cmocka_unit_test(test_helpful_form),
       cmocka_unit_test(test_agent_console),    cmocka_unit_test(test_static_files),
-      cmocka_unit_test(test_methods),
+      cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
+      cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
+      cmocka_unit_test(test_kb_health),        cmocka_unit_test(test_team_queue),
+      cmocka_unit_test(test_reports_trends),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

@@ -19,11 +19,14 @@
  * strings); requests are parsed with cJSON.
  */
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "kb_reply.h"
@@ -190,15 +193,87 @@ static void S_put_place(kb_buf *b, const kb_geo_match *m) {
   S_json_str(b, m->name);
   kb_buf_puts(b, ",\"store\":");
   S_json_str(b, m->store ? m->store->slug : NULL);
+  kb_buf_puts(b, ",\"store_title\":");
+  S_json_str(b, m->store ? m->store->title : NULL);
   kb_buf_puts(b, "}");
 }
 
-static void S_put_suggestion(kb_buf *b, const kb_suggestion *sg, const S_suggest_req *q) {
+/* The store a suggestion links to: the store the mention names, when the
+ * suggestion's link is that store's page (articles with deeplink: store). */
+static const kb_geo_store *S_linked_store(const kb_suggest_result *res, int i) {
+  const kb_geo_store *st = res->has_place ? res->place.store : NULL;
+  if (!st || !res->s[i].url) return NULL;
+  const char *u = res->s[i].url, *tail = strrchr(u, '/');
+  return tail && !strcmp(tail + 1, st->slug) && strstr(u, "/help/") ? st : NULL;
+}
+
+/* The weekday (0 Sunday .. 6 Saturday) text asks about: a day's name
+ * ("thursday", "thurs", "sat"), "tomorrow", else today. *named is set when
+ * a day was named. */
+static int S_asked_day(const char *text, int today, int *named) {
+  /* each day's spellings, '|'-separated */
+  static const char *const forms[] = {"sun|sunday|sundays", "mon|monday|mondays",
+                                      "tue|tues|tuesday|tuesdays", "wed|weds|wednesday|wednesdays",
+                                      "thu|thur|thurs|thursday|thursdays", "fri|friday|fridays",
+                                      "sat|saturday|saturdays"};
+  *named = 1;
+  for (const char *p = text; p && *p; p++) {
+    if (!isalpha((unsigned char)*p) || (p != text && isalpha((unsigned char)p[-1]))) continue;
+    size_t n = 0;
+    while (isalpha((unsigned char)p[n])) n++;
+    if (n == 8 && !strncasecmp(p, "tomorrow", 8)) return (today + 1) % 7;
+    for (int d = 0; d < 7; d++)
+      for (const char *f = forms[d]; *f;) {
+        size_t fl = strcspn(f, "|");
+        if (fl == n && !strncasecmp(p, f, n)) return d;
+        f += fl + (f[fl] == '|');
+      }
+  }
+  *named = 0;
+  return today;
+}
+
+char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const char *handle, int *plen) {
+  static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  static const char *const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+                                      "Thursday", "Friday", "Saturday"};
+  const kb_hit *h = res->s[i].hit;
+  const kb_geo_store *st = S_linked_store(res, i);
+  if (!st) return kb_reply_compose(handle, h->reply, h->title, res->s[i].url, plen);
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
+  int named, day = S_asked_day(text, tm.tm_wday, &named);
+  const char *when = !named || day == tm.tm_wday ? "today" : day == (tm.tm_wday + 1) % 7 ? "tomorrow" : "on";
+  cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
+  kb_buf t = KB_BUF_INIT;
+  kb_buf_puts(&t, "Hi! Our {title} store is at ");
+  kb_buf_puts(&t, st->address ? st->address : "");
+  if (st->postcode) kb_buf_printf(&t, ", %s", st->postcode);
+  int on = !strcmp(when, "on");
+  if (cJSON_IsString(today) && !strcmp(today->valuestring, "closed"))
+    kb_buf_printf(&t, " and is closed %s%s%s%s.", when, on ? " " : " (", names[day], on ? "" : ")");
+  else if (cJSON_IsString(today))
+    kb_buf_printf(&t, " and is open %s %s%s%s%s.", today->valuestring, when, on ? " " : " (", names[day], on ? "" : ")");
+  else
+    kb_buf_putc(&t, '.');
+  kb_buf_puts(&t, " Hours, phone and directions: {url}");
+  cJSON_Delete(hours);
+  /* the store's town as the title: "Our Leeds store" */
+  char *reply = kb_reply_compose(handle, kb_buf_str(&t), st->town ? st->town : st->title,
+                                 res->s[i].url, plen);
+  kb_buf_cleanup(&t);
+  return reply;
+}
+
+static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
+  const kb_suggestion *sg = &res->s[i];
   const kb_hit *h = sg->hit;
   const char *url = sg->url;
   double conf = sg->confidence;
   int rlen = 0;
-  char *reply = kb_reply_compose(q->author, h->reply, h->title, url, &rlen);
+  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
   kb_buf_puts(b, "{\"slug\":");
   S_json_str(b, h->slug);
   kb_buf_puts(b, ",\"collection\":");
@@ -285,9 +360,11 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(b, &res.s[i], &q);
+    S_put_suggestion(b, &res, i, &q);
   }
-  kb_buf_puts(b, "],\"took_ms\":");
+  kb_buf_puts(b, "],\"corrected\":");
+  S_json_str(b, res.res.corrected);
+  kb_buf_puts(b, ",\"took_ms\":");
   kb_buf_put_fixed(b, S_ms_since(&t0), 3);
   kb_buf_putc(b, '}');
   kb_events_mention(c->events, q.text, q.collection, res.answerable,
@@ -455,6 +532,214 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_
   }
 }
 
+/*--- Reports: trends (charts, CSV) ---------------------------------------*/
+
+#define S_SERIES 6
+static const char *const S_series_name[S_SERIES] = {
+    "Mentions", "Unique mentions", "Answerable mentions", "Replies sent", "Searches with no results",
+    "Helpful answers"};
+
+/* Per UTC day over the last `days` days (today included): the counts of
+ * S_series_name, from the event log and the feedback table. Returns the
+ * number of days filled (at most max), or -1 when the log cannot be read. */
+static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_SERIES], int max) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int n = -1;
+  char *sql = kb_fmt(
+      "WITH RECURSIVE d(day) AS (SELECT date('now','-%d days') UNION ALL"
+      " SELECT date(day,'+1 day') FROM d WHERE day < date('now'))"
+      " SELECT d.day,"
+      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day),"
+      " (SELECT count(DISTINCT lower(trim(text))) FROM mentions WHERE substr(ts,1,10)=d.day),"
+      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day AND answerable),"
+      " (SELECT count(*) FROM feedback WHERE substr(ts,1,10)=d.day AND action IN ('sent','edited')),"
+      " (SELECT count(*) FROM searches WHERE substr(ts,1,10)=d.day AND total=0),"
+      " (SELECT count(*) FROM helpful WHERE substr(ts,1,10)=d.day AND helpful)"
+      " FROM d ORDER BY d.day", days - 1);
+  if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+    n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+      snprintf(day[n], 11, "%s", (const char *)sqlite3_column_text(st, 0));
+      for (int k = 0; k < S_SERIES; k++) v[n][k] = sqlite3_column_int64(st, k + 1);
+      n++;
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  free(sql);
+  return n;
+}
+
+/* One series as an accessible bar chart: an SVG with a title and a
+ * description, and the numbers behind it in a table. */
+static void S_chart(kb_buf *b, int k, char (*day)[11], long (*v)[S_SERIES], int n) {
+  long top = 0, sum = 0;
+  for (int i = 0; i < n; i++) {
+    if (v[i][k] > top) top = v[i][k];
+    sum += v[i][k];
+  }
+  const int W = 600, H = 160, L = 34, B = 22;
+  double bw = n ? (double)(W - L) / n : 0;
+  kb_buf_printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"ch%d-t ch%d-d\">"
+                   "<title id=\"ch%d-t\">%s a day</title><desc id=\"ch%d-d\">%ld in all over %d days, at most %ld on one day,"
+                   " from %s to %s.</desc>",
+                W, H, k, k, k, S_series_name[k], k, sum, n, top, n ? day[0] : "", n ? day[n - 1] : "");
+  kb_buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", L, H - B, W, H - B);
+  kb_buf_printf(b, "<text class=\"tick\" x=\"%d\" y=\"12\" text-anchor=\"end\">%ld</text>"
+                   "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>", L - 4, top, L - 4, H - B);
+  for (int i = 0; i < n; i++) {
+    double h = top ? (double)(H - B - 16) * (double)v[i][k] / (double)top : 0;
+    kb_buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                  L + i * bw + bw * 0.15, H - B - h, bw * 0.7, h);
+  }
+  if (n)
+    kb_buf_printf(b, "<text class=\"tick\" x=\"%d\" y=\"%d\">%s</text><text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
+                  L, H - 6, day[0], W, H - 6, day[n - 1]);
+  kb_buf_printf(b, "</svg><figcaption>%s a day: %ld in all</figcaption></figure>", S_series_name[k], sum);
+}
+
+/* The trends section of /reports: a range form, the totals, the charts,
+ * the table behind them and the CSV link. */
+static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
+  char day[366][11];
+  long v[366][S_SERIES];
+  int range = days > 0 && days <= 365 ? days : 30;
+  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir);
+  int n = S_trend(db, range, day, v, 366);
+  free(db);
+  static const int choices[] = {7, 14, 30, 90, 365};
+  kb_buf_puts(b, "<h1>Knowledge-base reports</h1><form class=\"range\" action=\"/reports\" method=\"get\">"
+                 "<label for=\"days\">Period</label><select id=\"days\" name=\"days\">");
+  for (int i = 0; i < 5; i++)
+    kb_buf_printf(b, "<option value=\"%d\"%s>Last %d days</option>", choices[i], choices[i] == range ? " selected" : "",
+                  choices[i]);
+  kb_buf_printf(b, "</select><button type=\"submit\">Show</button> <a class=\"csv\" href=\"/reports.csv?days=%d\">"
+                   "Download the figures (CSV)</a></form>", range);
+  if (n <= 0) {
+    kb_buf_puts(b, "<p>No figures yet: they appear once agents and customers use the service.</p>");
+    return;
+  }
+  long tot[S_SERIES] = {0};
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < S_SERIES; k++) tot[k] += v[i][k];
+  kb_buf_printf(b, "<section class=\"trends\" aria-labelledby=\"trends-h\"><h2 id=\"trends-h\">The last %d days</h2>"
+                   "<ul class=\"totals\"><li><strong>%ld</strong> mentions (%ld unique)</li>"
+                   "<li><strong>%ld%%</strong> answerable</li><li><strong>%ld</strong> replies sent</li>"
+                   "<li><strong>%ld</strong> searches found nothing</li></ul><div class=\"charts\">",
+                range, tot[0], tot[1], tot[0] ? (tot[2] * 100 + tot[0] / 2) / tot[0] : 0, tot[3], tot[4]);
+  static const int shown[] = {0, 2, 3, 4, 5};
+  for (int i = 0; i < 5; i++) S_chart(b, shown[i], day, v, n);
+  kb_buf_puts(b, "</div><details class=\"data\"><summary>The figures behind the charts</summary>"
+                 "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Figures a day\"><table>"
+                 "<caption>Figures a day</caption><thead><tr><th scope=\"col\">Day</th>");
+  for (int k = 0; k < S_SERIES; k++) kb_buf_printf(b, "<th scope=\"col\">%s</th>", S_series_name[k]);
+  kb_buf_puts(b, "</tr></thead><tbody>");
+  for (int i = n - 1; i >= 0; i--) {
+    kb_buf_printf(b, "<tr><th scope=\"row\">%s</th>", day[i]);
+    for (int k = 0; k < S_SERIES; k++) kb_buf_printf(b, "<td>%ld</td>", v[i][k]);
+    kb_buf_puts(b, "</tr>");
+  }
+  kb_buf_puts(b, "</tbody></table></div></details></section>");
+}
+
+void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
+  int d = 30;
+  if (!c->data_dir || !S_int_arg(days, 1, 365, &d)) {
+    kb_api_error(r, c->data_dir ? 400 : 503, c->data_dir ? "out_of_range" : "reports_unavailable",
+                 "reports need --data, and 'days' from 1 to 365");
+    return;
+  }
+  char day[366][11];
+  long v[366][S_SERIES];
+  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir);
+  int n = S_trend(db, d, day, v, 366);
+  free(db);
+  r->status = 200;
+  r->ctype = "text/csv; charset=utf-8";
+  kb_buf_puts(&r->body, "day");
+  for (int k = 0; k < S_SERIES; k++) {
+    kb_buf_puts(&r->body, ",");
+    for (const char *p = S_series_name[k]; *p; p++) kb_buf_putc(&r->body, *p == ' ' ? '_' : (char)tolower((unsigned char)*p));
+  }
+  kb_buf_puts(&r->body, "\r\n");
+  for (int i = 0; i < n; i++) {
+    kb_buf_puts(&r->body, day[i]);
+    for (int k = 0; k < S_SERIES; k++) kb_buf_printf(&r->body, ",%ld", v[i][k]);
+    kb_buf_puts(&r->body, "\r\n");
+  }
+}
+
+/* The core's report tables (kb_report_html) as the page shows them: its
+ * heading left out (the page has its own), each table in a scroll region
+ * the keyboard can reach, named by its section's heading, and an example
+ * repeated in one row shown once. */
+static void S_report_tables(const char *in, kb_buf *out) {
+  const char *p = in;
+  if (!strncmp(p, "<h1>", 4) && (p = strstr(p, "</h1>")) != NULL) {
+    p += 5;
+    if (!strncmp(p, "<p>", 3) && strstr(p, "</p>")) p = strstr(p, "</p>") + 4;
+  } else {
+    p = in;
+  }
+  const char *h2id = NULL, *row = NULL;
+  while (*p) {
+    if (!strncmp(p, "<h2 id=\"", 8)) h2id = p + 8;
+    if (!strncmp(p, "<tr>", 4)) row = p;
+    if (!strncmp(p, "<table>", 7)) {
+      kb_buf_puts(out, "<div class=\"scroll\" tabindex=\"0\" role=\"group\"");
+      if (h2id) {
+        kb_buf_puts(out, " aria-labelledby=\"");
+        kb_buf_put(out, h2id, strcspn(h2id, "\""));
+        kb_buf_putc(out, '"');
+      }
+      kb_buf_puts(out, "><table>");
+      p += 7;
+      continue;
+    }
+    if (!strncmp(p, "</table>", 8)) {
+      kb_buf_puts(out, "</table></div>");
+      p += 8;
+      continue;
+    }
+    if (!strncmp(p, "<tr><th scope=\"row\">", 20) && h2id &&
+        (!strncmp(h2id, "h-most-sent\"", 12) || !strncmp(h2id, "h-never-sent\"", 13) || !strncmp(h2id, "h-helpful\"", 10))) {
+      /* an article row ("collection/slug"): a link to the article */
+      const char *l = p + 20;
+      size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/");
+      const char *slash = memchr(l, '/', n);
+      if (slash && n < 200 && (l[n] == '<') && slash > l && slash + 1 < l + n && !memchr(slash + 1, '/', (size_t)(l + n - slash - 1))) {
+        row = p;
+        kb_buf_puts(out, "<tr><th scope=\"row\"><a href=\"/help/");
+        if ((size_t)(slash - l) != 7 || strncmp(l, "default", 7)) kb_buf_put(out, l, (size_t)(slash - l) + 1);
+        kb_buf_put(out, slash + 1, (size_t)(l + n - slash - 1));
+        kb_buf_puts(out, "\">");
+        kb_buf_put(out, l, n);
+        kb_buf_puts(out, "</a>");
+        p = l + n;
+        continue;
+      }
+    }
+    if (row && !strncmp(p, "<br><small>e.g. ", 16)) {
+      const char *end = strstr(p, "</small>");
+      if (end) {
+        size_t n = (size_t)(end + 8 - p);
+        /* the same example earlier in this row? */
+        const char *q = row, *dup = NULL;
+        while ((q = strstr(q, "<br><small>e.g. ")) != NULL && q < p) {
+          if (!strncmp(q, p, n)) { dup = q; break; }
+          q += 16;
+        }
+        if (!dup) kb_buf_put(out, p, n);
+        p += n;
+        continue;
+      }
+    }
+    kb_buf_putc(out, *p++);
+  }
+}
+
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
   int d;
   if (!c->data_dir || !S_days(days, &d)) {
@@ -464,7 +749,11 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
   }
   char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
   kb_web_page_start(c, &r->body, "Knowledge-base reports", "reports");
-  int rc = kb_report_html(c->ix, db, d, &r->body, err, sizeof err);
+  S_trends(c, d, &r->body);
+  kb_buf core = KB_BUF_INIT;
+  int rc = kb_report_html(c->ix, db, d, &core, err, sizeof err);
+  S_report_tables(kb_buf_str(&core), &r->body);
+  kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);
   free(db);
   if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);

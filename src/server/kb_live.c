@@ -193,6 +193,14 @@ int kb_live_kb_status(kb_live *l, kb_buf *out) {
   return have;
 }
 
+int kb_live_kb_errors(kb_live *l) {
+  pthread_mutex_lock(&l->lock);
+  const char *e = l->status ? strstr(l->status, "\"errors\":") : NULL;
+  int n = e ? atoi(e + 9) : 0;
+  pthread_mutex_unlock(&l->lock);
+  return n;
+}
+
 /*--- The live index ------------------------------------------------------*/
 
 kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {

@@ -136,6 +136,8 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->auth) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   if (rq->close_conn) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  if (r->encoding) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, r->encoding);
+  if (r->vary) MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
   rq->status = r->status;
@@ -519,7 +521,8 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "application/json";
   const char *built = kb_gen_built(g);
-  kb_buf_printf(&r->body, "{\"status\":\"ok\",\"articles\":%d,\"built\":", kb_gen_articles(g));
+  kb_buf_printf(&r->body, "{\"status\":\"%s\",\"articles\":%d,\"built\":",
+                kb_live_kb_errors(s->live) ? "degraded" : "ok", kb_gen_articles(g));
   kb_buf_put_json(&r->body, built, strlen(built));
   kb_buf_putc(&r->body, ',');
   kb_live_status(s->live, &r->body);
@@ -549,6 +552,13 @@ static const char *S_arg(struct MHD_Connection *c, const char *k) {
   return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
 }
 
+/* Any query-string argument for the pages (kb_web_args.arg), or a request
+ * header when k is "header:NAME". */
+static const char *S_web_arg(void *conn, const char *k) {
+  if (!strncmp(k, "header:", 7)) return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, k + 7);
+  return S_arg(conn, k);
+}
+
 /* /api/v1/articles/{slug} or /api/v1/articles/{collection}/{slug} */
 static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) {
   const char *slash = strchr(rest, '/');
@@ -569,7 +579,7 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
-              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir};
+              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live};
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
@@ -617,7 +627,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     if (S_limited(s, conn, rq, r)) return;
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
-                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL};
+                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
+                     S_web_arg, conn};
     if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
       kb_api_error(r, 404, "not_found", "no such route: %s", url);
@@ -748,7 +759,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     if (!why) return MHD_YES;
     /* answered before the body is read: libmicrohttpd then reads no more
      * of this connection and closes it */
-    kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+    kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
     kb_api_error(&r, 400, "bad_request", "the request has %s", why);
     rq->close_conn = 1;
     enum MHD_Result ret = S_send(conn, rq, &r);
@@ -763,7 +774,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *upload_size = 0;
     return MHD_YES;
   }
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0};
+  kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
   if (rq->close_conn)
     kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
   else

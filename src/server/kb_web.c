@@ -15,9 +15,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <zlib.h>
 
 #include "kb_reply.h"
 #include "kb_suggest.h"
@@ -32,12 +35,71 @@ typedef struct {
   size_t n;
   const char *ctype;
   char etag[24];
+  char *gz;            /* the body gzipped, or NULL when that is no smaller */
+  size_t ngz;
+  char gzetag[28];
 } S_file;
+
+typedef struct {
+  char area[3];        /* postcode area: "LS", "M" */
+  char *town;          /* a place kb_geo knows: "Leeds" */
+} S_area;
 
 struct kb_web {
   S_file *files;
   int nfiles;
+  S_area *areas;       /* postcode-areas.tsv, for the store finder */
+  int nareas;
+  char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
+  int nfixes;
+  pthread_mutex_t mu;  /* guards views and queue */
+  kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
+  struct S_view {
+    char *key;         /* "collection/slug" */
+    long n;
+  } *views;            /* article page views since start, for "popular" */
+  int nviews;
 };
+
+/*--- Compression ---------------------------------------------------------*/
+
+/* in[0..n) gzipped into out. Returns 0, or -1 (out unchanged). */
+static int S_gzip(const char *in, size_t n, kb_buf *out) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+  uLong cap = deflateBound(&z, (uLong)n);
+  unsigned char *buf = kb_xmalloc(cap);
+  z.next_in = (unsigned char *)(uintptr_t)in;
+  z.avail_in = (uInt)n;
+  z.next_out = buf;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  size_t got = cap - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(buf);
+    return -1;
+  }
+  kb_buf_put(out, (const char *)buf, got);
+  free(buf);
+  return 0;
+}
+
+/* 1 if the client takes gzip (Accept-Encoding names it, without q=0). */
+static int S_takes_gzip(const kb_web_args *a) {
+  const char *ae = a && a->arg ? a->arg(a->h, "header:Accept-Encoding") : NULL;
+  const char *g = ae ? strstr(ae, "gzip") : NULL;
+  if (!g) return 0;
+  const char *q = g + 4;
+  while (*q == ' ') q++;
+  return !(*q == ';' && strstr(q, "q=0") && !strstr(q, "q=0."));
+}
+
+/* Text worth compressing: pages, stylesheets, scripts, SVG, CSV. */
+static int S_compressible(const char *ctype) {
+  return ctype && (!strncmp(ctype, "text/", 5) || !strcmp(ctype, "image/svg+xml"));
+}
 
 /*--- Static files --------------------------------------------------------*/
 
@@ -61,8 +123,49 @@ static int S_name_ok(const char *n) {
   return 1;
 }
 
+/* DIR/postcode-areas.tsv: "AREA<tab>Town" lines, '#' comments. Optional:
+ * without it the finder knows only the districts of its stores. */
+static void S_load_areas(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/postcode-areas.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 64 * 1024, &n), *save = NULL;
+  free(p);
+  if (!data) return;
+  for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(ln, '\t');
+    if (*ln == '#' || !tab || tab - ln < 1 || tab - ln > 2 || !tab[1]) continue;
+    w->areas = kb_xrealloc(w->areas, (size_t)(w->nareas + 1) * sizeof *w->areas);
+    S_area *a = &w->areas[w->nareas++];
+    memset(a->area, 0, sizeof a->area);
+    memcpy(a->area, ln, (size_t)(tab - ln));
+    a->town = kb_xstrdup(tab + 1);
+    size_t tl = strlen(a->town);
+    if (tl && a->town[tl - 1] == '\r') a->town[tl - 1] = 0;
+  }
+  free(data);
+}
+
+/* DIR/kb-fixes.tsv: "message prefix<tab>fix" lines (docs/authoring.md's
+ * table of messages), for the KB health page. Optional. */
+static void S_load_fixes(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 256 * 1024, &n), *save = NULL;
+  free(p);
+  if (!data) return;
+  for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(ln, '\t');
+    if (*ln == '#' || !tab || tab == ln) continue;
+    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 2) * sizeof *w->fixes);
+    w->fixes[w->nfixes++] = kb_xstrndup(ln, (size_t)(tab - ln));
+    w->fixes[w->nfixes++] = kb_xstrdup(tab + 1);
+  }
+  free(data);
+}
+
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   kb_web *w = kb_xcalloc(1, sizeof *w);
+  pthread_mutex_init(&w->mu, NULL);
   char *sdir = kb_fmt("%s/static", dir);
   DIR *dh = opendir(sdir);
   if (!dh) {
@@ -88,9 +191,20 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
     unsigned long h = 5381; /* djb2, enough to tell versions apart */
     for (size_t i = 0; i < n; i++) h = h * 33 + (unsigned char)body[i];
     snprintf(f->etag, sizeof f->etag, "\"%lx\"", h);
+    f->gz = NULL;
+    f->ngz = 0;
+    kb_buf z = KB_BUF_INIT;
+    if (S_compressible(f->ctype) && n > 512 && S_gzip(body, n, &z) == 0 && z.n < n) {
+      f->ngz = z.n;
+      f->gz = kb_buf_detach(&z);
+      snprintf(f->gzetag, sizeof f->gzetag, "\"%lx-gz\"", h);
+    }
+    kb_buf_cleanup(&z);
   }
   closedir(dh);
   free(sdir);
+  S_load_areas(w, dir);
+  S_load_fixes(w, dir);
   return w;
 }
 
@@ -99,22 +213,83 @@ void kb_web_free(kb_web *w) {
   for (int i = 0; i < w->nfiles; i++) {
     free(w->files[i].name);
     free(w->files[i].body);
+    free(w->files[i].gz);
   }
   free(w->files);
+  for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
+  free(w->areas);
+  kb_queue_close(w->queue);
+  for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
+  free(w->fixes);
+  for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
+  free(w->views);
+  pthread_mutex_destroy(&w->mu);
   free(w);
 }
 
-static int S_static(kb_web *w, const char *name, kb_http_resp *r) {
+static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
   for (int i = 0; w && i < w->nfiles; i++) {
-    if (strcmp(w->files[i].name, name)) continue;
+    const S_file *f = &w->files[i];
+    if (strcmp(f->name, name)) continue;
     r->status = 200;
-    r->ctype = w->files[i].ctype;
+    r->ctype = f->ctype;
     r->cache = "public, max-age=3600";
-    r->etag = w->files[i].etag;
-    kb_buf_put(&r->body, w->files[i].body, w->files[i].n);
+    r->vary = f->gz != NULL;
+    if (gz && f->gz) {
+      r->etag = f->gzetag;
+      r->encoding = "gzip";
+      kb_buf_put(&r->body, f->gz, f->ngz);
+    } else {
+      r->etag = f->etag;
+      kb_buf_put(&r->body, f->body, f->n);
+    }
     return 1;
   }
   return 0;
+}
+
+/*--- Views ---------------------------------------------------------------*/
+
+/* Counts one view of an article page (at most 10,000 articles counted). */
+static void S_view_add(kb_web *w, const char *coll, const char *slug) {
+  char *key = kb_fmt("%s/%s", coll, slug);
+  pthread_mutex_lock(&w->mu);
+  int i = 0;
+  while (i < w->nviews && strcmp(w->views[i].key, key)) i++;
+  if (i < w->nviews) {
+    w->views[i].n++;
+    free(key);
+  } else if (w->nviews < 10000) {
+    w->views = kb_xrealloc(w->views, (size_t)(w->nviews + 1) * sizeof *w->views);
+    w->views[w->nviews].key = key;
+    w->views[w->nviews++].n = 1;
+  } else {
+    free(key);
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
+/* The up to max most viewed articles' "collection/slug" keys, most viewed
+ * first, into keys (caller frees each). Returns how many. */
+static int S_views_top(kb_web *w, char **keys, int max) {
+  int n = 0;
+  long counts[64];
+  if (max > 64) max = 64;
+  pthread_mutex_lock(&w->mu);
+  for (int i = 0; i < w->nviews; i++) {
+    long c = w->views[i].n;
+    int pos = n;
+    while (pos > 0 && counts[pos - 1] < c) pos--;
+    if (pos >= max) continue;
+    if (n < max) n++;
+    else free(keys[max - 1]);
+    memmove(keys + pos + 1, keys + pos, (size_t)(n - 1 - pos) * sizeof *keys);
+    memmove(counts + pos + 1, counts + pos, (size_t)(n - 1 - pos) * sizeof *counts);
+    keys[pos] = kb_xstrdup(w->views[i].key);
+    counts[pos] = c;
+  }
+  pthread_mutex_unlock(&w->mu);
+  return n;
 }
 
 /*--- Layout --------------------------------------------------------------*/
@@ -144,10 +319,69 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
   kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">Skip to content</a>", kind);
   kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">");
   S_h(b, site_title ? site_title : "Help");
-  kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Search</a></li>"
-                 "<li><a href=\"/stores\">Find a store</a></li>"
-                 "<li><a href=\"/agent\">Agent console</a></li></ul></nav></header>"
-                 "<main id=\"main\" tabindex=\"-1\">");
+  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  if (team) /* the staff's pages: the public site shows none of them */
+    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
+                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
+                   "<li><a href=\"/team/queue\">Queue</a></li></ul></nav>");
+  else
+    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
+                   "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
+  if (!team && strcmp(kind, "home") && strcmp(kind, "search"))
+    kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
+                   "<label for=\"hq\" class=\"vh\">Search help articles</label>"
+                   "<input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"Search help\" autocomplete=\"off\">"
+                   "<button type=\"submit\">Search</button></form>");
+  kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
+}
+
+/* A breadcrumb: Help home, then up to two (href, name) steps, then here. */
+static void S_crumbs(kb_buf *b, const char *href1, const char *name1, const char *here) {
+  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Help home</a></li>");
+  if (href1) {
+    kb_buf_puts(b, "<li><a href=\"");
+    kb_buf_puts(b, href1);
+    kb_buf_puts(b, "\">");
+    S_h(b, name1);
+    kb_buf_puts(b, "</a></li>");
+  }
+  kb_buf_puts(b, "<li aria-current=\"page\">");
+  S_h(b, here);
+  kb_buf_puts(b, "</li></ol></nav>");
+}
+
+/* What the indexer stored of an article beyond its row (kb_build.c):
+ * key is category, owner, review_by or updated; NULL when not set. */
+static const char *S_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
+  char k[160];
+  snprintf(k, sizeof k, "article.%s.%s", slug, key);
+  /* the pages are the default language's */
+  return c->site ? kb_site_get(c->site, coll, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), k)
+                 : NULL;
+}
+
+/* A category's address: /topics/ and its name in lower case, words joined
+ * by '-' ("Orders and delivery" -> orders-and-delivery). */
+static void S_topic_slug(kb_buf *b, const char *name) {
+  int dash = 0;
+  for (const char *p = name; *p; p++) {
+    if (isalnum((unsigned char)*p)) {
+      if (dash && b->n && b->p[b->n - 1] != '/') kb_buf_putc(b, '-');
+      kb_buf_putc(b, (char)tolower((unsigned char)*p));
+      dash = 0;
+    } else {
+      dash = 1;
+    }
+  }
+}
+
+/* "2026-12-02" as "2 December 2026" in a <time>. */
+static void S_date(kb_buf *b, const char *ymd) {
+  static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                       "August", "September", "October", "November", "December"};
+  int y, m, d;
+  if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return;
+  kb_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">%d %s %d</time>", y, m, d, d, months[m - 1], y);
 }
 
 /* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
@@ -175,7 +409,7 @@ static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
 }
 
 static void S_page_end(const kb_ctx *c, kb_buf *b) {
-  kb_buf_puts(b, "</main><footer class=\"site\"><h2>Contact us</h2><ul>");
+  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>Contact us</h2><ul>");
   int n = c ? kb_site_contacts(c->site, NULL, NULL) : 0;
   for (int i = 1; i <= n; i++) {
     kb_buf_puts(b, "<li>");
@@ -201,6 +435,7 @@ static void S_error_page(const kb_ctx *c, kb_http_resp *r, int status, const cha
   kb_buf_clear(&r->body);
   S_html(r, status);
   S_page_start(c, &r->body, title, "error");
+  S_crumbs(&r->body, NULL, NULL, title);
   kb_buf_puts(&r->body, "<h1>");
   S_h(&r->body, title);
   kb_buf_puts(&r->body, "</h1><p>");
@@ -243,35 +478,105 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
-/* Popular articles: the most sent when agents' feedback exists, else the
- * articles in order. */
-static void S_popular(const kb_ctx *c, kb_buf *b, int max) {
-  kb_buf_puts(b, "<ul class=\"popular\">");
-  int shown = 0;
-  if (c->feedback) {
+/* Popular articles: the most viewed since the server started, then the
+ * most sent by agents; none when neither is known yet. Returns how many. */
+static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
+  char *keys[64];
+  int nk = w ? S_views_top(w, keys, max) : 0, shown = 0;
+  kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
+  for (int i = 0; i < nk; i++) {
+    char *slash = strchr(keys[i], '/');
+    kb_doc d;
+    if (slash && (*slash = 0, kb_index_get(c->ix, keys[i], slash + 1, &d) == 1)) {
+      S_listctx l = {.b = &list, .max = 1};
+      S_list_cb(&l, d.collection, d.slug, d.title);
+      kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
+      kb_doc_free(&d);
+      shown++;
+    }
+    free(keys[i]);
+  }
+  if (c->feedback && shown < max) {
     kb_evidence ev[20];
     int n = kb_feedback_popular(c->feedback, "default", ev, max < 20 ? max : 20);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && shown < max; i++) {
       kb_doc d;
+      char *key = kb_fmt("\n%s/%s\n", ev[i].collection, ev[i].slug);
+      int dup = seen.n && strstr(kb_buf_str(&seen), key);
+      free(key);
+      if (dup) continue;
       if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
-        S_listctx l = {.b = b, .max = 1};
+        S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
         shown++;
       }
     }
   }
-  if (shown < max / 2) { /* little feedback yet: the articles in order */
-    S_listctx l = {.b = b, .max = max - shown};
-    kb_index_list(c->ix, S_list_cb, &l);
+  if (shown) {
+    kb_buf_puts(b, "<ol class=\"popular\">");
+    kb_buf_put(b, kb_buf_str(&list), list.n);
+    kb_buf_puts(b, "</ol>");
   }
-  kb_buf_puts(b, "</ul>");
+  kb_buf_cleanup(&list);
+  kb_buf_cleanup(&seen);
+  return shown;
+}
+
+typedef struct {
+  const kb_ctx *c;
+  char *names[64];     /* categories in order of first appearance */
+  int counts[64];
+  int n;
+} S_topics_ctx;
+
+static void S_topics_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_topics_ctx *t = ctx;
+  (void)title;
+  if (strcmp(coll, "default")) return;
+  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  if (!cat) return;
+  int i = 0;
+  while (i < t->n && strcmp(t->names[i], cat)) i++;
+  if (i == t->n) {
+    if (t->n == 64) return;
+    t->names[t->n] = kb_xstrdup(cat);
+    t->counts[t->n++] = 0;
+  }
+  t->counts[i]++;
+}
+
+/* The categories of the default collection, with their article counts,
+ * sorted by name. Returns how many. */
+static int S_topics(const kb_ctx *c, kb_buf *b) {
+  S_topics_ctx t = {.c = c};
+  kb_index_list(c->ix, S_topics_cb, &t);
+  for (int i = 1; i < t.n; i++)
+    for (int j = i; j > 0 && strcmp(t.names[j], t.names[j - 1]) < 0; j--) {
+      char *x = t.names[j];
+      t.names[j] = t.names[j - 1];
+      t.names[j - 1] = x;
+      int y = t.counts[j];
+      t.counts[j] = t.counts[j - 1];
+      t.counts[j - 1] = y;
+    }
+  if (t.n) kb_buf_puts(b, "<ul class=\"topics\">");
+  for (int i = 0; i < t.n; i++) {
+    kb_buf_puts(b, "<li><a href=\"/topics/");
+    S_topic_slug(b, t.names[i]);
+    kb_buf_puts(b, "\">");
+    S_h(b, t.names[i]);
+    kb_buf_printf(b, "</a> <span class=\"n\">%d article%s</span></li>", t.counts[i], t.counts[i] == 1 ? "" : "s");
+    free(t.names[i]);
+  }
+  if (t.n) kb_buf_puts(b, "</ul>");
+  return t.n;
 }
 
 /* The #results block for q on page `page` (1-based); typing: the last
  * word is still being typed (search as you type), so it is a prefix. */
-static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
-  kb_buf_puts(b, "<div id=\"results\" aria-live=\"polite\">");
+static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
+  kb_buf_puts(b, "<div id=\"results\">");
   if (!q || !*q) {
     kb_buf_puts(b, "</div>");
     return;
@@ -286,19 +591,34 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
     return;
   }
+  int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
+  if (pages >= 1 && page > pages) { /* past the end: the last page */
+    kb_results_free(&res);
+    page = pages;
+    o.offset = (page - 1) * S_PER_PAGE;
+    if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
+      kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
+      return;
+    }
+  }
   if (page == 1) kb_events_search(c->events, q, NULL, res.total);
   if (res.total == 0) {
     kb_buf_puts(b, "<div class=\"empty\"><p>No articles match \xE2\x80\x9C");
     S_h(b, q);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words.</p><h2>Popular articles</h2>");
-    S_popular(c, b, 8);
-    kb_buf_puts(b, "<h2>Contact us</h2><ul class=\"contacts\">");
-    for (int i = 1, n = kb_site_contacts(c->site, NULL, NULL); i <= n; i++) {
-      kb_buf_puts(b, "<li>");
-      S_contact(c, b, i, 0);
-      kb_buf_puts(b, "</li>");
+    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words, a topic below, or <a href=\"#contact\">contact us</a>.</p>");
+    kb_buf topics = KB_BUF_INIT;
+    if (S_topics(c, &topics)) {
+      kb_buf_puts(b, "<h2>Browse by topic</h2>");
+      kb_buf_put(b, kb_buf_str(&topics), topics.n);
     }
-    kb_buf_puts(b, "<li><a href=\"/stores\">Visit a store</a></li></ul></div></div>");
+    kb_buf_cleanup(&topics);
+    kb_buf pop = KB_BUF_INIT;
+    if (S_popular(w, c, &pop, 5)) {
+      kb_buf_puts(b, "<h2>Popular articles</h2>");
+      kb_buf_put(b, kb_buf_str(&pop), pop.n);
+    }
+    kb_buf_cleanup(&pop);
+    kb_buf_puts(b, "</div></div>");
     kb_results_free(&res);
     return;
   }
@@ -324,7 +644,6 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(b, "</p></li>");
   }
   kb_buf_puts(b, "</ol>");
-  int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
   if (pages > 1) {
     kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"Result pages\">");
     if (page > 1) {
@@ -344,7 +663,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_results_free(&res);
 }
 
-static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, int fragment,
+static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char *pagestr, int fragment,
                           kb_http_resp *r) {
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
@@ -355,20 +674,82 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
   S_html(r, 200);
   r->cache = "public, max-age=60";
   if (fragment) {
-    S_results(c, q, page, 1, &r->body);
+    S_results(w, c, q, page, 1, &r->body);
     return;
   }
-  S_page_start(c, &r->body, q && *q ? q : "Search", q ? "search" : "home");
-  kb_buf_puts(&r->body, "<h1>How can we help?</h1>");
-  S_search_form(&r->body, q);
-  S_results(c, q, page, 0, &r->body);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, q && *q ? q : "Search", q ? "search" : "home");
+  kb_buf_puts(b, "<h1>How can we help?</h1>");
+  S_search_form(b, q);
+  /* the one live region: app.js writes the count of live results here */
+  kb_buf_puts(b, "<p id=\"result-count\" class=\"vh\" role=\"status\"></p>");
+  S_results(w, c, q, page, 0, b);
   if (!q) {
-    kb_buf_puts(&r->body, "<section class=\"browse\" aria-labelledby=\"popular-h\">"
-                          "<h2 id=\"popular-h\">Popular articles</h2>");
-    S_popular(c, &r->body, 12);
-    kb_buf_puts(&r->body, "</section>");
+    kb_buf topics = KB_BUF_INIT, pop = KB_BUF_INIT;
+    int nt = S_topics(c, &topics), np = S_popular(w, c, &pop, 8);
+    kb_buf_puts(b, "<div class=\"home-extra\">");
+    if (nt) {
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">Browse by topic</h2>");
+      kb_buf_put(b, kb_buf_str(&topics), topics.n);
+      kb_buf_puts(b, "</section>");
+    }
+    if (np) {
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">Popular articles</h2>");
+      kb_buf_put(b, kb_buf_str(&pop), pop.n);
+      kb_buf_puts(b, "</section>");
+    }
+    kb_buf_puts(b, "</div>");
+    kb_buf_cleanup(&topics);
+    kb_buf_cleanup(&pop);
   }
-  S_page_end(c, &r->body);
+  S_page_end(c, b);
+}
+
+typedef struct {
+  const kb_ctx *c;
+  const char *want;    /* the topic's slug */
+  kb_buf *b, name;
+  int n;
+} S_topic_ctx;
+
+static void S_topic_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_topic_ctx *t = ctx;
+  if (strcmp(coll, "default")) return;
+  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  if (!cat) return;
+  kb_buf ts = KB_BUF_INIT;
+  S_topic_slug(&ts, cat);
+  if (!strcmp(kb_buf_str(&ts), t->want)) {
+    if (!t->name.n) kb_buf_puts(&t->name, cat);
+    S_listctx l = {.b = t->b, .max = 1};
+    S_list_cb(&l, coll, slug, title);
+    t->n++;
+  }
+  kb_buf_cleanup(&ts);
+}
+
+/* /topics/SLUG: the articles of one category. */
+static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
+  kb_buf list = KB_BUF_INIT;
+  S_topic_ctx t = {.c = c, .want = want, .b = &list, .name = KB_BUF_INIT};
+  if (*want) kb_index_list(c->ix, S_topic_cb, &t);
+  if (!t.n) {
+    S_error_page(c, r, 404, "Page not found", "There is no help topic at this address.");
+  } else {
+    S_html(r, 200);
+    r->cache = "public, max-age=60";
+    kb_buf *b = &r->body;
+    S_page_start(c, b, kb_buf_str(&t.name), "topic");
+    S_crumbs(b, NULL, NULL, kb_buf_str(&t.name));
+    kb_buf_puts(b, "<h1>");
+    S_h(b, kb_buf_str(&t.name));
+    kb_buf_puts(b, "</h1><ul class=\"topic-list\">");
+    kb_buf_put(b, kb_buf_str(&list), list.n);
+    kb_buf_puts(b, "</ul>");
+    S_page_end(c, b);
+  }
+  kb_buf_cleanup(&list);
+  kb_buf_cleanup(&t.name);
 }
 
 /*--- Articles and stores -------------------------------------------------*/
@@ -434,8 +815,8 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   kb_results_free(&res);
 }
 
-static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
-                           kb_http_resp *r) {
+static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const char *slug, int thanks,
+                           int count, kb_http_resp *r) {
   kb_doc d;
   int found = kb_index_get(c->ix, coll, slug, &d);
   if (found != 1) {
@@ -447,9 +828,28 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   S_page_start(c, b, d.title, store ? "store" : "article");
+  const char *cat = S_art_meta(c, d.collection, d.slug, "category");
+  if (store) {
+    S_crumbs(b, "/stores", "Find a store", d.title);
+  } else if (cat) {
+    kb_buf href = KB_BUF_INIT;
+    kb_buf_puts(&href, "/topics/");
+    S_topic_slug(&href, cat);
+    S_crumbs(b, kb_buf_str(&href), cat, d.title);
+    kb_buf_cleanup(&href);
+  } else {
+    S_crumbs(b, NULL, NULL, d.title);
+  }
+  if (count) S_view_add(w, d.collection, d.slug);
   kb_buf_puts(b, "<article><h1>");
   S_h(b, d.title);
   kb_buf_puts(b, "</h1>");
+  const char *upd = S_art_meta(c, d.collection, d.slug, "updated");
+  if (upd) {
+    kb_buf_puts(b, "<p class=\"updated\">Last updated ");
+    S_date(b, upd);
+    kb_buf_puts(b, "</p>");
+  }
   if (store && d.store) S_store_details(b, d.store);
   kb_buf_puts(b, d.html); /* rendered by cmark-gfm in safe mode at index time */
   kb_buf_puts(b, "</article>");
@@ -470,32 +870,130 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   kb_doc_free(&d);
 }
 
-static void S_stores_page(const kb_ctx *c, const char *near, kb_http_resp *r) {
+/*--- Store finder --------------------------------------------------------*/
+
+/* A UK postcode typed any way ("LS1 4AP", "ls14ap", "SW1A 1AA", "M1"):
+ * its outward code into out ("LS1"), and the inward code ("4AP") into in
+ * (empty for an outward code alone). Returns 1 if q is one. */
+static int S_postcode(const char *q, char out[8], char in[4]) {
+  char pc[12];
+  size_t n = 0;
+  for (const char *p = q; *p; p++) {
+    if (*p == ' ') continue;
+    if (!isalnum((unsigned char)*p) || n >= 8) return 0;
+    pc[n++] = (char)toupper((unsigned char)*p);
+  }
+  pc[n] = 0;
+  size_t on = n;
+  in[0] = 0;
+  if (n >= 5 && isdigit((unsigned char)pc[n - 3]) && isalpha((unsigned char)pc[n - 2]) &&
+      isalpha((unsigned char)pc[n - 1])) {
+    on = n - 3;
+    memcpy(in, pc + on, 4);
+  }
+  /* outward: 1-2 letters, a digit, then a digit or a letter */
+  size_t i = 0;
+  while (i < on && isalpha((unsigned char)pc[i])) i++;
+  if (i < 1 || i > 2 || i >= on || !isdigit((unsigned char)pc[i]) || on - i > 2) return 0;
+  if (on - i == 2 && !isalnum((unsigned char)pc[i + 1])) return 0;
+  memcpy(out, pc, on);
+  out[on] = 0;
+  return 1;
+}
+
+/* Edit distance between a and b (ASCII case folded), up to 3. */
+static int S_distance(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 40 || nb > 40 || (na > nb ? na - nb : nb - na) > 2) return 3;
+  int d[41][41];
+  for (size_t i = 0; i <= na; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= nb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= na; i++)
+    for (size_t j = 1; j <= nb; j++) {
+      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      int v = d[i - 1][j - 1] + cost;
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+          tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[na][nb] < 3 ? d[na][nb] : 3;
+}
+
+/* Where near is: a town or place, a postcode (full or outward, spaced or
+ * not), or a near miss of a town we know. Fills *m and the label to show
+ * ("LS1 4AP", "Harrogate"); *guess is set for a near miss. */
+static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_geo_match *m,
+                       kb_buf *label, int *guess) {
+  *guess = 0;
+  if (!c->geo || !near || !*near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL)) return 0;
+  char out[8], in[4];
+  if (!S_postcode(near, out, in) && kb_geo_lookup(c->geo, near, NULL, m)) {
+    kb_buf_puts(label, m->name);
+    return 1;
+  }
+  if (S_postcode(near, out, in)) {
+    int found = kb_geo_lookup(c->geo, out, NULL, m);
+    for (int i = 0; !found && w && i < w->nareas; i++) {
+      size_t al = strlen(w->areas[i].area);
+      if (!strncmp(out, w->areas[i].area, al) && isdigit((unsigned char)out[al]))
+        found = kb_geo_lookup(c->geo, w->areas[i].town, NULL, m);
+    }
+    if (found) kb_buf_printf(label, "%s%s%s (%s)", out, *in ? " " : "", in, m->name);
+    return found;
+  }
+  /* a near miss: the closest of the stores' towns and the areas' towns */
+  const char *best = NULL;
+  int bd = 3, max = strlen(near) >= 6 ? 2 : 1;
+  for (int i = 0; i < kb_geo_store_count(c->geo); i++) {
+    int d = S_distance(near, kb_geo_store_at(c->geo, i)->town);
+    if (d < bd) bd = d, best = kb_geo_store_at(c->geo, i)->town;
+  }
+  for (int i = 0; w && i < w->nareas; i++) {
+    int d = S_distance(near, w->areas[i].town);
+    if (d < bd) bd = d, best = w->areas[i].town;
+  }
+  if (!best || bd > max || !kb_geo_lookup(c->geo, best, NULL, m)) return 0;
+  *guess = 1;
+  kb_buf_puts(label, m->name);
+  return 1;
+}
+
+static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb_http_resp *r) {
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   S_page_start(c, b, "Find a store", "stores");
+  S_crumbs(b, NULL, NULL, "Find a store");
   kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
-                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"off\" value=\"");
+                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
   S_h(b, near);
   kb_buf_puts(b, "\"><button type=\"submit\">Find stores</button></form>");
   const kb_geo_store *st[8];
   double km[8];
-  int n = 0;
+  int n = 0, guess = 0;
   kb_geo_match m;
-  int found = near && *near && kb_text_utf8_valid(near, strlen(near), NULL) && c->geo &&
-              kb_geo_lookup(c->geo, near, NULL, &m);
+  kb_buf label = KB_BUF_INIT;
+  int found = S_find_near(w, c, near, &m, &label, &guess);
   if (near && *near && !found) {
     kb_buf_puts(b, "<p class=\"count\">We could not find \xE2\x80\x9C");
     S_h(b, near);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or the first part of a postcode. All our stores:</p>");
+    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or a postcode. All our stores:</p>");
   }
   if (found) {
     n = kb_geo_nearest(c->geo, m.lat, m.lon, NULL, 5, st, km);
     kb_buf_puts(b, "<p class=\"count\">Stores nearest to ");
-    S_h(b, m.name);
+    S_h(b, kb_buf_str(&label));
+    if (guess) {
+      kb_buf_puts(b, " (you searched for \xE2\x80\x9C");
+      S_h(b, near);
+      kb_buf_puts(b, "\xE2\x80\x9D)");
+    }
     kb_buf_puts(b, "</p>");
   }
+  kb_buf_cleanup(&label);
   kb_buf_puts(b, "<ol class=\"stores\">");
   int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
   for (int i = 0; i < total; i++) {
@@ -532,13 +1030,176 @@ static void S_collections_cb(void *ctx, const char *coll, const char *slug, cons
   kb_buf_cleanup(&key);
 }
 
-static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
-                         const char *coll, int keys, kb_http_resp *r) {
+/* 1 if url's host is a loopback address (customers cannot open it). */
+static int S_loopback_url(const char *url) {
+  const char *h = url ? strstr(url, "://") : NULL;
+  if (!h) return 0;
+  h += 3;
+  return !strncmp(h, "127.", 4) || !strncmp(h, "localhost", 9) || !strncmp(h, "[::1]", 5) ||
+         !strncmp(h, "0.0.0.0", 7);
+}
+
+/* Confidence in words, calibrated by kb_suggest_threshold: from it a
+ * suggestion is good enough to send (docs/relevance.md). */
+static const char *S_conf_words(double conf, const char **cls) {
+  if (conf >= kb_suggest_threshold) return *cls = "conf-good", "Good match";
+  if (conf >= 0.35) return *cls = "conf-fair", "Possible match";
+  return *cls = "conf-weak", "Weak match";
+}
+
+static void S_hidden(kb_buf *b, const char *name, const char *v) {
+  kb_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+  S_h(b, v);
+  kb_buf_puts(b, "\">");
+}
+
+/* One suggestion card: a form that records what the agent did with it
+ * (POST /agent/feedback without JavaScript; app.js copies and records). */
+static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
+                   const char *text, const char *handle, const char *coll) {
+  const kb_hit *h = res->s[i].hit;
+  int len = 0;
+  char *reply = kb_api_reply(res, i, text, handle, &len);
+  const char *cls, *words = S_conf_words(res->s[i].confidence, &cls);
+  kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
+  S_h(b, h->slug);
+  kb_buf_puts(b, "\" data-collection=\"");
+  S_h(b, h->collection);
+  kb_buf_printf(b, "\" data-confidence=\"%.3f\"><form class=\"card\" action=\"/agent/feedback\" method=\"post\">",
+                res->s[i].confidence);
+  S_hidden(b, "text", text);
+  S_hidden(b, "author", handle);
+  S_hidden(b, "brand", coll);
+  S_hidden(b, "collection", h->collection);
+  S_hidden(b, "slug", h->slug);
+  S_hidden(b, "original", reply);
+  kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
+  S_article_link(b, h->collection, h->slug);
+  kb_buf_puts(b, "\">");
+  S_h(b, h->title);
+  kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
+  if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
+  kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
+                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\">", n, n, n);
+  S_h(b, reply);
+  kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
+  if (c->feedback)
+    kb_buf_printf(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\">"
+                     "<span class=\"label\">Mark sent</span> <kbd>%d</kbd></button>"
+                     "<button type=\"submit\" class=\"dismiss\" name=\"action\" value=\"dismissed\">Not relevant</button>", n);
+  else
+    kb_buf_printf(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">Copy reply</span> <kbd>%d</kbd></button>", n);
+  kb_buf_puts(b, "</div><p class=\"snippet\">");
+  kb_buf_puts(b, h->snippet ? h->snippet : "");
+  kb_buf_puts(b, "</p></form>");
+  if (c->data_dir) {
+    kb_buf_puts(b, "<details class=\"flag\"><summary>Flag this article</summary>"
+                   "<form class=\"flag\" action=\"/team/flag\" method=\"post\">");
+    S_hidden(b, "text", text);
+    S_hidden(b, "author", handle);
+    S_hidden(b, "brand", coll);
+    S_hidden(b, "collection", h->collection);
+    S_hidden(b, "slug", h->slug);
+    kb_buf_printf(b, "<label for=\"flag-reason-%d\">What is wrong with it?</label><select id=\"flag-reason-%d\" name=\"reason\">"
+                     "<option value=\"wrong\">It is wrong</option><option value=\"outdated\">It is out of date</option>"
+                     "<option value=\"missing\">It misses this case</option></select>"
+                     "<label for=\"flag-note-%d\">Note for the knowledge team</label><input id=\"flag-note-%d\" name=\"note\" maxlength=\"2000\">"
+                     "<button type=\"submit\">Send to the knowledge team</button></form></details>", n, n, n, n);
+  }
+  kb_buf_puts(b, "</li>");
+  free(reply);
+}
+
+/* The cards for one mention, most confident first. */
+static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
+                          const char *coll) {
+  kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
+                       .public_url = c->public_url, .feedback = c->feedback};
+  kb_suggest_result res;
+  char err[256];
+  if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
+    kb_buf_puts(b, "<p class=\"unanswerable\">That mention could not be read.</p>");
+    return;
+  }
+  kb_buf_printf(b, "<p class=\"status\" id=\"agent-status\" role=\"status\">%d suggestion%s",
+                res.n, res.n == 1 ? "" : "s");
+  if (handle) {
+    kb_buf_puts(b, " for @");
+    S_h(b, handle);
+  }
+  kb_buf_puts(b, "</p>");
+  if (res.has_place) {
+    kb_buf_puts(b, "<p class=\"place\">Place: ");
+    S_h(b, res.place.name);
+    if (res.place.store) {
+      kb_buf_puts(b, " \xC2\xB7 store: <a href=\"");
+      S_article_link(b, res.place.store->collection, res.place.store->slug);
+      kb_buf_puts(b, "\">");
+      S_h(b, res.place.store->title);
+      kb_buf_puts(b, "</a>");
+    } else {
+      kb_buf_puts(b, " \xC2\xB7 no store there: replies link the <a href=\"/stores?near=");
+      kb_buf_put_query(b, res.place.name, 1);
+      kb_buf_puts(b, "\">nearest stores</a>");
+    }
+    kb_buf_puts(b, "</p>");
+  }
+  if (res.res.corrected) {
+    kb_buf_puts(b, "<p class=\"didyoumean\">Read as \xE2\x80\x9C");
+    S_h(b, res.res.corrected);
+    kb_buf_puts(b, "\xE2\x80\x9D</p>");
+  }
+  if (!res.answerable)
+    kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
+  int order[10], n = res.n < 10 ? res.n : 10;
+  for (int i = 0; i < n; i++) order[i] = i;
+  for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
+    for (int j = i; j > 0 && res.s[order[j]].confidence > res.s[order[j - 1]].confidence; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  kb_buf_puts(b, "<ol class=\"suggestions\">");
+  for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
+  kb_buf_puts(b, "</ol>");
+  if (c->data_dir) {
+    kb_buf_puts(b, "<details class=\"miss\"><summary>No article fits: send to the team</summary>"
+                   "<form class=\"miss\" action=\"/team/unanswered\" method=\"post\">");
+    S_hidden(b, "text", text);
+    S_hidden(b, "author", handle);
+    S_hidden(b, "brand", coll);
+    kb_buf_puts(b, "<label for=\"miss-note\">What would have answered it?</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\">"
+                   "<button type=\"submit\">Send to the knowledge team</button></form></details>");
+  }
+  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
+  kb_suggest_result_free(&res);
+}
+
+static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
+  const char *text = a->text, *author = a->author, *coll = a->collection;
+  const char *done = a->arg ? a->arg(a->h, "done") : NULL;
+  int keys = a->keys, invalid = 0;
+  const char *handle = kb_reply_handle(author, &invalid);
   S_html(r, 200);
   kb_buf *b = &r->body;
   S_page_start(c, b, "Agent console", "agent");
-  kb_buf_printf(b, "<h1>Agent console</h1><form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
-                   " data-feedback=\"%d\" data-keys=\"%d\">", c->feedback ? 1 : 0, keys);
+  kb_buf_puts(b, "<h1>Agent console</h1><div class=\"console\"><div class=\"side\">");
+  if (S_loopback_url(c->public_url)) {
+    kb_buf_puts(b, "<p class=\"notice loopback\">Replies link to <code>");
+    S_h(b, c->public_url);
+    kb_buf_puts(b, "</code>, which customers cannot open: start kb-serve with <code>--public-url</code>.</p>");
+  }
+  if (done && !strcmp(done, "sent"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as sent. Ready for the next mention.</p>");
+  else if (done && !strcmp(done, "dismissed"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as not relevant.</p>");
+  else if (done && !strcmp(done, "flagged"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Flagged for the knowledge team. Thank you.</p>");
+  else if (done && !strcmp(done, "queued"))
+    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
+  kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
+                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\">", c->feedback ? 1 : 0, keys,
+                c->data_dir ? 1 : 0);
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   S_h(b, text);
   kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
@@ -562,49 +1223,151 @@ static void S_agent_page(const kb_ctx *c, const char *text, const char *author,
   if (keys)
     kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
                    "<input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
-  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form>"
-                 "<div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div><div id=\"suggestions\" aria-live=\"polite\">");
-  if (text && *text && !keys && kb_text_utf8_valid(text, strlen(text), NULL)) {
-    kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
-                         .public_url = c->public_url, .feedback = c->feedback};
-    kb_suggest_result res;
-    char err[256];
-    int invalid;
-    const char *handle = kb_reply_handle(author, &invalid);
-    if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) == 0) {
-      if (!res.answerable)
-        kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
-      kb_buf_puts(b, "<ol class=\"suggestions\">");
-      for (int i = 0; i < res.n; i++) {
-        const kb_hit *h = res.s[i].hit;
-        int len = 0;
-        char *reply = kb_reply_compose(handle, h->reply, h->title, res.s[i].url, &len);
-        kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
-        S_h(b, h->slug);
-        kb_buf_puts(b, "\" data-collection=\"");
-        S_h(b, h->collection);
-        kb_buf_puts(b, "\"><h2>");
-        S_h(b, h->title);
-        kb_buf_printf(b, "</h2><p class=\"confidence\">Confidence %.0f%%</p>", res.s[i].confidence * 100);
-        if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
-        kb_buf_printf(b, "<label for=\"reply-%d\">Reply</label><textarea id=\"reply-%d\" class=\"reply\">", i + 1, i + 1);
-        S_h(b, reply);
-        kb_buf_printf(b, "</textarea><p class=\"count\"><span class=\"n\">%d</span>/280</p>"
-                         "<button type=\"button\" class=\"copy\">Copy reply <kbd>%d</kbd></button>", len, i + 1);
-        if (c->feedback)
-          kb_buf_puts(b, " <button type=\"button\" class=\"sent\">Sent</button> <button type=\"button\" class=\"dismiss\">Not relevant</button>");
-        kb_buf_puts(b, "<p class=\"snippet\">");
-        kb_buf_puts(b, h->snippet);
-        kb_buf_puts(b, "</p></li>");
-        free(reply);
-      }
-      kb_buf_puts(b, "</ol>");
-      kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
-      kb_suggest_result_free(&res);
-    }
+  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form></div>"
+                 "<div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
+                 "<div id=\"suggestions\" data-text=\"");
+  S_h(b, text && *text ? text : "");
+  kb_buf_puts(b, "\" data-author=\"");
+  S_h(b, handle ? handle : "");
+  kb_buf_puts(b, "\">");
+  if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
+    S_suggestions(c, b, text, handle, coll);
+  else if (invalid)
+    kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
+  kb_buf_puts(b, "</div></div></div>");
+  S_page_end(c, b);
+}
+
+/* POST /agent/feedback from a card without JavaScript: record what the
+ * agent did, then back to the console (303): a clear form after "sent",
+ * the same mention's cards after "not relevant". */
+static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
+
+/*--- The knowledge team: KB health --------------------------------------*/
+
+typedef struct {
+  const kb_ctx *c;
+  const char *today;   /* YYYY-MM-DD */
+  kb_buf *rows;
+  int n;
+} S_overdue_ctx;
+
+static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const char *title) {
+  S_overdue_ctx *o = ctx;
+  const char *rb = S_art_meta(o->c, coll, slug, "review_by");
+  if (!rb || strcmp(rb, o->today) >= 0) return;
+  const char *owner = S_art_meta(o->c, coll, slug, "owner");
+  kb_buf_puts(o->rows, "<tr><td><a href=\"");
+  S_article_link(o->rows, coll, slug);
+  kb_buf_puts(o->rows, "\">");
+  S_h(o->rows, title);
+  kb_buf_puts(o->rows, "</a></td><td>");
+  S_h(o->rows, owner ? owner : "nobody");
+  kb_buf_puts(o->rows, "</td><td>");
+  S_date(o->rows, rb);
+  kb_buf_puts(o->rows, "</td></tr>");
+  o->n++;
+}
+
+/* One problem of the build, "PATH:LINE: error: message": its place made
+ * relative to the knowledge base, the message, and the fix. */
+static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char *p) {
+  size_t kl = kbdir ? strlen(kbdir) : 0;
+  if (kl && !strncmp(p, kbdir, kl) && p[kl] == '/') p += kl + 1;
+  const char *lv = strstr(p, ": error: "), *wn = strstr(p, ": warning: ");
+  const char *sep = lv && (!wn || lv < wn) ? lv : wn;
+  int err = sep == lv && lv;
+  kb_buf_printf(b, "<li class=\"%s\"><span class=\"level\">%s</span> ", err ? "error" : "warning",
+                err ? "Error" : "Warning");
+  if (!sep) {
+    S_h(b, p);
+    kb_buf_puts(b, "</li>");
+    return;
   }
-  kb_buf_puts(b, "</div><noscript><p>The console's copy, edit and feedback buttons need JavaScript;"
-                 " suggestions still appear when you submit the form.</p></noscript>");
+  const char *msg = sep + (err ? 9 : 11);
+  kb_buf_puts(b, "<code class=\"where\">");
+  kb_buf_put_html(b, p, (size_t)(sep - p));
+  kb_buf_puts(b, "</code> ");
+  S_h(b, msg);
+  for (int i = 0; w && i + 1 < w->nfixes; i += 2)
+    if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
+      kb_buf_puts(b, "<p class=\"fix\">How to fix: ");
+      S_h(b, w->fixes[i + 1]);
+      kb_buf_puts(b, "</p>");
+      break;
+    }
+  kb_buf_puts(b, "</li>");
+}
+
+/* /kb-health: the indexer's last build of the served index (errors and
+ * warnings with their fixes), the version serving, and the articles
+ * overdue for review. app.js reloads it when /healthz changes. */
+static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
+  S_html(r, 200);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, "Knowledge-base health", "team-health");
+  kb_buf_puts(b, "<h1>Knowledge-base health</h1><div id=\"health\">");
+  kb_buf js = KB_BUF_INIT;
+  kb_buf_putc(&js, '{');
+  int have = c->live && kb_live_kb_status(c->live, &js);
+  kb_buf_putc(&js, '}');
+  cJSON *root = have ? cJSON_Parse(kb_buf_str(&js)) : NULL, *st = cJSON_GetObjectItemCaseSensitive(root, "kb");
+  kb_buf_cleanup(&js);
+  const char *built = kb_index_meta(c->ix, "built");
+  cJSON *errs = cJSON_GetObjectItemCaseSensitive(st, "errors"), *warns = cJSON_GetObjectItemCaseSensitive(st, "warnings");
+  int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
+  const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
+  cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
+  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-finished=\"", ne ? "bad" : "good",
+                cJSON_IsNumber(builds) ? builds->valueint : 0);
+  S_h(b, fin ? fin : "");
+  kb_buf_puts(b, "\">");
+  if (!st) {
+    kb_buf_puts(b, "<p>No build status beside this index: it was built elsewhere. Run <code>kb-index --check</code>"
+                   " on the knowledge base, or serve it with <code>kb-serve --kb</code>, to see problems here.</p>");
+  } else if (ne) {
+    kb_buf_printf(b, "<p><strong>%d error%s</strong> and %d warning%s in the last save", ne, ne == 1 ? "" : "s", nw,
+                  nw == 1 ? "" : "s");
+    if (fin) {
+      kb_buf_puts(b, " (checked ");
+      S_h(b, fin);
+      kb_buf_puts(b, ")");
+    }
+    kb_buf_puts(b, ". Customers and agents are not affected: the last good version is serving since ");
+    S_h(b, built ? built : "it was built");
+    kb_buf_puts(b, ".</p>");
+  } else {
+    kb_buf_printf(b, "<p><strong>No errors</strong>, %d warning%s. Serving the version built ", nw, nw == 1 ? "" : "s");
+    S_h(b, built ? built : "");
+    kb_buf_puts(b, ".</p>");
+  }
+  kb_buf_puts(b, "</div>");
+  cJSON *probs = cJSON_GetObjectItemCaseSensitive(st, "problems");
+  if (cJSON_GetArraySize(probs) > 0) {
+    kb_buf_puts(b, "<h2>Problems</h2><ol class=\"problems\">");
+    cJSON *p;
+    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, b, kbdir, p->valuestring);
+    kb_buf_puts(b, "</ol>");
+  }
+  cJSON_Delete(root);
+  char today[16];
+  time_t now = time(NULL);
+  struct tm tm;
+  strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
+  kb_buf rows = KB_BUF_INIT;
+  S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
+  kb_index_list(c->ix, S_overdue_cb, &o);
+  kb_buf_printf(b, "<h2>Overdue for review</h2>");
+  if (o.n) {
+    kb_buf_puts(b, "<table class=\"overdue\"><caption>Articles past their review_by date</caption><thead><tr>"
+                   "<th scope=\"col\">Article</th><th scope=\"col\">Owner</th><th scope=\"col\">Review by</th></tr></thead><tbody>");
+    kb_buf_put(b, kb_buf_str(&rows), rows.n);
+    kb_buf_puts(b, "</tbody></table>");
+  } else {
+    kb_buf_puts(b, "<p>None: every article with a <code>review_by</code> date is within it.</p>");
+  }
+  kb_buf_cleanup(&rows);
+  kb_buf_puts(b, "</div>");
   S_page_end(c, b);
 }
 
@@ -665,15 +1428,218 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
   free(h);
 }
 
+static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
+  char *v[8];
+  for (int i = 0; i < 8; i++) {
+    v[i] = S_form_value(body, n, keys[i]);
+    if (v[i] && !kb_text_utf8_valid(v[i], strlen(v[i]), NULL)) {
+      free(v[i]);
+      v[i] = NULL;
+    }
+  }
+  const char *text = v[0], *author = v[1], *brand = v[2], *coll = v[3], *slug = v[4], *action = v[7];
+  int bad = 0;
+  const char *handle = kb_reply_handle(author, &bad);
+  kb_doc d;
+  if (!text || !*text || !slug || !action || bad || (strcmp(action, "sent") && strcmp(action, "dismissed")) ||
+      kb_index_get(c->ix, coll && *coll ? coll : NULL, slug, &d) != 1) {
+    S_error_page(c, r, 400, "Something went wrong", "That could not be recorded: go back and try again.");
+  } else {
+    const char *act = action;
+    if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
+    char err[256];
+    long long id;
+    if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
+      S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
+    } else {
+      r->status = 303;
+      r->ctype = "text/html; charset=utf-8";
+      r->html = 1;
+      kb_buf loc = KB_BUF_INIT;
+      if (!strcmp(action, "sent")) {
+        kb_buf_puts(&loc, "/agent?done=sent");
+        if (brand && *brand) {
+          kb_buf_puts(&loc, "&collection=");
+          kb_buf_put_query(&loc, brand, 1);
+        }
+      } else {
+        kb_buf_puts(&loc, "/agent?done=dismissed&text=");
+        kb_buf_put_query(&loc, text, 1);
+        if (handle) {
+          kb_buf_puts(&loc, "&author=");
+          kb_buf_put_query(&loc, handle, 1);
+        }
+        if (brand && *brand) {
+          kb_buf_puts(&loc, "&collection=");
+          kb_buf_put_query(&loc, brand, 1);
+        }
+      }
+      r->location = kb_buf_detach(&loc);
+      kb_buf_puts(&r->body, "<!doctype html><title>Recorded</title><p>Recorded.</p>");
+    }
+    kb_doc_free(&d);
+  }
+  for (int i = 0; i < 8; i++) free(v[i]);
+}
+
+/*--- The knowledge team's queue -----------------------------------------*/
+
+static kb_queue *S_queue(kb_web *w, const kb_ctx *c) {
+  if (!c->data_dir) return NULL;
+  pthread_mutex_lock(&w->mu);
+  if (!w->queue) {
+    char err[256], *path = kb_fmt("%s/queue.sqlite", c->data_dir);
+    w->queue = kb_queue_open(path, err, sizeof err);
+    if (!w->queue) fprintf(stderr, "kb-serve: the knowledge team's queue: %s\n", err);
+    free(path);
+  }
+  kb_queue *q = w->queue;
+  pthread_mutex_unlock(&w->mu);
+  return q;
+}
+
+/* Back to the console after a queue form: the same mention's cards after a
+ * flag, an empty form after "no article fits". */
+static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
+                            const char *brand) {
+  r->status = 303;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+  kb_buf loc = KB_BUF_INIT;
+  kb_buf_printf(&loc, "/agent?done=%s", done);
+  if (text) {
+    kb_buf_puts(&loc, "&text=");
+    kb_buf_put_query(&loc, text, 1);
+  }
+  if (handle) {
+    kb_buf_puts(&loc, "&author=");
+    kb_buf_put_query(&loc, handle, 1);
+  }
+  if (brand && *brand) {
+    kb_buf_puts(&loc, "&collection=");
+    kb_buf_put_query(&loc, brand, 1);
+  }
+  r->location = kb_buf_detach(&loc);
+  kb_buf_puts(&r->body, "<!doctype html><title>Sent</title><p>Sent to the knowledge team.</p>");
+}
+
+/* POST /team/flag and /team/unanswered. */
+static void S_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note"};
+  char *v[7];
+  int bad = 0;
+  for (int i = 0; i < 7; i++) {
+    v[i] = S_form_value(body, n, keys[i]);
+    if (v[i] && (!kb_text_utf8_valid(v[i], strlen(v[i]), NULL) || strlen(v[i]) > 10000)) bad = 1;
+  }
+  const char *handle = bad ? NULL : kb_reply_handle(v[1], &bad);
+  kb_queue *q = S_queue(w, c);
+  kb_doc d;
+  int art = 0;
+  if (!bad && flag) {
+    bad = !v[4] || !v[5] || (strcmp(v[5], "wrong") && strcmp(v[5], "outdated") && strcmp(v[5], "missing")) ||
+          kb_index_get(c->ix, v[3] && *v[3] ? v[3] : NULL, v[4], &d) != 1;
+    art = !bad;
+  } else if (!bad) {
+    bad = !v[0] || !*v[0];
+  }
+  if (bad) S_error_page(c, r, 400, "Something went wrong", "That could not be sent: go back and try again.");
+  else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
+                              flag ? v[5] : NULL, v[6], v[0], handle) != 0)
+    S_error_page(c, r, 503, "Not sent", "The knowledge team's queue cannot be written now: try again.");
+  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2]);
+  else S_back_to_agent(r, "queued", NULL, NULL, v[2]);
+  if (art) kb_doc_free(&d);
+  for (int i = 0; i < 7; i++) free(v[i]);
+}
+
+typedef struct {
+  const kb_ctx *c;
+  kb_buf *b;
+} S_queue_ctx;
+
+static void S_queue_row(void *ctx, long long id, const char *ts, const char *kind, const char *coll,
+                        const char *slug, const char *reason, const char *note, const char *mention,
+                        const char *author) {
+  S_queue_ctx *x = ctx;
+  kb_buf *b = x->b;
+  static const char *const reasons[][2] = {{"wrong", "Wrong"}, {"outdated", "Out of date"}, {"missing", "Misses a case"}};
+  const char *why = "No article fits";
+  for (int i = 0; reason && i < 3; i++)
+    if (!strcmp(reason, reasons[i][0])) why = reasons[i][1];
+  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
+  S_h(b, why);
+  kb_buf_puts(b, "</strong>");
+  if (slug) {
+    kb_doc d;
+    kb_buf_puts(b, ": <a href=\"");
+    S_article_link(b, coll, slug);
+    kb_buf_puts(b, "\">");
+    int found = kb_index_get(x->c->ix, coll, slug, &d) == 1;
+    S_h(b, found ? d.title : slug);
+    if (found) kb_doc_free(&d);
+    kb_buf_puts(b, "</a>");
+  }
+  kb_buf_puts(b, " <span class=\"when\">");
+  S_h(b, ts);
+  kb_buf_puts(b, "</span></p>");
+  if (mention) {
+    kb_buf_puts(b, "<blockquote class=\"mention\">");
+    if (author) {
+      kb_buf_puts(b, "@");
+      S_h(b, author);
+      kb_buf_puts(b, ": ");
+    }
+    S_h(b, mention);
+    kb_buf_puts(b, "</blockquote>");
+  }
+  if (note) {
+    kb_buf_puts(b, "<p class=\"note\">Note: ");
+    S_h(b, note);
+    kb_buf_puts(b, "</p>");
+  }
+  kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
+                   "<button type=\"submit\">Done</button></form></li>", id);
+}
+
+/* GET /team/queue: what agents sent, newest first. */
+static void S_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r) {
+  kb_queue *q = S_queue(w, c);
+  S_html(r, 200);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, "The knowledge team's queue", "team-queue");
+  kb_buf_puts(b, "<h1>The knowledge team's queue</h1>");
+  kb_buf items = KB_BUF_INIT;
+  S_queue_ctx x = {.c = c, .b = &items};
+  int n = q ? kb_queue_list(q, 200, S_queue_row, &x) : -1;
+  if (n < 0) kb_buf_puts(b, "<p>The queue needs a --data directory that can be written.</p>");
+  else if (n == 0) kb_buf_puts(b, "<p class=\"count\">Nothing waiting: no flagged articles and no unanswered mentions.</p>");
+  else {
+    kb_buf_printf(b, "<p class=\"count\">%d waiting, newest first.</p><ol class=\"queue\">", n);
+    kb_buf_put(b, kb_buf_str(&items), items.n);
+    kb_buf_puts(b, "</ol>");
+  }
+  kb_buf_cleanup(&items);
+  S_page_end(c, b);
+}
+
 /*--- Routing -------------------------------------------------------------*/
 
-int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
-                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
+static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                    const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
   int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
   if (!strncmp(url, "/static/", 8)) {
     if (!get) goto not_allowed;
-    if (!S_name_ok(url + 8) || !S_static(w, url + 8, r))
+    if (!S_name_ok(url + 8) || !S_static(w, url + 8, S_takes_gzip(a), r))
       S_error_page(c, r, 404, "Page not found", "There is nothing at this address.");
+    return 1;
+  }
+  if (!strcmp(url, "/agent/feedback")) {
+    if (strcmp(method, "POST")) goto not_allowed_post;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This server needs an API key for the agent console's actions.");
+    else if (!c->feedback) S_error_page(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    else S_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
   if (!strcmp(url, "/helpful")) {
@@ -682,21 +1648,62 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     else S_helpful_form(c, body, nbody, r);
     return 1;
   }
+  if (!strncmp(url, "/topics/", 8)) {
+    if (!get) goto not_allowed;
+    S_topic_page(c, url + 8, r);
+    return 1;
+  }
+  if (!strcmp(url, "/team/flag") || !strcmp(url, "/team/unanswered") || !strcmp(url, "/team/queue/done")) {
+    if (strcmp(method, "POST")) goto not_allowed_post;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This needs the staff's sign-in.");
+    else if (!strcmp(url, "/team/queue/done")) {
+      char *id = S_form_value(body, nbody, "id");
+      kb_queue *q = S_queue(w, c);
+      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) S_error_page(c, r, 404, "Not found", "There is no such item in the queue.");
+      else {
+        r->status = 303;
+        r->ctype = "text/html; charset=utf-8";
+        r->html = 1;
+        r->location = kb_xstrdup("/team/queue");
+        kb_buf_puts(&r->body, "<!doctype html><title>Done</title><p>Done.</p>");
+      }
+      free(id);
+    } else S_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
+    return 1;
+  }
+  if (!strcmp(url, "/reports.csv")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "The reports are for the knowledge team.");
+    else kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    return 1;
+  }
+  if (!strcmp(url, "/team/queue")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
+    else S_queue_page(w, c, r);
+    return 1;
+  }
+  if (!strcmp(url, "/kb-health")) {
+    if (!get) goto not_allowed;
+    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
+    else S_health_page(w, c, r);
+    return 1;
+  }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
       !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
     if (!get) goto not_allowed;
-    if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
-    else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
-    else if (!strcmp(url, "/stores")) S_stores_page(c, a->near, r);
-    else if (!strcmp(url, "/agent")) S_agent_page(c, a->text, a->author, a->collection, a->keys, r);
+    if (!strcmp(url, "/")) S_search_page(w, c, NULL, NULL, 0, r);
+    else if (!strcmp(url, "/search")) S_search_page(w, c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
+    else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
+    else if (!strcmp(url, "/agent")) S_agent_page(c, a, r);
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {
         char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
-        S_article_page(c, coll, slash + 1, a->thanks != NULL, r);
+        S_article_page(w, c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
         free(coll);
       } else if (!slash && *rest) {
-        S_article_page(c, NULL, rest, a->thanks != NULL, r);
+        S_article_page(w, c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
       } else {
         S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
       }
@@ -711,5 +1718,23 @@ not_allowed:
 not_allowed_post:
   S_error_page(c, r, 405, "Not allowed", "This address takes a form.");
   r->allow = "POST";
+  return 1;
+}
+
+int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
+                  const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
+  if (!S_handle(w, c, method, url, a, body, nbody, r)) return 0;
+  /* pages gzipped for clients that take it (static files were at load) */
+  if (!r->encoding && S_compressible(r->ctype) && r->body.n > 512) {
+    r->vary = 1;
+    kb_buf z = KB_BUF_INIT;
+    if (S_takes_gzip(a) && S_gzip(r->body.p, r->body.n, &z) == 0 && z.n < r->body.n) {
+      kb_buf_cleanup(&r->body);
+      r->body = z;
+      r->encoding = "gzip";
+    } else {
+      kb_buf_cleanup(&z);
+    }
+  }
   return 1;
 }

@@ -159,6 +159,13 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr, "kb-serve: listening on %s (%s %s)\n", kb_server_url(s),
           cfg.kb_dir ? "knowledge base" : "index", cfg.kb_dir ? cfg.kb_dir : cfg.index_path);
+  const char *pub = cfg.public_url && *cfg.public_url ? cfg.public_url : kb_server_url(s);
+  const char *host = strstr(pub, "://");
+  host = host ? host + 3 : pub;
+  if (!strncmp(host, "127.", 4) || !strncmp(host, "localhost", 9) || !strncmp(host, "[::1]", 5) ||
+      !strncmp(host, "0.0.0.0", 7))
+    fprintf(stderr, "kb-serve: warning: replies link to %s, a loopback address customers cannot open;"
+                    " set --public-url (or KB_PUBLIC_URL) to the site's public address\n", pub);
   int sig = 0;
   while (sigwait(&set, &sig) == 0 && sig == SIGHUP) kb_server_reload(s);
   fprintf(stderr, "kb-serve: %s, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");

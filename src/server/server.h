@@ -33,6 +33,8 @@ typedef struct kb_http_resp {
   const char *etag;         /* ETag value (static), or NULL */
   char *location;           /* Location for a redirect (owned), or NULL */
   int retry_after;          /* 429: seconds, sent as Retry-After */
+  const char *encoding;     /* Content-Encoding of the body ("gzip"), or NULL */
+  int vary;                 /* the body depends on Accept-Encoding */
 } kb_http_resp;
 
 typedef struct kb_events kb_events;
@@ -46,6 +48,7 @@ typedef struct kb_ctx {
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
   kb_events *events;        /* the reports' event log (--data), or NULL */
   const char *data_dir;     /* --data, or NULL */
+  struct kb_live *live;     /* the served index and the indexer's status */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -80,6 +83,8 @@ void kb_live_status(kb_live *l, kb_buf *out);
  * (INDEX.status.json, read again within 200 ms of a change), and returns
  * 1; returns 0 and appends nothing when there is none. */
 int kb_live_kb_status(kb_live *l, kb_buf *out);
+/* The errors of the indexer's last build (0 when there is no status). */
+int kb_live_kb_errors(kb_live *l);
 
 /* This worker thread's connection in g (NULL if the thread has no slot). */
 kb_index *kb_gen_index(kb_gen *g);
@@ -112,6 +117,29 @@ void kb_events_set_limits(kb_events *ev, int days, long long max_bytes);
 
 /*--- End of interface to code in kb_events.c -----------------------------*/
 
+/*--- Interface to code in kb_queue.c -------------------------------------*/
+
+/* The knowledge team's queue (DIR/queue.sqlite): flagged articles and
+ * mentions no article fits. */
+typedef struct kb_queue kb_queue;
+typedef void (*kb_queue_cb)(void *ctx, long long id, const char *ts, const char *kind,
+                            const char *collection, const char *slug, const char *reason,
+                            const char *note, const char *mention, const char *author);
+
+kb_queue *kb_queue_open(const char *path, char *err, size_t nerr);
+void kb_queue_close(kb_queue *q);
+/* Adds an item (kind "flag" or "unanswered"); empty strings are stored as
+ * NULL. Returns 0 once it is on disk, -1 on failure. */
+int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const char *slug,
+                 const char *reason, const char *note, const char *mention, const char *author);
+/* Marks an item done. Returns 0, or -1 when there is no such item. */
+int kb_queue_done(kb_queue *q, long long id);
+/* Calls fn for the up to max open items, newest first. Returns how many,
+ * or -1 on a database error. */
+int kb_queue_list(kb_queue *q, int max, kb_queue_cb fn, void *ctx);
+
+/*--- End of interface to code in kb_queue.c ------------------------------*/
+
 /*--- Interface to code in kb_web.c ---------------------------------------*/
 
 /* The web directory's static files, in memory. */
@@ -121,6 +149,9 @@ typedef struct kb_web kb_web;
 typedef struct kb_web_args {
   const char *q, *page, *fragment, *near, *text, *author, *collection, *thanks;
   int keys;                 /* the agent routes need an API key */
+  const char *(*arg)(void *h, const char *key); /* any other argument (or
+                               "header:NAME", a request header), or NULL */
+  void *h;                  /* what arg reads */
 } kb_web_args;
 
 /* Loads DIR/static/ *. NULL with a message when it cannot be read. */
@@ -160,6 +191,17 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
 /* GET /api/v1/reports/{name}?days=N, and the /reports page. */
 void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
+/* GET /reports.csv?days=N: the figures a day behind the reports' charts. */
+void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
+
+/* The reply for suggestion i of res, to handle (NULL: none): the
+ * article's template, or, when the suggestion links the store the mention
+ * names, that store's address and its hours today (or on the day text
+ * names: "thursday", "tomorrow"). *plen gets its weighted
+ * length. Caller frees. */
+struct kb_suggest_result;
+char *kb_api_reply(const struct kb_suggest_result *res, int i, const char *text, const char *handle,
+                   int *plen);
 
 /* GET /api/v1/search. */
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r);

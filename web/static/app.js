@@ -49,11 +49,14 @@
           if (!cur) {
             cur = el('div');
             cur.id = 'results';
-            cur.setAttribute('aria-live', 'polite');
             form.after(cur);
           }
-          // Replace the children only: the live region itself stays.
           cur.replaceChildren(...[...fresh.childNodes].map((n) => document.importNode(n, true)));
+          // Only the count is announced (the one live region), and the home
+          // page's own topics and popular list step aside for the results.
+          const count = $('.count', cur) || $('.empty p', cur), status = $('#result-count');
+          if (status) status.textContent = count ? count.textContent : '';
+          $$('.home-extra').forEach((x) => { x.hidden = !!cur.firstChild; });
           history.replaceState(null, '', url);
         })
         .catch(() => { /* aborted or offline: the form still submits */ });
@@ -125,7 +128,7 @@
     if (!form) return;
     const banner = $('#banner'), out = $('#suggestions'), mention = $('#mention'), handle = $('#handle'),
       coll = $('#collection'), apikey = $('#apikey');
-    const feedback = form.dataset.feedback === '1';
+    const feedback = form.dataset.feedback === '1', queue = form.dataset.queue === '1';
     const key = () => (form.dataset.keys === '1' && apikey ? apikey.value.trim() : '');
     const who = () => (handle ? handle.value.trim().replace(/^@/, '') : '');
     const notes = {};                            // banner messages: health, error
@@ -144,7 +147,7 @@
     // The shortcuts need this script, so their help is added by it: [x] is a key.
     const help = el('p');
     help.id = 'shortcuts';
-    'Shortcuts: [Ctrl]+[Enter] (or [⌘]+[Enter]) suggests; [1]–[5] (or [Alt]+[1]… while typing) copies that reply.'
+    'Shortcuts: [Ctrl]+[Enter] suggests; [Alt]+[1]–[5] (or [1]–[5] outside a text box) copies that reply and marks it sent.'
       .split(/\[([^\]]+)\]/).forEach((t, i) => help.append(i % 2 ? el('kbd', null, t) : t));
     form.append(help);
 
@@ -161,31 +164,102 @@
       return p;
     }
 
+    const THRESHOLD = 0.65, UNDO_MS = 5000;     // kb_suggest_threshold; the undo window
+    const words = (c) => (c >= THRESHOLD ? ['conf-good', 'Good match'] : c >= 0.35 ? ['conf-fair', 'Possible match'] : ['conf-weak', 'Weak match']);
+    const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
+    const articleHref = (s) => '/help/' + (s.collection && s.collection !== 'default' ? encodeURIComponent(s.collection) + '/' : '') + encodeURIComponent(s.slug);
+
     // One suggestion, as the server renders it (docs/web-contract.md).
-    function card(s, i) {
-      const li = el('li', 'suggestion'), n = i + 1;
+    function card(s, n, text, author) {
+      const li = el('li', 'suggestion'), f = el('form', 'card'), head = el('div', 'head'), h2 = el('h2'), a = el('a', null, s.title);
       li.dataset.slug = s.slug;
       li.dataset.collection = s.collection;
-      const lab = el('label', null, 'Reply'), ta = el('textarea', 'reply'), count = el('p', 'count'),
-        copy = el('button', 'copy', 'Copy reply ');
+      li.dataset.confidence = String(s.confidence);
+      f.action = '/agent/feedback';
+      f.method = 'post';
+      f.append(hidden('text', text), hidden('author', author), hidden('brand', coll ? coll.value : ''),
+        hidden('collection', s.collection), hidden('slug', s.slug), hidden('original', s.reply));
+      a.href = articleHref(s);
+      h2.append(a);
+      const [cls, w] = words(s.confidence || 0);
+      head.append(h2, el('p', 'confidence ' + cls, w));
+      if (s.escalate) head.append(el('p', 'escalate', 'Move to DM'));
+      const lab = el('label', 'vh', 'Reply ' + n), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
+        count = el('p', 'count'), copy = el('button', 'copy');
       lab.htmlFor = ta.id = 'reply-' + n;
+      ta.name = 'reply';
+      ta.rows = 3;
       ta.value = s.reply;
       count.append(el('span', 'n', String(s.reply_length)), '/280');
-      copy.append(el('kbd', null, String(n)));
-      li.append(el('h2', null, s.title), el('p', 'confidence', 'Confidence ' + Math.round((s.confidence || 0) * 100) + '%'));
-      if (s.escalate) li.append(el('p', 'escalate', 'Move to DM'));
-      li.append(lab, ta, count, copy);
-      if (feedback) li.append(' ', el('button', 'sent', 'Sent'), ' ', el('button', 'dismiss', 'Not relevant'));
-      $$('button', li).forEach((b) => { b.type = 'button'; });
-      if (s.snippet) li.append(snippet(s.snippet));
+      copy.append(el('span', 'label'), ' ', el('kbd', null, String(n)));
+      actions.append(count, copy);
+      if (feedback) actions.append(el('button', 'dismiss', 'Not relevant'));
+      f.append(head, lab, ta, actions);
+      if (s.snippet) f.append(snippet(s.snippet));
+      li.append(f);
+      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug }));
       return li;
     }
 
-    // Live count, copy and feedback for one card (ours or the server's).
-    function wire(li, text) {
+    // "Flag this article" (kind flag) or "No article fits" (kind miss), as
+    // the server renders them.
+    function teamForm(kind, action, n, fields) {
+      const d = el('details', kind), f = el('form', kind), b = el('button', null, 'Send to the knowledge team');
+      d.append(el('summary', null, kind === 'flag' ? 'Flag this article' : 'No article fits: send to the team'));
+      f.action = action;
+      f.method = 'post';
+      Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
+      const field = (tag, id, name, label) => {
+        const l = el('label', null, label), x = el(tag);
+        l.htmlFor = x.id = id;
+        x.name = name;
+        f.append(l, x);
+        return x;
+      };
+      if (kind === 'flag') {
+        const sel = field('select', 'flag-reason-' + n, 'reason', 'What is wrong with it?');
+        [['wrong', 'It is wrong'], ['outdated', 'It is out of date'], ['missing', 'It misses this case']].forEach(([v, t]) => {
+          const o = el('option', null, t);
+          o.value = v;
+          sel.append(o);
+        });
+        field('input', 'flag-note-' + n, 'note', 'Note for the knowledge team').maxLength = 2000;
+      } else {
+        field('input', 'miss-note', 'note', 'What would have answered it?').maxLength = 2000;
+      }
+      b.type = 'submit';
+      f.append(b);
+      d.append(f);
+      return d;
+    }
+
+    // The mention and handle the cards on screen were made for.
+    let bound = { text: out.dataset.text || '', author: out.dataset.author || '' };
+    const staleNote = el('p', 'stale-note');
+    staleNote.id = 'stale-note';
+    function stale() {
+      const cards = $$('li.suggestion', out);
+      const is = cards.length > 0 && (mention.value !== bound.text || who() !== bound.author);
+      out.classList.toggle('is-stale', is);
+      cards.forEach((li) => {
+        $$('button.copy, button.dismiss', li).forEach((b) => { b.disabled = is || li.classList.contains('is-dismissed'); });
+        const ta = $('textarea.reply', li);
+        if (ta) ta.readOnly = is;
+      });
+      if (is) {
+        staleNote.textContent = 'These replies were made for an earlier mention' + (bound.author ? ' from @' + bound.author : '') +
+          ': press Ctrl+Enter to suggest for this one.';
+        if (!staleNote.isConnected) out.prepend(staleNote);
+      } else staleNote.remove();
+      return is;
+    }
+    mention.addEventListener('input', stale);
+    if (handle) handle.addEventListener('input', stale);
+
+    // Live count, copy-and-send and dismiss for one card (ours or the server's).
+    function wire(li) {
       const ta = $('textarea.reply', li), count = $('.count', li), n = count && $('.n', count);
       if (!ta || !n) return;
-      const original = ta.value;
       const recount = () => {
         const len = tweetLength(ta.value);
         n.textContent = String(len);
@@ -193,45 +267,102 @@
       };
       ta.addEventListener('input', recount);
       recount();
-      const buttons = $$('button.sent, button.dismiss', li);
-      buttons.forEach((b) => {
-        if (!feedback) { b.hidden = true; return; }
-        b.addEventListener('click', () => {
-          const action = b.classList.contains('dismiss') ? 'dismissed' : ta.value === original ? 'sent' : 'edited';
-          const body = { text, slug: li.dataset.slug, collection: li.dataset.collection || 'default', action };
-          if (who()) body.author = who();
-          b.disabled = true;
-          postJSON('/api/v1/feedback', body, key()).then((r) => {
-            if (!r.ok) throw r;
-            li.classList.add(action === 'dismissed' ? 'is-dismissed' : 'is-sent');
-            buttons.forEach((x) => { x.disabled = true; });
-            const st = $('.state', li) || li.insertBefore(el('p', 'state'), count.nextSibling);
-            st.textContent = action === 'dismissed' ? 'Marked not relevant' : 'Marked as ' + action;
-            note('error');
-          }).catch((e) => { b.disabled = false; fail(e, 'Could not record that'); });
+      const copy = $('button.copy', li), label = copy && $('.label', copy);
+      if (copy) {
+        copy.type = 'button';
+        if (label) label.textContent = feedback ? 'Copy and mark sent' : 'Copy reply';
+        copy.addEventListener('click', () => send(li));
+      }
+      const dismiss = $('button.dismiss', li);
+      if (dismiss) {
+        dismiss.type = 'button';
+        dismiss.addEventListener('click', () => {
+          dismiss.disabled = true;
+          record(li, 'dismissed').then(() => {
+            li.classList.add('is-dismissed');
+            state(li, 'Marked not relevant');
+            const next = $$('li.suggestion:not(.is-dismissed) button.copy', out)[0];
+            if (next) next.focus(); else mention.focus();
+          }).catch((e) => { dismiss.disabled = false; fail(e, 'Could not record that'); });
         });
-      });
-      const copy = $('button.copy', li);
-      if (copy) copy.addEventListener('click', () => copyReply(li));
+      }
     }
 
-    function copyReply(li) {
-      const ta = $('textarea.reply', li), btn = $('button.copy', li);
-      if (!ta || !btn) return;
-      const done = () => {
-        btn.firstChild.data = 'Copied ';
-        btn.classList.add('done');
-        clearTimeout(btn.kbTimer);
-        btn.kbTimer = setTimeout(() => { btn.firstChild.data = 'Copy reply '; btn.classList.remove('done'); }, 2500);
-      };
+    function state(li, msg, undo) {
+      let st = $('.state', li);
+      if (!st) { st = el('p', 'state'); $('.actions', li).after(st); }
+      st.replaceChildren(msg);
+      if (undo) { const b = el('button', 'undo', 'Undo'); b.type = 'button'; b.addEventListener('click', undo); st.append(' ', b); }
+    }
+
+    function record(li, action, text, author) {
+      const ta = $('textarea.reply', li), orig = li.querySelector('input[name=original]');
+      const body = { text: text || bound.text, slug: li.dataset.slug, collection: li.dataset.collection || 'default',
+        action: action === 'sent' && orig && ta.value !== orig.value ? 'edited' : action };
+      if (author || (author === undefined && bound.author)) body.author = author || bound.author;
+      return fetch('/api/v1/feedback', { method: 'POST', body: JSON.stringify(body), keepalive: true,
+        headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, key() ? { Authorization: 'Bearer ' + key() } : {}) })
+        .then((r) => { if (!r.ok) throw r; return r; });
+    }
+
+    // Copies text; resolves when it is on the clipboard.
+    function toClipboard(ta) {
       const legacy = () => {                     // no Clipboard API, or refused
         ta.focus();
         ta.select();
-        if (document.execCommand('copy')) done(); else note('error', 'Copy failed: select the reply and press Ctrl+C.');
+        if (!document.execCommand('copy')) throw new Error('copy');
       };
-      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(ta.value).then(done, legacy);
-      else legacy();
+      if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(ta.value).catch(legacy);
+      return Promise.resolve().then(legacy);
     }
+
+    // One key: the reply is copied and, after UNDO_MS unless undone,
+    // recorded as sent; the mention and handle are cleared for the next.
+    const pending = new Set();
+    function send(li) {
+      if (stale()) { announce(staleNote.textContent); return; }
+      if (li.classList.contains('is-dismissed') || li.classList.contains('is-sent')) return;
+      const ta = $('textarea.reply', li), btn = $('button.copy', li), was = { text: mention.value, author: handle ? handle.value : '' };
+      const made = { text: bound.text, author: bound.author };
+      toClipboard(ta).then(() => {
+        btn.classList.add('done');
+        li.classList.add('is-sent');
+        const p = { li, timer: 0, made };
+        const commit = () => {
+          pending.delete(p);
+          if (!feedback) return;
+          record(li, 'sent', made.text, made.author || null).catch((e) => fail(e, 'Could not record the send'));
+        };
+        p.commit = commit;
+        const undo = () => {
+          clearTimeout(p.timer);
+          pending.delete(p);
+          li.classList.remove('is-sent');
+          btn.classList.remove('done');
+          $('.state', li).remove();
+          mention.value = was.text;
+          if (handle) handle.value = was.author;
+          stale();
+          announce('Undone: the reply was not recorded.');
+          mention.focus();
+        };
+        pending.add(p);
+        p.timer = setTimeout(commit, UNDO_MS);
+        state(li, feedback ? 'Copied and marked sent.' : 'Copied.', feedback ? undo : null);
+        announce(`Reply ${$$('li.suggestion', out).indexOf(li) + 1} copied${feedback ? ' and marked sent; Undo within ' + UNDO_MS / 1000 + ' seconds' : ''}.`);
+        mention.value = '';
+        if (handle) handle.value = '';
+        stale();
+        mention.focus();
+      }).catch(() => note('error', 'Copy failed: select the reply and press Ctrl+C.'));
+    }
+    // Leaving the page sends what is waiting for its undo window.
+    window.addEventListener('pagehide', () => pending.forEach((p) => { clearTimeout(p.timer); p.commit(); }));
+
+    const live = el('p', 'vh');
+    live.setAttribute('role', 'status');
+    form.after(live);
+    function announce(m) { live.textContent = m; }
 
     // e is a failed fetch Response, or an Error when the network failed.
     function fail(e, what) {
@@ -247,12 +378,44 @@
       }
     }
 
+    function render(j, text, author) {
+      const nodes = [], sorted = (j.suggestions || []).map((s, i) => [s, i])
+        .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]).map((x) => x[0]);
+      const status = el('p', 'status', `${sorted.length} suggestion${sorted.length === 1 ? '' : 's'}` + (author ? ' for @' + author : ''));
+      status.id = 'agent-status';
+      nodes.push(status);
+      if (j.place) {
+        const p = el('p', 'place', 'Place: ' + j.place.name + ' \u00b7 ');
+        if (j.place.store) {
+          const a = el('a', null, j.place.store_title || j.place.store);
+          a.href = articleHref({ slug: j.place.store, collection: 'default' });
+          p.append('store: ', a);
+        } else {
+          const a = el('a', null, 'nearest stores');
+          a.href = '/stores?near=' + encodeURIComponent(j.place.name);
+          p.append('no store there: replies link the ', a);
+        }
+        nodes.push(p);
+      }
+      if (j.corrected) nodes.push(el('p', 'didyoumean', 'Read as \u201c' + j.corrected + '\u201d'));
+      if (!j.answerable) nodes.push(el('p', 'unanswerable', 'Nothing fits well enough to send: these are the closest articles.'));
+      const ol = el('ol', 'suggestions');
+      sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author)));
+      nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
+      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
+      out.replaceChildren(...nodes);
+      bound = { text, author };
+      $$('li.suggestion', ol).forEach(wire);
+      stale();
+      announce(status.textContent + (j.answerable ? '' : ': nothing fits well enough to send'));
+    }
+
     let latest = null;
     function suggest() {
-      const text = mention.value;
+      const text = mention.value, author = who();
       if (!text.trim()) { mention.focus(); return; }
       const body = { text, limit: 5 };
-      if (who()) body.author = who();
+      if (author) body.author = author;
       if (coll && coll.value) body.collection = coll.value;
       if (apikey) store(apikey.value.trim());
       const mine = latest = {};
@@ -263,12 +426,7 @@
       }).then((j) => {
         if (latest !== mine) return;           // a newer request was made
         note('error');
-        const ol = el('ol', 'suggestions'), nodes = [];
-        (j.suggestions || []).forEach((s, i) => ol.append(card(s, i)));
-        if (!j.answerable) nodes.push(el('p', 'unanswerable', 'Nothing fits well enough to send: these are the closest articles.'));
-        nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
-        out.replaceChildren(...nodes);
-        $$('li.suggestion', ol).forEach((li) => wire(li, text));
+        render(j, text, author);
       }).catch((e) => { if (latest === mine) fail(e, 'No suggestions'); })
         .finally(() => { if (latest === mine) out.removeAttribute('aria-busy'); });
     }
@@ -280,17 +438,43 @@
         if (form.contains(ev.target) || ev.target === document.body) { ev.preventDefault(); suggest(); }
         return;
       }
-      // 1-5 copies that reply; Alt+1-5 also while typing. ev.code: Alt+1 on
-      // a Mac types "¡".
+      // 1-5 copies and sends that reply; Alt+1-5 also while typing.
+      // ev.code: Alt+1 on a Mac types "¡".
       const m = /^Digit([1-5])$/.exec(ev.code), t = ev.target;
       if (!m || ev.ctrlKey || ev.metaKey) return;
       const typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
       const li = $$('li.suggestion', out)[m[1] - 1];
-      if (li && (ev.altKey || !typing)) { ev.preventDefault(); copyReply(li); }
+      if (li && (ev.altKey || !typing)) { ev.preventDefault(); send(li); }
     });
 
     // Cards the server rendered (GET /agent?text=...) work the same.
-    $$('li.suggestion', out).forEach((li) => wire(li, mention.value));
+    $$('li.suggestion', out).forEach(wire);
+    stale();
+
+    // "Flag this article" and "No article fits": posted without leaving
+    // the page (the forms work without this script too).
+    out.addEventListener('submit', (ev) => {
+      const f = ev.target;
+      if (!f.matches('form.flag, form.miss')) return;
+      ev.preventDefault();
+      const btn = $('button', f);
+      btn.disabled = true;
+      fetch(f.action, { method: 'POST', body: new URLSearchParams(new FormData(f)), redirect: 'manual',
+        headers: key() ? { Authorization: 'Bearer ' + key() } : {} })
+        .then((r) => {
+          if (!(r.ok || r.type === 'opaqueredirect')) throw r;
+          const p = el('p', 'sent-to-team', 'Sent to the knowledge team. Thank you.');
+          p.tabIndex = -1;
+          f.replaceWith(p);
+          announce(p.textContent);
+          if (f.matches('form.miss')) {
+            mention.value = '';
+            if (handle) handle.value = '';
+            stale();
+            mention.focus();
+          } else p.focus();
+        }).catch((e) => { btn.disabled = false; fail(e, 'Could not send that'); });
+    });
 
     // Knowledge-base health: the indexer's status of its last build, on
     // /healthz; polled every second (a cheap route) while the page is seen,
@@ -298,17 +482,38 @@
     function health() {
       if (document.hidden) return;
       fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
-        const kb = h && h.kb, errs = kb ? kb.errors : 0, probs = (kb && kb.problems) || [];
+        // Agents get one line, no paths or parser text: the details are
+        // the knowledge team's (/kb-health).
+        const kb = h && h.kb, errs = kb ? kb.errors : 0;
         if (!(errs > 0)) return note('health');
-        const list = probs.slice(0, 3).map((p) => (typeof p === 'string' ? p : [p.file, p.line, p.message].filter(Boolean).join(':')));
-        note('health', `The knowledge base has ${errs} problem${errs === 1 ? '' : 's'}: ${list.join('; ')}${probs.length > 3 ? '; …' : ''}`);
+        note('health', `The knowledge base has ${errs} problem${errs === 1 ? '' : 's'} in an edit; replies still use the last good version.`);
       }).catch(() => { /* the next poll will tell */ });
     }
     health();
     setInterval(health, 1000);
   }
 
-  function init() { initSearch(); initHelpful(); initAgent(); }
+  /* ---- KB health (/kb-health): fresh within a second of a save -------- */
+  function initHealth() {
+    const box = $('#health .state');
+    if (!box) return;
+    let seen = box.dataset.builds + ' ' + box.dataset.finished, busy = false;
+    setInterval(() => {
+      if (document.hidden || busy) return;
+      busy = true;
+      fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
+        const now = h.kb ? h.kb.builds + ' ' + h.kb.finished : seen;
+        if (now === seen) return null;
+        seen = now;
+        return fetch('/kb-health', { headers: { Accept: 'text/html' } }).then((r) => r.text()).then((html) => {
+          const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('health');
+          if (fresh) $('#health').replaceWith(document.importNode(fresh, true));
+        });
+      }).catch(() => {}).finally(() => { busy = false; });
+    }, 400);
+  }
+
+  function init() { initSearch(); initHelpful(); initAgent(); initHealth(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
