@@ -144,6 +144,36 @@ static void test_typed_typo(void **state) {
   }
 }
 
+/* The site in each language: /fr/, /de/, /es/ pages say their language,
+ * show the topic in it, search it, and link their own site. */
+static void test_pages_per_language(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      {"/fr/help/keep-your-number", "lang=\"fr\"", "code RIO", "href=\"/fr/"},
+      {"/de/help/keep-your-number", "lang=\"de\"", "Portierung", "href=\"/de/"},
+      {"/es/help/keep-your-number", "lang=\"es\"", "portabilidad", "href=\"/es/"},
+      {"/help/keep-your-number", "lang=\"en-GB\"", "PAC", "href=\"/help/"},
+      {"/fr/search?q=code%20rio", "lang=\"fr\"", "/fr/help/keep-your-number", "action=\"/fr/search\""},
+      {"/fr/", "lang=\"fr\"", "href=\"/fr/stores\"", "href=\"/static/app.css\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *h[] = {"Accept-Encoding: identity", NULL};
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", cases[i][0], NULL, 0, h, &r), 0);
+    for (int k = 1; k < 4; k++)
+      if (!strstr(r.body, cases[i][k])) print_error("%s: no %s\n", cases[i][0], cases[i][k]);
+    assert_int_equal(r.status, 200);
+    for (int k = 1; k < 4; k++) assert_non_null(strstr(r.body, cases[i][k]));
+    th_resp_free(&r);
+  }
+  /* the English search page shows English articles only */
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/search?q=carte%20sim%20portabilit%C3%A9", NULL, 0, NULL, &r), 0);
+  assert_null(strstr(r.body, "/fr/help/"));
+  assert_null(strstr(r.body, "Carte SIM"));
+  th_resp_free(&r);
+}
+
 /* kb-index: one slug per topic and language; the same slug in another
  * language is a translation. */
 static void test_slugs_per_language(void **state) {
@@ -177,6 +207,7 @@ int main(void) {
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),
+      cmocka_unit_test(test_pages_per_language),
       cmocka_unit_test(test_slugs_per_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);

@@ -304,9 +304,18 @@ static const char *S_site(const kb_ctx *c, const char *key) {
   return c ? kb_site_get(c->site, NULL, NULL, key) : NULL;
 }
 
+/* The language of the page: the one its address names (/fr/...), else the
+ * index's default. */
+static const char *S_page_lang(const kb_ctx *c) {
+  return c->lang ? c->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+}
+
 static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
   const char *site_title = S_site(c, "title");
-  kb_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+  kb_buf_puts(b, "<!doctype html><html lang=\"");
+  /* the English site has always said en-GB (a UK retailer) */
+  kb_buf_puts(b, c && c->lang ? c->lang : "en-GB");
+  kb_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                  "<link rel=\"icon\" href=\"data:,\"><title>");
   S_h(b, title);
@@ -584,7 +593,8 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
   size_t nq = strlen(q);
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
                       .offset = (page - 1) * S_PER_PAGE,
-                      .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1};
+                      .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1,
+                      .lang = S_page_lang(c)};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
@@ -818,7 +828,7 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
 static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const char *slug, int thanks,
                            int count, kb_http_resp *r) {
   kb_doc d;
-  int found = kb_index_get(c->ix, coll, slug, &d);
+  int found = kb_index_get_lang(c->ix, coll, slug, S_page_lang(c), &d);
   if (found != 1) {
     S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
     return;
@@ -1721,9 +1731,60 @@ not_allowed_post:
   return 1;
 }
 
+/* The language an address names, /fr or /fr/...: another language of the
+ * index than its default; its length (3) or 0. */
+static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
+  size_t n = 1;
+  while (url[n] >= 'a' && url[n] <= 'z' && n < 7) n++;
+  if (n < 3 || (url[n] && url[n] != '/')) return 0;
+  snprintf(code, 8, "%.*s", (int)(n - 1), url + 1);
+  int li = kb_index_lang_find(c->ix, code);
+  return li >= 0 && li != kb_index_default_lang(c->ix) ? n : 0;
+}
+
+/* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
+ * get the prefix (not /static/, not /api/, and not twice), as does a
+ * redirect. One pass over the page, so no link can be forgotten. */
+static void S_prefix_links(kb_http_resp *r, const char *code) {
+  char pre[16];
+  int np = snprintf(pre, sizeof pre, "/%s", code);
+  kb_buf out = KB_BUF_INIT;
+  const char *p = r->body.p, *end = r->body.p + r->body.n;
+  while (p < end) {
+    const char *h = NULL, *x = p;
+    for (; x + 7 <= end; x++)
+      if ((!memcmp(x, "href=\"/", 7)) || (x + 9 <= end && !memcmp(x, "action=\"/", 9))) { h = x; break; }
+    if (!h) break;
+    const char *slash = strchr(h, '/');
+    kb_buf_put(&out, p, (size_t)(slash - p));
+    if (strncmp(slash, "/static/", 8) && strncmp(slash, "/api/", 5) && slash[1] != '/' &&
+        !(!strncmp(slash, pre, (size_t)np) && (slash[np] == '/' || slash[np] == '"')))
+      kb_buf_puts(&out, pre);
+    p = slash;
+  }
+  kb_buf_put(&out, p, (size_t)(end - p));
+  kb_buf_cleanup(&r->body);
+  r->body = out;
+  if (r->location && r->location[0] == '/' && strncmp(r->location, pre, (size_t)np)) {
+    char *loc = kb_fmt("%s%s", pre, r->location);
+    free(r->location);
+    r->location = loc;
+  }
+}
+
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
-  if (!S_handle(w, c, method, url, a, body, nbody, r)) return 0;
+  char code[8];
+  size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code) : 0;
+  if (np) { /* the site in another language: /fr/, /de/, /es/ */
+    kb_ctx lc = *c;
+    lc.lang = code;
+    const char *rest = url[np] ? url + np : "/";
+    if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) S_prefix_links(r, code);
+  } else if (!S_handle(w, c, method, url, a, body, nbody, r)) {
+    return 0;
+  }
   /* pages gzipped for clients that take it (static files were at load) */
   if (!r->encoding && S_compressible(r->ctype) && r->body.n > 512) {
     r->vary = 1;

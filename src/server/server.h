@@ -44,6 +44,8 @@ typedef struct kb_ctx {
   kb_index *ix;             /* this thread's connection to the index */
   const kb_geo *geo;        /* stores and places (shared, read-only) */
   const kb_site *site;      /* brand, title, contacts (shared, read-only) */
+  const char *lang;         /* the page's language (a /fr/... page), or NULL:
+                               the index's default language */
   const char *public_url;   /* base of links to our pages, no trailing / */
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
   kb_events *events;        /* the reports' event log (--data), or NULL */

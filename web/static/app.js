@@ -38,7 +38,8 @@
       last = v;
       if (ctrl) ctrl.abort();                    // a newer query wins
       ctrl = new AbortController();
-      const url = '/search?q=' + encodeURIComponent(v);
+      // the form's own address: /search, or /fr/search on the French site
+      const url = (form.getAttribute('action') || '/search') + '?q=' + encodeURIComponent(v);
       fetch(url + '&fragment=1', { signal: ctrl.signal, headers: { Accept: 'text/html' } })
         .then((r) => { if (!r.ok) throw new Error(r.status); return r.text(); })
         .then((html) => {
