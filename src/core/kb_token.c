@@ -232,6 +232,10 @@ static void S_between(S_split *s, size_t i, S_cp c) {
 
 kb_token *kb_tokens_split(const char *z, size_t n, int *pn) {
   S_split s = {.z = z, .n = n, .clause = 1};
+  /* a token takes two bytes at least (a character and a separator): one
+   * allocation of that many, up to a tweet's worth, then growth */
+  s.cap = (int)(n < 512 ? n / 2 + 1 : 256);
+  s.v = kb_xmalloc((size_t)s.cap * sizeof *s.v);
   int chunk_start = 1;
   for (size_t i = 0; i < n;) {
     S_cp c = S_read(z, n, i);
@@ -272,5 +276,9 @@ kb_token *kb_tokens_split(const char *z, size_t n, int *pn) {
     }
   }
   *pn = s.m;
+  if (!s.m) {
+    free(s.v);
+    return NULL;
+  }
   return s.v;
 }
