@@ -1,9 +1,12 @@
 /*
  * kb_search.c - the read side of the index: open, search, fetch.
  *
- * A query is analyzed once per language of the index, with that
- * language's analyzer, into groups of terms (a term and the alternatives
- * at its position, such as "iphone12" beside "iphone"). The FTS5 MATCH
+ * A query is analyzed once (kb_index_analyze(): per language of the
+ * index, with that language's analyzer and word lists, the terms with the
+ * surface form of each word and its spelling correction), then built into
+ * groups of terms for each search (S_build(): a term and the alternatives
+ * at its position, such as "iphone12" beside "iphone", corrections and
+ * synonyms; words of an omitted span, a place, left out). The FTS5 MATCH
  * expression ORs them as raw terms (kb_fts.h), so FTS5 sees exactly the
  * analyzer's terms; terms the index lacks are left out, and it runs over
  * the id range(s) of the collection and types asked for. Every matching
@@ -829,18 +832,19 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
 /* Corrects every word of r the index does not know: first as written,
  * against the words of the index (that correction is also shown as "did
  * you mean"), else its stem against the stems. The word being typed (the
- * last, with prefix_last) is a prefix, not a typo. */
+ * last, with prefix_last) is a prefix, not a typo, while a word of the
+ * index starts with it. */
 static void S_correct(kb_query *q, const S_lang *l, S_recs *r) {
-  int last = -1;
+  int typed = -1; /* the record of the word being typed, if any */
   for (int i = 0; i < r->n; i++)
-    if (!(r->v[i].flags & KB_TOKEN_COLOCATED)) last = i;
-  if (q->prefix_last && last >= 0 && (size_t)r->v[last].end == q->nq) r->v[last].flags |= 0x100;
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED)) typed = i;
+  if (!q->prefix_last || typed < 0 || (size_t)r->v[typed].end != q->nq) typed = -1;
   for (int i = 0; i < r->n; i++) {
     S_rec *x = &r->v[i];
     if ((x->flags & KB_TOKEN_COLOCATED) || kb_vocab_df(l->vocab, x->term) > 0) continue;
     /* the word being typed is a prefix while some word of the index
      * starts with it; past that ("delivry") it is a typo like any other */
-    if ((x->flags & 0x100) && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
+    if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
     const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
                             ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
@@ -857,7 +861,6 @@ static void S_correct(kb_query *q, const S_lang *l, S_recs *r) {
       if (c) x->alt = S_arena_dup(&q->mem, c, strlen(c));
     }
   }
-  if (last >= 0) r->v[last].flags &= ~0x100;
 }
 
 kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,

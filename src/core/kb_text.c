@@ -312,8 +312,9 @@ static int S_has_digit(const S_ch *c, int n) {
  * as written, folded; it differs from buf when text-speak was read):
  * stem, callback. With colocated set, the term goes at the position of the
  * previous one. */
-static int S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len,
-                       const char *surface, int nsurface) {
+static inline __attribute__((always_inline)) int
+S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, const char *surface,
+            int nsurface) {
   const char *term = buf;
   int blen = len;
   /* stemming never adds or drops a term, so spans-only callers skip it */
