@@ -221,7 +221,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   sqlite3_close(db);
-  qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
+  if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
   return g;
 }
 
