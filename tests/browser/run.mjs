@@ -393,6 +393,32 @@ async function main() {
     await page.close();
   });
 
+  // The issue's target is 200 ms; on a shared machine (load average 8-10 while
+  // measured) the figure swings, so the check only catches a page that stops
+  // painting promptly, and the figures are printed for the record.
+  await test('public pages: first paint measured (target 200 ms; fails over 1 s)', async () => {
+    const figures = [];
+    for (const path of ['/', '/search?q=sim', '/help/find-a-store', '/help/store-leeds', '/stores?near=LS1+4AP']) {
+      // A running browser (its renderer started on a blank page), the HTTP cache off.
+      const c = await context();
+      const page = await openPage(c);
+      await page.goto('about:blank');
+      const cdp = await c.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await page.goto(path, { waitUntil: 'load' });
+      const fcp = await page.evaluate(() => new Promise((res) => {
+        const e = performance.getEntriesByName('first-contentful-paint')[0];
+        if (e) return res(e.startTime);
+        new PerformanceObserver((l) => res(l.getEntries()[0].startTime)).observe({ type: 'paint', buffered: true });
+      }));
+      figures.push([path, Math.round(fcp)]);
+      await c.close();
+    }
+    comment('first contentful paint, ms: ' + figures.map(([p, t]) => `${p} ${t}`).join(', '));
+    check(figures.every(([, t]) => t < 1000), 'over 1 s: ' + figures.filter(([, t]) => t >= 1000).map(([p, t]) => `${p} ${t}`).join(', '));
+  });
+
   await test("articles link the site's own pages: no example.co.uk, the store finder at /stores", async () => {
     const slugs = readdirSync(join(ROOT, 'kb', 'articles')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
     const bad = [];
