@@ -62,11 +62,20 @@ long kb_index_postings(const kb_index *ix);
  * Returns 0, or -1 with a message in err. */
 int kb_index_verify(kb_index *ix, char *err, size_t nerr);
 
-/* Calls fn for every help article (type article), in collection and slug
- * order. Returns the number of articles. */
+/* Calls fn once for every help topic (type article; a topic's translations
+ * share its slug), in collection and slug order, with its title in the
+ * default language where it has one. Returns the number of topics. */
 int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, const char *slug,
                                            const char *title),
                   void *ctx);
+
+/* The same, one call per topic (translations share a slug), with the
+ * title in language lang where the topic has it (NULL: the default
+ * language). kb_index_list() is this with NULL. */
+int kb_index_list_lang(kb_index *ix, const char *lang,
+                       void (*fn)(void *ctx, const char *collection, const char *slug,
+                                  const char *title),
+                       void *ctx);
 
 /* The analyzer of the index's default language (to analyze text the way the
  * index does). Owned by ix. */

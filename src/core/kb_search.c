@@ -569,11 +569,24 @@ int kb_index_verify(kb_index *ix, char *err, size_t nerr) {
 int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, const char *slug,
                                            const char *title),
                   void *ctx) {
+  return kb_index_list_lang(ix, NULL, fn, ctx);
+}
+
+int kb_index_list_lang(kb_index *ix, const char *lang,
+                       void (*fn)(void *ctx, const char *collection, const char *slug,
+                                  const char *title),
+                       void *ctx) {
   sqlite3_stmt *st;
   int n = 0;
-  if (sqlite3_prepare_v2(ix->db, "SELECT collection, slug, title FROM articles WHERE type = 'article'"
+  /* one row per topic (translations share a slug): the bare columns come
+   * from the row that has the max, the one in the language asked for when
+   * the topic has it (SQLite's documented min/max behaviour) */
+  if (sqlite3_prepare_v2(ix->db, "SELECT collection, slug, title, max(lang = ?1) FROM articles"
+                                 " WHERE type = 'article' GROUP BY collection, slug"
                                  " ORDER BY collection, slug", -1, &st, NULL) != SQLITE_OK)
     return 0;
+  const char *want = lang ? lang : ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
     fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
        (const char *)sqlite3_column_text(st, 2));

@@ -36,6 +36,7 @@
 #include "kb_diag.h"
 #include "kb_esc.h"
 #include "kb_ratelimit.h"
+#include "kb_session.h"
 #include "server.h"
 
 struct kb_server {
@@ -57,7 +58,9 @@ struct kb_server {
   char **origins;          /* origins whose pages may write (Origin header) */
   int norigins;
   char **keys;             /* API keys of the agent routes; NULL: none needed */
+  int *key_roles;          /* KB_ROLE_* of each key */
   int nkeys;
+  kb_sessions *sessions;   /* staff signed in with a key (kb_session.h) */
   pid_t indexer;           /* --kb: the kb-index --watch it started, or 0 */
   atomic_int inflight;     /* requests being answered */
   pthread_mutex_t conn_lock; /* guards the connection fields below */
@@ -128,6 +131,7 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   }
   if (r->etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
   if (r->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+  if (r->set_cookie) MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
   if (r->retry_after > 0) {
     char ra[16];
     snprintf(ra, sizeof ra, "%d", r->retry_after);
@@ -156,26 +160,60 @@ static int S_key_equal(const char *a, const char *b, size_t nb) {
   return d == 0;
 }
 
-/* 1 if the request may use an agent route. */
-static int S_authorized(kb_server *s, struct MHD_Connection *conn) {
-  if (!s->keys) return 1;
-  const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-  if (!h || strncasecmp(h, "Bearer ", 7) != 0) return 0;
-  const char *k = h + 7;
-  while (*k == ' ') k++;
-  size_t n = strlen(k);
-  while (n && k[n - 1] == ' ') n--;
-  int ok = 0;
-  for (int i = 0; i < s->nkeys; i++) ok |= S_key_equal(s->keys[i], k, n);
-  return ok;
+/* The roles of key k[0..n) (KB_ROLE_*), or 0 for no key of ours. Every
+ * key is compared, so the time does not say which one matched. */
+static int S_key_roles(const kb_server *s, const char *k, size_t n) {
+  int roles = 0;
+  for (int i = 0; i < s->nkeys; i++)
+    if (S_key_equal(s->keys[i], k, n)) roles |= s->key_roles[i];
+  return roles;
 }
 
-static void S_add_key(kb_server *s, const char *k, size_t n) {
+/* The roles of the request: its Authorization: Bearer key's, else its
+ * session cookie's (kb_session.h); everything when no keys are set. */
+static int S_roles(kb_server *s, struct MHD_Connection *conn) {
+  if (!s->keys) return KB_ROLE_ALL;
+  const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+    const char *k = h + 7;
+    while (*k == ' ') k++;
+    size_t n = strlen(k);
+    while (n && k[n - 1] == ' ') n--;
+    return S_key_roles(s, k, n);
+  }
+  const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+  return cookie ? kb_sessions_roles(s->sessions, cookie) : 0;
+}
+
+/* 1 if the request may use a route that needs role. */
+static int S_authorized(kb_server *s, struct MHD_Connection *conn, int role) {
+  return (S_roles(s, conn) & role) != 0;
+}
+
+/* One line of keys: "KEY" (every role) or "ROLE KEY", ROLE agent, team or
+ * all. Returns -1 for an unknown role. */
+static int S_add_key(kb_server *s, const char *k, size_t n) {
   while (n && (*k == ' ' || *k == '\t')) k++, n--;
   while (n && (k[n - 1] == ' ' || k[n - 1] == '\t' || k[n - 1] == '\r')) n--;
-  if (!n || *k == '#') return;
+  if (!n || *k == '#') return 0;
+  int roles = KB_ROLE_ALL;
+  const char *sp = memchr(k, ' ', n);
+  if (!sp) sp = memchr(k, '\t', n);
+  if (sp) {
+    size_t rn = (size_t)(sp - k);
+    if (rn == 5 && !strncmp(k, "agent", 5)) roles = KB_ROLE_AGENT;
+    else if (rn == 4 && !strncmp(k, "team", 4)) roles = KB_ROLE_TEAM;
+    else if (rn == 3 && !strncmp(k, "all", 3)) roles = KB_ROLE_ALL;
+    else return -1;
+    n -= (size_t)(sp - k);
+    k = sp;
+    while (n && (*k == ' ' || *k == '\t')) k++, n--;
+  }
   s->keys = kb_xrealloc(s->keys, (size_t)(s->nkeys + 1) * sizeof *s->keys);
+  s->key_roles = kb_xrealloc(s->key_roles, (size_t)(s->nkeys + 1) * sizeof *s->key_roles);
+  s->key_roles[s->nkeys] = roles;
   s->keys[s->nkeys++] = kb_xstrndup(k, n);
+  return 0;
 }
 
 /* Loads the keys from the file (one per line, # comments) and the
@@ -188,16 +226,26 @@ static int S_load_keys(kb_server *s, const kb_server_config *cfg, char *err, siz
       snprintf(err, nerr, "cannot read the API keys file %s: %s", cfg->api_keys_file, strerror(errno));
       return -1;
     }
+    int line = 0;
     for (char *p = data; p && *p;) {
       char *nl = strchr(p, '\n');
-      S_add_key(s, p, nl ? (size_t)(nl - p) : strlen(p));
+      line++;
+      if (S_add_key(s, p, nl ? (size_t)(nl - p) : strlen(p)) != 0) {
+        snprintf(err, nerr, "%s:%d: a key line is KEY or ROLE KEY, ROLE agent, team or all",
+                 cfg->api_keys_file, line);
+        free(data);
+        return -1;
+      }
       p = nl ? nl + 1 : NULL;
     }
     free(data);
   }
   for (const char *p = cfg->api_keys; p && *p;) {
     const char *c = strchr(p, ',');
-    S_add_key(s, p, c ? (size_t)(c - p) : strlen(p));
+    if (S_add_key(s, p, c ? (size_t)(c - p) : strlen(p)) != 0) {
+      snprintf(err, nerr, "KB_API_KEYS: a key is KEY or ROLE KEY, ROLE agent, team or all");
+      return -1;
+    }
     p = c ? c + 1 : NULL;
   }
   for (int i = 0; i < s->nkeys; i++)
@@ -576,6 +624,44 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
 }
 
 /* Picks the handler for url and method; fills r. */
+/* POST /signin (key=KEY&next=/agent): a key of ours opens a session and
+ * sets its cookie, then back to the page asked for; any other key goes
+ * back to the form. POST /signout ends the session. Both answer 303, so a
+ * reload does not post again. */
+static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, kb_http_resp *r) {
+  const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+  r->status = 303;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+  kb_buf_puts(&r->body, "<!doctype html><title>Signing in</title><p>One moment.</p>");
+  const char *secure = !strncmp(s->public_url, "https:", 6) ? "; Secure" : "";
+  if (!in) {
+    if (cookie) kb_sessions_end(s->sessions, cookie);
+    r->set_cookie = kb_fmt("kb_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure);
+    r->location = kb_xstrdup("/");
+    return;
+  }
+  char *key = kb_web_form_value(kb_buf_str(&rq->body), rq->body.n, "key");
+  char *next = kb_web_form_value(kb_buf_str(&rq->body), rq->body.n, "next");
+  /* only a page of this site: "/x", never "//host" or a scheme */
+  const char *to = next && next[0] == '/' && next[1] != '/' && next[1] != '\\' ? next : "/agent";
+  int roles = s->keys && key ? S_key_roles(s, key, strlen(key)) : 0;
+  char tok[KB_SESSION_TOKEN];
+  if (roles && kb_sessions_create(s->sessions, roles, tok) == 0) {
+    r->set_cookie = kb_fmt("kb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok,
+                           8 * 3600, secure);
+    r->location = kb_xstrdup(to);
+  } else {
+    kb_buf loc = KB_BUF_INIT;
+    kb_buf_puts(&loc, "/signin?failed=1&next=");
+    kb_buf_put_query(&loc, to, 1);
+    r->location = kb_buf_detach(&loc);
+  }
+  if (key) memset(key, 0, strlen(key));
+  free(key);
+  free(next);
+}
+
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
@@ -596,6 +682,11 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   if ((!strcmp(method, "POST") || !strcmp(method, "DELETE") || !strcmp(method, "PUT")) &&
       !S_origin_ok(s, conn)) {
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
+    return;
+  }
+  if ((!strcmp(url, "/signin") || !strcmp(url, "/signout")) && !strcmp(method, "POST")) {
+    rq->route = KB_ROUTE_PAGE;
+    S_sign(s, conn, rq, !strcmp(url, "/signin"), r);
     return;
   }
   if (!strcmp(url, "/healthz")) {
@@ -628,7 +719,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
                      S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
-                     S_web_arg, conn};
+                     S_web_arg, conn, S_roles(s, conn)};
     if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
       kb_api_error(r, 404, "not_found", "no such route: %s", url);
@@ -646,7 +737,16 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     return;
   }
   if ((rq->route == KB_ROUTE_SUGGEST || rq->route == KB_ROUTE_FEEDBACK ||
-       rq->route == KB_ROUTE_REPORTS) && !S_authorized(s, conn)) {
+       rq->route == KB_ROUTE_REPORTS) &&
+      !S_authorized(s, conn, rq->route == KB_ROUTE_REPORTS ? KB_ROLE_TEAM : KB_ROLE_AGENT)) {
+    if (!strcmp(url, "/reports") && S_method_is(method, "GET")) { /* a page: to the sign-in form */
+      r->status = 303;
+      r->ctype = "text/html; charset=utf-8";
+      r->html = 1;
+      r->location = kb_xstrdup("/signin?next=%2Freports");
+      kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
+      return;
+    }
     kb_api_error(r, 401, "unauthorized", "this route needs an API key: Authorization: Bearer KEY");
     r->auth = 1;
     return;
@@ -782,6 +882,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
+  free(r.set_cookie);
   return ret;
 }
 
@@ -982,6 +1083,8 @@ static void S_free(kb_server *s) {
   kb_web_free(s->web);
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
+  free(s->key_roles);
+  kb_sessions_free(s->sessions);
   free(s->keys);
   for (int i = 0; i < s->norigins; i++) free(s->origins[i]);
   free(s->origins);
@@ -1052,6 +1155,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
+  s->sessions = kb_sessions_new(8 * 3600);
   if (S_load_keys(s, cfg, err, nerr) != 0) {
     S_free(s);
     return NULL;

@@ -24,6 +24,7 @@
 
 #include "kb_reply.h"
 #include "kb_suggest.h"
+#include "kb_session.h"
 #include "server.h"
 
 #define S_PER_PAGE 10
@@ -332,7 +333,9 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
   if (team) /* the staff's pages: the public site shows none of them */
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
                    "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
-                   "<li><a href=\"/team/queue\">Queue</a></li></ul></nav>");
+                   "<li><a href=\"/team/queue\">Queue</a></li>"
+                   "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
+                   "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
   else
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
                    "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
@@ -559,7 +562,7 @@ static void S_topics_cb(void *ctx, const char *coll, const char *slug, const cha
  * sorted by name. Returns how many. */
 static int S_topics(const kb_ctx *c, kb_buf *b) {
   S_topics_ctx t = {.c = c};
-  kb_index_list(c->ix, S_topics_cb, &t);
+  kb_index_list_lang(c->ix, S_page_lang(c), S_topics_cb, &t);
   for (int i = 1; i < t.n; i++)
     for (int j = i; j > 0 && strcmp(t.names[j], t.names[j - 1]) < 0; j--) {
       char *x = t.names[j];
@@ -742,7 +745,7 @@ static void S_topic_cb(void *ctx, const char *coll, const char *slug, const char
 static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
   kb_buf list = KB_BUF_INIT;
   S_topic_ctx t = {.c = c, .want = want, .b = &list, .name = KB_BUF_INIT};
-  if (*want) kb_index_list(c->ix, S_topic_cb, &t);
+  if (*want) kb_index_list_lang(c->ix, S_page_lang(c), S_topic_cb, &t);
   if (!t.n) {
     S_error_page(c, r, 404, "Page not found", "There is no help topic at this address.");
   } else {
@@ -1188,7 +1191,9 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
 static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
   const char *text = a->text, *author = a->author, *coll = a->collection;
   const char *done = a->arg ? a->arg(a->h, "done") : NULL;
-  int keys = a->keys, invalid = 0;
+  /* signed in (a session cookie does for the console's requests), or no
+   * keys: the key field is only for a browser that is neither */
+  int keys = a->keys && !(a->roles & KB_ROLE_AGENT), invalid = 0;
   const char *handle = kb_reply_handle(author, &invalid);
   S_html(r, 200);
   kb_buf *b = &r->body;
@@ -1218,7 +1223,7 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   kb_buf_puts(b, "\"><label for=\"collection\">Brand</label><select id=\"collection\" name=\"collection\"><option value=\"\">All</option>");
   kb_buf seen = KB_BUF_INIT;
   kb_buf_putc(&seen, '\n');
-  kb_index_list(c->ix, S_collections_cb, &seen);
+  kb_index_list_lang(c->ix, S_page_lang(c), S_collections_cb, &seen);
   char *list = kb_xstrdup(kb_buf_str(&seen)), *save = NULL;
   for (char *t = strtok_r(list, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
     kb_buf_puts(b, "<option");
@@ -1366,7 +1371,7 @@ static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
   kb_buf rows = KB_BUF_INIT;
   S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
-  kb_index_list(c->ix, S_overdue_cb, &o);
+  kb_index_list_lang(c->ix, S_page_lang(c), S_overdue_cb, &o);
   kb_buf_printf(b, "<h2>Overdue for review</h2>");
   if (o.n) {
     kb_buf_puts(b, "<table class=\"overdue\"><caption>Articles past their review_by date</caption><thead><tr>"
@@ -1408,6 +1413,54 @@ static char *S_form_value(const char *body, size_t n, const char *key) {
     i = e + 1;
   }
   return NULL;
+}
+
+char *kb_web_form_value(const char *body, size_t n, const char *key) {
+  return S_form_value(body, n, key);
+}
+
+/* GET /signin: the staff's sign-in form (the key once; a session cookie
+ * afterwards, kb_session.h); next is where to go back to. */
+static void S_signin_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
+  const char *next = a->arg ? a->arg(a->h, "next") : NULL;
+  const char *failed = a->arg ? a->arg(a->h, "failed") : NULL;
+  S_html(r, failed ? 401 : 200);
+  kb_buf *b = &r->body;
+  S_page_start(c, b, "Sign in", "team-signin");
+  kb_buf_puts(b, "<h1>Sign in</h1>");
+  if (!a->keys)
+    kb_buf_puts(b, "<p>This server has no API keys: the console and the team's pages are open.</p>");
+  if (failed) kb_buf_puts(b, "<p class=\"notice\" role=\"alert\">That key is not one of this server's. Try again.</p>");
+  kb_buf_puts(b, "<form class=\"signin\" method=\"post\" action=\"/signin\">"
+                 "<label for=\"key\">Your API key</label>"
+                 "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
+                 "<input type=\"hidden\" name=\"next\" value=\"");
+  S_h(b, next && next[0] == '/' && next[1] != '/' ? next : "/agent");
+  kb_buf_puts(b, "\"><button type=\"submit\">Sign in</button></form>"
+                 "<p>Agents' keys open the console; the knowledge team's open the reports, the KB health page "
+                 "and the queue. You stay signed in for 8 hours on this browser, or until you sign out.</p>");
+  S_page_end(c, b);
+}
+
+/* The staff's pages need a role when keys are set: a page read without it
+ * goes to the sign-in form (and comes back after), anything else is 401.
+ * Returns 1 when the request may go on. */
+static int S_staff(const kb_ctx *c, const kb_web_args *a, const char *method, const char *url,
+                   int role, kb_http_resp *r) {
+  if (!a->keys || (a->roles & role)) return 1;
+  if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+    r->status = 303;
+    r->ctype = "text/html; charset=utf-8";
+    r->html = 1;
+    kb_buf loc = KB_BUF_INIT;
+    kb_buf_puts(&loc, "/signin?next=");
+    kb_buf_put_query(&loc, url, 1);
+    r->location = kb_buf_detach(&loc);
+    kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
+  } else {
+    S_error_page(c, r, 401, "Sign in needed", a->roles ? "Your key does not open this page." : "Sign in with your key first.");
+  }
+  return 0;
 }
 
 /* POST /helpful from the article page's form: record, then back to the
@@ -1647,8 +1700,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/agent/feedback")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This server needs an API key for the agent console's actions.");
-    else if (!c->feedback) S_error_page(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    if (!S_staff(c, a, method, url, KB_ROLE_AGENT, r)) {
+    } else if (!c->feedback) S_error_page(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
     else S_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
@@ -1665,8 +1718,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/team/flag") || !strcmp(url, "/team/unanswered") || !strcmp(url, "/team/queue/done")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This needs the staff's sign-in.");
-    else if (!strcmp(url, "/team/queue/done")) {
+    if (!S_staff(c, a, method, url, strcmp(url, "/team/queue/done") ? KB_ROLE_AGENT | KB_ROLE_TEAM : KB_ROLE_TEAM, r)) {
+    } else if (!strcmp(url, "/team/queue/done")) {
       char *id = S_form_value(body, nbody, "id");
       kb_queue *q = S_queue(w, c);
       if (!id || !q || kb_queue_done(q, atoll(id)) != 0) S_error_page(c, r, 404, "Not found", "There is no such item in the queue.");
@@ -1683,20 +1736,22 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/reports.csv")) {
     if (!get) goto not_allowed;
-    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "The reports are for the knowledge team.");
-    else kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
-    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
-    else S_queue_page(w, c, r);
+    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) S_queue_page(w, c, r);
+    return 1;
+  }
+  if (!strcmp(url, "/signin")) {
+    if (!get) goto not_allowed;
+    S_signin_page(c, a, r);
     return 1;
   }
   if (!strcmp(url, "/kb-health")) {
     if (!get) goto not_allowed;
-    if (a->keys) S_error_page(c, r, 401, "Sign in needed", "This page is for the knowledge team.");
-    else S_health_page(w, c, r);
+    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) S_health_page(w, c, r);
     return 1;
   }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
@@ -1705,7 +1760,9 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     if (!strcmp(url, "/")) S_search_page(w, c, NULL, NULL, 0, r);
     else if (!strcmp(url, "/search")) S_search_page(w, c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
-    else if (!strcmp(url, "/agent")) S_agent_page(c, a, r);
+    else if (!strcmp(url, "/agent")) {
+      if (S_staff(c, a, method, url, KB_ROLE_AGENT, r)) S_agent_page(c, a, r);
+    }
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {

@@ -33,6 +33,7 @@ typedef struct kb_http_resp {
   const char *etag;         /* ETag value (static), or NULL */
   char *location;           /* Location for a redirect (owned), or NULL */
   int retry_after;          /* 429: seconds, sent as Retry-After */
+  char *set_cookie;         /* Set-Cookie value (owned), or NULL */
   const char *encoding;     /* Content-Encoding of the body ("gzip"), or NULL */
   int vary;                 /* the body depends on Accept-Encoding */
 } kb_http_resp;
@@ -154,6 +155,8 @@ typedef struct kb_web_args {
   const char *(*arg)(void *h, const char *key); /* any other argument (or
                                "header:NAME", a request header), or NULL */
   void *h;                  /* what arg reads */
+  int roles;                /* KB_ROLE_* of the request (kb_session.h):
+                               its key's or its session's; all without keys */
 } kb_web_args;
 
 /* Loads DIR/static/ *. NULL with a message when it cannot be read. */
@@ -164,6 +167,10 @@ void kb_web_free(kb_web *w);
  * filled), 0 if not. */
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r);
+
+/* The value of key in an application/x-www-form-urlencoded body, decoded
+ * (caller frees), or NULL. */
+char *kb_web_form_value(const char *body, size_t n, const char *key);
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */

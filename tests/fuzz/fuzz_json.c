@@ -49,7 +49,7 @@ static void S_check(kb_http_resp *r) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 64 * 1024) return 0;
-  kb_http_resp r = {0, "application/json", KB_BUF_INIT, NULL, NULL, 0, 0, NULL, NULL, 0, NULL, 0};
+  kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
   kb_api_suggest(&S_ctx, (const char *)data, size, &r);
   S_check(&r);
   kb_api_feedback(&S_ctx, (const char *)data, size, &r);
