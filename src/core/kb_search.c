@@ -817,6 +817,9 @@ struct kb_query {
   unsigned ablate;        /* KB_ABLATE_* */
   int li;                 /* its language (corrections, feedback strings):
                              the index's default until kb_query_set_lang() */
+  uint64_t corrected;     /* languages whose words were corrected (bit i):
+                             spelling is corrected only in the languages
+                             searched, not in every language of the index */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
   S_arena *mem;           /* owns the records' strings */
 };
@@ -876,6 +879,17 @@ static void S_correct(kb_query *q, const S_lang *l, S_recs *r) {
   }
 }
 
+/* Corrects the words of language li once (S_correct()). Called when a
+ * language is chosen or searched: correcting costs more than reading the
+ * words, and most of an index's languages are never searched for a given
+ * mention. The query's meaning does not change by it, so a search that
+ * holds the query as const may fill it (a cache). */
+static void S_ensure_corrected(kb_query *q, int li) {
+  if (li < 0 || li >= q->ix->nlangs || (q->corrected >> li & 1)) return;
+  q->corrected |= 1ull << li;
+  if (!(q->ablate & KB_ABLATE_SPELLING)) S_correct(q, &q->ix->langs[li], &q->langs[li]);
+}
+
 kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
                            unsigned ablate) {
   if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
@@ -887,8 +901,8 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
   for (int i = 0; i < ix->nlangs; i++) {
     void *ctx[2] = {q, &q->langs[i]};
     kb_analyzer_run_terms(ix->langs[i].an, text, (int)n, flags, S_record, ctx);
-    if (!(ablate & KB_ABLATE_SPELLING)) S_correct(q, &ix->langs[i], &q->langs[i]);
   }
+  if (ix->nlangs == 1) S_ensure_corrected(q, 0);
   return q;
 }
 
@@ -901,6 +915,7 @@ void kb_query_free(kb_query *q) {
 
 int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const char **fix) {
   int k = 0;
+  S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
   const S_recs *r = q->ix->nlangs ? &q->langs[q->li] : NULL;
   for (int j = 0; r && j < r->n; j++)
     if (r->v[j].fix && k++ == i) {
@@ -914,6 +929,7 @@ int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const c
 
 void kb_query_set_lang(kb_query *q, int li) {
   if (li >= 0 && li < q->ix->nlangs) q->li = li;
+  S_ensure_corrected(q, q->li);
 }
 
 int kb_query_known(const kb_query *q, int li) {
@@ -1476,6 +1492,7 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   memset(out, 0, sizeof *out);
   if (!q || !q->ix->nlangs) return;
   S_query t;
+  S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
   S_build(q, q->li, 0, 0, 0, &t);
   S_render(&q->ix->langs[q->li], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
            NULL, NULL);
@@ -1533,6 +1550,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   int first = 1;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
+    S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
     S_query t;
     kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
            exact = KB_BUF_INIT, dfs = KB_BUF_INIT;

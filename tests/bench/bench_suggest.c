@@ -39,6 +39,7 @@
 
 #include "kb_fts.h"
 #include "kb_search.h"
+#include "kb_suggest.h"
 #include "kb_util.h"
 
 #define S_MAX_QUERIES_FILE (64u << 20) /* a query file is at most 64 MB */
@@ -64,7 +65,7 @@ static void S_usage(FILE *f) {
         "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
         "\n"
-        "search   times kb_index_search() as suggest calls it, per query, and\n"
+        "search   times kb_suggest() as the server calls it (no HTTP), per query, and\n"
         "         prints p50/p90/p99/max in microseconds and queries/s; QUERIES is\n"
         "         a .tsv (text in column 2) or a .jsonl ({\"text\", \"collection\"})\n"
         "         -r ROUNDS timed passes over the queries (default 20)\n"
@@ -181,22 +182,21 @@ static double S_pct(const double *a, size_t n, double p) {
   return a[k - 1];
 }
 
-/* One search as suggest runs it (kb_suggest.c without feedback: three
- * hits asked for, six searched so off-topic pages can be dropped, snippets
- * cut for the three kept); returns the number of hits or -1. */
+/* One suggest as the server runs it, without HTTP: the mention's analysis
+ * (its language decided), the search in that language, ranking,
+ * confidence and links (kb_suggest(), three suggestions, no feedback, no
+ * places); returns the number of suggestions or -1. */
 static int S_search(kb_index *ix, const S_query *q) {
-  kb_search_opts o = {.collection = q->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
-                      .limit = 6, .snippets_later = 1};
-  kb_results res;
+  kb_suggest_opts o = {.collection = q->collection, .limit = 3, .public_url = "http://127.0.0.1"};
+  kb_suggest_result res;
   char err[256];
-  int rc = kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err);
+  int rc = kb_suggest(ix, NULL, q->text, q->n, &o, &res, err, sizeof err);
   if (rc != KB_SEARCH_OK) {
-    fprintf(stderr, "bench_suggest: search failed (%d): %s\n", rc, err);
+    fprintf(stderr, "bench_suggest: suggest failed (%d): %s\n", rc, err);
     return -1;
   }
-  kb_results_snippets(ix, &res, 3);
-  int hits = res.n < 3 ? res.n : 3;
-  kb_results_free(&res);
+  int hits = res.n;
+  kb_suggest_result_free(&res);
   return hits;
 }
 
@@ -270,9 +270,9 @@ static int S_cmd_search(int argc, char **argv) {
 /*--- Pruning agreement ---------------------------------------------------*/
 
 /* The first three ids suggest would show for q; returns how many. */
-static int S_top3(kb_index *ix, const S_query *q, int64_t *ids) {
+static int S_top3(kb_index *ix, const S_query *q, int64_t *ids, unsigned ablate) {
   kb_search_opts o = {.collection = q->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
-                      .limit = 3, .snippets_later = 1};
+                      .limit = 3, .snippets_later = 1, .ablate = ablate};
   kb_results res;
   char err[256];
   if (kb_index_search(ix, q->text, q->n, &o, &res, err, sizeof err) != KB_SEARCH_OK) return 0;
@@ -301,10 +301,8 @@ static int S_cmd_agree(int argc, char **argv) {
   int same1 = 0, same3 = 0, shown = 0;
   for (int i = 0; i < qs.n; i++) {
     int64_t a[3], b[3];
-    kb_search_ablate(0);
-    int na = S_top3(ix, &qs.a[i], a);
-    kb_search_ablate(KB_ABLATE_PRUNING);
-    int nb = S_top3(ix, &qs.a[i], b);
+    int na = S_top3(ix, &qs.a[i], a, 0);
+    int nb = S_top3(ix, &qs.a[i], b, KB_ABLATE_PRUNING);
     if (!na && !nb) continue;
     shown++;
     if (na && nb && a[0] == b[0]) same1++;
@@ -313,7 +311,6 @@ static int S_cmd_agree(int argc, char **argv) {
       for (int y = 0; y < nb; y++) common += a[x] == b[y];
     if (common == na && na == nb) same3++;
   }
-  kb_search_ablate(0);
   printf("%-10s pruning agreement over %d queries with hits: same first hit %d (%.1f%%),"
          " same top three %d (%.1f%%)\n", argv[0], shown, same1,
          shown ? 100.0 * same1 / shown : 0, same3, shown ? 100.0 * same3 / shown : 0);
