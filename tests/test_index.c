@@ -929,7 +929,7 @@ static double S_index_pattern(const char *pattern, int *prc, char **pout) {
   while (k + np < n) memcpy(body + k, pattern, np), k += np;
   body[k] = 0;
   assert_int_equal(th_write_file(path, body), 0);
-  char *cmd = th_fmt("%s/kb-index %s/kb -o %s/kb.sqlite", th_bin_dir(), dir, dir);
+  char *cmd = th_fmt("timeout 60 %s/kb-index %s/kb -o %s/kb.sqlite", th_bin_dir(), dir, dir);
   double t0 = S_child_cpu();
   *prc = th_run(cmd, pout);
   double secs = S_child_cpu() - t0;
@@ -943,8 +943,10 @@ static double S_index_pattern(const char *pattern, int *prc, char **pout) {
 
 /* Indexing is linear (issue #18, 4): 100 KB of '>' took minutes, since
  * the heading test walked up the parents for every node. A 1 MiB file of
- * any of these is indexed, or refused with its line, in under a second
- * (three under the sanitizers). */
+ * any of these is indexed, or refused with its line, in under a second on
+ * a quiet machine (docs/reliability.md); the test allows 10 s (30 under
+ * the sanitizers) because the machine is shared, which still fails the
+ * quadratic walk by far. */
 static void test_pathological_articles(void **state) {
   (void)state;
   static const struct { const char *pattern; int rc; const char *want; } cases[] = {
@@ -958,7 +960,7 @@ static void test_pathological_articles(void **state) {
       {"*a ", 0, NULL},
       {"# a\n", 0, NULL},
   };
-  double bound = strstr(th_bin_dir(), "san") ? 3.0 : 1.0;
+  double bound = strstr(th_bin_dir(), "san") ? 30.0 : 10.0;
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     int rc;
     char *out = NULL;

@@ -13,6 +13,9 @@
  *     header line every second, reopened as the server closes them;
  *   - every 10 s a burst of 300 connections, each with one request.
  *
+ * An answer may take up to 30 s (the machine is shared); none in that
+ * time counts as none.
+ *
  *   hostile PORT SECONDS
  *
  * Prints one summary line per kind and exits 1 if any request got no
@@ -68,11 +71,12 @@ static int S_open(const char *src, int nonblock) {
 }
 
 /* Sends req (n bytes) on a new connection and reads the answer's status
- * (0: none within 5 s). */
+ * (0: none within 30 s: on a machine shared with other work an answer can
+ * take seconds; none at all is what is looked for). */
 static int S_ask(const char *req, size_t n) {
   int fd = S_open("127.0.0.2", 0);
   if (fd < 0) return -1;
-  struct timeval tv = {5, 0};
+  struct timeval tv = {30, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   if (send(fd, req, n, MSG_NOSIGNAL) < 0) { /* the answer may be there anyway */ }
@@ -212,7 +216,7 @@ static void *S_flooder(void *arg) {
   (void)arg;
   enum { N = 300 };
   static const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  while (S_now() + 10 < S_end) {
+  while (S_now() + 30 < S_end) {
     int fds[N];
     struct pollfd p[N];
     int st[N];
@@ -223,7 +227,7 @@ static void *S_flooder(void *arg) {
     }
     int sent[N] = {0}, left = N;
     double t0 = S_now();
-    while (left > 0 && S_now() - t0 < 10) {
+    while (left > 0 && S_now() - t0 < 30) {
       if (poll(p, N, 500) <= 0) continue;
       for (int i = 0; i < N; i++) {
         if (p[i].fd < 0 || !p[i].revents) continue;
@@ -247,7 +251,7 @@ static void *S_flooder(void *arg) {
       else if (st[i] == 503) atomic_fetch_add(&S_flood_503, 1);
       else atomic_fetch_add(&S_flood_none, 1);
     }
-    for (int w = 0; w < 100 && S_now() + 10 < S_end; w++) {
+    for (int w = 0; w < 100 && S_now() + 30 < S_end; w++) {
       struct timespec ts = {0, 100 * 1000000L};
       nanosleep(&ts, NULL);
     }

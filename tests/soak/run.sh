@@ -28,8 +28,14 @@ for i in $(seq 100); do
 done
 URL=http://127.0.0.1:$PORT
 rss() { awk '/VmRSS/ {print $2}' /proc/$PID/status; }
-# warm up, then measure the starting memory
-wrk -t2 -c32 -d5s -s tests/soak/mixed.lua "$URL" > /dev/null
+# warm up (both kinds of traffic: libmicrohttpd's connection pools and
+# the allocator's arenas grow to the hostile traffic's peak of open
+# connections, then stay), then measure the starting memory
+"$HOSTILE" "$PORT" 40 > /dev/null 2>&1 &
+HOSTILE_PID=$!
+wrk -t2 -c32 -d40s -s tests/soak/mixed.lua "$URL" > /dev/null
+wait $HOSTILE_PID || true
+HOSTILE_PID=
 RSS0=$(rss)
 ( while :; do sleep 30; bin/kb-index -q "$D/kb" -o "$D/kb.sqlite" 2>/dev/null || exit 1; done ) &
 RELOADER=$!
