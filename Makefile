@@ -224,9 +224,12 @@ valgrind: all
 	    { echo "FAIL valgrind/$$t - build/valgrind-$$t.log"; fail=1; }; \
 	done; exit $$fail
 
+# The shipped word lists go to PREFIX/share/kb/lang: kb-index falls back to
+# them for a language a knowledge base has no kb/lang/<code>/ for.
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/kb/lang
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	cp -R kb/lang/. $(DESTDIR)$(PREFIX)/share/kb/lang/
 
 clean:
 	rm -rf build bin
