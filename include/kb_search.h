@@ -106,7 +106,8 @@ const char *kb_index_collection(const kb_index *ix, const char *name, size_t n);
 /* One search result. Strings are owned by the kb_results. */
 typedef struct kb_hit {
   int64_t id;
-  double score;         /* BM25, higher is better */
+  double score;         /* the ranking score (kb_rank.h: fields weighted like
+                           BM25, then fused and ranked), higher is better */
   const char *collection, *slug, *title, *url, *reply, *escalate, *type, *lang;
   const char *deeplink; /* "store" or NULL (kb_article.h) */
   const char *platform; /* "ios", "android" or NULL (kb_article.h) */
