@@ -267,13 +267,9 @@ char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const 
   return reply;
 }
 
-static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
-  const kb_suggestion *sg = &res->s[i];
-  const kb_hit *h = sg->hit;
-  const char *url = sg->url;
-  double conf = sg->confidence;
-  int rlen = 0;
-  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
+/* The members every listed article starts with, in suggest and search:
+ * {"slug", "collection", "title", "url" (the object left open). */
+static void S_put_hit_head(kb_buf *b, const kb_hit *h, const char *url) {
   kb_buf_puts(b, "{\"slug\":");
   S_json_str(b, h->slug);
   kb_buf_puts(b, ",\"collection\":");
@@ -282,6 +278,16 @@ static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, con
   S_json_str(b, h->title);
   kb_buf_puts(b, ",\"url\":");
   S_json_str(b, url);
+}
+
+static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
+  const kb_suggestion *sg = &res->s[i];
+  const kb_hit *h = sg->hit;
+  const char *url = sg->url;
+  double conf = sg->confidence;
+  int rlen = 0;
+  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
+  S_put_hit_head(b, h, url);
   kb_buf_puts(b, ",\"score\":");
   kb_buf_put_fixed(b, h->score, 4);
   kb_buf_puts(b, ",\"confidence\":");
@@ -828,14 +834,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     const kb_hit *h = &res.hits[i];
     char *url = kb_api_article_url(c, h->url, h->collection, h->slug, h->lang);
     if (i) kb_buf_putc(b, ',');
-    kb_buf_puts(b, "{\"slug\":");
-    S_json_str(b, h->slug);
-    kb_buf_puts(b, ",\"collection\":");
-    S_json_str(b, h->collection);
-    kb_buf_puts(b, ",\"title\":");
-    S_json_str(b, h->title);
-    kb_buf_puts(b, ",\"url\":");
-    S_json_str(b, url);
+    S_put_hit_head(b, h, url);
     kb_buf_puts(b, ",\"type\":");
     S_json_str(b, h->type);
     kb_buf_puts(b, ",\"lang\":");

@@ -1491,6 +1491,33 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
   free(h);
 }
 
+/* Back to the console after a form (303, so a reload does not post
+ * again): the same mention's cards (text given) or an empty form, with
+ * done= saying what was recorded; said is the body for a client that does
+ * not follow redirects. */
+static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
+                            const char *brand, const char *said) {
+  r->status = 303;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+  kb_buf loc = KB_BUF_INIT;
+  kb_buf_printf(&loc, "/agent?done=%s", done);
+  if (text) {
+    kb_buf_puts(&loc, "&text=");
+    kb_buf_put_query(&loc, text, 1);
+  }
+  if (handle) {
+    kb_buf_puts(&loc, "&author=");
+    kb_buf_put_query(&loc, handle, 1);
+  }
+  if (brand && *brand) {
+    kb_buf_puts(&loc, "&collection=");
+    kb_buf_put_query(&loc, brand, 1);
+  }
+  r->location = kb_buf_detach(&loc);
+  kb_buf_printf(&r->body, "<!doctype html><title>%s</title><p>%s</p>", said, said);
+}
+
 static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
   static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
   char *v[8];
@@ -1516,30 +1543,10 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
       S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
     } else {
-      r->status = 303;
-      r->ctype = "text/html; charset=utf-8";
-      r->html = 1;
-      kb_buf loc = KB_BUF_INIT;
-      if (!strcmp(action, "sent")) {
-        kb_buf_puts(&loc, "/agent?done=sent");
-        if (brand && *brand) {
-          kb_buf_puts(&loc, "&collection=");
-          kb_buf_put_query(&loc, brand, 1);
-        }
-      } else {
-        kb_buf_puts(&loc, "/agent?done=dismissed&text=");
-        kb_buf_put_query(&loc, text, 1);
-        if (handle) {
-          kb_buf_puts(&loc, "&author=");
-          kb_buf_put_query(&loc, handle, 1);
-        }
-        if (brand && *brand) {
-          kb_buf_puts(&loc, "&collection=");
-          kb_buf_put_query(&loc, brand, 1);
-        }
-      }
-      r->location = kb_buf_detach(&loc);
-      kb_buf_puts(&r->body, "<!doctype html><title>Recorded</title><p>Recorded.</p>");
+      /* sent: an empty form for the next tweet; dismissed: the same cards */
+      int sent = !strcmp(action, "sent");
+      S_back_to_agent(r, sent ? "sent" : "dismissed", sent ? NULL : text, sent ? NULL : handle, brand,
+                      "Recorded.");
     }
     kb_doc_free(&d);
   }
@@ -1562,30 +1569,6 @@ static kb_queue *S_queue(kb_web *w, const kb_ctx *c) {
   return q;
 }
 
-/* Back to the console after a queue form: the same mention's cards after a
- * flag, an empty form after "no article fits". */
-static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
-                            const char *brand) {
-  r->status = 303;
-  r->ctype = "text/html; charset=utf-8";
-  r->html = 1;
-  kb_buf loc = KB_BUF_INIT;
-  kb_buf_printf(&loc, "/agent?done=%s", done);
-  if (text) {
-    kb_buf_puts(&loc, "&text=");
-    kb_buf_put_query(&loc, text, 1);
-  }
-  if (handle) {
-    kb_buf_puts(&loc, "&author=");
-    kb_buf_put_query(&loc, handle, 1);
-  }
-  if (brand && *brand) {
-    kb_buf_puts(&loc, "&collection=");
-    kb_buf_put_query(&loc, brand, 1);
-  }
-  r->location = kb_buf_detach(&loc);
-  kb_buf_puts(&r->body, "<!doctype html><title>Sent</title><p>Sent to the knowledge team.</p>");
-}
 
 /* POST /team/flag and /team/unanswered. */
 static void S_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
@@ -1611,8 +1594,8 @@ static void S_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body,
   else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
                               flag ? v[5] : NULL, v[6], v[0], handle) != 0)
     S_error_page(c, r, 503, "Not sent", "The knowledge team's queue cannot be written now: try again.");
-  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2]);
-  else S_back_to_agent(r, "queued", NULL, NULL, v[2]);
+  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2], "Sent to the knowledge team.");
+  else S_back_to_agent(r, "queued", NULL, NULL, v[2], "Sent to the knowledge team.");
   if (art) kb_doc_free(&d);
   for (int i = 0; i < 7; i++) free(v[i]);
 }
