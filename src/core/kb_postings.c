@@ -162,7 +162,7 @@ static int S_read_instances(kb_postings *p, S_load *L, sqlite3_stmt *st,
 
 kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int *prc) {
   kb_postings *p = kb_xcalloc(1, sizeof *p);
-  S_load L = {KB_BUF_INIT, 0, 0, 0, 0, 0, 0};
+  S_load L = {.strs = KB_BUF_INIT};
   char names[S_NCOL][32];
   sqlite3_stmt *st = NULL;
   int rc = S_read_averages(p, db, table);
@@ -375,7 +375,8 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphra
       int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
       S_grow((void **)&inst, &cap, n + (to - from), sizeof *inst);
       for (int j = from; j < to; j++) {
-        kb_rank_inst it = {k, (int)(x->pos[j] >> S_COL_SHIFT), (int)(x->pos[j] & S_OFF_MASK)};
+        kb_rank_inst it = {.phrase = k, .col = (int)(x->pos[j] >> S_COL_SHIFT),
+                           .off = (int)(x->pos[j] & S_OFF_MASK)};
         if (n && sorted && S_cmp_inst(&inst[n - 1], &it) > 0) sorted = 0;
         inst[n++] = it;
       }

@@ -426,7 +426,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
 void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                  const kb_rank_inst *all, int n, double *f) {
   S_acc *a = S_acc_start(q);
-  S_src src = {d, id, NULL, NULL, {0}};
+  S_src src = {.d = d, .id = id};
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
   S_score_row(q, &src, a, f);

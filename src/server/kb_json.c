@@ -130,7 +130,7 @@ static int S_value(S_p *p, int depth) {
 }
 
 int kb_json_check(const char *s, size_t n, size_t *at, const char **why) {
-  S_p p = {s, n, 0, NULL};
+  S_p p = {.s = s, .n = n};
   if (S_value(&p, 0) == 0) {
     S_ws(&p);
     if (p.i == n) return 0;
