@@ -96,7 +96,8 @@ static int S_same_file(const struct stat *a, const struct stat *b) {
 }
 
 /* Loads and checks a whole generation from path; NULL with err on failure. */
-static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr) {
+static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
+                          struct stat *tried) {
   kb_gen *g = kb_xcalloc(1, sizeof *g);
   atomic_init(&g->refs, 1);
   g->nslots = nslots;
@@ -106,6 +107,7 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr) 
     snprintf(err, nerr, "cannot open %s: %s", path, strerror(errno));
     goto fail;
   }
+  if (tried) *tried = g->st;
   /* one copy of what the index loads into memory, shared by the slots */
   for (int i = 0; i < nslots; i++)
     if (!(g->ix[i] = i ? kb_index_open_shared(path, g->ix[0], err, nerr)
@@ -204,7 +206,7 @@ int kb_live_kb_errors(kb_live *l) {
 /*--- The live index ------------------------------------------------------*/
 
 kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
-  kb_gen *g = S_gen_load(path, nslots, err, nerr);
+  kb_gen *g = S_gen_load(path, nslots, err, nerr, NULL);
   if (!g) return NULL;
   kb_live *l = kb_xcalloc(1, sizeof *l);
   l->status_path = kb_fmt("%s%s", path, KB_DIAG_STATUS_SUFFIX);
@@ -259,13 +261,17 @@ int kb_live_reload(kb_live *l, const char *why) {
     pthread_mutex_unlock(&l->reload_lock);
     return 0;
   }
-  kb_gen *g = S_gen_load(l->path, l->nslots, err, sizeof err);
+  struct stat tried = {0};
+  kb_gen *g = S_gen_load(l->path, l->nslots, err, sizeof err, &tried);
   pthread_mutex_lock(&l->lock);
   if (!g) {
     l->refused++;
     free(l->error);
     l->error = S_public_error(l->path, err);
-    stat(l->path, &l->refused_st);
+    /* the file that failed is not tried again; a newer one that replaced
+     * it meanwhile (the indexer builds again and again in watch mode) is
+     * not that file, and is loaded by the watcher in its turn */
+    l->refused_st = tried;
     pthread_mutex_unlock(&l->lock);
     fprintf(stderr, "kb-serve: %s: new index refused, still serving the one built %s: %s\n",
             why, l->cur->built, err);
