@@ -36,7 +36,7 @@ INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phr
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
-            "offtopic"]
+            "offtopic", "intent_match", "intent_miss"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
