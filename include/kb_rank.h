@@ -158,7 +158,8 @@ typedef enum {
   KB_LTR_OFFTOPIC,      /* an off-topic page */
   KB_LTR_OTHER_PLATFORM, /* for the other phone platform than the one named */
   KB_LTR_PLACE_STORE,   /* the mention names a place, the article links stores */
-  KB_LTR_PLACE_NOSTORE, /* the same, and the place has no store */
+  KB_LTR_PLACE_NOSTORE, /* a place with no store, and the article is about
+                           finding a store (its intents: a location) */
   KB_LTR_KNOWN,         /* share of the mention's words the index knows
                            (the same for every candidate: confidence only) */
   KB_LTR_N
@@ -186,7 +187,8 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
                                   int asks);
 
 /* The confidence from which the first suggestion is answerable (fitted
- * with the model: "very probably right"). */
-double kb_rank_learned_threshold(void);
+ * with the model: "very probably right"), for a mention that asks
+ * something (asks 1) or only states something (0). */
+double kb_rank_learned_threshold(int asks);
 
 #endif

@@ -57,8 +57,9 @@ typedef struct kb_suggest_opts {
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable (fitted with
- * the model, kb_rank_learned_threshold()). */
-double kb_suggest_threshold(void);
+ * the model, kb_rank_learned_threshold()), for a mention that asks
+ * something (asks 1) or not (0). */
+double kb_suggest_threshold(int asks);
 
 /* Suggests articles for text[0..n): analysis (kb_mention.h), retrieval,
  * confidence, links. geo may be NULL. Returns KB_SEARCH_OK or a

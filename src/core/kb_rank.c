@@ -577,6 +577,7 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
 /*--- The learned ranker and confidence -----------------------------------*/
 
 /* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold */
+#include "kb_lang.h"
 #include "kb_rank_model.h"
 
 void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
@@ -594,7 +595,9 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_OFFTOPIC] = c->offtopic != 0;
   x[KB_LTR_OTHER_PLATFORM] = c->other_platform != 0;
   x[KB_LTR_PLACE_STORE] = c->place && c->links_stores;
-  x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && c->links_stores;
+  /* a town without a store: the store finder near it (the article for
+   * finding a store, whose intent is a location) is the answer */
+  x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
 }
 
@@ -615,4 +618,4 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
   return 1.0 / (1.0 + exp(-z));
 }
 
-double kb_rank_learned_threshold(void) { return S_conf_threshold; }
+double kb_rank_learned_threshold(int asks) { return S_conf_threshold[asks != 0]; }

@@ -27,7 +27,7 @@
 /* chosen with the model by tests/eval/fit.py (kb_rank_model.h): the
  * lowest confidence at which, under cross-validation on the tuning sets,
  * the first suggestion is right at least 95 times in 100 */
-double kb_suggest_threshold(void) { return kb_rank_learned_threshold(); }
+double kb_suggest_threshold(int asks) { return kb_rank_learned_threshold(asks); }
 
 char *kb_suggest_article_url(const char *public_url, const char *url,
                              const char *collection, const char *slug, const char *lang_prefix) {
@@ -282,7 +282,7 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
    * say (the place is one of its inputs), not a rule of its own. */
   out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
                     !strcmp(out->s[0].hit->deeplink, "store");
-  out->answerable = !out->offtopic && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold();
+  out->answerable = !out->offtopic && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold(out->asks);
 }
 
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,

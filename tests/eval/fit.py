@@ -36,11 +36,11 @@ INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phr
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
-            "offtopic", "intent_match", "intent_miss"]
+            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
-NO_SECOND = 5.0                    # margin when there is no runner-up (and its cap)
+NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
@@ -199,7 +199,7 @@ def decide(o, ln, wc, t):
     off, first, _, x = o
     if off or first is None:
         return False
-    return sigmoid(dot(wc, x)) >= t
+    return sigmoid(dot(wc, x)) >= t[ln["asks"]]
 
 
 def figures(lines, outs, wc, t):
@@ -237,14 +237,17 @@ def cross_validate(lines, use, l2r, l2c):
     return res
 
 
-def threshold(lines, res, precision):
-    """The lowest confidence from which the answerable lines are right at
-    least `precision` of the time, out of fold."""
+def threshold(lines, res, precision, asks):
+    """The lowest confidence from which the answerable lines (those that
+    ask something, or those that do not) are right at least `precision` of
+    the time, out of fold."""
     best = 0.99
     for k in range(99, 19, -1):
         t = k / 100
         ans = wrong = 0
         for ln in lines:
+            if ln["asks"] != asks:
+                continue
             o, p = res[id(ln)]
             off, first = o[0], o[1]
             if off or first is None:
@@ -270,7 +273,8 @@ def write_header(w, wc, t, l2r, l2c, n):
         names = ["intercept"] + INPUTS + ["margin", "asks"]
         f.write("static const double S_conf_w[KB_LTR_N + 3] = {\n%s};\n" % arr(zip(wc, names)))
         f.write("#define S_CONF_NO_SECOND %.1f\n" % NO_SECOND)
-        f.write("static const double S_conf_threshold = %.2f;\n" % t)
+        f.write("/* by whether the mention asks something (0, 1) */\n")
+        f.write("static const double S_conf_threshold[2] = {%.2f, %.2f};\n" % (t[0], t[1]))
 
 
 def read_model():
@@ -283,7 +287,7 @@ def read_model():
         elif "S_conf_w" in line:
             cur = "conf"
         elif "S_conf_threshold" in line:
-            t = float(line.split("=")[1].strip(" ;\n"))
+            t = [float(v) for v in line.split("{")[1].split("}")[0].split(",")]
         elif line.strip().startswith("}"):
             cur = None
         elif cur and "/*" in line:
@@ -309,7 +313,8 @@ def calibration(path, lang):
     for i, (n, ok, s) in enumerate(bins):
         if n:
             print("| %.1f-%.1f | %d | %.3f | %.3f |" % (i / 10, (i + 1) / 10, n, s / n, ok / n))
-    print("(threshold %.2f; off-topic-first lines left out: they are never answerable)" % t)
+    print("(thresholds %.2f / %.2f when the mention asks nothing / asks; off-topic-first lines"
+          " left out: they are never answerable)" % (t[0], t[1]))
 
 
 def main(argv):
@@ -339,7 +344,7 @@ def main(argv):
     l2r = best[1]
     l2c = 1.0
     res = cross_validate(lines, use, l2r, l2c)
-    t = threshold(lines, res, PRECISION)
+    t = [threshold(lines, res, PRECISION, 0), threshold(lines, res, PRECISION, 1)]
     # final models on every tuning line
     w = fit_ranker(lines, l2r, use)
     rows = []
@@ -349,16 +354,16 @@ def main(argv):
             rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
     wc = fit_conf(rows, l2c)
     write_header(w, wc, t, l2r, l2c, len(lines))
-    print("wrote %s: ranker L2 %g, threshold %.2f" % (HEADER, l2r, t))
+    print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks)" % (HEADER, l2r, t[0], t[1]))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
-    print("cross-validated (out of fold) at %.2f:" % t)
+    print("cross-validated (out of fold):")
     for s in sets:
         ls = by_set[s]
         outs = [res[id(ln)][0] for ln in ls]
         # confidence already out of fold: decide on it directly
         have = [ln for ln in ls if ln["expect"] != "-"]
         ans = [ln for ln in ls if not res[id(ln)][0][0] and res[id(ln)][0][1] is not None and
-               res[id(ln)][1] >= t]
+               res[id(ln)][1] >= t[ln["asks"]]]
         wrong = sum(1 for ln in ans if ln["expect"] == "-" or res[id(ln)][0][2] != 1)
         abst = [ln for ln in ls if ln not in ans]
         none = [ln for ln in ls if ln["expect"] == "-"]
