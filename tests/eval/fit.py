@@ -292,6 +292,8 @@ def read_model():
             cur = None
         elif cur and "/*" in line:
             vals[cur].append(float(line.split("/*")[0].strip(" ,")))
+            if "};" in line:
+                cur = None
     return vals["ltr"], vals["conf"], t
 
 
