@@ -2,6 +2,7 @@
 """fit.py - fits the learned ranker and the confidence of the suggest path.
 
     python3 tests/eval/fit.py                 # fit, write src/core/kb_rank_model.h
+                                              # (then make, to build with it)
     python3 tests/eval/fit.py --calibration SET   # predicted confidence vs
                                               # observed precision per decile
 
@@ -320,8 +321,11 @@ def calibration(path, lang):
 
 
 def main(argv):
+    # kb-eval is not part of a plain make: build it (and the tools) first
+    if subprocess.run(["make", "--no-print-directory", "-s", "all", "bin/kb-eval"]).returncode:
+        sys.exit("fit.py: make failed")
     if subprocess.run(["bin/kb-index", "-q", "kb", "-o", INDEX]).returncode:
-        sys.exit("fit.py: kb-index failed (run make first)")
+        sys.exit("fit.py: kb-index failed")
     if len(argv) > 1 and argv[1] == "--calibration":
         calibration(argv[2], argv[3] if len(argv) > 3 else None)
         return
