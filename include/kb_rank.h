@@ -136,4 +136,59 @@ double kb_rank_score_without(const double *f, unsigned ablate);
  * asks something (kb_intent_asks(): 1 or 0). */
 double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate);
 
+/*--- The learned ranker and confidence -----------------------------------*/
+
+/* The inputs of the learned ranker (kb_rank_learned()) for one candidate:
+ * its features transformed, and what the suggest path knows of the
+ * mention beside the article (kb_suggest.c). The weights and the
+ * confidence model are fitted by tests/eval/fit.py and read from the
+ * header it writes (src/core/kb_rank_model.h); the names here are the
+ * fitting script's. */
+typedef enum {
+  KB_LTR_LOG_BM25F = 0, /* log(1 + BM25F) */
+  KB_LTR_COVERAGE,
+  KB_LTR_STRONG,
+  KB_LTR_PROXIMITY,
+  KB_LTR_TITLE,
+  KB_LTR_EXACT,
+  KB_LTR_PHRASE,
+  KB_LTR_LOG_SCORE,     /* log(1 + kb_rank_score()), the hand-set score */
+  KB_LTR_INTENT_MATCH,  /* the mention's and the article's intents meet */
+  KB_LTR_INTENT_MISS,   /* both have intents, none in common */
+  KB_LTR_OFFTOPIC,      /* an off-topic page */
+  KB_LTR_OTHER_PLATFORM, /* for the other phone platform than the one named */
+  KB_LTR_PLACE_STORE,   /* the mention names a place, the article links stores */
+  KB_LTR_PLACE_NOSTORE, /* a place with no store, and the article is about
+                           finding a store (its intents: a location) */
+  KB_LTR_KNOWN,         /* share of the mention's words the index knows
+                           (the same for every candidate: confidence only) */
+  KB_LTR_N
+} kb_ltr_input;
+
+/* What the suggest path knows of a candidate besides its features. */
+typedef struct {
+  int mention_intents, article_intents; /* KB_INTENT_* bits */
+  int offtopic, other_platform;
+  int place, place_store; /* a place named; it has a store */
+  int links_stores;       /* the article deep-links stores */
+} kb_rank_ctx;
+
+/* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
+void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
+
+/* The learned ranking score (higher is better; a log-odds, may be
+ * negative) of a candidate from its inputs. */
+double kb_rank_learned(const double *x);
+
+/* How likely the first candidate (inputs best) is the right article,
+ * 0..1, given the learned score of the runner-up (or no runner-up when
+ * has_second is 0) and whether the mention asks something. */
+double kb_rank_learned_confidence(const double *best, int has_second, double second_score,
+                                  int asks);
+
+/* The confidence from which the first suggestion is answerable (fitted
+ * with the model: "very probably right"), for a mention that asks
+ * something (asks 1) or only states something (0). */
+double kb_rank_learned_threshold(int asks);
+
 #endif

@@ -49,10 +49,17 @@ typedef struct kb_suggest_opts {
   unsigned ablate;         /* KB_ABLATE_* left out (evaluation only) */
   const char *lang;        /* the mention's language when known (a language
                               of the index); NULL: decided from its words */
+  /* evaluation only (kb-eval --dump): shown every candidate after the
+   * learned ranking, before feedback, platform and off-topic pages move
+   * or drop any: r's hits and their r->n * KB_LTR_N ranker inputs */
+  void (*inspect)(void *arg, const kb_results *r, const double *x);
+  void *inspect_arg;
 } kb_suggest_opts;
 
-/* Confidence from which a suggestion is sent as answerable. */
-extern const double kb_suggest_threshold;
+/* Confidence from which a suggestion is sent as answerable (fitted with
+ * the model, kb_rank_learned_threshold()), for a mention that asks
+ * something (asks 1) or not (0). */
+double kb_suggest_threshold(int asks);
 
 /* Suggests articles for text[0..n): analysis (kb_mention.h), retrieval,
  * confidence, links. geo may be NULL. Returns KB_SEARCH_OK or a

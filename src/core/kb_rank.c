@@ -573,3 +573,49 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
              2.233 * asks;
   return 1.0 / (1.0 + exp(-z));
 }
+
+/*--- The learned ranker and confidence -----------------------------------*/
+
+/* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold */
+#include "kb_lang.h"
+#include "kb_rank_model.h"
+
+void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
+  x[KB_LTR_LOG_BM25F] = log1p(f[KB_FEAT_BM25F]);
+  x[KB_LTR_COVERAGE] = f[KB_FEAT_COVERAGE];
+  x[KB_LTR_STRONG] = f[KB_FEAT_STRONG];
+  x[KB_LTR_PROXIMITY] = f[KB_FEAT_PROXIMITY];
+  x[KB_LTR_TITLE] = f[KB_FEAT_TITLE];
+  x[KB_LTR_EXACT] = f[KB_FEAT_EXACT];
+  x[KB_LTR_PHRASE] = f[KB_FEAT_PHRASE];
+  x[KB_LTR_LOG_SCORE] = log1p(kb_rank_score(f));
+  int both = c->mention_intents && c->article_intents;
+  x[KB_LTR_INTENT_MATCH] = (c->mention_intents & c->article_intents) != 0;
+  x[KB_LTR_INTENT_MISS] = both && !(c->mention_intents & c->article_intents);
+  x[KB_LTR_OFFTOPIC] = c->offtopic != 0;
+  x[KB_LTR_OTHER_PLATFORM] = c->other_platform != 0;
+  x[KB_LTR_PLACE_STORE] = c->place && c->links_stores;
+  /* a town without a store: the store finder near it (the article for
+   * finding a store, whose intent is a location) is the answer */
+  x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
+  x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
+}
+
+double kb_rank_learned(const double *x) {
+  double s = 0;
+  for (int i = 0; i < KB_LTR_N; i++) s += S_ltr_w[i] * x[i];
+  return s;
+}
+
+double kb_rank_learned_confidence(const double *best, int has_second, double second_score,
+                                  int asks) {
+  double s = kb_rank_learned(best);
+  double margin = has_second ? s - second_score : S_CONF_NO_SECOND;
+  if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
+  double z = S_conf_w[0];
+  for (int i = 0; i < KB_LTR_N; i++) z += S_conf_w[1 + i] * best[i];
+  z += S_conf_w[1 + KB_LTR_N] * margin + S_conf_w[2 + KB_LTR_N] * asks;
+  return 1.0 / (1.0 + exp(-z));
+}
+
+double kb_rank_learned_threshold(int asks) { return S_conf_threshold[asks != 0]; }

@@ -16,15 +16,18 @@
  */
 #include "kb_suggest.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_intent.h"
+#include "kb_token.h"
 #include "kb_util.h"
 
-/* chosen with the model by tests/eval/fit_confidence.py: the threshold
- * whose lower abstention precision or recall, on either labelled set, is
- * highest */
-const double kb_suggest_threshold = 0.65;
+/* chosen with the model by tests/eval/fit.py (kb_rank_model.h): the
+ * lowest confidence at which, under cross-validation on the tuning sets,
+ * the first suggestion is right at least 95 times in 100 */
+double kb_suggest_threshold(int asks) { return kb_rank_learned_threshold(asks); }
 
 char *kb_suggest_article_url(const char *public_url, const char *url,
                              const char *collection, const char *slug, const char *lang_prefix) {
@@ -73,12 +76,13 @@ static int S_cmp_hit(const void *x, const void *y) {
 
 /* A mention that names a phone (an iPhone, a Galaxy) is not answered with
  * an article for the other platform, which cannot apply to that phone:
- * those keep a twentieth of their score, behind anything else that
- * matches. */
+ * those go behind everything else that matches (the learned scores span
+ * a wide range, so a fixed share of the score would not be enough). */
+#define S_OTHER_PLATFORM 1e-12
 static void S_prefer_platform(kb_results *r, const char *platform) {
   if (!platform || r->n < 2) return;
   for (int i = 0; i < r->n; i++)
-    if (r->hits[i].platform && strcmp(r->hits[i].platform, platform)) r->hits[i].score *= 0.05;
+    if (r->hits[i].platform && strcmp(r->hits[i].platform, platform)) r->hits[i].score *= S_OTHER_PLATFORM;
   qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
 }
 
@@ -93,6 +97,7 @@ static void S_prefer_platform(kb_results *r, const char *platform) {
 #define S_FUSE_TRUST 3.0
 #define S_FUSE_POPULAR 20 /* most-sent articles added as candidates */
 #define S_FUSE_MAX 40
+#define S_RERANK_DEPTH 30 /* candidates the learned ranker orders */
 
 static int S_find_hit(const kb_results *r, const char *collection, const char *slug) {
   for (int i = 0; i < r->n; i++)
@@ -145,6 +150,59 @@ static void S_fuse(kb_index *ix, kb_feedback *fb, const kb_mention *m, const cha
   free(prior);
 }
 
+/* The intents an article answers, read from its title and slug with its
+ * language's intent cues (intents.tsv): "Track my order" is a status,
+ * "Store opening hours" hours. */
+static int S_article_intents(kb_index *ix, const kb_hit *h) {
+  const kb_lang *l = NULL;
+  for (int i = 0; h->lang && i < kb_index_nlangs(ix); i++)
+    if (!strcmp(kb_index_lang_code(ix, i), h->lang)) l = kb_index_lang_words(ix, i);
+  if (!l) return 0;
+  char *z = kb_fmt("%s. %s", h->title ? h->title : "", h->slug);
+  for (char *p = z; *p; p++)
+    if (*p == '-') *p = ' ';
+  int nt = 0;
+  kb_token *t = kb_tokens_split(z, strlen(z), &nt);
+  kb_intent_cues(t, nt, l);
+  int intents = kb_intent_detect(t, nt, l);
+  free(t);
+  free(z);
+  return intents;
+}
+
+/* The learned ranker's inputs of hit h for mention m (kb_rank.h). */
+static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_result *out,
+                         const kb_hit *h, double *x) {
+  const char *platform = kb_mention_platform(m);
+  kb_rank_ctx c = {
+      .mention_intents = kb_mention_intents(m),
+      .article_intents = S_article_intents(ix, h),
+      .offtopic = !strcmp(h->type, "offtopic"),
+      .other_platform = platform && h->platform && strcmp(h->platform, platform),
+      .place = out->has_place,
+      .place_store = out->has_place && out->place.store != NULL,
+      .links_stores = h->deeplink && !strcmp(h->deeplink, "store"),
+  };
+  kb_rank_ltr_inputs(h->feat, &c, x);
+}
+
+/* Ranks the candidates by the learned score (kb_rank_learned()), kept as
+ * exp(score) so that it stays positive for the fusion with feedback, and
+ * shows them to o->inspect (evaluation) before anything is dropped. */
+static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o,
+                     kb_suggest_result *out) {
+  kb_results *r = &out->res;
+  if (r->n == 0) return;
+  double *x = kb_xcalloc((size_t)r->n * KB_LTR_N, sizeof *x);
+  for (int i = 0; i < r->n; i++) {
+    S_ltr_inputs(ix, m, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
+    r->hits[i].score = exp(kb_rank_learned(x + (size_t)i * KB_LTR_N));
+  }
+  if (o->inspect) o->inspect(o->inspect_arg, r, x);
+  free(x);
+  qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
+}
+
 /* Retrieval: the articles the mention's terms find (the words that named
  * a place left out), fused with what agents sent for mentions like it,
  * those for the other phone platform set back, off-topic pages dropped,
@@ -156,7 +214,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   kb_mention_text(m, &n);
   /* one more than asked, so the page is still full when an off-topic page
    * is among the hits and is dropped */
-  int depth = o->feedback ? S_FUSE_MAX : o->limit + 3;
+  int depth = o->feedback ? S_FUSE_MAX : S_RERANK_DEPTH;
   /* A place that names a store or a town is consumed by the link (the
    * store's page), not searched for: no help article is about Guildford,
    * and its name would only count as a word the articles lack. Snippets
@@ -182,6 +240,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
     if (rc != KB_SEARCH_OK) return rc;
     out->fallback = 1;
   }
+  S_rerank(ix, m, o, out);
   if (o->feedback) {
     S_fuse(ix, o->feedback, m, coll, &out->res);
     qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
@@ -200,27 +259,30 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
 }
 
 /* Ranking and confidence: how likely each suggestion is the right
- * article, and whether the first is good enough to send. */
-static void S_confidence(const kb_suggest_opts *o, kb_suggest_result *out) {
+ * article (the learned model of kb_rank.h), and whether the first is good
+ * enough to send. */
+static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *out) {
+  double x0[KB_LTR_N], x1[KB_LTR_N];
+  if (out->n > 0) S_ltr_inputs(ix, m, out, &out->res.hits[0], x0);
+  if (out->n > 1) S_ltr_inputs(ix, m, out, &out->res.hits[1], x1);
   for (int i = 0; i < out->n; i++) {
     const kb_hit *h = &out->res.hits[i];
     out->s[i].hit = h;
-    const kb_hit *other = out->n > 1 ? &out->res.hits[i == 0 ? 1 : 0] : NULL;
-    out->s[i].confidence =
-        kb_rank_confidence(h->feat, other ? other->feat : NULL, out->asks, o->ablate);
+    if (i == 0)
+      out->s[i].confidence = kb_rank_learned_confidence(x0, out->n > 1,
+                                                        out->n > 1 ? kb_rank_learned(x1) : 0, out->asks);
     /* the runners-up share the best one's evidence in proportion to their
      * scores: a distant second is not "85%" */
-    if (i > 0 && out->res.hits[0].score > 0)
-      out->s[i].confidence *= h->score / out->res.hits[0].score;
+    else if (out->res.hits[0].score > 0)
+      out->s[i].confidence = out->s[0].confidence * h->score / out->res.hits[0].score;
   }
   /* A store question that names a town with a store ("is there a shop in
-   * Guildford?") is answered by that store's page whenever the best
-   * article links to stores: the town, the part the text search cannot
-   * score, is what the link answers. */
+   * Guildford?") is answered by that store's page when the best article
+   * links to stores; whether that is the answer is the confidence's to
+   * say (the place is one of its inputs), not a rule of its own. */
   out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
                     !strcmp(out->s[0].hit->deeplink, "store");
-  out->answerable = !out->offtopic && out->n > 0 &&
-                    (out->s[0].confidence >= kb_suggest_threshold || out->store_link);
+  out->answerable = !out->offtopic && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold(out->asks);
 }
 
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
@@ -246,7 +308,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   out->n = out->res.n;
   out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
   /* 3. ranking and confidence */
-  S_confidence(o, out);
+  S_confidence(ix, m, out);
   /* 4. reply: the link each suggestion carries */
   for (int i = 0; i < out->n; i++) {
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);

@@ -200,6 +200,26 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
   return ok;
 }
 
+/* --dump: every candidate of a line as the learned ranker sees it
+ * ("cand ID EXPECT SLUG OFFTOPIC LINKS_STORES STORE_TOWN x0..x(KB_LTR_N-1)"),
+ * for tests/eval/fit.py. */
+typedef struct {
+  const S_line *line;
+  const kb_suggest_result *out;
+} S_inspect_arg;
+
+static void S_inspect(void *arg, const kb_results *r, const double *x) {
+  const S_inspect_arg *a = arg;
+  for (int i = 0; i < r->n; i++) {
+    const kb_hit *h = &r->hits[i];
+    int links = h->deeplink && !strcmp(h->deeplink, "store");
+    printf("cand\t%s\t%s\t%s\t%d\t%d\t%d", a->line->id, a->line->expect, h->slug,
+           !strcmp(h->type, "offtopic"), links, a->out->has_place && a->out->place.store != NULL);
+    for (int k = 0; k < KB_LTR_N; k++) printf("\t%.4f", x[(size_t)i * KB_LTR_N + k]);
+    printf("\n");
+  }
+}
+
 static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int public,
                         S_score *s) {
   S_outcome o = {0, NULL};
@@ -217,9 +237,11 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     S_count(s, x, o.rank);
     return o;
   }
-  kb_suggest_opts so = {.collection = x->collection, .limit = S_DEPTH, .public_url = S_PUBLIC_URL,
-                        .feedback = S_fb, .ablate = S_ablate};
   kb_suggest_result r;
+  S_inspect_arg ia = {x, &r};
+  kb_suggest_opts so = {.collection = x->collection, .limit = S_DEPTH, .public_url = S_PUBLIC_URL,
+                        .feedback = S_fb, .ablate = S_ablate,
+                        .inspect = S_dump ? S_inspect : NULL, .inspect_arg = &ia};
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
     if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;

@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""fit.py - fits the learned ranker and the confidence of the suggest path.
+
+    python3 tests/eval/fit.py                 # fit, write src/core/kb_rank_model.h
+                                              # (then make, to build with it)
+    python3 tests/eval/fit.py --calibration SET   # predicted confidence vs
+                                              # observed precision per decile
+
+One command, standard library only, deterministic. It indexes kb/ into
+build/fit.sqlite, runs `bin/kb-eval INDEX SET --dump` on the tuning sets
+(the blind set's tuning half, our own tweets and cpw-dev when ../shared is
+there: never the check half) and reads every line's candidates with the
+ranker's inputs (kb_rank.h, KB_LTR_*). Then:
+
+1. Ranking: a pairwise logistic model (RankNet with a linear score): for
+   each line with an article, the expected article against every other
+   candidate; L2 penalty chosen by 5-fold cross-validation (folds by line)
+   on R@1. The inputs it may use are FEATURES below.
+2. Confidence: a logistic model of "the first suggestion is right" over the
+   first candidate's inputs, the learned margin over the second and whether
+   the mention asks something, scored out of fold (5-fold) with the ranker
+   fitted on the other folds; the threshold is the lowest confidence at
+   which the out-of-fold answerable lines are right at least PRECISION of
+   the time (confident-and-wrong <= 1 - PRECISION).
+3. Writes both into src/core/kb_rank_model.h (kb_rank.c includes it) and
+   prints the cross-validated figures per set.
+"""
+import math
+import os
+import random
+import subprocess
+import sys
+
+INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
+          "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
+          "place_nostore", "known"]
+# the inputs the ranker may weigh (the others stay 0); "known" is the same
+# for every candidate of a line, so it can only inform the confidence
+FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
+            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore"]
+CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
+PRECISION = 0.95
+PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
+NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
+LAMBDAS = [0.01, 0.03, 0.1, 0.3]
+FOLDS = 5
+SHARED = os.environ.get("SHARED", "../shared")
+SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
+        SHARED + "/eval/cpw-dev.tsv"]
+HEADER = "src/core/kb_rank_model.h"
+INDEX = "build/fit.sqlite"
+
+
+def run_dump(index, path, lang=None):
+    """Lines of a set: id, expect, asks, candidates (slug, offtopic, links, store_town, x)."""
+    args = ["bin/kb-eval", index, path, "--dump"] + (["--lang", lang] if lang else [])
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    lines, order = {}, []
+    for row in out.splitlines():
+        c = row.split("\t")
+        if c[0] == "cand":
+            key = c[1]
+            if key not in lines:
+                lines[key] = {"id": key, "expect": c[2], "cands": [], "asks": 0, "set": path}
+                order.append(key)
+            lines[key]["cands"].append({"slug": c[3], "offtopic": int(c[4]), "links": int(c[5]),
+                                        "store_town": int(c[6]),
+                                        "x": [float(v) for v in c[7:7 + len(INPUTS)]]})
+        elif c[0] == "dump":
+            if c[1] not in lines:
+                lines[c[1]] = {"id": c[1], "expect": c[2], "cands": [], "asks": 0, "set": path}
+                order.append(c[1])
+            lines[c[1]]["asks"] = int(c[-1])
+    return [lines[k] for k in order]
+
+
+def dot(w, x):
+    return sum(a * b for a, b in zip(w, x))
+
+
+def solve(a, b):
+    """Gaussian elimination with partial pivoting: a x = b."""
+    n = len(b)
+    m = [a[i][:] + [b[i]] for i in range(n)]
+    for i in range(n):
+        p = max(range(i, n), key=lambda r: abs(m[r][i]))
+        m[i], m[p] = m[p], m[i]
+        if abs(m[i][i]) < 1e-12:
+            m[i][i] = 1e-12
+        for r in range(i + 1, n):
+            k = m[r][i] / m[i][i]
+            if k:
+                for c in range(i, n + 1):
+                    m[r][c] -= k * m[i][c]
+    x = [0.0] * n
+    for i in reversed(range(n)):
+        x[i] = (m[i][n] - sum(m[i][c] * x[c] for c in range(i + 1, n))) / m[i][i]
+    return x
+
+
+def logistic(data, l2, intercept):
+    """Newton's method for L2-penalised logistic regression; data: (x, y, weight)."""
+    d = len(data[0][0])
+    w = [0.0] * d
+    for _ in range(40):
+        g = [0.0] * d
+        h = [[0.0] * d for _ in range(d)]
+        for x, y, sw in data:
+            z = dot(w, x)
+            p = 1 / (1 + math.exp(-z)) if z > -30 else 0.0
+            q = sw * p * (1 - p)
+            for i in range(d):
+                if x[i] == 0:
+                    continue
+                g[i] += sw * (p - y) * x[i]
+                hi = h[i]
+                for j in range(d):
+                    if x[j]:
+                        hi[j] += q * x[i] * x[j]
+        for i in range(1 if intercept else 0, d):
+            g[i] += l2 * w[i]
+            h[i][i] += l2
+        for i in range(d):  # an input that is always 0 keeps weight 0
+            if h[i][i] == 0:
+                h[i][i] = 1.0
+        step = solve(h, g)
+        w = [wi - si for wi, si in zip(w, step)]
+        if max(abs(s) for s in step) < 1e-8:
+            break
+    return w
+
+
+def mask(x, use):
+    return [v if u else 0.0 for v, u in zip(x, use)]
+
+
+def fit_ranker(lines, l2, use):
+    data = []
+    for ln in lines:
+        pos = [c for c in ln["cands"] if c["slug"] == ln["expect"]]
+        if not pos:
+            continue
+        xp = mask(pos[0]["x"], use)
+        negs = [c for c in ln["cands"] if c["slug"] != ln["expect"]]
+        for c in negs:  # each line weighs 1 in all, however many candidates
+            data.append(([a - b for a, b in zip(xp, mask(c["x"], use))], 1.0, 1.0 / len(negs)))
+    return logistic(data, l2, intercept=False)
+
+
+def ranked(ln, w):
+    """The suggest path's order: learned score, the other platform set back,
+    off-topic first means nothing fits; returns (offtopic_first, articles)."""
+    sc = []
+    for c in ln["cands"]:
+        s = dot(w, c["x"])
+        sc.append((s + (PLATFORM_PENALTY if c["x"][INPUTS.index("other_platform")] and
+                        len(ln["cands"]) > 1 else 0), s, c))
+    sc.sort(key=lambda t: -t[0])
+    off = bool(sc) and sc[0][2]["offtopic"]
+    return off, [(s, c) for _, s, c in sc if not c["offtopic"]]
+
+
+def conf_inputs(ln, arts):
+    (s0, c0) = arts[0]
+    margin = min(s0 - arts[1][0], NO_SECOND) if len(arts) > 1 else NO_SECOND
+    return [1.0] + c0["x"] + [margin, float(ln["asks"])]
+
+
+def outcome(ln, w):
+    """(offtopic_first, first article or None, rank of the expected, conf inputs)."""
+    off, arts = ranked(ln, w)
+    rank = next((i + 1 for i, (_, c) in enumerate(arts) if c["slug"] == ln["expect"]), 0)
+    if not arts:
+        return off, None, rank, None
+    return off, arts[0][1], rank, conf_inputs(ln, arts)
+
+
+def folds(lines, k):
+    idx = list(range(len(lines)))
+    random.Random(19).shuffle(idx)
+    return [[lines[i] for i in idx[f::k]] for f in range(k)]
+
+
+def recall_at(lines, w, n):
+    ok = sum(1 for ln in lines if ln["expect"] != "-" and 0 < outcome(ln, w)[2] <= n)
+    return ok / max(1, sum(1 for ln in lines if ln["expect"] != "-"))
+
+
+def fit_conf(rows, l2):
+    data = [(x, y, 1.0) for x, y in rows]
+    return logistic(data, l2, intercept=True)
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-max(-30, min(30, z))))
+
+
+def decide(o, ln, wc, t):
+    """Answerable, as kb_suggest() decides it."""
+    off, first, _, x = o
+    if off or first is None:
+        return False
+    return sigmoid(dot(wc, x)) >= t[ln["asks"]]
+
+
+def figures(lines, outs, wc, t):
+    have = [i for i, ln in enumerate(lines) if ln["expect"] != "-"]
+    none = [i for i, ln in enumerate(lines) if ln["expect"] == "-"]
+    ans = [i for i in range(len(lines)) if decide(outs[i], lines[i], wc, t)]
+    wrong = sum(1 for i in ans if lines[i]["expect"] == "-" or outs[i][2] != 1)
+    abst = [i for i in range(len(lines)) if i not in set(ans)]
+    r1 = sum(1 for i in have if outs[i][2] == 1) / max(1, len(have))
+    r3 = sum(1 for i in have if 0 < outs[i][2] <= 3) / max(1, len(have))
+    return {"R@1": r1, "R@3": r3,
+            "cw": wrong / max(1, len(ans)),
+            "marked": sum(1 for i in ans if lines[i]["expect"] != "-") / max(1, len(have)),
+            "absP": sum(1 for i in abst if lines[i]["expect"] == "-") / max(1, len(abst)),
+            "absR": sum(1 for i in none if i in set(abst)) / max(1, len(none))}
+
+
+def cross_validate(lines, use, l2r, l2c):
+    """Out-of-fold outcomes and confidences of every line (each fold ranked
+    and scored by models fitted on the other folds)."""
+    fs = folds(lines, FOLDS)
+    res = {}
+    for k in range(FOLDS):
+        train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
+        w = fit_ranker(train, l2r, use)
+        rows = []
+        for ln in train:
+            o = outcome(ln, w)
+            if not o[0] and o[3]:
+                rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
+        wc = fit_conf(rows, l2c)
+        for ln in fs[k]:
+            o = outcome(ln, w)
+            res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0)
+    return res
+
+
+def threshold(lines, res, precision, asks):
+    """The lowest confidence from which the answerable lines (those that
+    ask something, or those that do not) are right at least `precision` of
+    the time, out of fold."""
+    best = 0.99
+    for k in range(99, 19, -1):
+        t = k / 100
+        ans = wrong = 0
+        for ln in lines:
+            if ln["asks"] != asks:
+                continue
+            o, p = res[id(ln)]
+            off, first = o[0], o[1]
+            if off or first is None:
+                continue
+            if p >= t:
+                ans += 1
+                wrong += ln["expect"] == "-" or o[2] != 1
+        if ans and (ans - wrong) / ans >= precision:
+            best = t
+    return best
+
+
+def write_header(w, wc, t, l2r, l2c, n):
+    def arr(v):
+        return ",\n".join("    %.6f /* %s */" % (a, nm) for a, nm in v)
+    with open(HEADER, "w") as f:
+        f.write("/*\n * kb_rank_model.h - written by tests/eval/fit.py; do not edit by hand.\n"
+                " * Pairwise logistic ranker (L2 %.2f) and confidence (L2 %.2f), fitted on %d lines\n"
+                " * of the tuning sets; answerable from the confidence at which the first\n"
+                " * suggestion was right %d times in 100 under %d-fold cross-validation.\n */\n"
+                % (l2r, l2c, n, round(PRECISION * 100), FOLDS))
+        f.write("static const double S_ltr_w[KB_LTR_N] = {\n%s};\n" % arr(zip(w, INPUTS)))
+        names = ["intercept"] + INPUTS + ["margin", "asks"]
+        f.write("static const double S_conf_w[KB_LTR_N + 3] = {\n%s};\n" % arr(zip(wc, names)))
+        f.write("#define S_CONF_NO_SECOND %.1f\n" % NO_SECOND)
+        f.write("/* by whether the mention asks something (0, 1) */\n")
+        f.write("static const double S_conf_threshold[2] = {%.2f, %.2f};\n" % (t[0], t[1]))
+
+
+def read_model():
+    """The model in the header, for --calibration."""
+    vals, cur = {"ltr": [], "conf": []}, None
+    t = None
+    for line in open(HEADER):
+        if "S_ltr_w" in line:
+            cur = "ltr"
+        elif "S_conf_w" in line:
+            cur = "conf"
+        elif "S_conf_threshold" in line:
+            t = [float(v) for v in line.split("{")[1].split("}")[0].split(",")]
+        elif line.strip().startswith("}"):
+            cur = None
+        elif cur and "/*" in line:
+            vals[cur].append(float(line.split("/*")[0].strip(" ,")))
+            if "};" in line:
+                cur = None
+    return vals["ltr"], vals["conf"], t
+
+
+def calibration(path, lang):
+    w, wc, t = read_model()
+    lines = run_dump(INDEX, path, lang)
+    bins = [[0, 0, 0.0] for _ in range(10)]
+    for ln in lines:
+        o = outcome(ln, w)
+        if o[0] or not o[3]:
+            continue
+        p = sigmoid(dot(wc, o[3]))
+        b = min(9, int(p * 10))
+        bins[b][0] += 1
+        bins[b][1] += o[2] == 1 and ln["expect"] != "-"
+        bins[b][2] += p
+    print("| confidence | lines | mean predicted | observed precision |")
+    print("|---|---|---|---|")
+    for i, (n, ok, s) in enumerate(bins):
+        if n:
+            print("| %.1f-%.1f | %d | %.3f | %.3f |" % (i / 10, (i + 1) / 10, n, s / n, ok / n))
+    print("(thresholds %.2f / %.2f when the mention asks nothing / asks; off-topic-first lines"
+          " left out: they are never answerable)" % (t[0], t[1]))
+
+
+def main(argv):
+    # kb-eval is not part of a plain make: build it (and the tools) first
+    if subprocess.run(["make", "--no-print-directory", "-s", "all", "bin/kb-eval"]).returncode:
+        sys.exit("fit.py: make failed")
+    if subprocess.run(["bin/kb-index", "-q", "kb", "-o", INDEX]).returncode:
+        sys.exit("fit.py: kb-index failed")
+    if len(argv) > 1 and argv[1] == "--calibration":
+        calibration(argv[2], argv[3] if len(argv) > 3 else None)
+        return
+    use = [1.0 if nm in FEATURES else 0.0 for nm in INPUTS]
+    sets = [s for s in SETS if os.path.exists(s)]
+    by_set = {s: run_dump(INDEX, s) for s in sets}
+    lines = [ln for s in sets for ln in by_set[s]]
+    print("fit.py: %d lines from %s" % (len(lines), ", ".join(sets)))
+    # 1. the ranker's penalty, by cross-validated R@1
+    best = None
+    for l2 in LAMBDAS:
+        fs = folds(lines, FOLDS)
+        ok = n = 0
+        for k in range(FOLDS):
+            w = fit_ranker([ln for j in range(FOLDS) if j != k for ln in fs[j]], l2, use)
+            have = [ln for ln in fs[k] if ln["expect"] != "-"]
+            ok += sum(1 for ln in have if outcome(ln, w)[2] == 1)
+            n += len(have)
+        print("  ranker L2 %-5g  cross-validated R@1 %.3f" % (l2, ok / n))
+        if best is None or ok / n > best[0] + 1e-9:
+            best = (ok / n, l2)
+    l2r = best[1]
+    l2c = 1.0
+    res = cross_validate(lines, use, l2r, l2c)
+    t = [threshold(lines, res, PRECISION, 0), threshold(lines, res, PRECISION, 1)]
+    # final models on every tuning line
+    w = fit_ranker(lines, l2r, use)
+    rows = []
+    for ln in lines:
+        o = outcome(ln, w)
+        if not o[0] and o[3]:
+            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
+    wc = fit_conf(rows, l2c)
+    write_header(w, wc, t, l2r, l2c, len(lines))
+    print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks)" % (HEADER, l2r, t[0], t[1]))
+    print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
+    print("cross-validated (out of fold):")
+    for s in sets:
+        ls = by_set[s]
+        outs = [res[id(ln)][0] for ln in ls]
+        # confidence already out of fold: decide on it directly
+        have = [ln for ln in ls if ln["expect"] != "-"]
+        ans = [ln for ln in ls if not res[id(ln)][0][0] and res[id(ln)][0][1] is not None and
+               res[id(ln)][1] >= t[ln["asks"]]]
+        wrong = sum(1 for ln in ans if ln["expect"] == "-" or res[id(ln)][0][2] != 1)
+        abst = [ln for ln in ls if ln not in ans]
+        none = [ln for ln in ls if ln["expect"] == "-"]
+        print("  %-28s R@1 %.3f R@3 %.3f confident-and-wrong %.3f marked %.3f abst P %.3f R %.3f" % (
+            s.split("/")[-1], sum(1 for o, ln in zip(outs, ls) if ln["expect"] != "-" and o[2] == 1) / len(have),
+            sum(1 for o, ln in zip(outs, ls) if ln["expect"] != "-" and 0 < o[2] <= 3) / len(have),
+            wrong / max(1, len(ans)), sum(1 for ln in ans if ln["expect"] != "-") / len(have),
+            sum(1 for ln in abst if ln["expect"] == "-") / max(1, len(abst)),
+            sum(1 for ln in none if ln in abst) / max(1, len(none))))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
