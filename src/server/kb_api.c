@@ -361,7 +361,9 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   S_json_str(b, res.lang);
   kb_buf_puts(b, ",\"confidence\":");
   kb_buf_put_fixed(b, res.lang_confidence, 3);
-  kb_buf_puts(b, q.lang ? ",\"detected\":false},\"place\":" : ",\"detected\":true},\"place\":");
+  kb_buf_puts(b, q.lang ? ",\"detected\":false},\"threshold\":" : ",\"detected\":true},\"threshold\":");
+  kb_buf_put_fixed(b, kb_suggest_threshold(res.asks), 3);
+  kb_buf_puts(b, ",\"place\":");
   S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {

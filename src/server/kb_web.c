@@ -1052,10 +1052,11 @@ static int S_loopback_url(const char *url) {
          !strncmp(h, "0.0.0.0", 7);
 }
 
-/* Confidence in words, calibrated by kb_suggest_threshold: from it a
- * suggestion is good enough to send (docs/relevance.md). */
-static const char *S_conf_words(double conf, const char **cls) {
-  if (conf >= kb_suggest_threshold) return *cls = "conf-good", "Good match";
+/* Confidence in words, calibrated by kb_suggest_threshold(): from it a
+ * suggestion is very probably right and sent as answerable
+ * (docs/relevance.md). */
+static const char *S_conf_words(double conf, int asks, const char **cls) {
+  if (conf >= kb_suggest_threshold(asks)) return *cls = "conf-good", "Good match";
   if (conf >= 0.35) return *cls = "conf-fair", "Possible match";
   return *cls = "conf-weak", "Weak match";
 }
@@ -1073,7 +1074,7 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
   const kb_hit *h = res->s[i].hit;
   int len = 0;
   char *reply = kb_api_reply(res, i, text, handle, &len);
-  const char *cls, *words = S_conf_words(res->s[i].confidence, &cls);
+  const char *cls, *words = S_conf_words(res->s[i].confidence, res->asks, &cls);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   S_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");

@@ -165,13 +165,15 @@
       return p;
     }
 
-    const THRESHOLD = 0.65, UNDO_MS = 5000;     // kb_suggest_threshold; the undo window
-    const words = (c) => (c >= THRESHOLD ? ['conf-good', 'Good match'] : c >= 0.35 ? ['conf-fair', 'Possible match'] : ['conf-weak', 'Weak match']);
+    const UNDO_MS = 5000;                        // the undo window
+    // "Good match" from the confidence the service sends as answerable
+    // (its threshold, calibrated: docs/relevance.md)
+    const words = (c, t) => (c >= (t || 0.75) ? ['conf-good', 'Good match'] : c >= 0.35 ? ['conf-fair', 'Possible match'] : ['conf-weak', 'Weak match']);
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     const articleHref = (s) => '/help/' + (s.collection && s.collection !== 'default' ? encodeURIComponent(s.collection) + '/' : '') + encodeURIComponent(s.slug);
 
     // One suggestion, as the server renders it (docs/web-contract.md).
-    function card(s, n, text, author) {
+    function card(s, n, text, author, threshold) {
       const li = el('li', 'suggestion'), f = el('form', 'card'), head = el('div', 'head'), h2 = el('h2'), a = el('a', null, s.title);
       li.dataset.slug = s.slug;
       li.dataset.collection = s.collection;
@@ -182,7 +184,7 @@
         hidden('collection', s.collection), hidden('slug', s.slug), hidden('original', s.reply));
       a.href = articleHref(s);
       h2.append(a);
-      const [cls, w] = words(s.confidence || 0);
+      const [cls, w] = words(s.confidence || 0, threshold);
       head.append(h2, el('p', 'confidence ' + cls, w));
       if (s.escalate) head.append(el('p', 'escalate', 'Move to DM'));
       const lab = el('label', 'vh', 'Reply ' + n), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
@@ -401,7 +403,7 @@
       if (j.corrected) nodes.push(el('p', 'didyoumean', 'Read as \u201c' + j.corrected + '\u201d'));
       if (!j.answerable) nodes.push(el('p', 'unanswerable', 'Nothing fits well enough to send: these are the closest articles.'));
       const ol = el('ol', 'suggestions');
-      sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author)));
+      sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author, j.threshold)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
       if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
       out.replaceChildren(...nodes);
