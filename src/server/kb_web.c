@@ -810,9 +810,11 @@ static void S_store_details(kb_buf *b, const char *json) {
   cJSON_Delete(s);
 }
 
-/* Related articles: a search with the article's title, itself left out. */
+/* Related articles: a search with the article's title, itself left out;
+ * titles only, so no snippets are cut. */
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6};
+  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6,
+                      .snippets_later = 1};
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
