@@ -1476,7 +1476,7 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
     S_error_page(c, r, 400, "Something went wrong", "That answer could not be recorded.");
   } else {
-    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"));
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
@@ -1541,7 +1541,9 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
     char err[256];
     long long id;
-    if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
+    kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
+                           .author = handle};
+    if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
       S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
     } else {
       /* sent: an empty form for the next tweet; dismissed: the same cards */
