@@ -52,7 +52,16 @@ struct kb_feedback {
   S_total *tot;          /* per collection; few, so searched in order */
   int ntot;
   sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular, *seen;
+  sqlite3_stmt *evict, *learned_text, *del_learned;
+  int per_article;       /* learned mentions kept per article (S_PER_ARTICLE) */
 };
+
+/* The learned mentions an article keeps, the newest: the evidence is the
+ * best match among them, and the cost of a suggest is bounded by the
+ * articles times this, not by the store (every feedback row is kept, so
+ * the learning can be rebuilt with another bound). docs/relevance.md has
+ * the figures behind the value. */
+#define S_PER_ARTICLE 32
 
 /* The schema's version (PRAGMA user_version): 1 without client ids. */
 #define S_VERSION 2
@@ -138,11 +147,11 @@ static int S_note_term(void *ctx, int flags, const char *t, int n, int start, in
 /* Counts the distinct terms of a stored mention, as the learned table's
  * tokenizer indexes it (kb_fts.c: a document, with exact forms). Call
  * with the lock held. */
-static void S_dfs_count(kb_feedback *f, const char *text) {
+static void S_dfs_count(kb_feedback *f, const char *text, int k) {
   S_dfs one = {0};
   kb_analyzer_run(f->an, text, (int)strlen(text), KB_TEXT_EXACT, S_note_term, &one);
   for (size_t i = 0; i < one.cap; i++)
-    if (one.v[i].term) S_df_add(&f->dfs, one.v[i].term, strlen(one.v[i].term), 1);
+    if (one.v[i].term) S_df_add(&f->dfs, one.v[i].term, strlen(one.v[i].term), k);
   S_dfs_clear(&one);
 }
 
@@ -226,6 +235,8 @@ static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *wo
     f->words = kb_lang_dup(words);
     f->data = (kb_lang_set){.v = {f->words}, .n = 1};
   }
+  f->per_article = S_PER_ARTICLE;
+  if (getenv("KB_FEEDBACK_PER_ARTICLE")) f->per_article = atoi(getenv("KB_FEEDBACK_PER_ARTICLE"));
   f->an = kb_analyzer_new_data(lang, f->words, err, nerr);
   if (!f->an) goto fail;
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
@@ -246,6 +257,10 @@ static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *wo
                    " VALUES(?1, coalesce(?2, strftime('%Y-%m-%dT%H:%M:%SZ','now')),?3,?4,?5,?6,?7,?8,?9)",
                 &f->ins) ||
       S_prepare(f, "SELECT id FROM feedback WHERE id = ?1 OR client_id = ?2", &f->seen) ||
+      S_prepare(f, "SELECT id FROM feedback WHERE collection = ?1 AND slug = ?2 AND action IN"
+                   " ('sent','edited') ORDER BY id DESC LIMIT 1 OFFSET ?3", &f->evict) ||
+      S_prepare(f, "SELECT phrases FROM learned WHERE rowid = ?1", &f->learned_text) ||
+      S_prepare(f, "DELETE FROM learned WHERE rowid = ?1", &f->del_learned) ||
       S_prepare(f, "INSERT INTO learned(rowid, phrases, plens) VALUES(?,?,?)", &f->ins_learned) ||
       S_prepare(f, "INSERT INTO sent VALUES(?,?,1) ON CONFLICT(collection, slug)"
                    " DO UPDATE SET n = n + 1", &f->ins_sent) ||
@@ -271,7 +286,7 @@ fail:
 void kb_feedback_close(kb_feedback *f) {
   if (!f) return;
   sqlite3_stmt *all[] = {f->ins, f->ins_learned, f->ins_sent, f->evidence, f->prior, f->popular,
-                         f->seen};
+                         f->seen, f->evict, f->learned_text, f->del_learned};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(f->db);
   kb_analyzer_free(f->an);
@@ -322,10 +337,32 @@ static long long S_seen(kb_feedback *f, const kb_feedback_row *row) {
   return id;
 }
 
+/* Keeps an article's learned mentions to its newest f->per_article (0:
+ * all): takes the one that fell out of them out of the learned table, its
+ * text appended to *gone (for the term counts, after the commit). Call
+ * with the lock held, in the open transaction. */
+static int S_evict(kb_feedback *f, const char *collection, const char *slug, kb_buf *gone) {
+  if (f->per_article <= 0) return SQLITE_OK;
+  S_text(f->evict, 1, collection);
+  S_text(f->evict, 2, slug);
+  sqlite3_bind_int(f->evict, 3, f->per_article);
+  long long id = sqlite3_step(f->evict) == SQLITE_ROW ? sqlite3_column_int64(f->evict, 0) : 0;
+  sqlite3_reset(f->evict);
+  if (!id) return SQLITE_OK;
+  sqlite3_bind_int64(f->learned_text, 1, id);
+  int there = sqlite3_step(f->learned_text) == SQLITE_ROW;
+  if (there) kb_buf_put(gone, (const char *)sqlite3_column_text(f->learned_text, 0),
+                        (size_t)sqlite3_column_bytes(f->learned_text, 0) + 1); /* with its NUL */
+  sqlite3_reset(f->learned_text);
+  if (!there) return SQLITE_OK;
+  sqlite3_bind_int64(f->del_learned, 1, id);
+  return S_step(f->del_learned);
+}
+
 /* Inserts row, and what is learned from it, in the open transaction;
  * returns an SQLite code and the new id in *pid. Call with the lock held. */
 static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *collection, int learn,
-                    long long *pid) {
+                    long long *pid, kb_buf *gone) {
   if (row->id) sqlite3_bind_int64(f->ins, 1, row->id);
   else sqlite3_bind_null(f->ins, 1);
   S_text(f->ins, 2, row->ts);
@@ -348,6 +385,7 @@ static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *coll
       S_text(f->ins_sent, 2, row->slug);
       rc = S_step(f->ins_sent);
     }
+    if (rc == SQLITE_OK) rc = S_evict(f, collection, row->slug, gone);
   }
   return rc;
 }
@@ -363,6 +401,7 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
     }
   long long *ids = kb_xcalloc((size_t)n + 1, sizeof *ids);
   char *old = kb_xcalloc((size_t)n + 1, 1);
+  kb_buf gone = KB_BUF_INIT; /* texts of the mentions no longer learned, NUL-separated */
   pthread_mutex_lock(&f->lock);
   int rc = sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   for (int i = 0; rc == SQLITE_OK && i < n; i++) {
@@ -371,7 +410,7 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
     old[i] = seen != 0;
     if (seen) ids[i] = seen;
     else rc = S_insert(f, row, row->collection ? row->collection : "default",
-                       !strcmp(row->action, "sent") || !strcmp(row->action, "edited"), &ids[i]);
+                       !strcmp(row->action, "sent") || !strcmp(row->action, "edited"), &ids[i], &gone);
   }
   if (rc == SQLITE_OK) rc = sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
@@ -381,11 +420,14 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
   for (int i = 0; rc == SQLITE_OK && i < n; i++) {
     const char *coll = rows[i].collection ? rows[i].collection : "default";
     if (old[i] || (strcmp(rows[i].action, "sent") && strcmp(rows[i].action, "edited"))) continue;
-    S_dfs_count(f, rows[i].text);
+    S_dfs_count(f, rows[i].text, 1);
     S_total *t = S_total_of(f, coll, 1);
     t->sends++;
     if (S_sent_n(f, coll, rows[i].slug) == 1) t->articles++;
   }
+  for (size_t at = 0; rc == SQLITE_OK && at < gone.n; at += strlen(gone.p + at) + 1)
+    S_dfs_count(f, gone.p + at, -1);
+  kb_buf_cleanup(&gone);
   pthread_mutex_unlock(&f->lock);
   for (int i = 0; rc == SQLITE_OK && i < n; i++) {
     if (pid) pid[i] = ids[i];
