@@ -1,7 +1,9 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *   kb-eval [--worst N] [--public] [--dump] [--towns] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *
+ * (--towns prints each town line whose first link misses the town.)
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -167,6 +169,7 @@ typedef struct {
 } S_outcome;
 
 static int S_dump; /* --dump: one line per query with the features */
+static int S_towns; /* --towns: the town lines whose first link misses */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
@@ -280,6 +283,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   if (x->town && *x->town && strcmp(x->expect, "-")) {
     s->towns++;
     if (r.n && geo && S_town_ok(geo, x->town, r.s[0].url)) s->towns_ok++;
+    else if (S_towns)
+      printf("town miss\t%s\t%s\t%s\t%s\n", x->id, x->town, r.n ? r.s[0].url : "-", x->text);
   }
   kb_suggest_result_free(&r);
   return o;
@@ -604,6 +609,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--towns")) S_towns = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
     else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
@@ -632,7 +638,7 @@ int main(int argc, char **argv) {
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...]\n"
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--without TECH,...]\n"
                     "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
