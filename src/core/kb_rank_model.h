@@ -42,28 +42,28 @@ static const double S_conf_w[KB_LTR_N + 3] = {
 #define S_CONF_NO_SECOND 2.0
 /* by whether the mention asks something (0, 1) */
 static const double S_conf_threshold[2] = {0.72, 0.76};
-/* whether any article fits (L2 1.00): under the threshold, nothing does */
+/* whether any article fits (L2 0.30): under the threshold, nothing does */
 static const double S_fits_w[KB_LTR_N + 6] = {
-    -14.089042 /* intercept */,
-    -0.003123 /* offtopic_first */,
-    1.585733 /* offtopic_margin */,
-    -0.830674 /* has_offtopic */,
-    0.671028 /* log_bm25f */,
-    -0.421447 /* coverage */,
-    0.397562 /* strong */,
-    0.037690 /* proximity */,
-    0.745499 /* title */,
-    0.039430 /* exact */,
-    1.692328 /* phrase */,
-    2.055073 /* log_score */,
-    0.156629 /* intent_match */,
-    0.753890 /* intent_miss */,
+    -18.808858 /* intercept */,
+    -0.000159 /* offtopic_first */,
+    2.574186 /* offtopic_margin */,
+    -0.951369 /* has_offtopic */,
+    0.495649 /* log_bm25f */,
+    -0.985241 /* coverage */,
+    0.009778 /* strong */,
+    -0.447813 /* proximity */,
+    0.841075 /* title */,
+    0.021645 /* exact */,
+    3.110047 /* phrase */,
+    2.595462 /* log_score */,
+    0.115442 /* intent_match */,
+    1.534696 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    1.189492 /* place_store */,
-    1.149981 /* place_nostore */,
-    0.933125 /* known */,
-    0.250579 /* margin */,
-    1.958696 /* asks */};
+    1.477247 /* place_store */,
+    1.712602 /* place_nostore */,
+    1.536733 /* known */,
+    0.191591 /* margin */,
+    2.282134 /* asks */};
 #define S_FITS_CAP 3.0
-static const double S_fits_threshold = 0.57;
+static const double S_fits_threshold = 0.59;

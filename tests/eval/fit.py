@@ -26,7 +26,8 @@ ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    lines labelled with an article against those labelled "-") over the
    first article's inputs, its margin over the second and over the best
    off-topic page, whether an off-topic page ranks first and whether the
-   mention asks something, scored out of fold like the confidence; under
+   mention asks something, scored out of fold like the confidence (the
+   penalties of both models chosen by out-of-fold log-loss); under
    its threshold (the one whose lower abstention precision or recall, out
    of fold on the pooled tuning lines, is highest) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
@@ -52,6 +53,7 @@ PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
 NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
 FITS_CAP = 3.0                     # the margin over the best off-topic page, capped both ways
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
+L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
 SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
@@ -231,21 +233,52 @@ def sigmoid(z):
     return 1 / (1 + math.exp(-max(-30, min(30, z))))
 
 
-def cross_validate(lines, use, l2r, l2c):
+def fold_rankers(lines, use, l2r):
+    """The ranker of each fold, fitted on the other folds."""
+    fs = folds(lines, FOLDS)
+    return [fit_ranker([ln for j in range(FOLDS) if j != k for ln in fs[j]], l2r, use)
+            for k in range(FOLDS)]
+
+
+def log_loss(pairs):
+    eps = 1e-9
+    return -sum(y * math.log(max(eps, p)) + (1 - y) * math.log(max(eps, 1 - p))
+                for p, y in pairs) / max(1, len(pairs))
+
+
+def choose_l2(lines, ws):
+    """The confidence's and the abstention model's penalties, each by its
+    out-of-fold log-loss."""
+    best_c = best_f = None
+    for l2 in L2_MODELS:
+        res = cross_validate(lines, ws, l2, l2)
+        lc = log_loss([(res[id(ln)][1], float(res[id(ln)][0][2] == 1 and ln["expect"] != "-"))
+                       for ln in lines if not res[id(ln)][0][0] and res[id(ln)][0][3]])
+        lf = log_loss([(res[id(ln)][2], float(ln["expect"] != "-")) for ln in lines
+                       if fits_inputs(ln, ws[0]) is not None])
+        print("  confidence / abstention L2 %-4g out-of-fold log-loss %.4f / %.4f" % (l2, lc, lf))
+        if best_c is None or lc < best_c[0] - 1e-9:
+            best_c = (lc, l2)
+        if best_f is None or lf < best_f[0] - 1e-9:
+            best_f = (lf, l2)
+    return best_c[1], best_f[1]
+
+
+def cross_validate(lines, ws, l2c, l2f):
     """Out-of-fold outcomes and confidences of every line (each fold ranked
-    and scored by models fitted on the other folds)."""
+    and scored by models fitted on the other folds; ws: fold_rankers())."""
     fs = folds(lines, FOLDS)
     res = {}
     for k in range(FOLDS):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
-        w = fit_ranker(train, l2r, use)
+        w = ws[k]
         rows = []
         for ln in train:
             o = outcome(ln, w)
             if not o[0] and o[3]:
                 rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
         wc = fit_conf(rows, l2c)
-        wf = fit_fits(train, w, l2c)
+        wf = fit_fits(train, w, l2f)
         for ln in fs[k]:
             o = outcome(ln, w)
             res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0, fits_prob(ln, w, wf))
@@ -290,7 +323,7 @@ def threshold(lines, res, precision, asks, tf):
     return best
 
 
-def write_header(w, wc, t, wf, tf, l2r, l2c, n):
+def write_header(w, wc, t, wf, tf, l2r, l2c, l2f, n):
     def arr(v):
         return ",\n".join("    %.6f /* %s */" % (a, nm) for a, nm in v)
     with open(HEADER, "w") as f:
@@ -307,7 +340,7 @@ def write_header(w, wc, t, wf, tf, l2r, l2c, n):
         f.write("static const double S_conf_threshold[2] = {%.2f, %.2f};\n" % (t[0], t[1]))
         fnames = ["intercept", "offtopic_first", "offtopic_margin", "has_offtopic"] + INPUTS + \
             ["margin", "asks"]
-        f.write("/* whether any article fits (L2 %.2f): under the threshold, nothing does */\n" % l2c)
+        f.write("/* whether any article fits (L2 %.2f): under the threshold, nothing does */\n" % l2f)
         f.write("static const double S_fits_w[KB_LTR_N + 6] = {\n%s};\n" % arr(zip(wf, fnames)))
         f.write("#define S_FITS_CAP %.1f\n" % FITS_CAP)
         f.write("static const double S_fits_threshold = %.2f;\n" % tf)
@@ -400,8 +433,9 @@ def main(argv):
         if best is None or ok / n > best[0] + 1e-9:
             best = (ok / n, l2)
     l2r = best[1]
-    l2c = 1.0
-    res = cross_validate(lines, use, l2r, l2c)
+    ws = fold_rankers(lines, use, l2r)
+    l2c, l2f = choose_l2(lines, ws)
+    res = cross_validate(lines, ws, l2c, l2f)
     tf = fits_threshold(lines, res)
     t = [threshold(lines, res, PRECISION, 0, tf), threshold(lines, res, PRECISION, 1, tf)]
     # final models on every tuning line
@@ -412,8 +446,8 @@ def main(argv):
         if not o[0] and o[3]:
             rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
     wc = fit_conf(rows, l2c)
-    wf = fit_fits(lines, w, l2c)
-    write_header(w, wc, t, wf, tf, l2r, l2c, len(lines))
+    wf = fit_fits(lines, w, l2f)
+    write_header(w, wc, t, wf, tf, l2r, l2c, l2f, len(lines))
     print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks), nothing fits"
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
