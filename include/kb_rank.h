@@ -162,6 +162,9 @@ typedef enum {
                            finding a store (its intents: a location) */
   KB_LTR_KNOWN,         /* share of the mention's words the index knows
                            (the same for every candidate: confidence only) */
+  KB_LTR_MENTION_INTENTS, /* how many intents the mention shows: two
+                           questions in one are often two intents (the
+                           same for every candidate: confidence only) */
   KB_LTR_N
 } kb_ltr_input;
 

@@ -600,6 +600,9 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
    * finding a store, whose intent is a location) is the answer */
   x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
+  int n = 0;
+  for (int b = c->mention_intents; b; b &= b - 1) n++;
+  x[KB_LTR_MENTION_INTENTS] = n;
 }
 
 double kb_rank_learned(const double *x) {

@@ -19,29 +19,31 @@ static const double S_ltr_w[KB_LTR_N] = {
     0.000000 /* other_platform */,
     2.350283 /* place_store */,
     6.656505 /* place_nostore */,
-    0.000000 /* known */};
+    0.000000 /* known */,
+    0.000000 /* mention_intents */};
 static const double S_conf_w[KB_LTR_N + 3] = {
-    -9.214791 /* intercept */,
-    0.549752 /* log_bm25f */,
-    -0.490170 /* coverage */,
-    0.392142 /* strong */,
-    0.085692 /* proximity */,
-    1.562628 /* title */,
-    0.359318 /* exact */,
-    1.110896 /* phrase */,
-    1.429979 /* log_score */,
-    0.451351 /* intent_match */,
-    -0.220239 /* intent_miss */,
+    -9.230627 /* intercept */,
+    0.527048 /* log_bm25f */,
+    -0.508553 /* coverage */,
+    0.363583 /* strong */,
+    0.109179 /* proximity */,
+    1.525308 /* title */,
+    0.420965 /* exact */,
+    1.142313 /* phrase */,
+    1.402105 /* log_score */,
+    -0.063173 /* intent_match */,
+    -0.508334 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    -0.004431 /* place_store */,
-    1.680050 /* place_nostore */,
-    0.629639 /* known */,
-    1.284706 /* margin */,
-    0.883018 /* asks */};
+    0.018104 /* place_store */,
+    1.541902 /* place_nostore */,
+    0.641453 /* known */,
+    0.589465 /* mention_intents */,
+    1.344531 /* margin */,
+    0.778936 /* asks */};
 #define S_CONF_NO_SECOND 2.0
 /* by whether the mention asks something (0, 1) */
-static const double S_conf_threshold[2] = {0.72, 0.76};
+static const double S_conf_threshold[2] = {0.71, 0.73};
 /* whether any article fits (L2 0.30): under the threshold, nothing does */
 static const double S_fits_w[KB_LTR_N + 6] = {
     -18.808858 /* intercept */,
@@ -63,6 +65,7 @@ static const double S_fits_w[KB_LTR_N + 6] = {
     1.477247 /* place_store */,
     1.712602 /* place_nostore */,
     1.536733 /* known */,
+    0.000000 /* mention_intents */,
     0.191591 /* margin */,
     2.282134 /* asks */};
 #define S_FITS_CAP 3.0
