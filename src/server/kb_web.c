@@ -1163,8 +1163,11 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
     S_h(b, res.res.corrected);
     kb_buf_puts(b, "\xE2\x80\x9D</p>");
   }
-  if (!res.answerable)
-    kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
+  /* nothing fits (the abstention model) or no sure match (the confidence) */
+  if (res.nothing_fits)
+    kb_buf_puts(b, "<p class=\"unanswerable\">No article fits this mention: these are the closest.</p>");
+  else if (!res.answerable)
+    kb_buf_puts(b, "<p class=\"unanswerable\">No sure match: check these before sending.</p>");
   int order[10], n = res.n < 10 ? res.n : 10;
   for (int i = 0; i < n; i++) order[i] = i;
   for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
