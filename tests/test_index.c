@@ -447,6 +447,45 @@ static void test_pruning(void **state) {
   S_index_done(x, dir);
 }
 
+/* The rows' metadata and bodies are cached per index (kb_search.c, 4,096
+ * and 1,024 slots direct-mapped by row id): with more rows than slots,
+ * rows evict each other, and every hit must still show its own title and
+ * snippet, paging through all rows twice (cold, then evicted and warm). */
+static void test_row_caches(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  enum { N = 1100 };
+  for (int i = 0; i < N; i++) {
+    char *p = th_fmt("%s/kb/r%04d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Gadget page %d\n---\nGadget notes for row n%d only.\n", i, i);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = S_index_dir(dir);
+  char err[256];
+  for (int pass = 0; pass < 2; pass++) {
+    int seen = 0;
+    for (int off = 0; off < N; off += 100) {
+      kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 100, .offset = off};
+      kb_results r;
+      assert_int_equal(kb_index_search(x, "gadget notes", 12, &o, &r, err, sizeof err), 0);
+      assert_int_equal(r.total, N);
+      for (int i = 0; i < r.n; i++) {
+        int k = atoi(r.hits[i].slug + 1);
+        char *title = th_fmt("Gadget page %d", k), *own = th_fmt(" n%d ", k);
+        assert_string_equal(r.hits[i].title, title);
+        if (!strstr(r.hits[i].snippet, own)) print_error("%s: %s\n", r.hits[i].slug, r.hits[i].snippet);
+        assert_non_null(strstr(r.hits[i].snippet, own));
+        free(title); free(own);
+      }
+      seen += r.n;
+      kb_results_free(&r);
+    }
+    assert_int_equal(seen, N);
+  }
+  S_index_done(x, dir);
+}
+
 /* The postings held in memory answer a search exactly as FTS5 does: the
  * same rows, scores and features, on the sample knowledge base (its
  * multi-word synonyms give phrase queries) for mentions of every kind,
@@ -1095,6 +1134,7 @@ int main(void) {
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_pruning),
+      cmocka_unit_test(test_row_caches),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),
