@@ -266,6 +266,7 @@ BENCH_STATIC_BYTES ?= 1400
 BENCH_GROWTH   ?= 1000 10000 100000
 BENCH_GROWTH_WRK_TIME ?= 5s
 BENCH_GROWTH_CONNS ?= 2
+BENCH_LEARN    ?= 10000 100000
 BENCH_PROG     := $(O)/bench/bench_suggest
 
 $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
@@ -293,4 +294,6 @@ bench:
 	 BENCH_DIR=$(BENCH_DIR) BENCH_SHARED=$(BENCH_SHARED) BENCH_GROWTH="$(BENCH_GROWTH)" \
 	 BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) BENCH_GROWTH_CONNS=$(BENCH_GROWTH_CONNS) \
 	 BENCH_WRK_TIME=$(BENCH_GROWTH_WRK_TIME) sh tests/bench/growth.sh
+	@BENCH_PROG=$(BENCH_PROG) BENCH_BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) \
+	 BENCH_SHARED=$(BENCH_SHARED) BENCH_LEARN="$(BENCH_LEARN)" sh tests/bench/store.sh
 # === end of bench ============================================================
