@@ -23,6 +23,7 @@
 #include "kb_index_writer.h"
 #include "kb_lang.h"
 #include "kb_sitefile.h"
+#include "kb_uifile.h"
 #include "kb_synonyms.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -52,6 +53,7 @@ typedef struct {
   int narts;
   S_lang langs[KB_MAX_LANGS];
   kb_sitefile *site;     /* kb/site.yaml */
+  kb_uifile *ui;         /* lang/<code>/ui.tsv: the pages' words */
   int nlangs;
   S_place *places;
   int nplaces;
@@ -459,6 +461,43 @@ static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
   free(shipped);
 }
 
+/* The pages' words of every language the index holds, and English's
+ * (the reference and the last resort): each from KB_DIR/lang/<code>/ui.tsv,
+ * else from the shipped data; a language with neither is shown in
+ * English (a warning). */
+static void S_read_ui(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  kb->ui = kb_uifile_new();
+  char *shipped = NULL;
+  int looked = 0;
+  for (int i = -1; i < kb->nlangs; i++) {
+    const char *code = i < 0 ? "en" : kb_lang_code(kb->langs[i].words);
+    if (kb_uifile_has(kb->ui, code)) continue;
+    char *p = kb_fmt("%s/lang/%s/ui.tsv", kb_dir, code);
+    if (access(p, F_OK) != 0) {
+      if (!looked) shipped = S_shipped_dir(), looked = 1;
+      char *q = shipped ? kb_fmt("%s/%s/ui.tsv", shipped, code) : NULL;
+      if (q && access(q, F_OK) == 0) {
+        free(p);
+        p = q;
+      } else {
+        free(q);
+        if (i >= 0)
+          kb_diag_add(d, KB_DIAG_WARNING, p, 0, "no interface words for language '%s' (here or "
+                      "shipped with kb-index): its pages are shown in English", code);
+        free(p);
+        continue;
+      }
+    }
+    size_t n;
+    char *data = S_read_optional(p, &n, d);
+    if (data) kb_uifile_parse(kb->ui, code, p, data, n, d);
+    free(data);
+    free(p);
+  }
+  free(shipped);
+  kb_uifile_check(kb->ui, "en", d);
+}
+
 /*--- Cross-file checks ---------------------------------------------------*/
 
 static int S_cmp_art(const void *x, const void *y) {
@@ -555,6 +594,13 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
     const kb_site_entry *e = kb_sitefile_entry(kb->site, i);
     rc = kb_index_writer_add_site(w, e->collection, e->lang, e->key, e->value, err, nerr);
   }
+  for (int i = 0; rc == 0 && i < kb_uifile_count(kb->ui); i++) {
+    const char *lang, *key, *text;
+    kb_uifile_entry(kb->ui, i, &lang, &key, &text);
+    char *k = kb_fmt("ui.%s", key);
+    rc = kb_index_writer_add_site(w, "", lang, k, text, err, nerr);
+    free(k);
+  }
   if (rc == 0) rc = kb_index_writer_finish(w, err, nerr);
   kb_index_writer_free(w);
   return rc;
@@ -590,6 +636,7 @@ static void S_kb_free(S_kb *kb) {
     kb_synonyms_free(kb->langs[i].syn);
   }
   kb_sitefile_free(kb->site);
+  kb_uifile_free(kb->ui);
   for (int i = 0; i < kb->nplaces; i++) {
     free(kb->places[i].name);
     free(kb->places[i].county);
@@ -645,6 +692,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   free(p);
   S_read_kb_langs(&kb, o->kb_dir, d);
   S_complete_langs(&kb, o->kb_dir, d);
+  S_read_ui(&kb, o->kb_dir, d);
   S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);

@@ -174,6 +174,154 @@ static void test_pages_per_language(void **state) {
   th_resp_free(&r);
 }
 
+/* GET path (no compression); the body, status in *st. Caller frees. */
+static char *S_page(const char *path, long *st) {
+  const char *h[] = {"Accept-Encoding: identity", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, h, &r), 0);
+  *st = r.status;
+  char *b = strdup(r.body ? r.body : "");
+  th_resp_free(&r);
+  return b;
+}
+
+/* Every interface word of the public pages comes from the language's
+ * ui.tsv: each language's home, search, topic, article, store finder and
+ * store page say their words, none of English's, and no key shows. */
+static void test_interface_words(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      /* page, a word of the language, another, an English word it must not say */
+      {"/fr/", "Comment pouvons-nous vous aider ?", "Trouver une boutique", "Help home"},
+      {"/fr/search?q=code%20rio", "résultat", "Rechercher dans l’aide", "results for"},
+      {"/fr/help/keep-your-number", "Cet article vous a-t-il aidé ?", "Mis à jour le", "Did this help?"},
+      {"/fr/stores?near=lyon", "Boutiques les plus proches de", "Ville ou code postal", "Stores nearest"},
+      {"/fr/help/store-lyon", "Horaires d’ouverture", "Lundi", "Opening hours"},
+      {"/de/", "Wie können wir helfen?", "Filiale finden", "Find a store"},
+      {"/de/search?q=rueckgabe", "Ergebnis", "Hilfeartikel durchsuchen", "results for"},
+      {"/de/help/returns-policy", "War das hilfreich?", "Zuletzt aktualisiert am", "Related articles"},
+      {"/de/topics/orders-and-delivery", "Bestellungen und Lieferung", "Hilfe-Startseite", "Orders and delivery"},
+      {"/es/", "¿En qué podemos ayudarte?", "Buscar una tienda", "How can we help?"},
+      {"/es/search?q=zzqqxx", "Ningún artículo coincide con «zzqqxx»", "contacta con nosotros", "No articles match"},
+      {"/es/help/returns-policy", "¿Te ha sido útil?", "Artículos relacionados", "Last updated"},
+      {"/es/stores", "Buscar tiendas", "Ciudad o código postal", "Town or postcode"},
+      {"/", "How can we help?", "Find a store", "Trouver une boutique"},
+  };
+  char *keys = NULL;
+  assert_int_equal(th_run("cut -f1 kb/lang/en/ui.tsv | grep -v '^#'", &keys), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    long st;
+    char *b = S_page(cases[i][0], &st);
+    for (int k = 1; k < 3; k++)
+      if (!strstr(b, cases[i][k])) print_error("%s: no %s\n", cases[i][0], cases[i][k]);
+    if (strstr(b, cases[i][3])) print_error("%s: says %s\n", cases[i][0], cases[i][3]);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(b, cases[i][1]));
+    assert_non_null(strstr(b, cases[i][2]));
+    assert_null(strstr(b, cases[i][3]));
+    /* no key shown as itself (what kb_ui shows for a missing text) */
+    char *save = NULL, *ks = strdup(keys);
+    for (char *k = strtok_r(ks, "\n", &save); k; k = strtok_r(NULL, "\n", &save)) {
+      char *as_text = th_fmt(">%s<", k), *as_attr = th_fmt("\"%s\"", k);
+      int dotted = strchr(k, '.') != NULL; /* "skip" is a class name too */
+      if (strstr(b, as_text) || (dotted && strstr(b, as_attr))) print_error("%s: shows the key %s\n", cases[i][0], k);
+      assert_null(strstr(b, as_text));
+      if (dotted) assert_null(strstr(b, as_attr));
+      free(as_text);
+      free(as_attr);
+    }
+    free(ks);
+    free(b);
+  }
+  free(keys);
+}
+
+/* An article links its translations (hreflang alternates, the same slug
+ * in each language) and every public page has a language switcher: a nav
+ * whose links name each language in itself, with its lang. */
+static void test_switcher_and_alternates(void **state) {
+  (void)state;
+  long st;
+  char *b = S_page("/de/help/keep-your-number", &st);
+  assert_int_equal(st, 200);
+  static const char *const want[] = {
+      "<link rel=\"alternate\" hreflang=\"fr\" href=\"", "/fr/help/keep-your-number\">",
+      "<link rel=\"alternate\" hreflang=\"en-GB\" href=\"", "<link rel=\"alternate\" hreflang=\"x-default\"",
+      "<nav class=\"langs\" aria-label=\"Sprache\">",
+      "<a hreflang=\"en-GB\" lang=\"en-GB\" href=\"/help/keep-your-number\">English</a>",
+      "<a hreflang=\"fr\" lang=\"fr\" href=\"/fr/help/keep-your-number\">Français</a>",
+      "<a hreflang=\"es\" lang=\"es\" href=\"/es/help/keep-your-number\">Español</a>",
+      "<a hreflang=\"de\" lang=\"de\" href=\"/de/help/keep-your-number\" aria-current=\"true\">Deutsch</a>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(b, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(b, want[i]));
+  }
+  assert_null(strstr(b, "href=\"/de/help/keep-your-number\">English"));
+  free(b);
+  /* a store exists in one language: no alternates; the switcher offers
+   * the other languages' homes */
+  b = S_page("/help/store-leeds", &st);
+  assert_int_equal(st, 200);
+  assert_null(strstr(b, "rel=\"alternate\""));
+  assert_non_null(strstr(b, "<a hreflang=\"fr\" lang=\"fr\" href=\"/fr/\">Français</a>"));
+  free(b);
+  /* asked for in a language it is not written in: said so, and marked */
+  b = S_page("/fr/help/store-leeds", &st);
+  assert_int_equal(st, 200);
+  assert_non_null(strstr(b, "<article lang=\"en-GB\">"));
+  assert_non_null(strstr(b, "le voici en anglais"));
+  free(b);
+  static const char *const pages[] = {"/", "/es/", "/fr/stores", "/de/search?q=handy", "/es/topics/orders-and-delivery"};
+  for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+    b = S_page(pages[i], &st);
+    if (!strstr(b, "<nav class=\"langs\"")) print_error("%s: no switcher\n", pages[i]);
+    assert_non_null(strstr(b, "<nav class=\"langs\""));
+    assert_non_null(strstr(b, "lang=\"es\" href=\"/es/"));
+    free(b);
+  }
+}
+
+/* kb-index checks each language's ui.tsv against English's, file:line. */
+static void test_ui_words_checked(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles %s/lang/fr && printf -- '---\\ntitle: One\\nslug: topic\\n---\\nx\\n' > %s/articles/a.md && "
+                     "printf -- '---\\ntitle: Un\\nslug: topic\\nlang: fr\\n---\\nx\\n' > %s/articles/b.md",
+                     dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/lang/fr/ui.tsv", dir);
+  th_write_file(p, "# ok\nnav.home\tAccueil\nnav.hom\tAcceuil\nsearch.count.one\t{n} résultat pour « {query} »\n"
+                   "skip\n{bad}\tx\nbrand\tAide {\nnav.home\tencore\n");
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  static const char *const want[] = {
+      "ui.tsv:3: error: 'nav.hom' is no key of the pages",
+      "ui.tsv:4: error: 'search.count.one': {query} is not in the text of",
+      "ui.tsv:5: error: expected key<TAB>text",
+      "ui.tsv:6: error: '{bad}' is not a key",
+      "ui.tsv:7: error: 'brand': a '{' that is not a {name}",
+      "ui.tsv:8: error: 'nav.home' again (first at line 2)",
+      "keys of en missing, the first 'lang.name'",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(out, want[i])) print_error("no %s in:\n%s\n", want[i], out);
+    assert_non_null(strstr(out, want[i]));
+  }
+  free(out);
+  /* the good lines alone: only the warning for the keys it lacks */
+  th_write_file(p, "nav.home\tAccueil\n");
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "keys of en missing"));
+  free(out);
+  free(p);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /* kb-index: one slug per topic and language; the same slug in another
  * language is a translation. */
 static void test_slugs_per_language(void **state) {
@@ -209,6 +357,9 @@ int main(void) {
       cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_pages_per_language),
       cmocka_unit_test(test_slugs_per_language),
+      cmocka_unit_test(test_interface_words),
+      cmocka_unit_test(test_switcher_and_alternates),
+      cmocka_unit_test(test_ui_words_checked),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

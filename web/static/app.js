@@ -74,7 +74,7 @@
       if (f.collection && f.collection.value) body.collection = f.collection.value;
       postJSON('/api/v1/helpful', body).then((r) => {
         if (!r.ok) throw new Error(r.status);
-        const p = el('p', 'helpful-thanks', 'Thanks for telling us.');
+        const p = el('p', 'helpful-thanks', form.dataset.thanks);
         p.setAttribute('role', 'status');
         p.tabIndex = -1;                         // focus was on the removed button
         form.replaceWith(p);
