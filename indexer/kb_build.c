@@ -36,6 +36,7 @@ typedef struct {
 typedef struct {
   char *name, *county, *aliases;
   double lat, lon;
+  const char *lang;      /* the site whose store finder searches it ("": all) */
 } S_place;
 
 typedef struct {
@@ -59,6 +60,7 @@ typedef struct {
   int nplaces;
   S_device *devices;
   int ndevices;
+  const char *places_lang; /* the language of the gazetteer being read */
 } S_kb;
 
 static void S_push(S_paths *p, char *s) {
@@ -220,6 +222,7 @@ static void S_place_line(S_kb *kb, const char *path, int line, char *z, kb_diag 
   pl.name = kb_xstrdup(f[0]);
   pl.county = kb_xstrdup(f[1]);
   pl.aliases = kb_xstrdup(f[4]);
+  pl.lang = kb->places_lang;
   kb->places = kb_xrealloc(kb->places, (size_t)(kb->nplaces + 1) * sizeof *kb->places);
   kb->places[kb->nplaces++] = pl;
 }
@@ -267,10 +270,16 @@ static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
              S_place_line, d);
 }
 
-/* kb/places.tsv, then one gazetteer per country in kb/places/<cc>.tsv
- * (same columns; the second may be called region), in name order. */
+static int S_has_lang(const S_kb *kb, const char *code);
+
+/* kb/places.tsv (the country of the default language: English if the
+ * knowledge base has it, else its first), then one gazetteer per country
+ * in kb/places/<code>.tsv, named by the language of that country's site
+ * (same columns; the second may be called region), in name order. The
+ * store finder of a language's site searches its own gazetteer. */
 static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
   char *p = kb_fmt("%s/places.tsv", kb_dir);
+  kb->places_lang = S_has_lang(kb, "en") || !kb->nlangs ? "en" : kb_lang_code(kb->langs[0].words);
   S_read_places(kb, p, d);
   free(p);
   char *dir = kb_fmt("%s/places", kb_dir);
@@ -288,6 +297,17 @@ static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
     closedir(dh);
     if (files.n) qsort(files.v, (size_t)files.n, sizeof *files.v, S_cmp_str);
     for (int i = 0; i < files.n; i++) {
+      const char *base = strrchr(files.v[i], '/') + 1;
+      int li = -1;
+      for (int k = 0; k < kb->nlangs; k++)
+        if (!strncmp(base, kb_lang_code(kb->langs[k].words), strlen(base) - 4) &&
+            strlen(kb_lang_code(kb->langs[k].words)) == strlen(base) - 4)
+          li = k;
+      if (li < 0)
+        kb_diag_add(d, KB_DIAG_WARNING, files.v[i], 0,
+                    "'%.*s' is no language of the articles: every site's store finder searches these places",
+                    (int)(strlen(base) - 4), base);
+      kb->places_lang = li >= 0 ? kb_lang_code(kb->langs[li].words) : "";
       S_read_places(kb, files.v[i], d);
       free(files.v[i]);
     }
@@ -568,7 +588,7 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   }
   for (int i = 0; rc == 0 && i < kb->nplaces; i++) {
     const S_place *p = &kb->places[i];
-    rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, err, nerr);
+    rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, p->lang, err, nerr);
   }
   for (int i = 0; rc == 0 && i < kb->ndevices; i++)
     rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);

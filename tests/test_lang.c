@@ -282,6 +282,48 @@ static void test_switcher_and_alternates(void **state) {
   }
 }
 
+/* The store finder of each country's site searches that country's stores
+ * and gazetteer, with the common spellings (Munich, Cologne, Seville). */
+static void test_store_finder_per_country(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      /* page, the first store it lists, a store it must not list, its place */
+      {"/de/stores?near=Munich", "/de/help/store-munchen", "/help/store-leeds", "München"},
+      {"/de/stores?near=M%C3%BCnchen", "/de/help/store-munchen", "/fr/help/", "München"},
+      {"/de/stores?near=Cologne", "/de/help/store-koln", "/es/help/", "Köln"},
+      {"/es/stores?near=Seville", "/es/help/store-sevilla", "/de/help/", "Sevilla"},
+      {"/fr/stores?near=Lyon", "/fr/help/store-lyon", "/help/store-leeds", "Lyon"},
+      {"/stores?near=Leeds", "/help/store-leeds", "/fr/help/", "Leeds"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    long st;
+    char *b = S_page(cases[i][0], &st);
+    const char *list = strstr(b, "<ol class=\"stores\">");
+    const char *first = list ? strstr(list, "href=\"") : NULL;
+    if (!first || strncmp(first + 6, cases[i][1], strlen(cases[i][1])))
+      print_error("%s: first %.60s\n", cases[i][0], first ? first : "none");
+    assert_int_equal(st, 200);
+    assert_non_null(first);
+    assert_memory_equal(first + 6, cases[i][1], strlen(cases[i][1]));
+    assert_null(strstr(list, cases[i][2]));
+    assert_non_null(strstr(b, cases[i][3]));
+    free(b);
+  }
+  /* another country's town is not in this country's finder; every store
+   * listed is this country's */
+  long st;
+  char *b = S_page("/fr/stores?near=Munich", &st);
+  assert_non_null(strstr(b, "Nous n’avons pas trouvé « Munich »"));
+  assert_null(strstr(b, "store-munchen"));
+  assert_non_null(strstr(b, "/fr/help/store-lyon"));
+  free(b);
+  b = S_page("/stores", &st);
+  assert_non_null(strstr(b, "/help/store-leeds"));
+  assert_null(strstr(b, "store-lyon"));
+  assert_null(strstr(b, "store-koln"));
+  free(b);
+}
+
 /* kb-index checks each language's ui.tsv against English's, file:line. */
 static void test_ui_words_checked(void **state) {
   (void)state;
@@ -360,6 +402,7 @@ int main(void) {
       cmocka_unit_test(test_interface_words),
       cmocka_unit_test(test_switcher_and_alternates),
       cmocka_unit_test(test_ui_words_checked),
+      cmocka_unit_test(test_store_finder_per_country),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

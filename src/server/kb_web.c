@@ -1100,16 +1100,17 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   *guess = 0;
   if (!c->geo || !near || !*near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL)) return 0;
   char out[8], in[4];
-  if (!S_postcode(near, out, in) && kb_geo_lookup(c->geo, near, NULL, m)) {
+  const char *lang = S_page_lang(c); /* the country's stores and places */
+  if (!S_postcode(near, out, in) && kb_geo_lookup_lang(c->geo, near, NULL, lang, m)) {
     kb_buf_puts(label, m->name);
     return 1;
   }
   if (S_postcode(near, out, in)) {
-    int found = kb_geo_lookup(c->geo, out, NULL, m);
+    int found = kb_geo_lookup_lang(c->geo, out, NULL, lang, m);
     for (int i = 0; !found && w && i < w->nareas; i++) {
       size_t al = strlen(w->areas[i].area);
       if (!strncmp(out, w->areas[i].area, al) && isdigit((unsigned char)out[al]))
-        found = kb_geo_lookup(c->geo, w->areas[i].town, NULL, m);
+        found = kb_geo_lookup_lang(c->geo, w->areas[i].town, NULL, lang, m);
     }
     if (found) kb_buf_printf(label, "%s%s%s (%s)", out, *in ? " " : "", in, m->name);
     return found;
@@ -1118,14 +1119,15 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   const char *best = NULL;
   int bd = 3, max = strlen(near) >= 6 ? 2 : 1;
   for (int i = 0; i < kb_geo_store_count(c->geo); i++) {
-    int d = S_distance(near, kb_geo_store_at(c->geo, i)->town);
-    if (d < bd) bd = d, best = kb_geo_store_at(c->geo, i)->town;
+    const kb_geo_store *s = kb_geo_store_at(c->geo, i);
+    int d = strcmp(s->lang, lang) ? 3 : S_distance(near, s->town);
+    if (d < bd) bd = d, best = s->town;
   }
-  for (int i = 0; w && i < w->nareas; i++) {
+  for (int i = 0; w && !c->lang && i < w->nareas; i++) { /* postcode areas: the default site's */
     int d = S_distance(near, w->areas[i].town);
     if (d < bd) bd = d, best = w->areas[i].town;
   }
-  if (!best || bd > max || !kb_geo_lookup(c->geo, best, NULL, m)) return 0;
+  if (!best || bd > max || !kb_geo_lookup_lang(c->geo, best, NULL, lang, m)) return 0;
   *guess = 1;
   kb_buf_puts(label, m->name);
   return 1;
@@ -1159,7 +1161,7 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
     kb_buf_puts(b, "</p>");
   }
   if (found) {
-    n = kb_geo_nearest(c->geo, m.lat, m.lon, NULL, 5, st, km);
+    n = kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, S_page_lang(c), 5, st, km);
     kb_buf place = KB_BUF_INIT;
     if (guess) kb_ui_put(c, &place, "stores.searched", "place", kb_buf_str(&label), "q", near, (const char *)NULL);
     else S_h(&place, kb_buf_str(&label));
@@ -1173,6 +1175,7 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
   int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
   for (int i = 0; i < total; i++) {
     const kb_geo_store *s = found ? st[i] : kb_geo_store_at(c->geo, i);
+    if (strcmp(s->lang, S_page_lang(c))) continue; /* another country's */
     kb_buf_puts(b, "<li><h2><a href=\"");
     S_article_link(b, s->collection, s->slug);
     kb_buf_puts(b, "\">");
