@@ -492,6 +492,7 @@ static void S_check(S_ctx *c, const S_lines *ln) {
   else if (!kb_article_slug_valid(a->collection) &&
            strspn(a->collection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(a->collection))
     S_err(c, ln->collection, "collection '%s' must use only letters, digits, '_' and '-'", a->collection);
+  a->lang_line = a->lang && *a->lang ? ln->lang : 0;
   if (!a->lang || !*a->lang) S_set(&a->lang, kb_xstrdup("en"));
   else if (!kb_text_lang_known(a->lang)) {
     S_err(c, ln->lang, "lang '%s' has no Snowball stemmer (use e.g. en, de, fr, es, it, nl)", a->lang);

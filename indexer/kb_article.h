@@ -82,6 +82,9 @@ typedef struct kb_article {
                              file's modification date, set by kb_build.c) */
   kb_store *store;        /* store details when type is "store", else NULL */
   int slug_line;          /* line of the slug key (or 1), for messages */
+  int lang_line;          /* line of the lang key; 0: not given, lang is
+                             "en" until kb_build.c gives the default of its
+                             directory or collection */
 } kb_article;
 
 /* Parses the article in data[0..n) read from path (used in messages and

@@ -518,6 +518,50 @@ static void S_read_ui(S_kb *kb, const char *kb_dir, kb_diag *d) {
   kb_uifile_check(kb->ui, "en", d);
 }
 
+/* The language a directory of path under kb_dir names (kb/articles/fr/x.md:
+ * "fr"; the nearest two-letter directory that is a language), or NULL. */
+static char *S_dir_lang(const char *kb_dir, const char *path) {
+  size_t kl = strlen(kb_dir);
+  const char *rel = !strncmp(path, kb_dir, kl) ? path + kl : path;
+  const char *end = strrchr(rel, '/');
+  while (end && end > rel) {
+    const char *start = end - 1;
+    while (start > rel && start[-1] != '/') start--;
+    if (end - start == 2) {
+      char code[3] = {start[0], start[1], 0};
+      if (kb_text_lang_known(code)) return kb_xstrdup(code);
+    }
+    end = start > rel ? start - 1 : NULL;
+  }
+  return NULL;
+}
+
+/* An article without lang: takes its directory's language (kb/articles/fr/),
+ * else its collection's (site.yaml collections: NAME: {lang: fr}), else
+ * English. One with lang: in another language's directory is warned of. */
+static void S_default_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  for (int i = 0; i < kb->narts; i++) {
+    kb_article *a = kb->arts[i];
+    char *dl = S_dir_lang(kb_dir, a->path);
+    if (a->lang_line) {
+      if (dl && strcmp(dl, a->lang))
+        kb_diag_add(d, KB_DIAG_WARNING, a->path, a->lang_line,
+                    "lang '%s' in a directory of '%s' articles: is it in the right place?", a->lang, dl);
+      free(dl);
+      continue;
+    }
+    const char *cl = NULL;
+    for (int k = 0; !dl && !cl && k < kb_sitefile_count(kb->site); k++) {
+      const kb_site_entry *e = kb_sitefile_entry(kb->site, k);
+      if (!strcmp(e->key, "lang") && !strcmp(e->collection, a->collection)) cl = e->value;
+    }
+    if (dl || cl) {
+      free(a->lang);
+      a->lang = dl ? dl : kb_xstrdup(cl);
+    }
+  }
+}
+
 /*--- Cross-file checks ---------------------------------------------------*/
 
 static int S_cmp_art(const void *x, const void *y) {
@@ -710,15 +754,16 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
     kb_diag_add(d, KB_DIAG_ERROR, p, 0, "synonyms belong to a language: move this file to "
                                         "lang/<code>/synonyms.txt (lang/en/ for English)");
   free(p);
+  p = kb_fmt("%s/site.yaml", o->kb_dir);
+  S_read_site(&kb, p, d);
+  free(p);
+  S_default_langs(&kb, o->kb_dir, d);
   S_read_kb_langs(&kb, o->kb_dir, d);
   S_complete_langs(&kb, o->kb_dir, d);
   S_read_ui(&kb, o->kb_dir, d);
   S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);
-  free(p);
-  p = kb_fmt("%s/site.yaml", o->kb_dir);
-  S_read_site(&kb, p, d);
   free(p);
   st->collections = S_check_slugs(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)

@@ -324,6 +324,50 @@ static void test_store_finder_per_country(void **state) {
   free(b);
 }
 
+/* An article without lang: takes its directory's (articles/fr/), else its
+ * collection's (site.yaml), else English; shown by the duplicate check,
+ * which is per language. */
+static void test_default_lang(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles/fr && printf -- '---\\ntitle: One\\nslug: topic\\n---\\nx\\n' > %s/articles/a.md && "
+                     "printf -- '---\\ntitle: Un\\nslug: topic\\n---\\nx\\n' > %s/articles/fr/b.md && "
+                     "printf -- '---\\ntitle: Eins\\nslug: topic\\ncollection: acme\\n---\\nx\\n' > %s/articles/c.md && "
+                     "printf -- 'brand: B\\ntitle: T\\ncollections:\\n  acme:\\n    lang: de\\n' > %s/site.yaml",
+                     dir, dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  if (th_run(cmd, &out) != 0) print_error("%s\n", out);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(out);
+  char *p = th_fmt("%s/articles/fr/d.md", dir);
+  th_write_file(p, "---\ntitle: Deux\nslug: topic\n---\nx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "duplicate slug 'topic' in collection 'default'"));
+  assert_non_null(strstr(out, "language fr"));
+  free(out);
+  free(p);
+  p = th_fmt("%s/articles/fr/d.md", dir);
+  th_write_file(p, "---\ntitle: Zwei\nslug: topic\ncollection: acme\nlang: de\n---\nx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "duplicate slug 'topic' in collection 'acme'"));
+  assert_non_null(strstr(out, "language de"));
+  assert_non_null(strstr(out, "d.md:5: warning: lang 'de' in a directory of 'fr' articles"));
+  free(out);
+  free(p);
+  p = th_fmt("%s/site.yaml", dir);
+  th_write_file(p, "brand: B\ntitle: T\ncollections:\n  acme:\n    lang: xx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "site.yaml:5: error: lang 'xx' is not a language code"));
+  free(out);
+  free(p);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /* kb-index checks each language's ui.tsv against English's, file:line. */
 static void test_ui_words_checked(void **state) {
   (void)state;
@@ -403,6 +447,7 @@ int main(void) {
       cmocka_unit_test(test_switcher_and_alternates),
       cmocka_unit_test(test_ui_words_checked),
       cmocka_unit_test(test_store_finder_per_country),
+      cmocka_unit_test(test_default_lang),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }
