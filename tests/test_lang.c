@@ -368,6 +368,42 @@ static void test_default_lang(void **state) {
   free(dir);
 }
 
+/* The agent console shows the mention's language, lets the agent choose
+ * another (a select: a plain GET, no script needed) and marks a
+ * suggestion offered in English because the language has none. */
+static void test_console_language(void **state) {
+  (void)state;
+  long st;
+  char *b = S_page("/agent?text=slt%20comment%20je%20recupere%20mon%20code%20RIO&author=bob", &st);
+  assert_int_equal(st, 200);
+  static const char *const want[] = {
+      "<label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">",
+      "<option value=\"\">Detect from its words</option>", "<option value=\"fr\">French</option>",
+      "Language: <strong>French</strong>, detected (confidence ",
+      "<h2><a href=\"/fr/help/keep-your-number\">", "name=\"reply\" rows=\"3\" lang=\"fr\">",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(b, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(b, want[i]));
+  }
+  assert_null(strstr(b, "class=\"fallback\""));
+  free(b);
+  b = S_page("/agent?text=slt%20comment%20je%20recupere%20mon%20code%20RIO&author=bob&lang=de", &st);
+  assert_non_null(strstr(b, "<option value=\"de\" selected>German</option>"));
+  assert_non_null(strstr(b, "Language: <strong>German</strong>, chosen by you"));
+  assert_non_null(strstr(b, "<h2><a href=\"/de/help/"));
+  free(b);
+  /* nothing in French fits: English articles, each said to be a fallback */
+  b = S_page("/agent?text=Briggate%20Leeds&author=bob&lang=fr", &st);
+  assert_non_null(strstr(b, "no article fits in it, so these are English articles"));
+  assert_non_null(strstr(b, "<p class=\"fallback\">English fallback: no article in the mention's language</p>"));
+  assert_non_null(strstr(b, "lang=\"en-GB\">"));
+  free(b);
+  b = S_page("/agent?text=hello&lang=xx", &st);
+  assert_non_null(strstr(b, "That language is not one of the knowledge base's."));
+  free(b);
+}
+
 /* kb-index checks each language's ui.tsv against English's, file:line. */
 static void test_ui_words_checked(void **state) {
   (void)state;
@@ -448,6 +484,7 @@ int main(void) {
       cmocka_unit_test(test_ui_words_checked),
       cmocka_unit_test(test_store_finder_per_country),
       cmocka_unit_test(test_default_lang),
+      cmocka_unit_test(test_console_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -1239,6 +1239,15 @@ static void S_hidden(kb_buf *b, const char *name, const char *v) {
   kb_buf_puts(b, "\">");
 }
 
+/* The name of an index language in the agent's (the console's) language,
+ * from ui.tsv's lang.in.CODE, else the code. */
+static const char *S_lang_name(const kb_ctx *c, const char *code) {
+  char k[32];
+  snprintf(k, sizeof k, "lang.in.%s", code);
+  const char *v = kb_ui_find(c, k);
+  return v ? v : code;
+}
+
 /* One suggestion card: a form that records what the agent did with it
  * (POST /agent/feedback without JavaScript; app.js copies and records). */
 static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
@@ -1260,13 +1269,22 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
   S_hidden(b, "slug", h->slug);
   S_hidden(b, "original", reply);
   kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
+  const char *pre = kb_suggest_lang_prefix(c->ix, h->lang); /* its language's site */
+  if (pre) kb_buf_printf(b, "/%s", pre);
   S_article_link(b, h->collection, h->slug);
   kb_buf_puts(b, "\">");
   S_h(b, h->title);
   kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
+  if (res->s[i].fallback) {
+    kb_buf_puts(b, "<p class=\"fallback\">");
+    S_h(b, S_lang_name(c, h->lang));
+    kb_buf_puts(b, " fallback: no article in the mention's language</p>");
+  }
   if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
   kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
-                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\">", n, n, n);
+                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\" lang=\"", n, n, n);
+  kb_buf_puts(b, kb_ui_tag(c, h->lang));
+  kb_buf_puts(b, "\">");
   S_h(b, reply);
   kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
   if (c->feedback)
@@ -1297,10 +1315,27 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
 }
 
 /* The cards for one mention, most confident first. */
+/* "Language: French, detected (0.92)" or "..., chosen": what the cards
+ * were answered in, so the agent can correct it. */
+static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int chosen) {
+  kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">Language: <strong>");
+  S_h(b, S_lang_name(c, res->lang));
+  kb_buf_puts(b, "</strong>");
+  if (chosen) kb_buf_puts(b, ", chosen by you");
+  else kb_buf_printf(b, ", detected (confidence %.2f)", res->lang_confidence);
+  if (res->fallback) {
+    kb_buf_puts(b, ": no article fits in it, so these are ");
+    S_h(b, S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))));
+    kb_buf_puts(b, " articles");
+  }
+  kb_buf_puts(b, "</p>");
+}
+
 static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
-                          const char *coll) {
+                          const char *coll, const char *lang) {
   kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
-                       .public_url = c->public_url, .feedback = c->feedback};
+                       .public_url = c->public_url, .feedback = c->feedback,
+                       .lang = lang && *lang ? lang : NULL};
   kb_suggest_result res;
   char err[256];
   if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
@@ -1314,6 +1349,7 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
     S_h(b, handle);
   }
   kb_buf_puts(b, "</p>");
+  S_lang_status(c, b, &res, o.lang != NULL);
   if (res.has_place) {
     kb_buf_puts(b, "<p class=\"place\">Place: ");
     S_h(b, res.place.name);
@@ -1364,6 +1400,8 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
 static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
   const char *text = a->text, *author = a->author, *coll = a->collection;
   const char *done = a->arg ? a->arg(a->h, "done") : NULL;
+  const char *lang = a->arg ? a->arg(a->h, "lang") : NULL; /* the agent's choice, or detect */
+  int bad_lang = lang && *lang && kb_index_lang_find(c->ix, lang) < 0;
   /* signed in (a session cookie does for the console's requests), or no
    * keys: the key field is only for a browser that is neither */
   int keys = a->keys && !(a->roles & KB_ROLE_AGENT), invalid = 0;
@@ -1386,8 +1424,9 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   else if (done && !strcmp(done, "queued"))
     kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
   kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
-                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\">", c->feedback ? 1 : 0, keys,
-                c->data_dir ? 1 : 0);
+                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\" data-deflang=\"%s\">",
+                c->feedback ? 1 : 0, keys, c->data_dir ? 1 : 0,
+                kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   S_h(b, text);
   kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
@@ -1407,6 +1446,14 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   }
   free(list);
   kb_buf_cleanup(&seen);
+  kb_buf_puts(b, "</select><label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">"
+                 "<option value=\"\">Detect from its words</option>");
+  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
+    const char *code = kb_index_lang_code(c->ix, i);
+    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
+    S_h(b, S_lang_name(c, code));
+    kb_buf_puts(b, "</option>");
+  }
   kb_buf_puts(b, "</select>");
   if (keys)
     kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
@@ -1418,8 +1465,10 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   kb_buf_puts(b, "\" data-author=\"");
   S_h(b, handle ? handle : "");
   kb_buf_puts(b, "\">");
-  if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
-    S_suggestions(c, b, text, handle, coll);
+  if (bad_lang)
+    kb_buf_puts(b, "<p class=\"unanswerable\">That language is not one of the knowledge base's.</p>");
+  else if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
+    S_suggestions(c, b, text, handle, coll, lang);
   else if (invalid)
     kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
   kb_buf_puts(b, "</div></div></div>");
