@@ -596,6 +596,41 @@ static int S_check_slugs(S_kb *kb, kb_diag *d) {
   return colls;
 }
 
+/* Translations against their source, the topic's article in the default
+ * language (same collection and slug): translated_from older than the
+ * source's updated: (front matter; a file's date changes with every
+ * checkout) is a warning (the translation may say what the source no
+ * longer does), as is a translated_from with no source or on the
+ * source itself. */
+static void S_check_translations(S_kb *kb, kb_diag *d) {
+  const char *dflt = S_has_lang(kb, "en") || !kb->nlangs ? "en" : kb_lang_code(kb->langs[0].words);
+  for (int i = 0; i < kb->narts; i++) {
+    kb_article *a = kb->arts[i];
+    if (!a->translated_from || strlen(a->translated_from) != 10) continue; /* else an error already */
+    if (!strcmp(a->lang, dflt)) {
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translated_from on an article in '%s', the language translations are made from", dflt);
+      continue;
+    }
+    const kb_article *src = NULL;
+    for (int k = 0; k < kb->narts && !src; k++) {
+      const kb_article *b = kb->arts[k];
+      if (!strcmp(b->lang, dflt) && !strcmp(b->slug, a->slug) && !strcmp(b->collection, a->collection)) src = b;
+    }
+    if (!src)
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translated_from, but there is no '%s' article with slug '%s' to translate from", dflt, a->slug);
+    else if (src->updated_line && strcmp(src->updated, a->translated_from) > 0) { /* a file's date says nothing */
+      free(a->source_updated);
+      a->source_updated = kb_xstrdup(src->updated);
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translation older than its source: translated from the %s of %s, and %s was updated "
+                  "on %s; check it and set translated_from to %s", dflt, a->translated_from, src->path,
+                  src->updated, src->updated);
+    }
+  }
+}
+
 /*--- Writing -------------------------------------------------------------*/
 
 /* Write order: by collection, then type, then slug. Ids are given in this
@@ -645,9 +680,9 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   for (int i = 0; rc == 0 && i < kb->narts; i++) {
     const kb_article *a = kb->arts[i];
     const char *coll = strcmp(a->collection, "default") ? a->collection : "";
-    const char *keys[] = {"category", "owner", "review_by", "updated"};
-    const char *vals[] = {a->category, a->owner, a->review_by, a->updated};
-    for (int k = 0; rc == 0 && k < 4; k++) {
+    const char *keys[] = {"category", "owner", "review_by", "updated", "translated_from", "source_updated"};
+    const char *vals[] = {a->category, a->owner, a->review_by, a->updated, a->translated_from, a->source_updated};
+    for (int k = 0; rc == 0 && k < 6; k++) {
       if (!vals[k] || !*vals[k]) continue;
       char *key = kb_fmt("article.%s.%s", a->slug, keys[k]);
       rc = kb_index_writer_add_site(w, coll, a->lang, key, vals[k], err, nerr);
@@ -766,6 +801,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   S_read_devices(&kb, p, d);
   free(p);
   st->collections = S_check_slugs(&kb, d);
+  S_check_translations(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)
     kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "no articles (*.md files) found");
   st->articles = kb.narts;

@@ -404,6 +404,61 @@ static void test_console_language(void **state) {
   free(b);
 }
 
+/* Translations against their source: kb-index warns (file:line) when the
+ * source was updated after translated_from, and /team/translations lists
+ * the topics lacking a language and the translations older than their
+ * source, for every language or one. */
+static void test_translations_report(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles/fr %s/articles/de && cd %s/articles && "
+                     "printf -- '---\\ntitle: Alpha\\nupdated: 2026-11-20\\n---\\nx\\n' > alpha.md && "
+                     "printf -- '---\\ntitle: Beta\\nupdated: 2026-11-20\\n---\\nx\\n' > beta.md && "
+                     "printf -- '---\\ntitle: Alphe\\nslug: alpha\\ntranslated_from: 2026-11-01\\n---\\nx\\n' > fr/alpha.md && "
+                     "printf -- '---\\ntitle: Betta\\nslug: beta\\ntranslated_from: 2026-11-20\\n---\\nx\\n' > de/beta.md",
+                     dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  assert_int_equal(th_run(cmd, &out), 0);
+  if (!strstr(out, "fr/alpha.md:4: warning: translation older than its source")) print_error("%s\n", out);
+  assert_non_null(strstr(out, "fr/alpha.md:4: warning: translation older than its source: translated from the en of "
+                              "2026-11-01, and "));
+  assert_null(strstr(out, "de/beta.md:"));
+  free(out);
+  free(cmd);
+  th_server *srv = th_serve_kb(dir, NULL, NULL);
+  assert_non_null(srv);
+  th_resp r;
+  assert_int_equal(th_http(srv, "GET", "/team/translations", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  static const char *const want[] = {
+      "<tr><th scope=\"row\">de</th><td>1 of 2</td><td>1</td><td>0</td><td>0</td></tr>",
+      "<tr><th scope=\"row\">fr</th><td>1 of 2</td><td>1</td><td>1</td><td>0</td></tr>",
+      "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>", "<a href=\"/help/beta\">Beta</a></th><td>fr</td>",
+      "<a href=\"/fr/help/alpha\">Alpha</a></th><td>fr</td><td>2026-11-01</td><td>2026-11-20</td>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(r.body, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(r.body, want[i]));
+  }
+  th_resp_free(&r);
+  assert_int_equal(th_http(srv, "GET", "/team/translations?lang=de", NULL, 0, NULL, &r), 0);
+  assert_non_null(strstr(r.body, "<option value=\"de\" selected>"));
+  assert_non_null(strstr(r.body, "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>"));
+  assert_null(strstr(r.body, "<th scope=\"row\">fr</th>"));
+  assert_null(strstr(r.body, "/fr/help/alpha"));
+  th_resp_free(&r);
+  assert_int_equal(th_http(srv, "GET", "/team/translations?lang=zz", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "\"invalid_value\""));
+  th_resp_free(&r);
+  th_server_stop(srv);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /* kb-index checks each language's ui.tsv against English's, file:line. */
 static void test_ui_words_checked(void **state) {
   (void)state;
@@ -485,6 +540,7 @@ int main(void) {
       cmocka_unit_test(test_store_finder_per_country),
       cmocka_unit_test(test_default_lang),
       cmocka_unit_test(test_console_language),
+      cmocka_unit_test(test_translations_report),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -341,7 +341,7 @@ static void S_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const
   if (team) /* the staff's pages: the public site shows none of them */
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
                    "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
-                   "<li><a href=\"/team/queue\">Queue</a></li>"
+                   "<li><a href=\"/team/queue\">Queue</a></li><li><a href=\"/team/translations\">Translations</a></li>"
                    "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
                    "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
   else {
@@ -1944,6 +1944,11 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/reports.csv")) {
     if (!get) goto not_allowed;
     if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    return 1;
+  }
+  if (!strcmp(url, "/team/translations")) {
+    if (!get) goto not_allowed;
+    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_web_translations_page(c, a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/queue")) {
