@@ -234,6 +234,15 @@ static void test_interface_words(void **state) {
     free(b);
   }
   free(keys);
+  /* popular articles (by page views) are listed in the page's language */
+  long st;
+  free(S_page("/fr/help/keep-your-number", &st));
+  char *b = S_page("/fr/", &st);
+  const char *pop = strstr(b, "<ol class=\"popular\">");
+  assert_non_null(pop);
+  assert_non_null(strstr(pop, "Garder votre numéro"));
+  assert_null(strstr(pop, "Keep your number"));
+  free(b);
 }
 
 /* An article links its translations (hreflang alternates, the same slug

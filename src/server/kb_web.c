@@ -554,7 +554,7 @@ static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
     kb_doc d;
-    if (slash && (*slash = 0, kb_index_get(c->ix, keys[i], slash + 1, &d) == 1)) {
+    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, S_page_lang(c), &d) == 1)) {
       S_listctx l = {.b = &list, .max = 1};
       S_list_cb(&l, d.collection, d.slug, d.title);
       kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
@@ -572,7 +572,7 @@ static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
       int dup = seen.n && strstr(kb_buf_str(&seen), key);
       free(key);
       if (dup) continue;
-      if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
+      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, S_page_lang(c), &d) == 1) {
         S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
