@@ -324,7 +324,13 @@ static void test_store_finder_per_country(void **state) {
   char *b = S_page("/fr/stores?near=Munich", &st);
   assert_non_null(strstr(b, "Nous n’avons pas trouvé « Munich »"));
   assert_null(strstr(b, "store-munchen"));
+  /* ... but it points to that country's finder */
+  assert_non_null(strstr(b, "<p class=\"elsewhere\">Vous cherchez à l’étranger ? <a hreflang=\"de\" "
+                            "href=\"/de/stores?near=M%C3%BCnchen\">Nos boutiques près de München, sur notre site en allemand</a>"));
   assert_non_null(strstr(b, "/fr/help/store-lyon"));
+  free(b);
+  b = S_page("/stores?near=Seville", &st);
+  assert_non_null(strstr(b, "<a hreflang=\"es\" href=\"/es/stores?near=Sevilla\">Our stores near Sevilla, on our site in Spanish</a>"));
   free(b);
   b = S_page("/stores", &st);
   assert_non_null(strstr(b, "/help/store-leeds"));

@@ -1133,6 +1133,35 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   return 1;
 }
 
+/* A town of another country ("Munich" on the French finder): the finder
+ * of that country's site, its nearest store's language. */
+static void S_elsewhere(const kb_ctx *c, kb_buf *b, const char *near) {
+  kb_geo_match m;
+  const kb_geo_store *st[1];
+  double km[1];
+  if (!c->geo || !near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL) ||
+      !kb_geo_lookup_lang(c->geo, near, NULL, NULL, &m) ||
+      kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, NULL, 1, st, km) != 1 ||
+      !strcmp(st[0]->lang, S_page_lang(c)) || km[0] > 500)
+    return;
+  const char *code = st[0]->lang, *tag = kb_ui_tag(c, code);
+  char k[32];
+  snprintf(k, sizeof k, "lang.in.%s", code);
+  kb_buf link = KB_BUF_INIT;
+  /* hreflang first: the link is to another site, left unprefixed */
+  kb_buf_printf(&link, "<a hreflang=\"%s\" href=\"", tag);
+  if (kb_index_lang_find(c->ix, code) != kb_index_default_lang(c->ix)) kb_buf_printf(&link, "/%s", code);
+  kb_buf_puts(&link, "/stores?near=");
+  kb_buf_put_query(&link, m.name, 1);
+  kb_buf_puts(&link, "\">");
+  kb_ui_put(c, &link, "stores.elsewhere.link", "place", m.name, "lang", kb_ui_text(c, k), (const char *)NULL);
+  kb_buf_puts(&link, "</a>");
+  kb_buf_puts(b, "<p class=\"elsewhere\">");
+  kb_ui_put(c, b, "stores.elsewhere", "!link", kb_buf_str(&link), (const char *)NULL);
+  kb_buf_puts(b, "</p>");
+  kb_buf_cleanup(&link);
+}
+
 static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb_http_resp *r) {
   S_html(r, 200);
   r->cache = "public, max-age=60";
@@ -1159,6 +1188,7 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
     kb_buf_puts(b, "<p class=\"count\">");
     kb_ui_put(c, b, "stores.notfound", "q", near, (const char *)NULL);
     kb_buf_puts(b, "</p>");
+    S_elsewhere(c, b, near);
   }
   if (found) {
     n = kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, S_page_lang(c), 5, st, km);
