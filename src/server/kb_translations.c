@@ -112,7 +112,7 @@ void kb_web_translations_page(const kb_ctx *c, const char *lang, kb_http_resp *r
     kb_buf_printf(b, "<option value=\"%s\"%s>%s</option>", code, li == i ? " selected" : "", code);
   }
   kb_buf_puts(b, "</select><button type=\"submit\">Show</button></form>"
-                 "<div class=\"table\"><table><caption>Topics per language</caption><thead><tr>"
+                 "<div class=\"scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Topics per language\"><table><caption>Topics per language</caption><thead><tr>"
                  "<th scope=\"col\">Language</th><th scope=\"col\">Topics in it</th><th scope=\"col\">Lacking</th>"
                  "<th scope=\"col\">Older than the source</th><th scope=\"col\">No translated_from</th>"
                  "</tr></thead><tbody>");
@@ -123,7 +123,7 @@ void kb_web_translations_page(const kb_ctx *c, const char *lang, kb_http_resp *r
   }
   kb_buf_puts(b, "</tbody></table></div><h2 id=\"h-lacking\">Topics lacking a language</h2>");
   if (t.missing.n) {
-    kb_buf_puts(b, "<div class=\"table\" aria-labelledby=\"h-lacking\"><table><thead><tr><th scope=\"col\">Topic</th>"
+    kb_buf_puts(b, "<div class=\"scroll\" tabindex=\"0\" role=\"group\" aria-labelledby=\"h-lacking\"><table><thead><tr><th scope=\"col\">Topic</th>"
                    "<th scope=\"col\">Lacks</th></tr></thead><tbody>");
     kb_buf_put(b, kb_buf_str(&t.missing), t.missing.n);
     kb_buf_puts(b, "</tbody></table></div>");
@@ -132,7 +132,7 @@ void kb_web_translations_page(const kb_ctx *c, const char *lang, kb_http_resp *r
   }
   kb_buf_puts(b, "<h2 id=\"h-stale\">Translations older than their source</h2>");
   if (t.stale.n) {
-    kb_buf_puts(b, "<div class=\"table\" aria-labelledby=\"h-stale\"><table><thead><tr><th scope=\"col\">Translation</th>"
+    kb_buf_puts(b, "<div class=\"scroll\" tabindex=\"0\" role=\"group\" aria-labelledby=\"h-stale\"><table><thead><tr><th scope=\"col\">Translation</th>"
                    "<th scope=\"col\">Language</th><th scope=\"col\">Translated from</th>"
                    "<th scope=\"col\">Source updated</th></tr></thead><tbody>");
     kb_buf_put(b, kb_buf_str(&t.stale), t.stale.n);
