@@ -37,7 +37,7 @@ endif
 # its own, next to its sources.
 CORE_PKGS := sqlite3 libutf8proc
 IDX_PKGS  := libcmark-gfm yaml-0.1
-SRV_PKGS  := libmicrohttpd libcjson zlib
+SRV_PKGS  := libmicrohttpd libcjson zlib libpq
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -std=c11 -O2 -g
@@ -63,7 +63,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
-.PHONY: all build deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak langid
+.PHONY: all build deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak test-cluster langid
 # `make` installs what is missing first (.ci/deps.sh; a no-op when everything
 # is there), then builds in a second make: the library flags above come from
 # pkg-config when make reads this file, so they must be read after the
@@ -202,6 +202,13 @@ test:
 	@$(MAKE) --no-print-directory build tests
 	@$(MAKE) --no-print-directory SAN=1 build tests
 	@sh tests/run.sh
+
+# Three replicas behind nginx on a PostgreSQL cluster the script starts in
+# a temporary directory (tests/cluster/run.sh, TAP); make test runs it too.
+test-cluster:
+	@sh .ci/deps.sh test
+	@$(MAKE) --no-print-directory build
+	@sh tests/cluster/run.sh bin
 
 # libFuzzer targets (tests/fuzz), each for FUZZ_SECONDS; fails on any crash,
 # leak or timeout. make test runs them for a few seconds each.

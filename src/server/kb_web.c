@@ -1401,8 +1401,11 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
     S_h(b, res.res.corrected);
     kb_buf_puts(b, "\xE2\x80\x9D</p>");
   }
-  if (!res.answerable)
-    kb_buf_puts(b, "<p class=\"unanswerable\">Nothing fits well enough to send: these are the closest articles.</p>");
+  /* nothing fits (the abstention model) or no sure match (the confidence) */
+  if (res.nothing_fits)
+    kb_buf_puts(b, "<p class=\"unanswerable\">No article fits this mention: these are the closest.</p>");
+  else if (!res.answerable)
+    kb_buf_puts(b, "<p class=\"unanswerable\">No sure match: check these before sending.</p>");
   int order[10], n = res.n < 10 ? res.n : 10;
   for (int i = 0; i < n; i++) order[i] = i;
   for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
@@ -1727,7 +1730,7 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
     S_error_page(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
   } else {
-    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"));
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
@@ -1794,7 +1797,9 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
     char err[256];
     long long id;
-    if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
+    kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
+                           .author = handle};
+    if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
       S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
     } else {
       /* sent: an empty form for the next tweet; dismissed: the same cards */

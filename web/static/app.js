@@ -416,7 +416,8 @@
         nodes.push(p);
       }
       if (j.corrected) nodes.push(el('p', 'didyoumean', 'Read as \u201c' + j.corrected + '\u201d'));
-      if (!j.answerable) nodes.push(el('p', 'unanswerable', 'Nothing fits well enough to send: these are the closest articles.'));
+      if (j.nothing_fits) nodes.push(el('p', 'unanswerable', 'No article fits this mention: these are the closest.'));
+      else if (!j.answerable) nodes.push(el('p', 'unanswerable', 'No sure match: check these before sending.'));
       const ol = el('ol', 'suggestions');
       sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author, j.threshold)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
