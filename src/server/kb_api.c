@@ -5,7 +5,8 @@
  *   request  {"text": "...", "author": "handle", "collection": "...", "limit": 3}
  *            text required (1..10,000 characters), author optional (a
  *            Twitter handle, '@' optional), collection optional, limit 1..10
- *   response {"answerable": bool, "place": null | {...},
+ *   response {"answerable": bool, "nothing_fits": bool, "fits": n,
+ *             "place": null | {...},
  *             "suggestions": [{"slug", "collection", "title", "url", "score",
  *               "confidence", "reply", "reply_length", "snippet",
  *               "escalate"}], "took_ms": n}
@@ -363,6 +364,8 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_put_fixed(b, res.lang_confidence, 3);
   kb_buf_puts(b, q.lang ? ",\"detected\":false},\"threshold\":" : ",\"detected\":true},\"threshold\":");
   kb_buf_put_fixed(b, kb_suggest_threshold(res.asks), 3);
+  kb_buf_puts(b, res.nothing_fits ? ",\"nothing_fits\":true,\"fits\":" : ",\"nothing_fits\":false,\"fits\":");
+  kb_buf_put_fixed(b, res.fits, 3);
   kb_buf_puts(b, ",\"place\":");
   S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");

@@ -259,6 +259,14 @@ void kb_web_page_end(const kb_ctx *c, kb_buf *b);
 
 /*--- End of interface to code in kb_web.c --------------------------------*/
 
+/*--- Interface to code in kb_translations.c ------------------------------*/
+
+/* /team/translations[?lang=CODE]: topics lacking a language, translations
+ * older than their source; a 400 for a language the index lacks. */
+void kb_web_translations_page(const kb_ctx *c, const char *lang, kb_http_resp *r);
+
+/*--- End of interface to code in kb_translations.c -----------------------*/
+
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 
 /* Fills r with a JSON error: {"error": {"code": code, "message": msg}}. */
