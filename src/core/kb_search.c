@@ -1207,6 +1207,7 @@ typedef struct {
   double feat[KB_RANK_NFEAT];
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
+  int snip_terms;
 } S_cand;
 
 typedef struct {
@@ -1235,6 +1236,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+    x->snip_terms = (int)f[KB_RANK_SNIPPET_TERMS];
   }
   x->score = kb_rank_score_without(x->feat, c->ablate);
 }
@@ -1380,14 +1382,15 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
 }
 
 /* Cutting a snippet: the body's terms at positions [start, start +
- * KB_RANK_SNIPPET_LEN), found by running the analyzer for positions and
- * spans only, up to the window's end. */
+ * terms), terms at most KB_RANK_SNIPPET_LEN, found by running the analyzer
+ * for positions and spans only, up to the window's end. */
 typedef struct {
   int pos;                /* position of the last term seen */
-  int start;
+  int start, terms;
   int spans[KB_RANK_SNIPPET_LEN][2];
   int n;                  /* terms of the window seen */
   int more;               /* the body goes on after the window */
+  int next;               /* then: where the first term after it starts */
 } S_window;
 
 static int S_window_term(void *ctx, int flags, const char *t, int n, int s, int e) {
@@ -1396,8 +1399,9 @@ static int S_window_term(void *ctx, int flags, const char *t, int n, int s, int 
   if (flags & KB_TOKEN_COLOCATED) return 0;
   int p = ++w->pos;
   if (p < w->start) return 0;
-  if (p >= w->start + KB_RANK_SNIPPET_LEN) {
+  if (p >= w->start + w->terms) {
     w->more = 1;
+    w->next = s;
     return 1; /* stop: past the window */
   }
   w->spans[w->n][0] = s;
@@ -1406,30 +1410,41 @@ static int S_window_term(void *ctx, int flags, const char *t, int n, int s, int 
   return 0;
 }
 
-/* The snippet of body for window start with the matched terms in mask, in
- * the form S_keep_snippet() takes: \x02 and \x03 around matches, "…" where
- * text was left out. */
-static void S_cut_snippet(kb_analyzer *an, const char *body, int start, unsigned mask, kb_buf *out) {
-  S_window w = {.pos = -1, .start = start};
+/* The snippet of body for the window of terms terms at start with the
+ * matched terms in mask, in the form S_keep_snippet() takes: \x02 and \x03
+ * around matches, "…" where text was left out. A window cut short by a
+ * table or another aside (kb_rank.h) ends with its prose: the last word's punctuation, no
+ * "…". */
+static void S_cut_snippet(kb_analyzer *an, const char *body, int start, int terms, unsigned mask,
+                          kb_buf *out) {
+  if (terms <= 0 || terms > KB_RANK_SNIPPET_LEN) terms = KB_RANK_SNIPPET_LEN;
+  S_window w = {.pos = -1, .start = start, .terms = terms};
   kb_analyzer_run(an, body, -1, KB_TEXT_SPANS, S_window_term, &w);
   if (!w.n) return;
+  /* from the body's first byte at its start: stop words before the first
+   * term take no position, but are the text's first words */
+  int lead = 0;
+  while (start == 0 && isspace((unsigned char)body[lead])) lead++;
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
   for (int i = 0; i < w.n; i++) {
-    int from = i ? w.spans[i - 1][1] : w.spans[0][0];
+    int from = i ? w.spans[i - 1][1] : start == 0 ? lead : w.spans[0][0];
     kb_buf_put(out, body + from, (size_t)(w.spans[i][0] - from));
     int hit = (mask >> i) & 1;
     if (hit) kb_buf_putc(out, '\x02');
     kb_buf_put(out, body + w.spans[i][0], (size_t)(w.spans[i][1] - w.spans[i][0]));
     if (hit) kb_buf_putc(out, '\x03');
   }
-  if (w.more) {
+  if (w.more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
     return;
   }
-  /* the window reached the end: keep what follows the last term (a full
-   * stop, a link's text), within reason and on a character boundary */
+  /* the window reached the end of the body or of its prose (an aside
+   * follows): keep what follows the last term up to the next (a full
+   * stop, stop words), within reason and on a character boundary */
   const char *tail = body + w.spans[w.n - 1][1];
-  size_t n = strlen(tail);
+  size_t n = w.more ? (size_t)(w.next - w.spans[w.n - 1][1]) : strlen(tail);
+  const char *nl = w.more ? memchr(tail, '\n', n) : NULL; /* blocks end in one */
+  if (nl) n = (size_t)(nl - tail);
   while (n > 0 && isspace((unsigned char)tail[n - 1])) n--;
   if (n > 64) n = kb_utf8_cut(tail, 64);
   kb_buf_put(out, tail, n);
@@ -1442,7 +1457,7 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
     kb_buf b = KB_BUF_INIT;
     S_cut_snippet(ix->langs[h->cut.lang].an, (const char *)sqlite3_column_text(st, 0),
-                  h->cut.start, h->cut.mask, &b);
+                  h->cut.start, h->cut.terms, h->cut.mask, &b);
     h->snippet = S_keep_snippet(r, kb_buf_str(&b));
     kb_buf_cleanup(&b);
   }
@@ -1482,6 +1497,7 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) 
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
+  h->cut.terms = c->snip_terms;
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
   if (!h->title) h->title = S_keep(r, "");
