@@ -111,6 +111,14 @@ void kb_events_mention(kb_events *ev, const char *text, const char *collection, 
                        const char *top_slug);
 void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful);
+/* An article page seen on the public site. */
+void kb_events_view(kb_events *ev, const char *collection, const char *slug);
+/* Copies the keys ("collection/slug") of the up to max articles most
+ * viewed over the last 30 days into keys, most viewed first, as last
+ * counted (the writer counts them from the log after storing views, about
+ * every second): no query. Returns how many; the caller frees each.
+ * ev may be NULL (no --data): 0. */
+int kb_events_popular(kb_events *ev, char **keys, int max);
 long kb_events_dropped(kb_events *ev);
 /* Keeps the log to the last days days (0: no age limit) and to about
  * max_bytes of events (0: no size limit), the oldest deleted first; the
