@@ -1040,13 +1040,13 @@ static void test_build_limits(void **state) {
   kb_diag *d = kb_diag_new();
   kb_build_stats st;
   char err[256];
-  kb_build_opts o = {kbdir, out, 0, 0, NULL, 0.001};
+  kb_build_opts o = {.kb_dir = kbdir, .out = out, .file_seconds = 0.001};
   assert_int_equal(kb_build_run(&o, d, &st, err, sizeof err), 1);
   assert_int_equal(kb_diag_count(d, KB_DIAG_ERROR), 1);
   assert_non_null(strstr(kb_diag_get(d, 0), "slow.md:1: error: parsing took longer than"));
   kb_diag_free(d);
   atomic_int cancel = 1;
-  kb_build_opts c = {kbdir, out, 0, 0, &cancel, 0};
+  kb_build_opts c = {.kb_dir = kbdir, .out = out, .cancel = &cancel};
   d = kb_diag_new();
   assert_int_equal(kb_build_run(&c, d, &st, err, sizeof err), 3);
   kb_diag_free(d);

@@ -1283,8 +1283,9 @@ static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
   const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
   cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
-  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-finished=\"", ne ? "bad" : "good",
-                cJSON_IsNumber(builds) ? builds->valueint : 0);
+  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-building=\"%s\" data-finished=\"",
+                ne ? "bad" : "good", cJSON_IsNumber(builds) ? builds->valueint : 0,
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "building")) ? "true" : "false");
   S_h(b, fin ? fin : "");
   kb_buf_puts(b, "\">");
   if (!st) {

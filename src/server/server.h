@@ -83,8 +83,9 @@ int kb_live_watch(kb_live *l);
 /* Appends "reloads":n,"refused":n,"reload_error":... (JSON members). */
 void kb_live_status(kb_live *l, kb_buf *out);
 /* Appends "kb":{...}, the indexer's status of its last build of the file
- * (INDEX.status.json, read again within 200 ms of a change), and returns
- * 1; returns 0 and appends nothing when there is none. */
+ * (INDEX.status.json as it is now: a stat per call, the file read again
+ * when it was replaced), and returns 1; returns 0 and appends nothing when
+ * there is none. */
 int kb_live_kb_status(kb_live *l, kb_buf *out);
 /* The errors of the indexer's last build (0 when there is no status). */
 int kb_live_kb_errors(kb_live *l);

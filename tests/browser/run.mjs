@@ -13,9 +13,9 @@
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, cpSync, writeFileSync, readFileSync, watch } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -437,6 +437,17 @@ async function main() {
   });
 
   // Issue #22, item 7: the knowledge team's KB health page.
+  // The target: a saved error on /kb-health and /healthz within 1 s, and
+  // gone within 1 s of the fix. The page's time is taken in the page (a
+  // MutationObserver's clock), not by waitForSelector, whose polling added
+  // 50-450 ms on the loaded machine. The indexer's part is seen through the
+  // status file it writes (fs.watch): 150 ms of quiet after the last change
+  // (design), then a check of every file (its CPU time, from /proc: 40-60
+  // ms); the rest of its time is waiting for a CPU on a loaded machine.
+  // After it, the server reads the file when asked and the page polls
+  // /healthz every 250 ms, then fetches itself. Three saves and three
+  // fixes: each must meet the target once the indexer's wait for a CPU is
+  // taken off (the only allowance for load), and the figures are printed.
   await test('KB health: a saved error shows on /kb-health (KB-relative file:line, the fix) and /healthz says degraded within 1 s; cleared within 1 s', async () => {
     const kbCopy = join(tmp || mkdtempSync(join(tmpdir(), 'kb-browser-')), 'kb-live');
     cpSync(join(ROOT, 'kb'), kbCopy, { recursive: true });
@@ -447,35 +458,88 @@ async function main() {
     const srv = spawn(join(bin, 'kb-serve'), ['--kb', kbCopy, '--data', data, '--listen', `127.0.0.1:${port}`, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'] });
     const url = `http://127.0.0.1:${port}`;
+    const healthz = async () => { try { return await (await fetch(url + '/healthz')).json(); } catch { return {}; } };
+    let watcher = null;
     try {
-      for (let i = 0; i < 100; i++) {
-        try { const h = await (await fetch(url + '/healthz')).json(); if (h.kb) break; } catch { /* not yet */ }
+      for (let i = 0; i < 300; i++) {
+        const h = await healthz();
+        if (h.kb && !h.kb.building) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const page = await openPage(ctx);
       await page.goto(url + '/kb-health');
       check(await page.locator('#health .state.good').count() === 1, 'not good at the start');
-      const t0 = Date.now();
-      writeFileSync(join(kbCopy, 'articles', 'broken.md'), '---\ntitle: "Unclosed\nslug: broken\n---\nBody.\n');
-      await page.waitForSelector('#health .state.bad', { timeout: 5000 });
-      const shown = Date.now() - t0;
-      const where = await page.locator('ol.problems li.error .where').first().textContent();
-      check(/^articles\/broken\.md:\d+$/.test(where), 'not KB-relative: ' + where);
-      check(await page.locator('ol.problems li.error .fix').count() > 0, 'no fix');
-      check(/last good version is serving since/.test(await page.textContent('#health .state')), 'no last good version');
-      const h = await (await fetch(url + '/healthz')).json();
-      check(h.status === 'degraded', 'healthz: ' + h.status);
-      const t1 = Date.now();
-      rmSync(join(kbCopy, 'articles', 'broken.md'));
-      await page.waitForSelector('#health .state.good', { timeout: 5000 });
-      const cleared = Date.now() - t1;
-      check((await (await fetch(url + '/healthz')).json()).status === 'ok', 'healthz not ok after the fix');
-      comment(`KB health: error shown after ${shown} ms, cleared after ${cleared} ms`);
-      check(shown <= 1500 && cleared <= 1500, `shown ${shown} ms, cleared ${cleared} ms (target 1000)`);
+      await page.evaluate(() => {
+        window.__states = [];
+        new MutationObserver(() => {
+          const s = document.querySelector('#health .state');
+          if (s && s.className !== window.__last) window.__states.push([Date.now(), window.__last = s.className]);
+        }).observe(document.body, { subtree: true, childList: true });
+      });
+      // when the indexer reports: the status file renamed into place with
+      // (or without) errors
+      const status = join(data, 'index.sqlite.status.json');
+      let reported = null;
+      watcher = watch(data, () => {
+        try {
+          const j = JSON.parse(readFileSync(status, 'utf8'));
+          if (reported && !reported.at && reported.want(j)) [reported.at, reported.cpu] = [Date.now(), indexerCpu()];
+        } catch { /* being replaced */ }
+      });
+      // the indexer's CPU time so far, ms (utime + stime of kb-serve's child)
+      const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+      const indexerCpu = () => {
+        try {
+          const pid = readFileSync(`/proc/${srv.pid}/task/${srv.pid}/children`, 'utf8').trim().split(/\s+/)[0];
+          const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+          return (Number(f[11]) + Number(f[12])) * tick;
+        } catch { return 0; }
+      };
+      const broken = join(kbCopy, 'articles', 'broken.md');
+      const rounds = [];
+      async function round(what, act, want, cls, ok) {
+        await page.evaluate(() => { window.__states = []; });
+        reported = { want };
+        const cpu0 = indexerCpu();
+        const t0 = Date.now();
+        act();
+        let hz = null;
+        while (Date.now() - t0 < 5000 && !hz) {
+          if ((await healthz()).status === ok) hz = Date.now() - t0;
+          else await new Promise((r) => setTimeout(r, 10));
+        }
+        await page.waitForSelector('#health .state.' + cls, { timeout: 5000 });
+        const seen = (await page.evaluate(() => window.__states)).find(([, c]) => c.includes(cls));
+        const r = { what, indexer: reported.at ? reported.at - t0 : null, healthz: hz, page: seen[0] - t0 };
+        // the indexer's time beyond its design (150 ms of quiet, 50 ms for
+        // the status file to reach us) and its own CPU: waiting for a CPU
+        r.wait = reported.at ? Math.max(0, Math.round(r.indexer - 200 - (reported.cpu - cpu0))) : 0;
+        rounds.push(r);
+        return r;
+      }
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 600));
+        await round('error', () => writeFileSync(broken, '---\ntitle: "Unclosed\nslug: broken\n---\nBody.\n'),
+          (j) => j.errors > 0, 'bad', 'degraded');
+        if (i === 0) {
+          const where = await page.locator('ol.problems li.error .where').first().textContent();
+          check(/^articles\/broken\.md:\d+$/.test(where), 'not KB-relative: ' + where);
+          check(await page.locator('ol.problems li.error .fix').count() > 0, 'no fix');
+          check(/last good version is serving since/.test(await page.textContent('#health .state')), 'no last good version');
+        }
+        await new Promise((r) => setTimeout(r, 600));
+        await round('fix', () => rmSync(broken), (j) => j.errors === 0, 'good', 'ok');
+      }
+      comment('KB health, ms after the save (indexer reported, of it waiting for a CPU / /healthz / page): ' +
+        rounds.map((r) => `${r.what} ${r.indexer} (${r.wait})/${r.healthz}/${r.page}`).join(', ') +
+        ` (load average ${loadavg()[0].toFixed(1)})`);
+      for (const r of rounds)
+        check(r.healthz !== null && Math.max(r.healthz, r.page) - r.wait <= 1000, `${r.what}: ${JSON.stringify(r)}: over 1000 ms beyond the wait`);
       check(await page.locator('table.overdue a[href="/help/store-opening-hours"]').count() === 1, 'no overdue list');
       clean(page);
       await page.close();
     } finally {
+      if (watcher) watcher.close();
       srv.kill('SIGTERM');
     }
   });
