@@ -168,6 +168,9 @@ typedef enum {
                            finding a store (its intents: a location) */
   KB_LTR_KNOWN,         /* share of the mention's words the index knows
                            (the same for every candidate: confidence only) */
+  KB_LTR_MENTION_INTENTS, /* how many intents the mention shows: two
+                           questions in one are often two intents (the
+                           same for every candidate: confidence only) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -196,5 +199,26 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
  * with the model: "very probably right"), for a mention that asks
  * something (asks 1) or only states something (0). */
 double kb_rank_learned_threshold(int asks);
+
+/* Whether any article fits the mention at all (the abstention: praise,
+ * rants, other products), a model of its own beside the confidence, which
+ * asks whether the *first* suggestion is right. Its inputs, from the
+ * learned ranking of every candidate (articles and off-topic pages): */
+typedef struct {
+  const double *best;    /* the first article's inputs (KB_LTR_N) */
+  double best_score;     /* its learned score */
+  int has_second;        /* a second article, with its learned score */
+  double second_score;
+  int has_offtopic;      /* an off-topic page among the candidates, with */
+  double offtopic_score; /* the best one's learned score */
+  int offtopic_first;    /* an off-topic page ranks over every article */
+  int asks;              /* kb_mention_asks() */
+} kb_rank_line;
+
+/* How likely some article fits, 0..1 (fitted by tests/eval/fit.py). */
+double kb_rank_learned_fits(const kb_rank_line *l);
+
+/* Under it, nothing fits: the mention is one we do not answer. */
+double kb_rank_learned_fits_threshold(void);
 
 #endif

@@ -129,6 +129,12 @@ typedef struct kb_results {
   void *mem;           /* owns the strings */
 } kb_results;
 
+/* fn(ix, h), memoized for h's row while ix is open: fn must compute its
+ * value from the row's own metadata (title, slug, lang...) and nothing
+ * else (the learned ranker's article intents, kb_suggest.c). A hit without
+ * a row id gets fn(ix, h) each time. */
+int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, const kb_hit *h));
+
 /* Kinds of articles (front matter "type"). */
 #define KB_KIND_ARTICLE 0x01  /* help articles */
 #define KB_KIND_STORE 0x02    /* store pages */

@@ -28,6 +28,11 @@ typedef struct kb_suggest_result {
   kb_suggestion *s;      /* res.n suggestions, best first */
   int n;
   int answerable;        /* the first suggestion is good enough to send */
+  double fits;           /* 0..1: how likely some article fits at all */
+  int nothing_fits;      /* no article fits (praise, rants, other
+                            products...): the abstention; when 0 and not
+                            answerable, the suggestions need an agent's
+                            eye */
   int offtopic;          /* an off-topic page ranked first (nothing fits) */
   int store_link;        /* a town with a store, and the best article links
                             to stores: answerable by the link alone */

@@ -232,6 +232,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
   else if (!strcmp(key, "owner")) S_set(&a->owner, S_scalar(c, key, v));
   else if (!strcmp(key, "review_by")) S_set(&a->review_by, S_scalar(c, key, v));
   else if (!strcmp(key, "updated")) S_set(&a->updated, S_scalar(c, key, v));
+  else if (!strcmp(key, "translated_from")) S_set(&a->translated_from, S_scalar(c, key, v));
   else if (!strcmp(key, "tags")) {
     S_free_list(a->tags, a->ntags);
     a->tags = S_list(c, key, v, &a->ntags);
@@ -245,7 +246,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
 
 /* Line numbers of the keys that later checks point at. */
 typedef struct {
-  int title, url, collection, lang, type, reply, escalate, deeplink, platform, review_by, updated;
+  int title, url, collection, lang, type, reply, escalate, deeplink, platform, review_by, updated, translated;
 } S_lines;
 
 static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
@@ -289,6 +290,7 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
       else if (!strcmp(key, "platform")) ln->platform = kl;
       else if (!strcmp(key, "review_by")) ln->review_by = kl;
       else if (!strcmp(key, "updated")) ln->updated = kl;
+      else if (!strcmp(key, "translated_from")) ln->translated = kl;
       S_key(c, key, v, kl);
     }
   }
@@ -531,6 +533,7 @@ static void S_check(S_ctx *c, const S_lines *ln) {
   else if (!kb_article_slug_valid(a->collection) &&
            strspn(a->collection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(a->collection))
     S_err(c, ln->collection, "collection '%s' must use only letters, digits, '_' and '-'", a->collection);
+  a->lang_line = a->lang && *a->lang ? ln->lang : 0;
   if (!a->lang || !*a->lang) S_set(&a->lang, kb_xstrdup("en"));
   else if (!kb_text_lang_known(a->lang)) {
     S_err(c, ln->lang, "lang '%s' has no Snowball stemmer (use e.g. en, de, fr, es, it, nl)", a->lang);
@@ -549,6 +552,11 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     S_err(c, ln->review_by, "review_by '%s' must be a date written YYYY-MM-DD", a->review_by);
   if (a->updated && !S_is_date(a->updated))
     S_err(c, ln->updated, "updated '%s' must be a date written YYYY-MM-DD", a->updated);
+  a->translated_line = ln->translated;
+  a->updated_line = a->updated ? ln->updated : 0;
+  if (a->translated_from && !S_is_date(a->translated_from))
+    S_err(c, ln->translated, "translated_from '%s' must be a date written YYYY-MM-DD (the source's "
+                             "'updated' when it was translated)", a->translated_from);
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
@@ -656,6 +664,8 @@ void kb_article_free(kb_article *a) {
   free(a->collection); free(a->lang); free(a->type); free(a->reply);
   free(a->escalate); free(a->deeplink); free(a->platform); free(a->headings); free(a->body); free(a->asides); free(a->summary);
   free(a->html); free(a->category); free(a->owner); free(a->review_by); free(a->updated);
+  free(a->translated_from);
+  free(a->source_updated);
   S_free_list(a->tags, a->ntags);
   S_free_list(a->phrases, a->nphrases);
   if (a->store) {

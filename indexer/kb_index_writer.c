@@ -27,7 +27,8 @@
  *          lon, aliases, hours)
  *       the store directory: aliases a JSON array, hours a JSON object
  *       {"mon": "09:00-17:30", ...}.
- *   places(name, county, lat, lon, aliases)
+ *   places(name, county, lat, lon, aliases, lang): lang the site whose
+ *       store finder searches the place (its country's language)
  *       towns customers name, for "nearest store to ..."; aliases
  *       lower-case, comma-separated.
  *   devices(term, platform)
@@ -93,7 +94,7 @@ static const char S_schema[] =
     " town TEXT NOT NULL, address TEXT, postcode TEXT, phone TEXT,"
     " lat REAL, lon REAL, aliases TEXT, hours TEXT);"
     "CREATE TABLE places(name TEXT NOT NULL, county TEXT, lat REAL NOT NULL,"
-    " lon REAL NOT NULL, aliases TEXT);"
+    " lon REAL NOT NULL, aliases TEXT, lang TEXT NOT NULL);"
     "CREATE TABLE synonyms(lang TEXT NOT NULL, line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
     "CREATE TABLE lang_words(lang TEXT NOT NULL, list TEXT NOT NULL, word TEXT NOT NULL,"
     " value TEXT, PRIMARY KEY(lang, list, word)) WITHOUT ROWID;"
@@ -337,9 +338,9 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
 
 int kb_index_writer_add_place(kb_index_writer *w, const char *name,
                               const char *county, double lat, double lon,
-                              const char *aliases, char *err, size_t nerr) {
+                              const char *aliases, const char *lang, char *err, size_t nerr) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(w->db, "INSERT INTO places VALUES(?,?,?,?,?)", -1, &st,
+  if (sqlite3_prepare_v2(w->db, "INSERT INTO places VALUES(?,?,?,?,?,?)", -1, &st,
                          NULL) != SQLITE_OK) {
     S_dberr(w->db, err, nerr, "adding a place");
     return -1;
@@ -349,6 +350,7 @@ int kb_index_writer_add_place(kb_index_writer *w, const char *name,
   sqlite3_bind_double(st, 3, lat);
   sqlite3_bind_double(st, 4, lon);
   S_bind_text(st, 5, aliases);
+  S_bind_text(st, 6, lang);
   int rc = S_step(w->db, st, err, nerr, "adding a place");
   sqlite3_finalize(st);
   return rc;

@@ -128,7 +128,7 @@ static void test_article(void **state) {
   assert_non_null(strstr(b, "<h1>Remove the SIM from an iPhone</h1>"));
   assert_non_null(strstr(b, "<table>"));
   assert_non_null(strstr(b, "class=\"related\""));
-  assert_non_null(strstr(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\">"));
+  assert_non_null(strstr(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\" data-thanks=\"Thanks for telling us.\">"));
   assert_null(strstr(b, "<script>alert")); /* the article's raw HTML was dropped */
   free(b);
   b = S_get("/help/AcmeHelp/acme-sim", 200, NULL);

@@ -152,6 +152,9 @@ static void test_suggest_offtopic(void **state) {
   cJSON *j = S_suggest("{\"text\":\"great service, brilliant staff, thank you!\"}", &st);
   assert_int_equal(st, 200);
   assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "answerable")));
+  /* nothing fits: the abstention, from its own model, says so */
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")));
+  assert_true(cJSON_GetObjectItem(j, "fits")->valuedouble < 0.5);
   cJSON *s;
   cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, "suggestions"))
     assert_string_not_equal(S_str(s, "slug"), "offtopic-praise");
@@ -197,6 +200,9 @@ static void test_statement_not_answerable(void **state) {
   assert_int_equal(st, 200);
   assert_string_equal(S_str(S_first(j), "slug"), "cracked-screen");
   assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  /* answerable implies that something fits */
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "nothing_fits")));
+  assert_true(cJSON_GetObjectItem(j, "fits")->valuedouble >= 0.5);
   cJSON_Delete(j);
 }
 

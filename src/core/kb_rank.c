@@ -660,7 +660,8 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
 
 /*--- The learned ranker and confidence -----------------------------------*/
 
-/* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold */
+/* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold, S_fits_w,
+ * S_fits_threshold */
 #include "kb_lang.h"
 #include "kb_rank_model.h"
 
@@ -683,6 +684,9 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
    * finding a store, whose intent is a location) is the answer */
   x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
+  int n = 0;
+  for (int b = c->mention_intents; b; b &= b - 1) n++;
+  x[KB_LTR_MENTION_INTENTS] = n;
 }
 
 double kb_rank_learned(const double *x) {
@@ -703,3 +707,22 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
 }
 
 double kb_rank_learned_threshold(int asks) { return S_conf_threshold[asks != 0]; }
+
+/* A margin capped both ways: past it, a score difference says nothing
+ * more (and one outlying candidate does not swing the model). */
+static double S_cap(double v, double cap) { return v > cap ? cap : v < -cap ? -cap : v; }
+
+double kb_rank_learned_fits(const kb_rank_line *l) {
+  if (!l->best) return 0; /* no article at all */
+  double z = S_fits_w[0];
+  z += S_fits_w[1] * (l->offtopic_first != 0);
+  z += S_fits_w[2] * (l->has_offtopic ? S_cap(l->best_score - l->offtopic_score, S_FITS_CAP) : S_FITS_CAP);
+  z += S_fits_w[3] * (l->has_offtopic != 0);
+  for (int i = 0; i < KB_LTR_N; i++) z += S_fits_w[4 + i] * l->best[i];
+  double margin = l->has_second ? l->best_score - l->second_score : S_CONF_NO_SECOND;
+  if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
+  z += S_fits_w[4 + KB_LTR_N] * margin + S_fits_w[5 + KB_LTR_N] * (l->asks != 0);
+  return 1.0 / (1.0 + exp(-z));
+}
+
+double kb_rank_learned_fits_threshold(void) { return S_fits_threshold; }

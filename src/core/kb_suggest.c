@@ -12,7 +12,8 @@
  * much of the query the article matches in its strong fields, overall and
  * next to each other, and the margin over the other candidates) and from
  * whether the mention asks something (kb_mention_asks()). A
- * suggestion is sent as answerable from kb_suggest_threshold up.
+ * suggestion is sent as answerable from kb_suggest_threshold up, unless
+ * a model of its own says nothing fits the mention at all (S_fits()).
  */
 #include "kb_suggest.h"
 
@@ -176,7 +177,7 @@ static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_res
   const char *platform = kb_mention_platform(m);
   kb_rank_ctx c = {
       .mention_intents = kb_mention_intents(m),
-      .article_intents = S_article_intents(ix, h),
+      .article_intents = kb_index_hit_memo(ix, h, S_article_intents), /* read once per article */
       .offtopic = !strcmp(h->type, "offtopic"),
       .other_platform = platform && h->platform && strcmp(h->platform, platform),
       .place = out->has_place,
@@ -184,6 +185,35 @@ static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_res
       .links_stores = h->deeplink && !strcmp(h->deeplink, "store"),
   };
   kb_rank_ltr_inputs(h->feat, &c, x);
+}
+
+/* Whether any article fits (kb_rank_learned_fits()), from the learned
+ * ranking of every candidate, off-topic pages included, in the order the
+ * suggest path gives them without feedback (the other phone platform set
+ * back): the first and second article, the best off-topic page. */
+static double S_fits(const kb_results *r, const double *x, const double *score, int asks) {
+  int a0 = -1, a1 = -1, off = -1;
+  double p0 = 0, p1 = 0;
+  for (int i = 0; i < r->n; i++) {
+    const double *xi = x + (size_t)i * KB_LTR_N;
+    if (xi[KB_LTR_OFFTOPIC] != 0) {
+      if (off < 0 || score[i] > score[off]) off = i;
+      continue;
+    }
+    double p = score[i] + (xi[KB_LTR_OTHER_PLATFORM] != 0 && r->n > 1 ? log(S_OTHER_PLATFORM) : 0);
+    if (a0 < 0 || p > p0) {
+      a1 = a0, p1 = p0;
+      a0 = i, p0 = p;
+    } else if (a1 < 0 || p > p1) {
+      a1 = i, p1 = p;
+    }
+  }
+  if (a0 < 0) return 0;
+  kb_rank_line l = {.best = x + (size_t)a0 * KB_LTR_N, .best_score = score[a0],
+                    .has_second = a1 >= 0, .second_score = a1 >= 0 ? score[a1] : 0,
+                    .has_offtopic = off >= 0, .offtopic_score = off >= 0 ? score[off] : 0,
+                    .offtopic_first = off >= 0 && score[off] > p0, .asks = asks};
+  return kb_rank_learned_fits(&l);
 }
 
 /* Ranks the candidates by the learned score (kb_rank_learned()), kept as
@@ -194,11 +224,15 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   kb_results *r = &out->res;
   if (r->n == 0) return;
   double *x = kb_xcalloc((size_t)r->n * KB_LTR_N, sizeof *x);
+  double *score = kb_xcalloc((size_t)r->n, sizeof *score);
   for (int i = 0; i < r->n; i++) {
     S_ltr_inputs(ix, m, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
-    r->hits[i].score = exp(kb_rank_learned(x + (size_t)i * KB_LTR_N));
+    score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
+    r->hits[i].score = exp(score[i]);
   }
+  out->fits = S_fits(r, x, score, out->asks);
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
+  free(score);
   free(x);
   qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
 }
@@ -282,7 +316,12 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
    * say (the place is one of its inputs), not a rule of its own. */
   out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
                     !strcmp(out->s[0].hit->deeplink, "store");
-  out->answerable = !out->offtopic && out->n > 0 && out->s[0].confidence >= kb_suggest_threshold(out->asks);
+  /* nothing fits (praise, a rant, another product): the abstention, a
+   * model of its own; answerable besides means the first suggestion is
+   * very probably the right one */
+  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold();
+  out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
+                    out->s[0].confidence >= kb_suggest_threshold(out->asks);
 }
 
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,

@@ -18,6 +18,8 @@
  * logged and reported on /healthz, and the old generation keeps serving.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -41,6 +43,7 @@ struct kb_gen {
   int articles;
   char *built;           /* build time, ISO 8601 */
   double built_epoch;
+  char build_id[17];     /* FNV-1a 64 of the file's bytes, hex */
   struct stat st;        /* identity of the file it was read from */
   unsigned live_id;      /* the live index it belongs to */
   atomic_int *next_slot; /* that live index's slot counter */
@@ -95,6 +98,22 @@ static int S_same_file(const struct stat *a, const struct stat *b) {
          a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
+/* The build id of the file at path: FNV-1a (64 bits) of its bytes, in
+ * hex. Not a defence against forgery: a name an operator compares across
+ * replicas (the same file copied everywhere has the same id). 0 or -1. */
+static int S_build_id(const char *path, char out[17]) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  uint64_t h = 0xcbf29ce484222325ULL;
+  unsigned char buf[1 << 16];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    for (ssize_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ULL;
+  close(fd);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
+  return n < 0 ? -1 : 0;
+}
+
 /* Loads and checks a whole generation from path; NULL with err on failure. */
 static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
                           struct stat *tried) {
@@ -116,6 +135,10 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
   if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
   if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
   if (!(g->site = kb_site_load(path, err, nerr))) goto fail;
+  if (S_build_id(path, g->build_id) != 0) {
+    snprintf(err, nerr, "cannot read %s: %s", path, strerror(errno));
+    goto fail;
+  }
   if (stat(path, &after) != 0 || !S_same_file(&g->st, &after)) {
     snprintf(err, nerr, "%s changed while it was being loaded", path);
     goto fail;
@@ -148,6 +171,7 @@ const kb_site *kb_gen_site(const kb_gen *g) { return g->site; }
 int kb_gen_articles(const kb_gen *g) { return g->articles; }
 const char *kb_gen_built(const kb_gen *g) { return g->built; }
 double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }
+const char *kb_gen_build_id(const kb_gen *g) { return g->build_id; }
 
 /*--- The indexer's status file -----------------------------------------*/
 

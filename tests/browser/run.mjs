@@ -135,6 +135,18 @@ const PAGES = [
   ['queue', '/team/queue'],
   ['topic', '/topics/orders-and-delivery'],
   ['not-found', '/help/no-such-article'],
+  ['translations', '/team/translations'],
+  ['agent-lang', '/agent?text=slt%20comment%20je%20recupere%20mon%20code%20RIO&author=bob&lang=fr'],
+  // each language's site (issue #20): home, search, article, store finder, store page
+  ...[['fr', 'code rio', 'keep-your-number', 'lyon', 'store-lyon'],
+    ['de', 'rückgabe', 'returns-policy', 'Munich', 'store-munchen'],
+    ['es', 'pantalla rota', 'cracked-screen', 'Seville', 'store-sevilla']].flatMap(([l, q, art, near, store]) => [
+    [`${l}-home`, `/${l}/`],
+    [`${l}-search`, `/${l}/search?q=${encodeURIComponent(q)}`],
+    [`${l}-article`, `/${l}/help/${art}`],
+    [`${l}-stores-near`, `/${l}/stores?near=${encodeURIComponent(near)}`],
+    [`${l}-store`, `/${l}/help/${store}`],
+  ]),
 ];
 
 // axe-core with the issue's rule sets: no violation at all.
@@ -1099,6 +1111,63 @@ async function main() {
     check(await page.locator('#suggestions .snippet mark').count() === 1, 'the <mark> was lost');
     check((await page.textContent('li.suggestion h2')).startsWith('<img'), 'title not shown as text');
     check(await page.locator('li.suggestion .escalate').count() === 1, 'no escalate badge');
+    clean(page);
+    await page.close();
+  });
+
+  // (#20) Each language's site: <html lang>, the page's words, the
+  // switcher (a nav whose links name each language in itself, with its
+  // lang), hreflang alternates on an article, and nothing wider than a
+  // 360 px phone; the switcher leads to the same topic in another language.
+  for (const [l, words, q, art] of [['fr', 'Trouver une boutique', 'code rio', 'keep-your-number'],
+    ['de', 'Filiale finden', 'rückgabe', 'returns-policy'], ['es', 'Buscar una tienda', 'pantalla rota', 'cracked-screen']]) {
+    await test(`${l}: home, search, article and store finder say ${l} at 360 and 1280 px; switcher and hreflang`, async () => {
+      for (const vp of [PHONE, DESKTOP]) {
+        const c = await context({ viewport: vp });
+        const page = await openPage(c);
+        for (const path of [`/${l}/`, `/${l}/search?q=${encodeURIComponent(q)}`, `/${l}/help/${art}`, `/${l}/stores`]) {
+          await page.goto(path);
+          check(await page.getAttribute('html', 'lang') === l, `${path}: html lang ${await page.getAttribute('html', 'lang')}`);
+          check((await page.textContent('header.site')).includes(words), `${path}: no "${words}" in the header`);
+          const langs = await page.$$eval('nav.langs a', (as) => as.map((a) => [a.getAttribute('lang'), a.getAttribute('hreflang'), a.textContent, a.hasAttribute('aria-current')]));
+          check(langs.length === 4 && langs.every(([la, hl]) => la && la === hl), `${path}: switcher ${JSON.stringify(langs)}`);
+          check(langs.filter(([la, , , cur]) => cur).map(([la]) => la).join() === l, `${path}: current ${JSON.stringify(langs)}`);
+          check(await page.getAttribute('nav.langs', 'aria-label'), `${path}: the switcher has no name`);
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          check(wide <= vp.width, `${path}: ${wide} px wide at ${vp.width}`);
+        }
+        await page.goto(`/${l}/help/${art}`);
+        const alts = await page.$$eval('link[rel=alternate][hreflang]', (ls) => ls.map((x) => [x.hreflang, new URL(x.href).pathname]));
+        check(alts.length === 5, `alternates ${JSON.stringify(alts)}`);
+        check(alts.some(([h, p]) => h === 'en-GB' && p === `/help/${art}`) && alts.some(([h, p]) => h === 'x-default' && p === `/help/${art}`),
+          `no English alternate: ${JSON.stringify(alts)}`);
+        const other = l === 'de' ? 'fr' : 'de';
+        await page.click(`nav.langs a[lang=${other}]`);
+        await page.waitForURL(`**/${other}/help/${art}`);
+        check(await page.getAttribute('html', 'lang') === other, 'the switcher did not lead to the translation');
+        if (vp === PHONE) await page.screenshot({ path: join(SHOTS, `${l}-article-phone.png`), fullPage: true });
+        clean(page);
+        await page.close();
+        await c.close();
+      }
+    });
+  }
+
+  await test('agent console: the language select sends lang; an English fallback is marked (scripted)', async () => {
+    const page = await openPage(ctx);
+    await page.goto('/agent');
+    await page.fill('#mention', 'slt comment je recupere mon code RIO');
+    await page.click('#agent-form button[type=submit]');
+    await page.waitForSelector('li.suggestion');
+    check((await page.textContent('#agent-lang')).includes('French'), 'detected language not shown: ' + await page.textContent('#agent-lang'));
+    check((await page.getAttribute('li.suggestion h2 a', 'href')).startsWith('/fr/help/'), 'card does not link the French page');
+    check(await page.getAttribute('li.suggestion textarea.reply', 'lang') === 'fr', 'reply has no lang');
+    await page.fill('#mention', 'Briggate Leeds');
+    await page.selectOption('#mlang', 'fr');
+    await page.click('#agent-form button[type=submit]');
+    await page.waitForFunction(() => (document.querySelector('#agent-lang') || {}).textContent?.includes('chosen by you'));
+    check(await page.locator('li.suggestion p.fallback').count() > 0, 'no fallback mark');
+    check((await page.textContent('#agent-lang')).includes('English articles'), await page.textContent('#agent-lang'));
     clean(page);
     await page.close();
   });

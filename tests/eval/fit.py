@@ -22,8 +22,17 @@ ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    fitted on the other folds; the threshold is the lowest confidence at
    which the out-of-fold answerable lines are right at least PRECISION of
    the time (confident-and-wrong <= 1 - PRECISION).
-3. Writes both into src/core/kb_rank_model.h (kb_rank.c includes it) and
-   prints the cross-validated figures per set.
+3. Abstention: a logistic model of "some article fits this mention" (the
+   lines labelled with an article against those labelled "-") over the
+   first article's inputs, its margin over the second and over the best
+   off-topic page, whether an off-topic page ranks first and whether the
+   mention asks something, scored out of fold like the confidence (the
+   penalties of both models chosen by out-of-fold log-loss); under
+   its threshold (the one whose lower abstention precision or recall, out
+   of fold on the pooled tuning lines, is highest) nothing fits. The
+   confidence's threshold is chosen among the lines this model lets through.
+4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
+   and prints the cross-validated figures per set.
 """
 import math
 import os
@@ -33,16 +42,24 @@ import sys
 
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
-          "place_nostore", "known"]
+          "place_nostore", "known", "mention_intents"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
-# for every candidate of a line, so it can only inform the confidence
+# for every candidate of a line, so it can only inform the confidence (so is
+# "mention_intents")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
             "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
+# inputs the abstention model leaves out: how many intents a mention shows
+# says whether its first suggestion is sure (two questions in one), not
+# whether anything fits (out of fold it cost abstention P/R on the tune
+# half 0.894/0.843 -> 0.862/0.800 and helped the confidence)
+NOT_FITS = ["mention_intents"]
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
 NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
+FITS_CAP = 3.0                     # the margin over the best off-topic page, capped both ways
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
+L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
 SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
@@ -166,6 +183,34 @@ def conf_inputs(ln, arts):
     return [1.0] + c0["x"] + [margin, float(ln["asks"])]
 
 
+def fits_inputs(ln, w):
+    """The abstention model's inputs (kb_rank_learned_fits()), or None when
+    the line has no article at all (then nothing fits)."""
+    off, arts = ranked(ln, w)
+    if not arts:
+        return None
+    s0, c0 = arts[0]
+    offs = [dot(w, c["x"]) for c in ln["cands"] if c["offtopic"]]
+    om = max(-FITS_CAP, min(FITS_CAP, s0 - max(offs))) if offs else FITS_CAP
+    margin = min(s0 - arts[1][0], NO_SECOND) if len(arts) > 1 else NO_SECOND
+    x = [0.0 if nm in NOT_FITS else v for nm, v in zip(INPUTS, c0["x"])]
+    return [1.0, float(off), om, float(bool(offs))] + x + [margin, float(ln["asks"])]
+
+
+def fit_fits(lines, w, l2):
+    data = []
+    for ln in lines:
+        x = fits_inputs(ln, w)
+        if x is not None:
+            data.append((x, 0.0 if ln["expect"] == "-" else 1.0, 1.0))
+    return logistic(data, l2, intercept=True)
+
+
+def fits_prob(ln, w, wf):
+    x = fits_inputs(ln, w)
+    return sigmoid(dot(wf, x)) if x is not None else 0.0
+
+
 def outcome(ln, w):
     """(offtopic_first, first article or None, rank of the expected, conf inputs)."""
     off, arts = ranked(ln, w)
@@ -195,53 +240,77 @@ def sigmoid(z):
     return 1 / (1 + math.exp(-max(-30, min(30, z))))
 
 
-def decide(o, ln, wc, t):
-    """Answerable, as kb_suggest() decides it."""
-    off, first, _, x = o
-    if off or first is None:
-        return False
-    return sigmoid(dot(wc, x)) >= t[ln["asks"]]
+def fold_rankers(lines, use, l2r):
+    """The ranker of each fold, fitted on the other folds."""
+    fs = folds(lines, FOLDS)
+    return [fit_ranker([ln for j in range(FOLDS) if j != k for ln in fs[j]], l2r, use)
+            for k in range(FOLDS)]
 
 
-def figures(lines, outs, wc, t):
-    have = [i for i, ln in enumerate(lines) if ln["expect"] != "-"]
-    none = [i for i, ln in enumerate(lines) if ln["expect"] == "-"]
-    ans = [i for i in range(len(lines)) if decide(outs[i], lines[i], wc, t)]
-    wrong = sum(1 for i in ans if lines[i]["expect"] == "-" or outs[i][2] != 1)
-    abst = [i for i in range(len(lines)) if i not in set(ans)]
-    r1 = sum(1 for i in have if outs[i][2] == 1) / max(1, len(have))
-    r3 = sum(1 for i in have if 0 < outs[i][2] <= 3) / max(1, len(have))
-    return {"R@1": r1, "R@3": r3,
-            "cw": wrong / max(1, len(ans)),
-            "marked": sum(1 for i in ans if lines[i]["expect"] != "-") / max(1, len(have)),
-            "absP": sum(1 for i in abst if lines[i]["expect"] == "-") / max(1, len(abst)),
-            "absR": sum(1 for i in none if i in set(abst)) / max(1, len(none))}
+def log_loss(pairs):
+    eps = 1e-9
+    return -sum(y * math.log(max(eps, p)) + (1 - y) * math.log(max(eps, 1 - p))
+                for p, y in pairs) / max(1, len(pairs))
 
 
-def cross_validate(lines, use, l2r, l2c):
+def choose_l2(lines, ws):
+    """The confidence's and the abstention model's penalties, each by its
+    out-of-fold log-loss."""
+    best_c = best_f = None
+    for l2 in L2_MODELS:
+        res = cross_validate(lines, ws, l2, l2)
+        lc = log_loss([(res[id(ln)][1], float(res[id(ln)][0][2] == 1 and ln["expect"] != "-"))
+                       for ln in lines if not res[id(ln)][0][0] and res[id(ln)][0][3]])
+        lf = log_loss([(res[id(ln)][2], float(ln["expect"] != "-")) for ln in lines
+                       if fits_inputs(ln, ws[0]) is not None])
+        print("  confidence / abstention L2 %-4g out-of-fold log-loss %.4f / %.4f" % (l2, lc, lf))
+        if best_c is None or lc < best_c[0] - 1e-9:
+            best_c = (lc, l2)
+        if best_f is None or lf < best_f[0] - 1e-9:
+            best_f = (lf, l2)
+    return best_c[1], best_f[1]
+
+
+def cross_validate(lines, ws, l2c, l2f):
     """Out-of-fold outcomes and confidences of every line (each fold ranked
-    and scored by models fitted on the other folds)."""
+    and scored by models fitted on the other folds; ws: fold_rankers())."""
     fs = folds(lines, FOLDS)
     res = {}
     for k in range(FOLDS):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
-        w = fit_ranker(train, l2r, use)
+        w = ws[k]
         rows = []
         for ln in train:
             o = outcome(ln, w)
             if not o[0] and o[3]:
                 rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
         wc = fit_conf(rows, l2c)
+        wf = fit_fits(train, w, l2f)
         for ln in fs[k]:
             o = outcome(ln, w)
-            res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0)
+            res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0, fits_prob(ln, w, wf))
     return res
 
 
-def threshold(lines, res, precision, asks):
+def fits_threshold(lines, res):
+    """The abstention threshold whose lower precision or recall (out of
+    fold, all tuning lines pooled) is highest."""
+    none = sum(1 for ln in lines if ln["expect"] == "-")
+    best = (-1, 0.5)
+    for k in range(5, 96):
+        t = k / 100
+        abst = [ln for ln in lines if res[id(ln)][2] < t]
+        ok = sum(1 for ln in abst if ln["expect"] == "-")
+        score = min(ok / max(1, len(abst)), ok / max(1, none))
+        if score > best[0] + 1e-9:
+            best = (score, t)
+    return best[1]
+
+
+def threshold(lines, res, precision, asks, tf):
     """The lowest confidence from which the answerable lines (those that
-    ask something, or those that do not) are right at least `precision` of
-    the time, out of fold."""
+    ask something, or those that do not; and that the abstention model lets
+    through at tf) are right at least `precision` of the time, out of fold."""
     best = 0.99
     for k in range(99, 19, -1):
         t = k / 100
@@ -249,9 +318,9 @@ def threshold(lines, res, precision, asks):
         for ln in lines:
             if ln["asks"] != asks:
                 continue
-            o, p = res[id(ln)]
+            o, p, pf = res[id(ln)]
             off, first = o[0], o[1]
-            if off or first is None:
+            if off or first is None or pf < tf:
                 continue
             if p >= t:
                 ans += 1
@@ -261,7 +330,7 @@ def threshold(lines, res, precision, asks):
     return best
 
 
-def write_header(w, wc, t, l2r, l2c, n):
+def write_header(w, wc, t, wf, tf, l2r, l2c, l2f, n):
     def arr(v):
         return ",\n".join("    %.6f /* %s */" % (a, nm) for a, nm in v)
     with open(HEADER, "w") as f:
@@ -276,35 +345,51 @@ def write_header(w, wc, t, l2r, l2c, n):
         f.write("#define S_CONF_NO_SECOND %.1f\n" % NO_SECOND)
         f.write("/* by whether the mention asks something (0, 1) */\n")
         f.write("static const double S_conf_threshold[2] = {%.2f, %.2f};\n" % (t[0], t[1]))
+        fnames = ["intercept", "offtopic_first", "offtopic_margin", "has_offtopic"] + INPUTS + \
+            ["margin", "asks"]
+        f.write("/* whether any article fits (L2 %.2f): under the threshold, nothing does */\n" % l2f)
+        f.write("static const double S_fits_w[KB_LTR_N + 6] = {\n%s};\n" % arr(zip(wf, fnames)))
+        f.write("#define S_FITS_CAP %.1f\n" % FITS_CAP)
+        f.write("static const double S_fits_threshold = %.2f;\n" % tf)
 
 
 def read_model():
     """The model in the header, for --calibration."""
-    vals, cur = {"ltr": [], "conf": []}, None
-    t = None
+    vals, cur = {"ltr": [], "conf": [], "fits": []}, None
+    t = tf = None
     for line in open(HEADER):
         if "S_ltr_w" in line:
             cur = "ltr"
         elif "S_conf_w" in line:
             cur = "conf"
+        elif "S_fits_w" in line:
+            cur = "fits"
         elif "S_conf_threshold" in line:
             t = [float(v) for v in line.split("{")[1].split("}")[0].split(",")]
+        elif "S_fits_threshold" in line:
+            tf = float(line.split("=")[1].strip(" ;\n"))
         elif line.strip().startswith("}"):
             cur = None
         elif cur and "/*" in line:
             vals[cur].append(float(line.split("/*")[0].strip(" ,")))
             if "};" in line:
                 cur = None
-    return vals["ltr"], vals["conf"], t
+    return vals["ltr"], vals["conf"], t, vals["fits"], tf
 
 
 def calibration(path, lang):
-    w, wc, t = read_model()
+    w, wc, t, wf, tf = read_model()
     lines = run_dump(INDEX, path, lang)
     bins = [[0, 0, 0.0] for _ in range(10)]
+    fbins = [[0, 0, 0.0] for _ in range(10)]
     for ln in lines:
+        pf = fits_prob(ln, w, wf)
+        b = min(9, int(pf * 10))
+        fbins[b][0] += 1
+        fbins[b][1] += ln["expect"] != "-"
+        fbins[b][2] += pf
         o = outcome(ln, w)
-        if o[0] or not o[3]:
+        if o[0] or not o[3] or pf < tf:
             continue
         p = sigmoid(dot(wc, o[3]))
         b = min(9, int(p * 10))
@@ -316,8 +401,15 @@ def calibration(path, lang):
     for i, (n, ok, s) in enumerate(bins):
         if n:
             print("| %.1f-%.1f | %d | %.3f | %.3f |" % (i / 10, (i + 1) / 10, n, s / n, ok / n))
-    print("(thresholds %.2f / %.2f when the mention asks nothing / asks; off-topic-first lines"
-          " left out: they are never answerable)" % (t[0], t[1]))
+    print("(thresholds %.2f / %.2f when the mention asks nothing / asks; lines where nothing"
+          " fits or an off-topic page is first left out: they are never answerable)" % (t[0], t[1]))
+    print()
+    print("| some article fits | lines | mean predicted | observed share with an article |")
+    print("|---|---|---|---|")
+    for i, (n, ok, s) in enumerate(fbins):
+        if n:
+            print("| %.1f-%.1f | %d | %.3f | %.3f |" % (i / 10, (i + 1) / 10, n, s / n, ok / n))
+    print("(nothing fits under %.2f)" % tf)
 
 
 def main(argv):
@@ -348,9 +440,11 @@ def main(argv):
         if best is None or ok / n > best[0] + 1e-9:
             best = (ok / n, l2)
     l2r = best[1]
-    l2c = 1.0
-    res = cross_validate(lines, use, l2r, l2c)
-    t = [threshold(lines, res, PRECISION, 0), threshold(lines, res, PRECISION, 1)]
+    ws = fold_rankers(lines, use, l2r)
+    l2c, l2f = choose_l2(lines, ws)
+    res = cross_validate(lines, ws, l2c, l2f)
+    tf = fits_threshold(lines, res)
+    t = [threshold(lines, res, PRECISION, 0, tf), threshold(lines, res, PRECISION, 1, tf)]
     # final models on every tuning line
     w = fit_ranker(lines, l2r, use)
     rows = []
@@ -359,8 +453,10 @@ def main(argv):
         if not o[0] and o[3]:
             rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
     wc = fit_conf(rows, l2c)
-    write_header(w, wc, t, l2r, l2c, len(lines))
-    print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks)" % (HEADER, l2r, t[0], t[1]))
+    wf = fit_fits(lines, w, l2f)
+    write_header(w, wc, t, wf, tf, l2r, l2c, l2f, len(lines))
+    print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks), nothing fits"
+          " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
     print("cross-validated (out of fold):")
     for s in sets:
@@ -369,9 +465,9 @@ def main(argv):
         # confidence already out of fold: decide on it directly
         have = [ln for ln in ls if ln["expect"] != "-"]
         ans = [ln for ln in ls if not res[id(ln)][0][0] and res[id(ln)][0][1] is not None and
-               res[id(ln)][1] >= t[ln["asks"]]]
+               res[id(ln)][1] >= t[ln["asks"]] and res[id(ln)][2] >= tf]
         wrong = sum(1 for ln in ans if ln["expect"] == "-" or res[id(ln)][0][2] != 1)
-        abst = [ln for ln in ls if ln not in ans]
+        abst = [ln for ln in ls if res[id(ln)][2] < tf]
         none = [ln for ln in ls if ln["expect"] == "-"]
         print("  %-28s R@1 %.3f R@3 %.3f confident-and-wrong %.3f marked %.3f abst P %.3f R %.3f" % (
             s.split("/")[-1], sum(1 for o, ln in zip(outs, ls) if ln["expect"] != "-" and o[2] == 1) / len(have),

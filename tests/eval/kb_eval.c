@@ -1,7 +1,9 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *   kb-eval [--worst N] [--public] [--dump] [--towns] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *
+ * (--towns prints each town line whose first link misses the town.)
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -9,8 +11,9 @@
  * through the real suggest path (kb_suggest(), as POST /api/v1/suggest) or,
  * with --public, the public search path (kb_index_search() with the last
  * word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
- * the top 10), abstention precision and recall (answerable false exactly
- * when nothing fits), the share of store questions naming a town whose
+ * the top 10), abstention precision and recall (the service says nothing
+ * fits exactly when nothing does; and, as before #19's abstention model,
+ * the precision of "not answerable" as an abstention), the share of store questions naming a town whose
  * first link points at that town's store (or the store finder near it),
  * and the worst misses; and R@1, R@3, MRR of a plain baseline in the same
  * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
@@ -137,8 +140,9 @@ typedef struct {
   int r1, r3;
   double rr;        /* sum of reciprocal ranks */
   int none;         /* lines where nothing fits */
-  int abstained;    /* lines where we said "not answerable" */
+  int abstained;    /* lines where we said "nothing fits" */
   int abstained_ok; /* ... and nothing fits */
+  int held, held_ok; /* lines not marked answerable; ... where nothing fits */
   int towns, towns_ok;
   int answered;     /* lines marked answerable */
   int answered_wrong; /* ... whose first suggestion is not the right one */
@@ -165,6 +169,7 @@ typedef struct {
 } S_outcome;
 
 static int S_dump; /* --dump: one line per query with the features */
+static int S_towns; /* --towns: the town lines whose first link misses */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
@@ -258,9 +263,13 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
                    : 0,
            r.offtopic, r.store_link, r.asks);
   }
-  if (!r.answerable) {
+  if (r.nothing_fits) {
     s->abstained++;
     if (!strcmp(x->expect, "-")) s->abstained_ok++;
+  }
+  if (!r.answerable) {
+    s->held++;
+    if (!strcmp(x->expect, "-")) s->held_ok++;
   } else {
     s->answered++;
     if (strcmp(x->expect, "-")) s->answered_have++;
@@ -274,6 +283,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   if (x->town && *x->town && strcmp(x->expect, "-")) {
     s->towns++;
     if (r.n && geo && S_town_ok(geo, x->town, r.s[0].url)) s->towns_ok++;
+    else if (S_towns)
+      printf("town miss\t%s\t%s\t%s\t%s\n", x->id, x->town, r.n ? r.s[0].url : "-", x->text);
   }
   kb_suggest_result_free(&r);
   return o;
@@ -598,6 +609,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--towns")) S_towns = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
     else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
@@ -626,7 +638,7 @@ int main(int argc, char **argv) {
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--without TECH,...]\n"
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--without TECH,...]\n"
                     "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
@@ -680,6 +692,10 @@ int main(int argc, char **argv) {
   if (!public && ours.none) {
     S_row("abstention precision", S_div(ours.abstained_ok, ours.abstained), 0, 0);
     S_row("abstention recall", S_div(ours.abstained_ok, ours.none), 0, 0);
+    /* the abstention as it was read before the model of its own: every
+     * line not marked answerable (held back for an agent's eye too) */
+    printf("  %-28s %7.3f  (%d of %d not answerable)\n", "held back with no article",
+           S_div(ours.held_ok, ours.held), ours.held_ok, ours.held);
   }
   if (!public && ours.towns)
     printf("  %-28s %7.3f  (%d of %d)\n", "town -> store link", S_div(ours.towns_ok, ours.towns),
