@@ -267,6 +267,8 @@ async function keyedChecks() {
   ];
   const out = await browser.newContext({ baseURL: keyed.url, viewport: DESKTOP, locale: 'en-GB', bypassCSP: true });
   byRole.push(['signed out', out, [['signin', '/signin?next=%2Fagent'], ['signin-failed', '/signin?failed=1&next=%2Fagent']]]);
+  // the README's screenshots of what only a keyed server shows
+  const shots = { signin: 'signin', 'kb-health': 'kb-health-problems', 'agent-flagged': 'agent-flagged' };
   for (const [role, c, pages] of byRole) {
     for (const [name, path, prepare] of pages) {
       await test(`axe with keys configured, ${role}, at 360 and 1280 px: no violations on ${name} (${path})`, async () => {
@@ -278,6 +280,8 @@ async function keyedChecks() {
           check(r.status() < 500, `${path}: ${r.status()}`);
           if (prepare) await prepare(page);
           await axeClean(page).catch((e) => { throw new Fail(`at ${vp.width} px: ${e.message}`); });
+          if (SCREENS && shots[name] && !/failed/.test(path))
+            await page.screenshot({ path: join(SCREENS, `${shots[name]}-${vp.width}.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
         }
         await page.close();
       });
