@@ -115,7 +115,7 @@ typedef struct kb_hit {
   const char *summary;  /* the article's first paragraph, plain text */
   double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */
   struct {
-    int lang, start;
+    int lang, start, terms;
     unsigned mask;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
