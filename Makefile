@@ -37,7 +37,7 @@ endif
 # its own, next to its sources.
 CORE_PKGS := sqlite3 libutf8proc
 IDX_PKGS  := libcmark-gfm yaml-0.1
-SRV_PKGS  := libmicrohttpd libcjson zlib
+SRV_PKGS  := libmicrohttpd libcjson zlib libpq
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -std=c11 -O2 -g
@@ -63,7 +63,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 PROGS     := $(BIN)/kb-index $(BIN)/kb-serve $(BIN)/kb-search $(BIN)/kb-report
 
-.PHONY: all build deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak
+.PHONY: all build deps run run-kb test tests install clean check-kb eval bench fuzz valgrind soak test-cluster langid
 # `make` installs what is missing first (.ci/deps.sh; a no-op when everything
 # is there), then builds in a second make: the library flags above come from
 # pkg-config when make reads this file, so they must be read after the
@@ -182,6 +182,19 @@ eval: all
 	  $(BIN)/kb-eval build/eval-cdp.sqlite $(SHARED)/eval/cdp/dev.jsonl --feedback-cv 5; \
 	else echo "eval: $(SHARED)/eval is missing: only our own sets were run (SHARED=DIR to point elsewhere)"; fi
 
+# Language detectors compared on the labelled tweets (docs/languages.md):
+# kb_mention's against CLD2 and libexttextcat, which only this measurement
+# uses (apt-get install libcld2-dev libexttextcat-dev; not in .ci/deps.sh).
+langid: all
+	@mkdir -p $(O)/tests/eval
+	$(Q)g++ -O2 -c -o $(O)/tests/eval/cld2_shim.o tests/eval/langid/cld2_shim.cc
+	$(Q)$(CC) $(BASE_CFLAGS) $$(pkg-config --cflags libexttextcat) -o $(BIN)/langid tests/eval/langid/langid.c \
+	  $(O)/tests/eval/cld2_shim.o $(CORE_LIB) -lcld2 $$(pkg-config --libs libexttextcat) $(CORE_LIBS) -lstdc++
+	@$(BIN)/kb-index -q kb -o build/kb.sqlite
+	@$(BIN)/langid build/kb.sqlite fr=tests/eval/intl/tweets-fr.tsv de=tests/eval/intl/tweets-de.tsv \
+	  es=tests/eval/intl/tweets-es.tsv en=tests/eval/tweets-own.tsv en=tests/eval/blind/tweets-blind.tsv \
+	  $$([ -f $(SHARED)/eval/cpw-dev.tsv ] && echo en=$(SHARED)/eval/cpw-dev.tsv)
+
 # The whole suite: builds the plain and the sanitizer variants and runs every
 # suite against each; tests/run.sh prints the "N passed, N failed" summary.
 test:
@@ -189,6 +202,13 @@ test:
 	@$(MAKE) --no-print-directory build tests
 	@$(MAKE) --no-print-directory SAN=1 build tests
 	@sh tests/run.sh
+
+# Three replicas behind nginx on a PostgreSQL cluster the script starts in
+# a temporary directory (tests/cluster/run.sh, TAP); make test runs it too.
+test-cluster:
+	@sh .ci/deps.sh test
+	@$(MAKE) --no-print-directory build
+	@sh tests/cluster/run.sh bin
 
 # libFuzzer targets (tests/fuzz), each for FUZZ_SECONDS; fails on any crash,
 # leak or timeout. make test runs them for a few seconds each.
@@ -259,6 +279,7 @@ BENCH_STATIC_BYTES ?= 1400
 BENCH_GROWTH   ?= 1000 10000 100000
 BENCH_GROWTH_WRK_TIME ?= 5s
 BENCH_GROWTH_CONNS ?= 2
+BENCH_LEARN    ?= 10000 100000
 BENCH_PROG     := $(O)/bench/bench_suggest
 
 $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c
@@ -286,4 +307,6 @@ bench:
 	 BENCH_DIR=$(BENCH_DIR) BENCH_SHARED=$(BENCH_SHARED) BENCH_GROWTH="$(BENCH_GROWTH)" \
 	 BENCH_WRK_THREADS=$(BENCH_WRK_THREADS) BENCH_GROWTH_CONNS=$(BENCH_GROWTH_CONNS) \
 	 BENCH_WRK_TIME=$(BENCH_GROWTH_WRK_TIME) sh tests/bench/growth.sh
+	@BENCH_PROG=$(BENCH_PROG) BENCH_BIN=$(BIN) BENCH_DIR=$(BENCH_DIR) \
+	 BENCH_SHARED=$(BENCH_SHARED) BENCH_LEARN="$(BENCH_LEARN)" sh tests/bench/store.sh
 # === end of bench ============================================================

@@ -21,10 +21,12 @@ build_needs="gcc:cmd:cc make:cmd:make pkg-config:cmd:pkg-config libc6-dev:h:stdi
  libsqlite3-dev:pc:sqlite3 libstemmer-dev:h:libstemmer.h libcmark-gfm-dev:pc:libcmark-gfm
  libcmark-gfm-extensions-dev:h:cmark-gfm-core-extensions.h libyaml-dev:pc:yaml-0.1
  libutf8proc-dev:pc:libutf8proc libmicrohttpd-dev:pc:libmicrohttpd libcjson-dev:pc:libcjson
- zlib1g-dev:pc:zlib"
+ zlib1g-dev:pc:zlib libpq-dev:pc:libpq"
 test_needs="libcmocka-dev:pc:cmocka libcurl4-openssl-dev:pc:libcurl curl:cmd:curl clang:cmd:clang
  libclang-rt-14-dev:rt:libclang_rt.fuzzer-ARCH.a chromium:cmd:chromium
- fonts-dejavu-core:h:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf nodejs:cmd:node npm:cmd:npm"
+ fonts-dejavu-core:h:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf nodejs:cmd:node npm:cmd:npm
+ postgresql:h:/usr/lib/postgresql/15/bin/initdb nginx-light:h:/usr/sbin/nginx sqlite3:cmd:sqlite3
+ python3:cmd:python3"
 bench_needs="wrk:cmd:wrk nginx-light:h:/usr/sbin/nginx"
 
 want="$build_needs"

@@ -4,10 +4,13 @@
  *
  * The store is an SQLite database (WAL, synchronous=FULL: a write is on
  * disk when kb_feedback_add() returns, so an acknowledged write survives
- * kill -9 or a power cut). Schema (version 1):
+ * kill -9 or a power cut). Schema (version 2, PRAGMA user_version; a
+ * store of a newer version is refused):
  *
  *   feedback(id INTEGER PRIMARY KEY, ts, text, collection, slug, action,
- *            reason, author)          one row per agent action
+ *            reason, author, client_id UNIQUE)
+ *                                      one row per agent action; client_id
+ *                                      (version 2) makes a retry a no-op
  *   learned USING fts5(title, phrases, tags, headings, body, plens
  *            UNINDEXED, tokenize='kb <lang>')
  *                                      the articles' schema; the mentions
@@ -64,6 +67,28 @@ void kb_feedback_close(kb_feedback *f);
 int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
                     const char *slug, const char *action, const char *reason,
                     const char *author, long long *pid, char *err, size_t nerr);
+
+/* One agent action as stored. id 0 lets the store number it; a given id
+ * (a shared store's, kb-serve --feedback-db) is kept, and a row whose id
+ * is already stored is not stored again. client_id (NULL: none) is the
+ * caller's name for the action (a tweet id): a second row with the same
+ * client_id is not stored either. ts NULL: now. */
+typedef struct kb_feedback_row {
+  long long id;
+  const char *ts;          /* "YYYY-MM-DDTHH:MM:SSZ", or NULL */
+  const char *text, *collection, *slug, *action, *reason, *author, *client_id;
+} kb_feedback_row;
+
+/* Records row (as kb_feedback_add()). *pid gets the stored row's id (the
+ * earlier one's for a repeat) and *pdup 1 when the row was already there
+ * (either may be NULL). */
+int kb_feedback_put(kb_feedback *f, const kb_feedback_row *row, long long *pid, int *pdup,
+                    char *err, size_t nerr);
+
+/* Records rows[0..n) in one transaction (a mirror catching up): rows
+ * already there are skipped. KB_FEEDBACK_OK or an error (nothing stored). */
+int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
+                         size_t nerr);
 
 /* Deletes everything learned (the feedback rows too). */
 int kb_feedback_reset(kb_feedback *f, char *err, size_t nerr);

@@ -25,6 +25,7 @@ typedef struct kb_geo kb_geo;
 
 typedef struct kb_geo_store {
   const char *collection, *slug, *title, *town, *address, *postcode, *phone;
+  const char *lang;      /* the store page's language: its country's site */
   const char *hours;     /* JSON object */
   double lat, lon;
 } kb_geo_store;
@@ -66,6 +67,15 @@ int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
 int kb_geo_nearest(const kb_geo *g, double lat, double lon,
                    const char *collection, int k, const kb_geo_store **out,
                    double *km);
+
+/* The same within one country's site: stores whose pages are in language
+ * lang and places of its gazetteer (kb/places/<lang>.tsv, or places.tsv
+ * for the default language; a gazetteer of no language is everyone's).
+ * lang NULL: every country. */
+int kb_geo_lookup_lang(const kb_geo *g, const char *q, const char *collection, const char *lang,
+                       kb_geo_match *m);
+int kb_geo_nearest_lang(const kb_geo *g, double lat, double lon, const char *collection,
+                        const char *lang, int k, const kb_geo_store **out, double *km);
 
 /* Great-circle distance in km. */
 double kb_geo_km(double lat1, double lon1, double lat2, double lon2);

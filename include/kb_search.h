@@ -28,7 +28,7 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 3
+#define KB_INDEX_SCHEMA_VERSION 5
 
 typedef struct kb_index kb_index;
 
@@ -115,7 +115,7 @@ typedef struct kb_hit {
   const char *summary;  /* the article's first paragraph, plain text */
   double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */
   struct {
-    int lang, start;
+    int lang, start, terms;
     unsigned mask;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
@@ -128,6 +128,12 @@ typedef struct kb_results {
   const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */
 } kb_results;
+
+/* fn(ix, h), memoized for h's row while ix is open: fn must compute its
+ * value from the row's own metadata (title, slug, lang...) and nothing
+ * else (the learned ranker's article intents, kb_suggest.c). A hit without
+ * a row id gets fn(ix, h) each time. */
+int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, const kb_hit *h));
 
 /* Kinds of articles (front matter "type"). */
 #define KB_KIND_ARTICLE 0x01  /* help articles */

@@ -73,6 +73,12 @@ typedef struct kb_article {
   char *headings;         /* text of the body's headings, one per line */
   char *body;             /* plain text of the body (paragraphs, lists,
                              tables, link text), blocks separated by "\n" */
+  size_t *asides;         /* the bytes of body that are not prose: tables,
+                             and bold lines standing for headings
+                             ("**Accessibility**" over a paragraph);
+                             [asides[2i], asides[2i + 1]) for i < nasides,
+                             in order (snippets are cut from prose only) */
+  int nasides;
   char *summary;          /* first paragraph of the body, plain text */
   char *html;             /* the body rendered to HTML, raw HTML removed */
   char *category;         /* "Orders and delivery": the site's section, or NULL */
@@ -80,8 +86,18 @@ typedef struct kb_article {
   char *review_by;        /* YYYY-MM-DD: to be checked again by then, or NULL */
   char *updated;          /* YYYY-MM-DD: last changed (front matter, else the
                              file's modification date, set by kb_build.c) */
+  char *translated_from;  /* YYYY-MM-DD: the source (the topic's article in
+                             the default language) as updated then was
+                             translated; NULL: not said */
+  int translated_line;    /* its line, for messages */
+  int updated_line;       /* line of updated:, 0 when the date is the file's */
+  char *source_updated;   /* set by kb_build.c when the source was updated
+                             after translated_from: the source's date */
   kb_store *store;        /* store details when type is "store", else NULL */
   int slug_line;          /* line of the slug key (or 1), for messages */
+  int lang_line;          /* line of the lang key; 0: not given, lang is
+                             "en" until kb_build.c gives the default of its
+                             directory or collection */
 } kb_article;
 
 /* Parses the article in data[0..n) read from path (used in messages and

@@ -23,6 +23,7 @@
 #include "kb_index_writer.h"
 #include "kb_lang.h"
 #include "kb_sitefile.h"
+#include "kb_uifile.h"
 #include "kb_synonyms.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -35,6 +36,7 @@ typedef struct {
 typedef struct {
   char *name, *county, *aliases;
   double lat, lon;
+  const char *lang;      /* the site whose store finder searches it ("": all) */
 } S_place;
 
 typedef struct {
@@ -52,11 +54,13 @@ typedef struct {
   int narts;
   S_lang langs[KB_MAX_LANGS];
   kb_sitefile *site;     /* kb/site.yaml */
+  kb_uifile *ui;         /* lang/<code>/ui.tsv: the pages' words */
   int nlangs;
   S_place *places;
   int nplaces;
   S_device *devices;
   int ndevices;
+  const char *places_lang; /* the language of the gazetteer being read */
 } S_kb;
 
 static void S_push(S_paths *p, char *s) {
@@ -218,6 +222,7 @@ static void S_place_line(S_kb *kb, const char *path, int line, char *z, kb_diag 
   pl.name = kb_xstrdup(f[0]);
   pl.county = kb_xstrdup(f[1]);
   pl.aliases = kb_xstrdup(f[4]);
+  pl.lang = kb->places_lang;
   kb->places = kb_xrealloc(kb->places, (size_t)(kb->nplaces + 1) * sizeof *kb->places);
   kb->places[kb->nplaces++] = pl;
 }
@@ -265,10 +270,16 @@ static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
              S_place_line, d);
 }
 
-/* kb/places.tsv, then one gazetteer per country in kb/places/<cc>.tsv
- * (same columns; the second may be called region), in name order. */
+static int S_has_lang(const S_kb *kb, const char *code);
+
+/* kb/places.tsv (the country of the default language: English if the
+ * knowledge base has it, else its first), then one gazetteer per country
+ * in kb/places/<code>.tsv, named by the language of that country's site
+ * (same columns; the second may be called region), in name order. The
+ * store finder of a language's site searches its own gazetteer. */
 static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
   char *p = kb_fmt("%s/places.tsv", kb_dir);
+  kb->places_lang = S_has_lang(kb, "en") || !kb->nlangs ? "en" : kb_lang_code(kb->langs[0].words);
   S_read_places(kb, p, d);
   free(p);
   char *dir = kb_fmt("%s/places", kb_dir);
@@ -286,6 +297,17 @@ static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
     closedir(dh);
     if (files.n) qsort(files.v, (size_t)files.n, sizeof *files.v, S_cmp_str);
     for (int i = 0; i < files.n; i++) {
+      const char *base = strrchr(files.v[i], '/') + 1;
+      int li = -1;
+      for (int k = 0; k < kb->nlangs; k++)
+        if (!strncmp(base, kb_lang_code(kb->langs[k].words), strlen(base) - 4) &&
+            strlen(kb_lang_code(kb->langs[k].words)) == strlen(base) - 4)
+          li = k;
+      if (li < 0)
+        kb_diag_add(d, KB_DIAG_WARNING, files.v[i], 0,
+                    "'%.*s' is no language of the articles: every site's store finder searches these places",
+                    (int)(strlen(base) - 4), base);
+      kb->places_lang = li >= 0 ? kb_lang_code(kb->langs[li].words) : "";
       S_read_places(kb, files.v[i], d);
       free(files.v[i]);
     }
@@ -459,6 +481,87 @@ static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
   free(shipped);
 }
 
+/* The pages' words of every language the index holds, and English's
+ * (the reference and the last resort): each from KB_DIR/lang/<code>/ui.tsv,
+ * else from the shipped data; a language with neither is shown in
+ * English (a warning). */
+static void S_read_ui(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  kb->ui = kb_uifile_new();
+  char *shipped = NULL;
+  int looked = 0;
+  for (int i = -1; i < kb->nlangs; i++) {
+    const char *code = i < 0 ? "en" : kb_lang_code(kb->langs[i].words);
+    if (kb_uifile_has(kb->ui, code)) continue;
+    char *p = kb_fmt("%s/lang/%s/ui.tsv", kb_dir, code);
+    if (access(p, F_OK) != 0) {
+      if (!looked) shipped = S_shipped_dir(), looked = 1;
+      char *q = shipped ? kb_fmt("%s/%s/ui.tsv", shipped, code) : NULL;
+      if (q && access(q, F_OK) == 0) {
+        free(p);
+        p = q;
+      } else {
+        free(q);
+        if (i >= 0)
+          kb_diag_add(d, KB_DIAG_WARNING, p, 0, "no interface words for language '%s' (here or "
+                      "shipped with kb-index): its pages are shown in English", code);
+        free(p);
+        continue;
+      }
+    }
+    size_t n;
+    char *data = S_read_optional(p, &n, d);
+    if (data) kb_uifile_parse(kb->ui, code, p, data, n, d);
+    free(data);
+    free(p);
+  }
+  free(shipped);
+  kb_uifile_check(kb->ui, "en", d);
+}
+
+/* The language a directory of path under kb_dir names (kb/articles/fr/x.md:
+ * "fr"; the nearest two-letter directory that is a language), or NULL. */
+static char *S_dir_lang(const char *kb_dir, const char *path) {
+  size_t kl = strlen(kb_dir);
+  const char *rel = !strncmp(path, kb_dir, kl) ? path + kl : path;
+  const char *end = strrchr(rel, '/');
+  while (end && end > rel) {
+    const char *start = end - 1;
+    while (start > rel && start[-1] != '/') start--;
+    if (end - start == 2) {
+      char code[3] = {start[0], start[1], 0};
+      if (kb_text_lang_known(code)) return kb_xstrdup(code);
+    }
+    end = start > rel ? start - 1 : NULL;
+  }
+  return NULL;
+}
+
+/* An article without lang: takes its directory's language (kb/articles/fr/),
+ * else its collection's (site.yaml collections: NAME: {lang: fr}), else
+ * English. One with lang: in another language's directory is warned of. */
+static void S_default_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
+  for (int i = 0; i < kb->narts; i++) {
+    kb_article *a = kb->arts[i];
+    char *dl = S_dir_lang(kb_dir, a->path);
+    if (a->lang_line) {
+      if (dl && strcmp(dl, a->lang))
+        kb_diag_add(d, KB_DIAG_WARNING, a->path, a->lang_line,
+                    "lang '%s' in a directory of '%s' articles: is it in the right place?", a->lang, dl);
+      free(dl);
+      continue;
+    }
+    const char *cl = NULL;
+    for (int k = 0; !dl && !cl && k < kb_sitefile_count(kb->site); k++) {
+      const kb_site_entry *e = kb_sitefile_entry(kb->site, k);
+      if (!strcmp(e->key, "lang") && !strcmp(e->collection, a->collection)) cl = e->value;
+    }
+    if (dl || cl) {
+      free(a->lang);
+      a->lang = dl ? dl : kb_xstrdup(cl);
+    }
+  }
+}
+
 /*--- Cross-file checks ---------------------------------------------------*/
 
 static int S_cmp_art(const void *x, const void *y) {
@@ -491,6 +594,41 @@ static int S_check_slugs(S_kb *kb, kb_diag *d) {
                   strcmp(a->lang, "en") ? a->lang : "");
   }
   return colls;
+}
+
+/* Translations against their source, the topic's article in the default
+ * language (same collection and slug): translated_from older than the
+ * source's updated: (front matter; a file's date changes with every
+ * checkout) is a warning (the translation may say what the source no
+ * longer does), as is a translated_from with no source or on the
+ * source itself. */
+static void S_check_translations(S_kb *kb, kb_diag *d) {
+  const char *dflt = S_has_lang(kb, "en") || !kb->nlangs ? "en" : kb_lang_code(kb->langs[0].words);
+  for (int i = 0; i < kb->narts; i++) {
+    kb_article *a = kb->arts[i];
+    if (!a->translated_from || strlen(a->translated_from) != 10) continue; /* else an error already */
+    if (!strcmp(a->lang, dflt)) {
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translated_from on an article in '%s', the language translations are made from", dflt);
+      continue;
+    }
+    const kb_article *src = NULL;
+    for (int k = 0; k < kb->narts && !src; k++) {
+      const kb_article *b = kb->arts[k];
+      if (!strcmp(b->lang, dflt) && !strcmp(b->slug, a->slug) && !strcmp(b->collection, a->collection)) src = b;
+    }
+    if (!src)
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translated_from, but there is no '%s' article with slug '%s' to translate from", dflt, a->slug);
+    else if (src->updated_line && strcmp(src->updated, a->translated_from) > 0) { /* a file's date says nothing */
+      free(a->source_updated);
+      a->source_updated = kb_xstrdup(src->updated);
+      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
+                  "translation older than its source: translated from the %s of %s, and %s was updated "
+                  "on %s; check it and set translated_from to %s", dflt, a->translated_from, src->path,
+                  src->updated, src->updated);
+    }
+  }
 }
 
 /*--- Writing -------------------------------------------------------------*/
@@ -529,7 +667,7 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   }
   for (int i = 0; rc == 0 && i < kb->nplaces; i++) {
     const S_place *p = &kb->places[i];
-    rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, err, nerr);
+    rc = kb_index_writer_add_place(w, p->name, p->county, p->lat, p->lon, p->aliases, p->lang, err, nerr);
   }
   for (int i = 0; rc == 0 && i < kb->ndevices; i++)
     rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);
@@ -542,9 +680,9 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   for (int i = 0; rc == 0 && i < kb->narts; i++) {
     const kb_article *a = kb->arts[i];
     const char *coll = strcmp(a->collection, "default") ? a->collection : "";
-    const char *keys[] = {"category", "owner", "review_by", "updated"};
-    const char *vals[] = {a->category, a->owner, a->review_by, a->updated};
-    for (int k = 0; rc == 0 && k < 4; k++) {
+    const char *keys[] = {"category", "owner", "review_by", "updated", "translated_from", "source_updated"};
+    const char *vals[] = {a->category, a->owner, a->review_by, a->updated, a->translated_from, a->source_updated};
+    for (int k = 0; rc == 0 && k < 6; k++) {
       if (!vals[k] || !*vals[k]) continue;
       char *key = kb_fmt("article.%s.%s", a->slug, keys[k]);
       rc = kb_index_writer_add_site(w, coll, a->lang, key, vals[k], err, nerr);
@@ -554,6 +692,13 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   for (int i = 0; rc == 0 && i < kb_sitefile_count(kb->site); i++) {
     const kb_site_entry *e = kb_sitefile_entry(kb->site, i);
     rc = kb_index_writer_add_site(w, e->collection, e->lang, e->key, e->value, err, nerr);
+  }
+  for (int i = 0; rc == 0 && i < kb_uifile_count(kb->ui); i++) {
+    const char *lang, *key, *text;
+    kb_uifile_entry(kb->ui, i, &lang, &key, &text);
+    char *k = kb_fmt("ui.%s", key);
+    rc = kb_index_writer_add_site(w, "", lang, k, text, err, nerr);
+    free(k);
   }
   if (rc == 0) rc = kb_index_writer_finish(w, err, nerr);
   kb_index_writer_free(w);
@@ -590,6 +735,7 @@ static void S_kb_free(S_kb *kb) {
     kb_synonyms_free(kb->langs[i].syn);
   }
   kb_sitefile_free(kb->site);
+  kb_uifile_free(kb->ui);
   for (int i = 0; i < kb->nplaces; i++) {
     free(kb->places[i].name);
     free(kb->places[i].county);
@@ -643,16 +789,19 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
     kb_diag_add(d, KB_DIAG_ERROR, p, 0, "synonyms belong to a language: move this file to "
                                         "lang/<code>/synonyms.txt (lang/en/ for English)");
   free(p);
+  p = kb_fmt("%s/site.yaml", o->kb_dir);
+  S_read_site(&kb, p, d);
+  free(p);
+  S_default_langs(&kb, o->kb_dir, d);
   S_read_kb_langs(&kb, o->kb_dir, d);
   S_complete_langs(&kb, o->kb_dir, d);
+  S_read_ui(&kb, o->kb_dir, d);
   S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);
   free(p);
-  p = kb_fmt("%s/site.yaml", o->kb_dir);
-  S_read_site(&kb, p, d);
-  free(p);
   st->collections = S_check_slugs(&kb, d);
+  S_check_translations(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)
     kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "no articles (*.md files) found");
   st->articles = kb.narts;
@@ -665,6 +814,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   int rc = st->errors ? 1 : 0;
   if (cancelled || (o->cancel && atomic_load(o->cancel))) rc = 3;
   else if (rc == 0 && !o->check_only) {
+    if (o->on_checked) o->on_checked(o->on_checked_ctx, d, st);
     int wr = S_write(&kb, o->out, o->cancel, err, nerr);
     rc = wr == -3 ? 3 : wr != 0 ? 2 : 0;
   }

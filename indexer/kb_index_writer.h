@@ -32,11 +32,12 @@ kb_index_writer *kb_index_writer_new(const char *path, char *err, size_t nerr);
 int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
                         size_t nerr);
 
-/* Adds a place (town) customers may name: name, county, coordinates and
- * lower-case aliases (comma-separated, may be empty). Returns 0 or -1. */
+/* Adds a place (town) customers may name: name, county, coordinates,
+ * lower-case aliases (comma-separated, may be empty) and the language of
+ * the site of its country (kb/places/fr.tsv: fr). Returns 0 or -1. */
 int kb_index_writer_add_place(kb_index_writer *w, const char *name,
                               const char *county, double lat, double lon,
-                              const char *aliases, char *err, size_t nerr);
+                              const char *aliases, const char *lang, char *err, size_t nerr);
 
 /* Adds a synonym rule of language lang read from line `line`: the terms on
  * the left, and the terms on the right for a one-way rule ("a, b => c") or

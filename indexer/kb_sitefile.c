@@ -153,7 +153,14 @@ static void S_mapping(S_ctx *c, const char *coll, const char *lang, yaml_node_t 
     if (!strcmp(key, "contacts")) S_contacts(c, coll, lang, v);
     else if (top && !strcmp(key, "collections")) S_scoped(c, key, v, 0);
     else if (top && !strcmp(key, "languages")) S_scoped(c, key, v, 1);
-    else if (!strcmp(key, "brand") || !strcmp(key, "title") || !strcmp(key, "twitter")) {
+    else if (!strcmp(key, "lang") && *coll) { /* a collection's articles' language */
+      const char *t = S_text(c, key, v);
+      if (t && (strlen(t) != 2 || !kb_text_lang_known(t)))
+        kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v),
+                    "lang '%s' is not a language code with a stemmer (en, fr, de, es...)", t);
+      else if (t)
+        S_add(c, coll, "", key, t);
+    } else if (!strcmp(key, "brand") || !strcmp(key, "title") || !strcmp(key, "twitter")) {
       const char *t = S_text(c, key, v);
       if (!t) continue;
       if (!strcmp(key, "twitter") && !kb_reply_handle_valid(t[0] == '@' ? t + 1 : t)) {

@@ -2,7 +2,8 @@
 # The architecture's nevers, checked on the built archives and programs
 # (docs/architecture.md): the core references no HTTP, JSON, Markdown or
 # YAML library; the indexer no HTTP or JSON library; the server no Markdown
-# or YAML library and nothing of the indexer; kb-serve loads neither
+# or YAML library and nothing of the indexer; only the server (kb_pgstore.c)
+# calls libpq; kb-serve loads neither
 # libcmark-gfm nor libyaml, kb-index neither libmicrohttpd nor libcjson.
 # Prints TAP. Usage: tests/layers.sh [OBJDIR [BINDIR]]
 set -u
@@ -19,8 +20,10 @@ check_undef() { # archive pattern what
   u=$(undef "$1" "$2")
   if [ -z "$u" ]; then ok "$(basename "$1") references no $3"; else notok "$(basename "$1") references $3: $u"; fi
 }
-HTTP='^MHD_'; JSON='^cJSON_'; MD='^cmark_'; YAML='^yaml_'
+HTTP='^MHD_'; JSON='^cJSON_'; MD='^cmark_'; YAML='^yaml_'; PG='^PQ'
 check_undef "$O/libkbcore.a" "$HTTP" "libmicrohttpd"
+check_undef "$O/libkbcore.a" "$PG" "libpq"
+check_undef "$O/libkbindex.a" "$PG" "libpq"
 check_undef "$O/libkbcore.a" "$JSON" "cJSON"
 check_undef "$O/libkbcore.a" "$MD" "cmark-gfm"
 check_undef "$O/libkbcore.a" "$YAML" "libyaml"
@@ -50,9 +53,12 @@ check_ldd() { # program pattern what
   if [ -z "$l" ]; then ok "$(basename "$1") loads no $3"; else notok "$(basename "$1") loads $l"; fi
 }
 check_ldd "$B/kb-serve" 'cmark|yaml' "Markdown or YAML library"
-check_ldd "$B/kb-index" 'microhttpd|cjson' "HTTP or JSON library"
-check_ldd "$B/kb-search" 'microhttpd|cjson|cmark|yaml' "HTTP, JSON, Markdown or YAML library"
-check_ldd "$B/kb-report" 'microhttpd|cjson|cmark|yaml' "HTTP, JSON, Markdown or YAML library"
+check_ldd "$B/kb-index" 'microhttpd|cjson|libpq' "HTTP, JSON or PostgreSQL library"
+check_ldd "$B/kb-search" 'microhttpd|cjson|cmark|yaml|libpq' "HTTP, JSON, Markdown, YAML or PostgreSQL library"
+check_ldd "$B/kb-report" 'microhttpd|cjson|cmark|yaml|libpq' "HTTP, JSON, Markdown, YAML or PostgreSQL library"
+# libpq is the server's alone, and only the shared store's module calls it
+u=$(for o in "$O"/src/server/*.o; do case "$o" in */kb_pgstore.o) ;; *) nm -u "$o" 2>/dev/null | awk '{print $NF}' | grep -E "$PG" | sed "s|^|$(basename "$o"):|" ;; esac; done | head -3 | tr '\n' ' ')
+if [ -z "$u" ]; then ok "only kb_pgstore.o calls libpq"; else notok "libpq called outside kb_pgstore.o: $u"; fi
 
 # the core includes only public headers (its compile path has only include/)
 h=$(grep -ln '#include "\(server\|kb_server\|kb_build\|kb_article\|kb_synonyms\|kb_index_writer\)\.h"' src/core/*.c include/*.h 2>/dev/null | tr '\n' ' ')

@@ -48,6 +48,10 @@ done
 run_suite release layers sh tests/layers.sh build/release bin
 run_suite san layers sh tests/layers.sh build/san build/san/bin
 
+# Replicas learning together through PostgreSQL behind nginx, and their
+# failures (tests/cluster/run.sh, about 30 s; plain build).
+run_suite cluster replicas sh tests/cluster/run.sh bin
+
 # Relevance floors: the labelled sets through the real suggest and search
 # paths (plain build); a figure under its floor fails.
 export KB_BIN=bin

@@ -315,6 +315,49 @@ static void test_learned_terms(void **state) {
   free(path);
 }
 
+/* A client id makes a retry a no-op; a given id (a shared store's) is
+ * kept and not stored twice; a store of version 1 (no client_id) is
+ * brought up to date and keeps its rows; a newer one is refused. */
+static void test_client_ids_and_versions(void **state) {
+  (void)state;
+  char err[256];
+  char *path = th_fmt("%s/ids.sqlite", S_dir);
+  sqlite3 *db;
+  /* a version-1 store as kb-serve wrote it before client ids */
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE feedback(id INTEGER PRIMARY KEY, ts TEXT NOT NULL,"
+                                    " text TEXT NOT NULL, collection TEXT NOT NULL, slug TEXT NOT NULL,"
+                                    " action TEXT NOT NULL, reason TEXT, author TEXT);"
+                                    "INSERT INTO feedback VALUES(7,'2026-01-01T00:00:00Z','old one',"
+                                    "'default','cafe-wifi','dismissed',NULL,NULL);",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  kb_feedback *f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  assert_int_equal(kb_feedback_count(f), 1);
+  kb_feedback_row row = {.text = "wifi down again", .slug = "cafe-wifi", .action = "sent",
+                         .client_id = "tweet-1"};
+  long long a = 0, b = 0;
+  int dup = -1;
+  assert_int_equal(kb_feedback_put(f, &row, &a, &dup, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(dup, 0);
+  assert_int_equal(kb_feedback_put(f, &row, &b, &dup, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(dup, 1);
+  assert_true(a > 7 && a == b);
+  kb_feedback_row given = {.id = 1000, .ts = "2026-02-02T00:00:00Z", .text = "cafe wifi",
+                           .slug = "cafe-wifi", .action = "sent"};
+  assert_int_equal(kb_feedback_put_rows(f, &given, 1, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(kb_feedback_put_rows(f, &given, 1, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(kb_feedback_count(f), 3);
+  kb_feedback_close(f);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_null(kb_feedback_open(path, "en", err, sizeof err));
+  assert_non_null(strstr(err, "newer"));
+  free(path);
+}
+
 /* Sends article slug of collection k times. */
 static void S_send(kb_feedback *f, const char *collection, const char *slug, int k) {
   char err[256];
@@ -472,12 +515,13 @@ int main(void) {
       cmocka_unit_test(test_kill9_keeps_acknowledged),
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_learned_terms),
+      cmocka_unit_test(test_client_ids_and_versions),
       cmocka_unit_test(test_prior_scale),
       cmocka_unit_test(test_cross_site),
       cmocka_unit_test(test_strict_json),
       cmocka_unit_test(test_unknown_slug_and_metrics),
   };
-  struct CMUnitTest tests[2 + S_NBAD + 9];
+  struct CMUnitTest tests[2 + S_NBAD + sizeof tail / sizeof *tail];
   size_t k = 0;
   tests[k++] = head[0];
   tests[k++] = head[1];

@@ -10,18 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static th_server *S_srv;
+static char *S_data; /* --data: page views (popular articles) are events */
 
 static int S_setup(void **state) {
   (void)state;
-  S_srv = th_serve_kb("kb", NULL, NULL);
+  S_data = th_tmpdir();
+  const char *extra[] = {"--data", S_data, NULL};
+  S_srv = th_serve_kb("kb", extra, NULL);
   return S_srv ? 0 : -1;
 }
 
 static int S_teardown(void **state) {
   (void)state;
   th_server_stop(S_srv);
+  th_rmtree(S_data);
+  free(S_data);
   return 0;
 }
 
@@ -174,6 +180,352 @@ static void test_pages_per_language(void **state) {
   th_resp_free(&r);
 }
 
+/* GET path (no compression); the body, status in *st. Caller frees. */
+static char *S_page(const char *path, long *st) {
+  const char *h[] = {"Accept-Encoding: identity", NULL};
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, h, &r), 0);
+  *st = r.status;
+  char *b = strdup(r.body ? r.body : "");
+  th_resp_free(&r);
+  return b;
+}
+
+/* Every interface word of the public pages comes from the language's
+ * ui.tsv: each language's home, search, topic, article, store finder and
+ * store page say their words, none of English's, and no key shows. */
+static void test_interface_words(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      /* page, a word of the language, another, an English word it must not say */
+      {"/fr/", "Comment pouvons-nous vous aider ?", "Trouver une boutique", "Help home"},
+      {"/fr/search?q=code%20rio", "résultat", "Rechercher dans l’aide", "results for"},
+      {"/fr/help/keep-your-number", "Cet article vous a-t-il aidé ?", "Mis à jour le", "Did this help?"},
+      {"/fr/stores?near=lyon", "Boutiques les plus proches de", "Ville ou code postal", "Stores nearest"},
+      {"/fr/help/store-lyon", "Horaires d’ouverture", "Lundi", "Opening hours"},
+      {"/de/", "Wie können wir helfen?", "Filiale finden", "Find a store"},
+      {"/de/search?q=rueckgabe", "Ergebnis", "Hilfeartikel durchsuchen", "results for"},
+      {"/de/help/returns-policy", "War das hilfreich?", "Zuletzt aktualisiert am", "Related articles"},
+      {"/de/topics/orders-and-delivery", "Bestellungen und Lieferung", "Hilfe-Startseite", "Orders and delivery"},
+      {"/es/", "¿En qué podemos ayudarte?", "Buscar una tienda", "How can we help?"},
+      {"/es/search?q=zzqqxx", "Ningún artículo coincide con «zzqqxx»", "contacta con nosotros", "No articles match"},
+      {"/es/help/returns-policy", "¿Te ha sido útil?", "Artículos relacionados", "Last updated"},
+      {"/es/stores", "Buscar tiendas", "Ciudad o código postal", "Town or postcode"},
+      {"/", "How can we help?", "Find a store", "Trouver une boutique"},
+  };
+  char *keys = NULL;
+  assert_int_equal(th_run("cut -f1 kb/lang/en/ui.tsv | grep -v '^#'", &keys), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    long st;
+    char *b = S_page(cases[i][0], &st);
+    for (int k = 1; k < 3; k++)
+      if (!strstr(b, cases[i][k])) print_error("%s: no %s\n", cases[i][0], cases[i][k]);
+    if (strstr(b, cases[i][3])) print_error("%s: says %s\n", cases[i][0], cases[i][3]);
+    assert_int_equal(st, 200);
+    assert_non_null(strstr(b, cases[i][1]));
+    assert_non_null(strstr(b, cases[i][2]));
+    assert_null(strstr(b, cases[i][3]));
+    /* no key shown as itself (what kb_ui shows for a missing text) */
+    char *save = NULL, *ks = strdup(keys);
+    for (char *k = strtok_r(ks, "\n", &save); k; k = strtok_r(NULL, "\n", &save)) {
+      char *as_text = th_fmt(">%s<", k), *as_attr = th_fmt("\"%s\"", k);
+      int dotted = strchr(k, '.') != NULL; /* "skip" is a class name too */
+      if (strstr(b, as_text) || (dotted && strstr(b, as_attr))) print_error("%s: shows the key %s\n", cases[i][0], k);
+      assert_null(strstr(b, as_text));
+      if (dotted) assert_null(strstr(b, as_attr));
+      free(as_text);
+      free(as_attr);
+    }
+    free(ks);
+    free(b);
+  }
+  free(keys);
+  /* popular articles (by page views) are listed in the page's language */
+  long st;
+  free(S_page("/fr/help/keep-your-number", &st));
+  char *b = NULL;
+  const char *pop = NULL;
+  for (int i = 0; i < 50 && !pop; i++) { /* counted from the event log about once a second */
+    if (b) usleep(100 * 1000);
+    free(b);
+    b = S_page("/fr/", &st);
+    pop = strstr(b, "<ol class=\"popular\">");
+  }
+  assert_non_null(pop);
+  assert_non_null(strstr(pop, "Garder votre numéro"));
+  assert_null(strstr(pop, "Keep your number"));
+  free(b);
+}
+
+/* An article links its translations (hreflang alternates, the same slug
+ * in each language) and every public page has a language switcher: a nav
+ * whose links name each language in itself, with its lang. */
+static void test_switcher_and_alternates(void **state) {
+  (void)state;
+  long st;
+  char *b = S_page("/de/help/keep-your-number", &st);
+  assert_int_equal(st, 200);
+  static const char *const want[] = {
+      "<link rel=\"alternate\" hreflang=\"fr\" href=\"", "/fr/help/keep-your-number\">",
+      "<link rel=\"alternate\" hreflang=\"en-GB\" href=\"", "<link rel=\"alternate\" hreflang=\"x-default\"",
+      "<nav class=\"langs\" aria-label=\"Sprache\">",
+      "<a hreflang=\"en-GB\" lang=\"en-GB\" href=\"/help/keep-your-number\">English</a>",
+      "<a hreflang=\"fr\" lang=\"fr\" href=\"/fr/help/keep-your-number\">Français</a>",
+      "<a hreflang=\"es\" lang=\"es\" href=\"/es/help/keep-your-number\">Español</a>",
+      "<a hreflang=\"de\" lang=\"de\" href=\"/de/help/keep-your-number\" aria-current=\"true\">Deutsch</a>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(b, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(b, want[i]));
+  }
+  assert_null(strstr(b, "href=\"/de/help/keep-your-number\">English"));
+  free(b);
+  /* a store exists in one language: no alternates; the switcher offers
+   * the other languages' homes */
+  b = S_page("/help/store-leeds", &st);
+  assert_int_equal(st, 200);
+  assert_null(strstr(b, "rel=\"alternate\""));
+  assert_non_null(strstr(b, "<a hreflang=\"fr\" lang=\"fr\" href=\"/fr/\">Français</a>"));
+  free(b);
+  /* asked for in a language it is not written in: said so, and marked */
+  b = S_page("/fr/help/store-leeds", &st);
+  assert_int_equal(st, 200);
+  assert_non_null(strstr(b, "<article lang=\"en-GB\">"));
+  assert_non_null(strstr(b, "le voici en anglais"));
+  free(b);
+  static const char *const pages[] = {"/", "/es/", "/fr/stores", "/de/search?q=handy", "/es/topics/orders-and-delivery"};
+  for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+    b = S_page(pages[i], &st);
+    if (!strstr(b, "<nav class=\"langs\"")) print_error("%s: no switcher\n", pages[i]);
+    assert_non_null(strstr(b, "<nav class=\"langs\""));
+    assert_non_null(strstr(b, "lang=\"es\" href=\"/es/"));
+    free(b);
+  }
+}
+
+/* The store finder of each country's site searches that country's stores
+ * and gazetteer, with the common spellings (Munich, Cologne, Seville). */
+static void test_store_finder_per_country(void **state) {
+  (void)state;
+  static const char *const cases[][4] = {
+      /* page, the first store it lists, a store it must not list, its place */
+      {"/de/stores?near=Munich", "/de/help/store-munchen", "/help/store-leeds", "München"},
+      {"/de/stores?near=M%C3%BCnchen", "/de/help/store-munchen", "/fr/help/", "München"},
+      {"/de/stores?near=Cologne", "/de/help/store-koln", "/es/help/", "Köln"},
+      {"/es/stores?near=Seville", "/es/help/store-sevilla", "/de/help/", "Sevilla"},
+      {"/fr/stores?near=Lyon", "/fr/help/store-lyon", "/help/store-leeds", "Lyon"},
+      {"/stores?near=Leeds", "/help/store-leeds", "/fr/help/", "Leeds"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    long st;
+    char *b = S_page(cases[i][0], &st);
+    const char *list = strstr(b, "<ol class=\"stores\">");
+    const char *first = list ? strstr(list, "href=\"") : NULL;
+    if (!first || strncmp(first + 6, cases[i][1], strlen(cases[i][1])))
+      print_error("%s: first %.60s\n", cases[i][0], first ? first : "none");
+    assert_int_equal(st, 200);
+    assert_non_null(first);
+    assert_memory_equal(first + 6, cases[i][1], strlen(cases[i][1]));
+    assert_null(strstr(list, cases[i][2]));
+    assert_non_null(strstr(b, cases[i][3]));
+    free(b);
+  }
+  /* another country's town is not in this country's finder; every store
+   * listed is this country's */
+  long st;
+  char *b = S_page("/fr/stores?near=Munich", &st);
+  assert_non_null(strstr(b, "Nous n’avons pas trouvé « Munich »"));
+  assert_null(strstr(b, "store-munchen"));
+  /* ... but it points to that country's finder */
+  assert_non_null(strstr(b, "<p class=\"elsewhere\">Vous cherchez à l’étranger ? <a hreflang=\"de\" "
+                            "href=\"/de/stores?near=M%C3%BCnchen\">Nos boutiques près de München, sur notre site en allemand</a>"));
+  assert_non_null(strstr(b, "/fr/help/store-lyon"));
+  free(b);
+  b = S_page("/stores?near=Seville", &st);
+  assert_non_null(strstr(b, "<a hreflang=\"es\" href=\"/es/stores?near=Sevilla\">Our stores near Sevilla, on our site in Spanish</a>"));
+  free(b);
+  b = S_page("/stores", &st);
+  assert_non_null(strstr(b, "/help/store-leeds"));
+  assert_null(strstr(b, "store-lyon"));
+  assert_null(strstr(b, "store-koln"));
+  free(b);
+}
+
+/* An article without lang: takes its directory's (articles/fr/), else its
+ * collection's (site.yaml), else English; shown by the duplicate check,
+ * which is per language. */
+static void test_default_lang(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles/fr && printf -- '---\\ntitle: One\\nslug: topic\\n---\\nx\\n' > %s/articles/a.md && "
+                     "printf -- '---\\ntitle: Un\\nslug: topic\\n---\\nx\\n' > %s/articles/fr/b.md && "
+                     "printf -- '---\\ntitle: Eins\\nslug: topic\\ncollection: acme\\n---\\nx\\n' > %s/articles/c.md && "
+                     "printf -- 'brand: B\\ntitle: T\\ncollections:\\n  acme:\\n    lang: de\\n' > %s/site.yaml",
+                     dir, dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  if (th_run(cmd, &out) != 0) print_error("%s\n", out);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(out);
+  char *p = th_fmt("%s/articles/fr/d.md", dir);
+  th_write_file(p, "---\ntitle: Deux\nslug: topic\n---\nx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "duplicate slug 'topic' in collection 'default'"));
+  assert_non_null(strstr(out, "language fr"));
+  free(out);
+  free(p);
+  p = th_fmt("%s/articles/fr/d.md", dir);
+  th_write_file(p, "---\ntitle: Zwei\nslug: topic\ncollection: acme\nlang: de\n---\nx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "duplicate slug 'topic' in collection 'acme'"));
+  assert_non_null(strstr(out, "language de"));
+  assert_non_null(strstr(out, "d.md:5: warning: lang 'de' in a directory of 'fr' articles"));
+  free(out);
+  free(p);
+  p = th_fmt("%s/site.yaml", dir);
+  th_write_file(p, "brand: B\ntitle: T\ncollections:\n  acme:\n    lang: xx\n");
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "site.yaml:5: error: lang 'xx' is not a language code"));
+  free(out);
+  free(p);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* The agent console shows the mention's language, lets the agent choose
+ * another (a select: a plain GET, no script needed) and marks a
+ * suggestion offered in English because the language has none. */
+static void test_console_language(void **state) {
+  (void)state;
+  long st;
+  char *b = S_page("/agent?text=slt%20comment%20je%20recupere%20mon%20code%20RIO&author=bob", &st);
+  assert_int_equal(st, 200);
+  static const char *const want[] = {
+      "<label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">",
+      "<option value=\"\">Detect from its words</option>", "<option value=\"fr\">French</option>",
+      "Language: <strong>French</strong>, detected (confidence ",
+      "<h2><a href=\"/fr/help/keep-your-number\">", "name=\"reply\" rows=\"3\" lang=\"fr\">",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(b, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(b, want[i]));
+  }
+  assert_null(strstr(b, "class=\"fallback\""));
+  free(b);
+  b = S_page("/agent?text=slt%20comment%20je%20recupere%20mon%20code%20RIO&author=bob&lang=de", &st);
+  assert_non_null(strstr(b, "<option value=\"de\" selected>German</option>"));
+  assert_non_null(strstr(b, "Language: <strong>German</strong>, chosen by you"));
+  assert_non_null(strstr(b, "<h2><a href=\"/de/help/"));
+  free(b);
+  /* nothing in French fits: English articles, each said to be a fallback */
+  b = S_page("/agent?text=Briggate%20Leeds&author=bob&lang=fr", &st);
+  assert_non_null(strstr(b, "no article fits in it, so these are English articles"));
+  assert_non_null(strstr(b, "<p class=\"fallback\">English fallback: no article in the mention's language</p>"));
+  assert_non_null(strstr(b, "lang=\"en-GB\">"));
+  free(b);
+  b = S_page("/agent?text=hello&lang=xx", &st);
+  assert_non_null(strstr(b, "That language is not one of the knowledge base's."));
+  free(b);
+}
+
+/* Translations against their source: kb-index warns (file:line) when the
+ * source was updated after translated_from, and /team/translations lists
+ * the topics lacking a language and the translations older than their
+ * source, for every language or one. */
+static void test_translations_report(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles/fr %s/articles/de && cd %s/articles && "
+                     "printf -- '---\\ntitle: Alpha\\nupdated: 2026-11-20\\n---\\nx\\n' > alpha.md && "
+                     "printf -- '---\\ntitle: Beta\\nupdated: 2026-11-20\\n---\\nx\\n' > beta.md && "
+                     "printf -- '---\\ntitle: Alphe\\nslug: alpha\\ntranslated_from: 2026-11-01\\n---\\nx\\n' > fr/alpha.md && "
+                     "printf -- '---\\ntitle: Betta\\nslug: beta\\ntranslated_from: 2026-11-20\\n---\\nx\\n' > de/beta.md",
+                     dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  assert_int_equal(th_run(cmd, &out), 0);
+  if (!strstr(out, "fr/alpha.md:4: warning: translation older than its source")) print_error("%s\n", out);
+  assert_non_null(strstr(out, "fr/alpha.md:4: warning: translation older than its source: translated from the en of "
+                              "2026-11-01, and "));
+  assert_null(strstr(out, "de/beta.md:"));
+  free(out);
+  free(cmd);
+  th_server *srv = th_serve_kb(dir, NULL, NULL);
+  assert_non_null(srv);
+  th_resp r;
+  assert_int_equal(th_http(srv, "GET", "/team/translations", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  static const char *const want[] = {
+      "<tr><th scope=\"row\">de</th><td>1 of 2</td><td>1</td><td>0</td><td>0</td></tr>",
+      "<tr><th scope=\"row\">fr</th><td>1 of 2</td><td>1</td><td>1</td><td>0</td></tr>",
+      "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>", "<a href=\"/help/beta\">Beta</a></th><td>fr</td>",
+      "<a href=\"/fr/help/alpha\">Alpha</a></th><td>fr</td><td>2026-11-01</td><td>2026-11-20</td>",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(r.body, want[i])) print_error("no %s\n", want[i]);
+    assert_non_null(strstr(r.body, want[i]));
+  }
+  th_resp_free(&r);
+  assert_int_equal(th_http(srv, "GET", "/team/translations?lang=de", NULL, 0, NULL, &r), 0);
+  assert_non_null(strstr(r.body, "<option value=\"de\" selected>"));
+  assert_non_null(strstr(r.body, "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>"));
+  assert_null(strstr(r.body, "<th scope=\"row\">fr</th>"));
+  assert_null(strstr(r.body, "/fr/help/alpha"));
+  th_resp_free(&r);
+  assert_int_equal(th_http(srv, "GET", "/team/translations?lang=zz", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "\"invalid_value\""));
+  th_resp_free(&r);
+  th_server_stop(srv);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* kb-index checks each language's ui.tsv against English's, file:line. */
+static void test_ui_words_checked(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles %s/lang/fr && printf -- '---\\ntitle: One\\nslug: topic\\n---\\nx\\n' > %s/articles/a.md && "
+                     "printf -- '---\\ntitle: Un\\nslug: topic\\nlang: fr\\n---\\nx\\n' > %s/articles/b.md",
+                     dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/lang/fr/ui.tsv", dir);
+  th_write_file(p, "# ok\nnav.home\tAccueil\nnav.hom\tAcceuil\nsearch.count.one\t{n} résultat pour « {query} »\n"
+                   "skip\n{bad}\tx\nbrand\tAide {\nnav.home\tencore\n");
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index --check %s 2>&1", th_bin_dir(), dir);
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  static const char *const want[] = {
+      "ui.tsv:3: error: 'nav.hom' is no key of the pages",
+      "ui.tsv:4: error: 'search.count.one': {query} is not in the text of",
+      "ui.tsv:5: error: expected key<TAB>text",
+      "ui.tsv:6: error: '{bad}' is not a key",
+      "ui.tsv:7: error: 'brand': a '{' that is not a {name}",
+      "ui.tsv:8: error: 'nav.home' again (first at line 2)",
+      "keys of en missing, the first 'lang.name'",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    if (!strstr(out, want[i])) print_error("no %s in:\n%s\n", want[i], out);
+    assert_non_null(strstr(out, want[i]));
+  }
+  free(out);
+  /* the good lines alone: only the warning for the keys it lacks */
+  th_write_file(p, "nav.home\tAccueil\n");
+  assert_int_equal(th_run(cmd, &out), 0);
+  assert_non_null(strstr(out, "keys of en missing"));
+  free(out);
+  free(p);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /* kb-index: one slug per topic and language; the same slug in another
  * language is a translation. */
 static void test_slugs_per_language(void **state) {
@@ -209,6 +561,13 @@ int main(void) {
       cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_pages_per_language),
       cmocka_unit_test(test_slugs_per_language),
+      cmocka_unit_test(test_interface_words),
+      cmocka_unit_test(test_switcher_and_alternates),
+      cmocka_unit_test(test_ui_words_checked),
+      cmocka_unit_test(test_store_finder_per_country),
+      cmocka_unit_test(test_default_lang),
+      cmocka_unit_test(test_console_language),
+      cmocka_unit_test(test_translations_report),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -51,14 +51,26 @@ struct kb_feedback {
   S_dfs dfs;             /* document frequencies in the learned table */
   S_total *tot;          /* per collection; few, so searched in order */
   int ntot;
-  sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular;
+  sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular, *seen;
+  sqlite3_stmt *evict, *learned_text, *del_learned;
+  int per_article;       /* learned mentions kept per article (S_PER_ARTICLE) */
 };
+
+/* The learned mentions an article keeps, the newest: the evidence is the
+ * best match among them, and the cost of a suggest is bounded by the
+ * articles times this, not by the store (every feedback row is kept, so
+ * the learning can be rebuilt with another bound). docs/relevance.md has
+ * the figures behind the value. */
+#define S_PER_ARTICLE 32
+
+/* The schema's version (PRAGMA user_version): 1 without client ids. */
+#define S_VERSION 2
 
 static const char S_schema[] =
     "CREATE TABLE IF NOT EXISTS feedback(id INTEGER PRIMARY KEY, ts TEXT NOT NULL,"
     " text TEXT NOT NULL, collection TEXT NOT NULL, slug TEXT NOT NULL,"
     " action TEXT NOT NULL CHECK(action IN ('sent','edited','dismissed')),"
-    " reason TEXT, author TEXT);"
+    " reason TEXT, author TEXT, client_id TEXT);"
     "CREATE INDEX IF NOT EXISTS feedback_slug ON feedback(collection, slug);"
     "CREATE TABLE IF NOT EXISTS sent(collection TEXT NOT NULL, slug TEXT NOT NULL,"
     " n INTEGER NOT NULL, PRIMARY KEY(collection, slug)) WITHOUT ROWID;";
@@ -135,11 +147,11 @@ static int S_note_term(void *ctx, int flags, const char *t, int n, int start, in
 /* Counts the distinct terms of a stored mention, as the learned table's
  * tokenizer indexes it (kb_fts.c: a document, with exact forms). Call
  * with the lock held. */
-static void S_dfs_count(kb_feedback *f, const char *text) {
+static void S_dfs_count(kb_feedback *f, const char *text, int k) {
   S_dfs one = {0};
   kb_analyzer_run(f->an, text, (int)strlen(text), KB_TEXT_EXACT, S_note_term, &one);
   for (size_t i = 0; i < one.cap; i++)
-    if (one.v[i].term) S_df_add(&f->dfs, one.v[i].term, strlen(one.v[i].term), 1);
+    if (one.v[i].term) S_df_add(&f->dfs, one.v[i].term, strlen(one.v[i].term), k);
   S_dfs_clear(&one);
 }
 
@@ -177,6 +189,31 @@ static int S_totals_load(kb_feedback *f) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Brings a store of an older version to S_VERSION (version 1 -> 2: the
+ * client_id column and its unique index); refuses a newer one. */
+static int S_migrate(kb_feedback *f, char *err, size_t nerr) {
+  sqlite3_stmt *st;
+  int v = 0, has = 0;
+  if (sqlite3_prepare_v2(f->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (v > S_VERSION) {
+    snprintf(err, nerr, "the feedback store is of version %d, newer than this program's %d", v, S_VERSION);
+    return -1;
+  }
+  if (sqlite3_prepare_v2(f->db, "SELECT 1 FROM pragma_table_info('feedback') WHERE name = 'client_id'",
+                         -1, &st, NULL) != SQLITE_OK) return -1;
+  has = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  char *sql = kb_fmt("%s CREATE UNIQUE INDEX IF NOT EXISTS feedback_client ON feedback(client_id);"
+                     " PRAGMA user_version = %d;",
+                     has ? "" : "ALTER TABLE feedback ADD COLUMN client_id TEXT;", S_VERSION);
+  int rc = sqlite3_exec(f->db, sql, NULL, NULL, NULL);
+  free(sql);
+  if (rc != SQLITE_OK) S_err(f, err, nerr, "cannot bring the feedback store up to date");
+  return rc == SQLITE_OK ? 0 : -1;
+}
+
 static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *words, char *err,
                            size_t nerr);
 
@@ -198,6 +235,8 @@ static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *wo
     f->words = kb_lang_dup(words);
     f->data = (kb_lang_set){.v = {f->words}, .n = 1};
   }
+  f->per_article = S_PER_ARTICLE;
+  if (getenv("KB_FEEDBACK_PER_ARTICLE")) f->per_article = atoi(getenv("KB_FEEDBACK_PER_ARTICLE"));
   f->an = kb_analyzer_new_data(lang, f->words, err, nerr);
   if (!f->an) goto fail;
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
@@ -212,9 +251,16 @@ static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *wo
                      S_schema, lang);
   int rc = sqlite3_exec(f->db, sql, NULL, NULL, NULL);
   free(sql);
+  if (rc == SQLITE_OK && S_migrate(f, err, nerr) != 0) goto fail;
   if (rc != SQLITE_OK ||
-      S_prepare(f, "INSERT INTO feedback(ts, text, collection, slug, action, reason, author)"
-                   " VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?)", &f->ins) ||
+      S_prepare(f, "INSERT INTO feedback(id, ts, text, collection, slug, action, reason, author, client_id)"
+                   " VALUES(?1, coalesce(?2, strftime('%Y-%m-%dT%H:%M:%SZ','now')),?3,?4,?5,?6,?7,?8,?9)",
+                &f->ins) ||
+      S_prepare(f, "SELECT id FROM feedback WHERE id = ?1 OR client_id = ?2", &f->seen) ||
+      S_prepare(f, "SELECT id FROM feedback WHERE collection = ?1 AND slug = ?2 AND action IN"
+                   " ('sent','edited') ORDER BY id DESC LIMIT 1 OFFSET ?3", &f->evict) ||
+      S_prepare(f, "SELECT phrases FROM learned WHERE rowid = ?1", &f->learned_text) ||
+      S_prepare(f, "DELETE FROM learned WHERE rowid = ?1", &f->del_learned) ||
       S_prepare(f, "INSERT INTO learned(rowid, phrases, plens) VALUES(?,?,?)", &f->ins_learned) ||
       S_prepare(f, "INSERT INTO sent VALUES(?,?,1) ON CONFLICT(collection, slug)"
                    " DO UPDATE SET n = n + 1", &f->ins_sent) ||
@@ -239,7 +285,8 @@ fail:
 
 void kb_feedback_close(kb_feedback *f) {
   if (!f) return;
-  sqlite3_stmt *all[] = {f->ins, f->ins_learned, f->ins_sent, f->evidence, f->prior, f->popular};
+  sqlite3_stmt *all[] = {f->ins, f->ins_learned, f->ins_sent, f->evidence, f->prior, f->popular,
+                         f->seen, f->evict, f->learned_text, f->del_learned};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(f->db);
   kb_analyzer_free(f->an);
@@ -274,49 +321,135 @@ static double S_sent_n(kb_feedback *f, const char *collection, const char *slug)
 int kb_feedback_add(kb_feedback *f, const char *text, const char *collection,
                     const char *slug, const char *action, const char *reason,
                     const char *author, long long *pid, char *err, size_t nerr) {
-  if (!text || !slug || !action) {
-    snprintf(err, nerr, "text, slug and action are required");
-    return KB_FEEDBACK_EINVAL;
-  }
-  if (!collection) collection = "default";
-  int learn = strcmp(action, "sent") == 0 || strcmp(action, "edited") == 0;
-  pthread_mutex_lock(&f->lock);
-  int rc = sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc == SQLITE_OK) {
-    S_text(f->ins, 1, text);
-    S_text(f->ins, 2, collection);
-    S_text(f->ins, 3, slug);
-    S_text(f->ins, 4, action);
-    S_text(f->ins, 5, reason);
-    S_text(f->ins, 6, author);
-    rc = S_step(f->ins);
-  }
-  long long id = sqlite3_last_insert_rowid(f->db);
+  kb_feedback_row row = {.text = text, .collection = collection, .slug = slug, .action = action,
+                         .reason = reason, .author = author};
+  return kb_feedback_put(f, &row, pid, NULL, err, nerr);
+}
+
+/* The id of the stored row with row's id or client id, 0 if none. Call
+ * with the lock held. */
+static long long S_seen(kb_feedback *f, const kb_feedback_row *row) {
+  if (!row->id && !row->client_id) return 0;
+  sqlite3_bind_int64(f->seen, 1, row->id);
+  S_text(f->seen, 2, row->client_id);
+  long long id = sqlite3_step(f->seen) == SQLITE_ROW ? sqlite3_column_int64(f->seen, 0) : 0;
+  sqlite3_reset(f->seen);
+  return id;
+}
+
+/* Keeps an article's learned mentions to its newest f->per_article (0:
+ * all): takes the one that fell out of them out of the learned table, its
+ * text appended to *gone (for the term counts, after the commit). Call
+ * with the lock held, in the open transaction. */
+static int S_evict(kb_feedback *f, const char *collection, const char *slug, kb_buf *gone) {
+  if (f->per_article <= 0) return SQLITE_OK;
+  S_text(f->evict, 1, collection);
+  S_text(f->evict, 2, slug);
+  sqlite3_bind_int(f->evict, 3, f->per_article);
+  long long id = sqlite3_step(f->evict) == SQLITE_ROW ? sqlite3_column_int64(f->evict, 0) : 0;
+  sqlite3_reset(f->evict);
+  if (!id) return SQLITE_OK;
+  sqlite3_bind_int64(f->learned_text, 1, id);
+  int there = sqlite3_step(f->learned_text) == SQLITE_ROW;
+  if (there) kb_buf_put(gone, (const char *)sqlite3_column_text(f->learned_text, 0),
+                        (size_t)sqlite3_column_bytes(f->learned_text, 0) + 1); /* with its NUL */
+  sqlite3_reset(f->learned_text);
+  if (!there) return SQLITE_OK;
+  sqlite3_bind_int64(f->del_learned, 1, id);
+  return S_step(f->del_learned);
+}
+
+/* Inserts row, and what is learned from it, in the open transaction;
+ * returns an SQLite code and the new id in *pid. Call with the lock held. */
+static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *collection, int learn,
+                    long long *pid, kb_buf *gone) {
+  if (row->id) sqlite3_bind_int64(f->ins, 1, row->id);
+  else sqlite3_bind_null(f->ins, 1);
+  S_text(f->ins, 2, row->ts);
+  S_text(f->ins, 3, row->text);
+  S_text(f->ins, 4, collection);
+  S_text(f->ins, 5, row->slug);
+  S_text(f->ins, 6, row->action);
+  S_text(f->ins, 7, row->reason);
+  S_text(f->ins, 8, row->author);
+  S_text(f->ins, 9, row->client_id);
+  int rc = S_step(f->ins);
+  long long id = *pid = sqlite3_last_insert_rowid(f->db);
   if (rc == SQLITE_OK && learn) {
     sqlite3_bind_int64(f->ins_learned, 1, id);
-    S_text(f->ins_learned, 2, text);
-    sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, text));
+    S_text(f->ins_learned, 2, row->text);
+    sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, row->text));
     rc = S_step(f->ins_learned);
     if (rc == SQLITE_OK) {
       S_text(f->ins_sent, 1, collection);
-      S_text(f->ins_sent, 2, slug);
+      S_text(f->ins_sent, 2, row->slug);
       rc = S_step(f->ins_sent);
     }
+    if (rc == SQLITE_OK) rc = S_evict(f, collection, row->slug, gone);
+  }
+  return rc;
+}
+
+/* Stores rows[0..n) in one transaction: ids into pid[i] and dup[i]
+ * (either may be NULL). Returns an SQLite code. */
+static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *pid, int *dup,
+                 char *err, size_t nerr) {
+  for (int i = 0; i < n; i++)
+    if (!rows[i].text || !rows[i].slug || !rows[i].action) {
+      snprintf(err, nerr, "text, slug and action are required");
+      return SQLITE_MISUSE;
+    }
+  long long *ids = kb_xcalloc((size_t)n + 1, sizeof *ids);
+  char *old = kb_xcalloc((size_t)n + 1, 1);
+  kb_buf gone = KB_BUF_INIT; /* texts of the mentions no longer learned, NUL-separated */
+  pthread_mutex_lock(&f->lock);
+  int rc = sqlite3_exec(f->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+    const kb_feedback_row *row = &rows[i];
+    long long seen = S_seen(f, row);
+    old[i] = seen != 0;
+    if (seen) ids[i] = seen;
+    else rc = S_insert(f, row, row->collection ? row->collection : "default",
+                       !strcmp(row->action, "sent") || !strcmp(row->action, "edited"), &ids[i], &gone);
   }
   if (rc == SQLITE_OK) rc = sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
     S_err(f, err, nerr, "feedback not stored");
     sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
-  } else if (learn) {
-    S_dfs_count(f, text);
-    S_total *t = S_total_of(f, collection, 1);
-    t->sends++;
-    if (S_sent_n(f, collection, slug) == 1) t->articles++;
   }
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+    const char *coll = rows[i].collection ? rows[i].collection : "default";
+    if (old[i] || (strcmp(rows[i].action, "sent") && strcmp(rows[i].action, "edited"))) continue;
+    S_dfs_count(f, rows[i].text, 1);
+    S_total *t = S_total_of(f, coll, 1);
+    t->sends++;
+    if (S_sent_n(f, coll, rows[i].slug) == 1) t->articles++;
+  }
+  for (size_t at = 0; rc == SQLITE_OK && at < gone.n; at += strlen(gone.p + at) + 1)
+    S_dfs_count(f, gone.p + at, -1);
+  kb_buf_cleanup(&gone);
   pthread_mutex_unlock(&f->lock);
-  if (rc != SQLITE_OK) return KB_FEEDBACK_EBUSY;
-  if (pid) *pid = id;
-  return KB_FEEDBACK_OK;
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+    if (pid) pid[i] = ids[i];
+    if (dup) dup[i] = old[i];
+  }
+  free(ids);
+  free(old);
+  return rc;
+}
+
+int kb_feedback_put(kb_feedback *f, const kb_feedback_row *row, long long *pid, int *pdup,
+                    char *err, size_t nerr) {
+  int d = 0;
+  int rc = S_put(f, row, 1, pid, &d, err, nerr);
+  if (pdup) *pdup = d;
+  return rc == SQLITE_OK ? KB_FEEDBACK_OK : rc == SQLITE_MISUSE ? KB_FEEDBACK_EINVAL : KB_FEEDBACK_EBUSY;
+}
+
+int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
+                         size_t nerr) {
+  int rc = n > 0 ? S_put(f, rows, n, NULL, NULL, err, nerr) : SQLITE_OK;
+  return rc == SQLITE_OK ? KB_FEEDBACK_OK : rc == SQLITE_MISUSE ? KB_FEEDBACK_EINVAL : KB_FEEDBACK_EBUSY;
 }
 
 int kb_feedback_reset(kb_feedback *f, char *err, size_t nerr) {

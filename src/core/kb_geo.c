@@ -30,6 +30,7 @@ typedef struct {
 typedef struct {
   char *name;
   double lat, lon;
+  char *lang;                /* its country's site ("": every site's) */
 } S_place;
 
 struct kb_geo {
@@ -95,7 +96,7 @@ static int S_load_stores(kb_geo *g, sqlite3 *db) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db,
                          "SELECT a.collection, a.slug, a.title, s.town, s.address, s.postcode,"
-                         " s.phone, s.hours, s.lat, s.lon, s.aliases FROM stores s"
+                         " s.phone, s.hours, s.lat, s.lon, s.aliases, a.lang FROM stores s"
                          " JOIN articles a ON a.id = s.article_id ORDER BY a.id",
                          -1, &st, NULL) != SQLITE_OK)
     return -1;
@@ -112,6 +113,7 @@ static int S_load_stores(kb_geo *g, sqlite3 *db) {
     s->hours = S_keep(g, sqlite3_column_text(st, 7));
     s->lat = sqlite3_column_double(st, 8);
     s->lon = sqlite3_column_double(st, 9);
+    s->lang = S_keep(g, sqlite3_column_text(st, 11));
     S_add_name(g, s->town, g->nstores, -1);
     S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1);
     g->nstores++;
@@ -122,7 +124,7 @@ static int S_load_stores(kb_geo *g, sqlite3 *db) {
 
 static int S_load_places(kb_geo *g, sqlite3 *db) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT name, lat, lon, aliases FROM places", -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db, "SELECT name, lat, lon, aliases, lang FROM places", -1, &st, NULL) != SQLITE_OK)
     return -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
     g->places = kb_xrealloc(g->places, (size_t)(g->nplaces + 1) * sizeof *g->places);
@@ -130,6 +132,7 @@ static int S_load_places(kb_geo *g, sqlite3 *db) {
     p->name = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
     p->lat = sqlite3_column_double(st, 1);
     p->lon = sqlite3_column_double(st, 2);
+    p->lang = kb_xstrdup((const char *)sqlite3_column_text(st, 4));
     S_add_name(g, p->name, -1, g->nplaces);
     /* "Bangor (County Down)": also findable as its first part */
     char *paren = strchr(p->name, '(');
@@ -183,7 +186,10 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
 void kb_geo_free(kb_geo *g) {
   if (!g) return;
   for (int i = 0; i < g->nnames; i++) free(g->names[i].key);
-  for (int i = 0; i < g->nplaces; i++) free(g->places[i].name);
+  for (int i = 0; i < g->nplaces; i++) {
+    free(g->places[i].name);
+    free(g->places[i].lang);
+  }
   for (int i = 0; i < g->nstrings; i++) free(g->strings[i]);
   free(g->names);
   free(g->places);
@@ -201,8 +207,16 @@ const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i) {
 
 /*--- Matching ------------------------------------------------------------*/
 
-/* First entry with this key usable for collection, or NULL. */
-static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) {
+/* 1 if the entry belongs to the site of language lang (NULL: any). */
+static int S_in_lang(const kb_geo *g, const S_name *nm, const char *lang) {
+  if (!lang) return 1;
+  if (nm->store >= 0) return !strcmp(g->stores[nm->store].lang, lang);
+  const char *pl = g->places[nm->place].lang;
+  return !*pl || !strcmp(pl, lang);
+}
+
+/* First entry with this key usable for collection and language, or NULL. */
+static const S_name *S_find_in(const kb_geo *g, const char *key, const char *coll, const char *lang) {
   int lo = 0, hi = g->nnames;
   while (lo < hi) {
     int mid = (lo + hi) / 2;
@@ -211,9 +225,14 @@ static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) 
   for (int i = lo; i < g->nnames && strcmp(g->names[i].key, key) == 0; i++) {
     const S_name *nm = &g->names[i];
     if (nm->store >= 0 && coll && strcmp(g->stores[nm->store].collection, coll) != 0) continue;
+    if (!S_in_lang(g, nm, lang)) continue;
     return nm;
   }
   return NULL;
+}
+
+static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) {
+  return S_find_in(g, key, coll, NULL);
 }
 
 static int S_is_common(const kb_geo *g, const char *key) {
@@ -243,11 +262,11 @@ static void S_fill(const kb_geo *g, const S_name *nm, kb_geo_match *m) {
 
 /* A place entry for the same name as a store's town, if any store of the
  * collection is in that town (so "Leeds" from places.tsv becomes the store). */
-static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const char *coll) {
+static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const char *coll, const char *lang) {
   if (nm->store >= 0) return nm;
   const S_place *p = &g->places[nm->place];
   char *k = S_key(p->name);
-  const S_name *st = k ? S_find(g, k, coll) : NULL;
+  const S_name *st = k ? S_find_in(g, k, coll, lang) : NULL;
   free(k);
   return (st && st->store >= 0) ? st : nm;
 }
@@ -277,7 +296,7 @@ int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *c
       if (len == 1 && S_is_common(g, key) && !w[i]->upper &&
           !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
-      S_fill(g, S_prefer_store(g, nm, collection), m);
+      S_fill(g, S_prefer_store(g, nm, collection, NULL), m);
       m->start = (size_t)w[i]->start;
       m->end = (size_t)w[i + len - 1]->end;
       return 1;
@@ -298,9 +317,14 @@ int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collect
 
 int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
                   kb_geo_match *m) {
+  return kb_geo_lookup_lang(g, q, collection, NULL, m);
+}
+
+int kb_geo_lookup_lang(const kb_geo *g, const char *q, const char *collection, const char *lang,
+                       kb_geo_match *m) {
   char *k = S_key(q);
   if (!k) return 0;
-  const S_name *nm = S_find(g, k, collection);
+  const S_name *nm = S_find_in(g, k, collection, lang);
   if (!nm) {
     /* a postcode district or full postcode: match a store's postcode area */
     size_t kl = strlen(k);
@@ -308,7 +332,8 @@ int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
       char *pk = S_key(g->stores[i].postcode);
       int hit = pk && kl >= 2 && strncmp(pk, k, kl) == 0 && (pk[kl] == ' ' || pk[kl] == 0);
       free(pk);
-      if (hit && (!collection || !strcmp(g->stores[i].collection, collection))) {
+      if (hit && (!collection || !strcmp(g->stores[i].collection, collection)) &&
+          (!lang || !strcmp(g->stores[i].lang, lang))) {
         free(k);
         memset(m, 0, sizeof *m);
         m->store = &g->stores[i];
@@ -323,7 +348,7 @@ int kb_geo_lookup(const kb_geo *g, const char *q, const char *collection,
     return 0;
   }
   free(k);
-  S_fill(g, S_prefer_store(g, nm, collection), m);
+  S_fill(g, S_prefer_store(g, nm, collection, lang), m);
   return 1;
 }
 
@@ -338,10 +363,16 @@ double kb_geo_km(double lat1, double lon1, double lat2, double lon2) {
 int kb_geo_nearest(const kb_geo *g, double lat, double lon,
                    const char *collection, int k, const kb_geo_store **out,
                    double *km) {
+  return kb_geo_nearest_lang(g, lat, lon, collection, NULL, k, out, km);
+}
+
+int kb_geo_nearest_lang(const kb_geo *g, double lat, double lon, const char *collection,
+                        const char *lang, int k, const kb_geo_store **out, double *km) {
   int n = 0;
   for (int i = 0; i < g->nstores; i++) {
     const kb_geo_store *s = &g->stores[i];
     if (collection && strcmp(s->collection, collection)) continue;
+    if (lang && strcmp(s->lang, lang)) continue;
     double d = kb_geo_km(lat, lon, s->lat, s->lon);
     int pos = n < k ? n : k;
     while (pos > 0 && km[pos - 1] > d) pos--;

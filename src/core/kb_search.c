@@ -63,6 +63,34 @@ typedef struct {
   int64_t lo, hi;
 } S_range;
 
+/* A body's terms as a snippet needs them: the byte span of each position
+ * (S_spans_of). Analyzing the body again for each hit was two thirds of a
+ * public search and two fifths of a suggest (callgrind, docs/benchmarks.md);
+ * a row's body never changes while its index is open. */
+typedef struct {
+  int64_t id;             /* 0: empty slot */
+  char *body;
+  int (*span)[2];         /* [position] = {start, end} in body */
+  int n;
+} S_body;
+/* Slots per language, direct-mapped by row id: the indexer numbers rows
+ * consecutively, so a table of up to this many rows never evicts, and a
+ * larger one keeps the memory bounded. */
+#define S_SNIP_SLOTS 1024
+
+/* A row's metadata as a hit shows it (S_fill_hit), and one value computed
+ * from it (kb_index_hit_memo): looking them up for every candidate of a
+ * suggest was a fifth of its time, and a row never changes while its index
+ * is open. */
+#define S_META_COLS 11
+typedef struct {
+  int64_t id;             /* 0: empty slot */
+  char *col[S_META_COLS]; /* NULL where the column is NULL */
+  int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
+  int memo;
+} S_row;
+#define S_ROW_SLOTS 4096  /* direct-mapped by row id, as S_SNIP_SLOTS */
+
 typedef struct {
   char lang[KB_LANG_CODE_MAX];
   kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
@@ -75,6 +103,9 @@ typedef struct {
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
+  S_body *snip;           /* S_SNIP_SLOTS bodies analyzed for snippets, made
+                             on first use; this index's own (an index is
+                             used by one thread at a time) */
 } S_lang;
 
 struct kb_index {
@@ -101,6 +132,7 @@ struct kb_index {
   char **dev_term;        /* device words (sorted) and their platforms */
   char **dev_platform;
   int ndev;
+  S_row *rows;            /* S_ROW_SLOTS rows' metadata, made on first use */
 };
 
 /*--- Opening -------------------------------------------------------------*/
@@ -496,6 +528,11 @@ void kb_index_close(kb_index *ix) {
     sqlite3_finalize(ix->langs[i].search);
     sqlite3_finalize(ix->langs[i].in_range);
     sqlite3_finalize(ix->langs[i].body);
+    for (int k = 0; ix->langs[i].snip && k < S_SNIP_SLOTS; k++) {
+      free(ix->langs[i].snip[k].body);
+      free(ix->langs[i].snip[k].span);
+    }
+    free(ix->langs[i].snip);
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
       kb_postings_free(ix->langs[i].post);
@@ -523,6 +560,9 @@ void kb_index_close(kb_index *ix) {
   }
   free(ix->dev_term);
   free(ix->dev_platform);
+  for (int k = 0; ix->rows && k < S_ROW_SLOTS; k++)
+    for (int j = 0; j < S_META_COLS; j++) free(ix->rows[k].col[j]);
+  free(ix->rows);
   free(ix->built);
   free(ix->languages);
   free(ix->schema);
@@ -1207,6 +1247,7 @@ typedef struct {
   double feat[KB_RANK_NFEAT];
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
+  int snip_terms;
 } S_cand;
 
 typedef struct {
@@ -1235,6 +1276,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+    x->snip_terms = (int)f[KB_RANK_SNIPPET_TERMS];
   }
   x->score = kb_rank_score_without(x->feat, c->ablate);
 }
@@ -1380,73 +1422,93 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
 }
 
 /* Cutting a snippet: the body's terms at positions [start, start +
- * KB_RANK_SNIPPET_LEN), found by running the analyzer for positions and
- * spans only, up to the window's end. */
-typedef struct {
-  int pos;                /* position of the last term seen */
-  int start;
-  int spans[KB_RANK_SNIPPET_LEN][2];
-  int n;                  /* terms of the window seen */
-  int more;               /* the body goes on after the window */
-} S_window;
-
-static int S_window_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  S_window *w = ctx;
+ * terms), terms at most KB_RANK_SNIPPET_LEN, their byte spans found by
+ * running the analyzer for positions and spans only, once per row
+ * (S_body). */
+static int S_span_term(void *ctx, int flags, const char *t, int n, int s, int e) {
+  S_body *sp = ctx;
   (void)t; (void)n;
   if (flags & KB_TOKEN_COLOCATED) return 0;
-  int p = ++w->pos;
-  if (p < w->start) return 0;
-  if (p >= w->start + KB_RANK_SNIPPET_LEN) {
-    w->more = 1;
-    return 1; /* stop: past the window */
-  }
-  w->spans[w->n][0] = s;
-  w->spans[w->n][1] = e;
-  w->n++;
+  if ((sp->n & (sp->n - 1)) == 0) /* 0, 1, 2, 4...: grow at powers of two */
+    sp->span = kb_xrealloc(sp->span, (size_t)(sp->n ? 2 * sp->n : 1) * sizeof *sp->span);
+  sp->span[sp->n][0] = s;
+  sp->span[sp->n][1] = e;
+  sp->n++;
   return 0;
 }
 
-/* The snippet of body for window start with the matched terms in mask, in
- * the form S_keep_snippet() takes: \x02 and \x03 around matches, "…" where
- * text was left out. */
-static void S_cut_snippet(kb_analyzer *an, const char *body, int start, unsigned mask, kb_buf *out) {
-  S_window w = {.pos = -1, .start = start};
-  kb_analyzer_run(an, body, -1, KB_TEXT_SPANS, S_window_term, &w);
-  if (!w.n) return;
+/* Row id's body and its spans, from the cache or read and analyzed now;
+ * NULL when the row has no body. */
+static const S_body *S_spans_of(kb_index *ix, int li, int64_t id) {
+  S_lang *l = &ix->langs[li];
+  if (!l->snip) l->snip = kb_xcalloc(S_SNIP_SLOTS, sizeof *l->snip);
+  S_body *sp = &l->snip[(uint64_t)id % S_SNIP_SLOTS];
+  if (sp->id == id && sp->body) return sp;
+  free(sp->body);
+  free(sp->span);
+  memset(sp, 0, sizeof *sp);
+  sqlite3_stmt *st = l->body;
+  sqlite3_bind_int64(st, 1, id);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_reset(st);
+  if (!sp->body) return NULL;
+  sp->id = id;
+  kb_analyzer_run(l->an, sp->body, -1, KB_TEXT_SPANS, S_span_term, sp);
+  return sp;
+}
+
+/* The snippet of a body for the window of terms terms at start with the
+ * matched terms in mask, in the form S_keep_snippet() takes: \x02 and \x03
+ * around matches, "…" where text was left out. A window cut short by a
+ * table or another aside (kb_rank.h) ends with its prose's last words, no
+ * "…". */
+static void S_cut_snippet(const S_body *sp, int start, int terms, unsigned mask, kb_buf *out) {
+  if (start < 0 || start >= sp->n) return;
+  if (terms <= 0 || terms > KB_RANK_SNIPPET_LEN) terms = KB_RANK_SNIPPET_LEN;
+  const char *body = sp->body;
+  int n = sp->n - start < terms ? sp->n - start : terms;
+  const int (*span)[2] = (const int (*)[2])sp->span + start;
+  /* from the body's first byte at its start: stop words before the first
+   * term take no position, but are the text's first words */
+  int lead = 0;
+  while (start == 0 && isspace((unsigned char)body[lead])) lead++;
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
-  for (int i = 0; i < w.n; i++) {
-    int from = i ? w.spans[i - 1][1] : w.spans[0][0];
-    kb_buf_put(out, body + from, (size_t)(w.spans[i][0] - from));
+  for (int i = 0; i < n; i++) {
+    int from = i ? span[i - 1][1] : start == 0 ? lead : span[0][0];
+    kb_buf_put(out, body + from, (size_t)(span[i][0] - from));
     int hit = (mask >> i) & 1;
     if (hit) kb_buf_putc(out, '\x02');
-    kb_buf_put(out, body + w.spans[i][0], (size_t)(w.spans[i][1] - w.spans[i][0]));
+    kb_buf_put(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
     if (hit) kb_buf_putc(out, '\x03');
   }
-  if (w.more) {
+  int more = start + n < sp->n;
+  if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
     return;
   }
-  /* the window reached the end: keep what follows the last term (a full
-   * stop, a link's text), within reason and on a character boundary */
-  const char *tail = body + w.spans[w.n - 1][1];
-  size_t n = strlen(tail);
-  while (n > 0 && isspace((unsigned char)tail[n - 1])) n--;
-  if (n > 64) n = kb_utf8_cut(tail, 64);
-  kb_buf_put(out, tail, n);
+  /* the window reached the end of the body or of its prose (an aside
+   * follows): keep what follows the last term up to the next (a full
+   * stop, stop words) and within its block, within reason and on a
+   * character boundary */
+  const char *tail = body + span[n - 1][1];
+  size_t nt = more ? (size_t)(span[n][0] - span[n - 1][1]) : strlen(tail);
+  const char *nl = more ? memchr(tail, '\n', nt) : NULL; /* blocks end in one */
+  if (nl) nt = (size_t)(nl - tail);
+  while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
+  if (nt > 64) nt = kb_utf8_cut(tail, 64);
+  kb_buf_put(out, tail, nt);
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
-  sqlite3_stmt *st = ix->langs[h->cut.lang].body;
-  sqlite3_bind_int64(st, 1, h->id);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+  const S_body *sp = S_spans_of(ix, h->cut.lang, h->id);
+  if (sp) {
     kb_buf b = KB_BUF_INIT;
-    S_cut_snippet(ix->langs[h->cut.lang].an, (const char *)sqlite3_column_text(st, 0),
-                  h->cut.start, h->cut.mask, &b);
+    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, &b);
     h->snippet = S_keep_snippet(r, kb_buf_str(&b));
     kb_buf_cleanup(&b);
   }
-  sqlite3_reset(st);
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
 
@@ -1455,33 +1517,61 @@ void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
     if (!r->hits[i].snippet && r->hits[i].cut.lang < ix->nlangs) S_snippet(ix, r, &r->hits[i]);
 }
 
+/* Row id's metadata (columns of meta_by_id), from the cache or looked up
+ * now; NULL when there is no such row. */
+static S_row *S_row_of(kb_index *ix, int64_t id) {
+  if (!ix->rows) ix->rows = kb_xcalloc(S_ROW_SLOTS, sizeof *ix->rows);
+  S_row *w = &ix->rows[(uint64_t)id % S_ROW_SLOTS];
+  if (w->id == id && id) return w;
+  for (int j = 0; j < S_META_COLS; j++) free(w->col[j]);
+  memset(w, 0, sizeof *w);
+  sqlite3_stmt *st = ix->meta_by_id;
+  sqlite3_bind_int64(st, 1, id);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    w->id = id;
+    for (int j = 0; j < S_META_COLS; j++) {
+      const char *v = (const char *)sqlite3_column_text(st, j);
+      w->col[j] = v ? kb_xstrdup(v) : NULL;
+    }
+  }
+  sqlite3_reset(st);
+  return w->id ? w : NULL;
+}
+
+int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const kb_hit *)) {
+  S_row *w = h->id ? S_row_of(ix, h->id) : NULL;
+  if (!w) return fn(ix, h);
+  if (w->memo_fn != fn) {
+    w->memo = fn(ix, h);
+    w->memo_fn = fn;
+  }
+  return w->memo;
+}
+
 static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) {
   kb_hit *h = &r->hits[r->n++];
   memset(h, 0, sizeof *h);
   h->id = c->id;
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
-  sqlite3_stmt *st = ix->meta_by_id;
-  sqlite3_bind_int64(st, 1, c->id);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-#define COL(i) ((const char *)sqlite3_column_text(st, i))
-    h->collection = S_keep(r, COL(0));
-    h->slug = S_keep(r, COL(1));
-    h->title = S_keep(r, COL(2));
-    h->url = S_keep(r, COL(3));
-    h->reply = S_keep(r, COL(4));
-    h->escalate = S_keep(r, COL(5));
-    h->type = S_keep(r, COL(6));
-    h->lang = S_keep(r, COL(7));
-    h->summary = S_keep(r, COL(8));
-    h->deeplink = S_keep(r, COL(9));
-    h->platform = S_keep(r, COL(10));
-#undef COL
+  const S_row *w = S_row_of(ix, c->id);
+  if (w) {
+    h->collection = S_keep(r, w->col[0]);
+    h->slug = S_keep(r, w->col[1]);
+    h->title = S_keep(r, w->col[2]);
+    h->url = S_keep(r, w->col[3]);
+    h->reply = S_keep(r, w->col[4]);
+    h->escalate = S_keep(r, w->col[5]);
+    h->type = S_keep(r, w->col[6]);
+    h->lang = S_keep(r, w->col[7]);
+    h->summary = S_keep(r, w->col[8]);
+    h->deeplink = S_keep(r, w->col[9]);
+    h->platform = S_keep(r, w->col[10]);
   }
-  sqlite3_reset(st);
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
+  h->cut.terms = c->snip_terms;
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
   if (!h->title) h->title = S_keep(r, "");

@@ -1,7 +1,8 @@
 /*
- * kb_site.c - the site content of an index (kb_site.h). A handful of rows,
- * held in memory and scanned: no lookup is on a hot path that a table
- * would help.
+ * kb_site.c - the site content of an index (kb_site.h): some hundred rows
+ * per language (the pages' words, each article's category and dates), held
+ * in memory sorted by key, collection and language, and found by binary
+ * search: a page looks up dozens.
  */
 #include "kb_site.h"
 
@@ -20,6 +21,17 @@ struct kb_site {
   S_row *v;
   int n;
 };
+
+static int S_cmp3(const char *key, const char *coll, const char *lang, const S_row *r) {
+  int c = strcmp(key, r->key);
+  if (!c) c = strcmp(coll, r->collection);
+  return c ? c : strcmp(lang, r->lang);
+}
+
+static int S_cmp_row(const void *x, const void *y) {
+  const S_row *a = x;
+  return S_cmp3(a->key, a->collection, a->lang, y);
+}
 
 kb_site *kb_site_load(const char *path, char *err, size_t nerr) {
   sqlite3 *db = NULL;
@@ -45,6 +57,7 @@ kb_site *kb_site_load(const char *path, char *err, size_t nerr) {
         .value = kb_xstrdup((const char *)sqlite3_column_text(st, 3)),
     };
   }
+  if (s->n > 1) qsort(s->v, (size_t)s->n, sizeof *s->v, S_cmp_row);
   if (rc != SQLITE_DONE) {
     snprintf(err, nerr, "%s: cannot read the site content: %s", path, sqlite3_errmsg(db));
     kb_site_free(s);
@@ -68,9 +81,13 @@ void kb_site_free(kb_site *s) {
 }
 
 static const char *S_exact(const kb_site *s, const char *coll, const char *lang, const char *key) {
-  for (int i = 0; i < s->n; i++)
-    if (!strcmp(s->v[i].key, key) && !strcmp(s->v[i].collection, coll) && !strcmp(s->v[i].lang, lang))
-      return s->v[i].value;
+  int lo = 0, hi = s->n - 1;
+  while (lo <= hi) {
+    int mid = lo + (hi - lo) / 2, c = S_cmp3(key, coll, lang, &s->v[mid]);
+    if (!c) return s->v[mid].value;
+    if (c < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
   return NULL;
 }
 

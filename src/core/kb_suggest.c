@@ -177,7 +177,7 @@ static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_res
   const char *platform = kb_mention_platform(m);
   kb_rank_ctx c = {
       .mention_intents = kb_mention_intents(m),
-      .article_intents = S_article_intents(ix, h),
+      .article_intents = kb_index_hit_memo(ix, h, S_article_intents), /* read once per article */
       .offtopic = !strcmp(h->type, "offtopic"),
       .other_platform = platform && h->platform && strcmp(h->platform, platform),
       .place = out->has_place,

@@ -410,8 +410,9 @@ void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r) {
     kb_api_error(r, 503, "feedback_unavailable", "the feedback store is not available");
     return;
   }
-  long long n = kb_feedback_count(c->feedback);
-  if (kb_feedback_reset(c->feedback, err, sizeof err) != KB_FEEDBACK_OK) {
+  long long n = c->pg ? 0 : kb_feedback_count(c->feedback);
+  if ((c->pg ? kb_pg_feedback_reset(c->pg, c->feedback, &n, err, sizeof err)
+             : kb_feedback_reset(c->feedback, err, sizeof err)) != KB_FEEDBACK_OK) {
     kb_api_error(r, 503, "feedback_unavailable", "not reset, try again: %s", err);
     return;
   }
@@ -426,6 +427,12 @@ static int S_article_exists(const kb_ctx *c, const char *coll, const char *slug)
   if (!c->ix || kb_index_get(c->ix, coll, slug, &d) != 1) return 0;
   kb_doc_free(&d);
   return 1;
+}
+
+int kb_api_store_feedback(const kb_ctx *c, const kb_feedback_row *row, long long *pid, int *pdup,
+                          char *err, size_t nerr) {
+  if (c->pg) return kb_pg_feedback_put(c->pg, c->feedback, row, pid, pdup, err, nerr);
+  return kb_feedback_put(c->feedback, row, pid, pdup, err, nerr);
 }
 
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
@@ -445,10 +452,11 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     cJSON_Delete(j);
     return;
   }
-  const char *text, *coll, *slug, *action, *reason, *author;
+  const char *text, *coll, *slug, *action, *reason, *author, *cid;
   if (S_opt_str(j, "text", 40000, &text, r) || S_opt_str(j, "collection", 100, &coll, r) ||
       S_opt_str(j, "slug", 100, &slug, r) || S_opt_str(j, "action", 20, &action, r) ||
-      S_opt_str(j, "reason", 2000, &reason, r) || S_opt_str(j, "author", 20, &author, r)) {
+      S_opt_str(j, "reason", 2000, &reason, r) || S_opt_str(j, "author", 20, &author, r) ||
+      S_opt_str(j, "client_id", 100, &cid, r)) {
     cJSON_Delete(j);
     return;
   }
@@ -468,13 +476,16 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
   else {
     char err[256];
     long long id = 0;
-    if (kb_feedback_add(c->feedback, text, coll, slug, action, reason, author, &id, err,
-                        sizeof err) != KB_FEEDBACK_OK) {
+    int dup = 0;
+    kb_feedback_row row = {.text = text, .collection = coll, .slug = slug, .action = action,
+                           .reason = reason, .author = author, .client_id = cid && *cid ? cid : NULL};
+    if (kb_api_store_feedback(c, &row, &id, &dup, err, sizeof err) != KB_FEEDBACK_OK) {
       kb_api_error(r, 503, "feedback_unavailable", "not stored, try again: %s", err);
     } else {
-      r->status = 201;
+      /* a retry of a stored client_id: 200 and the first one's id */
+      r->status = dup ? 200 : 201;
       r->ctype = "application/json";
-      kb_buf_printf(&r->body, "{\"id\":%lld,\"stored\":true}", id);
+      kb_buf_printf(&r->body, "{\"id\":%lld,\"stored\":true%s}", id, dup ? ",\"duplicate\":true" : "");
     }
   }
   cJSON_Delete(j);
@@ -494,9 +505,10 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
-  const char *coll, *slug;
+  const char *coll, *slug, *cid;
   cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "helpful");
-  if (S_opt_str(j, "collection", 100, &coll, r) || S_opt_str(j, "slug", 100, &slug, r)) {
+  if (S_opt_str(j, "collection", 100, &coll, r) || S_opt_str(j, "slug", 100, &slug, r) ||
+      S_opt_str(j, "client_id", 100, &cid, r)) {
     cJSON_Delete(j);
     return;
   }
@@ -507,7 +519,7 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 404, "not_found", "no such article");
   else {
     kb_doc_free(&d);
-    kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h));
+    kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h), cid && *cid ? cid : NULL);
     r->status = 202;
     r->ctype = "application/json";
     kb_buf_puts(&r->body, "{\"recorded\":true}");
@@ -532,7 +544,7 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_
     kb_api_error(r, 400, "out_of_range", "'days' must be a whole number from 0 (all) to 3650");
     return;
   }
-  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
+  char *db = kb_xstrdup(c->store_path), err[256];
   int rc = kb_report_json(c->ix, db, name, d, &r->body, err, sizeof err);
   free(db);
   if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, helpful)", err);
@@ -617,7 +629,7 @@ static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
   char day[366][11];
   long v[366][S_SERIES];
   int range = days > 0 && days <= 365 ? days : 30;
-  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir);
+  char *db = kb_xstrdup(c->store_path);
   int n = S_trend(db, range, day, v, 366);
   free(db);
   static const int choices[] = {7, 14, 30, 90, 365};
@@ -664,7 +676,7 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
   }
   char day[366][11];
   long v[366][S_SERIES];
-  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir);
+  char *db = kb_xstrdup(c->store_path);
   int n = S_trend(db, d, day, v, 366);
   free(db);
   r->status = 200;
@@ -758,7 +770,7 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
                  "reports need --data, and 'days' from 0 to 3650");
     return;
   }
-  char *db = kb_fmt("%s/feedback.sqlite", c->data_dir), err[256];
+  char *db = kb_xstrdup(c->store_path), err[256];
   kb_web_page_start(c, &r->body, "Knowledge-base reports", "reports");
   S_trends(c, d, &r->body);
   kb_buf core = KB_BUF_INIT;

@@ -1,7 +1,8 @@
 /*
  * kb_events.c - what the knowledge team's reports are made of: mentions
  * the suggest API could not answer, public searches and whether they found
- * anything, and "did this help?" answers.
+ * anything, and "did this help?" answers; and the public site's article
+ * page views, from which the home page's popular articles come.
  *
  * These are logged on the request path, so a request only appends to an
  * in-memory queue; a writer thread stores the queue every 200 ms in one
@@ -17,10 +18,27 @@
  * are deleted by the writer thread; SQLite reuses the freed pages, so
  * the file stops growing near the cap (kb_events_set_limits).
  *
+ * The most viewed articles are counted from the local views table by the
+ * writer thread (at start, then after views were stored or mirrored, at
+ * most every S_POPULAR_GAP seconds and never more than a twentieth of its
+ * time, and every S_AGE_EVERY seconds) and kept, so a page asks for them
+ * without a query (kb_events_popular).
+ *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug)
  *   searches(ts, q, collection, total)
- *   helpful(ts, collection, slug, helpful)
+ *   helpful(ts, collection, slug, helpful, client_id UNIQUE)
+ *   views(ts, collection, slug)
+ *
+ * With a shared store (kb-serve --feedback-db, kb_pgstore.c) the writer
+ * thread sends the queue to PostgreSQL's one events table instead (kept
+ * queued while it cannot be reached), and the local tables, in the
+ * replica's mirror file, are filled from every replica's events by the
+ * mirror (kb_events_mirror()), so the reports read them as before.
+ *
+ * The kinds of event are the rows of S_kinds: a new kind is a line there
+ * (its name, its local table and insert) and a kb_events_KIND() that
+ * queues it; the shared store's table needs no change.
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -29,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "server.h"
 
@@ -36,19 +55,36 @@
 #define S_ROW_BYTES 48          /* a row's overhead beside its text */
 #define S_TRIM_ROWS 1000        /* rows deleted per step when over the cap */
 #define S_AGE_EVERY 60          /* seconds between age checks */
+#define S_POPULAR_DAYS 30       /* popular: the most viewed over these days */
+#define S_POPULAR_MAX 64        /* articles kept, most viewed first */
+#define S_POPULAR_GAP 1.0       /* seconds at least between two countings */
 
-typedef enum { S_MENTION, S_SEARCH, S_HELPFUL } S_kind;
+typedef enum { S_MENTION, S_SEARCH, S_HELPFUL, S_VIEW, S_NKINDS } S_kind;
 
-typedef struct S_event {
-  struct S_event *next;
-  S_kind kind;
-  char *text, *collection, *slug;
-  int num;              /* answerable / total / helpful */
-  time_t ts;
-} S_event;
+typedef kb_event S_event;
+
+/* Each kind: its name in the shared store, its local table, the SQL of
+ * its counted size of a row, and its insert, which takes ?1 ts, ?2 text,
+ * ?3 collection, ?4 num, ?5 slug, ?6 client_id (using those it has). */
+static const struct {
+  const char *name, *table, *row_bytes, *insert;
+} S_kinds[S_NKINDS] = {
+    [S_MENTION] = {"mention", "mentions",
+                   "length(text) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
+                   "INSERT INTO mentions(ts, text, collection, answerable, top_slug) VALUES(?1,?2,?3,?4,?5)"},
+    [S_SEARCH] = {"search", "searches", "length(q) + ifnull(length(collection), 0) + 48",
+                  "INSERT INTO searches(ts, q, collection, total) VALUES(?1,?2,?3,?4)"},
+    [S_HELPFUL] = {"helpful", "helpful", "length(collection) + length(slug) + 48",
+                   "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id)"
+                   " VALUES(?1,?3,?5,?4,?6)"},
+    [S_VIEW] = {"view", "views", "length(collection) + length(slug) + 48",
+                "INSERT INTO views(ts, collection, slug) VALUES(?1,?3,?5)"},
+};
 
 struct kb_events {
   sqlite3 *db;
+  pthread_mutex_t db_lock; /* the connection: the writer and the mirror */
+  kb_pg *pg;               /* the shared store the writer sends to, or NULL */
   pthread_mutex_t lock;
   pthread_cond_t wake;
   S_event *head, *tail;
@@ -56,24 +92,23 @@ struct kb_events {
   atomic_long dropped;
   int stop;
   pthread_t writer;
-  sqlite3_stmt *ins[3];
+  sqlite3_stmt *ins[S_NKINDS];
   atomic_int days;         /* retention in days; 0: none */
   atomic_llong max_bytes;  /* cap on the log; 0: none */
   long long bytes;         /* the log's size as counted (writer thread) */
   time_t aged;             /* last age check (writer thread) */
   atomic_int age_now;      /* check the age at the next store */
+  sqlite3_stmt *top;       /* the most viewed articles (writer thread) */
+  atomic_int viewed;       /* views stored or mirrored since they were counted */
+  double top_after;        /* CLOCK_MONOTONIC time of the next counting (writer) */
+  pthread_mutex_t plock;   /* guards popular */
+  char *popular[S_POPULAR_MAX]; /* "collection/slug", most viewed first */
+  int npopular;
 };
-
-static const char *const S_tables[3] = {"mentions", "searches", "helpful"};
-/* Each table's counted size of a row, as SQL. */
-static const char *const S_row_bytes[3] = {
-    "length(text) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
-    "length(q) + ifnull(length(collection), 0) + 48",
-    "length(collection) + length(slug) + 48"};
 
 /* The counted size of the rows of table t that match where ("" for all). */
 static long long S_sum(kb_events *ev, int t, const char *where) {
-  char *sql = kb_fmt("SELECT total(%s) FROM %s %s", S_row_bytes[t], S_tables[t], where);
+  char *sql = kb_fmt("SELECT total(%s) FROM %s %s", S_kinds[t].row_bytes, S_kinds[t].table, where);
   sqlite3_stmt *st = NULL;
   long long n = 0;
   if (sqlite3_prepare_v2(ev->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -86,14 +121,14 @@ static long long S_sum(kb_events *ev, int t, const char *where) {
 /* Deletes the rows of table t that match where; keeps ev->bytes. */
 static void S_delete(kb_events *ev, int t, const char *where) {
   long long n = S_sum(ev, t, where);
-  char *sql = kb_fmt("DELETE FROM %s %s", S_tables[t], where);
+  char *sql = kb_fmt("DELETE FROM %s %s", S_kinds[t].table, where);
   if (sqlite3_exec(ev->db, sql, NULL, NULL, NULL) == SQLITE_OK) ev->bytes -= n;
   free(sql);
 }
 
 /* The ts of table t's oldest row into ts (empty when none). */
 static void S_oldest(kb_events *ev, int t, char *ts, size_t n) {
-  char *sql = kb_fmt("SELECT ts FROM %s ORDER BY rowid LIMIT 1", S_tables[t]);
+  char *sql = kb_fmt("SELECT ts FROM %s ORDER BY rowid LIMIT 1", S_kinds[t].table);
   sqlite3_stmt *st = NULL;
   ts[0] = 0;
   if (sqlite3_prepare_v2(ev->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
@@ -118,14 +153,14 @@ static void S_trim(kb_events *ev) {
     gmtime_r(&t0, &tm);
     strftime(cut, sizeof cut, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(where, sizeof where, "WHERE ts < '%s'", cut);
-    for (int t = 0; t < 3; t++) S_delete(ev, t, where);
+    for (int t = 0; t < S_NKINDS; t++) S_delete(ev, t, where);
   }
   if (cap <= 0 || ev->bytes <= cap) return;
   sqlite3_exec(ev->db, "BEGIN", NULL, NULL, NULL);
   for (int guard = 0; ev->bytes > cap / 10 * 9 && guard < 100000; guard++) {
     int pick = -1;
     char best[32] = "", ts[32];
-    for (int t = 0; t < 3; t++) {
+    for (int t = 0; t < S_NKINDS; t++) {
       S_oldest(ev, t, ts, sizeof ts);
       if (ts[0] && (pick < 0 || strcmp(ts, best) < 0)) {
         pick = t;
@@ -138,7 +173,7 @@ static void S_trim(kb_events *ev) {
     }
     char where[128];
     snprintf(where, sizeof where, "WHERE rowid IN (SELECT rowid FROM %s ORDER BY rowid LIMIT %d)",
-             S_tables[pick], S_TRIM_ROWS);
+             S_kinds[pick].table, S_TRIM_ROWS);
     S_delete(ev, pick, where);
   }
   sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL);
@@ -151,50 +186,177 @@ static const char S_schema[] =
     "CREATE TABLE IF NOT EXISTS searches(ts TEXT NOT NULL, q TEXT NOT NULL,"
     " collection TEXT, total INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS helpful(ts TEXT NOT NULL, collection TEXT NOT NULL,"
-    " slug TEXT NOT NULL, helpful INTEGER NOT NULL);";
+    " slug TEXT NOT NULL, helpful INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS views(ts TEXT NOT NULL, collection TEXT NOT NULL,"
+    " slug TEXT NOT NULL);";
+
+/* Version 2 of the helpful table: a client's id makes a retry a no-op. */
+static int S_migrate(sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('helpful') WHERE name = 'client_id'",
+                         -1, &st, NULL) != SQLITE_OK) return -1;
+  int has = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  if (!has && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN client_id TEXT", NULL, NULL, NULL)) return -1;
+  return sqlite3_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS helpful_client ON helpful(client_id)",
+                      NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
 
 static void S_free_event(S_event *e) {
   free(e->text);
   free(e->collection);
   free(e->slug);
+  free(e->client_id);
   free(e);
+}
+
+static void S_bind(sqlite3_stmt *st, int i, const char *v) {
+  if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, i);
+}
+
+/* Inserts one event in its local table; 0 or -1. Call with db_lock held. */
+static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, const char *coll,
+                    const char *slug, int num, const char *client_id) {
+  sqlite3_stmt *st = ev->ins[kind];
+  sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
+  S_bind(st, 2, text);
+  S_bind(st, 3, coll);
+  sqlite3_bind_int(st, 4, num);
+  if (sqlite3_bind_parameter_count(st) >= 5) S_bind(st, 5, slug);
+  if (sqlite3_bind_parameter_count(st) >= 6) S_bind(st, 6, client_id);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc != SQLITE_DONE) return -1;
+  if (kind == S_VIEW) atomic_fetch_add(&ev->viewed, 1);
+  ev->bytes += S_ROW_BYTES + (long long)(text ? strlen(text) : 0) +
+               (long long)(coll ? strlen(coll) : 0) + (long long)(slug ? strlen(slug) : 0);
+  return 0;
+}
+
+void kb_event_ts(time_t t, char *out, size_t n) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void S_store(kb_events *ev, S_event *list) {
   if (!list) return;
+  pthread_mutex_lock(&ev->db_lock);
   sqlite3_exec(ev->db, "BEGIN", NULL, NULL, NULL);
   for (S_event *e = list; e; e = e->next) {
     char ts[32];
-    struct tm tm;
-    gmtime_r(&e->ts, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sqlite3_stmt *st = ev->ins[e->kind];
-    sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
-    if (e->kind == S_HELPFUL) {
-      sqlite3_bind_text(st, 2, e->collection, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 3, e->slug, -1, SQLITE_STATIC);
-      sqlite3_bind_int(st, 4, e->num);
-    } else {
-      sqlite3_bind_text(st, 2, e->text, -1, SQLITE_STATIC);
-      if (e->collection) sqlite3_bind_text(st, 3, e->collection, -1, SQLITE_STATIC);
-      else sqlite3_bind_null(st, 3);
-      sqlite3_bind_int(st, 4, e->num);
-      if (e->kind == S_MENTION) {
-        if (e->slug) sqlite3_bind_text(st, 5, e->slug, -1, SQLITE_STATIC);
-        else sqlite3_bind_null(st, 5);
-      }
-    }
-    if (sqlite3_step(st) != SQLITE_DONE) atomic_fetch_add(&ev->dropped, 1);
-    else
-      ev->bytes += S_ROW_BYTES + (long long)(e->text ? strlen(e->text) : 0) +
-                   (long long)(e->collection ? strlen(e->collection) : 0) +
-                   (long long)(e->slug ? strlen(e->slug) : 0);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    kb_event_ts(e->ts, ts, sizeof ts);
+    if (S_insert(ev, e->kind, ts, e->text, e->collection, e->slug, e->num, e->client_id))
+      atomic_fetch_add(&ev->dropped, 1);
   }
   if (sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     sqlite3_exec(ev->db, "ROLLBACK", NULL, NULL, NULL);
+  pthread_mutex_unlock(&ev->db_lock);
 }
+
+/* Puts list back at the head of the queue (the shared store could not
+ * take it), dropping what is over the queue's bound; returns what is left
+ * to free (NULL). */
+static S_event *S_requeue(kb_events *ev, S_event *list) {
+  pthread_mutex_lock(&ev->lock);
+  S_event *last = NULL;
+  int n = 0;
+  for (S_event *e = list; e; e = e->next) last = e, n++;
+  if (last && ev->queued + n <= S_QUEUE_MAX) {
+    last->next = ev->head;
+    ev->head = list;
+    if (!ev->tail) ev->tail = last;
+    ev->queued += n;
+    list = NULL;
+  }
+  pthread_mutex_unlock(&ev->lock);
+  if (list) atomic_fetch_add(&ev->dropped, n);
+  return list;
+}
+
+int kb_events_mirror(kb_events *ev, const kb_event_row *rows, int n) {
+  int rc = 0;
+  pthread_mutex_lock(&ev->db_lock);
+  sqlite3_exec(ev->db, "BEGIN", NULL, NULL, NULL);
+  for (int i = 0; i < n; i++) {
+    int k = kb_events_kind(rows[i].kind);
+    if (k < 0) continue; /* a kind a newer replica logs: not reported here */
+    if (S_insert(ev, k, rows[i].ts, rows[i].text, rows[i].collection, rows[i].slug, rows[i].num,
+                 rows[i].client_id)) rc = -1;
+  }
+  if (rc || sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_exec(ev->db, "ROLLBACK", NULL, NULL, NULL);
+    rc = -1;
+  }
+  pthread_mutex_unlock(&ev->db_lock);
+  return rc;
+}
+
+void kb_events_clear(kb_events *ev) {
+  pthread_mutex_lock(&ev->db_lock);
+  for (int t = 0; t < S_NKINDS; t++) S_delete(ev, t, "");
+  pthread_mutex_unlock(&ev->db_lock);
+}
+
+int kb_events_kind(const char *name) {
+  for (int k = 0; k < S_NKINDS; k++)
+    if (!strcmp(S_kinds[k].name, name)) return k;
+  return -1;
+}
+
+const char *kb_events_kind_name(int kind) {
+  return kind >= 0 && kind < S_NKINDS ? S_kinds[kind].name : NULL;
+}
+
+void kb_events_use_pg(kb_events *ev, kb_pg *pg) { ev->pg = pg; }
+
+/*--- Popular articles ----------------------------------------------------*/
+
+static double S_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Counts the most viewed articles of the last S_POPULAR_DAYS days into
+ * ev->popular. The next counting waits S_POPULAR_GAP seconds, or twenty
+ * times as long as this one took (a large log: a twentieth of the writer's
+ * time at most). Call with db_lock held: the writer thread, or
+ * kb_events_open() before it starts. */
+static void S_count_popular(kb_events *ev) {
+  double t0 = S_now();
+  char cut[32];
+  kb_event_ts(time(NULL) - (time_t)S_POPULAR_DAYS * 86400, cut, sizeof cut);
+  char *top[S_POPULAR_MAX];
+  int n = 0;
+  atomic_store(&ev->viewed, 0);
+  sqlite3_bind_text(ev->top, 1, cut, -1, SQLITE_STATIC);
+  sqlite3_bind_int(ev->top, 2, S_POPULAR_MAX);
+  while (n < S_POPULAR_MAX && sqlite3_step(ev->top) == SQLITE_ROW)
+    top[n++] = kb_fmt("%s/%s", (const char *)sqlite3_column_text(ev->top, 0),
+                      (const char *)sqlite3_column_text(ev->top, 1));
+  sqlite3_reset(ev->top);
+  pthread_mutex_lock(&ev->plock);
+  for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
+  memcpy(ev->popular, top, (size_t)n * sizeof *top);
+  ev->npopular = n;
+  pthread_mutex_unlock(&ev->plock);
+  double took = S_now() - t0;
+  ev->top_after = S_now() + (20 * took > S_POPULAR_GAP ? 20 * took : S_POPULAR_GAP);
+}
+
+int kb_events_popular(kb_events *ev, char **keys, int max) {
+  if (!ev) return 0;
+  pthread_mutex_lock(&ev->plock);
+  int n = ev->npopular < max ? ev->npopular : max;
+  for (int i = 0; i < n; i++) keys[i] = kb_xstrdup(ev->popular[i]);
+  pthread_mutex_unlock(&ev->plock);
+  return n;
+}
+
+/*--- The writer ----------------------------------------------------------*/
 
 static void *S_writer(void *arg) {
   kb_events *ev = arg;
@@ -213,8 +375,17 @@ static void *S_writer(void *arg) {
     ev->queued = 0;
     int stop = ev->stop;
     pthread_mutex_unlock(&ev->lock);
-    S_store(ev, list);
+    if (!ev->pg) S_store(ev, list);
+    else if (list && kb_pg_events_put(ev->pg, list) != 0) list = S_requeue(ev, list);
+    if (ev->pg) kb_pg_events_trim(ev->pg, atomic_load(&ev->days));
+    pthread_mutex_lock(&ev->db_lock);
     S_trim(ev);
+    /* after new views; else now and then, as the days go by and the
+     * retention deletes */
+    double now = S_now();
+    if (now >= ev->top_after && (atomic_load(&ev->viewed) || now >= ev->top_after + S_AGE_EVERY))
+      S_count_popular(ev);
+    pthread_mutex_unlock(&ev->db_lock);
     while (list) {
       S_event *next = list->next;
       S_free_event(list);
@@ -222,6 +393,12 @@ static void *S_writer(void *arg) {
     }
     if (stop) return NULL;
     pthread_mutex_lock(&ev->lock);
+    if (ev->pg && ev->head && !ev->stop) {
+      /* the shared store refused them: try again in a second */
+      pthread_mutex_unlock(&ev->lock);
+      sleep(1);
+      pthread_mutex_lock(&ev->lock);
+    }
   }
 }
 
@@ -234,17 +411,26 @@ kb_events *kb_events_open(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   sqlite3_busy_timeout(ev->db, 5000);
-  if (sqlite3_exec(ev->db, S_schema, NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(ev->db, "INSERT INTO mentions VALUES(?,?,?,?,?)", -1, &ev->ins[S_MENTION], NULL) ||
-      sqlite3_prepare_v2(ev->db, "INSERT INTO searches VALUES(?,?,?,?)", -1, &ev->ins[S_SEARCH], NULL) ||
-      sqlite3_prepare_v2(ev->db, "INSERT INTO helpful VALUES(?,?,?,?)", -1, &ev->ins[S_HELPFUL], NULL)) {
+  int rc = sqlite3_exec(ev->db, S_schema, NULL, NULL, NULL) == SQLITE_OK && S_migrate(ev->db) == 0
+               ? SQLITE_OK : SQLITE_ERROR;
+  for (int k = 0; rc == SQLITE_OK && k < S_NKINDS; k++)
+    rc = sqlite3_prepare_v2(ev->db, S_kinds[k].insert, -1, &ev->ins[k], NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(ev->db, "SELECT collection, slug, count(*) AS n FROM views WHERE ts >= ?1"
+                                    " GROUP BY collection, slug ORDER BY n DESC, collection, slug LIMIT ?2",
+                            -1, &ev->top, NULL);
+  if (rc != SQLITE_OK) {
     snprintf(err, nerr, "cannot set up the event log: %s", sqlite3_errmsg(ev->db));
-    for (int i = 0; i < 3; i++) sqlite3_finalize(ev->ins[i]);
+    for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
+    sqlite3_finalize(ev->top);
     sqlite3_close(ev->db);
     free(ev);
     return NULL;
   }
-  for (int t = 0; t < 3; t++) ev->bytes += S_sum(ev, t, "");
+  for (int t = 0; t < S_NKINDS; t++) ev->bytes += S_sum(ev, t, "");
+  pthread_mutex_init(&ev->db_lock, NULL);
+  pthread_mutex_init(&ev->plock, NULL);
+  S_count_popular(ev); /* what the log holds from earlier runs */
   atomic_store(&ev->days, 90);
   atomic_store(&ev->max_bytes, 64LL * 1024 * 1024);
   pthread_mutex_init(&ev->lock, NULL);
@@ -270,17 +456,30 @@ void kb_events_close(kb_events *ev) {
   pthread_cond_signal(&ev->wake);
   pthread_mutex_unlock(&ev->lock);
   pthread_join(ev->writer, NULL); /* stores what is queued */
-  for (int i = 0; i < 3; i++) sqlite3_finalize(ev->ins[i]);
+  if (ev->pg && ev->head) /* the shared store was away: a last try */
+    if (kb_pg_events_put(ev->pg, ev->head) != 0)
+      fprintf(stderr, "kb-serve: %d events not stored: the shared store cannot be reached\n", ev->queued);
+  while (ev->head) {
+    S_event *next = ev->head->next;
+    S_free_event(ev->head);
+    ev->head = next;
+  }
+  for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
+  sqlite3_finalize(ev->top);
   sqlite3_close(ev->db);
+  for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
+  pthread_mutex_destroy(&ev->plock);
+  pthread_mutex_destroy(&ev->db_lock);
   pthread_mutex_destroy(&ev->lock);
   pthread_cond_destroy(&ev->wake);
   free(ev);
 }
 
 static void S_push(kb_events *ev, S_kind kind, const char *text, const char *coll,
-                   const char *slug, int num) {
+                   const char *slug, int num, const char *client_id) {
   if (!ev) return;
   S_event *e = kb_xcalloc(1, sizeof *e);
+  e->client_id = client_id ? kb_xstrdup(client_id) : NULL;
   e->kind = kind;
   e->text = text ? kb_xstrdup(text) : NULL;
   e->collection = coll ? kb_xstrdup(coll) : NULL;
@@ -302,15 +501,20 @@ static void S_push(kb_events *ev, S_kind kind, const char *text, const char *col
 
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug) {
-  S_push(ev, S_MENTION, text, collection, top_slug, answerable);
+  S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL);
 }
 
 void kb_events_search(kb_events *ev, const char *q, const char *collection, int total) {
-  S_push(ev, S_SEARCH, q, collection, NULL, total);
+  S_push(ev, S_SEARCH, q, collection, NULL, total, NULL);
 }
 
-void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful) {
-  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful);
+void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
+                       const char *client_id) {
+  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id);
+}
+
+void kb_events_view(kb_events *ev, const char *collection, const char *slug) {
+  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL);
 }
 
 long kb_events_dropped(kb_events *ev) { return ev ? atomic_load(&ev->dropped) : 0; }

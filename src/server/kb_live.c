@@ -16,8 +16,24 @@
  * identity (device, inode) is the same before and after all connections
  * were opened, so all of them read one file. A file that fails is refused,
  * logged and reported on /healthz, and the old generation keeps serving.
+ *
+ * A generation is about 21 MB of heap for the four-language kb/ (a stem
+ * cache of 0.9 MB per language per connection, SQLite's connections, the
+ * vocabularies and postings), and during a swap two are alive. glibc keeps
+ * what is freed below the top of a heap, and after the first 0.9 MB block
+ * is unmapped it raises its mmap threshold, so the next generations' stem
+ * caches come from the heap too, zeroed and resident: the server grew by
+ * a generation or more over a few swaps and kept creeping (the 30-minute
+ * soak: 38.0 -> 85.6 MB over 58 swaps). So once a generation is freed, the
+ * memory is given back with malloc_trim() (S_give_back()), from the thread
+ * that swapped or from the watcher, never from a worker thread finishing
+ * a request (a trim takes 8 to 60 ms on a loaded machine). What remains is
+ * fragmentation that levels off (docs/reliability.md, "Soak").
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -41,9 +57,11 @@ struct kb_gen {
   int articles;
   char *built;           /* build time, ISO 8601 */
   double built_epoch;
+  char build_id[17];     /* FNV-1a 64 of the file's bytes, hex */
   struct stat st;        /* identity of the file it was read from */
   unsigned live_id;      /* the live index it belongs to */
   atomic_int *next_slot; /* that live index's slot counter */
+  atomic_int *freed;     /* that live index's count of freed generations */
 };
 
 struct kb_live {
@@ -64,6 +82,8 @@ struct kb_live {
   char *status;          /* its JSON object, checked, or NULL */
   unsigned id;           /* unique in the process, never 0 */
   atomic_int next_slot;  /* slots handed to worker threads so far */
+  atomic_int freed;      /* generations freed so far */
+  atomic_int given_back; /* freed generations whose memory was given back */
 };
 
 /* Worker threads take slots of a live index in the order they first serve
@@ -87,12 +107,36 @@ static void S_gen_free(kb_gen *g) {
   kb_geo_free(g->geo);
   kb_site_free(g->site);
   free(g->built);
+  if (g->freed) atomic_fetch_add(g->freed, 1);
   free(g);
+}
+
+/* Gives the memory of the generations freed since the last call back to
+ * the system (see the top of the file). */
+static void S_give_back(kb_live *l) {
+  int freed = atomic_load(&l->freed);
+  if (atomic_exchange(&l->given_back, freed) != freed) malloc_trim(0);
 }
 
 static int S_same_file(const struct stat *a, const struct stat *b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
          a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The build id of the file at path: FNV-1a (64 bits) of its bytes, in
+ * hex. Not a defence against forgery: a name an operator compares across
+ * replicas (the same file copied everywhere has the same id). 0 or -1. */
+static int S_build_id(const char *path, char out[17]) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  uint64_t h = 0xcbf29ce484222325ULL;
+  unsigned char buf[1 << 16];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    for (ssize_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ULL;
+  close(fd);
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
+  return n < 0 ? -1 : 0;
 }
 
 /* Loads and checks a whole generation from path; NULL with err on failure. */
@@ -116,6 +160,10 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
   if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
   if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
   if (!(g->site = kb_site_load(path, err, nerr))) goto fail;
+  if (S_build_id(path, g->build_id) != 0) {
+    snprintf(err, nerr, "cannot read %s: %s", path, strerror(errno));
+    goto fail;
+  }
   if (stat(path, &after) != 0 || !S_same_file(&g->st, &after)) {
     snprintf(err, nerr, "%s changed while it was being loaded", path);
     goto fail;
@@ -148,13 +196,17 @@ const kb_site *kb_gen_site(const kb_gen *g) { return g->site; }
 int kb_gen_articles(const kb_gen *g) { return g->articles; }
 const char *kb_gen_built(const kb_gen *g) { return g->built; }
 double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }
+const char *kb_gen_build_id(const kb_gen *g) { return g->build_id; }
 
 /*--- The indexer's status file -----------------------------------------*/
 
 /* Reads the status file again when it was replaced (the indexer renames a
  * new one over it after every build). A file that is missing or not a
  * JSON object clears the status: nothing is shown rather than something
- * stale or garbled. */
+ * stale or garbled. Called by whoever asks for the status (a stat, the
+ * file read only when it changed), so /healthz and /kb-health are as fresh
+ * as the file: a poll would add its interval, and the watcher thread
+ * polls the index too, whose reload can keep it busy for a second. */
 static void S_status_poll(kb_live *l) {
   struct stat st;
   int have = stat(l->status_path, &st) == 0;
@@ -185,6 +237,7 @@ static void S_status_poll(kb_live *l) {
 }
 
 int kb_live_kb_status(kb_live *l, kb_buf *out) {
+  S_status_poll(l);
   pthread_mutex_lock(&l->lock);
   int have = l->status != NULL;
   if (have) {
@@ -196,6 +249,7 @@ int kb_live_kb_status(kb_live *l, kb_buf *out) {
 }
 
 int kb_live_kb_errors(kb_live *l) {
+  S_status_poll(l);
   pthread_mutex_lock(&l->lock);
   const char *e = l->status ? strstr(l->status, "\"errors\":") : NULL;
   int n = e ? atoi(e + 9) : 0;
@@ -215,6 +269,7 @@ kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
   l->id = atomic_fetch_add(&S_next_live_id, 1) + 1;
   g->live_id = l->id;
   g->next_slot = &l->next_slot;
+  g->freed = &l->freed;
   l->cur = g;
   pthread_mutex_init(&l->lock, NULL);
   pthread_mutex_init(&l->reload_lock, NULL);
@@ -275,12 +330,14 @@ int kb_live_reload(kb_live *l, const char *why) {
     pthread_mutex_unlock(&l->lock);
     fprintf(stderr, "kb-serve: %s: new index refused, still serving the one built %s: %s\n",
             why, l->cur->built, err);
+    malloc_trim(0); /* what the refused one loaded */
     pthread_mutex_unlock(&l->reload_lock);
     return -1;
   }
   kb_gen *old = l->cur;
   g->live_id = l->id;
   g->next_slot = &l->next_slot;
+  g->freed = &l->freed;
   l->cur = g;
   l->reloads++;
   free(l->error);
@@ -289,6 +346,8 @@ int kb_live_reload(kb_live *l, const char *why) {
   fprintf(stderr, "kb-serve: %s: now serving the index built %s (%d articles)\n", why, g->built,
           g->articles);
   kb_gen_release(old);
+  S_give_back(l); /* the old one, unless a request still holds it: then
+                     the watcher gives it back once it is freed */
   pthread_mutex_unlock(&l->reload_lock);
   return 0;
 }
@@ -309,6 +368,7 @@ static void *S_watch(void *arg) {
   while (!atomic_load(&l->stop)) {
     struct timespec ts = {0, 200 * 1000000L};
     nanosleep(&ts, NULL);
+    S_give_back(l);
     S_status_poll(l);
     if (stat(l->path, &st) != 0) continue;
     pthread_mutex_lock(&l->lock);

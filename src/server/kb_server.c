@@ -50,6 +50,8 @@ struct kb_server {
   kb_feedback *_Atomic feedback; /* --data: the feedback store (opened late
                                    when it cannot be at start) */
   kb_events *_Atomic events;     /* --data: the reports' event log */
+  kb_pg *pg;               /* --feedback-db: the shared store, or NULL */
+  char *store_path;        /* the SQLite file of feedback and events */
   kb_web *web;             /* pages' static files */
   pthread_mutex_t store_lock; /* guards opening feedback and events late */
   kb_ratelimit *rl;        /* per-client limit of the public routes */
@@ -338,7 +340,7 @@ static void S_open_store(kb_server *s) {
   if (!s->cfg.data_dir) return;
   pthread_mutex_lock(&s->store_lock);
   if (!s->feedback || !s->events) {
-    char *fp = kb_fmt("%s/feedback.sqlite", s->cfg.data_dir);
+    const char *fp = s->store_path;
     char err[512];
     if (!s->feedback) {
       /* the learned mentions are analyzed as the index analyzes them */
@@ -353,9 +355,27 @@ static void S_open_store(kb_server *s) {
     }
     if (!s->feedback || !s->events)
       fprintf(stderr, "kb-serve: feedback store unavailable (feedback answers 503): %s\n", err);
-    free(fp);
   }
   pthread_mutex_unlock(&s->store_lock);
+}
+
+/* The shared store: connects (applying its migrations) and starts the
+ * mirror into the local store. 0, or -1 with a message. */
+static int S_open_pg(kb_server *s, char *err, size_t nerr) {
+  if (!s->cfg.data_dir) {
+    snprintf(err, nerr, "--feedback-db needs --data DIR, where each replica keeps its mirror");
+    return -1;
+  }
+  if (strncmp(s->cfg.feedback_db, "postgresql://", 13) && strncmp(s->cfg.feedback_db, "postgres://", 11)) {
+    snprintf(err, nerr, "--feedback-db must be a postgresql:// URL");
+    return -1;
+  }
+  if (!s->feedback || !s->events) {
+    snprintf(err, nerr, "the mirror %s cannot be opened", s->store_path);
+    return -1;
+  }
+  if (!(s->pg = kb_pg_open(s->cfg.feedback_db, err, nerr))) return -1;
+  return kb_pg_start(s->pg, s->feedback, s->events, s->store_path, err, nerr);
 }
 
 /*--- Clients and rate limits ---------------------------------------------*/
@@ -569,9 +589,16 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "application/json";
   const char *built = kb_gen_built(g);
-  kb_buf_printf(&r->body, "{\"status\":\"%s\",\"articles\":%d,\"built\":",
-                kb_live_kb_errors(s->live) ? "degraded" : "ok", kb_gen_articles(g));
+  /* degraded: the last build of the KB had errors, or the shared store is
+   * away (suggestions use what was learned before; feedback gets 503) */
+  int degraded = kb_live_kb_errors(s->live) || (s->pg && !kb_pg_ok(s->pg));
+  kb_buf_printf(&r->body, "{\"status\":\"%s\",\"articles\":%d,\"build_id\":\"%s\",\"built\":",
+                degraded ? "degraded" : "ok", kb_gen_articles(g), kb_gen_build_id(g));
   kb_buf_put_json(&r->body, built, strlen(built));
+  kb_buf_putc(&r->body, ',');
+  if (s->pg) kb_pg_status(s->pg, &r->body);
+  else kb_buf_printf(&r->body, "\"store\":{\"kind\":\"%s\",\"ok\":%s}", s->cfg.data_dir ? "sqlite" : "none",
+                     s->feedback ? "true" : "false");
   kb_buf_putc(&r->body, ',');
   kb_live_status(s->live, &r->body);
   kb_buf_putc(&r->body, ',');
@@ -579,12 +606,18 @@ static void S_healthz(kb_server *s, kb_gen *g, kb_http_resp *r) {
   kb_buf_puts(&r->body, "}");
 }
 
-static void S_metrics(kb_gen *g, kb_http_resp *r) {
+static void S_metrics(kb_server *s, kb_gen *g, kb_http_resp *r) {
   r->status = 200;
   r->ctype = "text/plain; version=0.0.4; charset=utf-8";
   double be = kb_gen_built_epoch(g);
   double age = be > 0 ? difftime(time(NULL), (time_t)be) : 0;
   kb_metrics_write(&r->body, kb_gen_articles(g), age);
+  kb_buf_printf(&r->body, "# HELP kb_index_info The index served: its build id (a hash of the file's content).\n"
+                          "# TYPE kb_index_info gauge\nkb_index_info{build_id=\"%s\"} 1\n",
+                kb_gen_build_id(g));
+  kb_buf_printf(&r->body, "# HELP kb_store_up 1 while the feedback store takes writes (the shared one answers).\n"
+                          "# TYPE kb_store_up gauge\nkb_store_up %d\n",
+                s->pg ? kb_pg_ok(s->pg) : s->feedback != NULL);
 }
 
 static int S_method_is(const char *m, const char *want) {
@@ -665,7 +698,8 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
-              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live};
+              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
+              .pg = s->pg, .store_path = s->store_path};
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
@@ -696,7 +730,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   }
   if (!strcmp(url, "/metrics")) {
     rq->route = KB_ROUTE_METRICS;
-    if (S_method_is(method, "GET")) S_metrics(rq->gen, r); else S_405(r, "GET", method);
+    if (S_method_is(method, "GET")) S_metrics(s, rq->gen, r); else S_405(r, "GET", method);
     return;
   }
   static const char rep_prefix[] = "/api/v1/reports/";
@@ -1081,6 +1115,7 @@ static void S_free(kb_server *s) {
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
   free(s->proxies);
   kb_web_free(s->web);
+  kb_pg_close(s->pg); /* before what its mirror writes to */
   kb_events_close(s->events);
   for (int i = 0; i < s->nkeys; i++) free(s->keys[i]);
   free(s->key_roles);
@@ -1092,6 +1127,7 @@ static void S_free(kb_server *s) {
   S_stop_indexer(s);
   kb_live_free(s->live);
   free(s->index_path);
+  free(s->store_path);
   free(s->public_url);
   free(s->url);
   free(s);
@@ -1124,7 +1160,12 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     /* a store that cannot be opened now (read-only, full, locked) does not
      * stop the server: feedback answers 503 until it can be opened */
     pthread_mutex_init(&s->store_lock, NULL);
+    s->store_path = kb_fmt("%s/%s", cfg->data_dir, cfg->feedback_db ? "mirror.sqlite" : "feedback.sqlite");
     S_open_store(s);
+  }
+  if (cfg->feedback_db && S_open_pg(s, err, nerr) != 0) {
+    S_free(s);
+    return NULL;
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = (unsigned)(cfg->threads > 0 ? cfg->threads : (cores > 0 ? cores : 2));

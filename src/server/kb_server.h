@@ -27,6 +27,8 @@ typedef struct kb_server_config {
   const char *listen;      /* "host:port"; port 0 picks a free one */
   const char *public_url;  /* base of links to our pages; NULL: http://listen */
   const char *data_dir;    /* where the server may write; NULL: nowhere */
+  const char *feedback_db; /* postgresql:// URL of the shared store (needs
+                              data_dir for its mirror); NULL: SQLite in data_dir */
   int threads;             /* worker threads; 0: one per core */
   const char *api_keys_file; /* keys for the agent routes, one per line */
   const char *api_keys;    /* keys, comma-separated (KB_API_KEYS) */

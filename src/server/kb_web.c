@@ -25,6 +25,7 @@
 #include "kb_reply.h"
 #include "kb_suggest.h"
 #include "kb_session.h"
+#include "kb_ui.h"
 #include "server.h"
 
 #define S_PER_PAGE 10
@@ -53,13 +54,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
-  pthread_mutex_t mu;  /* guards views and queue */
+  pthread_mutex_t mu;  /* guards queue */
   kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
-  struct S_view {
-    char *key;         /* "collection/slug" */
-    long n;
-  } *views;            /* article page views since start, for "popular" */
-  int nviews;
 };
 
 /*--- Compression ---------------------------------------------------------*/
@@ -222,8 +218,6 @@ void kb_web_free(kb_web *w) {
   kb_queue_close(w->queue);
   for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
   free(w->fixes);
-  for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
-  free(w->views);
   pthread_mutex_destroy(&w->mu);
   free(w);
 }
@@ -249,50 +243,6 @@ static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
   return 0;
 }
 
-/*--- Views ---------------------------------------------------------------*/
-
-/* Counts one view of an article page (at most 10,000 articles counted). */
-static void S_view_add(kb_web *w, const char *coll, const char *slug) {
-  char *key = kb_fmt("%s/%s", coll, slug);
-  pthread_mutex_lock(&w->mu);
-  int i = 0;
-  while (i < w->nviews && strcmp(w->views[i].key, key)) i++;
-  if (i < w->nviews) {
-    w->views[i].n++;
-    free(key);
-  } else if (w->nviews < 10000) {
-    w->views = kb_xrealloc(w->views, (size_t)(w->nviews + 1) * sizeof *w->views);
-    w->views[w->nviews].key = key;
-    w->views[w->nviews++].n = 1;
-  } else {
-    free(key);
-  }
-  pthread_mutex_unlock(&w->mu);
-}
-
-/* The up to max most viewed articles' "collection/slug" keys, most viewed
- * first, into keys (caller frees each). Returns how many. */
-static int S_views_top(kb_web *w, char **keys, int max) {
-  int n = 0;
-  long counts[64];
-  if (max > 64) max = 64;
-  pthread_mutex_lock(&w->mu);
-  for (int i = 0; i < w->nviews; i++) {
-    long c = w->views[i].n;
-    int pos = n;
-    while (pos > 0 && counts[pos - 1] < c) pos--;
-    if (pos >= max) continue;
-    if (n < max) n++;
-    else free(keys[max - 1]);
-    memmove(keys + pos + 1, keys + pos, (size_t)(n - 1 - pos) * sizeof *keys);
-    memmove(counts + pos + 1, counts + pos, (size_t)(n - 1 - pos) * sizeof *counts);
-    keys[pos] = kb_xstrdup(w->views[i].key);
-    counts[pos] = c;
-  }
-  pthread_mutex_unlock(&w->mu);
-  return n;
-}
-
 /*--- Layout --------------------------------------------------------------*/
 
 static void S_h(kb_buf *b, const char *s) {
@@ -302,20 +252,23 @@ static void S_h(kb_buf *b, const char *s) {
 /* The site's brand, title and contacts come from kb/site.yaml through the
  * index (kb_site.h); a knowledge base without one shows none of them. */
 static const char *S_site(const kb_ctx *c, const char *key) {
-  return c ? kb_site_get(c->site, NULL, NULL, key) : NULL;
+  return c ? kb_site_get(c->site, NULL, c->lang, key) : NULL;
 }
 
 /* The language of the page: the one its address names (/fr/...), else the
  * index's default. */
-static const char *S_page_lang(const kb_ctx *c) {
-  return c->lang ? c->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
-}
+static const char *S_page_lang(const kb_ctx *c) { return kb_ui_lang(c); }
 
-static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
+/* The page's words (kb_ui.h): key's text, escaped, without values. */
+static void S_t(const kb_ctx *c, kb_buf *b, const char *key) { kb_ui_put(c, b, key, (const char *)NULL); }
+
+/* The page's layout up to its content; paths: the page in each language
+ * (kb_ui.h), for the public pages' switcher and alternates. */
+static void S_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
+                            const kb_ui_paths *paths) {
   const char *site_title = S_site(c, "title");
   kb_buf_puts(b, "<!doctype html><html lang=\"");
-  /* the English site has always said en-GB (a UK retailer) */
-  kb_buf_puts(b, c && c->lang ? c->lang : "en-GB");
+  kb_buf_puts(b, kb_ui_tag(c, kb_ui_lang(c)));
   kb_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                  "<link rel=\"icon\" href=\"data:,\"><title>");
@@ -325,31 +278,61 @@ static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const ch
     S_h(b, site_title);
   }
   kb_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
-                 "<script src=\"/static/app.js\" defer></script></head>");
-  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">Skip to content</a>", kind);
-  kb_buf_puts(b, "<header class=\"site\"><a class=\"brand\" href=\"/\">");
-  S_h(b, site_title ? site_title : "Help");
+                 "<script src=\"/static/app.js\" defer></script>");
+  if (c && paths) kb_ui_alternates(c, b, paths);
+  kb_buf_puts(b, "</head>");
+  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);
+  S_t(c, b, "skip");
+  kb_buf_puts(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
+  if (site_title) S_h(b, site_title);
+  else S_t(c, b, "brand");
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   if (team) /* the staff's pages: the public site shows none of them */
     kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
                    "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
-                   "<li><a href=\"/team/queue\">Queue</a></li>"
+                   "<li><a href=\"/team/queue\">Queue</a></li><li><a href=\"/team/translations\">Translations</a></li>"
                    "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
                    "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
-  else
-    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/\">Help home</a></li>"
-                   "<li><a href=\"/stores\">Find a store</a></li></ul></nav>");
-  if (!team && strcmp(kind, "home") && strcmp(kind, "search"))
+  else {
+    kb_buf_puts(b, "</a><nav aria-label=\"");
+    S_t(c, b, "nav.main");
+    kb_buf_puts(b, "\"><ul><li><a href=\"/\">");
+    S_t(c, b, "nav.home");
+    kb_buf_puts(b, "</a></li><li><a href=\"/stores\">");
+    S_t(c, b, "nav.stores");
+    kb_buf_puts(b, "</a></li></ul></nav>");
+    if (c && paths) kb_ui_switcher(c, b, paths);
+  }
+  if (!team && strcmp(kind, "home") && strcmp(kind, "search")) {
     kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
-                   "<label for=\"hq\" class=\"vh\">Search help articles</label>"
-                   "<input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"Search help\" autocomplete=\"off\">"
-                   "<button type=\"submit\">Search</button></form>");
+                   "<label for=\"hq\" class=\"vh\">");
+    S_t(c, b, "search.label");
+    kb_buf_puts(b, "</label><input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"");
+    S_t(c, b, "search.placeholder");
+    kb_buf_puts(b, "\" autocomplete=\"off\"><button type=\"submit\">");
+    S_t(c, b, "search.button");
+    kb_buf_puts(b, "</button></form>");
+  }
   kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
 }
 
+/* The layout of a page: the home and the store finder exist in every
+ * language at the same address; any other page's switcher offers each
+ * language's home. */
+static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
+  kb_ui_paths p = {.alternates = !strcmp(kind, "home") || !strcmp(kind, "stores")};
+  const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
+  for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
+  S_page_start_in(c, b, title, kind, &p);
+}
+
 /* A breadcrumb: Help home, then up to two (href, name) steps, then here. */
-static void S_crumbs(kb_buf *b, const char *href1, const char *name1, const char *here) {
-  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"/\">Help home</a></li>");
+static void S_crumbs(const kb_ctx *c, kb_buf *b, const char *href1, const char *name1, const char *here) {
+  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"");
+  S_t(c, b, "crumbs");
+  kb_buf_puts(b, "\"><ol><li><a href=\"/\">");
+  S_t(c, b, "nav.home");
+  kb_buf_puts(b, "</a></li>");
   if (href1) {
     kb_buf_puts(b, "<li><a href=\"");
     kb_buf_puts(b, href1);
@@ -364,16 +347,21 @@ static void S_crumbs(kb_buf *b, const char *href1, const char *name1, const char
 
 /* What the indexer stored of an article beyond its row (kb_build.c):
  * key is category, owner, review_by or updated; NULL when not set. */
-static const char *S_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
+static const char *S_art_meta_in(const kb_ctx *c, const char *coll, const char *slug, const char *lang,
+                                 const char *key) {
   char k[160];
   snprintf(k, sizeof k, "article.%s.%s", slug, key);
-  /* the pages are the default language's */
-  return c->site ? kb_site_get(c->site, coll, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), k)
-                 : NULL;
+  return c->site ? kb_site_get(c->site, coll, lang, k) : NULL;
+}
+
+/* The same of the topic, as its default-language article says: a topic's
+ * category and review date are one for all its translations. */
+static const char *S_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
+  return S_art_meta_in(c, coll, slug, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), key);
 }
 
 /* A category's address: /topics/ and its name in lower case, words joined
- * by '-' ("Orders and delivery" -> orders-and-delivery). */
+ * by '-' ("Orders and delivery" -> orders-and-delivery), after what b holds. */
 static void S_topic_slug(kb_buf *b, const char *name) {
   int dash = 0;
   for (const char *p = name; *p; p++) {
@@ -387,13 +375,16 @@ static void S_topic_slug(kb_buf *b, const char *name) {
   }
 }
 
-/* "2026-12-02" as "2 December 2026" in a <time>. */
-static void S_date(kb_buf *b, const char *ymd) {
-  static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
-                                       "August", "September", "October", "November", "December"};
-  int y, m, d;
-  if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return;
-  kb_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">%d %s %d</time>", y, m, d, d, months[m - 1], y);
+/* A category's name in the page's language: ui.tsv's category.SLUG (the
+ * slug of the default language's name), else the name itself. */
+static const char *S_cat_name(const kb_ctx *c, const char *cat) {
+  kb_buf k = KB_BUF_INIT;
+  kb_buf_puts(&k, "category.");
+  size_t n0 = k.n;
+  S_topic_slug(&k, cat);
+  const char *v = k.n > n0 ? kb_ui_find(c, kb_buf_str(&k)) : NULL;
+  kb_buf_cleanup(&k);
+  return v ? v : cat;
 }
 
 /* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
@@ -403,7 +394,7 @@ static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
   static const char *const parts[] = {"name", "text", "link", "hours"};
   for (int k = 0; k < 4; k++) {
     snprintf(key, sizeof key, "contact.%d.%s", i, parts[k]);
-    v[k] = kb_site_get(c->site, NULL, NULL, key);
+    v[k] = kb_site_get(c->site, NULL, c->lang, key);
   }
   S_h(b, v[0]);
   kb_buf_putc(b, ' ');
@@ -421,14 +412,23 @@ static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
 }
 
 static void S_page_end(const kb_ctx *c, kb_buf *b) {
-  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>Contact us</h2><ul>");
-  int n = c ? kb_site_contacts(c->site, NULL, NULL) : 0;
+  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>");
+  S_t(c, b, "footer.contact");
+  kb_buf_puts(b, "</h2><ul>");
+  int n = c ? kb_site_contacts(c->site, NULL, c->lang) : 0;
   for (int i = 1; i <= n; i++) {
     kb_buf_puts(b, "<li>");
     S_contact(c, b, i, 1);
     kb_buf_puts(b, "</li>");
   }
-  kb_buf_puts(b, "<li>In person at one of our <a href=\"/stores\">stores</a></li></ul></footer></body></html>");
+  kb_buf link = KB_BUF_INIT;
+  kb_buf_puts(&link, "<a href=\"/stores\">");
+  S_t(c, &link, "footer.stores.link");
+  kb_buf_puts(&link, "</a>");
+  kb_buf_puts(b, "<li>");
+  kb_ui_put(c, b, "footer.stores", "!stores", kb_buf_str(&link), (const char *)NULL);
+  kb_buf_puts(b, "</li></ul></footer></body></html>");
+  kb_buf_cleanup(&link);
 }
 
 void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
@@ -447,23 +447,27 @@ static void S_error_page(const kb_ctx *c, kb_http_resp *r, int status, const cha
   kb_buf_clear(&r->body);
   S_html(r, status);
   S_page_start(c, &r->body, title, "error");
-  S_crumbs(&r->body, NULL, NULL, title);
+  S_crumbs(c, &r->body, NULL, NULL, title);
   kb_buf_puts(&r->body, "<h1>");
   S_h(&r->body, title);
   kb_buf_puts(&r->body, "</h1><p>");
   S_h(&r->body, msg);
-  kb_buf_puts(&r->body, "</p><p><a href=\"/\">Search the help centre</a></p>");
+  kb_buf_puts(&r->body, "</p><p><a href=\"/\">");
+  S_t(c, &r->body, "error.home");
+  kb_buf_puts(&r->body, "</a></p>");
   S_page_end(c, &r->body);
 }
 
 /*--- Search --------------------------------------------------------------*/
 
-static void S_search_form(kb_buf *b, const char *q) {
-  kb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
-                 "<label for=\"q\">Search help articles</label>"
-                 "<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" value=\"");
+static void S_search_form(const kb_ctx *c, kb_buf *b, const char *q) {
+  kb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"q\">");
+  S_t(c, b, "search.label");
+  kb_buf_puts(b, "</label><input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" value=\"");
   S_h(b, q);
-  kb_buf_puts(b, "\"><button type=\"submit\">Search</button></form>");
+  kb_buf_puts(b, "\"><button type=\"submit\">");
+  S_t(c, b, "search.button");
+  kb_buf_puts(b, "</button></form>");
 }
 
 static void S_article_link(kb_buf *b, const char *coll, const char *slug) {
@@ -490,16 +494,16 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
-/* Popular articles: the most viewed since the server started, then the
+/* Popular articles: the most viewed (the event log's views), then the
  * most sent by agents; none when neither is known yet. Returns how many. */
-static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
+static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
-  int nk = w ? S_views_top(w, keys, max) : 0, shown = 0;
+  int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
   kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
     kb_doc d;
-    if (slash && (*slash = 0, kb_index_get(c->ix, keys[i], slash + 1, &d) == 1)) {
+    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, S_page_lang(c), &d) == 1)) {
       S_listctx l = {.b = &list, .max = 1};
       S_list_cb(&l, d.collection, d.slug, d.title);
       kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
@@ -517,7 +521,7 @@ static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
       int dup = seen.n && strstr(kb_buf_str(&seen), key);
       free(key);
       if (dup) continue;
-      if (kb_index_get(c->ix, ev[i].collection, ev[i].slug, &d) == 1) {
+      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, S_page_lang(c), &d) == 1) {
         S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
@@ -577,8 +581,10 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
     kb_buf_puts(b, "<li><a href=\"/topics/");
     S_topic_slug(b, t.names[i]);
     kb_buf_puts(b, "\">");
-    S_h(b, t.names[i]);
-    kb_buf_printf(b, "</a> <span class=\"n\">%d article%s</span></li>", t.counts[i], t.counts[i] == 1 ? "" : "s");
+    S_h(b, S_cat_name(c, t.names[i]));
+    kb_buf_puts(b, "</a> <span class=\"n\">");
+    kb_ui_count(c, b, "topic.count", t.counts[i], (const char *)NULL);
+    kb_buf_puts(b, "</span></li>");
     free(t.names[i]);
   }
   if (t.n) kb_buf_puts(b, "</ul>");
@@ -587,7 +593,7 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
 
 /* The #results block for q on page `page` (1-based); typing: the last
  * word is still being typed (search as you type), so it is a prefix. */
-static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
+static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
   kb_buf_puts(b, "<div id=\"results\">");
   if (!q || !*q) {
     kb_buf_puts(b, "</div>");
@@ -601,7 +607,9 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
-    kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
+    kb_buf_puts(b, "<p class=\"count\">");
+    S_t(c, b, "search.unreadable");
+    kb_buf_puts(b, "</p></div>");
     return;
   }
   int pages = (res.total + S_PER_PAGE - 1) / S_PER_PAGE;
@@ -610,24 +618,35 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
     page = pages;
     o.offset = (page - 1) * S_PER_PAGE;
     if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
-      kb_buf_puts(b, "<p class=\"count\">That search could not be read. Try other words.</p></div>");
+      kb_buf_puts(b, "<p class=\"count\">");
+    S_t(c, b, "search.unreadable");
+    kb_buf_puts(b, "</p></div>");
       return;
     }
   }
   if (page == 1) kb_events_search(c->events, q, NULL, res.total);
   if (res.total == 0) {
-    kb_buf_puts(b, "<div class=\"empty\"><p>No articles match \xE2\x80\x9C");
-    S_h(b, q);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try fewer or simpler words, a topic below, or <a href=\"#contact\">contact us</a>.</p>");
+    kb_buf link = KB_BUF_INIT;
+    kb_buf_puts(&link, "<a href=\"#contact\">");
+    S_t(c, &link, "search.none.contact");
+    kb_buf_puts(&link, "</a>");
+    kb_buf_puts(b, "<div class=\"empty\"><p>");
+    kb_ui_put(c, b, "search.none", "q", q, "!contact", kb_buf_str(&link), (const char *)NULL);
+    kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&link);
     kb_buf topics = KB_BUF_INIT;
     if (S_topics(c, &topics)) {
-      kb_buf_puts(b, "<h2>Browse by topic</h2>");
+      kb_buf_puts(b, "<h2>");
+      S_t(c, b, "browse");
+      kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
     }
     kb_buf_cleanup(&topics);
     kb_buf pop = KB_BUF_INIT;
-    if (S_popular(w, c, &pop, 5)) {
-      kb_buf_puts(b, "<h2>Popular articles</h2>");
+    if (S_popular(c, &pop, 5)) {
+      kb_buf_puts(b, "<h2>");
+      S_t(c, b, "popular");
+      kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
     }
     kb_buf_cleanup(&pop);
@@ -635,15 +654,20 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
     kb_results_free(&res);
     return;
   }
-  kb_buf_printf(b, "<p class=\"count\">%d result%s for \xE2\x80\x9C", res.total, res.total == 1 ? "" : "s");
-  S_h(b, q);
-  kb_buf_puts(b, "\xE2\x80\x9D</p>");
+  kb_buf_puts(b, "<p class=\"count\">");
+  kb_ui_count(c, b, "search.count", res.total, "q", q, (const char *)NULL);
+  kb_buf_puts(b, "</p>");
   if (res.corrected) {
-    kb_buf_puts(b, "<p class=\"didyoumean\">Did you mean <a href=\"/search?q=");
-    kb_buf_put_query(b, res.corrected, 1);
-    kb_buf_puts(b, "\">");
-    S_h(b, res.corrected);
-    kb_buf_puts(b, "</a>?</p>");
+    kb_buf link = KB_BUF_INIT;
+    kb_buf_puts(&link, "<a href=\"/search?q=");
+    kb_buf_put_query(&link, res.corrected, 1);
+    kb_buf_puts(&link, "\">");
+    S_h(&link, res.corrected);
+    kb_buf_puts(&link, "</a>");
+    kb_buf_puts(b, "<p class=\"didyoumean\">");
+    kb_ui_put(c, b, "search.didyoumean", "!q", kb_buf_str(&link), (const char *)NULL);
+    kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&link);
   }
   kb_buf_printf(b, "<ol class=\"results\" start=\"%d\">", (page - 1) * S_PER_PAGE + 1);
   for (int i = 0; i < res.n; i++) {
@@ -658,17 +682,28 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
   }
   kb_buf_puts(b, "</ol>");
   if (pages > 1) {
-    kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"Result pages\">");
+    kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"");
+    S_t(c, b, "pages.label");
+    kb_buf_puts(b, "\">");
     if (page > 1) {
       kb_buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
-      kb_buf_printf(b, "&amp;page=%d\">Previous</a> ", page - 1);
+      kb_buf_printf(b, "&amp;page=%d\">", page - 1);
+      S_t(c, b, "pages.previous");
+      kb_buf_puts(b, "</a> ");
     }
-    kb_buf_printf(b, "<span>Page %d of %d</span>", page, pages);
+    char sp[16], sn[16];
+    snprintf(sp, sizeof sp, "%d", page);
+    snprintf(sn, sizeof sn, "%d", pages);
+    kb_buf_puts(b, "<span>");
+    kb_ui_put(c, b, "pages.of", "n", sp, "total", sn, (const char *)NULL);
+    kb_buf_puts(b, "</span>");
     if (page < pages) {
       kb_buf_puts(b, " <a rel=\"next\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
-      kb_buf_printf(b, "&amp;page=%d\">Next</a>", page + 1);
+      kb_buf_printf(b, "&amp;page=%d\">", page + 1);
+      S_t(c, b, "pages.next");
+      kb_buf_puts(b, "</a>");
     }
     kb_buf_puts(b, "</nav>");
   }
@@ -676,38 +711,44 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
   kb_results_free(&res);
 }
 
-static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char *pagestr, int fragment,
+static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, int fragment,
                           kb_http_resp *r) {
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
   if (q && strlen(q) > 1000) {
-    S_error_page(c, r, 400, "Search too long", "Please use fewer words.");
+    S_error_page(c, r, 400, kb_ui_text(c, "search.toolong.title"), kb_ui_text(c, "search.toolong"));
     return;
   }
   S_html(r, 200);
   r->cache = "public, max-age=60";
   if (fragment) {
-    S_results(w, c, q, page, 1, &r->body);
+    S_results(c, q, page, 1, &r->body);
     return;
   }
   kb_buf *b = &r->body;
-  S_page_start(c, b, q && *q ? q : "Search", q ? "search" : "home");
-  kb_buf_puts(b, "<h1>How can we help?</h1>");
-  S_search_form(b, q);
+  S_page_start(c, b, q && *q ? q : kb_ui_text(c, "home.title"), q ? "search" : "home");
+  kb_buf_puts(b, "<h1>");
+  S_t(c, b, "home.heading");
+  kb_buf_puts(b, "</h1>");
+  S_search_form(c, b, q);
   /* the one live region: app.js writes the count of live results here */
   kb_buf_puts(b, "<p id=\"result-count\" class=\"vh\" role=\"status\"></p>");
-  S_results(w, c, q, page, 0, b);
+  S_results(c, q, page, 0, b);
   if (!q) {
     kb_buf topics = KB_BUF_INIT, pop = KB_BUF_INIT;
-    int nt = S_topics(c, &topics), np = S_popular(w, c, &pop, 8);
+    int nt = S_topics(c, &topics), np = S_popular(c, &pop, 8);
     kb_buf_puts(b, "<div class=\"home-extra\">");
     if (nt) {
-      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">Browse by topic</h2>");
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">");
+      S_t(c, b, "browse");
+      kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
       kb_buf_puts(b, "</section>");
     }
     if (np) {
-      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">Popular articles</h2>");
+      kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">");
+      S_t(c, b, "popular");
+      kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
       kb_buf_puts(b, "</section>");
     }
@@ -747,15 +788,29 @@ static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
   S_topic_ctx t = {.c = c, .want = want, .b = &list, .name = KB_BUF_INIT};
   if (*want) kb_index_list_lang(c->ix, S_page_lang(c), S_topic_cb, &t);
   if (!t.n) {
-    S_error_page(c, r, 404, "Page not found", "There is no help topic at this address.");
+    S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.notopic"));
   } else {
     S_html(r, 200);
     r->cache = "public, max-age=60";
     kb_buf *b = &r->body;
-    S_page_start(c, b, kb_buf_str(&t.name), "topic");
-    S_crumbs(b, NULL, NULL, kb_buf_str(&t.name));
+    /* a topic's address is its default-language name's: the same in every
+     * language that has articles in it */
+    kb_ui_paths paths = {.alternates = 1};
+    kb_buf path = KB_BUF_INIT, other = KB_BUF_INIT;
+    kb_buf_printf(&path, "/topics/%s", want);
+    for (int i = 0; i < kb_index_nlangs(c->ix) && i < 32; i++) {
+      S_topic_ctx u = {.c = c, .want = want, .b = &other, .name = KB_BUF_INIT};
+      kb_index_list_lang(c->ix, kb_index_lang_code(c->ix, i), S_topic_cb, &u);
+      if (u.n) paths.v[i] = kb_buf_str(&path);
+      kb_buf_cleanup(&u.name);
+    }
+    const char *name = S_cat_name(c, kb_buf_str(&t.name));
+    S_page_start_in(c, b, name, "topic", &paths);
+    kb_buf_cleanup(&path);
+    kb_buf_cleanup(&other);
+    S_crumbs(c, b, NULL, NULL, name);
     kb_buf_puts(b, "<h1>");
-    S_h(b, kb_buf_str(&t.name));
+    S_h(b, name);
     kb_buf_puts(b, "</h1><ul class=\"topic-list\">");
     kb_buf_put(b, kb_buf_str(&list), list.n);
     kb_buf_puts(b, "</ul>");
@@ -772,10 +827,8 @@ static const char *S_jstr(cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void S_store_details(kb_buf *b, const char *json) {
+static void S_store_details(const kb_ctx *c, kb_buf *b, const char *json) {
   static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-  static const char *const names[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                      "Friday", "Saturday", "Sunday"};
   cJSON *s = cJSON_Parse(json);
   if (!s) return;
   kb_buf_puts(b, "<p class=\"address\">");
@@ -787,7 +840,9 @@ static void S_store_details(kb_buf *b, const char *json) {
   kb_buf_puts(b, "</p>");
   const char *phone = S_jstr(s, "phone");
   if (phone) {
-    kb_buf_puts(b, "<p class=\"phone\">Phone <a href=\"tel:");
+    kb_buf_puts(b, "<p class=\"phone\">");
+    S_t(c, b, "store.phone");
+    kb_buf_puts(b, " <a href=\"tel:");
     for (const char *p = phone; *p; p++)
       if (isdigit((unsigned char)*p) || *p == '+') kb_buf_putc(b, *p);
     kb_buf_puts(b, "\">");
@@ -795,18 +850,29 @@ static void S_store_details(kb_buf *b, const char *json) {
     kb_buf_puts(b, "</a></p>");
   }
   cJSON *hours = cJSON_GetObjectItemCaseSensitive(s, "hours");
-  kb_buf_puts(b, "<table class=\"hours\"><caption>Opening hours</caption><tbody>");
+  kb_buf_puts(b, "<table class=\"hours\"><caption>");
+  S_t(c, b, "store.hours");
+  kb_buf_puts(b, "</caption><tbody>");
   for (int i = 0; i < 7; i++) {
     const char *h = S_jstr(hours, days[i]);
-    kb_buf_printf(b, "<tr><th scope=\"row\">%s</th><td>", names[i]);
-    S_h(b, h ? (strcmp(h, "closed") ? h : "Closed") : "Not known");
+    char dk[16];
+    snprintf(dk, sizeof dk, "day.%s", days[i]);
+    kb_buf_puts(b, "<tr><th scope=\"row\">");
+    S_t(c, b, dk);
+    kb_buf_puts(b, "</th><td>");
+    if (!h) S_t(c, b, "store.unknown");
+    else if (!strcmp(h, "closed")) S_t(c, b, "store.closed");
+    else S_h(b, h);
     kb_buf_puts(b, "</td></tr>");
   }
   kb_buf_puts(b, "</tbody></table>");
   cJSON *lat = cJSON_GetObjectItemCaseSensitive(s, "lat"), *lon = cJSON_GetObjectItemCaseSensitive(s, "lon");
-  if (cJSON_IsNumber(lat) && cJSON_IsNumber(lon))
+  if (cJSON_IsNumber(lat) && cJSON_IsNumber(lon)) {
     kb_buf_printf(b, "<p><a class=\"directions\" href=\"https://www.google.com/maps/dir/?api=1&amp;"
-                     "destination=%.5f,%.5f\">Get directions</a></p>", lat->valuedouble, lon->valuedouble);
+                     "destination=%.5f,%.5f\">", lat->valuedouble, lon->valuedouble);
+    S_t(c, b, "store.directions");
+    kb_buf_puts(b, "</a></p>");
+  }
   cJSON_Delete(s);
 }
 
@@ -816,7 +882,9 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
-  kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">Related articles</h2><ul>");
+  kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">");
+  S_t(c, b, "related");
+  kb_buf_puts(b, "</h2><ul>");
   int shown = 0;
   for (int i = 0; i < res.n && shown < 5; i++) {
     if (!strcmp(res.hits[i].slug, d->slug)) continue;
@@ -828,56 +896,94 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   kb_results_free(&res);
 }
 
-static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const char *slug, int thanks,
+static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
                            int count, kb_http_resp *r) {
   kb_doc d;
   int found = kb_index_get_lang(c->ix, coll, slug, S_page_lang(c), &d);
   if (found != 1) {
-    S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
+    S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
     return;
   }
   int store = !strcmp(d.type, "store");
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
-  S_page_start(c, b, d.title, store ? "store" : "article");
+  /* the topic's translations: the same slug in each language */
+  kb_ui_paths paths = {.alternates = 1};
+  kb_buf link = KB_BUF_INIT;
+  S_article_link(&link, d.collection, d.slug);
+  for (int i = 0; i < kb_index_nlangs(c->ix) && i < 32; i++) {
+    kb_doc t;
+    const char *code = kb_index_lang_code(c->ix, i);
+    if (!strcmp(code, d.lang)) {
+      paths.v[i] = kb_buf_str(&link);
+    } else if (kb_index_get_lang(c->ix, d.collection, d.slug, code, &t) == 1) {
+      if (!strcmp(t.lang, code)) paths.v[i] = kb_buf_str(&link);
+      kb_doc_free(&t);
+    }
+  }
+  S_page_start_in(c, b, d.title, store ? "store" : "article", &paths);
+  kb_buf_cleanup(&link);
   const char *cat = S_art_meta(c, d.collection, d.slug, "category");
   if (store) {
-    S_crumbs(b, "/stores", "Find a store", d.title);
+    S_crumbs(c, b, "/stores", kb_ui_text(c, "stores.title"), d.title);
   } else if (cat) {
     kb_buf href = KB_BUF_INIT;
     kb_buf_puts(&href, "/topics/");
     S_topic_slug(&href, cat);
-    S_crumbs(b, kb_buf_str(&href), cat, d.title);
+    S_crumbs(c, b, kb_buf_str(&href), S_cat_name(c, cat), d.title);
     kb_buf_cleanup(&href);
   } else {
-    S_crumbs(b, NULL, NULL, d.title);
+    S_crumbs(c, b, NULL, NULL, d.title);
   }
-  if (count) S_view_add(w, d.collection, d.slug);
-  kb_buf_puts(b, "<article><h1>");
+  if (count) kb_events_view(c->events, d.collection, d.slug);
+  int other = strcmp(d.lang, S_page_lang(c)) != 0; /* no translation in the page's language */
+  if (other) {
+    int li = kb_index_lang_find(c->ix, d.lang);
+    char nk[16];
+    snprintf(nk, sizeof nk, "lang.in.%s", d.lang);
+    kb_buf_puts(b, "<p class=\"fallback\">");
+    kb_ui_put(c, b, "translation.fallback", "lang", li >= 0 ? kb_ui_text(c, nk) : d.lang, (const char *)NULL);
+    kb_buf_puts(b, "</p><article lang=\"");
+    kb_buf_puts(b, kb_ui_tag(c, d.lang));
+    kb_buf_puts(b, "\"><h1>");
+  } else {
+    kb_buf_puts(b, "<article><h1>");
+  }
   S_h(b, d.title);
   kb_buf_puts(b, "</h1>");
-  const char *upd = S_art_meta(c, d.collection, d.slug, "updated");
+  const char *upd = S_art_meta_in(c, d.collection, d.slug, d.lang, "updated");
   if (upd) {
-    kb_buf_puts(b, "<p class=\"updated\">Last updated ");
-    S_date(b, upd);
+    kb_buf date = KB_BUF_INIT;
+    kb_ui_date(c, &date, upd);
+    kb_buf_puts(b, "<p class=\"updated\">");
+    kb_ui_put(c, b, "updated", "!date", kb_buf_str(&date), (const char *)NULL);
     kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&date);
   }
-  if (store && d.store) S_store_details(b, d.store);
+  if (store && d.store) S_store_details(c, b, d.store);
   kb_buf_puts(b, d.html); /* rendered by cmark-gfm in safe mode at index time */
   kb_buf_puts(b, "</article>");
   if (!store) S_related(c, &d, b);
   if (thanks) {
-    kb_buf_puts(b, "<p class=\"helpful-thanks\" role=\"status\">Thanks for telling us.</p>");
+    kb_buf_puts(b, "<p class=\"helpful-thanks\" role=\"status\">");
+    S_t(c, b, "helpful.thanks");
+    kb_buf_puts(b, "</p>");
   } else {
-    kb_buf_puts(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\">"
-                   "<input type=\"hidden\" name=\"collection\" value=\"");
+    /* app.js says the thanks from data-thanks when it posts without reloading */
+    kb_buf_puts(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\" data-thanks=\"");
+    S_t(c, b, "helpful.thanks");
+    kb_buf_puts(b, "\"><input type=\"hidden\" name=\"collection\" value=\"");
     S_h(b, d.collection);
     kb_buf_puts(b, "\"><input type=\"hidden\" name=\"slug\" value=\"");
     S_h(b, d.slug);
-    kb_buf_puts(b, "\"><fieldset><legend>Did this help?</legend>"
-                   "<button type=\"submit\" name=\"helpful\" value=\"yes\">Yes</button> "
-                   "<button type=\"submit\" name=\"helpful\" value=\"no\">No</button></fieldset></form>");
+    kb_buf_puts(b, "\"><fieldset><legend>");
+    S_t(c, b, "helpful.legend");
+    kb_buf_puts(b, "</legend><button type=\"submit\" name=\"helpful\" value=\"yes\">");
+    S_t(c, b, "helpful.yes");
+    kb_buf_puts(b, "</button> <button type=\"submit\" name=\"helpful\" value=\"no\">");
+    S_t(c, b, "helpful.no");
+    kb_buf_puts(b, "</button></fieldset></form>");
   }
   S_page_end(c, b);
   kb_doc_free(&d);
@@ -943,16 +1049,17 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   *guess = 0;
   if (!c->geo || !near || !*near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL)) return 0;
   char out[8], in[4];
-  if (!S_postcode(near, out, in) && kb_geo_lookup(c->geo, near, NULL, m)) {
+  const char *lang = S_page_lang(c); /* the country's stores and places */
+  if (!S_postcode(near, out, in) && kb_geo_lookup_lang(c->geo, near, NULL, lang, m)) {
     kb_buf_puts(label, m->name);
     return 1;
   }
   if (S_postcode(near, out, in)) {
-    int found = kb_geo_lookup(c->geo, out, NULL, m);
+    int found = kb_geo_lookup_lang(c->geo, out, NULL, lang, m);
     for (int i = 0; !found && w && i < w->nareas; i++) {
       size_t al = strlen(w->areas[i].area);
       if (!strncmp(out, w->areas[i].area, al) && isdigit((unsigned char)out[al]))
-        found = kb_geo_lookup(c->geo, w->areas[i].town, NULL, m);
+        found = kb_geo_lookup_lang(c->geo, w->areas[i].town, NULL, lang, m);
     }
     if (found) kb_buf_printf(label, "%s%s%s (%s)", out, *in ? " " : "", in, m->name);
     return found;
@@ -961,29 +1068,65 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   const char *best = NULL;
   int bd = 3, max = strlen(near) >= 6 ? 2 : 1;
   for (int i = 0; i < kb_geo_store_count(c->geo); i++) {
-    int d = S_distance(near, kb_geo_store_at(c->geo, i)->town);
-    if (d < bd) bd = d, best = kb_geo_store_at(c->geo, i)->town;
+    const kb_geo_store *s = kb_geo_store_at(c->geo, i);
+    int d = strcmp(s->lang, lang) ? 3 : S_distance(near, s->town);
+    if (d < bd) bd = d, best = s->town;
   }
-  for (int i = 0; w && i < w->nareas; i++) {
+  for (int i = 0; w && !c->lang && i < w->nareas; i++) { /* postcode areas: the default site's */
     int d = S_distance(near, w->areas[i].town);
     if (d < bd) bd = d, best = w->areas[i].town;
   }
-  if (!best || bd > max || !kb_geo_lookup(c->geo, best, NULL, m)) return 0;
+  if (!best || bd > max || !kb_geo_lookup_lang(c->geo, best, NULL, lang, m)) return 0;
   *guess = 1;
   kb_buf_puts(label, m->name);
   return 1;
+}
+
+/* A town of another country ("Munich" on the French finder): the finder
+ * of that country's site, its nearest store's language. */
+static void S_elsewhere(const kb_ctx *c, kb_buf *b, const char *near) {
+  kb_geo_match m;
+  const kb_geo_store *st[1];
+  double km[1];
+  if (!c->geo || !near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL) ||
+      !kb_geo_lookup_lang(c->geo, near, NULL, NULL, &m) ||
+      kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, NULL, 1, st, km) != 1 ||
+      !strcmp(st[0]->lang, S_page_lang(c)) || km[0] > 500)
+    return;
+  const char *code = st[0]->lang, *tag = kb_ui_tag(c, code);
+  char k[32];
+  snprintf(k, sizeof k, "lang.in.%s", code);
+  kb_buf link = KB_BUF_INIT;
+  /* hreflang first: the link is to another site, left unprefixed */
+  kb_buf_printf(&link, "<a hreflang=\"%s\" href=\"", tag);
+  if (kb_index_lang_find(c->ix, code) != kb_index_default_lang(c->ix)) kb_buf_printf(&link, "/%s", code);
+  kb_buf_puts(&link, "/stores?near=");
+  kb_buf_put_query(&link, m.name, 1);
+  kb_buf_puts(&link, "\">");
+  kb_ui_put(c, &link, "stores.elsewhere.link", "place", m.name, "lang", kb_ui_text(c, k), (const char *)NULL);
+  kb_buf_puts(&link, "</a>");
+  kb_buf_puts(b, "<p class=\"elsewhere\">");
+  kb_ui_put(c, b, "stores.elsewhere", "!link", kb_buf_str(&link), (const char *)NULL);
+  kb_buf_puts(b, "</p>");
+  kb_buf_cleanup(&link);
 }
 
 static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb_http_resp *r) {
   S_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
-  S_page_start(c, b, "Find a store", "stores");
-  S_crumbs(b, NULL, NULL, "Find a store");
-  kb_buf_puts(b, "<h1>Find a store</h1><form class=\"store-search\" action=\"/stores\" method=\"get\">"
-                 "<label for=\"near\">Town or postcode</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
+  const char *title = kb_ui_text(c, "stores.title");
+  S_page_start(c, b, title, "stores");
+  S_crumbs(c, b, NULL, NULL, title);
+  kb_buf_puts(b, "<h1>");
+  S_h(b, title);
+  kb_buf_puts(b, "</h1><form class=\"store-search\" action=\"/stores\" method=\"get\"><label for=\"near\">");
+  S_t(c, b, "stores.near");
+  kb_buf_puts(b, "</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
   S_h(b, near);
-  kb_buf_puts(b, "\"><button type=\"submit\">Find stores</button></form>");
+  kb_buf_puts(b, "\"><button type=\"submit\">");
+  S_t(c, b, "stores.button");
+  kb_buf_puts(b, "</button></form>");
   const kb_geo_store *st[8];
   double km[8];
   int n = 0, guess = 0;
@@ -991,32 +1134,40 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
   kb_buf label = KB_BUF_INIT;
   int found = S_find_near(w, c, near, &m, &label, &guess);
   if (near && *near && !found) {
-    kb_buf_puts(b, "<p class=\"count\">We could not find \xE2\x80\x9C");
-    S_h(b, near);
-    kb_buf_puts(b, "\xE2\x80\x9D. Try a town or a postcode. All our stores:</p>");
+    kb_buf_puts(b, "<p class=\"count\">");
+    kb_ui_put(c, b, "stores.notfound", "q", near, (const char *)NULL);
+    kb_buf_puts(b, "</p>");
+    S_elsewhere(c, b, near);
   }
   if (found) {
-    n = kb_geo_nearest(c->geo, m.lat, m.lon, NULL, 5, st, km);
-    kb_buf_puts(b, "<p class=\"count\">Stores nearest to ");
-    S_h(b, kb_buf_str(&label));
-    if (guess) {
-      kb_buf_puts(b, " (you searched for \xE2\x80\x9C");
-      S_h(b, near);
-      kb_buf_puts(b, "\xE2\x80\x9D)");
-    }
+    n = kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, S_page_lang(c), 5, st, km);
+    kb_buf place = KB_BUF_INIT;
+    if (guess) kb_ui_put(c, &place, "stores.searched", "place", kb_buf_str(&label), "q", near, (const char *)NULL);
+    else S_h(&place, kb_buf_str(&label));
+    kb_buf_puts(b, "<p class=\"count\">");
+    kb_ui_put(c, b, "stores.nearest", "!place", kb_buf_str(&place), (const char *)NULL);
     kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&place);
   }
   kb_buf_cleanup(&label);
   kb_buf_puts(b, "<ol class=\"stores\">");
   int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
   for (int i = 0; i < total; i++) {
     const kb_geo_store *s = found ? st[i] : kb_geo_store_at(c->geo, i);
+    if (strcmp(s->lang, S_page_lang(c))) continue; /* another country's */
     kb_buf_puts(b, "<li><h2><a href=\"");
     S_article_link(b, s->collection, s->slug);
     kb_buf_puts(b, "\">");
     S_h(b, s->title);
     kb_buf_puts(b, "</a></h2>");
-    if (found) kb_buf_printf(b, "<p class=\"distance\">%.0f km (%.0f miles)</p>", km[i], km[i] / 1.609);
+    if (found) {
+      char k[24], mi[24];
+      snprintf(k, sizeof k, "%.0f", km[i]);
+      snprintf(mi, sizeof mi, "%.0f", km[i] / 1.609);
+      kb_buf_puts(b, "<p class=\"distance\">");
+      kb_ui_put(c, b, "stores.distance", "km", k, "miles", mi, (const char *)NULL);
+      kb_buf_puts(b, "</p>");
+    }
     kb_buf_puts(b, "<p class=\"address\">");
     S_h(b, s->address);
     kb_buf_puts(b, ", ");
@@ -1067,6 +1218,15 @@ static void S_hidden(kb_buf *b, const char *name, const char *v) {
   kb_buf_puts(b, "\">");
 }
 
+/* The name of an index language in the agent's (the console's) language,
+ * from ui.tsv's lang.in.CODE, else the code. */
+static const char *S_lang_name(const kb_ctx *c, const char *code) {
+  char k[32];
+  snprintf(k, sizeof k, "lang.in.%s", code);
+  const char *v = kb_ui_find(c, k);
+  return v ? v : code;
+}
+
 /* One suggestion card: a form that records what the agent did with it
  * (POST /agent/feedback without JavaScript; app.js copies and records). */
 static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
@@ -1088,13 +1248,22 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
   S_hidden(b, "slug", h->slug);
   S_hidden(b, "original", reply);
   kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
+  const char *pre = kb_suggest_lang_prefix(c->ix, h->lang); /* its language's site */
+  if (pre) kb_buf_printf(b, "/%s", pre);
   S_article_link(b, h->collection, h->slug);
   kb_buf_puts(b, "\">");
   S_h(b, h->title);
   kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
+  if (res->s[i].fallback) {
+    kb_buf_puts(b, "<p class=\"fallback\">");
+    S_h(b, S_lang_name(c, h->lang));
+    kb_buf_puts(b, " fallback: no article in the mention's language</p>");
+  }
   if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
   kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
-                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\">", n, n, n);
+                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\" lang=\"", n, n, n);
+  kb_buf_puts(b, kb_ui_tag(c, h->lang));
+  kb_buf_puts(b, "\">");
   S_h(b, reply);
   kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
   if (c->feedback)
@@ -1125,10 +1294,27 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
 }
 
 /* The cards for one mention, most confident first. */
+/* "Language: French, detected (0.92)" or "..., chosen": what the cards
+ * were answered in, so the agent can correct it. */
+static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int chosen) {
+  kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">Language: <strong>");
+  S_h(b, S_lang_name(c, res->lang));
+  kb_buf_puts(b, "</strong>");
+  if (chosen) kb_buf_puts(b, ", chosen by you");
+  else kb_buf_printf(b, ", detected (confidence %.2f)", res->lang_confidence);
+  if (res->fallback) {
+    kb_buf_puts(b, ": no article fits in it, so these are ");
+    S_h(b, S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))));
+    kb_buf_puts(b, " articles");
+  }
+  kb_buf_puts(b, "</p>");
+}
+
 static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
-                          const char *coll) {
+                          const char *coll, const char *lang) {
   kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
-                       .public_url = c->public_url, .feedback = c->feedback};
+                       .public_url = c->public_url, .feedback = c->feedback,
+                       .lang = lang && *lang ? lang : NULL};
   kb_suggest_result res;
   char err[256];
   if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
@@ -1142,6 +1328,7 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
     S_h(b, handle);
   }
   kb_buf_puts(b, "</p>");
+  S_lang_status(c, b, &res, o.lang != NULL);
   if (res.has_place) {
     kb_buf_puts(b, "<p class=\"place\">Place: ");
     S_h(b, res.place.name);
@@ -1195,6 +1382,8 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
 static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
   const char *text = a->text, *author = a->author, *coll = a->collection;
   const char *done = a->arg ? a->arg(a->h, "done") : NULL;
+  const char *lang = a->arg ? a->arg(a->h, "lang") : NULL; /* the agent's choice, or detect */
+  int bad_lang = lang && *lang && kb_index_lang_find(c->ix, lang) < 0;
   /* signed in (a session cookie does for the console's requests), or no
    * keys: the key field is only for a browser that is neither */
   int keys = a->keys && !(a->roles & KB_ROLE_AGENT), invalid = 0;
@@ -1217,8 +1406,9 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   else if (done && !strcmp(done, "queued"))
     kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
   kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
-                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\">", c->feedback ? 1 : 0, keys,
-                c->data_dir ? 1 : 0);
+                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\" data-deflang=\"%s\">",
+                c->feedback ? 1 : 0, keys, c->data_dir ? 1 : 0,
+                kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
   kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   S_h(b, text);
   kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
@@ -1238,6 +1428,14 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   }
   free(list);
   kb_buf_cleanup(&seen);
+  kb_buf_puts(b, "</select><label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">"
+                 "<option value=\"\">Detect from its words</option>");
+  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
+    const char *code = kb_index_lang_code(c->ix, i);
+    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
+    S_h(b, S_lang_name(c, code));
+    kb_buf_puts(b, "</option>");
+  }
   kb_buf_puts(b, "</select>");
   if (keys)
     kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
@@ -1249,8 +1447,10 @@ static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   kb_buf_puts(b, "\" data-author=\"");
   S_h(b, handle ? handle : "");
   kb_buf_puts(b, "\">");
-  if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
-    S_suggestions(c, b, text, handle, coll);
+  if (bad_lang)
+    kb_buf_puts(b, "<p class=\"unanswerable\">That language is not one of the knowledge base's.</p>");
+  else if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
+    S_suggestions(c, b, text, handle, coll, lang);
   else if (invalid)
     kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
   kb_buf_puts(b, "</div></div></div>");
@@ -1283,7 +1483,7 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
   kb_buf_puts(o->rows, "</a></td><td>");
   S_h(o->rows, owner ? owner : "nobody");
   kb_buf_puts(o->rows, "</td><td>");
-  S_date(o->rows, rb);
+  kb_ui_date(o->c, o->rows, rb);
   kb_buf_puts(o->rows, "</td></tr>");
   o->n++;
 }
@@ -1337,8 +1537,9 @@ static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
   const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
   cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
-  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-finished=\"", ne ? "bad" : "good",
-                cJSON_IsNumber(builds) ? builds->valueint : 0);
+  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-building=\"%s\" data-finished=\"",
+                ne ? "bad" : "good", cJSON_IsNumber(builds) ? builds->valueint : 0,
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "building")) ? "true" : "false");
   S_h(b, fin ? fin : "");
   kb_buf_puts(b, "\">");
   if (!st) {
@@ -1477,9 +1678,9 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
   if (!slug || !h || (strcmp(h, "yes") && strcmp(h, "no")) ||
       !kb_text_utf8_valid(slug, strlen(slug), NULL) ||
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
-    S_error_page(c, r, 400, "Something went wrong", "That answer could not be recorded.");
+    S_error_page(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
   } else {
-    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"));
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
@@ -1487,7 +1688,9 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
     S_article_link(&loc, d.collection, d.slug);
     kb_buf_puts(&loc, "?thanks=1");
     r->location = kb_buf_detach(&loc);
-    kb_buf_puts(&r->body, "<!doctype html><title>Thanks</title><p>Thanks for telling us.</p>");
+    kb_buf_puts(&r->body, "<!doctype html><p>");
+    S_t(c, &r->body, "helpful.thanks");
+    kb_buf_puts(&r->body, "</p>");
     kb_doc_free(&d);
   }
   free(coll);
@@ -1544,7 +1747,9 @@ static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
     char err[256];
     long long id;
-    if (kb_feedback_add(c->feedback, text, d.collection, d.slug, act, NULL, handle, &id, err, sizeof err) != KB_FEEDBACK_OK) {
+    kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
+                           .author = handle};
+    if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
       S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
     } else {
       /* sent: an empty form for the next tweet; dismissed: the same cards */
@@ -1682,7 +1887,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strncmp(url, "/static/", 8)) {
     if (!get) goto not_allowed;
     if (!S_name_ok(url + 8) || !S_static(w, url + 8, S_takes_gzip(a), r))
-      S_error_page(c, r, 404, "Page not found", "There is nothing at this address.");
+      S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.nothing"));
     return 1;
   }
   if (!strcmp(url, "/agent/feedback")) {
@@ -1694,7 +1899,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/helpful")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (!c->events) S_error_page(c, r, 503, "Not available", "Answers cannot be recorded right now.");
+    if (!c->events) S_error_page(c, r, 503, kb_ui_text(c, "error.unavailable"), kb_ui_text(c, "helpful.unavailable"));
     else S_helpful_form(c, body, nbody, r);
     return 1;
   }
@@ -1726,6 +1931,11 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
     return 1;
   }
+  if (!strcmp(url, "/team/translations")) {
+    if (!get) goto not_allowed;
+    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_web_translations_page(c, a->arg ? a->arg(a->h, "lang") : NULL, r);
+    return 1;
+  }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
     if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) S_queue_page(w, c, r);
@@ -1744,8 +1954,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
       !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
     if (!get) goto not_allowed;
-    if (!strcmp(url, "/")) S_search_page(w, c, NULL, NULL, 0, r);
-    else if (!strcmp(url, "/search")) S_search_page(w, c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
+    if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
+    else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) {
       if (S_staff(c, a, method, url, KB_ROLE_AGENT, r)) S_agent_page(c, a, r);
@@ -1754,23 +1964,23 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {
         char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
-        S_article_page(w, c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
+        S_article_page(c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
         free(coll);
       } else if (!slash && *rest) {
-        S_article_page(w, c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
+        S_article_page(c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
       } else {
-        S_error_page(c, r, 404, "Page not found", "There is no help article at this address.");
+        S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
       }
     }
     return 1;
   }
   return 0;
 not_allowed:
-  S_error_page(c, r, 405, "Not allowed", "This page can only be read.");
+  S_error_page(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.readonly"));
   r->allow = "GET";
   return 1;
 not_allowed_post:
-  S_error_page(c, r, 405, "Not allowed", "This address takes a form.");
+  S_error_page(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.formonly"));
   r->allow = "POST";
   return 1;
 }
@@ -1789,6 +1999,16 @@ static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
 /* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
  * get the prefix (not /static/, not /api/, and not twice), as does a
  * redirect. One pass over the page, so no link can be forgotten. */
+/* 1 if the tag around the attribute at h (in [start, h)) has an hreflang
+ * before it: a link to another language's page, already addressed. */
+static int S_hreflang_before(const char *start, const char *h) {
+  const char *lt = h;
+  while (lt > start && *lt != '<' && h - lt < 200) lt--;
+  for (const char *x = lt; x + 10 <= h; x++)
+    if (!memcmp(x, "hreflang=\"", 10)) return 1;
+  return 0;
+}
+
 static void S_prefix_links(kb_http_resp *r, const char *code) {
   char pre[16];
   int np = snprintf(pre, sizeof pre, "/%s", code);
@@ -1802,6 +2022,7 @@ static void S_prefix_links(kb_http_resp *r, const char *code) {
     const char *slash = strchr(h, '/');
     kb_buf_put(&out, p, (size_t)(slash - p));
     if (strncmp(slash, "/static/", 8) && strncmp(slash, "/api/", 5) && slash[1] != '/' &&
+        !S_hreflang_before(r->body.p, h) &&
         !(!strncmp(slash, pre, (size_t)np) && (slash[np] == '/' || slash[np] == '"')))
       kb_buf_puts(&out, pre);
     p = slash;

@@ -2,7 +2,8 @@
  * kb-serve - the knowledge-base search server.
  *
  *   kb-serve --index INDEX [--listen 127.0.0.1:8080] [--public-url URL]
- *            [--data DIR] [--threads N] [--quiet]
+ *            [--data DIR] [--feedback-db URL] [--threads N] [--quiet]
+ *   kb-serve --copy-store DATA/feedback.sqlite --feedback-db URL
  *
  * Every flag has an environment variable (KB_INDEX, KB_LISTEN,
  * KB_PUBLIC_URL, KB_DATA, KB_THREADS); a flag wins over its variable.
@@ -19,10 +20,12 @@
 
 #include "kb_fts.h"
 #include "kb_server.h"
+#include "server.h"
 
 static void S_usage(FILE *f) {
   fputs("usage: kb-serve --index INDEX [options]\n"
         "       kb-serve --kb KB_DIR --data DIR [options]\n"
+        "       kb-serve --copy-store DATA/feedback.sqlite --feedback-db URL\n"
         "\n"
         "Serves the knowledge-base index INDEX over HTTP: the suggest and search\n"
         "API, article pages, /healthz and /metrics (docs/api.md).\n"
@@ -37,6 +40,12 @@ static void S_usage(FILE *f) {
         "                    http://LISTEN                           (KB_PUBLIC_URL)\n"
         "  --data DIR        the only directory the server writes to (feedback);\n"
         "                    default: none                           (KB_DATA)\n"
+        "  --feedback-db URL a postgresql:// URL: feedback, helpful answers and the\n"
+        "                    reports' events go to this shared store, which every\n"
+        "                    replica learns from; --data keeps this replica's mirror\n"
+        "                    of it. Default: SQLite in --data          (KB_FEEDBACK_DB)\n"
+        "  --copy-store FILE copy an SQLite store (DATA/feedback.sqlite) into the\n"
+        "                    empty shared store of --feedback-db, then exit\n"
         "  --threads N       worker threads; default one per core    (KB_THREADS)\n"
         "  --api-keys FILE   keys for the agent routes (suggest, feedback), one per\n"
         "                    line, 16+ characters; required to listen beyond\n"
@@ -82,6 +91,7 @@ int main(int argc, char **argv) {
       .listen = S_env("KB_LISTEN"),
       .public_url = S_env("KB_PUBLIC_URL"),
       .data_dir = S_env("KB_DATA"),
+      .feedback_db = S_env("KB_FEEDBACK_DB"),
       .threads = S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
       .api_keys_file = S_env("KB_API_KEYS_FILE"),
       .api_keys = S_env("KB_API_KEYS"),
@@ -98,6 +108,7 @@ int main(int argc, char **argv) {
       .header_timeout = S_env("KB_HEADER_TIMEOUT") ? atoi(S_env("KB_HEADER_TIMEOUT")) : 0,
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
+  const char *copy = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -108,6 +119,8 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--listen")) { cfg.listen = v; i++; }
     else if (v && !strcmp(a, "--public-url")) { cfg.public_url = v; i++; }
     else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
+    else if (v && !strcmp(a, "--feedback-db")) { cfg.feedback_db = v; i++; }
+    else if (v && !strcmp(a, "--copy-store")) { copy = v; i++; }
     else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
     else if (v && !strcmp(a, "--api-keys")) { cfg.api_keys_file = v; i++; }
     else if (v && !strcmp(a, "--web")) { cfg.web_dir = v; i++; }
@@ -126,6 +139,18 @@ int main(int argc, char **argv) {
       S_usage(stderr);
       return 64;
     }
+  }
+  if (copy) {
+    char err[512];
+    if (!cfg.feedback_db) {
+      fprintf(stderr, "kb-serve: --copy-store needs --feedback-db URL\n");
+      return 64;
+    }
+    if (kb_pg_copy(copy, cfg.feedback_db, err, sizeof err) != 0) {
+      fprintf(stderr, "kb-serve: nothing copied: %s\n", err);
+      return 1;
+    }
+    return 0;
   }
   if (!cfg.listen) cfg.listen = "127.0.0.1:8080";
   if (!cfg.index_path == !cfg.kb_dir) {

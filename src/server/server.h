@@ -7,6 +7,7 @@
 #define KB_SERVER_INT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "kb_feedback.h"
 #include "kb_geo.h"
@@ -39,6 +40,7 @@ typedef struct kb_http_resp {
 } kb_http_resp;
 
 typedef struct kb_events kb_events;
+typedef struct kb_pg kb_pg;
 
 /* What a handler sees of the server for one request. */
 typedef struct kb_ctx {
@@ -50,7 +52,10 @@ typedef struct kb_ctx {
   const char *public_url;   /* base of links to our pages, no trailing / */
   kb_feedback *feedback;    /* the feedback store (--data), or NULL */
   kb_events *events;        /* the reports' event log (--data), or NULL */
+  kb_pg *pg;                /* the shared store (--feedback-db), or NULL */
   const char *data_dir;     /* --data, or NULL */
+  const char *store_path;   /* the SQLite file the reports read: DATA/feedback.sqlite,
+                               or the shared store's mirror; NULL without --data */
   struct kb_live *live;     /* the served index and the indexer's status */
 } kb_ctx;
 
@@ -83,8 +88,9 @@ int kb_live_watch(kb_live *l);
 /* Appends "reloads":n,"refused":n,"reload_error":... (JSON members). */
 void kb_live_status(kb_live *l, kb_buf *out);
 /* Appends "kb":{...}, the indexer's status of its last build of the file
- * (INDEX.status.json, read again within 200 ms of a change), and returns
- * 1; returns 0 and appends nothing when there is none. */
+ * (INDEX.status.json as it is now: a stat per call, the file read again
+ * when it was replaced), and returns 1; returns 0 and appends nothing when
+ * there is none. */
 int kb_live_kb_status(kb_live *l, kb_buf *out);
 /* The errors of the indexer's last build (0 when there is no status). */
 int kb_live_kb_errors(kb_live *l);
@@ -96,12 +102,29 @@ const kb_site *kb_gen_site(const kb_gen *g);
 int kb_gen_articles(const kb_gen *g);
 const char *kb_gen_built(const kb_gen *g);
 double kb_gen_built_epoch(const kb_gen *g);
+/* The index file's build id: a hash of its content (16 hex digits). */
+const char *kb_gen_build_id(const kb_gen *g);
 
 /*--- End of interface to code in kb_live.c -------------------------------*/
 
 /*--- Interface to code in kb_events.c ------------------------------------*/
 
 /* The log the knowledge team's reports read (kb_events.c): kb_events. */
+
+/* One queued event (kind: an S_kind of kb_events.c, kb_events_kind()). */
+typedef struct kb_event {
+  struct kb_event *next;
+  int kind;
+  char *text, *collection, *slug, *client_id; /* owned, may be NULL */
+  int num;                  /* answerable / total / helpful */
+  time_t ts;
+} kb_event;
+
+/* An event as read back from the shared store (strings borrowed). */
+typedef struct kb_event_row {
+  const char *kind, *ts, *text, *collection, *slug, *client_id;
+  int num;
+} kb_event_row;
 
 kb_events *kb_events_open(const char *path, char *err, size_t nerr);
 /* Stores what is queued and closes. */
@@ -110,15 +133,81 @@ void kb_events_close(kb_events *ev);
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug);
 void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
-void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful);
+/* client_id (NULL: none): a second answer with the same id is not stored. */
+void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
+                       const char *client_id);
+/* An article page seen on the public site. */
+void kb_events_view(kb_events *ev, const char *collection, const char *slug);
+/* Copies the keys ("collection/slug") of the up to max articles most
+ * viewed over the last 30 days into keys, most viewed first, as last
+ * counted (the writer counts them from the log after storing views, about
+ * every second): no query. Returns how many; the caller frees each.
+ * ev may be NULL (no --data): 0. */
+int kb_events_popular(kb_events *ev, char **keys, int max);
 long kb_events_dropped(kb_events *ev);
 /* Keeps the log to the last days days (0: no age limit) and to about
  * max_bytes of events (0: no size limit), the oldest deleted first; the
  * writer thread enforces it at once and then every minute and whenever
  * the log grows past it. Defaults: 90 days, 64 MiB. */
 void kb_events_set_limits(kb_events *ev, int days, long long max_bytes);
+/* From now on the writer sends the queue to pg (which must outlive ev)
+ * instead of the local tables; call before anything is queued. */
+void kb_events_use_pg(kb_events *ev, kb_pg *pg);
+/* Stores rows read from the shared store in the local tables, in one
+ * transaction (kinds this build does not know are skipped). 0 or -1. */
+int kb_events_mirror(kb_events *ev, const kb_event_row *rows, int n);
+/* Deletes every local event (the mirror starts again from the beginning). */
+void kb_events_clear(kb_events *ev);
+/* A kind's number from its name (-1: unknown), and back (NULL). */
+int kb_events_kind(const char *name);
+const char *kb_events_kind_name(int kind);
+/* ts as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+void kb_event_ts(time_t t, char *out, size_t n);
 
 /*--- End of interface to code in kb_events.c -----------------------------*/
+
+/*--- Interface to code in kb_pgstore.c ----------------------------------*/
+
+/* The shared store in PostgreSQL (kb-serve --feedback-db URL): feedback,
+ * helpful answers and the reports' events of every replica. Each replica
+ * keeps a mirror of it in SQLite (its kb_feedback and kb_events, in
+ * DATA/mirror.sqlite) that a thread keeps up to date, so suggestions and
+ * reports read locally and keep working while PostgreSQL is away. */
+
+/* Connects to url, applies the schema's migrations (refusing a database
+ * newer than this program), and returns the store, or NULL with a message.
+ * Nothing runs until kb_pg_start(). */
+kb_pg *kb_pg_open(const char *url, char *err, size_t nerr);
+/* Starts the mirror's thread: fb and ev (which must outlive pg's thread,
+ * stopped by kb_pg_close()) get every replica's writes within about a
+ * second (LISTEN/NOTIFY, and a poll every 500 ms). mirror_db is the
+ * path of the SQLite file fb and ev are in; its kb_mirror table holds
+ * how far the mirror has read. 0 or -1 with a message. */
+int kb_pg_start(kb_pg *pg, kb_feedback *fb, kb_events *ev, const char *mirror_db, char *err,
+                size_t nerr);
+void kb_pg_close(kb_pg *pg);
+/* Stores one agent action (row->id is ignored; a row with the same
+ * client_id is not stored again: *pdup 1, *pid its id), and applies it to
+ * fb at once. KB_FEEDBACK_OK, or KB_FEEDBACK_EBUSY when PostgreSQL cannot
+ * be reached or refuses (message in err): nothing was stored. */
+int kb_pg_feedback_put(kb_pg *pg, kb_feedback *fb, const kb_feedback_row *row, long long *pid,
+                       int *pdup, char *err, size_t nerr);
+/* Deletes every feedback row, in PostgreSQL and (through the mirrors) in
+ * every replica. *pn gets how many. KB_FEEDBACK_OK or KB_FEEDBACK_EBUSY. */
+int kb_pg_feedback_reset(kb_pg *pg, kb_feedback *fb, long long *pn, char *err, size_t nerr);
+/* Stores a list of events (kb_events' writer). 0, or -1: nothing stored. */
+int kb_pg_events_put(kb_pg *pg, const kb_event *list);
+/* Deletes events older than days (0: none), at most once a minute. */
+void kb_pg_events_trim(kb_pg *pg, int days);
+/* 1 while PostgreSQL answers (the last write or poll worked). */
+int kb_pg_ok(kb_pg *pg);
+/* Appends "store":{...} (JSON member: kind, ok, the mirror's position). */
+void kb_pg_status(kb_pg *pg, kb_buf *out);
+/* Copies the SQLite store at sqlite_path (feedback and events) into the
+ * empty shared store at url. 0, or -1 with a message (nothing copied). */
+int kb_pg_copy(const char *sqlite_path, const char *url, char *err, size_t nerr);
+
+/*--- End of interface to code in kb_pgstore.c ----------------------------*/
 
 /*--- Interface to code in kb_queue.c -------------------------------------*/
 
@@ -179,6 +268,14 @@ void kb_web_page_end(const kb_ctx *c, kb_buf *b);
 
 /*--- End of interface to code in kb_web.c --------------------------------*/
 
+/*--- Interface to code in kb_translations.c ------------------------------*/
+
+/* /team/translations[?lang=CODE]: topics lacking a language, translations
+ * older than their source; a 400 for a language the index lacks. */
+void kb_web_translations_page(const kb_ctx *c, const char *lang, kb_http_resp *r);
+
+/*--- End of interface to code in kb_translations.c -----------------------*/
+
 /*--- Interface to code in kb_api.c ---------------------------------------*/
 
 /* Fills r with a JSON error: {"error": {"code": code, "message": msg}}. */
@@ -190,6 +287,11 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
 
 /* DELETE /api/v1/feedback: forget everything learned from agents. */
 void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r);
+
+/* Stores one agent action in the store this server uses (the shared one,
+ * or the local kb_feedback); as kb_feedback_put(). */
+int kb_api_store_feedback(const kb_ctx *c, const kb_feedback_row *row, long long *pid, int *pdup,
+                          char *err, size_t nerr);
 
 /* POST /api/v1/feedback with body[0..n). */
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);

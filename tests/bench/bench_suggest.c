@@ -6,6 +6,7 @@
  *   bench_suggest bodies JSONL OUT
  *   bench_suggest agree NAME INDEX QUERIES
  *   bench_suggest port
+ *   bench_suggest learn [-r ROUNDS] [-w WARMUP] [-s SEED] N INDEX QUERIES STORE
  *
  * search opens INDEX, loads the query lines of QUERIES, runs every query
  * WARMUP times untimed, then ROUNDS times timed, one clock_gettime
@@ -24,6 +25,14 @@
  * tests/bench/suggest.lua. port prints a free TCP port on 127.0.0.1 (for
  * the nginx floor; the port is released again, so it is only very likely
  * still free when nginx binds it).
+ *
+ * learn fills the feedback store STORE (SQLite, created when missing) up
+ * to N learned mentions made from QUERIES (a .jsonl with "expect"): each
+ * is the first half of one line's words and the second half of another's
+ * in the same collection, sent for the first one's article, so the
+ * learned vocabulary is real and nothing repeats exactly. It then times
+ * the suggest with that store (kb_suggest() with .feedback) over QUERIES,
+ * one table row named N, as search does.
  *
  * Exit status: 0 ok, 1 a file or index could not be used, 64 usage.
  */
@@ -46,6 +55,7 @@
 
 
 static unsigned S_ablate; /* -F: KB_ABLATE_MEMORY, every search through FTS5 */
+static kb_feedback *S_fb; /* learn: the store the suggest learns from */
 /* One query: its text and the collection it is restricted to. */
 typedef struct {
   char *text;
@@ -64,6 +74,7 @@ static void S_usage(FILE *f) {
         "       bench_suggest paths [--typed] PREFIX QUERIES OUT\n"
         "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
+        "       bench_suggest learn [-r ROUNDS] [-w WARMUP] [-s SEED] N INDEX QUERIES STORE\n"
         "\n"
         "search   times kb_suggest() as the server calls it (no HTTP), per query, and\n"
         "         prints p50/p90/p99/max in microseconds and queries/s; QUERIES is\n"
@@ -78,7 +89,9 @@ static void S_usage(FILE *f) {
         "         person types it (2 characters and more), search as you type\n"
         "agree    how often candidate pruning changes the first hit or the top\n"
         "         three (searched with and without it)\n"
-        "port     prints a free TCP port on 127.0.0.1\n",
+        "port     prints a free TCP port on 127.0.0.1\n"
+        "learn    fills the feedback store STORE up to N learned mentions recombined\n"
+        "         from QUERIES (.jsonl with \"expect\"), then times kb_suggest() with it\n",
         f);
 }
 
@@ -187,7 +200,8 @@ static double S_pct(const double *a, size_t n, double p) {
  * confidence and links (kb_suggest(), three suggestions, no feedback, no
  * places); returns the number of suggestions or -1. */
 static int S_search(kb_index *ix, const S_query *q) {
-  kb_suggest_opts o = {.collection = q->collection, .limit = 3, .public_url = "http://127.0.0.1"};
+  kb_suggest_opts o = {.collection = q->collection, .limit = 3, .public_url = "http://127.0.0.1",
+                       .feedback = S_fb};
   kb_suggest_result res;
   char err[256];
   int rc = kb_suggest(ix, NULL, q->text, q->n, &o, &res, err, sizeof err);
@@ -408,8 +422,103 @@ static int S_cmd_port(void) {
   return 0;
 }
 
+/* The "expect" of each line of a .jsonl (NULL where none), in order. */
+static char **S_expects(const char *path, int n) {
+  size_t len;
+  char *z = kb_read_file(path, S_MAX_QUERIES_FILE, &len);
+  char **v = kb_xcalloc((size_t)n + 1, sizeof *v);
+  int k = 0;
+  for (char *line = z ? strtok(z, "\n") : NULL; line && k < n; line = strtok(NULL, "\n")) {
+    if (strspn(line, " \t\r") == strlen(line)) continue;
+    cJSON *j = cJSON_Parse(line);
+    cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "expect");
+    v[k++] = cJSON_IsString(e) ? kb_xstrdup(e->valuestring) : NULL;
+    cJSON_Delete(j);
+  }
+  free(z);
+  return v;
+}
+
+/* Half of text's words: the first (first 1) or the second half, into b. */
+static void S_half(const char *text, int first, kb_buf *b) {
+  int words = 0, k = 0;
+  for (const char *p = text; *p; p++) words += (p == text || p[-1] == ' ' || p[-1] == '\n') && *p != ' ';
+  for (const char *p = text; *p; p++) {
+    if ((p == text || p[-1] == ' ' || p[-1] == '\n') && *p != ' ') k++;
+    if ((first && k <= words / 2) || (!first && k > words / 2)) kb_buf_putc(b, *p == '\n' ? ' ' : *p);
+  }
+}
+
+/* Fills S_fb up to n learned mentions from qs; 0 or -1. */
+static int S_fill(const S_queries *qs, char **expect, long long n, unsigned seed) {
+  char err[256];
+  long long have = kb_feedback_count(S_fb);
+  kb_feedback_row rows[5000];
+  kb_buf texts[5000];
+  for (int i = 0; i < 5000; i++) texts[i] = (kb_buf)KB_BUF_INIT;
+  srand(seed);
+  while (have < n) {
+    int m = 0;
+    for (; m < 5000 && have + m < n; m++) {
+      int a = rand() % qs->n, b = rand() % qs->n;
+      for (int t = 0; t < 50 && qs->a[b].collection && qs->a[a].collection &&
+                      strcmp(qs->a[a].collection, qs->a[b].collection); t++) b = rand() % qs->n;
+      texts[m].n = 0;
+      S_half(qs->a[a].text, 1, &texts[m]);
+      kb_buf_putc(&texts[m], ' ');
+      S_half(qs->a[b].text, 0, &texts[m]);
+      rows[m] = (kb_feedback_row){.text = kb_buf_str(&texts[m]), .collection = qs->a[a].collection,
+                                  .slug = expect[a] ? expect[a] : "none", .action = "sent"};
+    }
+    if (kb_feedback_put_rows(S_fb, rows, m, err, sizeof err) != KB_FEEDBACK_OK) {
+      fprintf(stderr, "bench_suggest: learn: %s\n", err);
+      return -1;
+    }
+    have += m;
+  }
+  for (int i = 0; i < 5000; i++) kb_buf_cleanup(&texts[i]);
+  return 0;
+}
+
+static int S_cmd_learn(int argc, char **argv) {
+  int rounds = 5, warmup = 1, i = 0;
+  unsigned seed = 21;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "-r") && i + 1 < argc) rounds = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) warmup = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-s") && i + 1 < argc) seed = (unsigned)atoi(argv[++i]);
+    else break;
+  }
+  if (argc - i != 4) {
+    S_usage(stderr);
+    return 64;
+  }
+  long long n = atoll(argv[i]);
+  S_queries qs = {0};
+  char err[256];
+  if (S_load(argv[i + 2], &qs) != 0 || qs.n == 0) return 1;
+  kb_lang *words = kb_lang_open_index(argv[i + 1], err, sizeof err);
+  S_fb = kb_feedback_open_lang(argv[i + 3], words, err, sizeof err);
+  kb_lang_free(words);
+  if (!S_fb) {
+    fprintf(stderr, "bench_suggest: %s\n", err);
+    S_queries_free(&qs);
+    return 1;
+  }
+  char **expect = S_expects(argv[i + 2], qs.n);
+  int rc = S_fill(&qs, expect, n, seed);
+  for (int k = 0; k < qs.n; k++) free(expect[k]);
+  free(expect);
+  S_queries_free(&qs);
+  if (rc == 0) rc = S_bench_set(argv[i], argv[i + 1], argv[i + 2], rounds, warmup) ? 1 : 0;
+  kb_feedback_close(S_fb);
+  S_fb = NULL;
+  return rc;
+}
+
 int main(int argc, char **argv) {
   kb_fts_global_init(); /* as kb-serve does */
+  if (argc >= 2 && !strcmp(argv[1], "learn")) return S_cmd_learn(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "paths")) return S_cmd_paths(argc - 2, argv + 2);

@@ -7,6 +7,8 @@
 --   wrk -t2 -c32 -d10s --latency -s suggest.lua URL -- PATHS get
 --     GETs each line of PATHS (one request path per line, written by
 --     bench_suggest paths), cycling: the public search, pages.
+--   wrk -t2 -c32 -d10s --latency -s suggest.lua URL -- BODIES feedback
+--     POSTs each line of BODIES to /api/v1/feedback instead (store.sh).
 --   wrk -t2 -c32 -d10s --latency -s suggest.lua URL
 --     GETs URL's path (the nginx floor), through the same script so both
 --     runs pay the same per-request Lua cost.
@@ -32,12 +34,13 @@ function init(args)
   if path then
     local headers = { ["Content-Type"] = "application/json" }
     local get = args[2] == "get"
+    local route = args[2] == "feedback" and "/api/v1/feedback" or "/api/v1/suggest"
     for line in io.lines(path) do
       if #line > 0 then
         if get then
           reqs[#reqs + 1] = wrk.format("GET", line)
         else
-          reqs[#reqs + 1] = wrk.format("POST", "/api/v1/suggest", headers, line)
+          reqs[#reqs + 1] = wrk.format("POST", route, headers, line)
         end
       end
     end

@@ -74,7 +74,7 @@
       if (f.collection && f.collection.value) body.collection = f.collection.value;
       postJSON('/api/v1/helpful', body).then((r) => {
         if (!r.ok) throw new Error(r.status);
-        const p = el('p', 'helpful-thanks', 'Thanks for telling us.');
+        const p = el('p', 'helpful-thanks', form.dataset.thanks);
         p.setAttribute('role', 'status');
         p.tabIndex = -1;                         // focus was on the removed button
         form.replaceWith(p);
@@ -128,7 +128,7 @@
     const form = $('#agent-form');
     if (!form) return;
     const banner = $('#banner'), out = $('#suggestions'), mention = $('#mention'), handle = $('#handle'),
-      coll = $('#collection'), apikey = $('#apikey');
+      coll = $('#collection'), apikey = $('#apikey'), langSel = $('#mlang');
     const feedback = form.dataset.feedback === '1', queue = form.dataset.queue === '1';
     const key = () => (form.dataset.keys === '1' && apikey ? apikey.value.trim() : '');
     const who = () => (handle ? handle.value.trim().replace(/^@/, '') : '');
@@ -170,7 +170,12 @@
     // (its threshold, calibrated: docs/relevance.md)
     const words = (c, t) => (c >= (t || 0.75) ? ['conf-good', 'Good match'] : c >= 0.35 ? ['conf-fair', 'Possible match'] : ['conf-weak', 'Weak match']);
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
-    const articleHref = (s) => '/help/' + (s.collection && s.collection !== 'default' ? encodeURIComponent(s.collection) + '/' : '') + encodeURIComponent(s.slug);
+    // an article in another language than the default is on that language's site
+    const deflang = form.dataset.deflang || 'en';
+    const articleHref = (s) => (s.lang && s.lang !== deflang ? '/' + s.lang : '') + '/help/' +
+      (s.collection && s.collection !== 'default' ? encodeURIComponent(s.collection) + '/' : '') + encodeURIComponent(s.slug);
+    // a language's name as the language select shows it (the page's words)
+    const langName = (code) => { const o = langSel && $$('option', langSel).find((x) => x.value === code); return o ? o.textContent : code; };
 
     // One suggestion, as the server renders it (docs/web-contract.md).
     function card(s, n, text, author, threshold) {
@@ -186,6 +191,7 @@
       h2.append(a);
       const [cls, w] = words(s.confidence || 0, threshold);
       head.append(h2, el('p', 'confidence ' + cls, w));
+      if (s.fallback) head.append(el('p', 'fallback', langName(s.lang) + " fallback: no article in the mention's language"));
       if (s.escalate) head.append(el('p', 'escalate', 'Move to DM'));
       const lab = el('label', 'vh', 'Reply ' + n), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
         count = el('p', 'count'), copy = el('button', 'copy');
@@ -193,6 +199,7 @@
       ta.name = 'reply';
       ta.rows = 3;
       ta.value = s.reply;
+      if (s.lang) ta.lang = s.lang === deflang ? document.documentElement.lang : s.lang;
       count.append(el('span', 'n', String(s.reply_length)), '/280');
       copy.append(el('span', 'label'), ' ', el('kbd', null, String(n)));
       actions.append(count, copy);
@@ -387,6 +394,14 @@
       const status = el('p', 'status', `${sorted.length} suggestion${sorted.length === 1 ? '' : 's'}` + (author ? ' for @' + author : ''));
       status.id = 'agent-status';
       nodes.push(status);
+      if (j.lang && j.lang.code) {
+        const p = el('p', 'lang'), strong = el('strong', null, langName(j.lang.code));
+        p.id = 'agent-lang';
+        p.append('Language: ', strong, j.lang.detected ? ', detected (confidence ' + Number(j.lang.confidence).toFixed(2) + ')' : ', chosen by you');
+        const fb = sorted.length && sorted.every((s) => s.fallback);
+        if (fb) p.append(': no article fits in it, so these are ' + langName(deflang) + ' articles');
+        nodes.push(p);
+      }
       if (j.place) {
         const p = el('p', 'place', 'Place: ' + j.place.name + ' \u00b7 ');
         if (j.place.store) {
@@ -421,6 +436,7 @@
       const body = { text, limit: 5 };
       if (author) body.author = author;
       if (coll && coll.value) body.collection = coll.value;
+      if (langSel && langSel.value) body.lang = langSel.value;
       if (apikey) store(apikey.value.trim());
       const mine = latest = {};
       out.setAttribute('aria-busy', 'true');
@@ -498,15 +514,18 @@
   }
 
   /* ---- KB health (/kb-health): fresh within a second of a save -------- */
+  // The indexer's status changes when a build starts, when its files are
+  // checked (its problems known) and when it ends; /healthz has it within
+  // 50 ms, and a poll every 250 ms adds at most that.
   function initHealth() {
     const box = $('#health .state');
     if (!box) return;
-    let seen = box.dataset.builds + ' ' + box.dataset.finished, busy = false;
+    let seen = `${box.dataset.builds} ${box.dataset.building} ${box.dataset.finished}`, busy = false;
     setInterval(() => {
       if (document.hidden || busy) return;
       busy = true;
       fetch('/healthz', { headers: { Accept: 'application/json' } }).then((r) => r.json()).then((h) => {
-        const now = h.kb ? h.kb.builds + ' ' + h.kb.finished : seen;
+        const now = h.kb ? `${h.kb.builds} ${!!h.kb.building} ${h.kb.finished}` : seen;
         if (now === seen) return null;
         seen = now;
         return fetch('/kb-health', { headers: { Accept: 'text/html' } }).then((r) => r.text()).then((html) => {
@@ -514,7 +533,7 @@
           if (fresh) $('#health').replaceWith(document.importNode(fresh, true));
         });
       }).catch(() => {}).finally(() => { busy = false; });
-    }, 400);
+    }, 250);
   }
 
   function init() { initSearch(); initHelpful(); initAgent(); initHealth(); }

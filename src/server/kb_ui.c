@@ -1,0 +1,176 @@
+/*
+ * kb_ui.c - the pages' words in the page's language (kb_ui.h).
+ */
+#include "kb_ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+const char *kb_ui_lang(const kb_ctx *c) {
+  if (!c) return "en";
+  return c->lang ? c->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+}
+
+const char *kb_ui_text(const kb_ctx *c, const char *key) {
+  const char *v = kb_ui_find(c, key);
+  return v ? v : key;
+}
+
+const char *kb_ui_find(const kb_ctx *c, const char *key) {
+  if (!c || !c->site) return NULL;
+  char k[96];
+  snprintf(k, sizeof k, "ui.%s", key);
+  const char *v = kb_site_get(c->site, NULL, kb_ui_lang(c), k);
+  if (!v) v = kb_site_get(c->site, NULL, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), k);
+  if (!v) v = kb_site_get(c->site, NULL, "en", k);
+  return v;
+}
+
+/* Appends t with its marks filled from the pairs in ap. */
+static void S_fill(kb_buf *b, const char *t, va_list ap) {
+  const char *names[8], *vals[8];
+  int n = 0;
+  for (const char *nm; n < 8 && (nm = va_arg(ap, const char *)) != NULL; n++) {
+    names[n] = nm;
+    vals[n] = va_arg(ap, const char *);
+  }
+  const char *p = t;
+  for (const char *o; (o = strchr(p, '{')) != NULL;) {
+    const char *e = strchr(o, '}');
+    if (!e) break;
+    kb_buf_put_html(b, p, (size_t)(o - p));
+    size_t len = (size_t)(e - o - 1);
+    int i = 0;
+    while (i < n && !(strlen(names[i] + (names[i][0] == '!')) == len &&
+                      !strncmp(names[i] + (names[i][0] == '!'), o + 1, len)))
+      i++;
+    if (i == n) kb_buf_put_html(b, o, (size_t)(e - o + 1)); /* no value: the mark shows */
+    else if (names[i][0] == '!') kb_buf_puts(b, vals[i] ? vals[i] : "");
+    else if (vals[i]) kb_buf_put_html(b, vals[i], strlen(vals[i]));
+    p = e + 1;
+  }
+  kb_buf_put_html(b, p, strlen(p));
+}
+
+void kb_ui_put(const kb_ctx *c, kb_buf *b, const char *key, ...) {
+  va_list ap;
+  va_start(ap, key);
+  S_fill(b, kb_ui_text(c, key), ap);
+  va_end(ap);
+}
+
+/* 1 if n takes the singular in the page's language (plural.one: the
+ * numbers that do, "1" in English, "0 1" in French). */
+static int S_one(const kb_ctx *c, long n) {
+  const char *l = kb_ui_text(c, "plural.one");
+  char num[24];
+  int len = snprintf(num, sizeof num, "%ld", n);
+  for (const char *p = l; (p = strstr(p, num)) != NULL; p++)
+    if ((p == l || p[-1] == ' ') && (p[len] == 0 || p[len] == ' ')) return 1;
+  return 0;
+}
+
+void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
+  char k[96], num[24];
+  snprintf(k, sizeof k, "%s.%s", key, S_one(c, n) ? "one" : "other");
+  snprintf(num, sizeof num, "%ld", n);
+  /* {n} first, then the caller's pairs: rebuilt as one list */
+  va_list ap;
+  va_start(ap, n);
+  const char *names[8] = {"n"}, *vals[8] = {num};
+  int m = 1;
+  for (const char *nm; m < 7 && (nm = va_arg(ap, const char *)) != NULL; m++) {
+    names[m] = nm;
+    vals[m] = va_arg(ap, const char *);
+  }
+  va_end(ap);
+  for (; m < 8; m++) names[m] = NULL, vals[m] = NULL;
+  kb_ui_put(c, b, k, names[0], vals[0], names[1], vals[1], names[2], vals[2], names[3], vals[3],
+            names[4], vals[4], names[5], vals[5], names[6], vals[6], (const char *)NULL);
+}
+
+void kb_ui_date(const kb_ctx *c, kb_buf *b, const char *ymd) {
+  int y, m, d;
+  if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return;
+  char mk[16], ds[8], ys[8];
+  snprintf(mk, sizeof mk, "month.%d", m);
+  snprintf(ds, sizeof ds, "%d", d);
+  snprintf(ys, sizeof ys, "%d", y);
+  kb_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">", y, m, d);
+  kb_ui_put(c, b, "date", "day", ds, "month", kb_ui_text(c, mk), "year", ys, (const char *)NULL);
+  kb_buf_puts(b, "</time>");
+}
+
+/* Text of key in language lang itself (no fallback but English). */
+static const char *S_text_in(const kb_ctx *c, const char *lang, const char *key) {
+  char k[96];
+  snprintf(k, sizeof k, "ui.%s", key);
+  const char *v = c && c->site ? kb_site_get(c->site, NULL, lang, k) : NULL;
+  if (!v && c && c->site) v = kb_site_get(c->site, NULL, "en", k);
+  return v;
+}
+
+const char *kb_ui_tag(const kb_ctx *c, const char *lang) {
+  const char *own = c && c->site ? kb_site_get(c->site, NULL, lang, "ui.lang.tag") : NULL;
+  return own ? own : lang;
+}
+
+/* The address of path in language i: "/fr" + path, or path for the
+ * default language. */
+static void S_href(const kb_ctx *c, kb_buf *b, int i, const char *path, int absolute) {
+  if (absolute && c->public_url) kb_buf_put_html(b, c->public_url, strlen(c->public_url));
+  if (i != kb_index_default_lang(c->ix)) {
+    kb_buf_putc(b, '/');
+    kb_buf_puts(b, kb_index_lang_code(c->ix, i));
+  }
+  if (i == kb_index_default_lang(c->ix) || strcmp(path, "/")) kb_buf_put_html(b, path, strlen(path));
+  else kb_buf_putc(b, '/');
+}
+
+void kb_ui_alternates(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
+  int n = kb_index_nlangs(c->ix), have = 0;
+  if (!p->alternates || n < 2) return;
+  for (int i = 0; i < n && i < 32; i++) have += p->v[i] != NULL;
+  if (have < 2) return;
+  for (int i = 0; i < n && i < 32; i++) {
+    if (!p->v[i]) continue;
+    kb_buf_puts(b, "<link rel=\"alternate\" hreflang=\"");
+    kb_buf_puts(b, kb_ui_tag(c, kb_index_lang_code(c->ix, i)));
+    kb_buf_puts(b, "\" href=\"");
+    S_href(c, b, i, p->v[i], 1);
+    kb_buf_puts(b, "\">");
+  }
+  int d = kb_index_default_lang(c->ix);
+  if (d >= 0 && d < 32 && p->v[d]) {
+    kb_buf_puts(b, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+    S_href(c, b, d, p->v[d], 1);
+    kb_buf_puts(b, "\">");
+  }
+}
+
+void kb_ui_switcher(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
+  int n = kb_index_nlangs(c->ix);
+  if (n < 2) return;
+  const char *here = kb_ui_lang(c);
+  kb_buf_puts(b, "<nav class=\"langs\" aria-label=\"");
+  kb_ui_put(c, b, "lang.switch", (const char *)NULL);
+  kb_buf_puts(b, "\"><ul>");
+  for (int i = 0; i < n && i < 32; i++) {
+    const char *code = kb_index_lang_code(c->ix, i), *tag = kb_ui_tag(c, code);
+    const char *name = S_text_in(c, code, "lang.name");
+    kb_buf_puts(b, "<li><a hreflang=\"");
+    kb_buf_puts(b, tag);
+    kb_buf_puts(b, "\" lang=\"");
+    kb_buf_puts(b, tag);
+    kb_buf_puts(b, "\" href=\"");
+    S_href(c, b, i, p->v[i] ? p->v[i] : "/", 0);
+    kb_buf_puts(b, strcmp(code, here) ? "\">" : "\" aria-current=\"true\">");
+    kb_buf_put_html(b, name ? name : code, strlen(name ? name : code));
+    kb_buf_puts(b, "</a></li>");
+  }
+  kb_buf_puts(b, "</ul></nav>");
+}

@@ -1,0 +1,311 @@
+#!/bin/sh
+# tests/cluster/run.sh - several replicas learning together through
+# PostgreSQL, behind nginx, and what happens when a part fails (issue 21,
+# docs/operations.md "Several machines"). Prints TAP.
+#
+# Starts, in a temporary directory, on 127.0.0.1 only: a PostgreSQL 15
+# cluster (tests/cluster/pg.sh: as an unprivileged user when run as root),
+# three kb-serve replicas with --feedback-db, and nginx in front of them
+# (the upstream of docs/operations.md). Then:
+#   - the schema is applied once, a newer one is refused
+#   - every replica reports the same build id (/healthz, /metrics)
+#   - feedback through one replica changes the suggestions of the others
+#     within 1 second
+#   - a client id makes a retried feedback or helpful answer a no-op, in
+#     PostgreSQL and in the SQLite store
+#   - PostgreSQL stopped under load: suggest and search keep answering,
+#     /healthz says degraded, feedback gets 503 JSON; back: writes resume
+#     without a restart, and every acknowledged write is in the store
+#   - a replica killed with -9 under load: no failed request at nginx
+#   - kb-serve --copy-store copies an SQLite store into an empty one
+# Usage: tests/cluster/run.sh [BINDIR]   (default bin; KB_BIN too)
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+B=${1:-${KB_BIN:-bin}}
+case "$B" in /*) ;; *) B="$ROOT/$B" ;; esac
+. tests/cluster/pg.sh
+
+n=0; bad=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; }
+check() { # description command...
+  d=$1; shift
+  if "$@"; then ok "$d"; else notok "$d"; fi
+}
+diag() { echo "# $*"; }
+
+T=$(mktemp -d /tmp/kb-cluster.XXXXXX)
+pids=""
+cleanup() {
+  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+  for p in $pids; do wait "$p" 2>/dev/null; done
+  pg_down
+  rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$NGINX" ]; then
+  echo "not ok 1 - PostgreSQL ($PG_BIN/initdb) and nginx are installed (sh .ci/deps.sh test)"
+  echo "1..1"; exit 1
+fi
+
+"$B/kb-index" -q kb -o "$T/kb.sqlite" || { echo "not ok 1 - kb-index"; echo "1..1"; exit 1; }
+check "PostgreSQL starts in a temporary directory as an unprivileged user" pg_up "$T"
+[ -n "${PG_URL:-}" ] || { echo "1..$n"; exit 1; }
+
+post() { # url json -> body, then " CODE" on the last line
+  curl -s -m 10 -X POST -H 'Content-Type: application/json' -d "$2" -w ' %{http_code}' "$1"
+}
+code_of() { printf '%s' "$1" | awk '{print $NF}' | tail -1; }
+
+# --- three replicas ----------------------------------------------------------
+rport() { eval echo "\$RPORT$1"; }
+start_replica() { # i
+  i=$1
+  eval "RPORT$i=\${RPORT$i:-\$(pg_free_port)}"
+  mkdir -p "$T/r$i"
+  "$B/kb-serve" --index "$T/kb.sqlite" --listen "127.0.0.1:$(rport "$i")" --data "$T/r$i" \
+    --feedback-db "$PG_URL" --web web --rate -1 --threads 2 --quiet >>"$T/r$i.log" 2>&1 &
+  eval "RPID$i=$!"
+  pids="$pids $!"
+  for _ in $(seq 100); do
+    curl -s -o /dev/null -m 1 "http://127.0.0.1:$(rport "$i")/healthz" && return 0
+    sleep 0.1
+  done
+  cat "$T/r$i.log" >&2
+  return 1
+}
+started=0
+for i in 1 2 3; do start_replica $i && started=$((started + 1)); done
+check "three replicas start on the shared store" test "$started" = 3
+R1="http://127.0.0.1:$RPORT1"; R2="http://127.0.0.1:$RPORT2"; R3="http://127.0.0.1:$RPORT3"
+
+check "the schema's migrations are applied once" \
+  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$) FROM kb_schema')" = "1"
+
+ids=""
+for r in "$R1" "$R2" "$R3"; do
+  ids="$ids $(curl -s "$r/healthz" | sed -n 's/.*"build_id":"\([0-9a-f]*\)".*/\1/p')"
+done
+set -- $ids
+check "every replica's /healthz names the same build id ($1)" \
+  test "$#" = 3 -a "$1" = "$2" -a "$2" = "$3" -a "${#1}" = 16
+check "/metrics carries it" sh -c "curl -s '$R2/metrics' | grep -q 'kb_index_info{build_id=\"$1\"} 1'"
+
+# --- nginx in front ----------------------------------------------------------
+NPORT=$(pg_free_port)
+ng="$T/nginx"; mkdir -p "$ng/tmp"
+cat >"$ng/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $ng/nginx.pid;
+error_log $ng/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $ng/tmp/body;
+    proxy_temp_path $ng/tmp/proxy;
+    fastcgi_temp_path $ng/tmp/fastcgi;
+    uwsgi_temp_path $ng/tmp/uwsgi;
+    scgi_temp_path $ng/tmp/scgi;
+    upstream kb {
+        server 127.0.0.1:$RPORT1 max_fails=1 fail_timeout=10s;
+        server 127.0.0.1:$RPORT2 max_fails=1 fail_timeout=10s;
+        server 127.0.0.1:$RPORT3 max_fails=1 fail_timeout=10s;
+        keepalive 16;
+    }
+    server {
+        listen 127.0.0.1:$NPORT;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_connect_timeout 1s;
+        proxy_next_upstream_tries 3;
+        # GET, HEAD: nginx retries them on another replica by itself
+        location / {
+            proxy_pass http://kb;
+            proxy_next_upstream error timeout http_502 http_503;
+        }
+        # suggest is a POST that changes nothing: safe to retry
+        location = /api/v1/suggest {
+            proxy_pass http://kb;
+            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+        }
+        # writes: retried only when the request never reached a replica
+        location ~ ^/api/v1/(feedback|helpful)\$ {
+            proxy_pass http://kb;
+            proxy_next_upstream error timeout;
+        }
+    }
+}
+EOF
+drop=""
+if [ "$(id -u)" = 0 ]; then chown -R "$PG_USER" "$ng"; drop="setpriv --reuid=$PG_USER --regid=nogroup --clear-groups --"; fi
+$drop "$NGINX" -p "$ng/" -c "$ng/nginx.conf" -e "$ng/error.log" &
+pids="$pids $!"
+N="http://127.0.0.1:$NPORT"
+for _ in $(seq 50); do curl -s -o /dev/null -m 1 "$N/healthz" && break; sleep 0.1; done
+check "nginx answers in front of the replicas" test "$(curl -s -o /dev/null -w '%{http_code}' "$N/healthz")" = 200
+
+# --- learning together -------------------------------------------------------
+# A mention no article's words match: only what was learned can suggest.
+learned_within() { # replica text slug deadline_ms
+  t0=$(date +%s%N)
+  while :; do
+    post "$1/api/v1/suggest" "{\"text\":\"$2\"}" | grep -q "\"slug\":\"$3\"" && {
+      echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
+    [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt "$4" ] && return 1
+    sleep 0.05
+  done
+}
+txt="zorblax quux frobnicate"
+check "before any feedback, '$txt' suggests nothing" \
+  sh -c "! curl -s -X POST -H 'Content-Type: application/json' -d '{\"text\":\"$txt\"}' '$R2/api/v1/suggest' | grep -q '\"slug\"'"
+got=$(post "$R1/api/v1/feedback" "{\"text\":\"$txt\",\"slug\":\"battery-problems\",\"action\":\"sent\"}")
+check "feedback through replica 1 is stored (201)" test "$(code_of "$got")" = 201
+for r in 2 3; do
+  if ms=$(learned_within "$(eval echo "\$R$r")" "$txt" battery-problems 1000); then
+    ok "replica $r suggests it within 1 s (${ms} ms)"
+  else notok "replica $r suggests it within 1 s"; fi
+done
+
+# --- retries -----------------------------------------------------------------
+body='{"text":"my battery died twice","slug":"battery-problems","action":"sent","client_id":"tweet-1234"}'
+a=$(post "$R1/api/v1/feedback" "$body"); b=$(post "$R3/api/v1/feedback" "$body")
+check "a feedback retried with its client_id through another replica: 201 then 200, one id" \
+  sh -c "test '$(code_of "$a")' = 201 && test '$(code_of "$b")' = 200 &&
+         test '$(printf '%s' "$a" | sed 's/,"stored.*//')' = '$(printf '%s' "$b" | sed 's/,"stored.*//')'"
+check "it is stored once in PostgreSQL" test "$(pg_sql "SELECT count(*) FROM feedback WHERE client_id = 'tweet-1234'")" = 1
+hb='{"slug":"battery-problems","helpful":true,"client_id":"h-77"}'
+post "$R1/api/v1/helpful" "$hb" >/dev/null; post "$R2/api/v1/helpful" "$hb" >/dev/null; post "$N/api/v1/helpful" "$hb" >/dev/null
+sleep 1
+check "a helpful answer sent three times with its client_id is stored once" \
+  test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'helpful' AND client_id = 'h-77'")" = 1
+
+# --- load ----------------------------------------------------------------------
+# Clients through nginx until $T/stop exists; one status code a line.
+load() { # out
+  k=0
+  while [ ! -e "$T/stop" ]; do
+    k=$((k + 1))
+    if [ $((k % 2)) = 0 ]; then
+      curl -s -o /dev/null -m 10 -w '%{http_code}\n' "$N/api/v1/search?q=battery" >>"$1"
+    else
+      curl -s -o /dev/null -m 10 -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+        -d '{"text":"my phone battery drains overnight"}' "$N/api/v1/suggest" >>"$1"
+    fi
+  done
+}
+start_load() {
+  rm -f "$T/stop" "$T"/load.*
+  for c in 1 2 3; do load "$T/load.$c" & lpids="$lpids $!"; done
+}
+stop_load() {
+  touch "$T/stop"
+  for p in $lpids; do wait "$p"; done
+  lpids=""
+  total=$(cat "$T"/load.* | wc -l)
+  failed=$(cat "$T"/load.* | grep -vc '^200$')
+}
+lpids=""
+
+# --- PostgreSQL stopped under load --------------------------------------------
+start_load
+acked="$T/acked"; : >"$acked"
+writer() { # writes feedback through nginx until $T/stop; the ids of the 201s
+  k=0
+  while [ ! -e "$T/stop" ]; do
+    k=$((k + 1))
+    r=$(post "$N/api/v1/feedback" "{\"text\":\"battery dies overnight $k\",\"slug\":\"battery-problems\",\"action\":\"sent\",\"client_id\":\"w-$k\"}")
+    case "$(code_of "$r")" in
+      201|200) printf '%s\n' "$r" | sed -n 's/.*"id":\([0-9]*\).*/\1/p' >>"$acked" ;;
+      503) printf '%s\n' "$r" | grep -q '"error":{"code":"feedback_unavailable"' && echo 503 >>"$T/w503" ;;
+      *) echo "$r" >>"$T/wbad" ;;
+    esac
+    sleep 0.05
+  done
+}
+writer & lpids="$lpids $!"
+sleep 1
+pg_stop
+sleep 1
+hz=$(curl -s "$R2/healthz")
+check "PostgreSQL stopped: /healthz says degraded" sh -c "printf '%s' '$hz' | grep -q '\"status\":\"degraded\"'"
+check "PostgreSQL stopped: /healthz says the store is not ok" sh -c "printf '%s' '$hz' | grep -q '\"store\":{\"kind\":\"postgresql\",\"ok\":false'"
+fb=$(post "$R1/api/v1/feedback" '{"text":"while it is down","slug":"battery-problems","action":"sent"}')
+check "PostgreSQL stopped: feedback gets 503 with a JSON error" \
+  sh -c "test '$(code_of "$fb")' = 503 && printf '%s' '$fb' | grep -q '^{\"error\":{\"code\":\"feedback_unavailable\",\"message\":'"
+check "PostgreSQL stopped: suggestions still use what was learned" \
+  sh -c "curl -s -X POST -H 'Content-Type: application/json' -d '{\"text\":\"$txt\"}' '$R3/api/v1/suggest' | grep -q '\"slug\":\"battery-problems\"'"
+sleep 1
+pg_start
+t0=$(date +%s%N); back=""
+for _ in $(seq 100); do
+  r=$(post "$R1/api/v1/feedback" '{"text":"after it came back","slug":"battery-problems","action":"sent","client_id":"back-1"}')
+  [ "$(code_of "$r")" = 201 ] && { back=$(( ($(date +%s%N) - t0) / 1000000 )); break; }
+  sleep 0.1
+done
+check "PostgreSQL back: feedback is stored again without a restart (${back:-never} ms)" test -n "$back"
+sleep 1.5
+check "PostgreSQL back: /healthz says ok" sh -c "curl -s '$R3/healthz' | grep -q '^{\"status\":\"ok\"'"
+stop_load
+diag "PostgreSQL stop: $total suggest/search requests through nginx, $failed not 200;" \
+  "feedback writes: $(wc -l <"$acked") acknowledged, $(cat "$T/w503" 2>/dev/null | wc -l) refused with 503"
+check "PostgreSQL stop: every suggest and search answered 200 ($total requests)" test "$failed" = 0 -a "$total" -gt 0
+check "PostgreSQL stop: every write answered 201/200 or 503 JSON" test ! -s "$T/wbad"
+check "PostgreSQL stop: some writes were refused while it was down" test -s "$T/w503"
+missing=0
+for id in $(sort -u "$acked"); do
+  [ "$(pg_sql "SELECT count(*) FROM feedback WHERE id = $id")" = 1 ] || missing=$((missing + 1))
+done
+check "PostgreSQL stop: every acknowledged write is in the store ($(sort -u "$acked" | wc -l), $missing missing)" \
+  test "$missing" = 0 -a -s "$acked"
+
+# --- a replica killed with -9 under load ---------------------------------------
+start_load
+sleep 1
+kill -KILL "$RPID2"
+sleep 2
+stop_load
+diag "kill -9: $total requests through nginx, $failed not 200"
+check "a replica killed with -9 under load: 0 failed requests at nginx ($total requests)" \
+  test "$failed" = 0 -a "$total" -gt 0
+start_replica 2 && check "the killed replica starts again and catches up with what it missed" \
+  sh -c "sleep 1; curl -s -X POST -H 'Content-Type: application/json' -d '{\"text\":\"$txt\"}' '$R2/api/v1/suggest' | grep -q '\"slug\":\"battery-problems\"'"
+
+# --- copying an SQLite store -------------------------------------------------
+mkdir -p "$T/solo"
+SP=$(pg_free_port)
+"$B/kb-serve" --index "$T/kb.sqlite" --listen "127.0.0.1:$SP" --data "$T/solo" --web web --quiet >"$T/solo.log" 2>&1 &
+spid=$!; pids="$pids $spid"
+for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$SP/healthz" && break; sleep 0.1; done
+S="http://127.0.0.1:$SP"
+a=$(post "$S/api/v1/feedback" '{"text":"screen cracked","slug":"cracked-screen","action":"sent","client_id":"s-1"}')
+b=$(post "$S/api/v1/feedback" '{"text":"screen cracked","slug":"cracked-screen","action":"sent","client_id":"s-1"}')
+post "$S/api/v1/feedback" '{"text":"bill is wrong","slug":"billing-query","action":"edited"}' >/dev/null
+post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
+post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
+check "SQLite store: a retried feedback with its client_id is stored once (201, then 200)" \
+  test "$(code_of "$a") $(code_of "$b")" = "201 200"
+kill -TERM "$spid"; wait "$spid" 2>/dev/null
+check "SQLite store: a retried helpful answer with its client_id is stored once" \
+  test "$(sqlite3 "$T/solo/feedback.sqlite" "SELECT count(*) FROM helpful WHERE client_id = 'sh-1'")" = 1
+pg_sql "CREATE DATABASE copied" >/dev/null
+CURL="postgresql://kb@127.0.0.1:$PG_PORT/copied"
+check "kb-serve --copy-store copies an SQLite store into an empty shared store" \
+  "$B/kb-serve" --copy-store "$T/solo/feedback.sqlite" --feedback-db "$CURL"
+check "the copy holds its feedback and events" \
+  test "$(pg_sql "SELECT (SELECT count(*) FROM feedback) || ' ' || (SELECT count(*) FROM events WHERE kind = 'helpful')" copied)" = "2 1"
+check "a second copy into the same store is refused" \
+  sh -c "! '$B/kb-serve' --copy-store '$T/solo/feedback.sqlite' --feedback-db '$CURL' 2>'$T/copy2.err' && grep -q 'already holds' '$T/copy2.err'"
+
+# --- a schema newer than the program ------------------------------------------
+pg_sql "INSERT INTO kb_schema VALUES (99)" copied >/dev/null
+mkdir -p "$T/new"
+check "a shared store of a newer schema is refused at start" \
+  sh -c "! timeout 20 '$B/kb-serve' --index '$T/kb.sqlite' --listen 127.0.0.1:0 --data '$T/new' --feedback-db '$CURL' 2>'$T/new.err' &&
+         grep -q 'newer than this program' '$T/new.err'"
+
+echo "1..$n"
+[ "$bad" -eq 0 ]
