@@ -1,7 +1,7 @@
 /*
  * kb_index_writer.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 4):
+ * Schema (KB_INDEX_SCHEMA_VERSION 5; 4 added places.lang, 5 the asides column):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
