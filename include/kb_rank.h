@@ -39,12 +39,16 @@
 
 /* After the features, the blob holds where the body's best snippet is, so
  * it can be cut without a second query: the position (token number) of
- * the window's first term, and which of the KB_RANK_SNIPPET_LEN terms from
- * there matched (bit i: the term at start + i). */
+ * the window's first term, which of the KB_RANK_SNIPPET_LEN terms from
+ * there matched (bit i: the term at start + i), and how many terms it
+ * has: fewer than KB_RANK_SNIPPET_LEN when an aside follows (snippets are
+ * prose: a window never holds an aside, the body's text that is not prose,
+ * such as a table: the index's asides column, kb_index_writer.c). */
 #define KB_RANK_SNIPPET_LEN 24
 #define KB_RANK_SNIPPET_START KB_RANK_NFEAT
 #define KB_RANK_SNIPPET_MASK (KB_RANK_NFEAT + 1)
-#define KB_RANK_NOUT (KB_RANK_NFEAT + 2)
+#define KB_RANK_SNIPPET_TERMS (KB_RANK_NFEAT + 2)
+#define KB_RANK_NOUT (KB_RANK_NFEAT + 3)
 
 typedef enum {
   KB_FEAT_BM25F = 0,   /* BM25F, groups counted once */
@@ -62,10 +66,12 @@ typedef enum {
 } kb_rank_feature;
 
 /* What kb_features() needs of every row besides its matches: the length
- * of each field and of each authored phrase. Read once when an index is
+ * of each field and of each authored phrase, and where the body's asides
+ * are (the first KB_RANK_MAX_ASIDES). Read once when an index is
  * opened (kb_search.c), so each matching row costs no lookups of its own
  * (FTS5 would read the row's sizes and content for them). */
 typedef struct kb_rank_docs kb_rank_docs;
+#define KB_RANK_MAX_ASIDES 32
 
 kb_rank_docs *kb_rank_docs_new(void);
 /* Reads the rows of the full-text table `table` (created by kb_index.c)

@@ -28,7 +28,7 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 4
+#define KB_INDEX_SCHEMA_VERSION 5
 
 typedef struct kb_index kb_index;
 
@@ -115,7 +115,7 @@ typedef struct kb_hit {
   const char *summary;  /* the article's first paragraph, plain text */
   double feat[KB_RANK_NFEAT]; /* ranking features (kb_rank.h) */
   struct {
-    int lang, start;
+    int lang, start, terms;
     unsigned mask;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;

@@ -330,21 +330,60 @@ static int S_is_block(cmark_node *n) {
   return tn && (strcmp(tn, "table_cell") == 0 || strcmp(tn, "table_row") == 0);
 }
 
-/* Walks the tree: heading text to headings, the rest to body; the first
- * paragraph's text to summary. Linear in the tree: whether a node is in a
- * heading is counted on the way (walking up the parents for every event
- * made a deeply nested file quadratic: 100 KB of '>' took minutes).
- * Returns 0, or what kb_article_limit_check() said when it stopped. */
+static int S_is_table(cmark_node *n) {
+  const char *tn = cmark_node_get_type_string(n);
+  return tn && strcmp(tn, "table") == 0;
+}
+
+/* The bold text that opens paragraph n on a line of its own (a heading
+ * written as "**Accessibility**", the paragraph, if any, on the next
+ * line), or NULL. */
+static cmark_node *S_bold_label(cmark_node *n) {
+  cmark_node *c = cmark_node_first_child(n);
+  if (!c || cmark_node_get_type(c) != CMARK_NODE_STRONG) return NULL;
+  cmark_node *next = cmark_node_next(c);
+  cmark_node_type t = next ? cmark_node_get_type(next) : CMARK_NODE_NONE;
+  return t == CMARK_NODE_NONE || t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK ? c : NULL;
+}
+
+/* Notes where an aside (a table, a bold label: kb_article.h) starts
+ * (enter) or ends (exit) in body. */
+static void S_mark_aside(kb_article *a, cmark_event_type ev, size_t at) {
+  if (ev == CMARK_EVENT_ENTER) {
+    a->asides = kb_xrealloc(a->asides, (size_t)(a->nasides + 1) * 2 * sizeof *a->asides);
+    a->asides[2 * a->nasides] = at;
+  } else {
+    a->asides[2 * a->nasides++ + 1] = at;
+  }
+}
+
+/* Walks the tree: heading text to headings, the rest to body (noting
+ * where its asides are); the first paragraph's text to summary. Linear
+ * in the tree: whether a node is in a heading is counted on the way
+ * (walking up the parents for every event made a deeply nested file
+ * quadratic: 100 KB of '>' took minutes). Returns 0, or what
+ * kb_article_limit_check() said when it stopped. */
 static int S_extract(kb_article *a, cmark_node *root, const kb_article_limit *lim) {
   kb_buf head = KB_BUF_INIT, body = KB_BUF_INIT, sum = KB_BUF_INIT;
   cmark_iter *it = cmark_iter_new(root);
   cmark_event_type ev;
   int in_first_para = 0, seen_para = 0, headings = 0, stopped = 0;
+  cmark_node *label = NULL; /* the bold label being walked */
   unsigned long events = 0;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
     if (++events % 4096 == 0 && (stopped = kb_article_limit_check(lim)) != 0) break;
     cmark_node *n = cmark_iter_get_node(it);
     cmark_node_type t = cmark_node_get_type(n);
+    /* tables and paragraphs are blocks: never inside a heading, a table
+     * or a paragraph (so asides do not nest) */
+    if ((ev == CMARK_EVENT_ENTER || ev == CMARK_EVENT_EXIT) && S_is_table(n)) {
+      S_mark_aside(a, ev, body.n);
+    } else if (t == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_ENTER && (label = S_bold_label(n))) {
+      S_mark_aside(a, ev, body.n);
+    } else if (n == label && ev == CMARK_EVENT_EXIT) {
+      S_mark_aside(a, ev, body.n);
+      label = NULL;
+    }
     if (t == CMARK_NODE_HEADING && ev == CMARK_EVENT_ENTER) headings++;
     int in_heading = headings > 0; /* n is a heading or inside one */
     if (t == CMARK_NODE_HEADING && ev == CMARK_EVENT_EXIT) headings--;
@@ -623,7 +662,7 @@ void kb_article_free(kb_article *a) {
   if (!a) return;
   free(a->path); free(a->title); free(a->slug); free(a->url);
   free(a->collection); free(a->lang); free(a->type); free(a->reply);
-  free(a->escalate); free(a->deeplink); free(a->platform); free(a->headings); free(a->body); free(a->summary);
+  free(a->escalate); free(a->deeplink); free(a->platform); free(a->headings); free(a->body); free(a->asides); free(a->summary);
   free(a->html); free(a->category); free(a->owner); free(a->review_by); free(a->updated);
   free(a->translated_from);
   free(a->source_updated);

@@ -73,6 +73,12 @@ typedef struct kb_article {
   char *headings;         /* text of the body's headings, one per line */
   char *body;             /* plain text of the body (paragraphs, lists,
                              tables, link text), blocks separated by "\n" */
+  size_t *asides;         /* the bytes of body that are not prose: tables,
+                             and bold lines standing for headings
+                             ("**Accessibility**" over a paragraph);
+                             [asides[2i], asides[2i + 1]) for i < nasides,
+                             in order (snippets are cut from prose only) */
+  int nasides;
   char *summary;          /* first paragraph of the body, plain text */
   char *html;             /* the body rendered to HTML, raw HTML removed */
   char *category;         /* "Orders and delivery": the site's section, or NULL */

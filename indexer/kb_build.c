@@ -814,6 +814,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   int rc = st->errors ? 1 : 0;
   if (cancelled || (o->cancel && atomic_load(o->cancel))) rc = 3;
   else if (rc == 0 && !o->check_only) {
+    if (o->on_checked) o->on_checked(o->on_checked_ctx, d, st);
     int wr = S_write(&kb, o->out, o->cancel, err, nerr);
     rc = wr == -3 ? 3 : wr != 0 ? 2 : 0;
   }

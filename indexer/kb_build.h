@@ -21,6 +21,17 @@
 
 #include "kb_diag.h"
 
+typedef struct kb_build_stats {
+  int articles;
+  int stores;
+  int collections;
+  int places;
+  int synonyms;
+  int errors;
+  int warnings;
+  double seconds;
+} kb_build_stats;
+
 typedef struct kb_build_opts {
   const char *kb_dir;   /* the knowledge base */
   const char *out;      /* the index to write; NULL with check_only */
@@ -32,18 +43,13 @@ typedef struct kb_build_opts {
                            never */
   double file_seconds;  /* a file that takes longer to parse is an error
                            of that file; 0: 10 s */
+  /* Called (on the building thread) once the files are read and checked
+   * without an error, before the index is written (most of a build's
+   * time): d and st are the build's problems and counts so far. NULL:
+   * not called. */
+  void (*on_checked)(void *ctx, const kb_diag *d, const kb_build_stats *st);
+  void *on_checked_ctx;
 } kb_build_opts;
-
-typedef struct kb_build_stats {
-  int articles;
-  int stores;
-  int collections;
-  int places;
-  int synonyms;
-  int errors;
-  int warnings;
-  double seconds;
-} kb_build_stats;
 
 /* Builds (or checks) the index. Returns 0 on success, 1 when the
  * knowledge base has errors (listed in d; nothing written), 2 when the

@@ -1,7 +1,7 @@
 /*
  * kb_index_writer.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 4):
+ * Schema (KB_INDEX_SCHEMA_VERSION 5; 4 added places.lang, 5 the asides column):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
@@ -12,12 +12,17 @@
  *       one row per article; tags and phrases are JSON arrays; url is NULL
  *       when the article has none (the server links its public page, so
  *       the index holds no host name); UNIQUE(collection, slug).
- *   fts_<lang>(title, phrases, tags, headings, body, plens UNINDEXED)
+ *   fts_<lang>(title, phrases, tags, headings, body, plens UNINDEXED,
+ *              asides UNINDEXED)
  *       FTS5, tokenize='kb <lang>', rowid = articles.id; one table per
  *       language because the tokenizer (and so the stemmer) is per table.
  *       Prefix indexes of 2 and 3 characters serve search-as-you-type.
  *       Phrases are one per line; plens holds the token positions each
  *       phrase takes ("4 3 5"), for the phrase-match feature (kb_rank.c).
+ *       asides holds the body's positions that are not prose (tables,
+ *       bold lines standing for headings: kb_article.h), as "start end"
+ *       pairs ("12 40 77 90": [12, 40) and [77, 90)), so snippets are cut
+ *       from prose only (kb_rank.c).
  *   stores(article_id PRIMARY KEY, town, address, postcode, phone, lat,
  *          lon, aliases, hours)
  *       the store directory: aliases a JSON array, hours a JSON object
@@ -155,7 +160,8 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
    * writes a segment (1 MB by default) and does not merge segments as it
    * goes, since 'optimize' merges them all at the end (S_optimize). */
   char *sql = kb_fmt("CREATE VIRTUAL TABLE fts_%s USING fts5(title, phrases, tags,"
-                     " headings, body, plens UNINDEXED, tokenize='kb %s', prefix='2 3');"
+                     " headings, body, plens UNINDEXED, asides UNINDEXED, tokenize='kb %s',"
+                     " prefix='2 3');"
                      "INSERT INTO fts_%s(fts_%s, rank) VALUES('hashsize', 67108864);"
                      "INSERT INTO fts_%s(fts_%s, rank) VALUES('automerge', 0);",
                      lang, lang, lang, lang, lang, lang);
@@ -163,8 +169,8 @@ static sqlite3_stmt *S_fts_for(kb_index_writer *w, const char *lang, char *err,
   free(sql);
   sqlite3_stmt *st = NULL;
   if (rc == SQLITE_OK) {
-    sql = kb_fmt("INSERT INTO fts_%s(rowid, title, phrases, tags, headings, body, plens)"
-                 " VALUES(?,?,?,?,?,?,?)", lang);
+    sql = kb_fmt("INSERT INTO fts_%s(rowid, title, phrases, tags, headings, body, plens,"
+                 " asides) VALUES(?,?,?,?,?,?,?,?)", lang);
     rc = sqlite3_prepare_v2(w->db, sql, -1, &st, NULL);
     free(sql);
   }
@@ -268,6 +274,26 @@ static char *S_phrase_lengths(kb_analyzer *an, char **items, int n) {
   return kb_buf_detach(&b);
 }
 
+static int S_count_pos(void *ctx, int flags, const char *t, int n, int s, int e) {
+  (void)t; (void)n; (void)s; (void)e;
+  if (!(flags & KB_TOKEN_COLOCATED)) ++*(int *)ctx;
+  return 0;
+}
+
+/* The body's asides in positions, "start end ..." (the asides column):
+ * each end of a byte span counted as the positions of the text before it.
+ * Asides start and end at white space, where the analyzer's chunks break
+ * too, so a prefix counts as the whole does. */
+static char *S_aside_positions(kb_analyzer *an, const kb_article *a) {
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < 2 * a->nasides; i++) {
+    int pos = 0;
+    kb_analyzer_run(an, a->body, (int)a->asides[i], KB_TEXT_EXACT, S_count_pos, &pos);
+    kb_buf_printf(&b, i ? " %d" : "%d", pos);
+  }
+  return kb_buf_detach(&b);
+}
+
 int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
                         size_t nerr) {
   sqlite3_stmt *fts = S_fts_for(w, a->lang, err, nerr);
@@ -297,7 +323,10 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
   S_bind_text(fts, 6, a->body);
   char *plens = S_phrase_lengths(an, a->phrases, a->nphrases);
   S_bind_text(fts, 7, plens);
+  char *asides = S_aside_positions(an, a);
+  S_bind_text(fts, 8, asides);
   rc = S_step(w->db, fts, err, nerr, "indexing an article");
+  free(asides);
   free(plens);
   free(ptext);
   free(ttext);

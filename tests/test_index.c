@@ -366,6 +366,47 @@ static void test_snippets(void **state) {
   S_index_done(x, dir);
 }
 
+/* #22: snippets are prose. A table's cells read as a run of words
+ * ("Section What you'll find Address Street address..."), and a bold line
+ * standing for a heading runs into its paragraph, so a snippet's window
+ * neither starts in one nor runs into one, even where the table has more
+ * of the query's words; a query found only in a table gets the prose's
+ * start. The same through the postings in memory and through FTS5. */
+static void test_snippets_prose(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir);
+  th_write_file(a, "---\ntitle: Store pages\n---\n"
+                   "Each store page lists the opening hours of the store, so check it before you travel.\n\n"
+                   "| Section | What you'll find |\n| --- | --- |\n"
+                   "| Address | Street address and postcode |\n"
+                   "| Opening hours | Usual opening hours for each day: opening hours, opening hours |\n\n"
+                   "**Accessibility**\nLevel access and a hearing loop in every store.\n\n"
+                   "Animals are in a table of their own:\n\n"
+                   "| Animal | Stripes |\n| --- | --- |\n| Zebra | Black and white stripes, stripes |\n");
+  kb_index *x = S_index_dir(dir);
+  static const char *const want[][2] = {
+      {"opening hours", "Each store page lists the <mark>opening</mark> <mark>hours</mark> of the store, so check it before you travel."},
+      {"hearing loop", "\xE2\x80\xA6Level access and a <mark>hearing</mark> <mark>loop</mark> in every store. Animals are in a table of their own:"},
+      {"stripes", "Each store page lists the opening hours of the store, so check it before you travel."},
+  };
+  char err[256];
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    for (unsigned ablate = 0; ablate <= KB_ABLATE_MEMORY; ablate += KB_ABLATE_MEMORY) {
+      kb_search_opts o = {.limit = 1, .ablate = ablate};
+      kb_results r;
+      assert_int_equal(kb_index_search(x, want[i][0], strlen(want[i][0]), &o, &r, err, sizeof err), 0);
+      assert_int_equal(r.n, 1);
+      if (strcmp(r.hits[0].snippet, want[i][1]))
+        print_error("%s (%s): %s\n", want[i][0], ablate ? "FTS5" : "memory", r.hits[0].snippet);
+      assert_string_equal(r.hits[0].snippet, want[i][1]);
+      kb_results_free(&r);
+    }
+  }
+  free(a);
+  S_index_done(x, dir);
+}
+
 /* A search restricted to a collection and kinds returns exactly those
  * articles, whether it reads id ranges (a few) or filters every match
  * (six collections of interleaved types: too many ranges). */
@@ -447,6 +488,45 @@ static void test_pruning(void **state) {
   S_index_done(x, dir);
 }
 
+/* The rows' metadata and bodies are cached per index (kb_search.c, 4,096
+ * and 1,024 slots direct-mapped by row id): with more rows than slots,
+ * rows evict each other, and every hit must still show its own title and
+ * snippet, paging through all rows twice (cold, then evicted and warm). */
+static void test_row_caches(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  enum { N = 1100 };
+  for (int i = 0; i < N; i++) {
+    char *p = th_fmt("%s/kb/r%04d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Gadget page %d\n---\nGadget notes for row n%d only.\n", i, i);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = S_index_dir(dir);
+  char err[256];
+  for (int pass = 0; pass < 2; pass++) {
+    int seen = 0;
+    for (int off = 0; off < N; off += 100) {
+      kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 100, .offset = off};
+      kb_results r;
+      assert_int_equal(kb_index_search(x, "gadget notes", 12, &o, &r, err, sizeof err), 0);
+      assert_int_equal(r.total, N);
+      for (int i = 0; i < r.n; i++) {
+        int k = atoi(r.hits[i].slug + 1);
+        char *title = th_fmt("Gadget page %d", k), *own = th_fmt(" n%d ", k);
+        assert_string_equal(r.hits[i].title, title);
+        if (!strstr(r.hits[i].snippet, own)) print_error("%s: %s\n", r.hits[i].slug, r.hits[i].snippet);
+        assert_non_null(strstr(r.hits[i].snippet, own));
+        free(title); free(own);
+      }
+      seen += r.n;
+      kb_results_free(&r);
+    }
+    assert_int_equal(seen, N);
+  }
+  S_index_done(x, dir);
+}
+
 /* The postings held in memory answer a search exactly as FTS5 does: the
  * same rows, scores and features, on the sample knowledge base (its
  * multi-word synonyms give phrase queries) for mentions of every kind,
@@ -497,6 +577,8 @@ static void test_memory_same_as_fts5(void **state) {
       "screen screen screen display",
       "zzqx unknownword",
       "the",
+      "store address opening hours directions", /* tables and bold labels */
+      "accessibility step free access",
   };
   kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
   kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
@@ -997,13 +1079,13 @@ static void test_build_limits(void **state) {
   kb_diag *d = kb_diag_new();
   kb_build_stats st;
   char err[256];
-  kb_build_opts o = {kbdir, out, 0, 0, NULL, 0.001};
+  kb_build_opts o = {.kb_dir = kbdir, .out = out, .file_seconds = 0.001};
   assert_int_equal(kb_build_run(&o, d, &st, err, sizeof err), 1);
   assert_int_equal(kb_diag_count(d, KB_DIAG_ERROR), 1);
   assert_non_null(strstr(kb_diag_get(d, 0), "slow.md:1: error: parsing took longer than"));
   kb_diag_free(d);
   atomic_int cancel = 1;
-  kb_build_opts c = {kbdir, out, 0, 0, &cancel, 0};
+  kb_build_opts c = {.kb_dir = kbdir, .out = out, .cancel = &cancel};
   d = kb_diag_new();
   assert_int_equal(kb_build_run(&c, d, &st, err, sizeof err), 3);
   kb_diag_free(d);
@@ -1093,8 +1175,10 @@ int main(void) {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
+      cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_pruning),
+      cmocka_unit_test(test_row_caches),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),

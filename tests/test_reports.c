@@ -246,6 +246,90 @@ static void test_event_retention(void **state) {
   free(dir);
 }
 
+/* The first article of the home page's popular list, as
+ * "/help/SLUG" (caller frees), or NULL when it has none. */
+static char *S_first_popular(th_server *srv) {
+  th_resp r;
+  assert_int_equal(th_http(srv, "GET", "/", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  const char *p = strstr(r.body, "<ol class=\"popular\"><li><a href=\"");
+  char *got = NULL;
+  if (p) {
+    p += strlen("<ol class=\"popular\"><li><a href=\"");
+    got = strndup(p, strcspn(p, "\""));
+  }
+  th_resp_free(&r);
+  return got;
+}
+
+/* Waits up to 5 s for the home page's first popular article to be want. */
+static int S_wait_popular(th_server *srv, const char *want) {
+  for (int i = 0; i < 50; i++) {
+    char *got = S_first_popular(srv);
+    int ok = got && !strcmp(got, want);
+    free(got);
+    if (ok) return 1;
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+
+/* #22: the home page's popular articles are the most viewed, counted from
+ * the event log (views), so they survive a restart (they were counted in
+ * the server's memory); views older than the retention go like any
+ * event. */
+static void test_views_popular(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *data = th_fmt("%s/data", dir), *db = th_fmt("%s/feedback.sqlite", data);
+  char *cmd = th_fmt("mkdir -p %s", data);
+  th_run(cmd, NULL);
+  free(cmd);
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  /* a year-old burst of views of another article: past the retention */
+  assert_int_equal(sqlite3_exec(h, "CREATE TABLE views(ts TEXT NOT NULL, collection TEXT NOT NULL, slug TEXT NOT NULL);"
+                                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)"
+                                   " INSERT INTO views SELECT '2001-01-01T00:00:00Z', 'default', 'praise' FROM n;",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  const char *extra[] = {"--data", data, "--events-days", "30", "--quiet", NULL};
+  th_server *srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  assert_non_null(srv);
+  const char *seen[] = {"/help/refund-status", "/help/cafe-wifi", "/help/refund-status", "/help/refund-status"};
+  for (size_t i = 0; i < sizeof seen / sizeof *seen; i++) {
+    th_resp r;
+    assert_int_equal(th_http(srv, "GET", seen[i], NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    th_resp_free(&r);
+  }
+  assert_true(S_wait_popular(srv, "/help/refund-status"));
+  assert_int_equal(th_server_stop(srv), 0);
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(S_count(h, "SELECT count(*) FROM views WHERE slug = 'refund-status'"), 3);
+  assert_int_equal(S_count(h, "SELECT count(*) FROM views WHERE slug = 'cafe-wifi'"), 1);
+  assert_int_equal(S_count(h, "SELECT count(*) FROM views WHERE slug = 'praise'"), 0);
+  sqlite3_close(h);
+  /* a new process: the same popular list at its first page */
+  srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  assert_non_null(srv);
+  char *first = S_first_popular(srv);
+  assert_non_null(first);
+  assert_string_equal(first, "/help/refund-status");
+  free(first);
+  for (int i = 0; i < 5; i++) { /* new views change the order */
+    th_resp r;
+    assert_int_equal(th_http(srv, "GET", "/help/cafe-wifi", NULL, 0, NULL, &r), 0);
+    th_resp_free(&r);
+  }
+  assert_true(S_wait_popular(srv, "/help/cafe-wifi"));
+  assert_int_equal(th_server_stop(srv), 0);
+  th_rmtree(dir);
+  free(db);
+  free(data);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_unanswered_grouped),
@@ -255,6 +339,7 @@ int main(void) {
       cmocka_unit_test(test_cli),
       cmocka_unit_test(test_output_hygiene),
       cmocka_unit_test(test_event_retention),
+      cmocka_unit_test(test_views_popular),
   };
   return cmocka_run_group_tests_name("reports", tests, S_setup, S_teardown);
 }

@@ -349,6 +349,36 @@ static int S_cmp_inst(const void *x, const void *y) {
   return a->phrase - b->phrase;
 }
 
+/* Sorts inst[0..n), made of nrun runs each already in order (run k is
+ * inst[run[k]..run[k + 1])), by merging the runs pairwise through tmp: a
+ * row's occurrences come one sorted list per phrase, and qsort() on them
+ * was a sixth of a suggest. S_cmp_inst is a total order (no two
+ * occurrences share phrase, column and offset), so this is qsort's order. */
+static kb_rank_inst *S_merge_runs(kb_rank_inst *inst, kb_rank_inst *tmp, int *run, int nrun) {
+  while (nrun > 1) {
+    int m = 0;
+    for (int k = 0; k < nrun; k += 2) {
+      int a = run[k], ae = run[k + 1], o = a;
+      if (k + 1 == nrun) { /* the odd run out: copied */
+        memcpy(tmp + a, inst + a, (size_t)(ae - a) * sizeof *inst);
+        run[m++] = a;
+        continue;
+      }
+      int b = ae, be = run[k + 2];
+      while (a < ae && b < be) tmp[o++] = S_cmp_inst(&inst[b], &inst[a]) < 0 ? inst[b++] : inst[a++];
+      while (a < ae) tmp[o++] = inst[a++];
+      while (b < be) tmp[o++] = inst[b++];
+      run[m++] = run[k];
+    }
+    run[m] = run[nrun];
+    nrun = m;
+    kb_rank_inst *t = inst;
+    inst = tmp;
+    tmp = t;
+  }
+  return inst;
+}
+
 int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
                       const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
                       kb_postings_fn fn, void *ctx) {
@@ -358,8 +388,9 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphra
     l[k].at = S_seek(&l[k], 0, l[k].n, lo);
     l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }
-  kb_rank_inst *inst = NULL;
-  long cap = 0;
+  kb_rank_inst *inst = NULL, *tmp = NULL;
+  long cap = 0, tcap = 0;
+  int *run = kb_xcalloc((size_t)nphrase + 2, sizeof *run);
   int rc = 0;
   for (;;) {
     int64_t d = INT64_MAX;
@@ -367,25 +398,39 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphra
       if ((!drive || drive[k]) && l[k].at < l[k].end && l[k].doc[l[k].at] < d)
         d = l[k].doc[l[k].at];
     if (d == INT64_MAX) break;
-    int n = 0, sorted = 1;
+    int n = 0, sorted = 1, runs_sorted = 1, nrun = 0;
     for (int k = 0; k < nphrase; k++) {
       S_list *x = &l[k];
       if (drive && !drive[k]) x->at = S_seek(x, x->at, x->end, d);
       if (x->at >= x->end || x->doc[x->at] != d) continue;
       int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
       S_grow((void **)&inst, &cap, n + (to - from), sizeof *inst);
+      run[nrun++] = n;
       for (int j = from; j < to; j++) {
         kb_rank_inst it = {.phrase = k, .col = (int)(x->pos[j] >> S_COL_SHIFT),
                            .off = (int)(x->pos[j] & S_OFF_MASK)};
-        if (n && sorted && S_cmp_inst(&inst[n - 1], &it) > 0) sorted = 0;
+        if (n && sorted && S_cmp_inst(&inst[n - 1], &it) > 0) {
+          sorted = 0;
+          if (j > from) runs_sorted = 0; /* out of order within one list */
+        }
+        else if (j > from && S_cmp_inst(&inst[n - 1], &it) > 0) runs_sorted = 0;
         inst[n++] = it;
       }
       x->at++;
     }
-    if (!sorted) qsort(inst, (size_t)n, sizeof *inst, S_cmp_inst);
-    if ((rc = fn(ctx, d, inst, n)) != 0) break;
+    run[nrun] = n;
+    kb_rank_inst *v = inst;
+    if (!sorted && runs_sorted) {
+      S_grow((void **)&tmp, &tcap, n, sizeof *tmp);
+      v = S_merge_runs(inst, tmp, run, nrun);
+    } else if (!sorted) {
+      qsort(inst, (size_t)n, sizeof *inst, S_cmp_inst);
+    }
+    if ((rc = fn(ctx, d, v, n)) != 0) break;
   }
   free(inst);
+  free(tmp);
+  free(run);
   for (int k = 0; k < nphrase; k++) S_list_cleanup(&l[k]);
   free(l);
   return rc;

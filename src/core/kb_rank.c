@@ -6,12 +6,13 @@
  * number of rows, the average length of each field, each phrase's document
  * frequency (given by the caller, else counted by xQueryPhrase) and idf,
  * and the group and weight of each phrase. Per row: term frequencies per
- * phrase and field from xInst, the field and phrase lengths (from
- * kb_rank_docs when the index was loaded into it, else looked up), then
- * the features and the snippet window.
+ * phrase and field from xInst, the field and phrase lengths and the body's
+ * table spans (from kb_rank_docs when the index was loaded into it, else
+ * looked up), then the features and the snippet window.
  */
 #include "kb_rank.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
+#define S_COL_PLENS S_NCOL /* the unindexed columns after them */
+#define S_COL_ASIDES (S_NCOL + 1)
 #define S_MAX_PHRASES 128
 #define S_MAX_INST 512     /* instances examined for proximity */
 #define S_MAX_LINES 64     /* authored phrases examined */
@@ -166,6 +169,10 @@ struct kb_rank_docs {
   int *pfirst, *pn;     /* per id: its phrase lengths, plen[pfirst..+pn) */
   int *plen;
   int nplen, capplen;
+  int *afirst, *nasides; /* per id: its asides (body text that is not prose,
+                           kb_rank_docs_load()), aspan[afirst..+2 * nasides) */
+  int *aspan;
+  int naspan, capaspan;
 };
 
 kb_rank_docs *kb_rank_docs_new(void) { return kb_xcalloc(1, sizeof(kb_rank_docs)); }
@@ -177,6 +184,9 @@ void kb_rank_docs_free(kb_rank_docs *d) {
   free(d->pfirst);
   free(d->pn);
   free(d->plen);
+  free(d->afirst);
+  free(d->nasides);
+  free(d->aspan);
   free(d);
 }
 
@@ -189,15 +199,44 @@ static void S_docs_grow(kb_rank_docs *d, sqlite3_int64 id) {
   d->len = kb_xrealloc(d->len, (size_t)cap * S_NCOL * sizeof *d->len);
   d->pfirst = kb_xrealloc(d->pfirst, (size_t)cap * sizeof *d->pfirst);
   d->pn = kb_xrealloc(d->pn, (size_t)cap * sizeof *d->pn);
+  d->afirst = kb_xrealloc(d->afirst, (size_t)cap * sizeof *d->afirst);
+  d->nasides = kb_xrealloc(d->nasides, (size_t)cap * sizeof *d->nasides);
   d->cap = cap;
 }
 
+/* Reads up to max numbers of a list ("4 3 5") into out; returns how many. */
+static int S_ints(const char *p, int *out, int max) {
+  int n = 0;
+  while (p && *p && n < max) {
+    char *end;
+    long v = strtol(p, &end, 10);
+    if (end == p) break;
+    out[n++] = (int)v;
+    p = end;
+  }
+  return n;
+}
+
+/* Appends the list p to the array *a (*n used, *cap allocated), at most
+ * max numbers; returns how many. */
+static int S_append_ints(int **a, int *n, int *cap, const char *p, int max) {
+  if (*cap - *n < max) {
+    while (*cap - *n < max) *cap = *cap ? 2 * *cap : 1024;
+    *a = kb_xrealloc(*a, (size_t)*cap * sizeof **a);
+  }
+  int k = S_ints(p, *a + *n, max);
+  *n += k;
+  return k;
+}
+
 /* Field lengths come from FTS5's own record of them (table_docsize: one
- * varint per column), the phrase lengths from the unindexed plens column
- * the indexer wrote. A row that does not decode is left unknown. */
+ * varint per column), the phrase lengths and the asides (the body's
+ * positions that are not prose: tables, bold lines standing for headings)
+ * from the unindexed plens and asides columns the indexer wrote. A row
+ * that does not decode is left unknown. */
 int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id) {
-  char *sql = sqlite3_mprintf("SELECT t.rowid, s.sz, t.plens FROM \"%w\" t JOIN \"%w_docsize\" s"
-                              " ON s.id = t.rowid", table, table);
+  char *sql = sqlite3_mprintf("SELECT t.rowid, s.sz, t.plens, t.asides FROM \"%w\" t"
+                              " JOIN \"%w_docsize\" s ON s.id = t.rowid", table, table);
   if (!sql) return SQLITE_NOMEM;
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -220,20 +259,11 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
     S_docs_grow(d, id);
     memcpy(d->len + id * S_NCOL, len, sizeof len);
     d->pfirst[id] = d->nplen;
-    d->pn[id] = 0;
-    const char *p = (const char *)sqlite3_column_text(st, 2);
-    while (p && *p && d->pn[id] < S_MAX_LINES) {
-      char *end;
-      long v = strtol(p, &end, 10);
-      if (end == p) break;
-      if (d->nplen == d->capplen) {
-        d->capplen = d->capplen ? 2 * d->capplen : 1024;
-        d->plen = kb_xrealloc(d->plen, (size_t)d->capplen * sizeof *d->plen);
-      }
-      d->plen[d->nplen++] = (int)v;
-      d->pn[id]++;
-      p = end;
-    }
+    d->pn[id] = S_append_ints(&d->plen, &d->nplen, &d->capplen,
+                              (const char *)sqlite3_column_text(st, 2), S_MAX_LINES);
+    d->afirst[id] = d->naspan;
+    d->nasides[id] = S_append_ints(&d->aspan, &d->naspan, &d->capaspan,
+                              (const char *)sqlite3_column_text(st, 3), 2 * KB_RANK_MAX_ASIDES) / 2;
     d->known[id] = 1;
   }
   sqlite3_finalize(st);
@@ -252,7 +282,17 @@ typedef struct {
   const Fts5ExtensionApi *api;
   Fts5Context *fts;
   double len[S_NCOL];
+  const int *aspan;             /* the body's asides: positions [aspan[2i],
+                                   aspan[2i + 1]) for i < nasides */
+  int nasides;
+  int abuf[2 * KB_RANK_MAX_ASIDES]; /* them, when looked up */
 } S_src;
+
+/* Points src at row id's asides in d. */
+static void S_src_asides(S_src *src, const kb_rank_docs *d, sqlite3_int64 id) {
+  src->aspan = d->aspan ? d->aspan + d->afirst[id] : NULL;
+  src->nasides = d->nasides[id];
+}
 
 /* Fills src for the current FTS5 row. */
 static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) {
@@ -266,6 +306,21 @@ static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) 
     if (src->d) n = d->len[id * S_NCOL + c];
     else rc = api->xColumnSize(fts, c, &n);
     src->len[c] = n;
+  }
+  if (src->d) {
+    S_src_asides(src, d, id);
+  } else if (rc == SQLITE_OK && api->xColumnCount(fts) > S_COL_ASIDES) {
+    /* (the feedback store's table of learned mentions has no asides) */
+    const char *z;
+    int n;
+    if (api->xColumnText(fts, S_COL_ASIDES, &z, &n) == SQLITE_OK && z) {
+      char list[16 * 2 * KB_RANK_MAX_ASIDES];
+      if (n >= (int)sizeof list) n = (int)sizeof list - 1;
+      memcpy(list, z, (size_t)n);
+      list[n] = 0;
+      src->nasides = S_ints(list, src->abuf, 2 * KB_RANK_MAX_ASIDES) / 2;
+      src->aspan = src->abuf;
+    }
   }
   return rc;
 }
@@ -290,7 +345,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   } else {
     const char *z;
     int n;
-    if (src->api->xColumnText(src->fts, S_NCOL, &z, &n) != SQLITE_OK || !z) return 0;
+    if (src->api->xColumnText(src->fts, S_COL_PLENS, &z, &n) != SQLITE_OK || !z) return 0;
     for (const char *p = z; nlines < S_MAX_LINES && p < z + n;) {
       char *end;
       long v = strtol(p, &end, 10);
@@ -330,13 +385,38 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   return best;
 }
 
-/* The window of KB_RANK_SNIPPET_LEN body positions with the most query
- * words (then the most matches; then the earliest), starting a few
- * positions before its first match for context. inst[] is in position
- * order. Without a match in the body: the body's start. */
-static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, double *f) {
+/* The stretch of prose holding body position off: [*lo, *hi) between the
+ * asides of src (*hi INT_MAX after the last). Returns 0 when off is in an
+ * aside. */
+static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
+  *lo = 0;
+  *hi = INT_MAX;
+  for (int k = 0; k < src->nasides; k++) {
+    if (off < src->aspan[2 * k]) {
+      *hi = src->aspan[2 * k];
+      return 1;
+    }
+    if (off < src->aspan[2 * k + 1]) return 0;
+    *lo = src->aspan[2 * k + 1];
+  }
+  return 1;
+}
+
+/* The window of up to KB_RANK_SNIPPET_LEN body positions with the most
+ * query words (then the most matches; then the earliest), starting a few
+ * positions before its first match for context, within one stretch of
+ * prose: a window neither starts in an aside nor runs into one (a table
+ * reads as a run of words, "Section What you'll find Address Street
+ * address...", and a bold line over a paragraph runs into it). inst[] is
+ * in position order. Without a match in the prose: the prose's start. */
+static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *inst, int kept,
+                             double *f) {
   enum { LEAD = 3, BODY = 4 };
-  int best_start = 0, best_groups = 0, best_hits = 0;
+  int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
+  for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
+    if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
+      best_start = src->aspan[2 * k + 1];
+  S_prose_at(src, best_start, &lo, &best_end);
   /* the groups seen in the window at i: seen[g] == stamp (no clearing
    * per window) */
   int seen[S_MAX_PHRASES], stamp = 0;
@@ -344,11 +424,12 @@ static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, dou
   for (int i = 0; i < kept; i++) {
     if (inst[i].col != BODY || (i > 0 && inst[i - 1].col == BODY && inst[i - 1].off == inst[i].off))
       continue;
-    int start = inst[i].off > LEAD ? inst[i].off - LEAD : 0;
+    if (!S_prose_at(src, inst[i].off, &lo, &hi)) continue;
+    int start = inst[i].off - LEAD > lo ? inst[i].off - LEAD : lo;
+    int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
     int groups = 0, hits = 0;
     stamp++;
-    for (int j = i; j < kept && inst[j].col == BODY &&
-                    inst[j].off < start + KB_RANK_SNIPPET_LEN; j++) {
+    for (int j = i; j < kept && inst[j].col == BODY && inst[j].off < end; j++) {
       int g = q->group[inst[j].phrase];
       if (seen[g] != stamp) {
         seen[g] = stamp;
@@ -358,17 +439,19 @@ static void S_snippet_window(const S_query *q, const S_inst *inst, int kept, dou
     }
     if (groups > best_groups || (groups == best_groups && hits > best_hits)) {
       best_start = start;
+      best_end = end;
       best_groups = groups;
       best_hits = hits;
     }
   }
+  if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
   unsigned mask = 0;
   for (int i = 0; i < kept; i++)
-    if (inst[i].col == BODY && inst[i].off >= best_start &&
-        inst[i].off < best_start + KB_RANK_SNIPPET_LEN)
+    if (inst[i].col == BODY && inst[i].off >= best_start && inst[i].off < best_end)
       mask |= 1u << (inst[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
+  f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
 }
 
 /* A row's matches as they are counted: term frequencies per phrase and
@@ -428,6 +511,7 @@ void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id
   S_acc *a = S_acc_start(q);
   S_src src = {.d = d, .id = id};
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
+  S_src_asides(&src, d, id);
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
   S_score_row(q, &src, a, f);
 }
@@ -499,7 +583,7 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
   f[KB_FEAT_EXACT] = exactm / mass;
-  S_snippet_window(q, inst, kept, f);
+  S_snippet_window(q, src, inst, kept, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,

@@ -1247,6 +1247,7 @@ typedef struct {
   double feat[KB_RANK_NFEAT];
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
+  int snip_terms;
 } S_cand;
 
 typedef struct {
@@ -1275,6 +1276,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+    x->snip_terms = (int)f[KB_RANK_SNIPPET_TERMS];
   }
   x->score = kb_rank_score_without(x->feat, c->ablate);
 }
@@ -1420,8 +1422,9 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
 }
 
 /* Cutting a snippet: the body's terms at positions [start, start +
- * KB_RANK_SNIPPET_LEN), their byte spans found by running the analyzer for
- * positions and spans only, once per row (S_body). */
+ * terms), terms at most KB_RANK_SNIPPET_LEN, their byte spans found by
+ * running the analyzer for positions and spans only, once per row
+ * (S_body). */
 static int S_span_term(void *ctx, int flags, const char *t, int n, int s, int e) {
   S_body *sp = ctx;
   (void)t; (void)n;
@@ -1455,31 +1458,43 @@ static const S_body *S_spans_of(kb_index *ix, int li, int64_t id) {
   return sp;
 }
 
-/* The snippet of a body for window start with the matched terms in mask,
- * in the form S_keep_snippet() takes: \x02 and \x03 around matches, "…"
- * where text was left out. */
-static void S_cut_snippet(const S_body *sp, int start, unsigned mask, kb_buf *out) {
+/* The snippet of a body for the window of terms terms at start with the
+ * matched terms in mask, in the form S_keep_snippet() takes: \x02 and \x03
+ * around matches, "…" where text was left out. A window cut short by a
+ * table or another aside (kb_rank.h) ends with its prose's last words, no
+ * "…". */
+static void S_cut_snippet(const S_body *sp, int start, int terms, unsigned mask, kb_buf *out) {
   if (start < 0 || start >= sp->n) return;
+  if (terms <= 0 || terms > KB_RANK_SNIPPET_LEN) terms = KB_RANK_SNIPPET_LEN;
   const char *body = sp->body;
-  int n = sp->n - start < KB_RANK_SNIPPET_LEN ? sp->n - start : KB_RANK_SNIPPET_LEN;
+  int n = sp->n - start < terms ? sp->n - start : terms;
   const int (*span)[2] = (const int (*)[2])sp->span + start;
+  /* from the body's first byte at its start: stop words before the first
+   * term take no position, but are the text's first words */
+  int lead = 0;
+  while (start == 0 && isspace((unsigned char)body[lead])) lead++;
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
   for (int i = 0; i < n; i++) {
-    int from = i ? span[i - 1][1] : span[0][0];
+    int from = i ? span[i - 1][1] : start == 0 ? lead : span[0][0];
     kb_buf_put(out, body + from, (size_t)(span[i][0] - from));
     int hit = (mask >> i) & 1;
     if (hit) kb_buf_putc(out, '\x02');
     kb_buf_put(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
     if (hit) kb_buf_putc(out, '\x03');
   }
-  if (start + n < sp->n) {
+  int more = start + n < sp->n;
+  if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
     return;
   }
-  /* the window reached the end: keep what follows the last term (a full
-   * stop, a link's text), within reason and on a character boundary */
+  /* the window reached the end of the body or of its prose (an aside
+   * follows): keep what follows the last term up to the next (a full
+   * stop, stop words) and within its block, within reason and on a
+   * character boundary */
   const char *tail = body + span[n - 1][1];
-  size_t nt = strlen(tail);
+  size_t nt = more ? (size_t)(span[n][0] - span[n - 1][1]) : strlen(tail);
+  const char *nl = more ? memchr(tail, '\n', nt) : NULL; /* blocks end in one */
+  if (nl) nt = (size_t)(nl - tail);
   while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
   if (nt > 64) nt = kb_utf8_cut(tail, 64);
   kb_buf_put(out, tail, nt);
@@ -1490,7 +1505,7 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   const S_body *sp = S_spans_of(ix, h->cut.lang, h->id);
   if (sp) {
     kb_buf b = KB_BUF_INIT;
-    S_cut_snippet(sp, h->cut.start, h->cut.mask, &b);
+    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, &b);
     h->snippet = S_keep_snippet(r, kb_buf_str(&b));
     kb_buf_cleanup(&b);
   }
@@ -1556,6 +1571,7 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) 
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
+  h->cut.terms = c->snip_terms;
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
   if (!h->title) h->title = S_keep(r, "");

@@ -84,7 +84,11 @@ void kb_buf_put(kb_buf *b, const char *s, size_t n) {
 
 void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
 
-void kb_buf_putc(kb_buf *b, char c) { kb_buf_put(b, &c, 1); }
+void kb_buf_putc(kb_buf *b, char c) {
+  if (b->n + 2 > b->cap) kb_buf_grow(b, 1); /* else room: the common case, no call */
+  b->p[b->n++] = c;
+  b->p[b->n] = 0;
+}
 
 uint32_t kb_hash(const char *s, size_t n) {
   uint32_t h = 2166136261u;

@@ -1,7 +1,8 @@
 /*
  * kb_events.c - what the knowledge team's reports are made of: mentions
  * the suggest API could not answer, public searches and whether they found
- * anything, and "did this help?" answers.
+ * anything, and "did this help?" answers; and the public site's article
+ * page views, from which the home page's popular articles come.
  *
  * These are logged on the request path, so a request only appends to an
  * in-memory queue; a writer thread stores the queue every 200 ms in one
@@ -17,10 +18,17 @@
  * are deleted by the writer thread; SQLite reuses the freed pages, so
  * the file stops growing near the cap (kb_events_set_limits).
  *
+ * The most viewed articles are counted from the local views table by the
+ * writer thread (at start, then after views were stored or mirrored, at
+ * most every S_POPULAR_GAP seconds and never more than a twentieth of its
+ * time, and every S_AGE_EVERY seconds) and kept, so a page asks for them
+ * without a query (kb_events_popular).
+ *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug)
  *   searches(ts, q, collection, total)
  *   helpful(ts, collection, slug, helpful, client_id UNIQUE)
+ *   views(ts, collection, slug)
  *
  * With a shared store (kb-serve --feedback-db, kb_pgstore.c) the writer
  * thread sends the queue to PostgreSQL's one events table instead (kept
@@ -47,8 +55,11 @@
 #define S_ROW_BYTES 48          /* a row's overhead beside its text */
 #define S_TRIM_ROWS 1000        /* rows deleted per step when over the cap */
 #define S_AGE_EVERY 60          /* seconds between age checks */
+#define S_POPULAR_DAYS 30       /* popular: the most viewed over these days */
+#define S_POPULAR_MAX 64        /* articles kept, most viewed first */
+#define S_POPULAR_GAP 1.0       /* seconds at least between two countings */
 
-typedef enum { S_MENTION, S_SEARCH, S_HELPFUL, S_NKINDS } S_kind;
+typedef enum { S_MENTION, S_SEARCH, S_HELPFUL, S_VIEW, S_NKINDS } S_kind;
 
 typedef kb_event S_event;
 
@@ -66,6 +77,8 @@ static const struct {
     [S_HELPFUL] = {"helpful", "helpful", "length(collection) + length(slug) + 48",
                    "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id)"
                    " VALUES(?1,?3,?5,?4,?6)"},
+    [S_VIEW] = {"view", "views", "length(collection) + length(slug) + 48",
+                "INSERT INTO views(ts, collection, slug) VALUES(?1,?3,?5)"},
 };
 
 struct kb_events {
@@ -85,6 +98,12 @@ struct kb_events {
   long long bytes;         /* the log's size as counted (writer thread) */
   time_t aged;             /* last age check (writer thread) */
   atomic_int age_now;      /* check the age at the next store */
+  sqlite3_stmt *top;       /* the most viewed articles (writer thread) */
+  atomic_int viewed;       /* views stored or mirrored since they were counted */
+  double top_after;        /* CLOCK_MONOTONIC time of the next counting (writer) */
+  pthread_mutex_t plock;   /* guards popular */
+  char *popular[S_POPULAR_MAX]; /* "collection/slug", most viewed first */
+  int npopular;
 };
 
 /* The counted size of the rows of table t that match where ("" for all). */
@@ -167,7 +186,9 @@ static const char S_schema[] =
     "CREATE TABLE IF NOT EXISTS searches(ts TEXT NOT NULL, q TEXT NOT NULL,"
     " collection TEXT, total INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS helpful(ts TEXT NOT NULL, collection TEXT NOT NULL,"
-    " slug TEXT NOT NULL, helpful INTEGER NOT NULL);";
+    " slug TEXT NOT NULL, helpful INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS views(ts TEXT NOT NULL, collection TEXT NOT NULL,"
+    " slug TEXT NOT NULL);";
 
 /* Version 2 of the helpful table: a client's id makes a retry a no-op. */
 static int S_migrate(sqlite3 *db) {
@@ -208,6 +229,7 @@ static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, c
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE) return -1;
+  if (kind == S_VIEW) atomic_fetch_add(&ev->viewed, 1);
   ev->bytes += S_ROW_BYTES + (long long)(text ? strlen(text) : 0) +
                (long long)(coll ? strlen(coll) : 0) + (long long)(slug ? strlen(slug) : 0);
   return 0;
@@ -290,6 +312,52 @@ const char *kb_events_kind_name(int kind) {
 
 void kb_events_use_pg(kb_events *ev, kb_pg *pg) { ev->pg = pg; }
 
+/*--- Popular articles ----------------------------------------------------*/
+
+static double S_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Counts the most viewed articles of the last S_POPULAR_DAYS days into
+ * ev->popular. The next counting waits S_POPULAR_GAP seconds, or twenty
+ * times as long as this one took (a large log: a twentieth of the writer's
+ * time at most). Call with db_lock held: the writer thread, or
+ * kb_events_open() before it starts. */
+static void S_count_popular(kb_events *ev) {
+  double t0 = S_now();
+  char cut[32];
+  kb_event_ts(time(NULL) - (time_t)S_POPULAR_DAYS * 86400, cut, sizeof cut);
+  char *top[S_POPULAR_MAX];
+  int n = 0;
+  atomic_store(&ev->viewed, 0);
+  sqlite3_bind_text(ev->top, 1, cut, -1, SQLITE_STATIC);
+  sqlite3_bind_int(ev->top, 2, S_POPULAR_MAX);
+  while (n < S_POPULAR_MAX && sqlite3_step(ev->top) == SQLITE_ROW)
+    top[n++] = kb_fmt("%s/%s", (const char *)sqlite3_column_text(ev->top, 0),
+                      (const char *)sqlite3_column_text(ev->top, 1));
+  sqlite3_reset(ev->top);
+  pthread_mutex_lock(&ev->plock);
+  for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
+  memcpy(ev->popular, top, (size_t)n * sizeof *top);
+  ev->npopular = n;
+  pthread_mutex_unlock(&ev->plock);
+  double took = S_now() - t0;
+  ev->top_after = S_now() + (20 * took > S_POPULAR_GAP ? 20 * took : S_POPULAR_GAP);
+}
+
+int kb_events_popular(kb_events *ev, char **keys, int max) {
+  if (!ev) return 0;
+  pthread_mutex_lock(&ev->plock);
+  int n = ev->npopular < max ? ev->npopular : max;
+  for (int i = 0; i < n; i++) keys[i] = kb_xstrdup(ev->popular[i]);
+  pthread_mutex_unlock(&ev->plock);
+  return n;
+}
+
+/*--- The writer ----------------------------------------------------------*/
+
 static void *S_writer(void *arg) {
   kb_events *ev = arg;
   pthread_mutex_lock(&ev->lock);
@@ -312,6 +380,11 @@ static void *S_writer(void *arg) {
     if (ev->pg) kb_pg_events_trim(ev->pg, atomic_load(&ev->days));
     pthread_mutex_lock(&ev->db_lock);
     S_trim(ev);
+    /* after new views; else now and then, as the days go by and the
+     * retention deletes */
+    double now = S_now();
+    if (now >= ev->top_after && (atomic_load(&ev->viewed) || now >= ev->top_after + S_AGE_EVERY))
+      S_count_popular(ev);
     pthread_mutex_unlock(&ev->db_lock);
     while (list) {
       S_event *next = list->next;
@@ -342,15 +415,22 @@ kb_events *kb_events_open(const char *path, char *err, size_t nerr) {
                ? SQLITE_OK : SQLITE_ERROR;
   for (int k = 0; rc == SQLITE_OK && k < S_NKINDS; k++)
     rc = sqlite3_prepare_v2(ev->db, S_kinds[k].insert, -1, &ev->ins[k], NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(ev->db, "SELECT collection, slug, count(*) AS n FROM views WHERE ts >= ?1"
+                                    " GROUP BY collection, slug ORDER BY n DESC, collection, slug LIMIT ?2",
+                            -1, &ev->top, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, nerr, "cannot set up the event log: %s", sqlite3_errmsg(ev->db));
     for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
+    sqlite3_finalize(ev->top);
     sqlite3_close(ev->db);
     free(ev);
     return NULL;
   }
   for (int t = 0; t < S_NKINDS; t++) ev->bytes += S_sum(ev, t, "");
   pthread_mutex_init(&ev->db_lock, NULL);
+  pthread_mutex_init(&ev->plock, NULL);
+  S_count_popular(ev); /* what the log holds from earlier runs */
   atomic_store(&ev->days, 90);
   atomic_store(&ev->max_bytes, 64LL * 1024 * 1024);
   pthread_mutex_init(&ev->lock, NULL);
@@ -385,7 +465,10 @@ void kb_events_close(kb_events *ev) {
     ev->head = next;
   }
   for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
+  sqlite3_finalize(ev->top);
   sqlite3_close(ev->db);
+  for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
+  pthread_mutex_destroy(&ev->plock);
   pthread_mutex_destroy(&ev->db_lock);
   pthread_mutex_destroy(&ev->lock);
   pthread_cond_destroy(&ev->wake);
@@ -428,6 +511,10 @@ void kb_events_search(kb_events *ev, const char *q, const char *collection, int 
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id) {
   S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id);
+}
+
+void kb_events_view(kb_events *ev, const char *collection, const char *slug) {
+  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL);
 }
 
 long kb_events_dropped(kb_events *ev) { return ev ? atomic_load(&ev->dropped) : 0; }

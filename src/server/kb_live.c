@@ -203,7 +203,10 @@ const char *kb_gen_build_id(const kb_gen *g) { return g->build_id; }
 /* Reads the status file again when it was replaced (the indexer renames a
  * new one over it after every build). A file that is missing or not a
  * JSON object clears the status: nothing is shown rather than something
- * stale or garbled. */
+ * stale or garbled. Called by whoever asks for the status (a stat, the
+ * file read only when it changed), so /healthz and /kb-health are as fresh
+ * as the file: a poll would add its interval, and the watcher thread
+ * polls the index too, whose reload can keep it busy for a second. */
 static void S_status_poll(kb_live *l) {
   struct stat st;
   int have = stat(l->status_path, &st) == 0;
@@ -234,6 +237,7 @@ static void S_status_poll(kb_live *l) {
 }
 
 int kb_live_kb_status(kb_live *l, kb_buf *out) {
+  S_status_poll(l);
   pthread_mutex_lock(&l->lock);
   int have = l->status != NULL;
   if (have) {
@@ -245,6 +249,7 @@ int kb_live_kb_status(kb_live *l, kb_buf *out) {
 }
 
 int kb_live_kb_errors(kb_live *l) {
+  S_status_poll(l);
   pthread_mutex_lock(&l->lock);
   const char *e = l->status ? strstr(l->status, "\"errors\":") : NULL;
   int n = e ? atoi(e + 9) : 0;

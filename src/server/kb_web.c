@@ -54,13 +54,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
-  pthread_mutex_t mu;  /* guards views and queue */
+  pthread_mutex_t mu;  /* guards queue */
   kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
-  struct S_view {
-    char *key;         /* "collection/slug" */
-    long n;
-  } *views;            /* article page views since start, for "popular" */
-  int nviews;
 };
 
 /*--- Compression ---------------------------------------------------------*/
@@ -223,8 +218,6 @@ void kb_web_free(kb_web *w) {
   kb_queue_close(w->queue);
   for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
   free(w->fixes);
-  for (int i = 0; i < w->nviews; i++) free(w->views[i].key);
-  free(w->views);
   pthread_mutex_destroy(&w->mu);
   free(w);
 }
@@ -248,50 +241,6 @@ static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
     return 1;
   }
   return 0;
-}
-
-/*--- Views ---------------------------------------------------------------*/
-
-/* Counts one view of an article page (at most 10,000 articles counted). */
-static void S_view_add(kb_web *w, const char *coll, const char *slug) {
-  char *key = kb_fmt("%s/%s", coll, slug);
-  pthread_mutex_lock(&w->mu);
-  int i = 0;
-  while (i < w->nviews && strcmp(w->views[i].key, key)) i++;
-  if (i < w->nviews) {
-    w->views[i].n++;
-    free(key);
-  } else if (w->nviews < 10000) {
-    w->views = kb_xrealloc(w->views, (size_t)(w->nviews + 1) * sizeof *w->views);
-    w->views[w->nviews].key = key;
-    w->views[w->nviews++].n = 1;
-  } else {
-    free(key);
-  }
-  pthread_mutex_unlock(&w->mu);
-}
-
-/* The up to max most viewed articles' "collection/slug" keys, most viewed
- * first, into keys (caller frees each). Returns how many. */
-static int S_views_top(kb_web *w, char **keys, int max) {
-  int n = 0;
-  long counts[64];
-  if (max > 64) max = 64;
-  pthread_mutex_lock(&w->mu);
-  for (int i = 0; i < w->nviews; i++) {
-    long c = w->views[i].n;
-    int pos = n;
-    while (pos > 0 && counts[pos - 1] < c) pos--;
-    if (pos >= max) continue;
-    if (n < max) n++;
-    else free(keys[max - 1]);
-    memmove(keys + pos + 1, keys + pos, (size_t)(n - 1 - pos) * sizeof *keys);
-    memmove(counts + pos + 1, counts + pos, (size_t)(n - 1 - pos) * sizeof *counts);
-    keys[pos] = kb_xstrdup(w->views[i].key);
-    counts[pos] = c;
-  }
-  pthread_mutex_unlock(&w->mu);
-  return n;
 }
 
 /*--- Layout --------------------------------------------------------------*/
@@ -545,11 +494,11 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
-/* Popular articles: the most viewed since the server started, then the
+/* Popular articles: the most viewed (the event log's views), then the
  * most sent by agents; none when neither is known yet. Returns how many. */
-static int S_popular(kb_web *w, const kb_ctx *c, kb_buf *b, int max) {
+static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
-  int nk = w ? S_views_top(w, keys, max) : 0, shown = 0;
+  int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
   kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
@@ -644,7 +593,7 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
 
 /* The #results block for q on page `page` (1-based); typing: the last
  * word is still being typed (search as you type), so it is a prefix. */
-static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
+static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
   kb_buf_puts(b, "<div id=\"results\">");
   if (!q || !*q) {
     kb_buf_puts(b, "</div>");
@@ -694,7 +643,7 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
     }
     kb_buf_cleanup(&topics);
     kb_buf pop = KB_BUF_INIT;
-    if (S_popular(w, c, &pop, 5)) {
+    if (S_popular(c, &pop, 5)) {
       kb_buf_puts(b, "<h2>");
       S_t(c, b, "popular");
       kb_buf_puts(b, "</h2>");
@@ -762,7 +711,7 @@ static void S_results(kb_web *w, const kb_ctx *c, const char *q, int page, int t
   kb_results_free(&res);
 }
 
-static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char *pagestr, int fragment,
+static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, int fragment,
                           kb_http_resp *r) {
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
@@ -773,7 +722,7 @@ static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char 
   S_html(r, 200);
   r->cache = "public, max-age=60";
   if (fragment) {
-    S_results(w, c, q, page, 1, &r->body);
+    S_results(c, q, page, 1, &r->body);
     return;
   }
   kb_buf *b = &r->body;
@@ -784,10 +733,10 @@ static void S_search_page(kb_web *w, const kb_ctx *c, const char *q, const char 
   S_search_form(c, b, q);
   /* the one live region: app.js writes the count of live results here */
   kb_buf_puts(b, "<p id=\"result-count\" class=\"vh\" role=\"status\"></p>");
-  S_results(w, c, q, page, 0, b);
+  S_results(c, q, page, 0, b);
   if (!q) {
     kb_buf topics = KB_BUF_INIT, pop = KB_BUF_INIT;
-    int nt = S_topics(c, &topics), np = S_popular(w, c, &pop, 8);
+    int nt = S_topics(c, &topics), np = S_popular(c, &pop, 8);
     kb_buf_puts(b, "<div class=\"home-extra\">");
     if (nt) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">");
@@ -927,9 +876,11 @@ static void S_store_details(const kb_ctx *c, kb_buf *b, const char *json) {
   cJSON_Delete(s);
 }
 
-/* Related articles: a search with the article's title, itself left out. */
+/* Related articles: a search with the article's title, itself left out;
+ * titles only, so no snippets are cut. */
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6};
+  kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6,
+                      .snippets_later = 1};
   kb_results res;
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
@@ -947,7 +898,7 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   kb_results_free(&res);
 }
 
-static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const char *slug, int thanks,
+static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
                            int count, kb_http_resp *r) {
   kb_doc d;
   int found = kb_index_get_lang(c->ix, coll, slug, S_page_lang(c), &d);
@@ -987,7 +938,7 @@ static void S_article_page(kb_web *w, const kb_ctx *c, const char *coll, const c
   } else {
     S_crumbs(c, b, NULL, NULL, d.title);
   }
-  if (count) S_view_add(w, d.collection, d.slug);
+  if (count) kb_events_view(c->events, d.collection, d.slug);
   int other = strcmp(d.lang, S_page_lang(c)) != 0; /* no translation in the page's language */
   if (other) {
     int li = kb_index_lang_find(c->ix, d.lang);
@@ -1588,8 +1539,9 @@ static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
   const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
   cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
-  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-finished=\"", ne ? "bad" : "good",
-                cJSON_IsNumber(builds) ? builds->valueint : 0);
+  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-building=\"%s\" data-finished=\"",
+                ne ? "bad" : "good", cJSON_IsNumber(builds) ? builds->valueint : 0,
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "building")) ? "true" : "false");
   S_h(b, fin ? fin : "");
   kb_buf_puts(b, "\">");
   if (!st) {
@@ -2004,8 +1956,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
       !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
     if (!get) goto not_allowed;
-    if (!strcmp(url, "/")) S_search_page(w, c, NULL, NULL, 0, r);
-    else if (!strcmp(url, "/search")) S_search_page(w, c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
+    if (!strcmp(url, "/")) S_search_page(c, NULL, NULL, 0, r);
+    else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) {
       if (S_staff(c, a, method, url, KB_ROLE_AGENT, r)) S_agent_page(c, a, r);
@@ -2014,10 +1966,10 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
       const char *rest = url + 6, *slash = strchr(rest, '/');
       if (slash && !strchr(slash + 1, '/')) {
         char *coll = kb_xstrndup(rest, (size_t)(slash - rest));
-        S_article_page(w, c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
+        S_article_page(c, coll, slash + 1, a->thanks != NULL, !strcmp(method, "GET"), r);
         free(coll);
       } else if (!slash && *rest) {
-        S_article_page(w, c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
+        S_article_page(c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
       } else {
         S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
       }

@@ -88,8 +88,9 @@ int kb_live_watch(kb_live *l);
 /* Appends "reloads":n,"refused":n,"reload_error":... (JSON members). */
 void kb_live_status(kb_live *l, kb_buf *out);
 /* Appends "kb":{...}, the indexer's status of its last build of the file
- * (INDEX.status.json, read again within 200 ms of a change), and returns
- * 1; returns 0 and appends nothing when there is none. */
+ * (INDEX.status.json as it is now: a stat per call, the file read again
+ * when it was replaced), and returns 1; returns 0 and appends nothing when
+ * there is none. */
 int kb_live_kb_status(kb_live *l, kb_buf *out);
 /* The errors of the indexer's last build (0 when there is no status). */
 int kb_live_kb_errors(kb_live *l);
@@ -135,6 +136,14 @@ void kb_events_search(kb_events *ev, const char *q, const char *collection, int 
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id);
+/* An article page seen on the public site. */
+void kb_events_view(kb_events *ev, const char *collection, const char *slug);
+/* Copies the keys ("collection/slug") of the up to max articles most
+ * viewed over the last 30 days into keys, most viewed first, as last
+ * counted (the writer counts them from the log after storing views, about
+ * every second): no query. Returns how many; the caller frees each.
+ * ev may be NULL (no --data): 0. */
+int kb_events_popular(kb_events *ev, char **keys, int max);
 long kb_events_dropped(kb_events *ev);
 /* Keeps the log to the last days days (0: no age limit) and to about
  * max_bytes of events (0: no size limit), the oldest deleted first; the

@@ -15,6 +15,8 @@
 # Prints "route requests instructions/request"; the callgrind files stay in
 # OUTDIR (default build/callgrind) for callgrind_annotate.
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
+# Under valgrind on a loaded machine kb-serve may take minutes to start
+# (up to 5 are waited for).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/bench/lib.sh
@@ -61,8 +63,8 @@ every "$DIR/all.txt" >"$DIR/p-article.txt"
 echo /healthz >"$DIR/p-healthz.txt"
 rm -f "$DIR/part.jsonl" "$DIR/part.txt" "$DIR/part2.txt" "$DIR/all.txt" "$DIR/all-bodies.jsonl"
 
-# Suggest in process.
-if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
+# Suggest in process (PROFILE_INPROC=0 skips it).
+if [ "${PROFILE_INPROC:-1}" != 0 ] && [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
   valgrind -q --tool=callgrind --toggle-collect=kb_suggest --callgrind-out-file="$DIR/cg.inproc" \
     "$BENCH_PROG" search -r 1 -w 0 cpw "$DIR/kb.sqlite" "$SHARED/eval/cpw-dev.tsv" \
     blind "$DIR/kb.sqlite" tests/eval/blind/tweets-blind.tsv >/dev/null
@@ -78,7 +80,7 @@ route() { # name paths-file [post]
     --threads 1 2>"$DIR/serve-$1.log" &
   serve_pid=$!
   port=""
-  for _ in $(seq 600); do
+  for _ in $(seq 3000); do
     port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$DIR/serve-$1.log")
     [ -n "$port" ] && break
     sleep 0.1

@@ -13,8 +13,8 @@ OUT=build/fuzz
 SHARED=${SHARED:-../shared}
 mkdir -p "$OUT/obj" "$OUT/artifacts"
 CC=${FUZZ_CC:-clang}
-FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -Iindexer -Isrc/server $(pkg-config --cflags libcjson libmicrohttpd zlib 2>/dev/null)"
-LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson zlib) -lstemmer -lpthread -lm"
+FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -Iindexer -Isrc/server $(pkg-config --cflags libcjson libmicrohttpd zlib libpq 2>/dev/null)"
+LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson zlib libpq) -lstemmer -lpthread -lm"
 TARGETS="text article synonyms reply json"
 
 # The library, once. An object is rebuilt when its source or any header
