@@ -42,8 +42,6 @@ void kb_ui_count(const struct kb_ctx *c, kb_buf *b, const char *key, long n, ...
 /* "2026-12-02" in the page's words ("2 December 2026"), or nothing. */
 void kb_ui_date(const struct kb_ctx *c, kb_buf *b, const char *ymd);
 
-#endif
-
 /* The language switcher and the hreflang alternates of a page. paths[i]
  * is the page's address in the index's language i without the language's
  * prefix ("/help/returns-policy", "/"), or NULL where the page does not
@@ -64,3 +62,5 @@ void kb_ui_alternates(const struct kb_ctx *c, kb_buf *b, const kb_ui_paths *p);
  * language with its lang, the page's own marked aria-current. Links are
  * written hreflang first (kb_web.c leaves such links unprefixed). */
 void kb_ui_switcher(const struct kb_ctx *c, kb_buf *b, const kb_ui_paths *p);
+
+#endif

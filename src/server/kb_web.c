@@ -1,7 +1,10 @@
 /*
- * kb_web.c - the public self-help site and the agent console, rendered on
- * the server (docs/web-contract.md has the markup; web/static holds the
- * stylesheet and the script that enhances it).
+ * kb_web.c - the public self-help site, rendered on the server
+ * (docs/web-contract.md has the markup; web/static holds the stylesheet
+ * and the script that enhances it): search, topics, articles, the store
+ * finder, static files, gzip, the /fr/ language prefix, and the
+ * dispatcher (kb_web_handle) that also routes the staff's pages
+ * (kb_staff.c). The page frame both use is kb_page.c's (kb_page.h).
  *
  * Every page is built into one buffer: the layout around a body, with
  * every string from the index or the request escaped by kb_buf_put_html();
@@ -22,6 +25,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "kb_page.h"
 #include "kb_reply.h"
 #include "kb_suggest.h"
 #include "kb_session.h"
@@ -30,33 +34,6 @@
 
 #define S_PER_PAGE 10
 #define S_MAX_STATIC (512 * 1024)
-
-typedef struct {
-  char *name;          /* file name under static/ */
-  char *body;
-  size_t n;
-  const char *ctype;
-  char etag[24];
-  char *gz;            /* the body gzipped, or NULL when that is no smaller */
-  size_t ngz;
-  char gzetag[28];
-} S_file;
-
-typedef struct {
-  char area[3];        /* postcode area: "LS", "M" */
-  char *town;          /* a place kb_geo knows: "Leeds" */
-} S_area;
-
-struct kb_web {
-  S_file *files;
-  int nfiles;
-  S_area *areas;       /* postcode-areas.tsv, for the store finder */
-  int nareas;
-  char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
-  int nfixes;
-  pthread_mutex_t mu;  /* guards queue */
-  kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
-};
 
 /*--- Compression ---------------------------------------------------------*/
 
@@ -132,7 +109,7 @@ static void S_load_areas(kb_web *w, const char *dir) {
     char *tab = strchr(ln, '\t');
     if (*ln == '#' || !tab || tab - ln < 1 || tab - ln > 2 || !tab[1]) continue;
     w->areas = kb_xrealloc(w->areas, (size_t)(w->nareas + 1) * sizeof *w->areas);
-    S_area *a = &w->areas[w->nareas++];
+    kb_web_area *a = &w->areas[w->nareas++];
     memset(a->area, 0, sizeof a->area);
     memcpy(a->area, ln, (size_t)(tab - ln));
     a->town = kb_xstrdup(tab + 1);
@@ -180,7 +157,7 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
     free(p);
     if (!body) continue;
     w->files = kb_xrealloc(w->files, (size_t)(w->nfiles + 1) * sizeof *w->files);
-    S_file *f = &w->files[w->nfiles++];
+    kb_web_file *f = &w->files[w->nfiles++];
     f->name = kb_xstrdup(e->d_name);
     f->body = body;
     f->n = n;
@@ -224,7 +201,7 @@ void kb_web_free(kb_web *w) {
 
 static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
   for (int i = 0; w && i < w->nfiles; i++) {
-    const S_file *f = &w->files[i];
+    const kb_web_file *f = &w->files[i];
     if (strcmp(f->name, name)) continue;
     r->status = 200;
     r->ctype = f->ctype;
@@ -243,240 +220,16 @@ static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
   return 0;
 }
 
-/*--- Layout --------------------------------------------------------------*/
-
-static void S_h(kb_buf *b, const char *s) {
-  if (s) kb_buf_put_html(b, s, strlen(s));
-}
-
-/* The site's brand, title and contacts come from kb/site.yaml through the
- * index (kb_site.h); a knowledge base without one shows none of them. */
-static const char *S_site(const kb_ctx *c, const char *key) {
-  return c ? kb_site_get(c->site, NULL, c->lang, key) : NULL;
-}
-
-/* The language of the page: the one its address names (/fr/...), else the
- * index's default. */
-static const char *S_page_lang(const kb_ctx *c) { return kb_ui_lang(c); }
-
-/* The page's words (kb_ui.h): key's text, escaped, without values. */
-static void S_t(const kb_ctx *c, kb_buf *b, const char *key) { kb_ui_put(c, b, key, (const char *)NULL); }
-
-/* The page's layout up to its content; paths: the page in each language
- * (kb_ui.h), for the public pages' switcher and alternates. */
-static void S_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
-                            const kb_ui_paths *paths) {
-  const char *site_title = S_site(c, "title");
-  kb_buf_puts(b, "<!doctype html><html lang=\"");
-  kb_buf_puts(b, kb_ui_tag(c, kb_ui_lang(c)));
-  kb_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                 "<link rel=\"icon\" href=\"data:,\"><title>");
-  S_h(b, title);
-  if (site_title) {
-    kb_buf_puts(b, " \xC2\xB7 ");
-    S_h(b, site_title);
-  }
-  kb_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
-                 "<script src=\"/static/app.js\" defer></script>");
-  if (c && paths) kb_ui_alternates(c, b, paths);
-  kb_buf_puts(b, "</head>");
-  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);
-  S_t(c, b, "skip");
-  kb_buf_puts(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
-  if (site_title) S_h(b, site_title);
-  else S_t(c, b, "brand");
-  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
-  if (team) /* the staff's pages: the public site shows none of them */
-    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
-                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
-                   "<li><a href=\"/team/queue\">Queue</a></li><li><a href=\"/team/translations\">Translations</a></li>"
-                   "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
-                   "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
-  else {
-    kb_buf_puts(b, "</a><nav aria-label=\"");
-    S_t(c, b, "nav.main");
-    kb_buf_puts(b, "\"><ul><li><a href=\"/\">");
-    S_t(c, b, "nav.home");
-    kb_buf_puts(b, "</a></li><li><a href=\"/stores\">");
-    S_t(c, b, "nav.stores");
-    kb_buf_puts(b, "</a></li></ul></nav>");
-    if (c && paths) kb_ui_switcher(c, b, paths);
-  }
-  if (!team && strcmp(kind, "home") && strcmp(kind, "search")) {
-    kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
-                   "<label for=\"hq\" class=\"vh\">");
-    S_t(c, b, "search.label");
-    kb_buf_puts(b, "</label><input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"");
-    S_t(c, b, "search.placeholder");
-    kb_buf_puts(b, "\" autocomplete=\"off\"><button type=\"submit\">");
-    S_t(c, b, "search.button");
-    kb_buf_puts(b, "</button></form>");
-  }
-  kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
-}
-
-/* The layout of a page: the home and the store finder exist in every
- * language at the same address; any other page's switcher offers each
- * language's home. */
-static void S_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
-  kb_ui_paths p = {.alternates = !strcmp(kind, "home") || !strcmp(kind, "stores")};
-  const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
-  for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
-  S_page_start_in(c, b, title, kind, &p);
-}
-
-/* A breadcrumb: Help home, then up to two (href, name) steps, then here. */
-static void S_crumbs(const kb_ctx *c, kb_buf *b, const char *href1, const char *name1, const char *here) {
-  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"");
-  S_t(c, b, "crumbs");
-  kb_buf_puts(b, "\"><ol><li><a href=\"/\">");
-  S_t(c, b, "nav.home");
-  kb_buf_puts(b, "</a></li>");
-  if (href1) {
-    kb_buf_puts(b, "<li><a href=\"");
-    kb_buf_puts(b, href1);
-    kb_buf_puts(b, "\">");
-    S_h(b, name1);
-    kb_buf_puts(b, "</a></li>");
-  }
-  kb_buf_puts(b, "<li aria-current=\"page\">");
-  S_h(b, here);
-  kb_buf_puts(b, "</li></ol></nav>");
-}
-
-/* What the indexer stored of an article beyond its row (kb_build.c):
- * key is category, owner, review_by or updated; NULL when not set. */
-static const char *S_art_meta_in(const kb_ctx *c, const char *coll, const char *slug, const char *lang,
-                                 const char *key) {
-  char k[160];
-  snprintf(k, sizeof k, "article.%s.%s", slug, key);
-  return c->site ? kb_site_get(c->site, coll, lang, k) : NULL;
-}
-
-/* The same of the topic, as its default-language article says: a topic's
- * category and review date are one for all its translations. */
-static const char *S_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
-  return S_art_meta_in(c, coll, slug, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), key);
-}
-
-/* A category's address: /topics/ and its name in lower case, words joined
- * by '-' ("Orders and delivery" -> orders-and-delivery), after what b holds. */
-static void S_topic_slug(kb_buf *b, const char *name) {
-  int dash = 0;
-  for (const char *p = name; *p; p++) {
-    if (isalnum((unsigned char)*p)) {
-      if (dash && b->n && b->p[b->n - 1] != '/') kb_buf_putc(b, '-');
-      kb_buf_putc(b, (char)tolower((unsigned char)*p));
-      dash = 0;
-    } else {
-      dash = 1;
-    }
-  }
-}
-
-/* A category's name in the page's language: ui.tsv's category.SLUG (the
- * slug of the default language's name), else the name itself. */
-static const char *S_cat_name(const kb_ctx *c, const char *cat) {
-  kb_buf k = KB_BUF_INIT;
-  kb_buf_puts(&k, "category.");
-  size_t n0 = k.n;
-  S_topic_slug(&k, cat);
-  const char *v = k.n > n0 ? kb_ui_find(c, kb_buf_str(&k)) : NULL;
-  kb_buf_cleanup(&k);
-  return v ? v : cat;
-}
-
-/* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
-static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
-  char key[32];
-  const char *v[4];
-  static const char *const parts[] = {"name", "text", "link", "hours"};
-  for (int k = 0; k < 4; k++) {
-    snprintf(key, sizeof key, "contact.%d.%s", i, parts[k]);
-    v[k] = kb_site_get(c->site, NULL, c->lang, key);
-  }
-  S_h(b, v[0]);
-  kb_buf_putc(b, ' ');
-  if (v[2]) {
-    kb_buf_puts(b, "<a href=\"");
-    S_h(b, v[2]);
-    kb_buf_puts(b, "\">");
-  }
-  S_h(b, v[1]);
-  if (v[2]) kb_buf_puts(b, "</a>");
-  if (with_hours && v[3]) {
-    kb_buf_puts(b, ", ");
-    S_h(b, v[3]);
-  }
-}
-
-static void S_page_end(const kb_ctx *c, kb_buf *b) {
-  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>");
-  S_t(c, b, "footer.contact");
-  kb_buf_puts(b, "</h2><ul>");
-  int n = c ? kb_site_contacts(c->site, NULL, c->lang) : 0;
-  for (int i = 1; i <= n; i++) {
-    kb_buf_puts(b, "<li>");
-    S_contact(c, b, i, 1);
-    kb_buf_puts(b, "</li>");
-  }
-  kb_buf link = KB_BUF_INIT;
-  kb_buf_puts(&link, "<a href=\"/stores\">");
-  S_t(c, &link, "footer.stores.link");
-  kb_buf_puts(&link, "</a>");
-  kb_buf_puts(b, "<li>");
-  kb_ui_put(c, b, "footer.stores", "!stores", kb_buf_str(&link), (const char *)NULL);
-  kb_buf_puts(b, "</li></ul></footer></body></html>");
-  kb_buf_cleanup(&link);
-}
-
-void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
-  S_page_start(c, b, title, kind);
-}
-
-void kb_web_page_end(const kb_ctx *c, kb_buf *b) { S_page_end(c, b); }
-
-static void S_html(kb_http_resp *r, int status) {
-  r->status = status;
-  r->ctype = "text/html; charset=utf-8";
-  r->html = 1;
-}
-
-static void S_error_page(const kb_ctx *c, kb_http_resp *r, int status, const char *title, const char *msg) {
-  kb_buf_clear(&r->body);
-  S_html(r, status);
-  S_page_start(c, &r->body, title, "error");
-  S_crumbs(c, &r->body, NULL, NULL, title);
-  kb_buf_puts(&r->body, "<h1>");
-  S_h(&r->body, title);
-  kb_buf_puts(&r->body, "</h1><p>");
-  S_h(&r->body, msg);
-  kb_buf_puts(&r->body, "</p><p><a href=\"/\">");
-  S_t(c, &r->body, "error.home");
-  kb_buf_puts(&r->body, "</a></p>");
-  S_page_end(c, &r->body);
-}
-
 /*--- Search --------------------------------------------------------------*/
 
 static void S_search_form(const kb_ctx *c, kb_buf *b, const char *q) {
   kb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"q\">");
-  S_t(c, b, "search.label");
+  kb_page_t(c, b, "search.label");
   kb_buf_puts(b, "</label><input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" value=\"");
-  S_h(b, q);
+  kb_page_h(b, q);
   kb_buf_puts(b, "\"><button type=\"submit\">");
-  S_t(c, b, "search.button");
+  kb_page_t(c, b, "search.button");
   kb_buf_puts(b, "</button></form>");
-}
-
-static void S_article_link(kb_buf *b, const char *coll, const char *slug) {
-  kb_buf_puts(b, "/help/");
-  if (coll && strcmp(coll, "default")) {
-    kb_buf_put_query(b, coll, 1);
-    kb_buf_putc(b, '/');
-  }
-  kb_buf_put_query(b, slug, 1);
 }
 
 typedef struct {
@@ -488,9 +241,9 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   S_listctx *l = ctx;
   if (l->n++ >= l->max) return;
   kb_buf_puts(l->b, "<li><a href=\"");
-  S_article_link(l->b, coll, slug);
+  kb_page_article_link(l->b, coll, slug);
   kb_buf_puts(l->b, "\">");
-  S_h(l->b, title);
+  kb_page_h(l->b, title);
   kb_buf_puts(l->b, "</a></li>");
 }
 
@@ -503,7 +256,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
     kb_doc d;
-    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, S_page_lang(c), &d) == 1)) {
+    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, kb_page_lang(c), &d) == 1)) {
       S_listctx l = {.b = &list, .max = 1};
       S_list_cb(&l, d.collection, d.slug, d.title);
       kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
@@ -521,7 +274,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
       int dup = seen.n && strstr(kb_buf_str(&seen), key);
       free(key);
       if (dup) continue;
-      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, S_page_lang(c), &d) == 1) {
+      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, kb_page_lang(c), &d) == 1) {
         S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
@@ -550,7 +303,7 @@ static void S_topics_cb(void *ctx, const char *coll, const char *slug, const cha
   S_topics_ctx *t = ctx;
   (void)title;
   if (strcmp(coll, "default")) return;
-  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  const char *cat = kb_page_art_meta(t->c, coll, slug, "category");
   if (!cat) return;
   int i = 0;
   while (i < t->n && strcmp(t->names[i], cat)) i++;
@@ -566,7 +319,7 @@ static void S_topics_cb(void *ctx, const char *coll, const char *slug, const cha
  * sorted by name. Returns how many. */
 static int S_topics(const kb_ctx *c, kb_buf *b) {
   S_topics_ctx t = {.c = c};
-  kb_index_list_lang(c->ix, S_page_lang(c), S_topics_cb, &t);
+  kb_index_list_lang(c->ix, kb_page_lang(c), S_topics_cb, &t);
   for (int i = 1; i < t.n; i++)
     for (int j = i; j > 0 && strcmp(t.names[j], t.names[j - 1]) < 0; j--) {
       char *x = t.names[j];
@@ -579,9 +332,9 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
   if (t.n) kb_buf_puts(b, "<ul class=\"topics\">");
   for (int i = 0; i < t.n; i++) {
     kb_buf_puts(b, "<li><a href=\"/topics/");
-    S_topic_slug(b, t.names[i]);
+    kb_page_topic_slug(b, t.names[i]);
     kb_buf_puts(b, "\">");
-    S_h(b, S_cat_name(c, t.names[i]));
+    kb_page_h(b, kb_page_cat_name(c, t.names[i]));
     kb_buf_puts(b, "</a> <span class=\"n\">");
     kb_ui_count(c, b, "topic.count", t.counts[i], (const char *)NULL);
     kb_buf_puts(b, "</span></li>");
@@ -603,12 +356,12 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
                       .offset = (page - 1) * S_PER_PAGE,
                       .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1,
-                      .lang = S_page_lang(c)};
+                      .lang = kb_page_lang(c)};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
     kb_buf_puts(b, "<p class=\"count\">");
-    S_t(c, b, "search.unreadable");
+    kb_page_t(c, b, "search.unreadable");
     kb_buf_puts(b, "</p></div>");
     return;
   }
@@ -619,7 +372,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     o.offset = (page - 1) * S_PER_PAGE;
     if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
       kb_buf_puts(b, "<p class=\"count\">");
-    S_t(c, b, "search.unreadable");
+    kb_page_t(c, b, "search.unreadable");
     kb_buf_puts(b, "</p></div>");
       return;
     }
@@ -628,7 +381,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   if (res.total == 0) {
     kb_buf link = KB_BUF_INIT;
     kb_buf_puts(&link, "<a href=\"#contact\">");
-    S_t(c, &link, "search.none.contact");
+    kb_page_t(c, &link, "search.none.contact");
     kb_buf_puts(&link, "</a>");
     kb_buf_puts(b, "<div class=\"empty\"><p>");
     kb_ui_put(c, b, "search.none", "q", q, "!contact", kb_buf_str(&link), (const char *)NULL);
@@ -637,7 +390,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf topics = KB_BUF_INIT;
     if (S_topics(c, &topics)) {
       kb_buf_puts(b, "<h2>");
-      S_t(c, b, "browse");
+      kb_page_t(c, b, "browse");
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
     }
@@ -645,7 +398,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf pop = KB_BUF_INIT;
     if (S_popular(c, &pop, 5)) {
       kb_buf_puts(b, "<h2>");
-      S_t(c, b, "popular");
+      kb_page_t(c, b, "popular");
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
     }
@@ -662,7 +415,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf_puts(&link, "<a href=\"/search?q=");
     kb_buf_put_query(&link, res.corrected, 1);
     kb_buf_puts(&link, "\">");
-    S_h(&link, res.corrected);
+    kb_page_h(&link, res.corrected);
     kb_buf_puts(&link, "</a>");
     kb_buf_puts(b, "<p class=\"didyoumean\">");
     kb_ui_put(c, b, "search.didyoumean", "!q", kb_buf_str(&link), (const char *)NULL);
@@ -673,9 +426,9 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   for (int i = 0; i < res.n; i++) {
     const kb_hit *h = &res.hits[i];
     kb_buf_puts(b, "<li><h2><a href=\"");
-    S_article_link(b, h->collection, h->slug);
+    kb_page_article_link(b, h->collection, h->slug);
     kb_buf_puts(b, "\">");
-    S_h(b, h->title);
+    kb_page_h(b, h->title);
     kb_buf_puts(b, "</a></h2><p class=\"snippet\">");
     kb_buf_puts(b, h->snippet); /* escaped by kb_search.c, <mark> only */
     kb_buf_puts(b, "</p></li>");
@@ -683,13 +436,13 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_buf_puts(b, "</ol>");
   if (pages > 1) {
     kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"");
-    S_t(c, b, "pages.label");
+    kb_page_t(c, b, "pages.label");
     kb_buf_puts(b, "\">");
     if (page > 1) {
       kb_buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
       kb_buf_printf(b, "&amp;page=%d\">", page - 1);
-      S_t(c, b, "pages.previous");
+      kb_page_t(c, b, "pages.previous");
       kb_buf_puts(b, "</a> ");
     }
     char sp[16], sn[16];
@@ -702,7 +455,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
       kb_buf_puts(b, " <a rel=\"next\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
       kb_buf_printf(b, "&amp;page=%d\">", page + 1);
-      S_t(c, b, "pages.next");
+      kb_page_t(c, b, "pages.next");
       kb_buf_puts(b, "</a>");
     }
     kb_buf_puts(b, "</nav>");
@@ -716,19 +469,19 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
   int page = pagestr ? atoi(pagestr) : 1;
   if (page < 1 || page > 100) page = 1;
   if (q && strlen(q) > 1000) {
-    S_error_page(c, r, 400, kb_ui_text(c, "search.toolong.title"), kb_ui_text(c, "search.toolong"));
+    kb_page_error(c, r, 400, kb_ui_text(c, "search.toolong.title"), kb_ui_text(c, "search.toolong"));
     return;
   }
-  S_html(r, 200);
+  kb_page_html(r, 200);
   r->cache = "public, max-age=60";
   if (fragment) {
     S_results(c, q, page, 1, &r->body);
     return;
   }
   kb_buf *b = &r->body;
-  S_page_start(c, b, q && *q ? q : kb_ui_text(c, "home.title"), q ? "search" : "home");
+  kb_web_page_start(c, b, q && *q ? q : kb_ui_text(c, "home.title"), q ? "search" : "home");
   kb_buf_puts(b, "<h1>");
-  S_t(c, b, "home.heading");
+  kb_page_t(c, b, "home.heading");
   kb_buf_puts(b, "</h1>");
   S_search_form(c, b, q);
   /* the one live region: app.js writes the count of live results here */
@@ -740,14 +493,14 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     kb_buf_puts(b, "<div class=\"home-extra\">");
     if (nt) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">");
-      S_t(c, b, "browse");
+      kb_page_t(c, b, "browse");
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
       kb_buf_puts(b, "</section>");
     }
     if (np) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">");
-      S_t(c, b, "popular");
+      kb_page_t(c, b, "popular");
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
       kb_buf_puts(b, "</section>");
@@ -756,7 +509,7 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     kb_buf_cleanup(&topics);
     kb_buf_cleanup(&pop);
   }
-  S_page_end(c, b);
+  kb_web_page_end(c, b);
 }
 
 typedef struct {
@@ -769,10 +522,10 @@ typedef struct {
 static void S_topic_cb(void *ctx, const char *coll, const char *slug, const char *title) {
   S_topic_ctx *t = ctx;
   if (strcmp(coll, "default")) return;
-  const char *cat = S_art_meta(t->c, coll, slug, "category");
+  const char *cat = kb_page_art_meta(t->c, coll, slug, "category");
   if (!cat) return;
   kb_buf ts = KB_BUF_INIT;
-  S_topic_slug(&ts, cat);
+  kb_page_topic_slug(&ts, cat);
   if (!strcmp(kb_buf_str(&ts), t->want)) {
     if (!t->name.n) kb_buf_puts(&t->name, cat);
     S_listctx l = {.b = t->b, .max = 1};
@@ -786,11 +539,11 @@ static void S_topic_cb(void *ctx, const char *coll, const char *slug, const char
 static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
   kb_buf list = KB_BUF_INIT;
   S_topic_ctx t = {.c = c, .want = want, .b = &list, .name = KB_BUF_INIT};
-  if (*want) kb_index_list_lang(c->ix, S_page_lang(c), S_topic_cb, &t);
+  if (*want) kb_index_list_lang(c->ix, kb_page_lang(c), S_topic_cb, &t);
   if (!t.n) {
-    S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.notopic"));
+    kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.notopic"));
   } else {
-    S_html(r, 200);
+    kb_page_html(r, 200);
     r->cache = "public, max-age=60";
     kb_buf *b = &r->body;
     /* a topic's address is its default-language name's: the same in every
@@ -804,17 +557,17 @@ static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
       if (u.n) paths.v[i] = kb_buf_str(&path);
       kb_buf_cleanup(&u.name);
     }
-    const char *name = S_cat_name(c, kb_buf_str(&t.name));
-    S_page_start_in(c, b, name, "topic", &paths);
+    const char *name = kb_page_cat_name(c, kb_buf_str(&t.name));
+    kb_page_start_in(c, b, name, "topic", &paths);
     kb_buf_cleanup(&path);
     kb_buf_cleanup(&other);
-    S_crumbs(c, b, NULL, NULL, name);
+    kb_page_crumbs(c, b, NULL, NULL, name);
     kb_buf_puts(b, "<h1>");
-    S_h(b, name);
+    kb_page_h(b, name);
     kb_buf_puts(b, "</h1><ul class=\"topic-list\">");
     kb_buf_put(b, kb_buf_str(&list), list.n);
     kb_buf_puts(b, "</ul>");
-    S_page_end(c, b);
+    kb_web_page_end(c, b);
   }
   kb_buf_cleanup(&list);
   kb_buf_cleanup(&t.name);
@@ -822,47 +575,42 @@ static void S_topic_page(const kb_ctx *c, const char *want, kb_http_resp *r) {
 
 /*--- Articles and stores -------------------------------------------------*/
 
-static const char *S_jstr(cJSON *o, const char *k) {
-  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static void S_store_details(const kb_ctx *c, kb_buf *b, const char *json) {
   static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   cJSON *s = cJSON_Parse(json);
   if (!s) return;
   kb_buf_puts(b, "<p class=\"address\">");
-  S_h(b, S_jstr(s, "address"));
+  kb_page_h(b, kb_page_jstr(s, "address"));
   kb_buf_puts(b, ", ");
-  S_h(b, S_jstr(s, "town"));
+  kb_page_h(b, kb_page_jstr(s, "town"));
   kb_buf_puts(b, " ");
-  S_h(b, S_jstr(s, "postcode"));
+  kb_page_h(b, kb_page_jstr(s, "postcode"));
   kb_buf_puts(b, "</p>");
-  const char *phone = S_jstr(s, "phone");
+  const char *phone = kb_page_jstr(s, "phone");
   if (phone) {
     kb_buf_puts(b, "<p class=\"phone\">");
-    S_t(c, b, "store.phone");
+    kb_page_t(c, b, "store.phone");
     kb_buf_puts(b, " <a href=\"tel:");
     for (const char *p = phone; *p; p++)
       if (isdigit((unsigned char)*p) || *p == '+') kb_buf_putc(b, *p);
     kb_buf_puts(b, "\">");
-    S_h(b, phone);
+    kb_page_h(b, phone);
     kb_buf_puts(b, "</a></p>");
   }
   cJSON *hours = cJSON_GetObjectItemCaseSensitive(s, "hours");
   kb_buf_puts(b, "<table class=\"hours\"><caption>");
-  S_t(c, b, "store.hours");
+  kb_page_t(c, b, "store.hours");
   kb_buf_puts(b, "</caption><tbody>");
   for (int i = 0; i < 7; i++) {
-    const char *h = S_jstr(hours, days[i]);
+    const char *h = kb_page_jstr(hours, days[i]);
     char dk[16];
     snprintf(dk, sizeof dk, "day.%s", days[i]);
     kb_buf_puts(b, "<tr><th scope=\"row\">");
-    S_t(c, b, dk);
+    kb_page_t(c, b, dk);
     kb_buf_puts(b, "</th><td>");
-    if (!h) S_t(c, b, "store.unknown");
-    else if (!strcmp(h, "closed")) S_t(c, b, "store.closed");
-    else S_h(b, h);
+    if (!h) kb_page_t(c, b, "store.unknown");
+    else if (!strcmp(h, "closed")) kb_page_t(c, b, "store.closed");
+    else kb_page_h(b, h);
     kb_buf_puts(b, "</td></tr>");
   }
   kb_buf_puts(b, "</tbody></table>");
@@ -870,7 +618,7 @@ static void S_store_details(const kb_ctx *c, kb_buf *b, const char *json) {
   if (cJSON_IsNumber(lat) && cJSON_IsNumber(lon)) {
     kb_buf_printf(b, "<p><a class=\"directions\" href=\"https://www.google.com/maps/dir/?api=1&amp;"
                      "destination=%.5f,%.5f\">", lat->valuedouble, lon->valuedouble);
-    S_t(c, b, "store.directions");
+    kb_page_t(c, b, "store.directions");
     kb_buf_puts(b, "</a></p>");
   }
   cJSON_Delete(s);
@@ -885,7 +633,7 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
   char err[128];
   if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
   kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">");
-  S_t(c, b, "related");
+  kb_page_t(c, b, "related");
   kb_buf_puts(b, "</h2><ul>");
   int shown = 0;
   for (int i = 0; i < res.n && shown < 5; i++) {
@@ -901,19 +649,19 @@ static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
 static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
                            int count, kb_http_resp *r) {
   kb_doc d;
-  int found = kb_index_get_lang(c->ix, coll, slug, S_page_lang(c), &d);
+  int found = kb_index_get_lang(c->ix, coll, slug, kb_page_lang(c), &d);
   if (found != 1) {
-    S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
+    kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
     return;
   }
   int store = !strcmp(d.type, "store");
-  S_html(r, 200);
+  kb_page_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   /* the topic's translations: the same slug in each language */
   kb_ui_paths paths = {.alternates = 1};
   kb_buf link = KB_BUF_INIT;
-  S_article_link(&link, d.collection, d.slug);
+  kb_page_article_link(&link, d.collection, d.slug);
   for (int i = 0; i < kb_index_nlangs(c->ix) && i < 32; i++) {
     kb_doc t;
     const char *code = kb_index_lang_code(c->ix, i);
@@ -924,22 +672,22 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
       kb_doc_free(&t);
     }
   }
-  S_page_start_in(c, b, d.title, store ? "store" : "article", &paths);
+  kb_page_start_in(c, b, d.title, store ? "store" : "article", &paths);
   kb_buf_cleanup(&link);
-  const char *cat = S_art_meta(c, d.collection, d.slug, "category");
+  const char *cat = kb_page_art_meta(c, d.collection, d.slug, "category");
   if (store) {
-    S_crumbs(c, b, "/stores", kb_ui_text(c, "stores.title"), d.title);
+    kb_page_crumbs(c, b, "/stores", kb_ui_text(c, "stores.title"), d.title);
   } else if (cat) {
     kb_buf href = KB_BUF_INIT;
     kb_buf_puts(&href, "/topics/");
-    S_topic_slug(&href, cat);
-    S_crumbs(c, b, kb_buf_str(&href), S_cat_name(c, cat), d.title);
+    kb_page_topic_slug(&href, cat);
+    kb_page_crumbs(c, b, kb_buf_str(&href), kb_page_cat_name(c, cat), d.title);
     kb_buf_cleanup(&href);
   } else {
-    S_crumbs(c, b, NULL, NULL, d.title);
+    kb_page_crumbs(c, b, NULL, NULL, d.title);
   }
   if (count) kb_events_view(c->events, d.collection, d.slug);
-  int other = strcmp(d.lang, S_page_lang(c)) != 0; /* no translation in the page's language */
+  int other = strcmp(d.lang, kb_page_lang(c)) != 0; /* no translation in the page's language */
   if (other) {
     int li = kb_index_lang_find(c->ix, d.lang);
     char nk[16];
@@ -952,9 +700,9 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   } else {
     kb_buf_puts(b, "<article><h1>");
   }
-  S_h(b, d.title);
+  kb_page_h(b, d.title);
   kb_buf_puts(b, "</h1>");
-  const char *upd = S_art_meta_in(c, d.collection, d.slug, d.lang, "updated");
+  const char *upd = kb_page_art_meta_in(c, d.collection, d.slug, d.lang, "updated");
   if (upd) {
     kb_buf date = KB_BUF_INIT;
     kb_ui_date(c, &date, upd);
@@ -969,25 +717,25 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   if (!store) S_related(c, &d, b);
   if (thanks) {
     kb_buf_puts(b, "<p class=\"helpful-thanks\" role=\"status\">");
-    S_t(c, b, "helpful.thanks");
+    kb_page_t(c, b, "helpful.thanks");
     kb_buf_puts(b, "</p>");
   } else {
     /* app.js says the thanks from data-thanks when it posts without reloading */
     kb_buf_puts(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\" data-thanks=\"");
-    S_t(c, b, "helpful.thanks");
+    kb_page_t(c, b, "helpful.thanks");
     kb_buf_puts(b, "\"><input type=\"hidden\" name=\"collection\" value=\"");
-    S_h(b, d.collection);
+    kb_page_h(b, d.collection);
     kb_buf_puts(b, "\"><input type=\"hidden\" name=\"slug\" value=\"");
-    S_h(b, d.slug);
+    kb_page_h(b, d.slug);
     kb_buf_puts(b, "\"><fieldset><legend>");
-    S_t(c, b, "helpful.legend");
+    kb_page_t(c, b, "helpful.legend");
     kb_buf_puts(b, "</legend><button type=\"submit\" name=\"helpful\" value=\"yes\">");
-    S_t(c, b, "helpful.yes");
+    kb_page_t(c, b, "helpful.yes");
     kb_buf_puts(b, "</button> <button type=\"submit\" name=\"helpful\" value=\"no\">");
-    S_t(c, b, "helpful.no");
+    kb_page_t(c, b, "helpful.no");
     kb_buf_puts(b, "</button></fieldset></form>");
   }
-  S_page_end(c, b);
+  kb_web_page_end(c, b);
   kb_doc_free(&d);
 }
 
@@ -1051,7 +799,7 @@ static int S_find_near(const kb_web *w, const kb_ctx *c, const char *near, kb_ge
   *guess = 0;
   if (!c->geo || !near || !*near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL)) return 0;
   char out[8], in[4];
-  const char *lang = S_page_lang(c); /* the country's stores and places */
+  const char *lang = kb_page_lang(c); /* the country's stores and places */
   if (!S_postcode(near, out, in) && kb_geo_lookup_lang(c->geo, near, NULL, lang, m)) {
     kb_buf_puts(label, m->name);
     return 1;
@@ -1093,7 +841,7 @@ static void S_elsewhere(const kb_ctx *c, kb_buf *b, const char *near) {
   if (!c->geo || !near || strlen(near) > 100 || !kb_text_utf8_valid(near, strlen(near), NULL) ||
       !kb_geo_lookup_lang(c->geo, near, NULL, NULL, &m) ||
       kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, NULL, 1, st, km) != 1 ||
-      !strcmp(st[0]->lang, S_page_lang(c)) || km[0] > 500)
+      !strcmp(st[0]->lang, kb_page_lang(c)) || km[0] > 500)
     return;
   const char *code = st[0]->lang, *tag = kb_ui_tag(c, code);
   char k[32];
@@ -1114,20 +862,20 @@ static void S_elsewhere(const kb_ctx *c, kb_buf *b, const char *near) {
 }
 
 static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb_http_resp *r) {
-  S_html(r, 200);
+  kb_page_html(r, 200);
   r->cache = "public, max-age=60";
   kb_buf *b = &r->body;
   const char *title = kb_ui_text(c, "stores.title");
-  S_page_start(c, b, title, "stores");
-  S_crumbs(c, b, NULL, NULL, title);
+  kb_web_page_start(c, b, title, "stores");
+  kb_page_crumbs(c, b, NULL, NULL, title);
   kb_buf_puts(b, "<h1>");
-  S_h(b, title);
+  kb_page_h(b, title);
   kb_buf_puts(b, "</h1><form class=\"store-search\" action=\"/stores\" method=\"get\"><label for=\"near\">");
-  S_t(c, b, "stores.near");
+  kb_page_t(c, b, "stores.near");
   kb_buf_puts(b, "</label><input id=\"near\" name=\"near\" autocomplete=\"postal-code\" value=\"");
-  S_h(b, near);
+  kb_page_h(b, near);
   kb_buf_puts(b, "\"><button type=\"submit\">");
-  S_t(c, b, "stores.button");
+  kb_page_t(c, b, "stores.button");
   kb_buf_puts(b, "</button></form>");
   const kb_geo_store *st[8];
   double km[8];
@@ -1142,10 +890,10 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
     S_elsewhere(c, b, near);
   }
   if (found) {
-    n = kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, S_page_lang(c), 5, st, km);
+    n = kb_geo_nearest_lang(c->geo, m.lat, m.lon, NULL, kb_page_lang(c), 5, st, km);
     kb_buf place = KB_BUF_INIT;
     if (guess) kb_ui_put(c, &place, "stores.searched", "place", kb_buf_str(&label), "q", near, (const char *)NULL);
-    else S_h(&place, kb_buf_str(&label));
+    else kb_page_h(&place, kb_buf_str(&label));
     kb_buf_puts(b, "<p class=\"count\">");
     kb_ui_put(c, b, "stores.nearest", "!place", kb_buf_str(&place), (const char *)NULL);
     kb_buf_puts(b, "</p>");
@@ -1156,11 +904,11 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
   int total = found ? n : (c->geo ? kb_geo_store_count(c->geo) : 0);
   for (int i = 0; i < total; i++) {
     const kb_geo_store *s = found ? st[i] : kb_geo_store_at(c->geo, i);
-    if (strcmp(s->lang, S_page_lang(c))) continue; /* another country's */
+    if (strcmp(s->lang, kb_page_lang(c))) continue; /* another country's */
     kb_buf_puts(b, "<li><h2><a href=\"");
-    S_article_link(b, s->collection, s->slug);
+    kb_page_article_link(b, s->collection, s->slug);
     kb_buf_puts(b, "\">");
-    S_h(b, s->title);
+    kb_page_h(b, s->title);
     kb_buf_puts(b, "</a></h2>");
     if (found) {
       char k[24], mi[24];
@@ -1171,714 +919,45 @@ static void S_stores_page(const kb_web *w, const kb_ctx *c, const char *near, kb
       kb_buf_puts(b, "</p>");
     }
     kb_buf_puts(b, "<p class=\"address\">");
-    S_h(b, s->address);
+    kb_page_h(b, s->address);
     kb_buf_puts(b, ", ");
-    S_h(b, s->town);
+    kb_page_h(b, s->town);
     kb_buf_puts(b, " ");
-    S_h(b, s->postcode);
+    kb_page_h(b, s->postcode);
     kb_buf_puts(b, "</p></li>");
   }
   kb_buf_puts(b, "</ol>");
-  S_page_end(c, b);
-}
-
-/*--- Agent console -------------------------------------------------------*/
-
-static void S_collections_cb(void *ctx, const char *coll, const char *slug, const char *title) {
-  kb_buf *seen = ctx;
-  (void)slug; (void)title;
-  kb_buf key = KB_BUF_INIT;
-  kb_buf_printf(&key, "\n%s\n", coll);
-  if (!strstr(kb_buf_str(seen), kb_buf_str(&key))) {
-    kb_buf_puts(seen, coll);
-    kb_buf_putc(seen, '\n');
-  }
-  kb_buf_cleanup(&key);
-}
-
-/* 1 if url's host is a loopback address (customers cannot open it). */
-static int S_loopback_url(const char *url) {
-  const char *h = url ? strstr(url, "://") : NULL;
-  if (!h) return 0;
-  h += 3;
-  return !strncmp(h, "127.", 4) || !strncmp(h, "localhost", 9) || !strncmp(h, "[::1]", 5) ||
-         !strncmp(h, "0.0.0.0", 7);
-}
-
-/* Confidence in words, calibrated by kb_suggest_threshold(): from it a
- * suggestion is very probably right and sent as answerable
- * (docs/relevance.md). */
-static const char *S_conf_words(double conf, int asks, const char **cls) {
-  if (conf >= kb_suggest_threshold(asks)) return *cls = "conf-good", "Good match";
-  if (conf >= 0.35) return *cls = "conf-fair", "Possible match";
-  return *cls = "conf-weak", "Weak match";
-}
-
-static void S_hidden(kb_buf *b, const char *name, const char *v) {
-  kb_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
-  S_h(b, v);
-  kb_buf_puts(b, "\">");
-}
-
-/* The name of an index language in the agent's (the console's) language,
- * from ui.tsv's lang.in.CODE, else the code. */
-static const char *S_lang_name(const kb_ctx *c, const char *code) {
-  char k[32];
-  snprintf(k, sizeof k, "lang.in.%s", code);
-  const char *v = kb_ui_find(c, k);
-  return v ? v : code;
-}
-
-/* One suggestion card: a form that records what the agent did with it
- * (POST /agent/feedback without JavaScript; app.js copies and records). */
-static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
-                   const char *text, const char *handle, const char *coll) {
-  const kb_hit *h = res->s[i].hit;
-  int len = 0;
-  char *reply = kb_api_reply(res, i, text, handle, &len);
-  const char *cls, *words = S_conf_words(res->s[i].confidence, res->asks, &cls);
-  kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
-  S_h(b, h->slug);
-  kb_buf_puts(b, "\" data-collection=\"");
-  S_h(b, h->collection);
-  kb_buf_printf(b, "\" data-confidence=\"%.3f\"><form class=\"card\" action=\"/agent/feedback\" method=\"post\">",
-                res->s[i].confidence);
-  S_hidden(b, "text", text);
-  S_hidden(b, "author", handle);
-  S_hidden(b, "brand", coll);
-  S_hidden(b, "collection", h->collection);
-  S_hidden(b, "slug", h->slug);
-  S_hidden(b, "original", reply);
-  kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
-  const char *pre = kb_suggest_lang_prefix(c->ix, h->lang); /* its language's site */
-  if (pre) kb_buf_printf(b, "/%s", pre);
-  S_article_link(b, h->collection, h->slug);
-  kb_buf_puts(b, "\">");
-  S_h(b, h->title);
-  kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
-  if (res->s[i].fallback) {
-    kb_buf_puts(b, "<p class=\"fallback\">");
-    S_h(b, S_lang_name(c, h->lang));
-    kb_buf_puts(b, " fallback: no article in the mention's language</p>");
-  }
-  if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
-  kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
-                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\" lang=\"", n, n, n);
-  kb_buf_puts(b, kb_ui_tag(c, h->lang));
-  kb_buf_puts(b, "\">");
-  S_h(b, reply);
-  kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
-  if (c->feedback)
-    kb_buf_printf(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\">"
-                     "<span class=\"label\">Mark sent</span> <kbd>%d</kbd></button>"
-                     "<button type=\"submit\" class=\"dismiss\" name=\"action\" value=\"dismissed\">Not relevant</button>", n);
-  else
-    kb_buf_printf(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">Copy reply</span> <kbd>%d</kbd></button>", n);
-  kb_buf_puts(b, "</div><p class=\"snippet\">");
-  kb_buf_puts(b, h->snippet ? h->snippet : "");
-  kb_buf_puts(b, "</p></form>");
-  if (c->data_dir) {
-    kb_buf_puts(b, "<details class=\"flag\"><summary>Flag this article</summary>"
-                   "<form class=\"flag\" action=\"/team/flag\" method=\"post\">");
-    S_hidden(b, "text", text);
-    S_hidden(b, "author", handle);
-    S_hidden(b, "brand", coll);
-    S_hidden(b, "collection", h->collection);
-    S_hidden(b, "slug", h->slug);
-    kb_buf_printf(b, "<label for=\"flag-reason-%d\">What is wrong with it?</label><select id=\"flag-reason-%d\" name=\"reason\">"
-                     "<option value=\"wrong\">It is wrong</option><option value=\"outdated\">It is out of date</option>"
-                     "<option value=\"missing\">It misses this case</option></select>"
-                     "<label for=\"flag-note-%d\">Note for the knowledge team</label><input id=\"flag-note-%d\" name=\"note\" maxlength=\"2000\">"
-                     "<button type=\"submit\">Send to the knowledge team</button></form></details>", n, n, n, n);
-  }
-  kb_buf_puts(b, "</li>");
-  free(reply);
-}
-
-/* The cards for one mention, most confident first. */
-/* "Language: French, detected (0.92)" or "..., chosen": what the cards
- * were answered in, so the agent can correct it. */
-static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int chosen) {
-  kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">Language: <strong>");
-  S_h(b, S_lang_name(c, res->lang));
-  kb_buf_puts(b, "</strong>");
-  if (chosen) kb_buf_puts(b, ", chosen by you");
-  else kb_buf_printf(b, ", detected (confidence %.2f)", res->lang_confidence);
-  if (res->fallback) {
-    kb_buf_puts(b, ": no article fits in it, so these are ");
-    S_h(b, S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))));
-    kb_buf_puts(b, " articles");
-  }
-  kb_buf_puts(b, "</p>");
-}
-
-static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
-                          const char *coll, const char *lang) {
-  kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
-                       .public_url = c->public_url, .feedback = c->feedback,
-                       .lang = lang && *lang ? lang : NULL};
-  kb_suggest_result res;
-  char err[256];
-  if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
-    kb_buf_puts(b, "<p class=\"unanswerable\">That mention could not be read.</p>");
-    return;
-  }
-  kb_buf_printf(b, "<p class=\"status\" id=\"agent-status\" role=\"status\">%d suggestion%s",
-                res.n, res.n == 1 ? "" : "s");
-  if (handle) {
-    kb_buf_puts(b, " for @");
-    S_h(b, handle);
-  }
-  kb_buf_puts(b, "</p>");
-  S_lang_status(c, b, &res, o.lang != NULL);
-  if (res.has_place) {
-    kb_buf_puts(b, "<p class=\"place\">Place: ");
-    S_h(b, res.place.name);
-    if (res.place.store) {
-      kb_buf_puts(b, " \xC2\xB7 store: <a href=\"");
-      S_article_link(b, res.place.store->collection, res.place.store->slug);
-      kb_buf_puts(b, "\">");
-      S_h(b, res.place.store->title);
-      kb_buf_puts(b, "</a>");
-    } else {
-      kb_buf_puts(b, " \xC2\xB7 no store there: replies link the <a href=\"/stores?near=");
-      kb_buf_put_query(b, res.place.name, 1);
-      kb_buf_puts(b, "\">nearest stores</a>");
-    }
-    kb_buf_puts(b, "</p>");
-  }
-  if (res.res.corrected) {
-    kb_buf_puts(b, "<p class=\"didyoumean\">Read as \xE2\x80\x9C");
-    S_h(b, res.res.corrected);
-    kb_buf_puts(b, "\xE2\x80\x9D</p>");
-  }
-  /* nothing fits (the abstention model) or no sure match (the confidence) */
-  if (res.nothing_fits)
-    kb_buf_puts(b, "<p class=\"unanswerable\">No article fits this mention: these are the closest.</p>");
-  else if (!res.answerable)
-    kb_buf_puts(b, "<p class=\"unanswerable\">No sure match: check these before sending.</p>");
-  int order[10], n = res.n < 10 ? res.n : 10;
-  for (int i = 0; i < n; i++) order[i] = i;
-  for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
-    for (int j = i; j > 0 && res.s[order[j]].confidence > res.s[order[j - 1]].confidence; j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
-  kb_buf_puts(b, "<ol class=\"suggestions\">");
-  for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
-  kb_buf_puts(b, "</ol>");
-  if (c->data_dir) {
-    kb_buf_puts(b, "<details class=\"miss\"><summary>No article fits: send to the team</summary>"
-                   "<form class=\"miss\" action=\"/team/unanswered\" method=\"post\">");
-    S_hidden(b, "text", text);
-    S_hidden(b, "author", handle);
-    S_hidden(b, "brand", coll);
-    kb_buf_puts(b, "<label for=\"miss-note\">What would have answered it?</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\">"
-                   "<button type=\"submit\">Send to the knowledge team</button></form></details>");
-  }
-  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
-  kb_suggest_result_free(&res);
-}
-
-static void S_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
-  const char *text = a->text, *author = a->author, *coll = a->collection;
-  const char *done = a->arg ? a->arg(a->h, "done") : NULL;
-  const char *lang = a->arg ? a->arg(a->h, "lang") : NULL; /* the agent's choice, or detect */
-  int bad_lang = lang && *lang && kb_index_lang_find(c->ix, lang) < 0;
-  /* signed in (a session cookie does for the console's requests), or no
-   * keys: the key field is only for a browser that is neither */
-  int keys = a->keys && !(a->roles & KB_ROLE_AGENT), invalid = 0;
-  const char *handle = kb_reply_handle(author, &invalid);
-  S_html(r, 200);
-  kb_buf *b = &r->body;
-  S_page_start(c, b, "Agent console", "agent");
-  kb_buf_puts(b, "<h1>Agent console</h1><div class=\"console\"><div class=\"side\">");
-  if (S_loopback_url(c->public_url)) {
-    kb_buf_puts(b, "<p class=\"notice loopback\">Replies link to <code>");
-    S_h(b, c->public_url);
-    kb_buf_puts(b, "</code>, which customers cannot open: start kb-serve with <code>--public-url</code>.</p>");
-  }
-  if (done && !strcmp(done, "sent"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as sent. Ready for the next mention.</p>");
-  else if (done && !strcmp(done, "dismissed"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as not relevant.</p>");
-  else if (done && !strcmp(done, "flagged"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Flagged for the knowledge team. Thank you.</p>");
-  else if (done && !strcmp(done, "queued"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
-  kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
-                   " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\" data-deflang=\"%s\">",
-                c->feedback ? 1 : 0, keys, c->data_dir ? 1 : 0,
-                kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
-  kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
-  S_h(b, text);
-  kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
-                 "<input id=\"handle\" name=\"author\" placeholder=\"without @\" autocomplete=\"off\" value=\"");
-  S_h(b, author);
-  kb_buf_puts(b, "\"><label for=\"collection\">Brand</label><select id=\"collection\" name=\"collection\"><option value=\"\">All</option>");
-  kb_buf seen = KB_BUF_INIT;
-  kb_buf_putc(&seen, '\n');
-  kb_index_list_lang(c->ix, S_page_lang(c), S_collections_cb, &seen);
-  char *list = kb_xstrdup(kb_buf_str(&seen)), *save = NULL;
-  for (char *t = strtok_r(list, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-    kb_buf_puts(b, "<option");
-    if (coll && !strcmp(coll, t)) kb_buf_puts(b, " selected");
-    kb_buf_puts(b, ">");
-    S_h(b, t);
-    kb_buf_puts(b, "</option>");
-  }
-  free(list);
-  kb_buf_cleanup(&seen);
-  kb_buf_puts(b, "</select><label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">"
-                 "<option value=\"\">Detect from its words</option>");
-  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
-    const char *code = kb_index_lang_code(c->ix, i);
-    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
-    S_h(b, S_lang_name(c, code));
-    kb_buf_puts(b, "</option>");
-  }
-  kb_buf_puts(b, "</select>");
-  if (keys)
-    kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
-                   "<input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
-  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form></div>"
-                 "<div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
-                 "<div id=\"suggestions\" data-text=\"");
-  S_h(b, text && *text ? text : "");
-  kb_buf_puts(b, "\" data-author=\"");
-  S_h(b, handle ? handle : "");
-  kb_buf_puts(b, "\">");
-  if (bad_lang)
-    kb_buf_puts(b, "<p class=\"unanswerable\">That language is not one of the knowledge base's.</p>");
-  else if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
-    S_suggestions(c, b, text, handle, coll, lang);
-  else if (invalid)
-    kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
-  kb_buf_puts(b, "</div></div></div>");
-  S_page_end(c, b);
-}
-
-/* POST /agent/feedback from a card without JavaScript: record what the
- * agent did, then back to the console (303): a clear form after "sent",
- * the same mention's cards after "not relevant". */
-static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
-
-/*--- The knowledge team: KB health --------------------------------------*/
-
-typedef struct {
-  const kb_ctx *c;
-  const char *today;   /* YYYY-MM-DD */
-  kb_buf *rows;
-  int n;
-} S_overdue_ctx;
-
-static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const char *title) {
-  S_overdue_ctx *o = ctx;
-  const char *rb = S_art_meta(o->c, coll, slug, "review_by");
-  if (!rb || strcmp(rb, o->today) >= 0) return;
-  const char *owner = S_art_meta(o->c, coll, slug, "owner");
-  kb_buf_puts(o->rows, "<tr><td><a href=\"");
-  S_article_link(o->rows, coll, slug);
-  kb_buf_puts(o->rows, "\">");
-  S_h(o->rows, title);
-  kb_buf_puts(o->rows, "</a></td><td>");
-  S_h(o->rows, owner ? owner : "nobody");
-  kb_buf_puts(o->rows, "</td><td>");
-  kb_ui_date(o->c, o->rows, rb);
-  kb_buf_puts(o->rows, "</td></tr>");
-  o->n++;
-}
-
-/* One problem of the build, "PATH:LINE: error: message": its place made
- * relative to the knowledge base, the message, and the fix. */
-static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char *p) {
-  size_t kl = kbdir ? strlen(kbdir) : 0;
-  if (kl && !strncmp(p, kbdir, kl) && p[kl] == '/') p += kl + 1;
-  const char *lv = strstr(p, ": error: "), *wn = strstr(p, ": warning: ");
-  const char *sep = lv && (!wn || lv < wn) ? lv : wn;
-  int err = sep == lv && lv;
-  kb_buf_printf(b, "<li class=\"%s\"><span class=\"level\">%s</span> ", err ? "error" : "warning",
-                err ? "Error" : "Warning");
-  if (!sep) {
-    S_h(b, p);
-    kb_buf_puts(b, "</li>");
-    return;
-  }
-  const char *msg = sep + (err ? 9 : 11);
-  kb_buf_puts(b, "<code class=\"where\">");
-  kb_buf_put_html(b, p, (size_t)(sep - p));
-  kb_buf_puts(b, "</code> ");
-  S_h(b, msg);
-  for (int i = 0; w && i + 1 < w->nfixes; i += 2)
-    if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
-      kb_buf_puts(b, "<p class=\"fix\">How to fix: ");
-      S_h(b, w->fixes[i + 1]);
-      kb_buf_puts(b, "</p>");
-      break;
-    }
-  kb_buf_puts(b, "</li>");
-}
-
-/* /kb-health: the indexer's last build of the served index (errors and
- * warnings with their fixes), the version serving, and the articles
- * overdue for review. app.js reloads it when /healthz changes. */
-static void S_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
-  S_html(r, 200);
-  kb_buf *b = &r->body;
-  S_page_start(c, b, "Knowledge-base health", "team-health");
-  kb_buf_puts(b, "<h1>Knowledge-base health</h1><div id=\"health\">");
-  kb_buf js = KB_BUF_INIT;
-  kb_buf_putc(&js, '{');
-  int have = c->live && kb_live_kb_status(c->live, &js);
-  kb_buf_putc(&js, '}');
-  cJSON *root = have ? cJSON_Parse(kb_buf_str(&js)) : NULL, *st = cJSON_GetObjectItemCaseSensitive(root, "kb");
-  kb_buf_cleanup(&js);
-  const char *built = kb_index_meta(c->ix, "built");
-  cJSON *errs = cJSON_GetObjectItemCaseSensitive(st, "errors"), *warns = cJSON_GetObjectItemCaseSensitive(st, "warnings");
-  int ne = cJSON_IsNumber(errs) ? errs->valueint : 0, nw = cJSON_IsNumber(warns) ? warns->valueint : 0;
-  const char *fin = S_jstr(st, "finished"), *kbdir = S_jstr(st, "kb");
-  cJSON *builds = cJSON_GetObjectItemCaseSensitive(st, "builds");
-  kb_buf_printf(b, "<div class=\"state %s\" data-builds=\"%d\" data-building=\"%s\" data-finished=\"",
-                ne ? "bad" : "good", cJSON_IsNumber(builds) ? builds->valueint : 0,
-                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "building")) ? "true" : "false");
-  S_h(b, fin ? fin : "");
-  kb_buf_puts(b, "\">");
-  if (!st) {
-    kb_buf_puts(b, "<p>No build status beside this index: it was built elsewhere. Run <code>kb-index --check</code>"
-                   " on the knowledge base, or serve it with <code>kb-serve --kb</code>, to see problems here.</p>");
-  } else if (ne) {
-    kb_buf_printf(b, "<p><strong>%d error%s</strong> and %d warning%s in the last save", ne, ne == 1 ? "" : "s", nw,
-                  nw == 1 ? "" : "s");
-    if (fin) {
-      kb_buf_puts(b, " (checked ");
-      S_h(b, fin);
-      kb_buf_puts(b, ")");
-    }
-    kb_buf_puts(b, ". Customers and agents are not affected: the last good version is serving since ");
-    S_h(b, built ? built : "it was built");
-    kb_buf_puts(b, ".</p>");
-  } else {
-    kb_buf_printf(b, "<p><strong>No errors</strong>, %d warning%s. Serving the version built ", nw, nw == 1 ? "" : "s");
-    S_h(b, built ? built : "");
-    kb_buf_puts(b, ".</p>");
-  }
-  kb_buf_puts(b, "</div>");
-  cJSON *probs = cJSON_GetObjectItemCaseSensitive(st, "problems");
-  if (cJSON_GetArraySize(probs) > 0) {
-    kb_buf_puts(b, "<h2>Problems</h2><ol class=\"problems\">");
-    cJSON *p;
-    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, b, kbdir, p->valuestring);
-    kb_buf_puts(b, "</ol>");
-  }
-  cJSON_Delete(root);
-  char today[16];
-  time_t now = time(NULL);
-  struct tm tm;
-  strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));
-  kb_buf rows = KB_BUF_INIT;
-  S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
-  kb_index_list_lang(c->ix, S_page_lang(c), S_overdue_cb, &o);
-  kb_buf_printf(b, "<h2>Overdue for review</h2>");
-  if (o.n) {
-    kb_buf_puts(b, "<table class=\"overdue\"><caption>Articles past their review_by date</caption><thead><tr>"
-                   "<th scope=\"col\">Article</th><th scope=\"col\">Owner</th><th scope=\"col\">Review by</th></tr></thead><tbody>");
-    kb_buf_put(b, kb_buf_str(&rows), rows.n);
-    kb_buf_puts(b, "</tbody></table>");
-  } else {
-    kb_buf_puts(b, "<p>None: every article with a <code>review_by</code> date is within it.</p>");
-  }
-  kb_buf_cleanup(&rows);
-  kb_buf_puts(b, "</div>");
-  S_page_end(c, b);
-}
-
-/*--- Forms ---------------------------------------------------------------*/
-
-/* Decodes application/x-www-form-urlencoded value of key from body;
- * caller frees; NULL if absent. */
-static char *S_form_value(const char *body, size_t n, const char *key) {
-  size_t kl = strlen(key);
-  for (size_t i = 0; i < n;) {
-    size_t e = i;
-    while (e < n && body[e] != '&') e++;
-    if (e - i > kl && !strncmp(body + i, key, kl) && body[i + kl] == '=') {
-      kb_buf v = KB_BUF_INIT;
-      for (size_t j = i + kl + 1; j < e; j++) {
-        char ch = body[j];
-        if (ch == '+') ch = ' ';
-        else if (ch == '%' && j + 2 < e + 1 && isxdigit((unsigned char)body[j + 1]) &&
-                 isxdigit((unsigned char)body[j + 2])) {
-          char hx[3] = {body[j + 1], body[j + 2], 0};
-          ch = (char)strtol(hx, NULL, 16);
-          j += 2;
-        }
-        kb_buf_putc(&v, ch);
-      }
-      return kb_buf_detach(&v);
-    }
-    i = e + 1;
-  }
-  return NULL;
-}
-
-char *kb_web_form_value(const char *body, size_t n, const char *key) {
-  return S_form_value(body, n, key);
-}
-
-/* GET /signin: the staff's sign-in form (the key once; a session cookie
- * afterwards, kb_session.h); next is where to go back to. */
-static void S_signin_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
-  const char *next = a->arg ? a->arg(a->h, "next") : NULL;
-  const char *failed = a->arg ? a->arg(a->h, "failed") : NULL;
-  S_html(r, failed ? 401 : 200);
-  kb_buf *b = &r->body;
-  S_page_start(c, b, "Sign in", "team-signin");
-  kb_buf_puts(b, "<h1>Sign in</h1>");
-  if (!a->keys)
-    kb_buf_puts(b, "<p>This server has no API keys: the console and the team's pages are open.</p>");
-  if (failed) kb_buf_puts(b, "<p class=\"notice\" role=\"alert\">That key is not one of this server's. Try again.</p>");
-  kb_buf_puts(b, "<form class=\"signin\" method=\"post\" action=\"/signin\">"
-                 "<label for=\"key\">Your API key</label>"
-                 "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
-                 "<input type=\"hidden\" name=\"next\" value=\"");
-  S_h(b, next && next[0] == '/' && next[1] != '/' ? next : "/agent");
-  kb_buf_puts(b, "\"><button type=\"submit\">Sign in</button></form>"
-                 "<p>Agents' keys open the console; the knowledge team's open the reports, the KB health page "
-                 "and the queue. You stay signed in for 8 hours on this browser, or until you sign out.</p>");
-  S_page_end(c, b);
-}
-
-/* The staff's pages need a role when keys are set: a page read without it
- * goes to the sign-in form (and comes back after), anything else is 401.
- * Returns 1 when the request may go on. */
-static int S_staff(const kb_ctx *c, const kb_web_args *a, const char *method, const char *url,
-                   int role, kb_http_resp *r) {
-  if (!a->keys || (a->roles & role)) return 1;
-  if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
-    r->status = 303;
-    r->ctype = "text/html; charset=utf-8";
-    r->html = 1;
-    kb_buf loc = KB_BUF_INIT;
-    kb_buf_puts(&loc, "/signin?next=");
-    kb_buf_put_query(&loc, url, 1);
-    r->location = kb_buf_detach(&loc);
-    kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
-  } else {
-    S_error_page(c, r, 401, "Sign in needed", a->roles ? "Your key does not open this page." : "Sign in with your key first.");
-  }
-  return 0;
+  kb_web_page_end(c, b);
 }
 
 /* POST /helpful from the article page's form: record, then back to the
  * article with a thank-you (303 See Other, so a reload does not post
  * again). */
 static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
-  char *coll = S_form_value(body, n, "collection"), *slug = S_form_value(body, n, "slug");
-  char *h = S_form_value(body, n, "helpful");
+  char *coll = kb_web_form_value(body, n, "collection"), *slug = kb_web_form_value(body, n, "slug");
+  char *h = kb_web_form_value(body, n, "helpful");
   kb_doc d;
   if (!slug || !h || (strcmp(h, "yes") && strcmp(h, "no")) ||
       !kb_text_utf8_valid(slug, strlen(slug), NULL) ||
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
-    S_error_page(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
+    kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
   } else {
     kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
     kb_buf loc = KB_BUF_INIT;
-    S_article_link(&loc, d.collection, d.slug);
+    kb_page_article_link(&loc, d.collection, d.slug);
     kb_buf_puts(&loc, "?thanks=1");
     r->location = kb_buf_detach(&loc);
     kb_buf_puts(&r->body, "<!doctype html><p>");
-    S_t(c, &r->body, "helpful.thanks");
+    kb_page_t(c, &r->body, "helpful.thanks");
     kb_buf_puts(&r->body, "</p>");
     kb_doc_free(&d);
   }
   free(coll);
   free(slug);
   free(h);
-}
-
-/* Back to the console after a form (303, so a reload does not post
- * again): the same mention's cards (text given) or an empty form, with
- * done= saying what was recorded; said is the body for a client that does
- * not follow redirects. */
-static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
-                            const char *brand, const char *said) {
-  r->status = 303;
-  r->ctype = "text/html; charset=utf-8";
-  r->html = 1;
-  kb_buf loc = KB_BUF_INIT;
-  kb_buf_printf(&loc, "/agent?done=%s", done);
-  if (text) {
-    kb_buf_puts(&loc, "&text=");
-    kb_buf_put_query(&loc, text, 1);
-  }
-  if (handle) {
-    kb_buf_puts(&loc, "&author=");
-    kb_buf_put_query(&loc, handle, 1);
-  }
-  if (brand && *brand) {
-    kb_buf_puts(&loc, "&collection=");
-    kb_buf_put_query(&loc, brand, 1);
-  }
-  r->location = kb_buf_detach(&loc);
-  kb_buf_printf(&r->body, "<!doctype html><title>%s</title><p>%s</p>", said, said);
-}
-
-static void S_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
-  char *v[8];
-  for (int i = 0; i < 8; i++) {
-    v[i] = S_form_value(body, n, keys[i]);
-    if (v[i] && !kb_text_utf8_valid(v[i], strlen(v[i]), NULL)) {
-      free(v[i]);
-      v[i] = NULL;
-    }
-  }
-  const char *text = v[0], *author = v[1], *brand = v[2], *coll = v[3], *slug = v[4], *action = v[7];
-  int bad = 0;
-  const char *handle = kb_reply_handle(author, &bad);
-  kb_doc d;
-  if (!text || !*text || !slug || !action || bad || (strcmp(action, "sent") && strcmp(action, "dismissed")) ||
-      kb_index_get(c->ix, coll && *coll ? coll : NULL, slug, &d) != 1) {
-    S_error_page(c, r, 400, "Something went wrong", "That could not be recorded: go back and try again.");
-  } else {
-    const char *act = action;
-    if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
-    char err[256];
-    long long id;
-    kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
-                           .author = handle};
-    if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
-      S_error_page(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
-    } else {
-      /* sent: an empty form for the next tweet; dismissed: the same cards */
-      int sent = !strcmp(action, "sent");
-      S_back_to_agent(r, sent ? "sent" : "dismissed", sent ? NULL : text, sent ? NULL : handle, brand,
-                      "Recorded.");
-    }
-    kb_doc_free(&d);
-  }
-  for (int i = 0; i < 8; i++) free(v[i]);
-}
-
-/*--- The knowledge team's queue -----------------------------------------*/
-
-static kb_queue *S_queue(kb_web *w, const kb_ctx *c) {
-  if (!c->data_dir) return NULL;
-  pthread_mutex_lock(&w->mu);
-  if (!w->queue) {
-    char err[256], *path = kb_fmt("%s/queue.sqlite", c->data_dir);
-    w->queue = kb_queue_open(path, err, sizeof err);
-    if (!w->queue) fprintf(stderr, "kb-serve: the knowledge team's queue: %s\n", err);
-    free(path);
-  }
-  kb_queue *q = w->queue;
-  pthread_mutex_unlock(&w->mu);
-  return q;
-}
-
-
-/* POST /team/flag and /team/unanswered. */
-static void S_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note"};
-  char *v[7];
-  int bad = 0;
-  for (int i = 0; i < 7; i++) {
-    v[i] = S_form_value(body, n, keys[i]);
-    if (v[i] && (!kb_text_utf8_valid(v[i], strlen(v[i]), NULL) || strlen(v[i]) > 10000)) bad = 1;
-  }
-  const char *handle = bad ? NULL : kb_reply_handle(v[1], &bad);
-  kb_queue *q = S_queue(w, c);
-  kb_doc d;
-  int art = 0;
-  if (!bad && flag) {
-    bad = !v[4] || !v[5] || (strcmp(v[5], "wrong") && strcmp(v[5], "outdated") && strcmp(v[5], "missing")) ||
-          kb_index_get(c->ix, v[3] && *v[3] ? v[3] : NULL, v[4], &d) != 1;
-    art = !bad;
-  } else if (!bad) {
-    bad = !v[0] || !*v[0];
-  }
-  if (bad) S_error_page(c, r, 400, "Something went wrong", "That could not be sent: go back and try again.");
-  else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
-                              flag ? v[5] : NULL, v[6], v[0], handle) != 0)
-    S_error_page(c, r, 503, "Not sent", "The knowledge team's queue cannot be written now: try again.");
-  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2], "Sent to the knowledge team.");
-  else S_back_to_agent(r, "queued", NULL, NULL, v[2], "Sent to the knowledge team.");
-  if (art) kb_doc_free(&d);
-  for (int i = 0; i < 7; i++) free(v[i]);
-}
-
-typedef struct {
-  const kb_ctx *c;
-  kb_buf *b;
-} S_queue_ctx;
-
-static void S_queue_row(void *ctx, long long id, const char *ts, const char *kind, const char *coll,
-                        const char *slug, const char *reason, const char *note, const char *mention,
-                        const char *author) {
-  S_queue_ctx *x = ctx;
-  kb_buf *b = x->b;
-  static const char *const reasons[][2] = {{"wrong", "Wrong"}, {"outdated", "Out of date"}, {"missing", "Misses a case"}};
-  const char *why = "No article fits";
-  for (int i = 0; reason && i < 3; i++)
-    if (!strcmp(reason, reasons[i][0])) why = reasons[i][1];
-  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
-  S_h(b, why);
-  kb_buf_puts(b, "</strong>");
-  if (slug) {
-    kb_doc d;
-    kb_buf_puts(b, ": <a href=\"");
-    S_article_link(b, coll, slug);
-    kb_buf_puts(b, "\">");
-    int found = kb_index_get(x->c->ix, coll, slug, &d) == 1;
-    S_h(b, found ? d.title : slug);
-    if (found) kb_doc_free(&d);
-    kb_buf_puts(b, "</a>");
-  }
-  kb_buf_puts(b, " <span class=\"when\">");
-  S_h(b, ts);
-  kb_buf_puts(b, "</span></p>");
-  if (mention) {
-    kb_buf_puts(b, "<blockquote class=\"mention\">");
-    if (author) {
-      kb_buf_puts(b, "@");
-      S_h(b, author);
-      kb_buf_puts(b, ": ");
-    }
-    S_h(b, mention);
-    kb_buf_puts(b, "</blockquote>");
-  }
-  if (note) {
-    kb_buf_puts(b, "<p class=\"note\">Note: ");
-    S_h(b, note);
-    kb_buf_puts(b, "</p>");
-  }
-  kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
-                   "<button type=\"submit\">Done</button></form></li>", id);
-}
-
-/* GET /team/queue: what agents sent, newest first. */
-static void S_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r) {
-  kb_queue *q = S_queue(w, c);
-  S_html(r, 200);
-  kb_buf *b = &r->body;
-  S_page_start(c, b, "The knowledge team's queue", "team-queue");
-  kb_buf_puts(b, "<h1>The knowledge team's queue</h1>");
-  kb_buf items = KB_BUF_INIT;
-  S_queue_ctx x = {.c = c, .b = &items};
-  int n = q ? kb_queue_list(q, 200, S_queue_row, &x) : -1;
-  if (n < 0) kb_buf_puts(b, "<p>The queue needs a --data directory that can be written.</p>");
-  else if (n == 0) kb_buf_puts(b, "<p class=\"count\">Nothing waiting: no flagged articles and no unanswered mentions.</p>");
-  else {
-    kb_buf_printf(b, "<p class=\"count\">%d waiting, newest first.</p><ol class=\"queue\">", n);
-    kb_buf_put(b, kb_buf_str(&items), items.n);
-    kb_buf_puts(b, "</ol>");
-  }
-  kb_buf_cleanup(&items);
-  S_page_end(c, b);
 }
 
 /*--- Routing -------------------------------------------------------------*/
@@ -1889,19 +968,19 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strncmp(url, "/static/", 8)) {
     if (!get) goto not_allowed;
     if (!S_name_ok(url + 8) || !S_static(w, url + 8, S_takes_gzip(a), r))
-      S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.nothing"));
+      kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.nothing"));
     return 1;
   }
   if (!strcmp(url, "/agent/feedback")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (!S_staff(c, a, method, url, KB_ROLE_AGENT, r)) {
-    } else if (!c->feedback) S_error_page(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
-    else S_agent_feedback_form(c, body, nbody, r);
+    if (!kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) {
+    } else if (!c->feedback) kb_page_error(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    else kb_staff_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
   if (!strcmp(url, "/helpful")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (!c->events) S_error_page(c, r, 503, kb_ui_text(c, "error.unavailable"), kb_ui_text(c, "helpful.unavailable"));
+    if (!c->events) kb_page_error(c, r, 503, kb_ui_text(c, "error.unavailable"), kb_ui_text(c, "helpful.unavailable"));
     else S_helpful_form(c, body, nbody, r);
     return 1;
   }
@@ -1912,11 +991,11 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/team/flag") || !strcmp(url, "/team/unanswered") || !strcmp(url, "/team/queue/done")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
-    if (!S_staff(c, a, method, url, strcmp(url, "/team/queue/done") ? KB_ROLE_AGENT | KB_ROLE_TEAM : KB_ROLE_TEAM, r)) {
+    if (!kb_staff_allowed(c, a, method, url, strcmp(url, "/team/queue/done") ? KB_ROLE_AGENT | KB_ROLE_TEAM : KB_ROLE_TEAM, r)) {
     } else if (!strcmp(url, "/team/queue/done")) {
-      char *id = S_form_value(body, nbody, "id");
-      kb_queue *q = S_queue(w, c);
-      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) S_error_page(c, r, 404, "Not found", "There is no such item in the queue.");
+      char *id = kb_web_form_value(body, nbody, "id");
+      kb_queue *q = kb_staff_queue(w, c);
+      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, "Not found", "There is no such item in the queue.");
       else {
         r->status = 303;
         r->ctype = "text/html; charset=utf-8";
@@ -1925,32 +1004,32 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
         kb_buf_puts(&r->body, "<!doctype html><title>Done</title><p>Done.</p>");
       }
       free(id);
-    } else S_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
+    } else kb_staff_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
     return 1;
   }
   if (!strcmp(url, "/reports.csv")) {
     if (!get) goto not_allowed;
-    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/translations")) {
     if (!get) goto not_allowed;
-    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) kb_web_translations_page(c, a->arg ? a->arg(a->h, "lang") : NULL, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_web_translations_page(c, a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
-    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) S_queue_page(w, c, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_queue_page(w, c, r);
     return 1;
   }
   if (!strcmp(url, "/signin")) {
     if (!get) goto not_allowed;
-    S_signin_page(c, a, r);
+    kb_staff_signin_page(c, a, r);
     return 1;
   }
   if (!strcmp(url, "/kb-health")) {
     if (!get) goto not_allowed;
-    if (S_staff(c, a, method, url, KB_ROLE_TEAM, r)) S_health_page(w, c, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_health_page(w, c, r);
     return 1;
   }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
@@ -1960,7 +1039,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) {
-      if (S_staff(c, a, method, url, KB_ROLE_AGENT, r)) S_agent_page(c, a, r);
+      if (kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) kb_staff_agent_page(c, a, r);
     }
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
@@ -1971,18 +1050,18 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
       } else if (!slash && *rest) {
         S_article_page(c, NULL, rest, a->thanks != NULL, !strcmp(method, "GET"), r);
       } else {
-        S_error_page(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
+        kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "error.noarticle"));
       }
     }
     return 1;
   }
   return 0;
 not_allowed:
-  S_error_page(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.readonly"));
+  kb_page_error(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.readonly"));
   r->allow = "GET";
   return 1;
 not_allowed_post:
-  S_error_page(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.formonly"));
+  kb_page_error(c, r, 405, kb_ui_text(c, "error.notallowed"), kb_ui_text(c, "error.formonly"));
   r->allow = "POST";
   return 1;
 }

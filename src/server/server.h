@@ -233,6 +233,8 @@ int kb_queue_list(kb_queue *q, int max, kb_queue_cb fn, void *ctx);
 /*--- End of interface to code in kb_queue.c ------------------------------*/
 
 /*--- Interface to code in kb_web.c ---------------------------------------*/
+/* (kb_web_form_value and kb_web_page_start/end are defined in kb_page.c;
+ * the pages' internals are in kb_page.h.) */
 
 /* The web directory's static files, in memory. */
 typedef struct kb_web kb_web;

@@ -1,0 +1,267 @@
+/*
+ * kb_page.c - the page frame and the small helpers that the public site
+ * (kb_web.c) and the staff's pages (kb_staff.c) both build with: the
+ * layout around a page body (header, language switcher, footer with the
+ * contacts of kb/site.yaml), breadcrumbs, error pages, escaping, the
+ * words of the page (kb_ui.h), articles' stored details and addresses,
+ * and decoding a posted form. Declared in kb_page.h and server.h.
+ */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_page.h"
+#include "kb_ui.h"
+#include "server.h"
+
+/*--- Layout --------------------------------------------------------------*/
+
+void kb_page_h(kb_buf *b, const char *s) {
+  if (s) kb_buf_put_html(b, s, strlen(s));
+}
+
+/* The site's brand, title and contacts come from kb/site.yaml through the
+ * index (kb_site.h); a knowledge base without one shows none of them. */
+static const char *S_site(const kb_ctx *c, const char *key) {
+  return c ? kb_site_get(c->site, NULL, c->lang, key) : NULL;
+}
+
+/* The language of the page: the one its address names (/fr/...), else the
+ * index's default. */
+const char *kb_page_lang(const kb_ctx *c) { return kb_ui_lang(c); }
+
+/* The page's words (kb_ui.h): key's text, escaped, without values. */
+void kb_page_t(const kb_ctx *c, kb_buf *b, const char *key) { kb_ui_put(c, b, key, (const char *)NULL); }
+
+/* The page's layout up to its content; paths: the page in each language
+ * (kb_ui.h), for the public pages' switcher and alternates. */
+void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
+                      const kb_ui_paths *paths) {
+  const char *site_title = S_site(c, "title");
+  kb_buf_puts(b, "<!doctype html><html lang=\"");
+  kb_buf_puts(b, kb_ui_tag(c, kb_ui_lang(c)));
+  kb_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                 "<link rel=\"icon\" href=\"data:,\"><title>");
+  kb_page_h(b, title);
+  if (site_title) {
+    kb_buf_puts(b, " \xC2\xB7 ");
+    kb_page_h(b, site_title);
+  }
+  kb_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+                 "<script src=\"/static/app.js\" defer></script>");
+  if (c && paths) kb_ui_alternates(c, b, paths);
+  kb_buf_puts(b, "</head>");
+  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);
+  kb_page_t(c, b, "skip");
+  kb_buf_puts(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
+  if (site_title) kb_page_h(b, site_title);
+  else kb_page_t(c, b, "brand");
+  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  if (team) /* the staff's pages: the public site shows none of them */
+    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
+                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
+                   "<li><a href=\"/team/queue\">Queue</a></li><li><a href=\"/team/translations\">Translations</a></li>"
+                   "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
+                   "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
+  else {
+    kb_buf_puts(b, "</a><nav aria-label=\"");
+    kb_page_t(c, b, "nav.main");
+    kb_buf_puts(b, "\"><ul><li><a href=\"/\">");
+    kb_page_t(c, b, "nav.home");
+    kb_buf_puts(b, "</a></li><li><a href=\"/stores\">");
+    kb_page_t(c, b, "nav.stores");
+    kb_buf_puts(b, "</a></li></ul></nav>");
+    if (c && paths) kb_ui_switcher(c, b, paths);
+  }
+  if (!team && strcmp(kind, "home") && strcmp(kind, "search")) {
+    kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
+                   "<label for=\"hq\" class=\"vh\">");
+    kb_page_t(c, b, "search.label");
+    kb_buf_puts(b, "</label><input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"");
+    kb_page_t(c, b, "search.placeholder");
+    kb_buf_puts(b, "\" autocomplete=\"off\"><button type=\"submit\">");
+    kb_page_t(c, b, "search.button");
+    kb_buf_puts(b, "</button></form>");
+  }
+  kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
+}
+
+/* The layout of a page: the home and the store finder exist in every
+ * language at the same address; any other page's switcher offers each
+ * language's home. */
+void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
+  kb_ui_paths p = {.alternates = !strcmp(kind, "home") || !strcmp(kind, "stores")};
+  const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
+  for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
+  kb_page_start_in(c, b, title, kind, &p);
+}
+
+/* A breadcrumb: Help home, then up to two (href, name) steps, then here. */
+void kb_page_crumbs(const kb_ctx *c, kb_buf *b, const char *href1, const char *name1, const char *here) {
+  kb_buf_puts(b, "<nav class=\"crumbs\" aria-label=\"");
+  kb_page_t(c, b, "crumbs");
+  kb_buf_puts(b, "\"><ol><li><a href=\"/\">");
+  kb_page_t(c, b, "nav.home");
+  kb_buf_puts(b, "</a></li>");
+  if (href1) {
+    kb_buf_puts(b, "<li><a href=\"");
+    kb_buf_puts(b, href1);
+    kb_buf_puts(b, "\">");
+    kb_page_h(b, name1);
+    kb_buf_puts(b, "</a></li>");
+  }
+  kb_buf_puts(b, "<li aria-current=\"page\">");
+  kb_page_h(b, here);
+  kb_buf_puts(b, "</li></ol></nav>");
+}
+
+/* What the indexer stored of an article beyond its row (kb_build.c):
+ * key is category, owner, review_by or updated; NULL when not set. */
+const char *kb_page_art_meta_in(const kb_ctx *c, const char *coll, const char *slug, const char *lang,
+                                const char *key) {
+  char k[160];
+  snprintf(k, sizeof k, "article.%s.%s", slug, key);
+  return c->site ? kb_site_get(c->site, coll, lang, k) : NULL;
+}
+
+/* The same of the topic, as its default-language article says: a topic's
+ * category and review date are one for all its translations. */
+const char *kb_page_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
+  return kb_page_art_meta_in(c, coll, slug, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), key);
+}
+
+/* A category's address: /topics/ and its name in lower case, words joined
+ * by '-' ("Orders and delivery" -> orders-and-delivery), after what b holds. */
+void kb_page_topic_slug(kb_buf *b, const char *name) {
+  int dash = 0;
+  for (const char *p = name; *p; p++) {
+    if (isalnum((unsigned char)*p)) {
+      if (dash && b->n && b->p[b->n - 1] != '/') kb_buf_putc(b, '-');
+      kb_buf_putc(b, (char)tolower((unsigned char)*p));
+      dash = 0;
+    } else {
+      dash = 1;
+    }
+  }
+}
+
+/* A category's name in the page's language: ui.tsv's category.SLUG (the
+ * slug of the default language's name), else the name itself. */
+const char *kb_page_cat_name(const kb_ctx *c, const char *cat) {
+  kb_buf k = KB_BUF_INIT;
+  kb_buf_puts(&k, "category.");
+  size_t n0 = k.n;
+  kb_page_topic_slug(&k, cat);
+  const char *v = k.n > n0 ? kb_ui_find(c, kb_buf_str(&k)) : NULL;
+  kb_buf_cleanup(&k);
+  return v ? v : cat;
+}
+
+/* One contact channel from site.yaml: "Phone <a href=tel:..>0113...</a>, hours". */
+static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
+  char key[32];
+  const char *v[4];
+  static const char *const parts[] = {"name", "text", "link", "hours"};
+  for (int k = 0; k < 4; k++) {
+    snprintf(key, sizeof key, "contact.%d.%s", i, parts[k]);
+    v[k] = kb_site_get(c->site, NULL, c->lang, key);
+  }
+  kb_page_h(b, v[0]);
+  kb_buf_putc(b, ' ');
+  if (v[2]) {
+    kb_buf_puts(b, "<a href=\"");
+    kb_page_h(b, v[2]);
+    kb_buf_puts(b, "\">");
+  }
+  kb_page_h(b, v[1]);
+  if (v[2]) kb_buf_puts(b, "</a>");
+  if (with_hours && v[3]) {
+    kb_buf_puts(b, ", ");
+    kb_page_h(b, v[3]);
+  }
+}
+
+void kb_web_page_end(const kb_ctx *c, kb_buf *b) {
+  kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>");
+  kb_page_t(c, b, "footer.contact");
+  kb_buf_puts(b, "</h2><ul>");
+  int n = c ? kb_site_contacts(c->site, NULL, c->lang) : 0;
+  for (int i = 1; i <= n; i++) {
+    kb_buf_puts(b, "<li>");
+    S_contact(c, b, i, 1);
+    kb_buf_puts(b, "</li>");
+  }
+  kb_buf link = KB_BUF_INIT;
+  kb_buf_puts(&link, "<a href=\"/stores\">");
+  kb_page_t(c, &link, "footer.stores.link");
+  kb_buf_puts(&link, "</a>");
+  kb_buf_puts(b, "<li>");
+  kb_ui_put(c, b, "footer.stores", "!stores", kb_buf_str(&link), (const char *)NULL);
+  kb_buf_puts(b, "</li></ul></footer></body></html>");
+  kb_buf_cleanup(&link);
+}
+
+void kb_page_html(kb_http_resp *r, int status) {
+  r->status = status;
+  r->ctype = "text/html; charset=utf-8";
+  r->html = 1;
+}
+
+void kb_page_error(const kb_ctx *c, kb_http_resp *r, int status, const char *title, const char *msg) {
+  kb_buf_clear(&r->body);
+  kb_page_html(r, status);
+  kb_web_page_start(c, &r->body, title, "error");
+  kb_page_crumbs(c, &r->body, NULL, NULL, title);
+  kb_buf_puts(&r->body, "<h1>");
+  kb_page_h(&r->body, title);
+  kb_buf_puts(&r->body, "</h1><p>");
+  kb_page_h(&r->body, msg);
+  kb_buf_puts(&r->body, "</p><p><a href=\"/\">");
+  kb_page_t(c, &r->body, "error.home");
+  kb_buf_puts(&r->body, "</a></p>");
+  kb_web_page_end(c, &r->body);
+}
+
+void kb_page_article_link(kb_buf *b, const char *coll, const char *slug) {
+  kb_buf_puts(b, "/help/");
+  if (coll && strcmp(coll, "default")) {
+    kb_buf_put_query(b, coll, 1);
+    kb_buf_putc(b, '/');
+  }
+  kb_buf_put_query(b, slug, 1);
+}
+
+const char *kb_page_jstr(cJSON *o, const char *k) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Decodes application/x-www-form-urlencoded value of key from body;
+ * caller frees; NULL if absent. */
+char *kb_web_form_value(const char *body, size_t n, const char *key) {
+  size_t kl = strlen(key);
+  for (size_t i = 0; i < n;) {
+    size_t e = i;
+    while (e < n && body[e] != '&') e++;
+    if (e - i > kl && !strncmp(body + i, key, kl) && body[i + kl] == '=') {
+      kb_buf v = KB_BUF_INIT;
+      for (size_t j = i + kl + 1; j < e; j++) {
+        char ch = body[j];
+        if (ch == '+') ch = ' ';
+        else if (ch == '%' && j + 2 < e + 1 && isxdigit((unsigned char)body[j + 1]) &&
+                 isxdigit((unsigned char)body[j + 2])) {
+          char hx[3] = {body[j + 1], body[j + 2], 0};
+          ch = (char)strtol(hx, NULL, 16);
+          j += 2;
+        }
+        kb_buf_putc(&v, ch);
+      }
+      return kb_buf_detach(&v);
+    }
+    i = e + 1;
+  }
+  return NULL;
+}
