@@ -1050,8 +1050,8 @@ static void S_put_raw(kb_buf *b, const char *t) {
 #define S_MAX_PHRASES (2 * S_MAX_TERMS)
 typedef struct {
   int n;
-  int prefix;                    /* a phrase is a prefix query */
   const char *text[S_MAX_PHRASES];
+  unsigned char pre[S_MAX_PHRASES]; /* this phrase is a prefix query */
   int group[S_MAX_PHRASES], flag[S_MAX_PHRASES], df[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
 } S_phrases;
@@ -1094,7 +1094,7 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->weight[ph->n] = (double)w / 100.0; /* what "0.80" reads as */
     ph->flag[ph->n] = flag;
     ph->df[ph->n] = df;
-    ph->prefix |= t->prefix[i];
+    ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
     ph->n++;
   }
 }
@@ -1366,7 +1366,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
   int df[S_MAX_PHRASES];
-  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k]);
+  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k], ph->pre[k]);
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
@@ -1378,7 +1378,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
   int had = c->n, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
-    rc = kb_postings_match(post, ph->text, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
+    rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
                            S_mem_row, &m);
   kb_rank_query_free(q);
   if (rc) c->n = had;
@@ -1388,14 +1388,15 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
 /* Runs the query in one language's table, collecting every matching row
  * with its features and score: over the id ranges of the collection and
  * types asked for when there are few, else over every matching row. The
- * postings in memory do it when they can: a table held there, id ranges,
- * no prefix. */
+ * postings in memory do it when they can: a table held there, id ranges. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
                          int ngroups, const S_phrases *ph, const kb_search_opts *o,
                          const S_where *w, S_cands *c, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
-  if (ix->langs[li].post && w->nspans >= 0 && !ph->prefix &&
+  int prefix = 0;
+  for (int k = 0; k < ph->n; k++) prefix |= ph->pre[k];
+  if (ix->langs[li].post && w->nspans >= 0 && (!prefix || kb_postings_prefixes(ix->langs[li].post)) &&
       ph->n < S_MAX_PHRASES && !(o->ablate & KB_ABLATE_MEMORY) &&
       S_search_mem(ix, li, ph, ngroups, w, c) == 0)
     return KB_SEARCH_OK;
