@@ -358,6 +358,38 @@ static void test_client_ids_and_versions(void **state) {
   free(path);
 }
 
+/* Each article keeps its newest learned mentions (here 2): an older one
+ * is no longer evidence, its row stays, and the term counts follow (a
+ * store read back gives the same evidence). */
+static void test_bounded_learning(void **state) {
+  (void)state;
+  char err[256], live[512], reread[512];
+  char *path = th_fmt("%s/bounded.sqlite", S_dir);
+  kb_index *ix = kb_index_open(S_index, err, sizeof err);
+  assert_non_null(ix);
+  setenv("KB_FEEDBACK_PER_ARTICLE", "2", 1);
+  kb_feedback *f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  const char *said[] = {"zorblax one", "quuxing two", "frobnic three"};
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(kb_feedback_add(f, said[i], NULL, "cafe-wifi", "sent", NULL, NULL, NULL, err,
+                                     sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(kb_feedback_count(f), 3);
+  assert_int_equal(S_evidence(f, ix, "zorblax", live, sizeof live), 0);
+  assert_int_equal(S_evidence(f, ix, "frobnic quuxing", live, sizeof live), 1);
+  kb_feedback_optimize(f);
+  assert_int_equal(S_evidence(f, ix, "zorblax", reread, sizeof reread), 0);
+  kb_feedback_close(f);
+  f = kb_feedback_open(path, "en", err, sizeof err);
+  assert_non_null(f);
+  assert_int_equal(S_evidence(f, ix, "frobnic quuxing", reread, sizeof reread), 1);
+  assert_string_equal(live, reread);
+  kb_feedback_close(f);
+  unsetenv("KB_FEEDBACK_PER_ARTICLE");
+  kb_index_close(ix);
+  free(path);
+}
+
 /* Sends article slug of collection k times. */
 static void S_send(kb_feedback *f, const char *collection, const char *slug, int k) {
   char err[256];
@@ -516,6 +548,7 @@ int main(void) {
       cmocka_unit_test(test_reset),
       cmocka_unit_test(test_learned_terms),
       cmocka_unit_test(test_client_ids_and_versions),
+      cmocka_unit_test(test_bounded_learning),
       cmocka_unit_test(test_prior_scale),
       cmocka_unit_test(test_cross_site),
       cmocka_unit_test(test_strict_json),

@@ -54,7 +54,14 @@ struct kb_feedback {
   sqlite3_stmt *ins, *ins_learned, *ins_sent, *evidence, *prior, *popular, *seen;
   sqlite3_stmt *evict, *learned_text, *del_learned;
   int per_article;       /* learned mentions kept per article (S_PER_ARTICLE) */
+  int evicted;           /* mentions taken out since the last optimize */
 };
+
+/* Mentions taken out of the learned table between two merges of its
+ * segments: FTS5 keeps a deleted row's entries until its segments are
+ * merged, so a store that keeps evicting would otherwise read more and
+ * more of them per query. */
+#define S_OPTIMIZE_EVERY 2000
 
 /* The learned mentions an article keeps, the newest: the evidence is the
  * best match among them, and the cost of a suggest is bounded by the
@@ -390,6 +397,19 @@ static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *coll
   return rc;
 }
 
+/* Merges the learned table's segments (dropping evicted entries). Call
+ * with the lock held, outside a transaction. */
+static void S_optimize(kb_feedback *f) {
+  if (sqlite3_exec(f->db, "INSERT INTO learned(learned) VALUES('optimize')", NULL, NULL, NULL) == SQLITE_OK)
+    f->evicted = 0;
+}
+
+void kb_feedback_optimize(kb_feedback *f) {
+  pthread_mutex_lock(&f->lock);
+  S_optimize(f);
+  pthread_mutex_unlock(&f->lock);
+}
+
 /* Stores rows[0..n) in one transaction: ids into pid[i] and dup[i]
  * (either may be NULL). Returns an SQLite code. */
 static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *pid, int *dup,
@@ -425,8 +445,11 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
     t->sends++;
     if (S_sent_n(f, coll, rows[i].slug) == 1) t->articles++;
   }
-  for (size_t at = 0; rc == SQLITE_OK && at < gone.n; at += strlen(gone.p + at) + 1)
+  for (size_t at = 0; rc == SQLITE_OK && at < gone.n; at += strlen(gone.p + at) + 1) {
     S_dfs_count(f, gone.p + at, -1);
+    f->evicted++;
+  }
+  if (rc == SQLITE_OK && f->evicted >= S_OPTIMIZE_EVERY) S_optimize(f);
   kb_buf_cleanup(&gone);
   pthread_mutex_unlock(&f->lock);
   for (int i = 0; rc == SQLITE_OK && i < n; i++) {

@@ -604,6 +604,9 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                    S_copy_rows(db, "SELECT 'search', ts, q, collection, NULL, total, NULL"
                                    " FROM searches ORDER BY rowid", c, "ev", 7, ne, err, nerr) ||
                    S_copy_rows(db, hsql, c, "ev", 7, ne, err, nerr) ||
+                   (S_has_col(db, "views", "slug") && /* page views: a store since #22 */
+                    S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL"
+                                    " FROM views ORDER BY rowid", c, "ev", 7, ne, err, nerr)) ||
                    S_exec(c, "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1))",
                           err, nerr) ? -1 : 0;
   free(fsql);

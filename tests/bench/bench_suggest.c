@@ -510,6 +510,7 @@ static int S_cmd_learn(int argc, char **argv) {
   for (int k = 0; k < qs.n; k++) free(expect[k]);
   free(expect);
   S_queries_free(&qs);
+  kb_feedback_optimize(S_fb); /* as the store is after its next 2,000 evictions */
   if (rc == 0) rc = S_bench_set(argv[i], argv[i + 1], argv[i + 2], rounds, warmup) ? 1 : 0;
   kb_feedback_close(S_fb);
   S_fb = NULL;

@@ -17,6 +17,7 @@
 #     /healthz says degraded, feedback gets 503 JSON; back: writes resume
 #     without a restart, and every acknowledged write is in the store
 #   - a replica killed with -9 under load: no failed request at nginx
+#   - page views through one replica make another's popular articles
 #   - kb-serve --copy-store copies an SQLite store into an empty one
 # Usage: tests/cluster/run.sh [BINDIR]   (default bin; KB_BIN too)
 set -u
@@ -182,6 +183,14 @@ post "$R1/api/v1/helpful" "$hb" >/dev/null; post "$R2/api/v1/helpful" "$hb" >/de
 sleep 1
 check "a helpful answer sent three times with its client_id is stored once" \
   test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'helpful' AND client_id = 'h-77'")" = 1
+# page views are events too: one replica's views are every replica's
+# popular articles (they were counted in each replica's memory)
+for _ in 1 2 3 4 5; do curl -s -o /dev/null -m 10 "$R1/help/transfer-data"; done
+first_popular() { curl -s -m 10 "$1/" | sed -n 's/.*<ol class="popular"><li><a href="\([^"]*\)".*/\1/p'; }
+pop=""
+for _ in $(seq 50); do pop=$(first_popular "$R3"); [ "$pop" = /help/transfer-data ] && break; sleep 0.1; done
+check "page views through replica 1 make the first popular article of replica 3's home page" \
+  test "$pop" = /help/transfer-data
 
 # --- load ----------------------------------------------------------------------
 # Clients through nginx until $T/stop exists; one status code a line.
@@ -286,6 +295,8 @@ b=$(post "$S/api/v1/feedback" '{"text":"screen cracked","slug":"cracked-screen",
 post "$S/api/v1/feedback" '{"text":"bill is wrong","slug":"billing-query","action":"edited"}' >/dev/null
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
+curl -s -o /dev/null -m 10 "$S/help/cracked-screen"
+sleep 0.5
 check "SQLite store: a retried feedback with its client_id is stored once (201, then 200)" \
   test "$(code_of "$a") $(code_of "$b")" = "201 200"
 kill -TERM "$spid"; wait "$spid" 2>/dev/null
@@ -297,6 +308,8 @@ check "kb-serve --copy-store copies an SQLite store into an empty shared store" 
   "$B/kb-serve" --copy-store "$T/solo/feedback.sqlite" --feedback-db "$CURL"
 check "the copy holds its feedback and events" \
   test "$(pg_sql "SELECT (SELECT count(*) FROM feedback) || ' ' || (SELECT count(*) FROM events WHERE kind = 'helpful')" copied)" = "2 1"
+check "the copy holds the page views" \
+  test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'view' AND slug = 'cracked-screen'" copied)" = 1
 check "a second copy into the same store is refused" \
   sh -c "! '$B/kb-serve' --copy-store '$T/solo/feedback.sqlite' --feedback-db '$CURL' 2>'$T/copy2.err' && grep -q 'already holds' '$T/copy2.err'"
 
