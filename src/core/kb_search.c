@@ -91,6 +91,16 @@ typedef struct {
 } S_row;
 #define S_ROW_SLOTS 4096  /* direct-mapped by row id, as S_SNIP_SLOTS */
 
+/* The topics of the index in one language, as kb_index_list_lang() gives
+ * them: an SQL GROUP BY over every article, run by each public page that
+ * lists topics (a tenth of a search as you type that found nothing), and
+ * the same while the index is open. */
+typedef struct {
+  char *lang;
+  int n;
+  char **coll, **slug, **title; /* [n] */
+} S_topics;
+
 typedef struct {
   char lang[KB_LANG_CODE_MAX];
   kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
@@ -133,6 +143,9 @@ struct kb_index {
   char **dev_platform;
   int ndev;
   S_row *rows;            /* S_ROW_SLOTS rows' metadata, made on first use */
+  S_topics *lists;        /* kb_index_list_lang()'s answers, per language
+                             asked for, made on first use */
+  int nlists;
 };
 
 /*--- Opening -------------------------------------------------------------*/
@@ -560,6 +573,19 @@ void kb_index_close(kb_index *ix) {
   }
   free(ix->dev_term);
   free(ix->dev_platform);
+  for (int i = 0; i < ix->nlists; i++) {
+    S_topics *t = &ix->lists[i];
+    for (int k = 0; k < t->n; k++) {
+      free(t->coll[k]);
+      free(t->slug[k]);
+      free(t->title[k]);
+    }
+    free(t->coll);
+    free(t->slug);
+    free(t->title);
+    free(t->lang);
+  }
+  free(ix->lists);
   for (int k = 0; ix->rows && k < S_ROW_SLOTS; k++)
     for (int j = 0; j < S_META_COLS; j++) free(ix->rows[k].col[j]);
   free(ix->rows);
@@ -612,28 +638,57 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
   return kb_index_list_lang(ix, NULL, fn, ctx);
 }
 
+static S_topics *S_read_topics(kb_index *ix, const char *want);
+
 int kb_index_list_lang(kb_index *ix, const char *lang,
                        void (*fn)(void *ctx, const char *collection, const char *slug,
                                   const char *title),
                        void *ctx) {
+  const char *want = lang ? lang : ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  S_topics *t = NULL;
+  for (int i = 0; i < ix->nlists && !t; i++)
+    if (!strcmp(ix->lists[i].lang, want)) t = &ix->lists[i];
+  if (!t) {
+    t = S_read_topics(ix, want);
+    if (!t) return 0;
+  }
+  for (int i = 0; i < t->n; i++) fn(ctx, t->coll[i], t->slug[i], t->title[i]);
+  return t->n;
+}
+
+/* Reads the topics in language want and keeps them in ix (NULL when the
+ * query fails; nothing kept). */
+static S_topics *S_read_topics(kb_index *ix, const char *want) {
   sqlite3_stmt *st;
-  int n = 0;
+  int cap = 0;
+  S_topics t = {0};
   /* one row per topic (translations share a slug): the bare columns come
    * from the row that has the max, the one in the language asked for when
    * the topic has it (SQLite's documented min/max behaviour) */
   if (sqlite3_prepare_v2(ix->db, "SELECT collection, slug, title, max(lang = ?1) FROM articles"
                                  " WHERE type = 'article' GROUP BY collection, slug"
                                  " ORDER BY collection, slug", -1, &st, NULL) != SQLITE_OK)
-    return 0;
-  const char *want = lang ? lang : ix->nlangs ? ix->langs[ix->deflang].lang : "";
+    return NULL;
   sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-       (const char *)sqlite3_column_text(st, 2));
-    n++;
+    if (t.n == cap) {
+      cap = cap ? 2 * cap : 64;
+      t.coll = kb_xrealloc(t.coll, (size_t)cap * sizeof *t.coll);
+      t.slug = kb_xrealloc(t.slug, (size_t)cap * sizeof *t.slug);
+      t.title = kb_xrealloc(t.title, (size_t)cap * sizeof *t.title);
+    }
+    const char *c = (const char *)sqlite3_column_text(st, 0), *g = (const char *)sqlite3_column_text(st, 1),
+               *h = (const char *)sqlite3_column_text(st, 2);
+    t.coll[t.n] = c ? kb_xstrdup(c) : NULL;
+    t.slug[t.n] = g ? kb_xstrdup(g) : NULL;
+    t.title[t.n] = h ? kb_xstrdup(h) : NULL;
+    t.n++;
   }
   sqlite3_finalize(st);
-  return n;
+  t.lang = kb_xstrdup(want);
+  ix->lists = kb_xrealloc(ix->lists, ((size_t)ix->nlists + 1) * sizeof *ix->lists);
+  ix->lists[ix->nlists] = t;
+  return &ix->lists[ix->nlists++];
 }
 
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].an : NULL; }
