@@ -27,7 +27,7 @@
  * soak: 38.0 -> 85.6 MB over 58 swaps). So once a generation is freed, the
  * memory is given back with malloc_trim() (S_give_back()), from the thread
  * that swapped or from the watcher, never from a worker thread finishing
- * a request (a trim takes 8 to 60 ms on a loaded machine). What remains is
+ * a request (a trim took 8 to 64 ms on a loaded machine). What remains is
  * fragmentation that levels off (docs/reliability.md, "Soak").
  */
 #include <errno.h>

@@ -8,7 +8,8 @@
 # connections from other loopback addresses. Passes when there was no
 # 5xx, no socket error, every hostile request got its answer, the server
 # is still up and its memory stayed flat (RSS at the end under 1.5x the
-# start after warm-up, plus 16 MB). Prints the figures for docs/reliability.md.
+# start after warm-up, plus 16 MB). Prints the figures for docs/reliability.md,
+# with the RSS sampled before each rebuild.
 set -eu
 cd "$(dirname "$0")/../.."
 SECS=${SOAK_SECONDS:-600}
@@ -37,7 +38,8 @@ wrk -t2 -c32 -d40s -s tests/soak/mixed.lua "$URL" > /dev/null
 wait $HOSTILE_PID || true
 HOSTILE_PID=
 RSS0=$(rss)
-( while :; do sleep 30; bin/kb-index -q "$D/kb" -o "$D/kb.sqlite" 2>/dev/null || exit 1; done ) &
+# RSS is sampled before each rebuild (so about 30 s after the last swap)
+( while :; do sleep 30; rss >> "$D/rss.txt"; bin/kb-index -q "$D/kb" -o "$D/kb.sqlite" 2>/dev/null || exit 1; done ) &
 RELOADER=$!
 "$HOSTILE" "$PORT" "$SECS" > "$D/hostile.txt" 2>&1 &
 HOSTILE_PID=$!
@@ -53,6 +55,7 @@ RPS=$(sed -n 's/^Requests\/sec: *//p' "$D/wrk.txt")
 FIVEXX=$(grep -c '" 5[0-9][0-9] ' "$D/server.log" || true)
 echo "$LINE"
 grep '^hostile' "$D/hostile.txt" || true
+echo "soak: RSS (kB) before each rebuild: $(tr '\n' ' ' < "$D/rss.txt" 2>/dev/null)"
 echo "soak: ${SECS} s, ${RPS} req/s, ${RELOADS:-0} reloads, server alive: $ALIVE, RSS ${RSS0} kB at start, ${RSS1} kB at end"
 ok=1
 case "$LINE" in *" 0 non-2xx/3xx, 0 errors"*) ;; *) ok=0 ;; esac
