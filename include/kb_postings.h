@@ -16,10 +16,10 @@
  * (docs/benchmarks.md). Here a term is a binary search and a row a merge
  * of small sorted arrays.
  *
- * What it covers: OR-ed phrases (one term, or several that must follow
- * each other), over one id range at a time, and the pruned "(rarest) AND
- * (all)" form. Prefix queries stay with FTS5, and so does a table too
- * large to hold (kb_postings_load()'s limit).
+ * What it covers: OR-ed phrases (one term, several that must follow
+ * each other, or a prefix: every term starting with it, as FTS5's "t*"),
+ * over one id range at a time, and the pruned "(rarest) AND (all)" form.
+ * A table too large to hold (kb_postings_load()'s limit) stays with FTS5.
  */
 #ifndef KB_POSTINGS_H
 #define KB_POSTINGS_H
@@ -45,21 +45,28 @@ sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[5]);
 /* Term occurrences held. */
 long kb_postings_size(const kb_postings *p);
 
+/* 1 when prefix queries can be answered as FTS5 answers them (the table's
+ * prefix indexes were read from its declaration), else 0. */
+int kb_postings_prefixes(const kb_postings *p);
+
 /* Rows of the whole table holding phrase (terms separated by single
- * spaces, consecutive in one column). */
-int kb_postings_df(const kb_postings *p, const char *phrase);
+ * spaces, consecutive in one column; with prefix, phrase is one term and
+ * any term starting with it counts). */
+int kb_postings_df(const kb_postings *p, const char *phrase, int prefix);
 
 /* Called for every matching row, in id order, with its instances in
  * FTS5's xInst order (column, position, phrase). A non-zero return stops
  * the match and is returned by kb_postings_match(). */
 typedef int (*kb_postings_fn)(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n);
 
-/* The rows with ids in [lo, hi] holding any of the nphrase phrases; with
+/* The rows with ids in [lo, hi] holding any of the nphrase phrases
+ * (those marked in prefix, when not NULL, are prefix queries: the terms
+ * starting with them, their positions merged, as FTS5 gives "t*"); with
  * drive, only rows holding one of the phrases marked there (the rest
  * still give their instances): the candidate pruning of large indexes,
  * "(rarest terms) AND (all terms)" in FTS5's terms. */
-int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
-                      const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
-                      kb_postings_fn fn, void *ctx);
+int kb_postings_match(const kb_postings *p, const char *const *phrase,
+                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
+                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx);
 
 #endif

@@ -11,7 +11,8 @@
  *            source)
  *       one row per article; tags and phrases are JSON arrays; url is NULL
  *       when the article has none (the server links its public page, so
- *       the index holds no host name); UNIQUE(collection, slug).
+ *       the index holds no host name); UNIQUE(collection, slug, lang), in
+ *       that order so one slug of a collection is one index search.
  *   fts_<lang>(title, phrases, tags, headings, body, plens UNINDEXED,
  *              asides UNINDEXED)
  *       FTS5, tokenize='kb <lang>', rowid = articles.id; one table per
@@ -89,7 +90,7 @@ static const char S_schema[] =
     " slug TEXT NOT NULL, lang TEXT NOT NULL, type TEXT NOT NULL,"
     " title TEXT NOT NULL, url TEXT, reply TEXT, escalate TEXT, deeplink TEXT, platform TEXT, tags TEXT,"
     " phrases TEXT, summary TEXT, html TEXT NOT NULL, source TEXT,"
-    " UNIQUE(collection, lang, slug));"
+    " UNIQUE(collection, slug, lang));"
     "CREATE TABLE stores(article_id INTEGER PRIMARY KEY REFERENCES articles(id),"
     " town TEXT NOT NULL, address TEXT, postcode TEXT, phone TEXT,"
     " lat REAL, lon REAL, aliases TEXT, hours TEXT);"

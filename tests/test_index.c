@@ -542,6 +542,9 @@ static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
   assert_int_equal(mem.total, fts.total);
   assert_int_equal(mem.n, fts.n);
   for (int i = 0; i < mem.n; i++) {
+    if (mem.hits[i].id != fts.hits[i].id || mem.hits[i].score != fts.hits[i].score)
+      print_error("'%s' hit %d: row %lld score %.17g in memory, row %lld score %.17g in FTS5\n", q, i,
+                  (long long)mem.hits[i].id, mem.hits[i].score, (long long)fts.hits[i].id, fts.hits[i].score);
     assert_int_equal(mem.hits[i].id, fts.hits[i].id);
     assert_true(mem.hits[i].score == fts.hits[i].score);
     for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(mem.hits[i].feat[k] == fts.hits[i].feat[k]);
@@ -588,6 +591,19 @@ static void test_memory_same_as_fts5(void **state) {
     S_same_hits(x, q[i], &stores);
     S_same_hits(x, q[i], &paged);
   }
+  /* search as you type, the last word a prefix, every prefix of a few
+   * queries: "im" and "ime" read FTS5's prefix indexes, "imei" merges the
+   * terms' lists, and imei and imei2 share a position in one article */
+  static const char *const typed[] = {"iphone 12 sim tray", "delivery charges", "screen repair",
+                                      "opening hours leeds", "esim", "return policy", "imei2"};
+  kb_search_opts typing = {.kinds = KB_KIND_ARTICLE, .limit = 9, .prefix_last = 1};
+  for (size_t i = 0; i < sizeof typed / sizeof *typed; i++)
+    for (size_t n = 1; n <= strlen(typed[i]); n++) {
+      char *p = th_fmt("%.*s", (int)n, typed[i]);
+      S_same_hits(x, p, &typing);
+      S_same_hits(x, p, &all);
+      free(p);
+    }
   kb_index_close(x);
   th_rmtree(dir);
   free(dir); free(ix); free(cmd);
@@ -625,24 +641,34 @@ static void test_postings_phrases(void **state) {
   assert_non_null(p);
   sqlite3_int64 tot[5];
   assert_int_equal(kb_postings_rows(p, tot), 3);
-  assert_int_equal(kb_postings_df(p, "screen"), 3);
-  assert_int_equal(kb_postings_df(p, "screen protector"), 1);
-  assert_int_equal(kb_postings_df(p, "protector screen"), 1); /* "protector [for the] screen" */
-  assert_int_equal(kb_postings_df(p, "zebra"), 0);
-  assert_int_equal(kb_postings_df(p, "screen zebra"), 0);
+  assert_int_equal(kb_postings_df(p, "screen", 0), 3);
+  assert_int_equal(kb_postings_df(p, "screen protector", 0), 1);
+  assert_int_equal(kb_postings_df(p, "protector screen", 0), 1); /* "protector [for the] screen" */
+  assert_int_equal(kb_postings_df(p, "zebra", 0), 0);
+  assert_int_equal(kb_postings_df(p, "screen zebra", 0), 0);
+  /* prefixes: every term starting with them */
+  assert_int_equal(kb_postings_df(p, "scr", 1), 3);
+  assert_int_equal(kb_postings_df(p, "prot", 1), 2);
+  assert_int_equal(kb_postings_df(p, "zeb", 1), 0);
+  const char *pre_ph[] = {"clea", "protector"};
+  const unsigned char pre[] = {1, 0};
+  kb_buf pb = KB_BUF_INIT;
+  assert_int_equal(kb_postings_match(p, pre_ph, pre, 2, NULL, 0, 1000, S_collect_rows, &pb), 0);
+  assert_string_equal(kb_buf_str(&pb), "1: 1/4/2;2: 1/4/0;3: 0/4/1;");
+  kb_buf_cleanup(&pb);
   const char *ph[] = {"screen protector", "clean"};
   kb_buf b = KB_BUF_INIT;
-  assert_int_equal(kb_postings_match(p, ph, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
+  assert_int_equal(kb_postings_match(p, ph, NULL, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
   /* ids follow the indexer's order (by slug): a0, a1, a2 are 1, 2, 3;
    * body is column 4; stop words take no position */
   assert_string_equal(kb_buf_str(&b), "1: 0/4/1;3: 1/4/1;");
   kb_buf_clear(&b);
-  assert_int_equal(kb_postings_match(p, ph, 2, NULL, 2, 2, S_collect_rows, &b), 0);
+  assert_int_equal(kb_postings_match(p, ph, NULL, 2, NULL, 2, 2, S_collect_rows, &b), 0);
   assert_string_equal(kb_buf_str(&b), "");
   /* driven by "clean" alone: only its row, with the other's instances */
   const char *ph2[] = {"screen", "clean"};
   const unsigned char drive[] = {0, 1};
-  assert_int_equal(kb_postings_match(p, ph2, 2, drive, 0, 1000, S_collect_rows, &b), 0);
+  assert_int_equal(kb_postings_match(p, ph2, NULL, 2, drive, 0, 1000, S_collect_rows, &b), 0);
   assert_string_equal(kb_buf_str(&b), "3: 0/4/0 1/4/1;");
   kb_buf_cleanup(&b);
   kb_postings_free(p);

@@ -30,6 +30,9 @@ struct kb_postings {
   int *pfirst;         /* per posting: positions [pfirst[i], pfirst[i + 1]) */
   uint32_t *pos;
   long npost, npos;
+  int maxdoc;          /* the largest row id held (prefix lists count by it) */
+  unsigned prefix_idx; /* bit c: the table has a prefix index of c characters */
+  int prefix_known;    /* prefix_idx was read: prefix queries can be answered */
   sqlite3_int64 nrow, totals[S_NCOL];
 };
 
@@ -110,6 +113,39 @@ static int S_read_columns(sqlite3 *db, const char *table, char names[S_NCOL][32]
   return sqlite3_finalize(st);
 }
 
+/* The table's prefix indexes (its "prefix=" options): a prefix query of
+ * that many characters reads one, where FTS5 wrote a position for every
+ * term starting with it, twice when two such terms share it; a longer or
+ * shorter prefix merges the terms' lists, each position once. Leaves
+ * prefix_known 0 when the declaration cannot be read. */
+static void S_read_prefixes(kb_postings *p, sqlite3 *db, const char *table) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", -1,
+                         &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+  const char *sql = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  int ok = sql != NULL;
+  for (const char *at = sql; ok && (at = strstr(at, "prefix")) != NULL;) {
+    at += strlen("prefix");
+    at += strspn(at, " ");
+    if (*at != '=') continue; /* a column named so */
+    at += 1 + strspn(at + 1, " ");
+    int quoted = *at == '\'' || *at == '"';
+    if (quoted) at++;
+    for (;;) {
+      at += strspn(at, quoted ? " ," : " ");
+      if (*at < '0' || *at > '9') break;
+      long c = strtol(at, (char **)&at, 10);
+      if (c < 1 || c > 31) ok = 0;
+      else p->prefix_idx |= 1u << c;
+      if (!quoted) break;
+    }
+  }
+  p->prefix_known = ok;
+  sqlite3_finalize(st);
+}
+
 /* Reads every (term, row, column, offset) of the table, in the view's
  * order, which must be FTS5's: by term, row, column and offset (checked:
  * anything else and the table is left to FTS5). Returns 1 when loaded, 0
@@ -150,6 +186,7 @@ static int S_read_instances(kb_postings *p, S_load *L, sqlite3_stmt *st,
       }
       p->doc[L->npost] = (int)doc;
       p->pfirst[L->npost] = (int)L->npos;
+      if (doc > p->maxdoc) p->maxdoc = (int)doc;
       L->npost++;
       last_doc = doc;
     }
@@ -167,6 +204,7 @@ kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int
   sqlite3_stmt *st = NULL;
   int rc = S_read_averages(p, db, table);
   if (rc == SQLITE_OK) rc = S_read_columns(db, table, names);
+  if (rc == SQLITE_OK) S_read_prefixes(p, db, table);
   if (rc == SQLITE_OK) {
     char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE IF NOT EXISTS temp.\"post_%w\" USING"
                                 " fts5vocab(main, \"%w\", 'instance');", table, table);
@@ -206,6 +244,8 @@ sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[S_NCOL
 
 long kb_postings_size(const kb_postings *p) { return p->npos; }
 
+int kb_postings_prefixes(const kb_postings *p) { return p->prefix_known; }
+
 /*--- Lists ---------------------------------------------------------------*/
 
 /* The postings of one phrase: a term's own arrays, or arrays built for a
@@ -241,6 +281,103 @@ static void S_term_list(const kb_postings *p, int t, S_list *l) {
   l->pfirst = p->pfirst + first;
   l->pos = p->pos;
   l->n = p->tfirst[t + 1] - first;
+}
+
+/* The terms starting with t[0..n) (FTS5's prefix query "t*": bytes
+ * compared, as the terms are sorted): [*first, *end). */
+static void S_prefix_range(const kb_postings *p, const char *t, size_t n, int *first, int *end) {
+  int lo = 0, hi = p->nterms;
+  while (lo < hi) { /* the first term not below t */
+    int mid = (lo + hi) / 2;
+    if (strncmp(p->strs + p->toff[mid], t, n) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *first = lo;
+  hi = p->nterms;
+  while (lo < hi) { /* the first term past those starting with t */
+    int mid = (lo + hi) / 2;
+    if (strncmp(p->strs + p->toff[mid], t, n) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *end = lo;
+}
+
+static int S_cmp_pos(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* Sorts a[0..n), a row's positions from each term in turn (runs in
+ * order): by insertion while short, as most rows' are (qsort() was a
+ * twentieth of a search as you type). */
+static void S_sort_pos(uint32_t *a, int n) {
+  if (n > 32) {
+    qsort(a, (size_t)n, sizeof *a, S_cmp_pos);
+    return;
+  }
+  for (int i = 1; i < n; i++) {
+    uint32_t v = a[i];
+    int j = i;
+    for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+    a[j] = v;
+  }
+}
+
+/* The postings of a prefix query: for each row holding any of the terms
+ * that start with t[0..n), the union of their positions, in order, as
+ * FTS5 gives them: two terms can share a position (a word and its
+ * alternative, "imei2" and "imei"), and that position comes twice from a
+ * prefix index, once from a merge of the terms' lists (S_read_prefixes).
+ * Counted by row id, then each row's positions sorted: one pass over the
+ * terms' postings. */
+static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list *l) {
+  memset(l, 0, sizeof *l);
+  int tf, te;
+  S_prefix_range(p, t, n, &tf, &te);
+  if (tf == te) return;
+  if (te - tf == 1) { /* one term: its own arrays */
+    S_term_list(p, tf, l);
+    return;
+  }
+  int nd = p->maxdoc + 2;
+  int *cnt = kb_xcalloc((size_t)nd, sizeof *cnt); /* per row: positions, then where they go */
+  for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++) cnt[p->doc[i] + 1] += p->pfirst[i + 1] - p->pfirst[i];
+  int ndoc = 0;
+  for (int d = 1; d < nd; d++) {
+    ndoc += cnt[d] > 0;
+    cnt[d] += cnt[d - 1];
+  }
+  int total = cnt[nd - 1];
+  uint32_t *pos = kb_xmalloc((size_t)total * sizeof *pos);
+  int *fill = kb_xmalloc((size_t)nd * sizeof *fill);
+  memcpy(fill, cnt, (size_t)nd * sizeof *fill);
+  for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++) {
+    int from = p->pfirst[i], to = p->pfirst[i + 1];
+    memcpy(pos + fill[p->doc[i]], p->pos + from, (size_t)(to - from) * sizeof *pos);
+    fill[p->doc[i]] += to - from;
+  }
+  free(fill);
+  size_t nchar = 0; /* characters of t, as FTS5 counts them for its prefix indexes */
+  for (size_t i = 0; i < n; i++) nchar += ((unsigned char)t[i] & 0xC0) != 0x80;
+  int twice = nchar < 32 && (p->prefix_idx >> nchar & 1);
+  l->own_doc = kb_xmalloc((size_t)ndoc * sizeof *l->own_doc);
+  l->own_pfirst = kb_xmalloc(((size_t)ndoc + 1) * sizeof *l->own_pfirst);
+  int np = 0;
+  for (int d = 0; d + 1 < nd; d++) {
+    int from = cnt[d], to = cnt[d + 1];
+    if (from == to) continue;
+    S_sort_pos(pos + from, to - from);
+    l->own_doc[l->n] = d;
+    l->own_pfirst[l->n++] = np;
+    for (int j = from; j < to; j++)
+      if (twice || j == from || pos[j] != pos[j - 1]) pos[np++] = pos[j];
+  }
+  l->own_pfirst[l->n] = np;
+  free(cnt);
+  l->own_pos = pos;
+  l->doc = l->own_doc;
+  l->pfirst = l->own_pfirst;
+  l->pos = l->own_pos;
 }
 
 /* Is there an occurrence of `pos` (packed) in list l's posting i? */
@@ -296,8 +433,13 @@ static void S_phrase_list(const S_list *w, int nw, S_list *l) {
   l->pos = l->own_pos;
 }
 
-/* The list of a phrase: terms separated by single spaces. */
-static void S_list_of(const kb_postings *p, const char *phrase, S_list *l) {
+/* The list of a phrase: terms separated by single spaces; with prefix,
+ * a prefix query (one term). */
+static void S_list_of(const kb_postings *p, const char *phrase, int prefix, S_list *l) {
+  if (prefix) {
+    S_prefix_list(p, phrase, strlen(phrase), l);
+    return;
+  }
   const char *sp = strchr(phrase, ' ');
   if (!sp) {
     S_term_list(p, S_find(p, phrase, strlen(phrase)), l);
@@ -321,9 +463,26 @@ static void S_list_cleanup(S_list *l) {
   free(l->own_pos);
 }
 
-int kb_postings_df(const kb_postings *p, const char *phrase) {
+/* Rows holding a term that starts with t[0..n). */
+static int S_prefix_df(const kb_postings *p, const char *t, size_t n) {
+  int tf, te;
+  S_prefix_range(p, t, n, &tf, &te);
+  if (te - tf <= 1) return te > tf ? p->tfirst[tf + 1] - p->tfirst[tf] : 0;
+  unsigned char *seen = kb_xcalloc((size_t)p->maxdoc + 1, 1);
+  int df = 0;
+  for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++)
+    if (!seen[p->doc[i]]) {
+      seen[p->doc[i]] = 1;
+      df++;
+    }
+  free(seen);
+  return df;
+}
+
+int kb_postings_df(const kb_postings *p, const char *phrase, int prefix) {
+  if (prefix) return S_prefix_df(p, phrase, strlen(phrase));
   S_list l;
-  S_list_of(p, phrase, &l);
+  S_list_of(p, phrase, 0, &l);
   int n = l.n;
   S_list_cleanup(&l);
   return n;
@@ -379,12 +538,12 @@ static kb_rank_inst *S_merge_runs(kb_rank_inst *inst, kb_rank_inst *tmp, int *ru
   return inst;
 }
 
-int kb_postings_match(const kb_postings *p, const char *const *phrase, int nphrase,
-                      const unsigned char *drive, sqlite3_int64 lo, sqlite3_int64 hi,
-                      kb_postings_fn fn, void *ctx) {
+int kb_postings_match(const kb_postings *p, const char *const *phrase,
+                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
+                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
   S_list *l = kb_xcalloc((size_t)nphrase + 1, sizeof *l);
   for (int k = 0; k < nphrase; k++) {
-    S_list_of(p, phrase[k], &l[k]);
+    S_list_of(p, phrase[k], prefix && prefix[k], &l[k]);
     l[k].at = S_seek(&l[k], 0, l[k].n, lo);
     l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }

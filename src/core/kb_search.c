@@ -91,6 +91,16 @@ typedef struct {
 } S_row;
 #define S_ROW_SLOTS 4096  /* direct-mapped by row id, as S_SNIP_SLOTS */
 
+/* The topics of the index in one language, as kb_index_list_lang() gives
+ * them: an SQL GROUP BY over every article, run by each public page that
+ * lists topics (a tenth of a search as you type that found nothing), and
+ * the same while the index is open. */
+typedef struct {
+  char *lang;
+  int n;
+  char **coll, **slug, **title; /* [n] */
+} S_topics;
+
 typedef struct {
   char lang[KB_LANG_CODE_MAX];
   kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
@@ -133,6 +143,9 @@ struct kb_index {
   char **dev_platform;
   int ndev;
   S_row *rows;            /* S_ROW_SLOTS rows' metadata, made on first use */
+  S_topics *lists;        /* kb_index_list_lang()'s answers, per language
+                             asked for, made on first use */
+  int nlists;
 };
 
 /*--- Opening -------------------------------------------------------------*/
@@ -560,6 +573,19 @@ void kb_index_close(kb_index *ix) {
   }
   free(ix->dev_term);
   free(ix->dev_platform);
+  for (int i = 0; i < ix->nlists; i++) {
+    S_topics *t = &ix->lists[i];
+    for (int k = 0; k < t->n; k++) {
+      free(t->coll[k]);
+      free(t->slug[k]);
+      free(t->title[k]);
+    }
+    free(t->coll);
+    free(t->slug);
+    free(t->title);
+    free(t->lang);
+  }
+  free(ix->lists);
   for (int k = 0; ix->rows && k < S_ROW_SLOTS; k++)
     for (int j = 0; j < S_META_COLS; j++) free(ix->rows[k].col[j]);
   free(ix->rows);
@@ -612,28 +638,57 @@ int kb_index_list(kb_index *ix, void (*fn)(void *ctx, const char *collection, co
   return kb_index_list_lang(ix, NULL, fn, ctx);
 }
 
+static S_topics *S_read_topics(kb_index *ix, const char *want);
+
 int kb_index_list_lang(kb_index *ix, const char *lang,
                        void (*fn)(void *ctx, const char *collection, const char *slug,
                                   const char *title),
                        void *ctx) {
+  const char *want = lang ? lang : ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  S_topics *t = NULL;
+  for (int i = 0; i < ix->nlists && !t; i++)
+    if (!strcmp(ix->lists[i].lang, want)) t = &ix->lists[i];
+  if (!t) {
+    t = S_read_topics(ix, want);
+    if (!t) return 0;
+  }
+  for (int i = 0; i < t->n; i++) fn(ctx, t->coll[i], t->slug[i], t->title[i]);
+  return t->n;
+}
+
+/* Reads the topics in language want and keeps them in ix (NULL when the
+ * query fails; nothing kept). */
+static S_topics *S_read_topics(kb_index *ix, const char *want) {
   sqlite3_stmt *st;
-  int n = 0;
+  int cap = 0;
+  S_topics t = {0};
   /* one row per topic (translations share a slug): the bare columns come
    * from the row that has the max, the one in the language asked for when
    * the topic has it (SQLite's documented min/max behaviour) */
   if (sqlite3_prepare_v2(ix->db, "SELECT collection, slug, title, max(lang = ?1) FROM articles"
                                  " WHERE type = 'article' GROUP BY collection, slug"
                                  " ORDER BY collection, slug", -1, &st, NULL) != SQLITE_OK)
-    return 0;
-  const char *want = lang ? lang : ix->nlangs ? ix->langs[ix->deflang].lang : "";
+    return NULL;
   sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-       (const char *)sqlite3_column_text(st, 2));
-    n++;
+    if (t.n == cap) {
+      cap = cap ? 2 * cap : 64;
+      t.coll = kb_xrealloc(t.coll, (size_t)cap * sizeof *t.coll);
+      t.slug = kb_xrealloc(t.slug, (size_t)cap * sizeof *t.slug);
+      t.title = kb_xrealloc(t.title, (size_t)cap * sizeof *t.title);
+    }
+    const char *c = (const char *)sqlite3_column_text(st, 0), *g = (const char *)sqlite3_column_text(st, 1),
+               *h = (const char *)sqlite3_column_text(st, 2);
+    t.coll[t.n] = c ? kb_xstrdup(c) : NULL;
+    t.slug[t.n] = g ? kb_xstrdup(g) : NULL;
+    t.title[t.n] = h ? kb_xstrdup(h) : NULL;
+    t.n++;
   }
   sqlite3_finalize(st);
-  return n;
+  t.lang = kb_xstrdup(want);
+  ix->lists = kb_xrealloc(ix->lists, ((size_t)ix->nlists + 1) * sizeof *ix->lists);
+  ix->lists[ix->nlists] = t;
+  return &ix->lists[ix->nlists++];
 }
 
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].an : NULL; }
@@ -1050,8 +1105,8 @@ static void S_put_raw(kb_buf *b, const char *t) {
 #define S_MAX_PHRASES (2 * S_MAX_TERMS)
 typedef struct {
   int n;
-  int prefix;                    /* a phrase is a prefix query */
   const char *text[S_MAX_PHRASES];
+  unsigned char pre[S_MAX_PHRASES]; /* this phrase is a prefix query */
   int group[S_MAX_PHRASES], flag[S_MAX_PHRASES], df[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
 } S_phrases;
@@ -1094,7 +1149,7 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->weight[ph->n] = (double)w / 100.0; /* what "0.80" reads as */
     ph->flag[ph->n] = flag;
     ph->df[ph->n] = df;
-    ph->prefix |= t->prefix[i];
+    ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
     ph->n++;
   }
 }
@@ -1366,7 +1421,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
   int df[S_MAX_PHRASES];
-  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k]);
+  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k], ph->pre[k]);
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
@@ -1378,7 +1433,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
   int had = c->n, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
-    rc = kb_postings_match(post, ph->text, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
+    rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
                            S_mem_row, &m);
   kb_rank_query_free(q);
   if (rc) c->n = had;
@@ -1388,14 +1443,15 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
 /* Runs the query in one language's table, collecting every matching row
  * with its features and score: over the id ranges of the collection and
  * types asked for when there are few, else over every matching row. The
- * postings in memory do it when they can: a table held there, id ranges,
- * no prefix. */
+ * postings in memory do it when they can: a table held there, id ranges. */
 static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
                          const char *weights, const char *exact, const char *dfs,
                          int ngroups, const S_phrases *ph, const kb_search_opts *o,
                          const S_where *w, S_cands *c, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
-  if (ix->langs[li].post && w->nspans >= 0 && !ph->prefix &&
+  int prefix = 0;
+  for (int k = 0; k < ph->n; k++) prefix |= ph->pre[k];
+  if (ix->langs[li].post && w->nspans >= 0 && (!prefix || kb_postings_prefixes(ix->langs[li].post)) &&
       ph->n < S_MAX_PHRASES && !(o->ablate & KB_ABLATE_MEMORY) &&
       S_search_mem(ix, li, ph, ngroups, w, c) == 0)
     return KB_SEARCH_OK;
