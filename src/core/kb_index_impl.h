@@ -1,0 +1,123 @@
+/*
+ * kb_index_impl.h - the index reader's private structures, shared by its
+ * two modules: kb_index.c (opening an index, its metadata and listings)
+ * and kb_search.c (analysis of a query, search, fetching articles). Not a
+ * public header: nothing outside src/core/kb_index.c and kb_search.c
+ * includes it, and include/kb_search.h stays the only interface.
+ */
+#ifndef KB_INDEX_IMPL_H
+#define KB_INDEX_IMPL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "kb_lang.h"
+#include "kb_postings.h"
+#include "kb_rank.h"
+#include "kb_search.h"
+#include "kb_vocab.h"
+
+/* A synonym rule, analyzed: the query words src (terms joined by single
+ * spaces) may also be read as dst. */
+typedef struct {
+  char *src;
+  int nsrc;               /* words in src */
+  char *dst;
+  int order;              /* rules with one source apply in this order */
+} kb_ix_syn;
+
+/* The ids of the articles of one collection and type: the indexer gives
+ * them consecutive ids (kb_build.c), so a search restricted to them reads
+ * one rowid range of the full-text table. */
+typedef struct {
+  char *collection;
+  int kind;               /* KB_KIND_* */
+  int64_t lo, hi;
+} kb_ix_range;
+
+/* A body's terms as a snippet needs them: the byte span of each position
+ * (S_spans_of). Analyzing the body again for each hit was two thirds of a
+ * public search and two fifths of a suggest (callgrind, docs/benchmarks.md);
+ * a row's body never changes while its index is open. */
+typedef struct {
+  int64_t id;             /* 0: empty slot */
+  char *body;
+  int (*span)[2];         /* [position] = {start, end} in body */
+  int n;
+} kb_ix_body;
+/* Slots per language, direct-mapped by row id: the indexer numbers rows
+ * consecutively, so a table of up to this many rows never evicts, and a
+ * larger one keeps the memory bounded. */
+#define KB_IX_SNIP_SLOTS 1024
+
+/* A row's metadata as a hit shows it (S_fill_hit), and one value computed
+ * from it (kb_index_hit_memo): looking them up for every candidate of a
+ * suggest was a fifth of its time, and a row never changes while its index
+ * is open. */
+#define KB_IX_META_COLS 11
+typedef struct {
+  int64_t id;             /* 0: empty slot */
+  char *col[KB_IX_META_COLS]; /* NULL where the column is NULL */
+  int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
+  int memo;
+} kb_ix_row;
+#define KB_IX_ROW_SLOTS 4096  /* direct-mapped by row id, as KB_IX_SNIP_SLOTS */
+
+/* The topics of the index in one language, as kb_index_list_lang() gives
+ * them: an SQL GROUP BY over every article, run by each public page that
+ * lists topics (a tenth of a search as you type that found nothing), and
+ * the same while the index is open. */
+typedef struct {
+  char *lang;
+  int n;
+  char **coll, **slug, **title; /* [n] */
+} kb_ix_topics;
+
+typedef struct {
+  char lang[KB_LANG_CODE_MAX];
+  kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
+  kb_analyzer *an;
+  sqlite3_stmt *search;   /* matching rows with their ranking features */
+  sqlite3_stmt *in_range; /* the same, rows with ids in [?4, ?5] only */
+  sqlite3_stmt *body;     /* the body of one row, for its snippet */
+  kb_ix_syn *syn;             /* the knowledge team's synonyms in this language */
+  int nsyn;
+  kb_vocab *vocab;        /* the table's terms, for idf and corrections */
+  kb_postings *post;      /* its postings in memory; NULL: too large,
+                             searched through FTS5 */
+  kb_ix_body *snip;           /* KB_IX_SNIP_SLOTS bodies analyzed for snippets, made
+                             on first use; this index's own (an index is
+                             used by one thread at a time) */
+} kb_ix_lang;
+
+struct kb_index {
+  sqlite3 *db;
+  kb_ix_lang langs[KB_MAX_LANGS];
+  int nlangs;
+  int deflang;            /* the default language: English if the index
+                             has it, else its first */
+  kb_lang_set data;       /* the languages' word lists, for the tokenizer */
+  sqlite3_stmt *get;      /* article by collection and slug */
+  sqlite3_stmt *meta_by_id; /* a hit's metadata */
+  sqlite3_stmt *begin, *commit; /* one read transaction per search */
+  char *built, *languages, *schema;
+  int count;
+  kb_rank_docs *docs;     /* rows' lengths for kb_features() */
+  int borrowed;           /* docs and each language's vocab and post
+                             belong to the index this one was opened
+                             from (kb_index_open_shared) */
+  char **colls;           /* the collections in the index */
+  int ncolls;
+  kb_ix_range *ranges;        /* ids of each collection and type, by first id */
+  int nranges;
+  int ranges_ok;          /* every range holds exactly its own articles */
+  char **dev_term;        /* device words (sorted) and their platforms */
+  char **dev_platform;
+  int ndev;
+  kb_ix_row *rows;            /* KB_IX_ROW_SLOTS rows' metadata, made on first use */
+  kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
+                             asked for, made on first use */
+  int nlists;
+};
+
+#endif
