@@ -289,10 +289,17 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
                   .li = ix->deflang};
   q->text = S_arena_dup(&q->mem, text, n);
   int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
-  for (int i = 0; i < ix->nlangs; i++) {
-    void *ctx[2] = {q, &q->langs[i]};
-    kb_analyzer_run_terms(ix->langs[i].an, text, (int)n, flags, S_record, ctx);
+  /* the text read once for every language (kb_analyzer_run_terms_all()) */
+  kb_analyzer *an[KB_MAX_LANGS];
+  void *ctx[KB_MAX_LANGS][2], *pctx[KB_MAX_LANGS];
+  int nl = ix->nlangs < KB_MAX_LANGS ? ix->nlangs : KB_MAX_LANGS;
+  for (int i = 0; i < nl; i++) {
+    an[i] = ix->langs[i].an;
+    ctx[i][0] = q;
+    ctx[i][1] = &q->langs[i];
+    pctx[i] = ctx[i];
   }
+  kb_analyzer_run_terms_all(an, pctx, nl, text, (int)n, flags, S_record);
   if (ix->nlangs == 1) S_ensure_corrected(q, 0);
   return q;
 }
