@@ -473,7 +473,8 @@ typedef struct {
 /* Counts an instance of phrase p in column c: its term frequency, and
  * (words, not exact forms or selecting copies) kept for proximity, the
  * phrase match and the snippet window. */
-static void S_count(const S_query *q, S_acc *a, int p, int c, int off) {
+static inline __attribute__((always_inline)) void S_count(const S_query *q, S_acc *a, int p,
+                                                          int c, int off) {
   if (p >= q->nphrase || c >= S_NCOL || q->select[p]) return;
   int *t = a->tf[p];
   if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;

@@ -177,6 +177,9 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
       }
       for (int i = lo; i < l->nsyn && !strcmp(l->syn[i].src, seq); i++)
         if (l->syn[i].nsrc == len) S_add_alt(q, l->syn[i].dst, g, 0.7);
+      /* the sources starting with seq follow lo: none, and no longer
+       * sequence from word g can be a source either */
+      if (lo == l->nsyn || strncmp(l->syn[lo].src, seq, n)) break;
     }
   }
 }
@@ -835,11 +838,14 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
   for (int i = 0; i < n; i++) {
     int from = i ? span[i - 1][1] : start == 0 ? lead : span[0][0];
+    if (!((mask >> i) & 1)) { /* the text before a term and the term: one copy */
+      kb_buf_put(out, body + from, (size_t)(span[i][1] - from));
+      continue;
+    }
     kb_buf_put(out, body + from, (size_t)(span[i][0] - from));
-    int hit = (mask >> i) & 1;
-    if (hit) kb_buf_putc(out, '\x02');
+    kb_buf_putc(out, '\x02');
     kb_buf_put(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    if (hit) kb_buf_putc(out, '\x03');
+    kb_buf_putc(out, '\x03');
   }
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {

@@ -83,13 +83,17 @@ typedef struct {
   kb_term_fn fn_term;         /* instead of fn: terms with their surface */
   void *ctx;
   int placed; /* a term has been emitted at the current position */
-  int nlang;                  /* languages of the run: 1, or each[0..nlang) */
-  struct {
-    kb_analyzer *a;
-    void *ctx;
-    int placed;
-  } each[KB_MAX_LANGS];
+  int nlang;                  /* languages of the run: 0 (a), or each[0..nlang) */
+  struct S_lang_run *each;    /* (the caller's: a run of one language
+                                 initialises no array) */
 } S_run;
+
+/* One language of a run for several (kb_analyzer_run_terms_all()). */
+struct S_lang_run {
+  kb_analyzer *a;
+  void *ctx;
+  int placed;
+};
 
 /* Sets the current position's "a term has been emitted" for every
  * language of the run (the word splitting decides it, not a language). */
@@ -656,10 +660,8 @@ int kb_analyzer_run_terms_all(kb_analyzer *const *a, void *const *ctx, int na, c
   if (na <= 0) return KB_TEXT_OK;
   if (na > KB_MAX_LANGS) na = KB_MAX_LANGS;
   if (n < 0) n = (int)strlen(z);
-  S_run r = {.a = a[0], .flags = flags, .fn_term = fn, .ctx = ctx[0], .nlang = na};
-  for (int k = 0; k < na; k++) {
-    r.each[k].a = a[k];
-    r.each[k].ctx = ctx[k];
-  }
+  struct S_lang_run each[KB_MAX_LANGS];
+  for (int k = 0; k < na; k++) each[k] = (struct S_lang_run){.a = a[k], .ctx = ctx[k]};
+  S_run r = {.a = a[0], .flags = flags, .fn_term = fn, .ctx = ctx[0], .nlang = na, .each = each};
   return S_run_text(&r, z, n);
 }
