@@ -568,20 +568,14 @@ static const char *S_keep(kb_results *r, const char *s) {
  * break as a space, and the \x02 \x03 markers a body might hold as
  * <mark> and </mark>, as the matches are marked. */
 static void S_put_snip(kb_buf *b, const char *s, size_t n) {
+  /* what each byte becomes, NULL: itself (a table: one load per byte) */
+  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
+                                      ['\x03'] = "</mark>", ['\n'] = " "};
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *e;
-    switch (s[i]) {
-      case '&': e = "&amp;"; break;
-      case '<': e = "&lt;"; break;
-      case '>': e = "&gt;"; break;
-      case '"': e = "&quot;"; break;
-      case '\'': e = "&#39;"; break;
-      case '\x02': e = "<mark>"; break;
-      case '\x03': e = "</mark>"; break;
-      case '\n': e = " "; break;
-      default: continue;
-    }
+    const char *e = as[(unsigned char)s[i]];
+    if (!e) continue;
     kb_buf_put(b, s + run, i - run);
     kb_buf_puts(b, e);
     run = i + 1;

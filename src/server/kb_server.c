@@ -909,6 +909,9 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
+  /* room for most answers at once (a reply or a page of results is a few
+   * KB): a buffer doubled from 64 bytes was a dozen reallocs a request */
+  kb_buf_grow(&r.body, 8191);
   if (rq->close_conn)
     kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
   else
