@@ -874,17 +874,17 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   /* room for the text and a few escapes: grown once, not doubled from 64 */
   kb_buf_grow(out, (size_t)(span[n - 1][1] - span[0][0]) + 160);
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
+  /* the text up to each match, unmatched terms and all, in one piece */
+  int from = start == 0 ? lead : span[0][0];
   for (int i = 0; i < n; i++) {
-    int from = i ? span[i - 1][1] : start == 0 ? lead : span[0][0];
-    if (!((mask >> i) & 1)) { /* the text before a term and the term: one copy */
-      S_put_snip(out, body + from, (size_t)(span[i][1] - from));
-      continue;
-    }
+    if (!((mask >> i) & 1)) continue;
     S_put_snip(out, body + from, (size_t)(span[i][0] - from));
     kb_buf_puts(out, "<mark>");
     S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
     kb_buf_puts(out, "</mark>");
+    from = span[i][1];
   }
+  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");

@@ -22,8 +22,13 @@ const char *kb_ui_text(const kb_ctx *c, const char *key) {
 
 const char *kb_ui_find(const kb_ctx *c, const char *key) {
   if (!c || !c->site) return NULL;
-  char k[96];
-  snprintf(k, sizeof k, "ui.%s", key);
+  /* "ui." key, cut as snprintf() would cut it (joined, not formatted:
+   * pages look up a dozen texts each) */
+  char k[96] = "ui.";
+  size_t kl = strlen(key);
+  if (kl > sizeof k - 4) kl = sizeof k - 4;
+  memcpy(k + 3, key, kl);
+  k[3 + kl] = 0;
   const char *v = kb_site_get(c->site, NULL, kb_ui_lang(c), k);
   if (!v) v = kb_site_get(c->site, NULL, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), k);
   if (!v) v = kb_site_get(c->site, NULL, "en", k);
