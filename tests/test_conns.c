@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -91,7 +92,9 @@ static int S_probe(const char *req, double *ms) {
   if (fd < 0) return 0;
   struct pollfd p = {fd, POLLOUT, 0};
   int status = 0;
-  if (poll(&p, 1, 5000) == 1 && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+  int connected = poll(&p, 1, 5000) == 1;
+  double tc = S_now_ms();
+  if (connected && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
     char buf[8192];
     size_t got = 0;
     p.events = POLLIN;
@@ -105,6 +108,9 @@ static int S_probe(const char *req, double *ms) {
   }
   close(fd);
   *ms = S_now_ms() - t0;
+  if (getenv("PROBE_DEBUG") && *ms > 50)
+    fprintf(stderr, "# slow probe at %.0f: connected %.1f, answered %.1f ms after\n",
+            fmod(t0, 100000.0), tc - t0, S_now_ms() - t0);
   return status;
 }
 
@@ -272,10 +278,129 @@ static void test_slow_loris(void **state) {
   S_check_probes(&pr);
 }
 
+/*--- Both attacks at once (issue #18, "what done looks like") ----------*/
+
+/* The flood, wave after wave, until told to stop. */
+typedef struct {
+  atomic_int stop;
+  int waves, ok, busy, none;
+} S_flooder;
+
+static void *S_flood_run(void *arg) {
+  S_flooder *f = arg;
+  while (!atomic_load(&f->stop)) {
+    S_wave(1500, &f->ok, &f->busy, &f->none);
+    f->waves++;
+  }
+  return NULL;
+}
+
+/* 1,100 slow-loris sockets from 127.0.0.3, kept open: each drips a
+ * header line every 300 ms and never ends its block; one the server
+ * closes is counted (408, 503, or closed with no answer) and opened
+ * again, so there are 1,100 throughout. */
+typedef struct {
+  atomic_int stop;
+  int opened, late, busy, none, failed_open;
+  double longest_ms;       /* the longest any socket was held open */
+} S_lorist;
+
+enum { S_LORIS = 1100 };
+
+static void *S_loris_run(void *arg) {
+  S_lorist *l = arg;
+  static const char line[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  int *fds = calloc(S_LORIS, sizeof *fds);
+  double *t0 = calloc(S_LORIS, sizeof *t0);
+  for (int i = 0; i < S_LORIS; i++) fds[i] = -1;
+  for (int round = 0; !atomic_load(&l->stop); round++) {
+    for (int i = 0; i < S_LORIS; i++) {
+      if (fds[i] < 0) {
+        if ((fds[i] = S_open("127.0.0.3")) < 0) { l->failed_open++; continue; }
+        t0[i] = S_now_ms();
+        l->opened++;
+        continue; /* the request line goes once connected, next round */
+      }
+      char buf[256];
+      ssize_t n = read(fds[i], buf, sizeof buf - 1);
+      if (n < 0 && (errno == EAGAIN || errno == ENOTCONN)) {
+        /* the first write of a socket is its request line, then a
+         * header line a round */
+        char h[32];
+        const char *w = h;
+        size_t wn = (size_t)snprintf(h, sizeof h, "X-Drip-%d: 1\r\n", round);
+        if (S_now_ms() - t0[i] < 400) { w = line; wn = sizeof line - 1; }
+        if (write(fds[i], w, wn) < 0) { /* closed meanwhile: seen next round */ }
+        continue;
+      }
+      if (n > 12 && !strncmp(buf, "HTTP/1.1 408", 12)) l->late++;
+      else if (n > 12 && !strncmp(buf, "HTTP/1.1 503", 12)) l->busy++;
+      else {
+        l->none++;
+        if (getenv("PROBE_DEBUG") && l->none < 5)
+          fprintf(stderr, "# slow-loris closed unanswered: read %zd, %s, %.12s\n", n,
+                  n < 0 ? strerror(errno) : "", n > 0 ? buf : "");
+      }
+      double held = S_now_ms() - t0[i];
+      if (held > l->longest_ms) l->longest_ms = held;
+      close(fds[i]);
+      fds[i] = -1;
+    }
+    nanosleep(&(struct timespec){0, 300 * 1000000L}, NULL);
+  }
+  for (int i = 0; i < S_LORIS; i++)
+    if (fds[i] >= 0) close(fds[i]);
+  free(fds);
+  free(t0);
+  return NULL;
+}
+
+/* Seconds the combined attack lasts (KB_ATTACK_SECONDS, default 10). */
+static int S_attack_seconds(void) {
+  const char *e = getenv("KB_ATTACK_SECONDS");
+  return e && atoi(e) > 0 ? atoi(e) : 10;
+}
+
+/* Both attacks at once for S_attack_seconds(): the flood from 127.0.0.1
+ * (1,500 connections a wave, wave after wave) and the 1,100 slow-loris
+ * sockets from 127.0.0.3, while 127.0.0.2 asks /healthz and a suggest
+ * over and over. Every flood request is answered, every slow-loris socket
+ * is closed by the server within its header deadline (2 s) or the
+ * refusal's second, and every probe is answered within the bound. */
+static void test_both_at_once(void **state) {
+  (void)state;
+  S_lorist lo = {0};
+  S_flooder fl = {0};
+  S_prober pr = {0};
+  pthread_t tl, tf, tp;
+  pthread_create(&tl, NULL, S_loris_run, &lo);
+  nanosleep(&(struct timespec){1, 0}, NULL); /* the 1,100 are open */
+  pthread_create(&tf, NULL, S_flood_run, &fl);
+  pthread_create(&tp, NULL, S_probe_run, &pr);
+  nanosleep(&(struct timespec){S_attack_seconds(), 0}, NULL);
+  atomic_store(&pr.stop, 1);
+  pthread_join(tp, NULL);
+  atomic_store(&fl.stop, 1);
+  atomic_store(&lo.stop, 1);
+  pthread_join(tf, NULL);
+  pthread_join(tl, NULL);
+  print_error("# flood: %d waves, 200: %d, 503: %d, no answer: %d\n", fl.waves, fl.ok, fl.busy,
+              fl.none);
+  print_error("# slow-loris: %d opened, 408: %d, 503: %d, closed unanswered: %d, "
+              "longest held %.0f ms, failed to open %d\n",
+              lo.opened, lo.late, lo.busy, lo.none, lo.longest_ms, lo.failed_open);
+  assert_int_equal(fl.none, 0);
+  assert_true(fl.ok >= 300);
+  assert_true(lo.opened >= S_LORIS);
+  assert_int_equal(lo.failed_open, 0);
+  S_check_probes(&pr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flood),
       cmocka_unit_test(test_slow_loris),
+      cmocka_unit_test(test_both_at_once),
   };
   return cmocka_run_group_tests_name("conns", tests, S_setup, S_teardown);
 }
