@@ -28,12 +28,19 @@ static th_server *S_srv;
 
 /* The probes' bounds: the median answer within 100 ms (300 ms for the
  * sanitizer build, several times slower on the same two cores as the
- * flood), and none slower than a second. The machine is shared, so the
- * slowest is held to a looser bound here than the 100 ms measured on a
- * quiet machine (docs/reliability.md, issue #18 item 2; PROBE_DEBUG=1 prints
- * every probe). */
+ * flood), and the slowest within KB_PROBE_MAX_MS, by default a second.
+ * The issue asks 100 ms for every probe: KB_PROBE_MAX_MS=100 checks that,
+ * which holds on a quiet machine, but this one is shared by other work
+ * that takes the cores for longer than that (docs/reliability.md, issue
+ * #18 items 2 and 3, has the figures and the load beside them;
+ * PROBE_DEBUG=1 prints every probe slower than 50 ms). */
 static double S_median_bound_ms(void) {
   return strstr(th_bin_dir(), "san") ? 300 : 100;
+}
+
+static double S_worst_bound_ms(void) {
+  const char *e = getenv("KB_PROBE_MAX_MS");
+  return e && atof(e) > 0 ? atof(e) : 1000;
 }
 
 static int S_setup(void **state) {
@@ -45,7 +52,11 @@ static int S_setup(void **state) {
   }
   const char *extra[] = {"--max-connections-per-address", "100", "--header-timeout", "2",
                          "--threads", "2", "--quiet", NULL};
-  S_srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  /* KB_CONNS_NO_CAPS=1: the caps and the deadline lifted, to show that
+   * the tests fail without them */
+  const char *nocaps[] = {"--max-connections-per-address", "1000000", "--max-connections",
+                          "1000000", "--header-timeout", "1000000", "--threads", "2", "--quiet", NULL};
+  S_srv = th_serve_kb("tests/fixtures/kb", getenv("KB_CONNS_NO_CAPS") ? nocaps : extra, NULL);
   return S_srv ? 0 : -1;
 }
 
@@ -154,13 +165,14 @@ static void S_check_probes(S_prober *pr) {
   int n = pr->probes < 4096 ? pr->probes : 4096;
   qsort(pr->ms, (size_t)n, sizeof *pr->ms, S_cmp_double);
   double median = n ? pr->ms[n / 2] : 0;
-  if (pr->failed || median > S_median_bound_ms() || pr->worst_ms > 1000 || getenv("PROBE_DEBUG"))
+  if (pr->failed || median > S_median_bound_ms() || pr->worst_ms > S_worst_bound_ms() ||
+      getenv("PROBE_DEBUG"))
     print_error("%d probes, %d failed, median %.1f ms, slowest %.1f ms\n", pr->probes, pr->failed,
                 median, pr->worst_ms);
   assert_true(pr->probes >= 10);
   assert_int_equal(pr->failed, 0);
   assert_true(median <= S_median_bound_ms());
-  assert_true(pr->worst_ms <= 1000);
+  assert_true(pr->worst_ms <= S_worst_bound_ms());
 }
 
 /* One wave of the flood: n connections from one client, each asking
@@ -351,7 +363,11 @@ static void *S_loris_run(void *arg) {
     nanosleep(&(struct timespec){0, 300 * 1000000L}, NULL);
   }
   for (int i = 0; i < S_LORIS; i++)
-    if (fds[i] >= 0) close(fds[i]);
+    if (fds[i] >= 0) {
+      double held = S_now_ms() - t0[i]; /* not closed by the server */
+      if (held > l->longest_ms) l->longest_ms = held;
+      close(fds[i]);
+    }
   free(fds);
   free(t0);
   free(begun);
@@ -392,11 +408,14 @@ static void test_both_at_once(void **state) {
   print_error("# slow-loris: %d opened, 408: %d, 503: %d, closed unanswered: %d, "
               "longest held %.0f ms, failed to open %d\n",
               lo.opened, lo.late, lo.busy, lo.none, lo.longest_ms, lo.failed_open);
+  S_check_probes(&pr);
   assert_int_equal(fl.none, 0);
   assert_true(fl.ok >= 300);
   assert_true(lo.opened >= S_LORIS);
   assert_int_equal(lo.failed_open, 0);
-  S_check_probes(&pr);
+  /* the 2 s header deadline, or the second a refused socket is kept,
+   * and the reaper's round and the client's 300 ms between reads */
+  assert_true(lo.longest_ms <= 4000);
 }
 
 int main(void) {

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,10 @@ typedef struct S_addr {
 /* A refused socket waiting for its client to read the 503. */
 typedef struct S_refused {
   struct S_refused *next;
-  int fd;
+  int fd;                      /* -1 once closed */
   struct timespec since;
+  uint32_t last;               /* the last four bytes read */
+  int answered;                /* the 503 is sent */
 } S_refused;
 
 struct kb_conns {
@@ -140,16 +143,23 @@ kb_conns *kb_conns_new(int max_conns, int max_per_addr, double header_secs,
 
 /*--- Refusing ------------------------------------------------------------*/
 
-/* Answers the connection 503 at once and keeps it until its client has
- * read that: closing a socket with unread input sends a reset, which can
- * throw away the answer before the client reads it. */
-static void S_refuse(kb_conns *g, int fd) {
+/* Sends the 503 once and shuts the socket's sending side; the socket
+ * stays open to read what the client still sends: closing a socket with
+ * unread input sends a reset, which can throw the answer away before the
+ * client has read it. */
+static void S_refused_answer(kb_conns *g, S_refused *r) {
+  if (r->answered) return;
+  r->answered = 1;
   kb_metrics_record(KB_ROUTE_OTHER, 503, 0);
-  if (send(fd, g->refusal, g->nrefusal, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ||
-      shutdown(fd, SHUT_WR) != 0) {
-    close(fd);
-    return;
-  }
+  if (send(r->fd, g->refusal, g->nrefusal, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* gone */ }
+  shutdown(r->fd, SHUT_WR);
+}
+
+/* A connection over a cap. It is answered 503 as soon as its header
+ * block is complete, or after a second if it is not (a slow-loris socket
+ * is held that long, as an admitted one would be, so that it is not
+ * opened again at once), then closed. */
+static void S_refuse(kb_conns *g, int fd) {
   S_refused *r = kb_xcalloc(1, sizeof *r);
   r->fd = fd;
   clock_gettime(CLOCK_MONOTONIC, &r->since);
@@ -164,14 +174,18 @@ static void S_refuse(kb_conns *g, int fd) {
   g->nrefused++;
 }
 
-/* Closes the refused sockets past their second (all when all is set),
- * and the oldest while there are too many. They are in the order
- * refused, so the oldest come first. */
+/* Closes the refused sockets past their second (answering those not
+ * answered yet), all of them when all is set, and the oldest while there
+ * are too many. They are in the order refused, so the oldest come
+ * first. */
 static void S_refused_expire(kb_conns *g, int all) {
   while (g->refused && (all || g->nrefused > S_REFUSED_MAX ||
                         S_elapsed(&g->refused->since) >= S_REFUSED_SECS)) {
     S_refused *r = g->refused;
-    if (r->fd >= 0) close(r->fd); /* epoll forgets a closed socket */
+    if (r->fd >= 0) {
+      S_refused_answer(g, r);
+      close(r->fd); /* epoll forgets a closed socket */
+    }
     g->refused = r->next;
     if (!g->refused) g->refused_tail = NULL;
     g->nrefused--;
@@ -179,14 +193,21 @@ static void S_refused_expire(kb_conns *g, int all) {
   }
 }
 
-/* The client of a refused socket sent more, or left: reads and drops
- * what it sent; on its end, closes the socket now (the record goes when
- * it expires). */
-static void S_refused_read(S_refused *r) {
+/* A refused socket is readable: reads what the client sent, answers once
+ * its header block ends (a blank line), and closes the socket when the
+ * client has closed its side (the record goes when it expires). */
+static void S_refused_read(kb_conns *g, S_refused *r) {
   char buf[4096];
   ssize_t n;
-  while ((n = read(r->fd, buf, sizeof buf)) > 0) {}
+  while ((n = read(r->fd, buf, sizeof buf)) > 0) {
+    for (ssize_t i = 0; i < n && !r->answered; i++) {
+      r->last = (r->last << 8) | (unsigned char)buf[i];
+      if ((r->last & 0xffffffffu) == 0x0d0a0d0au || (r->last & 0xffffu) == 0x0a0au)
+        S_refused_answer(g, r);
+    }
+  }
   if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+    S_refused_answer(g, r);
     close(r->fd);
     r->fd = -1;
   }
@@ -289,7 +310,7 @@ static void *S_accept_run(void *arg) {
         }
       } else if (p != &g->wake) {
         S_refused *r = p;
-        if (r->fd >= 0) S_refused_read(r);
+        if (r->fd >= 0) S_refused_read(g, r);
       }
     }
     S_refused_expire(g, 0);

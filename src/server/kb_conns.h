@@ -9,10 +9,13 @@
  * connection of the flood (up to 1,500 in the test) until each had been
  * set up and answered. The gate's thread does nothing but accept: it
  * empties the queue in a few milliseconds, answers a connection over a
- * cap with a 503 itself (written at once, then the socket closed once the
- * client has read it, or after a second), and passes only the admitted
- * ones to libmicrohttpd (MHD_add_connection), so a client within its cap
- * waits behind at most the admitted connections, not the whole flood.
+ * cap with a 503 itself (once its header block is complete, or after a
+ * second if it trickles; then the socket is closed once the client has
+ * read it), and passes only the admitted ones to libmicrohttpd
+ * (MHD_add_connection), so a client within its cap waits behind at most
+ * the admitted connections, not the whole flood. The price is a hand-over
+ * between threads for every admitted connection (see
+ * docs/reliability.md for what that costs on a loaded machine).
  */
 #ifndef KB_CONNS_H
 #define KB_CONNS_H
