@@ -4,7 +4,10 @@
  * while never finishing it. Throughout, another client (127.0.0.2, a
  * different address on loopback) gets /healthz and a suggest answered
  * quickly, and every connection of the flood gets an answer: 200, or 503
- * past the per-address cap, or 408 past the header deadline.
+ * past the per-address cap, or 408 past the header deadline. The third
+ * test runs both at once, the slow-loris sockets from a third address
+ * (127.0.0.3) and reopened as the server closes them, for
+ * KB_ATTACK_SECONDS (10).
  */
 #include "harness.h"
 

@@ -1098,8 +1098,7 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   MHD_socket ls = MHD_quiesce_daemon(s->d);
   if (ls == MHD_INVALID_SOCKET || kb_conns_start(s->gate, s->d, ls) != 0) {
     snprintf(err, nerr, "cannot start accepting connections");
-    if (ls != MHD_INVALID_SOCKET) close(ls);
-    MHD_stop_daemon(s->d);
+    MHD_stop_daemon(s->d); /* the gate closes ls, given it, in S_free */
     S_free(s);
     return NULL;
   }
