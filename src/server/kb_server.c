@@ -760,11 +760,15 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
     const char *why = S_smuggling(conn);
-    if (!why) return MHD_YES;
+    /* A Content-Length of 2^64 - 1 is libmicrohttpd's "size unknown": it
+     * would read a body until the client closed, and the request got no
+     * answer. One over the limit is answered now, not after reading it. */
+    if (!why && !rq->too_large) return MHD_YES;
     /* answered before the body is read: libmicrohttpd then reads no more
      * of this connection and closes it */
     kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
-    kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    if (why) kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    else kb_api_error(&r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     rq->close_conn = 1;
     enum MHD_Result ret = S_send(conn, rq, &r);
     kb_buf_cleanup(&r.body);
