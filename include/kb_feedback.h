@@ -112,7 +112,7 @@ int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, ch
 int kb_feedback_relearn(kb_feedback *f, char *err, size_t nerr);
 
 /* Merges the learned table's segments, dropping what older mentions left
- * (each article keeps its newest 32 learned mentions, KB_FEEDBACK_PER_ARTICLE
+ * (each article keeps its newest 16 learned mentions, KB_FEEDBACK_PER_ARTICLE
  * in the environment to change it, 0 for all); kb_feedback_put() does it
  * by itself every 2,000 mentions taken out. */
 void kb_feedback_optimize(kb_feedback *f);

@@ -393,7 +393,8 @@ static void test_bounded_learning(void **state) {
 /* Loading rows raw and relearning once builds what storing them one by
  * one builds: the same evidence to the last digit (older mentions past
  * an article's quota gone, the term counts and the priors the same), and
- * nothing is learned from a raw load before the relearn. */
+ * nothing is learned from a raw load before the relearn. A store opened
+ * with another quota is relearned. */
 static void test_relearn_same_as_put(void **state) {
   (void)state;
   char err[256], one[1024], bulk[1024];
@@ -439,6 +440,13 @@ static void test_relearn_same_as_put(void **state) {
   S_evidence(a, ix, "zorblax store wifi", one, sizeof one);
   assert_string_equal(one, bulk);
   kb_feedback_close(a);
+  kb_feedback_close(b);
+  /* another quota at open: relearned from the rows, the older mention back */
+  setenv("KB_FEEDBACK_PER_ARTICLE", "0", 1);
+  b = kb_feedback_open(pb, "en", err, sizeof err);
+  assert_non_null(b);
+  S_evidence(b, ix, "zorblax", bulk, sizeof bulk);
+  assert_non_null(strstr(bulk, "cafe-wifi"));
   kb_feedback_close(b);
   unsetenv("KB_FEEDBACK_PER_ARTICLE");
   kb_index_close(ix);

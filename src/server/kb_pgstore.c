@@ -62,6 +62,7 @@ struct kb_pg {
   kb_events *ev;
   sqlite3 *mdb;            /* the mirror's position (its thread) */
   atomic_llong fwm, ewm;   /* highest feedback / event id mirrored */
+  int relearn;             /* rows loaded raw, not learned yet (mirror thread) */
   char dbid[64], epoch[64]; /* the mirror's database and feedback epoch */
   time_t trimmed;          /* last events trim by age (writer thread) */
   atomic_llong ev_bytes;   /* events' size as last read (written by the writer thread) */
@@ -482,7 +483,22 @@ static int S_pull_feedback(kb_pg *pg, PGconn *c) {
                                 .slug = S_val(r, i, 4), .action = S_val(r, i, 5),
                                 .reason = S_val(r, i, 6), .author = S_val(r, i, 7),
                                 .client_id = S_val(r, i, 8)};
-  int rc = kb_feedback_put_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
+  /* A full batch is a backlog (a new replica, one that was down, a copied
+   * store): its rows are stored raw and learned from once, when the
+   * mirror has caught up (the evidence meanwhile is the one before),
+   * instead of learning and evicting row by row. */
+  int rc;
+  if (n == S_BATCH_FEEDBACK || pg->relearn) {
+    if (!pg->relearn) S_mirror_set(pg, "relearn", "1"); /* a restart finishes it */
+    pg->relearn = 1;
+    rc = kb_feedback_load_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
+    if (rc >= 0 && n < S_BATCH_FEEDBACK) {
+      if (kb_feedback_relearn(pg->fb, e, sizeof e) == KB_FEEDBACK_OK) {
+        pg->relearn = 0;
+        S_mirror_set(pg, "relearn", "0");
+      } else fprintf(stderr, "kb-serve: mirror: %s\n", e);
+    }
+  } else rc = kb_feedback_put_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
   if (rc > 0) {
     atomic_store(&pg->fwm, rows[n - 1].id);
     S_mirror_wm(pg, "feedback_id", rows[n - 1].id);
@@ -584,6 +600,8 @@ int kb_pg_start(kb_pg *pg, kb_feedback *fb, kb_events *ev, const char *mirror_db
   atomic_store(&pg->fwm, atoll(v));
   S_mirror_get(pg, "event_id", v, sizeof v);
   atomic_store(&pg->ewm, atoll(v));
+  S_mirror_get(pg, "relearn", v, sizeof v);
+  pg->relearn = atoi(v) == 1;
   kb_events_use_pg(ev, pg);
   if (pthread_create(&pg->thread, NULL, S_mirror, pg) != 0) {
     snprintf(err, nerr, "cannot start the mirror's thread");
