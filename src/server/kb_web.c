@@ -974,7 +974,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/agent/feedback")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
     if (!kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) {
-    } else if (!c->feedback) kb_page_error(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    } else if (!c->feedback) kb_page_error(c, r, 503, kb_ui_text(c, "error.unavailable"), kb_ui_text(c, "staff.nofeedback"));
     else kb_staff_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
@@ -995,13 +995,17 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     } else if (!strcmp(url, "/team/queue/done")) {
       char *id = kb_web_form_value(body, nbody, "id");
       kb_queue *q = kb_staff_queue(w, c);
-      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, "Not found", "There is no such item in the queue.");
+      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "queue.noitem"));
       else {
         r->status = 303;
         r->ctype = "text/html; charset=utf-8";
         r->html = 1;
         r->location = kb_xstrdup("/team/queue");
-        kb_buf_puts(&r->body, "<!doctype html><title>Done</title><p>Done.</p>");
+        kb_buf_puts(&r->body, "<!doctype html><title>");
+        kb_page_t(c, &r->body, "queue.done");
+        kb_buf_puts(&r->body, "</title><p>");
+        kb_page_t(c, &r->body, "queue.done");
+        kb_buf_puts(&r->body, "</p>");
       }
       free(id);
     } else kb_staff_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
