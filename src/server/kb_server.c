@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -718,6 +719,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
     return;
   }
+  /* /fr/reports: the reports page in another language of the index (the
+   * rest of the /fr/ site is kb_web's); checked once the index is open */
+  char rlang[8] = "";
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      !strcmp(url + 3, "/reports")) {
+    snprintf(rlang, sizeof rlang, "%.2s", url + 1);
+    url = "/reports";
+  }
   if ((!strcmp(url, "/signin") || !strcmp(url, "/signout")) && !strcmp(method, "POST")) {
     rq->route = KB_ROUTE_PAGE;
     S_sign(s, conn, rq, !strcmp(url, "/signin"), r);
@@ -777,7 +786,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       r->status = 303;
       r->ctype = "text/html; charset=utf-8";
       r->html = 1;
-      r->location = kb_xstrdup("/signin?next=%2Freports");
+      r->location = *rlang ? kb_fmt("/%s/signin?next=%%2F%s%%2Freports", rlang, rlang)
+                           : kb_xstrdup("/signin?next=%2Freports");
       kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
       return;
     }
@@ -811,7 +821,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   } else if (rq->route == KB_ROUTE_HELPFUL) {
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_REPORTS) {
-    if (!strcmp(url, "/reports")) kb_api_reports_page(&c, S_arg(conn, "days"), r);
+    int li = *rlang ? kb_index_lang_find(c.ix, rlang) : -1;
+    if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
+      kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
+    } else if (!strcmp(url, "/reports")) {
+      c.lang = *rlang ? rlang : NULL;
+      kb_api_reports_page(&c, S_arg(conn, "days"), r);
+      if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
+    }
     else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);

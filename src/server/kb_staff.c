@@ -454,8 +454,9 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
   const char *msg = sep + (err ? 9 : 11);
   kb_buf_puts(b, "<code class=\"where\">");
   kb_buf_put_html(b, p, (size_t)(sep - p));
-  kb_buf_puts(b, "</code> ");
+  kb_buf_puts(b, "</code> <span class=\"msg\">"); /* the indexer's words (file:line: message) */
   kb_page_h(b, msg);
+  kb_buf_puts(b, "</span>");
   for (int i = 0; w && i + 1 < w->nfixes; i += 2)
     if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
       kb_buf_puts(b, "<p class=\"fix\">");
@@ -760,9 +761,11 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
     if (found) kb_doc_free(&d);
     kb_buf_puts(b, "</a>");
   }
-  kb_buf_puts(b, " <span class=\"when\">");
+  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent: a timestamp, no words */
   kb_page_h(b, ts);
-  kb_buf_puts(b, "</span></p>");
+  kb_buf_puts(b, "\">");
+  kb_page_h(b, ts);
+  kb_buf_puts(b, "</time></p>");
   if (mention) {
     kb_buf_puts(b, "<blockquote class=\"mention\">");
     if (author) {

@@ -1081,9 +1081,6 @@ static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
   return li >= 0 && li != kb_index_default_lang(c->ix) ? n : 0;
 }
 
-/* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
- * get the prefix (not /static/, not /api/, and not twice), as does a
- * redirect. One pass over the page, so no link can be forgotten. */
 /* 1 if the tag around the attribute at h (in [start, h)) has an hreflang
  * before it: a link to another language's page, already addressed. */
 static int S_hreflang_before(const char *start, const char *h) {
@@ -1094,7 +1091,7 @@ static int S_hreflang_before(const char *start, const char *h) {
   return 0;
 }
 
-static void S_prefix_links(kb_http_resp *r, const char *code) {
+void kb_web_prefix_links(kb_http_resp *r, const char *code) {
   char pre[16];
   int np = snprintf(pre, sizeof pre, "/%s", code);
   kb_buf out = KB_BUF_INIT;
@@ -1131,7 +1128,7 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     lc.lang = code;
     const char *rest = url[np] ? url + np : "/";
     if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
-    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) S_prefix_links(r, code);
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, code);
   } else if (!S_handle(w, c, method, url, a, body, nbody, r)) {
     return 0;
   }
