@@ -203,7 +203,7 @@ static void test_agent_cards_and_forms(void **state) {
   assert_non_null(strstr(b, "Thursday"));
   assert_non_null(strstr(b, "<p class=\"place\">Place: Leeds"));
   assert_non_null(strstr(b, "<h2><a href=\"/help/"));
-  assert_non_null(strstr(b, " match</p>")); /* confidence in words */
+  assert_non_null(strstr(b, " times in 10</p>")); /* confidence in words (calibration.tsv) */
   assert_non_null(strstr(b, "class=\"notice loopback\""));
   assert_non_null(strstr(b, "data-author=\"sam\""));
   free(b);

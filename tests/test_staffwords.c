@@ -16,6 +16,7 @@
 #include "harness.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,11 +279,112 @@ static void test_check_can_fail(void **state) {
   free(b);
 }
 
+/* The bands of web/calibration.tsv: lo, hi, lines, precision. */
+static int S_bands(double (*v)[4], int max) {
+  char *t = th_read_file("web/calibration.tsv", NULL);
+  assert_non_null(t);
+  int n = 0;
+  for (char *save = NULL, *l = strtok_r(t, "\n", &save); l && n < max; l = strtok_r(NULL, "\n", &save)) {
+    if (*l == '#') continue;
+    int lines;
+    assert_int_equal(sscanf(l, "%lf\t%lf\t%d\t%lf", &v[n][0], &v[n][1], &lines, &v[n][3]), 4);
+    v[n++][2] = lines;
+  }
+  free(t);
+  return n;
+}
+
+/* Each card says its confidence in the words of the calibration table:
+ * the first, how often first suggestions of its confidence were right on
+ * the check half; the others that they are less likely; in the page's
+ * language (the marked French) too. */
+static void test_confidence_words(void **state) {
+  (void)state;
+  double v[16][4];
+  int nb = S_bands(v, 16);
+  assert_true(nb >= 2);
+  static const char *const mentions[] = {"how+do+i+get+my+sim+out+of+my+iphone", "wo+ist+meine+bestellung",
+                                         "is+there+a+store+in+leeds"};
+  for (size_t m = 0; m < sizeof mentions / sizeof *mentions; m++) {
+    char *path = th_fmt("/agent?text=%s", mentions[m]);
+    char *b = S_get(path, 200);
+    const char *card = strstr(b, "data-confidence=\"");
+    assert_non_null(card);
+    double conf = atof(card + 17);
+    int k = -1;
+    for (int i = 0; i < nb; i++)
+      if (conf >= v[i][0] && conf < v[i][1]) k = (int)lround(v[i][3] * 10);
+    assert_true(k >= 0);
+    char *want = k >= 10 ? strdup(">Right nearly every time</p>")
+                 : k <= 0 ? strdup(">Right less than once in 10</p>")
+                 : th_fmt(">Right about %d time%s in 10</p>", k, k == 1 ? "" : "s");
+    const char *words = strstr(card, "<p class=\"confidence");
+    if (!words || strncmp(strchr(words, '>'), want, strlen(want)))
+      print_error("%s: confidence %.3f, want %s in %.300s\n", path, conf, want, words ? words : "(none)");
+    assert_non_null(words);
+    assert_memory_equal(strchr(words, '>'), want, strlen(want));
+    /* the rest: not the first's figure */
+    const char *next = strstr(words + 1, "<p class=\"confidence");
+    if (next) assert_non_null(strstr(next, ">Less likely than the first</p>"));
+    free(want);
+    free(b);
+    free(path);
+  }
+  /* in French: the band's words, marked (they come from fr/ui.tsv) */
+  char *b = S_get("/fr/agent?text=slt+comment+je+recupere+mon+code+RIO", 200);
+  const char *w = strstr(b, "<p class=\"confidence");
+  assert_non_null(w);
+  assert_memory_equal(strchr(w, '>') + 1, OPEN, 3);
+  assert_non_null(strstr(b, "<script type=\"application/json\" id=\"agent-bands\">[[0,"));
+  free(b);
+}
+
+/* The bands were measured with the model being served: the file names the
+ * sha256 of src/core/kb_rank_model.h it measured. */
+static void test_bands_match_model(void **state) {
+  (void)state;
+  char *sum = NULL, *t = th_read_file("web/calibration.tsv", NULL);
+  assert_int_equal(th_run("sha256sum src/core/kb_rank_model.h | cut -c1-64", &sum), 0);
+  sum[strcspn(sum, "\n")] = 0;
+  char *want = th_fmt("# model sha256 %s\n", sum);
+  if (!strstr(t, want))
+    print_error("web/calibration.tsv was measured with another model than src/core/kb_rank_model.h: run "
+                "python3 tests/eval/fit.py --calibration tests/eval/blind/tweets-blind-check.tsv "
+                "--bands web/calibration.tsv\n");
+  assert_non_null(strstr(t, want));
+  free(want);
+  free(sum);
+  free(t);
+}
+
+/* A calibration.tsv that cannot be read stops kb-serve with file:line. */
+static void test_bad_bands(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("cp -r web/. %s/ && printf '# x\\n0.00\\t0.50\\t21\\t0.476\\n0.40\\t0.90\\tmany\\t0.7\\n' > %s/calibration.tsv",
+                     dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *out = NULL;
+  cmd = th_fmt("%s/kb-index -q kb -o %s/i.sqlite && %s/kb-serve --index %s/i.sqlite --web %s --listen 127.0.0.1:0 2>&1",
+               th_bin_dir(), dir, th_bin_dir(), dir, dir);
+  assert_int_not_equal(th_run(cmd, &out), 0);
+  if (!strstr(out, "/calibration.tsv:3: expected low<TAB>high<TAB>lines<TAB>precision")) print_error("%s\n", out);
+  assert_non_null(strstr(out, "/calibration.tsv:3: expected low<TAB>high<TAB>lines<TAB>precision"));
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_console_words),
       cmocka_unit_test(test_team_pages_words),
       cmocka_unit_test(test_check_can_fail),
+      cmocka_unit_test(test_confidence_words),
+      cmocka_unit_test(test_bands_match_model),
+      cmocka_unit_test(test_bad_bands),
   };
   return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }

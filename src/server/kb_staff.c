@@ -45,13 +45,74 @@ static int S_loopback_url(const char *url) {
          !strncmp(h, "0.0.0.0", 7);
 }
 
-/* Confidence in words, calibrated by kb_suggest_threshold(): from it a
- * suggestion is very probably right and sent as answerable
- * (docs/relevance.md). */
-static const char *S_conf_words(const kb_ctx *c, double conf, int asks, const char **cls) {
-  if (conf >= kb_suggest_threshold(asks)) return *cls = "conf-good", kb_ui_text(c, "agent.conf.good");
-  if (conf >= 0.35) return *cls = "conf-fair", kb_ui_text(c, "agent.conf.fair");
-  return *cls = "conf-weak", kb_ui_text(c, "agent.conf.weak");
+/*--- Confidence in words -------------------------------------------------*/
+
+int kb_staff_load_bands(kb_web *w, const char *dir, char *err, size_t nerr) {
+  char *p = kb_fmt("%s/calibration.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 64 * 1024, &n);
+  int rc = 0, line = 0;
+  for (char *ln = data, *next; rc == 0 && ln && *ln; ln = next) {
+    next = strchr(ln, '\n');
+    if (next) *next++ = 0;
+    line++;
+    if (*ln == '#' || !*ln) continue;
+    kb_staff_band b;
+    char rest;
+    if (sscanf(ln, "%lf\t%lf\t%d\t%lf %c", &b.lo, &b.hi, &b.lines, &b.precision, &rest) != 4 ||
+        !(b.lo >= 0 && b.lo < b.hi) || b.lines < 1 || !(b.precision >= 0 && b.precision <= 1) ||
+        (w->nbands && b.lo < w->bands[w->nbands - 1].hi)) {
+      snprintf(err, nerr, "%s:%d: expected low<TAB>high<TAB>lines<TAB>precision, bands in order, "
+                          "precision from 0 to 1 (written by tests/eval/fit.py)", p, line);
+      rc = -1;
+      break;
+    }
+    w->bands = kb_xrealloc(w->bands, (size_t)(w->nbands + 1) * sizeof *w->bands);
+    w->bands[w->nbands++] = b;
+  }
+  free(data);
+  free(p);
+  return rc;
+}
+
+/* The band of confidence conf, or NULL. */
+static const kb_staff_band *S_band(const kb_web *w, double conf) {
+  for (int i = 0; w && i < w->nbands; i++)
+    if (conf >= w->bands[i].lo && conf < w->bands[i].hi) return &w->bands[i];
+  return NULL;
+}
+
+/* <p class="confidence">: what a card's confidence means. The class says
+ * whether it is answerable (kb_suggest_threshold()); the words, for the
+ * first suggestion, how often the check half's first suggestions of that
+ * confidence were right ("Right about 8 times in 10", calibration.tsv).
+ * That was measured for first suggestions where some article fits only:
+ * the others say so instead of borrowing its figure. */
+static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i) {
+  double conf = res->s[i].confidence;
+  const char *cls = conf >= kb_suggest_threshold(res->asks) ? "conf-good" : conf >= 0.35 ? "conf-fair" : "conf-weak";
+  const kb_staff_band *band = S_band(w, conf);
+  kb_buf_printf(b, "<p class=\"confidence %s\"", cls);
+  if (!band) { /* no calibration: the words of the threshold */
+    kb_buf_puts(b, ">");
+    kb_page_t(c, b, !strcmp(cls, "conf-good") ? "agent.conf.good" : !strcmp(cls, "conf-fair") ? "agent.conf.fair" : "agent.conf.weak");
+  } else if (res->nothing_fits || i != 0) {
+    kb_buf_puts(b, ">");
+    kb_page_t(c, b, res->nothing_fits ? "agent.conf.nofit" : "agent.conf.alt");
+  } else {
+    char cs[16], pct[16], lines[16];
+    snprintf(cs, sizeof cs, "%.2f", conf);
+    snprintf(pct, sizeof pct, "%.0f", band->precision * 100);
+    snprintf(lines, sizeof lines, "%d", band->lines);
+    kb_buf_puts(b, " title=\"");
+    kb_ui_put(c, b, "agent.conf.title", "conf", cs, "pct", pct, "lines", lines, (const char *)NULL);
+    kb_buf_puts(b, "\">");
+    long k = lround(band->precision * 10);
+    if (k >= 10) kb_page_t(c, b, "agent.conf.always");
+    else if (k <= 0) kb_page_t(c, b, "agent.conf.rarely");
+    else kb_ui_count(c, b, "agent.conf.band", k, (const char *)NULL);
+  }
+  kb_buf_puts(b, "</p>");
 }
 
 /* <p class="cls">key's text</p>. */
@@ -90,12 +151,11 @@ static const char *S_lang_name(const kb_ctx *c, const char *code) {
 
 /* One suggestion card: a form that records what the agent did with it
  * (POST /agent/feedback without JavaScript; app.js copies and records). */
-static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
+static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
   int len = 0;
   char *reply = kb_api_reply(res, i, text, handle, &len);
-  const char *cls, *words = S_conf_words(c, res->s[i].confidence, res->asks, &cls);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   kb_page_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");
@@ -114,9 +174,8 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
   kb_page_article_link(b, h->collection, h->slug);
   kb_buf_puts(b, "\">");
   kb_page_h(b, h->title);
-  kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">", cls);
-  kb_page_h(b, words);
-  kb_buf_puts(b, "</p>");
+  kb_buf_puts(b, "</a></h2>");
+  S_conf_put(w, c, b, res, i);
   if (res->s[i].fallback) {
     kb_buf_puts(b, "<p class=\"fallback\">");
     kb_ui_put(c, b, "agent.fallback", "lang", S_lang_name(c, h->lang), (const char *)NULL);
@@ -196,7 +255,7 @@ static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *r
   kb_buf_cleanup(&name);
 }
 
-static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
+static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
                           const char *coll, const char *lang) {
   kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
                        .public_url = c->public_url, .feedback = c->feedback,
@@ -248,7 +307,7 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
       order[j - 1] = t;
     }
   kb_buf_puts(b, "<ol class=\"suggestions\">");
-  for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
+  for (int k = 0; k < n; k++) S_card(w, c, b, &res, order[k], k + 1, text, handle, coll);
   kb_buf_puts(b, "</ol>");
   if (c->data_dir) {
     kb_buf_puts(b, "<details class=\"miss\"><summary>");
@@ -273,7 +332,8 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
  * the pages' CSP lets it be read. */
 static void S_script_words(const kb_ctx *c, kb_buf *b) {
   static const char *const keys[] = {
-      "conf.good", "conf.fair", "conf.weak", "fallback", "escalate", "reply", "marksent", "notrelevant",
+      "conf.good", "conf.fair", "conf.weak", "conf.band.one", "conf.band.other", "conf.always", "conf.rarely",
+      "conf.nofit", "conf.alt", "conf.title", "fallback", "escalate", "reply", "marksent", "notrelevant",
       "copy", "copysend", "flag", "flag.why", "flag.wrong", "flag.outdated", "flag.missing", "flag.note",
       "team.send", "miss", "miss.note", "count.one", "count.other", "count.for.one", "count.for.other",
       "lang.detected", "lang.chosen", "lang.detected.fallback", "lang.chosen.fallback", "place.store",
@@ -303,7 +363,7 @@ static void S_keys(const kb_ctx *c, kb_buf *b) {
   kb_buf_puts(b, "</kbd>");
 }
 
-void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
+void kb_staff_agent_page(const kb_web *w, const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
   const char *text = a->text, *author = a->author, *coll = a->collection;
   const char *done = a->arg ? a->arg(a->h, "done") : NULL;
   const char *lang = a->arg ? a->arg(a->h, "lang") : NULL; /* the agent's choice, or detect */
@@ -394,6 +454,12 @@ void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   kb_buf_cleanup(&kk);
   kb_buf_puts(b, "</button></form>");
   S_script_words(c, b);
+  /* the bands too, for the cards the script renders */
+  kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-bands\">[");
+  for (int i = 0; i < w->nbands; i++)
+    kb_buf_printf(b, "%s[%.4g,%.4g,%d,%.4g]", i ? "," : "", w->bands[i].lo, w->bands[i].hi, w->bands[i].lines,
+                  w->bands[i].precision);
+  kb_buf_puts(b, "]</script>");
   kb_buf_puts(b, "</div><div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
                  "<div id=\"suggestions\" data-text=\"");
   kb_page_h(b, text && *text ? text : "");
@@ -402,7 +468,7 @@ void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   kb_buf_puts(b, "\">");
   if (bad_lang) S_para(c, b, "unanswerable", "agent.badlang");
   else if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
-    S_suggestions(c, b, text, handle, coll, lang);
+    S_suggestions(w, c, b, text, handle, coll, lang);
   else if (invalid) S_para(c, b, "unanswerable", "agent.badhandle");
   kb_buf_puts(b, "</div></div></div>");
   kb_web_page_end(c, b);

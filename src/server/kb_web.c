@@ -179,6 +179,10 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   free(sdir);
   S_load_areas(w, dir);
   S_load_fixes(w, dir);
+  if (kb_staff_load_bands(w, dir, err, nerr) != 0) {
+    kb_web_free(w);
+    return NULL;
+  }
   return w;
 }
 
@@ -195,6 +199,7 @@ void kb_web_free(kb_web *w) {
   kb_queue_close(w->queue);
   for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
   free(w->fixes);
+  free(w->bands);
   pthread_mutex_destroy(&w->mu);
   free(w);
 }
@@ -1043,7 +1048,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) {
-      if (kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) kb_staff_agent_page(c, a, r);
+      if (kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) kb_staff_agent_page(w, c, a, r);
     }
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');

@@ -176,9 +176,22 @@
     }
 
     const UNDO_MS = 5000;                        // the undo window
-    // "Good match" from the confidence the service sends as answerable
-    // (its threshold, calibrated: docs/relevance.md)
-    const words = (c, t) => (c >= (t || 0.75) ? ['conf-good', T('conf.good')] : c >= 0.35 ? ['conf-fair', T('conf.fair')] : ['conf-weak', T('conf.weak')]);
+    // A card's confidence: its class from the threshold the service sends
+    // (answerable or not); its words from the bands the server put in the
+    // page (#agent-bands, web/calibration.tsv: how often first suggestions
+    // of that confidence were right on the check half), for the first
+    // suggestion where something fits; as the server's cards say it.
+    let BANDS = [];
+    try { BANDS = JSON.parse(($('#agent-bands') || {}).textContent || '[]'); } catch (e) { BANDS = []; }
+    const words = (c, t, first, nofit) => {
+      const cls = c >= (t || 0.75) ? 'conf-good' : c >= 0.35 ? 'conf-fair' : 'conf-weak';
+      const b = BANDS.find((x) => c >= x[0] && c < x[1]);
+      if (!b) return [cls, T(cls.replace('-', '.'))];
+      if (nofit || !first) return [cls, T(nofit ? 'conf.nofit' : 'conf.alt')];
+      const k = Math.round(b[3] * 10);
+      return [cls, k >= 10 ? T('conf.always') : k <= 0 ? T('conf.rarely') : TN('conf.band', k),
+        T('conf.title', { conf: c.toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
+    };
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     // an article in another language than the default is on that language's site
     const deflang = form.dataset.deflang || 'en';
@@ -188,7 +201,7 @@
     const langName = (code) => { const o = langSel && $$('option', langSel).find((x) => x.value === code); return o ? o.textContent : code; };
 
     // One suggestion, as the server renders it (docs/web-contract.md).
-    function card(s, n, text, author, threshold) {
+    function card(s, n, text, author, threshold, first, nofit) {
       const li = el('li', 'suggestion'), f = el('form', 'card'), head = el('div', 'head'), h2 = el('h2'), a = el('a', null, s.title);
       li.dataset.slug = s.slug;
       li.dataset.collection = s.collection;
@@ -199,8 +212,10 @@
         hidden('collection', s.collection), hidden('slug', s.slug), hidden('original', s.reply));
       a.href = articleHref(s);
       h2.append(a);
-      const [cls, w] = words(s.confidence || 0, threshold);
-      head.append(h2, el('p', 'confidence ' + cls, w));
+      const [cls, w, title] = words(s.confidence || 0, threshold, first, nofit);
+      const conf = el('p', 'confidence ' + cls, w);
+      if (title) conf.title = title;
+      head.append(h2, conf);
       if (s.fallback) head.append(el('p', 'fallback', T('fallback', { lang: langName(s.lang) })));
       if (s.escalate) head.append(el('p', 'escalate', T('escalate')));
       const lab = el('label', 'vh', T('reply', { n })), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
@@ -398,8 +413,9 @@
     }
 
     function render(j, text, author) {
-      const nodes = [], sorted = (j.suggestions || []).map((s, i) => [s, i])
-        .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]).map((x) => x[0]);
+      const nodes = [], ranked = (j.suggestions || []).map((s, i) => [s, i])
+        .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]);
+      const sorted = ranked.map((x) => x[0]);
       const status = el('p', 'status', TN(author ? 'count.for' : 'count', sorted.length, { handle: author }));
       status.id = 'agent-status';
       nodes.push(status);
@@ -431,7 +447,7 @@
       if (j.nothing_fits) nodes.push(el('p', 'unanswerable', T('nothingfits')));
       else if (!j.answerable) nodes.push(el('p', 'unanswerable', T('notsure')));
       const ol = el('ol', 'suggestions');
-      sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author, j.threshold)));
+      ranked.forEach(([s, r], i) => ol.append(card(s, i + 1, text, author, j.threshold, r === 0, !!j.nothing_fits)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', T('none')));
       if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
       out.replaceChildren(...nodes);
