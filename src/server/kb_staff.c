@@ -596,11 +596,12 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   kb_buf rows = KB_BUF_INIT;
   S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
   kb_index_list_lang(c->ix, kb_page_lang(c), S_overdue_cb, &o);
-  kb_buf_puts(b, "<h2>");
+  kb_buf_puts(b, "<h2 id=\"h-overdue\">");
   kb_page_t(c, b, "health.overdue");
   kb_buf_puts(b, "</h2>");
-  if (o.n) {
-    kb_buf_puts(b, "<table class=\"overdue\"><caption>");
+  if (o.n) { /* scrolls on its own on a phone: longer words than English's fit */
+    kb_buf_puts(b, "<div class=\"scroll\" tabindex=\"0\" role=\"group\" aria-labelledby=\"h-overdue\">"
+                   "<table class=\"overdue\"><caption>");
     kb_page_t(c, b, "health.overdue.caption");
     static const char *const cols[] = {"health.col.article", "health.col.owner", "health.col.reviewby"};
     kb_buf_puts(b, "</caption><thead><tr>");
@@ -611,7 +612,7 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
     }
     kb_buf_puts(b, "</tr></thead><tbody>");
     kb_buf_put(b, kb_buf_str(&rows), rows.n);
-    kb_buf_puts(b, "</tbody></table>");
+    kb_buf_puts(b, "</tbody></table></div>");
   } else {
     kb_buf_puts(b, "<p>");
     kb_ui_put(c, b, "health.overdue.none", "!field", "<code>review_by</code>", (const char *)NULL);

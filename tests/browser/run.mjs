@@ -892,7 +892,8 @@ async function main() {
     check(words.slice(1).every((w) => w === 'Moins probable que la première'), 'others: ' + words);
     check(JSON.stringify(words) === JSON.stringify(server), `script ${words} != server ${server}`);
     check(await page.getAttribute('li.suggestion:first-child .confidence', 'title') === serverTitle, 'title');
-    check(await page.textContent('li.suggestion:first-child button.copy .label') === 'Copier la réponse', 'copy label');
+    const copyLabel = await page.textContent('li.suggestion:first-child button.copy .label');
+    check(['Copier la réponse', 'Copier et marquer comme envoyée'].includes(copyLabel), 'copy label: ' + copyLabel);
     check(await page.textContent('li.suggestion:first-child details.flag summary') === 'Signaler cet article' ||
       await page.locator('details.flag').count() === 0, 'flag summary');
     clean(page);
@@ -1275,7 +1276,7 @@ async function main() {
       const cdp = await ctx.newCDPSession(page);
       await cdp.send('Network.enable');
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-      const idle = name === 'kb-health' ? 'load' : 'networkidle';   // kb-health polls /healthz every 400 ms
+      const idle = /kb-health$/.test(name) ? 'load' : 'networkidle';   // kb-health polls /healthz every 400 ms
       await page.goto(path, { waitUntil: idle });
       if (prepare) await prepare(page);
       await page.waitForLoadState(idle);
