@@ -662,7 +662,10 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
  * sets its cookie, then back to the page asked for; any other key goes
  * back to the form. POST /signout ends the session. Both answer 303, so a
  * reload does not post again. */
-static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, kb_http_resp *r) {
+/* lang: the language site the form was on (/fr/signin), or NULL: the
+ * redirects stay on it. */
+static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, const char *lang,
+                   kb_http_resp *r) {
   const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   r->status = 303;
   r->ctype = "text/html; charset=utf-8";
@@ -672,7 +675,7 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (!in) {
     if (cookie) kb_sessions_end(s->sessions, cookie);
     r->set_cookie = kb_fmt("kb_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure);
-    r->location = kb_xstrdup("/");
+    r->location = lang ? kb_fmt("/%s/", lang) : kb_xstrdup("/");
     return;
   }
   char *key = kb_web_form_value(kb_buf_str(&rq->body), rq->body.n, "key");
@@ -684,9 +687,12 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (roles && kb_sessions_create(s->sessions, roles, tok) == 0) {
     r->set_cookie = kb_fmt("kb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok,
                            8 * 3600, secure);
-    r->location = kb_xstrdup(to);
+    size_t nl = lang ? strlen(lang) : 0;
+    int on_site = lang && to[0] == '/' && !strncmp(to + 1, lang, nl) && (to[nl + 1] == '/' || !to[nl + 1]);
+    r->location = lang && !on_site ? kb_fmt("/%s%s", lang, to) : kb_xstrdup(to);
   } else {
     kb_buf loc = KB_BUF_INIT;
+    if (lang) kb_buf_printf(&loc, "/%s", lang);
     kb_buf_puts(&loc, "/signin?failed=1&next=");
     kb_buf_put_query(&loc, to, 1);
     r->location = kb_buf_detach(&loc);
@@ -727,9 +733,22 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     snprintf(rlang, sizeof rlang, "%.2s", url + 1);
     url = "/reports";
   }
+  /* the sign-in form of another language's site posts to /fr/signin */
+  const char *slang = NULL;
+  char scode[8];
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      (!strcmp(url + 3, "/signin") || !strcmp(url + 3, "/signout")) && !strcmp(method, "POST")) {
+    kb_index *ix = kb_gen_index(rq->gen);
+    snprintf(scode, sizeof scode, "%.2s", url + 1);
+    int li = ix ? kb_index_lang_find(ix, scode) : -1;
+    if (li >= 0 && li != kb_index_default_lang(ix)) {
+      slang = scode;
+      url += 3;
+    }
+  }
   if ((!strcmp(url, "/signin") || !strcmp(url, "/signout")) && !strcmp(method, "POST")) {
     rq->route = KB_ROUTE_PAGE;
-    S_sign(s, conn, rq, !strcmp(url, "/signin"), r);
+    S_sign(s, conn, rq, !strcmp(url, "/signin"), slang, r);
     return;
   }
   if (!strcmp(url, "/healthz")) {
