@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,7 +532,10 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
  * sets its cookie, then back to the page asked for; any other key goes
  * back to the form. POST /signout ends the session. Both answer 303, so a
  * reload does not post again. */
-static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, kb_http_resp *r) {
+/* lang: the language site the form was on (/fr/signin), or NULL: the
+ * redirects stay on it. */
+static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, const char *lang,
+                   kb_http_resp *r) {
   const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   r->status = 303;
   r->ctype = "text/html; charset=utf-8";
@@ -541,7 +545,7 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (!in) {
     if (cookie) kb_sessions_end(s->sessions, cookie);
     r->set_cookie = kb_fmt("kb_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure);
-    r->location = kb_xstrdup("/");
+    r->location = lang ? kb_fmt("/%s/", lang) : kb_xstrdup("/");
     return;
   }
   char *key = kb_web_form_value(kb_buf_str(&rq->body), rq->body.n, "key");
@@ -553,9 +557,12 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (roles && kb_sessions_create(s->sessions, roles, tok) == 0) {
     r->set_cookie = kb_fmt("kb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok,
                            8 * 3600, secure);
-    r->location = kb_xstrdup(to);
+    size_t nl = lang ? strlen(lang) : 0;
+    int on_site = lang && to[0] == '/' && !strncmp(to + 1, lang, nl) && (to[nl + 1] == '/' || !to[nl + 1]);
+    r->location = lang && !on_site ? kb_fmt("/%s%s", lang, to) : kb_xstrdup(to);
   } else {
     kb_buf loc = KB_BUF_INIT;
+    if (lang) kb_buf_printf(&loc, "/%s", lang);
     kb_buf_puts(&loc, "/signin?failed=1&next=");
     kb_buf_put_query(&loc, to, 1);
     r->location = kb_buf_detach(&loc);
@@ -588,9 +595,30 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
     return;
   }
+  /* /fr/reports: the reports page in another language of the index (the
+   * rest of the /fr/ site is kb_web's); checked once the index is open */
+  char rlang[8] = "";
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      !strcmp(url + 3, "/reports")) {
+    snprintf(rlang, sizeof rlang, "%.2s", url + 1);
+    url = "/reports";
+  }
+  /* the sign-in form of another language's site posts to /fr/signin */
+  const char *slang = NULL;
+  char scode[8];
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      (!strcmp(url + 3, "/signin") || !strcmp(url + 3, "/signout")) && !strcmp(method, "POST")) {
+    kb_index *ix = kb_gen_index(rq->gen);
+    snprintf(scode, sizeof scode, "%.2s", url + 1);
+    int li = ix ? kb_index_lang_find(ix, scode) : -1;
+    if (li >= 0 && li != kb_index_default_lang(ix)) {
+      slang = scode;
+      url += 3;
+    }
+  }
   if ((!strcmp(url, "/signin") || !strcmp(url, "/signout")) && !strcmp(method, "POST")) {
     rq->route = KB_ROUTE_PAGE;
-    S_sign(s, conn, rq, !strcmp(url, "/signin"), r);
+    S_sign(s, conn, rq, !strcmp(url, "/signin"), slang, r);
     return;
   }
   if (!strcmp(url, "/healthz")) {
@@ -647,7 +675,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       r->status = 303;
       r->ctype = "text/html; charset=utf-8";
       r->html = 1;
-      r->location = kb_xstrdup("/signin?next=%2Freports");
+      r->location = *rlang ? kb_fmt("/%s/signin?next=%%2F%s%%2Freports", rlang, rlang)
+                           : kb_xstrdup("/signin?next=%2Freports");
       kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
       return;
     }
@@ -681,7 +710,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   } else if (rq->route == KB_ROUTE_HELPFUL) {
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_REPORTS) {
-    if (!strcmp(url, "/reports")) kb_api_reports_page(&c, S_arg(conn, "days"), r);
+    int li = *rlang ? kb_index_lang_find(c.ix, rlang) : -1;
+    if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
+      kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
+    } else if (!strcmp(url, "/reports")) {
+      c.lang = *rlang ? rlang : NULL;
+      kb_api_reports_page(&c, S_arg(conn, "days"), r);
+      if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
+    }
     else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
