@@ -17,6 +17,7 @@
 #     /healthz says degraded, feedback gets 503 JSON; back: writes resume
 #     without a restart, and every acknowledged write is in the store
 #   - a replica killed with -9 under load: no failed request at nginx
+#   - a backlog of 5,000 rows is mirrored raw and learned once
 #   - page views through one replica make another's popular articles
 #   - kb-serve --copy-store copies an SQLite store into an empty one
 #   - the events in PostgreSQL keep to --events-days and --events-max-mb
@@ -283,6 +284,18 @@ check "a replica killed with -9 under load: 0 failed requests at nginx ($total r
   test "$failed" = 0 -a "$total" -gt 0
 start_replica 2 && check "the killed replica starts again and catches up with what it missed" \
   sh -c "sleep 1; curl -s -X POST -H 'Content-Type: application/json' -d '{\"text\":\"$txt\"}' '$R2/api/v1/suggest' | grep -q '\"slug\":\"battery-problems\"'"
+
+# --- a backlog: 5,000 feedback rows at once -----------------------------------
+# (a copied store, a replica down for long): the mirrors load them raw and
+# learn once; the article keeps its newest 16 learned mentions.
+pg_sql "INSERT INTO feedback(text, collection, slug, action) SELECT 'quargle widget ' || g, 'default',
+        'battery-problems', 'sent' FROM generate_series(1, 5000) g; NOTIFY kb_changed" >/dev/null
+if ms=$(learned_within "$R1" "quargle" battery-problems 30000); then
+  ok "5,000 rows at once: replica 1 learns them (${ms} ms)"
+else notok "5,000 rows at once: replica 1 learns them"; fi
+check "the article keeps its newest 16 learned mentions, every row is kept" \
+  test "$(sqlite3 "$T/r1/mirror.sqlite" "SELECT count(*) FROM learned_of WHERE slug = 'battery-problems';
+         SELECT count(*) >= 5000 FROM feedback WHERE slug = 'battery-problems'" | tr '\n' ' ')" = "16 1 "
 
 # --- copying an SQLite store -------------------------------------------------
 mkdir -p "$T/solo"
