@@ -104,11 +104,11 @@ int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, cha
 int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
                           size_t nerr);
 
-/* Rebuilds everything learned from the stored rows: each article's sends,
- * its newest learned mentions (the per-article quota below; read article
- * by article along an index, so the work is the articles times the quota
- * plus one count of the rows, about a second for 1,000,000), the term
- * counts, then merges the segments. The result is what storing the same
+/* Rebuilds the learned mentions from the stored rows: each article's
+ * newest (the per-article quota below; read article by article along an
+ * index, so the work is the articles times the quota, whatever the number
+ * of rows), the term counts, then merges the segments; each article's
+ * sends are counted as rows are stored and stay. The result is what storing the same
  * rows one by one with kb_feedback_put() gives. KB_FEEDBACK_OK or an
  * error (the learned state is then unchanged). */
 int kb_feedback_relearn(kb_feedback *f, char *err, size_t nerr);

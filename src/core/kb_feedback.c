@@ -532,16 +532,15 @@ int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, ch
 /* The learned table rebuilt from the feedback rows in the open
  * transaction: every sent article's newest f->per_article mentions sent or
  * edited (all of them with 0), as S_insert() and S_evict() leave them row
- * by row; and the sends counted again. One article at a time along the
- * feedback_slug index (collection, slug, id), newest first, so the work is
- * the articles times the quota plus one pass for the counts, not a sort
- * of every row. Call with the lock held. */
+ * by row. One article at a time along the feedback_slug index
+ * (collection, slug, id), newest first, so the work is the articles times
+ * the quota, not a pass over every row: the lock it holds keeps suggests
+ * waiting (a mirror relearns while serving). The sends (sent) are not
+ * recounted: every stored row counts as it is stored, raw or not. Call
+ * with the lock held. */
 static int S_relearn(kb_feedback *f) {
   sqlite3_stmt *arts = NULL, *newest = NULL;
-  int rc = sqlite3_exec(f->db, "DELETE FROM learned; DELETE FROM learned_of; DELETE FROM sent;"
-                               " INSERT INTO sent SELECT collection, slug, count(*) FROM feedback"
-                               " WHERE action IN ('sent','edited') GROUP BY collection, slug",
-                        NULL, NULL, NULL);
+  int rc = sqlite3_exec(f->db, "DELETE FROM learned; DELETE FROM learned_of;", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(f->db, "SELECT collection, slug FROM sent", -1, &arts, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(f->db, "SELECT id, text FROM feedback WHERE collection = ?1 AND slug = ?2"
