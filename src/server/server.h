@@ -268,6 +268,12 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
  * (caller frees), or NULL. */
 char *kb_web_form_value(const char *body, size_t n, const char *key);
 
+/* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
+ * get the prefix /CODE (not /static/, not /api/, not a link written with
+ * hreflang, and not twice), as does a redirect. One pass over the page,
+ * so no link can be forgotten. */
+void kb_web_prefix_links(kb_http_resp *r, const char *code);
+
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */
 void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind);
