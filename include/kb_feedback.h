@@ -93,9 +93,9 @@ int kb_feedback_put(kb_feedback *f, const kb_feedback_row *row, long long *pid, 
 int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
                          size_t nerr);
 
-/* Records rows[0..n) as kb_feedback_put_rows() does, but learns nothing
- * from them yet: the raw rows only (one transaction, rows already there
- * skipped). For loading many rows at once (a mirror catching up, a bulk
+/* Records rows[0..n) as kb_feedback_put_rows() does, but learns no
+ * mention from them yet: the rows and each article's sends (the prior)
+ * only (one transaction, rows already there skipped). For loading many rows at once (a mirror catching up, a bulk
  * load): learning row by row costs an FTS5 insert and, once an article
  * holds its quota, a delete per row; kb_feedback_relearn() afterwards
  * builds the same learned state in one pass. Until then the evidence is
@@ -104,9 +104,11 @@ int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, cha
 int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
                           size_t nerr);
 
-/* Rebuilds everything learned from the stored rows: each article's sends,
- * its newest learned mentions (the per-article quota below), the term
- * counts, then merges the segments. The result is what storing the same
+/* Rebuilds the learned mentions from the stored rows: each article's
+ * newest (the per-article quota below; read article by article along an
+ * index, so the work is the articles times the quota, whatever the number
+ * of rows), the term counts, then merges the segments; each article's
+ * sends are counted as rows are stored and stay. The result is what storing the same
  * rows one by one with kb_feedback_put() gives. KB_FEEDBACK_OK or an
  * error (the learned state is then unchanged). */
 int kb_feedback_relearn(kb_feedback *f, char *err, size_t nerr);

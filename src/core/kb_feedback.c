@@ -407,10 +407,11 @@ static int S_learned_of(kb_feedback *f, long long id, const char *collection, co
   return S_step(f->ins_of);
 }
 
-/* Inserts row, and what is learned from it, in the open transaction;
- * returns an SQLite code and the new id in *pid. Call with the lock held. */
-static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *collection, int learn,
-                    long long *pid, kb_buf *gone) {
+/* Inserts row in the open transaction, and for an article sent or edited
+ * (sends 1) its count, and with learn 1 what is learned from it; returns
+ * an SQLite code and the new id in *pid. Call with the lock held. */
+static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *collection, int sends,
+                    int learn, long long *pid, kb_buf *gone) {
   if (row->id) sqlite3_bind_int64(f->ins, 1, row->id);
   else sqlite3_bind_null(f->ins, 1);
   S_text(f->ins, 2, row->ts);
@@ -423,17 +424,17 @@ static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *coll
   S_text(f->ins, 9, row->client_id);
   int rc = S_step(f->ins);
   long long id = *pid = sqlite3_last_insert_rowid(f->db);
-  if (rc == SQLITE_OK && learn) {
+  if (rc == SQLITE_OK && sends) {
+    S_text(f->ins_sent, 1, collection);
+    S_text(f->ins_sent, 2, row->slug);
+    rc = S_step(f->ins_sent);
+  }
+  if (rc == SQLITE_OK && sends && learn) {
     sqlite3_bind_int64(f->ins_learned, 1, id);
     S_text(f->ins_learned, 2, row->text);
     sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, row->text));
     rc = S_step(f->ins_learned);
     if (rc == SQLITE_OK) rc = S_learned_of(f, id, collection, row->slug);
-    if (rc == SQLITE_OK) {
-      S_text(f->ins_sent, 1, collection);
-      S_text(f->ins_sent, 2, row->slug);
-      rc = S_step(f->ins_sent);
-    }
     if (rc == SQLITE_OK) rc = S_evict(f, collection, row->slug, gone);
   }
   return rc;
@@ -472,7 +473,7 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
     old[i] = seen != 0;
     if (seen) ids[i] = seen;
     else rc = S_insert(f, row, row->collection ? row->collection : "default",
-                       learn && (!strcmp(row->action, "sent") || !strcmp(row->action, "edited")),
+                       !strcmp(row->action, "sent") || !strcmp(row->action, "edited"), learn,
                        &ids[i], &gone);
   }
   if (rc == SQLITE_OK) rc = sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL);
@@ -480,13 +481,17 @@ static int S_put(kb_feedback *f, const kb_feedback_row *rows, int n, long long *
     S_err(f, err, nerr, "feedback not stored");
     sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
   }
-  for (int i = 0; learn && rc == SQLITE_OK && i < n; i++) {
-    const char *coll = rows[i].collection ? rows[i].collection : "default";
+  int sends = 0;
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) {
     if (old[i] || (strcmp(rows[i].action, "sent") && strcmp(rows[i].action, "edited"))) continue;
-    S_dfs_count(f, rows[i].text, 1);
-    S_total *t = S_total_of(f, coll, 1);
-    t->sends++;
-    if (S_sent_n(f, coll, rows[i].slug) == 1) t->articles++;
+    if (learn) S_dfs_count(f, rows[i].text, 1);
+    sends++;
+  }
+  /* read back rather than counted here: several sends of one new article
+   * in a batch make it one article (sent is one row an article) */
+  if (rc == SQLITE_OK && sends) {
+    S_totals_clear(f);
+    S_totals_load(f);
   }
   for (size_t at = 0; rc == SQLITE_OK && at < gone.n; at += strlen(gone.p + at) + 1) {
     S_dfs_count(f, gone.p + at, -1);
@@ -524,35 +529,41 @@ int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, ch
   return rc == SQLITE_OK ? KB_FEEDBACK_OK : rc == SQLITE_MISUSE ? KB_FEEDBACK_EINVAL : KB_FEEDBACK_EBUSY;
 }
 
-/* The learned table and the sends, rebuilt from the feedback rows in the
- * open transaction: every article's newest f->per_article mentions sent
- * or edited (all of them with 0), as S_insert() and S_evict() leave them
- * row by row. Call with the lock held. */
+/* The learned table rebuilt from the feedback rows in the open
+ * transaction: every sent article's newest f->per_article mentions sent or
+ * edited (all of them with 0), as S_insert() and S_evict() leave them row
+ * by row. One article at a time along the feedback_slug index
+ * (collection, slug, id), newest first, so the work is the articles times
+ * the quota, not a pass over every row: the lock it holds keeps suggests
+ * waiting (a mirror relearns while serving). The sends (sent) are not
+ * recounted: every stored row counts as it is stored, raw or not. Call
+ * with the lock held. */
 static int S_relearn(kb_feedback *f) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_exec(f->db, "DELETE FROM learned; DELETE FROM learned_of; DELETE FROM sent;"
-                               " INSERT INTO sent SELECT collection, slug, count(*) FROM feedback"
-                               " WHERE action IN ('sent','edited') GROUP BY collection, slug",
-                        NULL, NULL, NULL);
-  /* the window runs along the feedback_slug index: (collection, slug, id) */
+  sqlite3_stmt *arts = NULL, *newest = NULL;
+  int rc = sqlite3_exec(f->db, "DELETE FROM learned; DELETE FROM learned_of;", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(f->db, "SELECT collection, slug FROM sent", -1, &arts, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(f->db, "SELECT id, text, collection, slug FROM (SELECT id, text,"
-                                   " collection, slug, row_number() OVER"
-                                   " (PARTITION BY collection, slug ORDER BY id DESC) AS k"
-                                   " FROM feedback WHERE action IN ('sent','edited'))"
-                                   " WHERE ?1 <= 0 OR k <= ?1 ORDER BY id", -1, &st, NULL);
-  if (rc == SQLITE_OK) sqlite3_bind_int(st, 1, f->per_article);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *text = (const char *)sqlite3_column_text(st, 1);
-    sqlite3_bind_int64(f->ins_learned, 1, sqlite3_column_int64(st, 0));
-    S_text(f->ins_learned, 2, text);
-    sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, text));
-    rc = S_step(f->ins_learned);
-    if (rc == SQLITE_OK)
-      rc = S_learned_of(f, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 2),
-                        (const char *)sqlite3_column_text(st, 3));
+    rc = sqlite3_prepare_v2(f->db, "SELECT id, text FROM feedback WHERE collection = ?1 AND slug = ?2"
+                                   " AND action IN ('sent','edited') ORDER BY id DESC LIMIT ?3",
+                            -1, &newest, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step(arts)) == SQLITE_ROW) {
+    const char *coll = (const char *)sqlite3_column_text(arts, 0), *slug = (const char *)sqlite3_column_text(arts, 1);
+    sqlite3_bind_text(newest, 1, coll, -1, SQLITE_STATIC);
+    sqlite3_bind_text(newest, 2, slug, -1, SQLITE_STATIC);
+    sqlite3_bind_int(newest, 3, f->per_article > 0 ? f->per_article : -1); /* -1: no limit */
+    while ((rc = sqlite3_step(newest)) == SQLITE_ROW) {
+      const char *text = (const char *)sqlite3_column_text(newest, 1);
+      long long id = sqlite3_column_int64(newest, 0);
+      sqlite3_bind_int64(f->ins_learned, 1, id);
+      S_text(f->ins_learned, 2, text);
+      sqlite3_bind_int(f->ins_learned, 3, kb_analyzer_positions(f->an, text));
+      if ((rc = S_step(f->ins_learned)) != SQLITE_OK || (rc = S_learned_of(f, id, coll, slug)) != SQLITE_OK) break;
+    }
+    sqlite3_reset(newest);
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
   }
-  sqlite3_finalize(st);
+  sqlite3_finalize(arts);
+  sqlite3_finalize(newest);
   if (rc == SQLITE_DONE) {
     char *sql = kb_fmt("INSERT OR REPLACE INTO learned_quota VALUES(1, %d)", f->per_article);
     rc = sqlite3_exec(f->db, sql, NULL, NULL, NULL);
