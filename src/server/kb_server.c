@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_conns.h"
 #include "kb_diag.h"
 #include "kb_esc.h"
 #include "kb_ratelimit.h"
@@ -66,16 +67,8 @@ struct kb_server {
   kb_sessions *sessions;   /* staff signed in with a key (kb_session.h) */
   pid_t indexer;           /* --kb: the kb-index --watch it started, or 0 */
   atomic_int inflight;     /* requests being answered */
-  pthread_mutex_t conn_lock; /* guards the connection fields below */
-  struct S_conn *conns;    /* every open connection */
-  struct S_addr *addrs[256]; /* connections counted per peer address */
-  int nconns;              /* connections counted against max_connections */
+  kb_conns *gate;          /* accepts; the connection caps and deadline */
   int max_conns;           /* --max-connections */
-  int max_per_addr;        /* --max-connections-per-address */
-  double header_secs;      /* --header-timeout */
-  pthread_t reaper;        /* closes connections past their deadline */
-  int reaper_running;
-  atomic_int reaper_stop;
 };
 
 /* Per-request state. */
@@ -440,148 +433,25 @@ static int S_limited(kb_server *s, struct MHD_Connection *conn, kb_req *rq, kb_h
   return 1;
 }
 
-/*--- Connections: caps and the header deadline ---------------------------*/
-
-/* libmicrohttpd splits --max-connections between its worker threads and
- * accepts unevenly, so connections were dropped far below the limit, and
- * its idle timer is reset by every byte, so a client dripping header
- * lines kept any number of connections open (issue #18). It is now given
- * room for twice the limit in every thread, and the limits are ours:
- *
- *  - every connection is counted (S_conn_started) against --max-connections
- *    and against --max-connections-per-address for its peer address
- *    (trusted proxies have only the first); one over either is refused:
- *    its request is answered 503 with Connection: close, and if it sends
- *    none within a second it is closed;
- *  - a connection must complete its request's header block within
- *    --header-timeout seconds of being accepted or of its previous
- *    answer, however it trickles in; a thread (S_reap) closes those that
- *    do not, with a 408, by shutting their socket down, which the
- *    connection's worker sees as the client going away. */
-
-typedef struct S_conn {
-  struct S_conn *prev, *next;  /* s->conns, under conn_lock */
-  MHD_socket fd;
-  char addr[64];               /* the peer */
-  struct timespec since;       /* accepted, or its last answer sent */
-  int in_request;              /* its header block is complete */
-  int refused;                 /* over a cap: not counted, answered 503 */
-  int reaped;                  /* shut down by S_reap */
-} S_conn;
-
-typedef struct S_addr {
-  struct S_addr *next;
-  int n;                       /* counted connections from addr */
-  char addr[64];
-} S_addr;
-
-/* Adds delta to addr's count; returns the new count. Under conn_lock. */
-static int S_addr_add(kb_server *s, const char *addr, int delta) {
-  unsigned h = (unsigned)(kb_hash(addr, strlen(addr)) % (sizeof s->addrs / sizeof *s->addrs));
-  S_addr **pp = &s->addrs[h];
-  while (*pp && strcmp((*pp)->addr, addr)) pp = &(*pp)->next;
-  if (!*pp) {
-    *pp = kb_xcalloc(1, sizeof **pp);
-    snprintf((*pp)->addr, sizeof (*pp)->addr, "%s", addr);
-  }
-  S_addr *a = *pp;
-  int n = a->n += delta;
-  if (n <= 0) {
-    *pp = a->next;
-    free(a);
-  }
-  return n;
-}
-
-static void S_conn_started(kb_server *s, struct MHD_Connection *conn, void **ctx) {
-  S_conn *c = kb_xcalloc(1, sizeof *c);
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-  c->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-  S_peer(conn, c->addr, sizeof c->addr);
-  clock_gettime(CLOCK_MONOTONIC, &c->since);
-  int trusted = S_trusted(s, c->addr);
-  pthread_mutex_lock(&s->conn_lock);
-  if (s->nconns >= s->max_conns) {
-    c->refused = 1;
-  } else if (S_addr_add(s, c->addr, 1) > s->max_per_addr && !trusted) {
-    S_addr_add(s, c->addr, -1);
-    c->refused = 1;
-  } else {
-    s->nconns++;
-  }
-  c->next = s->conns;
-  if (s->conns) s->conns->prev = c;
-  s->conns = c;
-  pthread_mutex_unlock(&s->conn_lock);
-  *ctx = c;
-}
-
-static void S_conn_closed(kb_server *s, void **ctx) {
-  S_conn *c = *ctx;
-  if (!c) return;
-  pthread_mutex_lock(&s->conn_lock);
-  if (c->prev) c->prev->next = c->next; else s->conns = c->next;
-  if (c->next) c->next->prev = c->prev;
-  if (!c->refused) {
-    s->nconns--;
-    S_addr_add(s, c->addr, -1);
-  }
-  pthread_mutex_unlock(&s->conn_lock);
-  free(c);
-  *ctx = NULL;
-}
+/*--- Connections (kb_conns.c) ---------------------------------------------*/
 
 static void S_notify_conn(void *cls, struct MHD_Connection *conn, void **ctx,
                           enum MHD_ConnectionNotificationCode toe) {
-  if (toe == MHD_CONNECTION_NOTIFY_STARTED) S_conn_started(cls, conn, ctx);
-  else S_conn_closed(cls, ctx);
-}
-
-static S_conn *S_conn_of(struct MHD_Connection *conn) {
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  return ci ? ci->socket_context : NULL;
+  kb_server *s = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *ctx = kb_conns_opened(s->gate, ci ? ci->connect_fd : -1);
+  } else {
+    kb_conns_closed(s->gate, *ctx);
+    *ctx = NULL;
+  }
 }
 
 /* Marks the connection's header block complete (on 1) or its answer sent
- * (on 0, restarting its deadline). Returns 1 if the connection was
- * refused. */
-static int S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
-  S_conn *c = S_conn_of(conn);
-  if (!c) return 0;
-  pthread_mutex_lock(&s->conn_lock);
-  c->in_request = on;
-  if (!on) clock_gettime(CLOCK_MONOTONIC, &c->since);
-  int refused = c->refused;
-  pthread_mutex_unlock(&s->conn_lock);
-  return refused;
-}
-
-/* Every 100 ms: shuts down the connections past their header deadline.
- * Only under conn_lock, so the socket is still the connection's own
- * (libmicrohttpd closes it after S_conn_closed, which takes the lock). */
-static void *S_reap(void *arg) {
-  kb_server *s = arg;
-  static const char late[] = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-                             "Content-Length: 0\r\n\r\n";
-  static const char full[] = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
-                             "Content-Length: 0\r\n\r\n";
-  while (!atomic_load(&s->reaper_stop)) {
-    struct timespec ts = {0, 100 * 1000000L};
-    nanosleep(&ts, NULL);
-    pthread_mutex_lock(&s->conn_lock);
-    for (S_conn *c = s->conns; c; c = c->next) {
-      if (c->in_request || c->reaped || c->fd == MHD_INVALID_SOCKET) continue;
-      double limit = c->refused ? 1.0 : s->header_secs;
-      if (S_elapsed(&c->since) < limit) continue;
-      const char *msg = c->refused ? full : late;
-      size_t n = c->refused ? sizeof full - 1 : sizeof late - 1;
-      if (send(c->fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
-      shutdown(c->fd, SHUT_RDWR);
-      c->reaped = 1;
-    }
-    pthread_mutex_unlock(&s->conn_lock);
-  }
-  return NULL;
+ * (on 0, restarting its header deadline). */
+static void S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  kb_conns_request(s->gate, ci ? ci->socket_context : NULL, on);
 }
 
 /*--- Routes --------------------------------------------------------------*/
@@ -922,15 +792,19 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     rq->gen = kb_live_acquire(s->live);
-    rq->close_conn = S_conn_request(s, conn, 1);
+    S_conn_request(s, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
     const char *why = S_smuggling(conn);
-    if (!why) return MHD_YES;
+    /* A Content-Length of 2^64 - 1 is libmicrohttpd's "size unknown": it
+     * would read a body until the client closed, and the request got no
+     * answer. One over the limit is answered now, not after reading it. */
+    if (!why && !rq->too_large) return MHD_YES;
     /* answered before the body is read: libmicrohttpd then reads no more
      * of this connection and closes it */
     kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
-    kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    if (why) kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    else kb_api_error(&r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     rq->close_conn = 1;
     enum MHD_Result ret = S_send(conn, rq, &r);
     kb_buf_cleanup(&r.body);
@@ -945,10 +819,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
-  if (rq->close_conn)
-    kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
-  else
-    S_route(s, conn, rq, url, method, &r);
+  S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
@@ -1141,11 +1012,7 @@ static void S_stop_indexer(kb_server *s) {
 
 static void S_free(kb_server *s) {
   if (!s) return;
-  if (s->reaper_running) {
-    atomic_store(&s->reaper_stop, 1);
-    pthread_join(s->reaper, NULL);
-  }
-  pthread_mutex_destroy(&s->conn_lock);
+  kb_conns_free(s->gate);
   if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
   kb_ratelimit_free(s->rl);
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
@@ -1172,10 +1039,7 @@ static void S_free(kb_server *s) {
 kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
-  pthread_mutex_init(&s->conn_lock, NULL);
   s->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
-  s->max_per_addr = cfg->max_per_address > 0 ? cfg->max_per_address : 128;
-  s->header_secs = cfg->header_timeout > 0 ? cfg->header_timeout : 10;
   if (cfg->kb_dir) {
     /* the knowledge team's mode: kb-index --watch builds into the data
      * directory; the index watcher below swaps each good build in */
@@ -1243,6 +1107,8 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
+  s->gate = kb_conns_new(s->max_conns, cfg->max_per_address > 0 ? cfg->max_per_address : 128,
+                         cfg->header_timeout > 0 ? cfg->header_timeout : 10, s->proxies, s->nproxies);
   s->d = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -1253,8 +1119,8 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_NOTIFY_CONNECTION, S_notify_conn, s,
       MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
-      /* each thread may hold all of them, and as many refused (see above) */
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * 2 * threads,
+      /* the gate admits max_conns in all; each thread may hold them all */
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * threads,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KB_CONN_MEMORY,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
@@ -1265,15 +1131,17 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
-  if (pthread_create(&s->reaper, NULL, S_reap, s) != 0) {
-    snprintf(err, nerr, "cannot start a thread");
-    MHD_stop_daemon(s->d);
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : 0;
+  /* the gate accepts from here on (kb_conns.h): libmicrohttpd lets go of
+   * its listening socket and gets connections through the gate */
+  MHD_socket ls = MHD_quiesce_daemon(s->d);
+  if (ls == MHD_INVALID_SOCKET || kb_conns_start(s->gate, s->d, ls) != 0) {
+    snprintf(err, nerr, "cannot start accepting connections");
+    MHD_stop_daemon(s->d); /* the gate closes ls, given it, in S_free */
     S_free(s);
     return NULL;
   }
-  s->reaper_running = 1;
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-  s->port = di ? di->port : 0;
   char host[128];
   const char *colon = strrchr(cfg->listen, ':');
   snprintf(host, sizeof host, "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -1293,8 +1161,7 @@ const char *kb_server_url(const kb_server *s) { return s->url; }
 
 void kb_server_stop(kb_server *s, int timeout_ms) {
   if (!s) return;
-  MHD_socket ls = MHD_quiesce_daemon(s->d);
-  if (ls != MHD_INVALID_SOCKET) close(ls);
+  kb_conns_stop(s->gate); /* accepts no more */
   for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < timeout_ms; waited += 10) {
     struct timespec ts = {0, 10 * 1000000L};
     nanosleep(&ts, NULL);
