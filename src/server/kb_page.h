@@ -46,6 +46,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
+  char *style;         /* app.css without its comments, when pages inline it */
+  char *csp;           /* the pages' Content-Security-Policy */
   pthread_mutex_t mu;  /* guards queue */
   kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
 };

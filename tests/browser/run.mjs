@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readdirSync, cpSync, writeFileSync, readFileSync, watch } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, loadavg } from 'node:os';
+import { tmpdir, loadavg, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -547,19 +547,21 @@ async function main() {
 
   // Issue #22's targets for the public pages: under 20 KB compressed on the
   // wire, first paint under 200 ms. Each public page is loaded the way a
-  // first visit loads it: a new browser context (its own renderer, started
-  // on a blank page), the HTTP cache off. The bytes are the Performance
-  // API's transferSize (headers and gzipped bodies) of the page and what it
-  // loads; the paints are its 'paint' entries. The sizes are asserted; the
-  // paint is printed (the figures in docs/web-contract.md) and only fails
-  // when the pages' median is over 1 s: on the shared 2-core machine it
-  // swings with the load (the HTML and the stylesheet arrive in 10-200 ms;
-  // the rest is the renderer's work, waiting for a CPU: one page took 1.3 s
-  // at load average 21), so the 200 ms target is not a check a loaded
-  // machine can pass.
-  await test('public pages: gzipped, under 20 KB on the wire; first paint measured (target 200 ms; fails when the median is over 1 s)', async () => {
-    const figures = [];
-    for (const [name, path] of PAGES.filter(([, p]) => !/^\/(agent|reports|kb-health|team\/)/.test(p))) {
+  // first visit loads it, KB_PAINT_RUNS times (3): a new browser context
+  // (its own renderer, started on a blank page), the HTTP cache off. The
+  // bytes are the Performance API's transferSize (headers and gzipped
+  // bodies) of the page and what it loads, asserted under 20 KB on every
+  // run. The paint is the 'first-contentful-paint' entry; each page's
+  // median over its runs must be under the bound: KB_PAINT_MS when set,
+  // else 200 ms on a machine whose load average is at most its number of
+  // cores, scaled by load/cores above that (on the shared 2-core machine
+  // the renderer's work waits for a CPU: the same page paints in 110 ms
+  // quiet and 400 ms at load 8). One load before the runs, not counted,
+  // starts the browser's renderer machinery.
+  await test('public pages: gzipped, under 20 KB on the wire; first contentful paint under the bound (200 ms quiet)', async () => {
+    const runs = +(process.env.KB_PAINT_RUNS || 3), figures = [];
+    const pages = PAGES.filter(([, p]) => !/^\/(agent|reports|kb-health|team\/)/.test(p));
+    const load = async (path) => {
       const c = await context();
       const page = await openPage(c);
       await page.goto('about:blank');
@@ -571,27 +573,38 @@ async function main() {
       await page.goto(path, { waitUntil: 'networkidle' });
       const f = await page.evaluate(() => new Promise((res) => {
         const done = () => {
-          const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, Math.round(e.startTime)]));
+          const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
           const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-          res({ fp: paint['first-paint'], fcp: paint['first-contentful-paint'], bytes: all.reduce((a, e) => a + e.transferSize, 0),
-            n: all.length });
+          res({ fcp: paint['first-contentful-paint'], bytes: all.reduce((a, e) => a + e.transferSize, 0), n: all.length });
         };
         if (performance.getEntriesByName('first-contentful-paint').length) done();
         else new PerformanceObserver(done).observe({ type: 'paint', buffered: true });
       }));
-      figures.push([name, f]);
-      check(enc.length >= 3 && enc.every(([, e]) => e === 'gzip'), `${path}: not all gzipped: ${JSON.stringify(enc)}`);
+      check(enc.length >= 2 && enc.every(([, e]) => e === 'gzip'), `${path}: not all gzipped: ${JSON.stringify(enc)}`);
       check(f.bytes < 20 * 1024, `${path}: ${f.bytes} bytes on the wire`);
-      page.problems = page.problems.filter((p) => !(name === 'not-found' && /404/.test(p)));
-      clean(page);
+      page.problems = page.problems.filter((p) => !(/no-such-article/.test(path) && /404/.test(p)));
+      clean(page, path);
       await c.close();
+      return f;
+    };
+    await load('/');
+    const load0 = loadavg()[0];
+    for (const [name, path] of pages) {
+      const fs = [];
+      for (let i = 0; i < runs; i++) fs.push(await load(path));
+      const ms = fs.map((f) => f.fcp).sort((x, y) => x - y);
+      figures.push({ name, med: ms[(ms.length - 1) >> 1], worst: ms[ms.length - 1], kb: fs[0].bytes / 1024, n: fs[0].n });
     }
-    comment('public pages, first paint / first contentful paint (ms) and bytes on the wire in requests: ' +
-      figures.map(([n, f]) => `${n} ${f.fp}/${f.fcp} ${(f.bytes / 1024).toFixed(1)} KB in ${f.n}`).join(', ') +
-      ` (load average ${loadavg()[0].toFixed(1)})`);
-    const med = figures.map(([, f]) => f.fcp).sort((x, y) => x - y)[figures.length >> 1];
-    check(med < 1000, `median first contentful paint ${med} ms`);
-  }, 5 * TEST_TIMEOUT);                                // every language's pages, each a new browser context
+    const cores = availableParallelism(), avg = (load0 + loadavg()[0]) / 2;
+    const bound = +process.env.KB_PAINT_MS || 200 * Math.max(1, avg / cores);
+    const all = figures.map((f) => f.med).sort((x, y) => x - y);
+    comment(`first contentful paint, ms, median/worst of ${runs} first visits, and bytes on the wire: ` +
+      figures.map((f) => `${f.name} ${Math.round(f.med)}/${Math.round(f.worst)} ${f.kb.toFixed(1)} KB in ${f.n}`).join(', '));
+    comment(`pages' medians: median ${Math.round(all[all.length >> 1])} ms, worst ${Math.round(all[all.length - 1])} ms; ` +
+      `bound ${Math.round(bound)} ms (${process.env.KB_PAINT_MS ? 'KB_PAINT_MS' : `load average ${avg.toFixed(1)} on ${cores} cores`})`);
+    const slow = figures.filter((f) => f.med >= bound);
+    check(slow.length === 0, 'over the bound: ' + slow.map((f) => `${f.name} ${Math.round(f.med)} ms`).join(', '));
+  }, 10 * TEST_TIMEOUT);                               // every language's pages, each a new browser context, 3 times
 
   await test("articles link the site's own pages: no example.co.uk, the store finder at /stores", async () => {
     const slugs = readdirSync(join(ROOT, 'kb', 'articles')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
