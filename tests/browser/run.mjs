@@ -281,7 +281,7 @@ async function keyedChecks() {
           if (prepare) await prepare(page);
           await axeClean(page).catch((e) => { throw new Fail(`at ${vp.width} px: ${e.message}`); });
           if (SCREENS && shots[name] && !/failed/.test(path))
-            await page.screenshot({ path: join(SCREENS, `${shots[name]}-${vp.width}.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
+            await page.screenshot({ path: join(SCREENS, `${shots[name]}-${vp.width}.jpg`), fullPage: true, type: 'jpeg', quality: 60 });
         }
         await page.close();
       });
@@ -940,28 +940,51 @@ async function main() {
     await page.close();
   });
 
+  // Issue #22's target: a reply on screen under 100 ms, each of 8 tweets,
+  // the first included (a console just opened). Timed in the page, from
+  // the key's own event timestamp to the end of the first frame that shows
+  // the cards (an animation frame after they are in the DOM, then a task
+  // after that frame): what the agent waits for, without the test tool's
+  // own round trips (Playwright's first call into a page costs it tens of
+  // milliseconds, which the wall clock of the press-and-wait also printed
+  // here counts). The bound: KB_REPLY_MS when set, else 100 ms on a
+  // machine whose load average is at most its cores, scaled by load/cores
+  // above that, as the paint test's.
   await test('agent console: 8 pasted tweets, at most 2 keystrokes each (suggest, copy-as-sent), replies on screen under 100 ms', async () => {
     const page = await openPage(clip);
     const fb = [];
     page.on('request', (r) => { if (r.url().endsWith('/api/v1/feedback')) fb.push(JSON.parse(r.postData())); });
     await page.goto('/agent');
-    await page.evaluate(() => { window.__keys = 0; document.addEventListener('keydown', (e) => {
-      if (!['Control', 'Alt', 'Shift', 'Meta'].includes(e.key)) window.__keys++;   // a chord is one keystroke
-    }, true); });
+    const load0 = loadavg()[0];
+    await page.evaluate(() => {
+      window.__keys = 0;
+      window.__shown = [];
+      let pressed = null;
+      document.addEventListener('keydown', (e) => {
+        if (!['Control', 'Alt', 'Shift', 'Meta'].includes(e.key)) window.__keys++;   // a chord is one keystroke
+        if (e.key === 'Enter' && e.ctrlKey) pressed = e.timeStamp;
+      }, true);
+      new MutationObserver(() => {
+        if (pressed === null || !document.getElementById('agent-status')) return;
+        const t0 = pressed;
+        pressed = null;
+        requestAnimationFrame(() => setTimeout(() => window.__shown.push(performance.now() - t0), 0));
+      }).observe(document.getElementById('suggestions'), { childList: true });
+    });
     const tweets = [['how do i get the sim out of my iphone 13', 'jo_bloggs'], ['where is my refund?', 'sam'],
       ['is there a shop in Guildford?', 'alice'], ['my screen is cracked can you fix it', 'bob'],
       ['what time does the leeds store open on thursday', 'cat'], ['how do i set up an esim', 'dan'],
       ['can i keep my number if i switch to you', 'eve'], ['my order never arrived', 'fred']];
-    const times = [];
-    for (const [text, who] of tweets) {
+    const wall = [];
+    for (const [i, [text, who]] of tweets.entries()) {
       await page.fill('#mention', text);                // the paste (no keystrokes)
       await page.fill('#handle', who);
       await page.focus('#mention');
       await page.evaluate(() => { window.__keys = 0; });
       const t0 = Date.now();
       await page.keyboard.press('Control+Enter');
-      await page.waitForFunction((w) => { const s = document.getElementById('agent-status'); return s && s.textContent.endsWith('@' + w) && !document.getElementById('suggestions').classList.contains('is-stale'); }, who);
-      times.push(Date.now() - t0);
+      await page.waitForFunction(([w, n]) => { const s = document.getElementById('agent-status'); return s && s.textContent.endsWith('@' + w) && !document.getElementById('suggestions').classList.contains('is-stale') && window.__shown.length > n; }, [who, i]);
+      wall.push(Date.now() - t0);
       const reply = await page.inputValue('#reply-1');
       await page.keyboard.press('Alt+1');
       await page.waitForFunction(() => document.getElementById('mention').value === '');
@@ -970,11 +993,17 @@ async function main() {
       check(reply.startsWith('@' + who + ' '), 'reply for ' + who + ': ' + reply);
       check(await page.evaluate(() => navigator.clipboard.readText()) === reply, 'clipboard for ' + who);
     }
-    comment('suggest to cards on screen, ms: ' + times.join(', '));
+    const shown = (await page.evaluate(() => window.__shown)).map(Math.round);
+    const cores = availableParallelism(), avg = (load0 + loadavg()[0]) / 2;
+    const bound = +process.env.KB_REPLY_MS || 100 * Math.max(1, avg / cores);
+    comment(`key to cards on screen, ms, in the page: ${shown.join(', ')} (the first is a console just opened); ` +
+      `the test tool's press-and-wait: ${wall.join(', ')}; bound ${Math.round(bound)} ms ` +
+      `(${process.env.KB_REPLY_MS ? 'KB_REPLY_MS' : `load average ${avg.toFixed(1)} on ${cores} cores`})`);
     await page.waitForTimeout(5600);
     check(fb.length === 8 && fb.every((f, i) => f.author === tweets[i][1] && f.text === tweets[i][0] && f.action === 'sent'), 'feedback ' + JSON.stringify(fb.map((f) => [f.author, f.action])));
-    const sorted = [...times].sort((x, y) => x - y);
-    check(sorted[3] < 100, 'median ' + sorted[3] + ' ms');
+    check(shown.length === 8, `${shown.length} replies timed`);
+    const slow = shown.map((ms, i) => [i + 1, ms]).filter(([, ms]) => ms >= bound);
+    check(slow.length === 0, 'over the bound: ' + slow.map(([k, ms]) => `tweet ${k} ${ms} ms`).join(', '));
     clean(page);
     await page.close();
   });
@@ -1224,7 +1253,7 @@ async function main() {
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       check(w <= 360, `scrollWidth ${w}`);
       await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-360.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
+      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-360.jpg`), fullPage: true, type: 'jpeg', quality: 60 });
       page.problems = page.problems.filter((p) => !(name === 'not-found' && /404/.test(p)));
       clean(page);
       await page.close();
@@ -1252,7 +1281,7 @@ async function main() {
       comment(`${name}: ${(total / 1024).toFixed(1)} KB in ${all.length} responses (${all.map(([t, , b]) => t + ' ' + b).join(', ')})`);
       check(total < 100 * 1024, `${total} bytes`);
       await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-1280.jpg`), fullPage: true, type: 'jpeg', quality: 70 });
+      if (SCREENS) await page.screenshot({ path: join(SCREENS, `${name}-1280.jpg`), fullPage: true, type: 'jpeg', quality: 60 });
       await cdp.detach();
       await page.close();
     });
