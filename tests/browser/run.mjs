@@ -161,6 +161,9 @@ const PAGES = [
 // The first card's confidence in the calibration table's words (web/calibration.tsv).
 const CONF_FIRST = /^(Right about \d+ times? in 10|Right nearly every time|Right less than once in 10|Not rated: no article seems to fit)$/;
 
+// The staff's pages, in any language (/fr/agent); the rest are public.
+const STAFF = /^\/(?:[a-z]{2}\/)?(agent|reports|kb-health|team\/)/;
+
 // axe-core with the rule sets: no violation at all.
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 async function axeClean(page) {
@@ -269,13 +272,14 @@ async function keyedChecks() {
     await q.close();
   });
   if (!keyed || !keyed.agent) { if (keyed) await keyed.stop(); return; }
-  const staff = (path) => /^\/(agent|reports|kb-health|team\/)/.test(path);
+  const staff = (path) => STAFF.test(path);
   const publicPages = PAGES.filter(([, path]) => !staff(path));
   const byRole = [
     ['signed in as an agent', keyed.agent, [...publicPages, ['agent', '/agent'], ['agent-cards', '/agent', agentWithCards],
+      ...PAGES.filter(([, p]) => /^\/[a-z]{2}\/agent/.test(p)),
       ['agent-flagged', '/agent', agentFlagged]]],
     ['signed in as the team', keyed.team, [...publicPages, ['reports', '/reports'], ['reports-7-days', '/reports?days=7'],
-      ['kb-health', '/kb-health'], ['queue', '/team/queue']]],
+      ['kb-health', '/kb-health'], ['queue', '/team/queue'], ...PAGES.filter(([, p]) => /^\/[a-z]{2}\/(reports|kb-health|team\/)/.test(p))]],
   ];
   const out = await browser.newContext({ baseURL: keyed.url, viewport: DESKTOP, locale: 'en-GB', bypassCSP: true });
   byRole.push(['signed out', out, [['signin', '/signin?next=%2Fagent'], ['signin-failed', '/signin?failed=1&next=%2Fagent']]]);
@@ -572,7 +576,7 @@ async function main() {
   // starts the browser's renderer machinery.
   await test('public pages: gzipped, under 20 KB on the wire; first contentful paint under the bound (200 ms quiet)', async () => {
     const runs = +(process.env.KB_PAINT_RUNS || 3), figures = [];
-    const pages = PAGES.filter(([, p]) => !/^\/(agent|reports|kb-health|team\/)/.test(p));
+    const pages = PAGES.filter(([, p]) => !STAFF.test(p));
     const load = async (path) => {
       const c = await context();
       const page = await openPage(c);
