@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kb_sha256.h"
+
 static th_server *S_srv;
 static char *S_dir;
 
@@ -62,7 +64,8 @@ static void test_home_and_headers(void **state) {
   h = th_resp_header(&r, "X-Frame-Options");
   assert_string_equal(h, "DENY");
   free(h);
-  /* no inline scripts or styles anywhere: the CSP would block them */
+  /* no inline scripts or style attributes anywhere: the CSP would block
+   * them (the one <style> is test_inline_style's) */
   assert_null(strstr(b, "<script>"));
   assert_null(strstr(b, "style="));
   th_resp_free(&r);
@@ -402,6 +405,51 @@ static void test_public_url_no_notice(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/* n occurrences of ch in s[0..n). */
+static int S_count(const char *s, size_t n, char ch) {
+  int k = 0;
+  for (size_t i = 0; i < n; i++) k += s[i] == ch;
+  return k;
+}
+
+/* Every page carries app.css in its one <style> (the first paint waits
+ * for no second request), without the file's comments but with all its
+ * rules, and the Content-Security-Policy admits that text by its SHA-256
+ * and no other inline style: a changed byte would leave the page
+ * unstyled, which the browser suite would see as a CSP violation. */
+static void test_inline_style(void **state) {
+  (void)state;
+  th_resp r;
+  char *css = S_get("/static/app.css", 200, NULL);
+  const char *paths[] = {"/", "/search?q=wifi", "/help/cafe-wifi", "/stores", "/help/no-such-page", "/agent"};
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    assert_int_equal(th_http(S_srv, "GET", paths[i], NULL, 0, NULL, &r), 0);
+    const char *open = strstr(r.body, "<style>"), *head = strstr(r.body, "</head>");
+    if (!open) print_error("%s: no <style>\n", paths[i]);
+    assert_non_null(open);
+    assert_true(open < head);
+    open += strlen("<style>");
+    const char *close = strstr(open, "</style>");
+    assert_non_null(close);
+    assert_null(strstr(close + 1, "<style"));             /* one */
+    assert_null(strstr(r.body, "rel=\"stylesheet\""));   /* nothing else to wait for */
+    size_t n = (size_t)(close - open);
+    assert_int_equal(S_count(open, n, '{'), S_count(css, strlen(css), '{'));
+    assert_int_equal(S_count(open, n, '}'), S_count(css, strlen(css), '}'));
+    assert_null(memmem(open, n, "/*", 2));
+    char want[96], hash[45];
+    kb_sha256_base64(open, n, hash);
+    snprintf(want, sizeof want, "style-src 'self' 'sha256-%s';", hash);
+    char *csp = th_resp_header(&r, "Content-Security-Policy");
+    if (!strstr(csp, want)) print_error("%s: CSP %s, want %s\n", paths[i], csp, want);
+    assert_non_null(strstr(csp, want));
+    assert_null(strstr(csp, "unsafe-inline"));
+    free(csp);
+    th_resp_free(&r);
+  }
+  free(css);
+}
+
 static void test_static_files(void **state) {
   (void)state;
   th_resp r;
@@ -446,7 +494,7 @@ int main(void) {
       cmocka_unit_test(test_methods),          cmocka_unit_test(test_agent_cards_and_forms),
       cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
       cmocka_unit_test(test_kb_health),        cmocka_unit_test(test_team_queue),
-      cmocka_unit_test(test_reports_trends),
+      cmocka_unit_test(test_reports_trends),    cmocka_unit_test(test_inline_style),
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

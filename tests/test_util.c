@@ -1,6 +1,8 @@
 /*
  * test_util.c - kb_util.h's buffer formatting: what the JSON writers rely
- * on to print exactly what printf would, faster.
+ * on to print exactly what printf would, faster; and kb_sha256.h's
+ * digests, which the pages' Content-Security-Policy names their inline
+ * stylesheet by.
  */
 #include "harness.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "kb_esc.h"
+#include "kb_sha256.h"
 #include "kb_util.h"
 
 static void S_same_as_printf(double v, int d) {
@@ -79,10 +82,42 @@ static void test_esc(void **state) {
   assert_int_equal(kb_esc_cut(s, strlen(s), 100), 8);
 }
 
+/* FIPS 180-4's examples ("abc", the 56-byte message that needs a second
+ * block of padding, a million 'a'), the empty string, and the lengths
+ * either side of where the padding spills into a second block (55/56, 63,
+ * 64); the digests are Python's hashlib's. */
+static void test_sha256(void **state) {
+  (void)state;
+  static const struct { const char *in; size_t n; const char *b64; } cases[] = {
+      {"", 0, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+      {"abc", 3, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+       "JI1qYdIGOLjlwCaTDD5gOaM85Flk/yFn9uzt1BnbBsE="},
+      {NULL, 55, "n0OQ+NMMLdkuyfCVtl4rmumwqSWlJY4kHJ8ekQ9zQxg="},
+      {NULL, 63, "fT50oF19sVvOStnsBljqmOPwbu7PFrTG//LaRX3cLzQ="},
+      {NULL, 64, "/+BU/nrgy23GXDr5th1SCfQ5hR20PQulmXM33xVGaOs="},
+      {NULL, 1000000, "zcduXJkU+5KBocfihNc+Z/GAmkiklyAOBG05zMcRLNA="},
+  };
+  char *as = malloc(1000000);
+  assert_non_null(as);
+  memset(as, 'a', 1000000);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char got[45];
+    kb_sha256_base64(cases[i].in ? cases[i].in : as, cases[i].n, got);
+    if (strcmp(got, cases[i].b64)) fail_msg("%zu bytes: %s, want %s", cases[i].n, got, cases[i].b64);
+  }
+  unsigned char d[32];
+  kb_sha256("abc", 3, d);
+  assert_int_equal(d[0], 0xba);
+  assert_int_equal(d[31], 0xad);
+  free(as);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_put_fixed),
       cmocka_unit_test(test_esc),
+      cmocka_unit_test(test_sha256),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

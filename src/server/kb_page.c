@@ -50,8 +50,17 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
     kb_buf_puts(b, " \xC2\xB7 ");
     kb_page_h(b, site_title);
   }
-  kb_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
-                 "<script src=\"/static/app.js\" defer></script>");
+  kb_buf_puts(b, "</title>");
+  /* The stylesheet inline: the first paint waits for nothing but the page
+   * (a linked one is a second request the renderer must wait for); the
+   * Content-Security-Policy names it by its hash (kb_web_csp()). */
+  if (c && c->style) {
+    kb_buf_puts(b, "<style>");
+    kb_buf_puts(b, c->style);
+    kb_buf_puts(b, "</style>");
+  } else
+    kb_buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/app.css\">");
+  kb_buf_puts(b, "<script src=\"/static/app.js\" defer></script>");
   if (c && paths) kb_ui_alternates(c, b, paths);
   kb_buf_puts(b, "</head>");
   kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);

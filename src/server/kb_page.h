@@ -54,6 +54,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
+  char *style;         /* app.css without its comments, when pages inline it */
+  char *csp;           /* the pages' Content-Security-Policy */
   kb_staff_band *bands; /* calibration.tsv: the console's confidence in words */
   int nbands;
   pthread_mutex_t mu;  /* guards queue */

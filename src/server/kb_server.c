@@ -109,7 +109,8 @@ static double S_elapsed(const struct timespec *t0) {
 
 /*--- Responses -----------------------------------------------------------*/
 
-static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_resp *r) {
+static enum MHD_Result S_send(const kb_server *s, struct MHD_Connection *conn, kb_req *rq,
+                              kb_http_resp *r) {
   size_t n = r->body.n;
   char *bytes = kb_buf_detach(&r->body);
   struct MHD_Response *resp =
@@ -119,10 +120,7 @@ static enum MHD_Result S_send(struct MHD_Connection *conn, kb_req *rq, kb_http_r
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
   if (r->html) {
-    MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-                            " connect-src 'self'; form-action 'self'; frame-ancestors 'none';"
-                            " base-uri 'none'; object-src 'none'");
+    MHD_add_response_header(resp, "Content-Security-Policy", kb_web_csp(s->web));
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   }
   if (r->etag) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
@@ -575,6 +573,7 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
+              .style = kb_web_style(s->web),
               .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
               .pg = s->pg, .store_path = s->store_path};
   static const char art[] = "/api/v1/articles/";
@@ -806,7 +805,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     if (why) kb_api_error(&r, 400, "bad_request", "the request has %s", why);
     else kb_api_error(&r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     rq->close_conn = 1;
-    enum MHD_Result ret = S_send(conn, rq, &r);
+    enum MHD_Result ret = S_send(s, conn, rq, &r);
     kb_buf_cleanup(&r.body);
     return ret;
   }
@@ -823,7 +822,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
    * KB): a buffer doubled from 64 bytes was a dozen reallocs a request */
   kb_buf_grow(&r.body, 8191);
   S_route(s, conn, rq, url, method, &r);
-  enum MHD_Result ret = S_send(conn, rq, &r);
+  enum MHD_Result ret = S_send(s, conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
   free(r.set_cookie);

@@ -29,6 +29,7 @@
 #include "kb_reply.h"
 #include "kb_suggest.h"
 #include "kb_session.h"
+#include "kb_sha256.h"
 #include "kb_ui.h"
 #include "server.h"
 
@@ -137,6 +138,63 @@ static void S_load_fixes(kb_web *w, const char *dir) {
   free(data);
 }
 
+/* The pages' policy: everything from our own origin, nothing inline but
+ * the stylesheet whose hash it names (if any). */
+#define S_CSP_HEAD "default-src 'self'; script-src 'self'; style-src 'self'"
+#define S_CSP_TAIL "; img-src 'self' data:; connect-src 'self'; form-action 'self';" \
+                   " frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+/* css[0..n) without its comments and with each run of blank space that
+ * holds a line break made one line break: every page carries it, and its
+ * comments are for its authors (a sixth of it gzipped). Quoted strings are
+ * copied as they are. Caller frees. */
+static char *S_css_strip(const char *css, size_t n) {
+  char *out = kb_xmalloc(n + 1), quote = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = css[i];
+    if (quote) {
+      out[o++] = ch;
+      if (ch == '\\' && i + 1 < n) out[o++] = css[++i];
+      else if (ch == quote) quote = 0;
+    } else if (ch == '/' && i + 1 < n && css[i + 1] == '*') {
+      const char *end = strstr(css + i + 2, "*/");
+      i = end ? (size_t)(end - css) + 1 : n;
+    } else if (ch == '\n' || ((ch == ' ' || ch == '\t') && o && out[o - 1] == '\n')) {
+      while (o && (out[o - 1] == ' ' || out[o - 1] == '\t')) o--;
+      if (o && out[o - 1] != '\n') out[o++] = '\n';
+    } else {
+      if (ch == '"' || ch == '\'') quote = ch;
+      out[o++] = ch;
+    }
+  }
+  out[o] = 0;
+  return out;
+}
+
+/* Inlines static/app.css when it can sit in a <style> element: a "</"
+ * could end the element early (</style>), and a NUL byte would cut the
+ * page's copy short of what the hash covers. */
+static void S_load_style(kb_web *w) {
+  for (int i = 0; i < w->nfiles; i++) {
+    const kb_web_file *f = &w->files[i];
+    if (strcmp(f->name, "app.css") || memchr(f->body, 0, f->n)) continue;
+    char *css = S_css_strip(f->body, f->n), h[45];
+    if (strstr(css, "</")) {
+      free(css);
+      break;
+    }
+    kb_sha256_base64(css, strlen(css), h);
+    w->style = css;
+    w->csp = kb_fmt(S_CSP_HEAD " 'sha256-%s'" S_CSP_TAIL, h);
+    return;
+  }
+  w->csp = kb_xstrdup(S_CSP_HEAD S_CSP_TAIL);
+}
+
+const char *kb_web_style(const kb_web *w) { return w ? w->style : NULL; }
+const char *kb_web_csp(const kb_web *w) { return w ? w->csp : S_CSP_HEAD S_CSP_TAIL; }
+
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   kb_web *w = kb_xcalloc(1, sizeof *w);
   pthread_mutex_init(&w->mu, NULL);
@@ -177,6 +235,7 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   }
   closedir(dh);
   free(sdir);
+  S_load_style(w);
   S_load_areas(w, dir);
   S_load_fixes(w, dir);
   if (kb_staff_load_bands(w, dir, err, nerr) != 0) {
@@ -194,6 +253,8 @@ void kb_web_free(kb_web *w) {
     free(w->files[i].gz);
   }
   free(w->files);
+  free(w->style);
+  free(w->csp);
   for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
   free(w->areas);
   kb_queue_close(w->queue);

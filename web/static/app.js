@@ -91,28 +91,37 @@
   // domain ending in a known TLD, optional port, path and query. Each weighs
   // 23. (A bare IP address is no URL to twitter-text, so not here either:
   // the same rule as the server's kb_tweet.c.)
-  const CC = 'acadaeafagaialamaoaqarasatauawaxazbabbbdbebfbgbhbibjblbmbnbobqbrbsbtbvbwbybzcacccdcfcgchcickclcmcncocrcucvcwcxcyczdedjdkdmdodzeceeegehereseteufifjfkfmfofrgagbgdgegfggghgiglgmgngpgqgrgsgtgugwgyhkhmhnhrhthuidieiliminioiqirisitjejmjojpkekgkhkikmknkpkrkwkykzlalblclilklrlsltlulvlymamcmdmemfmgmhmkmlmmmnmompmqmrmsmtmumvmwmxmymznancnenfngninlnonpnrnunzompapepfpgphpkplpmpnprpsptpwpyqarerorsrurwsasbscsdsesgshsisjskslsmsnsosrssstsusvsxsysztctdtftgthtjtktltmtntotrtttvtwtzuaugukumusuyuzvavcvevgvivnvuwfwsyeytzazmzw';
-  const TLD = 'aero|app|arpa|asia|biz|blog|cat|club|com|coop|dev|edu|gov|info|int|jobs|mil|mobi|museum|name|net|online|org|post|pro|shop|site|store|tech|tel|top|travel|xxx|xyz|' + CC.match(/../g).join('|');
-  const LABEL = '[\\p{L}\\p{M}\\p{N}](?:[\\p{L}\\p{M}\\p{N}_-]*[\\p{L}\\p{M}\\p{N}])?';
-  const URL_RE = new RegExp('(?<![A-Za-z0-9@$#\\uFF20\\uFF03])(?:https?://)?(?:' + LABEL + '\\.)+(?:' + TLD +
-    ')(?![0-9A-Za-z@+-])(?::\\d{1,5})?(?:[/?][^\\s"<>^{}\\\\`]*)?', 'giu');
-  const URL_END = /[^\p{L}\p{N}+\-=_#/&]+$/u;   // trailing punctuation is not the URL's
-  const PICTO = /\p{Extended_Pictographic}/u, RI = /^[\u{1F1E6}-\u{1F1FF}]{2}$/u, KEYCAP = /^[0-9#*]\uFE0F?\u20E3$/u;
-  const seg = window.Intl && Intl.Segmenter ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null;
+  // Built on the first count, not when the script runs: the regular
+  // expressions and the segmenter are the console's, and every public page
+  // runs this script while its first frame is being made.
+  let T = null;
+  function tweetRules() {
+    const CC = 'acadaeafagaialamaoaqarasatauawaxazbabbbdbebfbgbhbibjblbmbnbobqbrbsbtbvbwbybzcacccdcfcgchcickclcmcncocrcucvcwcxcyczdedjdkdmdodzeceeegehereseteufifjfkfmfofrgagbgdgegfggghgiglgmgngpgqgrgsgtgugwgyhkhmhnhrhthuidieiliminioiqirisitjejmjojpkekgkhkikmknkpkrkwkykzlalblclilklrlsltlulvlymamcmdmemfmgmhmkmlmmmnmompmqmrmsmtmumvmwmxmymznancnenfngninlnonpnrnunzompapepfpgphpkplpmpnprpsptpwpyqarerorsrurwsasbscsdsesgshsisjskslsmsnsosrssstsusvsxsysztctdtftgthtjtktltmtntotrtttvtwtzuaugukumusuyuzvavcvevgvivnvuwfwsyeytzazmzw';
+    const TLD = 'aero|app|arpa|asia|biz|blog|cat|club|com|coop|dev|edu|gov|info|int|jobs|mil|mobi|museum|name|net|online|org|post|pro|shop|site|store|tech|tel|top|travel|xxx|xyz|' + CC.match(/../g).join('|');
+    const LABEL = '[\\p{L}\\p{M}\\p{N}](?:[\\p{L}\\p{M}\\p{N}_-]*[\\p{L}\\p{M}\\p{N}])?';
+    return {
+      URL_RE: new RegExp('(?<![A-Za-z0-9@$#\\uFF20\\uFF03])(?:https?://)?(?:' + LABEL + '\\.)+(?:' + TLD +
+        ')(?![0-9A-Za-z@+-])(?::\\d{1,5})?(?:[/?][^\\s"<>^{}\\\\`]*)?', 'giu'),
+      URL_END: /[^\p{L}\p{N}+\-=_#/&]+$/u,      // trailing punctuation is not the URL's
+      PICTO: /\p{Extended_Pictographic}/u, RI: /^[\u{1F1E6}-\u{1F1FF}]{2}$/u, KEYCAP: /^[0-9#*]\uFE0F?\u20E3$/u,
+      seg: window.Intl && Intl.Segmenter ? new Intl.Segmenter('en', { granularity: 'grapheme' }) : null,
+    };
+  }
 
   const weight = (cp) => (cp <= 4351 || (cp >= 8192 && cp <= 8205) || (cp >= 8208 && cp <= 8223) ||
     (cp >= 8242 && cp <= 8247)) ? 1 : 2;
   // An emoji sequence (flag, keycap, ZWJ, modifier, VS16) weighs 2 in all;
   // © or ® alone are text.
-  const isEmoji = (g) => RI.test(g) || KEYCAP.test(g) ||
-    (PICTO.test(g) && (g.codePointAt(0) >= 0x2000 || /[\uFE0F\u200D]/.test(g)));
+  const isEmoji = (g) => T.RI.test(g) || T.KEYCAP.test(g) ||
+    (T.PICTO.test(g) && (g.codePointAt(0) >= 0x2000 || /[\uFE0F\u200D]/.test(g)));
   function tweetLength(text) {
+    if (!T) T = tweetRules();
     let n = 0;
-    const s = text.normalize('NFC').replace(URL_RE, (m) => {
+    const s = text.normalize('NFC').replace(T.URL_RE, (m) => {
       n += 23;
-      return '\0' + ((m.match(URL_END) || [''])[0]);   // \0 weighs 0 and splits graphemes
+      return '\0' + ((m.match(T.URL_END) || [''])[0]);   // \0 weighs 0 and splits graphemes
     });
-    for (const g of seg ? Array.from(seg.segment(s), (x) => x.segment) : Array.from(s)) {
+    for (const g of T.seg ? Array.from(T.seg.segment(s), (x) => x.segment) : Array.from(s)) {
       if (isEmoji(g)) n += 2;
       else for (const ch of g) if (ch !== '\0') n += weight(ch.codePointAt(0));
     }
@@ -127,6 +136,9 @@
   function initAgent() {
     const form = $('#agent-form');
     if (!form) return;
+    // The counting rules once the page is idle, so that the first reply
+    // counted does not wait for them (about 20 ms of a renderer's time).
+    (window.requestIdleCallback || setTimeout)(() => { if (!T) T = tweetRules(); });
     const banner = $('#banner'), out = $('#suggestions'), mention = $('#mention'), handle = $('#handle'),
       coll = $('#collection'), apikey = $('#apikey'), langSel = $('#mlang');
     const feedback = form.dataset.feedback === '1', queue = form.dataset.queue === '1';
