@@ -233,6 +233,14 @@ void kb_query_strings_cleanup(kb_query_strings *q);
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang);
 
+/* Appends to r, as kb_results_add_article() does, every help article of
+ * collection (NULL: "default") in language lang (NULL: the index's
+ * default) that deep-links stores (front matter deeplink: store) and is
+ * not in r yet: what a mention naming a town can be answered with even
+ * when no other word of it matches (the place's words are not searched
+ * for). Returns how many were added, or -1 on a database error. */
+int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang);
+
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */
 typedef struct kb_doc {

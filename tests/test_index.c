@@ -701,6 +701,19 @@ static void test_geo_span(void **state) {
   assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
   assert_int_equal(m.end - m.start, 9);
   assert_int_equal(strncmp(t + m.start, "harrogate", 9), 0);
+  /* a store's postcode names it: whole, or its district after a
+   * preposition; a district alone is not a place (an M1 chip, an S23) */
+  t = "can i collect from LS1 6HD tomorrow";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_non_null(m.store);
+  assert_string_equal(m.store->slug, "store-leeds");
+  assert_int_equal(strncmp(t + m.start, "LS1 6HD", 7), 0);
+  assert_int_equal(m.end - m.start, 7);
+  t = "any shop near ls1?";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_string_equal(m.store->slug, "store-leeds");
+  t = "is ls1 a good phone";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 0);
   kb_geo_free(g);
   free(ix); free(cmd);
   th_rmtree(dir);

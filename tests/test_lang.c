@@ -78,6 +78,32 @@ static void test_answered_in_its_language(void **state) {
   S_expect("how do i get the sim out of my iphone", "en", "remove-sim-iphone");
 }
 
+/* A store question whose only other words are stop words ("gibts euch
+ * auch in", "vous êtes présents à") still reaches the articles that link
+ * stores, and the town is this country's ("auch" is not the French town
+ * of Auch in a German tweet): the store's page in the mention's language. */
+static void S_expect_store(const char *text, const char *lang, const char *store) {
+  char *body = th_fmt("{\"text\":\"%s\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  char *want = th_fmt("/%s/help/%s", lang, store);
+  const char *url = S_str(j, "suggestions.0.url");
+  if (!url || !strstr(url, want)) print_error("%s: first link %s, want %s\n", text, url ? url : "-", want);
+  assert_non_null(url);
+  assert_non_null(strstr(url, want));
+  assert_string_equal(S_str(j, "lang.code"), lang);
+  free(want);
+  cJSON_Delete(j);
+  free(body);
+}
+
+static void test_store_named_by_town_only(void **state) {
+  (void)state;
+  S_expect_store("gibts euch auch in Nürnberg??", "de", "store-nurnberg");
+  S_expect_store("est ce que vous etes présents a Nice ?", "fr", "store-nice");
+}
+
 static void test_lang_asked_for(void **state) {
   (void)state;
   long st;
@@ -556,6 +582,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_lang_asked_for),
+      cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),

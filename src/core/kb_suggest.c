@@ -264,9 +264,23 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   if (kb_index_nlangs(ix) > 1) so.lang = kb_mention_lang(m);
   int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  /* A mention that names a place may have no other word an article has
+   * ("vous êtes présents à Nice ?", "gibts euch auch in Nürnberg?"): the
+   * articles that link stores are candidates whenever a place of the
+   * mention's site is named (another country's town is left to the search
+   * and its fallback), and the ranker weighs them by the place inputs
+   * (kb_rank.h). */
+  const char *site = so.lang ? so.lang : def;
+  int own = out->has_place && (!out->place.lang || !*out->place.lang || !site ||
+                               !strcmp(out->place.lang, site));
+  if (own && !(o->ablate & KB_ABLATE_PLACE_CANDIDATES) &&
+      kb_results_add_deeplinked(ix, &out->res, coll, so.lang) < 0) {
+    snprintf(err, nerr, "listing the articles that link stores failed");
+    return KB_SEARCH_EDB;
+  }
   /* nothing at all in that language (no article, not even an off-topic
    * page, matches): the default language's articles, marked as such */
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
   if (out->res.n == 0 && so.lang && def && strcmp(so.lang, def)) {
     kb_results_free(&out->res);
     so.lang = def;

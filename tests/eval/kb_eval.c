@@ -618,7 +618,7 @@ int main(int argc, char **argv) {
           {"spelling", KB_ABLATE_SPELLING}, {"synonyms", KB_ABLATE_SYNONYMS},
           {"social", KB_ABLATE_SOCIAL},     {"phrase", KB_ABLATE_PHRASE},
           {"pruning", KB_ABLATE_PRUNING},
-          {"memory", KB_ABLATE_MEMORY},
+          {"memory", KB_ABLATE_MEMORY},     {"places", KB_ABLATE_PLACE_CANDIDATES},
           {"exact", KB_ABLATE_EXACT},       {"proximity", KB_ABLATE_PROXIMITY}};
       unsigned mask = 0;
       char *list = argv[++i], *save = NULL;
@@ -627,7 +627,7 @@ int main(int argc, char **argv) {
         for (size_t k = 0; k < sizeof techs / sizeof *techs; k++)
           if (!strcmp(t, techs[k].name)) bit = techs[k].bit;
         if (!bit) {
-          fprintf(stderr, "kb-eval: --without takes spelling, synonyms, social, phrase, exact, proximity, pruning, memory\n");
+          fprintf(stderr, "kb-eval: --without takes spelling, synonyms, social, phrase, exact, proximity, pruning, memory, places\n");
           return 64;
         }
         mask |= bit;
