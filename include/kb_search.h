@@ -28,7 +28,7 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 5
+#define KB_INDEX_SCHEMA_VERSION 6
 
 typedef struct kb_index kb_index;
 
@@ -134,6 +134,11 @@ typedef struct kb_results {
  * else (the learned ranker's article intents, kb_suggest.c). A hit without
  * a row id gets fn(ix, h) each time. */
 int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, const kb_hit *h));
+
+/* The intents (KB_INTENT_* bits, kb_lang.h) the article of row id names in
+ * its front matter (intent: location), or -1 when it names none (or on a
+ * database error): the ranking then reads them from its title. */
+int kb_index_article_intents(kb_index *ix, int64_t id);
 
 /* Kinds of articles (front matter "type"). */
 #define KB_KIND_ARTICLE 0x01  /* help articles */

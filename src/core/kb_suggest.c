@@ -151,10 +151,13 @@ static void S_fuse(kb_index *ix, kb_feedback *fb, const kb_mention *m, const cha
   free(prior);
 }
 
-/* The intents an article answers, read from its title and slug with its
+/* The intents an article answers: those its front matter names (intent:,
+ * the author's word), else read from its title and slug with its
  * language's intent cues (intents.tsv): "Track my order" is a status,
  * "Store opening hours" hours. */
 static int S_article_intents(kb_index *ix, const kb_hit *h) {
+  int named = h->id ? kb_index_article_intents(ix, h->id) : -1;
+  if (named >= 0) return named;
   const kb_lang *l = NULL;
   for (int i = 0; h->lang && i < kb_index_nlangs(ix); i++)
     if (!strcmp(kb_index_lang_code(ix, i), h->lang)) l = kb_index_lang_words(ix, i);
