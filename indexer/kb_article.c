@@ -573,7 +573,7 @@ static void S_check(S_ctx *c, const S_lines *ln) {
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
-    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url} or {title})", bad);
+    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url}, {title} or {store})", bad);
     else if (len > KB_REPLY_MAX)
       S_err(c, ln->reply, "reply can be %d characters as Twitter counts them (with a 15-character @handle and {url} as 23); the limit is %d", len, KB_REPLY_MAX);
     else if (!strstr(a->reply, "{url}"))

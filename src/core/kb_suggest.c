@@ -44,6 +44,32 @@ const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang) {
   return lang && def && strcmp(lang, def) ? lang : NULL;
 }
 
+/* The store link for hit h: the store of the place the mention names, or
+ * the store finder near it; without a place the store finder. */
+static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
+                         const kb_geo_match *place) {
+  const char *lp = kb_suggest_lang_prefix(ix, h->lang);
+  if (place && place->store)
+    return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug, lp);
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_printf(&b, "%s%s%s/stores", o->public_url, lp ? "/" : "", lp ? lp : "");
+  char sep = '?';
+  if (place) {
+    kb_buf_puts(&b, "?near=");
+    char *low = kb_xstrdup(place->name);
+    for (char *p = low; *p; p++)
+      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+    kb_buf_put_query(&b, low, 0);
+    free(low);
+    sep = '&';
+  }
+  if (h->collection && strcmp(h->collection, "default")) {
+    kb_buf_printf(&b, "%ccollection=", sep);
+    kb_buf_put_query(&b, h->collection, 0);
+  }
+  return kb_buf_detach(&b);
+}
+
 /* The link for a suggestion: the store of the town the mention names (or
  * the store finder near it) for deep-linking articles, else the article's. */
 static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
@@ -368,13 +394,17 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* 4. reply: the link each suggestion carries */
   for (int i = 0; i < out->n; i++) {
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
+    out->s[i].store_url = S_store_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].fallback = out->fallback;
   }
   return KB_SEARCH_OK;
 }
 
 void kb_suggest_result_free(kb_suggest_result *r) {
-  for (int i = 0; i < r->n; i++) free(r->s[i].url);
+  for (int i = 0; i < r->n; i++) {
+    free(r->s[i].url);
+    free(r->s[i].store_url);
+  }
   free(r->s);
   kb_results_free(&r->res);
   kb_mention_free(r->mention);
