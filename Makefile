@@ -279,7 +279,7 @@ BENCH_STATIC_BYTES ?= 1400
 BENCH_GROWTH   ?= 1000 10000 100000
 BENCH_GROWTH_WRK_TIME ?= 5s
 BENCH_GROWTH_CONNS ?= 2
-BENCH_LEARN    ?= 10000 100000
+BENCH_LEARN    ?= 10000 100000 1000000
 BENCH_PROG     := $(O)/bench/bench_suggest
 
 $(O)/bench/bench_suggest.o: tests/bench/bench_suggest.c

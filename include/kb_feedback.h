@@ -4,7 +4,7 @@
  *
  * The store is an SQLite database (WAL, synchronous=FULL: a write is on
  * disk when kb_feedback_add() returns, so an acknowledged write survives
- * kill -9 or a power cut). Schema (version 2, PRAGMA user_version; a
+ * kill -9 or a power cut). Schema (version 3, PRAGMA user_version; a
  * store of a newer version is refused):
  *
  *   feedback(id INTEGER PRIMARY KEY, ts, text, collection, slug, action,
@@ -17,6 +17,9 @@
  *                                      agents answered with an article
  *                                      (action sent or edited) are its
  *                                      phrases, rowid = feedback.id
+ *   learned_of(id, collection, slug)   (version 3) the article of each
+ *                                      learned mention, so the evidence
+ *                                      never reads the feedback table
  *   sent(collection, slug, n)          how often each article was sent
  *
  * Learning (kb_feedback_evidence()): a new mention is matched against the
@@ -90,8 +93,26 @@ int kb_feedback_put(kb_feedback *f, const kb_feedback_row *row, long long *pid, 
 int kb_feedback_put_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
                          size_t nerr);
 
+/* Records rows[0..n) as kb_feedback_put_rows() does, but learns nothing
+ * from them yet: the raw rows only (one transaction, rows already there
+ * skipped). For loading many rows at once (a mirror catching up, a bulk
+ * load): learning row by row costs an FTS5 insert and, once an article
+ * holds its quota, a delete per row; kb_feedback_relearn() afterwards
+ * builds the same learned state in one pass. Until then the evidence is
+ * what it was before the load. KB_FEEDBACK_OK or an error (nothing
+ * stored). */
+int kb_feedback_load_rows(kb_feedback *f, const kb_feedback_row *rows, int n, char *err,
+                          size_t nerr);
+
+/* Rebuilds everything learned from the stored rows: each article's sends,
+ * its newest learned mentions (the per-article quota below), the term
+ * counts, then merges the segments. The result is what storing the same
+ * rows one by one with kb_feedback_put() gives. KB_FEEDBACK_OK or an
+ * error (the learned state is then unchanged). */
+int kb_feedback_relearn(kb_feedback *f, char *err, size_t nerr);
+
 /* Merges the learned table's segments, dropping what older mentions left
- * (each article keeps its newest 32 learned mentions, KB_FEEDBACK_PER_ARTICLE
+ * (each article keeps its newest 16 learned mentions, KB_FEEDBACK_PER_ARTICLE
  * in the environment to change it, 0 for all); kb_feedback_put() does it
  * by itself every 2,000 mentions taken out. */
 void kb_feedback_optimize(kb_feedback *f);

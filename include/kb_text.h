@@ -116,6 +116,17 @@ typedef int (*kb_term_fn)(void *ctx, const kb_term *t);
 int kb_analyzer_run_terms(kb_analyzer *a, const char *z, int n, int flags, kb_term_fn fn,
                           void *ctx);
 
+/* kb_analyzer_run_terms() for na analyzers (at most KB_MAX_LANGS) over
+ * one text: fn is called with ctx[k] for the terms of a[k], each
+ * language's in the order a run of its own gives them, the languages
+ * interleaved word by word. The text is read, folded and split once
+ * (the mention is read in every language of the index to tell which it
+ * is written in; only stop words, text-speak and stems differ). Returns
+ * what kb_analyzer_run_terms() returns; a non-zero callback stops every
+ * language. */
+int kb_analyzer_run_terms_all(kb_analyzer *const *a, void *const *ctx, int na, const char *z,
+                              int n, int flags, kb_term_fn fn);
+
 /* 1 if the language has a stemmer in libstemmer ("en", "german", ...). */
 int kb_text_lang_known(const char *lang);
 

@@ -4,13 +4,17 @@
  * while never finishing it. Throughout, another client (127.0.0.2, a
  * different address on loopback) gets /healthz and a suggest answered
  * quickly, and every connection of the flood gets an answer: 200, or 503
- * past the per-address cap, or 408 past the header deadline.
+ * past the per-address cap, or 408 past the header deadline. The third
+ * test runs both at once, the slow-loris sockets from a third address
+ * (127.0.0.3) and reopened as the server closes them, for
+ * KB_ATTACK_SECONDS (10).
  */
 #include "harness.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,12 +31,19 @@ static th_server *S_srv;
 
 /* The probes' bounds: the median answer within 100 ms (300 ms for the
  * sanitizer build, several times slower on the same two cores as the
- * flood), and none slower than a second. The machine is shared, so the
- * slowest is held to a looser bound here than the 100 ms measured on a
- * quiet machine (docs/reliability.md, issue #18 item 2; PROBE_DEBUG=1 prints
- * every probe). */
+ * flood), and the slowest within KB_PROBE_MAX_MS, by default a second.
+ * The issue asks 100 ms for every probe: KB_PROBE_MAX_MS=100 checks that,
+ * which holds on a quiet machine, but this one is shared by other work
+ * that takes the cores for longer than that (docs/reliability.md, issue
+ * #18 items 2 and 3, has the figures and the load beside them;
+ * PROBE_DEBUG=1 prints every probe slower than 50 ms). */
 static double S_median_bound_ms(void) {
   return strstr(th_bin_dir(), "san") ? 300 : 100;
+}
+
+static double S_worst_bound_ms(void) {
+  const char *e = getenv("KB_PROBE_MAX_MS");
+  return e && atof(e) > 0 ? atof(e) : 1000;
 }
 
 static int S_setup(void **state) {
@@ -44,7 +55,11 @@ static int S_setup(void **state) {
   }
   const char *extra[] = {"--max-connections-per-address", "100", "--header-timeout", "2",
                          "--threads", "2", "--quiet", NULL};
-  S_srv = th_serve_kb("tests/fixtures/kb", extra, NULL);
+  /* KB_CONNS_NO_CAPS=1: the caps and the deadline lifted, to show that
+   * the tests fail without them */
+  const char *nocaps[] = {"--max-connections-per-address", "1000000", "--max-connections",
+                          "1000000", "--header-timeout", "1000000", "--threads", "2", "--quiet", NULL};
+  S_srv = th_serve_kb("tests/fixtures/kb", getenv("KB_CONNS_NO_CAPS") ? nocaps : extra, NULL);
   return S_srv ? 0 : -1;
 }
 
@@ -91,7 +106,9 @@ static int S_probe(const char *req, double *ms) {
   if (fd < 0) return 0;
   struct pollfd p = {fd, POLLOUT, 0};
   int status = 0;
-  if (poll(&p, 1, 5000) == 1 && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+  int connected = poll(&p, 1, 5000) == 1;
+  double tc = S_now_ms();
+  if (connected && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
     char buf[8192];
     size_t got = 0;
     p.events = POLLIN;
@@ -105,6 +122,9 @@ static int S_probe(const char *req, double *ms) {
   }
   close(fd);
   *ms = S_now_ms() - t0;
+  if (getenv("PROBE_DEBUG") && *ms > 50)
+    fprintf(stderr, "# slow probe at %.0f: connected %.1f, answered %.1f ms after\n",
+            fmod(t0, 100000.0), tc - t0, S_now_ms() - t0);
   return status;
 }
 
@@ -148,13 +168,14 @@ static void S_check_probes(S_prober *pr) {
   int n = pr->probes < 4096 ? pr->probes : 4096;
   qsort(pr->ms, (size_t)n, sizeof *pr->ms, S_cmp_double);
   double median = n ? pr->ms[n / 2] : 0;
-  if (pr->failed || median > S_median_bound_ms() || pr->worst_ms > 1000 || getenv("PROBE_DEBUG"))
+  if (pr->failed || median > S_median_bound_ms() || pr->worst_ms > S_worst_bound_ms() ||
+      getenv("PROBE_DEBUG"))
     print_error("%d probes, %d failed, median %.1f ms, slowest %.1f ms\n", pr->probes, pr->failed,
                 median, pr->worst_ms);
   assert_true(pr->probes >= 10);
   assert_int_equal(pr->failed, 0);
   assert_true(median <= S_median_bound_ms());
-  assert_true(pr->worst_ms <= 1000);
+  assert_true(pr->worst_ms <= S_worst_bound_ms());
 }
 
 /* One wave of the flood: n connections from one client, each asking
@@ -272,10 +293,139 @@ static void test_slow_loris(void **state) {
   S_check_probes(&pr);
 }
 
+/*--- Both attacks at once (issue #18, "what done looks like") ----------*/
+
+/* The flood, wave after wave, until told to stop. */
+typedef struct {
+  atomic_int stop;
+  int waves, ok, busy, none;
+} S_flooder;
+
+static void *S_flood_run(void *arg) {
+  S_flooder *f = arg;
+  while (!atomic_load(&f->stop)) {
+    S_wave(1500, &f->ok, &f->busy, &f->none);
+    f->waves++;
+  }
+  return NULL;
+}
+
+/* 1,100 slow-loris sockets from 127.0.0.3, kept open: each drips a
+ * header line every 300 ms and never ends its block; one the server
+ * closes is counted (408, 503, or closed with no answer) and opened
+ * again, so there are 1,100 throughout. */
+typedef struct {
+  atomic_int stop;
+  int opened, late, busy, none, failed_open;
+  double longest_ms;       /* the longest any socket was held open */
+} S_lorist;
+
+enum { S_LORIS = 1100 };
+
+static void *S_loris_run(void *arg) {
+  S_lorist *l = arg;
+  static const char line[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  int *fds = calloc(S_LORIS, sizeof *fds);
+  double *t0 = calloc(S_LORIS, sizeof *t0);
+  char *begun = calloc(S_LORIS, 1); /* its request line is sent */
+  for (int i = 0; i < S_LORIS; i++) fds[i] = -1;
+  for (int round = 0; !atomic_load(&l->stop); round++) {
+    for (int i = 0; i < S_LORIS; i++) {
+      if (fds[i] < 0) {
+        if ((fds[i] = S_open("127.0.0.3")) < 0) { l->failed_open++; continue; }
+        t0[i] = S_now_ms();
+        begun[i] = 0;
+        l->opened++;
+        continue; /* the request line goes once connected, next round */
+      }
+      char buf[256];
+      ssize_t n = read(fds[i], buf, sizeof buf - 1);
+      if (n < 0 && (errno == EAGAIN || errno == ENOTCONN)) {
+        /* the first write of a socket is its request line, then a
+         * header line a round */
+        char h[32];
+        const char *w = h;
+        size_t wn = (size_t)snprintf(h, sizeof h, "X-Drip-%d: 1\r\n", round);
+        if (!begun[i]) { w = line; wn = sizeof line - 1; begun[i] = 1; }
+        if (write(fds[i], w, wn) < 0) { /* closed meanwhile: seen next round */ }
+        continue;
+      }
+      if (n > 12 && !strncmp(buf, "HTTP/1.1 408", 12)) l->late++;
+      else if (n > 12 && !strncmp(buf, "HTTP/1.1 503", 12)) l->busy++;
+      else {
+        l->none++;
+        if (getenv("PROBE_DEBUG") && l->none < 5)
+          fprintf(stderr, "# slow-loris closed unanswered: read %zd, %s, %.12s\n", n,
+                  n < 0 ? strerror(errno) : "", n > 0 ? buf : "");
+      }
+      double held = S_now_ms() - t0[i];
+      if (held > l->longest_ms) l->longest_ms = held;
+      close(fds[i]);
+      fds[i] = -1;
+    }
+    nanosleep(&(struct timespec){0, 300 * 1000000L}, NULL);
+  }
+  for (int i = 0; i < S_LORIS; i++)
+    if (fds[i] >= 0) {
+      double held = S_now_ms() - t0[i]; /* not closed by the server */
+      if (held > l->longest_ms) l->longest_ms = held;
+      close(fds[i]);
+    }
+  free(fds);
+  free(t0);
+  free(begun);
+  return NULL;
+}
+
+/* Seconds the combined attack lasts (KB_ATTACK_SECONDS, default 10). */
+static int S_attack_seconds(void) {
+  const char *e = getenv("KB_ATTACK_SECONDS");
+  return e && atoi(e) > 0 ? atoi(e) : 10;
+}
+
+/* Both attacks at once for S_attack_seconds(): the flood from 127.0.0.1
+ * (1,500 connections a wave, wave after wave) and the 1,100 slow-loris
+ * sockets from 127.0.0.3, while 127.0.0.2 asks /healthz and a suggest
+ * over and over. Every flood request is answered, every slow-loris socket
+ * is closed by the server within its header deadline (2 s) or the
+ * refusal's second, and every probe is answered within the bound. */
+static void test_both_at_once(void **state) {
+  (void)state;
+  S_lorist lo = {0};
+  S_flooder fl = {0};
+  S_prober pr = {0};
+  pthread_t tl, tf, tp;
+  pthread_create(&tl, NULL, S_loris_run, &lo);
+  nanosleep(&(struct timespec){1, 0}, NULL); /* the 1,100 are open */
+  pthread_create(&tf, NULL, S_flood_run, &fl);
+  pthread_create(&tp, NULL, S_probe_run, &pr);
+  nanosleep(&(struct timespec){S_attack_seconds(), 0}, NULL);
+  atomic_store(&pr.stop, 1);
+  pthread_join(tp, NULL);
+  atomic_store(&fl.stop, 1);
+  atomic_store(&lo.stop, 1);
+  pthread_join(tf, NULL);
+  pthread_join(tl, NULL);
+  print_error("# flood: %d waves, 200: %d, 503: %d, no answer: %d\n", fl.waves, fl.ok, fl.busy,
+              fl.none);
+  print_error("# slow-loris: %d opened, 408: %d, 503: %d, closed unanswered: %d, "
+              "longest held %.0f ms, failed to open %d\n",
+              lo.opened, lo.late, lo.busy, lo.none, lo.longest_ms, lo.failed_open);
+  S_check_probes(&pr);
+  assert_int_equal(fl.none, 0);
+  assert_true(fl.ok >= 300);
+  assert_true(lo.opened >= S_LORIS);
+  assert_int_equal(lo.failed_open, 0);
+  /* the 2 s header deadline, or the second a refused socket is kept,
+   * and the reaper's round and the client's 300 ms between reads */
+  assert_true(lo.longest_ms <= 4000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_flood),
       cmocka_unit_test(test_slow_loris),
+      cmocka_unit_test(test_both_at_once),
   };
   return cmocka_run_group_tests_name("conns", tests, S_setup, S_teardown);
 }

@@ -390,6 +390,70 @@ static void test_bounded_learning(void **state) {
   free(path);
 }
 
+/* Loading rows raw and relearning once builds what storing them one by
+ * one builds: the same evidence to the last digit (older mentions past
+ * an article's quota gone, the term counts and the priors the same), and
+ * nothing is learned from a raw load before the relearn. A store opened
+ * with another quota is relearned. */
+static void test_relearn_same_as_put(void **state) {
+  (void)state;
+  char err[256], one[1024], bulk[1024];
+  char *pa = th_fmt("%s/one-by-one.sqlite", S_dir), *pb = th_fmt("%s/bulk.sqlite", S_dir);
+  kb_index *ix = kb_index_open(S_index, err, sizeof err);
+  assert_non_null(ix);
+  setenv("KB_FEEDBACK_PER_ARTICLE", "2", 1);
+  kb_feedback *a = kb_feedback_open(pa, "en", err, sizeof err);
+  kb_feedback *b = kb_feedback_open(pb, "en", err, sizeof err);
+  assert_non_null(a);
+  assert_non_null(b);
+  static const char *const said[][3] = {
+      {"zorblax wifi one", "cafe-wifi", "sent"},       {"quuxing wifi two", "cafe-wifi", "edited"},
+      {"wifi dismissed zorblax", "cafe-wifi", "dismissed"},
+      {"frobnic wifi three", "cafe-wifi", "sent"},     {"zorblax sim stuck", "remove-sim-iphone", "sent"},
+      {"sim quuxing again", "remove-sim-iphone", "sent"}, {"store zorblax", "find-a-store", "sent"}};
+  kb_feedback_row rows[7];
+  for (int i = 0; i < 7; i++) {
+    rows[i] = (kb_feedback_row){.text = said[i][0], .slug = said[i][1], .action = said[i][2]};
+    assert_int_equal(kb_feedback_put(a, &rows[i], NULL, NULL, err, sizeof err), KB_FEEDBACK_OK);
+  }
+  assert_int_equal(kb_feedback_load_rows(b, rows, 7, err, sizeof err), KB_FEEDBACK_OK);
+  assert_int_equal(kb_feedback_count(b), 7);
+  assert_int_equal(S_evidence(b, ix, "zorblax quuxing frobnic", bulk, sizeof bulk), 0);
+  assert_true(kb_feedback_prior(b, "default", "cafe-wifi") == 0);
+  assert_int_equal(kb_feedback_relearn(b, err, sizeof err), KB_FEEDBACK_OK);
+  const char *asked[] = {"zorblax", "quuxing wifi", "frobnic", "sim stuck", "zorblax store wifi"};
+  for (int i = 0; i < 5; i++) {
+    int ka = S_evidence(a, ix, asked[i], one, sizeof one);
+    int kb = S_evidence(b, ix, asked[i], bulk, sizeof bulk);
+    assert_int_equal(ka, kb);
+    assert_string_equal(one, bulk);
+  }
+  /* the quota: "zorblax wifi one" fell out of cafe-wifi's newest two */
+  assert_null(strstr((S_evidence(b, ix, "zorblax", bulk, sizeof bulk), bulk), "cafe-wifi"));
+  assert_true(kb_feedback_prior(b, "default", "cafe-wifi") > 0);
+  assert_true(kb_feedback_prior(a, "default", "cafe-wifi") == kb_feedback_prior(b, "default", "cafe-wifi"));
+  assert_true(kb_feedback_prior(a, "default", "find-a-store") == kb_feedback_prior(b, "default", "find-a-store"));
+  kb_feedback_close(b);
+  b = kb_feedback_open(pb, "en", err, sizeof err); /* read back: the same */
+  assert_non_null(b);
+  S_evidence(b, ix, "zorblax store wifi", bulk, sizeof bulk);
+  S_evidence(a, ix, "zorblax store wifi", one, sizeof one);
+  assert_string_equal(one, bulk);
+  kb_feedback_close(a);
+  kb_feedback_close(b);
+  /* another quota at open: relearned from the rows, the older mention back */
+  setenv("KB_FEEDBACK_PER_ARTICLE", "0", 1);
+  b = kb_feedback_open(pb, "en", err, sizeof err);
+  assert_non_null(b);
+  S_evidence(b, ix, "zorblax", bulk, sizeof bulk);
+  assert_non_null(strstr(bulk, "cafe-wifi"));
+  kb_feedback_close(b);
+  unsetenv("KB_FEEDBACK_PER_ARTICLE");
+  kb_index_close(ix);
+  free(pa);
+  free(pb);
+}
+
 /* Sends article slug of collection k times. */
 static void S_send(kb_feedback *f, const char *collection, const char *slug, int k) {
   char err[256];
@@ -549,6 +613,7 @@ int main(void) {
       cmocka_unit_test(test_learned_terms),
       cmocka_unit_test(test_client_ids_and_versions),
       cmocka_unit_test(test_bounded_learning),
+      cmocka_unit_test(test_relearn_same_as_put),
       cmocka_unit_test(test_prior_scale),
       cmocka_unit_test(test_cross_site),
       cmocka_unit_test(test_strict_json),

@@ -491,11 +491,11 @@ static void test_console_language(void **state) {
   /* nothing in French fits: English articles, each said to be a fallback */
   b = S_page("/agent?text=Briggate%20Leeds&author=bob&lang=fr", &st);
   assert_non_null(strstr(b, "no article fits in it, so these are English articles"));
-  assert_non_null(strstr(b, "<p class=\"fallback\">English fallback: no article in the mention's language</p>"));
+  assert_non_null(strstr(b, "<p class=\"fallback\">English fallback: no article in the mention&#39;s language</p>"));
   assert_non_null(strstr(b, "lang=\"en-GB\">"));
   free(b);
   b = S_page("/agent?text=hello&lang=xx", &st);
-  assert_non_null(strstr(b, "That language is not one of the knowledge base's."));
+  assert_non_null(strstr(b, "That language is not one of the knowledge base&#39;s."));
   free(b);
 }
 
@@ -506,12 +506,13 @@ static void test_console_language(void **state) {
 static void test_translations_report(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *cmd = th_fmt("mkdir -p %s/articles/fr %s/articles/de && cd %s/articles && "
+  /* the page's words are English's ui.tsv (languages named in it) */
+  char *cmd = th_fmt("mkdir -p %s/lang/en %s/articles/fr %s/articles/de && cp kb/lang/en/ui.tsv %s/lang/en/ && cd %s/articles && "
                      "printf -- '---\\ntitle: Alpha\\nupdated: 2026-11-20\\n---\\nx\\n' > alpha.md && "
                      "printf -- '---\\ntitle: Beta\\nupdated: 2026-11-20\\n---\\nx\\n' > beta.md && "
                      "printf -- '---\\ntitle: Alphe\\nslug: alpha\\ntranslated_from: 2026-11-01\\n---\\nx\\n' > fr/alpha.md && "
                      "printf -- '---\\ntitle: Betta\\nslug: beta\\ntranslated_from: 2026-11-20\\n---\\nx\\n' > de/beta.md",
-                     dir, dir, dir);
+                     dir, dir, dir, dir, dir);
   assert_int_equal(th_run(cmd, NULL), 0);
   free(cmd);
   char *out = NULL;
@@ -529,10 +530,10 @@ static void test_translations_report(void **state) {
   assert_int_equal(th_http(srv, "GET", "/team/translations", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 200);
   static const char *const want[] = {
-      "<tr><th scope=\"row\">de</th><td>1 of 2</td><td>1</td><td>0</td><td>0</td></tr>",
-      "<tr><th scope=\"row\">fr</th><td>1 of 2</td><td>1</td><td>1</td><td>0</td></tr>",
-      "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>", "<a href=\"/help/beta\">Beta</a></th><td>fr</td>",
-      "<a href=\"/fr/help/alpha\">Alpha</a></th><td>fr</td><td>2026-11-01</td><td>2026-11-20</td>",
+      "<tr><th scope=\"row\">German</th><td>1 of 2</td><td>1</td><td>0</td><td>0</td></tr>",
+      "<tr><th scope=\"row\">French</th><td>1 of 2</td><td>1</td><td>1</td><td>0</td></tr>",
+      "<a href=\"/help/alpha\">Alpha</a></th><td>German</td>", "<a href=\"/help/beta\">Beta</a></th><td>French</td>",
+      "<a href=\"/fr/help/alpha\">Alpha</a></th><td>French</td><td>2026-11-01</td><td>2026-11-20</td>",
   };
   for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
     if (!strstr(r.body, want[i])) print_error("no %s\n", want[i]);
@@ -541,8 +542,8 @@ static void test_translations_report(void **state) {
   th_resp_free(&r);
   assert_int_equal(th_http(srv, "GET", "/team/translations?lang=de", NULL, 0, NULL, &r), 0);
   assert_non_null(strstr(r.body, "<option value=\"de\" selected>"));
-  assert_non_null(strstr(r.body, "<a href=\"/help/alpha\">Alpha</a></th><td>de</td>"));
-  assert_null(strstr(r.body, "<th scope=\"row\">fr</th>"));
+  assert_non_null(strstr(r.body, "<a href=\"/help/alpha\">Alpha</a></th><td>German</td>"));
+  assert_null(strstr(r.body, "<th scope=\"row\">French</th>"));
   assert_null(strstr(r.body, "/fr/help/alpha"));
   th_resp_free(&r);
   assert_int_equal(th_http(srv, "GET", "/team/translations?lang=zz", NULL, 0, NULL, &r), 0);

@@ -203,7 +203,7 @@ static void test_agent_cards_and_forms(void **state) {
   assert_non_null(strstr(b, "Thursday"));
   assert_non_null(strstr(b, "<p class=\"place\">Place: Leeds"));
   assert_non_null(strstr(b, "<h2><a href=\"/help/"));
-  assert_non_null(strstr(b, " match</p>")); /* confidence in words */
+  assert_non_null(strstr(b, " times in 10</p>")); /* confidence in words (calibration.tsv) */
   assert_non_null(strstr(b, "class=\"notice loopback\""));
   assert_non_null(strstr(b, "data-author=\"sam\""));
   free(b);
@@ -302,10 +302,10 @@ static void test_kb_health(void **state) {
   assert_true(degraded);
   assert_int_equal(th_http(s, "GET", "/kb-health", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 200);
-  assert_non_null(strstr(r.body, "<code class=\"where\">articles/x.md:2</code> missing title"));
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/x.md:2</code> <span class=\"msg\">missing title"));
   assert_null(strstr(r.body, "/srv/kb"));
   assert_non_null(strstr(r.body, "<p class=\"fix\">How to fix: Add title:"));
-  assert_non_null(strstr(r.body, "<code class=\"where\">articles/y.md:4</code> unknown key"));
+  assert_non_null(strstr(r.body, "<code class=\"where\">articles/y.md:4</code> <span class=\"msg\">unknown key"));
   assert_non_null(strstr(r.body, "last good version is serving since"));
   th_resp_free(&r);
   assert_int_equal(th_write_file(status, "{\"builds\":3,\"ok\":true,\"errors\":0,\"warnings\":0,\"problems\":[]}\n"), 0);

@@ -146,11 +146,65 @@ static void test_roles(void **state) {
   free(team);
 }
 
+/* The French site's sign-in: its form posts to /fr/signin, and every
+ * redirect stays on the French site. */
+static void test_signin_in_french(void **state) {
+  (void)state;
+  /* the sample KB (the fixtures are English only), with the same keys */
+  th_server *en = S_srv;
+  char *keys = th_fmt("%s/keys", S_dir), *data = th_fmt("%s/data-fr", S_dir), *cmd = th_fmt("mkdir -p %s", data);
+  th_run(cmd, NULL);
+  const char *extra[] = {"--api-keys", keys, "--data", data, "--quiet", NULL};
+  S_srv = th_serve_kb("kb", extra, NULL);
+  assert_non_null(S_srv);
+  char *loc = NULL;
+  assert_int_equal(S_get("/fr/agent", NULL, &loc), 303);
+  assert_string_equal(loc, "/fr/signin?next=%2Fagent");
+  free(loc);
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  th_resp r;
+  char *body = th_fmt("key=%s&next=%%2Fagent", S_AGENT);
+  assert_int_equal(th_http(S_srv, "POST", "/fr/signin", body, strlen(body), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/fr/agent");
+  free(loc);
+  char *set = th_resp_header(&r, "Set-Cookie");
+  assert_non_null(set);
+  free(set);
+  th_resp_free(&r);
+  free(body);
+  body = th_fmt("key=not-a-key-of-ours-000&next=%%2Fagent");
+  assert_int_equal(th_http(S_srv, "POST", "/fr/signin", body, strlen(body), h, &r), 0);
+  assert_int_equal(r.status, 303);
+  loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/fr/signin?failed=1&next=%2Fagent");
+  free(loc);
+  th_resp_free(&r);
+  free(body);
+  assert_int_equal(th_http(S_srv, "POST", "/fr/signout", "", 0, h, &r), 0);
+  assert_int_equal(r.status, 303);
+  loc = th_resp_header(&r, "Location");
+  assert_string_equal(loc, "/fr/");
+  free(loc);
+  th_resp_free(&r);
+  /* not a language of the index: no such page */
+  assert_int_equal(th_http(S_srv, "POST", "/zz/signin", "key=x", 5, h, &r), 0);
+  assert_int_equal(r.status, 404);
+  th_resp_free(&r);
+  th_server_stop(S_srv);
+  S_srv = en;
+  free(cmd);
+  free(data);
+  free(keys);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pages_ask_to_sign_in),
       cmocka_unit_test(test_wrong_key),
       cmocka_unit_test(test_roles),
+      cmocka_unit_test(test_signin_in_french),
   };
   return cmocka_run_group_tests_name("signin", tests, S_setup, S_teardown);
 }

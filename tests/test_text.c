@@ -258,6 +258,62 @@ static void test_language_data(void **state) {
   kb_diag_free(d);
 }
 
+/* Every term of a run as one line: flags, term, spans and surface. */
+typedef struct {
+  char out[4096];
+} S_full;
+
+static int S_collect_term(void *ctx, const kb_term *t) {
+  S_full *r = ctx;
+  size_t len = strlen(r->out);
+  snprintf(r->out + len, sizeof r->out - len, "%d:%.*s@%d-%d(%.*s) ", t->flags, t->nterm, t->term,
+           t->start, t->end, t->nsurface, t->surface);
+  return 0;
+}
+
+/* The mention is read in every language at once
+ * (kb_analyzer_run_terms_all()): each language gets exactly the terms a
+ * run of its own gives, over every rule's input and mixed-language
+ * mentions with text-speak, elongations, hashtags and model names. */
+static void test_run_all_languages(void **state) {
+  (void)state;
+  static const char *const langs[] = {"en", "fr", "de", "es"};
+  enum { NL = sizeof langs / sizeof *langs };
+  static const char *const more[] = {
+      "@PhoneRetailer pleeease jsp ou est ma commande #SimCard iphone12 stp",
+      "Hola, ¿dónde está mi pedido? q tal xq no llega noooo",
+      "Wo ist meine Bestellung? Straße 12 #Lieferung_spaet bitteeee",
+      "the store in Lyon, c'est fermé?? can't find it lol",
+      /* a word's first form dropped as a stop word, its second kept at
+       * the same position: "all" of "alll", "the" of "the12" */
+      "ok alll the12 les12 pleeease",
+  };
+  kb_analyzer *a[NL];
+  for (int k = 0; k < NL; k++) assert_non_null(a[k] = S_new(langs[k]));
+  int flags[] = {KB_TEXT_QUERY | KB_TEXT_EXACT, 0, KB_TEXT_EXACT};
+  for (size_t i = 0; i < S_NCASES + sizeof more / sizeof *more; i++) {
+    const char *text = i < S_NCASES ? S_cases[i].in : more[i - S_NCASES];
+    for (size_t f = 0; f < sizeof flags / sizeof *flags; f++) {
+      S_full one[NL], all[NL];
+      void *ctx[NL];
+      for (int k = 0; k < NL; k++) {
+        one[k].out[0] = all[k].out[0] = 0;
+        assert_int_equal(kb_analyzer_run_terms(a[k], text, -1, flags[f], S_collect_term, &one[k]),
+                         KB_TEXT_OK);
+        ctx[k] = &all[k];
+      }
+      assert_int_equal(kb_analyzer_run_terms_all(a, ctx, NL, text, -1, flags[f], S_collect_term),
+                       KB_TEXT_OK);
+      for (int k = 0; k < NL; k++) {
+        if (strcmp(one[k].out, all[k].out))
+          fail_msg("%s (%s, flags %d):\n  alone: %s\n  all:   %s", text, langs[k], flags[f],
+                   one[k].out, all[k].out);
+      }
+    }
+  }
+  for (int k = 0; k < NL; k++) kb_analyzer_free(a[k]);
+}
+
 /* Text is cut on a character boundary (kb_util.h): never inside one. */
 static void test_utf8_cut(void **state) {
   (void)state;
@@ -282,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_callback_stops),
       cmocka_unit_test(test_long_words_skipped),
       cmocka_unit_test(test_language_data),
+      cmocka_unit_test(test_run_all_languages),
       cmocka_unit_test(test_utf8_cut),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

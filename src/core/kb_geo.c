@@ -231,6 +231,17 @@ static const S_name *S_find_in(const kb_geo *g, const char *key, const char *col
   return NULL;
 }
 
+/* 1 if the key of some name starts with key[0..n) (the keys are sorted:
+ * those that do follow the first not below it). */
+static int S_starts_any(const kb_geo *g, const char *key, size_t n) {
+  int lo = 0, hi = g->nnames;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (strncmp(g->names[mid].key, key, n) < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo < g->nnames && strncmp(g->names[lo].key, key, n) == 0;
+}
+
 static int S_is_common(const kb_geo *g, const char *key) {
   return kb_lang_place(g->words, key, (int)strlen(key)) & KB_PLACE_COMMON;
 }
@@ -308,17 +319,23 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const char *collection,
                          const char *lang, kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
-    for (int len = S_MAX_NAME_WORDS; len >= 1; len--) {
-      if (i + len > nw) continue;
-      char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
-      size_t kl = 0;
-      for (int j = 0; j < len; j++) {
-        size_t wl = strlen(w[i + j]->fold);
-        if (j) key[kl++] = ' ';
-        memcpy(key + kl, w[i + j]->fold, wl);
-        kl += wl;
-      }
-      key[kl] = 0;
+    /* the words from i joined, and the most of them some name starts
+     * with (a name of len words starts with its first len - 1 words, so
+     * none is longer): most words start no name, and are looked up once */
+    char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
+    size_t end[S_MAX_NAME_WORDS + 1];
+    int most = 0;
+    end[0] = 0;
+    for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
+      size_t kl = end[j], wl = strlen(w[i + j]->fold);
+      if (j) key[kl++] = ' ';
+      memcpy(key + kl, w[i + j]->fold, wl);
+      end[j + 1] = kl + wl;
+      if (!S_starts_any(g, key, end[j + 1])) break;
+      most = j + 1;
+    }
+    for (int len = most; len >= 1; len--) {
+      key[end[len]] = 0;
       const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
       if (len == 1 && S_is_common(g, key) && !w[i]->upper &&

@@ -60,10 +60,9 @@ static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, i
   double score = kb_query_known(q, li);
   for (int i = 0; l && i < nt; i++) {
     if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) continue;
-    int n = (int)strlen(t[i].fold);
-    if (kb_lang_is_stop(l, t[i].fold, n) || kb_lang_is_filler(l, t[i].fold, n) ||
-        kb_lang_speak(l, t[i].fold, n) || kb_lang_cue(l, t[i].fold, n))
-      score += 2;
+    /* one look-up for the four lists (kb_lang_word_of()), not four */
+    const kb_lang_word *x = kb_lang_word_of(l, t[i].fold, (int)strlen(t[i].fold));
+    if (x && (x->stop || x->filler || x->speak || x->cue)) score += 2;
   }
   return score;
 }

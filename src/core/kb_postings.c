@@ -501,41 +501,44 @@ static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   return lo;
 }
 
-static int S_cmp_inst(const void *x, const void *y) {
-  const kb_rank_inst *a = x, *b = y;
-  if (a->col != b->col) return a->col - b->col;
-  if (a->off != b->off) return a->off < b->off ? -1 : 1;
-  return a->phrase - b->phrase;
+/* A row's occurrence as one number: its packed position (column, then
+ * offset) above its phrase, so that numeric order is the order of the
+ * instances (column, offset, phrase) that kb_rank.h expects. */
+static uint64_t S_key(uint32_t pos, int phrase) { return (uint64_t)pos << 32 | (uint32_t)phrase; }
+
+static int S_cmp_key(const void *x, const void *y) {
+  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  return a < b ? -1 : a > b;
 }
 
-/* Sorts inst[0..n), made of nrun runs each already in order (run k is
- * inst[run[k]..run[k + 1])), by merging the runs pairwise through tmp: a
+/* Sorts key[0..n), made of nrun runs each already in order (run k is
+ * key[run[k]..run[k + 1])), by merging the runs pairwise through tmp: a
  * row's occurrences come one sorted list per phrase, and qsort() on them
- * was a sixth of a suggest. S_cmp_inst is a total order (no two
- * occurrences share phrase, column and offset), so this is qsort's order. */
-static kb_rank_inst *S_merge_runs(kb_rank_inst *inst, kb_rank_inst *tmp, int *run, int nrun) {
+ * was a sixth of a suggest. The keys are distinct (no two occurrences
+ * share phrase, column and offset), so this is qsort's order. */
+static uint64_t *S_merge_runs(uint64_t *key, uint64_t *tmp, int *run, int nrun) {
   while (nrun > 1) {
     int m = 0;
     for (int k = 0; k < nrun; k += 2) {
       int a = run[k], ae = run[k + 1], o = a;
       if (k + 1 == nrun) { /* the odd run out: copied */
-        memcpy(tmp + a, inst + a, (size_t)(ae - a) * sizeof *inst);
+        memcpy(tmp + a, key + a, (size_t)(ae - a) * sizeof *key);
         run[m++] = a;
         continue;
       }
       int b = ae, be = run[k + 2];
-      while (a < ae && b < be) tmp[o++] = S_cmp_inst(&inst[b], &inst[a]) < 0 ? inst[b++] : inst[a++];
-      while (a < ae) tmp[o++] = inst[a++];
-      while (b < be) tmp[o++] = inst[b++];
+      while (a < ae && b < be) tmp[o++] = key[b] < key[a] ? key[b++] : key[a++];
+      while (a < ae) tmp[o++] = key[a++];
+      while (b < be) tmp[o++] = key[b++];
       run[m++] = run[k];
     }
     run[m] = run[nrun];
     nrun = m;
-    kb_rank_inst *t = inst;
-    inst = tmp;
+    uint64_t *t = key;
+    key = tmp;
     tmp = t;
   }
-  return inst;
+  return key;
 }
 
 int kb_postings_match(const kb_postings *p, const char *const *phrase,
@@ -547,8 +550,11 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
     l[k].at = S_seek(&l[k], 0, l[k].n, lo);
     l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }
-  kb_rank_inst *inst = NULL, *tmp = NULL;
-  long cap = 0, tcap = 0;
+  /* a row's occurrences as keys (S_key()), put in order on the keys
+   * (comparing one number, not three fields), then as instances */
+  uint64_t *key = NULL, *tmp = NULL;
+  kb_rank_inst *inst = NULL;
+  long cap = 0, tcap = 0, icap = 0;
   int *run = kb_xcalloc((size_t)nphrase + 2, sizeof *run);
   int rc = 0;
   for (;;) {
@@ -563,32 +569,36 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
       if (drive && !drive[k]) x->at = S_seek(x, x->at, x->end, d);
       if (x->at >= x->end || x->doc[x->at] != d) continue;
       int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
-      S_grow((void **)&inst, &cap, n + (to - from), sizeof *inst);
+      S_grow((void **)&key, &cap, n + (to - from), sizeof *key);
       run[nrun++] = n;
       for (int j = from; j < to; j++) {
-        kb_rank_inst it = {.phrase = k, .col = (int)(x->pos[j] >> S_COL_SHIFT),
-                           .off = (int)(x->pos[j] & S_OFF_MASK)};
-        if (n && sorted && S_cmp_inst(&inst[n - 1], &it) > 0) {
+        uint64_t it = S_key(x->pos[j], k);
+        if (n && sorted && key[n - 1] > it) {
           sorted = 0;
           if (j > from) runs_sorted = 0; /* out of order within one list */
         }
-        else if (j > from && S_cmp_inst(&inst[n - 1], &it) > 0) runs_sorted = 0;
-        inst[n++] = it;
+        else if (j > from && key[n - 1] > it) runs_sorted = 0;
+        key[n++] = it;
       }
       x->at++;
     }
     run[nrun] = n;
-    kb_rank_inst *v = inst;
+    uint64_t *v = key;
     if (!sorted && runs_sorted) {
       S_grow((void **)&tmp, &tcap, n, sizeof *tmp);
-      v = S_merge_runs(inst, tmp, run, nrun);
+      v = S_merge_runs(key, tmp, run, nrun);
     } else if (!sorted) {
-      qsort(inst, (size_t)n, sizeof *inst, S_cmp_inst);
+      qsort(key, (size_t)n, sizeof *key, S_cmp_key);
     }
-    if ((rc = fn(ctx, d, v, n)) != 0) break;
+    S_grow((void **)&inst, &icap, n, sizeof *inst);
+    for (int i = 0; i < n; i++)
+      inst[i] = (kb_rank_inst){.phrase = (int)(uint32_t)v[i], .col = (int)(v[i] >> (32 + S_COL_SHIFT)),
+                               .off = (int)((v[i] >> 32) & S_OFF_MASK)};
+    if ((rc = fn(ctx, d, inst, n)) != 0) break;
   }
-  free(inst);
+  free(key);
   free(tmp);
+  free(inst);
   free(run);
   for (int k = 0; k < nphrase; k++) S_list_cleanup(&l[k]);
   free(l);

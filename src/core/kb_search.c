@@ -177,6 +177,9 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
       }
       for (int i = lo; i < l->nsyn && !strcmp(l->syn[i].src, seq); i++)
         if (l->syn[i].nsrc == len) S_add_alt(q, l->syn[i].dst, g, 0.7);
+      /* the sources starting with seq follow lo: none, and no longer
+       * sequence from word g can be a source either */
+      if (lo == l->nsyn || strncmp(l->syn[lo].src, seq, n)) break;
     }
   }
 }
@@ -289,10 +292,17 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
                   .li = ix->deflang};
   q->text = S_arena_dup(&q->mem, text, n);
   int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
-  for (int i = 0; i < ix->nlangs; i++) {
-    void *ctx[2] = {q, &q->langs[i]};
-    kb_analyzer_run_terms(ix->langs[i].an, text, (int)n, flags, S_record, ctx);
+  /* the text read once for every language (kb_analyzer_run_terms_all()) */
+  kb_analyzer *an[KB_MAX_LANGS];
+  void *ctx[KB_MAX_LANGS][2], *pctx[KB_MAX_LANGS];
+  int nl = ix->nlangs < KB_MAX_LANGS ? ix->nlangs : KB_MAX_LANGS;
+  for (int i = 0; i < nl; i++) {
+    an[i] = ix->langs[i].an;
+    ctx[i][0] = q;
+    ctx[i][1] = &q->langs[i];
+    pctx[i] = ctx[i];
   }
+  kb_analyzer_run_terms_all(an, pctx, nl, text, (int)n, flags, S_record);
   if (ix->nlangs == 1) S_ensure_corrected(q, 0);
   return q;
 }
@@ -554,20 +564,29 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
-/* Escapes a snippet for HTML and turns the \x02 \x03 markers into <mark>. */
-static const char *S_keep_snippet(kb_results *r, const char *s) {
-  if (!s) return NULL;
-  kb_buf b = KB_BUF_INIT;
-  size_t run = 0, n = strlen(s);
-  for (size_t i = 0; i <= n; i++) {
-    if (i < n && s[i] != '\x02' && s[i] != '\x03' && s[i] != '\n') continue;
-    kb_buf_put_html(&b, s + run, i - run);
-    if (i < n) kb_buf_puts(&b, s[i] == '\x02' ? "<mark>" : s[i] == '\x03' ? "</mark>" : " ");
+/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
+ * break as a space, and the \x02 \x03 markers a body might hold as
+ * <mark> and </mark>, as the matches are marked. */
+static void S_put_snip(kb_buf *b, const char *s, size_t n) {
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *e;
+    switch (s[i]) {
+      case '&': e = "&amp;"; break;
+      case '<': e = "&lt;"; break;
+      case '>': e = "&gt;"; break;
+      case '"': e = "&quot;"; break;
+      case '\'': e = "&#39;"; break;
+      case '\x02': e = "<mark>"; break;
+      case '\x03': e = "</mark>"; break;
+      case '\n': e = " "; break;
+      default: continue;
+    }
+    kb_buf_put(b, s + run, i - run);
+    kb_buf_puts(b, e);
     run = i + 1;
   }
-  const char *k = S_keep(r, kb_buf_str(&b));
-  kb_buf_cleanup(&b);
-  return k;
+  kb_buf_put(b, s + run, n - run);
 }
 
 /* The query with its corrected words in place, kept in r when there is a
@@ -611,6 +630,38 @@ static int S_cmp_cand(const void *x, const void *y) {
   const S_cand *a = x, *b = y;
   if (a->score != b->score) return a->score > b->score ? -1 : 1;
   return a->id < b->id ? -1 : a->id > b->id;
+}
+
+#define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
+
+/* Puts the first k candidates of c in the order qsort() with S_cmp_cand
+ * gives (glibc's is a stable merge sort: equal ones stay in the order
+ * they came). A page of results needs only its first rows in order:
+ * picking them from many candidates (search as you type matches most of
+ * the index on a short prefix) is one comparison per candidate, where
+ * sorting them all was a tenth of the request. */
+static void S_order(S_cands *c, int k) {
+  if (c->n < 2) return;
+  if (k > S_MAX_TOP || 4 * k >= c->n) {
+    qsort(c->v, (size_t)c->n, sizeof *c->v, S_cmp_cand);
+    return;
+  }
+  int top[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
+  for (int i = 0; i < c->n; i++) {
+    /* i comes after every earlier candidate it compares equal to */
+    if (nt == k && S_cmp_cand(&c->v[i], &c->v[top[nt - 1]]) >= 0) continue;
+    int at = nt < k ? nt++ : k - 1;
+    while (at > 0 && S_cmp_cand(&c->v[i], &c->v[top[at - 1]]) < 0) {
+      top[at] = top[at - 1];
+      at--;
+    }
+    top[at] = i;
+  }
+  S_cand *v = kb_xcalloc((size_t)k, sizeof *v);
+  for (int j = 0; j < nt; j++) v[j] = c->v[top[j]];
+  free(c->v);
+  c->v = v;
+  /* the rest is not read again (only counted): left out */
 }
 
 /* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
@@ -811,8 +862,9 @@ static const kb_ix_body *S_spans_of(kb_index *ix, int li, int64_t id) {
 }
 
 /* The snippet of a body for the window of terms terms at start with the
- * matched terms in mask, in the form S_keep_snippet() takes: \x02 and \x03
- * around matches, "…" where text was left out. A window cut short by a
+ * matched terms in mask, as HTML: matches in <mark>, "…" where text was
+ * left out (written in one pass: cut, then escaped, it was a third of
+ * search as you type). A window cut short by a
  * table or another aside (kb_rank.h) ends with its prose's last words, no
  * "…". */
 static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_buf *out) {
@@ -825,14 +877,19 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
    * term take no position, but are the text's first words */
   int lead = 0;
   while (start == 0 && isspace((unsigned char)body[lead])) lead++;
+  /* room for the text and a few escapes: grown once, not doubled from 64 */
+  kb_buf_grow(out, (size_t)(span[n - 1][1] - span[0][0]) + 160);
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
   for (int i = 0; i < n; i++) {
     int from = i ? span[i - 1][1] : start == 0 ? lead : span[0][0];
-    kb_buf_put(out, body + from, (size_t)(span[i][0] - from));
-    int hit = (mask >> i) & 1;
-    if (hit) kb_buf_putc(out, '\x02');
-    kb_buf_put(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    if (hit) kb_buf_putc(out, '\x03');
+    if (!((mask >> i) & 1)) { /* the text before a term and the term: one copy */
+      S_put_snip(out, body + from, (size_t)(span[i][1] - from));
+      continue;
+    }
+    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
+    kb_buf_puts(out, "<mark>");
+    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
+    kb_buf_puts(out, "</mark>");
   }
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {
@@ -849,7 +906,7 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   if (nl) nt = (size_t)(nl - tail);
   while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
   if (nt > 64) nt = kb_utf8_cut(tail, 64);
-  kb_buf_put(out, tail, nt);
+  S_put_snip(out, tail, nt);
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */
@@ -858,7 +915,7 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   if (sp) {
     kb_buf b = KB_BUF_INIT;
     S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, &b);
-    h->snippet = S_keep_snippet(r, kb_buf_str(&b));
+    h->snippet = S_keep(r, kb_buf_str(&b));
     kb_buf_cleanup(&b);
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
@@ -1018,10 +1075,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     kb_buf_cleanup(&dfs);
   }
   if (rc == KB_SEARCH_OK) {
-    if (c.n) qsort(c.v, (size_t)c.n, sizeof *c.v, S_cmp_cand);
-    out->total = c.n;
     int from = oo.offset < c.n ? oo.offset : c.n;
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
+    S_order(&c, to);
+    out->total = c.n;
     out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c.v[k], out, oo.snippets_later);

@@ -72,7 +72,10 @@ typedef struct {
   int n;
 } S_word;
 
-/* State of one kb_analyzer_run() call. */
+/* State of one kb_analyzer_run() call. A run for several languages at
+ * once (kb_analyzer_run_terms_all()) reads, folds and splits the text once
+ * and hands each word to every language in turn (S_emit()): a, ctx and
+ * placed are the current language's, saved in each[] between words. */
 typedef struct {
   kb_analyzer *a;
   int flags;
@@ -80,7 +83,24 @@ typedef struct {
   kb_term_fn fn_term;         /* instead of fn: terms with their surface */
   void *ctx;
   int placed; /* a term has been emitted at the current position */
+  int nlang;                  /* languages of the run: 0 (a), or each[0..nlang) */
+  struct S_lang_run *each;    /* (the caller's: a run of one language
+                                 initialises no array) */
 } S_run;
+
+/* One language of a run for several (kb_analyzer_run_terms_all()). */
+struct S_lang_run {
+  kb_analyzer *a;
+  void *ctx;
+  int placed;
+};
+
+/* Sets the current position's "a term has been emitted" for every
+ * language of the run (the word splitting decides it, not a language). */
+static void S_place(S_run *r, int placed) {
+  r->placed = placed;
+  for (int k = 0; k < r->nlang; k++) r->each[k].placed = placed;
+}
 
 /*--- Stop words ----------------------------------------------------------*/
 
@@ -382,14 +402,10 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
   return rc;
 }
 
-/* Emits one word made of c[0..n): stop words dropped; in a customer's
- * words (KB_TEXT_QUERY) text-speak read and filler dropped too; then
- * stemmed and passed on. */
-static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
-  char buf[KB_TEXT_MAX_TERM + 1];
-  if (n <= 0) return 0;
-  int len = S_encode(c, n, buf);
-  if (len <= 0) return 0;
+/* Emits one word made of c[0..n), encoded in buf[0..len), in r's current
+ * language: stop words dropped; in a customer's words (KB_TEXT_QUERY)
+ * text-speak read and filler dropped too; then stemmed and passed on. */
+static int S_emit_lang(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len) {
   /* one look-up says whether it is a stop word, filler or text-speak */
   const kb_lang_word *x = kb_lang_word_of(r->a->data, buf, len);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
@@ -398,6 +414,24 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
     if (x && (x->stop || x->filler)) return 0;
   }
   return S_emit_term(r, c, n, colocated, buf, len, buf, len);
+}
+
+/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r. */
+static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
+  char buf[KB_TEXT_MAX_TERM + 1];
+  if (n <= 0) return 0;
+  int len = S_encode(c, n, buf);
+  if (len <= 0) return 0;
+  if (!r->nlang) return S_emit_lang(r, c, n, colocated, buf, len);
+  int rc = 0;
+  for (int k = 0; rc == 0 && k < r->nlang; k++) {
+    r->a = r->each[k].a;
+    r->ctx = r->each[k].ctx;
+    r->placed = r->each[k].placed;
+    rc = S_emit_lang(r, c, n, colocated, buf, len); /* (buf is only read) */
+    r->each[k].placed = r->placed;
+  }
+  return rc;
 }
 
 /* Squeezes runs of three or more equal letters in c[0..n) down to keep
@@ -432,7 +466,7 @@ static int S_emit_word(S_run *r, const S_ch *c, int n) {
   if (S_elongated(c, n)) {
     int nsq = S_squeeze(c, n, 2, sq);
     int none = S_squeeze(c, n, 1, one);
-    r->placed = 0;
+    S_place(r, 0);
     if ((rc = S_emit(r, sq, nsq, 0)) != 0) return rc;
     return S_emit(r, one, none, 1);
   }
@@ -447,13 +481,13 @@ static int S_emit_word(S_run *r, const S_ch *c, int n) {
       seglen++;
     }
   }
-  r->placed = 0;
+  S_place(r, 0);
   if (nseg < 2 || !longletters) return S_emit(r, c, n, 0);
   int first = 1;
   for (int i = 0; i < n;) {
     int j = i + 1;
     while (j < n && S_is_digit(c[j].cp) == S_is_digit(c[i].cp)) j++;
-    r->placed = first ? 0 : 1;
+    S_place(r, first ? 0 : 1);
     if ((rc = S_emit(r, c + i, j - i, 0)) != 0) return rc;
     if (first && (rc = S_emit(r, c, n, 1)) != 0) return rc;
     first = 0;
@@ -489,7 +523,7 @@ static int S_emit_hashtag(S_run *r, const S_ch *src, int n) {
     partsrc++;
   }
   if (nparts > 1) {
-    r->placed = 1;
+    S_place(r, 1);
     return S_emit(r, joined.c, joined.n, 1);
   }
   return 0;
@@ -618,5 +652,16 @@ int kb_analyzer_run_terms(kb_analyzer *a, const char *z, int n, int flags, kb_te
                           void *ctx) {
   if (n < 0) n = (int)strlen(z);
   S_run r = {.a = a, .flags = flags, .fn_term = fn, .ctx = ctx};
+  return S_run_text(&r, z, n);
+}
+
+int kb_analyzer_run_terms_all(kb_analyzer *const *a, void *const *ctx, int na, const char *z,
+                              int n, int flags, kb_term_fn fn) {
+  if (na <= 0) return KB_TEXT_OK;
+  if (na > KB_MAX_LANGS) na = KB_MAX_LANGS;
+  if (n < 0) n = (int)strlen(z);
+  struct S_lang_run each[KB_MAX_LANGS];
+  for (int k = 0; k < na; k++) each[k] = (struct S_lang_run){.a = a[k], .ctx = ctx[k]};
+  S_run r = {.a = a[0], .flags = flags, .fn_term = fn, .ctx = ctx[0], .nlang = na, .each = each};
   return S_run_text(&r, z, n);
 }

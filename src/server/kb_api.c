@@ -35,6 +35,7 @@
 #include "kb_suggest.h"
 #include "kb_text.h"
 #include "kb_json.h"
+#include "kb_ui.h"
 #include "server.h"
 
 /*--- Helpers -------------------------------------------------------------*/
@@ -597,7 +598,15 @@ static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_S
 
 /* One series as an accessible bar chart: an SVG with a title and a
  * description, and the numbers behind it in a table. */
-static void S_chart(kb_buf *b, int k, char (*day)[11], long (*v)[S_SERIES], int n) {
+/* A series' name on the page: ui.tsv's reports.series.K (the CSV keeps
+ * S_series_name, its column names). */
+static const char *S_series_words(const kb_ctx *c, int k) {
+  char key[32];
+  snprintf(key, sizeof key, "reports.series.%d", k);
+  return kb_ui_text(c, key);
+}
+
+static void S_chart(const kb_ctx *c, kb_buf *b, int k, char (*day)[11], long (*v)[S_SERIES], int n) {
   long top = 0, sum = 0;
   for (int i = 0; i < n; i++) {
     if (v[i][k] > top) top = v[i][k];
@@ -605,10 +614,18 @@ static void S_chart(kb_buf *b, int k, char (*day)[11], long (*v)[S_SERIES], int 
   }
   const int W = 600, H = 160, L = 34, B = 22;
   double bw = n ? (double)(W - L) / n : 0;
+  char ssum[24], sn[16], stop[24];
+  snprintf(ssum, sizeof ssum, "%ld", sum);
+  snprintf(sn, sizeof sn, "%d", n);
+  snprintf(stop, sizeof stop, "%ld", top);
+  const char *name = S_series_words(c, k);
   kb_buf_printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"ch%d-t ch%d-d\">"
-                   "<title id=\"ch%d-t\">%s a day</title><desc id=\"ch%d-d\">%ld in all over %d days, at most %ld on one day,"
-                   " from %s to %s.</desc>",
-                W, H, k, k, k, S_series_name[k], k, sum, n, top, n ? day[0] : "", n ? day[n - 1] : "");
+                   "<title id=\"ch%d-t\">", W, H, k, k, k);
+  kb_ui_put(c, b, "reports.chart.title", "series", name, (const char *)NULL);
+  kb_buf_printf(b, "</title><desc id=\"ch%d-d\">", k);
+  kb_ui_put(c, b, "reports.chart.desc", "sum", ssum, "days", sn, "top", stop, "from", n ? day[0] : "", "to",
+            n ? day[n - 1] : "", (const char *)NULL);
+  kb_buf_puts(b, "</desc>");
   kb_buf_printf(b, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", L, H - B, W, H - B);
   kb_buf_printf(b, "<text class=\"tick\" x=\"%d\" y=\"12\" text-anchor=\"end\">%ld</text>"
                    "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>", L - 4, top, L - 4, H - B);
@@ -620,7 +637,9 @@ static void S_chart(kb_buf *b, int k, char (*day)[11], long (*v)[S_SERIES], int 
   if (n)
     kb_buf_printf(b, "<text class=\"tick\" x=\"%d\" y=\"%d\">%s</text><text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
                   L, H - 6, day[0], W, H - 6, day[n - 1]);
-  kb_buf_printf(b, "</svg><figcaption>%s a day: %ld in all</figcaption></figure>", S_series_name[k], sum);
+  kb_buf_puts(b, "</svg><figcaption>");
+  kb_ui_put(c, b, "reports.chart.caption", "series", name, "sum", ssum, (const char *)NULL);
+  kb_buf_puts(b, "</figcaption></figure>");
 }
 
 /* The trends section of /reports: a range form, the totals, the charts,
@@ -633,31 +652,66 @@ static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
   int n = S_trend(db, range, day, v, 366);
   free(db);
   static const int choices[] = {7, 14, 30, 90, 365};
-  kb_buf_puts(b, "<h1>Knowledge-base reports</h1><form class=\"range\" action=\"/reports\" method=\"get\">"
-                 "<label for=\"days\">Period</label><select id=\"days\" name=\"days\">");
-  for (int i = 0; i < 5; i++)
-    kb_buf_printf(b, "<option value=\"%d\"%s>Last %d days</option>", choices[i], choices[i] == range ? " selected" : "",
-                  choices[i]);
-  kb_buf_printf(b, "</select><button type=\"submit\">Show</button> <a class=\"csv\" href=\"/reports.csv?days=%d\">"
-                   "Download the figures (CSV)</a></form>", range);
+  char num[24];
+  kb_buf_puts(b, "<h1>");
+  kb_ui_put(c, b, "reports.title", (const char *)NULL);
+  kb_buf_puts(b, "</h1><form class=\"range\" action=\"/reports\" method=\"get\"><label for=\"days\">");
+  kb_ui_put(c, b, "reports.period", (const char *)NULL);
+  kb_buf_puts(b, "</label><select id=\"days\" name=\"days\">");
+  for (int i = 0; i < 5; i++) {
+    snprintf(num, sizeof num, "%d", choices[i]);
+    kb_buf_printf(b, "<option value=\"%d\"%s>", choices[i], choices[i] == range ? " selected" : "");
+    kb_ui_put(c, b, "reports.lastdays", "n", num, (const char *)NULL);
+    kb_buf_puts(b, "</option>");
+  }
+  kb_buf_puts(b, "</select><button type=\"submit\">");
+  kb_ui_put(c, b, "tr.show", (const char *)NULL);
+  kb_buf_printf(b, "</button> <a class=\"csv\" href=\"/reports.csv?days=%d\">", range);
+  kb_ui_put(c, b, "reports.csv", (const char *)NULL);
+  kb_buf_puts(b, "</a></form>");
   if (n <= 0) {
-    kb_buf_puts(b, "<p>No figures yet: they appear once agents and customers use the service.</p>");
+    kb_buf_puts(b, "<p>");
+    kb_ui_put(c, b, "reports.nodata", (const char *)NULL);
+    kb_buf_puts(b, "</p>");
     return;
   }
   long tot[S_SERIES] = {0};
   for (int i = 0; i < n; i++)
     for (int k = 0; k < S_SERIES; k++) tot[k] += v[i][k];
-  kb_buf_printf(b, "<section class=\"trends\" aria-labelledby=\"trends-h\"><h2 id=\"trends-h\">The last %d days</h2>"
-                   "<ul class=\"totals\"><li><strong>%ld</strong> mentions (%ld unique)</li>"
-                   "<li><strong>%ld%%</strong> answerable</li><li><strong>%ld</strong> replies sent</li>"
-                   "<li><strong>%ld</strong> searches found nothing</li></ul><div class=\"charts\">",
-                range, tot[0], tot[1], tot[0] ? (tot[2] * 100 + tot[0] / 2) / tot[0] : 0, tot[3], tot[4]);
+  snprintf(num, sizeof num, "%d", range);
+  kb_buf_puts(b, "<section class=\"trends\" aria-labelledby=\"trends-h\"><h2 id=\"trends-h\">");
+  kb_ui_put(c, b, "reports.lastdays.heading", "n", num, (const char *)NULL);
+  kb_buf_puts(b, "</h2><ul class=\"totals\">");
+  /* each total: its figure in <strong>, in the sentence of its key */
+  long pct = tot[0] ? (tot[2] * 100 + tot[0] / 2) / tot[0] : 0;
+  const struct { const char *key; long v, v2; } totals[] = {
+      {"reports.total.mentions", tot[0], tot[1]}, {"reports.total.answerable", pct, 0},
+      {"reports.total.sent", tot[3], 0}, {"reports.total.nothing", tot[4], 0}};
+  for (int i = 0; i < 4; i++) {
+    char f[48], u[24];
+    snprintf(f, sizeof f, "<strong>%ld</strong>", totals[i].v);
+    snprintf(u, sizeof u, "%ld", totals[i].v2);
+    kb_buf_puts(b, "<li>");
+    kb_ui_put(c, b, totals[i].key, "!n", f, "unique", u, (const char *)NULL);
+    kb_buf_puts(b, "</li>");
+  }
+  kb_buf_puts(b, "</ul><div class=\"charts\">");
   static const int shown[] = {0, 2, 3, 4, 5};
-  for (int i = 0; i < 5; i++) S_chart(b, shown[i], day, v, n);
-  kb_buf_puts(b, "</div><details class=\"data\"><summary>The figures behind the charts</summary>"
-                 "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Figures a day\"><table>"
-                 "<caption>Figures a day</caption><thead><tr><th scope=\"col\">Day</th>");
-  for (int k = 0; k < S_SERIES; k++) kb_buf_printf(b, "<th scope=\"col\">%s</th>", S_series_name[k]);
+  for (int i = 0; i < 5; i++) S_chart(c, b, shown[i], day, v, n);
+  kb_buf_puts(b, "</div><details class=\"data\"><summary>");
+  kb_ui_put(c, b, "reports.figures", (const char *)NULL);
+  kb_buf_puts(b, "</summary><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
+  kb_ui_put(c, b, "reports.perday", (const char *)NULL);
+  kb_buf_puts(b, "\"><table><caption>");
+  kb_ui_put(c, b, "reports.perday", (const char *)NULL);
+  kb_buf_puts(b, "</caption><thead><tr><th scope=\"col\">");
+  kb_ui_put(c, b, "reports.day", (const char *)NULL);
+  kb_buf_puts(b, "</th>");
+  for (int k = 0; k < S_SERIES; k++) {
+    kb_buf_puts(b, "<th scope=\"col\">");
+    kb_ui_put(c, b, "reports.series", "series", S_series_words(c, k), (const char *)NULL);
+    kb_buf_puts(b, "</th>");
+  }
   kb_buf_puts(b, "</tr></thead><tbody>");
   for (int i = n - 1; i >= 0; i--) {
     kb_buf_printf(b, "<tr><th scope=\"row\">%s</th>", day[i]);
@@ -698,7 +752,7 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
  * heading left out (the page has its own), each table in a scroll region
  * the keyboard can reach, named by its section's heading, and an example
  * repeated in one row shown once. */
-static void S_report_tables(const char *in, kb_buf *out) {
+static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
   const char *p = in;
   if (!strncmp(p, "<h1>", 4) && (p = strstr(p, "</h1>")) != NULL) {
     p += 5;
@@ -708,7 +762,38 @@ static void S_report_tables(const char *in, kb_buf *out) {
   }
   const char *h2id = NULL, *row = NULL;
   while (*p) {
-    if (!strncmp(p, "<h2 id=\"", 8)) h2id = p + 8;
+    if (!strncmp(p, "<h2 id=\"h-", 10)) { /* the table's heading, in the page's words */
+      h2id = p + 8;
+      const char *gt = strchr(p, '>'), *end = gt ? strstr(gt, "</h2>") : NULL;
+      if (end) {
+        char key[64];
+        snprintf(key, sizeof key, "reports.table.%.*s", (int)strcspn(p + 10, "\""), p + 10);
+        kb_buf_put(out, p, (size_t)(gt + 1 - p));
+        kb_ui_put(c, out, key, (const char *)NULL);
+        kb_buf_puts(out, "</h2>");
+        p = end + 5;
+        continue;
+      }
+    }
+    if (!strncmp(p, "<th scope=\"col\">", 16)) { /* a column: its name is its key */
+      const char *end = strstr(p, "</th>");
+      if (end) {
+        char key[64];
+        snprintf(key, sizeof key, "reports.col.%.*s", (int)(end - p - 16), p + 16);
+        kb_buf_puts(out, "<th scope=\"col\">");
+        kb_ui_put(c, out, key, (const char *)NULL);
+        kb_buf_puts(out, "</th>");
+        p = end + 5;
+        continue;
+      }
+    }
+    if (!strncmp(p, "<p>None.</p>", 12)) {
+      kb_buf_puts(out, "<p>");
+      kb_ui_put(c, out, "tr.stale.none", (const char *)NULL);
+      kb_buf_puts(out, "</p>");
+      p += 12;
+      continue;
+    }
     if (!strncmp(p, "<tr>", 4)) row = p;
     if (!strncmp(p, "<table>", 7)) {
       kb_buf_puts(out, "<div class=\"scroll\" tabindex=\"0\" role=\"group\"");
@@ -754,7 +839,12 @@ static void S_report_tables(const char *in, kb_buf *out) {
           if (!strncmp(q, p, n)) { dup = q; break; }
           q += 16;
         }
-        if (!dup) kb_buf_put(out, p, n);
+        if (!dup) {
+          kb_buf_puts(out, "<br><small>");
+          kb_ui_put(c, out, "reports.eg", (const char *)NULL);
+          kb_buf_putc(out, ' ');
+          kb_buf_put(out, p + 16, n - 16);
+        }
         p += n;
         continue;
       }
@@ -771,11 +861,11 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
     return;
   }
   char *db = kb_xstrdup(c->store_path), err[256];
-  kb_web_page_start(c, &r->body, "Knowledge-base reports", "reports");
+  kb_web_page_start(c, &r->body, kb_ui_text(c, "reports.title"), "reports");
   S_trends(c, d, &r->body);
   kb_buf core = KB_BUF_INIT;
   int rc = kb_report_html(c->ix, db, d, &core, err, sizeof err);
-  S_report_tables(kb_buf_str(&core), &r->body);
+  S_report_tables(c, kb_buf_str(&core), &r->body);
   kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);
   free(db);

@@ -377,7 +377,7 @@ static void *S_writer(void *arg) {
     pthread_mutex_unlock(&ev->lock);
     if (!ev->pg) S_store(ev, list);
     else if (list && kb_pg_events_put(ev->pg, list) != 0) list = S_requeue(ev, list);
-    if (ev->pg) kb_pg_events_trim(ev->pg, atomic_load(&ev->days));
+    if (ev->pg) kb_pg_events_trim(ev->pg, atomic_load(&ev->days), atomic_load(&ev->max_bytes));
     pthread_mutex_lock(&ev->db_lock);
     S_trim(ev);
     /* after new views; else now and then, as the days go by and the

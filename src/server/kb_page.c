@@ -61,12 +61,24 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
   else kb_page_t(c, b, "brand");
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   if (team) /* the staff's pages: the public site shows none of them */
-    kb_buf_puts(b, "</a><nav aria-label=\"Main\"><ul><li><a href=\"/agent\">Agent console</a></li>"
-                   "<li><a href=\"/reports\">Reports</a></li><li><a href=\"/kb-health\">KB health</a></li>"
-                   "<li><a href=\"/team/queue\">Queue</a></li><li><a href=\"/team/translations\">Translations</a></li>"
-                   "<li><form class=\"signout\" method=\"post\" action=\"/signout\">"
-                   "<button type=\"submit\">Sign out</button></form></li></ul></nav>");
-  else {
+  {
+    static const char *const links[][2] = {{"/agent", "staff.agent"}, {"/reports", "staff.reports"},
+                                           {"/kb-health", "staff.health"}, {"/team/queue", "staff.queue"},
+                                           {"/team/translations", "staff.translations"}};
+    kb_buf_puts(b, "</a><nav aria-label=\"");
+    kb_page_t(c, b, "nav.main");
+    kb_buf_puts(b, "\"><ul>");
+    for (int i = 0; i < 5; i++) {
+      kb_buf_printf(b, "<li><a href=\"%s\">", links[i][0]);
+      kb_page_t(c, b, links[i][1]);
+      kb_buf_puts(b, "</a></li>");
+    }
+    kb_buf_puts(b, "<li><form class=\"signout\" method=\"post\" action=\"/signout\"><button type=\"submit\">");
+    kb_page_t(c, b, "staff.signout");
+    kb_buf_puts(b, "</button></form></li></ul></nav>");
+    /* the staff's pages exist in every language at one address */
+    if (c && paths) kb_ui_switcher(c, b, paths);
+  } else {
     kb_buf_puts(b, "</a><nav aria-label=\"");
     kb_page_t(c, b, "nav.main");
     kb_buf_puts(b, "\"><ul><li><a href=\"/\">");
@@ -94,7 +106,13 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
  * language's home. */
 void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char *kind) {
   kb_ui_paths p = {.alternates = !strcmp(kind, "home") || !strcmp(kind, "stores")};
+  /* the staff's pages: the same page in each language (its words only) */
+  static const char *const staff[][2] = {{"agent", "/agent"}, {"reports", "/reports"},
+                                         {"team-health", "/kb-health"}, {"team-queue", "/team/queue"},
+                                         {"team-translations", "/team/translations"}, {"team-signin", "/signin"}};
   const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
+  for (int i = 0; i < 6; i++)
+    if (!strcmp(kind, staff[i][0])) path = staff[i][1];
   for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
   kb_page_start_in(c, b, title, kind, &p);
 }

@@ -31,6 +31,14 @@ typedef struct {
   char gzetag[28];
 } kb_web_file;
 
+/* One line of calibration.tsv (kb_staff.c): of the first suggestions
+ * with a confidence in [lo, hi), the share that was right. */
+typedef struct {
+  double lo, hi;
+  int lines;           /* mentions of the check half in the band */
+  double precision;
+} kb_staff_band;
+
 /* One line of postcode-areas.tsv. */
 typedef struct {
   char area[3];        /* postcode area: "LS", "M" */
@@ -46,6 +54,8 @@ struct kb_web {
   int nareas;
   char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
   int nfixes;
+  kb_staff_band *bands; /* calibration.tsv: the console's confidence in words */
+  int nbands;
   pthread_mutex_t mu;  /* guards queue */
   kb_queue *queue;     /* DATA/queue.sqlite, opened when first used */
 };
@@ -114,7 +124,12 @@ int kb_staff_allowed(const kb_ctx *c, const kb_web_args *a, const char *method, 
                      int role, kb_http_resp *r);
 
 /* GET /agent: the agent console, with the cards for a->text when given. */
-void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r);
+void kb_staff_agent_page(const kb_web *w, const kb_ctx *c, const kb_web_args *a, kb_http_resp *r);
+
+/* DIR/calibration.tsv (written by tests/eval/fit.py) into w->bands: 0, or
+ * -1 with "PATH:LINE: message" in err. No file: no bands (the console
+ * then says good, possible or weak match). */
+int kb_staff_load_bands(kb_web *w, const char *dir, char *err, size_t nerr);
 
 /* POST /agent/feedback from a card without JavaScript: record what the
  * agent did, then back to the console (303). */

@@ -62,8 +62,10 @@ struct kb_pg {
   kb_events *ev;
   sqlite3 *mdb;            /* the mirror's position (its thread) */
   atomic_llong fwm, ewm;   /* highest feedback / event id mirrored */
+  int relearn;             /* rows loaded raw, not learned yet (mirror thread) */
   char dbid[64], epoch[64]; /* the mirror's database and feedback epoch */
-  time_t trimmed;          /* last events trim (writer thread) */
+  time_t trimmed;          /* last events trim by age (writer thread) */
+  atomic_llong ev_bytes;   /* events' size as last read (written by the writer thread) */
 };
 
 static const char *const S_migrations[] = {
@@ -79,8 +81,19 @@ static const char *const S_migrations[] = {
     " ts timestamptz NOT NULL, text text, collection text, slug text,"
     " num integer NOT NULL DEFAULT 0, client_id text, UNIQUE (kind, client_id));"
     "CREATE INDEX events_ts ON events(ts);",
+    /* 2: the events' size, kept beside them for the cap (S_EVENT_BYTES) */
+    "INSERT INTO kb_meta SELECT 'events_bytes', coalesce(sum(" "48 + octet_length(coalesce(text, ''))"
+    " + octet_length(coalesce(collection, '')) + octet_length(coalesce(slug, ''))" "), 0)::text"
+    " FROM events;",
 };
 #define S_NMIGRATIONS ((int)(sizeof S_migrations / sizeof *S_migrations))
+
+/* An event's size for the cap, as kb_events.c counts its local rows: its
+ * text, collection and slug, and 48 bytes of a row's overhead. */
+#define S_EVENT_BYTES                                                                       \
+  "(48 + octet_length(coalesce(text, '')) + octet_length(coalesce(collection, ''))"         \
+  " + octet_length(coalesce(slug, '')))"
+#define S_TRIM_ROWS 1000 /* events deleted per statement when over the cap */
 
 /* timestamptz as the SQLite store writes it */
 #define S_TS "to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -221,9 +234,9 @@ int kb_pg_ok(kb_pg *pg) { return pg && atomic_load(&pg->ok); }
 
 void kb_pg_status(kb_pg *pg, kb_buf *out) {
   kb_buf_printf(out, "\"store\":{\"kind\":\"postgresql\",\"ok\":%s,\"mirrored_feedback_id\":%lld,"
-                     "\"mirrored_event_id\":%lld}",
+                     "\"mirrored_event_id\":%lld,\"events_bytes\":%lld}",
                 kb_pg_ok(pg) ? "true" : "false", (long long)atomic_load(&pg->fwm),
-                (long long)atomic_load(&pg->ewm));
+                (long long)atomic_load(&pg->ewm), (long long)atomic_load(&pg->ev_bytes));
 }
 
 /*--- Writes ----------------------------------------------------------------*/
@@ -301,8 +314,23 @@ int kb_pg_feedback_reset(kb_pg *pg, kb_feedback *fb, long long *pn, char *err, s
   return kb_feedback_reset(fb, err, nerr);
 }
 
+/* Adds bytes of events to the stored total, in c's open transaction; the
+ * new total into *total (when not NULL). 0 or -1. */
+static int S_event_bytes(PGconn *c, long long bytes, long long *total, char *err, size_t nerr) {
+  char b[32];
+  snprintf(b, sizeof b, "%lld", bytes);
+  const char *v[1] = {b};
+  PGresult *r = S_query(c, "UPDATE kb_meta SET value = (value::bigint + $1::bigint)::text"
+                           " WHERE key = 'events_bytes' RETURNING value::bigint", 1, v, err, nerr);
+  if (!r) return -1;
+  if (total && PQntuples(r) == 1) *total = atoll(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return 0;
+}
+
 int kb_pg_events_put(kb_pg *pg, const kb_event *list) {
   char err[256], lock[64];
+  long long bytes = 0;
   snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", S_LOCK_EVENTS);
   pthread_mutex_lock(&pg->wlock);
   int rc = S_begin(pg, err, sizeof err);
@@ -314,25 +342,62 @@ int kb_pg_events_put(kb_pg *pg, const kb_event *list) {
     const char *v[7] = {kb_events_kind_name(e->kind), ts, e->text, e->collection, e->slug, num,
                         e->client_id};
     PGresult *r = S_query(pg->w, "INSERT INTO events(kind, ts, text, collection, slug, num, client_id)"
-                                 " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
-                          7, v, err, sizeof err);
+                                 " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING"
+                                 " RETURNING " S_EVENT_BYTES, 7, v, err, sizeof err);
     rc = r ? 0 : -1;
+    if (r && PQntuples(r) == 1) bytes += atoll(PQgetvalue(r, 0, 0)); /* not a repeat */
     PQclear(r);
   }
+  long long total = -1;
+  if (rc == 0) rc = S_event_bytes(pg->w, bytes, &total, err, sizeof err);
   if (rc == 0) rc = S_exec(pg->w, "NOTIFY kb_changed", err, sizeof err);
   if (rc == 0 || pg->w) rc = S_end(pg, rc, err, sizeof err);
+  if (rc == 0 && total >= 0) atomic_store(&pg->ev_bytes, total);
   pthread_mutex_unlock(&pg->wlock);
   return rc;
 }
 
-void kb_pg_events_trim(kb_pg *pg, int days) {
+/* Deletes the events where (a condition on events) in one transaction and
+ * takes their size off the total; the new total, or -1. Call with wlock
+ * held. */
+static long long S_trim_where(kb_pg *pg, const char *where) {
+  long long total = -1;
+  char *sql = kb_fmt("WITH d AS (DELETE FROM events WHERE %s RETURNING " S_EVENT_BYTES " AS b)"
+                     " UPDATE kb_meta SET value = (value::bigint - (SELECT coalesce(sum(b), 0) FROM d))::text"
+                     " WHERE key = 'events_bytes' RETURNING value::bigint", where);
+  if (pg->w && PQstatus(pg->w) == CONNECTION_OK) {
+    PGresult *r = S_query(pg->w, sql, 0, NULL, NULL, 0);
+    if (r && PQntuples(r) == 1) total = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+  }
+  free(sql);
+  return total;
+}
+
+void kb_pg_events_trim(kb_pg *pg, int days, long long max_bytes) {
   time_t now = time(NULL);
-  if (days <= 0 || now - pg->trimmed < 60) return;
-  pg->trimmed = now;
-  char sql[128];
-  snprintf(sql, sizeof sql, "DELETE FROM events WHERE ts < now() - interval '%d days'", days);
   pthread_mutex_lock(&pg->wlock);
-  if (pg->w && PQstatus(pg->w) == CONNECTION_OK) S_exec(pg->w, sql, NULL, 0);
+  if (days > 0 && now - pg->trimmed >= 60) {
+    pg->trimmed = now;
+    char where[64];
+    snprintf(where, sizeof where, "ts < now() - interval '%d days'", days);
+    long long t = S_trim_where(pg, where);
+    if (t >= 0) atomic_store(&pg->ev_bytes, t);
+  }
+  /* the oldest first, down to nine tenths of the cap, as kb_events.c
+   * trims its local tables; every replica may trim, a row is deleted
+   * (and its size taken off) once */
+  long long t = atomic_load(&pg->ev_bytes);
+  if (max_bytes > 0 && t > max_bytes) {
+    char where[96];
+    snprintf(where, sizeof where, "id IN (SELECT id FROM events ORDER BY id LIMIT %d)", S_TRIM_ROWS);
+    /* until under, or a step deleted nothing (the table is empty) */
+    for (long long before = t + 1; t > max_bytes / 10 * 9 && t < before;) {
+      before = t;
+      if ((t = S_trim_where(pg, where)) < 0) break;
+      atomic_store(&pg->ev_bytes, t);
+    }
+  }
   pthread_mutex_unlock(&pg->wlock);
 }
 
@@ -418,7 +483,22 @@ static int S_pull_feedback(kb_pg *pg, PGconn *c) {
                                 .slug = S_val(r, i, 4), .action = S_val(r, i, 5),
                                 .reason = S_val(r, i, 6), .author = S_val(r, i, 7),
                                 .client_id = S_val(r, i, 8)};
-  int rc = kb_feedback_put_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
+  /* A full batch is a backlog (a new replica, one that was down, a copied
+   * store): its rows are stored raw and learned from once, when the
+   * mirror has caught up (the evidence meanwhile is the one before),
+   * instead of learning and evicting row by row. */
+  int rc;
+  if (n == S_BATCH_FEEDBACK || pg->relearn) {
+    if (!pg->relearn) S_mirror_set(pg, "relearn", "1"); /* a restart finishes it */
+    pg->relearn = 1;
+    rc = kb_feedback_load_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
+    if (rc >= 0 && n < S_BATCH_FEEDBACK) {
+      if (kb_feedback_relearn(pg->fb, e, sizeof e) == KB_FEEDBACK_OK) {
+        pg->relearn = 0;
+        S_mirror_set(pg, "relearn", "0");
+      } else fprintf(stderr, "kb-serve: mirror: %s\n", e);
+    }
+  } else rc = kb_feedback_put_rows(pg->fb, rows, n, e, sizeof e) == KB_FEEDBACK_OK ? n : -1;
   if (rc > 0) {
     atomic_store(&pg->fwm, rows[n - 1].id);
     S_mirror_wm(pg, "feedback_id", rows[n - 1].id);
@@ -520,6 +600,8 @@ int kb_pg_start(kb_pg *pg, kb_feedback *fb, kb_events *ev, const char *mirror_db
   atomic_store(&pg->fwm, atoll(v));
   S_mirror_get(pg, "event_id", v, sizeof v);
   atomic_store(&pg->ewm, atoll(v));
+  S_mirror_get(pg, "relearn", v, sizeof v);
+  pg->relearn = atoi(v) == 1;
   kb_events_use_pg(ev, pg);
   if (pthread_create(&pg->thread, NULL, S_mirror, pg) != 0) {
     snprintf(err, nerr, "cannot start the mirror's thread");
@@ -608,7 +690,9 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                     S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL"
                                     " FROM views ORDER BY rowid", c, "ev", 7, ne, err, nerr)) ||
                    S_exec(c, "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1))",
-                          err, nerr) ? -1 : 0;
+                          err, nerr) ||
+                   S_exec(c, "UPDATE kb_meta SET value = (SELECT coalesce(sum(" S_EVENT_BYTES "), 0)"
+                             " FROM events)::text WHERE key = 'events_bytes'", err, nerr) ? -1 : 0;
   free(fsql);
   free(hsql);
   return rc;

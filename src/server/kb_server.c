@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_conns.h"
 #include "kb_diag.h"
 #include "kb_esc.h"
 #include "kb_ratelimit.h"
@@ -65,16 +67,8 @@ struct kb_server {
   kb_sessions *sessions;   /* staff signed in with a key (kb_session.h) */
   pid_t indexer;           /* --kb: the kb-index --watch it started, or 0 */
   atomic_int inflight;     /* requests being answered */
-  pthread_mutex_t conn_lock; /* guards the connection fields below */
-  struct S_conn *conns;    /* every open connection */
-  struct S_addr *addrs[256]; /* connections counted per peer address */
-  int nconns;              /* connections counted against max_connections */
+  kb_conns *gate;          /* accepts; the connection caps and deadline */
   int max_conns;           /* --max-connections */
-  int max_per_addr;        /* --max-connections-per-address */
-  double header_secs;      /* --header-timeout */
-  pthread_t reaper;        /* closes connections past their deadline */
-  int reaper_running;
-  atomic_int reaper_stop;
 };
 
 /* Per-request state. */
@@ -439,148 +433,25 @@ static int S_limited(kb_server *s, struct MHD_Connection *conn, kb_req *rq, kb_h
   return 1;
 }
 
-/*--- Connections: caps and the header deadline ---------------------------*/
-
-/* libmicrohttpd splits --max-connections between its worker threads and
- * accepts unevenly, so connections were dropped far below the limit, and
- * its idle timer is reset by every byte, so a client dripping header
- * lines kept any number of connections open (issue #18). It is now given
- * room for twice the limit in every thread, and the limits are ours:
- *
- *  - every connection is counted (S_conn_started) against --max-connections
- *    and against --max-connections-per-address for its peer address
- *    (trusted proxies have only the first); one over either is refused:
- *    its request is answered 503 with Connection: close, and if it sends
- *    none within a second it is closed;
- *  - a connection must complete its request's header block within
- *    --header-timeout seconds of being accepted or of its previous
- *    answer, however it trickles in; a thread (S_reap) closes those that
- *    do not, with a 408, by shutting their socket down, which the
- *    connection's worker sees as the client going away. */
-
-typedef struct S_conn {
-  struct S_conn *prev, *next;  /* s->conns, under conn_lock */
-  MHD_socket fd;
-  char addr[64];               /* the peer */
-  struct timespec since;       /* accepted, or its last answer sent */
-  int in_request;              /* its header block is complete */
-  int refused;                 /* over a cap: not counted, answered 503 */
-  int reaped;                  /* shut down by S_reap */
-} S_conn;
-
-typedef struct S_addr {
-  struct S_addr *next;
-  int n;                       /* counted connections from addr */
-  char addr[64];
-} S_addr;
-
-/* Adds delta to addr's count; returns the new count. Under conn_lock. */
-static int S_addr_add(kb_server *s, const char *addr, int delta) {
-  unsigned h = (unsigned)(kb_hash(addr, strlen(addr)) % (sizeof s->addrs / sizeof *s->addrs));
-  S_addr **pp = &s->addrs[h];
-  while (*pp && strcmp((*pp)->addr, addr)) pp = &(*pp)->next;
-  if (!*pp) {
-    *pp = kb_xcalloc(1, sizeof **pp);
-    snprintf((*pp)->addr, sizeof (*pp)->addr, "%s", addr);
-  }
-  S_addr *a = *pp;
-  int n = a->n += delta;
-  if (n <= 0) {
-    *pp = a->next;
-    free(a);
-  }
-  return n;
-}
-
-static void S_conn_started(kb_server *s, struct MHD_Connection *conn, void **ctx) {
-  S_conn *c = kb_xcalloc(1, sizeof *c);
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-  c->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-  S_peer(conn, c->addr, sizeof c->addr);
-  clock_gettime(CLOCK_MONOTONIC, &c->since);
-  int trusted = S_trusted(s, c->addr);
-  pthread_mutex_lock(&s->conn_lock);
-  if (s->nconns >= s->max_conns) {
-    c->refused = 1;
-  } else if (S_addr_add(s, c->addr, 1) > s->max_per_addr && !trusted) {
-    S_addr_add(s, c->addr, -1);
-    c->refused = 1;
-  } else {
-    s->nconns++;
-  }
-  c->next = s->conns;
-  if (s->conns) s->conns->prev = c;
-  s->conns = c;
-  pthread_mutex_unlock(&s->conn_lock);
-  *ctx = c;
-}
-
-static void S_conn_closed(kb_server *s, void **ctx) {
-  S_conn *c = *ctx;
-  if (!c) return;
-  pthread_mutex_lock(&s->conn_lock);
-  if (c->prev) c->prev->next = c->next; else s->conns = c->next;
-  if (c->next) c->next->prev = c->prev;
-  if (!c->refused) {
-    s->nconns--;
-    S_addr_add(s, c->addr, -1);
-  }
-  pthread_mutex_unlock(&s->conn_lock);
-  free(c);
-  *ctx = NULL;
-}
+/*--- Connections (kb_conns.c) ---------------------------------------------*/
 
 static void S_notify_conn(void *cls, struct MHD_Connection *conn, void **ctx,
                           enum MHD_ConnectionNotificationCode toe) {
-  if (toe == MHD_CONNECTION_NOTIFY_STARTED) S_conn_started(cls, conn, ctx);
-  else S_conn_closed(cls, ctx);
-}
-
-static S_conn *S_conn_of(struct MHD_Connection *conn) {
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  return ci ? ci->socket_context : NULL;
+  kb_server *s = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *ctx = kb_conns_opened(s->gate, ci ? ci->connect_fd : -1);
+  } else {
+    kb_conns_closed(s->gate, *ctx);
+    *ctx = NULL;
+  }
 }
 
 /* Marks the connection's header block complete (on 1) or its answer sent
- * (on 0, restarting its deadline). Returns 1 if the connection was
- * refused. */
-static int S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
-  S_conn *c = S_conn_of(conn);
-  if (!c) return 0;
-  pthread_mutex_lock(&s->conn_lock);
-  c->in_request = on;
-  if (!on) clock_gettime(CLOCK_MONOTONIC, &c->since);
-  int refused = c->refused;
-  pthread_mutex_unlock(&s->conn_lock);
-  return refused;
-}
-
-/* Every 100 ms: shuts down the connections past their header deadline.
- * Only under conn_lock, so the socket is still the connection's own
- * (libmicrohttpd closes it after S_conn_closed, which takes the lock). */
-static void *S_reap(void *arg) {
-  kb_server *s = arg;
-  static const char late[] = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-                             "Content-Length: 0\r\n\r\n";
-  static const char full[] = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
-                             "Content-Length: 0\r\n\r\n";
-  while (!atomic_load(&s->reaper_stop)) {
-    struct timespec ts = {0, 100 * 1000000L};
-    nanosleep(&ts, NULL);
-    pthread_mutex_lock(&s->conn_lock);
-    for (S_conn *c = s->conns; c; c = c->next) {
-      if (c->in_request || c->reaped || c->fd == MHD_INVALID_SOCKET) continue;
-      double limit = c->refused ? 1.0 : s->header_secs;
-      if (S_elapsed(&c->since) < limit) continue;
-      const char *msg = c->refused ? full : late;
-      size_t n = c->refused ? sizeof full - 1 : sizeof late - 1;
-      if (send(c->fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
-      shutdown(c->fd, SHUT_RDWR);
-      c->reaped = 1;
-    }
-    pthread_mutex_unlock(&s->conn_lock);
-  }
-  return NULL;
+ * (on 0, restarting its header deadline). */
+static void S_conn_request(kb_server *s, struct MHD_Connection *conn, int on) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  kb_conns_request(s->gate, ci ? ci->socket_context : NULL, on);
 }
 
 /*--- Routes --------------------------------------------------------------*/
@@ -661,7 +532,10 @@ static void S_article_route(const kb_ctx *c, const char *rest, kb_http_resp *r) 
  * sets its cookie, then back to the page asked for; any other key goes
  * back to the form. POST /signout ends the session. Both answer 303, so a
  * reload does not post again. */
-static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, kb_http_resp *r) {
+/* lang: the language site the form was on (/fr/signin), or NULL: the
+ * redirects stay on it. */
+static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in, const char *lang,
+                   kb_http_resp *r) {
   const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
   r->status = 303;
   r->ctype = "text/html; charset=utf-8";
@@ -671,7 +545,7 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (!in) {
     if (cookie) kb_sessions_end(s->sessions, cookie);
     r->set_cookie = kb_fmt("kb_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure);
-    r->location = kb_xstrdup("/");
+    r->location = lang ? kb_fmt("/%s/", lang) : kb_xstrdup("/");
     return;
   }
   char *key = kb_web_form_value(kb_buf_str(&rq->body), rq->body.n, "key");
@@ -683,9 +557,12 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   if (roles && kb_sessions_create(s->sessions, roles, tok) == 0) {
     r->set_cookie = kb_fmt("kb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", tok,
                            8 * 3600, secure);
-    r->location = kb_xstrdup(to);
+    size_t nl = lang ? strlen(lang) : 0;
+    int on_site = lang && to[0] == '/' && !strncmp(to + 1, lang, nl) && (to[nl + 1] == '/' || !to[nl + 1]);
+    r->location = lang && !on_site ? kb_fmt("/%s%s", lang, to) : kb_xstrdup(to);
   } else {
     kb_buf loc = KB_BUF_INIT;
+    if (lang) kb_buf_printf(&loc, "/%s", lang);
     kb_buf_puts(&loc, "/signin?failed=1&next=");
     kb_buf_put_query(&loc, to, 1);
     r->location = kb_buf_detach(&loc);
@@ -718,9 +595,30 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
     return;
   }
+  /* /fr/reports: the reports page in another language of the index (the
+   * rest of the /fr/ site is kb_web's); checked once the index is open */
+  char rlang[8] = "";
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      !strcmp(url + 3, "/reports")) {
+    snprintf(rlang, sizeof rlang, "%.2s", url + 1);
+    url = "/reports";
+  }
+  /* the sign-in form of another language's site posts to /fr/signin */
+  const char *slang = NULL;
+  char scode[8];
+  if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
+      (!strcmp(url + 3, "/signin") || !strcmp(url + 3, "/signout")) && !strcmp(method, "POST")) {
+    kb_index *ix = kb_gen_index(rq->gen);
+    snprintf(scode, sizeof scode, "%.2s", url + 1);
+    int li = ix ? kb_index_lang_find(ix, scode) : -1;
+    if (li >= 0 && li != kb_index_default_lang(ix)) {
+      slang = scode;
+      url += 3;
+    }
+  }
   if ((!strcmp(url, "/signin") || !strcmp(url, "/signout")) && !strcmp(method, "POST")) {
     rq->route = KB_ROUTE_PAGE;
-    S_sign(s, conn, rq, !strcmp(url, "/signin"), r);
+    S_sign(s, conn, rq, !strcmp(url, "/signin"), slang, r);
     return;
   }
   if (!strcmp(url, "/healthz")) {
@@ -777,7 +675,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       r->status = 303;
       r->ctype = "text/html; charset=utf-8";
       r->html = 1;
-      r->location = kb_xstrdup("/signin?next=%2Freports");
+      r->location = *rlang ? kb_fmt("/%s/signin?next=%%2F%s%%2Freports", rlang, rlang)
+                           : kb_xstrdup("/signin?next=%2Freports");
       kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
       return;
     }
@@ -811,7 +710,14 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   } else if (rq->route == KB_ROUTE_HELPFUL) {
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_REPORTS) {
-    if (!strcmp(url, "/reports")) kb_api_reports_page(&c, S_arg(conn, "days"), r);
+    int li = *rlang ? kb_index_lang_find(c.ix, rlang) : -1;
+    if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
+      kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
+    } else if (!strcmp(url, "/reports")) {
+      c.lang = *rlang ? rlang : NULL;
+      kb_api_reports_page(&c, S_arg(conn, "days"), r);
+      if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
+    }
     else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
@@ -886,15 +792,19 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     *req_cls = rq;
     atomic_fetch_add(&s->inflight, 1);
     rq->gen = kb_live_acquire(s->live);
-    rq->close_conn = S_conn_request(s, conn, 1);
+    S_conn_request(s, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > KB_MAX_BODY) rq->too_large = 1;
     const char *why = S_smuggling(conn);
-    if (!why) return MHD_YES;
+    /* A Content-Length of 2^64 - 1 is libmicrohttpd's "size unknown": it
+     * would read a body until the client closed, and the request got no
+     * answer. One over the limit is answered now, not after reading it. */
+    if (!why && !rq->too_large) return MHD_YES;
     /* answered before the body is read: libmicrohttpd then reads no more
      * of this connection and closes it */
     kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
-    kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    if (why) kb_api_error(&r, 400, "bad_request", "the request has %s", why);
+    else kb_api_error(&r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
     rq->close_conn = 1;
     enum MHD_Result ret = S_send(conn, rq, &r);
     kb_buf_cleanup(&r.body);
@@ -909,10 +819,7 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     return MHD_YES;
   }
   kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
-  if (rq->close_conn)
-    kb_api_error(&r, 503, "too_many_connections", "too many open connections; try again shortly");
-  else
-    S_route(s, conn, rq, url, method, &r);
+  S_route(s, conn, rq, url, method, &r);
   enum MHD_Result ret = S_send(conn, rq, &r);
   kb_buf_cleanup(&r.body);
   free(r.location);
@@ -1105,11 +1012,7 @@ static void S_stop_indexer(kb_server *s) {
 
 static void S_free(kb_server *s) {
   if (!s) return;
-  if (s->reaper_running) {
-    atomic_store(&s->reaper_stop, 1);
-    pthread_join(s->reaper, NULL);
-  }
-  pthread_mutex_destroy(&s->conn_lock);
+  kb_conns_free(s->gate);
   if (s->cfg.data_dir) pthread_mutex_destroy(&s->store_lock);
   kb_ratelimit_free(s->rl);
   for (int i = 0; i < s->nproxies; i++) free(s->proxies[i]);
@@ -1136,10 +1039,7 @@ static void S_free(kb_server *s) {
 kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) {
   kb_server *s = kb_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
-  pthread_mutex_init(&s->conn_lock, NULL);
   s->max_conns = cfg->max_connections > 0 ? cfg->max_connections : 1024;
-  s->max_per_addr = cfg->max_per_address > 0 ? cfg->max_per_address : 128;
-  s->header_secs = cfg->header_timeout > 0 ? cfg->header_timeout : 10;
   if (cfg->kb_dir) {
     /* the knowledge team's mode: kb-index --watch builds into the data
      * directory; the index watcher below swaps each good build in */
@@ -1207,6 +1107,8 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
+  s->gate = kb_conns_new(s->max_conns, cfg->max_per_address > 0 ? cfg->max_per_address : 128,
+                         cfg->header_timeout > 0 ? cfg->header_timeout : 10, s->proxies, s->nproxies);
   s->d = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
           (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -1217,8 +1119,8 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
       MHD_OPTION_NOTIFY_CONNECTION, S_notify_conn, s,
       MHD_OPTION_URI_LOG_CALLBACK, S_uri_log, s,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout > 0 ? cfg->timeout : 30),
-      /* each thread may hold all of them, and as many refused (see above) */
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * 2 * threads,
+      /* the gate admits max_conns in all; each thread may hold them all */
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->max_conns * threads,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KB_CONN_MEMORY,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
@@ -1229,15 +1131,17 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
     S_free(s);
     return NULL;
   }
-  if (pthread_create(&s->reaper, NULL, S_reap, s) != 0) {
-    snprintf(err, nerr, "cannot start a thread");
-    MHD_stop_daemon(s->d);
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : 0;
+  /* the gate accepts from here on (kb_conns.h): libmicrohttpd lets go of
+   * its listening socket and gets connections through the gate */
+  MHD_socket ls = MHD_quiesce_daemon(s->d);
+  if (ls == MHD_INVALID_SOCKET || kb_conns_start(s->gate, s->d, ls) != 0) {
+    snprintf(err, nerr, "cannot start accepting connections");
+    MHD_stop_daemon(s->d); /* the gate closes ls, given it, in S_free */
     S_free(s);
     return NULL;
   }
-  s->reaper_running = 1;
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-  s->port = di ? di->port : 0;
   char host[128];
   const char *colon = strrchr(cfg->listen, ':');
   snprintf(host, sizeof host, "%.*s", (int)(colon - cfg->listen), cfg->listen);
@@ -1257,8 +1161,7 @@ const char *kb_server_url(const kb_server *s) { return s->url; }
 
 void kb_server_stop(kb_server *s, int timeout_ms) {
   if (!s) return;
-  MHD_socket ls = MHD_quiesce_daemon(s->d);
-  if (ls != MHD_INVALID_SOCKET) close(ls);
+  kb_conns_stop(s->gate); /* accepts no more */
   for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < timeout_ms; waited += 10) {
     struct timespec ts = {0, 10 * 1000000L};
     nanosleep(&ts, NULL);

@@ -45,13 +45,93 @@ static int S_loopback_url(const char *url) {
          !strncmp(h, "0.0.0.0", 7);
 }
 
-/* Confidence in words, calibrated by kb_suggest_threshold(): from it a
- * suggestion is very probably right and sent as answerable
- * (docs/relevance.md). */
-static const char *S_conf_words(double conf, int asks, const char **cls) {
-  if (conf >= kb_suggest_threshold(asks)) return *cls = "conf-good", "Good match";
-  if (conf >= 0.35) return *cls = "conf-fair", "Possible match";
-  return *cls = "conf-weak", "Weak match";
+/*--- Confidence in words -------------------------------------------------*/
+
+int kb_staff_load_bands(kb_web *w, const char *dir, char *err, size_t nerr) {
+  char *p = kb_fmt("%s/calibration.tsv", dir);
+  size_t n;
+  char *data = kb_read_file(p, 64 * 1024, &n);
+  int rc = 0, line = 0;
+  for (char *ln = data, *next; rc == 0 && ln && *ln; ln = next) {
+    next = strchr(ln, '\n');
+    if (next) *next++ = 0;
+    line++;
+    if (*ln == '#' || !*ln) continue;
+    kb_staff_band b;
+    char rest;
+    if (sscanf(ln, "%lf\t%lf\t%d\t%lf %c", &b.lo, &b.hi, &b.lines, &b.precision, &rest) != 4 ||
+        !(b.lo >= 0 && b.lo < b.hi) || b.lines < 1 || !(b.precision >= 0 && b.precision <= 1) ||
+        (w->nbands && b.lo < w->bands[w->nbands - 1].hi)) {
+      snprintf(err, nerr, "%s:%d: expected low<TAB>high<TAB>lines<TAB>precision, bands in order, "
+                          "precision from 0 to 1 (written by tests/eval/fit.py)", p, line);
+      rc = -1;
+      break;
+    }
+    w->bands = kb_xrealloc(w->bands, (size_t)(w->nbands + 1) * sizeof *w->bands);
+    w->bands[w->nbands++] = b;
+  }
+  free(data);
+  free(p);
+  return rc;
+}
+
+/* The band of confidence conf, or NULL. */
+static const kb_staff_band *S_band(const kb_web *w, double conf) {
+  for (int i = 0; w && i < w->nbands; i++)
+    if (conf >= w->bands[i].lo && conf < w->bands[i].hi) return &w->bands[i];
+  return NULL;
+}
+
+/* <p class="confidence">: what a card's confidence means. The class says
+ * whether it is answerable (kb_suggest_threshold()); the words, for the
+ * first suggestion, how often the check half's first suggestions of that
+ * confidence were right ("Right about 8 times in 10", calibration.tsv).
+ * That was measured for first suggestions where some article fits only:
+ * the others say so instead of borrowing its figure. */
+static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i) {
+  double conf = res->s[i].confidence;
+  const char *cls = conf >= kb_suggest_threshold(res->asks) ? "conf-good" : conf >= 0.35 ? "conf-fair" : "conf-weak";
+  const kb_staff_band *band = S_band(w, conf);
+  kb_buf_printf(b, "<p class=\"confidence %s\"", cls);
+  if (!band) { /* no calibration: the words of the threshold */
+    kb_buf_puts(b, ">");
+    kb_page_t(c, b, !strcmp(cls, "conf-good") ? "agent.conf.good" : !strcmp(cls, "conf-fair") ? "agent.conf.fair" : "agent.conf.weak");
+  } else if (res->nothing_fits || i != 0) {
+    kb_buf_puts(b, ">");
+    kb_page_t(c, b, res->nothing_fits ? "agent.conf.nofit" : "agent.conf.alt");
+  } else {
+    char cs[16], pct[16], lines[16];
+    snprintf(cs, sizeof cs, "%.2f", conf);
+    snprintf(pct, sizeof pct, "%.0f", band->precision * 100);
+    snprintf(lines, sizeof lines, "%d", band->lines);
+    kb_buf_puts(b, " title=\"");
+    kb_ui_put(c, b, "agent.conf.title", "conf", cs, "pct", pct, "lines", lines, (const char *)NULL);
+    kb_buf_puts(b, "\">");
+    long k = lround(band->precision * 10);
+    if (k >= 10) kb_page_t(c, b, "agent.conf.always");
+    else if (k <= 0) kb_page_t(c, b, "agent.conf.rarely");
+    else kb_ui_count(c, b, "agent.conf.band", k, (const char *)NULL);
+  }
+  kb_buf_puts(b, "</p>");
+}
+
+/* <p class="cls">key's text</p>. */
+static void S_para(const kb_ctx *c, kb_buf *b, const char *cls, const char *key) {
+  kb_buf_printf(b, "<p class=\"%s\">", cls);
+  kb_page_t(c, b, key);
+  kb_buf_puts(b, "</p>");
+}
+
+/* s as a JSON string; inside <script>, so '<' is written \u003c and the
+ * element cannot be closed by a text. */
+static void S_json_text(kb_buf *b, const char *s) {
+  kb_buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') kb_buf_printf(b, "\\%c", *p);
+    else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&') kb_buf_printf(b, "\\u%04x", *p);
+    else kb_buf_putc(b, (char)*p);
+  }
+  kb_buf_putc(b, '"');
 }
 
 static void S_hidden(kb_buf *b, const char *name, const char *v) {
@@ -71,12 +151,11 @@ static const char *S_lang_name(const kb_ctx *c, const char *code) {
 
 /* One suggestion card: a form that records what the agent did with it
  * (POST /agent/feedback without JavaScript; app.js copies and records). */
-static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
+static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
   int len = 0;
   char *reply = kb_api_reply(res, i, text, handle, &len);
-  const char *cls, *words = S_conf_words(res->s[i].confidence, res->asks, &cls);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   kb_page_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");
@@ -95,41 +174,62 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
   kb_page_article_link(b, h->collection, h->slug);
   kb_buf_puts(b, "\">");
   kb_page_h(b, h->title);
-  kb_buf_printf(b, "</a></h2><p class=\"confidence %s\">%s</p>", cls, words);
+  kb_buf_puts(b, "</a></h2>");
+  S_conf_put(w, c, b, res, i);
   if (res->s[i].fallback) {
     kb_buf_puts(b, "<p class=\"fallback\">");
-    kb_page_h(b, S_lang_name(c, h->lang));
-    kb_buf_puts(b, " fallback: no article in the mention's language</p>");
+    kb_ui_put(c, b, "agent.fallback", "lang", S_lang_name(c, h->lang), (const char *)NULL);
+    kb_buf_puts(b, "</p>");
   }
-  if (h->escalate) kb_buf_puts(b, "<p class=\"escalate\">Move to DM</p>");
-  kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">Reply %d</label>"
-                   "<textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\" lang=\"", n, n, n);
+  if (h->escalate) S_para(c, b, "escalate", "agent.escalate");
+  char num[16];
+  snprintf(num, sizeof num, "%d", n);
+  kb_buf_printf(b, "</div><label for=\"reply-%d\" class=\"vh\">", n);
+  kb_ui_put(c, b, "agent.reply", "n", num, (const char *)NULL);
+  kb_buf_printf(b, "</label><textarea id=\"reply-%d\" class=\"reply\" name=\"reply\" rows=\"3\" lang=\"", n);
   kb_buf_puts(b, kb_ui_tag(c, h->lang));
   kb_buf_puts(b, "\">");
   kb_page_h(b, reply);
   kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
-  if (c->feedback)
-    kb_buf_printf(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\">"
-                     "<span class=\"label\">Mark sent</span> <kbd>%d</kbd></button>"
-                     "<button type=\"submit\" class=\"dismiss\" name=\"action\" value=\"dismissed\">Not relevant</button>", n);
-  else
-    kb_buf_printf(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">Copy reply</span> <kbd>%d</kbd></button>", n);
+  if (c->feedback) {
+    kb_buf_puts(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\"><span class=\"label\">");
+    kb_page_t(c, b, "agent.marksent");
+    kb_buf_printf(b, "</span> <kbd>%d</kbd></button><button type=\"submit\" class=\"dismiss\" name=\"action\" value=\"dismissed\">", n);
+    kb_page_t(c, b, "agent.notrelevant");
+    kb_buf_puts(b, "</button>");
+  } else {
+    kb_buf_puts(b, "<button type=\"button\" class=\"copy\"><span class=\"label\">");
+    kb_page_t(c, b, "agent.copy");
+    kb_buf_printf(b, "</span> <kbd>%d</kbd></button>", n);
+  }
   kb_buf_puts(b, "</div><p class=\"snippet\">");
   kb_buf_puts(b, h->snippet ? h->snippet : "");
   kb_buf_puts(b, "</p></form>");
   if (c->data_dir) {
-    kb_buf_puts(b, "<details class=\"flag\"><summary>Flag this article</summary>"
-                   "<form class=\"flag\" action=\"/team/flag\" method=\"post\">");
+    kb_buf_puts(b, "<details class=\"flag\"><summary>");
+    kb_page_t(c, b, "agent.flag");
+    kb_buf_puts(b, "</summary><form class=\"flag\" action=\"/team/flag\" method=\"post\">");
     S_hidden(b, "text", text);
     S_hidden(b, "author", handle);
     S_hidden(b, "brand", coll);
     S_hidden(b, "collection", h->collection);
     S_hidden(b, "slug", h->slug);
-    kb_buf_printf(b, "<label for=\"flag-reason-%d\">What is wrong with it?</label><select id=\"flag-reason-%d\" name=\"reason\">"
-                     "<option value=\"wrong\">It is wrong</option><option value=\"outdated\">It is out of date</option>"
-                     "<option value=\"missing\">It misses this case</option></select>"
-                     "<label for=\"flag-note-%d\">Note for the knowledge team</label><input id=\"flag-note-%d\" name=\"note\" maxlength=\"2000\">"
-                     "<button type=\"submit\">Send to the knowledge team</button></form></details>", n, n, n, n);
+    kb_buf_printf(b, "<label for=\"flag-reason-%d\">", n);
+    kb_page_t(c, b, "agent.flag.why");
+    kb_buf_printf(b, "</label><select id=\"flag-reason-%d\" name=\"reason\">", n);
+    static const char *const reasons[] = {"wrong", "outdated", "missing"};
+    for (int k = 0; k < 3; k++) {
+      char key[32];
+      snprintf(key, sizeof key, "agent.flag.%s", reasons[k]);
+      kb_buf_printf(b, "<option value=\"%s\">", reasons[k]);
+      kb_page_t(c, b, key);
+      kb_buf_puts(b, "</option>");
+    }
+    kb_buf_printf(b, "</select><label for=\"flag-note-%d\">", n);
+    kb_page_t(c, b, "agent.flag.note");
+    kb_buf_printf(b, "</label><input id=\"flag-note-%d\" name=\"note\" maxlength=\"2000\"><button type=\"submit\">", n);
+    kb_page_t(c, b, "agent.team.send");
+    kb_buf_puts(b, "</button></form></details>");
   }
   kb_buf_puts(b, "</li>");
   free(reply);
@@ -139,20 +239,23 @@ static void S_card(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int
 /* "Language: French, detected (0.92)" or "..., chosen": what the cards
  * were answered in, so the agent can correct it. */
 static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int chosen) {
-  kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">Language: <strong>");
-  kb_page_h(b, S_lang_name(c, res->lang));
-  kb_buf_puts(b, "</strong>");
-  if (chosen) kb_buf_puts(b, ", chosen by you");
-  else kb_buf_printf(b, ", detected (confidence %.2f)", res->lang_confidence);
-  if (res->fallback) {
-    kb_buf_puts(b, ": no article fits in it, so these are ");
-    kb_page_h(b, S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))));
-    kb_buf_puts(b, " articles");
-  }
+  kb_buf name = KB_BUF_INIT;
+  kb_buf_puts(&name, "<strong>");
+  kb_page_h(&name, S_lang_name(c, res->lang));
+  kb_buf_puts(&name, "</strong>");
+  char conf[16];
+  snprintf(conf, sizeof conf, "%.2f", res->lang_confidence);
+  kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">");
+  /* one sentence per case: the fallback's words depend on the rest */
+  const char *key = res->fallback ? (chosen ? "agent.lang.chosen.fallback" : "agent.lang.detected.fallback")
+                                  : (chosen ? "agent.lang.chosen" : "agent.lang.detected");
+  kb_ui_put(c, b, key, "!lang", kb_buf_str(&name), "conf", conf, "default",
+            S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))), (const char *)NULL);
   kb_buf_puts(b, "</p>");
+  kb_buf_cleanup(&name);
 }
 
-static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
+static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *text, const char *handle,
                           const char *coll, const char *lang) {
   kb_suggest_opts o = {.collection = coll && *coll ? coll : NULL, .limit = 5,
                        .public_url = c->public_url, .feedback = c->feedback,
@@ -160,43 +263,41 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
   kb_suggest_result res;
   char err[256];
   if (kb_suggest(c->ix, c->geo, text, strlen(text), &o, &res, err, sizeof err) != 0) {
-    kb_buf_puts(b, "<p class=\"unanswerable\">That mention could not be read.</p>");
+    S_para(c, b, "unanswerable", "agent.unreadable");
     return;
   }
-  kb_buf_printf(b, "<p class=\"status\" id=\"agent-status\" role=\"status\">%d suggestion%s",
-                res.n, res.n == 1 ? "" : "s");
-  if (handle) {
-    kb_buf_puts(b, " for @");
-    kb_page_h(b, handle);
-  }
+  kb_buf_puts(b, "<p class=\"status\" id=\"agent-status\" role=\"status\">");
+  kb_ui_count(c, b, handle ? "agent.count.for" : "agent.count", res.n, "handle", handle, (const char *)NULL);
   kb_buf_puts(b, "</p>");
   S_lang_status(c, b, &res, o.lang != NULL);
   if (res.has_place) {
-    kb_buf_puts(b, "<p class=\"place\">Place: ");
-    kb_page_h(b, res.place.name);
+    kb_buf link = KB_BUF_INIT;
+    kb_buf_puts(&link, "<a href=\"");
     if (res.place.store) {
-      kb_buf_puts(b, " \xC2\xB7 store: <a href=\"");
-      kb_page_article_link(b, res.place.store->collection, res.place.store->slug);
-      kb_buf_puts(b, "\">");
-      kb_page_h(b, res.place.store->title);
-      kb_buf_puts(b, "</a>");
+      kb_page_article_link(&link, res.place.store->collection, res.place.store->slug);
+      kb_buf_puts(&link, "\">");
+      kb_page_h(&link, res.place.store->title);
     } else {
-      kb_buf_puts(b, " \xC2\xB7 no store there: replies link the <a href=\"/stores?near=");
-      kb_buf_put_query(b, res.place.name, 1);
-      kb_buf_puts(b, "\">nearest stores</a>");
+      kb_buf_puts(&link, "/stores?near=");
+      kb_buf_put_query(&link, res.place.name, 1);
+      kb_buf_puts(&link, "\">");
+      kb_page_t(c, &link, "agent.place.nearest");
     }
+    kb_buf_puts(&link, "</a>");
+    kb_buf_puts(b, "<p class=\"place\">");
+    kb_ui_put(c, b, res.place.store ? "agent.place.store" : "agent.place.nostore", "place", res.place.name,
+              "!link", kb_buf_str(&link), (const char *)NULL);
     kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&link);
   }
   if (res.res.corrected) {
-    kb_buf_puts(b, "<p class=\"didyoumean\">Read as \xE2\x80\x9C");
-    kb_page_h(b, res.res.corrected);
-    kb_buf_puts(b, "\xE2\x80\x9D</p>");
+    kb_buf_puts(b, "<p class=\"didyoumean\">");
+    kb_ui_put(c, b, "agent.readas", "q", res.res.corrected, (const char *)NULL);
+    kb_buf_puts(b, "</p>");
   }
   /* nothing fits (the abstention model) or no sure match (the confidence) */
-  if (res.nothing_fits)
-    kb_buf_puts(b, "<p class=\"unanswerable\">No article fits this mention: these are the closest.</p>");
-  else if (!res.answerable)
-    kb_buf_puts(b, "<p class=\"unanswerable\">No sure match: check these before sending.</p>");
+  if (res.nothing_fits) S_para(c, b, "unanswerable", "agent.nothingfits");
+  else if (!res.answerable) S_para(c, b, "unanswerable", "agent.notsure");
   int order[10], n = res.n < 10 ? res.n : 10;
   for (int i = 0; i < n; i++) order[i] = i;
   for (int i = 1; i < n; i++) /* stable: by confidence, then rank */
@@ -206,22 +307,63 @@ static void S_suggestions(const kb_ctx *c, kb_buf *b, const char *text, const ch
       order[j - 1] = t;
     }
   kb_buf_puts(b, "<ol class=\"suggestions\">");
-  for (int k = 0; k < n; k++) S_card(c, b, &res, order[k], k + 1, text, handle, coll);
+  for (int k = 0; k < n; k++) S_card(w, c, b, &res, order[k], k + 1, text, handle, coll);
   kb_buf_puts(b, "</ol>");
   if (c->data_dir) {
-    kb_buf_puts(b, "<details class=\"miss\"><summary>No article fits: send to the team</summary>"
-                   "<form class=\"miss\" action=\"/team/unanswered\" method=\"post\">");
+    kb_buf_puts(b, "<details class=\"miss\"><summary>");
+    kb_page_t(c, b, "agent.miss");
+    kb_buf_puts(b, "</summary><form class=\"miss\" action=\"/team/unanswered\" method=\"post\">");
     S_hidden(b, "text", text);
     S_hidden(b, "author", handle);
     S_hidden(b, "brand", coll);
-    kb_buf_puts(b, "<label for=\"miss-note\">What would have answered it?</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\">"
-                   "<button type=\"submit\">Send to the knowledge team</button></form></details>");
+    kb_buf_puts(b, "<label for=\"miss-note\">");
+    kb_page_t(c, b, "agent.miss.note");
+    kb_buf_puts(b, "</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\"><button type=\"submit\">");
+    kb_page_t(c, b, "agent.team.send");
+    kb_buf_puts(b, "</button></form></details>");
   }
   kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
   kb_suggest_result_free(&res);
 }
 
-void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
+/* The console's words its script needs (app.js renders cards, notices and
+ * errors itself), as JSON in the page: the keys without "agent.", in the
+ * page's language. A <script type="application/json"> is data, not code:
+ * the pages' CSP lets it be read. */
+static void S_script_words(const kb_ctx *c, kb_buf *b) {
+  static const char *const keys[] = {
+      "conf.good", "conf.fair", "conf.weak", "conf.band.one", "conf.band.other", "conf.always", "conf.rarely",
+      "conf.nofit", "conf.alt", "conf.title", "fallback", "escalate", "reply", "marksent", "notrelevant",
+      "copy", "copysend", "flag", "flag.why", "flag.wrong", "flag.outdated", "flag.missing", "flag.note",
+      "team.send", "miss", "miss.note", "count.one", "count.other", "count.for.one", "count.for.other",
+      "lang.detected", "lang.chosen", "lang.detected.fallback", "lang.chosen.fallback", "place.store",
+      "place.nostore", "place.nearest", "readas", "nothingfits", "notsure", "none", "shortcuts", "stale",
+      "stale.from", "dismissed", "undo", "undone", "copied", "copied.sent", "announce.copied",
+      "announce.sent", "copyfailed", "nothingwell", "fail.record", "fail.send", "fail.suggest", "fail.team",
+      "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other"};
+  kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-words\">{\"plural.one\":");
+  S_json_text(b, kb_ui_text(c, "plural.one"));
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    char k[64];
+    snprintf(k, sizeof k, "agent.%s", keys[i]);
+    kb_buf_puts(b, ",");
+    S_json_text(b, keys[i]);
+    kb_buf_puts(b, ":");
+    S_json_text(b, kb_ui_text(c, k));
+  }
+  kb_buf_puts(b, "}</script>");
+}
+
+/* The key names of a shortcut in the page's language, as <kbd>s. */
+static void S_keys(const kb_ctx *c, kb_buf *b) {
+  kb_buf_puts(b, "<kbd>");
+  kb_page_t(c, b, "key.ctrl");
+  kb_buf_puts(b, "</kbd>+<kbd>");
+  kb_page_t(c, b, "key.enter");
+  kb_buf_puts(b, "</kbd>");
+}
+
+void kb_staff_agent_page(const kb_web *w, const kb_ctx *c, const kb_web_args *a, kb_http_resp *r) {
   const char *text = a->text, *author = a->author, *coll = a->collection;
   const char *done = a->arg ? a->arg(a->h, "done") : NULL;
   const char *lang = a->arg ? a->arg(a->h, "lang") : NULL; /* the agent's choice, or detect */
@@ -232,31 +374,49 @@ void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   const char *handle = kb_reply_handle(author, &invalid);
   kb_page_html(r, 200);
   kb_buf *b = &r->body;
-  kb_web_page_start(c, b, "Agent console", "agent");
-  kb_buf_puts(b, "<h1>Agent console</h1><div class=\"console\"><div class=\"side\">");
+  kb_web_page_start(c, b, kb_ui_text(c, "agent.title"), "agent");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "agent.title");
+  kb_buf_puts(b, "</h1><div class=\"console\"><div class=\"side\">");
   if (S_loopback_url(c->public_url)) {
-    kb_buf_puts(b, "<p class=\"notice loopback\">Replies link to <code>");
-    kb_page_h(b, c->public_url);
-    kb_buf_puts(b, "</code>, which customers cannot open: start kb-serve with <code>--public-url</code>.</p>");
+    kb_buf url = KB_BUF_INIT;
+    kb_buf_puts(&url, "<code>");
+    kb_page_h(&url, c->public_url);
+    kb_buf_puts(&url, "</code>");
+    kb_buf_puts(b, "<p class=\"notice loopback\">");
+    kb_ui_put(c, b, "agent.loopback", "!url", kb_buf_str(&url), "!option", "<code>--public-url</code>",
+              (const char *)NULL);
+    kb_buf_puts(b, "</p>");
+    kb_buf_cleanup(&url);
   }
-  if (done && !strcmp(done, "sent"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as sent. Ready for the next mention.</p>");
-  else if (done && !strcmp(done, "dismissed"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Recorded as not relevant.</p>");
-  else if (done && !strcmp(done, "flagged"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Flagged for the knowledge team. Thank you.</p>");
-  else if (done && !strcmp(done, "queued"))
-    kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">Sent to the knowledge team. Ready for the next mention.</p>");
+  static const char *const dones[] = {"sent", "dismissed", "flagged", "queued"};
+  for (int i = 0; done && i < 4; i++)
+    if (!strcmp(done, dones[i])) {
+      char k[32];
+      snprintf(k, sizeof k, "agent.done.%s", dones[i]);
+      kb_buf_puts(b, "<p class=\"notice done\" role=\"status\">");
+      kb_page_t(c, b, k);
+      kb_buf_puts(b, "</p>");
+    }
   kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
                    " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\" data-deflang=\"%s\">",
                 c->feedback ? 1 : 0, keys, c->data_dir ? 1 : 0,
                 kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
-  kb_buf_puts(b, "<label for=\"mention\">Customer's mention</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
+  kb_buf_puts(b, "<label for=\"mention\">");
+  kb_page_t(c, b, "agent.mention");
+  kb_buf_puts(b, "</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");
   kb_page_h(b, text);
-  kb_buf_puts(b, "</textarea><label for=\"handle\">Customer's handle</label>"
-                 "<input id=\"handle\" name=\"author\" placeholder=\"without @\" autocomplete=\"off\" value=\"");
+  kb_buf_puts(b, "</textarea><label for=\"handle\">");
+  kb_page_t(c, b, "agent.handle");
+  kb_buf_puts(b, "</label><input id=\"handle\" name=\"author\" placeholder=\"");
+  kb_page_t(c, b, "agent.handle.placeholder");
+  kb_buf_puts(b, "\" autocomplete=\"off\" value=\"");
   kb_page_h(b, author);
-  kb_buf_puts(b, "\"><label for=\"collection\">Brand</label><select id=\"collection\" name=\"collection\"><option value=\"\">All</option>");
+  kb_buf_puts(b, "\"><label for=\"collection\">");
+  kb_page_t(c, b, "agent.brand");
+  kb_buf_puts(b, "</label><select id=\"collection\" name=\"collection\"><option value=\"\">");
+  kb_page_t(c, b, "agent.brand.all");
+  kb_buf_puts(b, "</option>");
   kb_buf seen = KB_BUF_INIT;
   kb_buf_putc(&seen, '\n');
   kb_index_list_lang(c->ix, kb_page_lang(c), S_collections_cb, &seen);
@@ -270,8 +430,11 @@ void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
   }
   free(list);
   kb_buf_cleanup(&seen);
-  kb_buf_puts(b, "</select><label for=\"mlang\">Language of the mention</label><select id=\"mlang\" name=\"lang\">"
-                 "<option value=\"\">Detect from its words</option>");
+  kb_buf_puts(b, "</select><label for=\"mlang\">");
+  kb_page_t(c, b, "agent.lang");
+  kb_buf_puts(b, "</label><select id=\"mlang\" name=\"lang\"><option value=\"\">");
+  kb_page_t(c, b, "agent.lang.detect");
+  kb_buf_puts(b, "</option>");
   for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
     const char *code = kb_index_lang_code(c->ix, i);
     kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
@@ -279,22 +442,34 @@ void kb_staff_agent_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r)
     kb_buf_puts(b, "</option>");
   }
   kb_buf_puts(b, "</select>");
-  if (keys)
-    kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">API key</label>"
-                   "<input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
-  kb_buf_puts(b, "<button type=\"submit\">Suggest <kbd>Ctrl</kbd>+<kbd>Enter</kbd></button></form></div>"
-                 "<div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
+  if (keys) {
+    kb_buf_puts(b, "<label for=\"apikey\" class=\"apikey\">");
+    kb_page_t(c, b, "agent.apikey");
+    kb_buf_puts(b, "</label><input id=\"apikey\" class=\"apikey\" type=\"password\" autocomplete=\"off\">");
+  }
+  kb_buf kk = KB_BUF_INIT;
+  S_keys(c, &kk);
+  kb_buf_puts(b, "<button type=\"submit\">");
+  kb_ui_put(c, b, "agent.suggest", "!keys", kb_buf_str(&kk), (const char *)NULL);
+  kb_buf_cleanup(&kk);
+  kb_buf_puts(b, "</button></form>");
+  S_script_words(c, b);
+  /* the bands too, for the cards the script renders */
+  kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-bands\">[");
+  for (int i = 0; i < w->nbands; i++)
+    kb_buf_printf(b, "%s[%.4g,%.4g,%d,%.4g]", i ? "," : "", w->bands[i].lo, w->bands[i].hi, w->bands[i].lines,
+                  w->bands[i].precision);
+  kb_buf_puts(b, "]</script>");
+  kb_buf_puts(b, "</div><div class=\"cards\"><div id=\"banner\" class=\"banner\" role=\"alert\" hidden></div>"
                  "<div id=\"suggestions\" data-text=\"");
   kb_page_h(b, text && *text ? text : "");
   kb_buf_puts(b, "\" data-author=\"");
   kb_page_h(b, handle ? handle : "");
   kb_buf_puts(b, "\">");
-  if (bad_lang)
-    kb_buf_puts(b, "<p class=\"unanswerable\">That language is not one of the knowledge base's.</p>");
+  if (bad_lang) S_para(c, b, "unanswerable", "agent.badlang");
   else if (text && *text && !keys && !invalid && kb_text_utf8_valid(text, strlen(text), NULL))
-    S_suggestions(c, b, text, handle, coll, lang);
-  else if (invalid)
-    kb_buf_puts(b, "<p class=\"unanswerable\">The handle must be 1-15 letters, digits or _.</p>");
+    S_suggestions(w, c, b, text, handle, coll, lang);
+  else if (invalid) S_para(c, b, "unanswerable", "agent.badhandle");
   kb_buf_puts(b, "</div></div></div>");
   kb_web_page_end(c, b);
 }
@@ -318,7 +493,8 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
   kb_buf_puts(o->rows, "\">");
   kb_page_h(o->rows, title);
   kb_buf_puts(o->rows, "</a></td><td>");
-  kb_page_h(o->rows, owner ? owner : "nobody");
+  if (owner) kb_page_h(o->rows, owner);
+  else kb_page_t(o->c, o->rows, "health.noowner");
   kb_buf_puts(o->rows, "</td><td>");
   kb_ui_date(o->c, o->rows, rb);
   kb_buf_puts(o->rows, "</td></tr>");
@@ -327,14 +503,15 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
 
 /* One problem of the build, "PATH:LINE: error: message": its place made
  * relative to the knowledge base, the message, and the fix. */
-static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char *p) {
+static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *kbdir, const char *p) {
   size_t kl = kbdir ? strlen(kbdir) : 0;
   if (kl && !strncmp(p, kbdir, kl) && p[kl] == '/') p += kl + 1;
   const char *lv = strstr(p, ": error: "), *wn = strstr(p, ": warning: ");
   const char *sep = lv && (!wn || lv < wn) ? lv : wn;
   int err = sep == lv && lv;
-  kb_buf_printf(b, "<li class=\"%s\"><span class=\"level\">%s</span> ", err ? "error" : "warning",
-                err ? "Error" : "Warning");
+  kb_buf_printf(b, "<li class=\"%s\"><span class=\"level\">", err ? "error" : "warning");
+  kb_page_t(c, b, err ? "health.error" : "health.warning");
+  kb_buf_puts(b, "</span> ");
   if (!sep) {
     kb_page_h(b, p);
     kb_buf_puts(b, "</li>");
@@ -343,12 +520,13 @@ static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char 
   const char *msg = sep + (err ? 9 : 11);
   kb_buf_puts(b, "<code class=\"where\">");
   kb_buf_put_html(b, p, (size_t)(sep - p));
-  kb_buf_puts(b, "</code> ");
+  kb_buf_puts(b, "</code> <span class=\"msg\">"); /* the indexer's words (file:line: message) */
   kb_page_h(b, msg);
+  kb_buf_puts(b, "</span>");
   for (int i = 0; w && i + 1 < w->nfixes; i += 2)
     if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
-      kb_buf_puts(b, "<p class=\"fix\">How to fix: ");
-      kb_page_h(b, w->fixes[i + 1]);
+      kb_buf_puts(b, "<p class=\"fix\">");
+      kb_ui_put(c, b, "health.fix", "fix", w->fixes[i + 1], (const char *)NULL);
       kb_buf_puts(b, "</p>");
       break;
     }
@@ -361,8 +539,10 @@ static void S_problem(const kb_web *w, kb_buf *b, const char *kbdir, const char 
 void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   kb_page_html(r, 200);
   kb_buf *b = &r->body;
-  kb_web_page_start(c, b, "Knowledge-base health", "team-health");
-  kb_buf_puts(b, "<h1>Knowledge-base health</h1><div id=\"health\">");
+  kb_web_page_start(c, b, kb_ui_text(c, "health.title"), "team-health");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "health.title");
+  kb_buf_puts(b, "</h1><div id=\"health\">");
   kb_buf js = KB_BUF_INIT;
   kb_buf_putc(&js, '{');
   int have = c->live && kb_live_kb_status(c->live, &js);
@@ -379,31 +559,33 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "building")) ? "true" : "false");
   kb_page_h(b, fin ? fin : "");
   kb_buf_puts(b, "\">");
-  if (!st) {
-    kb_buf_puts(b, "<p>No build status beside this index: it was built elsewhere. Run <code>kb-index --check</code>"
-                   " on the knowledge base, or serve it with <code>kb-serve --kb</code>, to see problems here.</p>");
-  } else if (ne) {
-    kb_buf_printf(b, "<p><strong>%d error%s</strong> and %d warning%s in the last save", ne, ne == 1 ? "" : "s", nw,
-                  nw == 1 ? "" : "s");
-    if (fin) {
-      kb_buf_puts(b, " (checked ");
-      kb_page_h(b, fin);
-      kb_buf_puts(b, ")");
-    }
-    kb_buf_puts(b, ". Customers and agents are not affected: the last good version is serving since ");
-    kb_page_h(b, built ? built : "it was built");
-    kb_buf_puts(b, ".</p>");
-  } else {
-    kb_buf_printf(b, "<p><strong>No errors</strong>, %d warning%s. Serving the version built ", nw, nw == 1 ? "" : "s");
-    kb_page_h(b, built ? built : "");
-    kb_buf_puts(b, ".</p>");
-  }
+  char ns[16], nws[16];
+  snprintf(ns, sizeof ns, "%d", ne);
+  snprintf(nws, sizeof nws, "%d", nw);
+  kb_buf errs_t = KB_BUF_INIT, warns_t = KB_BUF_INIT;
+  kb_buf_puts(&errs_t, "<strong>");
+  if (ne) kb_ui_count(c, &errs_t, "health.errors", ne, (const char *)NULL);
+  else kb_page_t(c, &errs_t, "health.noerrors");
+  kb_buf_puts(&errs_t, "</strong>");
+  kb_ui_count(c, &warns_t, "health.warnings", nw, (const char *)NULL);
+  kb_buf_puts(b, "<p>");
+  if (!st)
+    kb_ui_put(c, b, "health.nostatus", "!check", "<code>kb-index --check</code>", "!serve",
+              "<code>kb-serve --kb</code>", (const char *)NULL);
+  else
+    kb_ui_put(c, b, ne ? "health.bad" : "health.good", "!errors", kb_buf_str(&errs_t), "!warnings",
+              kb_buf_str(&warns_t), "when", fin ? fin : "", "built", built ? built : "", (const char *)NULL);
+  kb_buf_puts(b, "</p>");
+  kb_buf_cleanup(&errs_t);
+  kb_buf_cleanup(&warns_t);
   kb_buf_puts(b, "</div>");
   cJSON *probs = cJSON_GetObjectItemCaseSensitive(st, "problems");
   if (cJSON_GetArraySize(probs) > 0) {
-    kb_buf_puts(b, "<h2>Problems</h2><ol class=\"problems\">");
+    kb_buf_puts(b, "<h2>");
+    kb_page_t(c, b, "health.problems");
+    kb_buf_puts(b, "</h2><ol class=\"problems\">");
     cJSON *p;
-    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, b, kbdir, p->valuestring);
+    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, c, b, kbdir, p->valuestring);
     kb_buf_puts(b, "</ol>");
   }
   cJSON_Delete(root);
@@ -414,14 +596,27 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   kb_buf rows = KB_BUF_INIT;
   S_overdue_ctx o = {.c = c, .today = today, .rows = &rows};
   kb_index_list_lang(c->ix, kb_page_lang(c), S_overdue_cb, &o);
-  kb_buf_printf(b, "<h2>Overdue for review</h2>");
-  if (o.n) {
-    kb_buf_puts(b, "<table class=\"overdue\"><caption>Articles past their review_by date</caption><thead><tr>"
-                   "<th scope=\"col\">Article</th><th scope=\"col\">Owner</th><th scope=\"col\">Review by</th></tr></thead><tbody>");
+  kb_buf_puts(b, "<h2 id=\"h-overdue\">");
+  kb_page_t(c, b, "health.overdue");
+  kb_buf_puts(b, "</h2>");
+  if (o.n) { /* scrolls on its own on a phone: longer words than English's fit */
+    kb_buf_puts(b, "<div class=\"scroll\" tabindex=\"0\" role=\"group\" aria-labelledby=\"h-overdue\">"
+                   "<table class=\"overdue\"><caption>");
+    kb_page_t(c, b, "health.overdue.caption");
+    static const char *const cols[] = {"health.col.article", "health.col.owner", "health.col.reviewby"};
+    kb_buf_puts(b, "</caption><thead><tr>");
+    for (int i = 0; i < 3; i++) {
+      kb_buf_puts(b, "<th scope=\"col\">");
+      kb_page_t(c, b, cols[i]);
+      kb_buf_puts(b, "</th>");
+    }
+    kb_buf_puts(b, "</tr></thead><tbody>");
     kb_buf_put(b, kb_buf_str(&rows), rows.n);
-    kb_buf_puts(b, "</tbody></table>");
+    kb_buf_puts(b, "</tbody></table></div>");
   } else {
-    kb_buf_puts(b, "<p>None: every article with a <code>review_by</code> date is within it.</p>");
+    kb_buf_puts(b, "<p>");
+    kb_ui_put(c, b, "health.overdue.none", "!field", "<code>review_by</code>", (const char *)NULL);
+    kb_buf_puts(b, "</p>");
   }
   kb_buf_cleanup(&rows);
   kb_buf_puts(b, "</div>");
@@ -437,19 +632,25 @@ void kb_staff_signin_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r
   const char *failed = a->arg ? a->arg(a->h, "failed") : NULL;
   kb_page_html(r, failed ? 401 : 200);
   kb_buf *b = &r->body;
-  kb_web_page_start(c, b, "Sign in", "team-signin");
-  kb_buf_puts(b, "<h1>Sign in</h1>");
-  if (!a->keys)
-    kb_buf_puts(b, "<p>This server has no API keys: the console and the team's pages are open.</p>");
-  if (failed) kb_buf_puts(b, "<p class=\"notice\" role=\"alert\">That key is not one of this server's. Try again.</p>");
-  kb_buf_puts(b, "<form class=\"signin\" method=\"post\" action=\"/signin\">"
-                 "<label for=\"key\">Your API key</label>"
-                 "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
+  kb_web_page_start(c, b, kb_ui_text(c, "signin.title"), "team-signin");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "signin.title");
+  kb_buf_puts(b, "</h1>");
+  if (!a->keys) S_para(c, b, "open", "signin.nokeys");
+  if (failed) {
+    kb_buf_puts(b, "<p class=\"notice\" role=\"alert\">");
+    kb_page_t(c, b, "signin.failed");
+    kb_buf_puts(b, "</p>");
+  }
+  kb_buf_puts(b, "<form class=\"signin\" method=\"post\" action=\"/signin\"><label for=\"key\">");
+  kb_page_t(c, b, "signin.key");
+  kb_buf_puts(b, "</label><input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
                  "<input type=\"hidden\" name=\"next\" value=\"");
   kb_page_h(b, next && next[0] == '/' && next[1] != '/' ? next : "/agent");
-  kb_buf_puts(b, "\"><button type=\"submit\">Sign in</button></form>"
-                 "<p>Agents' keys open the console; the knowledge team's open the reports, the KB health page "
-                 "and the queue. You stay signed in for 8 hours on this browser, or until you sign out.</p>");
+  kb_buf_puts(b, "\"><button type=\"submit\">");
+  kb_page_t(c, b, "signin.button");
+  kb_buf_puts(b, "</button></form>");
+  S_para(c, b, "about", "signin.about");
   kb_web_page_end(c, b);
 }
 
@@ -467,9 +668,14 @@ int kb_staff_allowed(const kb_ctx *c, const kb_web_args *a, const char *method, 
     kb_buf_puts(&loc, "/signin?next=");
     kb_buf_put_query(&loc, url, 1);
     r->location = kb_buf_detach(&loc);
-    kb_buf_puts(&r->body, "<!doctype html><title>Sign in</title><p><a href=\"/signin\">Sign in</a> first.</p>");
+    kb_buf_puts(&r->body, "<!doctype html><title>");
+    kb_page_t(c, &r->body, "signin.title");
+    kb_buf_puts(&r->body, "</title><p><a href=\"/signin\">");
+    kb_page_t(c, &r->body, "signin.first");
+    kb_buf_puts(&r->body, "</a></p>");
   } else {
-    kb_page_error(c, r, 401, "Sign in needed", a->roles ? "Your key does not open this page." : "Sign in with your key first.");
+    kb_page_error(c, r, 401, kb_ui_text(c, "signin.needed"),
+                  kb_ui_text(c, a->roles ? "signin.wrongrole" : "signin.withkey"));
   }
   return 0;
 }
@@ -478,9 +684,9 @@ int kb_staff_allowed(const kb_ctx *c, const kb_web_args *a, const char *method, 
 
 /* Back to the console after a form (303, so a reload does not post
  * again): the same mention's cards (text given) or an empty form, with
- * done= saying what was recorded; said is the body for a client that does
+ * done= saying what was recorded; said is the key of the body for a client that does
  * not follow redirects. */
-static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text, const char *handle,
+static void S_back_to_agent(const kb_ctx *c, kb_http_resp *r, const char *done, const char *text, const char *handle,
                             const char *brand, const char *said) {
   r->status = 303;
   r->ctype = "text/html; charset=utf-8";
@@ -500,7 +706,11 @@ static void S_back_to_agent(kb_http_resp *r, const char *done, const char *text,
     kb_buf_put_query(&loc, brand, 1);
   }
   r->location = kb_buf_detach(&loc);
-  kb_buf_printf(&r->body, "<!doctype html><title>%s</title><p>%s</p>", said, said);
+  kb_buf_puts(&r->body, "<!doctype html><title>");
+  kb_page_t(c, &r->body, said);
+  kb_buf_puts(&r->body, "</title><p>");
+  kb_page_t(c, &r->body, said);
+  kb_buf_puts(&r->body, "</p>");
 }
 
 /* POST /agent/feedback from a card without JavaScript: record what the
@@ -522,7 +732,7 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
   kb_doc d;
   if (!text || !*text || !slug || !action || bad || (strcmp(action, "sent") && strcmp(action, "dismissed")) ||
       kb_index_get(c->ix, coll && *coll ? coll : NULL, slug, &d) != 1) {
-    kb_page_error(c, r, 400, "Something went wrong", "That could not be recorded: go back and try again.");
+    kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "staff.notrecorded"));
   } else {
     const char *act = action;
     if (!strcmp(action, "sent") && v[5] && v[6] && strcmp(v[5], v[6])) act = "edited";
@@ -531,12 +741,12 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
                            .author = handle};
     if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
-      kb_page_error(c, r, 503, "Not recorded", "The feedback store is busy: go back and try again.");
+      kb_page_error(c, r, 503, kb_ui_text(c, "staff.busy.title"), kb_ui_text(c, "staff.busy"));
     } else {
       /* sent: an empty form for the next tweet; dismissed: the same cards */
       int sent = !strcmp(action, "sent");
-      S_back_to_agent(r, sent ? "sent" : "dismissed", sent ? NULL : text, sent ? NULL : handle, brand,
-                      "Recorded.");
+      S_back_to_agent(c, r, sent ? "sent" : "dismissed", sent ? NULL : text, sent ? NULL : handle, brand,
+                      "staff.recorded");
     }
     kb_doc_free(&d);
   }
@@ -580,12 +790,12 @@ void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body,
   } else if (!bad) {
     bad = !v[0] || !*v[0];
   }
-  if (bad) kb_page_error(c, r, 400, "Something went wrong", "That could not be sent: go back and try again.");
+  if (bad) kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "staff.notsent"));
   else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
                               flag ? v[5] : NULL, v[6], v[0], handle) != 0)
-    kb_page_error(c, r, 503, "Not sent", "The knowledge team's queue cannot be written now: try again.");
-  else if (flag) S_back_to_agent(r, "flagged", v[0], handle, v[2], "Sent to the knowledge team.");
-  else S_back_to_agent(r, "queued", NULL, NULL, v[2], "Sent to the knowledge team.");
+    kb_page_error(c, r, 503, kb_ui_text(c, "staff.queuefull.title"), kb_ui_text(c, "staff.queuefull"));
+  else if (flag) S_back_to_agent(c, r, "flagged", v[0], handle, v[2], "staff.sent");
+  else S_back_to_agent(c, r, "queued", NULL, NULL, v[2], "staff.sent");
   if (art) kb_doc_free(&d);
   for (int i = 0; i < 7; i++) free(v[i]);
 }
@@ -600,12 +810,13 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
                         const char *author) {
   S_queue_ctx *x = ctx;
   kb_buf *b = x->b;
-  static const char *const reasons[][2] = {{"wrong", "Wrong"}, {"outdated", "Out of date"}, {"missing", "Misses a case"}};
-  const char *why = "No article fits";
+  static const char *const reasons[] = {"wrong", "outdated", "missing"};
+  const char *why = "queue.reason.none";
+  char k[32];
   for (int i = 0; reason && i < 3; i++)
-    if (!strcmp(reason, reasons[i][0])) why = reasons[i][1];
+    if (!strcmp(reason, reasons[i])) why = (snprintf(k, sizeof k, "queue.reason.%s", reasons[i]), k);
   kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
-  kb_page_h(b, why);
+  kb_page_t(x->c, b, why);
   kb_buf_puts(b, "</strong>");
   if (slug) {
     kb_doc d;
@@ -617,9 +828,11 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
     if (found) kb_doc_free(&d);
     kb_buf_puts(b, "</a>");
   }
-  kb_buf_puts(b, " <span class=\"when\">");
+  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent: a timestamp, no words */
   kb_page_h(b, ts);
-  kb_buf_puts(b, "</span></p>");
+  kb_buf_puts(b, "\">");
+  kb_page_h(b, ts);
+  kb_buf_puts(b, "</time></p>");
   if (mention) {
     kb_buf_puts(b, "<blockquote class=\"mention\">");
     if (author) {
@@ -631,12 +844,14 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
     kb_buf_puts(b, "</blockquote>");
   }
   if (note) {
-    kb_buf_puts(b, "<p class=\"note\">Note: ");
-    kb_page_h(b, note);
+    kb_buf_puts(b, "<p class=\"note\">");
+    kb_ui_put(x->c, b, "queue.note", "note", note, (const char *)NULL);
     kb_buf_puts(b, "</p>");
   }
   kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
-                   "<button type=\"submit\">Done</button></form></li>", id);
+                   "<button type=\"submit\">", id);
+  kb_page_t(x->c, b, "queue.done");
+  kb_buf_puts(b, "</button></form></li>");
 }
 
 /* GET /team/queue: what agents sent, newest first. */
@@ -644,15 +859,19 @@ void kb_staff_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   kb_queue *q = kb_staff_queue(w, c);
   kb_page_html(r, 200);
   kb_buf *b = &r->body;
-  kb_web_page_start(c, b, "The knowledge team's queue", "team-queue");
-  kb_buf_puts(b, "<h1>The knowledge team's queue</h1>");
+  kb_web_page_start(c, b, kb_ui_text(c, "queue.title"), "team-queue");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "queue.title");
+  kb_buf_puts(b, "</h1>");
   kb_buf items = KB_BUF_INIT;
   S_queue_ctx x = {.c = c, .b = &items};
   int n = q ? kb_queue_list(q, 200, S_queue_row, &x) : -1;
-  if (n < 0) kb_buf_puts(b, "<p>The queue needs a --data directory that can be written.</p>");
-  else if (n == 0) kb_buf_puts(b, "<p class=\"count\">Nothing waiting: no flagged articles and no unanswered mentions.</p>");
+  if (n < 0) S_para(c, b, "nodata", "queue.nodata");
+  else if (n == 0) S_para(c, b, "count", "queue.empty");
   else {
-    kb_buf_printf(b, "<p class=\"count\">%d waiting, newest first.</p><ol class=\"queue\">", n);
+    kb_buf_puts(b, "<p class=\"count\">");
+    kb_ui_count(c, b, "queue.count", n, (const char *)NULL);
+    kb_buf_puts(b, "</p><ol class=\"queue\">");
     kb_buf_put(b, kb_buf_str(&items), items.n);
     kb_buf_puts(b, "</ol>");
   }

@@ -179,6 +179,10 @@ kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
   free(sdir);
   S_load_areas(w, dir);
   S_load_fixes(w, dir);
+  if (kb_staff_load_bands(w, dir, err, nerr) != 0) {
+    kb_web_free(w);
+    return NULL;
+  }
   return w;
 }
 
@@ -195,6 +199,7 @@ void kb_web_free(kb_web *w) {
   kb_queue_close(w->queue);
   for (int i = 0; i < w->nfixes; i++) free(w->fixes[i]);
   free(w->fixes);
+  free(w->bands);
   pthread_mutex_destroy(&w->mu);
   free(w);
 }
@@ -974,7 +979,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/agent/feedback")) {
     if (strcmp(method, "POST")) goto not_allowed_post;
     if (!kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) {
-    } else if (!c->feedback) kb_page_error(c, r, 503, "Not available", "Feedback cannot be recorded right now (no --data).");
+    } else if (!c->feedback) kb_page_error(c, r, 503, kb_ui_text(c, "error.unavailable"), kb_ui_text(c, "staff.nofeedback"));
     else kb_staff_agent_feedback_form(c, body, nbody, r);
     return 1;
   }
@@ -995,13 +1000,17 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     } else if (!strcmp(url, "/team/queue/done")) {
       char *id = kb_web_form_value(body, nbody, "id");
       kb_queue *q = kb_staff_queue(w, c);
-      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, "Not found", "There is no such item in the queue.");
+      if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "queue.noitem"));
       else {
         r->status = 303;
         r->ctype = "text/html; charset=utf-8";
         r->html = 1;
         r->location = kb_xstrdup("/team/queue");
-        kb_buf_puts(&r->body, "<!doctype html><title>Done</title><p>Done.</p>");
+        kb_buf_puts(&r->body, "<!doctype html><title>");
+        kb_page_t(c, &r->body, "queue.done");
+        kb_buf_puts(&r->body, "</title><p>");
+        kb_page_t(c, &r->body, "queue.done");
+        kb_buf_puts(&r->body, "</p>");
       }
       free(id);
     } else kb_staff_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
@@ -1039,7 +1048,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     else if (!strcmp(url, "/search")) S_search_page(c, a->q ? a->q : "", a->page, a->fragment != NULL, r);
     else if (!strcmp(url, "/stores")) S_stores_page(w, c, a->near, r);
     else if (!strcmp(url, "/agent")) {
-      if (kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) kb_staff_agent_page(c, a, r);
+      if (kb_staff_allowed(c, a, method, url, KB_ROLE_AGENT, r)) kb_staff_agent_page(w, c, a, r);
     }
     else {
       const char *rest = url + 6, *slash = strchr(rest, '/');
@@ -1077,9 +1086,6 @@ static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
   return li >= 0 && li != kb_index_default_lang(c->ix) ? n : 0;
 }
 
-/* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
- * get the prefix (not /static/, not /api/, and not twice), as does a
- * redirect. One pass over the page, so no link can be forgotten. */
 /* 1 if the tag around the attribute at h (in [start, h)) has an hreflang
  * before it: a link to another language's page, already addressed. */
 static int S_hreflang_before(const char *start, const char *h) {
@@ -1090,7 +1096,7 @@ static int S_hreflang_before(const char *start, const char *h) {
   return 0;
 }
 
-static void S_prefix_links(kb_http_resp *r, const char *code) {
+void kb_web_prefix_links(kb_http_resp *r, const char *code) {
   char pre[16];
   int np = snprintf(pre, sizeof pre, "/%s", code);
   kb_buf out = KB_BUF_INIT;
@@ -1127,7 +1133,7 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     lc.lang = code;
     const char *rest = url[np] ? url + np : "/";
     if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
-    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) S_prefix_links(r, code);
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, code);
   } else if (!S_handle(w, c, method, url, a, body, nbody, r)) {
     return 0;
   }

@@ -197,8 +197,13 @@ int kb_pg_feedback_put(kb_pg *pg, kb_feedback *fb, const kb_feedback_row *row, l
 int kb_pg_feedback_reset(kb_pg *pg, kb_feedback *fb, long long *pn, char *err, size_t nerr);
 /* Stores a list of events (kb_events' writer). 0, or -1: nothing stored. */
 int kb_pg_events_put(kb_pg *pg, const kb_event *list);
-/* Deletes events older than days (0: none), at most once a minute. */
-void kb_pg_events_trim(kb_pg *pg, int days);
+/* The events' retention in the shared store, as kb_events_set_limits()
+ * keeps the local log: deletes events older than days (0: none) at most
+ * once a minute, and whenever the events hold more than max_bytes (0: no
+ * cap; counted as kb_events.c counts, kept in kb_meta as rows come and
+ * go), the oldest down to nine tenths of it. Every replica's writer calls
+ * it after each batch. */
+void kb_pg_events_trim(kb_pg *pg, int days, long long max_bytes);
 /* 1 while PostgreSQL answers (the last write or poll worked). */
 int kb_pg_ok(kb_pg *pg);
 /* Appends "store":{...} (JSON member: kind, ok, the mirror's position). */
@@ -262,6 +267,12 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
 /* The value of key in an application/x-www-form-urlencoded body, decoded
  * (caller frees), or NULL. */
 char *kb_web_form_value(const char *body, size_t n, const char *key);
+
+/* A page of the /fr/ site links the /fr/ site: href="/x" and action="/x"
+ * get the prefix /CODE (not /static/, not /api/, not a link written with
+ * hreflang, and not twice), as does a redirect. One pass over the page,
+ * so no link can be forgotten. */
+void kb_web_prefix_links(kb_http_resp *r, const char *code);
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */

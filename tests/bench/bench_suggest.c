@@ -7,6 +7,7 @@
  *   bench_suggest agree NAME INDEX QUERIES
  *   bench_suggest port
  *   bench_suggest learn [-r ROUNDS] [-w WARMUP] [-s SEED] N INDEX QUERIES STORE
+ *   bench_suggest stores [-r ROUNDS] [-w WARMUP] INDEX QUERIES STORE...
  *
  * search opens INDEX, loads the query lines of QUERIES, runs every query
  * WARMUP times untimed, then ROUNDS times timed, one clock_gettime
@@ -28,11 +29,21 @@
  *
  * learn fills the feedback store STORE (SQLite, created when missing) up
  * to N learned mentions made from QUERIES (a .jsonl with "expect"): each
- * is the first half of one line's words and the second half of another's
- * in the same collection, sent for the first one's article, so the
- * learned vocabulary is real and nothing repeats exactly. It then times
+ * is the first part of one line's words and the rest of another's in the
+ * same collection, cut at a random word in the middle half of each, sent
+ * for the first one's article, so the learned vocabulary is real and the
+ * mentions vary as much as two real tweets recombined can. The rows are
+ * loaded raw (kb_feedback_load_rows(), 5,000 a transaction) and learned
+ * once at the end (kb_feedback_relearn(): the state storing them one by
+ * one would leave, test_feedback's test_relearn_same_as_put), so a
+ * million take minutes, not the hour row by row took. It then times
  * the suggest with that store (kb_suggest() with .feedback) over QUERIES,
  * one table row named N, as search does.
+ *
+ * stores times the suggest with each STORE (filled by learn, or a
+ * replica's mirror.sqlite) over QUERIES, interleaved query by query (see
+ * S_cmd_stores), one row per store named by its number of mentions: the
+ * ratio of two stores' times measured on a busy machine.
  *
  * Exit status: 0 ok, 1 a file or index could not be used, 64 usage.
  */
@@ -75,6 +86,7 @@ static void S_usage(FILE *f) {
         "       bench_suggest agree NAME INDEX QUERIES\n"
         "       bench_suggest port\n"
         "       bench_suggest learn [-r ROUNDS] [-w WARMUP] [-s SEED] N INDEX QUERIES STORE\n"
+        "       bench_suggest stores [-r ROUNDS] [-w WARMUP] INDEX QUERIES STORE...\n"
         "\n"
         "search   times kb_suggest() as the server calls it (no HTTP), per query, and\n"
         "         prints p50/p90/p99/max in microseconds and queries/s; QUERIES is\n"
@@ -91,7 +103,8 @@ static void S_usage(FILE *f) {
         "         three (searched with and without it)\n"
         "port     prints a free TCP port on 127.0.0.1\n"
         "learn    fills the feedback store STORE up to N learned mentions recombined\n"
-        "         from QUERIES (.jsonl with \"expect\"), then times kb_suggest() with it\n",
+        "         from QUERIES (.jsonl with \"expect\"), then times kb_suggest() with it\n"
+        "stores   times kb_suggest() with each STORE, interleaved query by query\n",
         f);
 }
 
@@ -439,20 +452,30 @@ static char **S_expects(const char *path, int n) {
   return v;
 }
 
-/* Half of text's words: the first (first 1) or the second half, into b. */
-static void S_half(const char *text, int first, kb_buf *b) {
+/* Part of text's words, cut at a random word of the middle half: the
+ * words before the cut (first 1) or from it on, into b. */
+static void S_part(const char *text, int first, kb_buf *b) {
   int words = 0, k = 0;
   for (const char *p = text; *p; p++) words += (p == text || p[-1] == ' ' || p[-1] == '\n') && *p != ' ';
+  int cut = words / 4 + rand() % (words / 2 + 1);
   for (const char *p = text; *p; p++) {
     if ((p == text || p[-1] == ' ' || p[-1] == '\n') && *p != ' ') k++;
-    if ((first && k <= words / 2) || (!first && k > words / 2)) kb_buf_putc(b, *p == '\n' ? ' ' : *p);
+    if ((first && k <= cut) || (!first && k > cut)) kb_buf_putc(b, *p == '\n' ? ' ' : *p);
   }
+}
+
+static double S_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* Fills S_fb up to n learned mentions from qs; 0 or -1. */
 static int S_fill(const S_queries *qs, char **expect, long long n, unsigned seed) {
   char err[256];
   long long have = kb_feedback_count(S_fb);
+  int added = 0;
+  double t0 = S_now();
   kb_feedback_row rows[5000];
   kb_buf texts[5000];
   for (int i = 0; i < 5000; i++) texts[i] = (kb_buf)KB_BUF_INIT;
@@ -464,19 +487,26 @@ static int S_fill(const S_queries *qs, char **expect, long long n, unsigned seed
       for (int t = 0; t < 50 && qs->a[b].collection && qs->a[a].collection &&
                       strcmp(qs->a[a].collection, qs->a[b].collection); t++) b = rand() % qs->n;
       texts[m].n = 0;
-      S_half(qs->a[a].text, 1, &texts[m]);
+      S_part(qs->a[a].text, 1, &texts[m]);
       kb_buf_putc(&texts[m], ' ');
-      S_half(qs->a[b].text, 0, &texts[m]);
+      S_part(qs->a[b].text, 0, &texts[m]);
       rows[m] = (kb_feedback_row){.text = kb_buf_str(&texts[m]), .collection = qs->a[a].collection,
                                   .slug = expect[a] ? expect[a] : "none", .action = "sent"};
     }
-    if (kb_feedback_put_rows(S_fb, rows, m, err, sizeof err) != KB_FEEDBACK_OK) {
+    if (kb_feedback_load_rows(S_fb, rows, m, err, sizeof err) != KB_FEEDBACK_OK) {
       fprintf(stderr, "bench_suggest: learn: %s\n", err);
       return -1;
     }
     have += m;
+    added = 1;
   }
   for (int i = 0; i < 5000; i++) kb_buf_cleanup(&texts[i]);
+  if (added && kb_feedback_relearn(S_fb, err, sizeof err) != KB_FEEDBACK_OK) {
+    fprintf(stderr, "bench_suggest: learn: %s\n", err);
+    return -1;
+  }
+  fprintf(stderr, "bench_suggest: %lld mentions in the store (%s, %.1f s)\n", have,
+          added ? "loaded and relearned" : "as found", S_now() - t0);
   return 0;
 }
 
@@ -510,16 +540,78 @@ static int S_cmd_learn(int argc, char **argv) {
   for (int k = 0; k < qs.n; k++) free(expect[k]);
   free(expect);
   S_queries_free(&qs);
-  kb_feedback_optimize(S_fb); /* as the store is after its next 2,000 evictions */
   if (rc == 0) rc = S_bench_set(argv[i], argv[i + 1], argv[i + 2], rounds, warmup) ? 1 : 0;
   kb_feedback_close(S_fb);
   S_fb = NULL;
   return rc;
 }
 
+/* Times the suggest with each of several stores, interleaved: every
+ * query runs against each store in turn (the order rotating from query to
+ * query), so a change in the machine's load during the run falls on every
+ * store alike and their ratios hold even where the absolute times do not.
+ * One row per store, named by its number of stored mentions. */
+static int S_cmd_stores(int argc, char **argv) {
+  int rounds = 5, warmup = 1, i = 0;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "-r") && i + 1 < argc) rounds = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-w") && i + 1 < argc) warmup = atoi(argv[++i]);
+    else break;
+  }
+  int ns = argc - i - 2;
+  if (rounds < 1 || warmup < 0 || ns < 1) {
+    S_usage(stderr);
+    return 64;
+  }
+  char err[256];
+  S_queries qs = {0};
+  if (S_load(argv[i + 1], &qs) != 0 || qs.n == 0) return 1;
+  kb_index *ix = kb_index_open(argv[i], err, sizeof err);
+  kb_lang *words = ix ? kb_lang_open_index(argv[i], err, sizeof err) : NULL;
+  kb_feedback **fb = kb_xcalloc((size_t)ns, sizeof *fb);
+  int rc = ix ? 0 : 1;
+  for (int k = 0; rc == 0 && k < ns; k++)
+    if (!(fb[k] = kb_feedback_open_lang(argv[i + 2 + k], words, err, sizeof err))) rc = 1;
+  kb_lang_free(words);
+  if (rc) fprintf(stderr, "bench_suggest: %s\n", err);
+  size_t per = (size_t)qs.n * (size_t)rounds;
+  double *us = kb_xcalloc((size_t)ns * per + 1, sizeof *us);
+  for (int r = -warmup; rc == 0 && r < rounds; r++)
+    for (int q = 0; rc == 0 && q < qs.n; q++)
+      for (int j = 0; rc == 0 && j < ns; j++) {
+        int k = (q + j) % ns;
+        struct timespec a, b;
+        S_fb = fb[k];
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        if (S_search(ix, &qs.a[q]) < 0) rc = 1;
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        if (r >= 0) us[(size_t)k * per + (size_t)r * (size_t)qs.n + (size_t)q] = S_us(&a, &b);
+      }
+  S_fb = NULL;
+  if (rc == 0) printf("%-10s %7s %6s %9s %9s %9s %9s %9s %10s %6s\n", "mentions", "queries", "rounds",
+                      "p50_us", "p90_us", "p99_us", "max_us", "mean_us", "queries/s", "nohit");
+  for (int k = 0; rc == 0 && k < ns; k++) {
+    double *v = us + (size_t)k * per, sum = 0;
+    for (size_t j = 0; j < per; j++) sum += v[j];
+    qsort(v, per, sizeof *v, S_cmp_double);
+    char name[32];
+    snprintf(name, sizeof name, "%lld", kb_feedback_count(fb[k]));
+    printf("%-10s %7d %6d %9.1f %9.1f %9.1f %9.1f %9.1f %10.0f %6d\n", name, qs.n, rounds,
+           S_pct(v, per, 50), S_pct(v, per, 90), S_pct(v, per, 99), v[per - 1], sum / (double)per,
+           sum > 0 ? (double)per * 1e6 / sum : 0.0, 0);
+  }
+  for (int k = 0; k < ns; k++) kb_feedback_close(fb[k]);
+  free(fb);
+  free(us);
+  kb_index_close(ix);
+  S_queries_free(&qs);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   kb_fts_global_init(); /* as kb-serve does */
   if (argc >= 2 && !strcmp(argv[1], "learn")) return S_cmd_learn(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "stores")) return S_cmd_stores(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "search")) return S_cmd_search(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "bodies")) return S_cmd_bodies(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "paths")) return S_cmd_paths(argc - 2, argv + 2);

@@ -81,7 +81,9 @@ route() { # name paths-file [post]
   serve_pid=$!
   port=""
   for _ in $(seq 3000); do
-    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$DIR/serve-$1.log")
+    # (the log may not exist yet: on a loaded machine the child that
+    # opens it may not have run; that is "not started yet", not an error)
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$DIR/serve-$1.log" 2>/dev/null || true)
     [ -n "$port" ] && break
     sleep 0.1
   done

@@ -2,13 +2,17 @@
 # tests/bench/store.sh - the shared store's part of `make bench`
 # (docs/benchmarks.md "Several machines and the learning's cost").
 #
-#   1. suggest with learned mentions, in process: bench_suggest learn fills
-#      a store with N mentions recombined from the cdp dev tweets (each N in
-#      $BENCH_LEARN, default "10000 100000"; 1000000 takes about an hour to
-#      fill on the 2-core machine) and times kb_suggest() with it. The
-#      PostgreSQL store's suggest reads the same SQLite mirror, so this is
-#      both stores' in-process cost.
-#   2. the same over HTTP: kb-serve with that store, wrk with the cdp bodies.
+#   1. stores with N learned mentions (each N in $BENCH_LEARN, default
+#      "10000 100000 1000000"): bench_suggest learn fills an SQLite store
+#      with N mentions recombined from the cdp dev tweets (raw rows, then
+#      one relearn: 1,000,000 in one to two minutes); the same rows are
+#      COPied into a PostgreSQL database of their own and a kb-serve with
+#      --feedback-db mirrors them (the time it takes to catch up is
+#      printed), then suggest over HTTP with each (wrk, the cdp bodies).
+#   2. suggest in process with every store, SQLite and the PostgreSQL
+#      replica's mirror, 0 to 1,000,000: bench_suggest stores times them
+#      interleaved query by query, so the machine's load falls on all alike
+#      and the ratios hold.
 #   3. feedback writes per second: wrk POSTing feedback to kb-serve with the
 #      SQLite store, then with PostgreSQL (tests/cluster/pg.sh starts one in
 #      build/, as an unprivileged user when run as root).
@@ -23,7 +27,8 @@ BENCH_PROG=${BENCH_PROG:-build/release/bench/bench_suggest}
 BENCH_BIN=${BENCH_BIN:-bin}
 BENCH_DIR=${BENCH_DIR:-build/bench}
 BENCH_SHARED=${BENCH_SHARED:-../shared}
-BENCH_LEARN=${BENCH_LEARN-10000 100000}
+BENCH_LEARN=${BENCH_LEARN-10000 100000 1000000}
+BENCH_LEARN_ROUNDS=${BENCH_LEARN_ROUNDS:-3}
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
 BENCH_WRK_CONNS=${BENCH_STORE_CONNS:-4}
 BENCH_WRK_TIME=${BENCH_WRK_TIME:-5s}
@@ -59,6 +64,7 @@ row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$out"; }
 serve() { # name data [kb-serve options...]: sets api
   name=$1; data=$2; shift 2
   mkdir -p "$data"
+  : >"$S/$name.log" # before the background start: sed reads it at once
   "$BENCH_BIN/kb-serve" --index "$S/cdp.sqlite" --listen 127.0.0.1:0 --rate -1 --quiet --data "$data" "$@" 2>"$S/$name.log" &
   pids="$pids $!"; last_pid=$!
   port=""
@@ -71,17 +77,49 @@ serve() { # name data [kb-serve options...]: sets api
 }
 stop_last() { kill -TERM "$last_pid"; wait "$last_pid" 2>/dev/null || true; }
 
-# 1 and 2: suggest with N learned mentions
+# 1: stores with N learned mentions, over HTTP
+pg_up "$S" || die "PostgreSQL did not start"
+mirror_id() { curl -s "$1/healthz" | sed -n 's/.*"mirrored_feedback_id":\([0-9]*\).*/\1/p'; }
+stores=""
 for n in 0 $BENCH_LEARN; do
   say "store.sh: $n learned mentions"
-  line=$("$BENCH_PROG" learn -r 3 -w 1 "$n" "$S/cdp.sqlite" "$DEV" "$S/learned-$n.sqlite" | tail -1)
-  set -- $line
-  row "suggest in process" "sqlite = mirror" "$n" "$4" "$6" "$9"
+  "$BENCH_PROG" learn -r 1 -w 0 "$n" "$S/cdp.sqlite" "$DEV" "$S/learned-$n.sqlite" >/dev/null
   mkdir -p "$S/data-$n"; cp "$S/learned-$n.sqlite" "$S/data-$n/feedback.sqlite"
   serve "learned-$n" "$S/data-$n"
   l=$(run_wrk "suggest-learned-$n" "$api" "$S/suggest.bodies")
   row "suggest over HTTP" "sqlite" "$n" "$(kv "$l" p50_us)" "$(kv "$l" p99_us)" "$(kv "$l" rps)"
   stop_last
+  # the same rows in PostgreSQL: a database of their own, schema by kb-serve
+  pg_sql "CREATE DATABASE learned$n" >/dev/null
+  url="postgresql://kb@127.0.0.1:$PG_PORT/learned$n"
+  serve "pg-$n" "$S/pg-$n" --feedback-db "$url"
+  t0=$(date +%s%N)
+  sqlite3 -csv "$S/learned-$n.sqlite" "SELECT id, ts, text, collection, slug, action, reason, author,
+    client_id FROM feedback ORDER BY id" | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$url" \
+    -c "\\copy feedback(id, ts, text, collection, slug, action, reason, author, client_id) FROM STDIN WITH (FORMAT csv)"
+  pg_sql "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1)); NOTIFY kb_changed" learned$n >/dev/null
+  t1=$(date +%s%N)
+  last=$(pg_sql "SELECT coalesce(max(id), 0) FROM feedback" learned$n)
+  w=0
+  while [ "$(mirror_id "$api")" != "$last" ]; do
+    w=$((w + 1)); [ "$w" -lt 7200 ] || die "the mirror did not catch up with $n rows in an hour"
+    sleep 0.5
+  done
+  t2=$(date +%s%N)
+  say "store.sh: $n rows COPied into PostgreSQL in $(( (t1 - t0) / 1000000 )) ms; the replica's mirror caught up in $(( (t2 - t1) / 1000000 )) ms"
+  l=$(run_wrk "suggest-pg-$n" "$api" "$S/suggest.bodies")
+  row "suggest over HTTP" "postgresql" "$n" "$(kv "$l" p50_us)" "$(kv "$l" p99_us)" "$(kv "$l" rps)"
+  stop_last
+  stores="$stores $S/learned-$n.sqlite $S/pg-$n/mirror.sqlite"
+done
+
+# 2: in process, every store interleaved (SQLite, then PostgreSQL's mirror)
+"$BENCH_PROG" stores -r "$BENCH_LEARN_ROUNDS" -w 1 "$S/cdp.sqlite" "$DEV" $stores >"$S/stores.txt"
+k=0
+tail -n +2 "$S/stores.txt" | while read -r n _ _ p50 _ p99 _ _ qps _; do
+  k=$((k + 1))
+  if [ $((k % 2)) = 1 ]; then st="sqlite"; else st="postgresql (its mirror)"; fi
+  row "suggest in process" "$st" "$n" "$p50" "$p99" "$qps"
 done
 
 # 3: feedback writes per second
@@ -89,7 +127,6 @@ serve fb-sqlite "$S/fb-sqlite"
 l=$(run_wrk fb-sqlite "$api" "$S/feedback.bodies" feedback)
 row "feedback writes" "sqlite" "-" "$(kv "$l" p50_us)" "$(kv "$l" p99_us)" "$(kv "$l" rps)"
 stop_last
-pg_up "$S" || die "PostgreSQL did not start"
 serve fb-pg "$S/fb-pg" --feedback-db "$PG_URL"
 l=$(run_wrk fb-pg "$api" "$S/feedback.bodies" feedback)
 row "feedback writes" "postgresql" "-" "$(kv "$l" p50_us)" "$(kv "$l" p99_us)" "$(kv "$l" rps)"

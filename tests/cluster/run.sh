@@ -19,6 +19,7 @@
 #   - a replica killed with -9 under load: no failed request at nginx
 #   - page views through one replica make another's popular articles
 #   - kb-serve --copy-store copies an SQLite store into an empty one
+#   - the events in PostgreSQL keep to --events-days and --events-max-mb
 # Usage: tests/cluster/run.sh [BINDIR]   (default bin; KB_BIN too)
 set -u
 cd "$(dirname "$0")/../.."
@@ -84,7 +85,7 @@ check "three replicas start on the shared store" test "$started" = 3
 R1="http://127.0.0.1:$RPORT1"; R2="http://127.0.0.1:$RPORT2"; R3="http://127.0.0.1:$RPORT3"
 
 check "the schema's migrations are applied once" \
-  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$) FROM kb_schema')" = "1"
+  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM kb_schema')" = "1,2"
 
 ids=""
 for r in "$R1" "$R2" "$R3"; do
@@ -312,6 +313,51 @@ check "the copy holds the page views" \
   test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'view' AND slug = 'cracked-screen'" copied)" = 1
 check "a second copy into the same store is refused" \
   sh -c "! '$B/kb-serve' --copy-store '$T/solo/feedback.sqlite' --feedback-db '$CURL' 2>'$T/copy2.err' && grep -q 'already holds' '$T/copy2.err'"
+
+# --- the events' retention in PostgreSQL ----------------------------------------
+# 20,000 public searches of about 150 bytes (3 MB) logged by replicas, and
+# one of 100 days ago; a replica with --events-max-mb 1 and --events-days
+# 90 on that store: the old one goes at once, and the next batch it writes
+# brings the events under the cap (the oldest first, down to 0.9 MiB).
+pg_sql "CREATE DATABASE capped" >/dev/null
+KURL="postgresql://kb@127.0.0.1:$PG_PORT/capped"
+mkdir -p "$T/capped"
+KP=$(pg_free_port)
+"$B/kb-serve" --index "$T/kb.sqlite" --listen "127.0.0.1:$KP" --data "$T/capped" --web web --quiet \
+  --rate -1 --feedback-db "$KURL" --events-max-mb 1 --events-days 90 >"$T/capped.log" 2>&1 &
+kpid=$!; pids="$pids $kpid"
+for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$KP/healthz" && break; sleep 0.1; done
+ebytes() { pg_sql "SELECT value FROM kb_meta WHERE key = 'events_bytes'" capped; }
+esum() { pg_sql "SELECT coalesce(sum(48 + octet_length(coalesce(text, '')) + octet_length(coalesce(collection, ''))
+                 + octet_length(coalesce(slug, ''))), 0) FROM events" capped; }
+# (the old one stored last: the cap, oldest id first, would not reach it)
+pg_sql "INSERT INTO events(kind, ts, text, collection, num) SELECT 'search', now() - interval '1 day' + g * interval '1 ms',
+          repeat('battery ', 12) || g, 'default', 1 FROM generate_series(1, 20000) g;
+        INSERT INTO events(kind, ts, text, collection, num) VALUES ('search', now() - interval '100 days', 'very old', 'default', 1)" capped >/dev/null
+# the counter as the replicas that wrote them would have left it
+pg_sql "UPDATE kb_meta SET value = ($(esum))::text WHERE key = 'events_bytes'" capped >/dev/null
+before=$(ebytes)
+kill -TERM "$kpid"; wait "$kpid" 2>/dev/null  # its next start trims by age at once
+"$B/kb-serve" --index "$T/kb.sqlite" --listen "127.0.0.1:$KP" --data "$T/capped" --web web --quiet \
+  --rate -1 --feedback-db "$KURL" --events-max-mb 1 --events-days 90 >>"$T/capped.log" 2>&1 &
+kpid=$!; pids="$pids $kpid"
+for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$KP/healthz" && break; sleep 0.1; done
+curl -s -o /dev/null -m 10 "http://127.0.0.1:$KP/api/v1/search?q=newest+search+kept"
+for _ in $(seq 50); do [ "$(ebytes)" -le 1048576 ] && break; sleep 0.1; done
+after=$(ebytes)
+diag "events in PostgreSQL: $before bytes before, $after after (cap 1 MiB)"
+check "PostgreSQL events: over --events-max-mb, the oldest are deleted down to 0.9-1 MiB" \
+  test "$before" -gt 3000000 -a "$after" -le 1048576 -a "$after" -ge 900000
+check "PostgreSQL events: the kept size is the rows' own ($(esum))" test "$(esum)" = "$after"
+check "PostgreSQL events: older than --events-days are deleted" \
+  test "$(pg_sql "SELECT count(*) FROM events WHERE text = 'very old'" capped)" = 0
+check "PostgreSQL events: the newest are kept" \
+  test "$(pg_sql "SELECT count(*) FROM events WHERE text = 'newest search kept'" capped)" = 1
+check "PostgreSQL events: what is kept is the newest (one run of ids but the old one's)" \
+  test "$(pg_sql "SELECT max(id) - min(id) + 1 - count(*) FROM events" capped)" = 1
+curl -s "http://127.0.0.1:$KP/healthz" | grep -q '"events_bytes":' && ok "/healthz shows the shared events' size" ||
+  notok "/healthz shows the shared events' size"
+kill -TERM "$kpid"; wait "$kpid" 2>/dev/null
 
 # --- a schema newer than the program ------------------------------------------
 pg_sql "INSERT INTO kb_schema VALUES (99)" copied >/dev/null

@@ -5,6 +5,8 @@
                                               # (then make, to build with it)
     python3 tests/eval/fit.py --calibration SET   # predicted confidence vs
                                               # observed precision per decile
+    python3 tests/eval/fit.py --calibration SET --bands FILE   # and write
+                                              # the console's bands (below)
 
 One command, standard library only, deterministic. It indexes kb/ into
 build/fit.sqlite, runs `bin/kb-eval INDEX SET --dump` on the tuning sets
@@ -33,7 +35,19 @@ ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set.
+5. Measures the new model on the blind set's check half (CHECK) and
+   writes what it observed into web/calibration.tsv (BANDS): the agent
+   console says each first suggestion's confidence as "right about 9
+   times in 10" from it (docs/relevance.md, "Confidence in words"). This
+   is a measurement shown to agents, not a fit: nothing the model or its
+   thresholds use comes from the check half. The deciles of the
+   calibration table are joined, lowest first, until each holds at least
+   MIN_BAND lines, and neighbours whose precision goes down as confidence
+   goes up are pooled (so a higher confidence never reads as less sure).
+   The file names the model it measured (the sha256 of the header); a
+   test fails when the model changes without it.
 """
+import hashlib
 import math
 import os
 import random
@@ -65,6 +79,9 @@ SHARED = os.environ.get("SHARED", "../shared")
 SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
         SHARED + "/eval/cpw-dev.tsv"]
 HEADER = "src/core/kb_rank_model.h"
+CHECK = "tests/eval/blind/tweets-blind-check.tsv"
+BANDS = "web/calibration.tsv"
+MIN_BAND = 20
 INDEX = "build/fit.sqlite"
 
 
@@ -377,7 +394,47 @@ def read_model():
     return vals["ltr"], vals["conf"], t, vals["fits"], tf
 
 
-def calibration(path, lang):
+def bands_of(bins):
+    """Bands (lo, hi, lines, right) from the deciles' (lines, right):
+    joined until each has MIN_BAND lines, then pooled where precision
+    would fall as confidence rises."""
+    out = []
+    for i, (n, ok, _) in enumerate(bins):
+        if out and out[-1][2] < MIN_BAND:
+            lo, _, m, k = out.pop()
+            out.append([lo, (i + 1) / 10, m + n, k + ok])
+        else:
+            out.append([i / 10, (i + 1) / 10, n, ok])
+    if len(out) > 1 and out[-1][2] < MIN_BAND:
+        lo, hi, m, k = out.pop()
+        out[-1] = [out[-1][0], hi, out[-1][2] + m, out[-1][3] + k]
+    out = [b for b in out if b[2]]
+    pooled = True
+    while pooled:
+        pooled = False
+        for i in range(len(out) - 1):
+            a, b = out[i], out[i + 1]
+            if a[3] / a[2] > b[3] / b[2]:
+                out[i:i + 2] = [[a[0], b[1], a[2] + b[2], a[3] + b[3]]]
+                pooled = True
+                break
+    return out
+
+
+def write_bands(path, bands, setname):
+    digest = hashlib.sha256(open(HEADER, "rb").read()).hexdigest()
+    with open(path, "w") as f:
+        f.write("# The agent console's confidence in words (docs/relevance.md): of the\n"
+                "# first suggestions with a confidence in [low, high), the share that was\n"
+                "# the right article on %s (never tuned on).\n"
+                "# Written by python3 tests/eval/fit.py; do not edit.\n"
+                "# model sha256 %s\n"
+                "# low\thigh\tlines\tprecision\n" % (setname, digest))
+        for lo, hi, n, ok in bands:
+            f.write("%.2f\t%.2f\t%d\t%.3f\n" % (lo, hi if hi < 1 else 1.01, n, ok / n))
+
+
+def calibration(path, lang, bands_path=None):
     w, wc, t, wf, tf = read_model()
     lines = run_dump(INDEX, path, lang)
     bins = [[0, 0, 0.0] for _ in range(10)]
@@ -410,6 +467,12 @@ def calibration(path, lang):
         if n:
             print("| %.1f-%.1f | %d | %.3f | %.3f |" % (i / 10, (i + 1) / 10, n, s / n, ok / n))
     print("(nothing fits under %.2f)" % tf)
+    if bands_path:
+        bands = bands_of(bins)
+        write_bands(bands_path, bands, path)
+        print()
+        print("wrote %s: %s" % (bands_path, ", ".join(
+            "%.1f-%.1f %.3f (%d)" % (lo, hi, ok / n, n) for lo, hi, n, ok in bands)))
 
 
 def main(argv):
@@ -419,7 +482,13 @@ def main(argv):
     if subprocess.run(["bin/kb-index", "-q", "kb", "-o", INDEX]).returncode:
         sys.exit("fit.py: kb-index failed")
     if len(argv) > 1 and argv[1] == "--calibration":
-        calibration(argv[2], argv[3] if len(argv) > 3 else None)
+        rest = argv[3:]
+        out = None
+        if "--bands" in rest:
+            i = rest.index("--bands")
+            out = rest[i + 1]
+            rest = rest[:i] + rest[i + 2:]
+        calibration(argv[2], rest[0] if rest else None, out)
         return
     use = [1.0 if nm in FEATURES else 0.0 for nm in INPUTS]
     sets = [s for s in SETS if os.path.exists(s)]
@@ -475,6 +544,10 @@ def main(argv):
             wrong / max(1, len(ans)), sum(1 for ln in ans if ln["expect"] != "-") / len(have),
             sum(1 for ln in abst if ln["expect"] == "-") / max(1, len(abst)),
             sum(1 for ln in none if ln in abst) / max(1, len(none))))
+    # 5. what the new model's confidence means on the check half, for agents
+    if os.path.exists(CHECK):
+        print()
+        calibration(CHECK, None, BANDS)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,16 @@
     const who = () => (handle ? handle.value.trim().replace(/^@/, '') : '');
     const notes = {};                            // banner messages: health, error
 
+    // The console's words, in the page's language: the server puts them in
+    // the page (#agent-words, from kb/lang/<code>/ui.tsv); {name} marks take
+    // values. A missing word shows its key, as the server's pages do.
+    let W = {};
+    try { W = JSON.parse(($('#agent-words') || {}).textContent || '{}'); } catch (e) { W = {}; }
+    const T = (k, v = {}) => (k in W ? W[k] : k).replace(/\{(\w+)\}/g, (m, n) => (n in v ? String(v[n]) : m));
+    // key.one or key.other as the language's plural.one numbers say
+    const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
+      Object.assign({ n }, v));
+
     function note(kind, msg) {
       if (msg) notes[kind] = msg; else delete notes[kind];
       if (!banner) return;
@@ -148,7 +158,7 @@
     // The shortcuts need this script, so their help is added by it: [x] is a key.
     const help = el('p');
     help.id = 'shortcuts';
-    'Shortcuts: [Ctrl]+[Enter] suggests; [Alt]+[1]–[5] (or [1]–[5] outside a text box) copies that reply and marks it sent.'
+    T('shortcuts')
       .split(/\[([^\]]+)\]/).forEach((t, i) => help.append(i % 2 ? el('kbd', null, t) : t));
     form.append(help);
 
@@ -166,9 +176,22 @@
     }
 
     const UNDO_MS = 5000;                        // the undo window
-    // "Good match" from the confidence the service sends as answerable
-    // (its threshold, calibrated: docs/relevance.md)
-    const words = (c, t) => (c >= (t || 0.75) ? ['conf-good', 'Good match'] : c >= 0.35 ? ['conf-fair', 'Possible match'] : ['conf-weak', 'Weak match']);
+    // A card's confidence: its class from the threshold the service sends
+    // (answerable or not); its words from the bands the server put in the
+    // page (#agent-bands, web/calibration.tsv: how often first suggestions
+    // of that confidence were right on the check half), for the first
+    // suggestion where something fits; as the server's cards say it.
+    let BANDS = [];
+    try { BANDS = JSON.parse(($('#agent-bands') || {}).textContent || '[]'); } catch (e) { BANDS = []; }
+    const words = (c, t, first, nofit) => {
+      const cls = c >= (t || 0.75) ? 'conf-good' : c >= 0.35 ? 'conf-fair' : 'conf-weak';
+      const b = BANDS.find((x) => c >= x[0] && c < x[1]);
+      if (!b) return [cls, T(cls.replace('-', '.'))];
+      if (nofit || !first) return [cls, T(nofit ? 'conf.nofit' : 'conf.alt')];
+      const k = Math.round(b[3] * 10);
+      return [cls, k >= 10 ? T('conf.always') : k <= 0 ? T('conf.rarely') : TN('conf.band', k),
+        T('conf.title', { conf: c.toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
+    };
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     // an article in another language than the default is on that language's site
     const deflang = form.dataset.deflang || 'en';
@@ -178,7 +201,7 @@
     const langName = (code) => { const o = langSel && $$('option', langSel).find((x) => x.value === code); return o ? o.textContent : code; };
 
     // One suggestion, as the server renders it (docs/web-contract.md).
-    function card(s, n, text, author, threshold) {
+    function card(s, n, text, author, threshold, first, nofit) {
       const li = el('li', 'suggestion'), f = el('form', 'card'), head = el('div', 'head'), h2 = el('h2'), a = el('a', null, s.title);
       li.dataset.slug = s.slug;
       li.dataset.collection = s.collection;
@@ -189,11 +212,13 @@
         hidden('collection', s.collection), hidden('slug', s.slug), hidden('original', s.reply));
       a.href = articleHref(s);
       h2.append(a);
-      const [cls, w] = words(s.confidence || 0, threshold);
-      head.append(h2, el('p', 'confidence ' + cls, w));
-      if (s.fallback) head.append(el('p', 'fallback', langName(s.lang) + " fallback: no article in the mention's language"));
-      if (s.escalate) head.append(el('p', 'escalate', 'Move to DM'));
-      const lab = el('label', 'vh', 'Reply ' + n), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
+      const [cls, w, title] = words(s.confidence || 0, threshold, first, nofit);
+      const conf = el('p', 'confidence ' + cls, w);
+      if (title) conf.title = title;
+      head.append(h2, conf);
+      if (s.fallback) head.append(el('p', 'fallback', T('fallback', { lang: langName(s.lang) })));
+      if (s.escalate) head.append(el('p', 'escalate', T('escalate')));
+      const lab = el('label', 'vh', T('reply', { n })), ta = el('textarea', 'reply'), actions = el('div', 'actions'),
         count = el('p', 'count'), copy = el('button', 'copy');
       lab.htmlFor = ta.id = 'reply-' + n;
       ta.name = 'reply';
@@ -203,7 +228,7 @@
       count.append(el('span', 'n', String(s.reply_length)), '/280');
       copy.append(el('span', 'label'), ' ', el('kbd', null, String(n)));
       actions.append(count, copy);
-      if (feedback) actions.append(el('button', 'dismiss', 'Not relevant'));
+      if (feedback) actions.append(el('button', 'dismiss', T('notrelevant')));
       f.append(head, lab, ta, actions);
       if (s.snippet) f.append(snippet(s.snippet));
       li.append(f);
@@ -214,8 +239,8 @@
     // "Flag this article" (kind flag) or "No article fits" (kind miss), as
     // the server renders them.
     function teamForm(kind, action, n, fields) {
-      const d = el('details', kind), f = el('form', kind), b = el('button', null, 'Send to the knowledge team');
-      d.append(el('summary', null, kind === 'flag' ? 'Flag this article' : 'No article fits: send to the team'));
+      const d = el('details', kind), f = el('form', kind), b = el('button', null, T('team.send'));
+      d.append(el('summary', null, T(kind === 'flag' ? 'flag' : 'miss')));
       f.action = action;
       f.method = 'post';
       Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
@@ -227,15 +252,15 @@
         return x;
       };
       if (kind === 'flag') {
-        const sel = field('select', 'flag-reason-' + n, 'reason', 'What is wrong with it?');
-        [['wrong', 'It is wrong'], ['outdated', 'It is out of date'], ['missing', 'It misses this case']].forEach(([v, t]) => {
-          const o = el('option', null, t);
+        const sel = field('select', 'flag-reason-' + n, 'reason', T('flag.why'));
+        ['wrong', 'outdated', 'missing'].forEach((v) => {
+          const o = el('option', null, T('flag.' + v));
           o.value = v;
           sel.append(o);
         });
-        field('input', 'flag-note-' + n, 'note', 'Note for the knowledge team').maxLength = 2000;
+        field('input', 'flag-note-' + n, 'note', T('flag.note')).maxLength = 2000;
       } else {
-        field('input', 'miss-note', 'note', 'What would have answered it?').maxLength = 2000;
+        field('input', 'miss-note', 'note', T('miss.note')).maxLength = 2000;
       }
       b.type = 'submit';
       f.append(b);
@@ -257,8 +282,7 @@
         if (ta) ta.readOnly = is;
       });
       if (is) {
-        staleNote.textContent = 'These replies were made for an earlier mention' + (bound.author ? ' from @' + bound.author : '') +
-          ': press Ctrl+Enter to suggest for this one.';
+        staleNote.textContent = bound.author ? T('stale.from', { handle: bound.author }) : T('stale');
         if (!staleNote.isConnected) out.prepend(staleNote);
       } else staleNote.remove();
       return is;
@@ -280,7 +304,7 @@
       const copy = $('button.copy', li), label = copy && $('.label', copy);
       if (copy) {
         copy.type = 'button';
-        if (label) label.textContent = feedback ? 'Copy and mark sent' : 'Copy reply';
+        if (label) label.textContent = T(feedback ? 'copysend' : 'copy');
         copy.addEventListener('click', () => send(li));
       }
       const dismiss = $('button.dismiss', li);
@@ -290,10 +314,10 @@
           dismiss.disabled = true;
           record(li, 'dismissed').then(() => {
             li.classList.add('is-dismissed');
-            state(li, 'Marked not relevant');
+            state(li, T('dismissed'));
             const next = $$('li.suggestion:not(.is-dismissed) button.copy', out)[0];
             if (next) next.focus(); else mention.focus();
-          }).catch((e) => { dismiss.disabled = false; fail(e, 'Could not record that'); });
+          }).catch((e) => { dismiss.disabled = false; fail(e, T('fail.record')); });
         });
       }
     }
@@ -302,7 +326,7 @@
       let st = $('.state', li);
       if (!st) { st = el('p', 'state'); $('.actions', li).after(st); }
       st.replaceChildren(msg);
-      if (undo) { const b = el('button', 'undo', 'Undo'); b.type = 'button'; b.addEventListener('click', undo); st.append(' ', b); }
+      if (undo) { const b = el('button', 'undo', T('undo')); b.type = 'button'; b.addEventListener('click', undo); st.append(' ', b); }
     }
 
     function record(li, action, text, author) {
@@ -341,7 +365,7 @@
         const commit = () => {
           pending.delete(p);
           if (!feedback) return;
-          record(li, 'sent', made.text, made.author || null).catch((e) => fail(e, 'Could not record the send'));
+          record(li, 'sent', made.text, made.author || null).catch((e) => fail(e, T('fail.send')));
         };
         p.commit = commit;
         const undo = () => {
@@ -353,18 +377,18 @@
           mention.value = was.text;
           if (handle) handle.value = was.author;
           stale();
-          announce('Undone: the reply was not recorded.');
+          announce(T('undone'));
           mention.focus();
         };
         pending.add(p);
         p.timer = setTimeout(commit, UNDO_MS);
-        state(li, feedback ? 'Copied and marked sent.' : 'Copied.', feedback ? undo : null);
-        announce(`Reply ${$$('li.suggestion', out).indexOf(li) + 1} copied${feedback ? ' and marked sent; Undo within ' + UNDO_MS / 1000 + ' seconds' : ''}.`);
+        state(li, T(feedback ? 'copied.sent' : 'copied'), feedback ? undo : null);
+        announce(T(feedback ? 'announce.sent' : 'announce.copied', { n: $$('li.suggestion', out).indexOf(li) + 1, s: UNDO_MS / 1000 }));
         mention.value = '';
         if (handle) handle.value = '';
         stale();
         mention.focus();
-      }).catch(() => note('error', 'Copy failed: select the reply and press Ctrl+C.'));
+      }).catch(() => note('error', T('copyfailed')));
     }
     // Leaving the page sends what is waiting for its undo window.
     window.addEventListener('pagehide', () => pending.forEach((p) => { clearTimeout(p.timer); p.commit(); }));
@@ -377,56 +401,60 @@
     // e is a failed fetch Response, or an Error when the network failed.
     function fail(e, what) {
       if (e && e.status === 401) {
-        note('error', what + ': the server needs an API key. Enter it in the API key field and try again.');
+        note('error', T('fail.key', { what }));
         if (apikey) apikey.focus();
       } else if (e && e.status) {
-        e.json().then((j) => j.error.message || e.status, () => 'the server answered ' + e.status)
-          .catch(() => 'error ' + e.status)
-          .then((m) => note('error', what + ': ' + m + '.'));
+        e.json().then((j) => j.error.message || e.status, () => T('fail.answered', { status: e.status }))
+          .catch(() => T('fail.answered', { status: e.status }))
+          .then((m) => note('error', T('fail.status', { what, message: m })));
       } else {
-        note('error', what + ': the server cannot be reached. Check your connection and try again.');
+        note('error', T('fail.net', { what }));
       }
     }
 
     function render(j, text, author) {
-      const nodes = [], sorted = (j.suggestions || []).map((s, i) => [s, i])
-        .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]).map((x) => x[0]);
-      const status = el('p', 'status', `${sorted.length} suggestion${sorted.length === 1 ? '' : 's'}` + (author ? ' for @' + author : ''));
+      const nodes = [], ranked = (j.suggestions || []).map((s, i) => [s, i])
+        .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]);
+      const sorted = ranked.map((x) => x[0]);
+      const status = el('p', 'status', TN(author ? 'count.for' : 'count', sorted.length, { handle: author }));
       status.id = 'agent-status';
       nodes.push(status);
       if (j.lang && j.lang.code) {
-        const p = el('p', 'lang'), strong = el('strong', null, langName(j.lang.code));
+        const p = el('p', 'lang');
         p.id = 'agent-lang';
-        p.append('Language: ', strong, j.lang.detected ? ', detected (confidence ' + Number(j.lang.confidence).toFixed(2) + ')' : ', chosen by you');
         const fb = sorted.length && sorted.every((s) => s.fallback);
-        if (fb) p.append(': no article fits in it, so these are ' + langName(deflang) + ' articles');
+        // the sentence of its case, the language's name in <strong>
+        const k = 'lang.' + (j.lang.detected ? 'detected' : 'chosen') + (fb ? '.fallback' : '');
+        T(k, { conf: Number(j.lang.confidence).toFixed(2), default: langName(deflang) }).split(/(\{lang\})/)
+          .forEach((t) => p.append(t === '{lang}' ? el('strong', null, langName(j.lang.code)) : t));
         nodes.push(p);
       }
       if (j.place) {
-        const p = el('p', 'place', 'Place: ' + j.place.name + ' \u00b7 ');
+        const p = el('p', 'place');
+        let a;
         if (j.place.store) {
-          const a = el('a', null, j.place.store_title || j.place.store);
+          a = el('a', null, j.place.store_title || j.place.store);
           a.href = articleHref({ slug: j.place.store, collection: 'default' });
-          p.append('store: ', a);
         } else {
-          const a = el('a', null, 'nearest stores');
+          a = el('a', null, T('place.nearest'));
           a.href = '/stores?near=' + encodeURIComponent(j.place.name);
-          p.append('no store there: replies link the ', a);
         }
+        T(j.place.store ? 'place.store' : 'place.nostore', { place: j.place.name }).split(/(\{link\})/)
+          .forEach((t) => p.append(t === '{link}' ? a : t));
         nodes.push(p);
       }
-      if (j.corrected) nodes.push(el('p', 'didyoumean', 'Read as \u201c' + j.corrected + '\u201d'));
-      if (j.nothing_fits) nodes.push(el('p', 'unanswerable', 'No article fits this mention: these are the closest.'));
-      else if (!j.answerable) nodes.push(el('p', 'unanswerable', 'No sure match: check these before sending.'));
+      if (j.corrected) nodes.push(el('p', 'didyoumean', T('readas', { q: j.corrected })));
+      if (j.nothing_fits) nodes.push(el('p', 'unanswerable', T('nothingfits')));
+      else if (!j.answerable) nodes.push(el('p', 'unanswerable', T('notsure')));
       const ol = el('ol', 'suggestions');
-      sorted.forEach((s, i) => ol.append(card(s, i + 1, text, author, j.threshold)));
-      nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', 'No articles found.'));
+      ranked.forEach(([s, r], i) => ol.append(card(s, i + 1, text, author, j.threshold, r === 0, !!j.nothing_fits)));
+      nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', T('none')));
       if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
       out.replaceChildren(...nodes);
       bound = { text, author };
       $$('li.suggestion', ol).forEach(wire);
       stale();
-      announce(status.textContent + (j.answerable ? '' : ': nothing fits well enough to send'));
+      announce(j.answerable ? status.textContent : T('nothingwell', { status: status.textContent }));
     }
 
     let latest = null;
@@ -447,7 +475,7 @@
         if (latest !== mine) return;           // a newer request was made
         note('error');
         render(j, text, author);
-      }).catch((e) => { if (latest === mine) fail(e, 'No suggestions'); })
+      }).catch((e) => { if (latest === mine) fail(e, T('fail.suggest')); })
         .finally(() => { if (latest === mine) out.removeAttribute('aria-busy'); });
     }
 
@@ -483,7 +511,7 @@
         headers: key() ? { Authorization: 'Bearer ' + key() } : {} })
         .then((r) => {
           if (!(r.ok || r.type === 'opaqueredirect')) throw r;
-          const p = el('p', 'sent-to-team', 'Sent to the knowledge team. Thank you.');
+          const p = el('p', 'sent-to-team', T('sent.team'));
           p.tabIndex = -1;
           f.replaceWith(p);
           announce(p.textContent);
@@ -493,7 +521,7 @@
             stale();
             mention.focus();
           } else p.focus();
-        }).catch((e) => { btn.disabled = false; fail(e, 'Could not send that'); });
+        }).catch((e) => { btn.disabled = false; fail(e, T('fail.team')); });
     });
 
     // Knowledge-base health: the indexer's status of its last build, on
@@ -506,7 +534,7 @@
         // the knowledge team's (/kb-health).
         const kb = h && h.kb, errs = kb ? kb.errors : 0;
         if (!(errs > 0)) return note('health');
-        note('health', `The knowledge base has ${errs} problem${errs === 1 ? '' : 's'} in an edit; replies still use the last good version.`);
+        note('health', TN('health', errs));
       }).catch(() => { /* the next poll will tell */ });
     }
     health();
