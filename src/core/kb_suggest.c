@@ -85,25 +85,9 @@ static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h
  * the store finder near it) for deep-linking articles, else the article's. */
 static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
                    const kb_geo_match *place) {
-  const char *lp = kb_suggest_lang_prefix(ix, h->lang);
-  if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
-    if (place->store)
-      return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug,
-                                    lp);
-    kb_buf b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s%s%s/stores?near=", o->public_url, lp ? "/" : "", lp ? lp : "");
-    char *low = kb_xstrdup(place->name);
-    for (char *p = low; *p; p++)
-      if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
-    kb_buf_put_query(&b, low, 0);
-    free(low);
-    if (h->collection && strcmp(h->collection, "default")) {
-      kb_buf_puts(&b, "&collection=");
-      kb_buf_put_query(&b, h->collection, 0);
-    }
-    return kb_buf_detach(&b);
-  }
-  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug, lp);
+  if (place && h->deeplink && !strcmp(h->deeplink, "store")) return S_store_url(ix, o, h, place);
+  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug,
+                                kb_suggest_lang_prefix(ix, h->lang));
 }
 
 static int S_cmp_hit(const void *x, const void *y) {
