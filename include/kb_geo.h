@@ -35,6 +35,8 @@ typedef struct kb_geo_match {
   const kb_geo_store *store;   /* the store named (town or alias), or NULL */
   double lat, lon;             /* where the place is */
   int has_coords;              /* lat/lon known */
+  const char *lang;            /* the site (language) whose store or
+                                  gazetteer it is from ("": every site's) */
   size_t start, end;           /* kb_geo_find(): the words of text that
                                   named it, text[start..end) */
 } kb_geo_match;
@@ -51,6 +53,14 @@ const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i);
  * to stores of collection (NULL: any). Returns 1 and fills *m, or 0. */
 int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int n, const char *collection,
                        kb_geo_match *m);
+
+/* The same, preferring the places and stores of the site of language lang
+ * (its country's gazetteer, kb/places/<lang>.tsv; NULL: any): a place of
+ * another country is found only when no place of lang's is named. A
+ * store's postcode names the store too: in full ("TS1 1RA") or, after a
+ * preposition, its district ("near TS1"). */
+int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int n, const char *collection,
+                            const char *lang, kb_geo_match *m);
 
 /* The same for text[0..n), split into words first (for tools and tests;
  * the suggest path reads the words of its mention analysis). */

@@ -135,6 +135,10 @@ int kb_lang_intent(const kb_lang *l, const char *phrase, int n);
 
 /* The name of one KB_INTENT_* bit ("status"), or NULL. */
 const char *kb_lang_intent_name(int bit);
+/* The KB_INTENT_* bit of an intent's name (kb_lang_intent_name()), or 0. */
+int kb_lang_intent_bit(const char *name);
+/* Every intent's name, comma-separated, into buf[0..size) (messages). */
+void kb_lang_intent_names(char *buf, size_t size);
 
 /* The languages an index holds, for the FTS5 tokenizer (kb_fts.h) and
  * the analyzers: pointers borrowed from their owner, who keeps them alive

@@ -128,6 +128,8 @@ int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
 #define KB_ABLATE_PRUNING 0x40   /* every matching row is a candidate */
 #define KB_ABLATE_MEMORY 0x80    /* every search through FTS5, none through
                                     the postings held in memory */
+#define KB_ABLATE_PLACE_CANDIDATES 0x100 /* a place named does not make the
+                                    articles that link stores candidates */
 
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);

@@ -1,8 +1,10 @@
 /*
  * kb_reply.h - ready-to-send replies from an article's reply template.
  *
- * A template is text with the placeholders {url} (the link to send) and
- * {title} (the article's title). The reply an agent sends is "@author "
+ * A template is text with the placeholders {url} (the link to send),
+ * {title} (the article's title) and {store} (the store the mention names:
+ * its page, or the store finder near the town; without a place the store
+ * finder; where no store link is given, the same as {url}). The reply an agent sends is "@author "
  * followed by the rendered template, and it must fit in a tweet as Twitter
  * counts it (kb_tweet.h: every URL 23, most Latin characters 1, others 2).
  * When it does not fit, the text is shortened at word boundaries with an
@@ -24,9 +26,13 @@ extern const char kb_reply_default[];
  * its name, which the caller frees. */
 char *kb_reply_render(const char *tmpl, const char *title, const char *url,
                       char **pbad);
+/* The same with the link {store} stands for (NULL: url). */
+char *kb_reply_render_store(const char *tmpl, const char *title, const char *url, const char *store,
+                            char **pbad);
 
 /* The weighted length of the longest reply tmpl can give: a 15-character
- * @handle and a space in front, {url} counted as 23, {title} as title.
+ * @handle and a space in front, {url} and {store} counted as 23, {title}
+ * as title.
  * Returns -1 with *pbad set on an unknown placeholder. */
 int kb_reply_max_length(const char *tmpl, const char *title, char **pbad);
 
@@ -36,6 +42,9 @@ int kb_reply_max_length(const char *tmpl, const char *title, char **pbad);
  * placeholder renders as its literal text (validation catches it first). */
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
                        const char *url, int *plen);
+/* The same with the link {store} stands for (NULL: url). */
+char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
+                             const char *url, const char *store, int *plen);
 
 /* 1 if h (without '@') is a valid Twitter handle: 1-15 of [A-Za-z0-9_]. */
 int kb_reply_handle_valid(const char *h);

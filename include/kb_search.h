@@ -28,7 +28,7 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 5
+#define KB_INDEX_SCHEMA_VERSION 6
 
 typedef struct kb_index kb_index;
 
@@ -135,6 +135,11 @@ typedef struct kb_results {
  * a row id gets fn(ix, h) each time. */
 int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, const kb_hit *h));
 
+/* The intents (KB_INTENT_* bits, kb_lang.h) the article of row id names in
+ * its front matter (intent: location), or -1 when it names none (or on a
+ * database error): the ranking then reads them from its title. */
+int kb_index_article_intents(kb_index *ix, int64_t id);
+
 /* Kinds of articles (front matter "type"). */
 #define KB_KIND_ARTICLE 0x01  /* help articles */
 #define KB_KIND_STORE 0x02    /* store pages */
@@ -232,6 +237,14 @@ void kb_query_strings_cleanup(kb_query_strings *q);
  * Returns its index in r->hits, or -1. */
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang);
+
+/* Appends to r, as kb_results_add_article() does, every help article of
+ * collection (NULL: "default") in language lang (NULL: the index's
+ * default) that deep-links stores (front matter deeplink: store) and is
+ * not in r yet: what a mention naming a town can be answered with even
+ * when no other word of it matches (the place's words are not searched
+ * for). Returns how many were added, or -1 on a database error. */
+int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang);
 
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */

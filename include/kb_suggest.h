@@ -19,6 +19,10 @@ typedef struct kb_suggestion {
   const kb_hit *hit;     /* the article (owned by the kb_suggest_result) */
   double confidence;     /* 0..1: how likely this is the right article */
   char *url;             /* the link to send (deep-linked when it applies) */
+  char *store_url;       /* the store the mention names (its page, or the
+                            store finder near the town; without a place
+                            the store finder): what a reply's {store}
+                            stands for (kb_reply.h) */
   int fallback;          /* in the default language: the mention's language
                             has no article that fits */
 } kb_suggestion;

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <yaml.h>
 
+#include "kb_lang.h"
 #include "kb_reply.h"
 #include "kb_text.h"
 #include "kb_tweet.h"
@@ -236,6 +237,9 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
   else if (!strcmp(key, "tags")) {
     S_free_list(a->tags, a->ntags);
     a->tags = S_list(c, key, v, &a->ntags);
+  } else if (!strcmp(key, "intent")) {
+    S_free_list(a->intents, a->nintents);
+    a->intents = S_list(c, key, v, &a->nintents);
   } else if (!strcmp(key, "phrases")) {
     S_free_list(a->phrases, a->nphrases);
     a->phrases = S_list(c, key, v, &a->nphrases);
@@ -247,6 +251,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
 /* Line numbers of the keys that later checks point at. */
 typedef struct {
   int title, url, collection, lang, type, reply, escalate, deeplink, platform, review_by, updated, translated;
+  int intent;
 } S_lines;
 
 static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
@@ -291,6 +296,7 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
       else if (!strcmp(key, "review_by")) ln->review_by = kl;
       else if (!strcmp(key, "updated")) ln->updated = kl;
       else if (!strcmp(key, "translated_from")) ln->translated = kl;
+      else if (!strcmp(key, "intent")) ln->intent = kl;
       S_key(c, key, v, kl);
     }
   }
@@ -546,6 +552,13 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
   if (a->platform && strcmp(a->platform, "ios") && strcmp(a->platform, "android"))
     S_err(c, ln->platform, "platform '%s' must be 'ios' or 'android'", a->platform);
+  for (int i = 0; i < a->nintents; i++)
+    if (!kb_lang_intent_bit(a->intents[i])) {
+      char names[160];
+      kb_lang_intent_names(names, sizeof names);
+      S_err(c, ln->intent, "intent '%s' must be one of %s (what the article answers; the ranking "
+                           "matches it with the mention's)", a->intents[i], names);
+    }
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)
     S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
   if (a->review_by && !S_is_date(a->review_by))
@@ -560,7 +573,7 @@ static void S_check(S_ctx *c, const S_lines *ln) {
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
-    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url} or {title})", bad);
+    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url}, {title} or {store})", bad);
     else if (len > KB_REPLY_MAX)
       S_err(c, ln->reply, "reply can be %d characters as Twitter counts them (with a 15-character @handle and {url} as 23); the limit is %d", len, KB_REPLY_MAX);
     else if (!strstr(a->reply, "{url}"))
@@ -667,6 +680,7 @@ void kb_article_free(kb_article *a) {
   free(a->translated_from);
   free(a->source_updated);
   S_free_list(a->tags, a->ntags);
+  S_free_list(a->intents, a->nintents);
   S_free_list(a->phrases, a->nphrases);
   if (a->store) {
     kb_store *st = a->store;

@@ -68,6 +68,11 @@ typedef struct kb_article {
                              phones of that platform; or NULL */
   char **tags;
   int ntags;
+  char **intents;         /* what the article answers (front matter
+                             intent:), names of kb_lang_intent_name():
+                             status, howto, availability, location, hours,
+                             complaint, contact; NULL: read from its title */
+  int nintents;
   char **phrases;
   int nphrases;
   char *headings;         /* text of the body's headings, one per line */

@@ -1,15 +1,18 @@
 /*
  * kb_index_writer.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 5; 4 added places.lang, 5 the asides column):
+ * Schema (KB_INDEX_SCHEMA_VERSION 6; 4 added places.lang, 5 the asides column,
+ * 6 articles.intents):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
  *       (comma-separated, one FTS table each), generator.
  *   articles(id INTEGER PRIMARY KEY, collection, slug, lang, type, title,
  *            url, reply, escalate, deeplink, platform, tags, phrases, summary, html,
- *            source)
- *       one row per article; tags and phrases are JSON arrays; url is NULL
+ *            source, intents)
+ *       one row per article; tags and phrases are JSON arrays; intents the
+ *       front matter's intent: names, comma-separated ("location,hours"),
+ *       NULL when it names none; url is NULL
  *       when the article has none (the server links its public page, so
  *       the index holds no host name); UNIQUE(collection, slug, lang), in
  *       that order so one slug of a collection is one index search.
@@ -89,7 +92,7 @@ static const char S_schema[] =
     "CREATE TABLE articles(id INTEGER PRIMARY KEY, collection TEXT NOT NULL,"
     " slug TEXT NOT NULL, lang TEXT NOT NULL, type TEXT NOT NULL,"
     " title TEXT NOT NULL, url TEXT, reply TEXT, escalate TEXT, deeplink TEXT, platform TEXT, tags TEXT,"
-    " phrases TEXT, summary TEXT, html TEXT NOT NULL, source TEXT,"
+    " phrases TEXT, summary TEXT, html TEXT NOT NULL, source TEXT, intents TEXT,"
     " UNIQUE(collection, slug, lang));"
     "CREATE TABLE stores(article_id INTEGER PRIMARY KEY REFERENCES articles(id),"
     " town TEXT NOT NULL, address TEXT, postcode TEXT, phone TEXT,"
@@ -130,8 +133,8 @@ kb_index_writer *kb_index_writer_new(const char *path, char *err, size_t nerr) {
   }
   if (sqlite3_prepare_v2(w->db,
                          "INSERT INTO articles(collection, slug, lang, type, title, url,"
-                         " reply, escalate, deeplink, platform, tags, phrases, summary, html, source)"
-                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         " reply, escalate, deeplink, platform, tags, phrases, summary, html, source, intents)"
+                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &w->ins_article, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(w->db,
                          "INSERT INTO stores(article_id, town, address, postcode, phone,"
@@ -305,13 +308,24 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
   char *tags = S_json_list(a->tags, a->ntags);
   char *phrases = S_json_list(a->phrases, a->nphrases);
   sqlite3_stmt *st = w->ins_article;
+  /* the front matter's intents as their names, comma-separated; NULL
+   * when the article names none (the ranking reads them from its title) */
+  kb_buf ib = KB_BUF_INIT;
+  for (int i = 0; i < a->nintents; i++) {
+    if (i) kb_buf_putc(&ib, ',');
+    kb_buf_puts(&ib, a->intents[i]);
+  }
+  char *intents = NULL;
+  if (a->nintents) intents = kb_buf_detach(&ib);
+  else kb_buf_cleanup(&ib);
   const char *vals[] = {a->collection, a->slug, a->lang, a->type, a->title,
                         a->url, a->reply, a->escalate, a->deeplink, a->platform,
-                        tags, phrases, a->summary, a->html, a->path};
-  for (int i = 0; i < 15; i++) S_bind_text(st, i + 1, vals[i]);
+                        tags, phrases, a->summary, a->html, a->path, intents};
+  for (int i = 0; i < 16; i++) S_bind_text(st, i + 1, vals[i]);
   int rc = S_step(w->db, st, err, nerr, "adding an article");
   free(tags);
   free(phrases);
+  free(intents);
   if (rc) return -1;
   sqlite3_int64 id = sqlite3_last_insert_rowid(w->db);
   char *ptext = S_lines(a->phrases, a->nphrases);

@@ -69,6 +69,9 @@ static const S_case S_cases[] = {
     {"devices: bad header", "devices.tsv", "word\tplatform\n", 1, "devices.tsv:1: error: first line must be the header: term, platform"},
     {"devices: bad platform", "devices.tsv", "term\tplatform\npixel\tgoogle\n", 1, "devices.tsv:2: error: platform 'google' must be 'ios' or 'android'"},
     {"devices: two words", "devices.tsv", "term\tplatform\ngalaxy s21\tandroid\n", 1, "devices.tsv:2: error: a device term is one lower-case word"},
+    {"unknown intent", "a.md", "---\ntitle: T\nintent: [location, how-to]\n---\n", 1, "a.md:3: error: intent 'how-to' must be one of status, howto, availability, location, hours, complaint, contact"},
+    {"intent not text", "a.md", "---\ntitle: T\nintent: {a: b}\n---\n", 1, "a.md:3: error: 'intent' must be a list of text values"},
+    {"known intents", "a.md", "---\ntitle: T\nintent: [location, hours]\n---\nText\n", 0, "0 errors"},
     {"bad deeplink", "a.md", "---\ntitle: T\ndeeplink: map\n---\n", 1, "a.md:3: error: deeplink 'map' must be 'store'"},
     {"store without town", "s.md", "---\ntitle: S\ntype: store\naddress: 1 High St\npostcode: AB1 2CD\nlat: 50\nlon: -1\n---\n", 1, "s.md:3: error: a store page needs 'town'"},
     {"store without phone", "s.md", "---\ntitle: S\ntype: store\ntown: Leeds\naddress: 1 High St\npostcode: LS1 1AA\nlat: 53.8\nlon: -1.5\n---\n", 1, "s.md:3: error: a store page needs 'phone'"},
@@ -680,6 +683,41 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* The front matter's intent: is stored in the index and read back as
+ * KB_INTENT_* bits; an article that names none reads as -1 (the ranking
+ * then reads its title). */
+static void test_article_intents(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/articles", dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/articles/a.md", dir);
+  th_write_file(p, "---\ntitle: Where to find us\nslug: a\nintent: [location, hours]\n---\nzebra text\n");
+  free(p);
+  p = th_fmt("%s/articles/b.md", dir);
+  th_write_file(p, "---\ntitle: Zebra care\nslug: b\n---\nzebra text\n");
+  free(p);
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  cmd = th_fmt("%s/kb-index -q %s -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  kb_results r;
+  kb_search_opts o = {.limit = 10};
+  assert_int_equal(kb_index_search(x, "zebra", 5, &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_int_equal(r.n, 2);
+  for (int i = 0; i < r.n; i++) {
+    int want = !strcmp(r.hits[i].slug, "a") ? (KB_INTENT_LOCATION | KB_INTENT_HOURS) : -1;
+    assert_int_equal(kb_index_article_intents(x, r.hits[i].id), want);
+  }
+  kb_results_free(&r);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* kb_geo_find() says which words named the place, so suggest can leave
  * them out of the text search (the store link answers them). */
 static void test_geo_span(void **state) {
@@ -701,6 +739,19 @@ static void test_geo_span(void **state) {
   assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
   assert_int_equal(m.end - m.start, 9);
   assert_int_equal(strncmp(t + m.start, "harrogate", 9), 0);
+  /* a store's postcode names it: whole, or its district after a
+   * preposition; a district alone is not a place (an M1 chip, an S23) */
+  t = "can i collect from LS1 6HD tomorrow";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_non_null(m.store);
+  assert_string_equal(m.store->slug, "store-leeds");
+  assert_int_equal(strncmp(t + m.start, "LS1 6HD", 7), 0);
+  assert_int_equal(m.end - m.start, 7);
+  t = "any shop near ls1?";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 1);
+  assert_string_equal(m.store->slug, "store-leeds");
+  t = "is ls1 a good phone";
+  assert_int_equal(kb_geo_find(g, t, strlen(t), NULL, &m), 0);
   kb_geo_free(g);
   free(ix); free(cmd);
   th_rmtree(dir);
@@ -1209,6 +1260,7 @@ int main(void) {
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),
+      cmocka_unit_test(test_article_intents),
       cmocka_unit_test(test_open_rejects_non_index),
       cmocka_unit_test(test_languages_limit),
       cmocka_unit_test(test_open_refuses_missing_parts),

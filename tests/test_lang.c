@@ -78,6 +78,74 @@ static void test_answered_in_its_language(void **state) {
   S_expect("how do i get the sim out of my iphone", "en", "remove-sim-iphone");
 }
 
+/* A store question whose only other words are stop words ("gibts euch
+ * auch in", "vous êtes présents à") still reaches the articles that link
+ * stores, and the town is this country's ("auch" is not the French town
+ * of Auch in a German tweet): the store's page in the mention's language. */
+static void S_expect_store(const char *text, const char *lang, const char *store) {
+  char *body = th_fmt("{\"text\":\"%s\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  char *want = th_fmt("/%s/help/%s", lang, store);
+  const char *url = S_str(j, "suggestions.0.url");
+  if (!url || !strstr(url, want)) print_error("%s: first link %s, want %s\n", text, url ? url : "-", want);
+  assert_non_null(url);
+  assert_non_null(strstr(url, want));
+  assert_string_equal(S_str(j, "lang.code"), lang);
+  free(want);
+  cJSON_Delete(j);
+  free(body);
+}
+
+static void test_store_named_by_town_only(void **state) {
+  (void)state;
+  S_expect_store("gibts euch auch in Nürnberg??", "de", "store-nurnberg");
+  S_expect_store("est ce que vous etes présents a Nice ?", "fr", "store-nice");
+}
+
+/* A click-and-collect question at a named store: the article answers it
+ * (what to bring, how long we hold it) and its reply's {store} names the
+ * store, first (the link the customer sees first); in each language. */
+static void S_expect_collect(const char *text, const char *lang, const char *store) {
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"sam\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  const char *slug = S_str(j, "suggestions.0.slug"), *reply = S_str(j, "suggestions.0.reply");
+  if (!slug || strcmp(slug, "click-and-collect")) print_error("%s: first %s\n", text, slug ? slug : "-");
+  assert_string_equal(slug, "click-and-collect");
+  char *want_store = th_fmt("%s%s/help/%s", strcmp(lang, "en") ? "/" : "", strcmp(lang, "en") ? lang : "", store);
+  char *want_article = th_fmt("%s%s/help/click-and-collect", strcmp(lang, "en") ? "/" : "", strcmp(lang, "en") ? lang : "");
+  assert_non_null(reply);
+  const char *ps = strstr(reply, want_store), *pa = strstr(reply, want_article);
+  if (!ps || !pa || ps > pa) print_error("%s: reply %s\n", text, reply);
+  assert_non_null(ps);
+  assert_non_null(pa);
+  assert_true(ps < pa);
+  /* the suggestion's own link is still the article */
+  assert_non_null(strstr(S_str(j, "suggestions.0.url"), want_article));
+  free(want_store);
+  free(want_article);
+  cJSON_Delete(j);
+  free(body);
+}
+
+static void test_collect_names_the_store(void **state) {
+  (void)state;
+  S_expect_collect("reserved a phone for click and collect at the Leeds shop, how long do you hold it?", "en",
+                   "store-leeds");
+  S_expect_collect("jai réservé en ligne pour retrait a la boutique de Lille, vous le gardez combien de temps ?",
+                   "fr", "store-lille");
+  /* no place named: the store finder */
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"how long do you hold click and collect orders?\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(S_str(j, "suggestions.0.slug"), "click-and-collect");
+  assert_non_null(strstr(S_str(j, "suggestions.0.reply"), "/stores "));
+  cJSON_Delete(j);
+}
+
 static void test_lang_asked_for(void **state) {
   (void)state;
   long st;
@@ -557,6 +625,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_lang_asked_for),
+      cmocka_unit_test(test_store_named_by_town_only),
+      cmocka_unit_test(test_collect_names_the_store),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),

@@ -555,6 +555,30 @@ static void test_reply_counts(void **state) {
   assert_true(n > 1000);
 }
 
+/* {store}: the store link a suggestion carries (kb_suggest.h), else the
+ * article's; counted as a URL like {url}, never cut. */
+static void test_reply_store(void **state) {
+  (void)state;
+  char *bad = NULL;
+  char *r = kb_reply_render_store("Your store: {store} How: {url}", "T", "https://ex.com/a",
+                                  "https://ex.com/s", &bad);
+  assert_null(bad);
+  assert_string_equal(r, "Your store: https://ex.com/s How: https://ex.com/a");
+  free(r);
+  r = kb_reply_render("Your store: {store}", "T", "https://ex.com/a", &bad);
+  assert_string_equal(r, "Your store: https://ex.com/a");
+  free(r);
+  assert_int_equal(kb_reply_max_length("{store} {url}", "T", &bad), 16 + 1 + 23 + 1 + 23);
+  assert_null(kb_reply_render("{shop}", "T", "u", &bad));
+  assert_string_equal(bad, "{shop}");
+  free(bad);
+  int len = 0;
+  r = kb_reply_compose_store("sam", "At {store}, see {url}", "T", "https://ex.com/a", "https://ex.com/s", &len);
+  assert_string_equal(r, "@sam At https://ex.com/s, see https://ex.com/a");
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  free(r);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_config_v3_json),
@@ -573,6 +597,7 @@ int main(void) {
       cmocka_unit_test(test_emoji),
       cmocka_unit_test(test_custom_config),
       cmocka_unit_test(test_reply_counts),
+      cmocka_unit_test(test_reply_store),
   };
   size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
   tcase *cases = NULL;

@@ -242,10 +242,6 @@ static int S_starts_any(const kb_geo *g, const char *key, size_t n) {
   return lo < g->nnames && strncmp(g->names[lo].key, key, n) == 0;
 }
 
-static const S_name *S_find(const kb_geo *g, const char *key, const char *coll) {
-  return S_find_in(g, key, coll, NULL);
-}
-
 static int S_is_common(const kb_geo *g, const char *key) {
   return kb_lang_place(g->words, key, (int)strlen(key)) & KB_PLACE_COMMON;
 }
@@ -262,11 +258,13 @@ static void S_fill(const kb_geo *g, const S_name *nm, kb_geo_match *m) {
     m->name = s->town;
     m->lat = s->lat;
     m->lon = s->lon;
+    m->lang = s->lang;
   } else {
     const S_place *p = &g->places[nm->place];
     m->name = p->name;
     m->lat = p->lat;
     m->lon = p->lon;
+    m->lang = p->lang;
   }
   m->has_coords = 1;
 }
@@ -282,14 +280,44 @@ static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const cha
   return (st && st->store >= 0) ? st : nm;
 }
 
-int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *collection,
-                       kb_geo_match *m) {
-  if (!g->nnames) return 0; /* no stores or places: nothing to find */
-  /* the words (emoji are not part of a name), the first S_MAX_WORDS */
-  const kb_token *w[S_MAX_WORDS];
-  int nw = 0;
-  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++)
-    if (t[i].kind != KB_TOKEN_EMOJI) w[nw++] = &t[i];
+/* A store whose postcode is the words w[i..i+len) as a whole ("TS1 1RA")
+ * or, after a preposition, its district ("near TS1"); NULL if none. A
+ * district alone could be anything with a letter and a digit (an M1 chip,
+ * an S23), so it needs the preposition. */
+static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w, int nw, int i,
+                                      const char *collection, const char *lang, int *len) {
+  const char *f = w[i]->fold;
+  int letters = 0, digits = 0;
+  for (const char *p = f; *p; p++) {
+    letters += *p >= 'a' && *p <= 'z';
+    digits += *p >= '0' && *p <= '9';
+  }
+  if (!letters || !digits || strlen(f) > 4) return NULL;
+  int prep = i > 0 && S_is_prep(g, w[i - 1]->fold);
+  for (int k = 0; k < g->nstores; k++) {
+    const kb_geo_store *s = &g->stores[k];
+    if (collection && strcmp(s->collection, collection)) continue;
+    if (lang && strcmp(s->lang, lang)) continue;
+    char *pk = S_key(s->postcode);
+    if (!pk) continue;
+    size_t fl = strlen(f);
+    int hit = 0;
+    if (!strncmp(pk, f, fl) && pk[fl] == ' ' && i + 1 < nw && !strcmp(pk + fl + 1, w[i + 1]->fold))
+      hit = 2;
+    else if (prep && !strncmp(pk, f, fl) && (pk[fl] == ' ' || !pk[fl]))
+      hit = 1;
+    free(pk);
+    if (hit) {
+      *len = hit;
+      return s;
+    }
+  }
+  return NULL;
+}
+
+/* The first place of the site of lang (NULL: any) the words name. */
+static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const char *collection,
+                         const char *lang, kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
     /* the words from i joined, and the most of them some name starts
      * with (a name of len words starts with its first len - 1 words, so
@@ -308,18 +336,52 @@ int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *c
     }
     for (int len = most; len >= 1; len--) {
       key[end[len]] = 0;
-      const S_name *nm = S_find(g, key, collection);
+      const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
       if (len == 1 && S_is_common(g, key) && !w[i]->upper &&
           !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
-      S_fill(g, S_prefer_store(g, nm, collection, NULL), m);
+      S_fill(g, S_prefer_store(g, nm, collection, lang), m);
+      m->start = (size_t)w[i]->start;
+      m->end = (size_t)w[i + len - 1]->end;
+      return 1;
+    }
+    int len = 0;
+    const kb_geo_store *s = S_postcode(g, w, nw, i, collection, lang, &len);
+    if (s) {
+      memset(m, 0, sizeof *m);
+      m->store = s;
+      m->name = s->town;
+      m->lat = s->lat;
+      m->lon = s->lon;
+      m->lang = s->lang;
+      m->has_coords = 1;
       m->start = (size_t)w[i]->start;
       m->end = (size_t)w[i + len - 1]->end;
       return 1;
     }
   }
   return 0;
+}
+
+int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                       kb_geo_match *m) {
+  return kb_geo_find_tokens_lang(g, t, nt, collection, NULL, m);
+}
+
+int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                            const char *lang, kb_geo_match *m) {
+  if (!g->nnames) return 0; /* no stores or places: nothing to find */
+  /* the words (emoji are not part of a name), the first S_MAX_WORDS */
+  const kb_token *w[S_MAX_WORDS];
+  int nw = 0;
+  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++)
+    if (t[i].kind != KB_TOKEN_EMOJI) w[nw++] = &t[i];
+  /* the places of the mention's own country first: "auch" (also) in a
+   * German tweet is not the French town of Auch when it names Nürnberg;
+   * then any country's (a French customer asking about London) */
+  if (lang && S_find_tokens(g, w, nw, collection, lang, m)) return 1;
+  return S_find_tokens(g, w, nw, collection, NULL, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,
@@ -357,6 +419,7 @@ int kb_geo_lookup_lang(const kb_geo *g, const char *q, const char *collection, c
         m->name = g->stores[i].town;
         m->lat = g->stores[i].lat;
         m->lon = g->stores[i].lon;
+        m->lang = g->stores[i].lang;
         m->has_coords = 1;
         return 1;
       }

@@ -628,3 +628,22 @@ const char *kb_index_collection(const kb_index *ix, const char *name, size_t n) 
     if (strlen(ix->colls[c]) == n && strncasecmp(ix->colls[c], name, n) == 0) return ix->colls[c];
   return NULL;
 }
+
+int kb_index_article_intents(kb_index *ix, int64_t id) {
+  /* prepared per call: the ranking asks once per article while the index
+   * is open (kb_index_hit_memo()) */
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db, "SELECT intents FROM articles WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int bits = -1;
+  const char *v = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  if (v) {
+    bits = 0;
+    char *s = kb_xstrdup(v), *save = NULL;
+    for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) bits |= kb_lang_intent_bit(t);
+    free(s);
+  }
+  sqlite3_finalize(st);
+  return bits;
+}

@@ -89,6 +89,15 @@ static int S_kind_bit(kb_lang_list list, const char *kind) {
   return 0;
 }
 
+int kb_lang_intent_bit(const char *name) { return name ? S_kind_bit(KB_LANG_INTENTS, name) : 0; }
+
+void kb_lang_intent_names(char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = 0;
+  for (int i = 0; i < KB_INTENT_COUNT && n < size; i++)
+    n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", S_lists[KB_LANG_INTENTS].kinds[i]);
+}
+
 /*--- Lists ---------------------------------------------------------------*/
 
 static uint32_t S_hash(const char *w, int n) { return kb_hash(w, (size_t)n); }

@@ -113,7 +113,8 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   /* whom it is addressed to, the place and the phone it names */
   m->addressed = S_addressed(ix, m);
   m->collection = o->collection ? o->collection : m->addressed;
-  m->has_place = geo && kb_geo_find_tokens(geo, m->tokens, m->ntokens, m->collection, &m->place);
+  m->has_place = geo && kb_geo_find_tokens_lang(geo, m->tokens, m->ntokens, m->collection,
+                                                       m->lang, &m->place);
   m->platform = kb_index_platform(ix, m->tokens, m->ntokens);
   return m;
 }

@@ -22,6 +22,11 @@ static size_t S_placeholder(const char *p) {
 
 char *kb_reply_render(const char *tmpl, const char *title, const char *url,
                       char **pbad) {
+  return kb_reply_render_store(tmpl, title, url, NULL, pbad);
+}
+
+char *kb_reply_render_store(const char *tmpl, const char *title, const char *url, const char *store,
+                            char **pbad) {
   kb_buf b = KB_BUF_INIT;
   if (pbad) *pbad = NULL;
   for (const char *p = tmpl; *p;) {
@@ -32,6 +37,7 @@ char *kb_reply_render(const char *tmpl, const char *title, const char *url,
     }
     if (k == 5 && strncmp(p, "{url}", 5) == 0) kb_buf_puts(&b, url ? url : "");
     else if (k == 7 && strncmp(p, "{title}", 7) == 0) kb_buf_puts(&b, title ? title : "");
+    else if (k == 7 && strncmp(p, "{store}", 7) == 0) kb_buf_puts(&b, store ? store : url ? url : "");
     else if (pbad) {
       *pbad = kb_xstrndup(p, k);
       kb_buf_cleanup(&b);
@@ -231,6 +237,11 @@ static int S_trim(S_seg *v, int n, int want) {
 
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
                        const char *url, int *plen) {
+  return kb_reply_compose_store(author, tmpl, title, url, NULL, plen);
+}
+
+char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
+                             const char *url, const char *store, int *plen) {
   kb_buf b = KB_BUF_INIT;
   size_t keep = 0;
   if (author && *author) {
@@ -244,7 +255,7 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   const char *tt = title ? title : "";
   char *t = kb_xmalloc(strlen(tt) + 4);
   strcpy(t, tt);
-  char *r = kb_reply_render(tmpl, t, url, NULL);
+  char *r = kb_reply_render_store(tmpl, t, url, store, NULL);
   kb_buf_puts(&b, r);
   /* len always holds the count of b, so each version is counted once */
   int handle = keep && kb_reply_handle_valid(author);
@@ -253,7 +264,7 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
   if (over > 0 && *t && strstr(tmpl, "{title}")) {
     S_shorten_title(t, over);
     free(r);
-    r = kb_reply_render(tmpl, t, url, NULL);
+    r = kb_reply_render_store(tmpl, t, url, store, NULL);
     b.n = keep;
     kb_buf_puts(&b, r);
     len = S_len(kb_buf_str(&b));

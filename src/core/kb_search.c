@@ -1131,6 +1131,30 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   return at;
 }
 
+int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
+  /* prepared per call: it runs only for mentions that name a place */
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db,
+                         "SELECT slug FROM articles WHERE deeplink = 'store' AND type = 'article'"
+                         " AND collection = ?1 AND lang = ?2 ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, lang ? lang : def, -1, SQLITE_STATIC);
+  int added = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *slug = (const char *)sqlite3_column_text(st, 0);
+    int have = 0;
+    for (int i = 0; i < r->n && !have; i++)
+      have = r->hits[i].slug && r->hits[i].collection && !strcmp(r->hits[i].slug, slug) &&
+             !strcmp(r->hits[i].collection, collection ? collection : "default");
+    if (!have && kb_results_add_article(ix, r, collection, slug, lang) >= 0) added++;
+  }
+  sqlite3_finalize(st);
+  return added;
+}
+
 void kb_results_free(kb_results *r) {
   S_arena_free(r->mem);
   free(r->hits);

@@ -55,29 +55,39 @@ const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang) {
   return lang && def && strcmp(lang, def) ? lang : NULL;
 }
 
-/* The link for a suggestion: the store of the town the mention names (or
- * the store finder near it) for deep-linking articles, else the article's. */
-static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
-                   const kb_geo_match *place) {
+/* The store link for hit h: the store of the place the mention names, or
+ * the store finder near it; without a place the store finder. */
+static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
+                         const kb_geo_match *place) {
   const char *lp = kb_suggest_lang_prefix(ix, h->lang);
-  if (place && h->deeplink && !strcmp(h->deeplink, "store")) {
-    if (place->store)
-      return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug,
-                                    lp);
-    kb_buf b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s%s%s/stores?near=", o->public_url, lp ? "/" : "", lp ? lp : "");
+  if (place && place->store)
+    return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug, lp);
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_printf(&b, "%s%s%s/stores", o->public_url, lp ? "/" : "", lp ? lp : "");
+  char sep = '?';
+  if (place) {
+    kb_buf_puts(&b, "?near=");
     char *low = kb_xstrdup(place->name);
     for (char *p = low; *p; p++)
       if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
     kb_buf_put_query(&b, low, 0);
     free(low);
-    if (h->collection && strcmp(h->collection, "default")) {
-      kb_buf_puts(&b, "&collection=");
-      kb_buf_put_query(&b, h->collection, 0);
-    }
-    return kb_buf_detach(&b);
+    sep = '&';
   }
-  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug, lp);
+  if (h->collection && strcmp(h->collection, "default")) {
+    kb_buf_printf(&b, "%ccollection=", sep);
+    kb_buf_put_query(&b, h->collection, 0);
+  }
+  return kb_buf_detach(&b);
+}
+
+/* The link for a suggestion: the store of the town the mention names (or
+ * the store finder near it) for deep-linking articles, else the article's. */
+static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
+                   const kb_geo_match *place) {
+  if (place && h->deeplink && !strcmp(h->deeplink, "store")) return S_store_url(ix, o, h, place);
+  return kb_suggest_article_url(o->public_url, h->url, h->collection, h->slug,
+                                kb_suggest_lang_prefix(ix, h->lang));
 }
 
 static int S_cmp_hit(const void *x, const void *y) {
@@ -162,10 +172,13 @@ static void S_fuse(kb_index *ix, kb_feedback *fb, const kb_mention *m, const cha
   free(prior);
 }
 
-/* The intents an article answers, read from its title and slug with its
+/* The intents an article answers: those its front matter names (intent:,
+ * the author's word), else read from its title and slug with its
  * language's intent cues (intents.tsv): "Track my order" is a status,
  * "Store opening hours" hours. */
 static int S_article_intents(kb_index *ix, const kb_hit *h) {
+  int named = h->id ? kb_index_article_intents(ix, h->id) : -1;
+  if (named >= 0) return named;
   const kb_lang *l = NULL;
   for (int i = 0; h->lang && i < kb_index_nlangs(ix); i++)
     if (!strcmp(kb_index_lang_code(ix, i), h->lang)) l = kb_index_lang_words(ix, i);
@@ -275,9 +288,23 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   if (kb_index_nlangs(ix) > 1) so.lang = kb_mention_lang(m);
   int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  /* A mention that names a place may have no other word an article has
+   * ("vous êtes présents à Nice ?", "gibts euch auch in Nürnberg?"): the
+   * articles that link stores are candidates whenever a place of the
+   * mention's site is named (another country's town is left to the search
+   * and its fallback), and the ranker weighs them by the place inputs
+   * (kb_rank.h). */
+  const char *site = so.lang ? so.lang : def;
+  int own = out->has_place && (!out->place.lang || !*out->place.lang || !site ||
+                               !strcmp(out->place.lang, site));
+  if (own && !(o->ablate & KB_ABLATE_PLACE_CANDIDATES) &&
+      kb_results_add_deeplinked(ix, &out->res, coll, so.lang) < 0) {
+    snprintf(err, nerr, "listing the articles that link stores failed");
+    return KB_SEARCH_EDB;
+  }
   /* nothing at all in that language (no article, not even an off-topic
    * page, matches): the default language's articles, marked as such */
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
   if (out->res.n == 0 && so.lang && def && strcmp(so.lang, def)) {
     kb_results_free(&out->res);
     so.lang = def;
@@ -362,13 +389,17 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* 4. reply: the link each suggestion carries */
   for (int i = 0; i < out->n; i++) {
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
+    out->s[i].store_url = S_store_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].fallback = out->fallback;
   }
   return KB_SEARCH_OK;
 }
 
 void kb_suggest_result_free(kb_suggest_result *r) {
-  for (int i = 0; i < r->n; i++) free(r->s[i].url);
+  for (int i = 0; i < r->n; i++) {
+    free(r->s[i].url);
+    free(r->s[i].store_url);
+  }
   free(r->s);
   kb_results_free(&r->res);
   kb_mention_free(r->mention);

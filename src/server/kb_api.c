@@ -241,7 +241,8 @@ char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const 
                                       "Thursday", "Friday", "Saturday"};
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
-  if (!st) return kb_reply_compose(handle, h->reply, h->title, res->s[i].url, plen);
+  if (!st)
+    return kb_reply_compose_store(handle, h->reply, h->title, res->s[i].url, res->s[i].store_url, plen);
   time_t now = time(NULL);
   struct tm tm;
   localtime_r(&now, &tm);

@@ -48,6 +48,7 @@
 
 #include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_reply.h"
 #include "kb_search.h"
 #include "kb_suggest.h"
 #include "kb_util.h"
@@ -205,6 +206,17 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
   return ok;
 }
 
+/* The first link of the reply the agent would send with suggestion sg
+ * (its template with {url} and {store}, kb_reply.h): what the customer
+ * clicks. The suggestion's own link when the reply has none. */
+static char *S_first_link(const kb_suggestion *sg) {
+  char *reply = kb_reply_compose_store(NULL, sg->hit->reply, sg->hit->title, sg->url, sg->store_url, NULL);
+  const char *u = reply ? strstr(reply, "http") : NULL;
+  char *link = u ? kb_xstrndup(u, strcspn(u, " \t\n")) : kb_xstrdup(sg->url);
+  free(reply);
+  return link;
+}
+
 /* --dump: every candidate of a line as the learned ranker sees it
  * ("cand ID EXPECT SLUG OFFTOPIC LINKS_STORES STORE_TOWN x0..x(KB_LTR_N-1)"),
  * for tests/eval/fit.py. */
@@ -282,9 +294,11 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   }
   if (x->town && *x->town && strcmp(x->expect, "-")) {
     s->towns++;
-    if (r.n && geo && S_town_ok(geo, x->town, r.s[0].url)) s->towns_ok++;
+    char *link = r.n ? S_first_link(&r.s[0]) : NULL;
+    if (link && geo && S_town_ok(geo, x->town, link)) s->towns_ok++;
     else if (S_towns)
-      printf("town miss\t%s\t%s\t%s\t%s\n", x->id, x->town, r.n ? r.s[0].url : "-", x->text);
+      printf("town miss\t%s\t%s\t%s\t%s\n", x->id, x->town, link ? link : "-", x->text);
+    free(link);
   }
   kb_suggest_result_free(&r);
   return o;
@@ -618,7 +632,7 @@ int main(int argc, char **argv) {
           {"spelling", KB_ABLATE_SPELLING}, {"synonyms", KB_ABLATE_SYNONYMS},
           {"social", KB_ABLATE_SOCIAL},     {"phrase", KB_ABLATE_PHRASE},
           {"pruning", KB_ABLATE_PRUNING},
-          {"memory", KB_ABLATE_MEMORY},
+          {"memory", KB_ABLATE_MEMORY},     {"places", KB_ABLATE_PLACE_CANDIDATES},
           {"exact", KB_ABLATE_EXACT},       {"proximity", KB_ABLATE_PROXIMITY}};
       unsigned mask = 0;
       char *list = argv[++i], *save = NULL;
@@ -627,7 +641,7 @@ int main(int argc, char **argv) {
         for (size_t k = 0; k < sizeof techs / sizeof *techs; k++)
           if (!strcmp(t, techs[k].name)) bit = techs[k].bit;
         if (!bit) {
-          fprintf(stderr, "kb-eval: --without takes spelling, synonyms, social, phrase, exact, proximity, pruning, memory\n");
+          fprintf(stderr, "kb-eval: --without takes spelling, synonyms, social, phrase, exact, proximity, pruning, memory, places\n");
           return 64;
         }
         mask |= bit;
