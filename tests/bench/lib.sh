@@ -63,7 +63,10 @@ run_wrk() { # name url [bodies]
 
 # Starts kb-serve on index at a free port; sets serve_pid and api.
 start_serve() { # index log
-  # --rate -1: no per-client limit (the load comes from one address)
+  # --rate -1: no per-client limit (the load comes from one address).
+  # The log exists before the server starts: the redirection below happens in
+  # the child, and under set -e a sed on a missing file ends the whole run.
+  : >"$2"
   "$BENCH_BIN/kb-serve" --index "$1" --listen 127.0.0.1:0 --rate -1 --quiet 2>"$2" &
   serve_pid=$!
   port=""
