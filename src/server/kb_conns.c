@@ -81,6 +81,7 @@ struct kb_conns {
   size_t nrefusal;
   S_refused *refused, *refused_tail;
   int nrefused;
+  atomic_int nrefused_seen;    /* nrefused, for kb_conns_counts */
   pthread_t acceptor, reaper;
   int running;
   atomic_int stop;
@@ -172,6 +173,7 @@ static void S_refuse(kb_conns *g, int fd) {
   if (g->refused_tail) g->refused_tail->next = r; else g->refused = r;
   g->refused_tail = r;
   g->nrefused++;
+  atomic_store(&g->nrefused_seen, g->nrefused);
 }
 
 /* Closes the refused sockets past their second (answering those not
@@ -191,6 +193,7 @@ static void S_refused_expire(kb_conns *g, int all) {
     g->nrefused--;
     free(r);
   }
+  atomic_store(&g->nrefused_seen, g->nrefused);
 }
 
 /* A refused socket is readable: reads what the client sent, answers once
@@ -440,4 +443,16 @@ void kb_conns_request(kb_conns *g, void *conn, int on) {
   c->in_request = on;
   if (!on) clock_gettime(CLOCK_MONOTONIC, &c->since);
   pthread_mutex_unlock(&g->lock);
+}
+
+void kb_conns_counts(kb_conns *g, int *open, int *pending, int *addrs, int *refused) {
+  pthread_mutex_lock(&g->lock);
+  *open = g->nconns;
+  *pending = 0;
+  for (int i = 0; i < g->npending; i++) *pending += g->pending[i] != NULL;
+  *addrs = 0;
+  for (size_t h = 0; h < sizeof g->addrs / sizeof *g->addrs; h++)
+    for (const S_addr *a = g->addrs[h]; a; a = a->next) (*addrs)++;
+  pthread_mutex_unlock(&g->lock);
+  *refused = atomic_load(&g->nrefused_seen);
 }

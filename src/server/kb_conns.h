@@ -62,4 +62,11 @@ void kb_conns_closed(kb_conns *g, void *conn);
  * or its answer was sent (on 0; its deadline starts again). */
 void kb_conns_request(kb_conns *g, void *conn, int on);
 
+/* The gate's live records, for /metrics (a count that grows without
+ * traffic to match would be a leak): connections admitted and open
+ * (*open), of them not yet noticed by libmicrohttpd (*pending), peer
+ * addresses with a count (*addrs), refused sockets waiting for their
+ * 503 to be read (*refused). */
+void kb_conns_counts(kb_conns *g, int *open, int *pending, int *addrs, int *refused);
+
 #endif

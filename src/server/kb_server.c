@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -487,6 +488,24 @@ static void S_metrics(kb_server *s, kb_gen *g, kb_http_resp *r) {
   kb_buf_printf(&r->body, "# HELP kb_store_up 1 while the feedback store takes writes (the shared one answers).\n"
                           "# TYPE kb_store_up gauge\nkb_store_up %d\n",
                 s->pg ? kb_pg_ok(s->pg) : s->feedback != NULL);
+  /* Memory and the gate's records, to tell a leak (in use grows) from
+   * memory the allocator keeps (free grows, in use level) under hostile
+   * traffic (docs/reliability.md, item 1). mallinfo2 sums all arenas. */
+  struct mallinfo2 mi = mallinfo2();
+  int open = 0, pending = 0, addrs = 0, refused = 0;
+  if (s->gate) kb_conns_counts(s->gate, &open, &pending, &addrs, &refused);
+  kb_buf_printf(&r->body,
+                "# HELP kb_heap_bytes The allocator's memory: in use (allocated, mmapped included), "
+                "free (kept in its arenas).\n"
+                "# TYPE kb_heap_bytes gauge\nkb_heap_bytes{kind=\"in_use\"} %zu\n"
+                "kb_heap_bytes{kind=\"free\"} %zu\n",
+                mi.uordblks + mi.hblkhd, mi.fordblks);
+  kb_buf_printf(&r->body,
+                "# HELP kb_connections The connection gate's records.\n"
+                "# TYPE kb_connections gauge\nkb_connections{state=\"open\"} %d\n"
+                "kb_connections{state=\"pending\"} %d\nkb_connections{state=\"addresses\"} %d\n"
+                "kb_connections{state=\"refused\"} %d\n",
+                open, pending, addrs, refused);
 }
 
 static int S_method_is(const char *m, const char *want) {

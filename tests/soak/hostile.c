@@ -6,12 +6,19 @@
  *   - malformed requests, one per connection, each expecting its 4xx: 300
  *     query parameters, a 10 KB URI, Content-Length with
  *     Transfer-Encoding, two Content-Lengths, Transfer-Encoding:
- *     identity, JSON with trailing garbage, a BOM or a NUL, a cross-site
- *     feedback, feedback about an unknown article, an ESC sequence in a
- *     search (that one 200);
- *   - slow-loris sockets (more than the per-address cap) dripping a
- *     header line every second, reopened as the server closes them;
- *   - every 10 s a burst of 300 connections, each with one request.
+ *     identity, a Content-Length of 2^64 - 1, white space in a header
+ *     name, JSON with trailing garbage, a BOM, a NUL or a raw control
+ *     character in a string, a cross-site feedback, a feedback sent as
+ *     text/plain, feedback about an unknown article, a %00 in the URL,
+ *     path traversal in /static/; and, each answered 200 with what it
+ *     must not contain checked in the whole answer, an ESC sequence in a
+ *     search, FTS5 syntax, a script in a search page's query;
+ *   - 1,100 slow-loris sockets (the issue's figure, far over the
+ *     per-address cap) dripping a header line every second, reopened as
+ *     the server closes them;
+ *   - every 10 s a burst of 1,500 connections at once from one address
+ *     (the issue's flood), each with one request: 200 within the cap,
+ *     503 past it, none without an answer.
  *
  * An answer may take up to 30 s (the machine is shared); none in that
  * time counts as none.
@@ -72,21 +79,25 @@ static int S_open(const char *src, int nonblock) {
 
 /* Sends req (n bytes) on a new connection and reads the answer's status
  * (0: none within 30 s: on a machine shared with other work an answer can
- * take seconds; none at all is what is looked for). */
-static int S_ask(const char *req, size_t n) {
+ * take seconds; none at all is what is looked for). With bad, the whole
+ * answer is read (the request says Connection: close) and one that
+ * contains bad counts as status 1. */
+static int S_ask(const char *req, size_t n, const char *bad) {
   int fd = S_open("127.0.0.2", 0);
   if (fd < 0) return -1;
   struct timeval tv = {30, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   if (send(fd, req, n, MSG_NOSIGNAL) < 0) { /* the answer may be there anyway */ }
-  char buf[256];
-  size_t got = 0;
+  static _Thread_local char buf[256 * 1024];
+  size_t got = 0, want = bad ? sizeof buf - 1 : 12;
   ssize_t k;
-  while (got < 12 && (k = read(fd, buf + got, sizeof buf - 1 - got)) > 0) got += (size_t)k;
+  while (got < want && (k = read(fd, buf + got, sizeof buf - 1 - got)) > 0) got += (size_t)k;
   close(fd);
   buf[got] = 0;
-  return got >= 12 && !strncmp(buf, "HTTP/1.1 ", 9) ? atoi(buf + 9) : 0;
+  int st = got >= 12 && !strncmp(buf, "HTTP/1.1 ", 9) ? atoi(buf + 9) : 0;
+  if (st && bad && memmem(buf, got, bad, strlen(bad))) return 1;
+  return st;
 }
 
 typedef struct {
@@ -94,13 +105,22 @@ typedef struct {
   char *req;
   size_t n;
   int want;
+  const char *bad;             /* the answer must not contain it, or NULL */
 } S_case;
 
-static S_case S_cases[16];
+static S_case S_cases[32];
 static int S_ncases;
 
 static void S_add(const char *name, char *req, size_t n, int want) {
-  S_cases[S_ncases++] = (S_case){name, req, n ? n : strlen(req), want};
+  if (S_ncases == (int)(sizeof S_cases / sizeof *S_cases)) abort();
+  S_cases[S_ncases++] = (S_case){name, req, n ? n : strlen(req), want, NULL};
+}
+
+/* A GET of path with Connection: close. */
+static char *S_get(const char *path) {
+  char *r;
+  if (asprintf(&r, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path) < 0) abort();
+  return r;
 }
 
 /* A POST with the body's bytes (NULs included); *pn gets its length. */
@@ -149,16 +169,30 @@ static void S_make_cases(void) {
   const char *unk = "{\"text\":\"x\",\"slug\":\"no-such-article\",\"action\":\"sent\"}";
   r = S_post("/api/v1/feedback", json, unk, strlen(unk), &n);
   S_add("unknown slug", r, n, 404);
-  char *e;
-  if (asprintf(&e, "GET /api/v1/search?q=%%1B%%5B31mred HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") < 0) abort();
-  S_add("ESC query", e, 0, 200);
+  r = S_post("/api/v1/suggest", json, "{\"text\":\"a\x01b\"}", 14, &n);
+  S_add("raw control character", r, n, 400);
+  r = S_post("/api/v1/feedback", "Content-Type: text/plain\r\n", fb, strlen(fb), &n);
+  S_add("feedback as text/plain", r, n, 415);
+  S_add("Content-Length 2^64-1",
+        strdup("POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: 18446744073709551615\r\n\r\n{\"text\":\"sim\"}"), 0, 413);
+  S_add("space in a header name",
+        strdup("POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length : 14\r\n\r\n{\"text\":\"sim\"}"), 0, 400);
+  S_add("%00 in the URL", S_get("/api/v1/search?q=a%00b"), 0, 400);
+  S_add("traversal", S_get("/static/%2e%2e%2fMakefile"), 0, 404);
+  S_add("ESC query", S_get("/api/v1/search?q=%1B%5B31mred"), 0, 200);
+  S_cases[S_ncases - 1].bad = "\x1b";
+  S_add("FTS5 syntax", S_get("/api/v1/search?q=%22NEAR(screen%20OR*%20%22)%20AND%20-%5E"), 0, 200);
+  S_add("script in a page's query", S_get("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"), 0, 200);
+  S_cases[S_ncases - 1].bad = "<script>alert";
 }
 
 static void *S_malformed(void *arg) {
   (void)arg;
   for (long i = 0; S_now() < S_end; i++) {
     const S_case *c = &S_cases[i % S_ncases];
-    int st = S_ask(c->req, c->n);
+    int st = S_ask(c->req, c->n, c->bad);
     atomic_fetch_add(&S_sent, 1);
     if (st == c->want) atomic_fetch_add(&S_ok, 1);
     else if (st <= 0) atomic_fetch_add(&S_none, 1);
@@ -211,10 +245,10 @@ static void *S_loris(void *arg) {
   return NULL;
 }
 
-/* Every 10 s, 300 connections at once, one request each. */
+/* Every 10 s, 1,500 connections at once, one request each. */
 static void *S_flooder(void *arg) {
   (void)arg;
-  enum { N = 300 };
+  enum { N = 1500 };
   static const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   while (S_now() + 30 < S_end) {
     int fds[N];
@@ -272,7 +306,7 @@ int main(int argc, char **argv) {
     setrlimit(RLIMIT_NOFILE, &rl);
   }
   S_make_cases();
-  int loris = 200;
+  int loris = 1100;
   pthread_t t[3];
   pthread_create(&t[0], NULL, S_malformed, NULL);
   pthread_create(&t[1], NULL, S_loris, &loris);
