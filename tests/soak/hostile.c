@@ -23,7 +23,10 @@
  * An answer may take up to 30 s (the machine is shared); none in that
  * time counts as none.
  *
- *   hostile PORT SECONDS
+ *   hostile PORT SECONDS [EVERY]
+ *
+ * With EVERY, a line "hostile: at T s: N malformed requests" is printed
+ * every EVERY seconds (tests/bench/hostile_rss.sh plots memory by it).
  *
  * Prints one summary line per kind and exits 1 if any request got no
  * answer, a 5xx or an unexpected status.
@@ -294,8 +297,8 @@ static void *S_flooder(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: hostile PORT SECONDS\n");
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: hostile PORT SECONDS [EVERY]\n");
     return 64;
   }
   S_port = atoi(argv[1]);
@@ -311,6 +314,15 @@ int main(int argc, char **argv) {
   pthread_create(&t[0], NULL, S_malformed, NULL);
   pthread_create(&t[1], NULL, S_loris, &loris);
   pthread_create(&t[2], NULL, S_flooder, NULL);
+  double every = argc == 4 ? atof(argv[3]) : 0, t0 = S_now(), next = t0 + every;
+  while (every > 0 && S_now() < S_end) {
+    struct timespec ts = {0, 50 * 1000000L};
+    nanosleep(&ts, NULL);
+    if (S_now() < next) continue;
+    printf("hostile: at %.0f s: %ld malformed requests\n", next - t0, atomic_load(&S_sent));
+    fflush(stdout);
+    next += every;
+  }
   for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
   printf("hostile: %ld malformed requests, %ld answered as expected, %ld no answer, %ld 5xx, %ld other\n",
          atomic_load(&S_sent), atomic_load(&S_ok), atomic_load(&S_none), atomic_load(&S_5xx),
