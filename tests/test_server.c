@@ -319,6 +319,15 @@ static void test_metrics_and_log(void **state) {
   assert_non_null(strstr(r.body, "kb_request_duration_seconds_bucket{route=\"suggest\",le=\"+Inf\"}"));
   assert_non_null(strstr(r.body, "kb_articles 12"));
   assert_non_null(strstr(r.body, "kb_index_age_seconds"));
+  /* memory and the gate's records (issue #18, 1): this request's own
+   * connection is open; the heap figure is glibc's (0 under ASan) */
+  const char *open = strstr(r.body, "\nkb_connections{state=\"open\"} ");
+  assert_non_null(open);
+  assert_true(atoi(open + strlen("\nkb_connections{state=\"open\"} ")) >= 1);
+  assert_non_null(strstr(r.body, "\nkb_connections{state=\"refused\"} "));
+  const char *heap = strstr(r.body, "\nkb_heap_bytes{kind=\"in_use\"} ");
+  assert_non_null(heap);
+  if (!strstr(th_bin_dir(), "san")) assert_true(atoll(heap + strlen("\nkb_heap_bytes{kind=\"in_use\"} ")) > 1000000);
   th_resp_free(&r);
   /* a method as sent reaches the access log only as printable text
    * (issue #18, 8): quotes and ESC from it were written raw */
