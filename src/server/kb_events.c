@@ -118,12 +118,15 @@ static long long S_sum(kb_events *ev, int t, const char *where) {
   return n;
 }
 
-/* Deletes the rows of table t that match where; keeps ev->bytes. */
-static void S_delete(kb_events *ev, int t, const char *where) {
+/* Deletes the rows of table t that match where; keeps ev->bytes.
+ * -1 when the delete failed (nothing deleted). */
+static int S_delete(kb_events *ev, int t, const char *where) {
   long long n = S_sum(ev, t, where);
   char *sql = kb_fmt("DELETE FROM %s %s", S_kinds[t].table, where);
-  if (sqlite3_exec(ev->db, sql, NULL, NULL, NULL) == SQLITE_OK) ev->bytes -= n;
+  int rc = sqlite3_exec(ev->db, sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK) ev->bytes -= n;
   free(sql);
+  return rc == SQLITE_OK ? 0 : -1;
 }
 
 /* The ts of table t's oldest row into ts (empty when none). */
@@ -156,7 +159,15 @@ static void S_trim(kb_events *ev) {
     for (int t = 0; t < S_NKINDS; t++) S_delete(ev, t, where);
   }
   if (cap <= 0 || ev->bytes <= cap) return;
-  sqlite3_exec(ev->db, "BEGIN", NULL, NULL, NULL);
+  /* IMMEDIATE: the write lock first, waiting out the feedback store's
+   * writes (busy timeout). A deferred transaction read first and could
+   * then not write once feedback had committed meanwhile
+   * (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out): under
+   * steady feedback every delete failed and the log grew past its cap
+   * (2.6 MB counted against a cap of 1 MiB in a 30-minute soak). */
+  if (sqlite3_exec(ev->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) return; /* next round */
+  long long before = ev->bytes;
+  int failed = 0;
   for (int guard = 0; ev->bytes > cap / 10 * 9 && guard < 100000; guard++) {
     int pick = -1;
     char best[32] = "", ts[32];
@@ -174,9 +185,15 @@ static void S_trim(kb_events *ev) {
     char where[128];
     snprintf(where, sizeof where, "WHERE rowid IN (SELECT rowid FROM %s ORDER BY rowid LIMIT %d)",
              S_kinds[pick].table, S_TRIM_ROWS);
-    S_delete(ev, pick, where);
+    if (S_delete(ev, pick, where) != 0) {
+      failed = 1;
+      break;
+    }
   }
-  sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL);
+  if (failed || sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_exec(ev->db, "ROLLBACK", NULL, NULL, NULL);
+    ev->bytes = before; /* nothing was deleted; tried again next round */
+  }
 }
 
 static const char S_schema[] =
