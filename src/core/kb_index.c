@@ -470,6 +470,14 @@ void kb_index_close(kb_index *ix) {
     free(t->lang);
   }
   free(ix->lists);
+  for (int i = 0; i < ix->nlinked; i++) {
+    kb_ix_linked *l = &ix->linked[i];
+    for (int k = 0; k < l->n; k++) free(l->slug[k]);
+    free(l->slug);
+    free(l->coll);
+    free(l->lang);
+  }
+  free(ix->linked);
   for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++)
     for (int j = 0; j < KB_IX_META_COLS; j++) free(ix->rows[k].col[j]);
   free(ix->rows);

@@ -73,6 +73,16 @@ typedef struct {
   char **coll, **slug, **title; /* [n] */
 } kb_ix_topics;
 
+/* The help articles of one collection and language that deep-link stores,
+ * as kb_results_add_deeplinked() lists them (slugs by id): a scan of the
+ * articles table, which was a ninth of a suggest on kb/ naming a place
+ * (callgrind, docs/benchmarks.md), made once per index and kept. */
+typedef struct {
+  char *coll, *lang;
+  int n;
+  char **slug;                  /* [n] */
+} kb_ix_linked;
+
 typedef struct {
   char lang[KB_LANG_CODE_MAX];
   kb_lang *words;         /* its word lists (kb_lang.h), read from the index */
@@ -118,6 +128,10 @@ struct kb_index {
   kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
                              asked for, made on first use */
   int nlists;
+  kb_ix_linked *linked;       /* kb_results_add_deeplinked()'s lists, per
+                             collection and language asked for, made on
+                             first use */
+  int nlinked;
 };
 
 #endif
