@@ -60,6 +60,8 @@ typedef struct {
   char *col[KB_IX_META_COLS]; /* NULL where the column is NULL */
   int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
   int memo;
+  char *(*text_fn)(kb_index *, int64_t, void *); /* what text holds, or NULL */
+  char *text;             /* kb_index_row_text()'s memo */
 } kb_ix_row;
 #define KB_IX_ROW_SLOTS 4096  /* direct-mapped by row id, as KB_IX_SNIP_SLOTS */
 
@@ -108,6 +110,7 @@ struct kb_index {
                              has it, else its first */
   kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
+  sqlite3_stmt *has_lang; /* whether a topic has a translation in a language */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   sqlite3_stmt *begin, *commit; /* one read transaction per search */
   char *built, *languages, *schema;

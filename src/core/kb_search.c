@@ -927,6 +927,7 @@ static kb_ix_row *S_row_of(kb_index *ix, int64_t id) {
   kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
   if (w->id == id && id) return w;
   for (int j = 0; j < KB_IX_META_COLS; j++) free(w->col[j]);
+  free(w->text);
   memset(w, 0, sizeof *w);
   sqlite3_stmt *st = ix->meta_by_id;
   sqlite3_bind_int64(st, 1, id);
@@ -949,6 +950,18 @@ int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const
     w->memo_fn = fn;
   }
   return w->memo;
+}
+
+const char *kb_index_row_text(kb_index *ix, int64_t id,
+                              char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx) {
+  kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
+  if (!w) return NULL;
+  if (w->text_fn != fn || !w->text) {
+    free(w->text);
+    w->text = fn(ix, id, ctx);
+    w->text_fn = w->text ? fn : NULL;
+  }
+  return w->text;
 }
 
 static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) {
@@ -1217,6 +1230,16 @@ int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, co
   }
   sqlite3_reset(st);
   return found;
+}
+
+int kb_index_has_lang(kb_index *ix, const char *collection, const char *slug, const char *lang) {
+  sqlite3_stmt *st = ix->has_lang;
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 void kb_doc_free(kb_doc *d) {
