@@ -717,13 +717,20 @@ static char *S_related_items(kb_index *ix, int64_t id, void *ctx) {
 }
 
 static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
-  const char *items = kb_index_row_text(c->ix, d->id, S_related_items, (void *)d);
-  char *own = NULL;
-  if (!items && !d->id) items = own = S_related_items(c->ix, 0, (void *)d); /* no row id */
-  if (!items) return;
+  size_t mark = b->n;
   kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">");
   kb_page_t(c, b, "related");
   kb_buf_puts(b, "</h2><ul>");
+  /* the memo's text is put at once: it lives until the next call on the
+   * index */
+  const char *items = kb_index_row_text(c->ix, d->id, S_related_items, (void *)d);
+  char *own = NULL;
+  if (!items && !d->id) items = own = S_related_items(c->ix, 0, (void *)d); /* no row id */
+  if (!items) { /* the search failed: no list at all, as before */
+    b->n = mark;
+    if (b->p) b->p[mark] = 0;
+    return;
+  }
   kb_buf_puts(b, items);
   kb_buf_puts(b, "</ul></aside>");
   free(own);
