@@ -135,6 +135,17 @@ typedef struct kb_results {
  * a row id gets fn(ix, h) each time. */
 int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, const kb_hit *h));
 
+/* fn(ix, id, ctx), a text made for row id, memoized with the row while ix
+ * is open, as kb_index_hit_memo() keeps a number: fn must depend on the
+ * index and the row alone (ctx only carries what the caller already read
+ * of the row), and returns a string the memo then owns, or NULL (nothing
+ * kept: asked again next time). Returns the text, owned by ix and valid
+ * until the next call on ix, or NULL (no such row, or fn gave NULL). An
+ * article page's related articles (a search of its title: half the page's
+ * cost, kb_web.c). */
+const char *kb_index_row_text(kb_index *ix, int64_t id,
+                              char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx);
+
 /* The intents (KB_INTENT_* bits, kb_lang.h) the article of row id names in
  * its front matter (intent: location), or -1 when it names none (or on a
  * database error): the ranking then reads them from its title. */
@@ -268,5 +279,11 @@ int kb_index_get(kb_index *ix, const char *collection, const char *slug,
 int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
                       kb_doc *d);
 void kb_doc_free(kb_doc *d);
+
+/* 1 if the topic collection/slug (collection NULL: "default") has an
+ * article in language lang, 0 if not, -1 on a database error: what an
+ * article page's language links need, without reading the articles
+ * (reading each translation whole was a third of an article page). */
+int kb_index_has_lang(kb_index *ix, const char *collection, const char *slug, const char *lang);
 
 #endif

@@ -133,6 +133,21 @@ static void test_article(void **state) {
   assert_non_null(strstr(b, "class=\"related\""));
   assert_non_null(strstr(b, "<form class=\"helpful\" action=\"/helpful\" method=\"post\" data-thanks=\"Thanks for telling us.\">"));
   assert_null(strstr(b, "<script>alert")); /* the article's raw HTML was dropped */
+  /* the related articles are a search made once per row while the index is
+   * open (kb_index_row_text): every later page shows the same list,
+   * whichever worker answers it */
+  const char *rel = strstr(b, "<aside class=\"related\"");
+  const char *end = rel ? strstr(rel, "</aside>") : NULL;
+  assert_non_null(end);
+  assert_non_null(strstr(rel, "<li><a href=\"/help/"));
+  size_t nrel = (size_t)(end - rel);
+  for (int i = 0; i < 6; i++) {
+    char *again = S_get("/help/remove-sim-iphone", 200, NULL);
+    const char *r2 = strstr(again, "<aside class=\"related\"");
+    assert_non_null(r2);
+    assert_int_equal(strncmp(r2, rel, nrel + 8), 0);
+    free(again);
+  }
   free(b);
   b = S_get("/help/AcmeHelp/acme-sim", 200, NULL);
   assert_non_null(strstr(b, "Swap your Acme SIM"));

@@ -565,6 +565,11 @@ static void test_reply_store(void **state) {
   assert_null(bad);
   assert_string_equal(r, "Your store: https://ex.com/s How: https://ex.com/a");
   free(r);
+  /* braces that open no placeholder are text, whatever follows them */
+  r = kb_reply_render_store("50% off {not one} {{title}} {", "T", "u", NULL, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "50% off {not one} {T} {");
+  free(r);
   r = kb_reply_render("Your store: {store}", "T", "https://ex.com/a", &bad);
   assert_string_equal(r, "Your store: https://ex.com/a");
   free(r);

@@ -82,6 +82,36 @@ static void test_esc(void **state) {
   assert_int_equal(kb_esc_cut(s, strlen(s), 100), 8);
 }
 
+/* JSON strings: every control character, '"', '\\' and <>& escaped (so
+ * the JSON can sit inside HTML), every other byte as it is, NULs within
+ * the length included; one table decides (kb_util.c). */
+static void test_put_json(void **state) {
+  (void)state;
+  char in[256];
+  for (int i = 0; i < 256; i++) in[i] = (char)i;
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_put_json(&b, in, sizeof in);
+  kb_buf want = KB_BUF_INIT;
+  kb_buf_putc(&want, '"');
+  for (int i = 0; i < 256; i++) {
+    if (i == '\n') kb_buf_puts(&want, "\\n");
+    else if (i == '\r') kb_buf_puts(&want, "\\r");
+    else if (i == '\t') kb_buf_puts(&want, "\\t");
+    else if (i == '"') kb_buf_puts(&want, "\\\"");
+    else if (i == '\\') kb_buf_puts(&want, "\\\\");
+    else if (i < 0x20 || i == '<' || i == '>' || i == '&') kb_buf_printf(&want, "\\u%04x", i);
+    else kb_buf_put(&want, in + i, 1);
+  }
+  kb_buf_putc(&want, '"');
+  assert_int_equal(b.n, want.n);
+  assert_memory_equal(b.p, want.p, want.n);
+  kb_buf_clear(&b);
+  kb_buf_put_json(&b, "caf\xc3\xa9 <b>", 9);
+  assert_string_equal(kb_buf_str(&b), "\"caf\xc3\xa9 \\u003cb\\u003e\"");
+  kb_buf_cleanup(&b);
+  kb_buf_cleanup(&want);
+}
+
 /* FIPS 180-4's examples ("abc", the 56-byte message that needs a second
  * block of padding, a million 'a'), the empty string, and the lengths
  * either side of where the padding spills into a second block (55/56, 63,
@@ -117,6 +147,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_put_fixed),
       cmocka_unit_test(test_esc),
+      cmocka_unit_test(test_put_json),
       cmocka_unit_test(test_sha256),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,8 @@ struct kb_geo {
   int nplaces;
   S_name *names;             /* sorted by key, then stores before places */
   int nnames;
+  char **pkey;               /* [nstores]: each store's postcode key (S_key;
+                                NULL: none), made once, not per mention */
   char **strings;            /* everything allocated for the stores */
   int nstrings;
   kb_lang *words;            /* the index's word lists: place names that are
@@ -170,6 +172,8 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   sqlite3_close(db);
+  g->pkey = kb_xcalloc((size_t)g->nstores + 1, sizeof *g->pkey);
+  for (int i = 0; i < g->nstores; i++) g->pkey[i] = S_key(g->stores[i].postcode);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
   if (g->nnames) {
     char lerr[256];
@@ -191,6 +195,8 @@ void kb_geo_free(kb_geo *g) {
     free(g->places[i].lang);
   }
   for (int i = 0; i < g->nstrings; i++) free(g->strings[i]);
+  for (int i = 0; g->pkey && i < g->nstores; i++) free(g->pkey[i]);
+  free(g->pkey);
   free(g->names);
   free(g->places);
   free(g->stores);
@@ -298,7 +304,7 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
     const kb_geo_store *s = &g->stores[k];
     if (collection && strcmp(s->collection, collection)) continue;
     if (lang && strcmp(s->lang, lang)) continue;
-    char *pk = S_key(s->postcode);
+    const char *pk = g->pkey[k];
     if (!pk) continue;
     size_t fl = strlen(f);
     int hit = 0;
@@ -306,7 +312,6 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
       hit = 2;
     else if (prep && !strncmp(pk, f, fl) && (pk[fl] == ' ' || !pk[fl]))
       hit = 1;
-    free(pk);
     if (hit) {
       *len = hit;
       return s;
@@ -315,16 +320,28 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
   return NULL;
 }
 
-/* The first place of the site of lang (NULL: any) the words name. */
-static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const char *collection,
-                         const char *lang, kb_geo_match *m) {
+/* The words w[i..) joined by single spaces into key (up to len words);
+ * end[j] is where the first j words end. */
+static void S_join(const kb_token *const *w, int i, int len, char *key, size_t *end) {
+  end[0] = 0;
+  for (int j = 0; j < len; j++) {
+    size_t kl = end[j], wl = strlen(w[i + j]->fold);
+    if (j) key[kl++] = ' ';
+    memcpy(key + kl, w[i + j]->fold, wl);
+    end[j + 1] = kl + wl;
+  }
+}
+
+/* For each word i, most[i]: how many words from it some name starts with
+ * (a name of len words starts with its first len - 1 words, so none is
+ * longer). Most words start no name, and are looked up once. The same
+ * for every site, so computed once for both passes of
+ * kb_geo_find_tokens_lang(). */
+static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most) {
   for (int i = 0; i < nw; i++) {
-    /* the words from i joined, and the most of them some name starts
-     * with (a name of len words starts with its first len - 1 words, so
-     * none is longer): most words start no name, and are looked up once */
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
-    int most = 0;
+    most[i] = 0;
     end[0] = 0;
     for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
       size_t kl = end[j], wl = strlen(w[i + j]->fold);
@@ -332,9 +349,20 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       memcpy(key + kl, w[i + j]->fold, wl);
       end[j + 1] = kl + wl;
       if (!S_starts_any(g, key, end[j + 1])) break;
-      most = j + 1;
+      most[i] = j + 1;
     }
-    for (int len = most; len >= 1; len--) {
+  }
+}
+
+/* The first place of the site of lang (NULL: any) the words name; most
+ * from S_most(). */
+static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
+                         const char *collection, const char *lang, kb_geo_match *m) {
+  for (int i = 0; i < nw; i++) {
+    char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
+    size_t end[S_MAX_NAME_WORDS + 1];
+    if (most[i]) S_join(w, i, most[i], key, end);
+    for (int len = most[i]; len >= 1; len--) {
       key[end[len]] = 0;
       const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
@@ -380,8 +408,10 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
   /* the places of the mention's own country first: "auch" (also) in a
    * German tweet is not the French town of Auch when it names Nürnberg;
    * then any country's (a French customer asking about London) */
-  if (lang && S_find_tokens(g, w, nw, collection, lang, m)) return 1;
-  return S_find_tokens(g, w, nw, collection, NULL, m);
+  int most[S_MAX_WORDS];
+  S_most(g, w, nw, most);
+  if (lang && S_find_tokens(g, w, nw, most, collection, lang, m)) return 1;
+  return S_find_tokens(g, w, nw, most, collection, NULL, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,
@@ -408,9 +438,8 @@ int kb_geo_lookup_lang(const kb_geo *g, const char *q, const char *collection, c
     /* a postcode district or full postcode: match a store's postcode area */
     size_t kl = strlen(k);
     for (int i = 0; i < g->nstores; i++) {
-      char *pk = S_key(g->stores[i].postcode);
+      const char *pk = g->pkey[i];
       int hit = pk && kl >= 2 && strncmp(pk, k, kl) == 0 && (pk[kl] == ' ' || pk[kl] == 0);
-      free(pk);
       if (hit && (!collection || !strcmp(g->stores[i].collection, collection)) &&
           (!lang || !strcmp(g->stores[i].lang, lang))) {
         free(k);

@@ -403,6 +403,9 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
                          " ORDER BY (a.lang = ?3) DESC, (a.lang = ?4) DESC, a.lang LIMIT 1",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->get, NULL) != SQLITE_OK ||
       sqlite3_prepare_v3(ix->db,
+                         "SELECT 1 FROM articles WHERE collection = ?1 AND slug = ?2 AND lang = ?3",
+                         -1, SQLITE_PREPARE_PERSISTENT, &ix->has_lang, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(ix->db,
                          "SELECT collection, slug, title, url, reply, escalate, type, lang,"
                          " summary, deeplink, platform FROM articles WHERE id = ?1",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK ||
@@ -441,6 +444,7 @@ void kb_index_close(kb_index *ix) {
     free(ix->langs[i].syn);
   }
   sqlite3_finalize(ix->get);
+  sqlite3_finalize(ix->has_lang);
   sqlite3_finalize(ix->meta_by_id);
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);
@@ -470,8 +474,18 @@ void kb_index_close(kb_index *ix) {
     free(t->lang);
   }
   free(ix->lists);
-  for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++)
+  for (int i = 0; i < ix->nlinked; i++) {
+    kb_ix_linked *l = &ix->linked[i];
+    for (int k = 0; k < l->n; k++) free(l->slug[k]);
+    free(l->slug);
+    free(l->coll);
+    free(l->lang);
+  }
+  free(ix->linked);
+  for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++) {
     for (int j = 0; j < KB_IX_META_COLS; j++) free(ix->rows[k].col[j]);
+    free(ix->rows[k].text);
+  }
   free(ix->rows);
   free(ix->built);
   free(ix->languages);

@@ -60,6 +60,8 @@ typedef struct {
   char *col[KB_IX_META_COLS]; /* NULL where the column is NULL */
   int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
   int memo;
+  char *(*text_fn)(kb_index *, int64_t, void *); /* what text holds, or NULL */
+  char *text;             /* kb_index_row_text()'s memo */
 } kb_ix_row;
 #define KB_IX_ROW_SLOTS 4096  /* direct-mapped by row id, as KB_IX_SNIP_SLOTS */
 
@@ -72,6 +74,16 @@ typedef struct {
   int n;
   char **coll, **slug, **title; /* [n] */
 } kb_ix_topics;
+
+/* The help articles of one collection and language that deep-link stores,
+ * as kb_results_add_deeplinked() lists them (slugs by id): a scan of the
+ * articles table, which was a ninth of a suggest on kb/ naming a place
+ * (callgrind, docs/benchmarks.md), made once per index and kept. */
+typedef struct {
+  char *coll, *lang;
+  int n;
+  char **slug;                  /* [n] */
+} kb_ix_linked;
 
 typedef struct {
   char lang[KB_LANG_CODE_MAX];
@@ -98,6 +110,7 @@ struct kb_index {
                              has it, else its first */
   kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
+  sqlite3_stmt *has_lang; /* whether a topic has a translation in a language */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   sqlite3_stmt *begin, *commit; /* one read transaction per search */
   char *built, *languages, *schema;
@@ -118,6 +131,10 @@ struct kb_index {
   kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
                              asked for, made on first use */
   int nlists;
+  kb_ix_linked *linked;       /* kb_results_add_deeplinked()'s lists, per
+                             collection and language asked for, made on
+                             first use */
+  int nlinked;
 };
 
 #endif

@@ -927,6 +927,7 @@ static kb_ix_row *S_row_of(kb_index *ix, int64_t id) {
   kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
   if (w->id == id && id) return w;
   for (int j = 0; j < KB_IX_META_COLS; j++) free(w->col[j]);
+  free(w->text);
   memset(w, 0, sizeof *w);
   sqlite3_stmt *st = ix->meta_by_id;
   sqlite3_bind_int64(st, 1, id);
@@ -949,6 +950,18 @@ int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const
     w->memo_fn = fn;
   }
   return w->memo;
+}
+
+const char *kb_index_row_text(kb_index *ix, int64_t id,
+                              char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx) {
+  kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
+  if (!w) return NULL;
+  if (w->text_fn != fn || !w->text) {
+    free(w->text);
+    w->text = fn(ix, id, ctx);
+    w->text_fn = w->text ? fn : NULL;
+  }
+  return w->text;
 }
 
 static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) {
@@ -1131,27 +1144,54 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   return at;
 }
 
-int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
-  /* prepared per call: it runs only for mentions that name a place */
+/* The slugs of the help articles of collection coll in language lang
+ * that deep-link stores, from ix's cache or read now and kept (NULL when
+ * the query fails; nothing kept). */
+static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *lang) {
+  for (int i = 0; i < ix->nlinked; i++)
+    if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(ix->db,
                          "SELECT slug FROM articles WHERE deeplink = 'store' AND type = 'article'"
                          " AND collection = ?1 AND lang = ?2 ORDER BY id",
                          -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, lang ? lang : def, -1, SQLITE_STATIC);
-  int added = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+    return NULL;
+  sqlite3_bind_text(st, 1, coll, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+  kb_ix_linked l = {0};
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *slug = (const char *)sqlite3_column_text(st, 0);
+    l.slug = kb_xrealloc(l.slug, ((size_t)l.n + 1) * sizeof *l.slug);
+    l.slug[l.n++] = kb_xstrdup(slug ? slug : "");
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    for (int k = 0; k < l.n; k++) free(l.slug[k]);
+    free(l.slug);
+    return NULL;
+  }
+  l.coll = kb_xstrdup(coll);
+  l.lang = kb_xstrdup(lang);
+  ix->linked = kb_xrealloc(ix->linked, ((size_t)ix->nlinked + 1) * sizeof *ix->linked);
+  ix->linked[ix->nlinked] = l;
+  return &ix->linked[ix->nlinked++];
+}
+
+int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  const char *coll = collection ? collection : "default";
+  const kb_ix_linked *l = S_linked(ix, coll, lang ? lang : def);
+  if (!l) return -1;
+  int added = 0;
+  for (int k = 0; k < l->n; k++) {
+    const char *slug = l->slug[k];
     int have = 0;
     for (int i = 0; i < r->n && !have; i++)
       have = r->hits[i].slug && r->hits[i].collection && !strcmp(r->hits[i].slug, slug) &&
-             !strcmp(r->hits[i].collection, collection ? collection : "default");
+             !strcmp(r->hits[i].collection, coll);
     if (!have && kb_results_add_article(ix, r, collection, slug, lang) >= 0) added++;
   }
-  sqlite3_finalize(st);
   return added;
 }
 
@@ -1190,6 +1230,16 @@ int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, co
   }
   sqlite3_reset(st);
   return found;
+}
+
+int kb_index_has_lang(kb_index *ix, const char *collection, const char *slug, const char *lang) {
+  sqlite3_stmt *st = ix->has_lang;
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 void kb_doc_free(kb_doc *d) {

@@ -186,13 +186,15 @@ void kb_buf_put_query(kb_buf *b, const char *s, int form) {
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   /* the bytes written escaped: control characters, '"', '\\', and <>& (a
-   * table, not five comparisons per byte: replies are mostly text) */
-  static const unsigned char esc[256] = {['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1};
+   * table, one look-up per byte: replies are mostly text) */
+  static const unsigned char esc[256] = {
+      1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+      ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1};
   kb_buf_putc(b, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && !esc[c]) continue;
+    if (!esc[c]) continue;
     kb_buf_put(b, s + run, i - run);
     run = i + 1;
     switch (c) {

@@ -692,24 +692,48 @@ static void S_store_details(const kb_ctx *c, kb_buf *b, const char *json) {
 
 /* Related articles: a search with the article's title, itself left out;
  * titles only, so no snippets are cut. */
-static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
+/* The list items of an article's related articles: a search of its
+ * title in its collection, itself left out; NULL when the search fails.
+ * The same for as long as the index is open (kb_index_row_text). */
+static char *S_related_items(kb_index *ix, int64_t id, void *ctx) {
+  const kb_doc *d = ctx;
+  (void)id;
   kb_search_opts o = {.collection = d->collection, .kinds = KB_KIND_ARTICLE, .limit = 6,
                       .snippets_later = 1};
   kb_results res;
   char err[128];
-  if (kb_index_search(c->ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return;
-  kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">");
-  kb_page_t(c, b, "related");
-  kb_buf_puts(b, "</h2><ul>");
+  if (kb_index_search(ix, d->title, strlen(d->title), &o, &res, err, sizeof err) != 0) return NULL;
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_puts(&b, ""); /* an empty list is a text too */
   int shown = 0;
   for (int i = 0; i < res.n && shown < 5; i++) {
     if (!strcmp(res.hits[i].slug, d->slug)) continue;
-    S_listctx l = {.b = b, .max = 1};
+    S_listctx l = {.b = &b, .max = 1};
     S_list_cb(&l, res.hits[i].collection, res.hits[i].slug, res.hits[i].title);
     shown++;
   }
-  kb_buf_puts(b, "</ul></aside>");
   kb_results_free(&res);
+  return kb_buf_detach(&b);
+}
+
+static void S_related(const kb_ctx *c, const kb_doc *d, kb_buf *b) {
+  size_t mark = b->n;
+  kb_buf_puts(b, "<aside class=\"related\" aria-labelledby=\"related-h\"><h2 id=\"related-h\">");
+  kb_page_t(c, b, "related");
+  kb_buf_puts(b, "</h2><ul>");
+  /* the memo's text is put at once: it lives until the next call on the
+   * index */
+  const char *items = kb_index_row_text(c->ix, d->id, S_related_items, (void *)d);
+  char *own = NULL;
+  if (!items && !d->id) items = own = S_related_items(c->ix, 0, (void *)d); /* no row id */
+  if (!items) { /* the search failed: no list at all, as before */
+    b->n = mark;
+    if (b->p) b->p[mark] = 0;
+    return;
+  }
+  kb_buf_puts(b, items);
+  kb_buf_puts(b, "</ul></aside>");
+  free(own);
 }
 
 static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, int thanks,
@@ -729,14 +753,9 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   kb_buf link = KB_BUF_INIT;
   kb_page_article_link(&link, d.collection, d.slug);
   for (int i = 0; i < kb_index_nlangs(c->ix) && i < 32; i++) {
-    kb_doc t;
     const char *code = kb_index_lang_code(c->ix, i);
-    if (!strcmp(code, d.lang)) {
+    if (!strcmp(code, d.lang) || kb_index_has_lang(c->ix, d.collection, d.slug, code) == 1)
       paths.v[i] = kb_buf_str(&link);
-    } else if (kb_index_get_lang(c->ix, d.collection, d.slug, code, &t) == 1) {
-      if (!strcmp(t.lang, code)) paths.v[i] = kb_buf_str(&link);
-      kb_doc_free(&t);
-    }
   }
   kb_page_start_in(c, b, d.title, store ? "store" : "article", &paths);
   kb_buf_cleanup(&link);
