@@ -260,8 +260,8 @@ static void test_public_basics(void **state) {
   (void)state;
   th_resp r;
   const char *gz[] = {"Accept-Encoding: gzip, deflate", NULL};
-  const char *paths[] = {"/", "/help/cafe-wifi", "/static/app.js", "/static/app.css"};
-  for (size_t i = 0; i < 4; i++) {
+  const char *paths[] = {"/", "/help/cafe-wifi", "/static/app.js", "/static/console.js", "/static/app.css"};
+  for (size_t i = 0; i < 5; i++) {
     assert_int_equal(th_http(S_srv, "GET", paths[i], NULL, 0, gz, &r), 0);
     char *ce = th_resp_header(&r, "Content-Encoding"), *vary = th_resp_header(&r, "Vary");
     if (!ce || strcmp(ce, "gzip")) print_error("%s: Content-Encoding %s\n", paths[i], ce ? ce : "none");
@@ -279,7 +279,14 @@ static void test_public_basics(void **state) {
   assert_non_null(strstr(r.body, "<form class=\"search-mini\" role=\"search\""));
   assert_non_null(strstr(r.body, "<p class=\"updated\">Last updated <time datetime=\""));
   assert_null(strstr(r.body, "href=\"/agent\"")); /* the public navigation */
+  /* a public page runs the public script only; the console its own */
+  assert_non_null(strstr(r.body, "<script src=\"/static/app.js\" defer></script>"));
+  assert_null(strstr(r.body, "console.js"));
   th_resp_free(&r);
+  char *agent = S_get("/agent", 200, NULL);
+  assert_non_null(strstr(agent, "<script src=\"/static/console.js\" defer></script>"));
+  assert_null(strstr(agent, "/static/app.js"));
+  free(agent);
   char *b = S_get("/search?q=sim&page=99", 200, NULL);
   assert_null(strstr(b, "Page 99"));
   free(b);

@@ -129,7 +129,7 @@ static void test_page_and_errors(void **state) {
   assert_int_equal(S_req("GET", "/reports?days=0", NULL, &body), 200);
   assert_non_null(strstr(body, "<h2 id=\"h-unanswered\">"));
   assert_non_null(strstr(body, "warranty"));
-  assert_null(strstr(body, "<script>")); /* no inline script: only app.js */
+  assert_null(strstr(body, "<script>")); /* no inline script: only console.js, linked */
   free(body);
   assert_int_equal(S_req("GET", "/api/v1/reports/nope", NULL, NULL), 404);
   assert_int_equal(S_req("GET", "/api/v1/reports/helpful?days=-1", NULL, NULL), 400);

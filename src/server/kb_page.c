@@ -60,7 +60,12 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
     kb_buf_puts(b, "</style>");
   } else
     kb_buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/app.css\">");
-  kb_buf_puts(b, "<script src=\"/static/app.js\" defer></script>");
+  /* The staff's pages run the console's script, the public pages the
+   * small one (search as you type, "Did this help?"): a public page
+   * fetches and compiles only what it uses. */
+  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  kb_buf_puts(b, team ? "<script src=\"/static/console.js\" defer></script>"
+                      : "<script src=\"/static/app.js\" defer></script>");
   if (c && paths) kb_ui_alternates(c, b, paths);
   kb_buf_puts(b, "</head>");
   kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);
@@ -68,7 +73,6 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
   kb_buf_puts(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
   if (site_title) kb_page_h(b, site_title);
   else kb_page_t(c, b, "brand");
-  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   if (team) /* the staff's pages: the public site shows none of them */
   {
     static const char *const links[][2] = {{"/agent", "staff.agent"}, {"/reports", "staff.reports"},

@@ -150,7 +150,7 @@ static const char *S_lang_name(const kb_ctx *c, const char *code) {
 }
 
 /* One suggestion card: a form that records what the agent did with it
- * (POST /agent/feedback without JavaScript; app.js copies and records). */
+ * (POST /agent/feedback without JavaScript; console.js copies and records). */
 static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i, int n,
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
@@ -190,7 +190,8 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
   kb_buf_puts(b, kb_ui_tag(c, h->lang));
   kb_buf_puts(b, "\">");
   kb_page_h(b, reply);
-  kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count\"><span class=\"n\">%d</span>/280</p>", len);
+  kb_buf_printf(b, "</textarea><div class=\"actions\"><p class=\"count%s\"><span class=\"n\">%d</span>/280</p>",
+                len > 280 ? " over" : "", len);
   if (c->feedback) {
     kb_buf_puts(b, "<button type=\"submit\" class=\"copy\" name=\"action\" value=\"sent\"><span class=\"label\">");
     kb_page_t(c, b, "agent.marksent");
@@ -326,7 +327,7 @@ static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const cha
   kb_suggest_result_free(&res);
 }
 
-/* The console's words its script needs (app.js renders cards, notices and
+/* The console's words its script needs (console.js renders cards, notices and
  * errors itself), as JSON in the page: the keys without "agent.", in the
  * page's language. A <script type="application/json"> is data, not code:
  * the pages' CSP lets it be read. */
@@ -535,7 +536,7 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
 
 /* /kb-health: the indexer's last build of the served index (errors and
  * warnings with their fixes), the version serving, and the articles
- * overdue for review. app.js reloads it when /healthz changes. */
+ * overdue for review. console.js reloads it when /healthz changes. */
 void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   kb_page_html(r, 200);
   kb_buf *b = &r->body;
