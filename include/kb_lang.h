@@ -14,6 +14,10 @@
  *                                   intent status, howto, availability,
  *                                   location, hours, complaint or contact
  *   KB_LANG_PLACES   places.txt     word<TAB>kind, kind common or prep
+ *   KB_LANG_PLACE_ABBR placeabbr.tsv short<TAB>words: how people shorten a
+ *                                   word of a place's name ("st" street,
+ *                                   "av" avenida); the place finder also
+ *                                   knows each name with it shortened
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as
@@ -47,6 +51,7 @@ typedef enum {
   KB_LANG_CUES,
   KB_LANG_INTENTS,
   KB_LANG_PLACES,
+  KB_LANG_PLACE_ABBR,
   KB_LANG_NLISTS
 } kb_lang_list;
 

@@ -5,6 +5,10 @@
  * Names are matched as sequences of folded words (lower case, accents
  * stripped, punctuation dropped: "Stoke-on-Trent" is stoke on trent), up to
  * S_MAX_NAME_WORDS words, against a sorted table of every name and alias.
+ * Each name is in the table as written and with the words its language's
+ * people shorten shortened (placeabbr.tsv of kb/lang/<code>/: "Jameson
+ * Street" is also "jameson st", "Paseo de la Independencia" also "po de la
+ * independencia"), so the finder itself compares whole keys only.
  */
 #include "kb_geo.h"
 
@@ -20,6 +24,14 @@
 
 #define S_MAX_NAME_WORDS 5
 #define S_MAX_WORDS 512  /* words of a mention examined */
+#define S_MAX_VARIANTS 16 /* keys of one name, shortened ways included */
+
+/* One language's shortenings (placeabbr.tsv), as folded keys. */
+typedef struct {
+  char *lang;                /* its language code */
+  char **shortk, **longk;    /* "st", "street" */
+  int n;
+} S_abbr;
 
 typedef struct {
   char *key;                 /* folded words joined by single spaces */
@@ -45,6 +57,10 @@ struct kb_geo {
   kb_lang *words;            /* the index's word lists: place names that are
                                 everyday words, prepositions (places.txt);
                                 NULL: none */
+  S_abbr *abbr;              /* each language's shortenings */
+  int nabbr;
+  char *deflang;             /* the index's first language: the one of a
+                                gazetteer of no language (places.tsv) */
 };
 
 /*--- Keys ----------------------------------------------------------------*/
@@ -76,20 +92,112 @@ static const char *S_keep(kb_geo *g, const unsigned char *s) {
   return g->strings[g->nstrings++] = kb_xstrdup(s ? (const char *)s : "");
 }
 
-static void S_add_name(kb_geo *g, const char *name, int store, int place) {
-  char *k = S_key(name);
-  if (!k) return;
+/* The shortenings of language lang ("": the index's first language's),
+ * or NULL. */
+static const S_abbr *S_abbr_of(const kb_geo *g, const char *lang) {
+  if (!lang || !*lang) lang = g->deflang;
+  for (int i = 0; lang && i < g->nabbr; i++)
+    if (!strcmp(g->abbr[i].lang, lang)) return &g->abbr[i];
+  return NULL;
+}
+
+/* key with each whole-word occurrence of the words longk replaced by
+ * shortk, or NULL when it has none, or the result would be a single word
+ * (the town of Street is not "st") or too long a name. Caller frees. */
+static char *S_shorten(const char *key, const char *longk, const char *shortk) {
+  size_t ll = strlen(longk);
+  kb_buf b = KB_BUF_INIT;
+  int hits = 0;
+  for (const char *p = key; *p;) {
+    if ((p == key || p[-1] == ' ') && !strncmp(p, longk, ll) && (p[ll] == ' ' || !p[ll])) {
+      kb_buf_puts(&b, shortk);
+      p += ll;
+      hits++;
+    } else {
+      kb_buf_putc(&b, *p++);
+    }
+  }
+  char *v = kb_buf_detach(&b);
+  int words = 1;
+  for (const char *p = v; *p; p++) words += *p == ' ';
+  if (!hits || words < 2 || words > S_MAX_NAME_WORDS) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
+static void S_push_name(kb_geo *g, char *key, int store, int place) {
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){.key = k, .store = store, .place = place};
+  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place};
+}
+
+/* Adds a name, in the language lang's ("": the first language's), as
+ * written and with each combination of its shortenings. */
+static void S_add_name(kb_geo *g, const char *name, int store, int place, const char *lang) {
+  char *v[S_MAX_VARIANTS];
+  int nv = 0;
+  if (!(v[nv] = S_key(name))) return;
+  nv++;
+  const S_abbr *a = S_abbr_of(g, lang);
+  for (int e = 0; a && e < a->n; e++)
+    for (int j = 0, nj = nv; j < nj && nv < S_MAX_VARIANTS; j++) {
+      char *x = S_shorten(v[j], a->longk[e], a->shortk[e]);
+      if (x) v[nv++] = x;
+    }
+  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place);
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
-static void S_add_aliases(kb_geo *g, const char *list, int store, int place) {
+static void S_add_aliases(kb_geo *g, const char *list, int store, int place, const char *lang) {
   char *s = kb_xstrdup(list ? list : "");
   char *save = NULL;
   for (char *a = strtok_r(s, ",[]\"", &save); a; a = strtok_r(NULL, ",[]\"", &save))
-    S_add_name(g, a, store, place);
+    S_add_name(g, a, store, place, lang);
   free(s);
+}
+
+/* Reads each language's shortenings from the index (before any name is
+ * added). An index without word lists has none: the names are then
+ * matched as written, and kb_geo_load() reports the missing lists. */
+static void S_load_abbr(kb_geo *g, sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'languages'", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  char *langs = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    langs = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  char *save = NULL;
+  for (char *code = langs ? strtok_r(langs, ",", &save) : NULL; code;
+       code = strtok_r(NULL, ",", &save)) {
+    if (!g->deflang) g->deflang = kb_xstrdup(code);
+    kb_lang *l = kb_lang_new(code);
+    char err[256];
+    if (kb_lang_load(l, db, err, sizeof err) == 0 && kb_lang_count(l, KB_LANG_PLACE_ABBR) > 0) {
+      g->abbr = kb_xrealloc(g->abbr, (size_t)(g->nabbr + 1) * sizeof *g->abbr);
+      S_abbr *a = &g->abbr[g->nabbr++];
+      *a = (S_abbr){.lang = kb_xstrdup(code)};
+      int n = kb_lang_count(l, KB_LANG_PLACE_ABBR);
+      a->shortk = kb_xcalloc((size_t)n, sizeof *a->shortk);
+      a->longk = kb_xcalloc((size_t)n, sizeof *a->longk);
+      for (int i = 0; i < n; i++) {
+        const char *w, *v;
+        kb_lang_entry(l, KB_LANG_PLACE_ABBR, i, &w, &v);
+        char *sk = S_key(w), *lk = S_key(v);
+        if (sk && lk && strcmp(sk, lk)) {
+          a->shortk[a->n] = sk;
+          a->longk[a->n++] = lk;
+        } else {
+          free(sk);
+          free(lk);
+        }
+      }
+    }
+    kb_lang_free(l);
+  }
+  free(langs);
 }
 
 static int S_load_stores(kb_geo *g, sqlite3 *db) {
@@ -114,8 +222,8 @@ static int S_load_stores(kb_geo *g, sqlite3 *db) {
     s->lat = sqlite3_column_double(st, 8);
     s->lon = sqlite3_column_double(st, 9);
     s->lang = S_keep(g, sqlite3_column_text(st, 11));
-    S_add_name(g, s->town, g->nstores, -1);
-    S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1);
+    S_add_name(g, s->town, g->nstores, -1, s->lang);
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1, s->lang);
     g->nstores++;
   }
   sqlite3_finalize(st);
@@ -133,15 +241,15 @@ static int S_load_places(kb_geo *g, sqlite3 *db) {
     p->lat = sqlite3_column_double(st, 1);
     p->lon = sqlite3_column_double(st, 2);
     p->lang = kb_xstrdup((const char *)sqlite3_column_text(st, 4));
-    S_add_name(g, p->name, -1, g->nplaces);
+    S_add_name(g, p->name, -1, g->nplaces, p->lang);
     /* "Bangor (County Down)": also findable as its first part */
     char *paren = strchr(p->name, '(');
     if (paren && paren > p->name) {
       char *base = kb_xstrndup(p->name, (size_t)(paren - p->name));
-      S_add_name(g, base, -1, g->nplaces);
+      S_add_name(g, base, -1, g->nplaces, p->lang);
       free(base);
     }
-    S_add_aliases(g, (const char *)sqlite3_column_text(st, 3), -1, g->nplaces);
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 3), -1, g->nplaces, p->lang);
     g->nplaces++;
   }
   sqlite3_finalize(st);
@@ -163,6 +271,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   kb_geo *g = kb_xcalloc(1, sizeof *g);
+  S_load_abbr(g, db);
   if (S_load_stores(g, db) || S_load_places(g, db)) {
     snprintf(err, nerr, "reading stores and places: %s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -196,6 +305,17 @@ void kb_geo_free(kb_geo *g) {
   free(g->stores);
   free(g->strings);
   kb_lang_free(g->words);
+  for (int i = 0; i < g->nabbr; i++) {
+    for (int j = 0; j < g->abbr[i].n; j++) {
+      free(g->abbr[i].shortk[j]);
+      free(g->abbr[i].longk[j]);
+    }
+    free(g->abbr[i].shortk);
+    free(g->abbr[i].longk);
+    free(g->abbr[i].lang);
+  }
+  free(g->abbr);
+  free(g->deflang);
   free(g);
 }
 
