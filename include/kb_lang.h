@@ -17,7 +17,8 @@
  *   KB_LANG_PLACE_ABBR placeabbr.tsv short<TAB>words: how people shorten a
  *                                   word of a place's name ("st" street,
  *                                   "av" avenida); the place finder also
- *                                   knows each name with it shortened
+ *                                   knows each name with it shortened;
+ *                                   "-str<TAB>-straße" is an ending
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as

@@ -1,7 +1,8 @@
 /*
  * test_geo.c - the place finder (kb_geo.h) on a real index built by
  * kb-index: names as people shorten them (placeabbr.tsv of each language),
- * never a one-word name shortened to a bare abbreviation, each language's
+ * never a one-word name shortened to a bare abbreviation, endings of
+ * compounds ("-str" of "-straße"), each language's
  * shortenings on its own country's names only; and placeabbr.tsv checked
  * with file:line.
  *
@@ -28,6 +29,12 @@ static const char *S_PARIS =
     "town: Paris\naddress: 40 boulevard Haussmann\npostcode: \"75009\"\nphone: 01 99 00 20 01\n"
     "lat: 48.8738\nlon: 2.3320\naliases: [boulevard Haussmann, Opéra]\n---\nPrès de l'Opéra.\n";
 
+static const char *S_MUNICH =
+    "---\ntitle: PhoneRetailer München Kaufingerstraße\nslug: store-munchen\nlang: de\n"
+    "type: store\ntown: München\naddress: Kaufingerstraße 14\npostcode: \"80331\"\n"
+    "phone: 030 23125 203\nlat: 48.1375\nlon: 11.5725\naliases: [Kaufingerstraße, Marienplatz]\n"
+    "---\nIn der Fußgängerzone.\n";
+
 typedef struct {
   char *dir;   /* the temporary directory (kb/ and kb.sqlite in it) */
   kb_geo *geo; /* loaded from dir/kb.sqlite */
@@ -47,6 +54,8 @@ static int S_setup(void **state) {
   free(cmd);
   S_write(f->dir, "stores/store-hull.md", S_HULL);
   S_write(f->dir, "stores/fr/store-paris.md", S_PARIS);
+  S_write(f->dir, "stores/de/store-munchen.md", S_MUNICH);
+  S_write(f->dir, "lang/de/placeabbr.tsv", "str\tstraße\n-str\t-straße\n");
   S_write(f->dir, "lang/en/placeabbr.tsv", "# shortenings\nst\tstreet\nrd\troad\n");
   S_write(f->dir, "lang/fr/placeabbr.tsv", "st\tsaint\nbd\tboulevard\ncc\tcentre commercial\n");
   S_write(f->dir, "places/fr.tsv",
@@ -144,11 +153,25 @@ static void test_shortenings_per_language(void **state) {
   assert_int_equal(S_find(f, "the Kings bd shop", "en", &m), 0);
 }
 
+/* An ending ("-str" of "-straße"): a one-word name shortened at its end
+ * is still a name ("Kaufingerstr."), the ending alone is not. */
+static void test_shortened_ending(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  assert_int_equal(S_find(f, "Filiale Kaufingerstr. offen?", "de", &m), 1);
+  assert_non_null(m.store);
+  assert_string_equal(m.store->slug, "store-munchen");
+  assert_int_equal(S_find(f, "Filiale Kaufingerstrasse offen?", "de", &m), 1);
+  assert_string_equal(m.store->slug, "store-munchen");
+  assert_int_equal(S_find(f, "welche str ist das", "de", &m), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
       cmocka_unit_test(test_one_word_not_shortened),
       cmocka_unit_test(test_shortenings_per_language),
+      cmocka_unit_test(test_shortened_ending),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

@@ -8,7 +8,8 @@
  * Each name is in the table as written and with the words its language's
  * people shorten shortened (placeabbr.tsv of kb/lang/<code>/: "Jameson
  * Street" is also "jameson st", "Paseo de la Independencia" also "po de la
- * independencia"), so the finder itself compares whole keys only.
+ * independencia"; an ending: "Kaufingerstraße" also "kaufingerstr"), so
+ * the finder itself compares whole keys only.
  */
 #include "kb_geo.h"
 
@@ -30,6 +31,8 @@
 typedef struct {
   char *lang;                /* its language code */
   char **shortk, **longk;    /* "st", "street" */
+  char *suffix;              /* 1: an ending ("-str" of "-straße":
+                                Kaufingerstraße is Kaufingerstr) */
   int n;
 } S_abbr;
 
@@ -102,14 +105,23 @@ static const S_abbr *S_abbr_of(const kb_geo *g, const char *lang) {
 }
 
 /* key with each whole-word occurrence of the words longk replaced by
- * shortk, or NULL when it has none, or the result would be a single word
- * (the town of Street is not "st") or too long a name. Caller frees. */
-static char *S_shorten(const char *key, const char *longk, const char *shortk) {
+ * shortk (suffix: each word longer than longk that ends with it, its
+ * ending replaced), or NULL when it has none, or the result would be a
+ * single bare abbreviation (the town of Street is not "st") or too long a
+ * name. Caller frees. */
+static char *S_shorten(const char *key, const char *longk, const char *shortk, int suffix) {
   size_t ll = strlen(longk);
   kb_buf b = KB_BUF_INIT;
   int hits = 0;
   for (const char *p = key; *p;) {
-    if ((p == key || p[-1] == ' ') && !strncmp(p, longk, ll) && (p[ll] == ' ' || !p[ll])) {
+    size_t wl = strcspn(p, " ");
+    int start = p == key || p[-1] == ' ';
+    if (suffix && start && wl > ll && !strncmp(p + wl - ll, longk, ll)) {
+      kb_buf_put(&b, p, wl - ll);
+      kb_buf_puts(&b, shortk);
+      p += wl;
+      hits++;
+    } else if (!suffix && start && !strncmp(p, longk, ll) && (p[ll] == ' ' || !p[ll])) {
       kb_buf_puts(&b, shortk);
       p += ll;
       hits++;
@@ -120,7 +132,7 @@ static char *S_shorten(const char *key, const char *longk, const char *shortk) {
   char *v = kb_buf_detach(&b);
   int words = 1;
   for (const char *p = v; *p; p++) words += *p == ' ';
-  if (!hits || words < 2 || words > S_MAX_NAME_WORDS) {
+  if (!hits || (words < 2 && !suffix) || words > S_MAX_NAME_WORDS) {
     free(v);
     return NULL;
   }
@@ -142,7 +154,7 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place, const 
   const S_abbr *a = S_abbr_of(g, lang);
   for (int e = 0; a && e < a->n; e++)
     for (int j = 0, nj = nv; j < nj && nv < S_MAX_VARIANTS; j++) {
-      char *x = S_shorten(v[j], a->longk[e], a->shortk[e]);
+      char *x = S_shorten(v[j], a->longk[e], a->shortk[e], a->suffix[e]);
       if (x) v[nv++] = x;
     }
   for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place);
@@ -182,11 +194,15 @@ static void S_load_abbr(kb_geo *g, sqlite3 *db) {
       int n = kb_lang_count(l, KB_LANG_PLACE_ABBR);
       a->shortk = kb_xcalloc((size_t)n, sizeof *a->shortk);
       a->longk = kb_xcalloc((size_t)n, sizeof *a->longk);
+      a->suffix = kb_xcalloc((size_t)n, 1);
       for (int i = 0; i < n; i++) {
         const char *w, *v;
         kb_lang_entry(l, KB_LANG_PLACE_ABBR, i, &w, &v);
-        char *sk = S_key(w), *lk = S_key(v);
-        if (sk && lk && strcmp(sk, lk)) {
+        /* "-str<TAB>-straße": an ending, of one word */
+        int suf = w[0] == '-' && v[0] == '-';
+        char *sk = S_key(w + suf), *lk = S_key(v + suf);
+        if (sk && lk && strcmp(sk, lk) && (!suf || (!strchr(sk, ' ') && !strchr(lk, ' ')))) {
+          a->suffix[a->n] = (char)suf;
           a->shortk[a->n] = sk;
           a->longk[a->n++] = lk;
         } else {
@@ -312,6 +328,7 @@ void kb_geo_free(kb_geo *g) {
     }
     free(g->abbr[i].shortk);
     free(g->abbr[i].longk);
+    free(g->abbr[i].suffix);
     free(g->abbr[i].lang);
   }
   free(g->abbr);
