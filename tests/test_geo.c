@@ -2,7 +2,8 @@
  * test_geo.c - the place finder (kb_geo.h) on a real index built by
  * kb-index: names as people shorten them (placeabbr.tsv of each language),
  * never a one-word name shortened to a bare abbreviation, endings of
- * compounds ("-str" of "-straße"), each language's
+ * compounds ("-str" of "-straße"), a name's apostrophe left out, each
+ * language's
  * shortenings on its own country's names only; and placeabbr.tsv checked
  * with file:line.
  *
@@ -28,6 +29,11 @@ static const char *S_PARIS =
     "---\ntitle: PhoneRetailer Paris Haussmann\nslug: store-paris\nlang: fr\ntype: store\n"
     "town: Paris\naddress: 40 boulevard Haussmann\npostcode: \"75009\"\nphone: 01 99 00 20 01\n"
     "lat: 48.8738\nlon: 2.3320\naliases: [boulevard Haussmann, Opéra]\n---\nPrès de l'Opéra.\n";
+
+static const char *S_NANTES =
+    "---\ntitle: PhoneRetailer Nantes Place Royale\nslug: store-nantes\nlang: fr\ntype: store\n"
+    "town: Nantes\naddress: \"14 rue d'Orléans\"\npostcode: \"44000\"\nphone: 01 99 00 20 08\n"
+    "lat: 47.2141\nlon: -1.5580\naliases: [rue d'Orléans, place Royale]\n---\nCentre-ville.\n";
 
 static const char *S_MUNICH =
     "---\ntitle: PhoneRetailer München Kaufingerstraße\nslug: store-munchen\nlang: de\n"
@@ -55,11 +61,14 @@ static int S_setup(void **state) {
   S_write(f->dir, "stores/store-hull.md", S_HULL);
   S_write(f->dir, "stores/fr/store-paris.md", S_PARIS);
   S_write(f->dir, "stores/de/store-munchen.md", S_MUNICH);
+  S_write(f->dir, "stores/fr/store-nantes.md", S_NANTES);
   S_write(f->dir, "lang/de/placeabbr.tsv", "str\tstraße\n-str\t-straße\n");
   S_write(f->dir, "lang/en/placeabbr.tsv", "# shortenings\nst\tstreet\nrd\troad\n");
   S_write(f->dir, "lang/fr/placeabbr.tsv", "st\tsaint\nbd\tboulevard\ncc\tcentre commercial\n");
   S_write(f->dir, "places/fr.tsv",
           "name\tregion\tlat\tlon\taliases\n"
+          "Nantes\tPays de la Loire\t47.2184\t-1.5536\t\n"
+          "Orléans\tCentre-Val de Loire\t47.9030\t1.9093\torleans\n"
           "Saint-Malo\tBretagne\t48.6493\t-2.0257\t\n"
           "Évry Centre Commercial\tÎle-de-France\t48.6290\t2.4410\t\n");
   /* a town whose one-word name is the long form of an abbreviation */
@@ -166,12 +175,30 @@ static void test_shortened_ending(void **state) {
   assert_int_equal(S_find(f, "welche str ist das", "de", &m), 0);
 }
 
+/* An apostrophe left out: "rue d orleans" is the alias "rue d'Orléans"
+ * (the Nantes store), and is found before the town of Orléans its last
+ * word names; written with the apostrophe or without the space, too. */
+static void test_apostrophe_left_out(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  const char *t[] = {"le magasin rue d orleans à Nantes", "le magasin rue d'Orléans",
+                     "le magasin rue d\u2019Orléans", "le magasin rue dorleans"};
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    assert_int_equal(S_find(f, t[i], "fr", &m), 1);
+    assert_non_null(m.store);
+    assert_string_equal(m.store->slug, "store-nantes");
+  }
+  assert_int_equal(S_find(f, "un magasin à Orléans ?", "fr", &m), 1);
+  assert_string_equal(m.name, "Orléans");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
       cmocka_unit_test(test_one_word_not_shortened),
       cmocka_unit_test(test_shortenings_per_language),
       cmocka_unit_test(test_shortened_ending),
+      cmocka_unit_test(test_apostrophe_left_out),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

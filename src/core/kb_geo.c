@@ -144,13 +144,40 @@ static void S_push_name(kb_geo *g, char *key, int store, int place) {
   g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place};
 }
 
+/* name with each apostrophe (' or U+2019) made a space, or NULL when it
+ * has none: "rue d'Orléans" is read as one word "dorleans", and a
+ * customer who leaves the apostrophe out types "rue d orleans". Caller
+ * frees. */
+static char *S_unelide(const char *name) {
+  if (!strchr(name, '\'') && !strstr(name, "\xe2\x80\x99")) return NULL;
+  kb_buf b = KB_BUF_INIT;
+  for (const char *p = name; *p; p++) {
+    if (*p == '\'') {
+      kb_buf_putc(&b, ' ');
+    } else if (!strncmp(p, "\xe2\x80\x99", 3)) {
+      kb_buf_putc(&b, ' ');
+      p += 2;
+    } else {
+      kb_buf_putc(&b, *p);
+    }
+  }
+  return kb_buf_detach(&b);
+}
+
 /* Adds a name, in the language lang's ("": the first language's), as
- * written and with each combination of its shortenings. */
+ * written, with its apostrophes as spaces, and with each combination of
+ * its shortenings. */
 static void S_add_name(kb_geo *g, const char *name, int store, int place, const char *lang) {
   char *v[S_MAX_VARIANTS];
   int nv = 0;
   if (!(v[nv] = S_key(name))) return;
   nv++;
+  char *spaced = S_unelide(name);
+  if (spaced && (v[nv] = S_key(spaced)) != NULL) {
+    if (strcmp(v[nv], v[0])) nv++;
+    else free(v[nv]);
+  }
+  free(spaced);
   const S_abbr *a = S_abbr_of(g, lang);
   for (int e = 0; a && e < a->n; e++)
     for (int j = 0, nj = nv; j < nj && nv < S_MAX_VARIANTS; j++) {
