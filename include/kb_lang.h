@@ -19,6 +19,10 @@
  *                                   "av" avenida); the place finder also
  *                                   knows each name with it shortened;
  *                                   "-str<TAB>-straße" is an ending
+ *   KB_LANG_PLACE_LETTERS placeletters.tsv letters<TAB>letter: how people
+ *                                   write a letter their keyboard lacks
+ *                                   ("oe" for "ö"); the place finder also
+ *                                   knows each name written so
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as
@@ -53,6 +57,7 @@ typedef enum {
   KB_LANG_INTENTS,
   KB_LANG_PLACES,
   KB_LANG_PLACE_ABBR,
+  KB_LANG_PLACE_LETTERS,
   KB_LANG_NLISTS
 } kb_lang_list;
 

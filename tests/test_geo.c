@@ -2,7 +2,8 @@
  * test_geo.c - the place finder (kb_geo.h) on a real index built by
  * kb-index: names as people shorten them (placeabbr.tsv of each language),
  * never a one-word name shortened to a bare abbreviation, endings of
- * compounds ("-str" of "-straße"), a name's apostrophe left out, each
+ * compounds ("-str" of "-straße"), a name's apostrophe left out, letters
+ * written without their key ("ue" for "ü", placeletters.tsv), each
  * language's
  * shortenings on its own country's names only; and placeabbr.tsv checked
  * with file:line.
@@ -38,7 +39,8 @@ static const char *S_NANTES =
 static const char *S_MUNICH =
     "---\ntitle: PhoneRetailer München Kaufingerstraße\nslug: store-munchen\nlang: de\n"
     "type: store\ntown: München\naddress: Kaufingerstraße 14\npostcode: \"80331\"\n"
-    "phone: 030 23125 203\nlat: 48.1375\nlon: 11.5725\naliases: [Kaufingerstraße, Marienplatz]\n"
+    "phone: 030 23125 203\nlat: 48.1375\nlon: 11.5725\n"
+    "aliases: [Kaufingerstraße, Marienplatz, Münchner Freiheit]\n"
     "---\nIn der Fußgängerzone.\n";
 
 typedef struct {
@@ -63,6 +65,7 @@ static int S_setup(void **state) {
   S_write(f->dir, "stores/de/store-munchen.md", S_MUNICH);
   S_write(f->dir, "stores/fr/store-nantes.md", S_NANTES);
   S_write(f->dir, "lang/de/placeabbr.tsv", "str\tstraße\n-str\t-straße\n");
+  S_write(f->dir, "lang/de/placeletters.tsv", "ae\tä\noe\tö\nue\tü\n");
   S_write(f->dir, "lang/en/placeabbr.tsv", "# shortenings\nst\tstreet\nrd\troad\n");
   S_write(f->dir, "lang/fr/placeabbr.tsv", "st\tsaint\nbd\tboulevard\ncc\tcentre commercial\n");
   S_write(f->dir, "places/fr.tsv",
@@ -192,6 +195,20 @@ static void test_apostrophe_left_out(void **state) {
   assert_string_equal(m.name, "Orléans");
 }
 
+/* A letter written as people without the key write it (placeletters.tsv:
+ * "ue" for "ü"); with the umlaut and without it too. */
+static void test_letters_spelt_out(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  const char *t[] = {"Filiale Muenchner Freiheit?", "Filiale Münchner Freiheit?",
+                     "Filiale Munchner Freiheit?"};
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    assert_int_equal(S_find(f, t[i], "de", &m), 1);
+    assert_non_null(m.store);
+    assert_string_equal(m.store->slug, "store-munchen");
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
@@ -199,6 +216,7 @@ int main(void) {
       cmocka_unit_test(test_shortenings_per_language),
       cmocka_unit_test(test_shortened_ending),
       cmocka_unit_test(test_apostrophe_left_out),
+      cmocka_unit_test(test_letters_spelt_out),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

@@ -92,6 +92,7 @@ static const S_case S_cases[] = {
     {"lang: place shortening not lower case", "lang/en/placeabbr.tsv", "st\tstreet\nRd\troad\n", 1, "lang/en/placeabbr.tsv:2: error: 'Rd': not lower case"},
     {"lang: place shortening without tab", "lang/en/placeabbr.tsv", "# x\nst street\n", 1, "lang/en/placeabbr.tsv:2: error: missing tab: expected short<TAB>words"},
     {"lang: place shortening twice", "lang/fr/placeabbr.tsv", "st\tsaint\nst\tsainte\n", 1, "lang/fr/placeabbr.tsv:2: error: duplicate 'st' (also on line 1)"},
+    {"lang: place letters without tab", "lang/de/placeletters.tsv", "ae ä\n", 1, "lang/de/placeletters.tsv:1: error: missing tab: expected letters<TAB>letter"},
     {"lang: place shortening of several words", "lang/fr/placeabbr.tsv", "cc\tcentre commercial\n", 0, "0 errors"},
     {"lang: text-speak of several words", "lang/en/textspeak.tsv", "idk\ti do not know\nu\tyou\n", 0, "0 errors"},
     {"lang: text-speak without expansion", "lang/en/textspeak.tsv", "idk\t\n", 1, "lang/en/textspeak.tsv:1: error: 'idk': empty second column"},

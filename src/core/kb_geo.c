@@ -16,6 +16,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,9 @@ typedef struct {
   char *suffix;              /* 1: an ending ("-str" of "-straße":
                                 Kaufingerstraße is Kaufingerstr) */
   int n;
+  char **letter, **letters;  /* placeletters.tsv: "ö" written "oe" (lower
+                                case, composed) */
+  int nletters;
 } S_abbr;
 
 typedef struct {
@@ -164,9 +168,40 @@ static char *S_unelide(const char *name) {
   return kb_buf_detach(&b);
 }
 
+/* name in lower case with each letter of a's placeletters.tsv written as
+ * its people write it without the key ("Mönckebergstraße" is
+ * "moenckebergstraße"), or NULL when it has none. Caller frees. */
+static char *S_spell_out(const S_abbr *a, const char *name) {
+  if (!a || !a->nletters) return NULL;
+  utf8proc_uint8_t *low = NULL;
+  if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &low,
+                   UTF8PROC_NULLTERM | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+    return NULL;
+  kb_buf b = KB_BUF_INIT;
+  int hits = 0;
+  for (const char *p = (const char *)low; *p;) {
+    int k = 0;
+    while (k < a->nletters && strncmp(p, a->letter[k], strlen(a->letter[k]))) k++;
+    if (k < a->nletters) {
+      kb_buf_puts(&b, a->letters[k]);
+      p += strlen(a->letter[k]);
+      hits++;
+    } else {
+      kb_buf_putc(&b, *p++);
+    }
+  }
+  free(low);
+  char *v = kb_buf_detach(&b);
+  if (!hits) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
 /* Adds a name, in the language lang's ("": the first language's), as
- * written, with its apostrophes as spaces, and with each combination of
- * its shortenings. */
+ * written, with its apostrophes as spaces, with its letters spelt out
+ * (placeletters.tsv), and with each combination of its shortenings. */
 static void S_add_name(kb_geo *g, const char *name, int store, int place, const char *lang) {
   char *v[S_MAX_VARIANTS];
   int nv = 0;
@@ -179,6 +214,14 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place, const 
   }
   free(spaced);
   const S_abbr *a = S_abbr_of(g, lang);
+  /* spelt out from the name as written (its key has lost the accents) */
+  char *sp = S_spell_out(a, name);
+  if (sp) {
+    char *k = S_key(sp);
+    if (k && strcmp(k, v[0])) v[nv++] = k;
+    else free(k);
+    free(sp);
+  }
   for (int e = 0; a && e < a->n; e++)
     for (int j = 0, nj = nv; j < nj && nv < S_MAX_VARIANTS; j++) {
       char *x = S_shorten(v[j], a->longk[e], a->shortk[e], a->suffix[e]);
@@ -214,14 +257,15 @@ static void S_load_abbr(kb_geo *g, sqlite3 *db) {
     if (!g->deflang) g->deflang = kb_xstrdup(code);
     kb_lang *l = kb_lang_new(code);
     char err[256];
-    if (kb_lang_load(l, db, err, sizeof err) == 0 && kb_lang_count(l, KB_LANG_PLACE_ABBR) > 0) {
+    if (kb_lang_load(l, db, err, sizeof err) == 0 &&
+        kb_lang_count(l, KB_LANG_PLACE_ABBR) + kb_lang_count(l, KB_LANG_PLACE_LETTERS) > 0) {
       g->abbr = kb_xrealloc(g->abbr, (size_t)(g->nabbr + 1) * sizeof *g->abbr);
       S_abbr *a = &g->abbr[g->nabbr++];
       *a = (S_abbr){.lang = kb_xstrdup(code)};
       int n = kb_lang_count(l, KB_LANG_PLACE_ABBR);
-      a->shortk = kb_xcalloc((size_t)n, sizeof *a->shortk);
-      a->longk = kb_xcalloc((size_t)n, sizeof *a->longk);
-      a->suffix = kb_xcalloc((size_t)n, 1);
+      a->shortk = kb_xcalloc((size_t)n + 1, sizeof *a->shortk);
+      a->longk = kb_xcalloc((size_t)n + 1, sizeof *a->longk);
+      a->suffix = kb_xcalloc((size_t)n + 1, 1);
       for (int i = 0; i < n; i++) {
         const char *w, *v;
         kb_lang_entry(l, KB_LANG_PLACE_ABBR, i, &w, &v);
@@ -236,6 +280,18 @@ static void S_load_abbr(kb_geo *g, sqlite3 *db) {
           free(sk);
           free(lk);
         }
+      }
+      int nl = kb_lang_count(l, KB_LANG_PLACE_LETTERS);
+      a->letter = kb_xcalloc((size_t)nl + 1, sizeof *a->letter);
+      a->letters = kb_xcalloc((size_t)nl + 1, sizeof *a->letters);
+      for (int i = 0; i < nl; i++) {
+        const char *w, *v;
+        kb_lang_entry(l, KB_LANG_PLACE_LETTERS, i, &w, &v);
+        utf8proc_uint8_t *c = NULL;
+        if (utf8proc_map((const utf8proc_uint8_t *)v, 0, &c, UTF8PROC_NULLTERM | UTF8PROC_COMPOSE) < 0)
+          continue;
+        a->letter[a->nletters] = (char *)c;
+        a->letters[a->nletters++] = kb_xstrdup(w);
       }
     }
     kb_lang_free(l);
@@ -356,6 +412,12 @@ void kb_geo_free(kb_geo *g) {
     free(g->abbr[i].shortk);
     free(g->abbr[i].longk);
     free(g->abbr[i].suffix);
+    for (int j = 0; j < g->abbr[i].nletters; j++) {
+      free(g->abbr[i].letter[j]);
+      free(g->abbr[i].letters[j]);
+    }
+    free(g->abbr[i].letter);
+    free(g->abbr[i].letters);
     free(g->abbr[i].lang);
   }
   free(g->abbr);
