@@ -11,7 +11,8 @@
  * or a place name or alias from places.tsv (longest match first, earliest
  * in the text wins); each name also as its language's people shorten it
  * (kb/lang/<code>/placeabbr.tsv: "Jameson St", "bd Haussmann",
- * "Kaufingerstr.") and with its apostrophes left out ("rue d orleans"). Place names that are also everyday words (places.txt
+ * "Kaufingerstr."), with its apostrophes left out ("rue d orleans") and
+ * with letters written without their key (placeletters.tsv: "Muenchner"). Place names that are also everyday words (places.txt
  * of the index's language, kind common: Bath, Reading, Deal...) only count
  * when written with a capital or after a preposition (kind prep: in,
  * near, at...).

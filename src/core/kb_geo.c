@@ -8,8 +8,10 @@
  * Each name is in the table as written and with the words its language's
  * people shorten shortened (placeabbr.tsv of kb/lang/<code>/: "Jameson
  * Street" is also "jameson st", "Paseo de la Independencia" also "po de la
- * independencia"; an ending: "Kaufingerstraße" also "kaufingerstr"), so
- * the finder itself compares whole keys only.
+ * independencia"; an ending: "Kaufingerstraße" also "kaufingerstr"), with
+ * its apostrophes as spaces, and spelt as people without a letter's key
+ * spell it (placeletters.tsv: "moenckebergstrasse"), so the finder itself
+ * compares whole keys only.
  */
 #include "kb_geo.h"
 
