@@ -9,7 +9,10 @@
  *
  * A mention names a place when its words contain a store's town or alias,
  * or a place name or alias from places.tsv (longest match first, earliest
- * in the text wins). Place names that are also everyday words (places.txt
+ * in the text wins); each name also as its language's people shorten it
+ * (kb/lang/<code>/placeabbr.tsv: "Jameson St", "bd Haussmann",
+ * "Kaufingerstr."), with its apostrophes left out ("rue d orleans") and
+ * with letters written without their key (placeletters.tsv: "Muenchner"). Place names that are also everyday words (places.txt
  * of the index's language, kind common: Bath, Reading, Deal...) only count
  * when written with a capital or after a preposition (kind prep: in,
  * near, at...).

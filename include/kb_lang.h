@@ -14,6 +14,15 @@
  *                                   intent status, howto, availability,
  *                                   location, hours, complaint or contact
  *   KB_LANG_PLACES   places.txt     word<TAB>kind, kind common or prep
+ *   KB_LANG_PLACE_ABBR placeabbr.tsv short<TAB>words: how people shorten a
+ *                                   word of a place's name ("st" street,
+ *                                   "av" avenida); the place finder also
+ *                                   knows each name with it shortened;
+ *                                   "-str<TAB>-straße" is an ending
+ *   KB_LANG_PLACE_LETTERS placeletters.tsv letters<TAB>letter: how people
+ *                                   write a letter their keyboard lacks
+ *                                   ("oe" for "ö"); the place finder also
+ *                                   knows each name written so
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as
@@ -47,6 +56,8 @@ typedef enum {
   KB_LANG_CUES,
   KB_LANG_INTENTS,
   KB_LANG_PLACES,
+  KB_LANG_PLACE_ABBR,
+  KB_LANG_PLACE_LETTERS,
   KB_LANG_NLISTS
 } kb_lang_list;
 

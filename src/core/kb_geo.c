@@ -5,12 +5,20 @@
  * Names are matched as sequences of folded words (lower case, accents
  * stripped, punctuation dropped: "Stoke-on-Trent" is stoke on trent), up to
  * S_MAX_NAME_WORDS words, against a sorted table of every name and alias.
+ * Each name is in the table as written and with the words its language's
+ * people shorten shortened (placeabbr.tsv of kb/lang/<code>/: "Jameson
+ * Street" is also "jameson st", "Paseo de la Independencia" also "po de la
+ * independencia"; an ending: "Kaufingerstraße" also "kaufingerstr"), with
+ * its apostrophes as spaces, and spelt as people without a letter's key
+ * spell it (placeletters.tsv: "moenckebergstrasse"), so the finder itself
+ * compares whole keys only.
  */
 #include "kb_geo.h"
 
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +28,19 @@
 
 #define S_MAX_NAME_WORDS 5
 #define S_MAX_WORDS 512  /* words of a mention examined */
+#define S_MAX_VARIANTS 16 /* keys of one name, shortened ways included */
+
+/* One language's shortenings (placeabbr.tsv), as folded keys. */
+typedef struct {
+  char *lang;                /* its language code */
+  char **shortk, **longk;    /* "st", "street" */
+  char *suffix;              /* 1: an ending ("-str" of "-straße":
+                                Kaufingerstraße is Kaufingerstr) */
+  int n;
+  char **letter, **letters;  /* placeletters.tsv: "ö" written "oe" (lower
+                                case, composed) */
+  int nletters;
+} S_abbr;
 
 typedef struct {
   char *key;                 /* folded words joined by single spaces */
@@ -47,6 +68,10 @@ struct kb_geo {
   kb_lang *words;            /* the index's word lists: place names that are
                                 everyday words, prepositions (places.txt);
                                 NULL: none */
+  S_abbr *abbr;              /* each language's shortenings */
+  int nabbr;
+  char *deflang;             /* the index's first language: the one of a
+                                gazetteer of no language (places.tsv) */
 };
 
 /*--- Keys ----------------------------------------------------------------*/
@@ -78,20 +103,204 @@ static const char *S_keep(kb_geo *g, const unsigned char *s) {
   return g->strings[g->nstrings++] = kb_xstrdup(s ? (const char *)s : "");
 }
 
-static void S_add_name(kb_geo *g, const char *name, int store, int place) {
-  char *k = S_key(name);
-  if (!k) return;
+/* The shortenings of language lang ("": the index's first language's),
+ * or NULL. */
+static const S_abbr *S_abbr_of(const kb_geo *g, const char *lang) {
+  if (!lang || !*lang) lang = g->deflang;
+  for (int i = 0; lang && i < g->nabbr; i++)
+    if (!strcmp(g->abbr[i].lang, lang)) return &g->abbr[i];
+  return NULL;
+}
+
+/* key with each whole-word occurrence of the words longk replaced by
+ * shortk (suffix: each word longer than longk that ends with it, its
+ * ending replaced), or NULL when it has none, or the result would be a
+ * single bare abbreviation (the town of Street is not "st") or too long a
+ * name. Caller frees. */
+static char *S_shorten(const char *key, const char *longk, const char *shortk, int suffix) {
+  size_t ll = strlen(longk);
+  kb_buf b = KB_BUF_INIT;
+  int hits = 0;
+  for (const char *p = key; *p;) {
+    size_t wl = strcspn(p, " ");
+    int start = p == key || p[-1] == ' ';
+    if (suffix && start && wl > ll && !strncmp(p + wl - ll, longk, ll)) {
+      kb_buf_put(&b, p, wl - ll);
+      kb_buf_puts(&b, shortk);
+      p += wl;
+      hits++;
+    } else if (!suffix && start && !strncmp(p, longk, ll) && (p[ll] == ' ' || !p[ll])) {
+      kb_buf_puts(&b, shortk);
+      p += ll;
+      hits++;
+    } else {
+      kb_buf_putc(&b, *p++);
+    }
+  }
+  char *v = kb_buf_detach(&b);
+  int words = 1;
+  for (const char *p = v; *p; p++) words += *p == ' ';
+  if (!hits || (words < 2 && !suffix) || words > S_MAX_NAME_WORDS) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
+static void S_push_name(kb_geo *g, char *key, int store, int place) {
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){.key = k, .store = store, .place = place};
+  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place};
+}
+
+/* name with each apostrophe (' or U+2019) made a space, or NULL when it
+ * has none: "rue d'Orléans" is read as one word "dorleans", and a
+ * customer who leaves the apostrophe out types "rue d orleans". Caller
+ * frees. */
+static char *S_unelide(const char *name) {
+  if (!strchr(name, '\'') && !strstr(name, "\xe2\x80\x99")) return NULL;
+  kb_buf b = KB_BUF_INIT;
+  for (const char *p = name; *p; p++) {
+    if (*p == '\'') {
+      kb_buf_putc(&b, ' ');
+    } else if (!strncmp(p, "\xe2\x80\x99", 3)) {
+      kb_buf_putc(&b, ' ');
+      p += 2;
+    } else {
+      kb_buf_putc(&b, *p);
+    }
+  }
+  return kb_buf_detach(&b);
+}
+
+/* name in lower case with each letter of a's placeletters.tsv written as
+ * its people write it without the key ("Mönckebergstraße" is
+ * "moenckebergstraße"), or NULL when it has none. Caller frees. */
+static char *S_spell_out(const S_abbr *a, const char *name) {
+  if (!a || !a->nletters) return NULL;
+  utf8proc_uint8_t *low = NULL;
+  if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &low,
+                   UTF8PROC_NULLTERM | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+    return NULL;
+  kb_buf b = KB_BUF_INIT;
+  int hits = 0;
+  for (const char *p = (const char *)low; *p;) {
+    int k = 0;
+    while (k < a->nletters && strncmp(p, a->letter[k], strlen(a->letter[k]))) k++;
+    if (k < a->nletters) {
+      kb_buf_puts(&b, a->letters[k]);
+      p += strlen(a->letter[k]);
+      hits++;
+    } else {
+      kb_buf_putc(&b, *p++);
+    }
+  }
+  free(low);
+  char *v = kb_buf_detach(&b);
+  if (!hits) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
+/* Adds a name, in the language lang's ("": the first language's), as
+ * written, with its apostrophes as spaces, with its letters spelt out
+ * (placeletters.tsv), and with each combination of its shortenings. */
+static void S_add_name(kb_geo *g, const char *name, int store, int place, const char *lang) {
+  char *v[S_MAX_VARIANTS];
+  int nv = 0;
+  if (!(v[nv] = S_key(name))) return;
+  nv++;
+  char *spaced = S_unelide(name);
+  if (spaced && (v[nv] = S_key(spaced)) != NULL) {
+    if (strcmp(v[nv], v[0])) nv++;
+    else free(v[nv]);
+  }
+  free(spaced);
+  const S_abbr *a = S_abbr_of(g, lang);
+  /* spelt out from the name as written (its key has lost the accents) */
+  char *sp = S_spell_out(a, name);
+  if (sp) {
+    char *k = S_key(sp);
+    if (k && strcmp(k, v[0])) v[nv++] = k;
+    else free(k);
+    free(sp);
+  }
+  for (int e = 0; a && e < a->n; e++)
+    for (int j = 0, nj = nv; j < nj && nv < S_MAX_VARIANTS; j++) {
+      char *x = S_shorten(v[j], a->longk[e], a->shortk[e], a->suffix[e]);
+      if (x) v[nv++] = x;
+    }
+  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place);
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
-static void S_add_aliases(kb_geo *g, const char *list, int store, int place) {
+static void S_add_aliases(kb_geo *g, const char *list, int store, int place, const char *lang) {
   char *s = kb_xstrdup(list ? list : "");
   char *save = NULL;
   for (char *a = strtok_r(s, ",[]\"", &save); a; a = strtok_r(NULL, ",[]\"", &save))
-    S_add_name(g, a, store, place);
+    S_add_name(g, a, store, place, lang);
   free(s);
+}
+
+/* Reads each language's shortenings from the index (before any name is
+ * added). An index without word lists has none: the names are then
+ * matched as written, and kb_geo_load() reports the missing lists. */
+static void S_load_abbr(kb_geo *g, sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'languages'", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  char *langs = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    langs = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  char *save = NULL;
+  for (char *code = langs ? strtok_r(langs, ",", &save) : NULL; code;
+       code = strtok_r(NULL, ",", &save)) {
+    if (!g->deflang) g->deflang = kb_xstrdup(code);
+    kb_lang *l = kb_lang_new(code);
+    char err[256];
+    if (kb_lang_load(l, db, err, sizeof err) == 0 &&
+        kb_lang_count(l, KB_LANG_PLACE_ABBR) + kb_lang_count(l, KB_LANG_PLACE_LETTERS) > 0) {
+      g->abbr = kb_xrealloc(g->abbr, (size_t)(g->nabbr + 1) * sizeof *g->abbr);
+      S_abbr *a = &g->abbr[g->nabbr++];
+      *a = (S_abbr){.lang = kb_xstrdup(code)};
+      int n = kb_lang_count(l, KB_LANG_PLACE_ABBR);
+      a->shortk = kb_xcalloc((size_t)n + 1, sizeof *a->shortk);
+      a->longk = kb_xcalloc((size_t)n + 1, sizeof *a->longk);
+      a->suffix = kb_xcalloc((size_t)n + 1, 1);
+      for (int i = 0; i < n; i++) {
+        const char *w, *v;
+        kb_lang_entry(l, KB_LANG_PLACE_ABBR, i, &w, &v);
+        /* "-str<TAB>-straße": an ending, of one word */
+        int suf = w[0] == '-' && v[0] == '-';
+        char *sk = S_key(w + suf), *lk = S_key(v + suf);
+        if (sk && lk && strcmp(sk, lk) && (!suf || (!strchr(sk, ' ') && !strchr(lk, ' ')))) {
+          a->suffix[a->n] = (char)suf;
+          a->shortk[a->n] = sk;
+          a->longk[a->n++] = lk;
+        } else {
+          free(sk);
+          free(lk);
+        }
+      }
+      int nl = kb_lang_count(l, KB_LANG_PLACE_LETTERS);
+      a->letter = kb_xcalloc((size_t)nl + 1, sizeof *a->letter);
+      a->letters = kb_xcalloc((size_t)nl + 1, sizeof *a->letters);
+      for (int i = 0; i < nl; i++) {
+        const char *w, *v;
+        kb_lang_entry(l, KB_LANG_PLACE_LETTERS, i, &w, &v);
+        utf8proc_uint8_t *c = NULL;
+        if (utf8proc_map((const utf8proc_uint8_t *)v, 0, &c, UTF8PROC_NULLTERM | UTF8PROC_COMPOSE) < 0)
+          continue;
+        a->letter[a->nletters] = (char *)c;
+        a->letters[a->nletters++] = kb_xstrdup(w);
+      }
+    }
+    kb_lang_free(l);
+  }
+  free(langs);
 }
 
 static int S_load_stores(kb_geo *g, sqlite3 *db) {
@@ -116,8 +325,8 @@ static int S_load_stores(kb_geo *g, sqlite3 *db) {
     s->lat = sqlite3_column_double(st, 8);
     s->lon = sqlite3_column_double(st, 9);
     s->lang = S_keep(g, sqlite3_column_text(st, 11));
-    S_add_name(g, s->town, g->nstores, -1);
-    S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1);
+    S_add_name(g, s->town, g->nstores, -1, s->lang);
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 10), g->nstores, -1, s->lang);
     g->nstores++;
   }
   sqlite3_finalize(st);
@@ -135,15 +344,15 @@ static int S_load_places(kb_geo *g, sqlite3 *db) {
     p->lat = sqlite3_column_double(st, 1);
     p->lon = sqlite3_column_double(st, 2);
     p->lang = kb_xstrdup((const char *)sqlite3_column_text(st, 4));
-    S_add_name(g, p->name, -1, g->nplaces);
+    S_add_name(g, p->name, -1, g->nplaces, p->lang);
     /* "Bangor (County Down)": also findable as its first part */
     char *paren = strchr(p->name, '(');
     if (paren && paren > p->name) {
       char *base = kb_xstrndup(p->name, (size_t)(paren - p->name));
-      S_add_name(g, base, -1, g->nplaces);
+      S_add_name(g, base, -1, g->nplaces, p->lang);
       free(base);
     }
-    S_add_aliases(g, (const char *)sqlite3_column_text(st, 3), -1, g->nplaces);
+    S_add_aliases(g, (const char *)sqlite3_column_text(st, 3), -1, g->nplaces, p->lang);
     g->nplaces++;
   }
   sqlite3_finalize(st);
@@ -165,6 +374,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   kb_geo *g = kb_xcalloc(1, sizeof *g);
+  S_load_abbr(g, db);
   if (S_load_stores(g, db) || S_load_places(g, db)) {
     snprintf(err, nerr, "reading stores and places: %s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -202,6 +412,24 @@ void kb_geo_free(kb_geo *g) {
   free(g->stores);
   free(g->strings);
   kb_lang_free(g->words);
+  for (int i = 0; i < g->nabbr; i++) {
+    for (int j = 0; j < g->abbr[i].n; j++) {
+      free(g->abbr[i].shortk[j]);
+      free(g->abbr[i].longk[j]);
+    }
+    free(g->abbr[i].shortk);
+    free(g->abbr[i].longk);
+    free(g->abbr[i].suffix);
+    for (int j = 0; j < g->abbr[i].nletters; j++) {
+      free(g->abbr[i].letter[j]);
+      free(g->abbr[i].letters[j]);
+    }
+    free(g->abbr[i].letter);
+    free(g->abbr[i].letters);
+    free(g->abbr[i].lang);
+  }
+  free(g->abbr);
+  free(g->deflang);
   free(g);
 }
 

@@ -70,6 +70,10 @@ static const struct {
     [KB_LANG_PLACES] = {.file = "places.txt", .name = "places", .tabbed = 1,
                         .kinds = (const char *const[]){"common", "prep", NULL},
                         .what = "word<TAB>kind"},
+    [KB_LANG_PLACE_ABBR] = {.file = "placeabbr.tsv", .name = "placeabbr", .tabbed = 1,
+                            .what = "short<TAB>words"},
+    [KB_LANG_PLACE_LETTERS] = {.file = "placeletters.tsv", .name = "placeletters", .tabbed = 1,
+                               .what = "letters<TAB>letter"},
 };
 
 const char *kb_lang_file(kb_lang_list list) { return S_lists[list].file; }

@@ -175,8 +175,25 @@ static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
 
-/* Whether a suggestion's link points at the named town's store (or the
- * store finder near that town when it has none). */
+/* url with its %XX escapes decoded into out (the store finder's near=
+ * carries the town percent-encoded: /es/stores?near=c%C3%B3rdoba). */
+static void S_unescape(const char *url, char *out, size_t n) {
+  size_t o = 0;
+  for (const char *p = url; *p && o + 1 < n; p++) {
+    if (p[0] == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+      char hex[3] = {p[1], p[2], 0};
+      out[o++] = (char)strtol(hex, NULL, 16);
+      p += 2;
+    } else {
+      out[o++] = *p == '+' ? ' ' : *p;
+    }
+  }
+  out[o] = 0;
+}
+
+/* Whether a suggestion's link points at the named town's store (any of
+ * them where the town has several: "the Westfield Stratford store" is a
+ * London store) or the store finder near that town when it has none. */
 static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
   kb_geo_match m;
   if (!kb_geo_lookup(geo, town, NULL, &m)) return 0;
@@ -189,17 +206,29 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
     snprintf(url, sizeof url, "%s%s", S_PUBLIC_URL, url0 + pl + 3);
   else
     snprintf(url, sizeof url, "%s", url0);
-  char *want;
+  int ok = 0;
   if (m.store) {
-    want = kb_suggest_article_url(S_PUBLIC_URL, NULL, m.store->collection, m.store->slug, NULL);
-  } else {
-    want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
+    for (int i = 0; !ok && i < kb_geo_store_count(geo); i++) {
+      const kb_geo_store *s = kb_geo_store_at(geo, i);
+      if (strcmp(s->collection, m.store->collection) || strcmp(s->town, m.store->town)) continue;
+      char *want = kb_suggest_article_url(S_PUBLIC_URL, NULL, s->collection, s->slug, NULL);
+      ok = strncmp(url, want, strlen(want)) == 0;
+      free(want);
+    }
+    return ok;
   }
-  int ok = strncmp(url, want, strlen(want)) == 0;
-  if (ok && !m.store) {
+  char *want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
+  if (strncmp(url, want, strlen(want)) == 0) {
+    /* near= names the same place (as the finder reads it), or has the
+     * town's name in it */
+    char near[1024];
+    S_unescape(url + strlen(want), near, sizeof near);
+    near[strcspn(near, "&#")] = 0;
+    kb_geo_match n;
     char *low = kb_xstrdup(town);
     for (char *p = low; *p; p++) *p = (char)tolower((unsigned char)*p);
-    ok = strstr(url, low) != NULL || strchr(low, ' ') != NULL;
+    ok = (kb_geo_lookup(geo, near, NULL, &n) && n.name == m.name) || strstr(near, low) != NULL ||
+         strchr(low, ' ') != NULL;
     free(low);
   }
   free(want);
