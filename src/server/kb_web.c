@@ -313,8 +313,20 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
+/* The page of coll/slug in the page's language into d: 1, or 0 when it
+ * has none there (kb_index_get_lang() falls back to another language,
+ * and a store page exists in its country's only: the French home page
+ * listed the English store page most viewed on the English site). */
+static int S_get_own_lang(const kb_ctx *c, const char *coll, const char *slug, kb_doc *d) {
+  if (kb_index_get_lang(c->ix, coll, slug, kb_page_lang(c), d) != 1) return 0;
+  if (d->lang && !strcmp(d->lang, kb_page_lang(c))) return 1;
+  kb_doc_free(d);
+  return 0;
+}
+
 /* Popular articles: the most viewed (the event log's views), then the
- * most sent by agents; none when neither is known yet. Returns how many. */
+ * most sent by agents, each in the page's language; none when neither is
+ * known yet. Returns how many. */
 static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
   int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
@@ -322,7 +334,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
     kb_doc d;
-    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, kb_page_lang(c), &d) == 1)) {
+    if (slash && (*slash = 0, S_get_own_lang(c, keys[i], slash + 1, &d))) {
       S_listctx l = {.b = &list, .max = 1};
       S_list_cb(&l, d.collection, d.slug, d.title);
       kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
@@ -340,7 +352,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
       int dup = seen.n && strstr(kb_buf_str(&seen), key);
       free(key);
       if (dup) continue;
-      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, kb_page_lang(c), &d) == 1) {
+      if (S_get_own_lang(c, ev[i].collection, ev[i].slug, &d)) {
         S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
