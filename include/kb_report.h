@@ -8,6 +8,9 @@
  *   most-sent    the articles agents sent most
  *   never-sent   articles agents never sent
  *   no-results   public searches that found nothing, most frequent first
+ *                (of one language's site when a language is given: a
+ *                search logged before searches kept theirs counts as the
+ *                index's default language's)
  *   helpful      "did this help?" answers per article
  *
  * Each is available as JSON (GET /api/v1/reports/NAME), all of them as an
@@ -25,14 +28,17 @@
 extern const char *const kb_report_names[];
 
 /* Appends report `name` over the last `days` days (0: all) as JSON. data_db
- * is the path of DATA/feedback.sqlite. Returns 0, -1 for an unknown name,
+ * is the path of DATA/feedback.sqlite; lang: one language's site (a code
+ * of the index), or NULL for all. Returns 0, -1 for an unknown name,
  * -2 when the data cannot be read (message in err). */
-int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
-                   char *err, size_t nerr);
+int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, const char *lang,
+                   kb_buf *out, char *err, size_t nerr);
 
 /* Appends every report as text (for e-mail) or as the body of an HTML
  * page (the caller adds the layout). Return as kb_report_json(). */
-int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
-int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
+int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr);
+int kb_report_html(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr);
 
 #endif

@@ -337,6 +337,55 @@ static void test_interface_words(void **state) {
   free(b);
 }
 
+/* A public search is logged with its site's language, and each language's
+ * reports list its own searches that found nothing: the French reports
+ * listed German and Spanish stop words (an "und" searched on /de/). */
+static void test_reports_per_language(void **state) {
+  (void)state;
+  long st;
+  free(S_page("/de/search?q=und", &st));
+  assert_int_equal(st, 200);
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=zzqxw&lang=es", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  th_resp_free(&r);
+  /* stored by the event log's writer within about 200 ms */
+  int seen = 0;
+  for (int i = 0; i < 50 && !seen; i++) {
+    if (i) usleep(100 * 1000);
+    assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?days=0&lang=de", NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    seen = strstr(r.body, "\"search\":\"und\"") != NULL;
+    th_resp_free(&r);
+  }
+  assert_true(seen);
+  static const struct { const char *path, *has, *lacks; } cases[] = {
+      {"/api/v1/reports/no-results?days=0&lang=fr", NULL, "\"und\""},
+      {"/api/v1/reports/no-results?days=0&lang=fr", NULL, "\"zzqxw\""},
+      {"/api/v1/reports/no-results?days=0&lang=es", "\"zzqxw\"", "\"und\""},
+      {"/api/v1/reports/no-results?days=0", "\"und\"", NULL}, /* all languages */
+      {"/fr/reports?days=0", NULL, ">und<"},
+      {"/reports?days=0", NULL, ">und<"},
+      {"/de/reports?days=0", ">und<", ">zzqxw<"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, NULL, &r), 0);
+    if (r.status != 200 || (cases[i].has && !strstr(r.body, cases[i].has)) ||
+        (cases[i].lacks && strstr(r.body, cases[i].lacks)))
+      print_error("%s: %ld, has %s, lacks %s\n", cases[i].path, r.status,
+                  cases[i].has ? cases[i].has : "-", cases[i].lacks ? cases[i].lacks : "-");
+    assert_int_equal(r.status, 200);
+    if (cases[i].has) assert_non_null(strstr(r.body, cases[i].has));
+    if (cases[i].lacks) assert_null(strstr(r.body, cases[i].lacks));
+    th_resp_free(&r);
+  }
+  /* a language the index does not have: a clear error */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?lang=xx", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "\"code\":\"invalid_value\""));
+  th_resp_free(&r);
+}
+
 /* An article links its translations (hreflang alternates, the same slug
  * in each language) and every public page has a language switcher: a nav
  * whose links name each language in itself, with its lang. */
@@ -651,6 +700,7 @@ int main(void) {
       cmocka_unit_test(test_default_lang),
       cmocka_unit_test(test_console_language),
       cmocka_unit_test(test_translations_report),
+      cmocka_unit_test(test_reports_per_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -231,7 +231,19 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   }
 }
 
-static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, S_table *t) {
+/* The condition on a searches row's language (lang NULL: any); rows
+ * logged before searches kept their language count as the default's. */
+static char *S_lang_cond(kb_index *ix, const char *lang) {
+  if (!lang) return kb_xstrdup("1");
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  char *s = sqlite3_mprintf("ifnull(lang, %Q) = %Q", def ? def : "en", lang);
+  char *out = kb_xstrdup(s);
+  sqlite3_free(s);
+  return out;
+}
+
+static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const char *lang,
+                    S_table *t) {
   char *since = S_since(days), *sql = NULL;
   int rc = 0;
   memset(t, 0, sizeof *t);
@@ -255,8 +267,10 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, S_tab
     sqlite3_finalize(c.sent);
   } else if (!strcmp(name, "no-results")) {
     *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0};
-    sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s"
-                 " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, S_MAX_ROWS);
+    char *cond = S_lang_cond(ix, lang);
+    sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s AND %s"
+                 " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
+    free(cond);
     rc = S_query(db, sql, t);
   } else if (!strcmp(name, "helpful")) {
     *t = (S_table){name, "\"Did this help?\" answers", {"article", "yes", "no"}, 2, NULL, 0};
@@ -383,15 +397,15 @@ static sqlite3 *S_open(const char *data_db, char *err, size_t nerr) {
 }
 
 /* Runs fn over every report (or one) and appends what it writes. */
-static int S_each(kb_index *ix, const char *data_db, const char *only, int days, kb_buf *out,
-                  void (*fn)(const S_table *, kb_buf *), char *err, size_t nerr) {
+static int S_each(kb_index *ix, const char *data_db, const char *only, int days, const char *lang,
+                  kb_buf *out, void (*fn)(const S_table *, kb_buf *), char *err, size_t nerr) {
   sqlite3 *db = S_open(data_db, err, nerr);
   if (!db) return -2;
   int rc = 0;
   for (int i = 0; kb_report_names[i] && rc == 0; i++) {
     if (only && strcmp(only, kb_report_names[i])) continue;
     S_table t;
-    int g = S_gather(ix, db, kb_report_names[i], days, &t);
+    int g = S_gather(ix, db, kb_report_names[i], days, lang, &t);
     if (g == 0) fn(&t, out);
     else {
       snprintf(err, nerr, "report %s: %s", kb_report_names[i], sqlite3_errmsg(db));
@@ -403,25 +417,27 @@ static int S_each(kb_index *ix, const char *data_db, const char *only, int days,
   return rc;
 }
 
-int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
-                   char *err, size_t nerr) {
+int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, const char *lang,
+                   kb_buf *out, char *err, size_t nerr) {
   int known = 0;
   for (int i = 0; kb_report_names[i]; i++) known |= !strcmp(name, kb_report_names[i]);
   if (!known) {
     snprintf(err, nerr, "no report '%s'", name);
     return -1;
   }
-  return S_each(ix, data_db, name, days, out, S_json_table, err, nerr);
+  return S_each(ix, data_db, name, days, lang, out, S_json_table, err, nerr);
 }
 
-int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr) {
+int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr) {
   kb_buf_printf(out, "Knowledge-base report (%s)\n\n", days > 0 ? "recent days" : "all time");
-  return S_each(ix, data_db, NULL, days, out, S_text_table, err, nerr);
+  return S_each(ix, data_db, NULL, days, lang, out, S_text_table, err, nerr);
 }
 
-int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr) {
+int kb_report_html(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr) {
   kb_buf_puts(out, "<h1>Knowledge-base reports</h1>");
   kb_buf_printf(out, "<p>%s. JSON: <code>/api/v1/reports/NAME</code>; e-mail: <code>kb-report</code>.</p>",
                 days > 0 ? "The last days" : "All time");
-  return S_each(ix, data_db, NULL, days, out, S_html_table, err, nerr);
+  return S_each(ix, data_db, NULL, days, lang, out, S_html_table, err, nerr);
 }

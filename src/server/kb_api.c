@@ -536,7 +536,8 @@ static int S_days(const char *s, int *out) {
   return S_int_arg(s, 0, 3650, out);
 }
 
-void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r) {
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, const char *lang,
+                   kb_http_resp *r) {
   int d;
   if (!c->data_dir) {
     kb_api_error(r, 503, "reports_unavailable", "this server has no --data directory");
@@ -546,8 +547,13 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_
     kb_api_error(r, 400, "out_of_range", "'days' must be a whole number from 0 (all) to 3650");
     return;
   }
+  if (lang && kb_index_lang_find(c->ix, lang) < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' is not a language of this knowledge base (%s)",
+                 kb_index_meta(c->ix, "languages"));
+    return;
+  }
   char *db = kb_xstrdup(c->store_path), err[256];
-  int rc = kb_report_json(c->ix, db, name, d, &r->body, err, sizeof err);
+  int rc = kb_report_json(c->ix, db, name, d, lang, &r->body, err, sizeof err);
   free(db);
   if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, helpful)", err);
   else if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
@@ -865,7 +871,8 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
   kb_web_page_start(c, &r->body, kb_ui_text(c, "reports.title"), "reports");
   S_trends(c, d, &r->body);
   kb_buf core = KB_BUF_INIT;
-  int rc = kb_report_html(c->ix, db, d, &core, err, sizeof err);
+  /* the page's language's searches (/fr/reports: the French site's) */
+  int rc = kb_report_html(c->ix, db, d, kb_ui_lang(c), &core, err, sizeof err);
   S_report_tables(c, kb_buf_str(&core), &r->body);
   kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);
@@ -953,7 +960,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     free(url);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
-  if (offset == 0) kb_events_search(c->events, a->q, a->collection, res.total);
+  if (offset == 0) kb_events_search(c->events, a->q, a->collection, lang, res.total);
   kb_results_free(&res);
 }
 

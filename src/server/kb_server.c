@@ -717,7 +717,7 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       kb_api_reports_page(&c, S_arg(conn, "days"), r);
       if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
     }
-    else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
+    else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), S_arg(conn, "lang"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_SEARCH) {

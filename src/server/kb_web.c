@@ -455,7 +455,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
       return;
     }
   }
-  if (page == 1) kb_events_search(c->events, q, NULL, res.total);
+  if (page == 1) kb_events_search(c->events, q, NULL, kb_page_lang(c), res.total);
   if (res.total == 0) {
     kb_buf link = KB_BUF_INIT;
     kb_buf_puts(&link, "<a href=\"#contact\">");

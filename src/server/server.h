@@ -134,7 +134,9 @@ void kb_events_close(kb_events *ev);
 /* Queue one event; never blocks on the database. ev may be NULL. */
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug);
-void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
+/* lang: the language of the site searched (the reports are per language). */
+void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
+                      int total);
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id);
@@ -325,7 +327,9 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
 void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
 /* GET /api/v1/reports/{name}?days=N, and the /reports page. */
-void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
+/* lang: one language's searches (?lang=fr), or NULL for all. */
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, const char *lang,
+                   kb_http_resp *r);
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
 /* GET /reports.csv?days=N: the figures a day behind the reports' charts. */
 void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
