@@ -386,6 +386,34 @@ static void test_reports_per_language(void **state) {
   th_resp_free(&r);
 }
 
+/* A store's hours and address are answered in the store page's
+ * language (ui.tsv's reply.*): the reply was English for every store. */
+static void test_store_reply_words(void **state) {
+  (void)state;
+  static const char *const cases[][3] = {
+      {"la boutique de Lyon est ouverte jusqu a quelle heure ?", "Bonjour ! Notre boutique de Lyon : ",
+       "Horaires, téléphone et accès : "},
+      {"wann hat der Shop in Hamburg heute offen?", "Hallo! Unser Shop in Hamburg: ", "Öffnungszeiten, Telefon und Anfahrt: "},
+      {"a que hora abre la tienda de Valencia?", "¡Hola! Nuestra tienda de Valencia: ", "Horario, teléfono y cómo llegar: "},
+      {"what time does the Leeds store open today?", "Hi! Our Leeds store is at 42 Briggate, LS1 6HD and is ",
+       "Hours, phone and directions: "},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *body = th_fmt("{\"text\":\"%s\"}", cases[i][0]);
+    long st;
+    cJSON *j = S_suggest(body, &st);
+    assert_int_equal(st, 200);
+    const char *reply = S_str(j, "suggestions.0.reply");
+    if (!reply || !strstr(reply, cases[i][1]) || !strstr(reply, cases[i][2]))
+      print_error("%s: %s\n", cases[i][0], reply ? reply : "(no reply)");
+    assert_non_null(reply);
+    assert_non_null(strstr(reply, cases[i][1]));
+    assert_non_null(strstr(reply, cases[i][2]));
+    cJSON_Delete(j);
+    free(body);
+  }
+}
+
 /* An article links its translations (hreflang alternates, the same slug
  * in each language) and every public page has a language switcher: a nav
  * whose links name each language in itself, with its lang. */
@@ -701,6 +729,7 @@ int main(void) {
       cmocka_unit_test(test_console_language),
       cmocka_unit_test(test_translations_report),
       cmocka_unit_test(test_reports_per_language),
+      cmocka_unit_test(test_store_reply_words),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -235,38 +235,71 @@ static int S_asked_day(const char *text, int today, int *named) {
   return today;
 }
 
-char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const char *handle, int *plen) {
+/* The text of key in language lang (kb_ui.h: then the default, then
+ * English); owned by the site content. */
+static const char *S_words_in(const kb_ctx *c, const char *lang, const char *key) {
+  kb_ctx lc = *c;
+  lc.lang = lang;
+  return kb_ui_text(&lc, key);
+}
+
+/* Appends template t with the marks named in vals ({name}, value pairs,
+ * NULL-terminated) filled; other marks ({title}, {url}: kb_reply's) kept.
+ * Plain text: a reply is not HTML. */
+static void S_fill_plain(kb_buf *b, const char *t, const char *const *vals) {
+  while (*t) {
+    int done = 0;
+    if (*t == '{')
+      for (int k = 0; vals[k] && !done; k += 2) {
+        size_t n = strlen(vals[k]);
+        if (!strncmp(t + 1, vals[k], n) && t[1 + n] == '}') {
+          kb_buf_puts(b, vals[k + 1]);
+          t += n + 2;
+          done = 1;
+        }
+      }
+    if (!done) kb_buf_putc(b, *t++);
+  }
+}
+
+char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const char *text,
+                   const char *handle, int *plen) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  static const char *const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
-                                      "Thursday", "Friday", "Saturday"};
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
   if (!st)
     return kb_reply_compose_store(handle, h->reply, h->title, res->s[i].url, res->s[i].store_url, plen);
+  /* the words are the store page's language's (kb/lang/<code>/ui.tsv,
+   * reply.*): a French store answers in French */
+  const char *lang = h->lang ? h->lang : st->lang;
   time_t now = time(NULL);
   struct tm tm;
   localtime_r(&now, &tm);
   cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
   int named, day = S_asked_day(text, tm.tm_wday, &named);
-  const char *when = !named || day == tm.tm_wday ? "today" : day == (tm.tm_wday + 1) % 7 ? "tomorrow" : "on";
+  const char *when = !named || day == tm.tm_wday ? "reply.when.today"
+                     : day == (tm.tm_wday + 1) % 7 ? "reply.when.tomorrow" : "reply.when.on";
   cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
-  kb_buf t = KB_BUF_INIT;
-  kb_buf_puts(&t, "Hi! Our {title} store is at ");
-  kb_buf_puts(&t, st->address ? st->address : "");
-  if (st->postcode) kb_buf_printf(&t, ", %s", st->postcode);
-  int on = !strcmp(when, "on");
-  if (cJSON_IsString(today) && !strcmp(today->valuestring, "closed"))
-    kb_buf_printf(&t, " and is closed %s%s%s%s.", when, on ? " " : " (", names[day], on ? "" : ")");
-  else if (cJSON_IsString(today))
-    kb_buf_printf(&t, " and is open %s %s%s%s%s.", today->valuestring, when, on ? " " : " (", names[day], on ? "" : ")");
-  else
-    kb_buf_putc(&t, '.');
-  kb_buf_puts(&t, " Hours, phone and directions: {url}");
+  char dkey[16];
+  snprintf(dkey, sizeof dkey, "reply.day.%s", days[day]);
+  kb_buf w = KB_BUF_INIT, addr = KB_BUF_INIT, t = KB_BUF_INIT;
+  const char *const dv[] = {"day", S_words_in(c, lang, dkey), NULL};
+  S_fill_plain(&w, S_words_in(c, lang, when), dv);
+  kb_buf_puts(&addr, st->address ? st->address : "");
+  if (st->postcode) kb_buf_printf(&addr, ", %s", st->postcode);
+  int closed = cJSON_IsString(today) && !strcmp(today->valuestring, "closed");
+  const char *tkey = closed ? "reply.store.closed" : cJSON_IsString(today) ? "reply.store.open"
+                                                                           : "reply.store.nohours";
+  const char *const tv[] = {"address", kb_buf_str(&addr), "when", kb_buf_str(&w),
+                            "hours", cJSON_IsString(today) ? today->valuestring : "", NULL};
+  S_fill_plain(&t, S_words_in(c, lang, tkey), tv);
   cJSON_Delete(hours);
   /* the store's town as the title: "Our Leeds store" */
   char *reply = kb_reply_compose(handle, kb_buf_str(&t), st->town ? st->town : st->title,
                                  res->s[i].url, plen);
   kb_buf_cleanup(&t);
+  kb_buf_cleanup(&w);
+  kb_buf_cleanup(&addr);
   return reply;
 }
 
@@ -283,13 +316,14 @@ static void S_put_hit_head(kb_buf *b, const kb_hit *h, const char *url) {
   S_json_str(b, url);
 }
 
-static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
+static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i,
+                             const S_suggest_req *q) {
   const kb_suggestion *sg = &res->s[i];
   const kb_hit *h = sg->hit;
   const char *url = sg->url;
   double conf = sg->confidence;
   int rlen = 0;
-  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
+  char *reply = kb_api_reply(c, res, i, q->text, q->author, &rlen);
   S_put_hit_head(b, h, url);
   kb_buf_puts(b, ",\"score\":");
   kb_buf_put_fixed(b, h->score, 4);
@@ -373,7 +407,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(b, &res, i, &q);
+    S_put_suggestion(c, b, &res, i, &q);
   }
   kb_buf_puts(b, "],\"corrected\":");
   S_json_str(b, res.res.corrected);
