@@ -379,6 +379,21 @@ static void test_reports_per_language(void **state) {
     if (cases[i].lacks) assert_null(strstr(r.body, cases[i].lacks));
     th_resp_free(&r);
   }
+  /* the CSV's column names are the page's language's (ui.tsv) */
+  static const char *const csv[][2] = {
+      {"/reports.csv?days=2", "day,mentions,unique_mentions,answerable_mentions,replies_sent,searches_with_no_results,helpful_answers\r\n"},
+      {"/fr/reports.csv?days=2", "jour,messages,messages_distincts,"},
+      {"/de/reports.csv?days=2", "tag,nachrichten,verschiedene_nachrichten,"},
+      {"/es/reports.csv?days=2", "dia,mensajes,mensajes_distintos,"},
+  };
+  for (size_t i = 0; i < sizeof csv / sizeof *csv; i++) {
+    assert_int_equal(th_http(S_srv, "GET", csv[i][0], NULL, 0, NULL, &r), 0);
+    if (r.status != 200 || strncmp(r.body, csv[i][1], strlen(csv[i][1])))
+      print_error("%s: %ld %.120s\n", csv[i][0], r.status, r.body);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(r.body, csv[i][1], strlen(csv[i][1])), 0);
+    th_resp_free(&r);
+  }
   /* a language the index does not have: a clear error */
   assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?lang=xx", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 400);

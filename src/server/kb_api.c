@@ -599,13 +599,13 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, const ch
 
 /*--- Reports: trends (charts, CSV) ---------------------------------------*/
 
+/* the series: mentions, unique mentions, answerable mentions, replies
+ * sent, searches with no results, helpful answers (their names are
+ * ui.tsv's: reports.series.K on the page, reports.csv.columns in the CSV) */
 #define S_SERIES 6
-static const char *const S_series_name[S_SERIES] = {
-    "Mentions", "Unique mentions", "Answerable mentions", "Replies sent", "Searches with no results",
-    "Helpful answers"};
 
 /* Per UTC day over the last `days` days (today included): the counts of
- * S_series_name, from the event log and the feedback table. Returns the
+ * the series, from the event log and the feedback table. Returns the
  * number of days filled (at most max), or -1 when the log cannot be read. */
 static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_SERIES], int max) {
   sqlite3 *db = NULL;
@@ -639,8 +639,7 @@ static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_S
 
 /* One series as an accessible bar chart: an SVG with a title and a
  * description, and the numbers behind it in a table. */
-/* A series' name on the page: ui.tsv's reports.series.K (the CSV keeps
- * S_series_name, its column names). */
+/* A series' name on the page: ui.tsv's reports.series.K. */
 static const char *S_series_words(const kb_ctx *c, int k) {
   char key[32];
   snprintf(key, sizeof key, "reports.series.%d", k);
@@ -776,11 +775,17 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
   free(db);
   r->status = 200;
   r->ctype = "text/csv; charset=utf-8";
-  kb_buf_puts(&r->body, "day");
-  for (int k = 0; k < S_SERIES; k++) {
-    kb_buf_puts(&r->body, ",");
-    for (const char *p = S_series_name[k]; *p; p++) kb_buf_putc(&r->body, *p == ' ' ? '_' : (char)tolower((unsigned char)*p));
+  /* the column names in the page's language (/fr/reports.csv: French);
+   * a line with another number of columns than the figures is not used */
+  const char *cols = kb_ui_text(c, "reports.csv.columns");
+  int ncomma = 0;
+  for (const char *p = cols; *p; p++) ncomma += *p == ',';
+  if (ncomma != S_SERIES || strpbrk(cols, "\r\n\"")) {
+    kb_ctx en = *c;
+    en.lang = "en";
+    cols = kb_ui_text(&en, "reports.csv.columns");
   }
+  kb_buf_puts(&r->body, cols);
   kb_buf_puts(&r->body, "\r\n");
   for (int i = 0; i < n; i++) {
     kb_buf_puts(&r->body, day[i]);
