@@ -429,6 +429,55 @@ static void test_store_reply_words(void **state) {
   }
 }
 
+/* A staff page at its plain address takes the browser's language
+ * (Accept-Language) when the index has it, else the default; the
+ * address's language (/fr/agent) comes first, and the switcher chooses
+ * the default language at /en/agent over the browser's. */
+static void test_staff_accept_language(void **state) {
+  (void)state;
+  static const struct { const char *path, *accept, *lang; } cases[] = {
+      {"/agent", "fr-FR,fr;q=0.9,en;q=0.5", "<html lang=\"fr\""},
+      {"/kb-health", "de-DE", "<html lang=\"de\""},
+      {"/team/queue", "es;q=0.8, nl", "<html lang=\"es\""},
+      {"/reports", "fr", "<html lang=\"fr\""},
+      {"/signin", "de", "<html lang=\"de\""},
+      {"/agent", "nl, en;q=0.9, fr;q=0.8", "<html lang=\"en-GB\""},
+      {"/agent", "nl", "<html lang=\"en-GB\""},
+      {"/agent", NULL, "<html lang=\"en-GB\""},
+      {"/de/agent", "fr", "<html lang=\"de\""},
+      {"/en/agent", "fr", "<html lang=\"en-GB\""},
+      {"/en/reports", "fr", "<html lang=\"en-GB\""},
+      {"/", "fr", "<html lang=\"en-GB\""}, /* the public site: its address only */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *h = cases[i].accept ? th_fmt("Accept-Language: %s", cases[i].accept) : NULL;
+    const char *hs[] = {h, NULL};
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, h ? hs : NULL, &r), 0);
+    if (r.status != 200 || !strstr(r.body, cases[i].lang))
+      print_error("%s (%s): %ld, want %s\n", cases[i].path, cases[i].accept ? cases[i].accept : "-", r.status,
+                  cases[i].lang);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, cases[i].lang));
+    if (i == 0) { /* its links stay in French; English is chosen at /en/agent */
+      assert_non_null(strstr(r.body, "href=\"/fr/kb-health\""));
+      assert_non_null(strstr(r.body, "<a hreflang=\"en-GB\" lang=\"en-GB\" href=\"/en/agent\">"));
+    }
+    if (i == 9) { /* /en/agent: its staff links keep English, public ones are the site's */
+      assert_non_null(strstr(r.body, "href=\"/en/kb-health\""));
+      assert_null(strstr(r.body, "href=\"/en/help/"));
+      assert_null(strstr(r.body, "href=\"/en/\""));
+    }
+    th_resp_free(&r);
+    free(h);
+  }
+  /* the public site is not served at /en/ */
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/en/help/keep-your-number", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 404);
+  th_resp_free(&r);
+}
+
 /* An article links its translations (hreflang alternates, the same slug
  * in each language) and every public page has a language switcher: a nav
  * whose links name each language in itself, with its lang. */
@@ -745,6 +794,7 @@ int main(void) {
       cmocka_unit_test(test_translations_report),
       cmocka_unit_test(test_reports_per_language),
       cmocka_unit_test(test_store_reply_words),
+      cmocka_unit_test(test_staff_accept_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

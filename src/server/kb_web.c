@@ -1148,14 +1148,57 @@ not_allowed_post:
   return 1;
 }
 
+/* 1 if url is one of the staff's pages (their language is chosen as
+ * kb_web_staff_lang() says). */
+int kb_web_is_staff(const char *url) {
+  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strncmp(url, "/team/", 6) ||
+         !strcmp(url, "/signin") || !strcmp(url, "/signout") || !strcmp(url, "/reports") ||
+         !strcmp(url, "/agent/feedback") || !strcmp(url, "/reports.csv");
+}
+
+const char *kb_web_staff_lang(const kb_ctx *c, const char *accept) {
+  /* "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5": the highest q whose primary
+   * subtag is a language of the index (ties: the first) */
+  const char *best = NULL;
+  double bq = 0;
+  for (const char *p = accept; p && *p;) {
+    p += strspn(p, " \t,");
+    size_t n = strcspn(p, ",");
+    char tag[8] = "";
+    size_t tl = 0;
+    while (tl < n && tl < 7 && ((p[tl] >= 'a' && p[tl] <= 'z') || (p[tl] >= 'A' && p[tl] <= 'Z'))) {
+      tag[tl] = (char)(p[tl] | 0x20);
+      tl++;
+    }
+    tag[tl] = 0;
+    double q = 1;
+    const char *qs = memchr(p, ';', n);
+    if (qs && (qs = strstr(qs, "q=")) != NULL && qs < p + n) q = atof(qs + 2);
+    int li = tl >= 2 && tl <= 3 ? kb_index_lang_find(c->ix, tag) : -1;
+    if (li >= 0 && q > bq) {
+      best = kb_index_lang_code(c->ix, li);
+      bq = q;
+    }
+    p += n;
+  }
+  return best;
+}
+
 /* The language an address names, /fr or /fr/...: another language of the
- * index than its default; its length (3) or 0. */
-static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
+ * index than its default, or the default's own (/en/agent) before a staff
+ * page (*explicit_default set: the switcher's choice of the default
+ * language over the browser's Accept-Language); its length (3) or 0. */
+static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8], int *explicit_default) {
   size_t n = 1;
+  *explicit_default = 0;
   while (url[n] >= 'a' && url[n] <= 'z' && n < 7) n++;
   if (n < 3 || (url[n] && url[n] != '/')) return 0;
   snprintf(code, 8, "%.*s", (int)(n - 1), url + 1);
   int li = kb_index_lang_find(c->ix, code);
+  if (li >= 0 && li == kb_index_default_lang(c->ix) && kb_web_is_staff(url + n)) {
+    *explicit_default = 1;
+    return n;
+  }
   return li >= 0 && li != kb_index_default_lang(c->ix) ? n : 0;
 }
 
@@ -1169,7 +1212,9 @@ static int S_hreflang_before(const char *start, const char *h) {
   return 0;
 }
 
-void kb_web_prefix_links(kb_http_resp *r, const char *code) {
+void kb_web_prefix_links(kb_http_resp *r, const char *code) { kb_web_prefix_links_of(r, code, 0); }
+
+void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only) {
   char pre[16];
   int np = snprintf(pre, sizeof pre, "/%s", code);
   kb_buf out = KB_BUF_INIT;
@@ -1181,8 +1226,11 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
     if (!h) break;
     const char *slash = strchr(h, '/');
     kb_buf_put(&out, p, (size_t)(slash - p));
+    size_t pl = strcspn(slash, "\"?#");
+    char path[64] = "";
+    if (staff_only && pl < sizeof path) snprintf(path, sizeof path, "%.*s", (int)pl, slash);
     if (strncmp(slash, "/static/", 8) && strncmp(slash, "/api/", 5) && slash[1] != '/' &&
-        !S_hreflang_before(r->body.p, h) &&
+        (!staff_only || kb_web_is_staff(path)) && !S_hreflang_before(r->body.p, h) &&
         !(!strncmp(slash, pre, (size_t)np) && (slash[np] == '/' || slash[np] == '"')))
       kb_buf_puts(&out, pre);
     p = slash;
@@ -1190,7 +1238,10 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
   kb_buf_put(&out, p, (size_t)(end - p));
   kb_buf_cleanup(&r->body);
   r->body = out;
-  if (r->location && r->location[0] == '/' && strncmp(r->location, pre, (size_t)np)) {
+  char lp[64] = "";
+  if (staff_only && r->location) snprintf(lp, sizeof lp, "%.*s", (int)strcspn(r->location, "?#"), r->location);
+  if (r->location && r->location[0] == '/' && strncmp(r->location, pre, (size_t)np) &&
+      (!staff_only || kb_web_is_staff(lp))) {
     char *loc = kb_fmt("%s%s", pre, r->location);
     free(r->location);
     r->location = loc;
@@ -1200,13 +1251,26 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
   char code[8];
-  size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code) : 0;
-  if (np) { /* the site in another language: /fr/, /de/, /es/ */
+  int def = 0;
+  size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code, &def) : 0;
+  /* a staff page at no language's address: the browser's language if the
+   * index has it (Accept-Language), else the default; its links then
+   * carry that language's prefix, as if it had been asked for */
+  const char *al = !np && kb_web_is_staff(url) && a->arg ? a->arg(a->h, "header:Accept-Language") : NULL;
+  const char *pick = al ? kb_web_staff_lang(c, al) : NULL;
+  if (pick && kb_index_lang_find(c->ix, pick) != kb_index_default_lang(c->ix)) {
     kb_ctx lc = *c;
-    lc.lang = code;
+    lc.lang = pick;
+    if (!S_handle(w, &lc, method, url, a, body, nbody, r)) return 0;
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, pick);
+  } else if (np) { /* the site in another language: /fr/, /de/, /es/ */
+    kb_ctx lc = *c;
+    lc.lang = def ? NULL : code;
     const char *rest = url[np] ? url + np : "/";
     if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
-    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, code);
+    /* /en/agent: the staff's links keep the choice, the public site's are
+     * the default site's own */
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links_of(r, code, def);
   } else if (!S_handle(w, c, method, url, a, body, nbody, r)) {
     return 0;
   }

@@ -287,6 +287,13 @@ char *kb_web_form_value(const char *body, size_t n, const char *key);
  * hreflang, and not twice), as does a redirect. One pass over the page,
  * so no link can be forgotten. */
 void kb_web_prefix_links(kb_http_resp *r, const char *code);
+/* The same for the staff's pages' links only when staff_only. */
+void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only);
+/* 1 if url (no language prefix) is a staff page. */
+int kb_web_is_staff(const char *url);
+/* The language of the index an Accept-Language header prefers (its
+ * code, owned by the index), or NULL. */
+const char *kb_web_staff_lang(const kb_ctx *c, const char *accept);
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */
