@@ -38,6 +38,16 @@ int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days
  * page (the caller adds the layout). Return as kb_report_json(). */
 int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
                    char *err, size_t nerr);
+
+/* The words of a report in a reader's language: the text of key
+ * (reports.text.title, reports.text.recent, reports.text.alltime,
+ * reports.table.NAME, reports.eg, tr.stale.none: kb/lang/<code>/ui.tsv's
+ * keys), owned by the caller's data, or NULL for the English default. */
+typedef const char *(*kb_report_words)(void *arg, const char *key);
+
+/* kb_report_text() with its headings and labels from words(arg, key). */
+int kb_report_text_in(kb_index *ix, const char *data_db, int days, const char *lang,
+                      kb_report_words words, void *arg, kb_buf *out, char *err, size_t nerr);
 int kb_report_html(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
                    char *err, size_t nerr);
 

@@ -353,9 +353,9 @@ static void test_reports_per_language(void **state) {
   int seen = 0;
   for (int i = 0; i < 50 && !seen; i++) {
     if (i) usleep(100 * 1000);
-    assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?days=0&lang=de", NULL, 0, NULL, &r), 0);
+    assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?days=0", NULL, 0, NULL, &r), 0);
     assert_int_equal(r.status, 200);
-    seen = strstr(r.body, "\"search\":\"und\"") != NULL;
+    seen = strstr(r.body, "\"search\":\"und\"") && strstr(r.body, "\"search\":\"zzqxw\"");
     th_resp_free(&r);
   }
   assert_true(seen);
@@ -399,6 +399,27 @@ static void test_reports_per_language(void **state) {
   assert_int_equal(r.status, 400);
   assert_non_null(strstr(r.body, "\"code\":\"invalid_value\""));
   th_resp_free(&r);
+  /* kb-report --lang: that site's searches, in that language's words */
+  char *dir = th_tmpdir(), *out = NULL;
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s/ix.sqlite && %s/kb-report --index %s/ix.sqlite --data %s --days 0 --lang de",
+                     th_bin_dir(), dir, th_bin_dir(), dir, S_data);
+  assert_int_equal(th_run(cmd, &out), 0);
+  if (!strstr(out, "Bericht der Wissensdatenbank") || !strstr(out, "\n  ") || strstr(out, "Knowledge-base report"))
+    print_error("%s\n", out);
+  assert_non_null(strstr(out, "Bericht der Wissensdatenbank (gesamter Zeitraum)"));
+  assert_non_null(strstr(out, "und\n"));
+  assert_null(strstr(out, "zzqxw"));
+  assert_null(strstr(out, "Knowledge-base report"));
+  free(out);
+  free(cmd);
+  out = NULL;
+  cmd = th_fmt("%s/kb-report --index %s/ix.sqlite --data %s --lang xx 2>&1", th_bin_dir(), dir, S_data);
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "kb-report: --lang xx: not a language of"));
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
 }
 
 /* A store's hours and address are answered in the store page's

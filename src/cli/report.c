@@ -12,6 +12,7 @@
 
 #include "kb_report.h"
 #include "kb_search.h"
+#include "kb_site.h"
 
 static void S_usage(FILE *f) {
   fputs("usage: kb-report --index INDEX --data DIR [--days N] [--lang L] [--json REPORT]\n"
@@ -20,12 +21,26 @@ static void S_usage(FILE *f) {
         "unanswered mentions by their most telling word, most-sent and never-sent\n"
         "articles, public searches with no results, \"did this help?\" answers.\n"
         "  --days N       only the last N days (default 1; 0 for all time)\n"
-        "  --lang L       one language's site (fr, de...): its searches only\n"
+        "  --lang L       one language's site (fr, de...): its searches only, and\n"
+        "                 the report in its words\n"
         "  --json REPORT  one report as JSON: unanswered, most-sent, never-sent,\n"
         "                 no-results, helpful\n"
         "Example for a daily e-mail:\n"
         "  kb-report --index kb.sqlite --data /var/lib/kb/data | mail -s 'KB report' team@example.co.uk\n",
         f);
+}
+
+/* The reader's words: the index's ui.tsv texts of --lang (kb_report_words). */
+typedef struct {
+  kb_site *site;
+  const char *lang;
+} S_words_arg;
+
+static const char *S_words(void *arg, const char *key) {
+  S_words_arg *w = arg;
+  char k[96];
+  snprintf(k, sizeof k, "ui.%s", key);
+  return w->site ? kb_site_get(w->site, NULL, w->lang, k) : NULL;
 }
 
 int main(int argc, char **argv) {
@@ -59,8 +74,11 @@ int main(int argc, char **argv) {
   }
   char *db = kb_fmt("%s/feedback.sqlite", data);
   kb_buf out = KB_BUF_INIT;
+  /* the text in --lang's words (the JSON's names are the API's) */
+  S_words_arg wa = {lang ? kb_site_load(index, err, sizeof err) : NULL, lang};
   int rc = json ? kb_report_json(ix, db, json, days, lang, &out, err, sizeof err)
-                : kb_report_text(ix, db, days, lang, &out, err, sizeof err);
+                : kb_report_text_in(ix, db, days, lang, wa.site ? S_words : NULL, &wa, &out, err, sizeof err);
+  kb_site_free(wa.site);
   if (rc == 0) {
     fputs(kb_buf_str(&out), stdout);
     if (json) fputc('\n', stdout);
