@@ -499,6 +499,49 @@ static void test_staff_accept_language(void **state) {
   th_resp_free(&r);
 }
 
+/* The KB health page's fixes in the page's language (web/kb-fixes.CODE.tsv;
+ * the indexer's message itself stays as kb-index writes it). */
+static void test_health_fixes_per_language(void **state) {
+  (void)state;
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, &ix);
+  assert_non_null(s);
+  char *status = th_fmt("%s.status.json", ix);
+  assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":0,"
+                                 "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
+                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"]}\n"), 0);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  static const char *const cases[][3] = {
+      {"/fr/kb-health", "Ajoutez title: …", "Add title:"},
+      {"/de/kb-health", "Ergänzen Sie title: …", "Add title:"},
+      {"/es/kb-health", "Añade title: …", "Add title:"},
+      {"/kb-health", "Add title: …", "Ajoutez"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(s, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    const char *fix = strstr(r.body, "<p class=\"fix\">");
+    if (r.status != 200 || !fix || !strstr(fix, cases[i][1]) || strstr(fix, cases[i][2]))
+      print_error("%s: %.200s\n", cases[i][0], fix ? fix : "(no fix)");
+    assert_int_equal(r.status, 200);
+    assert_non_null(fix);
+    assert_non_null(strstr(fix, cases[i][1]));
+    assert_null(strstr(fix, cases[i][2]));
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+  free(status);
+  free(ix);
+}
+
 /* An article links its translations (hreflang alternates, the same slug
  * in each language) and every public page has a language switcher: a nav
  * whose links name each language in itself, with its lang. */
@@ -816,6 +859,7 @@ int main(void) {
       cmocka_unit_test(test_reports_per_language),
       cmocka_unit_test(test_store_reply_words),
       cmocka_unit_test(test_staff_accept_language),
+      cmocka_unit_test(test_health_fixes_per_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -120,22 +120,43 @@ static void S_load_areas(kb_web *w, const char *dir) {
   free(data);
 }
 
-/* DIR/kb-fixes.tsv: "message prefix<tab>fix" lines (docs/authoring.md's
- * table of messages), for the KB health page. Optional. */
-static void S_load_fixes(kb_web *w, const char *dir) {
-  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+/* One fixes file: "message prefix<tab>fix" lines, kept as (lang, prefix,
+ * fix) triples; lang "" for the English kb-fixes.tsv. */
+static void S_load_fixes_file(kb_web *w, const char *path, const char *lang) {
   size_t n;
-  char *data = kb_read_file(p, 256 * 1024, &n), *save = NULL;
-  free(p);
+  char *data = kb_read_file(path, 256 * 1024, &n), *save = NULL;
   if (!data) return;
   for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
     char *tab = strchr(ln, '\t');
     if (*ln == '#' || !tab || tab == ln) continue;
-    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 2) * sizeof *w->fixes);
+    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 3) * sizeof *w->fixes);
+    w->fixes[w->nfixes++] = kb_xstrdup(lang);
     w->fixes[w->nfixes++] = kb_xstrndup(ln, (size_t)(tab - ln));
     w->fixes[w->nfixes++] = kb_xstrdup(tab + 1);
   }
   free(data);
+}
+
+/* DIR/kb-fixes.tsv: the indexer's message prefixes and their fixes
+ * (docs/authoring.md's table of messages), for the KB health page; and
+ * DIR/kb-fixes.CODE.tsv, the same prefixes with the fixes in language
+ * CODE (the page in that language shows those). Optional. */
+static void S_load_fixes(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+  S_load_fixes_file(w, p, "");
+  free(p);
+  DIR *d = opendir(dir);
+  for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+    size_t n = strlen(e->d_name);
+    if (n != 15 || strncmp(e->d_name, "kb-fixes.", 9) || strcmp(e->d_name + 11, ".tsv") ||
+        e->d_name[9] < 'a' || e->d_name[9] > 'z' || e->d_name[10] < 'a' || e->d_name[10] > 'z')
+      continue;
+    char code[3] = {e->d_name[9], e->d_name[10], 0};
+    p = kb_fmt("%s/%s", dir, e->d_name);
+    S_load_fixes_file(w, p, code);
+    free(p);
+  }
+  if (d) closedir(d);
 }
 
 /* The pages' policy: everything from our own origin, nothing inline but
