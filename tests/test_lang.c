@@ -542,6 +542,47 @@ static void test_health_fixes_per_language(void **state) {
   free(ix);
 }
 
+/* With no language in its address and none the index has in the
+ * browser's Accept-Language, a staff page for a collection (?collection=)
+ * takes that collection's language (site.yaml collections: X: {lang}). */
+static void test_staff_collection_language(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/lang/en %s/lang/fr %s/articles && cp kb/lang/en/ui.tsv %s/lang/en/ && "
+                     "cp kb/lang/fr/ui.tsv %s/lang/fr/ && cd %s && "
+                     "printf 'brand: Acme\\ntitle: Acme help\\ncollections:\\n  acme-fr:\\n    lang: fr\\n' > site.yaml && "
+                     "printf -- '---\\ntitle: Alpha\\n---\\nx\\n' > articles/alpha.md && "
+                     "printf -- '---\\ntitle: Alphe\\ncollection: acme-fr\\n---\\nx\\n' > articles/alphe.md",
+                     dir, dir, dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  th_server *srv = th_serve_kb(dir, NULL, NULL);
+  assert_non_null(srv);
+  static const struct { const char *path, *accept, *lang; } cases[] = {
+      {"/agent?collection=acme-fr", NULL, "<html lang=\"fr\""},
+      {"/agent?collection=acme-fr", "nl", "<html lang=\"fr\""},
+      {"/agent?collection=acme-fr", "en-GB", "<html lang=\"en-GB\""}, /* the browser's first */
+      {"/agent?collection=default", NULL, "<html lang=\"en-GB\""},
+      {"/agent", NULL, "<html lang=\"en-GB\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *h = cases[i].accept ? th_fmt("Accept-Language: %s", cases[i].accept) : NULL;
+    const char *hs[] = {h, NULL};
+    th_resp r;
+    assert_int_equal(th_http(srv, "GET", cases[i].path, NULL, 0, h ? hs : NULL, &r), 0);
+    if (r.status != 200 || !strstr(r.body, cases[i].lang))
+      print_error("%s (%s): %ld, want %s\n", cases[i].path, cases[i].accept ? cases[i].accept : "-", r.status,
+                  cases[i].lang);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, cases[i].lang));
+    th_resp_free(&r);
+    free(h);
+  }
+  assert_int_equal(th_server_stop(srv), 0);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /* An article links its translations (hreflang alternates, the same slug
  * in each language) and every public page has a language switcher: a nav
  * whose links name each language in itself, with its lang. */
@@ -860,6 +901,7 @@ int main(void) {
       cmocka_unit_test(test_store_reply_words),
       cmocka_unit_test(test_staff_accept_language),
       cmocka_unit_test(test_health_fixes_per_language),
+      cmocka_unit_test(test_staff_collection_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

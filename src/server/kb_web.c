@@ -1275,10 +1275,14 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
   int def = 0;
   size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code, &def) : 0;
   /* a staff page at no language's address: the browser's language if the
-   * index has it (Accept-Language), else the default; its links then
-   * carry that language's prefix, as if it had been asked for */
-  const char *al = !np && kb_web_is_staff(url) && a->arg ? a->arg(a->h, "header:Accept-Language") : NULL;
+   * index has it (Accept-Language), else the language of the collection
+   * it is for (site.yaml collections: X: {lang}), else the default; its
+   * links then carry that language's prefix, as if it had been asked for */
+  int staff = !np && kb_web_is_staff(url);
+  const char *al = staff && a->arg ? a->arg(a->h, "header:Accept-Language") : NULL;
   const char *pick = al ? kb_web_staff_lang(c, al) : NULL;
+  const char *cl = staff && !pick && a->collection && c->site ? kb_site_get(c->site, a->collection, NULL, "lang") : NULL;
+  if (cl && kb_index_lang_find(c->ix, cl) >= 0) pick = kb_index_lang_code(c->ix, kb_index_lang_find(c->ix, cl));
   if (pick && kb_index_lang_find(c->ix, pick) != kb_index_default_lang(c->ix)) {
     kb_ctx lc = *c;
     lc.lang = pick;
