@@ -8,6 +8,9 @@
  *   most-sent    the articles agents sent most
  *   never-sent   articles agents never sent
  *   no-results   public searches that found nothing, most frequent first
+ *                (of one language's site when a language is given: a
+ *                search logged before searches kept theirs counts as the
+ *                index's default language's)
  *   helpful      "did this help?" answers per article
  *
  * Each is available as JSON (GET /api/v1/reports/NAME), all of them as an
@@ -25,14 +28,27 @@
 extern const char *const kb_report_names[];
 
 /* Appends report `name` over the last `days` days (0: all) as JSON. data_db
- * is the path of DATA/feedback.sqlite. Returns 0, -1 for an unknown name,
+ * is the path of DATA/feedback.sqlite; lang: one language's site (a code
+ * of the index), or NULL for all. Returns 0, -1 for an unknown name,
  * -2 when the data cannot be read (message in err). */
-int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
-                   char *err, size_t nerr);
+int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, const char *lang,
+                   kb_buf *out, char *err, size_t nerr);
 
 /* Appends every report as text (for e-mail) or as the body of an HTML
  * page (the caller adds the layout). Return as kb_report_json(). */
-int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
-int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr);
+int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr);
+
+/* The words of a report in a reader's language: the text of key
+ * (reports.text.title, reports.text.recent, reports.text.alltime,
+ * reports.table.NAME, reports.eg, tr.stale.none: kb/lang/<code>/ui.tsv's
+ * keys), owned by the caller's data, or NULL for the English default. */
+typedef const char *(*kb_report_words)(void *arg, const char *key);
+
+/* kb_report_text() with its headings and labels from words(arg, key). */
+int kb_report_text_in(kb_index *ix, const char *data_db, int days, const char *lang,
+                      kb_report_words words, void *arg, kb_buf *out, char *err, size_t nerr);
+int kb_report_html(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr);
 
 #endif

@@ -308,21 +308,279 @@ static void test_interface_words(void **state) {
     free(b);
   }
   free(keys);
-  /* popular articles (by page views) are listed in the page's language */
+  /* popular articles (by page views) are listed in the page's language,
+   * and a page the language does not have is not listed (the French home
+   * page listed the English store page most viewed on the English site) */
   long st;
+  for (int i = 0; i < 3; i++) free(S_page("/help/store-aberdeen", &st));
   free(S_page("/fr/help/keep-your-number", &st));
   char *b = NULL;
   const char *pop = NULL;
-  for (int i = 0; i < 50 && !pop; i++) { /* counted from the event log about once a second */
+  /* counted from the event log about once a second: wait until the
+   * English home page lists the store page, then read the French one */
+  for (int i = 0; i < 50 && !(pop && strstr(pop, "Aberdeen")); i++) {
     if (b) usleep(100 * 1000);
     free(b);
-    b = S_page("/fr/", &st);
+    b = S_page("/", &st);
     pop = strstr(b, "<ol class=\"popular\">");
   }
   assert_non_null(pop);
+  assert_non_null(strstr(pop, "Aberdeen"));
+  free(b);
+  b = S_page("/fr/", &st);
+  pop = strstr(b, "<ol class=\"popular\">");
+  assert_non_null(pop);
   assert_non_null(strstr(pop, "Garder votre numéro"));
   assert_null(strstr(pop, "Keep your number"));
+  if (strstr(pop, "Aberdeen")) print_error("/fr/ lists an English page: %.200s\n", pop);
+  assert_null(strstr(pop, "Aberdeen"));
   free(b);
+}
+
+/* A public search is logged with its site's language, and each language's
+ * reports list its own searches that found nothing: the French reports
+ * listed German and Spanish stop words (an "und" searched on /de/). */
+static void test_reports_per_language(void **state) {
+  (void)state;
+  long st;
+  free(S_page("/de/search?q=und", &st));
+  assert_int_equal(st, 200);
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=zzqxw&lang=es", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  th_resp_free(&r);
+  /* stored by the event log's writer within about 200 ms */
+  int seen = 0;
+  for (int i = 0; i < 50 && !seen; i++) {
+    if (i) usleep(100 * 1000);
+    assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?days=0", NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    seen = strstr(r.body, "\"search\":\"und\"") && strstr(r.body, "\"search\":\"zzqxw\"");
+    th_resp_free(&r);
+  }
+  assert_true(seen);
+  static const struct { const char *path, *has, *lacks; } cases[] = {
+      {"/api/v1/reports/no-results?days=0&lang=fr", NULL, "\"und\""},
+      {"/api/v1/reports/no-results?days=0&lang=fr", NULL, "\"zzqxw\""},
+      {"/api/v1/reports/no-results?days=0&lang=es", "\"zzqxw\"", "\"und\""},
+      {"/api/v1/reports/no-results?days=0", "\"und\"", NULL}, /* all languages */
+      {"/fr/reports?days=0", NULL, ">und<"},
+      {"/reports?days=0", NULL, ">und<"},
+      {"/de/reports?days=0", ">und<", ">zzqxw<"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, NULL, &r), 0);
+    if (r.status != 200 || (cases[i].has && !strstr(r.body, cases[i].has)) ||
+        (cases[i].lacks && strstr(r.body, cases[i].lacks)))
+      print_error("%s: %ld, has %s, lacks %s\n", cases[i].path, r.status,
+                  cases[i].has ? cases[i].has : "-", cases[i].lacks ? cases[i].lacks : "-");
+    assert_int_equal(r.status, 200);
+    if (cases[i].has) assert_non_null(strstr(r.body, cases[i].has));
+    if (cases[i].lacks) assert_null(strstr(r.body, cases[i].lacks));
+    th_resp_free(&r);
+  }
+  /* the CSV's column names are the page's language's (ui.tsv) */
+  static const char *const csv[][2] = {
+      {"/reports.csv?days=2", "day,mentions,unique_mentions,answerable_mentions,replies_sent,searches_with_no_results,helpful_answers\r\n"},
+      {"/fr/reports.csv?days=2", "jour,messages,messages_distincts,"},
+      {"/de/reports.csv?days=2", "tag,nachrichten,verschiedene_nachrichten,"},
+      {"/es/reports.csv?days=2", "dia,mensajes,mensajes_distintos,"},
+  };
+  for (size_t i = 0; i < sizeof csv / sizeof *csv; i++) {
+    assert_int_equal(th_http(S_srv, "GET", csv[i][0], NULL, 0, NULL, &r), 0);
+    if (r.status != 200 || strncmp(r.body, csv[i][1], strlen(csv[i][1])))
+      print_error("%s: %ld %.120s\n", csv[i][0], r.status, r.body);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(strncmp(r.body, csv[i][1], strlen(csv[i][1])), 0);
+    th_resp_free(&r);
+  }
+  /* a language the index does not have: a clear error */
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/reports/no-results?lang=xx", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  assert_non_null(strstr(r.body, "\"code\":\"invalid_value\""));
+  th_resp_free(&r);
+  /* kb-report --lang: that site's searches, in that language's words */
+  char *dir = th_tmpdir(), *out = NULL;
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s/ix.sqlite && %s/kb-report --index %s/ix.sqlite --data %s --days 0 --lang de",
+                     th_bin_dir(), dir, th_bin_dir(), dir, S_data);
+  assert_int_equal(th_run(cmd, &out), 0);
+  if (!strstr(out, "Bericht der Wissensdatenbank") || !strstr(out, "\n  ") || strstr(out, "Knowledge-base report"))
+    print_error("%s\n", out);
+  assert_non_null(strstr(out, "Bericht der Wissensdatenbank (gesamter Zeitraum)"));
+  assert_non_null(strstr(out, "und\n"));
+  assert_null(strstr(out, "zzqxw"));
+  assert_null(strstr(out, "Knowledge-base report"));
+  free(out);
+  free(cmd);
+  out = NULL;
+  cmd = th_fmt("%s/kb-report --index %s/ix.sqlite --data %s --lang xx 2>&1", th_bin_dir(), dir, S_data);
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "kb-report: --lang xx: not a language of"));
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* A store's hours and address are answered in the store page's
+ * language (ui.tsv's reply.*): the reply was English for every store. */
+static void test_store_reply_words(void **state) {
+  (void)state;
+  static const char *const cases[][3] = {
+      {"la boutique de Lyon est ouverte jusqu a quelle heure ?", "Bonjour ! Notre boutique de Lyon : ",
+       "Horaires, téléphone et accès : "},
+      {"wann hat der Shop in Hamburg heute offen?", "Hallo! Unser Shop in Hamburg: ", "Öffnungszeiten, Telefon und Anfahrt: "},
+      {"a que hora abre la tienda de Valencia?", "¡Hola! Nuestra tienda de Valencia: ", "Horario, teléfono y cómo llegar: "},
+      {"what time does the Leeds store open today?", "Hi! Our Leeds store is at 42 Briggate, LS1 6HD and is ",
+       "Hours, phone and directions: "},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *body = th_fmt("{\"text\":\"%s\"}", cases[i][0]);
+    long st;
+    cJSON *j = S_suggest(body, &st);
+    assert_int_equal(st, 200);
+    const char *reply = S_str(j, "suggestions.0.reply");
+    if (!reply || !strstr(reply, cases[i][1]) || !strstr(reply, cases[i][2]))
+      print_error("%s: %s\n", cases[i][0], reply ? reply : "(no reply)");
+    assert_non_null(reply);
+    assert_non_null(strstr(reply, cases[i][1]));
+    assert_non_null(strstr(reply, cases[i][2]));
+    cJSON_Delete(j);
+    free(body);
+  }
+}
+
+/* A staff page at its plain address takes the browser's language
+ * (Accept-Language) when the index has it, else the default; the
+ * address's language (/fr/agent) comes first, and the switcher chooses
+ * the default language at /en/agent over the browser's. */
+static void test_staff_accept_language(void **state) {
+  (void)state;
+  static const struct { const char *path, *accept, *lang; } cases[] = {
+      {"/agent", "fr-FR,fr;q=0.9,en;q=0.5", "<html lang=\"fr\""},
+      {"/kb-health", "de-DE", "<html lang=\"de\""},
+      {"/team/queue", "es;q=0.8, nl", "<html lang=\"es\""},
+      {"/reports", "fr", "<html lang=\"fr\""},
+      {"/signin", "de", "<html lang=\"de\""},
+      {"/agent", "nl, en;q=0.9, fr;q=0.8", "<html lang=\"en-GB\""},
+      {"/agent", "nl", "<html lang=\"en-GB\""},
+      {"/agent", NULL, "<html lang=\"en-GB\""},
+      {"/de/agent", "fr", "<html lang=\"de\""},
+      {"/en/agent", "fr", "<html lang=\"en-GB\""},
+      {"/en/reports", "fr", "<html lang=\"en-GB\""},
+      {"/", "fr", "<html lang=\"en-GB\""}, /* the public site: its address only */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *h = cases[i].accept ? th_fmt("Accept-Language: %s", cases[i].accept) : NULL;
+    const char *hs[] = {h, NULL};
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, h ? hs : NULL, &r), 0);
+    if (r.status != 200 || !strstr(r.body, cases[i].lang))
+      print_error("%s (%s): %ld, want %s\n", cases[i].path, cases[i].accept ? cases[i].accept : "-", r.status,
+                  cases[i].lang);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, cases[i].lang));
+    if (i == 0) { /* its links stay in French; English is chosen at /en/agent */
+      assert_non_null(strstr(r.body, "href=\"/fr/kb-health\""));
+      assert_non_null(strstr(r.body, "<a hreflang=\"en-GB\" lang=\"en-GB\" href=\"/en/agent\">"));
+    }
+    if (i == 9) { /* /en/agent: its staff links keep English, public ones are the site's */
+      assert_non_null(strstr(r.body, "href=\"/en/kb-health\""));
+      assert_null(strstr(r.body, "href=\"/en/help/"));
+      assert_null(strstr(r.body, "href=\"/en/\""));
+    }
+    th_resp_free(&r);
+    free(h);
+  }
+  /* the public site is not served at /en/ */
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/en/help/keep-your-number", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 404);
+  th_resp_free(&r);
+}
+
+/* The KB health page's fixes in the page's language (web/kb-fixes.CODE.tsv;
+ * the indexer's message itself stays as kb-index writes it). */
+static void test_health_fixes_per_language(void **state) {
+  (void)state;
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, &ix);
+  assert_non_null(s);
+  char *status = th_fmt("%s.status.json", ix);
+  assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":0,"
+                                 "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
+                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"]}\n"), 0);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  static const char *const cases[][3] = {
+      {"/fr/kb-health", "Ajoutez title: …", "Add title:"},
+      {"/de/kb-health", "Ergänzen Sie title: …", "Add title:"},
+      {"/es/kb-health", "Añade title: …", "Add title:"},
+      {"/kb-health", "Add title: …", "Ajoutez"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(s, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    const char *fix = strstr(r.body, "<p class=\"fix\">");
+    if (r.status != 200 || !fix || !strstr(fix, cases[i][1]) || strstr(fix, cases[i][2]))
+      print_error("%s: %.200s\n", cases[i][0], fix ? fix : "(no fix)");
+    assert_int_equal(r.status, 200);
+    assert_non_null(fix);
+    assert_non_null(strstr(fix, cases[i][1]));
+    assert_null(strstr(fix, cases[i][2]));
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+  free(status);
+  free(ix);
+}
+
+/* With no language in its address and none the index has in the
+ * browser's Accept-Language, a staff page for a collection (?collection=)
+ * takes that collection's language (site.yaml collections: X: {lang}). */
+static void test_staff_collection_language(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("mkdir -p %s/lang/en %s/lang/fr %s/articles && cp kb/lang/en/ui.tsv %s/lang/en/ && "
+                     "cp kb/lang/fr/ui.tsv %s/lang/fr/ && cd %s && "
+                     "printf 'brand: Acme\\ntitle: Acme help\\ncollections:\\n  acme-fr:\\n    lang: fr\\n' > site.yaml && "
+                     "printf -- '---\\ntitle: Alpha\\n---\\nx\\n' > articles/alpha.md && "
+                     "printf -- '---\\ntitle: Alphe\\ncollection: acme-fr\\n---\\nx\\n' > articles/alphe.md",
+                     dir, dir, dir, dir, dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  th_server *srv = th_serve_kb(dir, NULL, NULL);
+  assert_non_null(srv);
+  static const struct { const char *path, *accept, *lang; } cases[] = {
+      {"/agent?collection=acme-fr", NULL, "<html lang=\"fr\""},
+      {"/agent?collection=acme-fr", "nl", "<html lang=\"fr\""},
+      {"/agent?collection=acme-fr", "en-GB", "<html lang=\"en-GB\""}, /* the browser's first */
+      {"/agent?collection=default", NULL, "<html lang=\"en-GB\""},
+      {"/agent", NULL, "<html lang=\"en-GB\""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *h = cases[i].accept ? th_fmt("Accept-Language: %s", cases[i].accept) : NULL;
+    const char *hs[] = {h, NULL};
+    th_resp r;
+    assert_int_equal(th_http(srv, "GET", cases[i].path, NULL, 0, h ? hs : NULL, &r), 0);
+    if (r.status != 200 || !strstr(r.body, cases[i].lang))
+      print_error("%s (%s): %ld, want %s\n", cases[i].path, cases[i].accept ? cases[i].accept : "-", r.status,
+                  cases[i].lang);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, cases[i].lang));
+    th_resp_free(&r);
+    free(h);
+  }
+  assert_int_equal(th_server_stop(srv), 0);
+  th_rmtree(dir);
+  free(dir);
 }
 
 /* An article links its translations (hreflang alternates, the same slug
@@ -639,6 +897,11 @@ int main(void) {
       cmocka_unit_test(test_default_lang),
       cmocka_unit_test(test_console_language),
       cmocka_unit_test(test_translations_report),
+      cmocka_unit_test(test_reports_per_language),
+      cmocka_unit_test(test_store_reply_words),
+      cmocka_unit_test(test_staff_accept_language),
+      cmocka_unit_test(test_health_fixes_per_language),
+      cmocka_unit_test(test_staff_collection_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
 }

@@ -1,7 +1,7 @@
 /*
  * kb-report - the knowledge team's reports as text, for a daily e-mail.
  *
- *   kb-report --index INDEX --data DIR [--days N] [--json REPORT]
+ *   kb-report --index INDEX --data DIR [--days N] [--lang L] [--json REPORT]
  *
  * Reads the server's data directory (feedback and event log) and the
  * index; prints every report as text, or one as JSON.
@@ -12,14 +12,17 @@
 
 #include "kb_report.h"
 #include "kb_search.h"
+#include "kb_site.h"
 
 static void S_usage(FILE *f) {
-  fputs("usage: kb-report --index INDEX --data DIR [--days N] [--json REPORT]\n"
+  fputs("usage: kb-report --index INDEX --data DIR [--days N] [--lang L] [--json REPORT]\n"
         "\n"
         "Prints the knowledge team's reports from the server's data directory:\n"
         "unanswered mentions by their most telling word, most-sent and never-sent\n"
         "articles, public searches with no results, \"did this help?\" answers.\n"
         "  --days N       only the last N days (default 1; 0 for all time)\n"
+        "  --lang L       one language's site (fr, de...): its searches only, and\n"
+        "                 the report in its words\n"
         "  --json REPORT  one report as JSON: unanswered, most-sent, never-sent,\n"
         "                 no-results, helpful\n"
         "Example for a daily e-mail:\n"
@@ -27,8 +30,21 @@ static void S_usage(FILE *f) {
         f);
 }
 
+/* The reader's words: the index's ui.tsv texts of --lang (kb_report_words). */
+typedef struct {
+  kb_site *site;
+  const char *lang;
+} S_words_arg;
+
+static const char *S_words(void *arg, const char *key) {
+  S_words_arg *w = arg;
+  char k[96];
+  snprintf(k, sizeof k, "ui.%s", key);
+  return w->site ? kb_site_get(w->site, NULL, w->lang, k) : NULL;
+}
+
 int main(int argc, char **argv) {
-  const char *index = NULL, *data = NULL, *json = NULL;
+  const char *index = NULL, *data = NULL, *json = NULL, *lang = NULL;
   int days = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -37,6 +53,7 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--data")) { data = v; i++; }
     else if (v && !strcmp(a, "--days")) { days = atoi(v); i++; }
     else if (v && !strcmp(a, "--json")) { json = v; i++; }
+    else if (v && !strcmp(a, "--lang")) { lang = v; i++; }
     else { S_usage(stderr); return 64; }
   }
   if (!index || !data || days < 0) {
@@ -49,10 +66,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kb-report: %s\n", err);
     return 1;
   }
+  if (lang && kb_index_lang_find(ix, lang) < 0) {
+    fprintf(stderr, "kb-report: --lang %s: not a language of %s (%s)\n", lang, index,
+            kb_index_meta(ix, "languages"));
+    kb_index_close(ix);
+    return 64;
+  }
   char *db = kb_fmt("%s/feedback.sqlite", data);
   kb_buf out = KB_BUF_INIT;
-  int rc = json ? kb_report_json(ix, db, json, days, &out, err, sizeof err)
-                : kb_report_text(ix, db, days, &out, err, sizeof err);
+  /* the text in --lang's words (the JSON's names are the API's) */
+  S_words_arg wa = {lang ? kb_site_load(index, err, sizeof err) : NULL, lang};
+  int rc = json ? kb_report_json(ix, db, json, days, lang, &out, err, sizeof err)
+                : kb_report_text_in(ix, db, days, lang, wa.site ? S_words : NULL, &wa, &out, err, sizeof err);
+  kb_site_free(wa.site);
   if (rc == 0) {
     fputs(kb_buf_str(&out), stdout);
     if (json) fputc('\n', stdout);

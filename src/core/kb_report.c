@@ -231,7 +231,19 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   }
 }
 
-static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, S_table *t) {
+/* The condition on a searches row's language (lang NULL: any); rows
+ * logged before searches kept their language count as the default's. */
+static char *S_lang_cond(kb_index *ix, const char *lang) {
+  if (!lang) return kb_xstrdup("1");
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  char *s = sqlite3_mprintf("ifnull(lang, %Q) = %Q", def ? def : "en", lang);
+  char *out = kb_xstrdup(s);
+  sqlite3_free(s);
+  return out;
+}
+
+static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const char *lang,
+                    S_table *t) {
   char *since = S_since(days), *sql = NULL;
   int rc = 0;
   memset(t, 0, sizeof *t);
@@ -255,8 +267,10 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, S_tab
     sqlite3_finalize(c.sent);
   } else if (!strcmp(name, "no-results")) {
     *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0};
-    sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s"
-                 " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, S_MAX_ROWS);
+    char *cond = S_lang_cond(ix, lang);
+    sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s AND %s"
+                 " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
+    free(cond);
     rc = S_query(db, sql, t);
   } else if (!strcmp(name, "helpful")) {
     *t = (S_table){name, "\"Did this help?\" answers", {"article", "yes", "no"}, 2, NULL, 0};
@@ -273,7 +287,15 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, S_tab
 
 /*--- Writing -------------------------------------------------------------*/
 
-static void S_json_table(const S_table *t, kb_buf *out) {
+/* A reader's words (kb_report_words and its argument; words NULL: English). */
+typedef struct {
+  kb_report_words words;
+  void *arg;
+} S_lex;
+
+
+static void S_json_table(const S_table *t, kb_buf *out, const S_lex *x) {
+  (void)x;
   kb_buf_puts(out, "{\"report\":");
   kb_buf_put_json(out, t->name, strlen(t->name));
   kb_buf_puts(out, ",\"rows\":[");
@@ -300,9 +322,17 @@ static void S_json_table(const S_table *t, kb_buf *out) {
   kb_buf_puts(out, "]}");
 }
 
-static void S_text_table(const S_table *t, kb_buf *out) {
-  kb_buf_printf(out, "%s\n", t->title);
-  if (!t->n) kb_buf_puts(out, "  (none)\n");
+/* The reader's words for key, else the English text en. */
+static const char *S_text_word(const S_lex *x, const char *key, const char *en) {
+  const char *w = x && x->words ? x->words(x->arg, key) : NULL;
+  return w ? w : en;
+}
+
+static void S_text_table(const S_table *t, kb_buf *out, const S_lex *x) {
+  char key[64];
+  snprintf(key, sizeof key, "reports.table.%s", t->name);
+  kb_buf_printf(out, "%s\n", S_text_word(x, key, t->title));
+  if (!t->n) kb_buf_printf(out, "  (%s)\n", S_text_word(x, "tr.stale.none", "none"));
   for (int i = 0; i < t->n; i++) {
     const S_row *r = &t->rows[i];
     kb_buf_puts(out, "  ");
@@ -317,7 +347,7 @@ static void S_text_table(const S_table *t, kb_buf *out) {
     }
     kb_buf_putc(out, '\n');
     for (int k = 0; k < r->nexamples; k++) {
-      kb_buf_puts(out, "            e.g. ");
+      kb_buf_printf(out, "            %s ", S_text_word(x, "reports.eg", "e.g."));
       kb_esc_put(out, r->examples[k], kb_esc_cut(r->examples[k], strlen(r->examples[k]), 100));
       kb_buf_putc(out, '\n');
     }
@@ -327,7 +357,8 @@ static void S_text_table(const S_table *t, kb_buf *out) {
 
 /* A table with a horizontal bar for the first number (inline SVG-free CSS
  * bars: the width is a percentage of the largest value). */
-static void S_html_table(const S_table *t, kb_buf *out) {
+static void S_html_table(const S_table *t, kb_buf *out, const S_lex *x) {
+  (void)x; /* the server's page puts its words in (kb_api.c) */
   long max = 1;
   for (int i = 0; i < t->n; i++) if (t->rows[i].num[0] > max) max = t->rows[i].num[0];
   kb_buf_printf(out, "<section aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">", t->name, t->name);
@@ -383,16 +414,17 @@ static sqlite3 *S_open(const char *data_db, char *err, size_t nerr) {
 }
 
 /* Runs fn over every report (or one) and appends what it writes. */
-static int S_each(kb_index *ix, const char *data_db, const char *only, int days, kb_buf *out,
-                  void (*fn)(const S_table *, kb_buf *), char *err, size_t nerr) {
+static int S_each(kb_index *ix, const char *data_db, const char *only, int days, const char *lang,
+                  kb_buf *out, void (*fn)(const S_table *, kb_buf *, const S_lex *), const S_lex *x,
+                  char *err, size_t nerr) {
   sqlite3 *db = S_open(data_db, err, nerr);
   if (!db) return -2;
   int rc = 0;
   for (int i = 0; kb_report_names[i] && rc == 0; i++) {
     if (only && strcmp(only, kb_report_names[i])) continue;
     S_table t;
-    int g = S_gather(ix, db, kb_report_names[i], days, &t);
-    if (g == 0) fn(&t, out);
+    int g = S_gather(ix, db, kb_report_names[i], days, lang, &t);
+    if (g == 0) fn(&t, out, x);
     else {
       snprintf(err, nerr, "report %s: %s", kb_report_names[i], sqlite3_errmsg(db));
       rc = -2;
@@ -403,25 +435,35 @@ static int S_each(kb_index *ix, const char *data_db, const char *only, int days,
   return rc;
 }
 
-int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, kb_buf *out,
-                   char *err, size_t nerr) {
+int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, const char *lang,
+                   kb_buf *out, char *err, size_t nerr) {
   int known = 0;
   for (int i = 0; kb_report_names[i]; i++) known |= !strcmp(name, kb_report_names[i]);
   if (!known) {
     snprintf(err, nerr, "no report '%s'", name);
     return -1;
   }
-  return S_each(ix, data_db, name, days, out, S_json_table, err, nerr);
+  return S_each(ix, data_db, name, days, lang, out, S_json_table, NULL, err, nerr);
 }
 
-int kb_report_text(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr) {
-  kb_buf_printf(out, "Knowledge-base report (%s)\n\n", days > 0 ? "recent days" : "all time");
-  return S_each(ix, data_db, NULL, days, out, S_text_table, err, nerr);
+int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr) {
+  return kb_report_text_in(ix, data_db, days, lang, NULL, NULL, out, err, nerr);
 }
 
-int kb_report_html(kb_index *ix, const char *data_db, int days, kb_buf *out, char *err, size_t nerr) {
+int kb_report_text_in(kb_index *ix, const char *data_db, int days, const char *lang,
+                      kb_report_words words, void *arg, kb_buf *out, char *err, size_t nerr) {
+  S_lex x = {words, arg};
+  kb_buf_printf(out, "%s (%s)\n\n", S_text_word(&x, "reports.text.title", "Knowledge-base report"),
+                days > 0 ? S_text_word(&x, "reports.text.recent", "recent days")
+                         : S_text_word(&x, "reports.text.alltime", "all time"));
+  return S_each(ix, data_db, NULL, days, lang, out, S_text_table, &x, err, nerr);
+}
+
+int kb_report_html(kb_index *ix, const char *data_db, int days, const char *lang, kb_buf *out,
+                   char *err, size_t nerr) {
   kb_buf_puts(out, "<h1>Knowledge-base reports</h1>");
   kb_buf_printf(out, "<p>%s. JSON: <code>/api/v1/reports/NAME</code>; e-mail: <code>kb-report</code>.</p>",
                 days > 0 ? "The last days" : "All time");
-  return S_each(ix, data_db, NULL, days, out, S_html_table, err, nerr);
+  return S_each(ix, data_db, NULL, days, lang, out, S_html_table, NULL, err, nerr);
 }

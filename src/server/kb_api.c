@@ -235,38 +235,71 @@ static int S_asked_day(const char *text, int today, int *named) {
   return today;
 }
 
-char *kb_api_reply(const kb_suggest_result *res, int i, const char *text, const char *handle, int *plen) {
+/* The text of key in language lang (kb_ui.h: then the default, then
+ * English); owned by the site content. */
+static const char *S_words_in(const kb_ctx *c, const char *lang, const char *key) {
+  kb_ctx lc = *c;
+  lc.lang = lang;
+  return kb_ui_text(&lc, key);
+}
+
+/* Appends template t with the marks named in vals ({name}, value pairs,
+ * NULL-terminated) filled; other marks ({title}, {url}: kb_reply's) kept.
+ * Plain text: a reply is not HTML. */
+static void S_fill_plain(kb_buf *b, const char *t, const char *const *vals) {
+  while (*t) {
+    int done = 0;
+    if (*t == '{')
+      for (int k = 0; vals[k] && !done; k += 2) {
+        size_t n = strlen(vals[k]);
+        if (!strncmp(t + 1, vals[k], n) && t[1 + n] == '}') {
+          kb_buf_puts(b, vals[k + 1]);
+          t += n + 2;
+          done = 1;
+        }
+      }
+    if (!done) kb_buf_putc(b, *t++);
+  }
+}
+
+char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const char *text,
+                   const char *handle, int *plen) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  static const char *const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
-                                      "Thursday", "Friday", "Saturday"};
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
   if (!st)
     return kb_reply_compose_store(handle, h->reply, h->title, res->s[i].url, res->s[i].store_url, plen);
+  /* the words are the store page's language's (kb/lang/<code>/ui.tsv,
+   * reply.*): a French store answers in French */
+  const char *lang = h->lang ? h->lang : st->lang;
   time_t now = time(NULL);
   struct tm tm;
   localtime_r(&now, &tm);
   cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
   int named, day = S_asked_day(text, tm.tm_wday, &named);
-  const char *when = !named || day == tm.tm_wday ? "today" : day == (tm.tm_wday + 1) % 7 ? "tomorrow" : "on";
+  const char *when = !named || day == tm.tm_wday ? "reply.when.today"
+                     : day == (tm.tm_wday + 1) % 7 ? "reply.when.tomorrow" : "reply.when.on";
   cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
-  kb_buf t = KB_BUF_INIT;
-  kb_buf_puts(&t, "Hi! Our {title} store is at ");
-  kb_buf_puts(&t, st->address ? st->address : "");
-  if (st->postcode) kb_buf_printf(&t, ", %s", st->postcode);
-  int on = !strcmp(when, "on");
-  if (cJSON_IsString(today) && !strcmp(today->valuestring, "closed"))
-    kb_buf_printf(&t, " and is closed %s%s%s%s.", when, on ? " " : " (", names[day], on ? "" : ")");
-  else if (cJSON_IsString(today))
-    kb_buf_printf(&t, " and is open %s %s%s%s%s.", today->valuestring, when, on ? " " : " (", names[day], on ? "" : ")");
-  else
-    kb_buf_putc(&t, '.');
-  kb_buf_puts(&t, " Hours, phone and directions: {url}");
+  char dkey[16];
+  snprintf(dkey, sizeof dkey, "reply.day.%s", days[day]);
+  kb_buf w = KB_BUF_INIT, addr = KB_BUF_INIT, t = KB_BUF_INIT;
+  const char *const dv[] = {"day", S_words_in(c, lang, dkey), NULL};
+  S_fill_plain(&w, S_words_in(c, lang, when), dv);
+  kb_buf_puts(&addr, st->address ? st->address : "");
+  if (st->postcode) kb_buf_printf(&addr, ", %s", st->postcode);
+  int closed = cJSON_IsString(today) && !strcmp(today->valuestring, "closed");
+  const char *tkey = closed ? "reply.store.closed" : cJSON_IsString(today) ? "reply.store.open"
+                                                                           : "reply.store.nohours";
+  const char *const tv[] = {"address", kb_buf_str(&addr), "when", kb_buf_str(&w),
+                            "hours", cJSON_IsString(today) ? today->valuestring : "", NULL};
+  S_fill_plain(&t, S_words_in(c, lang, tkey), tv);
   cJSON_Delete(hours);
   /* the store's town as the title: "Our Leeds store" */
   char *reply = kb_reply_compose(handle, kb_buf_str(&t), st->town ? st->town : st->title,
                                  res->s[i].url, plen);
   kb_buf_cleanup(&t);
+  kb_buf_cleanup(&w);
+  kb_buf_cleanup(&addr);
   return reply;
 }
 
@@ -283,13 +316,14 @@ static void S_put_hit_head(kb_buf *b, const kb_hit *h, const char *url) {
   S_json_str(b, url);
 }
 
-static void S_put_suggestion(kb_buf *b, const kb_suggest_result *res, int i, const S_suggest_req *q) {
+static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i,
+                             const S_suggest_req *q) {
   const kb_suggestion *sg = &res->s[i];
   const kb_hit *h = sg->hit;
   const char *url = sg->url;
   double conf = sg->confidence;
   int rlen = 0;
-  char *reply = kb_api_reply(res, i, q->text, q->author, &rlen);
+  char *reply = kb_api_reply(c, res, i, q->text, q->author, &rlen);
   S_put_hit_head(b, h, url);
   kb_buf_puts(b, ",\"score\":");
   kb_buf_put_fixed(b, h->score, 4);
@@ -373,7 +407,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"suggestions\":[");
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(b, &res, i, &q);
+    S_put_suggestion(c, b, &res, i, &q);
   }
   kb_buf_puts(b, "],\"corrected\":");
   S_json_str(b, res.res.corrected);
@@ -536,7 +570,8 @@ static int S_days(const char *s, int *out) {
   return S_int_arg(s, 0, 3650, out);
 }
 
-void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r) {
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, const char *lang,
+                   kb_http_resp *r) {
   int d;
   if (!c->data_dir) {
     kb_api_error(r, 503, "reports_unavailable", "this server has no --data directory");
@@ -546,8 +581,13 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_
     kb_api_error(r, 400, "out_of_range", "'days' must be a whole number from 0 (all) to 3650");
     return;
   }
+  if (lang && kb_index_lang_find(c->ix, lang) < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' is not a language of this knowledge base (%s)",
+                 kb_index_meta(c->ix, "languages"));
+    return;
+  }
   char *db = kb_xstrdup(c->store_path), err[256];
-  int rc = kb_report_json(c->ix, db, name, d, &r->body, err, sizeof err);
+  int rc = kb_report_json(c->ix, db, name, d, lang, &r->body, err, sizeof err);
   free(db);
   if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, helpful)", err);
   else if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
@@ -559,13 +599,13 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_
 
 /*--- Reports: trends (charts, CSV) ---------------------------------------*/
 
+/* the series: mentions, unique mentions, answerable mentions, replies
+ * sent, searches with no results, helpful answers (their names are
+ * ui.tsv's: reports.series.K on the page, reports.csv.columns in the CSV) */
 #define S_SERIES 6
-static const char *const S_series_name[S_SERIES] = {
-    "Mentions", "Unique mentions", "Answerable mentions", "Replies sent", "Searches with no results",
-    "Helpful answers"};
 
 /* Per UTC day over the last `days` days (today included): the counts of
- * S_series_name, from the event log and the feedback table. Returns the
+ * the series, from the event log and the feedback table. Returns the
  * number of days filled (at most max), or -1 when the log cannot be read. */
 static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_SERIES], int max) {
   sqlite3 *db = NULL;
@@ -599,8 +639,7 @@ static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_S
 
 /* One series as an accessible bar chart: an SVG with a title and a
  * description, and the numbers behind it in a table. */
-/* A series' name on the page: ui.tsv's reports.series.K (the CSV keeps
- * S_series_name, its column names). */
+/* A series' name on the page: ui.tsv's reports.series.K. */
 static const char *S_series_words(const kb_ctx *c, int k) {
   char key[32];
   snprintf(key, sizeof key, "reports.series.%d", k);
@@ -736,11 +775,17 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
   free(db);
   r->status = 200;
   r->ctype = "text/csv; charset=utf-8";
-  kb_buf_puts(&r->body, "day");
-  for (int k = 0; k < S_SERIES; k++) {
-    kb_buf_puts(&r->body, ",");
-    for (const char *p = S_series_name[k]; *p; p++) kb_buf_putc(&r->body, *p == ' ' ? '_' : (char)tolower((unsigned char)*p));
+  /* the column names in the page's language (/fr/reports.csv: French);
+   * a line with another number of columns than the figures is not used */
+  const char *cols = kb_ui_text(c, "reports.csv.columns");
+  int ncomma = 0;
+  for (const char *p = cols; *p; p++) ncomma += *p == ',';
+  if (ncomma != S_SERIES || strpbrk(cols, "\r\n\"")) {
+    kb_ctx en = *c;
+    en.lang = "en";
+    cols = kb_ui_text(&en, "reports.csv.columns");
   }
+  kb_buf_puts(&r->body, cols);
   kb_buf_puts(&r->body, "\r\n");
   for (int i = 0; i < n; i++) {
     kb_buf_puts(&r->body, day[i]);
@@ -865,7 +910,8 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
   kb_web_page_start(c, &r->body, kb_ui_text(c, "reports.title"), "reports");
   S_trends(c, d, &r->body);
   kb_buf core = KB_BUF_INIT;
-  int rc = kb_report_html(c->ix, db, d, &core, err, sizeof err);
+  /* the page's language's searches (/fr/reports: the French site's) */
+  int rc = kb_report_html(c->ix, db, d, kb_ui_lang(c), &core, err, sizeof err);
   S_report_tables(c, kb_buf_str(&core), &r->body);
   kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);
@@ -953,7 +999,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     free(url);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
-  if (offset == 0) kb_events_search(c->events, a->q, a->collection, res.total);
+  if (offset == 0) kb_events_search(c->events, a->q, a->collection, lang, res.total);
   kb_results_free(&res);
 }
 

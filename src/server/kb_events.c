@@ -26,7 +26,8 @@
  *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug)
- *   searches(ts, q, collection, total)
+ *   searches(ts, q, collection, total, lang)   (lang: the site searched;
+ *                                               NULL in rows of before #20)
  *   helpful(ts, collection, slug, helpful, client_id UNIQUE)
  *   views(ts, collection, slug)
  *
@@ -72,8 +73,10 @@ static const struct {
     [S_MENTION] = {"mention", "mentions",
                    "length(text) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
                    "INSERT INTO mentions(ts, text, collection, answerable, top_slug) VALUES(?1,?2,?3,?4,?5)"},
+    /* a search's language goes where other kinds keep a slug (?5), so the
+     * shared store's events table needs no new column */
     [S_SEARCH] = {"search", "searches", "length(q) + ifnull(length(collection), 0) + 48",
-                  "INSERT INTO searches(ts, q, collection, total) VALUES(?1,?2,?3,?4)"},
+                  "INSERT INTO searches(ts, q, collection, total, lang) VALUES(?1,?2,?3,?4,?5)"},
     [S_HELPFUL] = {"helpful", "helpful", "length(collection) + length(slug) + 48",
                    "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id)"
                    " VALUES(?1,?3,?5,?4,?6)"},
@@ -207,14 +210,27 @@ static const char S_schema[] =
     "CREATE TABLE IF NOT EXISTS views(ts TEXT NOT NULL, collection TEXT NOT NULL,"
     " slug TEXT NOT NULL);";
 
-/* Version 2 of the helpful table: a client's id makes a retry a no-op. */
-static int S_migrate(sqlite3 *db) {
+/* 1 if table has column col, 0 if not, -1 on an error. */
+static int S_has_column(sqlite3 *db, const char *table, const char *col) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('helpful') WHERE name = 'client_id'",
-                         -1, &st, NULL) != SQLITE_OK) return -1;
+  char *sql = kb_fmt("SELECT 1 FROM pragma_table_info('%s') WHERE name = '%s'", table, col);
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  free(sql);
+  if (rc != SQLITE_OK) return -1;
   int has = sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
+  return has;
+}
+
+/* Version 2 of the helpful table: a client's id makes a retry a no-op;
+ * version 2 of searches: the language of the site searched, so each
+ * language's reports list its own searches (#20: the French report listed
+ * German and Spanish stop words as searches that found nothing). */
+static int S_migrate(sqlite3 *db) {
+  int has = S_has_column(db, "helpful", "client_id"), lang = S_has_column(db, "searches", "lang");
+  if (has < 0 || lang < 0) return -1;
   if (!has && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN client_id TEXT", NULL, NULL, NULL)) return -1;
+  if (!lang && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
   return sqlite3_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS helpful_client ON helpful(client_id)",
                       NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
@@ -521,8 +537,9 @@ void kb_events_mention(kb_events *ev, const char *text, const char *collection, 
   S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL);
 }
 
-void kb_events_search(kb_events *ev, const char *q, const char *collection, int total) {
-  S_push(ev, S_SEARCH, q, collection, NULL, total, NULL);
+void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
+                      int total) {
+  S_push(ev, S_SEARCH, q, collection, lang, total, NULL);
 }
 
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,

@@ -124,9 +124,17 @@ void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char
                                          {"team-health", "/kb-health"}, {"team-queue", "/team/queue"},
                                          {"team-translations", "/team/translations"}, {"team-signin", "/signin"}};
   const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
+  int staff_page = 0;
   for (int i = 0; i < 6; i++)
-    if (!strcmp(kind, staff[i][0])) path = staff[i][1];
+    if (!strcmp(kind, staff[i][0])) path = staff[i][1], staff_page = 1;
   for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
+  /* a staff page's language follows the browser's (Accept-Language) at
+   * its plain address: the default language is chosen at /en/agent */
+  char def[48];
+  if (c && staff_page) {
+    snprintf(def, sizeof def, "/%s%s", kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), path);
+    p.v[kb_index_default_lang(c->ix)] = def;
+  }
   kb_page_start_in(c, b, title, kind, &p);
 }
 

@@ -52,7 +52,8 @@ struct kb_web {
   int nfiles;
   kb_web_area *areas;  /* postcode-areas.tsv, for the store finder */
   int nareas;
-  char **fixes;        /* kb-fixes.tsv: message prefix, fix; pairs */
+  char **fixes;        /* kb-fixes[.CODE].tsv: (lang, message prefix, fix)
+                          triples; lang "" for English */
   int nfixes;
   char *style;         /* app.css without its comments, when pages inline it */
   char *csp;           /* the pages' Content-Security-Policy */

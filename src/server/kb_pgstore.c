@@ -675,6 +675,9 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
   char *fsql = kb_fmt("SELECT id, ts, text, collection, slug, action, reason, author, %s"
                       " FROM feedback ORDER BY id",
                       S_has_col(db, "feedback", "client_id") ? "client_id" : "NULL");
+  /* a search's language where other events keep a slug (kb_events.c) */
+  char *ssql = kb_fmt("SELECT 'search', ts, q, collection, %s, total, NULL FROM searches ORDER BY rowid",
+                      S_has_col(db, "searches", "lang") ? "lang" : "NULL");
   char *hsql = kb_fmt("SELECT 'helpful', ts, NULL, collection, slug, helpful, %s FROM helpful ORDER BY rowid",
                       S_has_col(db, "helpful", "client_id") ? "client_id" : "NULL");
   int rc = S_prep(c, "fb", "INSERT INTO feedback(id, ts, text, collection, slug, action, reason,"
@@ -683,8 +686,7 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                    S_copy_rows(db, fsql, c, "fb", 9, nf, err, nerr) ||
                    S_copy_rows(db, "SELECT 'mention', ts, text, collection, top_slug, answerable, NULL"
                                    " FROM mentions ORDER BY rowid", c, "ev", 7, ne, err, nerr) ||
-                   S_copy_rows(db, "SELECT 'search', ts, q, collection, NULL, total, NULL"
-                                   " FROM searches ORDER BY rowid", c, "ev", 7, ne, err, nerr) ||
+                   S_copy_rows(db, ssql, c, "ev", 7, ne, err, nerr) ||
                    S_copy_rows(db, hsql, c, "ev", 7, ne, err, nerr) ||
                    (S_has_col(db, "views", "slug") && /* page views: a store since #22 */
                     S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL"
@@ -695,6 +697,7 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                              " FROM events)::text WHERE key = 'events_bytes'", err, nerr) ? -1 : 0;
   free(fsql);
   free(hsql);
+  free(ssql);
   return rc;
 }
 

@@ -614,12 +614,15 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     return;
   }
   /* /fr/reports: the reports page in another language of the index (the
-   * rest of the /fr/ site is kb_web's); checked once the index is open */
+   * rest of the /fr/ site is kb_web's); checked once the index is open;
+   * /en/reports: the default language's, chosen over the browser's */
   char rlang[8] = "";
+  int rexplicit = 0;
   if (url[0] == '/' && islower((unsigned char)url[1]) && islower((unsigned char)url[2]) &&
       !strcmp(url + 3, "/reports")) {
     snprintf(rlang, sizeof rlang, "%.2s", url + 1);
     url = "/reports";
+    rexplicit = 1;
   }
   /* the sign-in form of another language's site posts to /fr/signin */
   const char *slang = NULL;
@@ -629,8 +632,8 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_index *ix = kb_gen_index(rq->gen);
     snprintf(scode, sizeof scode, "%.2s", url + 1);
     int li = ix ? kb_index_lang_find(ix, scode) : -1;
-    if (li >= 0 && li != kb_index_default_lang(ix)) {
-      slang = scode;
+    if (li >= 0) { /* /en/signin: the default language's form */
+      slang = li != kb_index_default_lang(ix) ? scode : NULL;
       url += 3;
     }
   }
@@ -729,14 +732,25 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
     kb_api_helpful(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_REPORTS) {
     int li = *rlang ? kb_index_lang_find(c.ix, rlang) : -1;
-    if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
+    if (!rexplicit && !strcmp(url, "/reports")) { /* the browser's language (kb_web_staff_lang) */
+      const char *al = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language");
+      const char *pick = al ? kb_web_staff_lang(&c, al) : NULL;
+      if (pick && kb_index_lang_find(c.ix, pick) != kb_index_default_lang(c.ix)) {
+        snprintf(rlang, sizeof rlang, "%s", pick);
+        li = kb_index_lang_find(c.ix, rlang);
+      }
+    }
+    if (*rlang && li == kb_index_default_lang(c.ix) && rexplicit && !strcmp(url, "/reports")) {
+      kb_api_reports_page(&c, S_arg(conn, "days"), r); /* /en/reports */
+      if (r->html) kb_web_prefix_links_of(r, rlang, 1);
+    } else if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
       kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
     } else if (!strcmp(url, "/reports")) {
       c.lang = *rlang ? rlang : NULL;
       kb_api_reports_page(&c, S_arg(conn, "days"), r);
       if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
     }
-    else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), r);
+    else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), S_arg(conn, "lang"), r);
   } else if (rq->route == KB_ROUTE_SUGGEST) {
     kb_api_suggest(&c, kb_buf_str(&rq->body), rq->body.n, r);
   } else if (rq->route == KB_ROUTE_SEARCH) {

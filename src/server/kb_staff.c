@@ -155,7 +155,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
   int len = 0;
-  char *reply = kb_api_reply(res, i, text, handle, &len);
+  char *reply = kb_api_reply(c, res, i, text, handle, &len);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   kb_page_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");
@@ -524,13 +524,17 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
   kb_buf_puts(b, "</code> <span class=\"msg\">"); /* the indexer's words (file:line: message) */
   kb_page_h(b, msg);
   kb_buf_puts(b, "</span>");
-  for (int i = 0; w && i + 1 < w->nfixes; i += 2)
-    if (!strncmp(msg, w->fixes[i], strlen(w->fixes[i]))) {
-      kb_buf_puts(b, "<p class=\"fix\">");
-      kb_ui_put(c, b, "health.fix", "fix", w->fixes[i + 1], (const char *)NULL);
-      kb_buf_puts(b, "</p>");
-      break;
-    }
+  /* the fix in the page's language, else the English one */
+  const char *fix = NULL, *lang = kb_ui_lang(c);
+  for (int pass = 0; pass < 2 && !fix; pass++)
+    for (int i = 0; w && i + 2 < w->nfixes && !fix; i += 3)
+      if (!strcmp(w->fixes[i], pass ? "" : lang) && !strncmp(msg, w->fixes[i + 1], strlen(w->fixes[i + 1])))
+        fix = w->fixes[i + 2];
+  if (fix) {
+    kb_buf_puts(b, "<p class=\"fix\">");
+    kb_ui_put(c, b, "health.fix", "fix", fix, (const char *)NULL);
+    kb_buf_puts(b, "</p>");
+  }
   kb_buf_puts(b, "</li>");
 }
 

@@ -120,22 +120,43 @@ static void S_load_areas(kb_web *w, const char *dir) {
   free(data);
 }
 
-/* DIR/kb-fixes.tsv: "message prefix<tab>fix" lines (docs/authoring.md's
- * table of messages), for the KB health page. Optional. */
-static void S_load_fixes(kb_web *w, const char *dir) {
-  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+/* One fixes file: "message prefix<tab>fix" lines, kept as (lang, prefix,
+ * fix) triples; lang "" for the English kb-fixes.tsv. */
+static void S_load_fixes_file(kb_web *w, const char *path, const char *lang) {
   size_t n;
-  char *data = kb_read_file(p, 256 * 1024, &n), *save = NULL;
-  free(p);
+  char *data = kb_read_file(path, 256 * 1024, &n), *save = NULL;
   if (!data) return;
   for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
     char *tab = strchr(ln, '\t');
     if (*ln == '#' || !tab || tab == ln) continue;
-    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 2) * sizeof *w->fixes);
+    w->fixes = kb_xrealloc(w->fixes, (size_t)(w->nfixes + 3) * sizeof *w->fixes);
+    w->fixes[w->nfixes++] = kb_xstrdup(lang);
     w->fixes[w->nfixes++] = kb_xstrndup(ln, (size_t)(tab - ln));
     w->fixes[w->nfixes++] = kb_xstrdup(tab + 1);
   }
   free(data);
+}
+
+/* DIR/kb-fixes.tsv: the indexer's message prefixes and their fixes
+ * (docs/authoring.md's table of messages), for the KB health page; and
+ * DIR/kb-fixes.CODE.tsv, the same prefixes with the fixes in language
+ * CODE (the page in that language shows those). Optional. */
+static void S_load_fixes(kb_web *w, const char *dir) {
+  char *p = kb_fmt("%s/kb-fixes.tsv", dir);
+  S_load_fixes_file(w, p, "");
+  free(p);
+  DIR *d = opendir(dir);
+  for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+    size_t n = strlen(e->d_name);
+    if (n != 15 || strncmp(e->d_name, "kb-fixes.", 9) || strcmp(e->d_name + 11, ".tsv") ||
+        e->d_name[9] < 'a' || e->d_name[9] > 'z' || e->d_name[10] < 'a' || e->d_name[10] > 'z')
+      continue;
+    char code[3] = {e->d_name[9], e->d_name[10], 0};
+    p = kb_fmt("%s/%s", dir, e->d_name);
+    S_load_fixes_file(w, p, code);
+    free(p);
+  }
+  if (d) closedir(d);
 }
 
 /* The pages' policy: everything from our own origin, nothing inline but
@@ -313,8 +334,20 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   kb_buf_puts(l->b, "</a></li>");
 }
 
+/* The page of coll/slug in the page's language into d: 1, or 0 when it
+ * has none there (kb_index_get_lang() falls back to another language,
+ * and a store page exists in its country's only: the French home page
+ * listed the English store page most viewed on the English site). */
+static int S_get_own_lang(const kb_ctx *c, const char *coll, const char *slug, kb_doc *d) {
+  if (kb_index_get_lang(c->ix, coll, slug, kb_page_lang(c), d) != 1) return 0;
+  if (d->lang && !strcmp(d->lang, kb_page_lang(c))) return 1;
+  kb_doc_free(d);
+  return 0;
+}
+
 /* Popular articles: the most viewed (the event log's views), then the
- * most sent by agents; none when neither is known yet. Returns how many. */
+ * most sent by agents, each in the page's language; none when neither is
+ * known yet. Returns how many. */
 static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
   int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
@@ -322,7 +355,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
     kb_doc d;
-    if (slash && (*slash = 0, kb_index_get_lang(c->ix, keys[i], slash + 1, kb_page_lang(c), &d) == 1)) {
+    if (slash && (*slash = 0, S_get_own_lang(c, keys[i], slash + 1, &d))) {
       S_listctx l = {.b = &list, .max = 1};
       S_list_cb(&l, d.collection, d.slug, d.title);
       kb_buf_printf(&seen, "\n%s/%s\n", d.collection, d.slug);
@@ -340,7 +373,7 @@ static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
       int dup = seen.n && strstr(kb_buf_str(&seen), key);
       free(key);
       if (dup) continue;
-      if (kb_index_get_lang(c->ix, ev[i].collection, ev[i].slug, kb_page_lang(c), &d) == 1) {
+      if (S_get_own_lang(c, ev[i].collection, ev[i].slug, &d)) {
         S_listctx l = {.b = &list, .max = 1};
         S_list_cb(&l, d.collection, d.slug, d.title);
         kb_doc_free(&d);
@@ -443,7 +476,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
       return;
     }
   }
-  if (page == 1) kb_events_search(c->events, q, NULL, res.total);
+  if (page == 1) kb_events_search(c->events, q, NULL, kb_page_lang(c), res.total);
   if (res.total == 0) {
     kb_buf link = KB_BUF_INIT;
     kb_buf_puts(&link, "<a href=\"#contact\">");
@@ -1155,14 +1188,57 @@ not_allowed_post:
   return 1;
 }
 
+/* 1 if url is one of the staff's pages (their language is chosen as
+ * kb_web_staff_lang() says). */
+int kb_web_is_staff(const char *url) {
+  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strncmp(url, "/team/", 6) ||
+         !strcmp(url, "/signin") || !strcmp(url, "/signout") || !strcmp(url, "/reports") ||
+         !strcmp(url, "/agent/feedback") || !strcmp(url, "/reports.csv");
+}
+
+const char *kb_web_staff_lang(const kb_ctx *c, const char *accept) {
+  /* "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5": the highest q whose primary
+   * subtag is a language of the index (ties: the first) */
+  const char *best = NULL;
+  double bq = 0;
+  for (const char *p = accept; p && *p;) {
+    p += strspn(p, " \t,");
+    size_t n = strcspn(p, ",");
+    char tag[8] = "";
+    size_t tl = 0;
+    while (tl < n && tl < 7 && ((p[tl] >= 'a' && p[tl] <= 'z') || (p[tl] >= 'A' && p[tl] <= 'Z'))) {
+      tag[tl] = (char)(p[tl] | 0x20);
+      tl++;
+    }
+    tag[tl] = 0;
+    double q = 1;
+    const char *qs = memchr(p, ';', n);
+    if (qs && (qs = strstr(qs, "q=")) != NULL && qs < p + n) q = atof(qs + 2);
+    int li = tl >= 2 && tl <= 3 ? kb_index_lang_find(c->ix, tag) : -1;
+    if (li >= 0 && q > bq) {
+      best = kb_index_lang_code(c->ix, li);
+      bq = q;
+    }
+    p += n;
+  }
+  return best;
+}
+
 /* The language an address names, /fr or /fr/...: another language of the
- * index than its default; its length (3) or 0. */
-static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8]) {
+ * index than its default, or the default's own (/en/agent) before a staff
+ * page (*explicit_default set: the switcher's choice of the default
+ * language over the browser's Accept-Language); its length (3) or 0. */
+static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8], int *explicit_default) {
   size_t n = 1;
+  *explicit_default = 0;
   while (url[n] >= 'a' && url[n] <= 'z' && n < 7) n++;
   if (n < 3 || (url[n] && url[n] != '/')) return 0;
   snprintf(code, 8, "%.*s", (int)(n - 1), url + 1);
   int li = kb_index_lang_find(c->ix, code);
+  if (li >= 0 && li == kb_index_default_lang(c->ix) && kb_web_is_staff(url + n)) {
+    *explicit_default = 1;
+    return n;
+  }
   return li >= 0 && li != kb_index_default_lang(c->ix) ? n : 0;
 }
 
@@ -1176,7 +1252,9 @@ static int S_hreflang_before(const char *start, const char *h) {
   return 0;
 }
 
-void kb_web_prefix_links(kb_http_resp *r, const char *code) {
+void kb_web_prefix_links(kb_http_resp *r, const char *code) { kb_web_prefix_links_of(r, code, 0); }
+
+void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only) {
   char pre[16];
   int np = snprintf(pre, sizeof pre, "/%s", code);
   kb_buf out = KB_BUF_INIT;
@@ -1188,8 +1266,11 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
     if (!h) break;
     const char *slash = strchr(h, '/');
     kb_buf_put(&out, p, (size_t)(slash - p));
+    size_t pl = strcspn(slash, "\"?#");
+    char path[64] = "";
+    if (staff_only && pl < sizeof path) snprintf(path, sizeof path, "%.*s", (int)pl, slash);
     if (strncmp(slash, "/static/", 8) && strncmp(slash, "/api/", 5) && slash[1] != '/' &&
-        !S_hreflang_before(r->body.p, h) &&
+        (!staff_only || kb_web_is_staff(path)) && !S_hreflang_before(r->body.p, h) &&
         !(!strncmp(slash, pre, (size_t)np) && (slash[np] == '/' || slash[np] == '"')))
       kb_buf_puts(&out, pre);
     p = slash;
@@ -1197,7 +1278,10 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
   kb_buf_put(&out, p, (size_t)(end - p));
   kb_buf_cleanup(&r->body);
   r->body = out;
-  if (r->location && r->location[0] == '/' && strncmp(r->location, pre, (size_t)np)) {
+  char lp[64] = "";
+  if (staff_only && r->location) snprintf(lp, sizeof lp, "%.*s", (int)strcspn(r->location, "?#"), r->location);
+  if (r->location && r->location[0] == '/' && strncmp(r->location, pre, (size_t)np) &&
+      (!staff_only || kb_web_is_staff(lp))) {
     char *loc = kb_fmt("%s%s", pre, r->location);
     free(r->location);
     r->location = loc;
@@ -1207,13 +1291,30 @@ void kb_web_prefix_links(kb_http_resp *r, const char *code) {
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
   char code[8];
-  size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code) : 0;
-  if (np) { /* the site in another language: /fr/, /de/, /es/ */
+  int def = 0;
+  size_t np = strncmp(url, "/static/", 8) ? S_lang_prefix(c, url, code, &def) : 0;
+  /* a staff page at no language's address: the browser's language if the
+   * index has it (Accept-Language), else the language of the collection
+   * it is for (site.yaml collections: X: {lang}), else the default; its
+   * links then carry that language's prefix, as if it had been asked for */
+  int staff = !np && kb_web_is_staff(url);
+  const char *al = staff && a->arg ? a->arg(a->h, "header:Accept-Language") : NULL;
+  const char *pick = al ? kb_web_staff_lang(c, al) : NULL;
+  const char *cl = staff && !pick && a->collection && c->site ? kb_site_get(c->site, a->collection, NULL, "lang") : NULL;
+  if (cl && kb_index_lang_find(c->ix, cl) >= 0) pick = kb_index_lang_code(c->ix, kb_index_lang_find(c->ix, cl));
+  if (pick && kb_index_lang_find(c->ix, pick) != kb_index_default_lang(c->ix)) {
     kb_ctx lc = *c;
-    lc.lang = code;
+    lc.lang = pick;
+    if (!S_handle(w, &lc, method, url, a, body, nbody, r)) return 0;
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, pick);
+  } else if (np) { /* the site in another language: /fr/, /de/, /es/ */
+    kb_ctx lc = *c;
+    lc.lang = def ? NULL : code;
     const char *rest = url[np] ? url + np : "/";
     if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
-    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links(r, code);
+    /* /en/agent: the staff's links keep the choice, the public site's are
+     * the default site's own */
+    if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links_of(r, code, def);
   } else if (!S_handle(w, c, method, url, a, body, nbody, r)) {
     return 0;
   }

@@ -134,7 +134,9 @@ void kb_events_close(kb_events *ev);
 /* Queue one event; never blocks on the database. ev may be NULL. */
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug);
-void kb_events_search(kb_events *ev, const char *q, const char *collection, int total);
+/* lang: the language of the site searched (the reports are per language). */
+void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
+                      int total);
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id);
@@ -285,6 +287,13 @@ char *kb_web_form_value(const char *body, size_t n, const char *key);
  * hreflang, and not twice), as does a redirect. One pass over the page,
  * so no link can be forgotten. */
 void kb_web_prefix_links(kb_http_resp *r, const char *code);
+/* The same for the staff's pages' links only when staff_only. */
+void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only);
+/* 1 if url (no language prefix) is a staff page. */
+int kb_web_is_staff(const char *url);
+/* The language of the index an Accept-Language header prefers (its
+ * code, owned by the index), or NULL. */
+const char *kb_web_staff_lang(const kb_ctx *c, const char *accept);
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */
@@ -325,7 +334,9 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
 void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
 /* GET /api/v1/reports/{name}?days=N, and the /reports page. */
-void kb_api_report(const kb_ctx *c, const char *name, const char *days, kb_http_resp *r);
+/* lang: one language's searches (?lang=fr), or NULL for all. */
+void kb_api_report(const kb_ctx *c, const char *name, const char *days, const char *lang,
+                   kb_http_resp *r);
 void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
 /* GET /reports.csv?days=N: the figures a day behind the reports' charts. */
 void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
@@ -333,11 +344,12 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
 /* The reply for suggestion i of res, to handle (NULL: none): the
  * article's template, or, when the suggestion links the store the mention
  * names, that store's address and its hours today (or on the day text
- * names: "thursday", "tomorrow"). *plen gets its weighted
- * length. Caller frees. */
+ * names: "thursday", "tomorrow"), in the words of the store page's
+ * language (ui.tsv's reply.*, looked up in c's site content). *plen gets
+ * its weighted length. Caller frees. */
 struct kb_suggest_result;
-char *kb_api_reply(const struct kb_suggest_result *res, int i, const char *text, const char *handle,
-                   int *plen);
+char *kb_api_reply(const kb_ctx *c, const struct kb_suggest_result *res, int i, const char *text,
+                   const char *handle, int *plen);
 
 /* GET /api/v1/search. */
 void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r);

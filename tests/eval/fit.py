@@ -10,9 +10,9 @@
 
 One command, standard library only, deterministic. It indexes kb/ into
 build/fit.sqlite, runs `bin/kb-eval INDEX SET --dump` on the tuning sets
-(the blind set's tuning half, our own tweets and cpw-dev when ../shared is
-there: never the check half) and reads every line's candidates with the
-ranker's inputs (kb_rank.h, KB_LTR_*). Then:
+(SETS: the blind sets' tuning halves, English and fr/de/es, our own tweets
+and cpw-dev when ../shared is there: never a check half) and reads every
+line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
 
 1. Ranking: a pairwise logistic model (RankNet with a linear score): for
    each line with an article, the expected article against every other
@@ -76,8 +76,21 @@ LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
-SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
-        SHARED + "/eval/cpw-dev.tsv"]
+# (set, language): the tuning halves of both blind sets (never a check
+# half), our own tweets and cpw-dev; the fr/de/es tuning halves of the
+# first intl sets and of the second blind set too (the inputs are the same in every
+# language, and a model fitted on English alone abstained on French,
+# German and Spanish store questions whose words are few)
+SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
+        ("tests/eval/blind2/tweets-blind2-tune.tsv", None),
+        ("tests/eval/tweets-own.tsv", None),
+        (SHARED + "/eval/cpw-dev.tsv", None),
+        ("tests/eval/intl/tweets-fr-tune.tsv", "fr"),
+        ("tests/eval/intl/tweets-de-tune.tsv", "de"),
+        ("tests/eval/intl/tweets-es-tune.tsv", "es"),
+        ("tests/eval/blind2/tweets2-fr-tune.tsv", "fr"),
+        ("tests/eval/blind2/tweets2-de-tune.tsv", "de"),
+        ("tests/eval/blind2/tweets2-es-tune.tsv", "es")]
 HEADER = "src/core/kb_rank_model.h"
 CHECK = "tests/eval/blind/tweets-blind-check.tsv"
 BANDS = "web/calibration.tsv"
@@ -491,8 +504,8 @@ def main(argv):
         calibration(argv[2], rest[0] if rest else None, out)
         return
     use = [1.0 if nm in FEATURES else 0.0 for nm in INPUTS]
-    sets = [s for s in SETS if os.path.exists(s)]
-    by_set = {s: run_dump(INDEX, s) for s in sets}
+    sets = [s for s, _ in SETS if os.path.exists(s)]
+    by_set = {s: run_dump(INDEX, s, lang) for s, lang in SETS if s in sets}
     lines = [ln for s in sets for ln in by_set[s]]
     print("fit.py: %d lines from %s" % (len(lines), ", ".join(sets)))
     # 1. the ranker's penalty, by cross-validated R@1

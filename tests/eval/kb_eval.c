@@ -1,9 +1,11 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--dump] [--towns] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--feedback-cv K [--diag] [--replay R]] INDEX SET
  *
- * (--towns prints each town line whose first link misses the town.)
+ * (--towns prints each town line whose first link misses the town;
+ * --abstentions each line where "nothing fits" was said wrongly, or not
+ * said where nothing fits, with the first suggestion.)
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -171,6 +173,7 @@ typedef struct {
 
 static int S_dump; /* --dump: one line per query with the features */
 static int S_towns; /* --towns: the town lines whose first link misses */
+static int S_abst; /* --abstentions: the lines whose abstention is wrong */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
@@ -308,6 +311,9 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     s->abstained++;
     if (!strcmp(x->expect, "-")) s->abstained_ok++;
   }
+  if (S_abst && r.nothing_fits != !strcmp(x->expect, "-"))
+    printf("%s\t%s\t%s\t%s\t%.3f\t%s\n", r.nothing_fits ? "abstained, has" : "fits, has none",
+           x->id, x->expect, o.got ? o.got : "-", r.n ? r.s[0].confidence : 0, x->text);
   if (!r.answerable) {
     s->held++;
     if (!strcmp(x->expect, "-")) s->held_ok++;
@@ -653,6 +659,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
     else if (!strcmp(argv[i], "--towns")) S_towns = 1;
+    else if (!strcmp(argv[i], "--abstentions")) S_abst = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
     else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
@@ -681,7 +688,7 @@ int main(int argc, char **argv) {
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--without TECH,...]\n"
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--without TECH,...]\n"
                     "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
