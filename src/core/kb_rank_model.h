@@ -1,72 +1,72 @@
 /*
  * kb_rank_model.h - written by tests/eval/fit.py; do not edit by hand.
- * Pairwise logistic ranker (L2 0.01) and confidence (L2 1.00), fitted on 533 lines
+ * Pairwise logistic ranker (L2 0.03) and confidence (L2 1.00), fitted on 1030 lines
  * of the tuning sets; answerable from the confidence at which the first
  * suggestion was right 95 times in 100 under 5-fold cross-validation.
  */
 static const double S_ltr_w[KB_LTR_N] = {
-    -1.292945 /* log_bm25f */,
-    -2.106048 /* coverage */,
-    1.951045 /* strong */,
-    0.833199 /* proximity */,
-    2.483051 /* title */,
-    5.078849 /* exact */,
-    3.264612 /* phrase */,
-    4.138872 /* log_score */,
-    0.771884 /* intent_match */,
-    0.336993 /* intent_miss */,
-    -2.822194 /* offtopic */,
+    -3.037706 /* log_bm25f */,
+    -3.598430 /* coverage */,
+    0.615755 /* strong */,
+    1.892784 /* proximity */,
+    2.172514 /* title */,
+    3.006632 /* exact */,
+    2.793031 /* phrase */,
+    4.992812 /* log_score */,
+    1.290827 /* intent_match */,
+    0.375436 /* intent_miss */,
+    -2.216949 /* offtopic */,
     0.000000 /* other_platform */,
-    2.427694 /* place_store */,
-    6.707529 /* place_nostore */,
+    2.732607 /* place_store */,
+    5.424050 /* place_nostore */,
     0.000000 /* known */,
     0.000000 /* mention_intents */};
 static const double S_conf_w[KB_LTR_N + 3] = {
-    -8.970180 /* intercept */,
-    0.583945 /* log_bm25f */,
-    -0.543468 /* coverage */,
-    0.399873 /* strong */,
-    0.073702 /* proximity */,
-    1.609990 /* title */,
-    0.381094 /* exact */,
-    1.170149 /* phrase */,
-    1.390719 /* log_score */,
-    -0.051209 /* intent_match */,
-    -0.670659 /* intent_miss */,
+    -8.433901 /* intercept */,
+    0.468034 /* log_bm25f */,
+    -0.092203 /* coverage */,
+    0.021105 /* strong */,
+    0.119583 /* proximity */,
+    1.341865 /* title */,
+    0.248942 /* exact */,
+    0.580198 /* phrase */,
+    1.186918 /* log_score */,
+    0.294356 /* intent_match */,
+    -0.459370 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    -0.016080 /* place_store */,
-    1.537327 /* place_nostore */,
-    0.669332 /* known */,
-    0.694905 /* mention_intents */,
-    1.099784 /* margin */,
-    0.814684 /* asks */};
+    0.214276 /* place_store */,
+    2.428750 /* place_nostore */,
+    1.108590 /* known */,
+    0.271696 /* mention_intents */,
+    1.256042 /* margin */,
+    0.896706 /* asks */};
 #define S_CONF_NO_SECOND 2.0
 /* by whether the mention asks something (0, 1) */
-static const double S_conf_threshold[2] = {0.76, 0.72};
-/* whether any article fits (L2 0.30): under the threshold, nothing does */
+static const double S_conf_threshold[2] = {0.79, 0.81};
+/* whether any article fits (L2 1.00): under the threshold, nothing does */
 static const double S_fits_w[KB_LTR_N + 6] = {
-    -17.692318 /* intercept */,
-    -0.000495 /* offtopic_first */,
-    2.240072 /* offtopic_margin */,
-    -0.981701 /* has_offtopic */,
-    0.409119 /* log_bm25f */,
-    -1.005661 /* coverage */,
-    0.003625 /* strong */,
-    -0.373034 /* proximity */,
-    0.885621 /* title */,
-    0.045347 /* exact */,
-    3.144171 /* phrase */,
-    2.668201 /* log_score */,
-    -0.045787 /* intent_match */,
-    1.851794 /* intent_miss */,
+    -13.675924 /* intercept */,
+    -0.005835 /* offtopic_first */,
+    1.847433 /* offtopic_margin */,
+    -0.725927 /* has_offtopic */,
+    0.426189 /* log_bm25f */,
+    -0.479107 /* coverage */,
+    0.024466 /* strong */,
+    0.159738 /* proximity */,
+    0.874442 /* title */,
+    -0.066623 /* exact */,
+    1.611430 /* phrase */,
+    1.859017 /* log_score */,
+    0.298410 /* intent_match */,
+    -0.212712 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    1.582463 /* place_store */,
-    1.769323 /* place_nostore */,
-    1.499395 /* known */,
+    1.396502 /* place_store */,
+    2.005019 /* place_nostore */,
+    1.000228 /* known */,
     0.000000 /* mention_intents */,
-    0.125753 /* margin */,
-    2.240209 /* asks */};
+    0.236289 /* margin */,
+    2.089613 /* asks */};
 #define S_FITS_CAP 3.0
-static const double S_fits_threshold = 0.58;
+static const double S_fits_threshold = 0.63;

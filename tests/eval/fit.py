@@ -3,7 +3,7 @@
 
     python3 tests/eval/fit.py                 # fit, write src/core/kb_rank_model.h
                                               # (then make, to build with it)
-    python3 tests/eval/fit.py --calibration SET   # predicted confidence vs
+    python3 tests/eval/fit.py --calibration SET[,SET] [LANG]   # predicted confidence vs
                                               # observed precision per decile
     python3 tests/eval/fit.py --calibration SET --bands FILE   # and write
                                               # the console's bands (below)
@@ -35,7 +35,7 @@ ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set.
-5. Measures the new model on the blind set's check half (CHECK) and
+5. Measures the new model on both blind sets' English check halves (CHECKS) and
    writes what it observed into web/calibration.tsv (BANDS): the agent
    console says each first suggestion's confidence as "right about 9
    times in 10" from it (docs/relevance.md, "Confidence in words"). This
@@ -76,10 +76,20 @@ LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
-SETS = ["tests/eval/blind/tweets-blind-tune.tsv", "tests/eval/tweets-own.tsv",
-        SHARED + "/eval/cpw-dev.tsv"]
+# (set, language): the tuning halves of both blind sets (never a check half),
+# our own tweets and cpw-dev; the second blind set's fr/de/es tuning halves
+# too (the inputs are the same in every language)
+SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
+        ("tests/eval/blind2/tweets-blind2-tune.tsv", None),
+        ("tests/eval/tweets-own.tsv", None),
+        (SHARED + "/eval/cpw-dev.tsv", None),
+        ("tests/eval/blind2/tweets2-fr-tune.tsv", "fr"),
+        ("tests/eval/blind2/tweets2-de-tune.tsv", "de"),
+        ("tests/eval/blind2/tweets2-es-tune.tsv", "es")]
 HEADER = "src/core/kb_rank_model.h"
-CHECK = "tests/eval/blind/tweets-blind-check.tsv"
+# the English check halves the console's bands are measured on (pooled:
+# more lines per band)
+CHECKS = ["tests/eval/blind/tweets-blind-check.tsv", "tests/eval/blind2/tweets-blind2-check.tsv"]
 BANDS = "web/calibration.tsv"
 MIN_BAND = 20
 INDEX = "build/fit.sqlite"
@@ -434,9 +444,10 @@ def write_bands(path, bands, setname):
             f.write("%.2f\t%.2f\t%d\t%.3f\n" % (lo, hi if hi < 1 else 1.01, n, ok / n))
 
 
-def calibration(path, lang, bands_path=None):
+def calibration(paths, lang, bands_path=None):
+    """The calibration tables on the sets PATHS (one language), pooled."""
     w, wc, t, wf, tf = read_model()
-    lines = run_dump(INDEX, path, lang)
+    lines = [ln for path in paths for ln in run_dump(INDEX, path, lang)]
     bins = [[0, 0, 0.0] for _ in range(10)]
     fbins = [[0, 0, 0.0] for _ in range(10)]
     for ln in lines:
@@ -469,7 +480,7 @@ def calibration(path, lang, bands_path=None):
     print("(nothing fits under %.2f)" % tf)
     if bands_path:
         bands = bands_of(bins)
-        write_bands(bands_path, bands, path)
+        write_bands(bands_path, bands, " and ".join(paths))
         print()
         print("wrote %s: %s" % (bands_path, ", ".join(
             "%.1f-%.1f %.3f (%d)" % (lo, hi, ok / n, n) for lo, hi, n, ok in bands)))
@@ -488,11 +499,11 @@ def main(argv):
             i = rest.index("--bands")
             out = rest[i + 1]
             rest = rest[:i] + rest[i + 2:]
-        calibration(argv[2], rest[0] if rest else None, out)
+        calibration(argv[2].split(","), rest[0] if rest else None, out)
         return
     use = [1.0 if nm in FEATURES else 0.0 for nm in INPUTS]
-    sets = [s for s in SETS if os.path.exists(s)]
-    by_set = {s: run_dump(INDEX, s) for s in sets}
+    sets = [s for s, _ in SETS if os.path.exists(s)]
+    by_set = {s: run_dump(INDEX, s, lang) for s, lang in SETS if s in sets}
     lines = [ln for s in sets for ln in by_set[s]]
     print("fit.py: %d lines from %s" % (len(lines), ", ".join(sets)))
     # 1. the ranker's penalty, by cross-validated R@1
@@ -545,9 +556,10 @@ def main(argv):
             sum(1 for ln in abst if ln["expect"] == "-") / max(1, len(abst)),
             sum(1 for ln in none if ln in abst) / max(1, len(none))))
     # 5. what the new model's confidence means on the check half, for agents
-    if os.path.exists(CHECK):
+    checks = [c for c in CHECKS if os.path.exists(c)]
+    if checks:
         print()
-        calibration(CHECK, None, BANDS)
+        calibration(checks, None, BANDS)
 
 
 if __name__ == "__main__":
