@@ -56,12 +56,13 @@ import sys
 
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
-          "place_nostore", "known", "mention_intents"]
+          "place_nostore", "place_nostore_other", "known", "mention_intents"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence (so is
 # "mention_intents")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
-            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore"]
+            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
+            "place_nostore_other"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # inputs the abstention model leaves out: how many intents a mention shows
 # says whether its first suggestion is sure (two questions in one), not
