@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "kb_fts.h"
@@ -189,20 +190,32 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
     snprintf(url, sizeof url, "%s%s", S_PUBLIC_URL, url0 + pl + 3);
   else
     snprintf(url, sizeof url, "%s", url0);
-  char *want;
   if (m.store) {
-    want = kb_suggest_article_url(S_PUBLIC_URL, NULL, m.store->collection, m.store->slug, NULL);
-  } else {
-    want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
+    /* a town with several stores (Madrid: Gran Vía, La Vaguada): the page
+     * of any of them is that town's store page */
+    int ok = 0;
+    for (int i = 0; !ok && i < kb_geo_store_count(geo); i++) {
+      const kb_geo_store *st = kb_geo_store_at(geo, i);
+      if (strcmp(st->collection, m.store->collection) || strcasecmp(st->town, m.store->town)) continue;
+      char *want = kb_suggest_article_url(S_PUBLIC_URL, NULL, st->collection, st->slug, NULL);
+      ok = strncmp(url, want, strlen(want)) == 0;
+      free(want);
+    }
+    return ok;
   }
+  char *want = kb_fmt("%s/stores?near=", S_PUBLIC_URL);
   int ok = strncmp(url, want, strlen(want)) == 0;
-  if (ok && !m.store) {
+  free(want);
+  if (ok) {
+    /* the town as typed or percent-encoded in the link (near=c%C3%B3rdoba) */
     char *low = kb_xstrdup(town);
     for (char *p = low; *p; p++) *p = (char)tolower((unsigned char)*p);
-    ok = strstr(url, low) != NULL || strchr(low, ' ') != NULL;
+    kb_buf enc = KB_BUF_INIT;
+    kb_buf_put_query(&enc, low, 0);
+    ok = strstr(url, low) != NULL || strstr(url, kb_buf_str(&enc)) != NULL || strchr(low, ' ') != NULL;
+    kb_buf_cleanup(&enc);
     free(low);
   }
-  free(want);
   return ok;
 }
 
