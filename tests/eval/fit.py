@@ -23,7 +23,10 @@ ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    the mention asks something, scored out of fold (5-fold) with the ranker
    fitted on the other folds; the threshold is the lowest confidence at
    which the out-of-fold answerable lines are right at least PRECISION of
-   the time (confident-and-wrong <= 1 - PRECISION).
+   the time (confident-and-wrong <= 1 - PRECISION). It learns from how
+   rankers that did not see a line ranked it (the out-of-fold rankings;
+   within each fold of the cross-validation, rankings out of inner folds):
+   a ranker is surer of its own training lines than of new mentions.
 3. Abstention: a logistic model of "some article fits this mention" (the
    lines labelled with an article against those labelled "-") over the
    first article's inputs, its margin over the second and over the best
@@ -225,10 +228,12 @@ def fits_inputs(ln, w):
     return [1.0, float(off), om, float(bool(offs))] + x + [margin, float(ln["asks"])]
 
 
-def fit_fits(lines, w, l2):
+def fit_fits(lines, w_of, l2):
+    """The abstention model on LINES, each ranked by w_of(line): a ranker
+    that did not see it (out of fold), as at serving time."""
     data = []
     for ln in lines:
-        x = fits_inputs(ln, w)
+        x = fits_inputs(ln, w_of(ln))
         if x is not None:
             data.append((x, 0.0 if ln["expect"] == "-" else 1.0, 1.0))
     return logistic(data, l2, intercept=True)
@@ -281,12 +286,12 @@ def log_loss(pairs):
                 for p, y in pairs) / max(1, len(pairs))
 
 
-def choose_l2(lines, ws):
+def choose_l2(lines, ws, inner):
     """The confidence's and the abstention model's penalties, each by its
     out-of-fold log-loss."""
     best_c = best_f = None
     for l2 in L2_MODELS:
-        res = cross_validate(lines, ws, l2, l2)
+        res = cross_validate(lines, ws, l2, l2, inner)
         lc = log_loss([(res[id(ln)][1], float(res[id(ln)][0][2] == 1 and ln["expect"] != "-"))
                        for ln in lines if not res[id(ln)][0][0] and res[id(ln)][0][3]])
         lf = log_loss([(res[id(ln)][2], float(ln["expect"] != "-")) for ln in lines
@@ -299,21 +304,47 @@ def choose_l2(lines, ws):
     return best_c[1], best_f[1]
 
 
-def cross_validate(lines, ws, l2c, l2f):
+def inner_rankers(lines, use, l2r):
+    """For each fold k, each of its training lines' ranker fitted without
+    that line (5-fold within the training folds): {(k, id(line)): w}. The
+    confidence and abstention models of fold k learn from these rankings,
+    as the final ones learn from the out-of-fold rankings: a ranker is
+    surer of the lines it was fitted on than of new mentions, and a
+    confidence learnt from its own training lines is over-confident."""
+    fs = folds(lines, FOLDS)
+    out = {}
+    for k in range(FOLDS):
+        train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
+        ins = folds(train, FOLDS)
+        for i in range(FOLDS):
+            w = fit_ranker([ln for j in range(FOLDS) if j != i for ln in ins[j]], l2r, use)
+            for ln in ins[i]:
+                out[(k, id(ln))] = w
+    return out
+
+
+def conf_rows(lines, w_of):
+    """The confidence's training rows: each line ranked by w_of(line)."""
+    rows = []
+    for ln in lines:
+        o = outcome(ln, w_of(ln))
+        if not o[0] and o[3]:
+            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
+    return rows
+
+
+def cross_validate(lines, ws, l2c, l2f, inner):
     """Out-of-fold outcomes and confidences of every line (each fold ranked
-    and scored by models fitted on the other folds; ws: fold_rankers())."""
+    and scored by models fitted on the other folds; ws: fold_rankers(),
+    inner: inner_rankers())."""
     fs = folds(lines, FOLDS)
     res = {}
     for k in range(FOLDS):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
         w = ws[k]
-        rows = []
-        for ln in train:
-            o = outcome(ln, w)
-            if not o[0] and o[3]:
-                rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
-        wc = fit_conf(rows, l2c)
-        wf = fit_fits(train, w, l2f)
+        w_of = (lambda kk: lambda ln: inner[(kk, id(ln))])(k)
+        wc = fit_conf(conf_rows(train, w_of), l2c)
+        wf = fit_fits(train, w_of, l2f)
         for ln in fs[k]:
             o = outcome(ln, w)
             res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0, fits_prob(ln, w, wf))
@@ -522,19 +553,20 @@ def main(argv):
             best = (ok / n, l2)
     l2r = best[1]
     ws = fold_rankers(lines, use, l2r)
-    l2c, l2f = choose_l2(lines, ws)
-    res = cross_validate(lines, ws, l2c, l2f)
+    inner = inner_rankers(lines, use, l2r)
+    l2c, l2f = choose_l2(lines, ws, inner)
+    res = cross_validate(lines, ws, l2c, l2f, inner)
     tf = fits_threshold(lines, res)
     t = [threshold(lines, res, PRECISION, 0, tf), threshold(lines, res, PRECISION, 1, tf)]
     # final models on every tuning line
+    # (the confidence and abstention models learn from the out-of-fold
+    # rankings, the ranker from every line)
     w = fit_ranker(lines, l2r, use)
-    rows = []
-    for ln in lines:
-        o = outcome(ln, w)
-        if not o[0] and o[3]:
-            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
-    wc = fit_conf(rows, l2c)
-    wf = fit_fits(lines, w, l2f)
+    fs = folds(lines, FOLDS)
+    fold_of = {id(ln): k for k in range(FOLDS) for ln in fs[k]}
+    oof = lambda ln: ws[fold_of[id(ln)]]
+    wc = fit_conf(conf_rows(lines, oof), l2c)
+    wf = fit_fits(lines, oof, l2f)
     write_header(w, wc, t, wf, tf, l2r, l2c, l2f, len(lines))
     print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks), nothing fits"
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
