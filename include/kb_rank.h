@@ -168,6 +168,10 @@ typedef enum {
   KB_LTR_PLACE_STORE,   /* the mention names a place, the article links stores */
   KB_LTR_PLACE_NOSTORE, /* a place with no store, and the article is about
                            finding a store (its intents: a location) */
+  KB_LTR_PLACE_NOSTORE_OTHER, /* a place with no store, and the article links
+                           stores but is not about finding one (its hours,
+                           stock, collecting there): the customer first
+                           needs to learn there is no store there */
   KB_LTR_KNOWN,         /* share of the mention's words the index knows
                            (the same for every candidate: confidence only) */
   KB_LTR_MENTION_INTENTS, /* how many intents the mention shows: two

@@ -352,7 +352,8 @@ static void test_bands_match_model(void **state) {
   char *want = th_fmt("# model sha256 %s\n", sum);
   if (!strstr(t, want))
     print_error("web/calibration.tsv was measured with another model than src/core/kb_rank_model.h: run "
-                "python3 tests/eval/fit.py --calibration tests/eval/blind/tweets-blind-check.tsv "
+                "python3 tests/eval/fit.py --calibration tests/eval/blind/tweets-blind-check.tsv,"
+                "tests/eval/blind2/tweets-blind2-check.tsv "
                 "--bands web/calibration.tsv\n");
   assert_non_null(strstr(t, want));
   free(want);

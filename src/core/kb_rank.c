@@ -690,6 +690,11 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   /* a town without a store: the store finder near it (the article for
    * finding a store, whose intent is a location) is the answer */
   x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
+  /* ...and another store article (hours, stock, collecting) is not: it
+   * answers about a store that is not there ("opening times for your Bath
+   * store": no Bath store); a weight of its own, not the location's */
+  x[KB_LTR_PLACE_NOSTORE_OTHER] = c->place && !c->place_store && c->links_stores &&
+                                  !(c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
   int n = 0;
   for (int b = c->mention_intents; b; b &= b - 1) n++;

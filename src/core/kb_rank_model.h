@@ -1,72 +1,75 @@
 /*
  * kb_rank_model.h - written by tests/eval/fit.py; do not edit by hand.
- * Pairwise logistic ranker (L2 0.03) and confidence (L2 0.10), fitted on 1202 lines
+ * Pairwise logistic ranker (L2 0.01) and confidence (L2 0.30), fitted on 1030 lines
  * of the tuning sets; answerable from the confidence at which the first
  * suggestion was right 95 times in 100 under 5-fold cross-validation.
  */
 static const double S_ltr_w[KB_LTR_N] = {
-    -3.111608 /* log_bm25f */,
-    -3.360210 /* coverage */,
-    0.814973 /* strong */,
-    1.912456 /* proximity */,
-    2.895503 /* title */,
-    3.230241 /* exact */,
-    3.234076 /* phrase */,
-    4.864419 /* log_score */,
-    1.336797 /* intent_match */,
-    0.369762 /* intent_miss */,
-    -2.468331 /* offtopic */,
+    -4.647416 /* log_bm25f */,
+    -4.092962 /* coverage */,
+    1.132857 /* strong */,
+    1.996289 /* proximity */,
+    2.865730 /* title */,
+    2.854429 /* exact */,
+    1.567881 /* phrase */,
+    6.382725 /* log_score */,
+    1.461712 /* intent_match */,
+    0.030212 /* intent_miss */,
+    -2.875877 /* offtopic */,
     0.000000 /* other_platform */,
-    2.832259 /* place_store */,
-    5.494537 /* place_nostore */,
+    2.920545 /* place_store */,
+    5.854589 /* place_nostore */,
+    -4.340980 /* place_nostore_other */,
     0.000000 /* known */,
     0.000000 /* mention_intents */};
 static const double S_conf_w[KB_LTR_N + 3] = {
-    -9.599572 /* intercept */,
-    0.315229 /* log_bm25f */,
-    -0.195659 /* coverage */,
-    0.348352 /* strong */,
-    -0.056117 /* proximity */,
-    1.719909 /* title */,
-    0.546080 /* exact */,
-    0.283959 /* phrase */,
-    1.465988 /* log_score */,
-    0.537915 /* intent_match */,
-    -0.441199 /* intent_miss */,
+    -9.694688 /* intercept */,
+    0.222926 /* log_bm25f */,
+    -0.201274 /* coverage */,
+    -0.049555 /* strong */,
+    0.199023 /* proximity */,
+    1.654770 /* title */,
+    0.205477 /* exact */,
+    0.417022 /* phrase */,
+    1.626963 /* log_score */,
+    0.661590 /* intent_match */,
+    0.007922 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    0.366276 /* place_store */,
-    4.158907 /* place_nostore */,
-    1.850066 /* known */,
-    0.156689 /* mention_intents */,
-    1.162023 /* margin */,
-    1.099691 /* asks */};
+    0.701170 /* place_store */,
+    3.477892 /* place_nostore */,
+    -2.640692 /* place_nostore_other */,
+    1.641795 /* known */,
+    0.066116 /* mention_intents */,
+    1.182446 /* margin */,
+    1.030118 /* asks */};
 #define S_CONF_NO_SECOND 2.0
 /* by whether the mention asks something (0, 1) */
-static const double S_conf_threshold[2] = {0.62, 0.84};
-/* whether any article fits (L2 0.30): under the threshold, nothing does */
+static const double S_conf_threshold[2] = {0.80, 0.81};
+/* whether any article fits (L2 1.00): under the threshold, nothing does */
 static const double S_fits_w[KB_LTR_N + 6] = {
-    -16.308082 /* intercept */,
-    -0.001993 /* offtopic_first */,
-    2.575253 /* offtopic_margin */,
-    -0.760499 /* has_offtopic */,
-    -0.082858 /* log_bm25f */,
-    -1.174844 /* coverage */,
-    0.018001 /* strong */,
-    0.413465 /* proximity */,
-    1.272124 /* title */,
-    0.625891 /* exact */,
-    1.776021 /* phrase */,
-    2.500788 /* log_score */,
-    0.304505 /* intent_match */,
-    -0.387085 /* intent_miss */,
+    -13.750825 /* intercept */,
+    -0.018702 /* offtopic_first */,
+    1.673629 /* offtopic_margin */,
+    -0.798593 /* has_offtopic */,
+    0.462254 /* log_bm25f */,
+    -0.526348 /* coverage */,
+    0.070424 /* strong */,
+    0.272034 /* proximity */,
+    0.813309 /* title */,
+    -0.021753 /* exact */,
+    1.600576 /* phrase */,
+    1.934544 /* log_score */,
+    0.319638 /* intent_match */,
+    -0.264306 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    2.004122 /* place_store */,
-    2.883289 /* place_nostore */,
-    1.031782 /* known */,
+    1.425708 /* place_store */,
+    2.153386 /* place_nostore */,
+    0.001556 /* place_nostore_other */,
+    1.175033 /* known */,
     0.000000 /* mention_intents */,
-    0.030366 /* margin */,
-    2.413082 /* asks */};
+    0.280964 /* margin */,
+    2.127603 /* asks */};
 #define S_FITS_CAP 3.0
-static const double S_fits_threshold = 0.58;
+static const double S_fits_threshold = 0.62;

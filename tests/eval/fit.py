@@ -3,7 +3,7 @@
 
     python3 tests/eval/fit.py                 # fit, write src/core/kb_rank_model.h
                                               # (then make, to build with it)
-    python3 tests/eval/fit.py --calibration SET   # predicted confidence vs
+    python3 tests/eval/fit.py --calibration SET[,SET] [LANG]   # predicted confidence vs
                                               # observed precision per decile
     python3 tests/eval/fit.py --calibration SET --bands FILE   # and write
                                               # the console's bands (below)
@@ -23,7 +23,10 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    the mention asks something, scored out of fold (5-fold) with the ranker
    fitted on the other folds; the threshold is the lowest confidence at
    which the out-of-fold answerable lines are right at least PRECISION of
-   the time (confident-and-wrong <= 1 - PRECISION).
+   the time (confident-and-wrong <= 1 - PRECISION). It learns from how
+   rankers that did not see a line ranked it (the out-of-fold rankings;
+   within each fold of the cross-validation, rankings out of inner folds):
+   a ranker is surer of its own training lines than of new mentions.
 3. Abstention: a logistic model of "some article fits this mention" (the
    lines labelled with an article against those labelled "-") over the
    first article's inputs, its margin over the second and over the best
@@ -35,7 +38,7 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set.
-5. Measures the new model on the blind set's check half (CHECK) and
+5. Measures the new model on both blind sets' English check halves (CHECKS) and
    writes what it observed into web/calibration.tsv (BANDS): the agent
    console says each first suggestion's confidence as "right about 9
    times in 10" from it (docs/relevance.md, "Confidence in words"). This
@@ -56,12 +59,13 @@ import sys
 
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
-          "place_nostore", "known", "mention_intents"]
+          "place_nostore", "place_nostore_other", "known", "mention_intents"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence (so is
 # "mention_intents")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
-            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore"]
+            "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
+            "place_nostore_other"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # inputs the abstention model leaves out: how many intents a mention shows
 # says whether its first suggestion is sure (two questions in one), not
@@ -92,7 +96,9 @@ SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
         ("tests/eval/blind2/tweets2-de-tune.tsv", "de"),
         ("tests/eval/blind2/tweets2-es-tune.tsv", "es")]
 HEADER = "src/core/kb_rank_model.h"
-CHECK = "tests/eval/blind/tweets-blind-check.tsv"
+# the English check halves the console's bands are measured on (pooled:
+# more lines per band)
+CHECKS = ["tests/eval/blind/tweets-blind-check.tsv", "tests/eval/blind2/tweets-blind2-check.tsv"]
 BANDS = "web/calibration.tsv"
 MIN_BAND = 20
 INDEX = "build/fit.sqlite"
@@ -227,10 +233,12 @@ def fits_inputs(ln, w):
     return [1.0, float(off), om, float(bool(offs))] + x + [margin, float(ln["asks"])]
 
 
-def fit_fits(lines, w, l2):
+def fit_fits(lines, w_of, l2):
+    """The abstention model on LINES, each ranked by w_of(line): a ranker
+    that did not see it (out of fold), as at serving time."""
     data = []
     for ln in lines:
-        x = fits_inputs(ln, w)
+        x = fits_inputs(ln, w_of(ln))
         if x is not None:
             data.append((x, 0.0 if ln["expect"] == "-" else 1.0, 1.0))
     return logistic(data, l2, intercept=True)
@@ -283,12 +291,12 @@ def log_loss(pairs):
                 for p, y in pairs) / max(1, len(pairs))
 
 
-def choose_l2(lines, ws):
+def choose_l2(lines, ws, inner):
     """The confidence's and the abstention model's penalties, each by its
     out-of-fold log-loss."""
     best_c = best_f = None
     for l2 in L2_MODELS:
-        res = cross_validate(lines, ws, l2, l2)
+        res = cross_validate(lines, ws, l2, l2, inner)
         lc = log_loss([(res[id(ln)][1], float(res[id(ln)][0][2] == 1 and ln["expect"] != "-"))
                        for ln in lines if not res[id(ln)][0][0] and res[id(ln)][0][3]])
         lf = log_loss([(res[id(ln)][2], float(ln["expect"] != "-")) for ln in lines
@@ -301,21 +309,47 @@ def choose_l2(lines, ws):
     return best_c[1], best_f[1]
 
 
-def cross_validate(lines, ws, l2c, l2f):
+def inner_rankers(lines, use, l2r):
+    """For each fold k, each of its training lines' ranker fitted without
+    that line (5-fold within the training folds): {(k, id(line)): w}. The
+    confidence and abstention models of fold k learn from these rankings,
+    as the final ones learn from the out-of-fold rankings: a ranker is
+    surer of the lines it was fitted on than of new mentions, and a
+    confidence learnt from its own training lines is over-confident."""
+    fs = folds(lines, FOLDS)
+    out = {}
+    for k in range(FOLDS):
+        train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
+        ins = folds(train, FOLDS)
+        for i in range(FOLDS):
+            w = fit_ranker([ln for j in range(FOLDS) if j != i for ln in ins[j]], l2r, use)
+            for ln in ins[i]:
+                out[(k, id(ln))] = w
+    return out
+
+
+def conf_rows(lines, w_of):
+    """The confidence's training rows: each line ranked by w_of(line)."""
+    rows = []
+    for ln in lines:
+        o = outcome(ln, w_of(ln))
+        if not o[0] and o[3]:
+            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
+    return rows
+
+
+def cross_validate(lines, ws, l2c, l2f, inner):
     """Out-of-fold outcomes and confidences of every line (each fold ranked
-    and scored by models fitted on the other folds; ws: fold_rankers())."""
+    and scored by models fitted on the other folds; ws: fold_rankers(),
+    inner: inner_rankers())."""
     fs = folds(lines, FOLDS)
     res = {}
     for k in range(FOLDS):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
         w = ws[k]
-        rows = []
-        for ln in train:
-            o = outcome(ln, w)
-            if not o[0] and o[3]:
-                rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
-        wc = fit_conf(rows, l2c)
-        wf = fit_fits(train, w, l2f)
+        w_of = (lambda kk: lambda ln: inner[(kk, id(ln))])(k)
+        wc = fit_conf(conf_rows(train, w_of), l2c)
+        wf = fit_fits(train, w_of, l2f)
         for ln in fs[k]:
             o = outcome(ln, w)
             res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0, fits_prob(ln, w, wf))
@@ -447,9 +481,10 @@ def write_bands(path, bands, setname):
             f.write("%.2f\t%.2f\t%d\t%.3f\n" % (lo, hi if hi < 1 else 1.01, n, ok / n))
 
 
-def calibration(path, lang, bands_path=None):
+def calibration(paths, lang, bands_path=None):
+    """The calibration tables on the sets PATHS (one language), pooled."""
     w, wc, t, wf, tf = read_model()
-    lines = run_dump(INDEX, path, lang)
+    lines = [ln for path in paths for ln in run_dump(INDEX, path, lang)]
     bins = [[0, 0, 0.0] for _ in range(10)]
     fbins = [[0, 0, 0.0] for _ in range(10)]
     for ln in lines:
@@ -482,7 +517,7 @@ def calibration(path, lang, bands_path=None):
     print("(nothing fits under %.2f)" % tf)
     if bands_path:
         bands = bands_of(bins)
-        write_bands(bands_path, bands, path)
+        write_bands(bands_path, bands, " and ".join(paths))
         print()
         print("wrote %s: %s" % (bands_path, ", ".join(
             "%.1f-%.1f %.3f (%d)" % (lo, hi, ok / n, n) for lo, hi, n, ok in bands)))
@@ -501,7 +536,7 @@ def main(argv):
             i = rest.index("--bands")
             out = rest[i + 1]
             rest = rest[:i] + rest[i + 2:]
-        calibration(argv[2], rest[0] if rest else None, out)
+        calibration(argv[2].split(","), rest[0] if rest else None, out)
         return
     use = [1.0 if nm in FEATURES else 0.0 for nm in INPUTS]
     sets = [s for s, _ in SETS if os.path.exists(s)]
@@ -523,19 +558,20 @@ def main(argv):
             best = (ok / n, l2)
     l2r = best[1]
     ws = fold_rankers(lines, use, l2r)
-    l2c, l2f = choose_l2(lines, ws)
-    res = cross_validate(lines, ws, l2c, l2f)
+    inner = inner_rankers(lines, use, l2r)
+    l2c, l2f = choose_l2(lines, ws, inner)
+    res = cross_validate(lines, ws, l2c, l2f, inner)
     tf = fits_threshold(lines, res)
     t = [threshold(lines, res, PRECISION, 0, tf), threshold(lines, res, PRECISION, 1, tf)]
     # final models on every tuning line
+    # (the confidence and abstention models learn from the out-of-fold
+    # rankings, the ranker from every line)
     w = fit_ranker(lines, l2r, use)
-    rows = []
-    for ln in lines:
-        o = outcome(ln, w)
-        if not o[0] and o[3]:
-            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
-    wc = fit_conf(rows, l2c)
-    wf = fit_fits(lines, w, l2f)
+    fs = folds(lines, FOLDS)
+    fold_of = {id(ln): k for k in range(FOLDS) for ln in fs[k]}
+    oof = lambda ln: ws[fold_of[id(ln)]]
+    wc = fit_conf(conf_rows(lines, oof), l2c)
+    wf = fit_fits(lines, oof, l2f)
     write_header(w, wc, t, wf, tf, l2r, l2c, l2f, len(lines))
     print("wrote %s: ranker L2 %g, thresholds %.2f (asks nothing), %.2f (asks), nothing fits"
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
@@ -558,9 +594,10 @@ def main(argv):
             sum(1 for ln in abst if ln["expect"] == "-") / max(1, len(abst)),
             sum(1 for ln in none if ln in abst) / max(1, len(none))))
     # 5. what the new model's confidence means on the check half, for agents
-    if os.path.exists(CHECK):
+    checks = [c for c in CHECKS if os.path.exists(c)]
+    if checks:
         print()
-        calibration(CHECK, None, BANDS)
+        calibration(checks, None, BANDS)
 
 
 if __name__ == "__main__":

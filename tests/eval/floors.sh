@@ -97,35 +97,39 @@ tweets() {
   floor "$1 MRR with feedback (text alone $t, less 0.01)" \
     "$(fig "$f" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
 }
-# (abstention precision 0.919 -> 0.875 when fr/de/es joined the fitting, #20)
 tweets own-tweets tests/eval/tweets-own.tsv 0.89 0.86 0.93 0.81 0.05
 
-# The blind set's check half (tests/eval/blind: written blind, never fitted
-# or tuned on; docs/relevance.md): floors a little under its figures.
-f="$OUT/blind-check.txt"
-if run "$f" "$OUT/kb.sqlite" tests/eval/blind/tweets-blind-check.tsv; then
-  floor "blind check R@1" "$(fig "$f" text 'R@1' 1)" 0.85
-  floor "blind check R@3" "$(fig "$f" text 'R@3' 1)" 0.95
-  floor "blind check abstention precision" "$(fig "$f" text 'abstention precision' 1)" 0.81
-  floor "blind check abstention recall" "$(fig "$f" text 'abstention recall' 1)" 0.72
-  floor "blind check town -> store link" "$(fig "$f" text 'town -> store link' 1)" 0.88
-  floor "blind check marked answerable" "$(fig "$f" text 'marked answerable' 1)" 0.71
-  ceiling "blind check confident and wrong" "$(fig "$f" text 'confident and wrong' 1)" 0.12
-fi
-# The second blind sets' check halves (tests/eval/blind2, never fitted on):
-# town link, one line under today's (LANG:SET:TOWN; docs/relevance.md,
-# "Places, fourth round")
-for l in en:tweets-blind2-check:0.92 fr:tweets2-fr-check:0.88 de:tweets2-de-check:0.87 \
-         es:tweets2-es-check:0.85; do
-  c=${l%%:*}; r=${l#*:}; set_=${r%%:*}
+# The blind sets' check halves (tests/eval/blind, tests/eval/blind2: written
+# blind, never fitted or tuned on; docs/relevance.md): floors a little under
+# their figures. checkhalf NAME SET R1 R3 PRECISION RECALL TOWN MARKED WRONG
+checkhalf() {
+  f="$OUT/$(echo "$1" | tr ' ' -).txt"
+  run "$f" "$OUT/kb.sqlite" "$2" || return
+  floor "$1 R@1" "$(fig "$f" text 'R@1' 1)" "$3"
+  floor "$1 R@3" "$(fig "$f" text 'R@3' 1)" "$4"
+  floor "$1 abstention precision" "$(fig "$f" text 'abstention precision' 1)" "$5"
+  floor "$1 abstention recall" "$(fig "$f" text 'abstention recall' 1)" "$6"
+  floor "$1 town -> store link" "$(fig "$f" text 'town -> store link' 1)" "$7"
+  floor "$1 marked answerable" "$(fig "$f" text 'marked answerable' 1)" "$8"
+  ceiling "$1 confident and wrong" "$(fig "$f" text 'confident and wrong' 1)" "$9"
+}
+checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.85 0.95 0.81 0.75 0.88 0.66 0.10
+checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.83 0.96 0.74 0.80 0.92 0.66 0.11
+# the second blind set's fr/de/es check halves (about 50 lines with an
+# article and 8 town lines each: one line is 0.02 of R@1, 0.12 of town
+# link): R@1, abstention precision, town link (LANG:R1:PRECISION:TOWN)
+for l in fr:0.92:0.78:0.88 de:0.89:0.78:0.87 es:0.95:0.90:0.85; do
+  c=${l%%:*}; r=${l#*:}
   f="$OUT/blind2-$c-check.txt"
-  if run "$f" "$OUT/kb.sqlite" "tests/eval/blind2/$set_.tsv" --lang "$c"; then
+  if run "$f" "$OUT/kb.sqlite" "tests/eval/blind2/tweets2-$c-check.tsv" --lang "$c"; then
+    floor "blind2 $c check R@1" "$(fig "$f" text 'R@1' 1)" "${r%%:*}"; r=${r#*:}
+    floor "blind2 $c check abstention precision" "$(fig "$f" text 'abstention precision' 1)" "${r%%:*}"
     floor "blind2 $c check town -> store link" "$(fig "$f" text 'town -> store link' 1)" "${r#*:}"
   fi
 done
 # French, German and Spanish tweets (tests/eval/intl): R@1, abstention
 # precision, town link (LANG:R1:PRECISION:TOWN)
-for l in fr:0.89:0.93:0.93 de:0.92:0.83:0.93 es:0.92:0.80:0.90; do
+for l in fr:0.89:0.80:0.93 de:0.92:0.80:0.93 es:0.92:0.69:0.90; do
   c=${l%%:*}; r=${l#*:}
   f="$OUT/tweets-$c.txt"
   if run "$f" "$OUT/kb.sqlite" "tests/eval/intl/tweets-$c.tsv" --lang "$c"; then
