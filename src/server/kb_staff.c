@@ -101,8 +101,10 @@ static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_sug
     kb_page_t(c, b, res->nothing_fits ? "agent.conf.nofit" : "agent.conf.alt");
   } else {
     char cs[16], pct[16], lines[16];
-    snprintf(cs, sizeof cs, "%.2f", conf);
-    snprintf(pct, sizeof pct, "%.0f", band->precision * 100);
+    /* rounded half away from zero, as console.js's Math.round does, so
+     * the script's cards and the server's say the same figures */
+    snprintf(cs, sizeof cs, "%.2f", (double)lround(conf * 100) / 100);
+    snprintf(pct, sizeof pct, "%ld", lround(band->precision * 100));
     snprintf(lines, sizeof lines, "%d", band->lines);
     kb_buf_puts(b, " title=\"");
     kb_ui_put(c, b, "agent.conf.title", "conf", cs, "pct", pct, "lines", lines, (const char *)NULL);

@@ -143,7 +143,7 @@
       if (nofit || !first) return [cls, T(nofit ? 'conf.nofit' : 'conf.alt')];
       const k = Math.round(b[3] * 10);
       return [cls, k >= 10 ? T('conf.always') : k <= 0 ? T('conf.rarely') : TN('conf.band', k),
-        T('conf.title', { conf: c.toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
+        T('conf.title', { conf: (Math.round(c * 100) / 100).toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
     };
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     // an article in another language than the default is on that language's site
