@@ -434,42 +434,53 @@ static int S_count(const char *s, size_t n, char ch) {
   return k;
 }
 
-/* Every page carries app.css in its one <style> (the first paint waits
- * for no second request), without the file's comments but with all its
- * rules, and the Content-Security-Policy admits that text by its SHA-256
- * and no other inline style: a changed byte would leave the page
- * unstyled, which the browser suite would see as a CSP violation. */
+/* Every page carries app.css in a <style> (the first paint waits for no
+ * second request), and the staff's pages console.css in a second one
+ * after it, each without the file's comments but with all its rules; the
+ * public pages carry app.css alone. The Content-Security-Policy admits
+ * those texts by their SHA-256 and no other inline style: a changed byte
+ * would leave the page unstyled, which the browser suite would see as a
+ * CSP violation. */
 static void test_inline_style(void **state) {
   (void)state;
   th_resp r;
-  char *css = S_get("/static/app.css", 200, NULL);
-  const char *paths[] = {"/", "/search?q=wifi", "/help/cafe-wifi", "/stores", "/help/no-such-page", "/agent"};
+  char *css[2] = {S_get("/static/app.css", 200, NULL), S_get("/static/console.css", 200, NULL)};
+  const char *paths[] = {"/", "/search?q=wifi", "/help/cafe-wifi", "/stores", "/help/no-such-page",
+                         "/agent", "/reports", "/kb-health"};
   for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    int staff = i >= 5, nsheets = staff ? 2 : 1;
     assert_int_equal(th_http(S_srv, "GET", paths[i], NULL, 0, NULL, &r), 0);
-    const char *open = strstr(r.body, "<style>"), *head = strstr(r.body, "</head>");
-    if (!open) print_error("%s: no <style>\n", paths[i]);
-    assert_non_null(open);
-    assert_true(open < head);
-    open += strlen("<style>");
-    const char *close = strstr(open, "</style>");
-    assert_non_null(close);
-    assert_null(strstr(close + 1, "<style"));             /* one */
+    const char *at = r.body, *head = strstr(r.body, "</head>");
     assert_null(strstr(r.body, "rel=\"stylesheet\""));   /* nothing else to wait for */
-    size_t n = (size_t)(close - open);
-    assert_int_equal(S_count(open, n, '{'), S_count(css, strlen(css), '{'));
-    assert_int_equal(S_count(open, n, '}'), S_count(css, strlen(css), '}'));
-    assert_null(memmem(open, n, "/*", 2));
-    char want[96], hash[45];
-    kb_sha256_base64(open, n, hash);
-    snprintf(want, sizeof want, "style-src 'self' 'sha256-%s';", hash);
     char *csp = th_resp_header(&r, "Content-Security-Policy");
-    if (!strstr(csp, want)) print_error("%s: CSP %s, want %s\n", paths[i], csp, want);
-    assert_non_null(strstr(csp, want));
     assert_null(strstr(csp, "unsafe-inline"));
+    for (int k = 0; k < nsheets; k++) {
+      const char *open = strstr(at, "<style>");
+      if (!open) print_error("%s: no <style> %d\n", paths[i], k + 1);
+      assert_non_null(open);
+      assert_true(open < head);
+      open += strlen("<style>");
+      const char *close = strstr(open, "</style>");
+      assert_non_null(close);
+      size_t n = (size_t)(close - open);
+      assert_int_equal(S_count(open, n, '{'), S_count(css[k], strlen(css[k]), '{'));
+      assert_int_equal(S_count(open, n, '}'), S_count(css[k], strlen(css[k]), '}'));
+      assert_null(memmem(open, n, "/*", 2));
+      char want[64], hash[45];
+      kb_sha256_base64(open, n, hash);
+      snprintf(want, sizeof want, " 'sha256-%s'", hash);
+      if (!strstr(csp, want)) print_error("%s: CSP %s, want %s\n", paths[i], csp, want);
+      assert_non_null(strstr(csp, want));
+      at = close;
+    }
+    assert_null(strstr(at, "<style"));                     /* no more */
+    /* the console's rules stay off the public pages */
+    assert_true(staff == (strstr(r.body, "li.suggestion") != NULL));
     free(csp);
     th_resp_free(&r);
   }
-  free(css);
+  free(css[0]);
+  free(css[1]);
 }
 
 static void test_static_files(void **state) {

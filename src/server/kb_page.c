@@ -35,6 +35,17 @@ const char *kb_page_lang(const kb_ctx *c) { return kb_ui_lang(c); }
 /* The page's words (kb_ui.h): key's text, escaped, without values. */
 void kb_page_t(const kb_ctx *c, kb_buf *b, const char *key) { kb_ui_put(c, b, key, (const char *)NULL); }
 
+/* A stylesheet in the page: css inline, or /static/NAME linked when it
+ * cannot be (kb_web_style()). */
+static void S_sheet(kb_buf *b, const char *css, const char *name) {
+  if (css) {
+    kb_buf_puts(b, "<style>");
+    kb_buf_puts(b, css);
+    kb_buf_puts(b, "</style>");
+  } else
+    kb_buf_printf(b, "<link rel=\"stylesheet\" href=\"/static/%s\">", name);
+}
+
 /* The page's layout up to its content; paths: the page in each language
  * (kb_ui.h), for the public pages' switcher and alternates. */
 void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
@@ -51,19 +62,15 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
     kb_page_h(b, site_title);
   }
   kb_buf_puts(b, "</title>");
-  /* The stylesheet inline: the first paint waits for nothing but the page
+  /* The stylesheets inline: the first paint waits for nothing but the page
    * (a linked one is a second request the renderer must wait for); the
-   * Content-Security-Policy names it by its hash (kb_web_csp()). */
-  if (c && c->style) {
-    kb_buf_puts(b, "<style>");
-    kb_buf_puts(b, c->style);
-    kb_buf_puts(b, "</style>");
-  } else
-    kb_buf_puts(b, "<link rel=\"stylesheet\" href=\"/static/app.css\">");
-  /* The staff's pages run the console's script, the public pages the
-   * small one (search as you type, "Did this help?"): a public page
-   * fetches and compiles only what it uses. */
+   * Content-Security-Policy names each by its hash (kb_web_csp()). The
+   * staff's pages add theirs, which a public page neither carries nor
+   * parses; likewise they run the console's script, the public pages the
+   * small one (search as you type, "Did this help?"). */
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  S_sheet(b, c ? c->style : NULL, "app.css");
+  if (team) S_sheet(b, c ? c->style_staff : NULL, "console.css");
   kb_buf_puts(b, team ? "<script src=\"/static/console.js\" defer></script>"
                       : "<script src=\"/static/app.js\" defer></script>");
   if (c && paths) kb_ui_alternates(c, b, paths);

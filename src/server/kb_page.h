@@ -56,6 +56,7 @@ struct kb_web {
                           triples; lang "" for English */
   int nfixes;
   char *style;         /* app.css without its comments, when pages inline it */
+  char *style_staff;   /* console.css likewise, for the staff's pages */
   char *csp;           /* the pages' Content-Security-Policy */
   kb_staff_band *bands; /* calibration.tsv: the console's confidence in words */
   int nbands;

@@ -592,7 +592,7 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
-              .style = kb_web_style(s->web),
+              .style = kb_web_style(s->web, 0), .style_staff = kb_web_style(s->web, 1),
               .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
               .pg = s->pg, .store_path = s->store_path};
   static const char art[] = "/api/v1/articles/";

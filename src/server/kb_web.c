@@ -193,27 +193,40 @@ static char *S_css_strip(const char *css, size_t n) {
   return out;
 }
 
-/* Inlines static/app.css when it can sit in a <style> element: a "</"
- * could end the element early (</style>), and a NUL byte would cut the
- * page's copy short of what the hash covers. */
-static void S_load_style(kb_web *w) {
+/* static/NAME stripped for a <style> element, its hash added to hashes
+ * (" 'sha256-...'"), or NULL when it is missing or cannot sit there: a
+ * "</" could end the element early (</style>), and a NUL byte would cut
+ * the page's copy short of what the hash covers. Caller frees. */
+static char *S_inline_sheet(const kb_web *w, const char *name, kb_buf *hashes) {
   for (int i = 0; i < w->nfiles; i++) {
     const kb_web_file *f = &w->files[i];
-    if (strcmp(f->name, "app.css") || memchr(f->body, 0, f->n)) continue;
+    if (strcmp(f->name, name) || memchr(f->body, 0, f->n)) continue;
     char *css = S_css_strip(f->body, f->n), h[45];
     if (strstr(css, "</")) {
       free(css);
-      break;
+      return NULL;
     }
     kb_sha256_base64(css, strlen(css), h);
-    w->style = css;
-    w->csp = kb_fmt(S_CSP_HEAD " 'sha256-%s'" S_CSP_TAIL, h);
-    return;
+    kb_buf_printf(hashes, " 'sha256-%s'", h);
+    return css;
   }
-  w->csp = kb_xstrdup(S_CSP_HEAD S_CSP_TAIL);
+  return NULL;
 }
 
-const char *kb_web_style(const kb_web *w) { return w ? w->style : NULL; }
+/* The public pages' stylesheet (app.css) and the one the staff's pages
+ * add (console.css), each inline when it can be, and the policy naming
+ * what is. */
+static void S_load_style(kb_web *w) {
+  kb_buf hashes = KB_BUF_INIT;
+  w->style = S_inline_sheet(w, "app.css", &hashes);
+  w->style_staff = S_inline_sheet(w, "console.css", &hashes);
+  w->csp = kb_fmt(S_CSP_HEAD "%s" S_CSP_TAIL, kb_buf_str(&hashes));
+  kb_buf_cleanup(&hashes);
+}
+
+const char *kb_web_style(const kb_web *w, int staff) {
+  return w ? (staff ? w->style_staff : w->style) : NULL;
+}
 const char *kb_web_csp(const kb_web *w) { return w ? w->csp : S_CSP_HEAD S_CSP_TAIL; }
 
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr) {
@@ -275,6 +288,7 @@ void kb_web_free(kb_web *w) {
   }
   free(w->files);
   free(w->style);
+  free(w->style_staff);
   free(w->csp);
   for (int i = 0; i < w->nareas; i++) free(w->areas[i].town);
   free(w->areas);

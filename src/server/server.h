@@ -59,6 +59,8 @@ typedef struct kb_ctx {
   struct kb_live *live;     /* the served index and the indexer's status */
   const char *style;        /* the stylesheet pages inline (kb_web_style()),
                                or NULL: they link /static/app.css */
+  const char *style_staff;  /* the one the staff's pages inline after it,
+                               or NULL: they link /static/console.css */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -263,14 +265,15 @@ typedef struct kb_web_args {
 kb_web *kb_web_load(const char *dir, char *err, size_t nerr);
 void kb_web_free(kb_web *w);
 
-/* static/app.css's text, which every page carries in its <style> so that
- * nothing but the page itself stands between a click and the first paint
- * (docs/web-contract.md), or NULL when there is none or it cannot go
- * inline (it holds "</"). Owned by w. */
-const char *kb_web_style(const kb_web *w);
+/* static/app.css's text (staff 0), which every page carries in its
+ * <style> so that nothing but the page itself stands between a click and
+ * the first paint (docs/web-contract.md), or static/console.css's (staff
+ * 1), which the staff's pages carry after it; NULL when there is none or
+ * it cannot go inline (it holds "</"). Owned by w. */
+const char *kb_web_style(const kb_web *w, int staff);
 
 /* The Content-Security-Policy of pages: 'self' only, plus the inline
- * stylesheet by its SHA-256 (style-src 'sha256-...'). Owned by w. */
+ * stylesheets by their SHA-256 (style-src 'sha256-...'). Owned by w. */
 const char *kb_web_csp(const kb_web *w);
 
 /* Serves the pages and static files; returns 1 if url is one of them (r
