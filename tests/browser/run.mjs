@@ -632,6 +632,39 @@ async function main() {
     check(slow.length === 0, 'over the bound: ' + slow.map((f) => `${f.name} ${Math.round(f.med)} ms`).join(', '));
   }, 10 * TEST_TIMEOUT);                               // every language's pages, each a new browser context, 3 times
 
+  // The type scale (app.css): a fresh renderer asks the browser process,
+  // synchronously, for each face and each size of a face its first layout
+  // meets, and rasters each size's glyphs anew; the public pages used 9-10
+  // (family, size, weight) text styles, now at most 5 (docs/benchmarks.md,
+  // "Pages, third round"). Every visible text of every public page is
+  // checked; an article's code may add the monospace face.
+  await test('public pages: text in the type scale (one family, 400/700, 14/16/20/24 px), at most 5 text styles a page', async () => {
+    const bad = [];
+    for (const [name, path] of PAGES.filter(([, p]) => !STAFF.test(p))) {
+      const page = await openPage(ctx);
+      await page.goto(path);
+      const styles = await page.evaluate(() => {
+        const seen = new Map();
+        const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = w.nextNode(); n; n = w.nextNode()) {
+          const e = n.parentElement;
+          if (!n.textContent.trim() || !e.getClientRects().length || e.closest('article pre, article code')) continue;
+          const cs = getComputedStyle(e);
+          if (cs.visibility === 'hidden') continue;
+          seen.set(`${cs.fontFamily} ${cs.fontSize} ${cs.fontWeight} ${cs.fontStyle}`, e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+        }
+        return [...seen];
+      });
+      const off = styles.filter(([k]) => !/^system-ui, sans-serif (14|16|20|24)px (400|700) normal$/.test(k));
+      if (off.length) bad.push(`${name}: ${off.map(([k, el]) => `${k} (${el})`).join('; ')}`);
+      if (styles.length > 5) bad.push(`${name}: ${styles.length} text styles: ${styles.map(([k]) => k).join('; ')}`);
+      page.problems = page.problems.filter((p) => !(/no-such-article/.test(path) && /404/.test(p)));
+      clean(page, path);
+      await page.close();
+    }
+    check(bad.length === 0, bad.join('\n'));
+  });
+
   await test("articles link the site's own pages: no example.co.uk, the store finder at /stores", async () => {
     const slugs = readdirSync(join(ROOT, 'kb', 'articles')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
     const bad = [];

@@ -28,7 +28,7 @@ const runs = +(process.env.RUNS || 5);
 const TRACE = `/tmp/kb-phases-${process.pid}.json`;
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CATS = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'loading', 'blink', 'fonts', 'v8',
+const CATS = ['devtools.timeline', 'blink.user_timing', 'disabled-by-default-devtools.timeline', 'loading', 'blink', 'fonts', 'v8',
   'toplevel', 'cc', 'viz', 'benchmark', 'disabled-by-default-devtools.timeline.frame'];
 
 // The main thread's work by kind: an event's own CPU time (less its
@@ -52,8 +52,10 @@ function analyse(ev) {
   const tname = {};
   for (const e of ev) if (e.name === 'thread_name' && e.pid === pid) tname[e.tid] = e.args.name;
   const main = +Object.keys(tname).find((t) => tname[t] === 'CrRendererMain');
-  // the navigation's start: the browser's page-load metric begins there
-  const nav = ev.filter((e) => e.name === 'PageLoadMetrics.NavigationToFirstContentfulPaint').sort((a, b) => a.ts - b.ts)[0];
+  // the navigation's start: the renderer's mark for the page's document
+  // (the browser's page-load metric begins there too, but not for a 404)
+  const nav = ev.find((e) => e.pid === pid && e.name === 'navigationStart' && /^http/.test(e.args?.data?.documentLoaderURL || '')) ||
+    ev.filter((e) => e.name === 'PageLoadMetrics.NavigationToFirstContentfulPaint').sort((a, b) => a.ts - b.ts)[0];
   const t0 = nav ? nav.ts : ev.find((e) => e.pid === pid && e.name === 'DocumentLoader::CommitNavigation').ts;
   const X = ev.filter((e) => e.pid === pid && e.ph === 'X' && e.ts + (e.dur || 0) >= t0 && e.ts <= fcp.ts).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const mainX = X.filter((e) => e.tid === main);
