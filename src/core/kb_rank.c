@@ -413,11 +413,11 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * positions before its first match for context, within one stretch of
  * prose: a window neither starts in an aside nor runs into one (a table
  * reads as a run of words, "Section What you'll find Address Street
- * address...", and a bold line over a paragraph runs into it). inst[] is
- * in position order. Without a match in the prose: the prose's start. */
-static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *inst, int kept,
-                             double *f) {
-  enum { LEAD = 3, BODY = 4 };
+ * address...", and a bold line over a paragraph runs into it), chosen from
+ * the body's matches m[0..n), in position order. Without a match in the
+ * prose: the prose's start. */
+static void S_snippet_window(const S_src *src, const kb_rank_mark *m, int n, double *f) {
+  enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
     if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
@@ -425,18 +425,19 @@ static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *i
   S_prose_at(src, best_start, &lo, &best_end);
   /* the groups seen in the window at i: seen[g] == stamp (no clearing
    * per window) */
-  int seen[S_MAX_PHRASES], stamp = 0;
-  for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
-  for (int i = 0; i < kept; i++) {
-    if (inst[i].col != BODY || (i > 0 && inst[i - 1].col == BODY && inst[i - 1].off == inst[i].off))
-      continue;
-    if (!S_prose_at(src, inst[i].off, &lo, &hi)) continue;
-    int start = inst[i].off - LEAD > lo ? inst[i].off - LEAD : lo;
+  int seen[S_MAX_PHRASES], stamp = 0, ngroup = 0;
+  for (int i = 0; i < n; i++)
+    if (m[i].group >= ngroup) ngroup = m[i].group + 1;
+  for (int g = 0; g < ngroup; g++) seen[g] = 0;
+  for (int i = 0; i < n; i++) {
+    if (i > 0 && m[i - 1].off == m[i].off) continue;
+    if (!S_prose_at(src, m[i].off, &lo, &hi)) continue;
+    int start = m[i].off - LEAD > lo ? m[i].off - LEAD : lo;
     int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
     int groups = 0, hits = 0;
     stamp++;
-    for (int j = i; j < kept && inst[j].col == BODY && inst[j].off < end; j++) {
-      int g = q->group[inst[j].phrase];
+    for (int j = i; j < n && m[j].off < end; j++) {
+      int g = m[j].group;
       if (seen[g] != stamp) {
         seen[g] = stamp;
         groups++;
@@ -452,12 +453,23 @@ static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *i
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
   unsigned mask = 0;
-  for (int i = 0; i < kept; i++)
-    if (inst[i].col == BODY && inst[i].off >= best_start && inst[i].off < best_end)
-      mask |= 1u << (inst[i].off - best_start);
+  for (int i = 0; i < n; i++)
+    if (m[i].off >= best_start && m[i].off < best_end) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
+}
+
+/* The body's matches among the kept instances inst[0..kept) (the last:
+ * the body is the last column), as marks, in a buffer of the thread's;
+ * returns how many. */
+static int S_body_marks(const S_query *q, const S_inst *inst, int kept, const kb_rank_mark **out) {
+  static _Thread_local kb_rank_mark m[S_MAX_INST];
+  int first = kept;
+  while (first > 0 && inst[first - 1].col == S_NCOL - 1) first--;
+  for (int i = first; i < kept; i++) m[i - first] = (kb_rank_mark){q->group[inst[i].phrase], inst[i].off};
+  *out = m;
+  return kept - first;
 }
 
 /* A row's matches as they are counted: term frequencies per phrase and
@@ -510,17 +522,37 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   }
   if (rc != SQLITE_OK) return rc;
   S_score_row(q, &src, a, f);
+  const kb_rank_mark *m;
+  int nm = S_body_marks(q, a->inst, a->kept, &m);
+  S_snippet_window(&src, m, nm, f);
   return SQLITE_OK;
 }
 
-void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                 const kb_rank_inst *all, int n, double *f) {
+void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                       const kb_rank_inst *all, int n, double *f,
+                       const kb_rank_mark **marks, int *nmarks) {
   S_acc *a = S_acc_start(q);
   S_src src = {.d = d, .id = id};
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
   S_src_asides(&src, d, id);
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
   S_score_row(q, &src, a, f);
+  *nmarks = S_body_marks(q, a->inst, a->kept, marks);
+}
+
+void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
+                     double *f) {
+  S_src src = {.d = d, .id = id};
+  S_src_asides(&src, d, id);
+  S_snippet_window(&src, m, n, f);
+}
+
+void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                 const kb_rank_inst *all, int n, double *f) {
+  const kb_rank_mark *m;
+  int nm;
+  kb_rank_row_marks(q, d, id, all, n, f, &m, &nm);
+  kb_rank_snippet(d, id, m, nm, f);
 }
 
 /* The features of a row from its term frequencies and kept instances. */
@@ -590,7 +622,6 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
   f[KB_FEAT_EXACT] = exactm / mass;
-  S_snippet_window(q, src, inst, kept, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
