@@ -155,7 +155,12 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 
 void kb_rank_query_free(kb_rank_query *q) { free(q); }
 
-typedef kb_rank_inst S_inst;
+/* An instance as a row's features read it: the group of its phrase (what
+ * the phrase match, the snippet window and proximity compare), column,
+ * offset. */
+typedef struct {
+  int group, col, off;
+} S_inst;
 
 /*--- Rows held in memory -------------------------------------------------*/
 
@@ -381,7 +386,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
     /* colocated forms share one position */
     if (off != lastoff) hits++;
     lastoff = off;
-    int g = q->group[inst[i].phrase];
+    int g = inst[i].group;
     if (seen[g] != stamp) {
       seen[g] = stamp;
       mass += q->gidf[g];
@@ -463,11 +468,11 @@ static void S_snippet_window(const S_src *src, const kb_rank_mark *m, int n, dou
 /* The body's matches among the kept instances inst[0..kept) (the last:
  * the body is the last column), as marks, in a buffer of the thread's;
  * returns how many. */
-static int S_body_marks(const S_query *q, const S_inst *inst, int kept, const kb_rank_mark **out) {
+static int S_body_marks(const S_inst *inst, int kept, const kb_rank_mark **out) {
   static _Thread_local kb_rank_mark m[S_MAX_INST];
   int first = kept;
   while (first > 0 && inst[first - 1].col == S_NCOL - 1) first--;
-  for (int i = first; i < kept; i++) m[i - first] = (kb_rank_mark){q->group[inst[i].phrase], inst[i].off};
+  for (int i = first; i < kept; i++) m[i - first] = (kb_rank_mark){inst[i].group, inst[i].off};
   *out = m;
   return kept - first;
 }
@@ -491,7 +496,7 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
   int *t = a->tf[p];
   if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;
   t[c]++;
-  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.phrase = p, .col = c, .off = off};
+  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.group = q->group[p], .col = c, .off = off};
 }
 
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
@@ -523,7 +528,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   if (rc != SQLITE_OK) return rc;
   S_score_row(q, &src, a, f);
   const kb_rank_mark *m;
-  int nm = S_body_marks(q, a->inst, a->kept, &m);
+  int nm = S_body_marks(a->inst, a->kept, &m);
   S_snippet_window(&src, m, nm, f);
   return SQLITE_OK;
 }
@@ -537,7 +542,7 @@ void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_src_asides(&src, d, id);
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
   S_score_row(q, &src, a, f);
-  *nmarks = S_body_marks(q, a->inst, a->kept, marks);
+  *nmarks = S_body_marks(a->inst, a->kept, marks);
 }
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
@@ -563,19 +568,17 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   int kept = a->kept;
   /* per group; only the query's groups are cleared (a row's cost) */
   double gscore[S_MAX_PHRASES];
-  unsigned char gmatch[S_MAX_PHRASES], gstrong[S_MAX_PHRASES], gtitle[S_MAX_PHRASES];
-  unsigned char gexact[S_MAX_PHRASES];
+  /* per group, what its matches are: one array cleared, not four */
+  enum { MATCH = 1, STRONG = 2, TITLE = 4, EXACT = 8 };
+  unsigned char gbits[S_MAX_PHRASES];
   size_t ng = (size_t)q->ngroup;
   for (size_t g = 0; g < ng; g++) gscore[g] = 0;
-  memset(gmatch, 0, ng);
-  memset(gstrong, 0, ng);
-  memset(gtitle, 0, ng);
-  memset(gexact, 0, ng);
+  memset(gbits, 0, ng);
   for (int h = 0; h < a->nhit; h++) { /* phrases that do not occur add nothing */
     int p = a->hit[h];
     if (q->exact[p]) {
       for (int c = 0; c < S_NCOL; c++)
-        if (tf[p][c]) gexact[q->group[p]] = 1;
+        if (tf[p][c]) gbits[q->group[p]] |= EXACT;
       continue;
     }
     double wtf = 0;
@@ -583,10 +586,10 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
       if (!tf[p][c]) continue;
       wtf += S_w[c] * tf[p][c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
       int g = q->group[p];
-      gmatch[g] = 1;
-      if (c <= 2) gstrong[g] = 1;
-      if (c == 0) gtitle[g] = 1;
-      if (q->implies[p]) gexact[g] = 1;
+      gbits[g] |= MATCH;
+      if (c <= 2) gbits[g] |= STRONG;
+      if (c == 0) gbits[g] |= TITLE;
+      if (q->implies[p]) gbits[g] |= EXACT;
     }
     double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
     if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
@@ -594,20 +597,23 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
-    if (gexact[g]) exactm += q->gidf[g];
-    if (gmatch[g]) cov += q->gidf[g];
-    if (gstrong[g]) strong += q->gidf[g];
-    if (gtitle[g]) title += q->gidf[g];
+    if (gbits[g] & EXACT) exactm += q->gidf[g];
+    if (gbits[g] & MATCH) cov += q->gidf[g];
+    if (gbits[g] & STRONG) strong += q->gidf[g];
+    if (gbits[g] & TITLE) title += q->gidf[g];
   }
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count */
   unsigned char pair[S_MAX_PHRASES];
   memset(pair, 0, ng);
   for (int i = 0; i < kept; i++) {
-    int g = q->group[inst[i].phrase];
+    int g = inst[i].group;
     if (g + 1 >= q->ngroup || pair[g]) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
-      if (inst[j].off > inst[i].off && q->group[inst[j].phrase] == g + 1) pair[g] = 1;
+      if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
+        pair[g] = 1;
+        break; /* (found: the rest cannot change it) */
+      }
   }
   int pairs = 0;
   for (int g = 0; g + 1 < q->ngroup; g++) pairs += pair[g];
