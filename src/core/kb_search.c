@@ -1156,40 +1156,48 @@ static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slu
   return st;
 }
 
+/* The article is found by id (ix->id_of: the row get would read, without
+ * its html, source and store, which are not needed here and were nearly
+ * all of the cost of a suggest naming a place with a store), its fields
+ * taken from the rows' metadata kept with the index (S_row_of). */
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang) {
-  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
-  int at = -1;
-  if (sqlite3_step(st) == SQLITE_ROW &&
-      !strcmp((const char *)sqlite3_column_text(st, 4), "article")) {
-    r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
-    kb_hit *h = &r->hits[r->n];
-    memset(h, 0, sizeof *h);
-#define COL(i) ((const char *)sqlite3_column_text(st, i))
-    h->id = sqlite3_column_int64(st, 0);
-    h->collection = S_keep(r, COL(1));
-    h->slug = S_keep(r, COL(2));
-    h->lang = S_keep(r, COL(3));
-    h->type = S_keep(r, COL(4));
-    h->title = S_keep(r, COL(5));
-    h->url = S_keep(r, COL(6));
-    h->reply = S_keep(r, COL(7));
-    h->escalate = S_keep(r, COL(8));
-    h->deeplink = S_keep(r, COL(9));
-    h->summary = S_keep(r, COL(12));
-#undef COL
-    kb_buf b = KB_BUF_INIT;
-    if (h->summary) {
-      size_t len = strlen(h->summary);
-      if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
-      kb_buf_put_html(&b, h->summary, len);
-    }
-    h->snippet = S_keep(r, kb_buf_str(&b));
-    kb_buf_cleanup(&b);
-    at = r->n++;
-  }
+  sqlite3_stmt *st = ix->id_of;
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
+  int64_t id = 0;
+  if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
+    id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  return at;
+  const kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
+  if (!w) return -1;
+  r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
+  kb_hit *h = &r->hits[r->n];
+  memset(h, 0, sizeof *h);
+  h->id = id;
+  /* (meta_by_id's columns; the platform is not read here, as before) */
+  h->collection = S_keep(r, w->col[0]);
+  h->slug = S_keep(r, w->col[1]);
+  h->lang = S_keep(r, w->col[7]);
+  h->type = S_keep(r, w->col[6]);
+  h->title = S_keep(r, w->col[2]);
+  h->url = S_keep(r, w->col[3]);
+  h->reply = S_keep(r, w->col[4]);
+  h->escalate = S_keep(r, w->col[5]);
+  h->deeplink = S_keep(r, w->col[9]);
+  h->summary = S_keep(r, w->col[8]);
+  kb_buf b = KB_BUF_INIT;
+  if (h->summary) {
+    size_t len = strlen(h->summary);
+    if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
+    kb_buf_put_html(&b, h->summary, len);
+  }
+  h->snippet = S_keep(r, kb_buf_str(&b));
+  kb_buf_cleanup(&b);
+  return r->n++;
 }
 
 /* The slugs of the help articles of collection coll in language lang
