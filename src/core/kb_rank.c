@@ -171,7 +171,9 @@ struct kb_rank_docs {
   sqlite3_int64 cap;    /* ids [0, cap) have room */
   unsigned char *known; /* per id: its lengths are here */
   int *len;             /* per id: S_NCOL field lengths */
-  int *pfirst, *pn;     /* per id: its phrase lengths, plen[pfirst..+pn) */
+  int *pfirst, *pn;     /* per id: where its pn phrases start and end, in
+                           positions: plen[pfirst..+pn], 0 then each
+                           phrase's end (summed once at load, not per row) */
   int *plen;
   int nplen, capplen;
   int *afirst, *nasides; /* per id: its asides (body text that is not prose,
@@ -263,9 +265,12 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
     if (c < S_NCOL) continue;
     S_docs_grow(d, id);
     memcpy(d->len + id * S_NCOL, len, sizeof len);
-    d->pfirst[id] = d->nplen;
+    /* the lengths read after a 0, then summed in place */
+    S_append_ints(&d->plen, &d->nplen, &d->capplen, "0", 1);
+    d->pfirst[id] = d->nplen - 1;
     d->pn[id] = S_append_ints(&d->plen, &d->nplen, &d->capplen,
                               (const char *)sqlite3_column_text(st, 2), S_MAX_LINES);
+    for (int i = d->pfirst[id] + 1; i < d->nplen; i++) d->plen[i] += d->plen[i - 1];
     d->afirst[id] = d->naspan;
     d->nasides[id] = S_append_ints(&d->aspan, &d->naspan, &d->capaspan,
                               (const char *)sqlite3_column_text(st, 3), 2 * KB_RANK_MAX_ASIDES) / 2;
@@ -350,14 +355,13 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   int first = 0;
   while (first < kept && inst[first].col != 1) first++;
   if (first == kept || q->gmass <= 0) return 0;
-  int start[S_MAX_LINES + 1], nlines = 0, pos = 0;
+  int buf[S_MAX_LINES + 1], nlines = 0, pos = 0;
+  const int *start = buf; /* line i: positions [start[i], start[i + 1]) */
   const kb_rank_docs *d = src->d;
   sqlite3_int64 id = src->id;
   if (d) {
-    for (int i = 0; i < d->pn[id] && nlines < S_MAX_LINES; i++) {
-      start[nlines++] = pos;
-      pos += d->plen[d->pfirst[id] + i];
-    }
+    start = d->plen + d->pfirst[id];
+    nlines = d->pn[id] < S_MAX_LINES ? d->pn[id] : S_MAX_LINES;
   } else {
     const char *z;
     int n;
@@ -366,12 +370,12 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
       char *end;
       long v = strtol(p, &end, 10);
       if (end == p) break;
-      start[nlines++] = pos;
+      buf[nlines++] = pos;
       pos += (int)v;
       p = end;
     }
+    buf[nlines] = pos;
   }
-  start[nlines] = pos;
   double best = 0, mass = 0;
   int seen[S_MAX_PHRASES], stamp = 1; /* groups seen in line ph: stamp */
   for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
