@@ -777,7 +777,7 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int 
     while (c->capmarks - c->nmarks < nm) c->capmarks = c->capmarks ? 2 * c->capmarks : 1024;
     c->marks = kb_xrealloc(c->marks, (size_t)c->capmarks * sizeof *c->marks);
   }
-  memcpy(c->marks + c->nmarks, mk, (size_t)nm * sizeof *mk);
+  if (nm) memcpy(c->marks + c->nmarks, mk, (size_t)nm * sizeof *mk);
   c->v[c->n - 1].mfirst = c->nmarks;
   c->v[c->n - 1].nmark = nm;
   c->nmarks += nm;
@@ -1029,11 +1029,14 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
-  if (c->nmark >= 0) { /* kept with the results until the snippet is cut */
+  if (c->nmark > 0) { /* kept with the results until the snippet is cut */
     S_arena *a = r->mem;
     h->cut.marks = S_arena_align(&a, cs->marks + c->mfirst, (size_t)c->nmark * sizeof *cs->marks);
     h->cut.nmarks = c->nmark;
     r->mem = a;
+  } else if (c->nmark == 0) { /* no match in the body: still to be chosen */
+    static const kb_rank_mark none[1];
+    h->cut.marks = none;
   }
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
@@ -1133,7 +1136,9 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     S_order(&c, to);
     out->total = c.n;
-    out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
+    /* each hit is cleared as it is filled (S_fill_hit); clearing the
+     * whole array first (a page of up to a hundred) was done twice */
+    out->hits = kb_xmalloc(((size_t)(to - from) + 1) * sizeof *out->hits);
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
