@@ -547,7 +547,11 @@ void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
                        const kb_rank_inst *all, int n, double *f,
                        const kb_rank_mark **marks, int *nmarks) {
   S_acc *a = S_acc_start(q);
-  S_src src = {.d = d, .id = id};
+  S_src src; /* (not cleared whole: abuf is for rows looked up, not these) */
+  src.d = d;
+  src.id = id;
+  src.api = NULL;
+  src.fts = NULL;
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
   S_src_asides(&src, d, id);
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
