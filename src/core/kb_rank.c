@@ -622,7 +622,9 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   memset(pair, 0, ng);
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
-    if (g + 1 >= q->ngroup || pair[g]) continue;
+    /* (no instance of word g+1 in the row: no pair; a kept instance of a
+     * group is a match of it, so gbits says) */
+    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & MATCH)) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
         pair[g] = 1;
