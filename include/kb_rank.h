@@ -112,6 +112,29 @@ void kb_rank_query_free(kb_rank_query *q);
 void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                  const kb_rank_inst *inst, int ninst, double *f);
 
+/* A match in a row's body, as the snippet window is chosen from it: its
+ * query word's group, its position in the body. */
+typedef struct {
+  int group, off;
+} kb_rank_mark;
+
+/* kb_rank_row() without the snippet window: f[KB_RANK_SNIPPET_*] are left
+ * unwritten, and *marks is set to the row's body matches (*nmarks of
+ * them), from which kb_rank_snippet() chooses it later. A search ranks
+ * every matching row but cuts the snippets of a few: choosing each row's
+ * window was a tenth of a suggest on kb/, whose long articles match many
+ * times. *marks is owned by the thread and valid until its next
+ * kb_rank_row*() call: copy what is kept. */
+void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                       const kb_rank_inst *inst, int ninst, double *f,
+                       const kb_rank_mark **marks, int *nmarks);
+
+/* The snippet window of row id (its asides loaded in d) chosen from its
+ * body matches m[0..n) (kb_rank_row_marks()), into f[KB_RANK_SNIPPET_*]:
+ * what kb_rank_row() writes there. */
+void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
+                     double *f);
+
 /* 1 if row id's lengths are loaded in d. */
 int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
 

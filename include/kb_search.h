@@ -117,6 +117,10 @@ typedef struct kb_hit {
   struct {
     int lang, start, terms;
     unsigned mask;
+    const kb_rank_mark *marks; /* when not NULL, start, terms and mask are
+                             still to be chosen from these body matches
+                             (nmarks of them, owned by the kb_results) */
+    int nmarks;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 

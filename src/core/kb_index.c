@@ -406,6 +406,10 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
                          "SELECT 1 FROM articles WHERE collection = ?1 AND slug = ?2 AND lang = ?3",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->has_lang, NULL) != SQLITE_OK ||
       sqlite3_prepare_v3(ix->db,
+                         "SELECT id, type FROM articles WHERE collection = ?1 AND slug = ?2"
+                         " ORDER BY (lang = ?3) DESC, (lang = ?4) DESC, lang LIMIT 1",
+                         -1, SQLITE_PREPARE_PERSISTENT, &ix->id_of, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(ix->db,
                          "SELECT collection, slug, title, url, reply, escalate, type, lang,"
                          " summary, deeplink, platform FROM articles WHERE id = ?1",
                          -1, SQLITE_PREPARE_PERSISTENT, &ix->meta_by_id, NULL) != SQLITE_OK ||
@@ -445,6 +449,7 @@ void kb_index_close(kb_index *ix) {
   }
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->has_lang);
+  sqlite3_finalize(ix->id_of);
   sqlite3_finalize(ix->meta_by_id);
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);

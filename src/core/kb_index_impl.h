@@ -111,6 +111,7 @@ struct kb_index {
   kb_lang_set data;       /* the languages' word lists, for the tokenizer */
   sqlite3_stmt *get;      /* article by collection and slug */
   sqlite3_stmt *has_lang; /* whether a topic has a translation in a language */
+  sqlite3_stmt *id_of;    /* the id and type of the article get would read */
   sqlite3_stmt *meta_by_id; /* a hit's metadata */
   sqlite3_stmt *begin, *commit; /* one read transaction per search */
   char *built, *languages, *schema;

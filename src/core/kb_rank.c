@@ -141,7 +141,13 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
                                  const int *df, int ngroups) {
-  S_query *q = kb_xcalloc(1, sizeof *q);
+  /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
+   * phrases): the per-phrase arrays are written below for the query's
+   * phrases, the only ones read; the rest S_query_init() reads is cleared */
+  S_query *q = kb_xmalloc(sizeof *q);
+  q->ngroup = q->nknown = 0;
+  q->gmass = 0;
+  memset(q->gidf, 0, sizeof q->gidf);
   q->nphrase = nphrase < S_MAX_PHRASES ? nphrase : S_MAX_PHRASES;
   for (int p = 0; p < q->nphrase; p++) {
     q->group[p] = group[p];
@@ -155,7 +161,12 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 
 void kb_rank_query_free(kb_rank_query *q) { free(q); }
 
-typedef kb_rank_inst S_inst;
+/* An instance as a row's features read it: the group of its phrase (what
+ * the phrase match, the snippet window and proximity compare), column,
+ * offset. */
+typedef struct {
+  int group, col, off;
+} S_inst;
 
 /*--- Rows held in memory -------------------------------------------------*/
 
@@ -166,7 +177,9 @@ struct kb_rank_docs {
   sqlite3_int64 cap;    /* ids [0, cap) have room */
   unsigned char *known; /* per id: its lengths are here */
   int *len;             /* per id: S_NCOL field lengths */
-  int *pfirst, *pn;     /* per id: its phrase lengths, plen[pfirst..+pn) */
+  int *pfirst, *pn;     /* per id: where its pn phrases start and end, in
+                           positions: plen[pfirst..+pn], 0 then each
+                           phrase's end (summed once at load, not per row) */
   int *plen;
   int nplen, capplen;
   int *afirst, *nasides; /* per id: its asides (body text that is not prose,
@@ -258,9 +271,12 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
     if (c < S_NCOL) continue;
     S_docs_grow(d, id);
     memcpy(d->len + id * S_NCOL, len, sizeof len);
-    d->pfirst[id] = d->nplen;
+    /* the lengths read after a 0, then summed in place */
+    S_append_ints(&d->plen, &d->nplen, &d->capplen, "0", 1);
+    d->pfirst[id] = d->nplen - 1;
     d->pn[id] = S_append_ints(&d->plen, &d->nplen, &d->capplen,
                               (const char *)sqlite3_column_text(st, 2), S_MAX_LINES);
+    for (int i = d->pfirst[id] + 1; i < d->nplen; i++) d->plen[i] += d->plen[i - 1];
     d->afirst[id] = d->naspan;
     d->nasides[id] = S_append_ints(&d->aspan, &d->naspan, &d->capaspan,
                               (const char *)sqlite3_column_text(st, 3), 2 * KB_RANK_MAX_ASIDES) / 2;
@@ -345,14 +361,13 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   int first = 0;
   while (first < kept && inst[first].col != 1) first++;
   if (first == kept || q->gmass <= 0) return 0;
-  int start[S_MAX_LINES + 1], nlines = 0, pos = 0;
+  int buf[S_MAX_LINES + 1], nlines = 0, pos = 0;
+  const int *start = buf; /* line i: positions [start[i], start[i + 1]) */
   const kb_rank_docs *d = src->d;
   sqlite3_int64 id = src->id;
   if (d) {
-    for (int i = 0; i < d->pn[id] && nlines < S_MAX_LINES; i++) {
-      start[nlines++] = pos;
-      pos += d->plen[d->pfirst[id] + i];
-    }
+    start = d->plen + d->pfirst[id];
+    nlines = d->pn[id] < S_MAX_LINES ? d->pn[id] : S_MAX_LINES;
   } else {
     const char *z;
     int n;
@@ -361,12 +376,12 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
       char *end;
       long v = strtol(p, &end, 10);
       if (end == p) break;
-      start[nlines++] = pos;
+      buf[nlines++] = pos;
       pos += (int)v;
       p = end;
     }
+    buf[nlines] = pos;
   }
-  start[nlines] = pos;
   double best = 0, mass = 0;
   int seen[S_MAX_PHRASES], stamp = 1; /* groups seen in line ph: stamp */
   for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
@@ -381,7 +396,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
     /* colocated forms share one position */
     if (off != lastoff) hits++;
     lastoff = off;
-    int g = q->group[inst[i].phrase];
+    int g = inst[i].group;
     if (seen[g] != stamp) {
       seen[g] = stamp;
       mass += q->gidf[g];
@@ -413,11 +428,11 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * positions before its first match for context, within one stretch of
  * prose: a window neither starts in an aside nor runs into one (a table
  * reads as a run of words, "Section What you'll find Address Street
- * address...", and a bold line over a paragraph runs into it). inst[] is
- * in position order. Without a match in the prose: the prose's start. */
-static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *inst, int kept,
-                             double *f) {
-  enum { LEAD = 3, BODY = 4 };
+ * address...", and a bold line over a paragraph runs into it), chosen from
+ * the body's matches m[0..n), in position order. Without a match in the
+ * prose: the prose's start. */
+static void S_snippet_window(const S_src *src, const kb_rank_mark *m, int n, double *f) {
+  enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
     if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
@@ -425,18 +440,19 @@ static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *i
   S_prose_at(src, best_start, &lo, &best_end);
   /* the groups seen in the window at i: seen[g] == stamp (no clearing
    * per window) */
-  int seen[S_MAX_PHRASES], stamp = 0;
-  for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
-  for (int i = 0; i < kept; i++) {
-    if (inst[i].col != BODY || (i > 0 && inst[i - 1].col == BODY && inst[i - 1].off == inst[i].off))
-      continue;
-    if (!S_prose_at(src, inst[i].off, &lo, &hi)) continue;
-    int start = inst[i].off - LEAD > lo ? inst[i].off - LEAD : lo;
+  int seen[S_MAX_PHRASES], stamp = 0, ngroup = 0;
+  for (int i = 0; i < n; i++)
+    if (m[i].group >= ngroup) ngroup = m[i].group + 1;
+  for (int g = 0; g < ngroup; g++) seen[g] = 0;
+  for (int i = 0; i < n; i++) {
+    if (i > 0 && m[i - 1].off == m[i].off) continue;
+    if (!S_prose_at(src, m[i].off, &lo, &hi)) continue;
+    int start = m[i].off - LEAD > lo ? m[i].off - LEAD : lo;
     int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
     int groups = 0, hits = 0;
     stamp++;
-    for (int j = i; j < kept && inst[j].col == BODY && inst[j].off < end; j++) {
-      int g = q->group[inst[j].phrase];
+    for (int j = i; j < n && m[j].off < end; j++) {
+      int g = m[j].group;
       if (seen[g] != stamp) {
         seen[g] = stamp;
         groups++;
@@ -452,12 +468,23 @@ static void S_snippet_window(const S_query *q, const S_src *src, const S_inst *i
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
   unsigned mask = 0;
-  for (int i = 0; i < kept; i++)
-    if (inst[i].col == BODY && inst[i].off >= best_start && inst[i].off < best_end)
-      mask |= 1u << (inst[i].off - best_start);
+  for (int i = 0; i < n; i++)
+    if (m[i].off >= best_start && m[i].off < best_end) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
+}
+
+/* The body's matches among the kept instances inst[0..kept) (the last:
+ * the body is the last column), as marks, in a buffer of the thread's;
+ * returns how many. */
+static int S_body_marks(const S_inst *inst, int kept, const kb_rank_mark **out) {
+  static _Thread_local kb_rank_mark m[S_MAX_INST];
+  int first = kept;
+  while (first > 0 && inst[first - 1].col == S_NCOL - 1) first--;
+  for (int i = first; i < kept; i++) m[i - first] = (kb_rank_mark){inst[i].group, inst[i].off};
+  *out = m;
+  return kept - first;
 }
 
 /* A row's matches as they are counted: term frequencies per phrase and
@@ -479,7 +506,7 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
   int *t = a->tf[p];
   if (!(t[0] | t[1] | t[2] | t[3] | t[4])) a->hit[a->nhit++] = p;
   t[c]++;
-  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.phrase = p, .col = c, .off = off};
+  if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.group = q->group[p], .col = c, .off = off};
 }
 
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
@@ -510,17 +537,41 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   }
   if (rc != SQLITE_OK) return rc;
   S_score_row(q, &src, a, f);
+  const kb_rank_mark *m;
+  int nm = S_body_marks(a->inst, a->kept, &m);
+  S_snippet_window(&src, m, nm, f);
   return SQLITE_OK;
 }
 
-void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                 const kb_rank_inst *all, int n, double *f) {
+void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                       const kb_rank_inst *all, int n, double *f,
+                       const kb_rank_mark **marks, int *nmarks) {
   S_acc *a = S_acc_start(q);
-  S_src src = {.d = d, .id = id};
+  S_src src; /* (not cleared whole: abuf is for rows looked up, not these) */
+  src.d = d;
+  src.id = id;
+  src.api = NULL;
+  src.fts = NULL;
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
   S_src_asides(&src, d, id);
   for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
   S_score_row(q, &src, a, f);
+  *nmarks = S_body_marks(a->inst, a->kept, marks);
+}
+
+void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
+                     double *f) {
+  S_src src = {.d = d, .id = id};
+  S_src_asides(&src, d, id);
+  S_snippet_window(&src, m, n, f);
+}
+
+void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                 const kb_rank_inst *all, int n, double *f) {
+  const kb_rank_mark *m;
+  int nm;
+  kb_rank_row_marks(q, d, id, all, n, f, &m, &nm);
+  kb_rank_snippet(d, id, m, nm, f);
 }
 
 /* The features of a row from its term frequencies and kept instances. */
@@ -531,19 +582,17 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   int kept = a->kept;
   /* per group; only the query's groups are cleared (a row's cost) */
   double gscore[S_MAX_PHRASES];
-  unsigned char gmatch[S_MAX_PHRASES], gstrong[S_MAX_PHRASES], gtitle[S_MAX_PHRASES];
-  unsigned char gexact[S_MAX_PHRASES];
+  /* per group, what its matches are: one array cleared, not four */
+  enum { MATCH = 1, STRONG = 2, TITLE = 4, EXACT = 8 };
+  unsigned char gbits[S_MAX_PHRASES];
   size_t ng = (size_t)q->ngroup;
   for (size_t g = 0; g < ng; g++) gscore[g] = 0;
-  memset(gmatch, 0, ng);
-  memset(gstrong, 0, ng);
-  memset(gtitle, 0, ng);
-  memset(gexact, 0, ng);
+  memset(gbits, 0, ng);
   for (int h = 0; h < a->nhit; h++) { /* phrases that do not occur add nothing */
     int p = a->hit[h];
     if (q->exact[p]) {
       for (int c = 0; c < S_NCOL; c++)
-        if (tf[p][c]) gexact[q->group[p]] = 1;
+        if (tf[p][c]) gbits[q->group[p]] |= EXACT;
       continue;
     }
     double wtf = 0;
@@ -551,10 +600,10 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
       if (!tf[p][c]) continue;
       wtf += S_w[c] * tf[p][c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
       int g = q->group[p];
-      gmatch[g] = 1;
-      if (c <= 2) gstrong[g] = 1;
-      if (c == 0) gtitle[g] = 1;
-      if (q->implies[p]) gexact[g] = 1;
+      gbits[g] |= MATCH;
+      if (c <= 2) gbits[g] |= STRONG;
+      if (c == 0) gbits[g] |= TITLE;
+      if (q->implies[p]) gbits[g] |= EXACT;
     }
     double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
     if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
@@ -562,20 +611,25 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
-    if (gexact[g]) exactm += q->gidf[g];
-    if (gmatch[g]) cov += q->gidf[g];
-    if (gstrong[g]) strong += q->gidf[g];
-    if (gtitle[g]) title += q->gidf[g];
+    if (gbits[g] & EXACT) exactm += q->gidf[g];
+    if (gbits[g] & MATCH) cov += q->gidf[g];
+    if (gbits[g] & STRONG) strong += q->gidf[g];
+    if (gbits[g] & TITLE) title += q->gidf[g];
   }
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count */
   unsigned char pair[S_MAX_PHRASES];
   memset(pair, 0, ng);
   for (int i = 0; i < kept; i++) {
-    int g = q->group[inst[i].phrase];
-    if (g + 1 >= q->ngroup || pair[g]) continue;
+    int g = inst[i].group;
+    /* (no instance of word g+1 in the row: no pair; a kept instance of a
+     * group is a match of it, so gbits says) */
+    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & MATCH)) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
-      if (inst[j].off > inst[i].off && q->group[inst[j].phrase] == g + 1) pair[g] = 1;
+      if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
+        pair[g] = 1;
+        break; /* (found: the rest cannot change it) */
+      }
   }
   int pairs = 0;
   for (int g = 0; g + 1 < q->ngroup; g++) pairs += pair[g];
@@ -590,7 +644,6 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
   f[KB_FEAT_EXACT] = exactm / mass;
-  S_snippet_window(q, src, inst, kept, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,

@@ -69,6 +69,17 @@ static char *S_arena_dup(S_arena **head, const char *s, size_t n) {
   return k;
 }
 
+/* A copy of the n bytes at p, aligned as a pointer (enough for arrays of
+ * ints), from the blocks at *head (a block's data follows a pointer and
+ * two sizes: aligned so). */
+static void *S_arena_align(S_arena **head, const void *p, size_t n) {
+  const size_t al = sizeof(void *);
+  S_arena *a = *head;
+  if (a) a->used = (a->used + al - 1) / al * al;
+  if (a && a->used > a->cap) a->used = a->cap;
+  return S_arena_dup(head, p, n);
+}
+
 static void S_arena_free(S_arena *a) {
   while (a) {
     S_arena *next = a->next;
@@ -612,12 +623,16 @@ typedef struct {
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
   int snip_terms;
+  int mfirst, nmark; /* nmark >= 0: the window is still to be chosen, from
+                        the body matches S_cands.marks[mfirst..+nmark) */
 } S_cand;
 
 typedef struct {
   S_cand *v;
   int n, cap;
   unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
+  kb_rank_mark *marks; /* the body matches of candidates ranked in memory */
+  int nmarks, capmarks;
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -668,6 +683,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
   memset(x, 0, sizeof *x);
   x->id = id;
   x->lang = li;
+  x->nmark = -1;
   if (f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
@@ -750,8 +766,21 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int 
   S_mem *m = ctx;
   if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
   double f[KB_RANK_NOUT];
-  kb_rank_row(m->q, m->docs, id, inst, n, f);
-  S_add_cand(m->c, id, m->li, f);
+  const kb_rank_mark *mk;
+  int nm;
+  /* the snippet window is chosen for the hits kept (S_fill_hit) */
+  kb_rank_row_marks(m->q, m->docs, id, inst, n, f, &mk, &nm);
+  f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
+  S_cands *c = m->c;
+  S_add_cand(c, id, m->li, f);
+  if (c->capmarks - c->nmarks < nm) {
+    while (c->capmarks - c->nmarks < nm) c->capmarks = c->capmarks ? 2 * c->capmarks : 1024;
+    c->marks = kb_xrealloc(c->marks, (size_t)c->capmarks * sizeof *c->marks);
+  }
+  if (nm) memcpy(c->marks + c->nmarks, mk, (size_t)nm * sizeof *mk);
+  c->v[c->n - 1].mfirst = c->nmarks;
+  c->v[c->n - 1].nmark = nm;
+  c->nmarks += nm;
   return 0;
 }
 
@@ -772,12 +801,15 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int had = c->n, rc = 0;
+  int had = c->n, had_marks = c->nmarks, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
     rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
                            S_mem_row, &m);
   kb_rank_query_free(q);
-  if (rc) c->n = had;
+  if (rc) {
+    c->n = had;
+    c->nmarks = had_marks;
+  }
   return rc;
 }
 
@@ -905,6 +937,14 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
 
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
+  if (h->cut.marks) {
+    double f[KB_RANK_NOUT];
+    kb_rank_snippet(ix->docs, h->id, h->cut.marks, h->cut.nmarks, f);
+    h->cut.start = (int)f[KB_RANK_SNIPPET_START];
+    h->cut.mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
+    h->cut.terms = (int)f[KB_RANK_SNIPPET_TERMS];
+    h->cut.marks = NULL;
+  }
   const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
   if (sp) {
     kb_buf b = KB_BUF_INIT;
@@ -964,7 +1004,8 @@ const char *kb_index_row_text(kb_index *ix, int64_t id,
   return w->text;
 }
 
-static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) {
+static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_results *r,
+                       int later) {
   kb_hit *h = &r->hits[r->n++];
   memset(h, 0, sizeof *h);
   h->id = c->id;
@@ -988,6 +1029,15 @@ static void S_fill_hit(kb_index *ix, const S_cand *c, kb_results *r, int later) 
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
+  if (c->nmark > 0) { /* kept with the results until the snippet is cut */
+    S_arena *a = r->mem;
+    h->cut.marks = S_arena_align(&a, cs->marks + c->mfirst, (size_t)c->nmark * sizeof *cs->marks);
+    h->cut.nmarks = c->nmark;
+    r->mem = a;
+  } else if (c->nmark == 0) { /* no match in the body: still to be chosen */
+    static const kb_rank_mark none[1];
+    h->cut.marks = none;
+  }
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
   if (!h->title) h->title = S_keep(r, "");
@@ -1086,12 +1136,15 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     S_order(&c, to);
     out->total = c.n;
-    out->hits = kb_xcalloc((size_t)(to - from) + 1, sizeof *out->hits);
+    /* each hit is cleared as it is filled (S_fill_hit); clearing the
+     * whole array first (a page of up to a hundred) was done twice */
+    out->hits = kb_xmalloc(((size_t)(to - from) + 1) * sizeof *out->hits);
     for (int k = from; k < to; k++)
-      S_fill_hit(ix, &c.v[k], out, oo.snippets_later);
+      S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
   if (txn) S_step_once(ix->commit);
   free(c.v);
+  free(c.marks);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
@@ -1108,40 +1161,48 @@ static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slu
   return st;
 }
 
+/* The article is found by id (ix->id_of: the row get would read, without
+ * its html, source and store, which are not needed here and were nearly
+ * all of the cost of a suggest naming a place with a store), its fields
+ * taken from the rows' metadata kept with the index (S_row_of). */
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang) {
-  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
-  int at = -1;
-  if (sqlite3_step(st) == SQLITE_ROW &&
-      !strcmp((const char *)sqlite3_column_text(st, 4), "article")) {
-    r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
-    kb_hit *h = &r->hits[r->n];
-    memset(h, 0, sizeof *h);
-#define COL(i) ((const char *)sqlite3_column_text(st, i))
-    h->id = sqlite3_column_int64(st, 0);
-    h->collection = S_keep(r, COL(1));
-    h->slug = S_keep(r, COL(2));
-    h->lang = S_keep(r, COL(3));
-    h->type = S_keep(r, COL(4));
-    h->title = S_keep(r, COL(5));
-    h->url = S_keep(r, COL(6));
-    h->reply = S_keep(r, COL(7));
-    h->escalate = S_keep(r, COL(8));
-    h->deeplink = S_keep(r, COL(9));
-    h->summary = S_keep(r, COL(12));
-#undef COL
-    kb_buf b = KB_BUF_INIT;
-    if (h->summary) {
-      size_t len = strlen(h->summary);
-      if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
-      kb_buf_put_html(&b, h->summary, len);
-    }
-    h->snippet = S_keep(r, kb_buf_str(&b));
-    kb_buf_cleanup(&b);
-    at = r->n++;
-  }
+  sqlite3_stmt *st = ix->id_of;
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
+  int64_t id = 0;
+  if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
+    id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  return at;
+  const kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
+  if (!w) return -1;
+  r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
+  kb_hit *h = &r->hits[r->n];
+  memset(h, 0, sizeof *h);
+  h->id = id;
+  /* (meta_by_id's columns; the platform is not read here, as before) */
+  h->collection = S_keep(r, w->col[0]);
+  h->slug = S_keep(r, w->col[1]);
+  h->lang = S_keep(r, w->col[7]);
+  h->type = S_keep(r, w->col[6]);
+  h->title = S_keep(r, w->col[2]);
+  h->url = S_keep(r, w->col[3]);
+  h->reply = S_keep(r, w->col[4]);
+  h->escalate = S_keep(r, w->col[5]);
+  h->deeplink = S_keep(r, w->col[9]);
+  h->summary = S_keep(r, w->col[8]);
+  kb_buf b = KB_BUF_INIT;
+  if (h->summary) {
+    size_t len = strlen(h->summary);
+    if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
+    kb_buf_put_html(&b, h->summary, len);
+  }
+  h->snippet = S_keep(r, kb_buf_str(&b));
+  kb_buf_cleanup(&b);
+  return r->n++;
 }
 
 /* The slugs of the help articles of collection coll in language lang

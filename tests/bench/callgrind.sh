@@ -11,7 +11,9 @@
 #   search, rendering, compression; not libmicrohttpd's reading and
 #   writing), for each route over the request sets `make bench` loads:
 #   /healthz, suggest, the search API (queries and prefixes as typed),
-#   the search page, the fragment, the article pages.
+#   the search page, the fragment, the article pages; and, when
+#   ../shared has it, suggest over the CDP dev tweets against the cdp
+#   index (suggest-cdp): the yardstick a kb/ suggest is held to (#23).
 # Prints "route requests instructions/request"; the callgrind files stay in
 # OUTDIR (default build/callgrind) for callgrind_annotate.
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
@@ -74,9 +76,10 @@ fi
 
 # Over HTTP, one route per server run.
 esc() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
+ix="$DIR/kb.sqlite" # the index route() serves
 route() { # name paths-file [post]
   valgrind -q --tool=callgrind --toggle-collect=S_handler --callgrind-out-file="$DIR/cg.$1" \
-    "$BENCH_BIN/kb-serve" --index "$DIR/kb.sqlite" --listen 127.0.0.1:0 --rate -1 --quiet \
+    "$BENCH_BIN/kb-serve" --index "$ix" --listen 127.0.0.1:0 --rate -1 --quiet \
     --threads 1 2>"$DIR/serve-$1.log" &
   serve_pid=$!
   port=""
@@ -111,6 +114,15 @@ route() { # name paths-file [post]
 }
 route healthz "$DIR/p-healthz.txt"
 route suggest "$DIR/bodies.jsonl" post
+if [ -d "$SHARED/eval/cdp/kb" ]; then
+  "$BENCH_BIN/kb-index" -q "$SHARED/eval/cdp/kb" -o "$DIR/cdp.sqlite"
+  "$BENCH_PROG" bodies "$SHARED/eval/cdp/dev.jsonl" "$DIR/all.jsonl" >/dev/null
+  every "$DIR/all.jsonl" >"$DIR/cdp-bodies.jsonl"
+  rm -f "$DIR/all.jsonl"
+  ix="$DIR/cdp.sqlite"
+  route suggest-cdp "$DIR/cdp-bodies.jsonl" post
+  ix="$DIR/kb.sqlite"
+fi
 route search-api "$DIR/p-api.txt"
 route search-page "$DIR/p-page.txt"
 route fragment "$DIR/p-fragment.txt"
