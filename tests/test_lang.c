@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static th_server *S_srv;
@@ -367,6 +368,9 @@ static void test_reports_per_language(void **state) {
       {"/fr/reports?days=0", NULL, ">und<"},
       {"/reports?days=0", NULL, ">und<"},
       {"/de/reports?days=0", ">und<", ">zzqxw<"},
+      /* the never-sent topics' titles in the page's language */
+      {"/fr/reports?days=0", "<small>Garder votre numéro en changeant", "<small>Keep your number"},
+      {"/reports?days=0", "<small>Keep your number", "<small>Garder votre numéro"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, NULL, &r), 0);
@@ -410,6 +414,9 @@ static void test_reports_per_language(void **state) {
   assert_non_null(strstr(out, "und\n"));
   assert_null(strstr(out, "zzqxw"));
   assert_null(strstr(out, "Knowledge-base report"));
+  /* a topic's title is its German translation's (never sent: every topic) */
+  assert_non_null(strstr(out, "(Rufnummer beim Anbieterwechsel mitnehmen)"));
+  assert_null(strstr(out, "(Keep your number when you switch network)"));
   free(out);
   free(cmd);
   out = NULL;
@@ -448,6 +455,54 @@ static void test_store_reply_words(void **state) {
     cJSON_Delete(j);
     free(body);
   }
+}
+
+/* The day a store question asks about, in each language (kb/lang/<code>/
+ * days.tsv, read by the mention's analysis): "¿abrís el domingo?" gets
+ * Sunday's hours (these stores close on Sundays) in the customer's
+ * language, an abbreviation or a plural form names the day too, and a
+ * phrase that only looks like a day ("Guten Morgen", "por la mañana")
+ * leaves today's hours. Every other weekday is open here, so "closed"
+ * says the day was read (on a Sunday it cannot tell). */
+static void test_store_reply_day_asked(void **state) {
+  (void)state;
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  static const char *const fr[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+  static const char *const de[] = {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"};
+  static const char *const es[] = {"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"};
+  /* the mention, then what the reply must say */
+  const char *cases[][2] = {
+      {"ouvert le dimanche a Lyon ?", "Fermée "},
+      {"la boutique de Lyon est ouverte dim ?", "dimanche"},
+      {"vous êtes ouverts samedi à Lyon ?", "samedi"},
+      {"habt ihr sonntags auf in Hamburg?", "Geschlossen "},
+      {"hat der Shop in Hamburg am Samstag offen?", "Samstag"},
+      {"¿abrís el domingo en Valencia?", "Cerrada "},
+      {"abris los sabados en Valencia?", "sábado"},
+      {"what time does the Leeds store open on sundays?", "on Sunday"},
+      /* no day: today's hours, not tomorrow's */
+      {"Guten Morgen, hat der Shop in Hamburg offen?", th_fmt("heute (%s)", de[tm.tm_wday])},
+      {"abrís por la mañana en Valencia?", th_fmt("hoy (%s)", es[tm.tm_wday])},
+      {"la boutique de Lyon ouvre à quelle heure demain ?",
+       th_fmt("demain (%s)", fr[(tm.tm_wday + 1) % 7])},
+  };
+  size_t n = sizeof cases / sizeof *cases;
+  for (size_t i = 0; i < n; i++) {
+    char *body = th_fmt("{\"text\":\"%s\"}", cases[i][0]);
+    long st;
+    cJSON *j = S_suggest(body, &st);
+    assert_int_equal(st, 200);
+    const char *reply = S_str(j, "suggestions.0.reply");
+    const char *want = cases[i][1];
+    if (!reply || !strstr(reply, want)) print_error("%s: %s (want %s)\n", cases[i][0], reply ? reply : "-", want);
+    assert_non_null(reply);
+    assert_non_null(strstr(reply, want));
+    cJSON_Delete(j);
+    free(body);
+  }
+  for (size_t i = 8; i < n; i++) free((char *)cases[i][1]);
 }
 
 /* A staff page at its plain address takes the browser's language
@@ -899,6 +954,7 @@ int main(void) {
       cmocka_unit_test(test_translations_report),
       cmocka_unit_test(test_reports_per_language),
       cmocka_unit_test(test_store_reply_words),
+      cmocka_unit_test(test_store_reply_day_asked),
       cmocka_unit_test(test_staff_accept_language),
       cmocka_unit_test(test_health_fixes_per_language),
       cmocka_unit_test(test_staff_collection_language),

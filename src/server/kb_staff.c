@@ -157,7 +157,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
   int len = 0;
-  char *reply = kb_api_reply(c, res, i, text, handle, &len);
+  char *reply = kb_api_reply(c, res, i, handle, &len);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   kb_page_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");

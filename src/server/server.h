@@ -343,12 +343,12 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
 
 /* The reply for suggestion i of res, to handle (NULL: none): the
  * article's template, or, when the suggestion links the store the mention
- * names, that store's address and its hours today (or on the day text
- * names: "thursday", "tomorrow"), in the words of the store page's
+ * names, that store's address and its hours today (or on the day the
+ * mention names, kb_mention_day(): "thursday", "dimanche", "mañana"), in the words of the store page's
  * language (ui.tsv's reply.*, looked up in c's site content). *plen gets
  * its weighted length. Caller frees. */
 struct kb_suggest_result;
-char *kb_api_reply(const kb_ctx *c, const struct kb_suggest_result *res, int i, const char *text,
+char *kb_api_reply(const kb_ctx *c, const struct kb_suggest_result *res, int i,
                    const char *handle, int *plen);
 
 /* GET /api/v1/search. */
