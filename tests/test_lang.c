@@ -260,6 +260,39 @@ static char *S_page(const char *path, long *st) {
   return b;
 }
 
+/* An address a language's site has no page for is that site's "page not
+ * found", in its language and with its links (it was the API's English
+ * JSON: {"error":{"message":"no such route: /fr/..."}}); at no prefix the
+ * API's JSON 404 stays (docs/api.md). */
+static void test_not_found_per_language(void **state) {
+  (void)state;
+  static const char *const cases[][3] = {
+      {"/fr/nimporte-quoi", "<html lang=\"fr\"", "Il n’y a rien à cette adresse."},
+      {"/de/gibt/es/nicht", "<html lang=\"de\"", "Unter dieser Adresse gibt es nichts."},
+      {"/es/no-existe?q=1", "<html lang=\"es\"", "No hay nada en esta dirección."},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    if (r.status != 404 || !strstr(r.body, cases[i][1]) || !strstr(r.body, cases[i][2]))
+      print_error("%s: %ld %.200s\n", cases[i][0], r.status, r.body);
+    assert_int_equal(r.status, 404);
+    assert_non_null(strstr(r.body, cases[i][1]));
+    assert_non_null(strstr(r.body, cases[i][2]));
+    assert_null(strstr(r.body, "no such route"));
+    /* its links stay on that site */
+    char *home = th_fmt("href=\"/%.2s/\"", cases[i][0] + 1);
+    assert_non_null(strstr(r.body, home));
+    free(home);
+    th_resp_free(&r);
+  }
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/nimporte-quoi", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 404);
+  assert_non_null(strstr(r.body, "\"code\":\"not_found\""));
+  th_resp_free(&r);
+}
+
 /* Every interface word of the public pages comes from the language's
  * ui.tsv: each language's home, search, topic, article, store finder and
  * store page say their words, none of English's, and no key shows. */
@@ -955,6 +988,7 @@ int main(void) {
       cmocka_unit_test(test_reports_per_language),
       cmocka_unit_test(test_store_reply_words),
       cmocka_unit_test(test_store_reply_day_asked),
+      cmocka_unit_test(test_not_found_per_language),
       cmocka_unit_test(test_staff_accept_language),
       cmocka_unit_test(test_health_fixes_per_language),
       cmocka_unit_test(test_staff_collection_language),

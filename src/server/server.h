@@ -274,7 +274,9 @@ const char *kb_web_style(const kb_web *w);
 const char *kb_web_csp(const kb_web *w);
 
 /* Serves the pages and static files; returns 1 if url is one of them (r
- * filled), 0 if not. */
+ * filled), 0 if not. Every address under another language's prefix
+ * (/fr/...) is that site's: one it has no page for gets its HTML "page
+ * not found" in that language (1). */
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r);
 
