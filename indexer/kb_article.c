@@ -46,6 +46,17 @@ static void S_err(S_ctx *c, int line, const char *fmt, ...)
 static void S_warn(S_ctx *c, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Message id of kb/lang/<code>/messages.tsv about the article's line,
+ * with its values (NULL-terminated name, value pairs). */
+static void S_msg(S_ctx *c, kb_diag_level level, int line, const char *id, ...)
+    __attribute__((sentinel));
+static void S_msg(S_ctx *c, kb_diag_level level, int line, const char *id, ...) {
+  va_list ap;
+  va_start(ap, id);
+  kb_diag_msgv(c->d, level, c->path, line, id, ap);
+  va_end(ap);
+}
+
 static void S_err(S_ctx *c, int line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -244,7 +255,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
     S_free_list(a->phrases, a->nphrases);
     a->phrases = S_list(c, key, v, &a->nphrases);
   } else if (!S_store_key(c, key, v)) {
-    S_warn(c, kline, "unknown key '%s' (ignored)", key);
+    S_msg(c, KB_DIAG_WARNING, kline, "article.unknown-key", "key", key, NULL);
   }
 }
 
@@ -274,7 +285,7 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
   c->doc = &doc;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (root && root->type != YAML_MAPPING_NODE) {
-    S_err(c, S_line(c, root), "front matter must be a mapping of keys (title: ...)");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, root), "article.not-mapping", NULL);
     c->fatal = 1;
   } else if (root) {
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
@@ -525,70 +536,71 @@ static int S_is_date(const char *s) {
 static void S_check(S_ctx *c, const S_lines *ln) {
   kb_article *a = c->a;
   if (!a->title || !*a->title) {
-    S_err(c, ln->title ? ln->title : 1, a->title ? "empty title" : "missing title (every article needs 'title:')");
+    S_msg(c, KB_DIAG_ERROR, ln->title ? ln->title : 1, a->title ? "article.empty-title" : "article.no-title", NULL);
     c->fatal = 1;
   }
   if (!a->slug) a->slug = S_default_slug(c->path);
   if (!kb_article_slug_valid(a->slug)) {
-    S_err(c, a->slug_line, "slug '%s' must use only a-z, 0-9 and '-'", a->slug);
+    S_msg(c, KB_DIAG_ERROR, a->slug_line, "article.bad-slug", "slug", a->slug, NULL);
     c->fatal = 1;
   }
   if (a->url && !S_is_http_url(a->url))
-    S_err(c, ln->url, "url '%s' must be an http:// or https:// address", a->url);
+    S_msg(c, KB_DIAG_ERROR, ln->url, "article.bad-url", "url", a->url, NULL);
   if (!a->collection || !*a->collection) S_set(&a->collection, kb_xstrdup("default"));
   else if (!kb_article_slug_valid(a->collection) &&
            strspn(a->collection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(a->collection))
-    S_err(c, ln->collection, "collection '%s' must use only letters, digits, '_' and '-'", a->collection);
+    S_msg(c, KB_DIAG_ERROR, ln->collection, "article.bad-collection", "collection", a->collection, NULL);
   a->lang_line = a->lang && *a->lang ? ln->lang : 0;
   if (!a->lang || !*a->lang) S_set(&a->lang, kb_xstrdup("en"));
   else if (!kb_text_lang_known(a->lang)) {
-    S_err(c, ln->lang, "lang '%s' has no Snowball stemmer (use e.g. en, de, fr, es, it, nl)", a->lang);
+    S_msg(c, KB_DIAG_ERROR, ln->lang, "article.bad-lang", "lang", a->lang, NULL);
     c->fatal = 1;
   }
   if (!a->type || !*a->type) S_set(&a->type, kb_xstrdup("article"));
   else if (strcmp(a->type, "article") && strcmp(a->type, "store") && strcmp(a->type, "offtopic"))
-    S_err(c, ln->type, "type '%s' must be 'article', 'store' or 'offtopic'", a->type);
+    S_msg(c, KB_DIAG_ERROR, ln->type, "article.bad-type", "type", a->type, NULL);
   if (a->escalate && strcmp(a->escalate, "dm") != 0)
-    S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
+    S_msg(c, KB_DIAG_ERROR, ln->escalate, "article.bad-escalate", "escalate", a->escalate, NULL);
   if (a->platform && strcmp(a->platform, "ios") && strcmp(a->platform, "android"))
-    S_err(c, ln->platform, "platform '%s' must be 'ios' or 'android'", a->platform);
+    S_msg(c, KB_DIAG_ERROR, ln->platform, "article.bad-platform", "platform", a->platform, NULL);
   for (int i = 0; i < a->nintents; i++)
     if (!kb_lang_intent_bit(a->intents[i])) {
       char names[160];
       kb_lang_intent_names(names, sizeof names);
-      S_err(c, ln->intent, "intent '%s' must be one of %s (what the article answers; the ranking "
-                           "matches it with the mention's)", a->intents[i], names);
+      S_msg(c, KB_DIAG_ERROR, ln->intent, "article.bad-intent", "intent", a->intents[i], "intents", names, NULL);
     }
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)
-    S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
+    S_msg(c, KB_DIAG_ERROR, ln->deeplink, "article.bad-deeplink", "deeplink", a->deeplink, NULL);
   if (a->review_by && !S_is_date(a->review_by))
-    S_err(c, ln->review_by, "review_by '%s' must be a date written YYYY-MM-DD", a->review_by);
+    S_msg(c, KB_DIAG_ERROR, ln->review_by, "article.bad-date", "key", "review_by", "value", a->review_by, NULL);
   if (a->updated && !S_is_date(a->updated))
-    S_err(c, ln->updated, "updated '%s' must be a date written YYYY-MM-DD", a->updated);
+    S_msg(c, KB_DIAG_ERROR, ln->updated, "article.bad-date", "key", "updated", "value", a->updated, NULL);
   a->translated_line = ln->translated;
   a->updated_line = a->updated ? ln->updated : 0;
   if (a->translated_from && !S_is_date(a->translated_from))
-    S_err(c, ln->translated, "translated_from '%s' must be a date written YYYY-MM-DD (the source's "
-                             "'updated' when it was translated)", a->translated_from);
+    S_msg(c, KB_DIAG_ERROR, ln->translated, "article.bad-translated-from", "value", a->translated_from, NULL);
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
-    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url}, {title} or {store})", bad);
+    char sl[16], sm[16];
+    snprintf(sl, sizeof sl, "%d", len);
+    snprintf(sm, sizeof sm, "%d", KB_REPLY_MAX);
+    if (bad) S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-placeholder", "mark", bad, NULL);
     else if (len > KB_REPLY_MAX)
-      S_err(c, ln->reply, "reply can be %d characters as Twitter counts them (with a 15-character @handle and {url} as 23); the limit is %d", len, KB_REPLY_MAX);
+      S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-too-long", "length", sl, "limit", sm, NULL);
     else if (!strstr(a->reply, "{url}"))
-      S_warn(c, ln->reply, "reply has no {url}: the customer gets no link");
+      S_msg(c, KB_DIAG_WARNING, ln->reply, "article.reply-no-url", NULL);
     free(bad);
   }
   if (a->type && !strcmp(a->type, "store")) {
     kb_store *st = a->store;
     const char *miss = !st ? "town" : !st->town ? "town" : !st->address ? "address"
                      : !st->postcode ? "postcode" : !st->phone ? "phone" : NULL;
-    if (miss) S_err(c, ln->type, "a store page needs '%s'", miss);
+    if (miss) S_msg(c, KB_DIAG_ERROR, ln->type, "article.store-needs", "key", miss, NULL);
     if (st && st->lat == 0 && st->lon == 0)
-      S_err(c, ln->type, "a store page needs 'lat' and 'lon' (its coordinates)");
+      S_msg(c, KB_DIAG_ERROR, ln->type, "article.store-needs-coordinates", NULL);
   } else if (a->store) {
-    S_warn(c, ln->type ? ln->type : 1, "store keys (town, hours...) are ignored unless type is 'store'");
+    S_msg(c, KB_DIAG_WARNING, ln->type ? ln->type : 1, "article.store-keys-ignored", NULL);
   }
 }
 
@@ -645,8 +657,7 @@ kb_article *kb_article_parse_limited(const char *path, const char *data, size_t 
   }
   size_t ys, ye, body;
   if (!S_split(data, n, &ys, &ye, &body)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, 1,
-                "no front matter: the file must start with a '---' line, the keys (title: ...), and a closing '---' line");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "article.no-front-matter", NULL);
     return NULL;
   }
   c.line0 = kb_line_of(data, ys);

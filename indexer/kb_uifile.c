@@ -19,6 +19,7 @@ struct kb_uifile {
   int n, cap;
   char **files;  /* "lang\tpath" of each file parsed */
   int nfiles;
+  char *what;    /* what a key is called (kb_uifile_set_what()) */
 };
 
 kb_uifile *kb_uifile_new(void) { return kb_xcalloc(1, sizeof(kb_uifile)); }
@@ -33,6 +34,7 @@ void kb_uifile_free(kb_uifile *u) {
   }
   for (int i = 0; i < u->nfiles; i++) free(u->files[i]);
   free(u->files);
+  free(u->what);
   free(u->v);
   free(u);
 }
@@ -150,8 +152,8 @@ void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d) {
     const char *m;
     size_t nm;
     if (!r)
-      kb_diag_add(d, KB_DIAG_ERROR, e->path, e->line, "'%s' is no key of the pages (%s has no such key)",
-                  e->key, refpath);
+      kb_diag_add(d, KB_DIAG_ERROR, e->path, e->line, "'%s' is no %s (%s has no such key)",
+                  e->key, u->what ? u->what : "key of the pages", refpath);
     else if (!S_marks_in(e->text, r->text, &m, &nm))
       kb_diag_add(d, KB_DIAG_ERROR, e->path, e->line, "'%s': %.*s is not in the text of %s:%d", e->key,
                   (int)nm, m, r->path, r->line);
@@ -168,11 +170,22 @@ void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d) {
         }
       if (missing)
         kb_diag_add(d, KB_DIAG_WARNING, tab + 1, 0,
-                    "%d key%s of %s missing, the first '%s' (%s:%d): those pages show the %s text",
-                    missing, missing == 1 ? "" : "s", ref, first->key, first->path, first->line, ref);
+                    "%d key%s of %s missing, the first '%s' (%s:%d): %s the %s text",
+                    missing, missing == 1 ? "" : "s", ref, first->key, first->path, first->line,
+                    u->what ? "those messages show" : "those pages show", ref);
     }
     free(lang);
   }
+}
+
+void kb_uifile_set_what(kb_uifile *u, const char *what) {
+  free(u->what);
+  u->what = what ? kb_xstrdup(what) : NULL;
+}
+
+const char *kb_uifile_text(const kb_uifile *u, const char *lang, const char *key) {
+  const S_entry *e = S_find(u, lang, key);
+  return e ? e->text : NULL;
 }
 
 int kb_uifile_count(const kb_uifile *u) { return u ? u->n : 0; }

@@ -587,6 +587,90 @@ static void test_staff_accept_language(void **state) {
   th_resp_free(&r);
 }
 
+/* kb-index's messages in the reader's language (kb/lang/<code>/
+ * messages.tsv): the real indexer's problems with a broken knowledge base,
+ * printed with --lang and shown on each language's KB health page from
+ * the status file's ids and values (escaped); the fix joined by the
+ * message's id; a message without an id stays as kb-index wrote it. */
+static void test_health_messages_per_language(void **state) {
+  (void)state;
+  char *bad = th_tmpdir(), *out = NULL;
+  char *cmd = th_fmt("mkdir -p %s/articles && printf -- '---\ntitle: \"\"\nslug: \"<b>Bad\"\nfoo: 1\n---\nText\n'"
+                     " > %s/articles/x.md && echo 'a, b' > %s/synonyms.txt", bad, bad, bad);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+  free(cmd);
+  static const char *const printed[][3] = {
+      {"fr", "x.md:3: error: le slug '<b>Bad' ne doit contenir que a-z, 0-9 et '-'", "x.md:4: warning: clé inconnue 'foo' (ignorée)"},
+      {"de", "x.md:2: error: leerer Titel", "x.md:4: warning: unbekannter Schlüssel 'foo' (ignoriert)"},
+      {"es", "x.md:2: error: título vacío", "x.md:3: error: el slug '<b>Bad' solo puede llevar a-z, 0-9 y '-'"},
+      {"en", "x.md:2: error: empty title", "x.md:4: warning: unknown key 'foo' (ignored)"},
+      {"it", "x.md:2: error: empty title", "x.md:3: error: slug '<b>Bad' must use only a-z, 0-9 and '-'"}, /* none: English */
+  };
+  for (size_t i = 0; i < sizeof printed / sizeof *printed; i++) {
+    out = NULL;
+    cmd = th_fmt("%s/kb-index --check --lang %s %s 2>&1", th_bin_dir(), printed[i][0], bad);
+    assert_int_equal(th_run(cmd, &out), 1);
+    if (!strstr(out, printed[i][1]) || !strstr(out, printed[i][2])) print_error("--lang %s:\n%s\n", printed[i][0], out);
+    assert_non_null(strstr(out, printed[i][1]));
+    assert_non_null(strstr(out, printed[i][2]));
+    assert_non_null(strstr(out, "synonyms belong to a language")); /* no id: as written */
+    free(out);
+    free(cmd);
+  }
+  out = NULL;
+  cmd = th_fmt("%s/kb-index --check --lang FR %s 2>&1", th_bin_dir(), bad);
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "--lang 'FR'"));
+  free(out);
+  free(cmd);
+  /* the build's status file (written in English, with the ids) behind a server */
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, &ix);
+  assert_non_null(s);
+  out = NULL;
+  cmd = th_fmt("%s/kb-index %s -o %s/ix.sqlite >/dev/null 2>&1; cp %s/ix.sqlite.status.json %s.status.json.tmp &&"
+               " mv %s.status.json.tmp %s.status.json", th_bin_dir(), bad, bad, bad, ix, ix, ix);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+  free(cmd);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  static const char *const cases[][4] = {
+      /* page, its words for the bad slug (escaped), the empty title's fix (by id), English it must not show */
+      {"/fr/kb-health", "le slug &#39;&lt;b&gt;Bad&#39; ne doit contenir que a-z", "Écrivez le titre.", "must use only"},
+      {"/de/kb-health", "der Slug &#39;&lt;b&gt;Bad&#39; darf nur a-z", "Schreiben Sie den Titel.", "empty title"},
+      {"/es/kb-health", "el slug &#39;&lt;b&gt;Bad&#39; solo puede llevar", "Escribe el título.", "unknown key"},
+      {"/kb-health", "slug &#39;&lt;b&gt;Bad&#39; must use only a-z", "Write the title.", "Écrivez"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(s, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    const char *ol = strstr(r.body, "<ol class=\"problems\">");
+    if (r.status != 200 || !ol || !strstr(ol, cases[i][1]) || !strstr(ol, cases[i][2]) || strstr(ol, cases[i][3]))
+      print_error("%s: %.1500s\n", cases[i][0], ol ? ol : r.body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(ol);
+    assert_non_null(strstr(ol, cases[i][1]));
+    assert_non_null(strstr(ol, cases[i][2]));
+    assert_null(strstr(ol, cases[i][3]));
+    assert_null(strstr(ol, "<b>Bad"));
+    assert_non_null(strstr(ol, "synonyms belong to a language"));
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+  free(ix);
+  th_rmtree(bad);
+  free(bad);
+}
+
 /* The KB health page's fixes in the page's language (web/kb-fixes.CODE.tsv;
  * the indexer's message itself stays as kb-index writes it). */
 static void test_health_fixes_per_language(void **state) {
@@ -598,7 +682,8 @@ static void test_health_fixes_per_language(void **state) {
   char *status = th_fmt("%s.status.json", ix);
   assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":0,"
                                  "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
-                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"]}\n"), 0);
+                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"],"
+                                 "\"ids\":[{\"id\":\"article.no-title\",\"vals\":{}}]}\n"), 0);
   th_resp r;
   int degraded = 0;
   for (int i = 0; i < 40 && !degraded; i++) {
@@ -991,6 +1076,7 @@ int main(void) {
       cmocka_unit_test(test_not_found_per_language),
       cmocka_unit_test(test_staff_accept_language),
       cmocka_unit_test(test_health_fixes_per_language),
+      cmocka_unit_test(test_health_messages_per_language),
       cmocka_unit_test(test_staff_collection_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);
