@@ -41,10 +41,9 @@ typedef struct {
   int fatal;          /* the article cannot be indexed */
 } S_ctx;
 
-static void S_err(S_ctx *c, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void S_warn(S_ctx *c, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int S_line(const S_ctx *c, const yaml_node_t *n) {
+  return c->line0 + (int)n->start_mark.line;
+}
 
 /* Message id of kb/lang/<code>/messages.tsv about the article's line,
  * with its values (NULL-terminated name, value pairs). */
@@ -57,36 +56,14 @@ static void S_msg(S_ctx *c, kb_diag_level level, int line, const char *id, ...) 
   va_end(ap);
 }
 
-static void S_err(S_ctx *c, int line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *m = kb_vfmt(fmt, ap);
-  va_end(ap);
-  kb_diag_add(c->d, KB_DIAG_ERROR, c->path, line, "%s", m);
-  free(m);
-}
-
-static void S_warn(S_ctx *c, int line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *m = kb_vfmt(fmt, ap);
-  va_end(ap);
-  kb_diag_add(c->d, KB_DIAG_WARNING, c->path, line, "%s", m);
-  free(m);
-}
-
-static int S_line(const S_ctx *c, const yaml_node_t *n) {
-  return c->line0 + (int)n->start_mark.line;
-}
-
 /*--- Front matter values -------------------------------------------------*/
 
 /* The scalar's text, trimmed, as a new string; NULL (with an error) when
  * the node is not a scalar. */
 static char *S_scalar(S_ctx *c, const char *key, yaml_node_t *v) {
   if (v->type != YAML_SCALAR_NODE) {
-    S_err(c, S_line(c, v), "'%s' must be a text value, not a %s", key,
-          v->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), v->type == YAML_SEQUENCE_NODE ? "article.text-not-list" : "article.text-not-mapping",
+          "key", key, NULL);
     return NULL;
   }
   const char *s = (const char *)v->data.scalar.value;
@@ -106,7 +83,7 @@ static char **S_list(S_ctx *c, const char *key, yaml_node_t *v, int *pn) {
     return out;
   }
   if (v->type != YAML_SEQUENCE_NODE) {
-    S_err(c, S_line(c, v), "'%s' must be a list of text values", key);
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.not-list", "key", key, NULL);
     return NULL;
   }
   int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -115,13 +92,12 @@ static char **S_list(S_ctx *c, const char *key, yaml_node_t *v, int *pn) {
   for (int i = 0; i < n; i++) {
     yaml_node_t *it = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
     if (!it || it->type != YAML_SCALAR_NODE) {
-      S_err(c, it ? S_line(c, it) : S_line(c, v),
-            "each item of '%s' must be a text value", key);
+      S_msg(c, KB_DIAG_ERROR, it ? S_line(c, it) : S_line(c, v), "article.item-not-text", "key", key, NULL);
       continue;
     }
     char *s = S_scalar(c, key, it);
     if (!*s) {
-      S_warn(c, S_line(c, it), "empty item in '%s'", key);
+      S_msg(c, KB_DIAG_WARNING, S_line(c, it), "article.empty-item", "key", key, NULL);
       free(s);
       continue;
     }
@@ -139,10 +115,12 @@ static int S_number(S_ctx *c, const char *key, yaml_node_t *v, double lo,
   errno = 0;
   double x = strtod(s, &end);
   int ok = *s && !*end && errno == 0 && isfinite(x) && x >= lo && x <= hi;
-  if (!ok)
-    S_err(c, S_line(c, v), "'%s' must be a number from %g to %g, not '%s'", key,
-          lo, hi, s);
-  else
+  if (!ok) {
+    char slo[32], shi[32];
+    snprintf(slo, sizeof slo, "%g", lo);
+    snprintf(shi, sizeof shi, "%g", hi);
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.bad-number", "key", key, "min", slo, "max", shi, "value", s, NULL);
+  } else
     *out = x;
   free(s);
   return ok;
@@ -168,7 +146,7 @@ static int S_hours_valid(const char *s) {
 
 static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
   if (v->type != YAML_MAPPING_NODE) {
-    S_err(c, S_line(c, v), "'hours' must map days (mon..sun) to \"09:00-17:30\" or \"closed\"");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.bad-hours", NULL);
     return;
   }
   for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
@@ -181,12 +159,12 @@ static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
     for (int i = 0; i < KB_DAYS; i++)
       if (strcmp(day, kb_article_days[i]) == 0) di = i;
     if (di < 0) {
-      S_err(c, S_line(c, k), "unknown day '%s' in 'hours' (use mon, tue, wed, thu, fri, sat, sun)", day);
+      S_msg(c, KB_DIAG_ERROR, S_line(c, k), "article.bad-hours-day", "day", day, NULL);
       continue;
     }
     char *h = S_scalar(c, "hours", val);
     if (h && !S_hours_valid(h)) {
-      S_err(c, S_line(c, val), "hours for %s must be like \"09:00-17:30\" or \"closed\", not '%s'", day, h);
+      S_msg(c, KB_DIAG_ERROR, S_line(c, val), "article.bad-hours-value", "day", day, "value", h, NULL);
       free(h);
       continue;
     }
@@ -195,7 +173,7 @@ static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
   }
   for (int i = 0; i < KB_DAYS; i++)
     if (!st->hours[i])
-      S_warn(c, S_line(c, v), "no opening hours for %s (say \"closed\" if it is)", kb_article_days[i]);
+      S_msg(c, KB_DIAG_WARNING, S_line(c, v), "article.no-hours", "day", kb_article_days[i], NULL);
 }
 
 /* Reads a store key into a->store; returns 1 if key is a store key. */
@@ -275,9 +253,12 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
      * front matter ends: point at where it started (the context) */
     int at = p.context && p.context_mark.line < p.problem_mark.line ? (int)p.context_mark.line
                                                                       : (int)p.problem_mark.line;
-    S_err(c, c->line0 + at, "malformed YAML front matter: %s%s%s%s",
-          p.problem ? p.problem : "syntax error", p.context ? " " : "",
-          p.context ? p.context : "", at != (int)p.problem_mark.line ? " that starts on this line" : "");
+    /* libyaml's own words stay as it writes them (English) */
+    char *what = kb_fmt("%s%s%s", p.problem ? p.problem : "syntax error", p.context ? " " : "",
+                        p.context ? p.context : "");
+    S_msg(c, KB_DIAG_ERROR, c->line0 + at, at != (int)p.problem_mark.line ? "article.bad-yaml-from" : "article.bad-yaml",
+          "problem", what, NULL);
+    free(what);
     c->fatal = 1;
     yaml_parser_delete(&p);
     return;
@@ -459,12 +440,17 @@ static int S_body_limits(S_ctx *c, const char *md, size_t n, int line0) {
       break;
     }
     if (depth > S_MAX_DEPTH) {
-      S_err(c, line, "block quotes or lists nested %d deep; at most %d", depth, S_MAX_DEPTH);
+      char sd[16], sm[16];
+      snprintf(sd, sizeof sd, "%d", depth);
+      snprintf(sm, sizeof sm, "%d", S_MAX_DEPTH);
+      S_msg(c, KB_DIAG_ERROR, line, "article.too-deep", "depth", sd, "max", sm, NULL);
       return -1;
     }
     while (j < n && md[j] != '\n') pipes += md[j++] == '|';
     if (pipes > S_MAX_CELLS) {
-      S_err(c, line, "more than %d table cells ('|') in one article", S_MAX_CELLS);
+      char sm[16];
+      snprintf(sm, sizeof sm, "%d", S_MAX_CELLS);
+      S_msg(c, KB_DIAG_ERROR, line, "article.too-many-cells", "max", sm, NULL);
       return -1;
     }
     i = j + 1;
@@ -646,13 +632,14 @@ kb_article *kb_article_parse_limited(const char *path, const char *data, size_t 
   S_ctx c = {.path = path, .d = d, .line0 = 2};
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad),
-                "invalid UTF-8 (byte %zu); save the file as UTF-8", bad);
+    char sb[32];
+    snprintf(sb, sizeof sb, "%zu", bad);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "article.bad-utf8", "byte", sb, NULL);
     return NULL;
   }
   if (memchr(data, 0, n)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, (size_t)((const char *)memchr(data, 0, n) - data)),
-                "NUL byte in a text file");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, (size_t)((const char *)memchr(data, 0, n) - data)),
+                "article.nul", NULL);
     return NULL;
   }
   size_t ys, ye, body;
