@@ -326,20 +326,42 @@ static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, con
   return NULL;
 }
 
+/* The message id of each reason S_check_add() gives, beside it. */
+static const char *const S_why_ids[][2] = {
+    {"empty word", "lang.empty-word"},
+    {"invalid UTF-8", "lang.bad-utf8-word"},
+    {"words must be separated by single spaces", "lang.spaces"},
+    {"control character in a word", "lang.control"},
+    {"not lower case", "lang.not-lower"},
+    {"one word per line (no spaces)", "lang.one-word"},
+    {"too many words in a phrase", "lang.too-many-words"},
+    {"empty second column", "lang.empty-value"},
+};
+
 static void S_report(kb_diag *d, kb_lang_list list, const char *path, int line, const char *w,
                      const char *value, const char *why, int also) {
-  if (!strcmp(why, "duplicate"))
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "duplicate '%s' (also on line %d)", w, also);
-  else if (!strcmp(why, "unknown kind"))
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "unknown %s '%s' (expected %s)",
-                list == KB_LANG_INTENTS ? "intent" : list == KB_LANG_DAYS ? "day" : "kind", value,
+  if (!strcmp(why, "duplicate")) {
+    char sa[16];
+    snprintf(sa, sizeof sa, "%d", also);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.duplicate", "word", w, "line", sa, NULL);
+  } else if (!strcmp(why, "unknown kind")) {
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line,
+                list == KB_LANG_INTENTS ? "lang.unknown-intent" : list == KB_LANG_DAYS ? "lang.unknown-day"
+                                                                                      : "lang.unknown-kind",
+                "value", value, "kinds",
                 list == KB_LANG_INTENTS ? "status, howto, availability, location, hours, "
                                           "complaint or contact"
                 : list == KB_LANG_CUES ? "ask, opener or lead"
                 : list == KB_LANG_DAYS ? "sun, mon, tue, wed, thu, fri, sat, tomorrow or none"
-                                       : "common or prep");
-  else
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': %s", w, why);
+                                       : "common or prep",
+                NULL);
+  } else {
+    const char *id = NULL;
+    for (size_t i = 0; i < sizeof S_why_ids / sizeof *S_why_ids && !id; i++)
+      if (!strcmp(why, S_why_ids[i][0])) id = S_why_ids[i][1];
+    if (id) kb_diag_msg(d, KB_DIAG_ERROR, path, line, id, "word", w, NULL);
+    else kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': %s", w, why);
+  }
 }
 
 /* 1 if z[0..n) is valid UTF-8. */
@@ -365,17 +387,16 @@ int kb_lang_parse(kb_lang *l, kb_lang_list list, const char *path, const char *d
     line++;
     if (len && z[len - 1] == '\r') z[--len] = 0;
     if (strlen(z) != len) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "NUL byte in the line");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.nul", NULL);
       errors++;
     } else if (!S_utf8_ok(z, len)) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "invalid UTF-8");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.bad-utf8", NULL);
       errors++;
     } else if (len && z[0] != '#') {
       char *tab = strchr(z, '\t'), *value = NULL;
       if (S_lists[list].tabbed) {
         if (!tab) {
-          kb_diag_add(d, KB_DIAG_ERROR, path, line, "missing tab: expected %s",
-                      S_lists[list].what);
+          kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.missing-tab", "format", S_lists[list].what, NULL);
           errors++;
           free(z);
           continue;
@@ -383,14 +404,13 @@ int kb_lang_parse(kb_lang *l, kb_lang_list list, const char *path, const char *d
         *tab = 0;
         value = tab + 1;
         if (strchr(value, '\t')) {
-          kb_diag_add(d, KB_DIAG_ERROR, path, line, "more than one tab: expected %s",
-                      S_lists[list].what);
+          kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.two-tabs", "format", S_lists[list].what, NULL);
           errors++;
           free(z);
           continue;
         }
       } else if (tab) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "a tab in a one-word-per-line file");
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.tab-in-list", NULL);
         errors++;
         free(z);
         continue;
