@@ -539,6 +539,21 @@ static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *va
   return 1;
 }
 
+/* 1 if key, a fix's key in kb-fixes*.tsv, names the English message msg:
+ * its start ("reply can be"), or a message id (article.no-title) whose
+ * English text msg starts as (up to its first {mark}): a status file
+ * written before the messages had ids still finds their fixes. */
+static int S_fix_matches(const kb_ctx *c, const char *msg, const char *key) {
+  if (strchr(key, ' ') || !strchr(key, '.')) return !strncmp(msg, key, strlen(key));
+  char k[96];
+  snprintf(k, sizeof k, "msg.%s", key);
+  kb_ctx en = *c;
+  en.lang = "en";
+  const char *t = kb_ui_find(&en, k);
+  size_t n = t ? strcspn(t, "{") : 0;
+  return n > 0 && !strncmp(msg, t, n);
+}
+
 /* One problem of the build, "PATH:LINE: error: message": its place made
  * relative to the knowledge base, the message (in the page's language
  * when the status names its id: item, {"id", "vals"}, may be NULL), and
@@ -571,8 +586,7 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
   for (int pass = 0; pass < 4 && !fix; pass++)
     for (int i = 0; w && i + 2 < w->nfixes && !fix; i += 3)
       if (!strcmp(w->fixes[i], pass % 2 ? "" : lang) &&
-          (pass < 2 ? id && !strcmp(id, w->fixes[i + 1])
-                    : !strncmp(msg, w->fixes[i + 1], strlen(w->fixes[i + 1]))))
+          (pass < 2 ? id && !strcmp(id, w->fixes[i + 1]) : S_fix_matches(c, msg, w->fixes[i + 1])))
         fix = w->fixes[i + 2];
   if (fix) {
     kb_buf_puts(b, "<p class=\"fix\">");
