@@ -599,7 +599,7 @@ static void test_health_messages_per_language(void **state) {
                      " > %s/articles/x.md && echo 'a, b' > %s/synonyms.txt && printf -- '---\ntitle: Lyon\ntype: store\n"
                      "town: Lyon\naddress: 1 rue X\npostcode: \"69001\"\nphone: \"04\"\nlat: 45.7\nlon: 4.8\nhours:\n"
                      "  mon: \"9-5\"\n---\nTexte\n' > %s/articles/y.md && mkdir -p %s/lang/fr && printf 'salut\nSalut\n'"
-                     " > %s/lang/fr/filler.txt", bad, bad, bad, bad, bad, bad);
+                     " > %s/lang/fr/filler.txt && printf 'Bad Key\tx\n' > %s/lang/fr/ui.tsv", bad, bad, bad, bad, bad, bad, bad);
   assert_int_equal(th_run(cmd, &out), 0);
   free(out);
   free(cmd);
@@ -620,6 +620,10 @@ static void test_health_messages_per_language(void **state) {
     assert_non_null(strstr(out, "synonyms belong to a language")); /* no id: as written */
     /* a word list's message in the language (its own folder has no messages.tsv: the shipped one's) */
     if (!strcmp(printed[i][0], "fr")) assert_non_null(strstr(out, "lang/fr/filler.txt:2: error: 'Salut' : pas en minuscules"));
+    if (!strcmp(printed[i][0], "fr"))
+      assert_non_null(strstr(out, "lang/fr/ui.tsv:1: error: 'Bad Key' n'est pas une clé (lettres minuscules"));
+    if (!strcmp(printed[i][0], "es"))
+      assert_non_null(strstr(out, "lang/fr/ui.tsv:1: error: 'Bad Key' no es una clave (minúsculas"));
     if (!strcmp(printed[i][0], "en")) assert_non_null(strstr(out, "lang/fr/filler.txt:2: error: 'Salut': not lower case"));
     if (!strcmp(printed[i][0], "fr"))
       assert_non_null(strstr(out, "y.md:11: error: les horaires de 'mon' doivent s'écrire \"09:00-17:30\" ou \"closed\", pas '9-5'"));
