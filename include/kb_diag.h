@@ -2,10 +2,19 @@
  * kb_diag.h - diagnostics: the indexer's list of problems, each reported
  * as "path:line: error: message" or "path:line: warning: message" (the
  * format editors and CI logs understand), kept in the order found.
+ *
+ * A message added by id (kb_diag_msg()) is a message catalogue's entry
+ * (kb/lang/<code>/messages.tsv: id<TAB>text with {name} marks) filled with
+ * its values; its text is made when it is read, in the catalogue's
+ * language at that time (kb_diag_set_catalogue()), so the messages found
+ * before the catalogues were read are worded by them too. The id and the
+ * values are kept, so a reader can word it in another language (the KB
+ * health page in the page's language).
  */
 #ifndef KB_DIAG_H
 #define KB_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 typedef struct kb_diag kb_diag;
@@ -26,14 +35,38 @@ void kb_diag_free(kb_diag *d);
 void kb_diag_add(kb_diag *d, kb_diag_level level, const char *path, int line,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Adds message id about path:line with the values of its {name} marks:
+ * NULL-terminated (name, value) pairs of strings, copied. */
+void kb_diag_msg(kb_diag *d, kb_diag_level level, const char *path, int line, const char *id, ...)
+    __attribute__((sentinel));
+/* The same with the pairs in ap. */
+void kb_diag_msgv(kb_diag *d, kb_diag_level level, const char *path, int line, const char *id,
+                  va_list ap);
+
+/* Words the messages added by id with the catalogue ids_texts from now on:
+ * NULL-terminated (id, text) pairs, copied (the first text of an id
+ * counts); NULL: none. Without a catalogue, or where it lacks an id, a
+ * message reads "id (name: value, ...)". */
+void kb_diag_set_catalogue(kb_diag *d, const char *const *ids_texts);
+
+/* The text of t with each {name} of vals (NULL-terminated name, value
+ * pairs) filled in, marks of no value kept. Caller frees. */
+char *kb_diag_fill(const char *t, const char *const *vals);
+
 /* Number of messages of a level. */
 int kb_diag_count(const kb_diag *d, kb_diag_level level);
 
 /* Total number of messages. */
 int kb_diag_size(const kb_diag *d);
 
-/* The i-th message, formatted "path:line: level: message" (owned by d). */
+/* The i-th message, formatted "path:line: level: message" (owned by d,
+ * valid until kb_diag_set_catalogue() or kb_diag_free()). */
 const char *kb_diag_get(const kb_diag *d, int i);
+
+/* The i-th message's id and its values (NULL-terminated name, value pairs;
+ * owned by d), or NULL for a message added as text (kb_diag_add()). */
+const char *kb_diag_id(const kb_diag *d, int i);
+const char *const *kb_diag_vals(const kb_diag *d, int i);
 
 /* Writes every message, one per line, to f. */
 void kb_diag_print(const kb_diag *d, FILE *f);

@@ -23,6 +23,15 @@
  *                                   write a letter their keyboard lacks
  *                                   ("oe" for "ö"); the place finder also
  *                                   knows each name written so
+ *   KB_LANG_DAYS     days.tsv       form<TAB>day: how people name a day
+ *                                   ("sonntags", "dim", "los domingos"),
+ *                                   a form one or two words, day sun, mon,
+ *                                   tue, wed, thu, fri, sat, tomorrow, or
+ *                                   none (a phrase that only looks like
+ *                                   one: "guten morgen", "la mañana"). The
+ *                                   forms are looked up folded, as a
+ *                                   mention's words are ("sábado" is also
+ *                                   "sabado")
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as
@@ -58,6 +67,7 @@ typedef enum {
   KB_LANG_PLACES,
   KB_LANG_PLACE_ABBR,
   KB_LANG_PLACE_LETTERS,
+  KB_LANG_DAYS,
   KB_LANG_NLISTS
 } kb_lang_list;
 
@@ -79,6 +89,15 @@ typedef enum {
 #define KB_INTENT_COMPLAINT 0x20
 #define KB_INTENT_CONTACT 0x40
 #define KB_INTENT_COUNT 7
+
+/* The days of days.tsv: KB_DAY_SUN (0) .. KB_DAY_SAT (6) as struct tm's
+ * tm_wday counts them, then "tomorrow" and "none". */
+#define KB_DAY_SUN 0
+#define KB_DAY_SAT 6
+#define KB_DAY_TOMORROW 7
+#define KB_DAY_NOTADAY 8
+/* Words in the longest form of a day ("guten morgen"). */
+#define KB_DAY_MAX_WORDS 2
 
 /* Words in the longest intent cue. */
 #define KB_INTENT_MAX_WORDS 4
@@ -128,6 +147,8 @@ typedef struct kb_lang_word {
   int cue;                /* KB_CUE_* bits, or 0 */
   int place;              /* KB_PLACE_* bits, or 0 */
   int intent;             /* the KB_INTENT_* of this cue phrase, or 0 */
+  int day;                /* 1 + the KB_DAY_* this folded form names
+                             (days.tsv), or 0 */
   const char *speak;      /* what this text-speak stands for, or NULL */
 } kb_lang_word;
 
@@ -143,6 +164,9 @@ int kb_lang_cue(const kb_lang *l, const char *w, int n);           /* KB_CUE_* b
 int kb_lang_place(const kb_lang *l, const char *w, int n);         /* KB_PLACE_* or 0 */
 /* The intent of a cue phrase (folded words joined by single spaces), or 0. */
 int kb_lang_intent(const kb_lang *l, const char *phrase, int n);
+/* The KB_DAY_* a folded form (one or two words joined by a space) names,
+ * or -1. */
+int kb_lang_day(const kb_lang *l, const char *phrase, int n);
 
 /* The name of one KB_INTENT_* bit ("status"), or NULL. */
 const char *kb_lang_intent_name(int bit);

@@ -91,6 +91,13 @@ int kb_mention_place(const kb_mention *m, kb_geo_match *place);
 /* The phone platform its words name ("ios", "android"), or NULL. */
 const char *kb_mention_platform(const kb_mention *m);
 
+/* The day it asks about (days.tsv of its language, then of the index's
+ * default language when its own names none): KB_DAY_SUN .. KB_DAY_SAT
+ * for the first weekday it names ("habt ihr sonntags auf?"), else
+ * KB_DAY_TOMORROW when it says tomorrow, else -1 (today, for a store's
+ * hours). Words of @handles and URLs name no day. */
+int kb_mention_day(const kb_mention *m);
+
 /* 1 if it asks something (kb_intent_asks()). */
 int kb_mention_asks(const kb_mention *m);
 

@@ -7,6 +7,8 @@
  *                suggestion dismissed), grouped by their most telling word
  *   most-sent    the articles agents sent most
  *   never-sent   articles agents never sent
+ *                (both with each topic's title in the language given, where
+ *                it has a translation in it, else the default language's)
  *   no-results   public searches that found nothing, most frequent first
  *                (of one language's site when a language is given: a
  *                search logged before searches kept theirs counts as the

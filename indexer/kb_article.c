@@ -41,31 +41,19 @@ typedef struct {
   int fatal;          /* the article cannot be indexed */
 } S_ctx;
 
-static void S_err(S_ctx *c, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void S_warn(S_ctx *c, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void S_err(S_ctx *c, int line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *m = kb_vfmt(fmt, ap);
-  va_end(ap);
-  kb_diag_add(c->d, KB_DIAG_ERROR, c->path, line, "%s", m);
-  free(m);
-}
-
-static void S_warn(S_ctx *c, int line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *m = kb_vfmt(fmt, ap);
-  va_end(ap);
-  kb_diag_add(c->d, KB_DIAG_WARNING, c->path, line, "%s", m);
-  free(m);
-}
-
 static int S_line(const S_ctx *c, const yaml_node_t *n) {
   return c->line0 + (int)n->start_mark.line;
+}
+
+/* Message id of kb/lang/<code>/messages.tsv about the article's line,
+ * with its values (NULL-terminated name, value pairs). */
+static void S_msg(S_ctx *c, kb_diag_level level, int line, const char *id, ...)
+    __attribute__((sentinel));
+static void S_msg(S_ctx *c, kb_diag_level level, int line, const char *id, ...) {
+  va_list ap;
+  va_start(ap, id);
+  kb_diag_msgv(c->d, level, c->path, line, id, ap);
+  va_end(ap);
 }
 
 /*--- Front matter values -------------------------------------------------*/
@@ -74,8 +62,8 @@ static int S_line(const S_ctx *c, const yaml_node_t *n) {
  * the node is not a scalar. */
 static char *S_scalar(S_ctx *c, const char *key, yaml_node_t *v) {
   if (v->type != YAML_SCALAR_NODE) {
-    S_err(c, S_line(c, v), "'%s' must be a text value, not a %s", key,
-          v->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), v->type == YAML_SEQUENCE_NODE ? "article.text-not-list" : "article.text-not-mapping",
+          "key", key, NULL);
     return NULL;
   }
   const char *s = (const char *)v->data.scalar.value;
@@ -95,7 +83,7 @@ static char **S_list(S_ctx *c, const char *key, yaml_node_t *v, int *pn) {
     return out;
   }
   if (v->type != YAML_SEQUENCE_NODE) {
-    S_err(c, S_line(c, v), "'%s' must be a list of text values", key);
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.not-list", "key", key, NULL);
     return NULL;
   }
   int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -104,13 +92,12 @@ static char **S_list(S_ctx *c, const char *key, yaml_node_t *v, int *pn) {
   for (int i = 0; i < n; i++) {
     yaml_node_t *it = yaml_document_get_node(c->doc, v->data.sequence.items.start[i]);
     if (!it || it->type != YAML_SCALAR_NODE) {
-      S_err(c, it ? S_line(c, it) : S_line(c, v),
-            "each item of '%s' must be a text value", key);
+      S_msg(c, KB_DIAG_ERROR, it ? S_line(c, it) : S_line(c, v), "article.item-not-text", "key", key, NULL);
       continue;
     }
     char *s = S_scalar(c, key, it);
     if (!*s) {
-      S_warn(c, S_line(c, it), "empty item in '%s'", key);
+      S_msg(c, KB_DIAG_WARNING, S_line(c, it), "article.empty-item", "key", key, NULL);
       free(s);
       continue;
     }
@@ -128,10 +115,12 @@ static int S_number(S_ctx *c, const char *key, yaml_node_t *v, double lo,
   errno = 0;
   double x = strtod(s, &end);
   int ok = *s && !*end && errno == 0 && isfinite(x) && x >= lo && x <= hi;
-  if (!ok)
-    S_err(c, S_line(c, v), "'%s' must be a number from %g to %g, not '%s'", key,
-          lo, hi, s);
-  else
+  if (!ok) {
+    char slo[32], shi[32];
+    snprintf(slo, sizeof slo, "%g", lo);
+    snprintf(shi, sizeof shi, "%g", hi);
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.bad-number", "key", key, "min", slo, "max", shi, "value", s, NULL);
+  } else
     *out = x;
   free(s);
   return ok;
@@ -157,7 +146,7 @@ static int S_hours_valid(const char *s) {
 
 static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
   if (v->type != YAML_MAPPING_NODE) {
-    S_err(c, S_line(c, v), "'hours' must map days (mon..sun) to \"09:00-17:30\" or \"closed\"");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, v), "article.bad-hours", NULL);
     return;
   }
   for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
@@ -170,12 +159,12 @@ static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
     for (int i = 0; i < KB_DAYS; i++)
       if (strcmp(day, kb_article_days[i]) == 0) di = i;
     if (di < 0) {
-      S_err(c, S_line(c, k), "unknown day '%s' in 'hours' (use mon, tue, wed, thu, fri, sat, sun)", day);
+      S_msg(c, KB_DIAG_ERROR, S_line(c, k), "article.bad-hours-day", "day", day, NULL);
       continue;
     }
     char *h = S_scalar(c, "hours", val);
     if (h && !S_hours_valid(h)) {
-      S_err(c, S_line(c, val), "hours for %s must be like \"09:00-17:30\" or \"closed\", not '%s'", day, h);
+      S_msg(c, KB_DIAG_ERROR, S_line(c, val), "article.bad-hours-value", "day", day, "value", h, NULL);
       free(h);
       continue;
     }
@@ -184,7 +173,7 @@ static void S_store_hours(S_ctx *c, kb_store *st, yaml_node_t *v) {
   }
   for (int i = 0; i < KB_DAYS; i++)
     if (!st->hours[i])
-      S_warn(c, S_line(c, v), "no opening hours for %s (say \"closed\" if it is)", kb_article_days[i]);
+      S_msg(c, KB_DIAG_WARNING, S_line(c, v), "article.no-hours", "day", kb_article_days[i], NULL);
 }
 
 /* Reads a store key into a->store; returns 1 if key is a store key. */
@@ -244,7 +233,7 @@ static void S_key(S_ctx *c, const char *key, yaml_node_t *v, int kline) {
     S_free_list(a->phrases, a->nphrases);
     a->phrases = S_list(c, key, v, &a->nphrases);
   } else if (!S_store_key(c, key, v)) {
-    S_warn(c, kline, "unknown key '%s' (ignored)", key);
+    S_msg(c, KB_DIAG_WARNING, kline, "article.unknown-key", "key", key, NULL);
   }
 }
 
@@ -264,9 +253,12 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
      * front matter ends: point at where it started (the context) */
     int at = p.context && p.context_mark.line < p.problem_mark.line ? (int)p.context_mark.line
                                                                       : (int)p.problem_mark.line;
-    S_err(c, c->line0 + at, "malformed YAML front matter: %s%s%s%s",
-          p.problem ? p.problem : "syntax error", p.context ? " " : "",
-          p.context ? p.context : "", at != (int)p.problem_mark.line ? " that starts on this line" : "");
+    /* libyaml's own words stay as it writes them (English) */
+    char *what = kb_fmt("%s%s%s", p.problem ? p.problem : "syntax error", p.context ? " " : "",
+                        p.context ? p.context : "");
+    S_msg(c, KB_DIAG_ERROR, c->line0 + at, at != (int)p.problem_mark.line ? "article.bad-yaml-from" : "article.bad-yaml",
+          "problem", what, NULL);
+    free(what);
     c->fatal = 1;
     yaml_parser_delete(&p);
     return;
@@ -274,7 +266,7 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
   c->doc = &doc;
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (root && root->type != YAML_MAPPING_NODE) {
-    S_err(c, S_line(c, root), "front matter must be a mapping of keys (title: ...)");
+    S_msg(c, KB_DIAG_ERROR, S_line(c, root), "article.not-mapping", NULL);
     c->fatal = 1;
   } else if (root) {
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
@@ -448,12 +440,17 @@ static int S_body_limits(S_ctx *c, const char *md, size_t n, int line0) {
       break;
     }
     if (depth > S_MAX_DEPTH) {
-      S_err(c, line, "block quotes or lists nested %d deep; at most %d", depth, S_MAX_DEPTH);
+      char sd[16], sm[16];
+      snprintf(sd, sizeof sd, "%d", depth);
+      snprintf(sm, sizeof sm, "%d", S_MAX_DEPTH);
+      S_msg(c, KB_DIAG_ERROR, line, "article.too-deep", "depth", sd, "max", sm, NULL);
       return -1;
     }
     while (j < n && md[j] != '\n') pipes += md[j++] == '|';
     if (pipes > S_MAX_CELLS) {
-      S_err(c, line, "more than %d table cells ('|') in one article", S_MAX_CELLS);
+      char sm[16];
+      snprintf(sm, sizeof sm, "%d", S_MAX_CELLS);
+      S_msg(c, KB_DIAG_ERROR, line, "article.too-many-cells", "max", sm, NULL);
       return -1;
     }
     i = j + 1;
@@ -525,70 +522,71 @@ static int S_is_date(const char *s) {
 static void S_check(S_ctx *c, const S_lines *ln) {
   kb_article *a = c->a;
   if (!a->title || !*a->title) {
-    S_err(c, ln->title ? ln->title : 1, a->title ? "empty title" : "missing title (every article needs 'title:')");
+    S_msg(c, KB_DIAG_ERROR, ln->title ? ln->title : 1, a->title ? "article.empty-title" : "article.no-title", NULL);
     c->fatal = 1;
   }
   if (!a->slug) a->slug = S_default_slug(c->path);
   if (!kb_article_slug_valid(a->slug)) {
-    S_err(c, a->slug_line, "slug '%s' must use only a-z, 0-9 and '-'", a->slug);
+    S_msg(c, KB_DIAG_ERROR, a->slug_line, "article.bad-slug", "slug", a->slug, NULL);
     c->fatal = 1;
   }
   if (a->url && !S_is_http_url(a->url))
-    S_err(c, ln->url, "url '%s' must be an http:// or https:// address", a->url);
+    S_msg(c, KB_DIAG_ERROR, ln->url, "article.bad-url", "url", a->url, NULL);
   if (!a->collection || !*a->collection) S_set(&a->collection, kb_xstrdup("default"));
   else if (!kb_article_slug_valid(a->collection) &&
            strspn(a->collection, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(a->collection))
-    S_err(c, ln->collection, "collection '%s' must use only letters, digits, '_' and '-'", a->collection);
+    S_msg(c, KB_DIAG_ERROR, ln->collection, "article.bad-collection", "collection", a->collection, NULL);
   a->lang_line = a->lang && *a->lang ? ln->lang : 0;
   if (!a->lang || !*a->lang) S_set(&a->lang, kb_xstrdup("en"));
   else if (!kb_text_lang_known(a->lang)) {
-    S_err(c, ln->lang, "lang '%s' has no Snowball stemmer (use e.g. en, de, fr, es, it, nl)", a->lang);
+    S_msg(c, KB_DIAG_ERROR, ln->lang, "article.bad-lang", "lang", a->lang, NULL);
     c->fatal = 1;
   }
   if (!a->type || !*a->type) S_set(&a->type, kb_xstrdup("article"));
   else if (strcmp(a->type, "article") && strcmp(a->type, "store") && strcmp(a->type, "offtopic"))
-    S_err(c, ln->type, "type '%s' must be 'article', 'store' or 'offtopic'", a->type);
+    S_msg(c, KB_DIAG_ERROR, ln->type, "article.bad-type", "type", a->type, NULL);
   if (a->escalate && strcmp(a->escalate, "dm") != 0)
-    S_err(c, ln->escalate, "escalate '%s' must be 'dm' (move the conversation to direct messages)", a->escalate);
+    S_msg(c, KB_DIAG_ERROR, ln->escalate, "article.bad-escalate", "escalate", a->escalate, NULL);
   if (a->platform && strcmp(a->platform, "ios") && strcmp(a->platform, "android"))
-    S_err(c, ln->platform, "platform '%s' must be 'ios' or 'android'", a->platform);
+    S_msg(c, KB_DIAG_ERROR, ln->platform, "article.bad-platform", "platform", a->platform, NULL);
   for (int i = 0; i < a->nintents; i++)
     if (!kb_lang_intent_bit(a->intents[i])) {
       char names[160];
       kb_lang_intent_names(names, sizeof names);
-      S_err(c, ln->intent, "intent '%s' must be one of %s (what the article answers; the ranking "
-                           "matches it with the mention's)", a->intents[i], names);
+      S_msg(c, KB_DIAG_ERROR, ln->intent, "article.bad-intent", "intent", a->intents[i], "intents", names, NULL);
     }
   if (a->deeplink && strcmp(a->deeplink, "store") != 0)
-    S_err(c, ln->deeplink, "deeplink '%s' must be 'store' (link the store of the town a customer names)", a->deeplink);
+    S_msg(c, KB_DIAG_ERROR, ln->deeplink, "article.bad-deeplink", "deeplink", a->deeplink, NULL);
   if (a->review_by && !S_is_date(a->review_by))
-    S_err(c, ln->review_by, "review_by '%s' must be a date written YYYY-MM-DD", a->review_by);
+    S_msg(c, KB_DIAG_ERROR, ln->review_by, "article.bad-date", "key", "review_by", "value", a->review_by, NULL);
   if (a->updated && !S_is_date(a->updated))
-    S_err(c, ln->updated, "updated '%s' must be a date written YYYY-MM-DD", a->updated);
+    S_msg(c, KB_DIAG_ERROR, ln->updated, "article.bad-date", "key", "updated", "value", a->updated, NULL);
   a->translated_line = ln->translated;
   a->updated_line = a->updated ? ln->updated : 0;
   if (a->translated_from && !S_is_date(a->translated_from))
-    S_err(c, ln->translated, "translated_from '%s' must be a date written YYYY-MM-DD (the source's "
-                             "'updated' when it was translated)", a->translated_from);
+    S_msg(c, KB_DIAG_ERROR, ln->translated, "article.bad-translated-from", "value", a->translated_from, NULL);
   if (a->reply && a->title) {
     char *bad = NULL;
     int len = kb_reply_max_length(a->reply, a->title, &bad);
-    if (bad) S_err(c, ln->reply, "reply has an unknown placeholder '%s' (use {url}, {title} or {store})", bad);
+    char sl[16], sm[16];
+    snprintf(sl, sizeof sl, "%d", len);
+    snprintf(sm, sizeof sm, "%d", KB_REPLY_MAX);
+    if (bad) S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-placeholder", "mark", bad, NULL);
     else if (len > KB_REPLY_MAX)
-      S_err(c, ln->reply, "reply can be %d characters as Twitter counts them (with a 15-character @handle and {url} as 23); the limit is %d", len, KB_REPLY_MAX);
+      S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-too-long", "length", sl, "limit", sm, NULL);
     else if (!strstr(a->reply, "{url}"))
-      S_warn(c, ln->reply, "reply has no {url}: the customer gets no link");
+      S_msg(c, KB_DIAG_WARNING, ln->reply, "article.reply-no-url", NULL);
     free(bad);
   }
   if (a->type && !strcmp(a->type, "store")) {
     kb_store *st = a->store;
     const char *miss = !st ? "town" : !st->town ? "town" : !st->address ? "address"
                      : !st->postcode ? "postcode" : !st->phone ? "phone" : NULL;
-    if (miss) S_err(c, ln->type, "a store page needs '%s'", miss);
+    if (miss) S_msg(c, KB_DIAG_ERROR, ln->type, "article.store-needs", "key", miss, NULL);
     if (st && st->lat == 0 && st->lon == 0)
-      S_err(c, ln->type, "a store page needs 'lat' and 'lon' (its coordinates)");
+      S_msg(c, KB_DIAG_ERROR, ln->type, "article.store-needs-coordinates", NULL);
   } else if (a->store) {
-    S_warn(c, ln->type ? ln->type : 1, "store keys (town, hours...) are ignored unless type is 'store'");
+    S_msg(c, KB_DIAG_WARNING, ln->type ? ln->type : 1, "article.store-keys-ignored", NULL);
   }
 }
 
@@ -634,19 +632,19 @@ kb_article *kb_article_parse_limited(const char *path, const char *data, size_t 
   S_ctx c = {.path = path, .d = d, .line0 = 2};
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad),
-                "invalid UTF-8 (byte %zu); save the file as UTF-8", bad);
+    char sb[32];
+    snprintf(sb, sizeof sb, "%zu", bad);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "article.bad-utf8", "byte", sb, NULL);
     return NULL;
   }
   if (memchr(data, 0, n)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, (size_t)((const char *)memchr(data, 0, n) - data)),
-                "NUL byte in a text file");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, (size_t)((const char *)memchr(data, 0, n) - data)),
+                "article.nul", NULL);
     return NULL;
   }
   size_t ys, ye, body;
   if (!S_split(data, n, &ys, &ye, &body)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, 1,
-                "no front matter: the file must start with a '---' line, the keys (title: ...), and a closing '---' line");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "article.no-front-matter", NULL);
     return NULL;
   }
   c.line0 = kb_line_of(data, ys);

@@ -55,6 +55,7 @@ typedef struct {
   S_lang langs[KB_MAX_LANGS];
   kb_sitefile *site;     /* kb/site.yaml */
   kb_uifile *ui;         /* lang/<code>/ui.tsv: the pages' words */
+  kb_uifile *msgs;       /* lang/<code>/messages.tsv: kb-index's messages */
   int nlangs;
   S_place *places;
   int nplaces;
@@ -481,41 +482,69 @@ static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
   free(shipped);
 }
 
-/* The pages' words of every language the index holds, and English's
- * (the reference and the last resort): each from KB_DIR/lang/<code>/ui.tsv,
- * else from the shipped data; a language with neither is shown in
- * English (a warning). */
-static void S_read_ui(S_kb *kb, const char *kb_dir, kb_diag *d) {
-  kb->ui = kb_uifile_new();
+/* One text file (file: "ui.tsv", "messages.tsv") of every language the
+ * index holds, English's (the reference and the last resort) and extra's
+ * (NULL: none) into u: each from KB_DIR/lang/<code>/FILE, else from the
+ * shipped data; missing says what a language with neither gets (a
+ * warning: "no interface words..."), NULL for no warning. */
+static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const char *extra,
+                         kb_uifile *u, const char *missing, kb_diag *d) {
   char *shipped = NULL;
   int looked = 0;
-  for (int i = -1; i < kb->nlangs; i++) {
-    const char *code = i < 0 ? "en" : kb_lang_code(kb->langs[i].words);
-    if (kb_uifile_has(kb->ui, code)) continue;
-    char *p = kb_fmt("%s/lang/%s/ui.tsv", kb_dir, code);
+  for (int i = -2; i < kb->nlangs; i++) {
+    const char *code = i == -2 ? "en" : i == -1 ? extra : kb_lang_code(kb->langs[i].words);
+    if (!code || kb_uifile_has(u, code)) continue;
+    char *p = kb_fmt("%s/lang/%s/%s", kb_dir, code, file);
     if (access(p, F_OK) != 0) {
       if (!looked) shipped = S_shipped_dir(), looked = 1;
-      char *q = shipped ? kb_fmt("%s/%s/ui.tsv", shipped, code) : NULL;
+      char *q = shipped ? kb_fmt("%s/%s/%s", shipped, code, file) : NULL;
       if (q && access(q, F_OK) == 0) {
         free(p);
         p = q;
       } else {
         free(q);
-        if (i >= 0)
+        if (i >= 0 && missing)
           kb_diag_add(d, KB_DIAG_WARNING, p, 0, "no interface words for language '%s' (here or "
-                      "shipped with kb-index): its pages are shown in English", code);
+                      "shipped with kb-index): %s", code, missing);
         free(p);
         continue;
       }
     }
     size_t n;
     char *data = S_read_optional(p, &n, d);
-    if (data) kb_uifile_parse(kb->ui, code, p, data, n, d);
+    if (data) kb_uifile_parse(u, code, p, data, n, d);
     free(data);
     free(p);
   }
   free(shipped);
-  kb_uifile_check(kb->ui, "en", d);
+  kb_uifile_check(u, "en", d);
+}
+
+/* The pages' words (ui.tsv) and kb-index's messages (messages.tsv) of
+ * every language; the messages of d are worded from now on in lang's
+ * (NULL: English), English's where lang's lack one. */
+static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d) {
+  kb->ui = kb_uifile_new();
+  S_read_texts(kb, kb_dir, "ui.tsv", NULL, kb->ui, "its pages are shown in English", d);
+  kb->msgs = kb_uifile_new();
+  kb_uifile_set_what(kb->msgs, "message id");
+  S_read_texts(kb, kb_dir, "messages.tsv", lang, kb->msgs, NULL, d);
+  int n = kb_uifile_count(kb->msgs), k = 0;
+  const char **cat = kb_xcalloc(2 * (size_t)n + 1, sizeof *cat);
+  if (lang && !strcmp(lang, "en")) lang = NULL;
+  /* lang's first (the first text of an id counts), then English's; each
+   * entry is one language's, so the two passes add at most n pairs */
+  for (int pass = lang ? 0 : 1; pass < 2; pass++)
+    for (int i = 0; i < n; i++) {
+      const char *l, *key, *text;
+      kb_uifile_entry(kb->msgs, i, &l, &key, &text);
+      if (!strcmp(l, pass ? "en" : lang ? lang : "en")) {
+        cat[k++] = key;
+        cat[k++] = text;
+      }
+    }
+  kb_diag_set_catalogue(d, cat);
+  free(cat);
 }
 
 /* The language a directory of path under kb_dir names (kb/articles/fr/x.md:
@@ -700,6 +729,15 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
     rc = kb_index_writer_add_site(w, "", lang, k, text, err, nerr);
     free(k);
   }
+  /* the messages too, so a page can word the build's problems in its
+   * language (the status file keeps each message's id and values) */
+  for (int i = 0; rc == 0 && i < kb_uifile_count(kb->msgs); i++) {
+    const char *lang, *key, *text;
+    kb_uifile_entry(kb->msgs, i, &lang, &key, &text);
+    char *k = kb_fmt("ui.msg.%s", key);
+    rc = kb_index_writer_add_site(w, "", lang, k, text, err, nerr);
+    free(k);
+  }
   if (rc == 0) rc = kb_index_writer_finish(w, err, nerr);
   kb_index_writer_free(w);
   return rc;
@@ -736,6 +774,7 @@ static void S_kb_free(S_kb *kb) {
   }
   kb_sitefile_free(kb->site);
   kb_uifile_free(kb->ui);
+  kb_uifile_free(kb->msgs);
   for (int i = 0; i < kb->nplaces; i++) {
     free(kb->places[i].name);
     free(kb->places[i].county);
@@ -795,7 +834,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   S_default_langs(&kb, o->kb_dir, d);
   S_read_kb_langs(&kb, o->kb_dir, d);
   S_complete_langs(&kb, o->kb_dir, d);
-  S_read_ui(&kb, o->kb_dir, d);
+  S_read_ui(&kb, o->kb_dir, o->lang, d);
   S_read_gazetteers(&kb, o->kb_dir, d);
   p = kb_fmt("%s/devices.tsv", o->kb_dir);
   S_read_devices(&kb, p, d);

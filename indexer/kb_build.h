@@ -36,6 +36,9 @@ typedef struct kb_build_opts {
   const char *kb_dir;   /* the knowledge base */
   const char *out;      /* the index to write; NULL with check_only */
   int check_only;       /* validate, write nothing */
+  const char *lang;     /* the language of the messages (kb/lang/<code>/
+                           messages.tsv, English where it lacks one);
+                           NULL: English */
   int progress;         /* print progress to stderr (a terminal) */
   const atomic_int *cancel; /* set non-zero (from any thread) to stop the
                            build: checked between files and while one is

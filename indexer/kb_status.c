@@ -48,6 +48,33 @@ int kb_status_write(const char *index, const char *kb_dir, int builds, int rc,
     if (n) kb_buf_putc(&b, ',');
     S_json(&b, kb_diag_get(d, i));
   }
+  /* each problem's message id and values (null: none), so a page can
+   * word it in its own language (kb/lang/<code>/messages.tsv) */
+  kb_buf_puts(&b, "],\"ids\":[");
+  n = 0;
+  if (rc == 2 && err && *err) {
+    kb_buf_puts(&b, "null");
+    n++;
+  }
+  for (int i = 0; i < kb_diag_size(d) && n < S_MAX_PROBLEMS; i++, n++) {
+    if (n) kb_buf_putc(&b, ',');
+    const char *id = kb_diag_id(d, i);
+    const char *const *v = kb_diag_vals(d, i);
+    if (!id) {
+      kb_buf_puts(&b, "null");
+      continue;
+    }
+    kb_buf_puts(&b, "{\"id\":");
+    S_json(&b, id);
+    kb_buf_puts(&b, ",\"vals\":{");
+    for (int k = 0; v && v[k]; k += 2) {
+      if (k) kb_buf_putc(&b, ',');
+      S_json(&b, v[k]);
+      kb_buf_putc(&b, ':');
+      S_json(&b, v[k + 1]);
+    }
+    kb_buf_puts(&b, "}}");
+  }
   kb_buf_puts(&b, "]}\n");
 
   char *path = kb_status_path(index);

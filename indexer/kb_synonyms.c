@@ -4,6 +4,7 @@
 #include "kb_synonyms.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -61,12 +62,14 @@ static char **S_side(const char *path, int line, const char *s, size_t n,
     while (j < n && s[j] != ',') j++;
     char *t = S_norm(s + i, j - i);
     if (!*t || !S_has_word(t)) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "empty synonym%s%s%s (check the commas)",
-                  *t ? " '" : "", t, *t ? "'" : "");
+      if (*t) kb_diag_msg(d, KB_DIAG_ERROR, path, line, "synonyms.empty-term", "term", t, NULL);
+      else kb_diag_msg(d, KB_DIAG_ERROR, path, line, "synonyms.empty", NULL);
       ok = 0;
       free(t);
     } else if (strlen(t) > S_MAX_TERM) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "synonym longer than %d bytes", S_MAX_TERM);
+      char sm[16];
+      snprintf(sm, sizeof sm, "%d", S_MAX_TERM);
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "synonyms.too-long", "max", sm, NULL);
       ok = 0;
       free(t);
     } else {
@@ -99,7 +102,7 @@ static void S_line(kb_synonyms *s, const char *path, int line, const char *z,
   for (size_t i = 0; i + 1 < n; i++)
     if (z[i] == '=' && z[i + 1] == '>') {
       if (arrow) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "more than one '=>' in a rule");
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, "synonyms.two-arrows", NULL);
         return;
       }
       arrow = z + i;
@@ -115,9 +118,7 @@ static void S_line(kb_synonyms *s, const char *path, int line, const char *z,
       return;
     }
   } else if (r.nlhs < 2) {
-    kb_diag_add(d, KB_DIAG_WARNING, path, line,
-                "'%s' alone is not a synonym group (list two or more terms, or use 'a => b')",
-                r.lhs[0]);
+    kb_diag_msg(d, KB_DIAG_WARNING, path, line, "synonyms.alone", "term", r.lhs[0], NULL);
     S_free_terms(r.lhs, r.nlhs);
     return;
   }
@@ -129,7 +130,9 @@ kb_synonyms *kb_synonyms_parse(const char *path, const char *data, size_t n,
   kb_synonyms *s = kb_xcalloc(1, sizeof *s);
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "invalid UTF-8 (byte %zu)", bad);
+    char sb[32];
+    snprintf(sb, sizeof sb, "%zu", bad);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "synonyms.bad-utf8", "byte", sb, NULL);
     return s;
   }
   int line = 0;

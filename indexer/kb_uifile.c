@@ -3,6 +3,7 @@
  */
 #include "kb_uifile.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct kb_uifile {
   int n, cap;
   char **files;  /* "lang\tpath" of each file parsed */
   int nfiles;
+  char *what;    /* what a key is called (kb_uifile_set_what()) */
 };
 
 kb_uifile *kb_uifile_new(void) { return kb_xcalloc(1, sizeof(kb_uifile)); }
@@ -33,6 +35,7 @@ void kb_uifile_free(kb_uifile *u) {
   }
   for (int i = 0; i < u->nfiles; i++) free(u->files[i]);
   free(u->files);
+  free(u->what);
   free(u->v);
   free(u);
 }
@@ -47,14 +50,14 @@ static int S_key_ok(const char *k, size_t n) {
 }
 
 /* Checks the {name}s of t: each closed, a name of lower case letters.
- * Returns NULL, or what is wrong. */
+ * Returns NULL, or the id of the message saying what is wrong. */
 static const char *S_marks_bad(const char *t) {
   for (const char *p = t; *p; p++) {
-    if (*p == '}') return "a '}' without its '{'";
+    if (*p == '}') return "texts.brace-unopened";
     if (*p != '{') continue;
     const char *q = p + 1;
     while (*q >= 'a' && *q <= 'z') q++;
-    if (*q != '}' || q == p + 1) return "a '{' that is not a {name} (lower case letters)";
+    if (*q != '}' || q == p + 1) return "texts.brace-not-mark";
     p = q;
   }
   return NULL;
@@ -71,7 +74,7 @@ void kb_uifile_parse(kb_uifile *u, const char *lang, const char *path, const cha
   u->files = kb_xrealloc(u->files, (size_t)(u->nfiles + 1) * sizeof *u->files);
   u->files[u->nfiles++] = kb_fmt("%s\t%s", lang, path);
   if (!kb_text_utf8_valid(data, n, NULL) || memchr(data, 0, n)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, 0, "not UTF-8 text");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, 0, "texts.not-utf8", NULL);
     return;
   }
   int line = 0;
@@ -83,21 +86,24 @@ void kb_uifile_parse(kb_uifile *u, const char *lang, const char *path, const cha
     const char *tab = memchr(p, '\t', len);
     if (!len || *p == '#') {
     } else if (!tab) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected key<TAB>text");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "texts.no-tab", NULL);
     } else if (!S_key_ok(p, (size_t)(tab - p))) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line,
-                  "'%.*s' is not a key (lower case letters, digits, '.', '-', '_')", (int)(tab - p), p);
+      char *k = kb_xstrndup(p, (size_t)(tab - p));
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "texts.bad-key", "key", k, NULL);
+      free(k);
     } else {
       char *key = kb_xstrndup(p, (size_t)(tab - p));
       char *text = kb_xstrndup(tab + 1, len - (size_t)(tab + 1 - p));
       const char *bad = S_marks_bad(text);
       const S_entry *dup = S_find(u, lang, key);
       if (!*text || strchr(text, '\t')) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': the text is empty or has a tab", key);
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, "texts.empty", "key", key, NULL);
       } else if (bad) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': %s", key, bad);
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, bad, "key", key, "open", "{", "close", "}", NULL);
       } else if (dup) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s' again (first at line %d)", key, dup->line);
+        char sl[16];
+        snprintf(sl, sizeof sl, "%d", dup->line);
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, "texts.again", "key", key, "line", sl, NULL);
       } else {
         if (u->n == u->cap) {
           u->cap = u->cap ? 2 * u->cap : 128;
@@ -150,11 +156,15 @@ void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d) {
     const char *m;
     size_t nm;
     if (!r)
-      kb_diag_add(d, KB_DIAG_ERROR, e->path, e->line, "'%s' is no key of the pages (%s has no such key)",
-                  e->key, refpath);
-    else if (!S_marks_in(e->text, r->text, &m, &nm))
-      kb_diag_add(d, KB_DIAG_ERROR, e->path, e->line, "'%s': %.*s is not in the text of %s:%d", e->key,
-                  (int)nm, m, r->path, r->line);
+      kb_diag_msg(d, KB_DIAG_ERROR, e->path, e->line, u->what ? "texts.unknown-id" : "texts.unknown-key",
+                  "key", e->key, "ref", refpath, NULL);
+    else if (!S_marks_in(e->text, r->text, &m, &nm)) {
+      char *mark = kb_xstrndup(m, nm), *where = kb_fmt("%s:%d", r->path, r->line);
+      kb_diag_msg(d, KB_DIAG_ERROR, e->path, e->line, "texts.foreign-mark", "key", e->key, "mark", mark,
+                  "ref", where, NULL);
+      free(mark);
+      free(where);
+    }
   }
   for (int f = 0; f < u->nfiles; f++) {
     const char *tab = strchr(u->files[f], '\t');
@@ -168,11 +178,22 @@ void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d) {
         }
       if (missing)
         kb_diag_add(d, KB_DIAG_WARNING, tab + 1, 0,
-                    "%d key%s of %s missing, the first '%s' (%s:%d): those pages show the %s text",
-                    missing, missing == 1 ? "" : "s", ref, first->key, first->path, first->line, ref);
+                    "%d key%s of %s missing, the first '%s' (%s:%d): %s the %s text",
+                    missing, missing == 1 ? "" : "s", ref, first->key, first->path, first->line,
+                    u->what ? "those messages show" : "those pages show", ref);
     }
     free(lang);
   }
+}
+
+void kb_uifile_set_what(kb_uifile *u, const char *what) {
+  free(u->what);
+  u->what = what ? kb_xstrdup(what) : NULL;
+}
+
+const char *kb_uifile_text(const kb_uifile *u, const char *lang, const char *key) {
+  const S_entry *e = S_find(u, lang, key);
+  return e ? e->text : NULL;
 }
 
 int kb_uifile_count(const kb_uifile *u) { return u ? u->n : 0; }

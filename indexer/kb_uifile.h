@@ -48,6 +48,13 @@ int kb_uifile_has(const kb_uifile *u, const char *lang);
 /* Checks every language against ref's texts (above). */
 void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d);
 
+/* What a key is called in check's messages ("key of the pages", the
+ * default; "message id" for messages.tsv); copied. */
+void kb_uifile_set_what(kb_uifile *u, const char *what);
+
+/* The text of key in lang, or NULL (owned by u). */
+const char *kb_uifile_text(const kb_uifile *u, const char *lang, const char *key);
+
 /* The texts, in the order parsed; entry i's strings are owned by u. */
 int kb_uifile_count(const kb_uifile *u);
 void kb_uifile_entry(const kb_uifile *u, int i, const char **lang, const char **key, const char **text);

@@ -1,14 +1,16 @@
 /*
  * kb-index - build the search index from a knowledge-base directory.
  *
- *   kb-index [--check] [--quiet] KB_DIR [-o INDEX]
+ *   kb-index [--check] [--quiet] [--lang L] KB_DIR [-o INDEX]
  *   kb-index --watch KB_DIR -o INDEX
  *
  * Every problem is printed as path:line: error|warning: message. With
  * errors the exit status is 1 and INDEX is left as it was; 2 means the
  * index could not be written; 0 success. --check validates only. Every
  * build that targets INDEX also writes INDEX.status.json (kb_status.h).
- * --watch rebuilds on every change until SIGTERM or SIGINT.
+ * --watch rebuilds on every change until SIGTERM or SIGINT. --lang words
+ * the messages in language L (kb/lang/L/messages.tsv; English where it
+ * lacks one).
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,7 +50,7 @@ static int S_watch(const kb_build_opts *o) {
 }
 
 static void S_usage(FILE *f) {
-  fputs("usage: kb-index [--check] [--quiet] KB_DIR -o INDEX\n"
+  fputs("usage: kb-index [--check] [--quiet] [--lang L] KB_DIR -o INDEX\n"
         "       kb-index --watch KB_DIR -o INDEX\n"
         "\n"
         "Builds the search index INDEX from the Markdown articles in KB_DIR\n"
@@ -62,6 +64,8 @@ static void S_usage(FILE *f) {
         "                      SIGTERM/Ctrl-C (a server serving INDEX swaps\n"
         "                      each good build in; INDEX.status.json tells\n"
         "                      it the problems of the last build)\n"
+        "  --lang L            the messages in language L (fr, de, es...:\n"
+        "                      lang/L/messages.tsv; English where it has none)\n"
         "  -q, --quiet         no summary line\n"
         "  -h, --help          this help\n"
         "\n"
@@ -80,6 +84,14 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
     else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { S_usage(stdout); return 0; }
     else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) o.out = argv[++i];
+    else if (!strcmp(a, "--lang") && i + 1 < argc) {
+      o.lang = argv[++i];
+      size_t n = strspn(o.lang, "abcdefghijklmnopqrstuvwxyz");
+      if (n < 2 || n > 3 || o.lang[n]) {
+        fprintf(stderr, "kb-index: --lang '%s': a language code is 2 or 3 lower-case letters (fr, de)\n", o.lang);
+        return 64;
+      }
+    }
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "kb-index: unknown option '%s'\n", a);
       S_usage(stderr);

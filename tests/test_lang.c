@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static th_server *S_srv;
@@ -259,6 +260,39 @@ static char *S_page(const char *path, long *st) {
   return b;
 }
 
+/* An address a language's site has no page for is that site's "page not
+ * found", in its language and with its links (it was the API's English
+ * JSON: {"error":{"message":"no such route: /fr/..."}}); at no prefix the
+ * API's JSON 404 stays (docs/api.md). */
+static void test_not_found_per_language(void **state) {
+  (void)state;
+  static const char *const cases[][3] = {
+      {"/fr/nimporte-quoi", "<html lang=\"fr\"", "Il n’y a rien à cette adresse."},
+      {"/de/gibt/es/nicht", "<html lang=\"de\"", "Unter dieser Adresse gibt es nichts."},
+      {"/es/no-existe?q=1", "<html lang=\"es\"", "No hay nada en esta dirección."},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    th_resp r;
+    assert_int_equal(th_http(S_srv, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    if (r.status != 404 || !strstr(r.body, cases[i][1]) || !strstr(r.body, cases[i][2]))
+      print_error("%s: %ld %.200s\n", cases[i][0], r.status, r.body);
+    assert_int_equal(r.status, 404);
+    assert_non_null(strstr(r.body, cases[i][1]));
+    assert_non_null(strstr(r.body, cases[i][2]));
+    assert_null(strstr(r.body, "no such route"));
+    /* its links stay on that site */
+    char *home = th_fmt("href=\"/%.2s/\"", cases[i][0] + 1);
+    assert_non_null(strstr(r.body, home));
+    free(home);
+    th_resp_free(&r);
+  }
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/nimporte-quoi", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 404);
+  assert_non_null(strstr(r.body, "\"code\":\"not_found\""));
+  th_resp_free(&r);
+}
+
 /* Every interface word of the public pages comes from the language's
  * ui.tsv: each language's home, search, topic, article, store finder and
  * store page say their words, none of English's, and no key shows. */
@@ -367,6 +401,9 @@ static void test_reports_per_language(void **state) {
       {"/fr/reports?days=0", NULL, ">und<"},
       {"/reports?days=0", NULL, ">und<"},
       {"/de/reports?days=0", ">und<", ">zzqxw<"},
+      /* the never-sent topics' titles in the page's language */
+      {"/fr/reports?days=0", "<small>Garder votre numéro en changeant", "<small>Keep your number"},
+      {"/reports?days=0", "<small>Keep your number", "<small>Garder votre numéro"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     assert_int_equal(th_http(S_srv, "GET", cases[i].path, NULL, 0, NULL, &r), 0);
@@ -410,6 +447,9 @@ static void test_reports_per_language(void **state) {
   assert_non_null(strstr(out, "und\n"));
   assert_null(strstr(out, "zzqxw"));
   assert_null(strstr(out, "Knowledge-base report"));
+  /* a topic's title is its German translation's (never sent: every topic) */
+  assert_non_null(strstr(out, "(Rufnummer beim Anbieterwechsel mitnehmen)"));
+  assert_null(strstr(out, "(Keep your number when you switch network)"));
   free(out);
   free(cmd);
   out = NULL;
@@ -448,6 +488,54 @@ static void test_store_reply_words(void **state) {
     cJSON_Delete(j);
     free(body);
   }
+}
+
+/* The day a store question asks about, in each language (kb/lang/<code>/
+ * days.tsv, read by the mention's analysis): "¿abrís el domingo?" gets
+ * Sunday's hours (these stores close on Sundays) in the customer's
+ * language, an abbreviation or a plural form names the day too, and a
+ * phrase that only looks like a day ("Guten Morgen", "por la mañana")
+ * leaves today's hours. Every other weekday is open here, so "closed"
+ * says the day was read (on a Sunday it cannot tell). */
+static void test_store_reply_day_asked(void **state) {
+  (void)state;
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  static const char *const fr[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+  static const char *const de[] = {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"};
+  static const char *const es[] = {"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"};
+  /* the mention, then what the reply must say */
+  const char *cases[][2] = {
+      {"ouvert le dimanche a Lyon ?", "Fermée "},
+      {"la boutique de Lyon est ouverte dim ?", "dimanche"},
+      {"vous êtes ouverts samedi à Lyon ?", "samedi"},
+      {"habt ihr sonntags auf in Hamburg?", "Geschlossen "},
+      {"hat der Shop in Hamburg am Samstag offen?", "Samstag"},
+      {"¿abrís el domingo en Valencia?", "Cerrada "},
+      {"abris los sabados en Valencia?", "sábado"},
+      {"what time does the Leeds store open on sundays?", "on Sunday"},
+      /* no day: today's hours, not tomorrow's */
+      {"Guten Morgen, hat der Shop in Hamburg offen?", th_fmt("heute (%s)", de[tm.tm_wday])},
+      {"abrís por la mañana en Valencia?", th_fmt("hoy (%s)", es[tm.tm_wday])},
+      {"la boutique de Lyon ouvre à quelle heure demain ?",
+       th_fmt("demain (%s)", fr[(tm.tm_wday + 1) % 7])},
+  };
+  size_t n = sizeof cases / sizeof *cases;
+  for (size_t i = 0; i < n; i++) {
+    char *body = th_fmt("{\"text\":\"%s\"}", cases[i][0]);
+    long st;
+    cJSON *j = S_suggest(body, &st);
+    assert_int_equal(st, 200);
+    const char *reply = S_str(j, "suggestions.0.reply");
+    const char *want = cases[i][1];
+    if (!reply || !strstr(reply, want)) print_error("%s: %s (want %s)\n", cases[i][0], reply ? reply : "-", want);
+    assert_non_null(reply);
+    assert_non_null(strstr(reply, want));
+    cJSON_Delete(j);
+    free(body);
+  }
+  for (size_t i = 8; i < n; i++) free((char *)cases[i][1]);
 }
 
 /* A staff page at its plain address takes the browser's language
@@ -499,6 +587,104 @@ static void test_staff_accept_language(void **state) {
   th_resp_free(&r);
 }
 
+/* kb-index's messages in the reader's language (kb/lang/<code>/
+ * messages.tsv): the real indexer's problems with a broken knowledge base,
+ * printed with --lang and shown on each language's KB health page from
+ * the status file's ids and values (escaped); the fix joined by the
+ * message's id; a message without an id stays as kb-index wrote it. */
+static void test_health_messages_per_language(void **state) {
+  (void)state;
+  char *bad = th_tmpdir(), *out = NULL;
+  char *cmd = th_fmt("mkdir -p %s/articles && printf -- '---\ntitle: \"\"\nslug: \"<b>Bad\"\nfoo: 1\n---\nText\n'"
+                     " > %s/articles/x.md && echo 'a, b' > %s/synonyms.txt && printf -- '---\ntitle: Lyon\ntype: store\n"
+                     "town: Lyon\naddress: 1 rue X\npostcode: \"69001\"\nphone: \"04\"\nlat: 45.7\nlon: 4.8\nhours:\n"
+                     "  mon: \"9-5\"\n---\nTexte\n' > %s/articles/y.md && mkdir -p %s/lang/fr && printf 'salut\nSalut\n'"
+                     " > %s/lang/fr/filler.txt && printf 'Bad Key\tx\n' > %s/lang/fr/ui.tsv", bad, bad, bad, bad, bad, bad, bad);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+  free(cmd);
+  static const char *const printed[][3] = {
+      {"fr", "x.md:3: error: le slug '<b>Bad' ne doit contenir que a-z, 0-9 et '-'", "x.md:4: warning: clé inconnue 'foo' (ignorée)"},
+      {"de", "x.md:2: error: leerer Titel", "x.md:4: warning: unbekannter Schlüssel 'foo' (ignoriert)"},
+      {"es", "x.md:2: error: título vacío", "x.md:3: error: el slug '<b>Bad' solo puede llevar a-z, 0-9 y '-'"},
+      {"en", "x.md:2: error: empty title", "x.md:4: warning: unknown key 'foo' (ignored)"},
+      {"it", "x.md:2: error: empty title", "x.md:3: error: slug '<b>Bad' must use only a-z, 0-9 and '-'"}, /* none: English */
+  };
+  for (size_t i = 0; i < sizeof printed / sizeof *printed; i++) {
+    out = NULL;
+    cmd = th_fmt("%s/kb-index --check --lang %s %s 2>&1", th_bin_dir(), printed[i][0], bad);
+    assert_int_equal(th_run(cmd, &out), 1);
+    if (!strstr(out, printed[i][1]) || !strstr(out, printed[i][2])) print_error("--lang %s:\n%s\n", printed[i][0], out);
+    assert_non_null(strstr(out, printed[i][1]));
+    assert_non_null(strstr(out, printed[i][2]));
+    assert_non_null(strstr(out, "synonyms belong to a language")); /* no id: as written */
+    /* a word list's message in the language (its own folder has no messages.tsv: the shipped one's) */
+    if (!strcmp(printed[i][0], "fr")) assert_non_null(strstr(out, "lang/fr/filler.txt:2: error: 'Salut' : pas en minuscules"));
+    if (!strcmp(printed[i][0], "fr"))
+      assert_non_null(strstr(out, "lang/fr/ui.tsv:1: error: 'Bad Key' n'est pas une clé (lettres minuscules"));
+    if (!strcmp(printed[i][0], "es"))
+      assert_non_null(strstr(out, "lang/fr/ui.tsv:1: error: 'Bad Key' no es una clave (minúsculas"));
+    if (!strcmp(printed[i][0], "en")) assert_non_null(strstr(out, "lang/fr/filler.txt:2: error: 'Salut': not lower case"));
+    if (!strcmp(printed[i][0], "fr"))
+      assert_non_null(strstr(out, "y.md:11: error: les horaires de 'mon' doivent s'écrire \"09:00-17:30\" ou \"closed\", pas '9-5'"));
+    if (!strcmp(printed[i][0], "de"))
+      assert_non_null(strstr(out, "y.md:11: warning: keine Öffnungszeiten für 'tue'"));
+    free(out);
+    free(cmd);
+  }
+  out = NULL;
+  cmd = th_fmt("%s/kb-index --check --lang FR %s 2>&1", th_bin_dir(), bad);
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "--lang 'FR'"));
+  free(out);
+  free(cmd);
+  /* the build's status file (written in English, with the ids) behind a server */
+  char *ix = NULL;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, &ix);
+  assert_non_null(s);
+  out = NULL;
+  cmd = th_fmt("%s/kb-index %s -o %s/ix.sqlite >/dev/null 2>&1; cp %s/ix.sqlite.status.json %s.status.json.tmp &&"
+               " mv %s.status.json.tmp %s.status.json", th_bin_dir(), bad, bad, bad, ix, ix, ix);
+  assert_int_equal(th_run(cmd, &out), 0);
+  free(out);
+  free(cmd);
+  th_resp r;
+  int degraded = 0;
+  for (int i = 0; i < 40 && !degraded; i++) {
+    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
+    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
+    th_resp_free(&r);
+    if (!degraded) usleep(50 * 1000);
+  }
+  assert_true(degraded);
+  static const char *const cases[][4] = {
+      /* page, its words for the bad slug (escaped), the empty title's fix (by id), English it must not show */
+      {"/fr/kb-health", "le slug &#39;&lt;b&gt;Bad&#39; ne doit contenir que a-z", "Écrivez le titre.", "must use only"},
+      {"/de/kb-health", "der Slug &#39;&lt;b&gt;Bad&#39; darf nur a-z", "Schreiben Sie den Titel.", "empty title"},
+      {"/es/kb-health", "el slug &#39;&lt;b&gt;Bad&#39; solo puede llevar", "Escribe el título.", "unknown key"},
+      {"/kb-health", "slug &#39;&lt;b&gt;Bad&#39; must use only a-z", "Write the title.", "Écrivez"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(th_http(s, "GET", cases[i][0], NULL, 0, NULL, &r), 0);
+    const char *ol = strstr(r.body, "<ol class=\"problems\">");
+    if (r.status != 200 || !ol || !strstr(ol, cases[i][1]) || !strstr(ol, cases[i][2]) || strstr(ol, cases[i][3]))
+      print_error("%s: %.1500s\n", cases[i][0], ol ? ol : r.body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(ol);
+    assert_non_null(strstr(ol, cases[i][1]));
+    assert_non_null(strstr(ol, cases[i][2]));
+    assert_null(strstr(ol, cases[i][3]));
+    assert_null(strstr(ol, "<b>Bad"));
+    assert_non_null(strstr(ol, "synonyms belong to a language"));
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+  free(ix);
+  th_rmtree(bad);
+  free(bad);
+}
+
 /* The KB health page's fixes in the page's language (web/kb-fixes.CODE.tsv;
  * the indexer's message itself stays as kb-index writes it). */
 static void test_health_fixes_per_language(void **state) {
@@ -510,7 +696,8 @@ static void test_health_fixes_per_language(void **state) {
   char *status = th_fmt("%s.status.json", ix);
   assert_int_equal(th_write_file(status, "{\"builds\":2,\"ok\":false,\"errors\":1,\"warnings\":0,"
                                  "\"finished\":\"2026-12-02T10:00:00Z\",\"kb\":\"/srv/kb\",\"problems\":["
-                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"]}\n"), 0);
+                                 "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"],"
+                                 "\"ids\":[{\"id\":\"article.no-title\",\"vals\":{}}]}\n"), 0);
   th_resp r;
   int degraded = 0;
   for (int i = 0; i < 40 && !degraded; i++) {
@@ -899,8 +1086,11 @@ int main(void) {
       cmocka_unit_test(test_translations_report),
       cmocka_unit_test(test_reports_per_language),
       cmocka_unit_test(test_store_reply_words),
+      cmocka_unit_test(test_store_reply_day_asked),
+      cmocka_unit_test(test_not_found_per_language),
       cmocka_unit_test(test_staff_accept_language),
       cmocka_unit_test(test_health_fixes_per_language),
+      cmocka_unit_test(test_health_messages_per_language),
       cmocka_unit_test(test_staff_collection_language),
   };
   return cmocka_run_group_tests_name("lang", tests, S_setup, S_teardown);

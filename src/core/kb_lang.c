@@ -16,6 +16,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "kb_token.h"
 #include "kb_util.h"
 
 typedef struct {
@@ -74,6 +75,11 @@ static const struct {
                             .what = "short<TAB>words"},
     [KB_LANG_PLACE_LETTERS] = {.file = "placeletters.tsv", .name = "placeletters", .tabbed = 1,
                                .what = "letters<TAB>letter"},
+    /* the order of the days is KB_DAY_*'s (kind bit i is day i) */
+    [KB_LANG_DAYS] = {.file = "days.tsv", .name = "days", .tabbed = 1,
+                      .kinds = (const char *const[]){"sun", "mon", "tue", "wed", "thu", "fri",
+                                                     "sat", "tomorrow", "none", NULL},
+                      .what = "form<TAB>day"},
 };
 
 const char *kb_lang_file(kb_lang_list list) { return S_lists[list].file; }
@@ -157,6 +163,32 @@ static kb_lang_word *S_info(kb_lang *l, const char *w, int n) {
   return &e->info;
 }
 
+/* The bit's index (kind bit 1 << i -> i). */
+static int S_bit_index(int bit) {
+  int i = 0;
+  while (bit > 1) bit >>= 1, i++;
+  return i;
+}
+
+/* Records a day's form w in the merged index under its folded words
+ * joined by single spaces, the key a mention's words are looked up by
+ * (kb_token.h folds them: accents stripped, "sábado" -> "sabado"). */
+static void S_index_day(kb_lang *l, const char *w, int kind) {
+  int nt;
+  kb_token *t = kb_tokens_split(w, strlen(w), &nt);
+  char key[KB_DAY_MAX_WORDS * KB_TOKEN_FOLD_MAX + 1];
+  size_t n = 0;
+  for (int i = 0; i < nt; i++) {
+    size_t k = strlen(t[i].fold);
+    if (n + k + 2 > sizeof key) break;
+    if (n) key[n++] = ' ';
+    memcpy(key + n, t[i].fold, k);
+    n += k;
+  }
+  free(t);
+  if (n) S_info(l, key, (int)n)->day = 1 + S_bit_index(kind);
+}
+
 /* Records entry e of list in the merged index. */
 static void S_index(kb_lang *l, kb_lang_list list, const S_entry *e) {
   kb_lang_word *x = S_info(l, e->word, e->nword);
@@ -173,6 +205,7 @@ static void S_index(kb_lang *l, kb_lang_list list, const S_entry *e) {
     for (int k = 0; k < e->nword; k++)
       if (e->word[k] == ' ') S_info(l, e->word, k)->more = 1;
     break;
+  case KB_LANG_DAYS: S_index_day(l, e->word, e->kind); break;
   default: break;
   }
 }
@@ -270,7 +303,9 @@ static const char *S_bad_words(const char *w, int max) {
 /* Checks one entry and adds it. Returns NULL, or the problem. */
 static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, const char *value,
                                int line, int *also) {
-  const char *bad = S_bad_words(w, list == KB_LANG_INTENTS ? KB_INTENT_MAX_WORDS : 1);
+  const char *bad = S_bad_words(w, list == KB_LANG_INTENTS ? KB_INTENT_MAX_WORDS
+                                    : list == KB_LANG_DAYS  ? KB_DAY_MAX_WORDS
+                                                            : 1);
   if (bad) return bad;
   int kind = 0;
   if (S_lists[list].tabbed) {
@@ -291,19 +326,42 @@ static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, con
   return NULL;
 }
 
+/* The message id of each reason S_check_add() gives, beside it. */
+static const char *const S_why_ids[][2] = {
+    {"empty word", "lang.empty-word"},
+    {"invalid UTF-8", "lang.bad-utf8-word"},
+    {"words must be separated by single spaces", "lang.spaces"},
+    {"control character in a word", "lang.control"},
+    {"not lower case", "lang.not-lower"},
+    {"one word per line (no spaces)", "lang.one-word"},
+    {"too many words in a phrase", "lang.too-many-words"},
+    {"empty second column", "lang.empty-value"},
+};
+
 static void S_report(kb_diag *d, kb_lang_list list, const char *path, int line, const char *w,
                      const char *value, const char *why, int also) {
-  if (!strcmp(why, "duplicate"))
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "duplicate '%s' (also on line %d)", w, also);
-  else if (!strcmp(why, "unknown kind"))
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "unknown %s '%s' (expected %s)",
-                list == KB_LANG_INTENTS ? "intent" : "kind", value,
+  if (!strcmp(why, "duplicate")) {
+    char sa[16];
+    snprintf(sa, sizeof sa, "%d", also);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.duplicate", "word", w, "line", sa, NULL);
+  } else if (!strcmp(why, "unknown kind")) {
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line,
+                list == KB_LANG_INTENTS ? "lang.unknown-intent" : list == KB_LANG_DAYS ? "lang.unknown-day"
+                                                                                      : "lang.unknown-kind",
+                "value", value, "kinds",
                 list == KB_LANG_INTENTS ? "status, howto, availability, location, hours, "
                                           "complaint or contact"
                 : list == KB_LANG_CUES ? "ask, opener or lead"
-                                       : "common or prep");
-  else
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': %s", w, why);
+                : list == KB_LANG_DAYS ? "sun, mon, tue, wed, thu, fri, sat, tomorrow or none"
+                                       : "common or prep",
+                NULL);
+  } else {
+    const char *id = NULL;
+    for (size_t i = 0; i < sizeof S_why_ids / sizeof *S_why_ids && !id; i++)
+      if (!strcmp(why, S_why_ids[i][0])) id = S_why_ids[i][1];
+    if (id) kb_diag_msg(d, KB_DIAG_ERROR, path, line, id, "word", w, NULL);
+    else kb_diag_add(d, KB_DIAG_ERROR, path, line, "'%s': %s", w, why);
+  }
 }
 
 /* 1 if z[0..n) is valid UTF-8. */
@@ -329,17 +387,16 @@ int kb_lang_parse(kb_lang *l, kb_lang_list list, const char *path, const char *d
     line++;
     if (len && z[len - 1] == '\r') z[--len] = 0;
     if (strlen(z) != len) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "NUL byte in the line");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.nul", NULL);
       errors++;
     } else if (!S_utf8_ok(z, len)) {
-      kb_diag_add(d, KB_DIAG_ERROR, path, line, "invalid UTF-8");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.bad-utf8", NULL);
       errors++;
     } else if (len && z[0] != '#') {
       char *tab = strchr(z, '\t'), *value = NULL;
       if (S_lists[list].tabbed) {
         if (!tab) {
-          kb_diag_add(d, KB_DIAG_ERROR, path, line, "missing tab: expected %s",
-                      S_lists[list].what);
+          kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.missing-tab", "format", S_lists[list].what, NULL);
           errors++;
           free(z);
           continue;
@@ -347,14 +404,13 @@ int kb_lang_parse(kb_lang *l, kb_lang_list list, const char *path, const char *d
         *tab = 0;
         value = tab + 1;
         if (strchr(value, '\t')) {
-          kb_diag_add(d, KB_DIAG_ERROR, path, line, "more than one tab: expected %s",
-                      S_lists[list].what);
+          kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.two-tabs", "format", S_lists[list].what, NULL);
           errors++;
           free(z);
           continue;
         }
       } else if (tab) {
-        kb_diag_add(d, KB_DIAG_ERROR, path, line, "a tab in a one-word-per-line file");
+        kb_diag_msg(d, KB_DIAG_ERROR, path, line, "lang.tab-in-list", NULL);
         errors++;
         free(z);
         continue;
@@ -475,6 +531,11 @@ int kb_lang_place(const kb_lang *l, const char *w, int n) {
 int kb_lang_intent(const kb_lang *l, const char *phrase, int n) {
   const kb_lang_word *x = kb_lang_word_of(l, phrase, n);
   return x ? x->intent : 0;
+}
+
+int kb_lang_day(const kb_lang *l, const char *phrase, int n) {
+  const kb_lang_word *x = kb_lang_word_of(l, phrase, n);
+  return x && x->day ? x->day - 1 : -1;
 }
 
 const kb_lang *kb_lang_set_find(const kb_lang_set *s, const char *code) {

@@ -21,6 +21,7 @@ struct kb_mention {
   int ntokens;
   kb_query *query;
   const kb_lang *words;    /* its language's word lists */
+  const kb_lang *fallback; /* the index's default language's (days) */
   const char *lang;
   double lang_confidence;  /* share of the language evidence the chosen one has */
   int lang_detected;       /* chosen from the words, not asked for */
@@ -106,6 +107,7 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   int li = S_language(ix, q, m->tokens, m->ntokens, o->lang, &m->lang_confidence, &m->lang_detected);
   kb_query_set_lang(q, li);
   m->words = kb_index_lang_words(ix, li);
+  m->fallback = kb_index_lang_words(ix, kb_index_default_lang(ix));
   m->lang = kb_index_lang_code(ix, li);
   kb_intent_cues(m->tokens, m->ntokens, m->words);
   m->asks = kb_intent_asks(m->tokens, m->ntokens, memchr(m->text, '?', n) != NULL);
@@ -148,6 +150,34 @@ const char *kb_mention_addressed(const kb_mention *m) { return m->addressed; }
 int kb_mention_place(const kb_mention *m, kb_geo_match *place) {
   if (m->has_place && place) *place = m->place;
   return m->has_place;
+}
+
+/* The day the words t[0..n) name in l's days.tsv (kb_mention_day()):
+ * a form of two words is read before one of its first word ("guten
+ * morgen" is no morning, "los domingos" is Sunday). */
+static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
+  int tomorrow = 0;
+  if (!l || !kb_lang_count(l, KB_LANG_DAYS)) return -1;
+  for (int i = 0; i < n; i++) {
+    if (t[i].quoted || t[i].kind != KB_TOKEN_WORD) continue;
+    int d = -1, used = 1;
+    if (i + 1 < n && !t[i + 1].quoted && t[i + 1].kind == KB_TOKEN_WORD) {
+      char two[2 * KB_TOKEN_FOLD_MAX + 1];
+      int k = snprintf(two, sizeof two, "%s %s", t[i].fold, t[i + 1].fold);
+      if ((d = kb_lang_day(l, two, k)) >= 0) used = 2;
+    }
+    if (d < 0) d = kb_lang_day(l, t[i].fold, (int)strlen(t[i].fold));
+    if (d >= KB_DAY_SUN && d <= KB_DAY_SAT) return d;
+    if (d == KB_DAY_TOMORROW) tomorrow = 1;
+    i += used - 1;
+  }
+  return tomorrow ? KB_DAY_TOMORROW : -1;
+}
+
+int kb_mention_day(const kb_mention *m) {
+  int d = S_day_in(m->tokens, m->ntokens, m->words);
+  if (d < 0 && m->fallback != m->words) d = S_day_in(m->tokens, m->ntokens, m->fallback);
+  return d;
 }
 
 const char *kb_mention_platform(const kb_mention *m) { return m->platform; }

@@ -257,13 +257,13 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const
                  " AND %s GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, S_MAX_ROWS);
     rc = S_query(db, sql, t);
     S_listctx c = {.db = db, .t = t, .most = 1};
-    if (rc == 0) kb_index_list(ix, S_list_cb, &c);
+    if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
   } else if (!strcmp(name, "never-sent")) {
     *t = (S_table){name, "Articles agents never sent", {"article"}, 0, NULL, 0};
     S_listctx c = {.db = db, .t = t, .most = 0};
     sql = kb_fmt("SELECT 1 FROM feedback WHERE collection = ?1 AND slug = ?2 AND action <> 'dismissed' AND %s LIMIT 1", since);
     rc = sqlite3_prepare_v2(db, sql, -1, &c.sent, NULL) == SQLITE_OK ? 0 : -1;
-    if (rc == 0) kb_index_list(ix, S_list_cb, &c);
+    if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
     sqlite3_finalize(c.sent);
   } else if (!strcmp(name, "no-results")) {
     *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0};

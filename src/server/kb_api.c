@@ -20,7 +20,6 @@
  * strings); requests are parsed with cJSON.
  */
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <sqlite3.h>
 #include <math.h>
 #include <stdarg.h>
@@ -209,32 +208,6 @@ static const kb_geo_store *S_linked_store(const kb_suggest_result *res, int i) {
   return tail && !strcmp(tail + 1, st->slug) && strstr(u, "/help/") ? st : NULL;
 }
 
-/* The weekday (0 Sunday .. 6 Saturday) text asks about: a day's name
- * ("thursday", "thurs", "sat"), "tomorrow", else today. *named is set when
- * a day was named. */
-static int S_asked_day(const char *text, int today, int *named) {
-  /* each day's spellings, '|'-separated */
-  static const char *const forms[] = {"sun|sunday|sundays", "mon|monday|mondays",
-                                      "tue|tues|tuesday|tuesdays", "wed|weds|wednesday|wednesdays",
-                                      "thu|thur|thurs|thursday|thursdays", "fri|friday|fridays",
-                                      "sat|saturday|saturdays"};
-  *named = 1;
-  for (const char *p = text; p && *p; p++) {
-    if (!isalpha((unsigned char)*p) || (p != text && isalpha((unsigned char)p[-1]))) continue;
-    size_t n = 0;
-    while (isalpha((unsigned char)p[n])) n++;
-    if (n == 8 && !strncasecmp(p, "tomorrow", 8)) return (today + 1) % 7;
-    for (int d = 0; d < 7; d++)
-      for (const char *f = forms[d]; *f;) {
-        size_t fl = strcspn(f, "|");
-        if (fl == n && !strncasecmp(p, f, n)) return d;
-        f += fl + (f[fl] == '|');
-      }
-  }
-  *named = 0;
-  return today;
-}
-
 /* The text of key in language lang (kb_ui.h: then the default, then
  * English); owned by the site content. */
 static const char *S_words_in(const kb_ctx *c, const char *lang, const char *key) {
@@ -262,8 +235,8 @@ static void S_fill_plain(kb_buf *b, const char *t, const char *const *vals) {
   }
 }
 
-char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const char *text,
-                   const char *handle, int *plen) {
+char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const char *handle,
+                   int *plen) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
@@ -276,8 +249,10 @@ char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const c
   struct tm tm;
   localtime_r(&now, &tm);
   cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
-  int named, day = S_asked_day(text, tm.tm_wday, &named);
-  const char *when = !named || day == tm.tm_wday ? "reply.when.today"
+  /* the day asked about, by the mention's analysis (kb/lang/<code>/days.tsv) */
+  int asked = res->mention ? kb_mention_day(res->mention) : -1;
+  int day = asked < 0 ? tm.tm_wday : asked == KB_DAY_TOMORROW ? (tm.tm_wday + 1) % 7 : asked;
+  const char *when = asked < 0 || day == tm.tm_wday ? "reply.when.today"
                      : day == (tm.tm_wday + 1) % 7 ? "reply.when.tomorrow" : "reply.when.on";
   cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
   char dkey[16];
@@ -323,7 +298,7 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result
   const char *url = sg->url;
   double conf = sg->confidence;
   int rlen = 0;
-  char *reply = kb_api_reply(c, res, i, q->text, q->author, &rlen);
+  char *reply = kb_api_reply(c, res, i, q->author, &rlen);
   S_put_hit_head(b, h, url);
   kb_buf_puts(b, ",\"score\":");
   kb_buf_put_fixed(b, h->score, 4);

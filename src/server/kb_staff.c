@@ -157,7 +157,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
                    const char *text, const char *handle, const char *coll) {
   const kb_hit *h = res->s[i].hit;
   int len = 0;
-  char *reply = kb_api_reply(c, res, i, text, handle, &len);
+  char *reply = kb_api_reply(c, res, i, handle, &len);
   kb_buf_puts(b, "<li class=\"suggestion\" data-slug=\"");
   kb_page_h(b, h->slug);
   kb_buf_puts(b, "\" data-collection=\"");
@@ -504,9 +504,63 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
   o->n++;
 }
 
+/* Message id's text in the page's language (kb/lang/<code>/messages.tsv,
+ * stored as ui.msg.ID; English's where it lacks one) with the {name}s of
+ * vals (the status file's {"name": "value"}) filled, escaped; 0 when the
+ * index has no text for id (the indexer's own words are shown). */
+static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *vals) {
+  char key[96];
+  snprintf(key, sizeof key, "msg.%s", id);
+  const char *t = kb_ui_find(c, key);
+  if (!t) return 0;
+  kb_buf run = KB_BUF_INIT;
+  for (const char *p = t; *p;) {
+    const cJSON *v = NULL;
+    size_t n = 0;
+    if (*p == '{') {
+      n = strcspn(p + 1, "{}");
+      if (p[1 + n] == '}' && n < 32) {
+        char name[33];
+        snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+        v = cJSON_GetObjectItemCaseSensitive(vals, name);
+      }
+    }
+    if (cJSON_IsString(v)) {
+      kb_page_h(b, kb_buf_str(&run));
+      run.n = 0;
+      kb_page_h(b, v->valuestring);
+      p += n + 2;
+    } else {
+      kb_buf_putc(&run, *p++);
+    }
+  }
+  kb_page_h(b, kb_buf_str(&run));
+  kb_buf_cleanup(&run);
+  return 1;
+}
+
+/* 1 if key, a fix's key in kb-fixes*.tsv, names the English message msg:
+ * its start ("reply can be"), or a message id (article.no-title) whose
+ * English text msg starts as (up to its first {mark}): a status file
+ * written before the messages had ids still finds their fixes. */
+static int S_fix_matches(const kb_ctx *c, const char *msg, const char *key) {
+  if (strchr(key, ' ') || !strchr(key, '.')) return !strncmp(msg, key, strlen(key));
+  char k[96];
+  snprintf(k, sizeof k, "msg.%s", key);
+  kb_ctx en = *c;
+  en.lang = "en";
+  const char *t = kb_ui_find(&en, k);
+  size_t n = t ? strcspn(t, "{") : 0;
+  return n > 0 && !strncmp(msg, t, n);
+}
+
 /* One problem of the build, "PATH:LINE: error: message": its place made
- * relative to the knowledge base, the message, and the fix. */
-static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *kbdir, const char *p) {
+ * relative to the knowledge base, the message (in the page's language
+ * when the status names its id: item, {"id", "vals"}, may be NULL), and
+ * the fix (by the id, else by the message's English prefix). */
+static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *kbdir, const char *p,
+                      cJSON *item) {
+  const char *id = kb_page_jstr(item, "id");
   size_t kl = kbdir ? strlen(kbdir) : 0;
   if (kl && !strncmp(p, kbdir, kl) && p[kl] == '/') p += kl + 1;
   const char *lv = strstr(p, ": error: "), *wn = strstr(p, ": warning: ");
@@ -523,14 +577,16 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
   const char *msg = sep + (err ? 9 : 11);
   kb_buf_puts(b, "<code class=\"where\">");
   kb_buf_put_html(b, p, (size_t)(sep - p));
-  kb_buf_puts(b, "</code> <span class=\"msg\">"); /* the indexer's words (file:line: message) */
-  kb_page_h(b, msg);
+  kb_buf_puts(b, "</code> <span class=\"msg\">"); /* the message in the page's words, else the indexer's */
+  if (!id || !S_put_msg(c, b, id, cJSON_GetObjectItemCaseSensitive(item, "vals"))) kb_page_h(b, msg);
   kb_buf_puts(b, "</span>");
-  /* the fix in the page's language, else the English one */
+  /* the fix in the page's language, else the English one: by the
+   * message's id, else by its (English) text's start */
   const char *fix = NULL, *lang = kb_ui_lang(c);
-  for (int pass = 0; pass < 2 && !fix; pass++)
+  for (int pass = 0; pass < 4 && !fix; pass++)
     for (int i = 0; w && i + 2 < w->nfixes && !fix; i += 3)
-      if (!strcmp(w->fixes[i], pass ? "" : lang) && !strncmp(msg, w->fixes[i + 1], strlen(w->fixes[i + 1])))
+      if (!strcmp(w->fixes[i], pass % 2 ? "" : lang) &&
+          (pass < 2 ? id && !strcmp(id, w->fixes[i + 1]) : S_fix_matches(c, msg, w->fixes[i + 1])))
         fix = w->fixes[i + 2];
   if (fix) {
     kb_buf_puts(b, "<p class=\"fix\">");
@@ -591,8 +647,12 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
     kb_buf_puts(b, "<h2>");
     kb_page_t(c, b, "health.problems");
     kb_buf_puts(b, "</h2><ol class=\"problems\">");
-    cJSON *p;
-    cJSON_ArrayForEach(p, probs) if (cJSON_IsString(p)) S_problem(w, c, b, kbdir, p->valuestring);
+    cJSON *p, *ids = cJSON_GetObjectItemCaseSensitive(st, "ids");
+    int i = 0;
+    cJSON_ArrayForEach(p, probs) {
+      if (cJSON_IsString(p)) S_problem(w, c, b, kbdir, p->valuestring, cJSON_GetArrayItem(ids, i));
+      i++;
+    }
     kb_buf_puts(b, "</ol>");
   }
   cJSON_Delete(root);

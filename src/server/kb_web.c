@@ -1325,7 +1325,10 @@ int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *ur
     kb_ctx lc = *c;
     lc.lang = def ? NULL : code;
     const char *rest = url[np] ? url + np : "/";
-    if (!S_handle(w, &lc, method, rest, a, body, nbody, r)) return 0;
+    /* an address no page of that site has: its "page not found", in its
+     * language (the JSON 404 of no route is the API's, at no prefix) */
+    if (!S_handle(w, &lc, method, rest, a, body, nbody, r))
+      kb_page_error(&lc, r, 404, kb_ui_text(&lc, "error.notfound"), kb_ui_text(&lc, "error.nothing"));
     /* /en/agent: the staff's links keep the choice, the public site's are
      * the default site's own */
     if (r->body.p && r->ctype && !strncmp(r->ctype, "text/html", 9)) kb_web_prefix_links_of(r, code, def);

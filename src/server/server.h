@@ -277,7 +277,9 @@ const char *kb_web_style(const kb_web *w, int staff);
 const char *kb_web_csp(const kb_web *w);
 
 /* Serves the pages and static files; returns 1 if url is one of them (r
- * filled), 0 if not. */
+ * filled), 0 if not. Every address under another language's prefix
+ * (/fr/...) is that site's: one it has no page for gets its HTML "page
+ * not found" in that language (1). */
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r);
 
@@ -346,12 +348,12 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
 
 /* The reply for suggestion i of res, to handle (NULL: none): the
  * article's template, or, when the suggestion links the store the mention
- * names, that store's address and its hours today (or on the day text
- * names: "thursday", "tomorrow"), in the words of the store page's
+ * names, that store's address and its hours today (or on the day the
+ * mention names, kb_mention_day(): "thursday", "dimanche", "mañana"), in the words of the store page's
  * language (ui.tsv's reply.*, looked up in c's site content). *plen gets
  * its weighted length. Caller frees. */
 struct kb_suggest_result;
-char *kb_api_reply(const kb_ctx *c, const struct kb_suggest_result *res, int i, const char *text,
+char *kb_api_reply(const kb_ctx *c, const struct kb_suggest_result *res, int i,
                    const char *handle, int *plen);
 
 /* GET /api/v1/search. */
