@@ -35,6 +35,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True  # importing fit.py leaves no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fit  # noqa: E402
 
