@@ -16,14 +16,18 @@
 #include "kb_lang.h"
 #include "kb_token.h"
 
-/* The shipped English word lists, read once. */
-static const kb_lang *S_en(void) {
-  static kb_lang *l;
-  if (l) return l;
-  l = kb_lang_new("en");
+/* The shipped word lists of language code ("en", "fr", ...), read once. */
+static const kb_lang *S_lang(const char *code) {
+  static const char *const codes[] = {"en", "fr", "de", "es"};
+  static kb_lang *ls[4];
+  int i = 0;
+  while (i < 3 && strcmp(codes[i], code)) i++;
+  assert_string_equal(codes[i], code);
+  if (ls[i]) return ls[i];
+  kb_lang *l = ls[i] = kb_lang_new(code);
   kb_diag *d = kb_diag_new();
   for (int list = 0; list < KB_LANG_NLISTS; list++) {
-    char *p = th_fmt("kb/lang/en/%s", kb_lang_file((kb_lang_list)list));
+    char *p = th_fmt("kb/lang/%s/%s", code, kb_lang_file((kb_lang_list)list));
     size_t n;
     char *text = th_read_file(p, &n);
     if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, n, d), 0);
@@ -33,6 +37,8 @@ static const kb_lang *S_en(void) {
   kb_diag_free(d);
   return l;
 }
+
+static const kb_lang *S_en(void) { return S_lang("en"); }
 
 /* Whether text[0..n) asks something, read as the suggest path reads it. */
 static int S_asks(const char *text, size_t n) {
@@ -44,15 +50,17 @@ static int S_asks(const char *text, size_t n) {
   return asks;
 }
 
-/* The intents of text (KB_INTENT_* bits). */
-static int S_intents(const char *text) {
+/* The intents of text (KB_INTENT_* bits) read with language code's lists. */
+static int S_intents_in(const char *code, const char *text) {
   int nt;
   kb_token *t = kb_tokens_split(text, strlen(text), &nt);
-  kb_intent_cues(t, nt, S_en());
-  int intents = kb_intent_detect(t, nt, S_en());
+  kb_intent_cues(t, nt, S_lang(code));
+  int intents = kb_intent_detect(t, nt, S_lang(code));
   free(t);
   return intents;
 }
+
+static int S_intents(const char *text) { return S_intents_in("en", text); }
 
 typedef struct {
   const char *rule, *text;
@@ -141,11 +149,33 @@ static void test_intents(void **state) {
   assert_int_equal(S_intents("lovely day"), 0);
 }
 
+/* A list's accented words match a mention's words, which are read folded
+ * (accents stripped), whether the customer types the accents or not: they
+ * once never matched. "où" (where) and "ou" (or) fold the same and keep
+ * both what they are. */
+static void test_accented_words(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("fr", "où est ma commande ?"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("fr", "ou est ma commande"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "immer noch keine Rückmeldung"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "wie ändere ich meinen Tarif"), KB_INTENT_HOWTO);
+  const kb_lang_word *x = kb_lang_word_of(S_lang("es"), "donde", 5);
+  assert_non_null(x);
+  assert_true(x->cue != 0);
+  x = kb_lang_word_of(S_lang("fr"), "ca", 2);
+  assert_non_null(x);
+  assert_true(x->stop);
+  x = kb_lang_word_of(S_lang("fr"), "ou", 2);
+  assert_non_null(x);
+  assert_true(x->stop && x->cue);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_length_respected),
       cmocka_unit_test(test_text_speak_same_as_words),
       cmocka_unit_test(test_intents),
+      cmocka_unit_test(test_accented_words),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

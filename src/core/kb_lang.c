@@ -170,44 +170,73 @@ static int S_bit_index(int bit) {
   return i;
 }
 
-/* Records a day's form w in the merged index under its folded words
- * joined by single spaces, the key a mention's words are looked up by
- * (kb_token.h folds them: accents stripped, "sábado" -> "sabado"). */
-static void S_index_day(kb_lang *l, const char *w, int kind) {
+/* Writes w's folded words joined by single spaces into key (size bytes),
+ * the key a mention's words are looked up by (kb_token.h folds them:
+ * accents stripped, "sábado" -> "sabado"). Returns its length; 0 if w
+ * has no words or its key does not fit. */
+static int S_fold_key(const char *w, char *key, size_t size) {
   int nt;
   kb_token *t = kb_tokens_split(w, strlen(w), &nt);
-  char key[KB_DAY_MAX_WORDS * KB_TOKEN_FOLD_MAX + 1];
   size_t n = 0;
   for (int i = 0; i < nt; i++) {
     size_t k = strlen(t[i].fold);
-    if (n + k + 2 > sizeof key) break;
+    if (n + k + 2 > size) {
+      n = 0;
+      break;
+    }
     if (n) key[n++] = ' ';
     memcpy(key + n, t[i].fold, k);
     n += k;
   }
   free(t);
-  if (n) S_info(l, key, (int)n)->day = 1 + S_bit_index(kind);
+  key[n] = 0;
+  return (int)n;
 }
 
-/* Records entry e of list in the merged index. */
-static void S_index(kb_lang *l, kb_lang_list list, const S_entry *e) {
-  kb_lang_word *x = S_info(l, e->word, e->nword);
+/* Records a day's form w in the merged index under its folded key. */
+static void S_index_day(kb_lang *l, const char *w, int kind) {
+  char key[KB_DAY_MAX_WORDS * KB_TOKEN_FOLD_MAX + 1];
+  int n = S_fold_key(w, key, sizeof key);
+  if (n) S_info(l, key, n)->day = 1 + S_bit_index(kind);
+}
+
+/* Records what entry e of list says under the merged key w[0..n). Kinds
+ * are bits, so an entry and another whose key folds the same ("où" the
+ * question word, "ou" the stop word) keep both. */
+static void S_index_key(kb_lang *l, kb_lang_list list, const S_entry *e, const char *w, int n) {
+  kb_lang_word *x = S_info(l, w, n);
   switch (list) {
   case KB_LANG_STOP: x->stop = 1; break;
   case KB_LANG_FILLER: x->filler = 1; break;
-  case KB_LANG_SPEAK: x->speak = e->value; break;
-  case KB_LANG_CUES: x->cue = e->kind; break;
-  case KB_LANG_PLACES: x->place = e->kind; break;
+  case KB_LANG_SPEAK:
+    if (!x->speak) x->speak = e->value;
+    break;
+  case KB_LANG_CUES: x->cue |= e->kind; break;
+  case KB_LANG_PLACES: x->place |= e->kind; break;
   case KB_LANG_INTENTS:
-    x->intent = e->kind;
+    x->intent |= e->kind;
     /* each shorter phrase a cue begins with, so a reader knows when to
      * read on ("where is" of "where is my") */
-    for (int k = 0; k < e->nword; k++)
-      if (e->word[k] == ' ') S_info(l, e->word, k)->more = 1;
+    for (int k = 0; k < n; k++)
+      if (w[k] == ' ') S_info(l, w, k)->more = 1;
     break;
-  case KB_LANG_DAYS: S_index_day(l, e->word, e->kind); break;
   default: break;
   }
+}
+
+/* Records entry e of list in the merged index: under its words as
+ * written (a text-speak expansion is read as written) and under their
+ * folded form, which is how a mention's words are looked up: without the
+ * second, a list's accented words ("où", "ça", "für") never matched. */
+static void S_index(kb_lang *l, kb_lang_list list, const S_entry *e) {
+  if (list == KB_LANG_DAYS) {
+    S_index_day(l, e->word, e->kind);
+    return;
+  }
+  S_index_key(l, list, e, e->word, e->nword);
+  char key[KB_INTENT_MAX_WORDS * KB_TOKEN_FOLD_MAX + 1];
+  int n = S_fold_key(e->word, key, sizeof key);
+  if (n && (n != e->nword || memcmp(key, e->word, (size_t)n))) S_index_key(l, list, e, key, n);
 }
 
 /* Adds an entry (the caller checked it is new). */
