@@ -350,3 +350,15 @@ char *th_resp_header(const th_resp *r, const char *name) {
   }
   return NULL;
 }
+
+int th_wait_body(const th_server *s, const char *path, const char *needle, int tries) {
+  for (int i = 0; i < tries; i++) {
+    th_resp r;
+    if (th_http(s, "GET", path, NULL, 0, NULL, &r) != 0) return 0;
+    int found = r.body && strstr(r.body, needle) != NULL;
+    th_resp_free(&r);
+    if (found) return 1;
+    usleep(50 * 1000);
+  }
+  return 0;
+}

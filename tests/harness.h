@@ -88,6 +88,11 @@ int th_http(const th_server *s, const char *method, const char *path,
             th_resp *r);
 void th_resp_free(th_resp *r);
 
+/* GETs path every 50 ms, up to tries times, until the body contains
+ * needle. Returns 1 when it did, 0 when it never did (or a request
+ * failed). */
+int th_wait_body(const th_server *s, const char *path, const char *needle, int tries);
+
 /* The value of a response header (case-insensitive name), or NULL. Caller
  * frees. */
 char *th_resp_header(const th_resp *r, const char *name);

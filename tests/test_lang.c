@@ -650,14 +650,7 @@ static void test_health_messages_per_language(void **state) {
   free(out);
   free(cmd);
   th_resp r;
-  int degraded = 0;
-  for (int i = 0; i < 40 && !degraded; i++) {
-    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
-    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
-    th_resp_free(&r);
-    if (!degraded) usleep(50 * 1000);
-  }
-  assert_true(degraded);
+  assert_true(th_wait_body(s, "/healthz", "\"status\":\"degraded\"", 40));
   static const char *const cases[][4] = {
       /* page, its words for the bad slug (escaped), the empty title's fix (by id), English it must not show */
       {"/fr/kb-health", "le slug &#39;&lt;b&gt;Bad&#39; ne doit contenir que a-z", "Écrivez le titre.", "must use only"},
@@ -699,14 +692,7 @@ static void test_health_fixes_per_language(void **state) {
                                  "\"/srv/kb/articles/fr/x.md:2: error: missing title (every article needs 'title:')\"],"
                                  "\"ids\":[{\"id\":\"article.no-title\",\"vals\":{}}]}\n"), 0);
   th_resp r;
-  int degraded = 0;
-  for (int i = 0; i < 40 && !degraded; i++) {
-    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
-    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
-    th_resp_free(&r);
-    if (!degraded) usleep(50 * 1000);
-  }
-  assert_true(degraded);
+  assert_true(th_wait_body(s, "/healthz", "\"status\":\"degraded\"", 40));
   static const char *const cases[][3] = {
       {"/fr/kb-health", "Ajoutez title: …", "Add title:"},
       {"/de/kb-health", "Ergänzen Sie title: …", "Add title:"},

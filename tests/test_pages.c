@@ -317,14 +317,7 @@ static void test_kb_health(void **state) {
                                  "\"/srv/kb/articles/x.md:2: error: missing title (every article needs 'title:')\","
                                  "\"/srv/kb/articles/y.md:4: warning: unknown key 'phrase' (ignored)\"]}\n"), 0);
   th_resp r;
-  int degraded = 0;
-  for (int i = 0; i < 40 && !degraded; i++) {
-    assert_int_equal(th_http(s, "GET", "/healthz", NULL, 0, NULL, &r), 0);
-    degraded = strstr(r.body, "\"status\":\"degraded\"") != NULL;
-    th_resp_free(&r);
-    if (!degraded) usleep(50 * 1000);
-  }
-  assert_true(degraded);
+  assert_true(th_wait_body(s, "/healthz", "\"status\":\"degraded\"", 40));
   assert_int_equal(th_http(s, "GET", "/kb-health", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 200);
   assert_non_null(strstr(r.body, "<code class=\"where\">articles/x.md:2</code> <span class=\"msg\">missing title"));
