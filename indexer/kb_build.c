@@ -100,13 +100,13 @@ static int S_seen_before(S_seen *sn, const struct stat *st) {
 static int S_link_ok(S_seen *sn, const char *p, kb_diag *d) {
   char *real = realpath(p, NULL);
   if (!real) {
-    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to nothing (not read)");
+    kb_diag_msg(d, KB_DIAG_WARNING, p, 1, "build.link-nowhere", NULL);
     return 0;
   }
   size_t n = strlen(sn->root); /* ends in '/' */
   int inside = !strncmp(real, sn->root, n) || (strlen(real) == n - 1 && !strncmp(real, sn->root, n - 1));
   if (!inside)
-    kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to %s, outside the knowledge base (not followed)", real);
+    kb_diag_msg(d, KB_DIAG_WARNING, p, 1, "build.link-outside", "target", real, NULL);
   free(real);
   return inside; /* a link to the root itself: S_seen_before() stops it */
 }
@@ -115,7 +115,7 @@ static int S_link_ok(S_seen *sn, const char *p, kb_diag *d) {
 static void S_walk(const char *dir, S_paths *out, S_seen *sn, kb_diag *d) {
   DIR *dh = opendir(dir);
   if (!dh) {
-    kb_diag_add(d, KB_DIAG_ERROR, dir, 0, "cannot read directory: %s", strerror(errno));
+    kb_diag_msg(d, KB_DIAG_ERROR, dir, 0, "build.cannot-read-dir", "reason", strerror(errno), NULL);
     return;
   }
   struct dirent *e;
@@ -130,8 +130,7 @@ static void S_walk(const char *dir, S_paths *out, S_seen *sn, kb_diag *d) {
     size_t n = strlen(e->d_name);
     int md = S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0;
     if ((S_ISDIR(st.st_mode) || md) && S_seen_before(sn, &st)) {
-      kb_diag_add(d, KB_DIAG_WARNING, p, 1, "symbolic link to a %s already read (not read again)",
-                  md ? "file" : "directory");
+      kb_diag_msg(d, KB_DIAG_WARNING, p, 1, md ? "build.link-file-again" : "build.link-dir-again", NULL);
       free(p);
       continue;
     }
@@ -159,9 +158,9 @@ static int S_read_article(S_kb *kb, const kb_build_opts *o, const char *path, kb
   char *data = kb_read_file(path, KB_ARTICLE_MAX_BYTES, &n);
   if (!data) {
     if (errno == EFBIG)
-      kb_diag_add(d, KB_DIAG_ERROR, path, 1, "file is larger than the 1 MiB limit for an article");
+      kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "build.too-large", NULL);
     else
-      kb_diag_add(d, KB_DIAG_ERROR, path, 1, "cannot read: %s", strerror(errno));
+      kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "build.cannot-read", "reason", strerror(errno), NULL);
     return 0;
   }
   double secs = o->file_seconds > 0 ? o->file_seconds : 10;
@@ -171,8 +170,11 @@ static int S_read_article(S_kb *kb, const kb_build_opts *o, const char *path, kb
   int stopped;
   kb_article *a = kb_article_parse_limited(path, data, n, d, &lim, &stopped);
   free(data);
-  if (stopped == 2)
-    kb_diag_add(d, KB_DIAG_ERROR, path, 1, "parsing took longer than %g s; the file is not indexed", secs);
+  if (stopped == 2) {
+    char ss[32];
+    snprintf(ss, sizeof ss, "%g", secs);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "build.too-slow", "seconds", ss, NULL);
+  }
   struct stat sb;
   if (a && !a->updated && stat(path, &sb) == 0) {
     struct tm tm;
@@ -208,16 +210,18 @@ static void S_place_line(S_kb *kb, const char *path, int line, char *z, kb_diag 
     p = tab;
   }
   if (nf != 5) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected 5 tab-separated fields (name, county, lat, lon, aliases), found %d", nf);
+    char sn[16];
+    snprintf(sn, sizeof sn, "%d", nf);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "places.fields", "found", sn, NULL);
     return;
   }
   S_place pl = {0};
   if (!*f[0]) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "empty place name");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "places.empty-name", NULL);
     return;
   }
   if (!S_parse_coord(f[2], -90, 90, &pl.lat) || !S_parse_coord(f[3], -180, 180, &pl.lon)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "lat and lon must be decimal degrees (e.g. 53.7997 and -1.5492)");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "places.bad-coordinates", NULL);
     return;
   }
   pl.name = kb_xstrdup(f[0]);
@@ -231,20 +235,21 @@ static void S_place_line(S_kb *kb, const char *path, int line, char *z, kb_diag 
 /* One data line of a TSV file (NUL-terminated, without its newline). */
 typedef void (*S_line_fn)(S_kb *kb, const char *path, int line, char *text, kb_diag *d);
 
-/* Reads a tab-separated file whose first line must start with header:
- * every other non-empty line that is not a # comment goes to fn. A missing
- * file is fine (it is optional). */
-static void S_read_tsv(S_kb *kb, const char *path, const char *header, const char *header_msg,
+/* Reads a tab-separated file whose first line must start with header (else
+ * the error header_id, a message id of messages.tsv): every other non-empty
+ * line that is not a # comment goes to fn. A missing file is fine (it is
+ * optional). */
+static void S_read_tsv(S_kb *kb, const char *path, const char *header, const char *header_id,
                        S_line_fn fn, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, 16 * 1024 * 1024, &n);
   if (!data) {
-    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    if (errno != ENOENT) kb_diag_msg(d, KB_DIAG_ERROR, path, 0, "build.cannot-read", "reason", strerror(errno), NULL);
     return;
   }
   size_t bad;
   if (!kb_text_utf8_valid(data, n, &bad)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "invalid UTF-8");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, kb_line_of(data, bad), "build.bad-utf8", NULL);
     free(data);
     return;
   }
@@ -256,7 +261,7 @@ static void S_read_tsv(S_kb *kb, const char *path, const char *header, const cha
     size_t len = strlen(p);
     if (len && p[len - 1] == '\r') p[len - 1] = 0;
     if (line == 1) {
-      if (strncmp(p, header, strlen(header)) != 0) kb_diag_add(d, KB_DIAG_ERROR, path, 1, "%s", header_msg);
+      if (strncmp(p, header, strlen(header)) != 0) kb_diag_msg(d, KB_DIAG_ERROR, path, 1, header_id, NULL);
     } else if (*p && *p != '#') {
       fn(kb, path, line, p, d);
     }
@@ -267,7 +272,7 @@ static void S_read_tsv(S_kb *kb, const char *path, const char *header, const cha
 
 static void S_read_places(S_kb *kb, const char *path, kb_diag *d) {
   S_read_tsv(kb, path, "name\t",
-             "first line must be the header: name, county, lat, lon, aliases (tab-separated)",
+             "places.header",
              S_place_line, d);
 }
 
@@ -304,10 +309,11 @@ static void S_read_gazetteers(S_kb *kb, const char *kb_dir, kb_diag *d) {
         if (!strncmp(base, kb_lang_code(kb->langs[k].words), strlen(base) - 4) &&
             strlen(kb_lang_code(kb->langs[k].words)) == strlen(base) - 4)
           li = k;
-      if (li < 0)
-        kb_diag_add(d, KB_DIAG_WARNING, files.v[i], 0,
-                    "'%.*s' is no language of the articles: every site's store finder searches these places",
-                    (int)(strlen(base) - 4), base);
+      if (li < 0) {
+        char *code = kb_xstrndup(base, strlen(base) - 4);
+        kb_diag_msg(d, KB_DIAG_WARNING, files.v[i], 0, "places.not-a-lang", "lang", code, NULL);
+        free(code);
+      }
       kb->places_lang = li >= 0 ? kb_lang_code(kb->langs[li].words) : "";
       S_read_places(kb, files.v[i], d);
       free(files.v[i]);
@@ -323,7 +329,7 @@ static void S_read_site(S_kb *kb, const char *path, kb_diag *d) {
   size_t n;
   char *data = kb_read_file(path, 1024 * 1024, &n);
   if (!data) {
-    if (errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    if (errno != ENOENT) kb_diag_msg(d, KB_DIAG_ERROR, path, 0, "build.cannot-read", "reason", strerror(errno), NULL);
     return;
   }
   kb->site = kb_sitefile_parse(path, data, n, d);
@@ -335,11 +341,11 @@ static void S_read_site(S_kb *kb, const char *path, kb_diag *d) {
 static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag *d) {
   char *tab = strchr(p, '\t');
   if (!tab || strchr(tab + 1, '\t') || tab == p) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "expected a term and a platform, tab-separated");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "devices.fields", NULL);
   } else if (strcmp(tab + 1, "ios") && strcmp(tab + 1, "android")) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "platform '%s' must be 'ios' or 'android'", tab + 1);
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "devices.bad-platform", "platform", tab + 1, NULL);
   } else if (strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789") != (size_t)(tab - p)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, line, "a device term is one lower-case word (letters and digits)");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, line, "devices.bad-term", NULL);
   } else {
     kb->devices = kb_xrealloc(kb->devices, (size_t)(kb->ndevices + 1) * sizeof *kb->devices);
     kb->devices[kb->ndevices++] = (S_device){.term = kb_xstrndup(p, (size_t)(tab - p)),
@@ -348,7 +354,7 @@ static void S_device_line(S_kb *kb, const char *path, int line, char *p, kb_diag
 }
 
 static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
-  S_read_tsv(kb, path, "term\tplatform", "first line must be the header: term, platform (tab-separated)",
+  S_read_tsv(kb, path, "term\tplatform", "devices.header",
              S_device_line, d);
 }
 
@@ -358,7 +364,7 @@ static void S_read_devices(S_kb *kb, const char *path, kb_diag *d) {
  * or unreadable (reported). */
 static char *S_read_optional(const char *path, size_t *pn, kb_diag *d) {
   char *data = kb_read_file(path, 16 * 1024 * 1024, pn);
-  if (!data && errno != ENOENT) kb_diag_add(d, KB_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+  if (!data && errno != ENOENT) kb_diag_msg(d, KB_DIAG_ERROR, path, 0, "build.cannot-read", "reason", strerror(errno), NULL);
   return data;
 }
 
@@ -367,7 +373,9 @@ static char *S_read_optional(const char *path, size_t *pn, kb_diag *d) {
  * (they are the knowledge team's, never shipped). */
 static S_lang *S_read_lang(S_kb *kb, const char *code, const char *dir, int synonyms, kb_diag *d) {
   if (kb->nlangs == KB_MAX_LANGS) {
-    kb_diag_add(d, KB_DIAG_ERROR, dir, 0, "more than %d languages", KB_MAX_LANGS);
+    char sm[16];
+    snprintf(sm, sizeof sm, "%d", KB_MAX_LANGS);
+    kb_diag_msg(d, KB_DIAG_ERROR, dir, 0, "build.too-many-langs", "max", sm, NULL);
     return NULL;
   }
   S_lang *l = &kb->langs[kb->nlangs++];
@@ -415,8 +423,7 @@ static void S_read_kb_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
   for (int i = 0; i < names.n; i++) {
     char *p = kb_fmt("%s/%s", dir, names.v[i]);
     if (strlen(names.v[i]) >= KB_LANG_CODE_MAX || !kb_text_lang_known(names.v[i]))
-      kb_diag_add(d, KB_DIAG_ERROR, p, 0, "'%s' is not a language with a Snowball stemmer",
-                  names.v[i]);
+      kb_diag_msg(d, KB_DIAG_ERROR, p, 0, "build.no-stemmer", "lang", names.v[i], NULL);
     else
       S_read_lang(kb, names.v[i], p, 1, d);
     free(p);
@@ -470,9 +477,7 @@ static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
       S_read_lang(kb, code, p, 0, d);
     } else {
       char *own = kb_fmt("%s/lang/%s", kb_dir, code);
-      kb_diag_add(d, KB_DIAG_WARNING, own, 0,
-                  "no word lists for language '%s' (here or shipped with kb-index): no stop "
-                  "words, filler, text-speak or question cues (docs/authoring.md)", code);
+      kb_diag_msg(d, KB_DIAG_WARNING, own, 0, "build.no-word-lists", "lang", code, NULL);
       free(own);
       if (kb->nlangs < KB_MAX_LANGS)
         kb->langs[kb->nlangs++] = (S_lang){.words = kb_lang_new(code)};
@@ -485,8 +490,8 @@ static void S_complete_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
 /* One text file (file: "ui.tsv", "messages.tsv") of every language the
  * index holds, English's (the reference and the last resort) and extra's
  * (NULL: none) into u: each from KB_DIR/lang/<code>/FILE, else from the
- * shipped data; missing says what a language with neither gets (a
- * warning: "no interface words..."), NULL for no warning. */
+ * shipped data; missing is the id of the message (kb/lang/<code>/messages.tsv,
+ * with the value lang) warning of a language with neither, NULL for none. */
 static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const char *extra,
                          kb_uifile *u, const char *missing, kb_diag *d) {
   char *shipped = NULL;
@@ -504,8 +509,7 @@ static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const c
       } else {
         free(q);
         if (i >= 0 && missing)
-          kb_diag_add(d, KB_DIAG_WARNING, p, 0, "no interface words for language '%s' (here or "
-                      "shipped with kb-index): %s", code, missing);
+          kb_diag_msg(d, KB_DIAG_WARNING, p, 0, missing, "lang", code, NULL);
         free(p);
         continue;
       }
@@ -525,7 +529,7 @@ static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const c
  * (NULL: English), English's where lang's lack one. */
 static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d) {
   kb->ui = kb_uifile_new();
-  S_read_texts(kb, kb_dir, "ui.tsv", NULL, kb->ui, "its pages are shown in English", d);
+  S_read_texts(kb, kb_dir, "ui.tsv", NULL, kb->ui, "build.no-ui-words", d);
   kb->msgs = kb_uifile_new();
   kb_uifile_set_what(kb->msgs, "message id");
   S_read_texts(kb, kb_dir, "messages.tsv", lang, kb->msgs, NULL, d);
@@ -574,8 +578,7 @@ static void S_default_langs(S_kb *kb, const char *kb_dir, kb_diag *d) {
     char *dl = S_dir_lang(kb_dir, a->path);
     if (a->lang_line) {
       if (dl && strcmp(dl, a->lang))
-        kb_diag_add(d, KB_DIAG_WARNING, a->path, a->lang_line,
-                    "lang '%s' in a directory of '%s' articles: is it in the right place?", a->lang, dl);
+        kb_diag_msg(d, KB_DIAG_WARNING, a->path, a->lang_line, "build.lang-dir", "lang", a->lang, "dir", dl, NULL);
       free(dl);
       continue;
     }
@@ -617,10 +620,9 @@ static int S_check_slugs(S_kb *kb, kb_diag *d) {
     if (i == 0) continue;
     kb_article *b = kb->arts[i - 1];
     if (!strcmp(a->collection, b->collection) && !strcmp(a->lang, b->lang) && !strcmp(a->slug, b->slug))
-      kb_diag_add(d, KB_DIAG_ERROR, a->path, a->slug_line,
-                  "duplicate slug '%s' in collection '%s' (also in %s)%s%s", a->slug,
-                  a->collection, b->path, strcmp(a->lang, "en") ? ", language " : "",
-                  strcmp(a->lang, "en") ? a->lang : "");
+      kb_diag_msg(d, KB_DIAG_ERROR, a->path, a->slug_line,
+                  strcmp(a->lang, "en") ? "build.duplicate-slug-lang" : "build.duplicate-slug", "slug", a->slug,
+                  "collection", a->collection, "other", b->path, "lang", a->lang, NULL);
   }
   return colls;
 }
@@ -637,8 +639,7 @@ static void S_check_translations(S_kb *kb, kb_diag *d) {
     kb_article *a = kb->arts[i];
     if (!a->translated_from || strlen(a->translated_from) != 10) continue; /* else an error already */
     if (!strcmp(a->lang, dflt)) {
-      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
-                  "translated_from on an article in '%s', the language translations are made from", dflt);
+      kb_diag_msg(d, KB_DIAG_WARNING, a->path, a->translated_line, "build.translated-source", "lang", dflt, NULL);
       continue;
     }
     const kb_article *src = NULL;
@@ -647,15 +648,13 @@ static void S_check_translations(S_kb *kb, kb_diag *d) {
       if (!strcmp(b->lang, dflt) && !strcmp(b->slug, a->slug) && !strcmp(b->collection, a->collection)) src = b;
     }
     if (!src)
-      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
-                  "translated_from, but there is no '%s' article with slug '%s' to translate from", dflt, a->slug);
+      kb_diag_msg(d, KB_DIAG_WARNING, a->path, a->translated_line, "build.no-source", "lang", dflt, "slug", a->slug,
+                  NULL);
     else if (src->updated_line && strcmp(src->updated, a->translated_from) > 0) { /* a file's date says nothing */
       free(a->source_updated);
       a->source_updated = kb_xstrdup(src->updated);
-      kb_diag_add(d, KB_DIAG_WARNING, a->path, a->translated_line,
-                  "translation older than its source: translated from the %s of %s, and %s was updated "
-                  "on %s; check it and set translated_from to %s", dflt, a->translated_from, src->path,
-                  src->updated, src->updated);
+      kb_diag_msg(d, KB_DIAG_WARNING, a->path, a->translated_line, "build.translation-older", "lang", dflt,
+                  "translated", a->translated_from, "source", src->path, "updated", src->updated, NULL);
     }
   }
 }
@@ -804,7 +803,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   S_seen seen = {0};
   char *root = realpath(o->kb_dir, NULL);
   if (stat(o->kb_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || !root) {
-    kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "not a directory");
+    kb_diag_msg(d, KB_DIAG_ERROR, o->kb_dir, 0, "build.not-dir", NULL);
   } else {
     seen.root = kb_fmt("%s%s", root, strcmp(root, "/") ? "/" : "");
     S_seen_before(&seen, &sb);
@@ -825,8 +824,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   if (o->progress && paths.n) fputc('\n', stderr);
   char *p = kb_fmt("%s/synonyms.txt", o->kb_dir);
   if (access(p, F_OK) == 0)
-    kb_diag_add(d, KB_DIAG_ERROR, p, 0, "synonyms belong to a language: move this file to "
-                                        "lang/<code>/synonyms.txt (lang/en/ for English)");
+    kb_diag_msg(d, KB_DIAG_ERROR, p, 0, "build.synonyms-outside", NULL);
   free(p);
   p = kb_fmt("%s/site.yaml", o->kb_dir);
   S_read_site(&kb, p, d);
@@ -842,7 +840,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   st->collections = S_check_slugs(&kb, d);
   S_check_translations(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)
-    kb_diag_add(d, KB_DIAG_ERROR, o->kb_dir, 0, "no articles (*.md files) found");
+    kb_diag_msg(d, KB_DIAG_ERROR, o->kb_dir, 0, "build.no-articles", NULL);
   st->articles = kb.narts;
   for (int i = 0; i < kb.narts; i++) st->stores += !strcmp(kb.arts[i]->type, "store");
   st->places = kb.nplaces;

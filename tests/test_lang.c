@@ -591,7 +591,8 @@ static void test_staff_accept_language(void **state) {
  * messages.tsv): the real indexer's problems with a broken knowledge base,
  * printed with --lang and shown on each language's KB health page from
  * the status file's ids and values (escaped); the fix joined by the
- * message's id; a message without an id stays as kb-index wrote it. */
+ * message's id; the build's cross-file messages (duplicate slug, a
+ * translation older than its source, synonyms.txt out of place) too. */
 static void test_health_messages_per_language(void **state) {
   (void)state;
   char *bad = th_tmpdir(), *out = NULL;
@@ -599,7 +600,11 @@ static void test_health_messages_per_language(void **state) {
                      " > %s/articles/x.md && echo 'a, b' > %s/synonyms.txt && printf -- '---\ntitle: Lyon\ntype: store\n"
                      "town: Lyon\naddress: 1 rue X\npostcode: \"69001\"\nphone: \"04\"\nlat: 45.7\nlon: 4.8\nhours:\n"
                      "  mon: \"9-5\"\n---\nTexte\n' > %s/articles/y.md && mkdir -p %s/lang/fr && printf 'salut\nSalut\n'"
-                     " > %s/lang/fr/filler.txt && printf 'Bad Key\tx\n' > %s/lang/fr/ui.tsv", bad, bad, bad, bad, bad, bad, bad);
+                     " > %s/lang/fr/filler.txt && printf 'Bad Key\tx\n' > %s/lang/fr/ui.tsv && mkdir -p %s/articles/fr && printf --"
+                     " '---\ntitle: A\nslug: dup\n---\nTexte\n' > %s/articles/fr/a.md && printf -- '---\ntitle: B\nslug: dup\n"
+                     "---\nTexte\n' > %s/articles/fr/b.md && printf -- '---\ntitle: T\nupdated: 2026-05-01\n---\nText\n' >"
+                     " %s/articles/t.md && printf -- '---\ntitle: T\nslug: t\ntranslated_from: 2026-01-01\n---\nTexte\n' >"
+                     " %s/articles/fr/t.md", bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad);
   assert_int_equal(th_run(cmd, &out), 0);
   free(out);
   free(cmd);
@@ -617,7 +622,28 @@ static void test_health_messages_per_language(void **state) {
     if (!strstr(out, printed[i][1]) || !strstr(out, printed[i][2])) print_error("--lang %s:\n%s\n", printed[i][0], out);
     assert_non_null(strstr(out, printed[i][1]));
     assert_non_null(strstr(out, printed[i][2]));
-    assert_non_null(strstr(out, "synonyms belong to a language")); /* no id: as written */
+    /* the build's cross-file messages (kb_build.c) in the language too */
+    static const char *const built[][4] = {
+        {"fr", "synonyms.txt: error: les synonymes appartiennent à une langue : déplacez ce fichier",
+         "b.md:3: error: slug 'dup' en double dans la collection 'default' (aussi dans ",
+         "t.md:4: warning: traduction plus ancienne que sa source : traduite de la version 'en' du 2026-01-01, et "},
+        {"de", "synonyms.txt: error: Synonyme gehören zu einer Sprache: Datei nach",
+         "b.md:3: error: Slug 'dup' doppelt in der Sammlung 'default' (auch in ",
+         "t.md:4: warning: Übersetzung älter als ihre Vorlage: übersetzt aus der Fassung 'en' vom 2026-01-01, und "},
+        {"es", "synonyms.txt: error: los sinónimos pertenecen a un idioma: mueve este archivo",
+         "b.md:3: error: slug 'dup' repetido en la colección 'default' (también en ",
+         "t.md:4: warning: traducción más antigua que su original: traducida de la versión 'en' del 2026-01-01, y "},
+        {"en", "synonyms.txt: error: synonyms belong to a language: move this file",
+         "b.md:3: error: duplicate slug 'dup' in collection 'default' (also in ",
+         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and "},
+        {"it", "synonyms.txt: error: synonyms belong to a language: move this file",
+         "b.md:3: error: duplicate slug 'dup' in collection 'default' (also in ",
+         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and "},
+    };
+    for (int k = 1; k < 4; k++) {
+      if (!strstr(out, built[i][k])) print_error("--lang %s: no %s\n", printed[i][0], built[i][k]);
+      assert_non_null(strstr(out, built[i][k]));
+    }
     /* a word list's message in the language (its own folder has no messages.tsv: the shipped one's) */
     if (!strcmp(printed[i][0], "fr")) assert_non_null(strstr(out, "lang/fr/filler.txt:2: error: 'Salut' : pas en minuscules"));
     if (!strcmp(printed[i][0], "fr"))
@@ -669,7 +695,11 @@ static void test_health_messages_per_language(void **state) {
     assert_non_null(strstr(ol, cases[i][2]));
     assert_null(strstr(ol, cases[i][3]));
     assert_null(strstr(ol, "<b>Bad"));
-    assert_non_null(strstr(ol, "synonyms belong to a language"));
+    /* a message of the build's cross-file checks (kb_build.c) in the page's words */
+    static const char *const older[] = {"traduction plus ancienne que sa source", "Übersetzung älter als ihre Vorlage",
+                                        "traducción más antigua que su original", "translation older than its source"};
+    if (!strstr(ol, older[i])) print_error("%s: no %s\n", cases[i][0], older[i]);
+    assert_non_null(strstr(ol, older[i]));
     th_resp_free(&r);
   }
   assert_int_equal(th_server_stop(s), 0);
