@@ -41,17 +41,17 @@ static void S_add(S_ctx *c, const char *coll, const char *lang, const char *key,
 /* The text of a scalar that must be one line of valid UTF-8, or NULL (reported). */
 static const char *S_text(S_ctx *c, const char *key, yaml_node_t *v) {
   if (v->type != YAML_SCALAR_NODE) {
-    kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v), "'%s' must be text", key);
+    kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.not-text", "key", key, NULL);
     return NULL;
   }
   const char *t = (const char *)v->data.scalar.value;
   size_t n = v->data.scalar.length;
   if (!kb_text_utf8_valid(t, n, NULL) || strlen(t) != n || strpbrk(t, "\r\n")) {
-    kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v), "'%s' must be one line of UTF-8 text", key);
+    kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.not-one-line", "key", key, NULL);
     return NULL;
   }
   if (!*t) {
-    kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v), "'%s' is empty", key);
+    kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.empty", "key", key, NULL);
     return NULL;
   }
   return t;
@@ -66,19 +66,20 @@ static int S_link_ok(const char *l) {
 
 static void S_contacts(S_ctx *c, const char *coll, const char *lang, yaml_node_t *v) {
   if (v->type != YAML_SEQUENCE_NODE) {
-    kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v),
-                "'contacts' must be a list of {name, text, link, hours}");
+    kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.contacts-not-list", "open", "{", "close", "}", NULL);
     return;
   }
   int i = 0;
   for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
     yaml_node_t *m = yaml_document_get_node(c->doc, *it);
     if (++i > S_MAX_CONTACTS) {
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(m), "at most %d contacts", S_MAX_CONTACTS);
+      char sm[16];
+      snprintf(sm, sizeof sm, "%d", S_MAX_CONTACTS);
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(m), "site.too-many-contacts", "max", sm, NULL);
       return;
     }
     if (m->type != YAML_MAPPING_NODE) {
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(m), "a contact must be {name, text, link, hours}");
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(m), "site.contact-not-mapping", "open", "{", "close", "}", NULL);
       continue;
     }
     int has_name = 0, has_text = 0;
@@ -87,15 +88,13 @@ static void S_contacts(S_ctx *c, const char *coll, const char *lang, yaml_node_t
       yaml_node_t *val = yaml_document_get_node(c->doc, p->value);
       const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
       if (strcmp(key, "name") && strcmp(key, "text") && strcmp(key, "link") && strcmp(key, "hours")) {
-        kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(k),
-                    "unknown contact key '%s' (name, text, link, hours)", key);
+        kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(k), "site.contact-unknown-key", "key", key, NULL);
         continue;
       }
       const char *t = S_text(c, key, val);
       if (!t) continue;
       if (!strcmp(key, "link") && !S_link_ok(t)) {
-        kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(val),
-                    "link '%s' must start with tel:, mailto:, https:// or / (a page of this site)", t);
+        kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(val), "site.bad-link", "link", t, NULL);
         continue;
       }
       has_name |= !strcmp(key, "name");
@@ -105,7 +104,7 @@ static void S_contacts(S_ctx *c, const char *coll, const char *lang, yaml_node_t
       free(full);
     }
     if (!has_name || !has_text)
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(m), "a contact needs a name and a text");
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(m), "site.contact-incomplete", NULL);
   }
 }
 
@@ -123,7 +122,7 @@ static void S_mapping(S_ctx *c, const char *coll, const char *lang, yaml_node_t 
 /* collections: {name: {...}} or languages: {code: {...}} */
 static void S_scoped(S_ctx *c, const char *what, yaml_node_t *v, int by_lang) {
   if (v->type != YAML_MAPPING_NODE) {
-    kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v), "'%s' must map names to site settings", what);
+    kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.not-scoped", "key", what, NULL);
     return;
   }
   for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
@@ -131,14 +130,12 @@ static void S_scoped(S_ctx *c, const char *what, yaml_node_t *v, int by_lang) {
     yaml_node_t *val = yaml_document_get_node(c->doc, p->value);
     const char *name = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
     if (!S_name_ok(name) || (by_lang && !kb_text_lang_known(name))) {
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(k),
-                  by_lang ? "'%s' is not a language code with a stemmer (en, fr, de, es...)"
-                          : "collection '%s' must use only letters, digits, '_' and '-'",
-                  name);
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(k), by_lang ? "site.bad-lang-code" : "site.bad-collection",
+                  by_lang ? "lang" : "collection", name, NULL);
       continue;
     }
     if (val->type != YAML_MAPPING_NODE) {
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(val), "'%s' must be a mapping of site settings", name);
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(val), "site.not-settings", "name", name, NULL);
       continue;
     }
     S_mapping(c, by_lang ? "" : name, by_lang ? name : "", val, 0);
@@ -156,23 +153,20 @@ static void S_mapping(S_ctx *c, const char *coll, const char *lang, yaml_node_t 
     else if (!strcmp(key, "lang") && *coll) { /* a collection's articles' language */
       const char *t = S_text(c, key, v);
       if (t && (strlen(t) != 2 || !kb_text_lang_known(t)))
-        kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v),
-                    "lang '%s' is not a language code with a stemmer (en, fr, de, es...)", t);
+        kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.bad-lang", "lang", t, NULL);
       else if (t)
         S_add(c, coll, "", key, t);
     } else if (!strcmp(key, "brand") || !strcmp(key, "title") || !strcmp(key, "twitter")) {
       const char *t = S_text(c, key, v);
       if (!t) continue;
       if (!strcmp(key, "twitter") && !kb_reply_handle_valid(t[0] == '@' ? t + 1 : t)) {
-        kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(v),
-                    "twitter '%s' must be a handle: 1-15 letters, digits or '_'", t);
+        kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(v), "site.bad-twitter", "twitter", t, NULL);
         continue;
       }
       S_add(c, coll, lang, key, t[0] == '@' ? t + 1 : t);
     } else {
-      kb_diag_add(c->d, KB_DIAG_ERROR, c->path, S_line(k),
-                  "unknown key '%s' (brand, title, twitter, contacts%s)", key,
-                  top ? ", collections, languages" : "");
+      kb_diag_msg(c->d, KB_DIAG_ERROR, c->path, S_line(k), top ? "site.unknown-key-top" : "site.unknown-key", "key",
+                  key, NULL);
     }
   }
 }
@@ -190,20 +184,19 @@ kb_sitefile *kb_sitefile_parse(const char *path, const char *data, size_t n, kb_
   yaml_parser_initialize(&p);
   yaml_parser_set_input_string(&p, (const unsigned char *)data, n);
   if (!yaml_parser_load(&p, &doc)) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, (int)p.problem_mark.line + 1, "malformed YAML: %s",
-                p.problem ? p.problem : "syntax error");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, (int)p.problem_mark.line + 1, p.problem ? "site.bad-yaml" : "site.bad-yaml-syntax",
+                "problem", p.problem ? p.problem : "", NULL); /* libyaml's words are English */
     yaml_parser_delete(&p);
     return s;
   }
   S_ctx c = {.s = s, .doc = &doc, .path = path, .d = d};
   yaml_node_t *root = yaml_document_get_root_node(&doc);
   if (!root || root->type != YAML_MAPPING_NODE) {
-    kb_diag_add(d, KB_DIAG_ERROR, path, root ? S_line(root) : 1,
-                "site.yaml must be a mapping: brand, title, twitter, contacts");
+    kb_diag_msg(d, KB_DIAG_ERROR, path, root ? S_line(root) : 1, "site.not-mapping", NULL);
   } else {
     S_mapping(&c, "", "", root, 1);
-    if (!S_has(s, "brand")) kb_diag_add(d, KB_DIAG_ERROR, path, 1, "'brand' is missing");
-    if (!S_has(s, "title")) kb_diag_add(d, KB_DIAG_ERROR, path, 1, "'title' is missing");
+    if (!S_has(s, "brand")) kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "site.missing", "key", "brand", NULL);
+    if (!S_has(s, "title")) kb_diag_msg(d, KB_DIAG_ERROR, path, 1, "site.missing", "key", "title", NULL);
   }
   yaml_document_delete(&doc);
   yaml_parser_delete(&p);

@@ -604,7 +604,8 @@ static void test_health_messages_per_language(void **state) {
                      " '---\ntitle: A\nslug: dup\n---\nTexte\n' > %s/articles/fr/a.md && printf -- '---\ntitle: B\nslug: dup\n"
                      "---\nTexte\n' > %s/articles/fr/b.md && printf -- '---\ntitle: T\nupdated: 2026-05-01\n---\nText\n' >"
                      " %s/articles/t.md && printf -- '---\ntitle: T\nslug: t\ntranslated_from: 2026-01-01\n---\nTexte\n' >"
-                     " %s/articles/fr/t.md", bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad);
+                     " %s/articles/fr/t.md && printf 'brand: B\ntitle: T\ntwitter: \"bad handle\"\ncontacts: x\n' > %s/site.yaml",
+                     bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad);
   assert_int_equal(th_run(cmd, &out), 0);
   free(out);
   free(cmd);
@@ -622,25 +623,35 @@ static void test_health_messages_per_language(void **state) {
     if (!strstr(out, printed[i][1]) || !strstr(out, printed[i][2])) print_error("--lang %s:\n%s\n", printed[i][0], out);
     assert_non_null(strstr(out, printed[i][1]));
     assert_non_null(strstr(out, printed[i][2]));
-    /* the build's cross-file messages (kb_build.c) in the language too */
-    static const char *const built[][4] = {
+    /* the build's cross-file messages (kb_build.c) and site.yaml's (kb_sitefile.c) in the language too */
+    static const char *const built[][6] = {
         {"fr", "synonyms.txt: error: les synonymes appartiennent à une langue : déplacez ce fichier",
          "b.md:3: error: slug 'dup' en double dans la collection 'default' (aussi dans ",
-         "t.md:4: warning: traduction plus ancienne que sa source : traduite de la version 'en' du 2026-01-01, et "},
+         "t.md:4: warning: traduction plus ancienne que sa source : traduite de la version 'en' du 2026-01-01, et ",
+         "site.yaml:3: error: twitter 'bad handle' doit être un identifiant : 1 à 15 lettres, chiffres ou '_'",
+         "site.yaml:4: error: 'contacts' doit être une liste de {name, text, link, hours}"},
         {"de", "synonyms.txt: error: Synonyme gehören zu einer Sprache: Datei nach",
          "b.md:3: error: Slug 'dup' doppelt in der Sammlung 'default' (auch in ",
-         "t.md:4: warning: Übersetzung älter als ihre Vorlage: übersetzt aus der Fassung 'en' vom 2026-01-01, und "},
+         "t.md:4: warning: Übersetzung älter als ihre Vorlage: übersetzt aus der Fassung 'en' vom 2026-01-01, und ",
+         "site.yaml:3: error: twitter 'bad handle' muss ein Handle sein: 1-15 Buchstaben, Ziffern oder '_'",
+         "site.yaml:4: error: 'contacts' muss eine Liste von {name, text, link, hours} sein"},
         {"es", "synonyms.txt: error: los sinónimos pertenecen a un idioma: mueve este archivo",
          "b.md:3: error: slug 'dup' repetido en la colección 'default' (también en ",
-         "t.md:4: warning: traducción más antigua que su original: traducida de la versión 'en' del 2026-01-01, y "},
+         "t.md:4: warning: traducción más antigua que su original: traducida de la versión 'en' del 2026-01-01, y ",
+         "site.yaml:3: error: twitter 'bad handle' debe ser un usuario: de 1 a 15 letras, cifras o '_'",
+         "site.yaml:4: error: 'contacts' debe ser una lista de {name, text, link, hours}"},
         {"en", "synonyms.txt: error: synonyms belong to a language: move this file",
          "b.md:3: error: duplicate slug 'dup' in collection 'default' (also in ",
-         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and "},
+         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and ",
+         "site.yaml:3: error: twitter 'bad handle' must be a handle: 1-15 letters, digits or '_'",
+         "site.yaml:4: error: 'contacts' must be a list of {name, text, link, hours}"},
         {"it", "synonyms.txt: error: synonyms belong to a language: move this file",
          "b.md:3: error: duplicate slug 'dup' in collection 'default' (also in ",
-         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and "},
+         "t.md:4: warning: translation older than its source: translated from the en of 2026-01-01, and ",
+         "site.yaml:3: error: twitter 'bad handle' must be a handle: 1-15 letters, digits or '_'",
+         "site.yaml:4: error: 'contacts' must be a list of {name, text, link, hours}"},
     };
-    for (int k = 1; k < 4; k++) {
+    for (int k = 1; k < 6; k++) {
       if (!strstr(out, built[i][k])) print_error("--lang %s: no %s\n", printed[i][0], built[i][k]);
       assert_non_null(strstr(out, built[i][k]));
     }
