@@ -176,11 +176,18 @@ void kb_uifile_check(const kb_uifile *u, const char *ref, kb_diag *d) {
         if (!strcmp(u->v[i].lang, ref) && !S_find(u, lang, u->v[i].key)) {
           if (!missing++) first = &u->v[i];
         }
-      if (missing)
-        kb_diag_add(d, KB_DIAG_WARNING, tab + 1, 0,
-                    "%d key%s of %s missing, the first '%s' (%s:%d): %s the %s text",
-                    missing, missing == 1 ? "" : "s", ref, first->key, first->path, first->line,
-                    u->what ? "those messages show" : "those pages show", ref);
+      if (missing) {
+        /* a count of at least 1: singular for 1 alone in en, fr, de, es
+         * (ui.tsv's plural.one, French's 0, never applies); ids, not a
+         * plural rule, since messages.tsv has none */
+        static const char *const ids[2][2] = {{"texts.pages-missing.one", "texts.pages-missing.other"},
+                                              {"texts.msgs-missing.one", "texts.msgs-missing.other"}};
+        char n[16], *where = kb_fmt("%s:%d", first->path, first->line);
+        snprintf(n, sizeof n, "%d", missing);
+        kb_diag_msg(d, KB_DIAG_WARNING, tab + 1, 0, ids[u->what != NULL][missing != 1], "count", n, "ref", ref,
+                    "key", first->key, "where", where, NULL);
+        free(where);
+      }
     }
     free(lang);
   }

@@ -1061,6 +1061,28 @@ static void test_ui_words_checked(void **state) {
   assert_int_equal(th_run(cmd, &out), 0);
   assert_non_null(strstr(out, "keys of en missing"));
   free(out);
+  /* the count's warning in the reader's language, plural and singular
+   * (one id each: every key of English's ui.tsv but nav.home is one missing) */
+  static const char *const counted[][3] = {
+      {"fr", "clés de 'en' manquantes, la première 'lang.name' (", "warning: 1 clé de 'en' manquante : 'nav.home' ("},
+      {"de", "Schlüssel aus 'en' fehlen, der erste 'lang.name' (", "warning: 1 Schlüssel aus 'en' fehlt: 'nav.home' ("},
+      {"es", "claves de 'en', la primera 'lang.name' (", "warning: falta 1 clave de 'en': 'nav.home' ("},
+      {"en", "keys of en missing, the first 'lang.name' (", "warning: 1 key of en missing, the first 'nav.home' ("},
+  };
+  char *one = th_fmt("grep -v '^nav.home	' kb/lang/en/ui.tsv > %s", p);
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) assert_int_equal(th_run(one, NULL), 0);
+    for (size_t i = 0; i < sizeof counted / sizeof *counted; i++) {
+      char *c = th_fmt("%s/kb-index --check --lang %s %s 2>&1", th_bin_dir(), counted[i][0], dir);
+      out = NULL;
+      assert_int_equal(th_run(c, &out), 0);
+      if (!strstr(out, counted[i][1 + pass])) print_error("--lang %s: no %s in:\n%s\n", counted[i][0], counted[i][1 + pass], out);
+      assert_non_null(strstr(out, counted[i][1 + pass]));
+      free(out);
+      free(c);
+    }
+  }
+  free(one);
   free(p);
   free(cmd);
   th_rmtree(dir);
