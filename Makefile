@@ -74,6 +74,19 @@ all:
 
 build: $(PROGS)
 
+# `make -j2 all tests`: `all` builds in a second make; the first would
+# otherwise build the same objects and libraries beside it at once (each
+# library rule removes and rewrites its archive) and a link could read a
+# half-written one. So when `all` comes with other goals, this make runs
+# them one after another (`all` first, its second make still in parallel).
+ifeq ($(MAKELEVEL),0)
+ifneq ($(filter-out all,$(MAKECMDGOALS)),)
+ifneq ($(filter all,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
+endif
+endif
+
 deps:
 	@sh .ci/deps.sh build
 
