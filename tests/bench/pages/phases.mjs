@@ -1,7 +1,8 @@
 // What stands between a public page's response and its first contentful
 // paint (issue 22, docs/benchmarks.md "Pages, third round"): each path
 // loaded RUNS times (5) as the browser test's paint test loads it (a new
-// context, the cache off), traced; per path, the medians of
+// context, the cache off, the browser idle first: tests/browser/idle.mjs),
+// traced; per path, the medians of
 //   wall, ms from the navigation's start: response in the renderer
 //     (commit), the first frame handed to the compositor (parse, style,
 //     layout, paint), that frame's tiles rastered (activation), the first
@@ -21,6 +22,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { browserIdle } from '../../browser/idle.mjs';
 
 const BASES = (process.env.BASE || 'http://127.0.0.1:18722').split(',');
 const paths = process.argv.slice(2);
@@ -114,6 +116,7 @@ async function load(base, path, trace) {
   const cdp = await c.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await browserIdle();                           // the new window's own UI loaded, as the browser test waits
   if (trace) await b.startTracing(page, { path: TRACE, categories: CATS });
   await page.goto(path, { waitUntil: 'networkidle' });
   await page.waitForTimeout(50);

@@ -2,9 +2,12 @@
 // each: key to cards on screen in the page, and the suggest's resource
 // timing. PROF=1: a CDP CPU profile of the last console (self time per
 // function); TRACE=1: a Chromium trace of it in /tmp/h22reply.json.
+// The first tweet is pasted once the browser is idle (tests/browser/idle.mjs),
+// as the browser test does; AT_ONCE=1 pastes it as soon as the console loaded.
 //   BASE=http://127.0.0.1:PORT RUNS=4 node tests/bench/pages/reply.mjs
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { browserIdle } from '../../browser/idle.mjs';
 const BASE = process.env.BASE || 'http://127.0.0.1:18722';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -17,6 +20,7 @@ for (let run = 0; run < runs; run++) {
   const c = await b.newContext({ baseURL: BASE, viewport: { width: 1280, height: 800 }, locale: 'en-GB', permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await c.newPage();
   await page.goto('/agent');
+  if (!process.env.AT_ONCE) await browserIdle();  // as the browser test: the window's own UI loaded first
   await page.evaluate(() => {
     window.__shown = []; window.__t = [];
     let pressed = null;
