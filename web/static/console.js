@@ -191,10 +191,19 @@
     }
 
     // "Flag this article" (kind flag) or "No article fits" (kind miss), as
-    // the server renders them.
+    // the server renders them, but the form inside is made when the agent
+    // opens it: made with every card, the forms were 77 of the 218
+    // elements a reply put on screen, most of them never opened, and a
+    // reply's renderer main-thread CPU was 24.0 ms against 17.9 ms now
+    // (docs/benchmarks.md, "Pages, fourth round").
     function teamForm(kind, action, n, fields) {
-      const d = el('details', kind), f = el('form', kind), b = el('button', null, T('team.send'));
+      const d = el('details', kind);
       d.append(el('summary', null, T(kind === 'flag' ? 'flag' : 'miss')));
+      d.addEventListener('toggle', () => { if (d.open && !d.querySelector('form')) d.append(teamFormBody(kind, action, n, fields)); });
+      return d;
+    }
+    function teamFormBody(kind, action, n, fields) {
+      const f = el('form', kind), b = el('button', null, T('team.send'));
       f.action = action;
       f.method = 'post';
       Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
@@ -218,8 +227,7 @@
       }
       b.type = 'submit';
       f.append(b);
-      d.append(f);
-      return d;
+      return f;
     }
 
     // The mention and handle the cards on screen were made for.
