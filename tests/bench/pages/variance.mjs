@@ -168,3 +168,14 @@ for (const p of paths) {
 }
 const fs = all.map((r) => r.fcp);
 console.log(`# all: fcp median ${f0(med(fs))} ms, worst ${f0(Math.max(...fs))} ms, over 200 ms: ${fs.filter((x) => x >= 200).length} of ${fs.length}`);
+// What sets the slow loads apart: the page's renderer's CPU and its wait
+// for one, the browser process's, the server's, the machine's idle time.
+{
+  const slow = all.filter((r) => r.fcp >= 200), fast = all.filter((r) => r.fcp < 200);
+  const row = (rs) => `fcp ${f0(med(rs.map((r) => r.fcp)))}, request sent ${f0(med(rs.map((r) => r.request)))}, response ${f0(med(rs.map((r) => r.response)))}, ` +
+    `renderer ran ${f0(med(rs.map((r) => r.by.renderer?.run ?? NaN)))} waited ${f0(med(rs.map((r) => r.by.renderer?.wait ?? NaN)))}, ` +
+    `browser ran ${f0(med(rs.map((r) => r.by.browser?.run ?? NaN)))} waited ${f0(med(rs.map((r) => r.by.browser?.wait ?? NaN)))}, ` +
+    `webui ran ${f0(med(rs.map((r) => r.by.webui?.run ?? 0)))}, machine idle ${f0(med(rs.map((r) => r.idle)))} steal ${f0(med(rs.map((r) => r.steal)))}, server ${f1(med(rs.map((r) => r.took)))}`;
+  console.log(`# medians, ms, of the ${fast.length} loads under 200 ms: ${row(fast)}`);
+  if (slow.length) console.log(`# medians, ms, of the ${slow.length} loads at 200 ms or more: ${row(slow)}`);
+}
