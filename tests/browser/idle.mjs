@@ -3,16 +3,18 @@
 // (one per page, also in a context that has others) makes Chromium 156
 // load its omnibox popup, a WebUI page of the browser's own
 // (chrome://omnibox-popup.top-chrome/ and its AI-mode twin), in a renderer
-// process of its own (--top-chrome-webui): 200-500 ms of CPU on up to five
+// process of its own (--top-chrome-webui): 280-890 ms of CPU on up to five
 // threads over the next 0.3-1.5 s. A customer's browser did that when its
 // window opened, long before the click on our link; in the tests it ran
 // beside the page being timed and, on this 2-core machine, took the
-// page's renderer's CPU: first paints of the same page 120-460 ms with it,
-// 76-216 ms without it (tests/bench/pages/variance.mjs). So the timed
-// tests wait for the browser to be idle before they start the clock.
+// page's renderer's CPU: 8 pages' first paints, a median of 204-208 ms
+// and 13 of 24 over 200 ms with it, 100-152 ms and 0-3 of 24 once the
+// browser was idle, modes alternated at load 5-13
+// (tests/bench/pages/variance.mjs). So the timed tests wait for the
+// browser to be idle before they start the clock.
 //
 // Reads /proc (Linux), as the rest of the suite's tooling does; elsewhere
-// the functions answer 0 and do not wait.
+// the CPU figures are 0 and browserIdle() returns after one step.
 import { readFileSync, readdirSync } from 'node:fs';
 
 const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return null; } };

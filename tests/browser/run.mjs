@@ -568,7 +568,7 @@ async function main() {
   // (its own renderer, started on a blank page), the HTTP cache off; the
   // clock starts once the browser is idle (idle.mjs: the new window's own
   // UI, Chromium's omnibox popup, loads in a renderer of its own for
-  // 200-500 ms of CPU, which a customer's browser did when its window
+  // 280-890 ms of CPU, which a customer's browser did when its window
   // opened, not after the click; the wait and that CPU are printed). The
   // bytes are the Performance API's transferSize (headers and gzipped
   // bodies) of the page and what it loads, asserted under 20 KB on every
@@ -1056,7 +1056,7 @@ async function main() {
   // the first included (a console just opened: the first tweet is pasted
   // once the browser is idle after the console loaded, as an agent pastes
   // a tweet after opening it, not in the same millisecond; idle.mjs: the
-  // new window's own UI, Chromium's omnibox popup, loads meanwhile, 200-500
+  // new window's own UI, Chromium's omnibox popup, loads meanwhile, 280-890
   // ms of CPU that otherwise fell on the first replies; the wait, the
   // console's own CPU in it and that UI's are printed). Timed in the page, from
   // the key's own event timestamp to the end of the first frame that shows
