@@ -76,7 +76,7 @@ const total = (by) => Object.values(by).reduce((a, x) => a + x, 0);
 // Resolves once Chromium's processes together ran under 2 ms of CPU in a
 // 100 ms step (at most maxMs): the browser idle, its windows' own pages
 // loaded. Answers the ms waited and the CPU the browser's own UI pages
-// ran meanwhile.
+// (webui) and the pages' renderers (renderer) ran meanwhile.
 export async function browserIdle(maxMs = 5000) {
   const t0 = performance.now();
   const first = chromiumCpu();
@@ -88,7 +88,8 @@ export async function browserIdle(maxMs = 5000) {
     if (t - last < 2) break;
     last = t;
   }
-  return { waited: performance.now() - t0, webui: (now.webui || 0) - (first.webui || 0) };
+  return { waited: performance.now() - t0, webui: (now.webui || 0) - (first.webui || 0),
+    renderer: (now.renderer || 0) - (first.renderer || 0) };
 }
 
 // The machine's steal time so far, ms (/proc/stat: what the hypervisor

@@ -1128,7 +1128,7 @@ async function main() {
     const bound = +process.env.KB_REPLY_MS || 500 * Math.max(1, avg / cores);
     comment(`key to cards on screen, ms, in the page: ${shown.join(', ')} (the first is a console just opened); ` +
       `the test tool's press-and-wait: ${wall.join(', ')}; the console opened, the browser was idle ${Math.round(idle.waited)} ms later ` +
-      `(its window's own UI pages ran ${Math.round(idle.webui)} ms of CPU meanwhile); bound ${Math.round(bound)} ms ` +
+      `(its window's own UI pages ran ${Math.round(idle.webui)} ms of CPU meanwhile, the console's renderer ${Math.round(idle.renderer)} ms); bound ${Math.round(bound)} ms ` +
       `(${process.env.KB_REPLY_MS ? 'KB_REPLY_MS' : `load average ${avg.toFixed(1)} on ${cores} cores`})`);
     await page.waitForTimeout(5600);
     check(fb.length === 8 && fb.every((f, i) => f.author === tweets[i][1] && f.text === tweets[i][0] && f.action === 'sent'), 'feedback ' + JSON.stringify(fb.map((f) => [f.author, f.action])));
