@@ -97,7 +97,11 @@
     const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
       Object.assign({ n }, v));
 
+    // Called by every /healthz poll (each second) and every reply: the
+    // banner is only rewritten when its text changes, not a DOM write,
+    // style and layout each time.
     function note(kind, msg) {
+      if ((notes[kind] || '') === (msg || '')) return;
       if (msg) notes[kind] = msg; else delete notes[kind];
       if (!banner) return;
       banner.replaceChildren(...Object.values(notes).map((m) => el('p', null, m)));
