@@ -201,37 +201,37 @@
     // reply's renderer main-thread CPU was 24.0 ms against 17.9 ms now
     // (docs/benchmarks.md, "Pages, fourth round").
     function teamForm(kind, action, n, fields) {
-      const d = el('details', kind);
+      const d = el('details', kind), f = el('form', kind), b = el('button', null, T('team.send'));
       d.append(el('summary', null, T(kind === 'flag' ? 'flag' : 'miss')));
-      d.addEventListener('toggle', () => { if (d.open && !d.querySelector('form')) d.append(teamFormBody(kind, action, n, fields)); });
-      return d;
-    }
-    function teamFormBody(kind, action, n, fields) {
-      const f = el('form', kind), b = el('button', null, T('team.send'));
       f.action = action;
       f.method = 'post';
-      Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
-      const field = (tag, id, name, label) => {
-        const l = el('label', null, label), x = el(tag);
-        l.htmlFor = x.id = id;
-        x.name = name;
-        f.append(l, x);
-        return x;
+      d.addEventListener('toggle', () => { if (d.open && !f.isConnected) d.append(fill()); });
+      // the form's fields, when the details are first opened
+      const fill = () => {
+        Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
+        const field = (tag, id, name, label) => {
+          const l = el('label', null, label), x = el(tag);
+          l.htmlFor = x.id = id;
+          x.name = name;
+          f.append(l, x);
+          return x;
+        };
+        if (kind === 'flag') {
+          const sel = field('select', 'flag-reason-' + n, 'reason', T('flag.why'));
+          ['wrong', 'outdated', 'missing'].forEach((v) => {
+            const o = el('option', null, T('flag.' + v));
+            o.value = v;
+            sel.append(o);
+          });
+          field('input', 'flag-note-' + n, 'note', T('flag.note')).maxLength = 2000;
+        } else {
+          field('input', 'miss-note', 'note', T('miss.note')).maxLength = 2000;
+        }
+        b.type = 'submit';
+        f.append(b);
+        return f;
       };
-      if (kind === 'flag') {
-        const sel = field('select', 'flag-reason-' + n, 'reason', T('flag.why'));
-        ['wrong', 'outdated', 'missing'].forEach((v) => {
-          const o = el('option', null, T('flag.' + v));
-          o.value = v;
-          sel.append(o);
-        });
-        field('input', 'flag-note-' + n, 'note', T('flag.note')).maxLength = 2000;
-      } else {
-        field('input', 'miss-note', 'note', T('miss.note')).maxLength = 2000;
-      }
-      b.type = 'submit';
-      f.append(b);
-      return f;
+      return d;
     }
 
     // The mention and handle the cards on screen were made for.
