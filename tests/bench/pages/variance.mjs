@@ -6,22 +6,24 @@
 //   - the Navigation Timing marks (request, response, DOM) and the first
 //     contentful paint, ms from the navigation's start;
 //   - which of Chromium's processes are new since about:blank (a renderer
-//     started for the navigation?), and the renderer that painted;
-//   - per kind of process (browser, renderer, gpu, utility, zygote), the
+//     started for the navigation?);
+//   - per kind of process (browser, renderer, webui: the browser's own UI
+//     pages, gpu, utility, zygote), the
 //     CPU its threads ran and the time they waited on a run queue
 //     (/proc/PID/task/TID/schedstat) between the navigation's start and
 //     the paint (the snapshot is taken when the page reports its paint, so
 //     a few ms after it are included);
 //   - the machine's steal and idle time over the load (/proc/stat);
 //   - the server's own time for the page (its access log's last line:
-//     LOG=FILE, kb-serve without --quiet).
+//     LOG=FILE, kb-serve's stderr without --quiet).
 //   BASE=http://127.0.0.1:PORT RUNS=5 LOG=access.log node tests/bench/pages/variance.mjs / /help/store-leeds ...
 // JSON=FILE writes every load's figures. QUIET=1 waits for the browser to
 // be idle before each navigation, as the browser test does (its new
 // window's own UI pages loaded: tests/browser/idle.mjs); without it the
 // clock starts as soon as the blank page is there, as the test did before.
 // WARM=1 makes the context and its page once per path and loads the page
-// into it again each run (the cache still off).
+// into it again each run (the cache still off). EXTRA_ARGS='--flag ...'
+// adds Chromium flags.
 import { chromium } from 'playwright-core';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
