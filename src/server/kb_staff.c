@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kb_diag.h"
 #include "kb_page.h"
 #include "kb_reply.h"
 #include "kb_suggest.h"
@@ -504,38 +505,32 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
   o->n++;
 }
 
-/* Message id's text in the page's language (kb/lang/<code>/messages.tsv,
- * stored as ui.msg.ID; English's where it lacks one) with the {name}s of
- * vals (the status file's {"name": "value"}) filled, escaped; 0 when the
- * index has no text for id (the indexer's own words are shown). */
-static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *vals) {
+/* The text of catalogue id in the page's language (ui.msg.ID), or NULL. */
+static const char *S_msg_text(const void *ctx, const char *id) {
   char key[96];
   snprintf(key, sizeof key, "msg.%s", id);
-  const char *t = kb_ui_find(c, key);
+  return kb_ui_find(ctx, key);
+}
+
+/* Message id's text in the page's language (kb/lang/<code>/messages.tsv,
+ * stored as ui.msg.ID; English's where it lacks one) with the {name}s of
+ * vals (the status file's {"name": "value"}) filled, a value that names
+ * an entry (libyaml's words, "problem.id") worded by it, escaped; 0 when
+ * the index has no text for id (the indexer's own words are shown). */
+static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *vals) {
+  const char *t = S_msg_text(c, id);
   if (!t) return 0;
-  kb_buf run = KB_BUF_INIT;
-  for (const char *p = t; *p;) {
-    const cJSON *v = NULL;
-    size_t n = 0;
-    if (*p == '{') {
-      n = strcspn(p + 1, "{}");
-      if (p[1 + n] == '}' && n < 32) {
-        char name[33];
-        snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-        v = cJSON_GetObjectItemCaseSensitive(vals, name);
-      }
+  int n = cJSON_GetArraySize(vals), k = 0;
+  const char **pairs = kb_xcalloc(2 * (size_t)(n > 0 ? n : 0) + 1, sizeof *pairs);
+  for (const cJSON *v = vals ? vals->child : NULL; v; v = v->next)
+    if (v->string && cJSON_IsString(v)) {
+      pairs[k++] = v->string;
+      pairs[k++] = v->valuestring;
     }
-    if (cJSON_IsString(v)) {
-      kb_page_h(b, kb_buf_str(&run));
-      run.n = 0;
-      kb_page_h(b, v->valuestring);
-      p += n + 2;
-    } else {
-      kb_buf_putc(&run, *p++);
-    }
-  }
-  kb_page_h(b, kb_buf_str(&run));
-  kb_buf_cleanup(&run);
+  char *words = kb_diag_fill_with(t, pairs, S_msg_text, c);
+  kb_page_h(b, words);
+  free(words);
+  free(pairs);
   return 1;
 }
 
