@@ -9,6 +9,7 @@
  */
 #include "harness.h"
 
+#include <cjson/cJSON.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,12 +320,146 @@ static void test_summary_per_language(void **state) {
   free(dir);
 }
 
+/*--- The console: a text for every error code the API answers with -------*/
+
+/* Adds the string literals of text ("out_of_range") up to the first that
+ * is no identifier (a message's format) to codes, once each. */
+static void S_add_codes(const char *text, size_t len, char codes[][40], int *n, int max) {
+  char *t = th_fmt("%.*s", (int)len, text);
+  regex_t lit, ident;
+  assert_int_equal(regcomp(&lit, "\"(([^\"\\\\]|\\\\.)*)\"", REG_EXTENDED), 0);
+  assert_int_equal(regcomp(&ident, "^[a-z][a-z0-9_]*$", REG_EXTENDED | REG_NOSUB), 0);
+  regmatch_t m[2];
+  for (const char *q = t; regexec(&lit, q, 2, m, 0) == 0; q += m[0].rm_eo) {
+    char code[64];
+    snprintf(code, sizeof code, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), q + m[1].rm_so);
+    if (regexec(&ident, code, 0, NULL, 0) != 0) break;
+    int seen = 0;
+    for (int k = 0; k < *n; k++) seen |= !strcmp(codes[k], code);
+    if (!seen && *n < max) snprintf(codes[(*n)++], 40, "%.39s", code);
+  }
+  regfree(&lit);
+  regfree(&ident);
+  free(t);
+}
+
+/* Every error code kb-serve's sources answer with: those of each
+ * kb_api_error() call (its code, both of a conditional; its message has
+ * spaces or a format) and of the gate's refusal body (kb_conns.c). */
+static int S_codes(char codes[][40], int max) {
+  static const char *const files[] = {"src/server/kb_api.c", "src/server/kb_server.c", "src/server/kb_conns.c",
+                                      "src/server/kb_translations.c", "src/server/kb_staff.c", "src/server/kb_web.c"};
+  static const char gate[] = "\\\"code\\\":\\\""; /* \"code\":\" in a C literal */
+  regex_t call;
+  assert_int_equal(regcomp(&call, "kb_api_error\\([^;]*", REG_EXTENDED), 0);
+  int n = 0;
+  for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+    char *src = th_read_file(files[f], NULL);
+    assert_non_null(src);
+    for (const char *g = src; (g = strstr(g, gate)) != NULL; g += sizeof gate - 1) {
+      char *lit = th_fmt("\"%.*s\"", (int)strcspn(g + sizeof gate - 1, "\\"), g + sizeof gate - 1);
+      S_add_codes(lit, strlen(lit), codes, &n, max);
+      free(lit);
+    }
+    regmatch_t m;
+    for (const char *p = src; regexec(&call, p, 1, &m, 0) == 0; p += m.rm_eo)
+      S_add_codes(p + m.rm_so, (size_t)(m.rm_eo - m.rm_so), codes, &n, max);
+    free(src);
+  }
+  regfree(&call);
+  return n;
+}
+
+static void test_console_error_codes_have_texts(void **state) {
+  (void)state;
+  char codes[64][40];
+  int n = S_codes(codes, 64);
+  /* the table of docs/api.md and the gate's */
+  static const char *const known[] = {"not_found", "method_not_allowed", "payload_too_large", "invalid_json",
+                                      "invalid_utf8", "missing_field", "wrong_type", "invalid_value", "out_of_range",
+                                      "unauthorized", "feedback_unavailable", "index_unavailable",
+                                      "too_many_requests", "too_many_connections", "bad_request", "internal"};
+  for (size_t k = 0; k < sizeof known / sizeof *known; k++) {
+    int seen = 0;
+    for (int i = 0; i < n; i++) seen |= !strcmp(codes[i], known[k]);
+    if (!seen) print_error("the sources' codes lack %s\n", known[k]);
+    assert_true(seen);
+  }
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const char *const pages[] = {"/agent", "/fr/agent", "/de/agent", "/es/agent"};
+  cJSON *words[4] = {0};
+  for (int i = 0; i < 4; i++) {
+    th_resp r;
+    assert_int_equal(th_http(s, "GET", pages[i], NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    const char *w = strstr(r.body, "id=\"agent-words\">");
+    assert_non_null(w);
+    w = strchr(w, '>') + 1;
+    words[i] = cJSON_ParseWithLength(w, strcspn(w, "<"));
+    assert_non_null(words[i]);
+    th_resp_free(&r);
+  }
+  for (int c = 0; c <= n; c++) {
+    char key[48];
+    snprintf(key, sizeof key, "error.%.40s", c < n ? codes[c] : "other"); /* "other": a code it does not know */
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(words[0], key);
+    if (!cJSON_IsString(en) || !strcmp(en->valuestring, key)) print_error("/agent has no text for %s\n", key);
+    assert_true(cJSON_IsString(en) && strcmp(en->valuestring, key));
+    for (int i = 1; i < 4; i++) {
+      const cJSON *t = cJSON_GetObjectItemCaseSensitive(words[i], key);
+      if (!cJSON_IsString(t) || !strcmp(t->valuestring, en->valuestring))
+        print_error("%s: %s is not in its language\n", pages[i], key);
+      assert_true(cJSON_IsString(t) && strcmp(t->valuestring, en->valuestring) && strcmp(t->valuestring, key));
+    }
+  }
+  for (int i = 0; i < 4; i++) cJSON_Delete(words[i]);
+  assert_int_equal(th_server_stop(s), 0);
+}
+
+/*--- The team's queue: a flagged article in the page's language ------------*/
+
+static void test_queue_in_page_language(void **state) {
+  (void)state;
+  char *data = th_tmpdir();
+  const char *extra[] = {"--quiet", "--data", data, NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const char form[] = "text=x&slug=keep-your-number&collection=default&reason=outdated&note=n";
+  const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+  th_resp r;
+  assert_int_equal(th_http(s, "POST", "/team/flag", form, sizeof form - 1, h, &r), 0);
+  assert_int_equal(r.status, 303);
+  th_resp_free(&r);
+  static const char *const pages[][3] = {
+      {"/team/queue", "<strong>Out of date</strong>: <a href=\"/help/keep-your-number\">Keep your number when you"
+                      " switch network</a>", NULL},
+      {"/fr/team/queue", "<strong>Plus à jour</strong> : <a href=\"/fr/help/keep-your-number\">Garder votre numéro",
+       "Keep your number"},
+      {"/de/team/queue", "<strong>Veraltet</strong>: <a href=\"/de/help/keep-your-number\">", "Keep your number"},
+      {"/es/team/queue", "</strong>: <a href=\"/es/help/keep-your-number\">", "Keep your number"},
+  };
+  for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+    assert_int_equal(th_http(s, "GET", pages[i][0], NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    S_has(r.body, pages[i][1]);
+    if (pages[i][2]) S_lacks(r.body, pages[i][2]);
+    th_resp_free(&r);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+  th_rmtree(data);
+  free(data);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diag_names_library_words),
       cmocka_unit_test(test_yaml_problems_per_language),
       cmocka_unit_test(test_yaml_problems_on_health_pages),
       cmocka_unit_test(test_summary_per_language),
+      cmocka_unit_test(test_console_error_codes_have_texts),
+      cmocka_unit_test(test_queue_in_page_language),
   };
   return cmocka_run_group_tests_name("lang_msgs", tests, NULL, NULL);
 }

@@ -344,7 +344,14 @@ static void S_script_words(const kb_ctx *c, kb_buf *b) {
       "place.nostore", "place.nearest", "readas", "nothingfits", "notsure", "none", "shortcuts", "stale",
       "stale.from", "dismissed", "undo", "undone", "copied", "copied.sent", "announce.copied",
       "announce.sent", "copyfailed", "nothingwell", "fail.record", "fail.send", "fail.suggest", "fail.team",
-      "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other"};
+      "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other",
+      /* every code the API can answer the console with (docs/api.md) */
+      "error.bad_request", "error.invalid_json", "error.wrong_type", "error.method_not_allowed",
+      "error.unsupported_media_type", "error.forbidden_origin", "error.invalid_utf8", "error.invalid_value",
+      "error.missing_field", "error.not_found", "error.out_of_range", "error.payload_too_large",
+      "error.uri_too_long", "error.unauthorized", "error.too_many_requests", "error.too_many_connections",
+      "error.index_unavailable", "error.feedback_unavailable", "error.reports_unavailable", "error.internal",
+      "error.other"};
   kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-words\">{\"plural.one\":");
   S_json_text(b, kb_ui_text(c, "plural.one"));
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
@@ -877,19 +884,27 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
   char k[32];
   for (int i = 0; reason && i < 3; i++)
     if (!strcmp(reason, reasons[i])) why = (snprintf(k, sizeof k, "queue.reason.%s", reasons[i]), k);
-  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
-  kb_page_t(x->c, b, why);
-  kb_buf_puts(b, "</strong>");
-  if (slug) {
+  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\">", !strcmp(kind, "flag") ? "flag" : "unanswered");
+  kb_buf rh = KB_BUF_INIT;
+  kb_buf_puts(&rh, "<strong>");
+  kb_page_t(x->c, &rh, why);
+  kb_buf_puts(&rh, "</strong>");
+  if (slug) { /* "Out of date: <the article>", the title in the page's language where it has one */
     kb_doc d;
-    kb_buf_puts(b, ": <a href=\"");
-    kb_page_article_link(b, coll, slug);
-    kb_buf_puts(b, "\">");
-    int found = kb_index_get(x->c->ix, coll, slug, &d) == 1;
-    kb_page_h(b, found ? d.title : slug);
+    kb_buf ah = KB_BUF_INIT;
+    kb_buf_puts(&ah, "<a href=\"");
+    kb_page_article_link(&ah, coll, slug);
+    kb_buf_puts(&ah, "\">");
+    int found = kb_index_get_lang(x->c->ix, coll, slug, kb_page_lang(x->c), &d) == 1;
+    kb_page_h(&ah, found ? d.title : slug);
     if (found) kb_doc_free(&d);
-    kb_buf_puts(b, "</a>");
+    kb_buf_puts(&ah, "</a>");
+    kb_ui_put(x->c, b, "queue.flagged", "!reason", kb_buf_str(&rh), "!article", kb_buf_str(&ah), (const char *)NULL);
+    kb_buf_cleanup(&ah);
+  } else {
+    kb_buf_puts(b, kb_buf_str(&rh));
   }
+  kb_buf_cleanup(&rh);
   kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent: a timestamp, no words */
   kb_page_h(b, ts);
   kb_buf_puts(b, "\">");
