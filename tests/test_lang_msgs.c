@@ -452,6 +452,79 @@ static void test_queue_in_page_language(void **state) {
   free(data);
 }
 
+/*--- Refusals of another language's page address ------------------------*/
+
+/* GETs (or POSTs) path until the status is want (up to tries times); the
+ * last response in *r. */
+static void S_until(th_server *s, const char *method, const char *path, const char *const *h, long want, int tries,
+                    th_resp *r) {
+  for (int i = 0; i < tries; i++) {
+    assert_int_equal(th_http(s, method, path, method[0] == 'P' ? "x=1" : NULL, method[0] == 'P' ? 3 : 0, h, r), 0);
+    if (r->status == want || i == tries - 1) return;
+    th_resp_free(r);
+  }
+}
+
+static void test_page_refusals_per_language(void **state) {
+  (void)state;
+  const char *extra[] = {"--quiet", "--rate", "2", NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  char *q = malloc(9001);
+  memset(q, 'a', 9000);
+  q[9000] = 0;
+  char *longfr = th_fmt("/fr/search?q=%s", q), *longen = th_fmt("/search?q=%s", q);
+  char args[1024] = "/de/search?q=x";
+  for (int i = 0; i < 70; i++) snprintf(args + strlen(args), sizeof args - strlen(args), "&a%d=1", i);
+  const char *evil[] = {"Origin: http://evil.example", "Content-Type: application/x-www-form-urlencoded", NULL};
+  static const char *const none[] = {NULL};
+  const struct {
+    const char *method, *path;
+    const char *const *headers;
+    long status;
+    const char *lang, *words;
+  } cases[] = {
+      {"GET", longfr, none, 414, "fr", "Cette adresse est trop longue pour être lue."},
+      {"GET", args, none, 400, "de", "Diese Adresse kann nicht gelesen werden."},
+      {"POST", "/es/help/cracked-screen", evil, 403, "es", "Aquí no se acepta un formulario enviado desde la página de otro"},
+      {"GET", "/fr/", none, 429, "fr", "Trop de demandes sont venues de votre connexion en même temps."},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    th_resp r;
+    S_until(s, cases[i].method, cases[i].path, cases[i].headers, cases[i].status, cases[i].status == 429 ? 60 : 1, &r);
+    if (r.status != cases[i].status) print_error("%s %.40s: %ld\n%.300s\n", cases[i].method, cases[i].path, r.status, r.body);
+    assert_int_equal(r.status, cases[i].status);
+    char *ct = th_resp_header(&r, "Content-Type"), *lang = th_fmt("<html lang=\"%s\"", cases[i].lang);
+    assert_non_null(ct);
+    assert_non_null(strstr(ct, "text/html"));
+    S_has(r.body, lang);
+    S_has(r.body, cases[i].words);
+    S_lacks(r.body, "\"error\"");
+    if (cases[i].status == 429) {
+      char *ra = th_resp_header(&r, "Retry-After");
+      assert_non_null(ra);
+      free(ra);
+    }
+    free(lang);
+    free(ct);
+    th_resp_free(&r);
+  }
+  /* the default site's addresses and the API keep the JSON, as they always had */
+  th_resp r;
+  assert_int_equal(th_http(s, "GET", longen, NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 414);
+  S_has(r.body, "{\"error\":{\"code\":\"uri_too_long\",\"message\":\"the address is over 8192 bytes\"}}");
+  th_resp_free(&r);
+  S_until(s, "GET", "/", NULL, 429, 60, &r);
+  assert_int_equal(r.status, 429);
+  S_has(r.body, "{\"error\":{\"code\":\"too_many_requests\"");
+  th_resp_free(&r);
+  free(longfr);
+  free(longen);
+  free(q);
+  assert_int_equal(th_server_stop(s), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diag_names_library_words),
@@ -460,6 +533,7 @@ int main(void) {
       cmocka_unit_test(test_summary_per_language),
       cmocka_unit_test(test_console_error_codes_have_texts),
       cmocka_unit_test(test_queue_in_page_language),
+      cmocka_unit_test(test_page_refusals_per_language),
   };
   return cmocka_run_group_tests_name("lang_msgs", tests, NULL, NULL);
 }

@@ -596,21 +596,28 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
               .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
               .pg = s->pg, .store_path = s->store_path};
   static const char art[] = "/api/v1/articles/";
+  /* a refusal of a /fr/ page is the French site's error page (kb_web_refusal) */
+  kb_ctx rc = c;
+  rc.ix = kb_gen_index(rq->gen);
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
+    kb_web_refusal(&rc, url, "bad_request", r);
     return;
   }
   if (rq->uri_too_long) {
     kb_api_error(r, 414, "uri_too_long", "the address is over %d bytes", KB_MAX_URI);
+    kb_web_refusal(&rc, url, "uri_too_long", r);
     return;
   }
   if (rq->too_many_args) {
     kb_api_error(r, 400, "bad_request", "more than %d query parameters", KB_MAX_ARGS);
+    kb_web_refusal(&rc, url, "bad_request", r);
     return;
   }
   if ((!strcmp(method, "POST") || !strcmp(method, "DELETE") || !strcmp(method, "PUT")) &&
       !S_origin_ok(s, conn)) {
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
+    kb_web_refusal(&rc, url, "forbidden_origin", r);
     return;
   }
   /* /fr/reports: the reports page in another language of the index (the
@@ -668,13 +675,18 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
       return;
     }
-    if (S_limited(s, conn, rq, r)) return;
+    if (S_limited(s, conn, rq, r)) {
+      kb_web_refusal(&c, url, "too_many_requests", r);
+      return;
+    }
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
                      S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
                      S_web_arg, conn, S_roles(s, conn)};
-    if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
-    else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
+    if (rq->too_large) {
+      kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+      kb_web_refusal(&c, url, "payload_too_large", r);
+    } else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
       kb_api_error(r, 404, "not_found", "no such route: %s", url);
     return;
   } else {
