@@ -525,6 +525,37 @@ static void test_page_refusals_per_language(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/*--- Figures with decimals in the page's words ------------------------------*/
+
+static void test_decimal_mark(void **state) {
+  (void)state;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const char *const pages[][2] = {
+      {"/agent", "detected \\(confidence 0\\.[0-9][0-9]\\)"},
+      {"/fr/agent", "détectée \\(confiance 0,[0-9][0-9]\\)"},
+      {"/de/agent", "erkannt \\(Sicherheit 0,[0-9][0-9]\\)"},
+      {"/es/agent", "detectado \\(confianza 0,[0-9][0-9]\\)"},
+  };
+  for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+    char *path = th_fmt("%s?text=slt%%20comment%%20je%%20recupere%%20mon%%20code%%20RIO&author=bob", pages[i][0]);
+    th_resp r;
+    assert_int_equal(th_http(s, "GET", path, NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    regex_t re;
+    assert_int_equal(regcomp(&re, pages[i][1], REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, r.body, 0, NULL, 0)) print_error("%s: no %s\n", path, pages[i][1]);
+    assert_int_equal(regexec(&re, r.body, 0, NULL, 0), 0);
+    regfree(&re);
+    /* and the script's words say the same mark */
+    S_has(r.body, i ? "\"number.decimal\":\",\"" : "\"number.decimal\":\".\"");
+    th_resp_free(&r);
+    free(path);
+  }
+  assert_int_equal(th_server_stop(s), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diag_names_library_words),
@@ -534,6 +565,7 @@ int main(void) {
       cmocka_unit_test(test_console_error_codes_have_texts),
       cmocka_unit_test(test_queue_in_page_language),
       cmocka_unit_test(test_page_refusals_per_language),
+      cmocka_unit_test(test_decimal_mark),
   };
   return cmocka_run_group_tests_name("lang_msgs", tests, NULL, NULL);
 }

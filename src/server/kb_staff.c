@@ -25,6 +25,17 @@
 
 /*--- Agent console -------------------------------------------------------*/
 
+/* num, a figure written with a '.', with the page's decimal mark
+ * (ui.tsv's number.decimal: "0,71" in French), in place. */
+static void S_decimal(const kb_ctx *c, char *num, size_t n) {
+  const char *mark = kb_ui_text(c, "number.decimal");
+  char *dot = strchr(num, '.');
+  if (!dot || !strcmp(mark, ".") || !strcmp(mark, "number.decimal")) return;
+  char tail[32];
+  snprintf(tail, sizeof tail, "%s", dot + 1);
+  snprintf(dot, n - (size_t)(dot - num), "%s%s", mark, tail);
+}
+
 static void S_collections_cb(void *ctx, const char *coll, const char *slug, const char *title) {
   kb_buf *seen = ctx;
   (void)slug; (void)title;
@@ -105,6 +116,7 @@ static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_sug
     /* rounded half away from zero, as console.js's Math.round does, so
      * the script's cards and the server's say the same figures */
     snprintf(cs, sizeof cs, "%.2f", (double)lround(conf * 100) / 100);
+    S_decimal(c, cs, sizeof cs);
     snprintf(pct, sizeof pct, "%ld", lround(band->precision * 100));
     snprintf(lines, sizeof lines, "%d", band->lines);
     kb_buf_puts(b, " title=\"");
@@ -249,6 +261,7 @@ static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *r
   kb_buf_puts(&name, "</strong>");
   char conf[16];
   snprintf(conf, sizeof conf, "%.2f", res->lang_confidence);
+  S_decimal(c, conf, sizeof conf);
   kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">");
   /* one sentence per case: the fallback's words depend on the rest */
   const char *key = res->fallback ? (chosen ? "agent.lang.chosen.fallback" : "agent.lang.detected.fallback")
@@ -354,6 +367,8 @@ static void S_script_words(const kb_ctx *c, kb_buf *b) {
       "error.other"};
   kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-words\">{\"plural.one\":");
   S_json_text(b, kb_ui_text(c, "plural.one"));
+  kb_buf_puts(b, ",\"number.decimal\":");
+  S_json_text(b, kb_ui_text(c, "number.decimal"));
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
     char k[64];
     snprintf(k, sizeof k, "agent.%s", keys[i]);

@@ -94,6 +94,8 @@
     try { W = JSON.parse(($('#agent-words') || {}).textContent || '{}'); } catch (e) { W = {}; }
     const T = (k, v = {}) => (k in W ? W[k] : k).replace(/\{(\w+)\}/g, (m, n) => (n in v ? String(v[n]) : m));
     // key.one or key.other as the language's plural.one numbers say
+    // a figure with two decimals in the page's words ("0,71" in French)
+    const fixed2 = (x) => Number(x).toFixed(2).replace('.', W['number.decimal'] || '.');
     const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
       Object.assign({ n }, v));
 
@@ -143,7 +145,7 @@
       if (nofit || !first) return [cls, T(nofit ? 'conf.nofit' : 'conf.alt')];
       const k = Math.round(b[3] * 10);
       return [cls, k >= 10 ? T('conf.always') : k <= 0 ? T('conf.rarely') : TN('conf.band', k),
-        T('conf.title', { conf: (Math.round(c * 100) / 100).toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
+        T('conf.title', { conf: fixed2(Math.round(c * 100) / 100), pct: Math.round(b[3] * 100), lines: b[2] })];
     };
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     // an article in another language than the default is on that language's site
@@ -389,7 +391,7 @@
         const fb = sorted.length && sorted.every((s) => s.fallback);
         // the sentence of its case, the language's name in <strong>
         const k = 'lang.' + (j.lang.detected ? 'detected' : 'chosen') + (fb ? '.fallback' : '');
-        T(k, { conf: Number(j.lang.confidence).toFixed(2), default: langName(deflang) }).split(/(\{lang\})/)
+        T(k, { conf: fixed2(j.lang.confidence), default: langName(deflang) }).split(/(\{lang\})/)
           .forEach((t) => p.append(t === '{lang}' ? el('strong', null, langName(j.lang.code)) : t));
         nodes.push(p);
       }
