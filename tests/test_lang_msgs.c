@@ -556,6 +556,32 @@ static void test_decimal_mark(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/*--- The reports' totals with their language's plural ----------------------*/
+
+static void test_report_totals_plural(void **state) {
+  (void)state;
+  char *data = th_tmpdir();
+  const char *extra[] = {"--quiet", "--data", data, NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const char fb[] = "{\"text\":\"x\",\"slug\":\"keep-your-number\",\"action\":\"sent\"}";
+  th_resp r;
+  assert_int_equal(th_http(s, "POST", "/api/v1/feedback", fb, sizeof fb - 1, NULL, &r), 0);
+  assert_int_equal(r.status, 201);
+  th_resp_free(&r);
+  /* one reply sent: the singular in French, German and Spanish; 0 in French too */
+  assert_true(th_wait_body(s, "/fr/reports", "<strong>1</strong> réponse envoyée", 100));
+  assert_true(th_wait_body(s, "/fr/reports", "<strong>0</strong> recherche sans résultat", 2));
+  assert_true(th_wait_body(s, "/de/reports", "<strong>1</strong> Antwort gesendet", 2));
+  assert_true(th_wait_body(s, "/de/reports", "<strong>0</strong> Suchen ohne Ergebnis", 2));
+  assert_true(th_wait_body(s, "/es/reports", "<strong>1</strong> respuesta enviada", 2));
+  /* English as the page always said it */
+  assert_true(th_wait_body(s, "/reports", "<strong>1</strong> replies sent", 2));
+  assert_int_equal(th_server_stop(s), 0);
+  th_rmtree(data);
+  free(data);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diag_names_library_words),
@@ -566,6 +592,7 @@ int main(void) {
       cmocka_unit_test(test_queue_in_page_language),
       cmocka_unit_test(test_page_refusals_per_language),
       cmocka_unit_test(test_decimal_mark),
+      cmocka_unit_test(test_report_totals_plural),
   };
   return cmocka_run_group_tests_name("lang_msgs", tests, NULL, NULL);
 }

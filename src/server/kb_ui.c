@@ -79,6 +79,11 @@ static int S_one(const kb_ctx *c, long n) {
   return 0;
 }
 
+const char *kb_ui_plural(const kb_ctx *c, const char *key, long n, char *buf, size_t nbuf) {
+  snprintf(buf, nbuf, "%s.%s", key, S_one(c, n) ? "one" : "other");
+  return buf;
+}
+
 void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
   char k[96], num[24];
   snprintf(k, sizeof k, "%s.%s", key, S_one(c, n) ? "one" : "other");

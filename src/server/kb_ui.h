@@ -39,6 +39,10 @@ void kb_ui_put(const struct kb_ctx *c, kb_buf *b, const char *key, ...)
 void kb_ui_count(const struct kb_ctx *c, kb_buf *b, const char *key, long n, ...)
     __attribute__((sentinel));
 
+/* key.one or key.other for n, as kb_ui_count() chooses, into buf (for a
+ * text whose {n} is filled with HTML); returns buf. */
+const char *kb_ui_plural(const struct kb_ctx *c, const char *key, long n, char *buf, size_t nbuf);
+
 /* "2026-12-02" in the page's words ("2 December 2026"), or nothing. */
 void kb_ui_date(const struct kb_ctx *c, kb_buf *b, const char *ymd);
 
