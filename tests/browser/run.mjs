@@ -946,7 +946,7 @@ async function main() {
     await page.waitForSelector('li.suggestion');
     const status = await page.textContent('#agent-status');
     check(/^\d+ suggestions?$/.test(status), 'status: ' + status);
-    check(/^Langue : français, détectée \(confiance [01]\.\d\d\)$/.test(await page.textContent('#agent-lang')), 'lang: ' + await page.textContent('#agent-lang'));
+    check(/^Langue : français, détectée \(confiance [01],\d\d\)$/.test(await page.textContent('#agent-lang')), 'lang: ' + await page.textContent('#agent-lang'));
     const words = await page.locator('li.suggestion .confidence').allTextContents();
     check(/^(Juste environ \d+ fois sur 10|Juste presque à chaque fois)$/.test(words[0]), 'first: ' + words[0]);
     check(words.slice(1).every((w) => w === 'Moins probable que la première'), 'others: ' + words);
