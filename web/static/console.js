@@ -93,9 +93,9 @@
     let W = {};
     try { W = JSON.parse(($('#agent-words') || {}).textContent || '{}'); } catch (e) { W = {}; }
     const T = (k, v = {}) => (k in W ? W[k] : k).replace(/\{(\w+)\}/g, (m, n) => (n in v ? String(v[n]) : m));
-    // key.one or key.other as the language's plural.one numbers say
     // a figure with two decimals in the page's words ("0,71" in French)
     const fixed2 = (x) => Number(x).toFixed(2).replace('.', W['number.decimal'] || '.');
+    // key.one or key.other as the language's plural.one numbers say
     const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
       Object.assign({ n }, v));
 
