@@ -440,11 +440,36 @@ static void test_queue_in_page_language(void **state) {
       {"/de/team/queue", "<strong>Veraltet</strong>: <a href=\"/de/help/keep-your-number\">", "Keep your number"},
       {"/es/team/queue", "</strong>: <a href=\"/es/help/keep-your-number\">", "Keep your number"},
   };
+  /* when it was sent, in the page's words (English: the timestamp, as it was) */
+  static const char *const times[] = {
+      "datetime=\"[^\"]+\">20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z</time>",
+      "datetime=\"[^\"]+\">[0-9]{1,2} [a-zéû]+ 20[0-9]{2} à [0-9]{2}:[0-9]{2} UTC</time>",
+      "datetime=\"[^\"]+\">[0-9]{1,2}\\. [A-Za-zä]+ 20[0-9]{2} um [0-9]{2}:[0-9]{2} UTC</time>",
+      "datetime=\"[^\"]+\">[0-9]{1,2} de [a-z]+ de 20[0-9]{2} a las [0-9]{2}:[0-9]{2} UTC</time>"};
   for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
     assert_int_equal(th_http(s, "GET", pages[i][0], NULL, 0, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     S_has(r.body, pages[i][1]);
     if (pages[i][2]) S_lacks(r.body, pages[i][2]);
+    regex_t re;
+    assert_int_equal(regcomp(&re, times[i], REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, r.body, 0, NULL, 0)) print_error("%s: no %s\n", pages[i][0], times[i]);
+    assert_int_equal(regexec(&re, r.body, 0, NULL, 0), 0);
+    regfree(&re);
+    th_resp_free(&r);
+  }
+  /* the KB health page's times likewise */
+  static const char *const health[][2] = {
+      {"/kb-health", "built 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"},
+      {"/fr/kb-health", "construite le [0-9]{1,2} [a-zéû]+ 20[0-9]{2} à [0-9]{2}:[0-9]{2} UTC"},
+  };
+  for (size_t i = 0; i < 2; i++) {
+    assert_int_equal(th_http(s, "GET", health[i][0], NULL, 0, NULL, &r), 0);
+    regex_t re;
+    assert_int_equal(regcomp(&re, health[i][1], REG_EXTENDED | REG_NOSUB), 0);
+    if (regexec(&re, r.body, 0, NULL, 0)) print_error("%s: no %s\n%.3000s\n", health[i][0], health[i][1], r.body);
+    assert_int_equal(regexec(&re, r.body, 0, NULL, 0), 0);
+    regfree(&re);
     th_resp_free(&r);
   }
   assert_int_equal(th_server_stop(s), 0);

@@ -652,9 +652,15 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   if (!st)
     kb_ui_put(c, b, "health.nostatus", "!check", "<code>kb-index --check</code>", "!serve",
               "<code>kb-serve --kb</code>", (const char *)NULL);
-  else
+  else {
+    kb_buf when = KB_BUF_INIT, at = KB_BUF_INIT; /* times in the page's words */
+    kb_ui_datetime(c, &when, fin ? fin : "");
+    kb_ui_datetime(c, &at, built ? built : "");
     kb_ui_put(c, b, ne ? "health.bad" : "health.good", "!errors", kb_buf_str(&errs_t), "!warnings",
-              kb_buf_str(&warns_t), "when", fin ? fin : "", "built", built ? built : "", (const char *)NULL);
+              kb_buf_str(&warns_t), "!when", kb_buf_str(&when), "!built", kb_buf_str(&at), (const char *)NULL);
+    kb_buf_cleanup(&when);
+    kb_buf_cleanup(&at);
+  }
   kb_buf_puts(b, "</p>");
   kb_buf_cleanup(&errs_t);
   kb_buf_cleanup(&warns_t);
@@ -920,10 +926,10 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
     kb_buf_puts(b, kb_buf_str(&rh));
   }
   kb_buf_cleanup(&rh);
-  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent: a timestamp, no words */
+  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent, in the page's words */
   kb_page_h(b, ts);
   kb_buf_puts(b, "\">");
-  kb_page_h(b, ts);
+  kb_ui_datetime(x->c, b, ts);
   kb_buf_puts(b, "</time></p>");
   if (mention) {
     kb_buf_puts(b, "<blockquote class=\"mention\">");
