@@ -117,10 +117,14 @@ typedef struct kb_hit {
   struct {
     int lang, start, terms;
     unsigned mask;
-    const kb_rank_mark *marks; /* when not NULL, start, terms and mask are
+    const kb_rank_body *body; /* when not NULL, start, terms and mask are
                              still to be chosen from these body matches
-                             (nmarks of them, owned by the kb_results) */
-    int nmarks;
+                             (nbody words' of them, owned by the
+                             kb_results, their positions pointing into
+                             the index's postings or the kb_results:
+                             kb_results_snippets() with the index the
+                             results came from) */
+    int nbody;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 

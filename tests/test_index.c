@@ -627,11 +627,38 @@ static void test_memory_same_as_fts5(void **state) {
 }
 
 /* kb_postings on a small table: phrases are consecutive positions in one
- * column, reported at their first term, and a range restricts the rows. */
-static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+ * column, reported at their first term, and a range restricts the rows.
+ * A row's lists, read in order (by column, offset, then phrase), are its
+ * instances as FTS5's xInst gives them: printed so. */
+typedef struct {
+  int phrase, col, off;
+} S_inst;
+
+static int S_cmp_inst(const void *x, const void *y) {
+  const S_inst *a = x, *b = y;
+  if (a->col != b->col) return a->col - b->col;
+  if (a->off != b->off) return a->off - b->off;
+  return a->phrase - b->phrase;
+}
+
+static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   kb_buf *b = ctx;
+  S_inst v[64];
+  int nv = 0, last = -1;
+  for (int k = 0; k < n; k++) {
+    assert_true(l[k].phrase > last); /* in phrase order */
+    last = l[k].phrase;
+    assert_true(l[k].n > 0);
+    for (int j = 0; j < l[k].n; j++) {
+      if (j) assert_true(l[k].pos[j - 1] <= l[k].pos[j]);
+      assert_true(nv < 64);
+      v[nv++] = (S_inst){l[k].phrase, (int)(l[k].pos[j] >> KB_RANK_COL_SHIFT),
+                         (int)(l[k].pos[j] & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    }
+  }
+  qsort(v, (size_t)nv, sizeof *v, S_cmp_inst);
   kb_buf_printf(b, "%lld:", (long long)id);
-  for (int i = 0; i < n; i++) kb_buf_printf(b, " %d/%d/%d", inst[i].phrase, inst[i].col, inst[i].off);
+  for (int i = 0; i < nv; i++) kb_buf_printf(b, " %d/%d/%d", v[i].phrase, v[i].col, v[i].off);
   kb_buf_puts(b, ";");
   return 0;
 }

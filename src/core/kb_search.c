@@ -623,16 +623,22 @@ typedef struct {
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
   int snip_terms;
-  int mfirst, nmark; /* nmark >= 0: the window is still to be chosen, from
-                        the body matches S_cands.marks[mfirst..+nmark) */
+  int bfirst, nbody; /* nbody >= 0: the window is still to be chosen, from
+                        the body matches S_cands.body[bfirst..+nbody) */
 } S_cand;
 
 typedef struct {
   S_cand *v;
   int n, cap;
   unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
-  kb_rank_mark *marks; /* the body matches of candidates ranked in memory */
-  int nmarks, capmarks;
+  kb_rank_body *body; /* the body matches of candidates ranked in memory:
+                        their positions in the postings (held as long as
+                        the index), or, where bown[i] >= 0, copied to
+                        own[bown[i]..] (a list the match made and freed) */
+  int *bown;
+  int nbody, capbody;
+  uint32_t *own;
+  int nown, capown;
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -683,7 +689,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
   memset(x, 0, sizeof *x);
   x->id = id;
   x->lang = li;
-  x->nmark = -1;
+  x->nbody = -1;
   if (f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
@@ -757,30 +763,44 @@ static double S_share(const kb_index *ix, const S_where *w) {
  * computed from its instances, as kb_features() computes them in FTS5. */
 typedef struct {
   const kb_rank_docs *docs;
+  const kb_postings *post;
   const kb_rank_query *q;
   S_cands *c;
   int li;
 } S_mem;
 
-static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   S_mem *m = ctx;
   if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
   double f[KB_RANK_NOUT];
-  const kb_rank_mark *mk;
-  int nm;
+  const kb_rank_body *b;
+  int nb;
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
-  kb_rank_row_marks(m->q, m->docs, id, inst, n, f, &mk, &nm);
+  kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
   S_cands *c = m->c;
   S_add_cand(c, id, m->li, f);
-  if (c->capmarks - c->nmarks < nm) {
-    while (c->capmarks - c->nmarks < nm) c->capmarks = c->capmarks ? 2 * c->capmarks : 1024;
-    c->marks = kb_xrealloc(c->marks, (size_t)c->capmarks * sizeof *c->marks);
+  if (c->capbody - c->nbody < nb) {
+    while (c->capbody - c->nbody < nb) c->capbody = c->capbody ? 2 * c->capbody : 256;
+    c->body = kb_xrealloc(c->body, (size_t)c->capbody * sizeof *c->body);
+    c->bown = kb_xrealloc(c->bown, (size_t)c->capbody * sizeof *c->bown);
   }
-  if (nm) memcpy(c->marks + c->nmarks, mk, (size_t)nm * sizeof *mk);
-  c->v[c->n - 1].mfirst = c->nmarks;
-  c->v[c->n - 1].nmark = nm;
-  c->nmarks += nm;
+  for (int i = 0; i < nb; i++) {
+    c->body[c->nbody + i] = b[i];
+    c->bown[c->nbody + i] = -1;
+    if (kb_postings_holds(m->post, b[i].pos)) continue;
+    if (c->capown - c->nown < b[i].n) {
+      while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
+      c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
+    }
+    memcpy(c->own + c->nown, b[i].pos, (size_t)b[i].n * sizeof *c->own);
+    c->bown[c->nbody + i] = c->nown;
+    c->body[c->nbody + i].pos = NULL;
+    c->nown += b[i].n;
+  }
+  c->v[c->n - 1].bfirst = c->nbody;
+  c->v[c->n - 1].nbody = nb;
+  c->nbody += nb;
   return 0;
 }
 
@@ -796,19 +816,20 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
                                        ngroups);
-  S_mem m = {.docs = ix->docs, .q = q, .c = c, .li = li};
+  S_mem m = {.docs = ix->docs, .post = post, .q = q, .c = c, .li = li};
   /* pruned: the selecting copies (flag 2) bring the candidates */
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int had = c->n, had_marks = c->nmarks, rc = 0;
+  int had = c->n, had_body = c->nbody, had_own = c->nown, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
     rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
                            S_mem_row, &m);
   kb_rank_query_free(q);
   if (rc) {
     c->n = had;
-    c->nmarks = had_marks;
+    c->nbody = had_body;
+    c->nown = had_own;
   }
   return rc;
 }
@@ -937,13 +958,13 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
 
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
-  if (h->cut.marks) {
+  if (h->cut.body) {
     double f[KB_RANK_NOUT];
-    kb_rank_snippet(ix->docs, h->id, h->cut.marks, h->cut.nmarks, f);
+    kb_rank_snippet(ix->docs, h->id, h->cut.body, h->cut.nbody, f);
     h->cut.start = (int)f[KB_RANK_SNIPPET_START];
     h->cut.mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
     h->cut.terms = (int)f[KB_RANK_SNIPPET_TERMS];
-    h->cut.marks = NULL;
+    h->cut.body = NULL;
   }
   const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
   if (sp) {
@@ -1029,14 +1050,19 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
-  if (c->nmark > 0) { /* kept with the results until the snippet is cut */
+  if (c->nbody > 0) { /* kept with the results until the snippet is cut */
     S_arena *a = r->mem;
-    h->cut.marks = S_arena_align(&a, cs->marks + c->mfirst, (size_t)c->nmark * sizeof *cs->marks);
-    h->cut.nmarks = c->nmark;
+    kb_rank_body *b = S_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
+    for (int i = 0; i < c->nbody; i++) {
+      int at = cs->bown[c->bfirst + i];
+      if (at >= 0) b[i].pos = S_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
+    }
+    h->cut.body = b;
+    h->cut.nbody = c->nbody;
     r->mem = a;
-  } else if (c->nmark == 0) { /* no match in the body: still to be chosen */
-    static const kb_rank_mark none[1];
-    h->cut.marks = none;
+  } else if (c->nbody == 0) { /* no match in the body: still to be chosen */
+    static const kb_rank_body none[1];
+    h->cut.body = none;
   }
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
@@ -1144,7 +1170,9 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (txn) S_step_once(ix->commit);
   free(c.v);
-  free(c.marks);
+  free(c.body);
+  free(c.bown);
+  free(c.own);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }

@@ -17,6 +17,8 @@
 # Prints "route requests instructions/request"; the callgrind files stay in
 # OUTDIR (default build/callgrind) for callgrind_annotate.
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
+# PROFILE_ROUTES (default: all) names the routes to run, space-separated
+# (healthz suggest suggest-cdp search-api search-page fragment article).
 # Under valgrind on a loaded machine kb-serve may take minutes to start
 # (up to 5 are waited for).
 set -eu
@@ -78,6 +80,7 @@ fi
 esc() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
 ix="$DIR/kb.sqlite" # the index route() serves
 route() { # name paths-file [post]
+  case " ${PROFILE_ROUTES:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
   valgrind -q --tool=callgrind --toggle-collect=S_handler --callgrind-out-file="$DIR/cg.$1" \
     "$BENCH_BIN/kb-serve" --index "$ix" --listen 127.0.0.1:0 --rate -1 --quiet \
     --threads 1 2>"$DIR/serve-$1.log" &
