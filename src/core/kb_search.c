@@ -987,16 +987,24 @@ static kb_ix_row *S_row_of(kb_index *ix, int64_t id) {
   if (!ix->rows) ix->rows = kb_xcalloc(KB_IX_ROW_SLOTS, sizeof *ix->rows);
   kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
   if (w->id == id && id) return w;
-  for (int j = 0; j < KB_IX_META_COLS; j++) free(w->col[j]);
+  free(w->blk);
   free(w->text);
   memset(w, 0, sizeof *w);
   sqlite3_stmt *st = ix->meta_by_id;
   sqlite3_bind_int64(st, 1, id);
   if (sqlite3_step(st) == SQLITE_ROW) {
     w->id = id;
+    size_t at[KB_IX_META_COLS];
     for (int j = 0; j < KB_IX_META_COLS; j++) {
       const char *v = (const char *)sqlite3_column_text(st, j);
-      w->col[j] = v ? kb_xstrdup(v) : NULL;
+      at[j] = v ? w->nblk : SIZE_MAX;
+      if (v) w->nblk += (size_t)sqlite3_column_bytes(st, j) + 1;
+    }
+    w->blk = kb_xmalloc(w->nblk + 1);
+    for (int j = 0; j < KB_IX_META_COLS; j++) {
+      if (at[j] == SIZE_MAX) continue;
+      w->col[j] = w->blk + at[j];
+      memcpy(w->col[j], sqlite3_column_text(st, j), (size_t)sqlite3_column_bytes(st, j) + 1);
     }
   }
   sqlite3_reset(st);
@@ -1033,18 +1041,23 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
   const kb_ix_row *w = S_row_of(ix, c->id);
-  if (w) {
-    h->collection = S_keep(r, w->col[0]);
-    h->slug = S_keep(r, w->col[1]);
-    h->title = S_keep(r, w->col[2]);
-    h->url = S_keep(r, w->col[3]);
-    h->reply = S_keep(r, w->col[4]);
-    h->escalate = S_keep(r, w->col[5]);
-    h->type = S_keep(r, w->col[6]);
-    h->lang = S_keep(r, w->col[7]);
-    h->summary = S_keep(r, w->col[8]);
-    h->deeplink = S_keep(r, w->col[9]);
-    h->platform = S_keep(r, w->col[10]);
+  if (w) { /* the row's columns copied in one piece, then pointed at */
+    S_arena *a = r->mem;
+    const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
+    r->mem = a;
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
+    h->collection = S_COL(0);
+    h->slug = S_COL(1);
+    h->title = S_COL(2);
+    h->url = S_COL(3);
+    h->reply = S_COL(4);
+    h->escalate = S_COL(5);
+    h->type = S_COL(6);
+    h->lang = S_COL(7);
+    h->summary = S_COL(8);
+    h->deeplink = S_COL(9);
+    h->platform = S_COL(10);
+#undef S_COL
   }
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
