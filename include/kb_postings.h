@@ -78,4 +78,21 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
                       const unsigned char *prefix, int nphrase, const unsigned char *drive,
                       sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx);
 
+/* The same in steps, for a search that needs the phrases' document
+ * frequencies before it ranks their rows and reads several id ranges:
+ * the phrases' lists are made once (a phrase of several terms, a prefix:
+ * a pass over their terms' postings). kb_postings_query_new() keeps
+ * pointers to p and the phrases' lists, not to phrase; free the query
+ * with kb_postings_query_free() (NULL is fine) before p.
+ * kb_postings_query_df() is kb_postings_df() of phrase k;
+ * kb_postings_query_match() is kb_postings_match() with the query's
+ * phrases. */
+typedef struct kb_postings_query kb_postings_query;
+kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
+                                         const unsigned char *prefix, int nphrase);
+int kb_postings_query_df(const kb_postings_query *q, int k);
+int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
+                            sqlite3_int64 hi, kb_postings_fn fn, void *ctx);
+void kb_postings_query_free(kb_postings_query *q);
+
 #endif

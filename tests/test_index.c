@@ -694,6 +694,14 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(kb_postings_df(p, "scr", 1), 3);
   assert_int_equal(kb_postings_df(p, "prot", 1), 2);
   assert_int_equal(kb_postings_df(p, "zeb", 1), 0);
+  /* the same document frequencies from a query's lists, made once */
+  const char *qph[] = {"screen protector", "scr", "prot", "zebra", "screen zebra"};
+  const unsigned char qpre[] = {0, 1, 1, 0, 0};
+  kb_postings_query *pq = kb_postings_query_new(p, qph, qpre, 5);
+  for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(pq, k), kb_postings_df(p, qph[k], qpre[k]));
+  assert_int_equal(kb_postings_query_df(pq, 0), 1);
+  assert_int_equal(kb_postings_query_df(pq, 1), 3);
+  kb_postings_query_free(pq);
   const char *pre_ph[] = {"clea", "protector"};
   const unsigned char pre[] = {1, 0};
   kb_buf pb = KB_BUF_INIT;

@@ -506,18 +506,43 @@ static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   return lo;
 }
 
-int kb_postings_match(const kb_postings *p, const char *const *phrase,
-                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
-                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
-  S_list *l = kb_xcalloc((size_t)nphrase + 1, sizeof *l);
+struct kb_postings_query {
+  int n;
+  S_list *l;          /* per phrase: its postings in the whole table */
+  kb_rank_list *rl;   /* a row's lists, for the callback */
+};
+
+kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
+                                         const unsigned char *prefix, int nphrase) {
+  kb_postings_query *q = kb_xmalloc(sizeof *q);
+  q->n = nphrase;
+  q->l = kb_xcalloc((size_t)nphrase + 1, sizeof *q->l);
+  q->rl = kb_xcalloc((size_t)nphrase + 1, sizeof *q->rl);
+  for (int k = 0; k < nphrase; k++) S_list_of(p, phrase[k], prefix && prefix[k], &q->l[k]);
+  return q;
+}
+
+int kb_postings_query_df(const kb_postings_query *q, int k) { return q->l[k].n; }
+
+void kb_postings_query_free(kb_postings_query *q) {
+  if (!q) return;
+  for (int k = 0; k < q->n; k++) S_list_cleanup(&q->l[k]);
+  free(q->l);
+  free(q->rl);
+  free(q);
+}
+
+int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
+                            sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
+  S_list *l = q->l;
+  int nphrase = q->n;
   for (int k = 0; k < nphrase; k++) {
-    S_list_of(p, phrase[k], prefix && prefix[k], &l[k]);
     l[k].at = S_seek(&l[k], 0, l[k].n, lo);
     l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }
   /* a row's matches: each phrase's positions in it, as they are held
    * (kb_rank_row_lists() reads them in order itself) */
-  kb_rank_list *rl = kb_xcalloc((size_t)nphrase + 1, sizeof *rl);
+  kb_rank_list *rl = q->rl;
   int rc = 0;
   for (;;) {
     int64_t d = INT64_MAX;
@@ -536,8 +561,14 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
     }
     if ((rc = fn(ctx, d, rl, n)) != 0) break;
   }
-  free(rl);
-  for (int k = 0; k < nphrase; k++) S_list_cleanup(&l[k]);
-  free(l);
+  return rc;
+}
+
+int kb_postings_match(const kb_postings *p, const char *const *phrase,
+                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
+                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
+  kb_postings_query *q = kb_postings_query_new(p, phrase, prefix, nphrase);
+  int rc = kb_postings_query_match(q, drive, lo, hi, fn, ctx);
+  kb_postings_query_free(q);
   return rc;
 }

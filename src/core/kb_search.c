@@ -810,8 +810,11 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
 static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
+  /* the phrases' lists made once: for the document frequencies the
+   * vocabulary does not give (several terms, prefixes), and the match */
+  kb_postings_query *pq = kb_postings_query_new(post, ph->text, ph->pre, ph->n);
   int df[S_MAX_PHRASES];
-  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k], ph->pre[k]);
+  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
@@ -823,9 +826,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
   int had = c->n, had_body = c->nbody, had_own = c->nown, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
-    rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
-                           S_mem_row, &m);
+    rc = kb_postings_query_match(pq, pruned ? drive : NULL, w->lo[i], w->hi[i], S_mem_row, &m);
   kb_rank_query_free(q);
+  kb_postings_query_free(pq);
   if (rc) {
     c->n = had;
     c->nbody = had_body;
