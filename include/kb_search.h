@@ -231,6 +231,11 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     size_t nerr);
 void kb_results_free(kb_results *r);
 
+/* Orders r's hits by score, higher first, then by id, equal ones kept in
+ * their order: what qsort() with that comparison gives (glibc's is a
+ * stable merge sort), without moving whole hits through it. */
+void kb_results_sort(kb_results *r);
+
 /* Cuts the snippets of the first n hits of r that have none (a search made
  * with snippets_later). ix must be the index that was searched. */
 void kb_results_snippets(kb_index *ix, kb_results *r, int n);

@@ -649,6 +649,53 @@ static int S_cmp_cand(const void *x, const void *y) {
 
 #define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
 
+/* What a candidate or a hit is ordered by: score (higher first), id, and
+ * where it was (so equal ones keep their order, as glibc's qsort, a
+ * stable merge sort, keeps them). */
+typedef struct {
+  double score;
+  int64_t id;
+  int at;
+} S_order_key;
+
+static int S_key_before(const S_order_key *a, const S_order_key *b) {
+  if (a->score != b->score) return a->score > b->score;
+  if (a->id != b->id) return a->id < b->id;
+  return a->at < b->at;
+}
+
+static int S_cmp_key(const void *x, const void *y) {
+  return S_key_before(x, y) ? -1 : S_key_before(y, x);
+}
+
+/* Sorts k[0..n) by S_key_before(): by insertion while short (a suggest
+ * orders thirty-odd candidates; qsort() moved whole candidates and hits
+ * of a hundred bytes and more, through a comparison function). */
+static void S_sort_keys(S_order_key *k, int n) {
+  if (n > 64) {
+    qsort(k, (size_t)n, sizeof *k, S_cmp_key);
+    return;
+  }
+  for (int i = 1; i < n; i++) {
+    S_order_key v = k[i];
+    int j = i;
+    for (; j > 0 && S_key_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
+    k[j] = v;
+  }
+}
+
+void kb_results_sort(kb_results *r) {
+  if (r->n < 2) return;
+  S_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
+  for (int i = 0; i < r->n; i++) k[i] = (S_order_key){r->hits[i].score, r->hits[i].id, i};
+  S_sort_keys(k, r->n);
+  kb_hit *v = kb_xmalloc(((size_t)r->n + 1) * sizeof *v);
+  for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
+  free(r->hits);
+  r->hits = v;
+  free(k);
+}
+
 /* Puts the first k candidates of c in the order qsort() with S_cmp_cand
  * gives (glibc's is a stable merge sort: equal ones stay in the order
  * they came). A page of results needs only its first rows in order:
@@ -657,8 +704,15 @@ static int S_cmp_cand(const void *x, const void *y) {
  * sorting them all was a tenth of the request. */
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
-  if (k > S_MAX_TOP || 4 * k >= c->n) {
-    qsort(c->v, (size_t)c->n, sizeof *c->v, S_cmp_cand);
+  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
+    S_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
+    for (int i = 0; i < c->n; i++) key[i] = (S_order_key){c->v[i].score, c->v[i].id, i};
+    S_sort_keys(key, c->n);
+    S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
+    for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
+    free(key);
+    free(c->v);
+    c->v = v;
     return;
   }
   int top[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
