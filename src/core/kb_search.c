@@ -98,6 +98,7 @@ typedef struct {
   int group[S_MAX_TERMS];
   double weight[S_MAX_TERMS];
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
+  int df[S_MAX_TERMS];       /* S_phrase_df() of the term, -2 until asked */
   int n;
   int ngroups;
   char *prim[S_MAX_TERMS];   /* the primary term of each group */
@@ -139,6 +140,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
    * stemmed ones */
   q->weight[q->n] = !colocated ? 1.0 : t[0] == KB_TEXT_EXACT_MARK ? 1.0 : 0.8;
   q->prefix[q->n] = 0;
+  q->df[q->n] = -2;
   q->n++;
   return 0;
 }
@@ -159,6 +161,7 @@ static void S_add_alt(S_query *q, const char *t, int g, double w) {
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
+  q->df[q->n] = -2;
   q->n++;
 }
 
@@ -207,6 +210,8 @@ typedef struct {
   char *surface;          /* the word as written, folded, not stemmed */
   char *alt;              /* correction: the corrected word's stem, or NULL */
   char *fix;              /* correction: the word as corrected, or NULL */
+  int df;                 /* kb_vocab_df() of term in its language, -1
+                             until looked up (S_rec_df()) */
 } S_rec;
 
 typedef struct {
@@ -238,7 +243,7 @@ static int S_record(void *ctx, const kb_term *t) {
   }
   r->v[r->n++] = (S_rec){.flags = t->flags,
                          .term = S_arena_dup(&q->mem, t->term, (size_t)t->nterm),
-                         .nterm = t->nterm, .start = t->start, .end = t->end,
+                         .nterm = t->nterm, .start = t->start, .end = t->end, .df = -1,
                          .surface = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface)};
   return 0;
 }
@@ -248,6 +253,13 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
   (void)flags; (void)s; (void)e;
   if (!*out) *out = kb_xstrndup(t, (size_t)n);
   return 0;
+}
+
+/* The document frequency of record x's term in language l, looked up
+ * once: the language score, the correction and the search each ask. */
+static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
+  if (x->df < 0) x->df = kb_vocab_df(l->vocab, x->term);
+  return x->df;
 }
 
 /* Corrects every word of r the index does not know: first as written,
@@ -262,7 +274,7 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
   if (!q->prefix_last || typed < 0 || (size_t)r->v[typed].end != q->nq) typed = -1;
   for (int i = 0; i < r->n; i++) {
     S_rec *x = &r->v[i];
-    if ((x->flags & KB_TOKEN_COLOCATED) || kb_vocab_df(l->vocab, x->term) > 0) continue;
+    if ((x->flags & KB_TOKEN_COLOCATED) || S_rec_df(l, x) > 0) continue;
     /* the word being typed is a prefix while some word of the index
      * starts with it; past that ("delivry") it is a typo like any other */
     if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
@@ -346,11 +358,10 @@ void kb_query_set_lang(kb_query *q, int li) {
 
 int kb_query_known(const kb_query *q, int li) {
   if (li < 0 || li >= q->ix->nlangs) return 0;
-  const S_recs *r = &q->langs[li];
+  S_recs *r = (S_recs *)&q->langs[li]; /* (its dfs: a cache, see S_rec_df()) */
   int k = 0;
   for (int i = 0; i < r->n; i++)
-    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && kb_vocab_df(q->ix->langs[li].vocab, r->v[i].term) > 0)
-      k++;
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && S_rec_df(&q->ix->langs[li], &r->v[i]) > 0) k++;
   return k;
 }
 
@@ -376,9 +387,10 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     int colocated = (x->flags & KB_TOKEN_COLOCATED) != 0;
     if (!colocated) dropped = S_omitted(x->start, x->end, omit_from, omit_to);
     if (dropped || S_omitted(x->start, x->end, omit_from, omit_to)) continue;
-    int g = t->ngroups;
+    int g = t->ngroups, nt = t->n;
     S_add_term(t, x->flags, x->term, x->nterm, x->start, x->end);
     if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
+    if (t->n > nt && x->df >= 0) t->df[nt] = x->df; /* looked up already */
   }
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
   int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
@@ -402,6 +414,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
     t->prefix[t->n] = 1;
+    t->df[t->n] = -2;
     if (!t->ngroups) t->ngroups = 1;
     t->n++;
   }
@@ -474,8 +487,10 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
 /* A single term's document frequency is in the vocabulary (0: the index
  * does not have it); phrases (multi-word synonyms) and prefixes: -1,
  * unknown, counted by kb_features(). */
-static int S_phrase_df(const kb_ix_lang *l, const S_query *t, int i) {
-  return !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
+  if (t->df[i] == -2)
+    t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  return t->df[i];
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
@@ -484,7 +499,7 @@ static int S_phrase_df(const kb_ix_lang *l, const S_query *t, int i) {
  * is "(selected) AND (all)": only rows with a selected term are
  * candidates, and the copies of the selected terms in front are marked as
  * not counted. Returns the number of groups. */
-static int S_render(const kb_ix_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
+static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, kb_buf *match,
                     kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
                     S_phrases *ph) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
@@ -536,7 +551,7 @@ static int S_render(const kb_ix_lang *l, const S_query *t, const unsigned char *
  * as without pruning. Sets sel and returns 1 when pruning applies. */
 #define S_PRUNE_ROWS 1000
 
-static int S_select(const kb_ix_lang *l, const S_query *t, double share, unsigned ablate,
+static int S_select(const kb_ix_lang *l, S_query *t, double share, unsigned ablate,
                     unsigned char *sel) {
   int order[S_MAX_TERMS], df[S_MAX_TERMS], n = 0;
   double total = 0;
