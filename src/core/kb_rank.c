@@ -161,12 +161,6 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 
 void kb_rank_query_free(kb_rank_query *q) { free(q); }
 
-/* A body match as the snippet window reads it: its word's group, its
- * offset in the body. */
-typedef struct {
-  int group, off;
-} S_mark;
-
 /* An instance as a row's features read it: the group of its phrase (what
  * the phrase match, the snippet window and proximity compare), column,
  * offset. */
@@ -437,7 +431,7 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * address...", and a bold line over a paragraph runs into it), chosen from
  * the body's matches m[0..n), in position order. Without a match in the
  * prose: the prose's start. */
-static void S_snippet_window(const S_src *src, const S_mark *m, int n, double *f) {
+static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f) {
   enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
@@ -482,14 +476,12 @@ static void S_snippet_window(const S_src *src, const S_mark *m, int n, double *f
 }
 
 /* The body's matches among the kept instances inst[0..kept) (the last:
- * the body is the last column), as marks, in a buffer of the thread's;
- * returns how many. */
-static int S_body_marks(const S_inst *inst, int kept, const S_mark **out) {
-  static _Thread_local S_mark m[S_MAX_INST];
+ * the body is the last column): *out pointed at the first; returns how
+ * many. */
+static int S_body_marks(const S_inst *inst, int kept, const S_inst **out) {
   int first = kept;
   while (first > 0 && inst[first - 1].col == S_NCOL - 1) first--;
-  for (int i = first; i < kept; i++) m[i - first] = (S_mark){inst[i].group, inst[i].off};
-  *out = m;
+  *out = inst + first;
   return kept - first;
 }
 
@@ -547,7 +539,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   }
   if (rc != SQLITE_OK) return rc;
   S_score_row(q, &src, a, f);
-  const S_mark *m;
+  const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
   S_snippet_window(&src, m, nm, f);
   return SQLITE_OK;
@@ -649,27 +641,24 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   *nbody = nb;
 }
 
-/* The marks of the body matches b[0..n), merged into position order (at
+/* The body matches b[0..n) as instances, merged into position order (at
  * one position, by phrase: b's order), in a buffer of the thread's;
  * returns how many. */
-static int S_marks_of(const kb_rank_body *b, int n, const S_mark **out) {
-  static _Thread_local S_mark m[S_MAX_INST];
-  static _Thread_local S_inst inst[S_MAX_INST];
+static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
+  static _Thread_local S_inst m[S_MAX_INST];
   S_run r[S_MAX_PHRASES];
   int nr = 0;
   for (int i = 0; i < n && i < S_MAX_PHRASES; i++)
     r[nr++] = (S_run){.at = b[i].pos, .end = b[i].pos + b[i].n, .group = b[i].group};
-  int k = S_merge(r, nr, inst, S_MAX_INST);
-  for (int i = 0; i < k; i++) m[i] = (S_mark){inst[i].group, inst[i].off};
   *out = m;
-  return k;
+  return S_merge(r, nr, m, S_MAX_INST);
 }
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f) {
   S_src src = {.d = d, .id = id};
   S_src_asides(&src, d, id);
-  const S_mark *m;
+  const S_inst *m;
   int nm = S_marks_of(b, n, &m);
   S_snippet_window(&src, m, nm, f);
 }
