@@ -28,6 +28,9 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "kb_index_impl.h"
 
 #include "kb_fts.h"
@@ -590,20 +593,40 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
+/* The first byte of s[i..n) a snippet writes otherwise than itself (as
+ * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
+ * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
+ * table one byte at a time. */
+static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
+#ifdef __SSE2__
+  static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
+  __m128i c[sizeof special];
+  for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_cmpeq_epi8(x, c[0]);
+    for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+  }
+#endif
+  while (i < n && !as[(unsigned char)s[i]]) i++;
+  return i;
+}
+
 /* Writes body text s[0..n) into a snippet: escaped for HTML, a line
  * break as a space, and the \x02 \x03 markers a body might hold as
  * <mark> and </mark>, as the matches are marked. */
 static void S_put_snip(kb_buf *b, const char *s, size_t n) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte) */
+  /* what each byte becomes, NULL: itself (a table: one load per byte;
+   * S_snip_plain() tests these same bytes) */
   static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
                                       ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
                                       ['\x03'] = "</mark>", ['\n'] = " "};
   size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *e = as[(unsigned char)s[i]];
-    if (!e) continue;
+  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
     kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, e);
+    kb_buf_puts(b, as[(unsigned char)s[i]]);
     run = i + 1;
   }
   kb_buf_put(b, s + run, n - run);
