@@ -483,6 +483,7 @@ void kb_index_close(kb_index *ix) {
     kb_ix_linked *l = &ix->linked[i];
     for (int k = 0; k < l->n; k++) free(l->slug[k]);
     free(l->slug);
+    free(l->id);
     free(l->coll);
     free(l->lang);
   }

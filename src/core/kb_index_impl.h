@@ -86,6 +86,8 @@ typedef struct {
   char *coll, *lang;
   int n;
   char **slug;                  /* [n] */
+  int64_t *id;                  /* [n]: the row kb_results_add_article()
+                                   finds for it (0: none), -1 until looked up */
 } kb_ix_linked;
 
 typedef struct {

@@ -1301,8 +1301,10 @@ static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slu
  * its html, source and store, which are not needed here and were nearly
  * all of the cost of a suggest naming a place with a store), its fields
  * taken from the rows' metadata kept with the index (S_row_of). */
-int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
-                           const char *slug, const char *lang) {
+/* The row of help article collection/slug in language lang (or the
+ * default), as kb_results_add_article() takes it: 0 when there is none. */
+static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
+                            const char *lang) {
   sqlite3_stmt *st = ix->id_of;
   const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
@@ -1313,23 +1315,34 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
     id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
+  return id;
+}
+
+/* Appends row id (S_article_id()) to r as kb_results_add_article() does. */
+static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
   const kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
   if (!w) return -1;
   r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
-  /* (meta_by_id's columns; the platform is not read here, as before) */
-  h->collection = S_keep(r, w->col[0]);
-  h->slug = S_keep(r, w->col[1]);
-  h->lang = S_keep(r, w->col[7]);
-  h->type = S_keep(r, w->col[6]);
-  h->title = S_keep(r, w->col[2]);
-  h->url = S_keep(r, w->col[3]);
-  h->reply = S_keep(r, w->col[4]);
-  h->escalate = S_keep(r, w->col[5]);
-  h->deeplink = S_keep(r, w->col[9]);
-  h->summary = S_keep(r, w->col[8]);
+  /* (meta_by_id's columns, copied in one piece; the platform is not
+   * read here, as before) */
+  S_arena *a = r->mem;
+  const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
+  r->mem = a;
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
+  h->collection = S_COL(0);
+  h->slug = S_COL(1);
+  h->lang = S_COL(7);
+  h->type = S_COL(6);
+  h->title = S_COL(2);
+  h->url = S_COL(3);
+  h->reply = S_COL(4);
+  h->escalate = S_COL(5);
+  h->deeplink = S_COL(9);
+  h->summary = S_COL(8);
+#undef S_COL
   kb_buf b = KB_BUF_INIT;
   if (h->summary) {
     size_t len = strlen(h->summary);
@@ -1341,10 +1354,15 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   return r->n++;
 }
 
+int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
+                           const char *slug, const char *lang) {
+  return S_add_row(ix, r, S_article_id(ix, collection, slug, lang));
+}
+
 /* The slugs of the help articles of collection coll in language lang
  * that deep-link stores, from ix's cache or read now and kept (NULL when
  * the query fails; nothing kept). */
-static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *lang) {
+static kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *lang) {
   for (int i = 0; i < ix->nlinked; i++)
     if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
   sqlite3_stmt *st;
@@ -1370,6 +1388,8 @@ static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *
   }
   l.coll = kb_xstrdup(coll);
   l.lang = kb_xstrdup(lang);
+  l.id = kb_xmalloc(((size_t)l.n + 1) * sizeof *l.id);
+  for (int k = 0; k < l.n; k++) l.id[k] = -1;
   ix->linked = kb_xrealloc(ix->linked, ((size_t)ix->nlinked + 1) * sizeof *ix->linked);
   ix->linked[ix->nlinked] = l;
   return &ix->linked[ix->nlinked++];
@@ -1378,7 +1398,7 @@ static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *
 int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
   const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   const char *coll = collection ? collection : "default";
-  const kb_ix_linked *l = S_linked(ix, coll, lang ? lang : def);
+  kb_ix_linked *l = S_linked(ix, coll, lang ? lang : def);
   if (!l) return -1;
   int added = 0;
   for (int k = 0; k < l->n; k++) {
@@ -1387,7 +1407,11 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
     for (int i = 0; i < r->n && !have; i++)
       have = r->hits[i].slug && r->hits[i].collection && !strcmp(r->hits[i].slug, slug) &&
              !strcmp(r->hits[i].collection, coll);
-    if (!have && kb_results_add_article(ix, r, collection, slug, lang) >= 0) added++;
+    if (have) continue;
+    /* the row, looked up once while the index is open (the article's
+     * row in lang, else in the default language, never changes) */
+    if (l->id[k] < 0) l->id[k] = S_article_id(ix, collection, slug, lang);
+    if (S_add_row(ix, r, l->id[k]) >= 0) added++;
   }
   return added;
 }
