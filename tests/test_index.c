@@ -626,6 +626,48 @@ static void test_memory_same_as_fts5(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* A row with more matches than the ranking examines (512): only the
+ * first in position order are kept for proximity, the phrase match and
+ * the snippet, in memory as in FTS5 (the long page's only adjacent query
+ * words, and its best snippet, are past them: read, both would differ). */
+static void test_memory_same_as_fts5_long(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  for (int i = 0; i < 600; i++) kb_buf_puts(&body, i % 50 == 49 ? "Screen glass.\n\n" : "Screen glass. ");
+  kb_buf_puts(&body, "Cracked screen repair today.");
+  char *p = th_fmt("%s/kb/long.md", dir);
+  char *t = th_fmt("---\ntitle: Glass care\n---\n%s\n", kb_buf_str(&body));
+  th_write_file(p, t);
+  free(p); free(t);
+  const char *other[] = {"Battery care", "Screen protectors", "Repair times"};
+  for (int i = 0; i < 3; i++) {
+    p = th_fmt("%s/kb/o%d.md", dir, i);
+    t = th_fmt("---\ntitle: %s\n---\nA short page about %s, a screen and a repair.\n", other[i], other[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_true(kb_index_postings(x) > 600);
+  kb_search_opts all = {.limit = 9};
+  kb_search_opts later = {.limit = 2, .snippets_later = 1};
+  static const char *const q[] = {"cracked screen repair", "screen repair", "repair cracked",
+                                  "shop said screen", "quick repair"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    S_same_hits(x, q[i], &all);
+    S_same_hits(x, q[i], &later);
+  }
+  kb_index_close(x);
+  kb_buf_cleanup(&body);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* kb_postings on a small table: phrases are consecutive positions in one
  * column, reported at their first term, and a range restricts the rows.
  * A row's lists, read in order (by column, offset, then phrase), are its
@@ -1306,6 +1348,7 @@ int main(void) {
       cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_row_caches),
       cmocka_unit_test(test_memory_same_as_fts5),
+      cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),
