@@ -53,6 +53,28 @@ void kb_diag_set_catalogue(kb_diag *d, const char *const *ids_texts);
  * pairs) filled in, marks of no value kept. Caller frees. */
 char *kb_diag_fill(const char *t, const char *const *vals);
 
+/* The same, where a value may name a catalogue entry: {name} is filled
+ * with look(ctx, ID)'s text when vals has "name.id" = ID and look knows ID
+ * (that text's own {text} filled with the value "name", the words it
+ * stands for; {open} and {close} with braces), else with the value
+ * "name". So a message carries a library's English words (libyaml's
+ * problem) and the id of their entry (kb_diag_name()), and each reader
+ * words them in its language. look NULL: none. Caller frees. */
+char *kb_diag_fill_with(const char *t, const char *const *vals,
+                        const char *(*look)(const void *ctx, const char *id), const void *ctx);
+
+/* Names the value `name` of every message that has one: adds the value
+ * "name.id", the id of ids_texts (NULL-terminated id, text pairs) whose
+ * text ({open} and {close} read as braces) is the value, else
+ * unknown_id. For a library's finite set of English texts (libyaml's
+ * problems, kb/lang/en/messages.tsv's yaml.*), whose catalogue is read
+ * after the messages were added. */
+void kb_diag_name(kb_diag *d, const char *name, const char *const *ids_texts, const char *unknown_id);
+
+/* The catalogue's text of id (owned by d, valid until
+ * kb_diag_set_catalogue() or kb_diag_free()), or NULL. */
+const char *kb_diag_text(const kb_diag *d, const char *id);
+
 /* Number of messages of a level. */
 int kb_diag_count(const kb_diag *d, kb_diag_level level);
 

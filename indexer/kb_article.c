@@ -253,12 +253,17 @@ static void S_front_matter(S_ctx *c, const char *yml, size_t n, S_lines *ln) {
      * front matter ends: point at where it started (the context) */
     int at = p.context && p.context_mark.line < p.problem_mark.line ? (int)p.context_mark.line
                                                                       : (int)p.problem_mark.line;
-    /* libyaml's own words stay as it writes them (English) */
-    char *what = kb_fmt("%s%s%s", p.problem ? p.problem : "syntax error", p.context ? " " : "",
-                        p.context ? p.context : "");
-    S_msg(c, KB_DIAG_ERROR, c->line0 + at, at != (int)p.problem_mark.line ? "article.bad-yaml-from" : "article.bad-yaml",
-          "problem", what, NULL);
-    free(what);
+    /* libyaml's problem and its context (where it was: "while scanning a
+     * quoted scalar") as libyaml words them, in English: the build names
+     * them by the catalogue's yaml.* entries, so each language words them */
+    if (!p.problem)
+      S_msg(c, KB_DIAG_ERROR, c->line0 + at, "article.bad-yaml-syntax", NULL);
+    else if (!p.context)
+      S_msg(c, KB_DIAG_ERROR, c->line0 + at, "article.bad-yaml", "problem", p.problem, NULL);
+    else
+      S_msg(c, KB_DIAG_ERROR, c->line0 + at,
+            at != (int)p.problem_mark.line ? "article.bad-yaml-context-from" : "article.bad-yaml-context",
+            "problem", p.problem, "context", p.context, NULL);
     c->fatal = 1;
     yaml_parser_delete(&p);
     return;

@@ -548,6 +548,22 @@ static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d
       }
     }
   kb_diag_set_catalogue(d, cat);
+  /* libyaml's problems (the YAML messages' values problem and context,
+   * its English words) named by the English catalogue's yaml.* entries,
+   * whose texts are libyaml's words: a reader words them in its language
+   * (kb_diag_fill_with()); words it has no entry for are yaml.unknown */
+  k = 0;
+  for (int i = 0; i < n; i++) {
+    const char *l, *key, *text;
+    kb_uifile_entry(kb->msgs, i, &l, &key, &text);
+    if (!strcmp(l, "en") && !strncmp(key, "yaml.", 5)) {
+      cat[k++] = key;
+      cat[k++] = text;
+    }
+  }
+  cat[k] = NULL;
+  kb_diag_name(d, "problem", cat, "yaml.unknown");
+  kb_diag_name(d, "context", cat, "yaml.unknown");
   free(cat);
 }
 
@@ -860,4 +876,54 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   free(paths.v);
   st->seconds = S_now() - t0;
   return rc;
+}
+
+/*--- The summary line -----------------------------------------------------*/
+
+/* 1 if n takes the .one text: it is in the catalogue's plural.one ("1"
+ * in English, "0 1" in French). */
+static int S_one(const kb_diag *d, long n) {
+  const char *l = kb_diag_text(d, "plural.one");
+  char num[24];
+  int len = snprintf(num, sizeof num, "%ld", n);
+  for (const char *p = l; p && (p = strstr(p, num)) != NULL; p++)
+    if ((p == l || p[-1] == ' ') && (p[len] == 0 || p[len] == ' ')) return 1;
+  return 0;
+}
+
+/* summary.WHAT.one or .other, {n} n and the other NULL-terminated pairs
+ * filled; the id itself when the catalogue lacks it. Caller frees. */
+static char *S_count(const kb_diag *d, const char *what, long n, const char *name, const char *val) {
+  char id[64], num[24];
+  snprintf(id, sizeof id, "summary.%s.%s", what, S_one(d, n) ? "one" : "other");
+  snprintf(num, sizeof num, "%ld", n);
+  const char *t = kb_diag_text(d, id);
+  const char *const vals[] = {"n", num, name, val, NULL};
+  return kb_diag_fill(t ? t : id, vals);
+}
+
+char *kb_build_summary(const kb_diag *d, const kb_build_stats *st, int rc, const kb_build_opts *o) {
+  char secs[32];
+  snprintf(secs, sizeof secs, "%.2f", st->seconds);
+  char *dot = strchr(secs, '.');
+  if (dot) *dot = 0;
+  const char *const sv[] = {"s", secs, "cs", dot ? dot + 1 : "00", NULL};
+  const char *ts = kb_diag_text(d, "summary.seconds");
+  char *stores = S_count(d, "stores", st->stores, NULL, NULL);
+  char *parts[] = {S_count(d, "articles", st->articles, "stores", stores),
+                   S_count(d, "collections", st->collections, NULL, NULL),
+                   S_count(d, "places", st->places, NULL, NULL),
+                   S_count(d, "synonyms", st->synonyms, NULL, NULL),
+                   S_count(d, "errors", st->errors, NULL, NULL),
+                   S_count(d, "warnings", st->warnings, NULL, NULL),
+                   kb_diag_fill(ts ? ts : "summary.seconds", sv)};
+  const char *id = rc == 0 && !o->check_only ? "summary.written" : rc ? "summary.not-written" : "summary.checked";
+  const char *t = kb_diag_text(d, id);
+  const char *const vals[] = {"articles", parts[0], "collections", parts[1], "places", parts[2],
+                              "synonyms", parts[3], "errors", parts[4], "warnings", parts[5],
+                              "seconds", parts[6], "index", o->out ? o->out : "", NULL};
+  char *line = kb_diag_fill(t ? t : id, vals);
+  for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) free(parts[i]);
+  free(stores);
+  return line;
 }

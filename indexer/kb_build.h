@@ -61,4 +61,10 @@ typedef struct kb_build_opts {
 int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
                  char *err, size_t nerr);
 
+/* The build's summary line without its "kb-index: " ("260 articles (76
+ * stores), 1 collection, ..., 0.35 s -> INDEX"), in the language of d's
+ * messages (its catalogue's summary.* texts and plural.one, as
+ * kb_build_run() set it); rc is kb_build_run()'s. Caller frees. */
+char *kb_build_summary(const kb_diag *d, const kb_build_stats *st, int rc, const kb_build_opts *o);
+
 #endif

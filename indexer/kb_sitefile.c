@@ -185,7 +185,7 @@ kb_sitefile *kb_sitefile_parse(const char *path, const char *data, size_t n, kb_
   yaml_parser_set_input_string(&p, (const unsigned char *)data, n);
   if (!yaml_parser_load(&p, &doc)) {
     kb_diag_msg(d, KB_DIAG_ERROR, path, (int)p.problem_mark.line + 1, p.problem ? "site.bad-yaml" : "site.bad-yaml-syntax",
-                "problem", p.problem ? p.problem : "", NULL); /* libyaml's words are English */
+                "problem", p.problem ? p.problem : "", NULL); /* libyaml's English, named by the build */
     yaml_parser_delete(&p);
     return s;
   }

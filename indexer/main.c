@@ -116,14 +116,11 @@ int main(int argc, char **argv) {
   if (rc == 2) fprintf(stderr, "kb-index: %s\n", err);
   if (!o.check_only && kb_status_write(o.out, o.kb_dir, 1, rc, d, &st, err, 0) != 0 && !rc)
     fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", o.out, strerror(errno));
-  if (!quiet || rc)
-    fprintf(stderr, "kb-index: %d articles (%d stores), %d collection%s, %d places, %d synonym rules, "
-            "%d error%s, %d warning%s, %.2f s%s%s\n",
-            st.articles, st.stores, st.collections, st.collections == 1 ? "" : "s",
-            st.places, st.synonyms, st.errors, st.errors == 1 ? "" : "s",
-            st.warnings, st.warnings == 1 ? "" : "s", st.seconds,
-            rc == 0 && !o.check_only ? " -> " : (rc ? "; index not written" : " (checked only)"),
-            rc == 0 && !o.check_only ? o.out : "");
+  if (!quiet || rc) { /* in the messages' language, as the problems */
+    char *line = kb_build_summary(d, &st, rc, &o);
+    fprintf(stderr, "kb-index: %s\n", line);
+    free(line);
+  }
   kb_diag_free(d);
   return rc;
 }

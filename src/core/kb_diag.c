@@ -7,6 +7,7 @@
 #include "kb_diag.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,34 +114,88 @@ void kb_diag_set_catalogue(kb_diag *d, const char *const *ids_texts) {
   S_forget_lines(d);
 }
 
-char *kb_diag_fill(const char *t, const char *const *vals) {
+/* The value of name in vals (NULL-terminated name, value pairs), or NULL;
+ * name is n bytes (a mark inside a text). */
+static const char *S_val(const char *const *vals, const char *name, size_t n) {
+  for (int k = 0; vals && vals[k] && vals[k + 1]; k += 2)
+    if (strlen(vals[k]) == n && !strncmp(vals[k], name, n)) return vals[k + 1];
+  return NULL;
+}
+
+char *kb_diag_fill_with(const char *t, const char *const *vals,
+                        const char *(*look)(const void *ctx, const char *id), const void *ctx) {
   kb_buf b = KB_BUF_INIT;
   while (*t) {
-    int done = 0;
-    if (*t == '{')
-      for (int k = 0; vals && vals[k] && vals[k + 1] && !done; k += 2) {
-        size_t n = strlen(vals[k]);
-        if (!strncmp(t + 1, vals[k], n) && t[1 + n] == '}') {
-          kb_buf_puts(&b, vals[k + 1]);
-          t += n + 2;
-          done = 1;
-        }
-      }
-    if (!done) kb_buf_putc(&b, *t++);
+    size_t n = *t == '{' ? strcspn(t + 1, "{}") : 0;
+    if (!n || t[1 + n] != '}') {
+      kb_buf_putc(&b, *t++);
+      continue;
+    }
+    const char *v = S_val(vals, t + 1, n), *words = NULL;
+    if (look && n < 60) {
+      char idname[64];
+      snprintf(idname, sizeof idname, "%.*s.id", (int)n, t + 1);
+      const char *id = S_val(vals, idname, strlen(idname));
+      words = id ? look(ctx, id) : NULL;
+    }
+    if (words) { /* the entry's words, its {text} the value it stands for */
+      const char *const own[] = {"text", v ? v : "", "open", "{", "close", "}", NULL};
+      char *w = kb_diag_fill_with(words, own, NULL, NULL);
+      kb_buf_puts(&b, w);
+      free(w);
+    } else if (v) {
+      kb_buf_puts(&b, v);
+    } else {
+      kb_buf_put(&b, t, n + 2); /* no value: the mark stays */
+    }
+    t += n + 2;
   }
   char *out = kb_xstrdup(kb_buf_str(&b));
   kb_buf_cleanup(&b);
   return out;
 }
 
+char *kb_diag_fill(const char *t, const char *const *vals) { return kb_diag_fill_with(t, vals, NULL, NULL); }
+
+const char *kb_diag_text(const kb_diag *d, const char *id) {
+  for (int k = 0; d && d->cat && d->cat[k]; k += 2)
+    if (!strcmp(d->cat[k], id)) return d->cat[k + 1];
+  return NULL;
+}
+
+static const char *S_look(const void *ctx, const char *id) { return kb_diag_text(ctx, id); }
+
+void kb_diag_name(kb_diag *d, const char *name, const char *const *ids_texts, const char *unknown_id) {
+  static const char *const braces[] = {"open", "{", "close", "}", NULL};
+  char *idname = kb_fmt("%s.id", name);
+  for (int i = 0; i < d->n; i++) {
+    S_msg *m = &d->v[i];
+    const char *v = m->id ? S_val((const char *const *)m->vals, name, strlen(name)) : NULL;
+    if (!v || S_val((const char *const *)m->vals, idname, strlen(idname))) continue;
+    const char *id = unknown_id;
+    for (int k = 0; ids_texts && ids_texts[k] && ids_texts[k + 1] && id == unknown_id; k += 2) {
+      char *t = kb_diag_fill(ids_texts[k + 1], braces); /* a catalogue writes { } as marks */
+      if (!strcmp(t, v)) id = ids_texts[k];
+      free(t);
+    }
+    int nv = 0;
+    while (m->vals[nv]) nv++;
+    m->vals = kb_xrealloc(m->vals, ((size_t)nv + 3) * sizeof *m->vals);
+    m->vals[nv] = kb_xstrdup(idname);
+    m->vals[nv + 1] = kb_xstrdup(id);
+    m->vals[nv + 2] = NULL;
+    free(m->line_text); /* worded again when read */
+    m->line_text = NULL;
+  }
+  free(idname);
+}
+
 /* The message's words: its text, else its catalogue entry filled, else
  * "id (name: value, ...)". Caller frees. */
 static char *S_words(const kb_diag *d, const S_msg *m) {
   if (m->text) return kb_xstrdup(m->text);
-  const char *t = NULL;
-  for (int k = 0; d->cat && d->cat[k] && !t; k += 2)
-    if (!strcmp(d->cat[k], m->id)) t = d->cat[k + 1];
-  if (t) return kb_diag_fill(t, (const char *const *)m->vals);
+  const char *t = kb_diag_text(d, m->id);
+  if (t) return kb_diag_fill_with(t, (const char *const *)m->vals, S_look, d);
   kb_buf b = KB_BUF_INIT;
   kb_buf_puts(&b, m->id);
   for (int k = 0; m->vals[k]; k += 2)

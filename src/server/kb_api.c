@@ -703,11 +703,12 @@ static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
       {"reports.total.mentions", tot[0], tot[1]}, {"reports.total.answerable", pct, 0},
       {"reports.total.sent", tot[3], 0}, {"reports.total.nothing", tot[4], 0}};
   for (int i = 0; i < 4; i++) {
-    char f[48], u[24];
+    char f[48], u[24], k[64];
     snprintf(f, sizeof f, "<strong>%ld</strong>", totals[i].v);
     snprintf(u, sizeof u, "%ld", totals[i].v2);
-    kb_buf_puts(b, "<li>");
-    kb_ui_put(c, b, totals[i].key, "!n", f, "unique", u, (const char *)NULL);
+    kb_buf_puts(b, "<li>"); /* a count's sentence as its language says it ("1 réponse envoyée") */
+    kb_ui_put(c, b, i == 1 ? totals[i].key : kb_ui_plural(c, totals[i].key, totals[i].v, k, sizeof k), "!n", f,
+              "unique", u, (const char *)NULL);
     kb_buf_puts(b, "</li>");
   }
   kb_buf_puts(b, "</ul><div class=\"charts\">");

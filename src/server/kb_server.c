@@ -589,6 +589,14 @@ static void S_sign(kb_server *s, struct MHD_Connection *conn, kb_req *rq, int in
   free(next);
 }
 
+/* r, a refusal, becomes the error page of the site of url's language
+ * when url is a page of another language's site (kb_web_refusal()). */
+static void S_refused(kb_req *rq, const kb_ctx *c, const char *url, const char *code, kb_http_resp *r) {
+  kb_ctx pc = *c;
+  if (!pc.ix) pc.ix = kb_gen_index(rq->gen);
+  kb_web_refusal(&pc, url, code, r);
+}
+
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
   kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
@@ -598,19 +606,23 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
+    S_refused(rq, &c, url, "bad_request", r);
     return;
   }
   if (rq->uri_too_long) {
     kb_api_error(r, 414, "uri_too_long", "the address is over %d bytes", KB_MAX_URI);
+    S_refused(rq, &c, url, "uri_too_long", r);
     return;
   }
   if (rq->too_many_args) {
     kb_api_error(r, 400, "bad_request", "more than %d query parameters", KB_MAX_ARGS);
+    S_refused(rq, &c, url, "bad_request", r);
     return;
   }
   if ((!strcmp(method, "POST") || !strcmp(method, "DELETE") || !strcmp(method, "PUT")) &&
       !S_origin_ok(s, conn)) {
     kb_api_error(r, 403, "forbidden_origin", "writes are not accepted from pages of another site");
+    S_refused(rq, &c, url, "forbidden_origin", r);
     return;
   }
   /* /fr/reports: the reports page in another language of the index (the
@@ -668,13 +680,18 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       kb_api_error(r, 503, "index_unavailable", "the index cannot be opened");
       return;
     }
-    if (S_limited(s, conn, rq, r)) return;
+    if (S_limited(s, conn, rq, r)) {
+      S_refused(rq, &c, url, "too_many_requests", r);
+      return;
+    }
     kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
                      S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
                      S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
                      S_web_arg, conn, S_roles(s, conn)};
-    if (rq->too_large) kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
-    else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
+    if (rq->too_large) {
+      kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+      S_refused(rq, &c, url, "payload_too_large", r);
+    } else if (!kb_web_handle(s->web, &c, method, url, &a, kb_buf_str(&rq->body), rq->body.n, r))
       kb_api_error(r, 404, "not_found", "no such route: %s", url);
     return;
   } else {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kb_diag.h"
 #include "kb_page.h"
 #include "kb_reply.h"
 #include "kb_suggest.h"
@@ -23,6 +24,17 @@
 #include "server.h"
 
 /*--- Agent console -------------------------------------------------------*/
+
+/* num, a figure written with a '.', with the page's decimal mark
+ * (ui.tsv's number.decimal: "0,71" in French), in place. */
+static void S_decimal(const kb_ctx *c, char *num, size_t n) {
+  const char *mark = kb_ui_text(c, "number.decimal");
+  char *dot = strchr(num, '.');
+  if (!dot || !strcmp(mark, ".") || !strcmp(mark, "number.decimal")) return;
+  char tail[32];
+  snprintf(tail, sizeof tail, "%s", dot + 1);
+  snprintf(dot, n - (size_t)(dot - num), "%s%s", mark, tail);
+}
 
 static void S_collections_cb(void *ctx, const char *coll, const char *slug, const char *title) {
   kb_buf *seen = ctx;
@@ -104,6 +116,7 @@ static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_sug
     /* rounded half away from zero, as console.js's Math.round does, so
      * the script's cards and the server's say the same figures */
     snprintf(cs, sizeof cs, "%.2f", (double)lround(conf * 100) / 100);
+    S_decimal(c, cs, sizeof cs);
     snprintf(pct, sizeof pct, "%ld", lround(band->precision * 100));
     snprintf(lines, sizeof lines, "%d", band->lines);
     kb_buf_puts(b, " title=\"");
@@ -248,6 +261,7 @@ static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *r
   kb_buf_puts(&name, "</strong>");
   char conf[16];
   snprintf(conf, sizeof conf, "%.2f", res->lang_confidence);
+  S_decimal(c, conf, sizeof conf);
   kb_buf_puts(b, "<p class=\"lang\" id=\"agent-lang\">");
   /* one sentence per case: the fallback's words depend on the rest */
   const char *key = res->fallback ? (chosen ? "agent.lang.chosen.fallback" : "agent.lang.detected.fallback")
@@ -343,9 +357,18 @@ static void S_script_words(const kb_ctx *c, kb_buf *b) {
       "place.nostore", "place.nearest", "readas", "nothingfits", "notsure", "none", "shortcuts", "stale",
       "stale.from", "dismissed", "undo", "undone", "copied", "copied.sent", "announce.copied",
       "announce.sent", "copyfailed", "nothingwell", "fail.record", "fail.send", "fail.suggest", "fail.team",
-      "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other"};
+      "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other",
+      /* every code the API can answer the console with (docs/api.md) */
+      "error.bad_request", "error.invalid_json", "error.wrong_type", "error.method_not_allowed",
+      "error.unsupported_media_type", "error.forbidden_origin", "error.invalid_utf8", "error.invalid_value",
+      "error.missing_field", "error.not_found", "error.out_of_range", "error.payload_too_large",
+      "error.uri_too_long", "error.unauthorized", "error.too_many_requests", "error.too_many_connections",
+      "error.index_unavailable", "error.feedback_unavailable", "error.reports_unavailable", "error.internal",
+      "error.other"};
   kb_buf_puts(b, "<script type=\"application/json\" id=\"agent-words\">{\"plural.one\":");
   S_json_text(b, kb_ui_text(c, "plural.one"));
+  kb_buf_puts(b, ",\"number.decimal\":");
+  S_json_text(b, kb_ui_text(c, "number.decimal"));
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
     char k[64];
     snprintf(k, sizeof k, "agent.%s", keys[i]);
@@ -504,38 +527,32 @@ static void S_overdue_cb(void *ctx, const char *coll, const char *slug, const ch
   o->n++;
 }
 
-/* Message id's text in the page's language (kb/lang/<code>/messages.tsv,
- * stored as ui.msg.ID; English's where it lacks one) with the {name}s of
- * vals (the status file's {"name": "value"}) filled, escaped; 0 when the
- * index has no text for id (the indexer's own words are shown). */
-static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *vals) {
+/* The text of catalogue id in the page's language (ui.msg.ID), or NULL. */
+static const char *S_msg_text(const void *ctx, const char *id) {
   char key[96];
   snprintf(key, sizeof key, "msg.%s", id);
-  const char *t = kb_ui_find(c, key);
+  return kb_ui_find(ctx, key);
+}
+
+/* Message id's text in the page's language (kb/lang/<code>/messages.tsv,
+ * stored as ui.msg.ID; English's where it lacks one) with the {name}s of
+ * vals (the status file's {"name": "value"}) filled, a value that names
+ * an entry (libyaml's words, "problem.id") worded by it, escaped; 0 when
+ * the index has no text for id (the indexer's own words are shown). */
+static int S_put_msg(const kb_ctx *c, kb_buf *b, const char *id, const cJSON *vals) {
+  const char *t = S_msg_text(c, id);
   if (!t) return 0;
-  kb_buf run = KB_BUF_INIT;
-  for (const char *p = t; *p;) {
-    const cJSON *v = NULL;
-    size_t n = 0;
-    if (*p == '{') {
-      n = strcspn(p + 1, "{}");
-      if (p[1 + n] == '}' && n < 32) {
-        char name[33];
-        snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
-        v = cJSON_GetObjectItemCaseSensitive(vals, name);
-      }
+  int n = cJSON_GetArraySize(vals), k = 0;
+  const char **pairs = kb_xcalloc(2 * (size_t)(n > 0 ? n : 0) + 1, sizeof *pairs);
+  for (const cJSON *v = vals ? vals->child : NULL; v; v = v->next)
+    if (v->string && cJSON_IsString(v)) {
+      pairs[k++] = v->string;
+      pairs[k++] = v->valuestring;
     }
-    if (cJSON_IsString(v)) {
-      kb_page_h(b, kb_buf_str(&run));
-      run.n = 0;
-      kb_page_h(b, v->valuestring);
-      p += n + 2;
-    } else {
-      kb_buf_putc(&run, *p++);
-    }
-  }
-  kb_page_h(b, kb_buf_str(&run));
-  kb_buf_cleanup(&run);
+  char *words = kb_diag_fill_with(t, pairs, S_msg_text, c);
+  kb_page_h(b, words);
+  free(words);
+  free(pairs);
   return 1;
 }
 
@@ -635,9 +652,15 @@ void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r) {
   if (!st)
     kb_ui_put(c, b, "health.nostatus", "!check", "<code>kb-index --check</code>", "!serve",
               "<code>kb-serve --kb</code>", (const char *)NULL);
-  else
+  else {
+    kb_buf when = KB_BUF_INIT, at = KB_BUF_INIT; /* times in the page's words */
+    kb_ui_datetime(c, &when, fin ? fin : "");
+    kb_ui_datetime(c, &at, built ? built : "");
     kb_ui_put(c, b, ne ? "health.bad" : "health.good", "!errors", kb_buf_str(&errs_t), "!warnings",
-              kb_buf_str(&warns_t), "when", fin ? fin : "", "built", built ? built : "", (const char *)NULL);
+              kb_buf_str(&warns_t), "!when", kb_buf_str(&when), "!built", kb_buf_str(&at), (const char *)NULL);
+    kb_buf_cleanup(&when);
+    kb_buf_cleanup(&at);
+  }
   kb_buf_puts(b, "</p>");
   kb_buf_cleanup(&errs_t);
   kb_buf_cleanup(&warns_t);
@@ -882,23 +905,31 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
   char k[32];
   for (int i = 0; reason && i < 3; i++)
     if (!strcmp(reason, reasons[i])) why = (snprintf(k, sizeof k, "queue.reason.%s", reasons[i]), k);
-  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\"><strong>", !strcmp(kind, "flag") ? "flag" : "unanswered");
-  kb_page_t(x->c, b, why);
-  kb_buf_puts(b, "</strong>");
-  if (slug) {
+  kb_buf_printf(b, "<li class=\"item %s\"><p class=\"what\">", !strcmp(kind, "flag") ? "flag" : "unanswered");
+  kb_buf rh = KB_BUF_INIT;
+  kb_buf_puts(&rh, "<strong>");
+  kb_page_t(x->c, &rh, why);
+  kb_buf_puts(&rh, "</strong>");
+  if (slug) { /* "Out of date: <the article>", the title in the page's language where it has one */
     kb_doc d;
-    kb_buf_puts(b, ": <a href=\"");
-    kb_page_article_link(b, coll, slug);
-    kb_buf_puts(b, "\">");
-    int found = kb_index_get(x->c->ix, coll, slug, &d) == 1;
-    kb_page_h(b, found ? d.title : slug);
+    kb_buf ah = KB_BUF_INIT;
+    kb_buf_puts(&ah, "<a href=\"");
+    kb_page_article_link(&ah, coll, slug);
+    kb_buf_puts(&ah, "\">");
+    int found = kb_index_get_lang(x->c->ix, coll, slug, kb_page_lang(x->c), &d) == 1;
+    kb_page_h(&ah, found ? d.title : slug);
     if (found) kb_doc_free(&d);
-    kb_buf_puts(b, "</a>");
+    kb_buf_puts(&ah, "</a>");
+    kb_ui_put(x->c, b, "queue.flagged", "!reason", kb_buf_str(&rh), "!article", kb_buf_str(&ah), (const char *)NULL);
+    kb_buf_cleanup(&ah);
+  } else {
+    kb_buf_puts(b, kb_buf_str(&rh));
   }
-  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent: a timestamp, no words */
+  kb_buf_cleanup(&rh);
+  kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent, in the page's words */
   kb_page_h(b, ts);
   kb_buf_puts(b, "\">");
-  kb_page_h(b, ts);
+  kb_ui_datetime(x->c, b, ts);
   kb_buf_puts(b, "</time></p>");
   if (mention) {
     kb_buf_puts(b, "<blockquote class=\"mention\">");

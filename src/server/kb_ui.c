@@ -79,6 +79,11 @@ static int S_one(const kb_ctx *c, long n) {
   return 0;
 }
 
+const char *kb_ui_plural(const kb_ctx *c, const char *key, long n, char *buf, size_t nbuf) {
+  snprintf(buf, nbuf, "%s.%s", key, S_one(c, n) ? "one" : "other");
+  return buf;
+}
+
 void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
   char k[96], num[24];
   snprintf(k, sizeof k, "%s.%s", key, S_one(c, n) ? "one" : "other");
@@ -108,6 +113,25 @@ void kb_ui_date(const kb_ctx *c, kb_buf *b, const char *ymd) {
   kb_buf_printf(b, "<time datetime=\"%04d-%02d-%02d\">", y, m, d);
   kb_ui_put(c, b, "date", "day", ds, "month", kb_ui_text(c, mk), "year", ys, (const char *)NULL);
   kb_buf_puts(b, "</time>");
+}
+
+void kb_ui_datetime(const kb_ctx *c, kb_buf *b, const char *iso) {
+  int y, m, d, hh, mm;
+  char z;
+  if (strcmp(kb_ui_text(c, "datetime.style"), "words") ||
+      sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%*2d%c", &y, &m, &d, &hh, &mm, &z) != 6 || z != 'Z' || m < 1 || m > 12) {
+    kb_buf_put_html(b, iso, strlen(iso));
+    return;
+  }
+  kb_buf day = KB_BUF_INIT;
+  char mk[16], ds[8], ys[8], hm[8];
+  snprintf(mk, sizeof mk, "month.%d", m);
+  snprintf(ds, sizeof ds, "%d", d);
+  snprintf(ys, sizeof ys, "%d", y);
+  snprintf(hm, sizeof hm, "%02d:%02d", hh, mm);
+  kb_ui_put(c, &day, "date", "day", ds, "month", kb_ui_text(c, mk), "year", ys, (const char *)NULL);
+  kb_ui_put(c, b, "datetime", "iso", iso, "!date", kb_buf_str(&day), "time", hm, (const char *)NULL);
+  kb_buf_cleanup(&day);
 }
 
 /* Text of key in language lang itself (no fallback but English). */

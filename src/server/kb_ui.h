@@ -39,6 +39,17 @@ void kb_ui_put(const struct kb_ctx *c, kb_buf *b, const char *key, ...)
 void kb_ui_count(const struct kb_ctx *c, kb_buf *b, const char *key, long n, ...)
     __attribute__((sentinel));
 
+/* key.one or key.other for n, as kb_ui_count() chooses, into buf (for a
+ * text whose {n} is filled with HTML); returns buf. */
+const char *kb_ui_plural(const struct kb_ctx *c, const char *key, long n, char *buf, size_t nbuf);
+
+/* A build's or a queue item's time, "2026-12-03T08:45:59Z" (UTC), in the
+ * page's words, escaped: where ui.tsv's datetime.style is "words", its
+ * datetime with {iso} the time as given, {date} its day in the page's
+ * words and {time} its hour and minute ("3 décembre 2026 à 08:45 UTC");
+ * else (English: "iso"), or a time of another form, as it is. */
+void kb_ui_datetime(const struct kb_ctx *c, kb_buf *b, const char *iso);
+
 /* "2026-12-02" in the page's words ("2 December 2026"), or nothing. */
 void kb_ui_date(const struct kb_ctx *c, kb_buf *b, const char *ymd);
 

@@ -1302,6 +1302,22 @@ void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only) {
   }
 }
 
+void kb_web_refusal(const kb_ctx *c, const char *url, const char *code, kb_http_resp *r) {
+  char lang[8];
+  int def = 0;
+  if (!c->ix || !strncmp(url, "/static/", 8) || !S_lang_prefix(c, url, lang, &def) || def) return;
+  kb_ctx lc = *c;
+  lc.lang = lang;
+  char key[64];
+  snprintf(key, sizeof key, "refused.%s", code);
+  const char *msg = kb_ui_find(&lc, key);
+  if (!msg) return; /* no words for it: the JSON stays */
+  int retry = r->retry_after;
+  kb_page_error(&lc, r, r->status, kb_ui_text(&lc, r->status == 403 ? "error.notallowed" : "error.wrong"), msg);
+  r->retry_after = retry;
+  kb_web_prefix_links(r, lang);
+}
+
 int kb_web_handle(kb_web *w, const kb_ctx *c, const char *method, const char *url,
                   const kb_web_args *a, const char *body, size_t nbody, kb_http_resp *r) {
   char code[8];

@@ -294,6 +294,13 @@ char *kb_web_form_value(const char *body, size_t n, const char *key);
 void kb_web_prefix_links(kb_http_resp *r, const char *code);
 /* The same for the staff's pages' links only when staff_only. */
 void kb_web_prefix_links_of(kb_http_resp *r, const char *code, int staff_only);
+/* r, a refusal the server made before routing (kb_api_error()'s JSON:
+ * 429, 414, 413, 403, 400) of a page address of another language's site
+ * (/fr/search...), becomes that site's error page in its words
+ * (ui.tsv's refused.CODE), its status and Retry-After kept; any other
+ * address keeps the JSON (the default site's pages as they always had).
+ * c->ix must be open; c's language is ignored. */
+void kb_web_refusal(const kb_ctx *c, const char *url, const char *code, kb_http_resp *r);
 /* 1 if url (no language prefix) is a staff page. */
 int kb_web_is_staff(const char *url);
 /* The language of the index an Accept-Language header prefers (its

@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir, loadavg, availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { langChecks } from './lang.mjs';
 import { createRequire } from 'node:module';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -946,7 +947,7 @@ async function main() {
     await page.waitForSelector('li.suggestion');
     const status = await page.textContent('#agent-status');
     check(/^\d+ suggestions?$/.test(status), 'status: ' + status);
-    check(/^Langue : français, détectée \(confiance [01]\.\d\d\)$/.test(await page.textContent('#agent-lang')), 'lang: ' + await page.textContent('#agent-lang'));
+    check(/^Langue : français, détectée \(confiance [01],\d\d\)$/.test(await page.textContent('#agent-lang')), 'lang: ' + await page.textContent('#agent-lang'));
     const words = await page.locator('li.suggestion .confidence').allTextContents();
     check(/^(Juste environ \d+ fois sur 10|Juste presque à chaque fois)$/.test(words[0]), 'first: ' + words[0]);
     check(words.slice(1).every((w) => w === 'Moins probable que la première'), 'others: ' + words);
@@ -1176,7 +1177,9 @@ async function main() {
     await page.route('**/api/v1/suggest', (r) => r.fulfill({ status: 401, contentType: 'application/json',
       body: '{"error":{"code":"unauthorized","message":"a valid API key is needed"}}' }));
     await page.click('#agent-form button[type=submit]');
-    await page.waitForFunction(() => /API key/.test(document.getElementById('banner').textContent));
+    // no API key field here (a server without keys, or an agent signed in
+    // whose sign-in expired): the agent is told to sign in again
+    await page.waitForFunction(() => /sign in again/.test(document.getElementById('banner').textContent));
     // Network failure
     await page.unroute('**/api/v1/suggest');
     await page.route('**/api/v1/suggest', (r) => r.abort('connectionrefused'));
@@ -1303,6 +1306,10 @@ async function main() {
       }
     });
   }
+
+  // (#20) The staff's pages say nothing in English to a French, German
+  // or Spanish agent: tests/browser/lang.mjs
+  await langChecks({ test, check, Fail, openPage, clean, ctx });
 
   await test('agent console: the language select sends lang; an English fallback is marked (scripted)', async () => {
     const page = await openPage(ctx);

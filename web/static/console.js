@@ -93,6 +93,8 @@
     let W = {};
     try { W = JSON.parse(($('#agent-words') || {}).textContent || '{}'); } catch (e) { W = {}; }
     const T = (k, v = {}) => (k in W ? W[k] : k).replace(/\{(\w+)\}/g, (m, n) => (n in v ? String(v[n]) : m));
+    // a figure with two decimals in the page's words ("0,71" in French)
+    const fixed2 = (x) => Number(x).toFixed(2).replace('.', W['number.decimal'] || '.');
     // key.one or key.other as the language's plural.one numbers say
     const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
       Object.assign({ n }, v));
@@ -143,11 +145,17 @@
       if (nofit || !first) return [cls, T(nofit ? 'conf.nofit' : 'conf.alt')];
       const k = Math.round(b[3] * 10);
       return [cls, k >= 10 ? T('conf.always') : k <= 0 ? T('conf.rarely') : TN('conf.band', k),
-        T('conf.title', { conf: (Math.round(c * 100) / 100).toFixed(2), pct: Math.round(b[3] * 100), lines: b[2] })];
+        T('conf.title', { conf: fixed2(Math.round(c * 100) / 100), pct: Math.round(b[3] * 100), lines: b[2] })];
     };
     const hidden = (name, value) => { const i = el('input'); i.type = 'hidden'; i.name = name; i.value = value || ''; return i; };
     // an article in another language than the default is on that language's site
     const deflang = form.dataset.deflang || 'en';
+    // this page's site, '' or '/fr' (the server wrote the form's action
+    // with it): the links the server's cards give the page's prefix
+    // (store finder, store pages, the team's forms) get it here too; at
+    // /en/agent only the staff's (the public site stays at /)
+    const site = new URL(form.action, location.href).pathname.replace(/\/agent$/, ''),
+      pub = site === '/' + deflang ? '' : site;
     const articleHref = (s) => (s.lang && s.lang !== deflang ? '/' + s.lang : '') + '/help/' +
       (s.collection && s.collection !== 'default' ? encodeURIComponent(s.collection) + '/' : '') + encodeURIComponent(s.slug);
     // a language's name as the language select shows it (the page's words)
@@ -195,7 +203,7 @@
     function teamForm(kind, action, n, fields) {
       const d = el('details', kind), f = el('form', kind), b = el('button', null, T('team.send'));
       d.append(el('summary', null, T(kind === 'flag' ? 'flag' : 'miss')));
-      f.action = action;
+      f.action = site + action;
       f.method = 'post';
       Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
       const field = (tag, id, name, label) => {
@@ -353,13 +361,17 @@
     function announce(m) { live.textContent = m; }
 
     // e is a failed fetch Response, or an Error when the network failed.
+    // The API's error.message is English, for API clients: the agent is
+    // told in the page's words, by the error's code (error.CODE, from
+    // ui.tsv; error.other for a code the page has no words for).
     function fail(e, what) {
-      if (e && e.status === 401) {
+      if (e && e.status === 401 && apikey) {
         note('error', T('fail.key', { what }));
-        if (apikey) apikey.focus();
+        apikey.focus();
       } else if (e && e.status) {
-        e.json().then((j) => j.error.message || e.status, () => T('fail.answered', { status: e.status }))
-          .catch(() => T('fail.answered', { status: e.status }))
+        const said = (code) => T(typeof code === 'string' && ('error.' + code) in W ? 'error.' + code : 'error.other',
+          { status: e.status });
+        e.json().then((j) => said(j && j.error && j.error.code), () => T('fail.answered', { status: e.status }))
           .then((m) => note('error', T('fail.status', { what, message: m })));
       } else {
         note('error', T('fail.net', { what }));
@@ -379,7 +391,7 @@
         const fb = sorted.length && sorted.every((s) => s.fallback);
         // the sentence of its case, the language's name in <strong>
         const k = 'lang.' + (j.lang.detected ? 'detected' : 'chosen') + (fb ? '.fallback' : '');
-        T(k, { conf: Number(j.lang.confidence).toFixed(2), default: langName(deflang) }).split(/(\{lang\})/)
+        T(k, { conf: fixed2(j.lang.confidence), default: langName(deflang) }).split(/(\{lang\})/)
           .forEach((t) => p.append(t === '{lang}' ? el('strong', null, langName(j.lang.code)) : t));
         nodes.push(p);
       }
@@ -388,10 +400,10 @@
         let a;
         if (j.place.store) {
           a = el('a', null, j.place.store_title || j.place.store);
-          a.href = articleHref({ slug: j.place.store, collection: 'default' });
+          a.href = pub + articleHref({ slug: j.place.store, collection: 'default' });
         } else {
           a = el('a', null, T('place.nearest'));
-          a.href = '/stores?near=' + encodeURIComponent(j.place.name);
+          a.href = pub + '/stores?near=' + encodeURIComponent(j.place.name);
         }
         T(j.place.store ? 'place.store' : 'place.nostore', { place: j.place.name }).split(/(\{link\})/)
           .forEach((t) => p.append(t === '{link}' ? a : t));
@@ -535,7 +547,9 @@
         const now = h.kb ? `${h.kb.builds} ${!!h.kb.building} ${h.kb.finished}` : seen;
         if (now === seen) return null;
         seen = now;
-        return fetch('/kb-health', { headers: { Accept: 'text/html' } }).then((r) => r.text()).then((html) => {
+        // this page's own address: /de/kb-health stays German whatever
+        // the browser's language (/kb-health would follow it)
+        return fetch(location.pathname, { headers: { Accept: 'text/html' } }).then((r) => r.text()).then((html) => {
           const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('health');
           if (fresh) $('#health').replaceWith(document.importNode(fresh, true));
         });
