@@ -46,6 +46,8 @@
 #ifndef KB_LANG_H
 #define KB_LANG_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -155,6 +157,10 @@ typedef struct kb_lang_word {
 /* What the lists say about w[0..n) (owned by l), or NULL when it is in
  * none: one look-up for everything (the analyzer runs it per word). */
 const kb_lang_word *kb_lang_word_of(const kb_lang *l, const char *w, int n);
+
+/* The same with h, kb_hash(w, n), given: a word looked up in several
+ * languages' lists is hashed once. */
+const kb_lang_word *kb_lang_word_of_hashed(const kb_lang *l, const char *w, int n, uint32_t h);
 
 /* Look-ups of a folded word w[0..n); all are 0/NULL for a NULL l. */
 int kb_lang_is_stop(const kb_lang *l, const char *w, int n);

@@ -6,9 +6,10 @@
  * of its inverted index (every term, the rows that hold it and where),
  * read once when the index is opened, through FTS5's own fts5vocab view,
  * so it holds exactly FTS5's terms and positions. A query on it gives,
- * for every matching row, the same instances (phrase, column, position)
- * that FTS5's xInst gives for the same MATCH: kb_rank_row() then
- * computes the same features as kb_features() does inside FTS5.
+ * for every matching row, each phrase's positions in it: read in order,
+ * the same instances (phrase, column, position) that FTS5's xInst gives
+ * for the same MATCH, from which kb_rank_row_lists() computes the same
+ * features as kb_features() does inside FTS5.
  *
  * Per query FTS5 parses the MATCH expression, seeks every term in its
  * b-tree and runs a virtual-table scan through the SQL engine; for the
@@ -25,6 +26,7 @@
 #define KB_POSTINGS_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "kb_rank.h"
 
@@ -54,10 +56,17 @@ int kb_postings_prefixes(const kb_postings *p);
  * any term starting with it counts). */
 int kb_postings_df(const kb_postings *p, const char *phrase, int prefix);
 
-/* Called for every matching row, in id order, with its instances in
- * FTS5's xInst order (column, position, phrase). A non-zero return stops
- * the match and is returned by kb_postings_match(). */
-typedef int (*kb_postings_fn)(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n);
+/* 1 when pos points into p's own positions (a term's list, valid as long
+ * as p), 0 when into a list one kb_postings_match() made (a phrase's of
+ * several terms, a prefix's: freed when it returns). */
+int kb_postings_holds(const kb_postings *p, const uint32_t *pos);
+
+/* Called for every matching row, in id order, with the lists of the
+ * phrases it holds, l[0..n) in phrase order (kb_rank_list: each
+ * phrase's positions in the row, in order; they point into the postings
+ * and are valid during the call). A non-zero return stops the match and
+ * is returned by kb_postings_match(). */
+typedef int (*kb_postings_fn)(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n);
 
 /* The rows with ids in [lo, hi] holding any of the nphrase phrases
  * (those marked in prefix, when not NULL, are prefix queries: the terms
@@ -68,5 +77,22 @@ typedef int (*kb_postings_fn)(void *ctx, sqlite3_int64 id, const kb_rank_inst *i
 int kb_postings_match(const kb_postings *p, const char *const *phrase,
                       const unsigned char *prefix, int nphrase, const unsigned char *drive,
                       sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx);
+
+/* The same in steps, for a search that needs the phrases' document
+ * frequencies before it ranks their rows and reads several id ranges:
+ * the phrases' lists are made once (a phrase of several terms, a prefix:
+ * a pass over their terms' postings). kb_postings_query_new() keeps
+ * pointers to p and the phrases' lists, not to phrase; free the query
+ * with kb_postings_query_free() (NULL is fine) before p.
+ * kb_postings_query_df() is kb_postings_df() of phrase k;
+ * kb_postings_query_match() is kb_postings_match() with the query's
+ * phrases. */
+typedef struct kb_postings_query kb_postings_query;
+kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
+                                         const unsigned char *prefix, int nphrase);
+int kb_postings_query_df(const kb_postings_query *q, int k);
+int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
+                            sqlite3_int64 hi, kb_postings_fn fn, void *ctx);
+void kb_postings_query_free(kb_postings_query *q);
 
 #endif

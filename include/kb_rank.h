@@ -34,6 +34,7 @@
 #define KB_RANK_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #define KB_RANK_NFEAT 9
 
@@ -88,11 +89,18 @@ int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs);
 
 /*--- Ranking rows held elsewhere (kb_postings.c) -------------------------*/
 
-/* One occurrence of a query phrase in a row, as FTS5's xInst gives it:
- * the phrase's number, the column, the position in the column. */
+/* One query phrase's occurrences in a row, as kb_postings.c holds them:
+ * each position packed as column << KB_RANK_COL_SHIFT | offset, in
+ * ascending order (the same position twice where FTS5's xInst gives it
+ * twice: a prefix index's two terms at one position). A row's lists come
+ * in phrase order; read together they are the row's instances in FTS5's
+ * xInst order (column, then offset, then phrase). */
+#define KB_RANK_COL_SHIFT 29
 typedef struct {
-  int phrase, col, off;
-} kb_rank_inst;
+  int phrase;             /* the phrase's number in the query */
+  int n;                  /* occurrences, at least one */
+  const uint32_t *pos;    /* n packed positions, ascending */
+} kb_rank_list;
 
 /* A query as kb_features() reads its arguments: per phrase its group,
  * weight, flag (0 a word, 1 its exact form, 2 a copy that only selects
@@ -106,33 +114,38 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
                                  const int *df, int ngroups);
 void kb_rank_query_free(kb_rank_query *q);
 
-/* The features of row id (its lengths loaded in d) from its instances,
- * in FTS5's order (column, then position, then phrase), into
- * f[KB_RANK_NOUT]: the same blob kb_features() returns for the row. */
-void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                 const kb_rank_inst *inst, int ninst, double *f);
-
-/* A match in a row's body, as the snippet window is chosen from it: its
- * query word's group, its position in the body. */
+/* A query word's matches in a row's body, as the snippet window is
+ * chosen from them: the word's group, and n of its list's positions (the
+ * body's, packed as in kb_rank_list, in order). */
 typedef struct {
-  int group, off;
-} kb_rank_mark;
+  int group, n;
+  const uint32_t *pos;
+} kb_rank_body;
 
-/* kb_rank_row() without the snippet window: f[KB_RANK_SNIPPET_*] are left
- * unwritten, and *marks is set to the row's body matches (*nmarks of
- * them), from which kb_rank_snippet() chooses it later. A search ranks
- * every matching row but cuts the snippets of a few: choosing each row's
- * window was a tenth of a suggest on kb/, whose long articles match many
- * times. *marks is owned by the thread and valid until its next
- * kb_rank_row*() call: copy what is kept. */
-void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                       const kb_rank_inst *inst, int ninst, double *f,
-                       const kb_rank_mark **marks, int *nmarks);
+/* The features of row id (its lengths loaded in d) from its matches,
+ * l[0..nl) (kb_rank_list, in phrase order), into f[KB_RANK_NOUT]: the
+ * blob kb_features() returns for the row, but for the snippet window:
+ * f[KB_RANK_SNIPPET_*] are left unwritten, and *body is set to the row's
+ * body matches (*nbody words' of them, pointing into l's positions), from
+ * which kb_rank_snippet() chooses it later. A search ranks every matching
+ * row but cuts the snippets of a few: choosing each row's window was a
+ * tenth of a suggest on kb/, whose long articles match many times.
+ *
+ * The term frequencies are counted per list (a list's body matches are
+ * those after its last one in another field: a subtraction), and the
+ * body's matches are never merged into position order here: proximity
+ * walks the lists of each two adjacent words side by side, and only the
+ * other fields' few matches (the phrase match reads the phrases field's)
+ * are merged. *body is owned by the thread and valid until its next
+ * kb_rank_row_lists() call: copy what is kept. */
+void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                       const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
+                       int *nbody);
 
 /* The snippet window of row id (its asides loaded in d) chosen from its
- * body matches m[0..n) (kb_rank_row_marks()), into f[KB_RANK_SNIPPET_*]:
- * what kb_rank_row() writes there. */
-void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
+ * body matches b[0..n) (kb_rank_row_lists()), into f[KB_RANK_SNIPPET_*]:
+ * what kb_features() writes there. */
+void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f);
 
 /* 1 if row id's lengths are loaded in d. */

@@ -117,10 +117,14 @@ typedef struct kb_hit {
   struct {
     int lang, start, terms;
     unsigned mask;
-    const kb_rank_mark *marks; /* when not NULL, start, terms and mask are
+    const kb_rank_body *body; /* when not NULL, start, terms and mask are
                              still to be chosen from these body matches
-                             (nmarks of them, owned by the kb_results) */
-    int nmarks;
+                             (nbody words' of them, owned by the
+                             kb_results, their positions pointing into
+                             the index's postings or the kb_results:
+                             kb_results_snippets() with the index the
+                             results came from) */
+    int nbody;
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 
@@ -226,6 +230,11 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr);
 void kb_results_free(kb_results *r);
+
+/* Orders r's hits by score, higher first, then by id, equal ones kept in
+ * their order: what qsort() with that comparison gives (glibc's is a
+ * stable merge sort), without moving whole hits through it. */
+void kb_results_sort(kb_results *r);
 
 /* Cuts the snippets of the first n hits of r that have none (a search made
  * with snippets_later). ix must be the index that was searched. */

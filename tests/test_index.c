@@ -626,12 +626,81 @@ static void test_memory_same_as_fts5(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* A row with more matches than the ranking examines (512): only the
+ * first in position order are kept for proximity, the phrase match and
+ * the snippet, in memory as in FTS5 (the long page's only adjacent query
+ * words, and its best snippet, are past them: read, both would differ). */
+static void test_memory_same_as_fts5_long(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  for (int i = 0; i < 600; i++) kb_buf_puts(&body, i % 50 == 49 ? "Screen glass.\n\n" : "Screen glass. ");
+  kb_buf_puts(&body, "Cracked screen repair today.");
+  char *p = th_fmt("%s/kb/long.md", dir);
+  char *t = th_fmt("---\ntitle: Glass care\n---\n%s\n", kb_buf_str(&body));
+  th_write_file(p, t);
+  free(p); free(t);
+  const char *other[] = {"Battery care", "Screen protectors", "Repair times"};
+  for (int i = 0; i < 3; i++) {
+    p = th_fmt("%s/kb/o%d.md", dir, i);
+    t = th_fmt("---\ntitle: %s\n---\nA short page about %s, a screen and a repair.\n", other[i], other[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_true(kb_index_postings(x) > 600);
+  kb_search_opts all = {.limit = 9};
+  kb_search_opts later = {.limit = 2, .snippets_later = 1};
+  static const char *const q[] = {"cracked screen repair", "screen repair", "repair cracked",
+                                  "shop said screen", "quick repair"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    S_same_hits(x, q[i], &all);
+    S_same_hits(x, q[i], &later);
+  }
+  kb_index_close(x);
+  kb_buf_cleanup(&body);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* kb_postings on a small table: phrases are consecutive positions in one
- * column, reported at their first term, and a range restricts the rows. */
-static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+ * column, reported at their first term, and a range restricts the rows.
+ * A row's lists, read in order (by column, offset, then phrase), are its
+ * instances as FTS5's xInst gives them: printed so. */
+typedef struct {
+  int phrase, col, off;
+} S_inst;
+
+static int S_cmp_inst(const void *x, const void *y) {
+  const S_inst *a = x, *b = y;
+  if (a->col != b->col) return a->col - b->col;
+  if (a->off != b->off) return a->off - b->off;
+  return a->phrase - b->phrase;
+}
+
+static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   kb_buf *b = ctx;
+  S_inst v[64];
+  int nv = 0, last = -1;
+  for (int k = 0; k < n; k++) {
+    assert_true(l[k].phrase > last); /* in phrase order */
+    last = l[k].phrase;
+    assert_true(l[k].n > 0);
+    for (int j = 0; j < l[k].n; j++) {
+      if (j) assert_true(l[k].pos[j - 1] <= l[k].pos[j]);
+      assert_true(nv < 64);
+      v[nv++] = (S_inst){l[k].phrase, (int)(l[k].pos[j] >> KB_RANK_COL_SHIFT),
+                         (int)(l[k].pos[j] & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    }
+  }
+  qsort(v, (size_t)nv, sizeof *v, S_cmp_inst);
   kb_buf_printf(b, "%lld:", (long long)id);
-  for (int i = 0; i < n; i++) kb_buf_printf(b, " %d/%d/%d", inst[i].phrase, inst[i].col, inst[i].off);
+  for (int i = 0; i < nv; i++) kb_buf_printf(b, " %d/%d/%d", v[i].phrase, v[i].col, v[i].off);
   kb_buf_puts(b, ";");
   return 0;
 }
@@ -667,6 +736,14 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(kb_postings_df(p, "scr", 1), 3);
   assert_int_equal(kb_postings_df(p, "prot", 1), 2);
   assert_int_equal(kb_postings_df(p, "zeb", 1), 0);
+  /* the same document frequencies from a query's lists, made once */
+  const char *qph[] = {"screen protector", "scr", "prot", "zebra", "screen zebra"};
+  const unsigned char qpre[] = {0, 1, 1, 0, 0};
+  kb_postings_query *pq = kb_postings_query_new(p, qph, qpre, 5);
+  for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(pq, k), kb_postings_df(p, qph[k], qpre[k]));
+  assert_int_equal(kb_postings_query_df(pq, 0), 1);
+  assert_int_equal(kb_postings_query_df(pq, 1), 3);
+  kb_postings_query_free(pq);
   const char *pre_ph[] = {"clea", "protector"};
   const unsigned char pre[] = {1, 0};
   kb_buf pb = KB_BUF_INIT;
@@ -1271,6 +1348,7 @@ int main(void) {
       cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_row_caches),
       cmocka_unit_test(test_memory_same_as_fts5),
+      cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),

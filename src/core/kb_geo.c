@@ -48,6 +48,16 @@ typedef struct {
   int place;                 /* index into places, or -1 */
 } S_name;
 
+/* A byte prefix of some name's key (every prefix of every key is one), so
+ * a mention's word is looked up once, not by a binary search of the
+ * names per word. */
+typedef struct {
+  uint32_t h;                /* kb_hash() of the prefix; */
+  int len;                   /* its bytes (0: an empty slot) */
+  int first;                 /* the first name (sorted) that starts with it */
+  int whole;                 /* the first name whose key it is, or -1 */
+} S_prefix;
+
 typedef struct {
   char *name;
   double lat, lon;
@@ -61,6 +71,8 @@ struct kb_geo {
   int nplaces;
   S_name *names;             /* sorted by key, then stores before places */
   int nnames;
+  S_prefix *prefixes;        /* every prefix of a key, hashed (S_prefixes()) */
+  uint32_t nprefixes;        /* slots: a power of two, at most half used */
   char **pkey;               /* [nstores]: each store's postcode key (S_key;
                                 NULL: none), made once, not per mention */
   char **strings;            /* everything allocated for the stores */
@@ -359,6 +371,43 @@ static int S_load_places(kb_geo *g, sqlite3 *db) {
   return 0;
 }
 
+/* The slot of prefix key[0..n) with hash h: its entry, or the empty slot
+ * where it would go. */
+static S_prefix *S_prefix_slot(const kb_geo *g, const char *key, size_t n, uint32_t h) {
+  for (uint32_t i = h;; i++) {
+    S_prefix *e = &g->prefixes[i & (g->nprefixes - 1)];
+    if (!e->len || ((size_t)e->len == n && e->h == h && !memcmp(g->names[e->first].key, key, n)))
+      return e;
+  }
+}
+
+/* Hashes every byte prefix of every name's key, names sorted (so the
+ * first name to add one is the first that starts with it). */
+static void S_prefixes(kb_geo *g) {
+  size_t total = 0;
+  for (int i = 0; i < g->nnames; i++) total += strlen(g->names[i].key);
+  g->nprefixes = 16;
+  while (g->nprefixes < 2 * total + 2) g->nprefixes *= 2;
+  g->prefixes = kb_xcalloc(g->nprefixes, sizeof *g->prefixes);
+  for (int i = 0; i < g->nnames; i++) {
+    const char *k = g->names[i].key;
+    size_t n = strlen(k);
+    for (size_t l = 1; l <= n; l++) {
+      uint32_t h = kb_hash(k, l);
+      S_prefix *e = S_prefix_slot(g, k, l, h);
+      if (!e->len) *e = (S_prefix){.h = h, .len = (int)l, .first = i, .whole = -1};
+      if (l == n && e->whole < 0) e->whole = i;
+    }
+  }
+}
+
+/* The entry of prefix key[0..n), or NULL when no name starts with it. */
+static const S_prefix *S_prefix_of(const kb_geo *g, const char *key, size_t n) {
+  if (!g->prefixes || !n) return NULL;
+  const S_prefix *e = S_prefix_slot(g, key, n, kb_hash(key, n));
+  return e->len ? e : NULL;
+}
+
 static int S_cmp_name(const void *x, const void *y) {
   const S_name *a = x, *b = y;
   int c = strcmp(a->key, b->key);
@@ -385,6 +434,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   g->pkey = kb_xcalloc((size_t)g->nstores + 1, sizeof *g->pkey);
   for (int i = 0; i < g->nstores; i++) g->pkey[i] = S_key(g->stores[i].postcode);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
+  S_prefixes(g);
   if (g->nnames) {
     char lerr[256];
     g->words = kb_lang_open_index(path, lerr, sizeof lerr);
@@ -408,6 +458,7 @@ void kb_geo_free(kb_geo *g) {
   for (int i = 0; g->pkey && i < g->nstores; i++) free(g->pkey[i]);
   free(g->pkey);
   free(g->names);
+  free(g->prefixes);
   free(g->places);
   free(g->stores);
   free(g->strings);
@@ -451,12 +502,9 @@ static int S_in_lang(const kb_geo *g, const S_name *nm, const char *lang) {
 
 /* First entry with this key usable for collection and language, or NULL. */
 static const S_name *S_find_in(const kb_geo *g, const char *key, const char *coll, const char *lang) {
-  int lo = 0, hi = g->nnames;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (strcmp(g->names[mid].key, key) < 0) lo = mid + 1; else hi = mid;
-  }
-  for (int i = lo; i < g->nnames && strcmp(g->names[i].key, key) == 0; i++) {
+  const S_prefix *e = S_prefix_of(g, key, strlen(key));
+  if (!e || e->whole < 0) return NULL;
+  for (int i = e->whole; i < g->nnames && strcmp(g->names[i].key, key) == 0; i++) {
     const S_name *nm = &g->names[i];
     if (nm->store >= 0 && coll && strcmp(g->stores[nm->store].collection, coll) != 0) continue;
     if (!S_in_lang(g, nm, lang)) continue;
@@ -465,15 +513,9 @@ static const S_name *S_find_in(const kb_geo *g, const char *key, const char *col
   return NULL;
 }
 
-/* 1 if the key of some name starts with key[0..n) (the keys are sorted:
- * those that do follow the first not below it). */
+/* 1 if the key of some name starts with key[0..n) (S_prefixes()). */
 static int S_starts_any(const kb_geo *g, const char *key, size_t n) {
-  int lo = 0, hi = g->nnames;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (strncmp(g->names[mid].key, key, n) < 0) lo = mid + 1; else hi = mid;
-  }
-  return lo < g->nnames && strncmp(g->names[lo].key, key, n) == 0;
+  return n ? S_prefix_of(g, key, n) != NULL : g->nnames > 0;
 }
 
 static int S_is_common(const kb_geo *g, const char *key) {

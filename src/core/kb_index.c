@@ -483,12 +483,13 @@ void kb_index_close(kb_index *ix) {
     kb_ix_linked *l = &ix->linked[i];
     for (int k = 0; k < l->n; k++) free(l->slug[k]);
     free(l->slug);
+    free(l->id);
     free(l->coll);
     free(l->lang);
   }
   free(ix->linked);
   for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++) {
-    for (int j = 0; j < KB_IX_META_COLS; j++) free(ix->rows[k].col[j]);
+    free(ix->rows[k].blk);
     free(ix->rows[k].text);
   }
   free(ix->rows);

@@ -57,7 +57,10 @@ typedef struct {
 #define KB_IX_META_COLS 11
 typedef struct {
   int64_t id;             /* 0: empty slot */
-  char *col[KB_IX_META_COLS]; /* NULL where the column is NULL */
+  char *col[KB_IX_META_COLS]; /* NULL where the column is NULL, else in blk */
+  char *blk;              /* the columns one after another, each with its
+                             NUL: a hit copies them in one piece */
+  size_t nblk;
   int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
   int memo;
   char *(*text_fn)(kb_index *, int64_t, void *); /* what text holds, or NULL */
@@ -83,6 +86,8 @@ typedef struct {
   char *coll, *lang;
   int n;
   char **slug;                  /* [n] */
+  int64_t *id;                  /* [n]: the row kb_results_add_article()
+                                   finds for it (0: none), -1 until looked up */
 } kb_ix_linked;
 
 typedef struct {

@@ -136,12 +136,14 @@ static void S_rehash(S_list *s) {
 
 /* The merged index's slot for w[0..n): its entry, or the empty slot
  * where it goes. */
-static S_word *S_slot(const kb_lang *l, const char *w, int n) {
-  for (uint32_t i = S_hash(w, n);; i++) {
+static S_word *S_slot_h(const kb_lang *l, const char *w, int n, uint32_t h) {
+  for (uint32_t i = h;; i++) {
     S_word *e = &l->words[i & (uint32_t)(l->nwords - 1)];
     if (!e->word || (e->nword == n && !memcmp(e->word, w, (size_t)n))) return e;
   }
 }
+
+static S_word *S_slot(const kb_lang *l, const char *w, int n) { return S_slot_h(l, w, n, S_hash(w, n)); }
 
 /* The merged entry of w[0..n), created if new. */
 static kb_lang_word *S_info(kb_lang *l, const char *w, int n) {
@@ -529,6 +531,12 @@ done:
 const kb_lang_word *kb_lang_word_of(const kb_lang *l, const char *w, int n) {
   if (!l || !l->used || n <= 0) return NULL;
   const S_word *e = S_slot(l, w, n);
+  return e->word ? &e->info : NULL;
+}
+
+const kb_lang_word *kb_lang_word_of_hashed(const kb_lang *l, const char *w, int n, uint32_t h) {
+  if (!l || !l->used || n <= 0) return NULL;
+  const S_word *e = S_slot_h(l, w, n, h);
   return e->word ? &e->info : NULL;
 }
 

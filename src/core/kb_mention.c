@@ -56,13 +56,15 @@ static const char *S_addressed(kb_index *ix, const kb_mention *m) {
  * text-speak, question cues) counts 2, those lists being the surest sign
  * of a language; a word its articles' vocabulary knows counts 1. Words of
  * @handles, URLs and hashtags say nothing. */
-static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, int nt, int li) {
+static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, int nt,
+                           const int *len, const uint32_t *h, int li) {
   const kb_lang *l = kb_index_lang_words(ix, li);
   double score = kb_query_known(q, li);
   for (int i = 0; l && i < nt; i++) {
     if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) continue;
-    /* one look-up for the four lists (kb_lang_word_of()), not four */
-    const kb_lang_word *x = kb_lang_word_of(l, t[i].fold, (int)strlen(t[i].fold));
+    /* one look-up for the four lists (kb_lang_word_of()), not four; the
+     * word hashed once for every language (S_language()) */
+    const kb_lang_word *x = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
     if (x && (x->stop || x->filler || x->speak || x->cue)) score += 2;
   }
   return score;
@@ -78,14 +80,22 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
   *detected = li < 0;
   *confidence = 1;
   if (li >= 0 || n < 2) return li >= 0 ? li : def;
-  double best = S_lang_score(ix, q, t, nt, def), total = best;
+  int *len = kb_xmalloc(((size_t)nt + 1) * sizeof *len);
+  uint32_t *h = kb_xmalloc(((size_t)nt + 1) * sizeof *h);
+  for (int i = 0; i < nt; i++) {
+    len[i] = (int)strlen(t[i].fold);
+    h[i] = kb_hash(t[i].fold, (size_t)len[i]);
+  }
+  double best = S_lang_score(ix, q, t, nt, len, h, def), total = best;
   li = def;
   for (int i = 0; i < n; i++) {
     if (i == def) continue;
-    double sc = S_lang_score(ix, q, t, nt, i);
+    double sc = S_lang_score(ix, q, t, nt, len, h, i);
     total += sc;
     if (sc > best) best = sc, li = i;
   }
+  free(len);
+  free(h);
   *confidence = total > 0 ? best / total : 1.0 / n;
   return li;
 }

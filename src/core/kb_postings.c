@@ -17,7 +17,7 @@
 #include "kb_util.h"
 
 #define S_NCOL 5
-#define S_COL_SHIFT 29 /* position word: column << 29 | offset */
+#define S_COL_SHIFT KB_RANK_COL_SHIFT /* position word: column << 29 | offset */
 #define S_OFF_MASK ((1u << S_COL_SHIFT) - 1)
 #define S_MAX_WORDS 16 /* terms in one phrase */
 
@@ -245,6 +245,11 @@ sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[S_NCOL
 long kb_postings_size(const kb_postings *p) { return p->npos; }
 
 int kb_postings_prefixes(const kb_postings *p) { return p->prefix_known; }
+
+int kb_postings_holds(const kb_postings *p, const uint32_t *pos) {
+  uintptr_t a = (uintptr_t)p->pos, x = (uintptr_t)pos;
+  return x >= a && x < a + (uintptr_t)p->npos * sizeof *p->pos;
+}
 
 /*--- Lists ---------------------------------------------------------------*/
 
@@ -501,61 +506,43 @@ static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   return lo;
 }
 
-/* A row's occurrence as one number: its packed position (column, then
- * offset) above its phrase, so that numeric order is the order of the
- * instances (column, offset, phrase) that kb_rank.h expects. */
-static uint64_t S_key(uint32_t pos, int phrase) { return (uint64_t)pos << 32 | (uint32_t)phrase; }
+struct kb_postings_query {
+  int n;
+  S_list *l;          /* per phrase: its postings in the whole table */
+  kb_rank_list *rl;   /* a row's lists, for the callback */
+};
 
-static int S_cmp_key(const void *x, const void *y) {
-  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-  return a < b ? -1 : a > b;
+kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
+                                         const unsigned char *prefix, int nphrase) {
+  kb_postings_query *q = kb_xmalloc(sizeof *q);
+  q->n = nphrase;
+  q->l = kb_xcalloc((size_t)nphrase + 1, sizeof *q->l);
+  q->rl = kb_xcalloc((size_t)nphrase + 1, sizeof *q->rl);
+  for (int k = 0; k < nphrase; k++) S_list_of(p, phrase[k], prefix && prefix[k], &q->l[k]);
+  return q;
 }
 
-/* Sorts key[0..n), made of nrun runs each already in order (run k is
- * key[run[k]..run[k + 1])), by merging the runs pairwise through tmp: a
- * row's occurrences come one sorted list per phrase, and qsort() on them
- * was a sixth of a suggest. The keys are distinct (no two occurrences
- * share phrase, column and offset), so this is qsort's order. */
-static uint64_t *S_merge_runs(uint64_t *key, uint64_t *tmp, int *run, int nrun) {
-  while (nrun > 1) {
-    int m = 0;
-    for (int k = 0; k < nrun; k += 2) {
-      int a = run[k], ae = run[k + 1], o = a;
-      if (k + 1 == nrun) { /* the odd run out: copied */
-        memcpy(tmp + a, key + a, (size_t)(ae - a) * sizeof *key);
-        run[m++] = a;
-        continue;
-      }
-      int b = ae, be = run[k + 2];
-      while (a < ae && b < be) tmp[o++] = key[b] < key[a] ? key[b++] : key[a++];
-      while (a < ae) tmp[o++] = key[a++];
-      while (b < be) tmp[o++] = key[b++];
-      run[m++] = run[k];
-    }
-    run[m] = run[nrun];
-    nrun = m;
-    uint64_t *t = key;
-    key = tmp;
-    tmp = t;
-  }
-  return key;
+int kb_postings_query_df(const kb_postings_query *q, int k) { return q->l[k].n; }
+
+void kb_postings_query_free(kb_postings_query *q) {
+  if (!q) return;
+  for (int k = 0; k < q->n; k++) S_list_cleanup(&q->l[k]);
+  free(q->l);
+  free(q->rl);
+  free(q);
 }
 
-int kb_postings_match(const kb_postings *p, const char *const *phrase,
-                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
-                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
-  S_list *l = kb_xcalloc((size_t)nphrase + 1, sizeof *l);
+int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
+                            sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
+  S_list *l = q->l;
+  int nphrase = q->n;
   for (int k = 0; k < nphrase; k++) {
-    S_list_of(p, phrase[k], prefix && prefix[k], &l[k]);
     l[k].at = S_seek(&l[k], 0, l[k].n, lo);
     l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
   }
-  /* a row's occurrences as keys (S_key()), put in order on the keys
-   * (comparing one number, not three fields), then as instances */
-  uint64_t *key = NULL, *tmp = NULL;
-  kb_rank_inst *inst = NULL;
-  long cap = 0, tcap = 0, icap = 0;
-  int *run = kb_xcalloc((size_t)nphrase + 2, sizeof *run);
+  /* a row's matches: each phrase's positions in it, as they are held
+   * (kb_rank_row_lists() reads them in order itself) */
+  kb_rank_list *rl = q->rl;
   int rc = 0;
   for (;;) {
     int64_t d = INT64_MAX;
@@ -563,44 +550,25 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
       if ((!drive || drive[k]) && l[k].at < l[k].end && l[k].doc[l[k].at] < d)
         d = l[k].doc[l[k].at];
     if (d == INT64_MAX) break;
-    int n = 0, sorted = 1, runs_sorted = 1, nrun = 0;
+    int n = 0;
     for (int k = 0; k < nphrase; k++) {
       S_list *x = &l[k];
       if (drive && !drive[k]) x->at = S_seek(x, x->at, x->end, d);
       if (x->at >= x->end || x->doc[x->at] != d) continue;
-      int from = x->pfirst[x->at], to = x->pfirst[x->at + 1];
-      S_grow((void **)&key, &cap, n + (to - from), sizeof *key);
-      run[nrun++] = n;
-      for (int j = from; j < to; j++) {
-        uint64_t it = S_key(x->pos[j], k);
-        if (n && sorted && key[n - 1] > it) {
-          sorted = 0;
-          if (j > from) runs_sorted = 0; /* out of order within one list */
-        }
-        else if (j > from && key[n - 1] > it) runs_sorted = 0;
-        key[n++] = it;
-      }
+      int from = x->pfirst[x->at];
+      rl[n++] = (kb_rank_list){.phrase = k, .n = x->pfirst[x->at + 1] - from, .pos = x->pos + from};
       x->at++;
     }
-    run[nrun] = n;
-    uint64_t *v = key;
-    if (!sorted && runs_sorted) {
-      S_grow((void **)&tmp, &tcap, n, sizeof *tmp);
-      v = S_merge_runs(key, tmp, run, nrun);
-    } else if (!sorted) {
-      qsort(key, (size_t)n, sizeof *key, S_cmp_key);
-    }
-    S_grow((void **)&inst, &icap, n, sizeof *inst);
-    for (int i = 0; i < n; i++)
-      inst[i] = (kb_rank_inst){.phrase = (int)(uint32_t)v[i], .col = (int)(v[i] >> (32 + S_COL_SHIFT)),
-                               .off = (int)((v[i] >> 32) & S_OFF_MASK)};
-    if ((rc = fn(ctx, d, inst, n)) != 0) break;
+    if ((rc = fn(ctx, d, rl, n)) != 0) break;
   }
-  free(key);
-  free(tmp);
-  free(inst);
-  free(run);
-  for (int k = 0; k < nphrase; k++) S_list_cleanup(&l[k]);
-  free(l);
+  return rc;
+}
+
+int kb_postings_match(const kb_postings *p, const char *const *phrase,
+                      const unsigned char *prefix, int nphrase, const unsigned char *drive,
+                      sqlite3_int64 lo, sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
+  kb_postings_query *q = kb_postings_query_new(p, phrase, prefix, nphrase);
+  int rc = kb_postings_query_match(q, drive, lo, hi, fn, ctx);
+  kb_postings_query_free(q);
   return rc;
 }

@@ -431,7 +431,7 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * address...", and a bold line over a paragraph runs into it), chosen from
  * the body's matches m[0..n), in position order. Without a match in the
  * prose: the prose's start. */
-static void S_snippet_window(const S_src *src, const kb_rank_mark *m, int n, double *f) {
+static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f) {
   enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
@@ -476,14 +476,12 @@ static void S_snippet_window(const S_src *src, const kb_rank_mark *m, int n, dou
 }
 
 /* The body's matches among the kept instances inst[0..kept) (the last:
- * the body is the last column), as marks, in a buffer of the thread's;
- * returns how many. */
-static int S_body_marks(const S_inst *inst, int kept, const kb_rank_mark **out) {
-  static _Thread_local kb_rank_mark m[S_MAX_INST];
+ * the body is the last column): *out pointed at the first; returns how
+ * many. */
+static int S_body_marks(const S_inst *inst, int kept, const S_inst **out) {
   int first = kept;
   while (first > 0 && inst[first - 1].col == S_NCOL - 1) first--;
-  for (int i = first; i < kept; i++) m[i - first] = (kb_rank_mark){inst[i].group, inst[i].off};
-  *out = m;
+  *out = inst + first;
   return kept - first;
 }
 
@@ -495,6 +493,9 @@ typedef struct {
   int *hit, nhit;
   S_inst *inst;
   int kept;
+  const kb_rank_body *body; /* the body's matches, when inst holds only the
+                               other fields' (kb_rank_row_lists()) */
+  int nbody;
 } S_acc;
 
 /* Counts an instance of phrase p in column c: its term frequency, and
@@ -510,6 +511,7 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
 }
 
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
+static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
@@ -537,15 +539,69 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   }
   if (rc != SQLITE_OK) return rc;
   S_score_row(q, &src, a, f);
-  const kb_rank_mark *m;
+  const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
   S_snippet_window(&src, m, nm, f);
   return SQLITE_OK;
 }
 
-void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                       const kb_rank_inst *all, int n, double *f,
-                       const kb_rank_mark **marks, int *nmarks) {
+/* Counts list l (phrase p, a word or an exact form) into a: its term
+ * frequency per column, as S_count() counts each of its instances. Its
+ * positions are in order, so the few in the title, phrases, tags and
+ * headings come first and the rest, up to any in a column past the
+ * body's, are the body's: counted by a subtraction, not one by one.
+ * Sets the body's part, [*from, *to). */
+static void S_count_list(S_acc *a, const kb_rank_list *l, int *from, int *to) {
+  int p = l->phrase;
+  const uint32_t *pos = l->pos;
+  int j = 0, k = l->n;
+  int *t = a->tf[p];
+  for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) t[pos[j] >> KB_RANK_COL_SHIFT]++;
+  while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
+  t[S_NCOL - 1] += k - j;
+  if (t[0] | t[1] | t[2] | t[3] | t[4]) a->hit[a->nhit++] = p;
+  *from = j;
+  *to = k;
+}
+
+/* Part of a word's list being merged: positions [at, end), its group. */
+typedef struct {
+  const uint32_t *at, *end;
+  int group;
+} S_run;
+
+/* Merges the runs r[0..m) (in phrase order) into position order (column,
+ * offset; at one position, by phrase) into inst, at most max instances,
+ * and stops at a column past the body's; leaves each run's `at` where it
+ * stopped. Returns the instances written. The smallest head is found by
+ * a pass over the heads (a row matches a few words); a run that is done
+ * leaves the pass. */
+static int S_merge(S_run *r, int m, S_inst *inst, int max) {
+  const uint32_t stop = (uint32_t)S_NCOL << KB_RANK_COL_SHIFT;
+  S_run *act[S_MAX_PHRASES];
+  int na = 0, n = 0;
+  for (int i = 0; i < m; i++)
+    if (r[i].at < r[i].end) act[na++] = &r[i];
+  while (na > 0 && n < max) {
+    int b = 0;
+    uint32_t v = *act[0]->at;
+    for (int i = 1; i < na; i++)
+      if (*act[i]->at < v) v = *act[b = i]->at;
+    if (v >= stop) break;
+    inst[n++] = (S_inst){.group = act[b]->group, .col = (int)(v >> KB_RANK_COL_SHIFT),
+                         .off = (int)(v & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    if (++act[b]->at == act[b]->end) {
+      na--;
+      for (int i = b; i < na; i++) act[i] = act[i + 1];
+    }
+  }
+  return n;
+}
+
+void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                       const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
+                       int *nbody) {
+  static _Thread_local kb_rank_body b[S_MAX_PHRASES];
   S_acc *a = S_acc_start(q);
   S_src src; /* (not cleared whole: abuf is for rows looked up, not these) */
   src.d = d;
@@ -554,24 +610,70 @@ void kb_rank_row_marks(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   src.fts = NULL;
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
   S_src_asides(&src, d, id);
-  for (int i = 0; i < n; i++) S_count(q, a, all[i].phrase, all[i].col, all[i].off);
+  S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
+  int nw = 0, nb = 0, total = 0;
+  for (int i = 0; i < nl; i++) {
+    int p = l[i].phrase, j, k;
+    if (p >= q->nphrase || q->select[p]) continue;
+    S_count_list(a, &l[i], &j, &k);
+    if (q->exact[p]) continue;
+    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
+    b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    total += k;
+  }
+  if (total <= S_MAX_INST) {
+    /* all kept (S_count()): the other fields' merged, the body's read in
+     * their lists by proximity */
+    a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
+    a->body = b;
+    a->nbody = nw;
+  } else {
+    /* only the first S_MAX_INST in position order are kept: merged with
+     * the body's, each list's kept body matches those the merge took */
+    for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
+    a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
+    for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
+  }
   S_score_row(q, &src, a, f);
-  *nmarks = S_body_marks(a->inst, a->kept, marks);
+  for (int i = 0; i < nw; i++) /* words with body matches */
+    if (b[i].n > 0) b[nb++] = b[i];
+  *body = b;
+  *nbody = nb;
 }
 
-void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_mark *m, int n,
+/* The body matches b[0..n) as instances, merged into position order (at
+ * one position, by phrase: b's order), in a buffer of the thread's;
+ * returns how many. */
+static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
+  static _Thread_local S_inst m[S_MAX_INST];
+  S_run r[S_MAX_PHRASES];
+  int nr = 0;
+  for (int i = 0; i < n && i < S_MAX_PHRASES; i++)
+    r[nr++] = (S_run){.at = b[i].pos, .end = b[i].pos + b[i].n, .group = b[i].group};
+  *out = m;
+  return S_merge(r, nr, m, S_MAX_INST);
+}
+
+void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f) {
   S_src src = {.d = d, .id = id};
   S_src_asides(&src, d, id);
-  S_snippet_window(&src, m, n, f);
+  const S_inst *m;
+  int nm = S_marks_of(b, n, &m);
+  S_snippet_window(&src, m, nm, f);
 }
 
-void kb_rank_row(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
-                 const kb_rank_inst *all, int n, double *f) {
-  const kb_rank_mark *m;
-  int nm;
-  kb_rank_row_marks(q, d, id, all, n, f, &m, &nm);
-  kb_rank_snippet(d, id, m, nm, f);
+/* 1 if a match of x is followed within two positions by a match of y
+ * (both in the body: one column): for each of x's, the first of y's past
+ * it. */
+static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
+  int j = 0;
+  for (int i = 0; i < x->n; i++) {
+    while (j < y->n && y->pos[j] <= x->pos[i]) j++;
+    if (j == y->n) return 0;
+    if (y->pos[j] - x->pos[i] <= 2) return 1;
+  }
+  return 0;
 }
 
 /* The features of a row from its term frequencies and kept instances. */
@@ -630,6 +732,14 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
         pair[g] = 1;
         break; /* (found: the rest cannot change it) */
       }
+  }
+  /* ...and in the body, when its matches are in the words' lists, not
+   * among the instances: each two lists of adjacent words side by side */
+  for (int i = 0; i < a->nbody; i++) {
+    int g = a->body[i].group;
+    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & MATCH)) continue;
+    for (int j = 0; j < a->nbody && !pair[g]; j++)
+      if (a->body[j].group == g + 1) pair[g] = S_near(&a->body[i], &a->body[j]);
   }
   int pairs = 0;
   for (int g = 0; g + 1 < q->ngroup; g++) pairs += pair[g];

@@ -4,6 +4,7 @@
 #include "kb_reply.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,36 +82,70 @@ static int S_len(const char *s) { return kb_tweet_length(s, strlen(s)); }
  * URL rules: about 20,000 instructions for a 100-character reply, a tenth
  * of a whole suggest request), and the same few articles' replies are
  * composed again and again. So the counts of recent rendered templates
- * are kept, keyed by their text: a direct-mapped table shared by the
- * server's threads, a slot replaced on a miss. Texts over S_CACHE_TEXT
- * bytes are not kept, which bounds the table to 4 MiB (replies are
- * nearer 150 bytes: about 600 KiB when full).
+ * are kept, keyed by their text: a table shared by the server's threads,
+ * of sets of S_CACHE_WAYS slots (a text goes in the set its hash names,
+ * in an empty slot or over the set's oldest). Direct-mapped, two texts
+ * sharing a slot (with a few hundred replies in use, a few dozen pairs
+ * of 4,096 slots) pushed each other out and were counted again each
+ * time. Texts over S_CACHE_TEXT bytes are not kept, which bounds the
+ * table to 4 MiB (replies are nearer 150 bytes: about 600 KiB when full).
  */
 #define S_CACHE_SLOTS 4096
+#define S_CACHE_WAYS 4
 #define S_CACHE_TEXT 1024
 static struct {
   char *text;
+  unsigned hash;
   int len;
 } S_cache[S_CACHE_SLOTS];
+static unsigned char S_cache_next[S_CACHE_SLOTS / S_CACHE_WAYS]; /* per set: the way replaced next */
 static pthread_mutex_t S_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static unsigned S_hash(const char *s) { return kb_hash(s, strlen(s)); }
+/* A hash of s[0..n) for the table: eight bytes a step (a reply is a few
+ * hundred bytes, and kb_hash() takes them one by one: a tenth of
+ * composing one). Only where a text goes in the table depends on it. */
+static unsigned S_text_hash(const char *s, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  for (; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+  h ^= h >> 29;
+  return (unsigned)h;
+}
 
 /* S_len(s), from the table when s was counted recently. */
 static int S_len_cached(const char *s) {
-  if (strlen(s) > S_CACHE_TEXT) return S_len(s);
-  unsigned k = S_hash(s) % S_CACHE_SLOTS;
+  size_t n = strlen(s);
+  if (n > S_CACHE_TEXT) return S_len(s);
+  unsigned h = S_text_hash(s, n), set = h % (S_CACHE_SLOTS / S_CACHE_WAYS);
   int len = -1;
   pthread_mutex_lock(&S_cache_lock);
-  if (S_cache[k].text && !strcmp(S_cache[k].text, s)) len = S_cache[k].len;
+  for (int w = 0; w < S_CACHE_WAYS && len < 0; w++) {
+    unsigned k = set * S_CACHE_WAYS + (unsigned)w;
+    if (S_cache[k].text && S_cache[k].hash == h && !strcmp(S_cache[k].text, s)) len = S_cache[k].len;
+  }
   pthread_mutex_unlock(&S_cache_lock);
   if (len >= 0) return len;
   len = S_len(s);
   if (len < 0) return len;
   char *copy = kb_xstrdup(s);
+  char *old = NULL;
   pthread_mutex_lock(&S_cache_lock);
-  char *old = S_cache[k].text;
+  unsigned k = set * S_CACHE_WAYS, w = 0;
+  while (w < S_CACHE_WAYS && S_cache[k + w].text) w++;
+  if (w == S_CACHE_WAYS) { /* the set is full: its oldest goes */
+    w = S_cache_next[set];
+    S_cache_next[set] = (unsigned char)((w + 1) % S_CACHE_WAYS);
+  }
+  k += w;
+  old = S_cache[k].text;
   S_cache[k].text = copy;
+  S_cache[k].hash = h;
   S_cache[k].len = len;
   pthread_mutex_unlock(&S_cache_lock);
   free(old);

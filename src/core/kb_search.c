@@ -28,6 +28,9 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "kb_index_impl.h"
 
 #include "kb_fts.h"
@@ -98,6 +101,7 @@ typedef struct {
   int group[S_MAX_TERMS];
   double weight[S_MAX_TERMS];
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
+  int df[S_MAX_TERMS];       /* S_phrase_df() of the term, -2 until asked */
   int n;
   int ngroups;
   char *prim[S_MAX_TERMS];   /* the primary term of each group */
@@ -139,6 +143,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
    * stemmed ones */
   q->weight[q->n] = !colocated ? 1.0 : t[0] == KB_TEXT_EXACT_MARK ? 1.0 : 0.8;
   q->prefix[q->n] = 0;
+  q->df[q->n] = -2;
   q->n++;
   return 0;
 }
@@ -159,6 +164,7 @@ static void S_add_alt(S_query *q, const char *t, int g, double w) {
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
+  q->df[q->n] = -2;
   q->n++;
 }
 
@@ -207,6 +213,8 @@ typedef struct {
   char *surface;          /* the word as written, folded, not stemmed */
   char *alt;              /* correction: the corrected word's stem, or NULL */
   char *fix;              /* correction: the word as corrected, or NULL */
+  int df;                 /* kb_vocab_df() of term in its language, -1
+                             until looked up (S_rec_df()) */
 } S_rec;
 
 typedef struct {
@@ -238,7 +246,7 @@ static int S_record(void *ctx, const kb_term *t) {
   }
   r->v[r->n++] = (S_rec){.flags = t->flags,
                          .term = S_arena_dup(&q->mem, t->term, (size_t)t->nterm),
-                         .nterm = t->nterm, .start = t->start, .end = t->end,
+                         .nterm = t->nterm, .start = t->start, .end = t->end, .df = -1,
                          .surface = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface)};
   return 0;
 }
@@ -248,6 +256,13 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
   (void)flags; (void)s; (void)e;
   if (!*out) *out = kb_xstrndup(t, (size_t)n);
   return 0;
+}
+
+/* The document frequency of record x's term in language l, looked up
+ * once: the language score, the correction and the search each ask. */
+static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
+  if (x->df < 0) x->df = kb_vocab_df(l->vocab, x->term);
+  return x->df;
 }
 
 /* Corrects every word of r the index does not know: first as written,
@@ -262,7 +277,7 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
   if (!q->prefix_last || typed < 0 || (size_t)r->v[typed].end != q->nq) typed = -1;
   for (int i = 0; i < r->n; i++) {
     S_rec *x = &r->v[i];
-    if ((x->flags & KB_TOKEN_COLOCATED) || kb_vocab_df(l->vocab, x->term) > 0) continue;
+    if ((x->flags & KB_TOKEN_COLOCATED) || S_rec_df(l, x) > 0) continue;
     /* the word being typed is a prefix while some word of the index
      * starts with it; past that ("delivry") it is a typo like any other */
     if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
@@ -346,11 +361,10 @@ void kb_query_set_lang(kb_query *q, int li) {
 
 int kb_query_known(const kb_query *q, int li) {
   if (li < 0 || li >= q->ix->nlangs) return 0;
-  const S_recs *r = &q->langs[li];
+  S_recs *r = (S_recs *)&q->langs[li]; /* (its dfs: a cache, see S_rec_df()) */
   int k = 0;
   for (int i = 0; i < r->n; i++)
-    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && kb_vocab_df(q->ix->langs[li].vocab, r->v[i].term) > 0)
-      k++;
+    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && S_rec_df(&q->ix->langs[li], &r->v[i]) > 0) k++;
   return k;
 }
 
@@ -376,9 +390,10 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     int colocated = (x->flags & KB_TOKEN_COLOCATED) != 0;
     if (!colocated) dropped = S_omitted(x->start, x->end, omit_from, omit_to);
     if (dropped || S_omitted(x->start, x->end, omit_from, omit_to)) continue;
-    int g = t->ngroups;
+    int g = t->ngroups, nt = t->n;
     S_add_term(t, x->flags, x->term, x->nterm, x->start, x->end);
     if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
+    if (t->n > nt && x->df >= 0) t->df[nt] = x->df; /* looked up already */
   }
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
   int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
@@ -402,6 +417,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
     t->prefix[t->n] = 1;
+    t->df[t->n] = -2;
     if (!t->ngroups) t->ngroups = 1;
     t->n++;
   }
@@ -474,8 +490,10 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
 /* A single term's document frequency is in the vocabulary (0: the index
  * does not have it); phrases (multi-word synonyms) and prefixes: -1,
  * unknown, counted by kb_features(). */
-static int S_phrase_df(const kb_ix_lang *l, const S_query *t, int i) {
-  return !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
+  if (t->df[i] == -2)
+    t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  return t->df[i];
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
@@ -484,7 +502,7 @@ static int S_phrase_df(const kb_ix_lang *l, const S_query *t, int i) {
  * is "(selected) AND (all)": only rows with a selected term are
  * candidates, and the copies of the selected terms in front are marked as
  * not counted. Returns the number of groups. */
-static int S_render(const kb_ix_lang *l, const S_query *t, const unsigned char *sel, kb_buf *match,
+static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, kb_buf *match,
                     kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
                     S_phrases *ph) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
@@ -536,7 +554,7 @@ static int S_render(const kb_ix_lang *l, const S_query *t, const unsigned char *
  * as without pruning. Sets sel and returns 1 when pruning applies. */
 #define S_PRUNE_ROWS 1000
 
-static int S_select(const kb_ix_lang *l, const S_query *t, double share, unsigned ablate,
+static int S_select(const kb_ix_lang *l, S_query *t, double share, unsigned ablate,
                     unsigned char *sel) {
   int order[S_MAX_TERMS], df[S_MAX_TERMS], n = 0;
   double total = 0;
@@ -575,20 +593,40 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
+/* The first byte of s[i..n) a snippet writes otherwise than itself (as
+ * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
+ * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
+ * table one byte at a time. */
+static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
+#ifdef __SSE2__
+  static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
+  __m128i c[sizeof special];
+  for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_cmpeq_epi8(x, c[0]);
+    for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+  }
+#endif
+  while (i < n && !as[(unsigned char)s[i]]) i++;
+  return i;
+}
+
 /* Writes body text s[0..n) into a snippet: escaped for HTML, a line
  * break as a space, and the \x02 \x03 markers a body might hold as
  * <mark> and </mark>, as the matches are marked. */
 static void S_put_snip(kb_buf *b, const char *s, size_t n) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte) */
+  /* what each byte becomes, NULL: itself (a table: one load per byte;
+   * S_snip_plain() tests these same bytes) */
   static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
                                       ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
                                       ['\x03'] = "</mark>", ['\n'] = " "};
   size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *e = as[(unsigned char)s[i]];
-    if (!e) continue;
+  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
     kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, e);
+    kb_buf_puts(b, as[(unsigned char)s[i]]);
     run = i + 1;
   }
   kb_buf_put(b, s + run, n - run);
@@ -623,16 +661,22 @@ typedef struct {
   int snip_start;    /* the snippet window (kb_rank.h) */
   unsigned snip_mask;
   int snip_terms;
-  int mfirst, nmark; /* nmark >= 0: the window is still to be chosen, from
-                        the body matches S_cands.marks[mfirst..+nmark) */
+  int bfirst, nbody; /* nbody >= 0: the window is still to be chosen, from
+                        the body matches S_cands.body[bfirst..+nbody) */
 } S_cand;
 
 typedef struct {
   S_cand *v;
   int n, cap;
   unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
-  kb_rank_mark *marks; /* the body matches of candidates ranked in memory */
-  int nmarks, capmarks;
+  kb_rank_body *body; /* the body matches of candidates ranked in memory:
+                        their positions in the postings (held as long as
+                        the index), or, where bown[i] >= 0, copied to
+                        own[bown[i]..] (a list the match made and freed) */
+  int *bown;
+  int nbody, capbody;
+  uint32_t *own;
+  int nown, capown;
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -643,6 +687,53 @@ static int S_cmp_cand(const void *x, const void *y) {
 
 #define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
 
+/* What a candidate or a hit is ordered by: score (higher first), id, and
+ * where it was (so equal ones keep their order, as glibc's qsort, a
+ * stable merge sort, keeps them). */
+typedef struct {
+  double score;
+  int64_t id;
+  int at;
+} S_order_key;
+
+static int S_key_before(const S_order_key *a, const S_order_key *b) {
+  if (a->score != b->score) return a->score > b->score;
+  if (a->id != b->id) return a->id < b->id;
+  return a->at < b->at;
+}
+
+static int S_cmp_key(const void *x, const void *y) {
+  return S_key_before(x, y) ? -1 : S_key_before(y, x);
+}
+
+/* Sorts k[0..n) by S_key_before(): by insertion while short (a suggest
+ * orders thirty-odd candidates; qsort() moved whole candidates and hits
+ * of a hundred bytes and more, through a comparison function). */
+static void S_sort_keys(S_order_key *k, int n) {
+  if (n > 64) {
+    qsort(k, (size_t)n, sizeof *k, S_cmp_key);
+    return;
+  }
+  for (int i = 1; i < n; i++) {
+    S_order_key v = k[i];
+    int j = i;
+    for (; j > 0 && S_key_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
+    k[j] = v;
+  }
+}
+
+void kb_results_sort(kb_results *r) {
+  if (r->n < 2) return;
+  S_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
+  for (int i = 0; i < r->n; i++) k[i] = (S_order_key){r->hits[i].score, r->hits[i].id, i};
+  S_sort_keys(k, r->n);
+  kb_hit *v = kb_xmalloc(((size_t)r->n + 1) * sizeof *v);
+  for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
+  free(r->hits);
+  r->hits = v;
+  free(k);
+}
+
 /* Puts the first k candidates of c in the order qsort() with S_cmp_cand
  * gives (glibc's is a stable merge sort: equal ones stay in the order
  * they came). A page of results needs only its first rows in order:
@@ -651,8 +742,15 @@ static int S_cmp_cand(const void *x, const void *y) {
  * sorting them all was a tenth of the request. */
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
-  if (k > S_MAX_TOP || 4 * k >= c->n) {
-    qsort(c->v, (size_t)c->n, sizeof *c->v, S_cmp_cand);
+  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
+    S_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
+    for (int i = 0; i < c->n; i++) key[i] = (S_order_key){c->v[i].score, c->v[i].id, i};
+    S_sort_keys(key, c->n);
+    S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
+    for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
+    free(key);
+    free(c->v);
+    c->v = v;
     return;
   }
   int top[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
@@ -683,7 +781,7 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
   memset(x, 0, sizeof *x);
   x->id = id;
   x->lang = li;
-  x->nmark = -1;
+  x->nbody = -1;
   if (f) {
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
@@ -757,30 +855,44 @@ static double S_share(const kb_index *ix, const S_where *w) {
  * computed from its instances, as kb_features() computes them in FTS5. */
 typedef struct {
   const kb_rank_docs *docs;
+  const kb_postings *post;
   const kb_rank_query *q;
   S_cands *c;
   int li;
 } S_mem;
 
-static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int n) {
+static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   S_mem *m = ctx;
   if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
   double f[KB_RANK_NOUT];
-  const kb_rank_mark *mk;
-  int nm;
+  const kb_rank_body *b;
+  int nb;
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
-  kb_rank_row_marks(m->q, m->docs, id, inst, n, f, &mk, &nm);
+  kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
   S_cands *c = m->c;
   S_add_cand(c, id, m->li, f);
-  if (c->capmarks - c->nmarks < nm) {
-    while (c->capmarks - c->nmarks < nm) c->capmarks = c->capmarks ? 2 * c->capmarks : 1024;
-    c->marks = kb_xrealloc(c->marks, (size_t)c->capmarks * sizeof *c->marks);
+  if (c->capbody - c->nbody < nb) {
+    while (c->capbody - c->nbody < nb) c->capbody = c->capbody ? 2 * c->capbody : 256;
+    c->body = kb_xrealloc(c->body, (size_t)c->capbody * sizeof *c->body);
+    c->bown = kb_xrealloc(c->bown, (size_t)c->capbody * sizeof *c->bown);
   }
-  if (nm) memcpy(c->marks + c->nmarks, mk, (size_t)nm * sizeof *mk);
-  c->v[c->n - 1].mfirst = c->nmarks;
-  c->v[c->n - 1].nmark = nm;
-  c->nmarks += nm;
+  for (int i = 0; i < nb; i++) {
+    c->body[c->nbody + i] = b[i];
+    c->bown[c->nbody + i] = -1;
+    if (kb_postings_holds(m->post, b[i].pos)) continue;
+    if (c->capown - c->nown < b[i].n) {
+      while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
+      c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
+    }
+    memcpy(c->own + c->nown, b[i].pos, (size_t)b[i].n * sizeof *c->own);
+    c->bown[c->nbody + i] = c->nown;
+    c->body[c->nbody + i].pos = NULL;
+    c->nown += b[i].n;
+  }
+  c->v[c->n - 1].bfirst = c->nbody;
+  c->v[c->n - 1].nbody = nb;
+  c->nbody += nb;
   return 0;
 }
 
@@ -790,25 +902,29 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_inst *inst, int 
 static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
+  /* the phrases' lists made once: for the document frequencies the
+   * vocabulary does not give (several terms, prefixes), and the match */
+  kb_postings_query *pq = kb_postings_query_new(post, ph->text, ph->pre, ph->n);
   int df[S_MAX_PHRASES];
-  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_df(post, ph->text[k], ph->pre[k]);
+  for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
                                        ngroups);
-  S_mem m = {.docs = ix->docs, .q = q, .c = c, .li = li};
+  S_mem m = {.docs = ix->docs, .post = post, .q = q, .c = c, .li = li};
   /* pruned: the selecting copies (flag 2) bring the candidates */
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int had = c->n, had_marks = c->nmarks, rc = 0;
+  int had = c->n, had_body = c->nbody, had_own = c->nown, rc = 0;
   for (int i = 0; i < w->nspans && !rc; i++)
-    rc = kb_postings_match(post, ph->text, ph->pre, ph->n, pruned ? drive : NULL, w->lo[i], w->hi[i],
-                           S_mem_row, &m);
+    rc = kb_postings_query_match(pq, pruned ? drive : NULL, w->lo[i], w->hi[i], S_mem_row, &m);
   kb_rank_query_free(q);
+  kb_postings_query_free(pq);
   if (rc) {
     c->n = had;
-    c->nmarks = had_marks;
+    c->nbody = had_body;
+    c->nown = had_own;
   }
   return rc;
 }
@@ -937,13 +1053,13 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
 
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
-  if (h->cut.marks) {
+  if (h->cut.body) {
     double f[KB_RANK_NOUT];
-    kb_rank_snippet(ix->docs, h->id, h->cut.marks, h->cut.nmarks, f);
+    kb_rank_snippet(ix->docs, h->id, h->cut.body, h->cut.nbody, f);
     h->cut.start = (int)f[KB_RANK_SNIPPET_START];
     h->cut.mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
     h->cut.terms = (int)f[KB_RANK_SNIPPET_TERMS];
-    h->cut.marks = NULL;
+    h->cut.body = NULL;
   }
   const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
   if (sp) {
@@ -966,16 +1082,24 @@ static kb_ix_row *S_row_of(kb_index *ix, int64_t id) {
   if (!ix->rows) ix->rows = kb_xcalloc(KB_IX_ROW_SLOTS, sizeof *ix->rows);
   kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
   if (w->id == id && id) return w;
-  for (int j = 0; j < KB_IX_META_COLS; j++) free(w->col[j]);
+  free(w->blk);
   free(w->text);
   memset(w, 0, sizeof *w);
   sqlite3_stmt *st = ix->meta_by_id;
   sqlite3_bind_int64(st, 1, id);
   if (sqlite3_step(st) == SQLITE_ROW) {
     w->id = id;
+    size_t at[KB_IX_META_COLS];
     for (int j = 0; j < KB_IX_META_COLS; j++) {
       const char *v = (const char *)sqlite3_column_text(st, j);
-      w->col[j] = v ? kb_xstrdup(v) : NULL;
+      at[j] = v ? w->nblk : SIZE_MAX;
+      if (v) w->nblk += (size_t)sqlite3_column_bytes(st, j) + 1;
+    }
+    w->blk = kb_xmalloc(w->nblk + 1);
+    for (int j = 0; j < KB_IX_META_COLS; j++) {
+      if (at[j] == SIZE_MAX) continue;
+      w->col[j] = w->blk + at[j];
+      memcpy(w->col[j], sqlite3_column_text(st, j), (size_t)sqlite3_column_bytes(st, j) + 1);
     }
   }
   sqlite3_reset(st);
@@ -1012,31 +1136,41 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
   const kb_ix_row *w = S_row_of(ix, c->id);
-  if (w) {
-    h->collection = S_keep(r, w->col[0]);
-    h->slug = S_keep(r, w->col[1]);
-    h->title = S_keep(r, w->col[2]);
-    h->url = S_keep(r, w->col[3]);
-    h->reply = S_keep(r, w->col[4]);
-    h->escalate = S_keep(r, w->col[5]);
-    h->type = S_keep(r, w->col[6]);
-    h->lang = S_keep(r, w->col[7]);
-    h->summary = S_keep(r, w->col[8]);
-    h->deeplink = S_keep(r, w->col[9]);
-    h->platform = S_keep(r, w->col[10]);
+  if (w) { /* the row's columns copied in one piece, then pointed at */
+    S_arena *a = r->mem;
+    const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
+    r->mem = a;
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
+    h->collection = S_COL(0);
+    h->slug = S_COL(1);
+    h->title = S_COL(2);
+    h->url = S_COL(3);
+    h->reply = S_COL(4);
+    h->escalate = S_COL(5);
+    h->type = S_COL(6);
+    h->lang = S_COL(7);
+    h->summary = S_COL(8);
+    h->deeplink = S_COL(9);
+    h->platform = S_COL(10);
+#undef S_COL
   }
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
-  if (c->nmark > 0) { /* kept with the results until the snippet is cut */
+  if (c->nbody > 0) { /* kept with the results until the snippet is cut */
     S_arena *a = r->mem;
-    h->cut.marks = S_arena_align(&a, cs->marks + c->mfirst, (size_t)c->nmark * sizeof *cs->marks);
-    h->cut.nmarks = c->nmark;
+    kb_rank_body *b = S_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
+    for (int i = 0; i < c->nbody; i++) {
+      int at = cs->bown[c->bfirst + i];
+      if (at >= 0) b[i].pos = S_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
+    }
+    h->cut.body = b;
+    h->cut.nbody = c->nbody;
     r->mem = a;
-  } else if (c->nmark == 0) { /* no match in the body: still to be chosen */
-    static const kb_rank_mark none[1];
-    h->cut.marks = none;
+  } else if (c->nbody == 0) { /* no match in the body: still to be chosen */
+    static const kb_rank_body none[1];
+    h->cut.body = none;
   }
   if (!later) S_snippet(ix, r, h);
   if (!h->slug) h->slug = S_keep(r, "");
@@ -1144,7 +1278,9 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (txn) S_step_once(ix->commit);
   free(c.v);
-  free(c.marks);
+  free(c.body);
+  free(c.bown);
+  free(c.own);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
@@ -1165,8 +1301,10 @@ static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slu
  * its html, source and store, which are not needed here and were nearly
  * all of the cost of a suggest naming a place with a store), its fields
  * taken from the rows' metadata kept with the index (S_row_of). */
-int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
-                           const char *slug, const char *lang) {
+/* The row of help article collection/slug in language lang (or the
+ * default), as kb_results_add_article() takes it: 0 when there is none. */
+static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
+                            const char *lang) {
   sqlite3_stmt *st = ix->id_of;
   const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
@@ -1177,23 +1315,34 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
     id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
+  return id;
+}
+
+/* Appends row id (S_article_id()) to r as kb_results_add_article() does. */
+static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
   const kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
   if (!w) return -1;
   r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
-  /* (meta_by_id's columns; the platform is not read here, as before) */
-  h->collection = S_keep(r, w->col[0]);
-  h->slug = S_keep(r, w->col[1]);
-  h->lang = S_keep(r, w->col[7]);
-  h->type = S_keep(r, w->col[6]);
-  h->title = S_keep(r, w->col[2]);
-  h->url = S_keep(r, w->col[3]);
-  h->reply = S_keep(r, w->col[4]);
-  h->escalate = S_keep(r, w->col[5]);
-  h->deeplink = S_keep(r, w->col[9]);
-  h->summary = S_keep(r, w->col[8]);
+  /* (meta_by_id's columns, copied in one piece; the platform is not
+   * read here, as before) */
+  S_arena *a = r->mem;
+  const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
+  r->mem = a;
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
+  h->collection = S_COL(0);
+  h->slug = S_COL(1);
+  h->lang = S_COL(7);
+  h->type = S_COL(6);
+  h->title = S_COL(2);
+  h->url = S_COL(3);
+  h->reply = S_COL(4);
+  h->escalate = S_COL(5);
+  h->deeplink = S_COL(9);
+  h->summary = S_COL(8);
+#undef S_COL
   kb_buf b = KB_BUF_INIT;
   if (h->summary) {
     size_t len = strlen(h->summary);
@@ -1205,10 +1354,15 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
   return r->n++;
 }
 
+int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
+                           const char *slug, const char *lang) {
+  return S_add_row(ix, r, S_article_id(ix, collection, slug, lang));
+}
+
 /* The slugs of the help articles of collection coll in language lang
  * that deep-link stores, from ix's cache or read now and kept (NULL when
  * the query fails; nothing kept). */
-static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *lang) {
+static kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *lang) {
   for (int i = 0; i < ix->nlinked; i++)
     if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
   sqlite3_stmt *st;
@@ -1234,6 +1388,8 @@ static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *
   }
   l.coll = kb_xstrdup(coll);
   l.lang = kb_xstrdup(lang);
+  l.id = kb_xmalloc(((size_t)l.n + 1) * sizeof *l.id);
+  for (int k = 0; k < l.n; k++) l.id[k] = -1;
   ix->linked = kb_xrealloc(ix->linked, ((size_t)ix->nlinked + 1) * sizeof *ix->linked);
   ix->linked[ix->nlinked] = l;
   return &ix->linked[ix->nlinked++];
@@ -1242,7 +1398,7 @@ static const kb_ix_linked *S_linked(kb_index *ix, const char *coll, const char *
 int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
   const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   const char *coll = collection ? collection : "default";
-  const kb_ix_linked *l = S_linked(ix, coll, lang ? lang : def);
+  kb_ix_linked *l = S_linked(ix, coll, lang ? lang : def);
   if (!l) return -1;
   int added = 0;
   for (int k = 0; k < l->n; k++) {
@@ -1251,7 +1407,11 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
     for (int i = 0; i < r->n && !have; i++)
       have = r->hits[i].slug && r->hits[i].collection && !strcmp(r->hits[i].slug, slug) &&
              !strcmp(r->hits[i].collection, coll);
-    if (!have && kb_results_add_article(ix, r, collection, slug, lang) >= 0) added++;
+    if (have) continue;
+    /* the row, looked up once while the index is open (the article's
+     * row in lang, else in the default language, never changes) */
+    if (l->id[k] < 0) l->id[k] = S_article_id(ix, collection, slug, lang);
+    if (S_add_row(ix, r, l->id[k]) >= 0) added++;
   }
   return added;
 }

@@ -90,12 +90,6 @@ static char *S_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
                                 kb_suggest_lang_prefix(ix, h->lang));
 }
 
-static int S_cmp_hit(const void *x, const void *y) {
-  const kb_hit *a = x, *b = y;
-  if (a->score != b->score) return a->score > b->score ? -1 : 1;
-  return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* A mention that names a phone (an iPhone, a Galaxy) is not answered with
  * an article for the other platform, which cannot apply to that phone:
  * those go behind everything else that matches (the learned scores span
@@ -105,7 +99,7 @@ static void S_prefer_platform(kb_results *r, const char *platform) {
   if (!platform || r->n < 2) return;
   for (int i = 0; i < r->n; i++)
     if (r->hits[i].platform && strcmp(r->hits[i].platform, platform)) r->hits[i].score *= S_OTHER_PLATFORM;
-  qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
+  kb_results_sort(r);
 }
 
 /* Fusion with feedback (docs/relevance.md), tuned by 5-fold
@@ -258,7 +252,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
   free(score);
   free(x);
-  qsort(r->hits, (size_t)r->n, sizeof *r->hits, S_cmp_hit);
+  kb_results_sort(r);
 }
 
 /* Retrieval: the articles the mention's terms find (the words that named
@@ -315,7 +309,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   S_rerank(ix, m, o, out);
   if (o->feedback) {
     S_fuse(ix, o->feedback, m, coll, &out->res);
-    qsort(out->res.hits, (size_t)out->res.n, sizeof *out->res.hits, S_cmp_hit);
+    kb_results_sort(&out->res);
   }
   S_prefer_platform(&out->res, kb_mention_platform(m));
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static void S_oom(size_t n) {
   fprintf(stderr, "out of memory (allocating %zu bytes)\n", n);
@@ -183,18 +186,40 @@ void kb_buf_put_query(kb_buf *b, const char *s, int form) {
   }
 }
 
+/* The first byte of s[i..n) that JSON output escapes (a control
+ * character, '"', '\\', '<', '>', '&'), or n. Replies and snippets are
+ * mostly plain text: with SSE2 (every x86-64) sixteen bytes are tested
+ * at once, a tenth of a suggest's per-byte work; the table, one look-up
+ * per byte, does the rest. */
+static size_t S_json_plain(const char *s, size_t i, size_t n, const unsigned char *esc) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), lt = _mm_set1_epi8('<'),
+                gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&'), ctl = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
+    /* x <= 0x1f, unsigned: min(x, 0x1f) == x */
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, amp),
+                                         _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+  }
+#endif
+  while (i < n && !esc[(unsigned char)s[i]]) i++;
+  return i;
+}
+
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
-  /* the bytes written escaped: control characters, '"', '\\', and <>& (a
-   * table, one look-up per byte: replies are mostly text) */
+  /* the bytes written escaped: control characters, '"', '\\', and <>& */
   static const unsigned char esc[256] = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
       ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1};
   kb_buf_putc(b, '"');
   size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = S_json_plain(s, 0, n, esc); i < n; i = S_json_plain(s, i + 1, n, esc)) {
     unsigned char c = (unsigned char)s[i];
-    if (!esc[c]) continue;
     kb_buf_put(b, s + run, i - run);
     run = i + 1;
     switch (c) {

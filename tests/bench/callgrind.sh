@@ -17,8 +17,13 @@
 # Prints "route requests instructions/request"; the callgrind files stay in
 # OUTDIR (default build/callgrind) for callgrind_annotate.
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
+# PROFILE_ROUTES (default: all) names the routes to run, space-separated
+# (healthz suggest suggest-cdp search-api search-page fragment article).
 # Under valgrind on a loaded machine kb-serve may take minutes to start
-# (up to 5 are waited for).
+# (up to 5 are waited for). The links in replies and pages are made with a
+# fixed --public-url: with the server's own address they held its port,
+# which changed from run to run which replies' texts shared a slot of the
+# reply cache (kb_reply.c), and so the count by up to 8K a suggest.
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/bench/lib.sh
@@ -78,9 +83,10 @@ fi
 esc() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
 ix="$DIR/kb.sqlite" # the index route() serves
 route() { # name paths-file [post]
+  case " ${PROFILE_ROUTES:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
   valgrind -q --tool=callgrind --toggle-collect=S_handler --callgrind-out-file="$DIR/cg.$1" \
     "$BENCH_BIN/kb-serve" --index "$ix" --listen 127.0.0.1:0 --rate -1 --quiet \
-    --threads 1 2>"$DIR/serve-$1.log" &
+    --public-url http://127.0.0.1 --threads 1 2>"$DIR/serve-$1.log" &
   serve_pid=$!
   port=""
   for _ in $(seq 3000); do
