@@ -85,12 +85,15 @@ export async function langChecks({ test, check, Fail, openPage, clean, ctx }) {
     await page.goto('/fr/agent');
     await page.fill('#mention', 'slt comment je recupere mon code RIO');
     await page.click('#agent-form button[type=submit]');
-    await page.waitForSelector('li.suggestion form.flag', { state: 'attached' });
+    await page.waitForSelector('li.suggestion details.flag');
     // figures in the page's words: "confiance 0,71"
     check(/confiance 0,\d\d\)/.test(await page.textContent('#agent-lang')), 'decimal mark: ' + await page.textContent('#agent-lang'));
     const title = await page.getAttribute('li.suggestion:first-child p.confidence', 'title');
     check(!title || /^Confiance \d,\d\d /.test(title), 'confidence title: ' + title);
-    check(await page.getAttribute('li.suggestion form.flag', 'action') === '/fr/team/flag', 'flag form: ' + await page.getAttribute('li.suggestion form.flag', 'action'));
+    // the script makes the team's forms when the agent opens them
+    await page.click('li.suggestion:first-child details.flag summary');
+    await page.click('details.miss summary');
+    check(await page.getAttribute('li.suggestion:first-child form.flag', 'action') === '/fr/team/flag', 'flag form: ' + await page.getAttribute('li.suggestion:first-child form.flag', 'action'));
     check(await page.getAttribute('form.miss', 'action') === '/fr/team/unanswered', 'miss form: ' + await page.getAttribute('form.miss', 'action'));
     clean(page);
     await page.close();

@@ -99,7 +99,11 @@
     const TN = (k, n, v = {}) => T(k + ((' ' + (W['plural.one'] || '1') + ' ').includes(' ' + n + ' ') ? '.one' : '.other'),
       Object.assign({ n }, v));
 
+    // Called by every /healthz poll (each second) and every reply: the
+    // banner is only rewritten when its text changes, not a DOM write,
+    // style and layout each time.
     function note(kind, msg) {
+      if ((notes[kind] || '') === (msg || '')) return;
       if (msg) notes[kind] = msg; else delete notes[kind];
       if (!banner) return;
       banner.replaceChildren(...Object.values(notes).map((m) => el('p', null, m)));
@@ -199,34 +203,42 @@
     }
 
     // "Flag this article" (kind flag) or "No article fits" (kind miss), as
-    // the server renders them.
+    // the server renders them, but the form inside is made when the agent
+    // opens it: made with every card, the forms were 77 of the 218
+    // elements a reply put on screen, most of them never opened, and a
+    // reply's renderer main-thread CPU was 24.0 ms against 17.9 ms now
+    // (docs/benchmarks.md, "Pages, fourth round").
     function teamForm(kind, action, n, fields) {
       const d = el('details', kind), f = el('form', kind), b = el('button', null, T('team.send'));
       d.append(el('summary', null, T(kind === 'flag' ? 'flag' : 'miss')));
       f.action = site + action;
       f.method = 'post';
-      Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
-      const field = (tag, id, name, label) => {
-        const l = el('label', null, label), x = el(tag);
-        l.htmlFor = x.id = id;
-        x.name = name;
-        f.append(l, x);
-        return x;
+      d.addEventListener('toggle', () => { if (d.open && !f.isConnected) d.append(fill()); });
+      // the form's fields, when the details are first opened
+      const fill = () => {
+        Object.entries(fields).forEach(([k, v]) => f.append(hidden(k, v)));
+        const field = (tag, id, name, label) => {
+          const l = el('label', null, label), x = el(tag);
+          l.htmlFor = x.id = id;
+          x.name = name;
+          f.append(l, x);
+          return x;
+        };
+        if (kind === 'flag') {
+          const sel = field('select', 'flag-reason-' + n, 'reason', T('flag.why'));
+          ['wrong', 'outdated', 'missing'].forEach((v) => {
+            const o = el('option', null, T('flag.' + v));
+            o.value = v;
+            sel.append(o);
+          });
+          field('input', 'flag-note-' + n, 'note', T('flag.note')).maxLength = 2000;
+        } else {
+          field('input', 'miss-note', 'note', T('miss.note')).maxLength = 2000;
+        }
+        b.type = 'submit';
+        f.append(b);
+        return f;
       };
-      if (kind === 'flag') {
-        const sel = field('select', 'flag-reason-' + n, 'reason', T('flag.why'));
-        ['wrong', 'outdated', 'missing'].forEach((v) => {
-          const o = el('option', null, T('flag.' + v));
-          o.value = v;
-          sel.append(o);
-        });
-        field('input', 'flag-note-' + n, 'note', T('flag.note')).maxLength = 2000;
-      } else {
-        field('input', 'miss-note', 'note', T('miss.note')).maxLength = 2000;
-      }
-      b.type = 'submit';
-      f.append(b);
-      d.append(f);
       return d;
     }
 

@@ -1,7 +1,8 @@
 // What stands between a public page's response and its first contentful
 // paint (issue 22, docs/benchmarks.md "Pages, third round"): each path
 // loaded RUNS times (5) as the browser test's paint test loads it (a new
-// context, the cache off), traced; per path, the medians of
+// context, the cache off, the browser idle first: tests/browser/idle.mjs),
+// traced; per path, the medians of
 //   wall, ms from the navigation's start: response in the renderer
 //     (commit), the first frame handed to the compositor (parse, style,
 //     layout, paint), that frame's tiles rastered (activation), the first
@@ -17,10 +18,12 @@
 // (a kb-serve started with --rate -1.) BASE=URL1,URL2 compares servers
 // (say main's and a branch's): each load of a path goes to each in turn,
 // so the machine's drifting load falls on both alike. JSON=FILE also
-// writes every load's figures as JSON.
+// writes every load's figures as JSON. SELF=1 also prints, per path, the
+// main thread's self time by event name (a mean of its loads).
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { browserIdle } from '../../browser/idle.mjs';
 
 const BASES = (process.env.BASE || 'http://127.0.0.1:18722').split(',');
 const paths = process.argv.slice(2);
@@ -77,6 +80,19 @@ function analyse(ev) {
     stack.push(node);
   }
   for (const [node, t] of self) if (t > 0) cpu[node.k] += t / 1000;
+  // SELF=1: the main thread's self time by event name
+  const byName = {};
+  if (process.env.SELF) {
+    const st = [], own = new Map();
+    for (const e of mainX) {
+      while (st.length && st[st.length - 1].ts + st[st.length - 1].dur <= e.ts) st.pop();
+      const p = st[st.length - 1];
+      own.set(e, e.tdur || 0);
+      if (p) own.set(p, own.get(p) - (e.tdur || 0));
+      st.push(e);
+    }
+    for (const [e, t] of own) byName[e.name] = (byName[e.name] || 0) + t / 1000;
+  }
   // whole threads: top-level tasks' CPU (not double counting nested ones)
   const threadCpu = (re) => {
     let sum = 0;
@@ -103,6 +119,7 @@ function analyse(ev) {
     families: fonts.filter((e) => /onMatchFamilyStyle/.test(e.name)).length,
     strikes: fonts.filter((e) => /Strike/.test(e.name)).length,
     fontWait: fonts.reduce((a, e) => a + e.dur / 1000, 0),
+    byName,
   };
 }
 
@@ -114,6 +131,7 @@ async function load(base, path, trace) {
   const cdp = await c.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await browserIdle();                           // the new window's own UI loaded, as the browser test waits
   if (trace) await b.startTracing(page, { path: TRACE, categories: CATS });
   await page.goto(path, { waitUntil: 'networkidle' });
   await page.waitForTimeout(50);
@@ -145,4 +163,11 @@ for (const [j, base] of BASES.entries()) {
       `${m((r) => r.families)} ${m((r) => r.strikes)} ${f1(m((r) => r.fontWait))}`);
   }
 }
+if (process.env.SELF)
+  for (const [j, base] of BASES.entries()) for (const [k, p] of paths.entries()) {
+    const rs = all[j][k], sum = {};
+    for (const r of rs) for (const [n, t] of Object.entries(r.byName)) sum[n] = (sum[n] || 0) + t / rs.length;
+    console.log(`# ${p}${BASES.length > 1 ? ' ' + base : ''}: main thread self time, ms a load: ` +
+      Object.entries(sum).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([n, t]) => `${n} ${t.toFixed(1)}`).join(', '));
+  }
 if (process.env.JSON) writeFileSync(process.env.JSON, JSON.stringify(BASES.map((base, j) => ({ base, loads: Object.fromEntries(paths.map((p, k) => [p, all[j][k]])) })), null, 1));

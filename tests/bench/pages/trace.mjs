@@ -7,6 +7,7 @@
 // (a kb-serve started with --rate -1; the trace of the last load stays in
 // /tmp/h22trace.json for tsum.mjs.)
 import { chromium } from 'playwright-core';
+import { browserIdle } from '../../browser/idle.mjs';
 import { readFileSync } from 'node:fs';
 const BASE = process.env.BASE || 'http://127.0.0.1:18722';
 const paths = process.argv.slice(2);
@@ -18,6 +19,7 @@ async function load(path, trace) {
   const c = await b.newContext({ baseURL: BASE, viewport: { width: 1280, height: 800 } });
   const page = await c.newPage();
   await page.goto('about:blank');
+  await browserIdle();                           // as the browser test: the window's own UI loaded first
   if (trace) await b.startTracing(page, { path: '/tmp/h22trace.json', categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'loading', 'blink', 'fonts', 'v8', 'toplevel', 'disabled-by-default-devtools.timeline.frame'] });
   await page.goto(path, { waitUntil: 'networkidle' });
   await page.waitForTimeout(100);

@@ -3,6 +3,7 @@
 // average: a page against another, and any drift over a run.
 //   BASE=http://127.0.0.1:PORT N=72 node tests/bench/pages/trend.mjs /es/help/store-sevilla /de/help/store-munchen
 import { chromium } from 'playwright-core';
+import { browserIdle } from '../../browser/idle.mjs';
 import { loadavg } from 'node:os';
 const BASE = process.env.BASE || 'http://127.0.0.1:18722';
 const paths = process.argv.slice(2);
@@ -17,6 +18,7 @@ async function load(path) {
   const cdp = await c.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await browserIdle();                           // as the browser test: the window's own UI loaded first
   await page.goto(path, { waitUntil: 'networkidle' });
   const f = await page.evaluate(() => new Promise((res) => {
     const done = () => res(performance.getEntriesByName('first-contentful-paint')[0].startTime);
