@@ -1128,6 +1128,30 @@ const char *kb_index_row_text(kb_index *ix, int64_t id,
   return w->text;
 }
 
+/* A hit's metadata from its row: the row's columns copied into the
+ * results' arena in one piece, then pointed at (eleven strlen+copies
+ * cost a kb/ suggest 16 K instructions). PLATFORM: whether the hit
+ * carries the row's platform (the ranked hits do; rows added by id,
+ * kb_results_add_article(), never did). */
+static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, int platform) {
+  S_arena *a = r->mem;
+  const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
+  r->mem = a;
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
+  h->collection = S_COL(0);
+  h->slug = S_COL(1);
+  h->title = S_COL(2);
+  h->url = S_COL(3);
+  h->reply = S_COL(4);
+  h->escalate = S_COL(5);
+  h->type = S_COL(6);
+  h->lang = S_COL(7);
+  h->summary = S_COL(8);
+  h->deeplink = S_COL(9);
+  if (platform) h->platform = S_COL(10);
+#undef S_COL
+}
+
 static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_results *r,
                        int later) {
   kb_hit *h = &r->hits[r->n++];
@@ -1136,24 +1160,7 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
   const kb_ix_row *w = S_row_of(ix, c->id);
-  if (w) { /* the row's columns copied in one piece, then pointed at */
-    S_arena *a = r->mem;
-    const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
-    r->mem = a;
-#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
-    h->collection = S_COL(0);
-    h->slug = S_COL(1);
-    h->title = S_COL(2);
-    h->url = S_COL(3);
-    h->reply = S_COL(4);
-    h->escalate = S_COL(5);
-    h->type = S_COL(6);
-    h->lang = S_COL(7);
-    h->summary = S_COL(8);
-    h->deeplink = S_COL(9);
-    h->platform = S_COL(10);
-#undef S_COL
-  }
+  if (w) S_hit_meta(r, h, w, 1);
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
@@ -1326,23 +1333,7 @@ static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
-  /* (meta_by_id's columns, copied in one piece; the platform is not
-   * read here, as before) */
-  S_arena *a = r->mem;
-  const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
-  r->mem = a;
-#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
-  h->collection = S_COL(0);
-  h->slug = S_COL(1);
-  h->lang = S_COL(7);
-  h->type = S_COL(6);
-  h->title = S_COL(2);
-  h->url = S_COL(3);
-  h->reply = S_COL(4);
-  h->escalate = S_COL(5);
-  h->deeplink = S_COL(9);
-  h->summary = S_COL(8);
-#undef S_COL
+  S_hit_meta(r, h, w, 0); /* the platform is not read here, as before */
   kb_buf b = KB_BUF_INIT;
   if (h->summary) {
     size_t len = strlen(h->summary);
