@@ -22,10 +22,11 @@ const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return nul
 // The processes descended from this node process (Chromium and its
 // children), each with its kind (--type=..., 'webui' for the browser's own
 // UI pages, 'browser' for the browser process).
-export function chromiumProcesses() {
+// Every process descended from this node process, parents before children.
+export function descendants() {
   const kids = new Map();
   let dirs = [];
-  try { dirs = readdirSync('/proc'); } catch { return new Map(); }
+  try { dirs = readdirSync('/proc'); } catch { return []; }
   for (const d of dirs) {
     if (!/^\d+$/.test(d)) continue;
     const s = read(`/proc/${d}/stat`);
@@ -34,15 +35,18 @@ export function chromiumProcesses() {
     if (!kids.has(ppid)) kids.set(ppid, []);
     kids.get(ppid).push(+d);
   }
-  const out = new Map(), todo = [process.pid];
-  while (todo.length) {
-    for (const pid of kids.get(todo.pop()) || []) {
-      todo.push(pid);
-      const cmd = read(`/proc/${pid}/cmdline`) || '';      // Chromium rewrites its argv as one string
-      if (!/chrom/.test(cmd)) continue;
-      const t = /--type=(\S+)/.exec(cmd);
-      out.set(pid, !t ? 'browser' : t[1] === 'renderer' && cmd.includes('--top-chrome-webui') ? 'webui' : t[1]);
-    }
+  const out = [], todo = [process.pid];
+  while (todo.length) for (const pid of kids.get(todo.pop()) || []) { out.push(pid); todo.push(pid); }
+  return out;
+}
+
+export function chromiumProcesses() {
+  const out = new Map();
+  for (const pid of descendants()) {
+    const cmd = read(`/proc/${pid}/cmdline`) || '';        // Chromium rewrites its argv as one string
+    if (!/chrom/.test(cmd)) continue;
+    const t = /--type=(\S+)/.exec(cmd);
+    out.set(pid, !t ? 'browser' : t[1] === 'renderer' && cmd.includes('--top-chrome-webui') ? 'webui' : t[1]);
   }
   return out;
 }

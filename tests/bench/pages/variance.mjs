@@ -27,7 +27,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { browserIdle } from '../../browser/idle.mjs';
+import { browserIdle, descendants } from '../../browser/idle.mjs';
 
 const BASE = process.env.BASE || 'http://127.0.0.1:18722';
 const paths = process.argv.slice(2);
@@ -39,17 +39,7 @@ const HZ = 100;                                   // USER_HZ of /proc/stat
 
 const read = (f) => { try { return readFileSync(f, 'utf8'); } catch { return null; } };
 function procs() {                                 // every descendant of this node process
-  const kids = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const s = read(`/proc/${d}/stat`);
-    if (!s) continue;
-    const ppid = +s.slice(s.lastIndexOf(')') + 2).split(' ')[1];
-    if (!kids.has(ppid)) kids.set(ppid, []);
-    kids.get(ppid).push(+d);
-  }
-  const out = new Map(), todo = [process.pid];
-  while (todo.length) for (const k of kids.get(todo.pop()) || []) { out.set(k, null); todo.push(k); }
+  const out = new Map(descendants().map((pid) => [pid, null]));
   for (const pid of out.keys()) {
     const cmd = (read(`/proc/${pid}/cmdline`) || '').split(/[\0 ]/);   // Chromium rewrites its argv as one string
     const t = cmd.find((a) => a.startsWith('--type='));
