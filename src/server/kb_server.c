@@ -758,13 +758,13 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       }
     }
     if (*rlang && li == kb_index_default_lang(c.ix) && rexplicit && !strcmp(url, "/reports")) {
-      kb_api_reports_page(&c, S_arg(conn, "days"), r); /* /en/reports */
+      kb_api_reports_page(&c, S_arg(conn, "days"), S_arg(conn, "lang"), r); /* /en/reports */
       if (r->html) kb_web_prefix_links_of(r, rlang, 1);
     } else if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
       kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
     } else if (!strcmp(url, "/reports")) {
       c.lang = *rlang ? rlang : NULL;
-      kb_api_reports_page(&c, S_arg(conn, "days"), r);
+      kb_api_reports_page(&c, S_arg(conn, "days"), S_arg(conn, "lang"), r);
       if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
     }
     else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), S_arg(conn, "lang"), r);

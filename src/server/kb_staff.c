@@ -183,6 +183,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
   S_hidden(b, "collection", h->collection);
   S_hidden(b, "slug", h->slug);
   S_hidden(b, "original", reply);
+  S_hidden(b, "mention_lang", res->lang); /* the reports' language of what the agent does */
   kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
   const char *pre = kb_suggest_lang_prefix(c->ix, h->lang); /* its language's site */
   if (pre) kb_buf_printf(b, "/%s", pre);
@@ -339,7 +340,8 @@ static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const cha
     kb_page_t(c, b, "agent.team.send");
     kb_buf_puts(b, "</button></form></details>");
   }
-  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
+  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL,
+                    res.lang);
   kb_suggest_result_free(&res);
 }
 
@@ -807,9 +809,10 @@ static void S_back_to_agent(const kb_ctx *c, kb_http_resp *r, const char *done, 
  * agent did, then back to the console (303): a clear form after "sent",
  * the same mention's cards after "not relevant". */
 void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
-  char *v[8];
-  for (int i = 0; i < 8; i++) {
+  static const char *const keys[] = {"text",     "author", "brand",  "collection", "slug",
+                                     "original", "reply",  "action", "mention_lang"};
+  char *v[9];
+  for (int i = 0; i < 9; i++) {
     v[i] = kb_web_form_value(body, n, keys[i]);
     if (v[i] && !kb_text_utf8_valid(v[i], strlen(v[i]), NULL)) {
       free(v[i]);
@@ -829,7 +832,8 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     char err[256];
     long long id;
     kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
-                           .author = handle};
+                           .author = handle,
+                           .lang = kb_api_mention_lang(c, v[8], text, brand && *brand ? brand : NULL)};
     if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
       kb_page_error(c, r, 503, kb_ui_text(c, "staff.busy.title"), kb_ui_text(c, "staff.busy"));
     } else {
@@ -840,7 +844,7 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     }
     kb_doc_free(&d);
   }
-  for (int i = 0; i < 8; i++) free(v[i]);
+  for (int i = 0; i < 9; i++) free(v[i]);
 }
 
 /*--- The knowledge team's queue -----------------------------------------*/

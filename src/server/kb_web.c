@@ -1074,7 +1074,7 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
     kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
   } else {
-    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL, kb_page_lang(c));
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
@@ -1145,7 +1145,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/reports.csv")) {
     if (!get) goto not_allowed;
-    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL,
+                                                                               a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/translations")) {

@@ -308,6 +308,9 @@
       const body = { text: text || bound.text, slug: li.dataset.slug, collection: li.dataset.collection || 'default',
         action: action === 'sent' && orig && ta.value !== orig.value ? 'edited' : action };
       if (author || (author === undefined && bound.author)) body.author = author || bound.author;
+      // the mention's language, for the reports per language
+      const ml = li.querySelector('input[name=mention_lang]');
+      if (ml && ml.value) body.lang = ml.value; else if (bound.lang) body.lang = bound.lang;
       return fetch('/api/v1/feedback', { method: 'POST', body: JSON.stringify(body), keepalive: true,
         headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, key() ? { Authorization: 'Bearer ' + key() } : {}) })
         .then((r) => { if (!r.ok) throw r; return r; });
@@ -429,7 +432,7 @@
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', T('none')));
       if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
       out.replaceChildren(...nodes);
-      bound = { text, author };
+      bound = { text, author, lang: j.lang && j.lang.code };
       $$('li.suggestion', ol).forEach(wire);
       stale();
       announce(j.answerable ? status.textContent : T('nothingwell', { status: status.textContent }));
