@@ -9,9 +9,14 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -550,6 +555,65 @@ static void test_page_refusals_per_language(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/* Sends req on a new connection to s; the answer (up to nout - 1 bytes,
+ * until the server closes) into out. */
+static void S_raw(const th_server *s, const char *req, char *out, size_t nout) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((unsigned short)th_server_port(s));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+  size_t got = 0;
+  struct pollfd p = {fd, POLLIN, 0};
+  while (got < nout - 1 && poll(&p, 1, 3000) == 1) {
+    ssize_t k = read(fd, out + got, nout - 1 - got);
+    if (k <= 0) break;
+    got += (size_t)k;
+  }
+  out[got] = 0;
+  close(fd);
+}
+
+/* The refusals made before a request is routed, with no body read: a
+ * Content-Length over 64 KiB (413) and an ambiguous framing (400) were
+ * the API's English JSON on /fr/ and /de/ page addresses. */
+static void test_early_refusals_per_language(void **state) {
+  (void)state;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const struct { const char *req, *status, *has; } cases[] = {
+      {"POST /fr/helpful HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+       "Content-Length: 70000\r\n\r\n", "HTTP/1.1 413", "Ce qui a été envoyé est trop long."},
+      {"POST /de/helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+       "HTTP/1.1 400", "Diese Adresse kann nicht gelesen werden."},
+      {"GET /es/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+       "HTTP/1.1 400", "<html lang=\"es\""},
+      /* the default site and the API keep the JSON, as they always had */
+      {"POST /helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n", "HTTP/1.1 413",
+       "{\"error\":{\"code\":\"payload_too_large\""},
+      {"POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+       "Content-Length: 70000\r\n\r\n", "HTTP/1.1 413", "{\"error\":{\"code\":\"payload_too_large\""},
+      {"POST /fr/helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+       "HTTP/1.1 400", "<html lang=\"fr\""},
+  };
+  char out[65536];
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    S_raw(s, cases[i].req, out, sizeof out);
+    if (strncmp(out, cases[i].status, strlen(cases[i].status)) || !strstr(out, cases[i].has))
+      print_error("case %zu: %.600s\n", i, out);
+    assert_memory_equal(out, cases[i].status, strlen(cases[i].status));
+    S_has(out, cases[i].has);
+    if (cases[i].has[0] != '{') {
+      S_has(out, "Content-Type: text/html");
+      S_lacks(out, "\"error\"");
+    }
+  }
+  assert_int_equal(th_server_stop(s), 0);
+}
+
 /*--- Figures with decimals in the page's words ------------------------------*/
 
 static void test_decimal_mark(void **state) {
@@ -619,6 +683,7 @@ int main(void) {
       cmocka_unit_test(test_console_error_codes_have_texts),
       cmocka_unit_test(test_queue_in_page_language),
       cmocka_unit_test(test_page_refusals_per_language),
+      cmocka_unit_test(test_early_refusals_per_language),
       cmocka_unit_test(test_decimal_mark),
       cmocka_unit_test(test_report_totals_plural),
   };
