@@ -614,6 +614,77 @@ static void test_early_refusals_per_language(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/*--- kb-index's help and watch lines in --lang's words ----------------------*/
+
+/* kb-index --help and the lines of --watch were English under --lang
+ * (#20, 5): they are messages.tsv's cli.* and watch.*; English's bytes as
+ * they were. */
+static void test_cli_words(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-index --help", th_bin_dir());
+  char *out = S_run(cmd, 0);
+  /* the English help as it always was (a few of its lines, whole) */
+  S_has(out, "usage: kb-index [--check] [--quiet] [--lang L] KB_DIR -o INDEX\n"
+             "       kb-index --watch KB_DIR -o INDEX\n\n");
+  S_has(out, "  --watch             build, then rebuild on every change until\n"
+             "                      SIGTERM/Ctrl-C (a server serving INDEX swaps\n");
+  S_has(out, "  -h, --help          this help\n\nExit status: 0 ok, 1 the knowledge base has errors, 2 the index\n"
+             "could not be written, 64 usage error.\n");
+  free(out);
+  free(cmd);
+  static const char *const langs[][4] = {
+      {"fr", "utilisation : kb-index", "  --check             vérifier seulement, ne rien écrire\n", "option inconnue '--zzz'"},
+      {"de", "Aufruf: kb-index", "  --check             nur prüfen, nichts schreiben\n", "unbekannte Option '--zzz'"},
+      {"es", "uso: kb-index", "  --check             solo comprobar, no escribir nada\n", "opción desconocida '--zzz'"},
+  };
+  for (int i = 0; i < 3; i++) {
+    cmd = th_fmt("%s/kb-index --lang %s --help", th_bin_dir(), langs[i][0]);
+    out = S_run(cmd, 0);
+    S_has(out, langs[i][1]);
+    S_has(out, langs[i][2]);
+    S_lacks(out, "validate only");
+    S_lacks(out, "{nl}");
+    free(out);
+    free(cmd);
+    cmd = th_fmt("%s/kb-index --lang %s --zzz kb 2>&1", th_bin_dir(), langs[i][0]);
+    out = S_run(cmd, 64);
+    S_has(out, langs[i][3]);
+    S_lacks(out, "unknown option");
+    free(out);
+    free(cmd);
+  }
+  /* the watch's lines: French, the seconds with a comma */
+  char *dir = th_tmpdir();
+  cmd = th_fmt("%s/kb-index --watch --lang fr kb -o %s/ix.sqlite >%s/log 2>&1 & p=$!;"
+               " for i in $(seq 300); do grep -q 'reconstruit' %s/log && break; sleep 0.1; done;"
+               " kill $p; wait $p; cat %s/log", th_bin_dir(), dir, dir, dir, dir);
+  out = S_run(cmd, 0);
+  S_has(out, "kb-index: surveillance de kb (SIGTERM ou Ctrl-C pour arrêter)\n");
+  S_has(out, "/ix.sqlite reconstruit : articles : ");
+  regex_t re;
+  assert_int_equal(regcomp(&re, "avertissements : [0-9]+, [0-9]+,[0-9][0-9] s\n", REG_EXTENDED | REG_NOSUB), 0);
+  if (regexec(&re, out, 0, NULL, 0)) print_error("%s\n", out);
+  assert_int_equal(regexec(&re, out, 0, NULL, 0), 0);
+  regfree(&re);
+  S_lacks(out, "rebuilt");
+  free(out);
+  free(cmd);
+  /* and English's as they were */
+  cmd = th_fmt("%s/kb-index --watch kb -o %s/ix.sqlite >%s/log 2>&1 & p=$!;"
+               " for i in $(seq 300); do grep -q 'rebuilt' %s/log && break; sleep 0.1; done;"
+               " kill $p; wait $p; cat %s/log", th_bin_dir(), dir, dir, dir, dir);
+  out = S_run(cmd, 0);
+  S_has(out, "kb-index: watching kb (SIGTERM or Ctrl-C stops)\n");
+  assert_int_equal(regcomp(&re, "kb-index: rebuilt [^ ]*/ix.sqlite: [0-9]+ articles, [0-9]+ warnings, [0-9]+\\.[0-9][0-9] s\n",
+                           REG_EXTENDED | REG_NOSUB), 0);
+  assert_int_equal(regexec(&re, out, 0, NULL, 0), 0);
+  regfree(&re);
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /*--- Figures with decimals in the page's words ------------------------------*/
 
 static void test_decimal_mark(void **state) {
@@ -684,6 +755,7 @@ int main(void) {
       cmocka_unit_test(test_queue_in_page_language),
       cmocka_unit_test(test_page_refusals_per_language),
       cmocka_unit_test(test_early_refusals_per_language),
+      cmocka_unit_test(test_cli_words),
       cmocka_unit_test(test_decimal_mark),
       cmocka_unit_test(test_report_totals_plural),
   };
