@@ -220,6 +220,32 @@ static void test_yaml_problems_on_health_pages(void **state) {
     S_has(ol, pages[i][1]);
     S_has(ol, pages[i][2]);
     S_lacks(ol, pages[i][3]);
+    S_lacks(ol, "YAML traps\""); /* the fix named an English document's section */
+    th_resp_free(&r);
+  }
+  /* the fix's target: the YAML traps in the reader's language, linked
+   * from each malformed YAML problem, its examples its authors' own */
+  static const char *const help[][4] = {
+      {"/fr/kb-health", "<p class=\"more\"><a href=\"/fr/kb-health/yaml\">Les pièges du YAML, avec des exemples</a>",
+       "/fr/kb-health/yaml", "<code>title: Forfait : changer d&#39;offre</code>"},
+      {"/de/kb-health", "<a href=\"/de/kb-health/yaml\">YAML-Fallen, mit Beispielen</a>", "/de/kb-health/yaml",
+       "<code>Titel: Rufnummer mitnehmen</code>"},
+      {"/es/kb-health", "<a href=\"/es/kb-health/yaml\">Trampas de YAML, con ejemplos</a>", "/es/kb-health/yaml",
+       "<code>reply: {url} tiene la respuesta</code>"},
+      {"/kb-health", "<a href=\"/kb-health/yaml\">YAML traps, with examples</a>", "/kb-health/yaml",
+       "<code>tags:\n  - sim\n   - esim</code>"},
+  };
+  for (size_t i = 0; i < sizeof help / sizeof *help; i++) {
+    th_resp r;
+    assert_int_equal(th_http(s, "GET", help[i][0], NULL, 0, NULL, &r), 0);
+    S_has(r.body, help[i][1]);
+    th_resp_free(&r);
+    assert_int_equal(th_http(s, "GET", help[i][2], NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    S_has(r.body, help[i][3]);
+    S_lacks(r.body, "{open}");
+    S_lacks(r.body, "{nl}");
+    if (i < 3) S_lacks(r.body, "Breaks the article");
     th_resp_free(&r);
   }
   assert_int_equal(th_server_stop(s), 0);

@@ -612,7 +612,52 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
     kb_ui_put(c, b, "health.fix", "fix", fix, (const char *)NULL);
     kb_buf_puts(b, "</p>");
   }
+  /* malformed YAML: the traps, in the page's language (its own page; the
+   * fix used to name a section of docs/authoring.md, in English) */
+  if ((id && (!strncmp(id, "article.bad-yaml", 16) || !strncmp(id, "site.bad-yaml", 13))) ||
+      (!id && !strncmp(msg, "malformed YAML", 14))) {
+    kb_buf_puts(b, "<p class=\"more\"><a href=\"/kb-health/yaml\">");
+    kb_page_t(c, b, "health.yamlhelp");
+    kb_buf_puts(b, "</a></p>");
+  }
   kb_buf_puts(b, "</li>");
+}
+
+/* /kb-health/yaml: the traps of the articles' front matter, each with a
+ * line that breaks and the same line that works, all from the page
+ * language's ui.tsv (yamlhelp.N.*, as many as it has: its examples are
+ * its authors' own, "Forfait : changer d'offre" in French). */
+void kb_staff_yaml_page(const kb_ctx *c, kb_http_resp *r) {
+  kb_page_html(r, 200);
+  kb_buf *b = &r->body;
+  kb_web_page_start(c, b, kb_ui_text(c, "yamlhelp.title"), "team-yaml");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "yamlhelp.title");
+  kb_buf_puts(b, "</h1><p>");
+  kb_page_t(c, b, "yamlhelp.intro");
+  kb_buf_puts(b, "</p>");
+  char key[48];
+  for (int k = 1; k < 100; k++) {
+    snprintf(key, sizeof key, "yamlhelp.%d.title", k);
+    if (!kb_ui_find(c, key)) break;
+    kb_buf_printf(b, "<section aria-labelledby=\"trap-%d\"><h2 id=\"trap-%d\">", k, k);
+    kb_page_t(c, b, key);
+    kb_buf_puts(b, "</h2><p>");
+    snprintf(key, sizeof key, "yamlhelp.%d.text", k);
+    kb_ui_put(c, b, key, "open", "{", "close", "}", (const char *)NULL);
+    kb_buf_puts(b, "</p><dl class=\"yaml\">");
+    static const char *const ways[][2] = {{"bad", "yamlhelp.bad"}, {"good", "yamlhelp.good"}};
+    for (int i = 0; i < 2; i++) {
+      kb_buf_printf(b, "<dt class=\"%s\">", ways[i][0]);
+      kb_page_t(c, b, ways[i][1]);
+      kb_buf_puts(b, "</dt><dd><pre><code>");
+      snprintf(key, sizeof key, "yamlhelp.%d.%s", k, ways[i][0]);
+      kb_ui_put(c, b, key, "open", "{", "close", "}", "nl", "\n", (const char *)NULL);
+      kb_buf_puts(b, "</code></pre></dd>");
+    }
+    kb_buf_puts(b, "</dl></section>");
+  }
+  kb_web_page_end(c, b);
 }
 
 /* /kb-health: the indexer's last build of the served index (errors and

@@ -1169,6 +1169,11 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_health_page(w, c, r);
     return 1;
   }
+  if (!strcmp(url, "/kb-health/yaml")) {
+    if (!get) goto not_allowed;
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_yaml_page(c, r);
+    return 1;
+  }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
       !strcmp(url, "/agent") || !strncmp(url, "/help/", 6)) {
     if (!get) goto not_allowed;
@@ -1206,7 +1211,8 @@ not_allowed_post:
 /* 1 if url is one of the staff's pages (their language is chosen as
  * kb_web_staff_lang() says). */
 int kb_web_is_staff(const char *url) {
-  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strncmp(url, "/team/", 6) ||
+  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strcmp(url, "/kb-health/yaml") ||
+         !strncmp(url, "/team/", 6) ||
          !strcmp(url, "/signin") || !strcmp(url, "/signout") || !strcmp(url, "/reports") ||
          !strcmp(url, "/agent/feedback") || !strcmp(url, "/reports.csv");
 }

@@ -148,6 +148,9 @@ const PAGES = [
   ['fr-queue', '/fr/team/queue'],
   ['fr-translations', '/fr/team/translations'],
   ['fr-reports', '/fr/reports'],
+  ['fr-reports-all', '/fr/reports?lang=all&days=7'],
+  ['fr-yaml', '/fr/kb-health/yaml'],
+  ['yaml', '/kb-health/yaml'],
   // each language's site (issue #20): home, search, article, store finder, store page
   ...[['fr', 'code rio', 'keep-your-number', 'lyon', 'store-lyon'],
     ['de', 'rückgabe', 'returns-policy', 'Munich', 'store-munchen'],
