@@ -72,6 +72,14 @@ static int S_setup(void **state) {
   assert_int_equal(S_post("/api/v1/helpful", "{\"slug\":\"keep-your-number\",\"helpful\":false,\"lang\":\"fr\"}"), 202);
   assert_int_equal(S_req("POST", "/de/helpful", "slug=cracked-screen&helpful=yes",
                          "application/x-www-form-urlencoded", NULL), 303);
+  /* flags from the console's cards: the card's language, else the text's */
+  assert_int_equal(S_req("POST", "/team/flag",
+                         "text=mon+forfait&author=bob&collection=default&slug=keep-your-number&reason=outdated"
+                         "&mention_lang=fr", "application/x-www-form-urlencoded", NULL), 303);
+  assert_int_equal(S_req("POST", "/team/flag",
+                         "text=wie+nehme+ich+meine+Rufnummer+mit+wenn+ich+den+Anbieter+wechsle&author=bob"
+                         "&collection=default&slug=keep-your-number&reason=wrong",
+                         "application/x-www-form-urlencoded", NULL), 303);
   /* stored by the event log's writer within about 200 ms */
   for (int i = 0; i < 50; i++) {
     char *b = NULL;
@@ -132,6 +140,9 @@ static void test_languages_side_by_side(void **state) {
   assert_int_equal(S_num(fr, "no"), 1);
   assert_int_equal(S_num(de, "yes"), 1);
   assert_int_equal(S_num(en, "yes") + S_num(en, "no"), 0);
+  assert_int_equal(S_num(fr, "flags"), 1); /* the card's language */
+  assert_int_equal(S_num(de, "flags"), 1); /* detected from the mention */
+  assert_int_equal(S_num(en, "flags"), 0);
   cJSON_Delete(j);
   /* the side-by-side figures are every language's, whatever the filter */
   j = S_report("/api/v1/reports/languages?days=0&lang=fr");
@@ -269,7 +280,7 @@ static void test_cli(void **state) {
   assert_int_equal(th_run(cmd, &out), 0);
   assert_non_null(strstr(out, "warranty"));
   assert_non_null(strstr(out, "vous organisez"));
-  assert_non_null(strstr(out, "  de      mentions 0  answerable 0  sent 1  yes 1  no 0  no_results 0\n"));
+  assert_non_null(strstr(out, "  de      mentions 0  answerable 0  sent 1  yes 1  no 0  no_results 0  flags 1\n"));
   free(out);
   free(cmd);
 }
@@ -294,11 +305,21 @@ static void test_old_log(void **state) {
       "INSERT INTO feedback VALUES(NULL, strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'old send', 'default',"
       " 'cracked-screen', 'sent', NULL, NULL, NULL);", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(db);
+  /* and a team queue of before, with a flag */
+  char *qpath = th_fmt("%s/queue.sqlite", dir);
+  assert_int_equal(sqlite3_open(qpath, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+      "CREATE TABLE items(id INTEGER PRIMARY KEY, ts TEXT NOT NULL, kind TEXT NOT NULL, collection TEXT, slug TEXT,"
+      " reason TEXT, note TEXT, mention TEXT, author TEXT, done INTEGER NOT NULL DEFAULT 0);"
+      "INSERT INTO items(ts, kind, collection, slug, reason, mention) VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
+      " 'flag', 'default', 'cracked-screen', 'wrong', 'old flag');", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  free(qpath);
   /* kb-report reads it as it is, before any server of #20 opened it */
   char *cmd = th_fmt("%s/kb-report --index %s --data %s --days 0 --json languages", th_bin_dir(), S_index, dir);
   char *out = NULL;
   assert_int_equal(th_run(cmd, &out), 0);
-  assert_non_null(strstr(out, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1}"));
+  assert_non_null(strstr(out, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"flags\":1}"));
   free(out);
   free(cmd);
   const char *args[] = {"--index", S_index, "--data", dir, NULL};
@@ -307,7 +328,7 @@ static void test_old_log(void **state) {
   th_resp r;
   assert_int_equal(th_http(old, "GET", "/api/v1/reports/languages?days=0", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 200);
-  assert_non_null(strstr(r.body, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1}"));
+  assert_non_null(strstr(r.body, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"flags\":1}"));
   th_resp_free(&r);
   assert_int_equal(th_http(old, "GET", "/api/v1/reports/unanswered?days=0&lang=fr", NULL, 0, NULL, &r), 0);
   assert_null(strstr(r.body, "zorbling"));

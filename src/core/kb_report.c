@@ -27,9 +27,9 @@ const char *const kb_report_names[] = {"unanswered", "most-sent", "never-sent", 
 #define S_MAX_ROWS 50
 #define S_MAX_EXAMPLES 3
 
-#define S_MAX_NUMS 6
+#define S_MAX_NUMS 7
 
-/* One report as rows: a label, up to six numbers, examples. */
+/* One report as rows: a label, up to seven numbers, examples. */
 typedef struct {
   char *label;
   char *detail;                    /* e.g. the article's title */
@@ -309,10 +309,39 @@ static int S_lang_counts(sqlite3 *db, const char *sql, int at, int n, S_table *t
   return 0;
 }
 
+/* Adds each language's flags (articles agents flagged, from the team's
+ * queue: DIR/queue.sqlite beside data_db, when there is one) at column
+ * at of t. 0, or -1 when the queue cannot be read. */
+static int S_lang_flags(kb_index *ix, sqlite3 *db, const char *data_db, const char *since, int at,
+                        S_table *t) {
+  const char *slash = strrchr(data_db, '/');
+  char *path = slash ? kb_fmt("%.*s/queue.sqlite", (int)(slash - data_db), data_db) : kb_xstrdup("queue.sqlite");
+  FILE *f = fopen(path, "rb");
+  if (!f) { /* no queue yet: no flags */
+    free(path);
+    return 0;
+  }
+  fclose(f);
+  char *att = sqlite3_mprintf("ATTACH 'file:' || %Q || '?mode=ro' AS q", path);
+  free(path);
+  int rc = sqlite3_exec(db, att, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+  sqlite3_free(att);
+  if (rc == 0) {
+    int has = sqlite3_exec(db, "SELECT lang FROM q.items LIMIT 0", NULL, NULL, NULL) == SQLITE_OK;
+    char *e = has ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix)) : sqlite3_mprintf("%Q", S_def(ix));
+    char *sql = kb_fmt("SELECT %s, count(*) FROM q.items WHERE kind = 'flag' AND %s GROUP BY 1", e, since);
+    rc = S_lang_counts(db, sql, at, 1, t);
+    free(sql);
+    sqlite3_free(e);
+    sqlite3_exec(db, "DETACH q", NULL, NULL, NULL);
+  }
+  return rc;
+}
+
 /* The figures of every language side by side (whatever language the other
  * reports are of): the index's languages first, the default one leading,
  * then any other a row names (a language the index no longer has). */
-static int S_languages(kb_index *ix, sqlite3 *db, const char *since, S_table *t) {
+static int S_languages(kb_index *ix, sqlite3 *db, const char *data_db, const char *since, S_table *t) {
   S_lang_row(t, S_def(ix));
   for (int i = 0; i < kb_index_nlangs(ix); i++) S_lang_row(t, kb_index_lang_code(ix, i));
   static const struct { const char *table, *sql; int at, n; } q[] = {
@@ -329,11 +358,11 @@ static int S_languages(kb_index *ix, sqlite3 *db, const char *since, S_table *t)
     free(sql);
     free(e);
   }
-  return rc;
+  return rc == 0 ? S_lang_flags(ix, db, data_db, since, 6, t) : rc;
 }
 
-static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const char *lang,
-                    S_table *t) {
+static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *name, int days,
+                    const char *lang, S_table *t) {
   char *since = S_since(days), *sql = NULL;
   int rc = 0;
   memset(t, 0, sizeof *t);
@@ -376,8 +405,8 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const
     rc = S_query(db, sql, t);
   } else if (!strcmp(name, "languages")) {
     *t = (S_table){name, "Each language's figures",
-                   {"lang", "mentions", "answerable", "sent", "yes", "no", "no_results"}, 6, NULL, 0};
-    rc = S_languages(ix, db, since, t);
+                   {"lang", "mentions", "answerable", "sent", "yes", "no", "no_results", "flags"}, 7, NULL, 0};
+    rc = S_languages(ix, db, data_db, since, t);
   } else {
     rc = -3;
   }
@@ -534,7 +563,7 @@ static int S_each(kb_index *ix, const char *data_db, const char *only, int days,
   for (int i = 0; kb_report_names[i] && rc == 0; i++) {
     if (only && strcmp(only, kb_report_names[i])) continue;
     S_table t;
-    int g = S_gather(ix, db, kb_report_names[i], days, lang, &t);
+    int g = S_gather(ix, db, data_db, kb_report_names[i], days, lang, &t);
     if (g == 0) fn(&t, out, x);
     else {
       snprintf(err, nerr, "report %s: %s", kb_report_names[i], sqlite3_errmsg(db));

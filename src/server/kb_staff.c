@@ -231,6 +231,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
     S_hidden(b, "brand", coll);
     S_hidden(b, "collection", h->collection);
     S_hidden(b, "slug", h->slug);
+    S_hidden(b, "mention_lang", res->lang);
     kb_buf_printf(b, "<label for=\"flag-reason-%d\">", n);
     kb_page_t(c, b, "agent.flag.why");
     kb_buf_printf(b, "</label><select id=\"flag-reason-%d\" name=\"reason\">", n);
@@ -334,6 +335,7 @@ static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const cha
     S_hidden(b, "text", text);
     S_hidden(b, "author", handle);
     S_hidden(b, "brand", coll);
+    S_hidden(b, "mention_lang", res.lang);
     kb_buf_puts(b, "<label for=\"miss-note\">");
     kb_page_t(c, b, "agent.miss.note");
     kb_buf_puts(b, "</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\"><button type=\"submit\">");
@@ -911,10 +913,11 @@ kb_queue *kb_staff_queue(kb_web *w, const kb_ctx *c) {
 
 /* POST /team/flag and /team/unanswered. */
 void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note"};
-  char *v[7];
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note",
+                                     "mention_lang"};
+  char *v[8];
   int bad = 0;
-  for (int i = 0; i < 7; i++) {
+  for (int i = 0; i < 8; i++) {
     v[i] = kb_web_form_value(body, n, keys[i]);
     if (v[i] && (!kb_text_utf8_valid(v[i], strlen(v[i]), NULL) || strlen(v[i]) > 10000)) bad = 1;
   }
@@ -931,12 +934,13 @@ void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body,
   }
   if (bad) kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "staff.notsent"));
   else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
-                              flag ? v[5] : NULL, v[6], v[0], handle) != 0)
+                              flag ? v[5] : NULL, v[6], v[0], handle,
+                              kb_api_mention_lang(c, v[7], v[0], v[2] && *v[2] ? v[2] : NULL)) != 0)
     kb_page_error(c, r, 503, kb_ui_text(c, "staff.queuefull.title"), kb_ui_text(c, "staff.queuefull"));
   else if (flag) S_back_to_agent(c, r, "flagged", v[0], handle, v[2], "staff.sent");
   else S_back_to_agent(c, r, "queued", NULL, NULL, v[2], "staff.sent");
   if (art) kb_doc_free(&d);
-  for (int i = 0; i < 7; i++) free(v[i]);
+  for (int i = 0; i < 8; i++) free(v[i]);
 }
 
 typedef struct {

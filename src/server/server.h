@@ -235,9 +235,11 @@ typedef void (*kb_queue_cb)(void *ctx, long long id, const char *ts, const char 
 kb_queue *kb_queue_open(const char *path, char *err, size_t nerr);
 void kb_queue_close(kb_queue *q);
 /* Adds an item (kind "flag" or "unanswered"); empty strings are stored as
- * NULL. Returns 0 once it is on disk, -1 on failure. */
+ * NULL; lang: the mention's language. Returns 0 once it is on disk, -1 on
+ * failure. */
 int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const char *slug,
-                 const char *reason, const char *note, const char *mention, const char *author);
+                 const char *reason, const char *note, const char *mention, const char *author,
+                 const char *lang);
 /* Marks an item done. Returns 0, or -1 when there is no such item. */
 int kb_queue_done(kb_queue *q, long long id);
 /* Calls fn for the up to max open items, newest first. Returns how many,

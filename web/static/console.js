@@ -198,7 +198,7 @@
       f.append(head, lab, ta, actions);
       if (s.snippet) f.append(snippet(s.snippet));
       li.append(f);
-      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug }));
+      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug, mention_lang: mlang }));
       return li;
     }
 
@@ -393,7 +393,11 @@
       }
     }
 
+    // the language the cards on screen were answered in (the team's forms
+    // send it: the reports count each language's flags)
+    let mlang = '';
     function render(j, text, author) {
+      mlang = (j.lang && j.lang.code) || '';
       const nodes = [], ranked = (j.suggestions || []).map((s, i) => [s, i])
         .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]);
       const sorted = ranked.map((x) => x[0]);
@@ -430,7 +434,7 @@
       const ol = el('ol', 'suggestions');
       ranked.forEach(([s, r], i) => ol.append(card(s, i + 1, text, author, j.threshold, r === 0, !!j.nothing_fits)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', T('none')));
-      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
+      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '', mention_lang: mlang }));
       out.replaceChildren(...nodes);
       bound = { text, author, lang: j.lang && j.lang.code };
       $$('li.suggestion', ol).forEach(wire);
