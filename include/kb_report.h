@@ -13,7 +13,8 @@
  *   helpful      "did this help?" answers per article
  *   languages    every language's figures side by side (mentions,
  *                answerable, replies sent, yes, no, searches with no
- *                results), whatever language the others are of
+ *                results, flags: the team queue's, queue.sqlite beside
+ *                the data), whatever language the others are of
  *
  * Given a language, every other report is of that language's rows only:
  * each event and action is logged with the language it belongs to (a
