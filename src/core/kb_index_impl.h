@@ -59,8 +59,10 @@ typedef struct {
   int64_t id;             /* 0: empty slot */
   char *col[KB_IX_META_COLS]; /* NULL where the column is NULL, else in blk */
   char *blk;              /* the columns one after another, each with its
-                             NUL: a hit copies them in one piece */
+                             NUL, in S_meta_order (kb_search.c): a hit
+                             copies them in one or two pieces */
   size_t nblk;
+  size_t nrank;           /* bytes of blk holding the columns ranking reads */
   int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
   int memo;
   char *(*text_fn)(kb_index *, int64_t, void *); /* what text holds, or NULL */
