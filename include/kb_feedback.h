@@ -80,6 +80,8 @@ typedef struct kb_feedback_row {
   long long id;
   const char *ts;          /* "YYYY-MM-DDTHH:MM:SSZ", or NULL */
   const char *text, *collection, *slug, *action, *reason, *author, *client_id;
+  const char *lang;        /* the mention's language (a code), or NULL:
+                              unknown, reported as the default language's */
 } kb_feedback_row;
 
 /* Records row (as kb_feedback_add()). *pid gets the stored row's id (the

@@ -10,10 +10,19 @@
  *                (both with each topic's title in the language given, where
  *                it has a translation in it, else the default language's)
  *   no-results   public searches that found nothing, most frequent first
- *                (of one language's site when a language is given: a
- *                search logged before searches kept theirs counts as the
- *                index's default language's)
  *   helpful      "did this help?" answers per article
+ *   languages    every language's figures side by side (mentions,
+ *                answerable, replies sent, yes, no, searches with no
+ *                results, flags: the team queue's, queue.sqlite beside
+ *                the data), whatever language the others are of
+ *
+ * Given a language, every other report is of that language's rows only:
+ * each event and action is logged with the language it belongs to (a
+ * mention's, given or detected; the site's of a search or an answer); a
+ * row logged before its table kept one (lang NULL, or no lang column in a
+ * store no server of #20 opened yet) counts as the index's default
+ * language's. An unanswered mention's most telling word is read with its
+ * own language's analyzer.
  *
  * Each is available as JSON (GET /api/v1/reports/NAME), all of them as an
  * HTML page (/reports) and as text for a daily e-mail (kb-report).
@@ -30,8 +39,8 @@
 extern const char *const kb_report_names[];
 
 /* Appends report `name` over the last `days` days (0: all) as JSON. data_db
- * is the path of DATA/feedback.sqlite; lang: one language's site (a code
- * of the index), or NULL for all. Returns 0, -1 for an unknown name,
+ * is the path of DATA/feedback.sqlite; lang: one language (a code of the
+ * index), or NULL for all. Returns 0, -1 for an unknown name,
  * -2 when the data cannot be read (message in err). */
 int kb_report_json(kb_index *ix, const char *data_db, const char *name, int days, const char *lang,
                    kb_buf *out, char *err, size_t nerr);

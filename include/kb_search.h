@@ -80,6 +80,9 @@ int kb_index_list_lang(kb_index *ix, const char *lang,
 /* The analyzer of the index's default language (to analyze text the way the
  * index does). Owned by ix. */
 kb_analyzer *kb_index_analyzer(kb_index *ix);
+/* The analyzer of the index's language i (its stop words and stemmer), or
+ * NULL for no such language. Owned by ix. */
+kb_analyzer *kb_index_analyzer_of(kb_index *ix, int i);
 
 /* The index's languages: how many, the i-th's code and word lists (NULL
  * when i is out of range), the index of a code (-1: none), and the default

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,8 +500,9 @@ static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const c
   for (int i = -2; i < kb->nlangs; i++) {
     const char *code = i == -2 ? "en" : i == -1 ? extra : kb_lang_code(kb->langs[i].words);
     if (!code || kb_uifile_has(u, code)) continue;
-    char *p = kb_fmt("%s/lang/%s/%s", kb_dir, code, file);
-    if (access(p, F_OK) != 0) {
+    /* kb_dir NULL: the shipped data only */
+    char *p = kb_dir ? kb_fmt("%s/lang/%s/%s", kb_dir, code, file) : kb_xstrdup("");
+    if (!kb_dir || access(p, F_OK) != 0) {
       if (!looked) shipped = S_shipped_dir(), looked = 1;
       char *q = shipped ? kb_fmt("%s/%s/%s", shipped, code, file) : NULL;
       if (q && access(q, F_OK) == 0) {
@@ -524,16 +526,10 @@ static void S_read_texts(S_kb *kb, const char *kb_dir, const char *file, const c
   kb_uifile_check(u, "en", d);
 }
 
-/* The pages' words (ui.tsv) and kb-index's messages (messages.tsv) of
- * every language; the messages of d are worded from now on in lang's
- * (NULL: English), English's where lang's lack one. */
-static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d) {
-  kb->ui = kb_uifile_new();
-  S_read_texts(kb, kb_dir, "ui.tsv", NULL, kb->ui, "build.no-ui-words", d);
-  kb->msgs = kb_uifile_new();
-  kb_uifile_set_what(kb->msgs, "message id");
-  S_read_texts(kb, kb_dir, "messages.tsv", lang, kb->msgs, NULL, d);
-  int n = kb_uifile_count(kb->msgs), k = 0;
+/* Words the messages of d from now on with the catalogue msgs in lang's
+ * texts (NULL: English), English's where lang's lack one. */
+static void S_set_catalogue(const kb_uifile *msgs, const char *lang, kb_diag *d) {
+  int n = kb_uifile_count(msgs), k = 0;
   const char **cat = kb_xcalloc(2 * (size_t)n + 1, sizeof *cat);
   if (lang && !strcmp(lang, "en")) lang = NULL;
   /* lang's first (the first text of an id counts), then English's; each
@@ -541,7 +537,7 @@ static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d
   for (int pass = lang ? 0 : 1; pass < 2; pass++)
     for (int i = 0; i < n; i++) {
       const char *l, *key, *text;
-      kb_uifile_entry(kb->msgs, i, &l, &key, &text);
+      kb_uifile_entry(msgs, i, &l, &key, &text);
       if (!strcmp(l, pass ? "en" : lang ? lang : "en")) {
         cat[k++] = key;
         cat[k++] = text;
@@ -555,7 +551,7 @@ static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d
   k = 0;
   for (int i = 0; i < n; i++) {
     const char *l, *key, *text;
-    kb_uifile_entry(kb->msgs, i, &l, &key, &text);
+    kb_uifile_entry(msgs, i, &l, &key, &text);
     if (!strcmp(l, "en") && !strncmp(key, "yaml.", 5)) {
       cat[k++] = key;
       cat[k++] = text;
@@ -565,6 +561,46 @@ static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d
   kb_diag_name(d, "problem", cat, "yaml.unknown");
   kb_diag_name(d, "context", cat, "yaml.unknown");
   free(cat);
+}
+
+/* The pages' words (ui.tsv) and kb-index's messages (messages.tsv) of
+ * every language; the messages of d are worded from now on in lang's
+ * (NULL: English), English's where lang's lack one. */
+static void S_read_ui(S_kb *kb, const char *kb_dir, const char *lang, kb_diag *d) {
+  kb->ui = kb_uifile_new();
+  S_read_texts(kb, kb_dir, "ui.tsv", NULL, kb->ui, "build.no-ui-words", d);
+  kb->msgs = kb_uifile_new();
+  kb_uifile_set_what(kb->msgs, "message id");
+  S_read_texts(kb, kb_dir, "messages.tsv", lang, kb->msgs, NULL, d);
+  S_set_catalogue(kb->msgs, lang, d);
+}
+
+kb_diag *kb_build_words(const char *kb_dir, const char *lang) {
+  S_kb kb;
+  memset(&kb, 0, sizeof kb);
+  kb_diag *d = kb_diag_new(), *scratch = kb_diag_new(); /* the files' own problems: a build's */
+  kb_uifile *msgs = kb_uifile_new();
+  kb_uifile_set_what(msgs, "message id");
+  S_read_texts(&kb, kb_dir, "messages.tsv", lang, msgs, NULL, scratch);
+  S_set_catalogue(msgs, lang, d);
+  kb_uifile_free(msgs);
+  kb_diag_free(scratch);
+  return d;
+}
+
+char *kb_build_say(const kb_diag *words, const char *id, ...) {
+  const char *vals[32];
+  int n = 0;
+  va_list ap;
+  va_start(ap, id);
+  for (const char *k; n < 30 && (k = va_arg(ap, const char *)) != NULL; n += 2) {
+    vals[n] = k;
+    vals[n + 1] = va_arg(ap, const char *);
+  }
+  va_end(ap);
+  vals[n] = NULL;
+  const char *t = words ? kb_diag_text(words, id) : NULL;
+  return kb_diag_fill(t ? t : id, vals);
 }
 
 /* The language a directory of path under kb_dir names (kb/articles/fr/x.md:

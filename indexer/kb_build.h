@@ -67,4 +67,16 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
  * kb_build_run() set it); rc is kb_build_run()'s. Caller frees. */
 char *kb_build_summary(const kb_diag *d, const kb_build_stats *st, int rc, const kb_build_opts *o);
 
+/* kb-index's own words in language lang (NULL: English): a kb_diag with
+ * no messages whose catalogue is lang/<code>/messages.tsv of kb_dir (NULL:
+ * none), else the shipped one, English's where lang's lacks an id. For
+ * what kb-index says outside a build (its help, the watch's lines). The
+ * caller frees it with kb_diag_free(). */
+kb_diag *kb_build_words(const char *kb_dir, const char *lang);
+
+/* The text of id in words (NULL: the id itself) with its {name} marks
+ * filled from the NULL-terminated name, value pairs that follow. Caller
+ * frees. */
+char *kb_build_say(const kb_diag *words, const char *id, ...) __attribute__((sentinel));
+
 #endif

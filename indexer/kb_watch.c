@@ -45,7 +45,17 @@ struct kb_watch {
   kb_build_stats last_st;
   int last_rc;
   char last_err[512];
+  char *lang;            /* the language of the builds' messages, or NULL */
+  kb_diag *words;        /* its words for the watch's own lines (kb_build_words) */
 };
+
+/* Prints "kb-index: " and message id of the watch's words, filled. */
+#define S_SAY(w, id, ...)                                     \
+  do {                                                        \
+    char *t_ = kb_build_say((w)->words, id, __VA_ARGS__, NULL); \
+    fprintf(stderr, "kb-index: %s\n", t_);                    \
+    free(t_);                                                 \
+  } while (0)
 
 /* Adds watches on dir and every directory below it; symbolic links are
  * not followed (one to a parent would never end). */
@@ -71,7 +81,7 @@ static void S_write_status(kb_watch *w, int building) {
   if (!w->last_d) return;
   if (kb_status_write(w->index, w->kb_dir, w->builds, w->last_rc, w->last_d, &w->last_st,
                       w->last_err, building) != 0)
-    fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", w->index, strerror(errno));
+    S_SAY(w, "cli.status-not-written", "index", w->index, "reason", strerror(errno));
 }
 
 /* The build's files are checked and without errors; the index is being
@@ -85,14 +95,14 @@ static void S_checked(void *ctx, const kb_diag *d, const kb_build_stats *st) {
   w->counted = 1;
   if (!w->last_d) return; /* the first build: a server waits for its end (S_write_status) */
   if (kb_status_write(w->index, w->kb_dir, w->builds, 0, d, st, "", 1) != 0)
-    fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", w->index, strerror(errno));
+    S_SAY(w, "cli.status-not-written", "index", w->index, "reason", strerror(errno));
 }
 
 /* Builds the index, prints the problems and writes the status file;
  * returns 0 if the index was written, 1 when the build was cancelled (the
  * last build's status stands), -1 when it failed. */
 static int S_build(kb_watch *w) {
-  kb_build_opts o = {.kb_dir = w->kb_dir, .out = w->index, .cancel = &w->cancel,
+  kb_build_opts o = {.kb_dir = w->kb_dir, .out = w->index, .cancel = &w->cancel, .lang = w->lang,
                      .on_checked = S_checked, .on_checked_ctx = w};
   kb_diag *d = kb_diag_new();
   kb_build_stats st = {0};
@@ -101,7 +111,7 @@ static int S_build(kb_watch *w) {
   int rc = kb_build_run(&o, d, &st, err, sizeof err);
   if (rc == 3) {
     kb_diag_free(d);
-    fprintf(stderr, "kb-index: build of %s cancelled\n", w->kb_dir);
+    S_SAY(w, "watch.cancelled", "dir", w->kb_dir);
     if (w->counted) w->builds--; /* the next status: the last finished build's */
     return 1;
   }
@@ -114,12 +124,18 @@ static int S_build(kb_watch *w) {
   w->last_rc = rc;
   snprintf(w->last_err, sizeof w->last_err, "%s", err);
   S_write_status(w, 0);
-  if (rc == 0)
-    fprintf(stderr, "kb-index: rebuilt %s: %d articles, %d warnings, %.2f s\n", w->index,
-            st.articles, st.warnings, st.seconds);
-  else
-    fprintf(stderr, "kb-index: %s has errors; the last good index keeps serving (%s untouched)\n",
-            w->kb_dir, w->index);
+  if (rc == 0) {
+    char na[16], nw[16], secs[32];
+    snprintf(na, sizeof na, "%d", st.articles);
+    snprintf(nw, sizeof nw, "%d", st.warnings);
+    snprintf(secs, sizeof secs, "%.2f", st.seconds);
+    char *dot = strchr(secs, '.');
+    if (dot) *dot = 0; /* {s}.{cs}: the language's decimal mark */
+    S_SAY(w, "watch.rebuilt", "index", w->index, "articles", na, "warnings", nw, "s", secs, "cs",
+          dot ? dot + 1 : "00");
+  } else {
+    S_SAY(w, "watch.has-errors", "dir", w->kb_dir, "index", w->index);
+  }
   return rc == 0 ? 0 : -1;
 }
 
@@ -204,10 +220,19 @@ kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t 
   return w;
 }
 
+void kb_watch_set_lang(kb_watch *w, const char *lang) {
+  free(w->lang);
+  kb_diag_free(w->words);
+  w->lang = lang ? kb_xstrdup(lang) : NULL;
+  w->words = kb_build_words(w->kb_dir, lang);
+}
+
 void kb_watch_free(kb_watch *w) {
   if (!w) return;
   if (w->fd >= 0) close(w->fd);
   kb_diag_free(w->last_d);
+  kb_diag_free(w->words);
+  free(w->lang);
   free(w->kb_dir);
   free(w->index);
   free(w);

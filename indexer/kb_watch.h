@@ -21,6 +21,11 @@ typedef struct kb_watch kb_watch;
  * index is the file it builds. Free with kb_watch_free(). */
 kb_watch *kb_watch_new(const char *kb_dir, const char *index, char *err, size_t nerr);
 
+/* The builds' messages and the watch's own lines (rebuilt, cancelled...)
+ * in language lang (NULL: English; kb/lang/<code>/messages.tsv, as
+ * kb-index --lang). Without it they are English. */
+void kb_watch_set_lang(kb_watch *w, const char *lang);
+
 /* Builds now, prints the problems to stderr and writes the status file.
  * Returns 0 when the index was written. */
 int kb_watch_build(kb_watch *w);

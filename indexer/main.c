@@ -10,7 +10,8 @@
  * build that targets INDEX also writes INDEX.status.json (kb_status.h).
  * --watch rebuilds on every change until SIGTERM or SIGINT. --lang words
  * the messages in language L (kb/lang/L/messages.tsv; English where it
- * lacks one).
+ * lacks one), and so are this program's help and its watch's lines (the
+ * cli.* and watch.* messages).
  */
 #include <errno.h>
 #include <signal.h>
@@ -30,83 +31,116 @@ static void S_on_signal(int sig) {
   S_stop = 1;
 }
 
+/* Prints "kb-index: " and message id of words with its pairs filled. */
+#define S_SAY(words, id, ...)                              \
+  do {                                                     \
+    char *t_ = kb_build_say(words, id, __VA_ARGS__, NULL); \
+    fprintf(stderr, "kb-index: %s\n", t_);                 \
+    free(t_);                                              \
+  } while (0)
+
 /* --watch: the first build, then one per burst of changes. Exit status:
  * 0 when stopped by a signal, 1 when the watch could not start. */
-static int S_watch(const kb_build_opts *o) {
+static int S_watch(const kb_build_opts *o, const kb_diag *words) {
   char err[512] = "";
   kb_watch *w = kb_watch_new(o->kb_dir, o->out, err, sizeof err);
   if (!w) {
     fprintf(stderr, "kb-index: %s\n", err);
     return 1;
   }
+  kb_watch_set_lang(w, o->lang);
   struct sigaction sa = {.sa_handler = S_on_signal};
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  fprintf(stderr, "kb-index: watching %s (SIGTERM or Ctrl-C stops)\n", o->kb_dir);
+  S_SAY(words, "watch.watching", "dir", o->kb_dir);
   kb_watch_run(w, &S_stop);
   kb_watch_free(w);
   return 0;
 }
 
-static void S_usage(FILE *f) {
-  fputs("usage: kb-index [--check] [--quiet] [--lang L] KB_DIR -o INDEX\n"
-        "       kb-index --watch KB_DIR -o INDEX\n"
-        "\n"
-        "Builds the search index INDEX from the Markdown articles in KB_DIR\n"
-        "(and its site.yaml, lang/<code>/ word lists and synonyms, places.tsv\n"
-        "and places/*.tsv). Problems are printed as\n"
-        "path:line: message; with any error INDEX is not touched.\n"
-        "\n"
-        "  -o, --output INDEX  the index file to write (replaced atomically)\n"
-        "  --check             validate only, write nothing\n"
-        "  --watch             build, then rebuild on every change until\n"
-        "                      SIGTERM/Ctrl-C (a server serving INDEX swaps\n"
-        "                      each good build in; INDEX.status.json tells\n"
-        "                      it the problems of the last build)\n"
-        "  --lang L            the messages in language L (fr, de, es...:\n"
-        "                      lang/L/messages.tsv; English where it has none)\n"
-        "  -q, --quiet         no summary line\n"
-        "  -h, --help          this help\n"
-        "\n"
-        "Exit status: 0 ok, 1 the knowledge base has errors, 2 the index\n"
-        "could not be written, 64 usage error.\n",
-        f);
+/* Writes message id of words to f, each {nl} a new line indented by
+ * indent spaces (the option column's). */
+static void S_help_text(FILE *f, const kb_diag *words, const char *id, int indent) {
+  char nl[40];
+  snprintf(nl, sizeof nl, "\n%*s", indent, "");
+  char *t = kb_build_say(words, id, "nl", nl, NULL);
+  fprintf(f, "%s\n", t);
+  free(t);
 }
+
+/* The help, in the words of --lang (words: kb_build_words()). */
+static void S_usage(FILE *f, const kb_diag *words) {
+  /* the options themselves are not words of a language */
+  static const char *const opts[][2] = {
+      {"-o, --output INDEX", "cli.opt.output"}, {"--check", "cli.opt.check"}, {"--watch", "cli.opt.watch"},
+      {"--lang L", "cli.opt.lang"}, {"-q, --quiet", "cli.opt.quiet"}, {"-h, --help", "cli.opt.help"}};
+  S_help_text(f, words, "cli.usage", 0);
+  fputc('\n', f);
+  S_help_text(f, words, "cli.about", 0);
+  fputc('\n', f);
+  for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+    fprintf(f, "  %-20s", opts[i][0]);
+    S_help_text(f, words, opts[i][1], 22);
+  }
+  fputc('\n', f);
+  S_help_text(f, words, "cli.exit", 0);
+}
+
+/* The words of --lang for what kb-index says outside a build: read from
+ * KB_DIR (when given) or the shipped data, once the arguments are read. */
+static kb_diag *S_words(const kb_build_opts *o) { return kb_build_words(o->kb_dir, o->lang); }
 
 int main(int argc, char **argv) {
   kb_build_opts o = {0};
   int quiet = 0, watch = 0;
+  int first = 0; /* the first of: 1 --help, 2 an unknown option, 3 a second KB_DIR */
+  const char *unknown = NULL, *extra = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--check")) o.check_only = 1;
     else if (!strcmp(a, "--watch")) watch = 1;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
-    else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { S_usage(stdout); return 0; }
+    else if (!strcmp(a, "-h") || !strcmp(a, "--help")) first = first ? first : 1;
     else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) o.out = argv[++i];
     else if (!strcmp(a, "--lang") && i + 1 < argc) {
       o.lang = argv[++i];
       size_t n = strspn(o.lang, "abcdefghijklmnopqrstuvwxyz");
-      if (n < 2 || n > 3 || o.lang[n]) {
+      if (n < 2 || n > 3 || o.lang[n]) { /* no language's words to say it in */
         fprintf(stderr, "kb-index: --lang '%s': a language code is 2 or 3 lower-case letters (fr, de)\n", o.lang);
         return 64;
       }
     }
     else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "kb-index: unknown option '%s'\n", a);
-      S_usage(stderr);
-      return 64;
+      if (!first) first = 2, unknown = a;
     } else if (!o.kb_dir) o.kb_dir = a;
-    else {
-      fprintf(stderr, "kb-index: one KB_DIR only ('%s' is extra)\n", a);
-      return 64;
+    else if (!first) first = 3, extra = a;
+  }
+  /* the first of these, as it always was, in --lang's words (so said once
+   * every argument is read) */
+  if (first || !o.kb_dir || (!o.out && !o.check_only) || (watch && o.check_only)) {
+    kb_diag *words = S_words(&o);
+    int rc = 64;
+    if (first == 1) {
+      S_usage(stdout, words);
+      rc = 0;
+    } else if (first == 2) {
+      S_SAY(words, "cli.unknown-option", "option", unknown);
+      S_usage(stderr, words);
+    } else if (first == 3) {
+      S_SAY(words, "cli.extra-dir", "arg", extra);
+    } else {
+      S_usage(stderr, words);
     }
+    kb_diag_free(words);
+    return rc;
   }
-  if (!o.kb_dir || (!o.out && !o.check_only) || (watch && o.check_only)) {
-    S_usage(stderr);
-    return 64;
+  if (watch) {
+    kb_diag *words = S_words(&o);
+    int rc = S_watch(&o, words);
+    kb_diag_free(words);
+    return rc;
   }
-  if (watch) return S_watch(&o);
   o.progress = !quiet && isatty(2);
   kb_diag *d = kb_diag_new();
   kb_build_stats st;
@@ -115,7 +149,7 @@ int main(int argc, char **argv) {
   kb_diag_print(d, stderr);
   if (rc == 2) fprintf(stderr, "kb-index: %s\n", err);
   if (!o.check_only && kb_status_write(o.out, o.kb_dir, 1, rc, d, &st, err, 0) != 0 && !rc)
-    fprintf(stderr, "kb-index: cannot write the status of %s: %s\n", o.out, strerror(errno));
+    S_SAY(d, "cli.status-not-written", "index", o.out, "reason", strerror(errno));
   if (!quiet || rc) { /* in the messages' language, as the problems */
     char *line = kb_build_summary(d, &st, rc, &o);
     fprintf(stderr, "kb-index: %s\n", line);

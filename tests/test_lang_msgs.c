@@ -9,9 +9,14 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +220,32 @@ static void test_yaml_problems_on_health_pages(void **state) {
     S_has(ol, pages[i][1]);
     S_has(ol, pages[i][2]);
     S_lacks(ol, pages[i][3]);
+    S_lacks(ol, "YAML traps\""); /* the fix named an English document's section */
+    th_resp_free(&r);
+  }
+  /* the fix's target: the YAML traps in the reader's language, linked
+   * from each malformed YAML problem, its examples its authors' own */
+  static const char *const help[][4] = {
+      {"/fr/kb-health", "<p class=\"more\"><a href=\"/fr/kb-health/yaml\">Les pièges du YAML, avec des exemples</a>",
+       "/fr/kb-health/yaml", "<code>title: Forfait : changer d&#39;offre</code>"},
+      {"/de/kb-health", "<a href=\"/de/kb-health/yaml\">YAML-Fallen, mit Beispielen</a>", "/de/kb-health/yaml",
+       "<code>Titel: Rufnummer mitnehmen</code>"},
+      {"/es/kb-health", "<a href=\"/es/kb-health/yaml\">Trampas de YAML, con ejemplos</a>", "/es/kb-health/yaml",
+       "<code>reply: {url} tiene la respuesta</code>"},
+      {"/kb-health", "<a href=\"/kb-health/yaml\">YAML traps, with examples</a>", "/kb-health/yaml",
+       "<code>tags:\n  - sim\n   - esim</code>"},
+  };
+  for (size_t i = 0; i < sizeof help / sizeof *help; i++) {
+    th_resp r;
+    assert_int_equal(th_http(s, "GET", help[i][0], NULL, 0, NULL, &r), 0);
+    S_has(r.body, help[i][1]);
+    th_resp_free(&r);
+    assert_int_equal(th_http(s, "GET", help[i][2], NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    S_has(r.body, help[i][3]);
+    S_lacks(r.body, "{open}");
+    S_lacks(r.body, "{nl}");
+    if (i < 3) S_lacks(r.body, "Breaks the article");
     th_resp_free(&r);
   }
   assert_int_equal(th_server_stop(s), 0);
@@ -550,6 +581,136 @@ static void test_page_refusals_per_language(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
+/* Sends req on a new connection to s; the answer (up to nout - 1 bytes,
+ * until the server closes) into out. */
+static void S_raw(const th_server *s, const char *req, char *out, size_t nout) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((unsigned short)th_server_port(s));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+  size_t got = 0;
+  struct pollfd p = {fd, POLLIN, 0};
+  while (got < nout - 1 && poll(&p, 1, 3000) == 1) {
+    ssize_t k = read(fd, out + got, nout - 1 - got);
+    if (k <= 0) break;
+    got += (size_t)k;
+  }
+  out[got] = 0;
+  close(fd);
+}
+
+/* The refusals made before a request is routed, with no body read: a
+ * Content-Length over 64 KiB (413) and an ambiguous framing (400) were
+ * the API's English JSON on /fr/ and /de/ page addresses. */
+static void test_early_refusals_per_language(void **state) {
+  (void)state;
+  const char *extra[] = {"--quiet", NULL};
+  th_server *s = th_serve_kb("kb", extra, NULL);
+  assert_non_null(s);
+  static const struct { const char *req, *status, *has; } cases[] = {
+      {"POST /fr/helpful HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+       "Content-Length: 70000\r\n\r\n", "HTTP/1.1 413", "Ce qui a été envoyé est trop long."},
+      {"POST /de/helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+       "HTTP/1.1 400", "Diese Adresse kann nicht gelesen werden."},
+      {"GET /es/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+       "HTTP/1.1 400", "<html lang=\"es\""},
+      /* the default site and the API keep the JSON, as they always had */
+      {"POST /helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n", "HTTP/1.1 413",
+       "{\"error\":{\"code\":\"payload_too_large\""},
+      {"POST /api/v1/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+       "Content-Length: 70000\r\n\r\n", "HTTP/1.1 413", "{\"error\":{\"code\":\"payload_too_large\""},
+      {"POST /fr/helpful HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+       "HTTP/1.1 400", "<html lang=\"fr\""},
+  };
+  char out[65536];
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    S_raw(s, cases[i].req, out, sizeof out);
+    if (strncmp(out, cases[i].status, strlen(cases[i].status)) || !strstr(out, cases[i].has))
+      print_error("case %zu: %.600s\n", i, out);
+    assert_memory_equal(out, cases[i].status, strlen(cases[i].status));
+    S_has(out, cases[i].has);
+    if (cases[i].has[0] != '{') {
+      S_has(out, "Content-Type: text/html");
+      S_lacks(out, "\"error\"");
+    }
+  }
+  assert_int_equal(th_server_stop(s), 0);
+}
+
+/*--- kb-index's help and watch lines in --lang's words ----------------------*/
+
+/* kb-index --help and the lines of --watch were English under --lang
+ * (#20, 5): they are messages.tsv's cli.* and watch.*; English's bytes as
+ * they were. */
+static void test_cli_words(void **state) {
+  (void)state;
+  char *cmd = th_fmt("%s/kb-index --help", th_bin_dir());
+  char *out = S_run(cmd, 0);
+  /* the English help as it always was (a few of its lines, whole) */
+  S_has(out, "usage: kb-index [--check] [--quiet] [--lang L] KB_DIR -o INDEX\n"
+             "       kb-index --watch KB_DIR -o INDEX\n\n");
+  S_has(out, "  --watch             build, then rebuild on every change until\n"
+             "                      SIGTERM/Ctrl-C (a server serving INDEX swaps\n");
+  S_has(out, "  -h, --help          this help\n\nExit status: 0 ok, 1 the knowledge base has errors, 2 the index\n"
+             "could not be written, 64 usage error.\n");
+  free(out);
+  free(cmd);
+  static const char *const langs[][4] = {
+      {"fr", "utilisation : kb-index", "  --check             vérifier seulement, ne rien écrire\n", "option inconnue '--zzz'"},
+      {"de", "Aufruf: kb-index", "  --check             nur prüfen, nichts schreiben\n", "unbekannte Option '--zzz'"},
+      {"es", "uso: kb-index", "  --check             solo comprobar, no escribir nada\n", "opción desconocida '--zzz'"},
+  };
+  for (int i = 0; i < 3; i++) {
+    cmd = th_fmt("%s/kb-index --lang %s --help", th_bin_dir(), langs[i][0]);
+    out = S_run(cmd, 0);
+    S_has(out, langs[i][1]);
+    S_has(out, langs[i][2]);
+    S_lacks(out, "validate only");
+    S_lacks(out, "{nl}");
+    free(out);
+    free(cmd);
+    cmd = th_fmt("%s/kb-index --lang %s --zzz kb 2>&1", th_bin_dir(), langs[i][0]);
+    out = S_run(cmd, 64);
+    S_has(out, langs[i][3]);
+    S_lacks(out, "unknown option");
+    free(out);
+    free(cmd);
+  }
+  /* the watch's lines: French, the seconds with a comma */
+  char *dir = th_tmpdir();
+  cmd = th_fmt("%s/kb-index --watch --lang fr kb -o %s/ix.sqlite >%s/log 2>&1 & p=$!;"
+               " for i in $(seq 300); do grep -q 'reconstruit' %s/log && break; sleep 0.1; done;"
+               " kill $p; wait $p; cat %s/log", th_bin_dir(), dir, dir, dir, dir);
+  out = S_run(cmd, 0);
+  S_has(out, "kb-index: surveillance de kb (SIGTERM ou Ctrl-C pour arrêter)\n");
+  S_has(out, "/ix.sqlite reconstruit : articles : ");
+  regex_t re;
+  assert_int_equal(regcomp(&re, "avertissements : [0-9]+, [0-9]+,[0-9][0-9] s\n", REG_EXTENDED | REG_NOSUB), 0);
+  if (regexec(&re, out, 0, NULL, 0)) print_error("%s\n", out);
+  assert_int_equal(regexec(&re, out, 0, NULL, 0), 0);
+  regfree(&re);
+  S_lacks(out, "rebuilt");
+  free(out);
+  free(cmd);
+  /* and English's as they were */
+  cmd = th_fmt("%s/kb-index --watch kb -o %s/ix.sqlite >%s/log 2>&1 & p=$!;"
+               " for i in $(seq 300); do grep -q 'rebuilt' %s/log && break; sleep 0.1; done;"
+               " kill $p; wait $p; cat %s/log", th_bin_dir(), dir, dir, dir, dir);
+  out = S_run(cmd, 0);
+  S_has(out, "kb-index: watching kb (SIGTERM or Ctrl-C stops)\n");
+  assert_int_equal(regcomp(&re, "kb-index: rebuilt [^ ]*/ix.sqlite: [0-9]+ articles, [0-9]+ warnings, [0-9]+\\.[0-9][0-9] s\n",
+                           REG_EXTENDED | REG_NOSUB), 0);
+  assert_int_equal(regexec(&re, out, 0, NULL, 0), 0);
+  regfree(&re);
+  free(out);
+  free(cmd);
+  th_rmtree(dir);
+  free(dir);
+}
+
 /*--- Figures with decimals in the page's words ------------------------------*/
 
 static void test_decimal_mark(void **state) {
@@ -594,12 +755,15 @@ static void test_report_totals_plural(void **state) {
   assert_int_equal(th_http(s, "POST", "/api/v1/feedback", fb, sizeof fb - 1, NULL, &r), 0);
   assert_int_equal(r.status, 201);
   th_resp_free(&r);
-  /* one reply sent: the singular in French, German and Spanish; 0 in French too */
-  assert_true(th_wait_body(s, "/fr/reports", "<strong>1</strong> réponse envoyée", 100));
-  assert_true(th_wait_body(s, "/fr/reports", "<strong>0</strong> recherche sans résultat", 2));
-  assert_true(th_wait_body(s, "/de/reports", "<strong>1</strong> Antwort gesendet", 2));
-  assert_true(th_wait_body(s, "/de/reports", "<strong>0</strong> Suchen ohne Ergebnis", 2));
-  assert_true(th_wait_body(s, "/es/reports", "<strong>1</strong> respuesta enviada", 2));
+  /* one reply sent (of every language: a page's own default is its
+   * language's, and "x" is English): the singular in French, German and
+   * Spanish; 0 in French too */
+  assert_true(th_wait_body(s, "/fr/reports?lang=all", "<strong>1</strong> réponse envoyée", 100));
+  assert_true(th_wait_body(s, "/fr/reports?lang=all", "<strong>0</strong> recherche sans résultat", 2));
+  assert_true(th_wait_body(s, "/de/reports?lang=all", "<strong>1</strong> Antwort gesendet", 2));
+  assert_true(th_wait_body(s, "/de/reports?lang=all", "<strong>0</strong> Suchen ohne Ergebnis", 2));
+  assert_true(th_wait_body(s, "/es/reports?lang=all", "<strong>1</strong> respuesta enviada", 2));
+  assert_true(th_wait_body(s, "/fr/reports", "<strong>0</strong> réponse envoyée", 2));
   /* English as the page always said it */
   assert_true(th_wait_body(s, "/reports", "<strong>1</strong> replies sent", 2));
   assert_int_equal(th_server_stop(s), 0);
@@ -616,6 +780,8 @@ int main(void) {
       cmocka_unit_test(test_console_error_codes_have_texts),
       cmocka_unit_test(test_queue_in_page_language),
       cmocka_unit_test(test_page_refusals_per_language),
+      cmocka_unit_test(test_early_refusals_per_language),
+      cmocka_unit_test(test_cli_words),
       cmocka_unit_test(test_decimal_mark),
       cmocka_unit_test(test_report_totals_plural),
   };

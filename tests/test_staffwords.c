@@ -232,7 +232,7 @@ static void test_team_pages_words(void **state) {
   assert_int_equal(st, 303);
   S_post("/fr/team/unanswered", "text=vous+vendez+des+velos&author=bob&note=rien", &st, NULL);
   assert_int_equal(st, 303);
-  static const char *const pages[] = {"/fr/signin", "/fr/signin?failed=1", "/fr/kb-health", "/fr/team/queue",
+  static const char *const pages[] = {"/fr/signin", "/fr/signin?failed=1", "/fr/kb-health", "/fr/kb-health/yaml", "/fr/team/queue",
                                       "/fr/team/translations", "/fr/team/translations?lang=de", "/fr/reports"};
   for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
     char *b = S_get(pages[i], strstr(pages[i], "failed") ? 401 : 200);

@@ -73,14 +73,16 @@ struct kb_feedback {
 #define S_PER_ARTICLE 16
 
 /* The schema's version (PRAGMA user_version): 1 without client ids, 2
- * without learned_of. */
+ * without learned_of. (The rows' lang column, added when missing, needs no
+ * new version: an older program names its columns and reads the store as
+ * before.) */
 #define S_VERSION 3
 
 static const char S_schema[] =
     "CREATE TABLE IF NOT EXISTS feedback(id INTEGER PRIMARY KEY, ts TEXT NOT NULL,"
     " text TEXT NOT NULL, collection TEXT NOT NULL, slug TEXT NOT NULL,"
     " action TEXT NOT NULL CHECK(action IN ('sent','edited','dismissed')),"
-    " reason TEXT, author TEXT, client_id TEXT);"
+    " reason TEXT, author TEXT, client_id TEXT, lang TEXT);"
     "CREATE INDEX IF NOT EXISTS feedback_slug ON feedback(collection, slug);"
     "CREATE TABLE IF NOT EXISTS sent(collection TEXT NOT NULL, slug TEXT NOT NULL,"
     " n INTEGER NOT NULL, PRIMARY KEY(collection, slug)) WITHOUT ROWID;"
@@ -225,10 +227,18 @@ static int S_migrate(kb_feedback *f, char *err, size_t nerr) {
                          -1, &st, NULL) != SQLITE_OK) return -1;
   has = sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
+  /* version 3 -> 4: the mention's language (rows of before stay NULL: the
+   * reports count them as the index's default language's) */
+  int has_lang = 0;
+  if (sqlite3_prepare_v2(f->db, "SELECT 1 FROM pragma_table_info('feedback') WHERE name = 'lang'",
+                         -1, &st, NULL) != SQLITE_OK) return -1;
+  has_lang = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
   /* version 2 -> 3: learned_of (created empty by S_schema) filled */
-  char *sql = kb_fmt("%s CREATE UNIQUE INDEX IF NOT EXISTS feedback_client ON feedback(client_id);"
+  char *sql = kb_fmt("%s %s CREATE UNIQUE INDEX IF NOT EXISTS feedback_client ON feedback(client_id);"
                      " %s PRAGMA user_version = %d;",
                      has ? "" : "ALTER TABLE feedback ADD COLUMN client_id TEXT;",
+                     has_lang ? "" : "ALTER TABLE feedback ADD COLUMN lang TEXT;",
                      v >= 3 ? "" : "INSERT OR IGNORE INTO learned_of SELECT id, collection, slug"
                                    " FROM feedback WHERE id IN (SELECT rowid FROM learned);",
                      S_VERSION);
@@ -277,8 +287,9 @@ static kb_feedback *S_open(const char *path, const char *lang, const kb_lang *wo
   free(sql);
   if (rc == SQLITE_OK && S_migrate(f, err, nerr) != 0) goto fail;
   if (rc != SQLITE_OK ||
-      S_prepare(f, "INSERT INTO feedback(id, ts, text, collection, slug, action, reason, author, client_id)"
-                   " VALUES(?1, coalesce(?2, strftime('%Y-%m-%dT%H:%M:%SZ','now')),?3,?4,?5,?6,?7,?8,?9)",
+      S_prepare(f, "INSERT INTO feedback(id, ts, text, collection, slug, action, reason, author, client_id,"
+                   " lang) VALUES(?1, coalesce(?2, strftime('%Y-%m-%dT%H:%M:%SZ','now')),?3,?4,?5,?6,?7,"
+                   "?8,?9,?10)",
                 &f->ins) ||
       S_prepare(f, "SELECT id FROM feedback WHERE id = ?1 OR client_id = ?2", &f->seen) ||
       S_prepare(f, "SELECT id FROM feedback WHERE collection = ?1 AND slug = ?2 AND action IN"
@@ -422,6 +433,7 @@ static int S_insert(kb_feedback *f, const kb_feedback_row *row, const char *coll
   S_text(f->ins, 7, row->reason);
   S_text(f->ins, 8, row->author);
   S_text(f->ins, 9, row->client_id);
+  S_text(f->ins, 10, row->lang);
   int rc = S_step(f->ins);
   long long id = *pid = sqlite3_last_insert_rowid(f->db);
   if (rc == SQLITE_OK && sends) {

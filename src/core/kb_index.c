@@ -622,6 +622,10 @@ static kb_ix_topics *S_read_topics(kb_index *ix, const char *want) {
 
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].an : NULL; }
 
+kb_analyzer *kb_index_analyzer_of(kb_index *ix, int i) {
+  return i >= 0 && i < ix->nlangs ? ix->langs[i].an : NULL;
+}
+
 const kb_lang *kb_index_lang(const kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].words : NULL; }
 
 int kb_index_nlangs(const kb_index *ix) { return ix->nlangs; }

@@ -21,6 +21,12 @@
 #define S_OFF_MASK ((1u << S_COL_SHIFT) - 1)
 #define S_MAX_WORDS 16 /* terms in one phrase */
 
+/* A term in the hash: its hash and index + 1 (0: an empty slot). */
+typedef struct {
+  uint32_t hash;
+  int term;
+} S_slot;
+
 struct kb_postings {
   int nterms;
   char *strs;          /* the terms, NUL-terminated, one after another */
@@ -31,6 +37,10 @@ struct kb_postings {
   uint32_t *pos;
   long npost, npos;
   int maxdoc;          /* the largest row id held (prefix lists count by it) */
+  S_slot *slot;        /* the terms hashed (S_find()): 2^k slots, half full
+                          at most; a binary search of the sorted terms took
+                          fifteen strncmp() at a cache miss each */
+  uint32_t mask;       /* slots - 1 */
   unsigned prefix_idx; /* bit c: the table has a prefix index of c characters */
   int prefix_known;    /* prefix_idx was read: prefix queries can be answered */
   sqlite3_int64 nrow, totals[S_NCOL];
@@ -39,6 +49,7 @@ struct kb_postings {
 void kb_postings_free(kb_postings *p) {
   if (!p) return;
   free(p->strs);
+  free(p->slot);
   free(p->toff);
   free(p->tfirst);
   free(p->doc);
@@ -146,6 +157,20 @@ static void S_read_prefixes(kb_postings *p, sqlite3 *db, const char *table) {
   sqlite3_finalize(st);
 }
 
+/* Fills p->slot with every term (p->strs, p->toff, p->nterms). */
+static void S_hash_terms(kb_postings *p) {
+  size_t n = 16;
+  while (n < 2 * (size_t)p->nterms) n *= 2;
+  p->slot = kb_xcalloc(n, sizeof *p->slot);
+  p->mask = (uint32_t)(n - 1);
+  for (int t = 0; t < p->nterms; t++) {
+    const char *w = p->strs + p->toff[t];
+    uint32_t h = kb_hash(w, strlen(w)), i = h;
+    while (p->slot[i & p->mask].term) i++;
+    p->slot[i & p->mask] = (S_slot){.hash = h, .term = t + 1};
+  }
+}
+
 /* Reads every (term, row, column, offset) of the table, in the view's
  * order, which must be FTS5's: by term, row, column and offset (checked:
  * anything else and the table is left to FTS5). Returns 1 when loaded, 0
@@ -234,6 +259,7 @@ kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int
   p->npost = L.npost;
   p->npos = L.npos;
   p->strs = kb_buf_detach(&L.strs);
+  S_hash_terms(p);
   return p;
 }
 
@@ -264,18 +290,16 @@ typedef struct {
   uint32_t *own_pos;
 } S_list;
 
+/* The index of term t[0..n), or -1. */
 static int S_find(const kb_postings *p, const char *t, size_t n) {
-  int lo = 0, hi = p->nterms - 1;
-  while (lo <= hi) {
-    int mid = (lo + hi) / 2;
-    const char *m = p->strs + p->toff[mid];
-    int c = strncmp(m, t, n);
-    if (!c && m[n]) c = 1;
-    if (!c) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
+  uint32_t h = kb_hash(t, n);
+  for (uint32_t i = h;; i++) {
+    const S_slot *e = &p->slot[i & p->mask];
+    if (!e->term) return -1;
+    if (e->hash != h) continue;
+    const char *m = p->strs + p->toff[e->term - 1];
+    if (!strncmp(m, t, n) && !m[n]) return e->term - 1;
   }
-  return -1;
 }
 
 static void S_term_list(const kb_postings *p, int t, S_list *l) {

@@ -22,23 +22,25 @@
 #include "kb_esc.h"
 
 const char *const kb_report_names[] = {"unanswered", "most-sent", "never-sent", "no-results",
-                                       "helpful", NULL};
+                                       "helpful", "languages", NULL};
 
 #define S_MAX_ROWS 50
 #define S_MAX_EXAMPLES 3
 
-/* One report as rows: a label, up to three numbers, examples. */
+#define S_MAX_NUMS 7
+
+/* One report as rows: a label, up to seven numbers, examples. */
 typedef struct {
   char *label;
   char *detail;                    /* e.g. the article's title */
-  long num[3];
+  long num[S_MAX_NUMS];
   char *examples[S_MAX_EXAMPLES];
   int nexamples;
 } S_row;
 
 typedef struct {
   const char *name, *title;        /* report name, heading */
-  const char *cols[4];             /* label column, number columns */
+  const char *cols[S_MAX_NUMS + 1]; /* label column, number columns */
   int ncols;                       /* number columns used */
   S_row *rows;
   int n;
@@ -110,13 +112,67 @@ static int S_cmp_rows(const void *a, const void *b) {
   return x->num[0] != y->num[0] ? (y->num[0] > x->num[0] ? 1 : -1) : strcmp(x->label, y->label);
 }
 
-static int S_unanswered(kb_index *ix, sqlite3 *db, int days, S_table *t) {
+/*--- Languages ------------------------------------------------------------*/
+
+/* The code old rows count under: a row logged before its table kept a
+ * language (NULL) is the index's default language's. */
+static const char *S_def(kb_index *ix) {
+  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  return def ? def : "en";
+}
+
+/* 1 if the data's table has its lang column (a store no server of #20
+ * has opened yet has not). */
+static int S_has_lang(sqlite3 *db, const char *table) {
+  sqlite3_stmt *st;
+  char *sql = kb_fmt("SELECT 1 FROM pragma_table_info('%s') WHERE name = 'lang'", table);
+  int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  free(sql);
+  return has;
+}
+
+/* A row's language as SQL (an expression over table's row). */
+static char *S_lang_expr(kb_index *ix, sqlite3 *db, const char *table) {
+  char *s = S_has_lang(db, table) ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix))
+                                  : sqlite3_mprintf("%Q", S_def(ix));
+  char *out = kb_xstrdup(s);
+  sqlite3_free(s);
+  return out;
+}
+
+/* The condition on table's rows for language lang (NULL: any). */
+static char *S_lang_cond(kb_index *ix, sqlite3 *db, const char *table, const char *lang) {
+  if (!lang) return kb_xstrdup("1");
+  char *e = S_lang_expr(ix, db, table);
+  char *s = sqlite3_mprintf("%s = %Q", e, lang);
+  char *out = kb_xstrdup(s);
+  sqlite3_free(s);
+  free(e);
+  return out;
+}
+
+/* The analyzer of a mention in language code (its stop words and
+ * stemmer: a French mention's most telling word is no French stop word),
+ * else the default language's. */
+static kb_analyzer *S_analyzer(kb_index *ix, const char *code) {
+  kb_analyzer *an = code ? kb_index_analyzer_of(ix, kb_index_lang_find(ix, code)) : NULL;
+  return an ? an : kb_index_analyzer(ix);
+}
+
+static int S_unanswered(kb_index *ix, sqlite3 *db, int days, const char *lang, S_table *t) {
   char *since = S_since(days);
+  char *ml = S_lang_expr(ix, db, "mentions"), *fl = S_lang_expr(ix, db, "feedback");
+  char *mc = S_lang_cond(ix, db, "mentions", lang), *fc = S_lang_cond(ix, db, "feedback", lang);
   char *sql = kb_fmt(
-      "SELECT text FROM mentions WHERE answerable = 0 AND %s"
-      " UNION ALL SELECT text FROM feedback WHERE %s GROUP BY text"
-      " HAVING sum(action <> 'dismissed') = 0", since, since);
+      "SELECT text, %s FROM mentions WHERE answerable = 0 AND %s AND %s"
+      " UNION ALL SELECT text, max(%s) FROM feedback WHERE %s AND %s GROUP BY text"
+      " HAVING sum(action <> 'dismissed') = 0", ml, since, mc, fl, since, fc);
   free(since);
+  free(ml);
+  free(fl);
+  free(mc);
+  free(fc);
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
   free(sql);
@@ -124,12 +180,12 @@ static int S_unanswered(kb_index *ix, sqlite3 *db, int days, S_table *t) {
   char **texts = NULL;
   S_terms *terms = NULL;
   int n = 0;
-  kb_analyzer *an = kb_index_analyzer(ix);
   while (sqlite3_step(st) == SQLITE_ROW && n < 100000) {
     texts = kb_xrealloc(texts, (size_t)(n + 1) * sizeof *texts);
     terms = kb_xrealloc(terms, (size_t)(n + 1) * sizeof *terms);
     texts[n] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
     terms[n] = (S_terms){NULL, NULL, 0};
+    kb_analyzer *an = S_analyzer(ix, (const char *)sqlite3_column_text(st, 1));
     if (an) kb_analyzer_run(an, texts[n], -1, KB_TEXT_QUERY | KB_TEXT_EXACT, S_term_cb, &terms[n]);
     n++;
   }
@@ -190,13 +246,14 @@ static int S_unanswered(kb_index *ix, sqlite3 *db, int days, S_table *t) {
   return 0;
 }
 
-/* Rows from an SQL query of (label, detail, num, num, num). */
+/* Rows from an SQL query of (label, detail, num, num, num...). */
 static int S_query(sqlite3 *db, const char *sql, S_table *t) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
   while (sqlite3_step(st) == SQLITE_ROW && t->n < 1000) {
     S_row *r = S_add(t, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
-    for (int i = 0; i < 3 && i + 2 < sqlite3_column_count(st); i++) r->num[i] = sqlite3_column_int64(st, i + 2);
+    for (int i = 0; i < S_MAX_NUMS && i + 2 < sqlite3_column_count(st); i++)
+      r->num[i] = sqlite3_column_int64(st, i + 2);
   }
   sqlite3_finalize(st);
   return 0;
@@ -231,52 +288,125 @@ static void S_list_cb(void *ctx, const char *coll, const char *slug, const char 
   }
 }
 
-/* The condition on a searches row's language (lang NULL: any); rows
- * logged before searches kept their language count as the default's. */
-static char *S_lang_cond(kb_index *ix, const char *lang) {
-  if (!lang) return kb_xstrdup("1");
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
-  char *s = sqlite3_mprintf("ifnull(lang, %Q) = %Q", def ? def : "en", lang);
-  char *out = kb_xstrdup(s);
-  sqlite3_free(s);
-  return out;
+/* The row of language code in t (added, its numbers 0, when missing). */
+static S_row *S_lang_row(S_table *t, const char *code) {
+  for (int i = 0; i < t->n; i++)
+    if (!strcmp(t->rows[i].label, code)) return &t->rows[i];
+  return S_add(t, code, NULL);
 }
 
-static int S_gather(kb_index *ix, sqlite3 *db, const char *name, int days, const char *lang,
-                    S_table *t) {
+/* Adds to t the numbers of sql's rows (a language, then n numbers) at
+ * column at of each language's row. 0 or -1. */
+static int S_lang_counts(sqlite3 *db, const char *sql, int at, int n, S_table *t) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  while (sqlite3_step(st) == SQLITE_ROW && t->n < 1000) {
+    const char *code = (const char *)sqlite3_column_text(st, 0);
+    S_row *r = S_lang_row(t, code ? code : "");
+    for (int k = 0; k < n; k++) r->num[at + k] += sqlite3_column_int64(st, k + 1);
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+/* Adds each language's flags (articles agents flagged, from the team's
+ * queue: DIR/queue.sqlite beside data_db, when there is one) at column
+ * at of t. 0, or -1 when the queue cannot be read. */
+static int S_lang_flags(kb_index *ix, sqlite3 *db, const char *data_db, const char *since, int at,
+                        S_table *t) {
+  const char *slash = strrchr(data_db, '/');
+  char *path = slash ? kb_fmt("%.*s/queue.sqlite", (int)(slash - data_db), data_db) : kb_xstrdup("queue.sqlite");
+  FILE *f = fopen(path, "rb");
+  if (!f) { /* no queue yet: no flags */
+    free(path);
+    return 0;
+  }
+  fclose(f);
+  char *att = sqlite3_mprintf("ATTACH 'file:' || %Q || '?mode=ro' AS q", path);
+  free(path);
+  int rc = sqlite3_exec(db, att, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+  sqlite3_free(att);
+  if (rc == 0) {
+    int has = sqlite3_exec(db, "SELECT lang FROM q.items LIMIT 0", NULL, NULL, NULL) == SQLITE_OK;
+    char *e = has ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix)) : sqlite3_mprintf("%Q", S_def(ix));
+    char *sql = kb_fmt("SELECT %s, count(*) FROM q.items WHERE kind = 'flag' AND %s GROUP BY 1", e, since);
+    rc = S_lang_counts(db, sql, at, 1, t);
+    free(sql);
+    sqlite3_free(e);
+    sqlite3_exec(db, "DETACH q", NULL, NULL, NULL);
+  }
+  return rc;
+}
+
+/* The figures of every language side by side (whatever language the other
+ * reports are of): the index's languages first, the default one leading,
+ * then any other a row names (a language the index no longer has). */
+static int S_languages(kb_index *ix, sqlite3 *db, const char *data_db, const char *since, S_table *t) {
+  S_lang_row(t, S_def(ix));
+  for (int i = 0; i < kb_index_nlangs(ix); i++) S_lang_row(t, kb_index_lang_code(ix, i));
+  static const struct { const char *table, *sql; int at, n; } q[] = {
+      {"mentions", "SELECT %s, count(*), sum(answerable != 0) FROM mentions WHERE %s GROUP BY 1", 0, 2},
+      {"feedback", "SELECT %s, count(*) FROM feedback WHERE action IN ('sent','edited') AND %s GROUP BY 1", 2, 1},
+      {"helpful", "SELECT %s, sum(helpful != 0), sum(helpful = 0) FROM helpful WHERE %s GROUP BY 1", 3, 2},
+      {"searches", "SELECT %s, count(*) FROM searches WHERE total = 0 AND %s GROUP BY 1", 5, 1},
+  };
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < sizeof q / sizeof *q; i++) {
+    char *e = S_lang_expr(ix, db, q[i].table);
+    char *sql = kb_fmt(q[i].sql, e, since);
+    rc = S_lang_counts(db, sql, q[i].at, q[i].n, t);
+    free(sql);
+    free(e);
+  }
+  return rc == 0 ? S_lang_flags(ix, db, data_db, since, 6, t) : rc;
+}
+
+static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *name, int days,
+                    const char *lang, S_table *t) {
   char *since = S_since(days), *sql = NULL;
   int rc = 0;
   memset(t, 0, sizeof *t);
   t->name = name;
   if (!strcmp(name, "unanswered")) {
     *t = (S_table){name, "Mentions nobody could answer, by their most telling word", {"word", "mentions"}, 1, NULL, 0};
-    rc = S_unanswered(ix, db, days, t);
+    rc = S_unanswered(ix, db, days, lang, t);
   } else if (!strcmp(name, "most-sent")) {
     *t = (S_table){name, "Articles agents sent most", {"article", "sent"}, 1, NULL, 0};
+    char *cond = S_lang_cond(ix, db, "feedback", lang);
     sql = kb_fmt("SELECT collection || '/' || slug, NULL, count(*) FROM feedback WHERE action <> 'dismissed'"
-                 " AND %s GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, S_MAX_ROWS);
+                 " AND %s AND %s GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
+    free(cond);
     rc = S_query(db, sql, t);
     S_listctx c = {.db = db, .t = t, .most = 1};
     if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
   } else if (!strcmp(name, "never-sent")) {
     *t = (S_table){name, "Articles agents never sent", {"article"}, 0, NULL, 0};
     S_listctx c = {.db = db, .t = t, .most = 0};
-    sql = kb_fmt("SELECT 1 FROM feedback WHERE collection = ?1 AND slug = ?2 AND action <> 'dismissed' AND %s LIMIT 1", since);
+    char *cond = S_lang_cond(ix, db, "feedback", lang);
+    sql = kb_fmt("SELECT 1 FROM feedback WHERE collection = ?1 AND slug = ?2 AND action <> 'dismissed' AND %s"
+                 " AND %s LIMIT 1", since, cond);
+    free(cond);
     rc = sqlite3_prepare_v2(db, sql, -1, &c.sent, NULL) == SQLITE_OK ? 0 : -1;
     if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
     sqlite3_finalize(c.sent);
   } else if (!strcmp(name, "no-results")) {
     *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0};
-    char *cond = S_lang_cond(ix, lang);
+    char *cond = S_lang_cond(ix, db, "searches", lang);
     sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s AND %s"
                  " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
     free(cond);
     rc = S_query(db, sql, t);
   } else if (!strcmp(name, "helpful")) {
     *t = (S_table){name, "\"Did this help?\" answers", {"article", "yes", "no"}, 2, NULL, 0};
+    char *cond = S_lang_cond(ix, db, "helpful", lang);
     sql = kb_fmt("SELECT collection || '/' || slug, NULL, sum(helpful), sum(1 - helpful) FROM helpful"
-                 " WHERE %s GROUP BY 1 ORDER BY 4 DESC, 3 DESC, 1 LIMIT %d", since, S_MAX_ROWS);
+                 " WHERE %s AND %s GROUP BY 1 ORDER BY 4 DESC, 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
+    free(cond);
     rc = S_query(db, sql, t);
+  } else if (!strcmp(name, "languages")) {
+    *t = (S_table){name, "Each language's figures",
+                   {"lang", "mentions", "answerable", "sent", "yes", "no", "no_results", "flags"}, 7, NULL, 0};
+    rc = S_languages(ix, db, data_db, since, t);
   } else {
     rc = -3;
   }
@@ -333,7 +463,17 @@ static void S_text_table(const S_table *t, kb_buf *out, const S_lex *x) {
   snprintf(key, sizeof key, "reports.table.%s", t->name);
   kb_buf_printf(out, "%s\n", S_text_word(x, key, t->title));
   if (!t->n) kb_buf_printf(out, "  (%s)\n", S_text_word(x, "tr.stale.none", "none"));
-  for (int i = 0; i < t->n; i++) {
+  for (int i = 0; i < t->n && t->ncols > 2; i++) {
+    /* many figures a row (each language's): each named, after the label */
+    const S_row *r = &t->rows[i];
+    kb_buf_printf(out, "  %-6s", r->label);
+    for (int c = 0; c < t->ncols; c++) {
+      snprintf(key, sizeof key, "reports.col.%s", t->cols[c + 1]);
+      kb_buf_printf(out, "  %s %ld", S_text_word(x, key, t->cols[c + 1]), r->num[c]);
+    }
+    kb_buf_putc(out, '\n');
+  }
+  for (int i = 0; i < t->n && t->ncols <= 2; i++) {
     const S_row *r = &t->rows[i];
     kb_buf_puts(out, "  ");
     for (int c = 0; c < t->ncols; c++) kb_buf_printf(out, "%6ld  ", r->num[c]);
@@ -423,7 +563,7 @@ static int S_each(kb_index *ix, const char *data_db, const char *only, int days,
   for (int i = 0; kb_report_names[i] && rc == 0; i++) {
     if (only && strcmp(only, kb_report_names[i])) continue;
     S_table t;
-    int g = S_gather(ix, db, kb_report_names[i], days, lang, &t);
+    int g = S_gather(ix, db, data_db, kb_report_names[i], days, lang, &t);
     if (g == 0) fn(&t, out, x);
     else {
       snprintf(err, nerr, "report %s: %s", kb_report_names[i], sqlite3_errmsg(db));

@@ -24,6 +24,14 @@
 
 #define S_MAX_LEN 48 /* longest term a correction looks at */
 
+/* A term in the hash table: what a look-up reads, in one place (the
+ * term's index, then its pointer, then its df were three more misses). */
+typedef struct {
+  const char *term;   /* NULL: an empty slot */
+  uint32_t hash;
+  int df;
+} S_slot;
+
 typedef struct {
   char **term;        /* sorted */
   int *df;            /* documents holding each term */
@@ -35,7 +43,7 @@ typedef struct {
                          start with byte b are by_len[first[l * 257 + b] ..
                          first[l * 257 + b + 1]) */
   uint64_t *mask;     /* S_letter_mask() of each term */
-  int *slot;          /* hash table of term indexes, -1 = empty */
+  S_slot *slot;       /* hash table of the terms */
   unsigned nslot;     /* a power of two, at least twice n */
 } S_list;
 
@@ -98,12 +106,11 @@ static unsigned S_hash(const char *t) { return kb_hash(t, strlen(t)); }
 static void S_index_hash(S_list *l) {
   l->nslot = 64;
   while (l->nslot < 2u * (unsigned)l->n) l->nslot *= 2;
-  l->slot = kb_xmalloc(l->nslot * sizeof *l->slot);
-  memset(l->slot, 0xff, l->nslot * sizeof *l->slot); /* all -1 */
+  l->slot = kb_xcalloc(l->nslot, sizeof *l->slot);
   for (int i = 0; i < l->n; i++) {
-    unsigned k = S_hash(l->term[i]) & (l->nslot - 1);
-    while (l->slot[k] >= 0) k = (k + 1) & (l->nslot - 1);
-    l->slot[k] = i;
+    unsigned h = S_hash(l->term[i]), k = h & (l->nslot - 1);
+    while (l->slot[k].term) k = (k + 1) & (l->nslot - 1);
+    l->slot[k] = (S_slot){.term = l->term[i], .hash = h, .df = l->df[i]};
   }
 }
 
@@ -171,21 +178,23 @@ void kb_vocab_free(kb_vocab *v) {
   free(v);
 }
 
-static int S_find(const S_list *l, const char *t) {
-  for (unsigned k = S_hash(t) & (l->nslot - 1); l->slot[k] >= 0; k = (k + 1) & (l->nslot - 1))
-    if (!strcmp(l->term[l->slot[k]], t)) return l->slot[k];
-  return -1;
+/* Term t's slot, or NULL. */
+static const S_slot *S_find(const S_list *l, const char *t) {
+  unsigned h = S_hash(t);
+  for (unsigned k = h & (l->nslot - 1); l->slot[k].term; k = (k + 1) & (l->nslot - 1))
+    if (l->slot[k].hash == h && !strcmp(l->slot[k].term, t)) return &l->slot[k];
+  return NULL;
 }
 
 int kb_vocab_df(const kb_vocab *v, const char *t) {
   int exact = t[0] == KB_TEXT_EXACT_MARK;
   const S_list *l = exact ? &v->words : &v->stems;
-  int i = S_find(l, exact ? t + 1 : t);
-  return i >= 0 ? l->df[i] : 0;
+  const S_slot *e = S_find(l, exact ? t + 1 : t);
+  return e ? e->df : 0;
 }
 
 int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
-  return S_find(&v->words, word) >= 0;
+  return S_find(&v->words, word) != NULL;
 }
 
 /* The distance of a and b when it is 0 or 1, else 2, without the table:

@@ -34,6 +34,7 @@
 #include "kb_suggest.h"
 #include "kb_text.h"
 #include "kb_json.h"
+#include "kb_mention.h"
 #include "kb_ui.h"
 #include "server.h"
 
@@ -390,7 +391,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_put_fixed(b, S_ms_since(&t0), 3);
   kb_buf_putc(b, '}');
   kb_events_mention(c->events, q.text, q.collection, res.answerable,
-                    res.n ? res.s[0].hit->slug : NULL);
+                    res.n ? res.s[0].hit->slug : NULL, res.lang);
   kb_suggest_result_free(&res);
   cJSON_Delete(j);
 }
@@ -413,6 +414,15 @@ static int S_opt_str(cJSON *j, const char *k, size_t max, const char **out, kb_h
   }
   *out = v->valuestring;
   return 0;
+}
+
+/* An optional 'lang' of a write: 0 when absent or a language of the
+ * index; -1 with a 400 invalid_value in r otherwise. */
+static int S_lang_arg(const kb_ctx *c, const char *lang, kb_http_resp *r) {
+  if (!lang || kb_index_lang_find(c->ix, lang) >= 0) return 0;
+  kb_api_error(r, 400, "invalid_value", "'lang' '%.16s' is not a language of this knowledge base (%s)",
+               lang, kb_index_meta(c->ix, "languages"));
+  return -1;
 }
 
 void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r) {
@@ -440,6 +450,22 @@ static int S_article_exists(const kb_ctx *c, const char *coll, const char *slug)
   return 1;
 }
 
+const char *kb_api_mention_lang(const kb_ctx *c, const char *given, const char *text,
+                                const char *collection) {
+  int li = given && *given ? kb_index_lang_find(c->ix, given) : -1;
+  if (li >= 0) return kb_index_lang_code(c->ix, li);
+  if (!text || kb_index_nlangs(c->ix) < 2) /* one language: the mention's */
+    return kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+  /* the decision suggest makes for this text (an older client, a form of
+   * before the field): the same analysis, so the same language */
+  kb_mention_opts mo = {.collection = collection};
+  char err[128];
+  kb_mention *m = kb_mention_new(c->ix, c->geo, text, strlen(text), &mo, err, sizeof err);
+  li = m ? kb_index_lang_find(c->ix, kb_mention_lang(m)) : -1;
+  kb_mention_free(m);
+  return kb_index_lang_code(c->ix, li >= 0 ? li : kb_index_default_lang(c->ix));
+}
+
 int kb_api_store_feedback(const kb_ctx *c, const kb_feedback_row *row, long long *pid, int *pdup,
                           char *err, size_t nerr) {
   if (c->pg) return kb_pg_feedback_put(c->pg, c->feedback, row, pid, pdup, err, nerr);
@@ -463,11 +489,12 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     cJSON_Delete(j);
     return;
   }
-  const char *text, *coll, *slug, *action, *reason, *author, *cid;
+  const char *text, *coll, *slug, *action, *reason, *author, *cid, *lang;
   if (S_opt_str(j, "text", 40000, &text, r) || S_opt_str(j, "collection", 100, &coll, r) ||
       S_opt_str(j, "slug", 100, &slug, r) || S_opt_str(j, "action", 20, &action, r) ||
       S_opt_str(j, "reason", 2000, &reason, r) || S_opt_str(j, "author", 20, &author, r) ||
-      S_opt_str(j, "client_id", 100, &cid, r)) {
+      S_opt_str(j, "client_id", 100, &cid, r) || S_opt_str(j, "lang", 16, &lang, r) ||
+      S_lang_arg(c, lang, r)) {
     cJSON_Delete(j);
     return;
   }
@@ -489,7 +516,8 @@ void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *
     long long id = 0;
     int dup = 0;
     kb_feedback_row row = {.text = text, .collection = coll, .slug = slug, .action = action,
-                           .reason = reason, .author = author, .client_id = cid && *cid ? cid : NULL};
+                           .reason = reason, .author = author, .client_id = cid && *cid ? cid : NULL,
+                           .lang = kb_api_mention_lang(c, lang, text, coll)};
     if (kb_api_store_feedback(c, &row, &id, &dup, err, sizeof err) != KB_FEEDBACK_OK) {
       kb_api_error(r, 503, "feedback_unavailable", "not stored, try again: %s", err);
     } else {
@@ -516,10 +544,11 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     cJSON_Delete(j);
     return;
   }
-  const char *coll, *slug, *cid;
+  const char *coll, *slug, *cid, *lang;
   cJSON *h = cJSON_GetObjectItemCaseSensitive(j, "helpful");
   if (S_opt_str(j, "collection", 100, &coll, r) || S_opt_str(j, "slug", 100, &slug, r) ||
-      S_opt_str(j, "client_id", 100, &cid, r)) {
+      S_opt_str(j, "client_id", 100, &cid, r) || S_opt_str(j, "lang", 16, &lang, r) ||
+      S_lang_arg(c, lang, r)) {
     cJSON_Delete(j);
     return;
   }
@@ -530,7 +559,9 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_api_error(r, 404, "not_found", "no such article");
   else {
     kb_doc_free(&d);
-    kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h), cid && *cid ? cid : NULL);
+    /* the site's language it was answered on (default: the default's) */
+    kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h), cid && *cid ? cid : NULL,
+                      lang ? lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
     r->status = 202;
     r->ctype = "application/json";
     kb_buf_puts(&r->body, "{\"recorded\":true}");
@@ -556,6 +587,7 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, const ch
     kb_api_error(r, 400, "out_of_range", "'days' must be a whole number from 0 (all) to 3650");
     return;
   }
+  if (lang && !strcmp(lang, "all")) lang = NULL;
   if (lang && kb_index_lang_find(c->ix, lang) < 0) {
     kb_api_error(r, 400, "invalid_value", "'lang' is not a language of this knowledge base (%s)",
                  kb_index_meta(c->ix, "languages"));
@@ -580,23 +612,28 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, const ch
 #define S_SERIES 6
 
 /* Per UTC day over the last `days` days (today included): the counts of
- * the series, from the event log and the feedback table. Returns the
- * number of days filled (at most max), or -1 when the log cannot be read. */
-static int S_trend(const char *db_path, int days, char (*day)[11], long (*v)[S_SERIES], int max) {
+ * the series, from the event log and the feedback table, of language lang
+ * only (NULL: every language; a row of before the tables kept languages
+ * is the default language's, def). Returns the number of days filled (at
+ * most max), or -1 when the log cannot be read. */
+static int S_trend(const char *db_path, int days, const char *lang, const char *def, char (*day)[11],
+                   long (*v)[S_SERIES], int max) {
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
   int n = -1;
+  char *lc = lang ? sqlite3_mprintf(" AND ifnull(lang, %Q) = %Q", def, lang) : sqlite3_mprintf("%s", "");
   char *sql = kb_fmt(
       "WITH RECURSIVE d(day) AS (SELECT date('now','-%d days') UNION ALL"
       " SELECT date(day,'+1 day') FROM d WHERE day < date('now'))"
       " SELECT d.day,"
-      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day),"
-      " (SELECT count(DISTINCT lower(trim(text))) FROM mentions WHERE substr(ts,1,10)=d.day),"
-      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day AND answerable),"
-      " (SELECT count(*) FROM feedback WHERE substr(ts,1,10)=d.day AND action IN ('sent','edited')),"
-      " (SELECT count(*) FROM searches WHERE substr(ts,1,10)=d.day AND total=0),"
-      " (SELECT count(*) FROM helpful WHERE substr(ts,1,10)=d.day AND helpful)"
-      " FROM d ORDER BY d.day", days - 1);
+      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day%s),"
+      " (SELECT count(DISTINCT lower(trim(text))) FROM mentions WHERE substr(ts,1,10)=d.day%s),"
+      " (SELECT count(*) FROM mentions WHERE substr(ts,1,10)=d.day AND answerable%s),"
+      " (SELECT count(*) FROM feedback WHERE substr(ts,1,10)=d.day AND action IN ('sent','edited')%s),"
+      " (SELECT count(*) FROM searches WHERE substr(ts,1,10)=d.day AND total=0%s),"
+      " (SELECT count(*) FROM helpful WHERE substr(ts,1,10)=d.day AND helpful%s)"
+      " FROM d ORDER BY d.day", days - 1, lc, lc, lc, lc, lc, lc);
+  sqlite3_free(lc);
   if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
       sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
     n = 0;
@@ -657,14 +694,56 @@ static void S_chart(const kb_ctx *c, kb_buf *b, int k, char (*day)[11], long (*v
   kb_buf_puts(b, "</figcaption></figure>");
 }
 
+/* The reports' language: 'lang' when given ("all": every language, NULL
+ * into *out), else the page's language (a French team lead's page is the
+ * French account's). 0, or -1 with a 400 in r for a language the index
+ * does not have. */
+static int S_reports_lang(const kb_ctx *c, const char *arg, int dflt_page, const char **out,
+                          kb_http_resp *r) {
+  *out = NULL;
+  if (arg && !strcmp(arg, "all")) return 0;
+  if (!arg || !*arg) {
+    *out = dflt_page ? kb_ui_lang(c) : NULL;
+    return 0;
+  }
+  int li = kb_index_lang_find(c->ix, arg);
+  if (li < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' must be all or a language of this knowledge base (%s)",
+                 kb_index_meta(c->ix, "languages"));
+    return -1;
+  }
+  *out = kb_index_lang_code(c->ix, li);
+  return 0;
+}
+
+/* The language filter of the range form: a select of "all languages" and
+ * each language of the index by its name in the page's words. */
+static void S_lang_select(const kb_ctx *c, kb_buf *b, const char *lang) {
+  kb_buf_puts(b, "<label for=\"rlang\">");
+  kb_ui_put(c, b, "reports.lang", (const char *)NULL);
+  kb_buf_puts(b, "</label><select id=\"rlang\" name=\"lang\"><option value=\"all\"");
+  kb_buf_puts(b, lang ? ">" : " selected>");
+  kb_ui_put(c, b, "reports.lang.all", (const char *)NULL);
+  kb_buf_puts(b, "</option>");
+  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
+    const char *code = kb_index_lang_code(c->ix, i);
+    char key[32];
+    snprintf(key, sizeof key, "lang.in.%s", code);
+    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
+    kb_ui_put(c, b, key, (const char *)NULL);
+    kb_buf_puts(b, "</option>");
+  }
+  kb_buf_puts(b, "</select>");
+}
+
 /* The trends section of /reports: a range form, the totals, the charts,
- * the table behind them and the CSV link. */
-static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
+ * the table behind them and the CSV link; of language lang (NULL: all). */
+static void S_trends(const kb_ctx *c, int days, const char *lang, kb_buf *b) {
   char day[366][11];
   long v[366][S_SERIES];
   int range = days > 0 && days <= 365 ? days : 30;
   char *db = kb_xstrdup(c->store_path);
-  int n = S_trend(db, range, day, v, 366);
+  int n = S_trend(db, range, lang, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), day, v, 366);
   free(db);
   static const int choices[] = {7, 14, 30, 90, 365};
   char num[24];
@@ -679,9 +758,12 @@ static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
     kb_ui_put(c, b, "reports.lastdays", "n", num, (const char *)NULL);
     kb_buf_puts(b, "</option>");
   }
-  kb_buf_puts(b, "</select><button type=\"submit\">");
+  kb_buf_puts(b, "</select>");
+  S_lang_select(c, b, lang);
+  kb_buf_puts(b, "<button type=\"submit\">");
   kb_ui_put(c, b, "tr.show", (const char *)NULL);
-  kb_buf_printf(b, "</button> <a class=\"csv\" href=\"/reports.csv?days=%d\">", range);
+  kb_buf_printf(b, "</button> <a class=\"csv\" href=\"/reports.csv?days=%d&amp;lang=%s\">", range,
+                lang ? lang : "all");
   kb_ui_put(c, b, "reports.csv", (const char *)NULL);
   kb_buf_puts(b, "</a></form>");
   if (n <= 0) {
@@ -737,17 +819,21 @@ static void S_trends(const kb_ctx *c, int days, kb_buf *b) {
   kb_buf_puts(b, "</tbody></table></div></details></section>");
 }
 
-void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r) {
+void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang_arg, kb_http_resp *r) {
   int d = 30;
+  const char *lang;
   if (!c->data_dir || !S_int_arg(days, 1, 365, &d)) {
     kb_api_error(r, c->data_dir ? 400 : 503, c->data_dir ? "out_of_range" : "reports_unavailable",
                  "reports need --data, and 'days' from 1 to 365");
     return;
   }
+  /* without 'lang', every language's (the file is for a spreadsheet: the
+   * page's link names the language it shows) */
+  if (S_reports_lang(c, lang_arg, 0, &lang, r)) return;
   char day[366][11];
   long v[366][S_SERIES];
   char *db = kb_xstrdup(c->store_path);
-  int n = S_trend(db, d, day, v, 366);
+  int n = S_trend(db, d, lang, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), day, v, 366);
   free(db);
   r->status = 200;
   r->ctype = "text/csv; charset=utf-8";
@@ -833,6 +919,19 @@ static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
       p += 8;
       continue;
     }
+    if (!strncmp(p, "<tr><th scope=\"row\">", 20) && h2id && !strncmp(h2id, "h-languages\"", 12)) {
+      /* a language's row: its name in the page's words (lang.in.CODE) */
+      const char *l = p + 20;
+      size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyz");
+      char key[32];
+      snprintf(key, sizeof key, "lang.in.%.*s", (int)(n < 8 ? n : 8), l);
+      if (n && l[n] == '<' && kb_ui_find(c, key)) {
+        kb_buf_puts(out, "<tr><th scope=\"row\">");
+        kb_ui_put(c, out, key, (const char *)NULL);
+        p = l + n;
+        continue;
+      }
+    }
     if (!strncmp(p, "<tr><th scope=\"row\">", 20) && h2id &&
         (!strncmp(h2id, "h-most-sent\"", 12) || !strncmp(h2id, "h-never-sent\"", 13) || !strncmp(h2id, "h-helpful\"", 10))) {
       /* an article row ("collection/slug"): a link to the article */
@@ -875,19 +974,22 @@ static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
   }
 }
 
-void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r) {
+void kb_api_reports_page(const kb_ctx *c, const char *days, const char *lang_arg, kb_http_resp *r) {
   int d;
+  const char *lang;
   if (!c->data_dir || !S_days(days, &d)) {
     kb_api_error(r, c->data_dir ? 400 : 503, c->data_dir ? "out_of_range" : "reports_unavailable",
                  "reports need --data, and 'days' from 0 to 3650");
     return;
   }
+  if (S_reports_lang(c, lang_arg, 1, &lang, r)) return;
   char *db = kb_xstrdup(c->store_path), err[256];
   kb_web_page_start(c, &r->body, kb_ui_text(c, "reports.title"), "reports");
-  S_trends(c, d, &r->body);
+  S_trends(c, d, lang, &r->body);
   kb_buf core = KB_BUF_INIT;
-  /* the page's language's searches (/fr/reports: the French site's) */
-  int rc = kb_report_html(c->ix, db, d, kb_ui_lang(c), &core, err, sizeof err);
+  /* the language chosen, by default the page's (/fr/reports: the French
+   * mentions, replies, answers and searches) */
+  int rc = kb_report_html(c->ix, db, d, lang, &core, err, sizeof err);
   S_report_tables(c, kb_buf_str(&core), &r->body);
   kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);

@@ -25,10 +25,13 @@
  * without a query (kb_events_popular).
  *
  * Tables (in DATA/feedback.sqlite beside the feedback):
- *   mentions(ts, text, collection, answerable, top_slug)
- *   searches(ts, q, collection, total, lang)   (lang: the site searched;
- *                                               NULL in rows of before #20)
- *   helpful(ts, collection, slug, helpful, client_id UNIQUE)
+ *   mentions(ts, text, collection, answerable, top_slug, lang)
+ *   searches(ts, q, collection, total, lang)
+ *   helpful(ts, collection, slug, helpful, client_id UNIQUE, lang)
+ * where lang is the language the event belongs to: the one a mention was
+ * answered in (given or detected), the site's of a public search or a
+ * "did this help?" answer; NULL in rows of before #20, which the reports
+ * count as the index's default language's (kb_report.h).
  *   views(ts, collection, slug)
  *
  * With a shared store (kb-serve --feedback-db, kb_pgstore.c) the writer
@@ -66,20 +69,23 @@ typedef kb_event S_event;
 
 /* Each kind: its name in the shared store, its local table, the SQL of
  * its counted size of a row, and its insert, which takes ?1 ts, ?2 text,
- * ?3 collection, ?4 num, ?5 slug, ?6 client_id (using those it has). */
+ * ?3 collection, ?4 num, ?5 slug, ?6 client_id, ?7 lang (using those it
+ * has; a language code is not counted in a row's size: it fits in the
+ * row's overhead, and the shared store counts the same). */
 static const struct {
   const char *name, *table, *row_bytes, *insert;
 } S_kinds[S_NKINDS] = {
     [S_MENTION] = {"mention", "mentions",
                    "length(text) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
-                   "INSERT INTO mentions(ts, text, collection, answerable, top_slug) VALUES(?1,?2,?3,?4,?5)"},
+                   "INSERT INTO mentions(ts, text, collection, answerable, top_slug, lang)"
+                   " VALUES(?1,?2,?3,?4,?5,?7)"},
     /* a search's language goes where other kinds keep a slug (?5), so the
      * shared store's events table needs no new column */
     [S_SEARCH] = {"search", "searches", "length(q) + ifnull(length(collection), 0) + 48",
                   "INSERT INTO searches(ts, q, collection, total, lang) VALUES(?1,?2,?3,?4,?5)"},
     [S_HELPFUL] = {"helpful", "helpful", "length(collection) + length(slug) + 48",
-                   "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id)"
-                   " VALUES(?1,?3,?5,?4,?6)"},
+                   "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id, lang)"
+                   " VALUES(?1,?3,?5,?4,?6,?7)"},
     [S_VIEW] = {"view", "views", "length(collection) + length(slug) + 48",
                 "INSERT INTO views(ts, collection, slug) VALUES(?1,?3,?5)"},
 };
@@ -225,12 +231,17 @@ static int S_has_column(sqlite3 *db, const char *table, const char *col) {
 /* Version 2 of the helpful table: a client's id makes a retry a no-op;
  * version 2 of searches: the language of the site searched, so each
  * language's reports list its own searches (#20: the French report listed
- * German and Spanish stop words as searches that found nothing). */
+ * German and Spanish stop words as searches that found nothing); then the
+ * language of mentions and helpful answers, so every report is per
+ * language (a column added: rows of before stay NULL, none is lost). */
 static int S_migrate(sqlite3 *db) {
   int has = S_has_column(db, "helpful", "client_id"), lang = S_has_column(db, "searches", "lang");
-  if (has < 0 || lang < 0) return -1;
+  int mlang = S_has_column(db, "mentions", "lang"), hlang = S_has_column(db, "helpful", "lang");
+  if (has < 0 || lang < 0 || mlang < 0 || hlang < 0) return -1;
   if (!has && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN client_id TEXT", NULL, NULL, NULL)) return -1;
   if (!lang && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
+  if (!mlang && sqlite3_exec(db, "ALTER TABLE mentions ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
+  if (!hlang && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
   return sqlite3_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS helpful_client ON helpful(client_id)",
                       NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
@@ -240,6 +251,7 @@ static void S_free_event(S_event *e) {
   free(e->collection);
   free(e->slug);
   free(e->client_id);
+  free(e->lang);
   free(e);
 }
 
@@ -250,7 +262,7 @@ static void S_bind(sqlite3_stmt *st, int i, const char *v) {
 
 /* Inserts one event in its local table; 0 or -1. Call with db_lock held. */
 static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, const char *coll,
-                    const char *slug, int num, const char *client_id) {
+                    const char *slug, int num, const char *client_id, const char *lang) {
   sqlite3_stmt *st = ev->ins[kind];
   sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
   S_bind(st, 2, text);
@@ -258,6 +270,7 @@ static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, c
   sqlite3_bind_int(st, 4, num);
   if (sqlite3_bind_parameter_count(st) >= 5) S_bind(st, 5, slug);
   if (sqlite3_bind_parameter_count(st) >= 6) S_bind(st, 6, client_id);
+  if (sqlite3_bind_parameter_count(st) >= 7) S_bind(st, 7, lang);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
@@ -281,7 +294,7 @@ static void S_store(kb_events *ev, S_event *list) {
   for (S_event *e = list; e; e = e->next) {
     char ts[32];
     kb_event_ts(e->ts, ts, sizeof ts);
-    if (S_insert(ev, e->kind, ts, e->text, e->collection, e->slug, e->num, e->client_id))
+    if (S_insert(ev, e->kind, ts, e->text, e->collection, e->slug, e->num, e->client_id, e->lang))
       atomic_fetch_add(&ev->dropped, 1);
   }
   if (sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -317,7 +330,7 @@ int kb_events_mirror(kb_events *ev, const kb_event_row *rows, int n) {
     int k = kb_events_kind(rows[i].kind);
     if (k < 0) continue; /* a kind a newer replica logs: not reported here */
     if (S_insert(ev, k, rows[i].ts, rows[i].text, rows[i].collection, rows[i].slug, rows[i].num,
-                 rows[i].client_id)) rc = -1;
+                 rows[i].client_id, rows[i].lang)) rc = -1;
   }
   if (rc || sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
     sqlite3_exec(ev->db, "ROLLBACK", NULL, NULL, NULL);
@@ -509,9 +522,10 @@ void kb_events_close(kb_events *ev) {
 }
 
 static void S_push(kb_events *ev, S_kind kind, const char *text, const char *coll,
-                   const char *slug, int num, const char *client_id) {
+                   const char *slug, int num, const char *client_id, const char *lang) {
   if (!ev) return;
   S_event *e = kb_xcalloc(1, sizeof *e);
+  e->lang = lang ? kb_xstrdup(lang) : NULL;
   e->client_id = client_id ? kb_xstrdup(client_id) : NULL;
   e->kind = kind;
   e->text = text ? kb_xstrdup(text) : NULL;
@@ -533,22 +547,23 @@ static void S_push(kb_events *ev, S_kind kind, const char *text, const char *col
 }
 
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
-                       const char *top_slug) {
-  S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL);
+                       const char *top_slug, const char *lang) {
+  S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL, lang);
 }
 
 void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
                       int total) {
-  S_push(ev, S_SEARCH, q, collection, lang, total, NULL);
+  /* also where a replica of before the lang column reads it (the slug) */
+  S_push(ev, S_SEARCH, q, collection, lang, total, NULL, lang);
 }
 
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
-                       const char *client_id) {
-  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id);
+                       const char *client_id, const char *lang) {
+  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id, lang);
 }
 
 void kb_events_view(kb_events *ev, const char *collection, const char *slug) {
-  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL);
+  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL, NULL);
 }
 
 long kb_events_dropped(kb_events *ev) { return ev ? atomic_load(&ev->dropped) : 0; }

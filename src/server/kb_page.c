@@ -129,10 +129,11 @@ void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char
   /* the staff's pages: the same page in each language (its words only) */
   static const char *const staff[][2] = {{"agent", "/agent"}, {"reports", "/reports"},
                                          {"team-health", "/kb-health"}, {"team-queue", "/team/queue"},
-                                         {"team-translations", "/team/translations"}, {"team-signin", "/signin"}};
+                                         {"team-translations", "/team/translations"}, {"team-signin", "/signin"},
+                                         {"team-yaml", "/kb-health/yaml"}};
   const char *path = !strcmp(kind, "stores") ? "/stores" : "/";
   int staff_page = 0;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < 7; i++)
     if (!strcmp(kind, staff[i][0])) path = staff[i][1], staff_page = 1;
   for (int i = 0; c && i < kb_index_nlangs(c->ix) && i < 32; i++) p.v[i] = path;
   /* a staff page's language follows the browser's (Accept-Language) at

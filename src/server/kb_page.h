@@ -141,6 +141,8 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
 
 /* GET /kb-health: the indexer's last build of the served index. */
 void kb_staff_health_page(const kb_web *w, const kb_ctx *c, kb_http_resp *r);
+/* GET /kb-health/yaml: the front matter's YAML traps, with examples. */
+void kb_staff_yaml_page(const kb_ctx *c, kb_http_resp *r);
 
 /* GET /signin: the staff's sign-in form. */
 void kb_staff_signin_page(const kb_ctx *c, const kb_web_args *a, kb_http_resp *r);

@@ -23,9 +23,15 @@
  *                             database), feedback_epoch (new on a reset:
  *                             every mirror forgets its feedback)
  *   feedback(id bigserial, ts, text, collection, slug, action, reason,
- *            author, client_id UNIQUE)
+ *            author, client_id UNIQUE, lang (3): the mention's language)
  *   events(id bigserial, kind, ts, text, collection, slug, num,
- *          client_id, UNIQUE(kind, client_id))
+ *          client_id, UNIQUE(kind, client_id), lang)
+ *                             lang (3): the language an event belongs to
+ *                             (a mention's, the site's of a search or a
+ *                             "did this help?"); NULL in rows of before,
+ *                             which the reports count as the default
+ *                             language's (a search's also sits in slug,
+ *                             where replicas of before 3 put it)
  *                             one table for every kind of event, so a new
  *                             kind (kb_events.c) needs no migration here
  * The mirror's position is in its own SQLite file: kb_mirror(key, value).
@@ -85,6 +91,9 @@ static const char *const S_migrations[] = {
     "INSERT INTO kb_meta SELECT 'events_bytes', coalesce(sum(" "48 + octet_length(coalesce(text, ''))"
     " + octet_length(coalesce(collection, '')) + octet_length(coalesce(slug, ''))" "), 0)::text"
     " FROM events;",
+    /* 3: the language of each feedback row and event (the reports per
+     * language); a column a replica of before 3 leaves NULL */
+    "ALTER TABLE feedback ADD COLUMN lang text; ALTER TABLE events ADD COLUMN lang text;",
 };
 #define S_NMIGRATIONS ((int)(sizeof S_migrations / sizeof *S_migrations))
 
@@ -245,12 +254,12 @@ void kb_pg_status(kb_pg *pg, kb_buf *out) {
  * *pdup 1 for a repeat. In the open transaction. 0 or -1. */
 static int S_insert_feedback(kb_pg *pg, const kb_feedback_row *row, long long *pid, char *ts,
                              size_t nts, int *pdup, char *err, size_t nerr) {
-  const char *v[7] = {row->text, row->collection ? row->collection : "default", row->slug,
-                      row->action, row->reason, row->author, row->client_id};
+  const char *v[8] = {row->text, row->collection ? row->collection : "default", row->slug,
+                      row->action, row->reason, row->author, row->client_id, row->lang};
   PGresult *r = S_query(pg->w, "INSERT INTO feedback(text, collection, slug, action, reason, author,"
-                               " client_id) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+                               " client_id, lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
                                " ON CONFLICT (client_id) DO NOTHING RETURNING id, " S_TS,
-                        7, v, err, nerr);
+                        8, v, err, nerr);
   if (!r) return -1;
   *pdup = PQntuples(r) == 0;
   PQclear(r);
@@ -339,11 +348,11 @@ int kb_pg_events_put(kb_pg *pg, const kb_event *list) {
     char ts[32], num[16];
     kb_event_ts(e->ts, ts, sizeof ts);
     snprintf(num, sizeof num, "%d", e->num);
-    const char *v[7] = {kb_events_kind_name(e->kind), ts, e->text, e->collection, e->slug, num,
-                        e->client_id};
-    PGresult *r = S_query(pg->w, "INSERT INTO events(kind, ts, text, collection, slug, num, client_id)"
-                                 " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING"
-                                 " RETURNING " S_EVENT_BYTES, 7, v, err, sizeof err);
+    const char *v[8] = {kb_events_kind_name(e->kind), ts, e->text, e->collection, e->slug, num,
+                        e->client_id, e->lang};
+    PGresult *r = S_query(pg->w, "INSERT INTO events(kind, ts, text, collection, slug, num, client_id,"
+                                 " lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING"
+                                 " RETURNING " S_EVENT_BYTES, 8, v, err, sizeof err);
     rc = r ? 0 : -1;
     if (r && PQntuples(r) == 1) bytes += atoll(PQgetvalue(r, 0, 0)); /* not a repeat */
     PQclear(r);
@@ -472,7 +481,7 @@ static int S_pull_feedback(kb_pg *pg, PGconn *c) {
   snprintf(lim, sizeof lim, "%d", S_BATCH_FEEDBACK);
   const char *v[2] = {wm, lim};
   PGresult *r = S_query(c, "SELECT id, " S_TS ", text, collection, slug, action, reason, author,"
-                           " client_id FROM feedback WHERE id > $1 ORDER BY id LIMIT $2",
+                           " client_id, lang FROM feedback WHERE id > $1 ORDER BY id LIMIT $2",
                         2, v, NULL, 0);
   if (!r) return -1;
   int n = PQntuples(r);
@@ -482,7 +491,7 @@ static int S_pull_feedback(kb_pg *pg, PGconn *c) {
                                 .text = S_val(r, i, 2), .collection = S_val(r, i, 3),
                                 .slug = S_val(r, i, 4), .action = S_val(r, i, 5),
                                 .reason = S_val(r, i, 6), .author = S_val(r, i, 7),
-                                .client_id = S_val(r, i, 8)};
+                                .client_id = S_val(r, i, 8), .lang = S_val(r, i, 9)};
   /* A full batch is a backlog (a new replica, one that was down, a copied
    * store): its rows are stored raw and learned from once, when the
    * mirror has caught up (the evidence meanwhile is the one before),
@@ -514,7 +523,7 @@ static int S_pull_events(kb_pg *pg, PGconn *c) {
   snprintf(wm, sizeof wm, "%lld", (long long)atomic_load(&pg->ewm));
   snprintf(lim, sizeof lim, "%d", S_BATCH_EVENTS);
   const char *v[2] = {wm, lim};
-  PGresult *r = S_query(c, "SELECT id, kind, " S_TS ", text, collection, slug, num, client_id"
+  PGresult *r = S_query(c, "SELECT id, kind, " S_TS ", text, collection, slug, num, client_id, lang"
                            " FROM events WHERE id > $1 ORDER BY id LIMIT $2", 2, v, NULL, 0);
   if (!r) return -1;
   int n = PQntuples(r);
@@ -522,7 +531,8 @@ static int S_pull_events(kb_pg *pg, PGconn *c) {
   for (int i = 0; i < n; i++)
     rows[i] = (kb_event_row){.kind = S_val(r, i, 1), .ts = S_val(r, i, 2), .text = S_val(r, i, 3),
                              .collection = S_val(r, i, 4), .slug = S_val(r, i, 5),
-                             .num = atoi(PQgetvalue(r, i, 6)), .client_id = S_val(r, i, 7)};
+                             .num = atoi(PQgetvalue(r, i, 6)), .client_id = S_val(r, i, 7),
+                             .lang = S_val(r, i, 8)};
   int rc = n == 0 || kb_events_mirror(pg->ev, rows, n) == 0 ? n : -1;
   if (rc > 0) {
     long long last = atoll(PQgetvalue(r, n - 1, 0));
@@ -670,27 +680,31 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
     snprintf(err, nerr, "the shared store already holds %lld rows: copy into an empty one", there);
     return -1;
   }
-  const char *ev = "INSERT INTO events(kind, ts, text, collection, slug, num, client_id)"
-                   " VALUES ($1,$2,$3,$4,$5,$6,$7)";
-  char *fsql = kb_fmt("SELECT id, ts, text, collection, slug, action, reason, author, %s"
+  const char *ev = "INSERT INTO events(kind, ts, text, collection, slug, num, client_id, lang)"
+                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)";
+  /* each row's language where the store kept it (#20), else NULL */
+#define S_LANG(t) (S_has_col(db, t, "lang") ? "lang" : "NULL")
+  char *fsql = kb_fmt("SELECT id, ts, text, collection, slug, action, reason, author, %s, %s"
                       " FROM feedback ORDER BY id",
-                      S_has_col(db, "feedback", "client_id") ? "client_id" : "NULL");
+                      S_has_col(db, "feedback", "client_id") ? "client_id" : "NULL", S_LANG("feedback"));
   /* a search's language where other events keep a slug (kb_events.c) */
-  char *ssql = kb_fmt("SELECT 'search', ts, q, collection, %s, total, NULL FROM searches ORDER BY rowid",
-                      S_has_col(db, "searches", "lang") ? "lang" : "NULL");
-  char *hsql = kb_fmt("SELECT 'helpful', ts, NULL, collection, slug, helpful, %s FROM helpful ORDER BY rowid",
-                      S_has_col(db, "helpful", "client_id") ? "client_id" : "NULL");
+  char *ssql = kb_fmt("SELECT 'search', ts, q, collection, %s, total, NULL, %s FROM searches ORDER BY rowid",
+                      S_LANG("searches"), S_LANG("searches"));
+  char *hsql = kb_fmt("SELECT 'helpful', ts, NULL, collection, slug, helpful, %s, %s FROM helpful ORDER BY rowid",
+                      S_has_col(db, "helpful", "client_id") ? "client_id" : "NULL", S_LANG("helpful"));
+  char *msql = kb_fmt("SELECT 'mention', ts, text, collection, top_slug, answerable, NULL, %s"
+                      " FROM mentions ORDER BY rowid", S_LANG("mentions"));
+#undef S_LANG
   int rc = S_prep(c, "fb", "INSERT INTO feedback(id, ts, text, collection, slug, action, reason,"
-                           " author, client_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", 9, err, nerr) ||
-                   S_prep(c, "ev", ev, 7, err, nerr) ||
-                   S_copy_rows(db, fsql, c, "fb", 9, nf, err, nerr) ||
-                   S_copy_rows(db, "SELECT 'mention', ts, text, collection, top_slug, answerable, NULL"
-                                   " FROM mentions ORDER BY rowid", c, "ev", 7, ne, err, nerr) ||
-                   S_copy_rows(db, ssql, c, "ev", 7, ne, err, nerr) ||
-                   S_copy_rows(db, hsql, c, "ev", 7, ne, err, nerr) ||
+                           " author, client_id, lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", 10, err, nerr) ||
+                   S_prep(c, "ev", ev, 8, err, nerr) ||
+                   S_copy_rows(db, fsql, c, "fb", 10, nf, err, nerr) ||
+                   S_copy_rows(db, msql, c, "ev", 8, ne, err, nerr) ||
+                   S_copy_rows(db, ssql, c, "ev", 8, ne, err, nerr) ||
+                   S_copy_rows(db, hsql, c, "ev", 8, ne, err, nerr) ||
                    (S_has_col(db, "views", "slug") && /* page views: a store since #22 */
-                    S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL"
-                                    " FROM views ORDER BY rowid", c, "ev", 7, ne, err, nerr)) ||
+                    S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL, NULL"
+                                    " FROM views ORDER BY rowid", c, "ev", 8, ne, err, nerr)) ||
                    S_exec(c, "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1))",
                           err, nerr) ||
                    S_exec(c, "UPDATE kb_meta SET value = (SELECT coalesce(sum(" S_EVENT_BYTES "), 0)"
@@ -698,6 +712,7 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
   free(fsql);
   free(hsql);
   free(ssql);
+  free(msql);
   return rc;
 }
 

@@ -5,7 +5,11 @@
  *
  *   items(id INTEGER PRIMARY KEY, ts TEXT, kind TEXT ('flag'|'unanswered'),
  *         collection TEXT, slug TEXT, reason TEXT, note TEXT, mention TEXT,
- *         author TEXT, done INTEGER DEFAULT 0)
+ *         author TEXT, done INTEGER DEFAULT 0, lang TEXT)
+ *
+ * lang: the mention's language (#20: the reports count each language's
+ * flags); added to a queue of before, whose items keep NULL (counted as
+ * the default language's).
  *
  * Every call takes the queue's lock: agents add a few items a minute, so
  * one connection is plenty.
@@ -32,7 +36,9 @@ kb_queue *kb_queue_open(const char *path, char *err, size_t nerr) {
                    "CREATE TABLE IF NOT EXISTS items(id INTEGER PRIMARY KEY, ts TEXT NOT NULL,"
                    " kind TEXT NOT NULL, collection TEXT, slug TEXT, reason TEXT, note TEXT,"
                    " mention TEXT, author TEXT, done INTEGER NOT NULL DEFAULT 0);",
-                   NULL, NULL, NULL) != SQLITE_OK) {
+                   NULL, NULL, NULL) != SQLITE_OK ||
+      (sqlite3_exec(db, "SELECT lang FROM items LIMIT 0", NULL, NULL, NULL) != SQLITE_OK &&
+       sqlite3_exec(db, "ALTER TABLE items ADD COLUMN lang TEXT", NULL, NULL, NULL) != SQLITE_OK)) {
     snprintf(err, nerr, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
     return NULL;
@@ -56,7 +62,8 @@ static void S_bind(sqlite3_stmt *st, int i, const char *s) {
 }
 
 int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const char *slug,
-                 const char *reason, const char *note, const char *mention, const char *author) {
+                 const char *reason, const char *note, const char *mention, const char *author,
+                 const char *lang) {
   char ts[32];
   time_t now = time(NULL);
   struct tm tm;
@@ -64,11 +71,11 @@ int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const ch
   pthread_mutex_lock(&q->mu);
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(q->db,
-                              "INSERT INTO items(ts, kind, collection, slug, reason, note, mention, author)"
-                              " VALUES(?,?,?,?,?,?,?,?)", -1, &st, NULL);
+                              "INSERT INTO items(ts, kind, collection, slug, reason, note, mention, author, lang)"
+                              " VALUES(?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
   if (rc == SQLITE_OK) {
-    const char *v[] = {ts, kind, collection, slug, reason, note, mention, author};
-    for (int i = 0; i < 8; i++) S_bind(st, i + 1, v[i]);
+    const char *v[] = {ts, kind, collection, slug, reason, note, mention, author, lang};
+    for (int i = 0; i < 9; i++) S_bind(st, i + 1, v[i]);
     rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
   }
   sqlite3_finalize(st);

@@ -597,12 +597,17 @@ static void S_refused(kb_req *rq, const kb_ctx *c, const char *url, const char *
   kb_web_refusal(&pc, url, code, r);
 }
 
+/* What a handler sees of the server for request rq (no index yet). */
+static kb_ctx S_ctx(const kb_server *s, const kb_req *rq) {
+  return (kb_ctx){.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
+                  .style = kb_web_style(s->web, 0), .style_staff = kb_web_style(s->web, 1),
+                  .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
+                  .pg = s->pg, .store_path = s->store_path};
+}
+
 static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
                     const char *url, const char *method, kb_http_resp *r) {
-  kb_ctx c = {.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
-              .style = kb_web_style(s->web, 0), .style_staff = kb_web_style(s->web, 1),
-              .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
-              .pg = s->pg, .store_path = s->store_path};
+  kb_ctx c = S_ctx(s, rq);
   static const char art[] = "/api/v1/articles/";
   if (rq->nul_in_uri) {
     kb_api_error(r, 400, "bad_request", "the address has a NUL byte");
@@ -758,13 +763,13 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       }
     }
     if (*rlang && li == kb_index_default_lang(c.ix) && rexplicit && !strcmp(url, "/reports")) {
-      kb_api_reports_page(&c, S_arg(conn, "days"), r); /* /en/reports */
+      kb_api_reports_page(&c, S_arg(conn, "days"), S_arg(conn, "lang"), r); /* /en/reports */
       if (r->html) kb_web_prefix_links_of(r, rlang, 1);
     } else if (*rlang && (li < 0 || li == kb_index_default_lang(c.ix))) {
       kb_api_error(r, 404, "not_found", "no such route: /%s/reports", rlang);
     } else if (!strcmp(url, "/reports")) {
       c.lang = *rlang ? rlang : NULL;
-      kb_api_reports_page(&c, S_arg(conn, "days"), r);
+      kb_api_reports_page(&c, S_arg(conn, "days"), S_arg(conn, "lang"), r);
       if (*rlang && r->html) kb_web_prefix_links(r, rlang); /* its links stay on that site */
     }
     else kb_api_report(&c, url + sizeof rep_prefix - 1, S_arg(conn, "days"), S_arg(conn, "lang"), r);
@@ -854,9 +859,15 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     kb_http_resp r = {.ctype = "application/json", .body = KB_BUF_INIT};
     if (why) kb_api_error(&r, 400, "bad_request", "the request has %s", why);
     else kb_api_error(&r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
+    /* a page of another language's site: that site's error page, in its
+     * words, as the refusals made after routing (the API's stays JSON) */
+    kb_ctx c = S_ctx(s, rq);
+    S_refused(rq, &c, url, why ? "bad_request" : "payload_too_large", &r);
     rq->close_conn = 1;
     enum MHD_Result ret = S_send(s, conn, rq, &r);
     kb_buf_cleanup(&r.body);
+    free(r.location);
+    free(r.set_cookie);
     return ret;
   }
   if (*upload_size) {

@@ -183,6 +183,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
   S_hidden(b, "collection", h->collection);
   S_hidden(b, "slug", h->slug);
   S_hidden(b, "original", reply);
+  S_hidden(b, "mention_lang", res->lang); /* the reports' language of what the agent does */
   kb_buf_puts(b, "<div class=\"head\"><h2><a href=\"");
   const char *pre = kb_suggest_lang_prefix(c->ix, h->lang); /* its language's site */
   if (pre) kb_buf_printf(b, "/%s", pre);
@@ -230,6 +231,7 @@ static void S_card(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest
     S_hidden(b, "brand", coll);
     S_hidden(b, "collection", h->collection);
     S_hidden(b, "slug", h->slug);
+    S_hidden(b, "mention_lang", res->lang);
     kb_buf_printf(b, "<label for=\"flag-reason-%d\">", n);
     kb_page_t(c, b, "agent.flag.why");
     kb_buf_printf(b, "</label><select id=\"flag-reason-%d\" name=\"reason\">", n);
@@ -333,13 +335,15 @@ static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const cha
     S_hidden(b, "text", text);
     S_hidden(b, "author", handle);
     S_hidden(b, "brand", coll);
+    S_hidden(b, "mention_lang", res.lang);
     kb_buf_puts(b, "<label for=\"miss-note\">");
     kb_page_t(c, b, "agent.miss.note");
     kb_buf_puts(b, "</label><input id=\"miss-note\" name=\"note\" maxlength=\"2000\"><button type=\"submit\">");
     kb_page_t(c, b, "agent.team.send");
     kb_buf_puts(b, "</button></form></details>");
   }
-  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL);
+  kb_events_mention(c->events, text, o.collection, res.answerable, res.n ? res.s[0].hit->slug : NULL,
+                    res.lang);
   kb_suggest_result_free(&res);
 }
 
@@ -610,7 +614,52 @@ static void S_problem(const kb_web *w, const kb_ctx *c, kb_buf *b, const char *k
     kb_ui_put(c, b, "health.fix", "fix", fix, (const char *)NULL);
     kb_buf_puts(b, "</p>");
   }
+  /* malformed YAML: the traps, in the page's language (its own page; the
+   * fix used to name a section of docs/authoring.md, in English) */
+  if ((id && (!strncmp(id, "article.bad-yaml", 16) || !strncmp(id, "site.bad-yaml", 13))) ||
+      (!id && !strncmp(msg, "malformed YAML", 14))) {
+    kb_buf_puts(b, "<p class=\"more\"><a href=\"/kb-health/yaml\">");
+    kb_page_t(c, b, "health.yamlhelp");
+    kb_buf_puts(b, "</a></p>");
+  }
   kb_buf_puts(b, "</li>");
+}
+
+/* /kb-health/yaml: the traps of the articles' front matter, each with a
+ * line that breaks and the same line that works, all from the page
+ * language's ui.tsv (yamlhelp.N.*, as many as it has: its examples are
+ * its authors' own, "Forfait : changer d'offre" in French). */
+void kb_staff_yaml_page(const kb_ctx *c, kb_http_resp *r) {
+  kb_page_html(r, 200);
+  kb_buf *b = &r->body;
+  kb_web_page_start(c, b, kb_ui_text(c, "yamlhelp.title"), "team-yaml");
+  kb_buf_puts(b, "<h1>");
+  kb_page_t(c, b, "yamlhelp.title");
+  kb_buf_puts(b, "</h1><p>");
+  kb_page_t(c, b, "yamlhelp.intro");
+  kb_buf_puts(b, "</p>");
+  char key[48];
+  for (int k = 1; k < 100; k++) {
+    snprintf(key, sizeof key, "yamlhelp.%d.title", k);
+    if (!kb_ui_find(c, key)) break;
+    kb_buf_printf(b, "<section aria-labelledby=\"trap-%d\"><h2 id=\"trap-%d\">", k, k);
+    kb_page_t(c, b, key);
+    kb_buf_puts(b, "</h2><p>");
+    snprintf(key, sizeof key, "yamlhelp.%d.text", k);
+    kb_ui_put(c, b, key, "open", "{", "close", "}", (const char *)NULL);
+    kb_buf_puts(b, "</p><dl class=\"yaml\">");
+    static const char *const ways[][2] = {{"bad", "yamlhelp.bad"}, {"good", "yamlhelp.good"}};
+    for (int i = 0; i < 2; i++) {
+      kb_buf_printf(b, "<dt class=\"%s\">", ways[i][0]);
+      kb_page_t(c, b, ways[i][1]);
+      kb_buf_puts(b, "</dt><dd><pre><code>");
+      snprintf(key, sizeof key, "yamlhelp.%d.%s", k, ways[i][0]);
+      kb_ui_put(c, b, key, "open", "{", "close", "}", "nl", "\n", (const char *)NULL);
+      kb_buf_puts(b, "</code></pre></dd>");
+    }
+    kb_buf_puts(b, "</dl></section>");
+  }
+  kb_web_page_end(c, b);
 }
 
 /* /kb-health: the indexer's last build of the served index (errors and
@@ -807,9 +856,10 @@ static void S_back_to_agent(const kb_ctx *c, kb_http_resp *r, const char *done, 
  * agent did, then back to the console (303): a clear form after "sent",
  * the same mention's cards after "not relevant". */
 void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "original", "reply", "action"};
-  char *v[8];
-  for (int i = 0; i < 8; i++) {
+  static const char *const keys[] = {"text",     "author", "brand",  "collection", "slug",
+                                     "original", "reply",  "action", "mention_lang"};
+  char *v[9];
+  for (int i = 0; i < 9; i++) {
     v[i] = kb_web_form_value(body, n, keys[i]);
     if (v[i] && !kb_text_utf8_valid(v[i], strlen(v[i]), NULL)) {
       free(v[i]);
@@ -829,7 +879,8 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     char err[256];
     long long id;
     kb_feedback_row row = {.text = text, .collection = d.collection, .slug = d.slug, .action = act,
-                           .author = handle};
+                           .author = handle,
+                           .lang = kb_api_mention_lang(c, v[8], text, brand && *brand ? brand : NULL)};
     if (kb_api_store_feedback(c, &row, &id, NULL, err, sizeof err) != KB_FEEDBACK_OK) {
       kb_page_error(c, r, 503, kb_ui_text(c, "staff.busy.title"), kb_ui_text(c, "staff.busy"));
     } else {
@@ -840,7 +891,7 @@ void kb_staff_agent_feedback_form(const kb_ctx *c, const char *body, size_t n, k
     }
     kb_doc_free(&d);
   }
-  for (int i = 0; i < 8; i++) free(v[i]);
+  for (int i = 0; i < 9; i++) free(v[i]);
 }
 
 /*--- The knowledge team's queue -----------------------------------------*/
@@ -862,10 +913,11 @@ kb_queue *kb_staff_queue(kb_web *w, const kb_ctx *c) {
 
 /* POST /team/flag and /team/unanswered. */
 void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r) {
-  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note"};
-  char *v[7];
+  static const char *const keys[] = {"text", "author", "brand", "collection", "slug", "reason", "note",
+                                     "mention_lang"};
+  char *v[8];
   int bad = 0;
-  for (int i = 0; i < 7; i++) {
+  for (int i = 0; i < 8; i++) {
     v[i] = kb_web_form_value(body, n, keys[i]);
     if (v[i] && (!kb_text_utf8_valid(v[i], strlen(v[i]), NULL) || strlen(v[i]) > 10000)) bad = 1;
   }
@@ -882,12 +934,13 @@ void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body,
   }
   if (bad) kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "staff.notsent"));
   else if (!q || kb_queue_add(q, flag ? "flag" : "unanswered", art ? d.collection : NULL, art ? d.slug : NULL,
-                              flag ? v[5] : NULL, v[6], v[0], handle) != 0)
+                              flag ? v[5] : NULL, v[6], v[0], handle,
+                              kb_api_mention_lang(c, v[7], v[0], v[2] && *v[2] ? v[2] : NULL)) != 0)
     kb_page_error(c, r, 503, kb_ui_text(c, "staff.queuefull.title"), kb_ui_text(c, "staff.queuefull"));
   else if (flag) S_back_to_agent(c, r, "flagged", v[0], handle, v[2], "staff.sent");
   else S_back_to_agent(c, r, "queued", NULL, NULL, v[2], "staff.sent");
   if (art) kb_doc_free(&d);
-  for (int i = 0; i < 7; i++) free(v[i]);
+  for (int i = 0; i < 8; i++) free(v[i]);
 }
 
 typedef struct {

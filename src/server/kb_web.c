@@ -1074,7 +1074,7 @@ static void S_helpful_form(const kb_ctx *c, const char *body, size_t n, kb_http_
       (coll && !kb_text_utf8_valid(coll, strlen(coll), NULL)) || kb_index_get(c->ix, coll, slug, &d) != 1) {
     kb_page_error(c, r, 400, kb_ui_text(c, "error.wrong"), kb_ui_text(c, "helpful.failed"));
   } else {
-    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL);
+    kb_events_helpful(c->events, d.collection, d.slug, !strcmp(h, "yes"), NULL, kb_page_lang(c));
     r->status = 303;
     r->ctype = "text/html; charset=utf-8";
     r->html = 1;
@@ -1145,7 +1145,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/reports.csv")) {
     if (!get) goto not_allowed;
-    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_api_reports_csv(c, a->arg ? a->arg(a->h, "days") : NULL,
+                                                                               a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/team/translations")) {
@@ -1166,6 +1167,11 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   if (!strcmp(url, "/kb-health")) {
     if (!get) goto not_allowed;
     if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_health_page(w, c, r);
+    return 1;
+  }
+  if (!strcmp(url, "/kb-health/yaml")) {
+    if (!get) goto not_allowed;
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_yaml_page(c, r);
     return 1;
   }
   if (!strcmp(url, "/") || !strcmp(url, "/search") || !strcmp(url, "/stores") ||
@@ -1205,7 +1211,8 @@ not_allowed_post:
 /* 1 if url is one of the staff's pages (their language is chosen as
  * kb_web_staff_lang() says). */
 int kb_web_is_staff(const char *url) {
-  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strncmp(url, "/team/", 6) ||
+  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strcmp(url, "/kb-health/yaml") ||
+         !strncmp(url, "/team/", 6) ||
          !strcmp(url, "/signin") || !strcmp(url, "/signout") || !strcmp(url, "/reports") ||
          !strcmp(url, "/agent/feedback") || !strcmp(url, "/reports.csv");
 }

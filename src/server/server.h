@@ -120,6 +120,7 @@ typedef struct kb_event {
   struct kb_event *next;
   int kind;
   char *text, *collection, *slug, *client_id; /* owned, may be NULL */
+  char *lang;               /* owned: the language it belongs to, or NULL */
   int num;                  /* answerable / total / helpful */
   time_t ts;
 } kb_event;
@@ -127,6 +128,7 @@ typedef struct kb_event {
 /* An event as read back from the shared store (strings borrowed). */
 typedef struct kb_event_row {
   const char *kind, *ts, *text, *collection, *slug, *client_id;
+  const char *lang;         /* NULL from a replica of before the column */
   int num;
 } kb_event_row;
 
@@ -134,14 +136,15 @@ kb_events *kb_events_open(const char *path, char *err, size_t nerr);
 /* Stores what is queued and closes. */
 void kb_events_close(kb_events *ev);
 /* Queue one event; never blocks on the database. ev may be NULL. */
+/* lang: the language the mention was answered in (given or detected). */
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
-                       const char *top_slug);
+                       const char *top_slug, const char *lang);
 /* lang: the language of the site searched (the reports are per language). */
 void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
                       int total);
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
-                       const char *client_id);
+                       const char *client_id, const char *lang);
 /* An article page seen on the public site. */
 void kb_events_view(kb_events *ev, const char *collection, const char *slug);
 /* Copies the keys ("collection/slug") of the up to max articles most
@@ -232,9 +235,11 @@ typedef void (*kb_queue_cb)(void *ctx, long long id, const char *ts, const char 
 kb_queue *kb_queue_open(const char *path, char *err, size_t nerr);
 void kb_queue_close(kb_queue *q);
 /* Adds an item (kind "flag" or "unanswered"); empty strings are stored as
- * NULL. Returns 0 once it is on disk, -1 on failure. */
+ * NULL; lang: the mention's language. Returns 0 once it is on disk, -1 on
+ * failure. */
 int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const char *slug,
-                 const char *reason, const char *note, const char *mention, const char *author);
+                 const char *reason, const char *note, const char *mention, const char *author,
+                 const char *lang);
 /* Marks an item done. Returns 0, or -1 when there is no such item. */
 int kb_queue_done(kb_queue *q, long long id);
 /* Calls fn for the up to max open items, newest first. Returns how many,
@@ -339,19 +344,28 @@ void kb_api_feedback_reset(const kb_ctx *c, kb_http_resp *r);
 int kb_api_store_feedback(const kb_ctx *c, const kb_feedback_row *row, long long *pid, int *pdup,
                           char *err, size_t nerr);
 
+/* The language an agent's action on a mention belongs to, for the reports:
+ * given when it is a language of the index, else the one suggest decides
+ * for text in collection (NULL: the default). A code owned by the index. */
+const char *kb_api_mention_lang(const kb_ctx *c, const char *given, const char *text,
+                                const char *collection);
+
 /* POST /api/v1/feedback with body[0..n). */
 void kb_api_feedback(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
 /* POST /api/v1/helpful: a reader's "did this help?" answer. */
 void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r);
 
-/* GET /api/v1/reports/{name}?days=N, and the /reports page. */
-/* lang: one language's searches (?lang=fr), or NULL for all. */
+/* GET /api/v1/reports/{name}?days=N, and the /reports page. lang (the
+ * 'lang' argument): one language's mentions, actions, answers and
+ * searches (?lang=fr), "all" for every language; absent, the API's are
+ * every language's and the page's its own language's. */
 void kb_api_report(const kb_ctx *c, const char *name, const char *days, const char *lang,
                    kb_http_resp *r);
-void kb_api_reports_page(const kb_ctx *c, const char *days, kb_http_resp *r);
-/* GET /reports.csv?days=N: the figures a day behind the reports' charts. */
-void kb_api_reports_csv(const kb_ctx *c, const char *days, kb_http_resp *r);
+void kb_api_reports_page(const kb_ctx *c, const char *days, const char *lang, kb_http_resp *r);
+/* GET /reports.csv?days=N&lang=L: the figures a day behind the reports'
+ * charts (lang as kb_api_report's). */
+void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang, kb_http_resp *r);
 
 /* The reply for suggestion i of res, to handle (NULL: none): the
  * article's template, or, when the suggestion links the store the mention

@@ -148,6 +148,9 @@ const PAGES = [
   ['fr-queue', '/fr/team/queue'],
   ['fr-translations', '/fr/team/translations'],
   ['fr-reports', '/fr/reports'],
+  ['fr-reports-all', '/fr/reports?lang=all&days=7'],
+  ['fr-yaml', '/fr/kb-health/yaml'],
+  ['yaml', '/kb-health/yaml'],
   // each language's site (issue #20): home, search, article, store finder, store page
   ...[['fr', 'code rio', 'keep-your-number', 'lyon', 'store-lyon'],
     ['de', 'rückgabe', 'returns-policy', 'Munich', 'store-munchen'],
@@ -875,6 +878,17 @@ async function main() {
     check(regions >= 1, 'scroll regions the keyboard can reach: ' + regions);
     const csv = await (await fetch(BASE + '/reports.csv?days=7')).text();
     check(/^day,mentions,unique_mentions,answerable_mentions,replies_sent,searches_with_no_results,helpful_answers\r\n(\d{4}-\d\d-\d\d(,\d+){6}\r\n){7}$/.test(csv), 'CSV: ' + csv.slice(0, 200));
+    // #20: the French page opens on the French figures; its select, a
+    // plain GET form, shows every language's, each side by side anyway
+    await page.goto('/fr/reports?days=7');
+    check(await page.$eval('#rlang', (s) => s.value) === 'fr', 'the French page opens on French');
+    check((await page.textContent('label[for=rlang]')).trim() === 'Langue des messages', 'the select is labelled');
+    await Promise.all([page.waitForURL(/lang=all/), page.selectOption('#rlang', 'all').then(() => page.click('form.range button'))]);
+    check(/^\/fr\/reports$/.test(new URL(page.url()).pathname), 'left the French site: ' + page.url());
+    check(await page.$eval('#rlang', (s) => s.value) === 'all', 'the choice is kept');
+    check(await page.getAttribute('a.csv', 'href') === '/fr/reports.csv?days=7&lang=all', 'the CSV link names the language');
+    check(await page.locator('section[aria-labelledby="h-languages"] tbody th[scope=row]').count() === 4, 'each language side by side');
+    check(await page.textContent('section[aria-labelledby="h-languages"] tbody th[scope=row] >> nth=0') === 'anglais', 'languages named in the page\'s words');
     clean(page);
     await page.close();
     await small.close();

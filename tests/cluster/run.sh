@@ -20,6 +20,8 @@
 #   - a backlog of 5,000 rows is mirrored raw and learned once
 #   - page views through one replica make another's popular articles
 #   - kb-serve --copy-store copies an SQLite store into an empty one
+#   - each event and action keeps its language through the shared store:
+#     one replica's French feedback and mention are another's French figures
 #   - the events in PostgreSQL keep to --events-days and --events-max-mb
 # Usage: tests/cluster/run.sh [BINDIR]   (default bin; KB_BIN too)
 set -u
@@ -86,7 +88,7 @@ check "three replicas start on the shared store" test "$started" = 3
 R1="http://127.0.0.1:$RPORT1"; R2="http://127.0.0.1:$RPORT2"; R3="http://127.0.0.1:$RPORT3"
 
 check "the schema's migrations are applied once" \
-  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM kb_schema')" = "1,2"
+  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM kb_schema')" = "1,2,3"
 
 ids=""
 for r in "$R1" "$R2" "$R3"; do
@@ -193,6 +195,22 @@ pop=""
 for _ in $(seq 50); do pop=$(first_popular "$R3"); [ "$pop" = /help/transfer-data ] && break; sleep 0.1; done
 check "page views through replica 1 make the first popular article of replica 3's home page" \
   test "$pop" = /help/transfer-data
+# the reports per language (#20): a French mention and a French action
+# through replica 1 are French in PostgreSQL and in replica 3's reports
+post "$R1/api/v1/suggest" '{"text":"vous organisez des concerts cet été ?"}' >/dev/null
+post "$R1/api/v1/feedback" '{"text":"comment je garde mon numéro","slug":"keep-your-number","action":"sent"}' >/dev/null
+post "$R1/api/v1/helpful" '{"slug":"keep-your-number","helpful":false,"lang":"de"}' >/dev/null
+fr=""
+for _ in $(seq 50); do
+  fr=$(curl -s -m 10 "$R3/api/v1/reports/languages?days=0" | grep -o '{"lang":"fr","mentions":1,"answerable":0,"sent":1,[^}]*}')
+  [ -n "$fr" ] && break; sleep 0.1
+done
+check "a French mention and action through replica 1 are replica 3's French figures ($fr)" test -n "$fr"
+check "PostgreSQL keeps each one's language" \
+  test "$(pg_sql "SELECT (SELECT lang FROM feedback WHERE slug = 'keep-your-number') || (SELECT string_agg(lang, '' ORDER BY kind) FROM events WHERE kind IN ('mention', 'helpful') AND (text LIKE 'vous%' OR slug = 'keep-your-number'))")" = "frdefr"
+check "replica 3's French reports list the French mention only" \
+  sh -c "curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q 'vous organisez' &&
+         ! curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q zorblax"
 
 # --- load ----------------------------------------------------------------------
 # Clients through nginx until $T/stop exists; one status code a line.
@@ -309,7 +327,7 @@ for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$SP/healthz"
 S="http://127.0.0.1:$SP"
 a=$(post "$S/api/v1/feedback" '{"text":"screen cracked","slug":"cracked-screen","action":"sent","client_id":"s-1"}')
 b=$(post "$S/api/v1/feedback" '{"text":"screen cracked","slug":"cracked-screen","action":"sent","client_id":"s-1"}')
-post "$S/api/v1/feedback" '{"text":"bill is wrong","slug":"billing-query","action":"edited"}' >/dev/null
+post "$S/api/v1/feedback" '{"text":"bill is wrong","slug":"billing-query","action":"edited","lang":"es"}' >/dev/null
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
 curl -s -o /dev/null -m 10 "$S/help/cracked-screen"
@@ -325,6 +343,8 @@ check "kb-serve --copy-store copies an SQLite store into an empty shared store" 
   "$B/kb-serve" --copy-store "$T/solo/feedback.sqlite" --feedback-db "$CURL"
 check "the copy holds its feedback and events" \
   test "$(pg_sql "SELECT (SELECT count(*) FROM feedback) || ' ' || (SELECT count(*) FROM events WHERE kind = 'helpful')" copied)" = "2 1"
+check "the copy keeps each row's language" \
+  test "$(pg_sql "SELECT string_agg(coalesce(lang, '-'), ',' ORDER BY id) FROM feedback" copied)" = "en,es"
 check "the copy holds the page views" \
   test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'view' AND slug = 'cracked-screen'" copied)" = 1
 check "a second copy into the same store is refused" \

@@ -198,7 +198,7 @@
       f.append(head, lab, ta, actions);
       if (s.snippet) f.append(snippet(s.snippet));
       li.append(f);
-      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug }));
+      if (queue) li.append(teamForm('flag', '/team/flag', n, { text, author, brand: coll ? coll.value : '', collection: s.collection, slug: s.slug, mention_lang: mlang }));
       return li;
     }
 
@@ -308,6 +308,9 @@
       const body = { text: text || bound.text, slug: li.dataset.slug, collection: li.dataset.collection || 'default',
         action: action === 'sent' && orig && ta.value !== orig.value ? 'edited' : action };
       if (author || (author === undefined && bound.author)) body.author = author || bound.author;
+      // the mention's language, for the reports per language
+      const ml = li.querySelector('input[name=mention_lang]');
+      if (ml && ml.value) body.lang = ml.value; else if (bound.lang) body.lang = bound.lang;
       return fetch('/api/v1/feedback', { method: 'POST', body: JSON.stringify(body), keepalive: true,
         headers: Object.assign({ 'Content-Type': 'application/json', Accept: 'application/json' }, key() ? { Authorization: 'Bearer ' + key() } : {}) })
         .then((r) => { if (!r.ok) throw r; return r; });
@@ -390,7 +393,11 @@
       }
     }
 
+    // the language the cards on screen were answered in (the team's forms
+    // send it: the reports count each language's flags)
+    let mlang = '';
     function render(j, text, author) {
+      mlang = (j.lang && j.lang.code) || '';
       const nodes = [], ranked = (j.suggestions || []).map((s, i) => [s, i])
         .sort((x, y) => (y[0].confidence || 0) - (x[0].confidence || 0) || x[1] - y[1]);
       const sorted = ranked.map((x) => x[0]);
@@ -427,9 +434,9 @@
       const ol = el('ol', 'suggestions');
       ranked.forEach(([s, r], i) => ol.append(card(s, i + 1, text, author, j.threshold, r === 0, !!j.nothing_fits)));
       nodes.push(ol.firstChild ? ol : el('p', 'unanswerable', T('none')));
-      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '' }));
+      if (queue) nodes.push(teamForm('miss', '/team/unanswered', 0, { text, author, brand: coll ? coll.value : '', mention_lang: mlang }));
       out.replaceChildren(...nodes);
-      bound = { text, author };
+      bound = { text, author, lang: j.lang && j.lang.code };
       $$('li.suggestion', ol).forEach(wire);
       stale();
       announce(j.answerable ? status.textContent : T('nothingwell', { status: status.textContent }));
