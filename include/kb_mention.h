@@ -20,7 +20,8 @@
  *     vocabulary (1 each) know most of its words, the default language
  *     winning ties; the word lists it was read with;
  *   - the place and store it names (kb_geo.h), the phone platform (device
- *     words), the collection its @handle addresses;
+ *     words), the collection its @handle addresses, and whether it names
+ *     an @handle that is not ours (another company's);
  *   - whether it asks something, and the intents its words carry.
  *
  * A kb_mention is read-only once made; it borrows the index and the
@@ -97,6 +98,10 @@ const char *kb_mention_platform(const kb_mention *m);
  * KB_DAY_TOMORROW when it says tomorrow, else -1 (today, for a store's
  * hours). Words of @handles and URLs name no day. */
 int kb_mention_day(const kb_mention *m);
+
+/* 1 if it names an @handle that is not ours (kb_index_handle_ours():
+ * not a collection, not beginning with the site's brand or handles). */
+int kb_mention_other_handle(const kb_mention *m);
 
 /* 1 if it asks something (kb_intent_asks()). */
 int kb_mention_asks(const kb_mention *m);

@@ -213,6 +213,9 @@ typedef enum {
   KB_LTR_MENTION_INTENTS, /* how many intents the mention shows: two
                            questions in one are often two intents (the
                            same for every candidate: confidence only) */
+  KB_LTR_OTHER_HANDLE,  /* the mention names another company's @handle
+                           (the same for every candidate: confidence and
+                           "nothing fits" only) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -222,6 +225,7 @@ typedef struct {
   int offtopic, other_platform;
   int place, place_store; /* a place named; it has a store */
   int links_stores;       /* the article deep-links stores */
+  int other_handle;       /* the mention names another company's @handle */
 } kb_rank_ctx;
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */

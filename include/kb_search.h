@@ -106,6 +106,12 @@ const char *kb_index_platform(const kb_index *ix, const kb_token *t, int n);
  * mention addressed to @name searches. The string is owned by ix. */
 const char *kb_index_collection(const kb_index *ix, const char *name, size_t n);
 
+/* Whether @name[0..n) is one of ours: a collection's name, or beginning
+ * with the site's brand or one of its Twitter handles (site.yaml's brand
+ * and twitter: "PhoneRetailerHelp" begins with "PhoneRetailer"). 1 as
+ * well when the index has no site content (nothing to tell them apart). */
+int kb_index_handle_ours(const kb_index *ix, const char *name, size_t n);
+
 /* One search result. Strings are owned by the kb_results. */
 typedef struct kb_hit {
   int64_t id;

@@ -1201,6 +1201,7 @@ static void test_mention_analysis(void **state) {
   assert_string_equal(kb_mention_addressed(m), "AcmeHelp");
   assert_string_equal(kb_mention_collection(m), "AcmeHelp");
   assert_string_equal(kb_mention_platform(m), "ios");
+  assert_int_equal(kb_mention_other_handle(m), 0); /* a collection's name is ours */
   assert_int_equal(kb_mention_asks(m), 1); /* "wat" read as "what" */
   assert_int_equal(kb_mention_intents(m) & KB_INTENT_HOURS, KB_INTENT_HOURS);
   kb_geo_match place;
@@ -1234,6 +1235,23 @@ static void test_mention_analysis(void **state) {
   assert_int_equal(s, 13);
   assert_int_equal(e, 19);
   kb_mention_free(m);
+  /* another company's @handle, beside ours or alone; ours begin with the
+   * site's brand or Twitter handle (site.yaml: PhoneRetailer, PhoneRetailerUK) */
+  static const struct {
+    const char *text;
+    int other;
+  } handles[] = {{"@PhoneRetailerHelp where is my parcel", 0},
+                 {"@phoneretaileruk where is my parcel", 0},
+                 {"@Yodel where is my parcel", 1},
+                 {"@PhoneRetailer @EE who has the better deal", 1},
+                 {"where is my parcel, mail me at a@yodel.com", 0}, /* no handle */
+                 {"where is my parcel", 0}};
+  for (size_t i = 0; i < sizeof handles / sizeof *handles; i++) {
+    m = kb_mention_new(x, g, handles[i].text, strlen(handles[i].text), &mo, err, sizeof err);
+    assert_non_null(m);
+    if (kb_mention_other_handle(m) != handles[i].other) fail_msg("%s: other handle not %d", handles[i].text, handles[i].other);
+    kb_mention_free(m);
+  }
   /* not UTF-8: no analysis */
   assert_null(kb_mention_new(x, g, "\xff", 1, &mo, err, sizeof err));
   assert_non_null(strstr(err, "UTF-8"));

@@ -228,6 +228,28 @@ static void S_collection_row(kb_index *ix, sqlite3_stmt *st) {
   ix->colls[ix->ncolls++] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
 }
 
+static void S_ours_row(kb_index *ix, sqlite3_stmt *st) {
+  const char *v = (const char *)sqlite3_column_text(st, 0);
+  if (v && *v == '@') v++;
+  if (!v || !*v) return;
+  ix->ours = kb_xrealloc(ix->ours, (size_t)(ix->nours + 1) * sizeof *ix->ours);
+  ix->ours[ix->nours++] = kb_xstrdup(v);
+}
+
+/* The site's own names (kb_index_handle_ours()). An index without site
+ * content has none, and then every handle counts as ours: no evidence
+ * of another company is better than a false one. */
+static void S_load_ours(kb_index *ix) {
+  char err[256];
+  if (S_load_rows(ix, "SELECT DISTINCT value FROM site WHERE key IN ('brand', 'twitter')",
+                  S_ours_row, "site names", err, sizeof err)) {
+    for (int i = 0; i < ix->nours; i++) free(ix->ours[i]); /* no site table: as if none */
+    free(ix->ours);
+    ix->ours = NULL;
+    ix->nours = 0;
+  }
+}
+
 static int S_load_devices(kb_index *ix, char *err, size_t nerr) {
   return S_load_rows(ix, "SELECT term, platform FROM devices ORDER BY term", S_device_row,
                      "device words", err, nerr);
@@ -386,6 +408,7 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   if (S_load_synonyms(ix, err, nerr)) goto fail;
   S_sort_synonyms(ix);
   if (S_load_collections(ix, err, nerr)) goto fail;
+  S_load_ours(ix);
   S_load_ranges(ix);
   if (S_load_devices(ix, err, nerr)) goto fail;
   sqlite3_exec(ix->db, "PRAGMA query_only=1;", NULL, NULL, NULL);
@@ -458,6 +481,8 @@ void kb_index_close(kb_index *ix) {
   for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
   free(ix->colls);
+  for (int i = 0; i < ix->nours; i++) free(ix->ours[i]);
+  free(ix->ours);
   for (int i = 0; i < ix->nranges; i++) free(ix->ranges[i].collection);
   free(ix->ranges);
   for (int i = 0; i < ix->ndev; i++) {
@@ -651,6 +676,15 @@ const char *kb_index_collection(const kb_index *ix, const char *name, size_t n) 
   for (int c = 0; c < ix->ncolls; c++)
     if (strlen(ix->colls[c]) == n && strncasecmp(ix->colls[c], name, n) == 0) return ix->colls[c];
   return NULL;
+}
+
+int kb_index_handle_ours(const kb_index *ix, const char *name, size_t n) {
+  if (!ix->nours || kb_index_collection(ix, name, n)) return 1;
+  for (int i = 0; i < ix->nours; i++) {
+    size_t k = strlen(ix->ours[i]);
+    if (k <= n && strncasecmp(ix->ours[i], name, k) == 0) return 1;
+  }
+  return 0;
 }
 
 int kb_index_article_intents(kb_index *ix, int64_t id) {

@@ -129,6 +129,10 @@ struct kb_index {
                              from (kb_index_open_shared) */
   char **colls;           /* the collections in the index */
   int ncolls;
+  char **ours;            /* the site's own names (its brand and Twitter
+                             handles, from the site table): an @handle
+                             that begins with one is ours */
+  int nours;
   kb_ix_range *ranges;        /* ids of each collection and type, by first id */
   int nranges;
   int ranges_ok;          /* every range holds exactly its own articles */

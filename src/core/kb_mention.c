@@ -32,23 +32,43 @@ struct kb_mention {
   const char *platform;
   int asks;
   int intents;
+  int other_handle;        /* an @handle of someone else's */
 };
 
-/* The collection the first @handle that names one addresses: a handle is
- * the letters, digits and '_' after an '@' (kb_token.c marks its words). */
+/* The length of the @handle whose first word is token i, or 0 when the
+ * token begins none: a handle is the letters, digits and '_' after an
+ * '@' (kb_token.c marks its words). */
+static size_t S_handle_len(const kb_mention *m, int i) {
+  const kb_token *t = &m->tokens[i];
+  if (t->kind != KB_TOKEN_HANDLE || t->start == 0 || m->text[t->start - 1] != '@') return 0;
+  size_t e = (size_t)t->start;
+  while (e < m->n && (m->text[e] == '_' || (m->text[e] >= 'a' && m->text[e] <= 'z') ||
+                      (m->text[e] >= 'A' && m->text[e] <= 'Z') ||
+                      (m->text[e] >= '0' && m->text[e] <= '9')))
+    e++;
+  return e - (size_t)t->start;
+}
+
+/* The collection the first @handle that names one addresses. */
 static const char *S_addressed(kb_index *ix, const kb_mention *m) {
   for (int i = 0; i < m->ntokens; i++) {
-    const kb_token *t = &m->tokens[i];
-    if (t->kind != KB_TOKEN_HANDLE || t->start == 0 || m->text[t->start - 1] != '@') continue;
-    size_t e = (size_t)t->start;
-    while (e < m->n && (m->text[e] == '_' || (m->text[e] >= 'a' && m->text[e] <= 'z') ||
-                        (m->text[e] >= 'A' && m->text[e] <= 'Z') ||
-                        (m->text[e] >= '0' && m->text[e] <= '9')))
-      e++;
-    const char *c = kb_index_collection(ix, m->text + t->start, e - (size_t)t->start);
+    size_t len = S_handle_len(m, i);
+    const char *c = len ? kb_index_collection(ix, m->text + m->tokens[i].start, len) : NULL;
     if (c) return c;
   }
   return NULL;
+}
+
+/* Whether the mention names an @handle that is not ours (@Yodel, @Tesco,
+ * @EE): customers tag the company they are writing about, and a mention
+ * about another company's parcel, network or app is one no article of
+ * ours answers, however many of our words it shares. */
+static int S_other_handle(kb_index *ix, const kb_mention *m) {
+  for (int i = 0; i < m->ntokens; i++) {
+    size_t len = S_handle_len(m, i);
+    if (len && !kb_index_handle_ours(ix, m->text + m->tokens[i].start, len)) return 1;
+  }
+  return 0;
 }
 
 /* How much the words of a mention say it is written in language li: a
@@ -124,6 +144,7 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->intents = kb_intent_detect(m->tokens, m->ntokens, m->words);
   /* whom it is addressed to, the place and the phone it names */
   m->addressed = S_addressed(ix, m);
+  m->other_handle = S_other_handle(ix, m);
   m->collection = o->collection ? o->collection : m->addressed;
   m->has_place = geo && kb_geo_find_tokens_lang(geo, m->tokens, m->ntokens, m->collection,
                                                        m->lang, &m->place);
@@ -193,3 +214,4 @@ int kb_mention_day(const kb_mention *m) {
 const char *kb_mention_platform(const kb_mention *m) { return m->platform; }
 int kb_mention_asks(const kb_mention *m) { return m->asks; }
 int kb_mention_intents(const kb_mention *m) { return m->intents; }
+int kb_mention_other_handle(const kb_mention *m) { return m->other_handle; }

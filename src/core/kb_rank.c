@@ -862,6 +862,7 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   int n = 0;
   for (int b = c->mention_intents; b; b &= b - 1) n++;
   x[KB_LTR_MENTION_INTENTS] = n;
+  x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
 }
 
 double kb_rank_learned(const double *x) {

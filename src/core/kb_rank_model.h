@@ -21,7 +21,8 @@ static const double S_ltr_w[KB_LTR_N] = {
     5.908471 /* place_nostore */,
     -4.572810 /* place_nostore_other */,
     0.000000 /* known */,
-    0.000000 /* mention_intents */};
+    0.000000 /* mention_intents */,
+    0.000000 /* other_handle */};
 static const double S_conf_w[KB_LTR_N + 3] = {
     -10.285263 /* intercept */,
     0.036752 /* log_bm25f */,
@@ -41,6 +42,7 @@ static const double S_conf_w[KB_LTR_N + 3] = {
     -5.044535 /* place_nostore_other */,
     1.908621 /* known */,
     -0.059608 /* mention_intents */,
+    0.000000 /* other_handle */,
     1.102120 /* margin */,
     1.148440 /* asks */};
 #define S_CONF_NO_SECOND 2.0
@@ -48,28 +50,29 @@ static const double S_conf_w[KB_LTR_N + 3] = {
 static const double S_conf_threshold[2] = {0.65, 0.82};
 /* whether any article fits (L2 0.30): under the threshold, nothing does */
 static const double S_fits_w[KB_LTR_N + 6] = {
-    -16.449291 /* intercept */,
-    -0.001879 /* offtopic_first */,
-    2.474149 /* offtopic_margin */,
-    -0.819172 /* has_offtopic */,
-    -0.184958 /* log_bm25f */,
-    -1.288469 /* coverage */,
-    0.025031 /* strong */,
-    0.563335 /* proximity */,
-    1.091776 /* title */,
-    0.717431 /* exact */,
-    1.857396 /* phrase */,
-    2.620299 /* log_score */,
-    0.271565 /* intent_match */,
-    -0.184129 /* intent_miss */,
+    -16.338150 /* intercept */,
+    -0.002312 /* offtopic_first */,
+    2.415477 /* offtopic_margin */,
+    -0.840791 /* has_offtopic */,
+    -0.156495 /* log_bm25f */,
+    -1.284164 /* coverage */,
+    0.088375 /* strong */,
+    0.582310 /* proximity */,
+    1.072854 /* title */,
+    0.689757 /* exact */,
+    1.805014 /* phrase */,
+    2.613513 /* log_score */,
+    0.325732 /* intent_match */,
+    -0.202644 /* intent_miss */,
     0.000000 /* offtopic */,
     0.000000 /* other_platform */,
-    1.912797 /* place_store */,
-    3.133935 /* place_nostore */,
-    0.002854 /* place_nostore_other */,
-    1.277792 /* known */,
+    1.897950 /* place_store */,
+    3.188604 /* place_nostore */,
+    0.002535 /* place_nostore_other */,
+    1.385125 /* known */,
     0.000000 /* mention_intents */,
-    0.095924 /* margin */,
-    2.432716 /* asks */};
+    -3.010708 /* other_handle */,
+    0.068465 /* margin */,
+    2.422651 /* asks */};
 #define S_FITS_CAP 3.0
 static const double S_fits_threshold = 0.58;

@@ -201,6 +201,7 @@ static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_res
       .place = out->has_place,
       .place_store = out->has_place && out->place.store != NULL,
       .links_stores = h->deeplink && !strcmp(h->deeplink, "store"),
+      .other_handle = kb_mention_other_handle(m),
   };
   kb_rank_ltr_inputs(h->feat, &c, x);
 }

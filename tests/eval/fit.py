@@ -59,10 +59,10 @@ import sys
 
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
-          "place_nostore", "place_nostore_other", "known", "mention_intents"]
+          "place_nostore", "place_nostore_other", "known", "mention_intents", "other_handle"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
-# for every candidate of a line, so it can only inform the confidence (so is
-# "mention_intents")
+# for every candidate of a line, so it can only inform the confidence (so are
+# "mention_intents" and "other_handle")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
             "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
             "place_nostore_other"]
@@ -72,6 +72,13 @@ CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # whether anything fits (out of fold it cost abstention P/R on the tune
 # half 0.894/0.843 -> 0.862/0.800 and helped the confidence)
 NOT_FITS = ["mention_intents"]
+# inputs the confidence leaves out: another company's @handle says that
+# nothing fits, which is the abstention model's question; in the
+# confidence it moved the thresholds (0.65 / 0.82 -> 0.61 / 0.84) and with
+# them the share marked (out of fold cpw-dev 0.780 -> 0.720, blind2 en
+# 0.761 -> 0.741) for a line of confident-and-wrong either way
+# (docs/relevance.md, seventh round)
+NOT_CONF = ["other_handle"]
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
 NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
@@ -216,7 +223,8 @@ def ranked(ln, w):
 def conf_inputs(ln, arts):
     (s0, c0) = arts[0]
     margin = min(s0 - arts[1][0], NO_SECOND) if len(arts) > 1 else NO_SECOND
-    return [1.0] + c0["x"] + [margin, float(ln["asks"])]
+    x = [0.0 if nm in NOT_CONF else v for nm, v in zip(INPUTS, c0["x"])]
+    return [1.0] + x + [margin, float(ln["asks"])]
 
 
 def fits_inputs(ln, w):
