@@ -1,9 +1,10 @@
 /*
  * kb_index_impl.h - the index reader's private structures, shared by its
- * two modules: kb_index.c (opening an index, its metadata and listings)
- * and kb_search.c (analysis of a query, search, fetching articles). Not a
- * public header: nothing outside src/core/kb_index.c and kb_search.c
- * includes it, and include/kb_search.h stays the only interface.
+ * modules: kb_index.c (opening an index, its metadata and listings),
+ * kb_search.c (analysis of a query, search, fetching articles) and
+ * kb_rows.c (the rows' metadata kept while the index is open). Not a
+ * public header: nothing outside src/core/kb_index.c, kb_search.c and
+ * kb_rows.c includes it, and include/kb_search.h stays the only interface.
  */
 #ifndef KB_INDEX_IMPL_H
 #define KB_INDEX_IMPL_H
