@@ -134,6 +134,8 @@ typedef struct kb_hit {
                              kb_results_snippets() with the index the
                              results came from) */
     int nbody;
+    int meta;           /* url, reply, escalate and summary are still to
+                           be copied (a search with snippets_later) */
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 
@@ -183,9 +185,10 @@ typedef struct kb_search_opts {
   int offset;             /* skip this many (pagination) */
   int prefix_last;        /* the last word is still being typed */
   int count_total;        /* unused: total is always filled */
-  int snippets_later;     /* leave the hits' snippets NULL; the caller
-                             cuts them with kb_results_snippets() for the
-                             hits it keeps */
+  int snippets_later;     /* leave the hits' snippets, url, reply,
+                             escalate and summary NULL; the caller fills
+                             them with kb_results_snippets() for the hits
+                             it keeps (ranking reads the other fields) */
   unsigned ablate;        /* KB_ABLATE_* techniques left out (evaluation
                              only, kb_rank.h); 0 in the server */
   size_t omit_start, omit_end; /* kb_index_search_query(): the words of
@@ -245,8 +248,9 @@ void kb_results_free(kb_results *r);
  * stable merge sort), without moving whole hits through it. */
 void kb_results_sort(kb_results *r);
 
-/* Cuts the snippets of the first n hits of r that have none (a search made
- * with snippets_later). ix must be the index that was searched. */
+/* Cuts the snippets of the first n hits of r that have none, and copies
+ * their url, reply, escalate and summary (a search made with
+ * snippets_later). ix must be the index that was searched. */
 void kb_results_snippets(kb_index *ix, kb_results *r, int n);
 
 /* A query as the kb_features() ranking function takes it (kb_rank.h): the

@@ -544,6 +544,91 @@ static void test_row_caches(void **state) {
   S_index_done(x, dir);
 }
 
+static void S_same_str(const char *a, const char *b) {
+  assert_true(!a == !b);
+  if (a) assert_string_equal(a, b);
+}
+
+/* A search with snippets_later leaves url, reply, escalate and summary,
+ * like the snippet, to kb_results_snippets() for the hits kept (a suggest
+ * ranks ten times the hits it shows): those it fills show what a search
+ * without it shows, the others none yet, and what ranking reads is there
+ * from the start. */
+static void test_meta_later(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const char *const q[] = {"how do I get the sim tray out of my iphone 12",
+                                  "any branch near leeds city centre open sunday",
+                                  "thanks guys great service today", "screen repair cost",
+                                  "sim card not detected on my samsung galaxy"};
+  int replies = 0, summaries = 0, platforms = 0;
+  for (size_t k = 0; k < sizeof q / sizeof *q; k++) {
+    kb_search_opts now = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+    kb_search_opts later = now;
+    later.snippets_later = 1;
+    kb_results a, b;
+    assert_int_equal(kb_index_search(x, q[k], strlen(q[k]), &now, &a, err, sizeof err), 0);
+    assert_int_equal(kb_index_search(x, q[k], strlen(q[k]), &later, &b, err, sizeof err), 0);
+    assert_int_equal(a.n, b.n);
+    assert_true(b.n > 3);
+    for (int i = 0; i < b.n; i++) {
+      const kb_hit *h = &a.hits[i], *g = &b.hits[i];
+      assert_true(h->id == g->id);
+      S_same_str(h->collection, g->collection);
+      S_same_str(h->slug, g->slug);
+      S_same_str(h->title, g->title);
+      S_same_str(h->type, g->type);
+      S_same_str(h->lang, g->lang);
+      S_same_str(h->deeplink, g->deeplink);
+      S_same_str(h->platform, g->platform);
+      platforms += h->platform != NULL;
+      assert_null(g->url);
+      assert_null(g->reply);
+      assert_null(g->escalate);
+      assert_null(g->summary);
+      assert_null(g->snippet);
+    }
+    kb_results_snippets(x, &b, 3);
+    for (int i = 0; i < b.n; i++) {
+      const kb_hit *h = &a.hits[i], *g = &b.hits[i];
+      if (i < 3) {
+        S_same_str(h->url, g->url);
+        S_same_str(h->reply, g->reply);
+        S_same_str(h->escalate, g->escalate);
+        S_same_str(h->summary, g->summary);
+        S_same_str(h->snippet, g->snippet);
+        replies += g->reply != NULL;
+        summaries += g->summary != NULL;
+      } else {
+        assert_null(g->summary);
+        assert_null(g->reply);
+        assert_null(g->snippet);
+      }
+    }
+    kb_results_snippets(x, &b, b.n); /* the rest, a second call */
+    for (int i = 0; i < b.n; i++) {
+      S_same_str(a.hits[i].summary, b.hits[i].summary);
+      S_same_str(a.hits[i].escalate, b.hits[i].escalate);
+      S_same_str(a.hits[i].snippet, b.hits[i].snippet);
+    }
+    kb_results_free(&a);
+    kb_results_free(&b);
+  }
+  /* the sample knowledge base has these: the comparisons above compared text */
+  assert_true(replies > 0);
+  assert_true(summaries > 0);
+  assert_true(platforms > 0);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* The postings held in memory answer a search exactly as FTS5 does: the
  * same rows, scores and features, on the sample knowledge base (its
  * multi-word synonyms give phrase queries) for mentions of every kind,
@@ -1365,6 +1450,7 @@ int main(void) {
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_row_caches),
+      cmocka_unit_test(test_meta_later),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_postings_phrases),

@@ -23,6 +23,7 @@
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
+#include "kb_rows.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
@@ -513,11 +514,7 @@ void kb_index_close(kb_index *ix) {
     free(l->lang);
   }
   free(ix->linked);
-  for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++) {
-    free(ix->rows[k].blk);
-    free(ix->rows[k].text);
-  }
-  free(ix->rows);
+  kb_rows_free(ix);
   free(ix->built);
   free(ix->languages);
   free(ix->schema);

@@ -1,9 +1,10 @@
 /*
  * kb_index_impl.h - the index reader's private structures, shared by its
- * two modules: kb_index.c (opening an index, its metadata and listings)
- * and kb_search.c (analysis of a query, search, fetching articles). Not a
- * public header: nothing outside src/core/kb_index.c and kb_search.c
- * includes it, and include/kb_search.h stays the only interface.
+ * modules: kb_index.c (opening an index, its metadata and listings),
+ * kb_search.c (analysis of a query, search, fetching articles) and
+ * kb_rows.c (the rows' metadata kept while the index is open). Not a
+ * public header: nothing outside src/core/kb_index.c, kb_search.c and
+ * kb_rows.c includes it, and include/kb_search.h stays the only interface.
  */
 #ifndef KB_INDEX_IMPL_H
 #define KB_INDEX_IMPL_H
@@ -59,8 +60,10 @@ typedef struct {
   int64_t id;             /* 0: empty slot */
   char *col[KB_IX_META_COLS]; /* NULL where the column is NULL, else in blk */
   char *blk;              /* the columns one after another, each with its
-                             NUL: a hit copies them in one piece */
+                             NUL, in S_meta_order (kb_search.c): a hit
+                             copies them in one or two pieces */
   size_t nblk;
+  size_t nrank;           /* bytes of blk holding the columns ranking reads */
   int (*memo_fn)(kb_index *, const kb_hit *); /* what memo holds, or NULL */
   int memo;
   char *(*text_fn)(kb_index *, int64_t, void *); /* what text holds, or NULL */

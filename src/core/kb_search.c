@@ -36,6 +36,7 @@
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
+#include "kb_rows.h"
 #include "kb_rank.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -1071,85 +1072,51 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
 
-void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
-  for (int i = 0; i < n && i < r->n; i++)
-    if (!r->hits[i].snippet && r->hits[i].cut.lang < ix->nlangs) S_snippet(ix, r, &r->hits[i]);
-}
-
-/* Row id's metadata (columns of meta_by_id), from the cache or looked up
- * now; NULL when there is no such row. */
-static kb_ix_row *S_row_of(kb_index *ix, int64_t id) {
-  if (!ix->rows) ix->rows = kb_xcalloc(KB_IX_ROW_SLOTS, sizeof *ix->rows);
-  kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
-  if (w->id == id && id) return w;
-  free(w->blk);
-  free(w->text);
-  memset(w, 0, sizeof *w);
-  sqlite3_stmt *st = ix->meta_by_id;
-  sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    w->id = id;
-    size_t at[KB_IX_META_COLS];
-    for (int j = 0; j < KB_IX_META_COLS; j++) {
-      const char *v = (const char *)sqlite3_column_text(st, j);
-      at[j] = v ? w->nblk : SIZE_MAX;
-      if (v) w->nblk += (size_t)sqlite3_column_bytes(st, j) + 1;
-    }
-    w->blk = kb_xmalloc(w->nblk + 1);
-    for (int j = 0; j < KB_IX_META_COLS; j++) {
-      if (at[j] == SIZE_MAX) continue;
-      w->col[j] = w->blk + at[j];
-      memcpy(w->col[j], sqlite3_column_text(st, j), (size_t)sqlite3_column_bytes(st, j) + 1);
-    }
-  }
-  sqlite3_reset(st);
-  return w->id ? w : NULL;
-}
-
-int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const kb_hit *)) {
-  kb_ix_row *w = h->id ? S_row_of(ix, h->id) : NULL;
-  if (!w) return fn(ix, h);
-  if (w->memo_fn != fn) {
-    w->memo = fn(ix, h);
-    w->memo_fn = fn;
-  }
-  return w->memo;
-}
-
-const char *kb_index_row_text(kb_index *ix, int64_t id,
-                              char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx) {
-  kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
-  if (!w) return NULL;
-  if (w->text_fn != fn || !w->text) {
-    free(w->text);
-    w->text = fn(ix, id, ctx);
-    w->text_fn = w->text ? fn : NULL;
-  }
-  return w->text;
-}
-
 /* A hit's metadata from its row: the row's columns copied into the
  * results' arena in one piece, then pointed at (eleven strlen+copies
- * cost a kb/ suggest 16 K instructions). PLATFORM: whether the hit
- * carries the row's platform (the ranked hits do; rows added by id,
- * kb_results_add_article(), never did). */
-static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, int platform) {
-  S_arena *a = r->mem;
-  const char *k = w->nblk ? S_arena_dup(&a, w->blk, w->nblk - 1) : NULL;
-  r->mem = a;
-#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk) : NULL)
-  h->collection = S_COL(0);
-  h->slug = S_COL(1);
-  h->title = S_COL(2);
-  h->url = S_COL(3);
-  h->reply = S_COL(4);
-  h->escalate = S_COL(5);
-  h->type = S_COL(6);
-  h->lang = S_COL(7);
-  h->summary = S_COL(8);
-  h->deeplink = S_COL(9);
-  if (platform) h->platform = S_COL(10);
+ * cost a kb/ suggest 16 K instructions). WHAT: S_META_RANK, the columns
+ * ranking reads, with S_META_PLATFORM the row's platform too (the ranked
+ * hits carry it; rows added by id, kb_results_add_article(), never did);
+ * S_META_SHOW, the columns only a shown hit needs. */
+enum { S_META_RANK = 1, S_META_SHOW = 2, S_META_PLATFORM = 4 };
+static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned what) {
+  size_t from = what & S_META_RANK ? 0 : w->nrank;
+  size_t to = what & S_META_SHOW ? w->nblk : w->nrank;
+  const char *k = NULL;
+  if (to > from) {
+    S_arena *a = r->mem;
+    k = S_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
+    r->mem = a;
+  }
+#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk - (ptrdiff_t)from) : NULL)
+  if (what & S_META_RANK) {
+    h->collection = S_COL(0);
+    h->slug = S_COL(1);
+    h->title = S_COL(2);
+    h->type = S_COL(6);
+    h->lang = S_COL(7);
+    h->deeplink = S_COL(9);
+    if (what & S_META_PLATFORM) h->platform = S_COL(10);
+  }
+  if (what & S_META_SHOW) {
+    h->url = S_COL(3);
+    h->reply = S_COL(4);
+    h->escalate = S_COL(5);
+    h->summary = S_COL(8);
+  }
 #undef S_COL
+}
+
+void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
+  for (int i = 0; i < n && i < r->n; i++) {
+    kb_hit *h = &r->hits[i];
+    if (h->cut.meta) { /* the row is still cached from the ranking, or read again */
+      const kb_ix_row *w = kb_rows_get(ix, h->id);
+      if (w) S_hit_meta(r, h, w, S_META_SHOW);
+      h->cut.meta = 0;
+    }
+    if (!h->snippet && h->cut.lang < ix->nlangs) S_snippet(ix, r, h);
+  }
 }
 
 static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_results *r,
@@ -1159,8 +1126,9 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->id = c->id;
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
-  const kb_ix_row *w = S_row_of(ix, c->id);
-  if (w) S_hit_meta(r, h, w, 1);
+  const kb_ix_row *w = kb_rows_get(ix, c->id);
+  if (w) S_hit_meta(r, h, w, S_META_RANK | S_META_PLATFORM | (later ? 0 : S_META_SHOW));
+  h->cut.meta = later && w;
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
@@ -1327,13 +1295,13 @@ static int64_t S_article_id(kb_index *ix, const char *collection, const char *sl
 
 /* Appends row id (S_article_id()) to r as kb_results_add_article() does. */
 static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
-  const kb_ix_row *w = id ? S_row_of(ix, id) : NULL;
+  const kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
   if (!w) return -1;
   r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
-  S_hit_meta(r, h, w, 0); /* the platform is not read here, as before */
+  S_hit_meta(r, h, w, S_META_RANK | S_META_SHOW); /* the platform is not read here, as before */
   kb_buf b = KB_BUF_INIT;
   if (h->summary) {
     size_t len = strlen(h->summary);

@@ -1,0 +1,85 @@
+/*
+ * kb_rows.c - the rows' metadata kept with an open index (kb_ix_row in
+ * kb_index_impl.h): what a hit shows of its row, and the values memoized
+ * per row (kb_index_hit_memo(), kb_index_row_text()). Split from
+ * kb_search.c, which fills hits from it.
+ */
+#include "kb_rows.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_index_impl.h"
+#include "kb_util.h"
+
+/* The columns of meta_by_id in the order a row's blk holds them: first
+ * the S_META_RANKED that ranking reads (collection, slug, title, type,
+ * lang, deeplink, platform), then those only a hit that is shown needs
+ * (url, reply, escalate, summary: 85 % of a kb/ row's bytes). A suggest
+ * ranks ten times the hits it keeps, so its candidates copy the first
+ * part only (S_hit_meta() in kb_search.c). */
+static const int S_meta_order[KB_IX_META_COLS] = {0, 1, 2, 6, 7, 9, 10, 3, 4, 5, 8};
+#define S_META_RANKED 7
+
+kb_ix_row *kb_rows_get(kb_index *ix, int64_t id) {
+  if (!ix->rows) ix->rows = kb_xcalloc(KB_IX_ROW_SLOTS, sizeof *ix->rows);
+  kb_ix_row *w = &ix->rows[(uint64_t)id % KB_IX_ROW_SLOTS];
+  if (w->id == id && id) return w;
+  free(w->blk);
+  free(w->text);
+  memset(w, 0, sizeof *w);
+  sqlite3_stmt *st = ix->meta_by_id;
+  sqlite3_bind_int64(st, 1, id);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    w->id = id;
+    size_t at[KB_IX_META_COLS];
+    for (int k = 0; k < KB_IX_META_COLS; k++) {
+      int j = S_meta_order[k];
+      const char *v = (const char *)sqlite3_column_text(st, j);
+      at[j] = v ? w->nblk : SIZE_MAX;
+      if (v) w->nblk += (size_t)sqlite3_column_bytes(st, j) + 1;
+      if (k + 1 == S_META_RANKED) w->nrank = w->nblk;
+    }
+    w->blk = kb_xmalloc(w->nblk + 1);
+    for (int j = 0; j < KB_IX_META_COLS; j++) {
+      if (at[j] == SIZE_MAX) continue;
+      w->col[j] = w->blk + at[j];
+      memcpy(w->col[j], sqlite3_column_text(st, j), (size_t)sqlite3_column_bytes(st, j) + 1);
+    }
+  }
+  sqlite3_reset(st);
+  return w->id ? w : NULL;
+}
+
+int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const kb_hit *)) {
+  kb_ix_row *w = h->id ? kb_rows_get(ix, h->id) : NULL;
+  if (!w) return fn(ix, h);
+  if (w->memo_fn != fn) {
+    w->memo = fn(ix, h);
+    w->memo_fn = fn;
+  }
+  return w->memo;
+}
+
+const char *kb_index_row_text(kb_index *ix, int64_t id,
+                              char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx) {
+  kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
+  if (!w) return NULL;
+  if (w->text_fn != fn || !w->text) {
+    free(w->text);
+    w->text = fn(ix, id, ctx);
+    w->text_fn = w->text ? fn : NULL;
+  }
+  return w->text;
+}
+
+void kb_rows_free(kb_index *ix) {
+  for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++) {
+    free(ix->rows[k].blk);
+    free(ix->rows[k].text);
+  }
+  free(ix->rows);
+  ix->rows = NULL;
+}

@@ -1,0 +1,22 @@
+/*
+ * kb_rows.h - the rows' metadata cache of an open index (internal to
+ * src/core: kb_search.c fills hits from it, kb_index.c frees it).
+ */
+#ifndef KB_ROWS_H
+#define KB_ROWS_H
+
+#include <stdint.h>
+
+#include "kb_index_impl.h"
+
+/* Row id's metadata (the columns of meta_by_id, in S_meta_order: the
+ * columns ranking reads, then those a shown hit needs), from ix's cache
+ * (KB_IX_ROW_SLOTS, direct-mapped by id) or read now; NULL when there is
+ * no such row. Owned by ix, valid until the next call on ix (another row
+ * may take its slot). */
+kb_ix_row *kb_rows_get(kb_index *ix, int64_t id);
+
+/* Frees ix's rows cache (kb_index_close()). */
+void kb_rows_free(kb_index *ix);
+
+#endif
