@@ -206,8 +206,15 @@ for _ in $(seq 50); do
   [ -n "$fr" ] && break; sleep 0.1
 done
 check "a French mention and action through replica 1 are replica 3's French figures ($fr)" test -n "$fr"
-check "PostgreSQL keeps each one's language" \
-  test "$(pg_sql "SELECT (SELECT lang FROM feedback WHERE slug = 'keep-your-number') || (SELECT string_agg(lang, '' ORDER BY kind) FROM events WHERE kind IN ('mention', 'helpful') AND (text LIKE 'vous%' OR slug = 'keep-your-number'))")" = "frdefr"
+# the events reach PostgreSQL from each replica's event writer, not with
+# the request's answer: wait for all three (a fresh machine's run saw the
+# query before the helpful answer's event was there)
+langs=""
+for _ in $(seq 50); do
+  langs=$(pg_sql "SELECT (SELECT lang FROM feedback WHERE slug = 'keep-your-number') || (SELECT string_agg(lang, '' ORDER BY kind) FROM events WHERE kind IN ('mention', 'helpful') AND (text LIKE 'vous%' OR slug = 'keep-your-number'))")
+  [ "$langs" = frdefr ] && break; sleep 0.1
+done
+check "PostgreSQL keeps each one's language ($langs)" test "$langs" = frdefr
 check "replica 3's French reports list the French mention only" \
   sh -c "curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q 'vous organisez' &&
          ! curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q zorblax"
