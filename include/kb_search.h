@@ -92,6 +92,9 @@ const char *kb_index_lang_code(const kb_index *ix, int i);
 const kb_lang *kb_index_lang_words(const kb_index *ix, int i);
 int kb_index_lang_find(const kb_index *ix, const char *code);
 int kb_index_default_lang(const kb_index *ix);
+/* The default language's code ("en"), owned by the index; NULL only for
+ * an index of no language. */
+const char *kb_index_default_code(const kb_index *ix);
 
 /* The word lists of the index's default language (kb_lang.h), or NULL.
  * Owned by ix. */

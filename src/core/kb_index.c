@@ -643,6 +643,8 @@ int kb_index_lang_find(const kb_index *ix, const char *code) {
 
 int kb_index_default_lang(const kb_index *ix) { return ix->deflang; }
 
+const char *kb_index_default_code(const kb_index *ix) { return kb_index_lang_code(ix, ix->deflang); }
+
 /* The platform device word w[0..n) names, or NULL. */
 static const char *S_device(const kb_index *ix, const char *w, size_t n) {
   char k[32];

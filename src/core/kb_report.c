@@ -117,7 +117,7 @@ static int S_cmp_rows(const void *a, const void *b) {
 /* The code old rows count under: a row logged before its table kept a
  * language (NULL) is the index's default language's. */
 static const char *S_def(kb_index *ix) {
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  const char *def = kb_index_default_code(ix);
   return def ? def : "en";
 }
 

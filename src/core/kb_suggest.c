@@ -51,7 +51,7 @@ char *kb_suggest_article_url(const char *public_url, const char *url,
 }
 
 const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang) {
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  const char *def = kb_index_default_code(ix);
   return lang && def && strcmp(lang, def) ? lang : NULL;
 }
 
@@ -283,7 +283,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   if (kb_index_nlangs(ix) > 1) so.lang = kb_mention_lang(m);
   int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
-  const char *def = kb_index_lang_code(ix, kb_index_default_lang(ix));
+  const char *def = kb_index_default_code(ix);
   /* A mention that names a place may have no other word an article has
    * ("vous êtes présents à Nice ?", "gibts euch auch in Nürnberg?"): the
    * articles that link stores are candidates whenever a place of the

@@ -455,7 +455,7 @@ const char *kb_api_mention_lang(const kb_ctx *c, const char *given, const char *
   int li = given && *given ? kb_index_lang_find(c->ix, given) : -1;
   if (li >= 0) return kb_index_lang_code(c->ix, li);
   if (!text || kb_index_nlangs(c->ix) < 2) /* one language: the mention's */
-    return kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+    return kb_index_default_code(c->ix);
   /* the decision suggest makes for this text (an older client, a form of
    * before the field): the same analysis, so the same language */
   kb_mention_opts mo = {.collection = collection};
@@ -561,7 +561,7 @@ void kb_api_helpful(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
     kb_doc_free(&d);
     /* the site's language it was answered on (default: the default's) */
     kb_events_helpful(c->events, coll, slug, cJSON_IsTrue(h), cid && *cid ? cid : NULL,
-                      lang ? lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
+                      lang ? lang : kb_index_default_code(c->ix));
     r->status = 202;
     r->ctype = "application/json";
     kb_buf_puts(&r->body, "{\"recorded\":true}");
@@ -743,7 +743,7 @@ static void S_trends(const kb_ctx *c, int days, const char *lang, kb_buf *b) {
   long v[366][S_SERIES];
   int range = days > 0 && days <= 365 ? days : 30;
   char *db = kb_xstrdup(c->store_path);
-  int n = S_trend(db, range, lang, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), day, v, 366);
+  int n = S_trend(db, range, lang, kb_index_default_code(c->ix), day, v, 366);
   free(db);
   static const int choices[] = {7, 14, 30, 90, 365};
   char num[24];
@@ -833,7 +833,7 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang_arg,
   char day[366][11];
   long v[366][S_SERIES];
   char *db = kb_xstrdup(c->store_path);
-  int n = S_trend(db, d, lang, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), day, v, 366);
+  int n = S_trend(db, d, lang, kb_index_default_code(c->ix), day, v, 366);
   free(db);
   r->status = 200;
   r->ctype = "text/csv; charset=utf-8";
@@ -1041,7 +1041,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   int typing = nq > 0 && a->q[nq - 1] != ' ';
   /* the public site searches one language: the one asked for (/fr/...),
    * else the default (the site at /) */
-  const char *lang = a->lang ? a->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+  const char *lang = a->lang ? a->lang : kb_index_default_code(c->ix);
   kb_search_opts o = {.collection = a->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE,
                       .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1,
                       .lang = lang};

@@ -140,7 +140,7 @@ void kb_web_page_start(const kb_ctx *c, kb_buf *b, const char *title, const char
    * its plain address: the default language is chosen at /en/agent */
   char def[48];
   if (c && staff_page) {
-    snprintf(def, sizeof def, "/%s%s", kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), path);
+    snprintf(def, sizeof def, "/%s%s", kb_index_default_code(c->ix), path);
     p.v[kb_index_default_lang(c->ix)] = def;
   }
   kb_page_start_in(c, b, title, kind, &p);
@@ -177,7 +177,7 @@ const char *kb_page_art_meta_in(const kb_ctx *c, const char *coll, const char *s
 /* The same of the topic, as its default-language article says: a topic's
  * category and review date are one for all its translations. */
 const char *kb_page_art_meta(const kb_ctx *c, const char *coll, const char *slug, const char *key) {
-  return kb_page_art_meta_in(c, coll, slug, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), key);
+  return kb_page_art_meta_in(c, coll, slug, kb_index_default_code(c->ix), key);
 }
 
 /* A category's address: /topics/ and its name in lower case, words joined

@@ -269,7 +269,7 @@ static void S_lang_status(const kb_ctx *c, kb_buf *b, const kb_suggest_result *r
   const char *key = res->fallback ? (chosen ? "agent.lang.chosen.fallback" : "agent.lang.detected.fallback")
                                   : (chosen ? "agent.lang.chosen" : "agent.lang.detected");
   kb_ui_put(c, b, key, "!lang", kb_buf_str(&name), "conf", conf, "default",
-            S_lang_name(c, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix))), (const char *)NULL);
+            S_lang_name(c, kb_index_default_code(c->ix)), (const char *)NULL);
   kb_buf_puts(b, "</p>");
   kb_buf_cleanup(&name);
 }
@@ -431,7 +431,7 @@ void kb_staff_agent_page(const kb_web *w, const kb_ctx *c, const kb_web_args *a,
   kb_buf_printf(b, "<form id=\"agent-form\" class=\"agent\" action=\"/agent\" method=\"get\""
                    " data-feedback=\"%d\" data-keys=\"%d\" data-queue=\"%d\" data-deflang=\"%s\">",
                 c->feedback ? 1 : 0, keys, c->data_dir ? 1 : 0,
-                kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)));
+                kb_index_default_code(c->ix));
   kb_buf_puts(b, "<label for=\"mention\">");
   kb_page_t(c, b, "agent.mention");
   kb_buf_puts(b, "</label><textarea id=\"mention\" name=\"text\" rows=\"4\" required>");

@@ -12,7 +12,7 @@
 
 const char *kb_ui_lang(const kb_ctx *c) {
   if (!c) return "en";
-  return c->lang ? c->lang : kb_index_lang_code(c->ix, kb_index_default_lang(c->ix));
+  return c->lang ? c->lang : kb_index_default_code(c->ix);
 }
 
 const char *kb_ui_text(const kb_ctx *c, const char *key) {
@@ -30,7 +30,7 @@ const char *kb_ui_find(const kb_ctx *c, const char *key) {
   memcpy(k + 3, key, kl);
   k[3 + kl] = 0;
   const char *v = kb_site_get(c->site, NULL, kb_ui_lang(c), k);
-  if (!v) v = kb_site_get(c->site, NULL, kb_index_lang_code(c->ix, kb_index_default_lang(c->ix)), k);
+  if (!v) v = kb_site_get(c->site, NULL, kb_index_default_code(c->ix), k);
   if (!v) v = kb_site_get(c->site, NULL, "en", k);
   return v;
 }
