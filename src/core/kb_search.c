@@ -311,8 +311,10 @@ static void S_ensure_corrected(kb_query *q, int li) {
   if (!(q->ablate & KB_ABLATE_SPELLING)) S_correct(q, &q->ix->langs[li], &q->langs[li]);
 }
 
-kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
-                           unsigned ablate) {
+/* kb_index_analyze() in language `only` alone, or in every language of
+ * the index (only < 0). */
+static kb_query *S_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
+                           unsigned ablate, int only) {
   if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
   kb_query *q = kb_xcalloc(1, sizeof *q);
   *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
@@ -322,16 +324,23 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
   /* the text read once for every language (kb_analyzer_run_terms_all()) */
   kb_analyzer *an[KB_MAX_LANGS];
   void *ctx[KB_MAX_LANGS][2], *pctx[KB_MAX_LANGS];
-  int nl = ix->nlangs < KB_MAX_LANGS ? ix->nlangs : KB_MAX_LANGS;
+  int nl = ix->nlangs < KB_MAX_LANGS ? ix->nlangs : KB_MAX_LANGS, na = 0;
   for (int i = 0; i < nl; i++) {
-    an[i] = ix->langs[i].an;
-    ctx[i][0] = q;
-    ctx[i][1] = &q->langs[i];
-    pctx[i] = ctx[i];
+    if (only >= 0 && i != only) continue;
+    an[na] = ix->langs[i].an;
+    ctx[na][0] = q;
+    ctx[na][1] = &q->langs[i];
+    pctx[na] = ctx[na];
+    na++;
   }
-  kb_analyzer_run_terms_all(an, pctx, nl, text, (int)n, flags, S_record);
+  kb_analyzer_run_terms_all(an, pctx, na, text, (int)n, flags, S_record);
   if (ix->nlangs == 1) S_ensure_corrected(q, 0);
   return q;
+}
+
+kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
+                           unsigned ablate) {
+  return S_analyze(ix, text, n, prefix_last, ablate, -1);
 }
 
 void kb_query_free(kb_query *q) {
@@ -595,21 +604,30 @@ static const char *S_keep(kb_results *r, const char *s) {
 }
 
 /* The first byte of s[i..n) a snippet writes otherwise than itself (as
- * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
- * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
- * table one byte at a time. */
-static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
+ * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n.
+ * With SSE2 (every x86-64) sixteen bytes are tested at once, also where
+ * fewer than sixteen are left before n: s[0..avail) may be read (the
+ * rest of the body, up to its NUL), and what lies past n is masked out;
+ * the table, one byte at a time, does the last bytes of a body only. A
+ * snippet's pieces are short (5 a snippet, between and in its marks):
+ * testing their ends a byte at a time was a fifth of a snippet. */
+static size_t S_snip_plain(const char *s, size_t i, size_t n, size_t avail,
+                           const char *const *as) {
 #ifdef __SSE2__
   static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
   __m128i c[sizeof special];
   for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
-  for (; i + 16 <= n; i += 16) {
+  for (; i < n && i + 16 <= avail; i += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
     __m128i hit = _mm_cmpeq_epi8(x, c[0]);
     for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
-    int m = _mm_movemask_epi8(hit);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    unsigned m = (unsigned)_mm_movemask_epi8(hit);
+    if (n - i < 16) m &= (1u << (n - i)) - 1;
+    if (m) return i + (size_t)__builtin_ctz(m);
   }
+  if (i > n) i = n;
+#else
+  (void)avail;
 #endif
   while (i < n && !as[(unsigned char)s[i]]) i++;
   return i;
@@ -617,15 +635,17 @@ static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const 
 
 /* Writes body text s[0..n) into a snippet: escaped for HTML, a line
  * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. */
-static void S_put_snip(kb_buf *b, const char *s, size_t n) {
+ * <mark> and </mark>, as the matches are marked. s[0..avail) may be read
+ * (avail >= n: the body's bytes from s, for S_snip_plain()). */
+static void S_put_snip(kb_buf *b, const char *s, size_t n, size_t avail) {
   /* what each byte becomes, NULL: itself (a table: one load per byte;
    * S_snip_plain() tests these same bytes) */
   static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
                                       ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
                                       ['\x03'] = "</mark>", ['\n'] = " "};
   size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
+  for (size_t i = S_snip_plain(s, 0, n, avail, as); i < n;
+       i = S_snip_plain(s, i + 1, n, avail, as)) {
     kb_buf_put(b, s + run, i - run);
     kb_buf_puts(b, as[(unsigned char)s[i]]);
     run = i + 1;
@@ -997,6 +1017,7 @@ static const kb_ix_body *S_spans_of(kb_index *ix, int li, int64_t id) {
   sqlite3_bind_int64(st, 1, id);
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
     sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  sp->len = sp->body ? strlen(sp->body) : 0;
   sqlite3_reset(st);
   if (!sp->body) return NULL;
   sp->id = id;
@@ -1027,13 +1048,14 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   int from = start == 0 ? lead : span[0][0];
   for (int i = 0; i < n; i++) {
     if (!((mask >> i) & 1)) continue;
-    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
-    kb_buf_puts(out, "<mark>");
-    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    kb_buf_puts(out, "</mark>");
+    S_put_snip(out, body + from, (size_t)(span[i][0] - from), sp->len - (size_t)from);
+    kb_buf_put(out, "<mark>", 6);
+    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]),
+               sp->len - (size_t)span[i][0]);
+    kb_buf_put(out, "</mark>", 7);
     from = span[i][1];
   }
-  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
+  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from), sp->len - (size_t)from);
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
@@ -1049,7 +1071,7 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   if (nl) nt = (size_t)(nl - tail);
   while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
   if (nt > 64) nt = kb_utf8_cut(tail, 64);
-  S_put_snip(out, tail, nt);
+  S_put_snip(out, tail, nt, sp->len - (size_t)(tail - body));
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */
@@ -1187,7 +1209,11 @@ static int S_step_once(sqlite3_stmt *st) {
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr) {
-  kb_query *a = kb_index_analyze(ix, q, nq, o->prefix_last, o->ablate);
+  /* a search in one language (the public site's pages) reads the text in
+   * that one: the others' terms were never used (a fourth of the
+   * analysis each, on kb/'s four) */
+  int only = o->lang ? kb_index_lang_find(ix, o->lang) : -1;
+  kb_query *a = S_analyze(ix, q, nq, o->prefix_last, o->ablate, only);
   if (!a) {
     memset(out, 0, sizeof *out);
     snprintf(err, nerr, "the query is not valid UTF-8");
