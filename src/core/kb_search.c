@@ -603,16 +603,25 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
-/* The first byte of s[i..n) a snippet writes otherwise than itself (as
- * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n.
- * With SSE2 (every x86-64) sixteen bytes are tested at once, also where
- * fewer than sixteen are left before n: s[0..avail) may be read (the
- * rest of the body, up to its NUL), and what lies past n is masked out;
- * the table, one byte at a time, does the last bytes of a body only. A
- * snippet's pieces are short (5 a snippet, between and in its marks):
- * testing their ends a byte at a time was a fifth of a snippet. */
-static size_t S_snip_plain(const char *s, size_t i, size_t n, size_t avail,
-                           const char *const *as) {
+/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
+ * break as a space, and the \x02 \x03 markers a body might hold as
+ * <mark> and </mark>, as the matches are marked. s[0..avail) may be read
+ * (avail >= n: the body's bytes from s).
+ *
+ * With SSE2 (every x86-64) sixteen bytes are tested at once for the
+ * bytes written otherwise than themselves (&<>"' \x02 \x03 \n), also
+ * where fewer than sixteen are left before n: the body goes on (avail),
+ * and the bits past n are masked out; each block's mask is walked bit by
+ * bit. A snippet's pieces are short (5 a snippet, between and in its
+ * marks): testing their ends a byte at a time, and starting the test
+ * again after each escaped byte, was a fifth of a snippet. The table,
+ * one load a byte, does the last bytes of a body. */
+static void S_put_snip(kb_buf *b, const char *s, size_t n, size_t avail) {
+  /* what each byte becomes, NULL: itself */
+  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
+                                      ['\x03'] = "</mark>", ['\n'] = " "};
+  size_t run = 0, i = 0;
 #ifdef __SSE2__
   static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
   __m128i c[sizeof special];
@@ -623,33 +632,22 @@ static size_t S_snip_plain(const char *s, size_t i, size_t n, size_t avail,
     for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
     unsigned m = (unsigned)_mm_movemask_epi8(hit);
     if (n - i < 16) m &= (1u << (n - i)) - 1;
-    if (m) return i + (size_t)__builtin_ctz(m);
+    for (; m; m &= m - 1) {
+      size_t j = i + (size_t)__builtin_ctz(m);
+      kb_buf_put(b, s + run, j - run);
+      kb_buf_puts(b, as[(unsigned char)s[j]]);
+      run = j + 1;
+    }
   }
-  if (i > n) i = n;
 #else
   (void)avail;
 #endif
-  while (i < n && !as[(unsigned char)s[i]]) i++;
-  return i;
-}
-
-/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
- * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. s[0..avail) may be read
- * (avail >= n: the body's bytes from s, for S_snip_plain()). */
-static void S_put_snip(kb_buf *b, const char *s, size_t n, size_t avail) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte;
-   * S_snip_plain() tests these same bytes) */
-  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
-                                      ['\x03'] = "</mark>", ['\n'] = " "};
-  size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n, avail, as); i < n;
-       i = S_snip_plain(s, i + 1, n, avail, as)) {
-    kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, as[(unsigned char)s[i]]);
-    run = i + 1;
-  }
+  for (; i < n; i++)
+    if (as[(unsigned char)s[i]]) {
+      kb_buf_put(b, s + run, i - run);
+      kb_buf_puts(b, as[(unsigned char)s[i]]);
+      run = i + 1;
+    }
   kb_buf_put(b, s + run, n - run);
 }
 
