@@ -1143,13 +1143,15 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     if (!kb_staff_allowed(c, a, method, url, strcmp(url, "/team/queue/done") ? KB_ROLE_AGENT | KB_ROLE_TEAM : KB_ROLE_TEAM, r)) {
     } else if (!strcmp(url, "/team/queue/done")) {
       char *id = kb_web_form_value(body, nbody, "id");
+      char *lang = kb_web_form_value(body, nbody, "lang"); /* the list it was on */
       kb_queue *q = kb_staff_queue(w, c);
       if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "queue.noitem"));
       else {
         r->status = 303;
         r->ctype = "text/html; charset=utf-8";
         r->html = 1;
-        r->location = kb_xstrdup("/team/queue");
+        int keep = lang && (!strcmp(lang, "all") || kb_index_lang_find(c->ix, lang) >= 0);
+        r->location = keep ? kb_fmt("/team/queue?lang=%s", lang) : kb_xstrdup("/team/queue");
         kb_buf_puts(&r->body, "<!doctype html><title>");
         kb_page_t(c, &r->body, "queue.done");
         kb_buf_puts(&r->body, "</title><p>");
@@ -1157,6 +1159,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
         kb_buf_puts(&r->body, "</p>");
       }
       free(id);
+      free(lang);
     } else kb_staff_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
     return 1;
   }
@@ -1173,7 +1176,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
-    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_queue_page(w, c, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r))
+      kb_staff_queue_page(w, c, a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/signin")) {
