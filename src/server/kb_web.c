@@ -376,12 +376,13 @@ static int S_get_own_lang(const kb_ctx *c, const char *coll, const char *slug, k
   return 0;
 }
 
-/* Popular articles: the most viewed (the event log's views), then the
- * most sent by agents, each in the page's language; none when neither is
- * known yet. Returns how many. */
+/* Popular articles: the most viewed (the event log's views: on this
+ * language's site first, then on every site), then the most sent by
+ * agents, each in the page's language; none when neither is known yet.
+ * Returns how many. */
 static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
-  int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
+  int nk = kb_events_popular(c->events, kb_page_lang(c), keys, max < 64 ? max : 64), shown = 0;
   kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
@@ -835,7 +836,7 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   } else {
     kb_page_crumbs(c, b, NULL, NULL, d.title);
   }
-  if (count) kb_events_view(c->events, d.collection, d.slug);
+  if (count) kb_events_view(c->events, d.collection, d.slug, kb_page_lang(c));
   int other = strcmp(d.lang, kb_page_lang(c)) != 0; /* no translation in the page's language */
   if (other) {
     int li = kb_index_lang_find(c->ix, d.lang);

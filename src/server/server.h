@@ -145,14 +145,15 @@ void kb_events_search(kb_events *ev, const char *q, const char *collection, cons
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id, const char *lang);
-/* An article page seen on the public site. */
-void kb_events_view(kb_events *ev, const char *collection, const char *slug);
+/* An article page seen on the public site of language lang. */
+void kb_events_view(kb_events *ev, const char *collection, const char *slug, const char *lang);
 /* Copies the keys ("collection/slug") of the up to max articles most
- * viewed over the last 30 days into keys, most viewed first, as last
- * counted (the writer counts them from the log after storing views, about
- * every second): no query. Returns how many; the caller frees each.
- * ev may be NULL (no --data): 0. */
-int kb_events_popular(kb_events *ev, char **keys, int max);
+ * viewed over the last 30 days into keys, as last counted (the writer
+ * counts them from the log after storing views, about every second): no
+ * query. First the most viewed on lang's site (NULL: none), then the most
+ * viewed over every language not already listed. Returns how many; the
+ * caller frees each. ev may be NULL (no --data): 0. */
+int kb_events_popular(kb_events *ev, const char *lang, char **keys, int max);
 long kb_events_dropped(kb_events *ev);
 /* Keeps the log to the last days days (0: no age limit) and to about
  * max_bytes of events (0: no size limit), the oldest deleted first; the
