@@ -43,7 +43,6 @@ typedef struct {
 typedef struct {
   int64_t id;             /* 0: empty slot */
   char *body;
-  size_t len;             /* strlen(body) */
   int (*span)[2];         /* [position] = {start, end} in body */
   int n;
 } kb_ix_body;

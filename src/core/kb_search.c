@@ -603,51 +603,42 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
-/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
- * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. s[0..avail) may be read
- * (avail >= n: the body's bytes from s).
- *
- * With SSE2 (every x86-64) sixteen bytes are tested at once for the
- * bytes written otherwise than themselves (&<>"' \x02 \x03 \n), also
- * where fewer than sixteen are left before n: the body goes on (avail),
- * and the bits past n are masked out; each block's mask is walked bit by
- * bit. A snippet's pieces are short (5 a snippet, between and in its
- * marks): testing their ends a byte at a time, and starting the test
- * again after each escaped byte, was a fifth of a snippet. The table,
- * one load a byte, does the last bytes of a body. */
-static void S_put_snip(kb_buf *b, const char *s, size_t n, size_t avail) {
-  /* what each byte becomes, NULL: itself */
-  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
-                                      ['\x03'] = "</mark>", ['\n'] = " "};
-  size_t run = 0, i = 0;
+/* The first byte of s[i..n) a snippet writes otherwise than itself (as
+ * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
+ * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
+ * table one byte at a time. */
+static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
 #ifdef __SSE2__
   static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
   __m128i c[sizeof special];
   for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
-  for (; i < n && i + 16 <= avail; i += 16) {
+  for (; i + 16 <= n; i += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
     __m128i hit = _mm_cmpeq_epi8(x, c[0]);
     for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
-    unsigned m = (unsigned)_mm_movemask_epi8(hit);
-    if (n - i < 16) m &= (1u << (n - i)) - 1;
-    for (; m; m &= m - 1) {
-      size_t j = i + (size_t)__builtin_ctz(m);
-      kb_buf_put(b, s + run, j - run);
-      kb_buf_puts(b, as[(unsigned char)s[j]]);
-      run = j + 1;
-    }
+    int m = _mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
   }
-#else
-  (void)avail;
 #endif
-  for (; i < n; i++)
-    if (as[(unsigned char)s[i]]) {
-      kb_buf_put(b, s + run, i - run);
-      kb_buf_puts(b, as[(unsigned char)s[i]]);
-      run = i + 1;
-    }
+  while (i < n && !as[(unsigned char)s[i]]) i++;
+  return i;
+}
+
+/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
+ * break as a space, and the \x02 \x03 markers a body might hold as
+ * <mark> and </mark>, as the matches are marked. */
+static void S_put_snip(kb_buf *b, const char *s, size_t n) {
+  /* what each byte becomes, NULL: itself (a table: one load per byte;
+   * S_snip_plain() tests these same bytes) */
+  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
+                                      ['\x03'] = "</mark>", ['\n'] = " "};
+  size_t run = 0;
+  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
+    kb_buf_put(b, s + run, i - run);
+    kb_buf_puts(b, as[(unsigned char)s[i]]);
+    run = i + 1;
+  }
   kb_buf_put(b, s + run, n - run);
 }
 
@@ -1015,7 +1006,6 @@ static const kb_ix_body *S_spans_of(kb_index *ix, int li, int64_t id) {
   sqlite3_bind_int64(st, 1, id);
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
     sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-  sp->len = sp->body ? strlen(sp->body) : 0;
   sqlite3_reset(st);
   if (!sp->body) return NULL;
   sp->id = id;
@@ -1046,14 +1036,13 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   int from = start == 0 ? lead : span[0][0];
   for (int i = 0; i < n; i++) {
     if (!((mask >> i) & 1)) continue;
-    S_put_snip(out, body + from, (size_t)(span[i][0] - from), sp->len - (size_t)from);
-    kb_buf_put(out, "<mark>", 6);
-    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]),
-               sp->len - (size_t)span[i][0]);
-    kb_buf_put(out, "</mark>", 7);
+    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
+    kb_buf_puts(out, "<mark>");
+    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
+    kb_buf_puts(out, "</mark>");
     from = span[i][1];
   }
-  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from), sp->len - (size_t)from);
+  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
@@ -1069,7 +1058,7 @@ static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned m
   if (nl) nt = (size_t)(nl - tail);
   while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
   if (nt > 64) nt = kb_utf8_cut(tail, 64);
-  S_put_snip(out, tail, nt, sp->len - (size_t)(tail - body));
+  S_put_snip(out, tail, nt);
 }
 
 /* Fills a hit from a candidate: metadata and snippet. */
