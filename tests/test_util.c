@@ -164,6 +164,35 @@ static void test_printf(void **state) {
   }
 }
 
+/* kb_buf_put_html(): &<>"' escaped wherever they fall (in the first
+ * sixteen bytes, past them, in the last few), every other byte as it is,
+ * a NUL inside the length included; against a byte-by-byte reference at
+ * every length up to 70 and every position of each escaped byte. */
+static void test_put_html(void **state) {
+  (void)state;
+  static const char special[] = "&<>\"'";
+  static const char *const as[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+  for (size_t n = 0; n <= 70; n++)
+    for (size_t at = 0; at < (n ? n : 1); at++)
+      for (int k = 0; k < 6; k++) {
+        char in[80];
+        for (size_t i = 0; i < n; i++) in[i] = (char)('a' + i % 26);
+        if (n && k < 5) in[at] = special[k];
+        if (n > 3 && k == 5) in[at] = 0; /* not escaped, copied */
+        kb_buf got = KB_BUF_INIT, want = KB_BUF_INIT;
+        kb_buf_put_html(&got, in, n);
+        for (size_t i = 0; i < n; i++) {
+          const char *e = strchr(special, in[i]);
+          if (in[i] && e) kb_buf_puts(&want, as[e - special]);
+          else kb_buf_put(&want, in + i, 1);
+        }
+        if (got.n != want.n || (want.n && memcmp(got.p, want.p, want.n)))
+          fail_msg("length %zu, byte %d at %zu: got %zu bytes, want %zu", n, k, at, got.n, want.n);
+        kb_buf_cleanup(&got);
+        kb_buf_cleanup(&want);
+      }
+}
+
 /* kb_buf_put_query(): RFC 3986's unreserved bytes as themselves, runs of
  * them copied at once; a space as '+' in a form, %20 otherwise; every
  * other byte %XX, UTF-8 byte by byte. */
@@ -228,6 +257,7 @@ int main(void) {
       cmocka_unit_test(test_put_json),
       cmocka_unit_test(test_printf),
       cmocka_unit_test(test_put_query),
+      cmocka_unit_test(test_put_html),
       cmocka_unit_test(test_sha256),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

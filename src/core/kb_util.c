@@ -157,20 +157,33 @@ void kb_buf_printf(kb_buf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* The first byte of s[i..n) HTML escapes (&<>"'), or n: sixteen bytes
+ * at a time with SSE2, then a table (a switch a byte, a page's titles,
+ * names and texts cost it 7.5 K instructions). */
+static size_t S_html_plain(const char *s, size_t i, size_t n, const char *const *as) {
+#ifdef __SSE2__
+  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, quot)));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, apos));
+    int m = _mm_movemask_epi8(hit);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+  }
+#endif
+  while (i < n && !as[(unsigned char)s[i]]) i++;
+  return i;
+}
+
 void kb_buf_put_html(kb_buf *b, const char *s, size_t n) {
-  size_t i = 0, run = 0;
-  for (; i < n; i++) {
-    const char *e = NULL;
-    switch (s[i]) {
-      case '&': e = "&amp;"; break;
-      case '<': e = "&lt;"; break;
-      case '>': e = "&gt;"; break;
-      case '"': e = "&quot;"; break;
-      case '\'': e = "&#39;"; break;
-      default: continue;
-    }
+  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+                                      ['"'] = "&quot;", ['\''] = "&#39;"};
+  size_t run = 0;
+  for (size_t i = S_html_plain(s, 0, n, as); i < n; i = S_html_plain(s, i + 1, n, as)) {
     kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, e);
+    kb_buf_puts(b, as[(unsigned char)s[i]]);
     run = i + 1;
   }
   kb_buf_put(b, s + run, n - run);
