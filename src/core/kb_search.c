@@ -1073,10 +1073,12 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   }
   const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
   if (sp) {
-    kb_buf b = KB_BUF_INIT;
-    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, &b);
-    h->snippet = S_keep(r, kb_buf_str(&b));
-    kb_buf_cleanup(&b);
+    kb_buf *b = &ix->snipbuf;
+    kb_buf_clear(b);
+    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+    S_arena *a = r->mem;
+    h->snippet = S_arena_dup(&a, b->n ? b->p : "", b->n);
+    r->mem = a;
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
