@@ -138,6 +138,91 @@ static void test_put_json(void **state) {
  * block of padding, a million 'a'), the empty string, and the lengths
  * either side of where the padding spills into a second block (55/56, 63,
  * 64); the digests are Python's hashlib's. */
+/* kb_buf_printf() formats into the room it has and again only when that
+ * was too little: what printf gives at every length across the buffer's
+ * growth (empty buffer, room to spare, exactly full, one byte short),
+ * appended after what the buffer holds, and nothing for "". */
+static void test_printf(void **state) {
+  (void)state;
+  char y[300];
+  memset(y, 'y', sizeof y);
+  for (int pre = 0; pre < 140; pre += 7) {
+    for (int len = 0; len < 300; len += 13) {
+      kb_buf b = KB_BUF_INIT;
+      char want[512];
+      for (int i = 0; i < pre; i++) kb_buf_putc(&b, 'p');
+      int n = snprintf(want, sizeof want, "%.*s", pre, b.p ? b.p : "");
+      snprintf(want + n, sizeof want - (size_t)n, "%s-%d-%.*s", "x", len, len, y);
+      kb_buf_printf(&b, "%s-%d-%.*s", "x", len, len, y);
+      if (strcmp(kb_buf_str(&b), want) || b.n != strlen(want))
+        fail_msg("after %d bytes, %d formatted: got %zu bytes, want %zu", pre, len, b.n, strlen(want));
+      kb_buf_printf(&b, "%s", "");
+      assert_int_equal(b.n, strlen(want));
+      assert_string_equal(kb_buf_str(&b), want);
+      kb_buf_cleanup(&b);
+    }
+  }
+}
+
+/* kb_buf_put_html(): &<>"' escaped wherever they fall (in the first
+ * sixteen bytes, past them, in the last few), every other byte as it is,
+ * a NUL inside the length included; against a byte-by-byte reference at
+ * every length up to 70 and every position of each escaped byte. */
+static void test_put_html(void **state) {
+  (void)state;
+  static const char special[] = "&<>\"'";
+  static const char *const as[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+  for (size_t n = 0; n <= 70; n++)
+    for (size_t at = 0; at < (n ? n : 1); at++)
+      for (int k = 0; k < 6; k++) {
+        char in[80];
+        for (size_t i = 0; i < n; i++) in[i] = (char)('a' + i % 26);
+        if (n && k < 5) in[at] = special[k];
+        if (n > 3 && k == 5) in[at] = 0; /* not escaped, copied */
+        kb_buf got = KB_BUF_INIT, want = KB_BUF_INIT;
+        kb_buf_put_html(&got, in, n);
+        for (size_t i = 0; i < n; i++) {
+          const char *e = strchr(special, in[i]);
+          if (in[i] && e) kb_buf_puts(&want, as[e - special]);
+          else kb_buf_put(&want, in + i, 1);
+        }
+        if (got.n != want.n || (want.n && memcmp(got.p, want.p, want.n)))
+          fail_msg("length %zu, byte %d at %zu: got %zu bytes, want %zu", n, k, at, got.n, want.n);
+        kb_buf_cleanup(&got);
+        kb_buf_cleanup(&want);
+      }
+}
+
+/* kb_buf_put_query(): RFC 3986's unreserved bytes as themselves, runs of
+ * them copied at once; a space as '+' in a form, %20 otherwise; every
+ * other byte %XX, UTF-8 byte by byte. */
+static void test_put_query(void **state) {
+  (void)state;
+  static const struct { const char *in; int form; const char *out; } cases[] = {
+      {"", 1, ""},
+      {"plain-slug_1.2~x", 0, "plain-slug_1.2~x"},
+      {"track my order", 1, "track+my+order"},
+      {"track my order", 0, "track%20my%20order"},
+      {"a&b=c/d?e#f", 1, "a%26b%3Dc%2Fd%3Fe%23f"},
+      {"caf\xc3\xa9 ", 1, "caf%C3%A9+"},
+      {" ", 1, "+"},
+      {"%", 0, "%25"},
+      {"\x7f\x01Z", 0, "%7F%01Z"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_puts(&b, "q=");
+    kb_buf_put_query(&b, cases[i].in, cases[i].form);
+    if (strcmp(kb_buf_str(&b) + 2, cases[i].out))
+      fail_msg("%s (form %d): got %s, want %s", cases[i].in, cases[i].form, kb_buf_str(&b) + 2, cases[i].out);
+    kb_buf_cleanup(&b);
+  }
+  kb_buf b = KB_BUF_INIT;
+  kb_buf_put_query(&b, NULL, 1);
+  assert_int_equal(b.n, 0);
+  kb_buf_cleanup(&b);
+}
+
 static void test_sha256(void **state) {
   (void)state;
   static const struct { const char *in; size_t n; const char *b64; } cases[] = {
@@ -170,6 +255,9 @@ int main(void) {
       cmocka_unit_test(test_put_fixed),
       cmocka_unit_test(test_esc),
       cmocka_unit_test(test_put_json),
+      cmocka_unit_test(test_printf),
+      cmocka_unit_test(test_put_query),
+      cmocka_unit_test(test_put_html),
       cmocka_unit_test(test_sha256),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -451,6 +451,7 @@ fail:
 
 void kb_index_close(kb_index *ix) {
   if (!ix) return;
+  kb_buf_cleanup(&ix->snipbuf);
   for (int i = 0; i < ix->nlangs; i++) {
     kb_analyzer_free(ix->langs[i].an);
     sqlite3_finalize(ix->langs[i].search);

@@ -148,6 +148,9 @@ struct kb_index {
                              collection and language asked for, made on
                              first use */
   int nlinked;
+  kb_buf snipbuf;         /* a snippet being cut (S_snippet): one buffer
+                             for every hit, not one allocated and freed
+                             for each */
 };
 
 #endif

@@ -169,8 +169,18 @@ void kb_page_crumbs(const kb_ctx *c, kb_buf *b, const char *href1, const char *n
  * key is category, owner, review_by or updated; NULL when not set. */
 const char *kb_page_art_meta_in(const kb_ctx *c, const char *coll, const char *slug, const char *lang,
                                 const char *key) {
+  /* "article.SLUG.KEY", cut as snprintf() would cut it; joined, not
+   * formatted: the topics list looks up every article's category */
   char k[160];
-  snprintf(k, sizeof k, "article.%s.%s", slug, key);
+  const char *part[4] = {"article.", slug, ".", key};
+  size_t at = 0;
+  for (int i = 0; i < 4; i++) {
+    size_t n = strlen(part[i]);
+    if (n > sizeof k - 1 - at) n = sizeof k - 1 - at;
+    memcpy(k + at, part[i], n);
+    at += n;
+  }
+  k[at] = 0;
   return c->site ? kb_site_get(c->site, coll, lang, k) : NULL;
 }
 

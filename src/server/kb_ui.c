@@ -20,15 +20,20 @@ const char *kb_ui_text(const kb_ctx *c, const char *key) {
   return v ? v : key;
 }
 
-const char *kb_ui_find(const kb_ctx *c, const char *key) {
-  if (!c || !c->site) return NULL;
-  /* "ui." key, cut as snprintf() would cut it (joined, not formatted:
-   * pages look up a dozen texts each) */
-  char k[96] = "ui.";
+/* "ui." key into k, cut as snprintf() would cut it (joined, not
+ * formatted: pages look up a dozen texts each). */
+static void S_ui_key(char k[96], const char *key) {
   size_t kl = strlen(key);
-  if (kl > sizeof k - 4) kl = sizeof k - 4;
+  if (kl > 96 - 4) kl = 96 - 4;
+  memcpy(k, "ui.", 3);
   memcpy(k + 3, key, kl);
   k[3 + kl] = 0;
+}
+
+const char *kb_ui_find(const kb_ctx *c, const char *key) {
+  if (!c || !c->site) return NULL;
+  char k[96];
+  S_ui_key(k, key);
   const char *v = kb_site_get(c->site, NULL, kb_ui_lang(c), k);
   if (!v) v = kb_site_get(c->site, NULL, kb_index_default_code(c->ix), k);
   if (!v) v = kb_site_get(c->site, NULL, "en", k);
@@ -70,24 +75,49 @@ void kb_ui_put(const kb_ctx *c, kb_buf *b, const char *key, ...) {
 
 /* 1 if n takes the singular in the page's language (plural.one: the
  * numbers that do, "1" in English, "0 1" in French). */
+/* n in decimal into num (24 bytes: any long); returns its length. As
+ * snprintf("%ld") writes it, without the formatter's cost (a count on
+ * every results page formatted it twice, 1.5 K instructions). */
+static int S_num(char num[24], long n) {
+  char t[24];
+  int k = 0, len = 0;
+  unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+  do t[k++] = (char)('0' + u % 10); while ((u /= 10) != 0);
+  if (n < 0) num[len++] = '-';
+  while (k) num[len++] = t[--k];
+  num[len] = 0;
+  return len;
+}
+
+/* "key.one" or "key.other" into k[0..nk), cut as snprintf() would cut it. */
+static void S_plural_key(char *k, size_t nk, const char *key, int one) {
+  const char *suf = one ? ".one" : ".other";
+  size_t a = strlen(key), b = strlen(suf);
+  if (a > nk - 1) a = nk - 1;
+  if (b > nk - 1 - a) b = nk - 1 - a;
+  memcpy(k, key, a);
+  memcpy(k + a, suf, b);
+  k[a + b] = 0;
+}
+
 static int S_one(const kb_ctx *c, long n) {
   const char *l = kb_ui_text(c, "plural.one");
   char num[24];
-  int len = snprintf(num, sizeof num, "%ld", n);
+  int len = S_num(num, n);
   for (const char *p = l; (p = strstr(p, num)) != NULL; p++)
     if ((p == l || p[-1] == ' ') && (p[len] == 0 || p[len] == ' ')) return 1;
   return 0;
 }
 
 const char *kb_ui_plural(const kb_ctx *c, const char *key, long n, char *buf, size_t nbuf) {
-  snprintf(buf, nbuf, "%s.%s", key, S_one(c, n) ? "one" : "other");
+  if (nbuf) S_plural_key(buf, nbuf, key, S_one(c, n));
   return buf;
 }
 
 void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
   char k[96], num[24];
-  snprintf(k, sizeof k, "%s.%s", key, S_one(c, n) ? "one" : "other");
-  snprintf(num, sizeof num, "%ld", n);
+  S_plural_key(k, sizeof k, key, S_one(c, n));
+  S_num(num, n);
   /* {n} first, then the caller's pairs: rebuilt as one list */
   va_list ap;
   va_start(ap, n);
@@ -137,7 +167,7 @@ void kb_ui_datetime(const kb_ctx *c, kb_buf *b, const char *iso) {
 /* Text of key in language lang itself (no fallback but English). */
 static const char *S_text_in(const kb_ctx *c, const char *lang, const char *key) {
   char k[96];
-  snprintf(k, sizeof k, "ui.%s", key);
+  S_ui_key(k, key);
   const char *v = c && c->site ? kb_site_get(c->site, NULL, lang, k) : NULL;
   if (!v && c && c->site) v = kb_site_get(c->site, NULL, "en", k);
   return v;

@@ -19,6 +19,9 @@
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
 # PROFILE_ROUTES (default: all) names the routes to run, space-separated
 # (healthz suggest suggest-cdp search-api search-page fragment article).
+# PROFILE_GZIP=1 sends "Accept-Encoding: gzip" with every GET, as a
+# browser does (wrk and the default here do not): the pages' compression
+# is then counted too.
 # Under valgrind on a loaded machine kb-serve may take minutes to start
 # (up to 5 are waited for). The links in replies and pages are made with a
 # fixed --public-url: with the server's own address they held its port,
@@ -104,7 +107,9 @@ route() { # name paths-file [post]
         print "data-binary = \"" $0 "\""; print "output = \"/dev/null\""
         print "write-out = \"%{http_code}\\n\"" }' >"$DIR/req.curl"
   else
-    esc <"$2" | sed "s|.*|url = \"http://127.0.0.1:$port&\"\\noutput = \"/dev/null\"|" >"$DIR/req.curl"
+    gz=""
+    [ "${PROFILE_GZIP:-0}" = 1 ] && gz='\nheader = "Accept-Encoding: gzip"'
+    esc <"$2" | sed "s|.*|url = \"http://127.0.0.1:$port&\"\\noutput = \"/dev/null\"$gz|" >"$DIR/req.curl"
   fi
   # the first requests warm the thread up (the index opened, caches
   # filled): the set is sent once, the counters zeroed, then it is sent
