@@ -1039,7 +1039,15 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
   int rc = 0, had = c->n, had_body = c->nbody, had_own = c->nown;
+  /* two passes only where rows can be left: more of them than the page
+   * (at most the phrases' document frequencies summed) */
   int two = need > 0 && need <= S_BOUND_NEED;
+  if (two) {
+    long most = 0;
+    for (int k = 0; k < ph->n; k++)
+      if (!pruned || drive[k]) most += df[k];
+    two = most > need;
+  }
   for (int i = 0; i < w->nspans && !rc; i++)
     rc = kb_postings_query_match(pq, pruned ? drive : NULL, w->lo[i], w->hi[i],
                                  two ? S_mem_row : S_mem_one, &m);
