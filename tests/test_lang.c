@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +370,52 @@ static void test_interface_words(void **state) {
   if (strstr(pop, "Aberdeen")) print_error("/fr/ lists an English page: %.200s\n", pop);
   assert_null(strstr(pop, "Aberdeen"));
   free(b);
+  /* each site lists what its own visitors read first: trade-in, read more
+   * on the English site, comes after keep-your-number on the French one,
+   * and first on the English one */
+  for (int i = 0; i < 6; i++) free(S_page("/help/trade-in", &st));
+  const char *fr_first = NULL, *fr_then = NULL;
+  b = NULL;
+  for (int i = 0; i < 50 && !(fr_first && fr_then); i++) {
+    if (b) usleep(100 * 1000);
+    free(b);
+    b = S_page("/fr/", &st);
+    pop = strstr(b, "<ol class=\"popular\">");
+    fr_first = pop ? strstr(pop, "Garder votre numéro") : NULL;
+    fr_then = pop ? strstr(pop, "Reprise et recyclage") : NULL;
+  }
+  assert_non_null(fr_first);
+  assert_non_null(fr_then);
+  if (fr_then < fr_first) print_error("/fr/ lists the English site's most read first: %.400s\n", pop);
+  assert_true(fr_first < fr_then);
+  free(b);
+  b = S_page("/", &st);
+  pop = strstr(b, "<ol class=\"popular\">");
+  assert_non_null(pop);
+  const char *en_first = strstr(pop, "Trade in or recycle"), *en_then = strstr(pop, "Keep your number");
+  assert_non_null(en_first);
+  assert_true(!en_then || en_first < en_then);
+  free(b);
+  /* the log keeps each view's site */
+  char *path = th_fmt("%s/feedback.sqlite", S_data);
+  sqlite3 *h = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  static const struct { const char *sql; int min, max; } counts[] = {
+      {"SELECT count(*) FROM views WHERE slug = 'trade-in' AND lang = 'en'", 6, 1000},
+      {"SELECT count(*) FROM views WHERE slug = 'keep-your-number' AND lang = 'fr'", 1, 1000},
+      {"SELECT count(*) FROM views WHERE lang IS NULL", 0, 0}, /* every view says its site */
+  };
+  for (int i = 0; i < 3; i++) {
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(h, counts[i].sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int n = sqlite3_column_int(q, 0);
+    if (n < counts[i].min || n > counts[i].max) print_error("%s: %d\n", counts[i].sql, n);
+    assert_true(n >= counts[i].min && n <= counts[i].max);
+    sqlite3_finalize(q);
+  }
+  sqlite3_close(h);
+  free(path);
 }
 
 /* A public search is logged with its site's language, and each language's

@@ -449,7 +449,7 @@ static void test_console_error_codes_have_texts(void **state) {
   assert_int_equal(th_server_stop(s), 0);
 }
 
-/*--- The team's queue: a flagged article in the page's language ------------*/
+/*--- The team's queue: each language's items, in the page's language ------*/
 
 static void test_queue_in_page_language(void **state) {
   (void)state;
@@ -457,20 +457,30 @@ static void test_queue_in_page_language(void **state) {
   const char *extra[] = {"--quiet", "--data", data, NULL};
   th_server *s = th_serve_kb("kb", extra, NULL);
   assert_non_null(s);
-  static const char form[] = "text=x&slug=keep-your-number&collection=default&reason=outdated&note=n";
+  /* the same article flagged from four cards, one of each language */
+  static const char *const langs[] = {"en", "fr", "de", "es"};
   const char *h[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
   th_resp r;
-  assert_int_equal(th_http(s, "POST", "/team/flag", form, sizeof form - 1, h, &r), 0);
-  assert_int_equal(r.status, 303);
-  th_resp_free(&r);
+  for (int i = 0; i < 4; i++) {
+    char *form = th_fmt("text=x&slug=keep-your-number&collection=default&reason=outdated&note=n&mention_lang=%s",
+                        langs[i]);
+    assert_int_equal(th_http(s, "POST", "/team/flag", form, strlen(form), h, &r), 0);
+    assert_int_equal(r.status, 303);
+    th_resp_free(&r);
+    free(form);
+  }
+  /* by default a page lists its own language's items: the article that
+   * was flagged, in the page's words */
   static const char *const pages[][3] = {
       {"/team/queue", "<strong>Out of date</strong>: <a href=\"/help/keep-your-number\">Keep your number when you"
-                      " switch network</a>", NULL},
+                      " switch network</a>", "Garder votre"},
       {"/fr/team/queue", "<strong>Plus à jour</strong> : <a href=\"/fr/help/keep-your-number\">Garder votre numéro",
        "Keep your number"},
-      {"/de/team/queue", "<strong>Veraltet</strong>: <a href=\"/de/help/keep-your-number\">", "Keep your number"},
-      {"/es/team/queue", "</strong>: <a href=\"/es/help/keep-your-number\">", "Keep your number"},
+      {"/de/team/queue", "<strong>Veraltet</strong>: <a href=\"/de/help/keep-your-number\">Rufnummer beim",
+       "Keep your number"},
+      {"/es/team/queue", "</strong>: <a href=\"/es/help/keep-your-number\">Conservar tu número", "Keep your number"},
   };
+  static const char *const counts[] = {"1 waiting", "1 en attente", "1 offen", "1 pendiente"};
   /* when it was sent, in the page's words (English: the timestamp, as it was) */
   static const char *const times[] = {
       "datetime=\"[^\"]+\">20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z</time>",
@@ -481,7 +491,12 @@ static void test_queue_in_page_language(void **state) {
     assert_int_equal(th_http(s, "GET", pages[i][0], NULL, 0, NULL, &r), 0);
     assert_int_equal(r.status, 200);
     S_has(r.body, pages[i][1]);
-    if (pages[i][2]) S_lacks(r.body, pages[i][2]);
+    S_lacks(r.body, pages[i][2]);
+    S_has(r.body, counts[i]);
+    S_lacks(r.body, "class=\"lang\""); /* one language: no item says its own */
+    char *sel = th_fmt("<option value=\"%s\" selected>", langs[i]);
+    S_has(r.body, sel); /* the filter says which */
+    free(sel);
     regex_t re;
     assert_int_equal(regcomp(&re, times[i], REG_EXTENDED | REG_NOSUB), 0);
     if (regexec(&re, r.body, 0, NULL, 0)) print_error("%s: no %s\n", pages[i][0], times[i]);
@@ -489,6 +504,63 @@ static void test_queue_in_page_language(void **state) {
     regfree(&re);
     th_resp_free(&r);
   }
+  /* every language: each item links its own language's article, named
+   * in that language, and says which language it is in the page's words */
+  assert_int_equal(th_http(s, "GET", "/fr/team/queue?lang=all", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  S_has(r.body, "4 en attente");
+  S_has(r.body, "<option value=\"all\" selected>");
+  S_has(r.body, "<a hreflang=\"en\" lang=\"en\" href=\"/help/keep-your-number\">Keep your number when you");
+  S_has(r.body, "<a hreflang=\"de\" lang=\"de\" href=\"/de/help/keep-your-number\">Rufnummer beim");
+  S_has(r.body, "<a href=\"/fr/help/keep-your-number\">Garder votre numéro");
+  S_has(r.body, "<span class=\"lang\" data-lang=\"en\">anglais</span>");
+  S_has(r.body, "<span class=\"lang\" data-lang=\"es\">espagnol</span>");
+  th_resp_free(&r);
+  /* another language than the page's, by name */
+  assert_int_equal(th_http(s, "GET", "/team/queue?lang=de", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  S_has(r.body, "1 waiting");
+  S_has(r.body, "<a hreflang=\"de\" lang=\"de\" href=\"/de/help/keep-your-number\">Rufnummer beim");
+  S_lacks(r.body, "Keep your number");
+  th_resp_free(&r);
+  /* a language the knowledge base does not have: a clear 400 */
+  assert_int_equal(th_http(s, "GET", "/team/queue?lang=nl", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 400);
+  S_has(r.body, "\"code\":\"invalid_value\"");
+  S_has(r.body, "'lang' must be all or a language of this knowledge base");
+  th_resp_free(&r);
+  /* Done returns to the list it was on: the page's language, or the filter
+   * chosen (a value that is no language of the index: the plain list) */
+  static const char *const done_on[][3] = {
+      {"/es/team/queue", "", "/es/team/queue"},
+      {"/team/queue?lang=fr", "&lang=fr", "/team/queue?lang=fr"},
+      {"/team/queue?lang=de", "&lang=x%0d%0aSet-Cookie:%20a", "/team/queue"},
+  };
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(th_http(s, "GET", done_on[i][0], NULL, 0, NULL, &r), 0);
+    const char *idp = strstr(r.body, "name=\"id\" value=\"");
+    assert_non_null(idp);
+    int id = atoi(idp + strlen("name=\"id\" value=\""));
+    if (i == 0) S_lacks(r.body, "type=\"hidden\" name=\"lang\""); /* no filter chosen */
+    else S_has(r.body, "type=\"hidden\" name=\"lang\" value=\"");
+    th_resp_free(&r);
+    char *done = th_fmt("id=%d%s", id, done_on[i][1]);
+    const char *path = i == 0 ? "/es/team/queue/done" : "/team/queue/done";
+    assert_int_equal(th_http(s, "POST", path, done, strlen(done), h, &r), 0);
+    assert_int_equal(r.status, 303);
+    char *loc = th_resp_header(&r, "Location");
+    assert_non_null(loc);
+    assert_string_equal(loc, done_on[i][2]);
+    free(loc);
+    th_resp_free(&r);
+    free(done);
+  }
+  assert_int_equal(th_http(s, "GET", "/team/queue?lang=all", NULL, 0, NULL, &r), 0);
+  S_has(r.body, "1 waiting");
+  S_has(r.body, "data-lang=\"en\"");
+  S_lacks(r.body, "data-lang=\"es\"");
+  S_has(r.body, "<input type=\"hidden\" name=\"lang\" value=\"all\">");
+  th_resp_free(&r);
   /* the KB health page's times likewise */
   static const char *const health[][2] = {
       {"/kb-health", "built 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"},

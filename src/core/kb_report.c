@@ -121,20 +121,21 @@ static const char *S_def(kb_index *ix) {
   return def ? def : "en";
 }
 
-/* 1 if the data's table has its lang column (a store no server of #20
- * has opened yet has not). */
-static int S_has_lang(sqlite3 *db, const char *table) {
+/* 1 if table of the database attached as schema ("main" for the data's
+ * own) has its lang column (a store no server of #20 has opened yet has
+ * not). */
+static int S_has_lang(sqlite3 *db, const char *schema, const char *table) {
   sqlite3_stmt *st;
-  char *sql = kb_fmt("SELECT 1 FROM pragma_table_info('%s') WHERE name = 'lang'", table);
+  char *sql = kb_fmt("SELECT 1 FROM pragma_table_info('%s', '%s') WHERE name = 'lang'", table, schema);
   int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
   free(sql);
   return has;
 }
 
-/* A row's language as SQL (an expression over table's row). */
-static char *S_lang_expr(kb_index *ix, sqlite3 *db, const char *table) {
-  char *s = S_has_lang(db, table) ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix))
+/* A row's language as SQL (an expression over a row of schema's table). */
+static char *S_lang_expr(kb_index *ix, sqlite3 *db, const char *schema, const char *table) {
+  char *s = S_has_lang(db, schema, table) ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix))
                                   : sqlite3_mprintf("%Q", S_def(ix));
   char *out = kb_xstrdup(s);
   sqlite3_free(s);
@@ -144,7 +145,7 @@ static char *S_lang_expr(kb_index *ix, sqlite3 *db, const char *table) {
 /* The condition on table's rows for language lang (NULL: any). */
 static char *S_lang_cond(kb_index *ix, sqlite3 *db, const char *table, const char *lang) {
   if (!lang) return kb_xstrdup("1");
-  char *e = S_lang_expr(ix, db, table);
+  char *e = S_lang_expr(ix, db, "main", table);
   char *s = sqlite3_mprintf("%s = %Q", e, lang);
   char *out = kb_xstrdup(s);
   sqlite3_free(s);
@@ -162,7 +163,7 @@ static kb_analyzer *S_analyzer(kb_index *ix, const char *code) {
 
 static int S_unanswered(kb_index *ix, sqlite3 *db, int days, const char *lang, S_table *t) {
   char *since = S_since(days);
-  char *ml = S_lang_expr(ix, db, "mentions"), *fl = S_lang_expr(ix, db, "feedback");
+  char *ml = S_lang_expr(ix, db, "main", "mentions"), *fl = S_lang_expr(ix, db, "main", "feedback");
   char *mc = S_lang_cond(ix, db, "mentions", lang), *fc = S_lang_cond(ix, db, "feedback", lang);
   char *sql = kb_fmt(
       "SELECT text, %s FROM mentions WHERE answerable = 0 AND %s AND %s"
@@ -327,12 +328,11 @@ static int S_lang_flags(kb_index *ix, sqlite3 *db, const char *data_db, const ch
   int rc = sqlite3_exec(db, att, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
   sqlite3_free(att);
   if (rc == 0) {
-    int has = sqlite3_exec(db, "SELECT lang FROM q.items LIMIT 0", NULL, NULL, NULL) == SQLITE_OK;
-    char *e = has ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix)) : sqlite3_mprintf("%Q", S_def(ix));
+    char *e = S_lang_expr(ix, db, "q", "items");
     char *sql = kb_fmt("SELECT %s, count(*) FROM q.items WHERE kind = 'flag' AND %s GROUP BY 1", e, since);
     rc = S_lang_counts(db, sql, at, 1, t);
     free(sql);
-    sqlite3_free(e);
+    free(e);
     sqlite3_exec(db, "DETACH q", NULL, NULL, NULL);
   }
   return rc;
@@ -352,7 +352,7 @@ static int S_languages(kb_index *ix, sqlite3 *db, const char *data_db, const cha
   };
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < sizeof q / sizeof *q; i++) {
-    char *e = S_lang_expr(ix, db, q[i].table);
+    char *e = S_lang_expr(ix, db, "main", q[i].table);
     char *sql = kb_fmt(q[i].sql, e, since);
     rc = S_lang_counts(db, sql, q[i].at, q[i].n, t);
     free(sql);

@@ -35,6 +35,7 @@
 #include "kb_text.h"
 #include "kb_json.h"
 #include "kb_mention.h"
+#include "kb_page.h"
 #include "kb_ui.h"
 #include "server.h"
 
@@ -694,48 +695,6 @@ static void S_chart(const kb_ctx *c, kb_buf *b, int k, char (*day)[11], long (*v
   kb_buf_puts(b, "</figcaption></figure>");
 }
 
-/* The reports' language: 'lang' when given ("all": every language, NULL
- * into *out), else the page's language (a French team lead's page is the
- * French account's). 0, or -1 with a 400 in r for a language the index
- * does not have. */
-static int S_reports_lang(const kb_ctx *c, const char *arg, int dflt_page, const char **out,
-                          kb_http_resp *r) {
-  *out = NULL;
-  if (arg && !strcmp(arg, "all")) return 0;
-  if (!arg || !*arg) {
-    *out = dflt_page ? kb_ui_lang(c) : NULL;
-    return 0;
-  }
-  int li = kb_index_lang_find(c->ix, arg);
-  if (li < 0) {
-    kb_api_error(r, 400, "invalid_value", "'lang' must be all or a language of this knowledge base (%s)",
-                 kb_index_meta(c->ix, "languages"));
-    return -1;
-  }
-  *out = kb_index_lang_code(c->ix, li);
-  return 0;
-}
-
-/* The language filter of the range form: a select of "all languages" and
- * each language of the index by its name in the page's words. */
-static void S_lang_select(const kb_ctx *c, kb_buf *b, const char *lang) {
-  kb_buf_puts(b, "<label for=\"rlang\">");
-  kb_ui_put(c, b, "reports.lang", (const char *)NULL);
-  kb_buf_puts(b, "</label><select id=\"rlang\" name=\"lang\"><option value=\"all\"");
-  kb_buf_puts(b, lang ? ">" : " selected>");
-  kb_ui_put(c, b, "reports.lang.all", (const char *)NULL);
-  kb_buf_puts(b, "</option>");
-  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
-    const char *code = kb_index_lang_code(c->ix, i);
-    char key[32];
-    snprintf(key, sizeof key, "lang.in.%s", code);
-    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
-    kb_ui_put(c, b, key, (const char *)NULL);
-    kb_buf_puts(b, "</option>");
-  }
-  kb_buf_puts(b, "</select>");
-}
-
 /* The trends section of /reports: a range form, the totals, the charts,
  * the table behind them and the CSV link; of language lang (NULL: all). */
 static void S_trends(const kb_ctx *c, int days, const char *lang, kb_buf *b) {
@@ -759,7 +718,7 @@ static void S_trends(const kb_ctx *c, int days, const char *lang, kb_buf *b) {
     kb_buf_puts(b, "</option>");
   }
   kb_buf_puts(b, "</select>");
-  S_lang_select(c, b, lang);
+  kb_page_lang_select(c, b, "rlang", "reports.lang", lang);
   kb_buf_puts(b, "<button type=\"submit\">");
   kb_ui_put(c, b, "tr.show", (const char *)NULL);
   kb_buf_printf(b, "</button> <a class=\"csv\" href=\"/reports.csv?days=%d&amp;lang=%s\">", range,
@@ -829,7 +788,7 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang_arg,
   }
   /* without 'lang', every language's (the file is for a spreadsheet: the
    * page's link names the language it shows) */
-  if (S_reports_lang(c, lang_arg, 0, &lang, r)) return;
+  if (kb_page_lang_arg(c, lang_arg, 0, &lang, r)) return;
   char day[366][11];
   long v[366][S_SERIES];
   char *db = kb_xstrdup(c->store_path);
@@ -982,7 +941,7 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, const char *lang_arg
                  "reports need --data, and 'days' from 0 to 3650");
     return;
   }
-  if (S_reports_lang(c, lang_arg, 1, &lang, r)) return;
+  if (kb_page_lang_arg(c, lang_arg, 1, &lang, r)) return;
   char *db = kb_xstrdup(c->store_path), err[256];
   kb_web_page_start(c, &r->body, kb_ui_text(c, "reports.title"), "reports");
   S_trends(c, d, lang, &r->body);

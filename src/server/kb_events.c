@@ -22,7 +22,10 @@
  * writer thread (at start, then after views were stored or mirrored, at
  * most every S_POPULAR_GAP seconds and never more than a twentieth of its
  * time, and every S_AGE_EVERY seconds) and kept, so a page asks for them
- * without a query (kb_events_popular).
+ * without a query (kb_events_popular): per language of the site they
+ * were seen on (what French visitors read is not what British ones do),
+ * and over every language, which fills a language's list while it has
+ * few views of its own.
  *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug, lang)
@@ -32,7 +35,9 @@
  * answered in (given or detected), the site's of a public search or a
  * "did this help?" answer; NULL in rows of before #20, which the reports
  * count as the index's default language's (kb_report.h).
- *   views(ts, collection, slug)
+ *   views(ts, collection, slug, lang)
+ * where lang is the site's language the page was seen on; NULL in rows of
+ * before session 13, counted in the list over every language only.
  *
  * With a shared store (kb-serve --feedback-db, kb_pgstore.c) the writer
  * thread sends the queue to PostgreSQL's one events table instead (kept
@@ -61,11 +66,18 @@
 #define S_AGE_EVERY 60          /* seconds between age checks */
 #define S_POPULAR_DAYS 30       /* popular: the most viewed over these days */
 #define S_POPULAR_MAX 64        /* articles kept, most viewed first */
+#define S_POPULAR_ROWS 512      /* (language, article) counts kept */
 #define S_POPULAR_GAP 1.0       /* seconds at least between two countings */
 
 typedef enum { S_MENTION, S_SEARCH, S_HELPFUL, S_VIEW, S_NKINDS } S_kind;
 
 typedef kb_event S_event;
+
+/* An article's views on one language's site. */
+typedef struct {
+  char lang[8];
+  char *key;               /* "collection/slug" */
+} S_view_count;
 
 /* Each kind: its name in the shared store, its local table, the SQL of
  * its counted size of a row, and its insert, which takes ?1 ts, ?2 text,
@@ -87,7 +99,7 @@ static const struct {
                    "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id, lang)"
                    " VALUES(?1,?3,?5,?4,?6,?7)"},
     [S_VIEW] = {"view", "views", "length(collection) + length(slug) + 48",
-                "INSERT INTO views(ts, collection, slug) VALUES(?1,?3,?5)"},
+                "INSERT INTO views(ts, collection, slug, lang) VALUES(?1,?3,?5,?7)"},
 };
 
 struct kb_events {
@@ -108,11 +120,16 @@ struct kb_events {
   time_t aged;             /* last age check (writer thread) */
   atomic_int age_now;      /* check the age at the next store */
   sqlite3_stmt *top;       /* the most viewed articles (writer thread) */
+  sqlite3_stmt *top_lang;  /* the same per language */
   atomic_int viewed;       /* views stored or mirrored since they were counted */
   double top_after;        /* CLOCK_MONOTONIC time of the next counting (writer) */
-  pthread_mutex_t plock;   /* guards popular */
-  char *popular[S_POPULAR_MAX]; /* "collection/slug", most viewed first */
+  pthread_mutex_t plock;   /* guards popular and by_lang */
+  char *popular[S_POPULAR_MAX]; /* "collection/slug", most viewed first
+                                   over every language */
   int npopular;
+  S_view_count *by_lang;   /* the most viewed (language, article) pairs,
+                              most viewed first */
+  int nby_lang;
 };
 
 /* The counted size of the rows of table t that match where ("" for all). */
@@ -233,11 +250,14 @@ static int S_has_column(sqlite3 *db, const char *table, const char *col) {
  * language's reports list its own searches (#20: the French report listed
  * German and Spanish stop words as searches that found nothing); then the
  * language of mentions and helpful answers, so every report is per
- * language (a column added: rows of before stay NULL, none is lost). */
+ * language, and of page views, so each site lists its own popular
+ * articles (a column added: rows of before stay NULL, none is lost). */
 static int S_migrate(sqlite3 *db) {
   int has = S_has_column(db, "helpful", "client_id"), lang = S_has_column(db, "searches", "lang");
   int mlang = S_has_column(db, "mentions", "lang"), hlang = S_has_column(db, "helpful", "lang");
-  if (has < 0 || lang < 0 || mlang < 0 || hlang < 0) return -1;
+  int vlang = S_has_column(db, "views", "lang");
+  if (has < 0 || lang < 0 || mlang < 0 || hlang < 0 || vlang < 0) return -1;
+  if (!vlang && sqlite3_exec(db, "ALTER TABLE views ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
   if (!has && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN client_id TEXT", NULL, NULL, NULL)) return -1;
   if (!lang && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
   if (!mlang && sqlite3_exec(db, "ALTER TABLE mentions ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
@@ -367,16 +387,17 @@ static double S_now(void) {
 }
 
 /* Counts the most viewed articles of the last S_POPULAR_DAYS days into
- * ev->popular. The next counting waits S_POPULAR_GAP seconds, or twenty
- * times as long as this one took (a large log: a twentieth of the writer's
- * time at most). Call with db_lock held: the writer thread, or
- * kb_events_open() before it starts. */
+ * ev->popular (over every language) and ev->by_lang (per language). The
+ * next counting waits S_POPULAR_GAP seconds, or twenty times as long as
+ * this one took (a large log: a twentieth of the writer's time at most).
+ * Call with db_lock held: the writer thread, or kb_events_open() before it
+ * starts. */
 static void S_count_popular(kb_events *ev) {
   double t0 = S_now();
   char cut[32];
   kb_event_ts(time(NULL) - (time_t)S_POPULAR_DAYS * 86400, cut, sizeof cut);
   char *top[S_POPULAR_MAX];
-  int n = 0;
+  int n = 0, nl = 0;
   atomic_store(&ev->viewed, 0);
   sqlite3_bind_text(ev->top, 1, cut, -1, SQLITE_STATIC);
   sqlite3_bind_int(ev->top, 2, S_POPULAR_MAX);
@@ -384,20 +405,42 @@ static void S_count_popular(kb_events *ev) {
     top[n++] = kb_fmt("%s/%s", (const char *)sqlite3_column_text(ev->top, 0),
                       (const char *)sqlite3_column_text(ev->top, 1));
   sqlite3_reset(ev->top);
+  S_view_count *by = kb_xcalloc(S_POPULAR_ROWS, sizeof *by);
+  sqlite3_bind_text(ev->top_lang, 1, cut, -1, SQLITE_STATIC);
+  sqlite3_bind_int(ev->top_lang, 2, S_POPULAR_ROWS);
+  while (nl < S_POPULAR_ROWS && sqlite3_step(ev->top_lang) == SQLITE_ROW) {
+    snprintf(by[nl].lang, sizeof by[nl].lang, "%s", (const char *)sqlite3_column_text(ev->top_lang, 0));
+    by[nl++].key = kb_fmt("%s/%s", (const char *)sqlite3_column_text(ev->top_lang, 1),
+                          (const char *)sqlite3_column_text(ev->top_lang, 2));
+  }
+  sqlite3_reset(ev->top_lang);
   pthread_mutex_lock(&ev->plock);
   for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
   memcpy(ev->popular, top, (size_t)n * sizeof *top);
   ev->npopular = n;
+  S_view_count *old = ev->by_lang;
+  int nold = ev->nby_lang;
+  ev->by_lang = by;
+  ev->nby_lang = nl;
   pthread_mutex_unlock(&ev->plock);
+  for (int i = 0; i < nold; i++) free(old[i].key);
+  free(old);
   double took = S_now() - t0;
   ev->top_after = S_now() + (20 * took > S_POPULAR_GAP ? 20 * took : S_POPULAR_GAP);
 }
 
-int kb_events_popular(kb_events *ev, char **keys, int max) {
+int kb_events_popular(kb_events *ev, const char *lang, char **keys, int max) {
   if (!ev) return 0;
   pthread_mutex_lock(&ev->plock);
-  int n = ev->npopular < max ? ev->npopular : max;
-  for (int i = 0; i < n; i++) keys[i] = kb_xstrdup(ev->popular[i]);
+  int n = 0;
+  for (int i = 0; lang && i < ev->nby_lang && n < max; i++)
+    if (!strcmp(ev->by_lang[i].lang, lang)) keys[n++] = kb_xstrdup(ev->by_lang[i].key);
+  int own = n; /* then the list over every language, less what is there */
+  for (int i = 0; i < ev->npopular && n < max; i++) {
+    int dup = 0;
+    for (int j = 0; j < own && !dup; j++) dup = !strcmp(keys[j], ev->popular[i]);
+    if (!dup) keys[n++] = kb_xstrdup(ev->popular[i]);
+  }
   pthread_mutex_unlock(&ev->plock);
   return n;
 }
@@ -465,10 +508,16 @@ kb_events *kb_events_open(const char *path, char *err, size_t nerr) {
     rc = sqlite3_prepare_v2(ev->db, "SELECT collection, slug, count(*) AS n FROM views WHERE ts >= ?1"
                                     " GROUP BY collection, slug ORDER BY n DESC, collection, slug LIMIT ?2",
                             -1, &ev->top, NULL);
+  if (rc == SQLITE_OK) /* a view of before the lang column: in the list over every language only */
+    rc = sqlite3_prepare_v2(ev->db, "SELECT lang, collection, slug, count(*) AS n FROM views"
+                                    " WHERE ts >= ?1 AND lang IS NOT NULL GROUP BY lang, collection, slug"
+                                    " ORDER BY n DESC, lang, collection, slug LIMIT ?2",
+                            -1, &ev->top_lang, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, nerr, "cannot set up the event log: %s", sqlite3_errmsg(ev->db));
     for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
     sqlite3_finalize(ev->top);
+    sqlite3_finalize(ev->top_lang);
     sqlite3_close(ev->db);
     free(ev);
     return NULL;
@@ -512,8 +561,11 @@ void kb_events_close(kb_events *ev) {
   }
   for (int i = 0; i < S_NKINDS; i++) sqlite3_finalize(ev->ins[i]);
   sqlite3_finalize(ev->top);
+  sqlite3_finalize(ev->top_lang);
   sqlite3_close(ev->db);
   for (int i = 0; i < ev->npopular; i++) free(ev->popular[i]);
+  for (int i = 0; i < ev->nby_lang; i++) free(ev->by_lang[i].key);
+  free(ev->by_lang);
   pthread_mutex_destroy(&ev->plock);
   pthread_mutex_destroy(&ev->db_lock);
   pthread_mutex_destroy(&ev->lock);
@@ -562,8 +614,8 @@ void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, 
   S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id, lang);
 }
 
-void kb_events_view(kb_events *ev, const char *collection, const char *slug) {
-  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL, NULL);
+void kb_events_view(kb_events *ev, const char *collection, const char *slug, const char *lang) {
+  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL, lang);
 }
 
 long kb_events_dropped(kb_events *ev) { return ev ? atomic_load(&ev->dropped) : 0; }

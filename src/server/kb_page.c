@@ -312,3 +312,41 @@ char *kb_web_form_value(const char *body, size_t n, const char *key) {
   }
   return NULL;
 }
+
+/*--- Languages of the staff's pages -------------------------------------*/
+
+int kb_page_lang_arg(const kb_ctx *c, const char *arg, int dflt_page, const char **out,
+                     kb_http_resp *r) {
+  *out = NULL;
+  if (arg && !strcmp(arg, "all")) return 0;
+  if (!arg || !*arg) {
+    *out = dflt_page ? kb_ui_lang(c) : NULL;
+    return 0;
+  }
+  int li = kb_index_lang_find(c->ix, arg);
+  if (li < 0) {
+    kb_api_error(r, 400, "invalid_value", "'lang' must be all or a language of this knowledge base (%s)",
+                 kb_index_meta(c->ix, "languages"));
+    return -1;
+  }
+  *out = kb_index_lang_code(c->ix, li);
+  return 0;
+}
+
+void kb_page_lang_select(const kb_ctx *c, kb_buf *b, const char *id, const char *label, const char *lang) {
+  kb_buf_printf(b, "<label for=\"%s\">", id);
+  kb_ui_put(c, b, label, (const char *)NULL);
+  kb_buf_printf(b, "</label><select id=\"%s\" name=\"lang\"><option value=\"all\"", id);
+  kb_buf_puts(b, lang ? ">" : " selected>");
+  kb_ui_put(c, b, "reports.lang.all", (const char *)NULL);
+  kb_buf_puts(b, "</option>");
+  for (int i = 0; i < kb_index_nlangs(c->ix); i++) {
+    const char *code = kb_index_lang_code(c->ix, i);
+    char key[32];
+    snprintf(key, sizeof key, "lang.in.%s", code);
+    kb_buf_printf(b, "<option value=\"%s\"%s>", code, lang && !strcmp(lang, code) ? " selected" : "");
+    kb_ui_put(c, b, key, (const char *)NULL);
+    kb_buf_puts(b, "</option>");
+  }
+  kb_buf_puts(b, "</select>");
+}

@@ -117,6 +117,21 @@ void kb_page_article_link(kb_buf *b, const char *coll, const char *slug);
 /* o's string member k (owned by o), or NULL. */
 const char *kb_page_jstr(cJSON *o, const char *k);
 
+/* The language a staff page's figures or items are of, from its 'lang'
+ * argument: "all" (every language: NULL into *out), a language of the
+ * index (its code, owned by the index), or, when there is none, the page's
+ * language if dflt_page, else NULL (a French team lead's page is the
+ * French account's). 0, or -1 with a 400 in r for a language the index
+ * does not have. */
+int kb_page_lang_arg(const kb_ctx *c, const char *arg, int dflt_page, const char **out,
+                     kb_http_resp *r);
+
+/* A form's language filter, after what b holds: a select named lang with
+ * element id id, labelled by the page's words of key label, of "all
+ * languages" and each language of the index by its name; lang (NULL: all)
+ * selected. */
+void kb_page_lang_select(const kb_ctx *c, kb_buf *b, const char *id, const char *label, const char *lang);
+
 /*--- End of interface to code in kb_page.c -------------------------------*/
 
 /*--- Interface to code in kb_staff.c -------------------------------------*/
@@ -154,8 +169,10 @@ kb_queue *kb_staff_queue(kb_web *w, const kb_ctx *c);
 /* POST /team/flag (flag 1) and /team/unanswered (flag 0). */
 void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body, size_t n, kb_http_resp *r);
 
-/* GET /team/queue: what agents sent, newest first. */
-void kb_staff_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r);
+/* GET /team/queue: what agents sent, newest first, of the language the
+ * 'lang' argument lang names (kb_page_lang_arg(): by default the page's;
+ * "all"; another value: a 400). */
+void kb_staff_queue_page(kb_web *w, const kb_ctx *c, const char *lang, kb_http_resp *r);
 
 /*--- End of interface to code in kb_staff.c ------------------------------*/
 

@@ -694,6 +694,8 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                       S_has_col(db, "helpful", "client_id") ? "client_id" : "NULL", S_LANG("helpful"));
   char *msql = kb_fmt("SELECT 'mention', ts, text, collection, top_slug, answerable, NULL, %s"
                       " FROM mentions ORDER BY rowid", S_LANG("mentions"));
+  char *vsql = kb_fmt("SELECT 'view', ts, NULL, collection, slug, 0, NULL, %s FROM views ORDER BY rowid",
+                      S_has_col(db, "views", "slug") ? S_LANG("views") : "NULL");
 #undef S_LANG
   int rc = S_prep(c, "fb", "INSERT INTO feedback(id, ts, text, collection, slug, action, reason,"
                            " author, client_id, lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", 10, err, nerr) ||
@@ -703,13 +705,13 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
                    S_copy_rows(db, ssql, c, "ev", 8, ne, err, nerr) ||
                    S_copy_rows(db, hsql, c, "ev", 8, ne, err, nerr) ||
                    (S_has_col(db, "views", "slug") && /* page views: a store since #22 */
-                    S_copy_rows(db, "SELECT 'view', ts, NULL, collection, slug, 0, NULL, NULL"
-                                    " FROM views ORDER BY rowid", c, "ev", 8, ne, err, nerr)) ||
+                    S_copy_rows(db, vsql, c, "ev", 8, ne, err, nerr)) ||
                    S_exec(c, "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1))",
                           err, nerr) ||
                    S_exec(c, "UPDATE kb_meta SET value = (SELECT coalesce(sum(" S_EVENT_BYTES "), 0)"
                              " FROM events)::text WHERE key = 'events_bytes'", err, nerr) ? -1 : 0;
   free(fsql);
+  free(vsql);
   free(hsql);
   free(ssql);
   free(msql);

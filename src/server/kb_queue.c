@@ -96,19 +96,22 @@ int kb_queue_done(kb_queue *q, long long id) {
   return rc == SQLITE_OK ? 0 : -1;
 }
 
-int kb_queue_list(kb_queue *q, int max, kb_queue_cb fn, void *ctx) {
+int kb_queue_list(kb_queue *q, int max, const char *lang, const char *dflt, kb_queue_cb fn, void *ctx) {
   pthread_mutex_lock(&q->mu);
   sqlite3_stmt *st = NULL;
   int n = -1;
   if (sqlite3_prepare_v2(q->db,
-                         "SELECT id, ts, kind, collection, slug, reason, note, mention, author FROM items"
-                         " WHERE done=0 ORDER BY id DESC LIMIT ?", -1, &st, NULL) == SQLITE_OK) {
+                         "SELECT id, ts, kind, collection, slug, reason, note, mention, author, ifnull(lang, ?2) FROM items"
+                         " WHERE done=0 AND (?3 IS NULL OR ifnull(lang, ?2) = ?3) ORDER BY id DESC LIMIT ?1",
+                         -1, &st, NULL) == SQLITE_OK) {
     sqlite3_bind_int(st, 1, max);
+    sqlite3_bind_text(st, 2, dflt, -1, SQLITE_STATIC);
+    if (lang) sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
     n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-      const char *v[8];
-      for (int i = 0; i < 8; i++) v[i] = (const char *)sqlite3_column_text(st, i + 1);
-      fn(ctx, sqlite3_column_int64(st, 0), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+      const char *v[9];
+      for (int i = 0; i < 9; i++) v[i] = (const char *)sqlite3_column_text(st, i + 1);
+      fn(ctx, sqlite3_column_int64(st, 0), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
       n++;
     }
   }

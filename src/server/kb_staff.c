@@ -946,11 +946,36 @@ void kb_staff_queue_form(kb_web *w, const kb_ctx *c, int flag, const char *body,
 typedef struct {
   const kb_ctx *c;
   kb_buf *b;
+  int all;             /* every language listed: each item says its own */
+  const char *keep;    /* the list's 'lang' argument, for Done to return to
+                          (NULL: none was given) */
 } S_queue_ctx;
+
+/* A flagged article's link: the article of the item's language (its
+ * title, its address), which is what the agent flagged, whatever the
+ * page's language. */
+static void S_queue_article(const kb_ctx *c, kb_buf *b, const char *coll, const char *slug, const char *lang) {
+  kb_doc d;
+  int other = strcmp(lang, kb_page_lang(c)) != 0;
+  if (other) { /* hreflang first: the link stays on that language's site */
+    const char *def = kb_index_default_code(c->ix);
+    kb_buf_printf(b, "<a hreflang=\"%s\" lang=\"%s\" href=\"", lang, lang);
+    if (!def || strcmp(lang, def)) kb_buf_printf(b, "/%s", lang);
+  } else {
+    kb_buf_puts(b, "<a href=\"");
+  }
+  kb_page_article_link(b, coll, slug);
+  kb_buf_puts(b, "\">");
+  int found = kb_index_get_lang(c->ix, coll, slug, lang, &d) == 1;
+  if (!found && other) found = kb_index_get_lang(c->ix, coll, slug, kb_page_lang(c), &d) == 1;
+  kb_page_h(b, found ? d.title : slug);
+  if (found) kb_doc_free(&d);
+  kb_buf_puts(b, "</a>");
+}
 
 static void S_queue_row(void *ctx, long long id, const char *ts, const char *kind, const char *coll,
                         const char *slug, const char *reason, const char *note, const char *mention,
-                        const char *author) {
+                        const char *author, const char *lang) {
   S_queue_ctx *x = ctx;
   kb_buf *b = x->b;
   static const char *const reasons[] = {"wrong", "outdated", "missing"};
@@ -963,29 +988,29 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
   kb_buf_puts(&rh, "<strong>");
   kb_page_t(x->c, &rh, why);
   kb_buf_puts(&rh, "</strong>");
-  if (slug) { /* "Out of date: <the article>", the title in the page's language where it has one */
-    kb_doc d;
+  if (slug) { /* "Out of date: <the article>" */
     kb_buf ah = KB_BUF_INIT;
-    kb_buf_puts(&ah, "<a href=\"");
-    kb_page_article_link(&ah, coll, slug);
-    kb_buf_puts(&ah, "\">");
-    int found = kb_index_get_lang(x->c->ix, coll, slug, kb_page_lang(x->c), &d) == 1;
-    kb_page_h(&ah, found ? d.title : slug);
-    if (found) kb_doc_free(&d);
-    kb_buf_puts(&ah, "</a>");
+    S_queue_article(x->c, &ah, coll, slug, lang);
     kb_ui_put(x->c, b, "queue.flagged", "!reason", kb_buf_str(&rh), "!article", kb_buf_str(&ah), (const char *)NULL);
     kb_buf_cleanup(&ah);
   } else {
     kb_buf_puts(b, kb_buf_str(&rh));
   }
   kb_buf_cleanup(&rh);
+  if (x->all) { /* whose language it is, when the list holds them all */
+    char key[32];
+    snprintf(key, sizeof key, "lang.in.%s", lang);
+    kb_buf_printf(b, " <span class=\"lang\" data-lang=\"%s\">", lang);
+    kb_page_t(x->c, b, key);
+    kb_buf_puts(b, "</span>");
+  }
   kb_buf_puts(b, " <time class=\"when\" datetime=\""); /* when it was sent, in the page's words */
   kb_page_h(b, ts);
   kb_buf_puts(b, "\">");
   kb_ui_datetime(x->c, b, ts);
   kb_buf_puts(b, "</time></p>");
   if (mention) {
-    kb_buf_puts(b, "<blockquote class=\"mention\">");
+    kb_buf_printf(b, "<blockquote class=\"mention\" lang=\"%s\">", lang);
     if (author) {
       kb_buf_puts(b, "@");
       kb_page_h(b, author);
@@ -999,24 +1024,35 @@ static void S_queue_row(void *ctx, long long id, const char *ts, const char *kin
     kb_ui_put(x->c, b, "queue.note", "note", note, (const char *)NULL);
     kb_buf_puts(b, "</p>");
   }
-  kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">"
-                   "<button type=\"submit\">", id);
+  kb_buf_printf(b, "<form action=\"/team/queue/done\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"%lld\">", id);
+  if (x->keep) kb_buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", x->keep);
+  kb_buf_puts(b, "<button type=\"submit\">");
   kb_page_t(x->c, b, "queue.done");
   kb_buf_puts(b, "</button></form></li>");
 }
 
-/* GET /team/queue: what agents sent, newest first. */
-void kb_staff_queue_page(kb_web *w, const kb_ctx *c, kb_http_resp *r) {
+/* GET /team/queue[?lang=CODE|all]: what agents sent, newest first; by
+ * default the items of the page's language (/fr/team/queue: the French
+ * team's), as the reports. */
+void kb_staff_queue_page(kb_web *w, const kb_ctx *c, const char *lang_arg, kb_http_resp *r) {
+  const char *lang;
+  if (kb_page_lang_arg(c, lang_arg, 1, &lang, r)) return;
   kb_queue *q = kb_staff_queue(w, c);
   kb_page_html(r, 200);
   kb_buf *b = &r->body;
   kb_web_page_start(c, b, kb_ui_text(c, "queue.title"), "team-queue");
   kb_buf_puts(b, "<h1>");
   kb_page_t(c, b, "queue.title");
-  kb_buf_puts(b, "</h1>");
+  kb_buf_puts(b, "</h1><form class=\"range\" action=\"/team/queue\" method=\"get\">");
+  kb_page_lang_select(c, b, "qlang", "reports.lang", lang);
+  kb_buf_puts(b, " <button type=\"submit\">");
+  kb_page_t(c, b, "tr.show");
+  kb_buf_puts(b, "</button></form>");
   kb_buf items = KB_BUF_INIT;
-  S_queue_ctx x = {.c = c, .b = &items};
-  int n = q ? kb_queue_list(q, 200, S_queue_row, &x) : -1;
+  S_queue_ctx x = {.c = c, .b = &items, .all = lang == NULL,
+                   .keep = lang_arg && *lang_arg ? (lang ? lang : "all") : NULL};
+  const char *def = kb_index_default_code(c->ix);
+  int n = q ? kb_queue_list(q, 200, lang, def ? def : "en", S_queue_row, &x) : -1;
   if (n < 0) S_para(c, b, "nodata", "queue.nodata");
   else if (n == 0) S_para(c, b, "count", "queue.empty");
   else {

@@ -359,12 +359,13 @@ static int S_get_own_lang(const kb_ctx *c, const char *coll, const char *slug, k
   return 0;
 }
 
-/* Popular articles: the most viewed (the event log's views), then the
- * most sent by agents, each in the page's language; none when neither is
- * known yet. Returns how many. */
+/* Popular articles: the most viewed (the event log's views: on this
+ * language's site first, then on every site), then the most sent by
+ * agents, each in the page's language; none when neither is known yet.
+ * Returns how many. */
 static int S_popular(const kb_ctx *c, kb_buf *b, int max) {
   char *keys[64];
-  int nk = kb_events_popular(c->events, keys, max < 64 ? max : 64), shown = 0;
+  int nk = kb_events_popular(c->events, kb_page_lang(c), keys, max < 64 ? max : 64), shown = 0;
   kb_buf list = KB_BUF_INIT, seen = KB_BUF_INIT;
   for (int i = 0; i < nk; i++) {
     char *slash = strchr(keys[i], '/');
@@ -818,7 +819,7 @@ static void S_article_page(const kb_ctx *c, const char *coll, const char *slug, 
   } else {
     kb_page_crumbs(c, b, NULL, NULL, d.title);
   }
-  if (count) kb_events_view(c->events, d.collection, d.slug);
+  if (count) kb_events_view(c->events, d.collection, d.slug, kb_page_lang(c));
   int other = strcmp(d.lang, kb_page_lang(c)) != 0; /* no translation in the page's language */
   if (other) {
     int li = kb_index_lang_find(c->ix, d.lang);
@@ -1126,13 +1127,15 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
     if (!kb_staff_allowed(c, a, method, url, strcmp(url, "/team/queue/done") ? KB_ROLE_AGENT | KB_ROLE_TEAM : KB_ROLE_TEAM, r)) {
     } else if (!strcmp(url, "/team/queue/done")) {
       char *id = kb_web_form_value(body, nbody, "id");
+      char *lang = kb_web_form_value(body, nbody, "lang"); /* the list it was on */
       kb_queue *q = kb_staff_queue(w, c);
       if (!id || !q || kb_queue_done(q, atoll(id)) != 0) kb_page_error(c, r, 404, kb_ui_text(c, "error.notfound"), kb_ui_text(c, "queue.noitem"));
       else {
         r->status = 303;
         r->ctype = "text/html; charset=utf-8";
         r->html = 1;
-        r->location = kb_xstrdup("/team/queue");
+        int keep = lang && (!strcmp(lang, "all") || kb_index_lang_find(c->ix, lang) >= 0);
+        r->location = keep ? kb_fmt("/team/queue?lang=%s", lang) : kb_xstrdup("/team/queue");
         kb_buf_puts(&r->body, "<!doctype html><title>");
         kb_page_t(c, &r->body, "queue.done");
         kb_buf_puts(&r->body, "</title><p>");
@@ -1140,6 +1143,7 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
         kb_buf_puts(&r->body, "</p>");
       }
       free(id);
+      free(lang);
     } else kb_staff_queue_form(w, c, !strcmp(url, "/team/flag"), body, nbody, r);
     return 1;
   }
@@ -1156,7 +1160,8 @@ static int S_handle(kb_web *w, const kb_ctx *c, const char *method, const char *
   }
   if (!strcmp(url, "/team/queue")) {
     if (!get) goto not_allowed;
-    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r)) kb_staff_queue_page(w, c, r);
+    if (kb_staff_allowed(c, a, method, url, KB_ROLE_TEAM, r))
+      kb_staff_queue_page(w, c, a->arg ? a->arg(a->h, "lang") : NULL, r);
     return 1;
   }
   if (!strcmp(url, "/signin")) {

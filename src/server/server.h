@@ -145,14 +145,15 @@ void kb_events_search(kb_events *ev, const char *q, const char *collection, cons
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id, const char *lang);
-/* An article page seen on the public site. */
-void kb_events_view(kb_events *ev, const char *collection, const char *slug);
+/* An article page seen on the public site of language lang. */
+void kb_events_view(kb_events *ev, const char *collection, const char *slug, const char *lang);
 /* Copies the keys ("collection/slug") of the up to max articles most
- * viewed over the last 30 days into keys, most viewed first, as last
- * counted (the writer counts them from the log after storing views, about
- * every second): no query. Returns how many; the caller frees each.
- * ev may be NULL (no --data): 0. */
-int kb_events_popular(kb_events *ev, char **keys, int max);
+ * viewed over the last 30 days into keys, as last counted (the writer
+ * counts them from the log after storing views, about every second): no
+ * query. First the most viewed on lang's site (NULL: none), then the most
+ * viewed over every language not already listed. Returns how many; the
+ * caller frees each. ev may be NULL (no --data): 0. */
+int kb_events_popular(kb_events *ev, const char *lang, char **keys, int max);
 long kb_events_dropped(kb_events *ev);
 /* Keeps the log to the last days days (0: no age limit) and to about
  * max_bytes of events (0: no size limit), the oldest deleted first; the
@@ -228,9 +229,12 @@ int kb_pg_copy(const char *sqlite_path, const char *url, char *err, size_t nerr)
 /* The knowledge team's queue (DIR/queue.sqlite): flagged articles and
  * mentions no article fits. */
 typedef struct kb_queue kb_queue;
+/* An item as kb_queue_list() reads it; lang: the item's language (an item
+ * of before #20, which has none, the dflt given to kb_queue_list()). */
 typedef void (*kb_queue_cb)(void *ctx, long long id, const char *ts, const char *kind,
                             const char *collection, const char *slug, const char *reason,
-                            const char *note, const char *mention, const char *author);
+                            const char *note, const char *mention, const char *author,
+                            const char *lang);
 
 kb_queue *kb_queue_open(const char *path, char *err, size_t nerr);
 void kb_queue_close(kb_queue *q);
@@ -242,9 +246,10 @@ int kb_queue_add(kb_queue *q, const char *kind, const char *collection, const ch
                  const char *lang);
 /* Marks an item done. Returns 0, or -1 when there is no such item. */
 int kb_queue_done(kb_queue *q, long long id);
-/* Calls fn for the up to max open items, newest first. Returns how many,
- * or -1 on a database error. */
-int kb_queue_list(kb_queue *q, int max, kb_queue_cb fn, void *ctx);
+/* Calls fn for the up to max open items of language lang (NULL: every
+ * language; an item with none is of dflt, the index's default language),
+ * newest first. Returns how many, or -1 on a database error. */
+int kb_queue_list(kb_queue *q, int max, const char *lang, const char *dflt, kb_queue_cb fn, void *ctx);
 
 /*--- End of interface to code in kb_queue.c ------------------------------*/
 

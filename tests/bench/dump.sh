@@ -22,6 +22,9 @@ OUT=$1
 BENCH_BIN=${BENCH_BIN:-bin}
 BENCH_PROG=${BENCH_PROG:-build/release/bench/bench_suggest}
 SHARED=${SHARED:-../shared}
+# one spelling of the path, whatever was given: kb-eval prints it in its
+# headers, and two dumps made with ../shared and /work/shared must not differ
+[ -d "$SHARED" ] && SHARED=$(cd "$SHARED" && pwd -P)
 mkdir -p "$OUT"
 DIR=$(cd "$OUT" && pwd)
 trap cleanup EXIT
