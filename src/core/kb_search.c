@@ -960,28 +960,6 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   return 0;
 }
 
-/* The k-th largest of v[0..n) (1 <= k <= n), v reordered. */
-static double S_kth_largest(double *v, int n, int k) {
-  int lo = 0, hi = n - 1, want = k - 1;
-  while (lo < hi) { /* Hoare's selection: v[want] ends where sorting puts it */
-    double pivot = v[lo + (hi - lo) / 2];
-    int i = lo, j = hi;
-    while (i <= j) {
-      while (v[i] > pivot) i++;
-      while (v[j] < pivot) j--;
-      if (i <= j) {
-        double t = v[i];
-        v[i++] = v[j];
-        v[j--] = t;
-      }
-    }
-    if (want <= j) hi = j;
-    else if (want >= i) lo = i;
-    else break;
-  }
-  return v[want];
-}
-
 /* The score `need` rows are sure to reach: the need-th best of the
  * candidates already in c and the rows' lower bounds; -HUGE_VAL when
  * there are fewer (every row can be among them). */
@@ -991,17 +969,14 @@ static double S_floor(const S_cands *c, const S_mem *m, int need) {
   double buf[256], *v = n <= 256 ? buf : kb_xmalloc((size_t)n * sizeof *v);
   for (int i = 0; i < c->n; i++) v[i] = c->v[i].score;
   for (int i = 0; i < m->nrow; i++) v[c->n + i] = m->row[i].part.lo;
-  double t = S_kth_largest(v, n, need);
+  double t = kb_kth_largest(v, n, need);
   if (v != buf) free(v);
   return t;
 }
 
-/* The pages short enough for the two passes to pay: measured with
- * callgrind (docs/benchmarks.md, thirteenth session), a suggest's thirty
- * candidates of some 37 matching rows leave too few rows out to pay for
- * keeping every row's lists between the passes (269.6 K instructions a
- * kb/ suggest against 261.6 K in one pass); a page of ten of the search
- * API pays (180.7 K against 184.9 K a request). */
+/* The pages short enough for two passes to pay (callgrind,
+ * docs/benchmarks.md's thirteenth session): a suggest's 30 candidates of
+ * some 37 rows leave too few; a page of ten of the search API pays. */
 #define S_BOUND_NEED 10
 
 /* Runs the phrases over the id ranges of w in language li's postings,
@@ -1413,18 +1388,6 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   return rc;
 }
 
-/* Binds the get statement: collection (NULL: the default), slug, and the
- * language preferred (NULL: the index's default). */
-static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slug, const char *lang) {
-  sqlite3_stmt *st = ix->get;
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
-  return st;
-}
-
 /* The article is found by id (ix->id_of: the row get would read, without
  * its html, source and store, which are not needed here and were nearly
  * all of the cost of a suggest naming a place with a store), its fields
@@ -1532,53 +1495,4 @@ void kb_results_free(kb_results *r) {
   S_arena_free(r->mem);
   free(r->hits);
   memset(r, 0, sizeof *r);
-}
-
-/*--- Articles ------------------------------------------------------------*/
-
-static char *S_dup_col(sqlite3_stmt *st, int i) {
-  const char *s = (const char *)sqlite3_column_text(st, i);
-  return s ? kb_xstrdup(s) : NULL;
-}
-
-int kb_index_get(kb_index *ix, const char *collection, const char *slug, kb_doc *d) {
-  return kb_index_get_lang(ix, collection, slug, NULL, d);
-}
-
-int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
-                      kb_doc *d) {
-  memset(d, 0, sizeof *d);
-  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
-  int rc = sqlite3_step(st);
-  int found = 0;
-  if (rc == SQLITE_ROW) {
-    found = 1;
-    d->id = sqlite3_column_int64(st, 0);
-    char **f[] = {&d->collection, &d->slug, &d->lang, &d->type, &d->title, &d->url,
-                  &d->reply, &d->escalate, &d->deeplink, &d->tags, &d->phrases,
-                  &d->summary, &d->html, &d->source, &d->store};
-    for (int i = 0; i < 15; i++) *f[i] = S_dup_col(st, i + 1);
-  } else if (rc != SQLITE_DONE) {
-    found = -1;
-  }
-  sqlite3_reset(st);
-  return found;
-}
-
-int kb_index_has_lang(kb_index *ix, const char *collection, const char *slug, const char *lang) {
-  sqlite3_stmt *st = ix->has_lang;
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-void kb_doc_free(kb_doc *d) {
-  char *f[] = {d->collection, d->slug, d->lang, d->type, d->title, d->url,
-               d->reply, d->escalate, d->deeplink, d->tags, d->phrases,
-               d->summary, d->html, d->source, d->store};
-  for (int i = 0; i < 15; i++) free(f[i]);
-  memset(d, 0, sizeof *d);
 }
