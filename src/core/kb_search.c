@@ -883,10 +883,11 @@ typedef struct {
                       which outlive both passes */
   int (*cut)[2];    /* per list, kb_rank_row_part()'s */
   int nl, capl;
-  S_row row0[48];   /* where row and l start (a suggest on kb/ matches 37
-                       rows a query, with 3 lists each): no allocation */
-  kb_rank_list l0[160];
-  int cut0[160][2];
+  S_row row0[128];  /* where row and l start, not allocated: with 48 rows
+                       the search page's (stores too) were allocated, and
+                       its page's buffer then grew by copies (+5.7 K) */
+  kb_rank_list l0[400];
+  int cut0[400][2];
 } S_mem;
 
 /* a, holding *cap items of size bytes (at first0, not allocated), grown
