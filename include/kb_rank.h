@@ -123,13 +123,30 @@ typedef struct {
 } kb_rank_body;
 
 /* The features of row id (its lengths loaded in d) from its matches,
- * l[0..nl) (kb_rank_list, in phrase order), into f[KB_RANK_NOUT]: the
- * blob kb_features() returns for the row, but for the snippet window:
- * f[KB_RANK_SNIPPET_*] are left unwritten, and *body is set to the row's
- * body matches (*nbody words' of them, pointing into l's positions), from
- * which kb_rank_snippet() chooses it later. A search ranks every matching
- * row but cuts the snippets of a few: choosing each row's window was a
- * tenth of a suggest on kb/, whose long articles match many times.
+ * l[0..nl) (kb_rank_list, in phrase order), in two steps, so that a row
+ * that cannot rank among those a search keeps is left after the first:
+ *
+ * kb_rank_row_part() counts the term frequencies and gives the features
+ * they make (BM25F, coverage, strong, title, exact...; proximity and the
+ * phrase match 0), and bounds of the row's score from them: lo, its score
+ * with proximity and the phrase match 0, and hi, with each at the most
+ * the row's matches allow (adjacent query words that both match all near;
+ * the phrase match of an authored phrase made of every query word the
+ * phrases field matches). kb_rank_score_without(f, ablate) of the row's
+ * whole features lies in [lo, hi]: a row whose hi is below the score of
+ * as many rows as a search keeps is not among them.
+ *
+ * The part also writes, per list, cut[i] (nl of them): where the list's
+ * fields are split (the caller keeps it for the rest, not reading it).
+ *
+ * kb_rank_row_rest() computes the rest from the same lists, that part
+ * and cut, into f[KB_RANK_NOUT]: the blob kb_features() returns for the row,
+ * but for the snippet window: f[KB_RANK_SNIPPET_*] are left unwritten,
+ * and *body is set to the row's body matches (*nbody words' of them,
+ * pointing into l's positions), from which kb_rank_snippet() chooses it
+ * later. A search ranks every matching row but cuts the snippets of a
+ * few: choosing each row's window was a tenth of a suggest on kb/, whose
+ * long articles match many times.
  *
  * The term frequencies are counted per list (a list's body matches are
  * those after its last one in another field: a subtraction), and the
@@ -137,10 +154,22 @@ typedef struct {
  * walks the lists of each two adjacent words side by side, and only the
  * other fields' few matches (the phrase match reads the phrases field's)
  * are merged. *body is owned by the thread and valid until its next
- * kb_rank_row_lists() call: copy what is kept. */
+ * kb_rank_row_rest() call: copy what is kept. */
 void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody);
+
+typedef struct {
+  double f[KB_RANK_NFEAT]; /* the term frequencies' features */
+  double lo, hi;           /* the bounds of the row's score */
+} kb_rank_part;
+
+void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                      const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
+                      int (*cut)[2]);
+void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                      const kb_rank_list *l, int nl, const kb_rank_part *part,
+                      const int (*cut)[2], double *f, const kb_rank_body **body, int *nbody);
 
 /* The snippet window of row id (its asides loaded in d) chosen from its
  * body matches b[0..n) (kb_rank_row_lists()), into f[KB_RANK_SNIPPET_*]:
@@ -166,6 +195,9 @@ int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
                                     the postings held in memory */
 #define KB_ABLATE_PLACE_CANDIDATES 0x100 /* a place named does not make the
                                     articles that link stores candidates */
+#define KB_ABLATE_BOUNDS 0x200   /* every matching row scored whole, none
+                                    left by its score's bound (kb_rank_row_part():
+                                    the same results, slower; for tests) */
 
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);

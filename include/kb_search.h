@@ -146,6 +146,9 @@ typedef struct kb_results {
   kb_hit *hits;
   int n;
   int total;           /* matching articles (for pagination) */
+  int skipped;         /* of them, those never ranked whole: the bound of
+                          their score kept them off the page (kb_rank.h's
+                          kb_rank_row_part()) */
   int nterms;          /* terms the query was analyzed into */
   const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */

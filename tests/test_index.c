@@ -505,6 +505,100 @@ static void test_pruning(void **state) {
   S_index_done(x, dir);
 }
 
+/* Rows left unranked by the bound of their score (kb_rank_row_part()):
+ * the same page, features and total as when every row is ranked whole
+ * (KB_ABLATE_BOUNDS), so that a bound that is not one (a row's score
+ * above it) shows as a different page. */
+static int S_same_bounded(kb_index *x, const char *q, const kb_search_opts *o) {
+  char err[256];
+  kb_results b, whole;
+  assert_int_equal(kb_index_search(x, q, strlen(q), o, &b, err, sizeof err), 0);
+  kb_search_opts every = *o;
+  every.ablate |= KB_ABLATE_BOUNDS;
+  assert_int_equal(kb_index_search(x, q, strlen(q), &every, &whole, err, sizeof err), 0);
+  assert_int_equal(whole.skipped, 0);
+  assert_int_equal(b.total, whole.total);
+  assert_int_equal(b.n, whole.n);
+  for (int i = 0; i < b.n; i++) {
+    if (b.hits[i].id != whole.hits[i].id)
+      print_error("'%s' (limit %d, offset %d) hit %d: row %lld (%.17g) with bounds, %lld (%.17g) without\n",
+                  q, o->limit, o->offset, i, (long long)b.hits[i].id, b.hits[i].score,
+                  (long long)whole.hits[i].id, whole.hits[i].score);
+    assert_int_equal(b.hits[i].id, whole.hits[i].id);
+    assert_true(b.hits[i].score == whole.hits[i].score);
+    for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(b.hits[i].feat[k] == whole.hits[i].feat[k]);
+    assert_true(!b.hits[i].snippet == !whole.hits[i].snippet);
+    if (b.hits[i].snippet) assert_string_equal(b.hits[i].snippet, whole.hits[i].snippet);
+  }
+  int skipped = b.skipped;
+  kb_results_free(&b);
+  kb_results_free(&whole);
+  return skipped;
+}
+
+static void test_bounds(void **state) {
+  (void)state;
+  /* Forty articles say "widget" and "care" often in their bodies; one
+   * says them once, but has them as an authored phrase and in its title,
+   * and one has them next to each other: the phrase match and proximity,
+   * the features a row's bound guesses at, decide the first hits. */
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 40; i++) {
+    char *p = th_fmt("%s/kb/a%02d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %d\n---\nA widget, a widget and a widget: the widget %s "
+                     "and of %s care; care and more care, care about it.\n", i,
+                     i == 21 ? "needs" : "is here", i == 33 ? "widget" : "its");
+    th_write_file(p, t);
+    free(p);
+    free(t);
+  }
+  char *p = th_fmt("%s/kb/z-phrase.md", dir);
+  th_write_file(p, "---\ntitle: Widget care\nphrases:\n  - widget care\n---\nOne widget, some care.\n");
+  free(p);
+  kb_index *x = S_index_dir(dir);
+  static const char *const q[] = {"widget care", "care widget", "widget", "widget care needs",
+                                  "the widget needs care", "care"};
+  int skipped = 0;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++)
+    for (int limit = 1; limit <= 5; limit += 2) {
+      kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = limit};
+      skipped += S_same_bounded(x, q[i], &o);
+      o.offset = 2;
+      skipped += S_same_bounded(x, q[i], &o);
+    }
+  assert_true(skipped > 0); /* the bounds were used */
+  S_index_done(x, dir);
+  /* and on kb/, with the suggest's depth (30) and the search page's */
+  dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const char *const m[] = {
+      "omg smashed my screen again how much 2 fix??", "can i return a phone i bought online",
+      "my mobile phone wont turn on after the update", "delivary still not here, where is my order",
+      "store address opening hours directions", "sim card not detected on my samsung galaxy",
+      "the", "battery", "phone", "order"};
+  skipped = 0;
+  for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
+    kb_search_opts s = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 30, .lang = "en",
+                        .snippets_later = 1};
+    skipped += S_same_bounded(x, m[i], &s);
+    kb_search_opts page = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = 10};
+    skipped += S_same_bounded(x, m[i], &page);
+    page.offset = 10;
+    skipped += S_same_bounded(x, m[i], &page);
+  }
+  assert_true(skipped > 0);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir);
+  free(ix);
+  free(cmd);
+}
+
 /* The rows' metadata and bodies are cached per index (kb_search.c, 4,096
  * and 1,024 slots direct-mapped by row id): with more rows than slots,
  * rows evict each other, and every hit must still show its own title and
@@ -1453,6 +1547,7 @@ int main(void) {
       cmocka_unit_test(test_meta_later),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_memory_same_as_fts5_long),
+      cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_vocab_corrections),
       cmocka_unit_test(test_geo_span),

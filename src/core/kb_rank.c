@@ -49,6 +49,9 @@ struct kb_rank_query {
 };
 typedef struct kb_rank_query S_query;
 
+/* kb_rank_score_without(), inlined where every row's bounds take it */
+static inline double S_score(const double *f, unsigned off);
+
 static int S_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud) {
   (void)api; (void)fts;
   (*(sqlite3_int64 *)ud)++;
@@ -297,7 +300,7 @@ typedef struct {
   sqlite3_int64 id;
   const Fts5ExtensionApi *api;
   Fts5Context *fts;
-  double len[S_NCOL];
+  int len[S_NCOL];
   const int *aspan;             /* the body's asides: positions [aspan[2i],
                                    aspan[2i + 1]) for i < nasides */
   int nasides;
@@ -510,7 +513,14 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
   if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.group = q->group[p], .col = c, .off = off};
 }
 
+/* What a row's groups match (S_score_counts()): bits per group. */
+enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a word's
+  match in the phrases field (the bound of the phrase match) */ };
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
+static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+                           unsigned char *gbits, int *pairs, double *lines);
+static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
+                         const unsigned char *gbits, double *f);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
@@ -551,7 +561,8 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
  * headings come first and the rest, up to any in a column past the
  * body's, are the body's: counted by a subtraction, not one by one.
  * Sets the body's part, [*from, *to). */
-static void S_count_list(S_acc *a, const kb_rank_list *l, int *from, int *to) {
+static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
+                                                               int *from, int *to) {
   int p = l->phrase;
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
@@ -598,18 +609,24 @@ static int S_merge(S_run *r, int m, S_inst *inst, int max) {
   return n;
 }
 
+/* Row id's asides, from d. */
+static void S_src_docs(S_src *src, const kb_rank_docs *d, sqlite3_int64 id) {
+  /* (not cleared whole: abuf is for rows looked up, not these) */
+  src->d = d;
+  src->id = id;
+  src->api = NULL;
+  src->fts = NULL;
+  S_src_asides(src, d, id); /* (the lengths are not read after the part) */
+}
+
 void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
   S_acc *a = S_acc_start(q);
-  S_src src; /* (not cleared whole: abuf is for rows looked up, not these) */
-  src.d = d;
-  src.id = id;
-  src.api = NULL;
-  src.fts = NULL;
+  S_src src;
+  S_src_docs(&src, d, id);
   for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
-  S_src_asides(&src, d, id);
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
@@ -635,6 +652,83 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
   S_score_row(q, &src, a, f);
+  for (int i = 0; i < nw; i++) /* words with body matches */
+    if (b[i].n > 0) b[nb++] = b[i];
+  *body = b;
+  *nbody = nb;
+}
+
+/* The bounds are exact but for the phrase match's: its mass is summed in
+ * another order than S_phrase_match() sums it, so it may differ in the
+ * last bits; this margin is many times what rounding can make of it. */
+#define S_PHRASE_MARGIN (1 + 1e-9)
+
+void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                      const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
+                      int (*cut)[2]) {
+  S_acc *a = S_acc_start(q);
+  for (int i = 0; i < nl; i++) {
+    int p = l[i].phrase;
+    cut[i][1] = -1; /* not read after: neither a word's nor counted */
+    if (p >= q->nphrase || q->select[p]) continue;
+    S_count_list(a, &l[i], &cut[i][0], &cut[i][1]);
+    if (q->exact[p]) cut[i][1] = -1;
+  }
+  unsigned char gbits[S_MAX_PHRASES];
+  double *f = part->f, mass;
+  int pairs;
+  S_score_counts(q, d->len + id * S_NCOL, a, f, gbits, &pairs, &mass);
+  part->lo = S_score(f, ablate); /* proximity and phrase 0 */
+  /* At most: every two adjacent words that both match are near (a pair
+   * needs a match of each), and the best authored phrase is all query
+   * words, with the weight of every word matched in the phrases field
+   * (S_phrase_match() takes a line's words from there). */
+  double hi[KB_RANK_NFEAT];
+  memcpy(hi, f, sizeof hi);
+  hi[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
+  if (hi[KB_FEAT_PROXIMITY] > 1) hi[KB_FEAT_PROXIMITY] = 1;
+  hi[KB_FEAT_PHRASE] = mass > 0 && q->gmass > 0 ? sqrt(mass / q->gmass) * S_PHRASE_MARGIN : 0;
+  part->hi = S_score(hi, ablate);
+}
+
+void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                      const kb_rank_list *l, int nl, const kb_rank_part *part,
+                      const int (*cut)[2], double *f, const kb_rank_body **body, int *nbody) {
+  static _Thread_local kb_rank_body b[S_MAX_PHRASES];
+  static _Thread_local S_inst inst[S_MAX_INST];
+  S_acc a = {.inst = inst};
+  S_src src;
+  S_src_docs(&src, d, id);
+  /* what proximity reads of S_score_counts()'s bits: which groups match
+   * (a word's list with a position in the five fields) */
+  unsigned char gbits[S_MAX_PHRASES];
+  memset(gbits, 0, (size_t)q->ngroup);
+  S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
+  int nw = 0, nb = 0, total = 0;
+  for (int i = 0; i < nl; i++) {
+    int j = cut[i][0], k = cut[i][1];
+    if (k < 0) continue;
+    int p = l[i].phrase;
+    if (k > 0) gbits[q->group[p]] |= S_MATCH;
+    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
+    b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    total += k;
+  }
+  if (total <= S_MAX_INST) {
+    /* all kept (S_count()): the other fields' merged, the body's read in
+     * their lists by proximity */
+    a.kept = S_merge(r, nw, a.inst, S_MAX_INST);
+    a.body = b;
+    a.nbody = nw;
+  } else {
+    /* only the first S_MAX_INST in position order are kept: merged with
+     * the body's, each list's kept body matches those the merge took */
+    for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
+    a.kept = S_merge(r, nw, a.inst, S_MAX_INST);
+    for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
+  }
+  memcpy(f, part->f, sizeof part->f);
+  S_score_near(q, &src, &a, gbits, f);
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -676,17 +770,18 @@ static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
   return 0;
 }
 
-/* The features of a row from its term frequencies and kept instances. */
-static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
-  const double *len = src->len;
+
+/* The features of a row that its term frequencies give (all but
+ * proximity and the phrase match, left 0), and into gbits[q->ngroup]
+ * what each group matches (S_MATCH...); pairs not NULL, with what bounds
+ * the rest (kb_rank_row_part()): into *pairs the adjacent groups that
+ * both match, into *lines the weight (gidf) of the groups matched in the
+ * phrases field. */
+static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+                           unsigned char *gbits, int *pairs, double *lines) {
   int (*tf)[S_NCOL] = a->tf;
-  const S_inst *inst = a->inst;
-  int kept = a->kept;
   /* per group; only the query's groups are cleared (a row's cost) */
   double gscore[S_MAX_PHRASES];
-  /* per group, what its matches are: one array cleared, not four */
-  enum { MATCH = 1, STRONG = 2, TITLE = 4, EXACT = 8 };
-  unsigned char gbits[S_MAX_PHRASES];
   size_t ng = (size_t)q->ngroup;
   for (size_t g = 0; g < ng; g++) gscore[g] = 0;
   memset(gbits, 0, ng);
@@ -694,7 +789,7 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
     int p = a->hit[h];
     if (q->exact[p]) {
       for (int c = 0; c < S_NCOL; c++)
-        if (tf[p][c]) gbits[q->group[p]] |= EXACT;
+        if (tf[p][c]) gbits[q->group[p]] |= S_EXACT;
       continue;
     }
     double wtf = 0;
@@ -702,10 +797,9 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
       if (!tf[p][c]) continue;
       wtf += S_w[c] * tf[p][c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
       int g = q->group[p];
-      gbits[g] |= MATCH;
-      if (c <= 2) gbits[g] |= STRONG;
-      if (c == 0) gbits[g] |= TITLE;
-      if (q->implies[p]) gbits[g] |= EXACT;
+      gbits[g] |= S_MATCH;
+      if (c <= 2) gbits[g] |= c == 0 ? S_STRONG | S_TITLE : c == 1 ? S_STRONG | S_LINES : S_STRONG;
+      if (q->implies[p]) gbits[g] |= S_EXACT;
     }
     double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
     if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
@@ -713,23 +807,55 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
-    if (gbits[g] & EXACT) exactm += q->gidf[g];
-    if (gbits[g] & MATCH) cov += q->gidf[g];
-    if (gbits[g] & STRONG) strong += q->gidf[g];
-    if (gbits[g] & TITLE) title += q->gidf[g];
+    if (gbits[g] & S_EXACT) exactm += q->gidf[g];
+    if (gbits[g] & S_MATCH) cov += q->gidf[g];
+    if (gbits[g] & S_STRONG) strong += q->gidf[g];
+    if (gbits[g] & S_TITLE) title += q->gidf[g];
   }
+  if (pairs) {
+    int np = 0;
+    double mass1 = 0;
+    for (int g = 0; g < q->ngroup; g++) {
+      if (!(gbits[g] & S_MATCH)) continue;
+      if (gbits[g] & S_LINES) mass1 += q->gidf[g];
+      np += g + 1 < q->ngroup && (gbits[g + 1] & S_MATCH);
+    }
+    *pairs = np;
+    *lines = mass1;
+  }
+  double mass = q->gmass > 0 ? q->gmass : 1;
+  f[KB_FEAT_BM25F] = bm;
+  f[KB_FEAT_COVERAGE] = cov / mass;
+  f[KB_FEAT_STRONG] = strong / mass;
+  f[KB_FEAT_PROXIMITY] = 0;
+  f[KB_FEAT_TITLE] = title / mass;
+  f[KB_FEAT_GROUPS] = q->nknown;
+  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
+  f[KB_FEAT_PHRASE] = 0;
+  f[KB_FEAT_EXACT] = exactm / mass;
+}
+
+/* The features the positions give, proximity and the phrase match, into
+ * f, from a's kept instances (and body lists), gbits as S_score_counts()
+ * set it. */
+static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
+                         const unsigned char *gbits, double *f) {
+  const S_inst *inst = a->inst;
+  int kept = a->kept;
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count */
   unsigned char pair[S_MAX_PHRASES];
-  memset(pair, 0, ng);
+  memset(pair, 0, (size_t)q->ngroup);
+  int pairs = 0; /* of pair[] set */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
     /* (no instance of word g+1 in the row: no pair; a kept instance of a
      * group is a match of it, so gbits says) */
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & MATCH)) continue;
+    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
         pair[g] = 1;
+        pairs++;
         break; /* (found: the rest cannot change it) */
       }
   }
@@ -737,23 +863,20 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
    * among the instances: each two lists of adjacent words side by side */
   for (int i = 0; i < a->nbody; i++) {
     int g = a->body[i].group;
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & MATCH)) continue;
+    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
     for (int j = 0; j < a->nbody && !pair[g]; j++)
-      if (a->body[j].group == g + 1) pair[g] = S_near(&a->body[i], &a->body[j]);
+      if (a->body[j].group == g + 1) pairs += pair[g] = S_near(&a->body[i], &a->body[j]);
   }
-  int pairs = 0;
-  for (int g = 0; g + 1 < q->ngroup; g++) pairs += pair[g];
-  double mass = q->gmass > 0 ? q->gmass : 1;
-  f[KB_FEAT_BM25F] = bm;
-  f[KB_FEAT_COVERAGE] = cov / mass;
-  f[KB_FEAT_STRONG] = strong / mass;
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
-  f[KB_FEAT_TITLE] = title / mass;
-  f[KB_FEAT_GROUPS] = q->nknown;
-  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
-  f[KB_FEAT_EXACT] = exactm / mass;
+}
+
+/* The features of a row from its term frequencies and kept instances. */
+static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
+  unsigned char gbits[S_MAX_PHRASES];
+  S_score_counts(q, src->len, a, f, gbits, NULL, NULL);
+  S_score_near(q, src, a, gbits, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
@@ -799,7 +922,9 @@ int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs) {
 
 double kb_rank_score(const double *f) { return kb_rank_score_without(f, 0); }
 
-double kb_rank_score_without(const double *f, unsigned off) {
+double kb_rank_score_without(const double *f, unsigned off) { return S_score(f, off); }
+
+static inline double S_score(const double *f, unsigned off) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
          (1.0 + 0.5 * f[KB_FEAT_STRONG] +
           (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +

@@ -687,6 +687,8 @@ typedef struct {
   int nbody, capbody;
   uint32_t *own;
   int nown, capown;
+  int skipped;       /* rows counted but not ranked: their bound kept
+                        them out of the page (S_search_mem()) */
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -862,26 +864,59 @@ static double S_share(const kb_index *ix, const S_where *w) {
 }
 
 /* A search of the postings in memory: each matching row's features
- * computed from its instances, as kb_features() computes them in FTS5. */
+ * computed from its instances, as kb_features() computes them in FTS5, in
+ * two passes. The first counts every row's term frequencies and bounds
+ * its score (kb_rank_row_part()), keeping its lists; the second computes
+ * the rest (proximity, the phrase match, the body's matches: most of a
+ * row's cost, for long articles matching a common word dozens of times)
+ * only for the rows that can be among the `need` best: a row whose bound
+ * is below the score `need` rows are sure to reach is counted, not
+ * scored. The results are the same (every row's score lies within its
+ * bounds, so the rows left are below `need` rows already in). */
+typedef struct {
+  int64_t id;
+  int first, n; /* its lists: S_mem.l[first..+n) */
+  kb_rank_part part;
+} S_row;
+
 typedef struct {
   const kb_rank_docs *docs;
-  const kb_postings *post;
   const kb_rank_query *q;
+  unsigned ablate;
+  const kb_postings *post; /* (one pass: S_mem_one()) */
   S_cands *c;
   int li;
+  S_row *row;
+  int nrow, caprow;
+  kb_rank_list *l; /* pointing into the postings and the query's lists,
+                      which outlive both passes */
+  int (*cut)[2];    /* per list, kb_rank_row_part()'s */
+  int nl, capl;
+  S_row row0[128];  /* where row and l start, not allocated: with 48 rows
+                       the search page's (stores too) were allocated, and
+                       its page's buffer then grew by copies (+5.7 K) */
+  kb_rank_list l0[400];
+  int cut0[400][2];
 } S_mem;
 
-static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
-  S_mem *m = ctx;
-  if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
-  double f[KB_RANK_NOUT];
-  const kb_rank_body *b;
-  int nb;
+/* a, holding *cap items of size bytes (at first0, not allocated), grown
+ * to hold at least n: doubled, into memory allocated. */
+static void *S_grow(void *a, void *first0, int *cap, int n, size_t size) {
+  int c = *cap;
+  while (c < n) c *= 2;
+  void *b = kb_xmalloc((size_t)c * size);
+  memcpy(b, a, (size_t)*cap * size);
+  if (a != first0) free(a);
+  *cap = c;
+  return b;
+}
+
+/* Row id, its features f and body matches b[0..nb), added to c. */
+static void S_mem_add(const kb_postings *post, int64_t id, double *f, const kb_rank_body *b,
+                      int nb, int li, S_cands *c) {
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
-  kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
-  S_cands *c = m->c;
-  S_add_cand(c, id, m->li, f);
+  S_add_cand(c, id, li, f);
   if (c->capbody - c->nbody < nb) {
     while (c->capbody - c->nbody < nb) c->capbody = c->capbody ? 2 * c->capbody : 256;
     c->body = kb_xrealloc(c->body, (size_t)c->capbody * sizeof *c->body);
@@ -890,7 +925,7 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   for (int i = 0; i < nb; i++) {
     c->body[c->nbody + i] = b[i];
     c->bown[c->nbody + i] = -1;
-    if (kb_postings_holds(m->post, b[i].pos)) continue;
+    if (kb_postings_holds(post, b[i].pos)) continue;
     if (c->capown - c->nown < b[i].n) {
       while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
       c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
@@ -903,14 +938,64 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   c->v[c->n - 1].bfirst = c->nbody;
   c->v[c->n - 1].nbody = nb;
   c->nbody += nb;
+}
+
+static int S_mem_one(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_mem *m = ctx;
+  if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
+  double f[KB_RANK_NOUT];
+  const kb_rank_body *b;
+  int nb;
+  kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
+  S_mem_add(m->post, id, f, b, nb, m->li, m->c);
   return 0;
 }
 
-/* Runs the phrases over the id ranges of w in language li's postings.
- * Returns 0, or 1 when a row cannot be ranked from memory (the rows added
- * are then taken back, for FTS5 to do the search). */
+static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_mem *m = ctx;
+  if (!kb_rank_docs_has(m->docs, id)) return 1; /* lengths unknown: FTS5 looks them up */
+  if (m->nrow == m->caprow) m->row = S_grow(m->row, m->row0, &m->caprow, m->nrow + 1, sizeof *m->row);
+  if (m->capl - m->nl < n) {
+    int cap = m->capl;
+    m->l = S_grow(m->l, m->l0, &cap, m->nl + n, sizeof *m->l);
+    m->cut = S_grow(m->cut, m->cut0, &m->capl, m->nl + n, sizeof *m->cut);
+  }
+  S_row *r = &m->row[m->nrow++];
+  r->id = id;
+  r->first = m->nl;
+  r->n = n;
+  memcpy(m->l + m->nl, l, (size_t)n * sizeof *l);
+  m->nl += n;
+  kb_rank_row_part(m->q, m->docs, id, l, n, m->ablate, &r->part, m->cut + r->first);
+  return 0;
+}
+
+/* The score `need` rows are sure to reach: the need-th best of the
+ * candidates already in c and the rows' lower bounds; -HUGE_VAL when
+ * there are fewer (every row can be among them). */
+static double S_floor(const S_cands *c, const S_mem *m, int need) {
+  int n = c->n + m->nrow;
+  if (need <= 0 || n < need) return -HUGE_VAL;
+  double buf[256], *v = n <= 256 ? buf : kb_xmalloc((size_t)n * sizeof *v);
+  for (int i = 0; i < c->n; i++) v[i] = c->v[i].score;
+  for (int i = 0; i < m->nrow; i++) v[c->n + i] = m->row[i].part.lo;
+  double t = kb_kth_largest(v, n, need);
+  if (v != buf) free(v);
+  return t;
+}
+
+/* The pages short enough for two passes to pay (callgrind,
+ * docs/benchmarks.md's thirteenth session): a suggest's 30 candidates of
+ * some 37 rows leave too few; a page of ten of the search API pays. */
+#define S_BOUND_NEED 10
+
+/* Runs the phrases over the id ranges of w in language li's postings,
+ * adding to c the rows that can be among the first `need` (0: every row;
+ * those left are counted in c->skipped). Returns 0, or 1 when a row cannot
+ * be ranked from memory (nothing is added then, for FTS5 to do the
+ * search). */
 static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
-                        const S_where *w, S_cands *c) {
+                        const S_where *w, int need, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
   /* the phrases' lists made once: for the document frequencies the
    * vocabulary does not give (several terms, prefixes), and the match */
@@ -921,21 +1006,61 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
                                        ngroups);
-  S_mem m = {.docs = ix->docs, .post = post, .q = q, .c = c, .li = li};
+  S_mem m;
+  m.docs = ix->docs;
+  m.q = q;
+  m.ablate = c->ablate;
+  m.post = post;
+  m.c = c;
+  m.li = li;
+  m.row = m.row0;
+  m.caprow = (int)(sizeof m.row0 / sizeof *m.row0);
+  m.l = m.l0;
+  m.cut = m.cut0;
+  m.capl = (int)(sizeof m.l0 / sizeof *m.l0);
+  m.nrow = m.nl = 0;
   /* pruned: the selecting copies (flag 2) bring the candidates */
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int had = c->n, had_body = c->nbody, had_own = c->nown, rc = 0;
+  int rc = 0, had = c->n, had_body = c->nbody, had_own = c->nown;
+  /* two passes only where rows can be left: more of them than the page
+   * (at most the phrases' document frequencies summed) */
+  int two = need > 0 && need <= S_BOUND_NEED;
+  if (two) {
+    long most = 0;
+    for (int k = 0; k < ph->n; k++)
+      if (!pruned || drive[k]) most += df[k];
+    two = most > need;
+  }
   for (int i = 0; i < w->nspans && !rc; i++)
-    rc = kb_postings_query_match(pq, pruned ? drive : NULL, w->lo[i], w->hi[i], S_mem_row, &m);
-  kb_rank_query_free(q);
-  kb_postings_query_free(pq);
+    rc = kb_postings_query_match(pq, pruned ? drive : NULL, w->lo[i], w->hi[i],
+                                 two ? S_mem_row : S_mem_one, &m);
   if (rc) {
     c->n = had;
     c->nbody = had_body;
     c->nown = had_own;
+  } else if (two) {
+    double floor = S_floor(c, &m, need);
+    for (int i = 0; i < m.nrow; i++) {
+      const S_row *r = &m.row[i];
+      if (r->part.hi < floor) {
+        c->skipped++;
+        continue;
+      }
+      double f[KB_RANK_NOUT];
+      const kb_rank_body *b;
+      int nb;
+      kb_rank_row_rest(q, m.docs, r->id, m.l + r->first, r->n, &r->part,
+                       (const int (*)[2])(m.cut + r->first), f, &b, &nb);
+      S_mem_add(post, r->id, f, b, nb, li, c);
+    }
   }
+  if (m.row != m.row0) free(m.row);
+  if (m.l != m.l0) free(m.l);
+  if (m.cut != m.cut0) free(m.cut);
+  kb_rank_query_free(q);
+  kb_postings_query_free(pq);
   return rc;
 }
 
@@ -952,7 +1077,8 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
   for (int k = 0; k < ph->n; k++) prefix |= ph->pre[k];
   if (ix->langs[li].post && w->nspans >= 0 && (!prefix || kb_postings_prefixes(ix->langs[li].post)) &&
       ph->n < S_MAX_PHRASES && !(o->ablate & KB_ABLATE_MEMORY) &&
-      S_search_mem(ix, li, ph, ngroups, w, c) == 0)
+      S_search_mem(ix, li, ph, ngroups, w,
+                   o->ablate & KB_ABLATE_BOUNDS ? 0 : o->offset + o->limit, c) == 0)
     return KB_SEARCH_OK;
   sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
   sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
@@ -1256,10 +1382,13 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     kb_buf_cleanup(&dfs);
   }
   if (rc == KB_SEARCH_OK) {
+    /* (the rows skipped are below offset + limit others: the page is
+     * among those ranked, c.n) */
+    out->total = c.n + c.skipped;
+    out->skipped = c.skipped;
     int from = oo.offset < c.n ? oo.offset : c.n;
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     S_order(&c, to);
-    out->total = c.n;
     /* each hit is cleared as it is filled (S_fill_hit); clearing the
      * whole array first (a page of up to a hundred) was done twice */
     out->hits = kb_xmalloc(((size_t)(to - from) + 1) * sizeof *out->hits);
@@ -1273,18 +1402,6 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   free(c.own);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
-}
-
-/* Binds the get statement: collection (NULL: the default), slug, and the
- * language preferred (NULL: the index's default). */
-static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slug, const char *lang) {
-  sqlite3_stmt *st = ix->get;
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
-  return st;
 }
 
 /* The article is found by id (ix->id_of: the row get would read, without
@@ -1394,53 +1511,4 @@ void kb_results_free(kb_results *r) {
   S_arena_free(r->mem);
   free(r->hits);
   memset(r, 0, sizeof *r);
-}
-
-/*--- Articles ------------------------------------------------------------*/
-
-static char *S_dup_col(sqlite3_stmt *st, int i) {
-  const char *s = (const char *)sqlite3_column_text(st, i);
-  return s ? kb_xstrdup(s) : NULL;
-}
-
-int kb_index_get(kb_index *ix, const char *collection, const char *slug, kb_doc *d) {
-  return kb_index_get_lang(ix, collection, slug, NULL, d);
-}
-
-int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
-                      kb_doc *d) {
-  memset(d, 0, sizeof *d);
-  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
-  int rc = sqlite3_step(st);
-  int found = 0;
-  if (rc == SQLITE_ROW) {
-    found = 1;
-    d->id = sqlite3_column_int64(st, 0);
-    char **f[] = {&d->collection, &d->slug, &d->lang, &d->type, &d->title, &d->url,
-                  &d->reply, &d->escalate, &d->deeplink, &d->tags, &d->phrases,
-                  &d->summary, &d->html, &d->source, &d->store};
-    for (int i = 0; i < 15; i++) *f[i] = S_dup_col(st, i + 1);
-  } else if (rc != SQLITE_DONE) {
-    found = -1;
-  }
-  sqlite3_reset(st);
-  return found;
-}
-
-int kb_index_has_lang(kb_index *ix, const char *collection, const char *slug, const char *lang) {
-  sqlite3_stmt *st = ix->has_lang;
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-void kb_doc_free(kb_doc *d) {
-  char *f[] = {d->collection, d->slug, d->lang, d->type, d->title, d->url,
-               d->reply, d->escalate, d->deeplink, d->tags, d->phrases,
-               d->summary, d->html, d->source, d->store};
-  for (int i = 0; i < 15; i++) free(f[i]);
-  memset(d, 0, sizeof *d);
 }

@@ -356,3 +356,24 @@ size_t kb_utf8_cut(const char *s, size_t n) {
   while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
   return n;
 }
+
+double kb_kth_largest(double *v, int n, int k) {
+  int lo = 0, hi = n - 1, want = k - 1;
+  while (lo < hi) { /* Hoare's selection: v[want] ends where sorting puts it */
+    double pivot = v[lo + (hi - lo) / 2];
+    int i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] > pivot) i++;
+      while (v[j] < pivot) j--;
+      if (i <= j) {
+        double t = v[i];
+        v[i++] = v[j];
+        v[j--] = t;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  return v[want];
+}
