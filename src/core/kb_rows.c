@@ -83,3 +83,36 @@ void kb_rows_free(kb_index *ix) {
   free(ix->rows);
   ix->rows = NULL;
 }
+
+kb_ix_linked *kb_rows_linked(kb_index *ix, const char *coll, const char *lang) {
+  for (int i = 0; i < ix->nlinked; i++)
+    if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(ix->db,
+                         "SELECT slug FROM articles WHERE deeplink = 'store' AND type = 'article'"
+                         " AND collection = ?1 AND lang = ?2 ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text(st, 1, coll, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+  kb_ix_linked l = {0};
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *slug = (const char *)sqlite3_column_text(st, 0);
+    l.slug = kb_xrealloc(l.slug, ((size_t)l.n + 1) * sizeof *l.slug);
+    l.slug[l.n++] = kb_xstrdup(slug ? slug : "");
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    for (int k = 0; k < l.n; k++) free(l.slug[k]);
+    free(l.slug);
+    return NULL;
+  }
+  l.coll = kb_xstrdup(coll);
+  l.lang = kb_xstrdup(lang);
+  l.id = kb_xmalloc(((size_t)l.n + 1) * sizeof *l.id);
+  for (int k = 0; k < l.n; k++) l.id[k] = -1;
+  ix->linked = kb_xrealloc(ix->linked, ((size_t)ix->nlinked + 1) * sizeof *ix->linked);
+  ix->linked[ix->nlinked] = l;
+  return &ix->linked[ix->nlinked++];
+}

@@ -1,0 +1,541 @@
+/*
+ * test_search_same.c - the search's shortcuts give what the long way
+ * gives: candidate pruning, the rows' caches, metadata copied later, the
+ * postings held in memory against FTS5's, and rows left unranked by a
+ * bound of their score (split from test_index.c, which was past 1,500
+ * lines).
+ */
+#include "harness.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_fts.h"
+#include "kb_postings.h"
+#include "kb_search.h"
+#include "kb_util.h"
+
+/* Indexes DIR/kb into DIR/kb.sqlite with kb-index and opens the index. */
+static kb_index *S_index_dir(const char *dir) {
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  if (!x) print_error("%s\n", err);
+  assert_non_null(x);
+  free(cmd);
+  free(ix);
+  return x;
+}
+
+/* Closes x and removes (and frees) dir. */
+static void S_index_done(kb_index *x, char *dir) {
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir);
+}
+
+/* Candidate pruning: with more than 1,000 rows for the query's terms, only
+ * rows with its rarest terms are candidates, and their scores are those
+ * of the full query. */
+static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o);
+
+static void test_pruning(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 1200; i++) {
+    char *p = th_fmt("%s/kb/a%04d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Widget page %d\n---\nWidget care and %s.\n", i,
+                     i == 7 ? "zebra stripes" : "more");
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = S_index_dir(dir);
+  char err[256];
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 5};
+  kb_results pruned, full;
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &o, &pruned, err, sizeof err), 0);
+  kb_search_opts every = o;
+  every.ablate = KB_ABLATE_PRUNING;
+  assert_int_equal(kb_index_search(x, "zebra widget", 12, &every, &full, err, sizeof err), 0);
+  assert_int_equal(full.total, 1200);
+  assert_int_equal(pruned.total, 1); /* only the row with the rare word */
+  assert_string_equal(pruned.hits[0].slug, "a0007");
+  assert_string_equal(full.hits[0].slug, "a0007");
+  assert_true(pruned.hits[0].score == full.hits[0].score);
+  for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(pruned.hits[0].feat[k] == full.hits[0].feat[k]);
+  kb_results_free(&pruned);
+  kb_results_free(&full);
+  /* pruned in memory as in FTS5 */
+  S_same_hits(x, "zebra widget", &o);
+  S_same_hits(x, "zebra stripes widget care", &o);
+  /* one term: nothing to prune with */
+  assert_int_equal(kb_index_search(x, "widget", 6, &o, &full, err, sizeof err), 0);
+  assert_int_equal(full.total, 1200);
+  kb_results_free(&full);
+  S_index_done(x, dir);
+}
+
+/* Rows left unranked by the bound of their score (kb_rank_row_part()):
+ * the same page, features and total as when every row is ranked whole
+ * (KB_ABLATE_BOUNDS), so that a bound that is not one (a row's score
+ * above it) shows as a different page. */
+static int S_same_bounded(kb_index *x, const char *q, const kb_search_opts *o) {
+  char err[256];
+  kb_results b, whole;
+  assert_int_equal(kb_index_search(x, q, strlen(q), o, &b, err, sizeof err), 0);
+  kb_search_opts every = *o;
+  every.ablate |= KB_ABLATE_BOUNDS;
+  assert_int_equal(kb_index_search(x, q, strlen(q), &every, &whole, err, sizeof err), 0);
+  assert_int_equal(whole.skipped, 0);
+  assert_int_equal(b.total, whole.total);
+  assert_int_equal(b.n, whole.n);
+  for (int i = 0; i < b.n; i++) {
+    if (b.hits[i].id != whole.hits[i].id)
+      print_error("'%s' (limit %d, offset %d) hit %d: row %lld (%.17g) with bounds, %lld (%.17g) without\n",
+                  q, o->limit, o->offset, i, (long long)b.hits[i].id, b.hits[i].score,
+                  (long long)whole.hits[i].id, whole.hits[i].score);
+    assert_int_equal(b.hits[i].id, whole.hits[i].id);
+    assert_true(b.hits[i].score == whole.hits[i].score);
+    for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(b.hits[i].feat[k] == whole.hits[i].feat[k]);
+    assert_true(!b.hits[i].snippet == !whole.hits[i].snippet);
+    if (b.hits[i].snippet) assert_string_equal(b.hits[i].snippet, whole.hits[i].snippet);
+  }
+  int skipped = b.skipped;
+  kb_results_free(&b);
+  kb_results_free(&whole);
+  return skipped;
+}
+
+static void test_bounds(void **state) {
+  (void)state;
+  /* Forty articles say "widget" and "care" often in their bodies; one
+   * says them once, but has them as an authored phrase and in its title,
+   * and one has them next to each other: the phrase match and proximity,
+   * the features a row's bound guesses at, decide the first hits. */
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 40; i++) {
+    char *p = th_fmt("%s/kb/a%02d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %d\n---\nA widget, a widget and a widget: the widget %s "
+                     "and of %s care; care and more care, care about it.\n", i,
+                     i == 21 ? "needs" : "is here", i == 33 ? "widget" : "its");
+    th_write_file(p, t);
+    free(p);
+    free(t);
+  }
+  char *p = th_fmt("%s/kb/z-phrase.md", dir);
+  th_write_file(p, "---\ntitle: Widget care\nphrases:\n  - widget care\n---\nOne widget, some care.\n");
+  free(p);
+  kb_index *x = S_index_dir(dir);
+  static const char *const q[] = {"widget care", "care widget", "widget", "widget care needs",
+                                  "the widget needs care", "care"};
+  int skipped = 0;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++)
+    for (int limit = 1; limit <= 5; limit += 2) {
+      kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = limit};
+      skipped += S_same_bounded(x, q[i], &o);
+      o.offset = 2;
+      skipped += S_same_bounded(x, q[i], &o);
+    }
+  assert_true(skipped > 0); /* the bounds were used */
+  S_index_done(x, dir);
+  /* and on kb/, with the suggest's depth (30) and the search page's */
+  dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const char *const m[] = {
+      "omg smashed my screen again how much 2 fix??", "can i return a phone i bought online",
+      "my mobile phone wont turn on after the update", "delivary still not here, where is my order",
+      "store address opening hours directions", "sim card not detected on my samsung galaxy",
+      "the", "battery", "phone", "order"};
+  skipped = 0;
+  for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
+    kb_search_opts s = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 30, .lang = "en",
+                        .snippets_later = 1};
+    skipped += S_same_bounded(x, m[i], &s);
+    kb_search_opts page = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = 10};
+    skipped += S_same_bounded(x, m[i], &page);
+    page.offset = 10;
+    skipped += S_same_bounded(x, m[i], &page);
+  }
+  assert_true(skipped > 0);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir);
+  free(ix);
+  free(cmd);
+}
+
+/* The rows' metadata and bodies are cached per index (kb_search.c, 4,096
+ * and 1,024 slots direct-mapped by row id): with more rows than slots,
+ * rows evict each other, and every hit must still show its own title and
+ * snippet, paging through all rows twice (cold, then evicted and warm). */
+static void test_row_caches(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  enum { N = 1100 };
+  for (int i = 0; i < N; i++) {
+    char *p = th_fmt("%s/kb/r%04d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Gadget page %d\n---\nGadget notes for row n%d only.\n", i, i);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = S_index_dir(dir);
+  char err[256];
+  for (int pass = 0; pass < 2; pass++) {
+    int seen = 0;
+    for (int off = 0; off < N; off += 100) {
+      kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 100, .offset = off};
+      kb_results r;
+      assert_int_equal(kb_index_search(x, "gadget notes", 12, &o, &r, err, sizeof err), 0);
+      assert_int_equal(r.total, N);
+      for (int i = 0; i < r.n; i++) {
+        int k = atoi(r.hits[i].slug + 1);
+        char *title = th_fmt("Gadget page %d", k), *own = th_fmt(" n%d ", k);
+        assert_string_equal(r.hits[i].title, title);
+        if (!strstr(r.hits[i].snippet, own)) print_error("%s: %s\n", r.hits[i].slug, r.hits[i].snippet);
+        assert_non_null(strstr(r.hits[i].snippet, own));
+        free(title); free(own);
+      }
+      seen += r.n;
+      kb_results_free(&r);
+    }
+    assert_int_equal(seen, N);
+  }
+  S_index_done(x, dir);
+}
+
+static void S_same_str(const char *a, const char *b) {
+  assert_true(!a == !b);
+  if (a) assert_string_equal(a, b);
+}
+
+/* A search with snippets_later leaves url, reply, escalate and summary,
+ * like the snippet, to kb_results_snippets() for the hits kept (a suggest
+ * ranks ten times the hits it shows): those it fills show what a search
+ * without it shows, the others none yet, and what ranking reads is there
+ * from the start. */
+static void test_meta_later(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const char *const q[] = {"how do I get the sim tray out of my iphone 12",
+                                  "any branch near leeds city centre open sunday",
+                                  "thanks guys great service today", "screen repair cost",
+                                  "sim card not detected on my samsung galaxy"};
+  int replies = 0, summaries = 0, platforms = 0;
+  for (size_t k = 0; k < sizeof q / sizeof *q; k++) {
+    kb_search_opts now = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+    kb_search_opts later = now;
+    later.snippets_later = 1;
+    kb_results a, b;
+    assert_int_equal(kb_index_search(x, q[k], strlen(q[k]), &now, &a, err, sizeof err), 0);
+    assert_int_equal(kb_index_search(x, q[k], strlen(q[k]), &later, &b, err, sizeof err), 0);
+    assert_int_equal(a.n, b.n);
+    assert_true(b.n > 3);
+    for (int i = 0; i < b.n; i++) {
+      const kb_hit *h = &a.hits[i], *g = &b.hits[i];
+      assert_true(h->id == g->id);
+      S_same_str(h->collection, g->collection);
+      S_same_str(h->slug, g->slug);
+      S_same_str(h->title, g->title);
+      S_same_str(h->type, g->type);
+      S_same_str(h->lang, g->lang);
+      S_same_str(h->deeplink, g->deeplink);
+      S_same_str(h->platform, g->platform);
+      platforms += h->platform != NULL;
+      assert_null(g->url);
+      assert_null(g->reply);
+      assert_null(g->escalate);
+      assert_null(g->summary);
+      assert_null(g->snippet);
+    }
+    kb_results_snippets(x, &b, 3);
+    for (int i = 0; i < b.n; i++) {
+      const kb_hit *h = &a.hits[i], *g = &b.hits[i];
+      if (i < 3) {
+        S_same_str(h->url, g->url);
+        S_same_str(h->reply, g->reply);
+        S_same_str(h->escalate, g->escalate);
+        S_same_str(h->summary, g->summary);
+        S_same_str(h->snippet, g->snippet);
+        replies += g->reply != NULL;
+        summaries += g->summary != NULL;
+      } else {
+        assert_null(g->summary);
+        assert_null(g->reply);
+        assert_null(g->snippet);
+      }
+    }
+    kb_results_snippets(x, &b, b.n); /* the rest, a second call */
+    for (int i = 0; i < b.n; i++) {
+      S_same_str(a.hits[i].summary, b.hits[i].summary);
+      S_same_str(a.hits[i].escalate, b.hits[i].escalate);
+      S_same_str(a.hits[i].snippet, b.hits[i].snippet);
+    }
+    kb_results_free(&a);
+    kb_results_free(&b);
+  }
+  /* the sample knowledge base has these: the comparisons above compared text */
+  assert_true(replies > 0);
+  assert_true(summaries > 0);
+  assert_true(platforms > 0);
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+/* The postings held in memory answer a search exactly as FTS5 does: the
+ * same rows, scores and features, on the sample knowledge base (its
+ * multi-word synonyms give phrase queries) for mentions of every kind,
+ * whole and restricted to one collection. */
+static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
+  char err[256];
+  kb_results mem, fts;
+  assert_int_equal(kb_index_search(x, q, strlen(q), o, &mem, err, sizeof err), 0);
+  kb_search_opts in_fts5 = *o;
+  in_fts5.ablate |= KB_ABLATE_MEMORY;
+  assert_int_equal(kb_index_search(x, q, strlen(q), &in_fts5, &fts, err, sizeof err), 0);
+  if (mem.total != fts.total) print_error("'%s': %d rows in memory, %d in FTS5\n", q, mem.total, fts.total);
+  assert_int_equal(mem.total, fts.total);
+  assert_int_equal(mem.n, fts.n);
+  for (int i = 0; i < mem.n; i++) {
+    if (mem.hits[i].id != fts.hits[i].id || mem.hits[i].score != fts.hits[i].score)
+      print_error("'%s' hit %d: row %lld score %.17g in memory, row %lld score %.17g in FTS5\n", q, i,
+                  (long long)mem.hits[i].id, mem.hits[i].score, (long long)fts.hits[i].id, fts.hits[i].score);
+    assert_int_equal(mem.hits[i].id, fts.hits[i].id);
+    assert_true(mem.hits[i].score == fts.hits[i].score);
+    for (int k = 0; k < KB_RANK_NFEAT; k++) assert_true(mem.hits[i].feat[k] == fts.hits[i].feat[k]);
+    assert_true(!mem.hits[i].snippet == !fts.hits[i].snippet);
+    if (mem.hits[i].snippet) assert_string_equal(mem.hits[i].snippet, fts.hits[i].snippet);
+  }
+  kb_results_free(&mem);
+  kb_results_free(&fts);
+}
+
+static void test_memory_same_as_fts5(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_true(kb_index_postings(x) > 1000);
+  static const char *const q[] = {
+      "omg smashed my screen again how much 2 fix??",
+      "how do I get the sim tray out of my iphone 12",
+      "my mobile phone wont turn on after the update",
+      "any branch near leeds city centre open sunday",
+      "delivary still not here, where is my order",
+      "sim card not detected on my samsung galaxy",
+      "thanks guys great service today",
+      "can i return a phone i bought online",
+      "my repair is 3 weeks late!!!",
+      "imei number blocked after theft",
+      "esim set up e sim digital sim",
+      "screen screen screen display",
+      "zzqx unknownword",
+      "the",
+      "store address opening hours directions", /* tables and bold labels */
+      "accessibility step free access",
+  };
+  kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+  kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
+  kb_search_opts paged = {.kinds = KB_KIND_ARTICLE, .limit = 3, .offset = 2, .snippets_later = 1};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    S_same_hits(x, q[i], &all);
+    S_same_hits(x, q[i], &stores);
+    S_same_hits(x, q[i], &paged);
+  }
+  /* search as you type, the last word a prefix, every prefix of a few
+   * queries: "im" and "ime" read FTS5's prefix indexes, "imei" merges the
+   * terms' lists, and imei and imei2 share a position in one article */
+  static const char *const typed[] = {"iphone 12 sim tray", "delivery charges", "screen repair",
+                                      "opening hours leeds", "esim", "return policy", "imei2"};
+  kb_search_opts typing = {.kinds = KB_KIND_ARTICLE, .limit = 9, .prefix_last = 1};
+  for (size_t i = 0; i < sizeof typed / sizeof *typed; i++)
+    for (size_t n = 1; n <= strlen(typed[i]); n++) {
+      char *p = th_fmt("%.*s", (int)n, typed[i]);
+      S_same_hits(x, p, &typing);
+      S_same_hits(x, p, &all);
+      free(p);
+    }
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+/* A row with more matches than the ranking examines (512): only the
+ * first in position order are kept for proximity, the phrase match and
+ * the snippet, in memory as in FTS5 (the long page's only adjacent query
+ * words, and its best snippet, are past them: read, both would differ). */
+static void test_memory_same_as_fts5_long(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  for (int i = 0; i < 600; i++) kb_buf_puts(&body, i % 50 == 49 ? "Screen glass.\n\n" : "Screen glass. ");
+  kb_buf_puts(&body, "Cracked screen repair today.");
+  char *p = th_fmt("%s/kb/long.md", dir);
+  char *t = th_fmt("---\ntitle: Glass care\n---\n%s\n", kb_buf_str(&body));
+  th_write_file(p, t);
+  free(p); free(t);
+  const char *other[] = {"Battery care", "Screen protectors", "Repair times"};
+  for (int i = 0; i < 3; i++) {
+    p = th_fmt("%s/kb/o%d.md", dir, i);
+    t = th_fmt("---\ntitle: %s\n---\nA short page about %s, a screen and a repair.\n", other[i], other[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  assert_true(kb_index_postings(x) > 600);
+  kb_search_opts all = {.limit = 9};
+  kb_search_opts later = {.limit = 2, .snippets_later = 1};
+  static const char *const q[] = {"cracked screen repair", "screen repair", "repair cracked",
+                                  "shop said screen", "quick repair"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    S_same_hits(x, q[i], &all);
+    S_same_hits(x, q[i], &later);
+  }
+  kb_index_close(x);
+  kb_buf_cleanup(&body);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+/* kb_postings on a small table: phrases are consecutive positions in one
+ * column, reported at their first term, and a range restricts the rows.
+ * A row's lists, read in order (by column, offset, then phrase), are its
+ * instances as FTS5's xInst gives them: printed so. */
+typedef struct {
+  int phrase, col, off;
+} S_inst;
+
+static int S_cmp_inst(const void *x, const void *y) {
+  const S_inst *a = x, *b = y;
+  if (a->col != b->col) return a->col - b->col;
+  if (a->off != b->off) return a->off - b->off;
+  return a->phrase - b->phrase;
+}
+
+static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  kb_buf *b = ctx;
+  S_inst v[64];
+  int nv = 0, last = -1;
+  for (int k = 0; k < n; k++) {
+    assert_true(l[k].phrase > last); /* in phrase order */
+    last = l[k].phrase;
+    assert_true(l[k].n > 0);
+    for (int j = 0; j < l[k].n; j++) {
+      if (j) assert_true(l[k].pos[j - 1] <= l[k].pos[j]);
+      assert_true(nv < 64);
+      v[nv++] = (S_inst){l[k].phrase, (int)(l[k].pos[j] >> KB_RANK_COL_SHIFT),
+                         (int)(l[k].pos[j] & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    }
+  }
+  qsort(v, (size_t)nv, sizeof *v, S_cmp_inst);
+  kb_buf_printf(b, "%lld:", (long long)id);
+  for (int i = 0; i < nv; i++) kb_buf_printf(b, " %d/%d/%d", v[i].phrase, v[i].col, v[i].off);
+  kb_buf_puts(b, ";");
+  return 0;
+}
+
+static void test_postings_phrases(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *body[] = {"Fit a screen protector.", "A protector for the screen.", "Screen cleaning."};
+  for (int i = 0; i < 3; i++) {
+    char *p = th_fmt("%s/kb/a%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %s\n---\n%s\n", i == 0 ? "one" : i == 1 ? "two" : "three", body[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  int rc;
+  kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
+  assert_int_equal(rc, SQLITE_OK);
+  assert_non_null(p);
+  sqlite3_int64 tot[5];
+  assert_int_equal(kb_postings_rows(p, tot), 3);
+  assert_int_equal(kb_postings_df(p, "screen", 0), 3);
+  assert_int_equal(kb_postings_df(p, "screen protector", 0), 1);
+  assert_int_equal(kb_postings_df(p, "protector screen", 0), 1); /* "protector [for the] screen" */
+  assert_int_equal(kb_postings_df(p, "zebra", 0), 0);
+  assert_int_equal(kb_postings_df(p, "screen zebra", 0), 0);
+  /* prefixes: every term starting with them */
+  assert_int_equal(kb_postings_df(p, "scr", 1), 3);
+  assert_int_equal(kb_postings_df(p, "prot", 1), 2);
+  assert_int_equal(kb_postings_df(p, "zeb", 1), 0);
+  /* the same document frequencies from a query's lists, made once */
+  const char *qph[] = {"screen protector", "scr", "prot", "zebra", "screen zebra"};
+  const unsigned char qpre[] = {0, 1, 1, 0, 0};
+  kb_postings_query *pq = kb_postings_query_new(p, qph, qpre, 5);
+  for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(pq, k), kb_postings_df(p, qph[k], qpre[k]));
+  assert_int_equal(kb_postings_query_df(pq, 0), 1);
+  assert_int_equal(kb_postings_query_df(pq, 1), 3);
+  kb_postings_query_free(pq);
+  const char *pre_ph[] = {"clea", "protector"};
+  const unsigned char pre[] = {1, 0};
+  kb_buf pb = KB_BUF_INIT;
+  assert_int_equal(kb_postings_match(p, pre_ph, pre, 2, NULL, 0, 1000, S_collect_rows, &pb), 0);
+  assert_string_equal(kb_buf_str(&pb), "1: 1/4/2;2: 1/4/0;3: 0/4/1;");
+  kb_buf_cleanup(&pb);
+  const char *ph[] = {"screen protector", "clean"};
+  kb_buf b = KB_BUF_INIT;
+  assert_int_equal(kb_postings_match(p, ph, NULL, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
+  /* ids follow the indexer's order (by slug): a0, a1, a2 are 1, 2, 3;
+   * body is column 4; stop words take no position */
+  assert_string_equal(kb_buf_str(&b), "1: 0/4/1;3: 1/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph, NULL, 2, NULL, 2, 2, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "");
+  /* driven by "clean" alone: only its row, with the other's instances */
+  const char *ph2[] = {"screen", "clean"};
+  const unsigned char drive[] = {0, 1};
+  assert_int_equal(kb_postings_match(p, ph2, NULL, 2, drive, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "3: 0/4/0 1/4/1;");
+  kb_buf_cleanup(&b);
+  kb_postings_free(p);
+  /* too large for the limit: left to FTS5, no error */
+  assert_null(kb_postings_load(db, "fts_en", 3, &rc));
+  assert_int_equal(rc, SQLITE_OK);
+  sqlite3_close(db);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_pruning),
+      cmocka_unit_test(test_row_caches),
+      cmocka_unit_test(test_meta_later),
+      cmocka_unit_test(test_memory_same_as_fts5),
+      cmocka_unit_test(test_memory_same_as_fts5_long),
+      cmocka_unit_test(test_bounds),
+      cmocka_unit_test(test_postings_phrases),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
