@@ -395,9 +395,14 @@ async function main() {
     await page.locator('#q').pressSequentially('r', { delay: 300 });
     await page.waitForTimeout(400);
     check(asked.length === 0, 'asked for ' + JSON.stringify(asked));
-    await page.locator('#q').pressSequentially('efund', { delay: 20 });   // faster than the debounce
+    await page.locator('#q').pressSequentially('efund', { delay: 20 });   // faster than the 200 ms debounce
     await page.waitForSelector('#results a[href="/help/refund-status"]');
-    check(asked.length === 1 && asked[0] === 'refund', 'requests: ' + JSON.stringify(asked));
+    for (let i = 0; i < 50 && asked[asked.length - 1] !== 'refund'; i++) await page.waitForTimeout(100);
+    // one request when the keys come 20 ms apart; on a loaded machine a key
+    // can come after the debounce, and the earlier prefix is asked (and
+    // aborted) too: at most one such, never a one-character query
+    check(asked[asked.length - 1] === 'refund' && asked.length <= 2 &&
+          asked.every((q) => q.length >= 2 && 'refund'.startsWith(q)), 'requests: ' + JSON.stringify(asked));
     clean(page);
     await page.close();
   });
