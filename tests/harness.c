@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_search.h"
+
 const char *th_bin_dir(void) {
   static char abs[4096];
   if (!abs[0]) {
@@ -361,4 +363,24 @@ int th_wait_body(const th_server *s, const char *path, const char *needle, int t
     usleep(50 * 1000);
   }
   return 0;
+}
+
+struct kb_index *th_index_kb(const char *kb, const char *dir) {
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = kb ? th_fmt("%s/kb-index -q %s -o %s", th_bin_dir(), kb, ix)
+                 : th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  if (!x) print_error("%s\n", err);
+  assert_non_null(x);
+  free(cmd);
+  free(ix);
+  return x;
+}
+
+void th_index_done(struct kb_index *x, char *dir) {
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir);
 }

@@ -97,4 +97,11 @@ int th_wait_body(const th_server *s, const char *path, const char *needle, int t
  * frees. */
 char *th_resp_header(const th_resp *r, const char *name);
 
+/* Indexes the knowledge base kb (NULL: DIR/kb) into DIR/kb.sqlite with
+ * kb-index and opens the index (asserts both work). Close it with
+ * th_index_done(). */
+struct kb_index *th_index_kb(const char *kb, const char *dir);
+/* Closes x and removes (and frees) dir. */
+void th_index_done(struct kb_index *x, char *dir);
+
 #endif

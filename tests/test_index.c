@@ -298,26 +298,6 @@ static void test_round_trip(void **state) {
 }
 
 /* Exact forms rank above other forms of the same stem. */
-/* Indexes DIR/kb into DIR/kb.sqlite with kb-index and opens the index. */
-static kb_index *S_index_dir(const char *dir) {
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  if (!x) print_error("%s\n", err);
-  assert_non_null(x);
-  free(cmd);
-  free(ix);
-  return x;
-}
-
-/* Closes x and removes (and frees) dir. */
-static void S_index_done(kb_index *x, char *dir) {
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir);
-}
 
 static void test_exact_forms_first(void **state) {
   (void)state;
@@ -325,7 +305,7 @@ static void test_exact_forms_first(void **state) {
   char *a = th_fmt("%s/kb/a.md", dir), *b = th_fmt("%s/kb/b.md", dir);
   th_write_file(a, "---\ntitle: Bluetooth help A\n---\nFixing a bluetooth connection that drops.\n");
   th_write_file(b, "---\ntitle: Bluetooth help B\n---\nFixing bluetooth when it is connected but silent.\n");
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
@@ -338,7 +318,7 @@ static void test_exact_forms_first(void **state) {
   assert_string_equal(r.hits[0].slug, "b");
   kb_results_free(&r);
   free(a); free(b);
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* Snippets: the window of the body with the query's words, cut on word
@@ -356,7 +336,7 @@ static void test_snippets(void **state) {
   kb_buf_puts(&body, "\n");
   th_write_file(a, kb_buf_str(&body));
   th_write_file(b, "---\ntitle: Giraffe facts\n---\nTall animals with long necks.\n");
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   kb_search_opts o = {.limit = 2, .count_total = 1};
   kb_results r;
@@ -380,7 +360,7 @@ static void test_snippets(void **state) {
   kb_results_free(&r);
   kb_buf_cleanup(&body);
   free(a); free(b);
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* #22: snippets are prose. A table's cells read as a run of words
@@ -401,7 +381,7 @@ static void test_snippets_prose(void **state) {
                    "**Accessibility**\nLevel access and a hearing loop in every store.\n\n"
                    "Animals are in a table of their own:\n\n"
                    "| Animal | Stripes |\n| --- | --- |\n| Zebra | Black and white stripes, stripes |\n");
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   static const char *const want[][2] = {
       {"opening hours", "Each store page lists the <mark>opening</mark> <mark>hours</mark> of the store, so check it before you travel."},
       {"hearing loop", "\xE2\x80\xA6Level access and a <mark>hearing</mark> <mark>loop</mark> in every store. Animals are in a table of their own:"},
@@ -421,7 +401,7 @@ static void test_snippets_prose(void **state) {
     }
   }
   free(a);
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* A search restricted to a collection and kinds returns exactly those
@@ -440,7 +420,7 @@ static void test_collection_ranges(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   static const struct { const char *coll; int kinds; int n; } cases[] = {
       {"c3", KB_KIND_ARTICLE, 1}, {"c3", KB_KIND_OFFTOPIC, 1},
@@ -461,7 +441,7 @@ static void test_collection_ranges(void **state) {
     }
     kb_results_free(&r);
   }
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* The front matter's intent: is stored in the index and read back as
@@ -693,7 +673,7 @@ static void test_languages_limit(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   const char *langs = kb_index_meta(x, "languages");
   int n = 1;
   for (const char *p = langs; *p; p++) n += *p == ',';
@@ -705,7 +685,7 @@ static void test_languages_limit(void **state) {
   assert_int_equal(kb_index_search(x, "widget", 6, &o, &r, err, sizeof err), KB_SEARCH_OK);
   assert_int_equal(r.total, N);
   kb_results_free(&r);
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* An index is served whole or not at all: one whose synonyms, device
@@ -772,14 +752,14 @@ static void test_language_data_stored(void **state) {
   /* the same lists from the shipped data for a KB without lang/ */
   char *p = th_fmt("%s/kb/a.md", dir);
   th_write_file(p, "---\ntitle: The phone\n---\nthe phone\n");
-  kb_index *y = S_index_dir(dir); /* removes dir */
+  kb_index *y = th_index_kb(NULL, dir); /* removes dir */
   assert_true(kb_lang_is_stop(kb_index_lang(y), "the", 3));
   kb_search_opts o = {.limit = 3};
   kb_results r;
   assert_int_equal(kb_index_search(y, "the", 3, &o, &r, err, sizeof err), KB_SEARCH_OK);
   assert_int_equal(r.nterms, 0); /* a stop word: no terms */
   kb_results_free(&r);
-  S_index_done(y, dir);
+  th_index_done(y, dir);
   free(p); free(ix); free(cmd);
 }
 

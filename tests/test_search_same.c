@@ -17,26 +17,6 @@
 #include "kb_search.h"
 #include "kb_util.h"
 
-/* Indexes DIR/kb into DIR/kb.sqlite with kb-index and opens the index. */
-static kb_index *S_index_dir(const char *dir) {
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  if (!x) print_error("%s\n", err);
-  assert_non_null(x);
-  free(cmd);
-  free(ix);
-  return x;
-}
-
-/* Closes x and removes (and frees) dir. */
-static void S_index_done(kb_index *x, char *dir) {
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir);
-}
 
 /* Candidate pruning: with more than 1,000 rows for the query's terms, only
  * rows with its rarest terms are candidates, and their scores are those
@@ -53,7 +33,7 @@ static void test_pruning(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 5};
   kb_results pruned, full;
@@ -76,7 +56,7 @@ static void test_pruning(void **state) {
   assert_int_equal(kb_index_search(x, "widget", 6, &o, &full, err, sizeof err), 0);
   assert_int_equal(full.total, 1200);
   kb_results_free(&full);
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 /* Rows left unranked by the bound of their score (kb_rank_row_part()):
@@ -129,7 +109,7 @@ static void test_bounds(void **state) {
   char *p = th_fmt("%s/kb/z-phrase.md", dir);
   th_write_file(p, "---\ntitle: Widget care\nphrases:\n  - widget care\n---\nOne widget, some care.\n");
   free(p);
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   static const char *const q[] = {"widget care", "care widget", "widget", "widget care needs",
                                   "the widget needs care", "care"};
   int skipped = 0;
@@ -141,15 +121,10 @@ static void test_bounds(void **state) {
       skipped += S_same_bounded(x, q[i], &o);
     }
   assert_true(skipped > 0); /* the bounds were used */
-  S_index_done(x, dir);
+  th_index_done(x, dir);
   /* and on kb/, with the suggest's depth (30) and the search page's */
   dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  char err[256];
-  x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
+  x = th_index_kb("kb", dir);
   static const char *const m[] = {
       "omg smashed my screen again how much 2 fix??", "can i return a phone i bought online",
       "my mobile phone wont turn on after the update", "delivary still not here, where is my order",
@@ -166,11 +141,7 @@ static void test_bounds(void **state) {
     skipped += S_same_bounded(x, m[i], &page);
   }
   assert_true(skipped > 0);
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir);
-  free(ix);
-  free(cmd);
+  th_index_done(x, dir);
 }
 
 /* The rows' metadata and bodies are cached per index (kb_search.c, 4,096
@@ -187,7 +158,7 @@ static void test_row_caches(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  kb_index *x = S_index_dir(dir);
+  kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   for (int pass = 0; pass < 2; pass++) {
     int seen = 0;
@@ -209,7 +180,7 @@ static void test_row_caches(void **state) {
     }
     assert_int_equal(seen, N);
   }
-  S_index_done(x, dir);
+  th_index_done(x, dir);
 }
 
 static void S_same_str(const char *a, const char *b) {
@@ -225,12 +196,8 @@ static void S_same_str(const char *a, const char *b) {
 static void test_meta_later(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = th_index_kb("kb", dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   static const char *const q[] = {"how do I get the sim tray out of my iphone 12",
                                   "any branch near leeds city centre open sunday",
                                   "thanks guys great service today", "screen repair cost",
@@ -292,9 +259,7 @@ static void test_meta_later(void **state) {
   assert_true(replies > 0);
   assert_true(summaries > 0);
   assert_true(platforms > 0);
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  th_index_done(x, dir);
 }
 
 /* The postings held in memory answer a search exactly as FTS5 does: the
@@ -328,12 +293,7 @@ static void S_same_hits(kb_index *x, const char *q, const kb_search_opts *o) {
 static void test_memory_same_as_fts5(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
+  kb_index *x = th_index_kb("kb", dir);
   assert_true(kb_index_postings(x) > 1000);
   static const char *const q[] = {
       "omg smashed my screen again how much 2 fix??",
@@ -374,9 +334,7 @@ static void test_memory_same_as_fts5(void **state) {
       S_same_hits(x, p, &all);
       free(p);
     }
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  th_index_done(x, dir);
 }
 
 /* A row with more matches than the ranking examines (512): only the
