@@ -12,16 +12,13 @@
 #include "kb_index_impl.h"
 #include "kb_util.h"
 
-/* Binds the get statement: collection (NULL: the default), slug, and the
- * language preferred (NULL: the index's default). */
-static sqlite3_stmt *S_get(kb_index *ix, const char *collection, const char *slug, const char *lang) {
-  sqlite3_stmt *st = ix->get;
+void kb_ix_bind_article(kb_index *ix, sqlite3_stmt *st, const char *collection, const char *slug,
+                        const char *lang) {
   const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
   sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
-  return st;
 }
 
 static char *S_dup_col(sqlite3_stmt *st, int i) {
@@ -36,7 +33,8 @@ int kb_index_get(kb_index *ix, const char *collection, const char *slug, kb_doc 
 int kb_index_get_lang(kb_index *ix, const char *collection, const char *slug, const char *lang,
                       kb_doc *d) {
   memset(d, 0, sizeof *d);
-  sqlite3_stmt *st = S_get(ix, collection, slug, lang);
+  sqlite3_stmt *st = ix->get;
+  kb_ix_bind_article(ix, st, collection, slug, lang);
   int rc = sqlite3_step(st);
   int found = 0;
   if (rc == SQLITE_ROW) {

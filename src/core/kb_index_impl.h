@@ -153,4 +153,11 @@ struct kb_index {
                              for each */
 };
 
+/* Binds an article's address to st, a statement of ix (get, id_of) whose
+ * ?1-?4 are collection (NULL: "default"), slug, the language preferred
+ * (NULL: the index's default) and the default language, its fallback.
+ * Defined in kb_doc.c. */
+void kb_ix_bind_article(kb_index *ix, sqlite3_stmt *st, const char *collection, const char *slug,
+                        const char *lang);
+
 #endif

@@ -1404,20 +1404,16 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   return rc;
 }
 
-/* The article is found by id (ix->id_of: the row get would read, without
- * its html, source and store, which are not needed here and were nearly
- * all of the cost of a suggest naming a place with a store), its fields
- * taken from the rows' metadata kept with the index (S_row_of). */
 /* The row of help article collection/slug in language lang (or the
- * default), as kb_results_add_article() takes it: 0 when there is none. */
+ * default), as kb_results_add_article() takes it: 0 when there is none.
+ * Found by id (ix->id_of: the row get would read, without its html,
+ * source and store, which are not needed here and were nearly all of the
+ * cost of a suggest naming a place with a store); its fields come from
+ * the rows' metadata kept with the index (kb_rows_get()). */
 static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
                             const char *lang) {
   sqlite3_stmt *st = ix->id_of;
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  sqlite3_bind_text(st, 1, collection ? collection : "default", -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, lang ? lang : def, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, def, -1, SQLITE_STATIC);
+  kb_ix_bind_article(ix, st, collection, slug, lang);
   int64_t id = 0;
   if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
     id = sqlite3_column_int64(st, 0);
