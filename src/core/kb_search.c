@@ -466,25 +466,8 @@ typedef struct {
  * selects rows) to the expression and the lists. */
 static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select,
                          int implies) {
-  if (o->listed++) {
-    kb_buf_putc(o->groups, ' ');
-    kb_buf_putc(o->weights, ' ');
-    kb_buf_putc(o->exact, ' ');
-    if (o->dfs) kb_buf_putc(o->dfs, ' ');
-  }
-  if (o->in_part++) kb_buf_puts(o->match, " OR ");
-  if (o->dfs) kb_buf_put_int(o->dfs, df);
   int flag = select ? 2 : t->terms[i][0] == KB_TEXT_EXACT_MARK ? 1 : implies ? 3 : 0;
-  kb_buf_putc(o->exact, (char)('0' + flag));
-  S_put_raw(o->match, t->terms[i]);
-  if (t->prefix[i]) kb_buf_puts(o->match, " *");
-  kb_buf_put_int(o->groups, t->group[i]);
-  /* weights in hundredths, as "0.80" */
-  long w = lround(t->weight[i] * 100);
-  kb_buf_put_int(o->weights, w / 100);
-  kb_buf_putc(o->weights, '.');
-  kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
-  kb_buf_putc(o->weights, (char)('0' + w % 10));
+  long w = lround(t->weight[i] * 100); /* weights in hundredths, as "0.80" */
   S_phrases *ph = o->ph;
   if (ph && ph->n < S_MAX_PHRASES) {
     ph->text[ph->n] = t->terms[i];
@@ -495,6 +478,26 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
     ph->n++;
   }
+  if (!o->match) { /* the arrays only */
+    o->listed++;
+    return;
+  }
+  if (o->listed++) {
+    kb_buf_putc(o->groups, ' ');
+    kb_buf_putc(o->weights, ' ');
+    kb_buf_putc(o->exact, ' ');
+    if (o->dfs) kb_buf_putc(o->dfs, ' ');
+  }
+  if (o->in_part++) kb_buf_puts(o->match, " OR ");
+  if (o->dfs) kb_buf_put_int(o->dfs, df);
+  kb_buf_putc(o->exact, (char)('0' + flag));
+  S_put_raw(o->match, t->terms[i]);
+  if (t->prefix[i]) kb_buf_puts(o->match, " *");
+  kb_buf_put_int(o->groups, t->group[i]);
+  kb_buf_put_int(o->weights, w / 100);
+  kb_buf_putc(o->weights, '.');
+  kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
+  kb_buf_putc(o->weights, (char)('0' + w % 10));
 }
 
 /* A single term's document frequency is in the vocabulary (0: the index
@@ -507,14 +510,17 @@ static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
- * kb_features() takes, in the same order (with dfs: their document
- * frequencies, terms the index lacks left out). With sel, the expression
- * is "(selected) AND (all)": only rows with a selected term are
- * candidates, and the copies of the selected terms in front are marked as
- * not counted. Returns the number of groups. */
-static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, kb_buf *match,
-                    kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
-                    S_phrases *ph) {
+ * kb_features() takes, in the same order (with use_df: their document
+ * frequencies into dfs, terms the index lacks left out), and the same as
+ * arrays into ph (not NULL). With sel, the expression is "(selected) AND
+ * (all)": only rows with a selected term are candidates, and the copies
+ * of the selected terms in front are marked as not counted. match NULL:
+ * the arrays only (the postings in memory read no string: rendering them
+ * was 4 % of a suggest; S_search_lang() renders them when FTS5 needs
+ * them). Returns the number of groups; *listed the phrases. */
+static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, int use_df,
+                    kb_buf *match, kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
+                    S_phrases *ph, int *listed) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
                .dfs = dfs, .ph = ph};
   if (ph) memset(ph, 0, sizeof *ph);
@@ -527,8 +533,8 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, k
    * exact form; its stem is marked instead. */
   unsigned char implied[S_MAX_TERMS] = {0}, implies[S_MAX_TERMS] = {0};
   int dfv[S_MAX_TERMS];
-  for (int i = 0; i < t->n; i++) dfv[i] = dfs || sel ? S_phrase_df(l, t, i) : -1;
-  for (int i = 0; dfs && i < t->n; i++) {
+  for (int i = 0; i < t->n; i++) dfv[i] = use_df || sel ? S_phrase_df(l, t, i) : -1;
+  for (int i = 0; use_df && i < t->n; i++) {
     if (t->terms[i][0] != KB_TEXT_EXACT_MARK || dfv[i] <= 0) continue;
     for (int k = 0; k < t->n; k++)
       if (k != i && t->group[k] == t->group[i] && t->weight[k] >= 1.0 && !t->prefix[k] &&
@@ -538,20 +544,21 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, k
       }
   }
   if (sel) {
-    kb_buf_putc(match, '(');
+    if (match) kb_buf_putc(match, '(');
     for (int i = 0; i < t->n; i++)
       if (sel[i]) S_render_one(&o, t, i, dfv[i], 1, 0);
-    kb_buf_puts(match, ") AND (");
+    if (match) kb_buf_puts(match, ") AND (");
     o.in_part = 0;
   }
   for (int i = 0; i < t->n; i++) {
-    int df = dfs ? dfv[i] : -1;
+    int df = use_df ? dfv[i] : -1;
     /* a term the index does not have cannot match: left out of the MATCH
      * (a lookup saved per term), its group still counted */
-    if ((dfs && df == 0) || implied[i]) continue;
+    if ((use_df && df == 0) || implied[i]) continue;
     S_render_one(&o, t, i, df, 0, implies[i]);
   }
-  if (sel) kb_buf_putc(match, ')');
+  if (sel && match) kb_buf_putc(match, ')');
+  if (listed) *listed = o.listed;
   return ngroups;
 }
 
@@ -1064,12 +1071,13 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   return rc;
 }
 
-/* Runs the query in one language's table, collecting every matching row
- * with its features and score: over the id ranges of the collection and
- * types asked for when there are few, else over every matching row. The
- * postings in memory do it when they can: a table held there, id ranges. */
-static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
-                         const char *weights, const char *exact, const char *dfs,
+/* Runs the query of terms t (sel: S_select()'s) in one language's table,
+ * collecting every matching row with its features and score: over the id
+ * ranges of the collection and types asked for when there are few, else
+ * over every matching row. The postings in memory do it when they can (a
+ * table held there, id ranges), from the arrays ph; else FTS5, from the
+ * MATCH expression and kb_features()'s lists, rendered here. */
+static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *sel,
                          int ngroups, const S_phrases *ph, const kb_search_opts *o,
                          const S_where *w, S_cands *c, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
@@ -1080,25 +1088,36 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
       S_search_mem(ix, li, ph, ngroups, w,
                    o->ablate & KB_ABLATE_BOUNDS ? 0 : o->offset + o->limit, c) == 0)
     return KB_SEARCH_OK;
+  kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT,
+         dfs = KB_BUF_INIT;
+  S_render(&ix->langs[li], t, sel, 1, &match, &groups, &weights, &exact, &dfs, NULL, NULL);
   sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
-  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 1, kb_buf_str(&match), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, kb_buf_str(&groups), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, kb_buf_str(&weights), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, kb_buf_str(&exact), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, kb_buf_str(&dfs), -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 8, ngroups);
+  int rc = KB_SEARCH_OK;
   if (w->nspans < 0) {
     if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, 4);
     sqlite3_bind_int(st, 5, w->kinds);
-    return S_collect(ix, st, li, c, err, nerr);
+    rc = S_collect(ix, st, li, c, err, nerr);
   }
-  int rc = KB_SEARCH_OK;
-  for (int i = 0; i < w->nspans && rc == KB_SEARCH_OK; i++) {
+  for (int i = 0; w->nspans >= 0 && i < w->nspans && rc == KB_SEARCH_OK; i++) {
     sqlite3_bind_int64(st, 4, w->lo[i]);
     sqlite3_bind_int64(st, 5, w->hi[i]);
     rc = S_collect(ix, st, li, c, err, nerr);
   }
+  /* (the statement keeps the strings bound until its next binding: they
+   * are cleared before the buffers go) */
+  sqlite3_clear_bindings(st);
+  kb_buf_cleanup(&match);
+  kb_buf_cleanup(&groups);
+  kb_buf_cleanup(&weights);
+  kb_buf_cleanup(&exact);
+  kb_buf_cleanup(&dfs);
   return rc;
 }
 
@@ -1296,8 +1315,8 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   S_query t;
   S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
   S_build(q, q->li, 0, 0, 0, &t);
-  S_render(&q->ix->langs[q->li], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
-           NULL, NULL);
+  S_render(&q->ix->langs[q->li], &t, NULL, 0, &out->match, &out->groups, &out->weights,
+           &out->exact, NULL, NULL, NULL);
   S_query_free(&t);
 }
 
@@ -1358,8 +1377,6 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
     S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
     S_query t;
-    kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
-           exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     /* "did you mean": in the query's language, else the first searched */
@@ -1368,18 +1385,11 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     unsigned char sel[S_MAX_TERMS];
     S_phrases ph;
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
-    int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
-                           &exact, &dfs, &ph);
-    if (match.n)
-      rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
-                         kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,
-                         &ph, &oo, &where, &c, err, nerr);
+    int listed, ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, 1, NULL, NULL, NULL,
+                                   NULL, NULL, &ph, &listed);
+    if (listed) /* (a MATCH without a phrase matches nothing) */
+      rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, err, nerr);
     S_query_free(&t);
-    kb_buf_cleanup(&match);
-    kb_buf_cleanup(&groups);
-    kb_buf_cleanup(&weights);
-    kb_buf_cleanup(&exact);
-    kb_buf_cleanup(&dfs);
   }
   if (rc == KB_SEARCH_OK) {
     /* (the rows skipped are below offset + limit others: the page is
