@@ -475,6 +475,19 @@ static void test_postings_phrases(void **state) {
   const unsigned char drive[] = {0, 1};
   assert_int_equal(kb_postings_match(p, ph2, NULL, 2, drive, 0, 1000, S_collect_rows, &b), 0);
   assert_string_equal(kb_buf_str(&b), "3: 0/4/0 1/4/1;");
+  /* phrases whose lists end at different rows ("clean" has only the
+   * last, "protector" not the last): each row has all its phrases, in
+   * phrase order, over the whole table and over a range inside it */
+  const char *ph3[] = {"clean", "screen", "protector"};
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 1/4/1 2/4/2;2: 2/4/0 1/4/1;3: 1/4/0 0/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 2, 3, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "2: 2/4/0 1/4/1;3: 1/4/0 0/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 1, 2, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 1/4/1 2/4/2;2: 2/4/0 1/4/1;");
   kb_buf_cleanup(&b);
   kb_postings_free(p);
   /* too large for the limit: left to FTS5, no error */
