@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "kb_fts.h"
 #include "kb_postings.h"
+#include "kb_rank.h"
 #include "kb_search.h"
 #include "kb_util.h"
 
@@ -498,6 +500,29 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* kb_rank_ltr_inputs() writes every input of x (the suggest's rerank
+ * does not clear x first): each slot set to NaN before, none left so,
+ * with every context flag off and on. */
+static void test_ltr_inputs(void **state) {
+  (void)state;
+  double f[KB_RANK_NOUT];
+  for (int k = 0; k < KB_RANK_NOUT; k++) f[k] = 0.25 * (k + 1);
+  kb_rank_ctx ctx[2] = {{0},
+                        {.mention_intents = 3, .article_intents = 1, .offtopic = 1,
+                         .other_platform = 1, .place = 1, .place_store = 1, .links_stores = 1,
+                         .other_handle = 1}};
+  for (int c = 0; c < 2; c++) {
+    double x[KB_LTR_N + 1];
+    for (int i = 0; i <= KB_LTR_N; i++) x[i] = NAN;
+    kb_rank_ltr_inputs(f, &ctx[c], x);
+    for (int i = 0; i < KB_LTR_N; i++) {
+      if (isnan(x[i])) print_error("input %d of %d not written\n", i, KB_LTR_N);
+      assert_false(isnan(x[i]));
+    }
+    assert_true(isnan(x[KB_LTR_N])); /* and nothing past them */
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -507,6 +532,7 @@ int main(void) {
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
+      cmocka_unit_test(test_ltr_inputs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
