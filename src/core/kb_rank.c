@@ -882,18 +882,21 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
   const S_inst *inst = a->inst;
   int kept = a->kept;
   /* proximity: query word g followed within two positions by word g+1;
-   * the instances are in position order, so only the next few count */
-  unsigned char pair[S_MAX_PHRASES];
-  memset(pair, 0, (size_t)q->ngroup);
-  int pairs = 0; /* of pair[] set */
+   * the instances are in position order, so only the next few count.
+   * open[g]: the pair (g, g+1) is still to be found and can be (word g+1
+   * has a match in the row: a kept instance of a group is a match of it,
+   * so gbits says); one test per instance instead of three */
+  unsigned char open[S_MAX_PHRASES];
+  int ng = q->ngroup;
+  for (int g = 0; g + 1 < ng; g++) open[g] = (gbits[g + 1] & S_MATCH) != 0;
+  if (ng > 0) open[ng - 1] = 0;
+  int pairs = 0; /* of open[] closed */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
-    /* (no instance of word g+1 in the row: no pair; a kept instance of a
-     * group is a match of it, so gbits says) */
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
+    if (!open[g]) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
-        pair[g] = 1;
+        open[g] = 0;
         pairs++;
         break; /* (found: the rest cannot change it) */
       }
@@ -902,9 +905,11 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
    * among the instances: each two lists of adjacent words side by side */
   for (int i = 0; i < a->nbody; i++) {
     int g = a->body[i].group;
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
-    for (int j = 0; j < a->nbody && !pair[g]; j++)
-      if (a->body[j].group == g + 1) pairs += pair[g] = S_near(&a->body[i], &a->body[j]);
+    for (int j = 0; j < a->nbody && open[g]; j++)
+      if (a->body[j].group == g + 1 && S_near(&a->body[i], &a->body[j])) {
+        open[g] = 0;
+        pairs++;
+      }
   }
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
