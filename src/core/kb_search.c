@@ -175,6 +175,10 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
   if (!l->nsyn) return;
   for (int g = 0; g < ng; g++) {
+    /* no rule's source starts with word g: none is a sequence from it */
+    if (!q->prim[g]) continue;
+    uint32_t h = kb_hash(q->prim[g], strlen(q->prim[g])) % KB_IX_SYNFIRST_BITS;
+    if (!(l->synfirst[h / 64] >> (h % 64) & 1)) continue;
     char seq[4 * (KB_TEXT_MAX_TERM + 2)];
     size_t n = 0;
     for (int len = 1; len <= 4 && g + len <= ng; len++) {
