@@ -500,6 +500,32 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* The synonym rules' first-word filter (kb_ix_lang.synfirst) passes
+ * every rule a query's words start: kb/'s one-word sources (fone,
+ * sammy), two-word sources whose first word is a rule of its own or of
+ * none ("i phone", "e sim"), a rule past the first word ("sim tray"), each
+ * read as its targets. */
+static void test_synonym_filter(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const want[][2] = {
+      {"my fone broke", "\"\x01" "smartphon\""}, {"my fone broke", "\"\x01" "mobil phone\""},
+      {"i phone sim tray", "\"\x01" "iphon\""},  {"i phone sim tray", "\"\x01" "sim drawer\""},
+      {"e sim help", "\"\x01" "esim\""},         {"e sim help", "\"\x01" "embed sim\""},
+      {"sammy screen", "\"\x01" "samsung\""},    {"sammy screen", "\"\x01" "display\""},
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    kb_query_strings q;
+    kb_index_query_strings(x, want[i][0], strlen(want[i][0]), &q);
+    if (!strstr(kb_buf_str(&q.match), want[i][1]))
+      print_error("'%s' reads as %s, without %s\n", want[i][0], kb_buf_str(&q.match), want[i][1] + 2); /* (past the quote and \x01) */
+    assert_non_null(strstr(kb_buf_str(&q.match), want[i][1]));
+    kb_query_strings_cleanup(&q);
+  }
+  th_index_done(x, dir);
+}
+
 /* kb_rank_ltr_inputs() writes every input of x (the suggest's rerank
  * does not clear x first): each slot set to NaN before, none left so,
  * with every context flag off and on. */
@@ -533,6 +559,7 @@ int main(void) {
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_ltr_inputs),
+      cmocka_unit_test(test_synonym_filter),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
