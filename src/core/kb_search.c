@@ -1075,6 +1075,13 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   return rc;
 }
 
+/* Runs a statement without rows (BEGIN, COMMIT) and resets it. */
+static int S_step_once(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc;
+}
+
 /* Runs the query of terms t (sel: S_select()'s) in one language's table,
  * collecting every matching row with its features and score: over the id
  * ranges of the collection and types asked for when there are few, else
@@ -1083,7 +1090,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
  * MATCH expression and kb_features()'s lists, rendered here. */
 static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *sel,
                          int ngroups, const S_phrases *ph, const kb_search_opts *o,
-                         const S_where *w, S_cands *c, char *err, size_t nerr) {
+                         const S_where *w, S_cands *c, int *txn, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
   int prefix = 0;
   for (int k = 0; k < ph->n; k++) prefix |= ph->pre[k];
@@ -1092,6 +1099,10 @@ static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *
       S_search_mem(ix, li, ph, ngroups, w,
                    o->ablate & KB_ABLATE_BOUNDS ? 0 : o->offset + o->limit, c) == 0)
     return KB_SEARCH_OK;
+  /* one read transaction for all the statements of this search (one
+   * lock taken instead of one per statement), begun at the first: a
+   * search the postings answer runs none */
+  if (*txn < 0) *txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
   kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT,
          dfs = KB_BUF_INIT;
   S_render(&ix->langs[li], t, sel, 1, &match, &groups, &weights, &exact, &dfs, NULL, NULL);
@@ -1337,12 +1348,6 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
   kb_buf_cleanup(&q->exact);
 }
 
-/* Runs a statement without rows (BEGIN, COMMIT) and resets it. */
-static int S_step_once(sqlite3_stmt *st) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc;
-}
 
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
@@ -1371,11 +1376,9 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {.ablate = oo.ablate};
-  /* one read transaction for all the statements of this search: one lock
-   * taken instead of one per statement */
   S_where where;
   S_where_of(ix, &oo, &where);
-  int txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
+  int txn = -1; /* the read transaction: not begun yet (S_search_lang()) */
   int first = 1;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
@@ -1392,7 +1395,8 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int listed, ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, 1, NULL, NULL, NULL,
                                    NULL, NULL, &ph, &listed);
     if (listed) /* (a MATCH without a phrase matches nothing) */
-      rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, err, nerr);
+      rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, &txn, err,
+                         nerr);
     S_query_free(&t);
   }
   if (rc == KB_SEARCH_OK) {
@@ -1409,7 +1413,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
-  if (txn) S_step_once(ix->commit);
+  if (txn > 0) S_step_once(ix->commit);
   free(c.v);
   free(c.body);
   free(c.bown);
