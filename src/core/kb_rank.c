@@ -527,6 +527,8 @@ static inline void S_score_phrase(const S_query *q, const int *len, int p, const
                                   double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
                            double *f, int *pairs, double *lines);
+static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+                            const uint64_t *touched, double *f);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
@@ -642,16 +644,22 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_src src;
   S_src_docs(&src, d, id);
   const int *len = d->len + id * S_NCOL;
-  double gscore[S_MAX_PHRASES];
-  unsigned char gbits[S_MAX_PHRASES];
-  S_groups_start(q, gscore, gbits);
+  /* per group, 0 between rows: only the groups a row touches are read
+   * (in order, so the sums are the same) and cleared after it; a row
+   * matches two or three of a query's dozen groups */
+  static _Thread_local double gscore[S_MAX_PHRASES];
+  static _Thread_local unsigned char gbits[S_MAX_PHRASES];
+  uint64_t touched[S_MAX_PHRASES / 64] = {0};
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
     S_cols(&l[i], t, &j, &k);
-    if (t[0] | t[1] | t[2] | t[3] | t[4]) S_score_phrase(q, len, p, t, gscore, gbits);
+    if (t[0] | t[1] | t[2] | t[3] | t[4]) {
+      S_score_phrase(q, len, p, t, gscore, gbits);
+      touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
+    }
     if (q->exact[p]) continue;
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
     b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
@@ -670,8 +678,14 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
-  S_score_groups(q, gscore, gbits, f, NULL, NULL);
+  S_score_touched(q, gscore, gbits, touched, f);
   S_score_near(q, &src, a, gbits, f);
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
+    for (uint64_t m = touched[w]; m; m &= m - 1) {
+      int g = w * 64 + __builtin_ctzll(m);
+      gscore[g] = 0;
+      gbits[g] = 0;
+    }
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -825,6 +839,21 @@ static inline __attribute__((always_inline)) void S_score_phrase(const S_query *
   if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
 }
 
+/* The features of a row from its groups' sums (S_score_groups()). */
+static void S_features_of(const S_query *q, double bm, double cov, double strong, double title,
+                          double exactm, double *f) {
+  double mass = q->gmass > 0 ? q->gmass : 1;
+  f[KB_FEAT_BM25F] = bm;
+  f[KB_FEAT_COVERAGE] = cov / mass;
+  f[KB_FEAT_STRONG] = strong / mass;
+  f[KB_FEAT_PROXIMITY] = 0;
+  f[KB_FEAT_TITLE] = title / mass;
+  f[KB_FEAT_GROUPS] = q->nknown;
+  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
+  f[KB_FEAT_PHRASE] = 0;
+  f[KB_FEAT_EXACT] = exactm / mass;
+}
+
 /* The features of a row that its groups' gscore and gbits give (all but
  * proximity and the phrase match, left 0); pairs not NULL, with what
  * bounds the rest (kb_rank_row_part()): into *pairs the adjacent groups
@@ -851,16 +880,24 @@ static void S_score_groups(const S_query *q, const double *gscore, const unsigne
     *pairs = np;
     *lines = mass1;
   }
-  double mass = q->gmass > 0 ? q->gmass : 1;
-  f[KB_FEAT_BM25F] = bm;
-  f[KB_FEAT_COVERAGE] = cov / mass;
-  f[KB_FEAT_STRONG] = strong / mass;
-  f[KB_FEAT_PROXIMITY] = 0;
-  f[KB_FEAT_TITLE] = title / mass;
-  f[KB_FEAT_GROUPS] = q->nknown;
-  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
-  f[KB_FEAT_PHRASE] = 0;
-  f[KB_FEAT_EXACT] = exactm / mass;
+  S_features_of(q, bm, cov, strong, title, exactm, f);
+}
+
+/* S_score_groups() over the groups in touched only (bit g: gbits[g] is
+ * not 0), the others 0: what they added to the sums was +0 and nothing. */
+static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+                            const uint64_t *touched, double *f) {
+  double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
+    for (uint64_t m = touched[w]; m; m &= m - 1) {
+      int g = w * 64 + __builtin_ctzll(m);
+      bm += gscore[g];
+      if (gbits[g] & S_EXACT) exactm += q->gidf[g];
+      if (gbits[g] & S_MATCH) cov += q->gidf[g];
+      if (gbits[g] & S_STRONG) strong += q->gidf[g];
+      if (gbits[g] & S_TITLE) title += q->gidf[g];
+    }
+  S_features_of(q, bm, cov, strong, title, exactm, f);
 }
 
 /* The features of a row that its term frequencies (a's) give, and into
