@@ -606,7 +606,7 @@ static int S_merge(S_run *r, int m, S_inst *inst, int max) {
   int na = 0, n = 0;
   for (int i = 0; i < m; i++)
     if (r[i].at < r[i].end) act[na++] = &r[i];
-  while (na > 0 && n < max) {
+  while (na > 1 && n < max) {
     int b = 0;
     uint32_t v = *act[0]->at;
     for (int i = 1; i < na; i++)
@@ -618,6 +618,12 @@ static int S_merge(S_run *r, int m, S_inst *inst, int max) {
       na--;
       for (int i = b; i < na; i++) act[i] = act[i + 1];
     }
+  }
+  if (na == 1) { /* one run left (often the only one): copied, not compared */
+    S_run *x = act[0];
+    for (; x->at < x->end && n < max && *x->at < stop; x->at++)
+      inst[n++] = (S_inst){.group = x->group, .col = (int)(*x->at >> KB_RANK_COL_SHIFT),
+                           .off = (int)(*x->at & ((1u << KB_RANK_COL_SHIFT) - 1))};
   }
   return n;
 }
