@@ -398,7 +398,7 @@ static int S_cmp_inst(const void *x, const void *y) {
 
 static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   kb_buf *b = ctx;
-  S_inst v[64];
+  S_inst v[128];
   int nv = 0, last = -1;
   for (int k = 0; k < n; k++) {
     assert_true(l[k].phrase > last); /* in phrase order */
@@ -406,7 +406,7 @@ static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, in
     assert_true(l[k].n > 0);
     for (int j = 0; j < l[k].n; j++) {
       if (j) assert_true(l[k].pos[j - 1] <= l[k].pos[j]);
-      assert_true(nv < 64);
+      assert_true(nv < 128);
       v[nv++] = (S_inst){l[k].phrase, (int)(l[k].pos[j] >> KB_RANK_COL_SHIFT),
                          (int)(l[k].pos[j] & ((1u << KB_RANK_COL_SHIFT) - 1))};
     }
@@ -456,6 +456,32 @@ static void test_postings_phrases(void **state) {
   for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(pq, k), kb_postings_df(p, qph[k], qpre[k]));
   assert_int_equal(kb_postings_query_df(pq, 0), 1);
   assert_int_equal(kb_postings_query_df(pq, 1), 3);
+  /* the same through a memo of the lists (kept, given out again, and a
+   * memo too full for a query's 70 lists of one phrase spelt 70 ways
+   * emptied before it, never while the query holds its lists) */
+  kb_buf want = KB_BUF_INIT, got = KB_BUF_INIT;
+  assert_int_equal(kb_postings_query_match(pq, NULL, 0, 1000, S_collect_rows, &want), 0);
+  kb_postings_memo *memo = kb_postings_memo_new();
+  for (int round = 0; round < 3; round++) {
+    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, memo);
+    for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(mq, k), kb_postings_query_df(pq, k));
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+    kb_postings_query_free(mq);
+    char *many[70];
+    for (int k = 0; k < 70; k++) many[k] = th_fmt("screen%*sprotector", k + 1, "");
+    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, memo);
+    for (int k = 0; k < 70; k++) assert_int_equal(kb_postings_query_df(mq, k), 1);
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_non_null(strstr(kb_buf_str(&got), "1: 0/4/1 1/4/1 2/4/1"));
+    kb_postings_query_free(mq);
+    for (int k = 0; k < 70; k++) free(many[k]);
+  }
+  kb_postings_memo_free(memo);
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&got);
   kb_postings_query_free(pq);
   const char *pre_ph[] = {"clea", "protector"};
   const unsigned char pre[] = {1, 0};

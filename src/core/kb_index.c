@@ -473,6 +473,7 @@ void kb_index_close(kb_index *ix) {
       free(ix->langs[i].snip[k].span);
     }
     free(ix->langs[i].snip);
+    kb_postings_memo_free(ix->langs[i].memo);
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
       kb_postings_free(ix->langs[i].post);

@@ -110,6 +110,9 @@ typedef struct {
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
+  kb_postings_memo *memo; /* post's lists of phrases and prefixes made for
+                             queries (kb_postings.h), made on first use;
+                             this index's own, as snip */
   kb_ix_body *snip;           /* KB_IX_SNIP_SLOTS bodies analyzed for snippets, made
                              on first use; this index's own (an index is
                              used by one thread at a time) */

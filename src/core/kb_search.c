@@ -1010,7 +1010,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   const kb_postings *post = ix->langs[li].post;
   /* the phrases' lists made once: for the document frequencies the
    * vocabulary does not give (several terms, prefixes), and the match */
-  kb_postings_query *pq = kb_postings_query_new(post, ph->text, ph->pre, ph->n);
+  kb_ix_lang *l = &ix->langs[li];
+  if (!l->memo) l->memo = kb_postings_memo_new();
+  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, l->memo);
   int df[S_MAX_PHRASES];
   for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
