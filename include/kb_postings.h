@@ -94,7 +94,7 @@ kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const
  * prefixes, for one thread (kb_index's per language, used by one thread
  * at a time): a query's "mobile phone" or "sim card" (its synonyms) or
  * typed "scr" is made once, not per search (a merge of the terms' every
- * posting: 2 % of a suggest). It holds up to 64 lists and 2^18 positions
+ * posting: 2 % of a suggest). It holds up to 64 lists and 2^16 positions
  * (a list that does not fit is not kept); it is emptied whole before a
  * query it is too full for (never during one: the query's lists are in
  * it, so free the query before the next is made with the memo), and when

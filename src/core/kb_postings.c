@@ -538,7 +538,7 @@ struct kb_postings_query {
 };
 
 #define S_MEMO_SLOTS 64
-#define S_MEMO_POS (1L << 18)
+#define S_MEMO_POS (1L << 16) /* 256 KB per language and index (one per thread) */
 
 struct kb_postings_memo {
   const kb_postings *p; /* whose lists these are */
