@@ -36,6 +36,7 @@
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
+#include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
 #include "kb_text.h"
@@ -710,46 +711,11 @@ static int S_cmp_cand(const void *x, const void *y) {
 
 #define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
 
-/* What a candidate or a hit is ordered by: score (higher first), id, and
- * where it was (so equal ones keep their order, as glibc's qsort, a
- * stable merge sort, keeps them). */
-typedef struct {
-  double score;
-  int64_t id;
-  int at;
-} S_order_key;
-
-static int S_key_before(const S_order_key *a, const S_order_key *b) {
-  if (a->score != b->score) return a->score > b->score;
-  if (a->id != b->id) return a->id < b->id;
-  return a->at < b->at;
-}
-
-static int S_cmp_key(const void *x, const void *y) {
-  return S_key_before(x, y) ? -1 : S_key_before(y, x);
-}
-
-/* Sorts k[0..n) by S_key_before(): by insertion while short (a suggest
- * orders thirty-odd candidates; qsort() moved whole candidates and hits
- * of a hundred bytes and more, through a comparison function). */
-static void S_sort_keys(S_order_key *k, int n) {
-  if (n > 64) {
-    qsort(k, (size_t)n, sizeof *k, S_cmp_key);
-    return;
-  }
-  for (int i = 1; i < n; i++) {
-    S_order_key v = k[i];
-    int j = i;
-    for (; j > 0 && S_key_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
-    k[j] = v;
-  }
-}
-
 void kb_results_sort(kb_results *r) {
   if (r->n < 2) return;
-  S_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
-  for (int i = 0; i < r->n; i++) k[i] = (S_order_key){r->hits[i].score, r->hits[i].id, i};
-  S_sort_keys(k, r->n);
+  kb_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
+  for (int i = 0; i < r->n; i++) k[i] = (kb_order_key){r->hits[i].score, r->hits[i].id, i};
+  kb_order_sort(k, r->n);
   kb_hit *v = kb_xmalloc(((size_t)r->n + 1) * sizeof *v);
   for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
   free(r->hits);
@@ -766,9 +732,9 @@ void kb_results_sort(kb_results *r) {
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
-    S_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
-    for (int i = 0; i < c->n; i++) key[i] = (S_order_key){c->v[i].score, c->v[i].id, i};
-    S_sort_keys(key, c->n);
+    kb_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
+    for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
+    kb_order_sort(key, c->n);
     S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
     for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
     free(key);
@@ -801,15 +767,20 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
   }
   S_cand *x = &c->v[c->n++];
-  memset(x, 0, sizeof *x);
-  x->id = id;
-  x->lang = li;
-  x->nbody = -1;
-  if (f) {
+  if (f) { /* every field set (a clearing first was a call per row) */
+    x->id = id;
+    x->lang = li;
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
     x->snip_terms = (int)f[KB_RANK_SNIPPET_TERMS];
+    x->bfirst = 0;
+    x->nbody = -1;
+  } else {
+    memset(x, 0, sizeof *x);
+    x->id = id;
+    x->lang = li;
+    x->nbody = -1;
   }
   x->score = kb_rank_score_without(x->feat, c->ablate);
 }
