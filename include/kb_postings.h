@@ -60,6 +60,9 @@ int kb_postings_df(const kb_postings *p, const char *phrase, int prefix);
  * as p), 0 when into a list one kb_postings_match() made (a phrase's of
  * several terms, a prefix's: freed when it returns). */
 int kb_postings_holds(const kb_postings *p, const uint32_t *pos);
+/* The same as a range: p's own positions are [*lo, *hi) (for a caller
+ * that tests many pointers, without a call each). */
+void kb_postings_span(const kb_postings *p, const uint32_t **lo, const uint32_t **hi);
 
 /* Called for every matching row, in id order, with the lists of the
  * phrases it holds, l[0..n) in phrase order (kb_rank_list: each

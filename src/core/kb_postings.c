@@ -272,6 +272,11 @@ long kb_postings_size(const kb_postings *p) { return p->npos; }
 
 int kb_postings_prefixes(const kb_postings *p) { return p->prefix_known; }
 
+void kb_postings_span(const kb_postings *p, const uint32_t **lo, const uint32_t **hi) {
+  *lo = p->pos;
+  *hi = p->pos + p->npos;
+}
+
 int kb_postings_holds(const kb_postings *p, const uint32_t *pos) {
   uintptr_t a = (uintptr_t)p->pos, x = (uintptr_t)pos;
   return x >= a && x < a + (uintptr_t)p->npos * sizeof *p->pos;

@@ -865,7 +865,7 @@ typedef struct {
   const kb_rank_docs *docs;
   const kb_rank_query *q;
   unsigned ablate;
-  const kb_postings *post; /* (one pass: S_mem_one()) */
+  const uint32_t *plo, *phi; /* the postings' own positions (S_mem_add()) */
   S_cands *c;
   int li;
   S_row *row;
@@ -893,9 +893,10 @@ static void *S_grow(void *a, void *first0, int *cap, int n, size_t size) {
   return b;
 }
 
-/* Row id, its features f and body matches b[0..nb), added to c. */
-static void S_mem_add(const kb_postings *post, int64_t id, double *f, const kb_rank_body *b,
-                      int nb, int li, S_cands *c) {
+/* Row id, its features f and body matches b[0..nb), added to c; the
+ * matches outside the postings' positions [plo, phi) copied. */
+static void S_mem_add(const uint32_t *plo, const uint32_t *phi, int64_t id, double *f,
+                      const kb_rank_body *b, int nb, int li, S_cands *c) {
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
   S_add_cand(c, id, li, f);
@@ -907,7 +908,9 @@ static void S_mem_add(const kb_postings *post, int64_t id, double *f, const kb_r
   for (int i = 0; i < nb; i++) {
     c->body[c->nbody + i] = b[i];
     c->bown[c->nbody + i] = -1;
-    if (kb_postings_holds(post, b[i].pos)) continue;
+    uintptr_t x = (uintptr_t)b[i].pos; /* (as kb_postings_holds(): pointers into
+                                          two objects are compared as numbers) */
+    if (x >= (uintptr_t)plo && x < (uintptr_t)phi) continue;
     if (c->capown - c->nown < b[i].n) {
       while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
       c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
@@ -929,7 +932,7 @@ static int S_mem_one(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   const kb_rank_body *b;
   int nb;
   kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
-  S_mem_add(m->post, id, f, b, nb, m->li, m->c);
+  S_mem_add(m->plo, m->phi, id, f, b, nb, m->li, m->c);
   return 0;
 }
 
@@ -994,7 +997,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   m.docs = ix->docs;
   m.q = q;
   m.ablate = c->ablate;
-  m.post = post;
+  kb_postings_span(post, &m.plo, &m.phi);
   m.c = c;
   m.li = li;
   m.row = m.row0;
@@ -1037,7 +1040,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
       int nb;
       kb_rank_row_rest(q, m.docs, r->id, m.l + r->first, r->n, &r->part,
                        (const int (*)[2])(m.cut + r->first), f, &b, &nb);
-      S_mem_add(post, r->id, f, b, nb, li, c);
+      S_mem_add(m.plo, m.phi, r->id, f, b, nb, li, c);
     }
   }
   if (m.row != m.row0) free(m.row);
