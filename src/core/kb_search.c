@@ -621,13 +621,19 @@ static const char *S_keep(kb_results *r, const char *s) {
  * table one byte at a time. */
 static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
 #ifdef __SSE2__
-  static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
-  __m128i c[sizeof special];
-  for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
+  /* each special byte sixteen times, made once (they were made per call:
+   * a call per run of plain text) */
+#define S_X16(b) {{b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}}
+  static const union {
+    char b[16];
+    __m128i v;
+  } c[] = {S_X16('&'), S_X16('<'), S_X16('>'), S_X16('"'), S_X16('\''), S_X16('\x02'),
+           S_X16('\x03'), S_X16('\n')};
+#undef S_X16
   for (; i + 16 <= n; i += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_cmpeq_epi8(x, c[0]);
-    for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
+    __m128i hit = _mm_cmpeq_epi8(x, c[0].v);
+    for (size_t k = 1; k < sizeof c / sizeof *c; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k].v));
     int m = _mm_movemask_epi8(hit);
     if (m) return i + (size_t)__builtin_ctz((unsigned)m);
   }
