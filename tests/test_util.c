@@ -130,6 +130,24 @@ static void test_put_json(void **state) {
       assert_int_equal(b.n, want.n);
       assert_memory_equal(b.p, want.p, want.n);
     }
+  /* the buffer is grown for the text as it is, then again only when
+   * escapes need more (kb_util.c): texts of escapes alone and mixed,
+   * appended to buffers filled to every length about a doubling (64,
+   * 128), so every escape meets the end of the room somewhere; the ASan
+   * build would see a byte written past it */
+  for (size_t fill = 0; fill < 140; fill++)
+    for (size_t len = 1; len <= 40; len++)
+      for (int mix = 0; mix < 2; mix++) {
+        for (size_t k = 0; k < len; k++) t[k] = mix && k % 3 ? 'x' : k % 2 ? '<' : '\x01';
+        kb_buf_cleanup(&b);
+        kb_buf_cleanup(&want);
+        for (size_t k = 0; k < fill; k++) kb_buf_putc(&b, 'p'), kb_buf_putc(&want, 'p');
+        kb_buf_put_json(&b, t, len);
+        S_json_want(&want, t, len);
+        assert_int_equal(b.n, want.n);
+        assert_memory_equal(b.p, want.p, want.n + 1); /* with the NUL */
+        assert_true(b.n < b.cap);
+      }
   kb_buf_cleanup(&b);
   kb_buf_cleanup(&want);
 }

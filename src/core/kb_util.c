@@ -247,32 +247,50 @@ static size_t S_json_plain(const char *s, size_t i, size_t n, const unsigned cha
   return i;
 }
 
+/* Written straight into the buffer, grown once for the plain case and
+ * again only when an escape needs more: a kb_buf_put() per plain run and
+ * a kb_buf_puts() per escape were half of a suggest's JSON writing
+ * (snippets carry their <mark> tags, four escapes each). */
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   /* the bytes written escaped: control characters, '"', '\\', and <>& */
   static const unsigned char esc[256] = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
       ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1};
-  kb_buf_putc(b, '"');
+  kb_buf_grow(b, n + 2); /* the quotes and s unescaped (and the NUL) */
+  char *o = b->p + b->n;
+  *o++ = '"';
   size_t run = 0;
   for (size_t i = S_json_plain(s, 0, n, esc); i < n; i = S_json_plain(s, i + 1, n, esc)) {
     unsigned char c = (unsigned char)s[i];
-    kb_buf_put(b, s + run, i - run);
+    memcpy(o, s + run, i - run);
+    o += i - run;
     run = i + 1;
+    /* room for this escape (6 bytes at most, 1 was counted), the rest
+     * of s, the quote and the NUL */
+    size_t used = (size_t)(o - b->p);
+    if (used + 5 + (n - i) + 2 > b->cap) {
+      b->n = used;
+      kb_buf_grow(b, 5 + (n - i) + 1);
+      o = b->p + used;
+    }
+    *o++ = '\\';
     switch (c) {
-      case '"': kb_buf_puts(b, "\\\""); break;
-      case '\\': kb_buf_puts(b, "\\\\"); break;
-      case '\n': kb_buf_puts(b, "\\n"); break;
-      case '\r': kb_buf_puts(b, "\\r"); break;
-      case '\t': kb_buf_puts(b, "\\t"); break;
-      default: { /* control characters, and <>& so JSON is safe inside HTML */
-        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-        kb_buf_puts(b, u);
-      }
+      case '"': *o++ = '"'; break;
+      case '\\': *o++ = '\\'; break;
+      case '\n': *o++ = 'n'; break;
+      case '\r': *o++ = 'r'; break;
+      case '\t': *o++ = 't'; break;
+      default: /* control characters, and <>& so JSON is safe inside HTML */
+        o[0] = 'u', o[1] = '0', o[2] = '0', o[3] = hex[c >> 4], o[4] = hex[c & 15];
+        o += 5;
     }
   }
-  kb_buf_put(b, s + run, n - run);
-  kb_buf_putc(b, '"');
+  if (n > run) memcpy(o, s + run, n - run);
+  o += n - run;
+  *o++ = '"';
+  *o = 0;
+  b->n = (size_t)(o - b->p);
 }
 
 void kb_buf_clear(kb_buf *b) {
