@@ -39,7 +39,7 @@
 /* A remembered stem: words repeat (a few thousand make up most text), and
  * Snowball costs far more than a lookup. */
 typedef struct {
-  uint32_t hash;             /* 0: empty */
+  uint32_t hash;             /* the word's kb_hash() (1 for 0); 0: empty */
   char word[S_CACHE_WORD];
   char stem[S_CACHE_WORD];
   unsigned char nstem;
@@ -53,12 +53,6 @@ struct kb_analyzer {
   int cached;                 /* slots in use (at most 3/4 are filled) */
   char lang[32];              /* as given to kb_analyzer_new() */
 };
-
-/* FNV-1a; never 0, so 0 can mark an empty slot. */
-static uint32_t S_hash(const char *w, int n) {
-  uint32_t h = kb_hash(w, (size_t)n);
-  return h ? h : 1;
-}
 
 /* One folded code point and the source bytes it came from. */
 typedef struct {
@@ -109,8 +103,10 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
   return kb_lang_is_stop(a->data, w, n);
 }
 
-/* The stem of w[0..n) (NUL-terminated); *plen gets its length. */
-static const char *S_stem_of(kb_analyzer *a, const char *w, int n, int *plen) {
+/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw (the
+ * caller's: one hash of a word serves every language's stems and word
+ * lists); *plen gets its length. */
+static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen) {
   if (n >= S_CACHE_WORD) {
     const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
     if (st) *plen = sb_stemmer_length(a->stemmer);
@@ -120,7 +116,7 @@ static const char *S_stem_of(kb_analyzer *a, const char *w, int n, int *plen) {
     a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
     if (!a->cache) abort();
   }
-  uint32_t h = S_hash(w, n);
+  uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
   S_stem *slot;
   for (uint32_t i = h;; i++) {
     slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
@@ -328,19 +324,19 @@ static int S_has_digit(const S_ch *c, int n) {
   return 0;
 }
 
-/* Emits the term buf[0..len) made of source c[0..n) (surface: the word
- * as written, folded; it differs from buf when text-speak was read):
- * stem, callback. With colocated set, the term goes at the position of the
- * previous one. */
+/* Emits the term buf[0..len) (h: its kb_hash()) made of source c[0..n)
+ * (surface: the word as written, folded; it differs from buf when
+ * text-speak was read): stem, callback. With colocated set, the term goes
+ * at the position of the previous one. */
 static inline __attribute__((always_inline)) int
-S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, const char *surface,
-            int nsurface) {
+S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, uint32_t h,
+            const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
   /* stemming never adds or drops a term, so spans-only callers skip it */
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !S_has_digit(c, n)) {
     int slen;
-    const char *st = S_stem_of(r->a, buf, len, &slen);
+    const char *st = S_stem_of(r->a, buf, len, h, &slen);
     if (st) {
       term = st;
       len = slen;
@@ -393,7 +389,8 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
-        rc = S_emit_term(r, c, n, first ? colocated : 0, buf, len, surface, nsurface);
+        rc = S_emit_term(r, c, n, first ? colocated : 0, buf, len, kb_hash(buf, (size_t)len),
+                         surface, nsurface);
         first = 0;
       }
     }
@@ -402,33 +399,38 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
   return rc;
 }
 
-/* Emits one word made of c[0..n), encoded in buf[0..len), in r's current
- * language: stop words dropped; in a customer's words (KB_TEXT_QUERY)
- * text-speak read and filler dropped too; then stemmed and passed on. */
-static int S_emit_lang(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len) {
+/* Emits one word made of c[0..n), encoded in buf[0..len) (h: its
+ * kb_hash()), in r's current language: stop words dropped; in a
+ * customer's words (KB_TEXT_QUERY) text-speak read and filler dropped
+ * too; then stemmed and passed on. */
+static int S_emit_lang(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len,
+                       uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
-  const kb_lang_word *x = kb_lang_word_of(r->a->data, buf, len);
+  const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
     if (x && x->speak) return S_emit_expansion(r, c, n, colocated, x->speak, buf, len);
     if (x && (x->stop || x->filler)) return 0;
   }
-  return S_emit_term(r, c, n, colocated, buf, len, buf, len);
+  return S_emit_term(r, c, n, colocated, buf, len, h, buf, len);
 }
 
-/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r. */
+/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r.
+ * The word is hashed once here: each language's word lists and stems
+ * looked it up with a hash of their own, eight hashes of a word. */
 static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
-  if (!r->nlang) return S_emit_lang(r, c, n, colocated, buf, len);
+  uint32_t h = kb_hash(buf, (size_t)len);
+  if (!r->nlang) return S_emit_lang(r, c, n, colocated, buf, len, h);
   int rc = 0;
   for (int k = 0; rc == 0 && k < r->nlang; k++) {
     r->a = r->each[k].a;
     r->ctx = r->each[k].ctx;
     r->placed = r->each[k].placed;
-    rc = S_emit_lang(r, c, n, colocated, buf, len); /* (buf is only read) */
+    rc = S_emit_lang(r, c, n, colocated, buf, len, h); /* (buf is only read) */
     r->each[k].placed = r->placed;
   }
   return rc;
