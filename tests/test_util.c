@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,24 @@ static void test_put_fixed(void **state) {
     }
     S_same_as_printf(v, d);
   }
+  /* kb_buf_put_int(), which reverses its digits in place: printf's %lld
+   * at the ends of the range, at every length of 1 to 19 digits, and
+   * appended after text */
+  const long long ints[] = {0, 1, -1, 9, 10, -10, 99, 100, 12345, -123456, LLONG_MAX, LLONG_MIN,
+                            LLONG_MIN + 1};
+  kb_buf b = KB_BUF_INIT;
+  char want[64];
+  for (size_t i = 0; i < sizeof ints / sizeof *ints + 36; /* (18 more digits at most) */ i++) {
+    long long v = i < sizeof ints / sizeof *ints ? ints[i] : 1;
+    for (size_t k = sizeof ints / sizeof *ints; k < i; k++) v = k % 2 ? v * 10 + 7 : v;
+    if (i >= sizeof ints / sizeof *ints && i % 2) v = -v;
+    kb_buf_clear(&b);
+    kb_buf_puts(&b, "n=");
+    kb_buf_put_int(&b, v);
+    snprintf(want, sizeof want, "n=%lld", v);
+    assert_string_equal(kb_buf_str(&b), want);
+  }
+  kb_buf_cleanup(&b);
 }
 
 /* Outside text escaped for terminals and logs (issue #18, 8). */

@@ -100,8 +100,9 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
   *detected = li < 0;
   *confidence = 1;
   if (li >= 0 || n < 2) return li >= 0 ? li : def;
-  int *len = kb_xmalloc(((size_t)nt + 1) * sizeof *len);
-  uint32_t *h = kb_xmalloc(((size_t)nt + 1) * sizeof *h);
+  /* on the stack for a tweet's words (two allocations a mention else) */
+  int len_s[64], *len = nt < 64 ? len_s : kb_xmalloc(((size_t)nt + 1) * sizeof *len);
+  uint32_t h_s[64], *h = nt < 64 ? h_s : kb_xmalloc(((size_t)nt + 1) * sizeof *h);
   for (int i = 0; i < nt; i++) {
     len[i] = (int)strlen(t[i].fold);
     h[i] = kb_hash(t[i].fold, (size_t)len[i]);
@@ -114,8 +115,8 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
     total += sc;
     if (sc > best) best = sc, li = i;
   }
-  free(len);
-  free(h);
+  if (len != len_s) free(len);
+  if (h != h_s) free(h);
   *confidence = total > 0 ? best / total : 1.0 / n;
   return li;
 }

@@ -325,16 +325,17 @@ static int S_has_digit(const S_ch *c, int n) {
 }
 
 /* Emits the term buf[0..len) (h: its kb_hash()) made of source c[0..n)
- * (surface: the word as written, folded; it differs from buf when
- * text-speak was read): stem, callback. With colocated set, the term goes
- * at the position of the previous one. */
+ * (digits: S_has_digit(c, n), asked once for every language) (surface:
+ * the word as written, folded; it differs from buf when text-speak was
+ * read): stem, callback. With colocated set, the term goes at the
+ * position of the previous one. */
 static inline __attribute__((always_inline)) int
-S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, uint32_t h,
-            const char *surface, int nsurface) {
+S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf, int len,
+            uint32_t h, const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
   /* stemming never adds or drops a term, so spans-only callers skip it */
-  if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !S_has_digit(c, n)) {
+  if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
     const char *st = S_stem_of(r->a, buf, len, h, &slen);
     if (st) {
@@ -378,8 +379,8 @@ static int S_dropped(const S_run *r, const char *w, int n) {
 /* Emits the words of a text-speak expansion x read for source c[0..n)
  * (surface as written): each a term of its own, spanning the source;
  * stop words and filler among them dropped. */
-static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const char *x,
-                            const char *surface, int nsurface) {
+static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colocated,
+                            const char *x, const char *surface, int nsurface) {
   int rc = 0, first = 1;
   while (*x && rc == 0) {
     const char *sp = strchr(x, ' ');
@@ -389,8 +390,8 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
-        rc = S_emit_term(r, c, n, first ? colocated : 0, buf, len, kb_hash(buf, (size_t)len),
-                         surface, nsurface);
+        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len,
+                         kb_hash(buf, (size_t)len), surface, nsurface);
         first = 0;
       }
     }
@@ -399,38 +400,39 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
   return rc;
 }
 
-/* Emits one word made of c[0..n), encoded in buf[0..len) (h: its
- * kb_hash()), in r's current language: stop words dropped; in a
- * customer's words (KB_TEXT_QUERY) text-speak read and filler dropped
- * too; then stemmed and passed on. */
-static int S_emit_lang(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len,
-                       uint32_t h) {
+/* Emits one word made of c[0..n) (digits: S_has_digit(c, n)), encoded in
+ * buf[0..len) (h: its kb_hash()), in r's current language: stop words
+ * dropped; in a customer's words (KB_TEXT_QUERY) text-speak read and
+ * filler dropped too; then stemmed and passed on. */
+static int S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
+                       int len, uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
   const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
-    if (x && x->speak) return S_emit_expansion(r, c, n, colocated, x->speak, buf, len);
+    if (x && x->speak) return S_emit_expansion(r, c, n, digits, colocated, x->speak, buf, len);
     if (x && (x->stop || x->filler)) return 0;
   }
-  return S_emit_term(r, c, n, colocated, buf, len, h, buf, len);
+  return S_emit_term(r, c, n, digits, colocated, buf, len, h, buf, len);
 }
 
 /* Emits one word made of c[0..n) (S_emit_lang()) in each language of r.
- * The word is hashed once here: each language's word lists and stems
- * looked it up with a hash of their own, eight hashes of a word. */
+ * The word is hashed, and its digits looked for, once here: each
+ * language's word lists and stems hashed it again, eight hashes a word. */
 static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
   uint32_t h = kb_hash(buf, (size_t)len);
-  if (!r->nlang) return S_emit_lang(r, c, n, colocated, buf, len, h);
+  int digits = S_has_digit(c, n);
+  if (!r->nlang) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
   int rc = 0;
   for (int k = 0; rc == 0 && k < r->nlang; k++) {
     r->a = r->each[k].a;
     r->ctx = r->each[k].ctx;
     r->placed = r->each[k].placed;
-    rc = S_emit_lang(r, c, n, colocated, buf, len, h); /* (buf is only read) */
+    rc = S_emit_lang(r, c, n, digits, colocated, buf, len, h); /* (buf is only read) */
     r->each[k].placed = r->placed;
   }
   return rc;

@@ -108,7 +108,14 @@ void kb_buf_put_int(kb_buf *b, long long v) {
     u /= 10;
   } while (u);
   if (v < 0) tmp[n++] = '-';
-  while (n) kb_buf_putc(b, tmp[--n]);
+  /* reversed in place and put at once (a kb_buf_putc() a digit was most
+   * of writing a number) */
+  for (int i = 0, j = n - 1; i < j; i++, j--) {
+    char c = tmp[i];
+    tmp[i] = tmp[j];
+    tmp[j] = c;
+  }
+  kb_buf_put(b, tmp, (size_t)n);
 }
 
 /* a = |v| * 10^decimals is computed with an error under half its last
@@ -128,14 +135,19 @@ void kb_buf_put_fixed(kb_buf *b, double v, int decimals) {
   }
   unsigned long long r = (unsigned long long)f + (a - f > 0.5);
   unsigned long long p = (unsigned long long)pow10[decimals];
-  if (signbit(v)) kb_buf_putc(b, '-');
-  kb_buf_put_int(b, (long long)(r / p));
-  if (!decimals) return;
-  kb_buf_putc(b, '.');
-  char frac[10];
-  unsigned long long x = r % p;
-  for (int i = decimals - 1; i >= 0; i--, x /= 10) frac[i] = (char)('0' + x % 10);
-  kb_buf_put(b, frac, (size_t)decimals);
+  /* written backwards into out[] and put at once: sign, whole part, '.',
+   * decimals (a put or putc each was 190 instructions a number) */
+  char out[32];
+  int k = (int)sizeof out;
+  unsigned long long x = r % p, w = r / p;
+  for (int i = 0; i < decimals; i++, x /= 10) out[--k] = (char)('0' + x % 10);
+  if (decimals) out[--k] = '.';
+  do {
+    out[--k] = (char)('0' + w % 10);
+    w /= 10;
+  } while (w);
+  if (signbit(v)) out[--k] = '-';
+  kb_buf_put(b, out + k, sizeof out - (size_t)k);
 }
 
 /* Formats into the room the buffer has, and again only when that was too
@@ -241,6 +253,16 @@ static size_t S_json_plain(const char *s, size_t i, size_t n, const unsigned cha
                                          _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
     int m = _mm_movemask_epi8(hit);
     if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+  }
+  if (i < n && n >= 16) { /* the tail: the last sixteen bytes, those before i masked off */
+    size_t j = n - 16; /* (i > j: the loop above stopped with i + 16 > n) */
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, amp),
+                                         _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit) & (0xffffu << (i - j));
+    return m ? j + (size_t)__builtin_ctz(m) : n;
   }
 #endif
   while (i < n && !esc[(unsigned char)s[i]]) i++;
