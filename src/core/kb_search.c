@@ -243,8 +243,8 @@ struct kb_query {
 static int S_record(void *ctx, const kb_term *t) {
   kb_query *q = ((void **)ctx)[0];
   S_recs *r = ((void **)ctx)[1];
-  if (r->n == r->cap) {
-    r->cap = r->cap ? 2 * r->cap : 32;
+  if (r->n == r->cap) { /* 16 first: a tweet's, and under malloc's per-thread cache's 1 KB */
+    r->cap = r->cap ? 2 * r->cap : 16;
     r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
   }
   /* one copy of a word for every language's record of it, and for a

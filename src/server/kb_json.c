@@ -140,3 +140,29 @@ int kb_json_check(const char *s, size_t n, size_t *at, const char **why) {
   *why = p.why;
   return -1;
 }
+
+int kb_json_flat_member(const char *s, const char *name, char *out, size_t nout) {
+  const char *p = s;
+  size_t nname = strlen(name);
+  int found = 0;
+  if (*p++ != '{') return -1;
+  if (*p == '}') return p[1] ? -1 : 0;
+  for (;;) {
+    const char *k = p + 1, *ke, *v, *ve;
+    if (*p != '"' || !(ke = strpbrk(k, "\\\"")) || *ke != '"' || ke[1] != ':' || ke[2] != '"')
+      return -1;
+    v = ke + 3;
+    if (!(ve = strpbrk(v, "\\\"")) || *ve != '"') return -1;
+    for (const char *q = k; q < ve; q++)
+      if ((unsigned char)*q < 0x20) return -1;
+    if (!found && (size_t)(ke - k) == nname && !memcmp(k, name, nname)) {
+      if ((size_t)(ve - v) >= nout) return -1;
+      memcpy(out, v, (size_t)(ve - v));
+      out[ve - v] = 0;
+      found = 1;
+    }
+    p = ve + 1;
+    if (*p == '}') return p[1] ? -1 : found;
+    if (*p++ != ',') return -1;
+  }
+}

@@ -21,4 +21,14 @@
  * byte's offset in *at and a static reason in *why. */
 int kb_json_check(const char *s, size_t n, size_t *at, const char **why);
 
+/* The value of member name in s, when s is a flat object of strings as
+ * kb-index writes them: {"name":"value",...} with no white space, no
+ * escape and no control character, nothing after it. Returns 1 with the
+ * value copied into out[0..nout) (the first member of that name, as
+ * cJSON_GetObjectItemCaseSensitive() takes), 0 when there is no such
+ * member, and -1 when s is not of that form or the value does not fit:
+ * the caller then reads s with cJSON, which gives the same answer for
+ * every text this reads. */
+int kb_json_flat_member(const char *s, const char *name, char *out, size_t nout);
+
 #endif
