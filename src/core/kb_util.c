@@ -85,7 +85,6 @@ void kb_buf_put(kb_buf *b, const char *s, size_t n) {
   b->p[b->n] = 0;
 }
 
-void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
 
 void kb_buf_putc(kb_buf *b, char c) {
   if (b->n + 2 > b->cap) kb_buf_grow(b, 1); /* else room: the common case, no call */
@@ -235,46 +234,48 @@ void kb_buf_put_query(kb_buf *b, const char *s, int form) {
   }
 }
 
-/* The first byte of s[i..n) that JSON output escapes (a control
- * character, '"', '\\', '<', '>', '&'), or n. Replies and snippets are
- * mostly plain text: with SSE2 (every x86-64) sixteen bytes are tested
- * at once, a tenth of a suggest's per-byte work; the table, one look-up
- * per byte, does the rest. */
-static size_t S_json_plain(const char *s, size_t i, size_t n, const unsigned char *esc) {
+/* The bytes JSON output escapes (a control character, '"', '\\', '<',
+ * '>', '&'), as a bit mask of the sixteen bytes at s: replies and
+ * snippets are mostly plain text, and with SSE2 (every x86-64) sixteen
+ * bytes are tested at once. */
 #ifdef __SSE2__
+static unsigned S_json_mask(const char *s) {
   const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), lt = _mm_set1_epi8('<'),
                 gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&'), ctl = _mm_set1_epi8(0x1f);
-  for (; i + 16 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-                               _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
-    /* x <= 0x1f, unsigned: min(x, 0x1f) == x */
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, amp),
-                                         _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
-    int m = _mm_movemask_epi8(hit);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-  }
-  if (i < n && n >= 16) { /* the tail: the last sixteen bytes, those before i masked off */
-    size_t j = n - 16; /* (i > j: the loop above stopped with i + 16 > n) */
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
-                               _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, amp),
-                                         _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
-    unsigned m = (unsigned)_mm_movemask_epi8(hit) & (0xffffu << (i - j));
-    return m ? j + (size_t)__builtin_ctz(m) : n;
-  }
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, gt)));
+  /* x <= 0x1f, unsigned: min(x, 0x1f) == x */
+  hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+  return (unsigned)_mm_movemask_epi8(hit);
+}
 #endif
-  while (i < n && !esc[(unsigned char)s[i]]) i++;
-  return i;
+
+/* Appends the escape of byte c at o (room for six bytes); returns the
+ * end. */
+static char *S_json_escape(char *o, unsigned char c) {
+  static const char hex[] = "0123456789abcdef";
+  *o++ = '\\';
+  switch (c) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default: /* control characters, and <>& so JSON is safe inside HTML */
+      o[0] = 'u', o[1] = '0', o[2] = '0', o[3] = hex[c >> 4], o[4] = hex[c & 15];
+      o += 5;
+  }
+  return o;
 }
 
 /* Written straight into the buffer, grown once for the plain case and
  * again only when an escape needs more: a kb_buf_put() per plain run and
- * a kb_buf_puts() per escape were half of a suggest's JSON writing
- * (snippets carry their <mark> tags, four escapes each). */
+ * a kb_buf_puts() per escape were half of a suggest's JSON writing. Each
+ * block of sixteen bytes is tested once and its escapes taken from the
+ * mask one by one (snippets carry their <mark> tags, four escapes each:
+ * testing again from the byte after each escape was the rest). */
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
   /* the bytes written escaped: control characters, '"', '\\', and <>& */
   static const unsigned char esc[256] = {
       1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -282,31 +283,40 @@ void kb_buf_put_json(kb_buf *b, const char *s, size_t n) {
   kb_buf_grow(b, n + 2); /* the quotes and s unescaped (and the NUL) */
   char *o = b->p + b->n;
   *o++ = '"';
-  size_t run = 0;
-  for (size_t i = S_json_plain(s, 0, n, esc); i < n; i = S_json_plain(s, i + 1, n, esc)) {
-    unsigned char c = (unsigned char)s[i];
-    memcpy(o, s + run, i - run);
-    o += i - run;
-    run = i + 1;
-    /* room for this escape (6 bytes at most, 1 was counted), the rest
-     * of s, the quote and the NUL */
-    size_t used = (size_t)(o - b->p);
-    if (used + 5 + (n - i) + 2 > b->cap) {
-      b->n = used;
-      kb_buf_grow(b, 5 + (n - i) + 1);
-      o = b->p + used;
+  size_t run = 0; /* s[run..) is not written yet */
+  for (size_t i = 0; i < n;) {
+    unsigned m;
+    size_t base;
+#ifdef __SSE2__
+    if (i + 16 <= n) {
+      base = i;
+      m = S_json_mask(s + i);
+    } else if (n >= 16) { /* the tail: the last sixteen, those before i masked off */
+      base = n - 16;
+      m = S_json_mask(s + base) & (0xffffu << (i - base));
+    } else
+#endif
+    { /* short texts (and without SSE2): a byte at a time */
+      base = i;
+      m = 0;
+      for (size_t k = 0; k < 16 && i + k < n; k++) m |= (unsigned)esc[(unsigned char)s[i + k]] << k;
     }
-    *o++ = '\\';
-    switch (c) {
-      case '"': *o++ = '"'; break;
-      case '\\': *o++ = '\\'; break;
-      case '\n': *o++ = 'n'; break;
-      case '\r': *o++ = 'r'; break;
-      case '\t': *o++ = 't'; break;
-      default: /* control characters, and <>& so JSON is safe inside HTML */
-        o[0] = 'u', o[1] = '0', o[2] = '0', o[3] = hex[c >> 4], o[4] = hex[c & 15];
-        o += 5;
+    for (; m; m &= m - 1) {
+      size_t at = base + (size_t)__builtin_ctz(m);
+      memcpy(o, s + run, at - run);
+      o += at - run;
+      run = at + 1;
+      /* room for this escape (6 bytes at most, 1 was counted), the rest
+       * of s, the quote and the NUL */
+      size_t used = (size_t)(o - b->p);
+      if (used + 5 + (n - at) + 2 > b->cap) {
+        b->n = used;
+        kb_buf_grow(b, 5 + (n - at) + 1);
+        o = b->p + used;
+      }
+      o = S_json_escape(o, (unsigned char)s[at]);
     }
+    i = base + 16;
   }
   if (n > run) memcpy(o, s + run, n - run);
   o += n - run;
