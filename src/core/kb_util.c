@@ -239,7 +239,7 @@ void kb_buf_put_query(kb_buf *b, const char *s, int form) {
  * snippets are mostly plain text, and with SSE2 (every x86-64) sixteen
  * bytes are tested at once. */
 #ifdef __SSE2__
-static unsigned S_json_mask(const char *s) {
+static inline __attribute__((always_inline)) unsigned S_json_mask(const char *s) {
   const __m128i quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\'), lt = _mm_set1_epi8('<'),
                 gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&'), ctl = _mm_set1_epi8(0x1f);
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
