@@ -104,6 +104,10 @@ typedef struct kb_term {
   const char *surface;    /* the word as written, folded, not stemmed and
                              before text-speak was read: surface[0..nsurface) */
   int nsurface;
+  unsigned word;          /* the word's number in the text (from 1): the
+                             same for every language's terms of one word
+                             (kb_analyzer_run_terms_all()), whose surface
+                             is then the same */
 } kb_term;
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live

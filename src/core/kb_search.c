@@ -236,8 +236,9 @@ struct kb_query {
                              searched, not in every language of the index */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
   S_arena *mem;           /* owns the records' strings */
-  const char *last;       /* the last surface copied (in mem), its length: */
-  int nlast;              /* every language records the same word (S_record) */
+  const char *last;       /* the last surface copied (in mem) and its word
+                             (kb_term.word): every language records it */
+  unsigned last_word;
 };
 
 static int S_record(void *ctx, const kb_term *t) {
@@ -250,9 +251,12 @@ static int S_record(void *ctx, const kb_term *t) {
   /* one copy of a word for every language's record of it, and for a
    * term that is the word unstemmed (two copies a record were a fifth of
    * the analysis) */
-  if (!q->last || t->nsurface != q->nlast || memcmp(q->last, t->surface, (size_t)t->nsurface))
-    q->last = S_arena_dup(&q->mem, t->surface, (size_t)(q->nlast = t->nsurface));
-  int same = t->nterm == t->nsurface && !memcmp(t->term, q->last, (size_t)t->nterm);
+  if (!q->last || t->word != q->last_word) {
+    q->last = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
+    q->last_word = t->word;
+  }
+  int same = t->term == t->surface ||
+             (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
                          .df = -1, .surface = q->last,
                          .term = same ? q->last : S_arena_dup(&q->mem, t->term, (size_t)t->nterm)};

@@ -77,6 +77,7 @@ typedef struct {
   kb_term_fn fn_term;         /* instead of fn: terms with their surface */
   void *ctx;
   int placed; /* a term has been emitted at the current position */
+  unsigned word;              /* words emitted (kb_term.word) */
   int nlang;                  /* languages of the run: 0 (a), or each[0..nlang) */
   struct S_lang_run *each;    /* (the caller's: a run of one language
                                  initialises no array) */
@@ -348,7 +349,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
-                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface};
+                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .word = r->word};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -362,7 +363,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
     if (r->fn_term) {
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
-                   .nsurface = nsurface};
+                   .nsurface = nsurface, .word = r->word};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
@@ -426,6 +427,7 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   if (len <= 0) return 0;
   uint32_t h = kb_hash(buf, (size_t)len);
   int digits = S_has_digit(c, n);
+  r->word++;
   if (!r->nlang) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
   int rc = 0;
   for (int k = 0; rc == 0 && k < r->nlang; k++) {
