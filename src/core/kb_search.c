@@ -216,6 +216,7 @@ typedef struct {
   char *fix;              /* correction: the word as corrected, or NULL */
   int df;                 /* kb_vocab_df() of term in its language, -1
                              until looked up (S_rec_df()) */
+  uint32_t hash;          /* kb_term.hash: the look-up's */
 } S_rec;
 
 typedef struct {
@@ -258,7 +259,7 @@ static int S_record(void *ctx, const kb_term *t) {
   int same = t->term == t->surface ||
              (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
-                         .df = -1, .surface = q->last,
+                         .df = -1, .surface = q->last, .hash = t->hash,
                          .term = same ? q->last : S_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
@@ -273,7 +274,7 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
 /* The document frequency of record x's term in language l, looked up
  * once: the language score, the correction and the search each ask. */
 static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
-  if (x->df < 0) x->df = kb_vocab_df(l->vocab, x->term);
+  if (x->df < 0) x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
   return x->df;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
   char word[S_CACHE_WORD];
   char stem[S_CACHE_WORD];
   unsigned char nstem;
+  uint32_t stem_hash;        /* kb_hash() of the stem */
 } S_stem;
 
 struct kb_analyzer {
@@ -106,11 +107,16 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
 
 /* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw (the
  * caller's: one hash of a word serves every language's stems and word
- * lists); *plen gets its length. */
-static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen) {
+ * lists); *plen gets its length and *phash its kb_hash() (remembered with
+ * it: the vocabulary looks stems up by it). */
+static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen,
+                             uint32_t *phash) {
   if (n >= S_CACHE_WORD) {
     const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
-    if (st) *plen = sb_stemmer_length(a->stemmer);
+    if (st) {
+      *plen = sb_stemmer_length(a->stemmer);
+      *phash = kb_hash((const char *)st, (size_t)*plen);
+    }
     return (const char *)st;
   }
   if (!a->cache) {
@@ -124,6 +130,7 @@ static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, 
     if (!slot->hash) break;
     if (slot->hash == h && !memcmp(slot->word, w, (size_t)n + 1)) {
       *plen = slot->nstem;
+      *phash = slot->stem_hash;
       return slot->stem;
     }
   }
@@ -131,12 +138,14 @@ static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, 
   if (!st) return NULL;
   int len = sb_stemmer_length(a->stemmer);
   *plen = len;
+  *phash = kb_hash((const char *)st, (size_t)len);
   if (len < S_CACHE_WORD && a->cached < S_CACHE_SLOTS / 4 * 3) {
     slot->hash = h;
     memcpy(slot->word, w, (size_t)n + 1);
     memcpy(slot->stem, st, (size_t)len);
     slot->stem[len] = 0;
     slot->nstem = (unsigned char)len;
+    slot->stem_hash = *phash;
     a->cached++;
     return slot->stem;
   }
@@ -335,13 +344,16 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
             uint32_t h, const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
+  uint32_t th = h; /* the term's kb_hash() */
   /* stemming never adds or drops a term, so spans-only callers skip it */
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
-    const char *st = S_stem_of(r->a, buf, len, h, &slen);
+    uint32_t sh;
+    const char *st = S_stem_of(r->a, buf, len, h, &slen, &sh);
     if (st) {
       term = st;
       len = slen;
+      th = sh;
     }
   }
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
@@ -349,7 +361,8 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
-                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .word = r->word};
+                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
+                 .word = r->word};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -363,7 +376,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
     if (r->fn_term) {
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
-                   .nsurface = nsurface, .word = r->word};
+                   .nsurface = nsurface, .hash = h, .word = r->word};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
