@@ -118,9 +118,9 @@ void kb_buf_put_int(kb_buf *b, long long v) {
 }
 
 /* a = |v| * 10^decimals is computed with an error under half its last
- * bit, below 5e-7 while a < 2^33; so its rounding is exact unless a lies
- * within 1e-6 of a half, where printf (which rounds the exact binary
- * value) decides. Larger, infinite and NaN values go to printf too. */
+ * bit, which decides only when a lies on a half (printf rounds the exact
+ * binary value, an exact half to even). Values of 1e9 and more, infinite
+ * and NaN go to printf. */
 void kb_buf_put_fixed(kb_buf *b, double v, int decimals) {
   static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   if (decimals < 0 || decimals > 9 || !isfinite(v) || fabs(v) >= 1e9) {
@@ -128,11 +128,23 @@ void kb_buf_put_fixed(kb_buf *b, double v, int decimals) {
     return;
   }
   double a = fabs(v) * pow10[decimals], f = floor(a);
-  if (a >= 8589934592.0 || fabs(a - f - 0.5) < 1e-6) {
+  if (a >= 4503599627370496.0) { /* 2^52: a is a whole number, its error may be 1 */
     kb_buf_printf(b, "%.*f", decimals, v);
     return;
   }
-  unsigned long long r = (unsigned long long)f + (a - f > 0.5);
+  /* a - f - 0.5 is exact, a multiple of a's last bit: when not 0 it is
+   * larger than a's rounding error and says which way to round; on 0,
+   * that error e (exact, by fma) says which side of the half the exact
+   * value is, and on the half itself it goes to even, as printf rounds
+   * (which took 3,300 instructions: a learned score over 858,993 at four
+   * decimals, once in 30 numbers of a suggest, went to it) */
+  double d0 = a - f - 0.5;
+  int up = d0 > 0;
+  if (d0 == 0) {
+    double e = fma(fabs(v), pow10[decimals], -a);
+    up = e != 0 ? e > 0 : fmod(f, 2.0) != 0;
+  }
+  unsigned long long r = (unsigned long long)f + (unsigned long long)up;
   unsigned long long p = (unsigned long long)pow10[decimals];
   /* written backwards into out[] and put at once: sign, whole part, '.',
    * decimals (a put or putc each was 190 instructions a number) */
