@@ -418,8 +418,9 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colo
  * buf[0..len) (h: its kb_hash()), in r's current language: stop words
  * dropped; in a customer's words (KB_TEXT_QUERY) text-speak read and
  * filler dropped too; then stemmed and passed on. */
-static int S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
-                       int len, uint32_t h) {
+static inline __attribute__((always_inline)) int
+S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
+            int len, uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
   const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
