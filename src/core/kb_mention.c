@@ -81,7 +81,7 @@ static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, i
   const kb_lang *l = kb_index_lang_words(ix, li);
   double score = kb_query_known(q, li);
   for (int i = 0; l && i < nt; i++) {
-    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) continue;
+    if (len[i] < 0) continue; /* (S_language(): not read) */
     /* one look-up for the four lists (kb_lang_word_of()), not four; the
      * word hashed once for every language (S_language()) */
     const kb_lang_word *x = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
@@ -104,6 +104,11 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
   int len_s[64], *len = nt < 64 ? len_s : kb_xmalloc(((size_t)nt + 1) * sizeof *len);
   uint32_t h_s[64], *h = nt < 64 ? h_s : kb_xmalloc(((size_t)nt + 1) * sizeof *h);
   for (int i = 0; i < nt; i++) {
+    /* @handles, URLs, hashtags and empty words say nothing: -1, once */
+    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) {
+      len[i] = -1;
+      continue;
+    }
     len[i] = (int)strlen(t[i].fold);
     h[i] = kb_hash(t[i].fold, (size_t)len[i]);
   }

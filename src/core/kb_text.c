@@ -219,14 +219,19 @@ static int S_is_space(int32_t cp) {
          c == UTF8PROC_CATEGORY_ZP;
 }
 
-/* Letters and digits start a word; marks only continue one. */
-static int S_is_word_start(int32_t cp) {
-  if (cp < 0x80)
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-           (cp >= '0' && cp <= '9');
+static int S_is_word_start_wide(int32_t cp) {
   utf8proc_category_t c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
          (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Letters and digits start a word; marks only continue one. (ASCII
+ * inlined: asked of every character read.) */
+static inline __attribute__((always_inline)) int S_is_word_start(int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return S_is_word_start_wide(cp);
 }
 
 static int S_is_mark(int32_t cp) {
@@ -281,14 +286,24 @@ static int S_next(const char *z, int n, int i, int32_t *pcp) {
 
 /*--- Folding -------------------------------------------------------------*/
 
-/* Appends the folded form of cp (from source bytes [start,end)) to w. */
-static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
+static void S_fold_wide(S_word *w, int32_t cp, int start, int end);
+
+/* Appends the folded form of cp (from source bytes [start,end)) to w:
+ * ASCII here, inlined (most letters; a call each was 36 instructions),
+ * the rest by S_fold_wide(). */
+static inline __attribute__((always_inline)) void S_fold_into(S_word *w, int32_t cp, int start,
+                                                              int end) {
   if (w->n + S_MAX_FOLD > (int)(sizeof w->c / sizeof *w->c)) return;
   if (cp < 0x80) {
     if (cp >= 'A' && cp <= 'Z') cp += 32;
     w->c[w->n++] = (S_ch){.cp = cp, .start = start, .end = end};
     return;
   }
+  S_fold_wide(w, cp, start, end);
+}
+
+/* S_fold_into() of a code point past ASCII (w has room for its fold). */
+static void S_fold_wide(S_word *w, int32_t cp, int start, int end) {
   utf8proc_int32_t out[S_MAX_FOLD * 4];
   utf8proc_ssize_t k = utf8proc_decompose_char(
       cp, out, (utf8proc_ssize_t)(sizeof out / sizeof *out),
