@@ -137,6 +137,27 @@ static void test_invalid_utf8(void **state) {
   assert_false(kb_text_utf8_valid("ok\xfe", 3, &off));
   assert_int_equal(off, 2);
   assert_true(kb_text_utf8_valid("café", strlen("café"), NULL));
+  /* ASCII is skipped eight bytes at a time (kb_text.c): a bad byte, a
+   * cut sequence and a good one at every offset of a 40-byte text, in a
+   * block, across two and in the tail, are found where they are */
+  char t[41];
+  for (size_t at = 0; at < 40; at++) {
+    memset(t, 'a', 40);
+    t[40] = 0;
+    t[at] = (char)0xff;
+    off = 0;
+    assert_false(kb_text_utf8_valid(t, 40, &off));
+    assert_int_equal(off, at);
+    memset(t, 'a', 40);
+    t[at] = (char)0xc3; /* the first byte of é, its second byte missing */
+    off = 0;
+    assert_false(kb_text_utf8_valid(t, at + 1, &off));
+    assert_int_equal(off, at);
+    if (at + 1 < 40) {
+      t[at + 1] = (char)0xa9;
+      assert_true(kb_text_utf8_valid(t, 40, NULL));
+    }
+  }
 }
 
 static void test_prefix_not_stemmed(void **state) {

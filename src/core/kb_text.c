@@ -196,6 +196,11 @@ int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad) {
   while (i < n) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t k;
+    uint64_t w;
+    /* ASCII eight bytes at a time (a suggest's body and text are read
+     * three times: a byte at a time that was 1,300 instructions) */
+    while (i + 8 <= n && (memcpy(&w, z + i, 8), !(w & 0x8080808080808080ull))) i += 8;
+    if (i >= n) break;
     if ((unsigned char)z[i] < 0x80) {
       i++;
       continue;

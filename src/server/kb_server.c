@@ -838,7 +838,10 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     rq->started = 1;
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     rq->route = KB_ROUTE_OTHER;
-    snprintf(rq->method, sizeof rq->method, "%s", method);
+    /* as snprintf "%s" would, cut to the room (which cost 570 instructions) */
+    size_t nm = strnlen(method, sizeof rq->method - 1);
+    memcpy(rq->method, method, nm);
+    rq->method[nm] = 0;
     for (char *p = rq->method; *p; p++) /* the method as sent: quotes, ESC */
       if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f || *p == '"') *p = '?';
     rq->path = kb_xstrndup(url, kb_esc_cut(url, strnlen(url, 2048), 200));
