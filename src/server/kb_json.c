@@ -1,7 +1,9 @@
 /*
  * kb_json.c - a strict JSON checker (kb_json.h): a recursive descent over
  * the RFC 8259 grammar that builds nothing. UTF-8 validity is the
- * caller's (kb_text_utf8_valid), as before.
+ * caller's (kb_text_utf8_valid), as before. And a reader of the one flat
+ * form kb-index writes (a store's hours), which hands anything else to
+ * cJSON.
  */
 #include "kb_json.h"
 

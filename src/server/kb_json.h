@@ -6,6 +6,9 @@
  * control characters inside strings. A body is checked here first, and
  * only a text that is exactly one JSON value, with white space around it
  * at most, goes to cJSON.
+ *
+ * kb_json_flat_member() reads the flat objects kb-index writes (a store's
+ * hours) without cJSON, per reply; it leaves any other text to cJSON.
  */
 #ifndef KB_JSON_H
 #define KB_JSON_H
