@@ -353,7 +353,8 @@ static void test_bands_match_model(void **state) {
   if (!strstr(t, want))
     print_error("web/calibration.tsv was measured with another model than src/core/kb_rank_model.h: run "
                 "python3 tests/eval/fit.py --calibration tests/eval/blind/tweets-blind-check.tsv,"
-                "tests/eval/blind2/tweets-blind2-check.tsv "
+                "tests/eval/blind2/tweets-blind2-check.tsv,"
+                "tests/eval/blind3/tweets-blind3-check.tsv "
                 "--bands web/calibration.tsv\n");
   assert_non_null(strstr(t, want));
   free(want);

@@ -38,7 +38,7 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set.
-5. Measures the new model on both blind sets' English check halves (CHECKS) and
+5. Measures the new model on the blind sets' English check halves (CHECKS) and
    writes what it observed into web/calibration.tsv (BANDS): the agent
    console says each first suggestion's confidence as "right about 9
    times in 10" from it (docs/relevance.md, "Confidence in words"). This
@@ -87,13 +87,14 @@ LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
 SHARED = os.environ.get("SHARED", "../shared")
-# (set, language): the tuning halves of both blind sets (never a check
+# (set, language): the tuning halves of the blind sets (never a check
 # half), our own tweets and cpw-dev; the fr/de/es tuning halves of the
 # first intl sets and of the second blind set too (the inputs are the same in every
 # language, and a model fitted on English alone abstained on French,
 # German and Spanish store questions whose words are few)
 SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
         ("tests/eval/blind2/tweets-blind2-tune.tsv", None),
+        ("tests/eval/blind3/tweets-blind3-tune.tsv", None),
         ("tests/eval/tweets-own.tsv", None),
         (SHARED + "/eval/cpw-dev.tsv", None),
         ("tests/eval/intl/tweets-fr-tune.tsv", "fr"),
@@ -103,9 +104,11 @@ SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
         ("tests/eval/blind2/tweets2-de-tune.tsv", "de"),
         ("tests/eval/blind2/tweets2-es-tune.tsv", "es")]
 HEADER = "src/core/kb_rank_model.h"
-# the English check halves the console's bands are measured on (pooled:
+# the English check halves the console's bands are measured on (the three
+# blind sets', pooled:
 # more lines per band)
-CHECKS = ["tests/eval/blind/tweets-blind-check.tsv", "tests/eval/blind2/tweets-blind2-check.tsv"]
+CHECKS = ["tests/eval/blind/tweets-blind-check.tsv", "tests/eval/blind2/tweets-blind2-check.tsv",
+          "tests/eval/blind3/tweets-blind3-check.tsv"]
 BANDS = "web/calibration.tsv"
 MIN_BAND = 20
 INDEX = "build/fit.sqlite"
