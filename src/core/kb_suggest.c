@@ -62,8 +62,15 @@ static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h
   const char *lp = kb_suggest_lang_prefix(ix, h->lang);
   if (place && place->store)
     return kb_suggest_article_url(o->public_url, NULL, place->store->collection, place->store->slug, lp);
+  /* joined, not formatted: every suggestion gets one, and kb_buf_printf()
+   * into an empty buffer formats twice (2.3 K instructions a link) */
   kb_buf b = KB_BUF_INIT;
-  kb_buf_printf(&b, "%s%s%s/stores", o->public_url, lp ? "/" : "", lp ? lp : "");
+  kb_buf_puts(&b, o->public_url ? o->public_url : "(null)"); /* as "%s" printed it */
+  if (lp) {
+    kb_buf_putc(&b, '/');
+    kb_buf_puts(&b, lp);
+  }
+  kb_buf_puts(&b, "/stores");
   char sep = '?';
   if (place) {
     kb_buf_puts(&b, "?near=");
@@ -75,7 +82,8 @@ static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h
     sep = '&';
   }
   if (h->collection && strcmp(h->collection, "default")) {
-    kb_buf_printf(&b, "%ccollection=", sep);
+    kb_buf_putc(&b, sep);
+    kb_buf_puts(&b, "collection=");
     kb_buf_put_query(&b, h->collection, 0);
   }
   return kb_buf_detach(&b);
