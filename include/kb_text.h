@@ -104,6 +104,12 @@ typedef struct kb_term {
   const char *surface;    /* the word as written, folded, not stemmed and
                              before text-speak was read: surface[0..nsurface) */
   int nsurface;
+  uint32_t hash;          /* kb_hash() of the term, without the exact
+                             mark (KB_TEXT_EXACT_MARK) when it has one */
+  unsigned word;          /* the word's number in the text (from 1): the
+                             same for every language's terms of one word
+                             (kb_analyzer_run_terms_all()), whose surface
+                             is then the same */
 } kb_term;
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 void *kb_xmalloc(size_t n);
@@ -36,7 +37,9 @@ typedef struct kb_buf {
 
 void kb_buf_grow(kb_buf *b, size_t extra);
 void kb_buf_put(kb_buf *b, const char *s, size_t n);
-void kb_buf_puts(kb_buf *b, const char *s);
+/* (inline: a literal's length is then counted by the compiler, not by
+ * strlen() at each call, twenty-five thousand calls a suggest) */
+static inline void kb_buf_puts(kb_buf *b, const char *s) { kb_buf_put(b, s, strlen(s)); }
 void kb_buf_putc(kb_buf *b, char c);
 /* Appends a decimal integer (no printf: on every search's hot path). */
 void kb_buf_put_int(kb_buf *b, long long v);

@@ -13,6 +13,7 @@
 #ifndef KB_VOCAB_H
 #define KB_VOCAB_H
 
+#include <stdint.h>
 #include <sqlite3.h>
 
 typedef struct kb_vocab kb_vocab;
@@ -26,6 +27,9 @@ void kb_vocab_free(kb_vocab *v);
 /* Documents holding term t (a stem, or an exact form "=word"); 0 when the
  * index does not have it. */
 int kb_vocab_df(const kb_vocab *v, const char *t);
+/* kb_vocab_df() with h, the kb_hash() of t as looked up (without the
+ * exact mark): the analyzer knows it (kb_term.hash). */
+int kb_vocab_df_hashed(const kb_vocab *v, const char *t, uint32_t h);
 
 /* 1 if the index has the word as written (an exact form). */
 int kb_vocab_knows_word(const kb_vocab *v, const char *word);

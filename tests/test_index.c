@@ -808,9 +808,28 @@ static void test_mention_analysis(void **state) {
   assert_string_equal(w[1].speak, "what");
   assert_true(w[1].cue & KB_CUE_ASK);
   assert_true(w[0].quoted);
+  kb_mention_free(m);
+  /* the device words (fixtures' devices.tsv: iphone, nokia, samsung) are
+   * found behind a filter by first byte and length (kb_index.c): words
+   * that share one but not the other are none, and both platforms named
+   * is no preference */
+  static const struct {
+    const char *text, *platform;
+  } phones[] = {{"my nokia died", "android"},        {"Samsung screen", "android"},
+                {"the iphone", "ios"},               {"iphone or samsung", NULL},
+                {"my nokias and sams", NULL},        {"an iphon or an iphonex", NULL},
+                {"samsung's charger", "android"},    {"no phone here", NULL}};
+  for (size_t i = 0; i < sizeof phones / sizeof *phones; i++) {
+    m = kb_mention_new(x, g, phones[i].text, strlen(phones[i].text), &mo, err, sizeof err);
+    assert_non_null(m);
+    const char *got = kb_mention_platform(m);
+    if (phones[i].platform ? !got || strcmp(got, phones[i].platform) : got != NULL)
+      fail_msg("'%s': platform %s, not %s", phones[i].text, got ? got : "none",
+               phones[i].platform ? phones[i].platform : "none");
+    kb_mention_free(m);
+  }
   /* the search terms are the analyzer's, and a misspelt word's correction
    * is part of the analysis */
-  kb_mention_free(m);
   t = "my screen is craked";
   m = kb_mention_new(x, g, t, strlen(t), &mo, err, sizeof err);
   int s, e;

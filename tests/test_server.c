@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kb_json.h"
 #include "kb_tweet.h"
 
 static char *S_index;
@@ -258,6 +259,53 @@ static void test_reply_non_latin_title(void **state) {
   S_check_fits("携帯電話 画面 修理 料金 kanji", "japanese-title");
 }
 
+/* A store's hours are read without cJSON when kb-index wrote them (a
+ * flat object of strings, kb_json_flat_member()): on every text it reads
+ * it gives cJSON's answer, the first member of a name; every other text
+ * (white space, escapes, other values, text after the object, a value
+ * too long for the room) is left to cJSON. */
+static void test_json_flat_member(void **state) {
+  (void)state;
+  static const struct {
+    const char *json;
+    int flat; /* read by kb_json_flat_member(), not left to cJSON (2:
+                 but for "mon", whose value does not fit) */
+  } cases[] = {
+      {"{\"mon\":\"09:00-17:30\",\"sun\":\"closed\"}", 1},
+      {"{}", 1},
+      {"{\"sun\":\"closed\",\"mon\":\"a\",\"mon\":\"b\"}", 1},
+      {"{\"monday\":\"x\",\"mo\":\"y\",\"\":\"z\"}", 1},
+      {"{\"mon\":\"caf\xc3\xa9 9-5\",\"m:n\":\"{,}\"}", 1},
+      {"{\"mon\":\"0123456789012345678901234567890123456789012345678901234567890123\"}", 2},
+      {"{ \"mon\":\"a\"}", 0},
+      {"{\"mon\" : \"a\"}", 0},
+      {"{\"mon\":\"a\\\"b\"}", 0},
+      {"{\"m\\u006fn\":\"a\"}", 0},
+      {"{\"mon\":1,\"sun\":\"closed\"}", 0},
+      {"{\"mon\":\"a\"}x", 0},
+      {"{\"mon\":\"a\",}", 0},
+      {"{\"mon\":\"a\"", 0},
+      {"{\"mon\":\"a\tb\"}", 0},
+      {"[\"mon\",\"a\"]", 0},
+      {"", 0},
+  };
+  static const char *const names[] = {"mon", "sun", "mo", "", "m:n", "tue"};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+      char out[64];
+      int r = kb_json_flat_member(cases[i].json, names[k], out, sizeof out);
+      int flat = cases[i].flat == 2 ? strcmp(names[k], "mon") != 0 : cases[i].flat;
+      if ((r >= 0) != flat)
+        fail_msg("%s: %d for '%s' (%s)", cases[i].json, r, names[k], cases[i].flat ? "flat" : "not flat");
+      if (r < 0) continue;
+      cJSON *j = cJSON_Parse(cases[i].json);
+      cJSON *v = cJSON_GetObjectItemCaseSensitive(j, names[k]);
+      assert_int_equal(r, cJSON_IsString(v));
+      if (r) assert_string_equal(out, v->valuestring);
+      cJSON_Delete(j);
+    }
+}
+
 static void test_search(void **state) {
   (void)state;
   th_resp r;
@@ -494,6 +542,7 @@ int main(void) {
       cmocka_unit_test(test_statement_not_answerable),
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
+      cmocka_unit_test(test_json_flat_member),
       cmocka_unit_test(test_search),
       cmocka_unit_test(test_article),
       cmocka_unit_test(test_body_too_large),

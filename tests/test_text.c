@@ -137,6 +137,27 @@ static void test_invalid_utf8(void **state) {
   assert_false(kb_text_utf8_valid("ok\xfe", 3, &off));
   assert_int_equal(off, 2);
   assert_true(kb_text_utf8_valid("café", strlen("café"), NULL));
+  /* ASCII is skipped eight bytes at a time (kb_text.c): a bad byte, a
+   * cut sequence and a good one at every offset of a 40-byte text, in a
+   * block, across two and in the tail, are found where they are */
+  char t[41];
+  for (size_t at = 0; at < 40; at++) {
+    memset(t, 'a', 40);
+    t[40] = 0;
+    t[at] = (char)0xff;
+    off = 0;
+    assert_false(kb_text_utf8_valid(t, 40, &off));
+    assert_int_equal(off, at);
+    memset(t, 'a', 40);
+    t[at] = (char)0xc3; /* the first byte of é, its second byte missing */
+    off = 0;
+    assert_false(kb_text_utf8_valid(t, at + 1, &off));
+    assert_int_equal(off, at);
+    if (at + 1 < 40) {
+      t[at + 1] = (char)0xa9;
+      assert_true(kb_text_utf8_valid(t, 40, NULL));
+    }
+  }
 }
 
 static void test_prefix_not_stemmed(void **state) {
@@ -263,11 +284,26 @@ typedef struct {
   char out[4096];
 } S_full;
 
+/* The surface of each word number (kb_term.word) seen in a run, shared
+ * by every language's context: one number, one surface (kb_search.c keeps
+ * one copy of it for all languages' records). */
+static char S_word_surface[512][KB_TEXT_MAX_TERM + 1];
+
 static int S_collect_term(void *ctx, const kb_term *t) {
   S_full *r = ctx;
   size_t len = strlen(r->out);
-  snprintf(r->out + len, sizeof r->out - len, "%d:%.*s@%d-%d(%.*s) ", t->flags, t->nterm, t->term,
-           t->start, t->end, t->nsurface, t->surface);
+  snprintf(r->out + len, sizeof r->out - len, "%d:%.*s@%d-%d(%.*s)#%u ", t->flags, t->nterm,
+           t->term, t->start, t->end, t->nsurface, t->surface, t->word);
+  /* the hash it carries is the term's, without the exact mark (the
+   * vocabulary's look-ups use it: kb_vocab_df_hashed()) */
+  int exact = t->nterm > 0 && t->term[0] == KB_TEXT_EXACT_MARK;
+  if (t->hash != kb_hash(t->term + exact, (size_t)(t->nterm - exact)))
+    fail_msg("%.*s: hash %u", t->nterm, t->term, t->hash);
+  assert_true(t->word > 0 && t->word < 512);
+  char *seen = S_word_surface[t->word];
+  if (!seen[0]) snprintf(seen, KB_TEXT_MAX_TERM + 1, "%.*s", t->nsurface, t->surface);
+  else if ((int)strlen(seen) != t->nsurface || memcmp(seen, t->surface, (size_t)t->nsurface))
+    fail_msg("word %u: surface %.*s, and %s before", t->word, t->nsurface, t->surface, seen);
   return 0;
 }
 
@@ -298,10 +334,12 @@ static void test_run_all_languages(void **state) {
       void *ctx[NL];
       for (int k = 0; k < NL; k++) {
         one[k].out[0] = all[k].out[0] = 0;
+        memset(S_word_surface, 0, sizeof S_word_surface);
         assert_int_equal(kb_analyzer_run_terms(a[k], text, -1, flags[f], S_collect_term, &one[k]),
                          KB_TEXT_OK);
         ctx[k] = &all[k];
       }
+      memset(S_word_surface, 0, sizeof S_word_surface);
       assert_int_equal(kb_analyzer_run_terms_all(a, ctx, NL, text, -1, flags[f], S_collect_term),
                        KB_TEXT_OK);
       for (int k = 0; k < NL; k++) {

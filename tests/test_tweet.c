@@ -573,6 +573,17 @@ static void test_reply_store(void **state) {
   r = kb_reply_render("Your store: {store}", "T", "https://ex.com/a", &bad);
   assert_string_equal(r, "Your store: https://ex.com/a");
   free(r);
+  /* an empty template renders an empty reply (the buffer is sized before
+   * anything is put in it: fuzz_reply found it unterminated) */
+  r = kb_reply_render("", "T", "u", &bad);
+  assert_null(bad);
+  assert_string_equal(r, "");
+  free(r);
+  int elen = -1;
+  r = kb_reply_compose(NULL, "", "T", "u", &elen);
+  assert_string_equal(r, "");
+  assert_int_equal(elen, 0);
+  free(r);
   assert_int_equal(kb_reply_max_length("{store} {url}", "T", &bad), 16 + 1 + 23 + 1 + 23);
   assert_null(kb_reply_render("{shop}", "T", "u", &bad));
   assert_string_equal(bad, "{shop}");

@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,24 @@ static void test_put_fixed(void **state) {
     }
     S_same_as_printf(v, d);
   }
+  /* kb_buf_put_int(), which reverses its digits in place: printf's %lld
+   * at the ends of the range, at every length of 1 to 19 digits, and
+   * appended after text */
+  const long long ints[] = {0, 1, -1, 9, 10, -10, 99, 100, 12345, -123456, LLONG_MAX, LLONG_MIN,
+                            LLONG_MIN + 1};
+  kb_buf b = KB_BUF_INIT;
+  char want[64];
+  for (size_t i = 0; i < sizeof ints / sizeof *ints + 36; /* (18 more digits at most) */ i++) {
+    long long v = i < sizeof ints / sizeof *ints ? ints[i] : 1;
+    for (size_t k = sizeof ints / sizeof *ints; k < i; k++) v = k % 2 ? v * 10 + 7 : v;
+    if (i >= sizeof ints / sizeof *ints && i % 2) v = -v;
+    kb_buf_clear(&b);
+    kb_buf_puts(&b, "n=");
+    kb_buf_put_int(&b, v);
+    snprintf(want, sizeof want, "n=%lld", v);
+    assert_string_equal(kb_buf_str(&b), want);
+  }
+  kb_buf_cleanup(&b);
 }
 
 /* Outside text escaped for terminals and logs (issue #18, 8). */
@@ -130,6 +149,24 @@ static void test_put_json(void **state) {
       assert_int_equal(b.n, want.n);
       assert_memory_equal(b.p, want.p, want.n);
     }
+  /* the buffer is grown for the text as it is, then again only when
+   * escapes need more (kb_util.c): texts of escapes alone and mixed,
+   * appended to buffers filled to every length about a doubling (64,
+   * 128), so every escape meets the end of the room somewhere; the ASan
+   * build would see a byte written past it */
+  for (size_t fill = 0; fill < 140; fill++)
+    for (size_t len = 1; len <= 40; len++)
+      for (int mix = 0; mix < 2; mix++) {
+        for (size_t k = 0; k < len; k++) t[k] = mix && k % 3 ? 'x' : k % 2 ? '<' : '\x01';
+        kb_buf_cleanup(&b);
+        kb_buf_cleanup(&want);
+        for (size_t k = 0; k < fill; k++) kb_buf_putc(&b, 'p'), kb_buf_putc(&want, 'p');
+        kb_buf_put_json(&b, t, len);
+        S_json_want(&want, t, len);
+        assert_int_equal(b.n, want.n);
+        assert_memory_equal(b.p, want.p, want.n + 1); /* with the NUL */
+        assert_true(b.n < b.cap);
+      }
   kb_buf_cleanup(&b);
   kb_buf_cleanup(&want);
 }

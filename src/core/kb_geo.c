@@ -563,12 +563,14 @@ static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const cha
 static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w, int nw, int i,
                                       const char *collection, const char *lang, int *len) {
   const char *f = w[i]->fold;
-  int letters = 0, digits = 0;
-  for (const char *p = f; *p; p++) {
+  int letters = 0, digits = 0, n = 0;
+  /* (a district is four bytes at most: longer words end the count there,
+   * and most words are) */
+  for (const char *p = f; *p && n <= 4; p++, n++) {
     letters += *p >= 'a' && *p <= 'z';
     digits += *p >= '0' && *p <= '9';
   }
-  if (!letters || !digits || strlen(f) > 4) return NULL;
+  if (!letters || !digits || n > 4) return NULL;
   int prep = i > 0 && S_is_prep(g, w[i - 1]->fold);
   for (int k = 0; k < g->nstores; k++) {
     const kb_geo_store *s = &g->stores[k];

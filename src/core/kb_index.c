@@ -232,6 +232,8 @@ static void S_device_row(kb_index *ix, sqlite3_stmt *st) {
   ix->dev_term = kb_xrealloc(ix->dev_term, (size_t)(ix->ndev + 1) * sizeof *ix->dev_term);
   ix->dev_platform = kb_xrealloc(ix->dev_platform, (size_t)(ix->ndev + 1) * sizeof *ix->dev_platform);
   ix->dev_term[ix->ndev] = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  size_t n = strlen(ix->dev_term[ix->ndev]);
+  if (n > 0 && n < 32) ix->dev_lens[(unsigned char)ix->dev_term[ix->ndev][0]] |= 1u << n;
   ix->dev_platform[ix->ndev++] = kb_xstrdup((const char *)sqlite3_column_text(st, 1));
 }
 
@@ -662,6 +664,7 @@ const char *kb_index_default_code(const kb_index *ix) { return kb_index_lang_cod
 static const char *S_device(const kb_index *ix, const char *w, size_t n) {
   char k[32];
   if (!ix->ndev || n == 0 || n >= sizeof k) return NULL;
+  if (!(ix->dev_lens[(unsigned char)w[0]] >> n & 1)) return NULL; /* no word of n bytes starts so */
   memcpy(k, w, n);
   k[n] = 0;
   char **hit = bsearch(k, ix->dev_term, (size_t)ix->ndev, sizeof *ix->dev_term, S_cmp_str);

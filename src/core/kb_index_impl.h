@@ -148,6 +148,9 @@ struct kb_index {
   char **dev_term;        /* device words (sorted) and their platforms */
   char **dev_platform;
   int ndev;
+  uint32_t dev_lens[256]; /* by a device word's first byte: bit n set when
+                             one of n bytes starts with it (a filter: most
+                             words are none, and skip the search) */
   kb_ix_row *rows;            /* KB_IX_ROW_SLOTS rows' metadata, made on first use */
   kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
                              asked for, made on first use */

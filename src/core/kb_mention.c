@@ -81,7 +81,7 @@ static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, i
   const kb_lang *l = kb_index_lang_words(ix, li);
   double score = kb_query_known(q, li);
   for (int i = 0; l && i < nt; i++) {
-    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) continue;
+    if (len[i] < 0) continue; /* (S_language(): not read) */
     /* one look-up for the four lists (kb_lang_word_of()), not four; the
      * word hashed once for every language (S_language()) */
     const kb_lang_word *x = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
@@ -100,9 +100,15 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
   *detected = li < 0;
   *confidence = 1;
   if (li >= 0 || n < 2) return li >= 0 ? li : def;
-  int *len = kb_xmalloc(((size_t)nt + 1) * sizeof *len);
-  uint32_t *h = kb_xmalloc(((size_t)nt + 1) * sizeof *h);
+  /* on the stack for a tweet's words (two allocations a mention else) */
+  int len_s[64], *len = nt < 64 ? len_s : kb_xmalloc(((size_t)nt + 1) * sizeof *len);
+  uint32_t h_s[64], *h = nt < 64 ? h_s : kb_xmalloc(((size_t)nt + 1) * sizeof *h);
   for (int i = 0; i < nt; i++) {
+    /* @handles, URLs, hashtags and empty words say nothing: -1, once */
+    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) {
+      len[i] = -1;
+      continue;
+    }
     len[i] = (int)strlen(t[i].fold);
     h[i] = kb_hash(t[i].fold, (size_t)len[i]);
   }
@@ -114,8 +120,8 @@ static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt
     total += sc;
     if (sc > best) best = sc, li = i;
   }
-  free(len);
-  free(h);
+  if (len != len_s) free(len);
+  if (h != h_s) free(h);
   *confidence = total > 0 ? best / total : 1.0 / n;
   return li;
 }
@@ -193,9 +199,15 @@ static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
     if (t[i].quoted || t[i].kind != KB_TOKEN_WORD) continue;
     int d = -1, used = 1;
     if (i + 1 < n && !t[i + 1].quoted && t[i + 1].kind == KB_TOKEN_WORD) {
+      /* joined, not formatted: snprintf was 850 instructions a pair */
       char two[2 * KB_TOKEN_FOLD_MAX + 1];
-      int k = snprintf(two, sizeof two, "%s %s", t[i].fold, t[i + 1].fold);
-      if ((d = kb_lang_day(l, two, k)) >= 0) used = 2;
+      size_t a = strlen(t[i].fold), b = strlen(t[i + 1].fold);
+      if (a + 1 + b < sizeof two) {
+        memcpy(two, t[i].fold, a);
+        two[a] = ' ';
+        memcpy(two + a + 1, t[i + 1].fold, b + 1);
+        if ((d = kb_lang_day(l, two, (int)(a + 1 + b))) >= 0) used = 2;
+      }
     }
     if (d < 0) d = kb_lang_day(l, t[i].fold, (int)strlen(t[i].fold));
     if (d >= KB_DAY_SUN && d <= KB_DAY_SAT) return d;

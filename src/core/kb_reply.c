@@ -30,6 +30,11 @@ char *kb_reply_render_store(const char *tmpl, const char *title, const char *url
                             char **pbad) {
   kb_buf b = KB_BUF_INIT;
   if (pbad) *pbad = NULL;
+  /* room for the template with each value once, allocated at once: grown
+   * from 64 bytes, a reply was two reallocs */
+  kb_buf_grow(&b, strlen(tmpl) + (title ? strlen(title) : 0) + (url ? strlen(url) : 0) +
+                      (store ? strlen(store) : 0));
+  b.p[0] = 0; /* (an empty template puts nothing) */
   for (const char *p = tmpl; *p;) {
     size_t k = S_placeholder(p);
     if (!k) { /* the text up to the next '{' in one piece (a byte at a
@@ -283,6 +288,8 @@ char *kb_reply_compose_store(const char *author, const char *tmpl, const char *t
                              const char *url, const char *store, int *plen) {
   kb_buf b = KB_BUF_INIT;
   size_t keep = 0;
+  kb_buf_grow(&b, 255); /* a reply's room at once (280 characters are a tweet's) */
+  b.p[0] = 0;
   if (author && *author) {
     kb_buf_putc(&b, '@');
     kb_buf_puts(&b, author);

@@ -213,14 +213,15 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
  * with the spelling correction of its word when the index lacks it. */
 typedef struct {
   int flags;              /* KB_TOKEN_COLOCATED */
-  char *term;
+  const char *term;       /* (the record's strings are shared: S_record()) */
   int nterm;
   int start, end;         /* its source bytes */
-  char *surface;          /* the word as written, folded, not stemmed */
+  const char *surface;    /* the word as written, folded, not stemmed */
   char *alt;              /* correction: the corrected word's stem, or NULL */
   char *fix;              /* correction: the word as corrected, or NULL */
   int df;                 /* kb_vocab_df() of term in its language, -1
                              until looked up (S_rec_df()) */
+  uint32_t hash;          /* kb_term.hash: the look-up's */
 } S_rec;
 
 typedef struct {
@@ -241,19 +242,30 @@ struct kb_query {
                              searched, not in every language of the index */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
   S_arena *mem;           /* owns the records' strings */
+  const char *last;       /* the last surface copied (in mem) and its word
+                             (kb_term.word): every language records it */
+  unsigned last_word;
 };
 
 static int S_record(void *ctx, const kb_term *t) {
   kb_query *q = ((void **)ctx)[0];
   S_recs *r = ((void **)ctx)[1];
-  if (r->n == r->cap) {
-    r->cap = r->cap ? 2 * r->cap : 32;
+  if (r->n == r->cap) { /* 16 first: a tweet's, and under malloc's per-thread cache's 1 KB */
+    r->cap = r->cap ? 2 * r->cap : 16;
     r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
   }
-  r->v[r->n++] = (S_rec){.flags = t->flags,
-                         .term = S_arena_dup(&q->mem, t->term, (size_t)t->nterm),
-                         .nterm = t->nterm, .start = t->start, .end = t->end, .df = -1,
-                         .surface = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface)};
+  /* one copy of a word for every language's record of it, and for a
+   * term that is the word unstemmed (two copies a record were a fifth of
+   * the analysis) */
+  if (!q->last || t->word != q->last_word) {
+    q->last = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
+    q->last_word = t->word;
+  }
+  int same = t->term == t->surface ||
+             (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
+  r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
+                         .df = -1, .surface = q->last, .hash = t->hash,
+                         .term = same ? q->last : S_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
 
@@ -267,7 +279,7 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
 /* The document frequency of record x's term in language l, looked up
  * once: the language score, the correction and the search each ask. */
 static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
-  if (x->df < 0) x->df = kb_vocab_df(l->vocab, x->term);
+  if (x->df < 0) x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
   return x->df;
 }
 
@@ -350,7 +362,8 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
 
 void kb_query_free(kb_query *q) {
   if (!q) return;
-  for (int i = 0; i < KB_MAX_LANGS; i++) free(q->langs[i].v);
+  for (int i = 0; i < KB_MAX_LANGS; i++)
+    if (q->langs[i].v) free(q->langs[i].v); /* (most are none: a call each was 800 instructions) */
   S_arena_free(q->mem);
   free(q);
 }

@@ -39,10 +39,11 @@
 /* A remembered stem: words repeat (a few thousand make up most text), and
  * Snowball costs far more than a lookup. */
 typedef struct {
-  uint32_t hash;             /* 0: empty */
+  uint32_t hash;             /* the word's kb_hash() (1 for 0); 0: empty */
   char word[S_CACHE_WORD];
   char stem[S_CACHE_WORD];
   unsigned char nstem;
+  uint32_t stem_hash;        /* kb_hash() of the stem */
 } S_stem;
 
 struct kb_analyzer {
@@ -53,12 +54,6 @@ struct kb_analyzer {
   int cached;                 /* slots in use (at most 3/4 are filled) */
   char lang[32];              /* as given to kb_analyzer_new() */
 };
-
-/* FNV-1a; never 0, so 0 can mark an empty slot. */
-static uint32_t S_hash(const char *w, int n) {
-  uint32_t h = kb_hash(w, (size_t)n);
-  return h ? h : 1;
-}
 
 /* One folded code point and the source bytes it came from. */
 typedef struct {
@@ -83,6 +78,7 @@ typedef struct {
   kb_term_fn fn_term;         /* instead of fn: terms with their surface */
   void *ctx;
   int placed; /* a term has been emitted at the current position */
+  unsigned word;              /* words emitted (kb_term.word) */
   int nlang;                  /* languages of the run: 0 (a), or each[0..nlang) */
   struct S_lang_run *each;    /* (the caller's: a run of one language
                                  initialises no array) */
@@ -109,24 +105,32 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
   return kb_lang_is_stop(a->data, w, n);
 }
 
-/* The stem of w[0..n) (NUL-terminated); *plen gets its length. */
-static const char *S_stem_of(kb_analyzer *a, const char *w, int n, int *plen) {
+/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw (the
+ * caller's: one hash of a word serves every language's stems and word
+ * lists); *plen gets its length and *phash its kb_hash() (remembered with
+ * it: the vocabulary looks stems up by it). */
+static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen,
+                             uint32_t *phash) {
   if (n >= S_CACHE_WORD) {
     const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
-    if (st) *plen = sb_stemmer_length(a->stemmer);
+    if (st) {
+      *plen = sb_stemmer_length(a->stemmer);
+      *phash = kb_hash((const char *)st, (size_t)*plen);
+    }
     return (const char *)st;
   }
   if (!a->cache) {
     a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
     if (!a->cache) abort();
   }
-  uint32_t h = S_hash(w, n);
+  uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
   S_stem *slot;
   for (uint32_t i = h;; i++) {
     slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
     if (!slot->hash) break;
     if (slot->hash == h && !memcmp(slot->word, w, (size_t)n + 1)) {
       *plen = slot->nstem;
+      *phash = slot->stem_hash;
       return slot->stem;
     }
   }
@@ -134,12 +138,14 @@ static const char *S_stem_of(kb_analyzer *a, const char *w, int n, int *plen) {
   if (!st) return NULL;
   int len = sb_stemmer_length(a->stemmer);
   *plen = len;
+  *phash = kb_hash((const char *)st, (size_t)len);
   if (len < S_CACHE_WORD && a->cached < S_CACHE_SLOTS / 4 * 3) {
     slot->hash = h;
     memcpy(slot->word, w, (size_t)n + 1);
     memcpy(slot->stem, st, (size_t)len);
     slot->stem[len] = 0;
     slot->nstem = (unsigned char)len;
+    slot->stem_hash = *phash;
     a->cached++;
     return slot->stem;
   }
@@ -190,6 +196,11 @@ int kb_text_utf8_valid(const char *z, size_t n, size_t *pbad) {
   while (i < n) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t k;
+    uint64_t w;
+    /* ASCII eight bytes at a time (a suggest's body and text are read
+     * three times: a byte at a time that was 1,300 instructions) */
+    while (i + 8 <= n && (memcpy(&w, z + i, 8), !(w & 0x8080808080808080ull))) i += 8;
+    if (i >= n) break;
     if ((unsigned char)z[i] < 0x80) {
       i++;
       continue;
@@ -213,14 +224,19 @@ static int S_is_space(int32_t cp) {
          c == UTF8PROC_CATEGORY_ZP;
 }
 
-/* Letters and digits start a word; marks only continue one. */
-static int S_is_word_start(int32_t cp) {
-  if (cp < 0x80)
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-           (cp >= '0' && cp <= '9');
+static int S_is_word_start_wide(int32_t cp) {
   utf8proc_category_t c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
          (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Letters and digits start a word; marks only continue one. (ASCII
+ * inlined: asked of every character read.) */
+static inline __attribute__((always_inline)) int S_is_word_start(int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return S_is_word_start_wide(cp);
 }
 
 static int S_is_mark(int32_t cp) {
@@ -275,14 +291,24 @@ static int S_next(const char *z, int n, int i, int32_t *pcp) {
 
 /*--- Folding -------------------------------------------------------------*/
 
-/* Appends the folded form of cp (from source bytes [start,end)) to w. */
-static void S_fold_into(S_word *w, int32_t cp, int start, int end) {
+static void S_fold_wide(S_word *w, int32_t cp, int start, int end);
+
+/* Appends the folded form of cp (from source bytes [start,end)) to w:
+ * ASCII here, inlined (most letters; a call each was 36 instructions),
+ * the rest by S_fold_wide(). */
+static inline __attribute__((always_inline)) void S_fold_into(S_word *w, int32_t cp, int start,
+                                                              int end) {
   if (w->n + S_MAX_FOLD > (int)(sizeof w->c / sizeof *w->c)) return;
   if (cp < 0x80) {
     if (cp >= 'A' && cp <= 'Z') cp += 32;
     w->c[w->n++] = (S_ch){.cp = cp, .start = start, .end = end};
     return;
   }
+  S_fold_wide(w, cp, start, end);
+}
+
+/* S_fold_into() of a code point past ASCII (w has room for its fold). */
+static void S_fold_wide(S_word *w, int32_t cp, int start, int end) {
   utf8proc_int32_t out[S_MAX_FOLD * 4];
   utf8proc_ssize_t k = utf8proc_decompose_char(
       cp, out, (utf8proc_ssize_t)(sizeof out / sizeof *out),
@@ -328,22 +354,26 @@ static int S_has_digit(const S_ch *c, int n) {
   return 0;
 }
 
-/* Emits the term buf[0..len) made of source c[0..n) (surface: the word
- * as written, folded; it differs from buf when text-speak was read):
- * stem, callback. With colocated set, the term goes at the position of the
- * previous one. */
+/* Emits the term buf[0..len) (h: its kb_hash()) made of source c[0..n)
+ * (digits: S_has_digit(c, n), asked once for every language) (surface:
+ * the word as written, folded; it differs from buf when text-speak was
+ * read): stem, callback. With colocated set, the term goes at the
+ * position of the previous one. */
 static inline __attribute__((always_inline)) int
-S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, const char *surface,
-            int nsurface) {
+S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf, int len,
+            uint32_t h, const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
+  uint32_t th = h; /* the term's kb_hash() */
   /* stemming never adds or drops a term, so spans-only callers skip it */
-  if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !S_has_digit(c, n)) {
+  if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
-    const char *st = S_stem_of(r->a, buf, len, &slen);
+    uint32_t sh;
+    const char *st = S_stem_of(r->a, buf, len, h, &slen, &sh);
     if (st) {
       term = st;
       len = slen;
+      th = sh;
     }
   }
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
@@ -351,7 +381,8 @@ S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, c
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
-                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface};
+                 .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
+                 .word = r->word};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -365,7 +396,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len, c
     if (r->fn_term) {
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
-                   .nsurface = nsurface};
+                   .nsurface = nsurface, .hash = h, .word = r->word};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
@@ -382,8 +413,8 @@ static int S_dropped(const S_run *r, const char *w, int n) {
 /* Emits the words of a text-speak expansion x read for source c[0..n)
  * (surface as written): each a term of its own, spanning the source;
  * stop words and filler among them dropped. */
-static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const char *x,
-                            const char *surface, int nsurface) {
+static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colocated,
+                            const char *x, const char *surface, int nsurface) {
   int rc = 0, first = 1;
   while (*x && rc == 0) {
     const char *sp = strchr(x, ' ');
@@ -393,7 +424,8 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
-        rc = S_emit_term(r, c, n, first ? colocated : 0, buf, len, surface, nsurface);
+        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len,
+                         kb_hash(buf, (size_t)len), surface, nsurface);
         first = 0;
       }
     }
@@ -402,33 +434,41 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int colocated, const
   return rc;
 }
 
-/* Emits one word made of c[0..n), encoded in buf[0..len), in r's current
- * language: stop words dropped; in a customer's words (KB_TEXT_QUERY)
- * text-speak read and filler dropped too; then stemmed and passed on. */
-static int S_emit_lang(S_run *r, const S_ch *c, int n, int colocated, char *buf, int len) {
+/* Emits one word made of c[0..n) (digits: S_has_digit(c, n)), encoded in
+ * buf[0..len) (h: its kb_hash()), in r's current language: stop words
+ * dropped; in a customer's words (KB_TEXT_QUERY) text-speak read and
+ * filler dropped too; then stemmed and passed on. */
+static inline __attribute__((always_inline)) int
+S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
+            int len, uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
-  const kb_lang_word *x = kb_lang_word_of(r->a->data, buf, len);
+  const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
-    if (x && x->speak) return S_emit_expansion(r, c, n, colocated, x->speak, buf, len);
+    if (x && x->speak) return S_emit_expansion(r, c, n, digits, colocated, x->speak, buf, len);
     if (x && (x->stop || x->filler)) return 0;
   }
-  return S_emit_term(r, c, n, colocated, buf, len, buf, len);
+  return S_emit_term(r, c, n, digits, colocated, buf, len, h, buf, len);
 }
 
-/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r. */
+/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r.
+ * The word is hashed, and its digits looked for, once here: each
+ * language's word lists and stems hashed it again, eight hashes a word. */
 static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
-  if (!r->nlang) return S_emit_lang(r, c, n, colocated, buf, len);
+  uint32_t h = kb_hash(buf, (size_t)len);
+  int digits = S_has_digit(c, n);
+  r->word++;
+  if (!r->nlang) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
   int rc = 0;
   for (int k = 0; rc == 0 && k < r->nlang; k++) {
     r->a = r->each[k].a;
     r->ctx = r->each[k].ctx;
     r->placed = r->each[k].placed;
-    rc = S_emit_lang(r, c, n, colocated, buf, len); /* (buf is only read) */
+    rc = S_emit_lang(r, c, n, digits, colocated, buf, len, h); /* (buf is only read) */
     r->each[k].placed = r->placed;
   }
   return rc;

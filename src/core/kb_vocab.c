@@ -178,18 +178,25 @@ void kb_vocab_free(kb_vocab *v) {
   free(v);
 }
 
-/* Term t's slot, or NULL. */
-static const S_slot *S_find(const S_list *l, const char *t) {
-  unsigned h = S_hash(t);
+/* Term t's slot (h: its S_hash()), or NULL. */
+static const S_slot *S_find_h(const S_list *l, const char *t, unsigned h) {
   for (unsigned k = h & (l->nslot - 1); l->slot[k].term; k = (k + 1) & (l->nslot - 1))
     if (l->slot[k].hash == h && !strcmp(l->slot[k].term, t)) return &l->slot[k];
   return NULL;
 }
 
+static const S_slot *S_find(const S_list *l, const char *t) { return S_find_h(l, t, S_hash(t)); }
+
 int kb_vocab_df(const kb_vocab *v, const char *t) {
   int exact = t[0] == KB_TEXT_EXACT_MARK;
   const S_list *l = exact ? &v->words : &v->stems;
   const S_slot *e = S_find(l, exact ? t + 1 : t);
+  return e ? e->df : 0;
+}
+
+int kb_vocab_df_hashed(const kb_vocab *v, const char *t, uint32_t h) {
+  int exact = t[0] == KB_TEXT_EXACT_MARK;
+  const S_slot *e = S_find_h(exact ? &v->words : &v->stems, exact ? t + 1 : t, h);
   return e ? e->df : 0;
 }
 

@@ -250,25 +250,36 @@ char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const c
   time_t now = time(NULL);
   struct tm tm;
   localtime_r(&now, &tm);
-  cJSON *hours = st->hours ? cJSON_Parse(st->hours) : NULL;
   /* the day asked about, by the mention's analysis (kb/lang/<code>/days.tsv) */
   int asked = res->mention ? kb_mention_day(res->mention) : -1;
   int day = asked < 0 ? tm.tm_wday : asked == KB_DAY_TOMORROW ? (tm.tm_wday + 1) % 7 : asked;
   const char *when = asked < 0 || day == tm.tm_wday ? "reply.when.today"
                      : day == (tm.tm_wday + 1) % 7 ? "reply.when.tomorrow" : "reply.when.on";
+  /* that day's hours (NULL: none): kb-index writes a flat object of
+   * "HH:MM-HH:MM" or "closed", read without cJSON (parsed for each reply
+   * that links a store, it was 2,200 instructions a suggest); cJSON reads
+   * anything else */
+  char hbuf[64];
+  const char *open = NULL;
+  int known = st->hours ? kb_json_flat_member(st->hours, days[day], hbuf, sizeof hbuf) : 0;
+  cJSON *hours = known < 0 ? cJSON_Parse(st->hours) : NULL;
   cJSON *today = cJSON_GetObjectItemCaseSensitive(hours, days[day]);
-  char dkey[16];
-  snprintf(dkey, sizeof dkey, "reply.day.%s", days[day]);
+  if (known > 0) open = hbuf;
+  else if (cJSON_IsString(today)) open = today->valuestring;
+  char dkey[16] = "reply.day.";
+  memcpy(dkey + 10, days[day], 4); /* (three letters and the NUL) */
   kb_buf w = KB_BUF_INIT, addr = KB_BUF_INIT, t = KB_BUF_INIT;
   const char *const dv[] = {"day", S_words_in(c, lang, dkey), NULL};
   S_fill_plain(&w, S_words_in(c, lang, when), dv);
   kb_buf_puts(&addr, st->address ? st->address : "");
-  if (st->postcode) kb_buf_printf(&addr, ", %s", st->postcode);
-  int closed = cJSON_IsString(today) && !strcmp(today->valuestring, "closed");
-  const char *tkey = closed ? "reply.store.closed" : cJSON_IsString(today) ? "reply.store.open"
-                                                                           : "reply.store.nohours";
+  if (st->postcode) {
+    kb_buf_puts(&addr, ", ");
+    kb_buf_puts(&addr, st->postcode);
+  }
+  int closed = open && !strcmp(open, "closed");
+  const char *tkey = closed ? "reply.store.closed" : open ? "reply.store.open" : "reply.store.nohours";
   const char *const tv[] = {"address", kb_buf_str(&addr), "when", kb_buf_str(&w),
-                            "hours", cJSON_IsString(today) ? today->valuestring : "", NULL};
+                            "hours", open ? open : "", NULL};
   S_fill_plain(&t, S_words_in(c, lang, tkey), tv);
   cJSON_Delete(hours);
   /* the store's town as the title: "Our Leeds store" */

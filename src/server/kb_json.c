@@ -1,7 +1,9 @@
 /*
  * kb_json.c - a strict JSON checker (kb_json.h): a recursive descent over
  * the RFC 8259 grammar that builds nothing. UTF-8 validity is the
- * caller's (kb_text_utf8_valid), as before.
+ * caller's (kb_text_utf8_valid), as before. And a reader of the one flat
+ * form kb-index writes (a store's hours), which hands anything else to
+ * cJSON.
  */
 #include "kb_json.h"
 
@@ -139,4 +141,30 @@ int kb_json_check(const char *s, size_t n, size_t *at, const char **why) {
   *at = p.i;
   *why = p.why;
   return -1;
+}
+
+int kb_json_flat_member(const char *s, const char *name, char *out, size_t nout) {
+  const char *p = s;
+  size_t nname = strlen(name);
+  int found = 0;
+  if (*p++ != '{') return -1;
+  if (*p == '}') return p[1] ? -1 : 0;
+  for (;;) {
+    const char *k = p + 1, *ke, *v, *ve;
+    if (*p != '"' || !(ke = strpbrk(k, "\\\"")) || *ke != '"' || ke[1] != ':' || ke[2] != '"')
+      return -1;
+    v = ke + 3;
+    if (!(ve = strpbrk(v, "\\\"")) || *ve != '"') return -1;
+    for (const char *q = k; q < ve; q++)
+      if ((unsigned char)*q < 0x20) return -1;
+    if (!found && (size_t)(ke - k) == nname && !memcmp(k, name, nname)) {
+      if ((size_t)(ve - v) >= nout) return -1;
+      memcpy(out, v, (size_t)(ve - v));
+      out[ve - v] = 0;
+      found = 1;
+    }
+    p = ve + 1;
+    if (*p == '}') return p[1] ? -1 : found;
+    if (*p++ != ',') return -1;
+  }
 }

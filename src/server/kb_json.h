@@ -6,6 +6,9 @@
  * control characters inside strings. A body is checked here first, and
  * only a text that is exactly one JSON value, with white space around it
  * at most, goes to cJSON.
+ *
+ * kb_json_flat_member() reads the flat objects kb-index writes (a store's
+ * hours) without cJSON, per reply; it leaves any other text to cJSON.
  */
 #ifndef KB_JSON_H
 #define KB_JSON_H
@@ -20,5 +23,15 @@
  * value, nesting at most KB_JSON_MAX_DEPTH); else -1 with the offending
  * byte's offset in *at and a static reason in *why. */
 int kb_json_check(const char *s, size_t n, size_t *at, const char **why);
+
+/* The value of member name in s, when s is a flat object of strings as
+ * kb-index writes them: {"name":"value",...} with no white space, no
+ * escape and no control character, nothing after it. Returns 1 with the
+ * value copied into out[0..nout) (the first member of that name, as
+ * cJSON_GetObjectItemCaseSensitive() takes), 0 when there is no such
+ * member, and -1 when s is not of that form or the value does not fit:
+ * the caller then reads s with cJSON, which gives the same answer for
+ * every text this reads. */
+int kb_json_flat_member(const char *s, const char *name, char *out, size_t nout);
 
 #endif

@@ -375,7 +375,8 @@ static int S_open_pg(kb_server *s, char *err, size_t nerr) {
 
 static void S_peer(struct MHD_Connection *conn, char *addr, size_t n) {
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  snprintf(addr, n, "-");
+  if (n >= 2) memcpy(addr, "-", 2); /* (snprintf was 570 instructions a request) */
+  else if (n) addr[0] = 0;
   if (!ci || !ci->client_addr) return;
   const struct sockaddr *sa = ci->client_addr;
   if (sa->sa_family == AF_INET)
@@ -837,7 +838,10 @@ static enum MHD_Result S_handler(void *cls, struct MHD_Connection *conn,
     rq->started = 1;
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     rq->route = KB_ROUTE_OTHER;
-    snprintf(rq->method, sizeof rq->method, "%s", method);
+    /* as snprintf "%s" would, cut to the room (which cost 570 instructions) */
+    size_t nm = strnlen(method, sizeof rq->method - 1);
+    memcpy(rq->method, method, nm);
+    rq->method[nm] = 0;
     for (char *p = rq->method; *p; p++) /* the method as sent: quotes, ESC */
       if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f || *p == '"') *p = '?';
     rq->path = kb_xstrndup(url, kb_esc_cut(url, strnlen(url, 2048), 200));

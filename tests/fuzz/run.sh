@@ -50,6 +50,7 @@ fi
 mkdir -p "$OUT/corpus/json" "$OUT/corpus/reply"
 printf '{"text":"sim tray stuck","author":"jo","limit":3}' > "$OUT/corpus/json/basic"
 printf '{"text":"x","slug":"cafe-wifi","action":"sent"}' > "$OUT/corpus/json/feedback"
+printf '{"mon":"09:00-17:30","sun":"closed","mon":"x"}' > "$OUT/corpus/json/hours"
 printf '{"slug":"cafe-wifi","helpful":true}' > "$OUT/corpus/json/helpful"
 printf 'jo_bloggs\0Here is how: {url} {title}\0Remove the SIM from an iPhone' > "$OUT/corpus/reply/basic"
 
