@@ -60,6 +60,9 @@ int kb_postings_df(const kb_postings *p, const char *phrase, int prefix);
  * as p), 0 when into a list one kb_postings_match() made (a phrase's of
  * several terms, a prefix's: freed when it returns). */
 int kb_postings_holds(const kb_postings *p, const uint32_t *pos);
+/* The same as a range: p's own positions are [*lo, *hi) (for a caller
+ * that tests many pointers, without a call each). */
+void kb_postings_span(const kb_postings *p, const uint32_t **lo, const uint32_t **hi);
 
 /* Called for every matching row, in id order, with the lists of the
  * phrases it holds, l[0..n) in phrase order (kb_rank_list: each
@@ -90,6 +93,25 @@ int kb_postings_match(const kb_postings *p, const char *const *phrase,
 typedef struct kb_postings_query kb_postings_query;
 kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
                                          const unsigned char *prefix, int nphrase);
+/* A memo of the lists made for phrases of several terms and for
+ * prefixes, for one thread (kb_index's per language, used by one thread
+ * at a time): a query's "mobile phone" or "sim card" (its synonyms) or
+ * typed "scr" is made once, not per search (a merge of the terms' every
+ * posting: 2 % of a suggest). It holds up to 64 lists and 2^16 positions
+ * (a list that does not fit is not kept); it is emptied whole before a
+ * query it is too full for (never during one: the query's lists are in
+ * it, so free the query before the next is made with the memo), and when
+ * given another kb_postings than the one it holds lists of. Free it
+ * with kb_postings_memo_free() (NULL is fine), after the queries that
+ * used it. */
+typedef struct kb_postings_memo kb_postings_memo;
+kb_postings_memo *kb_postings_memo_new(void);
+void kb_postings_memo_free(kb_postings_memo *m);
+/* kb_postings_query_new() with the lists in memo (NULL: none) kept and
+ * reused; the same lists, so the same matches. */
+kb_postings_query *kb_postings_query_new_memo(const kb_postings *p, const char *const *phrase,
+                                              const unsigned char *prefix, int nphrase,
+                                              kb_postings_memo *memo);
 int kb_postings_query_df(const kb_postings_query *q, int k);
 int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
                             sqlite3_int64 hi, kb_postings_fn fn, void *ctx);

@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "kb_fts.h"
 #include "kb_postings.h"
+#include "kb_rank.h"
 #include "kb_search.h"
 #include "kb_util.h"
 
@@ -396,7 +398,7 @@ static int S_cmp_inst(const void *x, const void *y) {
 
 static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   kb_buf *b = ctx;
-  S_inst v[64];
+  S_inst v[128];
   int nv = 0, last = -1;
   for (int k = 0; k < n; k++) {
     assert_true(l[k].phrase > last); /* in phrase order */
@@ -404,7 +406,7 @@ static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, in
     assert_true(l[k].n > 0);
     for (int j = 0; j < l[k].n; j++) {
       if (j) assert_true(l[k].pos[j - 1] <= l[k].pos[j]);
-      assert_true(nv < 64);
+      assert_true(nv < 128);
       v[nv++] = (S_inst){l[k].phrase, (int)(l[k].pos[j] >> KB_RANK_COL_SHIFT),
                          (int)(l[k].pos[j] & ((1u << KB_RANK_COL_SHIFT) - 1))};
     }
@@ -454,6 +456,32 @@ static void test_postings_phrases(void **state) {
   for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(pq, k), kb_postings_df(p, qph[k], qpre[k]));
   assert_int_equal(kb_postings_query_df(pq, 0), 1);
   assert_int_equal(kb_postings_query_df(pq, 1), 3);
+  /* the same through a memo of the lists (kept, given out again, and a
+   * memo too full for a query's 70 lists of one phrase spelt 70 ways
+   * emptied before it, never while the query holds its lists) */
+  kb_buf want = KB_BUF_INIT, got = KB_BUF_INIT;
+  assert_int_equal(kb_postings_query_match(pq, NULL, 0, 1000, S_collect_rows, &want), 0);
+  kb_postings_memo *memo = kb_postings_memo_new();
+  for (int round = 0; round < 3; round++) {
+    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, memo);
+    for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(mq, k), kb_postings_query_df(pq, k));
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+    kb_postings_query_free(mq);
+    char *many[70];
+    for (int k = 0; k < 70; k++) many[k] = th_fmt("screen%*sprotector", k + 1, "");
+    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, memo);
+    for (int k = 0; k < 70; k++) assert_int_equal(kb_postings_query_df(mq, k), 1);
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_non_null(strstr(kb_buf_str(&got), "1: 0/4/1 1/4/1 2/4/1"));
+    kb_postings_query_free(mq);
+    for (int k = 0; k < 70; k++) free(many[k]);
+  }
+  kb_postings_memo_free(memo);
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&got);
   kb_postings_query_free(pq);
   const char *pre_ph[] = {"clea", "protector"};
   const unsigned char pre[] = {1, 0};
@@ -475,6 +503,19 @@ static void test_postings_phrases(void **state) {
   const unsigned char drive[] = {0, 1};
   assert_int_equal(kb_postings_match(p, ph2, NULL, 2, drive, 0, 1000, S_collect_rows, &b), 0);
   assert_string_equal(kb_buf_str(&b), "3: 0/4/0 1/4/1;");
+  /* phrases whose lists end at different rows ("clean" has only the
+   * last, "protector" not the last): each row has all its phrases, in
+   * phrase order, over the whole table and over a range inside it */
+  const char *ph3[] = {"clean", "screen", "protector"};
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 1/4/1 2/4/2;2: 2/4/0 1/4/1;3: 1/4/0 0/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 2, 3, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "2: 2/4/0 1/4/1;3: 1/4/0 0/4/1;");
+  kb_buf_clear(&b);
+  assert_int_equal(kb_postings_match(p, ph3, NULL, 3, NULL, 1, 2, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 1/4/1 2/4/2;2: 2/4/0 1/4/1;");
   kb_buf_cleanup(&b);
   kb_postings_free(p);
   /* too large for the limit: left to FTS5, no error */
@@ -483,6 +524,55 @@ static void test_postings_phrases(void **state) {
   sqlite3_close(db);
   th_rmtree(dir);
   free(dir); free(ix); free(cmd);
+}
+
+/* The synonym rules' first-word filter (kb_ix_lang.synfirst) passes
+ * every rule a query's words start: kb/'s one-word sources (fone,
+ * sammy), two-word sources whose first word is a rule of its own or of
+ * none ("i phone", "e sim"), a rule past the first word ("sim tray"), each
+ * read as its targets. */
+static void test_synonym_filter(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const want[][2] = {
+      {"my fone broke", "\"\x01" "smartphon\""}, {"my fone broke", "\"\x01" "mobil phone\""},
+      {"i phone sim tray", "\"\x01" "iphon\""},  {"i phone sim tray", "\"\x01" "sim drawer\""},
+      {"e sim help", "\"\x01" "esim\""},         {"e sim help", "\"\x01" "embed sim\""},
+      {"sammy screen", "\"\x01" "samsung\""},    {"sammy screen", "\"\x01" "display\""},
+  };
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    kb_query_strings q;
+    kb_index_query_strings(x, want[i][0], strlen(want[i][0]), &q);
+    if (!strstr(kb_buf_str(&q.match), want[i][1]))
+      print_error("'%s' reads as %s, without %s\n", want[i][0], kb_buf_str(&q.match), want[i][1] + 2); /* (past the quote and \x01) */
+    assert_non_null(strstr(kb_buf_str(&q.match), want[i][1]));
+    kb_query_strings_cleanup(&q);
+  }
+  th_index_done(x, dir);
+}
+
+/* kb_rank_ltr_inputs() writes every input of x (the suggest's rerank
+ * does not clear x first): each slot set to NaN before, none left so,
+ * with every context flag off and on. */
+static void test_ltr_inputs(void **state) {
+  (void)state;
+  double f[KB_RANK_NOUT];
+  for (int k = 0; k < KB_RANK_NOUT; k++) f[k] = 0.25 * (k + 1);
+  kb_rank_ctx ctx[2] = {{0},
+                        {.mention_intents = 3, .article_intents = 1, .offtopic = 1,
+                         .other_platform = 1, .place = 1, .place_store = 1, .links_stores = 1,
+                         .other_handle = 1}};
+  for (int c = 0; c < 2; c++) {
+    double x[KB_LTR_N + 1];
+    for (int i = 0; i <= KB_LTR_N; i++) x[i] = NAN;
+    kb_rank_ltr_inputs(f, &ctx[c], x);
+    for (int i = 0; i < KB_LTR_N; i++) {
+      if (isnan(x[i])) print_error("input %d of %d not written\n", i, KB_LTR_N);
+      assert_false(isnan(x[i]));
+    }
+    assert_true(isnan(x[KB_LTR_N])); /* and nothing past them */
+  }
 }
 
 int main(void) {
@@ -494,6 +584,8 @@ int main(void) {
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
+      cmocka_unit_test(test_ltr_inputs),
+      cmocka_unit_test(test_synonym_filter),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
 #include "kb_search.h"
 #include "kb_vocab.h"
 
+#define KB_IX_SYNFIRST_BITS 4096
+
 /* A synonym rule, analyzed: the query words src (terms joined by single
  * spaces) may also be read as dst. */
 typedef struct {
@@ -102,9 +104,15 @@ typedef struct {
   sqlite3_stmt *body;     /* the body of one row, for its snippet */
   kb_ix_syn *syn;             /* the knowledge team's synonyms in this language */
   int nsyn;
+  uint64_t synfirst[KB_IX_SYNFIRST_BITS / 64]; /* bit kb_hash(w) % BITS: some rule's
+                             source starts with the word w (a filter: a
+                             word without its bit has no rule; with it, may) */
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
+  kb_postings_memo *memo; /* post's lists of phrases and prefixes made for
+                             queries (kb_postings.h), made on first use;
+                             this index's own, as snip */
   kb_ix_body *snip;           /* KB_IX_SNIP_SLOTS bodies analyzed for snippets, made
                              on first use; this index's own (an index is
                              used by one thread at a time) */

@@ -522,6 +522,13 @@ static void S_score_counts(const S_query *q, const int *len, const S_acc *a, dou
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
                          const unsigned char *gbits, double *f);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
+static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
+static inline void S_score_phrase(const S_query *q, const int *len, int p, const int *t,
+                                  double *gscore, unsigned char *gbits);
+static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
+                           double *f, int *pairs, double *lines);
+static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+                            const uint64_t *touched, double *f);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
@@ -555,24 +562,30 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   return SQLITE_OK;
 }
 
-/* Counts list l (phrase p, a word or an exact form) into a: its term
- * frequency per column, as S_count() counts each of its instances. Its
- * positions are in order, so the few in the title, phrases, tags and
- * headings come first and the rest, up to any in a column past the
- * body's, are the body's: counted by a subtraction, not one by one.
- * Sets the body's part, [*from, *to). */
-static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
-                                                               int *from, int *to) {
-  int p = l->phrase;
+/* Counts the positions of list l per column into t[S_NCOL] (added), as
+ * S_count() counts each instance. Its positions are in order, so the few
+ * in the title, phrases, tags and headings come first and the rest, up to
+ * any in a column past the body's, are the body's: counted by a
+ * subtraction, not one by one. Sets the body's part, [*from, *to). */
+static inline __attribute__((always_inline)) void S_cols(const kb_rank_list *l, int *t, int *from,
+                                                         int *to) {
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
-  int *t = a->tf[p];
   for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) t[pos[j] >> KB_RANK_COL_SHIFT]++;
   while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
   t[S_NCOL - 1] += k - j;
-  if (t[0] | t[1] | t[2] | t[3] | t[4]) a->hit[a->nhit++] = p;
   *from = j;
   *to = k;
+}
+
+/* Counts list l (phrase p, a word or an exact form) into a: its term
+ * frequency per column (S_cols()). */
+static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
+                                                               int *from, int *to) {
+  int p = l->phrase;
+  int *t = a->tf[p];
+  S_cols(l, t, from, to);
+  if (t[0] | t[1] | t[2] | t[3] | t[4]) a->hit[a->nhit++] = p;
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -593,7 +606,7 @@ static int S_merge(S_run *r, int m, S_inst *inst, int max) {
   int na = 0, n = 0;
   for (int i = 0; i < m; i++)
     if (r[i].at < r[i].end) act[na++] = &r[i];
-  while (na > 0 && n < max) {
+  while (na > 1 && n < max) {
     int b = 0;
     uint32_t v = *act[0]->at;
     for (int i = 1; i < na; i++)
@@ -605,6 +618,12 @@ static int S_merge(S_run *r, int m, S_inst *inst, int max) {
       na--;
       for (int i = b; i < na; i++) act[i] = act[i + 1];
     }
+  }
+  if (na == 1) { /* one run left (often the only one): copied, not compared */
+    S_run *x = act[0];
+    for (; x->at < x->end && n < max && *x->at < stop; x->at++)
+      inst[n++] = (S_inst){.group = x->group, .col = (int)(*x->at >> KB_RANK_COL_SHIFT),
+                           .off = (int)(*x->at & ((1u << KB_RANK_COL_SHIFT) - 1))};
   }
   return n;
 }
@@ -623,16 +642,30 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
-  S_acc *a = S_acc_start(q);
+  static _Thread_local S_inst inst[S_MAX_INST];
+  /* each phrase has one list in a row: its counts are scored as they are
+   * made, with no table of them per phrase to clear, fill and read back
+   * (S_score_counts() on S_acc's; the same sums, so the same scores) */
+  S_acc acc = {.inst = inst}, *a = &acc;
   S_src src;
   S_src_docs(&src, d, id);
-  for (int c = 0; c < S_NCOL; c++) src.len[c] = d->len[id * S_NCOL + c];
+  const int *len = d->len + id * S_NCOL;
+  /* per group, 0 between rows: only the groups a row touches are read
+   * (in order, so the sums are the same) and cleared after it; a row
+   * matches two or three of a query's dozen groups */
+  static _Thread_local double gscore[S_MAX_PHRASES];
+  static _Thread_local unsigned char gbits[S_MAX_PHRASES];
+  uint64_t touched[S_MAX_PHRASES / 64] = {0};
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
-    int p = l[i].phrase, j, k;
+    int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
-    S_count_list(a, &l[i], &j, &k);
+    S_cols(&l[i], t, &j, &k);
+    if (t[0] | t[1] | t[2] | t[3] | t[4]) {
+      S_score_phrase(q, len, p, t, gscore, gbits);
+      touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
+    }
     if (q->exact[p]) continue;
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
     b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
@@ -651,7 +684,14 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
-  S_score_row(q, &src, a, f);
+  S_score_touched(q, gscore, gbits, touched, f);
+  S_score_near(q, &src, a, gbits, f);
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
+    for (uint64_t m = touched[w]; m; m &= m - 1) {
+      int g = w * 64 + __builtin_ctzll(m);
+      gscore[g] = 0;
+      gbits[g] = 0;
+    }
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -771,39 +811,62 @@ static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
 }
 
 
-/* The features of a row that its term frequencies give (all but
- * proximity and the phrase match, left 0), and into gbits[q->ngroup]
- * what each group matches (S_MATCH...); pairs not NULL, with what bounds
- * the rest (kb_rank_row_part()): into *pairs the adjacent groups that
- * both match, into *lines the weight (gidf) of the groups matched in the
- * phrases field. */
-static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
-                           unsigned char *gbits, int *pairs, double *lines) {
-  int (*tf)[S_NCOL] = a->tf;
-  /* per group; only the query's groups are cleared (a row's cost) */
-  double gscore[S_MAX_PHRASES];
+/* Per group, cleared for the query's groups only (a row's cost): the
+ * best score of its phrases (gscore) and what it matches (gbits,
+ * S_MATCH...). */
+static inline __attribute__((always_inline)) void S_groups_start(const S_query *q, double *gscore,
+                                                                 unsigned char *gbits) {
   size_t ng = (size_t)q->ngroup;
   for (size_t g = 0; g < ng; g++) gscore[g] = 0;
   memset(gbits, 0, ng);
-  for (int h = 0; h < a->nhit; h++) { /* phrases that do not occur add nothing */
-    int p = a->hit[h];
-    if (q->exact[p]) {
-      for (int c = 0; c < S_NCOL; c++)
-        if (tf[p][c]) gbits[q->group[p]] |= S_EXACT;
-      continue;
-    }
-    double wtf = 0;
-    for (int c = 0; c < S_NCOL; c++) {
-      if (!tf[p][c]) continue;
-      wtf += S_w[c] * tf[p][c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
-      int g = q->group[p];
-      gbits[g] |= S_MATCH;
-      if (c <= 2) gbits[g] |= c == 0 ? S_STRONG | S_TITLE : c == 1 ? S_STRONG | S_LINES : S_STRONG;
-      if (q->implies[p]) gbits[g] |= S_EXACT;
-    }
-    double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
-    if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
+}
+
+/* Phrase p, with term frequencies t[S_NCOL] (one at least not 0) in a row
+ * of field lengths len, into its group's gscore and gbits. */
+static inline __attribute__((always_inline)) void S_score_phrase(const S_query *q, const int *len,
+                                                                 int p, const int *t,
+                                                                 double *gscore,
+                                                                 unsigned char *gbits) {
+  if (q->exact[p]) {
+    for (int c = 0; c < S_NCOL; c++)
+      if (t[c]) gbits[q->group[p]] |= S_EXACT;
+    return;
   }
+  double wtf = 0;
+  for (int c = 0; c < S_NCOL; c++) {
+    if (!t[c]) continue;
+    wtf += S_w[c] * t[c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
+    int g = q->group[p];
+    gbits[g] |= S_MATCH;
+    if (c <= 2) gbits[g] |= c == 0 ? S_STRONG | S_TITLE : c == 1 ? S_STRONG | S_LINES : S_STRONG;
+    if (q->implies[p]) gbits[g] |= S_EXACT;
+  }
+  double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
+  if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
+}
+
+/* The features of a row from its groups' sums (S_score_groups()). */
+static void S_features_of(const S_query *q, double bm, double cov, double strong, double title,
+                          double exactm, double *f) {
+  double mass = q->gmass > 0 ? q->gmass : 1;
+  f[KB_FEAT_BM25F] = bm;
+  f[KB_FEAT_COVERAGE] = cov / mass;
+  f[KB_FEAT_STRONG] = strong / mass;
+  f[KB_FEAT_PROXIMITY] = 0;
+  f[KB_FEAT_TITLE] = title / mass;
+  f[KB_FEAT_GROUPS] = q->nknown;
+  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
+  f[KB_FEAT_PHRASE] = 0;
+  f[KB_FEAT_EXACT] = exactm / mass;
+}
+
+/* The features of a row that its groups' gscore and gbits give (all but
+ * proximity and the phrase match, left 0); pairs not NULL, with what
+ * bounds the rest (kb_rank_row_part()): into *pairs the adjacent groups
+ * that both match, into *lines the weight (gidf) of the groups matched in
+ * the phrases field. */
+static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
+                           double *f, int *pairs, double *lines) {
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
@@ -823,16 +886,35 @@ static void S_score_counts(const S_query *q, const int *len, const S_acc *a, dou
     *pairs = np;
     *lines = mass1;
   }
-  double mass = q->gmass > 0 ? q->gmass : 1;
-  f[KB_FEAT_BM25F] = bm;
-  f[KB_FEAT_COVERAGE] = cov / mass;
-  f[KB_FEAT_STRONG] = strong / mass;
-  f[KB_FEAT_PROXIMITY] = 0;
-  f[KB_FEAT_TITLE] = title / mass;
-  f[KB_FEAT_GROUPS] = q->nknown;
-  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
-  f[KB_FEAT_PHRASE] = 0;
-  f[KB_FEAT_EXACT] = exactm / mass;
+  S_features_of(q, bm, cov, strong, title, exactm, f);
+}
+
+/* S_score_groups() over the groups in touched only (bit g: gbits[g] is
+ * not 0), the others 0: what they added to the sums was +0 and nothing. */
+static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+                            const uint64_t *touched, double *f) {
+  double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
+    for (uint64_t m = touched[w]; m; m &= m - 1) {
+      int g = w * 64 + __builtin_ctzll(m);
+      bm += gscore[g];
+      if (gbits[g] & S_EXACT) exactm += q->gidf[g];
+      if (gbits[g] & S_MATCH) cov += q->gidf[g];
+      if (gbits[g] & S_STRONG) strong += q->gidf[g];
+      if (gbits[g] & S_TITLE) title += q->gidf[g];
+    }
+  S_features_of(q, bm, cov, strong, title, exactm, f);
+}
+
+/* The features of a row that its term frequencies (a's) give, and into
+ * gbits[q->ngroup] what each group matches: S_score_groups(). */
+static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+                           unsigned char *gbits, int *pairs, double *lines) {
+  double gscore[S_MAX_PHRASES];
+  S_groups_start(q, gscore, gbits);
+  for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
+    S_score_phrase(q, len, a->hit[h], a->tf[a->hit[h]], gscore, gbits);
+  S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
 /* The features the positions give, proximity and the phrase match, into
@@ -843,18 +925,21 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
   const S_inst *inst = a->inst;
   int kept = a->kept;
   /* proximity: query word g followed within two positions by word g+1;
-   * the instances are in position order, so only the next few count */
-  unsigned char pair[S_MAX_PHRASES];
-  memset(pair, 0, (size_t)q->ngroup);
-  int pairs = 0; /* of pair[] set */
+   * the instances are in position order, so only the next few count.
+   * open[g]: the pair (g, g+1) is still to be found and can be (word g+1
+   * has a match in the row: a kept instance of a group is a match of it,
+   * so gbits says); one test per instance instead of three */
+  unsigned char open[S_MAX_PHRASES];
+  int ng = q->ngroup;
+  for (int g = 0; g + 1 < ng; g++) open[g] = (gbits[g + 1] & S_MATCH) != 0;
+  if (ng > 0) open[ng - 1] = 0;
+  int pairs = 0; /* of open[] closed */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
-    /* (no instance of word g+1 in the row: no pair; a kept instance of a
-     * group is a match of it, so gbits says) */
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
+    if (!open[g]) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
-        pair[g] = 1;
+        open[g] = 0;
         pairs++;
         break; /* (found: the rest cannot change it) */
       }
@@ -863,9 +948,11 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
    * among the instances: each two lists of adjacent words side by side */
   for (int i = 0; i < a->nbody; i++) {
     int g = a->body[i].group;
-    if (g + 1 >= q->ngroup || pair[g] || !(gbits[g + 1] & S_MATCH)) continue;
-    for (int j = 0; j < a->nbody && !pair[g]; j++)
-      if (a->body[j].group == g + 1) pairs += pair[g] = S_near(&a->body[i], &a->body[j]);
+    for (int j = 0; j < a->nbody && open[g]; j++)
+      if (a->body[j].group == g + 1 && S_near(&a->body[i], &a->body[j])) {
+        open[g] = 0;
+        pairs++;
+      }
   }
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;

@@ -36,6 +36,7 @@
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
+#include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
 #include "kb_text.h"
@@ -175,6 +176,10 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
   if (!l->nsyn) return;
   for (int g = 0; g < ng; g++) {
+    /* no rule's source starts with word g: none is a sequence from it */
+    if (!q->prim[g]) continue;
+    uint32_t h = kb_hash(q->prim[g], strlen(q->prim[g])) % KB_IX_SYNFIRST_BITS;
+    if (!(l->synfirst[h / 64] >> (h % 64) & 1)) continue;
     char seq[4 * (KB_TEXT_MAX_TERM + 2)];
     size_t n = 0;
     for (int len = 1; len <= 4 && g + len <= ng; len++) {
@@ -479,25 +484,8 @@ typedef struct {
  * selects rows) to the expression and the lists. */
 static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select,
                          int implies) {
-  if (o->listed++) {
-    kb_buf_putc(o->groups, ' ');
-    kb_buf_putc(o->weights, ' ');
-    kb_buf_putc(o->exact, ' ');
-    if (o->dfs) kb_buf_putc(o->dfs, ' ');
-  }
-  if (o->in_part++) kb_buf_puts(o->match, " OR ");
-  if (o->dfs) kb_buf_put_int(o->dfs, df);
   int flag = select ? 2 : t->terms[i][0] == KB_TEXT_EXACT_MARK ? 1 : implies ? 3 : 0;
-  kb_buf_putc(o->exact, (char)('0' + flag));
-  S_put_raw(o->match, t->terms[i]);
-  if (t->prefix[i]) kb_buf_puts(o->match, " *");
-  kb_buf_put_int(o->groups, t->group[i]);
-  /* weights in hundredths, as "0.80" */
-  long w = lround(t->weight[i] * 100);
-  kb_buf_put_int(o->weights, w / 100);
-  kb_buf_putc(o->weights, '.');
-  kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
-  kb_buf_putc(o->weights, (char)('0' + w % 10));
+  long w = lround(t->weight[i] * 100); /* weights in hundredths, as "0.80" */
   S_phrases *ph = o->ph;
   if (ph && ph->n < S_MAX_PHRASES) {
     ph->text[ph->n] = t->terms[i];
@@ -508,6 +496,26 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
     ph->n++;
   }
+  if (!o->match) { /* the arrays only */
+    o->listed++;
+    return;
+  }
+  if (o->listed++) {
+    kb_buf_putc(o->groups, ' ');
+    kb_buf_putc(o->weights, ' ');
+    kb_buf_putc(o->exact, ' ');
+    if (o->dfs) kb_buf_putc(o->dfs, ' ');
+  }
+  if (o->in_part++) kb_buf_puts(o->match, " OR ");
+  if (o->dfs) kb_buf_put_int(o->dfs, df);
+  kb_buf_putc(o->exact, (char)('0' + flag));
+  S_put_raw(o->match, t->terms[i]);
+  if (t->prefix[i]) kb_buf_puts(o->match, " *");
+  kb_buf_put_int(o->groups, t->group[i]);
+  kb_buf_put_int(o->weights, w / 100);
+  kb_buf_putc(o->weights, '.');
+  kb_buf_putc(o->weights, (char)('0' + w % 100 / 10));
+  kb_buf_putc(o->weights, (char)('0' + w % 10));
 }
 
 /* A single term's document frequency is in the vocabulary (0: the index
@@ -520,14 +528,17 @@ static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
 }
 
 /* The MATCH expression (terms OR-ed) and the group and weight lists that
- * kb_features() takes, in the same order (with dfs: their document
- * frequencies, terms the index lacks left out). With sel, the expression
- * is "(selected) AND (all)": only rows with a selected term are
- * candidates, and the copies of the selected terms in front are marked as
- * not counted. Returns the number of groups. */
-static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, kb_buf *match,
-                    kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
-                    S_phrases *ph) {
+ * kb_features() takes, in the same order (with use_df: their document
+ * frequencies into dfs, terms the index lacks left out), and the same as
+ * arrays into ph (not NULL). With sel, the expression is "(selected) AND
+ * (all)": only rows with a selected term are candidates, and the copies
+ * of the selected terms in front are marked as not counted. match NULL:
+ * the arrays only (the postings in memory read no string: rendering them
+ * was 4 % of a suggest; S_search_lang() renders them when FTS5 needs
+ * them). Returns the number of groups; *listed the phrases. */
+static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, int use_df,
+                    kb_buf *match, kb_buf *groups, kb_buf *weights, kb_buf *exact, kb_buf *dfs,
+                    S_phrases *ph, int *listed) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
                .dfs = dfs, .ph = ph};
   if (ph) memset(ph, 0, sizeof *ph);
@@ -540,8 +551,8 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, k
    * exact form; its stem is marked instead. */
   unsigned char implied[S_MAX_TERMS] = {0}, implies[S_MAX_TERMS] = {0};
   int dfv[S_MAX_TERMS];
-  for (int i = 0; i < t->n; i++) dfv[i] = dfs || sel ? S_phrase_df(l, t, i) : -1;
-  for (int i = 0; dfs && i < t->n; i++) {
+  for (int i = 0; i < t->n; i++) dfv[i] = use_df || sel ? S_phrase_df(l, t, i) : -1;
+  for (int i = 0; use_df && i < t->n; i++) {
     if (t->terms[i][0] != KB_TEXT_EXACT_MARK || dfv[i] <= 0) continue;
     for (int k = 0; k < t->n; k++)
       if (k != i && t->group[k] == t->group[i] && t->weight[k] >= 1.0 && !t->prefix[k] &&
@@ -551,20 +562,21 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, k
       }
   }
   if (sel) {
-    kb_buf_putc(match, '(');
+    if (match) kb_buf_putc(match, '(');
     for (int i = 0; i < t->n; i++)
       if (sel[i]) S_render_one(&o, t, i, dfv[i], 1, 0);
-    kb_buf_puts(match, ") AND (");
+    if (match) kb_buf_puts(match, ") AND (");
     o.in_part = 0;
   }
   for (int i = 0; i < t->n; i++) {
-    int df = dfs ? dfv[i] : -1;
+    int df = use_df ? dfv[i] : -1;
     /* a term the index does not have cannot match: left out of the MATCH
      * (a lookup saved per term), its group still counted */
-    if ((dfs && df == 0) || implied[i]) continue;
+    if ((use_df && df == 0) || implied[i]) continue;
     S_render_one(&o, t, i, df, 0, implies[i]);
   }
-  if (sel) kb_buf_putc(match, ')');
+  if (sel && match) kb_buf_putc(match, ')');
+  if (listed) *listed = o.listed;
   return ngroups;
 }
 
@@ -622,13 +634,19 @@ static const char *S_keep(kb_results *r, const char *s) {
  * table one byte at a time. */
 static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
 #ifdef __SSE2__
-  static const char special[] = {'&', '<', '>', '"', '\'', '\x02', '\x03', '\n'};
-  __m128i c[sizeof special];
-  for (size_t k = 0; k < sizeof special; k++) c[k] = _mm_set1_epi8(special[k]);
+  /* each special byte sixteen times, made once (they were made per call:
+   * a call per run of plain text) */
+#define S_X16(b) {{b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}}
+  static const union {
+    char b[16];
+    __m128i v;
+  } c[] = {S_X16('&'), S_X16('<'), S_X16('>'), S_X16('"'), S_X16('\''), S_X16('\x02'),
+           S_X16('\x03'), S_X16('\n')};
+#undef S_X16
   for (; i + 16 <= n; i += 16) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_cmpeq_epi8(x, c[0]);
-    for (size_t k = 1; k < sizeof special; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k]));
+    __m128i hit = _mm_cmpeq_epi8(x, c[0].v);
+    for (size_t k = 1; k < sizeof c / sizeof *c; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k].v));
     int m = _mm_movemask_epi8(hit);
     if (m) return i + (size_t)__builtin_ctz((unsigned)m);
   }
@@ -712,46 +730,11 @@ static int S_cmp_cand(const void *x, const void *y) {
 
 #define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
 
-/* What a candidate or a hit is ordered by: score (higher first), id, and
- * where it was (so equal ones keep their order, as glibc's qsort, a
- * stable merge sort, keeps them). */
-typedef struct {
-  double score;
-  int64_t id;
-  int at;
-} S_order_key;
-
-static int S_key_before(const S_order_key *a, const S_order_key *b) {
-  if (a->score != b->score) return a->score > b->score;
-  if (a->id != b->id) return a->id < b->id;
-  return a->at < b->at;
-}
-
-static int S_cmp_key(const void *x, const void *y) {
-  return S_key_before(x, y) ? -1 : S_key_before(y, x);
-}
-
-/* Sorts k[0..n) by S_key_before(): by insertion while short (a suggest
- * orders thirty-odd candidates; qsort() moved whole candidates and hits
- * of a hundred bytes and more, through a comparison function). */
-static void S_sort_keys(S_order_key *k, int n) {
-  if (n > 64) {
-    qsort(k, (size_t)n, sizeof *k, S_cmp_key);
-    return;
-  }
-  for (int i = 1; i < n; i++) {
-    S_order_key v = k[i];
-    int j = i;
-    for (; j > 0 && S_key_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
-    k[j] = v;
-  }
-}
-
 void kb_results_sort(kb_results *r) {
   if (r->n < 2) return;
-  S_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
-  for (int i = 0; i < r->n; i++) k[i] = (S_order_key){r->hits[i].score, r->hits[i].id, i};
-  S_sort_keys(k, r->n);
+  kb_order_key *k = kb_xmalloc((size_t)r->n * sizeof *k);
+  for (int i = 0; i < r->n; i++) k[i] = (kb_order_key){r->hits[i].score, r->hits[i].id, i};
+  kb_order_sort(k, r->n);
   kb_hit *v = kb_xmalloc(((size_t)r->n + 1) * sizeof *v);
   for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
   free(r->hits);
@@ -768,9 +751,9 @@ void kb_results_sort(kb_results *r) {
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
-    S_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
-    for (int i = 0; i < c->n; i++) key[i] = (S_order_key){c->v[i].score, c->v[i].id, i};
-    S_sort_keys(key, c->n);
+    kb_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
+    for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
+    kb_order_sort(key, c->n);
     S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
     for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
     free(key);
@@ -803,15 +786,20 @@ static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
     c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
   }
   S_cand *x = &c->v[c->n++];
-  memset(x, 0, sizeof *x);
-  x->id = id;
-  x->lang = li;
-  x->nbody = -1;
-  if (f) {
+  if (f) { /* every field set (a clearing first was a call per row) */
+    x->id = id;
+    x->lang = li;
     memcpy(x->feat, f, sizeof x->feat);
     x->snip_start = (int)f[KB_RANK_SNIPPET_START];
     x->snip_mask = (unsigned)f[KB_RANK_SNIPPET_MASK];
     x->snip_terms = (int)f[KB_RANK_SNIPPET_TERMS];
+    x->bfirst = 0;
+    x->nbody = -1;
+  } else {
+    memset(x, 0, sizeof *x);
+    x->id = id;
+    x->lang = li;
+    x->nbody = -1;
   }
   x->score = kb_rank_score_without(x->feat, c->ablate);
 }
@@ -896,7 +884,7 @@ typedef struct {
   const kb_rank_docs *docs;
   const kb_rank_query *q;
   unsigned ablate;
-  const kb_postings *post; /* (one pass: S_mem_one()) */
+  const uint32_t *plo, *phi; /* the postings' own positions (S_mem_add()) */
   S_cands *c;
   int li;
   S_row *row;
@@ -924,9 +912,10 @@ static void *S_grow(void *a, void *first0, int *cap, int n, size_t size) {
   return b;
 }
 
-/* Row id, its features f and body matches b[0..nb), added to c. */
-static void S_mem_add(const kb_postings *post, int64_t id, double *f, const kb_rank_body *b,
-                      int nb, int li, S_cands *c) {
+/* Row id, its features f and body matches b[0..nb), added to c; the
+ * matches outside the postings' positions [plo, phi) copied. */
+static void S_mem_add(const uint32_t *plo, const uint32_t *phi, int64_t id, double *f,
+                      const kb_rank_body *b, int nb, int li, S_cands *c) {
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
   S_add_cand(c, id, li, f);
@@ -938,7 +927,9 @@ static void S_mem_add(const kb_postings *post, int64_t id, double *f, const kb_r
   for (int i = 0; i < nb; i++) {
     c->body[c->nbody + i] = b[i];
     c->bown[c->nbody + i] = -1;
-    if (kb_postings_holds(post, b[i].pos)) continue;
+    uintptr_t x = (uintptr_t)b[i].pos; /* (as kb_postings_holds(): pointers into
+                                          two objects are compared as numbers) */
+    if (x >= (uintptr_t)plo && x < (uintptr_t)phi) continue;
     if (c->capown - c->nown < b[i].n) {
       while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
       c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
@@ -960,7 +951,7 @@ static int S_mem_one(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   const kb_rank_body *b;
   int nb;
   kb_rank_row_lists(m->q, m->docs, id, l, n, f, &b, &nb);
-  S_mem_add(m->post, id, f, b, nb, m->li, m->c);
+  S_mem_add(m->plo, m->phi, id, f, b, nb, m->li, m->c);
   return 0;
 }
 
@@ -1012,7 +1003,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   const kb_postings *post = ix->langs[li].post;
   /* the phrases' lists made once: for the document frequencies the
    * vocabulary does not give (several terms, prefixes), and the match */
-  kb_postings_query *pq = kb_postings_query_new(post, ph->text, ph->pre, ph->n);
+  kb_ix_lang *l = &ix->langs[li];
+  if (!l->memo) l->memo = kb_postings_memo_new();
+  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, l->memo);
   int df[S_MAX_PHRASES];
   for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
@@ -1023,7 +1016,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   m.docs = ix->docs;
   m.q = q;
   m.ablate = c->ablate;
-  m.post = post;
+  kb_postings_span(post, &m.plo, &m.phi);
   m.c = c;
   m.li = li;
   m.row = m.row0;
@@ -1066,7 +1059,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
       int nb;
       kb_rank_row_rest(q, m.docs, r->id, m.l + r->first, r->n, &r->part,
                        (const int (*)[2])(m.cut + r->first), f, &b, &nb);
-      S_mem_add(post, r->id, f, b, nb, li, c);
+      S_mem_add(m.plo, m.phi, r->id, f, b, nb, li, c);
     }
   }
   if (m.row != m.row0) free(m.row);
@@ -1077,14 +1070,22 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   return rc;
 }
 
-/* Runs the query in one language's table, collecting every matching row
- * with its features and score: over the id ranges of the collection and
- * types asked for when there are few, else over every matching row. The
- * postings in memory do it when they can: a table held there, id ranges. */
-static int S_search_lang(kb_index *ix, int li, const char *match, const char *groups,
-                         const char *weights, const char *exact, const char *dfs,
+/* Runs a statement without rows (BEGIN, COMMIT) and resets it. */
+static int S_step_once(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc;
+}
+
+/* Runs the query of terms t (sel: S_select()'s) in one language's table,
+ * collecting every matching row with its features and score: over the id
+ * ranges of the collection and types asked for when there are few, else
+ * over every matching row. The postings in memory do it when they can (a
+ * table held there, id ranges), from the arrays ph; else FTS5, from the
+ * MATCH expression and kb_features()'s lists, rendered here. */
+static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *sel,
                          int ngroups, const S_phrases *ph, const kb_search_opts *o,
-                         const S_where *w, S_cands *c, char *err, size_t nerr) {
+                         const S_where *w, S_cands *c, int *txn, char *err, size_t nerr) {
   /* (ph->n below S_MAX_PHRASES: every phrase of the MATCH is in ph) */
   int prefix = 0;
   for (int k = 0; k < ph->n; k++) prefix |= ph->pre[k];
@@ -1093,25 +1094,40 @@ static int S_search_lang(kb_index *ix, int li, const char *match, const char *gr
       S_search_mem(ix, li, ph, ngroups, w,
                    o->ablate & KB_ABLATE_BOUNDS ? 0 : o->offset + o->limit, c) == 0)
     return KB_SEARCH_OK;
+  /* one read transaction for all the statements of this search (one
+   * lock taken instead of one per statement), begun at the first: a
+   * search the postings answer runs none */
+  if (*txn < 0) *txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
+  kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT, exact = KB_BUF_INIT,
+         dfs = KB_BUF_INIT;
+  S_render(&ix->langs[li], t, sel, 1, &match, &groups, &weights, &exact, &dfs, NULL, NULL);
   sqlite3_stmt *st = w->nspans >= 0 ? ix->langs[li].in_range : ix->langs[li].search;
-  sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, groups, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, weights, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 6, exact, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, dfs, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 1, kb_buf_str(&match), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, kb_buf_str(&groups), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, kb_buf_str(&weights), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, kb_buf_str(&exact), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, kb_buf_str(&dfs), -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 8, ngroups);
+  int rc = KB_SEARCH_OK;
   if (w->nspans < 0) {
     if (o->collection) sqlite3_bind_text(st, 4, o->collection, -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, 4);
     sqlite3_bind_int(st, 5, w->kinds);
-    return S_collect(ix, st, li, c, err, nerr);
+    rc = S_collect(ix, st, li, c, err, nerr);
   }
-  int rc = KB_SEARCH_OK;
-  for (int i = 0; i < w->nspans && rc == KB_SEARCH_OK; i++) {
+  for (int i = 0; w->nspans >= 0 && i < w->nspans && rc == KB_SEARCH_OK; i++) {
     sqlite3_bind_int64(st, 4, w->lo[i]);
     sqlite3_bind_int64(st, 5, w->hi[i]);
     rc = S_collect(ix, st, li, c, err, nerr);
   }
+  /* (the statement keeps the strings bound until its next binding: they
+   * are cleared before the buffers go) */
+  sqlite3_clear_bindings(st);
+  kb_buf_cleanup(&match);
+  kb_buf_cleanup(&groups);
+  kb_buf_cleanup(&weights);
+  kb_buf_cleanup(&exact);
+  kb_buf_cleanup(&dfs);
   return rc;
 }
 
@@ -1309,8 +1325,8 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   S_query t;
   S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
   S_build(q, q->li, 0, 0, 0, &t);
-  S_render(&q->ix->langs[q->li], &t, NULL, &out->match, &out->groups, &out->weights, &out->exact,
-           NULL, NULL);
+  S_render(&q->ix->langs[q->li], &t, NULL, 0, &out->match, &out->groups, &out->weights,
+           &out->exact, NULL, NULL, NULL);
   S_query_free(&t);
 }
 
@@ -1327,12 +1343,6 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
   kb_buf_cleanup(&q->exact);
 }
 
-/* Runs a statement without rows (BEGIN, COMMIT) and resets it. */
-static int S_step_once(sqlite3_stmt *st) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc;
-}
 
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
@@ -1361,18 +1371,14 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {.ablate = oo.ablate};
-  /* one read transaction for all the statements of this search: one lock
-   * taken instead of one per statement */
   S_where where;
   S_where_of(ix, &oo, &where);
-  int txn = sqlite3_get_autocommit(ix->db) && S_step_once(ix->begin) == SQLITE_DONE;
+  int txn = -1; /* the read transaction: not begun yet (S_search_lang()) */
   int first = 1;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
     S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
     S_query t;
-    kb_buf match = KB_BUF_INIT, groups = KB_BUF_INIT, weights = KB_BUF_INIT,
-           exact = KB_BUF_INIT, dfs = KB_BUF_INIT;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     /* "did you mean": in the query's language, else the first searched */
@@ -1381,18 +1387,12 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     unsigned char sel[S_MAX_TERMS];
     S_phrases ph;
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
-    int ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, &match, &groups, &weights,
-                           &exact, &dfs, &ph);
-    if (match.n)
-      rc = S_search_lang(ix, i, kb_buf_str(&match), kb_buf_str(&groups),
-                         kb_buf_str(&weights), kb_buf_str(&exact), kb_buf_str(&dfs), ngroups,
-                         &ph, &oo, &where, &c, err, nerr);
+    int listed, ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, 1, NULL, NULL, NULL,
+                                   NULL, NULL, &ph, &listed);
+    if (listed) /* (a MATCH without a phrase matches nothing) */
+      rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, &txn, err,
+                         nerr);
     S_query_free(&t);
-    kb_buf_cleanup(&match);
-    kb_buf_cleanup(&groups);
-    kb_buf_cleanup(&weights);
-    kb_buf_cleanup(&exact);
-    kb_buf_cleanup(&dfs);
   }
   if (rc == KB_SEARCH_OK) {
     /* (the rows skipped are below offset + limit others: the page is
@@ -1408,7 +1408,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
-  if (txn) S_step_once(ix->commit);
+  if (txn > 0) S_step_once(ix->commit);
   free(c.v);
   free(c.body);
   free(c.bown);

@@ -1,0 +1,30 @@
+/*
+ * kb_order.c - the order of a search's candidates and hits (kb_order.h).
+ * Split from kb_search.c.
+ */
+#include "kb_order.h"
+
+#include <stdlib.h>
+
+static int S_key_before(const kb_order_key *a, const kb_order_key *b) {
+  if (a->score != b->score) return a->score > b->score;
+  if (a->id != b->id) return a->id < b->id;
+  return a->at < b->at;
+}
+
+static int S_cmp_key(const void *x, const void *y) {
+  return S_key_before(x, y) ? -1 : S_key_before(y, x);
+}
+
+void kb_order_sort(kb_order_key *k, int n) {
+  if (n > 64) {
+    qsort(k, (size_t)n, sizeof *k, S_cmp_key);
+    return;
+  }
+  for (int i = 1; i < n; i++) {
+    kb_order_key v = k[i];
+    int j = i;
+    for (; j > 0 && S_key_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
+    k[j] = v;
+  }
+}

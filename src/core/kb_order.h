@@ -1,0 +1,26 @@
+/*
+ * kb_order.h - the order of a search's candidates and hits: by score
+ * (higher first), then id, then where they were (internal to src/core:
+ * kb_search.c orders its candidates and kb_results_sort() its hits by
+ * it). Split from kb_search.c.
+ */
+#ifndef KB_ORDER_H
+#define KB_ORDER_H
+
+#include <stdint.h>
+
+/* What a candidate or a hit is ordered by; `at` (where it was) makes the
+ * order total, so equal scores and ids keep their order, as glibc's
+ * qsort(), a stable merge sort, kept them. */
+typedef struct {
+  double score;
+  int64_t id;
+  int at;
+} kb_order_key;
+
+/* Sorts k[0..n) in place: by insertion while short (a suggest orders
+ * thirty-odd candidates; qsort() moved whole candidates and hits of a
+ * hundred bytes and more, through a comparison function), else qsort(). */
+void kb_order_sort(kb_order_key *k, int n);
+
+#endif
