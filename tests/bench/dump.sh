@@ -31,6 +31,16 @@ SHARED=${SHARED:-../shared}
 # one spelling of the path, whatever was given: kb-eval prints it in its
 # headers, and two dumps made with ../shared and /work/shared must not differ
 [ -d "$SHARED" ] && SHARED=$(cd "$SHARED" && pwd -P)
+# what it runs, built if missing when they are this tree's own (`make all`
+# builds neither kb-eval nor bench_suggest: a fresh `git archive` copy
+# failed half-way with "not found")
+if [ "$BENCH_BIN" = bin ] && [ ! -x bin/kb-eval ]; then make --no-print-directory bin/kb-eval >/dev/null; fi
+if [ "$BENCH_PROG" = build/release/bench/bench_suggest ] && [ ! -x "$BENCH_PROG" ]; then
+  make --no-print-directory "$BENCH_PROG" >/dev/null
+fi
+for p in "$BENCH_BIN/kb-index" "$BENCH_BIN/kb-eval" "$BENCH_PROG"; do
+  [ -x "$p" ] || die "$p is missing: build it first (make all bin/kb-eval $BENCH_PROG)"
+done
 mkdir -p "$OUT"
 DIR=$(cd "$OUT" && pwd)
 trap cleanup EXIT
