@@ -30,17 +30,23 @@
  * the first suggestion is right at least 95 times in 100 */
 double kb_suggest_threshold(int asks) { return kb_rank_learned_threshold(asks); }
 
+/* The site's base a link starts with: public_url, then /LANG for a
+ * language other than the index's default. */
+static void S_put_site(kb_buf *b, const char *public_url, const char *lang_prefix) {
+  kb_buf_puts(b, public_url ? public_url : "(null)"); /* as "%s" printed it */
+  if (lang_prefix) {
+    kb_buf_putc(b, '/');
+    kb_buf_puts(b, lang_prefix);
+  }
+}
+
 char *kb_suggest_article_url(const char *public_url, const char *url,
                              const char *collection, const char *slug, const char *lang_prefix) {
   if (url && *url) return kb_xstrdup(url);
   /* joined in a buffer, not formatted: three links per suggest, and
    * vsnprintf twice over each was 2 % of it */
   kb_buf b = KB_BUF_INIT;
-  kb_buf_puts(&b, public_url ? public_url : "(null)"); /* as "%s" printed it */
-  if (lang_prefix) {
-    kb_buf_putc(&b, '/');
-    kb_buf_puts(&b, lang_prefix);
-  }
+  S_put_site(&b, public_url, lang_prefix);
   kb_buf_puts(&b, "/help/");
   if (collection && strcmp(collection, "default")) {
     kb_buf_puts(&b, collection);
@@ -65,11 +71,7 @@ static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h
   /* joined, not formatted: every suggestion gets one, and kb_buf_printf()
    * into an empty buffer formats twice (2.3 K instructions a link) */
   kb_buf b = KB_BUF_INIT;
-  kb_buf_puts(&b, o->public_url ? o->public_url : "(null)"); /* as "%s" printed it */
-  if (lp) {
-    kb_buf_putc(&b, '/');
-    kb_buf_puts(&b, lp);
-  }
+  S_put_site(&b, o->public_url, lp);
   kb_buf_puts(&b, "/stores");
   char sep = '?';
   if (place) {
