@@ -535,6 +535,12 @@ def calibration(paths, lang, bands_path=None):
 
 
 def main(argv):
+    # Anything but no argument or --calibration is a mistake, not a fit:
+    # a fit rewrites src/core/kb_rank_model.h (session 15 ran one by asking
+    # for --help).
+    if len(argv) > 1 and argv[1] != "--calibration" or len(argv) == 2:
+        sys.stdout.write("\n\n".join(__doc__.split("\n\n")[:2]) + "\n")
+        sys.exit(0 if len(argv) > 1 and argv[1] in ("-h", "--help") else 2)
     # kb-eval is not part of a plain make: build it (and the tools) first
     if subprocess.run(["make", "--no-print-directory", "-s", "all", "bin/kb-eval"]).returncode:
         sys.exit("fit.py: make failed")
