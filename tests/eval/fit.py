@@ -3,6 +3,8 @@
 
     python3 tests/eval/fit.py                 # fit, write src/core/kb_rank_model.h
                                               # (then make, to build with it)
+    python3 tests/eval/fit.py --tune-only     # the same, without step 5: reads
+                                              # no check half (for trying a refit)
     python3 tests/eval/fit.py --calibration SET[,SET] [LANG]   # predicted confidence vs
                                               # observed precision per decile
     python3 tests/eval/fit.py --calibration SET --bands FILE   # and write
@@ -538,7 +540,8 @@ def main(argv):
     # Anything but no argument or --calibration is a mistake, not a fit:
     # a fit rewrites src/core/kb_rank_model.h (session 15 ran one by asking
     # for --help).
-    if len(argv) > 1 and argv[1] != "--calibration" or len(argv) == 2:
+    tune_only = argv[1:] == ["--tune-only"]
+    if not tune_only and (len(argv) > 1 and argv[1] != "--calibration" or len(argv) == 2):
         sys.stdout.write("\n\n".join(__doc__.split("\n\n")[:2]) + "\n")
         sys.exit(0 if len(argv) > 1 and argv[1] in ("-h", "--help") else 2)
     # kb-eval is not part of a plain make: build it (and the tools) first
@@ -612,7 +615,7 @@ def main(argv):
             sum(1 for ln in none if ln in abst) / max(1, len(none))))
     # 5. what the new model's confidence means on the check half, for agents
     checks = [c for c in CHECKS if os.path.exists(c)]
-    if checks:
+    if checks and not tune_only:
         print()
         calibration(checks, None, BANDS)
 
