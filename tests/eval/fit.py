@@ -39,7 +39,9 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    of fold on the pooled tuning lines, is highest) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
-   and prints the cross-validated figures per set.
+   and prints the cross-validated figures per set, then pooled over all
+   the sets and over the English ones, with their counts (two fits
+   compared line by line: how many more marked, how many of them wrong).
 5. Measures the new model on the blind sets' English check halves (CHECKS) and
    writes what it observed into web/calibration.tsv (BANDS): the agent
    console says each first suggestion's confidence as "right about 9
@@ -597,8 +599,12 @@ def main(argv):
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
     print("cross-validated (out of fold):")
-    for s in sets:
-        ls = by_set[s]
+    pooled = {"all sets": [], "English sets": []}
+    for s in sets + list(pooled):
+        ls = pooled[s] if s in pooled else by_set[s]
+        if s not in pooled:
+            pooled["all sets"] += ls
+            pooled["English sets"] += ls if dict(SETS)[s] is None else []
         outs = [res[id(ln)][0] for ln in ls]
         # confidence already out of fold: decide on it directly
         have = [ln for ln in ls if ln["expect"] != "-"]
@@ -613,6 +619,12 @@ def main(argv):
             wrong / max(1, len(ans)), sum(1 for ln in ans if ln["expect"] != "-") / len(have),
             sum(1 for ln in abst if ln["expect"] == "-") / max(1, len(abst)),
             sum(1 for ln in none if ln in abst) / max(1, len(none))))
+        if s in pooled:  # and the counts, to compare two fits line by line
+            print("  %-28s R@1 %d of %d, wrong %d of %d marked, marked %d of %d, held back %d"
+                  " (%d with no article of %d)" % (
+                      "", sum(1 for o, ln in zip(outs, ls) if ln["expect"] != "-" and o[2] == 1),
+                      len(have), wrong, len(ans), sum(1 for ln in ans if ln["expect"] != "-"),
+                      len(have), len(abst), sum(1 for ln in abst if ln["expect"] == "-"), len(none)))
     # 5. what the new model's confidence means on the check half, for agents
     checks = [c for c in CHECKS if os.path.exists(c)]
     if checks and not tune_only:
