@@ -306,6 +306,86 @@ static void test_json_flat_member(void **state) {
     }
 }
 
+/* A suggest's body is read without cJSON when it is a flat object
+ * (kb_json_flat_fields()): every text read so is one that kb_json_check()
+ * passes, and each member is what cJSON gives (kind, string, number);
+ * every other text (a \u escape, nesting, a number too long for cJSON's
+ * 63 characters, a bad number or escape, a control character, text after
+ * the object) is left to cJSON. */
+static void test_json_flat_fields(void **state) {
+  (void)state;
+  static const struct {
+    const char *json;
+    int flat; /* read by kb_json_flat_fields(), not left to cJSON */
+  } cases[] = {
+      {"{\"text\":\"hi there\",\"limit\":3}", 1},
+      {"{}", 1},
+      {" { \"text\" : \"a\" , \"limit\" : 2 } \n", 1},
+      {"{\"text\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\te\",\"lang\":null}", 1},
+      {"{\"text\":\"first\",\"text\":\"second\",\"limit\":1,\"limit\":\"x\"}", 1},
+      {"{\"text\":\"caf\xc3\xa9 \xf0\x9f\x93\xb1\",\"author\":\"@x_y\",\"collection\":\"cdp\"}", 1},
+      {"{\"limit\":-0,\"text\":true,\"author\":false,\"lang\":1.5e3,\"collection\":-12.25E-1}", 1},
+      {"{\"limit\":1e999,\"other\":\"x\",\"textx\":1,\"tex\":2,\"\":null}", 1},
+      {"{\"limit\":0.1,\"text\":\"\"}", 1},
+      {"{\"limit\":123456789012345678901234567890123456789012345678901234567890123}", 1},
+      {"{\"limit\":1234567890123456789012345678901234567890123456789012345678901234}", 0},
+      {"{\"text\":\"\\u00e9\"}", 0},
+      {"{\"te\\u0078t\":\"a\"}", 0},
+      {"{\"text\":\"a\\x\"}", 0},
+      {"{\"text\":\"a\tb\"}", 0},
+      {"{\"text\":[\"a\"]}", 0},
+      {"{\"text\":{}}", 0},
+      {"{\"limit\":01}", 0},
+      {"{\"limit\":1.}", 0},
+      {"{\"limit\":.5}", 0},
+      {"{\"limit\":1e}", 0},
+      {"{\"limit\":+1}", 0},
+      {"{\"limit\":tru}", 0},
+      {"{\"limit\":nul}", 0},
+      {"{\"text\":\"a\"}x", 0},
+      {"{\"text\":\"a\",}", 0},
+      {"{\"text\":\"a\"", 0},
+      {"{\"text\" \"a\"}", 0},
+      {"{\"text\":}", 0},
+      {"{,}", 0},
+      {"\xef\xbb\xbf{\"text\":\"a\"}", 0},
+      {"\x0c{\"text\":\"a\"}", 0},
+      {"[\"text\",\"a\"]", 0},
+      {"\"text\"", 0},
+      {"", 0},
+  };
+  static const char *const names[] = {"text", "author", "collection", "limit", "lang"};
+  enum { N = sizeof names / sizeof *names };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *s = cases[i].json;
+    size_t n = strlen(s), at;
+    const char *why;
+    kb_json_field f[N];
+    char *buf = malloc(n + 1);
+    int r = kb_json_flat_fields(s, n, names, N, f, buf);
+    if ((r == 0) != cases[i].flat) fail_msg("%s: %d (%s)", s, r, cases[i].flat ? "flat" : "not flat");
+    if (r == 0) {
+      assert_int_equal(kb_json_check(s, n, &at, &why), 0);
+      cJSON *j = cJSON_ParseWithLength(s, n);
+      assert_non_null(j);
+      for (int k = 0; k < N; k++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(j, names[k]);
+        kb_json_kind want = !v                  ? KB_JSON_ABSENT
+                            : cJSON_IsString(v) ? KB_JSON_STRING
+                            : cJSON_IsNumber(v) ? KB_JSON_NUMBER
+                            : cJSON_IsNull(v)   ? KB_JSON_NULL
+                                                : KB_JSON_OTHER;
+        if (f[k].kind != want) fail_msg("%s: '%s' kind %d, cJSON's %d", s, names[k], f[k].kind, want);
+        if (want == KB_JSON_STRING) assert_string_equal(f[k].str, v->valuestring);
+        if (want == KB_JSON_NUMBER && memcmp(&f[k].num, &v->valuedouble, sizeof f[k].num))
+          fail_msg("%s: '%s' %g, cJSON's %g", s, names[k], f[k].num, v->valuedouble);
+      }
+      cJSON_Delete(j);
+    }
+    free(buf);
+  }
+}
+
 static void test_search(void **state) {
   (void)state;
   th_resp r;
@@ -543,6 +623,7 @@ int main(void) {
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
       cmocka_unit_test(test_json_flat_member),
+      cmocka_unit_test(test_json_flat_fields),
       cmocka_unit_test(test_search),
       cmocka_unit_test(test_article),
       cmocka_unit_test(test_body_too_large),
