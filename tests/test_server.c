@@ -384,6 +384,34 @@ static void test_json_flat_fields(void **state) {
     }
     free(buf);
   }
+  /* long strings (read sixteen bytes at a time): an escape, a quote, a
+   * control character or a high byte at every offset of a name and a value */
+  for (int at = 0; at < 40; at++)
+    for (int kind = 0; kind < 4; kind++)
+      for (int in_name = 0; in_name < 2; in_name++) {
+        static const char *const ins[] = {"\\n", "\\\"", "\x01", "\xc3\xa9"};
+        char v[64], body[160];
+        memset(v, 'a', 40);
+        v[40] = 0;
+        snprintf(v + at, sizeof v - (size_t)at, "%s%.*s", ins[kind], 39 - at, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        if (in_name) snprintf(body, sizeof body, "{\"%s\":1,\"text\":\"x\"}", v);
+        else snprintf(body, sizeof body, "{\"text\":\"%s\",\"limit\":2}", v);
+        size_t n = strlen(body), at2;
+        const char *why;
+        kb_json_field f[N];
+        char buf[160];
+        int r = kb_json_flat_fields(body, n, names, N, f, buf);
+        /* a control character anywhere, and an escape in a name, are cJSON's */
+        int flat = kind != 2 && !(in_name && kind < 2);
+        if ((r == 0) != flat) fail_msg("%s: %d", body, r);
+        if (r) continue;
+        assert_int_equal(kb_json_check(body, n, &at2, &why), 0);
+        cJSON *j = cJSON_ParseWithLength(body, n);
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
+        assert_int_equal(f[0].kind, KB_JSON_STRING);
+        assert_string_equal(f[0].str, t->valuestring);
+        cJSON_Delete(j);
+      }
 }
 
 static void test_search(void **state) {
