@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "kb_json.h"
+#include "kb_util.h"
 #include "kb_tweet.h"
 
 static char *S_index;
@@ -613,6 +614,26 @@ static void test_text_too_long(void **state) {
   free(body);
 }
 
+/* The limit counts characters, not bytes: ten thousand of them, two
+ * bytes or one each, are taken; one more is refused. */
+static void test_text_limit_in_characters(void **state) {
+  (void)state;
+  for (int extra = 0; extra < 2; extra++)
+    for (int form = 0; form < 2; form++) {
+      kb_buf b = KB_BUF_INIT;
+      kb_buf_puts(&b, "{\"text\":\"");
+      for (int i = 0; i < 5000; i++) kb_buf_puts(&b, form ? "\xc3\xa9\xc3\xa9" : "a\xc3\xa9");
+      if (extra) kb_buf_puts(&b, "\xc3\xa9");
+      kb_buf_puts(&b, "\",\"limit\":1}");
+      th_resp r;
+      assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", b.p, b.n, NULL, &r), 0);
+      if (r.status != (extra ? 400 : 200)) fail_msg("%d extra, form %d: %ld", extra, form, r.status);
+      if (extra) assert_non_null(strstr(r.body, "has 10001 characters"));
+      th_resp_free(&r);
+      kb_buf_cleanup(&b);
+    }
+}
+
 /* The server survives all of the above and stops cleanly (checked by the
  * group teardown: SIGTERM must give exit status 0). */
 static void test_still_healthy(void **state) {
@@ -656,6 +677,7 @@ int main(void) {
       cmocka_unit_test(test_article),
       cmocka_unit_test(test_body_too_large),
       cmocka_unit_test(test_text_too_long),
+      cmocka_unit_test(test_text_limit_in_characters),
   };
   static const struct CMUnitTest after[] = {
       cmocka_unit_test(test_metrics_and_log),

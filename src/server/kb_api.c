@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -85,10 +86,18 @@ static int S_name_ok(const char *s) {
   return 1;
 }
 
-/* Number of code points in valid UTF-8. */
+/* Number of code points in valid UTF-8: its bytes less the continuation
+ * bytes (10xxxxxx), none in ASCII, which is skipped eight bytes at a
+ * time (a byte at a time was 500 instructions a suggest). */
 static size_t S_chars(const char *s) {
-  size_t n = 0;
-  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  size_t len = strlen(s), n = len, i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (!(w & 0x8080808080808080ull)) continue;
+    for (size_t k = i; k < i + 8; k++) n -= ((unsigned char)s[k] & 0xC0) == 0x80;
+  }
+  for (; i < len; i++) n -= ((unsigned char)s[i] & 0xC0) == 0x80;
   return n;
 }
 
