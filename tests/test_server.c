@@ -250,6 +250,27 @@ static void S_check_fits(const char *text, const char *slug) {
   cJSON_Delete(j);
 }
 
+/* Every suggestion's reply is its own (one buffer serves a suggest's
+ * replies): the handle, the suggestion's link, its counted length. */
+static void test_replies_each_their_own(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"how do i remove the sim card from my phone\","
+                       "\"author\":\"sam_1\",\"limit\":5}", &st);
+  assert_int_equal(st, 200);
+  cJSON *arr = cJSON_GetObjectItem(j, "suggestions"), *s;
+  int n = 0;
+  cJSON_ArrayForEach(s, arr) {
+    const char *reply = S_str(s, "reply");
+    assert_int_equal(strncmp(reply, "@sam_1 ", 7), 0);
+    assert_non_null(strstr(reply, S_str(s, "url")));
+    assert_int_equal(cJSON_GetObjectItem(s, "reply_length")->valueint, kb_tweet_length(reply, strlen(reply)));
+    n++;
+  }
+  assert_true(n >= 2);
+  cJSON_Delete(j);
+}
+
 static void test_reply_long_title(void **state) {
   (void)state;
   S_check_fits("moving contacts photos messages apps old phone new phone", "long-title");
@@ -669,6 +690,7 @@ int main(void) {
       cmocka_unit_test(test_deep_link_store_town),
       cmocka_unit_test(test_deep_link_town_without_store),
       cmocka_unit_test(test_statement_not_answerable),
+      cmocka_unit_test(test_replies_each_their_own),
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
       cmocka_unit_test(test_json_flat_member),

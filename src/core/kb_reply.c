@@ -297,7 +297,16 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
 char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
                              const char *url, const char *store, int *plen) {
   kb_buf b = KB_BUF_INIT;
+  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store);
+  if (plen) *plen = len;
+  return kb_buf_detach(&b);
+}
+
+int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, const char *title,
+                          const char *url, const char *store) {
+  kb_buf b = *out; /* (handed back at the end) */
   size_t keep = 0;
+  b.n = 0;
   kb_buf_grow(&b, 255); /* a reply's room at once (280 characters are a tweet's) */
   b.p[0] = 0;
   if (author && *author) {
@@ -345,8 +354,8 @@ char *kb_reply_compose_store(const char *author, const char *tmpl, const char *t
     for (int i = 0; i < nseg; i++) free(v[i].text);
     free(v);
   }
-  if (plen) *plen = len;
-  return kb_buf_detach(&b);
+  *out = b;
+  return len;
 }
 
 const char *kb_reply_handle(const char *author, int *invalid) {

@@ -259,13 +259,26 @@ static void S_fill_plain(kb_buf *b, const char *t, const char *const *vals) {
   }
 }
 
+static int S_reply_into(const kb_ctx *c, const kb_suggest_result *res, int i, const char *handle,
+                        kb_buf *out);
+
 char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const char *handle,
                    int *plen) {
+  kb_buf b = KB_BUF_INIT;
+  int len = S_reply_into(c, res, i, handle, &b);
+  if (plen) *plen = len;
+  return kb_buf_detach(&b);
+}
+
+/* kb_api_reply() into out (kb_reply_compose_into()): one buffer serves
+ * a suggest's replies (a buffer and its free a reply were 0.2 K). */
+static int S_reply_into(const kb_ctx *c, const kb_suggest_result *res, int i, const char *handle,
+                        kb_buf *out) {
   static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
   if (!st)
-    return kb_reply_compose_store(handle, h->reply, h->title, res->s[i].url, res->s[i].store_url, plen);
+    return kb_reply_compose_into(out, handle, h->reply, h->title, res->s[i].url, res->s[i].store_url);
   /* the words are the store page's language's (kb/lang/<code>/ui.tsv,
    * reply.*): a French store answers in French */
   const char *lang = h->lang ? h->lang : st->lang;
@@ -305,12 +318,12 @@ char *kb_api_reply(const kb_ctx *c, const kb_suggest_result *res, int i, const c
   S_fill_plain(&t, S_words_in(c, lang, tkey), tv);
   cJSON_Delete(hours);
   /* the store's town as the title: "Our Leeds store" */
-  char *reply = kb_reply_compose(handle, kb_buf_str(&t), st->town ? st->town : st->title,
-                                 res->s[i].url, plen);
+  int len = kb_reply_compose_into(out, handle, kb_buf_str(&t), st->town ? st->town : st->title,
+                                  res->s[i].url, NULL);
   kb_buf_cleanup(&t);
   kb_buf_cleanup(&w);
   kb_buf_cleanup(&addr);
-  return reply;
+  return len;
 }
 
 /* The members every listed article starts with, in suggest and search:
@@ -326,21 +339,21 @@ static void S_put_hit_head(kb_buf *b, const kb_hit *h, const char *url) {
   S_json_str(b, url);
 }
 
+/* Suggestion i into b; reply: the caller's buffer for its reply. */
 static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i,
-                             const S_suggest_req *q) {
+                             const S_suggest_req *q, kb_buf *reply) {
   const kb_suggestion *sg = &res->s[i];
   const kb_hit *h = sg->hit;
   const char *url = sg->url;
   double conf = sg->confidence;
-  int rlen = 0;
-  char *reply = kb_api_reply(c, res, i, q->author, &rlen);
+  int rlen = S_reply_into(c, res, i, q->author, reply);
   S_put_hit_head(b, h, url);
   kb_buf_puts(b, ",\"score\":");
   kb_buf_put_fixed(b, h->score, 4);
   kb_buf_puts(b, ",\"confidence\":");
   kb_buf_put_fixed(b, conf, 3);
   kb_buf_puts(b, ",\"reply\":");
-  S_json_str(b, reply);
+  kb_buf_put_json(b, kb_buf_str(reply), reply->n);
   kb_buf_puts(b, ",\"reply_length\":");
   kb_buf_put_int(b, rlen);
   kb_buf_puts(b, ",\"snippet\":");
@@ -350,7 +363,6 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result
   kb_buf_puts(b, ",\"lang\":");
   S_json_str(b, h->lang);
   kb_buf_puts(b, sg->fallback ? ",\"fallback\":true}" : ",\"fallback\":false}");
-  free(reply);
 }
 
 /* 0 if the body is one strict JSON text (kb_json.h); else -1 with r
@@ -423,10 +435,12 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"place\":");
   S_put_place(b, res.has_place ? &res.place : NULL);
   kb_buf_puts(b, ",\"suggestions\":[");
+  kb_buf reply = KB_BUF_INIT;
   for (int i = 0; i < res.n; i++) {
     if (i) kb_buf_putc(b, ',');
-    S_put_suggestion(c, b, &res, i, &q);
+    S_put_suggestion(c, b, &res, i, &q, &reply);
   }
+  kb_buf_cleanup(&reply);
   kb_buf_puts(b, "],\"corrected\":");
   S_json_str(b, res.res.corrected);
   kb_buf_puts(b, ",\"took_ms\":");
