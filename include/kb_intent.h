@@ -23,6 +23,10 @@
  * sets each one's speak (what text-speak stands for) and cue (KB_CUE_*
  * bits of the word, or of what it stands for). l may be NULL (no cues). */
 void kb_intent_cues(kb_token *t, int n, const kb_lang *l);
+/* kb_intent_cues() with the look-ups made already: x[i] is
+ * kb_lang_word_of(l, t[i].fold, strlen(t[i].fold)) for every word not in
+ * an @handle or URL and not an emoji (the others' are not read). */
+void kb_intent_cues_of(kb_token *t, int n, const kb_lang *l, const kb_lang_word *const *x);
 
 /* 1 if the mention asks something: question is set (it has a question
  * mark), or one of its words is an ask cue (how, help, need... in any

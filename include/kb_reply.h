@@ -45,6 +45,12 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
 /* The same with the link {store} stands for (NULL: url). */
 char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
                              const char *url, const char *store, int *plen);
+/* kb_reply_compose_store() into out (emptied first; the caller's, who
+ * cleans it up), returning the weighted length: one buffer serves the
+ * replies of a suggest. */
+struct kb_buf;
+int kb_reply_compose_into(struct kb_buf *out, const char *author, const char *tmpl,
+                          const char *title, const char *url, const char *store);
 
 /* 1 if h (without '@') is a valid Twitter handle: 1-15 of [A-Za-z0-9_]. */
 int kb_reply_handle_valid(const char *h);

@@ -134,6 +134,22 @@ static void test_shortened_alias(void **state) {
   assert_string_equal(m.store->slug, "store-hull");
 }
 
+/* A store's postcode names it: the whole postcode, or its district (four
+ * bytes at most, letters and digits) after a preposition; a model name
+ * of the same form does not, nor a district without one. */
+static void test_postcode_names_store(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  const char *t = "is the hu1 3jx shop open";
+  assert_int_equal(S_find(f, t, "en", &m), 1);
+  assert_string_equal(m.store->slug, "store-hull");
+  assert_int_equal(strncmp(t + m.start, "hu1 3jx", m.end - m.start), 0);
+  assert_int_equal(S_find(f, "any store in HU1 open late", NULL, &m), 1);
+  assert_string_equal(m.store->slug, "store-hull");
+  assert_int_equal(S_find(f, "my hu1 broke again", "en", &m), 0);
+  assert_int_equal(S_find(f, "hu12 3jx", "en", &m), 0);
+}
+
 /* A one-word name is never shortened: the Somerset town of Street is not
  * "st" (St Ives, St Albans, a saint's day). */
 static void test_one_word_not_shortened(void **state) {
@@ -213,6 +229,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
       cmocka_unit_test(test_one_word_not_shortened),
+      cmocka_unit_test(test_postcode_names_store),
       cmocka_unit_test(test_shortenings_per_language),
       cmocka_unit_test(test_shortened_ending),
       cmocka_unit_test(test_apostrophe_left_out),

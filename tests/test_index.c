@@ -17,6 +17,7 @@
 #include "kb_diag.h"
 #include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_intent.h"
 #include "kb_lang.h"
 #include "kb_mention.h"
 #include "kb_postings.h"
@@ -763,6 +764,57 @@ static void test_language_data_stored(void **state) {
   free(p); free(ix); free(cmd);
 }
 
+/* A mention's cues are its language's: when the languages are weighed,
+ * the chosen one's look-ups of the words are handed to the cues
+ * (kb_intent_cues_of()), and they are what kb_intent_cues() reads with
+ * that language's lists, word for word; so are whether it asks and its
+ * intents. On kb/'s four languages, mentions in each and one asked for. */
+static void test_mention_cues_of_its_language(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const struct {
+    const char *text, *lang, *asked;
+  } cases[] = {
+      {"bonjour, est-ce que vous pouvez reparer mon ecran ? svp merci #aide", "fr", NULL},
+      {"hallo, wie lange dauert die reparatur vom akku? danke #hilfe", "de", NULL},
+      {"hola, cuanto cuesta cambiar la pantalla? gracias xq no funciona", "es", NULL},
+      {"hi how much for a new screen pls thx #help @PhoneRetailer", "en", NULL},
+      {"wat time does the Leeds shop open tmrw", "en", NULL},
+      {"hi, can you help me with my screen pls thx", "en", "en"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    kb_mention_opts mo = {.lang = cases[i].asked};
+    kb_mention *m = kb_mention_new(x, NULL, cases[i].text, strlen(cases[i].text), &mo, err, sizeof err);
+    assert_non_null(m);
+    assert_string_equal(kb_mention_lang(m), cases[i].lang);
+    int n;
+    const kb_token *w = kb_mention_tokens(m, &n);
+    kb_token *copy = kb_xmalloc((size_t)n * sizeof *copy);
+    memcpy(copy, w, (size_t)n * sizeof *copy);
+    kb_intent_cues(copy, n, kb_mention_words(m));
+    int listed = 0;
+    for (int k = 0; k < n; k++) {
+      if (w[k].lists != copy[k].lists || w[k].speak != copy[k].speak || w[k].cue != copy[k].cue)
+        fail_msg("%s: word %d '%s' read otherwise", cases[i].text, k, w[k].fold);
+      listed += w[k].lists != NULL;
+    }
+    assert_true(listed >= 2);
+    assert_int_equal(kb_mention_asks(m), kb_intent_asks(copy, n, strchr(cases[i].text, '?') != NULL));
+    assert_int_equal(kb_mention_intents(m), kb_intent_detect(copy, n, kb_mention_words(m)));
+    free(copy);
+    kb_mention_free(m);
+  }
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* A mention is analyzed once into one value: its words with spans and
  * kinds, the collection its handle addresses, the place, the platform,
  * whether it asks (text-speak read as words), its intents, its language
@@ -1060,6 +1112,7 @@ int main(void) {
       cmocka_unit_test(test_open_refuses_missing_parts),
       cmocka_unit_test(test_language_data_stored),
       cmocka_unit_test(test_mention_analysis),
+      cmocka_unit_test(test_mention_cues_of_its_language),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

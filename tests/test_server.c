@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "kb_json.h"
+#include "kb_util.h"
 #include "kb_tweet.h"
 
 static char *S_index;
@@ -249,6 +250,27 @@ static void S_check_fits(const char *text, const char *slug) {
   cJSON_Delete(j);
 }
 
+/* Every suggestion's reply is its own (one buffer serves a suggest's
+ * replies): the handle, the suggestion's link, its counted length. */
+static void test_replies_each_their_own(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = S_suggest("{\"text\":\"how do i remove the sim card from my phone\","
+                       "\"author\":\"sam_1\",\"limit\":5}", &st);
+  assert_int_equal(st, 200);
+  cJSON *arr = cJSON_GetObjectItem(j, "suggestions"), *s;
+  int n = 0;
+  cJSON_ArrayForEach(s, arr) {
+    const char *reply = S_str(s, "reply");
+    assert_int_equal(strncmp(reply, "@sam_1 ", 7), 0);
+    assert_non_null(strstr(reply, S_str(s, "url")));
+    assert_int_equal(cJSON_GetObjectItem(s, "reply_length")->valueint, kb_tweet_length(reply, strlen(reply)));
+    n++;
+  }
+  assert_true(n >= 2);
+  cJSON_Delete(j);
+}
+
 static void test_reply_long_title(void **state) {
   (void)state;
   S_check_fits("moving contacts photos messages apps old phone new phone", "long-title");
@@ -304,6 +326,114 @@ static void test_json_flat_member(void **state) {
       if (r) assert_string_equal(out, v->valuestring);
       cJSON_Delete(j);
     }
+}
+
+/* A suggest's body is read without cJSON when it is a flat object
+ * (kb_json_flat_fields()): every text read so is one that kb_json_check()
+ * passes, and each member is what cJSON gives (kind, string, number);
+ * every other text (a \u escape, nesting, a number too long for cJSON's
+ * 63 characters, a bad number or escape, a control character, text after
+ * the object) is left to cJSON. */
+static void test_json_flat_fields(void **state) {
+  (void)state;
+  static const struct {
+    const char *json;
+    int flat; /* read by kb_json_flat_fields(), not left to cJSON */
+  } cases[] = {
+      {"{\"text\":\"hi there\",\"limit\":3}", 1},
+      {"{}", 1},
+      {" { \"text\" : \"a\" , \"limit\" : 2 } \n", 1},
+      {"{\"text\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\te\",\"lang\":null}", 1},
+      {"{\"text\":\"first\",\"text\":\"second\",\"limit\":1,\"limit\":\"x\"}", 1},
+      {"{\"text\":\"caf\xc3\xa9 \xf0\x9f\x93\xb1\",\"author\":\"@x_y\",\"collection\":\"cdp\"}", 1},
+      {"{\"limit\":-0,\"text\":true,\"author\":false,\"lang\":1.5e3,\"collection\":-12.25E-1}", 1},
+      {"{\"limit\":1e999,\"other\":\"x\",\"textx\":1,\"tex\":2,\"\":null}", 1},
+      {"{\"limit\":0.1,\"text\":\"\"}", 1},
+      {"{\"limit\":123456789012345678901234567890123456789012345678901234567890123}", 1},
+      {"{\"limit\":1234567890123456789012345678901234567890123456789012345678901234}", 0},
+      {"{\"text\":\"\\u00e9\"}", 0},
+      {"{\"te\\u0078t\":\"a\"}", 0},
+      {"{\"text\":\"a\\x\"}", 0},
+      {"{\"text\":\"a\tb\"}", 0},
+      {"{\"text\":[\"a\"]}", 0},
+      {"{\"text\":{}}", 0},
+      {"{\"limit\":01}", 0},
+      {"{\"limit\":1.}", 0},
+      {"{\"limit\":.5}", 0},
+      {"{\"limit\":1e}", 0},
+      {"{\"limit\":+1}", 0},
+      {"{\"limit\":tru}", 0},
+      {"{\"limit\":nul}", 0},
+      {"{\"text\":\"a\"}x", 0},
+      {"{\"text\":\"a\",}", 0},
+      {"{\"text\":\"a\"", 0},
+      {"{\"text\" \"a\"}", 0},
+      {"{\"text\":}", 0},
+      {"{,}", 0},
+      {"\xef\xbb\xbf{\"text\":\"a\"}", 0},
+      {"\x0c{\"text\":\"a\"}", 0},
+      {"[\"text\",\"a\"]", 0},
+      {"\"text\"", 0},
+      {"", 0},
+  };
+  static const char *const names[] = {"text", "author", "collection", "limit", "lang"};
+  enum { N = sizeof names / sizeof *names };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *s = cases[i].json;
+    size_t n = strlen(s), at;
+    const char *why;
+    kb_json_field f[N];
+    char *buf = malloc(n + 1);
+    int r = kb_json_flat_fields(s, n, names, N, f, buf);
+    if ((r == 0) != cases[i].flat) fail_msg("%s: %d (%s)", s, r, cases[i].flat ? "flat" : "not flat");
+    if (r == 0) {
+      assert_int_equal(kb_json_check(s, n, &at, &why), 0);
+      cJSON *j = cJSON_ParseWithLength(s, n);
+      assert_non_null(j);
+      for (int k = 0; k < N; k++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(j, names[k]);
+        kb_json_kind want = !v                  ? KB_JSON_ABSENT
+                            : cJSON_IsString(v) ? KB_JSON_STRING
+                            : cJSON_IsNumber(v) ? KB_JSON_NUMBER
+                            : cJSON_IsNull(v)   ? KB_JSON_NULL
+                                                : KB_JSON_OTHER;
+        if (f[k].kind != want) fail_msg("%s: '%s' kind %d, cJSON's %d", s, names[k], f[k].kind, want);
+        if (want == KB_JSON_STRING) assert_string_equal(f[k].str, v->valuestring);
+        if (want == KB_JSON_NUMBER && memcmp(&f[k].num, &v->valuedouble, sizeof f[k].num))
+          fail_msg("%s: '%s' %g, cJSON's %g", s, names[k], f[k].num, v->valuedouble);
+      }
+      cJSON_Delete(j);
+    }
+    free(buf);
+  }
+  /* long strings (read sixteen bytes at a time): an escape, a quote, a
+   * control character or a high byte at every offset of a name and a value */
+  for (int at = 0; at < 40; at++)
+    for (int kind = 0; kind < 4; kind++)
+      for (int in_name = 0; in_name < 2; in_name++) {
+        static const char *const ins[] = {"\\n", "\\\"", "\x01", "\xc3\xa9"};
+        char v[64], body[160];
+        memset(v, 'a', 40);
+        v[40] = 0;
+        snprintf(v + at, sizeof v - (size_t)at, "%s%.*s", ins[kind], 39 - at, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        if (in_name) snprintf(body, sizeof body, "{\"%s\":1,\"text\":\"x\"}", v);
+        else snprintf(body, sizeof body, "{\"text\":\"%s\",\"limit\":2}", v);
+        size_t n = strlen(body), at2;
+        const char *why;
+        kb_json_field f[N];
+        char buf[160];
+        int r = kb_json_flat_fields(body, n, names, N, f, buf);
+        /* a control character anywhere, and an escape in a name, are cJSON's */
+        int flat = kind != 2 && !(in_name && kind < 2);
+        if ((r == 0) != flat) fail_msg("%s: %d", body, r);
+        if (r) continue;
+        assert_int_equal(kb_json_check(body, n, &at2, &why), 0);
+        cJSON *j = cJSON_ParseWithLength(body, n);
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
+        assert_int_equal(f[0].kind, KB_JSON_STRING);
+        assert_string_equal(f[0].str, t->valuestring);
+        cJSON_Delete(j);
+      }
 }
 
 static void test_search(void **state) {
@@ -505,6 +635,26 @@ static void test_text_too_long(void **state) {
   free(body);
 }
 
+/* The limit counts characters, not bytes: ten thousand of them, two
+ * bytes or one each, are taken; one more is refused. */
+static void test_text_limit_in_characters(void **state) {
+  (void)state;
+  for (int extra = 0; extra < 2; extra++)
+    for (int form = 0; form < 2; form++) {
+      kb_buf b = KB_BUF_INIT;
+      kb_buf_puts(&b, "{\"text\":\"");
+      for (int i = 0; i < 5000; i++) kb_buf_puts(&b, form ? "\xc3\xa9\xc3\xa9" : "a\xc3\xa9");
+      if (extra) kb_buf_puts(&b, "\xc3\xa9");
+      kb_buf_puts(&b, "\",\"limit\":1}");
+      th_resp r;
+      assert_int_equal(th_http(S_srv, "POST", "/api/v1/suggest", b.p, b.n, NULL, &r), 0);
+      if (r.status != (extra ? 400 : 200)) fail_msg("%d extra, form %d: %ld", extra, form, r.status);
+      if (extra) assert_non_null(strstr(r.body, "has 10001 characters"));
+      th_resp_free(&r);
+      kb_buf_cleanup(&b);
+    }
+}
+
 /* The server survives all of the above and stops cleanly (checked by the
  * group teardown: SIGTERM must give exit status 0). */
 static void test_still_healthy(void **state) {
@@ -540,13 +690,16 @@ int main(void) {
       cmocka_unit_test(test_deep_link_store_town),
       cmocka_unit_test(test_deep_link_town_without_store),
       cmocka_unit_test(test_statement_not_answerable),
+      cmocka_unit_test(test_replies_each_their_own),
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
       cmocka_unit_test(test_json_flat_member),
+      cmocka_unit_test(test_json_flat_fields),
       cmocka_unit_test(test_search),
       cmocka_unit_test(test_article),
       cmocka_unit_test(test_body_too_large),
       cmocka_unit_test(test_text_too_long),
+      cmocka_unit_test(test_text_limit_in_characters),
   };
   static const struct CMUnitTest after[] = {
       cmocka_unit_test(test_metrics_and_log),

@@ -593,6 +593,19 @@ static void test_reply_store(void **state) {
   assert_string_equal(r, "@sam At https://ex.com/s, see https://ex.com/a");
   assert_int_equal(len, kb_tweet_length(r, strlen(r)));
   free(r);
+  /* a title too long for a tweet is shortened and the reply rendered
+   * again in its place: the handle, the title's first words ending in an
+   * ellipsis, the link once, nothing of the first rendering left */
+  char title[600] = "";
+  for (int i = 0; i < 40; i++) strcat(title, "Moving photos ");
+  r = kb_reply_compose_store("sam", "{title} see {url}", title, "https://ex.com/a", NULL, &len);
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  assert_true(len <= 280 && len >= 250);
+  assert_int_equal(strncmp(r, "@sam Moving photos Moving ", 26), 0);
+  const char *tail = "\xE2\x80\xA6 see https://ex.com/a"; /* (the ellipsis) */
+  assert_string_equal(r + strlen(r) - strlen(tail), tail);
+  assert_null(strstr(strstr(r, "https://") + 1, "https://"));
+  free(r);
 }
 
 int main(void) {

@@ -560,9 +560,10 @@ static const S_name *S_prefer_store(const kb_geo *g, const S_name *nm, const cha
  * or, after a preposition, its district ("near TS1"); NULL if none. A
  * district alone could be anything with a letter and a digit (an M1 chip,
  * an S23), so it needs the preposition. */
-static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w, int nw, int i,
-                                      const char *collection, const char *lang, int *len) {
-  const char *f = w[i]->fold;
+/* 1 if folded word f may be a postcode's district (S_postcode()): four
+ * bytes at most, letters and digits. Asked once a word, for both of
+ * S_find_tokens()' passes. */
+static int S_district_like(const char *f) {
   int letters = 0, digits = 0, n = 0;
   /* (a district is four bytes at most: longer words end the count there,
    * and most words are) */
@@ -570,7 +571,12 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
     letters += *p >= 'a' && *p <= 'z';
     digits += *p >= '0' && *p <= '9';
   }
-  if (!letters || !digits || n > 4) return NULL;
+  return letters && digits && n <= 4;
+}
+
+static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w, int nw, int i,
+                                      const char *collection, const char *lang, int *len) {
+  const char *f = w[i]->fold;
   int prep = i > 0 && S_is_prep(g, w[i - 1]->fold);
   for (int k = 0; k < g->nstores; k++) {
     const kb_geo_store *s = &g->stores[k];
@@ -627,9 +633,10 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most)
 }
 
 /* The first place of the site of lang (NULL: any) the words name; most
- * from S_most(). */
+ * from S_most(), district[i] S_district_like() of word i. */
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
-                         const char *collection, const char *lang, kb_geo_match *m) {
+                         const unsigned char *district, const char *collection, const char *lang,
+                         kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
@@ -647,7 +654,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       return 1;
     }
     int len = 0;
-    const kb_geo_store *s = S_postcode(g, w, nw, i, collection, lang, &len);
+    const kb_geo_store *s = district[i] ? S_postcode(g, w, nw, i, collection, lang, &len) : NULL;
     if (s) {
       memset(m, 0, sizeof *m);
       m->store = s;
@@ -681,9 +688,11 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
    * German tweet is not the French town of Auch when it names Nürnberg;
    * then any country's (a French customer asking about London) */
   int most[S_MAX_WORDS];
+  unsigned char district[S_MAX_WORDS];
   S_most(g, w, nw, most);
-  if (lang && S_find_tokens(g, w, nw, most, collection, lang, m)) return 1;
-  return S_find_tokens(g, w, nw, most, collection, NULL, m);
+  for (int i = 0; i < nw; i++) district[i] = (unsigned char)S_district_like(w[i]->fold);
+  if (lang && S_find_tokens(g, w, nw, most, district, collection, lang, m)) return 1;
+  return S_find_tokens(g, w, nw, most, district, collection, NULL, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,

@@ -23,19 +23,26 @@ static int S_expansion_cue(const kb_lang *l, const char *x) {
   return cue;
 }
 
-void kb_intent_cues(kb_token *t, int n, const kb_lang *l) {
+/* kb_intent_cues() with x (kb_intent_cues_of()), or NULL: looked up. */
+static void S_cues(kb_token *t, int n, const kb_lang *l, const kb_lang_word *const *xs) {
   for (int i = 0; i < n; i++) {
     kb_token *w = &t[i];
     w->speak = NULL;
     w->cue = 0;
     w->lists = NULL;
     if (!l || w->quoted || w->kind == KB_TOKEN_EMOJI) continue;
-    const kb_lang_word *x = kb_lang_word_of(l, w->fold, (int)strlen(w->fold));
+    const kb_lang_word *x = xs ? xs[i] : kb_lang_word_of(l, w->fold, (int)strlen(w->fold));
     if (!x) continue;
     w->lists = x;
     w->speak = x->speak;
     w->cue = w->speak ? S_expansion_cue(l, w->speak) : x->cue;
   }
+}
+
+void kb_intent_cues(kb_token *t, int n, const kb_lang *l) { S_cues(t, n, l, NULL); }
+
+void kb_intent_cues_of(kb_token *t, int n, const kb_lang *l, const kb_lang_word *const *x) {
+  S_cues(t, n, l, x);
 }
 
 int kb_intent_asks(const kb_token *t, int n, int question) {

@@ -75,53 +75,75 @@ static int S_other_handle(kb_index *ix, const kb_mention *m) {
  * word in the language's function-word lists (stop words, social filler,
  * text-speak, question cues) counts 2, those lists being the surest sign
  * of a language; a word its articles' vocabulary knows counts 1. Words of
- * @handles, URLs and hashtags say nothing. */
+ * @handles, URLs and hashtags say nothing. x[i] gets each word's look-up
+ * (a hashtag's too: the cues read it, kb_intent_cues_of()). */
 static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, int nt,
-                           const int *len, const uint32_t *h, int li) {
+                           const int *len, const uint32_t *h, int li, const kb_lang_word **x) {
   const kb_lang *l = kb_index_lang_words(ix, li);
   double score = kb_query_known(q, li);
-  for (int i = 0; l && i < nt; i++) {
-    if (len[i] < 0) continue; /* (S_language(): not read) */
+  for (int i = 0; i < nt; i++) {
+    x[i] = NULL;
+    if (!l || len[i] < 0) continue; /* (S_language(): not read) */
     /* one look-up for the four lists (kb_lang_word_of()), not four; the
      * word hashed once for every language (S_language()) */
-    const kb_lang_word *x = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
-    if (x && (x->stop || x->filler || x->speak || x->cue)) score += 2;
+    x[i] = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
+    if (t[i].kind == KB_TOKEN_HASHTAG) continue;
+    if (x[i] && (x[i]->stop || x[i]->filler || x[i]->speak || x[i]->cue)) score += 2;
   }
   return score;
 }
 
 /* The language of the mention: the one asked for when the index has it,
  * else the one with the most evidence (S_lang_score), the default language
- * winning ties (a mention with no evidence at all, "ok", is the default's). */
-static int S_language(kb_index *ix, const kb_query *q, const kb_token *t, int nt,
-                      const char *asked, double *confidence, int *detected) {
+ * winning ties (a mention with no evidence at all, "ok", is the default's).
+ * When it weighs the languages, the chosen one's look-ups of the words are
+ * handed to its cues (kb_intent_cues_of(): they were made again there);
+ * else they are read as kb_intent_cues() reads them. */
+static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, const char *asked,
+                      double *confidence, int *detected) {
   int def = kb_index_default_lang(ix), n = kb_index_nlangs(ix);
   int li = kb_index_lang_find(ix, asked);
   *detected = li < 0;
   *confidence = 1;
-  if (li >= 0 || n < 2) return li >= 0 ? li : def;
-  /* on the stack for a tweet's words (two allocations a mention else) */
+  if (li >= 0 || n < 2) {
+    li = li >= 0 ? li : def;
+    kb_intent_cues(t, nt, kb_index_lang_words(ix, li));
+    return li;
+  }
+  /* on the stack for a tweet's words (allocations a mention else) */
   int len_s[64], *len = nt < 64 ? len_s : kb_xmalloc(((size_t)nt + 1) * sizeof *len);
   uint32_t h_s[64], *h = nt < 64 ? h_s : kb_xmalloc(((size_t)nt + 1) * sizeof *h);
+  const kb_lang_word *xa_s[64], *xb_s[64];
+  const kb_lang_word **xa = nt < 64 ? xa_s : kb_xmalloc(((size_t)nt + 1) * sizeof *xa);
+  const kb_lang_word **xb = nt < 64 ? xb_s : kb_xmalloc(((size_t)nt + 1) * sizeof *xb);
+  const kb_lang_word **best_x = xa, **x = xb;
   for (int i = 0; i < nt; i++) {
-    /* @handles, URLs, hashtags and empty words say nothing: -1, once */
-    if (t[i].quoted || t[i].kind == KB_TOKEN_HASHTAG || !t[i].fold[0]) {
+    /* @handles, URLs and empty words (emoji) are not read: -1, once;
+     * hashtags are read for their cues, and say nothing of the language */
+    if (t[i].quoted || !t[i].fold[0]) {
       len[i] = -1;
       continue;
     }
     len[i] = (int)strlen(t[i].fold);
     h[i] = kb_hash(t[i].fold, (size_t)len[i]);
   }
-  double best = S_lang_score(ix, q, t, nt, len, h, def), total = best;
+  double best = S_lang_score(ix, q, t, nt, len, h, def, best_x), total = best;
   li = def;
   for (int i = 0; i < n; i++) {
     if (i == def) continue;
-    double sc = S_lang_score(ix, q, t, nt, len, h, i);
+    double sc = S_lang_score(ix, q, t, nt, len, h, i, x);
     total += sc;
-    if (sc > best) best = sc, li = i;
+    if (sc > best) {
+      best = sc, li = i;
+      const kb_lang_word **swap = best_x;
+      best_x = x, x = swap;
+    }
   }
+  kb_intent_cues_of(t, nt, kb_index_lang_words(ix, li), best_x);
   if (len != len_s) free(len);
   if (h != h_s) free(h);
+  if (xa != xa_s) free(xa);
+  if (xb != xb_s) free(xb);
   *confidence = total > 0 ? best / total : 1.0 / n;
   return li;
 }
@@ -145,7 +167,6 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->words = kb_index_lang_words(ix, li);
   m->fallback = kb_index_lang_words(ix, kb_index_default_lang(ix));
   m->lang = kb_index_lang_code(ix, li);
-  kb_intent_cues(m->tokens, m->ntokens, m->words);
   m->asks = kb_intent_asks(m->tokens, m->ntokens, memchr(m->text, '?', n) != NULL);
   m->intents = kb_intent_detect(m->tokens, m->ntokens, m->words);
   /* whom it is addressed to, the place and the phone it names */

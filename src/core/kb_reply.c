@@ -26,6 +26,32 @@ char *kb_reply_render(const char *tmpl, const char *title, const char *url,
   return kb_reply_render_store(tmpl, title, url, NULL, pbad);
 }
 
+/* Appends tmpl rendered to b (kb_reply_render_store()); -1 with *pbad set
+ * (when pbad is given) at a placeholder it does not know, else 0. */
+static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *url,
+                    const char *store, char **pbad) {
+  for (const char *p = tmpl; *p;) {
+    size_t k = S_placeholder(p);
+    if (!k) { /* the text up to the next '{' in one piece (a byte at a
+                 time was a twentieth of a suggest) */
+      const char *q = strchr(p + 1, '{');
+      size_t run = q ? (size_t)(q - p) : strlen(p);
+      kb_buf_put(b, p, run);
+      p += run;
+      continue;
+    }
+    if (k == 5 && strncmp(p, "{url}", 5) == 0) kb_buf_puts(b, url ? url : "");
+    else if (k == 7 && strncmp(p, "{title}", 7) == 0) kb_buf_puts(b, title ? title : "");
+    else if (k == 7 && strncmp(p, "{store}", 7) == 0) kb_buf_puts(b, store ? store : url ? url : "");
+    else if (pbad) {
+      *pbad = kb_xstrndup(p, k);
+      return -1;
+    } else kb_buf_put(b, p, k);
+    p += k;
+  }
+  return 0;
+}
+
 char *kb_reply_render_store(const char *tmpl, const char *title, const char *url, const char *store,
                             char **pbad) {
   kb_buf b = KB_BUF_INIT;
@@ -35,25 +61,9 @@ char *kb_reply_render_store(const char *tmpl, const char *title, const char *url
   kb_buf_grow(&b, strlen(tmpl) + (title ? strlen(title) : 0) + (url ? strlen(url) : 0) +
                       (store ? strlen(store) : 0));
   b.p[0] = 0; /* (an empty template puts nothing) */
-  for (const char *p = tmpl; *p;) {
-    size_t k = S_placeholder(p);
-    if (!k) { /* the text up to the next '{' in one piece (a byte at a
-                 time was a twentieth of a suggest) */
-      const char *q = strchr(p + 1, '{');
-      size_t run = q ? (size_t)(q - p) : strlen(p);
-      kb_buf_put(&b, p, run);
-      p += run;
-      continue;
-    }
-    if (k == 5 && strncmp(p, "{url}", 5) == 0) kb_buf_puts(&b, url ? url : "");
-    else if (k == 7 && strncmp(p, "{title}", 7) == 0) kb_buf_puts(&b, title ? title : "");
-    else if (k == 7 && strncmp(p, "{store}", 7) == 0) kb_buf_puts(&b, store ? store : url ? url : "");
-    else if (pbad) {
-      *pbad = kb_xstrndup(p, k);
-      kb_buf_cleanup(&b);
-      return NULL;
-    } else kb_buf_put(&b, p, k);
-    p += k;
+  if (S_render(&b, tmpl, title, url, store, pbad) != 0) {
+    kb_buf_cleanup(&b);
+    return NULL;
   }
   return kb_buf_detach(&b);
 }
@@ -287,7 +297,16 @@ char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
 char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
                              const char *url, const char *store, int *plen) {
   kb_buf b = KB_BUF_INIT;
+  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store);
+  if (plen) *plen = len;
+  return kb_buf_detach(&b);
+}
+
+int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, const char *title,
+                          const char *url, const char *store) {
+  kb_buf b = *out; /* (handed back at the end) */
   size_t keep = 0;
+  b.n = 0;
   kb_buf_grow(&b, 255); /* a reply's room at once (280 characters are a tweet's) */
   b.p[0] = 0;
   if (author && *author) {
@@ -297,26 +316,25 @@ char *kb_reply_compose_store(const char *author, const char *tmpl, const char *t
     keep = b.n;
   }
   if (!tmpl) tmpl = kb_reply_default;
-  /* room for the ellipsis S_shorten_title() may add */
   const char *tt = title ? title : "";
-  char *t = kb_xmalloc(strlen(tt) + 4);
-  strcpy(t, tt);
-  char *r = kb_reply_render_store(tmpl, t, url, store, NULL);
-  kb_buf_puts(&b, r);
+  /* rendered in place after the handle (a copy of the title, the
+   * rendering's own buffer and their frees were a fifth of a reply) */
+  S_render(&b, tmpl, tt, url, store, NULL);
   /* len always holds the count of b, so each version is counted once */
   int handle = keep && kb_reply_handle_valid(author);
   int len = S_reply_len(kb_buf_str(&b), keep, handle);
   int over = len - KB_REPLY_MAX;
-  if (over > 0 && *t && strstr(tmpl, "{title}")) {
+  if (over > 0 && *tt && strstr(tmpl, "{title}")) {
+    /* room for the ellipsis S_shorten_title() may add */
+    char *t = kb_xmalloc(strlen(tt) + 4);
+    strcpy(t, tt);
     S_shorten_title(t, over);
-    free(r);
-    r = kb_reply_render_store(tmpl, t, url, store, NULL);
     b.n = keep;
-    kb_buf_puts(&b, r);
+    b.p[keep] = 0;
+    S_render(&b, tmpl, t, url, store, NULL);
     len = S_len(kb_buf_str(&b));
+    free(t);
   }
-  free(r);
-  free(t);
   if (len > KB_REPLY_MAX) {
     /* shorten the text after the handle, never a URL; each round removes
      * at least what is over, so this ends after a few rounds */
@@ -336,8 +354,8 @@ char *kb_reply_compose_store(const char *author, const char *tmpl, const char *t
     for (int i = 0; i < nseg; i++) free(v[i].text);
     free(v);
   }
-  if (plen) *plen = len;
-  return kb_buf_detach(&b);
+  *out = b;
+  return len;
 }
 
 const char *kb_reply_handle(const char *author, int *invalid) {

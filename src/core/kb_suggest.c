@@ -330,11 +330,16 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
   out->offtopic = out->res.n > 0 && !strcmp(out->res.hits[0].type, "offtopic");
+  /* the first `limit` of the others kept, in order: the rest are cut
+   * (moving each of the thirty-odd hits onto itself, and testing those
+   * past the limit, was 1.6 K instructions a suggest) */
   int k = 0;
-  for (int i = 0; i < out->res.n; i++)
-    if (strcmp(out->res.hits[i].type, "offtopic")) out->res.hits[k++] = out->res.hits[i];
+  for (int i = 0; i < out->res.n && k < o->limit; i++) {
+    if (!strcmp(out->res.hits[i].type, "offtopic")) continue;
+    if (k != i) out->res.hits[k] = out->res.hits[i];
+    k++;
+  }
   out->res.n = k;
-  if (out->res.n > o->limit) out->res.n = o->limit;
   kb_results_snippets(ix, &out->res, out->res.n);
   return KB_SEARCH_OK;
 }

@@ -451,16 +451,17 @@ S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   return S_emit_term(r, c, n, digits, colocated, buf, len, h, buf, len);
 }
 
-/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r.
- * The word is hashed, and its digits looked for, once here: each
- * language's word lists and stems hashed it again, eight hashes a word. */
-static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
+/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r;
+ * digits: S_has_digit(c, n), or -1 when not known yet. The word is hashed,
+ * and its digits looked for, once here: each language's word lists and
+ * stems hashed it again, eight hashes a word. */
+static int S_emit_d(S_run *r, const S_ch *c, int n, int colocated, int digits) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
   uint32_t h = kb_hash(buf, (size_t)len);
-  int digits = S_has_digit(c, n);
+  if (digits < 0) digits = S_has_digit(c, n);
   r->word++;
   if (!r->nlang) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
   int rc = 0;
@@ -472,6 +473,10 @@ static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
     r->each[k].placed = r->placed;
   }
   return rc;
+}
+
+static int S_emit(S_run *r, const S_ch *c, int n, int colocated) {
+  return S_emit_d(r, c, n, colocated, -1);
 }
 
 /* Squeezes runs of three or more equal letters in c[0..n) down to keep
@@ -509,6 +514,13 @@ static int S_emit_word(S_run *r, const S_ch *c, int n) {
     S_place(r, 0);
     if ((rc = S_emit(r, sq, nsq, 0)) != 0) return rc;
     return S_emit(r, one, none, 1);
+  }
+  /* most words have no digit: one segment, emitted as it is (the
+   * segments' search and the emission's own look for digits were a tenth
+   * of the analysis) */
+  if (!S_has_digit(c, n)) {
+    S_place(r, 0);
+    return S_emit_d(r, c, n, 0, 0);
   }
   /* find letter/digit segments */
   int nseg = 1, longletters = 0, seglen = 1;

@@ -78,19 +78,6 @@ void kb_buf_grow(kb_buf *b, size_t extra) {
   b->cap = cap;
 }
 
-void kb_buf_put(kb_buf *b, const char *s, size_t n) {
-  if (n >= b->cap - b->n) kb_buf_grow(b, n); /* else room: no call (b->n < b->cap, or both 0) */
-  if (n) memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = 0;
-}
-
-
-void kb_buf_putc(kb_buf *b, char c) {
-  if (b->n + 2 > b->cap) kb_buf_grow(b, 1); /* else room: the common case, no call */
-  b->p[b->n++] = c;
-  b->p[b->n] = 0;
-}
 
 uint32_t kb_hash(const char *s, size_t n) {
   uint32_t h = 2166136261u;

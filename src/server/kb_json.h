@@ -34,4 +34,32 @@ int kb_json_check(const char *s, size_t n, size_t *at, const char **why);
  * every text this reads. */
 int kb_json_flat_member(const char *s, const char *name, char *out, size_t nout);
 
+/* A member's value as kb_json_flat_fields() read it. */
+typedef enum {
+  KB_JSON_ABSENT = 0, /* no member of that name */
+  KB_JSON_STRING,
+  KB_JSON_NUMBER,
+  KB_JSON_OTHER,  /* true or false (and, from cJSON, an array or an object) */
+  KB_JSON_NULL
+} kb_json_kind;
+
+typedef struct {
+  kb_json_kind kind;
+  const char *str; /* KB_JSON_STRING: the value unescaped, NUL-terminated (in buf) */
+  double num;      /* KB_JSON_NUMBER: as strtod() reads it, as cJSON does */
+} kb_json_field;
+
+/* Reads the members names[0..nnames) of s[0..n) without cJSON, when s is
+ * a flat object as API clients send a request: white space, members
+ * whose names have no escape and whose values are strings without a \u
+ * escape, numbers of at most 63 characters, true, false or null; nothing
+ * after it. Returns 0 with out[k] the first member named names[k] (as
+ * cJSON_GetObjectItemCaseSensitive() takes; KB_JSON_ABSENT when none),
+ * its string unescaped into buf (n bytes at least; out's strings point
+ * there), or -1 when s is of any other form: the caller then checks it
+ * (kb_json_check()) and parses it with cJSON, which reads every text this
+ * reads the same (a strict one), so the answers do not change. */
+int kb_json_flat_fields(const char *s, size_t n, const char *const *names, int nnames,
+                        kb_json_field *out, char *buf);
+
 #endif

@@ -3,7 +3,8 @@
  * POST /api/v1/suggest, /feedback and /helpful, on a real index built from
  * the test fixtures. Every answer must be a status with a JSON body. And
  * kb_json_flat_member() (a store's hours read without cJSON) gives what
- * cJSON gives on every text it reads.
+ * cJSON gives on every text it reads; so does kb_json_flat_fields() (a
+ * suggest's body read without cJSON), on texts kb_json_check() passes.
  */
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -72,6 +73,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!j || got != cJSON_IsString(v) || (got && strcmp(out, v->valuestring))) __builtin_trap();
     cJSON_Delete(j);
   }
+  static const char *const fields[] = {"text", "limit", "lang", ""};
+  kb_json_field f[4];
+  char *buf = malloc(size + 1);
+  size_t at;
+  const char *why;
+  if (kb_json_flat_fields((const char *)data, size, fields, 4, f, buf) == 0) {
+    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
+    if (!j || kb_json_check((const char *)data, size, &at, &why) != 0) __builtin_trap();
+    for (int k = 0; k < 4; k++) {
+      cJSON *v = cJSON_GetObjectItemCaseSensitive(j, fields[k]);
+      kb_json_kind want = !v                  ? KB_JSON_ABSENT
+                          : cJSON_IsString(v) ? KB_JSON_STRING
+                          : cJSON_IsNumber(v) ? KB_JSON_NUMBER
+                          : cJSON_IsNull(v)   ? KB_JSON_NULL
+                                              : KB_JSON_OTHER;
+      if (f[k].kind != want || (want == KB_JSON_STRING && strcmp(f[k].str, v->valuestring)) ||
+          (want == KB_JSON_NUMBER && memcmp(&f[k].num, &v->valuedouble, sizeof f[k].num)))
+        __builtin_trap();
+    }
+    cJSON_Delete(j);
+  }
+  free(buf);
   free(z);
   return 0;
 }
