@@ -520,7 +520,7 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
 static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines);
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, double *f);
+                         const unsigned char *gbits, int paired, double *f);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
 static inline void S_score_phrase(const S_query *q, const int *len, int p, const int *t,
@@ -656,6 +656,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   static _Thread_local double gscore[S_MAX_PHRASES];
   static _Thread_local unsigned char gbits[S_MAX_PHRASES];
   uint64_t touched[S_MAX_PHRASES / 64] = {0};
+  uint64_t matched[S_MAX_PHRASES / 64] = {0}; /* the groups S_MATCH: a word's
+                                                 list with a count */
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
@@ -664,7 +666,9 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     S_cols(&l[i], t, &j, &k);
     if (t[0] | t[1] | t[2] | t[3] | t[4]) {
       S_score_phrase(q, len, p, t, gscore, gbits);
-      touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
+      uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
+      touched[q->group[p] / 64] |= bit;
+      if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
     }
     if (q->exact[p]) continue;
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
@@ -685,7 +689,11 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
   S_score_touched(q, gscore, gbits, touched, f);
-  S_score_near(q, &src, a, gbits, f);
+  /* a pair of adjacent words needs a match of each: none in most rows of
+   * a query of few words */
+  uint64_t paired = (matched[0] & (matched[0] >> 1 | matched[1] << 63)) |
+                    (matched[1] & matched[1] >> 1);
+  S_score_near(q, &src, a, gbits, paired != 0, f);
   for (int w = 0; w < S_MAX_PHRASES / 64; w++)
     for (uint64_t m = touched[w]; m; m &= m - 1) {
       int g = w * 64 + __builtin_ctzll(m);
@@ -768,7 +776,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
   memcpy(f, part->f, sizeof part->f);
-  S_score_near(q, &src, &a, gbits, f);
+  S_score_near(q, &src, &a, gbits, 1, f);
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -919,11 +927,14 @@ static void S_score_counts(const S_query *q, const int *len, const S_acc *a, dou
 
 /* The features the positions give, proximity and the phrase match, into
  * f, from a's kept instances (and body lists), gbits as S_score_counts()
- * set it. */
+ * set it; paired 0 when no two adjacent query words both match (no pair
+ * to look for: proximity 0). */
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, double *f) {
+                         const unsigned char *gbits, int paired, double *f) {
   const S_inst *inst = a->inst;
   int kept = a->kept;
+  int pairs = 0; /* of open[] closed */
+  if (!paired) goto phrase;
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count.
    * open[g]: the pair (g, g+1) is still to be found and can be (word g+1
@@ -933,7 +944,6 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
   int ng = q->ngroup;
   for (int g = 0; g + 1 < ng; g++) open[g] = (gbits[g + 1] & S_MATCH) != 0;
   if (ng > 0) open[ng - 1] = 0;
-  int pairs = 0; /* of open[] closed */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
     if (!open[g]) continue;
@@ -954,6 +964,7 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
         pairs++;
       }
   }
+phrase:
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
@@ -963,7 +974,7 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
   unsigned char gbits[S_MAX_PHRASES];
   S_score_counts(q, src->len, a, f, gbits, NULL, NULL);
-  S_score_near(q, src, a, gbits, f);
+  S_score_near(q, src, a, gbits, 1, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
