@@ -526,6 +526,59 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* A match's rows are the same whether the lists' postings are bucketed
+ * by id (ids close together: kb_postings.c's S_match_dense()) or merged
+ * (ids far apart for the postings read): twenty pages, "gamma" in every
+ * one, "alpha" and "beta" in the first and last only. Alone, alpha and
+ * beta read 4 postings over 20 ids (merged); with gamma, 24 (bucketed). */
+static void test_postings_dense(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 20; i++) {
+    char *p = th_fmt("%s/kb/p%02d.md", dir, i);
+    const char *body = i == 0 ? "Alpha beta gamma." : i == 19 ? "Gamma beta alpha." : "Gamma.";
+    char *t = th_fmt("---\ntitle: Page\n---\n%s\n", body);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  int rc;
+  kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
+  assert_non_null(p);
+  kb_buf b = KB_BUF_INIT;
+  const char *two[] = {"alpha", "beta"};
+  assert_int_equal(kb_postings_match(p, two, NULL, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 0/4/0 1/4/1;20: 1/4/1 0/4/2;");
+  const char *three[] = {"gamma", "alpha", "beta"};
+  kb_buf want = KB_BUF_INIT;
+  kb_buf_puts(&want, "1: 1/4/0 2/4/1 0/4/2;");
+  for (int i = 2; i < 20; i++) kb_buf_printf(&want, "%d: 0/4/0;", i);
+  kb_buf_puts(&want, "20: 0/4/0 2/4/1 1/4/2;");
+  for (int round = 0; round < 2; round++) { /* (the second through a memo's memory) */
+    kb_postings_memo *memo = round ? kb_postings_memo_new() : NULL;
+    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, memo);
+    kb_buf_clear(&b);
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
+    kb_buf_clear(&b); /* a range inside: its rows only */
+    assert_int_equal(kb_postings_query_match(q, NULL, 19, 20, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), "19: 0/4/0;20: 0/4/0 2/4/1 1/4/2;");
+    kb_postings_query_free(q);
+    kb_postings_memo_free(memo);
+  }
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&b);
+  kb_postings_free(p);
+  sqlite3_close(db);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* The synonym rules' first-word filter (kb_ix_lang.synfirst) passes
  * every rule a query's words start: kb/'s one-word sources (fone,
  * sammy), two-word sources whose first word is a rule of its own or of
@@ -584,6 +637,7 @@ int main(void) {
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
+      cmocka_unit_test(test_postings_dense),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
   };
