@@ -46,6 +46,8 @@ struct kb_rank_query {
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
+  const kb_rank_norms *norms;   /* the rows' length normalisation for
+                                   avglen, or NULL (computed per use) */
 };
 typedef struct kb_rank_query S_query;
 
@@ -70,11 +72,28 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
 /* What both kinds of query share once the phrases' groups, weights,
  * flags and document frequencies are in q: the averages, idfs and the
  * groups' weights. */
-static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+/* The average length of each field of a table of nrow rows whose fields'
+ * lengths total tot[S_NCOL] (1 at least). */
+static void S_avglen(sqlite3_int64 nrow, const sqlite3_int64 *tot, double *avglen) {
   for (int c = 0; c < S_NCOL; c++) {
-    q->avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
-    if (q->avglen[c] < 1) q->avglen[c] = 1;
+    avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
+    if (avglen[c] < 1) avglen[c] = 1;
   }
+}
+
+/* BM25F's length normalisation of a field of length len, average avglen,
+ * in column c: what a term frequency there is divided by. */
+static inline double S_norm(int c, int len, double avglen) {
+  return 1 - S_b[c] + S_b[c] * len / avglen;
+}
+
+/* The normalisations of a row of field lengths len for q, into nrm. */
+static void S_norms_of(const S_query *q, const int *len, double *nrm) {
+  for (int c = 0; c < S_NCOL; c++) nrm[c] = S_norm(c, len[c], q->avglen[c]);
+}
+
+static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+  S_avglen(nrow, tot, q->avglen);
   for (int p = 0; p < q->nphrase; p++) {
     int df = q->df[p];
     double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
@@ -163,6 +182,7 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 }
 
 void kb_rank_query_free(kb_rank_query *q) { free(q); }
+
 
 /* An instance as a row's features read it: the group of its phrase (what
  * the phrase match, the snippet window and proximity compare), column,
@@ -291,6 +311,35 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
 
 int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id) {
   return d && id >= 0 && id < d->cap && d->known[id];
+}
+
+struct kb_rank_norms {
+  double avglen[S_NCOL];
+  sqlite3_int64 cap; /* ids [0, cap) */
+  double *v;         /* per id: S_NCOL normalisations (S_norm()) */
+};
+
+kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
+                                 const sqlite3_int64 *totals) {
+  kb_rank_norms *n = kb_xcalloc(1, sizeof *n);
+  S_avglen(nrow, totals, n->avglen);
+  n->cap = d->cap;
+  n->v = kb_xmalloc((size_t)(n->cap ? n->cap : 1) * S_NCOL * sizeof *n->v);
+  for (sqlite3_int64 id = 0; id < n->cap; id++)
+    for (int c = 0; c < S_NCOL; c++)
+      n->v[id * S_NCOL + c] = d->known[id] ? S_norm(c, d->len[id * S_NCOL + c], n->avglen[c]) : 1;
+  return n;
+}
+
+void kb_rank_norms_free(kb_rank_norms *n) {
+  if (!n) return;
+  free(n->v);
+  free(n);
+}
+
+void kb_rank_query_set_norms(kb_rank_query *q, const kb_rank_norms *n) {
+  /* (the same averages: the same divisions, so the same scores) */
+  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
 }
 
 /* Where a row's lengths come from: docs (id loaded there), else FTS5's
@@ -523,7 +572,7 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
                          const unsigned char *gbits, int paired, double *f);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
-static inline void S_score_phrase(const S_query *q, const int *len, int p, const int *t,
+static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
                            double *f, int *pairs, double *lines);
@@ -649,7 +698,11 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_acc acc = {.inst = inst}, *a = &acc;
   S_src src;
   S_src_docs(&src, d, id);
-  const int *len = d->len + id * S_NCOL;
+  /* the row's normalisations made at load (kb_rank_norms), else now */
+  double own[S_NCOL];
+  const double *nrm = own;
+  if (q->norms && id < q->norms->cap) nrm = q->norms->v + id * S_NCOL;
+  else S_norms_of(q, d->len + id * S_NCOL, own);
   /* per group, 0 between rows: only the groups a row touches are read
    * (in order, so the sums are the same) and cleared after it; a row
    * matches two or three of a query's dozen groups */
@@ -665,7 +718,7 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     if (p >= q->nphrase || q->select[p]) continue;
     S_cols(&l[i], t, &j, &k);
     if (t[0] | t[1] | t[2] | t[3] | t[4]) {
-      S_score_phrase(q, len, p, t, gscore, gbits);
+      S_score_phrase(q, nrm, p, t, gscore, gbits);
       uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
       touched[q->group[p] / 64] |= bit;
       if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
@@ -831,9 +884,9 @@ static inline __attribute__((always_inline)) void S_groups_start(const S_query *
 
 /* Phrase p, with term frequencies t[S_NCOL] (one at least not 0) in a row
  * of field lengths len, into its group's gscore and gbits. */
-static inline __attribute__((always_inline)) void S_score_phrase(const S_query *q, const int *len,
-                                                                 int p, const int *t,
-                                                                 double *gscore,
+static inline __attribute__((always_inline)) void S_score_phrase(const S_query *q,
+                                                                 const double *nrm, int p,
+                                                                 const int *t, double *gscore,
                                                                  unsigned char *gbits) {
   if (q->exact[p]) {
     for (int c = 0; c < S_NCOL; c++)
@@ -843,7 +896,7 @@ static inline __attribute__((always_inline)) void S_score_phrase(const S_query *
   double wtf = 0;
   for (int c = 0; c < S_NCOL; c++) {
     if (!t[c]) continue;
-    wtf += S_w[c] * t[c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
+    wtf += S_w[c] * t[c] / nrm[c];
     int g = q->group[p];
     gbits[g] |= S_MATCH;
     if (c <= 2) gbits[g] |= c == 0 ? S_STRONG | S_TITLE : c == 1 ? S_STRONG | S_LINES : S_STRONG;
@@ -918,10 +971,11 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
  * gbits[q->ngroup] what each group matches: S_score_groups(). */
 static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines) {
-  double gscore[S_MAX_PHRASES];
+  double gscore[S_MAX_PHRASES], nrm[S_NCOL];
+  S_norms_of(q, len, nrm);
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
-    S_score_phrase(q, len, a->hit[h], a->tf[a->hit[h]], gscore, gbits);
+    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]], gscore, gbits);
   S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
