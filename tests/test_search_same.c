@@ -526,6 +526,12 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+static int S_stop_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  (void)l; (void)n;
+  *(sqlite3_int64 *)ctx = id;
+  return 7;
+}
+
 /* A match's rows are the same whether the lists' postings are bucketed
  * by id (ids close together: kb_postings.c's S_match_dense()) or merged
  * (ids far apart for the postings read): twenty pages, "gamma" in every
@@ -568,6 +574,14 @@ static void test_postings_dense(void **state) {
     kb_buf_clear(&b); /* a range inside: its rows only */
     assert_int_equal(kb_postings_query_match(q, NULL, 19, 20, S_collect_rows, &b), 0);
     assert_string_equal(kb_buf_str(&b), "19: 0/4/0;20: 0/4/0 2/4/1 1/4/2;");
+    /* a callback that stops the match: its code returned, and the next
+     * match (the buckets' memory reused) the same as ever */
+    sqlite3_int64 first = 0;
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_stop_rows, &first), 7);
+    assert_int_equal(first, 1);
+    kb_buf_clear(&b);
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
     kb_postings_query_free(q);
     kb_postings_memo_free(memo);
   }

@@ -535,10 +535,16 @@ static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   return lo;
 }
 
-/* Memory a match reuses (S_match_dense()), grown, never shrunk. */
+/* Memory a match reuses (S_match_dense()), grown, never shrunk: the
+ * rows' lists (capent), and per id (capid) where its bucket ends and, a
+ * bit each, whether it has one; those two all 0 between matches (each
+ * clears what it set: a match reads a few of the ids it spans). */
 typedef struct {
-  void *p;
-  size_t cap;
+  kb_rank_list *ent;
+  size_t capent;
+  int *slot;
+  uint64_t *used;
+  size_t capid;
 } S_scratch;
 
 struct kb_postings_query {
@@ -566,6 +572,12 @@ struct kb_postings_memo {
   S_scratch scratch;    /* for the queries made with it, one at a time */
 };
 
+static void S_scratch_cleanup(S_scratch *b) {
+  free(b->ent);
+  free(b->slot);
+  free(b->used);
+}
+
 kb_postings_memo *kb_postings_memo_new(void) { return kb_xcalloc(1, sizeof(kb_postings_memo)); }
 
 static void S_memo_clear(kb_postings_memo *m) {
@@ -580,7 +592,7 @@ static void S_memo_clear(kb_postings_memo *m) {
 void kb_postings_memo_free(kb_postings_memo *m) {
   if (!m) return;
   S_memo_clear(m);
-  free(m->scratch.p);
+  S_scratch_cleanup(&m->scratch);
   free(m);
 }
 
@@ -654,7 +666,7 @@ void kb_postings_query_free(kb_postings_query *q) {
   for (int k = 0; k < q->n; k++) S_list_cleanup(&q->l[k]);
   free(q->l);
   free(q->rl); /* (and act) */
-  free(q->own.p);
+  S_scratch_cleanup(&q->own);
   free(q);
 }
 
@@ -674,30 +686,52 @@ void kb_postings_query_free(kb_postings_query *q) {
 static int S_match_dense(kb_postings_query *q, int64_t dmin, int64_t span, size_t total,
                          kb_postings_fn fn, void *ctx) {
   S_list *l = q->l;
-  size_t need = total * sizeof(kb_rank_list) + ((size_t)span + 1) * sizeof(int);
   S_scratch *b = q->scratch;
-  if (b->cap < need) {
-    free(b->p);
-    b->cap = need > 2 * b->cap ? need : 2 * b->cap;
-    b->p = kb_xmalloc(b->cap);
+  if (b->capent < total) {
+    free(b->ent);
+    b->capent = total > 2 * b->capent ? total : 2 * b->capent;
+    b->ent = kb_xmalloc(b->capent * sizeof *b->ent);
   }
-  kb_rank_list *ent = b->p;
-  int *slot = (int *)(ent + total); /* per id: where its bucket ends */
-  memset(slot, 0, ((size_t)span + 1) * sizeof *slot);
+  size_t nw = ((size_t)span + 63) / 64;
+  if (b->capid < 64 * nw) {
+    free(b->slot);
+    free(b->used);
+    b->capid = 64 * nw > 2 * b->capid ? 64 * nw : 2 * b->capid;
+    b->slot = kb_xcalloc(b->capid, sizeof *b->slot);
+    b->used = kb_xcalloc(b->capid / 64, sizeof *b->used);
+  }
+  kb_rank_list *ent = b->ent;
+  uint64_t *used = b->used;
+  int *slot = b->slot;
   for (int k = 0; k < q->n; k++)
-    for (int j = l[k].at; j < l[k].end; j++) slot[l[k].doc[j] - dmin + 1]++;
-  for (int64_t i = 1; i <= span; i++) slot[i] += slot[i - 1];
+    for (int j = l[k].at; j < l[k].end; j++) {
+      int64_t i = l[k].doc[j] - dmin;
+      slot[i]++;
+      used[i / 64] |= (uint64_t)1 << (i % 64);
+    }
+  int at = 0; /* each bucket's start, in id order */
+  for (size_t w = 0; w < nw; w++)
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int *s = &slot[w * 64 + (size_t)__builtin_ctzll(m)];
+      int n = *s;
+      *s = at;
+      at += n;
+    }
   for (int k = 0; k < q->n; k++)
     for (int j = l[k].at; j < l[k].end; j++) {
       int from = l[k].pfirst[j];
       ent[slot[l[k].doc[j] - dmin]++] =
           (kb_rank_list){.phrase = k, .n = l[k].pfirst[j + 1] - from, .pos = l[k].pos + from};
     }
-  int rc = 0, prev = 0;
-  for (int64_t i = 0; i < span && rc == 0; i++) {
-    if (slot[i] == prev) continue;
-    rc = fn(ctx, dmin + i, ent + prev, slot[i] - prev);
-    prev = slot[i];
+  int rc = 0, prev = 0; /* (slot[i]: now bucket i's end) */
+  for (size_t w = 0; w < nw; w++) {
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int *s = &slot[w * 64 + (size_t)__builtin_ctzll(m)];
+      if (rc == 0) rc = fn(ctx, dmin + (int64_t)(s - slot), ent + prev, *s - prev);
+      prev = *s;
+      *s = 0;
+    }
+    used[w] = 0;
   }
   return rc;
 }
