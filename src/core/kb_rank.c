@@ -401,6 +401,10 @@ static double S_line_value(int hits, int len, double mass, double gmass) {
   return sqrt(pf * (mass / gmass));
 }
 
+/* The larger of a and b, neither NaN (a line's value is a square root
+ * of a share: fmax() was a call into libm per line). */
+static inline double S_max(double a, double b) { return b > a ? b : a; }
+
 /* The best authored phrase for this row: for each phrase (line of the
  * phrases field, whose lengths in positions the indexer stored in the
  * unindexed column plens) the share of its positions the query matched,
@@ -441,7 +445,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   for (int i = first; i < kept && inst[i].col == 1 && inst[i].off < start[nlines]; i++) {
     int off = inst[i].off;
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
-      if (hits) best = fmax(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
+      if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
       while (off >= start[ph + 1]) ph++;
       hits = 0, lastoff = -1, mass = 0, stamp++;
     }
@@ -454,7 +458,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
       mass += q->gidf[g];
     }
   }
-  if (hits) best = fmax(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
+  if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
   return best;
 }
 
