@@ -185,6 +185,34 @@ static void test_row_caches(void **state) {
   th_index_done(x, dir);
 }
 
+/* The phrase match is the best authored phrase's value: a query that is
+ * one of an article's phrases whole matches it fully (1), whatever the
+ * other phrases around it match of it (less). */
+static void test_phrase_match_best(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *lines[] = {"screen protector fitting", "cracked screen repair",
+                         "repair shop opening hours"};
+  const int order[3][3] = {{1, 0, 2}, {0, 1, 2}, {0, 2, 1}}; /* the full line first,
+                                                               in the middle, last */
+  for (int i = 0; i < 3; i++) {
+    char *p = th_fmt("%s/kb/p%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %c\nphrases:\n  - %s\n  - %s\n  - %s\n---\nNotes.\n",
+                     'a' + i, lines[order[i][0]], lines[order[i][1]], lines[order[i][2]]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 10};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "cracked screen repair", 21, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 3);
+  for (int i = 0; i < r.n; i++) assert_true(fabs(r.hits[i].feat[KB_FEAT_PHRASE] - 1) < 1e-9);
+  kb_results_free(&r);
+  th_index_done(x, dir);
+}
+
 static void S_same_str(const char *a, const char *b) {
   assert_true(!a == !b);
   if (a) assert_string_equal(a, b);
@@ -652,6 +680,7 @@ int main(void) {
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_postings_dense),
+      cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
   };
