@@ -485,9 +485,9 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * prose: a window neither starts in an aside nor runs into one (a table
  * reads as a run of words, "Section What you'll find Address Street
  * address...", and a bold line over a paragraph runs into it), chosen from
- * the body's matches m[0..n), in position order. Without a match in the
- * prose: the prose's start. */
-static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f) {
+ * the body's matches m[0..n), in position order, their groups below
+ * ngroup. Without a match in the prose: the prose's start. */
+static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngroup, double *f) {
   enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
@@ -496,9 +496,7 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f
   S_prose_at(src, best_start, &lo, &best_end);
   /* the groups seen in the window at i: seen[g] == stamp (no clearing
    * per window) */
-  int seen[S_MAX_PHRASES], stamp = 0, ngroup = 0;
-  for (int i = 0; i < n; i++)
-    if (m[i].group >= ngroup) ngroup = m[i].group + 1;
+  int seen[S_MAX_PHRASES], stamp = 0;
   for (int g = 0; g < ngroup; g++) seen[g] = 0;
   for (int i = 0; i < n; i++) {
     if (i > 0 && m[i - 1].off == m[i].off) continue;
@@ -523,9 +521,16 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f
     }
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
+  /* the window's matches: from the first not before its start (m is in
+   * position order) */
+  int a = 0, b = n;
+  while (a < b) {
+    int mid = a + (b - a) / 2;
+    if (m[mid].off < best_start) a = mid + 1;
+    else b = mid;
+  }
   unsigned mask = 0;
-  for (int i = 0; i < n; i++)
-    if (m[i].off >= best_start && m[i].off < best_end) mask |= 1u << (m[i].off - best_start);
+  for (int i = a; i < n && m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
@@ -611,7 +616,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   S_score_row(q, &src, a, f);
   const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
-  S_snippet_window(&src, m, nm, f);
+  S_snippet_window(&src, m, nm, q->ngroup, f);
   return SQLITE_OK;
 }
 
@@ -865,8 +870,10 @@ void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body
   S_src src = {.d = d, .id = id};
   S_src_asides(&src, d, id);
   const S_inst *m;
-  int nm = S_marks_of(b, n, &m);
-  S_snippet_window(&src, m, nm, f);
+  int nm = S_marks_of(b, n, &m), ngroup = 0;
+  for (int i = 0; i < n && i < S_MAX_PHRASES; i++) /* (S_marks_of()'s lists') */
+    if (b[i].group >= ngroup) ngroup = b[i].group + 1;
+  S_snippet_window(&src, m, nm, ngroup, f);
 }
 
 /* 1 if a match of x is followed within two positions by a match of y
