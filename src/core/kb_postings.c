@@ -743,8 +743,11 @@ int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sq
   size_t total = 0;
   int64_t dmin = INT64_MAX, dmax = INT64_MIN;
   for (int k = 0; k < nphrase; k++) {
-    l[k].at = S_seek(&l[k], 0, l[k].n, lo);
-    l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
+    /* (a list wholly inside the range, as a suggest's in one language's
+     * table often is, needs no search) */
+    int n = l[k].n;
+    l[k].at = n == 0 || l[k].doc[0] >= lo ? 0 : S_seek(&l[k], 0, n, lo);
+    l[k].end = n == 0 || l[k].doc[n - 1] <= hi ? n : S_seek(&l[k], l[k].at, n, hi + 1);
     if (l[k].at < l[k].end) {
       total += (size_t)(l[k].end - l[k].at);
       if (l[k].doc[l[k].at] < dmin) dmin = l[k].doc[l[k].at];
