@@ -746,16 +746,21 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   }
   if (total <= S_MAX_INST) {
     /* all kept (S_count()): the other fields' merged, the body's read in
-     * their lists by proximity */
+     * their lists by proximity: the words with body matches only (a
+     * word without one is near nothing there) */
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
+    for (int i = 0; i < nw; i++)
+      if (b[i].n > 0) b[nb++] = b[i];
     a->body = b;
-    a->nbody = nw;
+    a->nbody = nb;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
     for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
+    for (int i = 0; i < nw; i++)
+      if (b[i].n > 0) b[nb++] = b[i];
   }
   S_score_touched(q, gscore, gbits, touched, f);
   /* a pair of adjacent words needs a match of each: none in most rows of
@@ -769,9 +774,7 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
       gscore[g] = 0;
       gbits[g] = 0;
     }
-  for (int i = 0; i < nw; i++) /* words with body matches */
-    if (b[i].n > 0) b[nb++] = b[i];
-  *body = b;
+  *body = b; /* (the words with body matches) */
   *nbody = nb;
 }
 
