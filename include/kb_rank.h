@@ -114,6 +114,22 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
                                  const int *df, int ngroups);
 void kb_rank_query_free(kb_rank_query *q);
 
+/* BM25F's length normalisation of every row loaded in d (per field: 1 -
+ * b + b x its length / the field's average length), for one table's
+ * averages (nrow and totals as kb_rank_query_new() takes them), made once
+ * when the index is loaded: kb_rank_row_lists() reads a row's instead of
+ * computing it for each phrase and field matched (a division each). Rows
+ * loaded in d after it are not in it (they are computed). Free with
+ * kb_rank_norms_free() (NULL is fine), after the queries given it. */
+typedef struct kb_rank_norms kb_rank_norms;
+kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
+                                 const sqlite3_int64 *totals);
+void kb_rank_norms_free(kb_rank_norms *n);
+/* q reads its rows' normalisations from n (NULL: none), when n was made
+ * for q's averages (else it computes them as before): the same values,
+ * so the same scores. */
+void kb_rank_query_set_norms(kb_rank_query *q, const kb_rank_norms *n);
+
 /* A query word's matches in a row's body, as the snippet window is
  * chosen from them: the word's group, and n of its list's positions (the
  * body's, packed as in kb_rank_list, in order). */

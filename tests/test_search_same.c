@@ -185,6 +185,34 @@ static void test_row_caches(void **state) {
   th_index_done(x, dir);
 }
 
+/* The phrase match is the best authored phrase's value: a query that is
+ * one of an article's phrases whole matches it fully (1), whatever the
+ * other phrases around it match of it (less). */
+static void test_phrase_match_best(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *lines[] = {"screen protector fitting", "cracked screen repair",
+                         "repair shop opening hours"};
+  const int order[3][3] = {{1, 0, 2}, {0, 1, 2}, {0, 2, 1}}; /* the full line first,
+                                                               in the middle, last */
+  for (int i = 0; i < 3; i++) {
+    char *p = th_fmt("%s/kb/p%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %c\nphrases:\n  - %s\n  - %s\n  - %s\n---\nNotes.\n",
+                     'a' + i, lines[order[i][0]], lines[order[i][1]], lines[order[i][2]]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 10};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "cracked screen repair", 21, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 3);
+  for (int i = 0; i < r.n; i++) assert_true(fabs(r.hits[i].feat[KB_FEAT_PHRASE] - 1) < 1e-9);
+  kb_results_free(&r);
+  th_index_done(x, dir);
+}
+
 static void S_same_str(const char *a, const char *b) {
   assert_true(!a == !b);
   if (a) assert_string_equal(a, b);
@@ -526,6 +554,73 @@ static void test_postings_phrases(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+static int S_stop_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  (void)l; (void)n;
+  *(sqlite3_int64 *)ctx = id;
+  return 7;
+}
+
+/* A match's rows are the same whether the lists' postings are bucketed
+ * by id (ids close together: kb_postings.c's S_match_dense()) or merged
+ * (ids far apart for the postings read): twenty pages, "gamma" in every
+ * one, "alpha" and "beta" in the first and last only. Alone, alpha and
+ * beta read 4 postings over 20 ids (merged); with gamma, 24 (bucketed). */
+static void test_postings_dense(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 20; i++) {
+    char *p = th_fmt("%s/kb/p%02d.md", dir, i);
+    const char *body = i == 0 ? "Alpha beta gamma." : i == 19 ? "Gamma beta alpha." : "Gamma.";
+    char *t = th_fmt("---\ntitle: Page\n---\n%s\n", body);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  int rc;
+  kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
+  assert_non_null(p);
+  kb_buf b = KB_BUF_INIT;
+  const char *two[] = {"alpha", "beta"};
+  assert_int_equal(kb_postings_match(p, two, NULL, 2, NULL, 0, 1000, S_collect_rows, &b), 0);
+  assert_string_equal(kb_buf_str(&b), "1: 0/4/0 1/4/1;20: 1/4/1 0/4/2;");
+  const char *three[] = {"gamma", "alpha", "beta"};
+  kb_buf want = KB_BUF_INIT;
+  kb_buf_puts(&want, "1: 1/4/0 2/4/1 0/4/2;");
+  for (int i = 2; i < 20; i++) kb_buf_printf(&want, "%d: 0/4/0;", i);
+  kb_buf_puts(&want, "20: 0/4/0 2/4/1 1/4/2;");
+  for (int round = 0; round < 2; round++) { /* (the second through a memo's memory) */
+    kb_postings_memo *memo = round ? kb_postings_memo_new() : NULL;
+    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, memo);
+    kb_buf_clear(&b);
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
+    kb_buf_clear(&b); /* a range inside: its rows only */
+    assert_int_equal(kb_postings_query_match(q, NULL, 19, 20, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), "19: 0/4/0;20: 0/4/0 2/4/1 1/4/2;");
+    /* a callback that stops the match: its code returned, and the next
+     * match (the buckets' memory reused) the same as ever */
+    sqlite3_int64 first = 0;
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_stop_rows, &first), 7);
+    assert_int_equal(first, 1);
+    kb_buf_clear(&b);
+    assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
+    assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
+    kb_postings_query_free(q);
+    kb_postings_memo_free(memo);
+  }
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&b);
+  kb_postings_free(p);
+  sqlite3_close(db);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* The synonym rules' first-word filter (kb_ix_lang.synfirst) passes
  * every rule a query's words start: kb/'s one-word sources (fone,
  * sammy), two-word sources whose first word is a rule of its own or of
@@ -584,6 +679,8 @@ int main(void) {
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
+      cmocka_unit_test(test_postings_dense),
+      cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
   };

@@ -341,6 +341,7 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
     }
     l->vocab = from->langs[i].vocab;
     l->post = from->langs[i].post;
+    l->norms = from->langs[i].norms;
     return 0;
   }
   char table[48];
@@ -356,6 +357,11 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
   if (rc != SQLITE_OK) {
     snprintf(err, nerr, "reading the postings: %s", sqlite3_errmsg(ix->db));
     return -1;
+  }
+  if (l->post) { /* (the averages the postings' searches will have) */
+    sqlite3_int64 totals[5];
+    sqlite3_int64 nrow = kb_postings_rows(l->post, totals);
+    l->norms = kb_rank_norms_new(ix->docs, nrow, totals);
   }
   return 0;
 }
@@ -479,6 +485,7 @@ void kb_index_close(kb_index *ix) {
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
       kb_postings_free(ix->langs[i].post);
+      kb_rank_norms_free(ix->langs[i].norms);
     }
     for (int k = 0; k < ix->langs[i].nsyn; k++) {
       free(ix->langs[i].syn[k].src);

@@ -110,6 +110,8 @@ typedef struct {
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
+  kb_rank_norms *norms;   /* its rows' length normalisation (kb_rank.h),
+                             with post */
   kb_postings_memo *memo; /* post's lists of phrases and prefixes made for
                              queries (kb_postings.h), made on first use;
                              this index's own, as snip */

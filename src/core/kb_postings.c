@@ -535,11 +535,25 @@ static int S_seek(const S_list *l, int lo, int hi, int64_t id) {
   return lo;
 }
 
+/* Memory a match reuses (S_match_dense()), grown, never shrunk: the
+ * rows' lists (capent), and per id (capid) where its bucket ends and, a
+ * bit each, whether it has one; those two all 0 between matches (each
+ * clears what it set: a match reads a few of the ids it spans). */
+typedef struct {
+  kb_rank_list *ent;
+  size_t capent;
+  int *slot;
+  uint64_t *used;
+  size_t capid;
+} S_scratch;
+
 struct kb_postings_query {
   int n;
   S_list *l;          /* per phrase: its postings in the whole table */
   kb_rank_list *rl;   /* a row's lists, for the callback */
   int *act;           /* the phrases with postings left, in order */
+  S_scratch *scratch; /* the memo's, else own */
+  S_scratch own;
 };
 
 #define S_MEMO_SLOTS 64
@@ -555,7 +569,14 @@ struct kb_postings_memo {
     char *text;
     S_list l;           /* owning its arrays */
   } e[S_MEMO_SLOTS];
+  S_scratch scratch;    /* for the queries made with it, one at a time */
 };
+
+static void S_scratch_cleanup(S_scratch *b) {
+  free(b->ent);
+  free(b->slot);
+  free(b->used);
+}
 
 kb_postings_memo *kb_postings_memo_new(void) { return kb_xcalloc(1, sizeof(kb_postings_memo)); }
 
@@ -571,6 +592,7 @@ static void S_memo_clear(kb_postings_memo *m) {
 void kb_postings_memo_free(kb_postings_memo *m) {
   if (!m) return;
   S_memo_clear(m);
+  S_scratch_cleanup(&m->scratch);
   free(m);
 }
 
@@ -622,6 +644,8 @@ kb_postings_query *kb_postings_query_new_memo(const kb_postings *p, const char *
   size_t n = (size_t)nphrase + 1;
   q->rl = kb_xmalloc(n * sizeof *q->rl + n * sizeof *q->act);
   q->act = (int *)(q->rl + n);
+  q->own = (S_scratch){0};
+  q->scratch = memo ? &memo->scratch : &q->own;
   /* emptied before a query, not during one (its lists point into it):
    * when another table's, or too full for this query's lists to join */
   if (memo && (memo->p != p || memo->n + nphrase > S_MEMO_SLOTS || 4 * memo->npos > 3 * S_MEMO_POS)) {
@@ -642,17 +666,97 @@ void kb_postings_query_free(kb_postings_query *q) {
   for (int k = 0; k < q->n; k++) S_list_cleanup(&q->l[k]);
   free(q->l);
   free(q->rl); /* (and act) */
+  S_scratch_cleanup(&q->own);
   free(q);
+}
+
+/* Ids this many times the postings read, or fewer, are bucketed
+ * (S_match_dense()); past it, or past S_DENSE_MAX ids, merged. */
+#define S_DENSE_SPAN 4
+#define S_DENSE_MAX (1 << 20)
+
+/* kb_postings_query_match() without driving phrases, when the rows' ids
+ * lie close together, [dmin, dmin + span), and the parts [at, end) of
+ * the lists hold total postings: the postings counted per id, then each
+ * put in its row's bucket, phrase by phrase (so a row's lists are in
+ * phrase order, as the merge gives them), and the rows called in id
+ * order. A pass over the postings and one over the ids, where the merge
+ * looked at every phrase with postings left for each row (a suggest's
+ * dozens of phrases, 37 rows of kb/). */
+static int S_match_dense(kb_postings_query *q, int64_t dmin, int64_t span, size_t total,
+                         kb_postings_fn fn, void *ctx) {
+  S_list *l = q->l;
+  S_scratch *b = q->scratch;
+  if (b->capent < total) {
+    free(b->ent);
+    b->capent = total > 2 * b->capent ? total : 2 * b->capent;
+    b->ent = kb_xmalloc(b->capent * sizeof *b->ent);
+  }
+  size_t nw = ((size_t)span + 63) / 64;
+  if (b->capid < 64 * nw) {
+    free(b->slot);
+    free(b->used);
+    b->capid = 64 * nw > 2 * b->capid ? 64 * nw : 2 * b->capid;
+    b->slot = kb_xcalloc(b->capid, sizeof *b->slot);
+    b->used = kb_xcalloc(b->capid / 64, sizeof *b->used);
+  }
+  kb_rank_list *ent = b->ent;
+  uint64_t *used = b->used;
+  int *slot = b->slot;
+  for (int k = 0; k < q->n; k++)
+    for (int j = l[k].at; j < l[k].end; j++) {
+      int64_t i = l[k].doc[j] - dmin;
+      slot[i]++;
+      used[i / 64] |= (uint64_t)1 << (i % 64);
+    }
+  int at = 0; /* each bucket's start, in id order */
+  for (size_t w = 0; w < nw; w++)
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int *s = &slot[w * 64 + (size_t)__builtin_ctzll(m)];
+      int n = *s;
+      *s = at;
+      at += n;
+    }
+  for (int k = 0; k < q->n; k++)
+    for (int j = l[k].at; j < l[k].end; j++) {
+      int from = l[k].pfirst[j];
+      ent[slot[l[k].doc[j] - dmin]++] =
+          (kb_rank_list){.phrase = k, .n = l[k].pfirst[j + 1] - from, .pos = l[k].pos + from};
+    }
+  int rc = 0, prev = 0; /* (slot[i]: now bucket i's end) */
+  for (size_t w = 0; w < nw; w++) {
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int *s = &slot[w * 64 + (size_t)__builtin_ctzll(m)];
+      if (rc == 0) rc = fn(ctx, dmin + (int64_t)(s - slot), ent + prev, *s - prev);
+      prev = *s;
+      *s = 0;
+    }
+    used[w] = 0;
+  }
+  return rc;
 }
 
 int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
                             sqlite3_int64 hi, kb_postings_fn fn, void *ctx) {
   S_list *l = q->l;
   int nphrase = q->n;
+  size_t total = 0;
+  int64_t dmin = INT64_MAX, dmax = INT64_MIN;
   for (int k = 0; k < nphrase; k++) {
-    l[k].at = S_seek(&l[k], 0, l[k].n, lo);
-    l[k].end = S_seek(&l[k], l[k].at, l[k].n, hi + 1);
+    /* (a list wholly inside the range, as a suggest's in one language's
+     * table often is, needs no search) */
+    int n = l[k].n;
+    l[k].at = n == 0 || l[k].doc[0] >= lo ? 0 : S_seek(&l[k], 0, n, lo);
+    l[k].end = n == 0 || l[k].doc[n - 1] <= hi ? n : S_seek(&l[k], l[k].at, n, hi + 1);
+    if (l[k].at < l[k].end) {
+      total += (size_t)(l[k].end - l[k].at);
+      if (l[k].doc[l[k].at] < dmin) dmin = l[k].doc[l[k].at];
+      if (l[k].doc[l[k].end - 1] > dmax) dmax = l[k].doc[l[k].end - 1];
+    }
   }
+  if (!drive && total > 0 && dmax - dmin < S_DENSE_MAX &&
+      (size_t)(dmax - dmin) < S_DENSE_SPAN * total)
+    return S_match_dense(q, dmin, dmax - dmin + 1, total, fn, ctx);
   /* a row's matches: each phrase's positions in it, as they are held
    * (kb_rank_row_lists() reads them in order itself) */
   kb_rank_list *rl = q->rl;

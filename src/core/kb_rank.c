@@ -46,6 +46,8 @@ struct kb_rank_query {
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
+  const kb_rank_norms *norms;   /* the rows' length normalisation for
+                                   avglen, or NULL (computed per use) */
 };
 typedef struct kb_rank_query S_query;
 
@@ -70,11 +72,28 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
 /* What both kinds of query share once the phrases' groups, weights,
  * flags and document frequencies are in q: the averages, idfs and the
  * groups' weights. */
-static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+/* The average length of each field of a table of nrow rows whose fields'
+ * lengths total tot[S_NCOL] (1 at least). */
+static void S_avglen(sqlite3_int64 nrow, const sqlite3_int64 *tot, double *avglen) {
   for (int c = 0; c < S_NCOL; c++) {
-    q->avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
-    if (q->avglen[c] < 1) q->avglen[c] = 1;
+    avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
+    if (avglen[c] < 1) avglen[c] = 1;
   }
+}
+
+/* BM25F's length normalisation of a field of length len, average avglen,
+ * in column c: what a term frequency there is divided by. */
+static inline double S_norm(int c, int len, double avglen) {
+  return 1 - S_b[c] + S_b[c] * len / avglen;
+}
+
+/* The normalisations of a row of field lengths len for q, into nrm. */
+static void S_norms_of(const S_query *q, const int *len, double *nrm) {
+  for (int c = 0; c < S_NCOL; c++) nrm[c] = S_norm(c, len[c], q->avglen[c]);
+}
+
+static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+  S_avglen(nrow, tot, q->avglen);
   for (int p = 0; p < q->nphrase; p++) {
     int df = q->df[p];
     double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
@@ -163,6 +182,7 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 }
 
 void kb_rank_query_free(kb_rank_query *q) { free(q); }
+
 
 /* An instance as a row's features read it: the group of its phrase (what
  * the phrase match, the snippet window and proximity compare), column,
@@ -293,6 +313,35 @@ int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id) {
   return d && id >= 0 && id < d->cap && d->known[id];
 }
 
+struct kb_rank_norms {
+  double avglen[S_NCOL];
+  sqlite3_int64 cap; /* ids [0, cap) */
+  double *v;         /* per id: S_NCOL normalisations (S_norm()) */
+};
+
+kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
+                                 const sqlite3_int64 *totals) {
+  kb_rank_norms *n = kb_xcalloc(1, sizeof *n);
+  S_avglen(nrow, totals, n->avglen);
+  n->cap = d->cap;
+  n->v = kb_xmalloc((size_t)(n->cap ? n->cap : 1) * S_NCOL * sizeof *n->v);
+  for (sqlite3_int64 id = 0; id < n->cap; id++)
+    for (int c = 0; c < S_NCOL; c++)
+      n->v[id * S_NCOL + c] = d->known[id] ? S_norm(c, d->len[id * S_NCOL + c], n->avglen[c]) : 1;
+  return n;
+}
+
+void kb_rank_norms_free(kb_rank_norms *n) {
+  if (!n) return;
+  free(n->v);
+  free(n);
+}
+
+void kb_rank_query_set_norms(kb_rank_query *q, const kb_rank_norms *n) {
+  /* (the same averages: the same divisions, so the same scores) */
+  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
+}
+
 /* Where a row's lengths come from: docs (id loaded there), else FTS5's
  * own lookups through api (a row kb_rank_docs_load() did not read). */
 typedef struct {
@@ -352,6 +401,10 @@ static double S_line_value(int hits, int len, double mass, double gmass) {
   return sqrt(pf * (mass / gmass));
 }
 
+/* The larger of a and b, neither NaN (a line's value is a square root
+ * of a share: fmax() was a call into libm per line). */
+static inline double S_max(double a, double b) { return b > a ? b : a; }
+
 /* The best authored phrase for this row: for each phrase (line of the
  * phrases field, whose lengths in positions the indexer stored in the
  * unindexed column plens) the share of its positions the query matched,
@@ -392,7 +445,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
   for (int i = first; i < kept && inst[i].col == 1 && inst[i].off < start[nlines]; i++) {
     int off = inst[i].off;
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
-      if (hits) best = fmax(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
+      if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
       while (off >= start[ph + 1]) ph++;
       hits = 0, lastoff = -1, mass = 0, stamp++;
     }
@@ -405,7 +458,7 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
       mass += q->gidf[g];
     }
   }
-  if (hits) best = fmax(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
+  if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
   return best;
 }
 
@@ -432,9 +485,9 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * prose: a window neither starts in an aside nor runs into one (a table
  * reads as a run of words, "Section What you'll find Address Street
  * address...", and a bold line over a paragraph runs into it), chosen from
- * the body's matches m[0..n), in position order. Without a match in the
- * prose: the prose's start. */
-static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f) {
+ * the body's matches m[0..n), in position order, their groups below
+ * ngroup. Without a match in the prose: the prose's start. */
+static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngroup, double *f) {
   enum { LEAD = 3 };
   int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
@@ -443,9 +496,7 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f
   S_prose_at(src, best_start, &lo, &best_end);
   /* the groups seen in the window at i: seen[g] == stamp (no clearing
    * per window) */
-  int seen[S_MAX_PHRASES], stamp = 0, ngroup = 0;
-  for (int i = 0; i < n; i++)
-    if (m[i].group >= ngroup) ngroup = m[i].group + 1;
+  int seen[S_MAX_PHRASES], stamp = 0;
   for (int g = 0; g < ngroup; g++) seen[g] = 0;
   for (int i = 0; i < n; i++) {
     if (i > 0 && m[i - 1].off == m[i].off) continue;
@@ -470,9 +521,16 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, double *f
     }
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
+  /* the window's matches: from the first not before its start (m is in
+   * position order) */
+  int a = 0, b = n;
+  while (a < b) {
+    int mid = a + (b - a) / 2;
+    if (m[mid].off < best_start) a = mid + 1;
+    else b = mid;
+  }
   unsigned mask = 0;
-  for (int i = 0; i < n; i++)
-    if (m[i].off >= best_start && m[i].off < best_end) mask |= 1u << (m[i].off - best_start);
+  for (int i = a; i < n && m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
@@ -520,11 +578,11 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
 static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines);
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, double *f);
+                         const unsigned char *gbits, int paired, double *f);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
-static inline void S_score_phrase(const S_query *q, const int *len, int p, const int *t,
-                                  double *gscore, unsigned char *gbits);
+static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
+                                  unsigned cols, double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
                            double *f, int *pairs, double *lines);
 static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
@@ -558,7 +616,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   S_score_row(q, &src, a, f);
   const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
-  S_snippet_window(&src, m, nm, f);
+  S_snippet_window(&src, m, nm, q->ngroup, f);
   return SQLITE_OK;
 }
 
@@ -566,16 +624,23 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
  * S_count() counts each instance. Its positions are in order, so the few
  * in the title, phrases, tags and headings come first and the rest, up to
  * any in a column past the body's, are the body's: counted by a
- * subtraction, not one by one. Sets the body's part, [*from, *to). */
-static inline __attribute__((always_inline)) void S_cols(const kb_rank_list *l, int *t, int *from,
-                                                         int *to) {
+ * subtraction, not one by one. Sets the body's part, [*from, *to).
+ * Returns the columns it counted a position in (bit c: column c). */
+static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list *l, int *t,
+                                                             int *from, int *to) {
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
-  for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) t[pos[j] >> KB_RANK_COL_SHIFT]++;
+  unsigned cols = 0;
+  for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
+    t[pos[j] >> KB_RANK_COL_SHIFT]++;
+    cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
+  }
   while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
   t[S_NCOL - 1] += k - j;
+  if (k > j) cols |= 1u << (S_NCOL - 1);
   *from = j;
   *to = k;
+  return cols;
 }
 
 /* Counts list l (phrase p, a word or an exact form) into a: its term
@@ -649,22 +714,30 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_acc acc = {.inst = inst}, *a = &acc;
   S_src src;
   S_src_docs(&src, d, id);
-  const int *len = d->len + id * S_NCOL;
+  /* the row's normalisations made at load (kb_rank_norms), else now */
+  double own[S_NCOL];
+  const double *nrm = own;
+  if (q->norms && id < q->norms->cap) nrm = q->norms->v + id * S_NCOL;
+  else S_norms_of(q, d->len + id * S_NCOL, own);
   /* per group, 0 between rows: only the groups a row touches are read
    * (in order, so the sums are the same) and cleared after it; a row
    * matches two or three of a query's dozen groups */
   static _Thread_local double gscore[S_MAX_PHRASES];
   static _Thread_local unsigned char gbits[S_MAX_PHRASES];
   uint64_t touched[S_MAX_PHRASES / 64] = {0};
+  uint64_t matched[S_MAX_PHRASES / 64] = {0}; /* the groups S_MATCH: a word's
+                                                 list with a count */
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
-    S_cols(&l[i], t, &j, &k);
-    if (t[0] | t[1] | t[2] | t[3] | t[4]) {
-      S_score_phrase(q, len, p, t, gscore, gbits);
-      touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
+    unsigned cols = S_cols(&l[i], t, &j, &k);
+    if (cols) {
+      S_score_phrase(q, nrm, p, t, cols, gscore, gbits);
+      uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
+      touched[q->group[p] / 64] |= bit;
+      if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
     }
     if (q->exact[p]) continue;
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
@@ -673,28 +746,35 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   }
   if (total <= S_MAX_INST) {
     /* all kept (S_count()): the other fields' merged, the body's read in
-     * their lists by proximity */
+     * their lists by proximity: the words with body matches only (a
+     * word without one is near nothing there) */
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
+    for (int i = 0; i < nw; i++)
+      if (b[i].n > 0) b[nb++] = b[i];
     a->body = b;
-    a->nbody = nw;
+    a->nbody = nb;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
     for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
+    for (int i = 0; i < nw; i++)
+      if (b[i].n > 0) b[nb++] = b[i];
   }
   S_score_touched(q, gscore, gbits, touched, f);
-  S_score_near(q, &src, a, gbits, f);
+  /* a pair of adjacent words needs a match of each: none in most rows of
+   * a query of few words */
+  uint64_t paired = (matched[0] & (matched[0] >> 1 | matched[1] << 63)) |
+                    (matched[1] & matched[1] >> 1);
+  S_score_near(q, &src, a, gbits, paired != 0, f);
   for (int w = 0; w < S_MAX_PHRASES / 64; w++)
     for (uint64_t m = touched[w]; m; m &= m - 1) {
       int g = w * 64 + __builtin_ctzll(m);
       gscore[g] = 0;
       gbits[g] = 0;
     }
-  for (int i = 0; i < nw; i++) /* words with body matches */
-    if (b[i].n > 0) b[nb++] = b[i];
-  *body = b;
+  *body = b; /* (the words with body matches) */
   *nbody = nb;
 }
 
@@ -768,7 +848,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
   memcpy(f, part->f, sizeof part->f);
-  S_score_near(q, &src, &a, gbits, f);
+  S_score_near(q, &src, &a, gbits, 1, f);
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -793,8 +873,10 @@ void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body
   S_src src = {.d = d, .id = id};
   S_src_asides(&src, d, id);
   const S_inst *m;
-  int nm = S_marks_of(b, n, &m);
-  S_snippet_window(&src, m, nm, f);
+  int nm = S_marks_of(b, n, &m), ngroup = 0;
+  for (int i = 0; i < n && i < S_MAX_PHRASES; i++) /* (S_marks_of()'s lists') */
+    if (b[i].group >= ngroup) ngroup = b[i].group + 1;
+  S_snippet_window(&src, m, nm, ngroup, f);
 }
 
 /* 1 if a match of x is followed within two positions by a match of y
@@ -821,26 +903,44 @@ static inline __attribute__((always_inline)) void S_groups_start(const S_query *
   memset(gbits, 0, ng);
 }
 
-/* Phrase p, with term frequencies t[S_NCOL] (one at least not 0) in a row
- * of field lengths len, into its group's gscore and gbits. */
-static inline __attribute__((always_inline)) void S_score_phrase(const S_query *q, const int *len,
-                                                                 int p, const int *t,
+/* The columns t[S_NCOL] has a count in (bit c: column c). */
+static unsigned S_cols_of(const int *t) {
+  unsigned cols = 0;
+  for (int c = 0; c < S_NCOL; c++)
+    if (t[c]) cols |= 1u << c;
+  return cols;
+}
+
+/* Phrase p, with term frequencies t[S_NCOL] in a row of length
+ * normalisations nrm (S_norm()), into its group's gscore and gbits; cols
+ * the columns with a count (S_cols_of(t), one at least): only they are
+ * read, in order (the same sum), and what the group matches is set at
+ * once: a match, and strong in the title, the phrases field or the tags
+ * (a test and three stores per column were a fifth of a row's cost). */
+static inline __attribute__((always_inline)) void S_score_phrase(const S_query *q,
+                                                                 const double *nrm, int p,
+                                                                 const int *t, unsigned cols,
                                                                  double *gscore,
                                                                  unsigned char *gbits) {
+  static const unsigned char bits[8] = {
+      S_MATCH,
+      S_MATCH | S_STRONG | S_TITLE,
+      S_MATCH | S_STRONG | S_LINES,
+      S_MATCH | S_STRONG | S_TITLE | S_LINES,
+      S_MATCH | S_STRONG,
+      S_MATCH | S_STRONG | S_TITLE,
+      S_MATCH | S_STRONG | S_LINES,
+      S_MATCH | S_STRONG | S_TITLE | S_LINES};
   if (q->exact[p]) {
-    for (int c = 0; c < S_NCOL; c++)
-      if (t[c]) gbits[q->group[p]] |= S_EXACT;
+    gbits[q->group[p]] |= S_EXACT;
     return;
   }
   double wtf = 0;
-  for (int c = 0; c < S_NCOL; c++) {
-    if (!t[c]) continue;
-    wtf += S_w[c] * t[c] / (1 - S_b[c] + S_b[c] * len[c] / q->avglen[c]);
-    int g = q->group[p];
-    gbits[g] |= S_MATCH;
-    if (c <= 2) gbits[g] |= c == 0 ? S_STRONG | S_TITLE : c == 1 ? S_STRONG | S_LINES : S_STRONG;
-    if (q->implies[p]) gbits[g] |= S_EXACT;
+  for (unsigned m = cols; m; m &= m - 1) {
+    int c = __builtin_ctz(m);
+    wtf += S_w[c] * t[c] / nrm[c];
   }
+  gbits[q->group[p]] |= bits[cols & 7] | (q->implies[p] ? S_EXACT : 0);
   double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
   if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
 }
@@ -910,20 +1010,25 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
  * gbits[q->ngroup] what each group matches: S_score_groups(). */
 static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines) {
-  double gscore[S_MAX_PHRASES];
+  double gscore[S_MAX_PHRASES], nrm[S_NCOL];
+  S_norms_of(q, len, nrm);
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
-    S_score_phrase(q, len, a->hit[h], a->tf[a->hit[h]], gscore, gbits);
+    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]], S_cols_of(a->tf[a->hit[h]]), gscore,
+                   gbits);
   S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
 /* The features the positions give, proximity and the phrase match, into
  * f, from a's kept instances (and body lists), gbits as S_score_counts()
- * set it. */
+ * set it; paired 0 when no two adjacent query words both match (no pair
+ * to look for: proximity 0). */
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, double *f) {
+                         const unsigned char *gbits, int paired, double *f) {
   const S_inst *inst = a->inst;
   int kept = a->kept;
+  int pairs = 0; /* of open[] closed */
+  if (!paired) goto phrase;
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count.
    * open[g]: the pair (g, g+1) is still to be found and can be (word g+1
@@ -933,7 +1038,6 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
   int ng = q->ngroup;
   for (int g = 0; g + 1 < ng; g++) open[g] = (gbits[g + 1] & S_MATCH) != 0;
   if (ng > 0) open[ng - 1] = 0;
-  int pairs = 0; /* of open[] closed */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
     if (!open[g]) continue;
@@ -954,6 +1058,7 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
         pairs++;
       }
   }
+phrase:
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept);
@@ -963,7 +1068,7 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
   unsigned char gbits[S_MAX_PHRASES];
   S_score_counts(q, src->len, a, f, gbits, NULL, NULL);
-  S_score_near(q, src, a, gbits, f);
+  S_score_near(q, src, a, gbits, 1, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,

@@ -199,21 +199,38 @@ static int S_article_intents(kb_index *ix, const kb_hit *h) {
   return intents;
 }
 
-/* The learned ranker's inputs of hit h for mention m (kb_rank.h). */
+/* What the learned ranker's inputs take of mention m, the same for each
+ * of its candidates (S_ltr_hit()): its phone platform (or NULL) and the
+ * context's mention's part. */
+typedef struct {
+  const char *platform;
+  kb_rank_ctx c;
+} S_ltr_mention;
+
+static S_ltr_mention S_ltr_mention_of(const kb_mention *m, const kb_suggest_result *out) {
+  return (S_ltr_mention){
+      .platform = kb_mention_platform(m),
+      .c = {.mention_intents = kb_mention_intents(m),
+            .place = out->has_place,
+            .place_store = out->has_place && out->place.store != NULL,
+            .other_handle = kb_mention_other_handle(m)}};
+}
+
+/* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
+static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_hit *h, double *x) {
+  kb_rank_ctx c = mm->c;
+  c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
+  c.offtopic = !strcmp(h->type, "offtopic");
+  c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
+  c.links_stores = h->deeplink && !strcmp(h->deeplink, "store");
+  kb_rank_ltr_inputs(h->feat, &c, x);
+}
+
+/* The learned ranker's inputs of hit h for mention m. */
 static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_result *out,
                          const kb_hit *h, double *x) {
-  const char *platform = kb_mention_platform(m);
-  kb_rank_ctx c = {
-      .mention_intents = kb_mention_intents(m),
-      .article_intents = kb_index_hit_memo(ix, h, S_article_intents), /* read once per article */
-      .offtopic = !strcmp(h->type, "offtopic"),
-      .other_platform = platform && h->platform && strcmp(h->platform, platform),
-      .place = out->has_place,
-      .place_store = out->has_place && out->place.store != NULL,
-      .links_stores = h->deeplink && !strcmp(h->deeplink, "store"),
-      .other_handle = kb_mention_other_handle(m),
-  };
-  kb_rank_ltr_inputs(h->feat, &c, x);
+  S_ltr_mention mm = S_ltr_mention_of(m, out);
+  S_ltr_hit(ix, &mm, h, x);
 }
 
 /* Whether any article fits (kb_rank_learned_fits()), from the learned
@@ -258,8 +275,9 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * byte as callgrind counts `rep stosb`) */
   double *x = kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x);
   double *score = kb_xmalloc((size_t)r->n * sizeof *score);
+  S_ltr_mention mm = S_ltr_mention_of(m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
-    S_ltr_inputs(ix, m, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
+    S_ltr_hit(ix, &mm, &r->hits[i], x + (size_t)i * KB_LTR_N);
     score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
     r->hits[i].score = exp(score[i]);
   }
