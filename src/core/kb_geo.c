@@ -402,10 +402,15 @@ static void S_prefixes(kb_geo *g) {
 }
 
 /* The entry of prefix key[0..n), or NULL when no name starts with it. */
-static const S_prefix *S_prefix_of(const kb_geo *g, const char *key, size_t n) {
+/* The entry of prefix key[0..n) whose kb_hash() is h, or NULL. */
+static const S_prefix *S_prefix_of_h(const kb_geo *g, const char *key, size_t n, uint32_t h) {
   if (!g->prefixes || !n) return NULL;
-  const S_prefix *e = S_prefix_slot(g, key, n, kb_hash(key, n));
+  const S_prefix *e = S_prefix_slot(g, key, n, h);
   return e->len ? e : NULL;
+}
+
+static const S_prefix *S_prefix_of(const kb_geo *g, const char *key, size_t n) {
+  return S_prefix_of_h(g, key, n, kb_hash(key, n));
 }
 
 static int S_cmp_name(const void *x, const void *y) {
@@ -621,13 +626,18 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
     most[i] = 0;
     named[i] = 0;
     end[0] = 0;
+    uint32_t h = 0; /* kb_hash() of key[0..end[j]): the words' own, and
+                       each joined one hashed onto it (kb_hash_more()) */
     for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
-      size_t kl = end[j], wl = strlen(w[i + j]->fold);
+      const kb_token *x = w[i + j];
+      size_t kl = end[j], wl = (size_t)x->nfold;
       if (j) key[kl++] = ' ';
-      memcpy(key + kl, w[i + j]->fold, wl);
+      memcpy(key + kl, x->fold, wl);
       end[j + 1] = kl + wl;
+      h = j ? kb_hash_more(kb_hash_more(h, " ", 1), x->fold, wl)
+            : x->hash ? x->hash : kb_hash(x->fold, wl);
       /* (a word folded to nothing starts every name and is none) */
-      const S_prefix *e = end[j + 1] ? S_prefix_of(g, key, end[j + 1]) : NULL;
+      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, key, end[j + 1], h) : NULL;
       if (!e && end[j + 1]) break;
       most[i] = j + 1;
       if (e && e->whole >= 0) named[i] |= (unsigned char)(1u << j);

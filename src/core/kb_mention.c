@@ -124,8 +124,8 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
       len[i] = -1;
       continue;
     }
-    len[i] = (int)strlen(t[i].fold);
-    h[i] = kb_hash(t[i].fold, (size_t)len[i]);
+    len[i] = t[i].nfold;
+    h[i] = t[i].hash = kb_hash(t[i].fold, (size_t)len[i]); /* (kept for the places) */
   }
   double best = S_lang_score(ix, q, t, nt, len, h, def, best_x), total = best;
   li = def;
