@@ -52,7 +52,8 @@ void kb_geo_free(kb_geo *g);
 int kb_geo_store_count(const kb_geo *g);
 const kb_geo_store *kb_geo_store_at(const kb_geo *g, int i);
 
-/* Finds the place a mention's words t[0..n) (kb_token.h) name, restricted
+/* Finds the place a mention's words t[0..n) (kb_tokens_split()'s: their folds'
+ * lengths are read, and their hashes when made) name, restricted
  * to stores of collection (NULL: any). Returns 1 and fills *m, or 0. */
 int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int n, const char *collection,
                        kb_geo_match *m);

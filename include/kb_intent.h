@@ -38,7 +38,9 @@ int kb_intent_asks(const kb_token *t, int n, int question);
 
 /* The intents (KB_INTENT_* bits) whose cues (intents.tsv: a word or up to
  * KB_INTENT_MAX_WORDS words in a row) the words t[0..n) hold, read as
- * text-speak stands for them. */
+ * text-speak stands for them. t[0..n) (kb_tokens_split()'s) went through
+ * kb_intent_cues() with the same lists l: what they say of each word is
+ * read from there. */
 int kb_intent_detect(const kb_token *t, int n, const kb_lang *l);
 
 #endif

@@ -21,6 +21,7 @@
 #define KB_TOKEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
   KB_TOKEN_WORD = 0, /* letters */
@@ -37,15 +38,20 @@ typedef enum {
 typedef struct kb_token {
   kb_token_kind kind;
   int start, end;      /* the surface form: text[start..end) */
-  int upper;           /* begins with an upper-case letter */
-  int clause;          /* a clause begins before it: it is the first token
-                          read for cues, or . , ! ; : a line break or an
-                          emoji came since the last one */
-  int quoted;          /* in an @handle or a URL (from its '@' or "http" to
-                          the next white space): not read for cues */
+  /* (flags as bytes: the token stays 96 bytes with nfold and hash) */
+  unsigned char upper;  /* begins with an upper-case letter */
+  unsigned char clause; /* a clause begins before it: it is the first
+                           token read for cues, or . , ! ; : a line break
+                           or an emoji came since the last one */
+  unsigned char quoted; /* in an @handle or a URL (from its '@' or "http"
+                           to the next white space): not read for cues */
   int apos;            /* bytes of fold before its first apostrophe; 0:
                           none ("iphone's": 6) */
   char fold[KB_TOKEN_FOLD_MAX]; /* folded form (cut at a character) */
+  int nfold;           /* its bytes */
+  uint32_t hash;       /* its kb_hash() (kb_util.h) once a reader made it
+                          (kb_mention.c, for the word lists), so the next
+                          (the places) need not; 0: not made yet */
   int cue;             /* KB_CUE_* bits of the word (kb_intent_cues()) */
   const char *speak;   /* what the word stands for when it is text-speak
                           (kb_intent_cues(); owned by the word lists), or

@@ -95,6 +95,10 @@ size_t kb_utf8_cut(const char *s, size_t n);
  * the vocabulary, reply counts, learned terms). */
 uint32_t kb_hash(const char *s, size_t n);
 
+/* kb_hash() of the bytes whose kb_hash() is h followed by s[0..n): a key
+ * that grows (words joined one by one) hashed without its start again. */
+uint32_t kb_hash_more(uint32_t h, const char *s, size_t n);
+
 /* The k-th largest of v[0..n) (1 <= k <= n), in expected linear time;
  * v is reordered (the score a page's rows reach, kb_search.c). */
 double kb_kth_largest(double *v, int n, int k);

@@ -815,6 +815,45 @@ static void test_mention_cues_of_its_language(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* The day a mention names for a store's hours (kb_mention_day()), in its
+ * own language's days.tsv (read from its words' look-ups, kb_mention.c),
+ * a form of two words before its first word alone, else in the default
+ * language's: on kb/'s four languages. */
+static void test_mention_day(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  char err[256];
+  kb_index *x = kb_index_open(ix, err, sizeof err);
+  assert_non_null(x);
+  static const struct {
+    const char *text, *lang;
+    int day;
+  } cases[] = {
+      {"is the Leeds shop open on sunday?", "en", KB_DAY_SUN},
+      {"hallo, hat die filiale in der kaufingerstrasse am sonntag offen? danke", "de", KB_DAY_SUN},
+      {"hallo, ist die filiale morgen offen? danke", "de", KB_DAY_TOMORROW},
+      {"guten morgen, wie lange ist die filiale offen? danke", "de", -1},
+      {"hola, la tienda abre los domingos? gracias", "es", KB_DAY_SUN},
+      {"bonjour, est-ce que le magasin est ouvert dimanche ? merci", "fr", KB_DAY_SUN},
+      {"hi is the shop open?", "en", -1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    kb_mention_opts mo = {0};
+    kb_mention *m = kb_mention_new(x, NULL, cases[i].text, strlen(cases[i].text), &mo, err, sizeof err);
+    assert_non_null(m);
+    assert_string_equal(kb_mention_lang(m), cases[i].lang);
+    if (kb_mention_day(m) != cases[i].day)
+      fail_msg("%s: day %d, not %d", cases[i].text, kb_mention_day(m), cases[i].day);
+    kb_mention_free(m);
+  }
+  kb_index_close(x);
+  th_rmtree(dir);
+  free(dir); free(ix); free(cmd);
+}
+
 /* A mention is analyzed once into one value: its words with spans and
  * kinds, the collection its handle addresses, the place, the platform,
  * whether it asks (text-speak read as words), its intents, its language
@@ -1113,6 +1152,7 @@ int main(void) {
       cmocka_unit_test(test_language_data_stored),
       cmocka_unit_test(test_mention_analysis),
       cmocka_unit_test(test_mention_cues_of_its_language),
+      cmocka_unit_test(test_mention_day),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

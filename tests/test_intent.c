@@ -62,6 +62,26 @@ static int S_intents_in(const char *code, const char *text) {
 
 static int S_intents(const char *text) { return S_intents_in("en", text); }
 
+/* Each token carries its fold's length (the place finder and the
+ * language's word look-ups read it instead of strlen()) and no hash until
+ * a reader makes one (kb_token.h): words, accents, an apostrophe, a
+ * handle, a URL, digits, an emoji, a long word cut at its fold's room. */
+static void test_token_fold_lengths(void **state) {
+  (void)state;
+  const char *text = "Caf\xc3\xa9 \xc3\x89T\xc3\x89 what\xe2\x80\x99s @Handle_1 https://x.co/a 12ab "
+                     "\xf0\x9f\x99\x82 stra\xc3\x9f" "e Donaudampfschifffahrtsgesellschaftskapitaensmuetze";
+  int nt;
+  kb_token *t = kb_tokens_split(text, strlen(text), &nt);
+  assert_true(nt >= 10);
+  for (int i = 0; i < nt; i++) {
+    assert_int_equal(t[i].nfold, (int)strlen(t[i].fold));
+    assert_int_equal(t[i].hash, 0);
+  }
+  assert_string_equal(t[0].fold, "cafe");
+  assert_int_equal(t[0].nfold, 4);
+  free(t);
+}
+
 typedef struct {
   const char *rule, *text;
   int asks;
@@ -172,6 +192,7 @@ static void test_accented_words(void **state) {
 
 int main(void) {
   static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_token_fold_lengths),
       cmocka_unit_test(test_length_respected),
       cmocka_unit_test(test_text_speak_same_as_words),
       cmocka_unit_test(test_intents),

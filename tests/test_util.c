@@ -179,6 +179,20 @@ static void test_put_json(void **state) {
  * was too little: what printf gives at every length across the buffer's
  * growth (empty buffer, room to spare, exactly full, one byte short),
  * appended after what the buffer holds, and nothing for "". */
+/* kb_hash_more() goes on from a kb_hash(): a key hashed in two parts,
+ * split anywhere (the place finder joins words one by one, kb_geo.c), is
+ * hashed as the whole key. */
+static void test_hash_more(void **state) {
+  (void)state;
+  const char *s = "milton keynes caf\xc3\xa9";
+  size_t n = strlen(s);
+  for (size_t k = 0; k <= n; k++) {
+    assert_int_equal(kb_hash_more(kb_hash(s, k), s + k, n - k), kb_hash(s, n));
+    assert_int_equal(kb_hash_more(kb_hash_more(kb_hash(s, 0), s, k), s + k, n - k), kb_hash(s, n));
+  }
+  assert_int_not_equal(kb_hash("ab", 2), kb_hash("ba", 2));
+}
+
 static void test_printf(void **state) {
   (void)state;
   char y[300];
@@ -292,6 +306,7 @@ int main(void) {
       cmocka_unit_test(test_put_fixed),
       cmocka_unit_test(test_esc),
       cmocka_unit_test(test_put_json),
+      cmocka_unit_test(test_hash_more),
       cmocka_unit_test(test_printf),
       cmocka_unit_test(test_put_query),
       cmocka_unit_test(test_put_html),

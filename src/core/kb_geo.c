@@ -402,10 +402,15 @@ static void S_prefixes(kb_geo *g) {
 }
 
 /* The entry of prefix key[0..n), or NULL when no name starts with it. */
-static const S_prefix *S_prefix_of(const kb_geo *g, const char *key, size_t n) {
+/* The entry of prefix key[0..n) whose kb_hash() is h, or NULL. */
+static const S_prefix *S_prefix_of_h(const kb_geo *g, const char *key, size_t n, uint32_t h) {
   if (!g->prefixes || !n) return NULL;
-  const S_prefix *e = S_prefix_slot(g, key, n, kb_hash(key, n));
+  const S_prefix *e = S_prefix_slot(g, key, n, h);
   return e->len ? e : NULL;
+}
+
+static const S_prefix *S_prefix_of(const kb_geo *g, const char *key, size_t n) {
+  return S_prefix_of_h(g, key, n, kb_hash(key, n));
 }
 
 static int S_cmp_name(const void *x, const void *y) {
@@ -513,11 +518,6 @@ static const S_name *S_find_in(const kb_geo *g, const char *key, const char *col
   return NULL;
 }
 
-/* 1 if the key of some name starts with key[0..n) (S_prefixes()). */
-static int S_starts_any(const kb_geo *g, const char *key, size_t n) {
-  return n ? S_prefix_of(g, key, n) != NULL : g->nnames > 0;
-}
-
 static int S_is_common(const kb_geo *g, const char *key) {
   return kb_lang_place(g->words, key, (int)strlen(key)) & KB_PLACE_COMMON;
 }
@@ -612,36 +612,50 @@ static void S_join(const kb_token *const *w, int i, int len, char *key, size_t *
 
 /* For each word i, most[i]: how many words from it some name starts with
  * (a name of len words starts with its first len - 1 words, so none is
- * longer). Most words start no name, and are looked up once. The same
- * for every site, so computed once for both passes of
- * kb_geo_find_tokens_lang(). */
-static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most) {
+ * longer), and bit len - 1 of named[i] set when those len words are a
+ * whole name (the only ones S_find_in() can find: most words are only
+ * the start of a name's bytes, "i" of Ilford, and were joined, hashed
+ * and looked up again in each pass). Most words start no name, and are
+ * looked up once. The same for every site, so computed once for both
+ * passes of kb_geo_find_tokens_lang(). */
+static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
+                   unsigned char *named) {
   for (int i = 0; i < nw; i++) {
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
     most[i] = 0;
+    named[i] = 0;
     end[0] = 0;
+    uint32_t h = 0; /* kb_hash() of key[0..end[j]): the words' own, and
+                       each joined one hashed onto it (kb_hash_more()) */
     for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
-      size_t kl = end[j], wl = strlen(w[i + j]->fold);
+      const kb_token *x = w[i + j];
+      size_t kl = end[j], wl = (size_t)x->nfold;
       if (j) key[kl++] = ' ';
-      memcpy(key + kl, w[i + j]->fold, wl);
+      memcpy(key + kl, x->fold, wl);
       end[j + 1] = kl + wl;
-      if (!S_starts_any(g, key, end[j + 1])) break;
+      h = j ? kb_hash_more(kb_hash_more(h, " ", 1), x->fold, wl)
+            : x->hash ? x->hash : kb_hash(x->fold, wl);
+      /* (a word folded to nothing starts every name and is none) */
+      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, key, end[j + 1], h) : NULL;
+      if (!e && end[j + 1]) break;
       most[i] = j + 1;
+      if (e && e->whole >= 0) named[i] |= (unsigned char)(1u << j);
     }
   }
 }
 
 /* The first place of the site of lang (NULL: any) the words name; most
- * from S_most(), district[i] S_district_like() of word i. */
+ * and named from S_most(), district[i] S_district_like() of word i. */
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
-                         const unsigned char *district, const char *collection, const char *lang,
-                         kb_geo_match *m) {
+                         const unsigned char *named, const unsigned char *district,
+                         const char *collection, const char *lang, kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
-    if (most[i]) S_join(w, i, most[i], key, end);
+    if (named[i]) S_join(w, i, most[i], key, end);
     for (int len = most[i]; len >= 1; len--) {
+      if (!(named[i] >> (len - 1) & 1)) continue; /* no name is these words */
       key[end[len]] = 0;
       const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
@@ -688,11 +702,11 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
    * German tweet is not the French town of Auch when it names Nürnberg;
    * then any country's (a French customer asking about London) */
   int most[S_MAX_WORDS];
-  unsigned char district[S_MAX_WORDS];
-  S_most(g, w, nw, most);
+  unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
+  S_most(g, w, nw, most, named);
   for (int i = 0; i < nw; i++) district[i] = (unsigned char)S_district_like(w[i]->fold);
-  if (lang && S_find_tokens(g, w, nw, most, district, collection, lang, m)) return 1;
-  return S_find_tokens(g, w, nw, most, district, collection, NULL, m);
+  if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, m)) return 1;
+  return S_find_tokens(g, w, nw, most, named, district, collection, NULL, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,

@@ -76,13 +76,17 @@ int kb_intent_detect(const kb_token *t, int n, const kb_lang *l) {
       if (t[j].kind == KB_TOKEN_EMOJI) continue;
       if (t[j].quoted || (j > i && t[j].clause)) break; /* a cue stays in a clause */
       const char *w = S_read_as(&t[j]);
-      size_t wl = strlen(w);
+      size_t wl = t[j].speak ? strlen(w) : (size_t)t[j].nfold;
       if (len + wl + 2 > sizeof phrase) break;
       if (len) phrase[len++] = ' ';
       memcpy(phrase + len, w, wl);
       len += wl;
       words++;
-      const kb_lang_word *x = kb_lang_word_of(l, phrase, (int)len);
+      /* a word read as itself was looked up in l by its cues already
+       * (t[i].lists): only phrases, and text-speak's words, are looked up
+       * here (a look-up for every word in a list was half of this) */
+      const kb_lang_word *x = j == i && !t[i].speak ? t[i].lists
+                                                    : kb_lang_word_of(l, phrase, (int)len);
       if (!x) break;
       intents |= x->intent;
       if (!x->more) break; /* no cue goes on from here */

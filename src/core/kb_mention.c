@@ -124,8 +124,8 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
       len[i] = -1;
       continue;
     }
-    len[i] = (int)strlen(t[i].fold);
-    h[i] = kb_hash(t[i].fold, (size_t)len[i]);
+    len[i] = t[i].nfold;
+    h[i] = t[i].hash = kb_hash(t[i].fold, (size_t)len[i]); /* (kept for the places) */
   }
   double best = S_lang_score(ix, q, t, nt, len, h, def, best_x), total = best;
   li = def;
@@ -212,8 +212,10 @@ int kb_mention_place(const kb_mention *m, kb_geo_match *place) {
 
 /* The day the words t[0..n) name in l's days.tsv (kb_mention_day()):
  * a form of two words is read before one of its first word ("guten
- * morgen" is no morning, "los domingos" is Sunday). */
-static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
+ * morgen" is no morning, "los domingos" is Sunday). cued: l holds the
+ * lists the words' cues were read with (kb_intent_cues()), whose look-up
+ * of each word is its t[i].lists: a word is not looked up again. */
+static int S_day_in(const kb_token *t, int n, const kb_lang *l, int cued) {
   int tomorrow = 0;
   if (!l || !kb_lang_count(l, KB_LANG_DAYS)) return -1;
   for (int i = 0; i < n; i++) {
@@ -222,7 +224,7 @@ static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
     if (i + 1 < n && !t[i + 1].quoted && t[i + 1].kind == KB_TOKEN_WORD) {
       /* joined, not formatted: snprintf was 850 instructions a pair */
       char two[2 * KB_TOKEN_FOLD_MAX + 1];
-      size_t a = strlen(t[i].fold), b = strlen(t[i + 1].fold);
+      size_t a = (size_t)t[i].nfold, b = (size_t)t[i + 1].nfold;
       if (a + 1 + b < sizeof two) {
         memcpy(two, t[i].fold, a);
         two[a] = ' ';
@@ -230,7 +232,10 @@ static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
         if ((d = kb_lang_day(l, two, (int)(a + 1 + b))) >= 0) used = 2;
       }
     }
-    if (d < 0) d = kb_lang_day(l, t[i].fold, (int)strlen(t[i].fold));
+    if (d < 0) {
+      const kb_lang_word *x = cued ? t[i].lists : kb_lang_word_of(l, t[i].fold, t[i].nfold);
+      d = x && x->day ? x->day - 1 : -1; /* (kb_lang_day()) */
+    }
     if (d >= KB_DAY_SUN && d <= KB_DAY_SAT) return d;
     if (d == KB_DAY_TOMORROW) tomorrow = 1;
     i += used - 1;
@@ -239,8 +244,8 @@ static int S_day_in(const kb_token *t, int n, const kb_lang *l) {
 }
 
 int kb_mention_day(const kb_mention *m) {
-  int d = S_day_in(m->tokens, m->ntokens, m->words);
-  if (d < 0 && m->fallback != m->words) d = S_day_in(m->tokens, m->ntokens, m->fallback);
+  int d = S_day_in(m->tokens, m->ntokens, m->words, 1);
+  if (d < 0 && m->fallback != m->words) d = S_day_in(m->tokens, m->ntokens, m->fallback, 0);
   return d;
 }
 

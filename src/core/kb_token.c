@@ -194,6 +194,7 @@ static size_t S_word(S_split *s, size_t i, S_cp first) {
   t->fold[len] = 0;
   t->end = (int)i;
   if (!len) return i; /* nothing left once folded: not a token */
+  t->nfold = (int)len;
   /* a word starting "http" makes the rest of its chunk a URL */
   if (!s->quoted && t->end - t->start >= 4 && !strncmp(s->z + t->start, "http", 4)) s->quoted = 1;
   t->quoted = s->quoted;

@@ -85,6 +85,11 @@ uint32_t kb_hash(const char *s, size_t n) {
   return h;
 }
 
+uint32_t kb_hash_more(uint32_t h, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
 void kb_buf_put_int(kb_buf *b, long long v) {
   char tmp[24];
   int n = 0;
