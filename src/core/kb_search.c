@@ -782,7 +782,8 @@ static void S_order(S_cands *c, int k) {
 }
 
 /* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
-static void S_add_cand(S_cands *c, int64_t id, int li, const double *f) {
+static inline __attribute__((always_inline)) void S_add_cand(S_cands *c, int64_t id, int li,
+                                                              const double *f) {
   if (c->n == c->cap) {
     c->cap = c->cap ? 2 * c->cap : 64;
     c->v = kb_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
@@ -915,9 +916,12 @@ static void *S_grow(void *a, void *first0, int *cap, int n, size_t size) {
 }
 
 /* Row id, its features f and body matches b[0..nb), added to c; the
- * matches outside the postings' positions [plo, phi) copied. */
-static void S_mem_add(const uint32_t *plo, const uint32_t *phi, int64_t id, double *f,
-                      const kb_rank_body *b, int nb, int li, S_cands *c) {
+ * matches outside the postings' positions [plo, phi) copied. (It and
+ * S_add_cand() inlined: two calls a row were 1.4 K instructions a suggest.) */
+static inline __attribute__((always_inline)) void S_mem_add(const uint32_t *plo,
+                                                             const uint32_t *phi, int64_t id,
+                                                             double *f, const kb_rank_body *b,
+                                                             int nb, int li, S_cands *c) {
   /* the snippet window is chosen for the hits kept (S_fill_hit) */
   f[KB_RANK_SNIPPET_START] = f[KB_RANK_SNIPPET_MASK] = f[KB_RANK_SNIPPET_TERMS] = 0;
   S_add_cand(c, id, li, f);
