@@ -18,6 +18,7 @@
 #include "kb_rank.h"
 #include "kb_search.h"
 #include "kb_util.h"
+#include "../src/core/kb_order.h" /* (internal to src/core) */
 
 
 /* Candidate pruning: with more than 1,000 rows for the query's terms, only
@@ -670,6 +671,45 @@ static void test_ltr_inputs(void **state) {
   }
 }
 
+/* kb_order_sort() puts keys in the order of "if the scores differ, the
+ * higher first; else the lower id; else the lower at", for keys with equal
+ * scores, -0 and 0, and NaN among them: the order a suggest's candidates
+ * and hits take (results identical), by insertion and by qsort(). */
+static int S_ref_before(const kb_order_key *a, const kb_order_key *b) {
+  if (a->score != b->score) return a->score > b->score;
+  if (a->id != b->id) return a->id < b->id;
+  return a->at < b->at;
+}
+
+static void test_order_sort(void **state) {
+  (void)state;
+  static const double scores[] = {1.5, 0.25, 0.0, -0.0, 2.0, -1.0, 0.25};
+  unsigned seed = 7;
+  for (int round = 0; round < 200; round++) {
+    int n = 1 + round % 90; /* both sides of the insertion sort's bound */
+    kb_order_key k[90], ref[90];
+    for (int i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      double s = scores[(seed >> 16) % 7];
+      if (round % 50 == 49 && i == n / 2) s = NAN;
+      k[i] = (kb_order_key){s, (int64_t)((seed >> 8) % 5), i};
+    }
+    memcpy(ref, k, sizeof(kb_order_key) * (size_t)n);
+    /* the reference: insertion by S_ref_before() */
+    for (int i = 1; i < n; i++) {
+      kb_order_key v = ref[i];
+      int j = i;
+      for (; j > 0 && S_ref_before(&v, &ref[j - 1]); j--) ref[j] = ref[j - 1];
+      ref[j] = v;
+    }
+    int nan = 0;
+    for (int i = 0; i < n; i++) nan |= isnan(k[i].score);
+    kb_order_sort(k, n);
+    if (nan && n > 64) continue; /* (qsort() with NaN: no order to compare) */
+    for (int i = 0; i < n; i++) assert_int_equal(k[i].at, ref[i].at);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -683,6 +723,7 @@ int main(void) {
       cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
+      cmocka_unit_test(test_order_sort),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

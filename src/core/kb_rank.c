@@ -664,8 +664,10 @@ typedef struct {
  * and stops at a column past the body's; leaves each run's `at` where it
  * stopped. Returns the instances written. The smallest head is found by
  * a pass over the heads (a row matches a few words); a run that is done
- * leaves the pass. */
-static int S_merge(S_run *r, int m, S_inst *inst, int max) {
+ * leaves the pass. Inlined: a call per row ranked was 0.5 K instructions
+ * a kb/ suggest. */
+static inline __attribute__((always_inline)) int S_merge(S_run *r, int m, S_inst *inst,
+                                                         int max) {
   const uint32_t stop = (uint32_t)S_NCOL << KB_RANK_COL_SHIFT;
   S_run *act[S_MAX_PHRASES];
   int na = 0, n = 0;
