@@ -772,12 +772,8 @@ static void test_language_data_stored(void **state) {
 static void test_mention_cues_of_its_language(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = th_index_kb("kb", dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   static const struct {
     const char *text, *lang, *asked;
   } cases[] = {
@@ -810,9 +806,7 @@ static void test_mention_cues_of_its_language(void **state) {
     free(copy);
     kb_mention_free(m);
   }
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  th_index_done(x, dir);
 }
 
 /* The day a mention names for a store's hours (kb_mention_day()), in its
@@ -822,12 +816,8 @@ static void test_mention_cues_of_its_language(void **state) {
 static void test_mention_day(void **state) {
   (void)state;
   char *dir = th_tmpdir();
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q kb -o %s", th_bin_dir(), ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
+  kb_index *x = th_index_kb("kb", dir);
   char err[256];
-  kb_index *x = kb_index_open(ix, err, sizeof err);
-  assert_non_null(x);
   static const struct {
     const char *text, *lang;
     int day;
@@ -849,9 +839,7 @@ static void test_mention_day(void **state) {
       fail_msg("%s: day %d, not %d", cases[i].text, kb_mention_day(m), cases[i].day);
     kb_mention_free(m);
   }
-  kb_index_close(x);
-  th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  th_index_done(x, dir);
 }
 
 /* A mention is analyzed once into one value: its words with spans and
