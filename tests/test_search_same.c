@@ -447,6 +447,19 @@ static int S_collect_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, in
   return 0;
 }
 
+/* Indexes DIR/kb with kb-index into DIR/kb.sqlite and opens it read-write
+ * with kb's FTS5 tokenizer registered (*db: close it). */
+static sqlite3 *S_open_indexed(const char *dir) {
+  char *ix = th_fmt("%s/kb.sqlite", dir);
+  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  free(ix); free(cmd);
+  return db;
+}
+
 static void test_postings_phrases(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -457,12 +470,7 @@ static void test_postings_phrases(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  sqlite3 *db = S_open_indexed(dir);
   int rc;
   kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
   assert_int_equal(rc, SQLITE_OK);
@@ -552,7 +560,7 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(rc, SQLITE_OK);
   sqlite3_close(db);
   th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  free(dir);
 }
 
 static int S_stop_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
@@ -576,12 +584,7 @@ static void test_postings_dense(void **state) {
     th_write_file(p, t);
     free(p); free(t);
   }
-  char *ix = th_fmt("%s/kb.sqlite", dir);
-  char *cmd = th_fmt("%s/kb-index -q %s/kb -o %s", th_bin_dir(), dir, ix);
-  assert_int_equal(th_run(cmd, NULL), 0);
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open_v2(ix, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  assert_int_equal(kb_fts_register(db, NULL), SQLITE_OK);
+  sqlite3 *db = S_open_indexed(dir);
   int rc;
   kb_postings *p = kb_postings_load(db, "fts_en", 1000000, &rc);
   assert_non_null(p);
@@ -619,7 +622,7 @@ static void test_postings_dense(void **state) {
   kb_postings_free(p);
   sqlite3_close(db);
   th_rmtree(dir);
-  free(dir); free(ix); free(cmd);
+  free(dir);
 }
 
 /* The synonym rules' first-word filter (kb_ix_lang.synfirst) passes
