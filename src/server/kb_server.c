@@ -639,7 +639,8 @@ static void S_refused(kb_req *rq, const kb_ctx *c, const char *url, const char *
 
 /* What a handler sees of the server for request rq (no index yet). */
 static kb_ctx S_ctx(const kb_server *s, const kb_req *rq) {
-  return (kb_ctx){.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
+  return (kb_ctx){.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen),
+                  .frames = kb_gen_frames(rq->gen), .public_url = s->public_url,
                   .style = kb_web_style(s->web, 0), .style_staff = kb_web_style(s->web, 1),
                   .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
                   .pg = s->pg, .store_path = s->store_path};
