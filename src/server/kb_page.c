@@ -143,7 +143,14 @@ typedef struct {
   kb_buf switcher;  /* kb_ui_switcher() where each language's page is its home */
   kb_buf mini;      /* S_search_mini() */
   kb_buf end;       /* kb_web_page_end() */
+  size_t size;      /* the bytes of all of them */
 } S_frame;
+
+/* Room for a page's own content besides its frame, made at its start: a
+ * page body starts with 8 KB (kb_server.c) and a page with the inline
+ * stylesheet is 13-20 KB, which realloc() reached by copying the body
+ * twice (5 K instructions a search page). */
+#define S_PAGE_ROOM 8192
 
 /* A slot per language of the index (c->lang its code), and one for
  * c->lang NULL (the default language, whose site values are looked up
@@ -193,6 +200,7 @@ static const S_frame *S_frame_of(const kb_ctx *c) {
   kb_ui_switcher(c, &f->switcher, &home);
   S_search_mini(c, &f->mini);
   S_page_end(c, &f->end);
+  f->size = f->head.n + f->head_rest.n + f->body.n + f->switcher.n + f->mini.n + f->end.n;
   S_frame *none = NULL;
   if (!atomic_compare_exchange_strong_explicit(&c->frames->v[slot], &none, f, memory_order_acq_rel,
                                                memory_order_acquire)) {
@@ -220,6 +228,7 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
                       const kb_ui_paths *paths) {
   int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   const S_frame *f = team ? NULL : S_frame_of(c);
+  if (f) kb_buf_grow(b, f->size + S_PAGE_ROOM);
   if (f) S_put(b, &f->head);
   else S_head_open(c, b);
   kb_page_h(b, title);
