@@ -22,16 +22,17 @@ static th_server *S_srv;
 static char *S_index, *S_dir, *S_ix_a, *S_ix_b;
 
 /* Builds the fixtures (A: 12 articles) and the fixtures plus one article
- * (B: 13), with another site title and phone number, into two index
- * files. */
+ * (B: 13), with another site title and phone number and words for the
+ * count of results, into two index files. */
 static int S_setup(void **state) {
   (void)state;
   S_dir = th_tmpdir();
   char *kb = th_fmt("%s/kb", S_dir);
   char *cmd = th_fmt("cp -r tests/fixtures/kb %s && printf -- '---\\ntitle: Extra page\\n---\\nextra\\n' > %s/extra.md"
                      " && sed -i 's/^title: PhoneRetailer Help/title: Reloaded Help/; s/0113 496 0500/0113 496 0999/'"
-                     " %s/site.yaml",
-                     kb, kb, kb);
+                     " %s/site.yaml && printf 'search.count.one\\t{n} reloaded result for {q}\\n"
+                     "search.count.other\\t{n} reloaded results for {q}\\n' > %s/lang/en/ui.tsv",
+                     kb, kb, kb, kb);
   int rc = th_run(cmd, NULL);
   free(cmd);
   S_ix_a = th_fmt("%s/a.sqlite", S_dir);
@@ -174,15 +175,21 @@ static char *S_page(const char *path) {
 /* The frame of the pages (title, header, footer) is rendered once per
  * index generation: after a reload the next page has the new index's
  * site content in its head, header and footer, on every kind of page
- * that copies the frame. */
+ * that copies the frame; so do the texts found once per generation
+ * (kb_ui_key), which the fragment shows too. */
 static void test_reload_shows_new_site_content(void **state) {
   (void)state;
   static const char *const paths[] = {"/search?q=refund", "/", "/help/refund-status",
                                       "/search?q=refund&fragment=1"};
   S_replace(S_ix_a);
   assert_true(S_wait_articles(12));
-  for (int i = 0; i < 3; i++) { /* A's frame rendered and kept */
+  for (int i = 0; i < 4; i++) { /* A's frame rendered and kept, its texts found */
     char *p = S_page(paths[i]);
+    assert_null(strstr(p, "reloaded result"));
+    if (i == 3) {
+      free(p);
+      continue;
+    }
     assert_non_null(strstr(p, "<title>"));
     assert_non_null(strstr(p, "PhoneRetailer Help</title>"));
     assert_non_null(strstr(p, "0113 496 0500"));
@@ -200,8 +207,12 @@ static void test_reload_shows_new_site_content(void **state) {
     assert_null(strstr(p, "0113 496 0500"));
     free(p);
   }
-  char *f = S_page(paths[3]); /* the fragment has no frame */
+  char *f = S_page(paths[3]); /* the fragment: no frame, but the texts kept with it */
   assert_null(strstr(f, "<footer"));
+  assert_non_null(strstr(f, "reloaded result"));
+  free(f);
+  f = S_page(paths[0]);
+  assert_non_null(strstr(f, "reloaded result"));
   free(f);
 }
 

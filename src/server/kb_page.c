@@ -144,6 +144,7 @@ typedef struct {
   kb_buf mini;      /* S_search_mini() */
   kb_buf end;       /* kb_web_page_end() */
   size_t size;      /* the bytes of all of them */
+  const char *_Atomic texts[KB_PAGE_TEXTS]; /* kb_ui.c's kb_ui_key texts, found at first use */
 } S_frame;
 
 /* Room for a page's own content besides its frame, made at its start: a
@@ -208,6 +209,11 @@ static const S_frame *S_frame_of(const kb_ctx *c) {
     f = none;
   }
   return f;
+}
+
+const char *_Atomic *kb_page_texts(const kb_ctx *c) {
+  S_frame *f = (S_frame *)S_frame_of(c);
+  return f ? f->texts : NULL;
 }
 
 static void S_put(kb_buf *b, const kb_buf *part) {
