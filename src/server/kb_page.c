@@ -184,8 +184,12 @@ void kb_frames_free(kb_frames *fr) {
 /* c's frame, rendered now if it is the first page of its language, or
  * NULL when c has none (no frames, site content or index; a language the
  * index lacks). Two first pages at once both render it; one is kept. */
+static _Thread_local int S_building; /* this thread is rendering a frame */
+
 static const S_frame *S_frame_of(const kb_ctx *c) {
-  if (!c || !c->frames || !c->site || !c->ix) return NULL;
+  /* (the frame's own parts use what they would keep in it: found as
+   * without a frame while it is being rendered) */
+  if (!c || !c->frames || !c->site || !c->ix || S_building) return NULL;
   int slot = S_FRAME_SLOTS - 1;
   if (c->lang) {
     slot = kb_index_lang_find(c->ix, c->lang);
@@ -194,6 +198,7 @@ static const S_frame *S_frame_of(const kb_ctx *c) {
   S_frame *f = atomic_load_explicit(&c->frames->v[slot], memory_order_acquire);
   if (f) return f;
   f = kb_xcalloc(1, sizeof *f);
+  S_building = 1;
   kb_ui_paths home = {.alternates = 0}; /* every v[i] NULL: each language's home */
   S_head_open(c, &f->head);
   S_head_rest(c, &f->head_rest, 0);
@@ -201,6 +206,7 @@ static const S_frame *S_frame_of(const kb_ctx *c) {
   kb_ui_switcher(c, &f->switcher, &home);
   S_search_mini(c, &f->mini);
   S_page_end(c, &f->end);
+  S_building = 0;
   f->size = f->head.n + f->head_rest.n + f->body.n + f->switcher.n + f->mini.n + f->end.n;
   S_frame *none = NULL;
   if (!atomic_compare_exchange_strong_explicit(&c->frames->v[slot], &none, f, memory_order_acq_rel,

@@ -45,24 +45,34 @@ const char *kb_ui_find(const kb_ctx *c, const char *key) {
 /* Slots of the frame's texts handed to kb_ui_key's so far. */
 static atomic_int S_slots;
 
-/* The text of key k (k->key itself when there is none) kept in c's frame,
- * found there after its first use in the frame's language. */
-const char *kb_ui_text_k(const kb_ctx *c, kb_ui_key *k) {
-  static const char none[] = ""; /* found nowhere: the key shows */
+/* What find(c, k) returns (NULL: nothing), kept in c's frame from its
+ * first use there: find must depend on nothing but c's site content, page
+ * language and index. */
+static const char *S_kept(const kb_ctx *c, kb_ui_key *k, const char *(*find)(const kb_ctx *, const kb_ui_key *)) {
+  static const char none[] = ""; /* found nothing */
   int slot = atomic_load_explicit(&k->slot, memory_order_relaxed);
   if (!slot) { /* a race hands out two: one is used, one wasted */
     int mine = atomic_fetch_add(&S_slots, 1) + 1, zero = 0;
     slot = atomic_compare_exchange_strong(&k->slot, &zero, mine) ? mine : zero;
   }
   const char *_Atomic *texts = slot <= KB_PAGE_TEXTS ? kb_page_texts(c) : NULL;
-  if (!texts) return kb_ui_text(c, k->key);
+  if (!texts) return find(c, k);
   const char *v = atomic_load_explicit(&texts[slot - 1], memory_order_acquire);
   if (!v) { /* the same for every page of the frame: two pages may both store it */
-    v = kb_ui_find(c, k->key);
+    v = find(c, k);
     if (!v) v = none;
     atomic_store_explicit(&texts[slot - 1], v, memory_order_release);
   }
-  return v == none ? k->key : v;
+  return v == none ? NULL : v;
+}
+
+static const char *S_find_key(const kb_ctx *c, const kb_ui_key *k) { return kb_ui_find(c, k->key); }
+
+/* The text of key k (k->key itself when there is none) kept in c's frame,
+ * found there after its first use in the frame's language. */
+const char *kb_ui_text_k(const kb_ctx *c, kb_ui_key *k) {
+  const char *v = S_kept(c, k, S_find_key);
+  return v ? v : k->key;
 }
 
 /* Appends t with its marks filled from the pairs in ap. */
@@ -277,6 +287,33 @@ static void S_href(const kb_ctx *c, kb_buf *b, int i, const char *path, int abso
   else kb_buf_putc(b, '/');
 }
 
+/* Each language of the index by its number (k->key: "0" ... "31"): its
+ * tag (kb_ui_tag()) and its name in its own words (lang.name), kept in the
+ * frame (an article's switcher and alternates looked each up on every
+ * page, 9 K instructions). */
+#define S_K32(f)                                                                                     \
+  {f("0"),  f("1"),  f("2"),  f("3"),  f("4"),  f("5"),  f("6"),  f("7"),  f("8"),  f("9"),  f("10"),  \
+   f("11"), f("12"), f("13"), f("14"), f("15"), f("16"), f("17"), f("18"), f("19"), f("20"), f("21"), \
+   f("22"), f("23"), f("24"), f("25"), f("26"), f("27"), f("28"), f("29"), f("30"), f("31")}
+static kb_ui_key S_tags[32] = S_K32(KB_UI_KEY), S_names[32] = S_K32(KB_UI_KEY);
+
+static const char *S_find_tag(const kb_ctx *c, const kb_ui_key *k) {
+  return kb_ui_tag(c, kb_index_lang_code(c->ix, atoi(k->key)));
+}
+
+static const char *S_find_name(const kb_ctx *c, const kb_ui_key *k) {
+  return S_text_in(c, kb_index_lang_code(c->ix, atoi(k->key)), "lang.name");
+}
+
+/* Language i's tag and name, kept in c's frame. */
+static const char *S_tag_of(const kb_ctx *c, int i) {
+  return S_kept(c, &S_tags[i], S_find_tag);
+}
+
+static const char *S_name_of(const kb_ctx *c, int i) {
+  return S_kept(c, &S_names[i], S_find_name);
+}
+
 void kb_ui_alternates(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   int n = kb_index_nlangs(c->ix), have = 0;
   if (!p->alternates || n < 2) return;
@@ -285,7 +322,7 @@ void kb_ui_alternates(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   for (int i = 0; i < n && i < 32; i++) {
     if (!p->v[i]) continue;
     kb_buf_puts(b, "<link rel=\"alternate\" hreflang=\"");
-    kb_buf_puts(b, kb_ui_tag(c, kb_index_lang_code(c->ix, i)));
+    kb_buf_puts(b, S_tag_of(c, i));
     kb_buf_puts(b, "\" href=\"");
     S_href(c, b, i, p->v[i], 1);
     kb_buf_puts(b, "\">");
@@ -302,12 +339,13 @@ void kb_ui_switcher(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   int n = kb_index_nlangs(c->ix);
   if (n < 2) return;
   const char *here = kb_ui_lang(c);
+  static kb_ui_key label = KB_UI_KEY("lang.switch");
   kb_buf_puts(b, "<nav class=\"langs\" aria-label=\"");
-  kb_ui_put(c, b, "lang.switch", (const char *)NULL);
+  kb_ui_put_k(c, b, &label, (const char *)NULL);
   kb_buf_puts(b, "\"><ul>");
   for (int i = 0; i < n && i < 32; i++) {
-    const char *code = kb_index_lang_code(c->ix, i), *tag = kb_ui_tag(c, code);
-    const char *name = S_text_in(c, code, "lang.name");
+    const char *code = kb_index_lang_code(c->ix, i), *tag = S_tag_of(c, i);
+    const char *name = S_name_of(c, i);
     kb_buf_puts(b, "<li><a hreflang=\"");
     kb_buf_puts(b, tag);
     kb_buf_puts(b, "\" lang=\"");
