@@ -84,6 +84,24 @@ static void test_search_results(void **state) {
   free(b);
 }
 
+/* The pages' arguments are read in one pass over the query (kb_server.c)
+ * as libmicrohttpd's lookup of each name found them: in any case, the
+ * first of a name counting, a name without '=' present with no value. */
+static void test_page_arguments(void **state) {
+  (void)state;
+  char *b = S_get("/search?Q=sim+tray&q=zzqqxx&FRAGMENT=1", 200, NULL);
+  assert_int_equal(strncmp(b, "<div id=\"results\"", 17), 0); /* a fragment */
+  assert_non_null(strstr(b, "<ol class=\"results\"")); /* of the first q */
+  assert_null(strstr(b, "zzqqxx"));
+  free(b);
+  b = S_get("/search?q=sim&fragment", 200, NULL); /* no value: NULL, as a lookup had it */
+  assert_non_null(strstr(b, "<main id=\"main\""));
+  free(b);
+  b = S_get("/search?qq=sim&fragment=1&page=2&PAGE=9", 200, NULL); /* q absent: "" */
+  assert_string_equal(b, "<div id=\"results\"></div>");
+  free(b);
+}
+
 static void test_did_you_mean(void **state) {
   (void)state;
   char *b = S_get("/search?q=smashd+screan", 200, NULL);
@@ -522,6 +540,7 @@ static void test_methods(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_home_and_headers), cmocka_unit_test(test_search_results),
+      cmocka_unit_test(test_page_arguments),
       cmocka_unit_test(test_did_you_mean),     cmocka_unit_test(test_empty_state),
       cmocka_unit_test(test_escaping),         cmocka_unit_test(test_article),
       cmocka_unit_test(test_store_page_and_finder), cmocka_unit_test(test_helpful_form),

@@ -1,8 +1,10 @@
 /*
  * test_reload.c - swapping the index without downtime: a replaced file is
  * picked up, a broken one is refused while the old index keeps serving,
- * SIGHUP reloads, and 20 reloads under a steady load of suggest requests
- * from a second process lose no request and give no half-loaded answer.
+ * SIGHUP reloads, the pages' frame (rendered once per index, kb_page.c)
+ * shows a reloaded index's site content from its first page on, and 20
+ * reloads under a steady load of suggest requests from a second process
+ * lose no request and give no half-loaded answer.
  */
 #include "harness.h"
 
@@ -20,13 +22,17 @@ static th_server *S_srv;
 static char *S_index, *S_dir, *S_ix_a, *S_ix_b;
 
 /* Builds the fixtures (A: 12 articles) and the fixtures plus one article
- * (B: 13) into two index files. */
+ * (B: 13), with another site title and phone number and words for the
+ * count of results, into two index files. */
 static int S_setup(void **state) {
   (void)state;
   S_dir = th_tmpdir();
   char *kb = th_fmt("%s/kb", S_dir);
-  char *cmd = th_fmt("cp -r tests/fixtures/kb %s && printf -- '---\\ntitle: Extra page\\n---\\nextra\\n' > %s/extra.md",
-                     kb, kb);
+  char *cmd = th_fmt("cp -r tests/fixtures/kb %s && printf -- '---\\ntitle: Extra page\\n---\\nextra\\n' > %s/extra.md"
+                     " && sed -i 's/^title: PhoneRetailer Help/title: Reloaded Help/; s/0113 496 0500/0113 496 0999/'"
+                     " %s/site.yaml && printf 'search.count.one\\t{n} reloaded result for {q}\\n"
+                     "search.count.other\\t{n} reloaded results for {q}\\n' > %s/lang/en/ui.tsv",
+                     kb, kb, kb, kb);
   int rc = th_run(cmd, NULL);
   free(cmd);
   S_ix_a = th_fmt("%s/a.sqlite", S_dir);
@@ -156,6 +162,60 @@ static void test_sighup_reloads(void **state) {
   assert_int_equal(after, before + 1);
 }
 
+/* The body of a page of the served index (200). */
+static char *S_page(const char *path) {
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", path, NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  char *body = strdup(r.body);
+  th_resp_free(&r);
+  return body;
+}
+
+/* The frame of the pages (title, header, footer) is rendered once per
+ * index generation: after a reload the next page has the new index's
+ * site content in its head, header and footer, on every kind of page
+ * that copies the frame; so do the texts found once per generation
+ * (kb_ui_key), which the fragment shows too. */
+static void test_reload_shows_new_site_content(void **state) {
+  (void)state;
+  static const char *const paths[] = {"/search?q=refund", "/", "/help/refund-status",
+                                      "/search?q=refund&fragment=1"};
+  S_replace(S_ix_a);
+  assert_true(S_wait_articles(12));
+  for (int i = 0; i < 4; i++) { /* A's frame rendered and kept, its texts found */
+    char *p = S_page(paths[i]);
+    assert_null(strstr(p, "reloaded result"));
+    if (i == 3) {
+      free(p);
+      continue;
+    }
+    assert_non_null(strstr(p, "<title>"));
+    assert_non_null(strstr(p, "PhoneRetailer Help</title>"));
+    assert_non_null(strstr(p, "0113 496 0500"));
+    assert_null(strstr(p, "Reloaded Help"));
+    free(p);
+  }
+  S_replace(S_ix_b);
+  assert_true(S_wait_articles(13));
+  for (int i = 0; i < 3; i++) {
+    char *p = S_page(paths[i]);
+    assert_non_null(strstr(p, "Reloaded Help</title>"));
+    assert_non_null(strstr(p, "class=\"brand\" href=\"/\">Reloaded Help</a>"));
+    assert_non_null(strstr(p, "0113 496 0999"));
+    assert_null(strstr(p, "PhoneRetailer Help"));
+    assert_null(strstr(p, "0113 496 0500"));
+    free(p);
+  }
+  char *f = S_page(paths[3]); /* the fragment: no frame, but the texts kept with it */
+  assert_null(strstr(f, "<footer"));
+  assert_non_null(strstr(f, "reloaded result"));
+  free(f);
+  f = S_page(paths[0]);
+  assert_non_null(strstr(f, "reloaded result"));
+  free(f);
+}
+
 /* The load: a child process posts suggest requests until told to stop and
  * writes "sent failed incomplete" to the pipe. */
 static void S_load(int fd) {
@@ -231,6 +291,7 @@ int main(void) {
       cmocka_unit_test(test_replaced_file_is_served),
       cmocka_unit_test(test_broken_file_is_refused),
       cmocka_unit_test(test_sighup_reloads),
+      cmocka_unit_test(test_reload_shows_new_site_content),
       cmocka_unit_test(test_twenty_reloads_under_load),
   };
   return cmocka_run_group_tests_name("reload", tests, S_setup, S_teardown);

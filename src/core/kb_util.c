@@ -74,7 +74,13 @@ void kb_buf_grow(kb_buf *b, size_t extra) {
   if (need <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < need) cap *= 2;
-  b->p = kb_xrealloc(b->p, cap);
+  if (b->p && !b->n) { /* nothing to keep: a new block, not realloc()'s copy of the old one */
+    free(b->p);
+    b->p = kb_xmalloc(cap);
+    b->p[0] = 0;
+  } else {
+    b->p = kb_xrealloc(b->p, cap);
+  }
   b->cap = cap;
 }
 

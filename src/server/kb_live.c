@@ -54,6 +54,8 @@ struct kb_gen {
   int nslots;
   kb_geo *geo;
   kb_site *site;
+  kb_frames *frames;     /* the pages' frame in each language, built by the
+                            first page of each (kb_page.c) */
   int articles;
   char *built;           /* build time, ISO 8601 */
   double built_epoch;
@@ -106,6 +108,7 @@ static void S_gen_free(kb_gen *g) {
   free(g->ix);
   kb_geo_free(g->geo);
   kb_site_free(g->site);
+  kb_frames_free(g->frames);
   free(g->built);
   if (g->freed) atomic_fetch_add(g->freed, 1);
   free(g);
@@ -169,6 +172,7 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
     goto fail;
   }
   g->articles = kb_index_count(g->ix[0]);
+  g->frames = kb_frames_new();
   const char *b = kb_index_meta(g->ix[0], "built");
   g->built = kb_xstrdup(b ? b : "");
   struct tm tm = {0};
@@ -193,6 +197,7 @@ kb_index *kb_gen_index(kb_gen *g) {
 
 const kb_geo *kb_gen_geo(const kb_gen *g) { return g->geo; }
 const kb_site *kb_gen_site(const kb_gen *g) { return g->site; }
+kb_frames *kb_gen_frames(const kb_gen *g) { return g->frames; }
 int kb_gen_articles(const kb_gen *g) { return g->articles; }
 const char *kb_gen_built(const kb_gen *g) { return g->built; }
 double kb_gen_built_epoch(const kb_gen *g) { return g->built_epoch; }

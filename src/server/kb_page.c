@@ -8,6 +8,7 @@
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +47,18 @@ static void S_sheet(kb_buf *b, const char *css, const char *name) {
     kb_buf_printf(b, "<link rel=\"stylesheet\" href=\"/static/%s\">", name);
 }
 
-/* The page's layout up to its content; paths: the page in each language
- * (kb_ui.h), for the public pages' switcher and alternates. */
-void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
-                      const kb_ui_paths *paths) {
-  const char *site_title = S_site(c, "title");
+/* The head up to the title's text. */
+static void S_head_open(const kb_ctx *c, kb_buf *b) {
   kb_buf_puts(b, "<!doctype html><html lang=\"");
   kb_buf_puts(b, kb_ui_tag(c, kb_ui_lang(c)));
   kb_buf_puts(b, "\"><head><meta charset=\"utf-8\">"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                  "<link rel=\"icon\" href=\"data:,\"><title>");
-  kb_page_h(b, title);
+}
+
+/* After the title's text: the site's title, the stylesheets, the script. */
+static void S_head_rest(const kb_ctx *c, kb_buf *b, int team) {
+  const char *site_title = S_site(c, "title");
   if (site_title) {
     kb_buf_puts(b, " \xC2\xB7 ");
     kb_page_h(b, site_title);
@@ -68,14 +70,17 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
    * staff's pages add theirs, which a public page neither carries nor
    * parses; likewise they run the console's script, the public pages the
    * small one (search as you type, "Did this help?"). */
-  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
   S_sheet(b, c ? c->style : NULL, "app.css");
   if (team) S_sheet(b, c ? c->style_staff : NULL, "console.css");
   kb_buf_puts(b, team ? "<script src=\"/static/console.js\" defer></script>"
                       : "<script src=\"/static/app.js\" defer></script>");
-  if (c && paths) kb_ui_alternates(c, b, paths);
-  kb_buf_puts(b, "</head>");
-  kb_buf_printf(b, "<body class=\"page-%s\"><a class=\"skip\" href=\"#main\">", kind);
+}
+
+/* After <body class="page-KIND">: the skip link, the brand and the main
+ * navigation, up to the language switcher. */
+static void S_body_open(const kb_ctx *c, kb_buf *b, int team) {
+  const char *site_title = S_site(c, "title");
+  kb_buf_puts(b, "<a class=\"skip\" href=\"#main\">");
   kb_page_t(c, b, "skip");
   kb_buf_puts(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
   if (site_title) kb_page_h(b, site_title);
@@ -89,15 +94,15 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
     kb_page_t(c, b, "nav.main");
     kb_buf_puts(b, "\"><ul>");
     for (int i = 0; i < 5; i++) {
-      kb_buf_printf(b, "<li><a href=\"%s\">", links[i][0]);
+      kb_buf_puts(b, "<li><a href=\"");
+      kb_buf_puts(b, links[i][0]);
+      kb_buf_puts(b, "\">");
       kb_page_t(c, b, links[i][1]);
       kb_buf_puts(b, "</a></li>");
     }
     kb_buf_puts(b, "<li><form class=\"signout\" method=\"post\" action=\"/signout\"><button type=\"submit\">");
     kb_page_t(c, b, "staff.signout");
     kb_buf_puts(b, "</button></form></li></ul></nav>");
-    /* the staff's pages exist in every language at one address */
-    if (c && paths) kb_ui_switcher(c, b, paths);
   } else {
     kb_buf_puts(b, "</a><nav aria-label=\"");
     kb_page_t(c, b, "nav.main");
@@ -106,17 +111,155 @@ void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char 
     kb_buf_puts(b, "</a></li><li><a href=\"/stores\">");
     kb_page_t(c, b, "nav.stores");
     kb_buf_puts(b, "</a></li></ul></nav>");
-    if (c && paths) kb_ui_switcher(c, b, paths);
+  }
+}
+
+/* The small search form in the header of the public pages but the home
+ * and the search page. */
+static void S_search_mini(const kb_ctx *c, kb_buf *b) {
+  kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
+                 "<label for=\"hq\" class=\"vh\">");
+  kb_page_t(c, b, "search.label");
+  kb_buf_puts(b, "</label><input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"");
+  kb_page_t(c, b, "search.placeholder");
+  kb_buf_puts(b, "\" autocomplete=\"off\"><button type=\"submit\">");
+  kb_page_t(c, b, "search.button");
+  kb_buf_puts(b, "</button></form>");
+}
+
+static void S_page_end(const kb_ctx *c, kb_buf *b);
+
+/*--- The frame, rendered once per language -------------------------------*/
+
+/* What a public page's layout holds that no request changes, in one page
+ * language, rendered by the functions above: a page copies these (the
+ * frame cost a search page 40 K instructions of lookups, escaping and
+ * formatting, 23 K its start and 17.5 K its end: docs/benchmarks.md,
+ * sixteenth session). The staff's pages render theirs each time. */
+typedef struct {
+  kb_buf head;      /* S_head_open() */
+  kb_buf head_rest; /* S_head_rest() of a public page */
+  kb_buf body;      /* S_body_open() of a public page */
+  kb_buf switcher;  /* kb_ui_switcher() where each language's page is its home */
+  kb_buf mini;      /* S_search_mini() */
+  kb_buf end;       /* kb_web_page_end() */
+  size_t size;      /* the bytes of all of them */
+  const char *_Atomic texts[KB_PAGE_TEXTS]; /* kb_ui.c's kb_ui_key texts, found at first use */
+} S_frame;
+
+/* Room for a page's own content besides its frame, made at its start: a
+ * page body starts with 8 KB (kb_server.c) and a page with the inline
+ * stylesheet is 13-20 KB, which realloc() reached by copying the body
+ * twice (5 K instructions a search page). */
+#define S_PAGE_ROOM 8192
+
+/* A slot per language of the index (c->lang its code), and one for
+ * c->lang NULL (the default language, whose site values are looked up
+ * without a language: S_site()). */
+#define S_FRAME_SLOTS 33
+
+struct kb_frames {
+  S_frame *_Atomic v[S_FRAME_SLOTS]; /* built by the first page of each, or NULL */
+};
+
+kb_frames *kb_frames_new(void) { return kb_xcalloc(1, sizeof(kb_frames)); }
+
+static void S_frame_free(S_frame *f) {
+  if (!f) return;
+  kb_buf_cleanup(&f->head);
+  kb_buf_cleanup(&f->head_rest);
+  kb_buf_cleanup(&f->body);
+  kb_buf_cleanup(&f->switcher);
+  kb_buf_cleanup(&f->mini);
+  kb_buf_cleanup(&f->end);
+  free(f);
+}
+
+void kb_frames_free(kb_frames *fr) {
+  if (!fr) return;
+  for (int i = 0; i < S_FRAME_SLOTS; i++) S_frame_free(atomic_load(&fr->v[i]));
+  free(fr);
+}
+
+/* c's frame, rendered now if it is the first page of its language, or
+ * NULL when c has none (no frames, site content or index; a language the
+ * index lacks). Two first pages at once both render it; one is kept. */
+static _Thread_local int S_building; /* this thread is rendering a frame */
+
+static const S_frame *S_frame_of(const kb_ctx *c) {
+  /* (the frame's own parts use what they would keep in it: found as
+   * without a frame while it is being rendered) */
+  if (!c || !c->frames || !c->site || !c->ix || S_building) return NULL;
+  int slot = S_FRAME_SLOTS - 1;
+  if (c->lang) {
+    slot = kb_index_lang_find(c->ix, c->lang);
+    if (slot < 0 || slot >= S_FRAME_SLOTS - 1) return NULL;
+  }
+  S_frame *f = atomic_load_explicit(&c->frames->v[slot], memory_order_acquire);
+  if (f) return f;
+  f = kb_xcalloc(1, sizeof *f);
+  S_building = 1;
+  kb_ui_paths home = {.alternates = 0}; /* every v[i] NULL: each language's home */
+  S_head_open(c, &f->head);
+  S_head_rest(c, &f->head_rest, 0);
+  S_body_open(c, &f->body, 0);
+  kb_ui_switcher(c, &f->switcher, &home);
+  S_search_mini(c, &f->mini);
+  S_page_end(c, &f->end);
+  S_building = 0;
+  f->size = f->head.n + f->head_rest.n + f->body.n + f->switcher.n + f->mini.n + f->end.n;
+  S_frame *none = NULL;
+  if (!atomic_compare_exchange_strong_explicit(&c->frames->v[slot], &none, f, memory_order_acq_rel,
+                                               memory_order_acquire)) {
+    S_frame_free(f);
+    f = none;
+  }
+  return f;
+}
+
+const char *_Atomic *kb_page_texts(const kb_ctx *c) {
+  S_frame *f = (S_frame *)S_frame_of(c);
+  return f ? f->texts : NULL;
+}
+
+static void S_put(kb_buf *b, const kb_buf *part) {
+  if (part->n) kb_buf_put(b, part->p, part->n);
+}
+
+/* 1 if paths names each language's home (as the switcher reads a NULL). */
+static int S_paths_home(const kb_ctx *c, const kb_ui_paths *p) {
+  int n = kb_index_nlangs(c->ix);
+  for (int i = 0; i < n && i < 32; i++)
+    if (p->v[i] && strcmp(p->v[i], "/")) return 0;
+  return 1;
+}
+
+/* The page's layout up to its content; paths: the page in each language
+ * (kb_ui.h), for the public pages' switcher and alternates. */
+void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,
+                      const kb_ui_paths *paths) {
+  int team = !strcmp(kind, "agent") || !strcmp(kind, "reports") || !strncmp(kind, "team", 4);
+  const S_frame *f = team ? NULL : S_frame_of(c);
+  if (f) kb_buf_grow(b, f->size + S_PAGE_ROOM);
+  if (f) S_put(b, &f->head);
+  else S_head_open(c, b);
+  kb_page_h(b, title);
+  if (f) S_put(b, &f->head_rest);
+  else S_head_rest(c, b, team);
+  if (c && paths) kb_ui_alternates(c, b, paths);
+  kb_buf_puts(b, "</head><body class=\"page-");
+  kb_buf_puts(b, kind);
+  kb_buf_puts(b, "\">");
+  if (f) S_put(b, &f->body);
+  else S_body_open(c, b, team);
+  /* the staff's pages exist in every language at one address */
+  if (c && paths) {
+    if (f && S_paths_home(c, paths)) S_put(b, &f->switcher);
+    else kb_ui_switcher(c, b, paths);
   }
   if (!team && strcmp(kind, "home") && strcmp(kind, "search")) {
-    kb_buf_puts(b, "<form class=\"search-mini\" role=\"search\" action=\"/search\" method=\"get\">"
-                   "<label for=\"hq\" class=\"vh\">");
-    kb_page_t(c, b, "search.label");
-    kb_buf_puts(b, "</label><input id=\"hq\" name=\"q\" type=\"search\" placeholder=\"");
-    kb_page_t(c, b, "search.placeholder");
-    kb_buf_puts(b, "\" autocomplete=\"off\"><button type=\"submit\">");
-    kb_page_t(c, b, "search.button");
-    kb_buf_puts(b, "</button></form>");
+    if (f) S_put(b, &f->mini);
+    else S_search_mini(c, b);
   }
   kb_buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
 }
@@ -242,6 +385,12 @@ static void S_contact(const kb_ctx *c, kb_buf *b, int i, int with_hours) {
 }
 
 void kb_web_page_end(const kb_ctx *c, kb_buf *b) {
+  const S_frame *f = S_frame_of(c);
+  if (f) S_put(b, &f->end);
+  else S_page_end(c, b);
+}
+
+static void S_page_end(const kb_ctx *c, kb_buf *b) {
   kb_buf_puts(b, "</main><footer class=\"site\" id=\"contact\"><h2>");
   kb_page_t(c, b, "footer.contact");
   kb_buf_puts(b, "</h2><ul>");

@@ -80,6 +80,12 @@ const char *kb_page_lang(const kb_ctx *c);
 /* The page's words (kb_ui.h): key's text, escaped, without values. */
 void kb_page_t(const kb_ctx *c, kb_buf *b, const char *key);
 
+/* The texts of kb_ui_key's found so far for c's page language and index
+ * (KB_PAGE_TEXTS of them, by slot), in c's frame; NULL when c has no
+ * frame (the texts are then looked up at each use). */
+#define KB_PAGE_TEXTS 64
+const char *_Atomic *kb_page_texts(const kb_ctx *c);
+
 /* The page's layout up to its content; paths: the page in each language
  * (kb_ui.h), for the public pages' switcher and alternates. */
 void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,

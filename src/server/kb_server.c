@@ -561,6 +561,28 @@ static const char *S_arg(struct MHD_Connection *c, const char *k) {
   return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
 }
 
+/* The pages' named arguments (kb_web_args), in one pass over the query:
+ * each the first of its name as libmicrohttpd's lookup matches it (the
+ * same length, in any case), or NULL. A lookup per name walked the
+ * request's list eight times, 1 K instructions a page. */
+typedef struct {
+  const char **v[8];
+  unsigned seen;
+} S_page_args;
+
+static enum MHD_Result S_page_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  static const char *const names[8] = {"q", "page", "fragment", "near", "text", "author", "collection", "thanks"};
+  S_page_args *pa = cls;
+  (void)kind;
+  for (int i = 0; key && i < 8; i++)
+    if (!(pa->seen & (1u << i)) && !strcasecmp(key, names[i])) {
+      pa->seen |= 1u << i;
+      *pa->v[i] = value;
+      break;
+    }
+  return MHD_YES;
+}
+
 /* Any query-string argument for the pages (kb_web_args.arg), or a request
  * header when k is "header:NAME". */
 static const char *S_web_arg(void *conn, const char *k) {
@@ -639,7 +661,8 @@ static void S_refused(kb_req *rq, const kb_ctx *c, const char *url, const char *
 
 /* What a handler sees of the server for request rq (no index yet). */
 static kb_ctx S_ctx(const kb_server *s, const kb_req *rq) {
-  return (kb_ctx){.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen), .public_url = s->public_url,
+  return (kb_ctx){.geo = kb_gen_geo(rq->gen), .site = kb_gen_site(rq->gen),
+                  .frames = kb_gen_frames(rq->gen), .public_url = s->public_url,
                   .style = kb_web_style(s->web, 0), .style_staff = kb_web_style(s->web, 1),
                   .feedback = s->feedback, .events = s->events, .data_dir = s->cfg.data_dir, .live = s->live,
                   .pg = s->pg, .store_path = s->store_path};
@@ -729,10 +752,9 @@ static void S_route(kb_server *s, struct MHD_Connection *conn, kb_req *rq,
       S_refused(rq, &c, url, "too_many_requests", r);
       return;
     }
-    kb_web_args a = {S_arg(conn, "q"), S_arg(conn, "page"), S_arg(conn, "fragment"),
-                     S_arg(conn, "near"), S_arg(conn, "text"), S_arg(conn, "author"),
-                     S_arg(conn, "collection"), S_arg(conn, "thanks"), s->keys != NULL,
-                     S_web_arg, conn, S_roles(s, conn)};
+    kb_web_args a = {.keys = s->keys != NULL, .arg = S_web_arg, .h = conn, .roles = S_roles(s, conn)};
+    S_page_args pa = {{&a.q, &a.page, &a.fragment, &a.near, &a.text, &a.author, &a.collection, &a.thanks}, 0};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, S_page_arg, &pa);
     if (rq->too_large) {
       kb_api_error(r, 413, "payload_too_large", "the request body is over %d bytes", KB_MAX_BODY);
       S_refused(rq, &c, url, "payload_too_large", r);

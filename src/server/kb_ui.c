@@ -4,10 +4,12 @@
 #include "kb_ui.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_page.h"
 #include "server.h"
 
 const char *kb_ui_lang(const kb_ctx *c) {
@@ -38,6 +40,39 @@ const char *kb_ui_find(const kb_ctx *c, const char *key) {
   if (!v) v = kb_site_get(c->site, NULL, kb_index_default_code(c->ix), k);
   if (!v) v = kb_site_get(c->site, NULL, "en", k);
   return v;
+}
+
+/* Slots of the frame's texts handed to kb_ui_key's so far. */
+static atomic_int S_slots;
+
+/* What find(c, k) returns (NULL: nothing), kept in c's frame from its
+ * first use there: find must depend on nothing but c's site content, page
+ * language and index. */
+static const char *S_kept(const kb_ctx *c, kb_ui_key *k, const char *(*find)(const kb_ctx *, const kb_ui_key *)) {
+  static const char none[] = ""; /* found nothing */
+  int slot = atomic_load_explicit(&k->slot, memory_order_relaxed);
+  if (!slot) { /* a race hands out two: one is used, one wasted */
+    int mine = atomic_fetch_add(&S_slots, 1) + 1, zero = 0;
+    slot = atomic_compare_exchange_strong(&k->slot, &zero, mine) ? mine : zero;
+  }
+  const char *_Atomic *texts = slot <= KB_PAGE_TEXTS ? kb_page_texts(c) : NULL;
+  if (!texts) return find(c, k);
+  const char *v = atomic_load_explicit(&texts[slot - 1], memory_order_acquire);
+  if (!v) { /* the same for every page of the frame: two pages may both store it */
+    v = find(c, k);
+    if (!v) v = none;
+    atomic_store_explicit(&texts[slot - 1], v, memory_order_release);
+  }
+  return v == none ? NULL : v;
+}
+
+static const char *S_find_key(const kb_ctx *c, const kb_ui_key *k) { return kb_ui_find(c, k->key); }
+
+/* The text of key k (k->key itself when there is none) kept in c's frame,
+ * found there after its first use in the frame's language. */
+const char *kb_ui_text_k(const kb_ctx *c, kb_ui_key *k) {
+  const char *v = S_kept(c, k, S_find_key);
+  return v ? v : k->key;
 }
 
 /* Appends t with its marks filled from the pairs in ap. */
@@ -73,6 +108,13 @@ void kb_ui_put(const kb_ctx *c, kb_buf *b, const char *key, ...) {
   va_end(ap);
 }
 
+void kb_ui_put_k(const kb_ctx *c, kb_buf *b, kb_ui_key *k, ...) {
+  va_list ap;
+  va_start(ap, k);
+  S_fill(b, kb_ui_text_k(c, k), ap);
+  va_end(ap);
+}
+
 /* 1 if n takes the singular in the page's language (plural.one: the
  * numbers that do, "1" in English, "0 1" in French). */
 /* n in decimal into num (24 bytes: any long); returns its length. As
@@ -101,7 +143,8 @@ static void S_plural_key(char *k, size_t nk, const char *key, int one) {
 }
 
 static int S_one(const kb_ctx *c, long n) {
-  const char *l = kb_ui_text(c, "plural.one");
+  static kb_ui_key plural_one = KB_UI_KEY("plural.one");
+  const char *l = kb_ui_text_k(c, &plural_one);
   char num[24];
   int len = S_num(num, n);
   for (const char *p = l; (p = strstr(p, num)) != NULL; p++)
@@ -133,8 +176,62 @@ void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
             names[4], vals[4], names[5], vals[5], names[6], vals[6], (const char *)NULL);
 }
 
+void kb_ui_count_k(const kb_ctx *c, kb_buf *b, kb_ui_key *one, kb_ui_key *other, long n, ...) {
+  char num[24];
+  kb_ui_key *k = S_one(c, n) ? one : other;
+  S_num(num, n);
+  /* {n} first, then the caller's pairs: rebuilt as one list, as kb_ui_count() */
+  va_list ap;
+  va_start(ap, n);
+  const char *names[8] = {"n"}, *vals[8] = {num};
+  int m = 1;
+  for (const char *nm; m < 7 && (nm = va_arg(ap, const char *)) != NULL; m++) {
+    names[m] = nm;
+    vals[m] = va_arg(ap, const char *);
+  }
+  va_end(ap);
+  for (; m < 8; m++) names[m] = NULL, vals[m] = NULL;
+  kb_ui_put_k(c, b, k, names[0], vals[0], names[1], vals[1], names[2], vals[2], names[3], vals[3],
+              names[4], vals[4], names[5], vals[5], names[6], vals[6], (const char *)NULL);
+}
+
+/* 1 if s starts with n ASCII digits; their value into *v. */
+static int S_digits(const char *s, int n, int *v) {
+  *v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    *v = *v * 10 + (s[i] - '0');
+  }
+  return 1;
+}
+
+/* The months' words (month.1 ... month.12) and the date's pattern, found
+ * once per page language (kb_ui_key). */
+static kb_ui_key S_months[12] = {
+    KB_UI_KEY("month.1"), KB_UI_KEY("month.2"), KB_UI_KEY("month.3"),  KB_UI_KEY("month.4"),
+    KB_UI_KEY("month.5"), KB_UI_KEY("month.6"), KB_UI_KEY("month.7"),  KB_UI_KEY("month.8"),
+    KB_UI_KEY("month.9"), KB_UI_KEY("month.10"), KB_UI_KEY("month.11"), KB_UI_KEY("month.12")};
+static kb_ui_key S_date = KB_UI_KEY("date");
+
 void kb_ui_date(const kb_ctx *c, kb_buf *b, const char *ymd) {
   int y, m, d;
+  /* "2026-12-02", as the indexer stores a date: read and written without
+   * sscanf() and printf() (9.9 K instructions an article page with the
+   * lookups); anything else as they read it */
+  if (S_digits(ymd, 4, &y) && ymd[4] == '-' && S_digits(ymd + 5, 2, &m) && ymd[7] == '-' &&
+      S_digits(ymd + 8, 2, &d)) {
+    if (m < 1 || m > 12) return;
+    char ds[24], ys[24];
+    S_num(ds, d);
+    S_num(ys, y);
+    kb_buf_puts(b, "<time datetime=\"");
+    kb_buf_put(b, ymd, 10); /* as %04d-%02d-%02d writes these */
+    kb_buf_puts(b, "\">");
+    kb_ui_put_k(c, b, &S_date, "day", ds, "month", kb_ui_text_k(c, &S_months[m - 1]), "year", ys,
+                (const char *)NULL);
+    kb_buf_puts(b, "</time>");
+    return;
+  }
   if (sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) return;
   char mk[16], ds[8], ys[8];
   snprintf(mk, sizeof mk, "month.%d", m);
@@ -190,6 +287,33 @@ static void S_href(const kb_ctx *c, kb_buf *b, int i, const char *path, int abso
   else kb_buf_putc(b, '/');
 }
 
+/* Each language of the index by its number (k->key: "0" ... "31"): its
+ * tag (kb_ui_tag()) and its name in its own words (lang.name), kept in the
+ * frame (an article's switcher and alternates looked each up on every
+ * page, 9 K instructions). */
+#define S_K32(f)                                                                                     \
+  {f("0"),  f("1"),  f("2"),  f("3"),  f("4"),  f("5"),  f("6"),  f("7"),  f("8"),  f("9"),  f("10"),  \
+   f("11"), f("12"), f("13"), f("14"), f("15"), f("16"), f("17"), f("18"), f("19"), f("20"), f("21"), \
+   f("22"), f("23"), f("24"), f("25"), f("26"), f("27"), f("28"), f("29"), f("30"), f("31")}
+static kb_ui_key S_tags[32] = S_K32(KB_UI_KEY), S_names[32] = S_K32(KB_UI_KEY);
+
+static const char *S_find_tag(const kb_ctx *c, const kb_ui_key *k) {
+  return kb_ui_tag(c, kb_index_lang_code(c->ix, atoi(k->key)));
+}
+
+static const char *S_find_name(const kb_ctx *c, const kb_ui_key *k) {
+  return S_text_in(c, kb_index_lang_code(c->ix, atoi(k->key)), "lang.name");
+}
+
+/* Language i's tag and name, kept in c's frame. */
+static const char *S_tag_of(const kb_ctx *c, int i) {
+  return S_kept(c, &S_tags[i], S_find_tag);
+}
+
+static const char *S_name_of(const kb_ctx *c, int i) {
+  return S_kept(c, &S_names[i], S_find_name);
+}
+
 void kb_ui_alternates(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   int n = kb_index_nlangs(c->ix), have = 0;
   if (!p->alternates || n < 2) return;
@@ -198,7 +322,7 @@ void kb_ui_alternates(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   for (int i = 0; i < n && i < 32; i++) {
     if (!p->v[i]) continue;
     kb_buf_puts(b, "<link rel=\"alternate\" hreflang=\"");
-    kb_buf_puts(b, kb_ui_tag(c, kb_index_lang_code(c->ix, i)));
+    kb_buf_puts(b, S_tag_of(c, i));
     kb_buf_puts(b, "\" href=\"");
     S_href(c, b, i, p->v[i], 1);
     kb_buf_puts(b, "\">");
@@ -215,12 +339,13 @@ void kb_ui_switcher(const kb_ctx *c, kb_buf *b, const kb_ui_paths *p) {
   int n = kb_index_nlangs(c->ix);
   if (n < 2) return;
   const char *here = kb_ui_lang(c);
+  static kb_ui_key label = KB_UI_KEY("lang.switch");
   kb_buf_puts(b, "<nav class=\"langs\" aria-label=\"");
-  kb_ui_put(c, b, "lang.switch", (const char *)NULL);
+  kb_ui_put_k(c, b, &label, (const char *)NULL);
   kb_buf_puts(b, "\"><ul>");
   for (int i = 0; i < n && i < 32; i++) {
-    const char *code = kb_index_lang_code(c->ix, i), *tag = kb_ui_tag(c, code);
-    const char *name = S_text_in(c, code, "lang.name");
+    const char *code = kb_index_lang_code(c->ix, i), *tag = S_tag_of(c, i);
+    const char *name = S_name_of(c, i);
     kb_buf_puts(b, "<li><a hreflang=\"");
     kb_buf_puts(b, tag);
     kb_buf_puts(b, "\" lang=\"");

@@ -34,6 +34,24 @@ const char *kb_ui_find(const struct kb_ctx *c, const char *key);
 void kb_ui_put(const struct kb_ctx *c, kb_buf *b, const char *key, ...)
     __attribute__((sentinel));
 
+/* A key whose text is found once per page language and index generation
+ * (kept in the pages' frame, kb_page.c) rather than at every use: a page
+ * or fragment looked up each of its dozen texts, 300 to 600 instructions
+ * a lookup. One static per key and use: KB_UI_KEY("pages.next"). */
+typedef struct kb_ui_key {
+  const char *key;
+  _Atomic int slot;    /* its place in the frame's texts, from 1; 0: none yet */
+} kb_ui_key;
+#define KB_UI_KEY(k) {(k), 0}
+
+/* kb_ui_text() and kb_ui_put() of such a key. */
+const char *kb_ui_text_k(const struct kb_ctx *c, kb_ui_key *k);
+void kb_ui_put_k(const struct kb_ctx *c, kb_buf *b, kb_ui_key *k, ...) __attribute__((sentinel));
+
+/* kb_ui_count() of a count whose key.one and key.other are one and other. */
+void kb_ui_count_k(const struct kb_ctx *c, kb_buf *b, kb_ui_key *one, kb_ui_key *other, long n, ...)
+    __attribute__((sentinel));
+
 /* The same for a count: key.one or key.other as the language's plural.one
  * list of numbers says, {n} filled with n. */
 void kb_ui_count(const struct kb_ctx *c, kb_buf *b, const char *key, long n, ...)

@@ -349,13 +349,17 @@ static int S_static(kb_web *w, const char *name, int gz, kb_http_resp *r) {
 
 /*--- Search --------------------------------------------------------------*/
 
+/* The search form's texts (kb_ui.h's kb_ui_key). */
+static kb_ui_key S_k_search_label = KB_UI_KEY("search.label");
+static kb_ui_key S_k_search_button = KB_UI_KEY("search.button");
+
 static void S_search_form(const kb_ctx *c, kb_buf *b, const char *q) {
   kb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\"><label for=\"q\">");
-  kb_page_t(c, b, "search.label");
+  kb_ui_put_k(c, b, &S_k_search_label, (const char *)NULL);
   kb_buf_puts(b, "</label><input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" value=\"");
   kb_page_h(b, q);
   kb_buf_puts(b, "\"><button type=\"submit\">");
-  kb_page_t(c, b, "search.button");
+  kb_ui_put_k(c, b, &S_k_search_button, (const char *)NULL);
   kb_buf_puts(b, "</button></form>");
 }
 
@@ -484,6 +488,30 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
   return t.n;
 }
 
+/* The texts of the search page and its results, found once per language
+ * and index (kb_ui.h's kb_ui_key). */
+static kb_ui_key S_k_search_unreadable = KB_UI_KEY("search.unreadable");
+static kb_ui_key S_k_search_none_contact = KB_UI_KEY("search.none.contact");
+static kb_ui_key S_k_browse = KB_UI_KEY("browse");
+static kb_ui_key S_k_popular = KB_UI_KEY("popular");
+static kb_ui_key S_k_pages_label = KB_UI_KEY("pages.label");
+static kb_ui_key S_k_pages_previous = KB_UI_KEY("pages.previous");
+static kb_ui_key S_k_pages_next = KB_UI_KEY("pages.next");
+static kb_ui_key S_k_home_heading = KB_UI_KEY("home.heading");
+static kb_ui_key S_k_home_title = KB_UI_KEY("home.title");
+static kb_ui_key S_k_search_none = KB_UI_KEY("search.none");
+static kb_ui_key S_k_search_didyoumean = KB_UI_KEY("search.didyoumean");
+static kb_ui_key S_k_pages_of = KB_UI_KEY("pages.of");
+static kb_ui_key S_k_search_count_one = KB_UI_KEY("search.count.one");
+static kb_ui_key S_k_search_count_other = KB_UI_KEY("search.count.other");
+
+/* n in decimal into out, as snprintf("%d") writes it; returns out. */
+static char *S_itoa(char out[24], int n) {
+  kb_buf t = {.p = out, .n = 0, .cap = 24}; /* room for any int: never grown */
+  kb_buf_put_int(&t, n);
+  return out;
+}
+
 /* The #results block for q on page `page` (1-based); typing: the last
  * word is still being typed (search as you type), so it is a prefix. */
 static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_buf *b) {
@@ -501,7 +529,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
     kb_buf_puts(b, "<p class=\"count\">");
-    kb_page_t(c, b, "search.unreadable");
+    kb_ui_put_k(c, b, &S_k_search_unreadable, (const char *)NULL);
     kb_buf_puts(b, "</p></div>");
     return;
   }
@@ -512,7 +540,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     o.offset = (page - 1) * S_PER_PAGE;
     if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
       kb_buf_puts(b, "<p class=\"count\">");
-    kb_page_t(c, b, "search.unreadable");
+    kb_ui_put_k(c, b, &S_k_search_unreadable, (const char *)NULL);
     kb_buf_puts(b, "</p></div>");
       return;
     }
@@ -521,16 +549,16 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   if (res.total == 0) {
     kb_buf link = KB_BUF_INIT;
     kb_buf_puts(&link, "<a href=\"#contact\">");
-    kb_page_t(c, &link, "search.none.contact");
+    kb_ui_put_k(c, &link, &S_k_search_none_contact, (const char *)NULL);
     kb_buf_puts(&link, "</a>");
     kb_buf_puts(b, "<div class=\"empty\"><p>");
-    kb_ui_put(c, b, "search.none", "q", q, "!contact", kb_buf_str(&link), (const char *)NULL);
+    kb_ui_put_k(c, b, &S_k_search_none, "q", q, "!contact", kb_buf_str(&link), (const char *)NULL);
     kb_buf_puts(b, "</p>");
     kb_buf_cleanup(&link);
     kb_buf topics = KB_BUF_INIT;
     if (S_topics(c, &topics)) {
       kb_buf_puts(b, "<h2>");
-      kb_page_t(c, b, "browse");
+      kb_ui_put_k(c, b, &S_k_browse, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
     }
@@ -538,7 +566,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_buf pop = KB_BUF_INIT;
     if (S_popular(c, &pop, 5)) {
       kb_buf_puts(b, "<h2>");
-      kb_page_t(c, b, "popular");
+      kb_ui_put_k(c, b, &S_k_popular, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
     }
@@ -548,7 +576,8 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     return;
   }
   kb_buf_puts(b, "<p class=\"count\">");
-  kb_ui_count(c, b, "search.count", res.total, "q", q, (const char *)NULL);
+  kb_ui_count_k(c, b, &S_k_search_count_one, &S_k_search_count_other, res.total, "q", q,
+                (const char *)NULL);
   kb_buf_puts(b, "</p>");
   if (res.corrected) {
     kb_buf link = KB_BUF_INIT;
@@ -558,11 +587,15 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_page_h(&link, res.corrected);
     kb_buf_puts(&link, "</a>");
     kb_buf_puts(b, "<p class=\"didyoumean\">");
-    kb_ui_put(c, b, "search.didyoumean", "!q", kb_buf_str(&link), (const char *)NULL);
+    kb_ui_put_k(c, b, &S_k_search_didyoumean, "!q", kb_buf_str(&link), (const char *)NULL);
     kb_buf_puts(b, "</p>");
     kb_buf_cleanup(&link);
   }
-  kb_buf_printf(b, "<ol class=\"results\" start=\"%d\">", (page - 1) * S_PER_PAGE + 1);
+  /* numbers put directly, not formatted: printf cost a fragment 2.4 K
+   * instructions (docs/benchmarks.md, sixteenth session) */
+  kb_buf_puts(b, "<ol class=\"results\" start=\"");
+  kb_buf_put_int(b, (page - 1) * S_PER_PAGE + 1);
+  kb_buf_puts(b, "\">");
   for (int i = 0; i < res.n; i++) {
     const kb_hit *h = &res.hits[i];
     kb_buf_puts(b, "<li><h2><a href=\"");
@@ -576,26 +609,30 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_buf_puts(b, "</ol>");
   if (pages > 1) {
     kb_buf_puts(b, "<nav class=\"pages\" aria-label=\"");
-    kb_page_t(c, b, "pages.label");
+    kb_ui_put_k(c, b, &S_k_pages_label, (const char *)NULL);
     kb_buf_puts(b, "\">");
     if (page > 1) {
       kb_buf_puts(b, "<a rel=\"prev\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
-      kb_buf_printf(b, "&amp;page=%d\">", page - 1);
-      kb_page_t(c, b, "pages.previous");
+      kb_buf_puts(b, "&amp;page=");
+      kb_buf_put_int(b, page - 1);
+      kb_buf_puts(b, "\">");
+      kb_ui_put_k(c, b, &S_k_pages_previous, (const char *)NULL);
       kb_buf_puts(b, "</a> ");
     }
-    char sp[16], sn[16];
-    snprintf(sp, sizeof sp, "%d", page);
-    snprintf(sn, sizeof sn, "%d", pages);
+    char sp[24], sn[24];
+    S_itoa(sp, page);
+    S_itoa(sn, pages);
     kb_buf_puts(b, "<span>");
-    kb_ui_put(c, b, "pages.of", "n", sp, "total", sn, (const char *)NULL);
+    kb_ui_put_k(c, b, &S_k_pages_of, "n", sp, "total", sn, (const char *)NULL);
     kb_buf_puts(b, "</span>");
     if (page < pages) {
       kb_buf_puts(b, " <a rel=\"next\" href=\"/search?q=");
       kb_buf_put_query(b, q, 1);
-      kb_buf_printf(b, "&amp;page=%d\">", page + 1);
-      kb_page_t(c, b, "pages.next");
+      kb_buf_puts(b, "&amp;page=");
+      kb_buf_put_int(b, page + 1);
+      kb_buf_puts(b, "\">");
+      kb_ui_put_k(c, b, &S_k_pages_next, (const char *)NULL);
       kb_buf_puts(b, "</a>");
     }
     kb_buf_puts(b, "</nav>");
@@ -619,9 +656,9 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     return;
   }
   kb_buf *b = &r->body;
-  kb_web_page_start(c, b, q && *q ? q : kb_ui_text(c, "home.title"), q ? "search" : "home");
+  kb_web_page_start(c, b, q && *q ? q : kb_ui_text_k(c, &S_k_home_title), q ? "search" : "home");
   kb_buf_puts(b, "<h1>");
-  kb_page_t(c, b, "home.heading");
+  kb_ui_put_k(c, b, &S_k_home_heading, (const char *)NULL);
   kb_buf_puts(b, "</h1>");
   S_search_form(c, b, q);
   /* the one live region: app.js writes the count of live results here */
@@ -633,14 +670,14 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
     kb_buf_puts(b, "<div class=\"home-extra\">");
     if (nt) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">");
-      kb_page_t(c, b, "browse");
+      kb_ui_put_k(c, b, &S_k_browse, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&topics), topics.n);
       kb_buf_puts(b, "</section>");
     }
     if (np) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"popular-h\"><h2 id=\"popular-h\">");
-      kb_page_t(c, b, "popular");
+      kb_ui_put_k(c, b, &S_k_popular, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
       kb_buf_put(b, kb_buf_str(&pop), pop.n);
       kb_buf_puts(b, "</section>");
@@ -1242,10 +1279,15 @@ not_allowed_post:
 /* 1 if url is one of the staff's pages (their language is chosen as
  * kb_web_staff_lang() says). */
 int kb_web_is_staff(const char *url) {
-  return !strcmp(url, "/agent") || !strcmp(url, "/kb-health") || !strcmp(url, "/kb-health/yaml") ||
-         !strncmp(url, "/team/", 6) ||
-         !strcmp(url, "/signin") || !strcmp(url, "/signout") || !strcmp(url, "/reports") ||
-         !strcmp(url, "/agent/feedback") || !strcmp(url, "/reports.csv");
+  if (url[0] != '/') return 0;
+  switch (url[1]) { /* by the first letter: every page and fragment asks */
+  case 'a': return !strcmp(url, "/agent") || !strcmp(url, "/agent/feedback");
+  case 'k': return !strcmp(url, "/kb-health") || !strcmp(url, "/kb-health/yaml");
+  case 't': return !strncmp(url, "/team/", 6);
+  case 's': return !strcmp(url, "/signin") || !strcmp(url, "/signout");
+  case 'r': return !strcmp(url, "/reports") || !strcmp(url, "/reports.csv");
+  default: return 0;
+  }
 }
 
 const char *kb_web_staff_lang(const kb_ctx *c, const char *accept) {
@@ -1285,7 +1327,8 @@ static size_t S_lang_prefix(const kb_ctx *c, const char *url, char code[8], int 
   *explicit_default = 0;
   while (url[n] >= 'a' && url[n] <= 'z' && n < 7) n++;
   if (n < 3 || (url[n] && url[n] != '/')) return 0;
-  snprintf(code, 8, "%.*s", (int)(n - 1), url + 1);
+  memcpy(code, url + 1, n - 1); /* (snprintf "%.*s" cost every page 700 instructions) */
+  code[n - 1] = 0;
   int li = kb_index_lang_find(c->ix, code);
   if (li >= 0 && li == kb_index_default_lang(c->ix) && kb_web_is_staff(url + n)) {
     *explicit_default = 1;

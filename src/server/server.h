@@ -41,6 +41,7 @@ typedef struct kb_http_resp {
 
 typedef struct kb_events kb_events;
 typedef struct kb_pg kb_pg;
+typedef struct kb_frames kb_frames;
 
 /* What a handler sees of the server for one request. */
 typedef struct kb_ctx {
@@ -61,6 +62,9 @@ typedef struct kb_ctx {
                                or NULL: they link /static/app.css */
   const char *style_staff;  /* the one the staff's pages inline after it,
                                or NULL: they link /static/console.css */
+  kb_frames *frames;        /* the served index's pages' frame, rendered once
+                               per language (kb_page.c), or NULL: rendered
+                               on every page */
 } kb_ctx;
 
 /* Query-string arguments of GET /api/v1/search (NULL when absent). */
@@ -103,6 +107,8 @@ int kb_live_kb_errors(kb_live *l);
 kb_index *kb_gen_index(kb_gen *g);
 const kb_geo *kb_gen_geo(const kb_gen *g);
 const kb_site *kb_gen_site(const kb_gen *g);
+/* The pages' frame of g's site content (kb_frames_new()), owned by g. */
+kb_frames *kb_gen_frames(const kb_gen *g);
 int kb_gen_articles(const kb_gen *g);
 const char *kb_gen_built(const kb_gen *g);
 double kb_gen_built_epoch(const kb_gen *g);
@@ -316,6 +322,16 @@ int kb_web_is_staff(const char *url);
 /* The language of the index an Accept-Language header prefers (its
  * code, owned by the index), or NULL. */
 const char *kb_web_staff_lang(const kb_ctx *c, const char *accept);
+
+/* The parts of the public pages' layout that depend on no request (the
+ * head up to the title, the header, the language switcher of a page that
+ * exists at one address in every language, the footer), rendered once per
+ * page language from one index generation's site content, at the first
+ * page of that language, and copied into every page after it
+ * (kb_page.c). A generation owns its kb_frames: a reloaded index's site
+ * content shows from its first page on. Safe for concurrent pages. */
+kb_frames *kb_frames_new(void);
+void kb_frames_free(kb_frames *f);
 
 /* The site's layout around a page body: everything up to <main>'s
  * content, and everything after it. */
