@@ -575,7 +575,7 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
 enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a word's
   match in the phrases field (the bound of the phrase match) */ };
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
-static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines);
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
                          const unsigned char *gbits, int paired, double *f);
@@ -705,6 +705,16 @@ static void S_src_docs(S_src *src, const kb_rank_docs *d, sqlite3_int64 id) {
   S_src_asides(src, d, id); /* (the lengths are not read after the part) */
 }
 
+/* Row id's normalisations: made at load (kb_rank_norms), else now into
+ * own (making them per row was 2 K instructions of a search-as-you-type
+ * fragment's 114 K, callgrind). */
+static const double *S_row_norms(const S_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                                 double *own) {
+  if (q->norms && id < q->norms->cap) return q->norms->v + id * S_NCOL;
+  S_norms_of(q, d->len + id * S_NCOL, own);
+  return own;
+}
+
 void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
@@ -716,11 +726,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_acc acc = {.inst = inst}, *a = &acc;
   S_src src;
   S_src_docs(&src, d, id);
-  /* the row's normalisations made at load (kb_rank_norms), else now */
   double own[S_NCOL];
-  const double *nrm = own;
-  if (q->norms && id < q->norms->cap) nrm = q->norms->v + id * S_NCOL;
-  else S_norms_of(q, d->len + id * S_NCOL, own);
+  const double *nrm = S_row_norms(q, d, id, own);
   /* per group, 0 between rows: only the groups a row touches are read
    * (in order, so the sums are the same) and cleared after it; a row
    * matches two or three of a query's dozen groups */
@@ -797,9 +804,9 @@ void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
     if (q->exact[p]) cut[i][1] = -1;
   }
   unsigned char gbits[S_MAX_PHRASES];
-  double *f = part->f, mass;
+  double *f = part->f, mass, own[S_NCOL];
   int pairs;
-  S_score_counts(q, d->len + id * S_NCOL, a, f, gbits, &pairs, &mass);
+  S_score_counts(q, S_row_norms(q, d, id, own), a, f, gbits, &pairs, &mass);
   part->lo = S_score(f, ablate); /* proximity and phrase 0 */
   /* At most: every two adjacent words that both match are near (a pair
    * needs a match of each), and the best authored phrase is all query
@@ -1008,12 +1015,12 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
 
-/* The features of a row that its term frequencies (a's) give, and into
- * gbits[q->ngroup] what each group matches: S_score_groups(). */
-static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+/* The features of a row of normalisations nrm (S_norm()) that its term
+ * frequencies (a's) give, and into gbits[q->ngroup] what each group
+ * matches: S_score_groups(). */
+static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines) {
-  double gscore[S_MAX_PHRASES], nrm[S_NCOL];
-  S_norms_of(q, len, nrm);
+  double gscore[S_MAX_PHRASES];
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
     S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]], S_cols_of(a->tf[a->hit[h]]), gscore,
@@ -1069,7 +1076,9 @@ phrase:
 /* The features of a row from its term frequencies and kept instances. */
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
   unsigned char gbits[S_MAX_PHRASES];
-  S_score_counts(q, src->len, a, f, gbits, NULL, NULL);
+  double nrm[S_NCOL];
+  S_norms_of(q, src->len, nrm);
+  S_score_counts(q, nrm, a, f, gbits, NULL, NULL);
   S_score_near(q, src, a, gbits, 1, f);
 }
 
