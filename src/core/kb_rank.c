@@ -879,8 +879,8 @@ static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f) {
-  S_src src = {.d = d, .id = id};
-  S_src_asides(&src, d, id);
+  S_src src; /* (not cleared whole: S_src_docs()) */
+  S_src_docs(&src, d, id);
   const S_inst *m;
   int nm = S_marks_of(b, n, &m), ngroup = 0;
   for (int i = 0; i < n && i < S_MAX_PHRASES; i++) /* (S_marks_of()'s lists') */

@@ -543,7 +543,8 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, i
                     S_phrases *ph, int *listed) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
                .dfs = dfs, .ph = ph};
-  if (ph) memset(ph, 0, sizeof *ph);
+  if (ph) ph->n = 0; /* (its arrays are read below n only: clearing 1.6 KB
+                       was 0.5 K instructions a search) */
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
     if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
