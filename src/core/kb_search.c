@@ -14,8 +14,8 @@
  * row gets its ranking features from kb_features() (kb_rank.c) and is
  * scored in C; only the page of hits returned is looked up in full. With
  * very many matching rows, only rows with the query's rarest terms are
- * candidates (S_select). Snippets are cut from the body at the window
- * kb_features() chose, with control-character markers that are turned
+ * candidates (S_select). Snippets are cut (kb_snip.c) from the body at the
+ * window kb_features() chose, with control-character markers that are turned
  * into <mark> after HTML escaping, so nothing in an article can inject
  * markup through a snippet.
  */
@@ -27,10 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <ctype.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "kb_index_impl.h"
 
 #include "kb_fts.h"
@@ -39,6 +35,7 @@
 #include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
+#include "kb_snip.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
@@ -631,51 +628,6 @@ static const char *S_keep(kb_results *r, const char *s) {
   return k;
 }
 
-/* The first byte of s[i..n) a snippet writes otherwise than itself (as
- * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
- * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
- * table one byte at a time. */
-static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
-#ifdef __SSE2__
-  /* each special byte sixteen times, made once (they were made per call:
-   * a call per run of plain text) */
-#define S_X16(b) {{b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}}
-  static const union {
-    char b[16];
-    __m128i v;
-  } c[] = {S_X16('&'), S_X16('<'), S_X16('>'), S_X16('"'), S_X16('\''), S_X16('\x02'),
-           S_X16('\x03'), S_X16('\n')};
-#undef S_X16
-  for (; i + 16 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_cmpeq_epi8(x, c[0].v);
-    for (size_t k = 1; k < sizeof c / sizeof *c; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k].v));
-    int m = _mm_movemask_epi8(hit);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-  }
-#endif
-  while (i < n && !as[(unsigned char)s[i]]) i++;
-  return i;
-}
-
-/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
- * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. */
-static void S_put_snip(kb_buf *b, const char *s, size_t n) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte;
-   * S_snip_plain() tests these same bytes) */
-  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
-                                      ['\x03'] = "</mark>", ['\n'] = " "};
-  size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
-    kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, as[(unsigned char)s[i]]);
-    run = i + 1;
-  }
-  kb_buf_put(b, s + run, n - run);
-}
-
 /* The query with its corrected words in place, kept in r when there is a
  * correction. */
 static void S_keep_corrected(kb_results *r, const char *q, size_t nq, const S_query *t) {
@@ -1139,91 +1091,6 @@ static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *
   return rc;
 }
 
-/* Cutting a snippet: the body's terms at positions [start, start +
- * terms), terms at most KB_RANK_SNIPPET_LEN, their byte spans found by
- * running the analyzer for positions and spans only, once per row
- * (kb_ix_body). */
-static int S_span_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  kb_ix_body *sp = ctx;
-  (void)t; (void)n;
-  if (flags & KB_TOKEN_COLOCATED) return 0;
-  if ((sp->n & (sp->n - 1)) == 0) /* 0, 1, 2, 4...: grow at powers of two */
-    sp->span = kb_xrealloc(sp->span, (size_t)(sp->n ? 2 * sp->n : 1) * sizeof *sp->span);
-  sp->span[sp->n][0] = s;
-  sp->span[sp->n][1] = e;
-  sp->n++;
-  return 0;
-}
-
-/* Row id's body and its spans, from the cache or read and analyzed now;
- * NULL when the row has no body. */
-static const kb_ix_body *S_spans_of(kb_index *ix, int li, int64_t id) {
-  kb_ix_lang *l = &ix->langs[li];
-  if (!l->snip) l->snip = kb_xcalloc(KB_IX_SNIP_SLOTS, sizeof *l->snip);
-  kb_ix_body *sp = &l->snip[(uint64_t)id % KB_IX_SNIP_SLOTS];
-  if (sp->id == id && sp->body) return sp;
-  free(sp->body);
-  free(sp->span);
-  memset(sp, 0, sizeof *sp);
-  sqlite3_stmt *st = l->body;
-  sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-  sqlite3_reset(st);
-  if (!sp->body) return NULL;
-  sp->id = id;
-  kb_analyzer_run(l->an, sp->body, -1, KB_TEXT_SPANS, S_span_term, sp);
-  return sp;
-}
-
-/* The snippet of a body for the window of terms terms at start with the
- * matched terms in mask, as HTML: matches in <mark>, "…" where text was
- * left out (written in one pass: cut, then escaped, it was a third of
- * search as you type). A window cut short by a
- * table or another aside (kb_rank.h) ends with its prose's last words, no
- * "…". */
-static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_buf *out) {
-  if (start < 0 || start >= sp->n) return;
-  if (terms <= 0 || terms > KB_RANK_SNIPPET_LEN) terms = KB_RANK_SNIPPET_LEN;
-  const char *body = sp->body;
-  int n = sp->n - start < terms ? sp->n - start : terms;
-  const int (*span)[2] = (const int (*)[2])sp->span + start;
-  /* from the body's first byte at its start: stop words before the first
-   * term take no position, but are the text's first words */
-  int lead = 0;
-  while (start == 0 && isspace((unsigned char)body[lead])) lead++;
-  /* room for the text and a few escapes: grown once, not doubled from 64 */
-  kb_buf_grow(out, (size_t)(span[n - 1][1] - span[0][0]) + 160);
-  if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
-  /* the text up to each match, unmatched terms and all, in one piece */
-  int from = start == 0 ? lead : span[0][0];
-  for (int i = 0; i < n; i++) {
-    if (!((mask >> i) & 1)) continue;
-    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
-    kb_buf_puts(out, "<mark>");
-    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    kb_buf_puts(out, "</mark>");
-    from = span[i][1];
-  }
-  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
-  int more = start + n < sp->n;
-  if (more && terms == KB_RANK_SNIPPET_LEN) {
-    kb_buf_puts(out, "\xE2\x80\xA6");
-    return;
-  }
-  /* the window reached the end of the body or of its prose (an aside
-   * follows): keep what follows the last term up to the next (a full
-   * stop, stop words) and within its block, within reason and on a
-   * character boundary */
-  const char *tail = body + span[n - 1][1];
-  size_t nt = more ? (size_t)(span[n][0] - span[n - 1][1]) : strlen(tail);
-  const char *nl = more ? memchr(tail, '\n', nt) : NULL; /* blocks end in one */
-  if (nl) nt = (size_t)(nl - tail);
-  while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
-  if (nt > 64) nt = kb_utf8_cut(tail, 64);
-  S_put_snip(out, tail, nt);
-}
-
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   if (h->cut.body) {
@@ -1234,11 +1101,11 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     h->cut.terms = (int)f[KB_RANK_SNIPPET_TERMS];
     h->cut.body = NULL;
   }
-  const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
+  const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
   if (sp) {
     kb_buf *b = &ix->snipbuf;
     kb_buf_clear(b);
-    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+    kb_snip_cut(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
     S_arena *a = r->mem;
     h->snippet = S_arena_dup(&a, b->n ? b->p : "", b->n);
     r->mem = a;
