@@ -364,6 +364,33 @@ static void test_snippets(void **state) {
   th_index_done(x, dir);
 }
 
+/* Snippets are escaped as they are cut, sixteen bytes tested at a time:
+ * every byte HTML escapes (and a line break) written so wherever it
+ * falls, next to a match and at a run's end, and one just past a run
+ * (the byte after a match) not taken for the run's own. */
+static void test_snippet_escapes(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir);
+  th_write_file(a, "---\ntitle: Escapes\n---\n"
+                   "Say \"zebra\"&'zebra' 1\\<zebra\\>2 and a longer run of plain words then zebra\n"
+                   "on the next line & more\n");
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.limit = 2};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "zebra", 5, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 1);
+  const char *want = "Say &quot;<mark>zebra</mark>&quot;&amp;&#39;<mark>zebra</mark>&#39; "
+                     "1&lt;<mark>zebra</mark>&gt;2 and a longer run of plain words then "
+                     "<mark>zebra</mark> on the next line &amp; more";
+  if (strcmp(r.hits[0].snippet, want) != 0) print_error("snippet: %s\n", r.hits[0].snippet);
+  assert_string_equal(r.hits[0].snippet, want);
+  kb_results_free(&r);
+  free(a);
+  th_index_done(x, dir);
+}
+
 /* #22: snippets are prose. A table's cells read as a run of words
  * ("Section What you'll find Address Street address..."), and a bold line
  * standing for a heading runs into its paragraph, so a snippet's window
@@ -1129,6 +1156,7 @@ int main(void) {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
+      cmocka_unit_test(test_snippet_escapes),
       cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_vocab_corrections),

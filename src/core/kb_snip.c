@@ -18,46 +18,54 @@
 #include "kb_rank.h"
 #include "kb_text.h"
 
-/* The first byte of s[i..n) a snippet writes otherwise than itself (as
- * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
- * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
- * table one byte at a time. */
-static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
-#ifdef __SSE2__
-  /* each special byte sixteen times, made once (they were made per call:
-   * a call per run of plain text) */
-#define S_X16(b) {{b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}}
-  static const union {
-    char b[16];
-    __m128i v;
-  } c[] = {S_X16('&'), S_X16('<'), S_X16('>'), S_X16('"'), S_X16('\''), S_X16('\x02'),
-           S_X16('\x03'), S_X16('\n')};
-#undef S_X16
-  for (; i + 16 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_cmpeq_epi8(x, c[0].v);
-    for (size_t k = 1; k < sizeof c / sizeof *c; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k].v));
-    int m = _mm_movemask_epi8(hit);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-  }
-#endif
-  while (i < n && !as[(unsigned char)s[i]]) i++;
-  return i;
-}
+/* Bytes readable past a cached body's NUL (kb_snip_body() allocates
+ * them, zeros): S_snip_plain() reads sixteen at a time up to the end of
+ * a run of text without a byte-at-a-time tail (the tail was a quarter of
+ * a search-as-you-type fragment's snippets, callgrind). */
+#define S_PAD 16
 
-/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
- * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. */
-static void S_put_snip(kb_buf *b, const char *s, size_t n) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte;
-   * S_snip_plain() tests these same bytes) */
-  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+/* What each byte becomes in a snippet, NULL: itself (&<>"' escaped, a
+ * line break as a space, the \x02 \x03 markers a body might hold as
+ * <mark> and </mark>, as the matches are marked). */
+static const char *const S_as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
                                       ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
                                       ['\x03'] = "</mark>", ['\n'] = " "};
+
+/* The first byte of s[i..n) that S_as[] writes otherwise than itself, or
+ * a position >= n when there is none (the caller stops there: a byte
+ * past n is no byte of the run); s[n..n + S_PAD) may be read (a cached
+ * body's). With SSE2 (every x86-64) sixteen bytes are tested at once,
+ * each against the eight bytes in five compares: & and ' are 0x26 0x27, \x02 \x03 are 0x02 0x03
+ * (bit 0 cleared), < and > are 0x3C 0x3E (bit 1 cleared). */
+static inline __attribute__((always_inline)) size_t S_snip_plain(const char *s, size_t i,
+                                                                 size_t n) {
+#ifdef __SSE2__
+  const __m128i fe = _mm_set1_epi8((char)0xFE), fd = _mm_set1_epi8((char)0xFD);
+  for (; i < n; i += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i e = _mm_and_si128(x, fe);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(e, _mm_set1_epi8(0x26)),
+                               _mm_cmpeq_epi8(e, _mm_set1_epi8(0x02)));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_and_si128(x, fd), _mm_set1_epi8(0x3C)));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+    unsigned m = (unsigned)_mm_movemask_epi8(hit); /* (bytes past n too) */
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+  return n;
+#else
+  while (i < n && !S_as[(unsigned char)s[i]]) i++;
+  return i;
+#endif
+}
+
+/* Writes body text s[0..n) into a snippet, as S_as[] says (s[n..n +
+ * S_PAD) readable: a cached body's). */
+static void S_put_snip(kb_buf *b, const char *s, size_t n) {
   size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
+  for (size_t i = S_snip_plain(s, 0, n); i < n; i = S_snip_plain(s, i + 1, n)) {
     kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, as[(unsigned char)s[i]]);
+    kb_buf_puts(b, S_as[(unsigned char)s[i]]);
     run = i + 1;
   }
   kb_buf_put(b, s + run, n - run);
@@ -91,8 +99,13 @@ const kb_ix_body *kb_snip_body(kb_index *ix, int li, int64_t id) {
   memset(sp, 0, sizeof *sp);
   sqlite3_stmt *st = l->body;
   sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    size_t n = strlen(t);
+    sp->body = kb_xmalloc(n + 1 + S_PAD);
+    memcpy(sp->body, t, n);
+    memset(sp->body + n, 0, 1 + S_PAD); /* its NUL and S_PAD zeros */
+  }
   sqlite3_reset(st);
   if (!sp->body) return NULL;
   sp->id = id;
