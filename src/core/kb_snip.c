@@ -19,57 +19,85 @@
 #include "kb_text.h"
 
 /* Bytes readable past a cached body's NUL (kb_snip_body() allocates
- * them, zeros): S_snip_plain() reads sixteen at a time up to the end of
+ * them, zeros): S_put_snip() reads sixteen at a time up to the end of
  * a run of text without a byte-at-a-time tail (the tail was a quarter of
  * a search-as-you-type fragment's snippets, callgrind). */
 #define S_PAD 16
 
-/* What each byte becomes in a snippet, NULL: itself (&<>"' escaped, a
+/* What each byte becomes in a snippet, n 0: itself (&<>"' escaped, a
  * line break as a space, the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked). */
-static const char *const S_as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
-                                      ['\x03'] = "</mark>", ['\n'] = " "};
+ * <mark> and </mark>, as the matches are marked); as eight bytes, so
+ * that an escape is one store (at most S_ESC_MAX bytes count). */
+#define S_ESC_MAX 7
+typedef struct {
+  char s[8];
+  unsigned char n;
+} S_esc;
+static const S_esc S_escs[256] = {['&'] = {"&amp;", 5}, ['<'] = {"&lt;", 4}, ['>'] = {"&gt;", 4},
+                                  ['"'] = {"&quot;", 6}, ['\''] = {"&#39;", 5},
+                                  ['\x02'] = {"<mark>", 6}, ['\x03'] = {"</mark>", 7},
+                                  ['\n'] = {" ", 1}};
 
-/* The first byte of s[i..n) that S_as[] writes otherwise than itself, or
- * a position >= n when there is none (the caller stops there: a byte
- * past n is no byte of the run); s[n..n + S_PAD) may be read (a cached
- * body's). With SSE2 (every x86-64) sixteen bytes are tested at once,
- * each against the eight bytes in five compares: & and ' are 0x26 0x27, \x02 \x03 are 0x02 0x03
- * (bit 0 cleared), < and > are 0x3C 0x3E (bit 1 cleared). */
-static inline __attribute__((always_inline)) size_t S_snip_plain(const char *s, size_t i,
-                                                                 size_t n) {
 #ifdef __SSE2__
-  const __m128i fe = _mm_set1_epi8((char)0xFE), fd = _mm_set1_epi8((char)0xFD);
-  for (; i < n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i e = _mm_and_si128(x, fe);
-    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(e, _mm_set1_epi8(0x26)),
-                               _mm_cmpeq_epi8(e, _mm_set1_epi8(0x02)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_and_si128(x, fd), _mm_set1_epi8(0x3C)));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
-    unsigned m = (unsigned)_mm_movemask_epi8(hit); /* (bytes past n too) */
-    if (m) return i + (size_t)__builtin_ctz(m);
-  }
-  return n;
-#else
-  while (i < n && !S_as[(unsigned char)s[i]]) i++;
-  return i;
-#endif
+/* Which of the sixteen bytes x S_escs[] changes (bit k: byte k), each
+ * tested against the eight in five compares: & and ' are 0x26 0x27,
+ * \x02 \x03 are 0x02 0x03 (bit 0 cleared), < and > are 0x3C 0x3E (bit 1
+ * cleared). */
+static inline __attribute__((always_inline)) unsigned S_special16(__m128i x) {
+  __m128i e = _mm_and_si128(x, _mm_set1_epi8((char)0xFE));
+  __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(e, _mm_set1_epi8(0x26)),
+                             _mm_cmpeq_epi8(e, _mm_set1_epi8(0x02)));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xFD)),
+                                         _mm_set1_epi8(0x3C)));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+  return (unsigned)_mm_movemask_epi8(hit);
 }
 
-/* Writes body text s[0..n) into a snippet, as S_as[] says (s[n..n +
- * S_PAD) readable: a cached body's). */
+/* Writes body text s[0..n) into a snippet, as S_escs[] says; s[n..n +
+ * S_PAD) is read (a cached body's). With SSE2 (every x86-64) it is
+ * copied as it is scanned, sixteen bytes a load, a test and a store,
+ * into room made first for every byte escaped and a store's sixteen
+ * bytes past the end (a byte-at-a-time tail to each run, a memcpy()
+ * call per run and an escape's strlen() were most of the snippets'
+ * writing, callgrind). */
+static void S_put_snip(kb_buf *b, const char *s, size_t n) {
+  size_t room = S_ESC_MAX * n + 16;
+  if (b->cap - b->n <= room) kb_buf_grow(b, room);
+  char *o = b->p + b->n;
+  for (size_t i = 0; i < n;) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)o, x);
+    unsigned m = S_special16(x);
+    size_t k = m ? (size_t)__builtin_ctz(m) : 16; /* plain bytes from i */
+    if (k >= n - i) { /* to the end (bytes past n are not the run's) */
+      o += n - i;
+      break;
+    }
+    o += k;
+    i += k;
+    if (!m) continue;
+    const S_esc *e = &S_escs[(unsigned char)s[i++]];
+    memcpy(o, e->s, sizeof e->s);
+    o += e->n;
+  }
+  b->n = (size_t)(o - b->p);
+  b->p[b->n] = 0;
+}
+#else
+/* Writes body text s[0..n) into a snippet, as S_escs[] says. */
 static void S_put_snip(kb_buf *b, const char *s, size_t n) {
   size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n); i < n; i = S_snip_plain(s, i + 1, n)) {
+  for (size_t i = 0; i < n; i++) {
+    const S_esc *e = &S_escs[(unsigned char)s[i]];
+    if (!e->n) continue;
     kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, S_as[(unsigned char)s[i]]);
+    kb_buf_put(b, e->s, e->n);
     run = i + 1;
   }
   kb_buf_put(b, s + run, n - run);
 }
+#endif
 
 /* Cutting a snippet: the body's terms at positions [start, start +
  * terms), terms at most KB_RANK_SNIPPET_LEN, their byte spans found by
