@@ -552,6 +552,9 @@ static int S_body_marks(const S_inst *inst, int kept, const S_inst **out) {
 typedef struct {
   int (*tf)[S_NCOL];
   int *hit, nhit;
+  unsigned *hcols;          /* per hit: the columns it has a count in, as
+                               S_cols() found them (kb_rank_row_part()); NULL:
+                               S_cols_of() makes them from tf */
   S_inst *inst;
   int kept;
   const kb_rank_body *body; /* the body's matches, when inst holds only the
@@ -648,9 +651,13 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
 static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
                                                                int *from, int *to) {
   int p = l->phrase;
-  int *t = a->tf[p];
-  S_cols(l, t, from, to);
-  if (t[0] | t[1] | t[2] | t[3] | t[4]) a->hit[a->nhit++] = p;
+  /* (a row has one list per phrase, and tf is 0 before it: t has a count
+   * where cols says) */
+  unsigned cols = S_cols(l, a->tf[p], from, to);
+  if (cols) {
+    a->hcols[a->nhit] = cols;
+    a->hit[a->nhit++] = p;
+  }
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -796,6 +803,8 @@ void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
                       const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
                       int (*cut)[2]) {
   S_acc *a = S_acc_start(q);
+  static _Thread_local unsigned hcols[S_MAX_PHRASES];
+  a->hcols = hcols; /* (S_count_list()'s: S_cols_of() not run again per hit) */
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase;
     cut[i][1] = -1; /* not read after: neither a word's nor counted */
@@ -1023,8 +1032,8 @@ static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, 
   double gscore[S_MAX_PHRASES];
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
-    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]], S_cols_of(a->tf[a->hit[h]]), gscore,
-                   gbits);
+    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]],
+                   a->hcols ? a->hcols[h] : S_cols_of(a->tf[a->hit[h]]), gscore, gbits);
   S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
