@@ -391,6 +391,60 @@ static void test_snippet_escapes(void **state) {
   th_index_done(x, dir);
 }
 
+/* The results' strings live in blocks a thread reuses once freed
+ * (kb_arena.c): results kept while others are made and freed, in any
+ * order, keep their strings, and a freed search's blocks serve the next. */
+static char *S_hits_text(const kb_results *r) {
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < r->n; i++)
+    kb_buf_printf(&b, "%s|%s|%s|%s\n", r->hits[i].slug, r->hits[i].title,
+                  r->hits[i].url ? r->hits[i].url : "", r->hits[i].snippet);
+  return kb_buf_detach(&b);
+}
+
+static void test_results_kept_apart(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 12; i++) {
+    char *f = th_fmt("%s/kb/a%d.md", dir, i);
+    kb_buf body = KB_BUF_INIT;
+    kb_buf_printf(&body, "---\ntitle: Zebra note %d\n---\n", i);
+    for (int k = 0; k < 30 + 7 * i; k++) kb_buf_printf(&body, "zebra crossing word%d ", k);
+    kb_buf_puts(&body, "\n");
+    th_write_file(f, kb_buf_str(&body));
+    kb_buf_cleanup(&body);
+    free(f);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  const char *qs[] = {"zebra", "crossing", "zebra crossing", "word3", "word1", "note"};
+  enum { NQ = sizeof qs / sizeof *qs };
+  kb_results r[NQ];
+  char *want[NQ];
+  for (int round = 0; round < 3; round++) {
+    for (int k = 0; k < NQ; k++) {
+      kb_search_opts o = {.limit = 12};
+      assert_int_equal(kb_index_search(x, qs[k], strlen(qs[k]), &o, &r[k], err, sizeof err), 0);
+      assert_true(r[k].n > 0);
+      want[k] = S_hits_text(&r[k]);
+      if (k % 2 == 1) { /* every other one freed at once: its blocks reused */
+        kb_results_free(&r[k]);
+        free(want[k]);
+        want[k] = NULL;
+      }
+    }
+    for (int k = 0; k < NQ; k++) {
+      if (!want[k]) continue;
+      char *now = S_hits_text(&r[k]);
+      assert_string_equal(now, want[k]);
+      free(now);
+      free(want[k]);
+      kb_results_free(&r[k]);
+    }
+  }
+  th_index_done(x, dir);
+}
+
 /* #22: snippets are prose. A table's cells read as a run of words
  * ("Section What you'll find Address Street address..."), and a bold line
  * standing for a heading runs into its paragraph, so a snippet's window
@@ -1157,6 +1211,7 @@ int main(void) {
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_snippet_escapes),
+      cmocka_unit_test(test_results_kept_apart),
       cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_vocab_corrections),

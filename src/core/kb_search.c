@@ -29,6 +29,7 @@
 #include <strings.h>
 #include "kb_index_impl.h"
 
+#include "kb_arena.h"
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
@@ -42,55 +43,6 @@
 
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
-
-/* Strings that live as long as one search (its query's terms, its
- * results' fields) are carved from blocks freed together: a query's forty
- * terms and a hit's dozen fields were one allocation each. */
-#define S_ARENA_BLOCK 4096
-typedef struct S_arena {
-  struct S_arena *next;
-  size_t used, cap;
-  char data[];
-} S_arena;
-
-/* A new block at *head with room for n bytes. */
-static __attribute__((noinline)) S_arena *S_arena_grow(S_arena **head, size_t n) {
-  size_t cap = n > S_ARENA_BLOCK ? n : S_ARENA_BLOCK;
-  S_arena *a = kb_xmalloc(sizeof *a + cap);
-  *a = (S_arena){.next = *head, .cap = cap};
-  return *head = a;
-}
-
-/* A copy of s[0..n) with a NUL, carved from the blocks at *head (inlined:
- * a suggest's hundred copies paid a call's entry and exit each). */
-static inline char *S_arena_dup(S_arena **head, const char *s, size_t n) {
-  S_arena *a = *head;
-  if (__builtin_expect(!a || a->cap - a->used < n + 1, 0)) a = S_arena_grow(head, n + 1);
-  char *k = a->data + a->used;
-  memcpy(k, s, n);
-  k[n] = 0;
-  a->used += n + 1;
-  return k;
-}
-
-/* A copy of the n bytes at p, aligned as a pointer (enough for arrays of
- * ints), from the blocks at *head (a block's data follows a pointer and
- * two sizes: aligned so). */
-static void *S_arena_align(S_arena **head, const void *p, size_t n) {
-  const size_t al = sizeof(void *);
-  S_arena *a = *head;
-  if (a) a->used = (a->used + al - 1) / al * al;
-  if (a && a->used > a->cap) a->used = a->cap;
-  return S_arena_dup(head, p, n);
-}
-
-static void S_arena_free(S_arena *a) {
-  while (a) {
-    S_arena *next = a->next;
-    free(a);
-    a = next;
-  }
-}
 
 /*--- Query building ------------------------------------------------------*/
 
@@ -110,7 +62,7 @@ typedef struct {
   char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
   int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
   int last_start, last_end;  /* source span of the last primary term */
-  S_arena *mem;              /* owns terms, prim and fix */
+  kb_arena *mem;              /* owns terms, prim and fix */
 } S_query;
 
 static int S_find(const S_query *q, const char *t, int n) {
@@ -127,7 +79,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     q->last_end = e;
   }
   if (!colocated && q->ngroups < S_MAX_TERMS) {
-    q->prim[q->ngroups] = S_arena_dup(&q->mem, t, (size_t)n);
+    q->prim[q->ngroups] = kb_arena_dup(&q->mem, t, (size_t)n);
     q->span_s[q->ngroups] = s;
     q->span_e[q->ngroups] = e;
   }
@@ -136,7 +88,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     return 0;
   }
   if (!colocated) q->ngroups++;
-  q->terms[q->n] = S_arena_dup(&q->mem, t, (size_t)n);
+  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
   q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
@@ -150,7 +102,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 }
 
 static void S_query_free(S_query *q) {
-  S_arena_free(q->mem);
+  kb_arena_free(q->mem);
   q->mem = NULL;
   q->n = 0;
   q->ngroups = 0;
@@ -160,7 +112,7 @@ static void S_query_free(S_query *q) {
  * group g as an alternative of weight w, unless it is there already. */
 static void S_add_alt(S_query *q, const char *t, int g, double w) {
   if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = S_arena_dup(&q->mem, t, strlen(t));
+  q->terms[q->n] = kb_arena_dup(&q->mem, t, strlen(t));
   q->len[q->n] = (int)strlen(t);
   q->group[q->n] = g;
   q->weight[q->n] = w;
@@ -240,7 +192,7 @@ struct kb_query {
                              spelling is corrected only in the languages
                              searched, not in every language of the index */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
-  S_arena *mem;           /* owns the records' strings */
+  kb_arena *mem;           /* owns the records' strings */
   const char *last;       /* the last surface copied (in mem) and its word
                              (kb_term.word): every language records it */
   unsigned last_word;
@@ -257,14 +209,14 @@ static int S_record(void *ctx, const kb_term *t) {
    * term that is the word unstemmed (two copies a record were a fifth of
    * the analysis) */
   if (!q->last || t->word != q->last_word) {
-    q->last = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
+    q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
     q->last_word = t->word;
   }
   int same = t->term == t->surface ||
              (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
                          .df = -1, .surface = q->last, .hash = t->hash,
-                         .term = same ? q->last : S_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
+                         .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
 
@@ -306,12 +258,12 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
        * analyzed for its stem */
       char *stem = NULL;
       kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
-      if (stem) x->alt = S_arena_dup(&q->mem, stem, strlen(stem));
+      if (stem) x->alt = kb_arena_dup(&q->mem, stem, strlen(stem));
       free(stem);
-      x->fix = S_arena_dup(&q->mem, fixed, strlen(fixed));
+      x->fix = kb_arena_dup(&q->mem, fixed, strlen(fixed));
     } else {
       const char *c = kb_vocab_correct_stem(l->vocab, x->term);
-      if (c) x->alt = S_arena_dup(&q->mem, c, strlen(c));
+      if (c) x->alt = kb_arena_dup(&q->mem, c, strlen(c));
     }
   }
 }
@@ -335,7 +287,7 @@ static kb_query *S_analyze(kb_index *ix, const char *text, size_t n, int prefix_
   kb_query *q = kb_xcalloc(1, sizeof *q);
   *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
                   .li = ix->deflang};
-  q->text = S_arena_dup(&q->mem, text, n);
+  q->text = kb_arena_dup(&q->mem, text, n);
   int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
   /* the text read once for every language (kb_analyzer_run_terms_all()) */
   kb_analyzer *an[KB_MAX_LANGS];
@@ -363,7 +315,7 @@ void kb_query_free(kb_query *q) {
   if (!q) return;
   for (int i = 0; i < KB_MAX_LANGS; i++)
     if (q->langs[i].v) free(q->langs[i].v); /* (most are none: a call each was 800 instructions) */
-  S_arena_free(q->mem);
+  kb_arena_free(q->mem);
   free(q);
 }
 
@@ -430,7 +382,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const S_rec *x = &r->v[t->rec[g]];
     if (x->alt) S_add_alt(t, x->alt, g, 0.6);
-    if (x->fix) t->fix[g] = S_arena_dup(&t->mem, x->fix, strlen(x->fix));
+    if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
   }
   if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
@@ -439,7 +391,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int i = r->n - 1; i >= 0 && !last; i--)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
   if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
-    t->terms[t->n] = S_arena_dup(&t->mem, last->surface, strlen(last->surface));
+    t->terms[t->n] = kb_arena_dup(&t->mem, last->surface, strlen(last->surface));
     t->len[t->n] = (int)strlen(last->surface);
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
@@ -622,8 +574,8 @@ static int S_select(const kb_ix_lang *l, S_query *t, double share, unsigned abla
 /* Strings of all hits live in one arena, freed with the results. */
 static const char *S_keep(kb_results *r, const char *s) {
   if (!s) return NULL;
-  S_arena *a = r->mem;
-  const char *k = S_arena_dup(&a, s, strlen(s));
+  kb_arena *a = r->mem;
+  const char *k = kb_arena_dup(&a, s, strlen(s));
   r->mem = a;
   return k;
 }
@@ -1106,8 +1058,8 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     kb_buf *b = &ix->snipbuf;
     kb_buf_clear(b);
     kb_snip_cut(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
-    S_arena *a = r->mem;
-    h->snippet = S_arena_dup(&a, b->n ? b->p : "", b->n);
+    kb_arena *a = r->mem;
+    h->snippet = kb_arena_dup(&a, b->n ? b->p : "", b->n);
     r->mem = a;
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
@@ -1125,8 +1077,8 @@ static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned wh
   size_t to = what & S_META_SHOW ? w->nblk : w->nrank;
   const char *k = NULL;
   if (to > from) {
-    S_arena *a = r->mem;
-    k = S_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
+    kb_arena *a = r->mem;
+    k = kb_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
     r->mem = a;
   }
 #define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk - (ptrdiff_t)from) : NULL)
@@ -1175,11 +1127,11 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
   if (c->nbody > 0) { /* kept with the results until the snippet is cut */
-    S_arena *a = r->mem;
-    kb_rank_body *b = S_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
+    kb_arena *a = r->mem;
+    kb_rank_body *b = kb_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
     for (int i = 0; i < c->nbody; i++) {
       int at = cs->bown[c->bfirst + i];
-      if (at >= 0) b[i].pos = S_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
+      if (at >= 0) b[i].pos = kb_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
     }
     h->cut.body = b;
     h->cut.nbody = c->nbody;
@@ -1356,7 +1308,7 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
 }
 
 void kb_results_free(kb_results *r) {
-  S_arena_free(r->mem);
+  kb_arena_free(r->mem);
   free(r->hits);
   memset(r, 0, sizeof *r);
 }
