@@ -162,8 +162,9 @@ void kb_snip_cut(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_b
   if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
   /* the text up to each match, unmatched terms and all, in one piece */
   int from = start == 0 ? lead : span[0][0];
-  for (int i = 0; i < n; i++) {
-    if (!((mask >> i) & 1)) continue;
+  if (n < 32) mask &= (1u << n) - 1; /* (the window's terms only) */
+  for (; mask; mask &= mask - 1) { /* the marked terms only, in order */
+    int i = __builtin_ctz(mask);
     S_put_snip(out, body + from, (size_t)(span[i][0] - from));
     kb_buf_puts(out, "<mark>");
     S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
