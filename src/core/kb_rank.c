@@ -593,13 +593,13 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
+static _Thread_local int S_tf[S_MAX_PHRASES][S_NCOL];
+static _Thread_local int S_hit[S_MAX_PHRASES];
 static S_acc *S_acc_start(const S_query *q) {
-  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
-  static _Thread_local int hit[S_MAX_PHRASES];
   static _Thread_local S_inst inst[S_MAX_INST];
   static _Thread_local S_acc a;
-  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
-  a = (S_acc){.tf = tf, .hit = hit, .inst = inst};
+  memset(S_tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  a = (S_acc){.tf = S_tf, .hit = S_hit, .inst = inst};
   return &a;
 }
 
@@ -802,13 +802,17 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
 void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                       const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
                       int (*cut)[2]) {
-  S_acc *a = S_acc_start(q);
+  /* S_acc_start()'s counts, but only the row's phrases' cleared (all that
+   * is read of them: a query's dozen phrases cleared per row, and the
+   * whole S_acc, were a twentieth of ranking a row), and each hit's
+   * columns kept (S_count_list()'s: S_cols_of() not run again per hit) */
   static _Thread_local unsigned hcols[S_MAX_PHRASES];
-  a->hcols = hcols; /* (S_count_list()'s: S_cols_of() not run again per hit) */
+  S_acc acc = {.tf = S_tf, .hit = S_hit, .hcols = hcols}, *a = &acc;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase;
     cut[i][1] = -1; /* not read after: neither a word's nor counted */
     if (p >= q->nphrase || q->select[p]) continue;
+    memset(S_tf[p], 0, sizeof S_tf[p]); /* (a row has one list per phrase) */
     S_count_list(a, &l[i], &cut[i][0], &cut[i][1]);
     if (q->exact[p]) cut[i][1] = -1;
   }
