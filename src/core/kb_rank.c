@@ -25,6 +25,10 @@
 #define S_COL_ASIDES (S_NCOL + 1)
 #define S_MAX_PHRASES 128
 #define S_MAX_INST 512     /* instances examined for proximity */
+/* Groups cleared at once, as a fixed size (stores the compiler writes
+ * out), when a query has no more: two memset() calls per row ranked were
+ * a hundredth of a search as you type (callgrind). */
+#define S_FEW_GROUPS 8
 #define S_MAX_LINES 64     /* authored phrases examined */
 
 /* BM25F field weights and length normalisation, tuned on the dev sets
@@ -53,6 +57,9 @@ typedef struct kb_rank_query S_query;
 
 /* kb_rank_score_without(), inlined where every row's bounds take it */
 static inline double S_score(const double *f, unsigned off);
+/* S_score() of f with proximity prox and phrase match phrase instead of
+ * its own. */
+static inline double S_score_of(const double *f, double prox, double phrase, unsigned off);
 
 static int S_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud) {
   (void)api; (void)fts;
@@ -825,12 +832,10 @@ void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
    * needs a match of each), and the best authored phrase is all query
    * words, with the weight of every word matched in the phrases field
    * (S_phrase_match() takes a line's words from there). */
-  double hi[KB_RANK_NFEAT];
-  memcpy(hi, f, sizeof hi);
-  hi[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
-  if (hi[KB_FEAT_PROXIMITY] > 1) hi[KB_FEAT_PROXIMITY] = 1;
-  hi[KB_FEAT_PHRASE] = mass > 0 && q->gmass > 0 ? sqrt(mass / q->gmass) * S_PHRASE_MARGIN : 0;
-  part->hi = S_score(hi, ablate);
+  double prox = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
+  if (prox > 1) prox = 1;
+  double phrase = mass > 0 && q->gmass > 0 ? sqrt(mass / q->gmass) * S_PHRASE_MARGIN : 0;
+  part->hi = S_score_of(f, prox, phrase, ablate); /* (f not copied) */
 }
 
 void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
@@ -844,7 +849,8 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
   /* what proximity reads of S_score_counts()'s bits: which groups match
    * (a word's list with a position in the five fields) */
   unsigned char gbits[S_MAX_PHRASES];
-  memset(gbits, 0, (size_t)q->ngroup);
+  if (q->ngroup <= S_FEW_GROUPS) memset(gbits, 0, S_FEW_GROUPS); /* (S_groups_start()) */
+  else memset(gbits, 0, (size_t)q->ngroup);
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
@@ -914,11 +920,6 @@ static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
   return 0;
 }
 
-
-/* Groups cleared at once, as a fixed size (stores the compiler writes
- * out), when a query has no more: two memset() calls per row ranked were
- * a hundredth of a search as you type (callgrind). */
-#define S_FEW_GROUPS 8
 
 /* Per group, cleared for the query's groups only (a row's cost): the
  * best score of its phrases (gscore) and what it matches (gbits,
@@ -1151,10 +1152,13 @@ double kb_rank_score(const double *f) { return kb_rank_score_without(f, 0); }
 double kb_rank_score_without(const double *f, unsigned off) { return S_score(f, off); }
 
 static inline double S_score(const double *f, unsigned off) {
+  return S_score_of(f, f[KB_FEAT_PROXIMITY], f[KB_FEAT_PHRASE], off);
+}
+
+static inline double S_score_of(const double *f, double prox, double phrase, unsigned off) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
-         (1.0 + 0.5 * f[KB_FEAT_STRONG] +
-          (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +
-          (off & KB_ABLATE_PHRASE ? 0 : 3.0) * f[KB_FEAT_PHRASE] +
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] + (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * prox +
+          (off & KB_ABLATE_PHRASE ? 0 : 3.0) * phrase +
           (off & KB_ABLATE_EXACT ? 0 : 0.2) * f[KB_FEAT_EXACT]);
 }
 
