@@ -21,6 +21,8 @@
 typedef struct {
   kb_arena *a[S_SPARE];
   int n;
+  void *buf[KB_SPARE_N]; /* kb_spare_give()'s, by slot */
+  size_t cap[KB_SPARE_N];
   int keyed; /* 1: S_key set for this thread (its spares are freed at its
                 exit); 0: not yet; -1: it could not be (none kept) */
 } S_spares;
@@ -33,9 +35,39 @@ static pthread_once_t S_once = PTHREAD_ONCE_INIT;
 static void S_drop(void *p) {
   S_spares *s = p;
   while (s->n > 0) free(s->a[--s->n]);
+  for (int k = 0; k < KB_SPARE_N; k++) {
+    free(s->buf[k]);
+    s->buf[k] = NULL;
+  }
 }
 
 static void S_key_make(void) { (void)pthread_key_create(&S_key, S_drop); }
+
+/* Is S_key set for this thread (what it keeps is freed at its exit)? */
+static int S_keyed(void) {
+  if (!S_spare.keyed) {
+    pthread_once(&S_once, S_key_make);
+    S_spare.keyed = pthread_setspecific(S_key, &S_spare) == 0 ? 1 : -1;
+  }
+  return S_spare.keyed > 0;
+}
+
+void *kb_spare_take(int slot, size_t *cap) {
+  void *p = S_spare.buf[slot];
+  *cap = p ? S_spare.cap[slot] : 0;
+  S_spare.buf[slot] = NULL;
+  return p;
+}
+
+void kb_spare_give(int slot, void *p, size_t cap) {
+  if (!p) return;
+  if (S_spare.buf[slot] || !S_keyed()) {
+    free(p);
+    return;
+  }
+  S_spare.buf[slot] = p;
+  S_spare.cap[slot] = cap;
+}
 
 kb_arena *kb_arena_grow(kb_arena **head, size_t n) {
   kb_arena *a;
@@ -62,11 +94,7 @@ void *kb_arena_align(kb_arena **head, const void *p, size_t n) {
 void kb_arena_free(kb_arena *a) {
   while (a) {
     kb_arena *next = a->next;
-    if (a->cap == KB_ARENA_BLOCK && S_spare.n < S_SPARE && !S_spare.keyed) {
-      pthread_once(&S_once, S_key_make);
-      S_spare.keyed = pthread_setspecific(S_key, &S_spare) == 0 ? 1 : -1;
-    }
-    if (a->cap == KB_ARENA_BLOCK && S_spare.n < S_SPARE && S_spare.keyed > 0) {
+    if (a->cap == KB_ARENA_BLOCK && S_spare.n < S_SPARE && S_keyed()) {
       S_spare.a[S_spare.n++] = a;
     } else {
       free(a);

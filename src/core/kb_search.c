@@ -1203,6 +1203,15 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {.ablate = oo.ablate};
+  /* the body matches' arrays of the thread's last search (kb_spare_take()) */
+  size_t cb, cbo, co;
+  c.body = kb_spare_take(KB_SPARE_BODY, &cb);
+  c.bown = kb_spare_take(KB_SPARE_BOWN, &cbo);
+  c.own = kb_spare_take(KB_SPARE_OWN, &co);
+  cb /= sizeof *c.body;
+  cbo /= sizeof *c.bown;
+  c.capbody = (int)(cb < cbo ? cb : cbo);
+  c.capown = (int)(co / sizeof *c.own);
   S_where where;
   S_where_of(ix, &oo, &where);
   int txn = -1; /* the read transaction: not begun yet (S_search_lang()) */
@@ -1242,9 +1251,9 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (txn > 0) S_step_once(ix->commit);
   free(c.v);
-  free(c.body);
-  free(c.bown);
-  free(c.own);
+  kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
+  kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
+  kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
