@@ -660,6 +660,15 @@ void kb_results_sort(kb_results *r) {
  * picking them from many candidates (search as you type matches most of
  * the index on a short prefix) is one comparison per candidate, where
  * sorting them all was a tenth of the request. */
+/* c's candidates' array given back for the thread's next search
+ * (kb_spare_give()): c->v is then another's (cap -1: a page's, freed). */
+static void S_cands_give(S_cands *c) {
+  if (c->cap > 0) kb_spare_give(KB_SPARE_CANDS, c->v, (size_t)c->cap * sizeof *c->v);
+  else free(c->v);
+  c->v = NULL;
+  c->cap = -1;
+}
+
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
@@ -669,7 +678,7 @@ static void S_order(S_cands *c, int k) {
     S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
     for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
     free(key);
-    free(c->v);
+    S_cands_give(c);
     c->v = v;
     return;
   }
@@ -686,7 +695,7 @@ static void S_order(S_cands *c, int k) {
   }
   S_cand *v = kb_xcalloc((size_t)k, sizeof *v);
   for (int j = 0; j < nt; j++) v[j] = c->v[top[j]];
-  free(c->v);
+  S_cands_give(c);
   c->v = v;
   /* the rest is not read again (only counted): left out */
 }
@@ -1212,6 +1221,8 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   cbo /= sizeof *c.bown;
   c.capbody = (int)(cb < cbo ? cb : cbo);
   c.capown = (int)(co / sizeof *c.own);
+  c.v = kb_spare_take(KB_SPARE_CANDS, &cb);
+  c.cap = (int)(cb / sizeof *c.v);
   S_where where;
   S_where_of(ix, &oo, &where);
   int txn = -1; /* the read transaction: not begun yet (S_search_lang()) */
@@ -1250,7 +1261,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
   if (txn > 0) S_step_once(ix->commit);
-  free(c.v);
+  S_cands_give(&c);
   kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
   kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
   kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
