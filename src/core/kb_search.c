@@ -284,7 +284,8 @@ static void S_ensure_corrected(kb_query *q, int li) {
 static kb_query *S_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
                            unsigned ablate, int only) {
   if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
-  kb_query *q = kb_xcalloc(1, sizeof *q);
+  kb_query *q = kb_xmalloc(sizeof *q); /* (calloc() passes by malloc()'s per-thread cache) */
+  memset(q, 0, sizeof *q);
   *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
                   .li = ix->deflang};
   q->text = kb_arena_dup(&q->mem, text, n);
@@ -693,7 +694,8 @@ static void S_order(S_cands *c, int k) {
     }
     top[at] = i;
   }
-  S_cand *v = kb_xcalloc((size_t)k, sizeof *v);
+  S_cand *v = kb_xmalloc((size_t)k * sizeof *v); /* (calloc() passes by malloc()'s cache) */
+  memset(v, 0, (size_t)k * sizeof *v);
   for (int j = 0; j < nt; j++) v[j] = c->v[top[j]];
   S_cands_give(c);
   c->v = v;
