@@ -31,9 +31,10 @@ static _Thread_local S_spares S_spare;
 static pthread_key_t S_key;
 static pthread_once_t S_once = PTHREAD_ONCE_INIT;
 
-/* At a thread's exit: its spare blocks. */
+/* At a thread's exit: its spare blocks (and none kept after). */
 static void S_drop(void *p) {
   S_spares *s = p;
+  s->keyed = -1;
   while (s->n > 0) free(s->a[--s->n]);
   for (int k = 0; k < KB_SPARE_N; k++) {
     free(s->buf[k]);

@@ -171,18 +171,20 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 /* The query a thread freed last, kept for its next (5.7 KB are past
  * malloc()'s per-thread cache: its slow path was 1.4 K instructions of a
  * search as you type, callgrind); freed at the thread's exit. */
-static _Thread_local struct {
+typedef struct {
   S_query *q;
   int keyed; /* 1: S_spare_key set (q freed at the thread's exit); -1: it
-                could not be (none kept) */
-} S_spare;
+                could not be, or the thread is exiting (none kept) */
+} S_spares;
+static _Thread_local S_spares S_spare;
 static pthread_key_t S_spare_key;
 static pthread_once_t S_spare_once = PTHREAD_ONCE_INIT;
 
 static void S_spare_drop(void *p) {
-  S_query **q = p;
-  free(*q);
-  *q = NULL;
+  S_spares *s = p;
+  s->keyed = -1;
+  free(s->q);
+  s->q = NULL;
 }
 
 static void S_spare_key_make(void) { (void)pthread_key_create(&S_spare_key, S_spare_drop); }
@@ -214,7 +216,7 @@ void kb_rank_query_free(kb_rank_query *q) {
   if (!q) return;
   if (!S_spare.keyed) {
     pthread_once(&S_spare_once, S_spare_key_make);
-    S_spare.keyed = pthread_setspecific(S_spare_key, &S_spare.q) == 0 ? 1 : -1;
+    S_spare.keyed = pthread_setspecific(S_spare_key, &S_spare) == 0 ? 1 : -1;
   }
   if (S_spare.keyed > 0 && !S_spare.q) S_spare.q = q;
   else free(q);
