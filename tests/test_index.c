@@ -364,6 +364,87 @@ static void test_snippets(void **state) {
   th_index_done(x, dir);
 }
 
+/* Snippets are escaped as they are cut, sixteen bytes tested at a time:
+ * every byte HTML escapes (and a line break) written so wherever it
+ * falls, next to a match and at a run's end, and one just past a run
+ * (the byte after a match) not taken for the run's own. */
+static void test_snippet_escapes(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir);
+  th_write_file(a, "---\ntitle: Escapes\n---\n"
+                   "Say \"zebra\"&'zebra' 1\\<zebra\\>2 and a longer run of plain words then zebra\n"
+                   "on the next line & more\n");
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.limit = 2};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "zebra", 5, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 1);
+  const char *want = "Say &quot;<mark>zebra</mark>&quot;&amp;&#39;<mark>zebra</mark>&#39; "
+                     "1&lt;<mark>zebra</mark>&gt;2 and a longer run of plain words then "
+                     "<mark>zebra</mark> on the next line &amp; more";
+  if (strcmp(r.hits[0].snippet, want) != 0) print_error("snippet: %s\n", r.hits[0].snippet);
+  assert_string_equal(r.hits[0].snippet, want);
+  kb_results_free(&r);
+  free(a);
+  th_index_done(x, dir);
+}
+
+/* The results' strings live in blocks a thread reuses once freed
+ * (kb_arena.c): results kept while others are made and freed, in any
+ * order, keep their strings, and a freed search's blocks serve the next. */
+static char *S_hits_text(const kb_results *r) {
+  kb_buf b = KB_BUF_INIT;
+  for (int i = 0; i < r->n; i++)
+    kb_buf_printf(&b, "%s|%s|%s|%s\n", r->hits[i].slug, r->hits[i].title,
+                  r->hits[i].url ? r->hits[i].url : "", r->hits[i].snippet);
+  return kb_buf_detach(&b);
+}
+
+static void test_results_kept_apart(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  for (int i = 0; i < 12; i++) {
+    char *f = th_fmt("%s/kb/a%d.md", dir, i);
+    kb_buf body = KB_BUF_INIT;
+    kb_buf_printf(&body, "---\ntitle: Zebra note %d\n---\n", i);
+    for (int k = 0; k < 30 + 7 * i; k++) kb_buf_printf(&body, "zebra crossing word%d ", k);
+    kb_buf_puts(&body, "\n");
+    th_write_file(f, kb_buf_str(&body));
+    kb_buf_cleanup(&body);
+    free(f);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  const char *qs[] = {"zebra", "crossing", "zebra crossing", "word3", "word1", "note"};
+  enum { NQ = sizeof qs / sizeof *qs };
+  kb_results r[NQ];
+  char *want[NQ];
+  for (int round = 0; round < 3; round++) {
+    for (int k = 0; k < NQ; k++) {
+      kb_search_opts o = {.limit = 12};
+      assert_int_equal(kb_index_search(x, qs[k], strlen(qs[k]), &o, &r[k], err, sizeof err), 0);
+      assert_true(r[k].n > 0);
+      want[k] = S_hits_text(&r[k]);
+      if (k % 2 == 1) { /* every other one freed at once: its blocks reused */
+        kb_results_free(&r[k]);
+        free(want[k]);
+        want[k] = NULL;
+      }
+    }
+    for (int k = 0; k < NQ; k++) {
+      if (!want[k]) continue;
+      char *now = S_hits_text(&r[k]);
+      assert_string_equal(now, want[k]);
+      free(now);
+      free(want[k]);
+      kb_results_free(&r[k]);
+    }
+  }
+  th_index_done(x, dir);
+}
+
 /* #22: snippets are prose. A table's cells read as a run of words
  * ("Section What you'll find Address Street address..."), and a bold line
  * standing for a heading runs into its paragraph, so a snippet's window
@@ -1129,6 +1210,8 @@ int main(void) {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
+      cmocka_unit_test(test_snippet_escapes),
+      cmocka_unit_test(test_results_kept_apart),
       cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_vocab_corrections),

@@ -14,6 +14,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
 #define S_COL_ASIDES (S_NCOL + 1)
 #define S_MAX_PHRASES 128
 #define S_MAX_INST 512     /* instances examined for proximity */
+/* Groups cleared at once, as a fixed size (stores the compiler writes
+ * out), when a query has no more: two memset() calls per row ranked were
+ * a hundredth of a search as you type (callgrind). */
+#define S_FEW_GROUPS 8
 #define S_MAX_LINES 64     /* authored phrases examined */
 
 /* BM25F field weights and length normalisation, tuned on the dev sets
@@ -53,6 +58,9 @@ typedef struct kb_rank_query S_query;
 
 /* kb_rank_score_without(), inlined where every row's bounds take it */
 static inline double S_score(const double *f, unsigned off);
+/* S_score() of f with proximity prox and phrase match phrase instead of
+ * its own. */
+static inline double S_score_of(const double *f, double prox, double phrase, unsigned off);
 
 static int S_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud) {
   (void)api; (void)fts;
@@ -160,13 +168,36 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
   return q;
 }
 
+/* The query a thread freed last, kept for its next (5.7 KB are past
+ * malloc()'s per-thread cache: its slow path was 1.4 K instructions of a
+ * search as you type, callgrind); freed at the thread's exit. */
+typedef struct {
+  S_query *q;
+  int keyed; /* 1: S_spare_key set (q freed at the thread's exit); -1: it
+                could not be, or the thread is exiting (none kept) */
+} S_spares;
+static _Thread_local S_spares S_spare;
+static pthread_key_t S_spare_key;
+static pthread_once_t S_spare_once = PTHREAD_ONCE_INIT;
+
+static void S_spare_drop(void *p) {
+  S_spares *s = p;
+  s->keyed = -1;
+  free(s->q);
+  s->q = NULL;
+}
+
+static void S_spare_key_make(void) { (void)pthread_key_create(&S_spare_key, S_spare_drop); }
+
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
                                  const int *df, int ngroups) {
   /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
    * phrases): the per-phrase arrays are written below for the query's
    * phrases, the only ones read; the rest S_query_init() reads is cleared */
-  S_query *q = kb_xmalloc(sizeof *q);
+  S_query *q = S_spare.q;
+  if (q) S_spare.q = NULL;
+  else q = kb_xmalloc(sizeof *q);
   q->ngroup = q->nknown = 0;
   q->gmass = 0;
   memset(q->gidf, 0, sizeof q->gidf);
@@ -181,7 +212,15 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
   return q;
 }
 
-void kb_rank_query_free(kb_rank_query *q) { free(q); }
+void kb_rank_query_free(kb_rank_query *q) {
+  if (!q) return;
+  if (!S_spare.keyed) {
+    pthread_once(&S_spare_once, S_spare_key_make);
+    S_spare.keyed = pthread_setspecific(S_spare_key, &S_spare) == 0 ? 1 : -1;
+  }
+  if (S_spare.keyed > 0 && !S_spare.q) S_spare.q = q;
+  else free(q);
+}
 
 
 /* An instance as a row's features read it: the group of its phrase (what
@@ -552,6 +591,9 @@ static int S_body_marks(const S_inst *inst, int kept, const S_inst **out) {
 typedef struct {
   int (*tf)[S_NCOL];
   int *hit, nhit;
+  unsigned *hcols;          /* per hit: the columns it has a count in, as
+                               S_cols() found them (kb_rank_row_part()); NULL:
+                               S_cols_of() makes them from tf */
   S_inst *inst;
   int kept;
   const kb_rank_body *body; /* the body's matches, when inst holds only the
@@ -575,7 +617,7 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
 enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a word's
   match in the phrases field (the bound of the phrase match) */ };
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
-static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines);
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
                          const unsigned char *gbits, int paired, double *f);
@@ -590,13 +632,13 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
+static _Thread_local int S_tf[S_MAX_PHRASES][S_NCOL];
+static _Thread_local int S_hit[S_MAX_PHRASES];
 static S_acc *S_acc_start(const S_query *q) {
-  static _Thread_local int tf[S_MAX_PHRASES][S_NCOL];
-  static _Thread_local int hit[S_MAX_PHRASES];
   static _Thread_local S_inst inst[S_MAX_INST];
   static _Thread_local S_acc a;
-  memset(tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
-  a = (S_acc){.tf = tf, .hit = hit, .inst = inst};
+  memset(S_tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
+  a = (S_acc){.tf = S_tf, .hit = S_hit, .inst = inst};
   return &a;
 }
 
@@ -648,9 +690,13 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
 static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
                                                                int *from, int *to) {
   int p = l->phrase;
-  int *t = a->tf[p];
-  S_cols(l, t, from, to);
-  if (t[0] | t[1] | t[2] | t[3] | t[4]) a->hit[a->nhit++] = p;
+  /* (a row has one list per phrase, and tf is 0 before it: t has a count
+   * where cols says) */
+  unsigned cols = S_cols(l, a->tf[p], from, to);
+  if (cols) {
+    a->hcols[a->nhit] = cols;
+    a->hit[a->nhit++] = p;
+  }
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -705,6 +751,16 @@ static void S_src_docs(S_src *src, const kb_rank_docs *d, sqlite3_int64 id) {
   S_src_asides(src, d, id); /* (the lengths are not read after the part) */
 }
 
+/* Row id's normalisations: made at load (kb_rank_norms), else now into
+ * own (making them per row was 2 K instructions of a search-as-you-type
+ * fragment's 114 K, callgrind). */
+static const double *S_row_norms(const S_query *q, const kb_rank_docs *d, sqlite3_int64 id,
+                                 double *own) {
+  if (q->norms && id < q->norms->cap) return q->norms->v + id * S_NCOL;
+  S_norms_of(q, d->len + id * S_NCOL, own);
+  return own;
+}
+
 void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
@@ -716,11 +772,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_acc acc = {.inst = inst}, *a = &acc;
   S_src src;
   S_src_docs(&src, d, id);
-  /* the row's normalisations made at load (kb_rank_norms), else now */
   double own[S_NCOL];
-  const double *nrm = own;
-  if (q->norms && id < q->norms->cap) nrm = q->norms->v + id * S_NCOL;
-  else S_norms_of(q, d->len + id * S_NCOL, own);
+  const double *nrm = S_row_norms(q, d, id, own);
   /* per group, 0 between rows: only the groups a row touches are read
    * (in order, so the sums are the same) and cleared after it; a row
    * matches two or three of a query's dozen groups */
@@ -788,29 +841,33 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
 void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                       const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
                       int (*cut)[2]) {
-  S_acc *a = S_acc_start(q);
+  /* S_acc_start()'s counts, but only the row's phrases' cleared (all that
+   * is read of them: a query's dozen phrases cleared per row, and the
+   * whole S_acc, were a twentieth of ranking a row), and each hit's
+   * columns kept (S_count_list()'s: S_cols_of() not run again per hit) */
+  static _Thread_local unsigned hcols[S_MAX_PHRASES];
+  S_acc acc = {.tf = S_tf, .hit = S_hit, .hcols = hcols}, *a = &acc;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase;
     cut[i][1] = -1; /* not read after: neither a word's nor counted */
     if (p >= q->nphrase || q->select[p]) continue;
+    memset(S_tf[p], 0, sizeof S_tf[p]); /* (a row has one list per phrase) */
     S_count_list(a, &l[i], &cut[i][0], &cut[i][1]);
     if (q->exact[p]) cut[i][1] = -1;
   }
   unsigned char gbits[S_MAX_PHRASES];
-  double *f = part->f, mass;
+  double *f = part->f, mass, own[S_NCOL];
   int pairs;
-  S_score_counts(q, d->len + id * S_NCOL, a, f, gbits, &pairs, &mass);
+  S_score_counts(q, S_row_norms(q, d, id, own), a, f, gbits, &pairs, &mass);
   part->lo = S_score(f, ablate); /* proximity and phrase 0 */
   /* At most: every two adjacent words that both match are near (a pair
    * needs a match of each), and the best authored phrase is all query
    * words, with the weight of every word matched in the phrases field
    * (S_phrase_match() takes a line's words from there). */
-  double hi[KB_RANK_NFEAT];
-  memcpy(hi, f, sizeof hi);
-  hi[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
-  if (hi[KB_FEAT_PROXIMITY] > 1) hi[KB_FEAT_PROXIMITY] = 1;
-  hi[KB_FEAT_PHRASE] = mass > 0 && q->gmass > 0 ? sqrt(mass / q->gmass) * S_PHRASE_MARGIN : 0;
-  part->hi = S_score(hi, ablate);
+  double prox = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
+  if (prox > 1) prox = 1;
+  double phrase = mass > 0 && q->gmass > 0 ? sqrt(mass / q->gmass) * S_PHRASE_MARGIN : 0;
+  part->hi = S_score_of(f, prox, phrase, ablate); /* (f not copied) */
 }
 
 void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
@@ -824,7 +881,8 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
   /* what proximity reads of S_score_counts()'s bits: which groups match
    * (a word's list with a position in the five fields) */
   unsigned char gbits[S_MAX_PHRASES];
-  memset(gbits, 0, (size_t)q->ngroup);
+  if (q->ngroup <= S_FEW_GROUPS) memset(gbits, 0, S_FEW_GROUPS); /* (S_groups_start()) */
+  else memset(gbits, 0, (size_t)q->ngroup);
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   int nw = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
@@ -872,8 +930,8 @@ static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f) {
-  S_src src = {.d = d, .id = id};
-  S_src_asides(&src, d, id);
+  S_src src; /* (not cleared whole: S_src_docs()) */
+  S_src_docs(&src, d, id);
   const S_inst *m;
   int nm = S_marks_of(b, n, &m), ngroup = 0;
   for (int i = 0; i < n && i < S_MAX_PHRASES; i++) /* (S_marks_of()'s lists') */
@@ -897,10 +955,15 @@ static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
 
 /* Per group, cleared for the query's groups only (a row's cost): the
  * best score of its phrases (gscore) and what it matches (gbits,
- * S_MATCH...). */
+ * S_MATCH...); both hold S_MAX_PHRASES. */
 static inline __attribute__((always_inline)) void S_groups_start(const S_query *q, double *gscore,
                                                                  unsigned char *gbits) {
   size_t ng = (size_t)q->ngroup;
+  if (ng <= S_FEW_GROUPS) {
+    memset(gscore, 0, S_FEW_GROUPS * sizeof *gscore);
+    memset(gbits, 0, S_FEW_GROUPS);
+    return;
+  }
   for (size_t g = 0; g < ng; g++) gscore[g] = 0;
   memset(gbits, 0, ng);
 }
@@ -1008,16 +1071,16 @@ static void S_score_touched(const S_query *q, const double *gscore, const unsign
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
 
-/* The features of a row that its term frequencies (a's) give, and into
- * gbits[q->ngroup] what each group matches: S_score_groups(). */
-static void S_score_counts(const S_query *q, const int *len, const S_acc *a, double *f,
+/* The features of a row of normalisations nrm (S_norm()) that its term
+ * frequencies (a's) give, and into gbits[q->ngroup] what each group
+ * matches: S_score_groups(). */
+static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines) {
-  double gscore[S_MAX_PHRASES], nrm[S_NCOL];
-  S_norms_of(q, len, nrm);
+  double gscore[S_MAX_PHRASES];
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
-    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]], S_cols_of(a->tf[a->hit[h]]), gscore,
-                   gbits);
+    S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]],
+                   a->hcols ? a->hcols[h] : S_cols_of(a->tf[a->hit[h]]), gscore, gbits);
   S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
@@ -1069,7 +1132,9 @@ phrase:
 /* The features of a row from its term frequencies and kept instances. */
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f) {
   unsigned char gbits[S_MAX_PHRASES];
-  S_score_counts(q, src->len, a, f, gbits, NULL, NULL);
+  double nrm[S_NCOL];
+  S_norms_of(q, src->len, nrm);
+  S_score_counts(q, nrm, a, f, gbits, NULL, NULL);
   S_score_near(q, src, a, gbits, 1, f);
 }
 
@@ -1119,10 +1184,13 @@ double kb_rank_score(const double *f) { return kb_rank_score_without(f, 0); }
 double kb_rank_score_without(const double *f, unsigned off) { return S_score(f, off); }
 
 static inline double S_score(const double *f, unsigned off) {
+  return S_score_of(f, f[KB_FEAT_PROXIMITY], f[KB_FEAT_PHRASE], off);
+}
+
+static inline double S_score_of(const double *f, double prox, double phrase, unsigned off) {
   return f[KB_FEAT_BM25F] * (0.4 + 0.6 * f[KB_FEAT_COVERAGE]) *
-         (1.0 + 0.5 * f[KB_FEAT_STRONG] +
-          (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * f[KB_FEAT_PROXIMITY] +
-          (off & KB_ABLATE_PHRASE ? 0 : 3.0) * f[KB_FEAT_PHRASE] +
+         (1.0 + 0.5 * f[KB_FEAT_STRONG] + (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * prox +
+          (off & KB_ABLATE_PHRASE ? 0 : 3.0) * phrase +
           (off & KB_ABLATE_EXACT ? 0 : 0.2) * f[KB_FEAT_EXACT]);
 }
 

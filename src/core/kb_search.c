@@ -14,8 +14,8 @@
  * row gets its ranking features from kb_features() (kb_rank.c) and is
  * scored in C; only the page of hits returned is looked up in full. With
  * very many matching rows, only rows with the query's rarest terms are
- * candidates (S_select). Snippets are cut from the body at the window
- * kb_features() chose, with control-character markers that are turned
+ * candidates (S_select). Snippets are cut (kb_snip.c) from the body at the
+ * window kb_features() chose, with control-character markers that are turned
  * into <mark> after HTML escaping, so nothing in an article can inject
  * markup through a snippet.
  */
@@ -27,73 +27,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <ctype.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "kb_index_impl.h"
 
+#include "kb_arena.h"
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
+#include "kb_snip.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
 
 #define S_MAX_TERMS 64  /* distinct terms used from one query */
 
-
-/* Strings that live as long as one search (its query's terms, its
- * results' fields) are carved from blocks freed together: a query's forty
- * terms and a hit's dozen fields were one allocation each. */
-#define S_ARENA_BLOCK 4096
-typedef struct S_arena {
-  struct S_arena *next;
-  size_t used, cap;
-  char data[];
-} S_arena;
-
-/* A new block at *head with room for n bytes. */
-static __attribute__((noinline)) S_arena *S_arena_grow(S_arena **head, size_t n) {
-  size_t cap = n > S_ARENA_BLOCK ? n : S_ARENA_BLOCK;
-  S_arena *a = kb_xmalloc(sizeof *a + cap);
-  *a = (S_arena){.next = *head, .cap = cap};
-  return *head = a;
-}
-
-/* A copy of s[0..n) with a NUL, carved from the blocks at *head (inlined:
- * a suggest's hundred copies paid a call's entry and exit each). */
-static inline char *S_arena_dup(S_arena **head, const char *s, size_t n) {
-  S_arena *a = *head;
-  if (__builtin_expect(!a || a->cap - a->used < n + 1, 0)) a = S_arena_grow(head, n + 1);
-  char *k = a->data + a->used;
-  memcpy(k, s, n);
-  k[n] = 0;
-  a->used += n + 1;
-  return k;
-}
-
-/* A copy of the n bytes at p, aligned as a pointer (enough for arrays of
- * ints), from the blocks at *head (a block's data follows a pointer and
- * two sizes: aligned so). */
-static void *S_arena_align(S_arena **head, const void *p, size_t n) {
-  const size_t al = sizeof(void *);
-  S_arena *a = *head;
-  if (a) a->used = (a->used + al - 1) / al * al;
-  if (a && a->used > a->cap) a->used = a->cap;
-  return S_arena_dup(head, p, n);
-}
-
-static void S_arena_free(S_arena *a) {
-  while (a) {
-    S_arena *next = a->next;
-    free(a);
-    a = next;
-  }
-}
 
 /*--- Query building ------------------------------------------------------*/
 
@@ -113,7 +62,7 @@ typedef struct {
   char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
   int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
   int last_start, last_end;  /* source span of the last primary term */
-  S_arena *mem;              /* owns terms, prim and fix */
+  kb_arena *mem;              /* owns terms, prim and fix */
 } S_query;
 
 static int S_find(const S_query *q, const char *t, int n) {
@@ -130,7 +79,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     q->last_end = e;
   }
   if (!colocated && q->ngroups < S_MAX_TERMS) {
-    q->prim[q->ngroups] = S_arena_dup(&q->mem, t, (size_t)n);
+    q->prim[q->ngroups] = kb_arena_dup(&q->mem, t, (size_t)n);
     q->span_s[q->ngroups] = s;
     q->span_e[q->ngroups] = e;
   }
@@ -139,7 +88,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     return 0;
   }
   if (!colocated) q->ngroups++;
-  q->terms[q->n] = S_arena_dup(&q->mem, t, (size_t)n);
+  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
   q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
@@ -153,7 +102,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 }
 
 static void S_query_free(S_query *q) {
-  S_arena_free(q->mem);
+  kb_arena_free(q->mem);
   q->mem = NULL;
   q->n = 0;
   q->ngroups = 0;
@@ -163,7 +112,7 @@ static void S_query_free(S_query *q) {
  * group g as an alternative of weight w, unless it is there already. */
 static void S_add_alt(S_query *q, const char *t, int g, double w) {
   if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = S_arena_dup(&q->mem, t, strlen(t));
+  q->terms[q->n] = kb_arena_dup(&q->mem, t, strlen(t));
   q->len[q->n] = (int)strlen(t);
   q->group[q->n] = g;
   q->weight[q->n] = w;
@@ -243,7 +192,7 @@ struct kb_query {
                              spelling is corrected only in the languages
                              searched, not in every language of the index */
   S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
-  S_arena *mem;           /* owns the records' strings */
+  kb_arena *mem;           /* owns the records' strings */
   const char *last;       /* the last surface copied (in mem) and its word
                              (kb_term.word): every language records it */
   unsigned last_word;
@@ -260,14 +209,14 @@ static int S_record(void *ctx, const kb_term *t) {
    * term that is the word unstemmed (two copies a record were a fifth of
    * the analysis) */
   if (!q->last || t->word != q->last_word) {
-    q->last = S_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
+    q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
     q->last_word = t->word;
   }
   int same = t->term == t->surface ||
              (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
                          .df = -1, .surface = q->last, .hash = t->hash,
-                         .term = same ? q->last : S_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
+                         .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
 
@@ -309,12 +258,12 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
        * analyzed for its stem */
       char *stem = NULL;
       kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
-      if (stem) x->alt = S_arena_dup(&q->mem, stem, strlen(stem));
+      if (stem) x->alt = kb_arena_dup(&q->mem, stem, strlen(stem));
       free(stem);
-      x->fix = S_arena_dup(&q->mem, fixed, strlen(fixed));
+      x->fix = kb_arena_dup(&q->mem, fixed, strlen(fixed));
     } else {
       const char *c = kb_vocab_correct_stem(l->vocab, x->term);
-      if (c) x->alt = S_arena_dup(&q->mem, c, strlen(c));
+      if (c) x->alt = kb_arena_dup(&q->mem, c, strlen(c));
     }
   }
 }
@@ -335,10 +284,11 @@ static void S_ensure_corrected(kb_query *q, int li) {
 static kb_query *S_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
                            unsigned ablate, int only) {
   if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
-  kb_query *q = kb_xcalloc(1, sizeof *q);
+  kb_query *q = kb_xmalloc(sizeof *q); /* (calloc() passes by malloc()'s per-thread cache) */
+  memset(q, 0, sizeof *q);
   *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
                   .li = ix->deflang};
-  q->text = S_arena_dup(&q->mem, text, n);
+  q->text = kb_arena_dup(&q->mem, text, n);
   int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
   /* the text read once for every language (kb_analyzer_run_terms_all()) */
   kb_analyzer *an[KB_MAX_LANGS];
@@ -366,7 +316,7 @@ void kb_query_free(kb_query *q) {
   if (!q) return;
   for (int i = 0; i < KB_MAX_LANGS; i++)
     if (q->langs[i].v) free(q->langs[i].v); /* (most are none: a call each was 800 instructions) */
-  S_arena_free(q->mem);
+  kb_arena_free(q->mem);
   free(q);
 }
 
@@ -412,7 +362,12 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
                     S_query *t) {
   const kb_ix_lang *l = &q->ix->langs[li];
   const S_recs *r = &q->langs[li];
-  memset(t, 0, sizeof *t);
+  /* not cleared whole (3.8 KB a search): a term's fields and a group's
+   * prim, spans and rec are set as they are added; fix only where there
+   * is a correction */
+  t->n = t->ngroups = 0;
+  t->mem = NULL;
+  memset(t->fix, 0, sizeof t->fix);
   t->last_start = t->last_end = -1;
   int dropped = 0; /* the word the terms at its position belong to was left out */
   for (int i = 0; i < r->n; i++) {
@@ -433,7 +388,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const S_rec *x = &r->v[t->rec[g]];
     if (x->alt) S_add_alt(t, x->alt, g, 0.6);
-    if (x->fix) t->fix[g] = S_arena_dup(&t->mem, x->fix, strlen(x->fix));
+    if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
   }
   if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
@@ -442,7 +397,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int i = r->n - 1; i >= 0 && !last; i--)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
   if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
-    t->terms[t->n] = S_arena_dup(&t->mem, last->surface, strlen(last->surface));
+    t->terms[t->n] = kb_arena_dup(&t->mem, last->surface, strlen(last->surface));
     t->len[t->n] = (int)strlen(last->surface);
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
@@ -543,7 +498,8 @@ static int S_render(const kb_ix_lang *l, S_query *t, const unsigned char *sel, i
                     S_phrases *ph, int *listed) {
   S_lists o = {.match = match, .groups = groups, .weights = weights, .exact = exact,
                .dfs = dfs, .ph = ph};
-  if (ph) memset(ph, 0, sizeof *ph);
+  if (ph) ph->n = 0; /* (its arrays are read below n only: clearing 1.6 KB
+                       was 0.5 K instructions a search) */
   int ngroups = 0;
   for (int i = 0; i < t->n; i++)
     if (t->group[i] + 1 > ngroups) ngroups = t->group[i] + 1;
@@ -624,55 +580,10 @@ static int S_select(const kb_ix_lang *l, S_query *t, double share, unsigned abla
 /* Strings of all hits live in one arena, freed with the results. */
 static const char *S_keep(kb_results *r, const char *s) {
   if (!s) return NULL;
-  S_arena *a = r->mem;
-  const char *k = S_arena_dup(&a, s, strlen(s));
+  kb_arena *a = r->mem;
+  const char *k = kb_arena_dup(&a, s, strlen(s));
   r->mem = a;
   return k;
-}
-
-/* The first byte of s[i..n) a snippet writes otherwise than itself (as
- * marks an entry of as[]: &<>"' and the \x02 \x03 \n below), or n:
- * with SSE2 (every x86-64) sixteen bytes are tested at once, then the
- * table one byte at a time. */
-static size_t S_snip_plain(const char *s, size_t i, size_t n, const char *const *as) {
-#ifdef __SSE2__
-  /* each special byte sixteen times, made once (they were made per call:
-   * a call per run of plain text) */
-#define S_X16(b) {{b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b}}
-  static const union {
-    char b[16];
-    __m128i v;
-  } c[] = {S_X16('&'), S_X16('<'), S_X16('>'), S_X16('"'), S_X16('\''), S_X16('\x02'),
-           S_X16('\x03'), S_X16('\n')};
-#undef S_X16
-  for (; i + 16 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_cmpeq_epi8(x, c[0].v);
-    for (size_t k = 1; k < sizeof c / sizeof *c; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, c[k].v));
-    int m = _mm_movemask_epi8(hit);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-  }
-#endif
-  while (i < n && !as[(unsigned char)s[i]]) i++;
-  return i;
-}
-
-/* Writes body text s[0..n) into a snippet: escaped for HTML, a line
- * break as a space, and the \x02 \x03 markers a body might hold as
- * <mark> and </mark>, as the matches are marked. */
-static void S_put_snip(kb_buf *b, const char *s, size_t n) {
-  /* what each byte becomes, NULL: itself (a table: one load per byte;
-   * S_snip_plain() tests these same bytes) */
-  static const char *const as[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-                                      ['"'] = "&quot;", ['\''] = "&#39;", ['\x02'] = "<mark>",
-                                      ['\x03'] = "</mark>", ['\n'] = " "};
-  size_t run = 0;
-  for (size_t i = S_snip_plain(s, 0, n, as); i < n; i = S_snip_plain(s, i + 1, n, as)) {
-    kb_buf_put(b, s + run, i - run);
-    kb_buf_puts(b, as[(unsigned char)s[i]]);
-    run = i + 1;
-  }
-  kb_buf_put(b, s + run, n - run);
 }
 
 /* The query with its corrected words in place, kept in r when there is a
@@ -750,6 +661,15 @@ void kb_results_sort(kb_results *r) {
  * picking them from many candidates (search as you type matches most of
  * the index on a short prefix) is one comparison per candidate, where
  * sorting them all was a tenth of the request. */
+/* c's candidates' array given back for the thread's next search
+ * (kb_spare_give()): c->v is then another's (cap -1: a page's, freed). */
+static void S_cands_give(S_cands *c) {
+  if (c->cap > 0) kb_spare_give(KB_SPARE_CANDS, c->v, (size_t)c->cap * sizeof *c->v);
+  else free(c->v);
+  c->v = NULL;
+  c->cap = -1;
+}
+
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
@@ -759,7 +679,7 @@ static void S_order(S_cands *c, int k) {
     S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
     for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
     free(key);
-    free(c->v);
+    S_cands_give(c);
     c->v = v;
     return;
   }
@@ -774,9 +694,10 @@ static void S_order(S_cands *c, int k) {
     }
     top[at] = i;
   }
-  S_cand *v = kb_xcalloc((size_t)k, sizeof *v);
+  S_cand *v = kb_xmalloc((size_t)k * sizeof *v); /* (calloc() passes by malloc()'s cache) */
+  memset(v, 0, (size_t)k * sizeof *v);
   for (int j = 0; j < nt; j++) v[j] = c->v[top[j]];
-  free(c->v);
+  S_cands_give(c);
   c->v = v;
   /* the rest is not read again (only counted): left out */
 }
@@ -1138,91 +1059,6 @@ static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *
   return rc;
 }
 
-/* Cutting a snippet: the body's terms at positions [start, start +
- * terms), terms at most KB_RANK_SNIPPET_LEN, their byte spans found by
- * running the analyzer for positions and spans only, once per row
- * (kb_ix_body). */
-static int S_span_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  kb_ix_body *sp = ctx;
-  (void)t; (void)n;
-  if (flags & KB_TOKEN_COLOCATED) return 0;
-  if ((sp->n & (sp->n - 1)) == 0) /* 0, 1, 2, 4...: grow at powers of two */
-    sp->span = kb_xrealloc(sp->span, (size_t)(sp->n ? 2 * sp->n : 1) * sizeof *sp->span);
-  sp->span[sp->n][0] = s;
-  sp->span[sp->n][1] = e;
-  sp->n++;
-  return 0;
-}
-
-/* Row id's body and its spans, from the cache or read and analyzed now;
- * NULL when the row has no body. */
-static const kb_ix_body *S_spans_of(kb_index *ix, int li, int64_t id) {
-  kb_ix_lang *l = &ix->langs[li];
-  if (!l->snip) l->snip = kb_xcalloc(KB_IX_SNIP_SLOTS, sizeof *l->snip);
-  kb_ix_body *sp = &l->snip[(uint64_t)id % KB_IX_SNIP_SLOTS];
-  if (sp->id == id && sp->body) return sp;
-  free(sp->body);
-  free(sp->span);
-  memset(sp, 0, sizeof *sp);
-  sqlite3_stmt *st = l->body;
-  sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    sp->body = kb_xstrdup((const char *)sqlite3_column_text(st, 0));
-  sqlite3_reset(st);
-  if (!sp->body) return NULL;
-  sp->id = id;
-  kb_analyzer_run(l->an, sp->body, -1, KB_TEXT_SPANS, S_span_term, sp);
-  return sp;
-}
-
-/* The snippet of a body for the window of terms terms at start with the
- * matched terms in mask, as HTML: matches in <mark>, "…" where text was
- * left out (written in one pass: cut, then escaped, it was a third of
- * search as you type). A window cut short by a
- * table or another aside (kb_rank.h) ends with its prose's last words, no
- * "…". */
-static void S_cut_snippet(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_buf *out) {
-  if (start < 0 || start >= sp->n) return;
-  if (terms <= 0 || terms > KB_RANK_SNIPPET_LEN) terms = KB_RANK_SNIPPET_LEN;
-  const char *body = sp->body;
-  int n = sp->n - start < terms ? sp->n - start : terms;
-  const int (*span)[2] = (const int (*)[2])sp->span + start;
-  /* from the body's first byte at its start: stop words before the first
-   * term take no position, but are the text's first words */
-  int lead = 0;
-  while (start == 0 && isspace((unsigned char)body[lead])) lead++;
-  /* room for the text and a few escapes: grown once, not doubled from 64 */
-  kb_buf_grow(out, (size_t)(span[n - 1][1] - span[0][0]) + 160);
-  if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
-  /* the text up to each match, unmatched terms and all, in one piece */
-  int from = start == 0 ? lead : span[0][0];
-  for (int i = 0; i < n; i++) {
-    if (!((mask >> i) & 1)) continue;
-    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
-    kb_buf_puts(out, "<mark>");
-    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    kb_buf_puts(out, "</mark>");
-    from = span[i][1];
-  }
-  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
-  int more = start + n < sp->n;
-  if (more && terms == KB_RANK_SNIPPET_LEN) {
-    kb_buf_puts(out, "\xE2\x80\xA6");
-    return;
-  }
-  /* the window reached the end of the body or of its prose (an aside
-   * follows): keep what follows the last term up to the next (a full
-   * stop, stop words) and within its block, within reason and on a
-   * character boundary */
-  const char *tail = body + span[n - 1][1];
-  size_t nt = more ? (size_t)(span[n][0] - span[n - 1][1]) : strlen(tail);
-  const char *nl = more ? memchr(tail, '\n', nt) : NULL; /* blocks end in one */
-  if (nl) nt = (size_t)(nl - tail);
-  while (nt > 0 && isspace((unsigned char)tail[nt - 1])) nt--;
-  if (nt > 64) nt = kb_utf8_cut(tail, 64);
-  S_put_snip(out, tail, nt);
-}
-
 /* Fills a hit from a candidate: metadata and snippet. */
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   if (h->cut.body) {
@@ -1233,13 +1069,13 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     h->cut.terms = (int)f[KB_RANK_SNIPPET_TERMS];
     h->cut.body = NULL;
   }
-  const kb_ix_body *sp = S_spans_of(ix, h->cut.lang, h->id);
+  const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
   if (sp) {
     kb_buf *b = &ix->snipbuf;
     kb_buf_clear(b);
-    S_cut_snippet(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
-    S_arena *a = r->mem;
-    h->snippet = S_arena_dup(&a, b->n ? b->p : "", b->n);
+    kb_snip_cut(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+    kb_arena *a = r->mem;
+    h->snippet = kb_arena_dup(&a, b->n ? b->p : "", b->n);
     r->mem = a;
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
@@ -1257,8 +1093,8 @@ static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned wh
   size_t to = what & S_META_SHOW ? w->nblk : w->nrank;
   const char *k = NULL;
   if (to > from) {
-    S_arena *a = r->mem;
-    k = S_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
+    kb_arena *a = r->mem;
+    k = kb_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
     r->mem = a;
   }
 #define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk - (ptrdiff_t)from) : NULL)
@@ -1307,11 +1143,11 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
   if (c->nbody > 0) { /* kept with the results until the snippet is cut */
-    S_arena *a = r->mem;
-    kb_rank_body *b = S_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
+    kb_arena *a = r->mem;
+    kb_rank_body *b = kb_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
     for (int i = 0; i < c->nbody; i++) {
       int at = cs->bown[c->bfirst + i];
-      if (at >= 0) b[i].pos = S_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
+      if (at >= 0) b[i].pos = kb_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
     }
     h->cut.body = b;
     h->cut.nbody = c->nbody;
@@ -1378,6 +1214,17 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {.ablate = oo.ablate};
+  /* the body matches' arrays of the thread's last search (kb_spare_take()) */
+  size_t cb, cbo, co;
+  c.body = kb_spare_take(KB_SPARE_BODY, &cb);
+  c.bown = kb_spare_take(KB_SPARE_BOWN, &cbo);
+  c.own = kb_spare_take(KB_SPARE_OWN, &co);
+  cb /= sizeof *c.body;
+  cbo /= sizeof *c.bown;
+  c.capbody = (int)(cb < cbo ? cb : cbo);
+  c.capown = (int)(co / sizeof *c.own);
+  c.v = kb_spare_take(KB_SPARE_CANDS, &cb);
+  c.cap = (int)(cb / sizeof *c.v);
   S_where where;
   S_where_of(ix, &oo, &where);
   int txn = -1; /* the read transaction: not begun yet (S_search_lang()) */
@@ -1416,10 +1263,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
   if (txn > 0) S_step_once(ix->commit);
-  free(c.v);
-  free(c.body);
-  free(c.bown);
-  free(c.own);
+  S_cands_give(&c);
+  kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
+  kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
+  kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
@@ -1488,7 +1335,7 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
 }
 
 void kb_results_free(kb_results *r) {
-  S_arena_free(r->mem);
+  kb_arena_free(r->mem);
   free(r->hits);
   memset(r, 0, sizeof *r);
 }

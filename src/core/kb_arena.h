@@ -1,0 +1,58 @@
+/*
+ * kb_arena.h - strings that live as long as one search (its query's
+ * terms, its results' fields), carved from blocks freed together: a
+ * query's forty terms and a hit's dozen fields were one allocation each
+ * (internal to src/core: kb_search.c's queries and results).
+ */
+#ifndef KB_ARENA_H
+#define KB_ARENA_H
+
+#include <stddef.h>
+#include <string.h>
+
+#define KB_ARENA_BLOCK 4096
+/* A block; a list of them (NULL: none yet) is an arena, owned by its
+ * holder and freed with kb_arena_free(). */
+typedef struct kb_arena {
+  struct kb_arena *next;
+  size_t used, cap;
+  char data[];
+} kb_arena;
+
+/* A new block at *head with room for n bytes (a block of KB_ARENA_BLOCK
+ * bytes the thread freed before, when there is one). */
+kb_arena *kb_arena_grow(kb_arena **head, size_t n);
+
+/* A copy of s[0..n) with a NUL, carved from the blocks at *head (inlined:
+ * a suggest's hundred copies paid a call's entry and exit each). */
+static inline char *kb_arena_dup(kb_arena **head, const char *s, size_t n) {
+  kb_arena *a = *head;
+  if (__builtin_expect(!a || a->cap - a->used < n + 1, 0)) a = kb_arena_grow(head, n + 1);
+  char *k = a->data + a->used;
+  memcpy(k, s, n);
+  k[n] = 0;
+  a->used += n + 1;
+  return k;
+}
+
+/* A copy of the n bytes at p, aligned as a pointer (enough for arrays of
+ * ints), from the blocks at *head (a block's data follows a pointer and
+ * two sizes: aligned so). */
+void *kb_arena_align(kb_arena **head, const void *p, size_t n);
+
+/* Frees the blocks from a (NULL: none); the thread keeps a few of
+ * KB_ARENA_BLOCK bytes for its next kb_arena_grow() calls, freed when it
+ * exits. */
+void kb_arena_free(kb_arena *a);
+
+/* Buffers a thread gives back for its next search, one per slot: a
+ * search's candidates' arrays were four allocations past malloc()'s
+ * per-thread cache. kb_spare_take() hands over the slot's (its size in
+ * bytes in *cap), or NULL and 0; kb_spare_give() keeps p (cap bytes) for
+ * the next, or frees it (the slot is taken); what is kept is freed at the
+ * thread's exit. */
+enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_N };
+void *kb_spare_take(int slot, size_t *cap);
+void kb_spare_give(int slot, void *p, size_t cap);
+
+#endif

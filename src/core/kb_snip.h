@@ -1,0 +1,26 @@
+/*
+ * kb_snip.h - cutting a hit's snippet from its body (internal to
+ * src/core: kb_search.c fills hits with them). The bodies and their
+ * terms' byte spans are cached per language of an open index
+ * (kb_ix_body); a snippet is the window of terms kb_rank_snippet() chose,
+ * escaped for HTML as it is cut, its matches in <mark>.
+ */
+#ifndef KB_SNIP_H
+#define KB_SNIP_H
+
+#include <stdint.h>
+
+#include "kb_index_impl.h"
+#include "kb_util.h"
+
+/* Row id's body in language li and its terms' spans, from ix's cache or
+ * read and analyzed now; NULL when the row has no body. Owned by ix,
+ * valid until the next call on ix (another row may take its slot). */
+const kb_ix_body *kb_snip_body(kb_index *ix, int li, int64_t id);
+
+/* Appends to out the snippet of sp's body for the window of `terms`
+ * terms at position start, the matched terms in mask (bit i: term start
+ * + i), as HTML: matches in <mark>, "…" where text was left out. */
+void kb_snip_cut(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_buf *out);
+
+#endif
