@@ -60,9 +60,15 @@ void *kb_spare_take(int slot, size_t *cap) {
   return p;
 }
 
+/* The most a thread keeps in a slot: a search over a large index (the
+ * growth bench's 100,000 articles) can make arrays of megabytes, which a
+ * worker thread would otherwise hold for its life; a kb/ search's are
+ * a few kilobytes. */
+#define S_SPARE_MAX (256 * 1024)
+
 void kb_spare_give(int slot, void *p, size_t cap) {
   if (!p) return;
-  if (S_spare.buf[slot] || !S_keyed()) {
+  if (S_spare.buf[slot] || cap > S_SPARE_MAX || !S_keyed()) {
     free(p);
     return;
   }

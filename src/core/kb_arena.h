@@ -49,8 +49,8 @@ void kb_arena_free(kb_arena *a);
  * search's candidates' arrays were four allocations past malloc()'s
  * per-thread cache. kb_spare_take() hands over the slot's (its size in
  * bytes in *cap), or NULL and 0; kb_spare_give() keeps p (cap bytes) for
- * the next, or frees it (the slot is taken); what is kept is freed at the
- * thread's exit. */
+ * the next, or frees it (the slot is taken, or p is over 256 KB); what
+ * is kept is freed at the thread's exit. */
 enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_N };
 void *kb_spare_take(int slot, size_t *cap);
 void kb_spare_give(int slot, void *p, size_t cap);
