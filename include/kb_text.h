@@ -102,7 +102,9 @@ typedef struct kb_term {
   int nterm;
   int start, end;         /* the source bytes it came from */
   const char *surface;    /* the word as written, folded, not stemmed and
-                             before text-speak was read: surface[0..nsurface) */
+                             before text-speak was read: surface[0..nsurface);
+                             term == surface (the pointer) whenever the two
+                             are the same bytes */
   int nsurface;
   uint32_t hash;          /* kb_hash() of the term, without the exact
                              mark (KB_TEXT_EXACT_MARK) when it has one */

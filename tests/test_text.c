@@ -299,6 +299,12 @@ static int S_collect_term(void *ctx, const kb_term *t) {
   int exact = t->nterm > 0 && t->term[0] == KB_TEXT_EXACT_MARK;
   if (t->hash != kb_hash(t->term + exact, (size_t)(t->nterm - exact)))
     fail_msg("%.*s: hash %u", t->nterm, t->term, t->hash);
+  /* the term is its surface, the pointer, exactly when the bytes are
+   * the same (kb_search.c's records share the copy by it) */
+  int same = t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm);
+  if (same != (t->term == t->surface))
+    fail_msg("%.*s (surface %.*s): the same bytes %d, the same pointer %d", t->nterm, t->term,
+             t->nsurface, t->surface, same, t->term == t->surface);
   assert_true(t->word > 0 && t->word < 512);
   char *seen = S_word_surface[t->word];
   if (!seen[0]) snprintf(seen, KB_TEXT_MAX_TERM + 1, "%.*s", t->nsurface, t->surface);

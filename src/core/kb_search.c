@@ -212,8 +212,7 @@ static int S_record(void *ctx, const kb_term *t) {
     q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
     q->last_word = t->word;
   }
-  int same = t->term == t->surface ||
-             (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
+  int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
                          .df = -1, .surface = q->last, .hash = t->hash,
                          .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};

@@ -376,6 +376,14 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
       th = sh;
     }
   }
+  /* a stem that is the word itself is handed on as the word (buf): the
+   * callers tell "the same" by the pointer (S_record()); the hashes tell
+   * most stems apart without comparing their bytes */
+  int same = term == buf || (len == blen && th == h && !memcmp(term, buf, (size_t)len));
+  if (same) term = buf;
+  /* (kb_term's promise: term is surface when their bytes are the same;
+   * a text-speak expansion's words are not their surface) */
+  if (surface != buf && len == nsurface && !memcmp(term, surface, (size_t)len)) term = surface;
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
   int rc;
@@ -388,8 +396,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
   }
   /* the exact (folded, unstemmed) form beside the stem, marked with '=' */
-  if (rc == 0 && (r->flags & KB_TEXT_EXACT) && term != buf &&
-      (len != blen || memcmp(term, buf, (size_t)len) != 0)) {
+  if (rc == 0 && (r->flags & KB_TEXT_EXACT) && !same) {
     char exact[KB_TEXT_MAX_TERM + 2];
     exact[0] = KB_TEXT_EXACT_MARK;
     memcpy(exact + 1, buf, (size_t)blen);
