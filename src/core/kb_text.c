@@ -36,15 +36,42 @@
 #define S_CACHE_SLOTS 16384  /* stems remembered (a power of two) */
 #define S_CACHE_WORD 24      /* longest word (and stem) remembered, + NUL */
 
-/* A remembered stem: words repeat (a few thousand make up most text), and
- * Snowball costs far more than a lookup. */
+/* A remembered word: words repeat (a few thousand make up most text),
+ * and its look-up in the language's word lists (kb_lang_word_of()) and
+ * its Snowball stem cost far more than one look-up here, made once for
+ * both. */
 typedef struct {
   uint32_t hash;             /* the word's kb_hash() (1 for 0); 0: empty */
   char word[S_CACHE_WORD];
   char stem[S_CACHE_WORD];
   unsigned char nstem;
+  unsigned char stemmed;     /* stem, nstem, same and stem_hash are set */
+  unsigned char same;        /* the stem is the word's bytes */
   uint32_t stem_hash;        /* kb_hash() of the stem */
+  const kb_lang_word *x;     /* kb_lang_word_of_hashed() of the word (the
+                                lists are the analyzer's data: read-only
+                                while it lives) */
 } S_stem;
+
+/* 1 if the memo's word sw (NUL-padded to S_CACHE_WORD) is w[0..n), n <
+ * S_CACHE_WORD, w[n] NUL and w[0..S_CACHE_WORD) readable: eight bytes at
+ * a time, without a call (asked for every word in every language). */
+static inline int S_same_word(const char *sw, const char *w, int n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  size_t m = (size_t)n + 1;
+  for (size_t i = 0; i < m; i += 8) {
+    uint64_t a, b;
+    memcpy(&a, sw + i, 8);
+    memcpy(&b, w + i, 8);
+    uint64_t d = a ^ b;
+    if (m - i < 8) d &= ~0ull >> (8 * (8 - (m - i))); /* the bytes past the NUL */
+    if (d) return 0;
+  }
+  return 1;
+#else
+  return !memcmp(sw, w, (size_t)n + 1);
+#endif
+}
 
 struct kb_analyzer {
   struct sb_stemmer *stemmer; /* Snowball stemmer for lang; not thread-safe */
@@ -105,20 +132,12 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
   return kb_lang_is_stop(a->data, w, n);
 }
 
-/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw (the
- * caller's: one hash of a word serves every language's stems and word
- * lists); *plen gets its length and *phash its kb_hash() (remembered with
- * it: the vocabulary looks stems up by it). */
-static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen,
-                             uint32_t *phash) {
-  if (n >= S_CACHE_WORD) {
-    const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
-    if (st) {
-      *plen = sb_stemmer_length(a->stemmer);
-      *phash = kb_hash((const char *)st, (size_t)*plen);
-    }
-    return (const char *)st;
-  }
+/* The memo slot of the word w[0..n) (NUL-terminated, and
+ * w[0..S_CACHE_WORD) readable: S_same_word()), whose kb_hash() is hw (the caller's: one hash of a word serves every language), with
+ * its word-list look-up made when it is new; NULL when the word is too
+ * long to remember or the memo is full. */
+static S_stem *S_memo(kb_analyzer *a, const char *w, int n, uint32_t hw) {
+  if (n >= S_CACHE_WORD) return NULL;
   if (!a->cache) {
     a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
     if (!a->cache) abort();
@@ -128,25 +147,47 @@ static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, 
   for (uint32_t i = h;; i++) {
     slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
     if (!slot->hash) break;
-    if (slot->hash == h && !memcmp(slot->word, w, (size_t)n + 1)) {
-      *plen = slot->nstem;
-      *phash = slot->stem_hash;
-      return slot->stem;
-    }
+    if (slot->hash == h && S_same_word(slot->word, w, n)) return slot;
+  }
+  if (a->cached >= S_CACHE_SLOTS / 4 * 3) return NULL;
+  slot->hash = h;
+  memcpy(slot->word, w, (size_t)n + 1);
+  slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
+  a->cached++;
+  return slot;
+}
+
+/* The word-list look-up of w[0..n) (hash hw) in a's language, from its
+ * memo slot when it has one. */
+static inline const kb_lang_word *S_word_of(const kb_analyzer *a, const S_stem *slot,
+                                            const char *w, int n, uint32_t hw) {
+  return slot ? slot->x : kb_lang_word_of_hashed(a->data, w, n, hw);
+}
+
+/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw, and
+ * slot its memo slot (S_memo(), or NULL): *plen gets its length and
+ * *phash its kb_hash() (remembered with it: the vocabulary looks stems up
+ * by it). */
+static const char *S_stem_of(kb_analyzer *a, S_stem *slot, const char *w, int n, uint32_t hw,
+                             int *plen, uint32_t *phash) {
+  if (slot && slot->stemmed) {
+    *plen = slot->nstem;
+    *phash = slot->stem_hash;
+    return slot->stem;
   }
   const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
   if (!st) return NULL;
   int len = sb_stemmer_length(a->stemmer);
   *plen = len;
   *phash = kb_hash((const char *)st, (size_t)len);
-  if (len < S_CACHE_WORD && a->cached < S_CACHE_SLOTS / 4 * 3) {
-    slot->hash = h;
-    memcpy(slot->word, w, (size_t)n + 1);
+  (void)hw;
+  if (slot && len < S_CACHE_WORD) {
     memcpy(slot->stem, st, (size_t)len);
     slot->stem[len] = 0;
     slot->nstem = (unsigned char)len;
     slot->stem_hash = *phash;
-    a->cached++;
+    slot->same = len == n && !memcmp(st, w, (size_t)n);
+    slot->stemmed = 1;
     return slot->stem;
   }
   return (const char *)st;
@@ -361,26 +402,30 @@ static int S_has_digit(const S_ch *c, int n) {
  * position of the previous one. */
 static inline __attribute__((always_inline)) int
 S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf, int len,
-            uint32_t h, const char *surface, int nsurface) {
+            uint32_t h, S_stem *slot, const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
   uint32_t th = h; /* the term's kb_hash() */
+  /* a stem that is the word itself is handed on as the word (buf): the
+   * callers tell "the same" by the pointer (S_record()); the memo knows,
+   * else the hashes tell most stems apart without comparing their bytes */
+  int same = 1;
   /* stemming never adds or drops a term, so spans-only callers skip it */
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
     uint32_t sh;
-    const char *st = S_stem_of(r->a, buf, len, h, &slen, &sh);
-    if (st) {
+    const char *st = S_stem_of(r->a, slot, buf, len, h, &slen, &sh);
+    if (st && slot && st == slot->stem) {
+      same = slot->same;
+    } else if (st) {
+      same = slen == blen && sh == h && !memcmp(st, buf, (size_t)blen);
+    }
+    if (!same) {
       term = st;
       len = slen;
       th = sh;
     }
   }
-  /* a stem that is the word itself is handed on as the word (buf): the
-   * callers tell "the same" by the pointer (S_record()); the hashes tell
-   * most stems apart without comparing their bytes */
-  int same = term == buf || (len == blen && th == h && !memcmp(term, buf, (size_t)len));
-  if (same) term = buf;
   /* (kb_term's promise: term is surface when their bytes are the same;
    * a text-speak expansion's words are not their surface) */
   if (surface != buf && len == nsurface && !memcmp(term, surface, (size_t)len)) term = surface;
@@ -431,8 +476,9 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colo
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
-        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len,
-                         kb_hash(buf, (size_t)len), surface, nsurface);
+        uint32_t hb = kb_hash(buf, (size_t)len);
+        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len, hb,
+                         S_memo(r->a, buf, len, hb), surface, nsurface);
         first = 0;
       }
     }
@@ -449,13 +495,14 @@ static inline __attribute__((always_inline)) int
 S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
             int len, uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
-  const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
+  S_stem *slot = S_memo(r->a, buf, len, h);
+  const kb_lang_word *x = S_word_of(r->a, slot, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
     if (x && x->speak) return S_emit_expansion(r, c, n, digits, colocated, x->speak, buf, len);
     if (x && (x->stop || x->filler)) return 0;
   }
-  return S_emit_term(r, c, n, digits, colocated, buf, len, h, buf, len);
+  return S_emit_term(r, c, n, digits, colocated, buf, len, h, slot, buf, len);
 }
 
 /* Emits one word made of c[0..n) (S_emit_lang()) in each language of r;
