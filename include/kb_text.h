@@ -112,6 +112,12 @@ typedef struct kb_term {
                              same for every language's terms of one word
                              (kb_analyzer_run_terms_all()), whose surface
                              is then the same */
+  int *note;              /* a number the caller may keep about this term
+                             (a look-up's answer), remembered by the
+                             analyzer with the word for as long as it lives
+                             and handed with the same term of the same word
+                             in every run; -1 until the caller sets it; NULL
+                             when the word is not remembered */
 } kb_term;
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live

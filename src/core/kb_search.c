@@ -173,6 +173,8 @@ typedef struct {
   int df;                 /* kb_vocab_df() of term in its language, -1
                              until looked up (S_rec_df()) */
   uint32_t hash;          /* kb_term.hash: the look-up's */
+  int *note;              /* kb_term.note: the df, remembered by the
+                             language's analyzer (S_rec_df()) */
 } S_rec;
 
 typedef struct {
@@ -214,7 +216,7 @@ static int S_record(void *ctx, const kb_term *t) {
   }
   int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
-                         .df = -1, .surface = q->last, .hash = t->hash,
+                         .df = -1, .surface = q->last, .hash = t->hash, .note = t->note,
                          .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
@@ -229,7 +231,14 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
 /* The document frequency of record x's term in language l, looked up
  * once: the language score, the correction and the search each ask. */
 static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
-  if (x->df < 0) x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
+  if (x->df >= 0) return x->df;
+  /* the analyzer remembers it with the word (kb_term.note): l->an made
+   * the record, and l->vocab does not change while l is open; the
+   * language scoring asks it of every word in every language, and most
+   * words come again */
+  if (x->note && *x->note >= 0) return x->df = *x->note;
+  x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
+  if (x->note) *x->note = x->df;
   return x->df;
 }
 

@@ -48,6 +48,8 @@ typedef struct {
   unsigned char stemmed;     /* stem, nstem, same and stem_hash are set */
   unsigned char same;        /* the stem is the word's bytes */
   uint32_t stem_hash;        /* kb_hash() of the stem */
+  int note[3];               /* kb_term.note of its terms: the word
+                                itself, its stem, its exact form */
   const kb_lang_word *x;     /* kb_lang_word_of_hashed() of the word (the
                                 lists are the analyzer's data: read-only
                                 while it lives) */
@@ -153,6 +155,7 @@ static S_stem *S_memo(kb_analyzer *a, const char *w, int n, uint32_t hw) {
   slot->hash = h;
   memcpy(slot->word, w, (size_t)n + 1);
   slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
+  slot->note[0] = slot->note[1] = slot->note[2] = -1;
   a->cached++;
   return slot;
 }
@@ -435,7 +438,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
                  .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
-                 .word = r->word};
+                 .word = r->word, .note = slot ? &slot->note[!same] : NULL};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -448,7 +451,8 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
     if (r->fn_term) {
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
-                   .nsurface = nsurface, .hash = h, .word = r->word};
+                   .nsurface = nsurface, .hash = h, .word = r->word,
+                   .note = slot ? &slot->note[2] : NULL};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
