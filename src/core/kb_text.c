@@ -55,24 +55,14 @@ typedef struct {
                                 while it lives) */
 } S_stem;
 
-/* 1 if the memo's word sw (NUL-padded to S_CACHE_WORD) is w[0..n), n <
- * S_CACHE_WORD, w[n] NUL and w[0..S_CACHE_WORD) readable: eight bytes at
- * a time, without a call (asked for every word in every language). */
-static inline int S_same_word(const char *sw, const char *w, int n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  size_t m = (size_t)n + 1;
-  for (size_t i = 0; i < m; i += 8) {
-    uint64_t a, b;
-    memcpy(&a, sw + i, 8);
-    memcpy(&b, w + i, 8);
-    uint64_t d = a ^ b;
-    if (m - i < 8) d &= ~0ull >> (8 * (8 - (m - i))); /* the bytes past the NUL */
-    if (d) return 0;
-  }
-  return 1;
-#else
-  return !memcmp(sw, w, (size_t)n + 1);
-#endif
+/* 1 if the memo's word sw is w: both S_CACHE_WORD bytes, NUL-padded
+ * (S_memo()): three 8-byte compares, without a call or a length (asked
+ * for every word in every language). */
+static inline int S_same_word(const char *sw, const char *w) {
+  uint64_t a[3], b[3];
+  memcpy(a, sw, sizeof a);
+  memcpy(b, w, sizeof b);
+  return !((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]));
 }
 
 struct kb_analyzer {
@@ -134,30 +124,40 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
   return kb_lang_is_stop(a->data, w, n);
 }
 
-/* The memo slot of the word w[0..n) (NUL-terminated, and
- * w[0..S_CACHE_WORD) readable: S_same_word()), whose kb_hash() is hw (the caller's: one hash of a word serves every language), with
- * its word-list look-up made when it is new; NULL when the word is too
- * long to remember or the memo is full. */
-static S_stem *S_memo(kb_analyzer *a, const char *w, int n, uint32_t hw) {
-  if (n >= S_CACHE_WORD) return NULL;
-  if (!a->cache) {
-    a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
-    if (!a->cache) abort();
-  }
-  uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
-  S_stem *slot;
-  for (uint32_t i = h;; i++) {
-    slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
-    if (!slot->hash) break;
-    if (slot->hash == h && S_same_word(slot->word, w, n)) return slot;
-  }
+_Static_assert(sizeof(((S_stem *)0)->word) == 3 * sizeof(uint64_t), "S_same_word() reads 24 bytes");
+
+/* S_memo()'s new slot for w (its word-list look-up made), or NULL when
+ * the memo is full. */
+static __attribute__((noinline)) S_stem *S_memo_claim(kb_analyzer *a, S_stem *slot, const char *w,
+                                                      int n, uint32_t hw, uint32_t h) {
   if (a->cached >= S_CACHE_SLOTS / 4 * 3) return NULL;
   slot->hash = h;
-  memcpy(slot->word, w, (size_t)n + 1);
+  memcpy(slot->word, w, S_CACHE_WORD);
   slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
   slot->note[0] = slot->note[1] = slot->note[2] = -1;
   a->cached++;
   return slot;
+}
+
+/* The memo slot of the word w[0..n), whose kb_hash() is hw (the
+ * caller's: one hash of a word serves every language), claimed with its
+ * word-list look-up when it is new; NULL when the word is too long to
+ * remember (n >= S_CACHE_WORD) or the memo is full. w is S_CACHE_WORD
+ * bytes, NUL from n on (its buffer zeroed before the word is written:
+ * S_emit_d(), S_emit_expansion()). */
+static inline __attribute__((always_inline)) S_stem *S_memo(kb_analyzer *a, const char *w, int n,
+                                                           uint32_t hw) {
+  if (n >= S_CACHE_WORD) return NULL;
+  if (__builtin_expect(!a->cache, 0)) {
+    a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
+    if (!a->cache) abort();
+  }
+  uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
+  for (uint32_t i = h;; i++) {
+    S_stem *slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
+    if (!slot->hash) return S_memo_claim(a, slot, w, n, hw, h);
+    if (slot->hash == h && S_same_word(slot->word, w)) return slot;
+  }
 }
 
 /* The word-list look-up of w[0..n) (hash hw) in a's language, from its
@@ -477,6 +477,7 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colo
     int len = sp ? (int)(sp - x) : (int)strlen(x);
     char buf[KB_TEXT_MAX_TERM + 1];
     if (len > 0 && len <= KB_TEXT_MAX_TERM) {
+      memset(buf, 0, S_CACHE_WORD); /* (S_memo() reads that many) */
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
@@ -516,6 +517,7 @@ S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
 static int S_emit_d(S_run *r, const S_ch *c, int n, int colocated, int digits) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
+  memset(buf, 0, S_CACHE_WORD); /* (S_memo() reads that many) */
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
   uint32_t h = kb_hash(buf, (size_t)len);
