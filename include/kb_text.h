@@ -112,13 +112,17 @@ typedef struct kb_term {
                              same for every language's terms of one word
                              (kb_analyzer_run_terms_all()), whose surface
                              is then the same */
-  int *note;              /* a number the caller may keep about this term
-                             (a look-up's answer), remembered by the
-                             analyzer with the word for as long as it lives
-                             and handed with the same term of the same word
-                             in every run; -1 until the caller sets it; NULL
-                             when the word is not remembered */
+  int *note;              /* KB_TERM_NOTES numbers the caller may keep
+                             about this term (look-ups' answers), remembered
+                             by the analyzer with the word for as long as it
+                             lives and handed with the same term of the same
+                             word in every run; each -1 until the caller
+                             sets it; NULL when the word is not remembered,
+                             and for the words of a text-speak expansion
+                             (whose surface is another word) */
 } kb_term;
+
+#define KB_TERM_NOTES 2
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live
  * until it returns. A non-zero return stops the analysis. */

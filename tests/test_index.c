@@ -999,6 +999,20 @@ static void test_mention_analysis(void **state) {
   assert_int_equal(s, 13);
   assert_int_equal(e, 19);
   kb_mention_free(m);
+  /* the analyzer remembers a word it could not correct (kb_term.note,
+   * S_correct()): read again, beside words it could not correct, a
+   * misspelt word is still corrected, and those words still are not */
+  static const char *const again[] = {"zorblax qwyjibo craked", "craked", "qwyjibo craked zorblax",
+                                      "my screen is craked"};
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof again / sizeof *again; i++) {
+      m = kb_mention_new(x, g, again[i], strlen(again[i]), &mo, err, sizeof err);
+      assert_non_null(m);
+      int k = kb_query_corrections(kb_mention_query(m), 0, &s, &e, &fix);
+      if (k != 1 || strcmp(fix, "cracked") || kb_query_corrections(kb_mention_query(m), 1, &s, &e, &fix))
+        fail_msg("round %d, '%s': the corrections changed", round, again[i]);
+      kb_mention_free(m);
+    }
   /* another company's @handle, beside ours or alone; ours begin with the
    * site's brand or Twitter handle (site.yaml: PhoneRetailer, PhoneRetailerUK) */
   static const struct {

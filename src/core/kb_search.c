@@ -173,9 +173,13 @@ typedef struct {
   int df;                 /* kb_vocab_df() of term in its language, -1
                              until looked up (S_rec_df()) */
   uint32_t hash;          /* kb_term.hash: the look-up's */
-  int *note;              /* kb_term.note: the df, remembered by the
-                             language's analyzer (S_rec_df()) */
+  int *note;              /* kb_term.note, remembered by the language's
+                             analyzer: [S_NOTE_DF] the df (S_rec_df()),
+                             [S_NOTE_FIX] 0 when S_correct() found no
+                             correction */
 } S_rec;
+
+enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
 
 typedef struct {
   S_rec *v;
@@ -236,9 +240,9 @@ static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
    * the record, and l->vocab does not change while l is open; the
    * language scoring asks it of every word in every language, and most
    * words come again */
-  if (x->note && *x->note >= 0) return x->df = *x->note;
+  if (x->note && x->note[S_NOTE_DF] >= 0) return x->df = x->note[S_NOTE_DF];
   x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
-  if (x->note) *x->note = x->df;
+  if (x->note) x->note[S_NOTE_DF] = x->df;
   return x->df;
 }
 
@@ -258,6 +262,10 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
     /* the word being typed is a prefix while some word of the index
      * starts with it; past that ("delivry") it is a typo like any other */
     if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
+    /* what follows depends on the word, its term and l's vocabulary
+     * alone: a word the index does not know and cannot correct (a name,
+     * slang) is settled once (kb_term.note), not at each mention */
+    if (x->note && x->note[S_NOTE_FIX] == 0) continue;
     const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
                             ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
@@ -272,6 +280,7 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
     } else {
       const char *c = kb_vocab_correct_stem(l->vocab, x->term);
       if (c) x->alt = kb_arena_dup(&q->mem, c, strlen(c));
+      else if (x->note) x->note[S_NOTE_FIX] = 0;
     }
   }
 }

@@ -48,7 +48,7 @@ typedef struct {
   unsigned char stemmed;     /* stem, nstem, same and stem_hash are set */
   unsigned char same;        /* the stem is the word's bytes */
   uint32_t stem_hash;        /* kb_hash() of the stem */
-  int note[3];               /* kb_term.note of its terms: the word
+  int note[3][KB_TERM_NOTES]; /* kb_term.note of its terms: the word
                                 itself, its stem, its exact form */
   const kb_lang_word *x;     /* kb_lang_word_of_hashed() of the word (the
                                 lists are the analyzer's data: read-only
@@ -134,7 +134,7 @@ static __attribute__((noinline)) S_stem *S_memo_claim(kb_analyzer *a, S_stem *sl
   slot->hash = h;
   memcpy(slot->word, w, S_CACHE_WORD);
   slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
-  slot->note[0] = slot->note[1] = slot->note[2] = -1;
+  memset(slot->note, 0xff, sizeof slot->note); /* every note -1 */
   a->cached++;
   return slot;
 }
@@ -432,13 +432,16 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   /* (kb_term's promise: term is surface when their bytes are the same;
    * a text-speak expansion's words are not their surface) */
   if (surface != buf && len == nsurface && !memcmp(term, surface, (size_t)len)) term = surface;
+  /* (an expansion's words are noted with no slot: their surface is
+   * another word's) */
+  int(*note)[KB_TERM_NOTES] = slot && surface == buf ? slot->note : NULL;
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
                  .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
-                 .word = r->word, .note = slot ? &slot->note[!same] : NULL};
+                 .word = r->word, .note = note ? note[!same] : NULL};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -452,7 +455,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
                    .nsurface = nsurface, .hash = h, .word = r->word,
-                   .note = slot ? &slot->note[2] : NULL};
+                   .note = note ? note[2] : NULL};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
