@@ -417,7 +417,14 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
     uint32_t sh;
-    const char *st = S_stem_of(r->a, slot, buf, len, h, &slen, &sh);
+    const char *st;
+    if (slot && slot->stemmed) { /* most words: remembered, no call */
+      st = slot->stem;
+      slen = slot->nstem;
+      sh = slot->stem_hash;
+    } else {
+      st = S_stem_of(r->a, slot, buf, len, h, &slen, &sh);
+    }
     if (st && slot && st == slot->stem) {
       same = slot->same;
     } else if (st) {
