@@ -740,6 +740,44 @@ static void test_vocab_corrections(void **state) {
   sqlite3_close(db);
 }
 
+/* A mention's language and its confidence are the same whether the
+ * analyzer remembers its words or not (kb_term.note: each word's df in
+ * each language taken as it is recorded, the words each language knows
+ * counted then, S_record()): every mention read three times, in four
+ * languages, mixed, with words of no language and a typo. */
+static void test_mention_lang_remembered(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  char err[256];
+  static const char *const texts[] = {
+      "bonjour, est-ce que vous pouvez reparer mon ecran ? svp merci #aide",
+      "hallo, wie lange dauert die reparatur vom akku? danke",
+      "hola, cuanto cuesta cambiar la pantalla? gracias xq no funciona",
+      "hi how much for a new screen pls thx #help @PhoneRetailer",
+      "my screen is craked zorblax, ecran akku pantalla",
+      "ok",
+  };
+  enum { N = sizeof texts / sizeof *texts };
+  const char *lang[N];
+  double conf[N];
+  for (int round = 0; round < 3; round++)
+    for (int i = 0; i < N; i++) {
+      kb_mention_opts mo = {0};
+      kb_mention *m = kb_mention_new(x, NULL, texts[i], strlen(texts[i]), &mo, err, sizeof err);
+      assert_non_null(m);
+      if (!round) {
+        lang[i] = kb_mention_lang(m);
+        conf[i] = kb_mention_lang_confidence(m);
+      } else if (strcmp(lang[i], kb_mention_lang(m)) || conf[i] != kb_mention_lang_confidence(m)) {
+        fail_msg("round %d, '%s': %s %.6f, first %s %.6f", round, texts[i], kb_mention_lang(m),
+                 kb_mention_lang_confidence(m), lang[i], conf[i]);
+      }
+      kb_mention_free(m);
+    }
+  th_index_done(x, dir);
+}
+
 /* The writer and the reader share one limit of languages (KB_MAX_LANGS):
  * an index of 20 languages is written and served (the reader used to stop
  * at 16 while the writer went to 32). */
@@ -1237,6 +1275,7 @@ int main(void) {
       cmocka_unit_test(test_language_data_stored),
       cmocka_unit_test(test_mention_analysis),
       cmocka_unit_test(test_mention_cues_of_its_language),
+      cmocka_unit_test(test_mention_lang_remembered),
       cmocka_unit_test(test_mention_day),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -184,6 +184,11 @@ enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
 typedef struct {
   S_rec *v;
   int n, cap;
+  int shared;             /* v is the query's recs0 (S_analyze()): grown
+                             into an array of its own, never freed */
+  int known, pending;     /* words (records not colocated) whose df was
+                             remembered as they were recorded (S_record()):
+                             those over 0, and those not remembered */
 } S_recs;
 
 struct kb_query {
@@ -219,8 +224,16 @@ static int S_record(void *ctx, const kb_term *t) {
     q->last_word = t->word;
   }
   int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */
+  /* a word's df, when the analyzer remembers it, is taken now: the
+   * language scoring counts the words each language knows
+   * (kb_query_known()) without reading the records again */
+  int df = t->note ? t->note[S_NOTE_DF] : -1;
+  if (!(t->flags & KB_TOKEN_COLOCATED)) {
+    if (df >= 0) r->known += df > 0;
+    else r->pending++;
+  }
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
-                         .df = -1, .surface = q->last, .hash = t->hash, .note = t->note,
+                         .df = df, .surface = q->last, .hash = t->hash, .note = t->note,
                          .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
@@ -359,6 +372,7 @@ void kb_query_set_lang(kb_query *q, int li) {
 int kb_query_known(const kb_query *q, int li) {
   if (li < 0 || li >= q->ix->nlangs) return 0;
   S_recs *r = (S_recs *)&q->langs[li]; /* (its dfs: a cache, see S_rec_df()) */
+  if (!r->pending) return r->known; /* (every df taken as recorded) */
   int k = 0;
   for (int i = 0; i < r->n; i++)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && S_rec_df(&q->ix->langs[li], &r->v[i]) > 0) k++;
