@@ -631,13 +631,18 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
     for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
       const kb_token *x = w[i + j];
       size_t kl = end[j], wl = (size_t)x->nfold;
-      if (j) key[kl++] = ' ';
-      memcpy(key + kl, x->fold, wl);
+      /* the first word looked up as it is, copied only when a second is
+       * joined to it (most words start no name) */
+      if (j == 1) memcpy(key, w[i]->fold, end[1]);
+      if (j) {
+        key[kl++] = ' ';
+        memcpy(key + kl, x->fold, wl);
+      }
       end[j + 1] = kl + wl;
       h = j ? kb_hash_more(kb_hash_more(h, " ", 1), x->fold, wl)
             : x->hash ? x->hash : kb_hash(x->fold, wl);
       /* (a word folded to nothing starts every name and is none) */
-      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, key, end[j + 1], h) : NULL;
+      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, j ? key : x->fold, end[j + 1], h) : NULL;
       if (!e && end[j + 1]) break;
       most[i] = j + 1;
       if (e && e->whole >= 0) named[i] |= (unsigned char)(1u << j);
