@@ -690,10 +690,12 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
   return i;
 }
 
-/* Analyzes one chunk z[0..n) found at byte offset base of the text. */
-static int S_chunk(S_run *r, const char *z, int n, int base) {
+/* Analyzes one chunk z[0..n) found at byte offset base of the text;
+ * dots: it has a '.' or a ':', which every link has (kb_token_is_link()
+ * is not asked of the others: the chunk's end was found reading them). */
+static int S_chunk(S_run *r, const char *z, int n, int base, int dots) {
   static _Thread_local S_ch src[S_MAX_WORD];
-  if (kb_token_is_link(z, n)) return 0;
+  if (dots && kb_token_is_link(z, n)) return 0;
   int i = 0, rc;
   while (i < n) {
     int32_t cp;
@@ -750,13 +752,14 @@ static int S_run_text(S_run *r, const char *z, int n) {
       i += k;
       continue;
     }
-    int j = i + k;
+    int j = i + k, dots = cp == '.' || cp == ':';
     while (j < n) {
       k = S_next(z, n, j, &cp);
       if (S_is_space(cp)) break;
+      dots |= cp == '.' || cp == ':';
       j += k;
     }
-    int rc = S_chunk(r, z + i, j - i, i);
+    int rc = S_chunk(r, z + i, j - i, i, dots);
     if (rc != 0) return rc;
     i = j;
   }
