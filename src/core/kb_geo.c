@@ -578,13 +578,15 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
                                       const char *collection, const char *lang, int *len) {
   const char *f = w[i]->fold;
   int prep = i > 0 && S_is_prep(g, w[i - 1]->fold);
+  size_t fl = strlen(f);
   for (int k = 0; k < g->nstores; k++) {
+    const char *pk = g->pkey[k];
+    /* (most stores' postcodes start otherwise: told by the first byte
+     * before the names are compared) */
+    if (!pk || (fl && pk[0] != f[0])) continue;
     const kb_geo_store *s = &g->stores[k];
     if (collection && strcmp(s->collection, collection)) continue;
     if (lang && strcmp(s->lang, lang)) continue;
-    const char *pk = g->pkey[k];
-    if (!pk) continue;
-    size_t fl = strlen(f);
     int hit = 0;
     if (!strncmp(pk, f, fl) && pk[fl] == ' ' && i + 1 < nw && !strcmp(pk + fl + 1, w[i + 1]->fold))
       hit = 2;
