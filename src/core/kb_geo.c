@@ -711,7 +711,10 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
   int most[S_MAX_WORDS];
   unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
   S_most(g, w, nw, most, named);
-  for (int i = 0; i < nw; i++) district[i] = (unsigned char)S_district_like(w[i]->fold);
+  /* (a district is four bytes at most: most words are longer, told by
+   * their length) */
+  for (int i = 0; i < nw; i++)
+    district[i] = (unsigned char)(w[i]->nfold <= 4 && S_district_like(w[i]->fold));
   if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, m)) return 1;
   return S_find_tokens(g, w, nw, most, named, district, collection, NULL, m);
 }
