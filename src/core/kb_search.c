@@ -184,8 +184,6 @@ enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
 typedef struct {
   S_rec *v;
   int n, cap;
-  int shared;             /* v is the query's recs0 (S_analyze()): grown
-                             into an array of its own, never freed */
   int known, pending;     /* words (records not colocated) whose df was
                              remembered as they were recorded (S_record()):
                              those over 0, and those not remembered */
