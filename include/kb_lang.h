@@ -162,6 +162,12 @@ const kb_lang_word *kb_lang_word_of(const kb_lang *l, const char *w, int n);
  * languages' lists is hashed once. */
 const kb_lang_word *kb_lang_word_of_hashed(const kb_lang *l, const char *w, int n, uint32_t h);
 
+/* x[i] = kb_lang_word_of_hashed(l, w[i], n[i], h[i]) for each i < count
+ * (NULL where n[i] <= 0): a mention's words in one call a language (a
+ * call a word was a third of the look-ups). */
+void kb_lang_words_of_hashed(const kb_lang *l, const char *const *w, const int *n,
+                             const uint32_t *h, int count, const kb_lang_word **x);
+
 /* Look-ups of a folded word w[0..n); all are 0/NULL for a NULL l. */
 int kb_lang_is_stop(const kb_lang *l, const char *w, int n);
 int kb_lang_is_filler(const kb_lang *l, const char *w, int n);

@@ -102,7 +102,9 @@ typedef struct kb_term {
   int nterm;
   int start, end;         /* the source bytes it came from */
   const char *surface;    /* the word as written, folded, not stemmed and
-                             before text-speak was read: surface[0..nsurface) */
+                             before text-speak was read: surface[0..nsurface);
+                             term == surface (the pointer) whenever the two
+                             are the same bytes */
   int nsurface;
   uint32_t hash;          /* kb_hash() of the term, without the exact
                              mark (KB_TEXT_EXACT_MARK) when it has one */
@@ -110,7 +112,17 @@ typedef struct kb_term {
                              same for every language's terms of one word
                              (kb_analyzer_run_terms_all()), whose surface
                              is then the same */
+  int *note;              /* KB_TERM_NOTES numbers the caller may keep
+                             about this term (look-ups' answers), remembered
+                             by the analyzer with the word for as long as it
+                             lives and handed with the same term of the same
+                             word in every run; each -1 until the caller
+                             sets it; NULL when the word is not remembered,
+                             and for the words of a text-speak expansion
+                             (whose surface is another word) */
 } kb_term;
+
+#define KB_TERM_NOTES 2
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live
  * until it returns. A non-zero return stops the analysis. */

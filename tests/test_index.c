@@ -740,6 +740,44 @@ static void test_vocab_corrections(void **state) {
   sqlite3_close(db);
 }
 
+/* A mention's language and its confidence are the same whether the
+ * analyzer remembers its words or not (kb_term.note: each word's df in
+ * each language taken as it is recorded, the words each language knows
+ * counted then, S_record()): every mention read three times, in four
+ * languages, mixed, with words of no language and a typo. */
+static void test_mention_lang_remembered(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  char err[256];
+  static const char *const texts[] = {
+      "bonjour, est-ce que vous pouvez reparer mon ecran ? svp merci #aide",
+      "hallo, wie lange dauert die reparatur vom akku? danke",
+      "hola, cuanto cuesta cambiar la pantalla? gracias xq no funciona",
+      "hi how much for a new screen pls thx #help @PhoneRetailer",
+      "my screen is craked zorblax, ecran akku pantalla",
+      "ok",
+  };
+  enum { N = sizeof texts / sizeof *texts };
+  const char *lang[N];
+  double conf[N];
+  for (int round = 0; round < 3; round++)
+    for (int i = 0; i < N; i++) {
+      kb_mention_opts mo = {0};
+      kb_mention *m = kb_mention_new(x, NULL, texts[i], strlen(texts[i]), &mo, err, sizeof err);
+      assert_non_null(m);
+      if (!round) {
+        lang[i] = kb_mention_lang(m);
+        conf[i] = kb_mention_lang_confidence(m);
+      } else if (strcmp(lang[i], kb_mention_lang(m)) || conf[i] != kb_mention_lang_confidence(m)) {
+        fail_msg("round %d, '%s': %s %.6f, first %s %.6f", round, texts[i], kb_mention_lang(m),
+                 kb_mention_lang_confidence(m), lang[i], conf[i]);
+      }
+      kb_mention_free(m);
+    }
+  th_index_done(x, dir);
+}
+
 /* The writer and the reader share one limit of languages (KB_MAX_LANGS):
  * an index of 20 languages is written and served (the reader used to stop
  * at 16 while the writer went to 32). */
@@ -999,6 +1037,20 @@ static void test_mention_analysis(void **state) {
   assert_int_equal(s, 13);
   assert_int_equal(e, 19);
   kb_mention_free(m);
+  /* the analyzer remembers a word it could not correct (kb_term.note,
+   * S_correct()): read again, beside words it could not correct, a
+   * misspelt word is still corrected, and those words still are not */
+  static const char *const again[] = {"zorblax qwyjibo craked", "craked", "qwyjibo craked zorblax",
+                                      "my screen is craked"};
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof again / sizeof *again; i++) {
+      m = kb_mention_new(x, g, again[i], strlen(again[i]), &mo, err, sizeof err);
+      assert_non_null(m);
+      int k = kb_query_corrections(kb_mention_query(m), 0, &s, &e, &fix);
+      if (k != 1 || strcmp(fix, "cracked") || kb_query_corrections(kb_mention_query(m), 1, &s, &e, &fix))
+        fail_msg("round %d, '%s': the corrections changed", round, again[i]);
+      kb_mention_free(m);
+    }
   /* another company's @handle, beside ours or alone; ours begin with the
    * site's brand or Twitter handle (site.yaml: PhoneRetailer, PhoneRetailerUK) */
   static const struct {
@@ -1223,6 +1275,7 @@ int main(void) {
       cmocka_unit_test(test_language_data_stored),
       cmocka_unit_test(test_mention_analysis),
       cmocka_unit_test(test_mention_cues_of_its_language),
+      cmocka_unit_test(test_mention_lang_remembered),
       cmocka_unit_test(test_mention_day),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -15,6 +15,7 @@
 #include "kb_intent.h"
 #include "kb_lang.h"
 #include "kb_token.h"
+#include "kb_util.h"
 
 /* The shipped word lists of language code ("en", "fr", ...), read once. */
 static const kb_lang *S_lang(const char *code) {
@@ -190,8 +191,43 @@ static void test_accented_words(void **state) {
   assert_true(x->stop && x->cue);
 }
 
+/* A mention's words looked up in one call a language
+ * (kb_lang_words_of_hashed(), kb_mention.c's language scoring): each as
+ * kb_lang_word_of_hashed() finds it alone, words of no list and words
+ * not read (length 0 or -1) NULL, and every word NULL without lists. */
+static void test_words_of_hashed(void **state) {
+  (void)state;
+  static const char *const w[] = {"the", "donde", "ou", "xyzzyq", "phone", "lol", "", "pls", "the"};
+  enum { N = sizeof w / sizeof *w };
+  int n[N];
+  uint32_t h[N];
+  for (int i = 0; i < N; i++) {
+    n[i] = i == 6 ? -1 : (int)strlen(w[i]);
+    h[i] = kb_hash(w[i], strlen(w[i]));
+  }
+  n[8] = 0; /* (not read) */
+  static const char *const codes[] = {"en", "fr", "de", "es"};
+  for (int k = 0; k < 4; k++) {
+    const kb_lang *l = S_lang(codes[k]);
+    const kb_lang_word *x[N];
+    for (int i = 0; i < N; i++) x[i] = (const kb_lang_word *)&x; /* (not NULL: each is set) */
+    kb_lang_words_of_hashed(l, w, n, h, N, x);
+    for (int i = 0; i < N; i++)
+      assert_ptr_equal(x[i], n[i] > 0 ? kb_lang_word_of_hashed(l, w[i], n[i], h[i]) : NULL);
+    kb_lang_words_of_hashed(NULL, w, n, h, N, x);
+    for (int i = 0; i < N; i++) assert_null(x[i]);
+  }
+  const kb_lang_word *x[N];
+  kb_lang_words_of_hashed(S_lang("en"), w, n, h, N, x);
+  assert_non_null(x[0]); /* "the": an English stop word */
+  assert_true(x[0]->stop);
+  assert_null(x[3]);
+  assert_null(x[8]);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_words_of_hashed),
       cmocka_unit_test(test_token_fold_lengths),
       cmocka_unit_test(test_length_respected),
       cmocka_unit_test(test_text_speak_same_as_words),

@@ -299,6 +299,12 @@ static int S_collect_term(void *ctx, const kb_term *t) {
   int exact = t->nterm > 0 && t->term[0] == KB_TEXT_EXACT_MARK;
   if (t->hash != kb_hash(t->term + exact, (size_t)(t->nterm - exact)))
     fail_msg("%.*s: hash %u", t->nterm, t->term, t->hash);
+  /* the term is its surface, the pointer, exactly when the bytes are
+   * the same (kb_search.c's records share the copy by it) */
+  int same = t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm);
+  if (same != (t->term == t->surface))
+    fail_msg("%.*s (surface %.*s): the same bytes %d, the same pointer %d", t->nterm, t->term,
+             t->nsurface, t->surface, same, t->term == t->surface);
   assert_true(t->word > 0 && t->word < 512);
   char *seen = S_word_surface[t->word];
   if (!seen[0]) snprintf(seen, KB_TEXT_MAX_TERM + 1, "%.*s", t->nsurface, t->surface);
@@ -352,6 +358,65 @@ static void test_run_all_languages(void **state) {
   for (int k = 0; k < NL; k++) kb_analyzer_free(a[k]);
 }
 
+/* Each term's note (kb_term.note) and its text, as a run hands them. */
+typedef struct {
+  int n;
+  int *note[16];
+  char term[16][KB_TEXT_MAX_TERM + 2];
+} S_notes;
+
+static int S_collect_note(void *ctx, const kb_term *t) {
+  S_notes *r = ctx;
+  if (r->n < 16) {
+    r->note[r->n] = t->note;
+    snprintf(r->term[r->n], sizeof r->term[0], "%.*s", t->nterm, t->term);
+    r->n++;
+  }
+  return 0;
+}
+
+/* A term's note is kept with its word by the analyzer (kb_search.c keeps
+ * a term's document frequency in it): the same term of the same word gets
+ * the same note in every run, holding what was set; a word's stem, its
+ * exact form and the word itself (unstemmed, or a stem that is the word)
+ * each a note of their own; -1 until set. */
+static void test_term_notes(void **state) {
+  (void)state;
+  kb_analyzer *a = S_new("en");
+  S_notes one = {0}, two = {0};
+  const char *text = "deliveries phone deliveries";
+  assert_int_equal(kb_analyzer_run_terms(a, text, -1, KB_TEXT_EXACT, S_collect_note, &one), KB_TEXT_OK);
+  /* deliveri, =deliveries, phone, deliveri, =deliveries */
+  assert_int_equal(one.n, 5);
+  assert_string_equal(one.term[0], "deliveri");
+  assert_string_equal(one.term[1], "=deliveries");
+  assert_string_equal(one.term[2], "phone");
+  for (int i = 0; i < 5; i++) assert_non_null(one.note[i]);
+  assert_int_equal(*one.note[0], -1);
+  assert_ptr_equal(one.note[0], one.note[3]);
+  assert_ptr_equal(one.note[1], one.note[4]);
+  assert_ptr_not_equal(one.note[0], one.note[1]);
+  assert_ptr_not_equal(one.note[0], one.note[2]);
+  *one.note[0] = 7;
+  *one.note[2] = 3;
+  assert_int_equal(kb_analyzer_run_terms(a, text, -1, KB_TEXT_EXACT, S_collect_note, &two), KB_TEXT_OK);
+  assert_int_equal(two.n, 5);
+  for (int i = 0; i < 5; i++) assert_ptr_equal(two.note[i], one.note[i]);
+  assert_int_equal(*two.note[0], 7);
+  assert_int_equal(*two.note[1], -1);
+  assert_int_equal(*two.note[2], 3);
+  /* unstemmed (KB_TEXT_SPANS), "deliveries" is a term of its own, not
+   * its stem's */
+  S_notes three = {0};
+  assert_int_equal(kb_analyzer_run_terms(a, text, -1, KB_TEXT_SPANS, S_collect_note, &three), KB_TEXT_OK);
+  assert_string_equal(three.term[0], "deliveries");
+  assert_non_null(three.note[0]);
+  assert_ptr_not_equal(three.note[0], one.note[0]);
+  assert_ptr_not_equal(three.note[0], one.note[1]);
+  assert_ptr_equal(three.note[1], one.note[2]); /* "phone": its stem is the word */
+  kb_analyzer_free(a);
+}
+
 /* Text is cut on a character boundary (kb_util.h): never inside one. */
 static void test_utf8_cut(void **state) {
   (void)state;
@@ -377,6 +442,7 @@ int main(void) {
       cmocka_unit_test(test_long_words_skipped),
       cmocka_unit_test(test_language_data),
       cmocka_unit_test(test_run_all_languages),
+      cmocka_unit_test(test_term_notes),
       cmocka_unit_test(test_utf8_cut),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -171,6 +171,38 @@ static void test_put_json(void **state) {
   kb_buf_cleanup(&want);
 }
 
+/* The plain runs are copied in overlapping pieces of 16, 8 or 4 bytes
+ * (kb_util.c's S_copy_run()): a run of every length from 0 to 70 between
+ * two escapes, then a last run of every length, each text in a block of
+ * its own size (the ASan build sees a byte read past it), written as one
+ * byte at a time would. */
+static void test_put_json_runs(void **state) {
+  (void)state;
+  kb_buf b = KB_BUF_INIT, want = KB_BUF_INIT;
+  for (size_t run = 0; run <= 70; run++)
+    for (size_t tail = 0; tail <= 70; tail++) {
+      size_t n = 1 + run + 1 + tail;
+      char *t = kb_xmalloc(n);
+      t[0] = '<';
+      for (size_t k = 0; k < run; k++) t[1 + k] = (char)('a' + k % 26);
+      t[1 + run] = '&';
+      for (size_t k = 0; k < tail; k++) t[2 + run + k] = (char)('A' + k % 26);
+      kb_buf_clear(&b);
+      kb_buf_clear(&want);
+      kb_buf_put_json(&b, t, n);
+      S_json_want(&want, t, n);
+      assert_int_equal(b.n, want.n);
+      assert_memory_equal(b.p, want.p, want.n + 1);
+      kb_buf_clear(&b);
+      kb_buf_put_json(&b, t + 1, run); /* a run alone, no escape */
+      assert_int_equal(b.n, run + 2);
+      assert_memory_equal(b.p + 1, t + 1, run);
+      free(t);
+    }
+  kb_buf_cleanup(&b);
+  kb_buf_cleanup(&want);
+}
+
 /* FIPS 180-4's examples ("abc", the 56-byte message that needs a second
  * block of padding, a million 'a'), the empty string, and the lengths
  * either side of where the padding spills into a second block (55/56, 63,
@@ -306,6 +338,7 @@ int main(void) {
       cmocka_unit_test(test_put_fixed),
       cmocka_unit_test(test_esc),
       cmocka_unit_test(test_put_json),
+      cmocka_unit_test(test_put_json_runs),
       cmocka_unit_test(test_hash_more),
       cmocka_unit_test(test_printf),
       cmocka_unit_test(test_put_query),

@@ -578,13 +578,15 @@ static const kb_geo_store *S_postcode(const kb_geo *g, const kb_token *const *w,
                                       const char *collection, const char *lang, int *len) {
   const char *f = w[i]->fold;
   int prep = i > 0 && S_is_prep(g, w[i - 1]->fold);
+  size_t fl = strlen(f);
   for (int k = 0; k < g->nstores; k++) {
+    const char *pk = g->pkey[k];
+    /* (most stores' postcodes start otherwise: told by the first byte
+     * before the names are compared) */
+    if (!pk || (fl && pk[0] != f[0])) continue;
     const kb_geo_store *s = &g->stores[k];
     if (collection && strcmp(s->collection, collection)) continue;
     if (lang && strcmp(s->lang, lang)) continue;
-    const char *pk = g->pkey[k];
-    if (!pk) continue;
-    size_t fl = strlen(f);
     int hit = 0;
     if (!strncmp(pk, f, fl) && pk[fl] == ' ' && i + 1 < nw && !strcmp(pk + fl + 1, w[i + 1]->fold))
       hit = 2;
@@ -631,13 +633,18 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
     for (int j = 0; j < S_MAX_NAME_WORDS && i + j < nw; j++) {
       const kb_token *x = w[i + j];
       size_t kl = end[j], wl = (size_t)x->nfold;
-      if (j) key[kl++] = ' ';
-      memcpy(key + kl, x->fold, wl);
+      /* the first word looked up as it is, copied only when a second is
+       * joined to it (most words start no name) */
+      if (j == 1) memcpy(key, w[i]->fold, end[1]);
+      if (j) {
+        key[kl++] = ' ';
+        memcpy(key + kl, x->fold, wl);
+      }
       end[j + 1] = kl + wl;
       h = j ? kb_hash_more(kb_hash_more(h, " ", 1), x->fold, wl)
             : x->hash ? x->hash : kb_hash(x->fold, wl);
       /* (a word folded to nothing starts every name and is none) */
-      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, key, end[j + 1], h) : NULL;
+      const S_prefix *e = end[j + 1] ? S_prefix_of_h(g, j ? key : x->fold, end[j + 1], h) : NULL;
       if (!e && end[j + 1]) break;
       most[i] = j + 1;
       if (e && e->whole >= 0) named[i] |= (unsigned char)(1u << j);
@@ -704,7 +711,10 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
   int most[S_MAX_WORDS];
   unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
   S_most(g, w, nw, most, named);
-  for (int i = 0; i < nw; i++) district[i] = (unsigned char)S_district_like(w[i]->fold);
+  /* (a district is four bytes at most: most words are longer, told by
+   * their length) */
+  for (int i = 0; i < nw; i++)
+    district[i] = (unsigned char)(w[i]->nfold <= 4 && S_district_like(w[i]->fold));
   if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, m)) return 1;
   return S_find_tokens(g, w, nw, most, named, district, collection, NULL, m);
 }

@@ -540,6 +540,18 @@ const kb_lang_word *kb_lang_word_of_hashed(const kb_lang *l, const char *w, int 
   return e->word ? &e->info : NULL;
 }
 
+void kb_lang_words_of_hashed(const kb_lang *l, const char *const *w, const int *n,
+                             const uint32_t *h, int count, const kb_lang_word **x) {
+  for (int i = 0; i < count; i++) {
+    if (!l || !l->used || n[i] <= 0) {
+      x[i] = NULL;
+      continue;
+    }
+    const S_word *e = S_slot_h(l, w[i], n[i], h[i]);
+    x[i] = e->word ? &e->info : NULL;
+  }
+}
+
 int kb_lang_is_stop(const kb_lang *l, const char *w, int n) {
   const kb_lang_word *x = kb_lang_word_of(l, w, n);
   return x && x->stop;

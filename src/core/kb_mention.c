@@ -78,15 +78,14 @@ static int S_other_handle(kb_index *ix, const kb_mention *m) {
  * @handles, URLs and hashtags say nothing. x[i] gets each word's look-up
  * (a hashtag's too: the cues read it, kb_intent_cues_of()). */
 static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, int nt,
-                           const int *len, const uint32_t *h, int li, const kb_lang_word **x) {
-  const kb_lang *l = kb_index_lang_words(ix, li);
+                           const char *const *fold, const int *len, const uint32_t *h, int li,
+                           const kb_lang_word **x) {
   double score = kb_query_known(q, li);
+  /* one look-up for the four lists (kb_lang_word_of()), not four; the
+   * word hashed once for every language (S_language()); NULL where not
+   * read (len -1) */
+  kb_lang_words_of_hashed(kb_index_lang_words(ix, li), fold, len, h, nt, x);
   for (int i = 0; i < nt; i++) {
-    x[i] = NULL;
-    if (!l || len[i] < 0) continue; /* (S_language(): not read) */
-    /* one look-up for the four lists (kb_lang_word_of()), not four; the
-     * word hashed once for every language (S_language()) */
-    x[i] = kb_lang_word_of_hashed(l, t[i].fold, len[i], h[i]);
     if (t[i].kind == KB_TOKEN_HASHTAG) continue;
     if (x[i] && (x[i]->stop || x[i]->filler || x[i]->speak || x[i]->cue)) score += 2;
   }
@@ -112,6 +111,7 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
   }
   /* on the stack for a tweet's words (allocations a mention else) */
   int len_s[64], *len = nt < 64 ? len_s : kb_xmalloc(((size_t)nt + 1) * sizeof *len);
+  const char *fold_s[64], **fold = nt < 64 ? fold_s : kb_xmalloc(((size_t)nt + 1) * sizeof *fold);
   uint32_t h_s[64], *h = nt < 64 ? h_s : kb_xmalloc(((size_t)nt + 1) * sizeof *h);
   const kb_lang_word *xa_s[64], *xb_s[64];
   const kb_lang_word **xa = nt < 64 ? xa_s : kb_xmalloc(((size_t)nt + 1) * sizeof *xa);
@@ -122,16 +122,18 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
      * hashtags are read for their cues, and say nothing of the language */
     if (t[i].quoted || !t[i].fold[0]) {
       len[i] = -1;
+      fold[i] = NULL;
       continue;
     }
     len[i] = t[i].nfold;
+    fold[i] = t[i].fold;
     h[i] = t[i].hash = kb_hash(t[i].fold, (size_t)len[i]); /* (kept for the places) */
   }
-  double best = S_lang_score(ix, q, t, nt, len, h, def, best_x), total = best;
+  double best = S_lang_score(ix, q, t, nt, fold, len, h, def, best_x), total = best;
   li = def;
   for (int i = 0; i < n; i++) {
     if (i == def) continue;
-    double sc = S_lang_score(ix, q, t, nt, len, h, i, x);
+    double sc = S_lang_score(ix, q, t, nt, fold, len, h, i, x);
     total += sc;
     if (sc > best) {
       best = sc, li = i;
@@ -141,6 +143,7 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
   }
   kb_intent_cues_of(t, nt, kb_index_lang_words(ix, li), best_x);
   if (len != len_s) free(len);
+  if (fold != fold_s) free(fold);
   if (h != h_s) free(h);
   if (xa != xa_s) free(xa);
   if (xb != xb_s) free(xb);

@@ -173,11 +173,20 @@ typedef struct {
   int df;                 /* kb_vocab_df() of term in its language, -1
                              until looked up (S_rec_df()) */
   uint32_t hash;          /* kb_term.hash: the look-up's */
+  int *note;              /* kb_term.note, remembered by the language's
+                             analyzer: [S_NOTE_DF] the df (S_rec_df()),
+                             [S_NOTE_FIX] 0 when S_correct() found no
+                             correction */
 } S_rec;
+
+enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
 
 typedef struct {
   S_rec *v;
   int n, cap;
+  int known, pending;     /* words (records not colocated) whose df was
+                             remembered as they were recorded (S_record()):
+                             those over 0, and those not remembered */
 } S_recs;
 
 struct kb_query {
@@ -212,10 +221,17 @@ static int S_record(void *ctx, const kb_term *t) {
     q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
     q->last_word = t->word;
   }
-  int same = t->term == t->surface ||
-             (t->nterm == t->nsurface && !memcmp(t->term, t->surface, (size_t)t->nterm));
+  int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */
+  /* a word's df, when the analyzer remembers it, is taken now: the
+   * language scoring counts the words each language knows
+   * (kb_query_known()) without reading the records again */
+  int df = t->note ? t->note[S_NOTE_DF] : -1;
+  if (!(t->flags & KB_TOKEN_COLOCATED)) {
+    if (df >= 0) r->known += df > 0;
+    else r->pending++;
+  }
   r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
-                         .df = -1, .surface = q->last, .hash = t->hash,
+                         .df = df, .surface = q->last, .hash = t->hash, .note = t->note,
                          .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
   return 0;
 }
@@ -230,7 +246,14 @@ static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e
 /* The document frequency of record x's term in language l, looked up
  * once: the language score, the correction and the search each ask. */
 static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
-  if (x->df < 0) x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
+  if (x->df >= 0) return x->df;
+  /* the analyzer remembers it with the word (kb_term.note): l->an made
+   * the record, and l->vocab does not change while l is open; the
+   * language scoring asks it of every word in every language, and most
+   * words come again */
+  if (x->note && x->note[S_NOTE_DF] >= 0) return x->df = x->note[S_NOTE_DF];
+  x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
+  if (x->note) x->note[S_NOTE_DF] = x->df;
   return x->df;
 }
 
@@ -250,6 +273,10 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
     /* the word being typed is a prefix while some word of the index
      * starts with it; past that ("delivry") it is a typo like any other */
     if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
+    /* what follows depends on the word, its term and l's vocabulary
+     * alone: a word the index does not know and cannot correct (a name,
+     * slang) is settled once (kb_term.note), not at each mention */
+    if (x->note && x->note[S_NOTE_FIX] == 0) continue;
     const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
                             ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
@@ -264,6 +291,7 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
     } else {
       const char *c = kb_vocab_correct_stem(l->vocab, x->term);
       if (c) x->alt = kb_arena_dup(&q->mem, c, strlen(c));
+      else if (x->note) x->note[S_NOTE_FIX] = 0;
     }
   }
 }
@@ -342,6 +370,7 @@ void kb_query_set_lang(kb_query *q, int li) {
 int kb_query_known(const kb_query *q, int li) {
   if (li < 0 || li >= q->ix->nlangs) return 0;
   S_recs *r = (S_recs *)&q->langs[li]; /* (its dfs: a cache, see S_rec_df()) */
+  if (!r->pending) return r->known; /* (every df taken as recorded) */
   int k = 0;
   for (int i = 0; i < r->n; i++)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && S_rec_df(&q->ix->langs[li], &r->v[i]) > 0) k++;

@@ -36,15 +36,34 @@
 #define S_CACHE_SLOTS 16384  /* stems remembered (a power of two) */
 #define S_CACHE_WORD 24      /* longest word (and stem) remembered, + NUL */
 
-/* A remembered stem: words repeat (a few thousand make up most text), and
- * Snowball costs far more than a lookup. */
+/* A remembered word: words repeat (a few thousand make up most text),
+ * and its look-up in the language's word lists (kb_lang_word_of()) and
+ * its Snowball stem cost far more than one look-up here, made once for
+ * both. */
 typedef struct {
   uint32_t hash;             /* the word's kb_hash() (1 for 0); 0: empty */
   char word[S_CACHE_WORD];
   char stem[S_CACHE_WORD];
   unsigned char nstem;
+  unsigned char stemmed;     /* stem, nstem, same and stem_hash are set */
+  unsigned char same;        /* the stem is the word's bytes */
   uint32_t stem_hash;        /* kb_hash() of the stem */
+  int note[3][KB_TERM_NOTES]; /* kb_term.note of its terms: the word
+                                itself, its stem, its exact form */
+  const kb_lang_word *x;     /* kb_lang_word_of_hashed() of the word (the
+                                lists are the analyzer's data: read-only
+                                while it lives) */
 } S_stem;
+
+/* 1 if the memo's word sw is w: both S_CACHE_WORD bytes, NUL-padded
+ * (S_memo()): three 8-byte compares, without a call or a length (asked
+ * for every word in every language). */
+static inline int S_same_word(const char *sw, const char *w) {
+  uint64_t a[3], b[3];
+  memcpy(a, sw, sizeof a);
+  memcpy(b, w, sizeof b);
+  return !((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]));
+}
 
 struct kb_analyzer {
   struct sb_stemmer *stemmer; /* Snowball stemmer for lang; not thread-safe */
@@ -105,48 +124,73 @@ int kb_analyzer_is_stopword(const kb_analyzer *a, const char *w, int n) {
   return kb_lang_is_stop(a->data, w, n);
 }
 
-/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw (the
- * caller's: one hash of a word serves every language's stems and word
- * lists); *plen gets its length and *phash its kb_hash() (remembered with
- * it: the vocabulary looks stems up by it). */
-static const char *S_stem_of(kb_analyzer *a, const char *w, int n, uint32_t hw, int *plen,
-                             uint32_t *phash) {
-  if (n >= S_CACHE_WORD) {
-    const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
-    if (st) {
-      *plen = sb_stemmer_length(a->stemmer);
-      *phash = kb_hash((const char *)st, (size_t)*plen);
-    }
-    return (const char *)st;
-  }
-  if (!a->cache) {
+_Static_assert(sizeof(((S_stem *)0)->word) == 3 * sizeof(uint64_t), "S_same_word() reads 24 bytes");
+
+/* S_memo()'s new slot for w (its word-list look-up made), or NULL when
+ * the memo is full. */
+static __attribute__((noinline)) S_stem *S_memo_claim(kb_analyzer *a, S_stem *slot, const char *w,
+                                                      int n, uint32_t hw, uint32_t h) {
+  if (a->cached >= S_CACHE_SLOTS / 4 * 3) return NULL;
+  slot->hash = h;
+  memcpy(slot->word, w, S_CACHE_WORD);
+  slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
+  memset(slot->note, 0xff, sizeof slot->note); /* every note -1 */
+  a->cached++;
+  return slot;
+}
+
+/* The memo slot of the word w[0..n), whose kb_hash() is hw (the
+ * caller's: one hash of a word serves every language), claimed with its
+ * word-list look-up when it is new; NULL when the word is too long to
+ * remember (n >= S_CACHE_WORD) or the memo is full. w is S_CACHE_WORD
+ * bytes, NUL from n on (its buffer zeroed before the word is written:
+ * S_emit_d(), S_emit_expansion()). */
+static inline __attribute__((always_inline)) S_stem *S_memo(kb_analyzer *a, const char *w, int n,
+                                                           uint32_t hw) {
+  if (n >= S_CACHE_WORD) return NULL;
+  if (__builtin_expect(!a->cache, 0)) {
     a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
     if (!a->cache) abort();
   }
   uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
-  S_stem *slot;
   for (uint32_t i = h;; i++) {
-    slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
-    if (!slot->hash) break;
-    if (slot->hash == h && !memcmp(slot->word, w, (size_t)n + 1)) {
-      *plen = slot->nstem;
-      *phash = slot->stem_hash;
-      return slot->stem;
-    }
+    S_stem *slot = &a->cache[i & (S_CACHE_SLOTS - 1)];
+    if (!slot->hash) return S_memo_claim(a, slot, w, n, hw, h);
+    if (slot->hash == h && S_same_word(slot->word, w)) return slot;
+  }
+}
+
+/* The word-list look-up of w[0..n) (hash hw) in a's language, from its
+ * memo slot when it has one. */
+static inline const kb_lang_word *S_word_of(const kb_analyzer *a, const S_stem *slot,
+                                            const char *w, int n, uint32_t hw) {
+  return slot ? slot->x : kb_lang_word_of_hashed(a->data, w, n, hw);
+}
+
+/* The stem of w[0..n) (NUL-terminated), whose kb_hash() is hw, and
+ * slot its memo slot (S_memo(), or NULL): *plen gets its length and
+ * *phash its kb_hash() (remembered with it: the vocabulary looks stems up
+ * by it). */
+static const char *S_stem_of(kb_analyzer *a, S_stem *slot, const char *w, int n, uint32_t hw,
+                             int *plen, uint32_t *phash) {
+  if (slot && slot->stemmed) {
+    *plen = slot->nstem;
+    *phash = slot->stem_hash;
+    return slot->stem;
   }
   const sb_symbol *st = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, n);
   if (!st) return NULL;
   int len = sb_stemmer_length(a->stemmer);
   *plen = len;
   *phash = kb_hash((const char *)st, (size_t)len);
-  if (len < S_CACHE_WORD && a->cached < S_CACHE_SLOTS / 4 * 3) {
-    slot->hash = h;
-    memcpy(slot->word, w, (size_t)n + 1);
+  (void)hw;
+  if (slot && len < S_CACHE_WORD) {
     memcpy(slot->stem, st, (size_t)len);
     slot->stem[len] = 0;
     slot->nstem = (unsigned char)len;
     slot->stem_hash = *phash;
-    a->cached++;
+    slot->same = len == n && !memcmp(st, w, (size_t)n);
+    slot->stemmed = 1;
     return slot->stem;
   }
   return (const char *)st;
@@ -361,42 +405,64 @@ static int S_has_digit(const S_ch *c, int n) {
  * position of the previous one. */
 static inline __attribute__((always_inline)) int
 S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf, int len,
-            uint32_t h, const char *surface, int nsurface) {
+            uint32_t h, S_stem *slot, const char *surface, int nsurface) {
   const char *term = buf;
   int blen = len;
   uint32_t th = h; /* the term's kb_hash() */
+  /* a stem that is the word itself is handed on as the word (buf): the
+   * callers tell "the same" by the pointer (S_record()); the memo knows,
+   * else the hashes tell most stems apart without comparing their bytes */
+  int same = 1;
   /* stemming never adds or drops a term, so spans-only callers skip it */
   if (!(r->flags & (KB_TEXT_PREFIX | KB_TEXT_SPANS)) && len >= 3 && !digits) {
     int slen;
     uint32_t sh;
-    const char *st = S_stem_of(r->a, buf, len, h, &slen, &sh);
-    if (st) {
+    const char *st;
+    if (slot && slot->stemmed) { /* most words: remembered, no call */
+      st = slot->stem;
+      slen = slot->nstem;
+      sh = slot->stem_hash;
+    } else {
+      st = S_stem_of(r->a, slot, buf, len, h, &slen, &sh);
+    }
+    if (st && slot && st == slot->stem) {
+      same = slot->same;
+    } else if (st) {
+      same = slen == blen && sh == h && !memcmp(st, buf, (size_t)blen);
+    }
+    if (!same) {
       term = st;
       len = slen;
       th = sh;
     }
   }
+  /* (kb_term's promise: term is surface when their bytes are the same;
+   * a text-speak expansion's words are not their surface) */
+  if (surface != buf && len == nsurface && !memcmp(term, surface, (size_t)len)) term = surface;
+  /* (an expansion's words are noted with no slot: their surface is
+   * another word's) */
+  int(*note)[KB_TERM_NOTES] = slot && surface == buf ? slot->note : NULL;
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
                  .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
-                 .word = r->word};
+                 .word = r->word, .note = note ? note[!same] : NULL};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
   }
   /* the exact (folded, unstemmed) form beside the stem, marked with '=' */
-  if (rc == 0 && (r->flags & KB_TEXT_EXACT) && term != buf &&
-      (len != blen || memcmp(term, buf, (size_t)len) != 0)) {
+  if (rc == 0 && (r->flags & KB_TEXT_EXACT) && !same) {
     char exact[KB_TEXT_MAX_TERM + 2];
     exact[0] = KB_TEXT_EXACT_MARK;
     memcpy(exact + 1, buf, (size_t)blen);
     if (r->fn_term) {
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
-                   .nsurface = nsurface, .hash = h, .word = r->word};
+                   .nsurface = nsurface, .hash = h, .word = r->word,
+                   .note = note ? note[2] : NULL};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
@@ -421,11 +487,13 @@ static int S_emit_expansion(S_run *r, const S_ch *c, int n, int digits, int colo
     int len = sp ? (int)(sp - x) : (int)strlen(x);
     char buf[KB_TEXT_MAX_TERM + 1];
     if (len > 0 && len <= KB_TEXT_MAX_TERM) {
+      memset(buf, 0, S_CACHE_WORD); /* (S_memo() reads that many) */
       memcpy(buf, x, (size_t)len);
       buf[len] = 0;
       if (!S_dropped(r, buf, len)) {
-        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len,
-                         kb_hash(buf, (size_t)len), surface, nsurface);
+        uint32_t hb = kb_hash(buf, (size_t)len);
+        rc = S_emit_term(r, c, n, digits, first ? colocated : 0, buf, len, hb,
+                         S_memo(r->a, buf, len, hb), surface, nsurface);
         first = 0;
       }
     }
@@ -442,13 +510,14 @@ static inline __attribute__((always_inline)) int
 S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
             int len, uint32_t h) {
   /* one look-up says whether it is a stop word, filler or text-speak */
-  const kb_lang_word *x = kb_lang_word_of_hashed(r->a->data, buf, len, h);
+  S_stem *slot = S_memo(r->a, buf, len, h);
+  const kb_lang_word *x = S_word_of(r->a, slot, buf, len, h);
   if (x && x->stop && !(r->flags & KB_TEXT_NOSTOP)) return 0;
   if ((r->flags & KB_TEXT_QUERY) && r->a->data) {
     if (x && x->speak) return S_emit_expansion(r, c, n, digits, colocated, x->speak, buf, len);
     if (x && (x->stop || x->filler)) return 0;
   }
-  return S_emit_term(r, c, n, digits, colocated, buf, len, h, buf, len);
+  return S_emit_term(r, c, n, digits, colocated, buf, len, h, slot, buf, len);
 }
 
 /* Emits one word made of c[0..n) (S_emit_lang()) in each language of r;
@@ -458,6 +527,7 @@ S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
 static int S_emit_d(S_run *r, const S_ch *c, int n, int colocated, int digits) {
   char buf[KB_TEXT_MAX_TERM + 1];
   if (n <= 0) return 0;
+  memset(buf, 0, S_CACHE_WORD); /* (S_memo() reads that many) */
   int len = S_encode(c, n, buf);
   if (len <= 0) return 0;
   uint32_t h = kb_hash(buf, (size_t)len);
@@ -620,10 +690,12 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
   return i;
 }
 
-/* Analyzes one chunk z[0..n) found at byte offset base of the text. */
-static int S_chunk(S_run *r, const char *z, int n, int base) {
+/* Analyzes one chunk z[0..n) found at byte offset base of the text;
+ * dots: it has a '.' or a ':', which every link has (kb_token_is_link()
+ * is not asked of the others: the chunk's end was found reading them). */
+static int S_chunk(S_run *r, const char *z, int n, int base, int dots) {
   static _Thread_local S_ch src[S_MAX_WORD];
-  if (kb_token_is_link(z, n)) return 0;
+  if (dots && kb_token_is_link(z, n)) return 0;
   int i = 0, rc;
   while (i < n) {
     int32_t cp;
@@ -680,13 +752,14 @@ static int S_run_text(S_run *r, const char *z, int n) {
       i += k;
       continue;
     }
-    int j = i + k;
+    int j = i + k, dots = cp == '.' || cp == ':';
     while (j < n) {
       k = S_next(z, n, j, &cp);
       if (S_is_space(cp)) break;
+      dots |= cp == '.' || cp == ':';
       j += k;
     }
-    int rc = S_chunk(r, z + i, j - i, i);
+    int rc = S_chunk(r, z + i, j - i, i, dots);
     if (rc != 0) return rc;
     i = j;
   }

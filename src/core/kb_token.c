@@ -141,7 +141,7 @@ typedef struct {
   size_t handle_end;   /* an @handle runs up to here */
 } S_split;
 
-static kb_token *S_push(S_split *s) {
+static inline __attribute__((always_inline)) kb_token *S_push(S_split *s) {
   if (s->m == s->cap) {
     s->cap = s->cap ? 2 * s->cap : 32;
     s->v = kb_xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
@@ -196,7 +196,8 @@ static size_t S_word(S_split *s, size_t i, S_cp first) {
   if (!len) return i; /* nothing left once folded: not a token */
   t->nfold = (int)len;
   /* a word starting "http" makes the rest of its chunk a URL */
-  if (!s->quoted && t->end - t->start >= 4 && !strncmp(s->z + t->start, "http", 4)) s->quoted = 1;
+  /* (a word's bytes hold no NUL: four compared without a call) */
+  if (!s->quoted && t->end - t->start >= 4 && !memcmp(s->z + t->start, "http", 4)) s->quoted = 1;
   t->quoted = s->quoted;
   t->clause = !t->quoted && s->clause;
   if (!t->quoted) s->clause = 0;
