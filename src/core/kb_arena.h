@@ -2,7 +2,8 @@
  * kb_arena.h - strings that live as long as one search (its query's
  * terms, its results' fields), carved from blocks freed together: a
  * query's forty terms and a hit's dozen fields were one allocation each
- * (internal to src/core: kb_search.c's queries and results).
+ * (internal to src/core: kb_search.c's queries and results;
+ * and a thread's spare buffers, kb_search.c's and kb_rank.c's).
  */
 #ifndef KB_ARENA_H
 #define KB_ARENA_H
@@ -51,7 +52,7 @@ void kb_arena_free(kb_arena *a);
  * bytes in *cap), or NULL and 0; kb_spare_give() keeps p (cap bytes) for
  * the next, or frees it (the slot is taken, or p is over 256 KB); what
  * is kept is freed at the thread's exit. */
-enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_N };
+enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_RANKQ, KB_SPARE_N };
 void *kb_spare_take(int slot, size_t *cap);
 void kb_spare_give(int slot, void *p, size_t cap);
 

@@ -14,11 +14,11 @@
 
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_arena.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -168,26 +168,10 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
   return q;
 }
 
-/* The query a thread freed last, kept for its next (5.7 KB are past
+/* The query a thread freed last is kept for its next (5.7 KB are past
  * malloc()'s per-thread cache: its slow path was 1.4 K instructions of a
- * search as you type, callgrind); freed at the thread's exit. */
-typedef struct {
-  S_query *q;
-  int keyed; /* 1: S_spare_key set (q freed at the thread's exit); -1: it
-                could not be, or the thread is exiting (none kept) */
-} S_spares;
-static _Thread_local S_spares S_spare;
-static pthread_key_t S_spare_key;
-static pthread_once_t S_spare_once = PTHREAD_ONCE_INIT;
-
-static void S_spare_drop(void *p) {
-  S_spares *s = p;
-  s->keyed = -1;
-  free(s->q);
-  s->q = NULL;
-}
-
-static void S_spare_key_make(void) { (void)pthread_key_create(&S_spare_key, S_spare_drop); }
+ * search as you type, callgrind): kb_arena.h's spare slot
+ * KB_SPARE_RANKQ, freed at the thread's exit. */
 
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
@@ -195,9 +179,9 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
   /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
    * phrases): the per-phrase arrays are written below for the query's
    * phrases, the only ones read; the rest S_query_init() reads is cleared */
-  S_query *q = S_spare.q;
-  if (q) S_spare.q = NULL;
-  else q = kb_xmalloc(sizeof *q);
+  size_t cap;
+  S_query *q = kb_spare_take(KB_SPARE_RANKQ, &cap);
+  if (!q) q = kb_xmalloc(sizeof *q);
   q->ngroup = q->nknown = 0;
   q->gmass = 0;
   memset(q->gidf, 0, sizeof q->gidf);
@@ -213,13 +197,7 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
 }
 
 void kb_rank_query_free(kb_rank_query *q) {
-  if (!q) return;
-  if (!S_spare.keyed) {
-    pthread_once(&S_spare_once, S_spare_key_make);
-    S_spare.keyed = pthread_setspecific(S_spare_key, &S_spare) == 0 ? 1 : -1;
-  }
-  if (S_spare.keyed > 0 && !S_spare.q) S_spare.q = q;
-  else free(q);
+  kb_spare_give(KB_SPARE_RANKQ, q, sizeof(S_query));
 }
 
 

@@ -157,21 +157,28 @@ const char *kb_ui_plural(const kb_ctx *c, const char *key, long n, char *buf, si
   return buf;
 }
 
-void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
-  char k[96], num[24];
-  S_plural_key(k, sizeof k, key, S_one(c, n));
-  S_num(num, n);
-  /* {n} first, then the caller's pairs: rebuilt as one list */
-  va_list ap;
-  va_start(ap, n);
-  const char *names[8] = {"n"}, *vals[8] = {num};
+/* {n} (num) first, then the caller's pairs from ap (up to six, NULL
+ * after the last): one list of eight names and values, NULL-padded. */
+static void S_count_args(const char *num, va_list ap, const char *names[8], const char *vals[8]) {
+  names[0] = "n";
+  vals[0] = num;
   int m = 1;
   for (const char *nm; m < 7 && (nm = va_arg(ap, const char *)) != NULL; m++) {
     names[m] = nm;
     vals[m] = va_arg(ap, const char *);
   }
-  va_end(ap);
   for (; m < 8; m++) names[m] = NULL, vals[m] = NULL;
+}
+
+void kb_ui_count(const kb_ctx *c, kb_buf *b, const char *key, long n, ...) {
+  char k[96], num[24];
+  S_plural_key(k, sizeof k, key, S_one(c, n));
+  S_num(num, n);
+  const char *names[8], *vals[8];
+  va_list ap;
+  va_start(ap, n);
+  S_count_args(num, ap, names, vals);
+  va_end(ap);
   kb_ui_put(c, b, k, names[0], vals[0], names[1], vals[1], names[2], vals[2], names[3], vals[3],
             names[4], vals[4], names[5], vals[5], names[6], vals[6], (const char *)NULL);
 }
@@ -180,17 +187,11 @@ void kb_ui_count_k(const kb_ctx *c, kb_buf *b, kb_ui_key *one, kb_ui_key *other,
   char num[24];
   kb_ui_key *k = S_one(c, n) ? one : other;
   S_num(num, n);
-  /* {n} first, then the caller's pairs: rebuilt as one list, as kb_ui_count() */
+  const char *names[8], *vals[8];
   va_list ap;
   va_start(ap, n);
-  const char *names[8] = {"n"}, *vals[8] = {num};
-  int m = 1;
-  for (const char *nm; m < 7 && (nm = va_arg(ap, const char *)) != NULL; m++) {
-    names[m] = nm;
-    vals[m] = va_arg(ap, const char *);
-  }
+  S_count_args(num, ap, names, vals);
   va_end(ap);
-  for (; m < 8; m++) names[m] = NULL, vals[m] = NULL;
   kb_ui_put_k(c, b, k, names[0], vals[0], names[1], vals[1], names[2], vals[2], names[3], vals[3],
               names[4], vals[4], names[5], vals[5], names[6], vals[6], (const char *)NULL);
 }
