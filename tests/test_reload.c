@@ -28,7 +28,7 @@ static int S_setup(void **state) {
   (void)state;
   S_dir = th_tmpdir();
   char *kb = th_fmt("%s/kb", S_dir);
-  char *cmd = th_fmt("cp -r tests/fixtures/kb %s && printf -- '---\\ntitle: Extra page\\n---\\nextra\\n' > %s/extra.md"
+  char *cmd = th_fmt("cp -r tests/fixtures/kb %s && printf -- '---\\ntitle: Extra page\\ncategory: Reloaded topic\\n---\\nextra\\n' > %s/extra.md"
                      " && sed -i 's/^title: PhoneRetailer Help/title: Reloaded Help/; s/0113 496 0500/0113 496 0999/'"
                      " %s/site.yaml && printf 'search.count.one\\t{n} reloaded result for {q}\\n"
                      "search.count.other\\t{n} reloaded results for {q}\\n' > %s/lang/en/ui.tsv",
@@ -216,6 +216,36 @@ static void test_reload_shows_new_site_content(void **state) {
   free(f);
 }
 
+/* The topic list of the home page and of a search without results is
+ * rendered once per page language and index generation (kept in the
+ * frame, kb_page_topics()): after a reload the next page lists the new
+ * index's categories (B's extra page has one; A's articles none). */
+static void test_reload_shows_new_topics(void **state) {
+  (void)state;
+  static const char *const paths[] = {"/", "/search?q=zzqxv", "/search?q=zzqxv&fragment=1"};
+  S_replace(S_ix_a);
+  assert_true(S_wait_articles(12));
+  for (int r = 0; r < 2; r++) /* A's list rendered, then the kept one */
+    for (int i = 0; i < 3; i++) {
+      char *p = S_page(paths[i]);
+      assert_null(strstr(p, "Reloaded topic"));
+      free(p);
+    }
+  S_replace(S_ix_b);
+  assert_true(S_wait_articles(13));
+  for (int r = 0; r < 2; r++)
+    for (int i = 0; i < 3; i++) {
+      char *p = S_page(paths[i]);
+      assert_non_null(strstr(p, "<ul class=\"topics\"><li><a href=\"/topics/reloaded-topic\">Reloaded topic</a>"));
+      free(p);
+    }
+  S_replace(S_ix_a);
+  assert_true(S_wait_articles(12));
+  char *p = S_page(paths[2]);
+  assert_null(strstr(p, "Reloaded topic"));
+  free(p);
+}
+
 /* The load: a child process posts suggest requests until told to stop and
  * writes "sent failed incomplete" to the pipe. */
 static void S_load(int fd) {
@@ -292,6 +322,7 @@ int main(void) {
       cmocka_unit_test(test_broken_file_is_refused),
       cmocka_unit_test(test_sighup_reloads),
       cmocka_unit_test(test_reload_shows_new_site_content),
+      cmocka_unit_test(test_reload_shows_new_topics),
       cmocka_unit_test(test_twenty_reloads_under_load),
   };
   return cmocka_run_group_tests_name("reload", tests, S_setup, S_teardown);

@@ -145,6 +145,7 @@ typedef struct {
   kb_buf end;       /* kb_web_page_end() */
   size_t size;      /* the bytes of all of them */
   const char *_Atomic texts[KB_PAGE_TEXTS]; /* kb_ui.c's kb_ui_key texts, found at first use */
+  kb_buf *_Atomic topics; /* kb_page_topics(), rendered at first use, or NULL; owned */
 } S_frame;
 
 /* Room for a page's own content besides its frame, made at its start: a
@@ -172,6 +173,9 @@ static void S_frame_free(S_frame *f) {
   kb_buf_cleanup(&f->switcher);
   kb_buf_cleanup(&f->mini);
   kb_buf_cleanup(&f->end);
+  kb_buf *k = atomic_load(&f->topics);
+  if (k) kb_buf_cleanup(k);
+  free(k);
   free(f);
 }
 
@@ -220,6 +224,24 @@ static const S_frame *S_frame_of(const kb_ctx *c) {
 const char *_Atomic *kb_page_texts(const kb_ctx *c) {
   S_frame *f = (S_frame *)S_frame_of(c);
   return f ? f->texts : NULL;
+}
+
+const kb_buf *kb_page_topics(const kb_ctx *c, kb_page_render_fn render) {
+  S_frame *f = (S_frame *)S_frame_of(c);
+  if (!f) return NULL;
+  kb_buf *k = atomic_load_explicit(&f->topics, memory_order_acquire);
+  if (k) return k;
+  k = kb_xcalloc(1, sizeof *k);
+  render(c, k);
+  kb_buf *none = NULL;
+  /* two first uses at once both render it; one is kept */
+  if (!atomic_compare_exchange_strong_explicit(&f->topics, &none, k, memory_order_acq_rel,
+                                               memory_order_acquire)) {
+    kb_buf_cleanup(k);
+    free(k);
+    k = none;
+  }
+  return k;
 }
 
 static void S_put(kb_buf *b, const kb_buf *part) {

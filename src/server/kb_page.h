@@ -86,6 +86,16 @@ void kb_page_t(const kb_ctx *c, kb_buf *b, const char *key);
 #define KB_PAGE_TEXTS 64
 const char *_Atomic *kb_page_texts(const kb_ctx *c);
 
+/* The topic list of c's home and zero-result pages (kb_web.c), which
+ * depends on the page language and the index generation only (its
+ * articles' categories, site content and words): rendered by render at
+ * its first use and kept in c's frame (that copy, owned by the frame,
+ * returned), or NULL when c has no frame (the caller renders it each
+ * time). Rendered each time it cost a zero-result fragment 64 K
+ * instructions (callgrind.sh: 8 of its 200 fragments find nothing). */
+typedef void (*kb_page_render_fn)(const kb_ctx *c, kb_buf *b);
+const kb_buf *kb_page_topics(const kb_ctx *c, kb_page_render_fn render);
+
 /* The page's layout up to its content; paths: the page in each language
  * (kb_ui.h), for the public pages' switcher and alternates. */
 void kb_page_start_in(const kb_ctx *c, kb_buf *b, const char *title, const char *kind,

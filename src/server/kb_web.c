@@ -460,8 +460,8 @@ static void S_topics_cb(void *ctx, const char *coll, const char *slug, const cha
 }
 
 /* The categories of the default collection, with their article counts,
- * sorted by name. Returns how many. */
-static int S_topics(const kb_ctx *c, kb_buf *b) {
+ * sorted by name, as a list into b (nothing when there are none). */
+static void S_topics_render(const kb_ctx *c, kb_buf *b) {
   S_topics_ctx t = {.c = c};
   kb_index_list_lang(c->ix, kb_page_lang(c), S_topics_cb, &t);
   for (int i = 1; i < t.n; i++)
@@ -485,7 +485,16 @@ static int S_topics(const kb_ctx *c, kb_buf *b) {
     free(t.names[i]);
   }
   if (t.n) kb_buf_puts(b, "</ul>");
-  return t.n;
+}
+
+/* S_topics_render()'s list: the one kept for the page's language and
+ * index (kb_page_topics()), or rendered into own now; empty when there
+ * are no topics. */
+static const kb_buf *S_topics(const kb_ctx *c, kb_buf *own) {
+  const kb_buf *kept = kb_page_topics(c, S_topics_render);
+  if (kept) return kept;
+  S_topics_render(c, own);
+  return own;
 }
 
 /* The texts of the search page and its results, found once per language
@@ -555,14 +564,15 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_ui_put_k(c, b, &S_k_search_none, "q", q, "!contact", kb_buf_str(&link), (const char *)NULL);
     kb_buf_puts(b, "</p>");
     kb_buf_cleanup(&link);
-    kb_buf topics = KB_BUF_INIT;
-    if (S_topics(c, &topics)) {
+    kb_buf own = KB_BUF_INIT;
+    const kb_buf *topics = S_topics(c, &own);
+    if (topics->n) {
       kb_buf_puts(b, "<h2>");
       kb_ui_put_k(c, b, &S_k_browse, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
-      kb_buf_put(b, kb_buf_str(&topics), topics.n);
+      kb_buf_put(b, topics->p, topics->n);
     }
-    kb_buf_cleanup(&topics);
+    kb_buf_cleanup(&own);
     kb_buf pop = KB_BUF_INIT;
     if (S_popular(c, &pop, 5)) {
       kb_buf_puts(b, "<h2>");
@@ -665,14 +675,15 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
   kb_buf_puts(b, "<p id=\"result-count\" class=\"vh\" role=\"status\"></p>");
   S_results(c, q, page, 0, b);
   if (!q) {
-    kb_buf topics = KB_BUF_INIT, pop = KB_BUF_INIT;
-    int nt = S_topics(c, &topics), np = S_popular(c, &pop, 8);
+    kb_buf own = KB_BUF_INIT, pop = KB_BUF_INIT;
+    const kb_buf *topics = S_topics(c, &own);
+    int nt = topics->n > 0, np = S_popular(c, &pop, 8);
     kb_buf_puts(b, "<div class=\"home-extra\">");
     if (nt) {
       kb_buf_puts(b, "<section class=\"browse\" aria-labelledby=\"topics-h\"><h2 id=\"topics-h\">");
       kb_ui_put_k(c, b, &S_k_browse, (const char *)NULL);
       kb_buf_puts(b, "</h2>");
-      kb_buf_put(b, kb_buf_str(&topics), topics.n);
+      kb_buf_put(b, topics->p, topics->n);
       kb_buf_puts(b, "</section>");
     }
     if (np) {
@@ -683,7 +694,7 @@ static void S_search_page(const kb_ctx *c, const char *q, const char *pagestr, i
       kb_buf_puts(b, "</section>");
     }
     kb_buf_puts(b, "</div>");
-    kb_buf_cleanup(&topics);
+    kb_buf_cleanup(&own);
     kb_buf_cleanup(&pop);
   }
   kb_web_page_end(c, b);
