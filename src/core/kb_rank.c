@@ -739,51 +739,6 @@ static inline __attribute__((always_inline)) int S_merge(S_run *r, int m, S_inst
   return n;
 }
 
-/* S_merge() of runs that all fit (their lengths sum to S_MAX_INST at
- * most) and hold no position past the body's (S_cols() left those out):
- * the same instances in the same order, without its two tests per
- * instance, and the last two runs (most rows have two or three) merged
- * by one comparison per instance instead of a pass over the heads: the
- * merge was a fifth of ranking a kb/ row (callgrind). Runs end where
- * they started; returns the instances written. */
-static inline __attribute__((always_inline)) int S_merge_all(const S_run *r, int m,
-                                                             S_inst *inst) {
-  S_run act[S_MAX_PHRASES];
-  int na = 0, n = 0;
-  for (int i = 0; i < m; i++)
-    if (r[i].at < r[i].end) act[na++] = r[i];
-  while (na > 2) {
-    int b = 0;
-    uint32_t v = *act[0].at;
-    for (int i = 1; i < na; i++)
-      if (*act[i].at < v) v = *act[b = i].at;
-    inst[n++] = S_inst_of(v, act[b].group);
-    if (++act[b].at == act[b].end) {
-      na--;
-      for (int i = b; i < na; i++) act[i] = act[i + 1];
-    }
-  }
-  if (na == 2) { /* at one position the first run's first (phrase order) */
-    const uint32_t *x = act[0].at, *xe = act[0].end, *y = act[1].at, *ye = act[1].end;
-    int gx = act[0].group, gy = act[1].group;
-    for (;;) {
-      if (*y < *x) {
-        inst[n++] = S_inst_of(*y, gy);
-        if (++y == ye) break;
-      } else {
-        inst[n++] = S_inst_of(*x, gx);
-        if (++x == xe) break;
-      }
-    }
-    if (x == xe) x = y, xe = ye, gx = gy;
-    act[0] = (S_run){.at = x, .end = xe, .group = gx};
-    na = 1;
-  }
-  if (na == 1)
-    for (const uint32_t *x = act[0].at; x < act[0].end; x++) inst[n++] = S_inst_of(*x, act[0].group);
-  return n;
-}
-
 /* Row id's asides, from d. */
 static void S_src_docs(S_src *src, const kb_rank_docs *d, sqlite3_int64 id) {
   /* (not cleared whole: abuf is for rows looked up, not these) */
@@ -846,7 +801,7 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     /* all kept (S_count()): the other fields' merged, the body's read in
      * their lists by proximity: the words with body matches only (a
      * word without one is near nothing there) */
-    a->kept = S_merge_all(r, nw, a->inst);
+    a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
     for (int i = 0; i < nw; i++)
       if (b[i].n > 0) b[nb++] = b[i];
     a->body = b;
@@ -940,7 +895,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
   if (total <= S_MAX_INST) {
     /* all kept (S_count()): the other fields' merged, the body's read in
      * their lists by proximity */
-    a.kept = S_merge_all(r, nw, a.inst);
+    a.kept = S_merge(r, nw, a.inst, S_MAX_INST);
     a.body = b;
     a.nbody = nw;
   } else {
