@@ -683,38 +683,58 @@ typedef struct {
   int group;
 } S_run;
 
+/* One position of a run as an instance. */
+static inline __attribute__((always_inline)) S_inst S_inst_of(uint32_t v, int group) {
+  return (S_inst){.group = group, .col = (int)(v >> KB_RANK_COL_SHIFT),
+                  .off = (int)(v & ((1u << KB_RANK_COL_SHIFT) - 1))};
+}
+
 /* Merges the runs r[0..m) (in phrase order) into position order (column,
- * offset; at one position, by phrase) into inst, at most max instances,
- * and stops at a column past the body's; leaves each run's `at` where it
- * stopped. Returns the instances written. The smallest head is found by
- * a pass over the heads (a row matches a few words); a run that is done
- * leaves the pass. Inlined: a call per row ranked was 0.5 K instructions
- * a kb/ suggest. */
+ * offset; at one position, by phrase) into inst, at most max instances;
+ * leaves each run's `at` where it stopped. The runs hold no position past
+ * the body's (S_cols() left those out). Returns the instances written.
+ * The smallest head is found by a pass over the heads (a row matches a
+ * few words); a run that is done leaves the pass; the last two are merged
+ * by one comparison an instance (a long article's rows, whose merge runs
+ * into the body, have two or three). Inlined: a call per row ranked was
+ * 0.5 K instructions a kb/ suggest. */
 static inline __attribute__((always_inline)) int S_merge(S_run *r, int m, S_inst *inst,
                                                          int max) {
-  const uint32_t stop = (uint32_t)S_NCOL << KB_RANK_COL_SHIFT;
   S_run *act[S_MAX_PHRASES];
   int na = 0, n = 0;
   for (int i = 0; i < m; i++)
     if (r[i].at < r[i].end) act[na++] = &r[i];
-  while (na > 1 && n < max) {
+  while (na > 2 && n < max) {
     int b = 0;
     uint32_t v = *act[0]->at;
     for (int i = 1; i < na; i++)
       if (*act[i]->at < v) v = *act[b = i]->at;
-    if (v >= stop) break;
-    inst[n++] = (S_inst){.group = act[b]->group, .col = (int)(v >> KB_RANK_COL_SHIFT),
-                         .off = (int)(v & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    inst[n++] = S_inst_of(v, act[b]->group);
     if (++act[b]->at == act[b]->end) {
       na--;
       for (int i = b; i < na; i++) act[i] = act[i + 1];
     }
   }
+  if (na == 2) { /* at one position the first run's first (phrase order) */
+    S_run *x = act[0], *y = act[1];
+    const uint32_t *xa = x->at, *ya = y->at;
+    while (n < max) {
+      if (*ya < *xa) {
+        inst[n++] = S_inst_of(*ya, y->group);
+        if (++ya == y->end) break;
+      } else {
+        inst[n++] = S_inst_of(*xa, x->group);
+        if (++xa == x->end) break;
+      }
+    }
+    x->at = xa;
+    y->at = ya;
+    act[0] = xa == x->end ? y : x;
+    na = 1;
+  }
   if (na == 1) { /* one run left (often the only one): copied, not compared */
     S_run *x = act[0];
-    for (; x->at < x->end && n < max && *x->at < stop; x->at++)
-      inst[n++] = (S_inst){.group = x->group, .col = (int)(*x->at >> KB_RANK_COL_SHIFT),
-                           .off = (int)(*x->at & ((1u << KB_RANK_COL_SHIFT) - 1))};
+    for (; x->at < x->end && n < max; x->at++) inst[n++] = S_inst_of(*x->at, x->group);
   }
   return n;
 }
