@@ -387,11 +387,16 @@ void kb_pg_events_trim(kb_pg *pg, int days, long long max_bytes) {
   time_t now = time(NULL);
   pthread_mutex_lock(&pg->wlock);
   if (days > 0 && now - pg->trimmed >= 60) {
-    pg->trimmed = now;
     char where[64];
     snprintf(where, sizeof where, "ts < now() - interval '%d days'", days);
     long long t = S_trim_where(pg, where);
-    if (t >= 0) atomic_store(&pg->ev_bytes, t);
+    /* done: not again for a minute; not done (no writer connection yet,
+     * before the first events are put): at the next call, not a minute
+     * later, so a start trims by age at once */
+    if (t >= 0) {
+      pg->trimmed = now;
+      atomic_store(&pg->ev_bytes, t);
+    }
   }
   /* the oldest first, down to nine tenths of the cap, as kb_events.c
    * trims its local tables; every replica may trim, a row is deleted
