@@ -205,10 +205,11 @@ static double S_metric(const th_server *s, const char *name) {
 static void test_http_same_as_no_cache(void **state) {
   (void)state;
   char *ixa = NULL, *ixb = NULL;
-  /* (one public URL: the links would name each server's port) */
-  const char *off[] = {"--quiet", "--public-url", "https://help.example", "--search-cache", "0",
-                       NULL};
-  const char *on[] = {"--quiet", "--public-url", "https://help.example", NULL};
+  /* (one public URL: the links would name each server's port; one
+   * worker thread, so a repeated search meets its thread's cache) */
+  const char *off[] = {"--quiet", "--public-url", "https://help.example", "--threads", "1",
+                       "--search-cache", "0", NULL};
+  const char *on[] = {"--quiet", "--public-url", "https://help.example", "--threads", "1", NULL};
   th_server *a = th_serve_kb("tests/fixtures/kb", on, &ixa);
   th_server *b = th_serve_kb("tests/fixtures/kb", off, &ixb);
   assert_non_null(a);
@@ -254,12 +255,12 @@ static void test_new_index_never_old_results(void **state) {
   char *cmd = th_fmt("cp -r tests/fixtures/kb %s && mkdir -p %s", kb, data);
   assert_int_equal(th_run(cmd, NULL), 0);
   free(cmd);
-  const char *args[] = {"--kb", kb, "--data", data, "--quiet", NULL};
+  const char *args[] = {"--kb", kb, "--data", data, "--quiet", "--threads", "1", NULL};
   th_server *s = th_server_start(args);
   assert_non_null(s);
   const char *paths[] = {"/api/v1/search?q=cafe", "/search?q=cafe", "/search?q=caf&fragment=1"};
   for (int i = 0; i < 3; i++)
-    for (int k = 0; k < 3; k++) { /* cached on every slot a thread may use */
+    for (int k = 0; k < 3; k++) { /* a miss, then hits */
       char *b = S_get(s, paths[i]);
       assert_null(strstr(b, "Rebuilt"));
       free(b);
