@@ -191,24 +191,34 @@ int kb_qcache_get(kb_qcache *c, const char *q, size_t nq, const kb_search_opts *
   return 1;
 }
 
-/* Bytes of s with its NUL, 0 for NULL. */
-static size_t S_size(const char *s) { return s ? strlen(s) + 1 : 0; }
+/* The strings of a page of hits (at most 100, kb_search.c) and its
+ * correction. */
+#define S_MAX_STRINGS (100 * 12 + 1)
 
-/* Copies s (NULL: none) to str + *at; returns its offset + 1, 0 for NULL. */
-static size_t S_copy(char *str, size_t *at, const char *s) {
+/* Bytes of s with its NUL, 0 for NULL, kept in *len for S_copy(). */
+static size_t S_size(const char *s, uint32_t *len) { return *len = s ? (uint32_t)strlen(s) + 1 : 0; }
+
+/* Copies s (NULL: none) of len bytes, its NUL included, to str + *at;
+ * returns its offset + 1, 0 for NULL. */
+static size_t S_copy(char *str, size_t *at, const char *s, uint32_t len) {
   if (!s) return 0;
-  size_t n = strlen(s) + 1, off = *at;
-  memcpy(str + off, s, n);
-  *at += n;
+  size_t off = *at;
+  memcpy(str + off, s, len);
+  *at += len;
   return off + 1;
 }
 
 void kb_qcache_put(kb_qcache *c, const kb_results *r) {
-  size_t nstr = S_size(r->corrected);
+  /* each string measured once (a strlen() is 30 instructions, and an
+   * entry has a hundred strings) */
+  uint32_t len[S_MAX_STRINGS];
+  if (r->n * 12 + 1 > S_MAX_STRINGS) return;
+  uint32_t *l = len;
+  size_t nstr = S_size(r->corrected, l++);
   for (int i = 0; i < r->n; i++) {
     const kb_hit *h = &r->hits[i];
     if (h->cut.body || h->cut.meta) return; /* not whole yet (kb_qcache_fits()) */
-#define S_ADD(f) nstr += S_size(h->f);
+#define S_ADD(f) nstr += S_size(h->f, l++);
     S_HIT_STRINGS(S_ADD)
 #undef S_ADD
   }
@@ -235,11 +245,12 @@ void kb_qcache_put(kb_qcache *c, const kb_results *r) {
   e->str = e->key + e->nkey;
   memcpy(e->key, c->key.p, e->nkey);
   size_t at = 0;
-  e->corrected = S_copy(e->str, &at, r->corrected);
+  l = len;
+  e->corrected = S_copy(e->str, &at, r->corrected, *l++);
   for (int i = 0; i < r->n; i++) {
     kb_hit *h = &e->hits[i];
     *h = r->hits[i];
-#define S_OFF(f) h->f = (const char *)(uintptr_t)S_copy(e->str, &at, r->hits[i].f);
+#define S_OFF(f) h->f = (const char *)(uintptr_t)S_copy(e->str, &at, r->hits[i].f, *l++);
     S_HIT_STRINGS(S_OFF)
 #undef S_OFF
   }
