@@ -1,10 +1,12 @@
 /*
  * kb_qcache.c - a bounded cache of search results (kb_qcache.h).
  *
- * An entry is one allocation: its header, the hits (their string fields
- * stored as offsets into the entry's strings, 0 for NULL), the key and
- * the strings. A hit copies the hits into a new array and the strings
- * into one arena block of the results, then points the fields at them:
+ * An entry is one allocation: its header, the hits (their snippets
+ * stored as offsets into the entry's strings, 0 for NULL), the rows
+ * their other strings come from (S_row: a row's strings kept once for
+ * every entry that shows it), the key and the strings. A hit copies the
+ * hits into a new array and the strings into one arena block of the
+ * results, then points the fields at them:
  * the results are the caller's to keep and free, as a search's are (a
  * view into the entry, valid until the next search on the handle, would
  * save the two copies, about 2 K instructions of a fragment's 96 K, and
@@ -33,15 +35,30 @@ _Static_assert(sizeof(kb_search_opts) == 64,
                "kb_search_opts changed: add the new field to kb_qcache.c's S_key()");
 #endif
 
-/* A hit's string fields, every one copied (kb_search.h's kb_hit); a new
- * string field fails the size check below until it is listed here. */
-#define S_HIT_STRINGS(X)                                                                         \
+/* A hit's string fields: those of its row (the same in every search
+ * that shows the row, kept once: S_row), then its snippet; a new string
+ * field fails the size check below until it is listed here. */
+#define S_ROW_STRINGS(X)                                                                         \
   X(collection) X(slug) X(title) X(url) X(reply) X(escalate) X(type) X(lang) X(deeplink)         \
-  X(platform) X(snippet) X(summary)
+  X(platform) X(summary)
+#define S_NROW 11
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(kb_hit) == 16 + 12 * sizeof(char *) + KB_RANK_NFEAT * sizeof(double) + 32,
-               "kb_hit changed: list a new string field in kb_qcache.c's S_HIT_STRINGS");
+_Static_assert(sizeof(kb_hit) == 16 + (S_NROW + 1) * sizeof(char *) + KB_RANK_NFEAT * sizeof(double) + 32,
+               "kb_hit changed: list a new string field in kb_qcache.c's S_ROW_STRINGS");
 #endif
+
+/* A row's strings as its hits show them, shared by the entries whose hits
+ * show it (a page's url, reply, escalate and summary were two thirds of
+ * its entry, and the same rows come back in search after search). */
+typedef struct S_row {
+  struct S_row *chain;         /* the next in its hash chain */
+  int64_t id;
+  int refs;                    /* entries holding it */
+  size_t bytes;                /* the whole allocation */
+  size_t nstr;                 /* bytes of data */
+  uint32_t len[S_NROW];        /* each string's bytes with its NUL; 0: NULL */
+  char data[];
+} S_row;
 
 typedef struct S_entry {
   struct S_entry *chain;       /* the next in its hash chain */
@@ -51,18 +68,23 @@ typedef struct S_entry {
   size_t nkey, nstr;
   int n, total, skipped, nterms;
   size_t corrected;            /* offset + 1 into str, 0: NULL */
-  kb_hit *hits;                /* n, in this allocation */
+  kb_hit *hits;                /* n, in this allocation; their row's
+                                  strings NULL, snippet an offset + 1
+                                  into str (0: NULL) */
+  S_row **rows;                /* each hit's row strings, held */
   char *key, *str;             /* in this allocation too */
 } S_entry;
 
 struct kb_qcache {
-  size_t max, bytes;           /* the bound and the entries' bytes */
+  size_t max, bytes;           /* the bound and the bytes held (entries and rows) */
   S_entry **table;             /* nbuckets chains */
   size_t mask;                 /* nbuckets - 1 */
+  S_row **rows;                /* S_ROW_BUCKETS chains of rows, by id */
   S_entry *first, *last;       /* most and least recently used */
   kb_buf key;                  /* the key of the last kb_qcache_get() */
   uint64_t hash;               /* and its hash */
 };
+#define S_ROW_BUCKETS 1024
 
 /* Process-wide counters (every handle of every server in the process). */
 static atomic_ulong S_hits, S_misses, S_evictions, S_bytes;
@@ -83,6 +105,7 @@ kb_qcache *kb_qcache_new(size_t max_bytes) {
   while (n < max_bytes / 8192 && n < ((size_t)1 << 20)) n <<= 1;
   c->table = kb_xcalloc(n, sizeof *c->table);
   c->mask = n - 1;
+  c->rows = kb_xcalloc(S_ROW_BUCKETS, sizeof *c->rows);
   return c;
 }
 
@@ -102,14 +125,34 @@ static void S_push_front(kb_qcache *c, S_entry *e) {
   if (!c->last) c->last = e;
 }
 
+static void S_bytes_add(kb_qcache *c, size_t n) {
+  c->bytes += n;
+  atomic_fetch_add_explicit(&S_bytes, n, memory_order_relaxed);
+}
+
+static void S_bytes_sub(kb_qcache *c, size_t n) {
+  c->bytes -= n;
+  atomic_fetch_sub_explicit(&S_bytes, n, memory_order_relaxed);
+}
+
+/* Lets go of a row an entry held; freed with the last. */
+static void S_row_release(kb_qcache *c, S_row *w) {
+  if (--w->refs > 0) return;
+  S_row **p = &c->rows[(uint64_t)w->id & (S_ROW_BUCKETS - 1)];
+  while (*p != w) p = &(*p)->chain;
+  *p = w->chain;
+  S_bytes_sub(c, w->bytes);
+  free(w);
+}
+
 /* Takes e out of the cache and frees it. */
 static void S_drop(kb_qcache *c, S_entry *e) {
   S_entry **p = &c->table[e->hash & c->mask];
   while (*p != e) p = &(*p)->chain;
   *p = e->chain;
   S_unlink(c, e);
-  c->bytes -= e->bytes;
-  atomic_fetch_sub_explicit(&S_bytes, e->bytes, memory_order_relaxed);
+  for (int i = 0; i < e->n; i++) S_row_release(c, e->rows[i]);
+  S_bytes_sub(c, e->bytes);
   free(e);
 }
 
@@ -117,6 +160,7 @@ void kb_qcache_free(kb_qcache *c) {
   if (!c) return;
   while (c->first) S_drop(c, c->first);
   free(c->table);
+  free(c->rows);
   kb_buf_cleanup(&c->key);
   free(c);
 }
@@ -172,35 +216,75 @@ int kb_qcache_get(kb_qcache *c, const char *q, size_t nq, const kb_search_opts *
   out->nterms = e->nterms;
   out->hits = kb_xmalloc(((size_t)e->n + 1) * sizeof *out->hits);
   memcpy(out->hits, e->hits, (size_t)e->n * sizeof *out->hits);
+  size_t nstr = e->nstr;
+  for (int i = 0; i < e->n; i++) nstr += e->rows[i]->nstr;
   kb_arena *a = NULL;
   char *s = NULL;
-  if (e->nstr) {
-    kb_arena_grow(&a, e->nstr);
+  if (nstr) {
+    kb_arena_grow(&a, nstr);
     s = a->data;
+    a->used = nstr;
     memcpy(s, e->str, e->nstr);
-    a->used = e->nstr;
   }
   out->mem = a;
   if (e->corrected) out->corrected = s + e->corrected - 1;
+  char *at = s + e->nstr;
   for (int i = 0; i < e->n; i++) {
     kb_hit *h = &out->hits[i];
-#define S_AT(f) h->f = h->f ? s + ((uintptr_t)h->f - 1) : NULL;
-    S_HIT_STRINGS(S_AT)
+    if (h->snippet) h->snippet = s + ((uintptr_t)h->snippet - 1);
+    const S_row *w = e->rows[i];
+    memcpy(at, w->data, w->nstr);
+    const uint32_t *l = w->len;
+#define S_AT(f) h->f = *l ? at : NULL, at += *l++;
+    S_ROW_STRINGS(S_AT)
 #undef S_AT
   }
   return 1;
 }
 
-/* The strings of a page of hits (at most 100, kb_search.c) and its
- * correction. */
-#define S_MAX_STRINGS (100 * 12 + 1)
-
-/* Bytes of s with its NUL, 0 for NULL, kept in *len for S_copy(). */
-static size_t S_size(const char *s, uint32_t *len) { return *len = s ? (uint32_t)strlen(s) + 1 : 0; }
+/* The row strings of hit h, shared: the row kept for h's id with the
+ * same strings, else a new one; held (refs + 1). */
+static S_row *S_row_hold(kb_qcache *c, const kb_hit *h) {
+  uint32_t len[S_NROW], *l = len;
+  size_t nstr = 0;
+#define S_LEN(f) nstr += *l++ = h->f ? (uint32_t)strlen(h->f) + 1 : 0;
+  S_ROW_STRINGS(S_LEN)
+#undef S_LEN
+  S_row **b = &c->rows[(uint64_t)h->id & (S_ROW_BUCKETS - 1)];
+  for (S_row *w = *b; w; w = w->chain) {
+    if (w->id != h->id || w->nstr != nstr || memcmp(w->len, len, sizeof len)) continue;
+    const char *d = w->data;
+    int same = 1;
+    l = len;
+#define S_CMP(f) if (same && *l) same = !memcmp(d, h->f, *l); d += *l++;
+    S_ROW_STRINGS(S_CMP)
+#undef S_CMP
+    if (same) {
+      w->refs++;
+      return w;
+    }
+  }
+  size_t bytes = sizeof(S_row) + nstr;
+  S_row *w = kb_xmalloc(bytes);
+  w->id = h->id;
+  w->refs = 1;
+  w->bytes = bytes;
+  w->nstr = nstr;
+  memcpy(w->len, len, sizeof len);
+  char *d = w->data;
+  l = len;
+#define S_PUT(f) if (*l) memcpy(d, h->f, *l); d += *l++;
+  S_ROW_STRINGS(S_PUT)
+#undef S_PUT
+  w->chain = *b;
+  *b = w;
+  S_bytes_add(c, bytes);
+  return w;
+}
 
 /* Copies s (NULL: none) of len bytes, its NUL included, to str + *at;
  * returns its offset + 1, 0 for NULL. */
-static size_t S_copy(char *str, size_t *at, const char *s, uint32_t len) {
+static size_t S_copy(char *str, size_t *at, const char *s, size_t len) {
   if (!s) return 0;
   size_t off = *at;
   memcpy(str + off, s, len);
@@ -209,26 +293,28 @@ static size_t S_copy(char *str, size_t *at, const char *s, uint32_t len) {
 }
 
 void kb_qcache_put(kb_qcache *c, const kb_results *r) {
-  /* each string measured once (a strlen() is 30 instructions, and an
-   * entry has a hundred strings) */
-  uint32_t len[S_MAX_STRINGS];
-  if (r->n * 12 + 1 > S_MAX_STRINGS) return;
-  uint32_t *l = len;
-  size_t nstr = S_size(r->corrected, l++);
+  if (r->n > 100) return; /* (a search's most, kb_search.c) */
+  for (int i = 0; i < r->n; i++)
+    if (r->hits[i].cut.body || r->hits[i].cut.meta) return; /* not whole yet (kb_qcache_fits()) */
+  S_row *rows[100];
+  uint32_t snip[100];
+  size_t ncorr = r->corrected ? strlen(r->corrected) + 1 : 0, nstr = ncorr;
   for (int i = 0; i < r->n; i++) {
-    const kb_hit *h = &r->hits[i];
-    if (h->cut.body || h->cut.meta) return; /* not whole yet (kb_qcache_fits()) */
-#define S_ADD(f) nstr += S_size(h->f, l++);
-    S_HIT_STRINGS(S_ADD)
-#undef S_ADD
+    rows[i] = S_row_hold(c, &r->hits[i]);
+    snip[i] = r->hits[i].snippet ? (uint32_t)strlen(r->hits[i].snippet) + 1 : 0;
+    nstr += snip[i];
   }
   size_t head = (sizeof(S_entry) + 15) / 16 * 16;
-  size_t nhits = (size_t)r->n * sizeof(kb_hit);
-  size_t bytes = head + nhits + c->key.n + nstr;
-  if (bytes > c->max) return;
+  size_t nhits = (size_t)r->n * sizeof(kb_hit), nrows = (size_t)r->n * sizeof(S_row *);
+  size_t bytes = head + nhits + nrows + c->key.n + nstr;
+  /* room made from the least recently used (never the rows just held) */
   while (c->bytes + bytes > c->max && c->last) {
     S_drop(c, c->last);
     atomic_fetch_add_explicit(&S_evictions, 1, memory_order_relaxed);
+  }
+  if (c->bytes + bytes > c->max) { /* larger than the whole bound */
+    for (int i = 0; i < r->n; i++) S_row_release(c, rows[i]);
+    return;
   }
   S_entry *e = kb_xmalloc(bytes);
   memset(e, 0, sizeof *e);
@@ -241,23 +327,24 @@ void kb_qcache_put(kb_qcache *c, const kb_results *r) {
   e->skipped = r->skipped;
   e->nterms = r->nterms;
   e->hits = (kb_hit *)((char *)e + head);
-  e->key = (char *)e + head + nhits;
+  e->rows = (S_row **)((char *)e + head + nhits);
+  e->key = (char *)e + head + nhits + nrows;
   e->str = e->key + e->nkey;
   memcpy(e->key, c->key.p, e->nkey);
+  if (r->n) memcpy(e->rows, rows, nrows);
   size_t at = 0;
-  l = len;
-  e->corrected = S_copy(e->str, &at, r->corrected, *l++);
+  e->corrected = S_copy(e->str, &at, r->corrected, ncorr);
   for (int i = 0; i < r->n; i++) {
     kb_hit *h = &e->hits[i];
     *h = r->hits[i];
-#define S_OFF(f) h->f = (const char *)(uintptr_t)S_copy(e->str, &at, r->hits[i].f, *l++);
-    S_HIT_STRINGS(S_OFF)
-#undef S_OFF
+#define S_NONE(f) h->f = NULL;
+    S_ROW_STRINGS(S_NONE)
+#undef S_NONE
+    h->snippet = (const char *)(uintptr_t)S_copy(e->str, &at, r->hits[i].snippet, snip[i]);
   }
   S_entry **b = &c->table[e->hash & c->mask];
   e->chain = *b;
   *b = e;
   S_push_front(c, e);
-  c->bytes += bytes;
-  atomic_fetch_add_explicit(&S_bytes, bytes, memory_order_relaxed);
+  S_bytes_add(c, bytes);
 }

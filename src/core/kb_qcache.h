@@ -11,9 +11,9 @@
  * handles, kb_live.c), so an entry never goes stale, and a handle is used
  * by one thread at a time, so there is no lock.
  *
- * Bounded by bytes: the entries' allocations (hits, strings, key and the
- * entry's header) never sum above the bound; the least recently used go
- * first. Counters (hits, misses, evictions, bytes held) are process-wide
+ * Bounded by bytes: the entries' allocations (header, hits, key and
+ * strings, and the rows' strings they share) never sum above the bound;
+ * the least recently used go first. Counters (hits, misses, evictions, bytes held) are process-wide
  * atomics, for /metrics (kb_search_cache_stats(), kb_search.h).
  */
 #ifndef KB_QCACHE_H
