@@ -18,7 +18,10 @@
 #      server started with --search-cache 0, printed beside them. The
 #      request sets cycle, so a cache that holds a whole set, a few hundred
 #      to a thousand paths, answers every request after the first pass:
-#      the "no cache" rows are the search's own cost);
+#      the "no cache" rows are the search's own cost. The API's typed
+#      searches and the fragment's are the same searches (same options:
+#      ten hits, the site's language, the last word a prefix), so the
+#      fragment row, run after the API's, finds them cached);
 #   3b. then kb-serve with the cdp index, POST /api/v1/suggest cycling
 #      through the cdp tweets;
 #   4. starts nginx (unprivileged, foreground, config under $BENCH_DIR) serving
@@ -295,7 +298,8 @@ done <"$rows"
 echo "Search cache (the default, 4 MiB per worker thread): hits over each cached row's run, warm-up"
 echo "included, from /metrics. The request sets cycle: a cache holding a whole set answers every"
 echo "request after its first pass, which real traffic (a few prefixes typed often, a long tail"
-echo "once) does not; '--search-cache 0' is the search's own cost."
+echo "once) does not; '--search-cache 0' is the search's own cost. The fragment's searches are the"
+echo "API's typed ones (same options): the fragment row, run after the API's, finds them cached."
 while IFS="$tab" read -r what counts paths; do
   echo "$counts" | awk -v w="$what" -v p="$paths" '{ h = $3 - $1; m = $4 - $2;
     printf "  %-40s %5.1f %% hits (%d of %d searches; %d paths cycled)\n", w, (h + m ? 100 * h / (h + m) : 0), h, h + m, p }'
