@@ -4,14 +4,16 @@
  * field by field; over HTTP, the API, the search page and the fragment
  * byte for byte against a server with --search-cache 0); every option of
  * kb_search_opts is part of the key; the bound holds, the oldest entries
- * evicted and counted; and a new index generation never serves an old
- * index's results.
+ * evicted and counted; the reports still see every search; and a new
+ * index generation never serves an old index's results.
  */
 #include "harness.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kb_search.h"
 
@@ -245,6 +247,42 @@ static void test_http_same_as_no_cache(void **state) {
   free(ixb);
 }
 
+/* A search answered from the cache is still a search the reports see
+ * (the no-results report counts every one: kb_events_search() is called
+ * by the routes, whatever answered). */
+static void test_reports_see_cached_searches(void **state) {
+  (void)state;
+  char *dir = th_tmpdir(), *ix = NULL;
+  char *data = th_fmt("%s/data", dir);
+  char *cmd = th_fmt("mkdir -p %s", data);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  const char *args[] = {"--data", data, "--quiet", "--threads", "1", NULL};
+  th_server *s = th_serve_kb("tests/fixtures/kb", args, &ix);
+  assert_non_null(s);
+  double h0 = S_metric(s, "kb_search_cache_hits_total");
+  for (int i = 0; i < 3; i++) free(S_get(s, "/api/v1/search?q=zzqqxx"));
+  for (int i = 0; i < 2; i++) free(S_get(s, "/search?q=zzqqxx&fragment=1"));
+  assert_true(S_metric(s, "kb_search_cache_hits_total") - h0 >= 3);
+  int times = 0;
+  for (int tries = 0; tries < 50 && times < 5; tries++) { /* written every 200 ms */
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+    char *b = S_get(s, "/api/v1/reports/no-results?days=0");
+    cJSON *j = cJSON_Parse(b);
+    cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+    times = first ? cJSON_GetObjectItem(first, "times")->valueint : 0;
+    cJSON_Delete(j);
+    free(b);
+  }
+  assert_int_equal(times, 5);
+  assert_int_equal(th_server_stop(s), 0);
+  th_rmtree(dir);
+  free(dir);
+  free(data);
+  free(ix);
+}
+
 /* An article changed and the index rebuilt (--kb): the next search shows
  * the new text although the old one was cached (a new generation's
  * handles start with empty caches). */
@@ -290,6 +328,7 @@ int main(void) {
       cmocka_unit_test(test_hit_same_and_every_option_keyed),
       cmocka_unit_test(test_bound_holds),
       cmocka_unit_test(test_http_same_as_no_cache),
+      cmocka_unit_test(test_reports_see_cached_searches),
       cmocka_unit_test(test_new_index_never_old_results),
   };
   return cmocka_run_group_tests_name("search_cache", tests, NULL, NULL);
