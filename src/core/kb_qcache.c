@@ -19,6 +19,7 @@
 #include "kb_qcache.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,13 @@
 
 /* The key is every field of kb_search_opts that can change the results
  * (S_key()). A field added to kb_search_opts must be added to S_key():
- * this fails to compile until the size below is updated with it, to make
- * that hard to forget (the struct's comment says so too). */
+ * this fails to compile until the layout below is updated with it, to
+ * make that hard to forget (the struct's comment says so too). It
+ * catches any new field but a 4-byte one put in the padding after
+ * ablate. */
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(kb_search_opts) == 64,
+_Static_assert(sizeof(kb_search_opts) == 64 && offsetof(kb_search_opts, ablate) == 40 &&
+                   offsetof(kb_search_opts, omit_start) == 48,
                "kb_search_opts changed: add the new field to kb_qcache.c's S_key()");
 #endif
 
