@@ -181,6 +181,9 @@ int kb_index_article_intents(kb_index *ix, int64_t id);
 #define KB_KIND_STORE 0x02    /* store pages */
 #define KB_KIND_OFFTOPIC 0x04 /* what we do not answer: praise, chit-chat, spam */
 
+/* Every field that can change a search's results is part of the search
+ * cache's key (src/core/kb_qcache.c's S_key()): a field added here must be
+ * added there (a size check there fails to compile until it is). */
 typedef struct kb_search_opts {
   const char *collection; /* only this collection, or NULL for all */
   const char *lang;       /* only articles in this language (its full-text
@@ -248,6 +251,22 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr);
 void kb_results_free(kb_results *r);
+
+/* Keeps the results of ix's kb_index_search() calls in a cache of at
+ * most max_bytes (0, the default: none), keyed by the query's bytes and
+ * every option (searches with snippets_later are not kept): a repeated
+ * search gets a copy of the same results (src/core/kb_qcache.h). The
+ * cache is ix's, emptied when it is closed or set again; an index never
+ * changes under a handle, so an entry never goes stale. */
+void kb_index_set_search_cache(kb_index *ix, size_t max_bytes);
+
+/* The search caches' counters, summed over every index handle of the
+ * process: searches answered from a cache and those searched (with a
+ * cache), entries evicted to stay within a bound, and bytes held now. */
+typedef struct kb_search_cache_counts {
+  unsigned long hits, misses, evictions, bytes;
+} kb_search_cache_counts;
+void kb_search_cache_stats(kb_search_cache_counts *out);
 
 /* Orders r's hits by score, higher first, then by id, equal ones kept in
  * their order: what qsort() with that comparison gives (glibc's is a

@@ -24,6 +24,7 @@
 #include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_rows.h"
+#include "kb_qcache.h"
 #include "kb_text.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
@@ -470,6 +471,7 @@ fail:
 
 void kb_index_close(kb_index *ix) {
   if (!ix) return;
+  kb_qcache_free(ix->qcache);
   kb_buf_cleanup(&ix->snipbuf);
   for (int i = 0; i < ix->nlangs; i++) {
     kb_analyzer_free(ix->langs[i].an);

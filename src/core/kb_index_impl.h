@@ -161,6 +161,7 @@ struct kb_index {
                              collection and language asked for, made on
                              first use */
   int nlinked;
+  struct kb_qcache *qcache; /* kb_index_search()'s results, or NULL (kb_qcache.h) */
   kb_buf snipbuf;         /* a snippet being cut (S_snippet): one buffer
                              for every hit, not one allocated and freed
                              for each */

@@ -33,6 +33,7 @@
 #include "kb_fts.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
+#include "kb_qcache.h"
 #include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
@@ -1222,6 +1223,9 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   /* a search in one language (the public site's pages) reads the text in
    * that one: the others' terms were never used (a fourth of the
    * analysis each, on kb/'s four) */
+  /* the same search as one kept: a copy of its results (kb_qcache.h) */
+  kb_qcache *qc = ix->qcache && kb_qcache_fits(o) ? ix->qcache : NULL;
+  if (qc && kb_qcache_get(qc, q, nq, o, out)) return KB_SEARCH_OK;
   int only = o->lang ? kb_index_lang_find(ix, o->lang) : -1;
   kb_query *a = S_analyze(ix, q, nq, o->prefix_last, o->ablate, only);
   if (!a) {
@@ -1231,6 +1235,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   }
   int rc = kb_index_search_query(ix, a, o, out, err, nerr);
   kb_query_free(a);
+  if (qc && rc == KB_SEARCH_OK) kb_qcache_put(qc, out);
   return rc;
 }
 
@@ -1361,6 +1366,11 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
     if (S_add_row(ix, r, l->id[k]) >= 0) added++;
   }
   return added;
+}
+
+void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
+  kb_qcache_free(ix->qcache);
+  ix->qcache = kb_qcache_new(max_bytes);
 }
 
 void kb_results_free(kb_results *r) {

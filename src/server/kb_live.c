@@ -69,6 +69,7 @@ struct kb_gen {
 struct kb_live {
   char *path;
   int nslots;
+  size_t search_cache;   /* each slot's search cache's bound; 0: none */
   pthread_mutex_t lock;  /* guards cur and the status fields */
   pthread_mutex_t reload_lock; /* one reload at a time */
   kb_gen *cur;
@@ -143,8 +144,8 @@ static int S_build_id(const char *path, char out[17]) {
 }
 
 /* Loads and checks a whole generation from path; NULL with err on failure. */
-static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
-                          struct stat *tried) {
+static kb_gen *S_gen_load(const char *path, int nslots, size_t search_cache, char *err,
+                          size_t nerr, struct stat *tried) {
   kb_gen *g = kb_xcalloc(1, sizeof *g);
   atomic_init(&g->refs, 1);
   g->nslots = nslots;
@@ -161,6 +162,9 @@ static kb_gen *S_gen_load(const char *path, int nslots, char *err, size_t nerr,
                        : kb_index_open(path, err, nerr)))
       goto fail;
   if (kb_index_verify(g->ix[0], err, nerr) != 0) goto fail;
+  /* each slot's own cache, empty: a new index never serves an old
+   * index's results (set after the verify's search, not to keep it) */
+  for (int i = 0; i < nslots; i++) kb_index_set_search_cache(g->ix[i], search_cache);
   if (!(g->geo = kb_geo_load(path, err, nerr))) goto fail;
   if (!(g->site = kb_site_load(path, err, nerr))) goto fail;
   if (S_build_id(path, g->build_id) != 0) {
@@ -264,13 +268,14 @@ int kb_live_kb_errors(kb_live *l) {
 
 /*--- The live index ------------------------------------------------------*/
 
-kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr) {
-  kb_gen *g = S_gen_load(path, nslots, err, nerr, NULL);
+kb_live *kb_live_new(const char *path, int nslots, size_t search_cache, char *err, size_t nerr) {
+  kb_gen *g = S_gen_load(path, nslots, search_cache, err, nerr, NULL);
   if (!g) return NULL;
   kb_live *l = kb_xcalloc(1, sizeof *l);
   l->status_path = kb_fmt("%s%s", path, KB_DIAG_STATUS_SUFFIX);
   l->path = kb_xstrdup(path);
   l->nslots = nslots;
+  l->search_cache = search_cache;
   l->id = atomic_fetch_add(&S_next_live_id, 1) + 1;
   g->live_id = l->id;
   g->next_slot = &l->next_slot;
@@ -322,7 +327,7 @@ int kb_live_reload(kb_live *l, const char *why) {
     return 0;
   }
   struct stat tried = {0};
-  kb_gen *g = S_gen_load(l->path, l->nslots, err, sizeof err, &tried);
+  kb_gen *g = S_gen_load(l->path, l->nslots, l->search_cache, err, sizeof err, &tried);
   pthread_mutex_lock(&l->lock);
   if (!g) {
     l->refused++;

@@ -2,6 +2,7 @@
  * kb_metrics.c - lock-free counters behind GET /metrics.
  */
 #include "kb_metrics.h"
+#include "kb_search.h"
 
 #include <stdatomic.h>
 
@@ -66,6 +67,22 @@ void kb_metrics_write(kb_buf *out, int articles, double index_age_seconds) {
                   (double)atomic_load(&S_sum_us[r]) / 1e6);
     kb_buf_printf(out, "kb_request_duration_seconds_count{route=\"%s\"} %lu\n", S_routes[r], cum);
   }
+  /* the search caches of every index handle (kb_search.h) */
+  kb_search_cache_counts sc;
+  kb_search_cache_stats(&sc);
+  kb_buf_printf(out, "# HELP kb_search_cache_hits_total Searches answered from the search cache.\n"
+                     "# TYPE kb_search_cache_hits_total counter\nkb_search_cache_hits_total %lu\n"
+                     "# HELP kb_search_cache_misses_total Searches made with the search cache on"
+                     " and not found in it.\n"
+                     "# TYPE kb_search_cache_misses_total counter\nkb_search_cache_misses_total %lu\n"
+                     "# HELP kb_search_cache_evictions_total Search results dropped to stay"
+                     " within the cache's bound.\n"
+                     "# TYPE kb_search_cache_evictions_total counter\n"
+                     "kb_search_cache_evictions_total %lu\n"
+                     "# HELP kb_search_cache_bytes Bytes of search results held, every worker"
+                     " thread's cache.\n"
+                     "# TYPE kb_search_cache_bytes gauge\nkb_search_cache_bytes %lu\n",
+                sc.hits, sc.misses, sc.evictions, sc.bytes);
   kb_buf_printf(out, "# HELP kb_articles Articles in the index being served.\n"
                      "# TYPE kb_articles gauge\nkb_articles %d\n", articles);
   kb_buf_printf(out, "# HELP kb_index_age_seconds Seconds since the index was built.\n"

@@ -1204,7 +1204,11 @@ kb_server *kb_server_start(const kb_server_config *cfg, char *err, size_t nerr) 
   socklen_t sl;
   /* a slot (an open index) per worker thread, and one spare */
   if (S_resolve(cfg->listen, &ss, &sl, err, nerr) ||
-      !(s->live = kb_live_new(s->index_path, (int)threads + 1, err, nerr)) ||
+      !(s->live = kb_live_new(s->index_path, (int)threads + 1,
+                             cfg->search_cache < 0 ? 0
+                             : cfg->search_cache > 0 ? (size_t)cfg->search_cache
+                                                     : (size_t)KB_SEARCH_CACHE_DEFAULT,
+                             err, nerr)) ||
       kb_live_watch(s->live) != 0) {
     if (s->live) snprintf(err, nerr, "cannot start the index watcher");
     S_free(s);

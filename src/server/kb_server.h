@@ -45,10 +45,22 @@ typedef struct kb_server_config {
   int access_log;          /* one line per request on stderr */
   int events_days;         /* the reports' event log keeps this many days; 0: 90 */
   long long events_max_mb; /* and at most about this many MiB; 0: 64 */
+  long long search_cache;  /* bytes of search results kept per index handle
+                              (kb_index_set_search_cache()); 0: the default,
+                              KB_SEARCH_CACHE_DEFAULT; <0: none */
   const char *allowed_origins; /* comma-separated origins (https://host[:port])
                               whose pages may write, beyond the public URL's
                               and the listen address's */
 } kb_server_config;
+
+/* The search cache's default bound per index handle (one per worker
+ * thread, and a spare): 4 MiB, about what each handle already holds for
+ * its stems on kb/ (0.9 MB per language, four languages, kb_live.c). A
+ * ten-hit page of results is 10 to 20 KB, so a handle keeps a few hundred
+ * of the searches typed most recently; a server of N threads holds at
+ * most (N + 1) x 4 MiB (a reload: the old generation's too, until its
+ * last request ends). */
+#define KB_SEARCH_CACHE_DEFAULT (4LL << 20)
 
 typedef struct kb_server kb_server;
 

@@ -73,9 +73,19 @@ static void S_usage(FILE *f) {
         "                    default 90                           (KB_EVENTS_DAYS)\n"
         "  --events-max-mb M and at most about M MiB, the oldest deleted first,\n"
         "                    default 64                         (KB_EVENTS_MAX_MB)\n"
+        "  --search-cache B  bytes of search results kept per worker thread, for\n"
+        "                    searches typed again; default 4194304, 0: none\n"
+        "                    (KB_SEARCH_CACHE)\n"
         "  --quiet           no access log                           (KB_QUIET=1)\n"
         "  -h, --help        this help\n",
         f);
+}
+
+/* --search-cache's bytes as kb_server_config takes them: 0 (off) is -1,
+ * 0 there meaning the default. */
+static long long S_cache_bytes(const char *v) {
+  long long n = atoll(v);
+  return n > 0 ? n : -1;
 }
 
 static const char *S_env(const char *k) {
@@ -106,6 +116,7 @@ int main(int argc, char **argv) {
       .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
       .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? atoi(S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
       .header_timeout = S_env("KB_HEADER_TIMEOUT") ? atoi(S_env("KB_HEADER_TIMEOUT")) : 0,
+      .search_cache = S_env("KB_SEARCH_CACHE") ? S_cache_bytes(S_env("KB_SEARCH_CACHE")) : 0,
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
   const char *copy = NULL;
@@ -134,6 +145,7 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
     else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = atoi(v); i++; }
     else if (v && !strcmp(a, "--header-timeout")) { cfg.header_timeout = atoi(v); i++; }
+    else if (v && !strcmp(a, "--search-cache")) { cfg.search_cache = S_cache_bytes(v); i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);

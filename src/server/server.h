@@ -81,7 +81,7 @@ typedef struct kb_gen kb_gen;
 typedef struct kb_live kb_live;
 
 /* Loads path with nslots connections. NULL with a message on failure. */
-kb_live *kb_live_new(const char *path, int nslots, char *err, size_t nerr);
+kb_live *kb_live_new(const char *path, int nslots, size_t search_cache, char *err, size_t nerr);
 /* Stops the watcher and frees everything; no request may hold a
  * generation any more. */
 void kb_live_free(kb_live *l);

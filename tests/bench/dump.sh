@@ -119,7 +119,19 @@ strip() { sed 's/"took_ms":[0-9.]*/"took_ms":T/g; s|127\.0\.0\.1:[0-9]*|127.0.0.
 # requests, each answer followed by its status and address
 esc() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
 esc <"$DIR/paths.txt" | sed "s|.*|url = \"$api&\"|" >"$DIR/get.curl"
+# DUMP_WARM=1: every GET sent once first, unrecorded, so the recorded
+# pass is answered from the search cache (with KB_SEARCH_CACHE large
+# enough to hold them all: the hits and misses of the recorded pass are
+# printed from /metrics; a dump must not change)
+if [ "${DUMP_WARM:-0}" = 1 ]; then
+  curl -s -K "$DIR/get.curl" >/dev/null
+  warm=$(curl -s "$api/metrics" | awk '/^kb_search_cache_(hits|misses)_total / { printf "%s ", $2 }')
+fi
 curl -s -w '\n--- %{http_code} GET %{url}\n' -K "$DIR/get.curl" | strip >"$DIR/http-get.txt"
+if [ "${DUMP_WARM:-0}" = 1 ]; then
+  now=$(curl -s "$api/metrics" | awk '/^kb_search_cache_(hits|misses)_total / { printf "%s ", $2 }')
+  echo "dump: the recorded GETs' search cache: $warm-> $now(hits misses)" >&2
+fi
 post() { # bodies out
   esc <"$1" | awk -v u="$api/api/v1/suggest" '
     NR > 1 { print "next" }

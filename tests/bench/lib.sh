@@ -61,21 +61,30 @@ run_wrk() { # name url [bodies]
 }
 
 
-# Starts kb-serve on index at a free port; sets serve_pid and api.
-start_serve() { # index log
+# Starts kb-serve on index at a free port, with any further arguments
+# (--search-cache 0); sets serve_pid and api.
+start_serve() { # index log [kb-serve arguments]
   # --rate -1: no per-client limit (the load comes from one address).
   # The log exists before the server starts: the redirection below happens in
   # the child, and under set -e a sed on a missing file ends the whole run.
   : >"$2"
-  "$BENCH_BIN/kb-serve" --index "$1" --listen 127.0.0.1:0 --rate -1 --quiet 2>"$2" &
+  _ss_ix=$1; _ss_log=$2; shift 2
+  "$BENCH_BIN/kb-serve" --index "$_ss_ix" --listen 127.0.0.1:0 --rate -1 --quiet "$@" 2>"$_ss_log" &
   serve_pid=$!
   port=""
   for _ in $(seq 600); do
-    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$2")
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$_ss_log")
     [ -n "$port" ] && break
     kill -0 "$serve_pid" 2>/dev/null || break
     sleep 0.1
   done
-  [ -n "$port" ] || { cat "$2" >&2; die "kb-serve did not start"; }
+  [ -n "$port" ] || { cat "$_ss_log" >&2; die "kb-serve did not start"; }
   api="http://127.0.0.1:$port"
+}
+
+# The search cache's hits and misses so far on the server at $api
+# (/metrics), as "hits misses".
+cache_counts() {
+  curl -s "$api/metrics" | awk '/^kb_search_cache_hits_total / { h = $2 }
+    /^kb_search_cache_misses_total / { m = $2 } END { printf "%d %d\n", h, m }'
 }

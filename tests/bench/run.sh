@@ -13,6 +13,15 @@
 #      the public search API with public queries and their prefixes as
 #      typed, the search page, the search-as-you-type fragment and the
 #      article pages;
+#      (the server's default search cache on: the search rows also print
+#      its hit ratio; then the search API, page and fragment again on a
+#      server started with --search-cache 0, printed beside them. The
+#      request sets cycle, so a cache that holds a whole set, a few hundred
+#      to a thousand paths, answers every request after the first pass:
+#      the "no cache" rows are the search's own cost. The API's typed
+#      searches and the fragment's are the same searches (same options:
+#      ten hits, the site's language, the last word a prefix), so the
+#      fragment row, run after the API's, finds them cached);
 #   3b. then kb-serve with the cdp index, POST /api/v1/suggest cycling
 #      through the cdp tweets;
 #   4. starts nginx (unprivileged, foreground, config under $BENCH_DIR) serving
@@ -138,11 +147,36 @@ kb_suggest_label="suggest, retailer tweets (kb/)"
 say "bench: the product's own workload on kb/ ($(wc -l <"$DIR/kb-bodies.jsonl") tweets, $(wc -l <"$DIR/p-api.txt") search paths)"
 row "GET /healthz" "$(run_wrk kb-healthz "$api/" "$DIR/p-healthz.txt" get)"
 row "$kb_suggest_label" "$(run_wrk kb-suggest "$api/" "$DIR/kb-bodies.jsonl")"
-row "search API, public queries+typed (kb/)" "$(run_wrk kb-search-api "$api/" "$DIR/p-api.txt" get)"
-row "search page, public queries (kb/)" "$(run_wrk kb-search-page "$api/" "$DIR/p-page.txt" get)"
-row "search as you type, fragment (kb/)" "$(run_wrk kb-fragment "$api/" "$DIR/p-fragment.txt" get)"
+# A search row: the route with the default search cache, its hit ratio
+# over the run (warm-up included) from /metrics before and after.
+: >"$DIR/cache.txt"
+cached_row() { # label name paths
+  before=$(cache_counts)
+  line=$(run_wrk "$2" "$api/" "$3" get)
+  row "$1" "$line"
+  after=$(cache_counts)
+  printf '%s\t%s %s\t%s\n' "$1" "$before" "$after" "$(wc -l <"$3")" >>"$DIR/cache.txt"
+}
+cached_row "search API, public queries+typed (kb/)" kb-search-api "$DIR/p-api.txt"
+cached_row "search page, public queries (kb/)" kb-search-page "$DIR/p-page.txt"
+cached_row "search as you type, fragment (kb/)" kb-fragment "$DIR/p-fragment.txt"
 row "article page (kb/)" "$(run_wrk kb-article "$api/" "$DIR/p-article.txt" get)"
 check_alive "$DIR/serve-kb.log"
+stop_pid "$serve_pid"; serve_pid=""
+
+# The same search routes with no search cache (--search-cache 0): the
+# search's own cost, printed under each cached row.
+rows_off="$DIR/rows-nocache.txt"; : >"$rows_off"
+start_serve "$DIR/kb.sqlite" "$DIR/serve-kb-nocache.log" --search-cache 0
+say "bench: the search routes again with --search-cache 0"
+for r in "search API, public queries+typed (kb/)|kb-search-api-nocache|p-api" \
+  "search page, public queries (kb/)|kb-search-page-nocache|p-page" \
+  "search as you type, fragment (kb/)|kb-fragment-nocache|p-fragment"; do
+  label=${r%%|*}; rest=${r#*|}
+  printf '%s\t%s\n' "$label" "$(run_wrk "${rest%%|*}" "$api/" "$DIR/${rest#*|}.txt" get)" >>"$rows_off"
+done
+[ "$(cache_counts)" = "0 0" ] || die "kb-serve --search-cache 0 counted cache hits or misses"
+check_alive "$DIR/serve-kb-nocache.log"
 stop_pid "$serve_pid"; serve_pid=""
 
 # --- 3b. Suggest on the cdp collection ------------------------------------
@@ -247,13 +281,29 @@ echo "bench: $machine"
 echo
 echo "HTTP load: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME --latency, 127.0.0.1, client and server on the same cores"
 printf '%-40s %9s %8s %8s %8s %14s %8s %9s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket" "x nginx" "x healthz"
-while IFS="$(printf '\t')" read -r what line; do
-  rps=$(kv "$line" rps)
-  printf '%-40s %9.0f %8s %8s %8s %14s %8s %9s\n' "$what" "$rps" "$(ms "$(kv "$line" p50_us)")" \
-    "$(ms "$(kv "$line" p90_us)")" "$(ms "$(kv "$line" p99_us)")" "$(errs "$line")" \
+table_row() { # label line
+  rps=$(kv "$2" rps)
+  printf '%-40s %9.0f %8s %8s %8s %14s %8s %9s\n' "$1" "$rps" "$(ms "$(kv "$2" p50_us)")" \
+    "$(ms "$(kv "$2" p90_us)")" "$(ms "$(kv "$2" p99_us)")" "$(errs "$2")" \
     "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
     "$(awk -v a="$rps" -v b="$h_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+}
+tab="$(printf '\t')"
+while IFS="$tab" read -r what line; do
+  table_row "$what" "$line"
+  # its twin with no search cache, right under it
+  off=$(grep -F "$what$tab" "$rows_off" | head -1 | cut -f2)
+  [ -z "$off" ] || table_row "  the same, --search-cache 0" "$off"
 done <"$rows"
+echo "Search cache (the default, 4 MiB per worker thread): hits over each cached row's run, warm-up"
+echo "included, from /metrics. The request sets cycle: a cache holding a whole set answers every"
+echo "request after its first pass, which real traffic (a few prefixes typed often, a long tail"
+echo "once) does not; '--search-cache 0' is the search's own cost. The fragment's searches are the"
+echo "API's typed ones (same options): the fragment row, run after the API's, finds them cached."
+while IFS="$tab" read -r what counts paths; do
+  echo "$counts" | awk -v w="$what" -v p="$paths" '{ h = $3 - $1; m = $4 - $2;
+    printf "  %-40s %5.1f %% hits (%d of %d searches; %d paths cycled)\n", w, (h + m ? 100 * h / (h + m) : 0), h, h + m, p }'
+done <"$DIR/cache.txt"
 echo "$label / nginx: $ratio % of the floor's req/s (static body $BENCH_STATIC_BYTES bytes; suggest responses: median $resp_median bytes of the first $n)"
 echo
 if [ $have_shared = 1 ]; then
