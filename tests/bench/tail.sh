@@ -22,7 +22,7 @@
 #   record (2 s), printing the CPU by scheduler group (autogroup: one per
 #   session) and the run-queue delays of the server's threads and wrk's.
 #
-# TAIL_CONFIGS (default "default"): words of NAME[:kb-serve options with
+# TAIL_CONFIGS (default "default hog"): words of NAME[:kb-serve options with
 #   commas for spaces], e.g. "default t8:--threads,8"; a NAME starting with
 #   "setsid" runs that kb-serve in a session (autogroup) of its own, one
 #   starting with "hog" is loaded beside a busy loop in a session of its own.
@@ -38,7 +38,7 @@ SHARED=${SHARED:-../shared}
 ROUNDS=${TAIL_ROUNDS:-8}
 TIME=${TAIL_TIME:-6s}
 QUIET=${TAIL_QUIET:-15}
-CONFIGS=${TAIL_CONFIGS:-default}
+CONFIGS=${TAIL_CONFIGS:-default hog}
 PERF=0
 [ "$(id -u)" = 0 ] && command -v perf >/dev/null 2>&1 && PERF=${TAIL_PERF:-1}
 [ -x "$BENCH_PROG" ] || die "$BENCH_PROG is missing (make $BENCH_PROG)"
@@ -243,7 +243,7 @@ for n in $names; do
   wrk -t2 -c32 -d2s -s tests/bench/suggest.lua "http://127.0.0.1:$port/" -- "$DIR/bodies.jsonl" >/dev/null 2>&1 &
   w=$!
   sleep 1
-  echo "$n: entries of each worker's epoll set under load (its connections + 1):$(split_conns "$pid")"
+  echo "$n: entries of each epoll set under load (a worker's: its connections + 1; the gate's: 2):$(split_conns "$pid")"
   wait $w
 done
 
@@ -259,17 +259,26 @@ for n in $all; do
   wrk -t2 -c32 -d6s --latency -s tests/bench/suggest.lua "$url" "$@" >"$DIR/wrk-perf.txt" 2>&1 &
   w=$!
   sleep 2
+  hog_on "$n"
   # the scheduler group (autogroup) of every process, wrk's while it runs
   for p in /proc/[0-9]*; do
     g=$(sed -n 's|^/autogroup-\([0-9]*\).*|\1|p' "$p/autogroup" 2>/dev/null) && [ -n "$g" ] && echo "${p#/proc/} $g"
   done >"$DIR/groups.txt"
-  hog_on "$n"
+  fx=""
+  if [ "$n" != nginx ]; then # the server's futex calls meanwhile: its locks met
+    eval "fpid=\$pid_$n"
+    perf stat -x, -e syscalls:sys_enter_futex -p "$fpid" -o "$DIR/futex.txt" -- sleep 2 >/dev/null 2>&1 &
+    fx=$!
+  fi
   perf sched record -a -o "$DIR/sched.data" -- sleep 2 >/dev/null 2>&1
+  [ -z "$fx" ] || wait "$fx"
   hog_off
   wait $w
   line=$(grep '^bench: ' "$DIR/wrk-perf.txt") || die "wrk printed no result line"
   echo "$n: wrk p50 $(kv "$line" p50_us) us, p99 $(kv "$line" p99_us) us, $(kv "$line" rps) req/s"
-  perf sched timehist -i "$DIR/sched.data" 2>/dev/null | awk -v gf="$DIR/groups.txt" -v me="$$" '
+  [ -z "$fx" ] || awk -F, -v rps="$(kv "$line" rps)" '/sys_enter_futex/ {
+    printf "  kb-serve futex calls in the 2 s: %d (%.2f per 1,000 requests)\n", $1, $1 * 1000 / (2 * rps) }' "$DIR/futex.txt"
+  perf sched timehist -i "$DIR/sched.data" 2>/dev/null | awk -v gf="$DIR/groups.txt" '
     BEGIN { while ((getline l < gf) > 0) { split(l, a, " "); grp[a[1]] = a[2] } }
     $1 ~ /^[0-9]+\.[0-9]+$/ && NF >= 6 {
       t = $1; run = $NF; dly = $(NF - 1)
@@ -291,12 +300,9 @@ for n in $all; do
       }
       printf "    %-18s %5.1f %%\n", "idle", 100 * idle / span
       for (k in nd) {
-        n = nd[k]; for (i = 1; i <= n; i++) v[i] = d[k, i]
-        # insertion sort is too slow for 30k: count above thresholds instead
-        c1 = c2 = c05 = 0; s = 0; mx = 0
-        for (i = 1; i <= n; i++) { x = v[i]; if (x > 0.5) c05++; if (x > 1) c1++; if (x > 2) c2++; s += x; if (x > mx) mx = x }
+        n = nd[k]; c1 = c2 = c05 = 0; s = 0; mx = 0
+        for (i = 1; i <= n; i++) { x = d[k, i]; if (x > 0.5) c05++; if (x > 1) c1++; if (x > 2) c2++; s += x; if (x > mx) mx = x }
         printf "  %-10s run-queue waits: %d, over 0.5 ms %d, over 1 ms %d, over 2 ms %d, longest %.2f ms, all waits %.0f ms\n", k, n, c05, c1, c2, mx, s
-        delete v
       }
     }'
 done
