@@ -95,6 +95,7 @@ done
 # nginx on a real response (the first body's), as run.sh's floor.
 ng="$DIR/nginx"
 rm -rf "$ng"; mkdir -p "$ng/www" "$ng/tmp"
+# shellcheck disable=SC2086 # names are words
 set -- $names; eval "p=\$port_$1"
 head -1 "$DIR/bodies.jsonl" | curl -s -H 'Content-Type: application/json' --data-binary @- \
   "http://127.0.0.1:$p/api/v1/suggest" >"$ng/www/suggest.json"
@@ -218,6 +219,7 @@ i=0
 while [ $i -lt "$ROUNDS" ]; do
   i=$((i + 1))
   # rotate: round i starts at the (i mod k)-th
+  # shellcheck disable=SC2086 # all is words
   set -- $all; k=$#; j=$(( (i - 1) % k ))
   while [ $j -gt 0 ]; do first=$1; shift; set -- "$@" "$first"; j=$((j - 1)); done
   for n in "$@"; do one "$n"; done
@@ -266,7 +268,7 @@ for n in $all; do
   done >"$DIR/groups.txt"
   fx=""
   if [ "$n" != nginx ]; then # the server's futex calls meanwhile: its locks met
-    eval "fpid=\$pid_$n"
+    fpid=""; eval "fpid=\$pid_$n"
     perf stat -x, -e syscalls:sys_enter_futex -p "$fpid" -o "$DIR/futex.txt" -- sleep 2 >/dev/null 2>&1 &
     fx=$!
   fi
