@@ -18,6 +18,7 @@
 #include "kb_tweet.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,6 +556,43 @@ static void test_reply_counts(void **state) {
   assert_true(n > 1000);
 }
 
+/* The reply counts' table is shared by the server's threads (kb_reply.c):
+ * threads composing replies at once, more distinct ones than the table
+ * holds so that counts are put (and old texts freed) while others look
+ * theirs up, each get the count of their own reply. ASan reports a text
+ * freed under a reader when putting takes the lock shared. */
+#define S_THREADS 4
+#define S_REPLIES 6000
+static void *S_compose_many(void *arg) {
+  int id = *(int *)arg, bad = 0;
+  char title[64];
+  for (int round = 0; round < 4; round++)
+    for (int i = 0; i < S_REPLIES; i++) {
+      /* the threads share half their titles: the same texts looked up at once */
+      snprintf(title, sizeof title, "Title %d of %d", i, i % 2 ? id : -1);
+      int len = -2;
+      char *r = kb_reply_compose("sam", "{title} {url}", title, "https://ex.com/a", &len);
+      if (len != kb_tweet_length(r, strlen(r))) bad++;
+      free(r);
+    }
+  return (void *)(intptr_t)bad;
+}
+
+static void test_reply_counts_threads(void **state) {
+  (void)state;
+  pthread_t t[S_THREADS];
+  int ids[S_THREADS];
+  for (int i = 0; i < S_THREADS; i++) {
+    ids[i] = i;
+    assert_int_equal(pthread_create(&t[i], NULL, S_compose_many, &ids[i]), 0);
+  }
+  for (int i = 0; i < S_THREADS; i++) {
+    void *bad = NULL;
+    pthread_join(t[i], &bad);
+    assert_int_equal((intptr_t)bad, 0);
+  }
+}
+
 /* {store}: the store link a suggestion carries (kb_suggest.h), else the
  * article's; counted as a URL like {url}, never cut. */
 static void test_reply_store(void **state) {
@@ -626,6 +664,7 @@ int main(void) {
       cmocka_unit_test(test_emoji),
       cmocka_unit_test(test_custom_config),
       cmocka_unit_test(test_reply_counts),
+      cmocka_unit_test(test_reply_counts_threads),
       cmocka_unit_test(test_reply_store),
   };
   size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
