@@ -19,6 +19,11 @@
 # PROFILE_MAX (default 300) caps each request set: every k-th line is kept.
 # PROFILE_ROUTES (default: all) names the routes to run, space-separated
 # (healthz suggest suggest-cdp search-api search-page fragment article).
+# The search cache (kb-serve --search-cache, on by default) is filled by
+# the warm-up pass below, so the search routes (search-api, search-page,
+# fragment) then count answers from it; KB_SEARCH_CACHE=0 in the
+# environment counts the search itself (docs/benchmarks.md, seventeenth
+# session).
 # PROFILE_GZIP=1 sends "Accept-Encoding: gzip" with every GET, as a
 # browser does (wrk and the default here do not): the pages' compression
 # is then counted too.
