@@ -6,7 +6,9 @@ confidence or the "nothing fits" model? Out of fold on the TUNING data only
     python3 tests/eval/examples.py INDEX VARIANT [SEED...]
 
 INDEX: an index of kb/ (bin/kb-index -q kb -o INDEX). VARIANT: "none"
-(main's inputs: the same figures as study.py INDEX SEED) or a comma-separated
+(main's inputs: the same figures as study.py INDEX SEED), "neighbours"
+(how near each line's nearest other line is and whether it has the same
+label; no fit) or a comma-separated
 list of NAME[:rank|:conf|:fits|:nofits|:noconf] (where the input may weigh:
 the ranker only; the confidence only; the abstention model only; all but
 the abstention model; all but the confidence; everywhere without a suffix),
@@ -267,6 +269,14 @@ for s, lang in fit.SETS:
 LINES = [ln for s in by_set for ln in by_set[s]]
 IDX = {id(ln): i for i, ln in enumerate(LINES)}
 NB = neighbours(LINES, vectors(LINES, texts))
+if sys.argv[2] == "neighbours":
+    # how close each line's nearest other line is, and whether its label
+    # is the same (1-NN over all the tuning lines of the language, leave one out)
+    for lo in (0.9, 0.8, 0.6, 0.4, 0.0):
+        ls = [i for i in range(len(LINES)) if NB[i] and lo <= NB[i][0][1] < (lo + 0.1 if lo >= 0.9 else {0.8: 0.9, 0.6: 0.8, 0.4: 0.6, 0.0: 0.4}[lo])]
+        same = sum(1 for i in ls if LINES[NB[i][0][0]]["expect"] == LINES[i]["expect"])
+        print("nearest cosine %.1f+: %4d lines, same label %4d" % (lo, len(ls), same))
+    sys.exit(0)
 use = [1.0 if nm in fit.FEATURES else 0.0 for nm in fit.INPUTS]
 for seed in seeds:
     fit.folds = (lambda sd: lambda lines, k: (lambda idx: (random.Random(sd).shuffle(idx), [[lines[i] for i in idx[f::k]] for f in range(k)])[1])(list(range(len(lines)))))(seed)

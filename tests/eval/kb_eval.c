@@ -707,7 +707,8 @@ int main(int argc, char **argv) {
   }
   if (!index || !setp) {
     fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--without TECH,...]\n"
-                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
+                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n"
+                    "       kb-eval --terms INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
