@@ -45,7 +45,8 @@ import fit
 
 K = int(os.environ.get("EX_K", "7"))
 # EX_WORDS=terms: kb-eval --terms (the product's analysis) for the English
-# lines (EX_TERMS_ALL=1: for every language), the approximation for the others
+# lines (EX_TERMS_ALL=1: for every language), the approximation for the others;
+# EX_WORDS=stems: the same without the synonyms' and corrections' alternatives
 WORDS = os.environ.get("EX_WORDS", "approx")
 TERMS_ALL = os.environ.get("EX_TERMS_ALL") == "1"
 # EX_LANGS: the languages whose lines get the inputs (others 0), e.g. "en"
@@ -99,14 +100,21 @@ def words(text, cc):
 
 def kb_terms(path):
     """kb-eval's analysis of each line of a set: {id: [term, ...]}, the
-    quoted strings of its MATCH expression but the exact forms ("=...")."""
+    quoted strings of its MATCH expression but the exact forms ("=..."); with
+    EX_WORDS=stems the first of each group only (the word's own stem, not
+    the corrections' and synonyms' alternatives)."""
     out = subprocess.run(["bin/kb-eval", "--terms", index, path], check=True,
                          capture_output=True, text=True).stdout
     terms = {}
     for row in out.splitlines():
         c = row.split("\t")
         if c[0] == "terms":
-            terms[c[1]] = [t for t in re.findall(r'"([^"]*)"', c[2]) if not t.startswith("=")]
+            ph, seen, terms[c[1]] = re.findall(r'"([^"]*)"', c[2]), set(), []
+            for t, g in zip(ph, c[3].split() if len(c) > 3 else range(len(ph))):
+                if t.startswith("=") or (WORDS == "stems" and g in seen):
+                    continue
+                seen.add(g)
+                terms[c[1]].append(t)
     return terms
 
 
@@ -117,7 +125,7 @@ def vectors(lines, texts):
     kb = {}
     for i, ln in enumerate(lines):
         cc = ln["lang"]
-        if WORDS == "terms" and (cc == "en" or TERMS_ALL):
+        if WORDS in ("terms", "stems") and (cc == "en" or TERMS_ALL):
             if ln["set"] not in kb:
                 kb[ln["set"]] = kb_terms(ln["set"])
             toks[i] = kb[ln["set"]][ln["id"]]

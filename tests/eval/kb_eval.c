@@ -662,7 +662,8 @@ static void S_print_terms(kb_index *ix, const S_set *set) {
   for (int i = 0; i < set->n; i++) {
     kb_query_strings qs;
     kb_index_query_strings(ix, set->v[i].text, strlen(set->v[i].text), &qs);
-    printf("terms\t%s\t%.*s\n", set->v[i].id, (int)qs.match.n, qs.match.p ? qs.match.p : "");
+    printf("terms\t%s\t%.*s\t%.*s\n", set->v[i].id, (int)qs.match.n, qs.match.p ? qs.match.p : "",
+           (int)qs.groups.n, qs.groups.p ? qs.groups.p : "");
     kb_query_strings_cleanup(&qs);
   }
 }
