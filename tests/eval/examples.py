@@ -22,7 +22,12 @@ NAME one of
             labelled "-" (nothing fits); the same for every candidate, so
             the confidence and the abstention model only
 
-SEED: fold shufflings (fit.py's is 19). The examples of a line are the
+SEED: fold shufflings (fit.py's is 19). Environment: EX_LANGS=en (only the
+English lines get the inputs, the others 0), EX_K (the nearest examples
+counted, 7), EX_WORDS=terms or stems (kb-eval --terms's analysis for the
+English lines: every phrase of the MATCH expression, or the first of each
+group, without the corrections' and synonyms' alternatives). Figures:
+tests/eval/examples-figures.txt. The examples of a line are the
 labelled tuning lines of the same language (the English sets pooled) that
 the fit at that step may see, never the line itself: a test fold's lines
 are scored against the training folds; a training line's input (to fit

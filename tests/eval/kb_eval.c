@@ -33,8 +33,9 @@
  * store, to see how the time grows.
  *
  * --terms prints each line's analysed query and nothing else: "terms", the
- * line's id, then the FTS5 MATCH expression the suggest path's analysis
- * gives (kb_index_query_strings(): stems, corrections, synonyms), for
+ * line's id, the FTS5 MATCH expression the suggest path's analysis gives
+ * (kb_index_query_strings(): stems, corrections, synonyms), then the group
+ * of each of its phrases (a word and its alternatives share one), for
  * tools that compare mentions in the product's own words
  * (tests/eval/examples.py).
  *
