@@ -2,6 +2,7 @@
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
  *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *   kb-eval --terms INDEX SET
  *
  * (--towns prints each town line whose first link misses the town;
  * --abstentions each line where "nothing fits" was said wrongly, or not
@@ -30,6 +31,13 @@
  * alone, and the mean time of a suggest with feedback. --replay R stores
  * the other folds' lines R times: the same lessons in an R times larger
  * store, to see how the time grows.
+ *
+ * --terms prints each line's analysed query and nothing else: "terms", the
+ * line's id, the FTS5 MATCH expression the suggest path's analysis gives
+ * (kb_index_query_strings(): stems, corrections, synonyms), then the group
+ * of each of its phrases (a word and its alternatives share one), for
+ * tools that compare mentions in the product's own words
+ * (tests/eval/examples.py).
  *
  * --lang L says the set is written in language L (default: the index's
  * default language): the public search searches L's articles, as the
@@ -650,14 +658,26 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
   }
 }
 
+/* --terms: each line's analysed query, one line each. */
+static void S_print_terms(kb_index *ix, const S_set *set) {
+  for (int i = 0; i < set->n; i++) {
+    kb_query_strings qs;
+    kb_index_query_strings(ix, set->v[i].text, strlen(set->v[i].text), &qs);
+    printf("terms\t%s\t%.*s\t%.*s\n", set->v[i].id, (int)qs.match.n, qs.match.p ? qs.match.p : "",
+           (int)qs.groups.n, qs.groups.p ? qs.groups.p : "");
+    kb_query_strings_cleanup(&qs);
+  }
+}
+
 int main(int argc, char **argv) {
   const char *index = NULL, *setp = NULL;
-  int worst = 10, public = 0, cv = 0;
+  int worst = 10, public = 0, cv = 0, terms = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--worst") && i + 1 < argc) worst = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--terms")) terms = 1;
     else if (!strcmp(argv[i], "--towns")) S_towns = 1;
     else if (!strcmp(argv[i], "--abstentions")) S_abst = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
@@ -689,7 +709,8 @@ int main(int argc, char **argv) {
   }
   if (!index || !setp) {
     fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--without TECH,...]\n"
-                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n");
+                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n"
+                    "       kb-eval --terms INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
   S_set set = {0};
@@ -701,6 +722,12 @@ int main(int argc, char **argv) {
   }
   char err[256] = "cannot build the baseline";
   kb_index *ix = kb_index_open(index, err, sizeof err);
+  if (ix && terms) {
+    S_print_terms(ix, &set);
+    kb_index_close(ix);
+    S_set_free(&set);
+    return 0;
+  }
   kb_geo *geo = ix ? kb_geo_load(index, err, sizeof err) : NULL;
   sqlite3 *base = ix ? S_baseline_build(index, S_lang ? S_lang
                                                            : kb_index_lang_code(ix, kb_index_default_lang(ix)))
