@@ -1,0 +1,415 @@
+/*
+ * kb_examples.c - labelled example mentions and a mention's nearness to
+ * them (see kb_examples.h): an inverted list of the examples' weighted
+ * terms, made once when the index is opened, read by each suggest.
+ */
+#include "kb_examples.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_arena.h"
+#include "kb_index_impl.h"
+#include "kb_util.h"
+
+struct kb_examples {
+  int n;          /* examples */
+  int *slug;      /* each example's slug, a number into slugs */
+  char **slugs;   /* the distinct slugs, sorted (strcmp) */
+  int nslugs;
+  int none;       /* the number of "-" in slugs, or -1 */
+  int *sslot;     /* the slugs hashed: number + 1, 0 empty */
+  int *by_id;     /* an article row's slug number (-1: none) by its id,
+                     below nid (ids are dense from 1) */
+  int64_t nid;
+  int nsslot;     /* a power of two */
+  /* the terms: an open-addressing hash of their strings, and per term
+   * its idf and its postings (example, weight / the example's norm) */
+  char **term;
+  int nterm, capterm;
+  int *slot;      /* term + 1, 0 empty; nslot a power of two */
+  int nslot;
+  double *idf;
+  int *pstart;    /* nterm + 1 offsets into pex, pw */
+  int *pex;
+  double *pw;
+};
+
+struct kb_examples_scores {
+  const kb_examples *e;
+  double *best;   /* per slug */
+  double none;
+};
+
+/*--- Terms ---------------------------------------------------------------*/
+
+/* A query's terms as kb-eval --terms and examples.py's EX_WORDS=stems
+ * read them: the first phrase of each group of its MATCH expression
+ * (kb_query_first_phrases()). (examples.py also leaves out exact forms,
+ * "=..." phrases, but reads them with the raw-term byte before them: an
+ * exact form comes after its word's stem, in the stem's group.) */
+typedef struct {
+  const char *p;
+  int n;
+} S_span;
+
+typedef struct {
+  kb_buf buf;  /* the terms, one after the other */
+  S_span *v;   /* their spans in buf (p an offset until S_query_terms() ends) */
+  int n, cap;
+} S_terms;
+
+static void S_terms_free(S_terms *t) {
+  kb_buf_cleanup(&t->buf);
+  free(t->v);
+}
+
+static int S_span_eq(S_span a, S_span b) { return a.n == b.n && !memcmp(a.p, b.p, (size_t)a.n); }
+
+static void S_add_phrase(void *ctx, const char *term, size_t n) {
+  S_terms *t = ctx;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 32;
+    t->v = kb_xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+  }
+  t->v[t->n++] = (S_span){(const char *)(uintptr_t)t->buf.n, (int)n};
+  kb_buf_put(&t->buf, term, n);
+}
+
+static void S_query_terms(const kb_query *q, S_terms *out) {
+  kb_query_first_phrases(q, S_add_phrase, out);
+  for (int i = 0; i < out->n; i++) out->v[i].p = out->buf.p + (uintptr_t)out->v[i].p;
+}
+
+/* The number of term w, or -1; with add, added when new. */
+static int S_term(kb_examples *e, S_span w, int add) {
+  if (e->nslot) {
+    for (uint32_t i = kb_hash(w.p, (size_t)w.n);; i++) {
+      int k = e->slot[i & (uint32_t)(e->nslot - 1)];
+      if (!k) break;
+      const char *t = e->term[k - 1];
+      if (!strncmp(t, w.p, (size_t)w.n) && !t[w.n]) return k - 1;
+    }
+  }
+  if (!add) return -1;
+  if (e->nterm == e->capterm) {
+    e->capterm = e->capterm ? 2 * e->capterm : 1024;
+    e->term = kb_xrealloc(e->term, (size_t)e->capterm * sizeof *e->term);
+    free(e->slot);
+    e->nslot = 4 * e->capterm;
+    e->slot = kb_xcalloc((size_t)e->nslot, sizeof *e->slot);
+    for (int k = 0; k < e->nterm; k++) {
+      uint32_t i = kb_hash(e->term[k], strlen(e->term[k]));
+      while (e->slot[i & (uint32_t)(e->nslot - 1)]) i++;
+      e->slot[i & (uint32_t)(e->nslot - 1)] = k + 1;
+    }
+  }
+  e->term[e->nterm] = kb_xstrndup(w.p, (size_t)w.n);
+  uint32_t i = kb_hash(w.p, (size_t)w.n);
+  while (e->slot[i & (uint32_t)(e->nslot - 1)]) i++;
+  e->slot[i & (uint32_t)(e->nslot - 1)] = e->nterm + 1;
+  return e->nterm++;
+}
+
+/* Distinct terms of t with their counts (tf): ids[i] the term's number
+ * in e (-1 unknown), first[i] its string. Returns how many. */
+static int S_counts(const kb_examples *e, const S_terms *t, int *ids, int *tf, S_span *first) {
+  int n = 0;
+  for (int i = 0; i < t->n; i++) {
+    int k = 0;
+    while (k < n && !S_span_eq(first[k], t->v[i])) k++;
+    if (k == n) {
+      first[n] = t->v[i];
+      ids[n] = S_term((kb_examples *)e, t->v[i], 0);
+      tf[n++] = 0;
+    }
+    tf[k]++;
+  }
+  return n;
+}
+
+/*--- Loading -------------------------------------------------------------*/
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int S_slug_of(const kb_examples *e, const char *slug) {
+  char *const *p = bsearch(&slug, e->slugs, (size_t)e->nslugs, sizeof *e->slugs, S_cmp_str);
+  return p ? (int)(p - e->slugs) : -1;
+}
+
+/* The same through a hash (each candidate's, twice a suggest: a binary
+ * search's strcmp()s were a tenth of the examples' cost). */
+static int S_slug_hashed(const kb_examples *e, const char *slug) {
+  size_t n = strlen(slug);
+  for (uint32_t i = kb_hash(slug, n);; i++) {
+    int k = e->sslot[i & (uint32_t)(e->nsslot - 1)];
+    if (!k) return -1;
+    if (!strcmp(e->slugs[k - 1], slug)) return k - 1;
+  }
+}
+
+/* The examples' slugs, numbered. */
+static void S_number_slugs(kb_examples *e, char **raw) {
+  e->slugs = kb_xmalloc((size_t)e->n * sizeof *e->slugs);
+  for (int i = 0; i < e->n; i++) e->slugs[i] = raw[i];
+  qsort(e->slugs, (size_t)e->n, sizeof *e->slugs, S_cmp_str);
+  int k = 0;
+  for (int i = 0; i < e->n; i++)
+    if (k == 0 || strcmp(e->slugs[k - 1], e->slugs[i])) e->slugs[k++] = kb_xstrdup(e->slugs[i]);
+  e->nslugs = k;
+  e->slug = kb_xmalloc((size_t)e->n * sizeof *e->slug);
+  for (int i = 0; i < e->n; i++) e->slug[i] = S_slug_of(e, raw[i]);
+  e->none = S_slug_of(e, "-");
+  e->nsslot = 16;
+  while (e->nsslot < 4 * e->nslugs) e->nsslot *= 2;
+  e->sslot = kb_xcalloc((size_t)e->nsslot, sizeof *e->sslot);
+  for (int m = 0; m < e->nslugs; m++) {
+    uint32_t i = kb_hash(e->slugs[m], strlen(e->slugs[m]));
+    while (e->sslot[i & (uint32_t)(e->nsslot - 1)]) i++;
+    e->sslot[i & (uint32_t)(e->nsslot - 1)] = m + 1;
+  }
+}
+
+/* Each example's postings, weighted, from its terms t[i]. */
+static void S_postings(kb_examples *e, S_terms *t) {
+  int *df = kb_xcalloc((size_t)e->nterm + 1, sizeof *df);
+  int cap = 0;
+  for (int i = 0; i < e->n; i++) cap = t[i].n > cap ? t[i].n : cap;
+  int *ids = kb_xmalloc(((size_t)cap + 1) * sizeof *ids), *tf = kb_xmalloc(((size_t)cap + 1) * sizeof *tf);
+  S_span *first = kb_xmalloc(((size_t)cap + 1) * sizeof *first);
+  for (int i = 0; i < e->n; i++) {
+    int nd = S_counts(e, &t[i], ids, tf, first);
+    for (int k = 0; k < nd; k++) df[ids[k]]++;
+  }
+  e->idf = kb_xmalloc(((size_t)e->nterm + 1) * sizeof *e->idf);
+  e->pstart = kb_xcalloc((size_t)e->nterm + 2, sizeof *e->pstart);
+  for (int k = 0; k < e->nterm; k++) {
+    e->idf[k] = log((double)(e->n + 1) / df[k]);
+    e->pstart[k + 1] = e->pstart[k] + df[k];
+  }
+  e->pex = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pex);
+  e->pw = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pw);
+  memset(df, 0, (size_t)e->nterm * sizeof *df); /* now: postings filled per term */
+  double *w = kb_xmalloc(((size_t)cap + 1) * sizeof *w);
+  for (int i = 0; i < e->n; i++) {
+    int nd = S_counts(e, &t[i], ids, tf, first);
+    double norm = 0;
+    for (int k = 0; k < nd; k++) {
+      w[k] = (1 + log(tf[k])) * e->idf[ids[k]];
+      norm += w[k] * w[k];
+    }
+    norm = norm > 0 ? sqrt(norm) : 1.0;
+    for (int k = 0; k < nd; k++) {
+      int at = e->pstart[ids[k]] + df[ids[k]]++;
+      e->pex[at] = i; /* examples in order: each list ascending */
+      e->pw[at] = w[k] / norm;
+    }
+  }
+  free(w);
+  free(first);
+  free(tf);
+  free(ids);
+  free(df);
+}
+
+/* Each article row's slug number, so a candidate's is an array read. */
+static void S_number_rows(kb_examples *e, kb_index *ix) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  int64_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    const char *slug = (const char *)sqlite3_column_text(st, 1);
+    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
+    if (id >= cap) {
+      int64_t c = cap ? cap : 1024;
+      while (c <= id) c *= 2;
+      e->by_id = kb_xrealloc(e->by_id, (size_t)c * sizeof *e->by_id);
+      for (int64_t i = cap; i < c; i++) e->by_id[i] = -1;
+      cap = c;
+    }
+    e->by_id[id] = S_slug_of(e, slug);
+  }
+  sqlite3_finalize(st);
+  e->nid = cap;
+}
+
+kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
+  int li = kb_index_lang_find(ix, lang);
+  sqlite3_stmt *st = NULL;
+  if (li < 0 || sqlite3_prepare_v2(ix->db, "SELECT slug, text FROM examples WHERE lang = ?1 ORDER BY line",
+                                   -1, &st, NULL) != SQLITE_OK)
+    return NULL; /* an index made before examples: none */
+  sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+  kb_examples *e = kb_xcalloc(1, sizeof *e);
+  char **raw = NULL;
+  S_terms *t = NULL;
+  int cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *slug = (const char *)sqlite3_column_text(st, 0);
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    if (!slug || !text) continue;
+    if (e->n == cap) {
+      cap = cap ? 2 * cap : 256;
+      raw = kb_xrealloc(raw, (size_t)cap * sizeof *raw);
+      t = kb_xrealloc(t, (size_t)cap * sizeof *t);
+    }
+    kb_query *q = kb_index_analyze(ix, text, strlen(text), 0, 0);
+    if (!q) continue; /* not UTF-8: kb-index does not write it */
+    kb_query_set_lang(q, li);
+    memset(&t[e->n], 0, sizeof t[e->n]);
+    S_query_terms(q, &t[e->n]);
+    kb_query_free(q);
+    for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
+    raw[e->n++] = kb_xstrdup(slug);
+  }
+  sqlite3_finalize(st);
+  if (e->n) {
+    S_number_slugs(e, raw);
+    S_postings(e, t);
+    S_number_rows(e, ix);
+  }
+  for (int i = 0; i < e->n; i++) {
+    S_terms_free(&t[i]);
+    free(raw[i]);
+  }
+  free(t);
+  free(raw);
+  if (!e->n) {
+    kb_examples_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void kb_examples_free(kb_examples *e) {
+  if (!e) return;
+  for (int i = 0; i < e->nslugs; i++) free(e->slugs[i]);
+  free(e->slugs);
+  free(e->sslot);
+  free(e->by_id);
+  free(e->slug);
+  for (int i = 0; i < e->nterm; i++) free(e->term[i]);
+  free(e->term);
+  free(e->slot);
+  free(e->idf);
+  free(e->pstart);
+  free(e->pex);
+  free(e->pw);
+  free(e);
+}
+
+int kb_examples_count(const kb_examples *e) { return e ? e->n : 0; }
+
+/*--- Scoring -------------------------------------------------------------*/
+
+/* 1 if example a (cosine sa) is nearer than b (sb): higher, then first. */
+static int S_nearer(double sa, int a, double sb, int b) { return sa > sb || (sa == sb && a < b); }
+
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip) {
+  if (!e) return NULL;
+  kb_examples_scores *s = kb_xcalloc(1, sizeof *s);
+  s->e = e;
+  s->best = kb_xcalloc((size_t)e->nslugs, sizeof *s->best);
+  S_terms t;
+  memset(&t, 0, sizeof t);
+  S_query_terms(q, &t);
+  enum { S_FEW = 64 }; /* a mention's distinct terms, mostly */
+  int ids0[S_FEW], tf0[S_FEW];
+  S_span first0[S_FEW];
+  double w0[S_FEW];
+  int big = t.n > S_FEW;
+  int *ids = big ? kb_xmalloc((size_t)t.n * sizeof *ids) : ids0;
+  int *tf = big ? kb_xmalloc((size_t)t.n * sizeof *tf) : tf0;
+  S_span *first = big ? kb_xmalloc((size_t)t.n * sizeof *first) : first0;
+  double *w = big ? kb_xmalloc((size_t)t.n * sizeof *w) : w0;
+  int nd = S_counts(e, &t, ids, tf, first);
+  double norm = 0;
+  int npost = 0;
+  for (int k = 0; k < nd; k++) {
+    /* a term no example has: as if it had df 1 (the mention's own) */
+    double idf = ids[k] >= 0 ? e->idf[ids[k]] : log((double)(e->n + 1));
+    w[k] = (1 + log(tf[k])) * idf;
+    norm += w[k] * w[k];
+    if (ids[k] >= 0) npost += e->pstart[ids[k] + 1] - e->pstart[ids[k]];
+  }
+  norm = norm > 0 ? sqrt(norm) : 1.0;
+  /* the cosines, in the thread's spare array (all 0 between calls: the
+   * entries touched are cleared after; clearing the whole array was a
+   * fifth of this) */
+  size_t cap;
+  double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
+  if (cap < (size_t)e->n * sizeof *acc) {
+    free(acc);
+    cap = (size_t)e->n * sizeof *acc;
+    acc = kb_xcalloc((size_t)e->n, sizeof *acc);
+  }
+  int *touched = kb_xmalloc(((size_t)npost + 1) * sizeof *touched), nt = 0;
+  for (int k = 0; k < nd; k++) {
+    if (ids[k] < 0) continue;
+    double x = w[k] / norm;
+    for (int p = e->pstart[ids[k]]; p < e->pstart[ids[k] + 1]; p++) {
+      int j = e->pex[p];
+      if (j == skip) continue;
+      if (acc[j] == 0) touched[nt++] = j;
+      acc[j] += x * e->pw[p];
+    }
+  }
+  /* the K nearest, kept in order */
+  int top[KB_EXAMPLES_K], ntop = 0;
+  for (int i = 0; i < nt; i++) {
+    int j = touched[i];
+    double v = acc[j];
+    if (v > s->best[e->slug[j]]) s->best[e->slug[j]] = v;
+    int at = ntop;
+    while (at > 0 && S_nearer(v, j, acc[top[at - 1]], top[at - 1])) at--;
+    if (at >= KB_EXAMPLES_K) continue;
+    if (ntop < KB_EXAMPLES_K) ntop++;
+    memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
+    top[at] = j;
+  }
+  double tot = 0, none = 0;
+  for (int i = 0; i < ntop; i++) {
+    tot += acc[top[i]];
+    if (e->slug[top[i]] == e->none) none += acc[top[i]];
+  }
+  s->none = tot > 0 ? none / tot : 0;
+  for (int i = 0; i < nt; i++) acc[touched[i]] = 0;
+  kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
+  free(touched);
+  if (big) {
+    free(w);
+    free(first);
+    free(tf);
+    free(ids);
+  }
+  S_terms_free(&t);
+  return s;
+}
+
+void kb_examples_scores_free(kb_examples_scores *s) {
+  if (!s) return;
+  free(s->best);
+  free(s);
+}
+
+double kb_examples_max(const kb_examples_scores *s, const char *slug) {
+  if (!s || !slug) return 0;
+  int k = S_slug_hashed(s->e, slug);
+  return k >= 0 ? s->best[k] : 0;
+}
+
+double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug) {
+  if (!s) return 0;
+  if (id <= 0 || id >= s->e->nid) return kb_examples_max(s, slug);
+  int k = s->e->by_id[id];
+  return k >= 0 ? s->best[k] : 0;
+}
+
+double kb_examples_none(const kb_examples_scores *s) { return s ? s->none : 0; }
