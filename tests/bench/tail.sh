@@ -92,48 +92,14 @@ for c in $CONFIGS; do
   names="$names $name"
 done
 
-# nginx on a real response (the first body's), as run.sh's floor.
+# nginx on a real response (the first body's), as run.sh's floor (lib.sh's start_nginx).
 ng="$DIR/nginx"
 rm -rf "$ng"; mkdir -p "$ng/www" "$ng/tmp"
 # shellcheck disable=SC2086 # names are words
 set -- $names; eval "p=\$port_$1"
 head -1 "$DIR/bodies.jsonl" | curl -s -H 'Content-Type: application/json' --data-binary @- \
   "http://127.0.0.1:$p/api/v1/suggest" >"$ng/www/suggest.json"
-nport=$("$BENCH_PROG" port)
-temps=""
-for m in client_body proxy fastcgi uwsgi scgi; do
-  "$NGINX" -V 2>&1 | grep -q -- "--without-http_${m}_module" && continue
-  temps="$temps    ${m}_temp_path $ng/tmp/$m;
-"
-done
-cat >"$ng/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $ng/nginx.pid;
-error_log $ng/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-$temps    types { application/json json; }
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    open_file_cache max=16 inactive=60s;
-    server {
-        listen 127.0.0.1:$nport;
-        root $ng/www;
-    }
-}
-EOF
-drop=""
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && getent group nogroup >/dev/null; then
-  chown -R nobody:nogroup "$ng"
-  drop="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-fi
-$drop "$NGINX" -p "$ng/" -c "$ng/nginx.conf" -e "$ng/error.log" &
-nginx_pid=$!
-wait_http "http://127.0.0.1:$nport/suggest.json" || { cat "$ng/error.log" >&2; die "nginx did not start"; }
+start_nginx "$ng"
 
 # CPU ticks: of a process and its threads (nginx: its workers too), of the machine.
 proc_ticks() { # pid
