@@ -97,14 +97,12 @@ tweets() {
   floor "$1 MRR with feedback (text alone $t, less 0.01)" \
     "$(fig "$f" learned 'MRR' 1)" "$(awk -v t="$t" 'BEGIN { print t - 0.01 }')"
 }
-# (our own tweets are among the example mentions, kb/lang/en/examples.tsv,
-# since the eleventh round: each line finds itself, so these figures are in
-# sample, 1.000 R@1; the check halves below are what generalises)
 tweets own-tweets tests/eval/tweets-own.tsv 0.89 0.86 0.93 0.81 0.05
 
 # The blind sets' check halves (tests/eval/blind, blind2, blind3: written
 # blind, never fitted or tuned on; docs/relevance.md): floors a little under
-# their figures with the eleventh round's model (example mentions, refitted).
+# their figures (blind3's under the model's as it stood when the set came,
+# before anything was fitted on its tuning half: the ninth round).
 # checkhalf NAME SET R1 R3 PRECISION RECALL TOWN MARKED WRONG
 checkhalf() {
   f="$OUT/$(echo "$1" | tr ' ' -).txt"
@@ -117,9 +115,9 @@ checkhalf() {
   floor "$1 marked answerable" "$(fig "$f" text 'marked answerable' 1)" "$8"
   ceiling "$1 confident and wrong" "$(fig "$f" text 'confident and wrong' 1)" "$9"
 }
-checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.88 0.96 0.86 0.82 0.88 0.76 0.07
-checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.85 0.97 0.87 0.85 0.94 0.74 0.09
-checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.87 0.96 0.77 0.86 0.95 0.66 0.11
+checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.85 0.95 0.84 0.72 0.88 0.66 0.10
+checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.83 0.96 0.78 0.78 0.92 0.66 0.11
+checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.81 0.95 0.78 0.79 0.90 0.65 0.13
 # the second blind set's fr/de/es check halves (about 50 lines with an
 # article and 8 town lines each: one line is 0.02 of R@1, 0.12 of town
 # link): R@1, abstention precision, town link (LANG:R1:PRECISION:TOWN)
@@ -134,10 +132,7 @@ for l in fr:0.92:0.78:0.88 de:0.89:0.78:0.87 es:0.95:0.90:0.85; do
 done
 # French, German and Spanish tweets (tests/eval/intl): R@1, abstention
 # precision, town link (LANG:R1:PRECISION:TOWN)
-# (de R@1 0.92 -> 0.90 with the eleventh round's refit: the German check
-# half lost 2 lines of 46, blind2's German check half gained 1; fr/de/es
-# pooled unchanged, the rule it was kept by: docs/relevance.md)
-for l in fr:0.89:0.80:0.93 de:0.90:0.78:0.93 es:0.92:0.69:0.90; do
+for l in fr:0.89:0.80:0.93 de:0.92:0.78:0.93 es:0.92:0.69:0.90; do
   c=${l%%:*}; r=${l#*:}
   f="$OUT/tweets-$c.txt"
   if run "$f" "$OUT/kb.sqlite" "tests/eval/intl/tweets-$c.tsv" --lang "$c"; then
@@ -149,9 +144,7 @@ done
 
 if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
   # (marked answerable 0.780 -> 0.680 when fr/de/es joined the fitting, #20)
-  # (R@1 0.880 -> 0.920, confident and wrong 0.103 -> 0.054 with the
-  # examples' refit: cpw-dev is no source of examples, kb/lang/en/examples.tsv)
-  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.90 0.78 0.85 0.70 0.07
+  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.85 0.78 0.85 0.66 0.11
 else
   echo "# $SHARED/eval/cpw-dev.tsv missing: cpw-dev floors not checked"
 fi
