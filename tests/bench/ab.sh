@@ -42,13 +42,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Request sets, as run.sh builds them.
-sets="tests/eval/tweets-own.tsv tests/eval/blind/tweets-blind.tsv"
-[ -f "$SHARED/eval/cpw-dev.tsv" ] && sets="$SHARED/eval/cpw-dev.tsv $sets"
-: >"$DIR/suggest.set"
-for f in $sets; do
-  "$BENCH_PROG" bodies "$f" "$DIR/part" >/dev/null || die "bench_suggest bodies $f failed"
-  cat "$DIR/part" >>"$DIR/suggest.set"
-done
+suggest_bodies "$DIR/suggest.set" "$SHARED/eval/cpw-dev.tsv"
 PQ=tests/eval/public-queries.tsv
 "$BENCH_PROG" paths "/api/v1/search?q=" "$PQ" "$DIR/search-api.set" >/dev/null
 "$BENCH_PROG" paths --typed "/api/v1/search?q=" "$PQ" "$DIR/part" >/dev/null

@@ -135,3 +135,17 @@ EOF
   nginx_pid=$!
   wait_http "http://127.0.0.1:$nport/suggest.json" || { cat "$ng/error.log" >&2; die "nginx did not start"; }
 }
+
+# Writes OUT: the retailer tweets as suggest bodies, one JSON a line, as
+# make bench loads them (cpw-dev from CPW when it is there, our own
+# tweets, the first blind set); ab.sh and tail.sh.
+suggest_bodies() { # OUT CPW
+  sets="tests/eval/tweets-own.tsv tests/eval/blind/tweets-blind.tsv"
+  [ -f "$2" ] && sets="$2 $sets"
+  : >"$1"
+  for f in $sets; do
+    "$BENCH_PROG" bodies "$f" "$1.part" >/dev/null || die "bench_suggest bodies $f failed"
+    cat "$1.part" >>"$1"
+  done
+  rm -f "$1.part"
+}

@@ -56,14 +56,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # The request set and index, as run.sh builds them.
-sets="tests/eval/tweets-own.tsv tests/eval/blind/tweets-blind.tsv"
-[ -f "$SHARED/eval/cpw-dev.tsv" ] && sets="$SHARED/eval/cpw-dev.tsv $sets"
-: >"$DIR/bodies.jsonl"
-for f in $sets; do
-  "$BENCH_PROG" bodies "$f" "$DIR/part" >/dev/null || die "bench_suggest bodies $f failed"
-  cat "$DIR/part" >>"$DIR/bodies.jsonl"
-done
-rm -f "$DIR/part"
+suggest_bodies "$DIR/bodies.jsonl" "$SHARED/eval/cpw-dev.tsv"
 "$BIN/kb-index" -q kb -o "$DIR/kb.sqlite" || die "kb-index kb failed"
 
 # kb-serve, one per configuration, all running throughout (idle but for
