@@ -676,6 +676,41 @@ static void test_bad_index(void **state) {
   free(cmd);
 }
 
+/* A number option given something else stops the server with its name,
+ * rather than running with what atoi() made of it (a cache of "4M" was
+ * a cache turned off, "--threads two" one thread per core). */
+static void test_bad_numbers(void **state) {
+  (void)state;
+  static const char *const bad[][2] = {
+      {"--threads two", "--threads: 'two'"},
+      {"--search-cache 4M", "--search-cache: '4M'"},
+      {"--timeout -3", "--timeout: '-3'"},
+      {"--rate fast", "--rate: 'fast'"},
+      {"--events-max-mb 1e3", "--events-max-mb: '1e3'"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char *out = NULL;
+    char *cmd = th_fmt("%s/kb-serve --index /nonexistent/kb.sqlite --listen 127.0.0.1:0 %s", th_bin_dir(), bad[i][0]);
+    assert_int_equal(th_run(cmd, &out), 64);
+    if (!strstr(out, bad[i][1])) fail_msg("%s: %s", bad[i][0], out);
+    free(out);
+    free(cmd);
+  }
+  char *out = NULL;
+  char *cmd = th_fmt("KB_SEARCH_CACHE=lots %s/kb-serve --index /nonexistent/kb.sqlite", th_bin_dir());
+  assert_int_equal(th_run(cmd, &out), 64);
+  assert_non_null(strstr(out, "KB_SEARCH_CACHE: 'lots'"));
+  free(out);
+  free(cmd);
+  /* numbers still start it (then the missing index stops it) */
+  cmd = th_fmt("%s/kb-serve --index /nonexistent/kb.sqlite --listen 127.0.0.1:0 --threads 2 --rate -1"
+               " --search-cache 0 --timeout 5", th_bin_dir());
+  assert_int_equal(th_run(cmd, &out), 1);
+  assert_non_null(strstr(out, "cannot open"));
+  free(out);
+  free(cmd);
+}
+
 #define S_NERRS (sizeof S_errs / sizeof *S_errs)
 
 int main(void) {
@@ -705,6 +740,7 @@ int main(void) {
       cmocka_unit_test(test_metrics_and_log),
       cmocka_unit_test(test_still_healthy),
       cmocka_unit_test(test_bad_index),
+      cmocka_unit_test(test_bad_numbers),
   };
   enum { NB = sizeof before / sizeof *before, NA = sizeof after / sizeof *after };
   struct CMUnitTest tests[NB + S_NERRS + NA];

@@ -11,6 +11,9 @@
  * exit 0. SIGHUP, or replacing the index file, loads the index again
  * without dropping a request.
  */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,11 +84,43 @@ static void S_usage(FILE *f) {
         f);
 }
 
+/* The first option or variable whose value was not a number (its name
+ * and value): kb-serve stops with a message naming it, rather than run
+ * with the default that atoi()'s 0 would have meant ("--search-cache 4M"
+ * was a cache turned off). */
+static const char *S_bad_name, *S_bad_value;
+
+/* v as a whole number in [0, max], or 0 with S_bad_* set. */
+static long long S_num(const char *name, const char *v, long long max) {
+  char *end;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  if (end == v || *end || errno || n < 0 || n > max) {
+    if (!S_bad_name) S_bad_name = name, S_bad_value = v;
+    return 0;
+  }
+  return n;
+}
+
+/* v as a finite number (a rate: -1 is none), or 0 with S_bad_* set. */
+static double S_real(const char *name, const char *v) {
+  char *end;
+  errno = 0;
+  double d = strtod(v, &end);
+  if (end == v || *end || errno || !isfinite(d)) {
+    if (!S_bad_name) S_bad_name = name, S_bad_value = v;
+    return 0;
+  }
+  return d;
+}
+
+#define S_INT(name, v) ((int)S_num(name, v, INT_MAX))
+
 /* --search-cache's bytes as kb_server_config takes them: 0 (off) is -1,
  * 0 there meaning the default. */
-static long long S_cache_bytes(const char *v) {
-  long long n = atoll(v);
-  return n > 0 ? n : -1;
+static long long S_cache_bytes(const char *name, const char *v) {
+  long long n = S_num(name, v, LLONG_MAX);
+  return n > 0 ? n : (S_bad_name ? 0 : -1);
 }
 
 static const char *S_env(const char *k) {
@@ -102,21 +137,21 @@ int main(int argc, char **argv) {
       .public_url = S_env("KB_PUBLIC_URL"),
       .data_dir = S_env("KB_DATA"),
       .feedback_db = S_env("KB_FEEDBACK_DB"),
-      .threads = S_env("KB_THREADS") ? atoi(S_env("KB_THREADS")) : 0,
+      .threads = S_env("KB_THREADS") ? S_INT("KB_THREADS", S_env("KB_THREADS")) : 0,
       .api_keys_file = S_env("KB_API_KEYS_FILE"),
       .api_keys = S_env("KB_API_KEYS"),
       .web_dir = S_env("KB_WEB"),
-      .rate = S_env("KB_RATE") ? atof(S_env("KB_RATE")) : 0,
-      .burst = S_env("KB_BURST") ? atof(S_env("KB_BURST")) : 0,
+      .rate = S_env("KB_RATE") ? S_real("KB_RATE", S_env("KB_RATE")) : 0,
+      .burst = S_env("KB_BURST") ? S_real("KB_BURST", S_env("KB_BURST")) : 0,
       .trusted_proxies = S_env("KB_TRUSTED_PROXIES"),
       .allowed_origins = S_env("KB_ALLOWED_ORIGINS"),
-      .events_days = S_env("KB_EVENTS_DAYS") ? atoi(S_env("KB_EVENTS_DAYS")) : 0,
-      .events_max_mb = S_env("KB_EVENTS_MAX_MB") ? atoll(S_env("KB_EVENTS_MAX_MB")) : 0,
-      .max_connections = S_env("KB_MAX_CONNECTIONS") ? atoi(S_env("KB_MAX_CONNECTIONS")) : 0,
-      .timeout = S_env("KB_TIMEOUT") ? atoi(S_env("KB_TIMEOUT")) : 0,
-      .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? atoi(S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
-      .header_timeout = S_env("KB_HEADER_TIMEOUT") ? atoi(S_env("KB_HEADER_TIMEOUT")) : 0,
-      .search_cache = S_env("KB_SEARCH_CACHE") ? S_cache_bytes(S_env("KB_SEARCH_CACHE")) : 0,
+      .events_days = S_env("KB_EVENTS_DAYS") ? S_INT("KB_EVENTS_DAYS", S_env("KB_EVENTS_DAYS")) : 0,
+      .events_max_mb = S_env("KB_EVENTS_MAX_MB") ? S_num("KB_EVENTS_MAX_MB", S_env("KB_EVENTS_MAX_MB"), LLONG_MAX) : 0,
+      .max_connections = S_env("KB_MAX_CONNECTIONS") ? S_INT("KB_MAX_CONNECTIONS", S_env("KB_MAX_CONNECTIONS")) : 0,
+      .timeout = S_env("KB_TIMEOUT") ? S_INT("KB_TIMEOUT", S_env("KB_TIMEOUT")) : 0,
+      .max_per_address = S_env("KB_MAX_CONNECTIONS_PER_ADDRESS") ? S_INT("KB_MAX_CONNECTIONS_PER_ADDRESS", S_env("KB_MAX_CONNECTIONS_PER_ADDRESS")) : 0,
+      .header_timeout = S_env("KB_HEADER_TIMEOUT") ? S_INT("KB_HEADER_TIMEOUT", S_env("KB_HEADER_TIMEOUT")) : 0,
+      .search_cache = S_env("KB_SEARCH_CACHE") ? S_cache_bytes("KB_SEARCH_CACHE", S_env("KB_SEARCH_CACHE")) : 0,
       .access_log = !(S_env("KB_QUIET") && !strcmp(S_env("KB_QUIET"), "1")),
   };
   const char *copy = NULL;
@@ -132,25 +167,30 @@ int main(int argc, char **argv) {
     else if (v && !strcmp(a, "--data")) { cfg.data_dir = v; i++; }
     else if (v && !strcmp(a, "--feedback-db")) { cfg.feedback_db = v; i++; }
     else if (v && !strcmp(a, "--copy-store")) { copy = v; i++; }
-    else if (v && !strcmp(a, "--threads")) { cfg.threads = atoi(v); i++; }
+    else if (v && !strcmp(a, "--threads")) { cfg.threads = S_INT(a, v); i++; }
     else if (v && !strcmp(a, "--api-keys")) { cfg.api_keys_file = v; i++; }
     else if (v && !strcmp(a, "--web")) { cfg.web_dir = v; i++; }
-    else if (v && !strcmp(a, "--rate")) { cfg.rate = atof(v); i++; }
-    else if (v && !strcmp(a, "--burst")) { cfg.burst = atof(v); i++; }
+    else if (v && !strcmp(a, "--rate")) { cfg.rate = S_real(a, v); i++; }
+    else if (v && !strcmp(a, "--burst")) { cfg.burst = S_real(a, v); i++; }
     else if (v && !strcmp(a, "--trusted-proxies")) { cfg.trusted_proxies = v; i++; }
     else if (v && !strcmp(a, "--allowed-origins")) { cfg.allowed_origins = v; i++; }
-    else if (v && !strcmp(a, "--events-days")) { cfg.events_days = atoi(v); i++; }
-    else if (v && !strcmp(a, "--events-max-mb")) { cfg.events_max_mb = atoll(v); i++; }
-    else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = atoi(v); i++; }
-    else if (v && !strcmp(a, "--timeout")) { cfg.timeout = atoi(v); i++; }
-    else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = atoi(v); i++; }
-    else if (v && !strcmp(a, "--header-timeout")) { cfg.header_timeout = atoi(v); i++; }
-    else if (v && !strcmp(a, "--search-cache")) { cfg.search_cache = S_cache_bytes(v); i++; }
+    else if (v && !strcmp(a, "--events-days")) { cfg.events_days = S_INT(a, v); i++; }
+    else if (v && !strcmp(a, "--events-max-mb")) { cfg.events_max_mb = S_num(a, v, LLONG_MAX); i++; }
+    else if (v && !strcmp(a, "--max-connections")) { cfg.max_connections = S_INT(a, v); i++; }
+    else if (v && !strcmp(a, "--timeout")) { cfg.timeout = S_INT(a, v); i++; }
+    else if (v && !strcmp(a, "--max-connections-per-address")) { cfg.max_per_address = S_INT(a, v); i++; }
+    else if (v && !strcmp(a, "--header-timeout")) { cfg.header_timeout = S_INT(a, v); i++; }
+    else if (v && !strcmp(a, "--search-cache")) { cfg.search_cache = S_cache_bytes(a, v); i++; }
     else {
       fprintf(stderr, "kb-serve: unknown or incomplete option '%s'\n", a);
       S_usage(stderr);
       return 64;
     }
+  }
+  if (S_bad_name) {
+    fprintf(stderr, "kb-serve: %s: '%s' is not a number kb-serve takes (a whole number from 0;"
+            " --rate and --burst any number)\n", S_bad_name, S_bad_value);
+    return 64;
   }
   if (copy) {
     char err[512];
