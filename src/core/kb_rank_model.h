@@ -22,7 +22,9 @@ static const double S_ltr_w[KB_LTR_N] = {
     -4.572810 /* place_nostore_other */,
     0.000000 /* known */,
     0.000000 /* mention_intents */,
-    0.000000 /* other_handle */};
+    0.000000 /* other_handle */,
+    0.000000 /* ex_max */,
+    0.000000 /* ex_none */};
 static const double S_conf_w[KB_LTR_N + 3] = {
     -10.285263 /* intercept */,
     0.036752 /* log_bm25f */,
@@ -43,6 +45,8 @@ static const double S_conf_w[KB_LTR_N + 3] = {
     1.908621 /* known */,
     -0.059608 /* mention_intents */,
     0.000000 /* other_handle */,
+    0.000000 /* ex_max */,
+    0.000000 /* ex_none */,
     1.102120 /* margin */,
     1.148440 /* asks */};
 #define S_CONF_NO_SECOND 2.0
@@ -72,6 +76,8 @@ static const double S_fits_w[KB_LTR_N + 6] = {
     1.385125 /* known */,
     0.000000 /* mention_intents */,
     -3.010708 /* other_handle */,
+    0.000000 /* ex_max */,
+    0.000000 /* ex_none */,
     0.068465 /* margin */,
     2.422651 /* asks */};
 #define S_FITS_CAP 3.0

@@ -1,0 +1,59 @@
+/*
+ * kb_examples.h - labelled example mentions (kb/lang/<code>/examples.tsv,
+ * the index's examples table) and how near a mention is to them: two
+ * inputs of the learned ranker (kb_rank.h's KB_LTR_EX_MAX, _EX_NONE).
+ *
+ * Each example is read in the product's own words: the terms of the FTS5
+ * MATCH expression the suggest path's analysis gives (kb_query_strings_of():
+ * stems, in the examples' language), the first phrase of each group (a
+ * word's own stem, not its corrections' and synonyms' alternatives), the
+ * exact forms ("=...") left out: what tests/eval/examples.py calls
+ * EX_WORDS=stems, and fit.py reads through kb-eval --terms. Each term
+ * weighs (1 + log tf) x idf, idf = log((N + 1) / df) over the N examples
+ * (df taken as 1 for a mention's term no example has: it still counts in
+ * the mention's norm); vectors are made unit length, so a dot product is
+ * the cosine. For a mention:
+ *
+ *   ex_max(slug)  the best cosine between the mention and an example
+ *                 labelled with that article (0: none shares a term)
+ *   ex_none       of the KB_EXAMPLES_K nearest examples sharing a term
+ *                 with it (cosine, ties by the examples' order in the
+ *                 file), the cosine-weighted share labelled "-" (no
+ *                 article fits); 0 when none shares a term
+ *
+ * Only English has examples for now (fr/de/es had too few lines to help,
+ * tests/eval/examples-figures.txt): kb_index.c loads "en"'s.
+ */
+#ifndef KB_EXAMPLES_H
+#define KB_EXAMPLES_H
+
+#include "kb_search.h"
+
+#define KB_EXAMPLES_K 7
+
+typedef struct kb_examples kb_examples;
+
+/* Reads language lang's examples from ix's examples table, analysed by
+ * ix in that language (ix must be open but for this; an index without
+ * the table or the language has none). Returns NULL when there are none. */
+kb_examples *kb_examples_load(kb_index *ix, const char *lang);
+void kb_examples_free(kb_examples *e); /* NULL is allowed */
+
+/* How many examples e has (0 for NULL). */
+int kb_examples_count(const kb_examples *e);
+
+/* A mention's scores against e; free with kb_examples_scores_free(). */
+typedef struct kb_examples_scores kb_examples_scores;
+
+/* The scores of query q (analysed in e's language; its strings are read
+ * here), against every example but `skip` (an example's number, for
+ * tools that score an example against the others; -1: none). NULL when e
+ * is NULL. */
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip);
+void kb_examples_scores_free(kb_examples_scores *s); /* NULL is allowed */
+
+/* ex_max of slug, and ex_none (0 for NULL scores). */
+double kb_examples_max(const kb_examples_scores *s, const char *slug);
+double kb_examples_none(const kb_examples_scores *s);
+
+#endif
