@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -15,6 +16,7 @@
 
 #include "kb_build.h"
 #include "kb_diag.h"
+#include "kb_examples.h"
 #include "kb_fts.h"
 #include "kb_geo.h"
 #include "kb_intent.h"
@@ -22,6 +24,7 @@
 #include "kb_mention.h"
 #include "kb_postings.h"
 #include "kb_search.h"
+#include "kb_suggest.h"
 #include "kb_util.h"
 #include "kb_vocab.h"
 
@@ -111,6 +114,16 @@ static const S_case S_cases[] = {
     {"synonyms at the top moved", "synonyms.txt", "phone, mobile\n", 1, "synonyms.txt: error: synonyms belong to a language: move this file to lang/<code>/synonyms.txt"},
     {"places: bad header", "places.tsv", "town\tlat\n", 1, "places.tsv:1: error: first line must be the header"},
     {"places: bad coordinate", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\tnorth\t-1.5\t\n", 1, "places.tsv:2: error: lat and lon must be decimal degrees"},
+    /* examples.tsv (labelled example mentions, kb_examples_file.h) */
+    {"examples: good", "lang/en/examples.tsv", "# c\ngood\thello there #help\n-\tlove it\n", 0, "0 errors"},
+    {"examples: no tab", "lang/en/examples.tsv", "# c\ngood hello\n", 1, "examples.tsv:2: error: expected slug<TAB>text (one tab)"},
+    {"examples: two tabs", "lang/en/examples.tsv", "good\thello\tx\n", 1, "examples.tsv:1: error: expected slug<TAB>text (one tab)"},
+    {"examples: empty slug", "lang/en/examples.tsv", " \thello\n", 1, "examples.tsv:1: error: empty slug"},
+    {"examples: empty text", "lang/en/examples.tsv", "good\t \n", 1, "examples.tsv:1: error: empty example text"},
+    {"examples: duplicate", "lang/en/examples.tsv", "good\thello\n\n-\thello\n", 1, "examples.tsv:3: error: the same example text as on line 1"},
+    {"examples: unknown slug", "lang/en/examples.tsv", "-\thi\nnope\thello\n", 1, "examples.tsv:2: error: no article of this language has the slug 'nope'"},
+    {"examples: another language's slug", "lang/de/examples.tsv", "good\thallo\n", 1, "examples.tsv:1: error: no article of this language has the slug 'good'"},
+    {"examples: bad UTF-8", "lang/en/examples.tsv", "good\tcaf\xe9\n", 1, "examples.tsv:1: error: invalid UTF-8"},
     {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
 };
 
@@ -148,6 +161,71 @@ static void test_validation(void **state) {
   th_rmtree(dir);
   free(dir);
   assert_true(ok);
+}
+
+
+/* The labelled examples (kb_examples.h): stored by kb-index, read at
+ * open, a mention's ex_max and ex_none as the formulas say; English
+ * mentions only. */
+static double S_ex_score(kb_index *ix, const char *text, const char *slug, double *none) {
+  kb_query *q = kb_index_analyze(ix, text, strlen(text), 0, 0);
+  kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), q, -1);
+  double v = kb_examples_max(s, slug);
+  *none = kb_examples_none(s);
+  kb_examples_scores_free(s);
+  kb_query_free(q);
+  return v;
+}
+
+static void test_examples(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *files[][2] = {
+      {"kb/screen.md", "---\ntitle: Cracked phone screen\nslug: screen\n---\nA cracked screen on your phone.\n"},
+      {"kb/shop.md", "---\ntitle: Our shop\nslug: shop\n---\nWe love our shop and advert.\n"},
+      {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
+      {"kb/lang/en/examples.tsv", "# examples\nscreen\tphone screen cracked\n-\tlove advert\n-\tlove shop\n"},
+  };
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char *p = th_fmt("%s/%s", dir, files[i][0]);
+    th_write_file(p, files[i][1]);
+    free(p);
+  }
+  kb_index *ix = th_index_kb(NULL, dir);
+  assert_non_null(ix);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix)), 3);
+  double none;
+  /* the same words as an example: cosine 1, and its neighbours' label */
+  assert_true(fabs(S_ex_score(ix, "phone screen cracked", "screen", &none) - 1) < 1e-12);
+  assert_true(none == 0);
+  assert_true(S_ex_score(ix, "love advert", "screen", &none) == 0);
+  assert_true(fabs(none - 1) < 1e-12);
+  /* idf log(4/1) for phone and screen, log(4/2) for love: the mention
+   * (love, phone, screen) against the three unit vectors */
+  double a = log(4.0), b = log(2.0);
+  double nm = sqrt(b * b + 2 * a * a);
+  double c1 = 2 * a / nm / sqrt(3.0), c2 = b / nm * (b / sqrt(b * b + a * a));
+  assert_true(fabs(S_ex_score(ix, "love phone screen", "screen", &none) - c1) < 1e-12);
+  assert_true(fabs(none - 2 * c2 / (2 * c2 + c1)) < 1e-12);
+  /* a word no example has weighs log(4) in the mention's norm */
+  double nm2 = sqrt(2 * a * a + a * a);
+  assert_true(fabs(S_ex_score(ix, "phone screen wobbly", "screen", &none) - 2 * a / nm2 / sqrt(3.0)) < 1e-12);
+  assert_true(S_ex_score(ix, "nothing in common", "screen", &none) == 0 && none == 0);
+  assert_true(S_ex_score(ix, "phone screen cracked", "no-such-slug", &none) == 0);
+  /* the suggest path: English mentions get them, the others none */
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x"};
+  kb_suggest_result r;
+  char err[256];
+  const char *m = "phone screen cracked";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_non_null(r.examples);
+  assert_true(fabs(kb_examples_max(r.examples, "screen") - 1) < 1e-12);
+  kb_suggest_result_free(&r);
+  o.lang = "de";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_null(r.examples);
+  kb_suggest_result_free(&r);
+  th_index_done(ix, dir);
 }
 
 /* Every problem in one run, not just the first. */
@@ -1252,6 +1330,7 @@ static void test_escaped_names(void **state) {
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_escaped_names),
+      cmocka_unit_test(test_examples),
       cmocka_unit_test(test_symlinks),
       cmocka_unit_test(test_pathological_articles),
       cmocka_unit_test(test_build_limits),
