@@ -272,7 +272,11 @@ static void S_inspect(void *arg, const kb_results *r, const double *x) {
     int links = h->deeplink && !strcmp(h->deeplink, "store");
     printf("cand\t%s\t%s\t%s\t%d\t%d\t%d", a->line->id, a->line->expect, h->slug,
            !strcmp(h->type, "offtopic"), links, a->out->has_place && a->out->place.store != NULL);
-    for (int k = 0; k < KB_LTR_N; k++) printf("\t%.4f", x[(size_t)i * KB_LTR_N + k]);
+    /* the examples' inputs to 1e-12: tests/eval/examples_check.py
+     * compares them with fit.py's own (tests/eval/exinputs.py) */
+    for (int k = 0; k < KB_LTR_N; k++)
+      printf(k == KB_LTR_EX_MAX || k == KB_LTR_EX_NONE ? "\t%.12f" : "\t%.4f",
+             x[(size_t)i * KB_LTR_N + k]);
     printf("\n");
   }
 }
