@@ -27,6 +27,8 @@
 #ifndef KB_EXAMPLES_H
 #define KB_EXAMPLES_H
 
+#include <stdint.h>
+
 #include "kb_search.h"
 
 #define KB_EXAMPLES_K 7
@@ -55,5 +57,8 @@ void kb_examples_scores_free(kb_examples_scores *s); /* NULL is allowed */
 /* ex_max of slug, and ex_none (0 for NULL scores). */
 double kb_examples_max(const kb_examples_scores *s, const char *slug);
 double kb_examples_none(const kb_examples_scores *s);
+/* ex_max of the article of row id (a kb_hit's id; slug, its slug, read
+ * when the id is not an article's): the same value, by an array read. */
+double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug);
 
 #endif

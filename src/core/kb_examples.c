@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_arena.h"
 #include "kb_index_impl.h"
 #include "kb_util.h"
 
@@ -19,6 +20,11 @@ struct kb_examples {
   char **slugs;   /* the distinct slugs, sorted (strcmp) */
   int nslugs;
   int none;       /* the number of "-" in slugs, or -1 */
+  int *sslot;     /* the slugs hashed: number + 1, 0 empty */
+  int *by_id;     /* an article row's slug number (-1: none) by its id,
+                     below nid (ids are dense from 1) */
+  int64_t nid;
+  int nsslot;     /* a power of two */
   /* the terms: an open-addressing hash of their strings, and per term
    * its idf and its postings (example, weight / the example's norm) */
   char **term;
@@ -40,68 +46,51 @@ struct kb_examples_scores {
 /*--- Terms ---------------------------------------------------------------*/
 
 /* A query's terms as kb-eval --terms and examples.py's EX_WORDS=stems
- * read them: the quoted strings of the MATCH expression (as Python's
- * re.findall('"([^"]*)"') finds them), paired in order with the groups
- * (as zip() pairs them: the shorter list ends it), the exact forms ("=")
- * and every phrase after the first of its group left out. Appends each
- * (owned) to *v. */
+ * read them: the first phrase of each group of its MATCH expression
+ * (kb_query_first_phrases()). (examples.py also leaves out exact forms,
+ * "=..." phrases, but reads them with the raw-term byte before them: an
+ * exact form comes after its word's stem, in the stem's group.) */
 typedef struct {
-  char **v;
+  const char *p;
+  int n;
+} S_span;
+
+typedef struct {
+  kb_buf buf;  /* the terms, one after the other */
+  S_span *v;   /* their spans in buf (p an offset until S_query_terms() ends) */
   int n, cap;
 } S_terms;
 
-static void S_terms_push(S_terms *t, const char *p, size_t n) {
-  if (t->n == t->cap) {
-    t->cap = t->cap ? 2 * t->cap : 16;
-    t->v = kb_xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
-  }
-  char *z = kb_xmalloc(n + 1);
-  memcpy(z, p, n);
-  z[n] = 0;
-  t->v[t->n++] = z;
-}
-
 static void S_terms_free(S_terms *t) {
-  for (int i = 0; i < t->n; i++) free(t->v[i]);
+  kb_buf_cleanup(&t->buf);
   free(t->v);
 }
 
-static void S_query_terms(const kb_query *q, S_terms *out) {
-  kb_query_strings qs;
-  kb_query_strings_of(q, &qs);
-  const char *m = qs.match.p, *mend = m ? m + qs.match.n : NULL;
-  const char *g = qs.groups.p, *gend = g ? g + qs.groups.n : NULL;
-  S_terms seen = {0};
-  while (m && g) {
-    const char *a = memchr(m, '"', (size_t)(mend - m));
-    const char *b = a ? memchr(a + 1, '"', (size_t)(mend - a - 1)) : NULL;
-    if (!b) break;
-    while (g < gend && *g == ' ') g++;
-    const char *ge = g;
-    while (ge < gend && *ge != ' ') ge++;
-    if (ge == g) break; /* no group left */
-    size_t n = (size_t)(b - a - 1);
-    int dup = 0;
-    for (int i = 0; i < seen.n && !dup; i++)
-      dup = strlen(seen.v[i]) == (size_t)(ge - g) && !memcmp(seen.v[i], g, (size_t)(ge - g));
-    if (!(n > 0 && a[1] == '=') && !dup) {
-      S_terms_push(&seen, g, (size_t)(ge - g));
-      S_terms_push(out, a + 1, n);
-    }
-    m = b + 1;
-    g = ge;
+static int S_span_eq(S_span a, S_span b) { return a.n == b.n && !memcmp(a.p, b.p, (size_t)a.n); }
+
+static void S_add_phrase(void *ctx, const char *term, size_t n) {
+  S_terms *t = ctx;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 32;
+    t->v = kb_xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
   }
-  S_terms_free(&seen);
-  kb_query_strings_cleanup(&qs);
+  t->v[t->n++] = (S_span){(const char *)(uintptr_t)t->buf.n, (int)n};
+  kb_buf_put(&t->buf, term, n);
+}
+
+static void S_query_terms(const kb_query *q, S_terms *out) {
+  kb_query_first_phrases(q, S_add_phrase, out);
+  for (int i = 0; i < out->n; i++) out->v[i].p = out->buf.p + (uintptr_t)out->v[i].p;
 }
 
 /* The number of term w, or -1; with add, added when new. */
-static int S_term(kb_examples *e, const char *w, int add) {
+static int S_term(kb_examples *e, S_span w, int add) {
   if (e->nslot) {
-    for (uint32_t i = kb_hash(w, strlen(w));; i++) {
+    for (uint32_t i = kb_hash(w.p, (size_t)w.n);; i++) {
       int k = e->slot[i & (uint32_t)(e->nslot - 1)];
       if (!k) break;
-      if (!strcmp(e->term[k - 1], w)) return k - 1;
+      const char *t = e->term[k - 1];
+      if (!strncmp(t, w.p, (size_t)w.n) && !t[w.n]) return k - 1;
     }
   }
   if (!add) return -1;
@@ -117,8 +106,8 @@ static int S_term(kb_examples *e, const char *w, int add) {
       e->slot[i & (uint32_t)(e->nslot - 1)] = k + 1;
     }
   }
-  e->term[e->nterm] = kb_xstrdup(w);
-  uint32_t i = kb_hash(w, strlen(w));
+  e->term[e->nterm] = kb_xstrndup(w.p, (size_t)w.n);
+  uint32_t i = kb_hash(w.p, (size_t)w.n);
   while (e->slot[i & (uint32_t)(e->nslot - 1)]) i++;
   e->slot[i & (uint32_t)(e->nslot - 1)] = e->nterm + 1;
   return e->nterm++;
@@ -126,11 +115,11 @@ static int S_term(kb_examples *e, const char *w, int add) {
 
 /* Distinct terms of t with their counts (tf): ids[i] the term's number
  * in e (-1 unknown), first[i] its string. Returns how many. */
-static int S_counts(const kb_examples *e, const S_terms *t, int *ids, int *tf, const char **first) {
+static int S_counts(const kb_examples *e, const S_terms *t, int *ids, int *tf, S_span *first) {
   int n = 0;
   for (int i = 0; i < t->n; i++) {
     int k = 0;
-    while (k < n && strcmp(first[k], t->v[i])) k++;
+    while (k < n && !S_span_eq(first[k], t->v[i])) k++;
     if (k == n) {
       first[n] = t->v[i];
       ids[n] = S_term((kb_examples *)e, t->v[i], 0);
@@ -152,6 +141,17 @@ static int S_slug_of(const kb_examples *e, const char *slug) {
   return p ? (int)(p - e->slugs) : -1;
 }
 
+/* The same through a hash (each candidate's, twice a suggest: a binary
+ * search's strcmp()s were a tenth of the examples' cost). */
+static int S_slug_hashed(const kb_examples *e, const char *slug) {
+  size_t n = strlen(slug);
+  for (uint32_t i = kb_hash(slug, n);; i++) {
+    int k = e->sslot[i & (uint32_t)(e->nsslot - 1)];
+    if (!k) return -1;
+    if (!strcmp(e->slugs[k - 1], slug)) return k - 1;
+  }
+}
+
 /* The examples' slugs, numbered. */
 static void S_number_slugs(kb_examples *e, char **raw) {
   e->slugs = kb_xmalloc((size_t)e->n * sizeof *e->slugs);
@@ -164,6 +164,14 @@ static void S_number_slugs(kb_examples *e, char **raw) {
   e->slug = kb_xmalloc((size_t)e->n * sizeof *e->slug);
   for (int i = 0; i < e->n; i++) e->slug[i] = S_slug_of(e, raw[i]);
   e->none = S_slug_of(e, "-");
+  e->nsslot = 16;
+  while (e->nsslot < 4 * e->nslugs) e->nsslot *= 2;
+  e->sslot = kb_xcalloc((size_t)e->nsslot, sizeof *e->sslot);
+  for (int m = 0; m < e->nslugs; m++) {
+    uint32_t i = kb_hash(e->slugs[m], strlen(e->slugs[m]));
+    while (e->sslot[i & (uint32_t)(e->nsslot - 1)]) i++;
+    e->sslot[i & (uint32_t)(e->nsslot - 1)] = m + 1;
+  }
 }
 
 /* Each example's postings, weighted, from its terms t[i]. */
@@ -172,7 +180,7 @@ static void S_postings(kb_examples *e, S_terms *t) {
   int cap = 0;
   for (int i = 0; i < e->n; i++) cap = t[i].n > cap ? t[i].n : cap;
   int *ids = kb_xmalloc(((size_t)cap + 1) * sizeof *ids), *tf = kb_xmalloc(((size_t)cap + 1) * sizeof *tf);
-  const char **first = kb_xmalloc(((size_t)cap + 1) * sizeof *first);
+  S_span *first = kb_xmalloc(((size_t)cap + 1) * sizeof *first);
   for (int i = 0; i < e->n; i++) {
     int nd = S_counts(e, &t[i], ids, tf, first);
     for (int k = 0; k < nd; k++) df[ids[k]]++;
@@ -208,6 +216,30 @@ static void S_postings(kb_examples *e, S_terms *t) {
   free(df);
 }
 
+/* Each article row's slug number, so a candidate's is an array read. */
+static void S_number_rows(kb_examples *e, kb_index *ix) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  int64_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    const char *slug = (const char *)sqlite3_column_text(st, 1);
+    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
+    if (id >= cap) {
+      int64_t c = cap ? cap : 1024;
+      while (c <= id) c *= 2;
+      e->by_id = kb_xrealloc(e->by_id, (size_t)c * sizeof *e->by_id);
+      for (int64_t i = cap; i < c; i++) e->by_id[i] = -1;
+      cap = c;
+    }
+    e->by_id[id] = S_slug_of(e, slug);
+  }
+  sqlite3_finalize(st);
+  e->nid = cap;
+}
+
 kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
   int li = kb_index_lang_find(ix, lang);
   sqlite3_stmt *st = NULL;
@@ -231,7 +263,7 @@ kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
     kb_query *q = kb_index_analyze(ix, text, strlen(text), 0, 0);
     if (!q) continue; /* not UTF-8: kb-index does not write it */
     kb_query_set_lang(q, li);
-    t[e->n] = (S_terms){0};
+    memset(&t[e->n], 0, sizeof t[e->n]);
     S_query_terms(q, &t[e->n]);
     kb_query_free(q);
     for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
@@ -241,6 +273,7 @@ kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
   if (e->n) {
     S_number_slugs(e, raw);
     S_postings(e, t);
+    S_number_rows(e, ix);
   }
   for (int i = 0; i < e->n; i++) {
     S_terms_free(&t[i]);
@@ -259,6 +292,8 @@ void kb_examples_free(kb_examples *e) {
   if (!e) return;
   for (int i = 0; i < e->nslugs; i++) free(e->slugs[i]);
   free(e->slugs);
+  free(e->sslot);
+  free(e->by_id);
   free(e->slug);
   for (int i = 0; i < e->nterm; i++) free(e->term[i]);
   free(e->term);
@@ -282,22 +317,40 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
   kb_examples_scores *s = kb_xcalloc(1, sizeof *s);
   s->e = e;
   s->best = kb_xcalloc((size_t)e->nslugs, sizeof *s->best);
-  S_terms t = {0};
+  S_terms t;
+  memset(&t, 0, sizeof t);
   S_query_terms(q, &t);
-  int *ids = kb_xmalloc(((size_t)t.n + 1) * sizeof *ids), *tf = kb_xmalloc(((size_t)t.n + 1) * sizeof *tf);
-  const char **first = kb_xmalloc(((size_t)t.n + 1) * sizeof *first);
+  enum { S_FEW = 64 }; /* a mention's distinct terms, mostly */
+  int ids0[S_FEW], tf0[S_FEW];
+  S_span first0[S_FEW];
+  double w0[S_FEW];
+  int big = t.n > S_FEW;
+  int *ids = big ? kb_xmalloc((size_t)t.n * sizeof *ids) : ids0;
+  int *tf = big ? kb_xmalloc((size_t)t.n * sizeof *tf) : tf0;
+  S_span *first = big ? kb_xmalloc((size_t)t.n * sizeof *first) : first0;
+  double *w = big ? kb_xmalloc((size_t)t.n * sizeof *w) : w0;
   int nd = S_counts(e, &t, ids, tf, first);
   double norm = 0;
-  double *w = kb_xmalloc(((size_t)nd + 1) * sizeof *w);
+  int npost = 0;
   for (int k = 0; k < nd; k++) {
     /* a term no example has: as if it had df 1 (the mention's own) */
     double idf = ids[k] >= 0 ? e->idf[ids[k]] : log((double)(e->n + 1));
     w[k] = (1 + log(tf[k])) * idf;
     norm += w[k] * w[k];
+    if (ids[k] >= 0) npost += e->pstart[ids[k] + 1] - e->pstart[ids[k]];
   }
   norm = norm > 0 ? sqrt(norm) : 1.0;
-  double *acc = kb_xcalloc((size_t)e->n, sizeof *acc);
-  int *touched = kb_xmalloc(((size_t)e->n + 1) * sizeof *touched), nt = 0;
+  /* the cosines, in the thread's spare array (all 0 between calls: the
+   * entries touched are cleared after; clearing the whole array was a
+   * fifth of this) */
+  size_t cap;
+  double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
+  if (cap < (size_t)e->n * sizeof *acc) {
+    free(acc);
+    cap = (size_t)e->n * sizeof *acc;
+    acc = kb_xcalloc((size_t)e->n, sizeof *acc);
+  }
+  int *touched = kb_xmalloc(((size_t)npost + 1) * sizeof *touched), nt = 0;
   for (int k = 0; k < nd; k++) {
     if (ids[k] < 0) continue;
     double x = w[k] / norm;
@@ -327,12 +380,15 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
     if (e->slug[top[i]] == e->none) none += acc[top[i]];
   }
   s->none = tot > 0 ? none / tot : 0;
+  for (int i = 0; i < nt; i++) acc[touched[i]] = 0;
+  kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
   free(touched);
-  free(acc);
-  free(w);
-  free(first);
-  free(tf);
-  free(ids);
+  if (big) {
+    free(w);
+    free(first);
+    free(tf);
+    free(ids);
+  }
   S_terms_free(&t);
   return s;
 }
@@ -345,7 +401,14 @@ void kb_examples_scores_free(kb_examples_scores *s) {
 
 double kb_examples_max(const kb_examples_scores *s, const char *slug) {
   if (!s || !slug) return 0;
-  int k = S_slug_of(s->e, slug);
+  int k = S_slug_hashed(s->e, slug);
+  return k >= 0 ? s->best[k] : 0;
+}
+
+double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug) {
+  if (!s) return 0;
+  if (id <= 0 || id >= s->e->nid) return kb_examples_max(s, slug);
+  int k = s->e->by_id[id];
   return k >= 0 ? s->best[k] : 0;
 }
 

@@ -1203,6 +1203,24 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   S_query_free(&t);
 }
 
+void kb_query_first_phrases(const kb_query *q, void (*fn)(void *ctx, const char *term, size_t n),
+                            void *ctx) {
+  if (!q || !q->ix->nlangs) return;
+  S_query t;
+  S_ensure_corrected((kb_query *)q, q->li);
+  S_build(q, q->li, 0, 0, 0, &t);
+  /* kb_query_strings_of()'s S_render() lists every term in this order
+   * (no selection, no document frequencies) */
+  unsigned char seen[S_MAX_TERMS] = {0};
+  for (int i = 0; i < t.n; i++) {
+    int g = t.group[i];
+    if (g < 0 || g >= S_MAX_TERMS || seen[g]) continue;
+    seen[g] = 1;
+    fn(ctx, t.terms[i], strlen(t.terms[i]));
+  }
+  S_query_free(&t);
+}
+
 void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q) {
   kb_query *a = kb_index_analyze(ix, text, n, 0, 0);
   kb_query_strings_of(a, q);

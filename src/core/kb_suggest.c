@@ -222,7 +222,7 @@ static S_ltr_mention S_ltr_mention_of(const kb_mention *m, const kb_suggest_resu
 static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
-  c.ex_max = out->examples ? kb_examples_max(out->examples, h->slug) : 0;
+  c.ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
   c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
   c.offtopic = !strcmp(h->type, "offtopic");
   c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
