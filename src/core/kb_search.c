@@ -206,6 +206,11 @@ struct kb_query {
   const char *last;       /* the last surface copied (in mem) and its word
                              (kb_term.word): every language records it */
   unsigned last_word;
+  const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
+                             in a NUL (in mem), kept by the first search
+                             that built them (its language, nothing
+                             omitted, no prefix); NULL: not yet */
+  size_t nfirsts;         /* their bytes */
 };
 
 static int S_record(void *ctx, const kb_term *t) {
@@ -1203,21 +1208,53 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   S_query_free(&t);
 }
 
+/* The first phrase of each group of t, each with its NUL, into b. */
+static void S_firsts(const S_query *t, kb_buf *b) {
+  unsigned char seen[S_MAX_TERMS] = {0};
+  for (int i = 0; i < t->n; i++) {
+    int g = t->group[i];
+    if (g < 0 || g >= S_MAX_TERMS || seen[g]) continue;
+    seen[g] = 1;
+    kb_buf_put(b, t->terms[i], strlen(t->terms[i]) + 1);
+  }
+}
+
+/* Keeps t's first phrases in q when t is what kb_query_first_phrases()
+ * builds: the suggest path's search builds it already (a fifth of the
+ * examples' cost, kb_examples.c). */
+static void S_keep_firsts(kb_query *q, int li, const kb_search_opts *o, const S_query *t) {
+  if (q->firsts || li != q->li || o->omit_start != o->omit_end || o->prefix_last) return;
+  kb_buf b = KB_BUF_INIT;
+  S_firsts(t, &b);
+  q->nfirsts = b.n;
+  q->firsts = b.n ? kb_arena_dup(&q->mem, b.p, b.n) : "";
+  kb_buf_cleanup(&b);
+}
+
 void kb_query_first_phrases(const kb_query *q, void (*fn)(void *ctx, const char *term, size_t n),
                             void *ctx) {
   if (!q || !q->ix->nlangs) return;
+  if (q->firsts) {
+    for (size_t at = 0; at < q->nfirsts;) {
+      size_t n = strlen(q->firsts + at);
+      fn(ctx, q->firsts + at, n);
+      at += n + 1;
+    }
+    return;
+  }
   S_query t;
   S_ensure_corrected((kb_query *)q, q->li);
   S_build(q, q->li, 0, 0, 0, &t);
   /* kb_query_strings_of()'s S_render() lists every term in this order
    * (no selection, no document frequencies) */
-  unsigned char seen[S_MAX_TERMS] = {0};
-  for (int i = 0; i < t.n; i++) {
-    int g = t.group[i];
-    if (g < 0 || g >= S_MAX_TERMS || seen[g]) continue;
-    seen[g] = 1;
-    fn(ctx, t.terms[i], strlen(t.terms[i]));
+  kb_buf b = KB_BUF_INIT;
+  S_firsts(&t, &b);
+  for (size_t at = 0; at < b.n;) {
+    size_t n = strlen(b.p + at);
+    fn(ctx, b.p + at, n);
+    at += n + 1;
   }
+  kb_buf_cleanup(&b);
   S_query_free(&t);
 }
 
@@ -1286,6 +1323,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
     S_query t;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
+    S_keep_firsts((kb_query *)q, i, &oo, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     /* "did you mean": in the query's language, else the first searched */
     if (i == q->li || (first && oo.lang)) S_keep_corrected(out, q->text, q->nq, &t);

@@ -273,6 +273,11 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
                      kb_suggest_result *out) {
   kb_results *r = &out->res;
   if (r->n == 0) return;
+  /* how near the mention is to the labelled examples, English mentions
+   * only (the other languages had too few to help: tests/eval/
+   * examples-figures.txt); after the search, whose terms it reads again */
+  if (!out->examples && out->lang && !strcmp(out->lang, "en"))
+    out->examples = kb_examples_score(kb_index_examples(ix), kb_mention_query(m), -1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
@@ -411,10 +416,6 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   out->lang_confidence = kb_mention_lang_confidence(m);
   out->has_place = kb_mention_place(m, &out->place);
   out->asks = kb_mention_asks(m);
-  /* how near it is to the labelled examples, English mentions only (the
-   * other languages had too few to help: tests/eval/examples-figures.txt) */
-  if (out->lang && !strcmp(out->lang, "en"))
-    out->examples = kb_examples_score(kb_index_examples(ix), kb_mention_query(m), -1);
   /* 2. retrieval */
   int rc = S_retrieve(ix, m, o, out, err, nerr);
   if (rc != KB_SEARCH_OK) {
