@@ -6,9 +6,11 @@
  * Each example is read in the product's own words: the terms of the FTS5
  * MATCH expression the suggest path's analysis gives (kb_query_strings_of():
  * stems, in the examples' language), the first phrase of each group (a
- * word's own stem, not its corrections' and synonyms' alternatives), the
- * exact forms ("=...") left out: what tests/eval/examples.py calls
- * EX_WORDS=stems, and fit.py reads through kb-eval --terms. Each term
+ * word's own stem, not its exact form's, corrections' and synonyms'
+ * alternatives; kb_query_first_phrases()): what tests/eval/examples.py
+ * calls EX_WORDS=stems, and fit.py reads through kb-eval --terms
+ * (tests/eval/exinputs.py; tests/eval/examples_check.py checks the two
+ * agree). Each term
  * weighs (1 + log tf) x idf, idf = log((N + 1) / df) over the N examples
  * (df taken as 1 for a mention's term no example has: it still counts in
  * the mention's norm); vectors are made unit length, so a dot product is

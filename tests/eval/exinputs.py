@@ -6,8 +6,10 @@ a tuning line's own fold out of them (a line is never its own example):
     (a line starting with '#' and a blank line skipped; slug<TAB>text,
     each trimmed);
   - their words and a mention's: kb-eval --terms (the suggest path's
-    analysis), the first phrase of each group, the exact forms ("=")
-    left out (examples.py's EX_WORDS=stems);
+    analysis), the first phrase of each group (examples.py's
+    EX_WORDS=stems; its test for exact forms, "=...", never holds: each
+    phrase starts with the raw-term byte 0x01, and an exact form comes
+    after its word's stem, in the stem's group);
   - each term weighs (1 + log tf) x log((N + 1) / df), df over the N
     examples (1 for a mention's term no example has), vectors unit length;
   - ex_max(slug): the best cosine with an example of that slug;
