@@ -32,6 +32,7 @@ struct kb_examples {
   int *slot;      /* term + 1, 0 empty; nslot a power of two */
   int nslot;
   double *idf;
+  double idf_unseen; /* a term no example has: log(N + 1), df taken as 1 */
   int *pstart;    /* nterm + 1 offsets into pex, pw */
   int *pex;
   double *pw;
@@ -191,6 +192,7 @@ static void S_postings(kb_examples *e, S_terms *t) {
     e->idf[k] = log((double)(e->n + 1) / df[k]);
     e->pstart[k + 1] = e->pstart[k] + df[k];
   }
+  e->idf_unseen = log((double)(e->n + 1));
   e->pex = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pex);
   e->pw = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pw);
   memset(df, 0, (size_t)e->nterm * sizeof *df); /* now: postings filled per term */
@@ -309,94 +311,154 @@ int kb_examples_count(const kb_examples *e) { return e ? e->n : 0; }
 
 /*--- Scoring -------------------------------------------------------------*/
 
+/* A mention's distinct terms, as S_counts() finds them but read straight
+ * from kb_query_first_phrases()'s callback (no copy of every term, no
+ * string comparisons between known terms: a tenth of this): in order of
+ * first appearance, each a known term's number (id >= 0) or, for a term no
+ * example has (id -1), its bytes at off in buf, with its count. */
+typedef struct {
+  int id, tf;
+  int off, n; /* an unknown term's bytes in buf */
+} S_dterm;
+
+typedef struct {
+  const kb_examples *e;
+  S_dterm *v;
+  S_dterm *first; /* the caller's array, v until it grows */
+  int n, cap;
+  kb_buf buf; /* the unknown terms' bytes */
+} S_mention;
+
+static void S_add_mention_term(void *ctx, const char *term, size_t n) {
+  S_mention *m = ctx;
+  int id = S_term((kb_examples *)m->e, (S_span){term, (int)n}, 0);
+  for (int k = 0; k < m->n; k++) {
+    S_dterm *d = &m->v[k];
+    if (d->id != id) continue;
+    if (id >= 0 || (d->n == (int)n && !memcmp(m->buf.p + d->off, term, n))) {
+      d->tf++;
+      return;
+    }
+  }
+  if (m->n == m->cap) {
+    m->cap = 2 * m->cap;
+    S_dterm *v = kb_xmalloc((size_t)m->cap * sizeof *v);
+    memcpy(v, m->v, (size_t)m->n * sizeof *v);
+    if (m->v != m->first) free(m->v);
+    m->v = v;
+  }
+  m->v[m->n++] = (S_dterm){.id = id, .tf = 1, .off = (int)m->buf.n, .n = (int)n};
+  if (id < 0) kb_buf_put(&m->buf, term, n);
+}
+
 /* 1 if example a (cosine sa) is nearer than b (sb): higher, then first. */
 static int S_nearer(double sa, int a, double sb, int b) { return sa > sb || (sa == sb && a < b); }
 
-kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip) {
-  if (!e) return NULL;
-  kb_examples_scores *s = kb_xcalloc(1, sizeof *s);
-  s->e = e;
-  s->best = kb_xcalloc((size_t)e->nslugs, sizeof *s->best);
-  S_terms t;
-  memset(&t, 0, sizeof t);
-  S_query_terms(q, &t);
-  enum { S_FEW = 64 }; /* a mention's distinct terms, mostly */
-  int ids0[S_FEW], tf0[S_FEW];
-  S_span first0[S_FEW];
-  double w0[S_FEW];
-  int big = t.n > S_FEW;
-  int *ids = big ? kb_xmalloc((size_t)t.n * sizeof *ids) : ids0;
-  int *tf = big ? kb_xmalloc((size_t)t.n * sizeof *tf) : tf0;
-  S_span *first = big ? kb_xmalloc((size_t)t.n * sizeof *first) : first0;
-  double *w = big ? kb_xmalloc((size_t)t.n * sizeof *w) : w0;
-  int nd = S_counts(e, &t, ids, tf, first);
-  double norm = 0;
-  int npost = 0;
-  for (int k = 0; k < nd; k++) {
-    /* a term no example has: as if it had df 1 (the mention's own) */
-    double idf = ids[k] >= 0 ? e->idf[ids[k]] : log((double)(e->n + 1));
-    w[k] = (1 + log(tf[k])) * idf;
-    norm += w[k] * w[k];
-    if (ids[k] >= 0) npost += e->pstart[ids[k] + 1] - e->pstart[ids[k]];
-  }
-  norm = norm > 0 ? sqrt(norm) : 1.0;
-  /* the cosines, in the thread's spare array (all 0 between calls: the
-   * entries touched are cleared after; clearing the whole array was a
-   * fifth of this) */
-  size_t cap;
-  double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
-  if (cap < (size_t)e->n * sizeof *acc) {
-    free(acc);
-    cap = (size_t)e->n * sizeof *acc;
-    acc = kb_xcalloc((size_t)e->n, sizeof *acc);
-  }
-  int *touched = kb_xmalloc(((size_t)npost + 1) * sizeof *touched), nt = 0;
-  for (int k = 0; k < nd; k++) {
-    if (ids[k] < 0) continue;
+/* The cosines of the mention's terms m against every example but skip,
+ * added in acc (all 0 before) in the order of m's terms; the examples
+ * touched listed in touched (in order of first touch). Returns how many. */
+static int S_accumulate(const kb_examples *e, const S_mention *m, const double *w, double norm,
+                        int skip, double *acc, int *touched) {
+  int nt = 0;
+  for (int k = 0; k < m->n; k++) {
+    int id = m->v[k].id;
+    if (id < 0) continue;
     double x = w[k] / norm;
-    for (int p = e->pstart[ids[k]]; p < e->pstart[ids[k] + 1]; p++) {
-      int j = e->pex[p];
-      if (j == skip) continue;
-      if (acc[j] == 0) touched[nt++] = j;
-      acc[j] += x * e->pw[p];
+    const int *pex = e->pex;
+    const double *pw = e->pw;
+    int p = e->pstart[id], end = e->pstart[id + 1];
+    if (skip < 0) {
+      for (; p < end; p++) {
+        int j = pex[p];
+        if (acc[j] == 0) touched[nt++] = j;
+        acc[j] += x * pw[p];
+      }
+    } else {
+      for (; p < end; p++) {
+        int j = pex[p];
+        if (j == skip) continue;
+        if (acc[j] == 0) touched[nt++] = j;
+        acc[j] += x * pw[p];
+      }
     }
   }
-  /* the K nearest, kept in order */
+  return nt;
+}
+
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip) {
+  if (!e) return NULL;
+  /* the scores and their per-slug maxima in one allocation */
+  kb_examples_scores *s = kb_xcalloc(1, sizeof *s + (size_t)e->nslugs * sizeof *s->best);
+  s->e = e;
+  s->best = (double *)(s + 1);
+  enum { S_FEW = 32 }; /* a mention's distinct terms, mostly */
+  S_dterm v0[S_FEW];
+  S_mention m = {.e = e, .v = v0, .first = v0, .cap = S_FEW, .buf = KB_BUF_INIT};
+  kb_query_first_phrases(q, S_add_mention_term, &m);
+  double w0[S_FEW];
+  double *w = m.n > S_FEW ? kb_xmalloc((size_t)m.n * sizeof *w) : w0;
+  double norm = 0;
+  for (int k = 0; k < m.n; k++) {
+    /* a term no example has: as if it had df 1 (the mention's own);
+     * 1 + log(1) is 1 exactly, so a term once weighs its idf */
+    double idf = m.v[k].id >= 0 ? e->idf[m.v[k].id] : e->idf_unseen;
+    w[k] = m.v[k].tf == 1 ? idf : (1 + log(m.v[k].tf)) * idf;
+    norm += w[k] * w[k];
+  }
+  norm = norm > 0 ? sqrt(norm) : 1.0;
+  /* the cosines, in the thread's spare buffer, and after them the list of
+   * the examples touched (all 0 between calls: the entries touched are
+   * cleared after, and the list; clearing the whole array was a fifth of
+   * this) */
+  size_t cap, need = (size_t)e->n * (sizeof(double) + sizeof(int));
+  double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
+  if (cap < need) {
+    free(acc);
+    cap = need;
+    acc = kb_xcalloc(1, need);
+  }
+  int *touched = (int *)(acc + e->n);
+  int nt = S_accumulate(e, &m, w, norm, skip, acc, touched);
+  /* per slug its best; the K nearest, kept in order (most examples are
+   * farther than the K-th: one comparison with it) */
   int top[KB_EXAMPLES_K], ntop = 0;
+  double topv[KB_EXAMPLES_K], kth = -1;
   for (int i = 0; i < nt; i++) {
     int j = touched[i];
     double v = acc[j];
-    if (v > s->best[e->slug[j]]) s->best[e->slug[j]] = v;
+    acc[j] = 0;
+    double *b = &s->best[e->slug[j]];
+    if (v > *b) *b = v;
+    if (v < kth) continue;
     int at = ntop;
-    while (at > 0 && S_nearer(v, j, acc[top[at - 1]], top[at - 1])) at--;
+    while (at > 0 && S_nearer(v, j, topv[at - 1], top[at - 1])) at--;
     if (at >= KB_EXAMPLES_K) continue;
     if (ntop < KB_EXAMPLES_K) ntop++;
-    memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
+    for (int u = ntop - 1; u > at; u--) {
+      top[u] = top[u - 1];
+      topv[u] = topv[u - 1];
+    }
     top[at] = j;
+    topv[at] = v;
+    if (ntop == KB_EXAMPLES_K) kth = topv[KB_EXAMPLES_K - 1];
   }
   double tot = 0, none = 0;
   for (int i = 0; i < ntop; i++) {
-    tot += acc[top[i]];
-    if (e->slug[top[i]] == e->none) none += acc[top[i]];
+    tot += topv[i];
+    if (e->slug[top[i]] == e->none) none += topv[i];
   }
   s->none = tot > 0 ? none / tot : 0;
-  for (int i = 0; i < nt; i++) acc[touched[i]] = 0;
+  memset(touched, 0, (size_t)nt * sizeof *touched);
   kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
-  free(touched);
-  if (big) {
-    free(w);
-    free(first);
-    free(tf);
-    free(ids);
-  }
-  S_terms_free(&t);
+  if (w != w0) free(w);
+  if (m.v != v0) free(m.v);
+  kb_buf_cleanup(&m.buf);
   return s;
 }
 
 void kb_examples_scores_free(kb_examples_scores *s) {
   if (!s) return;
-  free(s->best);
-  free(s);
+  free(s); /* best is in the same allocation */
 }
 
 double kb_examples_max(const kb_examples_scores *s, const char *slug) {
