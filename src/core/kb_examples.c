@@ -367,7 +367,13 @@ static int S_accumulate(const kb_examples *e, const S_mention *m, const double *
     const int *pex = e->pex;
     const double *pw = e->pw;
     int p = e->pstart[id], end = e->pstart[id + 1];
-    if (skip < 0) {
+    if (nt == 0 && skip < 0) { /* the first list: every example new, 0 + y is y */
+      for (; p < end; p++) {
+        int j = pex[p];
+        touched[nt++] = j;
+        acc[j] = x * pw[p];
+      }
+    } else if (skip < 0) {
       for (; p < end; p++) {
         int j = pex[p];
         if (acc[j] == 0) touched[nt++] = j;
@@ -421,8 +427,12 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
   int nt = S_accumulate(e, &m, w, norm, skip, acc, touched);
   /* per slug its best; the K nearest, kept in order (most examples are
    * farther than the K-th: one comparison with it) */
-  int top[KB_EXAMPLES_K], ntop = 0;
-  double topv[KB_EXAMPLES_K], kth = -1;
+  struct {
+    double v;
+    int j;
+  } top[KB_EXAMPLES_K];
+  int ntop = 0;
+  double kth = -1;
   for (int i = 0; i < nt; i++) {
     int j = touched[i];
     double v = acc[j];
@@ -431,21 +441,18 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
     if (v > *b) *b = v;
     if (v < kth) continue;
     int at = ntop;
-    while (at > 0 && S_nearer(v, j, topv[at - 1], top[at - 1])) at--;
+    while (at > 0 && S_nearer(v, j, top[at - 1].v, top[at - 1].j)) at--;
     if (at >= KB_EXAMPLES_K) continue;
     if (ntop < KB_EXAMPLES_K) ntop++;
-    for (int u = ntop - 1; u > at; u--) {
-      top[u] = top[u - 1];
-      topv[u] = topv[u - 1];
-    }
-    top[at] = j;
-    topv[at] = v;
-    if (ntop == KB_EXAMPLES_K) kth = topv[KB_EXAMPLES_K - 1];
+    memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
+    top[at].v = v;
+    top[at].j = j;
+    if (ntop == KB_EXAMPLES_K) kth = top[KB_EXAMPLES_K - 1].v;
   }
   double tot = 0, none = 0;
   for (int i = 0; i < ntop; i++) {
-    tot += topv[i];
-    if (e->slug[top[i]] == e->none) none += topv[i];
+    tot += top[i].v;
+    if (e->slug[top[i].j] == e->none) none += top[i].v;
   }
   s->none = tot > 0 ? none / tot : 0;
   memset(touched, 0, (size_t)nt * sizeof *touched);
