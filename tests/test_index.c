@@ -225,7 +225,49 @@ static void test_examples(void **state) {
   assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
   assert_null(r.examples);
   kb_suggest_result_free(&r);
+  /* a word twice is one term (the analysis lists it once), a word no
+   * example has too: (phone, screen, wobbly), each weighing log(4) */
+  assert_true(fabs(S_ex_score(ix, "phone phone screen", "screen", &none) - 2 / sqrt(6.0)) < 1e-12);
+  assert_true(fabs(S_ex_score(ix, "wobbly phone wobbly screen", "screen", &none) - 2.0 / 3) < 1e-12);
   th_index_done(ix, dir);
+}
+
+/* Two indexes' examples scored in turn on one thread (the scoring's
+ * spare buffer, kept all 0 between calls, is shared by them): the same
+ * values as each alone. */
+static void test_examples_two_indexes(void **state) {
+  (void)state;
+  const char *ex[2] = {"screen\tphone screen cracked\n-\tlove advert\n-\tlove shop\n"
+                       "battery\tbattery dead fast\n-\twhere is the shop\nscreen\tmy screen is broken\n",
+                       "screen\tphone screen cracked\n-\tlove advert\n-\tlove shop\n"};
+  char *dir[2];
+  kb_index *ix[2];
+  for (int k = 0; k < 2; k++) {
+    dir[k] = th_tmpdir();
+    char *p = th_fmt("%s/kb/screen.md", dir[k]);
+    th_write_file(p, "---\ntitle: Cracked phone screen\nslug: screen\n---\nA cracked screen.\n");
+    free(p);
+    p = th_fmt("%s/kb/battery.md", dir[k]);
+    th_write_file(p, "---\ntitle: Battery\nslug: battery\n---\nA dead battery.\n");
+    free(p);
+    p = th_fmt("%s/kb/lang/en/examples.tsv", dir[k]);
+    th_write_file(p, ex[k]);
+    free(p);
+    ix[k] = th_index_kb(NULL, dir[k]);
+    assert_non_null(ix[k]);
+  }
+  assert_int_equal(kb_examples_count(kb_index_examples(ix[0])), 6);
+  double none, none0, none1;
+  /* the bigger first, then the smaller (touching its examples 1 and 2:
+   * where the bigger's example 3 is in the buffer), then the bigger again
+   * (its examples 1 and 2, then 3) */
+  double v0 = S_ex_score(ix[0], "love battery", "battery", &none0);
+  double v1 = S_ex_score(ix[1], "love advert", "screen", &none1);
+  assert_true(v0 > 0.3 && none0 > 0 && v1 == 0 && fabs(none1 - 1) < 1e-12);
+  assert_true(S_ex_score(ix[0], "love battery", "battery", &none) == v0 && none == none0);
+  assert_true(S_ex_score(ix[1], "love advert", "screen", &none) == v1 && none == none1);
+  assert_true(S_ex_score(ix[0], "love battery", "battery", &none) == v0 && none == none0);
+  for (int k = 0; k < 2; k++) th_index_done(ix[k], dir[k]);
 }
 
 /* Every problem in one run, not just the first. */
@@ -1331,6 +1373,7 @@ int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_escaped_names),
       cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_examples_two_indexes),
       cmocka_unit_test(test_symlinks),
       cmocka_unit_test(test_pathological_articles),
       cmocka_unit_test(test_build_limits),
