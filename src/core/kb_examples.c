@@ -355,11 +355,10 @@ static void S_add_mention_term(void *ctx, const char *term, size_t n) {
 static int S_nearer(double sa, int a, double sb, int b) { return sa > sb || (sa == sb && a < b); }
 
 /* The cosines of the mention's terms m against every example but skip,
- * added in acc (all 0 before) in the order of m's terms; the examples
- * touched listed in touched (in order of first touch). Returns how many. */
-static int S_accumulate(const kb_examples *e, const S_mention *m, const double *w, double norm,
-                        int skip, double *acc, int *touched) {
-  int nt = 0;
+ * added in acc (all 0 before) in the order of m's terms. */
+static void S_accumulate(const kb_examples *e, const S_mention *m, const double *w, double norm,
+                         int skip, double *acc) {
+  int first = 1;
   for (int k = 0; k < m->n; k++) {
     int id = m->v[k].id;
     if (id < 0) continue;
@@ -367,28 +366,16 @@ static int S_accumulate(const kb_examples *e, const S_mention *m, const double *
     const int *pex = e->pex;
     const double *pw = e->pw;
     int p = e->pstart[id], end = e->pstart[id + 1];
-    if (nt == 0 && skip < 0) { /* the first list: every example new, 0 + y is y */
-      for (; p < end; p++) {
-        int j = pex[p];
-        touched[nt++] = j;
-        acc[j] = x * pw[p];
-      }
+    if (first && skip < 0) { /* the first list: every example new, 0 + y is y */
+      for (; p < end; p++) acc[pex[p]] = x * pw[p];
     } else if (skip < 0) {
-      for (; p < end; p++) {
-        int j = pex[p];
-        if (acc[j] == 0) touched[nt++] = j;
-        acc[j] += x * pw[p];
-      }
+      for (; p < end; p++) acc[pex[p]] += x * pw[p];
     } else {
-      for (; p < end; p++) {
-        int j = pex[p];
-        if (j == skip) continue;
-        if (acc[j] == 0) touched[nt++] = j;
-        acc[j] += x * pw[p];
-      }
+      for (; p < end; p++)
+        if (pex[p] != skip) acc[pex[p]] += x * pw[p];
     }
+    first = 0;
   }
-  return nt;
 }
 
 kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip) {
@@ -412,42 +399,46 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
     norm += w[k] * w[k];
   }
   norm = norm > 0 ? sqrt(norm) : 1.0;
-  /* the cosines, in the thread's spare buffer, and after them the list of
-   * the examples touched (all 0 between calls: the entries touched are
-   * cleared after, and the list; clearing the whole array was a fifth of
-   * this) */
-  size_t cap, need = (size_t)e->n * (sizeof(double) + sizeof(int));
+  /* the cosines, in the thread's spare array (all 0 between calls: the
+   * entries touched are cleared after; clearing the whole array was a
+   * fifth of this) */
+  size_t cap;
   double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
-  if (cap < need) {
+  if (cap < (size_t)e->n * sizeof *acc) {
     free(acc);
-    cap = need;
-    acc = kb_xcalloc(1, need);
+    cap = (size_t)e->n * sizeof *acc;
+    acc = kb_xcalloc((size_t)e->n, sizeof *acc);
   }
-  int *touched = (int *)(acc + e->n);
-  int nt = S_accumulate(e, &m, w, norm, skip, acc, touched);
+  S_accumulate(e, &m, w, norm, skip, acc);
   /* per slug its best; the K nearest, kept in order (most examples are
-   * farther than the K-th: one comparison with it) */
+   * farther than the K-th: one comparison with it): the examples touched
+   * read again from the lists, each once (its cosine is cleared when read;
+   * every cosine touched is above 0) */
   struct {
     double v;
     int j;
   } top[KB_EXAMPLES_K];
   int ntop = 0;
   double kth = -1;
-  for (int i = 0; i < nt; i++) {
-    int j = touched[i];
-    double v = acc[j];
-    acc[j] = 0;
-    double *b = &s->best[e->slug[j]];
-    if (v > *b) *b = v;
-    if (v < kth) continue;
-    int at = ntop;
-    while (at > 0 && S_nearer(v, j, top[at - 1].v, top[at - 1].j)) at--;
-    if (at >= KB_EXAMPLES_K) continue;
-    if (ntop < KB_EXAMPLES_K) ntop++;
-    memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
-    top[at].v = v;
-    top[at].j = j;
-    if (ntop == KB_EXAMPLES_K) kth = top[KB_EXAMPLES_K - 1].v;
+  for (int k = 0; k < m.n; k++) {
+    if (m.v[k].id < 0) continue;
+    for (int p = e->pstart[m.v[k].id]; p < e->pstart[m.v[k].id + 1]; p++) {
+      int j = e->pex[p];
+      double v = acc[j];
+      if (v == 0) continue;
+      acc[j] = 0;
+      double *b = &s->best[e->slug[j]];
+      if (v > *b) *b = v;
+      if (v < kth) continue;
+      int at = ntop;
+      while (at > 0 && S_nearer(v, j, top[at - 1].v, top[at - 1].j)) at--;
+      if (at >= KB_EXAMPLES_K) continue;
+      if (ntop < KB_EXAMPLES_K) ntop++;
+      memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
+      top[at].v = v;
+      top[at].j = j;
+      if (ntop == KB_EXAMPLES_K) kth = top[KB_EXAMPLES_K - 1].v;
+    }
   }
   double tot = 0, none = 0;
   for (int i = 0; i < ntop; i++) {
@@ -455,7 +446,6 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
     if (e->slug[top[i].j] == e->none) none += top[i].v;
   }
   s->none = tot > 0 ? none / tot : 0;
-  memset(touched, 0, (size_t)nt * sizeof *touched);
   kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
   if (w != w0) free(w);
   if (m.v != v0) free(m.v);
