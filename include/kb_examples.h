@@ -10,7 +10,12 @@
  * alternatives; kb_query_first_phrases()): what tests/eval/examples.py
  * calls EX_WORDS=stems, and fit.py reads through kb-eval --terms
  * (tests/eval/exinputs.py; tests/eval/examples_check.py checks the two
- * agree). Each term
+ * agree). The words that name a place (kb_mention_place(): a town, a
+ * store, a postcode, as kb_geo.h finds them) are not among them: one
+ * word, KB_EXAMPLES_PLACE, stands for the place, so that a town named in
+ * one example does not pull every mention naming it towards that
+ * example's article ("is there a shop in Guildford?" and "guildford high
+ * st shop - open late thurs?" share only "shop" and the place). Each term
  * weighs (1 + log tf) x idf, idf = log((N + 1) / df) over the N examples
  * (df taken as 1 for a mention's term no example has: it still counts in
  * the mention's norm); vectors are made unit length, so a dot product is
@@ -31,16 +36,24 @@
 
 #include <stdint.h>
 
+#include "kb_geo.h"
+#include "kb_mention.h"
 #include "kb_search.h"
 
 #define KB_EXAMPLES_K 7
 
+/* The word standing for a place: a control byte first, which no word's
+ * term has (the tokenizer splits words at it), so it is no real word's. */
+#define KB_EXAMPLES_PLACE "\x02place"
+
 typedef struct kb_examples kb_examples;
 
-/* Reads language lang's examples from ix's examples table, analysed by
- * ix in that language (ix must be open but for this; an index without
- * the table or the language has none). Returns NULL when there are none. */
-kb_examples *kb_examples_load(kb_index *ix, const char *lang);
+/* Reads language lang's examples from ix's examples table, each analysed
+ * as a mention in that language by ix (kb_mention_new()) with the places
+ * of geo (NULL: none found; ix must be open but for this; an index
+ * without the table or the language has none). Returns NULL when there
+ * are none. */
+kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang);
 void kb_examples_free(kb_examples *e); /* NULL is allowed */
 
 /* How many examples e has (0 for NULL). */
@@ -49,11 +62,21 @@ int kb_examples_count(const kb_examples *e);
 /* A mention's scores against e; free with kb_examples_scores_free(). */
 typedef struct kb_examples_scores kb_examples_scores;
 
-/* The scores of query q (analysed in e's language; its strings are read
- * here), against every example but `skip` (an example's number, for
- * tools that score an example against the others; -1: none). NULL when e
- * is NULL. */
-kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip);
+/* The words mention m is compared by, in order, each as fn(ctx, term, n)
+ * (term valid during the call only): the first phrase of each group of
+ * its query (kb_query_first_phrases()), the words of the place it names
+ * left out as the suggest path's search leaves them out, then
+ * KB_EXAMPLES_PLACE when it names one. What kb-eval --terms prints for
+ * tests/eval/exinputs.py. */
+void kb_examples_words(const kb_mention *m,
+                       void (*fn)(void *ctx, const char *term, size_t n), void *ctx);
+
+/* The scores of mention m (analysed in e's language; its words are read
+ * here, kb_examples_words()), against every example but `skip` (an
+ * example's number, for tools that score an example against the others;
+ * -1: none). NULL when e is NULL. */
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *m,
+                                      int skip);
 void kb_examples_scores_free(kb_examples_scores *s); /* NULL is allowed */
 
 /* ex_max of slug, and ex_none (0 for NULL scores). */

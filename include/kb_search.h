@@ -300,9 +300,11 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out);
  * synonyms), each as fn(ctx, term, n), term valid during the call only:
  * what kb_examples.c compares mentions by, as tests/eval/exinputs.py reads
  * them from kb-eval --terms (there each phrase has the raw-term byte
- * 0x01 before it), without rendering the strings. */
-void kb_query_first_phrases(const kb_query *q, void (*fn)(void *ctx, const char *term, size_t n),
-                            void *ctx);
+ * 0x01 before it), without rendering the strings. The words of
+ * text[omit_start..omit_end) are left out, as a search leaves them out
+ * (kb_search_opts; an empty span: none). */
+void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_end,
+                            void (*fn)(void *ctx, const char *term, size_t n), void *ctx);
 
 /* The same for text[0..n), analyzed first (tools and tests). */
 void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q);

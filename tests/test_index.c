@@ -167,13 +167,21 @@ static void test_validation(void **state) {
 /* The labelled examples (kb_examples.h): stored by kb-index, read at
  * open, a mention's ex_max and ex_none as the formulas say; English
  * mentions only. */
+static kb_examples_scores *S_ex_scores(kb_index *ix, const kb_geo *geo, const char *text) {
+  char err[128];
+  kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = "en"}, err,
+                                 sizeof err);
+  assert_non_null(m);
+  kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), m, -1);
+  kb_mention_free(m);
+  return s;
+}
+
 static double S_ex_score(kb_index *ix, const char *text, const char *slug, double *none) {
-  kb_query *q = kb_index_analyze(ix, text, strlen(text), 0, 0);
-  kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), q, -1);
+  kb_examples_scores *s = S_ex_scores(ix, NULL, text);
   double v = kb_examples_max(s, slug);
   *none = kb_examples_none(s);
   kb_examples_scores_free(s);
-  kb_query_free(q);
   return v;
 }
 
@@ -229,6 +237,96 @@ static void test_examples(void **state) {
    * example has too: (phone, screen, wobbly), each weighing log(4) */
   assert_true(fabs(S_ex_score(ix, "phone phone screen", "screen", &none) - 2 / sqrt(6.0)) < 1e-12);
   assert_true(fabs(S_ex_score(ix, "wobbly phone wobbly screen", "screen", &none) - 2.0 / 3) < 1e-12);
+  th_index_done(ix, dir);
+}
+
+static void S_add_word(void *ctx, const char *term, size_t n) {
+  kb_buf *b = ctx;
+  kb_buf_put(b, term[0] == '\x01' ? term + 1 : term, term[0] == '\x01' ? n - 1 : n);
+  kb_buf_put(b, " ", 1);
+}
+
+/* The words kb_examples_words() gives text (each raw-term byte left out),
+ * one space after each; caller frees. */
+static char *S_ex_words(kb_index *ix, const kb_geo *geo, const char *text) {
+  char err[128];
+  kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = "en"}, err,
+                                 sizeof err);
+  assert_non_null(m);
+  kb_buf b = KB_BUF_INIT;
+  kb_examples_words(m, S_add_word, &b);
+  kb_buf_put(&b, "", 1);
+  kb_mention_free(m);
+  return b.p;
+}
+
+/* A place is one word in the examples (kb_examples.h): a town named in an
+ * example labelled with one article does not pull mentions naming that
+ * town towards it; a town of no example, a town of two words and a town
+ * of another example give the same inputs; a place name that is also an
+ * everyday word stays a word where kb_geo.h does not read it as a place. */
+static void test_examples_places(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *cmd = th_fmt("cp -r tests/fixtures/kb %s/kb && printf 'Milton Keynes\tBucks\t52.04\t-0.76\t\n'"
+                     " >> %s/kb/places.tsv",
+                     dir, dir);
+  assert_int_equal(th_run(cmd, NULL), 0);
+  free(cmd);
+  char *p = th_fmt("%s/kb/lang/en/examples.tsv", dir);
+  th_write_file(p, "find-a-store\tis there a shop in leeds\n"
+                   "find-a-store\tany store near milton keynes\n"
+                   "cafe-wifi\tyork shop wifi not working\n"
+                   "-\trun me a bath please\n"
+                   "cracked-screen\tcracked screen\n");
+  free(p);
+  kb_index *ix = th_index_kb(NULL, dir);
+  assert_non_null(ix);
+  char err[256];
+  char *path = th_fmt("%s/kb.sqlite", dir);
+  kb_geo *geo = kb_geo_load(path, err, sizeof err);
+  assert_non_null(geo);
+  free(path);
+  /* the words: the place's words out, one word for it after the rest */
+  struct {
+    const char *text, *words;
+  } w[] = {
+      {"is there a shop in York?", "shop " KB_EXAMPLES_PLACE " "},
+      {"is there a shop in Milton Keynes", "shop " KB_EXAMPLES_PLACE " "},
+      {"york shop wifi not working", "shop wifi not work " KB_EXAMPLES_PLACE " "},
+      {"need a bath towel", "need bath towel "},
+      {"a hotel in Bath", "hotel " KB_EXAMPLES_PLACE " "},
+      {"cracked screen", "crack screen "},
+  };
+  for (size_t i = 0; i < sizeof w / sizeof *w; i++) {
+    char *got = S_ex_words(ix, geo, w[i].text);
+    if (strcmp(got, w[i].words)) print_error("%s: words '%s', want '%s'\n", w[i].text, got, w[i].words);
+    assert_string_equal(got, w[i].words);
+    free(got);
+  }
+  /* the inputs: the same whichever town (in an example of the finder, in
+   * one of another article, in none, of two words) */
+  const char *towns[] = {"is there a shop in Leeds?", "is there a shop in York?",
+                         "is there a shop in Harrogate?", "is there a shop in Milton Keynes?"};
+  const char *slugs[] = {"find-a-store", "cafe-wifi", "-", "cracked-screen"};
+  kb_examples_scores *s0 = S_ex_scores(ix, geo, towns[0]);
+  assert_true(kb_examples_max(s0, "find-a-store") > kb_examples_max(s0, "cafe-wifi"));
+  for (size_t i = 1; i < sizeof towns / sizeof *towns; i++) {
+    kb_examples_scores *s = S_ex_scores(ix, geo, towns[i]);
+    for (size_t k = 0; k < sizeof slugs / sizeof *slugs; k++) {
+      if (kb_examples_max(s, slugs[k]) != kb_examples_max(s0, slugs[k]))
+        print_error("%s: ex_max(%s) %.17g, Leeds's %.17g\n", towns[i], slugs[k],
+                    kb_examples_max(s, slugs[k]), kb_examples_max(s0, slugs[k]));
+      assert_true(kb_examples_max(s, slugs[k]) == kb_examples_max(s0, slugs[k]));
+    }
+    assert_true(kb_examples_none(s) == kb_examples_none(s0));
+    kb_examples_scores_free(s);
+  }
+  kb_examples_scores_free(s0);
+  /* the everyday word is still one: "bath" near the example that has it */
+  double none;
+  assert_true(S_ex_score(ix, "need a bath", "-", &none) > 0);
+  kb_geo_free(geo);
   th_index_done(ix, dir);
 }
 
@@ -1374,6 +1472,7 @@ int main(void) {
       cmocka_unit_test(test_escaped_names),
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_examples_two_indexes),
+      cmocka_unit_test(test_examples_places),
       cmocka_unit_test(test_symlinks),
       cmocka_unit_test(test_pathological_articles),
       cmocka_unit_test(test_build_limits),

@@ -79,9 +79,24 @@ static void S_add_phrase(void *ctx, const char *term, size_t n) {
   kb_buf_put(&t->buf, term, n);
 }
 
-static void S_query_terms(const kb_query *q, S_terms *out) {
-  kb_query_first_phrases(q, S_add_phrase, out);
+static void S_query_terms(const kb_mention *m, S_terms *out) {
+  kb_examples_words(m, S_add_phrase, out);
   for (int i = 0; i < out->n; i++) out->v[i].p = out->buf.p + (uintptr_t)out->v[i].p;
+}
+
+void kb_examples_words(const kb_mention *m, void (*fn)(void *ctx, const char *term, size_t n),
+                       void *ctx) {
+  /* the place's span as the suggest path's search leaves it out
+   * (kb_suggest.c's S_retrieve()), so the words it kept are read again */
+  kb_geo_match place;
+  size_t n, from = 0, to = 0;
+  kb_mention_text(m, &n);
+  if (kb_mention_place(m, &place) && place.end <= n) {
+    from = place.start;
+    to = place.end;
+  }
+  kb_query_first_phrases(kb_mention_query(m), from, to, fn, ctx);
+  if (from < to) fn(ctx, KB_EXAMPLES_PLACE, sizeof KB_EXAMPLES_PLACE - 1);
 }
 
 /* The number of term w, or -1; with add, added when new. */
@@ -242,7 +257,7 @@ static void S_number_rows(kb_examples *e, kb_index *ix) {
   e->nid = cap;
 }
 
-kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
+kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang) {
   int li = kb_index_lang_find(ix, lang);
   sqlite3_stmt *st = NULL;
   if (li < 0 || sqlite3_prepare_v2(ix->db, "SELECT slug, text FROM examples WHERE lang = ?1 ORDER BY line",
@@ -262,12 +277,14 @@ kb_examples *kb_examples_load(kb_index *ix, const char *lang) {
       raw = kb_xrealloc(raw, (size_t)cap * sizeof *raw);
       t = kb_xrealloc(t, (size_t)cap * sizeof *t);
     }
-    kb_query *q = kb_index_analyze(ix, text, strlen(text), 0, 0);
-    if (!q) continue; /* not UTF-8: kb-index does not write it */
-    kb_query_set_lang(q, li);
+    /* analysed as a mention in that language is (its place found) */
+    char err[128];
+    kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = lang},
+                                   err, sizeof err);
+    if (!m) continue; /* not UTF-8: kb-index does not write it */
     memset(&t[e->n], 0, sizeof t[e->n]);
-    S_query_terms(q, &t[e->n]);
-    kb_query_free(q);
+    S_query_terms(m, &t[e->n]);
+    kb_mention_free(m);
     for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
     raw[e->n++] = kb_xstrdup(slug);
   }
@@ -378,7 +395,7 @@ static void S_accumulate(const kb_examples *e, const S_mention *m, const double 
   }
 }
 
-kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, int skip) {
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *mention, int skip) {
   if (!e) return NULL;
   /* the scores and their per-slug maxima in one allocation */
   kb_examples_scores *s = kb_xcalloc(1, sizeof *s + (size_t)e->nslugs * sizeof *s->best);
@@ -387,7 +404,7 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_query *q, i
   enum { S_FEW = 32 }; /* a mention's distinct terms, mostly */
   S_dterm v0[S_FEW];
   S_mention m = {.e = e, .v = v0, .first = v0, .cap = S_FEW, .buf = KB_BUF_INIT};
-  kb_query_first_phrases(q, S_add_mention_term, &m);
+  kb_examples_words(mention, S_add_mention_term, &m);
   double w0[S_FEW];
   double *w = m.n > S_FEW ? kb_xmalloc((size_t)m.n * sizeof *w) : w0;
   double norm = 0;

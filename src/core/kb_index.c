@@ -463,8 +463,16 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
   }
-  /* after the rest: the examples are read by the index's own analysis */
-  ix->examples = from ? from->examples : kb_examples_load(ix, "en");
+  /* after the rest: the examples are read by the index's own analysis,
+   * with its places (taken out of their words: kb_examples.h) */
+  if (from) {
+    ix->examples = from->examples;
+  } else {
+    char gerr[128];
+    kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
+    ix->examples = geo ? kb_examples_load(ix, geo, "en") : NULL;
+    kb_geo_free(geo);
+  }
   S_serving_cache(ix);
   return ix;
 fail:

@@ -208,9 +208,10 @@ struct kb_query {
   unsigned last_word;
   const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
                              in a NUL (in mem), kept by the first search
-                             that built them (its language, nothing
-                             omitted, no prefix); NULL: not yet */
+                             that built them (its language, no prefix),
+                             with the span it left out; NULL: not yet */
   size_t nfirsts;         /* their bytes */
+  size_t firsts_omit_start, firsts_omit_end;
 };
 
 static int S_record(void *ctx, const kb_term *t) {
@@ -1220,21 +1221,30 @@ static void S_firsts(const S_query *t, kb_buf *b) {
 }
 
 /* Keeps t's first phrases in q when t is what kb_query_first_phrases()
- * builds: the suggest path's search builds it already (a fifth of the
+ * builds: the suggest path's search builds it already, with the place's
+ * words left out as the examples leave them out (a fifth of the
  * examples' cost, kb_examples.c). */
 static void S_keep_firsts(kb_query *q, int li, const kb_search_opts *o, const S_query *t) {
-  if (q->firsts || li != q->li || o->omit_start != o->omit_end || o->prefix_last) return;
+  if (q->firsts || li != q->li || o->prefix_last) return;
   kb_buf b = KB_BUF_INIT;
   S_firsts(t, &b);
   q->nfirsts = b.n;
   q->firsts = b.n ? kb_arena_dup(&q->mem, b.p, b.n) : "";
+  q->firsts_omit_start = o->omit_start;
+  q->firsts_omit_end = o->omit_end;
   kb_buf_cleanup(&b);
 }
 
-void kb_query_first_phrases(const kb_query *q, void (*fn)(void *ctx, const char *term, size_t n),
-                            void *ctx) {
+/* 1 if the spans [a0, a1) and [b0, b1) leave out the same (empty ones
+ * leave out nothing, wherever they are). */
+static int S_same_omit(size_t a0, size_t a1, size_t b0, size_t b1) {
+  return (a0 >= a1 && b0 >= b1) || (a0 == b0 && a1 == b1);
+}
+
+void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_end,
+                            void (*fn)(void *ctx, const char *term, size_t n), void *ctx) {
   if (!q || !q->ix->nlangs) return;
-  if (q->firsts) {
+  if (q->firsts && S_same_omit(q->firsts_omit_start, q->firsts_omit_end, omit_start, omit_end)) {
     for (size_t at = 0; at < q->nfirsts;) {
       size_t n = strlen(q->firsts + at);
       fn(ctx, q->firsts + at, n);
@@ -1244,7 +1254,7 @@ void kb_query_first_phrases(const kb_query *q, void (*fn)(void *ctx, const char 
   }
   S_query t;
   S_ensure_corrected((kb_query *)q, q->li);
-  S_build(q, q->li, 0, 0, 0, &t);
+  S_build(q, q->li, omit_start, omit_end, 0, &t);
   /* kb_query_strings_of()'s S_render() lists every term in this order
    * (no selection, no document frequencies) */
   kb_buf b = KB_BUF_INIT;

@@ -277,7 +277,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * only (the other languages had too few to help: tests/eval/
    * examples-figures.txt); after the search, whose terms it reads again */
   if (!out->examples && out->lang && !strcmp(out->lang, "en"))
-    out->examples = kb_examples_score(kb_index_examples(ix), kb_mention_query(m), -1);
+    out->examples = kb_examples_score(kb_index_examples(ix), m, -1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per

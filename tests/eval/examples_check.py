@@ -27,6 +27,9 @@ MENTIONS = [
     "is the galaxy s24 in stock anywhere near me", "cancel my contract pls", "hi", "",
     "wie lange habt ihr am samstag offen", "est-ce que je peux payer en plusieurs fois ?",
     "need a new sim card, lost mine", "why was i charged twice this month??",
+    # places (one word in the examples: kb_examples.h)
+    "is there a shop in Guildford?", "is there a shop in Leeds?", "guildford store opening hours sunday?",
+    "any store near milton keynes", "reading the manual now, still stuck",
 ]
 
 

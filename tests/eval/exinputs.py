@@ -5,11 +5,11 @@ a tuning line's own fold out of them (a line is never its own example):
   - the examples: kb/lang/en/examples.tsv, read as kb-index reads it
     (a line starting with '#' and a blank line skipped; slug<TAB>text,
     each trimmed);
-  - their words and a mention's: kb-eval --terms (the suggest path's
-    analysis), the first phrase of each group (examples.py's
-    EX_WORDS=stems; its test for exact forms, "=...", never holds: each
-    phrase starts with the raw-term byte 0x01, and an exact form comes
-    after its word's stem, in the stem's group);
+  - their words and a mention's: kb-eval --terms's columns after the
+    fourth (kb_examples_words(): the suggest path's analysis, the first
+    phrase of each group, examples.py's EX_WORDS=stems; the words that
+    name a place left out and one word, "\x02place", after the rest for
+    it: no place logic here);
   - each term weighs (1 + log tf) x log((N + 1) / df), df over the N
     examples (1 for a mention's term no example has), vectors unit length;
   - ex_max(slug): the best cosine with an example of that slug;
@@ -20,7 +20,6 @@ tests/eval/examples_check.py checks these against kb-eval --dump's values.
 """
 import math
 import os
-import re
 import subprocess
 import tempfile
 
@@ -41,20 +40,15 @@ def read_examples(path=EXAMPLES):
 
 
 def kb_terms(index, path):
-    """kb-eval --terms of a set: {id: [term, ...]}."""
+    """kb-eval --terms of a set: {id: [term, ...]}, the examples' words."""
     out = subprocess.run(["bin/kb-eval", "--terms", index, path], check=True,
                          capture_output=True, text=True).stdout
     terms = {}
-    for row in out.splitlines():
+    for row in out.split("\n"):
         c = row.split("\t")
         if c[0] != "terms":
             continue
-        ph, seen, terms[c[1]] = re.findall(r'"([^"]*)"', c[2]), set(), []
-        for t, g in zip(ph, c[3].split() if len(c) > 3 else []):
-            if t.startswith("=") or g in seen:
-                continue
-            seen.add(g)
-            terms[c[1]].append(t)
+        terms[c[1]] = c[4:]
     return terms
 
 
