@@ -277,7 +277,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
       raw = kb_xrealloc(raw, (size_t)cap * sizeof *raw);
       t = kb_xrealloc(t, (size_t)cap * sizeof *t);
     }
-    /* analysed as a mention in that language is (its place found) */
+    /* analysed as a mention in that language is, its place found */
     char err[128];
     kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = lang},
                                    err, sizeof err);
