@@ -74,24 +74,25 @@ INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phr
 # "mention_intents" and "other_handle")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
             "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
-            "place_nostore_other"]
+            "place_nostore_other", "ex_max"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # inputs the abstention model leaves out: how many intents a mention shows
 # says whether its first suggestion is sure (two questions in one), not
 # whether anything fits (out of fold it cost abstention P/R on the tune
 # half 0.894/0.843 -> 0.862/0.800 and helped the confidence)
-NOT_FITS = ["mention_intents", "ex_max", "ex_none"]
+NOT_FITS = ["mention_intents"]
 # inputs the confidence leaves out: another company's @handle says that
 # nothing fits, which is the abstention model's question; in the
 # confidence it moved the thresholds (0.65 / 0.82 -> 0.61 / 0.84) and with
 # them the share marked (out of fold cpw-dev 0.780 -> 0.720, blind2 en
 # 0.761 -> 0.741) for a line of confident-and-wrong either way
 # (docs/relevance.md, seventh round)
-NOT_CONF = ["other_handle", "ex_max", "ex_none"]
-# ex_max, ex_none (the labelled examples, kb_examples.h): not weighed yet
-# (NOT_FITS, NOT_CONF, not in FEATURES): kb-eval's values score a tuning
-# line against every example, itself among them; they are to be computed
-# out of fold before any model weighs them (tests/eval/examples.py)
+NOT_CONF = ["other_handle"]
+# ex_max, ex_none (the labelled examples, kb_examples.h): ex_max in the
+# ranker, both in the confidence and the abstention model (ex_none is the
+# same for every candidate), as tests/eval/examples.py's best variant;
+# computed out of fold at every step (pool() below), never from kb-eval's
+# values, which score a tuning line against itself too
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
 NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
