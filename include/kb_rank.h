@@ -264,6 +264,12 @@ typedef enum {
   KB_LTR_OTHER_HANDLE,  /* the mention names another company's @handle
                            (the same for every candidate: confidence and
                            "nothing fits" only) */
+  KB_LTR_EX_MAX,        /* the best cosine between the mention and the
+                           examples labelled with the article (kb_examples.h;
+                           English mentions, others 0) */
+  KB_LTR_EX_NONE,       /* of the mention's 7 nearest examples, the
+                           cosine-weighted share labelled "-" (nothing fits;
+                           the same for every candidate) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -274,6 +280,7 @@ typedef struct {
   int place, place_store; /* a place named; it has a store */
   int links_stores;       /* the article deep-links stores */
   int other_handle;       /* the mention names another company's @handle */
+  double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
 } kb_rank_ctx;
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */

@@ -96,6 +96,12 @@ int kb_index_default_lang(const kb_index *ix);
  * an index of no language. */
 const char *kb_index_default_code(const kb_index *ix);
 
+/* The index's labelled example mentions (kb_examples.h; English's), or
+ * NULL when it has none. Owned by the index (or the one it was opened
+ * from). */
+struct kb_examples;
+const struct kb_examples *kb_index_examples(const kb_index *ix);
+
 /* The word lists of the index's default language (kb_lang.h), or NULL.
  * Owned by ix. */
 const kb_lang *kb_index_lang(const kb_index *ix);
@@ -288,6 +294,17 @@ typedef struct kb_query_strings {
  * of the index, with corrections and synonyms) into out; free with
  * kb_query_strings_cleanup(). */
 void kb_query_strings_of(const kb_query *q, kb_query_strings *out);
+
+/* The first phrase of each group of q's strings, in their order (the
+ * word's own term, before its alternatives: its exact form, corrections,
+ * synonyms), each as fn(ctx, term, n), term valid during the call only:
+ * what kb_examples.c compares mentions by, as tests/eval/exinputs.py reads
+ * them from kb-eval --terms (there each phrase has the raw-term byte
+ * 0x01 before it), without rendering the strings. The words of
+ * text[omit_start..omit_end) are left out, as a search leaves them out
+ * (kb_search_opts; an empty span: none). */
+void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_end,
+                            void (*fn)(void *ctx, const char *term, size_t n), void *ctx);
 
 /* The same for text[0..n), analyzed first (tools and tests). */
 void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q);

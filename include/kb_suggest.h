@@ -44,6 +44,9 @@ typedef struct kb_suggest_result {
   int has_place;         /* the mention names a place */
   kb_geo_match place;
   kb_mention *mention;   /* the mention's analysis (kb_mention.h), owned */
+  struct kb_examples_scores *examples; /* its nearness to the labelled
+                            examples (kb_examples.h; English mentions, else
+                            NULL), owned */
   const char *lang;      /* the language answered in (kb_mention_lang()) */
   double lang_confidence; /* kb_mention_lang_confidence() */
   int fallback;          /* the suggestions are in the default language:

@@ -22,6 +22,7 @@
 
 #include "kb_article.h"
 #include "kb_index_writer.h"
+#include "kb_examples_file.h"
 #include "kb_lang.h"
 #include "kb_sitefile.h"
 #include "kb_uifile.h"
@@ -48,6 +49,7 @@ typedef struct {
 typedef struct {
   kb_lang *words;
   kb_synonyms *syn;       /* NULL: no synonyms.txt */
+  kb_examples_file *ex;   /* NULL: no examples.tsv (the knowledge team's) */
 } S_lang;
 
 typedef struct {
@@ -396,6 +398,11 @@ static S_lang *S_read_lang(S_kb *kb, const char *code, const char *dir, int syno
     if (data) l->syn = kb_synonyms_parse(p, data, n, d);
     free(data);
     free(p);
+    p = kb_fmt("%s/examples.tsv", dir);
+    data = S_read_optional(p, &n, d);
+    if (data) l->ex = kb_examples_file_parse(p, data, n, d);
+    free(data);
+    free(p);
   }
   return l;
 }
@@ -729,6 +736,26 @@ static int S_cmp_write(const void *x, const void *y) {
 
 static int S_write_synonyms(kb_index_writer *w, const S_lang *l, char *err, size_t nerr);
 
+/* Each language's examples (examples.tsv) must name its articles. */
+typedef struct {
+  const S_kb *kb;
+  const char *lang;
+} S_slug_ctx;
+
+static int S_lang_has_slug(void *ctx, const char *slug) {
+  const S_slug_ctx *c = ctx;
+  for (int i = 0; i < c->kb->narts; i++)
+    if (!strcmp(c->kb->arts[i]->slug, slug) && !strcmp(c->kb->arts[i]->lang, c->lang)) return 1;
+  return 0;
+}
+
+static void S_check_examples(const S_kb *kb, kb_diag *d) {
+  for (int i = 0; i < kb->nlangs; i++) {
+    S_slug_ctx c = {kb, kb_lang_code(kb->langs[i].words)};
+    kb_examples_file_check(kb->langs[i].ex, S_lang_has_slug, &c, d);
+  }
+}
+
 /* Writes the index; -1 with a message on failure, -3 when cancelled. */
 static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *err, size_t nerr) {
   kb_index_writer *w = kb_index_writer_new(out, err, nerr);
@@ -753,6 +780,12 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
     rc = kb_index_writer_add_device(w, kb->devices[i].term, kb->devices[i].platform, err, nerr);
   for (int li = 0; rc == 0 && li < kb->nlangs; li++)
     rc = S_write_synonyms(w, &kb->langs[li], err, nerr);
+  for (int li = 0; rc == 0 && li < kb->nlangs; li++)
+    for (int i = 0; rc == 0 && i < kb_examples_file_count(kb->langs[li].ex); i++) {
+      const kb_example_line *e = kb_examples_file_line(kb->langs[li].ex, i);
+      rc = kb_index_writer_add_example(w, kb_lang_code(kb->langs[li].words), e->line, e->slug,
+                                       e->text, err, nerr);
+    }
   /* what the pages show of each article beyond the articles table: its
    * category, owner, review date and last change, as site rows
    * "article.SLUG.KEY" of its collection and language (kb_site.h reads
@@ -822,6 +855,7 @@ static void S_kb_free(S_kb *kb) {
   for (int i = 0; i < kb->nlangs; i++) {
     kb_lang_free(kb->langs[i].words);
     kb_synonyms_free(kb->langs[i].syn);
+    kb_examples_file_free(kb->langs[i].ex);
   }
   kb_sitefile_free(kb->site);
   kb_uifile_free(kb->ui);
@@ -891,6 +925,7 @@ int kb_build_run(const kb_build_opts *o, kb_diag *d, kb_build_stats *st,
   free(p);
   st->collections = S_check_slugs(&kb, d);
   S_check_translations(&kb, d);
+  S_check_examples(&kb, d);
   if (paths.n == 0 && kb_diag_count(d, KB_DIAG_ERROR) == 0)
     kb_diag_msg(d, KB_DIAG_ERROR, o->kb_dir, 0, "build.no-articles", NULL);
   st->articles = kb.narts;

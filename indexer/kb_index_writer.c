@@ -100,6 +100,8 @@ static const char S_schema[] =
     "CREATE TABLE places(name TEXT NOT NULL, county TEXT, lat REAL NOT NULL,"
     " lon REAL NOT NULL, aliases TEXT, lang TEXT NOT NULL);"
     "CREATE TABLE synonyms(lang TEXT NOT NULL, line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
+    "CREATE TABLE examples(lang TEXT NOT NULL, line INTEGER NOT NULL, slug TEXT NOT NULL,"
+    " text TEXT NOT NULL);"
     "CREATE TABLE lang_words(lang TEXT NOT NULL, list TEXT NOT NULL, word TEXT NOT NULL,"
     " value TEXT, PRIMARY KEY(lang, list, word)) WITHOUT ROWID;"
     "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;"
@@ -421,6 +423,23 @@ int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
   S_bind_text(st, 3, lhs);
   S_bind_text(st, 4, rhs);
   int rc = S_step(w->db, st, err, nerr, "adding synonyms");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
+                                const char *slug, const char *text, char *err, size_t nerr) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(w->db, "INSERT INTO examples VALUES(?,?,?,?)", -1, &st, NULL) !=
+      SQLITE_OK) {
+    S_dberr(w->db, err, nerr, "adding examples");
+    return -1;
+  }
+  S_bind_text(st, 1, lang);
+  sqlite3_bind_int(st, 2, line);
+  S_bind_text(st, 3, slug);
+  S_bind_text(st, 4, text);
+  int rc = S_step(w->db, st, err, nerr, "adding examples");
   sqlite3_finalize(st);
   return rc;
 }

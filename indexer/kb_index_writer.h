@@ -46,6 +46,12 @@ int kb_index_writer_add_place(kb_index_writer *w, const char *name,
 int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
                                  const char *lhs, const char *rhs, char *err, size_t nerr);
 
+/* Adds an example mention of language lang read from line `line`
+ * (kb_examples_file.h): the slug of the article it was answered with, or
+ * "-" for none, and its text. Returns 0 or -1. */
+int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
+                                const char *slug, const char *text, char *err, size_t nerr);
+
 /* Adds a language's word lists (kb_lang.h; w keeps a copy): stored in the
  * index, and read by the tokenizer of that language's table. Call before
  * the first article of the language. Returns 0, or -1 with a message in

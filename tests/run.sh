@@ -56,6 +56,9 @@ run_suite cluster replicas sh tests/cluster/run.sh bin
 # paths (plain build); a figure under its floor fails.
 export KB_BIN=bin
 run_suite relevance floors sh tests/eval/floors.sh
+# The labelled examples' inputs: fit.py's (tests/eval/exinputs.py) and the
+# product's agree (kb-eval --dump), so a fit weighs what the server computes.
+run_suite relevance examples python3 tests/eval/examples_check.py
 
 # Fuzzing, briefly (make fuzz runs each target for FUZZ_SECONDS, default 60).
 if command -v clang >/dev/null 2>&1; then

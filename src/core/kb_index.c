@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <ctype.h>
 
+#include "kb_examples.h"
 #include "kb_fts.h"
 #include "kb_index_impl.h"
 #include "kb_lang.h"
@@ -462,6 +463,16 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
     snprintf(err, nerr, "not a usable index: %s", sqlite3_errmsg(ix->db));
     goto fail;
   }
+  /* after the rest: the examples are read by the index's own analysis,
+   * with its places (taken out of their words: kb_examples.h) */
+  if (from) {
+    ix->examples = from->examples;
+  } else {
+    char gerr[128];
+    kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
+    ix->examples = geo ? kb_examples_load(ix, geo, "en") : NULL;
+    kb_geo_free(geo);
+  }
   S_serving_cache(ix);
   return ix;
 fail:
@@ -502,6 +513,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
+  if (!ix->borrowed) kb_examples_free(ix->examples);
   if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
@@ -668,6 +680,8 @@ int kb_index_lang_find(const kb_index *ix, const char *code) {
 int kb_index_default_lang(const kb_index *ix) { return ix->deflang; }
 
 const char *kb_index_default_code(const kb_index *ix) { return kb_index_lang_code(ix, ix->deflang); }
+
+const struct kb_examples *kb_index_examples(const kb_index *ix) { return ix->examples; }
 
 /* The platform device word w[0..n) names, or NULL. */
 static const char *S_device(const kb_index *ix, const char *w, size_t n) {

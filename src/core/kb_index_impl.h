@@ -162,6 +162,8 @@ struct kb_index {
                              first use */
   int nlinked;
   struct kb_qcache *qcache; /* kb_index_search()'s results, or NULL (kb_qcache.h) */
+  struct kb_examples *examples; /* English's labelled examples (kb_examples.h),
+                             or NULL; borrowed like docs */
   kb_buf snipbuf;         /* a snippet being cut (S_snippet): one buffer
                              for every hit, not one allocated and freed
                              for each */

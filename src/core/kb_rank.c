@@ -1248,6 +1248,8 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   for (int b = c->mention_intents; b; b &= b - 1) n++;
   x[KB_LTR_MENTION_INTENTS] = n;
   x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
+  x[KB_LTR_EX_MAX] = c->ex_max;
+  x[KB_LTR_EX_NONE] = c->ex_none;
 }
 
 double kb_rank_learned(const double *x) {

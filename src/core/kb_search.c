@@ -206,6 +206,12 @@ struct kb_query {
   const char *last;       /* the last surface copied (in mem) and its word
                              (kb_term.word): every language records it */
   unsigned last_word;
+  const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
+                             in a NUL (in mem), kept by the first search
+                             that built them (its language, no prefix),
+                             with the span it left out; NULL: not yet */
+  size_t nfirsts;         /* their bytes */
+  size_t firsts_omit_start, firsts_omit_end;
 };
 
 static int S_record(void *ctx, const kb_term *t) {
@@ -1203,6 +1209,65 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   S_query_free(&t);
 }
 
+/* The first phrase of each group of t, each with its NUL, into b. */
+static void S_firsts(const S_query *t, kb_buf *b) {
+  unsigned char seen[S_MAX_TERMS] = {0};
+  for (int i = 0; i < t->n; i++) {
+    int g = t->group[i];
+    if (g < 0 || g >= S_MAX_TERMS || seen[g]) continue;
+    seen[g] = 1;
+    kb_buf_put(b, t->terms[i], strlen(t->terms[i]) + 1);
+  }
+}
+
+/* Keeps t's first phrases in q when t is what kb_query_first_phrases()
+ * builds: the suggest path's search builds it already, with the place's
+ * words left out as the examples leave them out (a fifth of the
+ * examples' cost, kb_examples.c). */
+static void S_keep_firsts(kb_query *q, int li, const kb_search_opts *o, const S_query *t) {
+  if (q->firsts || li != q->li || o->prefix_last) return;
+  kb_buf b = KB_BUF_INIT;
+  S_firsts(t, &b);
+  q->nfirsts = b.n;
+  q->firsts = b.n ? kb_arena_dup(&q->mem, b.p, b.n) : "";
+  q->firsts_omit_start = o->omit_start;
+  q->firsts_omit_end = o->omit_end;
+  kb_buf_cleanup(&b);
+}
+
+/* 1 if the spans [a0, a1) and [b0, b1) leave out the same (empty ones
+ * leave out nothing, wherever they are). */
+static int S_same_omit(size_t a0, size_t a1, size_t b0, size_t b1) {
+  return (a0 >= a1 && b0 >= b1) || (a0 == b0 && a1 == b1);
+}
+
+void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_end,
+                            void (*fn)(void *ctx, const char *term, size_t n), void *ctx) {
+  if (!q || !q->ix->nlangs) return;
+  if (q->firsts && S_same_omit(q->firsts_omit_start, q->firsts_omit_end, omit_start, omit_end)) {
+    for (size_t at = 0; at < q->nfirsts;) {
+      size_t n = strlen(q->firsts + at);
+      fn(ctx, q->firsts + at, n);
+      at += n + 1;
+    }
+    return;
+  }
+  S_query t;
+  S_ensure_corrected((kb_query *)q, q->li);
+  S_build(q, q->li, omit_start, omit_end, 0, &t);
+  /* kb_query_strings_of()'s S_render() lists every term in this order
+   * (no selection, no document frequencies) */
+  kb_buf b = KB_BUF_INIT;
+  S_firsts(&t, &b);
+  for (size_t at = 0; at < b.n;) {
+    size_t n = strlen(b.p + at);
+    fn(ctx, b.p + at, n);
+    at += n + 1;
+  }
+  kb_buf_cleanup(&b);
+  S_query_free(&t);
+}
+
 void kb_index_query_strings(kb_index *ix, const char *text, size_t n, kb_query_strings *q) {
   kb_query *a = kb_index_analyze(ix, text, n, 0, 0);
   kb_query_strings_of(a, q);
@@ -1268,6 +1333,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
     S_query t;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
+    S_keep_firsts((kb_query *)q, i, &oo, &t);
     if (t.ngroups > out->nterms) out->nterms = t.ngroups;
     /* "did you mean": in the query's language, else the first searched */
     if (i == q->li || (first && oo.lang)) S_keep_corrected(out, q->text, q->nq, &t);

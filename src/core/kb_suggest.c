@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_examples.h"
 #include "kb_intent.h"
 #include "kb_token.h"
 #include "kb_util.h"
@@ -213,12 +214,15 @@ static S_ltr_mention S_ltr_mention_of(const kb_mention *m, const kb_suggest_resu
       .c = {.mention_intents = kb_mention_intents(m),
             .place = out->has_place,
             .place_store = out->has_place && out->place.store != NULL,
-            .other_handle = kb_mention_other_handle(m)}};
+            .other_handle = kb_mention_other_handle(m),
+            .ex_none = kb_examples_none(out->examples)}};
 }
 
 /* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
-static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_hit *h, double *x) {
+static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
+                      const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
+  c.ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
   c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
   c.offtopic = !strcmp(h->type, "offtopic");
   c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
@@ -230,7 +234,7 @@ static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_hit *h, do
 static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_result *out,
                          const kb_hit *h, double *x) {
   S_ltr_mention mm = S_ltr_mention_of(m, out);
-  S_ltr_hit(ix, &mm, h, x);
+  S_ltr_hit(ix, &mm, out, h, x);
 }
 
 /* Whether any article fits (kb_rank_learned_fits()), from the learned
@@ -269,6 +273,11 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
                      kb_suggest_result *out) {
   kb_results *r = &out->res;
   if (r->n == 0) return;
+  /* how near the mention is to the labelled examples, English mentions
+   * only (the other languages had too few to help: tests/eval/
+   * examples-figures.txt); after the search, whose terms it reads again */
+  if (!out->examples && out->lang && !strcmp(out->lang, "en"))
+    out->examples = kb_examples_score(kb_index_examples(ix), m, -1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
@@ -277,7 +286,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   double *score = kb_xmalloc((size_t)r->n * sizeof *score);
   S_ltr_mention mm = S_ltr_mention_of(m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
-    S_ltr_hit(ix, &mm, &r->hits[i], x + (size_t)i * KB_LTR_N);
+    S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
     score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
     r->hits[i].score = exp(score[i]);
   }
@@ -412,6 +421,8 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   if (rc != KB_SEARCH_OK) {
     kb_mention_free(m);
     out->mention = NULL;
+    kb_examples_scores_free(out->examples);
+    out->examples = NULL;
     return rc;
   }
   out->n = out->res.n;
@@ -435,5 +446,6 @@ void kb_suggest_result_free(kb_suggest_result *r) {
   free(r->s);
   kb_results_free(&r->res);
   kb_mention_free(r->mention);
+  kb_examples_scores_free(r->examples);
   memset(r, 0, sizeof *r);
 }

@@ -61,15 +61,20 @@ import random
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import exinputs  # noqa: E402
+
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
-          "place_nostore", "place_nostore_other", "known", "mention_intents", "other_handle"]
+          "place_nostore", "place_nostore_other", "known", "mention_intents", "other_handle",
+          "ex_max", "ex_none"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence (so are
 # "mention_intents" and "other_handle")
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
             "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
-            "place_nostore_other"]
+            "place_nostore_other", "ex_max"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # inputs the abstention model leaves out: how many intents a mention shows
 # says whether its first suggestion is sure (two questions in one), not
@@ -83,6 +88,11 @@ NOT_FITS = ["mention_intents"]
 # 0.761 -> 0.741) for a line of confident-and-wrong either way
 # (docs/relevance.md, seventh round)
 NOT_CONF = ["other_handle"]
+# ex_max, ex_none (the labelled examples, kb_examples.h): ex_max in the
+# ranker, both in the confidence and the abstention model (ex_none is the
+# same for every candidate), as tests/eval/examples.py's best variant;
+# computed out of fold at every step (pool() below), never from kb-eval's
+# values, which score a tuning line against itself too
 PRECISION = 0.95
 PLATFORM_PENALTY = math.log(1e-12)  # kb_suggest.c's S_OTHER_PLATFORM
 NO_SECOND = 2.0                    # margin when there is no runner-up (and its cap)
@@ -274,9 +284,62 @@ def outcome(ln, w):
 
 
 def folds(lines, k):
+    """The k folds by line, shuffled by the seed FIT_SEED (default 19: the
+    committed model's; another seed sees how much a figure owes the folds)."""
     idx = list(range(len(lines)))
-    random.Random(19).shuffle(idx)
+    random.Random(int(os.environ.get("FIT_SEED", "19"))).shuffle(idx)
     return [[lines[i] for i in idx[f::k]] for f in range(k)]
+
+
+# The labelled examples' inputs (ex_max, ex_none; tests/eval/exinputs.py):
+# kb-eval's values score a tuning line against every example, itself and
+# its fold among them. Every step below sets them out of fold first
+# (pool()): a line's examples are those the models of that step may see,
+# never the line itself (examples.py's set_pool()).
+EX = None
+
+
+def ex_prepare(index, lines):
+    """Each line's nearest examples (the lines the suggest path reads in
+    English: kb-eval's values not all 0) and the example it is, if any."""
+    global EX
+    if not os.path.exists(exinputs.EXAMPLES) or "ex_max" not in INPUTS:
+        return
+    EX = exinputs.Examples(index)
+    im, inone = INPUTS.index("ex_max"), INPUTS.index("ex_none")
+    by_set = {}
+    for ln in lines:
+        by_set.setdefault(ln["set"], []).append(ln)
+    for path, ls in by_set.items():
+        terms = exinputs.kb_terms(index, path)
+        texts = {}
+        for row in open(path, encoding="utf-8").read().split("\n")[1:]:
+            c = row.split("\t")
+            if len(c) > 2:
+                texts[c[0]] = c[1].strip(" \t\r")
+        for ln in ls:
+            en = any(c["x"][im] or c["x"][inone] for c in ln["cands"])
+            ln["ex_nb"] = EX.neighbours(terms.get(ln["id"], [])) if en else []
+            ln["ex_self"] = EX.by_text.get(texts.get(ln["id"]))
+
+
+def ex_of(lines):
+    """The examples that are these lines (their numbers)."""
+    return {ln["ex_self"] for ln in lines if ln.get("ex_self") is not None}
+
+
+def pool(lines, out):
+    """Sets the lines' ex_max and ex_none against every example but those
+    in `out` and the line itself."""
+    if EX is None:
+        return
+    im, inone = INPUTS.index("ex_max"), INPUTS.index("ex_none")
+    for ln in lines:
+        o = out | {ln["ex_self"]} if ln["ex_self"] is not None else out
+        best, none = EX.inputs(ln["ex_nb"], o) if ln["ex_nb"] else ({}, 0.0)
+        for c in ln["cands"]:
+            c["x"][im] = best.get(c["slug"], 0.0)
+            c["x"][inone] = none
 
 
 def recall_at(lines, w, n):
@@ -296,8 +359,12 @@ def sigmoid(z):
 def fold_rankers(lines, use, l2r):
     """The ranker of each fold, fitted on the other folds."""
     fs = folds(lines, FOLDS)
-    return [fit_ranker([ln for j in range(FOLDS) if j != k for ln in fs[j]], l2r, use)
-            for k in range(FOLDS)]
+    ws = []
+    for k in range(FOLDS):
+        train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
+        pool(train, ex_of(fs[k]))
+        ws.append(fit_ranker(train, l2r, use))
+    return ws
 
 
 def log_loss(pairs):
@@ -337,7 +404,9 @@ def inner_rankers(lines, use, l2r):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
         ins = folds(train, FOLDS)
         for i in range(FOLDS):
-            w = fit_ranker([ln for j in range(FOLDS) if j != i for ln in ins[j]], l2r, use)
+            tr = [ln for j in range(FOLDS) if j != i for ln in ins[j]]
+            pool(tr, ex_of(fs[k]) | ex_of(ins[i]))
+            w = fit_ranker(tr, l2r, use)
             for ln in ins[i]:
                 out[(k, id(ln))] = w
     return out
@@ -363,8 +432,14 @@ def cross_validate(lines, ws, l2c, l2f, inner):
         train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
         w = ws[k]
         w_of = (lambda kk: lambda ln: inner[(kk, id(ln))])(k)
+        # each training line as its inner ranker saw it: its inner fold's
+        # examples out, as fold k's
+        ins = folds(train, FOLDS)
+        for i in range(FOLDS):
+            pool(ins[i], ex_of(fs[k]) | ex_of(ins[i]))
         wc = fit_conf(conf_rows(train, w_of), l2c)
         wf = fit_fits(train, w_of, l2f)
+        pool(fs[k], ex_of(fs[k]))
         for ln in fs[k]:
             o = outcome(ln, w)
             res[id(ln)] = (o, sigmoid(dot(wc, o[3])) if o[3] else 0.0, fits_prob(ln, w, wf))
@@ -564,6 +639,7 @@ def main(argv):
     sets = [s for s, _ in SETS if os.path.exists(s)]
     by_set = {s: run_dump(INDEX, s, lang) for s, lang in SETS if s in sets}
     lines = [ln for s in sets for ln in by_set[s]]
+    ex_prepare(INDEX, lines)
     print("fit.py: %d lines from %s" % (len(lines), ", ".join(sets)))
     # 1. the ranker's penalty, by cross-validated R@1
     best = None
@@ -571,7 +647,10 @@ def main(argv):
         fs = folds(lines, FOLDS)
         ok = n = 0
         for k in range(FOLDS):
-            w = fit_ranker([ln for j in range(FOLDS) if j != k for ln in fs[j]], l2, use)
+            train = [ln for j in range(FOLDS) if j != k for ln in fs[j]]
+            pool(train, ex_of(fs[k]))
+            w = fit_ranker(train, l2, use)
+            pool(fs[k], ex_of(fs[k]))
             have = [ln for ln in fs[k] if ln["expect"] != "-"]
             ok += sum(1 for ln in have if outcome(ln, w)[2] == 1)
             n += len(have)
@@ -588,8 +667,11 @@ def main(argv):
     # final models on every tuning line
     # (the confidence and abstention models learn from the out-of-fold
     # rankings, the ranker from every line)
+    pool(lines, set())  # each line against every example but itself
     w = fit_ranker(lines, l2r, use)
     fs = folds(lines, FOLDS)
+    for k in range(FOLDS):  # as the fold's ranker saw it
+        pool(fs[k], ex_of(fs[k]))
     fold_of = {id(ln): k for k in range(FOLDS) for ln in fs[k]}
     oof = lambda ln: ws[fold_of[id(ln)]]
     wc = fit_conf(conf_rows(lines, oof), l2c)

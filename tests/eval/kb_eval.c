@@ -37,7 +37,9 @@
  * (kb_index_query_strings(): stems, corrections, synonyms), then the group
  * of each of its phrases (a word and its alternatives share one), for
  * tools that compare mentions in the product's own words
- * (tests/eval/examples.py).
+ * (tests/eval/examples.py); then, one a column, the words the labelled
+ * examples compare it by (kb_examples_words(): a place's words replaced
+ * by one word), as tests/eval/exinputs.py reads them.
  *
  * --lang L says the set is written in language L (default: the index's
  * default language): the public search searches L's articles, as the
@@ -56,8 +58,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "kb_examples.h"
 #include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_mention.h"
 #include "kb_reply.h"
 #include "kb_search.h"
 #include "kb_suggest.h"
@@ -272,7 +276,11 @@ static void S_inspect(void *arg, const kb_results *r, const double *x) {
     int links = h->deeplink && !strcmp(h->deeplink, "store");
     printf("cand\t%s\t%s\t%s\t%d\t%d\t%d", a->line->id, a->line->expect, h->slug,
            !strcmp(h->type, "offtopic"), links, a->out->has_place && a->out->place.store != NULL);
-    for (int k = 0; k < KB_LTR_N; k++) printf("\t%.4f", x[(size_t)i * KB_LTR_N + k]);
+    /* the examples' inputs to 1e-12: tests/eval/examples_check.py
+     * compares them with fit.py's own (tests/eval/exinputs.py) */
+    for (int k = 0; k < KB_LTR_N; k++)
+      printf(k == KB_LTR_EX_MAX || k == KB_LTR_EX_NONE ? "\t%.12f" : "\t%.4f",
+             x[(size_t)i * KB_LTR_N + k]);
     printf("\n");
   }
 }
@@ -658,14 +666,27 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
   }
 }
 
-/* --terms: each line's analysed query, one line each. */
-static void S_print_terms(kb_index *ix, const S_set *set) {
+static void S_print_word(void *ctx, const char *term, size_t n) {
+  (void)ctx;
+  printf("\t%.*s", (int)n, term);
+}
+
+/* --terms: each line's analysed query, one line each; then the words the
+ * examples compare it by (kb_examples_words(): analysed as an English
+ * mention of the line's collection, its place classed), one a column. */
+static void S_print_terms(kb_index *ix, const kb_geo *geo, const S_set *set) {
   for (int i = 0; i < set->n; i++) {
     kb_query_strings qs;
     kb_index_query_strings(ix, set->v[i].text, strlen(set->v[i].text), &qs);
-    printf("terms\t%s\t%.*s\t%.*s\n", set->v[i].id, (int)qs.match.n, qs.match.p ? qs.match.p : "",
+    printf("terms\t%s\t%.*s\t%.*s", set->v[i].id, (int)qs.match.n, qs.match.p ? qs.match.p : "",
            (int)qs.groups.n, qs.groups.p ? qs.groups.p : "");
     kb_query_strings_cleanup(&qs);
+    char err[128];
+    kb_mention_opts mo = {.collection = set->v[i].collection, .lang = "en"};
+    kb_mention *m = kb_mention_new(ix, geo, set->v[i].text, strlen(set->v[i].text), &mo, err, sizeof err);
+    if (m) kb_examples_words(m, S_print_word, NULL);
+    kb_mention_free(m);
+    printf("\n");
   }
 }
 
@@ -722,13 +743,14 @@ int main(int argc, char **argv) {
   }
   char err[256] = "cannot build the baseline";
   kb_index *ix = kb_index_open(index, err, sizeof err);
-  if (ix && terms) {
-    S_print_terms(ix, &set);
+  kb_geo *geo = ix ? kb_geo_load(index, err, sizeof err) : NULL;
+  if (ix && geo && terms) {
+    S_print_terms(ix, geo, &set);
+    kb_geo_free(geo);
     kb_index_close(ix);
     S_set_free(&set);
     return 0;
   }
-  kb_geo *geo = ix ? kb_geo_load(index, err, sizeof err) : NULL;
   sqlite3 *base = ix ? S_baseline_build(index, S_lang ? S_lang
                                                            : kb_index_lang_code(ix, kb_index_default_lang(ix)))
                       : NULL;

@@ -1,0 +1,89 @@
+/*
+ * kb_examples.h - labelled example mentions (kb/lang/<code>/examples.tsv,
+ * the index's examples table) and how near a mention is to them: two
+ * inputs of the learned ranker (kb_rank.h's KB_LTR_EX_MAX, _EX_NONE).
+ *
+ * Each example is read in the product's own words: the terms of the FTS5
+ * MATCH expression the suggest path's analysis gives (kb_query_strings_of():
+ * stems, in the examples' language), the first phrase of each group (a
+ * word's own stem, not its exact form's, corrections' and synonyms'
+ * alternatives; kb_query_first_phrases()): what tests/eval/examples.py
+ * calls EX_WORDS=stems, and fit.py reads through kb-eval --terms
+ * (tests/eval/exinputs.py; tests/eval/examples_check.py checks the two
+ * agree). The words that name a place (kb_mention_place(): a town, a
+ * store, a postcode, as kb_geo.h finds them) are not among them: one
+ * word, KB_EXAMPLES_PLACE, stands for the place, so that a town named in
+ * one example does not pull every mention naming it towards that
+ * example's article ("is there a shop in Guildford?" and "guildford high
+ * st shop - open late thurs?" share only "shop" and the place). Each term
+ * weighs (1 + log tf) x idf, idf = log((N + 1) / df) over the N examples
+ * (df taken as 1 for a mention's term no example has: it still counts in
+ * the mention's norm); vectors are made unit length, so a dot product is
+ * the cosine. For a mention:
+ *
+ *   ex_max(slug)  the best cosine between the mention and an example
+ *                 labelled with that article (0: none shares a term)
+ *   ex_none       of the KB_EXAMPLES_K nearest examples sharing a term
+ *                 with it (cosine, ties by the examples' order in the
+ *                 file), the cosine-weighted share labelled "-" (no
+ *                 article fits); 0 when none shares a term
+ *
+ * Only English has examples for now (fr/de/es had too few lines to help,
+ * tests/eval/examples-figures.txt): kb_index.c loads "en"'s.
+ */
+#ifndef KB_EXAMPLES_H
+#define KB_EXAMPLES_H
+
+#include <stdint.h>
+
+#include "kb_geo.h"
+#include "kb_mention.h"
+#include "kb_search.h"
+
+#define KB_EXAMPLES_K 7
+
+/* The word standing for a place: a control byte first, which no word's
+ * term has (the tokenizer splits words at it), so it is no real word's. */
+#define KB_EXAMPLES_PLACE "\x02place"
+
+typedef struct kb_examples kb_examples;
+
+/* Reads language lang's examples from ix's examples table, each analysed
+ * as a mention in that language by ix (kb_mention_new()) with the places
+ * of geo (NULL: none found; ix must be open but for this; an index
+ * without the table or the language has none). Returns NULL when there
+ * are none. */
+kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang);
+void kb_examples_free(kb_examples *e); /* NULL is allowed */
+
+/* How many examples e has (0 for NULL). */
+int kb_examples_count(const kb_examples *e);
+
+/* A mention's scores against e; free with kb_examples_scores_free(). */
+typedef struct kb_examples_scores kb_examples_scores;
+
+/* The words mention m is compared by, in order, each as fn(ctx, term, n)
+ * (term valid during the call only): the first phrase of each group of
+ * its query (kb_query_first_phrases()), the words of the place it names
+ * left out as the suggest path's search leaves them out, then
+ * KB_EXAMPLES_PLACE when it names one. What kb-eval --terms prints for
+ * tests/eval/exinputs.py. */
+void kb_examples_words(const kb_mention *m,
+                       void (*fn)(void *ctx, const char *term, size_t n), void *ctx);
+
+/* The scores of mention m (analysed in e's language; its words are read
+ * here, kb_examples_words()), against every example but `skip` (an
+ * example's number, for tools that score an example against the others;
+ * -1: none). NULL when e is NULL. */
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *m,
+                                      int skip);
+void kb_examples_scores_free(kb_examples_scores *s); /* NULL is allowed */
+
+/* ex_max of slug, and ex_none (0 for NULL scores). */
+double kb_examples_max(const kb_examples_scores *s, const char *slug);
+double kb_examples_none(const kb_examples_scores *s);
+/* ex_max of the article of row id (a kb_hit's id; slug, its slug, read
+ * when the id is not an article's): the same value, by an array read. */
+double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug);
+
+#endif

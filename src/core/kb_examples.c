@@ -1,0 +1,491 @@
+/*
+ * kb_examples.c - labelled example mentions and a mention's nearness to
+ * them (see kb_examples.h): an inverted list of the examples' weighted
+ * terms, made once when the index is opened, read by each suggest.
+ */
+#include "kb_examples.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_arena.h"
+#include "kb_index_impl.h"
+#include "kb_util.h"
+
+struct kb_examples {
+  int n;          /* examples */
+  int *slug;      /* each example's slug, a number into slugs */
+  char **slugs;   /* the distinct slugs, sorted (strcmp) */
+  int nslugs;
+  int none;       /* the number of "-" in slugs, or -1 */
+  int *sslot;     /* the slugs hashed: number + 1, 0 empty */
+  int *by_id;     /* an article row's slug number (-1: none) by its id,
+                     below nid (ids are dense from 1) */
+  int64_t nid;
+  int nsslot;     /* a power of two */
+  /* the terms: an open-addressing hash of their strings, and per term
+   * its idf and its postings (example, weight / the example's norm) */
+  char **term;
+  int nterm, capterm;
+  int *slot;      /* term + 1, 0 empty; nslot a power of two */
+  int nslot;
+  double *idf;
+  double idf_unseen; /* a term no example has: log(N + 1), df taken as 1 */
+  int *pstart;    /* nterm + 1 offsets into pex, pw */
+  int *pex;
+  double *pw;
+};
+
+struct kb_examples_scores {
+  const kb_examples *e;
+  double *best;   /* per slug */
+  double none;
+};
+
+/*--- Terms ---------------------------------------------------------------*/
+
+/* A query's terms as kb-eval --terms and examples.py's EX_WORDS=stems
+ * read them: the first phrase of each group of its MATCH expression
+ * (kb_query_first_phrases()). (examples.py also leaves out exact forms,
+ * "=..." phrases, but reads them with the raw-term byte before them: an
+ * exact form comes after its word's stem, in the stem's group.) */
+typedef struct {
+  const char *p;
+  int n;
+} S_span;
+
+typedef struct {
+  kb_buf buf;  /* the terms, one after the other */
+  S_span *v;   /* their spans in buf (p an offset until S_query_terms() ends) */
+  int n, cap;
+} S_terms;
+
+static void S_terms_free(S_terms *t) {
+  kb_buf_cleanup(&t->buf);
+  free(t->v);
+}
+
+static int S_span_eq(S_span a, S_span b) { return a.n == b.n && !memcmp(a.p, b.p, (size_t)a.n); }
+
+static void S_add_phrase(void *ctx, const char *term, size_t n) {
+  S_terms *t = ctx;
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 32;
+    t->v = kb_xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+  }
+  t->v[t->n++] = (S_span){(const char *)(uintptr_t)t->buf.n, (int)n};
+  kb_buf_put(&t->buf, term, n);
+}
+
+static void S_query_terms(const kb_mention *m, S_terms *out) {
+  kb_examples_words(m, S_add_phrase, out);
+  for (int i = 0; i < out->n; i++) out->v[i].p = out->buf.p + (uintptr_t)out->v[i].p;
+}
+
+void kb_examples_words(const kb_mention *m, void (*fn)(void *ctx, const char *term, size_t n),
+                       void *ctx) {
+  /* the place's span as the suggest path's search leaves it out
+   * (kb_suggest.c's S_retrieve()), so the words it kept are read again */
+  kb_geo_match place;
+  size_t n, from = 0, to = 0;
+  kb_mention_text(m, &n);
+  if (kb_mention_place(m, &place) && place.end <= n) {
+    from = place.start;
+    to = place.end;
+  }
+  kb_query_first_phrases(kb_mention_query(m), from, to, fn, ctx);
+  if (from < to) fn(ctx, KB_EXAMPLES_PLACE, sizeof KB_EXAMPLES_PLACE - 1);
+}
+
+/* The number of term w, or -1; with add, added when new. */
+static int S_term(kb_examples *e, S_span w, int add) {
+  if (e->nslot) {
+    for (uint32_t i = kb_hash(w.p, (size_t)w.n);; i++) {
+      int k = e->slot[i & (uint32_t)(e->nslot - 1)];
+      if (!k) break;
+      const char *t = e->term[k - 1];
+      if (!strncmp(t, w.p, (size_t)w.n) && !t[w.n]) return k - 1;
+    }
+  }
+  if (!add) return -1;
+  if (e->nterm == e->capterm) {
+    e->capterm = e->capterm ? 2 * e->capterm : 1024;
+    e->term = kb_xrealloc(e->term, (size_t)e->capterm * sizeof *e->term);
+    free(e->slot);
+    e->nslot = 4 * e->capterm;
+    e->slot = kb_xcalloc((size_t)e->nslot, sizeof *e->slot);
+    for (int k = 0; k < e->nterm; k++) {
+      uint32_t i = kb_hash(e->term[k], strlen(e->term[k]));
+      while (e->slot[i & (uint32_t)(e->nslot - 1)]) i++;
+      e->slot[i & (uint32_t)(e->nslot - 1)] = k + 1;
+    }
+  }
+  e->term[e->nterm] = kb_xstrndup(w.p, (size_t)w.n);
+  uint32_t i = kb_hash(w.p, (size_t)w.n);
+  while (e->slot[i & (uint32_t)(e->nslot - 1)]) i++;
+  e->slot[i & (uint32_t)(e->nslot - 1)] = e->nterm + 1;
+  return e->nterm++;
+}
+
+/* Distinct terms of t with their counts (tf): ids[i] the term's number
+ * in e (-1 unknown), first[i] its string. Returns how many. */
+static int S_counts(const kb_examples *e, const S_terms *t, int *ids, int *tf, S_span *first) {
+  int n = 0;
+  for (int i = 0; i < t->n; i++) {
+    int k = 0;
+    while (k < n && !S_span_eq(first[k], t->v[i])) k++;
+    if (k == n) {
+      first[n] = t->v[i];
+      ids[n] = S_term((kb_examples *)e, t->v[i], 0);
+      tf[n++] = 0;
+    }
+    tf[k]++;
+  }
+  return n;
+}
+
+/*--- Loading -------------------------------------------------------------*/
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int S_slug_of(const kb_examples *e, const char *slug) {
+  char *const *p = bsearch(&slug, e->slugs, (size_t)e->nslugs, sizeof *e->slugs, S_cmp_str);
+  return p ? (int)(p - e->slugs) : -1;
+}
+
+/* The same through a hash (each candidate's, twice a suggest: a binary
+ * search's strcmp()s were a tenth of the examples' cost). */
+static int S_slug_hashed(const kb_examples *e, const char *slug) {
+  size_t n = strlen(slug);
+  for (uint32_t i = kb_hash(slug, n);; i++) {
+    int k = e->sslot[i & (uint32_t)(e->nsslot - 1)];
+    if (!k) return -1;
+    if (!strcmp(e->slugs[k - 1], slug)) return k - 1;
+  }
+}
+
+/* The examples' slugs, numbered. */
+static void S_number_slugs(kb_examples *e, char **raw) {
+  e->slugs = kb_xmalloc((size_t)e->n * sizeof *e->slugs);
+  for (int i = 0; i < e->n; i++) e->slugs[i] = raw[i];
+  qsort(e->slugs, (size_t)e->n, sizeof *e->slugs, S_cmp_str);
+  int k = 0;
+  for (int i = 0; i < e->n; i++)
+    if (k == 0 || strcmp(e->slugs[k - 1], e->slugs[i])) e->slugs[k++] = kb_xstrdup(e->slugs[i]);
+  e->nslugs = k;
+  e->slug = kb_xmalloc((size_t)e->n * sizeof *e->slug);
+  for (int i = 0; i < e->n; i++) e->slug[i] = S_slug_of(e, raw[i]);
+  e->none = S_slug_of(e, "-");
+  e->nsslot = 16;
+  while (e->nsslot < 4 * e->nslugs) e->nsslot *= 2;
+  e->sslot = kb_xcalloc((size_t)e->nsslot, sizeof *e->sslot);
+  for (int m = 0; m < e->nslugs; m++) {
+    uint32_t i = kb_hash(e->slugs[m], strlen(e->slugs[m]));
+    while (e->sslot[i & (uint32_t)(e->nsslot - 1)]) i++;
+    e->sslot[i & (uint32_t)(e->nsslot - 1)] = m + 1;
+  }
+}
+
+/* Each example's postings, weighted, from its terms t[i]. */
+static void S_postings(kb_examples *e, S_terms *t) {
+  int *df = kb_xcalloc((size_t)e->nterm + 1, sizeof *df);
+  int cap = 0;
+  for (int i = 0; i < e->n; i++) cap = t[i].n > cap ? t[i].n : cap;
+  int *ids = kb_xmalloc(((size_t)cap + 1) * sizeof *ids), *tf = kb_xmalloc(((size_t)cap + 1) * sizeof *tf);
+  S_span *first = kb_xmalloc(((size_t)cap + 1) * sizeof *first);
+  for (int i = 0; i < e->n; i++) {
+    int nd = S_counts(e, &t[i], ids, tf, first);
+    for (int k = 0; k < nd; k++) df[ids[k]]++;
+  }
+  e->idf = kb_xmalloc(((size_t)e->nterm + 1) * sizeof *e->idf);
+  e->pstart = kb_xcalloc((size_t)e->nterm + 2, sizeof *e->pstart);
+  for (int k = 0; k < e->nterm; k++) {
+    e->idf[k] = log((double)(e->n + 1) / df[k]);
+    e->pstart[k + 1] = e->pstart[k] + df[k];
+  }
+  e->idf_unseen = log((double)(e->n + 1));
+  e->pex = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pex);
+  e->pw = kb_xmalloc(((size_t)e->pstart[e->nterm] + 1) * sizeof *e->pw);
+  memset(df, 0, (size_t)e->nterm * sizeof *df); /* now: postings filled per term */
+  double *w = kb_xmalloc(((size_t)cap + 1) * sizeof *w);
+  for (int i = 0; i < e->n; i++) {
+    int nd = S_counts(e, &t[i], ids, tf, first);
+    double norm = 0;
+    for (int k = 0; k < nd; k++) {
+      w[k] = (1 + log(tf[k])) * e->idf[ids[k]];
+      norm += w[k] * w[k];
+    }
+    norm = norm > 0 ? sqrt(norm) : 1.0;
+    for (int k = 0; k < nd; k++) {
+      int at = e->pstart[ids[k]] + df[ids[k]]++;
+      e->pex[at] = i; /* examples in order: each list ascending */
+      e->pw[at] = w[k] / norm;
+    }
+  }
+  free(w);
+  free(first);
+  free(tf);
+  free(ids);
+  free(df);
+}
+
+/* Each article row's slug number, so a candidate's is an array read. */
+static void S_number_rows(kb_examples *e, kb_index *ix) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  int64_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    const char *slug = (const char *)sqlite3_column_text(st, 1);
+    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
+    if (id >= cap) {
+      int64_t c = cap ? cap : 1024;
+      while (c <= id) c *= 2;
+      e->by_id = kb_xrealloc(e->by_id, (size_t)c * sizeof *e->by_id);
+      for (int64_t i = cap; i < c; i++) e->by_id[i] = -1;
+      cap = c;
+    }
+    e->by_id[id] = S_slug_of(e, slug);
+  }
+  sqlite3_finalize(st);
+  e->nid = cap;
+}
+
+kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang) {
+  int li = kb_index_lang_find(ix, lang);
+  sqlite3_stmt *st = NULL;
+  if (li < 0 || sqlite3_prepare_v2(ix->db, "SELECT slug, text FROM examples WHERE lang = ?1 ORDER BY line",
+                                   -1, &st, NULL) != SQLITE_OK)
+    return NULL; /* an index made before examples: none */
+  sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+  kb_examples *e = kb_xcalloc(1, sizeof *e);
+  char **raw = NULL;
+  S_terms *t = NULL;
+  int cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *slug = (const char *)sqlite3_column_text(st, 0);
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    if (!slug || !text) continue;
+    if (e->n == cap) {
+      cap = cap ? 2 * cap : 256;
+      raw = kb_xrealloc(raw, (size_t)cap * sizeof *raw);
+      t = kb_xrealloc(t, (size_t)cap * sizeof *t);
+    }
+    /* analysed as a mention in that language is, its place found */
+    char err[128];
+    kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = lang},
+                                   err, sizeof err);
+    if (!m) continue; /* not UTF-8: kb-index does not write it */
+    memset(&t[e->n], 0, sizeof t[e->n]);
+    S_query_terms(m, &t[e->n]);
+    kb_mention_free(m);
+    for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
+    raw[e->n++] = kb_xstrdup(slug);
+  }
+  sqlite3_finalize(st);
+  if (e->n) {
+    S_number_slugs(e, raw);
+    S_postings(e, t);
+    S_number_rows(e, ix);
+  }
+  for (int i = 0; i < e->n; i++) {
+    S_terms_free(&t[i]);
+    free(raw[i]);
+  }
+  free(t);
+  free(raw);
+  if (!e->n) {
+    kb_examples_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void kb_examples_free(kb_examples *e) {
+  if (!e) return;
+  for (int i = 0; i < e->nslugs; i++) free(e->slugs[i]);
+  free(e->slugs);
+  free(e->sslot);
+  free(e->by_id);
+  free(e->slug);
+  for (int i = 0; i < e->nterm; i++) free(e->term[i]);
+  free(e->term);
+  free(e->slot);
+  free(e->idf);
+  free(e->pstart);
+  free(e->pex);
+  free(e->pw);
+  free(e);
+}
+
+int kb_examples_count(const kb_examples *e) { return e ? e->n : 0; }
+
+/*--- Scoring -------------------------------------------------------------*/
+
+/* A mention's distinct terms, as S_counts() finds them but read straight
+ * from kb_query_first_phrases()'s callback (no copy of every term, no
+ * string comparisons between known terms: a tenth of this): in order of
+ * first appearance, each a known term's number (id >= 0) or, for a term no
+ * example has (id -1), its bytes at off in buf, with its count. */
+typedef struct {
+  int id, tf;
+  int off, n; /* an unknown term's bytes in buf */
+} S_dterm;
+
+typedef struct {
+  const kb_examples *e;
+  S_dterm *v;
+  S_dterm *first; /* the caller's array, v until it grows */
+  int n, cap;
+  kb_buf buf; /* the unknown terms' bytes */
+} S_mention;
+
+static void S_add_mention_term(void *ctx, const char *term, size_t n) {
+  S_mention *m = ctx;
+  int id = S_term((kb_examples *)m->e, (S_span){term, (int)n}, 0);
+  for (int k = 0; k < m->n; k++) {
+    S_dterm *d = &m->v[k];
+    if (d->id != id) continue;
+    if (id >= 0 || (d->n == (int)n && !memcmp(m->buf.p + d->off, term, n))) {
+      d->tf++;
+      return;
+    }
+  }
+  if (m->n == m->cap) {
+    m->cap = 2 * m->cap;
+    S_dterm *v = kb_xmalloc((size_t)m->cap * sizeof *v);
+    memcpy(v, m->v, (size_t)m->n * sizeof *v);
+    if (m->v != m->first) free(m->v);
+    m->v = v;
+  }
+  m->v[m->n++] = (S_dterm){.id = id, .tf = 1, .off = (int)m->buf.n, .n = (int)n};
+  if (id < 0) kb_buf_put(&m->buf, term, n);
+}
+
+/* 1 if example a (cosine sa) is nearer than b (sb): higher, then first. */
+static int S_nearer(double sa, int a, double sb, int b) { return sa > sb || (sa == sb && a < b); }
+
+/* The cosines of the mention's terms m against every example but skip,
+ * added in acc (all 0 before) in the order of m's terms. */
+static void S_accumulate(const kb_examples *e, const S_mention *m, const double *w, double norm,
+                         int skip, double *acc) {
+  int first = 1;
+  for (int k = 0; k < m->n; k++) {
+    int id = m->v[k].id;
+    if (id < 0) continue;
+    double x = w[k] / norm;
+    const int *pex = e->pex;
+    const double *pw = e->pw;
+    int p = e->pstart[id], end = e->pstart[id + 1];
+    if (first && skip < 0) { /* the first list: every example new, 0 + y is y */
+      for (; p < end; p++) acc[pex[p]] = x * pw[p];
+    } else if (skip < 0) {
+      for (; p < end; p++) acc[pex[p]] += x * pw[p];
+    } else {
+      for (; p < end; p++)
+        if (pex[p] != skip) acc[pex[p]] += x * pw[p];
+    }
+    first = 0;
+  }
+}
+
+kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *mention, int skip) {
+  if (!e) return NULL;
+  /* the scores and their per-slug maxima in one allocation */
+  kb_examples_scores *s = kb_xcalloc(1, sizeof *s + (size_t)e->nslugs * sizeof *s->best);
+  s->e = e;
+  s->best = (double *)(s + 1);
+  enum { S_FEW = 32 }; /* a mention's distinct terms, mostly */
+  S_dterm v0[S_FEW];
+  S_mention m = {.e = e, .v = v0, .first = v0, .cap = S_FEW, .buf = KB_BUF_INIT};
+  kb_examples_words(mention, S_add_mention_term, &m);
+  double w0[S_FEW];
+  double *w = m.n > S_FEW ? kb_xmalloc((size_t)m.n * sizeof *w) : w0;
+  double norm = 0;
+  for (int k = 0; k < m.n; k++) {
+    /* a term no example has: as if it had df 1 (the mention's own);
+     * 1 + log(1) is 1 exactly, so a term once weighs its idf */
+    double idf = m.v[k].id >= 0 ? e->idf[m.v[k].id] : e->idf_unseen;
+    w[k] = m.v[k].tf == 1 ? idf : (1 + log(m.v[k].tf)) * idf;
+    norm += w[k] * w[k];
+  }
+  norm = norm > 0 ? sqrt(norm) : 1.0;
+  /* the cosines, in the thread's spare array (all 0 between calls: the
+   * entries touched are cleared after; clearing the whole array was a
+   * fifth of this) */
+  size_t cap;
+  double *acc = kb_spare_take(KB_SPARE_EXAMPLES, &cap);
+  if (cap < (size_t)e->n * sizeof *acc) {
+    free(acc);
+    cap = (size_t)e->n * sizeof *acc;
+    acc = kb_xcalloc((size_t)e->n, sizeof *acc);
+  }
+  S_accumulate(e, &m, w, norm, skip, acc);
+  /* per slug its best; the K nearest, kept in order (most examples are
+   * farther than the K-th: one comparison with it): the examples touched
+   * read again from the lists, each once (its cosine is cleared when read;
+   * every cosine touched is above 0) */
+  struct {
+    double v;
+    int j;
+  } top[KB_EXAMPLES_K];
+  int ntop = 0;
+  double kth = -1;
+  for (int k = 0; k < m.n; k++) {
+    if (m.v[k].id < 0) continue;
+    for (int p = e->pstart[m.v[k].id]; p < e->pstart[m.v[k].id + 1]; p++) {
+      int j = e->pex[p];
+      double v = acc[j];
+      if (v == 0) continue;
+      acc[j] = 0;
+      double *b = &s->best[e->slug[j]];
+      if (v > *b) *b = v;
+      if (v < kth) continue;
+      int at = ntop;
+      while (at > 0 && S_nearer(v, j, top[at - 1].v, top[at - 1].j)) at--;
+      if (at >= KB_EXAMPLES_K) continue;
+      if (ntop < KB_EXAMPLES_K) ntop++;
+      memmove(top + at + 1, top + at, (size_t)(ntop - 1 - at) * sizeof *top);
+      top[at].v = v;
+      top[at].j = j;
+      if (ntop == KB_EXAMPLES_K) kth = top[KB_EXAMPLES_K - 1].v;
+    }
+  }
+  double tot = 0, none = 0;
+  for (int i = 0; i < ntop; i++) {
+    tot += top[i].v;
+    if (e->slug[top[i].j] == e->none) none += top[i].v;
+  }
+  s->none = tot > 0 ? none / tot : 0;
+  kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
+  if (w != w0) free(w);
+  if (m.v != v0) free(m.v);
+  kb_buf_cleanup(&m.buf);
+  return s;
+}
+
+void kb_examples_scores_free(kb_examples_scores *s) {
+  if (!s) return;
+  free(s); /* best is in the same allocation */
+}
+
+double kb_examples_max(const kb_examples_scores *s, const char *slug) {
+  if (!s || !slug) return 0;
+  int k = S_slug_hashed(s->e, slug);
+  return k >= 0 ? s->best[k] : 0;
+}
+
+double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug) {
+  if (!s) return 0;
+  if (id <= 0 || id >= s->e->nid) return kb_examples_max(s, slug);
+  int k = s->e->by_id[id];
+  return k >= 0 ? s->best[k] : 0;
+}
+
+double kb_examples_none(const kb_examples_scores *s) { return s ? s->none : 0; }
