@@ -463,7 +463,17 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
     int off = inst[i].off;
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
       if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
-      while (off >= start[ph + 1]) ph++;
+      /* to off's line: the last with its start at off or before, among
+       * ph + 1 (known) to nlines - 1 (off < start[nlines]), found by
+       * halving with a select, not stepping line by line with a branch
+       * each (kb/'s articles have dozens of lines) */
+      const int *lo = start + ph + 1;
+      for (int len = nlines - ph; len > 1;) {
+        int half = len >> 1;
+        lo += lo[half] <= off ? half : 0;
+        len -= half;
+      }
+      ph = (int)(lo - start);
       hits = 0, lastoff = -1, mass = 0, stamp++;
     }
     /* colocated forms share one position */
