@@ -214,6 +214,44 @@ static void test_phrase_match_best(void **state) {
   th_index_done(x, dir);
 }
 
+/* The phrase match finds each matched position's line however many lines
+ * it skips, landing on a line's first position too (kb_rank.c halves the
+ * lines between two matches rather than stepping through them): the same
+ * lines in another order, where no match skips a line, give the same
+ * value; the line the query matches most of (half of "screen repair today
+ * please") is the best, not the short one skipped before it, whose
+ * length in its place made the value 1. */
+static void test_phrase_match_lines(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  static const char *const pages[2][5] = {
+      {"cracked phone", "battery swap", "sim tray", "water damage", "screen repair today please"},
+      {"cracked phone", "screen repair today please", "battery swap", "sim tray", "water damage"}};
+  for (int i = 0; i < 2; i++) {
+    char *p = th_fmt("%s/kb/p%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: Page %c\nphrases:\n  - %s\n  - %s\n  - %s\n  - %s\n  - %s\n"
+                     "---\nNotes.\n",
+                     'a' + i, pages[i][0], pages[i][1], pages[i][2], pages[i][3], pages[i][4]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 10};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "screen repair", 13, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 2);
+  double a = r.hits[0].feat[KB_FEAT_PHRASE], b = r.hits[1].feat[KB_FEAT_PHRASE];
+  assert_true(a > 0 && a < 1 - 1e-6);
+  assert_true(a == b);
+  kb_results_free(&r);
+  assert_int_equal(kb_index_search(x, "cracked screen repair", 21, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 2);
+  assert_true(r.hits[0].feat[KB_FEAT_PHRASE] == r.hits[1].feat[KB_FEAT_PHRASE]);
+  kb_results_free(&r);
+  th_index_done(x, dir);
+}
+
 static void S_same_str(const char *a, const char *b) {
   assert_true(!a == !b);
   if (a) assert_string_equal(a, b);
@@ -724,6 +762,7 @@ int main(void) {
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_postings_dense),
       cmocka_unit_test(test_phrase_match_best),
+      cmocka_unit_test(test_phrase_match_lines),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_order_sort),

@@ -24,6 +24,13 @@
 # fragment) then count answers from it; KB_SEARCH_CACHE=0 in the
 # environment counts the search itself (docs/benchmarks.md, seventeenth
 # session).
+# PROFILE_WHOLE=1 collects the whole kb-serve process instead of its
+# request handler only: libmicrohttpd's reading, parsing and writing, malloc,
+# the other threads (events, live) too; the warm-up pass is not counted
+# either way (callgrind_control -z), so the count is per request served.
+# PROFILE_CG_OPTS adds options to callgrind's, e.g. "--cache-sim=yes
+# --branch-sim=yes" for the misses that make the same instructions slower
+# (callgrind_annotate then shows D1mr, DLmr, Bcm, ... per function).
 # PROFILE_GZIP=1 sends "Accept-Encoding: gzip" with every GET, as a
 # browser does (wrk and the default here do not): the pages' compression
 # is then counted too.
@@ -47,7 +54,13 @@ trap cleanup EXIT
 
 "$BENCH_BIN/kb-index" -q kb -o "$DIR/kb.sqlite"
 ir() { # callgrind file: the instructions collected
-  sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1
+  # (PROFILE_WHOLE's: its totals line; after callgrind_control -z and -i
+  # off callgrind writes a summary that has wrapped below zero)
+  if [ "${PROFILE_WHOLE:-0}" = 1 ]; then
+    sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1
+  else
+    sed -n 's/^summary: *\([0-9]*\).*/\1/p; s/^totals: *\([0-9]*\).*/\1/p' "$1" | head -1
+  fi
 }
 per() { # label n file
   i=$(ir "$3")
@@ -92,7 +105,10 @@ esc() { sed 's/\\/\\\\/g; s/"/\\"/g'; }
 ix="$DIR/kb.sqlite" # the index route() serves
 route() { # name paths-file [post]
   case " ${PROFILE_ROUTES:-$1} " in *" $1 "*) ;; *) return 0 ;; esac
-  valgrind -q --tool=callgrind --toggle-collect=S_handler --callgrind-out-file="$DIR/cg.$1" \
+  collect=--toggle-collect=S_handler
+  [ "${PROFILE_WHOLE:-0}" = 1 ] && collect=--collect-atstart=yes
+  # shellcheck disable=SC2086 # (PROFILE_CG_OPTS: options, split on spaces)
+  valgrind -q --tool=callgrind "$collect" ${PROFILE_CG_OPTS:-} --callgrind-out-file="$DIR/cg.$1" \
     "$BENCH_BIN/kb-serve" --index "$ix" --listen 127.0.0.1:0 --rate -1 --quiet \
     --public-url http://127.0.0.1 --threads 1 2>"$DIR/serve-$1.log" &
   serve_pid=$!
@@ -122,6 +138,9 @@ route() { # name paths-file [post]
   curl -s -K "$DIR/req.curl" >/dev/null
   callgrind_control -z "$serve_pid" >/dev/null 2>&1 || die "callgrind_control -z failed"
   codes=$(curl -s -w '%{http_code}\n' -K "$DIR/req.curl" | sort | uniq -c | tr -s ' \n' ' ')
+  # (the whole process: what its stopping costs, freeing the index, is not
+  # a request's)
+  [ "${PROFILE_WHOLE:-0}" = 1 ] && { callgrind_control -i off "$serve_pid" >/dev/null 2>&1 || die "callgrind_control -i off failed"; }
   stop_pid "$serve_pid"; serve_pid=""
   n=$(grep -c '^url' "$DIR/req.curl")
   i=$(ir "$DIR/cg.$1")
