@@ -51,13 +51,19 @@ typedef struct kb_examples kb_examples;
 /* Reads language lang's examples from ix's examples table, each analysed
  * as a mention in that language by ix (kb_mention_new()) with the places
  * of geo (NULL: none found; ix must be open but for this; an index
- * without the table or the language has none). Returns NULL when there
- * are none. */
+ * without the table or the language has none). lang NULL: the language
+ * the table holds most examples in (the data says which language has
+ * them, not the code). Returns NULL when there are none. */
 kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang);
 void kb_examples_free(kb_examples *e); /* NULL is allowed */
 
 /* How many examples e has (0 for NULL). */
 int kb_examples_count(const kb_examples *e);
+
+/* The language e's examples were read in (kb_examples_load()'s lang;
+ * owned by e), NULL for NULL: a mention in another language is not
+ * compared with them. */
+const char *kb_examples_lang(const kb_examples *e);
 
 /* A mention's scores against e; free with kb_examples_scores_free(). */
 typedef struct kb_examples_scores kb_examples_scores;

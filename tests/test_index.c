@@ -240,6 +240,42 @@ static void test_examples(void **state) {
   th_index_done(ix, dir);
 }
 
+/* The language the examples are in comes from the data: an index whose
+ * only examples are German scores German mentions against them and
+ * English ones not at all (the index's default language is English). */
+static void test_examples_language_of_data(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *files[][2] = {
+      {"kb/screen.md", "---\ntitle: Cracked phone screen\nslug: screen\n---\nA cracked screen on your phone.\n"},
+      {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
+      {"kb/lang/de/examples.tsv", "# Beispiele\nscreen\tbildschirm kaputt\n"},
+  };
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char *p = th_fmt("%s/%s", dir, files[i][0]);
+    th_write_file(p, files[i][1]);
+    free(p);
+  }
+  kb_index *ix = th_index_kb(NULL, dir);
+  assert_non_null(ix);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix)), 1);
+  assert_string_equal(kb_examples_lang(kb_index_examples(ix)), "de");
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x", .lang = "de"};
+  kb_suggest_result r;
+  char err[256];
+  const char *m = "bildschirm kaputt";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_non_null(r.examples);
+  assert_true(fabs(kb_examples_max(r.examples, "screen") - 1) < 1e-12);
+  kb_suggest_result_free(&r);
+  o.lang = "en";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_null(r.examples);
+  kb_suggest_result_free(&r);
+  assert_null(kb_examples_lang(NULL));
+  th_index_done(ix, dir);
+}
+
 static void S_add_word(void *ctx, const char *term, size_t n) {
   kb_buf *b = ctx;
   kb_buf_put(b, term[0] == '\x01' ? term + 1 : term, term[0] == '\x01' ? n - 1 : n);
@@ -1471,6 +1507,7 @@ int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_escaped_names),
       cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_examples_language_of_data),
       cmocka_unit_test(test_examples_two_indexes),
       cmocka_unit_test(test_examples_places),
       cmocka_unit_test(test_symlinks),

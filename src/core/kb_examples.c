@@ -15,6 +15,7 @@
 #include "kb_util.h"
 
 struct kb_examples {
+  char *lang;     /* the language they were read in (owned) */
   int n;          /* examples */
   int *slug;      /* each example's slug, a number into slugs */
   char **slugs;   /* the distinct slugs, sorted (strcmp) */
@@ -257,7 +258,27 @@ static void S_number_rows(kb_examples *e, kb_index *ix) {
   e->nid = cap;
 }
 
+/* The language ix's examples table holds most examples in (ties: the
+ * first by name), into buf; 0, or -1 when it has none (or no table). */
+static int S_examples_lang(kb_index *ix, char *buf, size_t n) {
+  sqlite3_stmt *st = NULL;
+  int rc = -1;
+  if (sqlite3_prepare_v2(ix->db, "SELECT lang FROM examples GROUP BY lang ORDER BY count(*) DESC, lang"
+                                 " LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    rc = 0;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang) {
+  char most[16];
+  if (!lang) {
+    if (S_examples_lang(ix, most, sizeof most) != 0) return NULL;
+    lang = most;
+  }
   int li = kb_index_lang_find(ix, lang);
   sqlite3_stmt *st = NULL;
   if (li < 0 || sqlite3_prepare_v2(ix->db, "SELECT slug, text FROM examples WHERE lang = ?1 ORDER BY line",
@@ -265,6 +286,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
     return NULL; /* an index made before examples: none */
   sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
   kb_examples *e = kb_xcalloc(1, sizeof *e);
+  e->lang = kb_xstrdup(lang);
   char **raw = NULL;
   S_terms *t = NULL;
   int cap = 0;
@@ -321,10 +343,13 @@ void kb_examples_free(kb_examples *e) {
   free(e->pstart);
   free(e->pex);
   free(e->pw);
+  free(e->lang);
   free(e);
 }
 
 int kb_examples_count(const kb_examples *e) { return e ? e->n : 0; }
+
+const char *kb_examples_lang(const kb_examples *e) { return e ? e->lang : NULL; }
 
 /*--- Scoring -------------------------------------------------------------*/
 

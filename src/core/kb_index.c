@@ -470,7 +470,7 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   } else {
     char gerr[128];
     kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
-    ix->examples = geo ? kb_examples_load(ix, geo, "en") : NULL;
+    ix->examples = geo ? kb_examples_load(ix, geo, NULL) : NULL;
     kb_geo_free(geo);
   }
   S_serving_cache(ix);

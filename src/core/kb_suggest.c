@@ -273,11 +273,13 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
                      kb_suggest_result *out) {
   kb_results *r = &out->res;
   if (r->n == 0) return;
-  /* how near the mention is to the labelled examples, English mentions
-   * only (the other languages had too few to help: tests/eval/
-   * examples-figures.txt); after the search, whose terms it reads again */
-  if (!out->examples && out->lang && !strcmp(out->lang, "en"))
-    out->examples = kb_examples_score(kb_index_examples(ix), m, -1);
+  /* how near the mention is to the labelled examples, when the index has
+   * them in its language (English only for now: the other languages had
+   * too few to help, tests/eval/examples-figures.txt); after the search,
+   * whose terms it reads again */
+  const kb_examples *ex = kb_index_examples(ix);
+  if (!out->examples && ex && out->lang && !strcmp(out->lang, kb_examples_lang(ex)))
+    out->examples = kb_examples_score(ex, m, -1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
