@@ -60,6 +60,12 @@ void kb_examples_free(kb_examples *e); /* NULL is allowed */
 /* How many examples e has (0 for NULL). */
 int kb_examples_count(const kb_examples *e);
 
+/* Example i's line in its examples.tsv (kb-index keeps it), 0 when e has
+ * no example i: how a tool names an example by kb_examples_score()'s
+ * number (kb-eval --leave-own-example-out finds a set's line among them
+ * by its text in the index's examples table, then its number here). */
+int kb_examples_line(const kb_examples *e, int i);
+
 /* The language e's examples were read in (kb_examples_load()'s lang;
  * owned by e), NULL for NULL: a mention in another language is not
  * compared with them. */

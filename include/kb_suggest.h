@@ -66,6 +66,11 @@ typedef struct kb_suggest_opts {
    * or drop any: r's hits and their r->n * KB_LTR_N ranker inputs */
   void (*inspect)(void *arg, const kb_results *r, const double *x);
   void *inspect_arg;
+  /* evaluation only (kb-eval --leave-own-example-out): the number plus
+   * one of a labelled example the mention is not compared with (its own,
+   * when the mention is one: kb_examples_score()'s skip); 0, the server's:
+   * every example */
+  int example_out;
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable (fitted with

@@ -229,6 +229,16 @@ static void test_examples(void **state) {
   assert_non_null(r.examples);
   assert_true(fabs(kb_examples_max(r.examples, "screen") - 1) < 1e-12);
   kb_suggest_result_free(&r);
+  /* without its own example (kb-eval --leave-own-example-out): example 0
+   * is examples.tsv's line 2, and no other is labelled screen */
+  assert_int_equal(kb_examples_line(kb_index_examples(ix), 0), 2);
+  assert_int_equal(kb_examples_line(kb_index_examples(ix), 2), 4);
+  assert_int_equal(kb_examples_line(kb_index_examples(ix), 3), 0);
+  o.example_out = 1;
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_true(r.examples && kb_examples_max(r.examples, "screen") == 0);
+  kb_suggest_result_free(&r);
+  o.example_out = 0;
   o.lang = "de";
   assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
   assert_null(r.examples);

@@ -18,6 +18,7 @@ struct kb_examples {
   char *lang;     /* the language they were read in (owned) */
   int n;          /* examples */
   int *slug;      /* each example's slug, a number into slugs */
+  int *line;      /* each example's line in its examples.tsv */
   char **slugs;   /* the distinct slugs, sorted (strcmp) */
   int nslugs;
   int none;       /* the number of "-" in slugs, or -1 */
@@ -281,7 +282,8 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
   }
   int li = kb_index_lang_find(ix, lang);
   sqlite3_stmt *st = NULL;
-  if (li < 0 || sqlite3_prepare_v2(ix->db, "SELECT slug, text FROM examples WHERE lang = ?1 ORDER BY line",
+  if (li < 0 || sqlite3_prepare_v2(ix->db,
+                                   "SELECT slug, text, line FROM examples WHERE lang = ?1 ORDER BY line",
                                    -1, &st, NULL) != SQLITE_OK)
     return NULL; /* an index made before examples: none */
   sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
@@ -297,6 +299,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
     if (e->n == cap) {
       cap = cap ? 2 * cap : 256;
       raw = kb_xrealloc(raw, (size_t)cap * sizeof *raw);
+      e->line = kb_xrealloc(e->line, (size_t)cap * sizeof *e->line);
       t = kb_xrealloc(t, (size_t)cap * sizeof *t);
     }
     /* analysed as a mention in that language is, its place found */
@@ -308,6 +311,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
     S_query_terms(m, &t[e->n]);
     kb_mention_free(m);
     for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
+    e->line[e->n] = sqlite3_column_int(st, 2);
     raw[e->n++] = kb_xstrdup(slug);
   }
   sqlite3_finalize(st);
@@ -336,6 +340,7 @@ void kb_examples_free(kb_examples *e) {
   free(e->sslot);
   free(e->by_id);
   free(e->slug);
+  free(e->line);
   for (int i = 0; i < e->nterm; i++) free(e->term[i]);
   free(e->term);
   free(e->slot);
@@ -350,6 +355,10 @@ void kb_examples_free(kb_examples *e) {
 int kb_examples_count(const kb_examples *e) { return e ? e->n : 0; }
 
 const char *kb_examples_lang(const kb_examples *e) { return e ? e->lang : NULL; }
+
+int kb_examples_line(const kb_examples *e, int i) {
+  return e && i >= 0 && i < e->n ? e->line[i] : 0;
+}
 
 /*--- Scoring -------------------------------------------------------------*/
 

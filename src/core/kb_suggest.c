@@ -279,7 +279,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * whose terms it reads again */
   const kb_examples *ex = kb_index_examples(ix);
   if (!out->examples && ex && out->lang && !strcmp(out->lang, kb_examples_lang(ex)))
-    out->examples = kb_examples_score(ex, m, -1);
+    out->examples = kb_examples_score(ex, m, o->example_out - 1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per

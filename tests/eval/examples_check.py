@@ -4,7 +4,11 @@
 suggest path through src/core/kb_examples.c), to 1e-9, on mentions that are
 not examples: a fixed list written here, and cpw-dev when ../shared is
 there (SHARED=DIR). So the fit and the product cannot drift apart.
-Prints TAP.
+And kb-eval --leave-own-example-out: on our own tweets (each an example
+mention) every line's inputs are those of every example but its own
+(exinputs.py's, the line's example left out, as fit.py leaves it out);
+on the sets above (no line an example) the output is the same with the
+option as without. Prints TAP.
 
     python3 tests/eval/examples_check.py [INDEX]
 
@@ -52,41 +56,88 @@ def main():
         sets.append(cpw)
     n_ok = 0
     for s in sets:
-        texts = {}
-        for row in open(s, encoding="utf-8").read().split("\n")[1:]:
-            c = row.split("\t")
-            if len(c) > 2:
-                texts[c[0]] = c[1]
-        terms = exinputs.kb_terms(index, s)
-        dump = subprocess.run(["bin/kb-eval", index, s, "--dump"], check=True,
-                              capture_output=True, text=True).stdout
-        imax = 7 + exinputs_index("ex_max")
-        bad, checked, english = [], 0, set()
-        rows = [r.split("\t") for r in dump.splitlines() if r.startswith("cand\t")]
-        # a line the suggest path read in another language has 0s throughout
-        for c in rows:
-            if float(c[imax]) or float(c[imax + 1]):
-                english.add(c[1])
-        for c in rows:
-            lid = c[1]
-            if texts.get(lid, "").strip() in ex.by_text:
-                continue  # an example itself: scored against every example but it in fit.py
-            best, none = ex.inputs(ex.neighbours(terms.get(lid, []))) if lid in english else ({}, 0.0)
-            want = (best.get(c[3], 0.0), none)
-            got = (float(c[imax]), float(c[imax + 1]))
-            checked += 1
-            if abs(want[0] - got[0]) > 1e-9 or abs(want[1] - got[1]) > 1e-9:
-                bad.append("%s %s: fit.py %.12f %.12f, kb-eval %.12f %.12f" % (lid, c[3], want[0], want[1], got[0], got[1]))
-        name = os.path.basename(s)
-        n_ok += 1
-        print("%s %d - %s: ex_max and ex_none agree on %d candidates (%d lines in English)" % (
-            "not ok" if bad or not english else "ok", n_ok, name, checked, len(english)))
-        for b in bad[:10]:
-            print("#   " + b)
-        if bad or not english:
-            print("1..%d" % n_ok)
-            sys.exit(1)
+        bad, checked, english, _ = compare(index, ex, s, [])
+        n_ok = report(n_ok, bad or not english, "%s: ex_max and ex_none agree on %d candidates (%d lines in English)" % (
+            os.path.basename(s), checked, len(english)), bad)
+        # the option changes nothing where no line is an example
+        plain = kb_eval(index, s, [])
+        own = kb_eval(index, s, ["--leave-own-example-out"])
+        note = [r for r in own if r.startswith(OWN_NOTE)]
+        same = [r for r in own if not r.startswith(OWN_NOTE)] == plain
+        n_ok = report(n_ok, not same or note != [OWN_NOTE + "0 of %d lines are examples)" % count_lines(s)],
+                      "%s: --leave-own-example-out leaves out nothing, output identical" % os.path.basename(s),
+                      note if same else ["the outputs differ"])
+    # our own tweets, each an example mention: each line without its own
+    own = "tests/eval/tweets-own.tsv"
+    bad, checked, english, selves = compare(index, ex, own, ["--leave-own-example-out"])
+    note = [r for r in kb_eval(index, own, ["--leave-own-example-out"]) if r.startswith(OWN_NOTE)]
+    want_note = [OWN_NOTE + "%d of %d lines are examples)" % (selves, count_lines(own))]
+    n_ok = report(n_ok, bad or not english or note != want_note or selves != count_lines(own),
+                  "%s --leave-own-example-out: ex_max and ex_none as with every example but the line's own"
+                  " on %d candidates (%d lines in English, %d examples)" % (
+                      os.path.basename(own), checked, len(english), selves),
+                  bad + ["kb-eval says %s, want %s" % (note, want_note)])
     print("1..%d" % n_ok)
+
+
+# kb-eval's line saying how many lines --leave-own-example-out found
+OWN_NOTE = "  (each line scored without its own labelled example: "
+
+
+def kb_eval(index, path, opts):
+    return subprocess.run(["bin/kb-eval", index, path, "--dump"] + opts, check=True,
+                          capture_output=True, text=True).stdout.splitlines()
+
+
+def count_lines(path):
+    return sum(1 for r in open(path, encoding="utf-8").read().split("\n")[1:] if r.strip("\r"))
+
+
+def compare(index, ex, s, opts):
+    """kb-eval --dump OPTS's ex_max and ex_none on set s against exinputs.py's:
+    with --leave-own-example-out, every example but the line's own (its
+    text, trimmed as kb-index trims it, is an example's), else every example
+    and the lines that are examples not compared. Returns (mismatches,
+    candidates checked, the lines in English, lines that are examples)."""
+    own_out = "--leave-own-example-out" in opts
+    texts = {}
+    for row in open(s, encoding="utf-8").read().split("\n")[1:]:
+        c = row.split("\t")
+        if len(c) > 2:
+            texts[c[0]] = c[1].lstrip(" \t").rstrip(" \t\r")
+    terms = exinputs.kb_terms(index, s)
+    imax = 7 + exinputs_index("ex_max")
+    bad, checked, english = [], 0, set()
+    rows = [r.split("\t") for r in kb_eval(index, s, opts) if r.startswith("cand\t")]
+    # a line the suggest path read in another language has 0s throughout
+    for c in rows:
+        if float(c[imax]) or float(c[imax + 1]):
+            english.add(c[1])
+    selves = sum(1 for t in texts.values() if t in ex.by_text)
+    for c in rows:
+        lid = c[1]
+        self_ = ex.by_text.get(texts.get(lid, ""))
+        if self_ is not None and not own_out:
+            continue  # an example itself: scored against every example but it in fit.py
+        out = {self_} if self_ is not None else set()
+        best, none = ex.inputs(ex.neighbours(terms.get(lid, [])), out) if lid in english else ({}, 0.0)
+        want = (best.get(c[3], 0.0), none)
+        got = (float(c[imax]), float(c[imax + 1]))
+        checked += 1
+        if abs(want[0] - got[0]) > 1e-9 or abs(want[1] - got[1]) > 1e-9:
+            bad.append("%s %s: fit.py %.12f %.12f, kb-eval %.12f %.12f" % (lid, c[3], want[0], want[1], got[0], got[1]))
+    return bad, checked, english, selves
+
+
+def report(n_ok, failed, what, why):
+    n_ok += 1
+    print("%s %d - %s" % ("not ok" if failed else "ok", n_ok, what))
+    if failed:
+        for b in why[:10]:
+            print("#   " + b)
+        print("1..%d" % n_ok)
+        sys.exit(1)
+    return n_ok
 
 
 def exinputs_index(name):

@@ -1,7 +1,8 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--feedback-cv K [--diag] [--replay R]] INDEX SET
+ *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--leave-own-example-out]
+ *           [--feedback-cv K [--diag] [--replay R]] INDEX SET
  *   kb-eval --terms INDEX SET
  *
  * (--towns prints each town line whose first link misses the town;
@@ -41,6 +42,18 @@
  * examples compare it by (kb_examples_words(): a place's words replaced
  * by one word), as tests/eval/exinputs.py reads them.
  *
+ * --leave-own-example-out scores each line of the set that is itself a
+ * labelled example mention (its text is one in kb/lang/<code>/examples.tsv,
+ * as tests/eval/examples_export.py writes our own tweets and the English
+ * tuning halves there) against every example but its own: the figures of
+ * a mention the examples have not seen, not the cosine 1 of finding it
+ * among them (fit.py leaves a line's example out the same way, and more:
+ * its fold). An option, not the default: on any other set (cpw-dev, the
+ * check halves, a held-out set) a line whose text an example happens to
+ * have is the product's real answer. Printed: how many lines were
+ * examples; on a set with none, that line is all the option changes
+ * (tests/eval/examples_check.py checks both).
+ *
  * --lang L says the set is written in language L (default: the index's
  * default language): the public search searches L's articles, as the
  * site in that language does; the baseline indexes L's articles only; the
@@ -72,6 +85,8 @@
 
 typedef struct {
   char *id, *text, *expect, *town, *collection;
+  int example; /* the labelled example this line is, its number + 1 (only
+                  with --leave-own-example-out), else 0 */
 } S_line;
 
 typedef struct {
@@ -188,6 +203,7 @@ static int S_towns; /* --towns: the town lines whose first link misses */
 static int S_abst; /* --abstentions: the lines whose abstention is wrong */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
+static int S_own_out; /* --leave-own-example-out: each line without its own example */
 static kb_feedback *S_fb; /* feedback the suggest path learns from, or NULL */
 
 /* url with its %XX escapes decoded into out (the store finder's near=
@@ -306,7 +322,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   S_inspect_arg ia = {x, &r};
   kb_suggest_opts so = {.collection = x->collection, .limit = S_DEPTH, .public_url = S_PUBLIC_URL,
                         .feedback = S_fb, .ablate = S_ablate,
-                        .inspect = S_dump ? S_inspect : NULL, .inspect_arg = &ia};
+                        .inspect = S_dump ? S_inspect : NULL, .inspect_arg = &ia,
+                        .example_out = x->example};
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
     if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;
@@ -666,6 +683,51 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
   }
 }
 
+/*--- --leave-own-example-out ---------------------------------------------*/
+
+/* Marks each line of set whose text is a labelled example's (x->example:
+ * its number + 1), so that it is scored without it. The line's text is
+ * matched as tests/eval/examples_export.py wrote it and kb-index stored
+ * it: byte for byte, less the spaces and tabs before it and the spaces,
+ * tabs and CR after it (indexer/kb_examples_file.c). A text is one
+ * example at most: kb-index refuses a text met before in a language's
+ * examples.tsv, and examples_export.py writes a text met twice in the sets
+ * once, with its first label; so a line whose example was deduplicated
+ * (the same text earlier in a set) is matched to that one example, and
+ * every line with that text is scored without it. Returns how many lines
+ * are examples. */
+static int S_find_own_examples(const char *index_path, kb_index *ix, S_set *set) {
+  const kb_examples *ex = kb_index_examples(ix);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int found = 0;
+  if (!ex || sqlite3_open_v2(index_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT line FROM examples WHERE lang = ?1 AND text = ?2", -1, &st,
+                         NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return 0;
+  }
+  sqlite3_bind_text(st, 1, kb_examples_lang(ex), -1, SQLITE_STATIC);
+  for (int i = 0; i < set->n; i++) {
+    const char *t = set->v[i].text;
+    size_t n = strlen(t);
+    while (n && (*t == ' ' || *t == '\t')) t++, n--;
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r')) n--;
+    sqlite3_bind_text(st, 2, t, (int)n, SQLITE_STATIC);
+    int line = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_reset(st);
+    for (int k = 0; line && k < kb_examples_count(ex); k++)
+      if (kb_examples_line(ex, k) == line) {
+        set->v[i].example = k + 1;
+        found++;
+        break;
+      }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return found;
+}
+
 static void S_print_word(void *ctx, const char *term, size_t n) {
   (void)ctx;
   printf("\t%.*s", (int)n, term);
@@ -698,6 +760,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--public")) public = 1;
     else if (!strcmp(argv[i], "--lang") && i + 1 < argc) S_lang = argv[++i];
     else if (!strcmp(argv[i], "--dump")) S_dump = 1;
+    else if (!strcmp(argv[i], "--leave-own-example-out")) S_own_out = 1;
     else if (!strcmp(argv[i], "--terms")) terms = 1;
     else if (!strcmp(argv[i], "--towns")) S_towns = 1;
     else if (!strcmp(argv[i], "--abstentions")) S_abst = 1;
@@ -730,7 +793,7 @@ int main(int argc, char **argv) {
   }
   if (!index || !setp) {
     fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--without TECH,...]\n"
-                    "               [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n"
+                    "               [--leave-own-example-out] [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n"
                     "       kb-eval --terms INDEX SET(.tsv|.jsonl)\n");
     return 64;
   }
@@ -758,6 +821,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kb-eval: %s\n", err);
     return 1;
   }
+  int own = S_own_out ? S_find_own_examples(index, ix, &set) : 0;
   S_score ours = {0}, bs = {0};
   S_outcome *out = kb_xcalloc((size_t)set.n + 1, sizeof *out);
   for (int i = 0; i < set.n; i++) {
@@ -766,6 +830,9 @@ int main(int argc, char **argv) {
   }
   printf("%s: %d lines (%d with an article, %d where nothing fits), %s path\n", setp, set.n,
          ours.n, ours.none, public ? "public search" : "suggest");
+  if (S_own_out)
+    printf("  (each line scored without its own labelled example: %d of %d lines are examples)\n", own,
+           set.n);
   S_score learned = {0};
   S_outcome *lout = NULL;
   if (cv > 1 && !public) {
