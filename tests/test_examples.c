@@ -102,6 +102,23 @@ static void test_examples(void **state) {
    * example has too: (phone, screen, wobbly), each weighing log(4) */
   assert_true(fabs(S_ex_score(ix, "phone phone screen", "screen", &none) - 2 / sqrt(6.0)) < 1e-12);
   assert_true(fabs(S_ex_score(ix, "wobbly phone wobbly screen", "screen", &none) - 2.0 / 3) < 1e-12);
+  /* an example left out (skip): "love advert" is example 1, so then only
+   * example 2 ("love shop") is near, at (love, advert) . (love, shop) */
+  char err2[128];
+  kb_mention *lm = kb_mention_new(ix, NULL, "love advert", 11, &(kb_mention_opts){.lang = "en"}, err2,
+                                  sizeof err2);
+  assert_non_null(lm);
+  double near2 = b * b / (b * b + a * a);
+  for (int skip = -1; skip <= 2; skip++) {
+    kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), lm, skip);
+    double want = skip == 1 ? near2 : 1;
+    if (fabs(kb_examples_max(s, "-") - want) >= 1e-12)
+      print_error("skip %d: ex_max(-) %.17g, want %.17g\n", skip, kb_examples_max(s, "-"), want);
+    assert_true(fabs(kb_examples_max(s, "-") - want) < 1e-12);
+    assert_true(kb_examples_max(s, "screen") == 0 && kb_examples_none(s) == 1);
+    kb_examples_scores_free(s);
+  }
+  kb_mention_free(lm);
   th_index_done(ix, dir);
 }
 

@@ -378,6 +378,38 @@ static void test_snippets(void **state) {
   th_index_done(x, dir);
 }
 
+/* The snippet's window is slid along the matches (kb_rank.c's
+ * S_snippet_window()): a word leaves the window's count as the window
+ * passes it, so a later stretch with one query word three times does not
+ * outweigh the first with both words. */
+static void test_snippet_window_slides(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  char *a = th_fmt("%s/kb/a.md", dir);
+  kb_buf body = KB_BUF_INIT;
+  kb_buf_puts(&body, "---\ntitle: Long article\n---\nThe zebra crossing is here.");
+  for (int i = 0; i < 40; i++) kb_buf_printf(&body, " filler%c", 'a' + i % 26);
+  kb_buf_puts(&body, " zebra zebra zebra.");
+  for (int i = 0; i < 40; i++) kb_buf_printf(&body, " padding%c", 'a' + i % 26);
+  kb_buf_puts(&body, "\n");
+  th_write_file(a, kb_buf_str(&body));
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.limit = 2};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "zebra crossings", 15, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 1);
+  const char *sn = r.hits[0].snippet;
+  if (!strstr(sn, "<mark>zebra</mark> <mark>crossing</mark>") || strstr(sn, "<mark>zebra</mark> <mark>zebra"))
+    print_error("snippet: %s\n", sn);
+  assert_non_null(strstr(sn, "<mark>zebra</mark> <mark>crossing</mark>"));
+  assert_null(strstr(sn, "<mark>zebra</mark> <mark>zebra"));
+  kb_results_free(&r);
+  kb_buf_cleanup(&body);
+  free(a);
+  th_index_done(x, dir);
+}
+
 /* Snippets are escaped as they are cut, sixteen bytes tested at a time:
  * every byte HTML escapes (and a line break) written so wherever it
  * falls, next to a match and at a run's end, and one just past a run
@@ -1277,6 +1309,7 @@ int main(void) {
       cmocka_unit_test(test_exact_forms_first),
       cmocka_unit_test(test_snippets),
       cmocka_unit_test(test_snippet_escapes),
+      cmocka_unit_test(test_snippet_window_slides),
       cmocka_unit_test(test_results_kept_apart),
       cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),

@@ -521,25 +521,25 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
     if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
       best_start = src->aspan[2 * k + 1];
   S_prose_at(src, best_start, &lo, &best_end);
-  /* the groups seen in the window at i: seen[g] == stamp (no clearing
-   * per window) */
-  int seen[S_MAX_PHRASES], stamp = 0;
-  for (int g = 0; g < ngroup; g++) seen[g] = 0;
+  /* the window at i counts the matches m[i..r) (m[r] the first at or
+   * past its end), slid along: each match counted in once and out once,
+   * not each window's read again (its end only grows: the prose stretches
+   * come in order; were it to shrink, r steps back); cnt[g] the
+   * window's matches of group g, groups those above 0 */
+  int cnt[S_MAX_PHRASES], r = 0, groups = 0;
+  for (int g = 0; g < ngroup; g++) cnt[g] = 0;
   for (int i = 0; i < n; i++) {
+    if (i > 0) { /* m[i - 1] out of the window, if it was in */
+      if (r < i) r = i;
+      else groups -= --cnt[m[i - 1].group] == 0;
+    }
     if (i > 0 && m[i - 1].off == m[i].off) continue;
     if (!S_prose_at(src, m[i].off, &lo, &hi)) continue;
     int start = m[i].off - LEAD > lo ? m[i].off - LEAD : lo;
     int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
-    int groups = 0, hits = 0;
-    stamp++;
-    for (int j = i; j < n && m[j].off < end; j++) {
-      int g = m[j].group;
-      if (seen[g] != stamp) {
-        seen[g] = stamp;
-        groups++;
-      }
-      hits++;
-    }
+    for (; r < n && m[r].off < end; r++) groups += cnt[m[r].group]++ == 0;
+    for (; r > i && m[r - 1].off >= end; r--) groups -= --cnt[m[r - 1].group] == 0;
+    int hits = r - i;
     if (groups > best_groups || (groups == best_groups && hits > best_hits)) {
       best_start = start;
       best_end = end;
