@@ -40,6 +40,15 @@ static double S_ex_score(kb_index *ix, const char *text, const char *slug, doubl
   return v;
 }
 
+/* Writes each files[i] (a path under dir, its text) for a test's kb/. */
+static void S_write_files(const char *dir, const char *const (*files)[2], size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *p = th_fmt("%s/%s", dir, files[i][0]);
+    th_write_file(p, files[i][1]);
+    free(p);
+  }
+}
+
 static void test_examples(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -49,11 +58,7 @@ static void test_examples(void **state) {
       {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
       {"kb/lang/en/examples.tsv", "# examples\nscreen\tphone screen cracked\n-\tlove advert\n-\tlove shop\n"},
   };
-  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-    char *p = th_fmt("%s/%s", dir, files[i][0]);
-    th_write_file(p, files[i][1]);
-    free(p);
-  }
+  S_write_files(dir, files, sizeof files / sizeof *files);
   kb_index *ix = th_index_kb(NULL, dir);
   assert_non_null(ix);
   assert_int_equal(kb_examples_count(kb_index_examples(ix)), 3);
@@ -133,11 +138,7 @@ static void test_examples_language_of_data(void **state) {
       {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
       {"kb/lang/de/examples.tsv", "# Beispiele\nscreen\tbildschirm kaputt\n"},
   };
-  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-    char *p = th_fmt("%s/%s", dir, files[i][0]);
-    th_write_file(p, files[i][1]);
-    free(p);
-  }
+  S_write_files(dir, files, sizeof files / sizeof *files);
   kb_index *ix = th_index_kb(NULL, dir);
   assert_non_null(ix);
   assert_int_equal(kb_examples_count(kb_index_examples(ix)), 1);
