@@ -186,6 +186,18 @@ static void test_row_caches(void **state) {
   th_index_done(x, dir);
 }
 
+/* Writes dir/kb/p<i>.md, "Page <a+i>", with the n phrases given, in order. */
+static void S_phrase_page(const char *dir, int i, const char *const *phrases, int n) {
+  kb_buf t = KB_BUF_INIT;
+  kb_buf_printf(&t, "---\ntitle: Page %c\nphrases:\n", 'a' + i);
+  for (int k = 0; k < n; k++) kb_buf_printf(&t, "  - %s\n", phrases[k]);
+  kb_buf_puts(&t, "---\nNotes.\n");
+  char *p = th_fmt("%s/kb/p%d.md", dir, i);
+  th_write_file(p, kb_buf_str(&t));
+  free(p);
+  kb_buf_cleanup(&t);
+}
+
 /* The phrase match is the best authored phrase's value: a query that is
  * one of an article's phrases whole matches it fully (1), whatever the
  * other phrases around it match of it (less). */
@@ -197,11 +209,8 @@ static void test_phrase_match_best(void **state) {
   const int order[3][3] = {{1, 0, 2}, {0, 1, 2}, {0, 2, 1}}; /* the full line first,
                                                                in the middle, last */
   for (int i = 0; i < 3; i++) {
-    char *p = th_fmt("%s/kb/p%d.md", dir, i);
-    char *t = th_fmt("---\ntitle: Page %c\nphrases:\n  - %s\n  - %s\n  - %s\n---\nNotes.\n",
-                     'a' + i, lines[order[i][0]], lines[order[i][1]], lines[order[i][2]]);
-    th_write_file(p, t);
-    free(p); free(t);
+    const char *ph[3] = {lines[order[i][0]], lines[order[i][1]], lines[order[i][2]]};
+    S_phrase_page(dir, i, ph, 3);
   }
   kb_index *x = th_index_kb(NULL, dir);
   char err[256];
@@ -227,14 +236,7 @@ static void test_phrase_match_lines(void **state) {
   static const char *const pages[2][5] = {
       {"cracked phone", "battery swap", "sim tray", "water damage", "screen repair today please"},
       {"cracked phone", "screen repair today please", "battery swap", "sim tray", "water damage"}};
-  for (int i = 0; i < 2; i++) {
-    char *p = th_fmt("%s/kb/p%d.md", dir, i);
-    char *t = th_fmt("---\ntitle: Page %c\nphrases:\n  - %s\n  - %s\n  - %s\n  - %s\n  - %s\n"
-                     "---\nNotes.\n",
-                     'a' + i, pages[i][0], pages[i][1], pages[i][2], pages[i][3], pages[i][4]);
-    th_write_file(p, t);
-    free(p); free(t);
-  }
+  for (int i = 0; i < 2; i++) S_phrase_page(dir, i, pages[i], 5);
   kb_index *x = th_index_kb(NULL, dir);
   char err[256];
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 10};
