@@ -191,6 +191,22 @@ static void test_accented_words(void **state) {
   assert_true(x->stop && x->cue);
 }
 
+/* Spanish (kb/lang/es/intents.tsv): «teléfono» alone is also the handset,
+ * so only the phone line asked with more words is a contact cue; «¿qué
+ * pasa con mi pedido?» and «¿alguna novedad?» ask for a status as "any
+ * news" does, text-speak («q») included. */
+static void test_spanish_phone_and_status(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("es", "el teléfono nuevo no carga"), 0);
+  assert_int_equal(S_intents_in("es", "se me cayó el telefono"), 0);
+  assert_true(S_intents_in("es", "cuál es vuestro teléfono") & KB_INTENT_CONTACT);
+  assert_true(S_intents_in("es", "atendéis por telefono los festivos?") & KB_INTENT_CONTACT);
+  assert_true(S_intents_in("es", "el teléfono de atención al cliente") & KB_INTENT_CONTACT);
+  assert_int_equal(S_intents_in("es", "q pasa con mi pedido??"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("es", "alguna novedad de la reparación?"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("es", "se puede saber cómo va lo mío"), KB_INTENT_STATUS);
+}
+
 /* A mention's words looked up in one call a language
  * (kb_lang_words_of_hashed(), kb_mention.c's language scoring): each as
  * kb_lang_word_of_hashed() finds it alone, words of no list and words
@@ -233,6 +249,7 @@ int main(void) {
       cmocka_unit_test(test_text_speak_same_as_words),
       cmocka_unit_test(test_intents),
       cmocka_unit_test(test_accented_words),
+      cmocka_unit_test(test_spanish_phone_and_status),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

@@ -80,6 +80,15 @@ static void test_answered_in_its_language(void **state) {
   S_expect("how do i get the sim out of my iphone", "en", "remove-sim-iphone");
 }
 
+/* A care word in English inside a Spanish mention («el unlock», «payment
+ * declined») is read as the Spanish articles' word (kb/lang/es/synonyms.txt,
+ * one way): the Spanish article comes first, in Spanish. */
+static void test_english_words_in_spanish(void **state) {
+  (void)state;
+  S_expect("¿Me podéis hacer el unlock de un Samsung antiguo?", "es", "unlock-phone");
+  S_expect("me ha salido payment declined al pagar el móvil en la web", "es", "payment-declined");
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1166,6 +1175,7 @@ static void test_slugs_per_language(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
+      cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_collect_names_the_store),
