@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "kb_lang.h"
 #include "kb_token.h"
 
 typedef struct kb_geo kb_geo;
@@ -60,11 +61,14 @@ int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int n, const char *co
 
 /* The same, preferring the places and stores of the site of language lang
  * (its country's gazetteer, kb/places/<lang>.tsv; NULL: any): a place of
- * another country is found only when no place of lang's is named. A
- * store's postcode names the store too: in full ("TS1 1RA") or, after a
+ * another country is found only when no place of lang's is named, and
+ * not by one word that is a stop word of words (the mention's language's
+ * lists, borrowed; NULL: none): "auch" (also) in a German tweet is not
+ * the French town of Auch, nor "aber" (but) Aberystwyth. A store's
+ * postcode names the store too: in full ("TS1 1RA") or, after a
  * preposition, its district ("near TS1"). */
 int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int n, const char *collection,
-                            const char *lang, kb_geo_match *m);
+                            const char *lang, const kb_lang *words, kb_geo_match *m);
 
 /* The same for text[0..n), split into words first (for tools and tests;
  * the suggest path reads the words of its mention analysis). */

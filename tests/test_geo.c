@@ -11,14 +11,17 @@
  * The knowledge base is tests/fixtures/kb copied to a temporary directory,
  * with a Hull store, a Paris store, a French gazetteer and the two
  * languages' shortenings added (the shipped kb/ is not used: its data may
- * change under the test).
+ * change under the test). A place of another country is not one of the
+ * mention's language's stop words ("auch" is not the French town of Auch).
  */
 #include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_diag.h"
 #include "kb_geo.h"
+#include "kb_lang.h"
 #include "kb_token.h"
 
 static const char *S_HULL =
@@ -73,6 +76,7 @@ static int S_setup(void **state) {
           "Nantes\tPays de la Loire\t47.2184\t-1.5536\t\n"
           "Orléans\tCentre-Val de Loire\t47.9030\t1.9093\torleans\n"
           "Saint-Malo\tBretagne\t48.6493\t-2.0257\t\n"
+          "Auch\tOccitanie\t43.6454\t0.5879\t\n"
           "Évry Centre Commercial\tÎle-de-France\t48.6290\t2.4410\t\n");
   /* a town whose one-word name is the long form of an abbreviation */
   char *p = th_fmt("%s/kb/places.tsv", f->dir);
@@ -103,14 +107,20 @@ static int S_teardown(void **state) {
   return 0;
 }
 
-/* The place text names for a mention of language lang (NULL: any), as the
- * suggest path finds it; m gets the match. 1 if found. */
-static int S_find(const S_fix *f, const char *text, const char *lang, kb_geo_match *m) {
+/* The place text names for a mention of language lang (NULL: any) whose
+ * word lists are words (NULL: none), as the suggest path finds it; m gets
+ * the match. 1 if found. */
+static int S_find_words(const S_fix *f, const char *text, const char *lang, const kb_lang *words,
+                        kb_geo_match *m) {
   int nt;
   kb_token *t = kb_tokens_split(text, strlen(text), &nt);
-  int found = kb_geo_find_tokens_lang(f->geo, t, nt, NULL, lang, m);
+  int found = kb_geo_find_tokens_lang(f->geo, t, nt, NULL, lang, words, m);
   free(t);
   return found;
+}
+
+static int S_find(const S_fix *f, const char *text, const char *lang, kb_geo_match *m) {
+  return S_find_words(f, text, lang, NULL, m);
 }
 
 /* A store alias with a word shortened names the store, and the match
@@ -225,6 +235,30 @@ static void test_letters_spelt_out(void **state) {
   }
 }
 
+/* Another country's place named by one of the mention's stop words is
+ * not found ("auch", also, in a German tweet is not the French town of
+ * Auch), and the search goes on past it to a place the tweet does name;
+ * in its own country's tweets the town is still found. */
+static void test_foreign_place_not_a_stop_word(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  kb_lang *de = kb_lang_new("de");
+  kb_diag *d = kb_diag_new();
+  const char *stop = "auch\nihr\n";
+  assert_int_equal(kb_lang_parse(de, KB_LANG_STOP, "stopwords.txt", stop, strlen(stop), d), 0);
+  /* without the German words it is read as the town */
+  assert_int_equal(S_find_words(f, "Liefert ihr auch samstags?", "de", NULL, &m), 1);
+  assert_string_equal(m.name, "Auch");
+  assert_int_equal(S_find_words(f, "Liefert ihr auch samstags?", "de", de, &m), 0);
+  assert_int_equal(S_find_words(f, "Auch am Samstag?", "de", de, &m), 0);
+  assert_int_equal(S_find_words(f, "Habt ihr auch in Nantes einen Laden?", "de", de, &m), 1);
+  assert_string_equal(m.name, "Nantes");
+  assert_int_equal(S_find_words(f, "un magasin à Auch ?", "fr", NULL, &m), 1);
+  assert_string_equal(m.name, "Auch");
+  kb_diag_free(d);
+  kb_lang_free(de);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
@@ -234,6 +268,7 @@ int main(void) {
       cmocka_unit_test(test_shortened_ending),
       cmocka_unit_test(test_apostrophe_left_out),
       cmocka_unit_test(test_letters_spelt_out),
+      cmocka_unit_test(test_foreign_place_not_a_stop_word),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

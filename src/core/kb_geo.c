@@ -653,10 +653,12 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
 }
 
 /* The first place of the site of lang (NULL: any) the words name; most
- * and named from S_most(), district[i] S_district_like() of word i. */
+ * and named from S_most(), district[i] S_district_like() of word i; a
+ * one-word name that is a stop word of stop (NULL: none) names nothing. */
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
                          const unsigned char *named, const unsigned char *district,
-                         const char *collection, const char *lang, kb_geo_match *m) {
+                         const char *collection, const char *lang, const kb_lang *stop,
+                         kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
@@ -669,6 +671,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       if (len == 1 && S_is_common(g, key) && !w[i]->upper &&
           !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
+      if (len == 1 && stop && kb_lang_is_stop(stop, key, (int)end[1])) continue;
       S_fill(g, S_prefer_store(g, nm, collection, lang), m);
       m->start = (size_t)w[i]->start;
       m->end = (size_t)w[i + len - 1]->end;
@@ -694,11 +697,11 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
 
 int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *collection,
                        kb_geo_match *m) {
-  return kb_geo_find_tokens_lang(g, t, nt, collection, NULL, m);
+  return kb_geo_find_tokens_lang(g, t, nt, collection, NULL, NULL, m);
 }
 
 int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const char *collection,
-                            const char *lang, kb_geo_match *m) {
+                            const char *lang, const kb_lang *words, kb_geo_match *m) {
   if (!g->nnames) return 0; /* no stores or places: nothing to find */
   /* the words (emoji are not part of a name), the first S_MAX_WORDS */
   const kb_token *w[S_MAX_WORDS];
@@ -715,8 +718,10 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
    * their length) */
   for (int i = 0; i < nw; i++)
     district[i] = (unsigned char)(w[i]->nfold <= 4 && S_district_like(w[i]->fold));
-  if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, m)) return 1;
-  return S_find_tokens(g, w, nw, most, named, district, collection, NULL, m);
+  if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, NULL, m)) return 1;
+  /* another country's place is not one of the mention's everyday words
+   * (its own country's, found above, may be: "Essen") */
+  return S_find_tokens(g, w, nw, most, named, district, collection, NULL, lang ? words : NULL, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,

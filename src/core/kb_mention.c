@@ -177,7 +177,7 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->other_handle = S_other_handle(ix, m);
   m->collection = o->collection ? o->collection : m->addressed;
   m->has_place = geo && kb_geo_find_tokens_lang(geo, m->tokens, m->ntokens, m->collection,
-                                                       m->lang, &m->place);
+                                                       m->lang, m->words, &m->place);
   m->platform = kb_index_platform(ix, m->tokens, m->ntokens);
   return m;
 }

@@ -189,5 +189,17 @@ else
   echo "# $SHARED/eval/cdp missing: cdp floors not checked"
 fi
 
+# kb-eval's output is UTF-8 (fit.py decodes it): a missed line's text is
+# cut at 70 bytes before a character, not inside one ("ä" at bytes 70-71)
+printf 'id\ttext\texpect\ttown\tnotes\nu1\t%särger mit dem Akku\ttrade-in\t\t\n' \
+  "Hallo Hallo Hallo Hallo Hallo Hallo Hallo Hallo Hallo Hallo Hallo abc" >"$OUT/utf8.tsv"
+if run "$OUT/utf8.txt" "$OUT/kb.sqlite" "$OUT/utf8.tsv" --lang de; then
+  if iconv -f UTF-8 -t UTF-8 "$OUT/utf8.txt" >/dev/null 2>&1; then
+    ok "kb-eval output is UTF-8 where it cuts a line's text"
+  else
+    not_ok "kb-eval output is UTF-8 where it cuts a line's text" "$(tail -1 "$OUT/utf8.txt")"
+  fi
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

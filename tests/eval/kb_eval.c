@@ -888,8 +888,16 @@ int main(int argc, char **argv) {
       if (*c == '\n' || *c == '\r' || *c == '\t') *c = ' ';
     char r[8];
     snprintf(r, sizeof r, "%d", m[k].rank);
-    printf("    %-8.20s %2s  want %-26s got %-26s %.70s\n", x->id, m[k].rank ? r : "-", x->expect,
-           out[m[k].i].got ? out[m[k].i].got : "(nothing)", x->text);
+    /* 70 bytes at most, cut before a character, not inside one: fit.py
+     * reads this output as UTF-8 ("vorrätig" cut after its first byte
+     * stopped a fit on the fourth blind sets) */
+    int tn = (int)strlen(x->text);
+    if (tn > 70) {
+      tn = 70;
+      while (tn > 0 && ((unsigned char)x->text[tn] & 0xC0) == 0x80) tn--;
+    }
+    printf("    %-8.20s %2s  want %-26s got %-26s %.*s\n", x->id, m[k].rank ? r : "-", x->expect,
+           out[m[k].i].got ? out[m[k].i].got : "(nothing)", tn, x->text);
   }
   for (int i = 0; i < set.n; i++) free(out[i].got);
   free(out);
