@@ -502,6 +502,39 @@ static void test_memory_same_as_fts5_long(void **state) {
   free(dir); free(ix); free(cmd);
 }
 
+/* A list's positions before the body are counted at load (kb_rank_head(),
+ * a byte a field): a page with a word 300 times in a heading (too many:
+ * counted per row) and 255 times in another (the most that fits) ranks
+ * in memory as in FTS5. */
+static void test_memory_same_as_fts5_heads(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  kb_buf_puts(&body, "---\ntitle: Glass care\n---\n## ");
+  for (int i = 0; i < 300; i++) kb_buf_puts(&body, "screen ");
+  kb_buf_puts(&body, "\n\nCracked screen repair today.\n\n## ");
+  for (int i = 0; i < 255; i++) kb_buf_puts(&body, "glass ");
+  kb_buf_puts(&body, "repair\n\nScreen glass repair.\n");
+  char *p = th_fmt("%s/kb/heavy.md", dir);
+  th_write_file(p, kb_buf_str(&body));
+  free(p);
+  const char *other[] = {"Battery care", "Screen protectors", "Repair times"};
+  for (int i = 0; i < 3; i++) {
+    p = th_fmt("%s/kb/o%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: %s\n---\n## Glass\n\nA short page about %s, a screen and a "
+                     "repair.\n", other[i], other[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  kb_search_opts all = {.limit = 9};
+  static const char *const q[] = {"screen", "glass", "screen glass repair", "cracked screen",
+                                  "glass repair"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) S_same_hits(x, q[i], &all);
+  kb_buf_cleanup(&body);
+  th_index_done(x, dir);
+}
+
 /* kb_postings on a small table: phrases are consecutive positions in one
  * column, reported at their first term, and a range restricts the rows.
  * A row's lists, read in order (by column, offset, then phrase), are its
@@ -818,6 +851,7 @@ int main(void) {
       cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_phrase_match_lines),
       cmocka_unit_test(test_phrase_match_line_table),
+      cmocka_unit_test(test_memory_same_as_fts5_heads),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_order_sort),

@@ -703,9 +703,19 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
   unsigned cols = 0;
-  for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
-    t[pos[j] >> KB_RANK_COL_SHIFT]++;
-    cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
+  uint64_t h = l->head;
+  if (h) { /* counted at load (kb_rank_head()): no loop to mispredict */
+    t[0] += (int)(h & 255);
+    t[1] += (int)(h >> 8 & 255);
+    t[2] += (int)(h >> 16 & 255);
+    t[3] += (int)(h >> 24 & 255);
+    cols = (unsigned)(h >> 32 & 15);
+    j = (int)(h >> 40 & 0xffff);
+  } else {
+    for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
+      t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
+    }
   }
   while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
   t[S_NCOL - 1] += k - j;
