@@ -760,15 +760,25 @@ static inline __attribute__((always_inline)) S_inst S_inst_of(uint32_t v, int gr
  * by one comparison an instance (a long article's rows, whose merge runs
  * into the body, have two or three). Inlined: a call per row ranked was
  * 0.5 K instructions a kb/ suggest. */
+static inline __attribute__((always_inline)) int S_merge_act(S_run **act, int na,
+                                                             S_inst *inst, int max);
 static inline __attribute__((always_inline)) int S_merge(S_run *r, int m, S_inst *inst,
                                                          int max) {
   S_run *act[S_MAX_PHRASES];
-  int na = 0, n = 0;
+  int na = 0;
   for (int i = 0; i < m; i++) { /* (written, then kept or not: no branch
                                     to mispredict, callgrind --branch-sim) */
     act[na] = &r[i];
     na += r[i].at < r[i].end;
   }
+  return S_merge_act(act, na, inst, max);
+}
+
+/* S_merge() of the runs act[0..na) (in phrase order), none of them empty;
+ * act is changed. */
+static inline __attribute__((always_inline)) int S_merge_act(S_run **act, int na,
+                                                             S_inst *inst, int max) {
+  int n = 0;
   while (na > 2 && n < max) {
     int b = 0;
     uint32_t v = *act[0]->at;
@@ -846,7 +856,9 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   uint64_t matched[S_MAX_PHRASES / 64] = {0}; /* the groups S_MATCH: a word's
                                                  list with a count */
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
-  int nw = 0, nb = 0, total = 0;
+  S_run *act[S_MAX_PHRASES]; /* those with a position there (S_merge_act()) */
+  kb_rank_body all[S_MAX_PHRASES]; /* the words' body matches, as r */
+  int nw = 0, na = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
@@ -858,29 +870,35 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
       if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
     }
     if (q->exact[p]) continue;
+    /* the runs to merge and the words with body matches kept as they
+     * come (written, then kept or not: no branch, and no second pass over
+     * the words whose end was mispredicted once a row, callgrind
+     * --branch-sim) */
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
-    b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    act[na] = &r[nw];
+    na += j > 0;
+    all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    b[nb] = all[nw++];
+    nb += k > j;
     total += k;
   }
   if (total <= S_MAX_INST) {
     /* all kept (S_count()): the other fields' merged, the body's read in
      * their lists by proximity: the words with body matches only (a
      * word without one is near nothing there) */
-    a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
-    for (int i = 0; i < nw; i++) { /* (as S_merge()'s runs: no branch) */
-      b[nb] = b[i];
-      nb += b[i].n > 0;
-    }
+    a->kept = S_merge_act(act, na, a->inst, S_MAX_INST);
     a->body = b;
     a->nbody = nb;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
-    for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
+    for (int i = 0; i < nw; i++) r[i].end = all[i].pos + all[i].n;
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
-    for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
     for (int i = 0; i < nw; i++)
-      if (b[i].n > 0) b[nb++] = b[i];
+      all[i].n = r[i].at - all[i].pos > 0 ? (int)(r[i].at - all[i].pos) : 0;
+    nb = 0;
+    for (int i = 0; i < nw; i++)
+      if (all[i].n > 0) b[nb++] = all[i];
   }
   S_score_touched(q, gscore, gbits, touched, f); /* (and clears them) */
   /* a pair of adjacent words needs a match of each: none in most rows of
