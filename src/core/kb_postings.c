@@ -4,8 +4,11 @@
  * Three flat arrays, in FTS5's own order: terms (sorted, as FTS5 sorts
  * them: by bytes), for each term its postings (the rows holding it, by
  * id), for each posting its positions (column and offset packed in one
- * 32-bit word, in order). A phrase of several terms is resolved per query
- * into arrays of the same shape, so the merge sees only one kind of list.
+ * 32-bit word, in order), and for each posting its positions before the
+ * body counted per field (kb_rank_head()). A phrase of several terms is
+ * resolved per query into arrays of the same shape (without the counts:
+ * the ranking counts those itself), so the merge sees only one kind of
+ * list.
  */
 #include "kb_postings.h"
 
