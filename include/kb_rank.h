@@ -100,7 +100,25 @@ typedef struct {
   int phrase;             /* the phrase's number in the query */
   int n;                  /* occurrences, at least one */
   const uint32_t *pos;    /* n packed positions, ascending */
+  uint64_t head;          /* the positions before the body's, counted
+                             (kb_rank_head()), or 0: not known (counted
+                             from pos) */
 } kb_rank_list;
+
+/* A list's head: its positions in the four fields before the body (a
+ * list's first) counted, cnt[c] in column c (each below 256): the counts
+ * in bits 8c, the columns with one in bits 32 + c, their sum in bits 40
+ * up, and bit 63 (known); 0 when a count does not fit. */
+static inline uint64_t kb_rank_head(const unsigned *cnt) {
+  uint64_t h = (uint64_t)1 << 63;
+  unsigned sum = 0;
+  for (int c = 0; c < 4; c++) {
+    if (cnt[c] > 255) return 0;
+    h |= (uint64_t)cnt[c] << (8 * c) | (uint64_t)(cnt[c] > 0) << (32 + c);
+    sum += cnt[c];
+  }
+  return h | (uint64_t)sum << 40;
+}
 
 /* A query as kb_features() reads its arguments: per phrase its group,
  * weight, flag (0 a word, 1 its exact form, 2 a copy that only selects

@@ -254,6 +254,58 @@ static void test_phrase_match_lines(void **state) {
   th_index_done(x, dir);
 }
 
+/* The phrase match reads each phrases-field position's line from a table
+ * made at load (kb_rank_docs_load()): the query's words in the line of
+ * twelve, of several lengths, where the page puts them, the value is that
+ * line's (both words of the query in it: the square root of 2 of its
+ * length), or with them in two lines the better one's. */
+static void test_phrase_match_line_table(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *const fill[12] = {"one",       "two three",       "four five six", "seven",
+                                "eight nine", "ten eleven twelve thirteen", "fourteen",
+                                "fifteen sixteen", "seventeen", "eighteen nineteen twenty",
+                                "wombat",    "quokka numbat"};
+  /* page i: gamma and epsilon in line at[i] (its fill after them), or (the
+   * last page) gamma in line 3 and epsilon in line 9 */
+  const int at[4] = {0, 5, 11, -1};
+  const int len[4] = {3, 6, 4, 0};
+  for (int i = 0; i < 4; i++) {
+    char *lines[12];
+    const char *ph[12];
+    for (int k = 0; k < 12; k++) {
+      if (k == at[i]) lines[k] = th_fmt("gamma epsilon %s", fill[k]);
+      else if (at[i] < 0 && k == 3) lines[k] = th_fmt("gamma %s", fill[k]);
+      else if (at[i] < 0 && k == 9) lines[k] = th_fmt("%s epsilon", fill[k]);
+      else lines[k] = th_fmt("%s", fill[k]);
+      ph[k] = lines[k];
+    }
+    S_phrase_page(dir, i, ph, 12);
+    for (int k = 0; k < 12; k++) free(lines[k]);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  char err[256];
+  kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 10};
+  kb_results r;
+  assert_int_equal(kb_index_search(x, "gamma epsilon", 13, &o, &r, err, sizeof err), 0);
+  assert_int_equal(r.n, 4);
+  int seen = 0;
+  for (int h = 0; h < r.n; h++) {
+    const char *t = r.hits[h].title;
+    assert_non_null(t);
+    int i = t[strlen(t) - 1] - 'a';
+    assert_true(i >= 0 && i < 4);
+    seen |= 1 << i;
+    /* (the last page: one word in each of "gamma seven" and "eighteen
+     * nineteen twenty epsilon", half the query's mass: the shorter line) */
+    double want = at[i] >= 0 ? sqrt(2.0 / len[i]) : sqrt(1.0 / 2 * 0.5);
+    assert_true(fabs(r.hits[h].feat[KB_FEAT_PHRASE] - want) < 1e-12);
+  }
+  assert_int_equal(seen, 15);
+  kb_results_free(&r);
+  th_index_done(x, dir);
+}
+
 static void S_same_str(const char *a, const char *b) {
   assert_true(!a == !b);
   if (a) assert_string_equal(a, b);
@@ -448,6 +500,39 @@ static void test_memory_same_as_fts5_long(void **state) {
   kb_buf_cleanup(&body);
   th_rmtree(dir);
   free(dir); free(ix); free(cmd);
+}
+
+/* A list's positions before the body are counted at load (kb_rank_head(),
+ * a byte a field): a page with a word 300 times in a heading (too many:
+ * counted per row) and 255 times in another (the most that fits) ranks
+ * in memory as in FTS5. */
+static void test_memory_same_as_fts5_heads(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  kb_buf_puts(&body, "---\ntitle: Glass care\n---\n## ");
+  for (int i = 0; i < 300; i++) kb_buf_puts(&body, "screen ");
+  kb_buf_puts(&body, "\n\nCracked screen repair today.\n\n## ");
+  for (int i = 0; i < 255; i++) kb_buf_puts(&body, "glass ");
+  kb_buf_puts(&body, "repair\n\nScreen glass repair.\n");
+  char *p = th_fmt("%s/kb/heavy.md", dir);
+  th_write_file(p, kb_buf_str(&body));
+  free(p);
+  const char *other[] = {"Battery care", "Screen protectors", "Repair times"};
+  for (int i = 0; i < 3; i++) {
+    p = th_fmt("%s/kb/o%d.md", dir, i);
+    char *t = th_fmt("---\ntitle: %s\n---\n## Glass\n\nA short page about %s, a screen and a "
+                     "repair.\n", other[i], other[i]);
+    th_write_file(p, t);
+    free(p); free(t);
+  }
+  kb_index *x = th_index_kb(NULL, dir);
+  kb_search_opts all = {.limit = 9};
+  static const char *const q[] = {"screen", "glass", "screen glass repair", "cracked screen",
+                                  "glass repair"};
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) S_same_hits(x, q[i], &all);
+  kb_buf_cleanup(&body);
+  th_index_done(x, dir);
 }
 
 /* kb_postings on a small table: phrases are consecutive positions in one
@@ -765,6 +850,8 @@ int main(void) {
       cmocka_unit_test(test_postings_dense),
       cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_phrase_match_lines),
+      cmocka_unit_test(test_phrase_match_line_table),
+      cmocka_unit_test(test_memory_same_as_fts5_heads),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_order_sort),

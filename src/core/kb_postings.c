@@ -4,8 +4,11 @@
  * Three flat arrays, in FTS5's own order: terms (sorted, as FTS5 sorts
  * them: by bytes), for each term its postings (the rows holding it, by
  * id), for each posting its positions (column and offset packed in one
- * 32-bit word, in order). A phrase of several terms is resolved per query
- * into arrays of the same shape, so the merge sees only one kind of list.
+ * 32-bit word, in order), and for each posting its positions before the
+ * body counted per field (kb_rank_head()). A phrase of several terms is
+ * resolved per query into arrays of the same shape (without the counts:
+ * the ranking counts those itself), so the merge sees only one kind of
+ * list.
  */
 #include "kb_postings.h"
 
@@ -34,6 +37,7 @@ struct kb_postings {
   int *tfirst;         /* per term: postings [tfirst[t], tfirst[t + 1]) */
   int *doc;            /* per posting: the row's id */
   int *pfirst;         /* per posting: positions [pfirst[i], pfirst[i + 1]) */
+  uint64_t *head;      /* per posting: its kb_rank_list.head (S_heads()) */
   uint32_t *pos;
   long npost, npos;
   int maxdoc;          /* the largest row id held (prefix lists count by it) */
@@ -54,6 +58,7 @@ void kb_postings_free(kb_postings *p) {
   free(p->tfirst);
   free(p->doc);
   free(p->pfirst);
+  free(p->head);
   free(p->pos);
   free(p);
 }
@@ -222,6 +227,21 @@ static int S_read_instances(kb_postings *p, S_load *L, sqlite3_stmt *st,
   return rc == SQLITE_DONE ? 1 : -(rc ? rc : SQLITE_ERROR);
 }
 
+/* Each posting's kb_rank_list.head: its positions in the four fields
+ * before the body counted per field at load, where the ranking counted
+ * them per row with a loop whose end it mispredicted about once a list
+ * (kb_rank.c's S_cols()); 0 (not known) past a count's bits. */
+static void S_heads(kb_postings *p) {
+  p->head = kb_xmalloc(((size_t)p->npost + 1) * sizeof *p->head);
+  for (long i = 0; i < p->npost; i++) {
+    unsigned cnt[S_NCOL - 1] = {0};
+    int j = p->pfirst[i];
+    for (; j < p->pfirst[i + 1] && p->pos[j] >> S_COL_SHIFT < S_NCOL - 1; j++)
+      cnt[p->pos[j] >> S_COL_SHIFT]++;
+    p->head[i] = kb_rank_head(cnt);
+  }
+}
+
 kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int *prc) {
   kb_postings *p = kb_xcalloc(1, sizeof *p);
   S_load L = {.strs = KB_BUF_INIT};
@@ -260,6 +280,7 @@ kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int
   p->npos = L.npos;
   p->strs = kb_buf_detach(&L.strs);
   S_hash_terms(p);
+  S_heads(p);
   return p;
 }
 
@@ -289,6 +310,7 @@ int kb_postings_holds(const kb_postings *p, const uint32_t *pos) {
 typedef struct {
   const int *doc, *pfirst;
   const uint32_t *pos;
+  const uint64_t *head;  /* per posting, a term's (kb_postings.head); NULL */
   int n;                 /* postings */
   int at, end;           /* the part being merged */
   int *own_doc, *own_pfirst;
@@ -313,6 +335,7 @@ static void S_term_list(const kb_postings *p, int t, S_list *l) {
   int first = p->tfirst[t];
   l->doc = p->doc + first;
   l->pfirst = p->pfirst + first;
+  l->head = p->head + first;
   l->pos = p->pos;
   l->n = p->tfirst[t + 1] - first;
 }
@@ -726,7 +749,8 @@ static int S_match_dense(kb_postings_query *q, int64_t dmin, int64_t span, size_
     for (int j = l[k].at; j < l[k].end; j++) {
       int from = l[k].pfirst[j];
       ent[slot[l[k].doc[j] - dmin]++] =
-          (kb_rank_list){.phrase = k, .n = l[k].pfirst[j + 1] - from, .pos = l[k].pos + from};
+          (kb_rank_list){.phrase = k, .n = l[k].pfirst[j + 1] - from, .pos = l[k].pos + from,
+                         .head = l[k].head ? l[k].head[j] : 0};
     }
   int rc = 0, prev = 0; /* (slot[i]: now bucket i's end) */
   for (size_t w = 0; w < nw; w++) {
@@ -785,7 +809,7 @@ int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sq
         if (x->doc[x->at] == d) {
           int from = x->pfirst[x->at];
           rl[n++] = (kb_rank_list){.phrase = act[i], .n = x->pfirst[x->at + 1] - from,
-                                   .pos = x->pos + from};
+                                   .pos = x->pos + from, .head = x->head ? x->head[x->at] : 0};
           if (++x->at == x->end) continue;
         }
         act[m++] = act[i];
@@ -809,7 +833,8 @@ int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sq
       if (drive && !drive[k]) x->at = S_seek(x, x->at, x->end, d);
       if (x->at >= x->end || x->doc[x->at] != d) continue;
       int from = x->pfirst[x->at];
-      rl[n++] = (kb_rank_list){.phrase = k, .n = x->pfirst[x->at + 1] - from, .pos = x->pos + from};
+      rl[n++] = (kb_rank_list){.phrase = k, .n = x->pfirst[x->at + 1] - from, .pos = x->pos + from,
+                               .head = x->head ? x->head[x->at] : 0};
       x->at++;
     }
     if ((rc = fn(ctx, d, rl, n)) != 0) break;

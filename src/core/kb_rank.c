@@ -222,6 +222,12 @@ struct kb_rank_docs {
                            phrase's end (summed once at load, not per row) */
   int *plen;
   int nplen, capplen;
+  int *lfirst;          /* per id: its phrases field's positions' lines,
+                           line[lfirst..+plen[pfirst + pn]) (the line of
+                           position off: the last whose start is at off or
+                           before) */
+  unsigned char *line;
+  int nline, capline;
   int *afirst, *nasides; /* per id: its asides (body text that is not prose,
                            kb_rank_docs_load()), aspan[afirst..+2 * nasides) */
   int *aspan;
@@ -237,6 +243,8 @@ void kb_rank_docs_free(kb_rank_docs *d) {
   free(d->pfirst);
   free(d->pn);
   free(d->plen);
+  free(d->lfirst);
+  free(d->line);
   free(d->afirst);
   free(d->nasides);
   free(d->aspan);
@@ -252,6 +260,7 @@ static void S_docs_grow(kb_rank_docs *d, sqlite3_int64 id) {
   d->len = kb_xrealloc(d->len, (size_t)cap * S_NCOL * sizeof *d->len);
   d->pfirst = kb_xrealloc(d->pfirst, (size_t)cap * sizeof *d->pfirst);
   d->pn = kb_xrealloc(d->pn, (size_t)cap * sizeof *d->pn);
+  d->lfirst = kb_xrealloc(d->lfirst, (size_t)cap * sizeof *d->lfirst);
   d->afirst = kb_xrealloc(d->afirst, (size_t)cap * sizeof *d->afirst);
   d->nasides = kb_xrealloc(d->nasides, (size_t)cap * sizeof *d->nasides);
   d->cap = cap;
@@ -280,6 +289,25 @@ static int S_append_ints(int **a, int *n, int *cap, const char *p, int max) {
   int k = S_ints(p, *a + *n, max);
   *n += k;
   return k;
+}
+
+/* Row id's phrases field's positions' lines (kb_rank_docs.line), from
+ * its lines' starts. (S_MAX_LINES fits a byte.) */
+static void S_lines_of(kb_rank_docs *d, sqlite3_int64 id) {
+  const int *start = d->plen + d->pfirst[id];
+  int nlines = d->pn[id], npos = start[nlines] > 0 ? start[nlines] : 0;
+  if (d->capline - d->nline < npos) {
+    while (d->capline - d->nline < npos) d->capline = d->capline ? 2 * d->capline : 4096;
+    d->line = kb_xrealloc(d->line, (size_t)d->capline);
+  }
+  d->lfirst[id] = -1; /* (starts that go back, if any: the lines are
+                         found by halving, S_phrase_match()) */
+  for (int i = 0; i < nlines; i++)
+    if (start[i + 1] < start[i]) return;
+  d->lfirst[id] = d->nline;
+  for (int i = 0; i < nlines; i++) /* (a line of no positions: none marked) */
+    for (int off = start[i]; off < start[i + 1]; off++) d->line[d->nline + off] = (unsigned char)i;
+  d->nline += npos;
 }
 
 /* Field lengths come from FTS5's own record of them (table_docsize: one
@@ -317,6 +345,7 @@ int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_i
     d->pn[id] = S_append_ints(&d->plen, &d->nplen, &d->capplen,
                               (const char *)sqlite3_column_text(st, 2), S_MAX_LINES);
     for (int i = d->pfirst[id] + 1; i < d->nplen; i++) d->plen[i] += d->plen[i - 1];
+    S_lines_of(d, id);
     d->afirst[id] = d->naspan;
     d->nasides[id] = S_append_ints(&d->aspan, &d->naspan, &d->capaspan,
                               (const char *)sqlite3_column_text(st, 3), 2 * KB_RANK_MAX_ASIDES) / 2;
@@ -429,18 +458,24 @@ static inline double S_max(double a, double b) { return b > a ? b : a; }
  * geometric mean. The instances are in position order (column, then
  * offset), so the phrases field's come together and meet the lines in
  * order: one pass over both (a pass over every instance per line was a
- * twentieth of a suggest on kb/, whose articles have dozens of lines). */
-static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *inst, int kept) {
+ * twentieth of a suggest on kb/, whose articles have dozens of lines).
+ * Inlined into S_score_near(), its one caller: left a call, it cost 0.3 M
+ * instructions more over 200 kb/ suggests (callgrind). */
+static inline __attribute__((always_inline)) double S_phrase_match(const S_src *src,
+                                                                   const S_query *q,
+                                                                   const S_inst *inst, int kept) {
   int first = 0;
   while (first < kept && inst[first].col != 1) first++;
   if (first == kept || q->gmass <= 0) return 0;
   int buf[S_MAX_LINES + 1], nlines = 0, pos = 0;
   const int *start = buf; /* line i: positions [start[i], start[i + 1]) */
+  const unsigned char *line = NULL; /* position off's line, if made */
   const kb_rank_docs *d = src->d;
   sqlite3_int64 id = src->id;
   if (d) {
     start = d->plen + d->pfirst[id];
     nlines = d->pn[id] < S_MAX_LINES ? d->pn[id] : S_MAX_LINES;
+    if (d->lfirst[id] >= 0) line = d->line + d->lfirst[id];
   } else {
     const char *z;
     int n;
@@ -464,16 +499,22 @@ static double S_phrase_match(const S_src *src, const S_query *q, const S_inst *i
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
       if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
       /* to off's line: the last with its start at off or before, among
-       * ph + 1 (known) to nlines - 1 (off < start[nlines]), found by
+       * ph + 1 (known) to nlines - 1 (off < start[nlines]): read in the
+       * row's table of lines made at load (a halving's loop here missed
+       * its end about once a row, callgrind --branch-sim), else found by
        * halving with a select, not stepping line by line with a branch
        * each (kb/'s articles have dozens of lines) */
-      const int *lo = start + ph + 1;
-      for (int len = nlines - ph; len > 1;) {
-        int half = len >> 1;
-        lo += lo[half] <= off ? half : 0;
-        len -= half;
+      if (line) {
+        ph = line[off];
+      } else {
+        const int *lo = start + ph + 1;
+        for (int len = nlines - ph; len > 1;) {
+          int half = len >> 1;
+          lo += lo[half] <= off ? half : 0;
+          len -= half;
+        }
+        ph = (int)(lo - start);
       }
-      ph = (int)(lo - start);
       hits = 0, lastoff = -1, mass = 0, stamp++;
     }
     /* colocated forms share one position */
@@ -607,15 +648,16 @@ enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a wo
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
 static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits, int *pairs, double *lines);
-static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, int paired, double *f);
+static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
+                         double *f);
+static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
 static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
 static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   unsigned cols, double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
                            double *f, int *pairs, double *lines);
-static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbits,
                             const uint64_t *touched, double *f);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
@@ -661,9 +703,19 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
   unsigned cols = 0;
-  for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
-    t[pos[j] >> KB_RANK_COL_SHIFT]++;
-    cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
+  uint64_t h = l->head;
+  if (h) { /* counted at load (kb_rank_head()): no loop to mispredict */
+    t[0] += (int)(h & 255);
+    t[1] += (int)(h >> 8 & 255);
+    t[2] += (int)(h >> 16 & 255);
+    t[3] += (int)(h >> 24 & 255);
+    cols = (unsigned)(h >> 32 & 15);
+    j = (int)(h >> 40 & 0xffff);
+  } else {
+    for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
+      t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
+    }
   }
   while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
   t[S_NCOL - 1] += k - j;
@@ -708,15 +760,25 @@ static inline __attribute__((always_inline)) S_inst S_inst_of(uint32_t v, int gr
  * by one comparison an instance (a long article's rows, whose merge runs
  * into the body, have two or three). Inlined: a call per row ranked was
  * 0.5 K instructions a kb/ suggest. */
+static inline __attribute__((always_inline)) int S_merge_act(S_run **act, int na,
+                                                             S_inst *inst, int max);
 static inline __attribute__((always_inline)) int S_merge(S_run *r, int m, S_inst *inst,
                                                          int max) {
   S_run *act[S_MAX_PHRASES];
-  int na = 0, n = 0;
+  int na = 0;
   for (int i = 0; i < m; i++) { /* (written, then kept or not: no branch
                                     to mispredict, callgrind --branch-sim) */
     act[na] = &r[i];
     na += r[i].at < r[i].end;
   }
+  return S_merge_act(act, na, inst, max);
+}
+
+/* S_merge() of the runs act[0..na) (in phrase order), none of them empty;
+ * act is changed. */
+static inline __attribute__((always_inline)) int S_merge_act(S_run **act, int na,
+                                                             S_inst *inst, int max) {
+  int n = 0;
   while (na > 2 && n < max) {
     int b = 0;
     uint32_t v = *act[0]->at;
@@ -794,7 +856,9 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   uint64_t matched[S_MAX_PHRASES / 64] = {0}; /* the groups S_MATCH: a word's
                                                  list with a count */
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
-  int nw = 0, nb = 0, total = 0;
+  S_run *act[S_MAX_PHRASES]; /* those with a position there (S_merge_act()) */
+  kb_rank_body all[S_MAX_PHRASES]; /* the words' body matches, as r */
+  int nw = 0, na = 0, nb = 0, total = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
@@ -806,42 +870,42 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
       if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
     }
     if (q->exact[p]) continue;
+    /* the runs to merge and the words with body matches kept as they
+     * come (written, then kept or not: no branch, and no second pass over
+     * the words whose end was mispredicted once a row, callgrind
+     * --branch-sim) */
     r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
-    b[nw++] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    act[na] = &r[nw];
+    na += j > 0;
+    all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    b[nb] = all[nw++];
+    nb += k > j;
     total += k;
   }
   if (total <= S_MAX_INST) {
     /* all kept (S_count()): the other fields' merged, the body's read in
      * their lists by proximity: the words with body matches only (a
      * word without one is near nothing there) */
-    a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
-    for (int i = 0; i < nw; i++) { /* (as S_merge()'s runs: no branch) */
-      b[nb] = b[i];
-      nb += b[i].n > 0;
-    }
+    a->kept = S_merge_act(act, na, a->inst, S_MAX_INST);
     a->body = b;
     a->nbody = nb;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
-    for (int i = 0; i < nw; i++) r[i].end = b[i].pos + b[i].n;
+    for (int i = 0; i < nw; i++) r[i].end = all[i].pos + all[i].n;
     a->kept = S_merge(r, nw, a->inst, S_MAX_INST);
-    for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
     for (int i = 0; i < nw; i++)
-      if (b[i].n > 0) b[nb++] = b[i];
+      all[i].n = r[i].at - all[i].pos > 0 ? (int)(r[i].at - all[i].pos) : 0;
+    nb = 0;
+    for (int i = 0; i < nw; i++)
+      if (all[i].n > 0) b[nb++] = all[i];
   }
-  S_score_touched(q, gscore, gbits, touched, f);
+  S_score_touched(q, gscore, gbits, touched, f); /* (and clears them) */
   /* a pair of adjacent words needs a match of each: none in most rows of
    * a query of few words */
-  uint64_t paired = (matched[0] & (matched[0] >> 1 | matched[1] << 63)) |
-                    (matched[1] & matched[1] >> 1);
-  S_score_near(q, &src, a, gbits, paired != 0, f);
-  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
-    for (uint64_t m = touched[w]; m; m &= m - 1) {
-      int g = w * 64 + __builtin_ctzll(m);
-      gscore[g] = 0;
-      gbits[g] = 0;
-    }
+  uint64_t open[S_MAX_PHRASES / 64] = {matched[0] & (matched[0] >> 1 | matched[1] << 63),
+                                       matched[1] & matched[1] >> 1};
+  S_score_near(q, &src, a, open, f);
   *body = b; /* (the words with body matches) */
   *nbody = nb;
 }
@@ -921,7 +985,9 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
     for (int i = 0; i < nw; i++) b[i].n = r[i].at - b[i].pos > 0 ? (int)(r[i].at - b[i].pos) : 0;
   }
   memcpy(f, part->f, sizeof part->f);
-  S_score_near(q, &src, &a, gbits, 1, f);
+  uint64_t open[S_MAX_PHRASES / 64];
+  S_open_of(q, gbits, open);
+  S_score_near(q, &src, &a, open, f);
   for (int i = 0; i < nw; i++) /* words with body matches */
     if (b[i].n > 0) b[nb++] = b[i];
   *body = b;
@@ -1079,19 +1145,37 @@ static void S_score_groups(const S_query *q, const double *gscore, const unsigne
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
 
+/* v where bit is not 0, else +0: a select without a branch. (Adding +0
+ * leaves a sum as it was, -0 aside, which a sum begun at +0 never is.) */
+static inline double S_if(unsigned bit, double v) {
+  union {
+    double d;
+    uint64_t u;
+  } x = {.d = v};
+  x.u &= -(uint64_t)(bit != 0);
+  return x.d;
+}
+
 /* S_score_groups() over the groups in touched only (bit g: gbits[g] is
- * not 0), the others 0: what they added to the sums was +0 and nothing. */
-static void S_score_touched(const S_query *q, const double *gscore, const unsigned char *gbits,
+ * not 0), the others 0: what they added to the sums was +0 and nothing;
+ * each group's gscore and gbits cleared once read, for the next row (in
+ * the same pass: a second over touched missed its end once a row). The
+ * sums add +0 for a bit not set (S_if()), not a branch per bit. */
+static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbits,
                             const uint64_t *touched, double *f) {
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int w = 0; w < S_MAX_PHRASES / 64; w++)
     for (uint64_t m = touched[w]; m; m &= m - 1) {
       int g = w * 64 + __builtin_ctzll(m);
+      unsigned b = gbits[g];
+      double v = q->gidf[g];
       bm += gscore[g];
-      if (gbits[g] & S_EXACT) exactm += q->gidf[g];
-      if (gbits[g] & S_MATCH) cov += q->gidf[g];
-      if (gbits[g] & S_STRONG) strong += q->gidf[g];
-      if (gbits[g] & S_TITLE) title += q->gidf[g];
+      exactm += S_if(b & S_EXACT, v);
+      cov += S_if(b & S_MATCH, v);
+      strong += S_if(b & S_STRONG, v);
+      title += S_if(b & S_TITLE, v);
+      gscore[g] = 0;
+      gbits[g] = 0;
     }
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
@@ -1109,31 +1193,42 @@ static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, 
   S_score_groups(q, gscore, gbits, f, pairs, lines);
 }
 
+/* The pairs of adjacent groups (g, g + 1) whose second matches, as
+ * gbits says (S_score_counts()), into open (bit g, S_MAX_PHRASES bits):
+ * what S_score_near() looks for. */
+static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open) {
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++) open[w] = 0;
+  for (int g = 0; g + 1 < q->ngroup; g++)
+    open[g / 64] |= (uint64_t)((gbits[g + 1] & S_MATCH) != 0) << (g % 64);
+}
+
+/* Whether bit g of open is set. */
+static inline int S_bit(const uint64_t *open, int g) { return (int)(open[g / 64] >> (g % 64) & 1); }
+
 /* The features the positions give, proximity and the phrase match, into
- * f, from a's kept instances (and body lists), gbits as S_score_counts()
- * set it; paired 0 when no two adjacent query words both match (no pair
- * to look for: proximity 0). */
-static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
-                         const unsigned char *gbits, int paired, double *f) {
+ * f, from a's kept instances (and body lists); open (S_open_of(), or
+ * kb_rank_row_lists()'s: a pair whose first does not match is never
+ * found, so it may be left out) the pairs of adjacent query words to look
+ * for, S_MAX_PHRASES bits, each cleared when found. */
+static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
+                         double *f) {
   const S_inst *inst = a->inst;
   int kept = a->kept;
-  int pairs = 0; /* of open[] closed */
-  if (!paired) goto phrase;
+  int pairs = 0; /* of open's bits cleared */
+  if (!(open[0] | open[1])) goto phrase;
   /* proximity: query word g followed within two positions by word g+1;
    * the instances are in position order, so only the next few count.
-   * open[g]: the pair (g, g+1) is still to be found and can be (word g+1
-   * has a match in the row: a kept instance of a group is a match of it,
-   * so gbits says); one test per instance instead of three */
-  unsigned char open[S_MAX_PHRASES];
-  int ng = q->ngroup;
-  for (int g = 0; g + 1 < ng; g++) open[g] = (gbits[g + 1] & S_MATCH) != 0;
-  if (ng > 0) open[ng - 1] = 0;
+   * open bit g: the pair (g, g+1) is still to be found and can be (word
+   * g+1 has a match in the row: a kept instance of a group is a match of
+   * it); one test per instance instead of three. (Bits, not a byte per
+   * group: made with the row's other masks, no loop over the query's
+   * groups per row.) */
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
-    if (!open[g]) continue;
+    if (!S_bit(open, g)) continue;
     for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
-        open[g] = 0;
+        open[g / 64] &= ~((uint64_t)1 << (g % 64));
         pairs++;
         break; /* (found: the rest cannot change it) */
       }
@@ -1142,9 +1237,9 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
    * among the instances: each two lists of adjacent words side by side */
   for (int i = 0; i < a->nbody; i++) {
     int g = a->body[i].group;
-    for (int j = 0; j < a->nbody && open[g]; j++)
+    for (int j = 0; j < a->nbody && S_bit(open, g); j++)
       if (a->body[j].group == g + 1 && S_near(&a->body[i], &a->body[j])) {
-        open[g] = 0;
+        open[g / 64] &= ~((uint64_t)1 << (g % 64));
         pairs++;
       }
   }
@@ -1160,7 +1255,9 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   double nrm[S_NCOL];
   S_norms_of(q, src->len, nrm);
   S_score_counts(q, nrm, a, f, gbits, NULL, NULL);
-  S_score_near(q, src, a, gbits, 1, f);
+  uint64_t open[S_MAX_PHRASES / 64];
+  S_open_of(q, gbits, open);
+  S_score_near(q, src, a, open, f);
 }
 
 static void S_features(const Fts5ExtensionApi *api, Fts5Context *fts,
