@@ -143,40 +143,32 @@ checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.85 0.95 0.7
 # was tuned on the set: R@1 0.817, R@3 0.931, abstention 0.826 / 0.760, town
 # 0.915, marked 0.674, confident-and-wrong 0.081), less about 4-6 lines each
 checkhalf "blind4 en check" tests/eval/blind4/tweets-blind4-en-check.tsv 0.79 0.91 0.78 0.70 0.86 0.62 0.11
-# the second blind set's fr/de/es check halves (about 50 lines with an
-# article and 8 town lines each: one line is 0.02 of R@1, 0.12 of town
-# link): R@1, abstention precision, town link (LANG:R1:PRECISION:TOWN)
-for l in fr:0.92:0.78:0.88 de:0.89:0.78:0.87 es:0.95:0.90:0.85; do
-  c=${l%%:*}; r=${l#*:}
-  f="$OUT/blind2-$c-check.txt"
-  if run "$f" "$OUT/kb.sqlite" "tests/eval/blind2/tweets2-$c-check.tsv" --lang "$c"; then
-    floor "blind2 $c check R@1" "$(fig "$f" text 'R@1' 1)" "${r%%:*}"; r=${r#*:}
-    floor "blind2 $c check abstention precision" "$(fig "$f" text 'abstention precision' 1)" "${r%%:*}"
-    floor "blind2 $c check town -> store link" "$(fig "$f" text 'town -> store link' 1)" "${r#*:}"
+# A French, German or Spanish set: R@1, abstention precision, town link.
+# langset NAME OUTFILE SET LANG:R1:PRECISION:TOWN ("NAME R@1" ... in the
+# lines printed; SET and OUTFILE with LANG in place of %s)
+langset() {
+  c=${4%%:*}; r=${4#*:}
+  f="$OUT/$(printf "$2" "$c")"
+  if run "$f" "$OUT/kb.sqlite" "$(printf "$3" "$c")" --lang "$c"; then
+    floor "$(printf "$1" "$c") R@1" "$(fig "$f" text 'R@1' 1)" "${r%%:*}"; r=${r#*:}
+    floor "$(printf "$1" "$c") abstention precision" "$(fig "$f" text 'abstention precision' 1)" "${r%%:*}"
+    floor "$(printf "$1" "$c") town -> store link" "$(fig "$f" text 'town -> store link' 1)" "${r#*:}"
   fi
+}
+# the second blind set's fr/de/es check halves (about 50 lines with an
+# article and 8 town lines each: one line is 0.02 of R@1, 0.12 of town link)
+for l in fr:0.92:0.78:0.88 de:0.89:0.78:0.87 es:0.95:0.90:0.85; do
+  langset "blind2 %s check" "blind2-%s-check.txt" "tests/eval/blind2/tweets2-%s-check.tsv" "$l"
 done
 # the fourth blind set's fr/de/es check halves (session 19; first look on
 # main ca77fed: R@1 fr 0.864 de 0.728 es 0.819, abstention precision 0.821
 # 0.774 0.800, town 0.950 0.875 0.955): less about 3-4 lines each
 for l in fr:0.83:0.74:0.85 de:0.69:0.70:0.79 es:0.78:0.72:0.86; do
-  c=${l%%:*}; r=${l#*:}
-  f="$OUT/blind4-$c-check.txt"
-  if run "$f" "$OUT/kb.sqlite" "tests/eval/blind4/tweets-blind4-$c-check.tsv" --lang "$c"; then
-    floor "blind4 $c check R@1" "$(fig "$f" text 'R@1' 1)" "${r%%:*}"; r=${r#*:}
-    floor "blind4 $c check abstention precision" "$(fig "$f" text 'abstention precision' 1)" "${r%%:*}"
-    floor "blind4 $c check town -> store link" "$(fig "$f" text 'town -> store link' 1)" "${r#*:}"
-  fi
+  langset "blind4 %s check" "blind4-%s-check.txt" "tests/eval/blind4/tweets-blind4-%s-check.tsv" "$l"
 done
-# French, German and Spanish tweets (tests/eval/intl): R@1, abstention
-# precision, town link (LANG:R1:PRECISION:TOWN)
+# French, German and Spanish tweets (tests/eval/intl)
 for l in fr:0.89:0.80:0.93 de:0.92:0.78:0.93 es:0.92:0.69:0.90; do
-  c=${l%%:*}; r=${l#*:}
-  f="$OUT/tweets-$c.txt"
-  if run "$f" "$OUT/kb.sqlite" "tests/eval/intl/tweets-$c.tsv" --lang "$c"; then
-    floor "tweets $c R@1" "$(fig "$f" text 'R@1' 1)" "${r%%:*}"; r=${r#*:}
-    floor "tweets $c abstention precision" "$(fig "$f" text 'abstention precision' 1)" "${r%%:*}"
-    floor "tweets $c town -> store link" "$(fig "$f" text 'town -> store link' 1)" "${r#*:}"
-  fi
+  langset "tweets %s" "tweets-%s.txt" "tests/eval/intl/tweets-%s.tsv" "$l"
 done
 
 if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
