@@ -89,7 +89,8 @@ void kb_examples_words(const kb_mention *m,
  * -1: none). NULL when e is NULL. */
 kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *m,
                                       int skip);
-void kb_examples_scores_free(kb_examples_scores *s); /* NULL is allowed */
+/* NULL is allowed; the memory is kept for the thread's next scores. */
+void kb_examples_scores_free(kb_examples_scores *s);
 
 /* ex_max of slug, and ex_none (0 for NULL scores). */
 double kb_examples_max(const kb_examples_scores *s, const char *slug);
