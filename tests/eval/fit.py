@@ -717,12 +717,12 @@ def main(argv):
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
     print("cross-validated (out of fold):")
-    pooled = {"all sets": [], "English sets": [], "fr/de/es sets": []}
+    pooled = {"all sets": [], "English sets": [], "fr, de, es sets": []}
     for s in sets + list(pooled):
         ls = pooled[s] if s in pooled else by_set[s]
         if s not in pooled:
             pooled["all sets"] += ls
-            pooled["English sets" if dict(SETS)[s] is None else "fr/de/es sets"] += ls
+            pooled["English sets" if dict(SETS)[s] is None else "fr, de, es sets"] += ls
         outs = [res[id(ln)][0] for ln in ls]
         # confidence already out of fold: decide on it directly
         have = [ln for ln in ls if ln["expect"] != "-"]
