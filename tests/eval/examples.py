@@ -22,6 +22,13 @@ NAME one of
             labelled "-" (nothing fits); the same for every candidate, so
             the confidence and the abstention model only
 
+fit.py already reads kb-eval's ex_max and ex_none (the index's English
+example mentions, kb/lang/en/examples.tsv, many of them tuning lines):
+they are recomputed out of fold at every step as fit.py's pool() does, a
+line never scored against its own example (EX_LEAK=1: kb-eval's values as
+dumped, in-sample for every line that is an example); a VARIANT naming
+ex_max or ex_none replaces those columns for the lines of EX_LANGS.
+
 SEED: fold shufflings (fit.py's is 19). Environment: EX_LANGS=en (only the
 English lines get the inputs, the others 0), EX_K (the nearest examples
 counted, 7), EX_WORDS=terms or stems (kb-eval --terms's analysis for the
