@@ -36,7 +36,8 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    mention asks something, scored out of fold like the confidence (the
    penalties of both models chosen by out-of-fold log-loss); under
    its threshold (the one whose lower abstention precision or recall, out
-   of fold on the pooled tuning lines, is highest) nothing fits. The
+   of fold on the pooled tuning lines, is highest; FIT_ABST=prec:P: the
+   one with the highest recall at precision >= P) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set, then pooled over all
