@@ -459,8 +459,8 @@ def fits_threshold(lines, res, choice=None):
       prec:P  the one with the highest recall at precision >= P (the
               lowest such threshold on a tie), minpr when none reaches P:
               recall bought with precision lets wrong "nothing fits" reach
-              agents (the fourteenth round's refit moved towards recall).
-    Held back lines whose first candidate is an article count too."""
+              agents (the fourteenth round's refit moved towards recall;
+              tests/eval/refit-figures-19.txt)."""
     choice = choice or os.environ.get("FIT_ABST", "minpr")
     none = sum(1 for ln in lines if ln["expect"] == "-")
     best = (-1, 0.5)
