@@ -59,6 +59,8 @@ run_suite relevance floors sh tests/eval/floors.sh
 # The labelled examples' inputs: fit.py's (tests/eval/exinputs.py) and the
 # product's agree (kb-eval --dump), so a fit weighs what the server computes.
 run_suite relevance examples python3 tests/eval/examples_check.py
+# fit.py's threshold choices (FIT_ABST) on made-up outcomes (a second).
+run_suite relevance fitcheck python3 tests/eval/fit_check.py
 
 # Fuzzing, briefly (make fuzz runs each target for FUZZ_SECONDS, default 60).
 if command -v clang >/dev/null 2>&1; then

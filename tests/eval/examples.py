@@ -22,6 +22,13 @@ NAME one of
             labelled "-" (nothing fits); the same for every candidate, so
             the confidence and the abstention model only
 
+fit.py already reads kb-eval's ex_max and ex_none (the index's English
+example mentions, kb/lang/en/examples.tsv, many of them tuning lines):
+they are recomputed out of fold at every step as fit.py's pool() does, a
+line never scored against its own example (EX_LEAK=1: kb-eval's values as
+dumped, in-sample for every line that is an example); a VARIANT naming
+ex_max or ex_none replaces those columns for the lines of EX_LANGS.
+
 SEED: fold shufflings (fit.py's is 19). Environment: EX_LANGS=en (only the
 English lines get the inputs, the others 0), EX_K (the nearest examples
 counted, 7), EX_WORDS=terms or stems (kb-eval --terms's analysis for the
@@ -187,13 +194,27 @@ def extras(i, ln, out):
 
 
 def set_pool(subset, out):
+    """The example inputs of SUBSET against the examples not in OUT (line
+    indices) and never the line itself: kb-eval's own ex_max and ex_none
+    (the index's examples, kb/lang/en/examples.tsv, which are English
+    tuning lines: kb-eval --dump scores such a line against itself)
+    recomputed as fit.py's pool() does, then this tool's inputs (NAMES),
+    a name kb-eval already gives replacing its column for the lines of
+    LANGS."""
+    fit.pool(subset, {LINES[j]["ex_self"] for j in out if LINES[j].get("ex_self") is not None})
     for ln in subset:
         i = IDX[id(ln)]
-        f, best, knn = extras(i, ln, out) if ln["lang"] in LANGS else ({"ex_none": 0.0}, {}, {})
+        mine = ln["lang"] in LANGS
+        f, best, knn = extras(i, ln, out) if mine else ({"ex_none": 0.0}, {}, {})
         for c in ln["cands"]:
             v = {"ex_max": best.get(c["slug"], 0.0), "ex_knn": knn.get(c["slug"], 0.0),
                  "ex_none": f["ex_none"]}
-            c["x"] = c["x0"] + [v[nm] for nm in NAMES]
+            x = c["x"][:len(c["x0"])] + [v[nm] for nm in NEW]
+            if mine:
+                for nm in NAMES:
+                    if nm not in NEW:
+                        x[fit.INPUTS.index(nm)] = v[nm]
+            c["x"] = x
 
 
 def cross_validate(lines, use):
@@ -233,7 +254,8 @@ def report(by_set, lines, res, seed):
     tf = fit.fits_threshold(lines, res)
     t = [fit.threshold(lines, res, fit.PRECISION, 0, tf), fit.threshold(lines, res, fit.PRECISION, 1, tf)]
     print("%s seed %d: thresholds %.2f / %.2f, nothing fits under %.2f" % (sys.argv[2], seed, t[0], t[1], tf))
-    tot = dict(r1=0, r3=0, have=0, ans=0, wrong=0, abst=0, ok=0, none=0)
+    tots = {g: dict(r1=0, r3=0, have=0, ans=0, wrong=0, abst=0, ok=0, none=0)
+            for g in ("ALL", "EN", "FR/DE/ES")}
     for s in by_set:
         ls = by_set[s]
         have = [ln for ln in ls if ln["expect"] != "-"]
@@ -250,9 +272,11 @@ def report(by_set, lines, res, seed):
             (len(ans) - len(wrong)) / len(have), ok / max(1, len(abst)), ok / max(1, len(none))))
         for nm, v in (("r1", r1), ("r3", r3), ("have", len(have)), ("ans", len(ans)),
                       ("wrong", len(wrong)), ("abst", len(abst)), ("ok", ok), ("none", len(none))):
-            tot[nm] += v
-    print("  ALL R@1 %.4f (%d/%d) R@3 %.4f c&w %.4f (%d/%d) marked %.3f (%d) abstP %.3f R %.3f (%d/%d, %d held back)"
-          % (tot["r1"] / tot["have"], tot["r1"], tot["have"], tot["r3"] / tot["have"],
+            for g in ("ALL", "EN" if by_set[s][0]["lang"] == "en" else "FR/DE/ES"):
+                tots[g][nm] += v
+    for g, tot in tots.items():
+        print("  %s R@1 %.4f (%d/%d) R@3 %.4f c&w %.4f (%d/%d) marked %.3f (%d) abstP %.3f R %.3f (%d/%d, %d held back)"
+          % (g, tot["r1"] / tot["have"], tot["r1"], tot["have"], tot["r3"] / tot["have"],
              tot["wrong"] / tot["ans"], tot["wrong"], tot["ans"],
              (tot["ans"] - tot["wrong"]) / tot["have"], tot["ans"] - tot["wrong"],
              tot["ok"] / max(1, tot["abst"]), tot["ok"] / max(1, tot["none"]), tot["ok"], tot["none"],
@@ -261,9 +285,13 @@ def report(by_set, lines, res, seed):
 
 NAMES = [v.split(":")[0] for v in variant]
 where = {v.split(":")[0]: (v.split(":") + [""])[1] for v in variant}
-fit.INPUTS = fit.INPUTS + NAMES
-fit.FEATURES = fit.FEATURES + [nm for nm in NAMES if where[nm] in ("", "rank", "nofits", "noconf")
-                               and nm != "ex_none"]
+# a name fit.py already reads (ex_max, ex_none: kb-eval's, from the
+# index's English examples) is not added twice: this tool's values replace
+# kb-eval's for the lines of LANGS
+NEW = [nm for nm in NAMES if nm not in fit.INPUTS]
+fit.INPUTS = fit.INPUTS + NEW
+fit.FEATURES = [nm for nm in fit.FEATURES if nm not in NAMES] + \
+    [nm for nm in NAMES if where[nm] in ("", "rank", "nofits", "noconf") and nm != "ex_none"]
 fit.NOT_CONF = fit.NOT_CONF + [nm for nm in NAMES if where[nm] in ("rank", "fits", "noconf")]
 fit.NOT_FITS = fit.NOT_FITS + [nm for nm in NAMES if where[nm] in ("rank", "conf", "nofits")]
 texts = {}
@@ -281,6 +309,17 @@ for s, lang in fit.SETS:
             c["x0"] = c["x"]
 LINES = [ln for s in by_set for ln in by_set[s]]
 IDX = {id(ln): i for i, ln in enumerate(LINES)}
+# kb-eval's ex_max and ex_none, out of fold (set_pool()); EX_LEAK=1 keeps
+# kb-eval's values as dumped (each example line scored against itself: the
+# figures before this fix)
+if os.environ.get("EX_LEAK") != "1":
+    fit.ex_prepare(index, LINES)
+for ln in LINES:
+    ln.setdefault("ex_self", None)
+print("examples.py: %d of %d tuning lines are example mentions in the index%s" % (
+    sum(1 for ln in LINES if ln["ex_self"] is not None), len(LINES),
+    " (EX_LEAK=1: kb-eval's inputs kept)" if fit.EX is None else
+    " (kb-eval's ex_max/ex_none recomputed without them)"), flush=True)
 NB = neighbours(LINES, vectors(LINES, texts))
 if sys.argv[2] == "neighbours":
     # how close each line's nearest other line is, and whether its label

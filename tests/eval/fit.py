@@ -36,7 +36,8 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    mention asks something, scored out of fold like the confidence (the
    penalties of both models chosen by out-of-fold log-loss); under
    its threshold (the one whose lower abstention precision or recall, out
-   of fold on the pooled tuning lines, is highest) nothing fits. The
+   of fold on the pooled tuning lines, is highest; FIT_ABST=prec:P: the
+   one with the highest recall at precision >= P) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
 4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
    and prints the cross-validated figures per set, then pooled over all
@@ -125,7 +126,12 @@ CHECKS = ["tests/eval/blind/tweets-blind-check.tsv", "tests/eval/blind2/tweets-b
           "tests/eval/blind3/tweets-blind3-check.tsv"]
 BANDS = "web/calibration.tsv"
 MIN_BAND = 20
-INDEX = "build/fit.sqlite"
+# FIT_INDEX, FIT_HEADER: where a trial fit writes its index and model (two
+# seeds at once must not share them; a --tune-only trial need not touch
+# the committed header). FIT_RES: a file for each tuning line's out-of-fold
+# outcome (tests/eval/refit_choices.py compares threshold choices on it).
+INDEX = os.environ.get("FIT_INDEX", "build/fit.sqlite")
+HEADER = os.environ.get("FIT_HEADER", HEADER)
 
 
 def run_dump(index, path, lang=None):
@@ -446,18 +452,33 @@ def cross_validate(lines, ws, l2c, l2f, inner):
     return res
 
 
-def fits_threshold(lines, res):
-    """The abstention threshold whose lower precision or recall (out of
-    fold, all tuning lines pooled) is highest."""
+def fits_threshold(lines, res, choice=None):
+    """The abstention threshold, out of fold on LINES (all tuning lines
+    pooled), by CHOICE (FIT_ABST, default "minpr"):
+      minpr   the one whose lower precision or recall is highest;
+      prec:P  the one with the highest recall at precision >= P (the
+              lowest such threshold on a tie), minpr when none reaches P:
+              recall bought with precision lets wrong "nothing fits" reach
+              agents (the fourteenth round's refit moved towards recall;
+              tests/eval/refit-figures-19.txt)."""
+    choice = choice or os.environ.get("FIT_ABST", "minpr")
     none = sum(1 for ln in lines if ln["expect"] == "-")
     best = (-1, 0.5)
+    best_p = None  # (recall, threshold) for prec:P
+    floor = float(choice.split(":")[1]) if choice.startswith("prec:") else None
     for k in range(5, 96):
         t = k / 100
         abst = [ln for ln in lines if res[id(ln)][2] < t]
         ok = sum(1 for ln in abst if ln["expect"] == "-")
-        score = min(ok / max(1, len(abst)), ok / max(1, none))
+        prec, rec = ok / max(1, len(abst)), ok / max(1, none)
+        score = min(prec, rec)
         if score > best[0] + 1e-9:
             best = (score, t)
+        if floor is not None and abst and prec >= floor - 1e-9 and \
+                (best_p is None or rec > best_p[0] + 1e-9):
+            best_p = (rec, t)
+    if floor is not None and best_p is not None:
+        return best_p[1]
     return best[1]
 
 
@@ -482,6 +503,20 @@ def threshold(lines, res, precision, asks, tf):
         if ans and (ans - wrong) / ans >= precision:
             best = t
     return best
+
+
+def write_res(path, lines, res):
+    """Each line's out-of-fold outcome, for refit_choices.py: set, language,
+    id, expect, asks, off-topic first, has an article, rank of the
+    expected, confidence, probability that some article fits."""
+    lang = dict(SETS)
+    with open(path, "w") as f:
+        f.write("set\tlang\tid\texpect\tasks\toff\tfirst\trank\tconf\tfits\n")
+        for ln in lines:
+            o, p, pf = res[id(ln)]
+            f.write("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%.9f\t%.9f\n" % (
+                ln["set"], lang.get(ln["set"]) or "en", ln["id"], ln["expect"], ln["asks"],
+                int(bool(o[0])), int(o[1] is not None), o[2], p, pf))
 
 
 def write_header(w, wc, t, wf, tf, l2r, l2c, l2f, n):
@@ -664,6 +699,8 @@ def main(argv):
     res = cross_validate(lines, ws, l2c, l2f, inner)
     tf = fits_threshold(lines, res)
     t = [threshold(lines, res, PRECISION, 0, tf), threshold(lines, res, PRECISION, 1, tf)]
+    if os.environ.get("FIT_RES"):
+        write_res(os.environ["FIT_RES"], lines, res)
     # final models on every tuning line
     # (the confidence and abstention models learn from the out-of-fold
     # rankings, the ranker from every line)
@@ -681,12 +718,12 @@ def main(argv):
           " under %.2f" % (HEADER, l2r, t[0], t[1], tf))
     print("  ranker weights: " + ", ".join("%s %+.3f" % (nm, a) for a, nm in zip(w, INPUTS) if a))
     print("cross-validated (out of fold):")
-    pooled = {"all sets": [], "English sets": []}
+    pooled = {"all sets": [], "English sets": [], "fr, de, es sets": []}
     for s in sets + list(pooled):
         ls = pooled[s] if s in pooled else by_set[s]
         if s not in pooled:
             pooled["all sets"] += ls
-            pooled["English sets"] += ls if dict(SETS)[s] is None else []
+            pooled["English sets" if dict(SETS)[s] is None else "fr, de, es sets"] += ls
         outs = [res[id(ln)][0] for ln in ls]
         # confidence already out of fold: decide on it directly
         have = [ln for ln in ls if ln["expect"] != "-"]
