@@ -38,13 +38,16 @@ def texts(path):
     return out
 
 
-def dedup(lang):
-    src = HERE / lang / f"tweets-blind4-{lang}-as-written.tsv"
+def dedup(lang, here=HERE, name="blind4", earlier=None):
+    """Writes HERE/tweets-NAME-LANG.tsv from LANG/tweets-NAME-LANG-as-written.tsv
+    (blind5/dedup.py calls it with its own folder, name and earlier sets)."""
+    earlier = EARLIER if earlier is None else earlier
+    src = here / lang / f"tweets-{name}-{lang}-as-written.tsv"
     if not src.exists():
         print(f"{lang}: no set")
         return
     seen = set()
-    for path in EARLIER[lang]:
+    for path in earlier[lang]:
         if path.exists():
             seen |= texts(path)
     header, *rows = src.read_text(encoding="utf-8").splitlines()
@@ -53,7 +56,7 @@ def dedup(lang):
         t = norm(r.split("\t")[1])
         (gone if t in seen else kept).append(r)
         seen.add(t)
-    (HERE / f"tweets-blind4-{lang}.tsv").write_text(
+    (here / f"tweets-{name}-{lang}.tsv").write_text(
         "\n".join([header] + kept) + "\n", encoding="utf-8")
     print(f"{lang}: {len(rows)} lines as written, {len(gone)} dropped, {len(kept)} kept")
     for r in gone:
