@@ -80,8 +80,6 @@ for r in rows:
         errs.append(f'{i}: notes main {m.group(1)} != expect {e}')
     if 'two questions' in notes and not m:
         errs.append(f'{i}: two questions without (main: SLUG)')
-    if e == '-' and town:
-        pass
 
 cnt = collections.Counter(r[2] for r in rows)
 def has(tag): return sum(1 for r in rows if tag in [x.strip() for x in r[4].split(';')])
