@@ -92,12 +92,14 @@ static void test_english_words_in_spanish(void **state) {
 /* Spanish words whose stem never meets the articles' (kb/lang/es/synonyms.txt):
  * the vosotros form folded before stemming («arregláis» -> arreglais, not
  * arregl), the stem-changing verb («pierdo» -> pierd, «perder» -> perd), a
- * SIM the phone does not «read» (it does not detect it). */
+ * SIM the phone does not «read» (it does not detect it), «recoja» (recoj,
+ * not recog). */
 static void test_spanish_forms_reach_the_article(void **state) {
   (void)state;
   S_expect("¿me arregláis el micro del móvil?", "es", "book-a-repair");
   S_expect("si me paso con vosotros pierdo mi número de siempre?", "es", "keep-your-number");
   S_expect("el móvil no lee la SIM nueva", "es", "sim-not-detected");
+  S_expect("puede que lo recoja mi hermano?", "es", "click-and-collect");
 }
 
 /* A store question whose only other words are stop words ("gibts euch
