@@ -193,8 +193,8 @@ static void test_accented_words(void **state) {
 
 /* Spanish (kb/lang/es/intents.tsv): «teléfono» alone is also the handset,
  * so only the phone line asked with more words is a contact cue; «¿qué
- * pasa con mi pedido?» and «¿alguna novedad?» ask for a status as "any
- * news" does, text-speak («q») included. */
+ * pasa con mi pedido?», «¿alguna novedad?» and «no sé nada» ask for a
+ * status as "any news" does, text-speak («q») included. */
 static void test_spanish_phone_and_status(void **state) {
   (void)state;
   assert_int_equal(S_intents_in("es", "el teléfono nuevo no carga"), 0);
@@ -205,6 +205,9 @@ static void test_spanish_phone_and_status(void **state) {
   assert_int_equal(S_intents_in("es", "q pasa con mi pedido??"), KB_INTENT_STATUS);
   assert_int_equal(S_intents_in("es", "alguna novedad de la reparación?"), KB_INTENT_STATUS);
   assert_int_equal(S_intents_in("es", "se puede saber cómo va lo mío"), KB_INTENT_STATUS);
+  /* no news, said as «no sé nada», or in English inside a Spanish tweet */
+  assert_int_equal(S_intents_in("es", "hice un pedido el martes y no sé nada"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("es", "any news de mi reparación?"), KB_INTENT_STATUS);
 }
 
 /* A mention's words looked up in one call a language
