@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kb_arena.h"
+#include "kb_near.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -204,9 +205,8 @@ void kb_rank_query_free(kb_rank_query *q) {
 /* An instance as a row's features read it: the group of its phrase (what
  * the phrase match, the snippet window and proximity compare), column,
  * offset. */
-typedef struct {
-  int group, col, off;
-} S_inst;
+typedef kb_near_inst S_inst;
+_Static_assert(S_MAX_PHRASES == KB_NEAR_MAX_GROUPS, "kb_near.c's masks hold the groups");
 
 /*--- Rows held in memory -------------------------------------------------*/
 
@@ -631,6 +631,8 @@ typedef struct {
   const kb_rank_body *body; /* the body's matches, when inst holds only the
                                other fields' (kb_rank_row_lists()) */
   int nbody;
+  const uint64_t *igroups;  /* the groups of inst's, body's lists (bit g), */
+  const uint64_t *bgroups;  /* or NULL: made from them (kb_near_pairs()) */
   int title;                /* the kept instances in the title (column 0,
                                the first in inst), counted from the lists'
                                heads (kb_rank_row_lists()); -1: not counted */
@@ -657,7 +659,6 @@ static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, 
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
                          double *f);
 static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
-static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
 static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   unsigned cols, double *gscore, unsigned char *gbits);
@@ -848,7 +849,13 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   /* each phrase has one list in a row: its counts are scored as they are
    * made, with no table of them per phrase to clear, fill and read back
    * (S_score_counts() on S_acc's; the same sums, so the same scores) */
-  S_acc acc = {.inst = inst}, *a = &acc;
+  S_acc acc, *a = &acc; /* (the fields read below are set: not cleared
+                           whole, a loop of stores callgrind saw missed;
+                           the body's lists none unless kept below) */
+  acc.inst = inst;
+  acc.body = NULL;
+  acc.nbody = 0;
+  acc.igroups = acc.bgroups = NULL;
   S_src src;
   S_src_docs(&src, d, id);
   double own[S_NCOL];
@@ -864,6 +871,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   S_run *act[S_MAX_PHRASES]; /* those with a position there (S_merge_act()) */
   kb_rank_body all[S_MAX_PHRASES]; /* the words' body matches, as r */
+  uint64_t igroups[S_MAX_PHRASES / 64] = {0}; /* the groups of the runs */
+  uint64_t bgroups[S_MAX_PHRASES / 64] = {0}; /* and of b's lists */
   int nw = 0, na = 0, nb = 0, total = 0, title = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
@@ -887,6 +896,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
     b[nb] = all[nw++];
     nb += k > j;
+    igroups[q->group[p] / 64] |= (uint64_t)(j > 0) << (q->group[p] % 64);
+    bgroups[q->group[p] / 64] |= (uint64_t)(k > j) << (q->group[p] % 64);
     total += k;
   }
   if (total <= S_MAX_INST) {
@@ -896,6 +907,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     a->kept = S_merge_act(act, na, a->inst, S_MAX_INST);
     a->body = b;
     a->nbody = nb;
+    a->igroups = igroups;
+    a->bgroups = bgroups;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
@@ -1027,30 +1040,6 @@ void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body
   S_snippet_window(&src, m, nm, ngroup, f);
 }
 
-/* 1 if a match of x is followed within two positions by a match of y
- * (both in the body: one column): the two lists merged, the one behind
- * stepping. The steps are taken without a branch (a comparison added to
- * a pointer): a long article's lists are hundreds of positions whose
- * order no predictor learns, and the loop of the merge written with
- * branches missed one a few positions (callgrind --branch-sim: 80 a kb/
- * suggest, a few microseconds of its CPU; CDP's short articles, none). */
-static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
-  const uint32_t *a = x->pos, *b = y->pos;
-  size_t i = 0, j = 0, nx = (size_t)x->n, ny = (size_t)y->n;
-  while (i < nx && j < ny) {
-    uint32_t u = a[i], v = b[j];
-    if (v - u - 1 <= 1) return 1; /* v past u by one or two (one test: at
-                                     u or before it, the difference wraps) */
-    /* v past u: v is the first of y's past u, too far: u is near none;
-     * else v is near no match of x, all at u or past it. (The sign of
-     * u - v as a number, not a comparison, which the compiler made a
-     * branch again.) */
-    size_t ahead = (uint64_t)((int64_t)u - (int64_t)v) >> 63;
-    i += ahead;
-    j += ahead ^ 1;
-  }
-  return 0;
-}
 
 
 /* Per group, cleared for the query's groups only (a row's cost): the
@@ -1224,35 +1213,14 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uin
   const S_inst *inst = a->inst;
   int kept = a->kept;
   int pairs = 0; /* of open's bits cleared */
-  if (!(open[0] | open[1])) goto phrase;
-  /* proximity: query word g followed within two positions by word g+1;
-   * the instances are in position order, so only the next few count.
-   * open bit g: the pair (g, g+1) is still to be found and can be (word
-   * g+1 has a match in the row: a kept instance of a group is a match of
-   * it); one test per instance instead of three. (Bits, not a byte per
-   * group: made with the row's other masks, no loop over the query's
-   * groups per row.) */
-  for (int i = 0; i < kept; i++) {
-    int g = inst[i].group;
-    if (!S_bit(open, g)) continue;
-    for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
-      if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
-        open[g / 64] &= ~((uint64_t)1 << (g % 64));
-        pairs++;
-        break; /* (found: the rest cannot change it) */
-      }
-  }
-  /* ...and in the body, when its matches are in the words' lists, not
-   * among the instances: each two lists of adjacent words side by side */
-  for (int i = 0; i < a->nbody; i++) {
-    int g = a->body[i].group;
-    for (int j = 0; j < a->nbody && S_bit(open, g); j++)
-      if (a->body[j].group == g + 1 && S_near(&a->body[i], &a->body[j])) {
-        open[g / 64] &= ~((uint64_t)1 << (g % 64));
-        pairs++;
-      }
-  }
-phrase:
+  /* proximity: query word g followed within two positions by word g+1,
+   * among the instances and in the body's lists (kb_near.c). open bit g:
+   * the pair (g, g+1) is still to be found and can be (word g+1 has a
+   * match in the row: a kept instance of a group is a match of it). (Bits,
+   * not a byte per group: made with the row's other masks, no loop over
+   * the query's groups per row.) */
+  if (open[0] | open[1])
+    pairs = kb_near_pairs(inst, kept, a->igroups, a->body, a->nbody, a->bgroups, open);
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
   f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept, a->title);
