@@ -206,6 +206,9 @@ void kb_rank_query_free(kb_rank_query *q) {
  * the phrase match, the snippet window and proximity compare), column,
  * offset. */
 typedef kb_near_inst S_inst;
+/* What follows the body's matches given to S_snippet_window() (so the
+ * arrays of them hold S_MAX_INST + 1): past every position. */
+#define S_MARKS_END ((S_inst){.group = 0, .col = S_NCOL, .off = INT_MAX})
 _Static_assert(S_MAX_PHRASES == KB_NEAR_MAX_GROUPS, "kb_near.c's masks hold the groups");
 
 /*--- Rows held in memory -------------------------------------------------*/
@@ -557,10 +560,11 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * reads as a run of words, "Section What you'll find Address Street
  * address...", and a bold line over a paragraph runs into it), chosen from
  * the body's matches m[0..n), in position order, their groups below
- * ngroup. Without a match in the prose: the prose's start. */
+ * ngroup, m[n] S_MARKS_END. Without a match in the prose: the prose's
+ * start. */
 static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngroup, double *f) {
   enum { LEAD = 3 };
-  int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
+  int best_start = 0, best_end, best_key = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
     if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
       best_start = src->aspan[2 * k + 1];
@@ -581,15 +585,16 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
     if (!S_prose_at(src, m[i].off, &lo, &hi)) continue;
     int start = m[i].off - LEAD > lo ? m[i].off - LEAD : lo;
     int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
-    for (; r < n && m[r].off < end; r++) groups += cnt[m[r].group]++ == 0;
-    for (; r > i && m[r - 1].off >= end; r--) groups -= --cnt[m[r - 1].group] == 0;
-    int hits = r - i;
-    if (groups > best_groups || (groups == best_groups && hits > best_hits)) {
-      best_start = start;
-      best_end = end;
-      best_groups = groups;
-      best_hits = hits;
-    }
+    /* (m[n] ends the first walk, and m[i], in the window, the second:
+     * one test a step) */
+    for (; m[r].off < end; r++) groups += cnt[m[r].group]++ == 0;
+    for (; m[r - 1].off >= end; r--) groups -= --cnt[m[r - 1].group] == 0;
+    /* the most groups, then the most matches (r - i, at most S_MAX_INST),
+     * as one number; kept by selects, not a branch no predictor learns */
+    int key = groups << 16 | (r - i), better = key > best_key;
+    best_start = better ? start : best_start;
+    best_end = better ? end : best_end;
+    best_key = better ? key : best_key;
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
   /* the window's matches: from the first not before its start (m is in
@@ -601,7 +606,7 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
     else b = mid;
   }
   unsigned mask = 0;
-  for (int i = a; i < n && m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
+  for (int i = a; m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
@@ -672,7 +677,7 @@ static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbi
 static _Thread_local int S_tf[S_MAX_PHRASES][S_NCOL];
 static _Thread_local int S_hit[S_MAX_PHRASES];
 static S_acc *S_acc_start(const S_query *q) {
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   static _Thread_local S_acc a;
   memset(S_tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
   a = (S_acc){.tf = S_tf, .hit = S_hit, .inst = inst, .title = -1};
@@ -695,6 +700,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   S_score_row(q, &src, a, f);
   const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
+  a->inst[a->kept] = S_MARKS_END;
   S_snippet_window(&src, m, nm, q->ngroup, f);
   return SQLITE_OK;
 }
@@ -1017,16 +1023,18 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
 }
 
 /* The body matches b[0..n) as instances, merged into position order (at
- * one position, by phrase: b's order), in a buffer of the thread's;
- * returns how many. */
+ * one position, by phrase: b's order), in a buffer of the thread's,
+ * followed by S_MARKS_END; returns how many. */
 static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
-  static _Thread_local S_inst m[S_MAX_INST];
+  static _Thread_local S_inst m[S_MAX_INST + 1];
   S_run r[S_MAX_PHRASES];
   int nr = 0;
   for (int i = 0; i < n && i < S_MAX_PHRASES; i++)
     r[nr++] = (S_run){.at = b[i].pos, .end = b[i].pos + b[i].n, .group = b[i].group};
   *out = m;
-  return S_merge(r, nr, m, S_MAX_INST);
+  int nm = S_merge(r, nr, m, S_MAX_INST);
+  m[nm] = S_MARKS_END; /* (S_snippet_window()) */
+  return nm;
 }
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
