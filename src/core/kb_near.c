@@ -33,8 +33,9 @@ static inline uint64_t S_cand(const uint64_t *open, const uint64_t *groups, int 
 /* The instances' pairs: only when an open pair has both its words among
  * them (most rows: none, one test); then each instance of a word so
  * paired against those after it in the same column within two positions
- * (in position order, so only the next few). A pair is counted once, its
- * bit then cleared. */
+ * (in position order, so only the next few; inst[kept], of a column
+ * none has, ends the walk). A pair is counted once, its bit then
+ * cleared. */
 static int S_pairs_inst(const kb_near_inst *inst, int kept, const uint64_t *igroups,
                         uint64_t *open) {
   uint64_t own[KB_NEAR_MAX_GROUPS / 64] = {0};
@@ -48,7 +49,7 @@ static int S_pairs_inst(const kb_near_inst *inst, int kept, const uint64_t *igro
   for (int i = 0; i < kept; i++) {
     int g = inst[i].group;
     if (!S_bit(cand, g)) continue;
-    for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
+    for (int j = i + 1; inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
       if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
         S_clear(cand, g, 1);
         S_clear(open, g, 1);

@@ -21,10 +21,11 @@ typedef struct {
 
 /* Clears in open (bit g: the pair (g, g + 1) still to be found,
  * KB_NEAR_MAX_GROUPS bits) each pair found among the instances
- * inst[0..kept) (in position order: column, then offset) and among the
- * body's lists b[0..nb) (each in position order); returns how many it
- * cleared. igroups and bgroups, if not NULL, have bit g set when an
- * instance, a list of b, is of group g (else they are made from inst, b). */
+ * inst[0..kept) (in position order: column, then offset; inst[kept] of a
+ * column no instance has) and among the body's lists b[0..nb) (each in
+ * position order); returns how many it cleared. igroups and bgroups, if
+ * not NULL, have bit g set when an instance, a list of b, is of group g
+ * (else they are made from inst, b). */
 int kb_near_pairs(const kb_near_inst *inst, int kept, const uint64_t *igroups,
                   const kb_rank_body *b, int nb, const uint64_t *bgroups, uint64_t *open);
 

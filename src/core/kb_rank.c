@@ -206,9 +206,11 @@ void kb_rank_query_free(kb_rank_query *q) {
  * the phrase match, the snippet window and proximity compare), column,
  * offset. */
 typedef kb_near_inst S_inst;
-/* What follows the body's matches given to S_snippet_window() (so the
- * arrays of them hold S_MAX_INST + 1): past every position. */
-#define S_MARKS_END ((S_inst){.group = 0, .col = S_NCOL, .off = INT_MAX})
+/* What follows a row's kept instances and the body's matches given to
+ * S_snippet_window() (so the arrays of them hold S_MAX_INST + 1): a
+ * column none has, past every position; a walk along them in position
+ * order stops there without a test of the count. */
+#define S_INST_END ((S_inst){.group = 0, .col = S_NCOL, .off = INT_MAX})
 _Static_assert(S_MAX_PHRASES == KB_NEAR_MAX_GROUPS, "kb_near.c's masks hold the groups");
 
 /*--- Rows held in memory -------------------------------------------------*/
@@ -459,20 +461,20 @@ static inline double S_max(double a, double b) { return b > a ? b : a; }
  * unindexed column plens) the share of its positions the query matched,
  * and the share of the query's weight it covers; returns the best
  * geometric mean. The instances are in position order (column, then
- * offset), so the phrases field's come together and meet the lines in
- * order: one pass over both (a pass over every instance per line was a
+ * offset) and end with S_INST_END, so the phrases field's come together
+ * and meet the lines in order: one pass over both (a pass over every instance per line was a
  * twentieth of a suggest on kb/, whose articles have dozens of lines).
  * Inlined into S_score_near(), its one caller: left a call, it cost 0.3 M
  * instructions more over 200 kb/ suggests (callgrind). */
 static inline __attribute__((always_inline)) double S_phrase_match(const S_src *src,
                                                                    const S_query *q,
-                                                                   const S_inst *inst, int kept,
-                                                                   int first) {
+                                                                   const S_inst *inst, int first) {
   /* past the title's instances: counted (S_acc.title; a loop to them
    * missed its end about once a row, callgrind --branch-sim), else read */
   if (first < 0)
-    for (first = 0; first < kept && inst[first].col != 1;) first++;
-  if (first == kept || inst[first].col != 1 || q->gmass <= 0) return 0;
+    for (first = 0; inst[first].col == 0;) first++;
+  /* (inst[kept] is S_INST_END: its column is not 1) */
+  if (inst[first].col != 1 || q->gmass <= 0) return 0;
   int buf[S_MAX_LINES + 1], nlines = 0, pos = 0;
   const int *start = buf; /* line i: positions [start[i], start[i + 1]) */
   const unsigned char *line = NULL; /* position off's line, if made */
@@ -500,7 +502,7 @@ static inline __attribute__((always_inline)) double S_phrase_match(const S_src *
   int seen[S_MAX_PHRASES], stamp = 1; /* groups seen in line ph: stamp */
   for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
   int ph = 0, hits = 0, lastoff = -1;
-  for (int i = first; i < kept && inst[i].col == 1 && inst[i].off < start[nlines]; i++) {
+  for (int i = first; (inst[i].col == 1) & (inst[i].off < start[nlines]); i++) {
     int off = inst[i].off;
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
       if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
@@ -560,7 +562,7 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * reads as a run of words, "Section What you'll find Address Street
  * address...", and a bold line over a paragraph runs into it), chosen from
  * the body's matches m[0..n), in position order, their groups below
- * ngroup, m[n] S_MARKS_END. Without a match in the prose: the prose's
+ * ngroup, m[n] S_INST_END. Without a match in the prose: the prose's
  * start. */
 static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngroup, double *f) {
   enum { LEAD = 3 };
@@ -700,7 +702,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   S_score_row(q, &src, a, f);
   const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
-  a->inst[a->kept] = S_MARKS_END;
+  a->inst[a->kept] = S_INST_END;
   S_snippet_window(&src, m, nm, q->ngroup, f);
   return SQLITE_OK;
 }
@@ -851,7 +853,7 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   /* each phrase has one list in a row: its counts are scored as they are
    * made, with no table of them per phrase to clear, fill and read back
    * (S_score_counts() on S_acc's; the same sums, so the same scores) */
@@ -979,7 +981,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
                       const kb_rank_list *l, int nl, const kb_rank_part *part,
                       const int (*cut)[2], double *f, const kb_rank_body **body, int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   S_acc a = {.inst = inst, .title = -1};
   S_src src;
   S_src_docs(&src, d, id);
@@ -1024,7 +1026,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
 
 /* The body matches b[0..n) as instances, merged into position order (at
  * one position, by phrase: b's order), in a buffer of the thread's,
- * followed by S_MARKS_END; returns how many. */
+ * followed by S_INST_END; returns how many. */
 static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
   static _Thread_local S_inst m[S_MAX_INST + 1];
   S_run r[S_MAX_PHRASES];
@@ -1033,7 +1035,7 @@ static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
     r[nr++] = (S_run){.at = b[i].pos, .end = b[i].pos + b[i].n, .group = b[i].group};
   *out = m;
   int nm = S_merge(r, nr, m, S_MAX_INST);
-  m[nm] = S_MARKS_END; /* (S_snippet_window()) */
+  m[nm] = S_INST_END; /* (S_snippet_window()) */
   return nm;
 }
 
@@ -1227,11 +1229,12 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uin
    * match in the row: a kept instance of a group is a match of it). (Bits,
    * not a byte per group: made with the row's other masks, no loop over
    * the query's groups per row.) */
+  a->inst[kept] = S_INST_END; /* (kb_near_pairs(), S_phrase_match()) */
   if (open[0] | open[1])
     pairs = kb_near_pairs(inst, kept, a->igroups, a->body, a->nbody, a->bgroups, open);
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
-  f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept, a->title);
+  f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, a->title);
 }
 
 /* The features of a row from its term frequencies and kept instances. */
