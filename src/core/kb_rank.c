@@ -732,7 +732,12 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
       cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
     }
   }
-  while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
+  /* the positions past the body's (none in most lists): the last's
+   * column tested first, one test that goes the same way list after list
+   * (a position past the body's is past j: k > j follows), not whether the
+   * list has body positions, which varies (k >= 1: a list has one) */
+  if (pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL)
+    while (--k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) {}
   t[S_NCOL - 1] += k - j;
   if (k > j) cols |= 1u << (S_NCOL - 1);
   *from = j;
