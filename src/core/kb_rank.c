@@ -1215,9 +1215,6 @@ static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *op
     open[g / 64] |= (uint64_t)((gbits[g + 1] & S_MATCH) != 0) << (g % 64);
 }
 
-/* Whether bit g of open is set. */
-static inline int S_bit(const uint64_t *open, int g) { return (int)(open[g / 64] >> (g % 64) & 1); }
-
 /* The features the positions give, proximity and the phrase match, into
  * f, from a's kept instances (and body lists); open (S_open_of(), or
  * kb_rank_row_lists()'s: a pair whose first does not match is never
