@@ -18,6 +18,7 @@
 #include "kb_rank.h"
 #include "kb_search.h"
 #include "kb_util.h"
+#include "../src/core/kb_near.h"  /* (internal to src/core) */
 #include "../src/core/kb_order.h" /* (internal to src/core) */
 
 
@@ -838,6 +839,79 @@ static void test_order_sort(void **state) {
   }
 }
 
+/* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
+ * two matches finds (g's match one or two positions before g + 1's, in one
+ * column), and only those: random rows of instances in the four fields
+ * before the body and of body lists, a group with two lists or none, the
+ * groups' masks given and made; what kb_rank.c's features count. */
+static uint32_t S_near_seed = 11;
+static int S_near_rand(int n) {
+  S_near_seed = S_near_seed * 1103515245u + 12345u;
+  return (int)((S_near_seed >> 16) % (unsigned)n);
+}
+
+static int S_near_ref(const kb_near_inst *in, int kept, const kb_rank_body *b, int nb,
+                      uint64_t *open) {
+  int pairs = 0;
+  for (int g = 0; g + 1 < 128; g++) {
+    if (!(open[g / 64] >> (g % 64) & 1)) continue;
+    int hit = 0;
+    for (int i = 0; i < kept; i++)
+      for (int j = 0; j < kept; j++)
+        hit |= in[i].group == g && in[j].group == g + 1 && in[i].col == in[j].col &&
+               in[j].off - in[i].off >= 1 && in[j].off - in[i].off <= 2;
+    for (int i = 0; i < nb; i++)
+      for (int j = 0; j < nb; j++)
+        for (int x = 0; b[i].group == g && b[j].group == g + 1 && x < b[i].n; x++)
+          for (int y = 0; y < b[j].n; y++)
+            hit |= b[j].pos[y] - b[i].pos[x] >= 1 && b[j].pos[y] - b[i].pos[x] <= 2 &&
+                   b[j].pos[y] > b[i].pos[x];
+    if (hit) {
+      open[g / 64] &= ~((uint64_t)1 << (g % 64));
+      pairs++;
+    }
+  }
+  return pairs;
+}
+
+static void test_near_pairs(void **state) {
+  (void)state;
+  enum { NG = 6 };
+  int found = 0;
+  for (int round = 0; round < 4000; round++) {
+    kb_near_inst in[17];
+    int kept = S_near_rand(16), off = 0, col = 0;
+    for (int i = 0; i < kept; i++) { /* in position order */
+      if (S_near_rand(4) == 0 && col < 3) col++, off = 0;
+      off += S_near_rand(4); /* (0: two forms at one position) */
+      in[i] = (kb_near_inst){.group = S_near_rand(NG), .col = col, .off = off};
+    }
+    in[kept] = (kb_near_inst){.group = 0, .col = 5, .off = 1 << 30}; /* (kb_rank.c's end) */
+    uint32_t pos[8][24];
+    kb_rank_body b[8];
+    int nb = S_near_rand(8);
+    uint64_t igroups[2] = {0}, bgroups[2] = {0};
+    for (int i = 0; i < kept; i++) igroups[in[i].group / 64] |= (uint64_t)1 << (in[i].group % 64);
+    for (int i = 0; i < nb; i++) {
+      int n = 1 + S_near_rand(24), at = S_near_rand(8);
+      for (int k = 0; k < n; k++, at += 1 + S_near_rand(5)) pos[i][k] = 4u << KB_RANK_COL_SHIFT | (uint32_t)at;
+      b[i] = (kb_rank_body){.group = S_near_rand(NG), .n = n, .pos = pos[i]};
+      bgroups[b[i].group / 64] |= (uint64_t)1 << (b[i].group % 64);
+    }
+    uint64_t open[2] = {(uint64_t)S_near_rand(1 << (NG - 1)), 0}, ref[2], mine[2];
+    memcpy(ref, open, sizeof open);
+    int want = S_near_ref(in, kept, b, nb, ref);
+    memcpy(mine, open, sizeof open);
+    assert_int_equal(kb_near_pairs(in, kept, NULL, b, nb, NULL, mine), want);
+    assert_memory_equal(mine, ref, sizeof ref);
+    memcpy(mine, open, sizeof open);
+    assert_int_equal(kb_near_pairs(in, kept, igroups, b, nb, bgroups, mine), want);
+    assert_memory_equal(mine, ref, sizeof ref);
+    found += want;
+  }
+  assert_true(found > 1000); /* (the rows have pairs to find) */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -855,6 +929,7 @@ int main(void) {
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_order_sort),
+      cmocka_unit_test(test_near_pairs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

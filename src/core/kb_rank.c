@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kb_arena.h"
+#include "kb_near.h"
 #include "kb_util.h"
 
 #define S_NCOL 5           /* title, phrases, tags, headings, body */
@@ -204,9 +205,13 @@ void kb_rank_query_free(kb_rank_query *q) {
 /* An instance as a row's features read it: the group of its phrase (what
  * the phrase match, the snippet window and proximity compare), column,
  * offset. */
-typedef struct {
-  int group, col, off;
-} S_inst;
+typedef kb_near_inst S_inst;
+/* What follows a row's kept instances and the body's matches given to
+ * S_snippet_window() (so the arrays of them hold S_MAX_INST + 1): a
+ * column none has, past every position; a walk along them in position
+ * order stops there without a test of the count. */
+#define S_INST_END ((S_inst){.group = 0, .col = S_NCOL, .off = INT_MAX})
+_Static_assert(S_MAX_PHRASES == KB_NEAR_MAX_GROUPS, "kb_near.c's masks hold the groups");
 
 /*--- Rows held in memory -------------------------------------------------*/
 
@@ -456,20 +461,20 @@ static inline double S_max(double a, double b) { return b > a ? b : a; }
  * unindexed column plens) the share of its positions the query matched,
  * and the share of the query's weight it covers; returns the best
  * geometric mean. The instances are in position order (column, then
- * offset), so the phrases field's come together and meet the lines in
- * order: one pass over both (a pass over every instance per line was a
+ * offset) and end with S_INST_END, so the phrases field's come together
+ * and meet the lines in order: one pass over both (a pass over every instance per line was a
  * twentieth of a suggest on kb/, whose articles have dozens of lines).
  * Inlined into S_score_near(), its one caller: left a call, it cost 0.3 M
  * instructions more over 200 kb/ suggests (callgrind). */
 static inline __attribute__((always_inline)) double S_phrase_match(const S_src *src,
                                                                    const S_query *q,
-                                                                   const S_inst *inst, int kept,
-                                                                   int first) {
+                                                                   const S_inst *inst, int first) {
   /* past the title's instances: counted (S_acc.title; a loop to them
    * missed its end about once a row, callgrind --branch-sim), else read */
   if (first < 0)
-    for (first = 0; first < kept && inst[first].col != 1;) first++;
-  if (first == kept || inst[first].col != 1 || q->gmass <= 0) return 0;
+    for (first = 0; inst[first].col == 0;) first++;
+  /* (inst[kept] is S_INST_END: its column is not 1) */
+  if (inst[first].col != 1 || q->gmass <= 0) return 0;
   int buf[S_MAX_LINES + 1], nlines = 0, pos = 0;
   const int *start = buf; /* line i: positions [start[i], start[i + 1]) */
   const unsigned char *line = NULL; /* position off's line, if made */
@@ -497,7 +502,7 @@ static inline __attribute__((always_inline)) double S_phrase_match(const S_src *
   int seen[S_MAX_PHRASES], stamp = 1; /* groups seen in line ph: stamp */
   for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
   int ph = 0, hits = 0, lastoff = -1;
-  for (int i = first; i < kept && inst[i].col == 1 && inst[i].off < start[nlines]; i++) {
+  for (int i = first; (inst[i].col == 1) & (inst[i].off < start[nlines]); i++) {
     int off = inst[i].off;
     if (off >= start[ph + 1]) { /* past line ph: it is complete */
       if (hits) best = S_max(best, S_line_value(hits, start[ph + 1] - start[ph], mass, q->gmass));
@@ -557,10 +562,11 @@ static int S_prose_at(const S_src *src, int off, int *lo, int *hi) {
  * reads as a run of words, "Section What you'll find Address Street
  * address...", and a bold line over a paragraph runs into it), chosen from
  * the body's matches m[0..n), in position order, their groups below
- * ngroup. Without a match in the prose: the prose's start. */
+ * ngroup, m[n] S_INST_END. Without a match in the prose: the prose's
+ * start. */
 static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngroup, double *f) {
   enum { LEAD = 3 };
-  int best_start = 0, best_end, best_groups = 0, best_hits = 0, lo, hi;
+  int best_start = 0, best_end, best_key = 0, lo, hi;
   for (int k = 0; k < src->nasides; k++) /* the body opens with an aside */
     if (src->aspan[2 * k] <= best_start && best_start < src->aspan[2 * k + 1])
       best_start = src->aspan[2 * k + 1];
@@ -581,15 +587,16 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
     if (!S_prose_at(src, m[i].off, &lo, &hi)) continue;
     int start = m[i].off - LEAD > lo ? m[i].off - LEAD : lo;
     int end = hi - start < KB_RANK_SNIPPET_LEN ? hi : start + KB_RANK_SNIPPET_LEN;
-    for (; r < n && m[r].off < end; r++) groups += cnt[m[r].group]++ == 0;
-    for (; r > i && m[r - 1].off >= end; r--) groups -= --cnt[m[r - 1].group] == 0;
-    int hits = r - i;
-    if (groups > best_groups || (groups == best_groups && hits > best_hits)) {
-      best_start = start;
-      best_end = end;
-      best_groups = groups;
-      best_hits = hits;
-    }
+    /* (m[n] ends the first walk, and m[i], in the window, the second:
+     * one test a step) */
+    for (; m[r].off < end; r++) groups += cnt[m[r].group]++ == 0;
+    for (; m[r - 1].off >= end; r--) groups -= --cnt[m[r - 1].group] == 0;
+    /* the most groups, then the most matches (r - i, at most S_MAX_INST),
+     * as one number; kept by selects, not a branch no predictor learns */
+    int key = groups << 16 | (r - i), better = key > best_key;
+    best_start = better ? start : best_start;
+    best_end = better ? end : best_end;
+    best_key = better ? key : best_key;
   }
   if (best_end - best_start > KB_RANK_SNIPPET_LEN) best_end = best_start + KB_RANK_SNIPPET_LEN;
   /* the window's matches: from the first not before its start (m is in
@@ -601,7 +608,7 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
     else b = mid;
   }
   unsigned mask = 0;
-  for (int i = a; i < n && m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
+  for (int i = a; m[i].off < best_end; i++) mask |= 1u << (m[i].off - best_start);
   f[KB_RANK_SNIPPET_START] = best_start;
   f[KB_RANK_SNIPPET_MASK] = mask;
   f[KB_RANK_SNIPPET_TERMS] = best_end - best_start;
@@ -631,6 +638,8 @@ typedef struct {
   const kb_rank_body *body; /* the body's matches, when inst holds only the
                                other fields' (kb_rank_row_lists()) */
   int nbody;
+  const uint64_t *igroups;  /* the groups of inst's, body's lists (bit g), */
+  const uint64_t *bgroups;  /* or NULL: made from them (kb_near_pairs()) */
   int title;                /* the kept instances in the title (column 0,
                                the first in inst), counted from the lists'
                                heads (kb_rank_row_lists()); -1: not counted */
@@ -657,7 +666,6 @@ static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, 
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
                          double *f);
 static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
-static int S_near(const kb_rank_body *x, const kb_rank_body *y);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
 static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   unsigned cols, double *gscore, unsigned char *gbits);
@@ -671,7 +679,7 @@ static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbi
 static _Thread_local int S_tf[S_MAX_PHRASES][S_NCOL];
 static _Thread_local int S_hit[S_MAX_PHRASES];
 static S_acc *S_acc_start(const S_query *q) {
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   static _Thread_local S_acc a;
   memset(S_tf, 0, sizeof(int) * S_NCOL * (size_t)q->nphrase);
   a = (S_acc){.tf = S_tf, .hit = S_hit, .inst = inst, .title = -1};
@@ -694,6 +702,7 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
   S_score_row(q, &src, a, f);
   const S_inst *m;
   int nm = S_body_marks(a->inst, a->kept, &m);
+  a->inst[a->kept] = S_INST_END;
   S_snippet_window(&src, m, nm, q->ngroup, f);
   return SQLITE_OK;
 }
@@ -723,7 +732,12 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
       cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
     }
   }
-  while (k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) k--;
+  /* the positions past the body's (none in most lists): the last's
+   * column tested first, one test that goes the same way list after list
+   * (a position past the body's is past j: k > j follows), not whether the
+   * list has body positions, which varies (k >= 1: a list has one) */
+  if (pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL)
+    while (--k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) {}
   t[S_NCOL - 1] += k - j;
   if (k > j) cols |= 1u << (S_NCOL - 1);
   *from = j;
@@ -844,11 +858,17 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
                        const kb_rank_list *l, int nl, double *f, const kb_rank_body **body,
                        int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   /* each phrase has one list in a row: its counts are scored as they are
    * made, with no table of them per phrase to clear, fill and read back
    * (S_score_counts() on S_acc's; the same sums, so the same scores) */
-  S_acc acc = {.inst = inst}, *a = &acc;
+  S_acc acc, *a = &acc; /* (the fields read below are set: not cleared
+                           whole, a loop of stores callgrind saw missed;
+                           the body's lists none unless kept below) */
+  acc.inst = inst;
+  acc.body = NULL;
+  acc.nbody = 0;
+  acc.igroups = acc.bgroups = NULL;
   S_src src;
   S_src_docs(&src, d, id);
   double own[S_NCOL];
@@ -864,6 +884,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   S_run r[S_MAX_PHRASES]; /* the words' lists: the fields before the body */
   S_run *act[S_MAX_PHRASES]; /* those with a position there (S_merge_act()) */
   kb_rank_body all[S_MAX_PHRASES]; /* the words' body matches, as r */
+  uint64_t igroups[S_MAX_PHRASES / 64] = {0}; /* the groups of the runs */
+  uint64_t bgroups[S_MAX_PHRASES / 64] = {0}; /* and of b's lists */
   int nw = 0, na = 0, nb = 0, total = 0, title = 0;
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
@@ -887,6 +909,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
     b[nb] = all[nw++];
     nb += k > j;
+    igroups[q->group[p] / 64] |= (uint64_t)(j > 0) << (q->group[p] % 64);
+    bgroups[q->group[p] / 64] |= (uint64_t)(k > j) << (q->group[p] % 64);
     total += k;
   }
   if (total <= S_MAX_INST) {
@@ -896,6 +920,8 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     a->kept = S_merge_act(act, na, a->inst, S_MAX_INST);
     a->body = b;
     a->nbody = nb;
+    a->igroups = igroups;
+    a->bgroups = bgroups;
   } else {
     /* only the first S_MAX_INST in position order are kept: merged with
      * the body's, each list's kept body matches those the merge took */
@@ -960,7 +986,7 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
                       const kb_rank_list *l, int nl, const kb_rank_part *part,
                       const int (*cut)[2], double *f, const kb_rank_body **body, int *nbody) {
   static _Thread_local kb_rank_body b[S_MAX_PHRASES];
-  static _Thread_local S_inst inst[S_MAX_INST];
+  static _Thread_local S_inst inst[S_MAX_INST + 1];
   S_acc a = {.inst = inst, .title = -1};
   S_src src;
   S_src_docs(&src, d, id);
@@ -1004,16 +1030,18 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
 }
 
 /* The body matches b[0..n) as instances, merged into position order (at
- * one position, by phrase: b's order), in a buffer of the thread's;
- * returns how many. */
+ * one position, by phrase: b's order), in a buffer of the thread's,
+ * followed by S_INST_END; returns how many. */
 static int S_marks_of(const kb_rank_body *b, int n, const S_inst **out) {
-  static _Thread_local S_inst m[S_MAX_INST];
+  static _Thread_local S_inst m[S_MAX_INST + 1];
   S_run r[S_MAX_PHRASES];
   int nr = 0;
   for (int i = 0; i < n && i < S_MAX_PHRASES; i++)
     r[nr++] = (S_run){.at = b[i].pos, .end = b[i].pos + b[i].n, .group = b[i].group};
   *out = m;
-  return S_merge(r, nr, m, S_MAX_INST);
+  int nm = S_merge(r, nr, m, S_MAX_INST);
+  m[nm] = S_INST_END; /* (S_snippet_window()) */
+  return nm;
 }
 
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
@@ -1027,30 +1055,6 @@ void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body
   S_snippet_window(&src, m, nm, ngroup, f);
 }
 
-/* 1 if a match of x is followed within two positions by a match of y
- * (both in the body: one column): the two lists merged, the one behind
- * stepping. The steps are taken without a branch (a comparison added to
- * a pointer): a long article's lists are hundreds of positions whose
- * order no predictor learns, and the loop of the merge written with
- * branches missed one a few positions (callgrind --branch-sim: 80 a kb/
- * suggest, a few microseconds of its CPU; CDP's short articles, none). */
-static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
-  const uint32_t *a = x->pos, *b = y->pos;
-  size_t i = 0, j = 0, nx = (size_t)x->n, ny = (size_t)y->n;
-  while (i < nx && j < ny) {
-    uint32_t u = a[i], v = b[j];
-    if (v - u - 1 <= 1) return 1; /* v past u by one or two (one test: at
-                                     u or before it, the difference wraps) */
-    /* v past u: v is the first of y's past u, too far: u is near none;
-     * else v is near no match of x, all at u or past it. (The sign of
-     * u - v as a number, not a comparison, which the compiler made a
-     * branch again.) */
-    size_t ahead = (uint64_t)((int64_t)u - (int64_t)v) >> 63;
-    i += ahead;
-    j += ahead ^ 1;
-  }
-  return 0;
-}
 
 
 /* Per group, cleared for the query's groups only (a row's cost): the
@@ -1211,9 +1215,6 @@ static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *op
     open[g / 64] |= (uint64_t)((gbits[g + 1] & S_MATCH) != 0) << (g % 64);
 }
 
-/* Whether bit g of open is set. */
-static inline int S_bit(const uint64_t *open, int g) { return (int)(open[g / 64] >> (g % 64) & 1); }
-
 /* The features the positions give, proximity and the phrase match, into
  * f, from a's kept instances (and body lists); open (S_open_of(), or
  * kb_rank_row_lists()'s: a pair whose first does not match is never
@@ -1224,38 +1225,18 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uin
   const S_inst *inst = a->inst;
   int kept = a->kept;
   int pairs = 0; /* of open's bits cleared */
-  if (!(open[0] | open[1])) goto phrase;
-  /* proximity: query word g followed within two positions by word g+1;
-   * the instances are in position order, so only the next few count.
-   * open bit g: the pair (g, g+1) is still to be found and can be (word
-   * g+1 has a match in the row: a kept instance of a group is a match of
-   * it); one test per instance instead of three. (Bits, not a byte per
-   * group: made with the row's other masks, no loop over the query's
-   * groups per row.) */
-  for (int i = 0; i < kept; i++) {
-    int g = inst[i].group;
-    if (!S_bit(open, g)) continue;
-    for (int j = i + 1; j < kept && inst[j].col == inst[i].col && inst[j].off - inst[i].off <= 2; j++)
-      if (inst[j].off > inst[i].off && inst[j].group == g + 1) {
-        open[g / 64] &= ~((uint64_t)1 << (g % 64));
-        pairs++;
-        break; /* (found: the rest cannot change it) */
-      }
-  }
-  /* ...and in the body, when its matches are in the words' lists, not
-   * among the instances: each two lists of adjacent words side by side */
-  for (int i = 0; i < a->nbody; i++) {
-    int g = a->body[i].group;
-    for (int j = 0; j < a->nbody && S_bit(open, g); j++)
-      if (a->body[j].group == g + 1 && S_near(&a->body[i], &a->body[j])) {
-        open[g / 64] &= ~((uint64_t)1 << (g % 64));
-        pairs++;
-      }
-  }
-phrase:
+  /* proximity: query word g followed within two positions by word g+1,
+   * among the instances and in the body's lists (kb_near.c). open bit g:
+   * the pair (g, g+1) is still to be found and can be (word g+1 has a
+   * match in the row: a kept instance of a group is a match of it). (Bits,
+   * not a byte per group: made with the row's other masks, no loop over
+   * the query's groups per row.) */
+  a->inst[kept] = S_INST_END; /* (kb_near_pairs(), S_phrase_match()) */
+  if (open[0] | open[1])
+    pairs = kb_near_pairs(inst, kept, a->igroups, a->body, a->nbody, a->bgroups, open);
   f[KB_FEAT_PROXIMITY] = q->nknown > 1 ? (double)pairs / (q->nknown - 1) : 0;
   if (f[KB_FEAT_PROXIMITY] > 1) f[KB_FEAT_PROXIMITY] = 1;
-  f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, kept, a->title);
+  f[KB_FEAT_PHRASE] = S_phrase_match(src, q, inst, a->title);
 }
 
 /* The features of a row from its term frequencies and kept instances. */
