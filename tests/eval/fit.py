@@ -54,6 +54,18 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    goes up are pooled (so a higher confidence never reads as less sure).
    The file names the model it measured (the sha256 of the header); a
    test fails when the model changes without it.
+
+FIT_FOLDS=set makes every fold of the cross-validation (the outer folds and
+the inner folds within a training part) of whole tuning sets, balanced by
+line count, instead of lines (the default, FIT_FOLDS=line). A set is one
+writer's tweets (one writer's habits, phrasings and slips): by line, a
+held-out line's ranker, confidence, abstention model and labelled examples
+(ex_max, ex_none: pool() leaves out the examples that are lines of the
+held-out fold) all saw other tweets by the same writer, so the figures
+measure "another tweet by a writer we know". By set, none of them holds a
+line of the set it is scored on, which measures "a new writer", as
+production and the blind sets' check halves are; the penalties and
+thresholds chosen out of fold then come from that too.
 """
 import hashlib
 import math
@@ -101,6 +113,11 @@ FITS_CAP = 3.0                     # the margin over the best off-topic page, ca
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
+# FIT_FOLDS: "line" (the default) or "set" (whole sets held out; see the
+# docstring)
+FIT_FOLDS = os.environ.get("FIT_FOLDS", "line")
+if FIT_FOLDS not in ("line", "set"):
+    sys.exit("fit.py: FIT_FOLDS is line or set, not %r" % FIT_FOLDS)
 SHARED = os.environ.get("SHARED", "../shared")
 # (set, language): the tuning halves of the blind sets (never a check
 # half), our own tweets and cpw-dev; the fr/de/es tuning halves of the
@@ -291,10 +308,32 @@ def outcome(ln, w):
 
 def folds(lines, k):
     """The k folds by line, shuffled by the seed FIT_SEED (default 19: the
-    committed model's; another seed sees how much a figure owes the folds)."""
+    committed model's; another seed sees how much a figure owes the folds);
+    by set with FIT_FOLDS=set (set_folds())."""
+    if FIT_FOLDS == "set":
+        return set_folds(lines, k)
     idx = list(range(len(lines)))
     random.Random(int(os.environ.get("FIT_SEED", "19"))).shuffle(idx)
     return [[lines[i] for i in idx[f::k]] for f in range(k)]
+
+
+def set_folds(lines, k):
+    """The k folds of whole sets (ln["set"]): every line of a set in one
+    fold, the folds balanced by line count (largest set first into the
+    lightest fold, the first such fold on a tie). FIT_SEED only orders sets
+    of the same size, so it moves few lines. A fold is empty when there are
+    fewer sets than k (the inner folds of a part with few sets): its
+    training part is then every line, and it scores none."""
+    by = {}
+    for ln in lines:
+        by.setdefault(ln["set"], []).append(ln)
+    names = sorted(by)
+    random.Random(int(os.environ.get("FIT_SEED", "19"))).shuffle(names)
+    names.sort(key=lambda s: -len(by[s]))  # stable: the seed orders ties
+    out = [[] for _ in range(k)]
+    for s in names:
+        min(out, key=len).extend(by[s])
+    return out
 
 
 # The labelled examples' inputs (ex_max, ex_none; tests/eval/exinputs.py):
@@ -528,6 +567,8 @@ def write_header(w, wc, t, wf, tf, l2r, l2c, l2f, n):
                 " * of the tuning sets; answerable from the confidence at which the first\n"
                 " * suggestion was right %d times in 100 under %d-fold cross-validation.\n */\n"
                 % (l2r, l2c, n, round(PRECISION * 100), FOLDS))
+        if FIT_FOLDS == "set":
+            f.write("/* (the folds by set: each held out a whole tuning set) */\n")
         f.write("static const double S_ltr_w[KB_LTR_N] = {\n%s};\n" % arr(zip(w, INPUTS)))
         names = ["intercept"] + INPUTS + ["margin", "asks"]
         f.write("static const double S_conf_w[KB_LTR_N + 3] = {\n%s};\n" % arr(zip(wc, names)))
@@ -676,6 +717,10 @@ def main(argv):
     lines = [ln for s in sets for ln in by_set[s]]
     ex_prepare(INDEX, lines)
     print("fit.py: %d lines from %s" % (len(lines), ", ".join(sets)))
+    if FIT_FOLDS == "set":
+        for k, f in enumerate(folds(lines, FOLDS)):
+            print("  fold %d by set: %d lines (%s)" % (k, len(f), ", ".join(
+                sorted({ln["set"].split("/")[-1] for ln in f}))))
     # 1. the ranker's penalty, by cross-validated R@1
     best = None
     for l2 in LAMBDAS:

@@ -2,8 +2,9 @@
 """fit_check.py - fit.py's threshold choices on made-up out-of-fold
 outcomes (no index, no kb-eval: a second): the abstention threshold by
 the lower of precision and recall (FIT_ABST=minpr, the default) and by
-the highest recall at a precision floor (FIT_ABST=prec:P), and FIT_RES's
-file read back by refit_choices.py. Prints TAP.
+the highest recall at a precision floor (FIT_ABST=prec:P), FIT_RES's
+file read back by refit_choices.py, and the folds (by line, the default,
+and FIT_FOLDS=set's whole sets) on made-up lines. Prints TAP.
 
     python3 tests/eval/fit_check.py
 """
@@ -54,7 +55,43 @@ def made_up():
     return lines, res
 
 
+def check_folds():
+    """FIT_FOLDS=set: whole sets in each fold, the outer folds and the inner
+    folds of a training part; the default still by line, as before."""
+    sizes = [40, 31, 25, 25, 18, 12, 9, 7, 7, 5, 3, 1]
+    lines = [{"id": "%d-%d" % (s, i), "set": "set%d" % s, "expect": "a"}
+             for s, n in enumerate(sizes) for i in range(n)]
+    saved = fit.FIT_FOLDS
+    try:
+        fit.FIT_FOLDS = "line"
+        idx = list(range(len(lines)))
+        fit.random.Random(int(os.environ.get("FIT_SEED", "19"))).shuffle(idx)
+        check(fit.folds(lines, 5) == [[lines[i] for i in idx[f::5]] for f in range(5)],
+              "FIT_FOLDS unset: the folds by line, as before")
+        fit.FIT_FOLDS = "set"
+        fs = fit.folds(lines, 5)
+        parts = [("outer", lines, fs)]
+        for k in range(5):
+            train = [ln for j in range(5) if j != k for ln in fs[j]]
+            parts.append(("inner of fold %d" % k, train, fit.folds(train, 5)))
+        for what, given, f in parts:
+            seen = [id(ln) for part in f for ln in part]
+            check(len(f) == 5 and sorted(seen) == sorted(id(ln) for ln in given),
+                  "FIT_FOLDS=set, %s: 5 folds, every line in exactly one" % what)
+            fold_of = {}
+            split = [ln["set"] for k, part in enumerate(f) for ln in part
+                     if fold_of.setdefault(ln["set"], k) != k]
+            check(not split, "FIT_FOLDS=set, %s: no set split across folds %s" % (what, sorted(set(split))))
+        n = [len(part) for part in fs]
+        check(max(n) - min(n) <= max(sizes), "FIT_FOLDS=set: folds balanced by lines %s" % n)
+        check(sorted(n) == [35, 35, 36, 37, 40],
+              "FIT_FOLDS=set: largest set first into the lightest fold %s" % sorted(n))
+    finally:
+        fit.FIT_FOLDS = saved
+
+
 def main():
+    check_folds()
     lines, res = made_up()
     t = fit.fits_threshold(lines, res, "minpr")
     check(abs(t - 0.46) < 1e-9, "minpr: the lowest threshold with precision = recall = 0.8 "
