@@ -1,5 +1,6 @@
 import sys
-sys.path.insert(0, "docs/rules/session20")
+import os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pool19_lib import pool, show
 for d in sys.argv[1:]:
     print('==', d)
