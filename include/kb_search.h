@@ -96,11 +96,12 @@ int kb_index_default_lang(const kb_index *ix);
  * an index of no language. */
 const char *kb_index_default_code(const kb_index *ix);
 
-/* The index's labelled example mentions (kb_examples.h; English's), or
- * NULL when it has none. Owned by the index (or the one it was opened
- * from). */
+/* The labelled example mentions of language `lang` (a code; kb_examples.h),
+ * or NULL when it has none. lang NULL: those of the language that has the
+ * most (ties: the lower code). Owned by the index (or the one it was
+ * opened from). */
 struct kb_examples;
-const struct kb_examples *kb_index_examples(const kb_index *ix);
+const struct kb_examples *kb_index_examples(const kb_index *ix, const char *lang);
 
 /* The word lists of the index's default language (kb_lang.h), or NULL.
  * Owned by ix. */

@@ -27,7 +27,7 @@ static kb_examples_scores *S_ex_scores(kb_index *ix, const kb_geo *geo, const ch
   kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = "en"}, err,
                                  sizeof err);
   assert_non_null(m);
-  kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), m, -1);
+  kb_examples_scores *s = kb_examples_score(kb_index_examples(ix, NULL), m, -1);
   kb_mention_free(m);
   return s;
 }
@@ -61,7 +61,7 @@ static void test_examples(void **state) {
   S_write_files(dir, files, sizeof files / sizeof *files);
   kb_index *ix = th_index_kb(NULL, dir);
   assert_non_null(ix);
-  assert_int_equal(kb_examples_count(kb_index_examples(ix)), 3);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix, NULL)), 3);
   double none;
   /* the same words as an example: cosine 1, and its neighbours' label */
   assert_true(fabs(S_ex_score(ix, "phone screen cracked", "screen", &none) - 1) < 1e-12);
@@ -91,9 +91,9 @@ static void test_examples(void **state) {
   kb_suggest_result_free(&r);
   /* without its own example (kb-eval --leave-own-example-out): example 0
    * is examples.tsv's line 2, and no other is labelled screen */
-  assert_int_equal(kb_examples_line(kb_index_examples(ix), 0), 2);
-  assert_int_equal(kb_examples_line(kb_index_examples(ix), 2), 4);
-  assert_int_equal(kb_examples_line(kb_index_examples(ix), 3), 0);
+  assert_int_equal(kb_examples_line(kb_index_examples(ix, NULL), 0), 2);
+  assert_int_equal(kb_examples_line(kb_index_examples(ix, NULL), 2), 4);
+  assert_int_equal(kb_examples_line(kb_index_examples(ix, NULL), 3), 0);
   o.example_out = 1;
   assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
   assert_true(r.examples && kb_examples_max(r.examples, "screen") == 0);
@@ -115,7 +115,7 @@ static void test_examples(void **state) {
   assert_non_null(lm);
   double near2 = b * b / (b * b + a * a);
   for (int skip = -1; skip <= 2; skip++) {
-    kb_examples_scores *s = kb_examples_score(kb_index_examples(ix), lm, skip);
+    kb_examples_scores *s = kb_examples_score(kb_index_examples(ix, NULL), lm, skip);
     double want = skip == 1 ? near2 : 1;
     if (fabs(kb_examples_max(s, "-") - want) >= 1e-12)
       print_error("skip %d: ex_max(-) %.17g, want %.17g\n", skip, kb_examples_max(s, "-"), want);
@@ -141,8 +141,8 @@ static void test_examples_language_of_data(void **state) {
   S_write_files(dir, files, sizeof files / sizeof *files);
   kb_index *ix = th_index_kb(NULL, dir);
   assert_non_null(ix);
-  assert_int_equal(kb_examples_count(kb_index_examples(ix)), 1);
-  assert_string_equal(kb_examples_lang(kb_index_examples(ix)), "de");
+  assert_int_equal(kb_examples_count(kb_index_examples(ix, NULL)), 1);
+  assert_string_equal(kb_examples_lang(kb_index_examples(ix, NULL)), "de");
   kb_suggest_opts o = {.limit = 3, .public_url = "https://x", .lang = "de"};
   kb_suggest_result r;
   char err[256];
@@ -156,6 +156,54 @@ static void test_examples_language_of_data(void **state) {
   assert_null(r.examples);
   kb_suggest_result_free(&r);
   assert_null(kb_examples_lang(NULL));
+  th_index_done(ix, dir);
+}
+
+/* Each language's mentions are scored against that language's examples:
+ * an index with English and German examples gives an English mention
+ * English ex_max and a German one German, and a language with none (fr)
+ * none. (Before, only the language with the most examples had any.) */
+static void test_examples_each_language(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *files[][2] = {
+      {"kb/screen.md", "---\ntitle: Cracked phone screen\nslug: screen\n---\nA cracked screen on your phone.\n"},
+      {"kb/battery.md", "---\ntitle: Battery\nslug: battery\n---\nA dead battery.\n"},
+      {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
+      {"kb/deb.md", "---\ntitle: Akku\nslug: battery\nlang: de\n---\nAkku leer.\n"},
+      {"kb/fr.md", "---\ntitle: Batterie\nslug: battery\nlang: fr\n---\nBatterie vide.\n"},
+      {"kb/lang/en/examples.tsv", "battery\tphone dies by lunchtime\nscreen\tglass smashed\n-\tlovely staff\n"},
+      {"kb/lang/de/examples.tsv", "screen\tdisplay gesprungen\n"},
+  };
+  S_write_files(dir, files, sizeof files / sizeof *files);
+  kb_index *ix = th_index_kb(NULL, dir);
+  assert_non_null(ix);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix, "en")), 3);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix, "de")), 1);
+  assert_string_equal(kb_examples_lang(kb_index_examples(ix, "de")), "de");
+  assert_null(kb_index_examples(ix, "fr"));
+  assert_null(kb_index_examples(ix, "xx"));
+  assert_string_equal(kb_examples_lang(kb_index_examples(ix, NULL)), "en"); /* the most */
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x", .lang = "de"};
+  kb_suggest_result r;
+  char err[256];
+  const char *m = "display gesprungen bildschirm";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_non_null(r.examples);
+  assert_true(kb_examples_max(r.examples, "screen") > 0.5);
+  assert_true(kb_examples_max(r.examples, "battery") == 0);
+  kb_suggest_result_free(&r);
+  o.lang = "en";
+  m = "my phone dies by lunchtime, battery?";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_non_null(r.examples);
+  assert_true(kb_examples_max(r.examples, "battery") > 0.5);
+  kb_suggest_result_free(&r);
+  o.lang = "fr";
+  m = "batterie vide";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_null(r.examples);
+  kb_suggest_result_free(&r);
   th_index_done(ix, dir);
 }
 
@@ -273,7 +321,7 @@ static void test_examples_two_indexes(void **state) {
     ix[k] = th_index_kb(NULL, dir[k]);
     assert_non_null(ix[k]);
   }
-  assert_int_equal(kb_examples_count(kb_index_examples(ix[0])), 6);
+  assert_int_equal(kb_examples_count(kb_index_examples(ix[0], NULL)), 6);
   double none, none0, none1;
   /* the bigger first, then the smaller (touching its examples 1 and 2:
    * where the bigger's example 3 is in the buffer), then the bigger again
@@ -291,6 +339,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_examples_language_of_data),
+      cmocka_unit_test(test_examples_each_language),
       cmocka_unit_test(test_examples_two_indexes),
       cmocka_unit_test(test_examples_places),
   };

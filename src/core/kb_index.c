@@ -466,11 +466,12 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   /* after the rest: the examples are read by the index's own analysis,
    * with its places (taken out of their words: kb_examples.h) */
   if (from) {
-    ix->examples = from->examples;
+    memcpy(ix->examples, from->examples, sizeof ix->examples);
   } else {
     char gerr[128];
     kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
-    ix->examples = geo ? kb_examples_load(ix, geo, NULL) : NULL;
+    for (int i = 0; geo && i < ix->nlangs; i++)
+      ix->examples[i] = kb_examples_load(ix, geo, ix->langs[i].lang);
     kb_geo_free(geo);
   }
   S_serving_cache(ix);
@@ -513,7 +514,7 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
-  if (!ix->borrowed) kb_examples_free(ix->examples);
+  for (int i = 0; !ix->borrowed && i < KB_MAX_LANGS; i++) kb_examples_free(ix->examples[i]);
   if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
@@ -681,7 +682,19 @@ int kb_index_default_lang(const kb_index *ix) { return ix->deflang; }
 
 const char *kb_index_default_code(const kb_index *ix) { return kb_index_lang_code(ix, ix->deflang); }
 
-const struct kb_examples *kb_index_examples(const kb_index *ix) { return ix->examples; }
+const struct kb_examples *kb_index_examples(const kb_index *ix, const char *lang) {
+  if (lang) {
+    int li = kb_index_lang_find(ix, lang);
+    return li >= 0 ? ix->examples[li] : NULL;
+  }
+  const kb_examples *most = NULL;
+  for (int i = 0; i < ix->nlangs; i++) {
+    const kb_examples *e = ix->examples[i];
+    int n = kb_examples_count(e), m = kb_examples_count(most);
+    if (n && (n > m || (n == m && strcmp(kb_examples_lang(e), kb_examples_lang(most)) < 0))) most = e;
+  }
+  return most;
+}
 
 /* The platform device word w[0..n) names, or NULL. */
 static const char *S_device(const kb_index *ix, const char *w, size_t n) {

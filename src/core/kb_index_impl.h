@@ -162,8 +162,9 @@ struct kb_index {
                              first use */
   int nlinked;
   struct kb_qcache *qcache; /* kb_index_search()'s results, or NULL (kb_qcache.h) */
-  struct kb_examples *examples; /* English's labelled examples (kb_examples.h),
-                             or NULL; borrowed like docs */
+  struct kb_examples *examples[KB_MAX_LANGS]; /* each language's labelled
+                             examples (kb_examples.h), by its number in
+                             langs[], or NULL; borrowed like docs */
   kb_buf snipbuf;         /* a snippet being cut (S_snippet): one buffer
                              for every hit, not one allocated and freed
                              for each */

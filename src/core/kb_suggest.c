@@ -273,12 +273,11 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
                      kb_suggest_result *out) {
   kb_results *r = &out->res;
   if (r->n == 0) return;
-  /* how near the mention is to the labelled examples, when the index has
-   * them in its language (English only for now: the other languages had
-   * too few to help, tests/eval/examples-figures.txt); after the search,
-   * whose terms it reads again */
-  const kb_examples *ex = kb_index_examples(ix);
-  if (!out->examples && ex && out->lang && !strcmp(out->lang, kb_examples_lang(ex)))
+  /* how near the mention is to the labelled examples of its language,
+   * when the index has some (kb/lang/<code>/examples.tsv); after the
+   * search, whose terms it reads again */
+  const kb_examples *ex = out->lang ? kb_index_examples(ix, out->lang) : NULL;
+  if (!out->examples && ex)
     out->examples = kb_examples_score(ex, m, o->example_out - 1);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30

@@ -697,7 +697,10 @@ static void S_feedback_cv(kb_index *ix, const kb_geo *geo, const S_set *set, int
  * every line with that text is scored without it. Returns how many lines
  * are examples. */
 static int S_find_own_examples(const char *index_path, kb_index *ix, S_set *set) {
-  const kb_examples *ex = kb_index_examples(ix);
+  /* the examples of the set's language (--lang, else the index's default;
+   * a line the suggest path reads in another language is scored with that
+   * language's examples, and its number here then names another one) */
+  const kb_examples *ex = kb_index_examples(ix, S_lang ? S_lang : kb_index_default_code(ix));
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
   int found = 0;
@@ -734,8 +737,9 @@ static void S_print_word(void *ctx, const char *term, size_t n) {
 }
 
 /* --terms: each line's analysed query, one line each; then the words the
- * examples compare it by (kb_examples_words(): analysed as an English
- * mention of the line's collection, its place classed), one a column. */
+ * examples compare it by (kb_examples_words(): analysed as a mention of
+ * the line's collection in the set's language, --lang or English, its
+ * place classed), one a column. */
 static void S_print_terms(kb_index *ix, const kb_geo *geo, const S_set *set) {
   for (int i = 0; i < set->n; i++) {
     kb_query_strings qs;
@@ -744,7 +748,7 @@ static void S_print_terms(kb_index *ix, const kb_geo *geo, const S_set *set) {
            (int)qs.groups.n, qs.groups.p ? qs.groups.p : "");
     kb_query_strings_cleanup(&qs);
     char err[128];
-    kb_mention_opts mo = {.collection = set->v[i].collection, .lang = "en"};
+    kb_mention_opts mo = {.collection = set->v[i].collection, .lang = S_lang ? S_lang : "en"};
     kb_mention *m = kb_mention_new(ix, geo, set->v[i].text, strlen(set->v[i].text), &mo, err, sizeof err);
     if (m) kb_examples_words(m, S_print_word, NULL);
     kb_mention_free(m);
