@@ -105,6 +105,18 @@ static void test_spanish_forms_reach_the_article(void **state) {
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
 }
 
+/* French forms that never met the articles' words (kb/lang/fr/synonyms.txt):
+ * «ouvre» stems to ouvr, the articles say «ouvert»; English care words in a
+ * French tweet («book», «won't turn on»); «récupérer mon numéro» is the
+ * number kept when changing operator. */
+static void test_french_forms_reach_the_article(void **state) {
+  (void)state;
+  S_expect("le magasin ouvre à 10h ?", "fr", "store-opening-hours");
+  S_expect("je peux book un créneau pour changer mon écran ?", "fr", "book-a-repair");
+  S_expect("my phone won't turn on, je fais comment ?", "fr", "phone-wont-turn-on");
+  S_expect("je veux récupérer mon numéro chez un autre opérateur", "fr", "keep-your-number");
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1193,6 +1205,7 @@ int main(void) {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
+      cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_collect_names_the_store),
