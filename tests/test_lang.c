@@ -108,13 +108,15 @@ static void test_spanish_forms_reach_the_article(void **state) {
 /* French forms that never met the articles' words (kb/lang/fr/synonyms.txt):
  * «ouvre» stems to ouvr, the articles say «ouvert»; English care words in a
  * French tweet («book», «won't turn on»); «récupérer mon numéro» is the
- * number kept when changing operator. */
+ * number kept when changing operator; «rayé» is «rayure». */
 static void test_french_forms_reach_the_article(void **state) {
   (void)state;
   S_expect("le magasin ouvre à 10h ?", "fr", "store-opening-hours");
   S_expect("je peux book un créneau pour changer mon écran ?", "fr", "book-a-repair");
   S_expect("my phone won't turn on, je fais comment ?", "fr", "phone-wont-turn-on");
   S_expect("je veux récupérer mon numéro chez un autre opérateur", "fr", "keep-your-number");
+  /* «rayé» (ray) meets «rayure» (rayur): a new phone that came scratched */
+  S_expect("le téléphone est arrivé rayé, c'est pas sérieux", "fr", "faulty-phone");
 }
 
 /* Whether the service says nothing fits text (want 1) or suggests (0). */
