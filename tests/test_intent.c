@@ -191,6 +191,19 @@ static void test_accented_words(void **state) {
   assert_true(x->stop && x->cue);
 }
 
+/* French (kb/lang/fr/intents.tsv): no solution after several tries is a
+ * complaint, whatever the problem was; the date we gave ("vous m'aviez dit
+ * vendredi") asks where things are. */
+static void test_french_no_solution(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("fr", "vous m'aviez dit vendredi pour mon tel") & KB_INTENT_STATUS,
+                   KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("fr", "trois appels et toujours pas de solution") & KB_INTENT_COMPLAINT,
+                   KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("fr", "aucune solution depuis un mois") & KB_INTENT_COMPLAINT,
+                   KB_INTENT_COMPLAINT);
+}
+
 /* Spanish (kb/lang/es/intents.tsv): «teléfono» alone is also the handset,
  * so only the phone line asked with more words is a contact cue; «¿qué
  * pasa con mi pedido?», «¿alguna novedad?» and «no sé nada» ask for a
@@ -252,6 +265,7 @@ int main(void) {
       cmocka_unit_test(test_text_speak_same_as_words),
       cmocka_unit_test(test_intents),
       cmocka_unit_test(test_accented_words),
+      cmocka_unit_test(test_french_no_solution),
       cmocka_unit_test(test_spanish_phone_and_status),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -105,6 +105,43 @@ static void test_spanish_forms_reach_the_article(void **state) {
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
 }
 
+/* French forms that never met the articles' words (kb/lang/fr/synonyms.txt):
+ * «ouvre» stems to ouvr, the articles say «ouvert»; English care words in a
+ * French tweet («book», «won't turn on»); «récupérer mon numéro» is the
+ * number kept when changing operator; «rayé» is «rayure». */
+static void test_french_forms_reach_the_article(void **state) {
+  (void)state;
+  S_expect("le magasin ouvre à 10h ?", "fr", "store-opening-hours");
+  S_expect("je peux book un créneau pour changer mon écran ?", "fr", "book-a-repair");
+  S_expect("my phone won't turn on, je fais comment ?", "fr", "phone-wont-turn-on");
+  S_expect("je veux récupérer mon numéro chez un autre opérateur", "fr", "keep-your-number");
+  /* «rayé» (ray) meets «rayure» (rayur): a new phone that came scratched */
+  S_expect("le téléphone est arrivé rayé, c'est pas sérieux", "fr", "faulty-phone");
+}
+
+/* Whether the service says nothing fits text (want 1) or suggests (0). */
+static void S_nothing_fits(const char *text, int want) {
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  int got = cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits"));
+  if (got != want) print_error("%s: nothing_fits %d, want %d\n", text, got, want);
+  assert_int_equal(got, want);
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* What no article answers, in French (kb/offtopic/fr/other-companies.md):
+ * the makers' choice of no charger in the box, post lost by La Poste. A lost
+ * parcel of ours still has its article. */
+static void test_french_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("pourquoi le chargeur n'est plus fourni avec les téléphones ?", 1);
+  S_nothing_fits("la poste a perdu ma lettre recommandée, vous savez qui contacter ?", 1);
+  S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1193,6 +1230,8 @@ int main(void) {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
+      cmocka_unit_test(test_french_forms_reach_the_article),
+      cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_collect_names_the_store),
