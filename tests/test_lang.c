@@ -105,6 +105,15 @@ static void test_spanish_forms_reach_the_article(void **state) {
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
 }
 
+/* The same in a German mention ("payment declined", "mein Pickup",
+ * kb/lang/de/synonyms.txt, one way): the German article first (without the
+ * rules, order-confirmation-email and trade-in come first). */
+static void test_english_words_in_german(void **state) {
+  (void)state;
+  S_expect("payment declined bei der bestellung, was tun?", "de", "payment-declined");
+  S_expect("darf mein Mann meinen Pickup im Laden holen?", "de", "click-and-collect");
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1192,6 +1201,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
+      cmocka_unit_test(test_english_words_in_german),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
