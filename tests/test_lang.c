@@ -114,6 +114,24 @@ static void test_english_words_in_german(void **state) {
   S_expect("darf mein Mann meinen Pickup im Laden holen?", "de", "click-and-collect");
 }
 
+/* A German mention about another company's app or about our logo is
+ * off topic (kb/offtopic/de/: other-companies.md, chitchat.md): nothing fits
+ * (without the pages' phrases both reach phone-wont-turn-on). */
+static void test_german_offtopic(void **state) {
+  (void)state;
+  static const char *texts[] = {"{\"text\":\"netflix hängt seit dem update, bei euch auch?\"}",
+                                "{\"text\":\"Was stellt euer Logo eigentlich dar?\"}"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    long st;
+    cJSON *j = S_suggest(texts[i], &st);
+    assert_int_equal(st, 200);
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")))
+      print_error("%s: nothing_fits is not true\n", texts[i]);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")));
+    cJSON_Delete(j);
+  }
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1202,6 +1220,7 @@ int main(void) {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_english_words_in_german),
+      cmocka_unit_test(test_german_offtopic),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
