@@ -114,6 +114,16 @@ static void test_english_words_in_german(void **state) {
   S_expect("darf mein Mann meinen Pickup im Laden holen?", "de", "click-and-collect");
 }
 
+/* German care words the articles now know: a SIM "blocken lassen" is having
+ * it blocked (kb/lang/de/synonyms.txt: blocken => sperren; unlock-phone
+ * first without), a "Zustelltermin" booked anew is a missed delivery
+ * (missed-delivery's phrases; book-a-repair first without). */
+static void test_german_care_words(void **state) {
+  (void)state;
+  S_expect("wie kann ich meine sim blocken lassen?", "de", "lost-or-stolen");
+  S_expect("kann ich einen neuen zustelltermin buchen?", "de", "missed-delivery");
+}
+
 /* A German mention about another company's app or about our logo is
  * off topic (kb/offtopic/de/: other-companies.md, chitchat.md): nothing fits
  * (without the pages' phrases both reach phone-wont-turn-on). */
@@ -1221,6 +1231,7 @@ int main(void) {
       cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_english_words_in_german),
       cmocka_unit_test(test_german_offtopic),
+      cmocka_unit_test(test_german_care_words),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
