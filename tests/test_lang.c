@@ -124,6 +124,13 @@ static void test_german_care_words(void **state) {
   S_expect("kann ich einen neuen zustelltermin buchen?", "de", "missed-delivery");
 }
 
+/* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
+ * dialect lines): the returns article first (transfer-data without). */
+static void test_german_dialect(void **state) {
+  (void)state;
+  S_expect("Hoi, wie chan ich es Handy zruggäh?", "de", "returns-policy");
+}
+
 /* A German mention about another company's app or about our logo is
  * off topic (kb/offtopic/de/: other-companies.md, chitchat.md): nothing fits
  * (without the pages' phrases both reach phone-wont-turn-on). */
@@ -1232,6 +1239,7 @@ int main(void) {
       cmocka_unit_test(test_english_words_in_german),
       cmocka_unit_test(test_german_offtopic),
       cmocka_unit_test(test_german_care_words),
+      cmocka_unit_test(test_german_dialect),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
