@@ -204,6 +204,15 @@ static void test_french_no_solution(void **state) {
                    KB_INTENT_COMPLAINT);
 }
 
+/* German (kb/lang/de/intents.tsv): staff who laughed at or shouted at a
+ * customer is a complaint without the word "Beschwerde", umlaut or not. */
+static void test_german_staff_complaint(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("de", "der verkäufer hat mich ausgelacht"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "wurde an der kasse angebruellt"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "der verkäufer hat mich beraten"), 0);
+}
+
 /* Spanish (kb/lang/es/intents.tsv): «teléfono» alone is also the handset,
  * so only the phone line asked with more words is a contact cue; «¿qué
  * pasa con mi pedido?», «¿alguna novedad?» and «no sé nada» ask for a
@@ -267,6 +276,7 @@ int main(void) {
       cmocka_unit_test(test_accented_words),
       cmocka_unit_test(test_french_no_solution),
       cmocka_unit_test(test_spanish_phone_and_status),
+      cmocka_unit_test(test_german_staff_complaint),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

@@ -142,6 +142,50 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* The same in a German mention ("payment declined", "mein Pickup",
+ * kb/lang/de/synonyms.txt, one way): the German article first (without the
+ * rules, order-confirmation-email and trade-in come first). */
+static void test_english_words_in_german(void **state) {
+  (void)state;
+  S_expect("payment declined bei der bestellung, was tun?", "de", "payment-declined");
+  S_expect("darf mein Mann meinen Pickup im Laden holen?", "de", "click-and-collect");
+}
+
+/* German care words the articles now know: a SIM "blocken lassen" is having
+ * it blocked (kb/lang/de/synonyms.txt: blocken => sperren; unlock-phone
+ * first without), a "Zustelltermin" booked anew is a missed delivery
+ * (missed-delivery's phrases; book-a-repair first without). */
+static void test_german_care_words(void **state) {
+  (void)state;
+  S_expect("wie kann ich meine sim blocken lassen?", "de", "lost-or-stolen");
+  S_expect("kann ich einen neuen zustelltermin buchen?", "de", "missed-delivery");
+}
+
+/* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
+ * dialect lines): the returns article first (transfer-data without). */
+static void test_german_dialect(void **state) {
+  (void)state;
+  S_expect("Hoi, wie chan ich es Handy zruggäh?", "de", "returns-policy");
+}
+
+/* A German mention about another company's app or about our logo is
+ * off topic (kb/offtopic/de/: other-companies.md, chitchat.md): nothing fits
+ * (without the pages' phrases both reach phone-wont-turn-on). */
+static void test_german_offtopic(void **state) {
+  (void)state;
+  static const char *texts[] = {"{\"text\":\"netflix hängt seit dem update, bei euch auch?\"}",
+                                "{\"text\":\"Was stellt euer Logo eigentlich dar?\"}"};
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    long st;
+    cJSON *j = S_suggest(texts[i], &st);
+    assert_int_equal(st, 200);
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")))
+      print_error("%s: nothing_fits is not true\n", texts[i]);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")));
+    cJSON_Delete(j);
+  }
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1229,6 +1273,10 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
+      cmocka_unit_test(test_english_words_in_german),
+      cmocka_unit_test(test_german_offtopic),
+      cmocka_unit_test(test_german_care_words),
+      cmocka_unit_test(test_german_dialect),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
