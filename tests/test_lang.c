@@ -105,6 +105,14 @@ static void test_spanish_forms_reach_the_article(void **state) {
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
 }
 
+/* A complaint that never says «reclamación»: the staff would not serve
+ * the customer (make-a-complaint's tags and phrases, intents.tsv's
+ * complaint cues). */
+static void test_spanish_complaint_without_the_word(void **state) {
+  (void)state;
+  S_expect("en la tienda se negaron a atenderme y fue muy desagradable", "es", "make-a-complaint");
+}
+
 /* A store question whose only other words are stop words ("gibts euch
  * auch in", "vous êtes présents à") still reaches the articles that link
  * stores, and the town is this country's ("auch" is not the French town
@@ -1193,6 +1201,7 @@ int main(void) {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_english_words_in_spanish),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
+      cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_collect_names_the_store),
