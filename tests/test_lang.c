@@ -103,6 +103,10 @@ static void test_spanish_forms_reach_the_article(void **state) {
   /* «días» is not social filler (kb/lang/es/filler.txt): without it «6 días»
    * was a bare number and the wait went unsaid */
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
+  /* «mover» changes its stem («muevo» -> muev, never mov): moving an eSIM
+   * is what the articles call «pasar la esim» */
+  S_expect("¿cómo muevo la eSIM a mi iPhone nuevo?", "es", "esim-setup");
+  S_expect("quiero mover la esim al samsung", "es", "esim-setup");
 }
 
 /* A complaint that never says «reclamación»: the staff would not serve
