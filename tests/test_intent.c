@@ -230,6 +230,12 @@ static void test_spanish_phone_and_status(void **state) {
   /* no news, said as «no sé nada», or in English inside a Spanish tweet */
   assert_int_equal(S_intents_in("es", "hice un pedido el martes y no sé nada"), KB_INTENT_STATUS);
   assert_int_equal(S_intents_in("es", "any news de mi reparación?"), KB_INTENT_STATUS);
+  /* what should have come and did not; when an order leaves the warehouse */
+  assert_int_equal(S_intents_in("es", "el paquete tenía que llegar el lunes"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("es", "cuándo sale mi pedido?"), KB_INTENT_STATUS);
+  /* fed up, or not served, without a complaint word */
+  assert_int_equal(S_intents_in("es", "estoy hasta las narices"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("es", "en la tienda no me quisieron atender"), KB_INTENT_COMPLAINT);
 }
 
 /* A mention's words looked up in one call a language

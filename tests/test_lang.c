@@ -103,6 +103,18 @@ static void test_spanish_forms_reach_the_article(void **state) {
   /* «días» is not social filler (kb/lang/es/filler.txt): without it «6 días»
    * was a bare number and the wait went unsaid */
   S_expect("mi pedido no llega, llevo 6 días esperando", "es", "track-my-order");
+  /* «mover» changes its stem («muevo» -> muev, never mov): moving an eSIM
+   * is what the articles call «pasar la esim» */
+  S_expect("¿cómo muevo la eSIM a mi iPhone nuevo?", "es", "esim-setup");
+  S_expect("quiero mover la esim al samsung", "es", "esim-setup");
+}
+
+/* A complaint that never says «reclamación»: the staff would not serve
+ * the customer (make-a-complaint's tags and phrases, intents.tsv's
+ * complaint cues). */
+static void test_spanish_complaint_without_the_word(void **state) {
+  (void)state;
+  S_expect("en la tienda se negaron a atenderme y fue muy desagradable", "es", "make-a-complaint");
 }
 
 /* French forms that never met the articles' words (kb/lang/fr/synonyms.txt):
@@ -1280,6 +1292,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
+      cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_collect_names_the_store),
