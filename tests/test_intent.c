@@ -213,6 +213,22 @@ static void test_german_staff_complaint(void **state) {
   assert_int_equal(S_intents_in("de", "der verkäufer hat mich beraten"), 0);
 }
 
+/* English (#19's seventh round): a repair in progress named by who has it,
+ * asking when it comes back or where it is without "status", and asking
+ * for a number to call (not "my number", which is keeping a number). */
+static void test_english_status_and_contact(void **state) {
+  (void)state;
+  assert_int_equal(S_intents("still with the engineers?"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents("has the engineer looked at it"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents("when can i get it back"), KB_INTENT_STATUS);
+  assert_int_equal(S_intents("sent it in, when do i get mine back"), KB_INTENT_STATUS);
+  assert_true(S_intents("paid last week, where is it") & KB_INTENT_STATUS);
+  assert_int_equal(S_intents("what number do i ring"), 0); /* "ring" alone is no cue */
+  assert_int_equal(S_intents("is there a number to ring"), KB_INTENT_CONTACT);
+  assert_int_equal(S_intents("any number i can call"), KB_INTENT_CONTACT);
+  assert_int_equal(S_intents("can i keep my number"), 0);
+}
+
 /* Spanish (kb/lang/es/intents.tsv): «teléfono» alone is also the handset,
  * so only the phone line asked with more words is a contact cue; «¿qué
  * pasa con mi pedido?», «¿alguna novedad?» and «no sé nada» ask for a
@@ -283,6 +299,7 @@ int main(void) {
       cmocka_unit_test(test_french_no_solution),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
+      cmocka_unit_test(test_english_status_and_contact),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

@@ -224,19 +224,21 @@ static void test_store_named_by_town_only(void **state) {
   S_expect_store("est ce que vous etes présents a Nice ?", "fr", "store-nice");
 }
 
-/* A click-and-collect question at a named store: the article answers it
- * (what to bring, how long we hold it) and its reply's {store} names the
- * store, first (the link the customer sees first); in each language. */
-static void S_expect_collect(const char *text, const char *lang, const char *store) {
+/* A question about a service done in a store (click and collect, a
+ * return, a faulty phone) at a named store: article slug answers it (what
+ * to bring, how long we hold it) and its reply's {store} names the store,
+ * first (the link the customer sees first); in each language. */
+static void S_expect_store_reply(const char *text, const char *lang, const char *slug0,
+                                 const char *store) {
   char *body = th_fmt("{\"text\":\"%s\",\"author\":\"sam\"}", text);
   long st;
   cJSON *j = S_suggest(body, &st);
   assert_int_equal(st, 200);
   const char *slug = S_str(j, "suggestions.0.slug"), *reply = S_str(j, "suggestions.0.reply");
-  if (!slug || strcmp(slug, "click-and-collect")) print_error("%s: first %s\n", text, slug ? slug : "-");
-  assert_string_equal(slug, "click-and-collect");
+  if (!slug || strcmp(slug, slug0)) print_error("%s: first %s\n", text, slug ? slug : "-");
+  assert_string_equal(slug, slug0);
   char *want_store = th_fmt("%s%s/help/%s", strcmp(lang, "en") ? "/" : "", strcmp(lang, "en") ? lang : "", store);
-  char *want_article = th_fmt("%s%s/help/click-and-collect", strcmp(lang, "en") ? "/" : "", strcmp(lang, "en") ? lang : "");
+  char *want_article = th_fmt("%s%s/help/%s", strcmp(lang, "en") ? "/" : "", strcmp(lang, "en") ? lang : "", slug0);
   assert_non_null(reply);
   const char *ps = strstr(reply, want_store), *pa = strstr(reply, want_article);
   if (!ps || !pa || ps > pa) print_error("%s: reply %s\n", text, reply);
@@ -251,12 +253,18 @@ static void S_expect_collect(const char *text, const char *lang, const char *sto
   free(body);
 }
 
-static void test_collect_names_the_store(void **state) {
+static void test_store_services_name_the_store(void **state) {
   (void)state;
-  S_expect_collect("reserved a phone for click and collect at the Leeds shop, how long do you hold it?", "en",
-                   "store-leeds");
-  S_expect_collect("jai réservé en ligne pour retrait a la boutique de Lille, vous le gardez combien de temps ?",
-                   "fr", "store-lille");
+  S_expect_store_reply("reserved a phone for click and collect at the Leeds shop, how long do you hold it?", "en",
+                       "click-and-collect", "store-leeds");
+  S_expect_store_reply("jai réservé en ligne pour retrait a la boutique de Lille, vous le gardez combien de temps ?",
+                       "fr", "click-and-collect", "store-lille");
+  /* returns and faulty phones are dealt with in any store too (#19's
+   * seventh round): the store named comes first in their replies */
+  S_expect_store_reply("changed my mind, can i take my phone back to your Leeds store", "en", "returns-policy",
+                       "store-leeds");
+  S_expect_store_reply("my new phone is faulty, can the York store swap it for me", "en", "faulty-phone",
+                       "store-york");
   /* no place named: the store finder */
   long st;
   cJSON *j = S_suggest("{\"text\":\"how long do you hold click and collect orders?\"}", &st);
@@ -336,6 +344,23 @@ static void test_typed_typo(void **state) {
     th_resp_free(&r);
     free(path);
   }
+}
+
+/* A word the articles name is not corrected to a nearer one: a speaker
+ * that crackles is a fault (faulty-phone's tags name it, #19's seventh
+ * round), not a cracked screen, which "crackles" was once corrected to. */
+static void test_known_word_not_corrected(void **state) {
+  (void)state;
+  th_resp r;
+  assert_int_equal(th_http(S_srv, "GET", "/api/v1/search?q=speaker%20crackles&limit=3", NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  cJSON *c = cJSON_GetObjectItem(j, "corrected");
+  if (!cJSON_IsNull(c)) print_error("corrected: %s\n", S_str(j, "corrected"));
+  assert_true(cJSON_IsNull(c));
+  assert_string_equal(S_str(j, "results.0.slug"), "faulty-phone");
+  cJSON_Delete(j);
+  th_resp_free(&r);
 }
 
 /* The site in each language: /fr/, /de/, /es/ pages say their language,
@@ -1295,8 +1320,9 @@ int main(void) {
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
-      cmocka_unit_test(test_collect_names_the_store),
+      cmocka_unit_test(test_store_services_name_the_store),
       cmocka_unit_test(test_bad_lang),
+      cmocka_unit_test(test_known_word_not_corrected),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_pages_per_language),
