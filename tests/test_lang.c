@@ -154,6 +154,13 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* English misspellings of care words (kb/lang/en/synonyms.txt, one way):
+ * "clame" is claim (no article first without it: nothing fits). */
+static void test_english_misspelt_claim(void **state) {
+  (void)state;
+  S_expect("how do i clame for my phone", "en", "insurance-claim");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1317,6 +1324,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
+      cmocka_unit_test(test_english_misspelt_claim),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
