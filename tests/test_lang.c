@@ -161,6 +161,16 @@ static void test_english_misspelt_claim(void **state) {
   S_expect("how do i clame for my phone", "en", "insurance-claim");
 }
 
+/* Printing a customer's photos is a service no store offers
+ * (kb/offtopic/other-products.md): nothing fits, where the photos alone
+ * reached transfer-data; moving the photos to a new phone still does. */
+static void test_english_photo_printing_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("do you print photos from my phone at the store", 1);
+  S_nothing_fits("can i get my photos printed at your shop", 1);
+  S_expect("how do i move my photos to my new phone", "en", "transfer-data");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1325,6 +1335,7 @@ int main(void) {
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_english_misspelt_claim),
+      cmocka_unit_test(test_english_photo_printing_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
