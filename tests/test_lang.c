@@ -171,6 +171,13 @@ static void test_english_photo_printing_offtopic(void **state) {
   S_expect("how do i move my photos to my new phone", "en", "transfer-data");
 }
 
+/* An order sent to a store to be picked up there is click and collect
+ * (click-and-collect's phrases), not a delivery or the store finder. */
+static void test_english_sent_to_a_store(void **state) {
+  (void)state;
+  S_expect("can i have it sent to my local shop and get it there", "en", "click-and-collect");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1336,6 +1343,7 @@ int main(void) {
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_english_misspelt_claim),
       cmocka_unit_test(test_english_photo_printing_offtopic),
+      cmocka_unit_test(test_english_sent_to_a_store),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
