@@ -178,6 +178,27 @@ static void test_english_sent_to_a_store(void **state) {
   S_expect("can i have it sent to my local shop and get it there", "en", "click-and-collect");
 }
 
+/* text's first suggestion is slug and is marked answerable (English). */
+static void S_expect_sure(const char *text, const char *slug) {
+  S_expect(text, "en", slug);
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"))) print_error("%s: not answerable\n", text);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* "click and colect" is click and collect misspelt (kb/lang/en/synonyms.txt):
+ * the phrase, not a correction of one word, meets the article's (without
+ * it the first is not sure, or nothing fits). */
+static void test_english_click_and_colect(void **state) {
+  (void)state;
+  S_expect_sure("can my son pick up my click and colect", "click-and-collect");
+  S_nothing_fits("is click n colect free", 0);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1344,6 +1365,7 @@ int main(void) {
       cmocka_unit_test(test_english_misspelt_claim),
       cmocka_unit_test(test_english_photo_printing_offtopic),
       cmocka_unit_test(test_english_sent_to_a_store),
+      cmocka_unit_test(test_english_click_and_colect),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
