@@ -199,6 +199,13 @@ static void test_english_click_and_colect(void **state) {
   S_nothing_fits("is click n colect free", 0);
 }
 
+/* A theft told without "stolen" or "nicked" (lost-or-stolen's phrases:
+ * someone took the phone, a bag stolen with it): nothing fitted before. */
+static void test_english_theft_without_the_word(void **state) {
+  (void)state;
+  S_expect("someone took my phone off the table in the pub, what now", "en", "lost-or-stolen");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1366,6 +1373,7 @@ int main(void) {
       cmocka_unit_test(test_english_photo_printing_offtopic),
       cmocka_unit_test(test_english_sent_to_a_store),
       cmocka_unit_test(test_english_click_and_colect),
+      cmocka_unit_test(test_english_theft_without_the_word),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
