@@ -206,6 +206,13 @@ static void test_english_theft_without_the_word(void **state) {
   S_expect("someone took my phone off the table in the pub, what now", "en", "lost-or-stolen");
 }
 
+/* Asking whom to write to is a complaint (make-a-complaint's phrases),
+ * not the contact page. */
+static void test_english_complaint_in_writing(void **state) {
+  (void)state;
+  S_expect("who should i write to about this", "en", "make-a-complaint");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1374,6 +1381,7 @@ int main(void) {
       cmocka_unit_test(test_english_sent_to_a_store),
       cmocka_unit_test(test_english_click_and_colect),
       cmocka_unit_test(test_english_theft_without_the_word),
+      cmocka_unit_test(test_english_complaint_in_writing),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
