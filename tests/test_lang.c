@@ -213,6 +213,13 @@ static void test_english_complaint_in_writing(void **state) {
   S_expect("who should i write to about this", "en", "make-a-complaint");
 }
 
+/* A number brought over from another network is keeping the number
+ * (keep-your-number's phrases): sure of it, not only first. */
+static void test_english_number_brought_over(void **state) {
+  (void)state;
+  S_expect_sure("can i bring my old number over", "keep-your-number");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1382,6 +1389,7 @@ int main(void) {
       cmocka_unit_test(test_english_click_and_colect),
       cmocka_unit_test(test_english_theft_without_the_word),
       cmocka_unit_test(test_english_complaint_in_writing),
+      cmocka_unit_test(test_english_number_brought_over),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
