@@ -220,6 +220,14 @@ static void test_english_number_brought_over(void **state) {
   S_expect_sure("can i bring my old number over", "keep-your-number");
 }
 
+/* A delivery paid extra for that has not come is an order to track
+ * (track-my-order's phrases), not the delivery options it was bought with. */
+static void test_english_paid_delivery_not_here(void **state) {
+  (void)state;
+  S_expect("i paid extra for express delivery and my phone still isnt here", "en", "track-my-order");
+  S_expect_sure("paid extra for saturday delivery, where is it", "track-my-order");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1390,6 +1398,7 @@ int main(void) {
       cmocka_unit_test(test_english_theft_without_the_word),
       cmocka_unit_test(test_english_complaint_in_writing),
       cmocka_unit_test(test_english_number_brought_over),
+      cmocka_unit_test(test_english_paid_delivery_not_here),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
