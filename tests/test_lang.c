@@ -228,6 +228,13 @@ static void test_english_paid_delivery_not_here(void **state) {
   S_expect_sure("paid extra for saturday delivery, where is it", "track-my-order");
 }
 
+/* When to ring us and what a call costs are the contact page's
+ * (contact-us's phrases), not a store's hours or voicemail. */
+static void test_english_ring_us(void **state) {
+  (void)state;
+  S_expect("is it free to ring your number from a mobile", "en", "contact-us");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1399,6 +1406,7 @@ int main(void) {
       cmocka_unit_test(test_english_complaint_in_writing),
       cmocka_unit_test(test_english_number_brought_over),
       cmocka_unit_test(test_english_paid_delivery_not_here),
+      cmocka_unit_test(test_english_ring_us),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
