@@ -235,6 +235,13 @@ static void test_english_ring_us(void **state) {
   S_expect("is it free to ring your number from a mobile", "en", "contact-us");
 }
 
+/* A new SIM picked up in a store is a replacement SIM
+ * (replacement-sim's phrases), not click and collect. */
+static void test_english_sim_from_a_store(void **state) {
+  (void)state;
+  S_expect("could i pick a new sim up from your store", "en", "replacement-sim");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1407,6 +1414,7 @@ int main(void) {
       cmocka_unit_test(test_english_number_brought_over),
       cmocka_unit_test(test_english_paid_delivery_not_here),
       cmocka_unit_test(test_english_ring_us),
+      cmocka_unit_test(test_english_sim_from_a_store),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
