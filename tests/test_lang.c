@@ -242,6 +242,13 @@ static void test_english_sim_from_a_store(void **state) {
   S_expect("could i pick a new sim up from your store", "en", "replacement-sim");
 }
 
+/* A crackling earpiece on a new phone is a faulty phone (faulty-phone's
+ * phrases): first and sure of it. */
+static void test_english_crackling_earpiece(void **state) {
+  (void)state;
+  S_expect_sure("the earpiece on my new phone crackles when im on a call", "faulty-phone");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1415,6 +1422,7 @@ int main(void) {
       cmocka_unit_test(test_english_paid_delivery_not_here),
       cmocka_unit_test(test_english_ring_us),
       cmocka_unit_test(test_english_sim_from_a_store),
+      cmocka_unit_test(test_english_crackling_earpiece),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
