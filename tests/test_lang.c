@@ -249,6 +249,13 @@ static void test_english_crackling_earpiece(void **state) {
   S_expect_sure("the earpiece on my new phone crackles when im on a call", "faulty-phone");
 }
 
+/* "conformation email" (misspelt) is the order confirmation email
+ * (order-confirmation-email's phrases, as customers type it): sure of it. */
+static void test_english_conformation_email(void **state) {
+  (void)state;
+  S_expect_sure("ordered a phone on sunday but no conformation email came", "order-confirmation-email");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1423,6 +1430,7 @@ int main(void) {
       cmocka_unit_test(test_english_ring_us),
       cmocka_unit_test(test_english_sim_from_a_store),
       cmocka_unit_test(test_english_crackling_earpiece),
+      cmocka_unit_test(test_english_conformation_email),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
