@@ -256,6 +256,13 @@ static void test_english_conformation_email(void **state) {
   S_expect_sure("ordered a phone on sunday but no conformation email came", "order-confirmation-email");
 }
 
+/* An order made on the customer's card by someone else, to be cancelled,
+ * is cancel-order (its phrases), not a payment problem: sure of it. */
+static void test_english_order_on_my_card(void **state) {
+  (void)state;
+  S_expect_sure("someone used my card to order a phone, please cancel the order", "cancel-order");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1431,6 +1438,7 @@ int main(void) {
       cmocka_unit_test(test_english_sim_from_a_store),
       cmocka_unit_test(test_english_crackling_earpiece),
       cmocka_unit_test(test_english_conformation_email),
+      cmocka_unit_test(test_english_order_on_my_card),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
