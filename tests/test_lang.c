@@ -263,6 +263,13 @@ static void test_english_order_on_my_card(void **state) {
   S_expect_sure("someone used my card to order a phone, please cancel the order", "cancel-order");
 }
 
+/* A charge for going over the data allowance is a billing question
+ * (billing-query's phrases), not mobile data that does not work. */
+static void test_english_extra_data_charge(void **state) {
+  (void)state;
+  S_expect("got a text saying ill be charged for going over my data, how much", "en", "billing-query");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1439,6 +1446,7 @@ int main(void) {
       cmocka_unit_test(test_english_crackling_earpiece),
       cmocka_unit_test(test_english_conformation_email),
       cmocka_unit_test(test_english_order_on_my_card),
+      cmocka_unit_test(test_english_extra_data_charge),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
