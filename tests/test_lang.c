@@ -270,6 +270,13 @@ static void test_english_extra_data_charge(void **state) {
   S_expect("got a text saying ill be charged for going over my data, how much", "en", "billing-query");
 }
 
+/* A trade-in price that differs online and in a store is trade-in's
+ * (its phrases): sure of it. */
+static void test_english_trade_in_price_differs(void **state) {
+  (void)state;
+  S_expect_sure("trade in quote online was higher than in store, which is right", "trade-in");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1447,6 +1454,7 @@ int main(void) {
       cmocka_unit_test(test_english_conformation_email),
       cmocka_unit_test(test_english_order_on_my_card),
       cmocka_unit_test(test_english_extra_data_charge),
+      cmocka_unit_test(test_english_trade_in_price_differs),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
