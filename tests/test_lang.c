@@ -277,6 +277,13 @@ static void test_english_trade_in_price_differs(void **state) {
   S_expect_sure("trade in quote online was higher than in store, which is right", "trade-in");
 }
 
+/* A phone too complicated for its owner, to be returned, is the returns
+ * policy (its phrases), not a trade-in: sure of it. */
+static void test_english_too_complicated_return(void **state) {
+  (void)state;
+  S_expect_sure("my mum finds her new phone too complicated, can she return it", "returns-policy");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1455,6 +1462,7 @@ int main(void) {
       cmocka_unit_test(test_english_order_on_my_card),
       cmocka_unit_test(test_english_extra_data_charge),
       cmocka_unit_test(test_english_trade_in_price_differs),
+      cmocka_unit_test(test_english_too_complicated_return),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
