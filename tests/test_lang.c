@@ -284,6 +284,13 @@ static void test_english_too_complicated_return(void **state) {
   S_expect_sure("my mum finds her new phone too complicated, can she return it", "returns-policy");
 }
 
+/* Another company's gas or electricity supply is off topic
+ * (kb/offtopic/other-companies.md): nothing fits. */
+static void test_english_energy_supplier_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("why is my electricity supplier sending me emails", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1463,6 +1470,7 @@ int main(void) {
       cmocka_unit_test(test_english_extra_data_charge),
       cmocka_unit_test(test_english_trade_in_price_differs),
       cmocka_unit_test(test_english_too_complicated_return),
+      cmocka_unit_test(test_english_energy_supplier_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
