@@ -291,6 +291,13 @@ static void test_english_energy_supplier_offtopic(void **state) {
   S_nothing_fits("why is my electricity supplier sending me emails", 1);
 }
 
+/* Phone manners are chit-chat (kb/offtopic/chitchat.md): nothing fits,
+ * where "rude" reached make-a-complaint. */
+static void test_english_phone_manners_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("is it rude to text at the table", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1471,6 +1478,7 @@ int main(void) {
       cmocka_unit_test(test_english_trade_in_price_differs),
       cmocka_unit_test(test_english_too_complicated_return),
       cmocka_unit_test(test_english_energy_supplier_offtopic),
+      cmocka_unit_test(test_english_phone_manners_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
