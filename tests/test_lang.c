@@ -154,6 +154,150 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* English misspellings of care words (kb/lang/en/synonyms.txt, one way):
+ * "clame" is claim (no article first without it: nothing fits). */
+static void test_english_misspelt_claim(void **state) {
+  (void)state;
+  S_expect("how do i clame for my phone", "en", "insurance-claim");
+}
+
+/* Printing a customer's photos is a service no store offers
+ * (kb/offtopic/other-products.md): nothing fits, where the photos alone
+ * reached transfer-data; moving the photos to a new phone still does. */
+static void test_english_photo_printing_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("do you print photos from my phone at the store", 1);
+  S_nothing_fits("can i get my photos printed at your shop", 1);
+  S_expect("how do i move my photos to my new phone", "en", "transfer-data");
+}
+
+/* An order sent to a store to be picked up there is click and collect
+ * (click-and-collect's phrases), not a delivery or the store finder. */
+static void test_english_sent_to_a_store(void **state) {
+  (void)state;
+  S_expect("can i have it sent to my local shop and get it there", "en", "click-and-collect");
+}
+
+/* text's first suggestion is slug and is marked answerable (English). */
+static void S_expect_sure(const char *text, const char *slug) {
+  S_expect(text, "en", slug);
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"))) print_error("%s: not answerable\n", text);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* "click and colect" is click and collect misspelt (kb/lang/en/synonyms.txt):
+ * the phrase, not a correction of one word, meets the article's (without
+ * it the first is not sure, or nothing fits). */
+static void test_english_click_and_colect(void **state) {
+  (void)state;
+  S_expect_sure("can my son pick up my click and colect", "click-and-collect");
+  S_nothing_fits("is click n colect free", 0);
+}
+
+/* A theft told without "stolen" or "nicked" (lost-or-stolen's phrases:
+ * someone took the phone, a bag stolen with it): nothing fitted before. */
+static void test_english_theft_without_the_word(void **state) {
+  (void)state;
+  S_expect("someone took my phone off the table in the pub, what now", "en", "lost-or-stolen");
+}
+
+/* Asking whom to write to is a complaint (make-a-complaint's phrases),
+ * not the contact page. */
+static void test_english_complaint_in_writing(void **state) {
+  (void)state;
+  S_expect("who should i write to about this", "en", "make-a-complaint");
+}
+
+/* A number brought over from another network is keeping the number
+ * (keep-your-number's phrases): sure of it, not only first. */
+static void test_english_number_brought_over(void **state) {
+  (void)state;
+  S_expect_sure("can i bring my old number over", "keep-your-number");
+}
+
+/* A delivery paid extra for that has not come is an order to track
+ * (track-my-order's phrases), not the delivery options it was bought with. */
+static void test_english_paid_delivery_not_here(void **state) {
+  (void)state;
+  S_expect("i paid extra for express delivery and my phone still isnt here", "en", "track-my-order");
+  S_expect_sure("paid extra for saturday delivery, where is it", "track-my-order");
+}
+
+/* When to ring us and what a call costs are the contact page's
+ * (contact-us's phrases), not a store's hours or voicemail. */
+static void test_english_ring_us(void **state) {
+  (void)state;
+  S_expect("is it free to ring your number from a mobile", "en", "contact-us");
+}
+
+/* A new SIM picked up in a store is a replacement SIM
+ * (replacement-sim's phrases), not click and collect. */
+static void test_english_sim_from_a_store(void **state) {
+  (void)state;
+  S_expect("could i pick a new sim up from your store", "en", "replacement-sim");
+}
+
+/* A crackling earpiece on a new phone is a faulty phone (faulty-phone's
+ * phrases): first and sure of it. */
+static void test_english_crackling_earpiece(void **state) {
+  (void)state;
+  S_expect_sure("the earpiece on my new phone crackles when im on a call", "faulty-phone");
+}
+
+/* "conformation email" (misspelt) is the order confirmation email
+ * (order-confirmation-email's phrases, as customers type it): sure of it. */
+static void test_english_conformation_email(void **state) {
+  (void)state;
+  S_expect_sure("ordered a phone on sunday but no conformation email came", "order-confirmation-email");
+}
+
+/* An order made on the customer's card by someone else, to be cancelled,
+ * is cancel-order (its phrases), not a payment problem: sure of it. */
+static void test_english_order_on_my_card(void **state) {
+  (void)state;
+  S_expect_sure("someone used my card to order a phone, please cancel the order", "cancel-order");
+}
+
+/* A charge for going over the data allowance is a billing question
+ * (billing-query's phrases), not mobile data that does not work. */
+static void test_english_extra_data_charge(void **state) {
+  (void)state;
+  S_expect("got a text saying ill be charged for going over my data, how much", "en", "billing-query");
+}
+
+/* A trade-in price that differs online and in a store is trade-in's
+ * (its phrases): sure of it. */
+static void test_english_trade_in_price_differs(void **state) {
+  (void)state;
+  S_expect_sure("trade in quote online was higher than in store, which is right", "trade-in");
+}
+
+/* A phone too complicated for its owner, to be returned, is the returns
+ * policy (its phrases), not a trade-in: sure of it. */
+static void test_english_too_complicated_return(void **state) {
+  (void)state;
+  S_expect_sure("my mum finds her new phone too complicated, can she return it", "returns-policy");
+}
+
+/* Another company's gas or electricity supply is off topic
+ * (kb/offtopic/other-companies.md): nothing fits. */
+static void test_english_energy_supplier_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("why is my electricity supplier sending me emails", 1);
+}
+
+/* Phone manners are chit-chat (kb/offtopic/chitchat.md): nothing fits,
+ * where "rude" reached make-a-complaint. */
+static void test_english_phone_manners_offtopic(void **state) {
+  (void)state;
+  S_nothing_fits("is it rude to text at the table", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1317,6 +1461,24 @@ int main(void) {
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
+      cmocka_unit_test(test_english_misspelt_claim),
+      cmocka_unit_test(test_english_photo_printing_offtopic),
+      cmocka_unit_test(test_english_sent_to_a_store),
+      cmocka_unit_test(test_english_click_and_colect),
+      cmocka_unit_test(test_english_theft_without_the_word),
+      cmocka_unit_test(test_english_complaint_in_writing),
+      cmocka_unit_test(test_english_number_brought_over),
+      cmocka_unit_test(test_english_paid_delivery_not_here),
+      cmocka_unit_test(test_english_ring_us),
+      cmocka_unit_test(test_english_sim_from_a_store),
+      cmocka_unit_test(test_english_crackling_earpiece),
+      cmocka_unit_test(test_english_conformation_email),
+      cmocka_unit_test(test_english_order_on_my_card),
+      cmocka_unit_test(test_english_extra_data_charge),
+      cmocka_unit_test(test_english_trade_in_price_differs),
+      cmocka_unit_test(test_english_too_complicated_return),
+      cmocka_unit_test(test_english_energy_supplier_offtopic),
+      cmocka_unit_test(test_english_phone_manners_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
