@@ -144,6 +144,27 @@ static void S_nothing_fits(const char *text, int want) {
   free(body);
 }
 
+/* Whether the service marks text answerable (want 1) or holds it back (0). */
+static void S_answerable(const char *text, int want) {
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  int got = cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"));
+  if (got != want) print_error("%s: answerable %d, want %d\n", text, got, want);
+  assert_int_equal(got, want);
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* Congratulations to a store's team are praise (kb/offtopic/fr/praise.md,
+ * «félicitations», «bravo»), not a question about the store's opening,
+ * though they name it: held back for an agent, not sent as answerable. */
+static void test_french_congratulations(void **state) {
+  (void)state;
+  S_answerable("Félicitations au magasin de Rennes pour son ouverture", 0);
+}
+
 /* What no article answers, in French (kb/offtopic/fr/other-companies.md):
  * the makers' choice of no charger in the box, post lost by La Poste. A lost
  * parcel of ours still has its article. */
@@ -1317,6 +1338,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
+      cmocka_unit_test(test_french_congratulations),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
