@@ -175,6 +175,15 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* A business offering us a partnership is canvassing, not a customer's
+ * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
+ * it asks whom to write to. */
+static void test_french_canvassing(void **state) {
+  (void)state;
+  S_nothing_fits("Bonjour, nous sommes un réseau de pharmacies et voudrions proposer un partenariat "
+                 "commercial à votre service marketing, à qui écrire ?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1339,6 +1348,7 @@ int main(void) {
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_french_congratulations),
+      cmocka_unit_test(test_french_canvassing),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
