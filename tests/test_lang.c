@@ -175,6 +175,16 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* Calls abroad on the bill, from a customer who never left town
+ * (kb/articles/fr/billing-query.md): the bill's article, sure enough to be
+ * sent, not the town's store. */
+static void test_french_calls_abroad_on_the_bill(void **state) {
+  (void)state;
+  S_expect("appels vers l'étranger sur la facture de ce mois, je suis pas parti de Nantes", "fr",
+           "billing-query");
+  S_answerable("appels vers l'étranger sur la facture de ce mois, je suis pas parti de Nantes", 1);
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1349,6 +1359,7 @@ int main(void) {
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_french_congratulations),
       cmocka_unit_test(test_french_canvassing),
+      cmocka_unit_test(test_french_calls_abroad_on_the_bill),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
