@@ -185,6 +185,15 @@ static void test_french_calls_abroad_on_the_bill(void **state) {
   S_answerable("appels vers l'étranger sur la facture de ce mois, je suis pas parti de Nantes", 1);
 }
 
+/* Fetching a parcel from the carrier's depot after a missed delivery
+ * (kb/articles/fr/missed-delivery.md, «dépôt»), not collecting an order
+ * in a store (click-and-collect). */
+static void test_french_parcel_at_the_depot(void **state) {
+  (void)state;
+  S_expect("Le livreur devait repasser ce matin et rien. Je peux aller chercher mon colis au dépôt ?",
+           "fr", "missed-delivery");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1360,6 +1369,7 @@ int main(void) {
       cmocka_unit_test(test_french_congratulations),
       cmocka_unit_test(test_french_canvassing),
       cmocka_unit_test(test_french_calls_abroad_on_the_bill),
+      cmocka_unit_test(test_french_parcel_at_the_depot),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
