@@ -194,6 +194,15 @@ static void test_french_parcel_at_the_depot(void **state) {
            "fr", "missed-delivery");
 }
 
+/* The insurer asking for the purchase invoice is an insurance claim being
+ * made (kb/articles/fr/insurance-claim.md, «l'assureur»), whatever the
+ * damage: not the cracked screen itself. */
+static void test_french_insurer_asks_for_the_invoice(void **state) {
+  (void)state;
+  S_expect("Écran cassé, l'assureur me demande la facture d'achat, vous pouvez me la renvoyer ?", "fr",
+           "insurance-claim");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1370,6 +1379,7 @@ int main(void) {
       cmocka_unit_test(test_french_canvassing),
       cmocka_unit_test(test_french_calls_abroad_on_the_bill),
       cmocka_unit_test(test_french_parcel_at_the_depot),
+      cmocka_unit_test(test_french_insurer_asks_for_the_invoice),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
