@@ -203,6 +203,13 @@ static void test_french_insurer_asks_for_the_invoice(void **state) {
            "insurance-claim");
 }
 
+/* The estimated delivery date gone by (kb/articles/fr/track-my-order.md,
+ * «livraison estimée»): where the order is, not where a repair is. */
+static void test_french_estimated_delivery_passed(void **state) {
+  (void)state;
+  S_expect("Livraison estimée le 2, on est le 6 et toujours rien, il est où ?", "fr", "track-my-order");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1380,6 +1387,7 @@ int main(void) {
       cmocka_unit_test(test_french_calls_abroad_on_the_bill),
       cmocka_unit_test(test_french_parcel_at_the_depot),
       cmocka_unit_test(test_french_insurer_asks_for_the_invoice),
+      cmocka_unit_test(test_french_estimated_delivery_passed),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
