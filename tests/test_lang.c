@@ -210,6 +210,15 @@ static void test_french_estimated_delivery_passed(void **state) {
   S_expect("Livraison estimée le 2, on est le 6 et toujours rien, il est où ?", "fr", "track-my-order");
 }
 
+/* Cancelling a plan online (kb/articles/fr/cancel-contract.md, «résilier
+ * en ligne»): the article fits, not "nothing fits". */
+static void test_french_cancel_online(void **state) {
+  (void)state;
+  S_expect("S'abonner en ligne c'est facile, mais la résiliation en ligne je la fais où ?", "fr",
+           "cancel-contract");
+  S_nothing_fits("S'abonner en ligne c'est facile, mais la résiliation en ligne je la fais où ?", 0);
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1388,6 +1397,7 @@ int main(void) {
       cmocka_unit_test(test_french_parcel_at_the_depot),
       cmocka_unit_test(test_french_insurer_asks_for_the_invoice),
       cmocka_unit_test(test_french_estimated_delivery_passed),
+      cmocka_unit_test(test_french_cancel_online),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
