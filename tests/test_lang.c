@@ -219,6 +219,15 @@ static void test_french_cancel_online(void **state) {
   S_nothing_fits("S'abonner en ligne c'est facile, mais la résiliation en ligne je la fais où ?", 0);
 }
 
+/* Our checkout's message on a declined payment, «vérifiez vos
+ * informations bancaires», quoted by a customer whose details are right
+ * (kb/articles/fr/payment-declined.md): not a renewal's details check. */
+static void test_french_check_your_bank_details(void **state) {
+  (void)state;
+  S_expect("le site me dit de vérifier mes informations bancaires, c'est déjà fait 3 fois", "fr",
+           "payment-declined");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1398,6 +1407,7 @@ int main(void) {
       cmocka_unit_test(test_french_insurer_asks_for_the_invoice),
       cmocka_unit_test(test_french_estimated_delivery_passed),
       cmocka_unit_test(test_french_cancel_online),
+      cmocka_unit_test(test_french_check_your_bank_details),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
