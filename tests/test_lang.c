@@ -228,6 +228,15 @@ static void test_french_check_your_bank_details(void **state) {
            "payment-declined");
 }
 
+/* A SIM the phone does not recognise, «pas reconnue» (reconnu, never the
+ * article's «reconnait» or «détectée»: kb/articles/fr/sim-not-detected.md),
+ * on an Android phone: not taking the SIM out. */
+static void test_french_sim_not_recognised(void **state) {
+  (void)state;
+  S_expect("sim pas reconnue sur mon oppo depuis que j'ai changé la coque", "fr", "sim-not-detected");
+  S_expect("puce non reconnue sur le redmi après l'avoir sortie", "fr", "sim-not-detected");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1408,6 +1417,7 @@ int main(void) {
       cmocka_unit_test(test_french_estimated_delivery_passed),
       cmocka_unit_test(test_french_cancel_online),
       cmocka_unit_test(test_french_check_your_bank_details),
+      cmocka_unit_test(test_french_sim_not_recognised),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
