@@ -237,6 +237,16 @@ static void test_french_sim_not_recognised(void **state) {
   S_expect("puce non reconnue sur le redmi après l'avoir sortie", "fr", "sim-not-detected");
 }
 
+/* Our renewal check's message, «échec de la vérification», with the
+ * holder's name (kb/articles/fr/upgrade-details-mismatch.md): the article,
+ * sure enough to be sent. */
+static void test_french_verification_failed(void **state) {
+  (void)state;
+  S_expect("Échec de la vérification du titulaire pour mon renouvellement, pourquoi ?", "fr",
+           "upgrade-details-mismatch");
+  S_answerable("Échec de la vérification du titulaire pour mon renouvellement, pourquoi ?", 1);
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1418,6 +1428,7 @@ int main(void) {
       cmocka_unit_test(test_french_cancel_online),
       cmocka_unit_test(test_french_check_your_bank_details),
       cmocka_unit_test(test_french_sim_not_recognised),
+      cmocka_unit_test(test_french_verification_failed),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
