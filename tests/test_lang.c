@@ -247,6 +247,14 @@ static void test_french_verification_failed(void **state) {
   S_answerable("Échec de la vérification du titulaire pour mon renouvellement, pourquoi ?", 1);
 }
 
+/* Moving a line onto an eSIM, «passer ma ligne en eSIM»
+ * (kb/articles/fr/esim-setup.md), asked without coming to a store: the
+ * eSIM's article, not the store finder. */
+static void test_french_line_to_esim(void **state) {
+  (void)state;
+  S_expect("je peux passer ma ligne en esim sans venir en magasin ?", "fr", "esim-setup");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1429,6 +1437,7 @@ int main(void) {
       cmocka_unit_test(test_french_check_your_bank_details),
       cmocka_unit_test(test_french_sim_not_recognised),
       cmocka_unit_test(test_french_verification_failed),
+      cmocka_unit_test(test_french_line_to_esim),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
