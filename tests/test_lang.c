@@ -255,6 +255,16 @@ static void test_french_line_to_esim(void **state) {
   S_expect("je peux passer ma ligne en esim sans venir en magasin ?", "fr", "esim-setup");
 }
 
+/* When a 24-month contract ends, asked to get another phone
+ * (kb/articles/fr/upgrade-eligibility.md): the renewal's article, sure
+ * enough to be sent. */
+static void test_french_contract_end_for_a_new_phone(void **state) {
+  (void)state;
+  S_expect("j ai un contrat de 24 mois, quand est-ce que je pourrai avoir un autre tel ?", "fr",
+           "upgrade-eligibility");
+  S_answerable("j ai un contrat de 24 mois, quand est-ce que je pourrai avoir un autre tel ?", 1);
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1438,6 +1448,7 @@ int main(void) {
       cmocka_unit_test(test_french_sim_not_recognised),
       cmocka_unit_test(test_french_verification_failed),
       cmocka_unit_test(test_french_line_to_esim),
+      cmocka_unit_test(test_french_contract_end_for_a_new_phone),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
