@@ -265,6 +265,14 @@ static void test_french_contract_end_for_a_new_phone(void **state) {
   S_answerable("j ai un contrat de 24 mois, quand est-ce que je pourrai avoir un autre tel ?", 1);
 }
 
+/* The number and the hours of the customer service together
+ * (kb/articles/fr/contact-us.md): how to reach us, not the stores' hours. */
+static void test_french_service_number_and_hours(void **state) {
+  (void)state;
+  S_expect("Vous pouvez me donner le numéro du service pro et les horaires ? Je suis artisan", "fr",
+           "contact-us");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1449,6 +1457,7 @@ int main(void) {
       cmocka_unit_test(test_french_verification_failed),
       cmocka_unit_test(test_french_line_to_esim),
       cmocka_unit_test(test_french_contract_end_for_a_new_phone),
+      cmocka_unit_test(test_french_service_number_and_hours),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
