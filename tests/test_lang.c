@@ -273,6 +273,15 @@ static void test_french_service_number_and_hours(void **state) {
            "contact-us");
 }
 
+/* A bill far higher than expected and an explanation asked for, after an
+ * unanswered message (kb/articles/fr/billing-query.md): the bill's
+ * article, not a complaint about the silence. */
+static void test_french_bill_higher_than_expected(void **state) {
+  (void)state;
+  S_expect("Toujours pas de réponse. Ma facture fait 70 € au lieu de 20 €, explication svp", "fr",
+           "billing-query");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1458,6 +1467,7 @@ int main(void) {
       cmocka_unit_test(test_french_line_to_esim),
       cmocka_unit_test(test_french_contract_end_for_a_new_phone),
       cmocka_unit_test(test_french_service_number_and_hours),
+      cmocka_unit_test(test_french_bill_higher_than_expected),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
