@@ -282,6 +282,14 @@ static void test_french_bill_higher_than_expected(void **state) {
            "billing-query");
 }
 
+/* Putting in a foreign SIM when travelling (kb/articles/fr/unlock-phone.md,
+ * «sim étrangère»): whether the phone is unlocked, not how to take the SIM
+ * tray out. */
+static void test_french_foreign_sim(void **state) {
+  (void)state;
+  S_expect("En voyage au Canada, je peux mettre une SIM étrangère dans mon iPhone ?", "fr", "unlock-phone");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1468,6 +1476,7 @@ int main(void) {
       cmocka_unit_test(test_french_contract_end_for_a_new_phone),
       cmocka_unit_test(test_french_service_number_and_hours),
       cmocka_unit_test(test_french_bill_higher_than_expected),
+      cmocka_unit_test(test_french_foreign_sim),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
