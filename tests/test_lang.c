@@ -299,6 +299,14 @@ static void test_french_canvassing(void **state) {
                  "commercial à votre service marketing, à qui écrire ?", 1);
 }
 
+/* Tips on using the phone (ringtone, typing), which no article answers
+ * (kb/offtopic/fr/other-products.md): nothing fits. */
+static void test_french_phone_tips(void **state) {
+  (void)state;
+  S_nothing_fits("je voudrais changer la sonnerie de mon portable, comment on fait ?", 1);
+  S_nothing_fits("comment écrire plus vite avec le clavier du téléphone, je suis trop lente", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1477,6 +1485,7 @@ int main(void) {
       cmocka_unit_test(test_french_service_number_and_hours),
       cmocka_unit_test(test_french_bill_higher_than_expected),
       cmocka_unit_test(test_french_foreign_sim),
+      cmocka_unit_test(test_french_phone_tips),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
