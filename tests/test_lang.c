@@ -307,6 +307,13 @@ static void test_french_phone_tips(void **state) {
   S_nothing_fits("comment écrire plus vite avec le clavier du téléphone, je suis trop lente", 1);
 }
 
+/* Another operator's price rise (kb/offtopic/fr/other-companies.md): not
+ * ours to answer, nothing fits. */
+static void test_french_other_operator_prices(void **state) {
+  (void)state;
+  S_nothing_fits("les prix de Free vont augmenter cette année ?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1486,6 +1493,7 @@ int main(void) {
       cmocka_unit_test(test_french_bill_higher_than_expected),
       cmocka_unit_test(test_french_foreign_sim),
       cmocka_unit_test(test_french_phone_tips),
+      cmocka_unit_test(test_french_other_operator_prices),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
