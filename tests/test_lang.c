@@ -314,6 +314,13 @@ static void test_french_other_operator_prices(void **state) {
   S_nothing_fits("les prix de Free vont augmenter cette année ?", 1);
 }
 
+/* Topping up a prepaid SIM, which the operator does
+ * (kb/offtopic/fr/other-companies.md): nothing fits. */
+static void test_french_prepaid_top_up(void **state) {
+  (void)state;
+  S_nothing_fits("je dois recharger la carte prépayée de ma mère, ça se passe où ?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1494,6 +1501,7 @@ int main(void) {
       cmocka_unit_test(test_french_foreign_sim),
       cmocka_unit_test(test_french_phone_tips),
       cmocka_unit_test(test_french_other_operator_prices),
+      cmocka_unit_test(test_french_prepaid_top_up),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
