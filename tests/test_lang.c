@@ -290,6 +290,15 @@ static void test_french_foreign_sim(void **state) {
   S_expect("En voyage au Canada, je peux mettre une SIM étrangère dans mon iPhone ?", "fr", "unlock-phone");
 }
 
+/* «magazin», the common misspelling of «magasin», and «yatil» (y a-t-il),
+ * read as their words (kb/lang/fr/textspeak.tsv): the store finder fits. */
+static void test_french_store_misspelt(void **state) {
+  (void)state;
+  S_expect("vous avez des magazins en Bretagne ?", "fr", "find-a-store");
+  S_nothing_fits("vous avez des magazins en Bretagne ?", 0);
+  S_answerable("yatil un magazin vers la gare ?", 1);
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1502,6 +1511,7 @@ int main(void) {
       cmocka_unit_test(test_french_phone_tips),
       cmocka_unit_test(test_french_other_operator_prices),
       cmocka_unit_test(test_french_prepaid_top_up),
+      cmocka_unit_test(test_french_store_misspelt),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
