@@ -299,6 +299,15 @@ static void test_french_store_misspelt(void **state) {
   S_answerable("yatil un magazin vers la gare ?", 1);
 }
 
+/* Whether a model we said would come has arrived in the store
+ * (kb/articles/fr/check-stock.md, «arrivé en boutique»): stock, not a
+ * Galaxy's SIM tray. */
+static void test_french_arrived_in_store(void **state) {
+  (void)state;
+  S_expect("Le vendeur pensait recevoir le Galaxy S24 FE cette semaine, c'est arrivé ?", "fr",
+           "check-stock");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1512,6 +1521,7 @@ int main(void) {
       cmocka_unit_test(test_french_other_operator_prices),
       cmocka_unit_test(test_french_prepaid_top_up),
       cmocka_unit_test(test_french_store_misspelt),
+      cmocka_unit_test(test_french_arrived_in_store),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
