@@ -308,6 +308,14 @@ static void test_french_arrived_in_store(void **state) {
            "check-stock");
 }
 
+/* Phones taken in a burglary, insured with us (kb/articles/fr/insurance-claim.md,
+ * «cambriolage»): the insurance claim. */
+static void test_french_burglary_claim(void **state) {
+  (void)state;
+  S_expect("Cambriolage chez mes parents, leurs deux téléphones envolés. Ils avaient l'assurance, quelle "
+           "marche à suivre ?", "fr", "insurance-claim");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1522,6 +1530,7 @@ int main(void) {
       cmocka_unit_test(test_french_prepaid_top_up),
       cmocka_unit_test(test_french_store_misspelt),
       cmocka_unit_test(test_french_arrived_in_store),
+      cmocka_unit_test(test_french_burglary_claim),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
