@@ -316,6 +316,14 @@ static void test_french_burglary_claim(void **state) {
            "marche à suivre ?", "fr", "insurance-claim");
 }
 
+/* A phone that has «disparu» (gone, neither «perdu» nor «volé» said) and
+ * its line to block (kb/articles/fr/lost-or-stolen.md). */
+static void test_french_phone_gone(void **state) {
+  (void)state;
+  S_expect("Mon portable a disparu dans le train, je veux bloquer la ligne tout de suite", "fr",
+           "lost-or-stolen");
+}
+
 /* A business offering us a partnership is canvassing, not a customer's
  * question (kb/offtopic/fr/spam.md, «démarchage»): nothing fits, though
  * it asks whom to write to. */
@@ -1531,6 +1539,7 @@ int main(void) {
       cmocka_unit_test(test_french_store_misspelt),
       cmocka_unit_test(test_french_arrived_in_store),
       cmocka_unit_test(test_french_burglary_claim),
+      cmocka_unit_test(test_french_phone_gone),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
