@@ -355,6 +355,13 @@ static void test_french_prepaid_top_up(void **state) {
   S_nothing_fits("je dois recharger la carte prépayée de ma mère, ça se passe où ?", 1);
 }
 
+/* Student or youth discounts, which we do not offer
+ * (kb/offtopic/fr/other-products.md): nothing fits. */
+static void test_french_student_discount(void **state) {
+  (void)state;
+  S_nothing_fits("réduction étudiant sur un iPhone, ça se fait chez vous ?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1540,6 +1547,7 @@ int main(void) {
       cmocka_unit_test(test_french_arrived_in_store),
       cmocka_unit_test(test_french_burglary_claim),
       cmocka_unit_test(test_french_phone_gone),
+      cmocka_unit_test(test_french_student_discount),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
