@@ -204,6 +204,28 @@ static void test_french_no_solution(void **state) {
                    KB_INTENT_COMPLAINT);
 }
 
+/* French (kb/lang/fr/intents.tsv): taking a matter to the management
+ * ("à la direction", "faire remonter", the franglais "escalader") is a
+ * complaint, whatever the matter; "la direction" of a street is not. */
+static void test_french_escalation(void **state) {
+  (void)state;
+  assert_true(S_intents_in("fr", "je veux en parler à la direction") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "jvais faire remonter ça, c'est quoi la marche") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "on peut escalader mon cas ?") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("fr", "la direction de la gare") & KB_INTENT_COMPLAINT, 0);
+}
+
+/* French phonetic spellings (kb/lang/fr/textspeak.tsv: dyslexia,
+ * dictation) are read as the words they sound like: «comen» and «coman»
+ * ask how as «comment» does. */
+static void test_french_phonetic_spellings(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("fr", "comen je met la sim dans le nouvo"), KB_INTENT_HOWTO);
+  assert_int_equal(S_intents_in("fr", "coman on regle le répondeur"), KB_INTENT_HOWTO);
+  assert_int_equal(S_intents_in("fr", "comen je met la sim dans le nouvo"),
+                   S_intents_in("fr", "comment je met la sim dans le nouveau"));
+}
+
 /* German (kb/lang/de/intents.tsv): staff who laughed at or shouted at a
  * customer is a complaint without the word "Beschwerde", umlaut or not. */
 static void test_german_staff_complaint(void **state) {
@@ -297,6 +319,8 @@ int main(void) {
       cmocka_unit_test(test_intents),
       cmocka_unit_test(test_accented_words),
       cmocka_unit_test(test_french_no_solution),
+      cmocka_unit_test(test_french_escalation),
+      cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
       cmocka_unit_test(test_english_status_and_contact),
