@@ -173,6 +173,16 @@ static void test_german_care_words(void **state) {
   S_expect("kann ich einen neuen zustelltermin buchen?", "de", "missed-delivery");
 }
 
+/* German words of the blind9 tuning half (change F) the articles now know;
+ * each line fails without its kb/ change. */
+static void test_german_blind9_words(void **state) {
+  (void)state;
+  /* a new phone that stops turning on after days is faulty, not a repair
+   * to wait for (faulty-phone's phrases; repair-status first without) */
+  S_expect("das neue samsung geht nach 3 tagen nicht mehr an, muss ich jetzt auf eine reparatur warten?", "de",
+           "faulty-phone");
+}
+
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
  * dialect lines): the returns article first (transfer-data without). */
 static void test_german_dialect(void **state) {
@@ -1314,6 +1324,7 @@ int main(void) {
       cmocka_unit_test(test_german_offtopic),
       cmocka_unit_test(test_german_care_words),
       cmocka_unit_test(test_german_dialect),
+      cmocka_unit_test(test_german_blind9_words),
       cmocka_unit_test(test_spanish_forms_reach_the_article),
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
