@@ -181,6 +181,11 @@ static void test_german_blind9_words(void **state) {
    * to wait for (faulty-phone's phrases; repair-status first without) */
   S_expect("das neue samsung geht nach 3 tagen nicht mehr an, muss ich jetzt auf eine reparatur warten?", "de",
            "faulty-phone");
+  /* a sponsorship, job or shop-letting enquiry is for no help article
+   * (kb/offtopic/de/business.md; make-a-complaint and find-a-store without) */
+  S_nothing_fits("sponsert ihr auch sportvereine? an wen kann ich mich da wenden", 1);
+  S_nothing_fits("ich möchte mich als aushilfe in eurer filiale bewerben, an wen schreibe ich?", 1);
+  S_nothing_fits("sucht ihr noch ladenflächen? ich vermiete ein geschäft in der innenstadt", 1);
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
