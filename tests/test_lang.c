@@ -186,6 +186,9 @@ static void test_german_blind9_words(void **state) {
   S_nothing_fits("sponsert ihr auch sportvereine? an wen kann ich mich da wenden", 1);
   S_nothing_fits("ich möchte mich als aushilfe in eurer filiale bewerben, an wen schreibe ich?", 1);
   S_nothing_fits("sucht ihr noch ladenflächen? ich vermiete ein geschäft in der innenstadt", 1);
+  /* a marketplace's other seller ("Versand durch Drittanbieter") is another
+   * company (kb/offtopic/de/other-companies.md; find-a-store without) */
+  S_nothing_fits("bei amazon steht versand durch drittanbieter, gehört der shop zu euch?", 1);
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
