@@ -189,6 +189,11 @@ static void test_german_blind9_words(void **state) {
   /* a marketplace's other seller ("Versand durch Drittanbieter") is another
    * company (kb/offtopic/de/other-companies.md; find-a-store without) */
   S_nothing_fits("bei amazon steht versand durch drittanbieter, gehört der shop zu euch?", 1);
+  /* small talk of being tired, and a question taken back ("nee spaß"), is
+   * chit-chat (kb/offtopic/de/chitchat.md; battery-problems marked
+   * answerable, faulty-phone fits without) */
+  S_nothing_fits("bin heute so müde, mein handy akku auch", 1);
+  S_nothing_fits("handy garantie abgelaufen, was wenn es kaputt geht? nee spaß, alles gut", 1);
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
