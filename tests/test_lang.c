@@ -194,6 +194,9 @@ static void test_german_blind9_words(void **state) {
    * answerable, faulty-phone fits without) */
   S_nothing_fits("bin heute so müde, mein handy akku auch", 1);
   S_nothing_fits("handy garantie abgelaufen, was wenn es kaputt geht? nee spaß, alles gut", 1);
+  /* "die lange Nummer" is how customers who do not know the word name the
+   * IMEI (find-imei's phrases; lost-or-stolen first without) */
+  S_expect("die polizei will die lange nummer von meinem geklauten handy, wo finde ich die", "de", "find-imei");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
