@@ -197,6 +197,9 @@ static void test_german_blind9_words(void **state) {
   /* "die lange Nummer" is how customers who do not know the word name the
    * IMEI (find-imei's phrases; lost-or-stolen first without) */
   S_expect("die polizei will die lange nummer von meinem geklauten handy, wo finde ich die", "de", "find-imei");
+  /* a phone "an ein Netz gebunden", to be made "frei", is a SIM lock
+   * (unlock-phone's phrases; keep-your-number first without) */
+  S_expect("das handy ist an den alten anbieter gebunden, wie bekomme ich es frei", "de", "unlock-phone");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
