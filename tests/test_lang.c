@@ -200,6 +200,9 @@ static void test_german_blind9_words(void **state) {
   /* a phone "an ein Netz gebunden", to be made "frei", is a SIM lock
    * (unlock-phone's phrases; keep-your-number first without) */
   S_expect("das handy ist an den alten anbieter gebunden, wie bekomme ich es frei", "de", "unlock-phone");
+  /* leaving the parcel with a neighbour when out is a delivery option
+   * (delivery-options' phrases; missed-delivery first without) */
+  S_expect("könnt ihr das paket bei der nachbarin abgeben, ich bin tagsüber nicht da?", "de", "delivery-options");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
