@@ -203,6 +203,9 @@ static void test_german_blind9_words(void **state) {
   /* leaving the parcel with a neighbour when out is a delivery option
    * (delivery-options' phrases; missed-delivery first without) */
   S_expect("könnt ihr das paket bei der nachbarin abgeben, ich bin tagsüber nicht da?", "de", "delivery-options");
+  /* a failed "Zustellversuch", the parcel to redirect or fetch, is a missed
+   * delivery (missed-delivery's phrases; click-and-collect first without) */
+  S_expect("zweiter zustellversuch auch nicht geklappt, kann ich es selbst abholen", "de", "missed-delivery");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
