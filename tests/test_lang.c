@@ -206,6 +206,10 @@ static void test_german_blind9_words(void **state) {
   /* a failed "Zustellversuch", the parcel to redirect or fetch, is a missed
    * delivery (missed-delivery's phrases; click-and-collect first without) */
   S_expect("zweiter zustellversuch auch nicht geklappt, kann ich es selbst abholen", "de", "missed-delivery");
+  /* whether one can be reached on the day of the port is about keeping the
+   * number (keep-your-number's phrases; contact-us first without) */
+  S_expect("die portierung ist für nächste woche geplant, bin ich an dem tag telefonisch erreichbar?", "de",
+           "keep-your-number");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
