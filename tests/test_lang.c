@@ -210,6 +210,9 @@ static void test_german_blind9_words(void **state) {
    * number (keep-your-number's phrases; contact-us first without) */
   S_expect("die portierung ist für nächste woche geplant, bin ich an dem tag telefonisch erreichbar?", "de",
            "keep-your-number");
+  /* the papers missing for a "Schadensfall" are the insurance claim's
+   * (insurance-claim's phrases; transfer-data first without) */
+  S_expect("mein schadensfall hängt, angeblich fehlen unterlagen. welche denn?", "de", "insurance-claim");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
