@@ -213,6 +213,9 @@ static void test_german_blind9_words(void **state) {
   /* the papers missing for a "Schadensfall" are the insurance claim's
    * (insurance-claim's phrases; transfer-data first without) */
   S_expect("mein schadensfall hängt, angeblich fehlen unterlagen. welche denn?", "de", "insurance-claim");
+  /* a "Restwert" too low, the phone wanted back, is the trade-in's
+   * (trade-in's phrases; repair-status first without) */
+  S_expect("nur 5 euro restwert? dann schickt es mir wieder", "de", "trade-in");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
