@@ -216,6 +216,9 @@ static void test_german_blind9_words(void **state) {
   /* a "Restwert" too low, the phone wanted back, is the trade-in's
    * (trade-in's phrases; repair-status first without) */
   S_expect("nur 5 euro restwert? dann schickt es mir wieder", "de", "trade-in");
+  /* a "Riss im Glas" to have "gerichtet" is a cracked screen (cracked-screen's
+   * phrases; voicemail-setup first without) */
+  S_expect("mein telefon hat vorne einen riss im glas, kann man das richten lassen?", "de", "cracked-screen");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
