@@ -219,6 +219,9 @@ static void test_german_blind9_words(void **state) {
   /* a "Riss im Glas" to have "gerichtet" is a cracked screen (cracked-screen's
    * phrases; voicemail-setup first without) */
   S_expect("mein telefon hat vorne einen riss im glas, kann man das richten lassen?", "de", "cracked-screen");
+  /* the "Telefonnummern" of an old (button) phone to bring to the new one
+   * are its contacts (transfer-data's phrases; contact-us first without) */
+  S_expect("telefonnummern vom alten aufs neue telefon bringen", "de", "transfer-data");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
