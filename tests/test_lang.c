@@ -222,6 +222,10 @@ static void test_german_blind9_words(void **state) {
   /* the "Telefonnummern" of an old (button) phone to bring to the new one
    * are its contacts (transfer-data's phrases; contact-us first without) */
   S_expect("telefonnummern vom alten aufs neue telefon bringen", "de", "transfer-data");
+  /* a "Handy" (not only an iPhone) in the bath is water damage before it
+   * is an insurance claim (water-damage's phrase; insurance-claim first
+   * without) */
+  S_expect("mein handy ist in die badewanne gefallen, was mach ich jetzt", "de", "water-damage");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
