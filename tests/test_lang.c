@@ -226,6 +226,9 @@ static void test_german_blind9_words(void **state) {
    * is an insurance claim (water-damage's phrase; insurance-claim first
    * without) */
   S_expect("mein handy ist in die badewanne gefallen, was mach ich jetzt", "de", "water-damage");
+  /* a phone left to be "heil gemacht" is a repair to follow (repair-status'
+   * phrases; keep-your-number first without) */
+  S_expect("mein telefon ist bei euch, damit es heil gemacht wird. wie weit seid ihr?", "de", "repair-status");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
