@@ -229,6 +229,9 @@ static void test_german_blind9_words(void **state) {
   /* a phone left to be "heil gemacht" is a repair to follow (repair-status'
    * phrases; keep-your-number first without) */
   S_expect("mein telefon ist bei euch, damit es heil gemacht wird. wie weit seid ihr?", "de", "repair-status");
+  /* to "höher hängen" a matter is to escalate a complaint (make-a-complaint's
+   * phrases; billing-query first without) */
+  S_expect("zweimal vertröstet, jetzt will ich das höher hängen. bei wem?", "de", "make-a-complaint");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
