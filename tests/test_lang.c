@@ -232,6 +232,9 @@ static void test_german_blind9_words(void **state) {
   /* to "höher hängen" a matter is to escalate a complaint (make-a-complaint's
    * phrases; billing-query first without) */
   S_expect("zweimal vertröstet, jetzt will ich das höher hängen. bei wem?", "de", "make-a-complaint");
+  /* a phone still "originalverpackt" to bring back is a return (returns-policy's
+   * phrases; replacement-sim first without) */
+  S_expect("handy noch originalverpackt, zurückbringen möglich?", "de", "returns-policy");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
