@@ -235,6 +235,9 @@ static void test_german_blind9_words(void **state) {
   /* a phone still "originalverpackt" to bring back is a return (returns-policy's
    * phrases; replacement-sim first without) */
   S_expect("handy noch originalverpackt, zurückbringen möglich?", "de", "returns-policy");
+  /* "kriegt man noch was" for an old phone is the colloquial trade-in
+   * question (trade-in's phrases; transfer-data first without) */
+  S_expect("kriegt man für ein altes samsung noch was?", "de", "trade-in");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
