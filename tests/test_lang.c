@@ -173,6 +173,8 @@ static void test_german_care_words(void **state) {
   S_expect("kann ich einen neuen zustelltermin buchen?", "de", "missed-delivery");
 }
 
+static void S_expect_store(const char *text, const char *lang, const char *store);
+
 /* German words of the blind9 tuning half (change F) the articles now know;
  * each line fails without its kb/ change. */
 static void test_german_blind9_words(void **state) {
@@ -238,6 +240,10 @@ static void test_german_blind9_words(void **state) {
   /* "kriegt man noch was" for an old phone is the colloquial trade-in
    * question (trade-in's phrases; transfer-data first without) */
   S_expect("kriegt man für ein altes samsung noch was?", "de", "trade-in");
+  /* "-strase" (Straße with one s) names a street as "-straße" does
+   * (kb/lang/de/placeabbr.tsv; no store link without) */
+  S_expect_store("habt ihr einen laden in der georgstrase?", "de", "store-hannover");
+  S_expect_store("wo genau ist der laden in der prager strase", "de", "store-dresden");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
