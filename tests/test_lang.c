@@ -244,6 +244,10 @@ static void test_german_blind9_words(void **state) {
    * (kb/lang/de/placeabbr.tsv; no store link without) */
   S_expect_store("habt ihr einen laden in der georgstrase?", "de", "store-hannover");
   S_expect_store("wo genau ist der laden in der prager strase", "de", "store-dresden");
+  /* a "Karte im Briefkasten" is the carrier's notice card
+   * (kb/lang/de/synonyms.txt; track-my-order first without) */
+  S_expect("eine karte im briefkasten, sendung nicht zugestellt. wann wird sie erneut geliefert", "de",
+           "missed-delivery");
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
