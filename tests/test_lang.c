@@ -248,6 +248,9 @@ static void test_german_blind9_words(void **state) {
    * (kb/lang/de/synonyms.txt; track-my-order first without) */
   S_expect("eine karte im briefkasten, sendung nicht zugestellt. wann wird sie erneut geliefert", "de",
            "missed-delivery");
+  /* topping up prepaid credit is the network's (kb/offtopic/de/
+   * other-companies.md; replacement-sim fits without) */
+  S_nothing_fits("wie lade ich prepaid guthaben auf meine karte?", 1);
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
