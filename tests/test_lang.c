@@ -251,6 +251,9 @@ static void test_german_blind9_words(void **state) {
   /* topping up prepaid credit is the network's (kb/offtopic/de/
    * other-companies.md; replacement-sim fits without) */
   S_nothing_fits("wie lade ich prepaid guthaben auf meine karte?", 1);
+  /* whether the phone listens in for advertising is no care question
+   * (kb/offtopic/de/other-products.md; voicemail-setup fits without) */
+  S_nothing_fits("hört mein telefon mich ab? ich sehe ständig werbung für dinge über die ich geredet habe", 1);
 }
 
 /* Swiss German "zruggäh" is "zurückgeben" (kb/lang/de/textspeak.tsv, the
