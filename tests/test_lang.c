@@ -154,6 +154,14 @@ static void test_french_offtopic(void **state) {
   S_nothing_fits("mon colis est perdu, vous pouvez vérifier ?", 0);
 }
 
+/* Thanks for a quick answer is praise, not a question for contact-us
+ * (kb/offtopic/es/praise.md: «gracias por la respuesta tan rapida»):
+ * nothing fits (without, contact-us was first and something fitted). */
+static void test_spanish_thanks_for_the_answer(void **state) {
+  (void)state;
+  S_nothing_fits("qué respuesta tan rápida, de verdad, gracias", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1318,6 +1326,7 @@ int main(void) {
       cmocka_unit_test(test_french_forms_reach_the_article),
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
+      cmocka_unit_test(test_spanish_thanks_for_the_answer),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
