@@ -162,6 +162,15 @@ static void test_spanish_thanks_for_the_answer(void **state) {
   S_nothing_fits("qué respuesta tan rápida, de verdad, gracias", 1);
 }
 
+/* «asegurado» (asegur) never met the articles' «seguro» (segur), and «el
+ * parte» (masculine) is the insurance claim (kb/lang/es/synonyms.txt, one
+ * way): the claim article first (water-damage without). */
+static void test_spanish_insured_phone_claim(void **state) {
+  (void)state;
+  S_expect("se me ha caído el móvil y lo tengo asegurado con vosotros, cómo abro el parte", "es",
+           "insurance-claim");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1327,6 +1336,7 @@ int main(void) {
       cmocka_unit_test(test_french_offtopic),
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_spanish_thanks_for_the_answer),
+      cmocka_unit_test(test_spanish_insured_phone_claim),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
