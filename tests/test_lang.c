@@ -171,6 +171,15 @@ static void test_spanish_insured_phone_claim(void **state) {
            "insurance-claim");
 }
 
+/* Misspellings customers often write (kb/lang/es/textspeak.tsv: b for v,
+ * y for ll, a missing h): read as their words, the mention fits (nothing
+ * fitted a store's «orario» nor a repair left «a areglar ase» a week). */
+static void test_spanish_misspellings(void **state) {
+  (void)state;
+  S_nothing_fits("a que orario abre la tienda de sevilla el sabado", 0);
+  S_nothing_fits("lo deje a areglar ase una semana y no se nada", 0);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1337,6 +1346,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_complaint_without_the_word),
       cmocka_unit_test(test_spanish_thanks_for_the_answer),
       cmocka_unit_test(test_spanish_insured_phone_claim),
+      cmocka_unit_test(test_spanish_misspellings),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
