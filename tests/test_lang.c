@@ -180,6 +180,32 @@ static void test_spanish_misspellings(void **state) {
   S_nothing_fits("lo deje a areglar ase una semana y no se nada", 0);
 }
 
+/* Whether text's first suggestion is slug and is marked answerable
+ * (want 1) or not (0). */
+static void S_answerable(const char *text, const char *slug, int want) {
+  char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
+  long st;
+  cJSON *j = S_suggest(body, &st);
+  assert_int_equal(st, 200);
+  const char *got = S_str(j, "suggestions.0.slug");
+  int ans = cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"));
+  if (!got || strcmp(got, slug) || ans != want)
+    print_error("%s: first %s answerable %d, want %s %d\n", text, got ? got : "-", ans, slug, want);
+  assert_non_null(got);
+  assert_string_equal(got, slug);
+  assert_int_equal(ans, want);
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* A number put in a phone without a physical SIM is the eSIM (esim-setup's
+ * phrases): its article first and answerable (first, but not sure
+ * enough, without). */
+static void test_spanish_number_without_a_physical_sim(void **state) {
+  (void)state;
+  S_answerable("sin tarjeta fisica como se pone el numero en el movil", "esim-setup", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1347,6 +1373,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_thanks_for_the_answer),
       cmocka_unit_test(test_spanish_insured_phone_claim),
       cmocka_unit_test(test_spanish_misspellings),
+      cmocka_unit_test(test_spanish_number_without_a_physical_sim),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
