@@ -204,6 +204,9 @@ static void S_answerable(const char *text, const char *slug, int want) {
 static void test_spanish_number_without_a_physical_sim(void **state) {
   (void)state;
   S_answerable("sin tarjeta fisica como se pone el numero en el movil", "esim-setup", 1);
+  /* the «tarjeta de plástico» is the physical SIM (kb/lang/es/synonyms.txt,
+   * one way; lost-or-stolen first without) */
+  S_expect("como pongo mi linea en el movil si no tiene tarjeta de plástico", "es", "esim-setup");
 }
 
 /* The same in a German mention ("payment declined", "mein Pickup",
