@@ -209,6 +209,14 @@ static void test_spanish_number_without_a_physical_sim(void **state) {
   S_expect("como pongo mi linea en el movil si no tiene tarjeta de plástico", "es", "esim-setup");
 }
 
+/* Which other network has the better coverage is not ours to answer
+ * (kb/offtopic/es/other-companies.md): nothing fits (mobile-data-not-working
+ * fitted without). */
+static void test_spanish_other_networks_coverage(void **state) {
+  (void)state;
+  S_nothing_fits("sabeis que cobertura tiene orange en mi zona?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1377,6 +1385,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_insured_phone_claim),
       cmocka_unit_test(test_spanish_misspellings),
       cmocka_unit_test(test_spanish_number_without_a_physical_sim),
+      cmocka_unit_test(test_spanish_other_networks_coverage),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
