@@ -217,6 +217,14 @@ static void test_spanish_other_networks_coverage(void **state) {
   S_nothing_fits("sabeis que cobertura tiene orange en mi zona?", 1);
 }
 
+/* Asking our opinion of which phone or part is best is not a care question
+ * (kb/offtopic/es/other-products.md): nothing fits (cracked-screen
+ * fitted without). */
+static void test_spanish_our_opinion(void **state) {
+  (void)state;
+  S_nothing_fits("cual es la mejor pantalla ahora mismo en vuestra opinion", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1386,6 +1394,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_misspellings),
       cmocka_unit_test(test_spanish_number_without_a_physical_sim),
       cmocka_unit_test(test_spanish_other_networks_coverage),
+      cmocka_unit_test(test_spanish_our_opinion),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
