@@ -225,6 +225,14 @@ static void test_spanish_our_opinion(void **state) {
   S_nothing_fits("cual es la mejor pantalla ahora mismo en vuestra opinion", 1);
 }
 
+/* A virtual switchboard for a business is a product we do not sell
+ * (kb/offtopic/es/other-products.md): nothing fits (replacement-sim
+ * fitted without). */
+static void test_spanish_business_switchboard(void **state) {
+  (void)state;
+  S_nothing_fits("necesito una centralita virtual para mi negocio, cuanto cuesta?", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1395,6 +1403,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_number_without_a_physical_sim),
       cmocka_unit_test(test_spanish_other_networks_coverage),
       cmocka_unit_test(test_spanish_our_opinion),
+      cmocka_unit_test(test_spanish_business_switchboard),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
