@@ -233,6 +233,15 @@ static void test_spanish_business_switchboard(void **state) {
   S_nothing_fits("necesito una centralita virtual para mi negocio, cuanto cuesta?", 1);
 }
 
+/* A monthly bill higher than it should be (a company's lines, data used
+ * abroad) is the bill, not the order's invoice (billing-query's phrases):
+ * first and answerable (first but not sure enough without). */
+static void test_spanish_bill_went_up(void **state) {
+  (void)state;
+  S_answerable("tenemos tres lineas de empresa y la factura ha subido sin avisar", "billing-query", 1);
+  S_answerable("me ha llegado la factura con 30 euros de datos de cuando estuve en francia", "billing-query", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1404,6 +1413,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_other_networks_coverage),
       cmocka_unit_test(test_spanish_our_opinion),
       cmocka_unit_test(test_spanish_business_switchboard),
+      cmocka_unit_test(test_spanish_bill_went_up),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
