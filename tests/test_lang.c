@@ -242,6 +242,17 @@ static void test_spanish_bill_went_up(void **state) {
   S_answerable("me ha llegado la factura con 30 euros de datos de cuando estuve en francia", "billing-query", 1);
 }
 
+/* «echarse atrás» of a new contract is withdrawing from it
+ * (kb/lang/es/synonyms.txt => desistimiento), and whether the phone goes
+ * back with it is cancel-contract's (its phrases): billing-query and
+ * returns-policy first without. */
+static void test_spanish_withdraw_from_contract(void **state) {
+  (void)state;
+  S_expect("quiero echarme atrás de la tarifa que contraté el lunes", "es", "cancel-contract");
+  S_expect("si me echo atrás del contrato, el móvil que venía con él lo tengo que devolver?", "es",
+           "cancel-contract");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1414,6 +1425,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_our_opinion),
       cmocka_unit_test(test_spanish_business_switchboard),
       cmocka_unit_test(test_spanish_bill_went_up),
+      cmocka_unit_test(test_spanish_withdraw_from_contract),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
