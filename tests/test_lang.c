@@ -253,6 +253,14 @@ static void test_spanish_withdraw_from_contract(void **state) {
            "cancel-contract");
 }
 
+/* «¿aceptan...?» (usted) and «admiten» never met the articles' «aceptáis»
+ * (kb/lang/es/synonyms.txt, one way): the accepted cards first
+ * (payment-declined without). */
+static void test_spanish_cards_accepted_forms(void **state) {
+  (void)state;
+  S_expect("admiten tarjeta revolut en la web?", "es", "payment-cards-accepted");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1426,6 +1434,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_business_switchboard),
       cmocka_unit_test(test_spanish_bill_went_up),
       cmocka_unit_test(test_spanish_withdraw_from_contract),
+      cmocka_unit_test(test_spanish_cards_accepted_forms),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
