@@ -261,6 +261,14 @@ static void test_spanish_cards_accepted_forms(void **state) {
   S_expect("admiten tarjeta revolut en la web?", "es", "payment-cards-accepted");
 }
 
+/* An order not sent for lack of stock: where the money is, the refund
+ * (refund-status's phrases), not stock (check-stock first, confident,
+ * without). */
+static void test_spanish_refund_of_an_unserved_order(void **state) {
+  (void)state;
+  S_expect("mi pedido se quedo sin servir por falta de stock, y lo que pague?", "es", "refund-status");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1435,6 +1443,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_bill_went_up),
       cmocka_unit_test(test_spanish_withdraw_from_contract),
       cmocka_unit_test(test_spanish_cards_accepted_forms),
+      cmocka_unit_test(test_spanish_refund_of_an_unserved_order),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
