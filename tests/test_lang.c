@@ -269,6 +269,14 @@ static void test_spanish_refund_of_an_unserved_order(void **state) {
   S_expect("mi pedido se quedo sin servir por falta de stock, y lo que pague?", "es", "refund-status");
 }
 
+/* A phone left to have a part changed, asked whether it is ready, is the
+ * repair's status (repair-status's phrases), not the part's fault
+ * (cracked-screen first without). */
+static void test_spanish_part_change_ready(void **state) {
+  (void)state;
+  S_expect("el martes deje el movil para que le cambiarais la pantalla, esta ya?", "es", "repair-status");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1444,6 +1452,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_withdraw_from_contract),
       cmocka_unit_test(test_spanish_cards_accepted_forms),
       cmocka_unit_test(test_spanish_refund_of_an_unserved_order),
+      cmocka_unit_test(test_spanish_part_change_ready),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
