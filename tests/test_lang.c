@@ -277,6 +277,13 @@ static void test_spanish_part_change_ready(void **state) {
   S_expect("el martes deje el movil para que le cambiarais la pantalla, esta ya?", "es", "repair-status");
 }
 
+/* No email at all after buying online is the order confirmation
+ * (order-confirmation-email's phrases): first (returns-policy without). */
+static void test_spanish_no_email_after_buying(void **state) {
+  (void)state;
+  S_expect("compre una funda por internet ayer y todavia ningun correo", "es", "order-confirmation-email");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1453,6 +1460,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_cards_accepted_forms),
       cmocka_unit_test(test_spanish_refund_of_an_unserved_order),
       cmocka_unit_test(test_spanish_part_change_ready),
+      cmocka_unit_test(test_spanish_no_email_after_buying),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
