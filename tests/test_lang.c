@@ -284,6 +284,15 @@ static void test_spanish_no_email_after_buying(void **state) {
   S_expect("compre una funda por internet ayer y todavia ningun correo", "es", "order-confirmation-email");
 }
 
+/* Something broken that the insurance bought from us covers: how to
+ * claim is insurance-claim's (its phrases), not the repair's
+ * (cracked-screen first without). */
+static void test_spanish_claim_on_our_insurance(void **state) {
+  (void)state;
+  S_expect("la tablet de la empresa se ha roto y tenemos seguro con vosotros, como lo reclamamos?", "es",
+           "insurance-claim");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1461,6 +1470,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_refund_of_an_unserved_order),
       cmocka_unit_test(test_spanish_part_change_ready),
       cmocka_unit_test(test_spanish_no_email_after_buying),
+      cmocka_unit_test(test_spanish_claim_on_our_insurance),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
