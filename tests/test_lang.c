@@ -293,6 +293,14 @@ static void test_spanish_claim_on_our_insurance(void **state) {
            "insurance-claim");
 }
 
+/* The diminutive «agujerito» stems apart from «agujero» (agujerit, agujer;
+ * kb/lang/es/synonyms.txt, one way): the Android SIM article first and
+ * answerable (not sure enough without). */
+static void test_spanish_diminutive_hole(void **state) {
+  (void)state;
+  S_answerable("el agujerito para la tarjeta en un oppo", "remove-sim-android", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1471,6 +1479,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_part_change_ready),
       cmocka_unit_test(test_spanish_no_email_after_buying),
       cmocka_unit_test(test_spanish_claim_on_our_insurance),
+      cmocka_unit_test(test_spanish_diminutive_hole),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
