@@ -301,6 +301,13 @@ static void test_spanish_diminutive_hole(void **state) {
   S_answerable("el agujerito para la tarjeta en un oppo", "remove-sim-android", 1);
 }
 
+/* «¿qué formas de entrega / envío tenéis?» asks the delivery options
+ * (delivery-options' phrases; missed-delivery first without). */
+static void test_spanish_ways_of_delivery(void **state) {
+  (void)state;
+  S_expect("que formas de entrega hay para los accesorios?", "es", "delivery-options");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1480,6 +1487,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_no_email_after_buying),
       cmocka_unit_test(test_spanish_claim_on_our_insurance),
       cmocka_unit_test(test_spanish_diminutive_hole),
+      cmocka_unit_test(test_spanish_ways_of_delivery),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
