@@ -308,6 +308,17 @@ static void test_spanish_ways_of_delivery(void **state) {
   S_expect("que formas de entrega hay para los accesorios?", "es", "delivery-options");
 }
 
+/* A phone bought days ago that restarts by itself, to be swapped: the
+ * faulty-phone article (its phrases; phone-wont-turn-on first without);
+ * and a gadget bought from another shop is not ours
+ * (kb/offtopic/es/other-companies.md: nothing fits; something fitted
+ * without). */
+static void test_spanish_new_phone_restarts(void **state) {
+  (void)state;
+  S_expect("lo compre hace una semana y se reinicia cada rato, me lo cambiais?", "es", "faulty-phone");
+  S_nothing_fits("el portatil que compre en mediamarkt no enciende, solo queria desahogarme", 1);
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1488,6 +1499,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_claim_on_our_insurance),
       cmocka_unit_test(test_spanish_diminutive_hole),
       cmocka_unit_test(test_spanish_ways_of_delivery),
+      cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
