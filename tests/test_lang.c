@@ -207,6 +207,8 @@ static void test_spanish_number_without_a_physical_sim(void **state) {
   /* the «tarjeta de plástico» is the physical SIM (kb/lang/es/synonyms.txt,
    * one way; lost-or-stolen first without) */
   S_expect("como pongo mi linea en el movil si no tiene tarjeta de plástico", "es", "esim-setup");
+  /* my number, on an eSIM, into another (an old, a given) phone */
+  S_answerable("tengo esim, se puede poner mi numero en el movil viejo de mi padre?", "esim-setup", 1);
 }
 
 /* Which other network has the better coverage is not ours to answer
