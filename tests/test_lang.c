@@ -321,6 +321,15 @@ static void test_spanish_new_phone_restarts(void **state) {
   S_nothing_fits("el portatil que compre en mediamarkt no enciende, solo queria desahogarme", 1);
 }
 
+/* Where to put the code that brings one's number from another company:
+ * number portability (keep-your-number's phrases; water-damage first
+ * without). */
+static void test_spanish_portability_code(void **state) {
+  (void)state;
+  S_expect("me dieron un codigo en la tienda para traerme mi numero de orange, donde se mete?", "es",
+           "keep-your-number");
+}
+
 /* The same in a German mention ("payment declined", "mein Pickup",
  * kb/lang/de/synonyms.txt, one way): the German article first (without the
  * rules, order-confirmation-email and trade-in come first). */
@@ -1502,6 +1511,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_diminutive_hole),
       cmocka_unit_test(test_spanish_ways_of_delivery),
       cmocka_unit_test(test_spanish_new_phone_restarts),
+      cmocka_unit_test(test_spanish_portability_code),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
