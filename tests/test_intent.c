@@ -274,6 +274,10 @@ static void test_spanish_phone_and_status(void **state) {
   /* fed up, or not served, without a complaint word */
   assert_int_equal(S_intents_in("es", "estoy hasta las narices"), KB_INTENT_COMPLAINT);
   assert_int_equal(S_intents_in("es", "en la tienda no me quisieron atender"), KB_INTENT_COMPLAINT);
+  /* common misspellings read as their words (kb/lang/es/textspeak.tsv):
+   * the h left out of «horario» */
+  assert_int_equal(S_intents_in("es", "q orario teneis en navidad"), S_intents_in("es", "q horario teneis en navidad"));
+  assert_true(S_intents_in("es", "q orario teneis en navidad") & KB_INTENT_HOURS);
 }
 
 /* A mention's words looked up in one call a language
