@@ -205,8 +205,11 @@ static void S_expect_sure(const char *text, const char *slug) {
   char *body = th_fmt("{\"text\":\"%s\",\"author\":\"cliente\"}", text);
   long st;
   cJSON *j = S_suggest(body, &st);
-  if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"))) print_error("%s: not answerable\n", text);
-  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  int sure = cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable"));
+  if (!sure) print_error("%s: not answerable\n", text);
+  cJSON_Delete(j);
+  free(body);
+  assert_true(sure);
 }
 
 /* Thanks for a quick answer is praise, not a question for contact-us
