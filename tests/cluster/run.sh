@@ -371,18 +371,22 @@ KP=$(pg_free_port)
 kpid=$!; pids="$pids $kpid"
 for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://127.0.0.1:$KP/healthz" && break; sleep 0.1; done
 ebytes() { pg_sql "SELECT value FROM kb_meta WHERE key = 'events_bytes'" capped; }
+# that replica made the store's tables; it stops before the rows go in, so
+# that no trim of its own (by age or by size: it runs with the same caps)
+# runs between the rows and the reading of their size below (a trim there
+# once left the counter 63 bytes over the rows, once read 'before' under 3 MB)
+for _ in $(seq 100); do [ -n "$(ebytes 2>/dev/null)" ] && break; sleep 0.1; done
+kill -TERM "$kpid"; wait "$kpid" 2>/dev/null
 # (the old one stored last: the cap, oldest id first, would not reach it),
 # and the counter as the replicas that wrote them would have left it, in the
-# same transaction (psql -c sends one string: one transaction): the replica
-# above trims by age while this runs, and a trim between the rows and a
-# counter set apart from them left it 63 bytes (the old row) over the rows
+# same transaction (psql -c sends one string: one transaction)
 pg_sql "INSERT INTO events(kind, ts, text, collection, num) SELECT 'search', now() - interval '1 day' + g * interval '1 ms',
           repeat('battery ', 12) || g, 'default', 1 FROM generate_series(1, 20000) g;
         INSERT INTO events(kind, ts, text, collection, num) VALUES ('search', now() - interval '100 days', 'very old', 'default', 1);
         UPDATE kb_meta SET value = (SELECT coalesce(sum(48 + octet_length(coalesce(text, '')) + octet_length(coalesce(collection, ''))
                  + octet_length(coalesce(slug, ''))), 0) FROM events)::text WHERE key = 'events_bytes'" capped >/dev/null
 before=$(ebytes)
-kill -TERM "$kpid"; wait "$kpid" 2>/dev/null  # its next start trims by age at once
+# its next start trims by age at once
 "$B/kb-serve" --index "$T/kb.sqlite" --listen "127.0.0.1:$KP" --data "$T/capped" --web web --quiet \
   --rate -1 --feedback-db "$KURL" --events-max-mb 1 --events-days 90 >>"$T/capped.log" 2>&1 &
 kpid=$!; pids="$pids $kpid"
