@@ -32,6 +32,13 @@
  *                                   forms are looked up folded, as a
  *                                   mention's words are ("sábado" is also
  *                                   "sabado")
+ *   KB_LANG_ELISIONS elisions.txt   one elided form per line, letters only,
+ *                                   without its apostrophe ("l", "qu",
+ *                                   "jusqu"): a word written FORM'REST
+ *                                   (' or U+2019) is read as REST in this
+ *                                   language ("l'écran" as "écran"); a
+ *                                   language without the file keeps such
+ *                                   words whole ("don't" as "dont")
  *
  * Files are UTF-8 and lower case; '#' starts a comment line; blank lines
  * are skipped. kb-index parses them (kb_lang_parse(), every problem as
@@ -70,6 +77,7 @@ typedef enum {
   KB_LANG_PLACE_ABBR,
   KB_LANG_PLACE_LETTERS,
   KB_LANG_DAYS,
+  KB_LANG_ELISIONS,
   KB_LANG_NLISTS
 } kb_lang_list;
 
@@ -146,6 +154,7 @@ typedef struct kb_lang_word {
   unsigned stop : 1;      /* a stop word */
   unsigned filler : 1;    /* social filler */
   unsigned more : 1;      /* an intent cue goes on after this phrase */
+  unsigned elision : 1;   /* an elided form (elisions.txt) */
   int cue;                /* KB_CUE_* bits, or 0 */
   int place;              /* KB_PLACE_* bits, or 0 */
   int intent;             /* the KB_INTENT_* of this cue phrase, or 0 */
@@ -176,6 +185,9 @@ int kb_lang_cue(const kb_lang *l, const char *w, int n);           /* KB_CUE_* b
 int kb_lang_place(const kb_lang *l, const char *w, int n);         /* KB_PLACE_* or 0 */
 /* The intent of a cue phrase (folded words joined by single spaces), or 0. */
 int kb_lang_intent(const kb_lang *l, const char *phrase, int n);
+/* 1 if the folded w[0..n) is an elided form of the language
+ * (elisions.txt: "l" of "l'écran"). */
+int kb_lang_is_elision(const kb_lang *l, const char *w, int n);
 /* The KB_DAY_* a folded form (one or two words joined by a space) names,
  * or -1. */
 int kb_lang_day(const kb_lang *l, const char *phrase, int n);

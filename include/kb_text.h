@@ -11,6 +11,9 @@
  *   - words are runs of letters, marks and digits (Unicode categories L, M,
  *     N), with apostrophes inside a word removed (can't -> cant); ideographs
  *     (Han, Hiragana, Katakana) are one term each;
+ *   - in a language with elided forms (its elisions.txt, kb_lang.h) a word
+ *     written FORM'REST is read as REST (French l'écran -> ecran, qu'il ->
+ *     il, a stop word); elsewhere it stays whole (English don't -> dont);
  *   - case and diacritics are folded (NFKC, Unicode case folding, combining
  *     marks stripped from Latin, Greek and Cyrillic letters: café -> cafe);
  *   - #hashtags are split on '_' and camel case (#SimCard -> sim card, with
@@ -111,7 +114,9 @@ typedef struct kb_term {
   unsigned word;          /* the word's number in the text (from 1): the
                              same for every language's terms of one word
                              (kb_analyzer_run_terms_all()), whose surface
-                             is then the same */
+                             is then the same but in a language that
+                             elides part of it (French "l'écran": ecran,
+                             English: lecran) */
   int *note;              /* KB_TERM_NOTES numbers the caller may keep
                              about this term (look-ups' answers), remembered
                              by the analyzer with the word for as long as it

@@ -80,6 +80,7 @@ static const struct {
                       .kinds = (const char *const[]){"sun", "mon", "tue", "wed", "thu", "fri",
                                                      "sat", "tomorrow", "none", NULL},
                       .what = "form<TAB>day"},
+    [KB_LANG_ELISIONS] = {.file = "elisions.txt", .name = "elisions"},
 };
 
 const char *kb_lang_file(kb_lang_list list) { return S_lists[list].file; }
@@ -215,6 +216,7 @@ static void S_index_key(kb_lang *l, kb_lang_list list, const S_entry *e, const c
     break;
   case KB_LANG_CUES: x->cue |= e->kind; break;
   case KB_LANG_PLACES: x->place |= e->kind; break;
+  case KB_LANG_ELISIONS: x->elision = 1; break;
   case KB_LANG_INTENTS:
     x->intent |= e->kind;
     /* each shorter phrase a cue begins with, so a reader knows when to
@@ -331,6 +333,24 @@ static const char *S_bad_words(const char *w, int max) {
   return NULL;
 }
 
+/* Why w is not an elided form (NULL when it is one): letters only, the
+ * apostrophe left out ("l", "qu"), as the analyzer compares them with
+ * what comes before a word's apostrophe. */
+static const char *S_bad_elision(const char *w) {
+  for (const char *p = w; *p;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
+    if (k <= 0) return "invalid UTF-8";
+    utf8proc_category_t c = utf8proc_category(cp);
+    if (cp == '\'' || cp == 0x2019 || cp == 0x02BC) return "an elided form is written without its apostrophe";
+    if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) &&
+        !(c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME))
+      return "an elided form is letters only";
+    p += k;
+  }
+  return NULL;
+}
+
 /* Checks one entry and adds it. Returns NULL, or the problem. */
 static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, const char *value,
                                int line, int *also) {
@@ -338,6 +358,7 @@ static const char *S_check_add(kb_lang *l, kb_lang_list list, const char *w, con
                                     : list == KB_LANG_DAYS  ? KB_DAY_MAX_WORDS
                                                             : 1);
   if (bad) return bad;
+  if (list == KB_LANG_ELISIONS && (bad = S_bad_elision(w)) != NULL) return bad;
   int kind = 0;
   if (S_lists[list].tabbed) {
     if (!value || !*value) return "empty second column";
@@ -367,6 +388,8 @@ static const char *const S_why_ids[][2] = {
     {"one word per line (no spaces)", "lang.one-word"},
     {"too many words in a phrase", "lang.too-many-words"},
     {"empty second column", "lang.empty-value"},
+    {"an elided form is written without its apostrophe", "lang.elision-apostrophe"},
+    {"an elided form is letters only", "lang.elision-letters"},
 };
 
 static void S_report(kb_diag *d, kb_lang_list list, const char *path, int line, const char *w,
@@ -580,6 +603,11 @@ int kb_lang_place(const kb_lang *l, const char *w, int n) {
 int kb_lang_intent(const kb_lang *l, const char *phrase, int n) {
   const kb_lang_word *x = kb_lang_word_of(l, phrase, n);
   return x ? x->intent : 0;
+}
+
+int kb_lang_is_elision(const kb_lang *l, const char *w, int n) {
+  const kb_lang_word *x = kb_lang_word_of(l, w, n);
+  return x && x->elision;
 }
 
 int kb_lang_day(const kb_lang *l, const char *phrase, int n) {

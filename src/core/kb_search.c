@@ -206,6 +206,8 @@ struct kb_query {
   const char *last;       /* the last surface copied (in mem) and its word
                              (kb_term.word): every language records it */
   unsigned last_word;
+  int nlast;              /* its bytes (a language that elides part of
+                             a word records another surface for it) */
   const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
                              in a NUL (in mem), kept by the first search
                              that built them (its language, no prefix),
@@ -224,8 +226,10 @@ static int S_record(void *ctx, const kb_term *t) {
   /* one copy of a word for every language's record of it, and for a
    * term that is the word unstemmed (two copies a record were a fifth of
    * the analysis) */
-  if (!q->last || t->word != q->last_word) {
+  if (!q->last || t->word != q->last_word || t->nsurface != q->nlast ||
+      memcmp(q->last, t->surface, (size_t)t->nsurface)) {
     q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
+    q->nlast = t->nsurface;
     q->last_word = t->word;
   }
   int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */

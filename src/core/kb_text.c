@@ -99,6 +99,11 @@ typedef struct {
   int placed; /* a term has been emitted at the current position */
   unsigned word;              /* words emitted (kb_term.word) */
   int nlang;                  /* languages of the run: 0 (a), or each[0..nlang) */
+  int word_start, elide_at;   /* the plain word being emitted has an
+                                 apostrophe: the source bytes where the
+                                 word starts and where its part after the
+                                 first apostrophe does (S_emit_plain());
+                                 elide_at 0: none */
   struct S_lang_run *each;    /* (the caller's: a run of one language
                                  initialises no array) */
 } S_run;
@@ -520,7 +525,36 @@ S_emit_lang(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   return S_emit_term(r, c, n, digits, colocated, buf, len, h, slot, buf, len);
 }
 
-/* Emits one word made of c[0..n) (S_emit_lang()) in each language of r;
+/* Where a's language cuts the word c[0..n): the index of its first code
+ * point after an elided form and its apostrophe ("l'écran" in French: 1,
+ * the "e"), or 0 (no apostrophe, a part of a word that does not begin it,
+ * a form the language's elisions.txt lacks, or nothing after it). */
+static int S_elided(const S_run *r, const kb_analyzer *a, const S_ch *c, int n) {
+  if (!a->data || n < 2 || c[0].start != r->word_start || c[0].start >= r->elide_at) return 0;
+  int k = 1;
+  while (k < n && c[k].start < r->elide_at) k++;
+  if (k >= n) return 0;
+  char pre[KB_TEXT_MAX_TERM + 1];
+  int len = S_encode(c, k, pre);
+  return len > 0 && kb_lang_is_elision(a->data, pre, len) ? k : 0;
+}
+
+/* S_emit_lang() of c[0..n) in r's current language, read without its
+ * elided form when the language has one there (S_elided()): "l'écran" is
+ * "ecran" in French, "lecran" in English. */
+static int S_emit_cut(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf,
+                      int len, uint32_t h) {
+  int k = r->elide_at ? S_elided(r, r->a, c, n) : 0;
+  if (!k) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
+  char rest[KB_TEXT_MAX_TERM + 1];
+  memset(rest, 0, S_CACHE_WORD); /* (S_memo() reads that many) */
+  int rlen = S_encode(c + k, n - k, rest);
+  if (rlen <= 0) return 0;
+  return S_emit_lang(r, c + k, n - k, S_has_digit(c + k, n - k), colocated, rest, rlen,
+                     kb_hash(rest, (size_t)rlen));
+}
+
+/* Emits one word made of c[0..n) (S_emit_cut()) in each language of r;
  * digits: S_has_digit(c, n), or -1 when not known yet. The word is hashed,
  * and its digits looked for, once here: each language's word lists and
  * stems hashed it again, eight hashes a word. */
@@ -533,13 +567,13 @@ static int S_emit_d(S_run *r, const S_ch *c, int n, int colocated, int digits) {
   uint32_t h = kb_hash(buf, (size_t)len);
   if (digits < 0) digits = S_has_digit(c, n);
   r->word++;
-  if (!r->nlang) return S_emit_lang(r, c, n, digits, colocated, buf, len, h);
+  if (!r->nlang) return S_emit_cut(r, c, n, digits, colocated, buf, len, h);
   int rc = 0;
   for (int k = 0; rc == 0 && k < r->nlang; k++) {
     r->a = r->each[k].a;
     r->ctx = r->each[k].ctx;
     r->placed = r->each[k].placed;
-    rc = S_emit_lang(r, c, n, digits, colocated, buf, len, h); /* (buf is only read) */
+    rc = S_emit_cut(r, c, n, digits, colocated, buf, len, h); /* (buf is only read) */
     r->each[k].placed = r->placed;
   }
   return rc;
@@ -652,14 +686,23 @@ static int S_emit_hashtag(S_run *r, const S_ch *src, int n) {
 }
 
 /* Folds a plain word's source code points and emits it. Apostrophes are
- * dropped (can't -> cant). */
+ * dropped (can't -> cant); where the first one comes is remembered, for
+ * the languages that elide (S_elided(): l'écran -> ecran in French). */
 static int S_emit_plain(S_run *r, const S_ch *src, int n) {
   static _Thread_local S_word w;
   w.n = 0;
-  for (int i = 0; i < n; i++)
-    if (!S_is_apostrophe(src[i].cp))
+  r->elide_at = 0;
+  for (int i = 0; i < n; i++) {
+    if (!S_is_apostrophe(src[i].cp)) {
       S_fold_into(&w, src[i].cp, src[i].start, src[i].end);
-  return S_emit_word(r, w.c, w.n);
+    } else if (!r->elide_at && i > 0 && i + 1 < n) {
+      r->word_start = src[0].start;
+      r->elide_at = src[i + 1].start;
+    }
+  }
+  int rc = S_emit_word(r, w.c, w.n);
+  r->elide_at = 0;
+  return rc;
 }
 
 /*--- Chunks and words ----------------------------------------------------*/
