@@ -160,6 +160,11 @@ $(O)/tests/%: $(O)/tests/%.o $(O)/tests/harness.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(TESTLIBS) $(LDLIBS)
 
+# The language suites share one server and the mention checks
+# (tests/lang_helpers.c): the general one and one per language.
+LANG_TESTS := $(O)/tests/test_lang $(addprefix $(O)/tests/test_lang_,fr de es en)
+$(LANG_TESTS): $(O)/tests/lang_helpers.o
+
 tests: $(TEST_BIN) $(BIN)/kb-eval
 
 # --- Running ---------------------------------------------------------------
