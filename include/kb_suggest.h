@@ -69,8 +69,10 @@ typedef struct kb_suggest_opts {
   /* evaluation only (kb-eval --leave-own-example-out): the number plus
    * one of a labelled example the mention is not compared with (its own,
    * when the mention is one: kb_examples_score()'s skip); 0, the server's:
-   * every example */
+   * every example; of the examples of example_out_lang (a language code,
+   * NULL: any), so a mention read in another language leaves none out */
   int example_out;
+  const char *example_out_lang;
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable (fitted with

@@ -277,8 +277,9 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * when the index has some (kb/lang/<code>/examples.tsv); after the
    * search, whose terms it reads again */
   const kb_examples *ex = out->lang ? kb_index_examples(ix, out->lang) : NULL;
-  if (!out->examples && ex)
-    out->examples = kb_examples_score(ex, m, o->example_out - 1);
+  int skip = o->example_out - 1;
+  if (o->example_out_lang && strcmp(o->example_out_lang, out->lang ? out->lang : "")) skip = -1;
+  if (!out->examples && ex) out->examples = kb_examples_score(ex, m, skip);
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per

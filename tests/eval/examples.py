@@ -201,7 +201,7 @@ def set_pool(subset, out):
     recomputed as fit.py's pool() does, then this tool's inputs (NAMES),
     a name kb-eval already gives replacing its column for the lines of
     LANGS."""
-    fit.pool(subset, {LINES[j]["ex_self"] for j in out if LINES[j].get("ex_self") is not None})
+    fit.pool(subset, {e for j in out if LINES[j].get("ex_self") for e in LINES[j]["ex_self"]})
     for ln in subset:
         i = IDX[id(ln)]
         mine = ln["lang"] in LANGS

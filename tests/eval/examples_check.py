@@ -23,6 +23,20 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exinputs
 
+# French, German and Spanish mentions (each language's own examples, when
+# kb/lang/LANG/examples.tsv is there: session 23)
+OTHER = {
+    "fr": ["est-ce que vous avez un magasin à Lyon ?", "mon colis n'est toujours pas arrivé",
+           "comment débloquer mon téléphone", "merci pour votre aide !", "écran cassé, c'est couvert ?",
+           "je veux résilier mon forfait", "bonjour", "", "quelle heure ferme le magasin samedi"],
+    "de": ["habt ihr einen laden in köln?", "mein paket ist immer noch nicht da",
+           "wie entsperre ich mein handy", "danke für die hilfe!", "display kaputt, ist das abgedeckt?",
+           "ich möchte meinen vertrag kündigen", "hallo", "", "wann schließt der laden am samstag"],
+    "es": ["¿tenéis tienda en sevilla?", "mi pedido todavía no ha llegado",
+           "cómo desbloqueo mi móvil", "¡gracias por la ayuda!", "pantalla rota, ¿lo cubre el seguro?",
+           "quiero cancelar mi contrato", "hola", "", "a qué hora cierra la tienda el sábado"],
+}
+
 MENTIONS = [
     "do you have a shop in norwich?", "my parcel hasnt arrived yet, ordered last week",
     "how do i unlock my phone to use another network", "love the new advert lol",
@@ -43,7 +57,9 @@ def main():
     index = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tmp, "kb.sqlite")
     if len(sys.argv) < 2:
         subprocess.run(["bin/kb-index", "-q", "kb", "-o", index], check=True)
-    ex = exinputs.Examples(index)
+    # every language's examples (English's always there), by code
+    exs = {code: exinputs.Examples(index, "kb/lang/%s/examples.tsv" % code, None if code == "en" else code)
+           for code in ("en", "fr", "de", "es") if os.path.exists("kb/lang/%s/examples.tsv" % code)}
     sets = []
     p = os.path.join(tmp, "mentions.tsv")
     with open(p, "w", encoding="utf-8") as f:
@@ -56,7 +72,7 @@ def main():
         sets.append(cpw)
     n_ok = 0
     for s in sets:
-        bad, checked, english, _ = compare(index, ex, s, [])
+        bad, checked, english, _ = compare(index, exs, s, [])
         n_ok = report(n_ok, bad or not english, "%s: ex_max and ex_none agree on %d candidates (%d lines in English)" % (
             os.path.basename(s), checked, len(english)), bad)
         # the option changes nothing where no line is an example
@@ -67,9 +83,26 @@ def main():
         n_ok = report(n_ok, not same or note != [OWN_NOTE + "0 of %d lines are examples)" % count_lines(s)],
                       "%s: --leave-own-example-out leaves out nothing, output identical" % os.path.basename(s),
                       note if same else ["the outputs differ"])
+    # each other language's mentions against its own examples
+    for code, ms in OTHER.items():
+        path = "kb/lang/%s/examples.tsv" % code
+        if not os.path.exists(path):
+            continue
+        p = os.path.join(tmp, "mentions-%s.tsv" % code)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write("id\ttext\texpect\n")
+            for i, m in enumerate(ms):
+                f.write("m%d\t%s\t-\n" % (i, m))
+        bad, checked, read, _ = compare(index, exs, p, [], code)
+        n_ok = report(n_ok, bad or not read, "%s mentions: ex_max and ex_none agree on %d candidates (%d lines"
+                      " read with the %s examples)" % (code, checked, len(read), code), bad)
     # our own tweets, each an example mention: each line without its own
     own = "tests/eval/tweets-own.tsv"
-    bad, checked, english, selves = compare(index, ex, own, ["--leave-own-example-out"])
+    bad, checked, english, selves = compare(index, exs, own, ["--leave-own-example-out"])
+    # kb-eval counts the lines that are English examples (the set's
+    # language), whatever language each is then read in
+    selves = sum(1 for r in open(own, encoding="utf-8").read().split("\n")[1:]
+                 if len(r.split("\t")) > 2 and r.split("\t")[1].strip(" \t\r") in exs["en"].by_text)
     note = [r for r in kb_eval(index, own, ["--leave-own-example-out"]) if r.startswith(OWN_NOTE)]
     want_note = [OWN_NOTE + "%d of %d lines are examples)" % (selves, count_lines(own))]
     n_ok = report(n_ok, bad or not english or note != want_note or selves != count_lines(own),
@@ -84,8 +117,9 @@ def main():
 OWN_NOTE = "  (each line scored without its own labelled example: "
 
 
-def kb_eval(index, path, opts):
-    return subprocess.run(["bin/kb-eval", index, path, "--dump"] + opts, check=True,
+def kb_eval(index, path, opts, lang=None):
+    return subprocess.run(["bin/kb-eval", index, path, "--dump"] + opts +
+                          (["--lang", lang] if lang else []), check=True,
                           capture_output=True, text=True).stdout.splitlines()
 
 
@@ -93,40 +127,48 @@ def count_lines(path):
     return sum(1 for r in open(path, encoding="utf-8").read().split("\n")[1:] if r.strip("\r"))
 
 
-def compare(index, ex, s, opts):
+def compare(index, exs, s, opts, lang=None):
     """kb-eval --dump OPTS's ex_max and ex_none on set s against exinputs.py's:
     with --leave-own-example-out, every example but the line's own (its
     text, trimmed as kb-index trims it, is an example's), else every example
-    and the lines that are examples not compared. Returns (mismatches,
-    candidates checked, the lines in English, lines that are examples)."""
+    and the lines that are examples not compared; set s in language lang
+    (None: English), each line against the examples of the language it was
+    read in (kb-eval's "lang" rows; exs: exinputs.Examples by code).
+    Returns (mismatches, candidates checked, the lines read with examples,
+    lines that are examples of their language)."""
     own_out = "--leave-own-example-out" in opts
     texts = {}
     for row in open(s, encoding="utf-8").read().split("\n")[1:]:
         c = row.split("\t")
         if len(c) > 2:
             texts[c[0]] = c[1].lstrip(" \t").rstrip(" \t\r")
-    terms = exinputs.kb_terms(index, s)
+    dump = [r.split("\t") for r in kb_eval(index, s, opts, lang)]
+    read_in = {c[1]: c[2] for c in dump if c[0] == "lang"}
+    terms = {code: exinputs.kb_terms(index, s, None if code == "en" else code)
+             for code in set(read_in.values()) if code in exs}
     imax = 7 + exinputs_index("ex_max")
-    bad, checked, english = [], 0, set()
-    rows = [r.split("\t") for r in kb_eval(index, s, opts) if r.startswith("cand\t")]
-    # a line the suggest path read in another language has 0s throughout
+    bad, checked, read = [], 0, set()
+    rows = [c for c in dump if c[0] == "cand"]
+    # a line read in a language without examples has 0s throughout
     for c in rows:
         if float(c[imax]) or float(c[imax + 1]):
-            english.add(c[1])
-    selves = sum(1 for t in texts.values() if t in ex.by_text)
+            read.add(c[1])
+    selves = sum(1 for lid, t in texts.items() if read_in.get(lid) in exs and t in exs[read_in[lid]].by_text)
     for c in rows:
         lid = c[1]
-        self_ = ex.by_text.get(texts.get(lid, ""))
+        ex = exs.get(read_in.get(lid))
+        self_ = ex.by_text.get(texts.get(lid, "")) if ex else None
         if self_ is not None and not own_out:
             continue  # an example itself: scored against every example but it in fit.py
         out = {self_} if self_ is not None else set()
-        best, none = ex.inputs(ex.neighbours(terms.get(lid, [])), out) if lid in english else ({}, 0.0)
+        best, none = ex.inputs(ex.neighbours(terms[read_in[lid]].get(lid, [])), out) \
+            if lid in read and ex else ({}, 0.0)
         want = (best.get(c[3], 0.0), none)
         got = (float(c[imax]), float(c[imax + 1]))
         checked += 1
         if abs(want[0] - got[0]) > 1e-9 or abs(want[1] - got[1]) > 1e-9:
             bad.append("%s %s: fit.py %.12f %.12f, kb-eval %.12f %.12f" % (lid, c[3], want[0], want[1], got[0], got[1]))
-    return bad, checked, english, selves
+    return bad, checked, read, selves
 
 
 def report(n_ok, failed, what, why):

@@ -39,9 +39,11 @@ def read_examples(path=EXAMPLES):
     return out
 
 
-def kb_terms(index, path):
-    """kb-eval --terms of a set: {id: [term, ...]}, the examples' words."""
-    out = subprocess.run(["bin/kb-eval", "--terms", index, path], check=True,
+def kb_terms(index, path, lang=None):
+    """kb-eval --terms of a set: {id: [term, ...]}, the examples' words
+    (analysed in lang: None, English)."""
+    out = subprocess.run(["bin/kb-eval", "--terms", index, path] + (["--lang", lang] if lang else []),
+                         check=True,
                          capture_output=True, text=True).stdout
     terms = {}
     for row in out.split("\n"):
@@ -52,7 +54,7 @@ def kb_terms(index, path):
     return terms
 
 
-def texts_terms(index, texts):
+def texts_terms(index, texts, lang=None):
     """kb-eval --terms of a list of texts, in order."""
     fd, path = tempfile.mkstemp(suffix=".tsv")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -60,7 +62,7 @@ def texts_terms(index, texts):
         for i, t in enumerate(texts):
             f.write("t%d\t%s\t-\n" % (i, t))
     try:
-        terms = kb_terms(index, path)
+        terms = kb_terms(index, path, lang)
     finally:
         os.unlink(path)
     return [terms.get("t%d" % i, []) for i in range(len(texts))]
@@ -74,13 +76,19 @@ def _counts(terms):
 
 
 class Examples:
-    def __init__(self, index, path=EXAMPLES):
+    """One language's examples (kb/lang/LANG/examples.tsv: path, analysed
+    in lang, None for English). With tag set, an example is named (tag, j)
+    in the `out` sets inputs() takes (fit.py pools every language's lines:
+    each example's name is then unique across languages), else j."""
+
+    def __init__(self, index, path=EXAMPLES, lang=None, tag=None):
+        self.tag = tag
         ex = read_examples(path)
         self.slug = [s for s, _ in ex]
         self.text = [t for _, t in ex]
         self.by_text = {t: i for i, t in enumerate(self.text)}
         self.n = len(ex)
-        terms = texts_terms(index, self.text)
+        terms = texts_terms(index, self.text, lang)
         df = {}
         for tt in terms:
             for t in _counts(tt):
@@ -110,7 +118,7 @@ class Examples:
         `out` (their numbers) left out."""
         best, tot, none, k = {}, 0.0, 0.0, 0
         for j, s in nb:
-            if j in out:
+            if (j if self.tag is None else (self.tag, j)) in out:
                 continue
             if self.slug[j] not in best:
                 best[self.slug[j]] = s

@@ -118,6 +118,14 @@ FOLDS = 5
 FIT_FOLDS = os.environ.get("FIT_FOLDS", "line")
 if FIT_FOLDS not in ("line", "set"):
     sys.exit("fit.py: FIT_FOLDS is line or set, not %r" % FIT_FOLDS)
+# FIT_DROP=name,name: inputs left out of every model (their weights 0), to
+# see what an input brings out of fold (the same lines, the same folds)
+for _nm in filter(None, os.environ.get("FIT_DROP", "").split(",")):
+    if _nm not in INPUTS:
+        sys.exit("fit.py: FIT_DROP: no input %r" % _nm)
+    FEATURES = [f for f in FEATURES if f != _nm]
+    NOT_FITS = NOT_FITS + [_nm]
+    NOT_CONF = NOT_CONF + [_nm]
 SHARED = os.environ.get("SHARED", "../shared")
 # (set, language): the tuning halves of the blind sets (never a check
 # half), our own tweets and cpw-dev; the fr/de/es tuning halves of the
@@ -152,10 +160,11 @@ HEADER = os.environ.get("FIT_HEADER", HEADER)
 
 
 def run_dump(index, path, lang=None):
-    """Lines of a set: id, expect, asks, candidates (slug, offtopic, links, store_town, x)."""
+    """Lines of a set: id, expect, asks, the language it was read in
+    (read_lang), candidates (slug, offtopic, links, store_town, x)."""
     args = ["bin/kb-eval", index, path, "--dump"] + (["--lang", lang] if lang else [])
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    lines, order = {}, []
+    lines, order, read = {}, [], {}
     for row in out.splitlines():
         c = row.split("\t")
         if c[0] == "cand":
@@ -166,11 +175,15 @@ def run_dump(index, path, lang=None):
             lines[key]["cands"].append({"slug": c[3], "offtopic": int(c[4]), "links": int(c[5]),
                                         "store_town": int(c[6]),
                                         "x": [float(v) for v in c[7:7 + len(INPUTS)]]})
+        elif c[0] == "lang":  # the language the line was read in
+            read[c[1]] = c[2]
         elif c[0] == "dump":
             if c[1] not in lines:
                 lines[c[1]] = {"id": c[1], "expect": c[2], "cands": [], "asks": 0, "set": path}
                 order.append(c[1])
             lines[c[1]]["asks"] = int(c[-1])
+    for k in order:
+        lines[k]["read_lang"] = read.get(k, "-")
     return [lines[k] for k in order]
 
 
@@ -340,37 +353,59 @@ def set_folds(lines, k):
 # kb-eval's values score a tuning line against every example, itself and
 # its fold among them. Every step below sets them out of fold first
 # (pool()): a line's examples are those the models of that step may see,
-# never the line itself (examples.py's set_pool()).
+# never the line itself (examples.py's set_pool()). Each language compares
+# its mentions with its own examples (kb/lang/LANG/examples.tsv, where the
+# knowledge base has them); an example is named (language, number).
 EX = None
 
 
+def ex_path(lang):
+    return "kb/lang/%s/examples.tsv" % lang
+
+
 def ex_prepare(index, lines):
-    """Each line's nearest examples (the lines the suggest path reads in
-    English: kb-eval's values not all 0) and the example it is, if any."""
+    """Each line's nearest examples (the lines the suggest path reads with
+    examples of their language: kb-eval's values not all 0) and the
+    example it is, if any."""
     global EX
-    if not os.path.exists(exinputs.EXAMPLES) or "ex_max" not in INPUTS:
+    if "ex_max" not in INPUTS:
         return
-    EX = exinputs.Examples(index)
+    EX = {}
+    for code in ("en", "fr", "de", "es"):
+        if os.path.exists(ex_path(code)):
+            EX[code] = exinputs.Examples(index, ex_path(code), None if code == "en" else code, tag=code)
+    if not EX:
+        EX = None
+        return
     im, inone = INPUTS.index("ex_max"), INPUTS.index("ex_none")
     by_set = {}
     for ln in lines:
         by_set.setdefault(ln["set"], []).append(ln)
     for path, ls in by_set.items():
-        terms = exinputs.kb_terms(index, path)
         texts = {}
         for row in open(path, encoding="utf-8").read().split("\n")[1:]:
             c = row.split("\t")
             if len(c) > 2:
                 texts[c[0]] = c[1].strip(" \t\r")
+        terms = {}  # the set analysed in each language its lines were read in
         for ln in ls:
-            en = any(c["x"][im] or c["x"][inone] for c in ln["cands"])
-            ln["ex_nb"] = EX.neighbours(terms.get(ln["id"], [])) if en else []
-            ln["ex_self"] = EX.by_text.get(texts.get(ln["id"]))
+            code = ln.get("read_lang", "-")
+            ex = EX.get(code)
+            if ex is not None and code not in terms:
+                terms[code] = exinputs.kb_terms(index, path, None if code == "en" else code)
+            ln["ex_lang"] = code
+            has = ex is not None and any(c["x"][im] or c["x"][inone] for c in ln["cands"])
+            ln["ex_nb"] = ex.neighbours(terms[code].get(ln["id"], [])) if has else []
+            # the examples it is, in any language (a French line read as
+            # English is still a French example: out of fold, left out too)
+            selves = frozenset((k, e.by_text[texts[ln["id"]]]) for k, e in EX.items()
+                               if texts.get(ln["id"]) in e.by_text)
+            ln["ex_self"] = selves or None
 
 
 def ex_of(lines):
-    """The examples that are these lines (their numbers)."""
-    return {ln["ex_self"] for ln in lines if ln.get("ex_self") is not None}
+    """The examples that are these lines (their names)."""
+    return {e for ln in lines if ln.get("ex_self") for e in ln["ex_self"]}
 
 
 def pool(lines, out):
@@ -380,8 +415,8 @@ def pool(lines, out):
         return
     im, inone = INPUTS.index("ex_max"), INPUTS.index("ex_none")
     for ln in lines:
-        o = out | {ln["ex_self"]} if ln["ex_self"] is not None else out
-        best, none = EX.inputs(ln["ex_nb"], o) if ln["ex_nb"] else ({}, 0.0)
+        o = out | ln["ex_self"] if ln["ex_self"] else out
+        best, none = EX[ln["ex_lang"]].inputs(ln["ex_nb"], o) if ln["ex_nb"] else ({}, 0.0)
         for c in ln["cands"]:
             c["x"][im] = best.get(c["slug"], 0.0)
             c["x"][inone] = none

@@ -277,9 +277,10 @@ static char *S_first_link(const kb_suggestion *sg) {
   return link;
 }
 
-/* --dump: every candidate of a line as the learned ranker sees it
- * ("cand ID EXPECT SLUG OFFTOPIC LINKS_STORES STORE_TOWN x0..x(KB_LTR_N-1)"),
- * for tests/eval/fit.py. */
+/* --dump: the language the line was read in, whose examples it was
+ * compared with ("lang ID CODE", "-" for none), then every candidate of
+ * the line as the learned ranker sees it ("cand ID EXPECT SLUG OFFTOPIC
+ * LINKS_STORES STORE_TOWN x0..x(KB_LTR_N-1)"), for tests/eval/fit.py. */
 typedef struct {
   const S_line *line;
   const kb_suggest_result *out;
@@ -287,6 +288,7 @@ typedef struct {
 
 static void S_inspect(void *arg, const kb_results *r, const double *x) {
   const S_inspect_arg *a = arg;
+  printf("lang\t%s\t%s\n", a->line->id, a->out->lang ? a->out->lang : "-");
   for (int i = 0; i < r->n; i++) {
     const kb_hit *h = &r->hits[i];
     int links = h->deeplink && !strcmp(h->deeplink, "store");
@@ -323,7 +325,8 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   kb_suggest_opts so = {.collection = x->collection, .limit = S_DEPTH, .public_url = S_PUBLIC_URL,
                         .feedback = S_fb, .ablate = S_ablate,
                         .inspect = S_dump ? S_inspect : NULL, .inspect_arg = &ia,
-                        .example_out = x->example};
+                        .example_out = x->example,
+                        .example_out_lang = S_lang ? S_lang : kb_index_default_code(ix)};
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
     if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;
