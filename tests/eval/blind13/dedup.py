@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Drops from each thirteenth blind set, as written, every line whose text is
+already a line of an earlier set of its language (every set blind12/dedup.py
+compared with, and the twelfth blind sets), or an example mention
+(kb/lang/LANG/examples.tsv, where the language has them), or seen twice
+within the set: such a line in a check half would not be held out. Run once,
+before the split and before the product ever saw the sets (2026-12-06,
+session 24, rule24b).
+
+    python3 tests/eval/blind13/dedup.py
+"""
+import importlib.util
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+EV = HERE.parent
+ROOT = EV.parents[1]
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+b4 = _load("blind4_dedup", EV / "blind4/dedup.py")
+b12 = _load("blind12_dedup", EV / "blind12/dedup.py")
+EARLIER = {lang: paths + [EV / f"blind12/tweets-blind12-{lang}.tsv",
+                          ROOT / f"kb/lang/{lang}/examples.tsv"]
+           for lang, paths in b12.EARLIER.items()}
+
+if __name__ == "__main__":
+    for lang in ("en", "fr", "de", "es"):
+        b4.dedup(lang, HERE, "blind13", EARLIER)
