@@ -288,6 +288,9 @@ typedef enum {
   KB_LTR_EX_NONE,       /* of the mention's 7 nearest examples, the
                            cosine-weighted share labelled "-" (nothing fits;
                            the same for every candidate) */
+  KB_LTR_LANG_OTHER,    /* the mention is in another language than the
+                           index's default (the same for every candidate:
+                           confidence and "nothing fits" only) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -299,6 +302,8 @@ typedef struct {
   int links_stores;       /* the article deep-links stores */
   int other_handle;       /* the mention names another company's @handle */
   double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
+  int lang_other;         /* the mention is not in the index's default
+                             language */
 } kb_rank_ctx;
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
@@ -316,8 +321,11 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
 
 /* The confidence from which the first suggestion is answerable (fitted
  * with the model: "very probably right"), for a mention that asks
- * something (asks 1) or only states something (0). */
-double kb_rank_learned_threshold(int asks);
+ * something (asks 1) or only states something (0), in the index's default
+ * language (lang_other 0) or another (1): each language group's first
+ * suggestions are right as often from its threshold up (a threshold
+ * shared by all let one group's mistakes pass as another's sureness). */
+double kb_rank_learned_threshold(int asks, int lang_other);
 
 /* Whether any article fits the mention at all (the abstention: praise,
  * rants, other products), a model of its own beside the confidence, which

@@ -1364,6 +1364,7 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
   x[KB_LTR_EX_MAX] = c->ex_max;
   x[KB_LTR_EX_NONE] = c->ex_none;
+  x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
 }
 
 double kb_rank_learned(const double *x) {
@@ -1386,7 +1387,9 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
   return 1.0 / (1.0 + exp(-z));
 }
 
-double kb_rank_learned_threshold(int asks) { return S_conf_threshold[asks != 0]; }
+double kb_rank_learned_threshold(int asks, int lang_other) {
+  return S_conf_threshold[lang_other != 0][asks != 0];
+}
 
 /* A margin capped both ways: past it, a score difference says nothing
  * more (and one outlying candidate does not swing the model). */
