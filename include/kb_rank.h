@@ -291,6 +291,11 @@ typedef enum {
   KB_LTR_LANG_OTHER,    /* the mention is in another language than the
                            index's default (the same for every candidate:
                            confidence and "nothing fits" only) */
+  KB_LTR_NO_EXAMPLES,   /* the mention's language has no example mentions
+                           in the index (kb_index_examples()), so EX_MAX and
+                           EX_NONE say nothing: a knowledge base before its
+                           team wrote any (confidence and "nothing fits"
+                           only) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -304,6 +309,7 @@ typedef struct {
   double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
   int lang_other;         /* the mention is not in the index's default
                              language */
+  int no_examples;        /* its language has no example mentions */
 } kb_rank_ctx;
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */

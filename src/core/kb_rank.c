@@ -1365,6 +1365,7 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_EX_MAX] = c->ex_max;
   x[KB_LTR_EX_NONE] = c->ex_none;
   x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
+  x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
 }
 
 double kb_rank_learned(const double *x) {

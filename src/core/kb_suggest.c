@@ -227,7 +227,8 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
             .place_store = out->has_place && out->place.store != NULL,
             .other_handle = kb_mention_other_handle(m),
             .ex_none = kb_examples_none(out->examples),
-            .lang_other = S_lang_other(ix, out)}};
+            .lang_other = S_lang_other(ix, out),
+            .no_examples = !out->lang || !kb_index_examples(ix, out->lang)}};
 }
 
 /* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */

@@ -81,7 +81,7 @@ import exinputs  # noqa: E402
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
           "place_nostore", "place_nostore_other", "known", "mention_intents", "other_handle",
-          "ex_max", "ex_none", "lang_other"]
+          "ex_max", "ex_none", "lang_other", "no_examples"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence (so are
 # "mention_intents", "other_handle" and "lang_other": read in another
@@ -309,10 +309,10 @@ def fit_fits(lines, w_of, l2):
     """The abstention model on LINES, each ranked by w_of(line): a ranker
     that did not see it (out of fold), as at serving time."""
     data = []
-    for ln in lines:
-        x = fits_inputs(ln, w_of(ln))
+    for ln, seen, wt in with_copies(lines):
+        x = fits_inputs(seen, w_of(ln))
         if x is not None:
-            data.append((x, 0.0 if ln["expect"] == "-" else 1.0, 1.0))
+            data.append((x, 0.0 if ln["expect"] == "-" else 1.0, wt))
     return logistic(data, l2, intercept=True)
 
 
@@ -439,7 +439,7 @@ def recall_at(lines, w, n):
 
 
 def fit_conf(rows, l2):
-    data = [(x, y, 1.0) for x, y in rows]
+    data = [(r[0], r[1], r[2] if len(r) > 2 else 1.0) for r in rows]
     return logistic(data, l2, intercept=True)
 
 
@@ -503,13 +503,48 @@ def inner_rankers(lines, use, l2r):
     return out
 
 
-def conf_rows(lines, w_of):
-    """The confidence's training rows: each line ranked by w_of(line)."""
-    rows = []
+# FIT_NOEX: the weight of each line's second copy, seen as in a language
+# without example mentions (its ex_max and ex_none 0, no_examples 1), in
+# the confidence's and the abstention model's training rows (never in what
+# they are scored on): every tuning line's language has examples, so without
+# the copies the two models never see a mention without them, and a
+# knowledge base (or a language) with none gets models fitted for one with
+# them (session 23's H, docs/relevance.md eighteenth round). 0: no copies.
+NOEX = float(os.environ.get("FIT_NOEX", "1"))
+
+
+def without_examples(ln):
+    """A copy of line ln as a knowledge base without its language's example
+    mentions would see it (None when it already has none)."""
+    im, inone, ino = INPUTS.index("ex_max"), INPUTS.index("ex_none"), INPUTS.index("no_examples")
+    if not ln["cands"] or ln["cands"][0]["x"][ino]:
+        return None
+    cands = []
+    for c in ln["cands"]:
+        x = list(c["x"])
+        x[im] = x[inone] = 0.0
+        x[ino] = 1.0
+        cands.append(dict(c, x=x))
+    return dict(ln, cands=cands)
+
+
+def with_copies(lines):
+    """(line, weight) of each line, and of its copy without examples."""
     for ln in lines:
-        o = outcome(ln, w_of(ln))
+        yield ln, ln, 1.0
+        cp = without_examples(ln) if NOEX else None
+        if cp is not None:
+            yield ln, cp, NOEX
+
+
+def conf_rows(lines, w_of):
+    """The confidence's training rows: each line ranked by w_of(line)
+    (and its copy without examples, FIT_NOEX)."""
+    rows = []
+    for ln, seen, wt in with_copies(lines):
+        o = outcome(seen, w_of(ln))
         if not o[0] and o[3]:
-            rows.append((o[3], 1.0 if o[2] == 1 else 0.0))
+            rows.append((o[3], 1.0 if o[2] == 1 else 0.0, wt))
     return rows
 
 

@@ -12,7 +12,7 @@
 # set on. A refit moves them all (a new operating point): after session
 # 23's (change H) every per-set floor was moved with its figure, keeping the
 # slack it had (tests/eval/floors_reset.py: new floor = old floor + new
-# figure - old figure; 91 of 141 moved, docs/relevance.md eighteenth round).
+# figure - old figure; 89 of 141 moved, docs/relevance.md eighteenth round).
 set -u
 cd "$(dirname "$0")/../.."
 BIN=${KB_BIN:-bin}
@@ -117,7 +117,7 @@ tweets() {
 # about 60, marked 2, confident-and-wrong 2 more), and every line must have
 # been found among the examples, or the figures would be in sample again
 # without a word.
-tweets own-tweets tests/eval/tweets-own.tsv 0.92 0.87 0.91 0.77 0.03 --leave-own-example-out
+tweets own-tweets tests/eval/tweets-own.tsv 0.92 0.86 0.91 0.79 0.03 --leave-own-example-out
 own=$(sed -n 's/.*example: \([0-9]*\) of \([0-9]*\) lines are examples).*/\1 \2/p' "$OUT/own-tweets.txt")
 if [ -n "$own" ] && [ "${own% *}" = "${own#* }" ] && [ "${own% *}" -gt 0 ]; then
   ok "own-tweets: each line scored without its own example (${own% *} of ${own#* })"
@@ -141,19 +141,19 @@ checkhalf() {
   floor "$1 marked answerable" "$(fig "$f" text 'marked answerable' 1)" "$8"
   ceiling "$1 confident and wrong" "$(fig "$f" text 'confident and wrong' 1)" "$9"
 }
-checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.86 0.95 0.87 0.86 0.85 0.69 0.06
-checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.85 0.96 0.84 0.86 0.92 0.66 0.07
-checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.84 0.95 0.74 0.85 0.87 0.59 0.08
+checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.86 0.95 0.89 0.84 0.85 0.68 0.06
+checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.85 0.96 0.85 0.83 0.92 0.68 0.08
+checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.84 0.95 0.75 0.87 0.87 0.62 0.09
 # The fourth blind set's English check half (tests/eval/blind4, session 19):
 # floors from its first look (main ca77fed's model and kb/, before anything
 # was tuned on the set: R@1 0.817, R@3 0.931, abstention 0.826 / 0.760, town
 # 0.915, marked 0.674, confident-and-wrong 0.081), less about 4-6 lines each
-checkhalf "blind4 en check" tests/eval/blind4/tweets-blind4-en-check.tsv 0.80 0.91 0.75 0.72 0.84 0.60 0.12
+checkhalf "blind4 en check" tests/eval/blind4/tweets-blind4-en-check.tsv 0.80 0.91 0.72 0.67 0.84 0.60 0.12
 # A French, German or Spanish set: R@1, abstention precision, town link.
-# Each line is scored without its own labelled example: since session 23 the
-# tuning halves of every language are example mentions
-# (kb/lang/LANG/examples.tsv), and a tuning line would find itself among them
-# (R@1 1.000); on a check half no line is an example and nothing is left out.
+# Each line is scored without its own labelled example (where a language's
+# tuning halves are example mentions, kb/lang/LANG/examples.tsv, a tuning
+# line would find itself among them; on a check half, and in a language
+# without examples, nothing is left out and the output is the same).
 # langset NAME OUTFILE SET LANG:R1:PRECISION:TOWN ("NAME R@1" ... in the
 # lines printed; SET and OUTFILE with LANG in place of %s)
 langset() {
@@ -173,7 +173,7 @@ done
 # the fourth blind set's fr/de/es check halves (session 19; first look on
 # main ca77fed: R@1 fr 0.864 de 0.728 es 0.819, abstention precision 0.821
 # 0.774 0.800, town 0.950 0.875 0.955): less about 3-4 lines each
-for l in fr:0.83:0.79:0.85 de:0.75:0.73:0.74 es:0.84:0.79:0.86; do
+for l in fr:0.83:0.77:0.85 de:0.75:0.73:0.74 es:0.84:0.79:0.86; do
   langset "blind4 %s check" "blind4-%s-check.txt" "tests/eval/blind4/tweets-blind4-%s-check.tsv" "$l"
 done
 # The fifth blind sets' TUNING halves (tests/eval/blind5, session 20): each
@@ -184,8 +184,8 @@ done
 # wrong 0.084; French / German / Spanish R@1 0.898 / 0.966 / 0.872,
 # abstention precision 0.857 / 0.864 / 0.909, town 0.963 / 0.875 / 0.875.
 # Floors: about 3 lines under each (check halves: not held here).
-checkhalf "blind5 en tune" tests/eval/blind5/tweets-blind5-en-tune.tsv 0.87 0.95 0.83 0.69 0.79 0.60 0.10
-for l in fr:0.89:0.80:0.88 de:0.93:0.78:0.87 es:0.89:0.90:0.78; do
+checkhalf "blind5 en tune" tests/eval/blind5/tweets-blind5-en-tune.tsv 0.87 0.95 0.81 0.64 0.79 0.60 0.11
+for l in fr:0.89:0.82:0.88 de:0.93:0.81:0.87 es:0.89:0.88:0.78; do
   langset "blind5 %s tune" "blind5-%s-tune.txt" "tests/eval/blind5/tweets-blind5-%s-tune.tsv" "$l"
 done
 # The sixth blind sets' TUNING halves (tests/eval/blind6, session 21): their
@@ -196,8 +196,8 @@ done
 # abstention precision 0.952 / 0.900 / 0.833, town 0.958 / 0.742 / 1.000.
 # Floors about 3 lines under (a town line is 0.03-0.07). The blind6 check
 # halves have no floor: measured twice (rule21), not a third time.
-checkhalf "blind6 en tune" tests/eval/blind6/tweets-blind6-en-tune.tsv 0.88 0.96 0.82 0.75 0.86 0.70 0.09
-for l in fr:0.88:0.90:0.78 de:0.88:0.82:0.67 es:0.89:0.76:0.79; do
+checkhalf "blind6 en tune" tests/eval/blind6/tweets-blind6-en-tune.tsv 0.88 0.96 0.81 0.73 0.86 0.70 0.09
+for l in fr:0.88:0.90:0.78 de:0.88:0.77:0.67 es:0.89:0.76:0.79; do
   langset "blind6 %s tune" "blind6-%s-tune.txt" "tests/eval/blind6/tweets-blind6-%s-tune.tsv" "$l"
 done
 # The seventh blind sets' CHECK halves (tests/eval/blind7, session 21; eight
@@ -208,7 +208,7 @@ done
 # 0.750 / 0.706 / 0.806, town 0.750 / 0.842 / 0.722. Floors about 3 lines
 # under (a town line is 0.03-0.06).
 checkhalf "blind7 en check" tests/eval/blind7/tweets-blind7-en-check.tsv 0.79 0.91 0.70 0.78 0.75 0.44 0.09
-for l in fr:0.82:0.75:0.57 de:0.79:0.71:0.67 es:0.78:0.67:0.66; do
+for l in fr:0.82:0.73:0.57 de:0.79:0.70:0.67 es:0.78:0.67:0.66; do
   langset "blind7 %s check" "blind7-%s-check.txt" "tests/eval/blind7/tweets-blind7-%s-check.tsv" "$l"
 done
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
@@ -219,8 +219,8 @@ done
 # 0.894, abstention precision 0.935 / 0.867 / 0.974, town 0.773 / 0.889 /
 # 0.654. Floors about 3 lines under. The blind9 and blind10 check halves have
 # no floor this session (rule22, rule22b).
-checkhalf "blind9 en tune" tests/eval/blind9/tweets-blind9-en-tune.tsv 0.85 0.96 0.81 0.76 0.70 0.48 0.10
-for l in fr:0.90:0.86:0.59 de:0.91:0.76:0.78 es:0.88:0.84:0.42; do
+checkhalf "blind9 en tune" tests/eval/blind9/tweets-blind9-en-tune.tsv 0.85 0.96 0.79 0.76 0.70 0.49 0.11
+for l in fr:0.90:0.88:0.59 de:0.91:0.77:0.78 es:0.88:0.82:0.42; do
   langset "blind9 %s tune" "blind9-%s-tune.txt" "tests/eval/blind9/tweets-blind9-%s-tune.tsv" "$l"
 done
 # The language suites' lines (tests/eval/lang-lines, h139): the single-line
@@ -261,7 +261,7 @@ if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
   # (marked answerable 0.780 -> 0.680 when fr/de/es joined the fitting, #20)
   # (R@1 0.880 -> 0.920, confident and wrong 0.103 -> 0.054 with the example
   # mentions, #19's twelfth round)
-  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.90 0.78 0.85 0.62 0.10
+  tweets cpw-dev "$SHARED/eval/cpw-dev.tsv" 0.90 0.78 0.85 0.60 0.08
 else
   echo "# $SHARED/eval/cpw-dev.tsv missing: cpw-dev floors not checked"
 fi
