@@ -315,6 +315,16 @@ typedef struct {
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
 void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
 
+/* Two models. Each learned function below (ranker, confidence, "nothing
+ * fits" and their thresholds) has two fitted versions, picked by the
+ * candidate's KB_LTR_NO_EXAMPLES input: the model with examples
+ * (kb_rank_model.h, fitted where every language has example mentions)
+ * and the base model (kb_rank_model_base.h, FIT_BASE=1 tests/eval/fit.py:
+ * the one fitted before French, German and Spanish had examples) for a
+ * mention whose language has none in the index, such as a knowledge base
+ * before its team wrote any. The first was never shown to serve that case
+ * (docs/relevance.md, nineteenth and twentieth rounds). */
+
 /* The learned ranking score (higher is better; a log-odds, may be
  * negative) of a candidate from its inputs. */
 double kb_rank_learned(const double *x);
@@ -330,8 +340,10 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
  * something (asks 1) or only states something (0), in the index's default
  * language (lang_other 0) or another (1): each language group's first
  * suggestions are right as often from its threshold up (a threshold
- * shared by all let one group's mistakes pass as another's sureness). */
-double kb_rank_learned_threshold(int asks, int lang_other);
+ * shared by all let one group's mistakes pass as another's sureness);
+ * no_examples 1: the mention's language has no example mentions in the
+ * index (kb_rank_ctx's no_examples): the base model's threshold (below). */
+double kb_rank_learned_threshold(int asks, int lang_other, int no_examples);
 
 /* Whether any article fits the mention at all (the abstention: praise,
  * rants, other products), a model of its own beside the confidence, which
@@ -351,7 +363,8 @@ typedef struct {
 /* How likely some article fits, 0..1 (fitted by tests/eval/fit.py). */
 double kb_rank_learned_fits(const kb_rank_line *l);
 
-/* Under it, nothing fits: the mention is one we do not answer. */
-double kb_rank_learned_fits_threshold(void);
+/* Under it, nothing fits: the mention is one we do not answer (the base
+ * model's where the mention's language has no example mentions). */
+double kb_rank_learned_fits_threshold(int no_examples);
 
 #endif

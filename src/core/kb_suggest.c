@@ -29,8 +29,8 @@
 /* chosen with the model by tests/eval/fit.py (kb_rank_model.h): the
  * lowest confidence at which, under cross-validation on the tuning sets,
  * the first suggestion is right at least 95 times in 100 */
-double kb_suggest_threshold(int asks, int lang_other) {
-  return kb_rank_learned_threshold(asks, lang_other);
+double kb_suggest_threshold(int asks, int lang_other, int no_examples) {
+  return kb_rank_learned_threshold(asks, lang_other, no_examples);
 }
 
 /* Whether the mention was read in another language than the index's
@@ -39,6 +39,13 @@ double kb_suggest_threshold(int asks, int lang_other) {
 static int S_lang_other(kb_index *ix, const kb_suggest_result *out) {
   const char *home = kb_index_default_code(ix);
   return out->lang && home && strcmp(out->lang, home) != 0;
+}
+
+/* Whether the mention's language has no example mentions in the index
+ * (kb_rank_ctx's no_examples): its mentions are ranked and judged by the
+ * base model (kb_rank.h, "Two models"). */
+static int S_no_examples(kb_index *ix, const kb_suggest_result *out) {
+  return !out->lang || !kb_index_examples(ix, out->lang);
 }
 
 /* The site's base a link starts with: public_url, then /LANG for a
@@ -228,7 +235,7 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
             .other_handle = kb_mention_other_handle(m),
             .ex_none = kb_examples_none(out->examples),
             .lang_other = S_lang_other(ix, out),
-            .no_examples = !out->lang || !kb_index_examples(ix, out->lang)}};
+            .no_examples = S_no_examples(ix, out)}};
 }
 
 /* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
@@ -413,8 +420,9 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
   /* nothing fits (praise, a rant, another product): the abstention, a
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
-  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold();
-  out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out));
+  int noex = S_no_examples(ix, out);
+  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold(noex);
+  out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
                     out->s[0].confidence >= out->threshold;
 }
