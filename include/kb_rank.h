@@ -318,12 +318,13 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
 /* Two models. Each learned function below (ranker, confidence, "nothing
  * fits" and their thresholds) has two fitted versions, picked by the
  * candidate's KB_LTR_NO_EXAMPLES input: the model with examples
- * (kb_rank_model.h, fitted where every language has example mentions)
- * and the base model (kb_rank_model_base.h, FIT_BASE=1 tests/eval/fit.py:
- * the one fitted before French, German and Spanish had examples) for a
- * mention whose language has none in the index, such as a knowledge base
- * before its team wrote any. The first was never shown to serve that case
- * (docs/relevance.md, nineteenth and twentieth rounds). */
+ * (kb_rank_model.h, tests/eval/fit.py: fitted where every language has
+ * example mentions) and the base model (kb_rank_model_base.h,
+ * tests/eval/base_model.py: the model fitted in session 18, before
+ * French, German and Spanish had examples) for a mention whose language
+ * has none in the index, such as a knowledge base before its team wrote
+ * any. The first was never shown to serve that case (docs/relevance.md,
+ * nineteenth and twentieth rounds). */
 
 /* The learned ranking score (higher is better; a log-odds, may be
  * negative) of a candidate from its inputs. */

@@ -55,21 +55,6 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    The file names the model it measured (the sha256 of the header); a
    test fails when the model changes without it.
 
-FIT_BASE=1 writes src/core/kb_rank_model_base.h instead: the models and
-thresholds used where the mention's language has no example mentions in the
-index (rule25's F, rule25b; kb_rank.c picks them by the no_examples
-input): main's configuration until session 25 on today's tree: the first
-eleven tuning sets below (1,475 lines), main's inputs (no lang_other, no
-no_examples), an index of kb/ without the French, German and Spanish
-example mentions (as kb/ was), no no-examples copies. It writes exactly
-what main's own fit.py wrote on main's tree in session 25 (checked: every
-weight and threshold); main's committed model then was older than its
-data (fitted in session 18) and differed. It reads no check half (no
-step 5). The models with examples (kb_rank_model.h) have
-never been shown to serve a knowledge base without them: every tuning line's
-language has examples, and copies of the lines without them (FIT_NOEX) were
-not enough (docs/relevance.md, nineteenth round).
-
 FIT_FOLDS=set makes every fold of the cross-validation (the outer folds and
 the inner folds within a training part) of whole tuning sets, balanced by
 line count, instead of lines (the default, FIT_FOLDS=line). A set is one
@@ -135,13 +120,9 @@ FITS_CAP = 3.0                     # the margin over the best off-topic page, ca
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
-# FIT_BASE=1: the model for a language without example mentions (see the
-# docstring): main's inputs of before session 23
-BASE = os.environ.get("FIT_BASE", "0") == "1"
-BASE_DROP = "lang_other,no_examples"
 # FIT_DROP=name,name: inputs left out of every model (their weights 0), to
 # see what an input brings out of fold (the same lines, the same folds)
-for _nm in filter(None, (os.environ.get("FIT_DROP", "") + ("," + BASE_DROP if BASE else "")).split(",")):
+for _nm in filter(None, os.environ.get("FIT_DROP", "").split(",")):
     if _nm not in INPUTS:
         sys.exit("fit.py: FIT_DROP: no input %r" % _nm)
     FEATURES = [f for f in FEATURES if f != _nm]
@@ -169,17 +150,11 @@ SETS = [("tests/eval/blind/tweets-blind-tune.tsv", None),
         ("tests/eval/blind2/tweets2-fr-tune.tsv", "fr"),
         ("tests/eval/blind2/tweets2-de-tune.tsv", "de"),
         ("tests/eval/blind2/tweets2-es-tune.tsv", "es")]
-# the base model's sets (FIT_BASE): these eleven, as fitted until session 25
-BASE_SETS = len(SETS)
 # the tuning halves of blind4 to blind12, every language (session 22's G,
 # session 23's H: every writer round's tuning lines, 5,000 and more)
 SETS += [("tests/eval/blind%d/tweets-blind%d-%s-tune.tsv" % (n, n, lang), None if lang == "en" else lang)
          for n in range(4, 13) for lang in ("en", "fr", "de", "es")]
-if BASE:
-    SETS = SETS[:BASE_SETS]
-HEADER = "src/core/kb_rank_model_base.h" if BASE else "src/core/kb_rank_model.h"
-# the base model's names in C (kb_rank.c includes both headers)
-SUFFIX = "_base" if BASE else ""
+HEADER = "src/core/kb_rank_model.h"
 # the English check halves the console's bands are measured on (the three
 # blind sets', pooled:
 # more lines per band)
@@ -535,7 +510,7 @@ def inner_rankers(lines, use, l2r):
 # the copies the two models never see a mention without them, and a
 # knowledge base (or a language) with none gets models fitted for one with
 # them (session 23's H, docs/relevance.md eighteenth round). 0: no copies.
-NOEX = 0.0 if BASE else float(os.environ.get("FIT_NOEX", "1"))
+NOEX = float(os.environ.get("FIT_NOEX", "1"))
 
 
 def without_examples(ln):
@@ -690,36 +665,27 @@ def write_header(w, wc, t, wf, tf, l2r, l2c, l2f, n):
     def arr(v):
         return ",\n".join("    %.6f /* %s */" % (a, nm) for a, nm in v)
     with open(HEADER, "w") as f:
-        f.write("/*\n * %s - written by %stests/eval/fit.py; do not edit by hand.\n"
-                % (os.path.basename(HEADER), "FIT_BASE=1 " if BASE else ""))
-        if BASE:
-            f.write(" * The models and thresholds for a mention whose language has no example\n"
-                    " * mentions in the index (rule25's F; kb_rank.c picks them by the\n"
-                    " * no_examples input): main's inputs and tuning sets of before\n"
-                    " * session 25, fitted on today's tree.\n")
-        f.write(
+        f.write("/*\n * kb_rank_model.h - written by tests/eval/fit.py; do not edit by hand.\n"
                 " * Pairwise logistic ranker (L2 %.2f) and confidence (L2 %.2f), fitted on %d lines\n"
                 " * of the tuning sets; answerable from the confidence at which the first\n"
                 " * suggestion was right %d times in 100 under %d-fold cross-validation.\n */\n"
                 % (l2r, l2c, n, round(PRECISION * 100), FOLDS))
         if FIT_FOLDS == "set":
             f.write("/* (the folds by set: each held out a whole tuning set) */\n")
-        f.write("static const double S_ltr_w%s[KB_LTR_N] = {\n%s};\n" % (SUFFIX, arr(zip(w, INPUTS))))
+        f.write("static const double S_ltr_w[KB_LTR_N] = {\n%s};\n" % arr(zip(w, INPUTS)))
         names = ["intercept"] + INPUTS + ["margin", "asks"]
-        f.write("static const double S_conf_w%s[KB_LTR_N + 3] = {\n%s};\n" % (SUFFIX, arr(zip(wc, names))))
-        if not BASE:  # (the same for both headers)
-            f.write("#define S_CONF_NO_SECOND %.1f\n" % NO_SECOND)
+        f.write("static const double S_conf_w[KB_LTR_N + 3] = {\n%s};\n" % arr(zip(wc, names)))
+        f.write("#define S_CONF_NO_SECOND %.1f\n" % NO_SECOND)
         f.write("/* by whether the mention asks something (0, 1) */\n")
         f.write("/* [another language than the index's default][asks] */\n")
-        f.write("static const double S_conf_threshold%s[2][2] = {{%.2f, %.2f}, {%.2f, %.2f}};\n"
-                % (SUFFIX, t[0][0], t[0][1], t[1][0], t[1][1]))
+        f.write("static const double S_conf_threshold[2][2] = {{%.2f, %.2f}, {%.2f, %.2f}};\n"
+                % (t[0][0], t[0][1], t[1][0], t[1][1]))
         fnames = ["intercept", "offtopic_first", "offtopic_margin", "has_offtopic"] + INPUTS + \
             ["margin", "asks"]
         f.write("/* whether any article fits (L2 %.2f): under the threshold, nothing does */\n" % l2f)
-        f.write("static const double S_fits_w%s[KB_LTR_N + 6] = {\n%s};\n" % (SUFFIX, arr(zip(wf, fnames))))
-        if not BASE:
-            f.write("#define S_FITS_CAP %.1f\n" % FITS_CAP)
-        f.write("static const double S_fits_threshold%s = %.2f;\n" % (SUFFIX, tf))
+        f.write("static const double S_fits_w[KB_LTR_N + 6] = {\n%s};\n" % arr(zip(wf, fnames)))
+        f.write("#define S_FITS_CAP %.1f\n" % FITS_CAP)
+        f.write("static const double S_fits_threshold = %.2f;\n" % tf)
 
 
 def read_model():
@@ -831,35 +797,18 @@ def calibration(paths, lang, bands_path=None):
             "%.1f-%.1f %.3f (%d)" % (lo, hi, ok / n, n) for lo, hi, n, ok in bands)))
 
 
-def base_kb():
-    """A copy of kb/ without the French, German and Spanish example mentions
-    (kb/ as the base model was fitted on: FIT_BASE), next to the index."""
-    import shutil
-    d = INDEX + ".kb"
-    shutil.rmtree(d, ignore_errors=True)
-    shutil.copytree("kb", d)
-    for lang in ("fr", "de", "es"):
-        p = os.path.join(d, "lang", lang, "examples.tsv")
-        if os.path.exists(p):
-            os.remove(p)
-    return d
-
-
 def main(argv):
     # Anything but no argument or --calibration is a mistake, not a fit:
     # a fit rewrites src/core/kb_rank_model.h (session 15 ran one by asking
     # for --help).
-    tune_only = argv[1:] == ["--tune-only"] or BASE and len(argv) == 1
-    if BASE and not tune_only:
-        sys.exit("fit.py: FIT_BASE=1 only fits (it measures no check half: the bands are the"
-                 " model with examples')")
+    tune_only = argv[1:] == ["--tune-only"]
     if not tune_only and (len(argv) > 1 and argv[1] != "--calibration" or len(argv) == 2):
         sys.stdout.write("\n\n".join(__doc__.split("\n\n")[:2]) + "\n")
         sys.exit(0 if len(argv) > 1 and argv[1] in ("-h", "--help") else 2)
     # kb-eval is not part of a plain make: build it (and the tools) first
     if subprocess.run(["make", "--no-print-directory", "-s", "all", "bin/kb-eval"]).returncode:
         sys.exit("fit.py: make failed")
-    if subprocess.run(["bin/kb-index", "-q", base_kb() if BASE else "kb", "-o", INDEX]).returncode:
+    if subprocess.run(["bin/kb-index", "-q", "kb", "-o", INDEX]).returncode:
         sys.exit("fit.py: kb-index failed")
     if len(argv) > 1 and argv[1] == "--calibration":
         rest = argv[3:]
