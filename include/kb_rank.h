@@ -288,6 +288,14 @@ typedef enum {
   KB_LTR_EX_NONE,       /* of the mention's 7 nearest examples, the
                            cosine-weighted share labelled "-" (nothing fits;
                            the same for every candidate) */
+  KB_LTR_LANG_OTHER,    /* the mention is in another language than the
+                           index's default (the same for every candidate:
+                           confidence and "nothing fits" only) */
+  KB_LTR_NO_EXAMPLES,   /* the mention's language has no example mentions
+                           in the index (kb_index_examples()), so EX_MAX and
+                           EX_NONE say nothing: a knowledge base before its
+                           team wrote any (confidence and "nothing fits"
+                           only) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -299,10 +307,24 @@ typedef struct {
   int links_stores;       /* the article deep-links stores */
   int other_handle;       /* the mention names another company's @handle */
   double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
+  int lang_other;         /* the mention is not in the index's default
+                             language */
+  int no_examples;        /* its language has no example mentions */
 } kb_rank_ctx;
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
 void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
+
+/* Two models. Each learned function below (ranker, confidence, "nothing
+ * fits" and their thresholds) has two fitted versions, picked by the
+ * candidate's KB_LTR_NO_EXAMPLES input: the model with examples
+ * (kb_rank_model.h, tests/eval/fit.py: fitted where every language has
+ * example mentions) and the base model (kb_rank_model_base.h,
+ * tests/eval/base_model.py: the model fitted in session 18, before
+ * French, German and Spanish had examples) for a mention whose language
+ * has none in the index, such as a knowledge base before its team wrote
+ * any. The first was never shown to serve that case (docs/relevance.md,
+ * nineteenth and twentieth rounds). */
 
 /* The learned ranking score (higher is better; a log-odds, may be
  * negative) of a candidate from its inputs. */
@@ -316,8 +338,13 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
 
 /* The confidence from which the first suggestion is answerable (fitted
  * with the model: "very probably right"), for a mention that asks
- * something (asks 1) or only states something (0). */
-double kb_rank_learned_threshold(int asks);
+ * something (asks 1) or only states something (0), in the index's default
+ * language (lang_other 0) or another (1): each language group's first
+ * suggestions are right as often from its threshold up (a threshold
+ * shared by all let one group's mistakes pass as another's sureness);
+ * no_examples 1: the mention's language has no example mentions in the
+ * index (kb_rank_ctx's no_examples): the base model's threshold (below). */
+double kb_rank_learned_threshold(int asks, int lang_other, int no_examples);
 
 /* Whether any article fits the mention at all (the abstention: praise,
  * rants, other products), a model of its own beside the confidence, which
@@ -337,7 +364,8 @@ typedef struct {
 /* How likely some article fits, 0..1 (fitted by tests/eval/fit.py). */
 double kb_rank_learned_fits(const kb_rank_line *l);
 
-/* Under it, nothing fits: the mention is one we do not answer. */
-double kb_rank_learned_fits_threshold(void);
+/* Under it, nothing fits: the mention is one we do not answer (the base
+ * model's where the mention's language has no example mentions). */
+double kb_rank_learned_fits_threshold(int no_examples);
 
 #endif

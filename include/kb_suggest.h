@@ -41,6 +41,10 @@ typedef struct kb_suggest_result {
   int store_link;        /* a town with a store, and the best article links
                             to stores: answerable by the link alone */
   int asks;              /* the mention asks something (kb_intent.h) */
+  double threshold;      /* the confidence from which its first suggestion
+                            is answerable (kb_suggest_threshold() for its
+                            asks, language and whether that language has
+                            example mentions) */
   int has_place;         /* the mention names a place */
   kb_geo_match place;
   kb_mention *mention;   /* the mention's analysis (kb_mention.h), owned */
@@ -77,8 +81,11 @@ typedef struct kb_suggest_opts {
 
 /* Confidence from which a suggestion is sent as answerable (fitted with
  * the model, kb_rank_learned_threshold()), for a mention that asks
- * something (asks 1) or not (0). */
-double kb_suggest_threshold(int asks);
+ * something (asks 1) or not (0), in the index's default language
+ * (lang_other 0) or another (1), in a language with example mentions in
+ * the index (no_examples 0) or without (1); a result's own is its
+ * threshold. */
+double kb_suggest_threshold(int asks, int lang_other, int no_examples);
 
 /* Suggests articles for text[0..n): analysis (kb_mention.h), retrieval,
  * confidence, links. geo may be NULL. Returns KB_SEARCH_OK or a

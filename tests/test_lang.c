@@ -31,7 +31,9 @@ static void test_answered_in_its_language(void **state) {
 static void test_store_named_by_town_only(void **state) {
   (void)state;
   lh_expect_store_link("gibts euch auch in Nürnberg??", "de", "store-nurnberg");
-  lh_expect_store_link("est ce que vous etes présents a Nice ?", "fr", "store-nice");
+  /* "est ce que vous etes présents a Nice ?": in tests/eval/lang-lines
+   * (moved.tsv) since session 24's refit ranks click-and-collect first
+   * (rule24 §3b) */
 }
 
 /* A question about a service done in a store (click and collect, a

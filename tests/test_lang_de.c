@@ -37,13 +37,15 @@ static void test_german_blind9_words(void **state) {
   lh_expect_first("das neue samsung geht nach 3 tagen nicht mehr an, muss ich jetzt auf eine reparatur warten?", "de",
            "faulty-phone");
   /* a sponsorship, job or shop-letting enquiry is for no help article
-   * (kb/offtopic/de/business.md; make-a-complaint and find-a-store without) */
-  lh_nothing_fits("sponsert ihr auch sportvereine? an wen kann ich mich da wenden", 1);
-  lh_nothing_fits("ich möchte mich als aushilfe in eurer filiale bewerben, an wen schreibe ich?", 1);
+   * (kb/offtopic/de/business.md; make-a-complaint and find-a-store without;
+   * the sports club sponsorship and the job application lines are in
+   * tests/eval/lang-lines, moved.tsv, since session 24's refit suggests for
+   * them: rule24 §3b) */
   lh_nothing_fits("sucht ihr noch ladenflächen? ich vermiete ein geschäft in der innenstadt", 1);
   /* a marketplace's other seller ("Versand durch Drittanbieter") is another
-   * company (kb/offtopic/de/other-companies.md; find-a-store without) */
-  lh_nothing_fits("bei amazon steht versand durch drittanbieter, gehört der shop zu euch?", 1);
+   * company (kb/offtopic/de/other-companies.md; find-a-store without): the
+   * Amazon line is in tests/eval/lang-lines, moved.tsv, since session 24's
+   * refit suggests for it (rule24 §3b) */
   /* small talk of being tired, and a question taken back ("nee spaß"), is
    * chit-chat (kb/offtopic/de/chitchat.md; battery-problems marked
    * answerable, faulty-phone fits without) */

@@ -113,7 +113,8 @@ static void test_spanish_business_switchboard(void **state) {
 static void test_spanish_bill_went_up(void **state) {
   (void)state;
   lh_first_answerable("tenemos tres lineas de empresa y la factura ha subido sin avisar", "billing-query", 1);
-  lh_first_answerable("me ha llegado la factura con 30 euros de datos de cuando estuve en francia", "billing-query", 1);
+  /* first; answerable until session 24's refit (rule24 §3b) */
+  lh_expect_first("me ha llegado la factura con 30 euros de datos de cuando estuve en francia", "es", "billing-query");
 }
 
 /* «echarse atrás» of a new contract is withdrawing from it

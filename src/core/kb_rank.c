@@ -1330,9 +1330,11 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
 /*--- The learned ranker and confidence -----------------------------------*/
 
 /* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold, S_fits_w,
- * S_fits_threshold */
+ * S_fits_threshold; and the base model's, the same names with _base
+ * ("Two models", kb_rank.h) */
 #include "kb_lang.h"
 #include "kb_rank_model.h"
+#include "kb_rank_model_base.h"
 
 void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_LOG_BM25F] = log1p(f[KB_FEAT_BM25F]);
@@ -1364,14 +1366,21 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
   x[KB_LTR_EX_MAX] = c->ex_max;
   x[KB_LTR_EX_NONE] = c->ex_none;
+  x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
+  x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
 }
 
+/* The model of a candidate whose inputs are x ("Two models", kb_rank.h):
+ * the base one where the mention's language has no example mentions. */
+#define S_MODEL(x, name) ((x)[KB_LTR_NO_EXAMPLES] != 0 ? name##_base : name)
+
 double kb_rank_learned(const double *x) {
+  const double *w = S_MODEL(x, S_ltr_w);
   double s = 0;
   /* unrolled: the loop's end was missed once a call (callgrind
    * --branch-sim); the same sum in the same order */
 #pragma GCC unroll 32
-  for (int i = 0; i < KB_LTR_N; i++) s += S_ltr_w[i] * x[i];
+  for (int i = 0; i < KB_LTR_N; i++) s += w[i] * x[i];
   return s;
 }
 
@@ -1380,13 +1389,16 @@ double kb_rank_learned_confidence(const double *best, int has_second, double sec
   double s = kb_rank_learned(best);
   double margin = has_second ? s - second_score : S_CONF_NO_SECOND;
   if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
-  double z = S_conf_w[0];
-  for (int i = 0; i < KB_LTR_N; i++) z += S_conf_w[1 + i] * best[i];
-  z += S_conf_w[1 + KB_LTR_N] * margin + S_conf_w[2 + KB_LTR_N] * asks;
+  const double *w = S_MODEL(best, S_conf_w);
+  double z = w[0];
+  for (int i = 0; i < KB_LTR_N; i++) z += w[1 + i] * best[i];
+  z += w[1 + KB_LTR_N] * margin + w[2 + KB_LTR_N] * asks;
   return 1.0 / (1.0 + exp(-z));
 }
 
-double kb_rank_learned_threshold(int asks) { return S_conf_threshold[asks != 0]; }
+double kb_rank_learned_threshold(int asks, int lang_other, int no_examples) {
+  return (no_examples ? S_conf_threshold_base : S_conf_threshold)[lang_other != 0][asks != 0];
+}
 
 /* A margin capped both ways: past it, a score difference says nothing
  * more (and one outlying candidate does not swing the model). */
@@ -1394,15 +1406,18 @@ static double S_cap(double v, double cap) { return v > cap ? cap : v < -cap ? -c
 
 double kb_rank_learned_fits(const kb_rank_line *l) {
   if (!l->best) return 0; /* no article at all */
-  double z = S_fits_w[0];
-  z += S_fits_w[1] * (l->offtopic_first != 0);
-  z += S_fits_w[2] * (l->has_offtopic ? S_cap(l->best_score - l->offtopic_score, S_FITS_CAP) : S_FITS_CAP);
-  z += S_fits_w[3] * (l->has_offtopic != 0);
-  for (int i = 0; i < KB_LTR_N; i++) z += S_fits_w[4 + i] * l->best[i];
+  const double *w = S_MODEL(l->best, S_fits_w);
+  double z = w[0];
+  z += w[1] * (l->offtopic_first != 0);
+  z += w[2] * (l->has_offtopic ? S_cap(l->best_score - l->offtopic_score, S_FITS_CAP) : S_FITS_CAP);
+  z += w[3] * (l->has_offtopic != 0);
+  for (int i = 0; i < KB_LTR_N; i++) z += w[4 + i] * l->best[i];
   double margin = l->has_second ? l->best_score - l->second_score : S_CONF_NO_SECOND;
   if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
-  z += S_fits_w[4 + KB_LTR_N] * margin + S_fits_w[5 + KB_LTR_N] * (l->asks != 0);
+  z += w[4 + KB_LTR_N] * margin + w[5 + KB_LTR_N] * (l->asks != 0);
   return 1.0 / (1.0 + exp(-z));
 }
 
-double kb_rank_learned_fits_threshold(void) { return S_fits_threshold; }
+double kb_rank_learned_fits_threshold(int no_examples) {
+  return no_examples ? S_fits_threshold_base : S_fits_threshold;
+}

@@ -29,7 +29,24 @@
 /* chosen with the model by tests/eval/fit.py (kb_rank_model.h): the
  * lowest confidence at which, under cross-validation on the tuning sets,
  * the first suggestion is right at least 95 times in 100 */
-double kb_suggest_threshold(int asks) { return kb_rank_learned_threshold(asks); }
+double kb_suggest_threshold(int asks, int lang_other, int no_examples) {
+  return kb_rank_learned_threshold(asks, lang_other, no_examples);
+}
+
+/* Whether the mention was read in another language than the index's
+ * default (kb_rank_ctx's lang_other: the models' input and the threshold's
+ * group). */
+static int S_lang_other(kb_index *ix, const kb_suggest_result *out) {
+  const char *home = kb_index_default_code(ix);
+  return out->lang && home && strcmp(out->lang, home) != 0;
+}
+
+/* Whether the mention's language has no example mentions in the index
+ * (kb_rank_ctx's no_examples): its mentions are ranked and judged by the
+ * base model (kb_rank.h, "Two models"). */
+static int S_no_examples(kb_index *ix, const kb_suggest_result *out) {
+  return !out->lang || !kb_index_examples(ix, out->lang);
+}
 
 /* The site's base a link starts with: public_url, then /LANG for a
  * language other than the index's default. */
@@ -208,14 +225,17 @@ typedef struct {
   kb_rank_ctx c;
 } S_ltr_mention;
 
-static S_ltr_mention S_ltr_mention_of(const kb_mention *m, const kb_suggest_result *out) {
+static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
+                                      const kb_suggest_result *out) {
   return (S_ltr_mention){
       .platform = kb_mention_platform(m),
       .c = {.mention_intents = kb_mention_intents(m),
             .place = out->has_place,
             .place_store = out->has_place && out->place.store != NULL,
             .other_handle = kb_mention_other_handle(m),
-            .ex_none = kb_examples_none(out->examples)}};
+            .ex_none = kb_examples_none(out->examples),
+            .lang_other = S_lang_other(ix, out),
+            .no_examples = S_no_examples(ix, out)}};
 }
 
 /* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
@@ -233,7 +253,7 @@ static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_re
 /* The learned ranker's inputs of hit h for mention m. */
 static void S_ltr_inputs(kb_index *ix, const kb_mention *m, const kb_suggest_result *out,
                          const kb_hit *h, double *x) {
-  S_ltr_mention mm = S_ltr_mention_of(m, out);
+  S_ltr_mention mm = S_ltr_mention_of(ix, m, out);
   S_ltr_hit(ix, &mm, out, h, x);
 }
 
@@ -286,7 +306,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * byte as callgrind counts `rep stosb`) */
   double *x = kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x);
   double *score = kb_xmalloc((size_t)r->n * sizeof *score);
-  S_ltr_mention mm = S_ltr_mention_of(m, out); /* (once, not per candidate) */
+  S_ltr_mention mm = S_ltr_mention_of(ix, m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
     S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
     score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
@@ -400,9 +420,11 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
   /* nothing fits (praise, a rant, another product): the abstention, a
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
-  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold();
+  int noex = S_no_examples(ix, out);
+  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold(noex);
+  out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
-                    out->s[0].confidence >= kb_suggest_threshold(out->asks);
+                    out->s[0].confidence >= out->threshold;
 }
 
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,

@@ -429,7 +429,7 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
   kb_buf_puts(b, ",\"confidence\":");
   kb_buf_put_fixed(b, res.lang_confidence, 3);
   kb_buf_puts(b, q.lang ? ",\"detected\":false},\"threshold\":" : ",\"detected\":true},\"threshold\":");
-  kb_buf_put_fixed(b, kb_suggest_threshold(res.asks), 3);
+  kb_buf_put_fixed(b, res.threshold, 3);
   kb_buf_puts(b, res.nothing_fits ? ",\"nothing_fits\":true,\"fits\":" : ",\"nothing_fits\":false,\"fits\":");
   kb_buf_put_fixed(b, res.fits, 3);
   kb_buf_puts(b, ",\"place\":");

@@ -95,14 +95,14 @@ static const kb_staff_band *S_band(const kb_web *w, double conf) {
 }
 
 /* <p class="confidence">: what a card's confidence means. The class says
- * whether it is answerable (kb_suggest_threshold()); the words, for the
+ * whether it is answerable (the result's threshold); the words, for the
  * first suggestion, how often the check half's first suggestions of that
  * confidence were right ("Right about 8 times in 10", calibration.tsv).
  * That was measured for first suggestions where some article fits only:
  * the others say so instead of borrowing its figure. */
 static void S_conf_put(const kb_web *w, const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i) {
   double conf = res->s[i].confidence;
-  const char *cls = conf >= kb_suggest_threshold(res->asks) ? "conf-good" : conf >= 0.35 ? "conf-fair" : "conf-weak";
+  const char *cls = conf >= res->threshold ? "conf-good" : conf >= 0.35 ? "conf-fair" : "conf-weak";
   const kb_staff_band *band = S_band(w, conf);
   kb_buf_printf(b, "<p class=\"confidence %s\"", cls);
   if (!band) { /* no calibration: the words of the threshold */
