@@ -3,7 +3,7 @@
 thresholds for a mention whose language has no example mentions in the
 index (kb_rank.h, "Two models"; rule25c's F1).
 
-    python3 tests/eval/base_model.py
+    python3 tests/eval/base_model.py [OUT]     # OUT: another file (fit_check.py)
 
 They are the model main answered every mention with until session 25:
 src/core/kb_rank_model.h as tests/eval/fit.py wrote it at commit 3870db5
@@ -55,9 +55,10 @@ def main():
                 out.append("    0.000000 /* %s */%s" % (nm, "};" if last else ","))
             continue
         out.append(ln)
-    with open(OUT, "w") as f:
+    path = sys.argv[1] if len(sys.argv) > 1 else OUT
+    with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
-    print("wrote %s from %s:%s" % (OUT, COMMIT, SRC))
+    print("wrote %s from %s:%s" % (path, COMMIT, SRC))
 
 
 if __name__ == "__main__":

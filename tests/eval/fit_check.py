@@ -90,6 +90,23 @@ def check_folds():
         fit.FIT_FOLDS = saved
 
 
+def check_base_model():
+    """kb_rank_model_base.h (the model for a language without example
+    mentions, kb_rank.h "Two models") is what base_model.py writes from
+    session 18's committed model: no hand edit, no refit slipped in."""
+    import subprocess
+    fd, path = tempfile.mkstemp(suffix=".h")
+    os.close(fd)
+    try:
+        r = subprocess.run([sys.executable, "tests/eval/base_model.py", path], capture_output=True,
+                           text=True)
+        same = r.returncode == 0 and open(path).read() == open("src/core/kb_rank_model_base.h").read()
+        check(same, "src/core/kb_rank_model_base.h is base_model.py's output" +
+              ("" if r.returncode == 0 else ": " + r.stderr.strip()[-200:]))
+    finally:
+        os.unlink(path)
+
+
 def main():
     check_folds()
     lines, res = made_up()
@@ -130,6 +147,7 @@ def main():
               "the choice on the file read back is the same")
     finally:
         os.unlink(path)
+    check_base_model()
     print("1..%d" % N)
     return 1 if FAILED else 0
 
