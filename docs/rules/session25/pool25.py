@@ -6,7 +6,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from pool19_lib import pool, show  # noqa: E402
 for d in sys.argv[1:]:
     print('==', d)
-    rounds = [b for b in ('blind12', 'blind13', 'blind14') if os.path.exists(f'{d}/{b}-en.txt')]
+    rounds = [b for b in ('blind12', 'blind13', 'blind14', 'blind15') if os.path.exists(f'{d}/{b}-en.txt')]
     for label, langs in (('English', ['en']), ('fr/de/es', ['fr', 'de', 'es'])):
         t = pool(d, [f'{b}-{c}' for b in rounds for c in langs])
         show(label, t)
