@@ -510,6 +510,11 @@ def inner_rankers(lines, use, l2r):
 # the copies the two models never see a mention without them, and a
 # knowledge base (or a language) with none gets models fitted for one with
 # them (session 23's H, docs/relevance.md eighteenth round). 0: no copies.
+# Since session 25 a mention without examples is served by the base model
+# (kb_rank_model_base.h, kb_rank.h "Two models"), never by this fit's; the
+# copies stay because they are part of the model that was measured (the
+# default reproduces kb_rank_model.h byte for byte), not because that case
+# still reaches it.
 NOEX = float(os.environ.get("FIT_NOEX", "1"))
 
 
