@@ -129,13 +129,6 @@ static const S_case S_cases[] = {
     {"examples: unknown slug", "lang/en/examples.tsv", "-\thi\nnope\thello\n", 1, "examples.tsv:2: error: no article of this language has the slug 'nope'"},
     {"examples: another language's slug", "lang/de/examples.tsv", "good\thallo\n", 1, "examples.tsv:1: error: no article of this language has the slug 'good'"},
     {"examples: bad UTF-8", "lang/en/examples.tsv", "good\tcaf\xe9\n", 1, "examples.tsv:1: error: invalid UTF-8"},
-    /* dictionary.txt (the words of a language, kb_dictfile.h) */
-    {"dictionary: two fields", "lang/en/dictionary.txt", "# c\nwords\t/usr/share/dict/british-english\n", 1, "dictionary.txt:2: error: expected KIND<TAB>PATH<TAB>PACKAGE"},
-    {"dictionary: unknown kind", "lang/en/dictionary.txt", "list\t/usr/share/dict/words\twbritish\n", 1, "dictionary.txt:1: error: unknown kind 'list'"},
-    {"dictionary: a list not installed", "lang/en/dictionary.txt", "# c\n\nwords\t/nonexistent/english\twenglish\n", 1, "dictionary.txt:3: error: cannot read /nonexistent/english: No such file or directory (Debian package wenglish: make deps installs it)"},
-    {"dictionary: hunspell not installed", "lang/en/dictionary.txt", "hunspell\t/nonexistent/en_XX\thunspell-xx\n", 1, "dictionary.txt:1: error: cannot read /nonexistent/en_XX.dic"},
-    {"dictionary: a list beside it", "lang/en/dictionary.txt", "words\t../../good.md\tnone\n", 0, "0 errors"},
-    {"dictionary: bad UTF-8", "lang/en/dictionary.txt", "words\tdictionary.txt\tnone\n# caf\xe9\n", 1, "dictionary.txt:2: error: "},
     {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
 };
 
@@ -798,71 +791,6 @@ static void test_vocab_corrections(void **state) {
   sqlite3_close(db);
 }
 
-/* A word the language's dictionary has is not corrected into a word of
- * the articles (rule26), whether the dictionary is a word list or a
- * hunspell pair that unmunch expands; a misspelt word still is; without
- * unmunch on PATH the index is not built and the message says why. */
-static void test_dictionary_words(void **state) {
-  (void)state;
-  static const char *const kinds[] = {"none", "words", "hunspell"};
-  for (int k = 0; k < 3; k++) {
-    char *dir = th_tmpdir();
-    char *p = th_fmt("%s/kb/a.md", dir);
-    th_write_file(p, "---\ntitle: Change your plan\n---\nLoads of ways to change a plan.\n");
-    free(p);
-    if (k == 0) { /* its own English lists, none a dictionary (the
-                     shipped lists have one) */
-      p = th_fmt("%s/kb/lang/en/filler.txt", dir);
-      th_write_file(p, "# none\n");
-      free(p);
-    } else if (k == 1) {
-      p = th_fmt("%s/kb/lang/en/dictionary.txt", dir);
-      th_write_file(p, "words\tenglish.txt\tnone\n");
-      free(p);
-      p = th_fmt("%s/kb/lang/en/english.txt", dir);
-      th_write_file(p, "chance\nLads\nwon't\n");
-      free(p);
-    } else if (k == 2) {
-      p = th_fmt("%s/kb/lang/en/dictionary.txt", dir);
-      th_write_file(p, "hunspell\ten_XX\tnone\n");
-      free(p);
-      p = th_fmt("%s/kb/lang/en/en_XX.aff", dir);
-      th_write_file(p, "SET UTF-8\n\nSFX S Y 1\nSFX S 0 s .\n");
-      free(p);
-      p = th_fmt("%s/kb/lang/en/en_XX.dic", dir);
-      th_write_file(p, "2\nchance\nlad/S\n");
-      free(p);
-    }
-    kb_index *x = th_index_kb(NULL, dir);
-    static const char *const q[][2] = {{"chance", "change"}, {"lads", "loads"}, {"chnage", "change"}};
-    for (int i = 0; i < 3; i++) {
-      char err[256];
-      kb_search_opts o = {.limit = 2};
-      kb_results r;
-      assert_int_equal(kb_index_search(x, q[i][0], strlen(q[i][0]), &o, &r, err, sizeof err), 0);
-      /* without a dictionary every one is "corrected"; with one, the typo only */
-      const char *want = k == 0 || i == 2 ? q[i][1] : NULL;
-      if (!want != !r.corrected || (want && strcmp(want, r.corrected)))
-        print_error("%s, %s: corrected %s\n", kinds[k], q[i][0], r.corrected ? r.corrected : "null");
-      assert_true(!want == !r.corrected);
-      if (want) assert_string_equal(r.corrected, want);
-      kb_results_free(&r);
-    }
-    if (k == 2) { /* the same, with no unmunch to run */
-      char *out = NULL;
-      char *cmd = th_fmt("cd %s && PATH=/nonexistent %s/kb-index --check kb", dir, th_bin_dir());
-      int st = th_run(cmd, &out);
-      if (st != 1 || !strstr(out, "dictionary.txt:1: error: cannot expand"))
-        print_error("status %d, output:\n%s\n", st, out);
-      assert_int_equal(st, 1);
-      assert_non_null(strstr(out, "unmunch is missing (Debian package hunspell-tools"));
-      free(cmd);
-      free(out);
-    }
-    th_index_done(x, dir);
-  }
-}
-
 /* A mention's language and its confidence are the same whether the
  * analyzer remembers its words or not (kb_term.note: each word's df in
  * each language taken as it is recorded, the words each language knows
@@ -1391,7 +1319,6 @@ int main(void) {
       cmocka_unit_test(test_snippets_prose),
       cmocka_unit_test(test_collection_ranges),
       cmocka_unit_test(test_vocab_corrections),
-      cmocka_unit_test(test_dictionary_words),
       cmocka_unit_test(test_geo_span),
       cmocka_unit_test(test_article_intents),
       cmocka_unit_test(test_open_rejects_non_index),

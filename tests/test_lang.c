@@ -175,42 +175,6 @@ static void test_known_word_not_corrected(void **state) {
   th_resp_free(&r);
 }
 
-/* A word of the language is not "corrected" into another word of the
- * articles (rule26: "Damen" was read as "Daten", "hijo" as "hizo",
- * "jaune" as "jeune", "chance" as "change", and said so as "did you
- * mean"); a misspelt word still is, in each language. */
-static void test_dictionary_words_not_corrected(void **state) {
-  (void)state;
-  static const char *const cases[][3] = {
-      /* query, language, correction (NULL: none) */
-      {"Sehr%20geehrte%20Damen%20und%20Herren", "de", NULL},
-      {"mi%20hijo%20dijeron%20blanco", "es", NULL},
-      {"se%C3%B1ores%20sab%C3%A9is", "es", NULL},
-      {"coque%20jaune%20femme", "fr", NULL},
-      {"any%20chance%20lads", "en", NULL},
-      {"Bestelung", "de", "bestellung"},
-      {"factura%20pantaya", "es", "factura pantalla"},
-      {"comande", "fr", "commande"},
-      {"batery", "en", "battery"},
-  };
-  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    char *path = th_fmt("/api/v1/search?q=%s&lang=%s&limit=3", cases[i][0], cases[i][1]);
-    th_resp r;
-    assert_int_equal(th_http(lh_server(), "GET", path, NULL, 0, NULL, &r), 0);
-    assert_int_equal(r.status, 200);
-    cJSON *j = cJSON_Parse(r.body);
-    cJSON *c = cJSON_GetObjectItem(j, "corrected");
-    const char *got = cJSON_IsString(c) ? c->valuestring : NULL;
-    int ok = cases[i][2] ? got && !strcmp(got, cases[i][2]) : !got;
-    if (!ok) print_error("%s (%s): corrected %s, want %s\n", cases[i][0], cases[i][1],
-                         got ? got : "null", cases[i][2] ? cases[i][2] : "null");
-    assert_true(ok);
-    cJSON_Delete(j);
-    th_resp_free(&r);
-    free(path);
-  }
-}
-
 /* The site in each language: /fr/, /de/, /es/ pages say their language,
  * show the topic in it, search it, and link their own site. */
 static void test_pages_per_language(void **state) {
@@ -1162,7 +1126,6 @@ int main(void) {
       cmocka_unit_test(test_store_services_name_the_store),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_known_word_not_corrected),
-      cmocka_unit_test(test_dictionary_words_not_corrected),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_pages_per_language),
