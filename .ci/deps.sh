@@ -17,17 +17,11 @@ set -eu
 #   h:FILE      a header or file under /usr/include (or an absolute path)
 #   cmd:NAME    a command on PATH
 #   rt:FILE     a file in clang's runtime directory (sanitizers, libFuzzer)
-# The word lists (w*, hunspell-*) are the languages' dictionaries that
-# kb/lang/<code>/dictionary.txt names: kb-index reads them (the spelling
-# corrector leaves their words alone), so building an index needs them.
 build_needs="gcc:cmd:cc make:cmd:make pkg-config:cmd:pkg-config libc6-dev:h:stdio.h
  libsqlite3-dev:pc:sqlite3 libstemmer-dev:h:libstemmer.h libcmark-gfm-dev:pc:libcmark-gfm
  libcmark-gfm-extensions-dev:h:cmark-gfm-core-extensions.h libyaml-dev:pc:yaml-0.1
  libutf8proc-dev:pc:libutf8proc libmicrohttpd-dev:pc:libmicrohttpd libcjson-dev:pc:libcjson
- zlib1g-dev:pc:zlib libpq-dev:pc:libpq
- wbritish:h:/usr/share/dict/british-english wfrench:h:/usr/share/dict/french
- wngerman:h:/usr/share/dict/ngerman wspanish:h:/usr/share/dict/spanish
- hunspell-es:h:/usr/share/hunspell/es_ES.dic hunspell-tools:cmd:unmunch"
+ zlib1g-dev:pc:zlib libpq-dev:pc:libpq"
 test_needs="libcmocka-dev:pc:cmocka libcurl4-openssl-dev:pc:libcurl curl:cmd:curl clang:cmd:clang
  libclang-rt-14-dev:rt:libclang_rt.fuzzer-ARCH.a chromium:cmd:chromium
  fonts-dejavu-core:h:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf nodejs:cmd:node npm:cmd:npm

@@ -22,7 +22,6 @@
 
 #include "kb_article.h"
 #include "kb_index_writer.h"
-#include "kb_dictfile.h"
 #include "kb_examples_file.h"
 #include "kb_lang.h"
 #include "kb_sitefile.h"
@@ -51,7 +50,6 @@ typedef struct {
   kb_lang *words;
   kb_synonyms *syn;       /* NULL: no synonyms.txt */
   kb_examples_file *ex;   /* NULL: no examples.tsv (the knowledge team's) */
-  kb_dict *dict;          /* NULL: no dictionary.txt (kb_dictfile.h) */
 } S_lang;
 
 typedef struct {
@@ -390,16 +388,6 @@ static S_lang *S_read_lang(S_kb *kb, const char *code, const char *dir, int syno
     size_t n;
     char *data = S_read_optional(p, &n, d);
     if (data) kb_lang_parse(l->words, (kb_lang_list)list, p, data, n, d);
-    free(data);
-    free(p);
-  }
-  /* the words of the language (a language's fact, shipped like its stop
-   * words): the corrector leaves them alone */
-  {
-    char *p = kb_fmt("%s/dictionary.txt", dir);
-    size_t n;
-    char *data = S_read_optional(p, &n, d);
-    if (data) l->dict = kb_dictfile_load(p, data, n, d);
     free(data);
     free(p);
   }
@@ -793,10 +781,6 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
   for (int li = 0; rc == 0 && li < kb->nlangs; li++)
     rc = S_write_synonyms(w, &kb->langs[li], err, nerr);
   for (int li = 0; rc == 0 && li < kb->nlangs; li++)
-    if (kb->langs[li].dict)
-      rc = kb_index_writer_add_dict(w, kb_lang_code(kb->langs[li].words), kb->langs[li].dict, err,
-                                    nerr);
-  for (int li = 0; rc == 0 && li < kb->nlangs; li++)
     for (int i = 0; rc == 0 && i < kb_examples_file_count(kb->langs[li].ex); i++) {
       const kb_example_line *e = kb_examples_file_line(kb->langs[li].ex, i);
       rc = kb_index_writer_add_example(w, kb_lang_code(kb->langs[li].words), e->line, e->slug,
@@ -872,7 +856,6 @@ static void S_kb_free(S_kb *kb) {
     kb_lang_free(kb->langs[i].words);
     kb_synonyms_free(kb->langs[i].syn);
     kb_examples_file_free(kb->langs[i].ex);
-    kb_dict_free(kb->langs[i].dict);
   }
   kb_sitefile_free(kb->site);
   kb_uifile_free(kb->ui);

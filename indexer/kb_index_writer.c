@@ -1,8 +1,8 @@
 /*
  * kb_index_writer.c - the index file's schema, and the writer that builds it.
  *
- * Schema (KB_INDEX_SCHEMA_VERSION 7; 4 added places.lang, 5 the asides column,
- * 6 articles.intents, 7 the dictionary table):
+ * Schema (KB_INDEX_SCHEMA_VERSION 6; 4 added places.lang, 5 the asides column,
+ * 6 articles.intents):
  *
  *   meta(key PRIMARY KEY, value)
  *       schema_version, built (UTC, ISO 8601), articles, languages
@@ -46,11 +46,6 @@
  *       each language's word lists (kb_lang.h): list is stopwords, filler,
  *       textspeak, cues, intents or places; value the expansion or kind
  *       (NULL for stopwords and filler).
- *   dictionary(lang PRIMARY KEY, words, filter)
- *       each language's dictionary (kb/lang/<lang>/dictionary.txt: Debian's
- *       word lists), the words the spelling corrector leaves alone, as
- *       kb_dict.h's bytes (a Bloom filter: some 10 bits a word; words the
- *       number of words added). No row: no dictionary.
  *
  * The writer fills a temporary file (journal off: a crash leaves only a
  * temporary file to delete), then optimizes, runs FTS5's integrity-check,
@@ -67,7 +62,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kb_dict.h"
 #include "kb_fts.h"
 #include "kb_text.h"
 #include "kb_util.h"
@@ -111,7 +105,6 @@ static const char S_schema[] =
     "CREATE TABLE lang_words(lang TEXT NOT NULL, list TEXT NOT NULL, word TEXT NOT NULL,"
     " value TEXT, PRIMARY KEY(lang, list, word)) WITHOUT ROWID;"
     "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE dictionary(lang TEXT PRIMARY KEY, words INTEGER NOT NULL, filter BLOB NOT NULL);"
     "CREATE TABLE site(collection TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY(collection, lang, key)) WITHOUT ROWID;";
 
@@ -414,24 +407,6 @@ int kb_index_writer_add_lang(kb_index_writer *w, const kb_lang *l, char *err, si
     w->data.v[w->data.n] = w->owned[w->data.n];
     w->data.n++;
   }
-  return rc;
-}
-
-int kb_index_writer_add_dict(kb_index_writer *w, const char *lang, const kb_dict *dict, char *err,
-                             size_t nerr) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(w->db, "INSERT INTO dictionary VALUES(?,?,?)", -1, &st, NULL) !=
-      SQLITE_OK) {
-    S_dberr(w->db, err, nerr, "adding a dictionary");
-    return -1;
-  }
-  size_t n;
-  const void *bytes = kb_dict_bytes(dict, &n);
-  S_bind_text(st, 1, lang);
-  sqlite3_bind_int64(st, 2, (sqlite3_int64)kb_dict_count(dict));
-  sqlite3_bind_blob64(st, 3, bytes, (sqlite3_uint64)n, SQLITE_STATIC);
-  int rc = S_step(w->db, st, err, nerr, "adding a dictionary");
-  sqlite3_finalize(st);
   return rc;
 }
 

@@ -17,7 +17,6 @@
 
 #include <stddef.h>
 
-#include "kb_dict.h"
 #include "kb_article.h"
 #include "kb_lang.h"
 #include "kb_search.h" /* KB_INDEX_SCHEMA_VERSION */
@@ -39,11 +38,6 @@ int kb_index_writer_add(kb_index_writer *w, const kb_article *a, char *err,
 int kb_index_writer_add_place(kb_index_writer *w, const char *name,
                               const char *county, double lat, double lon,
                               const char *aliases, const char *lang, char *err, size_t nerr);
-
-/* Adds language lang's dictionary (kb_dict.h: the words the spelling
- * corrector leaves alone). Returns 0 or -1. */
-int kb_index_writer_add_dict(kb_index_writer *w, const char *lang, const kb_dict *dict, char *err,
-                             size_t nerr);
 
 /* Adds a synonym rule of language lang read from line `line`: the terms on
  * the left, and the terms on the right for a one-way rule ("a, b => c") or
