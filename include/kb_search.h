@@ -28,7 +28,7 @@
 /* The index file's schema version, written by the indexer
  * (indexer/kb_index_writer.c holds the schema) and checked here: bumped when
  * the schema changes incompatibly; readers refuse others. */
-#define KB_INDEX_SCHEMA_VERSION 7
+#define KB_INDEX_SCHEMA_VERSION 6
 
 typedef struct kb_index kb_index;
 

@@ -332,24 +332,6 @@ static void S_serving_cache(kb_index *ix) {
   sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 }
 
-/* Reads l's dictionary (kb_dict.h), if the index has one; an SQLite code
- * (SQLITE_CORRUPT for bytes that are not a dictionary's). */
-static int S_load_dict(kb_index *ix, kb_ix_lang *l) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(ix->db, "SELECT filter FROM dictionary WHERE lang = ?", -1, &st, NULL);
-  if (rc != SQLITE_OK) return rc;
-  sqlite3_bind_text(st, 1, l->lang, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    l->dict = kb_dict_from_bytes(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-    rc = l->dict ? SQLITE_OK : SQLITE_CORRUPT;
-  } else if (rc == SQLITE_DONE) {
-    rc = SQLITE_OK;
-  }
-  sqlite3_finalize(st);
-  return rc;
-}
-
 /* Loads what a search keeps in memory for language i, or borrows it from
  * `from`. */
 static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, size_t nerr) {
@@ -360,7 +342,6 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
       return -1;
     }
     l->vocab = from->langs[i].vocab;
-    l->dict = from->langs[i].dict;
     l->post = from->langs[i].post;
     l->norms = from->langs[i].norms;
     return 0;
@@ -372,10 +353,6 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
   kb_rank_docs_load(ix->docs, ix->db, table, 2 * (sqlite3_int64)ix->count + 4096);
   if (!(l->vocab = kb_vocab_load(ix->db, table, &rc))) {
     snprintf(err, nerr, "reading the vocabulary: %s", sqlite3_errmsg(ix->db));
-    return -1;
-  }
-  if (S_load_dict(ix, l) != SQLITE_OK) {
-    snprintf(err, nerr, "reading the dictionary: %s", sqlite3_errmsg(ix->db));
     return -1;
   }
   l->post = kb_postings_load(ix->db, table, S_MEM_MAX_INST, &rc);
@@ -521,7 +498,6 @@ void kb_index_close(kb_index *ix) {
     kb_postings_memo_free(ix->langs[i].memo);
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
-      kb_dict_free(ix->langs[i].dict);
       kb_postings_free(ix->langs[i].post);
       kb_rank_norms_free(ix->langs[i].norms);
     }

@@ -12,7 +12,6 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "kb_dict.h"
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
@@ -109,8 +108,6 @@ typedef struct {
                              source starts with the word w (a filter: a
                              word without its bit has no rule; with it, may) */
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
-  kb_dict *dict;          /* the language's dictionary words, never corrected
-                             (kb_dict.h); NULL: the index has none */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
   kb_rank_norms *norms;   /* its rows' length normalisation (kb_rank.h),

@@ -268,8 +268,7 @@ static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
   return x->df;
 }
 
-/* Corrects every word of r the index does not know and the language's
- * dictionary does not have (kb_dict.h): first as written,
+/* Corrects every word of r the index does not know: first as written,
  * against the words of the index (that correction is also shown as "did
  * you mean"), else its stem against the stems. The word being typed (the
  * last, with prefix_last) is a prefix, not a typo, while a word of the
@@ -289,13 +288,6 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
      * alone: a word the index does not know and cannot correct (a name,
      * slang) is settled once (kb_term.note), not at each mention */
     if (x->note && x->note[S_NOTE_FIX] == 0) continue;
-    /* a word of the language is not a typo of another ("Damen" is not
-     * "Daten", "hijo" not "hizo"): most corrections were such words
-     * (docs/rules/session26/rule26.md) */
-    if (l->dict && kb_dict_has(l->dict, x->surface, strlen(x->surface))) {
-      if (x->note) x->note[S_NOTE_FIX] = 0;
-      continue;
-    }
     const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
                             ? kb_vocab_correct_word(l->vocab, x->surface)
                             : NULL;
