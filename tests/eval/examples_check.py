@@ -64,7 +64,7 @@ def main():
     p = os.path.join(tmp, "mentions.tsv")
     with open(p, "w", encoding="utf-8") as f:
         f.write("id\ttext\texpect\n")
-        for i, m in enumerate(MENTIONS):
+        for i, m in enumerate(not_examples(MENTIONS, exs.get("en"))):
             f.write("m%d\t%s\t-\n" % (i, m))
     sets.append(p)
     cpw = os.path.join(os.environ.get("SHARED", "../shared"), "eval", "cpw-dev.tsv")
@@ -91,7 +91,7 @@ def main():
         p = os.path.join(tmp, "mentions-%s.tsv" % code)
         with open(p, "w", encoding="utf-8") as f:
             f.write("id\ttext\texpect\n")
-            for i, m in enumerate(ms):
+            for i, m in enumerate(not_examples(ms, exs.get(code))):
                 f.write("m%d\t%s\t-\n" % (i, m))
         bad, checked, read, _ = compare(index, exs, p, [], code)
         n_ok = report(n_ok, bad or not read, "%s mentions: ex_max and ex_none agree on %d candidates (%d lines"
@@ -111,6 +111,16 @@ def main():
                       os.path.basename(own), checked, len(english), selves),
                   bad + ["kb-eval says %s, want %s" % (note, want_note)])
     print("1..%d" % n_ok)
+
+
+def not_examples(ms, ex):
+    """The made-up mentions ms less those that are example mentions of ex
+    (their text, trimmed as kb-index trims it): the checks on them assume
+    no line is an example, and a knowledge base may come to hold one of
+    these ("hi") among its examples (session 25's change X did)."""
+    if ex is None:
+        return list(ms)
+    return [m for m in ms if m.strip(" \t\r") not in ex.by_text]
 
 
 # kb-eval's line saying how many lines --leave-own-example-out found
