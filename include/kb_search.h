@@ -205,6 +205,13 @@ typedef struct kb_search_opts {
                              escalate and summary NULL; the caller fills
                              them with kb_results_snippets() for the hits
                              it keeps (ranking reads the other fields) */
+  int cut_weak;           /* list and count only the hits that cover at
+                             least half as much of the query as the first
+                             (the ranking's coverage: matched idf over the
+                             query's): the public search, where a sentence
+                             matched nearly every article by one common
+                             word (#19; docs/rules/session26/rule26f.md).
+                             The order is not changed */
   unsigned ablate;        /* KB_ABLATE_* techniques left out (evaluation
                              only, kb_rank.h); 0 in the server */
   size_t omit_start, omit_end; /* kb_index_search_query(): the words of

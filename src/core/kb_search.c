@@ -673,6 +673,9 @@ typedef struct {
   int nown, capown;
   int skipped;       /* rows counted but not ranked: their bound kept
                         them out of the page (S_search_mem()) */
+  double *skipcov;   /* with cut_weak: each skipped row's coverage
+                        (S_cut_weak()) */
+  int nskipcov, capskipcov;
 } S_cands;
 
 static int S_cmp_cand(const void *x, const void *y) {
@@ -1020,6 +1023,13 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
       const S_row *r = &m.row[i];
       if (r->part.hi < floor) {
         c->skipped++;
+        if (c->skipcov) { /* (cut_weak) */
+          if (c->nskipcov == c->capskipcov) {
+            c->capskipcov = 2 * c->capskipcov;
+            c->skipcov = kb_xrealloc(c->skipcov, (size_t)c->capskipcov * sizeof *c->skipcov);
+          }
+          c->skipcov[c->nskipcov++] = r->part.f[KB_FEAT_COVERAGE];
+        }
         continue;
       }
       double f[KB_RANK_NOUT];
@@ -1286,6 +1296,28 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
 }
 
 
+/* The public search's cut (kb_search_opts.cut_weak): c's candidates put
+ * in order, and those covering less than half as much of the query as
+ * the first dropped, the order kept; the rows the bound skipped counted
+ * again by the same test (c->skipped). Returns 1 when the page (need
+ * rows) may then hold a skipped row: fewer ranked rows are left than
+ * need and a skipped one passes; the caller searches again with every
+ * row ranked. */
+static int S_cut_weak(S_cands *c, int need) {
+  if (c->n == 0) return 0;
+  S_order(c, c->n);
+  double cut = 0.5 * c->v[0].feat[KB_FEAT_COVERAGE];
+  int k = 0;
+  for (int i = 0; i < c->n; i++)
+    if (c->v[i].feat[KB_FEAT_COVERAGE] >= cut) c->v[k++] = c->v[i];
+  c->n = k;
+  int skipped = 0;
+  for (int i = 0; i < c->nskipcov; i++) skipped += c->skipcov[i] >= cut;
+  if (skipped > 0 && c->n < need) return 1;
+  c->skipped = skipped;
+  return 0;
+}
+
 int kb_index_search(kb_index *ix, const char *q, size_t nq,
                     const kb_search_opts *o, kb_results *out, char *err,
                     size_t nerr) {
@@ -1317,6 +1349,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   if (oo.offset < 0) oo.offset = 0;
   int rc = KB_SEARCH_OK;
   S_cands c = {.ablate = oo.ablate};
+  if (oo.cut_weak && !(oo.ablate & KB_ABLATE_BOUNDS)) {
+    c.capskipcov = 64;
+    c.skipcov = kb_xmalloc((size_t)c.capskipcov * sizeof *c.skipcov);
+  }
   /* the body matches' arrays of the thread's last search (kb_spare_take()) */
   size_t cb, cbo, co;
   c.body = kb_spare_take(KB_SPARE_BODY, &cb);
@@ -1352,6 +1388,18 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
                          nerr);
     S_query_free(&t);
   }
+  if (rc == KB_SEARCH_OK && oo.cut_weak && S_cut_weak(&c, oo.offset + oo.limit)) {
+    /* a row the bound left out may now be on the page: every row ranked */
+    if (txn > 0) S_step_once(ix->commit);
+    S_cands_give(&c);
+    kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
+    kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
+    kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
+    free(c.skipcov);
+    kb_results_free(out);
+    oo.ablate |= KB_ABLATE_BOUNDS;
+    return kb_index_search_query(ix, q, &oo, out, err, nerr);
+  }
   if (rc == KB_SEARCH_OK) {
     /* (the rows skipped are below offset + limit others: the page is
      * among those ranked, c.n) */
@@ -1371,6 +1419,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
   kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
   kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
+  free(c.skipcov);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }

@@ -1060,7 +1060,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   const char *lang = a->lang ? a->lang : kb_index_default_code(c->ix);
   kb_search_opts o = {.collection = a->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE,
                       .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1,
-                      .lang = lang};
+                      .cut_weak = 1, .lang = lang};
   kb_results res;
   char err[256];
   int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);

@@ -325,7 +325,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   char err[256];
   if (public) {
     kb_search_opts so = {.collection = x->collection, .limit = S_DEPTH, .prefix_last = 1,
-                         .ablate = S_ablate,
+                         .cut_weak = 1, .ablate = S_ablate,
                          .lang = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix))};
     kb_results r;
     if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
