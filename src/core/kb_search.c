@@ -1296,6 +1296,18 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
 }
 
 
+/* Ends a search's use of c: its read transaction committed (txn > 0:
+ * begun by S_search_lang()) and its arrays handed back to the thread's
+ * spares (kb_spare_take()), for the next search. */
+static void S_cands_done(kb_index *ix, S_cands *c, int txn) {
+  if (txn > 0) S_step_once(ix->commit);
+  S_cands_give(c);
+  kb_spare_give(KB_SPARE_BODY, c->body, (size_t)c->capbody * sizeof *c->body);
+  kb_spare_give(KB_SPARE_BOWN, c->bown, (size_t)c->capbody * sizeof *c->bown);
+  kb_spare_give(KB_SPARE_OWN, c->own, (size_t)c->capown * sizeof *c->own);
+  free(c->skipcov);
+}
+
 /* The public search's cut (kb_search_opts.cut_weak): c's candidates put
  * in order, and those covering less than half as much of the query as
  * the first dropped, the order kept; the rows the bound skipped counted
@@ -1390,12 +1402,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (rc == KB_SEARCH_OK && oo.cut_weak && S_cut_weak(&c, oo.offset + oo.limit)) {
     /* a row the bound left out may now be on the page: every row ranked */
-    if (txn > 0) S_step_once(ix->commit);
-    S_cands_give(&c);
-    kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
-    kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
-    kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
-    free(c.skipcov);
+    S_cands_done(ix, &c, txn);
     kb_results_free(out);
     oo.ablate |= KB_ABLATE_BOUNDS;
     return kb_index_search_query(ix, q, &oo, out, err, nerr);
@@ -1414,12 +1421,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
-  if (txn > 0) S_step_once(ix->commit);
-  S_cands_give(&c);
-  kb_spare_give(KB_SPARE_BODY, c.body, (size_t)c.capbody * sizeof *c.body);
-  kb_spare_give(KB_SPARE_BOWN, c.bown, (size_t)c.capbody * sizeof *c.bown);
-  kb_spare_give(KB_SPARE_OWN, c.own, (size_t)c.capown * sizeof *c.own);
-  free(c.skipcov);
+  S_cands_done(ix, &c, txn);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
