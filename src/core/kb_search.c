@@ -1,23 +1,23 @@
 /*
- * kb_search.c - the read side of the index: analyze, search, fetch
- * (opening an index is kb_index.c).
+ * kb_search.c - the read side of the index: search and fetch (a query's
+ * analysis is kb_query.c, opening an index kb_index.c).
  *
- * A query is analyzed once (kb_index_analyze(): per language of the
- * index, with that language's analyzer and word lists, the terms with the
- * surface form of each word and its spelling correction), then built into
- * groups of terms for each search (S_build(): a term and the alternatives
- * at its position, such as "iphone12" beside "iphone", corrections and
- * synonyms; words of an omitted span, a place, left out). The FTS5 MATCH
- * expression ORs them as raw terms (kb_fts.h), so FTS5 sees exactly the
- * analyzer's terms; terms the index lacks are left out, and it runs over
- * the id range(s) of the collection and types asked for. Every matching
- * row gets its ranking features from kb_features() (kb_rank.c) and is
- * scored in C; only the page of hits returned is looked up in full. With
+ * A query is analyzed once (kb_index_analyze(), kb_query.c: per language of
+ * the index, with that language's analyzer and word lists, the terms with
+ * the surface form of each word and its spelling correction), then built
+ * into groups of terms for each search (S_build(): a term and the
+ * alternatives at its position, such as "iphone12" beside "iphone",
+ * corrections and synonyms; words of an omitted span, a place, left out).
+ * The FTS5 MATCH expression ORs them as raw terms (kb_fts.h), so FTS5 sees
+ * exactly the analyzer's terms; terms the index lacks are left out, and it
+ * runs over the id range(s) of the collection and types asked for. Every
+ * matching row gets its ranking features from kb_features() (kb_rank.c) and
+ * is scored in C; only the page of hits returned is looked up in full. With
  * very many matching rows, only rows with the query's rarest terms are
  * candidates (S_select). Snippets are cut (kb_snip.c) from the body at the
- * window kb_features() chose, with control-character markers that are turned
- * into <mark> after HTML escaping, so nothing in an article can inject
- * markup through a snippet.
+ * window kb_features() chose, with control-character markers that are
+ * turned into <mark> after HTML escaping, so nothing in an article can
+ * inject markup through a snippet.
  */
 #include "kb_search.h"
 
@@ -34,6 +34,7 @@
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_qcache.h"
+#include "kb_query.h"
 #include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
@@ -159,235 +160,6 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
   }
 }
 
-/*--- Analysis: a text's terms, once ----------------------------------------*/
-
-/* One term of a text as the analyzer gave it (kb_analyzer_run_terms()),
- * with the spelling correction of its word when the index lacks it. */
-typedef struct {
-  int flags;              /* KB_TOKEN_COLOCATED */
-  const char *term;       /* (the record's strings are shared: S_record()) */
-  int nterm;
-  int start, end;         /* its source bytes */
-  const char *surface;    /* the word as written, folded, not stemmed */
-  char *alt;              /* correction: the corrected word's stem, or NULL */
-  char *fix;              /* correction: the word as corrected, or NULL */
-  int df;                 /* kb_vocab_df() of term in its language, -1
-                             until looked up (S_rec_df()) */
-  uint32_t hash;          /* kb_term.hash: the look-up's */
-  int *note;              /* kb_term.note, remembered by the language's
-                             analyzer: [S_NOTE_DF] the df (S_rec_df()),
-                             [S_NOTE_FIX] 0 when S_correct() found no
-                             correction */
-} S_rec;
-
-enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
-
-typedef struct {
-  S_rec *v;
-  int n, cap;
-  int known, pending;     /* words (records not colocated) whose df was
-                             remembered as they were recorded (S_record()):
-                             those over 0, and those not remembered */
-} S_recs;
-
-struct kb_query {
-  kb_index *ix;
-  const char *text;       /* the text analyzed (a copy, in mem) */
-  size_t nq;              /* bytes of the text */
-  int prefix_last;        /* the last word is being typed */
-  unsigned ablate;        /* KB_ABLATE_* */
-  int li;                 /* its language (corrections, feedback strings):
-                             the index's default until kb_query_set_lang() */
-  uint64_t corrected;     /* languages whose words were corrected (bit i):
-                             spelling is corrected only in the languages
-                             searched, not in every language of the index */
-  S_recs langs[KB_MAX_LANGS]; /* the terms in each language of ix */
-  kb_arena *mem;           /* owns the records' strings */
-  const char *last;       /* the last surface copied (in mem) and its word
-                             (kb_term.word): every language records it */
-  unsigned last_word;
-  int nlast;              /* its bytes (a language that elides part of
-                             a word records another surface for it) */
-  const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
-                             in a NUL (in mem), kept by the first search
-                             that built them (its language, no prefix),
-                             with the span it left out; NULL: not yet */
-  size_t nfirsts;         /* their bytes */
-  size_t firsts_omit_start, firsts_omit_end;
-};
-
-static int S_record(void *ctx, const kb_term *t) {
-  kb_query *q = ((void **)ctx)[0];
-  S_recs *r = ((void **)ctx)[1];
-  if (r->n == r->cap) { /* 16 first: a tweet's, and under malloc's per-thread cache's 1 KB */
-    r->cap = r->cap ? 2 * r->cap : 16;
-    r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
-  }
-  /* one copy of a word for every language's record of it, and for a
-   * term that is the word unstemmed (two copies a record were a fifth of
-   * the analysis) */
-  if (!q->last || t->word != q->last_word || t->nsurface != q->nlast ||
-      memcmp(q->last, t->surface, (size_t)t->nsurface)) {
-    q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
-    q->nlast = t->nsurface;
-    q->last_word = t->word;
-  }
-  int same = t->term == t->surface; /* (the same bytes: kb_term's promise) */
-  /* a word's df, when the analyzer remembers it, is taken now: the
-   * language scoring counts the words each language knows
-   * (kb_query_known()) without reading the records again */
-  int df = t->note ? t->note[S_NOTE_DF] : -1;
-  if (!(t->flags & KB_TOKEN_COLOCATED)) {
-    if (df >= 0) r->known += df > 0;
-    else r->pending++;
-  }
-  r->v[r->n++] = (S_rec){.flags = t->flags, .nterm = t->nterm, .start = t->start, .end = t->end,
-                         .df = df, .surface = q->last, .hash = t->hash, .note = t->note,
-                         .term = same ? q->last : kb_arena_dup(&q->mem, t->term, (size_t)t->nterm)};
-  return 0;
-}
-
-static int S_first_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  char **out = ctx;
-  (void)flags; (void)s; (void)e;
-  if (!*out) *out = kb_xstrndup(t, (size_t)n);
-  return 0;
-}
-
-/* The document frequency of record x's term in language l, looked up
- * once: the language score, the correction and the search each ask. */
-static int S_rec_df(const kb_ix_lang *l, S_rec *x) {
-  if (x->df >= 0) return x->df;
-  /* the analyzer remembers it with the word (kb_term.note): l->an made
-   * the record, and l->vocab does not change while l is open; the
-   * language scoring asks it of every word in every language, and most
-   * words come again */
-  if (x->note && x->note[S_NOTE_DF] >= 0) return x->df = x->note[S_NOTE_DF];
-  x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
-  if (x->note) x->note[S_NOTE_DF] = x->df;
-  return x->df;
-}
-
-/* Corrects every word of r the index does not know: first as written,
- * against the words of the index (that correction is also shown as "did
- * you mean"), else its stem against the stems. The word being typed (the
- * last, with prefix_last) is a prefix, not a typo, while a word of the
- * index starts with it. */
-static void S_correct(kb_query *q, const kb_ix_lang *l, S_recs *r) {
-  int typed = -1; /* the record of the word being typed, if any */
-  for (int i = 0; i < r->n; i++)
-    if (!(r->v[i].flags & KB_TOKEN_COLOCATED)) typed = i;
-  if (!q->prefix_last || typed < 0 || (size_t)r->v[typed].end != q->nq) typed = -1;
-  for (int i = 0; i < r->n; i++) {
-    S_rec *x = &r->v[i];
-    if ((x->flags & KB_TOKEN_COLOCATED) || S_rec_df(l, x) > 0) continue;
-    /* the word being typed is a prefix while some word of the index
-     * starts with it; past that ("delivry") it is a typo like any other */
-    if (i == typed && kb_vocab_word_prefix(l->vocab, x->surface)) continue;
-    /* what follows depends on the word, its term and l's vocabulary
-     * alone: a word the index does not know and cannot correct (a name,
-     * slang) is settled once (kb_term.note), not at each mention */
-    if (x->note && x->note[S_NOTE_FIX] == 0) continue;
-    const char *fixed = !kb_vocab_knows_word(l->vocab, x->surface)
-                            ? kb_vocab_correct_word(l->vocab, x->surface)
-                            : NULL;
-    if (fixed) {
-      /* the corrected word is a word of the index, not of the mention:
-       * analyzed for its stem */
-      char *stem = NULL;
-      kb_analyzer_run(l->an, fixed, -1, 0, S_first_term, &stem);
-      if (stem) x->alt = kb_arena_dup(&q->mem, stem, strlen(stem));
-      free(stem);
-      x->fix = kb_arena_dup(&q->mem, fixed, strlen(fixed));
-    } else {
-      const char *c = kb_vocab_correct_stem(l->vocab, x->term);
-      if (c) x->alt = kb_arena_dup(&q->mem, c, strlen(c));
-      else if (x->note) x->note[S_NOTE_FIX] = 0;
-    }
-  }
-}
-
-/* Corrects the words of language li once (S_correct()). Called when a
- * language is chosen or searched: correcting costs more than reading the
- * words, and most of an index's languages are never searched for a given
- * mention. The query's meaning does not change by it, so a search that
- * holds the query as const may fill it (a cache). */
-static void S_ensure_corrected(kb_query *q, int li) {
-  if (li < 0 || li >= q->ix->nlangs || (q->corrected >> li & 1)) return;
-  q->corrected |= 1ull << li;
-  if (!(q->ablate & KB_ABLATE_SPELLING)) S_correct(q, &q->ix->langs[li], &q->langs[li]);
-}
-
-/* kb_index_analyze() in language `only` alone, or in every language of
- * the index (only < 0). */
-static kb_query *S_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
-                           unsigned ablate, int only) {
-  if (!kb_text_utf8_valid(text, n, NULL)) return NULL;
-  kb_query *q = kb_xmalloc(sizeof *q); /* (calloc() passes by malloc()'s per-thread cache) */
-  memset(q, 0, sizeof *q);
-  *q = (kb_query){.ix = ix, .nq = n, .prefix_last = prefix_last, .ablate = ablate,
-                  .li = ix->deflang};
-  q->text = kb_arena_dup(&q->mem, text, n);
-  int flags = (ablate & KB_ABLATE_SOCIAL ? 0 : KB_TEXT_QUERY) | KB_TEXT_EXACT | KB_TEXT_VALID;
-  /* the text read once for every language (kb_analyzer_run_terms_all()) */
-  kb_analyzer *an[KB_MAX_LANGS];
-  void *ctx[KB_MAX_LANGS][2], *pctx[KB_MAX_LANGS];
-  int nl = ix->nlangs < KB_MAX_LANGS ? ix->nlangs : KB_MAX_LANGS, na = 0;
-  for (int i = 0; i < nl; i++) {
-    if (only >= 0 && i != only) continue;
-    an[na] = ix->langs[i].an;
-    ctx[na][0] = q;
-    ctx[na][1] = &q->langs[i];
-    pctx[na] = ctx[na];
-    na++;
-  }
-  kb_analyzer_run_terms_all(an, pctx, na, text, (int)n, flags, S_record);
-  if (ix->nlangs == 1) S_ensure_corrected(q, 0);
-  return q;
-}
-
-kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
-                           unsigned ablate) {
-  return S_analyze(ix, text, n, prefix_last, ablate, -1);
-}
-
-void kb_query_free(kb_query *q) {
-  if (!q) return;
-  for (int i = 0; i < KB_MAX_LANGS; i++)
-    if (q->langs[i].v) free(q->langs[i].v); /* (most are none: a call each was 800 instructions) */
-  kb_arena_free(q->mem);
-  free(q);
-}
-
-int kb_query_corrections(const kb_query *q, int i, int *start, int *end, const char **fix) {
-  int k = 0;
-  S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
-  const S_recs *r = q->ix->nlangs ? &q->langs[q->li] : NULL;
-  for (int j = 0; r && j < r->n; j++)
-    if (r->v[j].fix && k++ == i) {
-      *start = r->v[j].start;
-      *end = r->v[j].end;
-      *fix = r->v[j].fix;
-      return 1;
-    }
-  return 0;
-}
-
-void kb_query_set_lang(kb_query *q, int li) {
-  if (li >= 0 && li < q->ix->nlangs) q->li = li;
-  S_ensure_corrected(q, q->li);
-}
-
-int kb_query_known(const kb_query *q, int li) {
-  if (li < 0 || li >= q->ix->nlangs) return 0;
-  S_recs *r = (S_recs *)&q->langs[li]; /* (its dfs: a cache, see S_rec_df()) */
-  if (!r->pending) return r->known; /* (every df taken as recorded) */
-  int k = 0;
-  for (int i = 0; i < r->n; i++)
-    if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && S_rec_df(&q->ix->langs[li], &r->v[i]) > 0) k++;
-  return k;
-}
-
 /* 1 if [s, e) overlaps [from, to) (bytes left out of a search). */
 static int S_omitted(int s, int e, size_t from, size_t to) {
   return from < to && (size_t)e > from && (size_t)s < to;
@@ -401,7 +173,7 @@ static int S_omitted(int s, int e, size_t from, size_t to) {
 static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to, int prefix_last,
                     S_query *t) {
   const kb_ix_lang *l = &q->ix->langs[li];
-  const S_recs *r = &q->langs[li];
+  const kb_query_recs *r = &q->langs[li];
   /* not cleared whole (3.8 KB a search): a term's fields and a group's
    * prim, spans and rec are set as they are added; fix only where there
    * is a correction */
@@ -411,7 +183,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   t->last_start = t->last_end = -1;
   int dropped = 0; /* the word the terms at its position belong to was left out */
   for (int i = 0; i < r->n; i++) {
-    const S_rec *x = &r->v[i];
+    const kb_query_rec *x = &r->v[i];
     int colocated = (x->flags & KB_TOKEN_COLOCATED) != 0;
     if (!colocated) dropped = S_omitted(x->start, x->end, omit_from, omit_to);
     if (dropped || S_omitted(x->start, x->end, omit_from, omit_to)) continue;
@@ -423,17 +195,17 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
   int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
   /* the word being typed is a prefix, not a typo, while a word of the
-   * index starts with it (S_correct() left it without a correction) */
+   * index starts with it (kb_query_correct() left it without a correction) */
   if (typing && ng > 0 && !r->v[t->rec[ng - 1]].fix && !r->v[t->rec[ng - 1]].alt) ng--;
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
-    const S_rec *x = &r->v[t->rec[g]];
+    const kb_query_rec *x = &r->v[t->rec[g]];
     if (x->alt) S_add_alt(t, x->alt, g, 0.6);
     if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
   }
   if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
   /* the last word as written (folded, not stemmed) */
-  const S_rec *last = NULL;
+  const kb_query_rec *last = NULL;
   for (int i = r->n - 1; i >= 0 && !last; i--)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
   if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
@@ -1216,7 +988,7 @@ void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
   memset(out, 0, sizeof *out);
   if (!q || !q->ix->nlangs) return;
   S_query t;
-  S_ensure_corrected((kb_query *)q, q->li); /* a cache, see there */
+  kb_query_correct((kb_query *)q, q->li); /* a cache, see there */
   S_build(q, q->li, 0, 0, 0, &t);
   S_render(&q->ix->langs[q->li], &t, NULL, 0, &out->match, &out->groups, &out->weights,
            &out->exact, NULL, NULL, NULL);
@@ -1267,7 +1039,7 @@ void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_en
     return;
   }
   S_query t;
-  S_ensure_corrected((kb_query *)q, q->li);
+  kb_query_correct((kb_query *)q, q->li);
   S_build(q, q->li, omit_start, omit_end, 0, &t);
   /* kb_query_strings_of()'s S_render() lists every term in this order
    * (no selection, no document frequencies) */
@@ -1340,7 +1112,7 @@ int kb_index_search(kb_index *ix, const char *q, size_t nq,
   kb_qcache *qc = ix->qcache && kb_qcache_fits(o) ? ix->qcache : NULL;
   if (qc && kb_qcache_get(qc, q, nq, o, out)) return KB_SEARCH_OK;
   int only = o->lang ? kb_index_lang_find(ix, o->lang) : -1;
-  kb_query *a = S_analyze(ix, q, nq, o->prefix_last, o->ablate, only);
+  kb_query *a = kb_query_analyze_in(ix, q, nq, o->prefix_last, o->ablate, only);
   if (!a) {
     memset(out, 0, sizeof *out);
     snprintf(err, nerr, "the query is not valid UTF-8");
@@ -1382,7 +1154,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   int first = 1;
   for (int i = 0; i < ix->nlangs && rc == KB_SEARCH_OK; i++) {
     if (oo.lang && strcmp(ix->langs[i].lang, oo.lang)) continue;
-    S_ensure_corrected((kb_query *)q, i); /* a cache, see there */
+    kb_query_correct((kb_query *)q, i); /* a cache, see there */
     S_query t;
     S_build(q, i, oo.omit_start, oo.omit_end, oo.prefix_last, &t);
     S_keep_firsts((kb_query *)q, i, &oo, &t);
