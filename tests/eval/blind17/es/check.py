@@ -129,6 +129,19 @@ for k, v in sorted(tagc.items(), key=lambda kv: (-kv[1], kv[0])):
 tw = collections.Counter(r[3] for r in rows if r[3])
 print(f'\ntowns: {len([t for t in tw if t in store_towns])} distinct with a store, '
       f'{len([t for t in tw if t not in store_towns])} distinct without')
+# warnings only (not errors): a place-list town name in the text of an
+# article line whose town field is empty (read by the writer, then kept or fixed)
+warn = []
+for r in rows:
+    if r[2] != '-' and not r[3]:
+        low = ' ' + re.sub(r'[^\w]+', ' ', r[1].lower()) + ' '
+        hit = [pl for pl in places if ' ' + re.sub(r'[^\w]+', ' ', pl.lower()) + ' ' in low]
+        if hit:
+            warn.append(f'{r[0]}: town field empty but text names {hit}')
+if warn:
+    print('\nwarnings (town named, field empty):')
+    for w in warn:
+        print(' ', w)
 if errs:
     print('\nPROBLEMS:')
     for e in errs:
