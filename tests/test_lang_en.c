@@ -128,6 +128,13 @@ static void test_english_phone_manners_offtopic(void **state) {
   lh_nothing_fits("is it rude to text at the table", 1);
 }
 
+/* A parcel locker is a delivery option (delivery-options' phrases): sure
+ * of it, where the locker alone left it unsure against missed deliveries. */
+static void test_english_delivery_to_a_locker(void **state) {
+  (void)state;
+  lh_expect_sure("can i have my phone delivered to a locker", "en", "delivery-options");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -146,6 +153,7 @@ int main(void) {
       cmocka_unit_test(test_english_too_complicated_return),
       cmocka_unit_test(test_english_energy_supplier_offtopic),
       cmocka_unit_test(test_english_phone_manners_offtopic),
+      cmocka_unit_test(test_english_delivery_to_a_locker),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
