@@ -135,6 +135,15 @@ static void test_english_delivery_to_a_locker(void **state) {
   lh_expect_sure("can i have my phone delivered to a locker", "en", "delivery-options");
 }
 
+/* How long a screen repair takes, and whether to wait for it in the shop,
+ * is the cracked screen's (its phrases): first, where the wait reached
+ * insurance claims or booking a repair. */
+static void test_english_wait_for_a_screen_repair(void **state) {
+  (void)state;
+  lh_expect_first("how long for a screen replacement, can i wait for it in the shop", "en", "cracked-screen");
+  lh_expect_sure("screen fix how long do i have to wait", "en", "cracked-screen");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -154,6 +163,7 @@ int main(void) {
       cmocka_unit_test(test_english_energy_supplier_offtopic),
       cmocka_unit_test(test_english_phone_manners_offtopic),
       cmocka_unit_test(test_english_delivery_to_a_locker),
+      cmocka_unit_test(test_english_wait_for_a_screen_repair),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
