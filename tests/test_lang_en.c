@@ -144,6 +144,15 @@ static void test_english_wait_for_a_screen_repair(void **state) {
   lh_expect_sure("screen fix how long do i have to wait", "en", "cracked-screen");
 }
 
+/* A SIM taken out and put back that still shows "no SIM" is the SIM not
+ * detected (its phrases), not taking the SIM out (remove-sim-iphone came
+ * first on the tray). */
+static void test_english_sim_reseated_still_no_sim(void **state) {
+  (void)state;
+  lh_expect_first("popped the sim out and back in, still no sim showing", "en", "sim-not-detected");
+  lh_expect_sure("i took the tray out and put it back in but it still says no sim", "en", "sim-not-detected");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -164,6 +173,7 @@ int main(void) {
       cmocka_unit_test(test_english_phone_manners_offtopic),
       cmocka_unit_test(test_english_delivery_to_a_locker),
       cmocka_unit_test(test_english_wait_for_a_screen_repair),
+      cmocka_unit_test(test_english_sim_reseated_still_no_sim),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
