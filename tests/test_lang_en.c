@@ -153,6 +153,18 @@ static void test_english_sim_reseated_still_no_sim(void **state) {
   lh_expect_sure("i took the tray out and put it back in but it still says no sim", "en", "sim-not-detected");
 }
 
+/* A phone's colour by its maker's name (obsidian, porcelain, lavender,
+ * titanium...: check-stock's tags) asked of a store is a stock question,
+ * not the store finder or "nothing fits". */
+static void test_english_stock_by_colour_name(void **state) {
+  (void)state;
+  lh_expect_first("do you have the pixel 9 in porcelain in store", "en", "check-stock");
+  lh_nothing_fits("do you have the pixel 9 in porcelain in store", 0);
+  /* a town with a store: the link is the store's page (deeplink), so
+   * first and sure without lh_expect_first's link */
+  lh_first_answerable("any iphone 16 in natural titanium at your leeds store", "check-stock", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -174,6 +186,7 @@ int main(void) {
       cmocka_unit_test(test_english_delivery_to_a_locker),
       cmocka_unit_test(test_english_wait_for_a_screen_repair),
       cmocka_unit_test(test_english_sim_reseated_still_no_sim),
+      cmocka_unit_test(test_english_stock_by_colour_name),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
