@@ -165,6 +165,13 @@ static void test_english_stock_by_colour_name(void **state) {
   lh_first_answerable("any iphone 16 in natural titanium at your leeds store", "check-stock", 1);
 }
 
+/* Whether the chat is open "24/7" is the contact page's (its phrases),
+ * even beside the shops' hours: first and sure of it. */
+static void test_english_chat_24_7(void **state) {
+  (void)state;
+  lh_expect_sure("is the chat 24/7 or do the shops close first", "en", "contact-us");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -187,6 +194,7 @@ int main(void) {
       cmocka_unit_test(test_english_wait_for_a_screen_repair),
       cmocka_unit_test(test_english_sim_reseated_still_no_sim),
       cmocka_unit_test(test_english_stock_by_colour_name),
+      cmocka_unit_test(test_english_chat_24_7),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
