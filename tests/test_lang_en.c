@@ -172,6 +172,14 @@ static void test_english_chat_24_7(void **state) {
   lh_expect_sure("is the chat 24/7 or do the shops close first", "en", "contact-us");
 }
 
+/* A parcel left with a neighbour the customer cannot find is a missed
+ * delivery (its phrases): first, and not "nothing fits". */
+static void test_english_left_with_a_neighbour(void **state) {
+  (void)state;
+  lh_expect_first("card says my phone was left with a neighbour but which house", "en", "missed-delivery");
+  lh_nothing_fits("dpd left it with next door but nobodys in", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -195,6 +203,7 @@ int main(void) {
       cmocka_unit_test(test_english_sim_reseated_still_no_sim),
       cmocka_unit_test(test_english_stock_by_colour_name),
       cmocka_unit_test(test_english_chat_24_7),
+      cmocka_unit_test(test_english_left_with_a_neighbour),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
