@@ -180,6 +180,15 @@ static void test_english_left_with_a_neighbour(void **state) {
   lh_nothing_fits("dpd left it with next door but nobodys in", 0);
 }
 
+/* A Section 75 claim through the credit card is the faulty phone's
+ * consumer rights (its phrases): sure of it, where "nothing fits" was
+ * said. */
+static void test_english_section_75(void **state) {
+  (void)state;
+  lh_expect_sure("my phone is faulty and i paid by credit card, does section 75 apply", "en", "faulty-phone");
+  lh_nothing_fits("can i use section 75 for my broken new phone", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -204,6 +213,7 @@ int main(void) {
       cmocka_unit_test(test_english_stock_by_colour_name),
       cmocka_unit_test(test_english_chat_24_7),
       cmocka_unit_test(test_english_left_with_a_neighbour),
+      cmocka_unit_test(test_english_section_75),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
