@@ -189,6 +189,14 @@ static void test_english_section_75(void **state) {
   lh_nothing_fits("can i use section 75 for my broken new phone", 0);
 }
 
+/* "Book it in" to be looked at is booking a repair (its phrases): not
+ * "nothing fits". */
+static void test_english_book_it_in(void **state) {
+  (void)state;
+  lh_expect_first("can i book it in to get looked at", "en", "book-a-repair");
+  lh_nothing_fits("can i book it in to get looked at", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -214,6 +222,7 @@ int main(void) {
       cmocka_unit_test(test_english_chat_24_7),
       cmocka_unit_test(test_english_left_with_a_neighbour),
       cmocka_unit_test(test_english_section_75),
+      cmocka_unit_test(test_english_book_it_in),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
