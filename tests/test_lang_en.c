@@ -197,6 +197,16 @@ static void test_english_book_it_in(void **state) {
   lh_nothing_fits("can i book it in to get looked at", 0);
 }
 
+/* A refurbished phone not in the grade it was sold as, and second thoughts
+ * about wanting a phone at all, are returns (returns-policy's phrases):
+ * first, where nothing fitted or book-a-repair and faulty-phone came
+ * first. */
+static void test_english_refurb_grade_return(void **state) {
+  (void)state;
+  lh_expect_first("the refurb is nowhere near the grade described, scuffs everywhere", "en", "returns-policy");
+  lh_expect_sure("got it yesterday and im not sure i want it anymore", "en", "returns-policy");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -223,6 +233,7 @@ int main(void) {
       cmocka_unit_test(test_english_left_with_a_neighbour),
       cmocka_unit_test(test_english_section_75),
       cmocka_unit_test(test_english_book_it_in),
+      cmocka_unit_test(test_english_refurb_grade_return),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
