@@ -207,6 +207,17 @@ static void test_english_refurb_grade_return(void **state) {
   lh_expect_sure("got it yesterday and im not sure i want it anymore", "en", "returns-policy");
 }
 
+/* A refurbished phone still signed in to its last owner's account (the
+ * setup cannot be finished) is a faulty phone to take back, not setting
+ * up email; and wanting a new phone rather than a repair is the faulty
+ * phone's replacement (faulty-phone's phrases). */
+static void test_english_refurb_previous_owner_account(void **state) {
+  (void)state;
+  lh_expect_first("my refurbished iphone still has the old owners icloud on it and i cant get past setup", "en",
+                  "faulty-phone");
+  lh_expect_sure("only had it a week and the camera is broken, want a new one not a repair", "en", "faulty-phone");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -234,6 +245,7 @@ int main(void) {
       cmocka_unit_test(test_english_section_75),
       cmocka_unit_test(test_english_book_it_in),
       cmocka_unit_test(test_english_refurb_grade_return),
+      cmocka_unit_test(test_english_refurb_previous_owner_account),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
