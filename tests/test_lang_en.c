@@ -218,6 +218,16 @@ static void test_english_refurb_previous_owner_account(void **state) {
   lh_expect_sure("only had it a week and the camera is broken, want a new one not a repair", "en", "faulty-phone");
 }
 
+/* A phone sent in for a fault that was signed for and not heard of since
+ * is a repair to chase (repair-status' phrases), not a refund; a return
+ * signed for with no money yet stays a refund (refund-status'). */
+static void test_english_repair_signed_for(void **state) {
+  (void)state;
+  lh_expect_first("posted my pixel in for the camera fault, it was signed for last week and no word since", "en",
+                  "repair-status");
+  lh_expect_sure("my return was signed for a week ago and still no money", "en", "refund-status");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -246,6 +256,7 @@ int main(void) {
       cmocka_unit_test(test_english_book_it_in),
       cmocka_unit_test(test_english_refurb_grade_return),
       cmocka_unit_test(test_english_refurb_previous_owner_account),
+      cmocka_unit_test(test_english_repair_signed_for),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
