@@ -228,6 +228,15 @@ static void test_english_repair_signed_for(void **state) {
   lh_expect_sure("my return was signed for a week ago and still no money", "en", "refund-status");
 }
 
+/* A battery the store found "within spec" that still dies is a battery
+ * problem (battery-problems' phrases), not the store finder, and not
+ * "nothing fits". */
+static void test_english_battery_within_spec(void **state) {
+  (void)state;
+  lh_expect_first("they told me in store the battery is within spec, it isnt", "en", "battery-problems");
+  lh_nothing_fits("your shop tested it and said the battery is fine but it still dies by 3pm", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -257,6 +266,7 @@ int main(void) {
       cmocka_unit_test(test_english_refurb_grade_return),
       cmocka_unit_test(test_english_refurb_previous_owner_account),
       cmocka_unit_test(test_english_repair_signed_for),
+      cmocka_unit_test(test_english_battery_within_spec),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }
