@@ -235,6 +235,14 @@ static void test_french_student_discount(void **state) {
   lh_nothing_fits("réduction étudiant sur un iPhone, ça se fait chez vous ?", 1);
 }
 
+/* Cancelling a subscription, «annuler mon abonnement»
+ * (kb/articles/fr/cancel-contract.md): ending the plan, not cancelling an
+ * order. */
+static void test_french_cancel_subscription(void **state) {
+  (void)state;
+  lh_expect_first("annuler mon abonnement chez vous, ça se fait en ligne ?", "fr", "cancel-contract");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -301,6 +309,7 @@ int main(void) {
       cmocka_unit_test(test_french_burglary_claim),
       cmocka_unit_test(test_french_phone_gone),
       cmocka_unit_test(test_french_student_discount),
+      cmocka_unit_test(test_french_cancel_subscription),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
