@@ -243,6 +243,13 @@ static void test_french_cancel_subscription(void **state) {
   lh_expect_first("annuler mon abonnement chez vous, ça se fait en ligne ?", "fr", "cancel-contract");
 }
 
+/* The English «trade-in» (or «trade in») slipped into French, read as
+ * «reprise» (kb/lang/fr/synonyms.txt): the trade-in's article. */
+static void test_french_trade_in_in_english(void **state) {
+  (void)state;
+  lh_expect_first("le trade in de ma tablette, ça marche comment ?", "fr", "trade-in");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -310,6 +317,7 @@ int main(void) {
       cmocka_unit_test(test_french_phone_gone),
       cmocka_unit_test(test_french_student_discount),
       cmocka_unit_test(test_french_cancel_subscription),
+      cmocka_unit_test(test_french_trade_in_in_english),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
