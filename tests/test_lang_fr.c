@@ -250,6 +250,15 @@ static void test_french_trade_in_in_english(void **state) {
   lh_expect_first("le trade in de ma tablette, ça marche comment ?", "fr", "trade-in");
 }
 
+/* «résa», short for «réservation» (kb/lang/fr/textspeak.tsv), and how
+ * long a store keeps it (kb/articles/fr/click-and-collect.md): the
+ * click and collect's article, not the store's hours. */
+static void test_french_reservation_kept(void **state) {
+  (void)state;
+  lh_expect_first("j ai une résa à la boutique de Lyon, elle est gardée jusqu à quand", "fr", "click-and-collect");
+  lh_expect_first("ma résa à Nantes tient jusqu à quand ?", "fr", "click-and-collect");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -318,6 +327,7 @@ int main(void) {
       cmocka_unit_test(test_french_student_discount),
       cmocka_unit_test(test_french_cancel_subscription),
       cmocka_unit_test(test_french_trade_in_in_english),
+      cmocka_unit_test(test_french_reservation_kept),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
