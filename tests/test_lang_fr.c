@@ -259,6 +259,17 @@ static void test_french_reservation_kept(void **state) {
   lh_expect_first("ma résa à Nantes tient jusqu à quand ?", "fr", "click-and-collect");
 }
 
+/* A store that refuses a faulty phone and sends the customer to the
+ * maker (kb/articles/fr/faulty-phone.md): the legal guarantee's article,
+ * not returns or the repair's status. */
+static void test_french_store_sends_to_the_maker(void **state) {
+  (void)state;
+  lh_expect_first("la boutique de Lyon refuse mon tel en panne depuis une semaine et me renvoie vers la marque, "
+                  "normal ?", "fr", "faulty-phone");
+  lh_expect_first("mon portable neuf bug, le magasin refuse de le reprendre et me renvoie vers Samsung", "fr",
+                  "faulty-phone");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -328,6 +339,7 @@ int main(void) {
       cmocka_unit_test(test_french_cancel_subscription),
       cmocka_unit_test(test_french_trade_in_in_english),
       cmocka_unit_test(test_french_reservation_kept),
+      cmocka_unit_test(test_french_store_sends_to_the_maker),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
