@@ -270,6 +270,15 @@ static void test_french_store_sends_to_the_maker(void **state) {
                   "faulty-phone");
 }
 
+/* Where the plan's use went, «le détail de la conso» («conso» read as
+ * «consommation», kb/lang/fr/textspeak.tsv; kb/articles/fr/billing-query.md):
+ * the bill's article, not the repair's status. */
+static void test_french_usage_detail(void **state) {
+  (void)state;
+  lh_expect_first("j ai explosé mon forfait en 2 semaines, je peux voir le détail de la conso quelque part ?", "fr",
+                  "billing-query");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -340,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_french_trade_in_in_english),
       cmocka_unit_test(test_french_reservation_kept),
       cmocka_unit_test(test_french_store_sends_to_the_maker),
+      cmocka_unit_test(test_french_usage_detail),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
