@@ -279,6 +279,13 @@ static void test_french_usage_detail(void **state) {
                   "billing-query");
 }
 
+/* Putting a mail address on a tablet (kb/articles/fr/email-setup.md):
+ * the e-mail set-up's article, not unlocking. */
+static void test_french_mail_on_a_tablet(void **state) {
+  (void)state;
+  lh_expect_first("mettre le mail du boulot sur la tablette, possible ?", "fr", "email-setup");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -350,6 +357,7 @@ int main(void) {
       cmocka_unit_test(test_french_reservation_kept),
       cmocka_unit_test(test_french_store_sends_to_the_maker),
       cmocka_unit_test(test_french_usage_detail),
+      cmocka_unit_test(test_french_mail_on_a_tablet),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
