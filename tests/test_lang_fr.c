@@ -244,10 +244,11 @@ static void test_french_cancel_subscription(void **state) {
 }
 
 /* The English «trade-in» (or «trade in») slipped into French, read as
- * «reprise» (kb/lang/fr/synonyms.txt): the trade-in's article. */
+ * «reprise» (kb/lang/fr/synonyms.txt): the trade-in's article, sure
+ * enough to be sent. */
 static void test_french_trade_in_in_english(void **state) {
   (void)state;
-  lh_expect_first("le trade in de ma tablette, ça marche comment ?", "fr", "trade-in");
+  lh_expect_sure("vous faites du trade in sur les vieux iphone ?", "fr", "trade-in");
 }
 
 /* «résa», short for «réservation» (kb/lang/fr/textspeak.tsv), and how
