@@ -287,6 +287,14 @@ static void test_french_mail_on_a_tablet(void **state) {
   lh_expect_first("mettre le mail du boulot sur la tablette, possible ?", "fr", "email-setup");
 }
 
+/* The IMEI of a phone that no longer turns on
+ * (kb/articles/fr/find-imei.md, «Vous n'avez plus le téléphone ?»): where
+ * to find the IMEI, not a phone that won't turn on. */
+static void test_french_imei_of_a_dead_phone(void **state) {
+  (void)state;
+  lh_expect_first("le tel de ma mère ne s allume plus, où voir son imei", "fr", "find-imei");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -359,6 +367,7 @@ int main(void) {
       cmocka_unit_test(test_french_store_sends_to_the_maker),
       cmocka_unit_test(test_french_usage_detail),
       cmocka_unit_test(test_french_mail_on_a_tablet),
+      cmocka_unit_test(test_french_imei_of_a_dead_phone),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
