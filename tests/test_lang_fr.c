@@ -295,6 +295,15 @@ static void test_french_imei_of_a_dead_phone(void **state) {
   lh_expect_first("le tel de ma mère ne s allume plus, où voir son imei", "fr", "find-imei");
 }
 
+/* A parcel the carrier took back to its depot or branch
+ * (kb/articles/fr/missed-delivery.md, «rapporté à l'agence»): the missed
+ * delivery's article, sure enough to be sent (not returns: «rapporter»). */
+static void test_french_parcel_taken_back(void **state) {
+  (void)state;
+  lh_expect_sure("colis rapporté à l agence, j étais au boulot, je fais comment pour l avoir ?", "fr",
+                 "missed-delivery");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -368,6 +377,7 @@ int main(void) {
       cmocka_unit_test(test_french_usage_detail),
       cmocka_unit_test(test_french_mail_on_a_tablet),
       cmocka_unit_test(test_french_imei_of_a_dead_phone),
+      cmocka_unit_test(test_french_parcel_taken_back),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
