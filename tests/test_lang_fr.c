@@ -304,6 +304,14 @@ static void test_french_parcel_taken_back(void **state) {
                  "missed-delivery");
 }
 
+/* A foldable (Z Flip, Z Fold) asked for in a colour at a store
+ * (kb/articles/fr/check-stock.md): stock, not a Galaxy's SIM tray or
+ * screen. */
+static void test_french_foldable_in_stock(void **state) {
+  (void)state;
+  lh_expect_first("vous avez le z fold en noir au magasin de Lille ?", "fr", "check-stock");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -378,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_french_mail_on_a_tablet),
       cmocka_unit_test(test_french_imei_of_a_dead_phone),
       cmocka_unit_test(test_french_parcel_taken_back),
+      cmocka_unit_test(test_french_foldable_in_stock),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
