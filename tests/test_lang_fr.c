@@ -309,7 +309,7 @@ static void test_french_parcel_taken_back(void **state) {
  * screen. */
 static void test_french_foldable_in_stock(void **state) {
   (void)state;
-  lh_expect_first("vous avez le z fold en noir au magasin de Lille ?", "fr", "check-stock");
+  lh_expect_first("vous avez le z fold en noir en boutique ?", "fr", "check-stock");
 }
 
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
