@@ -312,6 +312,14 @@ static void test_french_foldable_in_stock(void **state) {
   lh_expect_first("vous avez le z fold en noir en boutique ?", "fr", "check-stock");
 }
 
+/* A worn battery and whether the warranty covers it
+ * (kb/articles/fr/battery-problems.md, which says when a worn battery is
+ * replaced free): the battery's article, not the faulty phone's. */
+static void test_french_worn_battery_warranty(void **state) {
+  (void)state;
+  lh_expect_first("ma batterie est usée après un an, la garantie marche pour ça ?", "fr", "battery-problems");
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -387,6 +395,7 @@ int main(void) {
       cmocka_unit_test(test_french_imei_of_a_dead_phone),
       cmocka_unit_test(test_french_parcel_taken_back),
       cmocka_unit_test(test_french_foldable_in_stock),
+      cmocka_unit_test(test_french_worn_battery_warranty),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
