@@ -229,6 +229,8 @@ static void test_french_escalation_no_keyword(void **state) {
   assert_true(S_intents_in("fr", "vous me baladez depuis mars") & KB_INTENT_COMPLAINT);
   assert_true(S_intents_in("fr", "encore un message copié-collé, merci bien") & KB_INTENT_COMPLAINT);
   assert_true(S_intents_in("fr", "trois mails et toujours la même réponse") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "trois relances pour une facture, c'est épuisant") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "cest epuisant de vous relancer") & KB_INTENT_COMPLAINT);
   assert_int_equal(S_intents_in("fr", "le chargeur est au-dessus du frigo") & KB_INTENT_COMPLAINT, 0);
 }
 
