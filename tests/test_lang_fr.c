@@ -320,6 +320,14 @@ static void test_french_worn_battery_warranty(void **state) {
   lh_expect_first("ma batterie est usée après un an, la garantie marche pour ça ?", "fr", "battery-problems");
 }
 
+/* A home internet box cut by the internet provider, which no article
+ * answers (kb/offtopic/fr/other-companies.md): nothing fits, not mobile
+ * data. */
+static void test_french_home_box_cut(void **state) {
+  (void)state;
+  lh_nothing_fits("mon opérateur internet m a coupé la box, c est possible de rétablir ?", 1);
+}
+
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -396,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_french_parcel_taken_back),
       cmocka_unit_test(test_french_foldable_in_stock),
       cmocka_unit_test(test_french_worn_battery_warranty),
+      cmocka_unit_test(test_french_home_box_cut),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
