@@ -215,6 +215,25 @@ static void test_french_escalation(void **state) {
   assert_int_equal(S_intents_in("fr", "la direction de la gare") & KB_INTENT_COMPLAINT, 0);
 }
 
+/* French (kb/lang/fr/intents.tsv): a customer sent from one service to
+ * another who wants the case to go above the agent ("on me balade", "au-dessus
+ * de vous", "quelqu'un qui décide"), or who is at the end of their tether or
+ * gets the same copied answer again, complains without the word
+ * "réclamation". */
+static void test_french_escalation_no_keyword(void **state) {
+  (void)state;
+  assert_true(S_intents_in("fr", "ça fait un mois qu'on me balade pour ma facture") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "passez-moi quelqu'un au-dessus de vous svp") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "je veux parler à quelqu'un qui décide vraiment") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "je suis a bout avec ce tel") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "vous me baladez depuis mars") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "encore un message copié-collé, merci bien") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "trois mails et toujours la même réponse") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "trois relances pour une facture, c'est épuisant") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "cest epuisant de vous relancer") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("fr", "le chargeur est au-dessus du frigo") & KB_INTENT_COMPLAINT, 0);
+}
+
 /* French phonetic spellings (kb/lang/fr/textspeak.tsv: dyslexia,
  * dictation) are read as the words they sound like: «comen» and «coman»
  * ask how as «comment» does. */
@@ -324,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_accented_words),
       cmocka_unit_test(test_french_no_solution),
       cmocka_unit_test(test_french_escalation),
+      cmocka_unit_test(test_french_escalation_no_keyword),
       cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),

@@ -77,6 +77,8 @@ static void test_store_services_name_the_store(void **state) {
                        "store-leeds");
   S_expect_store_reply("my new phone is faulty, can the York store swap it for me", "en", "faulty-phone",
                        "store-york");
+  S_expect_store_reply("mon tel neuf est défectueux, le magasin de Lyon peut me l'échanger ?", "fr", "faulty-phone",
+                       "store-lyon");
   /* no place named: the store finder */
   long st;
   cJSON *j = lh_suggest("{\"text\":\"how long do you hold click and collect orders?\"}", &st);
