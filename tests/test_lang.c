@@ -1151,9 +1151,21 @@ static void test_slugs_per_language(void **state) {
   free(dir);
 }
 
+/* German words of session 27's change G (blind16's tuning half): each an
+ * invented mention that the word lists or articles answer only with the
+ * change. "Ladenschluss" (closing time) is a word for the opening hours
+ * (kb/lang/de/synonyms.txt), so a store-hours question that also names the
+ * hotline reaches the hours first. */
+static void test_de_closing_time(void **state) {
+  (void)state;
+  lh_expect_first("Schaffe ich es noch vor Ladenschluss in die Filiale? Sonst ruf ich die Hotline an", "de",
+                  "store-opening-hours");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
+      cmocka_unit_test(test_de_closing_time),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
