@@ -1162,10 +1162,20 @@ static void test_de_closing_time(void **state) {
                   "store-opening-hours");
 }
 
+/* Handing a phone in for repair ("zur Reparatur abgeben") books a repair
+ * (a phrase of kb/articles/de/book-a-repair.md), not a trade-in (where an
+ * old phone is handed in) or the store finder. */
+static void test_de_hand_in_for_repair(void **state) {
+  (void)state;
+  lh_expect_sure("Wo kann ich mein iPhone zur Reparatur abgeben?", "de", "book-a-repair");
+  lh_expect_sure("Kann ich das Handy vor der Arbeit in der Filiale zur Reparatur abgeben?", "de", "book-a-repair");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_de_closing_time),
+      cmocka_unit_test(test_de_hand_in_for_repair),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
