@@ -1171,11 +1171,22 @@ static void test_de_hand_in_for_repair(void **state) {
   lh_expect_sure("Kann ich das Handy vor der Arbeit in der Filiale zur Reparatur abgeben?", "de", "book-a-repair");
 }
 
+/* English words German speakers mix in ("Repair", "Appointment",
+ * "Support", "Order Confirmation") are read as the German ones
+ * (kb/lang/de/synonyms.txt, beside "Payment", "Pickup", "Claim"). */
+static void test_de_english_words(void **state) {
+  (void)state;
+  lh_expect_first("Brauche einen Appointment für Repair, Akku ist durch", "de", "book-a-repair");
+  lh_nothing_fits("Hab gestern bestellt aber keine Order Confirmation bekommen", 0);
+  lh_nothing_fits("Wie erreiche ich euren Support am Wochenende?", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_de_closing_time),
       cmocka_unit_test(test_de_hand_in_for_repair),
+      cmocka_unit_test(test_de_english_words),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
