@@ -1181,12 +1181,21 @@ static void test_de_english_words(void **state) {
   lh_nothing_fits("Wie erreiche ich euren Support am Wochenende?", 0);
 }
 
+/* "Am Wochenende" asks for the store's hours (a phrase of
+ * kb/articles/de/store-opening-hours.md), as "samstags" or "sonntags" do. */
+static void test_de_weekend_hours(void **state) {
+  (void)state;
+  lh_expect_first("Habt ihr am Wochenende eigentlich auch auf?", "de", "store-opening-hours");
+  lh_expect_first("Kann man am Wochenende bei euch vorbeikommen oder habt ihr da zu?", "de", "store-opening-hours");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_de_closing_time),
       cmocka_unit_test(test_de_hand_in_for_repair),
       cmocka_unit_test(test_de_english_words),
+      cmocka_unit_test(test_de_weekend_hours),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
