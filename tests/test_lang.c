@@ -1189,6 +1189,14 @@ static void test_de_weekend_hours(void **state) {
   lh_expect_first("Kann man am Wochenende bei euch vorbeikommen oder habt ihr da zu?", "de", "store-opening-hours");
 }
 
+/* A "Spinnennetz" (spider-web crack) on the display is a cracked screen
+ * (kb/lang/de/synonyms.txt: read as "gesprungen"). */
+static void test_de_spider_web_crack(void **state) {
+  (void)state;
+  lh_expect_sure("Mir ist das Handy auf die Fliesen gefallen, jetzt Spinnennetz übers ganze Display. Was kostet das?",
+                 "de", "cracked-screen");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1196,6 +1204,7 @@ int main(void) {
       cmocka_unit_test(test_de_hand_in_for_repair),
       cmocka_unit_test(test_de_english_words),
       cmocka_unit_test(test_de_weekend_hours),
+      cmocka_unit_test(test_de_spider_web_crack),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
