@@ -1197,6 +1197,15 @@ static void test_de_spider_web_crack(void **state) {
                  "de", "cracked-screen");
 }
 
+/* A card payment ("Kartenzahlung") that does not go through is a
+ * declined payment (a tag of kb/articles/de/payment-declined.md), and is
+ * not "nothing fits". */
+static void test_de_card_payment(void **state) {
+  (void)state;
+  lh_expect_first("Warum funktioniert die Kartenzahlung bei euch nicht?", "de", "payment-declined");
+  lh_nothing_fits("Kartenzahlung im Onlineshop klappt nicht, was kann ich tun?", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1205,6 +1214,7 @@ int main(void) {
       cmocka_unit_test(test_de_english_words),
       cmocka_unit_test(test_de_weekend_hours),
       cmocka_unit_test(test_de_spider_web_crack),
+      cmocka_unit_test(test_de_card_payment),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
