@@ -1206,6 +1206,16 @@ static void test_de_card_payment(void **state) {
   lh_nothing_fits("Kartenzahlung im Onlineshop klappt nicht, was kann ich tun?", 0);
 }
 
+/* "Rückgabefrist" (the time allowed for a return) is a word of the
+ * returns policy (a tag of kb/articles/de/returns-policy.md): a question
+ * about it is not "nothing fits". */
+static void test_de_return_period(void **state) {
+  (void)state;
+  lh_expect_first("Wie lange ist die Rückgabefrist bei euch?", "de", "returns-policy");
+  lh_nothing_fits("Wie lange ist die Rückgabefrist bei euch?", 0);
+  lh_nothing_fits("Rückgabefrist schon vorbei? Hab das Handy vor 16 Tagen gekauft", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1215,6 +1225,7 @@ int main(void) {
       cmocka_unit_test(test_de_weekend_hours),
       cmocka_unit_test(test_de_spider_web_crack),
       cmocka_unit_test(test_de_card_payment),
+      cmocka_unit_test(test_de_return_period),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
