@@ -1216,6 +1216,14 @@ static void test_de_return_period(void **state) {
   lh_nothing_fits("Rückgabefrist schon vorbei? Hab das Handy vor 16 Tagen gekauft", 0);
 }
 
+/* "Wie viel zahlt ihr für ..." asks what we pay for an old phone (a phrase
+ * of kb/articles/de/trade-in.md), not whether insurance pays. */
+static void test_de_what_do_you_pay(void **state) {
+  (void)state;
+  lh_expect_first("Wie viel zahlt ihr noch für ein Pixel 6?", "de", "trade-in");
+  lh_expect_first("Was zahlt ihr mir für mein altes Samsung wenn ich ein neues kaufe?", "de", "trade-in");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1226,6 +1234,7 @@ int main(void) {
       cmocka_unit_test(test_de_spider_web_crack),
       cmocka_unit_test(test_de_card_payment),
       cmocka_unit_test(test_de_return_period),
+      cmocka_unit_test(test_de_what_do_you_pay),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
