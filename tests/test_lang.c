@@ -1224,6 +1224,15 @@ static void test_de_what_do_you_pay(void **state) {
   lh_expect_first("Was zahlt ihr mir für mein altes Samsung wenn ich ein neues kaufe?", "de", "trade-in");
 }
 
+/* A second-hand phone that still has the previous owner's eSIM
+ * ("Vorbesitzer") is an eSIM set-up question (a phrase of
+ * kb/articles/de/esim-setup.md), not unlocking the phone. */
+static void test_de_previous_owners_esim(void **state) {
+  (void)state;
+  lh_expect_sure("Hab ein gebrauchtes Samsung gekauft, da ist noch die eSIM vom Vorbesitzer aktiv. Wie krieg ich meine drauf?",
+                 "de", "esim-setup");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1235,6 +1244,7 @@ int main(void) {
       cmocka_unit_test(test_de_card_payment),
       cmocka_unit_test(test_de_return_period),
       cmocka_unit_test(test_de_what_do_you_pay),
+      cmocka_unit_test(test_de_previous_owners_esim),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
