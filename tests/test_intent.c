@@ -235,6 +235,15 @@ static void test_german_staff_complaint(void **state) {
   assert_int_equal(S_intents_in("de", "der verkäufer hat mich beraten"), 0);
 }
 
+/* German (kb/lang/de/intents.tsv): asking where to escalate a matter
+ * ("eskalieren") is a complaint without the word "Beschwerde". */
+static void test_german_escalation(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("de", "an wen kann ich das eskalieren"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "ich eskaliere das jetzt"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "an wen kann ich das schicken"), 0);
+}
+
 /* English (#19's seventh round): a repair in progress named by who has it,
  * asking when it comes back or where it is without "status", and asking
  * for a number to call (not "my number", which is keeping a number). */
@@ -327,6 +336,7 @@ int main(void) {
       cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
+      cmocka_unit_test(test_german_escalation),
       cmocka_unit_test(test_english_status_and_contact),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
