@@ -1233,6 +1233,14 @@ static void test_de_previous_owners_esim(void **state) {
                  "de", "esim-setup");
 }
 
+/* A repair whose status says "Gerät in Bearbeitung" for days asks for the
+ * repair's status (a phrase of kb/articles/de/repair-status.md), not an
+ * order's. */
+static void test_de_repair_in_progress(void **state) {
+  (void)state;
+  lh_expect_sure("Seit einer Woche steht da nur Gerät in Bearbeitung. Wie lange dauert das noch?", "de", "repair-status");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1245,6 +1253,7 @@ int main(void) {
       cmocka_unit_test(test_de_return_period),
       cmocka_unit_test(test_de_what_do_you_pay),
       cmocka_unit_test(test_de_previous_owners_esim),
+      cmocka_unit_test(test_de_repair_in_progress),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
