@@ -1241,6 +1241,15 @@ static void test_de_repair_in_progress(void **state) {
   lh_expect_sure("Seit einer Woche steht da nur Gerät in Bearbeitung. Wie lange dauert das noch?", "de", "repair-status");
 }
 
+/* A parcel waiting at the carrier's depot ("Depot") to be collected is a
+ * missed delivery (a phrase of kb/articles/de/missed-delivery.md): first
+ * and sure of it. */
+static void test_de_parcel_at_depot(void **state) {
+  (void)state;
+  lh_first_answerable("Mein Paket hängt seit gestern im DHL Depot, kann ich da selbst hin und es holen?", "missed-delivery",
+                      1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1254,6 +1263,7 @@ int main(void) {
       cmocka_unit_test(test_de_what_do_you_pay),
       cmocka_unit_test(test_de_previous_owners_esim),
       cmocka_unit_test(test_de_repair_in_progress),
+      cmocka_unit_test(test_de_parcel_at_depot),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
