@@ -1250,6 +1250,15 @@ static void test_de_parcel_at_depot(void **state) {
                       1);
 }
 
+/* How a refund is paid, cash in a store ("bar in der Filiale") or to a
+ * card since blocked or expired, is a refund question (phrases of
+ * kb/articles/de/refund-status.md, whose body answers both), not which
+ * payment cards we take. */
+static void test_de_refund_cash_or_blocked_card(void **state) {
+  (void)state;
+  lh_expect_sure("Erstattung bar in der Filiale oder nur per Überweisung?", "de", "refund-status");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1264,6 +1273,7 @@ int main(void) {
       cmocka_unit_test(test_de_previous_owners_esim),
       cmocka_unit_test(test_de_repair_in_progress),
       cmocka_unit_test(test_de_parcel_at_depot),
+      cmocka_unit_test(test_de_refund_cash_or_blocked_card),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
