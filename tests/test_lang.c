@@ -1259,6 +1259,15 @@ static void test_de_refund_cash_or_blocked_card(void **state) {
   lh_expect_sure("Erstattung bar in der Filiale oder nur per Überweisung?", "de", "refund-status");
 }
 
+/* Where a phone is repaired has several names ("Werkstatt",
+ * "Reparaturzentrum", "Labor"; kb/lang/de/synonyms.txt): a phone still in
+ * the lab asks for the repair's status. */
+static void test_de_repair_lab(void **state) {
+  (void)state;
+  lh_expect_first("Wie lange ist mein iPhone noch im Labor? Sollte schon letzte Woche zurück sein", "de", "repair-status");
+  lh_answerable("Ist mein Handy noch im Reparaturzentrum oder schon unterwegs zu mir?", 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1274,6 +1283,7 @@ int main(void) {
       cmocka_unit_test(test_de_repair_in_progress),
       cmocka_unit_test(test_de_parcel_at_depot),
       cmocka_unit_test(test_de_refund_cash_or_blocked_card),
+      cmocka_unit_test(test_de_repair_lab),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
