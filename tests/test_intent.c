@@ -236,12 +236,16 @@ static void test_german_staff_complaint(void **state) {
 }
 
 /* German (kb/lang/de/intents.tsv): asking where to escalate a matter
- * ("eskalieren") is a complaint without the word "Beschwerde". */
+ * ("eskalieren"), or for the person responsible, is a complaint without
+ * the word "Beschwerde". */
 static void test_german_escalation(void **state) {
   (void)state;
   assert_int_equal(S_intents_in("de", "an wen kann ich das eskalieren"), KB_INTENT_COMPLAINT);
   assert_int_equal(S_intents_in("de", "ich eskaliere das jetzt"), KB_INTENT_COMPLAINT);
   assert_int_equal(S_intents_in("de", "an wen kann ich das schicken"), 0);
+  /* so is asking for the person responsible */
+  assert_int_equal(S_intents_in("de", "ich möchte die verantwortliche Person sprechen"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "kann ich den Verantwortlichen sprechen"), KB_INTENT_COMPLAINT);
 }
 
 /* English (#19's seventh round): a repair in progress named by who has it,
