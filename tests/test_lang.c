@@ -1268,6 +1268,14 @@ static void test_de_repair_lab(void **state) {
   lh_answerable("Ist mein Handy noch im Reparaturzentrum oder schon unterwegs zu mir?", 0);
 }
 
+/* Wanting a responsible person instead of the bot is a complaint (a
+ * phrase of kb/articles/de/make-a-complaint.md): first and sure of it. */
+static void test_de_person_not_bot(void **state) {
+  (void)state;
+  lh_first_answerable("Schon der vierte Anlauf wegen meiner Rechnung. Gebt mir endlich eine verantwortliche Person, nicht den Bot",
+                      "make-a-complaint", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1284,6 +1292,7 @@ int main(void) {
       cmocka_unit_test(test_de_parcel_at_depot),
       cmocka_unit_test(test_de_refund_cash_or_blocked_card),
       cmocka_unit_test(test_de_repair_lab),
+      cmocka_unit_test(test_de_person_not_bot),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
