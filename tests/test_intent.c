@@ -248,6 +248,16 @@ static void test_german_escalation(void **state) {
   assert_int_equal(S_intents_in("de", "kann ich den Verantwortlichen sprechen"), KB_INTENT_COMPLAINT);
 }
 
+/* German (kb/lang/de/intents.tsv): asking for news of something already
+ * under way ("gibt es schon was Neues", "irgendwas Neues") asks for its
+ * status. */
+static void test_german_any_news(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("de", "gibt es was Neues zu meinem iPhone") & KB_INTENT_STATUS, KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "irgendwas Neues von meinem Handy?") & KB_INTENT_STATUS, KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "ich will ein neues Handy") & KB_INTENT_STATUS, 0);
+}
+
 /* English (#19's seventh round): a repair in progress named by who has it,
  * asking when it comes back or where it is without "status", and asking
  * for a number to call (not "my number", which is keeping a number). */
@@ -341,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
       cmocka_unit_test(test_german_escalation),
+      cmocka_unit_test(test_german_any_news),
       cmocka_unit_test(test_english_status_and_contact),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
