@@ -249,13 +249,17 @@ static void test_german_escalation(void **state) {
 }
 
 /* German (kb/lang/de/intents.tsv): asking for news of something already
- * under way ("gibt es schon was Neues", "irgendwas Neues") asks for its
- * status. */
+ * under way ("gibt es schon was Neues", "irgendwas Neues", "wie sieht's
+ * aus") asks for its status. */
 static void test_german_any_news(void **state) {
   (void)state;
   assert_int_equal(S_intents_in("de", "gibt es was Neues zu meinem iPhone") & KB_INTENT_STATUS, KB_INTENT_STATUS);
   assert_int_equal(S_intents_in("de", "irgendwas Neues von meinem Handy?") & KB_INTENT_STATUS, KB_INTENT_STATUS);
   assert_int_equal(S_intents_in("de", "ich will ein neues Handy") & KB_INTENT_STATUS, 0);
+  /* and "wie sieht's aus" with or without its apostrophe */
+  assert_int_equal(S_intents_in("de", "Paket sollte gestern kommen, wie sieht's aus?") & KB_INTENT_STATUS,
+                   KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "wie siehts aus mit meiner Reparatur") & KB_INTENT_STATUS, KB_INTENT_STATUS);
 }
 
 /* English (#19's seventh round): a repair in progress named by who has it,
