@@ -1276,6 +1276,14 @@ static void test_de_person_not_bot(void **state) {
                       "make-a-complaint", 1);
 }
 
+/* A full mailbox to be emptied is a voicemail question (a phrase of
+ * kb/articles/de/voicemail-setup.md), not "nothing fits". */
+static void test_de_full_mailbox(void **state) {
+  (void)state;
+  lh_nothing_fits("Meine Mailbox ist voll und keiner kann mehr draufsprechen. Wie lösch ich das?", 0);
+  lh_expect_first("Meine Mailbox ist voll und keiner kann mehr draufsprechen. Wie lösch ich das?", "de", "voicemail-setup");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1293,6 +1301,7 @@ int main(void) {
       cmocka_unit_test(test_de_refund_cash_or_blocked_card),
       cmocka_unit_test(test_de_repair_lab),
       cmocka_unit_test(test_de_person_not_bot),
+      cmocka_unit_test(test_de_full_mailbox),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
