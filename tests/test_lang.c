@@ -1284,6 +1284,13 @@ static void test_de_full_mailbox(void **state) {
   lh_expect_first("Meine Mailbox ist voll und keiner kann mehr draufsprechen. Wie lösch ich das?", "de", "voicemail-setup");
 }
 
+/* A fee ("Gebühr") on the bill that was never agreed is a billing
+ * question (a phrase of kb/articles/de/billing-query.md): first and sure. */
+static void test_de_fee_on_bill(void **state) {
+  (void)state;
+  lh_expect_sure("Woher kommt die Gebühr auf meiner Rechnung?", "de", "billing-query");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1302,6 +1309,7 @@ int main(void) {
       cmocka_unit_test(test_de_repair_lab),
       cmocka_unit_test(test_de_person_not_bot),
       cmocka_unit_test(test_de_full_mailbox),
+      cmocka_unit_test(test_de_fee_on_bill),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
