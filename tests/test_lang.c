@@ -1291,6 +1291,14 @@ static void test_de_fee_on_bill(void **state) {
   lh_expect_sure("Woher kommt die Gebühr auf meiner Rechnung?", "de", "billing-query");
 }
 
+/* Returning a refurbished phone is a returns question (a phrase of
+ * kb/articles/de/returns-policy.md), though "refurbished" is otherwise
+ * check-stock's word: first and sure of it. */
+static void test_de_return_refurbished(void **state) {
+  (void)state;
+  lh_first_answerable("Wie lange kann ich ein Refurbished-Gerät zurückgeben?", "returns-policy", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1310,6 +1318,7 @@ int main(void) {
       cmocka_unit_test(test_de_person_not_bot),
       cmocka_unit_test(test_de_full_mailbox),
       cmocka_unit_test(test_de_fee_on_bill),
+      cmocka_unit_test(test_de_return_refurbished),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
