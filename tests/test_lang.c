@@ -1299,6 +1299,14 @@ static void test_de_return_refurbished(void **state) {
   lh_first_answerable("Wie lange kann ich ein Refurbished-Gerät zurückgeben?", "returns-policy", 1);
 }
 
+/* Paying other companies' bills (electricity, rent) in our stores is
+ * not something we do (a phrase of kb/offtopic/de/other-companies.md):
+ * nothing fits. */
+static void test_de_other_bills(void **state) {
+  (void)state;
+  lh_nothing_fits("Kann man bei euch auch die Stromrechnung bezahlen?", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1319,6 +1327,7 @@ int main(void) {
       cmocka_unit_test(test_de_full_mailbox),
       cmocka_unit_test(test_de_fee_on_bill),
       cmocka_unit_test(test_de_return_refurbished),
+      cmocka_unit_test(test_de_other_bills),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
