@@ -1307,6 +1307,14 @@ static void test_de_other_bills(void **state) {
   lh_nothing_fits("Kann man bei euch auch die Stromrechnung bezahlen?", 1);
 }
 
+/* A battery that "bläht sich auf" (swells) is the swollen battery of
+ * kb/articles/de/battery-problems.md ("aufgebläht"; kb/lang/de/synonyms.txt):
+ * first and sure of it. */
+static void test_de_swelling_battery(void **state) {
+  (void)state;
+  lh_first_answerable("Handy ist erst ein Jahr alt und der Akku bläht sich auf", "battery-problems", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1328,6 +1336,7 @@ int main(void) {
       cmocka_unit_test(test_de_fee_on_bill),
       cmocka_unit_test(test_de_return_refurbished),
       cmocka_unit_test(test_de_other_bills),
+      cmocka_unit_test(test_de_swelling_battery),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
