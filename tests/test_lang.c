@@ -1315,6 +1315,14 @@ static void test_de_swelling_battery(void **state) {
   lh_first_answerable("Handy ist erst ein Jahr alt und der Akku bläht sich auf", "battery-problems", 1);
 }
 
+/* Ending a contract after a death ("Todesfall") is cancelling a contract
+ * (a phrase of kb/articles/de/cancel-contract.md, whose body says
+ * relatives may end it early): first and sure of it. */
+static void test_de_contract_after_death(void **state) {
+  (void)state;
+  lh_first_answerable("Todesfall in der Familie: Kann ich den Vertrag meines Vaters vorzeitig beenden?", "cancel-contract", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
@@ -1337,6 +1345,7 @@ int main(void) {
       cmocka_unit_test(test_de_return_refurbished),
       cmocka_unit_test(test_de_other_bills),
       cmocka_unit_test(test_de_swelling_battery),
+      cmocka_unit_test(test_de_contract_after_death),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
