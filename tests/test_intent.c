@@ -254,6 +254,33 @@ static void test_german_staff_complaint(void **state) {
   assert_int_equal(S_intents_in("de", "der verkäufer hat mich beraten"), 0);
 }
 
+/* German (kb/lang/de/intents.tsv): asking where to escalate a matter
+ * ("eskalieren"), or for the person responsible, is a complaint without
+ * the word "Beschwerde". */
+static void test_german_escalation(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("de", "an wen kann ich das eskalieren"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "ich eskaliere das jetzt"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "an wen kann ich das schicken"), 0);
+  /* so is asking for the person responsible */
+  assert_int_equal(S_intents_in("de", "ich möchte die verantwortliche Person sprechen"), KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "kann ich den Verantwortlichen sprechen"), KB_INTENT_COMPLAINT);
+}
+
+/* German (kb/lang/de/intents.tsv): asking for news of something already
+ * under way ("gibt es schon was Neues", "irgendwas Neues", "wie sieht's
+ * aus") asks for its status. */
+static void test_german_any_news(void **state) {
+  (void)state;
+  assert_int_equal(S_intents_in("de", "gibt es was Neues zu meinem iPhone") & KB_INTENT_STATUS, KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "irgendwas Neues von meinem Handy?") & KB_INTENT_STATUS, KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "ich will ein neues Handy") & KB_INTENT_STATUS, 0);
+  /* and "wie sieht's aus" with or without its apostrophe */
+  assert_int_equal(S_intents_in("de", "Paket sollte gestern kommen, wie sieht's aus?") & KB_INTENT_STATUS,
+                   KB_INTENT_STATUS);
+  assert_int_equal(S_intents_in("de", "wie siehts aus mit meiner Reparatur") & KB_INTENT_STATUS, KB_INTENT_STATUS);
+}
+
 /* English (#19's seventh round): a repair in progress named by who has it,
  * asking when it comes back or where it is without "status", and asking
  * for a number to call (not "my number", which is keeping a number). */
@@ -347,6 +374,8 @@ int main(void) {
       cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
+      cmocka_unit_test(test_german_escalation),
+      cmocka_unit_test(test_german_any_news),
       cmocka_unit_test(test_english_status_and_contact),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };

@@ -1153,9 +1153,201 @@ static void test_slugs_per_language(void **state) {
   free(dir);
 }
 
+/* German words of session 27's change G (blind16's tuning half): each an
+ * invented mention that the word lists or articles answer only with the
+ * change. "Ladenschluss" (closing time) is a word for the opening hours
+ * (kb/lang/de/synonyms.txt), so a store-hours question that also names the
+ * hotline reaches the hours first. */
+static void test_de_closing_time(void **state) {
+  (void)state;
+  lh_expect_first("Schaffe ich es noch vor Ladenschluss in die Filiale? Sonst ruf ich die Hotline an", "de",
+                  "store-opening-hours");
+}
+
+/* Handing a phone in for repair ("zur Reparatur abgeben") books a repair
+ * (a phrase of kb/articles/de/book-a-repair.md), not a trade-in (where an
+ * old phone is handed in) or the store finder. */
+static void test_de_hand_in_for_repair(void **state) {
+  (void)state;
+  lh_expect_sure("Wo kann ich mein iPhone zur Reparatur abgeben?", "de", "book-a-repair");
+  lh_expect_sure("Kann ich das Handy vor der Arbeit in der Filiale zur Reparatur abgeben?", "de", "book-a-repair");
+}
+
+/* English words German speakers mix in ("Repair", "Appointment",
+ * "Support", "Order Confirmation") are read as the German ones
+ * (kb/lang/de/synonyms.txt, beside "Payment", "Pickup", "Claim"). */
+static void test_de_english_words(void **state) {
+  (void)state;
+  lh_expect_first("Brauche einen Appointment für Repair, Akku ist durch", "de", "book-a-repair");
+  lh_nothing_fits("Hab gestern bestellt aber keine Order Confirmation bekommen", 0);
+  lh_nothing_fits("Wie erreiche ich euren Support am Wochenende?", 0);
+}
+
+/* "Am Wochenende" asks for the store's hours (a phrase of
+ * kb/articles/de/store-opening-hours.md), as "samstags" or "sonntags" do. */
+static void test_de_weekend_hours(void **state) {
+  (void)state;
+  lh_expect_first("Kann ich am Wochenende in die Filiale kommen oder habt ihr zu?", "de", "store-opening-hours");
+  lh_first_answerable("Ist der Laden am Wochenende geöffnet oder nur unter der Woche?", "store-opening-hours", 1);
+}
+
+/* A "Spinnennetz" (spider-web crack) on the display is a cracked screen
+ * (kb/lang/de/synonyms.txt: read as "gesprungen"). */
+static void test_de_spider_web_crack(void **state) {
+  (void)state;
+  lh_expect_sure("Mir ist das Handy auf die Fliesen gefallen, jetzt Spinnennetz übers ganze Display. Was kostet das?",
+                 "de", "cracked-screen");
+}
+
+/* A card payment ("Kartenzahlung") that does not go through is a
+ * declined payment (a tag of kb/articles/de/payment-declined.md), and is
+ * not "nothing fits". */
+static void test_de_card_payment(void **state) {
+  (void)state;
+  lh_expect_first("Kartenzahlung im Onlineshop klappt nicht, was kann ich tun?", "de", "payment-declined");
+  lh_nothing_fits("Kartenzahlung im Onlineshop klappt nicht, was kann ich tun?", 0);
+}
+
+/* "Rückgabefrist" (the time allowed for a return) is a word of the
+ * returns policy (a tag of kb/articles/de/returns-policy.md): a question
+ * about it is not "nothing fits". */
+static void test_de_return_period(void **state) {
+  (void)state;
+  lh_expect_first("Wie lange ist die Rückgabefrist bei euch?", "de", "returns-policy");
+  lh_nothing_fits("Wie lange ist die Rückgabefrist bei euch?", 0);
+  lh_nothing_fits("Rückgabefrist schon vorbei? Hab das Handy vor 16 Tagen gekauft", 0);
+}
+
+/* "Wie viel zahlt ihr für ..." asks what we pay for an old phone (a phrase
+ * of kb/articles/de/trade-in.md), not whether insurance pays. */
+static void test_de_what_do_you_pay(void **state) {
+  (void)state;
+  lh_expect_first("Wie viel zahlt ihr noch für ein Pixel 6?", "de", "trade-in");
+  lh_expect_first("Was zahlt ihr mir für mein altes Samsung wenn ich ein neues kaufe?", "de", "trade-in");
+}
+
+/* A second-hand phone that still has the previous owner's eSIM
+ * ("Vorbesitzer") is an eSIM set-up question (a phrase of
+ * kb/articles/de/esim-setup.md), not unlocking the phone. */
+static void test_de_previous_owners_esim(void **state) {
+  (void)state;
+  lh_expect_sure("Hab ein gebrauchtes Samsung gekauft, da ist noch die eSIM vom Vorbesitzer aktiv. Wie krieg ich meine drauf?",
+                 "de", "esim-setup");
+}
+
+/* A repair whose status says "Gerät in Bearbeitung" for days asks for the
+ * repair's status (a phrase of kb/articles/de/repair-status.md), not an
+ * order's. */
+static void test_de_repair_in_progress(void **state) {
+  (void)state;
+  lh_expect_sure("Seit einer Woche steht da nur Gerät in Bearbeitung. Wie lange dauert das noch?", "de", "repair-status");
+}
+
+/* A parcel waiting at the carrier's depot ("Depot") to be collected is a
+ * missed delivery (a phrase of kb/articles/de/missed-delivery.md): first
+ * and sure of it. */
+static void test_de_parcel_at_depot(void **state) {
+  (void)state;
+  lh_first_answerable("Mein Paket hängt seit gestern im DHL Depot, kann ich da selbst hin und es holen?", "missed-delivery",
+                      1);
+}
+
+/* How a refund is paid, cash in a store ("bar in der Filiale") or to a
+ * card since blocked or expired, is a refund question (phrases of
+ * kb/articles/de/refund-status.md, whose body answers both), not which
+ * payment cards we take. */
+static void test_de_refund_cash_or_blocked_card(void **state) {
+  (void)state;
+  lh_expect_sure("Erstattung bar in der Filiale oder nur per Überweisung?", "de", "refund-status");
+}
+
+/* Where a phone is repaired has several names ("Werkstatt",
+ * "Reparaturzentrum", "Labor"; kb/lang/de/synonyms.txt): a phone still in
+ * the lab asks for the repair's status. */
+static void test_de_repair_lab(void **state) {
+  (void)state;
+  lh_expect_first("Wie lange ist mein iPhone noch im Labor? Sollte schon letzte Woche zurück sein", "de", "repair-status");
+  lh_answerable("Ist mein Handy noch im Reparaturzentrum oder schon unterwegs zu mir?", 0);
+}
+
+/* Wanting a responsible person instead of the bot is a complaint (a
+ * phrase of kb/articles/de/make-a-complaint.md): first and sure of it. */
+static void test_de_person_not_bot(void **state) {
+  (void)state;
+  lh_first_answerable("Schon der vierte Anlauf wegen meiner Rechnung. Gebt mir endlich eine verantwortliche Person, nicht den Bot",
+                      "make-a-complaint", 1);
+}
+
+/* A full mailbox to be emptied is a voicemail question (a phrase of
+ * kb/articles/de/voicemail-setup.md), not "nothing fits". */
+static void test_de_full_mailbox(void **state) {
+  (void)state;
+  lh_nothing_fits("Meine Mailbox ist voll und keiner kann mehr draufsprechen. Wie lösch ich das?", 0);
+  lh_expect_first("Meine Mailbox ist voll und keiner kann mehr draufsprechen. Wie lösch ich das?", "de", "voicemail-setup");
+}
+
+/* A fee ("Gebühr") on the bill that was never agreed is a billing
+ * question (a phrase of kb/articles/de/billing-query.md): first and sure. */
+static void test_de_fee_on_bill(void **state) {
+  (void)state;
+  lh_expect_sure("Woher kommt die Gebühr auf meiner Rechnung?", "de", "billing-query");
+}
+
+/* Returning a refurbished phone is a returns question (a phrase of
+ * kb/articles/de/returns-policy.md), though "refurbished" is otherwise
+ * check-stock's word: first and sure of it. */
+static void test_de_return_refurbished(void **state) {
+  (void)state;
+  lh_first_answerable("Wie lange kann ich ein Refurbished-Gerät zurückgeben?", "returns-policy", 1);
+}
+
+/* Paying other companies' bills (electricity, rent) in our stores is
+ * not something we do (a phrase of kb/offtopic/de/other-companies.md):
+ * nothing fits. */
+static void test_de_other_bills(void **state) {
+  (void)state;
+  lh_nothing_fits("Kann man bei euch auch die Stromrechnung bezahlen?", 1);
+}
+
+/* A battery that "bläht sich auf" (swells) is the swollen battery of
+ * kb/articles/de/battery-problems.md ("aufgebläht"; kb/lang/de/synonyms.txt):
+ * first and sure of it. */
+static void test_de_swelling_battery(void **state) {
+  (void)state;
+  lh_first_answerable("Handy ist erst ein Jahr alt und der Akku bläht sich auf", "battery-problems", 1);
+}
+
+/* Ending a contract after a death ("Todesfall") is cancelling a contract
+ * (a phrase of kb/articles/de/cancel-contract.md, whose body says
+ * relatives may end it early): first and sure of it. */
+static void test_de_contract_after_death(void **state) {
+  (void)state;
+  lh_first_answerable("Todesfall in der Familie: Kann ich den Vertrag meines Vaters vorzeitig beenden?", "cancel-contract", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
+      cmocka_unit_test(test_de_closing_time),
+      cmocka_unit_test(test_de_hand_in_for_repair),
+      cmocka_unit_test(test_de_english_words),
+      cmocka_unit_test(test_de_weekend_hours),
+      cmocka_unit_test(test_de_spider_web_crack),
+      cmocka_unit_test(test_de_card_payment),
+      cmocka_unit_test(test_de_return_period),
+      cmocka_unit_test(test_de_what_do_you_pay),
+      cmocka_unit_test(test_de_previous_owners_esim),
+      cmocka_unit_test(test_de_repair_in_progress),
+      cmocka_unit_test(test_de_parcel_at_depot),
+      cmocka_unit_test(test_de_refund_cash_or_blocked_card),
+      cmocka_unit_test(test_de_repair_lab),
+      cmocka_unit_test(test_de_person_not_bot),
+      cmocka_unit_test(test_de_full_mailbox),
+      cmocka_unit_test(test_de_fee_on_bill),
+      cmocka_unit_test(test_de_return_refurbished),
+      cmocka_unit_test(test_de_other_bills),
+      cmocka_unit_test(test_de_swelling_battery),
+      cmocka_unit_test(test_de_contract_after_death),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
