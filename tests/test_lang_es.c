@@ -203,6 +203,14 @@ static void test_spanish_portability_code(void **state) {
            "keep-your-number");
 }
 
+/* Switching to a named company («me cambio a Digi») and keeping one's
+ * number: number portability, first and sure (keep-your-number's phrases;
+ * held back without). */
+static void test_spanish_switch_to_named_company(void **state) {
+  (void)state;
+  lh_first_answerable("me cambio a Digi, me quedo con mi numero?", "keep-your-number", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -226,6 +234,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_ways_of_delivery),
       cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_spanish_portability_code),
+      cmocka_unit_test(test_spanish_switch_to_named_company),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
