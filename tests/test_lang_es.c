@@ -211,6 +211,14 @@ static void test_spanish_switch_to_named_company(void **state) {
   lh_first_answerable("me cambio a Digi, me quedo con mi numero?", "keep-your-number", 1);
 }
 
+/* A forgotten Apple ID or Google account password is Apple's or Google's
+ * to restore, not ours (kb/offtopic/es/other-companies.md: nothing fits;
+ * email-setup suggested without). */
+static void test_spanish_apple_or_google_account(void **state) {
+  (void)state;
+  lh_nothing_fits("no me acuerdo de la contraseña del Apple ID, ¿qué hago?", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -235,6 +243,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_spanish_portability_code),
       cmocka_unit_test(test_spanish_switch_to_named_company),
+      cmocka_unit_test(test_spanish_apple_or_google_account),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
