@@ -219,6 +219,14 @@ static void test_spanish_apple_or_google_account(void **state) {
   lh_nothing_fits("no me acuerdo de la contraseña del Apple ID, ¿qué hago?", 1);
 }
 
+/* The IMEI of a phone that does not turn on (on the box, in the order):
+ * find-imei first (its phrases; phone-wont-turn-on first, and sure,
+ * without). */
+static void test_spanish_imei_of_a_dead_phone(void **state) {
+  (void)state;
+  lh_first_answerable("como miro el imei si mi movil no enciende", "find-imei", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -244,6 +252,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_portability_code),
       cmocka_unit_test(test_spanish_switch_to_named_company),
       cmocka_unit_test(test_spanish_apple_or_google_account),
+      cmocka_unit_test(test_spanish_imei_of_a_dead_phone),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
