@@ -227,6 +227,14 @@ static void test_spanish_imei_of_a_dead_phone(void **state) {
   lh_first_answerable("como miro el imei si mi movil no enciende", "find-imei", 1);
 }
 
+/* «¿cómo pongo el contestador?»: setting up voicemail, first and sure
+ * (voicemail-setup's phrases; keep-your-number first without, whose
+ * phrases say «donde lo pongo»). */
+static void test_spanish_put_on_voicemail(void **state) {
+  (void)state;
+  lh_first_answerable("¿cómo pongo el contestador en mi Xiaomi?", "voicemail-setup", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -253,6 +261,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_switch_to_named_company),
       cmocka_unit_test(test_spanish_apple_or_google_account),
       cmocka_unit_test(test_spanish_imei_of_a_dead_phone),
+      cmocka_unit_test(test_spanish_put_on_voicemail),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
