@@ -235,6 +235,13 @@ static void test_spanish_put_on_voicemail(void **state) {
   lh_first_answerable("¿cómo pongo el contestador en mi Xiaomi?", "voicemail-setup", 1);
 }
 
+/* Old bills of a line («las facturas antiguas»): the billing article,
+ * first and sure (billing-query's phrases; held back without). */
+static void test_spanish_old_bills(void **state) {
+  (void)state;
+  lh_first_answerable("necesito las facturas antiguas de mi linea para la renta", "billing-query", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -262,6 +269,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_apple_or_google_account),
       cmocka_unit_test(test_spanish_imei_of_a_dead_phone),
       cmocka_unit_test(test_spanish_put_on_voicemail),
+      cmocka_unit_test(test_spanish_old_bills),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
