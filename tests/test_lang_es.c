@@ -242,6 +242,15 @@ static void test_spanish_old_bills(void **state) {
   lh_first_answerable("necesito las facturas antiguas de mi linea para la renta", "billing-query", 1);
 }
 
+/* How long until an order is ready to collect in a store: click and
+ * collect first (click-and-collect's phrases; contact-us first without),
+ * and sure when the store pick-up is said. */
+static void test_spanish_ready_to_collect(void **state) {
+  (void)state;
+  lh_expect_first("cuanto tardais en tenerlo listo en la tienda?", "es", "click-and-collect");
+  lh_first_answerable("si lo compro ahora, cuánto tarda en estar para recoger en tienda?", "click-and-collect", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -270,6 +279,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_imei_of_a_dead_phone),
       cmocka_unit_test(test_spanish_put_on_voicemail),
       cmocka_unit_test(test_spanish_old_bills),
+      cmocka_unit_test(test_spanish_ready_to_collect),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
