@@ -251,6 +251,14 @@ static void test_spanish_ready_to_collect(void **state) {
   lh_first_answerable("si lo compro ahora, cuánto tarda en estar para recoger en tienda?", "click-and-collect", 1);
 }
 
+/* English words of a contract in a Spanish tweet («el cancel del
+ * contract», «penalty»; kb/lang/es/synonyms.txt, one way): cancelling the
+ * contract, first and sure (held back without). */
+static void test_spanish_english_contract_words(void **state) {
+  (void)state;
+  lh_first_answerable("si cancelo el contract antes de tiempo hay penalty?", "cancel-contract", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -280,6 +288,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_put_on_voicemail),
       cmocka_unit_test(test_spanish_old_bills),
       cmocka_unit_test(test_spanish_ready_to_collect),
+      cmocka_unit_test(test_spanish_english_contract_words),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
