@@ -259,6 +259,15 @@ static void test_spanish_english_contract_words(void **state) {
   lh_first_answerable("si cancelo el contract antes de tiempo hay penalty?", "cancel-contract", 1);
 }
 
+/* Calling again and again and telling it all each time, with no
+ * complaint word: the complaints article first (make-a-complaint's
+ * phrases; billing-query first, and nothing fits, without). */
+static void test_spanish_telling_it_again(void **state) {
+  (void)state;
+  lh_expect_first("tercera vez que llamo por lo mismo y cada vez tengo que explicarlo todo de nuevo", "es",
+                  "make-a-complaint");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -289,6 +298,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_old_bills),
       cmocka_unit_test(test_spanish_ready_to_collect),
       cmocka_unit_test(test_spanish_english_contract_words),
+      cmocka_unit_test(test_spanish_telling_it_again),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
