@@ -291,6 +291,16 @@ static void test_spanish_nobody_answers(void **state) {
   assert_int_equal(S_intents_in("es", "el teléfono nuevo no carga"), 0);
 }
 
+/* Still charged after leaving («seguís cobrando», «seguís cobrándome»)
+ * is a complaint cue (kb/lang/es/intents.tsv); a charge asked about is
+ * not. */
+static void test_spanish_still_charged(void **state) {
+  (void)state;
+  assert_true(S_intents_in("es", "me di de baja en marzo y seguís cobrándome") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("es", "cancelé la linea y seguis cobrando la cuota") & KB_INTENT_COMPLAINT);
+  assert_false(S_intents_in("es", "cuánto me cobráis por la portabilidad?") & KB_INTENT_COMPLAINT);
+}
+
 /* A mention's words looked up in one call a language
  * (kb_lang_words_of_hashed(), kb_mention.c's language scoring): each as
  * kb_lang_word_of_hashed() finds it alone, words of no list and words
@@ -338,6 +348,7 @@ int main(void) {
       cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_spanish_nobody_answers),
+      cmocka_unit_test(test_spanish_still_charged),
       cmocka_unit_test(test_german_staff_complaint),
       cmocka_unit_test(test_english_status_and_contact),
   };
