@@ -268,6 +268,14 @@ static void test_spanish_telling_it_again(void **state) {
                   "make-a-complaint");
 }
 
+/* A relative who died («ha fallecido», «murió») says nothing of the
+ * topic (kb/lang/es/filler.txt): cancelling the late father's contract
+ * is cancel-contract, first and sure (held back without). */
+static void test_spanish_late_relative(void **state) {
+  (void)state;
+  lh_first_answerable("mi padre ha fallecido, ¿cómo cancelo su contrato?", "cancel-contract", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -299,6 +307,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_ready_to_collect),
       cmocka_unit_test(test_spanish_english_contract_words),
       cmocka_unit_test(test_spanish_telling_it_again),
+      cmocka_unit_test(test_spanish_late_relative),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
