@@ -259,15 +259,6 @@ static void test_spanish_english_contract_words(void **state) {
   lh_first_answerable("si cancelo el contract antes de tiempo hay penalty?", "cancel-contract", 1);
 }
 
-/* Calling again and again and telling it all each time, with no
- * complaint word: the complaints article first (make-a-complaint's
- * phrases; billing-query first, and nothing fits, without). */
-static void test_spanish_telling_it_again(void **state) {
-  (void)state;
-  lh_expect_first("tercera vez que llamo por lo mismo y cada vez tengo que explicarlo todo de nuevo", "es",
-                  "make-a-complaint");
-}
-
 /* A relative who died («ha fallecido», «murió») says nothing of the
  * topic (kb/lang/es/filler.txt): cancelling the late father's contract
  * is cancel-contract, first and sure (held back without). */
@@ -306,7 +297,6 @@ int main(void) {
       cmocka_unit_test(test_spanish_old_bills),
       cmocka_unit_test(test_spanish_ready_to_collect),
       cmocka_unit_test(test_spanish_english_contract_words),
-      cmocka_unit_test(test_spanish_telling_it_again),
       cmocka_unit_test(test_spanish_late_relative),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
