@@ -267,6 +267,14 @@ static void test_spanish_late_relative(void **state) {
   lh_first_answerable("mi padre ha fallecido, ¿cómo cancelo su contrato?", "cancel-contract", 1);
 }
 
+/* «el checkout» in a Spanish tweet is the payment of an online order
+ * (kb/lang/es/synonyms.txt, one way): a failed checkout is a declined
+ * payment, first and sure (held back without). */
+static void test_spanish_checkout_is_payment(void **state) {
+  (void)state;
+  lh_first_answerable("en el checkout me sale error, ¿qué hago?", "payment-declined", 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -298,6 +306,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_ready_to_collect),
       cmocka_unit_test(test_spanish_english_contract_words),
       cmocka_unit_test(test_spanish_late_relative),
+      cmocka_unit_test(test_spanish_checkout_is_payment),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }
