@@ -326,6 +326,27 @@ static void test_spanish_phone_and_status(void **state) {
   assert_true(S_intents_in("es", "q orario teneis en navidad") & KB_INTENT_HOURS);
 }
 
+/* Trying to reach us and nobody answering («no contesta», «nadie coge el
+ * teléfono») is a contact cue (kb/lang/es/intents.tsv), beside the hours
+ * it may ask; the phone itself not charging is still none. */
+static void test_spanish_nobody_answers(void **state) {
+  (void)state;
+  assert_true(S_intents_in("es", "os he llamado tres veces y no contesta nadie") & KB_INTENT_CONTACT);
+  assert_true(S_intents_in("es", "nadie coge el telefono en toda la tarde") & KB_INTENT_CONTACT);
+  assert_true(S_intents_in("es", "por qué no contestáis a la hora de comer?") & KB_INTENT_CONTACT);
+  assert_int_equal(S_intents_in("es", "el teléfono nuevo no carga"), 0);
+}
+
+/* Still charged after leaving («seguís cobrando», «seguís cobrándome»)
+ * is a complaint cue (kb/lang/es/intents.tsv); a charge asked about is
+ * not. */
+static void test_spanish_still_charged(void **state) {
+  (void)state;
+  assert_true(S_intents_in("es", "me di de baja en marzo y seguís cobrándome") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("es", "cancelé la linea y seguis cobrando la cuota") & KB_INTENT_COMPLAINT);
+  assert_false(S_intents_in("es", "cuánto me cobráis por la portabilidad?") & KB_INTENT_COMPLAINT);
+}
+
 /* A mention's words looked up in one call a language
  * (kb_lang_words_of_hashed(), kb_mention.c's language scoring): each as
  * kb_lang_word_of_hashed() finds it alone, words of no list and words
@@ -373,6 +394,8 @@ int main(void) {
       cmocka_unit_test(test_french_escalation_no_keyword),
       cmocka_unit_test(test_french_phonetic_spellings),
       cmocka_unit_test(test_spanish_phone_and_status),
+      cmocka_unit_test(test_spanish_nobody_answers),
+      cmocka_unit_test(test_spanish_still_charged),
       cmocka_unit_test(test_german_staff_complaint),
       cmocka_unit_test(test_german_escalation),
       cmocka_unit_test(test_german_any_news),
