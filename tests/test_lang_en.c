@@ -128,115 +128,6 @@ static void test_english_phone_manners_offtopic(void **state) {
   lh_nothing_fits("is it rude to text at the table", 1);
 }
 
-/* A parcel locker is a delivery option (delivery-options' phrases): sure
- * of it, where the locker alone left it unsure against missed deliveries. */
-static void test_english_delivery_to_a_locker(void **state) {
-  (void)state;
-  lh_expect_sure("can i have my phone delivered to a locker", "en", "delivery-options");
-}
-
-/* How long a screen repair takes, and whether to wait for it in the shop,
- * is the cracked screen's (its phrases): first, where the wait reached
- * insurance claims or booking a repair. */
-static void test_english_wait_for_a_screen_repair(void **state) {
-  (void)state;
-  lh_expect_first("how long for a screen replacement, can i wait for it in the shop", "en", "cracked-screen");
-  lh_expect_sure("screen fix how long do i have to wait", "en", "cracked-screen");
-}
-
-/* A SIM taken out and put back that still shows "no SIM" is the SIM not
- * detected (its phrases), not taking the SIM out (remove-sim-iphone came
- * first on the tray). */
-static void test_english_sim_reseated_still_no_sim(void **state) {
-  (void)state;
-  lh_expect_first("popped the sim out and back in, still no sim showing", "en", "sim-not-detected");
-  lh_expect_sure("i took the tray out and put it back in but it still says no sim", "en", "sim-not-detected");
-}
-
-/* A phone's colour by its maker's name (obsidian, porcelain, lavender,
- * titanium...: check-stock's tags) asked of a store is a stock question,
- * not the store finder or "nothing fits". */
-static void test_english_stock_by_colour_name(void **state) {
-  (void)state;
-  lh_expect_first("do you have the pixel 9 in porcelain in store", "en", "check-stock");
-  lh_nothing_fits("do you have the pixel 9 in porcelain in store", 0);
-  /* a town with a store: the link is the store's page (deeplink), so
-   * first and sure without lh_expect_first's link */
-  lh_first_answerable("any iphone 16 in natural titanium at your leeds store", "check-stock", 1);
-}
-
-/* Whether the chat is open "24/7" is the contact page's (its phrases),
- * even beside the shops' hours: first and sure of it. */
-static void test_english_chat_24_7(void **state) {
-  (void)state;
-  lh_expect_sure("is the chat 24/7 or do the shops close first", "en", "contact-us");
-}
-
-/* A parcel left with a neighbour the customer cannot find is a missed
- * delivery (its phrases): first, and not "nothing fits". */
-static void test_english_left_with_a_neighbour(void **state) {
-  (void)state;
-  lh_expect_first("card says my phone was left with a neighbour but which house", "en", "missed-delivery");
-  lh_nothing_fits("dpd left it with next door but nobodys in", 0);
-}
-
-/* A Section 75 claim through the credit card is the faulty phone's
- * consumer rights (its phrases): sure of it, where "nothing fits" was
- * said. */
-static void test_english_section_75(void **state) {
-  (void)state;
-  lh_expect_sure("my phone is faulty and i paid by credit card, does section 75 apply", "en", "faulty-phone");
-  lh_nothing_fits("can i use section 75 for my broken new phone", 0);
-}
-
-/* "Book it in" to be looked at is booking a repair (its phrases): not
- * "nothing fits". */
-static void test_english_book_it_in(void **state) {
-  (void)state;
-  lh_expect_first("can i book it in to get looked at", "en", "book-a-repair");
-  lh_nothing_fits("can i book it in to get looked at", 0);
-}
-
-/* A refurbished phone not in the grade it was sold as, and second thoughts
- * about wanting a phone at all, are returns (returns-policy's phrases):
- * first, where nothing fitted or book-a-repair and faulty-phone came
- * first. */
-static void test_english_refurb_grade_return(void **state) {
-  (void)state;
-  lh_expect_first("the refurb is nowhere near the grade described, scuffs everywhere", "en", "returns-policy");
-  lh_expect_sure("got it yesterday and im not sure i want it anymore", "en", "returns-policy");
-}
-
-/* A refurbished phone still signed in to its last owner's account (the
- * setup cannot be finished) is a faulty phone to take back, not setting
- * up email; and wanting a new phone rather than a repair is the faulty
- * phone's replacement (faulty-phone's phrases). */
-static void test_english_refurb_previous_owner_account(void **state) {
-  (void)state;
-  lh_expect_first("my refurbished iphone still has the old owners icloud on it and i cant get past setup", "en",
-                  "faulty-phone");
-  lh_expect_sure("only had it a week and the camera is broken, want a new one not a repair", "en", "faulty-phone");
-}
-
-/* A phone sent in for a fault that was signed for and not heard of since
- * is a repair to chase (repair-status' phrases), not a refund; a return
- * signed for with no money yet stays a refund (refund-status'). */
-static void test_english_repair_signed_for(void **state) {
-  (void)state;
-  lh_expect_first("posted my pixel in for the camera fault, it was signed for last week and no word since", "en",
-                  "repair-status");
-  lh_expect_sure("my return was signed for a week ago and still no money", "en", "refund-status");
-}
-
-/* A battery the store found "within spec" that still dies is a battery
- * problem (battery-problems' phrases), not the store finder, and not
- * "nothing fits". */
-static void test_english_battery_within_spec(void **state) {
-  (void)state;
-  lh_expect_first("they told me in store the battery is within spec, it isnt", "en", "battery-problems");
-  lh_nothing_fits("your shop tested it and said the battery is fine but it still dies by 3pm", 0);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_misspelt_claim),
@@ -255,18 +146,6 @@ int main(void) {
       cmocka_unit_test(test_english_too_complicated_return),
       cmocka_unit_test(test_english_energy_supplier_offtopic),
       cmocka_unit_test(test_english_phone_manners_offtopic),
-      cmocka_unit_test(test_english_delivery_to_a_locker),
-      cmocka_unit_test(test_english_wait_for_a_screen_repair),
-      cmocka_unit_test(test_english_sim_reseated_still_no_sim),
-      cmocka_unit_test(test_english_stock_by_colour_name),
-      cmocka_unit_test(test_english_chat_24_7),
-      cmocka_unit_test(test_english_left_with_a_neighbour),
-      cmocka_unit_test(test_english_section_75),
-      cmocka_unit_test(test_english_book_it_in),
-      cmocka_unit_test(test_english_refurb_grade_return),
-      cmocka_unit_test(test_english_refurb_previous_owner_account),
-      cmocka_unit_test(test_english_repair_signed_for),
-      cmocka_unit_test(test_english_battery_within_spec),
   };
   return cmocka_run_group_tests_name("lang_en", tests, lh_setup, lh_teardown);
 }

@@ -203,78 +203,6 @@ static void test_spanish_portability_code(void **state) {
            "keep-your-number");
 }
 
-/* Switching to a named company («me cambio a Digi») and keeping one's
- * number: number portability, first and sure (keep-your-number's phrases;
- * held back without). */
-static void test_spanish_switch_to_named_company(void **state) {
-  (void)state;
-  lh_first_answerable("me cambio a Digi, me quedo con mi numero?", "keep-your-number", 1);
-}
-
-/* A forgotten Apple ID or Google account password is Apple's or Google's
- * to restore, not ours (kb/offtopic/es/other-companies.md: nothing fits;
- * email-setup suggested without). */
-static void test_spanish_apple_or_google_account(void **state) {
-  (void)state;
-  lh_nothing_fits("no me acuerdo de la contraseña del Apple ID, ¿qué hago?", 1);
-}
-
-/* The IMEI of a phone that does not turn on (on the box, in the order):
- * find-imei first (its phrases; phone-wont-turn-on first, and sure,
- * without). */
-static void test_spanish_imei_of_a_dead_phone(void **state) {
-  (void)state;
-  lh_first_answerable("como miro el imei si mi movil no enciende", "find-imei", 1);
-}
-
-/* «¿cómo pongo el contestador?»: setting up voicemail, first and sure
- * (voicemail-setup's phrases; keep-your-number first without, whose
- * phrases say «donde lo pongo»). */
-static void test_spanish_put_on_voicemail(void **state) {
-  (void)state;
-  lh_first_answerable("¿cómo pongo el contestador en mi Xiaomi?", "voicemail-setup", 1);
-}
-
-/* Old bills of a line («las facturas antiguas»): the billing article,
- * first and sure (billing-query's phrases; held back without). */
-static void test_spanish_old_bills(void **state) {
-  (void)state;
-  lh_first_answerable("necesito las facturas antiguas de mi linea para la renta", "billing-query", 1);
-}
-
-/* How long until an order is ready to collect in a store: click and
- * collect first (click-and-collect's phrases; contact-us first without),
- * and sure when the store pick-up is said. */
-static void test_spanish_ready_to_collect(void **state) {
-  (void)state;
-  lh_expect_first("cuanto tardais en tenerlo listo en la tienda?", "es", "click-and-collect");
-  lh_first_answerable("si lo compro ahora, cuánto tarda en estar para recoger en tienda?", "click-and-collect", 1);
-}
-
-/* English words of a contract in a Spanish tweet («el cancel del
- * contract», «penalty»; kb/lang/es/synonyms.txt, one way): cancelling the
- * contract, first and sure (held back without). */
-static void test_spanish_english_contract_words(void **state) {
-  (void)state;
-  lh_first_answerable("si cancelo el contract antes de tiempo hay penalty?", "cancel-contract", 1);
-}
-
-/* A relative who died («ha fallecido», «murió») says nothing of the
- * topic (kb/lang/es/filler.txt): cancelling the late father's contract
- * is cancel-contract, first and sure (held back without). */
-static void test_spanish_late_relative(void **state) {
-  (void)state;
-  lh_first_answerable("mi padre ha fallecido, ¿cómo cancelo su contrato?", "cancel-contract", 1);
-}
-
-/* «el checkout» in a Spanish tweet is the payment of an online order
- * (kb/lang/es/synonyms.txt, one way): a failed checkout is a declined
- * payment, first and sure (held back without). */
-static void test_spanish_checkout_is_payment(void **state) {
-  (void)state;
-  lh_first_answerable("en el checkout me sale error, ¿qué hago?", "payment-declined", 1);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -298,15 +226,6 @@ int main(void) {
       cmocka_unit_test(test_spanish_ways_of_delivery),
       cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_spanish_portability_code),
-      cmocka_unit_test(test_spanish_switch_to_named_company),
-      cmocka_unit_test(test_spanish_apple_or_google_account),
-      cmocka_unit_test(test_spanish_imei_of_a_dead_phone),
-      cmocka_unit_test(test_spanish_put_on_voicemail),
-      cmocka_unit_test(test_spanish_old_bills),
-      cmocka_unit_test(test_spanish_ready_to_collect),
-      cmocka_unit_test(test_spanish_english_contract_words),
-      cmocka_unit_test(test_spanish_late_relative),
-      cmocka_unit_test(test_spanish_checkout_is_payment),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }

@@ -235,99 +235,6 @@ static void test_french_student_discount(void **state) {
   lh_nothing_fits("réduction étudiant sur un iPhone, ça se fait chez vous ?", 1);
 }
 
-/* Cancelling a subscription, «annuler mon abonnement»
- * (kb/articles/fr/cancel-contract.md): ending the plan, not cancelling an
- * order. */
-static void test_french_cancel_subscription(void **state) {
-  (void)state;
-  lh_expect_first("annuler mon abonnement chez vous, ça se fait en ligne ?", "fr", "cancel-contract");
-}
-
-/* The English «trade-in» (or «trade in») slipped into French, read as
- * «reprise» (kb/lang/fr/synonyms.txt): the trade-in's article, sure
- * enough to be sent. */
-static void test_french_trade_in_in_english(void **state) {
-  (void)state;
-  lh_expect_sure("vous faites du trade in sur les vieux iphone ?", "fr", "trade-in");
-}
-
-/* «résa», short for «réservation» (kb/lang/fr/textspeak.tsv), and how
- * long a store keeps it (kb/articles/fr/click-and-collect.md): the
- * click and collect's article, not the store's hours. */
-static void test_french_reservation_kept(void **state) {
-  (void)state;
-  lh_expect_first("j ai une résa à la boutique de Lyon, elle est gardée jusqu à quand", "fr", "click-and-collect");
-  lh_expect_first("ma résa à Nantes tient jusqu à quand ?", "fr", "click-and-collect");
-}
-
-/* A store that refuses a faulty phone and sends the customer to the
- * maker (kb/articles/fr/faulty-phone.md): the legal guarantee's article,
- * not returns or the repair's status. */
-static void test_french_store_sends_to_the_maker(void **state) {
-  (void)state;
-  lh_expect_first("la boutique de Lyon refuse mon tel en panne depuis une semaine et me renvoie vers la marque, "
-                  "normal ?", "fr", "faulty-phone");
-  lh_expect_first("mon portable neuf bug, le magasin refuse de le reprendre et me renvoie vers Samsung", "fr",
-                  "faulty-phone");
-}
-
-/* Where the plan's use went, «le détail de la conso» («conso» read as
- * «consommation», kb/lang/fr/textspeak.tsv; kb/articles/fr/billing-query.md):
- * the bill's article, not the repair's status. */
-static void test_french_usage_detail(void **state) {
-  (void)state;
-  lh_expect_first("j ai explosé mon forfait en 2 semaines, je peux voir le détail de la conso quelque part ?", "fr",
-                  "billing-query");
-}
-
-/* Putting a mail address on a tablet (kb/articles/fr/email-setup.md):
- * the e-mail set-up's article, not unlocking. */
-static void test_french_mail_on_a_tablet(void **state) {
-  (void)state;
-  lh_expect_first("mettre le mail du boulot sur la tablette, possible ?", "fr", "email-setup");
-}
-
-/* The IMEI of a phone that no longer turns on
- * (kb/articles/fr/find-imei.md, «Vous n'avez plus le téléphone ?»): where
- * to find the IMEI, not a phone that won't turn on. */
-static void test_french_imei_of_a_dead_phone(void **state) {
-  (void)state;
-  lh_expect_first("le tel de ma mère ne s allume plus, où voir son imei", "fr", "find-imei");
-}
-
-/* A parcel the carrier took back to its depot or branch
- * (kb/articles/fr/missed-delivery.md, «rapporté à l'agence»): the missed
- * delivery's article, sure enough to be sent (not returns: «rapporter»). */
-static void test_french_parcel_taken_back(void **state) {
-  (void)state;
-  lh_expect_sure("colis rapporté à l agence, j étais au boulot, je fais comment pour l avoir ?", "fr",
-                 "missed-delivery");
-}
-
-/* A foldable (Z Flip, Z Fold) asked for in a colour at a store
- * (kb/articles/fr/check-stock.md): stock, not a Galaxy's SIM tray or
- * screen. */
-static void test_french_foldable_in_stock(void **state) {
-  (void)state;
-  lh_expect_first("vous avez le z fold en noir en boutique ?", "fr", "check-stock");
-}
-
-/* A worn battery and whether the warranty covers it
- * (kb/articles/fr/battery-problems.md, which says when a worn battery is
- * replaced free): the battery's article, not the faulty phone's. */
-static void test_french_worn_battery_warranty(void **state) {
-  (void)state;
-  lh_expect_first("ma batterie est usée après un an, la garantie marche pour ça ?", "fr", "battery-problems");
-}
-
-/* A home internet box cut by the internet provider, which no article
- * answers (kb/offtopic/fr/other-companies.md): nothing fits, not mobile
- * data. */
-static void test_french_home_box_cut(void **state) {
-  (void)state;
-  lh_nothing_fits("mon opérateur internet m a coupé la box, c est possible de rétablir ?", 1);
-}
-
 /* French elision (kb/lang/fr/elisions.txt): «l'assurance» is read as
  * «assurance», the articles' word, with either apostrophe (it was one word,
  * lassur, that no article has: lost-or-stolen came first). English keeps
@@ -394,17 +301,6 @@ int main(void) {
       cmocka_unit_test(test_french_burglary_claim),
       cmocka_unit_test(test_french_phone_gone),
       cmocka_unit_test(test_french_student_discount),
-      cmocka_unit_test(test_french_cancel_subscription),
-      cmocka_unit_test(test_french_trade_in_in_english),
-      cmocka_unit_test(test_french_reservation_kept),
-      cmocka_unit_test(test_french_store_sends_to_the_maker),
-      cmocka_unit_test(test_french_usage_detail),
-      cmocka_unit_test(test_french_mail_on_a_tablet),
-      cmocka_unit_test(test_french_imei_of_a_dead_phone),
-      cmocka_unit_test(test_french_parcel_taken_back),
-      cmocka_unit_test(test_french_foldable_in_stock),
-      cmocka_unit_test(test_french_worn_battery_warranty),
-      cmocka_unit_test(test_french_home_box_cut),
       cmocka_unit_test(test_french_elided_words_reach_the_article),
       cmocka_unit_test(test_places_with_an_apostrophe),
   };
