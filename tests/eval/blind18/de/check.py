@@ -69,6 +69,8 @@ for r in rows:
         errs.append(f'{i}: tag town with store but town {town!r}')
     if town and not ({'town with store', 'town without store'} & set(tags)):
         errs.append(f'{i}: town set but no town tag')
+    if len([x for x in tags if re.fullmatch(r'p[1-8]', x)]) != 1:
+        errs.append(f'{i}: needs exactly one persona tag p1..p8')
     if 'hard negative' in tags and e != '-':
         errs.append(f'{i}: hard negative on a line with an article')
     key = re.sub(r'\s+', ' ', t.strip().lower())
