@@ -1,7 +1,8 @@
 /*
  * kb_query.h - a text's terms, once (internal to src/core): the analysis
- * behind kb_index_analyze() and the kb_query_* functions of kb_search.h,
- * which this module implements. A query is read once in every language
+ * behind kb_index_analyze(), kb_query_free(), kb_query_corrections(),
+ * kb_query_set_lang() and kb_query_known() of kb_search.h, which this
+ * module implements (a query's phrases and strings are kb_search.c's). A query is read once in every language
  * of the index (or one), each word recorded with its term, its surface
  * form and, when a language is chosen or searched, its spelling
  * correction; kb_search.c builds each search's terms from the records.
@@ -71,7 +72,8 @@ struct kb_query {
 };
 
 /* kb_index_analyze() in language `only` alone, or in every language of
- * the index (only < 0). NULL when the text is not valid UTF-8. */
+ * the index (only < 0). NULL when the text is not valid UTF-8; else the
+ * caller's, freed with kb_query_free() (ix must outlive it). */
 kb_query *kb_query_analyze_in(kb_index *ix, const char *text, size_t n, int prefix_last,
                                unsigned ablate, int only);
 
