@@ -42,13 +42,18 @@ def strict(text):
     return key or "=" + b4.norm(text)
 
 
-def dedup(lang, name="blind18"):
-    src = HERE / lang / f"tweets-{name}-{lang}-as-written.tsv"
+def dedup(lang, name="blind18", here=HERE, earlier=None):
+    """Writes here/tweets-NAME-LANG.tsv from the set as written, less every
+    line whose strict() text is in `earlier` (default: EARLIER, this round's)
+    or came before in the set. blind19's and blind20's dedup.py call it with
+    their own folder and list."""
+    earlier = EARLIER if earlier is None else earlier
+    src = here / lang / f"tweets-{name}-{lang}-as-written.tsv"
     if not src.exists():
         print(f"{lang}: no set")
         return
     seen = set()
-    for path in EARLIER[lang]:
+    for path in earlier[lang]:
         if path.exists():
             seen |= {strict(t) for t in b4.texts(path)}
     header, *rows = src.read_text(encoding="utf-8").splitlines()
@@ -57,7 +62,7 @@ def dedup(lang, name="blind18"):
         t = strict(r.split("\t")[1])
         (gone if t in seen else kept).append(r)
         seen.add(t)
-    (HERE / f"tweets-{name}-{lang}.tsv").write_text("\n".join([header] + kept) + "\n", encoding="utf-8")
+    (here / f"tweets-{name}-{lang}.tsv").write_text("\n".join([header] + kept) + "\n", encoding="utf-8")
     print(f"{lang}: {len(rows)} lines as written, {len(gone)} dropped, {len(kept)} kept")
     for r in gone:
         print("   dropped:", r.split("\t")[0], r.split("\t")[1])

@@ -13,7 +13,6 @@ Run once, before the split and before the product ever saw the sets
 """
 import importlib.util
 import pathlib
-import unicodedata
 
 HERE = pathlib.Path(__file__).resolve().parent
 EV = HERE.parent
@@ -26,34 +25,15 @@ def _load(name, path):
     return mod
 
 
-b4 = _load("blind4_dedup", EV / "blind4/dedup.py")
+b18 = _load("blind18_dedup", EV / "blind18/dedup.py")
 b19 = _load("blind19_dedup", EV / "blind19/dedup.py")
 EARLIER = {lang: paths + [EV / f"blind19/tweets-blind19-{lang}.tsv"]
            for lang, paths in b19.EARLIER.items()}
-strict = b19.strict
-
-
 
 
 def dedup(lang, name="blind20"):
-    src = HERE / lang / f"tweets-{name}-{lang}-as-written.tsv"
-    if not src.exists():
-        print(f"{lang}: no set")
-        return
-    seen = set()
-    for path in EARLIER[lang]:
-        if path.exists():
-            seen |= {strict(t) for t in b4.texts(path)}
-    header, *rows = src.read_text(encoding="utf-8").splitlines()
-    kept, gone = [], []
-    for r in rows:
-        t = strict(r.split("\t")[1])
-        (gone if t in seen else kept).append(r)
-        seen.add(t)
-    (HERE / f"tweets-{name}-{lang}.tsv").write_text("\n".join([header] + kept) + "\n", encoding="utf-8")
-    print(f"{lang}: {len(rows)} lines as written, {len(gone)} dropped, {len(kept)} kept")
-    for r in gone:
-        print("   dropped:", r.split("\t")[0], r.split("\t")[1])
+    """blind18's dedup() over this folder and this round's EARLIER."""
+    b18.dedup(lang, name, HERE, EARLIER)
 
 
 if __name__ == "__main__":
