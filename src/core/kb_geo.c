@@ -28,6 +28,7 @@
 
 #define S_MAX_NAME_WORDS 5
 #define S_MAX_WORDS 512  /* words of a mention examined */
+#define S_MAX_CUT 8      /* of them, read without an elided article */
 #define S_MAX_VARIANTS 16 /* keys of one name, shortened ways included */
 
 /* One language's shortenings (placeabbr.tsv), as folded keys. */
@@ -653,10 +654,13 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
 }
 
 /* The first place of the site of lang (NULL: any) the words name; most
- * and named from S_most(), district[i] S_district_like() of word i; a
- * one-word name that is a stop word of stop (NULL: none) names nothing. */
+ * and named from S_most(), district[i] S_district_like() of word i,
+ * elided[i] 1 when word i followed an elided article (a preposition
+ * before it; elided NULL: none); a one-word name that is a stop word of
+ * stop (NULL: none) names nothing. */
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
                          const unsigned char *named, const unsigned char *district,
+                         const unsigned char *elided,
                          const char *collection, const char *lang, const kb_lang *stop,
                          kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
@@ -668,7 +672,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       key[end[len]] = 0;
       const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
-      if (len == 1 && S_is_common(g, key) && !w[i]->upper &&
+      if (len == 1 && S_is_common(g, key) && !w[i]->upper && !(elided && elided[i]) &&
           !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
       if (len == 1 && stop && kb_lang_is_stop(stop, key, (int)end[1])) continue;
@@ -695,22 +699,30 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
   return 0;
 }
 
+/* x read without what comes before its apostrophe, into c: "darles"
+ * (from "d'Arles") as "arles". Returns c. */
+static const kb_token *S_cut_elided(const kb_token *x, kb_token *c) {
+  *c = *x;
+  memcpy(c->fold, x->fold + x->apos, (size_t)(x->nfold - x->apos) + 1);
+  c->nfold = x->nfold - x->apos;
+  c->apos = 0;
+  c->hash = 0;
+  c->upper = 0;
+  return c;
+}
+
 int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int nt, const char *collection,
                        kb_geo_match *m) {
   return kb_geo_find_tokens_lang(g, t, nt, collection, NULL, NULL, m);
 }
 
-int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const char *collection,
-                            const char *lang, const kb_lang *words, kb_geo_match *m) {
-  if (!g->nnames) return 0; /* no stores or places: nothing to find */
-  /* the words (emoji are not part of a name), the first S_MAX_WORDS */
-  const kb_token *w[S_MAX_WORDS];
-  int nw = 0;
-  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++)
-    if (t[i].kind != KB_TOKEN_EMOJI) w[nw++] = &t[i];
-  /* the places of the mention's own country first: "auch" (also) in a
-   * German tweet is not the French town of Auch when it names Nürnberg;
-   * then any country's (a French customer asking about London) */
+/* The first place the words w[0..nw) name, of the mention's own country
+ * first: "auch" (also) in a German tweet is not the French town of Auch
+ * when it names Nürnberg; then any country's (a French customer asking
+ * about London). elided: S_find_tokens()'s, or NULL (none). */
+static int S_find_words(const kb_geo *g, const kb_token *const *w, int nw,
+                        const unsigned char *elided, const char *collection, const char *lang,
+                        const kb_lang *words, kb_geo_match *m) {
   int most[S_MAX_WORDS];
   unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
   S_most(g, w, nw, most, named);
@@ -718,10 +730,46 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
    * their length) */
   for (int i = 0; i < nw; i++)
     district[i] = (unsigned char)(w[i]->nfold <= 4 && S_district_like(w[i]->fold));
-  if (lang && S_find_tokens(g, w, nw, most, named, district, collection, lang, NULL, m)) return 1;
+  if (lang && S_find_tokens(g, w, nw, most, named, district, elided, collection, lang, NULL, m))
+    return 1;
   /* another country's place is not one of the mention's everyday words
    * (its own country's, found above, may be: "Essen") */
-  return S_find_tokens(g, w, nw, most, named, district, collection, NULL, lang ? words : NULL, m);
+  return S_find_tokens(g, w, nw, most, named, district, elided, collection, NULL,
+                       lang ? words : NULL, m);
+}
+
+int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                            const char *lang, const kb_lang *words, kb_geo_match *m) {
+  if (!g->nnames) return 0; /* no stores or places: nothing to find */
+  /* the words (emoji are not part of a name), the first S_MAX_WORDS */
+  const kb_token *w[S_MAX_WORDS];
+  w[0] = NULL; /* (read below nw only; gcc cannot tell when nw is 0) */
+  int nw = 0, nelided = 0;
+  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++) {
+    if (t[i].kind == KB_TOKEN_EMOJI) continue;
+    nelided += words && t[i].apos > 0 && t[i].apos < t[i].nfold &&
+               kb_lang_is_elision(words, t[i].fold, t[i].apos);
+    w[nw++] = &t[i];
+  }
+  if (S_find_words(g, w, nw, NULL, collection, lang, words, m)) return 1;
+  if (!nelided) return 0;
+  /* none: then the words after an elided article of the mention's
+   * language ("d'Arles", one token "darles") read without it, as the
+   * search reads them (elisions.txt), the article standing for the
+   * preposition before them. Only then: "rue d'Orléans" and
+   * "Villeneuve-d'Ascq" are names as written. */
+  unsigned char elided[S_MAX_WORDS];
+  kb_token cut[S_MAX_CUT];
+  int ncut = 0;
+  for (int i = 0; i < nw; i++) {
+    elided[i] = 0;
+    if (ncut < S_MAX_CUT && w[i]->apos > 0 && w[i]->apos < w[i]->nfold &&
+        kb_lang_is_elision(words, w[i]->fold, w[i]->apos)) {
+      w[i] = S_cut_elided(w[i], &cut[ncut++]);
+      elided[i] = 1;
+    }
+  }
+  return S_find_words(g, w, nw, elided, collection, lang, words, m);
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,
