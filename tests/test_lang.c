@@ -86,6 +86,34 @@ static void test_store_services_name_the_store(void **state) {
   cJSON_Delete(j);
 }
 
+/* A place named is evidence of the mention's language (change P,
+ * docs/relevance.md): a German town and emoji, or a French town and one
+ * word, were read as English (the default wins a tie), whose articles
+ * have none of their words, and got no suggestion at all. An English
+ * mention naming a French town stays English. */
+static void test_lang_of_a_place(void **state) {
+  (void)state;
+  const char *text[] = {"\U0001F4CD Bielefeld?", "\U0001F3EA\u2753 Bielefeld \U0001F64F", "Agen. Boutique ?",
+                        "is there a shop in Agen?"};
+  const char *lang[] = {"de", "de", "fr", "en"};
+  const char *link[] = {"/de/stores?near=bielefeld", "/de/stores?near=bielefeld", "/fr/stores?near=agen",
+                        "/stores?near=agen"};
+  for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+    char *body = th_fmt("{\"text\":\"%s\"}", text[i]);
+    long st;
+    cJSON *j = lh_suggest(body, &st);
+    assert_int_equal(st, 200);
+    const char *code = lh_str(j, "lang.code"), *url = lh_str(j, "suggestions.0.url");
+    if (!code || strcmp(code, lang[i]) || !url || !strstr(url, link[i]))
+      print_error("%s: %s, first link %s\n", text[i], code ? code : "-", url ? url : "-");
+    assert_string_equal(code, lang[i]);
+    assert_non_null(url);
+    assert_non_null(strstr(url, link[i]));
+    cJSON_Delete(j);
+    free(body);
+  }
+}
+
 static void test_lang_asked_for(void **state) {
   (void)state;
   long st;
@@ -1155,6 +1183,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_lang_asked_for),
+      cmocka_unit_test(test_lang_of_a_place),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
       cmocka_unit_test(test_bad_lang),

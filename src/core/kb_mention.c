@@ -92,14 +92,32 @@ static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, i
   return score;
 }
 
+/* The language whose site's place list has a place the words t[0..nt)
+ * name (any country's; kb_geo.h), or -1: asked only when the languages'
+ * scores sc[0..n) leave li, the best, within one point of another, where
+ * a place counts as a known word of its country's language (change P,
+ * docs/relevance.md): "Gap. Boutique ?" is French, "🏪❓ Wuppertal 🙏"
+ * German, though no function word says so. */
+static int S_place_lang(kb_index *ix, const kb_geo *geo, const kb_token *t, int nt,
+                        const double *sc, int n, int li) {
+  int close = 0;
+  for (int i = 0; i < n && i < KB_MAX_LANGS && !close; i++)
+    close = i != li && sc[li] - sc[i] <= 1;
+  kb_geo_match pm;
+  if (!geo || !close || !kb_geo_find_tokens(geo, t, nt, NULL, &pm) || !pm.lang || !*pm.lang)
+    return -1;
+  int pl = kb_index_lang_find(ix, pm.lang);
+  return pl >= 0 && pl < KB_MAX_LANGS && pl < n ? pl : -1;
+}
+
 /* The language of the mention: the one asked for when the index has it,
  * else the one with the most evidence (S_lang_score), the default language
  * winning ties (a mention with no evidence at all, "ok", is the default's).
  * When it weighs the languages, the chosen one's look-ups of the words are
  * handed to its cues (kb_intent_cues_of(): they were made again there);
  * else they are read as kb_intent_cues() reads them. */
-static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, const char *asked,
-                      double *confidence, int *detected) {
+static int S_language(kb_index *ix, const kb_geo *geo, const kb_query *q, kb_token *t, int nt,
+                      const char *asked, double *confidence, int *detected) {
   int def = kb_index_default_lang(ix), n = kb_index_nlangs(ix);
   int li = kb_index_lang_find(ix, asked);
   *detected = li < 0;
@@ -129,19 +147,32 @@ static int S_language(kb_index *ix, const kb_query *q, kb_token *t, int nt, cons
     fold[i] = t[i].fold;
     h[i] = t[i].hash = kb_hash(t[i].fold, (size_t)len[i]); /* (kept for the places) */
   }
-  double best = S_lang_score(ix, q, t, nt, fold, len, h, def, best_x), total = best;
+  double sc[KB_MAX_LANGS];
+  double best = sc[def] = S_lang_score(ix, q, t, nt, fold, len, h, def, best_x), total = best;
   li = def;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && i < KB_MAX_LANGS; i++) {
     if (i == def) continue;
-    double sc = S_lang_score(ix, q, t, nt, fold, len, h, i, x);
-    total += sc;
-    if (sc > best) {
-      best = sc, li = i;
+    sc[i] = S_lang_score(ix, q, t, nt, fold, len, h, i, x);
+    total += sc[i];
+    if (sc[i] > best) {
+      best = sc[i], li = i;
       const kb_lang_word **swap = best_x;
       best_x = x, x = swap;
     }
   }
-  kb_intent_cues_of(t, nt, kb_index_lang_words(ix, li), best_x);
+  int pl = S_place_lang(ix, geo, t, nt, sc, n, li);
+  if (pl >= 0 && pl != li && (sc[pl] + 1 > best || (sc[pl] + 1 == best && pl == def))) {
+    /* the place tips it: its language's cues are looked up again */
+    li = pl;
+    best = sc[pl] + 1;
+    total += 1;
+    kb_intent_cues(t, nt, kb_index_lang_words(ix, li));
+  } else {
+    /* (the place's point counted where it went) */
+    total += pl >= 0;
+    best += pl == li;
+    kb_intent_cues_of(t, nt, kb_index_lang_words(ix, li), best_x);
+  }
   if (len != len_s) free(len);
   if (fold != fold_s) free(fold);
   if (h != h_s) free(h);
@@ -165,7 +196,8 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->n = n;
   /* the words, their language, and what they ask */
   m->tokens = kb_tokens_split(m->text, n, &m->ntokens);
-  int li = S_language(ix, q, m->tokens, m->ntokens, o->lang, &m->lang_confidence, &m->lang_detected);
+  int li = S_language(ix, geo, q, m->tokens, m->ntokens, o->lang, &m->lang_confidence,
+                      &m->lang_detected);
   kb_query_set_lang(q, li);
   m->words = kb_index_lang_words(ix, li);
   m->fallback = kb_index_lang_words(ix, kb_index_default_lang(ix));
