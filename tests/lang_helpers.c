@@ -111,18 +111,31 @@ void lh_nothing_fits(const char *text, int want) { S_flag(text, "nothing_fits", 
 
 void lh_answerable(const char *text, int want) { S_flag(text, "answerable", want); }
 
-void lh_expect_store_link(const char *text, const char *lang, const char *store) {
+/* text's first suggestion's link holds want, and its language is lang */
+static void S_expect_link(const char *text, const char *lang, const char *want) {
   char *body = th_fmt("{\"text\":\"%s\"}", text);
   long st;
   cJSON *j = lh_suggest(body, &st);
   assert_int_equal(st, 200);
-  char *want = th_fmt("/%s/help/%s", lang, store);
-  const char *url = lh_str(j, "suggestions.0.url");
-  if (!url || !strstr(url, want)) print_error("%s: first link %s, want %s\n", text, url ? url : "-", want);
+  const char *url = lh_str(j, "suggestions.0.url"), *code = lh_str(j, "lang.code");
+  if (!url || !strstr(url, want) || !code || strcmp(code, lang))
+    print_error("%s: first link %s in %s, want %s in %s\n", text, url ? url : "-", code ? code : "-", want,
+                lang);
   assert_non_null(url);
   assert_non_null(strstr(url, want));
-  assert_string_equal(lh_str(j, "lang.code"), lang);
-  free(want);
+  assert_string_equal(code, lang);
   cJSON_Delete(j);
   free(body);
+}
+
+void lh_expect_store_link(const char *text, const char *lang, const char *store) {
+  char *want = th_fmt("/%s/help/%s", lang, store);
+  S_expect_link(text, lang, want);
+  free(want);
+}
+
+void lh_expect_town_link(const char *text, const char *lang, const char *town) {
+  char *want = strcmp(lang, "en") ? th_fmt("/%s/stores?near=%s", lang, town) : th_fmt("/stores?near=%s", town);
+  S_expect_link(text, lang, want);
+  free(want);
 }

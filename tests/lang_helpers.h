@@ -83,4 +83,11 @@ void lh_answerable(const char *text, int want);
  * Sent as {"text":TEXT} with no author. Asserts status 200. */
 void lh_expect_store_link(const char *text, const char *lang, const char *store);
 
+/* text's first suggestion links the store finder near town (its URL holds
+ * /stores?near=TOWN for en, /LANG/stores?near=TOWN otherwise; town as the
+ * link writes it, "villeneuve-d%27ascq") and the mention's language,
+ * detected, is lang. Sent as {"text":TEXT} with no author. Asserts status
+ * 200. */
+void lh_expect_town_link(const char *text, const char *lang, const char *town);
+
 #endif

@@ -93,25 +93,10 @@ static void test_store_services_name_the_store(void **state) {
  * mention naming a French town stays English. */
 static void test_lang_of_a_place(void **state) {
   (void)state;
-  const char *text[] = {"\U0001F4CD Bielefeld?", "\U0001F3EA\u2753 Bielefeld \U0001F64F", "Agen. Boutique ?",
-                        "is there a shop in Agen?"};
-  const char *lang[] = {"de", "de", "fr", "en"};
-  const char *link[] = {"/de/stores?near=bielefeld", "/de/stores?near=bielefeld", "/fr/stores?near=agen",
-                        "/stores?near=agen"};
-  for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
-    char *body = th_fmt("{\"text\":\"%s\"}", text[i]);
-    long st;
-    cJSON *j = lh_suggest(body, &st);
-    assert_int_equal(st, 200);
-    const char *code = lh_str(j, "lang.code"), *url = lh_str(j, "suggestions.0.url");
-    if (!code || strcmp(code, lang[i]) || !url || !strstr(url, link[i]))
-      print_error("%s: %s, first link %s\n", text[i], code ? code : "-", url ? url : "-");
-    assert_string_equal(code, lang[i]);
-    assert_non_null(url);
-    assert_non_null(strstr(url, link[i]));
-    cJSON_Delete(j);
-    free(body);
-  }
+  lh_expect_town_link("\U0001F4CD Bielefeld?", "de", "bielefeld");
+  lh_expect_town_link("\U0001F3EA\u2753 Bielefeld \U0001F64F", "de", "bielefeld");
+  lh_expect_town_link("Agen. Boutique ?", "fr", "agen");
+  lh_expect_town_link("is there a shop in Agen?", "en", "agen");
 }
 
 static void test_lang_asked_for(void **state) {

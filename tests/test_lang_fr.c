@@ -257,21 +257,8 @@ static void test_places_with_an_apostrophe(void **state) {
   lh_expect_store_link("le magasin rue d'Orléans ouvre à quelle heure ?", "fr", "store-nantes");
   lh_expect_store_link("le magasin rue d\u2019Orléans ouvre à quelle heure ?", "fr", "store-nantes");
   lh_expect_store_link("le magasin rue dorleans ouvre à quelle heure ?", "fr", "store-nantes");
-  const char *town[] = {"vous avez un magasin à Villeneuve-d'Ascq ?",
-                        "vous avez un magasin à Villeneuve-d\u2019Ascq ?"};
-  for (size_t i = 0; i < sizeof town / sizeof *town; i++) {
-    char *body = th_fmt("{\"text\":\"%s\"}", town[i]);
-    long st;
-    cJSON *j = lh_suggest(body, &st);
-    assert_int_equal(st, 200);
-    const char *url = lh_str(j, "suggestions.0.url");
-    if (!url || !strstr(url, "/fr/stores?near=villeneuve-d%27ascq"))
-      print_error("%s: first link %s\n", town[i], url ? url : "-");
-    assert_non_null(url);
-    assert_non_null(strstr(url, "/fr/stores?near=villeneuve-d%27ascq"));
-    cJSON_Delete(j);
-    free(body);
-  }
+  lh_expect_town_link("vous avez un magasin à Villeneuve-d'Ascq ?", "fr", "villeneuve-d%27ascq");
+  lh_expect_town_link("vous avez un magasin à Villeneuve-d\u2019Ascq ?", "fr", "villeneuve-d%27ascq");
 }
 
 /* A town after an elided article is found (change E, docs/relevance.md):
@@ -281,22 +268,9 @@ static void test_places_with_an_apostrophe(void **state) {
  * was the finder article, with no town. */
 static void test_places_after_an_elided_article(void **state) {
   (void)state;
-  const char *line[] = {"Magasin près d'Arles ?", "une boutique près d\u2019Avignon ?",
-                        "J'ai cassé l'écran, il y a une boutique près d'Angers ?"};
-  const char *near[] = {"/fr/stores?near=arles", "/fr/stores?near=avignon", "/fr/stores?near=angers"};
-  for (size_t i = 0; i < sizeof line / sizeof *line; i++) {
-    char *body = th_fmt("{\"text\":\"%s\",\"lang\":\"fr\"}", line[i]);
-    long st;
-    cJSON *j = lh_suggest(body, &st);
-    assert_int_equal(st, 200);
-    const char *url = lh_str(j, "suggestions.0.url");
-    if (!url || !strstr(url, near[i])) print_error("%s: first link %s\n", line[i], url ? url : "-");
-    assert_non_null(url);
-    assert_non_null(strstr(url, near[i]));
-    assert_string_equal(lh_str(j, "suggestions.0.slug"), "find-a-store");
-    cJSON_Delete(j);
-    free(body);
-  }
+  lh_expect_town_link("Magasin près d'Arles ?", "fr", "arles");
+  lh_expect_town_link("une boutique près d\u2019Avignon ?", "fr", "avignon");
+  lh_expect_town_link("J'ai cassé l'écran, il y a une boutique près d'Angers ?", "fr", "angers");
 }
 
 int main(void) {
