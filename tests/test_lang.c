@@ -99,6 +99,22 @@ static void test_lang_of_a_place(void **state) {
   lh_expect_town_link("is there a shop in Agen?", "en", "agen");
 }
 
+/* An emoji a customer writes for a thing is read as its word, as
+ * text-speak is (change J, docs/relevance.md; kb/lang/LANG/textspeak.tsv):
+ * a mention of nothing but emoji had no search term and got nothing. The
+ * language's own word: a French team's "💧📱😭" is water damage in French. */
+static void test_emoji_read_as_words(void **state) {
+  (void)state;
+  lh_expect_first("\U0001F50B\U0001F50B\U0001F50B ??", "en", "battery-problems");
+  lh_expect_first("\U0001F9FE\u2753", "en", "billing-query");
+  long st;
+  cJSON *j = lh_suggest("{\"text\":\"\U0001F4A7\U0001F4F1\U0001F62D\",\"lang\":\"fr\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(lh_str(j, "suggestions.0.slug"), "water-damage");
+  assert_non_null(strstr(lh_str(j, "suggestions.0.url"), "/fr/help/water-damage"));
+  cJSON_Delete(j);
+}
+
 static void test_lang_asked_for(void **state) {
   (void)state;
   long st;
@@ -1169,6 +1185,7 @@ int main(void) {
       cmocka_unit_test(test_answered_in_its_language),
       cmocka_unit_test(test_lang_asked_for),
       cmocka_unit_test(test_lang_of_a_place),
+      cmocka_unit_test(test_emoji_read_as_words),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
       cmocka_unit_test(test_bad_lang),

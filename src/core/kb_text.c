@@ -733,6 +733,38 @@ static int S_read_word(const char *z, int n, int i, int base, int underscore,
   return i;
 }
 
+/* A symbol z[0..k) (code point cp, at byte offset at of the text) that a
+ * customer writes for a word, "🔋" for battery: in a customer's words
+ * (KB_TEXT_QUERY) it is read as its language's text-speak lists it
+ * (kb/lang/LANG/textspeak.tsv), like "slt" for salut; any other symbol,
+ * and every symbol of an article, says nothing (change J). */
+static int S_emit_symbol(S_run *r, const char *z, int k, int at, int32_t cp) {
+  if (!(r->flags & KB_TEXT_QUERY)) return 0;
+  S_ch one = {.cp = cp, .start = at, .end = at + k};
+  if (!r->nlang) {
+    const char *x = r->a->data ? kb_lang_speak(r->a->data, z, k) : NULL;
+    return x ? S_emit_expansion(r, &one, 1, 0, 0, x, z, k) : 0;
+  }
+  /* each language its own word (S_emit_d()'s loop) */
+  int rc = 0, placed = 0;
+  for (int i = 0; rc == 0 && i < r->nlang; i++) {
+    const kb_lang *l = r->each[i].a->data;
+    const char *x = l ? kb_lang_speak(l, z, k) : NULL;
+    if (!x) continue;
+    if (!placed) {
+      S_place(r, 0);
+      r->word++;
+      placed = 1;
+    }
+    r->a = r->each[i].a;
+    r->ctx = r->each[i].ctx;
+    r->placed = r->each[i].placed;
+    rc = S_emit_expansion(r, &one, 1, 0, 0, x, z, k);
+    r->each[i].placed = r->placed;
+  }
+  return rc;
+}
+
 /* Analyzes one chunk z[0..n) found at byte offset base of the text;
  * dots: it has a '.' or a ':', which every link has (kb_token_is_link()
  * is not asked of the others: the chunk's end was found reading them). */
@@ -762,6 +794,7 @@ static int S_chunk(S_run *r, const char *z, int n, int base, int dots) {
       }
     }
     if (!S_is_word_start(cp)) {
+      if (cp >= 0x2000 && (rc = S_emit_symbol(r, z + i, k, base + i, cp)) != 0) return rc;
       i += k;
       continue;
     }
