@@ -114,7 +114,7 @@ for k, (v, mn) in stats.items():
 print(f'{"dash share":42s} {100*cnt["-"]/max(N,1):5.1f}%')
 print('\nper slug (min 5):')
 for s in slugs:
-    print(f'  {s:28s} {cnt[s]:3d}' + ('' if cnt[s] >= 3 else '  <-- BELOW 3'))
+    print(f'  {s:28s} {cnt[s]:3d}' + ('' if cnt[s] >= 5 else '  <-- BELOW 5'))
     if cnt[s] < 5:
         errs.append(f'slug {s}: {cnt[s]} < 5')
 tagc = collections.Counter()
