@@ -314,6 +314,29 @@ static void test_words_of_hashed(void **state) {
   assert_null(x[8]);
 }
 
+/* Every language (kb/lang/LANG/intents.tsv, rule30b's change R): a contact
+ * made for the third time or more (an ordinal, or a count of calls, e-mails
+ * or visits) is a complaint, whatever else it asks; a bare count of times is
+ * not (a card declined three times), nor a second time (a screen cracked
+ * again). */
+static void test_repeated_contact(void **state) {
+  (void)state;
+  assert_true(S_intents("third time I've asked about this") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents("4th time explaining it to your chat") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents("three calls, three different answers") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents("card declined three times on your site") & KB_INTENT_COMPLAINT, 0);
+  assert_int_equal(S_intents("cracked my screen for the second time") & KB_INTENT_COMPLAINT, 0);
+  assert_true(S_intents_in("fr", "c'est la troisième fois que je vous écris") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("fr", "3e fois que je me déplace") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("fr", "carte refusée trois fois") & KB_INTENT_COMPLAINT, 0);
+  assert_true(S_intents_in("de", "ich rufe zum dritten Mal an") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("de", "drei Anrufe und keiner weiß was") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("de", "dreimal probiert, Karte abgelehnt") & KB_INTENT_COMPLAINT, 0);
+  assert_true(S_intents_in("es", "es la tercera vez que escribo") & KB_INTENT_COMPLAINT);
+  assert_true(S_intents_in("es", "tres llamadas y nada") & KB_INTENT_COMPLAINT);
+  assert_int_equal(S_intents_in("es", "la tarjeta rechazada tres veces") & KB_INTENT_COMPLAINT, 0);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_words_of_hashed),
@@ -328,6 +351,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_phone_and_status),
       cmocka_unit_test(test_german_staff_complaint),
       cmocka_unit_test(test_english_status_and_contact),
+      cmocka_unit_test(test_repeated_contact),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];
