@@ -1,4 +1,4 @@
-# pool30.py (session 29's pool29.py with blind24) DIR...: per group, the counts rule23 §4 compares (R@1, no-article / article lines held back,
+# pool30.py (session 29's pool29.py with blind24-25) DIR...: per group, the counts rule23 §4 compares (R@1, no-article / article lines held back,
 # confident-and-wrong, marked), over the blind12 and blind13 files (noex25.sh) or blind14 (measure24d.sh).
 import sys
 import os
@@ -6,7 +6,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from pool19_lib import pool, show  # noqa: E402
 for d in sys.argv[1:]:
     print('==', d)
-    rounds = [b for b in ('blind12', 'blind13', 'blind14', 'blind15', 'blind16', 'blind17', 'blind18', 'blind19', 'blind20', 'blind21', 'blind22', 'blind23', 'blind24') if os.path.exists(f'{d}/{b}-en.txt')]
+    rounds = [b for b in ('blind12', 'blind13', 'blind14', 'blind15', 'blind16', 'blind17', 'blind18', 'blind19', 'blind20', 'blind21', 'blind22', 'blind23', 'blind24', 'blind25') if os.path.exists(f'{d}/{b}-en.txt')]
     for label, langs in (('English', ['en']), ('fr/de/es', ['fr', 'de', 'es'])):
         t = pool(d, [f'{b}-{c}' for b in rounds for c in langs])
         show(label, t)
