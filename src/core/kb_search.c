@@ -467,6 +467,7 @@ void kb_results_sort(kb_results *r) {
   for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
   free(r->hits);
   r->hits = v;
+  r->caphits = r->n + 1;
   free(k);
 }
 
@@ -1208,8 +1209,17 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     S_order(&c, to);
     /* each hit is cleared as it is filled (S_fill_hit); clearing the
-     * whole array first (a page of up to a hundred) was done twice */
-    out->hits = kb_xmalloc(((size_t)(to - from) + 1) * sizeof *out->hits);
+     * whole array first (a page of up to a hundred) was done twice. The
+     * array the thread's last results gave back (kb_results_free()):
+     * a page of ten hits is 2.4 KB, past malloc()'s per-thread cache */
+    size_t need = (size_t)(to - from) + 1, have;
+    out->hits = kb_spare_take(KB_SPARE_HITS, &have);
+    if (have < need * sizeof *out->hits) {
+      free(out->hits);
+      have = need * sizeof *out->hits;
+      out->hits = kb_xmalloc(have);
+    }
+    out->caphits = (int)(have / sizeof *out->hits);
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
@@ -1240,6 +1250,7 @@ static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
   const kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
   if (!w) return -1;
   r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
+  r->caphits = r->n + 1;
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
@@ -1288,6 +1299,7 @@ void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
 
 void kb_results_free(kb_results *r) {
   kb_arena_free(r->mem);
-  free(r->hits);
+  if (r->caphits > 0) kb_spare_give(KB_SPARE_HITS, r->hits, (size_t)r->caphits * sizeof *r->hits);
+  else free(r->hits);
   memset(r, 0, sizeof *r);
 }
