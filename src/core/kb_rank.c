@@ -577,7 +577,8 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
    * come in order; were it to shrink, r steps back); cnt[g] the
    * window's matches of group g, groups those above 0 */
   int cnt[S_MAX_PHRASES], r = 0, groups = 0;
-  for (int g = 0; g < ngroup; g++) cnt[g] = 0;
+  if (ngroup <= S_FEW_GROUPS) memset(cnt, 0, S_FEW_GROUPS * sizeof *cnt); /* (stores, not a call) */
+  else memset(cnt, 0, (size_t)ngroup * sizeof *cnt);
   for (int i = 0; i < n; i++) {
     if (i > 0) { /* m[i - 1] out of the window, if it was in */
       if (r < i) r = i;

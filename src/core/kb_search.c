@@ -718,7 +718,10 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   r->id = id;
   r->first = m->nl;
   r->n = n;
-  memcpy(m->l + m->nl, l, (size_t)n * sizeof *l);
+  /* (most rows of a typed prefix have one list: copied as a struct, not
+   * by a call to memcpy()) */
+  if (n == 1) m->l[m->nl] = l[0];
+  else memcpy(m->l + m->nl, l, (size_t)n * sizeof *l);
   m->nl += n;
   kb_rank_row_part(m->q, m->docs, id, l, n, m->ablate, &r->part, m->cut + r->first);
   return 0;
