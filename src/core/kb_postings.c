@@ -475,8 +475,13 @@ static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list 
       S_sort_pos(pos + from, to - from);
       l->own_doc[l->n] = d;
       l->own_pfirst[l->n++] = np;
-      for (int j = from; j < to; j++)
-        if (twice || j == from || pos[j] != pos[j - 1]) pos[np++] = pos[j];
+      if (twice) { /* every position kept: all in place already */
+        np = to;
+      } else if (to > from) { /* a position two terms share kept once */
+        pos[np++] = pos[from];
+        for (int j = from + 1; j < to; j++)
+          if (pos[j] != pos[j - 1]) pos[np++] = pos[j];
+      }
       from = to;
     }
     used[w] = 0;
