@@ -159,6 +159,8 @@ typedef struct kb_results {
   int nterms;          /* terms the query was analyzed into */
   const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */
+  int caphits;         /* hits allocated, when known (0: not): the array is
+                          then kept by the thread for its next search */
 } kb_results;
 
 /* fn(ix, h), memoized for h's row while ix is open: fn must compute its

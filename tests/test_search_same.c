@@ -689,6 +689,41 @@ static void test_postings_phrases(void **state) {
   free(dir);
 }
 
+/* A prefix's list in a row where the terms starting with it take turns:
+ * each term's positions are a run, and the row's (120 of them, past
+ * insertion's 32) are merged into order (kb_postings.c's S_sort_pos());
+ * S_collect_rows() fails on a list out of order. */
+static void test_postings_prefix_order(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_buf body = KB_BUF_INIT;
+  for (int i = 0; i < 40; i++) kb_buf_puts(&body, "Glass glassware glasshouse. ");
+  char *p = th_fmt("%s/kb/a0.md", dir);
+  char *t = th_fmt("---\ntitle: Kinds\n---\n%s\n", kb_buf_str(&body));
+  th_write_file(p, t);
+  free(p); free(t);
+  kb_buf_cleanup(&body);
+  sqlite3 *db = S_open_indexed(dir);
+  int rc;
+  kb_postings *post = kb_postings_load(db, "fts_en", 1000000, &rc);
+  assert_non_null(post);
+  const char *ph[] = {"glas"};
+  const unsigned char pre[] = {1};
+  kb_buf b = KB_BUF_INIT;
+  assert_int_equal(kb_postings_match(post, ph, pre, 1, NULL, 0, 1000, S_collect_rows, &b), 0);
+  kb_buf want = KB_BUF_INIT;
+  kb_buf_puts(&want, "1:");
+  for (int i = 0; i < 120; i++) kb_buf_printf(&want, " 0/4/%d", i);
+  kb_buf_puts(&want, ";");
+  assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
+  kb_buf_cleanup(&b);
+  kb_buf_cleanup(&want);
+  kb_postings_free(post);
+  sqlite3_close(db);
+  th_rmtree(dir);
+  free(dir);
+}
+
 static int S_stop_rows(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
   (void)l; (void)n;
   *(sqlite3_int64 *)ctx = id;
@@ -922,6 +957,7 @@ int main(void) {
       cmocka_unit_test(test_bounds),
       cmocka_unit_test(test_postings_phrases),
       cmocka_unit_test(test_postings_dense),
+      cmocka_unit_test(test_postings_prefix_order),
       cmocka_unit_test(test_phrase_match_best),
       cmocka_unit_test(test_phrase_match_lines),
       cmocka_unit_test(test_phrase_match_line_table),

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_arena.h"
 #include "kb_util.h"
 
 #define S_NCOL 5
@@ -350,26 +351,60 @@ static void S_prefix_range(const kb_postings *p, const char *t, size_t n, int *f
     else hi = mid;
   }
   *first = lo;
-  hi = p->nterms;
-  while (lo < hi) { /* the first term past those starting with t */
-    int mid = (lo + hi) / 2;
-    if (strncmp(p->strs + p->toff[mid], t, n) <= 0) lo = mid + 1;
+  /* the first term past those starting with t, which follow it: steps
+   * doubled from it, then halved (a search of the whole table took as
+   * many steps for a longer prefix's few terms as for a short one's
+   * hundreds); [first, lo) start with t, hi is past them */
+  int step = 1;
+  hi = lo;
+  while (hi < p->nterms && !strncmp(p->strs + p->toff[hi], t, n)) {
+    lo = hi + 1;
+    hi = lo + step;
+    step *= 2;
+  }
+  if (hi > p->nterms) hi = p->nterms;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (!strncmp(p->strs + p->toff[mid], t, n)) lo = mid + 1;
     else hi = mid;
   }
   *end = lo;
 }
 
-static int S_cmp_pos(const void *x, const void *y) {
-  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-  return a < b ? -1 : a > b;
+/* Merges the runs in order of a[0..n) two by two through tmp (n of
+ * them) until one is left. */
+static void S_merge_runs(uint32_t *a, int n, uint32_t *tmp) {
+  for (;;) {
+    int i = 0, merged = 0;
+    while (i < n) {
+      int m = i + 1, e;
+      while (m < n && a[m - 1] <= a[m]) m++;
+      if (m == n) { /* the last run, alone (or the only one: sorted) */
+        if (!merged) return;
+        memcpy(tmp + i, a + i, (size_t)(n - i) * sizeof *a);
+        break;
+      }
+      for (e = m + 1; e < n && a[e - 1] <= a[e];) e++;
+      int x = i, y = m, k = i;
+      while (x < m && y < e) tmp[k++] = a[y] < a[x] ? a[y++] : a[x++];
+      while (x < m) tmp[k++] = a[x++];
+      while (y < e) tmp[k++] = a[y++];
+      merged = 1;
+      i = e;
+    }
+    memcpy(a, tmp, (size_t)n * sizeof *a);
+  }
 }
 
 /* Sorts a[0..n), a row's positions from each term in turn (runs in
- * order): by insertion while short, as most rows' are (qsort() was a
- * twentieth of a search as you type). */
+ * order): by insertion while short, as most rows' are, else by merging
+ * the runs (qsort() was a twentieth of a search as you type, then a
+ * fortieth for the few long rows). */
 static void S_sort_pos(uint32_t *a, int n) {
   if (n > 32) {
-    qsort(a, (size_t)n, sizeof *a, S_cmp_pos);
+    uint32_t buf[512], *tmp = n <= 512 ? buf : kb_xmalloc((size_t)n * sizeof *tmp);
+    S_merge_runs(a, n, tmp);
+    if (tmp != buf) free(tmp);
     return;
   }
   for (int i = 1; i < n; i++) {
@@ -386,7 +421,11 @@ static void S_sort_pos(uint32_t *a, int n) {
  * alternative, "imei2" and "imei"), and that position comes twice from a
  * prefix index, once from a merge of the terms' lists (S_read_prefixes).
  * Counted by row id, then each row's positions sorted: one pass over the
- * terms' postings. */
+ * terms' postings. The counts per row and a bit per row with some are
+ * the thread's (KB_SPARE_PREFIX), all 0 between lists: each clears what
+ * it set, and the rows are visited by their bits (a table of counts
+ * allocated and cleared, and a pass over every row of the table, were a
+ * third of a list of a few rows). */
 static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list *l) {
   memset(l, 0, sizeof *l);
   int tf, te;
@@ -396,20 +435,27 @@ static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list 
     S_term_list(p, tf, l);
     return;
   }
-  int nd = p->maxdoc + 2;
-  /* per row: its positions, then where they start, then where they end */
-  int *cnt = kb_xcalloc((size_t)nd, sizeof *cnt);
-  for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++) cnt[p->doc[i] + 1] += p->pfirst[i + 1] - p->pfirst[i];
-  /* the rows with positions, in order: only they are visited below (a
-   * pass over every row of the table, and a copy of cnt to fill from,
-   * were a third of making a prefix's list) */
-  int dbuf[1024], *rows = nd <= 1024 ? dbuf : kb_xmalloc((size_t)nd * sizeof *rows);
-  int ndoc = 0;
-  for (int d = 1; d < nd; d++) {
-    if (cnt[d] > 0) rows[ndoc++] = d - 1;
-    cnt[d] += cnt[d - 1];
+  size_t nd = (size_t)p->maxdoc + 1, nw = (nd + 63) / 64, need = nw * 8 + nd * sizeof(int), have;
+  uint64_t *used = kb_spare_take(KB_SPARE_PREFIX, &have);
+  if (have < need) {
+    free(used);
+    used = kb_xcalloc(need, 1);
+    have = need;
   }
-  int total = cnt[nd - 1];
+  int *cnt = (int *)(used + nw); /* per row: its positions, then where they start, then end */
+  for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++) {
+    int d = p->doc[i];
+    cnt[d] += p->pfirst[i + 1] - p->pfirst[i];
+    used[d / 64] |= (uint64_t)1 << (d % 64);
+  }
+  int ndoc = 0, total = 0;
+  for (size_t w = 0; w < nw; w++)
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int *c = &cnt[w * 64 + (size_t)__builtin_ctzll(m)], k = *c;
+      *c = total;
+      total += k;
+      ndoc++;
+    }
   uint32_t *pos = kb_xmalloc((size_t)total * sizeof *pos);
   for (int i = p->tfirst[tf]; i < p->tfirst[te]; i++) {
     int from = p->pfirst[i], to = p->pfirst[i + 1];
@@ -421,19 +467,27 @@ static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list 
   int twice = nchar < 32 && (p->prefix_idx >> nchar & 1);
   l->own_doc = kb_xmalloc((size_t)ndoc * sizeof *l->own_doc);
   l->own_pfirst = kb_xmalloc(((size_t)ndoc + 1) * sizeof *l->own_pfirst);
-  int np = 0;
-  for (int k = 0, from = 0; k < ndoc; k++) { /* (a row's start: the last one's end) */
-    int d = rows[k], to = cnt[d];
-    S_sort_pos(pos + from, to - from);
-    l->own_doc[l->n] = d;
-    l->own_pfirst[l->n++] = np;
-    for (int j = from; j < to; j++)
-      if (twice || j == from || pos[j] != pos[j - 1]) pos[np++] = pos[j];
-    from = to;
+  int np = 0, from = 0; /* (a row's start: the last one's end) */
+  for (size_t w = 0; w < nw; w++) {
+    for (uint64_t m = used[w]; m; m &= m - 1) {
+      int d = (int)(w * 64 + (size_t)__builtin_ctzll(m)), to = cnt[d];
+      cnt[d] = 0;
+      S_sort_pos(pos + from, to - from);
+      l->own_doc[l->n] = d;
+      l->own_pfirst[l->n++] = np;
+      if (twice) { /* every position kept: all in place already */
+        np = to;
+      } else if (to > from) { /* a position two terms share kept once */
+        pos[np++] = pos[from];
+        for (int j = from + 1; j < to; j++)
+          if (pos[j] != pos[j - 1]) pos[np++] = pos[j];
+      }
+      from = to;
+    }
+    used[w] = 0;
   }
-  if (rows != dbuf) free(rows);
   l->own_pfirst[l->n] = np;
-  free(cnt);
+  kb_spare_give(KB_SPARE_PREFIX, used, have); /* (all 0 again) */
   l->own_pos = pos;
   l->doc = l->own_doc;
   l->pfirst = l->own_pfirst;

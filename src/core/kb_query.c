@@ -21,9 +21,20 @@ enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES) */
 static int S_record(void *ctx, const kb_term *t) {
   kb_query *q = ((void **)ctx)[0];
   kb_query_recs *r = ((void **)ctx)[1];
-  if (r->n == r->cap) { /* 16 first: a tweet's, and under malloc's per-thread cache's 1 KB */
-    r->cap = r->cap ? 2 * r->cap : 16;
-    r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+  if (r->n == r->cap) {
+    /* the first array the thread's last query gave back (kb_query_free()):
+     * 16 records, a tweet's, are 1,152 bytes, past malloc()'s per-thread
+     * cache (a search as you type's records took its slow path, 1.8 K
+     * instructions of its 100 K) */
+    if (!r->v) {
+      size_t have;
+      r->v = kb_spare_take(KB_SPARE_RECS, &have);
+      r->cap = (int)(have / sizeof *r->v);
+    }
+    if (r->n == r->cap) {
+      r->cap = r->cap ? 2 * r->cap : 16;
+      r->v = kb_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+    }
   }
   /* one copy of a word for every language's record of it, and for a
    * term that is the word unstemmed (two copies a record were a fifth of
@@ -149,7 +160,8 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
 void kb_query_free(kb_query *q) {
   if (!q) return;
   for (int i = 0; i < KB_MAX_LANGS; i++)
-    if (q->langs[i].v) free(q->langs[i].v); /* (most are none: a call each was 800 instructions) */
+    if (q->langs[i].v) /* (most are none: a call each was 800 instructions) */
+      kb_spare_give(KB_SPARE_RECS, q->langs[i].v, (size_t)q->langs[i].cap * sizeof *q->langs[i].v);
   kb_arena_free(q->mem);
   free(q);
 }

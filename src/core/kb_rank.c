@@ -577,7 +577,8 @@ static void S_snippet_window(const S_src *src, const S_inst *m, int n, int ngrou
    * come in order; were it to shrink, r steps back); cnt[g] the
    * window's matches of group g, groups those above 0 */
   int cnt[S_MAX_PHRASES], r = 0, groups = 0;
-  for (int g = 0; g < ngroup; g++) cnt[g] = 0;
+  if (ngroup <= S_FEW_GROUPS) memset(cnt, 0, S_FEW_GROUPS * sizeof *cnt); /* (stores, not a call) */
+  else memset(cnt, 0, (size_t)ngroup * sizeof *cnt);
   for (int i = 0; i < n; i++) {
     if (i > 0) { /* m[i - 1] out of the window, if it was in */
       if (r < i) r = i;
@@ -630,9 +631,6 @@ static int S_body_marks(const S_inst *inst, int kept, const S_inst **out) {
 typedef struct {
   int (*tf)[S_NCOL];
   int *hit, nhit;
-  unsigned *hcols;          /* per hit: the columns it has a count in, as
-                               S_cols() found them (kb_rank_row_part()); NULL:
-                               S_cols_of() makes them from tf */
   S_inst *inst;
   int kept;
   const kb_rank_body *body; /* the body's matches, when inst holds only the
@@ -662,7 +660,7 @@ enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a wo
   match in the phrases field (the bound of the phrase match) */ };
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
 static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
-                           unsigned char *gbits, int *pairs, double *lines);
+                           unsigned char *gbits);
 static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
                          double *f);
 static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
@@ -670,9 +668,12 @@ static inline void S_groups_start(const S_query *q, double *gscore, unsigned cha
 static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   unsigned cols, double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
-                           double *f, int *pairs, double *lines);
+                           double *f);
 static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbits,
                             const uint64_t *touched, double *f);
+static void S_score_touched_bounds(const S_query *q, double *gscore, unsigned char *gbits,
+                                   const uint64_t *touched, double *f, uint64_t *matched,
+                                   double *lines);
 
 /* Per thread: a row's counts (S_acc), cleared per row for the query's
  * phrases only. */
@@ -743,20 +744,6 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
   *from = j;
   *to = k;
   return cols;
-}
-
-/* Counts list l (phrase p, a word or an exact form) into a: its term
- * frequency per column (S_cols()). */
-static inline __attribute__((always_inline)) void S_count_list(S_acc *a, const kb_rank_list *l,
-                                                               int *from, int *to) {
-  int p = l->phrase;
-  /* (a row has one list per phrase, and tf is 0 before it: t has a count
-   * where cols says) */
-  unsigned cols = S_cols(l, a->tf[p], from, to);
-  if (cols) {
-    a->hcols[a->nhit] = cols;
-    a->hit[a->nhit++] = p;
-  }
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -953,24 +940,36 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
 void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int64 id,
                       const kb_rank_list *l, int nl, unsigned ablate, kb_rank_part *part,
                       int (*cut)[2]) {
-  /* S_acc_start()'s counts, but only the row's phrases' cleared (all that
-   * is read of them: a query's dozen phrases cleared per row, and the
-   * whole S_acc, were a twentieth of ranking a row), and each hit's
-   * columns kept (S_count_list()'s: S_cols_of() not run again per hit) */
-  static _Thread_local unsigned hcols[S_MAX_PHRASES];
-  S_acc acc = {.tf = S_tf, .hit = S_hit, .hcols = hcols}, *a = &acc;
+  /* each phrase has one list in a row: its counts are scored as they are
+   * made, into the groups it touches, as kb_rank_row_lists() does (a
+   * table of counts per phrase cleared, filled and read back, and two
+   * passes over every group of the query, were a sixth of a row's part:
+   * the same sums in the same order, so the same features) */
+  static _Thread_local double gscore[S_MAX_PHRASES];
+  static _Thread_local unsigned char gbits[S_MAX_PHRASES];
+  uint64_t touched[S_MAX_PHRASES / 64] = {0};
+  double own[S_NCOL];
+  const double *nrm = S_row_norms(q, d, id, own);
   for (int i = 0; i < nl; i++) {
-    int p = l[i].phrase;
+    int p = l[i].phrase, t[S_NCOL] = {0};
     cut[i][1] = -1; /* not read after: neither a word's nor counted */
     if (p >= q->nphrase || q->select[p]) continue;
-    memset(S_tf[p], 0, sizeof S_tf[p]); /* (a row has one list per phrase) */
-    S_count_list(a, &l[i], &cut[i][0], &cut[i][1]);
+    unsigned cols = S_cols(&l[i], t, &cut[i][0], &cut[i][1]);
+    if (cols) {
+      S_score_phrase(q, nrm, p, t, cols, gscore, gbits);
+      touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
+    }
     if (q->exact[p]) cut[i][1] = -1;
   }
-  unsigned char gbits[S_MAX_PHRASES];
-  double *f = part->f, mass, own[S_NCOL];
-  int pairs;
-  S_score_counts(q, S_row_norms(q, d, id, own), a, f, gbits, &pairs, &mass);
+  double *f = part->f, mass;
+  uint64_t matched[S_MAX_PHRASES / 64];
+  S_score_touched_bounds(q, gscore, gbits, touched, f, matched, &mass);
+  /* the adjacent groups that both match: none
+   * or one in most rows, counted bit by bit (__builtin_popcountll() is a
+   * call into libgcc without -mpopcnt) */
+  int pairs = 0;
+  for (uint64_t m = matched[0] & (matched[0] >> 1 | matched[1] << 63); m; m &= m - 1) pairs++;
+  for (uint64_t m = matched[1] & matched[1] >> 1; m; m &= m - 1) pairs++;
   part->lo = S_score(f, ablate); /* proximity and phrase 0 */
   /* At most: every two adjacent words that both match are near (a pair
    * needs a match of each), and the best authored phrase is all query
@@ -1130,12 +1129,9 @@ static void S_features_of(const S_query *q, double bm, double cov, double strong
 }
 
 /* The features of a row that its groups' gscore and gbits give (all but
- * proximity and the phrase match, left 0); pairs not NULL, with what
- * bounds the rest (kb_rank_row_part()): into *pairs the adjacent groups
- * that both match, into *lines the weight (gidf) of the groups matched in
- * the phrases field. */
+ * proximity and the phrase match, left 0). */
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
-                           double *f, int *pairs, double *lines) {
+                           double *f) {
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
   for (int g = 0; g < q->ngroup; g++) {
     bm += gscore[g];
@@ -1143,17 +1139,6 @@ static void S_score_groups(const S_query *q, const double *gscore, const unsigne
     if (gbits[g] & S_MATCH) cov += q->gidf[g];
     if (gbits[g] & S_STRONG) strong += q->gidf[g];
     if (gbits[g] & S_TITLE) title += q->gidf[g];
-  }
-  if (pairs) {
-    int np = 0;
-    double mass1 = 0;
-    for (int g = 0; g < q->ngroup; g++) {
-      if (!(gbits[g] & S_MATCH)) continue;
-      if (gbits[g] & S_LINES) mass1 += q->gidf[g];
-      np += g + 1 < q->ngroup && (gbits[g + 1] & S_MATCH);
-    }
-    *pairs = np;
-    *lines = mass1;
   }
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
@@ -1173,11 +1158,18 @@ static inline double S_if(unsigned bit, double v) {
  * not 0), the others 0: what they added to the sums was +0 and nothing;
  * each group's gscore and gbits cleared once read, for the next row (in
  * the same pass: a second over touched missed its end once a row). The
- * sums add +0 for a bit not set (S_if()), not a branch per bit. */
-static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbits,
-                            const uint64_t *touched, double *f) {
-  double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0;
-  for (int w = 0; w < S_MAX_PHRASES / 64; w++)
+ * sums add +0 for a bit not set (S_if()), not a branch per bit. With
+ * matched (not NULL: a constant, so inlined without it where it is NULL),
+ * what bounds the rest too (kb_rank_row_part()): into matched the groups
+ * that match (bit g), into *lines the weight (gidf) of those matched in
+ * the phrases field, summed in the groups' order. */
+static inline __attribute__((always_inline)) void S_touched(const S_query *q, double *gscore,
+                                                            unsigned char *gbits,
+                                                            const uint64_t *touched, double *f,
+                                                            uint64_t *matched, double *lines) {
+  double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0, mass1 = 0;
+  for (int w = 0; w < S_MAX_PHRASES / 64; w++) {
+    uint64_t mw = 0;
     for (uint64_t m = touched[w]; m; m &= m - 1) {
       int g = w * 64 + __builtin_ctzll(m);
       unsigned b = gbits[g];
@@ -1187,23 +1179,42 @@ static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbi
       cov += S_if(b & S_MATCH, v);
       strong += S_if(b & S_STRONG, v);
       title += S_if(b & S_TITLE, v);
+      if (matched) { /* (S_LINES comes with S_MATCH: S_score_phrase()) */
+        mass1 += S_if(b & S_LINES, v);
+        mw |= (uint64_t)(b & S_MATCH) << (g % 64);
+      }
       gscore[g] = 0;
       gbits[g] = 0;
     }
+    if (matched) matched[w] = mw;
+  }
+  if (matched) *lines = mass1;
   S_features_of(q, bm, cov, strong, title, exactm, f);
+}
+
+static void S_score_touched(const S_query *q, double *gscore, unsigned char *gbits,
+                            const uint64_t *touched, double *f) {
+  S_touched(q, gscore, gbits, touched, f, NULL, NULL);
+}
+
+/* S_score_touched() and the bounds' sums (S_touched()'s matched and lines). */
+static void S_score_touched_bounds(const S_query *q, double *gscore, unsigned char *gbits,
+                                   const uint64_t *touched, double *f, uint64_t *matched,
+                                   double *lines) {
+  S_touched(q, gscore, gbits, touched, f, matched, lines);
 }
 
 /* The features of a row of normalisations nrm (S_norm()) that its term
  * frequencies (a's) give, and into gbits[q->ngroup] what each group
  * matches: S_score_groups(). */
 static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
-                           unsigned char *gbits, int *pairs, double *lines) {
+                           unsigned char *gbits) {
   double gscore[S_MAX_PHRASES];
   S_groups_start(q, gscore, gbits);
   for (int h = 0; h < a->nhit; h++) /* phrases that do not occur add nothing */
     S_score_phrase(q, nrm, a->hit[h], a->tf[a->hit[h]],
-                   a->hcols ? a->hcols[h] : S_cols_of(a->tf[a->hit[h]]), gscore, gbits);
-  S_score_groups(q, gscore, gbits, f, pairs, lines);
+                   S_cols_of(a->tf[a->hit[h]]), gscore, gbits);
+  S_score_groups(q, gscore, gbits, f);
 }
 
 /* The pairs of adjacent groups (g, g + 1) whose second matches, as
@@ -1244,7 +1255,7 @@ static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, doub
   unsigned char gbits[S_MAX_PHRASES];
   double nrm[S_NCOL];
   S_norms_of(q, src->len, nrm);
-  S_score_counts(q, nrm, a, f, gbits, NULL, NULL);
+  S_score_counts(q, nrm, a, f, gbits);
   uint64_t open[S_MAX_PHRASES / 64];
   S_open_of(q, gbits, open);
   S_score_near(q, src, a, open, f);

@@ -467,15 +467,10 @@ void kb_results_sort(kb_results *r) {
   for (int i = 0; i < r->n; i++) v[i] = r->hits[k[i].at];
   free(r->hits);
   r->hits = v;
+  r->caphits = r->n + 1;
   free(k);
 }
 
-/* Puts the first k candidates of c in the order qsort() with S_cmp_cand
- * gives (glibc's is a stable merge sort: equal ones stay in the order
- * they came). A page of results needs only its first rows in order:
- * picking them from many candidates (search as you type matches most of
- * the index on a short prefix) is one comparison per candidate, where
- * sorting them all was a tenth of the request. */
 /* c's candidates' array given back for the thread's next search
  * (kb_spare_give()): c->v is then another's (cap -1: a page's, freed). */
 static void S_cands_give(S_cands *c) {
@@ -485,36 +480,49 @@ static void S_cands_give(S_cands *c) {
   c->cap = -1;
 }
 
+/* Puts the first k candidates of c in the order qsort() with S_cmp_cand
+ * gives (glibc's is a stable merge sort: equal ones stay in the order
+ * they came). A page of results needs only its first rows in order:
+ * picking them from many candidates (search as you type matches most of
+ * the index on a short prefix) is one comparison per candidate, where
+ * sorting them all was a tenth of the request. A page of up to S_MAX_TOP
+ * is put in c's own array, through one on the stack (a page's array
+ * allocated, and the keys', were a fiftieth of a search as you type). */
+#define S_KEYS_STACK 128
 static void S_order(S_cands *c, int k) {
   if (c->n < 2) return;
+  S_cand top[S_MAX_TOP];
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
-    kb_order_key *key = kb_xmalloc((size_t)c->n * sizeof *key);
+    kb_order_key kbuf[S_KEYS_STACK];
+    kb_order_key *key = c->n <= S_KEYS_STACK ? kbuf : kb_xmalloc((size_t)c->n * sizeof *key);
     for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
     kb_order_sort(key, c->n);
-    S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
-    for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
-    free(key);
-    S_cands_give(c);
-    c->v = v;
+    if (k <= S_MAX_TOP) {
+      for (int j = 0; j < k; j++) top[j] = c->v[key[j].at];
+      memcpy(c->v, top, (size_t)k * sizeof *top);
+    } else {
+      S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
+      for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
+      S_cands_give(c);
+      c->v = v;
+    }
+    if (key != kbuf) free(key);
     return;
   }
-  int top[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
+  int at[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
   for (int i = 0; i < c->n; i++) {
     /* i comes after every earlier candidate it compares equal to */
-    if (nt == k && S_cmp_cand(&c->v[i], &c->v[top[nt - 1]]) >= 0) continue;
-    int at = nt < k ? nt++ : k - 1;
-    while (at > 0 && S_cmp_cand(&c->v[i], &c->v[top[at - 1]]) < 0) {
-      top[at] = top[at - 1];
-      at--;
+    if (nt == k && S_cmp_cand(&c->v[i], &c->v[at[nt - 1]]) >= 0) continue;
+    int j = nt < k ? nt++ : k - 1;
+    while (j > 0 && S_cmp_cand(&c->v[i], &c->v[at[j - 1]]) < 0) {
+      at[j] = at[j - 1];
+      j--;
     }
-    top[at] = i;
+    at[j] = i;
   }
-  S_cand *v = kb_xmalloc((size_t)k * sizeof *v); /* (calloc() passes by malloc()'s cache) */
-  memset(v, 0, (size_t)k * sizeof *v);
-  for (int j = 0; j < nt; j++) v[j] = c->v[top[j]];
-  S_cands_give(c);
-  c->v = v;
-  /* the rest is not read again (only counted): left out */
+  for (int j = 0; j < nt; j++) top[j] = c->v[at[j]];
+  memcpy(c->v, top, (size_t)nt * sizeof *top);
+  /* the rest is not read again (only counted): left as it is */
 }
 
 /* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
@@ -710,7 +718,10 @@ static int S_mem_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   r->id = id;
   r->first = m->nl;
   r->n = n;
-  memcpy(m->l + m->nl, l, (size_t)n * sizeof *l);
+  /* (most rows of a typed prefix have one list: copied as a struct, not
+   * by a call to memcpy()) */
+  if (n == 1) m->l[m->nl] = l[0];
+  else memcpy(m->l + m->nl, l, (size_t)n * sizeof *l);
   m->nl += n;
   kb_rank_row_part(m->q, m->docs, id, l, n, m->ablate, &r->part, m->cut + r->first);
   return 0;
@@ -1080,17 +1091,30 @@ static void S_cands_done(kb_index *ix, S_cands *c, int txn) {
   free(c->skipcov);
 }
 
-/* The public search's cut (kb_search_opts.cut_weak): c's candidates put
- * in order, and those covering less than half as much of the query as
- * the first dropped, the order kept; the rows the bound skipped counted
+/* The public search's cut (kb_search_opts.cut_weak): c's candidates
+ * covering less than half as much of the query as the first in order
+ * dropped, the others kept as they were; the rows the bound skipped counted
  * again by the same test (c->skipped). Returns 1 when the page (need
  * rows) may then hold a skipped row: fewer ranked rows are left than
  * need and a skipped one passes; the caller searches again with every
  * row ranked. */
 static int S_cut_weak(S_cands *c, int need) {
   if (c->n == 0) return 0;
-  S_order(c, c->n);
-  double cut = 0.5 * c->v[0].feat[KB_FEAT_COVERAGE];
+  /* the first in order is the one no other comes before (the earliest of
+   * those equal to it, as the stable sort puts them), and the page is
+   * put in order from those kept (S_order()): the candidates are not
+   * sorted here, but for a NaN score, with which "before" is no order
+   * and only the sort says which comes first */
+  int first = 0, nan = 0;
+  for (int i = 0; i < c->n; i++) {
+    nan |= c->v[i].score != c->v[i].score;
+    if (S_cmp_cand(&c->v[i], &c->v[first]) < 0) first = i;
+  }
+  if (nan) {
+    S_order(c, c->n);
+    first = 0;
+  }
+  double cut = 0.5 * c->v[first].feat[KB_FEAT_COVERAGE];
   int k = 0;
   for (int i = 0; i < c->n; i++)
     if (c->v[i].feat[KB_FEAT_COVERAGE] >= cut) c->v[k++] = c->v[i];
@@ -1188,8 +1212,17 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
     S_order(&c, to);
     /* each hit is cleared as it is filled (S_fill_hit); clearing the
-     * whole array first (a page of up to a hundred) was done twice */
-    out->hits = kb_xmalloc(((size_t)(to - from) + 1) * sizeof *out->hits);
+     * whole array first (a page of up to a hundred) was done twice. The
+     * array the thread's last results gave back (kb_results_free()):
+     * a page of ten hits is 2.4 KB, past malloc()'s per-thread cache */
+    size_t need = (size_t)(to - from) + 1, have;
+    out->hits = kb_spare_take(KB_SPARE_HITS, &have);
+    if (have < need * sizeof *out->hits) {
+      free(out->hits);
+      have = need * sizeof *out->hits;
+      out->hits = kb_xmalloc(have);
+    }
+    out->caphits = (int)(have / sizeof *out->hits);
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
@@ -1220,6 +1253,7 @@ static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
   const kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
   if (!w) return -1;
   r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
+  r->caphits = r->n + 1;
   kb_hit *h = &r->hits[r->n];
   memset(h, 0, sizeof *h);
   h->id = id;
@@ -1268,6 +1302,7 @@ void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
 
 void kb_results_free(kb_results *r) {
   kb_arena_free(r->mem);
-  free(r->hits);
+  if (r->caphits > 0) kb_spare_give(KB_SPARE_HITS, r->hits, (size_t)r->caphits * sizeof *r->hits);
+  else free(r->hits);
   memset(r, 0, sizeof *r);
 }
