@@ -68,7 +68,6 @@ for s in A B; do
   fi
 done
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 one() { # side route: one measured run; appends "route side rps p99_us cpu_us" to runs
   s=$1; r=$2
   eval "BENCH_BIN=\$$s"

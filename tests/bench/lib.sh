@@ -45,18 +45,30 @@ wait_http() { # url
   return 1
 }
 
+# The CPU time process pid has used, user and system, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 # Runs wrk (a short untimed warm-up, then the measured run); prints the
 # script's "bench:" line. The full wrk output goes to $DIR/wrk-NAME.txt.
+# With CPU_PID set (a kb-serve's pid), the line ends with cpu_us=X: that
+# process's own CPU time per request over the measured run, from /proc,
+# which the client's share of the same cores is not in (ab.sh's column).
 run_wrk() { # name url [bodies]
   name=$1; url=$2; shift 2
   if [ $# -gt 0 ]; then set -- -- "$@"; fi
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_WARMUP" \
     -s tests/bench/suggest.lua "$url" "$@" >/dev/null 2>&1 || true
+  [ -z "${CPU_PID:-}" ] || _rw_t0=$(cpu_ticks "$CPU_PID")
   wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_WRK_CONNS" -d"$BENCH_WRK_TIME" --latency \
     -s tests/bench/suggest.lua "$url" "$@" >"$DIR/wrk-$name.txt" 2>&1 ||
     { cat "$DIR/wrk-$name.txt" >&2; die "wrk against $url failed"; }
   line=$(grep '^bench: ' "$DIR/wrk-$name.txt" || true)
   [ -n "$line" ] || { cat "$DIR/wrk-$name.txt" >&2; die "wrk printed no result line"; }
+  if [ -n "${CPU_PID:-}" ]; then
+    _rw_c=$(($(cpu_ticks "$CPU_PID") - _rw_t0))
+    line="$line $(awk -v c="$_rw_c" -v n="$(kv "$line" requests)" -v t="$(getconf CLK_TCK)" \
+      'BEGIN { printf "cpu_us=%.1f", (n > 0 ? c * 1e6 / t / n : 0) }')"
+  fi
   printf '%s\n' "$line"
 }
 

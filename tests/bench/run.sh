@@ -138,6 +138,7 @@ find kb/articles -maxdepth 1 -name '*.md' | sort | sed 's|.*/|/help/|; s|\.md$||
 echo /healthz >"$DIR/p-healthz.txt"
 
 start_serve "$DIR/kb.sqlite" "$DIR/serve-kb.log"
+CPU_PID=$serve_pid # run_wrk's cpu_us: the server's own CPU a request
 for f in p-api p-page p-fragment p-article; do # every path answers 200 before it is timed
   bad=$(head -40 "$DIR/$f.txt" | while IFS= read -r path; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$api$path"); [ "$code" = 200 ] || echo "$code $path"; done)
@@ -168,6 +169,7 @@ stop_pid "$serve_pid"; serve_pid=""
 # search's own cost, printed under each cached row.
 rows_off="$DIR/rows-nocache.txt"; : >"$rows_off"
 start_serve "$DIR/kb.sqlite" "$DIR/serve-kb-nocache.log" --search-cache 0
+CPU_PID=$serve_pid
 say "bench: the search routes again with --search-cache 0"
 for r in "search API, public queries+typed (kb/)|kb-search-api-nocache|p-api" \
   "search page, public queries (kb/)|kb-search-page-nocache|p-page" \
@@ -189,6 +191,7 @@ else
   printf '%s\n' '{"text":"@PhoneRetailer my screen is cracked, can you fix it in Leeds?","limit":3}' >"$bodies"
 fi
 start_serve "$index" "$DIR/serve.log"
+CPU_PID=$serve_pid
 
 # A real response for the nginx floor: of the first 50 bodies, the one whose
 # response is nearest in size to BENCH_STATIC_BYTES; also the median size.
@@ -217,6 +220,7 @@ check_alive "$DIR/serve.log"
 stop_pid "$serve_pid"; serve_pid=""
 
 # --- 4. nginx floor ---------------------------------------------------------
+CPU_PID="" # (nginx's workers are other processes: no cpu_us)
 start_nginx "$DIR/nginx"
 got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$nport/suggest.json")
 [ "$got" = "200 $BENCH_STATIC_BYTES" ] || die "nginx answered '$got' for suggest.json"
@@ -241,13 +245,14 @@ echo
 echo "bench: $machine"
 echo
 echo "HTTP load: wrk -t$BENCH_WRK_THREADS -c$BENCH_WRK_CONNS -d$BENCH_WRK_TIME --latency, 127.0.0.1, client and server on the same cores"
-printf '%-40s %9s %8s %8s %8s %14s %8s %9s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket" "x nginx" "x healthz"
+printf '%-40s %9s %8s %8s %8s %14s %8s %9s %10s\n' target "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx/socket" "x nginx" "x healthz" "cpu us/req"
 table_row() { # label line
   rps=$(kv "$2" rps)
-  printf '%-40s %9.0f %8s %8s %8s %14s %8s %9s\n' "$1" "$rps" "$(ms "$(kv "$2" p50_us)")" \
+  cpu=$(kv "$2" cpu_us)
+  printf '%-40s %9.0f %8s %8s %8s %14s %8s %9s %10s\n' "$1" "$rps" "$(ms "$(kv "$2" p50_us)")" \
     "$(ms "$(kv "$2" p90_us)")" "$(ms "$(kv "$2" p99_us)")" "$(errs "$2")" \
     "$(awk -v a="$rps" -v b="$n_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
-    "$(awk -v a="$rps" -v b="$h_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    "$(awk -v a="$rps" -v b="$h_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "${cpu:--}"
 }
 tab="$(printf '\t')"
 while IFS="$tab" read -r what line; do
@@ -256,6 +261,14 @@ while IFS="$tab" read -r what line; do
   off=$(grep -F "$what$tab" "$rows_off" | head -1 | cut -f2)
   [ -z "$off" ] || table_row "  the same, --search-cache 0" "$off"
 done <"$rows"
+echo "cpu us/req: kb-serve's own CPU time (user + system, /proc) per request over the measured run; wrk's"
+echo "share of the same two cores is not in it, so its ratios are the server's work alone (req/s ratios"
+echo "also carry the client's cost, the same for every route)."
+sug_cpu=$(kv "$(grep -F "$kb_suggest_label$tab" "$rows" | cut -f2)" cpu_us)
+frag_cpu=$(kv "$(grep -F "search as you type, fragment (kb/)$tab" "$rows_off" | cut -f2)" cpu_us)
+if [ -n "$sug_cpu" ] && [ -n "$frag_cpu" ]; then
+  awk -v s="$sug_cpu" -v f="$frag_cpu" 'BEGIN { if (f > 0) printf "suggest (kb/) / fragment with --search-cache 0, in server CPU a request: %.2fx\n", s / f }'
+fi
 echo "Search cache (the default, 4 MiB per worker thread): hits over each cached row's run, warm-up"
 echo "included, from /metrics. The request sets cycle: a cache holding a whole set answers every"
 echo "request after its first pass, which real traffic (a few prefixes typed often, a long tail"
