@@ -968,8 +968,11 @@ void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
    * or one in most rows, counted bit by bit (__builtin_popcountll() is a
    * call into libgcc without -mpopcnt) */
   int pairs = 0;
-  for (uint64_t m = matched[0] & (matched[0] >> 1 | matched[1] << 63); m; m &= m - 1) pairs++;
-  for (uint64_t m = matched[1] & matched[1] >> 1; m; m &= m - 1) pairs++;
+  enum { NW = S_MAX_PHRASES / 64 };
+  for (int w = 0; w < NW; w++) { /* group g and g + 1, across words too */
+    uint64_t next = matched[w] >> 1 | (w + 1 < NW ? matched[w + 1] << 63 : 0);
+    for (uint64_t m = matched[w] & next; m; m &= m - 1) pairs++;
+  }
   part->lo = S_score(f, ablate); /* proximity and phrase 0 */
   /* At most: every two adjacent words that both match are near (a pair
    * needs a match of each), and the best authored phrase is all query
