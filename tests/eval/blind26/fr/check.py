@@ -134,6 +134,18 @@ print('\nper persona: ' + ', '.join(f'{k} {pc[k]}' for k in PERSONAS))
 tw = collections.Counter(r[3] for r in rows if r[3])
 print(f'\ntowns: {len([t for t in tw if t in store_towns])} distinct with a store, '
       f'{len([t for t in tw if t not in store_towns])} distinct without')
+warn = []
+for r in rows:
+    if r[2] == '-':
+        continue
+    named = [p for p in places if re.search(r'(?<![\w-])' + re.escape(p) + r'(?![\w-])', r[1])]
+    for p in named:
+        if p != r[3]:
+            warn.append(f'{r[0]}: names {p!r} but town field is {r[3]!r}')
+if warn:
+    print('\nwarnings (place names in article lines not in the town field):')
+    for w in warn:
+        print(' ', w)
 if errs:
     print('\nPROBLEMS:')
     for e in errs:
