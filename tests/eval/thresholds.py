@@ -5,6 +5,7 @@ new writers' lines.
     python3 tests/eval/thresholds.py SET...                      # report
     python3 tests/eval/thresholds.py --precision P0,P1 SET...    # choose (P: 0.95 or 412/440)
     python3 tests/eval/thresholds.py --precision P0,P1 --write SET...
+    python3 tests/eval/thresholds.py --shift P [--write] SET...    # both at once
 
 fit.py chooses the thresholds (kb_rank_model.h's S_conf_threshold: from
 which confidence a first suggestion is marked answerable, for a mention that
@@ -23,7 +24,11 @@ the index's default language count), then prints, per "asks nothing" /
 "asks", the threshold in the header, how many lines it marks and how many of
 those are right. With --precision P0,P1 it prints, per group, the lowest
 threshold in 0.20..0.99 (steps of 0.01, as fit.py's) at which the marked
-lines are right at least P of the time, and with --write puts them in the
+lines are right at least P of the time. A group of a few dozen marked lines
+makes such a target coarse (one line is 2 %): --shift P moves both of the
+header's thresholds by the same d instead, the smallest step of 0.01 in
+-0.20..+0.19 at which the two groups' marked lines together are right at
+least P of the time (one number from every line). With --write either goes in the
 header's default-language row (S_conf_threshold[0]); the other languages'
 row, every weight and the abstention are left as they are. After --write:
 make, and `python3 tests/eval/fit.py --calibration ... --bands
@@ -84,6 +89,19 @@ def choose(lines, asks, precision):
     return 0.99
 
 
+def shift(lines, row, precision):
+    """The smallest d at which both groups, at row + d, are right >= precision."""
+    for k in range(-20, 20):
+        d = k / 100
+        n = ok = 0
+        for asks in (0, 1):
+            m, r = at(lines, asks, round(row[asks] + d, 2))
+            n, ok = n + m, ok + r
+        if n and ok / n >= precision - 1e-12:
+            return d
+    return 0.19
+
+
 def write(path, row, sets, prec):
     rows, line = read_row(path)
     rows[0] = row
@@ -101,7 +119,7 @@ def write(path, row, sets, prec):
 
 
 def main(argv):
-    prec, do_write, sets = None, False, []
+    prec, do_write, sets, pooled = None, False, [], None
     i = 1
     while i < len(argv):
         if argv[i] == "--precision" and i + 1 < len(argv):
@@ -109,13 +127,18 @@ def main(argv):
             prec = [float(x.split("/")[0]) / float(x.split("/")[1]) if "/" in x else float(x)
                     for x in argv[i + 1].split(",")]
             i += 2
+        elif argv[i] == "--shift" and i + 1 < len(argv):
+            x = argv[i + 1]
+            pooled = float(x.split("/")[0]) / float(x.split("/")[1]) if "/" in x else float(x)
+            i += 2
         elif argv[i] == "--write":
             do_write = True
             i += 1
         else:
             sets.append(argv[i])
             i += 1
-    if not sets or (prec is not None and len(prec) != 2) or (do_write and prec is None):
+    if not sets or (prec is not None and len(prec) != 2) or (do_write and prec is None and pooled is None) \
+            or (prec is not None and pooled is not None):
         sys.exit(__doc__.split("\n\n")[1])
     rows, _ = read_row(HEADER)
     lines, seen = marks(sets)
@@ -133,6 +156,17 @@ def main(argv):
             print("            at precision %.4f: %.2f marks %d, right %d (%.4f)" % (
                 prec[asks], c, n, ok, ok / n if n else 0))
             row.append(c)
+    n = sum(at(lines, a, rows[0][a])[0] for a in (0, 1))
+    ok = sum(at(lines, a, rows[0][a])[1] for a in (0, 1))
+    print("  both groups: marks %d, right %d (%.4f; %d/%d)" % (n, ok, ok / n if n else 0, ok, n))
+    if pooled is not None:
+        d = shift(lines, rows[0], pooled)
+        row = [round(rows[0][a] + d, 2) for a in (0, 1)]
+        n = sum(at(lines, a, row[a])[0] for a in (0, 1))
+        ok = sum(at(lines, a, row[a])[1] for a in (0, 1))
+        print("  shifted %+.2f for precision %.4f: %.2f / %.2f marks %d, right %d (%.4f)" % (
+            d, pooled, row[0], row[1], n, ok, ok / n if n else 0))
+        prec = [pooled, pooled]
     if do_write:
         write(HEADER, row, sets, prec)
         print("wrote %s: S_conf_threshold[0] = {%.2f, %.2f}" % (HEADER, row[0], row[1]))
