@@ -1,13 +1,20 @@
 /*
  * kb-eval - relevance figures for a labelled set, ours beside a baseline.
  *
- *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--leave-own-example-out]
+ *   kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--marks] [--leave-own-example-out]
  *           [--feedback-cv K [--diag] [--replay R]] INDEX SET
  *   kb-eval --terms INDEX SET
  *
  * (--towns prints each town line whose first link misses the town;
  * --abstentions each line where "nothing fits" was said wrongly, or not
- * said where nothing fits, with the first suggestion.)
+ * said where nothing fits, with the first suggestion; --marks, for every
+ * line, "mark ID ELIGIBLE CONFIDENCE ASKS RIGHT ANSWERABLE LANG THRESHOLD": whether it
+ * could be marked answerable at some threshold (no off-topic page first,
+ * some article fits), the first suggestion's confidence, whether the
+ * mention asks something, whether the first suggestion is the expected
+ * article, whether it was marked, the language it was answered in and
+ * the threshold it was held to: tests/eval/thresholds.py chooses
+ * thresholds from these.)
  *
  * SET is either a TSV file with a header (id, text, expect[, town, notes])
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
@@ -205,6 +212,7 @@ typedef struct {
 static int S_dump; /* --dump: one line per query with the features */
 static int S_towns; /* --towns: the town lines whose first link misses */
 static int S_abst; /* --abstentions: the lines whose abstention is wrong */
+static int S_marks; /* --marks: every line's confidence and whether it could be marked */
 static unsigned S_ablate; /* --without: KB_ABLATE_* left out of every search */
 static const char *S_lang; /* --lang: the set's language (NULL: the index's default) */
 static int S_own_out; /* --leave-own-example-out: each line without its own example */
@@ -363,6 +371,10 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     s->abstained++;
     if (!strcmp(x->expect, "-")) s->abstained_ok++;
   }
+  if (S_marks)
+    printf("mark\t%s\t%d\t%.6f\t%d\t%d\t%d\t%s\t%.2f\n", x->id, !r.offtopic && !r.nothing_fits && r.n > 0,
+           r.n ? r.s[0].confidence : 0, r.asks, strcmp(x->expect, "-") && o.rank == 1, r.answerable,
+           r.lang ? r.lang : "-", r.threshold);
   if (S_abst && r.nothing_fits != !strcmp(x->expect, "-"))
     printf("%s\t%s\t%s\t%s\t%.3f\t%s\n", r.nothing_fits ? "abstained, has" : "fits, has none",
            x->id, x->expect, o.got ? o.got : "-", r.n ? r.s[0].confidence : 0, x->text);
@@ -792,6 +804,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--terms")) terms = 1;
     else if (!strcmp(argv[i], "--towns")) S_towns = 1;
     else if (!strcmp(argv[i], "--abstentions")) S_abst = 1;
+    else if (!strcmp(argv[i], "--marks")) S_marks = 1;
     else if (!strcmp(argv[i], "--diag")) S_diag_on = 1;
     else if (!strcmp(argv[i], "--replay") && i + 1 < argc) S_replay = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
     else if (!strcmp(argv[i], "--feedback-cv") && i + 1 < argc) cv = atoi(argv[++i]);
@@ -820,7 +833,7 @@ int main(int argc, char **argv) {
     else if (!setp) setp = argv[i];
   }
   if (!index || !setp) {
-    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--without TECH,...]\n"
+    fprintf(stderr, "usage: kb-eval [--worst N] [--public] [--dump] [--towns] [--abstentions] [--marks] [--without TECH,...]\n"
                     "               [--leave-own-example-out] [--feedback-cv K [--diag] [--replay R]] INDEX SET(.tsv|.jsonl)\n"
                     "       kb-eval --terms INDEX SET(.tsv|.jsonl)\n");
     return 64;
