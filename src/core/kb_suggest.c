@@ -286,6 +286,9 @@ static double S_fits(const kb_results *r, const double *x, const double *score, 
   return kb_rank_learned_fits(&l);
 }
 
+/* The candidates whose learned inputs S_rerank() keeps on the stack. */
+#define S_LTR_STACK 40
+
 /* Ranks the candidates by the learned score (kb_rank_learned()), kept as
  * exp(score) so that it stays positive for the fusion with feedback, and
  * shows them to o->inspect (evaluation) before anything is dropped. */
@@ -304,8 +307,11 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
    * byte as callgrind counts `rep stosb`) */
-  double *x = kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x);
-  double *score = kb_xmalloc((size_t)r->n * sizeof *score);
+  double xbuf[S_LTR_STACK * KB_LTR_N], sbuf[S_LTR_STACK]; /* (a suggest's 30, with
+    feedback 40: 4 to 6 KB, taken by malloc()'s slow path twice a suggest) */
+  int own = r->n > S_LTR_STACK;
+  double *x = own ? kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x) : xbuf;
+  double *score = own ? kb_xmalloc((size_t)r->n * sizeof *score) : sbuf;
   S_ltr_mention mm = S_ltr_mention_of(ix, m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
     S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
@@ -314,8 +320,10 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   }
   out->fits = S_fits(r, x, score, out->asks);
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
-  free(score);
-  free(x);
+  if (own) {
+    free(score);
+    free(x);
+  }
   kb_results_sort(r);
 }
 
