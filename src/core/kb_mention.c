@@ -190,7 +190,8 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
     snprintf(err, nerr, "the query is not valid UTF-8");
     return NULL;
   }
-  kb_mention *m = kb_xcalloc(1, sizeof *m);
+  kb_mention *m = kb_xmalloc(sizeof *m); /* (calloc() passes by malloc()'s per-thread cache) */
+  memset(m, 0, sizeof *m);
   m->query = q;
   m->text = kb_xstrndup(text, n);
   m->n = n;

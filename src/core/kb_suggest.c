@@ -463,7 +463,10 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     return rc;
   }
   out->n = out->res.n;
-  out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
+  /* (malloc() and a clear: calloc() passes by malloc()'s per-thread
+   * cache, 0.3 K instructions a suggest) */
+  out->s = kb_xmalloc(((size_t)out->n + 1) * sizeof *out->s);
+  memset(out->s, 0, ((size_t)out->n + 1) * sizeof *out->s);
   /* 3. ranking and confidence */
   S_confidence(ix, m, out);
   /* 4. reply: the link each suggestion carries */
