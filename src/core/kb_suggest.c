@@ -238,12 +238,12 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
             .no_examples = S_no_examples(ix, out)}};
 }
 
-/* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
 /* Whether hit h is an off-topic page (its type's first byte tested
  * first: a call to strcmp() for each of a suggest's 30 candidates, most
  * of them articles, was 0.7 K instructions). */
 static int S_offtopic(const kb_hit *h) { return h->type[0] == 'o' && !strcmp(h->type, "offtopic"); }
 
+/* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
 static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
