@@ -150,11 +150,6 @@ static int S_cmp_syn(const void *x, const void *y) {
   return c ? c : a->order - b->order;
 }
 
-/* Sorts each language's rules by source, keeping the order they were
- * read in among rules of one source: a query looks its words up; and
- * marks the sources' first words in synfirst, so that a query word no
- * rule starts with is passed over without a search of the rules (most
- * are: the search was 2 % of a suggest). */
 /* The slot of first word w (n bytes, kb_hash() h) in l->synword: its
  * own, or the empty one where it would go. */
 static kb_ix_synword *S_synword_slot(const kb_ix_lang *l, const char *w, size_t n, uint32_t h) {
@@ -198,6 +193,11 @@ static void S_synwords(kb_ix_lang *l) {
   }
 }
 
+/* Sorts each language's rules by source, keeping the order they were
+ * read in among rules of one source: a query looks its words up; and
+ * marks the sources' first words in synfirst, so that a query word no
+ * rule starts with is passed over without a search of the rules (most
+ * are: the search was 2 % of a suggest); and makes synword (S_synwords()). */
 static void S_sort_synonyms(kb_index *ix) {
   for (int li = 0; li < ix->nlangs; li++) {
     kb_ix_lang *l = &ix->langs[li];

@@ -181,15 +181,15 @@ struct kb_index {
                              for each */
 };
 
+/* The rules of l whose source is the word w[0..n) (kb_hash() h) or
+ * starts with it and a space, or NULL: none, or not known this way
+ * (l->synword not made: search all of l->syn). Defined in kb_index.c. */
+const kb_ix_synword *kb_ix_synword_of(const kb_ix_lang *l, const char *w, size_t n, uint32_t h);
+
 /* Binds an article's address to st, a statement of ix (get, id_of) whose
  * ?1-?4 are collection (NULL: "default"), slug, the language preferred
  * (NULL: the index's default) and the default language, its fallback.
  * Defined in kb_doc.c. */
-/* The rules of l whose source is the word w[0..n) (kb_hash() h) or
- * starts with it and a space, or NULL: none, or not known this way
- * (l->synword not made: search all of l->syn). */
-const kb_ix_synword *kb_ix_synword_of(const kb_ix_lang *l, const char *w, size_t n, uint32_t h);
-
 void kb_ix_bind_article(kb_index *ix, sqlite3_stmt *st, const char *collection, const char *slug,
                         const char *lang);
 
