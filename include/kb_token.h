@@ -64,6 +64,14 @@ typedef struct kb_token {
  * text order (caller frees; NULL when there are none). */
 kb_token *kb_tokens_split(const char *z, size_t n, int *pn);
 
+/* kb_tokens_split() into the array the thread's last kb_tokens_give()
+ * handed back, grown as needed, else a new one (a mention's array of
+ * some 50 tokens, 4.8 KB, took malloc()'s slow path every suggest): sets
+ * *pcap to its room in tokens; never NULL, even with no token. Give it
+ * back with kb_tokens_give(t, *pcap), not free(). */
+kb_token *kb_tokens_split_spare(const char *z, size_t n, int *pn, int *pcap);
+void kb_tokens_give(kb_token *t, int cap);
+
 /* 1 if the chunk z[0..n) (text between white space) is a URL or an e-mail
  * address: "scheme://...", "www.", "user@host.tld", or host.tld/path.
  * The analyzer drops such chunks whole (kb_text.h). */

@@ -18,6 +18,7 @@
 #include "kb_rank.h"
 #include "kb_search.h"
 #include "kb_util.h"
+#include "../src/core/kb_index_impl.h" /* (internal to src/core) */
 #include "../src/core/kb_near.h"  /* (internal to src/core) */
 #include "../src/core/kb_order.h" /* (internal to src/core) */
 
@@ -812,6 +813,40 @@ static void test_synonym_filter(void **state) {
   th_index_done(x, dir);
 }
 
+/* The synonym rules by first word (kb_ix_synword_of()) are, in each of
+ * kb/'s languages, exactly the rules a pass over all of them finds for
+ * each first word, one range each (the expansion searches only there),
+ * and a word no rule starts with has none. */
+static void test_synonym_words(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int langs = 0;
+  for (int li = 0; li < x->nlangs; li++) {
+    const kb_ix_lang *l = &x->langs[li];
+    if (!l->nsyn) continue;
+    langs++;
+    assert_non_null(l->synword);
+    for (int k = 0; k < l->nsyn; k++) {
+      const char *w = l->syn[k].src, *sp = strchr(w, ' ');
+      size_t n = sp ? (size_t)(sp - w) : strlen(w);
+      const kb_ix_synword *e = kb_ix_synword_of(l, w, n, kb_hash(w, n));
+      assert_non_null(e);
+      for (int i = 0; i < l->nsyn; i++) { /* rule i's first word is w's: in e */
+        const char *s = l->syn[i].src;
+        int same = !strncmp(s, w, n) && (s[n] == ' ' || !s[n]);
+        if (same != (i >= e->first && i < e->end))
+          print_error("%s: rule '%s' %s the rules of '%.*s'\n", l->lang, s,
+                      same ? "outside" : "among", (int)n, w);
+        assert_int_equal(same, i >= e->first && i < e->end);
+      }
+    }
+    assert_null(kb_ix_synword_of(l, "zzqx", 4, kb_hash("zzqx", 4)));
+  }
+  assert_true(langs >= 1);
+  th_index_done(x, dir);
+}
+
 /* kb_rank_ltr_inputs() writes every input of x (the suggest's rerank
  * does not clear x first): each slot set to NaN before, none left so,
  * with every context flag off and on. */
@@ -964,6 +999,7 @@ int main(void) {
       cmocka_unit_test(test_memory_same_as_fts5_heads),
       cmocka_unit_test(test_ltr_inputs),
       cmocka_unit_test(test_synonym_filter),
+      cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_near_pairs),
   };

@@ -35,14 +35,22 @@ static void test_put_fixed(void **state) {
   const double fixed[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, 0.125, 0.0005, 0.00005, 1.23455,
                           0.9999996, 0.99995, 123.4565, 1e-12, -1e-12, 999999999.9996,
                           1e9, 1.5e12, 4e18, INFINITY, -INFINITY, NAN, 8589.9345925,
-                          0.1 + 0.2, 2.675, 1.005};
+                          0.1 + 0.2, 2.675, 1.005,
+                          /* past 10^9 (kb_util.c's own path below 2^63): a learned
+                           * score's size, halves of the last decimal or the whole
+                           * part (ties to even), .9999 carried, the ends */
+                          1e9 + 0.5, 1e9 + 1.5, 1e9 - 0.5, 1099511627776.03125,
+                          1099511627776.09375, 1099511627777.5, 1099511627778.5,
+                          1099511627775.99999, -37449095554.1144, 655874086775.5194,
+                          4503599627370495.5, 9007199254740993.0, 0x1p63, -0x1p63,
+                          nextafter(0x1p63, 0), 1e19, 1e22};
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     for (int d = 0; d <= 9; d++) S_same_as_printf(fixed[i], d);
   unsigned long long seed = 88172645463325252ull;
   for (int i = 0; i < 200000; i++) {
     seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17; /* xorshift */
     int d = (int)(seed % 10);
-    double scale = pow(10.0, (double)((seed >> 8) % 16) - 6.0);
+    double scale = pow(10.0, (double)((seed >> 8) % 26) - 6.0); /* to 10^19 */
     double v = (double)(seed >> 11) / 9007199254740992.0 * scale;
     if (seed & 0x100000) v = -v;
     if (i % 4 == 0) { /* at or next to a half of the last decimal */

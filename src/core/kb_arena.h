@@ -54,11 +54,17 @@ void kb_arena_free(kb_arena *a);
  * is kept is freed at the thread's exit. */
 /* (KB_SPARE_EXAMPLES: kb_examples.c's cosines, kept all 0;
  * KB_SPARE_SCORES: its kb_examples_scores, given back when freed;
- * KB_SPARE_RECS: a kb_query's records of one language, kb_query.c;
+ * KB_SPARE_RECS + i: a kb_query's records of the index's language i, the
+ * first KB_SPARE_RECS_LANGS languages (kb_query.c: a suggest on kb/ reads
+ * the mention in its four, and with one slot for all, three arrays a
+ * query were allocated and grown by realloc() each time);
  * KB_SPARE_PREFIX: kb_postings.c's counts per row of a prefix, kept all 0;
- * KB_SPARE_HITS: a search's kb_results.hits, given back when freed) */
+ * KB_SPARE_HITS: a search's kb_results.hits, given back when freed;
+ * KB_SPARE_TOKENS: a mention's tokens, kb_tokens_split_spare()) */
+#define KB_SPARE_RECS_LANGS 4
 enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_RANKQ, KB_SPARE_EXAMPLES,
-       KB_SPARE_SCORES, KB_SPARE_RECS, KB_SPARE_PREFIX, KB_SPARE_HITS, KB_SPARE_N };
+       KB_SPARE_SCORES, KB_SPARE_RECS, KB_SPARE_PREFIX = KB_SPARE_RECS + KB_SPARE_RECS_LANGS,
+       KB_SPARE_HITS, KB_SPARE_TOKENS, KB_SPARE_N };
 void *kb_spare_take(int slot, size_t *cap);
 void kb_spare_give(int slot, void *p, size_t cap);
 

@@ -150,11 +150,54 @@ static int S_cmp_syn(const void *x, const void *y) {
   return c ? c : a->order - b->order;
 }
 
+/* The slot of first word w (n bytes, kb_hash() h) in l->synword: its
+ * own, or the empty one where it would go. */
+static kb_ix_synword *S_synword_slot(const kb_ix_lang *l, const char *w, size_t n, uint32_t h) {
+  for (uint32_t i = h & l->synmask;; i = (i + 1) & l->synmask) {
+    kb_ix_synword *e = &l->synword[i];
+    if (!e->end) return e;
+    const char *src = l->syn[e->first].src;
+    if (e->hash == h && !strncmp(src, w, n) && (src[n] == ' ' || !src[n])) return e;
+  }
+}
+
+const kb_ix_synword *kb_ix_synword_of(const kb_ix_lang *l, const char *w, size_t n, uint32_t h) {
+  if (!l->synword) return NULL;
+  const kb_ix_synword *e = S_synword_slot(l, w, n, h);
+  return e->end ? e : NULL;
+}
+
+/* Makes l->synword from l's sorted rules: each first word's rules lie
+ * together (a source is the word, or the word, a space and more: every
+ * other string sorts before or after all of them, a word having no byte
+ * under a space); were they not, the table is not made. */
+static void S_synwords(kb_ix_lang *l) {
+  uint32_t slots = 16;
+  while (slots < 2 * (uint32_t)l->nsyn) slots *= 2; /* at most half full */
+  l->synword = kb_xcalloc(slots, sizeof *l->synword);
+  l->synmask = slots - 1;
+  for (int k = 0; k < l->nsyn; k++) {
+    const char *sp = strchr(l->syn[k].src, ' ');
+    size_t n = sp ? (size_t)(sp - l->syn[k].src) : strlen(l->syn[k].src);
+    uint32_t h = kb_hash(l->syn[k].src, n);
+    kb_ix_synword *e = S_synword_slot(l, l->syn[k].src, n, h);
+    if (!e->end) {
+      *e = (kb_ix_synword){.hash = h, .first = k, .end = k + 1};
+    } else if (e->end == k) {
+      e->end = k + 1;
+    } else { /* (not together: searched among all) */
+      free(l->synword);
+      l->synword = NULL;
+      return;
+    }
+  }
+}
+
 /* Sorts each language's rules by source, keeping the order they were
  * read in among rules of one source: a query looks its words up; and
  * marks the sources' first words in synfirst, so that a query word no
  * rule starts with is passed over without a search of the rules (most
- * are: the search was 2 % of a suggest). */
+ * are: the search was 2 % of a suggest); and makes synword (S_synwords()). */
 static void S_sort_synonyms(kb_index *ix) {
   for (int li = 0; li < ix->nlangs; li++) {
     kb_ix_lang *l = &ix->langs[li];
@@ -166,6 +209,9 @@ static void S_sort_synonyms(kb_index *ix) {
       uint32_t h = kb_hash(l->syn[k].src, n) % KB_IX_SYNFIRST_BITS;
       l->synfirst[h / 64] |= (uint64_t)1 << (h % 64);
     }
+    free(l->synword);
+    l->synword = NULL;
+    if (l->nsyn > 0) S_synwords(l);
   }
 }
 
@@ -506,6 +552,7 @@ void kb_index_close(kb_index *ix) {
       free(ix->langs[i].syn[k].dst);
     }
     free(ix->langs[i].syn);
+    free(ix->langs[i].synword);
   }
   sqlite3_finalize(ix->get);
   sqlite3_finalize(ix->has_lang);

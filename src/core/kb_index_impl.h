@@ -29,6 +29,13 @@ typedef struct {
   int order;              /* rules with one source apply in this order */
 } kb_ix_syn;
 
+/* The rules whose source is one word or starts with it and a space:
+ * [first, end) of the sorted rules (kb_ix_lang.synword). */
+typedef struct {
+  uint32_t hash;          /* kb_hash() of the word; the slot is empty when end is 0 */
+  int first, end;
+} kb_ix_synword;
+
 /* The ids of the articles of one collection and type: the indexer gives
  * them consecutive ids (kb_build.c), so a search restricted to them reads
  * one rowid range of the full-text table. */
@@ -107,6 +114,10 @@ typedef struct {
   uint64_t synfirst[KB_IX_SYNFIRST_BITS / 64]; /* bit kb_hash(w) % BITS: some rule's
                              source starts with the word w (a filter: a
                              word without its bit has no rule; with it, may) */
+  kb_ix_synword *synword; /* the rules by their first word, synmask + 1
+                             slots (open addressing by hash); NULL: not
+                             made, every rule searched */
+  uint32_t synmask;
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
@@ -169,6 +180,11 @@ struct kb_index {
                              for every hit, not one allocated and freed
                              for each */
 };
+
+/* The rules of l whose source is the word w[0..n) (kb_hash() h) or
+ * starts with it and a space, or NULL: none, or not known this way
+ * (l->synword not made: search all of l->syn). Defined in kb_index.c. */
+const kb_ix_synword *kb_ix_synword_of(const kb_ix_lang *l, const char *w, size_t n, uint32_t h);
 
 /* Binds an article's address to st, a statement of ix (get, id_of) whose
  * ?1-?4 are collection (NULL: "default"), slug, the language preferred

@@ -18,7 +18,7 @@ struct kb_mention {
   char *text;
   size_t n;
   kb_token *tokens;
-  int ntokens;
+  int ntokens, tokcap; /* (tokcap: kb_tokens_give()'s) */
   kb_query *query;
   const kb_lang *words;    /* its language's word lists */
   const kb_lang *fallback; /* the index's default language's (days) */
@@ -190,12 +190,13 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
     snprintf(err, nerr, "the query is not valid UTF-8");
     return NULL;
   }
-  kb_mention *m = kb_xcalloc(1, sizeof *m);
+  kb_mention *m = kb_xmalloc(sizeof *m); /* (calloc() passes by malloc()'s per-thread cache) */
+  memset(m, 0, sizeof *m);
   m->query = q;
   m->text = kb_xstrndup(text, n);
   m->n = n;
   /* the words, their language, and what they ask */
-  m->tokens = kb_tokens_split(m->text, n, &m->ntokens);
+  m->tokens = kb_tokens_split_spare(m->text, n, &m->ntokens, &m->tokcap);
   int li = S_language(ix, geo, q, m->tokens, m->ntokens, o->lang, &m->lang_confidence,
                       &m->lang_detected);
   kb_query_set_lang(q, li);
@@ -217,7 +218,7 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
 void kb_mention_free(kb_mention *m) {
   if (!m) return;
   kb_query_free(m->query);
-  free(m->tokens);
+  kb_tokens_give(m->tokens, m->tokcap);
   free(m->text);
   free(m);
 }

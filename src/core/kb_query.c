@@ -26,9 +26,10 @@ static int S_record(void *ctx, const kb_term *t) {
      * 16 records, a tweet's, are 1,152 bytes, past malloc()'s per-thread
      * cache (a search as you type's records took its slow path, 1.8 K
      * instructions of its 100 K) */
-    if (!r->v) {
+    int li = (int)(r - q->langs); /* (its language's: kb_arena.h) */
+    if (!r->v && li < KB_SPARE_RECS_LANGS) {
       size_t have;
-      r->v = kb_spare_take(KB_SPARE_RECS, &have);
+      r->v = kb_spare_take(KB_SPARE_RECS + li, &have);
       r->cap = (int)(have / sizeof *r->v);
     }
     if (r->n == r->cap) {
@@ -159,9 +160,12 @@ kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_
 
 void kb_query_free(kb_query *q) {
   if (!q) return;
-  for (int i = 0; i < KB_MAX_LANGS; i++)
-    if (q->langs[i].v) /* (most are none: a call each was 800 instructions) */
-      kb_spare_give(KB_SPARE_RECS, q->langs[i].v, (size_t)q->langs[i].cap * sizeof *q->langs[i].v);
+  for (int i = 0; i < KB_MAX_LANGS; i++) {
+    if (!q->langs[i].v) continue; /* (most are none: a call each was 800 instructions) */
+    if (i < KB_SPARE_RECS_LANGS)
+      kb_spare_give(KB_SPARE_RECS + i, q->langs[i].v, (size_t)q->langs[i].cap * sizeof *q->langs[i].v);
+    else free(q->langs[i].v);
+  }
   kb_arena_free(q->mem);
   free(q);
 }

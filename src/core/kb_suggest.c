@@ -238,13 +238,18 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
             .no_examples = S_no_examples(ix, out)}};
 }
 
+/* Whether hit h is an off-topic page (its type's first byte tested
+ * first: a call to strcmp() for each of a suggest's 30 candidates, most
+ * of them articles, was 0.7 K instructions). */
+static int S_offtopic(const kb_hit *h) { return h->type[0] == 'o' && !strcmp(h->type, "offtopic"); }
+
 /* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
 static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
   c.ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
   c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
-  c.offtopic = !strcmp(h->type, "offtopic");
+  c.offtopic = S_offtopic(h);
   c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
   c.links_stores = h->deeplink && !strcmp(h->deeplink, "store");
   kb_rank_ltr_inputs(h->feat, &c, x);
@@ -286,6 +291,9 @@ static double S_fits(const kb_results *r, const double *x, const double *score, 
   return kb_rank_learned_fits(&l);
 }
 
+/* The candidates whose learned inputs S_rerank() keeps on the stack. */
+#define S_LTR_STACK 40
+
 /* Ranks the candidates by the learned score (kb_rank_learned()), kept as
  * exp(score) so that it stays positive for the fusion with feedback, and
  * shows them to o->inspect (evaluation) before anything is dropped. */
@@ -304,8 +312,11 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
    * byte as callgrind counts `rep stosb`) */
-  double *x = kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x);
-  double *score = kb_xmalloc((size_t)r->n * sizeof *score);
+  double xbuf[S_LTR_STACK * KB_LTR_N], sbuf[S_LTR_STACK]; /* (a suggest's 30, with
+    feedback 40: 4 to 6 KB, taken by malloc()'s slow path twice a suggest) */
+  int own = r->n > S_LTR_STACK;
+  double *x = own ? kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x) : xbuf;
+  double *score = own ? kb_xmalloc((size_t)r->n * sizeof *score) : sbuf;
   S_ltr_mention mm = S_ltr_mention_of(ix, m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
     S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
@@ -314,8 +325,10 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   }
   out->fits = S_fits(r, x, score, out->asks);
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
-  free(score);
-  free(x);
+  if (own) {
+    free(score);
+    free(x);
+  }
   kb_results_sort(r);
 }
 
@@ -378,13 +391,13 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   S_prefer_platform(&out->res, kb_mention_platform(m));
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
-  out->offtopic = out->res.n > 0 && !strcmp(out->res.hits[0].type, "offtopic");
+  out->offtopic = out->res.n > 0 && S_offtopic(&out->res.hits[0]);
   /* the first `limit` of the others kept, in order: the rest are cut
    * (moving each of the thirty-odd hits onto itself, and testing those
    * past the limit, was 1.6 K instructions a suggest) */
   int k = 0;
   for (int i = 0; i < out->res.n && k < o->limit; i++) {
-    if (!strcmp(out->res.hits[i].type, "offtopic")) continue;
+    if (S_offtopic(&out->res.hits[i])) continue;
     if (k != i) out->res.hits[k] = out->res.hits[i];
     k++;
   }
@@ -450,7 +463,10 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     return rc;
   }
   out->n = out->res.n;
-  out->s = kb_xcalloc((size_t)out->n + 1, sizeof *out->s);
+  /* (malloc() and a clear: calloc() passes by malloc()'s per-thread
+   * cache, 0.3 K instructions a suggest) */
+  out->s = kb_xmalloc(((size_t)out->n + 1) * sizeof *out->s);
+  memset(out->s, 0, ((size_t)out->n + 1) * sizeof *out->s);
   /* 3. ranking and confidence */
   S_confidence(ix, m, out);
   /* 4. reply: the link each suggestion carries */

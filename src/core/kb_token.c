@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "kb_arena.h"
 #include "kb_util.h"
 
 /*--- Links ---------------------------------------------------------------*/
@@ -232,12 +233,48 @@ static void S_between(S_split *s, size_t i, S_cp c) {
   }
 }
 
+/* The tokens of z[0..n) into s (its array v of cap set: grown as
+ * needed), s->m of them. */
+static void S_split_all(S_split *s, const char *z, size_t n);
+
+/* a token takes two bytes at least (a character and a separator): room
+ * for that many, up to a tweet's worth, then growth */
+static int S_first_cap(size_t n) { return (int)(n < 512 ? n / 2 + 1 : 256); }
+
 kb_token *kb_tokens_split(const char *z, size_t n, int *pn) {
   S_split s = {.z = z, .n = n, .clause = 1};
-  /* a token takes two bytes at least (a character and a separator): one
-   * allocation of that many, up to a tweet's worth, then growth */
-  s.cap = (int)(n < 512 ? n / 2 + 1 : 256);
+  s.cap = S_first_cap(n);
   s.v = kb_xmalloc((size_t)s.cap * sizeof *s.v);
+  S_split_all(&s, z, n);
+  *pn = s.m;
+  if (!s.m) {
+    free(s.v);
+    return NULL;
+  }
+  return s.v;
+}
+
+kb_token *kb_tokens_split_spare(const char *z, size_t n, int *pn, int *pcap) {
+  S_split s = {.z = z, .n = n, .clause = 1};
+  size_t have;
+  s.v = kb_spare_take(KB_SPARE_TOKENS, &have);
+  s.cap = (int)(have / sizeof *s.v);
+  if (!s.v) { /* (a smaller one grows as the tokens come) */
+    s.cap = S_first_cap(n);
+    s.v = kb_xmalloc((size_t)s.cap * sizeof *s.v);
+  }
+  S_split_all(&s, z, n);
+  *pn = s.m;
+  *pcap = s.cap;
+  return s.v;
+}
+
+void kb_tokens_give(kb_token *t, int cap) {
+  kb_spare_give(KB_SPARE_TOKENS, t, (size_t)cap * sizeof *t);
+}
+
+static void S_split_all(S_split *sp, const char *z, size_t n) {
+  S_split s = *sp; /* (written back at the end) */
   int chunk_start = 1;
   for (size_t i = 0; i < n;) {
     S_cp c = S_read(z, n, i);
@@ -277,10 +314,5 @@ kb_token *kb_tokens_split(const char *z, size_t n, int *pn) {
       i += (size_t)c.len;
     }
   }
-  *pn = s.m;
-  if (!s.m) {
-    free(s.v);
-    return NULL;
-  }
-  return s.v;
+  *sp = s;
 }
