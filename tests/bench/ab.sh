@@ -42,22 +42,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Request sets, as run.sh builds them.
-suggest_bodies "$DIR/suggest.set" "$SHARED/eval/cpw-dev.tsv"
-PQ=tests/eval/public-queries.tsv
-"$BENCH_PROG" paths "/api/v1/search?q=" "$PQ" "$DIR/search-api.set" >/dev/null
-"$BENCH_PROG" paths --typed "/api/v1/search?q=" "$PQ" "$DIR/part" >/dev/null
-cat "$DIR/part" >>"$DIR/search-api.set"
-"$BENCH_PROG" paths "/search?q=" "$PQ" "$DIR/search-page.set" >/dev/null
-"$BENCH_PROG" paths --typed "/search?q=" "$PQ" "$DIR/part" >/dev/null
-sed 's/$/\&fragment=1/' "$DIR/part" >"$DIR/fragment.set"
-find kb/articles -maxdepth 1 -name '*.md' | sort | sed 's|.*/|/help/|; s|\.md$||' >"$DIR/article.set"
-echo /healthz >"$DIR/healthz.set"
-have_cdp=0
-if [ -f "$SHARED/eval/cdp/dev.jsonl" ] && [ -d "$SHARED/eval/cdp/kb" ]; then
-  have_cdp=1
-  "$BENCH_PROG" bodies "$SHARED/eval/cdp/dev.jsonl" "$DIR/suggest-cdp.set" >/dev/null
-fi
-rm -f "$DIR/part"
+route_sets "$DIR" "$SHARED"
 
 # Each build's own indexes (the index format may differ between them).
 for s in A B; do

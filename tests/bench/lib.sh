@@ -151,6 +151,31 @@ EOF
   wait_http "http://127.0.0.1:$nport/suggest.json" || { cat "$ng/error.log" >&2; die "nginx did not start"; }
 }
 
+# Writes make bench's request sets into DIR as ab.sh and pinned.sh load
+# them: suggest.set (suggest_bodies below), search-api.set (the public
+# queries as submitted and as typed), search-page.set, fragment.set (the
+# typed ones with fragment=1), article.set (every article page),
+# healthz.set, and suggest-cdp.set when SHARED has the CDP tweets. Sets
+# have_cdp (1 or 0).
+route_sets() { # DIR SHARED
+  suggest_bodies "$1/suggest.set" "$2/eval/cpw-dev.tsv"
+  _rs_pq=tests/eval/public-queries.tsv
+  "$BENCH_PROG" paths "/api/v1/search?q=" "$_rs_pq" "$1/search-api.set" >/dev/null
+  "$BENCH_PROG" paths --typed "/api/v1/search?q=" "$_rs_pq" "$1/part" >/dev/null
+  cat "$1/part" >>"$1/search-api.set"
+  "$BENCH_PROG" paths "/search?q=" "$_rs_pq" "$1/search-page.set" >/dev/null
+  "$BENCH_PROG" paths --typed "/search?q=" "$_rs_pq" "$1/part" >/dev/null
+  sed 's/$/\&fragment=1/' "$1/part" >"$1/fragment.set"
+  rm -f "$1/part"
+  find kb/articles -maxdepth 1 -name '*.md' | sort | sed 's|.*/|/help/|; s|\.md$||' >"$1/article.set"
+  echo /healthz >"$1/healthz.set"
+  have_cdp=0
+  if [ -f "$2/eval/cdp/dev.jsonl" ] && [ -d "$2/eval/cdp/kb" ]; then
+    have_cdp=1
+    "$BENCH_PROG" bodies "$2/eval/cdp/dev.jsonl" "$1/suggest-cdp.set" >/dev/null
+  fi
+}
+
 # Writes OUT: the retailer tweets as suggest bodies, one JSON a line, as
 # make bench loads them (cpw-dev from CPW when it is there, our own
 # tweets, the first blind set); ab.sh and tail.sh.

@@ -55,24 +55,13 @@ PIN_SERVER="taskset -c 1"
 PIN_CLIENT="taskset -c 0"
 
 "$BENCH_BIN/kb-index" --quiet kb -o "$DIR/kb.sqlite" || die "kb-index kb failed"
-suggest_bodies "$DIR/suggest.set" "$SHARED/eval/cpw-dev.tsv"
-PQ=tests/eval/public-queries.tsv
-"$BENCH_PROG" paths "/api/v1/search?q=" "$PQ" "$DIR/search-api.set" >/dev/null
-"$BENCH_PROG" paths --typed "/api/v1/search?q=" "$PQ" "$DIR/part" >/dev/null
-cat "$DIR/part" >>"$DIR/search-api.set"
-"$BENCH_PROG" paths --typed "/search?q=" "$PQ" "$DIR/part" >/dev/null
-sed 's/$/\&fragment=1/' "$DIR/part" >"$DIR/fragment.set"
-rm -f "$DIR/part"
-echo /healthz >"$DIR/healthz.set"
+route_sets "$DIR" "$SHARED"
 
 rows="$DIR/rows.txt"; : >"$rows"
 row() { printf '%s\t%s\n' "$1" "$2" >>"$rows"; }
 
-have_cdp=0
-if [ -f "$SHARED/eval/cdp/dev.jsonl" ] && [ -d "$SHARED/eval/cdp/kb" ]; then
-  have_cdp=1
+if [ $have_cdp = 1 ]; then
   "$BENCH_BIN/kb-index" --quiet "$SHARED/eval/cdp/kb" -o "$DIR/cdp.sqlite" || die "kb-index cdp failed"
-  "$BENCH_PROG" bodies "$SHARED/eval/cdp/dev.jsonl" "$DIR/suggest-cdp.set" >/dev/null
 fi
 
 # the nginx floor's body: a real suggest response, padded or cut
