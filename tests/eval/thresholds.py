@@ -39,6 +39,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 HEADER = os.environ.get("FIT_HEADER", "src/core/kb_rank_model.h")
 INDEX = os.environ.get("THRESHOLDS_INDEX", "build/thresholds.sqlite")
@@ -107,9 +108,10 @@ def write(path, row, sets, prec):
     rows[0] = row
     new = "static const double S_conf_threshold[2][2] = {{%.2f, %.2f}, {%.2f, %.2f}};\n" % (
         rows[0][0], rows[0][1], rows[1][0], rows[1][1])
-    note = ("/* the default language's row chosen by tests/eval/thresholds.py: right %s of\n"
-            " * the time on %s */\n" % (" / ".join("%.4f" % p for p in prec),
-                                       ", ".join(os.path.basename(s) for s in sets)))
+    words = ("the default language's row chosen by tests/eval/thresholds.py: right %s of the"
+             " time on %s" % (" / ".join("%.4f" % p for p in prec),
+                              ", ".join(os.path.basename(s) for s in sets)))
+    note = "/* " + "\n * ".join(textwrap.wrap(words, 96)) + " */\n"
     text = open(path).read()
     text = re.sub(r"/\* the default language's row chosen by tests/eval/thresholds\.py.*?\*/\n", "",
                   text, flags=re.S)
