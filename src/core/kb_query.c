@@ -40,9 +40,12 @@ static int S_record(void *ctx, const kb_term *t) {
   }
   /* one copy of a word for every language's record of it, and for a
    * term that is the word unstemmed (two copies a record were a fifth of
-   * the analysis) */
-  if (!q->last || t->word != q->last_word || t->nsurface != q->nlast ||
-      memcmp(q->last, t->surface, (size_t)t->nsurface)) {
+   * the analysis). The bytes are not compared: every surface of one word
+   * (kb_term.word) is the word as folded or, in a language that elides
+   * part of it, the rest after the elision, so a surface of the same word
+   * and length is the same bytes (their memcmp() was 0.8 K instructions
+   * a suggest) */
+  if (!q->last || t->word != q->last_word || t->nsurface != q->nlast) {
     q->last = kb_arena_dup(&q->mem, t->surface, (size_t)t->nsurface);
     q->nlast = t->nsurface;
     q->last_word = t->word;
