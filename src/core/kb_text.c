@@ -753,7 +753,12 @@ static int S_emit_symbol(S_run *r, const char *z, int k, int at, int32_t cp) {
   S_ch one = {.cp = cp, .start = at, .end = at + k};
   if (!r->nlang) {
     const char *x = r->a->data ? kb_lang_speak(r->a->data, z, k) : NULL;
-    return x ? S_emit_expansion(r, &one, 1, 0, 0, x, z, k) : 0;
+    if (!x) return 0;
+    /* a word of its own, numbered as the loop below numbers it (its
+     * terms carried the number of the word before it: kb_term.word, whose
+     * surfaces kb_query.c's S_record() tells apart by their length) */
+    r->word++;
+    return S_emit_expansion(r, &one, 1, 0, 0, x, z, k);
   }
   /* each language its own word (S_emit_d()'s loop) */
   int rc = 0, placed = 0;
