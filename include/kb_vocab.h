@@ -43,5 +43,12 @@ int kb_vocab_word_prefix(const kb_vocab *v, const char *prefix);
  * owned by v. */
 const char *kb_vocab_correct_word(const kb_vocab *v, const char *word);
 const char *kb_vocab_correct_stem(const kb_vocab *v, const char *stem);
+/* The same corrections as numbers, -1 for none (a caller that keeps an
+ * answer per word keeps an int: kb_query.c's notes), and the strings of
+ * those numbers (NULL outside them), owned by v. */
+int kb_vocab_correct_word_id(const kb_vocab *v, const char *word);
+int kb_vocab_correct_stem_id(const kb_vocab *v, const char *stem);
+const char *kb_vocab_word_at(const kb_vocab *v, int id);
+const char *kb_vocab_stem_at(const kb_vocab *v, int id);
 
 #endif

@@ -389,6 +389,8 @@ static void test_run_all_languages(void **state) {
       /* a word's first form dropped as a stop word, its second kept at
        * the same position: "all" of "alll", "the" of "the12" */
       "ok alll the12 les12 pleeease",
+      /* symbols read as text-speak (German's 🔋 akku): a word of their own */
+      "akku leer 🔋 und 📦 kommt nicht",
   };
   kb_analyzer *a[NL];
   for (int k = 0; k < NL; k++) assert_non_null(a[k] = S_new(langs[k]));

@@ -273,11 +273,11 @@ static int S_second_bound(const S_list *l, int from, int to, unsigned char c, in
   return from;
 }
 
-/* The most frequent term of l within one edit (two for long words) of t,
- * or NULL. */
-static const char *S_correct(const S_list *l, const char *t) {
+/* The number of the most frequent term of l within one edit (two for
+ * long words) of t, or -1. */
+static int S_correct(const S_list *l, const char *t) {
   size_t n = strlen(t);
-  if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return NULL;
+  if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return -1;
   int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
   int lo = (int)n - max, hi = (int)n + max;
   if (hi > S_MAX_LEN) hi = S_MAX_LEN;
@@ -309,15 +309,33 @@ static const char *S_correct(const S_list *l, const char *t) {
       }
     }
   }
-  return best >= 0 ? l->term[best] : NULL;
+  return best;
 }
 
 const char *kb_vocab_correct_word(const kb_vocab *v, const char *word) {
-  return S_correct(&v->words, word);
+  int k = S_correct(&v->words, word);
+  return k >= 0 ? v->words.term[k] : NULL;
 }
 
 const char *kb_vocab_correct_stem(const kb_vocab *v, const char *stem) {
+  int k = S_correct(&v->stems, stem);
+  return k >= 0 ? v->stems.term[k] : NULL;
+}
+
+int kb_vocab_correct_word_id(const kb_vocab *v, const char *word) {
+  return S_correct(&v->words, word);
+}
+
+int kb_vocab_correct_stem_id(const kb_vocab *v, const char *stem) {
   return S_correct(&v->stems, stem);
+}
+
+const char *kb_vocab_word_at(const kb_vocab *v, int id) {
+  return id >= 0 && id < v->words.n ? v->words.term[id] : NULL;
+}
+
+const char *kb_vocab_stem_at(const kb_vocab *v, int id) {
+  return id >= 0 && id < v->stems.n ? v->stems.term[id] : NULL;
 }
 
 int kb_vocab_word_prefix(const kb_vocab *v, const char *prefix) {
