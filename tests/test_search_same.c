@@ -909,6 +909,29 @@ static void test_order_sort(void **state) {
   }
 }
 
+/* The idfs a table's norms keep (kb_rank_norms_new()) are BM25's of each
+ * document frequency, bit for bit, as kb_features() computes them in
+ * FTS5 (the memory path's scores must stay the same); those past the
+ * table's rows, and below 0, are computed. */
+static void test_norms_idf(void **state) {
+  (void)state;
+  static const sqlite3_int64 rows[] = {0, 1, 2, 83, 101, 3600};
+  kb_rank_docs *d = kb_rank_docs_new();
+  for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+    sqlite3_int64 nrow = rows[r], totals[5] = {nrow, 2 * nrow, 3 * nrow, nrow, 90 * nrow};
+    kb_rank_norms *n = kb_rank_norms_new(d, nrow, totals);
+    for (int df = -1; df <= (int)nrow + 2; df++) {
+      double want = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+      double got = kb_rank_norms_idf(n, df);
+      if (memcmp(&want, &got, sizeof want) && !(isnan(want) && isnan(got)))
+        print_error("nrow %lld df %d: %.17g, not %.17g\n", (long long)nrow, df, got, want);
+      assert_true(!memcmp(&want, &got, sizeof want) || (isnan(want) && isnan(got)));
+    }
+    kb_rank_norms_free(n);
+  }
+  kb_rank_docs_free(d);
+}
+
 /* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
  * two matches finds (g's match one or two positions before g + 1's, in one
  * column), and only those: random rows of instances in the four fields
@@ -1002,6 +1025,7 @@ int main(void) {
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_near_pairs),
+      cmocka_unit_test(test_norms_idf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

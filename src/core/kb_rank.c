@@ -101,11 +101,29 @@ static void S_norms_of(const S_query *q, const int *len, double *nrm) {
   for (int c = 0; c < S_NCOL; c++) nrm[c] = S_norm(c, len[c], q->avglen[c]);
 }
 
-static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+/* BM25's idf of a phrase in df of nrow rows. */
+static double S_idf(sqlite3_int64 nrow, int df) {
+  return log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+}
+
+/* The idfs of n's table (NULL: none), made for nrow rows: each df's
+ * S_idf() at load (a log() per phrase of every search was 0.5 K
+ * instructions a kb/ suggest); NULL when n was made for another count. */
+static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf);
+
+/* q reads its rows' normalisations from n (NULL: none), when n was made
+ * for q's averages (else it computes them). */
+static void S_set_norms(S_query *q, const kb_rank_norms *n);
+
+static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups,
+                         const kb_rank_norms *norms) {
   S_avglen(nrow, tot, q->avglen);
+  int nidf = 0;
+  const double *tab = S_idf_table(norms, nrow, &nidf);
   for (int p = 0; p < q->nphrase; p++) {
     int df = q->df[p];
-    double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+    /* (the table's: the same function of the same two numbers) */
+    double idf = tab && df >= 0 && df < nidf ? tab[df] : S_idf(nrow, df);
     q->idf[p] = idf;
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
@@ -164,7 +182,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     q->df[p] = (int)df;
   }
-  S_query_init(q, nrow, tot, ngroups);
+  S_query_init(q, nrow, tot, ngroups, NULL);
   *prc = rc;
   return q;
 }
@@ -176,7 +194,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
-                                 const int *df, int ngroups) {
+                                 const int *df, int ngroups, const kb_rank_norms *norms) {
   /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
    * phrases): the per-phrase arrays are written below for the query's
    * phrases, the only ones read; the rest S_query_init() reads is cleared */
@@ -193,7 +211,8 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
     S_set_flag(q, p, flag[p]);
     q->df[p] = df[p];
   }
-  S_query_init(q, nrow, totals, ngroups);
+  S_query_init(q, nrow, totals, ngroups, norms);
+  S_set_norms(q, norms);
   return q;
 }
 
@@ -368,7 +387,32 @@ struct kb_rank_norms {
   double avglen[S_NCOL];
   sqlite3_int64 cap; /* ids [0, cap) */
   double *v;         /* per id: S_NCOL normalisations (S_norm()) */
+  sqlite3_int64 nrow; /* the table's rows, */
+  int nidf;           /* and per df below this, */
+  double *idf;        /* S_idf(nrow, df) */
 };
+
+/* The dfs whose idf a table keeps: every one of a table of up to this
+ * many rows (8 bytes each; kb/'s languages have a hundred-odd, the CDP
+ * collection 3,600). */
+#define S_IDF_MAX (1 << 20)
+
+static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf) {
+  if (!n || n->nrow != nrow) return NULL;
+  *nidf = n->nidf;
+  return n->idf;
+}
+
+static void S_set_norms(S_query *q, const kb_rank_norms *n) {
+  /* (the same averages: the same divisions, so the same scores) */
+  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
+}
+
+double kb_rank_norms_idf(const kb_rank_norms *n, int df) {
+  int nidf = 0;
+  const double *tab = S_idf_table(n, n->nrow, &nidf);
+  return df >= 0 && df < nidf ? tab[df] : S_idf(n->nrow, df);
+}
 
 kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
                                  const sqlite3_int64 *totals) {
@@ -379,18 +423,18 @@ kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
   for (sqlite3_int64 id = 0; id < n->cap; id++)
     for (int c = 0; c < S_NCOL; c++)
       n->v[id * S_NCOL + c] = d->known[id] ? S_norm(c, d->len[id * S_NCOL + c], n->avglen[c]) : 1;
+  n->nrow = nrow;
+  n->nidf = nrow >= 0 && nrow < S_IDF_MAX ? (int)nrow + 1 : 0;
+  n->idf = n->nidf ? kb_xmalloc((size_t)n->nidf * sizeof *n->idf) : NULL;
+  for (int df = 0; df < n->nidf; df++) n->idf[df] = S_idf(nrow, df);
   return n;
 }
 
 void kb_rank_norms_free(kb_rank_norms *n) {
   if (!n) return;
   free(n->v);
+  free(n->idf);
   free(n);
-}
-
-void kb_rank_query_set_norms(kb_rank_query *q, const kb_rank_norms *n) {
-  /* (the same averages: the same divisions, so the same scores) */
-  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
 }
 
 /* Where a row's lengths come from: docs (id loaded there), else FTS5's
