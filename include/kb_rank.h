@@ -152,6 +152,25 @@ void kb_rank_norms_free(kb_rank_norms *n);
 /* The idf of a phrase in df rows of n's table as a query takes it: n's
  * table's, else computed (for the tests: the two must agree). */
 double kb_rank_norms_idf(const kb_rank_norms *n, int df);
+/* BM25F's weighted term frequency of list l (its head and positions; its
+ * phrase is not read) in row id with n's normalisations: the sum over the
+ * fields with a match, in order, of the field's weight x its count / its
+ * normalisation, as a query scores the list in that row
+ * (kb_rank_row_lists()); 0 when n has no normalisations for row id, or l
+ * no position in the five fields. */
+double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_list *l);
+/* A function of the row and the term alone, so a table's postings take
+ * theirs once, at load, into n: the npost postings whose positions are
+ * pos[pfirst[i]..pfirst[i + 1]) of the array pos[0..npos), in row doc[i],
+ * head[i] (kb_rank_head()) counted. A query given n (kb_rank_query_new())
+ * then reads a list's (kb_rank_row_lists(), kb_rank_row_part()) when its
+ * positions are one of those postings' (its pos at pos + pfirst[i]), and
+ * computes the others' (a phrase's lists, made per query). The arrays
+ * are not copied: n reads pos's address only (where a list's positions
+ * are), and they must outlive it. A table of more than 2^21 positions is
+ * left without (8 bytes a position: where a posting's start). */
+void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
+                         const int *pfirst, const uint64_t *head, long npost);
 
 /* A query word's matches in a row's body, as the snippet window is
  * chosen from them: the word's group, and n of its list's positions (the
