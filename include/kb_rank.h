@@ -166,9 +166,10 @@ double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_
  * then reads a list's (kb_rank_row_lists(), kb_rank_row_part()) when its
  * positions are one of those postings' (its pos at pos + pfirst[i]), and
  * computes the others' (a phrase's lists, made per query). The arrays
- * are not copied: n reads pos's address only (where a list's positions
- * are), and they must outlive it. A table of more than 2^21 positions is
- * left without (8 bytes a position: where a posting's start). */
+ * are not copied, nor kept but for pos's address (never read through:
+ * whether a list's positions are there), and must outlive the queries
+ * given n. A table of more than 2^21 positions is left without (8 bytes
+ * a position: where a posting's start). */
 void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
                          const int *pfirst, const uint64_t *head, long npost);
 
