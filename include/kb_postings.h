@@ -39,6 +39,11 @@ typedef struct kb_postings kb_postings;
  * is then searched through FTS5), NULL with *prc set on an error. */
 kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int *prc);
 void kb_postings_free(kb_postings *p);
+/* Each posting's weighted term frequency in its row, kept in n, the
+ * norms made for p's table (kb_rank_norms_weigh()): a query given n reads
+ * a list's instead of summing it per row. n keeps the address of p's
+ * positions (never read through): p must outlive the queries given n. */
+void kb_postings_weigh(const kb_postings *p, kb_rank_norms *n);
 
 /* The table's row count and the total length of each of its five columns,
  * as FTS5 records them (for kb_rank_query_new()). */

@@ -909,6 +909,100 @@ static void test_order_sort(void **state) {
   }
 }
 
+/* The idfs a table's norms keep (kb_rank_norms_new()) are BM25's of each
+ * document frequency, bit for bit, as kb_features() computes them in
+ * FTS5 (the memory path's scores must stay the same); those past the
+ * table's rows, and below 0, are computed. */
+static void test_norms_idf(void **state) {
+  (void)state;
+  static const sqlite3_int64 rows[] = {0, 1, 2, 83, 101, 3600};
+  kb_rank_docs *d = kb_rank_docs_new();
+  for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+    sqlite3_int64 nrow = rows[r], totals[5] = {nrow, 2 * nrow, 3 * nrow, nrow, 90 * nrow};
+    kb_rank_norms *n = kb_rank_norms_new(d, nrow, totals);
+    for (int df = -1; df <= (int)nrow + 2; df++) {
+      double want = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+      double got = kb_rank_norms_idf(n, df);
+      if (memcmp(&want, &got, sizeof want) && !(isnan(want) && isnan(got)))
+        print_error("nrow %lld df %d: %.17g, not %.17g\n", (long long)nrow, df, got, want);
+      assert_true(!memcmp(&want, &got, sizeof want) || (isnan(want) && isnan(got)));
+    }
+    kb_rank_norms_free(n);
+  }
+  kb_rank_docs_free(d);
+}
+
+/* The weighted term frequencies a table's norms keep for its postings
+ * (kb_postings_weigh(), at load) are those a row computes without them:
+ * every row of kb/'s English table that a few queries' words match (one
+ * word a phrase: the postings' own lists; a phrase of two words: a list
+ * made per query, never kept), ranked by a query given the index's norms
+ * (the kept ones read) and by one given norms made without them (each
+ * computed), all features and bounds equal bit for bit, and each posting's
+ * kept value kb_rank_list_wtf()'s. */
+typedef struct {
+  const kb_rank_query *kept, *made;
+  const kb_rank_docs *docs;
+  int rows;
+} S_wtf_ctx;
+
+static int S_wtf_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_wtf_ctx *c = ctx;
+  if (!kb_rank_docs_has(c->docs, id)) return 0;
+  double a[KB_RANK_NOUT] = {0}, b[KB_RANK_NOUT] = {0}; /* (the snippet's not written) */
+  const kb_rank_body *ba, *bb;
+  int na, nb;
+  kb_rank_row_lists(c->kept, c->docs, id, l, n, a, &ba, &na);
+  kb_rank_row_lists(c->made, c->docs, id, l, n, b, &bb, &nb);
+  assert_memory_equal(a, b, sizeof a);
+  assert_int_equal(na, nb);
+  kb_rank_part pa, pb;
+  memset(&pa, 0, sizeof pa); /* (compared whole) */
+  memset(&pb, 0, sizeof pb);
+  int cut[64][2];
+  assert_true(n <= 64);
+  kb_rank_row_part(c->kept, c->docs, id, l, n, 0, &pa, cut);
+  kb_rank_row_part(c->made, c->docs, id, l, n, 0, &pb, cut);
+  assert_memory_equal(&pa, &pb, sizeof pa);
+  c->rows++;
+  return 0;
+}
+
+static void test_norms_wtf(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  kb_ix_lang *lang = &x->langs[li];
+  assert_non_null(lang->post);
+  assert_non_null(lang->norms);
+  sqlite3_int64 totals[5];
+  sqlite3_int64 nrow = kb_postings_rows(lang->post, totals);
+  kb_rank_norms *plain = kb_rank_norms_new(x->docs, nrow, totals); /* (not weighed) */
+  static const char *const phrases[] = {"screen", "repair", "sim", "order", "store", "phone",
+                                        "deliveri", "sim card", "iphon"};
+  enum { NP = sizeof phrases / sizeof *phrases };
+  int group[NP], flag[NP] = {0}, df[NP];
+  double weight[NP];
+  for (int k = 0; k < NP; k++) {
+    group[k] = k;
+    weight[k] = 1.0;
+    df[k] = kb_postings_df(lang->post, phrases[k], 0);
+  }
+  kb_rank_query *kept = kb_rank_query_new(nrow, totals, NP, group, weight, flag, df, NP, lang->norms);
+  kb_rank_query *made = kb_rank_query_new(nrow, totals, NP, group, weight, flag, df, NP, plain);
+  S_wtf_ctx c = {.kept = kept, .made = made, .docs = x->docs};
+  kb_postings_query *pq = kb_postings_query_new(lang->post, phrases, NULL, NP);
+  assert_int_equal(kb_postings_query_match(pq, NULL, 0, INT64_MAX / 2, S_wtf_row, &c), 0);
+  assert_true(c.rows > 20);
+  kb_postings_query_free(pq);
+  kb_rank_query_free(kept);
+  kb_rank_query_free(made);
+  kb_rank_norms_free(plain);
+  th_index_done(x, dir);
+}
+
 /* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
  * two matches finds (g's match one or two positions before g + 1's, in one
  * column), and only those: random rows of instances in the four fields
@@ -1002,6 +1096,8 @@ int main(void) {
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_near_pairs),
+      cmocka_unit_test(test_norms_idf),
+      cmocka_unit_test(test_norms_wtf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -410,6 +410,7 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
     sqlite3_int64 totals[5];
     sqlite3_int64 nrow = kb_postings_rows(l->post, totals);
     l->norms = kb_rank_norms_new(ix->docs, nrow, totals);
+    kb_postings_weigh(l->post, l->norms); /* (for the queries given l->norms) */
   }
   return 0;
 }

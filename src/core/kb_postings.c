@@ -285,6 +285,10 @@ kb_postings *kb_postings_load(sqlite3 *db, const char *table, long max_inst, int
   return p;
 }
 
+void kb_postings_weigh(const kb_postings *p, kb_rank_norms *n) {
+  if (p && n) kb_rank_norms_weigh(n, p->pos, p->npos, p->doc, p->pfirst, p->head, p->npost);
+}
+
 sqlite3_int64 kb_postings_rows(const kb_postings *p, sqlite3_int64 totals[S_NCOL]) {
   memcpy(totals, p->totals, sizeof p->totals);
   return p->nrow;

@@ -54,6 +54,9 @@ struct kb_rank_query {
   int nknown;                   /* groups with a phrase in the index */
   const kb_rank_norms *norms;   /* the rows' length normalisation for
                                    avglen, or NULL (computed per use) */
+  uintptr_t wbase, wbytes;      /* norms' postings' positions (their address
+                                   and bytes; 0: none) and */
+  const double *wtf;            /* their weighted term frequencies (S_kept_wtf()) */
 };
 typedef struct kb_rank_query S_query;
 
@@ -101,11 +104,29 @@ static void S_norms_of(const S_query *q, const int *len, double *nrm) {
   for (int c = 0; c < S_NCOL; c++) nrm[c] = S_norm(c, len[c], q->avglen[c]);
 }
 
-static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups) {
+/* BM25's idf of a phrase in df of nrow rows. */
+static double S_idf(sqlite3_int64 nrow, int df) {
+  return log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+}
+
+/* The idfs of n's table (NULL: none), made for nrow rows: each df's
+ * S_idf() at load (a log() per phrase of every search was 0.5 K
+ * instructions a kb/ suggest); NULL when n was made for another count. */
+static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf);
+
+/* q reads its rows' normalisations from n (NULL: none), when n was made
+ * for q's averages (else it computes them). */
+static void S_set_norms(S_query *q, const kb_rank_norms *n);
+
+static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups,
+                         const kb_rank_norms *norms) {
   S_avglen(nrow, tot, q->avglen);
+  int nidf = 0;
+  const double *tab = S_idf_table(norms, nrow, &nidf);
   for (int p = 0; p < q->nphrase; p++) {
     int df = q->df[p];
-    double idf = log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
+    /* (the table's: the same function of the same two numbers) */
+    double idf = tab && df >= 0 && df < nidf ? tab[df] : S_idf(nrow, df);
     q->idf[p] = idf;
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
@@ -164,7 +185,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     }
     q->df[p] = (int)df;
   }
-  S_query_init(q, nrow, tot, ngroups);
+  S_query_init(q, nrow, tot, ngroups, NULL);
   *prc = rc;
   return q;
 }
@@ -176,7 +197,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
-                                 const int *df, int ngroups) {
+                                 const int *df, int ngroups, const kb_rank_norms *norms) {
   /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
    * phrases): the per-phrase arrays are written below for the query's
    * phrases, the only ones read; the rest S_query_init() reads is cleared */
@@ -193,7 +214,8 @@ kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals
     S_set_flag(q, p, flag[p]);
     q->df[p] = df[p];
   }
-  S_query_init(q, nrow, totals, ngroups);
+  S_query_init(q, nrow, totals, ngroups, norms);
+  S_set_norms(q, norms);
   return q;
 }
 
@@ -368,7 +390,49 @@ struct kb_rank_norms {
   double avglen[S_NCOL];
   sqlite3_int64 cap; /* ids [0, cap) */
   double *v;         /* per id: S_NCOL normalisations (S_norm()) */
+  sqlite3_int64 nrow; /* the table's rows, */
+  int nidf;           /* and per df below this, */
+  double *idf;        /* S_idf(nrow, df) */
+  uintptr_t wbase, wbytes; /* the postings' positions (kb_rank_norms_weigh()):
+                              their address and bytes (0: none); and at
+                              each posting's first, */
+  double *wtf;             /* its kb_rank_list_wtf() (or NULL) */
 };
+
+/* The weighted term frequency of list l that q's norms keep (its
+ * positions a posting's there: one comparison of the distance from their
+ * start, unsigned, so a list before it is past the end too; addresses
+ * compared as numbers, as kb_postings_holds() does), else 0: computed. */
+static inline double S_kept_wtf(const S_query *q, const kb_rank_list *l) {
+  uintptr_t off = (uintptr_t)l->pos - q->wbase;
+  return off < q->wbytes ? q->wtf[off / sizeof *l->pos] : 0;
+}
+
+/* The dfs whose idf a table keeps: every one of a table of up to this
+ * many rows (8 bytes each; kb/'s languages have a hundred-odd, the CDP
+ * collection 3,600). */
+#define S_IDF_MAX (1 << 20)
+
+static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf) {
+  if (!n || n->nrow != nrow) return NULL;
+  *nidf = n->nidf;
+  return n->idf;
+}
+
+static void S_set_norms(S_query *q, const kb_rank_norms *n) {
+  /* (the same averages: the same divisions, so the same scores) */
+  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
+  /* (copied: a list's look-up reads q alone, S_kept_wtf()) */
+  q->wbase = q->norms ? q->norms->wbase : 0;
+  q->wbytes = q->norms && q->norms->wtf ? q->norms->wbytes : 0;
+  q->wtf = q->norms ? q->norms->wtf : NULL;
+}
+
+double kb_rank_norms_idf(const kb_rank_norms *n, int df) {
+  int nidf = 0;
+  const double *tab = S_idf_table(n, n->nrow, &nidf);
+  return df >= 0 && df < nidf ? tab[df] : S_idf(n->nrow, df);
+}
 
 kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
                                  const sqlite3_int64 *totals) {
@@ -379,18 +443,19 @@ kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
   for (sqlite3_int64 id = 0; id < n->cap; id++)
     for (int c = 0; c < S_NCOL; c++)
       n->v[id * S_NCOL + c] = d->known[id] ? S_norm(c, d->len[id * S_NCOL + c], n->avglen[c]) : 1;
+  n->nrow = nrow;
+  n->nidf = nrow >= 0 && nrow < S_IDF_MAX ? (int)nrow + 1 : 0;
+  n->idf = n->nidf ? kb_xmalloc((size_t)n->nidf * sizeof *n->idf) : NULL;
+  for (int df = 0; df < n->nidf; df++) n->idf[df] = S_idf(nrow, df);
   return n;
 }
 
 void kb_rank_norms_free(kb_rank_norms *n) {
   if (!n) return;
   free(n->v);
+  free(n->idf);
+  free(n->wtf);
   free(n);
-}
-
-void kb_rank_query_set_norms(kb_rank_query *q, const kb_rank_norms *n) {
-  /* (the same averages: the same divisions, so the same scores) */
-  q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
 }
 
 /* Where a row's lengths come from: docs (id loaded there), else FTS5's
@@ -665,6 +730,9 @@ static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uin
                          double *f);
 static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
+static inline double S_wtf(const int *t, unsigned cols, const double *nrm);
+static inline void S_score_wtf(const S_query *q, int p, double wtf, unsigned cols, double *gscore,
+                               unsigned char *gbits);
 static inline void S_score_phrase(const S_query *q, const double *nrm, int p, const int *t,
                                   unsigned cols, double *gscore, unsigned char *gbits);
 static void S_score_groups(const S_query *q, const double *gscore, const unsigned char *gbits,
@@ -883,7 +951,14 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
     if (p >= q->nphrase || q->select[p]) continue;
     unsigned cols = S_cols(&l[i], t, &j, &k);
     if (cols) {
-      S_score_phrase(q, nrm, p, t, cols, gscore, gbits);
+      /* the list's weighted term frequency made at load, for q's norms
+       * (kb_postings_weigh()), else now: the same sum */
+      if (q->exact[p]) {
+        gbits[q->group[p]] |= S_EXACT; /* (S_score_phrase()) */
+      } else {
+        double wtf = S_kept_wtf(q, &l[i]);
+        S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
+      }
       uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
       touched[q->group[p] / 64] |= bit;
       if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
@@ -959,8 +1034,13 @@ void kb_rank_row_part(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
     cut[i][1] = -1; /* not read after: neither a word's nor counted */
     if (p >= q->nphrase || q->select[p]) continue;
     unsigned cols = S_cols(&l[i], t, &cut[i][0], &cut[i][1]);
-    if (cols) {
-      S_score_phrase(q, nrm, p, t, cols, gscore, gbits);
+    if (cols) { /* (as kb_rank_row_lists() scores it) */
+      if (q->exact[p]) {
+        gbits[q->group[p]] |= S_EXACT;
+      } else {
+        double wtf = S_kept_wtf(q, &l[i]);
+        S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
+      }
       touched[q->group[p] / 64] |= (uint64_t)1 << (q->group[p] % 64);
     }
     if (q->exact[p]) cut[i][1] = -1;
@@ -1035,6 +1115,33 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
   *nbody = nb;
 }
 
+double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_list *l) {
+  if (!n || id < 0 || id >= n->cap || l->n < 1) return 0;
+  int t[S_NCOL] = {0}, j, k;
+  unsigned cols = S_cols(l, t, &j, &k); /* (as kb_rank_row_lists() counts) */
+  return S_wtf(t, cols, n->v + id * S_NCOL);
+}
+
+/* The positions whose postings' weighted term frequencies norms keep
+ * (kb_rank_norms_weigh()): 16 MB for a table past kb/'s and the CDP
+ * collection's (about 10,000 help articles). */
+#define S_WTF_MAX (1L << 21)
+
+void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
+                         const int *pfirst, const uint64_t *head, long npost) {
+  free(n->wtf);
+  n->wtf = NULL;
+  n->wbase = (uintptr_t)pos;
+  n->wbytes = 0;
+  if (!pos || npos <= 0 || npos > S_WTF_MAX) return;
+  n->wtf = kb_xcalloc((size_t)npos, sizeof *n->wtf);
+  n->wbytes = (uintptr_t)npos * sizeof *pos;
+  for (long i = 0; i < npost; i++) {
+    kb_rank_list l = {.n = pfirst[i + 1] - pfirst[i], .pos = pos + pfirst[i], .head = head[i]};
+    if (l.n > 0) n->wtf[pfirst[i]] = kb_rank_list_wtf(n, doc[i], &l);
+  }
+}
+
 /* The body matches b[0..n) as instances, merged into position order (at
  * one position, by phrase: b's order), in a buffer of the thread's,
  * followed by S_INST_END; returns how many. */
@@ -1087,6 +1194,18 @@ static unsigned S_cols_of(const int *t) {
   return cols;
 }
 
+/* BM25F's weighted term frequency of term frequencies t[S_NCOL] in a row
+ * of length normalisations nrm (S_norm()), cols the columns with a count
+ * (S_cols_of(t)): summed over those, in order. */
+static inline double S_wtf(const int *t, unsigned cols, const double *nrm) {
+  double wtf = 0;
+  for (unsigned m = cols; m; m &= m - 1) {
+    int c = __builtin_ctz(m);
+    wtf += S_w[c] * t[c] / nrm[c];
+  }
+  return wtf;
+}
+
 /* Phrase p, with term frequencies t[S_NCOL] in a row of length
  * normalisations nrm (S_norm()), into its group's gscore and gbits; cols
  * the columns with a count (S_cols_of(t), one at least): only they are
@@ -1098,6 +1217,18 @@ static inline __attribute__((always_inline)) void S_score_phrase(const S_query *
                                                                  const int *t, unsigned cols,
                                                                  double *gscore,
                                                                  unsigned char *gbits) {
+  if (q->exact[p]) {
+    gbits[q->group[p]] |= S_EXACT;
+    return;
+  }
+  S_score_wtf(q, p, S_wtf(t, cols, nrm), cols, gscore, gbits);
+}
+
+/* S_score_phrase() of phrase p (not an exact form) whose weighted term
+ * frequency (S_wtf()) is wtf. */
+static inline __attribute__((always_inline)) void S_score_wtf(const S_query *q, int p, double wtf,
+                                                              unsigned cols, double *gscore,
+                                                              unsigned char *gbits) {
   static const unsigned char bits[8] = {
       S_MATCH,
       S_MATCH | S_STRONG | S_TITLE,
@@ -1107,15 +1238,6 @@ static inline __attribute__((always_inline)) void S_score_phrase(const S_query *
       S_MATCH | S_STRONG | S_TITLE,
       S_MATCH | S_STRONG | S_LINES,
       S_MATCH | S_STRONG | S_TITLE | S_LINES};
-  if (q->exact[p]) {
-    gbits[q->group[p]] |= S_EXACT;
-    return;
-  }
-  double wtf = 0;
-  for (unsigned m = cols; m; m &= m - 1) {
-    int c = __builtin_ctz(m);
-    wtf += S_w[c] * t[c] / nrm[c];
-  }
   gbits[q->group[p]] |= bits[cols & 7] | (q->implies[p] ? S_EXACT : 0);
   double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
   if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;

@@ -795,8 +795,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(post, totals);
   kb_rank_query *q = kb_rank_query_new(nrow, totals, ph->n, ph->group, ph->weight, ph->flag, df,
-                                       ngroups);
-  kb_rank_query_set_norms(q, l->norms);
+                                       ngroups, l->norms);
   S_mem m;
   m.docs = ix->docs;
   m.q = q;
