@@ -120,6 +120,19 @@ FITS_CAP = 3.0                     # the margin over the best off-topic page, ca
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
+# FIT_CLF=1 (a study, brief h204; tests/eval/clfinputs.py): two more inputs,
+# a per-language naive Bayes over the mention's words, set out of fold as
+# ex_max and ex_none: clf (p(slug | mention)) in the ranker, the confidence
+# and the abstention model, clf_none (p("-")) in the abstention model. The
+# header it writes has KB_LTR_N + 2 inputs: for /tmp only (FIT_HEADER),
+# never for the product.
+FIT_CLF = os.environ.get("FIT_CLF", "") == "1"
+N_DUMP = len(INPUTS)  # the inputs kb-eval --dump prints
+if FIT_CLF:
+    INPUTS = INPUTS + ["clf", "clf_none"]
+    FEATURES = FEATURES + ["clf"]
+    NOT_CONF = NOT_CONF + ["clf_none"]
+    CONF_INPUTS = INPUTS
 # FIT_DROP=name,name: inputs left out of every model (their weights 0), to
 # see what an input brings out of fold (the same lines, the same folds)
 for _nm in filter(None, os.environ.get("FIT_DROP", "").split(",")):
@@ -185,7 +198,8 @@ def run_dump(index, path, lang=None):
                 order.append(key)
             lines[key]["cands"].append({"slug": c[3], "offtopic": int(c[4]), "links": int(c[5]),
                                         "store_town": int(c[6]),
-                                        "x": [float(v) for v in c[7:7 + len(INPUTS)]]})
+                                        "x": [float(v) for v in c[7:7 + N_DUMP]] +
+                                        [0.0] * (len(INPUTS) - N_DUMP)})
         elif c[0] == "lang":  # the language the line was read in
             read[c[1]] = c[2]
         elif c[0] == "dump":
@@ -368,6 +382,7 @@ def set_folds(lines, k):
 # its mentions with its own examples (kb/lang/LANG/examples.tsv, where the
 # knowledge base has them); an example is named (language, number).
 EX = None
+CLF = None  # FIT_CLF: clfinputs.Clf
 
 
 def ex_path(lang):
@@ -412,6 +427,14 @@ def ex_prepare(index, lines):
             selves = frozenset((k, e.by_text[texts[ln["id"]]]) for k, e in EX.items()
                                if texts.get(ln["id"]) in e.by_text)
             ln["ex_self"] = selves or None
+    if FIT_CLF:
+        global CLF
+        import clfinputs
+        CLF = clfinputs.Clf(index)
+        n = CLF.prepare(lines)
+        print("fit.py: FIT_CLF: %d training lines (%s); %d tuning lines are one of them, left out"
+              " with their fold" % (CLF.n_rows, ", ".join("%s %d" % (k, len(v)) for k, v in
+                                                          sorted(CLF.rows.items())), n))
 
 
 def ex_of(lines):
@@ -422,6 +445,8 @@ def ex_of(lines):
 def pool(lines, out):
     """Sets the lines' ex_max and ex_none against every example but those
     in `out` and the line itself."""
+    if CLF is not None:  # FIT_CLF: clf and clf_none, the same way
+        CLF.pool(lines, out, INPUTS.index("clf"), INPUTS.index("clf_none"))
     if EX is None:
         return
     im, inone = INPUTS.index("ex_max"), INPUTS.index("ex_none")
@@ -529,6 +554,8 @@ def without_examples(ln):
         x = list(c["x"])
         x[im] = x[inone] = 0.0
         x[ino] = 1.0
+        if FIT_CLF:  # no examples: no word model either (it learns from them)
+            x[INPUTS.index("clf")] = x[INPUTS.index("clf_none")] = 0.0
         cands.append(dict(c, x=x))
     return dict(ln, cands=cands)
 
@@ -834,6 +861,10 @@ def main(argv):
         for k, f in enumerate(folds(lines, FOLDS)):
             print("  fold %d by set: %d lines (%s)" % (k, len(f), ", ".join(
                 sorted({ln["set"].split("/")[-1] for ln in f}))))
+    if CLF is not None:  # the word model alone, out of fold
+        al = CLF.alone(lines, folds(lines, FOLDS), lambda ln: dict(SETS)[ln["set"]] is None)
+        print("  FIT_CLF: the word model alone, out of fold: R@1 (its best slug) " + ", ".join(
+            "%s %.3f (%d of %d)" % (k, v[0] / max(1, v[1]), v[0], v[1]) for k, v in al.items()))
     # 1. the ranker's penalty, by cross-validated R@1
     best = None
     for l2 in LAMBDAS:
