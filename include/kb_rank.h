@@ -321,6 +321,11 @@ typedef enum {
                            EX_NONE say nothing: a knowledge base before its
                            team wrote any (confidence and "nothing fits"
                            only) */
+  KB_LTR_CLF,           /* the word model's p of the article's slug
+                           (kb_words.h; 0 for an off-topic page, a slug no
+                           training line has, a language without a model) */
+  KB_LTR_CLF_NONE,      /* the word model's p("-"), nothing fits (the same
+                           for every candidate; 0 without a model) */
   KB_LTR_N
 } kb_ltr_input;
 
@@ -332,6 +337,7 @@ typedef struct {
   int links_stores;       /* the article deep-links stores */
   int other_handle;       /* the mention names another company's @handle */
   double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
+  double clf, clf_none;   /* the word model's inputs (kb_words.h), 0: none */
   int lang_other;         /* the mention is not in the index's default
                              language */
   int no_examples;        /* its language has no example mentions */

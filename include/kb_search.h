@@ -103,6 +103,12 @@ const char *kb_index_default_code(const kb_index *ix);
 struct kb_examples;
 const struct kb_examples *kb_index_examples(const kb_index *ix, const char *lang);
 
+/* The word model of language `lang` (a code; kb_words.h), or NULL when
+ * it has no training lines (or lang is NULL). Owned by the index (or the
+ * one it was opened from). */
+struct kb_words;
+const struct kb_words *kb_index_words(const kb_index *ix, const char *lang);
+
 /* The word lists of the index's default language (kb_lang.h), or NULL.
  * Owned by ix. */
 const kb_lang *kb_index_lang(const kb_index *ix);

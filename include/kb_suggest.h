@@ -51,6 +51,9 @@ typedef struct kb_suggest_result {
   struct kb_examples_scores *examples; /* its nearness to the labelled
                             examples (kb_examples.h; English mentions, else
                             NULL), owned */
+  struct kb_words_scores *words; /* its word model's probabilities
+                            (kb_words.h; NULL where its language has no
+                            examples or no model), owned */
   const char *lang;      /* the language answered in (kb_mention_lang()) */
   double lang_confidence; /* kb_mention_lang_confidence() */
   int fallback;          /* the suggestions are in the default language:
@@ -77,6 +80,13 @@ typedef struct kb_suggest_opts {
    * NULL: any), so a mention read in another language leaves none out */
   int example_out;
   const char *example_out_lang;
+  /* evaluation only (kb-eval --leave-own-example-out): the word model's
+   * training lines (kb_words_find()'s numbers) left out of its counts,
+   * words_out[0..nwords_out), for a mention read in words_out_lang (a
+   * language code; NULL: none left out) */
+  const int *words_out;
+  int nwords_out;
+  const char *words_out_lang;
 } kb_suggest_opts;
 
 /* Confidence from which a suggestion is sent as answerable (fitted with

@@ -50,6 +50,8 @@ typedef struct {
   kb_lang *words;
   kb_synonyms *syn;       /* NULL: no synonyms.txt */
   kb_examples_file *ex;   /* NULL: no examples.tsv (the knowledge team's) */
+  kb_examples_file *lab;  /* NULL: no labelled.tsv (the word model's other
+                             training lines, kb_words.h; examples.tsv's format) */
 } S_lang;
 
 typedef struct {
@@ -403,6 +405,11 @@ static S_lang *S_read_lang(S_kb *kb, const char *code, const char *dir, int syno
     if (data) l->ex = kb_examples_file_parse(p, data, n, d);
     free(data);
     free(p);
+    p = kb_fmt("%s/labelled.tsv", dir);
+    data = S_read_optional(p, &n, d);
+    if (data) l->lab = kb_examples_file_parse(p, data, n, d);
+    free(data);
+    free(p);
   }
   return l;
 }
@@ -736,7 +743,8 @@ static int S_cmp_write(const void *x, const void *y) {
 
 static int S_write_synonyms(kb_index_writer *w, const S_lang *l, char *err, size_t nerr);
 
-/* Each language's examples (examples.tsv) must name its articles. */
+/* Each language's examples (examples.tsv) and labelled lines
+ * (labelled.tsv) must name its articles. */
 typedef struct {
   const S_kb *kb;
   const char *lang;
@@ -753,6 +761,7 @@ static void S_check_examples(const S_kb *kb, kb_diag *d) {
   for (int i = 0; i < kb->nlangs; i++) {
     S_slug_ctx c = {kb, kb_lang_code(kb->langs[i].words)};
     kb_examples_file_check(kb->langs[i].ex, S_lang_has_slug, &c, d);
+    kb_examples_file_check(kb->langs[i].lab, S_lang_has_slug, &c, d);
   }
 }
 
@@ -785,6 +794,12 @@ static int S_write(S_kb *kb, const char *out, const atomic_int *cancel, char *er
       const kb_example_line *e = kb_examples_file_line(kb->langs[li].ex, i);
       rc = kb_index_writer_add_example(w, kb_lang_code(kb->langs[li].words), e->line, e->slug,
                                        e->text, err, nerr);
+    }
+  for (int li = 0; rc == 0 && li < kb->nlangs; li++)
+    for (int i = 0; rc == 0 && i < kb_examples_file_count(kb->langs[li].lab); i++) {
+      const kb_example_line *e = kb_examples_file_line(kb->langs[li].lab, i);
+      rc = kb_index_writer_add_labelled(w, kb_lang_code(kb->langs[li].words), e->line, e->slug,
+                                        e->text, err, nerr);
     }
   /* what the pages show of each article beyond the articles table: its
    * category, owner, review date and last change, as site rows
@@ -856,6 +871,7 @@ static void S_kb_free(S_kb *kb) {
     kb_lang_free(kb->langs[i].words);
     kb_synonyms_free(kb->langs[i].syn);
     kb_examples_file_free(kb->langs[i].ex);
+    kb_examples_file_free(kb->langs[i].lab);
   }
   kb_sitefile_free(kb->site);
   kb_uifile_free(kb->ui);

@@ -102,6 +102,8 @@ static const char S_schema[] =
     "CREATE TABLE synonyms(lang TEXT NOT NULL, line INTEGER, lhs TEXT NOT NULL, rhs TEXT);"
     "CREATE TABLE examples(lang TEXT NOT NULL, line INTEGER NOT NULL, slug TEXT NOT NULL,"
     " text TEXT NOT NULL);"
+    "CREATE TABLE labelled(lang TEXT NOT NULL, line INTEGER NOT NULL, slug TEXT NOT NULL,"
+    " text TEXT NOT NULL);"
     "CREATE TABLE lang_words(lang TEXT NOT NULL, list TEXT NOT NULL, word TEXT NOT NULL,"
     " value TEXT, PRIMARY KEY(lang, list, word)) WITHOUT ROWID;"
     "CREATE TABLE devices(term TEXT PRIMARY KEY, platform TEXT NOT NULL) WITHOUT ROWID;"
@@ -427,11 +429,11 @@ int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
   return rc;
 }
 
-int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
-                                const char *slug, const char *text, char *err, size_t nerr) {
+/* A row of examples or labelled (the same columns). */
+static int S_add_example_row(kb_index_writer *w, const char *sql, const char *lang, int line,
+                             const char *slug, const char *text, char *err, size_t nerr) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(w->db, "INSERT INTO examples VALUES(?,?,?,?)", -1, &st, NULL) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK) {
     S_dberr(w->db, err, nerr, "adding examples");
     return -1;
   }
@@ -442,6 +444,18 @@ int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
   int rc = S_step(w->db, st, err, nerr, "adding examples");
   sqlite3_finalize(st);
   return rc;
+}
+
+int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
+                                const char *slug, const char *text, char *err, size_t nerr) {
+  return S_add_example_row(w, "INSERT INTO examples VALUES(?,?,?,?)", lang, line, slug, text, err,
+                           nerr);
+}
+
+int kb_index_writer_add_labelled(kb_index_writer *w, const char *lang, int line,
+                                 const char *slug, const char *text, char *err, size_t nerr) {
+  return S_add_example_row(w, "INSERT INTO labelled VALUES(?,?,?,?)", lang, line, slug, text, err,
+                           nerr);
 }
 
 int kb_index_writer_add_device(kb_index_writer *w, const char *term,

@@ -52,6 +52,14 @@ int kb_index_writer_add_synonyms(kb_index_writer *w, const char *lang, int line,
 int kb_index_writer_add_example(kb_index_writer *w, const char *lang, int line,
                                 const char *slug, const char *text, char *err, size_t nerr);
 
+/* The same for a line of labelled.tsv (the word model's other training
+ * lines, kb_words.h), into table labelled: a table of its own, not
+ * examples with a kind column, so that the examples' nearness
+ * (kb_examples.c) and every tool reading table examples go on reading
+ * examples.tsv's lines only, unchanged. Returns 0 or -1. */
+int kb_index_writer_add_labelled(kb_index_writer *w, const char *lang, int line,
+                                 const char *slug, const char *text, char *err, size_t nerr);
+
 /* Adds a language's word lists (kb_lang.h; w keeps a copy): stored in the
  * index, and read by the tokenizer of that language's table. Call before
  * the first article of the language. Returns 0, or -1 with a message in

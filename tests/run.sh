@@ -59,6 +59,9 @@ run_suite relevance floors sh tests/eval/floors.sh
 # The labelled examples' inputs: fit.py's (tests/eval/exinputs.py) and the
 # product's agree (kb-eval --dump), so a fit weighs what the server computes.
 run_suite relevance examples python3 tests/eval/examples_check.py
+# The word model's inputs: clfinputs.py's (fit.py's FIT_CLF) and the
+# product's (src/core/kb_words.c, kb-eval --dump) agree to 1e-9.
+run_suite relevance clf python3 tests/eval/clf_check.py
 # fit.py's threshold choices (FIT_ABST) on made-up outcomes (a second).
 run_suite relevance fitcheck python3 tests/eval/fit_check.py
 

@@ -129,6 +129,16 @@ static const S_case S_cases[] = {
     {"examples: unknown slug", "lang/en/examples.tsv", "-\thi\nnope\thello\n", 1, "examples.tsv:2: error: no article of this language has the slug 'nope'"},
     {"examples: another language's slug", "lang/de/examples.tsv", "good\thallo\n", 1, "examples.tsv:1: error: no article of this language has the slug 'good'"},
     {"examples: bad UTF-8", "lang/en/examples.tsv", "good\tcaf\xe9\n", 1, "examples.tsv:1: error: invalid UTF-8"},
+    /* labelled.tsv (the word model's other training lines, the same format and checks) */
+    {"labelled: good", "lang/en/labelled.tsv", "# c\ngood\thello there #help\n-\tlove it\n", 0, "0 errors"},
+    {"labelled: no tab", "lang/en/labelled.tsv", "# c\ngood hello\n", 1, "labelled.tsv:2: error: expected slug<TAB>text (one tab)"},
+    {"labelled: two tabs", "lang/en/labelled.tsv", "good\thello\tx\n", 1, "labelled.tsv:1: error: expected slug<TAB>text (one tab)"},
+    {"labelled: empty slug", "lang/en/labelled.tsv", " \thello\n", 1, "labelled.tsv:1: error: empty slug"},
+    {"labelled: empty text", "lang/en/labelled.tsv", "good\t \n", 1, "labelled.tsv:1: error: empty example text"},
+    {"labelled: duplicate", "lang/en/labelled.tsv", "good\thello\n\n-\thello\n", 1, "labelled.tsv:3: error: the same example text as on line 1"},
+    {"labelled: unknown slug", "lang/en/labelled.tsv", "-\thi\nnope\thello\n", 1, "labelled.tsv:2: error: no article of this language has the slug 'nope'"},
+    {"labelled: another language's slug", "lang/fr/labelled.tsv", "good\tbonjour\n", 1, "labelled.tsv:1: error: no article of this language has the slug 'good'"},
+    {"labelled: bad UTF-8", "lang/en/labelled.tsv", "good\tcaf\xe9\n", 1, "labelled.tsv:1: error: invalid UTF-8"},
     {"places: wrong field count", "places.tsv", "name\tcounty\tlat\tlon\taliases\nLeeds\tWY\t53.8\n", 1, "places.tsv:2: error: expected 5 tab-separated fields"},
 };
 

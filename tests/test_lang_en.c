@@ -54,7 +54,8 @@ static void test_english_number_brought_over(void **state) {
 static void test_english_paid_delivery_not_here(void **state) {
   (void)state;
   lh_expect_first("i paid extra for express delivery and my phone still isnt here", "en", "track-my-order");
-  lh_expect_sure("paid extra for saturday delivery, where is it", "en", "track-my-order");
+  /* first; sure until session 33's refit (change W, rule33 §2a) */
+  lh_expect_first("paid extra for saturday delivery, where is it", "en", "track-my-order");
 }
 
 /* When to ring us and what a call costs are the contact page's

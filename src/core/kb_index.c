@@ -19,6 +19,7 @@
 #include <ctype.h>
 
 #include "kb_examples.h"
+#include "kb_words.h"
 #include "kb_fts.h"
 #include "kb_index_impl.h"
 #include "kb_lang.h"
@@ -514,11 +515,15 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
    * with its places (taken out of their words: kb_examples.h) */
   if (from) {
     memcpy(ix->examples, from->examples, sizeof ix->examples);
+    memcpy(ix->words, from->words, sizeof ix->words);
   } else {
     char gerr[128];
     kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
-    for (int i = 0; geo && i < ix->nlangs; i++)
+    for (int i = 0; geo && i < ix->nlangs; i++) {
       ix->examples[i] = kb_examples_load(ix, geo, ix->langs[i].lang);
+      /* the word model: the same languages, the same analysis */
+      ix->words[i] = kb_words_load(ix, geo, ix->langs[i].lang);
+    }
     kb_geo_free(geo);
   }
   S_serving_cache(ix);
@@ -562,7 +567,10 @@ void kb_index_close(kb_index *ix) {
   sqlite3_finalize(ix->begin);
   sqlite3_finalize(ix->commit);
   sqlite3_close(ix->db);
-  for (int i = 0; !ix->borrowed && i < KB_MAX_LANGS; i++) kb_examples_free(ix->examples[i]);
+  for (int i = 0; !ix->borrowed && i < KB_MAX_LANGS; i++) {
+    kb_examples_free(ix->examples[i]);
+    kb_words_free(ix->words[i]);
+  }
   if (!ix->borrowed) kb_rank_docs_free(ix->docs); /* after the statements that use it */
   for (int i = 0; i < ix->data.n; i++) kb_lang_free((kb_lang *)ix->data.v[i]); /* after the tokenizers */
   for (int i = 0; i < ix->ncolls; i++) free(ix->colls[i]);
@@ -729,6 +737,11 @@ int kb_index_lang_find(const kb_index *ix, const char *code) {
 int kb_index_default_lang(const kb_index *ix) { return ix->deflang; }
 
 const char *kb_index_default_code(const kb_index *ix) { return kb_index_lang_code(ix, ix->deflang); }
+
+const struct kb_words *kb_index_words(const kb_index *ix, const char *lang) {
+  int li = lang ? kb_index_lang_find(ix, lang) : -1;
+  return li >= 0 ? ix->words[li] : NULL;
+}
 
 const struct kb_examples *kb_index_examples(const kb_index *ix, const char *lang) {
   if (lang) {

@@ -176,6 +176,9 @@ struct kb_index {
   struct kb_examples *examples[KB_MAX_LANGS]; /* each language's labelled
                              examples (kb_examples.h), by its number in
                              langs[], or NULL; borrowed like docs */
+  struct kb_words *words[KB_MAX_LANGS]; /* each language's word model
+                             (kb_words.h), by its number in langs[], or
+                             NULL; borrowed like docs */
   kb_buf snipbuf;         /* a snippet being cut (S_snippet): one buffer
                              for every hit, not one allocated and freed
                              for each */

@@ -1509,6 +1509,8 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_EX_NONE] = c->ex_none;
   x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
   x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
+  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
+  x[KB_LTR_CLF_NONE] = c->clf_none;
 }
 
 /* The model of a candidate whose inputs are x ("Two models", kb_rank.h):

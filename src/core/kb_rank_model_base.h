@@ -29,7 +29,9 @@ static const double S_ltr_w_base[KB_LTR_N] = {
     9.804694 /* ex_max */,
     0.000000 /* ex_none */,
     0.000000 /* lang_other */,
-    0.000000 /* no_examples */};
+    0.000000 /* no_examples */,
+    0.000000 /* clf */,
+    0.000000 /* clf_none */};
 static const double S_conf_w_base[KB_LTR_N + 3] = {
     -7.571834 /* intercept */,
     0.419024 /* log_bm25f */,
@@ -54,6 +56,8 @@ static const double S_conf_w_base[KB_LTR_N + 3] = {
     -2.659777 /* ex_none */,
     0.000000 /* lang_other */,
     0.000000 /* no_examples */,
+    0.000000 /* clf */,
+    0.000000 /* clf_none */,
     1.185744 /* margin */,
     0.974803 /* asks */};
 /* by whether the mention asks something (0, 1) */
@@ -86,6 +90,8 @@ static const double S_fits_w_base[KB_LTR_N + 6] = {
     -5.496361 /* ex_none */,
     0.000000 /* lang_other */,
     0.000000 /* no_examples */,
+    0.000000 /* clf */,
+    0.000000 /* clf_none */,
     -0.158534 /* margin */,
     2.161929 /* asks */};
 static const double S_fits_threshold_base = 0.59;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "kb_examples.h"
+#include "kb_words.h"
 #include "kb_intent.h"
 #include "kb_token.h"
 #include "kb_util.h"
@@ -234,6 +235,7 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
             .place_store = out->has_place && out->place.store != NULL,
             .other_handle = kb_mention_other_handle(m),
             .ex_none = kb_examples_none(out->examples),
+            .clf_none = kb_words_none(out->words),
             .lang_other = S_lang_other(ix, out),
             .no_examples = S_no_examples(ix, out)}};
 }
@@ -248,6 +250,7 @@ static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_re
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
   c.ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
+  c.clf = out->words ? kb_words_p_row(out->words, h->id, h->slug) : 0;
   c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
   c.offtopic = S_offtopic(h);
   c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
@@ -308,6 +311,13 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   int skip = o->example_out - 1;
   if (o->example_out_lang && strcmp(o->example_out_lang, out->lang ? out->lang : "")) skip = -1;
   if (!out->examples && ex) out->examples = kb_examples_score(ex, m, skip);
+  /* the word model's probabilities, once (a language without examples
+   * has none: the base model, fitted without them, reads 0) */
+  if (!out->words && ex) {
+    const kb_words *wm = kb_index_words(ix, out->lang);
+    int own = o->words_out_lang && strcmp(o->words_out_lang, out->lang ? out->lang : "") == 0;
+    out->words = kb_words_score(wm, m, own ? o->words_out : NULL, own ? o->nwords_out : 0);
+  }
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
@@ -460,6 +470,8 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->mention = NULL;
     kb_examples_scores_free(out->examples);
     out->examples = NULL;
+    kb_words_scores_free(out->words);
+    out->words = NULL;
     return rc;
   }
   out->n = out->res.n;
@@ -487,5 +499,6 @@ void kb_suggest_result_free(kb_suggest_result *r) {
   kb_results_free(&r->res);
   kb_mention_free(r->mention);
   kb_examples_scores_free(r->examples);
+  kb_words_scores_free(r->words);
   memset(r, 0, sizeof *r);
 }

@@ -9,9 +9,9 @@ They are the model main answered every mention with until session 25:
 src/core/kb_rank_model.h as tests/eval/fit.py wrote it at commit 3870db5
 (session 18: 1,475 lines of the first eleven tuning sets, English example
 mentions only), read from git and kept number for number: its arrays
-renamed *_base, 0 for the two inputs it never had (lang_other,
-no_examples), its one pair of confidence thresholds for both language
-groups. Not refitted: a refit of the same configuration on today's tree
+renamed *_base, 0 for the four inputs it never had (lang_other,
+no_examples, the word model's clf and clf_none), its one pair of
+confidence thresholds for both language groups. Not refitted: a refit of the same configuration on today's tree
 answered a knowledge base without examples worse on the blind12/13
 tuning halves (docs/rules/session25/rule25c.md), and the model fitted
 with every language's examples (kb_rank_model.h) was never shown to serve
@@ -24,7 +24,7 @@ import sys
 COMMIT = "3870db5"
 SRC = "src/core/kb_rank_model.h"
 OUT = "src/core/kb_rank_model_base.h"
-NEW = ["lang_other", "no_examples"]  # inputs added after ex_none since
+NEW = ["lang_other", "no_examples", "clf", "clf_none"]  # inputs added after ex_none since
 
 
 def main():

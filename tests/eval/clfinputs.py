@@ -19,10 +19,12 @@ of n_ct over t, V: the vocabulary (every feature of the full training set;
 a feature that no training line left in has is skipped, like one never
 seen). T (a temperature) softens naive Bayes's over-sure posteriors.
 
-Training lines: kb/lang/LANG/examples.tsv (the labelled examples) and the
-tuning halves of blind13..blind26 in every language
-(tests/eval/blindN/tweets-blindN-LANG-tune.tsv: sets fit.py never scores),
-never a check half (CLF_BLIND=0: the examples alone). Leaving lines out is a subtraction of their counts:
+Training lines: kb/lang/LANG/examples.tsv (the labelled examples) and
+kb/lang/LANG/labelled.tsv (the word model's own lines: the tuning halves of
+blind13..blind26 in every language, written by labelled_export.py; sets
+fit.py never scores), never a check half: the files the product reads
+(src/core/kb_words.c), so the two models are the same (CLF_BLIND=0: the
+examples alone). Leaving lines out is a subtraction of their counts:
 each training line has a name; fit.py's lines get the names of the
 training lines with their text (normalised: lower case, blanks collapsed)
 in their ex_self, so pool()'s `out` leaves them out with the fold's
@@ -87,13 +89,12 @@ def training_rows(index):
             terms = exinputs.texts_terms(index, [t for _, t in exs], la)
             for j, ((slug, text), tt) in enumerate(zip(exs, terms)):
                 rs.append((("clf", "ex", lang, j), slug, text, tt))
-        for n in ROUNDS:
-            p = blind_path(n, lang)
-            if not os.path.exists(p):
-                continue
-            terms = exinputs.kb_terms(index, p, la)
-            for i, text, expect in read_set(p):
-                rs.append((("clf", "b%d" % n, lang, i), expect, text, terms.get(i, [])))
+        lab = "kb/lang/%s/labelled.tsv" % lang
+        if ROUNDS and os.path.exists(lab):  # (CLF_BLIND=0: not read)
+            labs = exinputs.read_examples(lab)
+            terms = exinputs.texts_terms(index, [t for _, t in labs], la)
+            for j, ((slug, text), tt) in enumerate(zip(labs, terms)):
+                rs.append((("clf", "lab", lang, j), slug, text, tt))
         rows[lang] = rs
     return rows
 
@@ -265,6 +266,8 @@ def select(index):
     lines) and mean log-loss of the true class, per setting."""
     global ALPHA, TEMP, BIGRAMS
     rows = training_rows(index)
+    round_texts = {r: {norm_text(t) for lang in LANGS if os.path.exists(blind_path(r, lang))
+                       for _, t, _ in read_set(blind_path(r, lang))} for r in ROUNDS}
     for big in (False, True):
         BIGRAMS = big
         models = {lang: Model(rs) for lang, rs in rows.items()}
@@ -280,15 +283,17 @@ def select(index):
                 ll = 0.0
                 nl = 0
                 for r in ROUNDS:
-                    tag = "b%d" % r
-                    held = [row for rs in rows.values() for row in rs if row[0][1] == tag]
+                    texts = round_texts[r]
+                    held = [row for rs in rows.values() for row in rs
+                            if row[0][1] == "lab" and norm_text(row[2]) in texts]
+                    tag = {row[0] for row in held}
                     out = set(row[0] for row in held)
                     for row in held:
                         out |= by_text.get(norm_text(row[2]), set())
                     for lang, m in models.items():
                         dl = m.delta(out)
                         for name, slug, text, terms in rows[lang]:
-                            if name[1] != tag:
+                            if name not in tag:
                                 continue
                             p = m.probs(terms, dl)
                             ll -= math.log(max(1e-9, p.get(slug, 0.0)))

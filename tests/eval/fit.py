@@ -81,7 +81,7 @@ import exinputs  # noqa: E402
 INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
           "intent_match", "intent_miss", "offtopic", "other_platform", "place_store",
           "place_nostore", "place_nostore_other", "known", "mention_intents", "other_handle",
-          "ex_max", "ex_none", "lang_other", "no_examples"]
+          "ex_max", "ex_none", "lang_other", "no_examples", "clf", "clf_none"]
 # the inputs the ranker may weigh (the others stay 0); "known" is the same
 # for every candidate of a line, so it can only inform the confidence (so are
 # "mention_intents", "other_handle" and "lang_other": read in another
@@ -94,7 +94,7 @@ INPUTS = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phr
 # is in stock or names the town in passing.
 FEATURES = ["log_bm25f", "coverage", "strong", "proximity", "title", "exact", "phrase", "log_score",
             "offtopic", "intent_match", "intent_miss", "place_store", "place_nostore",
-            "place_nostore_other", "ex_max"]
+            "place_nostore_other", "ex_max", "clf"]
 CONF_INPUTS = INPUTS  # the first candidate's inputs, then margin and asks
 # inputs the abstention model leaves out: how many intents a mention shows
 # says whether its first suggestion is sure (two questions in one), not
@@ -107,7 +107,7 @@ NOT_FITS = ["mention_intents"]
 # them the share marked (out of fold cpw-dev 0.780 -> 0.720, blind2 en
 # 0.761 -> 0.741) for a line of confident-and-wrong either way
 # (docs/relevance.md, seventh round)
-NOT_CONF = ["other_handle"]
+NOT_CONF = ["other_handle", "clf_none"]
 # ex_max, ex_none (the labelled examples, kb_examples.h): ex_max in the
 # ranker, both in the confidence and the abstention model (ex_none is the
 # same for every candidate), as tests/eval/examples.py's best variant;
@@ -120,19 +120,16 @@ FITS_CAP = 3.0                     # the margin over the best off-topic page, ca
 LAMBDAS = [0.01, 0.03, 0.1, 0.3]
 L2_MODELS = [0.1, 0.3, 1.0, 3.0]  # for the confidence and the abstention model
 FOLDS = 5
-# FIT_CLF=1 (a study, brief h204; tests/eval/clfinputs.py): two more inputs,
-# a per-language naive Bayes over the mention's words, set out of fold as
-# ex_max and ex_none: clf (p(slug | mention)) in the ranker, the confidence
-# and the abstention model, clf_none (p("-")) in the abstention model. The
-# header it writes has KB_LTR_N + 2 inputs: for /tmp only (FIT_HEADER),
-# never for the product.
-FIT_CLF = os.environ.get("FIT_CLF", "") == "1"
-N_DUMP = len(INPUTS)  # the inputs kb-eval --dump prints
-if FIT_CLF:
-    INPUTS = INPUTS + ["clf", "clf_none"]
-    FEATURES = FEATURES + ["clf"]
-    NOT_CONF = NOT_CONF + ["clf_none"]
-    CONF_INPUTS = INPUTS
+# clf, clf_none (the word model, kb_words.h; rule32b's W, from h204's study
+# with tests/eval/clfinputs.py): a per-language naive Bayes over the
+# mention's words, p(slug | mention) in the ranker, the confidence and the
+# abstention model, p("-") in the abstention model only; set out of fold
+# as ex_max and ex_none are (pool()), never from kb-eval's values, which
+# count a tuning line among the training lines. FIT_CLF=0 leaves both out
+# (weights 0; the fit without them, for comparison).
+FIT_CLF = os.environ.get("FIT_CLF", "1") != "0"
+if not FIT_CLF:
+    os.environ["FIT_DROP"] = ",".join(filter(None, [os.environ.get("FIT_DROP", ""), "clf", "clf_none"]))
 # FIT_DROP=name,name: inputs left out of every model (their weights 0), to
 # see what an input brings out of fold (the same lines, the same folds)
 for _nm in filter(None, os.environ.get("FIT_DROP", "").split(",")):
@@ -183,6 +180,12 @@ INDEX = os.environ.get("FIT_INDEX", "build/fit.sqlite")
 HEADER = os.environ.get("FIT_HEADER", HEADER)
 
 
+def dump_inputs(cols):
+    """A cand line's inputs; a kb-eval without the last ones (built before
+    them) has them 0, so a fit can compare with an older tree's dump."""
+    return [float(v) for v in cols] + [0.0] * (len(INPUTS) - len(cols))
+
+
 def run_dump(index, path, lang=None):
     """Lines of a set: id, expect, asks, the language it was read in
     (read_lang), candidates (slug, offtopic, links, store_town, x)."""
@@ -198,8 +201,7 @@ def run_dump(index, path, lang=None):
                 order.append(key)
             lines[key]["cands"].append({"slug": c[3], "offtopic": int(c[4]), "links": int(c[5]),
                                         "store_town": int(c[6]),
-                                        "x": [float(v) for v in c[7:7 + N_DUMP]] +
-                                        [0.0] * (len(INPUTS) - N_DUMP)})
+                                        "x": dump_inputs(c[7:7 + len(INPUTS)])})
         elif c[0] == "lang":  # the language the line was read in
             read[c[1]] = c[2]
         elif c[0] == "dump":

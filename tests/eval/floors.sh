@@ -141,7 +141,11 @@ checkhalf() {
   floor "$1 marked answerable" "$(fig "$f" text 'marked answerable' 1)" "$8"
   ceiling "$1 confident and wrong" "$(fig "$f" text 'confident and wrong' 1)" "$9"
 }
-checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.86 0.95 0.89 0.84 0.85 0.68 0.06
+# W's refit (session 32, rule32c) moved three floors by floors_reset.py's rule
+# (old floor + W's figure - main's, to 0.01 down): blind check abstention
+# recall 0.84 -> 0.81, blind2 es check R@1 0.99 -> 0.96, blind7 en check
+# abstention precision 0.70 -> 0.64; every other floor is as it was.
+checkhalf "blind check" tests/eval/blind/tweets-blind-check.tsv 0.86 0.95 0.89 0.81 0.85 0.68 0.06
 checkhalf "blind2 check" tests/eval/blind2/tweets-blind2-check.tsv 0.85 0.96 0.85 0.83 0.92 0.68 0.08
 checkhalf "blind3 check" tests/eval/blind3/tweets-blind3-check.tsv 0.84 0.95 0.75 0.87 0.87 0.62 0.09
 # The fourth blind set's English check half (tests/eval/blind4, session 19):
@@ -167,7 +171,7 @@ langset() {
 }
 # the second blind set's fr/de/es check halves (about 50 lines with an
 # article and 8 town lines each: one line is 0.02 of R@1, 0.12 of town link)
-for l in fr:0.90:0.72:0.88 de:0.89:0.72:0.87 es:0.99:0.90:0.85; do
+for l in fr:0.90:0.72:0.88 de:0.89:0.72:0.87 es:0.96:0.90:0.85; do
   langset "blind2 %s check" "blind2-%s-check.txt" "tests/eval/blind2/tweets2-%s-check.tsv" "$l"
 done
 # the fourth blind set's fr/de/es check halves (session 19; first look on
@@ -207,7 +211,7 @@ done
 # French / German / Spanish R@1 0.788 / 0.798 / 0.761, abstention precision
 # 0.750 / 0.706 / 0.806, town 0.750 / 0.842 / 0.722. Floors about 3 lines
 # under (a town line is 0.03-0.06).
-checkhalf "blind7 en check" tests/eval/blind7/tweets-blind7-en-check.tsv 0.79 0.91 0.70 0.78 0.75 0.44 0.09
+checkhalf "blind7 en check" tests/eval/blind7/tweets-blind7-en-check.tsv 0.79 0.91 0.64 0.78 0.75 0.44 0.09
 for l in fr:0.82:0.73:0.57 de:0.79:0.70:0.67 es:0.78:0.67:0.66; do
   langset "blind7 %s check" "blind7-%s-check.txt" "tests/eval/blind7/tweets-blind7-%s-check.tsv" "$l"
 done

@@ -89,6 +89,7 @@
 #include "kb_search.h"
 #include "kb_suggest.h"
 #include "kb_util.h"
+#include "kb_words.h"
 
 #define S_DEPTH 10
 #define S_PUBLIC_URL "http://kb.test"
@@ -97,6 +98,10 @@ typedef struct {
   char *id, *text, *expect, *town, *collection;
   int example; /* the labelled example this line is, its number + 1 (only
                   with --leave-own-example-out), else 0 */
+  int words_out[2]; /* the word model's training lines with its text (its
+                  examples.tsv and labelled.tsv lines; kb_words_find()), left
+                  out with --leave-own-example-out */
+  int nwords_out;
 } S_line;
 
 typedef struct {
@@ -306,10 +311,13 @@ static void S_inspect(void *arg, const kb_results *r, const double *x) {
     int links = h->deeplink && !strcmp(h->deeplink, "store");
     printf("cand\t%s\t%s\t%s\t%d\t%d\t%d", a->line->id, a->line->expect, h->slug,
            !strcmp(h->type, "offtopic"), links, a->out->has_place && a->out->place.store != NULL);
-    /* the examples' inputs to 1e-12: tests/eval/examples_check.py
-     * compares them with fit.py's own (tests/eval/exinputs.py) */
+    /* the examples' and the word model's inputs to 1e-12:
+     * tests/eval/examples_check.py and clf_check.py compare them with
+     * fit.py's own (tests/eval/exinputs.py, clfinputs.py) */
     for (int k = 0; k < KB_LTR_N; k++)
-      printf(k == KB_LTR_EX_MAX || k == KB_LTR_EX_NONE ? "\t%.12f" : "\t%.4f",
+      printf(k == KB_LTR_EX_MAX || k == KB_LTR_EX_NONE || k == KB_LTR_CLF || k == KB_LTR_CLF_NONE
+                 ? "\t%.12f"
+                 : "\t%.4f",
              x[(size_t)i * KB_LTR_N + k]);
     printf("\n");
   }
@@ -350,7 +358,9 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
                         .feedback = S_fb, .ablate = S_ablate,
                         .inspect = S_dump ? S_inspect : NULL, .inspect_arg = &ia,
                         .example_out = x->example,
-                        .example_out_lang = S_lang ? S_lang : kb_index_default_code(ix)};
+                        .example_out_lang = S_lang ? S_lang : kb_index_default_code(ix),
+                        .words_out = x->words_out, .nwords_out = x->nwords_out,
+                        .words_out_lang = S_lang ? S_lang : kb_index_default_code(ix)};
   if (kb_suggest(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
   for (int i = 0; i < r.n; i++)
     if (!o.rank && !strcmp(r.s[i].hit->slug, x->expect)) o.rank = i + 1;
@@ -767,6 +777,40 @@ static int S_find_own_examples(const char *index_path, kb_index *ix, S_set *set)
   return found;
 }
 
+/* Marks each line of set with the word model's training lines that have
+ * its text (x->words_out: its line in examples.tsv and in labelled.tsv,
+ * matched as S_find_own_examples() matches), so that the model scores it
+ * without them, as clfinputs.py leaves a line's own training lines out.
+ * Of the set's language (--lang, else the index's default). */
+static void S_find_own_lines(const char *index_path, kb_index *ix, S_set *set) {
+  const kb_words *w = kb_index_words(ix, S_lang ? S_lang : kb_index_default_code(ix));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st[2] = {NULL, NULL};
+  const char *sql[2] = {"SELECT line FROM examples WHERE lang = ?1 AND text = ?2",
+                        "SELECT line FROM labelled WHERE lang = ?1 AND text = ?2"};
+  if (!w || sqlite3_open_v2(index_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return;
+  }
+  for (int tab = 0; tab < 2; tab++) {
+    if (sqlite3_prepare_v2(db, sql[tab], -1, &st[tab], NULL) != SQLITE_OK) continue;
+    sqlite3_bind_text(st[tab], 1, kb_words_lang(w), -1, SQLITE_STATIC);
+    for (int i = 0; i < set->n; i++) {
+      const char *t = set->v[i].text;
+      size_t n = strlen(t);
+      while (n && (*t == ' ' || *t == '\t')) t++, n--;
+      while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r')) n--;
+      sqlite3_bind_text(st[tab], 2, t, (int)n, SQLITE_STATIC);
+      int line = sqlite3_step(st[tab]) == SQLITE_ROW ? sqlite3_column_int(st[tab], 0) : 0;
+      sqlite3_reset(st[tab]);
+      int k = line ? kb_words_find(w, tab, line) : -1;
+      if (k >= 0) set->v[i].words_out[set->v[i].nwords_out++] = k;
+    }
+    sqlite3_finalize(st[tab]);
+  }
+  sqlite3_close(db);
+}
+
 static void S_print_word(void *ctx, const char *term, size_t n) {
   (void)ctx;
   printf("\t%.*s", (int)n, term);
@@ -863,6 +907,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   int own = S_own_out ? S_find_own_examples(index, ix, &set) : 0;
+  if (S_own_out) S_find_own_lines(index, ix, &set);
   S_score ours = {0}, bs = {0};
   S_outcome *out = kb_xcalloc((size_t)set.n + 1, sizeof *out);
   for (int i = 0; i < set.n; i++) {

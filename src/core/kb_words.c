@@ -1,0 +1,578 @@
+/*
+ * kb_words.c - the word model (see kb_words.h): counts made once when the
+ * index is opened, and per (feature, class) the log terms a suggest adds,
+ * so that scoring a mention is a hash lookup per feature and additions.
+ *
+ * Layout: the features in an open-addressing hash (their strings), each
+ * with its rank in byte order (the order the sum is taken in) and a
+ * sparse list of the classes whose lines have it (ascending), with n_ct
+ * and log(n_ct + ALPHA) - log(N_c + ALPHA V); per class the term of a
+ * feature its lines lack, log(ALPHA) - log(N_c + ALPHA V). Per training
+ * line its class and features, for leaving lines out.
+ */
+#include "kb_words.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_examples.h"
+#include "kb_index_impl.h"
+#include "kb_util.h"
+
+struct kb_words {
+  char *lang;      /* the language they were read in (owned) */
+  int n;           /* training lines */
+  int *lcls;       /* each line's class */
+  int *ltab;       /* each line's table: 0 examples, 1 labelled */
+  int *lline;      /* each line's line in its file */
+  int *lstart;     /* n + 1 offsets into lfeat */
+  int *lfeat;      /* each line's features (distinct) */
+  char **cls;      /* the classes (slugs and "-"), sorted (strcmp) */
+  int ncls;
+  int nclsp;       /* ncls rounded up to 4: prior, zterm and a score's
+                      array padded with 0 so the class loop goes by 4 */
+  int none;        /* the number of "-" in cls, or -1 */
+  int *sslot;      /* the classes hashed: number + 1, 0 empty */
+  int nsslot;      /* a power of two */
+  int *by_id;      /* an article row's class (-1: none) by its id, below nid */
+  int64_t nid;
+  int *doc;        /* n_c */
+  int *tot;        /* N_c */
+  double *prior;   /* log(n_c + 1) */
+  double *den;     /* log(N_c + ALPHA V) */
+  double *zterm;   /* log(ALPHA) - den[c]: a feature class c's lines lack */
+  char **feat;     /* the features' strings */
+  int nfeat, capfeat;
+  int *slot;       /* feature + 1, 0 empty; nslot a power of two */
+  int nslot;
+  int *rank;       /* each feature's place in byte order */
+  int *fstart;     /* nfeat + 1 offsets into fcls, fcnt, fterm */
+  int *fcls;       /* the classes having the feature, ascending */
+  int *fcnt;       /* n_ct */
+  double *fterm;   /* log(n_ct + ALPHA) - den[c] */
+};
+
+struct kb_words_scores {
+  const kb_words *w;
+  double *p; /* per class (in the same allocation) */
+};
+
+/*--- Features ------------------------------------------------------------*/
+
+/* A line's words, then its features as strings (spans in buf). */
+typedef struct {
+  kb_buf buf;
+  int *off, *len;
+  int n, cap;
+} S_strs;
+
+static void S_strs_add(S_strs *s, const char *p, size_t n) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 32;
+    s->off = kb_xrealloc(s->off, (size_t)s->cap * sizeof *s->off);
+    s->len = kb_xrealloc(s->len, (size_t)s->cap * sizeof *s->len);
+  }
+  s->off[s->n] = (int)s->buf.n;
+  s->len[s->n++] = (int)n;
+  kb_buf_put(&s->buf, p, n);
+}
+
+static void S_strs_free(S_strs *s) {
+  kb_buf_cleanup(&s->buf);
+  free(s->off);
+  free(s->len);
+}
+
+static void S_add_word(void *ctx, const char *term, size_t n) { S_strs_add(ctx, term, n); }
+
+/* The features of the words in s (S_add_word's) into f, not yet
+ * distinct (the caller's lookup makes them so): each word, then each
+ * consecutive pair, its two words joined by KB_WORDS_PAIR. */
+static void S_features_of(const S_strs *s, S_strs *f) {
+  for (int i = 0; i < s->n; i++) S_strs_add(f, s->buf.p + s->off[i], (size_t)s->len[i]);
+  for (int i = 0; i + 1 < s->n; i++) {
+    S_strs_add(f, s->buf.p + s->off[i], (size_t)s->len[i]);
+    kb_buf_putc(&f->buf, KB_WORDS_PAIR);
+    kb_buf_put(&f->buf, s->buf.p + s->off[i + 1], (size_t)s->len[i + 1]);
+    f->len[f->n - 1] += 1 + s->len[i + 1];
+  }
+}
+
+/* The number of feature p[0..n), or -1; with add, added when new. */
+static int S_feat(kb_words *w, const char *p, size_t n, int add) {
+  if (w->nslot) {
+    for (uint32_t i = kb_hash(p, n);; i++) {
+      int k = w->slot[i & (uint32_t)(w->nslot - 1)];
+      if (!k) break;
+      const char *t = w->feat[k - 1];
+      if (!strncmp(t, p, n) && !t[n]) return k - 1;
+    }
+  }
+  if (!add) return -1;
+  if (w->nfeat == w->capfeat) {
+    w->capfeat = w->capfeat ? 2 * w->capfeat : 1024;
+    w->feat = kb_xrealloc(w->feat, (size_t)w->capfeat * sizeof *w->feat);
+    free(w->slot);
+    w->nslot = 4 * w->capfeat;
+    w->slot = kb_xcalloc((size_t)w->nslot, sizeof *w->slot);
+    for (int k = 0; k < w->nfeat; k++) {
+      uint32_t i = kb_hash(w->feat[k], strlen(w->feat[k]));
+      while (w->slot[i & (uint32_t)(w->nslot - 1)]) i++;
+      w->slot[i & (uint32_t)(w->nslot - 1)] = k + 1;
+    }
+  }
+  w->feat[w->nfeat] = kb_xstrndup(p, n);
+  uint32_t i = kb_hash(p, n);
+  while (w->slot[i & (uint32_t)(w->nslot - 1)]) i++;
+  w->slot[i & (uint32_t)(w->nslot - 1)] = w->nfeat + 1;
+  return w->nfeat++;
+}
+
+static int S_cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+/* The distinct known features of f, by number, into ids (room for
+ * f->n), in byte order of their strings (clfinputs.py's sorted(): the
+ * order the sum is taken in); returns how many. A few dozen: an
+ * insertion sort by rank (a feature twice has one rank: adjacent). */
+static int S_known(const kb_words *w, const S_strs *f, int *ids) {
+  int n = 0;
+  for (int i = 0; i < f->n; i++) {
+    int k = S_feat((kb_words *)w, f->buf.p + f->off[i], (size_t)f->len[i], 0);
+    if (k < 0) continue;
+    int j = n++;
+    while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
+      ids[j] = ids[j - 1];
+      j--;
+    }
+    ids[j] = k;
+  }
+  int d = 0;
+  for (int i = 0; i < n; i++)
+    if (d == 0 || ids[d - 1] != ids[i]) ids[d++] = ids[i];
+  return d;
+}
+
+/*--- Loading -------------------------------------------------------------*/
+
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int S_class_of(const kb_words *w, const char *slug) {
+  char *const *p = bsearch(&slug, w->cls, (size_t)w->ncls, sizeof *w->cls, S_cmp_str);
+  return p ? (int)(p - w->cls) : -1;
+}
+
+/* The same through a hash (each candidate's, once a suggest). */
+static int S_class_hashed(const kb_words *w, const char *slug) {
+  size_t n = strlen(slug);
+  for (uint32_t i = kb_hash(slug, n);; i++) {
+    int k = w->sslot[i & (uint32_t)(w->nsslot - 1)];
+    if (!k) return -1;
+    if (!strcmp(w->cls[k - 1], slug)) return k - 1;
+  }
+}
+
+/* The classes of the lines' slugs raw[0..n), numbered into lcls. */
+static void S_number_classes(kb_words *w, char **raw) {
+  w->cls = kb_xmalloc((size_t)w->n * sizeof *w->cls);
+  memcpy(w->cls, raw, (size_t)w->n * sizeof *w->cls);
+  qsort(w->cls, (size_t)w->n, sizeof *w->cls, S_cmp_str);
+  int k = 0;
+  for (int i = 0; i < w->n; i++)
+    if (k == 0 || strcmp(w->cls[k - 1], w->cls[i])) w->cls[k++] = w->cls[i];
+  for (int i = 0; i < k; i++) w->cls[i] = kb_xstrdup(w->cls[i]);
+  w->ncls = k;
+  for (int i = 0; i < w->n; i++) w->lcls[i] = S_class_of(w, raw[i]);
+  w->none = S_class_of(w, "-");
+  w->nsslot = 16;
+  while (w->nsslot < 4 * w->ncls) w->nsslot *= 2;
+  w->sslot = kb_xcalloc((size_t)w->nsslot, sizeof *w->sslot);
+  for (int c = 0; c < w->ncls; c++) {
+    uint32_t i = kb_hash(w->cls[c], strlen(w->cls[c]));
+    while (w->sslot[i & (uint32_t)(w->nsslot - 1)]) i++;
+    w->sslot[i & (uint32_t)(w->nsslot - 1)] = c + 1;
+  }
+}
+
+/* Each feature's rank in byte order (strcmp: Python's order of str,
+ * UTF-8 bytewise being code point order). */
+typedef struct {
+  const char *s;
+  int k;
+} S_named;
+
+static int S_cmp_named(const void *a, const void *b) {
+  return strcmp(((const S_named *)a)->s, ((const S_named *)b)->s);
+}
+
+static void S_rank(kb_words *w) {
+  S_named *by = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *by);
+  for (int k = 0; k < w->nfeat; k++) by[k] = (S_named){w->feat[k], k};
+  qsort(by, (size_t)w->nfeat, sizeof *by, S_cmp_named);
+  w->rank = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *w->rank);
+  for (int r = 0; r < w->nfeat; r++) w->rank[by[r].k] = r;
+  free(by);
+}
+
+/* The counts and the log terms, from each line's features. */
+static void S_counts(kb_words *w) {
+  w->doc = kb_xcalloc((size_t)w->ncls, sizeof *w->doc);
+  w->tot = kb_xcalloc((size_t)w->ncls, sizeof *w->tot);
+  int *df = kb_xcalloc((size_t)w->nfeat + 1, sizeof *df); /* lines per feature */
+  for (int i = 0; i < w->n; i++) {
+    w->doc[w->lcls[i]]++;
+    w->tot[w->lcls[i]] += w->lstart[i + 1] - w->lstart[i];
+    for (int j = w->lstart[i]; j < w->lstart[i + 1]; j++) df[w->lfeat[j]]++;
+  }
+  /* postings (feature -> lines' classes), by class: the lines in class
+   * order, each class's run counted */
+  int *order = kb_xmalloc(((size_t)w->n + 1) * sizeof *order), at = 0;
+  for (int c = 0; c < w->ncls; c++)
+    for (int i = 0; i < w->n; i++)
+      if (w->lcls[i] == c) order[at++] = i;
+  int *start = kb_xcalloc((size_t)w->nfeat + 1, sizeof *start);
+  for (int k = 0; k < w->nfeat; k++) start[k + 1] = start[k] + df[k];
+  int *pcls = kb_xmalloc(((size_t)start[w->nfeat] + 1) * sizeof *pcls);
+  memset(df, 0, (size_t)w->nfeat * sizeof *df);
+  for (int o = 0; o < w->n; o++) {
+    int i = order[o];
+    for (int j = w->lstart[i]; j < w->lstart[i + 1]; j++) {
+      int k = w->lfeat[j];
+      pcls[start[k] + df[k]++] = w->lcls[i];
+    }
+  }
+  double av = KB_WORDS_ALPHA * w->nfeat;
+  w->nclsp = (w->ncls + 3) & ~3;
+  w->prior = kb_xcalloc((size_t)w->nclsp, sizeof *w->prior);
+  w->den = kb_xmalloc((size_t)w->ncls * sizeof *w->den);
+  w->zterm = kb_xcalloc((size_t)w->nclsp, sizeof *w->zterm);
+  for (int c = 0; c < w->ncls; c++) {
+    w->prior[c] = log((double)(w->doc[c] + 1));
+    w->den[c] = log(w->tot[c] + av);
+    w->zterm[c] = log(0 + KB_WORDS_ALPHA) - w->den[c];
+  }
+  /* each feature's classes, runs of one class made one entry */
+  w->fstart = kb_xcalloc((size_t)w->nfeat + 1, sizeof *w->fstart);
+  int cap = start[w->nfeat] + 1;
+  w->fcls = kb_xmalloc((size_t)cap * sizeof *w->fcls);
+  w->fcnt = kb_xmalloc((size_t)cap * sizeof *w->fcnt);
+  w->fterm = kb_xmalloc((size_t)cap * sizeof *w->fterm);
+  int m = 0;
+  for (int k = 0; k < w->nfeat; k++) {
+    for (int j = start[k]; j < start[k + 1]; j++) {
+      if (j > start[k] && pcls[j] == pcls[j - 1]) {
+        w->fcnt[m - 1]++;
+        continue;
+      }
+      w->fcls[m] = pcls[j];
+      w->fcnt[m++] = 1;
+    }
+    w->fstart[k + 1] = m;
+  }
+  for (int j = 0; j < m; j++) w->fterm[j] = log(w->fcnt[j] + KB_WORDS_ALPHA) - w->den[w->fcls[j]];
+  free(pcls);
+  free(start);
+  free(order);
+  free(df);
+}
+
+/* Each article row's class, so a candidate's is an array read. */
+static void S_number_rows(kb_words *w, kb_index *ix) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  int64_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    const char *slug = (const char *)sqlite3_column_text(st, 1);
+    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
+    if (id >= cap) {
+      int64_t c = cap ? cap : 1024;
+      while (c <= id) c *= 2;
+      w->by_id = kb_xrealloc(w->by_id, (size_t)c * sizeof *w->by_id);
+      for (int64_t i = cap; i < c; i++) w->by_id[i] = -1;
+      cap = c;
+    }
+    w->by_id[id] = S_class_of(w, slug);
+  }
+  sqlite3_finalize(st);
+  w->nid = cap;
+}
+
+/* The lines being read: their slugs and features (by number). */
+typedef struct {
+  char **raw;
+  kb_buf feats; /* ints */
+  int cap;
+} S_reading;
+
+/* Reads table `table`'s lines of language lang into w (tab: 0 examples,
+ * 1 labelled). An index made before the table has none. */
+static void S_read_table(kb_words *w, S_reading *r, kb_index *ix, const kb_geo *geo, int tab) {
+  sqlite3_stmt *st = NULL;
+  const char *sql = tab ? "SELECT slug, text, line FROM labelled WHERE lang = ?1 ORDER BY line"
+                        : "SELECT slug, text, line FROM examples WHERE lang = ?1 ORDER BY line";
+  if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  sqlite3_bind_text(st, 1, w->lang, -1, SQLITE_STATIC);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *slug = (const char *)sqlite3_column_text(st, 0);
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    if (!slug || !text) continue;
+    /* analysed as kb_examples_load() analyses an example */
+    char err[128];
+    kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = w->lang},
+                                   err, sizeof err);
+    if (!m) continue; /* not UTF-8: kb-index does not write it */
+    if (w->n == r->cap) {
+      r->cap = r->cap ? 2 * r->cap : 256;
+      r->raw = kb_xrealloc(r->raw, (size_t)r->cap * sizeof *r->raw);
+      w->ltab = kb_xrealloc(w->ltab, (size_t)r->cap * sizeof *w->ltab);
+      w->lline = kb_xrealloc(w->lline, (size_t)r->cap * sizeof *w->lline);
+      w->lstart = kb_xrealloc(w->lstart, ((size_t)r->cap + 1) * sizeof *w->lstart);
+    }
+    S_strs words = {0}, f = {0};
+    kb_examples_words(m, S_add_word, &words);
+    kb_mention_free(m);
+    S_features_of(&words, &f);
+    int *ids = kb_xmalloc(((size_t)f.n + 1) * sizeof *ids), nd = 0;
+    for (int i = 0; i < f.n; i++) ids[i] = S_feat(w, f.buf.p + f.off[i], (size_t)f.len[i], 1);
+    qsort(ids, (size_t)f.n, sizeof *ids, S_cmp_int);
+    for (int i = 0; i < f.n; i++)
+      if (nd == 0 || ids[nd - 1] != ids[i]) ids[nd++] = ids[i];
+    w->lstart[w->n] = (int)(r->feats.n / sizeof(int));
+    kb_buf_put(&r->feats, (const char *)ids, (size_t)nd * sizeof *ids);
+    free(ids);
+    S_strs_free(&words);
+    S_strs_free(&f);
+    w->ltab[w->n] = tab;
+    w->lline[w->n] = sqlite3_column_int(st, 2);
+    r->raw[w->n++] = kb_xstrdup(slug);
+  }
+  sqlite3_finalize(st);
+}
+
+kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang) {
+  if (!lang || kb_index_lang_find(ix, lang) < 0) return NULL;
+  kb_words *w = kb_xcalloc(1, sizeof *w);
+  w->lang = kb_xstrdup(lang);
+  S_reading r = {0};
+  S_read_table(w, &r, ix, geo, 0);
+  S_read_table(w, &r, ix, geo, 1);
+  if (w->n) {
+    w->lstart[w->n] = (int)(r.feats.n / sizeof(int));
+    w->lfeat = kb_xmalloc(r.feats.n + sizeof(int));
+    memcpy(w->lfeat, r.feats.p, r.feats.n);
+    w->lcls = kb_xmalloc((size_t)w->n * sizeof *w->lcls);
+    S_number_classes(w, r.raw);
+    S_rank(w);
+    S_counts(w);
+    S_number_rows(w, ix);
+  }
+  for (int i = 0; i < w->n; i++) free(r.raw[i]);
+  free(r.raw);
+  kb_buf_cleanup(&r.feats);
+  if (!w->n) {
+    kb_words_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void kb_words_free(kb_words *w) {
+  if (!w) return;
+  free(w->lang);
+  free(w->lcls);
+  free(w->ltab);
+  free(w->lline);
+  free(w->lstart);
+  free(w->lfeat);
+  for (int c = 0; c < w->ncls; c++) free(w->cls[c]);
+  free(w->cls);
+  free(w->sslot);
+  free(w->by_id);
+  free(w->doc);
+  free(w->tot);
+  free(w->prior);
+  free(w->den);
+  free(w->zterm);
+  for (int k = 0; k < w->nfeat; k++) free(w->feat[k]);
+  free(w->feat);
+  free(w->slot);
+  free(w->rank);
+  free(w->fstart);
+  free(w->fcls);
+  free(w->fcnt);
+  free(w->fterm);
+  free(w);
+}
+
+int kb_words_count(const kb_words *w) { return w ? w->n : 0; }
+
+const char *kb_words_lang(const kb_words *w) { return w ? w->lang : NULL; }
+
+int kb_words_find(const kb_words *w, int labelled, int line) {
+  for (int i = 0; w && i < w->n; i++)
+    if (w->ltab[i] == (labelled != 0) && w->lline[i] == line) return i;
+  return -1;
+}
+
+/*--- Scoring -------------------------------------------------------------*/
+
+/* o[0..n) += z[0..n), n a multiple of 4: by 4, so that the compiler
+ * pairs them (each element one addition, as one at a time). */
+static void S_add_row(double *restrict o, const double *restrict z, int n) {
+  for (int c = 0; c < n; c += 4) {
+    o[c] += z[c];
+    o[c + 1] += z[c + 1];
+    o[c + 2] += z[c + 2];
+    o[c + 3] += z[c + 3];
+  }
+}
+
+/* The scores of the known features ids[0..n) (in sum order) into sc,
+ * every line counted: per feature, each class's term added (the stored
+ * one where its lines have the feature, else zterm), as clfinputs.py
+ * adds them, each a single addition of the same double. */
+static void S_sum(const kb_words *w, const int *ids, int n, double *sc) {
+  double keep[64];
+  for (int c = 0; c < w->nclsp; c++) sc[c] = w->prior[c];
+  for (int i = 0; i < n; i++) {
+    int a = w->fstart[ids[i]], b = w->fstart[ids[i] + 1];
+    if (b - a > (int)(sizeof keep / sizeof *keep)) {
+      /* a feature of many classes: one class at a time */
+      for (int c = 0, j = a; c < w->ncls; c++)
+        sc[c] += j < b && w->fcls[j] == c ? w->fterm[j++] : w->zterm[c];
+      continue;
+    }
+    /* the classes having it kept aside, every class given zterm (a loop
+     * the compiler vectorises), those few given their own term instead */
+    for (int j = a; j < b; j++) keep[j - a] = sc[w->fcls[j]];
+    S_add_row(sc, w->zterm, w->nclsp);
+    for (int j = a; j < b; j++) sc[w->fcls[j]] = keep[j - a] + w->fterm[j];
+  }
+}
+
+/* The same with the training lines out[0..nout) left out (kb-eval
+ * --leave-own-example-out): their counts subtracted, a feature none of
+ * the remaining lines has skipped, V unchanged (clfinputs.py's
+ * probs(extra=...)). */
+static void S_sum_without(const kb_words *w, const int *ids, int n, const int *out, int nout,
+                          double *sc) {
+  int k = w->ncls;
+  int *edoc = kb_xcalloc((size_t)k, sizeof *edoc), *etot = kb_xcalloc((size_t)k, sizeof *etot);
+  int *m = kb_xmalloc((size_t)k * sizeof *m);
+  double *den = kb_xmalloc((size_t)k * sizeof *den);
+  for (int o = 0; o < nout; o++) {
+    int i = out[o];
+    if (i < 0 || i >= w->n) continue;
+    edoc[w->lcls[i]]++;
+    etot[w->lcls[i]] += w->lstart[i + 1] - w->lstart[i];
+  }
+  double av = KB_WORDS_ALPHA * w->nfeat;
+  for (int c = 0; c < k; c++) {
+    den[c] = log(w->tot[c] - etot[c] + av);
+    sc[c] = log((double)(w->doc[c] - edoc[c] + 1));
+  }
+  for (int f = 0; f < n; f++) {
+    memset(m, 0, (size_t)k * sizeof *m);
+    for (int j = w->fstart[ids[f]]; j < w->fstart[ids[f] + 1]; j++) m[w->fcls[j]] = w->fcnt[j];
+    for (int o = 0; o < nout; o++) {
+      int i = out[o];
+      if (i < 0 || i >= w->n) continue;
+      for (int j = w->lstart[i]; j < w->lstart[i + 1]; j++)
+        if (w->lfeat[j] == ids[f]) m[w->lcls[i]]--;
+    }
+    int any = 0;
+    for (int c = 0; c < k; c++) any |= m[c] != 0;
+    if (!any) continue;
+    for (int c = 0; c < k; c++) sc[c] += log(m[c] + KB_WORDS_ALPHA) - den[c];
+  }
+  free(den);
+  free(m);
+  free(etot);
+  free(edoc);
+}
+
+/* The distinct training lines of out[0..nout) that are w's, into keep;
+ * returns how many (a line named twice is left out once). */
+static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep) {
+  int n = 0;
+  for (int o = 0; o < nout; o++) {
+    if (out[o] < 0 || out[o] >= w->n) continue;
+    int dup = 0;
+    for (int j = 0; j < n; j++) dup |= keep[j] == out[o];
+    if (!dup) keep[n++] = out[o];
+  }
+  return n;
+}
+
+/* The probabilities of the words in words (S_add_word's). */
+static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const int *out, int nout) {
+  S_strs f = {0};
+  S_features_of(words, &f);
+  int ids0[128]; /* (a mention's features: a few dozen) */
+  int *ids = f.n <= 128 ? ids0 : kb_xmalloc((size_t)f.n * sizeof *ids);
+  int nk = S_known(w, &f, ids);
+  S_strs_free(&f);
+  kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
+  s->w = w;
+  s->p = (double *)(s + 1);
+  int *keep = out && nout > 0 ? kb_xmalloc((size_t)nout * sizeof *keep) : NULL;
+  int nkeep = keep ? S_distinct_out(w, out, nout, keep) : 0;
+  if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
+  else S_sum(w, ids, nk, s->p);
+  free(keep);
+  if (ids != ids0) free(ids);
+  /* softmax(score / T), as clfinputs.py: the top taken out first */
+  double top = s->p[0], z = 0;
+  for (int c = 1; c < w->ncls; c++) top = s->p[c] > top ? s->p[c] : top;
+  for (int c = 0; c < w->ncls; c++) {
+    s->p[c] = exp((s->p[c] - top) / KB_WORDS_T);
+    z += s->p[c];
+  }
+  for (int c = 0; c < w->ncls; c++) s->p[c] /= z;
+  return s;
+}
+
+kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
+                                      const int *out, int nout) {
+  if (!w) return NULL;
+  S_strs v = {0};
+  for (int i = 0; i < n; i++) S_strs_add(&v, words[i], strlen(words[i]));
+  kb_words_scores *s = S_score(w, &v, out, nout);
+  S_strs_free(&v);
+  return s;
+}
+
+kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const int *out, int nout) {
+  if (!w) return NULL;
+  S_strs words = {0};
+  kb_examples_words(m, S_add_word, &words);
+  kb_words_scores *s = S_score(w, &words, out, nout);
+  S_strs_free(&words);
+  return s;
+}
+
+void kb_words_scores_free(kb_words_scores *s) { free(s); }
+
+double kb_words_p(const kb_words_scores *s, const char *slug) {
+  if (!s || !slug) return 0;
+  int c = S_class_hashed(s->w, slug);
+  return c >= 0 ? s->p[c] : 0;
+}
+
+double kb_words_none(const kb_words_scores *s) { return s && s->w->none >= 0 ? s->p[s->w->none] : 0; }
+
+double kb_words_p_row(const kb_words_scores *s, int64_t id, const char *slug) {
+  if (!s) return 0;
+  if (id <= 0 || id >= s->w->nid) return kb_words_p(s, slug);
+  int c = s->w->by_id[id];
+  return c >= 0 ? s->p[c] : 0;
+}

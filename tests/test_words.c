@@ -1,0 +1,151 @@
+/*
+ * test_words.c - the word model (kb_words.h): read from the examples and
+ * labelled tables when an index opens, a mention's probabilities as the
+ * formulas say on a model small enough to compute by hand, lines left out
+ * as clfinputs.py leaves them out, the suggest path's two inputs.
+ * (tests/eval/clf_check.py compares it with clfinputs.py on kb/.)
+ */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_mention.h"
+#include "kb_rank.h"
+#include "kb_search.h"
+#include "kb_suggest.h"
+#include "kb_util.h"
+#include "kb_words.h"
+
+/* Writes each files[i] (a path under dir, its text) for a test's kb/. */
+static void S_write_files(const char *dir, const char *const (*files)[2], size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *p = th_fmt("%s/%s", dir, files[i][0]);
+    th_write_file(p, files[i][1]);
+    free(p);
+  }
+}
+
+static kb_words_scores *S_score(kb_index *ix, const char *text, const int *out, int nout) {
+  char err[128];
+  kb_mention *m = kb_mention_new(ix, NULL, text, strlen(text), &(kb_mention_opts){.lang = "en"}, err,
+                                 sizeof err);
+  assert_non_null(m);
+  kb_words_scores *s = kb_words_score(kb_index_words(ix, "en"), m, out, nout);
+  kb_mention_free(m);
+  return s;
+}
+
+static void S_near(double got, double want, const char *what) {
+  if (fabs(got - want) >= 1e-12) print_error("%s: %.17g, want %.17g\n", what, got, want);
+  assert_true(fabs(got - want) < 1e-12);
+}
+
+/* Three training lines, two classes:
+ *
+ *   examples.tsv:1  screen  phone screen   {phone, screen, phone+screen}
+ *   examples.tsv:2  -       love shop      {love, shop, love+shop}
+ *   labelled.tsv:2  screen  screen shop    {screen, shop, screen+shop}
+ *
+ * n(-) = 1, N(-) = 3; n(screen) = 2, N(screen) = 6; V = 7 distinct
+ * features; ALPHA V = 0.7. The mention "phone shop" has the features
+ * phone, shop (known) and phone+shop (no line has it: skipped):
+ *
+ *   score(-)      = log 2 + [log 0.1 - log 3.7] + [log 1.1 - log 3.7] = -4.130794
+ *   score(screen) = log 3 + [log 1.1 - log 6.7] + [log 1.1 - log 6.7] = -2.514984
+ *   p(screen) = 1 / (1 + exp(-(1.615810 / T=2))) = 0.69166, p(-) = 0.30834
+ *
+ * labelled.tsv:2 left out: n(screen) = 1, N(screen) = 3 (V stays 7), and
+ * the two classes score the same, log 2 + [log 0.1 - log 3.7] + [log 1.1 -
+ * log 3.7]: 0.5 each. A mention of words no line has: the priors alone,
+ * p ~ exp(log(n + 1) / 2) = sqrt(n + 1): sqrt 3 / (sqrt 2 + sqrt 3). */
+static void test_words_by_hand(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  const char *files[][2] = {
+      {"kb/screen.md", "---\ntitle: Cracked phone screen\nslug: screen\n---\nA cracked screen on your phone.\n"},
+      {"kb/de.md", "---\ntitle: Handy Bildschirm\nslug: screen\nlang: de\n---\nBildschirm kaputt.\n"},
+      {"kb/lang/en/examples.tsv", "screen\tphone screen\n-\tlove shop\n"},
+      {"kb/lang/en/labelled.tsv", "# the word model's own lines\nscreen\tscreen shop\n"},
+  };
+  S_write_files(dir, files, sizeof files / sizeof *files);
+  kb_index *ix = th_index_kb(NULL, dir);
+  assert_non_null(ix);
+  const kb_words *w = kb_index_words(ix, "en");
+  assert_int_equal(kb_words_count(w), 3);
+  assert_string_equal(kb_words_lang(w), "en");
+  assert_null(kb_index_words(ix, "de"));
+  /* examples first, then labelled, by line */
+  assert_int_equal(kb_words_find(w, 0, 1), 0);
+  assert_int_equal(kb_words_find(w, 0, 2), 1);
+  assert_int_equal(kb_words_find(w, 1, 2), 2);
+  assert_int_equal(kb_words_find(w, 1, 1), -1);
+
+  double sm = log(2) + (log(0.1) - log(3.7)) + (log(1.1) - log(3.7));
+  double ss = log(3) + (log(1.1) - log(6.7)) + (log(1.1) - log(6.7));
+  double ps = 1 / (1 + exp(-(ss - sm) / 2));
+  kb_words_scores *s = S_score(ix, "phone shop", NULL, 0);
+  S_near(kb_words_p(s, "screen"), ps, "p(screen)");
+  S_near(kb_words_none(s), 1 - ps, "p(-)");
+  assert_true(fabs(kb_words_p(s, "screen") - 0.69166) < 1e-5);
+  kb_words_scores_free(s);
+  /* a word list scores as the mention does; a word twice is one feature
+   * (and phone+phone no line has) */
+  const char *words[] = {"phone", "phone", "shop"};
+  s = kb_words_score_words(w, words, 3, NULL, 0);
+  S_near(kb_words_p(s, "screen"), ps, "p(screen), phone twice");
+  assert_true(kb_words_p(s, "no-such-slug") == 0);
+  kb_words_scores_free(s);
+  /* labelled.tsv's line left out (twice named: once) */
+  int out[] = {2, 2};
+  s = S_score(ix, "phone shop", out, 2);
+  S_near(kb_words_p(s, "screen"), 0.5, "p(screen) without labelled.tsv:2");
+  S_near(kb_words_none(s), 0.5, "p(-) without labelled.tsv:2");
+  kb_words_scores_free(s);
+  /* nothing known: the priors */
+  s = S_score(ix, "wobbly kettle", NULL, 0);
+  S_near(kb_words_p(s, "screen"), sqrt(3) / (sqrt(2) + sqrt(3)), "p(screen), priors");
+  kb_words_scores_free(s);
+
+  /* the suggest path: one scoring, its p as the candidate's KB_LTR_CLF */
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x"};
+  kb_suggest_result r;
+  char err[256];
+  const char *m = "phone screen shop";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_non_null(r.words);
+  kb_words_scores *direct = S_score(ix, m, NULL, 0);
+  assert_true(kb_words_p(r.words, "screen") == kb_words_p(direct, "screen"));
+  assert_true(kb_words_none(r.words) == kb_words_none(direct));
+  kb_words_scores_free(direct);
+  kb_suggest_result_free(&r);
+  /* a language of the index without examples: no scores (the inputs
+   * read 0) */
+  o.lang = "de";
+  assert_int_equal(kb_suggest(ix, NULL, m, strlen(m), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_null(r.words);
+  kb_suggest_result_free(&r);
+  th_index_done(ix, dir);
+}
+
+/* The inputs: an off-topic page's p is 0 whatever the model says. */
+static void test_words_inputs(void **state) {
+  (void)state;
+  double f[KB_RANK_NOUT] = {0}, x[KB_LTR_N];
+  kb_rank_ctx c = {.clf = 0.25, .clf_none = 0.5};
+  kb_rank_ltr_inputs(f, &c, x);
+  assert_true(x[KB_LTR_CLF] == 0.25 && x[KB_LTR_CLF_NONE] == 0.5);
+  c.offtopic = 1;
+  kb_rank_ltr_inputs(f, &c, x);
+  assert_true(x[KB_LTR_CLF] == 0 && x[KB_LTR_CLF_NONE] == 0.5);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_words_by_hand),
+      cmocka_unit_test(test_words_inputs),
+  };
+  return cmocka_run_group_tests_name("words", tests, NULL, NULL);
+}
