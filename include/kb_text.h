@@ -89,6 +89,13 @@ kb_analyzer *kb_analyzer_new(const char *lang, char *err, size_t nerr);
 /* Frees an analyzer; NULL is allowed. */
 void kb_analyzer_free(kb_analyzer *a);
 
+/* Empties a's memo of words it has analysed (their stems and word-list
+ * look-ups; it fills up to 3/4 of its slots and then stops remembering).
+ * What the analyses give is unchanged: kb_index_open() calls it after the
+ * training lines it reads at open, whose words would otherwise take the
+ * slots a mention's words find (longer probes, a full memo). */
+void kb_analyzer_forget(kb_analyzer *a);
+
 /* The language the analyzer was made for, as given to kb_analyzer_new(). */
 const char *kb_analyzer_lang(const kb_analyzer *a);
 

@@ -493,6 +493,28 @@ static void test_utf8_cut(void **state) {
   assert_int_equal(kb_utf8_cut(s, 8), 8); /* the NUL */
 }
 
+/* kb_analyzer_forget() empties the memo of words analysed and nothing
+ * else: the same text gives the same terms before, after, and again
+ * once the memo has filled anew; forgetting twice, or NULL, is allowed. */
+static void test_forget(void **state) {
+  (void)state;
+  const char *text = "my deliveries are late, the repairs running slow #SimCard iphone12 caf\u00e9";
+  kb_analyzer *a = S_new("en");
+  assert_non_null(a);
+  S_terms before = {{0}}, after = {{0}}, again = {{0}};
+  assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_collect, &before), 0);
+  kb_analyzer_forget(a);
+  assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_collect, &after), 0);
+  assert_string_equal(before.out, after.out);
+  kb_analyzer_forget(a);
+  kb_analyzer_forget(a);
+  kb_analyzer_forget(NULL);
+  assert_int_equal(kb_analyzer_run(a, text, -1, 0, S_collect, &again), 0);
+  assert_string_equal(before.out, again.out);
+  assert_string_equal(before.out, "deliveri late repair run slow sim card/simcard iphon/iphone12 12 cafe");
+  kb_analyzer_free(a);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_invalid_utf8),
@@ -507,6 +529,7 @@ int main(void) {
       cmocka_unit_test(test_run_all_languages),
       cmocka_unit_test(test_term_notes),
       cmocka_unit_test(test_utf8_cut),
+      cmocka_unit_test(test_forget),
   };
   enum { NFIXED = sizeof fixed / sizeof *fixed };
   struct CMUnitTest tests[S_NCASES + NFIXED];

@@ -12,6 +12,7 @@
 
 #include "kb_arena.h"
 #include "kb_index_impl.h"
+#include "kb_slugs.h"
 #include "kb_util.h"
 
 struct kb_examples {
@@ -19,14 +20,7 @@ struct kb_examples {
   int n;          /* examples */
   int *slug;      /* each example's slug, a number into slugs */
   int *line;      /* each example's line in its examples.tsv */
-  char **slugs;   /* the distinct slugs, sorted (strcmp) */
-  int nslugs;
-  int none;       /* the number of "-" in slugs, or -1 */
-  int *sslot;     /* the slugs hashed: number + 1, 0 empty */
-  int *by_id;     /* an article row's slug number (-1: none) by its id,
-                     below nid (ids are dense from 1) */
-  int64_t nid;
-  int nsslot;     /* a power of two */
+  kb_slugs slugs; /* the distinct slugs, and each article row's */
   /* the terms: an open-addressing hash of their strings, and per term
    * its idf and its postings (example, weight / the example's norm) */
   char **term;
@@ -151,48 +145,6 @@ static int S_counts(const kb_examples *e, const S_terms *t, int *ids, int *tf, S
 
 /*--- Loading -------------------------------------------------------------*/
 
-static int S_cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int S_slug_of(const kb_examples *e, const char *slug) {
-  char *const *p = bsearch(&slug, e->slugs, (size_t)e->nslugs, sizeof *e->slugs, S_cmp_str);
-  return p ? (int)(p - e->slugs) : -1;
-}
-
-/* The same through a hash (each candidate's, twice a suggest: a binary
- * search's strcmp()s were a tenth of the examples' cost). */
-static int S_slug_hashed(const kb_examples *e, const char *slug) {
-  size_t n = strlen(slug);
-  for (uint32_t i = kb_hash(slug, n);; i++) {
-    int k = e->sslot[i & (uint32_t)(e->nsslot - 1)];
-    if (!k) return -1;
-    if (!strcmp(e->slugs[k - 1], slug)) return k - 1;
-  }
-}
-
-/* The examples' slugs, numbered. */
-static void S_number_slugs(kb_examples *e, char **raw) {
-  e->slugs = kb_xmalloc((size_t)e->n * sizeof *e->slugs);
-  for (int i = 0; i < e->n; i++) e->slugs[i] = raw[i];
-  qsort(e->slugs, (size_t)e->n, sizeof *e->slugs, S_cmp_str);
-  int k = 0;
-  for (int i = 0; i < e->n; i++)
-    if (k == 0 || strcmp(e->slugs[k - 1], e->slugs[i])) e->slugs[k++] = kb_xstrdup(e->slugs[i]);
-  e->nslugs = k;
-  e->slug = kb_xmalloc((size_t)e->n * sizeof *e->slug);
-  for (int i = 0; i < e->n; i++) e->slug[i] = S_slug_of(e, raw[i]);
-  e->none = S_slug_of(e, "-");
-  e->nsslot = 16;
-  while (e->nsslot < 4 * e->nslugs) e->nsslot *= 2;
-  e->sslot = kb_xcalloc((size_t)e->nsslot, sizeof *e->sslot);
-  for (int m = 0; m < e->nslugs; m++) {
-    uint32_t i = kb_hash(e->slugs[m], strlen(e->slugs[m]));
-    while (e->sslot[i & (uint32_t)(e->nsslot - 1)]) i++;
-    e->sslot[i & (uint32_t)(e->nsslot - 1)] = m + 1;
-  }
-}
-
 /* Each example's postings, weighted, from its terms t[i]. */
 static void S_postings(kb_examples *e, S_terms *t) {
   int *df = kb_xcalloc((size_t)e->nterm + 1, sizeof *df);
@@ -234,30 +186,6 @@ static void S_postings(kb_examples *e, S_terms *t) {
   free(tf);
   free(ids);
   free(df);
-}
-
-/* Each article row's slug number, so a candidate's is an array read. */
-static void S_number_rows(kb_examples *e, kb_index *ix) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
-      SQLITE_OK)
-    return;
-  int64_t cap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(st, 0);
-    const char *slug = (const char *)sqlite3_column_text(st, 1);
-    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
-    if (id >= cap) {
-      int64_t c = cap ? cap : 1024;
-      while (c <= id) c *= 2;
-      e->by_id = kb_xrealloc(e->by_id, (size_t)c * sizeof *e->by_id);
-      for (int64_t i = cap; i < c; i++) e->by_id[i] = -1;
-      cap = c;
-    }
-    e->by_id[id] = S_slug_of(e, slug);
-  }
-  sqlite3_finalize(st);
-  e->nid = cap;
 }
 
 /* The language ix's examples table holds most examples in (ties: the
@@ -317,9 +245,10 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
   }
   sqlite3_finalize(st);
   if (e->n) {
-    S_number_slugs(e, raw);
+    e->slug = kb_xmalloc((size_t)e->n * sizeof *e->slug);
+    kb_slugs_init(&e->slugs, raw, e->n, e->slug);
     S_postings(e, t);
-    S_number_rows(e, ix);
+    kb_slugs_number_rows(&e->slugs, ix);
   }
   for (int i = 0; i < e->n; i++) {
     S_terms_free(&t[i]);
@@ -336,10 +265,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
 
 void kb_examples_free(kb_examples *e) {
   if (!e) return;
-  for (int i = 0; i < e->nslugs; i++) free(e->slugs[i]);
-  free(e->slugs);
-  free(e->sslot);
-  free(e->by_id);
+  kb_slugs_cleanup(&e->slugs);
   free(e->slug);
   free(e->line);
   for (int i = 0; i < e->nterm; i++) free(e->term[i]);
@@ -462,7 +388,7 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *me
    * thread's last, given back by kb_examples_scores_free() (its calloc()
    * and free() were 0.5 K instructions and a dozen mispredicted branches
    * a suggest, callgrind --branch-sim), else a new one */
-  size_t need = sizeof(kb_examples_scores) + (size_t)e->nslugs * sizeof(double), have;
+  size_t need = sizeof(kb_examples_scores) + (size_t)e->slugs.n * sizeof(double), have;
   kb_examples_scores *s = kb_spare_take(KB_SPARE_SCORES, &have);
   if (have < need) {
     free(s);
@@ -539,7 +465,7 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *me
   double tot = 0, none = 0;
   for (int i = 0; i < ntop; i++) {
     tot += top[i].v;
-    if (e->slug[top[i].j] == e->none) none += top[i].v;
+    if (e->slug[top[i].j] == e->slugs.none) none += top[i].v;
   }
   s->none = tot > 0 ? none / tot : 0;
   kb_spare_give(KB_SPARE_EXAMPLES, acc, cap);
@@ -556,14 +482,13 @@ void kb_examples_scores_free(kb_examples_scores *s) {
 
 double kb_examples_max(const kb_examples_scores *s, const char *slug) {
   if (!s || !slug) return 0;
-  int k = S_slug_hashed(s->e, slug);
+  int k = kb_slugs_find_hashed(&s->e->slugs, slug);
   return k >= 0 ? s->best[k] : 0;
 }
 
 double kb_examples_max_row(const kb_examples_scores *s, int64_t id, const char *slug) {
   if (!s) return 0;
-  if (id <= 0 || id >= s->e->nid) return kb_examples_max(s, slug);
-  int k = s->e->by_id[id];
+  int k = kb_slugs_of_row(&s->e->slugs, id, slug);
   return k >= 0 ? s->best[k] : 0;
 }
 

@@ -525,6 +525,8 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
       ix->words[i] = kb_words_load(ix, geo, ix->langs[i].lang);
     }
     kb_geo_free(geo);
+    /* the training lines' words leave the slots to the mentions' */
+    for (int i = 0; i < ix->nlangs; i++) kb_analyzer_forget(ix->langs[i].an);
   }
   S_serving_cache(ix);
   return ix;

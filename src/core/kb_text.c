@@ -236,6 +236,13 @@ void kb_analyzer_free(kb_analyzer *a) {
   free(a);
 }
 
+void kb_analyzer_forget(kb_analyzer *a) {
+  if (!a || !a->cache) return;
+  free(a->cache); /* (allocated again on first use) */
+  a->cache = NULL;
+  a->cached = 0;
+}
+
 const char *kb_analyzer_lang(const kb_analyzer *a) { return a->lang; }
 
 /*--- Character classes ---------------------------------------------------*/

@@ -19,6 +19,7 @@
 
 #include "kb_examples.h"
 #include "kb_index_impl.h"
+#include "kb_slugs.h"
 #include "kb_util.h"
 
 struct kb_words {
@@ -29,15 +30,10 @@ struct kb_words {
   int *lline;      /* each line's line in its file */
   int *lstart;     /* n + 1 offsets into lfeat */
   int *lfeat;      /* each line's features (distinct) */
-  char **cls;      /* the classes (slugs and "-"), sorted (strcmp) */
-  int ncls;
+  kb_slugs cls;     /* the classes (slugs and "-"), and each article row's */
+  int ncls;        /* cls.n */
   int nclsp;       /* ncls rounded up to 4: prior, zterm and a score's
                       array padded with 0 so the class loop goes by 4 */
-  int none;        /* the number of "-" in cls, or -1 */
-  int *sslot;      /* the classes hashed: number + 1, 0 empty */
-  int nsslot;      /* a power of two */
-  int *by_id;      /* an article row's class (-1: none) by its id, below nid */
-  int64_t nid;
   int *doc;        /* n_c */
   int *tot;        /* N_c */
   double *prior;   /* log(n_c + 1) */
@@ -159,45 +155,10 @@ static int S_known(const kb_words *w, const S_strs *f, int *ids) {
 
 /*--- Loading -------------------------------------------------------------*/
 
-static int S_cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int S_class_of(const kb_words *w, const char *slug) {
-  char *const *p = bsearch(&slug, w->cls, (size_t)w->ncls, sizeof *w->cls, S_cmp_str);
-  return p ? (int)(p - w->cls) : -1;
-}
-
-/* The same through a hash (each candidate's, once a suggest). */
-static int S_class_hashed(const kb_words *w, const char *slug) {
-  size_t n = strlen(slug);
-  for (uint32_t i = kb_hash(slug, n);; i++) {
-    int k = w->sslot[i & (uint32_t)(w->nsslot - 1)];
-    if (!k) return -1;
-    if (!strcmp(w->cls[k - 1], slug)) return k - 1;
-  }
-}
-
 /* The classes of the lines' slugs raw[0..n), numbered into lcls. */
 static void S_number_classes(kb_words *w, char **raw) {
-  w->cls = kb_xmalloc((size_t)w->n * sizeof *w->cls);
-  memcpy(w->cls, raw, (size_t)w->n * sizeof *w->cls);
-  qsort(w->cls, (size_t)w->n, sizeof *w->cls, S_cmp_str);
-  int k = 0;
-  for (int i = 0; i < w->n; i++)
-    if (k == 0 || strcmp(w->cls[k - 1], w->cls[i])) w->cls[k++] = w->cls[i];
-  for (int i = 0; i < k; i++) w->cls[i] = kb_xstrdup(w->cls[i]);
-  w->ncls = k;
-  for (int i = 0; i < w->n; i++) w->lcls[i] = S_class_of(w, raw[i]);
-  w->none = S_class_of(w, "-");
-  w->nsslot = 16;
-  while (w->nsslot < 4 * w->ncls) w->nsslot *= 2;
-  w->sslot = kb_xcalloc((size_t)w->nsslot, sizeof *w->sslot);
-  for (int c = 0; c < w->ncls; c++) {
-    uint32_t i = kb_hash(w->cls[c], strlen(w->cls[c]));
-    while (w->sslot[i & (uint32_t)(w->nsslot - 1)]) i++;
-    w->sslot[i & (uint32_t)(w->nsslot - 1)] = c + 1;
-  }
+  kb_slugs_init(&w->cls, raw, w->n, w->lcls);
+  w->ncls = w->cls.n;
 }
 
 /* Each feature's rank in byte order (strcmp: Python's order of str,
@@ -282,30 +243,6 @@ static void S_counts(kb_words *w) {
   free(df);
 }
 
-/* Each article row's class, so a candidate's is an array read. */
-static void S_number_rows(kb_words *w, kb_index *ix) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(ix->db, "SELECT id, slug FROM articles ORDER BY id", -1, &st, NULL) !=
-      SQLITE_OK)
-    return;
-  int64_t cap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(st, 0);
-    const char *slug = (const char *)sqlite3_column_text(st, 1);
-    if (id < 0 || id > 10 * 1000 * 1000 || !slug) continue;
-    if (id >= cap) {
-      int64_t c = cap ? cap : 1024;
-      while (c <= id) c *= 2;
-      w->by_id = kb_xrealloc(w->by_id, (size_t)c * sizeof *w->by_id);
-      for (int64_t i = cap; i < c; i++) w->by_id[i] = -1;
-      cap = c;
-    }
-    w->by_id[id] = S_class_of(w, slug);
-  }
-  sqlite3_finalize(st);
-  w->nid = cap;
-}
-
 /* The lines being read: their slugs and features (by number). */
 typedef struct {
   char **raw;
@@ -373,7 +310,7 @@ kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang) {
     S_number_classes(w, r.raw);
     S_rank(w);
     S_counts(w);
-    S_number_rows(w, ix);
+    kb_slugs_number_rows(&w->cls, ix);
   }
   for (int i = 0; i < w->n; i++) free(r.raw[i]);
   free(r.raw);
@@ -393,10 +330,7 @@ void kb_words_free(kb_words *w) {
   free(w->lline);
   free(w->lstart);
   free(w->lfeat);
-  for (int c = 0; c < w->ncls; c++) free(w->cls[c]);
-  free(w->cls);
-  free(w->sslot);
-  free(w->by_id);
+  kb_slugs_cleanup(&w->cls);
   free(w->doc);
   free(w->tot);
   free(w->prior);
@@ -564,15 +498,16 @@ void kb_words_scores_free(kb_words_scores *s) { free(s); }
 
 double kb_words_p(const kb_words_scores *s, const char *slug) {
   if (!s || !slug) return 0;
-  int c = S_class_hashed(s->w, slug);
+  int c = kb_slugs_find_hashed(&s->w->cls, slug);
   return c >= 0 ? s->p[c] : 0;
 }
 
-double kb_words_none(const kb_words_scores *s) { return s && s->w->none >= 0 ? s->p[s->w->none] : 0; }
+double kb_words_none(const kb_words_scores *s) {
+  return s && s->w->cls.none >= 0 ? s->p[s->w->cls.none] : 0;
+}
 
 double kb_words_p_row(const kb_words_scores *s, int64_t id, const char *slug) {
   if (!s) return 0;
-  if (id <= 0 || id >= s->w->nid) return kb_words_p(s, slug);
-  int c = s->w->by_id[id];
+  int c = kb_slugs_of_row(&s->w->cls, id, slug);
   return c >= 0 ? s->p[c] : 0;
 }
