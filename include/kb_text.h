@@ -96,6 +96,10 @@ void kb_analyzer_free(kb_analyzer *a);
  * slots a mention's words find (longer probes, a full memo). */
 void kb_analyzer_forget(kb_analyzer *a);
 
+/* 1 when a's memo is full (it remembers no more new words until
+ * kb_analyzer_forget()), else 0. */
+int kb_analyzer_memo_full(const kb_analyzer *a);
+
 /* The language the analyzer was made for, as given to kb_analyzer_new(). */
 const char *kb_analyzer_lang(const kb_analyzer *a);
 

@@ -239,6 +239,7 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
     memset(&t[e->n], 0, sizeof t[e->n]);
     S_query_terms(m, &t[e->n]);
     kb_mention_free(m);
+    kb_ix_memo_trim(ix);
     for (int k = 0; k < t[e->n].n; k++) S_term(e, t[e->n].v[k], 1);
     e->line[e->n] = sqlite3_column_int(st, 2);
     raw[e->n++] = kb_xstrdup(slug);

@@ -712,6 +712,11 @@ static kb_ix_topics *S_read_topics(kb_index *ix, const char *want) {
   return &ix->lists[ix->nlists++];
 }
 
+void kb_ix_memo_trim(kb_index *ix) {
+  for (int i = 0; i < ix->nlangs; i++)
+    if (kb_analyzer_memo_full(ix->langs[i].an)) kb_analyzer_forget(ix->langs[i].an);
+}
+
 kb_analyzer *kb_index_analyzer(kb_index *ix) { return ix->nlangs ? ix->langs[ix->deflang].an : NULL; }
 
 kb_analyzer *kb_index_analyzer_of(kb_index *ix, int i) {

@@ -196,4 +196,11 @@ const kb_ix_synword *kb_ix_synword_of(const kb_ix_lang *l, const char *w, size_t
 void kb_ix_bind_article(kb_index *ix, sqlite3_stmt *st, const char *collection, const char *slug,
                         const char *lang);
 
+/* Empties the memo of each of ix's analyzers that is full
+ * (kb_analyzer_memo_full()): called between the training lines read at
+ * open (kb_examples.c, kb_words.c), thousands of mentions in every
+ * language, whose words would otherwise fill the memos early and leave
+ * the rest of them stemmed again word by word. Defined in kb_index.c. */
+void kb_ix_memo_trim(kb_index *ix);
+
 #endif

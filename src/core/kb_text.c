@@ -135,7 +135,7 @@ _Static_assert(sizeof(((S_stem *)0)->word) == 3 * sizeof(uint64_t), "S_same_word
  * the memo is full. */
 static __attribute__((noinline)) S_stem *S_memo_claim(kb_analyzer *a, S_stem *slot, const char *w,
                                                       int n, uint32_t hw, uint32_t h) {
-  if (a->cached >= S_CACHE_SLOTS / 4 * 3) return NULL;
+  if (kb_analyzer_memo_full(a)) return NULL;
   slot->hash = h;
   memcpy(slot->word, w, S_CACHE_WORD);
   slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
@@ -242,6 +242,8 @@ void kb_analyzer_forget(kb_analyzer *a) {
   a->cache = NULL;
   a->cached = 0;
 }
+
+int kb_analyzer_memo_full(const kb_analyzer *a) { return a && a->cached >= S_CACHE_SLOTS / 4 * 3; }
 
 const char *kb_analyzer_lang(const kb_analyzer *a) { return a->lang; }
 

@@ -277,6 +277,7 @@ static void S_read_table(kb_words *w, S_reading *r, kb_index *ix, const kb_geo *
     S_strs words = {0}, f = {0};
     kb_examples_words(m, S_add_word, &words);
     kb_mention_free(m);
+    kb_ix_memo_trim(ix);
     S_features_of(&words, &f);
     int *ids = kb_xmalloc(((size_t)f.n + 1) * sizeof *ids), nd = 0;
     for (int i = 0; i < f.n; i++) ids[i] = S_feat(w, f.buf.p + f.off[i], (size_t)f.len[i], 1);
