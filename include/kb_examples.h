@@ -70,6 +70,18 @@ int kb_examples_count(const kb_examples *e);
  * by its text in the index's examples table, then its number here). */
 int kb_examples_line(const kb_examples *e, int i);
 
+/* Example i's words as kb_examples_load() read them (kb_examples_words()
+ * of its mention), handed to fn one by one in order; returns its slug
+ * (owned by e), or NULL when e has no example i or keeps no words (after
+ * kb_examples_drop_words()). So that the word model (kb_words_load())
+ * trains on the examples without analysing them again at open. */
+const char *kb_examples_words_of(const kb_examples *e, int i,
+                                 void (*fn)(void *ctx, const char *term, size_t n), void *ctx);
+
+/* Frees the words e keeps for kb_examples_words_of() (kb_index_open()
+ * calls it once the word model is read); NULL is allowed. */
+void kb_examples_drop_words(kb_examples *e);
+
 /* The language e's examples were read in (kb_examples_load()'s lang;
  * owned by e), NULL for NULL: a mention in another language is not
  * compared with them. */

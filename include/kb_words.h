@@ -31,6 +31,7 @@
 
 #include <stdint.h>
 
+#include "kb_examples.h"
 #include "kb_geo.h"
 #include "kb_mention.h"
 #include "kb_search.h"
@@ -51,9 +52,13 @@ typedef struct kb_words kb_words;
 /* Reads language lang's training lines from ix's examples and labelled
  * tables (examples first, then labelled, each by line), each analysed as
  * a mention in that language by ix with the places of geo (NULL: none).
- * Returns NULL when there are none (an index without the tables or the
- * language has none). The caller frees the model with kb_words_free(). */
-kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang);
+ * ex (NULL allowed): the language's examples as kb_examples_load() read
+ * them, still keeping their words (kb_examples_words_of()): the example
+ * lines are taken from it, as read, instead of analysed again (the same
+ * lines, the same words). Returns NULL when there are none (an index
+ * without the tables or the language has none). The caller frees the
+ * model with kb_words_free(). */
+kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const kb_examples *ex);
 void kb_words_free(kb_words *w); /* NULL is allowed */
 
 /* How many training lines w has (0 for NULL). */

@@ -15,11 +15,32 @@
 #include "kb_slugs.h"
 #include "kb_util.h"
 
+/*--- Terms ---------------------------------------------------------------*/
+
+/* A query's terms as kb-eval --terms and examples.py's EX_WORDS=stems
+ * read them: the first phrase of each group of its MATCH expression
+ * (kb_query_first_phrases()). (examples.py also leaves out exact forms,
+ * "=..." phrases, but reads them with the raw-term byte before them: an
+ * exact form comes after its word's stem, in the stem's group.) */
+typedef struct {
+  const char *p;
+  int n;
+} S_span;
+
+typedef struct {
+  kb_buf buf;  /* the terms, one after the other */
+  S_span *v;   /* their spans in buf (p an offset until S_query_terms() ends) */
+  int n, cap;
+} S_terms;
+
 struct kb_examples {
   char *lang;     /* the language they were read in (owned) */
   int n;          /* examples */
   int *slug;      /* each example's slug, a number into slugs */
   int *line;      /* each example's line in its examples.tsv */
+  S_terms *words; /* each example's words as read (kb_examples_words()),
+                     kept for kb_examples_words_of() until
+                     kb_examples_drop_words(); NULL after */
   kb_slugs slugs; /* the distinct slugs, and each article row's */
   /* the terms: an open-addressing hash of their strings, and per term
    * its idf and its postings (example, weight / the example's norm) */
@@ -41,23 +62,6 @@ struct kb_examples_scores {
   size_t cap;     /* the allocation's bytes (kb_spare_give()) */
 };
 
-/*--- Terms ---------------------------------------------------------------*/
-
-/* A query's terms as kb-eval --terms and examples.py's EX_WORDS=stems
- * read them: the first phrase of each group of its MATCH expression
- * (kb_query_first_phrases()). (examples.py also leaves out exact forms,
- * "=..." phrases, but reads them with the raw-term byte before them: an
- * exact form comes after its word's stem, in the stem's group.) */
-typedef struct {
-  const char *p;
-  int n;
-} S_span;
-
-typedef struct {
-  kb_buf buf;  /* the terms, one after the other */
-  S_span *v;   /* their spans in buf (p an offset until S_query_terms() ends) */
-  int n, cap;
-} S_terms;
 
 static void S_terms_free(S_terms *t) {
   kb_buf_cleanup(&t->buf);
@@ -251,12 +255,9 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
     S_postings(e, t);
     kb_slugs_number_rows(&e->slugs, ix);
   }
-  for (int i = 0; i < e->n; i++) {
-    S_terms_free(&t[i]);
-    free(raw[i]);
-  }
-  free(t);
+  for (int i = 0; i < e->n; i++) free(raw[i]);
   free(raw);
+  e->words = t; /* (kb_examples_drop_words() frees them) */
   if (!e->n) {
     kb_examples_free(e);
     return NULL;
@@ -264,8 +265,24 @@ kb_examples *kb_examples_load(kb_index *ix, const kb_geo *geo, const char *lang)
   return e;
 }
 
+const char *kb_examples_words_of(const kb_examples *e, int i,
+                                 void (*fn)(void *ctx, const char *term, size_t n), void *ctx) {
+  if (!e || !e->words || i < 0 || i >= e->n) return NULL;
+  const S_terms *t = &e->words[i];
+  for (int k = 0; k < t->n; k++) fn(ctx, t->v[k].p, (size_t)t->v[k].n);
+  return e->slugs.name[e->slug[i]];
+}
+
+void kb_examples_drop_words(kb_examples *e) {
+  if (!e || !e->words) return;
+  for (int i = 0; i < e->n; i++) S_terms_free(&e->words[i]);
+  free(e->words);
+  e->words = NULL;
+}
+
 void kb_examples_free(kb_examples *e) {
   if (!e) return;
+  kb_examples_drop_words(e);
   kb_slugs_cleanup(&e->slugs);
   free(e->slug);
   free(e->line);

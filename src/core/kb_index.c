@@ -522,7 +522,8 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
     for (int i = 0; geo && i < ix->nlangs; i++) {
       ix->examples[i] = kb_examples_load(ix, geo, ix->langs[i].lang);
       /* the word model: the same languages, the same analysis */
-      ix->words[i] = kb_words_load(ix, geo, ix->langs[i].lang);
+      ix->words[i] = kb_words_load(ix, geo, ix->langs[i].lang, ix->examples[i]);
+      kb_examples_drop_words(ix->examples[i]);
     }
     kb_geo_free(geo);
     /* the training lines' words leave the slots to the mentions' */

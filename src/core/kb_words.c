@@ -83,6 +83,12 @@ static void S_strs_free(S_strs *s) {
 
 static void S_add_word(void *ctx, const char *term, size_t n) { S_strs_add(ctx, term, n); }
 
+static void S_ignore_word(void *ctx, const char *term, size_t n) {
+  (void)ctx;
+  (void)term;
+  (void)n;
+}
+
 /* The features of the words in s (S_add_word's) into f, not yet
  * distinct (the caller's lookup makes them so): each word, then each
  * consecutive pair, its two words joined by KB_WORDS_PAIR. */
@@ -250,6 +256,33 @@ typedef struct {
   int cap;
 } S_reading;
 
+/* Adds a training line, its words words (S_add_word's), its slug slug,
+ * from line `line` of table tab (0 examples, 1 labelled). */
+static void S_add_line(kb_words *w, S_reading *r, const S_strs *words, const char *slug, int tab,
+                       int line) {
+  if (w->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 256;
+    r->raw = kb_xrealloc(r->raw, (size_t)r->cap * sizeof *r->raw);
+    w->ltab = kb_xrealloc(w->ltab, (size_t)r->cap * sizeof *w->ltab);
+    w->lline = kb_xrealloc(w->lline, (size_t)r->cap * sizeof *w->lline);
+    w->lstart = kb_xrealloc(w->lstart, ((size_t)r->cap + 1) * sizeof *w->lstart);
+  }
+  S_strs f = {0};
+  S_features_of(words, &f);
+  int *ids = kb_xmalloc(((size_t)f.n + 1) * sizeof *ids), nd = 0;
+  for (int i = 0; i < f.n; i++) ids[i] = S_feat(w, f.buf.p + f.off[i], (size_t)f.len[i], 1);
+  qsort(ids, (size_t)f.n, sizeof *ids, S_cmp_int);
+  for (int i = 0; i < f.n; i++)
+    if (nd == 0 || ids[nd - 1] != ids[i]) ids[nd++] = ids[i];
+  w->lstart[w->n] = (int)(r->feats.n / sizeof(int));
+  kb_buf_put(&r->feats, (const char *)ids, (size_t)nd * sizeof *ids);
+  free(ids);
+  S_strs_free(&f);
+  w->ltab[w->n] = tab;
+  w->lline[w->n] = line;
+  r->raw[w->n++] = kb_xstrdup(slug);
+}
+
 /* Reads table `table`'s lines of language lang into w (tab: 0 examples,
  * 1 labelled). An index made before the table has none. */
 static void S_read_table(kb_words *w, S_reading *r, kb_index *ix, const kb_geo *geo, int tab) {
@@ -267,41 +300,36 @@ static void S_read_table(kb_words *w, S_reading *r, kb_index *ix, const kb_geo *
     kb_mention *m = kb_mention_new(ix, geo, text, strlen(text), &(kb_mention_opts){.lang = w->lang},
                                    err, sizeof err);
     if (!m) continue; /* not UTF-8: kb-index does not write it */
-    if (w->n == r->cap) {
-      r->cap = r->cap ? 2 * r->cap : 256;
-      r->raw = kb_xrealloc(r->raw, (size_t)r->cap * sizeof *r->raw);
-      w->ltab = kb_xrealloc(w->ltab, (size_t)r->cap * sizeof *w->ltab);
-      w->lline = kb_xrealloc(w->lline, (size_t)r->cap * sizeof *w->lline);
-      w->lstart = kb_xrealloc(w->lstart, ((size_t)r->cap + 1) * sizeof *w->lstart);
-    }
-    S_strs words = {0}, f = {0};
+    S_strs words = {0};
     kb_examples_words(m, S_add_word, &words);
     kb_mention_free(m);
     kb_ix_memo_trim(ix);
-    S_features_of(&words, &f);
-    int *ids = kb_xmalloc(((size_t)f.n + 1) * sizeof *ids), nd = 0;
-    for (int i = 0; i < f.n; i++) ids[i] = S_feat(w, f.buf.p + f.off[i], (size_t)f.len[i], 1);
-    qsort(ids, (size_t)f.n, sizeof *ids, S_cmp_int);
-    for (int i = 0; i < f.n; i++)
-      if (nd == 0 || ids[nd - 1] != ids[i]) ids[nd++] = ids[i];
-    w->lstart[w->n] = (int)(r->feats.n / sizeof(int));
-    kb_buf_put(&r->feats, (const char *)ids, (size_t)nd * sizeof *ids);
-    free(ids);
+    S_add_line(w, r, &words, slug, tab, sqlite3_column_int(st, 2));
     S_strs_free(&words);
-    S_strs_free(&f);
-    w->ltab[w->n] = tab;
-    w->lline[w->n] = sqlite3_column_int(st, 2);
-    r->raw[w->n++] = kb_xstrdup(slug);
   }
   sqlite3_finalize(st);
 }
 
-kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang) {
+/* The examples' lines from ex, their words as it read them: the same
+ * rows, in the same order, as S_read_table(..., 0) reads and analyses. */
+static void S_take_examples(kb_words *w, S_reading *r, const kb_examples *ex) {
+  for (int i = 0; i < kb_examples_count(ex); i++) {
+    S_strs words = {0};
+    const char *slug = kb_examples_words_of(ex, i, S_add_word, &words);
+    if (slug) S_add_line(w, r, &words, slug, 0, kb_examples_line(ex, i));
+    S_strs_free(&words);
+  }
+}
+
+kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const kb_examples *ex) {
   if (!lang || kb_index_lang_find(ix, lang) < 0) return NULL;
   kb_words *w = kb_xcalloc(1, sizeof *w);
   w->lang = kb_xstrdup(lang);
   S_reading r = {0};
-  S_read_table(w, &r, ix, geo, 0);
+  if (ex && kb_examples_words_of(ex, 0, S_ignore_word, NULL) && !strcmp(kb_examples_lang(ex), lang))
+    S_take_examples(w, &r, ex);
+  else
+    S_read_table(w, &r, ix, geo, 0);
   S_read_table(w, &r, ix, geo, 1);
   if (w->n) {
     w->lstart[w->n] = (int)(r.feats.n / sizeof(int));
