@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kb_fts.h"
+#include "kb_ltr.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
 #include "kb_search.h"
