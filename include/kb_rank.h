@@ -36,6 +36,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "kb_rank_docs.h"
+
 #define KB_RANK_NFEAT 9
 
 /* After the features, the blob holds where the body's best snippet is, so
@@ -66,25 +68,9 @@ typedef enum {
                           (geometric mean, 0..1) */
 } kb_rank_feature;
 
-/* What kb_features() needs of every row besides its matches: the length
- * of each field and of each authored phrase, and where the body's asides
- * are (the first KB_RANK_MAX_ASIDES). Read once when an index is
- * opened (kb_search.c), so each matching row costs no lookups of its own
- * (FTS5 would read the row's sizes and content for them). */
-typedef struct kb_rank_docs kb_rank_docs;
-#define KB_RANK_MAX_ASIDES 32
-
-kb_rank_docs *kb_rank_docs_new(void);
-/* Reads the rows of the full-text table `table` (created by kb_index.c)
- * into d, those with ids up to max_id (memory goes by the largest id: ids
- * are expected dense from 1). Returns SQLITE_OK or an error code; rows not
- * read are looked up by kb_features() itself. */
-int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id);
-void kb_rank_docs_free(kb_rank_docs *d);
-
-/* Registers kb_features() on db, with docs (may be NULL; not owned, must
- * outlive db's statements) for the rows it holds. Returns SQLITE_OK or an
- * error code. */
+/* Registers kb_features() on db, with docs (kb_rank_docs.h; may be NULL;
+ * not owned, must outlive db's statements) for the rows it holds.
+ * Returns SQLITE_OK or an error code. */
 int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs);
 
 /*--- Ranking rows held elsewhere (kb_postings.c) -------------------------*/
@@ -127,31 +113,15 @@ static inline uint64_t kb_rank_head(const unsigned *cnt) {
  * its five fields (what FTS5's xRowCount and xColumnTotalSize give). */
 typedef struct kb_rank_query kb_rank_query;
 
-/* norms (or NULL), kb_rank_norms_new()'s for the table: its rows'
- * normalisations are read there when it was made for totals' averages,
- * and its idfs when for nrow rows (else computed): the same values, so
- * the same scores. The query reads norms until it is freed. */
-typedef struct kb_rank_norms kb_rank_norms;
+/* norms (or NULL), kb_rank_norms_new()'s for the table (kb_rank_docs.h):
+ * its rows' normalisations are read there when it was made for totals'
+ * averages, and its idfs when for nrow rows (else computed): the same
+ * values, so the same scores. The query reads norms until it is freed. */
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
                                  const int *df, int ngroups, const kb_rank_norms *norms);
 void kb_rank_query_free(kb_rank_query *q);
 
-/* BM25F's length normalisation of every row loaded in d (per field: 1 -
- * b + b x its length / the field's average length), for one table's
- * averages (nrow and totals as kb_rank_query_new() takes them), made once
- * when the index is loaded: kb_rank_row_lists() reads a row's instead of
- * computing it for each phrase and field matched (a division each). Rows
- * loaded in d after it are not in it (they are computed). With them, the
- * idf of every document frequency of a table of nrow rows (0 to nrow), so
- * that a query's phrases look theirs up (kb_rank_query_new()). Free with
- * kb_rank_norms_free() (NULL is fine), after the queries given it. */
-kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
-                                 const sqlite3_int64 *totals);
-void kb_rank_norms_free(kb_rank_norms *n);
-/* The idf of a phrase in df rows of n's table as a query takes it: n's
- * table's, else computed (for the tests: the two must agree). */
-double kb_rank_norms_idf(const kb_rank_norms *n, int df);
 /* BM25F's weighted term frequency of list l (its head and positions; its
  * phrase is not read) in row id with n's normalisations: the sum over the
  * fields with a match, in order, of the field's weight x its count / its
@@ -159,20 +129,6 @@ double kb_rank_norms_idf(const kb_rank_norms *n, int df);
  * (kb_rank_row_lists()); 0 when n has no normalisations for row id, or l
  * no position in the five fields. */
 double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_list *l);
-/* A function of the row and the term alone, so a table's postings take
- * theirs once, at load, into n: the npost postings whose positions are
- * pos[pfirst[i]..pfirst[i + 1]) of the array pos[0..npos), in row doc[i],
- * head[i] (kb_rank_head()) counted. A query given n (kb_rank_query_new())
- * then reads a list's (kb_rank_row_lists(), kb_rank_row_part()) when its
- * positions are one of those postings' (its pos at pos + pfirst[i]), and
- * computes the others' (a phrase's lists, made per query). The arrays
- * are not copied, nor kept but for pos's address (never read through:
- * whether a list's positions are there), and must outlive the queries
- * given n. A table of more than 2^21 positions is left without (8 bytes
- * a position: where a posting's start). */
-void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
-                         const int *pfirst, const uint64_t *head, long npost);
-
 /* A query word's matches in a row's body, as the snippet window is
  * chosen from them: the word's group, and n of its list's positions (the
  * body's, packed as in kb_rank_list, in order). */
@@ -235,9 +191,6 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
  * what kb_features() writes there. */
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f);
-
-/* 1 if row id's lengths are loaded in d. */
-int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
 
 /* Techniques that can be left out, to measure what each adds (kb-eval's
  * --without; the server never leaves any out). An option of each search
