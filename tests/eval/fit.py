@@ -39,7 +39,7 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    of fold on the pooled tuning lines, is highest; FIT_ABST=prec:P: the
    one with the highest recall at precision >= P) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
-4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
+4. Writes all three into src/core/kb_rank_model.h (kb_ltr.c includes it)
    and prints the cross-validated figures per set, then pooled over all
    the sets and over the English ones, with their counts (two fits
    compared line by line: how many more marked, how many of them wrong).
