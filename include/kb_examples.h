@@ -1,7 +1,7 @@
 /*
  * kb_examples.h - labelled example mentions (kb/lang/<code>/examples.tsv,
  * the index's examples table) and how near a mention is to them: two
- * inputs of the learned ranker (kb_rank.h's KB_LTR_EX_MAX, _EX_NONE).
+ * inputs of the learned ranker (kb_ltr.h's KB_LTR_EX_MAX, _EX_NONE).
  *
  * Each example is read in the product's own words: the terms of the FTS5
  * MATCH expression the suggest path's analysis gives (kb_query_strings_of():

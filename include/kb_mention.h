@@ -5,7 +5,7 @@
  *
  *   request -> kb_mention_new()           analysis (this module)
  *           -> kb_index_search_query()    retrieval (kb_search.h)
- *           -> kb_rank_confidence()       ranking and confidence (kb_rank.h)
+ *           -> kb_rank_confidence()       ranking and confidence (kb_ltr.h)
  *           -> kb_suggest()'s links       reply (kb_suggest.h, kb_reply.h)
  *
  * What it holds:

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "kb_rank.h"
+#include "kb_rank_docs.h"
 
 typedef struct kb_postings kb_postings;
 

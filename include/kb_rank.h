@@ -1,6 +1,6 @@
 /*
- * kb_rank.h - ranking features computed inside FTS5, and the score and
- * confidence made from them.
+ * kb_rank.h - ranking features computed inside FTS5, and the score made
+ * from them (the confidence and the learned ranker: kb_ltr.h).
  *
  * kb_rank_register() adds the FTS5 auxiliary function
  *
@@ -36,6 +36,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "kb_rank_docs.h"
+
 #define KB_RANK_NFEAT 9
 
 /* After the features, the blob holds where the body's best snippet is, so
@@ -66,25 +68,9 @@ typedef enum {
                           (geometric mean, 0..1) */
 } kb_rank_feature;
 
-/* What kb_features() needs of every row besides its matches: the length
- * of each field and of each authored phrase, and where the body's asides
- * are (the first KB_RANK_MAX_ASIDES). Read once when an index is
- * opened (kb_search.c), so each matching row costs no lookups of its own
- * (FTS5 would read the row's sizes and content for them). */
-typedef struct kb_rank_docs kb_rank_docs;
-#define KB_RANK_MAX_ASIDES 32
-
-kb_rank_docs *kb_rank_docs_new(void);
-/* Reads the rows of the full-text table `table` (created by kb_index.c)
- * into d, those with ids up to max_id (memory goes by the largest id: ids
- * are expected dense from 1). Returns SQLITE_OK or an error code; rows not
- * read are looked up by kb_features() itself. */
-int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id);
-void kb_rank_docs_free(kb_rank_docs *d);
-
-/* Registers kb_features() on db, with docs (may be NULL; not owned, must
- * outlive db's statements) for the rows it holds. Returns SQLITE_OK or an
- * error code. */
+/* Registers kb_features() on db, with docs (kb_rank_docs.h; may be NULL;
+ * not owned, must outlive db's statements) for the rows it holds.
+ * Returns SQLITE_OK or an error code. */
 int kb_rank_register(sqlite3 *db, const kb_rank_docs *docs);
 
 /*--- Ranking rows held elsewhere (kb_postings.c) -------------------------*/
@@ -127,31 +113,15 @@ static inline uint64_t kb_rank_head(const unsigned *cnt) {
  * its five fields (what FTS5's xRowCount and xColumnTotalSize give). */
 typedef struct kb_rank_query kb_rank_query;
 
-/* norms (or NULL), kb_rank_norms_new()'s for the table: its rows'
- * normalisations are read there when it was made for totals' averages,
- * and its idfs when for nrow rows (else computed): the same values, so
- * the same scores. The query reads norms until it is freed. */
-typedef struct kb_rank_norms kb_rank_norms;
+/* norms (or NULL), kb_rank_norms_new()'s for the table (kb_rank_docs.h):
+ * its rows' normalisations are read there when it was made for totals'
+ * averages, and its idfs when for nrow rows (else computed): the same
+ * values, so the same scores. The query reads norms until it is freed. */
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
                                  const int *df, int ngroups, const kb_rank_norms *norms);
 void kb_rank_query_free(kb_rank_query *q);
 
-/* BM25F's length normalisation of every row loaded in d (per field: 1 -
- * b + b x its length / the field's average length), for one table's
- * averages (nrow and totals as kb_rank_query_new() takes them), made once
- * when the index is loaded: kb_rank_row_lists() reads a row's instead of
- * computing it for each phrase and field matched (a division each). Rows
- * loaded in d after it are not in it (they are computed). With them, the
- * idf of every document frequency of a table of nrow rows (0 to nrow), so
- * that a query's phrases look theirs up (kb_rank_query_new()). Free with
- * kb_rank_norms_free() (NULL is fine), after the queries given it. */
-kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
-                                 const sqlite3_int64 *totals);
-void kb_rank_norms_free(kb_rank_norms *n);
-/* The idf of a phrase in df rows of n's table as a query takes it: n's
- * table's, else computed (for the tests: the two must agree). */
-double kb_rank_norms_idf(const kb_rank_norms *n, int df);
 /* BM25F's weighted term frequency of list l (its head and positions; its
  * phrase is not read) in row id with n's normalisations: the sum over the
  * fields with a match, in order, of the field's weight x its count / its
@@ -159,20 +129,6 @@ double kb_rank_norms_idf(const kb_rank_norms *n, int df);
  * (kb_rank_row_lists()); 0 when n has no normalisations for row id, or l
  * no position in the five fields. */
 double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_list *l);
-/* A function of the row and the term alone, so a table's postings take
- * theirs once, at load, into n: the npost postings whose positions are
- * pos[pfirst[i]..pfirst[i + 1]) of the array pos[0..npos), in row doc[i],
- * head[i] (kb_rank_head()) counted. A query given n (kb_rank_query_new())
- * then reads a list's (kb_rank_row_lists(), kb_rank_row_part()) when its
- * positions are one of those postings' (its pos at pos + pfirst[i]), and
- * computes the others' (a phrase's lists, made per query). The arrays
- * are not copied, nor kept but for pos's address (never read through:
- * whether a list's positions are there), and must outlive the queries
- * given n. A table of more than 2^21 positions is left without (8 bytes
- * a position: where a posting's start). */
-void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
-                         const int *pfirst, const uint64_t *head, long npost);
-
 /* A query word's matches in a row's body, as the snippet window is
  * chosen from them: the word's group, and n of its list's positions (the
  * body's, packed as in kb_rank_list, in order). */
@@ -236,9 +192,6 @@ void kb_rank_row_rest(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_int
 void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body *b, int n,
                      double *f);
 
-/* 1 if row id's lengths are loaded in d. */
-int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id);
-
 /* Techniques that can be left out, to measure what each adds (kb-eval's
  * --without; the server never leaves any out). An option of each search
  * (kb_search_opts.ablate) and suggest (kb_suggest_opts.ablate), never a
@@ -265,138 +218,7 @@ double kb_rank_score(const double *f);
  * ablate left out. */
 double kb_rank_score_without(const double *f, unsigned ablate);
 
-/* How sure we are that the best row answers the query, 0..1, from its
- * features, those of the runner-up (NULL when there is none; the margin
- * between them scored without ablate's parts) and whether the mention
- * asks something (kb_intent_asks(): 1 or 0). */
-double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate);
-
-/*--- The learned ranker and confidence -----------------------------------*/
-
-/* The inputs of the learned ranker (kb_rank_learned()) for one candidate:
- * its features transformed, and what the suggest path knows of the
- * mention beside the article (kb_suggest.c). The weights and the
- * confidence model are fitted by tests/eval/fit.py and read from the
- * header it writes (src/core/kb_rank_model.h); the names here are the
- * fitting script's. */
-typedef enum {
-  KB_LTR_LOG_BM25F = 0, /* log(1 + BM25F) */
-  KB_LTR_COVERAGE,
-  KB_LTR_STRONG,
-  KB_LTR_PROXIMITY,
-  KB_LTR_TITLE,
-  KB_LTR_EXACT,
-  KB_LTR_PHRASE,
-  KB_LTR_LOG_SCORE,     /* log(1 + kb_rank_score()), the hand-set score */
-  KB_LTR_INTENT_MATCH,  /* the mention's and the article's intents meet */
-  KB_LTR_INTENT_MISS,   /* both have intents, none in common */
-  KB_LTR_OFFTOPIC,      /* an off-topic page */
-  KB_LTR_OTHER_PLATFORM, /* for the other phone platform than the one named */
-  KB_LTR_PLACE_STORE,   /* the mention names a place, the article links stores */
-  KB_LTR_PLACE_NOSTORE, /* a place with no store, and the article is about
-                           finding a store (its intents: a location) */
-  KB_LTR_PLACE_NOSTORE_OTHER, /* a place with no store, and the article links
-                           stores but is not about finding one (its hours,
-                           stock, collecting there): the customer first
-                           needs to learn there is no store there */
-  KB_LTR_KNOWN,         /* share of the mention's words the index knows
-                           (the same for every candidate: confidence only) */
-  KB_LTR_MENTION_INTENTS, /* how many intents the mention shows: two
-                           questions in one are often two intents (the
-                           same for every candidate: confidence only) */
-  KB_LTR_OTHER_HANDLE,  /* the mention names another company's @handle
-                           (the same for every candidate: confidence and
-                           "nothing fits" only) */
-  KB_LTR_EX_MAX,        /* the best cosine between the mention and the
-                           examples labelled with the article (kb_examples.h;
-                           English mentions, others 0) */
-  KB_LTR_EX_NONE,       /* of the mention's 7 nearest examples, the
-                           cosine-weighted share labelled "-" (nothing fits;
-                           the same for every candidate) */
-  KB_LTR_LANG_OTHER,    /* the mention is in another language than the
-                           index's default (the same for every candidate:
-                           confidence and "nothing fits" only) */
-  KB_LTR_NO_EXAMPLES,   /* the mention's language has no example mentions
-                           in the index (kb_index_examples()), so EX_MAX and
-                           EX_NONE say nothing: a knowledge base before its
-                           team wrote any (confidence and "nothing fits"
-                           only) */
-  KB_LTR_CLF,           /* the word model's p of the article's slug
-                           (kb_words.h; 0 for an off-topic page, a slug no
-                           training line has, a language without a model) */
-  KB_LTR_CLF_NONE,      /* the word model's p("-"), nothing fits (the same
-                           for every candidate; 0 without a model) */
-  KB_LTR_N
-} kb_ltr_input;
-
-/* What the suggest path knows of a candidate besides its features. */
-typedef struct {
-  int mention_intents, article_intents; /* KB_INTENT_* bits */
-  int offtopic, other_platform;
-  int place, place_store; /* a place named; it has a store */
-  int links_stores;       /* the article deep-links stores */
-  int other_handle;       /* the mention names another company's @handle */
-  double ex_max, ex_none; /* the examples' inputs (kb_examples.h), 0: none */
-  double clf, clf_none;   /* the word model's inputs (kb_words.h), 0: none */
-  int lang_other;         /* the mention is not in the index's default
-                             language */
-  int no_examples;        /* its language has no example mentions */
-} kb_rank_ctx;
-
-/* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
-void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
-
-/* Two models. Each learned function below (ranker, confidence, "nothing
- * fits" and their thresholds) has two fitted versions, picked by the
- * candidate's KB_LTR_NO_EXAMPLES input: the model with examples
- * (kb_rank_model.h, tests/eval/fit.py: fitted where every language has
- * example mentions) and the base model (kb_rank_model_base.h,
- * tests/eval/base_model.py: the model fitted in session 18, before
- * French, German and Spanish had examples) for a mention whose language
- * has none in the index, such as a knowledge base before its team wrote
- * any. The first was never shown to serve that case (docs/relevance.md,
- * nineteenth and twentieth rounds). */
-
-/* The learned ranking score (higher is better; a log-odds, may be
- * negative) of a candidate from its inputs. */
-double kb_rank_learned(const double *x);
-
-/* How likely the first candidate (inputs best) is the right article,
- * 0..1, given the learned score of the runner-up (or no runner-up when
- * has_second is 0) and whether the mention asks something. */
-double kb_rank_learned_confidence(const double *best, int has_second, double second_score,
-                                  int asks);
-
-/* The confidence from which the first suggestion is answerable (fitted
- * with the model: "very probably right"), for a mention that asks
- * something (asks 1) or only states something (0), in the index's default
- * language (lang_other 0) or another (1): each language group's first
- * suggestions are right as often from its threshold up (a threshold
- * shared by all let one group's mistakes pass as another's sureness);
- * no_examples 1: the mention's language has no example mentions in the
- * index (kb_rank_ctx's no_examples): the base model's threshold (below). */
-double kb_rank_learned_threshold(int asks, int lang_other, int no_examples);
-
-/* Whether any article fits the mention at all (the abstention: praise,
- * rants, other products), a model of its own beside the confidence, which
- * asks whether the *first* suggestion is right. Its inputs, from the
- * learned ranking of every candidate (articles and off-topic pages): */
-typedef struct {
-  const double *best;    /* the first article's inputs (KB_LTR_N) */
-  double best_score;     /* its learned score */
-  int has_second;        /* a second article, with its learned score */
-  double second_score;
-  int has_offtopic;      /* an off-topic page among the candidates, with */
-  double offtopic_score; /* the best one's learned score */
-  int offtopic_first;    /* an off-topic page ranks over every article */
-  int asks;              /* kb_mention_asks() */
-} kb_rank_line;
-
-/* How likely some article fits, 0..1 (fitted by tests/eval/fit.py). */
-double kb_rank_learned_fits(const kb_rank_line *l);
-
-/* Under it, nothing fits: the mention is one we do not answer (the base
- * model's where the mention's language has no example mentions). */
-double kb_rank_learned_fits_threshold(int no_examples);
+/* The confidence, the learned ranker made from these features and the
+ * "nothing fits" model are kb_ltr.h's. */
 
 #endif

@@ -2,7 +2,7 @@
  * kb_words.h - the word model: per language, a binary multinomial naive
  * Bayes over a mention's words and their consecutive pairs, whose
  * classes are the articles' slugs and "-" (nothing fits). Two inputs of
- * the learned ranker (kb_rank.h's KB_LTR_CLF, _CLF_NONE): p(slug) of a
+ * the learned ranker (kb_ltr.h's KB_LTR_CLF, _CLF_NONE): p(slug) of a
  * candidate and p("-").
  *
  * Data-driven: its training lines are the language's labelled example

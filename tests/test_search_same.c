@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "kb_fts.h"
+#include "kb_ltr.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
+#include "kb_rank_docs.h"
 #include "kb_search.h"
 #include "kb_util.h"
 #include "../src/core/kb_index_impl.h" /* (internal to src/core) */

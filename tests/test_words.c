@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_ltr.h"
 #include "kb_mention.h"
 #include "kb_rank.h"
 #include "kb_search.h"

@@ -25,6 +25,7 @@
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
+#include "kb_rank_docs.h"
 #include "kb_rows.h"
 #include "kb_qcache.h"
 #include "kb_text.h"

@@ -15,6 +15,7 @@
 #include "kb_lang.h"
 #include "kb_postings.h"
 #include "kb_rank.h"
+#include "kb_rank_docs.h"
 #include "kb_search.h"
 #include "kb_vocab.h"
 
@@ -121,7 +122,7 @@ typedef struct {
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
-  kb_rank_norms *norms;   /* its rows' length normalisation (kb_rank.h),
+  kb_rank_norms *norms;   /* its rows' length normalisation (kb_rank_docs.h),
                              with post */
   kb_postings_memo *memo; /* post's lists of phrases and prefixes made for
                              queries (kb_postings.h), made on first use;

@@ -1,6 +1,6 @@
 /*
- * kb_rank.c - the kb_features() FTS5 auxiliary function and the score and
- * confidence built on its output (see kb_rank.h).
+ * kb_rank.c - the kb_features() FTS5 auxiliary function and the score
+ * built on its output (see kb_rank.h; the confidence is kb_ltr.c's).
  *
  * Per query (cached with xSetAuxdata, as FTS5's own bm25() does): the
  * number of rows, the average length of each field, each phrase's document
@@ -20,9 +20,10 @@
 
 #include "kb_arena.h"
 #include "kb_near.h"
+#include "kb_rank_impl.h"
 #include "kb_util.h"
 
-#define S_NCOL 5           /* title, phrases, tags, headings, body */
+#define S_NCOL KB_RANK_NCOL /* title, phrases, tags, headings, body */
 #define S_COL_PLENS S_NCOL /* the unindexed columns after them */
 #define S_COL_ASIDES (S_NCOL + 1)
 #define S_MAX_PHRASES 128
@@ -31,12 +32,11 @@
  * out), when a query has no more: two memset() calls per row ranked were
  * a hundredth of a search as you type (callgrind). */
 #define S_FEW_GROUPS 8
-#define S_MAX_LINES 64     /* authored phrases examined */
+#define S_MAX_LINES KB_RANK_MAX_LINES /* authored phrases examined */
 
-/* BM25F field weights and length normalisation, tuned on the dev sets
- * (docs/relevance.md). */
+/* BM25F field weights, tuned on the dev sets with the length
+ * normalisation (kb_rank_b[], kb_rank_impl.h; docs/relevance.md). */
 static const double S_w[S_NCOL] = {3.0, 2.5, 2.0, 1.5, 1.0};
-static const double S_b[S_NCOL] = {0.5, 0.3, 0.3, 0.5, 0.75};
 static const double S_k1 = 1.2;
 
 struct kb_rank_query {
@@ -81,52 +81,27 @@ static void S_parse_list(const char *s, int n, int *ai, double *ad) {
   }
 }
 
-/* What both kinds of query share once the phrases' groups, weights,
- * flags and document frequencies are in q: the averages, idfs and the
- * groups' weights. */
-/* The average length of each field of a table of nrow rows whose fields'
- * lengths total tot[S_NCOL] (1 at least). */
-static void S_avglen(sqlite3_int64 nrow, const sqlite3_int64 *tot, double *avglen) {
-  for (int c = 0; c < S_NCOL; c++) {
-    avglen[c] = nrow > 0 ? (double)tot[c] / (double)nrow : 1.0;
-    if (avglen[c] < 1) avglen[c] = 1;
-  }
-}
-
-/* BM25F's length normalisation of a field of length len, average avglen,
- * in column c: what a term frequency there is divided by. */
-static inline double S_norm(int c, int len, double avglen) {
-  return 1 - S_b[c] + S_b[c] * len / avglen;
-}
-
 /* The normalisations of a row of field lengths len for q, into nrm. */
 static void S_norms_of(const S_query *q, const int *len, double *nrm) {
-  for (int c = 0; c < S_NCOL; c++) nrm[c] = S_norm(c, len[c], q->avglen[c]);
+  for (int c = 0; c < S_NCOL; c++) nrm[c] = kb_rank_norm(c, len[c], q->avglen[c]);
 }
-
-/* BM25's idf of a phrase in df of nrow rows. */
-static double S_idf(sqlite3_int64 nrow, int df) {
-  return log(((double)nrow - (double)df + 0.5) / ((double)df + 0.5) + 1.0);
-}
-
-/* The idfs of n's table (NULL: none), made for nrow rows: each df's
- * S_idf() at load (a log() per phrase of every search was 0.5 K
- * instructions a kb/ suggest); NULL when n was made for another count. */
-static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf);
 
 /* q reads its rows' normalisations from n (NULL: none), when n was made
  * for q's averages (else it computes them). */
 static void S_set_norms(S_query *q, const kb_rank_norms *n);
 
+/* What both kinds of query share once the phrases' groups, weights,
+ * flags and document frequencies are in q: the averages, idfs and the
+ * groups' weights. */
 static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *tot, int ngroups,
                          const kb_rank_norms *norms) {
-  S_avglen(nrow, tot, q->avglen);
+  kb_rank_avglen(nrow, tot, q->avglen);
   int nidf = 0;
-  const double *tab = S_idf_table(norms, nrow, &nidf);
+  const double *tab = kb_rank_idf_table(norms, nrow, &nidf);
   for (int p = 0; p < q->nphrase; p++) {
     int df = q->df[p];
     /* (the table's: the same function of the same two numbers) */
-    double idf = tab && df >= 0 && df < nidf ? tab[df] : S_idf(nrow, df);
+    double idf = tab && df >= 0 && df < nidf ? tab[df] : kb_rank_idf(nrow, df);
     q->idf[p] = idf;
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
@@ -235,170 +210,6 @@ typedef kb_near_inst S_inst;
 #define S_INST_END ((S_inst){.group = 0, .col = S_NCOL, .off = INT_MAX})
 _Static_assert(S_MAX_PHRASES == KB_NEAR_MAX_GROUPS, "kb_near.c's masks hold the groups");
 
-/*--- Rows held in memory -------------------------------------------------*/
-
-#define S_MAX_DOCID 50000000 /* ids are dense from 1; beyond this (or the
-                                caller's bound), rows are looked up */
-
-struct kb_rank_docs {
-  sqlite3_int64 cap;    /* ids [0, cap) have room */
-  unsigned char *known; /* per id: its lengths are here */
-  int *len;             /* per id: S_NCOL field lengths */
-  int *pfirst, *pn;     /* per id: where its pn phrases start and end, in
-                           positions: plen[pfirst..+pn], 0 then each
-                           phrase's end (summed once at load, not per row) */
-  int *plen;
-  int nplen, capplen;
-  int *lfirst;          /* per id: its phrases field's positions' lines,
-                           line[lfirst..+plen[pfirst + pn]) (the line of
-                           position off: the last whose start is at off or
-                           before) */
-  unsigned char *line;
-  int nline, capline;
-  int *afirst, *nasides; /* per id: its asides (body text that is not prose,
-                           kb_rank_docs_load()), aspan[afirst..+2 * nasides) */
-  int *aspan;
-  int naspan, capaspan;
-};
-
-kb_rank_docs *kb_rank_docs_new(void) { return kb_xcalloc(1, sizeof(kb_rank_docs)); }
-
-void kb_rank_docs_free(kb_rank_docs *d) {
-  if (!d) return;
-  free(d->known);
-  free(d->len);
-  free(d->pfirst);
-  free(d->pn);
-  free(d->plen);
-  free(d->lfirst);
-  free(d->line);
-  free(d->afirst);
-  free(d->nasides);
-  free(d->aspan);
-  free(d);
-}
-
-static void S_docs_grow(kb_rank_docs *d, sqlite3_int64 id) {
-  if (id < d->cap) return;
-  sqlite3_int64 cap = d->cap ? d->cap : 1024;
-  while (cap <= id) cap *= 2;
-  d->known = kb_xrealloc(d->known, (size_t)cap);
-  memset(d->known + d->cap, 0, (size_t)(cap - d->cap));
-  d->len = kb_xrealloc(d->len, (size_t)cap * S_NCOL * sizeof *d->len);
-  d->pfirst = kb_xrealloc(d->pfirst, (size_t)cap * sizeof *d->pfirst);
-  d->pn = kb_xrealloc(d->pn, (size_t)cap * sizeof *d->pn);
-  d->lfirst = kb_xrealloc(d->lfirst, (size_t)cap * sizeof *d->lfirst);
-  d->afirst = kb_xrealloc(d->afirst, (size_t)cap * sizeof *d->afirst);
-  d->nasides = kb_xrealloc(d->nasides, (size_t)cap * sizeof *d->nasides);
-  d->cap = cap;
-}
-
-/* Reads up to max numbers of a list ("4 3 5") into out; returns how many. */
-static int S_ints(const char *p, int *out, int max) {
-  int n = 0;
-  while (p && *p && n < max) {
-    char *end;
-    long v = strtol(p, &end, 10);
-    if (end == p) break;
-    out[n++] = (int)v;
-    p = end;
-  }
-  return n;
-}
-
-/* Appends the list p to the array *a (*n used, *cap allocated), at most
- * max numbers; returns how many. */
-static int S_append_ints(int **a, int *n, int *cap, const char *p, int max) {
-  if (*cap - *n < max) {
-    while (*cap - *n < max) *cap = *cap ? 2 * *cap : 1024;
-    *a = kb_xrealloc(*a, (size_t)*cap * sizeof **a);
-  }
-  int k = S_ints(p, *a + *n, max);
-  *n += k;
-  return k;
-}
-
-/* Row id's phrases field's positions' lines (kb_rank_docs.line), from
- * its lines' starts. (S_MAX_LINES fits a byte.) */
-static void S_lines_of(kb_rank_docs *d, sqlite3_int64 id) {
-  const int *start = d->plen + d->pfirst[id];
-  int nlines = d->pn[id], npos = start[nlines] > 0 ? start[nlines] : 0;
-  if (d->capline - d->nline < npos) {
-    while (d->capline - d->nline < npos) d->capline = d->capline ? 2 * d->capline : 4096;
-    d->line = kb_xrealloc(d->line, (size_t)d->capline);
-  }
-  d->lfirst[id] = -1; /* (starts that go back, if any: the lines are
-                         found by halving, S_phrase_match()) */
-  for (int i = 0; i < nlines; i++)
-    if (start[i + 1] < start[i]) return;
-  d->lfirst[id] = d->nline;
-  for (int i = 0; i < nlines; i++) /* (a line of no positions: none marked) */
-    for (int off = start[i]; off < start[i + 1]; off++) d->line[d->nline + off] = (unsigned char)i;
-  d->nline += npos;
-}
-
-/* Field lengths come from FTS5's own record of them (table_docsize: one
- * varint per column), the phrase lengths and the asides (the body's
- * positions that are not prose: tables, bold lines standing for headings)
- * from the unindexed plens and asides columns the indexer wrote. A row
- * that does not decode is left unknown. */
-int kb_rank_docs_load(kb_rank_docs *d, sqlite3 *db, const char *table, sqlite3_int64 max_id) {
-  char *sql = sqlite3_mprintf("SELECT t.rowid, s.sz, t.plens, t.asides FROM \"%w\" t"
-                              " JOIN \"%w_docsize\" s ON s.id = t.rowid", table, table);
-  if (!sql) return SQLITE_NOMEM;
-  sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) return rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    sqlite3_int64 id = sqlite3_column_int64(st, 0);
-    if (id < 0 || id > max_id || id >= S_MAX_DOCID) continue;
-    const unsigned char *sz = sqlite3_column_blob(st, 1);
-    int nsz = sqlite3_column_bytes(st, 1), at = 0, c;
-    int len[S_NCOL];
-    for (c = 0; c < S_NCOL; c++) {
-      uint64_t v;
-      int k = sz ? kb_varint_get(sz + at, nsz - at, &v) : 0;
-      if (!k || v > INT32_MAX) break;
-      len[c] = (int)v;
-      at += k;
-    }
-    if (c < S_NCOL) continue;
-    S_docs_grow(d, id);
-    memcpy(d->len + id * S_NCOL, len, sizeof len);
-    /* the lengths read after a 0, then summed in place */
-    S_append_ints(&d->plen, &d->nplen, &d->capplen, "0", 1);
-    d->pfirst[id] = d->nplen - 1;
-    d->pn[id] = S_append_ints(&d->plen, &d->nplen, &d->capplen,
-                              (const char *)sqlite3_column_text(st, 2), S_MAX_LINES);
-    for (int i = d->pfirst[id] + 1; i < d->nplen; i++) d->plen[i] += d->plen[i - 1];
-    S_lines_of(d, id);
-    d->afirst[id] = d->naspan;
-    d->nasides[id] = S_append_ints(&d->aspan, &d->naspan, &d->capaspan,
-                              (const char *)sqlite3_column_text(st, 3), 2 * KB_RANK_MAX_ASIDES) / 2;
-    d->known[id] = 1;
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-int kb_rank_docs_has(const kb_rank_docs *d, sqlite3_int64 id) {
-  return d && id >= 0 && id < d->cap && d->known[id];
-}
-
-struct kb_rank_norms {
-  double avglen[S_NCOL];
-  sqlite3_int64 cap; /* ids [0, cap) */
-  double *v;         /* per id: S_NCOL normalisations (S_norm()) */
-  sqlite3_int64 nrow; /* the table's rows, */
-  int nidf;           /* and per df below this, */
-  double *idf;        /* S_idf(nrow, df) */
-  uintptr_t wbase, wbytes; /* the postings' positions (kb_rank_norms_weigh()):
-                              their address and bytes (0: none); and at
-                              each posting's first, */
-  double *wtf;             /* its kb_rank_list_wtf() (or NULL) */
-};
-
 /* The weighted term frequency of list l that q's norms keep (its
  * positions a posting's there: one comparison of the distance from their
  * start, unsigned, so a list before it is past the end too; addresses
@@ -408,17 +219,6 @@ static inline double S_kept_wtf(const S_query *q, const kb_rank_list *l) {
   return off < q->wbytes ? q->wtf[off / sizeof *l->pos] : 0;
 }
 
-/* The dfs whose idf a table keeps: every one of a table of up to this
- * many rows (8 bytes each; kb/'s languages have a hundred-odd, the CDP
- * collection 3,600). */
-#define S_IDF_MAX (1 << 20)
-
-static const double *S_idf_table(const kb_rank_norms *n, sqlite3_int64 nrow, int *nidf) {
-  if (!n || n->nrow != nrow) return NULL;
-  *nidf = n->nidf;
-  return n->idf;
-}
-
 static void S_set_norms(S_query *q, const kb_rank_norms *n) {
   /* (the same averages: the same divisions, so the same scores) */
   q->norms = n && !memcmp(n->avglen, q->avglen, sizeof q->avglen) ? n : NULL;
@@ -426,36 +226,6 @@ static void S_set_norms(S_query *q, const kb_rank_norms *n) {
   q->wbase = q->norms ? q->norms->wbase : 0;
   q->wbytes = q->norms && q->norms->wtf ? q->norms->wbytes : 0;
   q->wtf = q->norms ? q->norms->wtf : NULL;
-}
-
-double kb_rank_norms_idf(const kb_rank_norms *n, int df) {
-  int nidf = 0;
-  const double *tab = S_idf_table(n, n->nrow, &nidf);
-  return df >= 0 && df < nidf ? tab[df] : S_idf(n->nrow, df);
-}
-
-kb_rank_norms *kb_rank_norms_new(const kb_rank_docs *d, sqlite3_int64 nrow,
-                                 const sqlite3_int64 *totals) {
-  kb_rank_norms *n = kb_xcalloc(1, sizeof *n);
-  S_avglen(nrow, totals, n->avglen);
-  n->cap = d->cap;
-  n->v = kb_xmalloc((size_t)(n->cap ? n->cap : 1) * S_NCOL * sizeof *n->v);
-  for (sqlite3_int64 id = 0; id < n->cap; id++)
-    for (int c = 0; c < S_NCOL; c++)
-      n->v[id * S_NCOL + c] = d->known[id] ? S_norm(c, d->len[id * S_NCOL + c], n->avglen[c]) : 1;
-  n->nrow = nrow;
-  n->nidf = nrow >= 0 && nrow < S_IDF_MAX ? (int)nrow + 1 : 0;
-  n->idf = n->nidf ? kb_xmalloc((size_t)n->nidf * sizeof *n->idf) : NULL;
-  for (int df = 0; df < n->nidf; df++) n->idf[df] = S_idf(nrow, df);
-  return n;
-}
-
-void kb_rank_norms_free(kb_rank_norms *n) {
-  if (!n) return;
-  free(n->v);
-  free(n->idf);
-  free(n->wtf);
-  free(n);
 }
 
 /* Where a row's lengths come from: docs (id loaded there), else FTS5's
@@ -502,7 +272,7 @@ static int S_src_fts(const Fts5ExtensionApi *api, Fts5Context *fts, S_src *src) 
       if (n >= (int)sizeof list) n = (int)sizeof list - 1;
       memcpy(list, z, (size_t)n);
       list[n] = 0;
-      src->nasides = S_ints(list, src->abuf, 2 * KB_RANK_MAX_ASIDES) / 2;
+      src->nasides = kb_rank_ints(list, src->abuf, 2 * KB_RANK_MAX_ASIDES) / 2;
       src->aspan = src->abuf;
     }
   }
@@ -1122,26 +892,6 @@ double kb_rank_list_wtf(const kb_rank_norms *n, sqlite3_int64 id, const kb_rank_
   return S_wtf(t, cols, n->v + id * S_NCOL);
 }
 
-/* The positions whose postings' weighted term frequencies norms keep
- * (kb_rank_norms_weigh()): 16 MB for a table past kb/'s and the CDP
- * collection's (about 10,000 help articles). */
-#define S_WTF_MAX (1L << 21)
-
-void kb_rank_norms_weigh(kb_rank_norms *n, const uint32_t *pos, long npos, const int *doc,
-                         const int *pfirst, const uint64_t *head, long npost) {
-  free(n->wtf);
-  n->wtf = NULL;
-  n->wbase = (uintptr_t)pos;
-  n->wbytes = 0;
-  if (!pos || npos <= 0 || npos > S_WTF_MAX) return;
-  n->wtf = kb_xcalloc((size_t)npos, sizeof *n->wtf);
-  n->wbytes = (uintptr_t)npos * sizeof *pos;
-  for (long i = 0; i < npost; i++) {
-    kb_rank_list l = {.n = pfirst[i + 1] - pfirst[i], .pos = pos + pfirst[i], .head = head[i]};
-    if (l.n > 0) n->wtf[pfirst[i]] = kb_rank_list_wtf(n, doc[i], &l);
-  }
-}
-
 /* The body matches b[0..n) as instances, merged into position order (at
  * one position, by phrase: b's order), in a buffer of the thread's,
  * followed by S_INST_END; returns how many. */
@@ -1195,7 +945,7 @@ static unsigned S_cols_of(const int *t) {
 }
 
 /* BM25F's weighted term frequency of term frequencies t[S_NCOL] in a row
- * of length normalisations nrm (S_norm()), cols the columns with a count
+ * of length normalisations nrm (kb_rank_norm()), cols the columns with a count
  * (S_cols_of(t)): summed over those, in order. */
 static inline double S_wtf(const int *t, unsigned cols, const double *nrm) {
   double wtf = 0;
@@ -1207,7 +957,7 @@ static inline double S_wtf(const int *t, unsigned cols, const double *nrm) {
 }
 
 /* Phrase p, with term frequencies t[S_NCOL] in a row of length
- * normalisations nrm (S_norm()), into its group's gscore and gbits; cols
+ * normalisations nrm (kb_rank_norm()), into its group's gscore and gbits; cols
  * the columns with a count (S_cols_of(t), one at least): only they are
  * read, in order (the same sum), and what the group matches is set at
  * once: a match, and strong in the title, the phrases field or the tags
@@ -1334,7 +1084,7 @@ static void S_score_touched_bounds(const S_query *q, double *gscore, unsigned ch
   S_touched(q, gscore, gbits, touched, f, matched, lines);
 }
 
-/* The features of a row of normalisations nrm (S_norm()) that its term
+/* The features of a row of normalisations nrm (kb_rank_norm()) that its term
  * frequencies (a's) give, and into gbits[q->ngroup] what each group
  * matches: S_score_groups(). */
 static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
@@ -1445,122 +1195,4 @@ static inline double S_score_of(const double *f, double prox, double phrase, uns
          (1.0 + 0.5 * f[KB_FEAT_STRONG] + (off & KB_ABLATE_PROXIMITY ? 0 : 0.3) * prox +
           (off & KB_ABLATE_PHRASE ? 0 : 3.0) * phrase +
           (off & KB_ABLATE_EXACT ? 0 : 0.2) * f[KB_FEAT_EXACT]);
-}
-
-/* A logistic model of "an article answers this mention", fitted with L2
- * regularisation on the retailer's dev tweets and our own labelled tweets
- * together by tests/eval/fit_confidence.py (docs/relevance.md); margin is
- * how far the best row's score is ahead of the other candidate's. The
- * strongest signals are the BM25F evidence, whether the mention asks
- * something at all (praise and rants share the articles' words) and how
- * closely it resembles one authored phrase. */
-double kb_rank_confidence(const double *best, const double *second, int asks, unsigned ablate) {
-  if (best[KB_FEAT_GROUPS] < 1) return 0;
-  double margin = 1.0;
-  if (second) {
-    double a = kb_rank_score_without(best, ablate), b = kb_rank_score_without(second, ablate);
-    margin = a > 0 ? (a - b) / a : 0;
-  }
-  double z = -7.258 + 0.889 * best[KB_FEAT_STRONG] + 0.169 * best[KB_FEAT_COVERAGE] +
-             0.491 * best[KB_FEAT_PROXIMITY] + 0.924 * best[KB_FEAT_TITLE] +
-             1.464 * best[KB_FEAT_PHRASE] + 0.435 * margin + 2.330 * log1p(best[KB_FEAT_BM25F]) +
-             2.233 * asks;
-  return 1.0 / (1.0 + exp(-z));
-}
-
-/*--- The learned ranker and confidence -----------------------------------*/
-
-/* the fitted weights: S_ltr_w, S_conf_w, S_conf_threshold, S_fits_w,
- * S_fits_threshold; and the base model's, the same names with _base
- * ("Two models", kb_rank.h) */
-#include "kb_lang.h"
-#include "kb_rank_model.h"
-#include "kb_rank_model_base.h"
-
-void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
-  x[KB_LTR_LOG_BM25F] = log1p(f[KB_FEAT_BM25F]);
-  x[KB_LTR_COVERAGE] = f[KB_FEAT_COVERAGE];
-  x[KB_LTR_STRONG] = f[KB_FEAT_STRONG];
-  x[KB_LTR_PROXIMITY] = f[KB_FEAT_PROXIMITY];
-  x[KB_LTR_TITLE] = f[KB_FEAT_TITLE];
-  x[KB_LTR_EXACT] = f[KB_FEAT_EXACT];
-  x[KB_LTR_PHRASE] = f[KB_FEAT_PHRASE];
-  x[KB_LTR_LOG_SCORE] = log1p(kb_rank_score(f));
-  int both = c->mention_intents && c->article_intents;
-  x[KB_LTR_INTENT_MATCH] = (c->mention_intents & c->article_intents) != 0;
-  x[KB_LTR_INTENT_MISS] = both && !(c->mention_intents & c->article_intents);
-  x[KB_LTR_OFFTOPIC] = c->offtopic != 0;
-  x[KB_LTR_OTHER_PLATFORM] = c->other_platform != 0;
-  x[KB_LTR_PLACE_STORE] = c->place && c->links_stores;
-  /* a town without a store: the store finder near it (the article for
-   * finding a store, whose intent is a location) is the answer */
-  x[KB_LTR_PLACE_NOSTORE] = c->place && !c->place_store && (c->article_intents & KB_INTENT_LOCATION);
-  /* ...and another store article (hours, stock, collecting) is not: it
-   * answers about a store that is not there ("opening times for your Bath
-   * store": no Bath store); a weight of its own, not the location's */
-  x[KB_LTR_PLACE_NOSTORE_OTHER] = c->place && !c->place_store && c->links_stores &&
-                                  !(c->article_intents & KB_INTENT_LOCATION);
-  x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
-  int n = 0;
-  for (int b = c->mention_intents; b; b &= b - 1) n++;
-  x[KB_LTR_MENTION_INTENTS] = n;
-  x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
-  x[KB_LTR_EX_MAX] = c->ex_max;
-  x[KB_LTR_EX_NONE] = c->ex_none;
-  x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
-  x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
-  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
-  x[KB_LTR_CLF_NONE] = c->clf_none;
-}
-
-/* The model of a candidate whose inputs are x ("Two models", kb_rank.h):
- * the base one where the mention's language has no example mentions. */
-#define S_MODEL(x, name) ((x)[KB_LTR_NO_EXAMPLES] != 0 ? name##_base : name)
-
-double kb_rank_learned(const double *x) {
-  const double *w = S_MODEL(x, S_ltr_w);
-  double s = 0;
-  /* unrolled: the loop's end was missed once a call (callgrind
-   * --branch-sim); the same sum in the same order */
-#pragma GCC unroll 32
-  for (int i = 0; i < KB_LTR_N; i++) s += w[i] * x[i];
-  return s;
-}
-
-double kb_rank_learned_confidence(const double *best, int has_second, double second_score,
-                                  int asks) {
-  double s = kb_rank_learned(best);
-  double margin = has_second ? s - second_score : S_CONF_NO_SECOND;
-  if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
-  const double *w = S_MODEL(best, S_conf_w);
-  double z = w[0];
-  for (int i = 0; i < KB_LTR_N; i++) z += w[1 + i] * best[i];
-  z += w[1 + KB_LTR_N] * margin + w[2 + KB_LTR_N] * asks;
-  return 1.0 / (1.0 + exp(-z));
-}
-
-double kb_rank_learned_threshold(int asks, int lang_other, int no_examples) {
-  return (no_examples ? S_conf_threshold_base : S_conf_threshold)[lang_other != 0][asks != 0];
-}
-
-/* A margin capped both ways: past it, a score difference says nothing
- * more (and one outlying candidate does not swing the model). */
-static double S_cap(double v, double cap) { return v > cap ? cap : v < -cap ? -cap : v; }
-
-double kb_rank_learned_fits(const kb_rank_line *l) {
-  if (!l->best) return 0; /* no article at all */
-  const double *w = S_MODEL(l->best, S_fits_w);
-  double z = w[0];
-  z += w[1] * (l->offtopic_first != 0);
-  z += w[2] * (l->has_offtopic ? S_cap(l->best_score - l->offtopic_score, S_FITS_CAP) : S_FITS_CAP);
-  z += w[3] * (l->has_offtopic != 0);
-  for (int i = 0; i < KB_LTR_N; i++) z += w[4 + i] * l->best[i];
-  double margin = l->has_second ? l->best_score - l->second_score : S_CONF_NO_SECOND;
-  if (margin > S_CONF_NO_SECOND) margin = S_CONF_NO_SECOND;
-  z += w[4 + KB_LTR_N] * margin + w[5 + KB_LTR_N] * (l->asks != 0);
-  return 1.0 / (1.0 + exp(-z));
-}
-
-double kb_rank_learned_fits_threshold(int no_examples) {
-  return no_examples ? S_fits_threshold_base : S_fits_threshold;
 }

@@ -38,6 +38,7 @@
 #include "kb_order.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
+#include "kb_rank_docs.h"
 #include "kb_snip.h"
 #include "kb_text.h"
 #include "kb_util.h"

@@ -24,6 +24,7 @@
 #include "kb_examples.h"
 #include "kb_words.h"
 #include "kb_intent.h"
+#include "kb_ltr.h"
 #include "kb_token.h"
 #include "kb_util.h"
 
@@ -44,7 +45,7 @@ static int S_lang_other(kb_index *ix, const kb_suggest_result *out) {
 
 /* Whether the mention's language has no example mentions in the index
  * (kb_rank_ctx's no_examples): its mentions are ranked and judged by the
- * base model (kb_rank.h, "Two models"). */
+ * base model (kb_ltr.h, "Two models"). */
 static int S_no_examples(kb_index *ix, const kb_suggest_result *out) {
   return !out->lang || !kb_index_examples(ix, out->lang);
 }
@@ -245,7 +246,7 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
  * of them articles, was 0.7 K instructions). */
 static int S_offtopic(const kb_hit *h) { return h->type[0] == 'o' && !strcmp(h->type, "offtopic"); }
 
-/* The learned ranker's inputs of hit h for the mention mm (kb_rank.h). */
+/* The learned ranker's inputs of hit h for the mention mm (kb_ltr.h). */
 static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
@@ -375,7 +376,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
    * articles that link stores are candidates whenever a place of the
    * mention's site is named (another country's town is left to the search
    * and its fallback), and the ranker weighs them by the place inputs
-   * (kb_rank.h). */
+   * (kb_ltr.h). */
   const char *site = so.lang ? so.lang : def;
   int own = out->has_place && (!out->place.lang || !*out->place.lang || !site ||
                                !strcmp(out->place.lang, site));
@@ -417,7 +418,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
 }
 
 /* Ranking and confidence: how likely each suggestion is the right
- * article (the learned model of kb_rank.h), and whether the first is good
+ * article (the learned model of kb_ltr.h), and whether the first is good
  * enough to send. */
 static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *out) {
   double x0[KB_LTR_N], x1[KB_LTR_N];

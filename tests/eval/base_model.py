@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """base_model.py - writes src/core/kb_rank_model_base.h: the models and
 thresholds for a mention whose language has no example mentions in the
-index (kb_rank.h, "Two models"; rule25c's F1).
+index (kb_ltr.h, "Two models"; rule25c's F1).
 
     python3 tests/eval/base_model.py [OUT]     # OUT: another file (fit_check.py)
 

@@ -14,7 +14,7 @@ One command, standard library only, deterministic. It indexes kb/ into
 build/fit.sqlite, runs `bin/kb-eval INDEX SET --dump` on the tuning sets
 (SETS: the blind sets' tuning halves, English and fr/de/es, our own tweets
 and cpw-dev when ../shared is there: never a check half) and reads every
-line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
+line's candidates with the ranker's inputs (kb_ltr.h, KB_LTR_*). Then:
 
 1. Ranking: a pairwise logistic model (RankNet with a linear score): for
    each line with an article, the expected article against every other
@@ -39,7 +39,7 @@ line's candidates with the ranker's inputs (kb_rank.h, KB_LTR_*). Then:
    of fold on the pooled tuning lines, is highest; FIT_ABST=prec:P: the
    one with the highest recall at precision >= P) nothing fits. The
    confidence's threshold is chosen among the lines this model lets through.
-4. Writes all three into src/core/kb_rank_model.h (kb_rank.c includes it)
+4. Writes all three into src/core/kb_rank_model.h (kb_ltr.c includes it)
    and prints the cross-validated figures per set, then pooled over all
    the sets and over the English ones, with their counts (two fits
    compared line by line: how many more marked, how many of them wrong).
@@ -538,7 +538,7 @@ def inner_rankers(lines, use, l2r):
 # knowledge base (or a language) with none gets models fitted for one with
 # them (session 23's H, docs/relevance.md eighteenth round). 0: no copies.
 # Since session 25 a mention without examples is served by the base model
-# (kb_rank_model_base.h, kb_rank.h "Two models"), never by this fit's; the
+# (kb_rank_model_base.h, kb_ltr.h "Two models"), never by this fit's; the
 # copies stay because they are part of the model that was measured (the
 # default reproduces kb_rank_model.h byte for byte), not because that case
 # still reaches it.

@@ -92,7 +92,7 @@ def check_folds():
 
 def check_base_model():
     """kb_rank_model_base.h (the model for a language without example
-    mentions, kb_rank.h "Two models") is what base_model.py writes from
+    mentions, kb_ltr.h "Two models") is what base_model.py writes from
     session 18's committed model: no hand edit, no refit slipped in."""
     import subprocess
     fd, path = tempfile.mkstemp(suffix=".h")

@@ -84,6 +84,7 @@
 #include "kb_examples.h"
 #include "kb_fts.h"
 #include "kb_geo.h"
+#include "kb_ltr.h"
 #include "kb_mention.h"
 #include "kb_reply.h"
 #include "kb_search.h"
