@@ -382,6 +382,52 @@ static void S_serving_cache(kb_index *ix) {
 
 /* Loads what a search keeps in memory for language i, or borrows it from
  * `from`. */
+/* The words (folded, letters of KB_TOKEN_WORD tokens outside handles and
+ * links) of two or more of language lang's training lines, the example
+ * mentions and the labelled lines: words customers write, whether or not
+ * an article has them ("network", "workshop"), where a word of one line
+ * may be a typo. NULL when the index has neither table or no such word. */
+static kb_vocab *S_everyday(kb_index *ix, const char *lang) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db,
+                         "SELECT text FROM examples WHERE lang = ?1"
+                         " UNION ALL SELECT text FROM labelled WHERE lang = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return NULL; /* an index made before either table */
+  sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+  char **v = NULL;
+  int n = 0, cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *text = (const char *)sqlite3_column_text(st, 0);
+    int nt = 0;
+    kb_token *t = text ? kb_tokens_split(text, strlen(text), &nt) : NULL;
+    /* each word once a line: a line's repeated word is no second writer */
+    int first = n;
+    for (int k = 0; k < nt; k++) {
+      if (t[k].kind != KB_TOKEN_WORD || t[k].quoted || t[k].nfold == 0) continue;
+      int seen = 0;
+      for (int j = first; j < n && !seen; j++) seen = !strcmp(v[j], t[k].fold);
+      if (seen) continue;
+      if (n == cap) v = kb_xrealloc(v, (size_t)(cap = cap ? 2 * cap : 4096) * sizeof *v);
+      v[n++] = kb_xstrdup(t[k].fold);
+    }
+    free(t);
+  }
+  sqlite3_finalize(st);
+  kb_vocab *all = kb_vocab_of_words((const char *const *)v, n);
+  /* of those, the words of two lines or more */
+  int m = 0;
+  for (int k = 0; k < n; k++) {
+    if (kb_vocab_word_df(all, v[k]) >= 2) v[m++] = v[k];
+    else free(v[k]);
+  }
+  kb_vocab_free(all);
+  kb_vocab *r = m ? kb_vocab_of_words((const char *const *)v, m) : NULL;
+  for (int k = 0; k < m; k++) free(v[k]);
+  free(v);
+  return r;
+}
+
 static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, size_t nerr) {
   kb_ix_lang *l = &ix->langs[i];
   if (from) {
@@ -390,6 +436,7 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
       return -1;
     }
     l->vocab = from->langs[i].vocab;
+    l->everyday = from->langs[i].everyday;
     l->post = from->langs[i].post;
     l->norms = from->langs[i].norms;
     return 0;
@@ -520,6 +567,9 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   } else {
     char gerr[128];
     kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
+    /* (before the examples: their analysis finds places, and a misspelt
+     * one is told from an everyday word by these) */
+    for (int i = 0; i < ix->nlangs; i++) ix->langs[i].everyday = S_everyday(ix, ix->langs[i].lang);
     for (int i = 0; geo && i < ix->nlangs; i++) {
       ix->examples[i] = kb_examples_load(ix, geo, ix->langs[i].lang);
       /* the word model: the same languages, the same analysis */
@@ -554,6 +604,7 @@ void kb_index_close(kb_index *ix) {
     kb_postings_memo_free(ix->langs[i].memo);
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
+      kb_vocab_free(ix->langs[i].everyday);
       kb_postings_free(ix->langs[i].post);
       kb_rank_norms_free(ix->langs[i].norms);
     }
@@ -735,6 +786,13 @@ const char *kb_index_lang_code(const kb_index *ix, int i) {
 
 const kb_lang *kb_index_lang_words(const kb_index *ix, int i) {
   return i >= 0 && i < ix->nlangs ? ix->langs[i].words : NULL;
+}
+
+int kb_index_knows_word(const kb_index *ix, int i, const char *word) {
+  if (i < 0 || i >= ix->nlangs) return 0;
+  const kb_ix_lang *l = &ix->langs[i];
+  return (l->vocab && kb_vocab_knows_word(l->vocab, word)) ||
+         (l->everyday && kb_vocab_knows_word(l->everyday, word));
 }
 
 int kb_index_lang_find(const kb_index *ix, const char *code) {
