@@ -179,7 +179,7 @@ kb_vocab *kb_vocab_of_words(const char *const *words, int n) {
   /* the list sorted in byte order, as kb_vocab_load() reads it, each word
    * once with how many times it came */
   const char **v = kb_xmalloc((size_t)(n ? n : 1) * sizeof *v);
-  memcpy(v, words, (size_t)n * sizeof *v);
+  if (n) memcpy(v, words, (size_t)n * sizeof *v); /* (words may be NULL when n is 0) */
   qsort(v, (size_t)n, sizeof *v, S_cmp_str);
   kb_vocab *r = kb_xcalloc(1, sizeof *r);
   for (int i = 0, j; i < n; i = j) {
