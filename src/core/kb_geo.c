@@ -844,11 +844,14 @@ int kb_geo_find_misspelt(const kb_geo *g, const kb_token *t, int nt, const char 
      * that the mention's language does not have, read as the name's word
      * it is one edit from (a word the articles lack is often an everyday
      * one: "network" is two edits from Newark, "Herren" one from Herne) */
+    /* (the word's own tests first: most words are short, and the
+     * prepositions' look-ups were most of this function's cost) */
+    if (nfixed == S_MAX_CUT || x->kind != KB_TOKEN_WORD || x->quoted || x->nfold < S_MIN_SPELT ||
+        !S_letters(x->fold, (size_t)x->nfold))
+      continue;
     int prep = (nw >= 2 && S_is_prep_of(words, w[nw - 2])) ||
                (nw >= 3 && w[nw - 2]->nfold <= 3 && S_is_prep_of(words, w[nw - 3]));
-    if (nfixed == S_MAX_CUT || !prep || x->kind != KB_TOKEN_WORD || x->quoted ||
-        x->nfold < S_MIN_SPELT || !S_letters(x->fold, (size_t)x->nfold) ||
-        (words && kb_lang_is_stop(words, x->fold, x->nfold)) || (known && known(arg, x->fold)))
+    if (!prep || (words && kb_lang_is_stop(words, x->fold, x->nfold)) || (known && known(arg, x->fold)))
       continue;
     const char *fix = kb_vocab_correct_word_within(g->spell, x->fold, 1);
     if (!fix || !strcmp(fix, x->fold) || strlen(fix) >= sizeof fixed->fold) continue;
