@@ -382,6 +382,53 @@ static void S_serving_cache(kb_index *ix) {
 
 /* Loads what a search keeps in memory for language i, or borrows it from
  * `from`. */
+/* Words counted by the lines they are in (S_everyday()): an open-addressing
+ * table of strings, doubled when half full. */
+typedef struct {
+  char **word;       /* NULL: an empty slot */
+  uint32_t *hash;
+  int *lines;
+  unsigned cap, n;   /* slots (a power of two), words */
+} S_wcount;
+
+static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h);
+
+static void S_wcount_grow(S_wcount *c) {
+  S_wcount old = *c;
+  c->cap = old.cap ? 2 * old.cap : 4096;
+  c->n = 0;
+  c->word = kb_xcalloc(c->cap, sizeof *c->word);
+  c->hash = kb_xmalloc(c->cap * sizeof *c->hash);
+  c->lines = kb_xmalloc(c->cap * sizeof *c->lines);
+  for (unsigned k = 0; k < old.cap; k++) {
+    if (!old.word[k]) continue;
+    unsigned s = old.hash[k] & (c->cap - 1);
+    while (c->word[s]) s = (s + 1) & (c->cap - 1);
+    c->word[s] = old.word[k];
+    c->hash[s] = old.hash[k];
+    c->lines[s] = old.lines[k];
+    c->n++;
+  }
+  free(old.word);
+  free(old.hash);
+  free(old.lines);
+}
+
+/* One more line has w[0..n) (h: its kb_hash()). */
+static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h) {
+  if (2 * (c->n + 1) > c->cap) S_wcount_grow(c);
+  unsigned s = h & (c->cap - 1);
+  for (; c->word[s]; s = (s + 1) & (c->cap - 1))
+    if (c->hash[s] == h && !strncmp(c->word[s], w, n) && !c->word[s][n]) {
+      c->lines[s]++;
+      return;
+    }
+  c->word[s] = kb_xstrndup(w, n);
+  c->hash[s] = h;
+  c->lines[s] = 1;
+  c->n++;
+}
+
 /* The words (folded, letters of KB_TOKEN_WORD tokens outside handles and
  * links) of two or more of language lang's training lines, the example
  * mentions and the labelled lines: words customers write, whether or not
@@ -395,35 +442,33 @@ static kb_vocab *S_everyday(kb_index *ix, const char *lang) {
                          -1, &st, NULL) != SQLITE_OK)
     return NULL; /* an index made before either table */
   sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
-  char **v = NULL;
-  int n = 0, cap = 0;
+  S_wcount c = {0};
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *text = (const char *)sqlite3_column_text(st, 0);
     int nt = 0;
     kb_token *t = text ? kb_tokens_split(text, strlen(text), &nt) : NULL;
-    /* each word once a line: a line's repeated word is no second writer */
-    int first = n;
     for (int k = 0; k < nt; k++) {
       if (t[k].kind != KB_TOKEN_WORD || t[k].quoted || t[k].nfold == 0) continue;
+      /* each word once a line: a line's repeated word is no second writer */
       int seen = 0;
-      for (int j = first; j < n && !seen; j++) seen = !strcmp(v[j], t[k].fold);
-      if (seen) continue;
-      if (n == cap) v = kb_xrealloc(v, (size_t)(cap = cap ? 2 * cap : 4096) * sizeof *v);
-      v[n++] = kb_xstrdup(t[k].fold);
+      for (int j = 0; j < k && !seen; j++)
+        seen = t[j].kind == KB_TOKEN_WORD && !t[j].quoted && t[j].nfold == t[k].nfold &&
+               !memcmp(t[j].fold, t[k].fold, (size_t)t[k].nfold);
+      if (!seen) S_wcount_add(&c, t[k].fold, (size_t)t[k].nfold, kb_hash(t[k].fold, (size_t)t[k].nfold));
     }
     free(t);
   }
   sqlite3_finalize(st);
-  kb_vocab *all = kb_vocab_of_words((const char *const *)v, n);
   /* of those, the words of two lines or more */
+  const char **v = kb_xmalloc((c.n ? c.n : 1) * sizeof *v);
   int m = 0;
-  for (int k = 0; k < n; k++) {
-    if (kb_vocab_word_df(all, v[k]) >= 2) v[m++] = v[k];
-    else free(v[k]);
-  }
-  kb_vocab_free(all);
-  kb_vocab *r = m ? kb_vocab_of_words((const char *const *)v, m) : NULL;
-  for (int k = 0; k < m; k++) free(v[k]);
+  for (unsigned k = 0; k < c.cap; k++)
+    if (c.word[k] && c.lines[k] >= 2) v[m++] = c.word[k];
+  kb_vocab *r = m ? kb_vocab_of_words(v, m) : NULL;
+  for (unsigned k = 0; k < c.cap; k++) free(c.word[k]);
+  free(c.word);
+  free(c.hash);
+  free(c.lines);
   free(v);
   return r;
 }
