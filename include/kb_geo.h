@@ -70,6 +70,22 @@ int kb_geo_find_tokens(const kb_geo *g, const kb_token *t, int n, const char *co
 int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int n, const char *collection,
                             const char *lang, const kb_lang *words, kb_geo_match *m);
 
+/* When kb_geo_find_tokens_lang() found nothing: the first place of the
+ * site of lang the words name once a misspelt word is read as the word of
+ * a place name it is one edit from ("tienda en zaragosa", "Laden in
+ * Regensbrug", "Talabera de la Reina"). Such a word: letters only, six
+ * bytes or more, after a preposition of words (places.txt, kind prep;
+ * perhaps with a word of three bytes or fewer between: "en la vagada"),
+ * no stop word of words, and one known(arg, fold) says the mention's
+ * language does not have (known NULL: every such word); the name's word:
+ * six bytes or more, of a name that is no everyday word (places.txt, kind
+ * common). A place with no store only when the misspelt word begins with
+ * a capital. words NULL: no prepositions, so nothing. Returns 1 and fills
+ * *m (m->start, end: the words as written), or 0. */
+int kb_geo_find_misspelt(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                         const char *lang, const kb_lang *words,
+                         int (*known)(void *arg, const char *word), void *arg, kb_geo_match *m);
+
 /* The same for text[0..n), split into words first (for tools and tests;
  * the suggest path reads the words of its mention analysis). */
 int kb_geo_find(const kb_geo *g, const char *text, size_t n,

@@ -210,6 +210,8 @@ void kb_rank_snippet(const kb_rank_docs *d, sqlite3_int64 id, const kb_rank_body
 #define KB_ABLATE_BOUNDS 0x200   /* every matching row scored whole, none
                                     left by its score's bound (kb_rank_row_part():
                                     the same results, slower; for tests) */
+#define KB_ABLATE_PLACE_SPELLING 0x400 /* a misspelt place name is not read
+                                    as the place (kb_geo_find_misspelt()) */
 
 /* The ranking score of a row from its features (higher is better). */
 double kb_rank_score(const double *f);

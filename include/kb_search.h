@@ -91,6 +91,10 @@ int kb_index_nlangs(const kb_index *ix);
 const char *kb_index_lang_code(const kb_index *ix, int i);
 const kb_lang *kb_index_lang_words(const kb_index *ix, int i);
 int kb_index_lang_find(const kb_index *ix, const char *code);
+/* 1 if language i's articles have word (folded, as written) among their
+ * words as written (kb_vocab_knows_word()); 0 when not, or i is out of
+ * range. */
+int kb_index_knows_word(const kb_index *ix, int i, const char *word);
 int kb_index_default_lang(const kb_index *ix);
 /* The default language's code ("en"), owned by the index; NULL only for
  * an index of no language. */

@@ -13,6 +13,8 @@
  * languages' shortenings added (the shipped kb/ is not used: its data may
  * change under the test). A place of another country is not one of the
  * mention's language's stop words ("auch" is not the French town of Auch).
+ * A misspelt name after a preposition is read as the place it is one edit
+ * from (kb_geo_find_misspelt()), within the rules its test names.
  */
 #include "harness.h"
 
@@ -259,6 +261,70 @@ static void test_foreign_place_not_a_stop_word(void **state) {
   kb_lang_free(de);
 }
 
+/* kb_geo_find_misspelt(): the place of words, the lists' prepositions
+ * parsed from text (NULL: no lists), known a word known to the language */
+static int S_known_none(void *arg, const char *word) {
+  (void)arg;
+  (void)word;
+  return 0;
+}
+
+static int S_known_one(void *arg, const char *word) { return !strcmp(word, (const char *)arg); }
+
+static int S_misspelt(const S_fix *f, const char *text, const char *lang, const char *preps,
+                      int (*known)(void *, const char *), void *arg, kb_geo_match *m) {
+  kb_lang *l = kb_lang_new(lang);
+  kb_diag *d = kb_diag_new();
+  if (preps) assert_int_equal(kb_lang_parse(l, KB_LANG_PLACES, "places.txt", preps, strlen(preps), d), 0);
+  int nt;
+  kb_token *t = kb_tokens_split(text, strlen(text), &nt);
+  int found = kb_geo_find_misspelt(f->geo, t, nt, NULL, lang, preps ? l : NULL, known, arg, m);
+  free(t);
+  kb_diag_free(d);
+  kb_lang_free(l);
+  return found;
+}
+
+/* A misspelt town or street after a preposition names the place it is
+ * one edit from: a store's town or alias whatever its case, a place with
+ * no store only written with a capital; not a word the language knows,
+ * not without a preposition, not a name under six letters ("parvis" is
+ * no Paris), not another country's place. */
+static void test_misspelt_place(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  const char *fr = "à\tprep\nen\tprep\n", *en = "in\tprep\nnear\tprep\n";
+  const char *text = "un magasin à Nantess ?";
+  assert_int_equal(S_find(f, text, "fr", &m), 0); /* not as written */
+  assert_int_equal(S_misspelt(f, text, "fr", fr, S_known_none, NULL, &m), 1);
+  assert_string_equal(m.name, "Nantes");
+  assert_non_null(m.store);
+  assert_string_equal(text + m.start, "Nantess ?");
+  assert_int_equal((int)(m.end - m.start), 7);
+  /* two letters swapped, lower case: a store's town */
+  assert_int_equal(S_misspelt(f, "un magasin à nantse", "fr", fr, S_known_none, NULL, &m), 1);
+  assert_string_equal(m.name, "Nantes");
+  /* a store's alias of two words, one misspelt */
+  assert_int_equal(S_misspelt(f, "any shop in jamesonn street", "en", en, S_known_none, NULL, &m), 1);
+  assert_string_equal(m.name, "Hull");
+  /* no preposition before it, or none in the lists */
+  assert_int_equal(S_misspelt(f, "Nantess magasin ?", "fr", fr, S_known_none, NULL, &m), 0);
+  assert_int_equal(S_misspelt(f, "un magasin à Nantess ?", "fr", NULL, S_known_none, NULL, &m), 0);
+  /* a word the language knows is no misspelling */
+  assert_int_equal(S_misspelt(f, "un magasin à Nantess ?", "fr", fr, S_known_one, "nantess", &m), 0);
+  /* a place with no store: with a capital only */
+  assert_int_equal(S_misspelt(f, "un magasin à orleens", "fr", fr, S_known_none, NULL, &m), 0);
+  assert_int_equal(S_misspelt(f, "un magasin à Orleens", "fr", fr, S_known_none, NULL, &m), 1);
+  assert_string_equal(m.name, "Orléans");
+  assert_null(m.store);
+  /* five letters are too few to read: Paris is not found from "Parris" */
+  assert_int_equal(S_misspelt(f, "un magasin à Parris", "fr", fr, S_known_none, NULL, &m), 0);
+  /* the mention's own country only */
+  assert_int_equal(S_misspelt(f, "any shop in Nantess", "en", en, S_known_none, NULL, &m), 0);
+  /* a place found as written is not asked for again */
+  assert_int_equal(S_misspelt(f, "plain text, nothing misspelt", "en", en, S_known_none, NULL, &m), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
@@ -269,6 +335,7 @@ int main(void) {
       cmocka_unit_test(test_apostrophe_left_out),
       cmocka_unit_test(test_letters_spelt_out),
       cmocka_unit_test(test_foreign_place_not_a_stop_word),
+      cmocka_unit_test(test_misspelt_place),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

@@ -195,6 +195,15 @@ static void test_spanish_portability_code(void **state) {
            "keep-your-number");
 }
 
+/* A store's town misspelt after a preposition is still that store
+ * ("zaragosa" one letter from Zaragoza; kb_geo_find_misspelt()), as is a
+ * store named by its shopping centre misspelt ("la vagada"). */
+static void test_spanish_misspelt_store_town(void **state) {
+  (void)state;
+  lh_expect_store_link("hola hay tienda en zaragosa?", "es", "store-zaragoza");
+  lh_expect_store_link("a que hora abre la tienda en la vagada", "es", "store-madrid-la-vaguada");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -217,6 +226,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_ways_of_delivery),
       cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_spanish_portability_code),
+      cmocka_unit_test(test_spanish_misspelt_store_town),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }

@@ -25,11 +25,18 @@
 #include "kb_lang.h"
 #include "kb_token.h"
 #include "kb_util.h"
+#include "kb_vocab.h"
 
 #define S_MAX_NAME_WORDS 5
 #define S_MAX_WORDS 512  /* words of a mention examined */
 #define S_MAX_CUT 8      /* of them, read without an elided article */
 #define S_MAX_VARIANTS 16 /* keys of one name, shortened ways included */
+/* A word of a mention is read as a misspelt place name only from this
+ * many bytes, and as a name's word of as many: shorter words are one edit
+ * from too many others ("nime", "tour", "aber" are words or abbreviations
+ * before they are Nîmes, Tours or Aberystwyth; "parvis", a church's
+ * forecourt, is one letter from Paris). */
+#define S_MIN_SPELT 6
 
 /* One language's shortenings (placeabbr.tsv), as folded keys. */
 typedef struct {
@@ -85,6 +92,9 @@ struct kb_geo {
   int nabbr;
   char *deflang;             /* the index's first language: the one of a
                                 gazetteer of no language (places.tsv) */
+  kb_vocab *spell;           /* the words of the names (S_MIN_SPELT bytes or
+                                more, letters only), for reading a misspelt
+                                one (kb_geo_find_misspelt()) */
 };
 
 /*--- Keys ----------------------------------------------------------------*/
@@ -421,6 +431,41 @@ static int S_cmp_name(const void *x, const void *y) {
   return (a->store < 0) - (b->store < 0); /* stores first */
 }
 
+static int S_is_common(const kb_geo *g, const char *key);
+
+/* 1 if folded word w[0..n) is letters only (no digit, no apostrophe): a
+ * word a misspelling of which can be read back. */
+static int S_letters(const char *w, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((w[i] >= '0' && w[i] <= '9') || w[i] == '\'' || w[i] == '-') return 0;
+  return n > 0;
+}
+
+/* g->spell: every word of every name's key of S_MIN_SPELT bytes or more,
+ * letters only, except the names that are everyday words (Reading,
+ * Bath: a misspelt "readin" is not a town), each as often as names have
+ * it (the correction prefers the most frequent of equally near words). */
+static void S_spell_words(kb_geo *g) {
+  char **v = NULL;
+  int n = 0, cap = 0;
+  for (int i = 0; i < g->nnames; i++) {
+    const char *k = g->names[i].key;
+    if (S_is_common(g, k)) continue;
+    for (const char *p = k; *p;) {
+      size_t l = strcspn(p, " ");
+      if (l >= S_MIN_SPELT && S_letters(p, l)) {
+        if (n == cap) v = kb_xrealloc(v, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *v);
+        v[n++] = kb_xstrndup(p, l);
+      }
+      p += l;
+      if (*p) p++;
+    }
+  }
+  g->spell = kb_vocab_of_words((const char *const *)v, n);
+  for (int i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
 kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   sqlite3 *db = NULL;
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -449,6 +494,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
       kb_geo_free(g);
       return NULL;
     }
+    S_spell_words(g);
   }
   return g;
 }
@@ -487,6 +533,7 @@ void kb_geo_free(kb_geo *g) {
   }
   free(g->abbr);
   free(g->deflang);
+  kb_vocab_free(g->spell);
   free(g);
 }
 
@@ -770,6 +817,75 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
     }
   }
   return S_find_words(g, w, nw, elided, collection, lang, words, m);
+}
+
+/* 1 if x is a preposition before a place in the word lists words (their
+ * places.txt, kind prep). */
+static int S_is_prep_of(const kb_lang *words, const kb_token *x) {
+  return words && x->kind == KB_TOKEN_WORD && (kb_lang_place(words, x->fold, x->nfold) & KB_PLACE_PREP);
+}
+
+int kb_geo_find_misspelt(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                         const char *lang, const kb_lang *words,
+                         int (*known)(void *arg, const char *word), void *arg, kb_geo_match *m) {
+  if (!g->nnames || !g->spell || !lang) return 0;
+  const kb_token *w[S_MAX_WORDS];
+  w[0] = NULL; /* (read below nw only; gcc cannot tell when nw is 0) */
+  kb_token fixed[S_MAX_CUT];
+  unsigned char spelt[S_MAX_WORDS]; /* word i is one read as corrected */
+  int nw = 0, nfixed = 0;
+  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++) {
+    if (t[i].kind == KB_TOKEN_EMOJI) continue;
+    const kb_token *x = &t[i];
+    spelt[nw] = 0;
+    w[nw++] = x;
+    /* a word of letters after a preposition ("in", "en", "nach": the
+     * language's places.txt), perhaps and a short word ("en la vagada"),
+     * that the mention's language does not have, read as the name's word
+     * it is one edit from (a word the articles lack is often an everyday
+     * one: "network" is two edits from Newark, "Herren" one from Herne) */
+    /* (the word's own tests first: most words are short, and the
+     * prepositions' look-ups were most of this function's cost) */
+    if (nfixed == S_MAX_CUT || x->kind != KB_TOKEN_WORD || x->quoted || x->nfold < S_MIN_SPELT ||
+        !S_letters(x->fold, (size_t)x->nfold))
+      continue;
+    int prep = (nw >= 2 && S_is_prep_of(words, w[nw - 2])) ||
+               (nw >= 3 && w[nw - 2]->nfold <= 3 && S_is_prep_of(words, w[nw - 3]));
+    if (!prep || (words && kb_lang_is_stop(words, x->fold, x->nfold)) || (known && known(arg, x->fold)))
+      continue;
+    const char *fix = kb_vocab_correct_word_within(g->spell, x->fold, 1);
+    if (!fix || !strcmp(fix, x->fold) || strlen(fix) >= sizeof fixed->fold) continue;
+    kb_token *c = &fixed[nfixed++];
+    *c = *x;
+    c->nfold = (int)strlen(fix);
+    memcpy(c->fold, fix, (size_t)c->nfold + 1);
+    c->hash = 0;
+    w[nw - 1] = c;
+    spelt[nw - 1] = 1;
+  }
+  if (!nfixed) return 0;
+  int most[S_MAX_WORDS];
+  unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
+  S_most(g, w, nw, most, named);
+  memset(district, 0, (size_t)nw); /* (postcodes were read as written) */
+  /* the mention's own country only: a misspelling is read as one of the
+   * places its customers write about, not as any country's */
+  if (!S_find_tokens(g, w, nw, most, named, district, NULL, collection, lang, NULL, m)) return 0;
+  /* the name found is one a corrected word is part of; a place with no
+   * store only when that word is written as a name, with a capital
+   * ("Talabera de la Reina"): a lowercase word one edit from a town is as
+   * often an everyday word the training lines lack ("to borrow" is not
+   * Barrow), and a store's town or street is what a customer most often
+   * means */
+  int read = 0, lower = 0;
+  for (int i = 0; i < nw; i++) {
+    if (!spelt[i] || (size_t)w[i]->start < m->start || (size_t)w[i]->end > m->end) continue;
+    read = 1;
+    lower |= !w[i]->upper;
+  }
+  if (!m->store && lower) return 0;
+  int own = m->lang && (*m->lang ? !strcmp(m->lang, lang) : g->deflang && !strcmp(g->deflang, lang));
+  return read && own;
 }
 
 int kb_geo_find(const kb_geo *g, const char *text, size_t n, const char *collection,

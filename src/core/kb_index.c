@@ -382,6 +382,97 @@ static void S_serving_cache(kb_index *ix) {
 
 /* Loads what a search keeps in memory for language i, or borrows it from
  * `from`. */
+/* Words counted by the lines they are in (S_everyday()): an open-addressing
+ * table of strings, doubled when half full. */
+typedef struct {
+  char **word;       /* NULL: an empty slot */
+  uint32_t *hash;
+  int *lines;
+  unsigned cap, n;   /* slots (a power of two), words */
+} S_wcount;
+
+static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h);
+
+static void S_wcount_grow(S_wcount *c) {
+  S_wcount old = *c;
+  c->cap = old.cap ? 2 * old.cap : 4096;
+  c->n = 0;
+  c->word = kb_xcalloc(c->cap, sizeof *c->word);
+  c->hash = kb_xmalloc(c->cap * sizeof *c->hash);
+  c->lines = kb_xmalloc(c->cap * sizeof *c->lines);
+  for (unsigned k = 0; k < old.cap; k++) {
+    if (!old.word[k]) continue;
+    unsigned s = old.hash[k] & (c->cap - 1);
+    while (c->word[s]) s = (s + 1) & (c->cap - 1);
+    c->word[s] = old.word[k];
+    c->hash[s] = old.hash[k];
+    c->lines[s] = old.lines[k];
+    c->n++;
+  }
+  free(old.word);
+  free(old.hash);
+  free(old.lines);
+}
+
+/* One more line has w[0..n) (h: its kb_hash()). */
+static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h) {
+  if (2 * (c->n + 1) > c->cap) S_wcount_grow(c);
+  unsigned s = h & (c->cap - 1);
+  for (; c->word[s]; s = (s + 1) & (c->cap - 1))
+    if (c->hash[s] == h && !strncmp(c->word[s], w, n) && !c->word[s][n]) {
+      c->lines[s]++;
+      return;
+    }
+  c->word[s] = kb_xstrndup(w, n);
+  c->hash[s] = h;
+  c->lines[s] = 1;
+  c->n++;
+}
+
+/* The words (folded, letters of KB_TOKEN_WORD tokens outside handles and
+ * links) of two or more of language lang's training lines, the example
+ * mentions and the labelled lines: words customers write, whether or not
+ * an article has them ("network", "workshop"), where a word of one line
+ * may be a typo. NULL when the index has neither table or no such word. */
+static kb_vocab *S_everyday(kb_index *ix, const char *lang) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(ix->db,
+                         "SELECT text FROM examples WHERE lang = ?1"
+                         " UNION ALL SELECT text FROM labelled WHERE lang = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return NULL; /* an index made before either table */
+  sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+  S_wcount c = {0};
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *text = (const char *)sqlite3_column_text(st, 0);
+    int nt = 0;
+    kb_token *t = text ? kb_tokens_split(text, strlen(text), &nt) : NULL;
+    for (int k = 0; k < nt; k++) {
+      if (t[k].kind != KB_TOKEN_WORD || t[k].quoted || t[k].nfold == 0) continue;
+      /* each word once a line: a line's repeated word is no second writer */
+      int seen = 0;
+      for (int j = 0; j < k && !seen; j++)
+        seen = t[j].kind == KB_TOKEN_WORD && !t[j].quoted && t[j].nfold == t[k].nfold &&
+               !memcmp(t[j].fold, t[k].fold, (size_t)t[k].nfold);
+      if (!seen) S_wcount_add(&c, t[k].fold, (size_t)t[k].nfold, kb_hash(t[k].fold, (size_t)t[k].nfold));
+    }
+    free(t);
+  }
+  sqlite3_finalize(st);
+  /* of those, the words of two lines or more */
+  const char **v = kb_xmalloc((c.n ? c.n : 1) * sizeof *v);
+  int m = 0;
+  for (unsigned k = 0; k < c.cap; k++)
+    if (c.word[k] && c.lines[k] >= 2) v[m++] = c.word[k];
+  kb_vocab *r = m ? kb_vocab_of_words(v, m) : NULL;
+  for (unsigned k = 0; k < c.cap; k++) free(c.word[k]);
+  free(c.word);
+  free(c.hash);
+  free(c.lines);
+  free(v);
+  return r;
+}
+
 static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, size_t nerr) {
   kb_ix_lang *l = &ix->langs[i];
   if (from) {
@@ -390,6 +481,7 @@ static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, siz
       return -1;
     }
     l->vocab = from->langs[i].vocab;
+    l->everyday = from->langs[i].everyday;
     l->post = from->langs[i].post;
     l->norms = from->langs[i].norms;
     return 0;
@@ -520,6 +612,9 @@ static kb_index *S_open(const char *path, const kb_index *from, char *err, size_
   } else {
     char gerr[128];
     kb_geo *geo = kb_geo_load(path, gerr, sizeof gerr);
+    /* (before the examples: their analysis finds places, and a misspelt
+     * one is told from an everyday word by these) */
+    for (int i = 0; i < ix->nlangs; i++) ix->langs[i].everyday = S_everyday(ix, ix->langs[i].lang);
     for (int i = 0; geo && i < ix->nlangs; i++) {
       ix->examples[i] = kb_examples_load(ix, geo, ix->langs[i].lang);
       /* the word model: the same languages, the same analysis */
@@ -554,6 +649,7 @@ void kb_index_close(kb_index *ix) {
     kb_postings_memo_free(ix->langs[i].memo);
     if (!ix->borrowed) {
       kb_vocab_free(ix->langs[i].vocab);
+      kb_vocab_free(ix->langs[i].everyday);
       kb_postings_free(ix->langs[i].post);
       kb_rank_norms_free(ix->langs[i].norms);
     }
@@ -735,6 +831,13 @@ const char *kb_index_lang_code(const kb_index *ix, int i) {
 
 const kb_lang *kb_index_lang_words(const kb_index *ix, int i) {
   return i >= 0 && i < ix->nlangs ? ix->langs[i].words : NULL;
+}
+
+int kb_index_knows_word(const kb_index *ix, int i, const char *word) {
+  if (i < 0 || i >= ix->nlangs) return 0;
+  const kb_ix_lang *l = &ix->langs[i];
+  return (l->vocab && kb_vocab_knows_word(l->vocab, word)) ||
+         (l->everyday && kb_vocab_knows_word(l->everyday, word));
 }
 
 int kb_index_lang_find(const kb_index *ix, const char *code) {

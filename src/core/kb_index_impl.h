@@ -120,6 +120,11 @@ typedef struct {
                              made, every rule searched */
   uint32_t synmask;
   kb_vocab *vocab;        /* the table's terms, for idf and corrections */
+  kb_vocab *everyday;     /* words customers use: those written in two or
+                             more of the language's training lines
+                             (examples, labelled), for telling a misspelt
+                             place from a word the articles lack
+                             (kb_index_knows_word()); NULL: none */
   kb_postings *post;      /* its postings in memory; NULL: too large,
                              searched through FTS5 */
   kb_rank_norms *norms;   /* its rows' length normalisation (kb_rank_docs.h),

@@ -182,6 +182,18 @@ static int S_language(kb_index *ix, const kb_geo *geo, const kb_query *q, kb_tok
   return li;
 }
 
+/* kb_geo_find_misspelt()'s test of a word: one the mention's language's
+ * articles have is no misspelt place, however near a town's name. */
+typedef struct {
+  kb_index *ix;
+  int li;
+} S_known_arg;
+
+static int S_known(void *arg, const char *word) {
+  const S_known_arg *a = arg;
+  return kb_index_knows_word(a->ix, a->li, word);
+}
+
 kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                            const kb_mention_opts *o, char *err, size_t nerr) {
   /* the search terms first: the analysis checks that the text is UTF-8 */
@@ -211,6 +223,13 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
   m->collection = o->collection ? o->collection : m->addressed;
   m->has_place = geo && kb_geo_find_tokens_lang(geo, m->tokens, m->ntokens, m->collection,
                                                        m->lang, m->words, &m->place);
+  /* none: a misspelt place ("tienda en zaragosa"), a word the language's
+   * articles do not have read as the place name it is nearest to */
+  if (geo && !m->has_place && !(o->ablate & KB_ABLATE_PLACE_SPELLING)) {
+    S_known_arg ka = {ix, li};
+    m->has_place = kb_geo_find_misspelt(geo, m->tokens, m->ntokens, m->collection, m->lang,
+                                        m->words, S_known, &ka, &m->place);
+  }
   m->platform = kb_index_platform(ix, m->tokens, m->ntokens);
   return m;
 }

@@ -171,6 +171,27 @@ kb_vocab *kb_vocab_load(sqlite3 *db, const char *table, int *prc) {
   return v;
 }
 
+static int S_cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+kb_vocab *kb_vocab_of_words(const char *const *words, int n) {
+  /* the list sorted in byte order, as kb_vocab_load() reads it, each word
+   * once with how many times it came */
+  const char **v = kb_xmalloc((size_t)(n ? n : 1) * sizeof *v);
+  if (n) memcpy(v, words, (size_t)n * sizeof *v); /* (words may be NULL when n is 0) */
+  qsort(v, (size_t)n, sizeof *v, S_cmp_str);
+  kb_vocab *r = kb_xcalloc(1, sizeof *r);
+  for (int i = 0, j; i < n; i = j) {
+    for (j = i + 1; j < n && !strcmp(v[i], v[j]); j++) {}
+    S_push(&r->words, v[i], j - i);
+  }
+  free(v);
+  S_index(&r->stems);
+  S_index(&r->words);
+  return r;
+}
+
 void kb_vocab_free(kb_vocab *v) {
   if (!v) return;
   S_list_free(&v->stems);
@@ -202,6 +223,11 @@ int kb_vocab_df_hashed(const kb_vocab *v, const char *t, uint32_t h) {
 
 int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
   return S_find(&v->words, word) != NULL;
+}
+
+int kb_vocab_word_df(const kb_vocab *v, const char *word) {
+  const S_slot *e = S_find(&v->words, word);
+  return e ? e->df : 0;
 }
 
 /* The distance of a and b when it is 0 or 1, else 2, without the table:
@@ -274,11 +300,11 @@ static int S_second_bound(const S_list *l, int from, int to, unsigned char c, in
 }
 
 /* The number of the most frequent term of l within one edit (two for
- * long words) of t, or -1. */
-static int S_correct(const S_list *l, const char *t) {
+ * long words, when most allows two) of t, or -1. */
+static int S_correct_within(const S_list *l, const char *t, int most) {
   size_t n = strlen(t);
   if (n < 4 || n > S_MAX_LEN || strpbrk(t, "0123456789")) return -1;
-  int max = n >= 7 ? 2 : 1, best = -1, bestd = max + 1;
+  int max = n >= 7 && most >= 2 ? 2 : 1, best = -1, bestd = max + 1;
   int lo = (int)n - max, hi = (int)n + max;
   if (hi > S_MAX_LEN) hi = S_MAX_LEN;
   uint64_t tm = S_letter_mask(t);
@@ -310,6 +336,13 @@ static int S_correct(const S_list *l, const char *t) {
     }
   }
   return best;
+}
+
+static int S_correct(const S_list *l, const char *t) { return S_correct_within(l, t, 2); }
+
+const char *kb_vocab_correct_word_within(const kb_vocab *v, const char *word, int most) {
+  int k = S_correct_within(&v->words, word, most);
+  return k >= 0 ? v->words.term[k] : NULL;
 }
 
 const char *kb_vocab_correct_word(const kb_vocab *v, const char *word) {

@@ -859,6 +859,7 @@ int main(int argc, char **argv) {
           {"social", KB_ABLATE_SOCIAL},     {"phrase", KB_ABLATE_PHRASE},
           {"pruning", KB_ABLATE_PRUNING},
           {"memory", KB_ABLATE_MEMORY},     {"places", KB_ABLATE_PLACE_CANDIDATES},
+          {"place-spelling", KB_ABLATE_PLACE_SPELLING},
           {"exact", KB_ABLATE_EXACT},       {"proximity", KB_ABLATE_PROXIMITY}};
       unsigned mask = 0;
       char *list = argv[++i], *save = NULL;

@@ -61,6 +61,8 @@ STORE_LINK_ARTICLE = {
     "le magasin rue d'Orléans ouvre à quelle heure ?": "store-opening-hours",
     "le magasin rue d\u2019Orléans ouvre à quelle heure ?": "store-opening-hours",
     "le magasin rue dorleans ouvre à quelle heure ?": "store-opening-hours",
+    "hola hay tienda en zaragosa?": "find-a-store",
+    "a que hora abre la tienda en la vagada": "store-opening-hours",
 }
 
 TOKEN = re.compile(r'''
