@@ -144,9 +144,9 @@ typedef struct kb_hit {
     unsigned mask;
     const kb_rank_body *body; /* when not NULL, start, terms and mask are
                              still to be chosen from these body matches
-                             (nbody words' of them, owned by the
-                             kb_results, their positions pointing into
-                             the index's postings or the kb_results:
+                             (nbody words' of them, in the kb_results'
+                             body, their positions pointing into the
+                             index's postings or the kb_results' mem:
                              kb_results_snippets() with the index the
                              results came from) */
     int nbody;
@@ -165,6 +165,10 @@ typedef struct kb_results {
   int nterms;          /* terms the query was analyzed into */
   const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */
+  kb_rank_body *body;  /* the hits' cut.body point into it (snippets cut
+                          later), or NULL; capbody bytes, kept by the
+                          thread for its next search when freed */
+  size_t capbody;
   int caphits;         /* hits allocated, when known (0: not): the array is
                           then kept by the thread for its next search */
 } kb_results;

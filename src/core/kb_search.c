@@ -451,12 +451,11 @@ typedef struct {
   unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
   kb_rank_body *body; /* the body matches of candidates ranked in memory:
                         their positions in the postings (held as long as
-                        the index), or, where bown[i] >= 0, copied to
-                        own[bown[i]..] (a list the match made and freed) */
-  int *bown;
+                        the index), or copied into *mem (a list the match
+                        made and freed); given to the results when their
+                        snippets are cut later (kb_results.body) */
   int nbody, capbody;
-  uint32_t *own;
-  int nown, capown;
+  void **mem;         /* the results' arena (kb_results.mem) */
   int skipped;       /* rows counted but not ranked: their bound kept
                         them out of the page (S_search_mem()) */
   double *skipcov;   /* with cut_weak: each skipped row's coverage
@@ -704,22 +703,17 @@ static inline __attribute__((always_inline)) void S_mem_add(const uint32_t *plo,
   if (c->capbody - c->nbody < nb) {
     while (c->capbody - c->nbody < nb) c->capbody = c->capbody ? 2 * c->capbody : 256;
     c->body = kb_xrealloc(c->body, (size_t)c->capbody * sizeof *c->body);
-    c->bown = kb_xrealloc(c->bown, (size_t)c->capbody * sizeof *c->bown);
   }
   for (int i = 0; i < nb; i++) {
     c->body[c->nbody + i] = b[i];
-    c->bown[c->nbody + i] = -1;
     uintptr_t x = (uintptr_t)b[i].pos; /* (as kb_postings_holds(): pointers into
                                           two objects are compared as numbers) */
     if (x >= (uintptr_t)plo && x < (uintptr_t)phi) continue;
-    if (c->capown - c->nown < b[i].n) {
-      while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
-      c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
-    }
-    memcpy(c->own + c->nown, b[i].pos, (size_t)b[i].n * sizeof *c->own);
-    c->bown[c->nbody + i] = c->nown;
-    c->body[c->nbody + i].pos = NULL;
-    c->nown += b[i].n;
+    /* (an arena's blocks do not move: the copy is pointed at now, and
+     * lives as long as the results, which the snippets are cut for) */
+    kb_arena *a = *c->mem;
+    c->body[c->nbody + i].pos = kb_arena_align(&a, b[i].pos, (size_t)b[i].n * sizeof *b[i].pos);
+    *c->mem = a;
   }
   c->v[c->n - 1].bfirst = c->nbody;
   c->v[c->n - 1].nbody = nb;
@@ -814,7 +808,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int rc = 0, had = c->n, had_body = c->nbody, had_own = c->nown;
+  int rc = 0, had = c->n, had_body = c->nbody;
   /* two passes only where rows can be left: more of them than the page
    * (at most the phrases' document frequencies summed) */
   int two = need > 0 && need <= S_BOUND_NEED;
@@ -829,8 +823,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                                  two ? S_mem_row : S_mem_one, &m);
   if (rc) {
     c->n = had;
-    c->nbody = had_body;
-    c->nown = had_own;
+    c->nbody = had_body; /* (copies made in the arena stay there, unread) */
   } else if (two) {
     double floor = S_floor(c, &m, need);
     for (int i = 0; i < m.nrow; i++) {
@@ -1006,16 +999,11 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
-  if (c->nbody > 0) { /* kept with the results until the snippet is cut */
-    kb_arena *a = r->mem;
-    kb_rank_body *b = kb_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
-    for (int i = 0; i < c->nbody; i++) {
-      int at = cs->bown[c->bfirst + i];
-      if (at >= 0) b[i].pos = kb_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
-    }
-    h->cut.body = b;
+  if (c->nbody > 0) { /* cs->body's, which the results keep until the
+                         snippet is cut (a copy per hit, for a suggest's
+                         30 of which three are shown, was 1 % of it) */
+    h->cut.body = cs->body + c->bfirst;
     h->cut.nbody = c->nbody;
-    r->mem = a;
   } else if (c->nbody == 0) { /* no match in the body: still to be chosen */
     static const kb_rank_body none[1];
     h->cut.body = none;
@@ -1112,13 +1100,17 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
 
 /* Ends a search's use of c: its read transaction committed (txn > 0:
  * begun by S_search_lang()) and its arrays handed back to the thread's
- * spares (kb_spare_take()), for the next search. */
-static void S_cands_done(kb_index *ix, S_cands *c, int txn) {
+ * spares (kb_spare_take()), for the next search; the body matches to out
+ * instead when its hits point into them (snippets cut later). */
+static void S_cands_done(kb_index *ix, S_cands *c, int txn, kb_results *out) {
   if (txn > 0) S_step_once(ix->commit);
   S_cands_give(c);
-  kb_spare_give(KB_SPARE_BODY, c->body, (size_t)c->capbody * sizeof *c->body);
-  kb_spare_give(KB_SPARE_BOWN, c->bown, (size_t)c->capbody * sizeof *c->bown);
-  kb_spare_give(KB_SPARE_OWN, c->own, (size_t)c->capown * sizeof *c->own);
+  if (out) {
+    out->body = c->body;
+    out->capbody = (size_t)c->capbody * sizeof *c->body;
+  } else {
+    kb_spare_give(KB_SPARE_BODY, c->body, (size_t)c->capbody * sizeof *c->body);
+  }
   free(c->skipcov);
 }
 
@@ -1193,14 +1185,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     c.skipcov = kb_xmalloc((size_t)c.capskipcov * sizeof *c.skipcov);
   }
   /* the body matches' arrays of the thread's last search (kb_spare_take()) */
-  size_t cb, cbo, co;
+  size_t cb;
   c.body = kb_spare_take(KB_SPARE_BODY, &cb);
-  c.bown = kb_spare_take(KB_SPARE_BOWN, &cbo);
-  c.own = kb_spare_take(KB_SPARE_OWN, &co);
-  cb /= sizeof *c.body;
-  cbo /= sizeof *c.bown;
-  c.capbody = (int)(cb < cbo ? cb : cbo);
-  c.capown = (int)(co / sizeof *c.own);
+  c.capbody = (int)(cb / sizeof *c.body);
+  c.mem = &out->mem;
   c.v = kb_spare_take(KB_SPARE_CANDS, &cb);
   c.cap = (int)(cb / sizeof *c.v);
   S_where where;
@@ -1229,7 +1217,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (rc == KB_SEARCH_OK && oo.cut_weak && S_cut_weak(&c, oo.offset + oo.limit)) {
     /* a row the bound left out may now be on the page: every row ranked */
-    S_cands_done(ix, &c, txn);
+    S_cands_done(ix, &c, txn, NULL);
     kb_results_free(out);
     oo.ablate |= KB_ABLATE_BOUNDS;
     return kb_index_search_query(ix, q, &oo, out, err, nerr);
@@ -1257,7 +1245,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     for (int k = from; k < to; k++)
       S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
   }
-  S_cands_done(ix, &c, txn);
+  S_cands_done(ix, &c, txn, rc == KB_SEARCH_OK && oo.snippets_later ? out : NULL);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
@@ -1333,6 +1321,7 @@ void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
 
 void kb_results_free(kb_results *r) {
   kb_arena_free(r->mem);
+  kb_spare_give(KB_SPARE_BODY, r->body, r->capbody);
   if (r->caphits > 0) kb_spare_give(KB_SPARE_HITS, r->hits, (size_t)r->caphits * sizeof *r->hits);
   else free(r->hits);
   memset(r, 0, sizeof *r);
