@@ -503,7 +503,7 @@ void kb_results_sort(kb_results *r) {
 }
 
 /* c's candidates' array given back for the thread's next search
- * (kb_spare_give()): c->v is then another's (cap -1: a page's, freed). */
+ * (kb_spare_give()): c->v is then another's (cap -1). */
 static void S_cands_give(S_cands *c) {
   if (c->cap > 0) kb_spare_give(KB_SPARE_CANDS, c->v, (size_t)c->cap * sizeof *c->v);
   else free(c->v);
@@ -511,36 +511,31 @@ static void S_cands_give(S_cands *c) {
   c->cap = -1;
 }
 
-/* Puts the first k candidates of c in the order qsort() with S_cmp_cand
- * gives (glibc's is a stable merge sort: equal ones stay in the order
- * they came). A page of results needs only its first rows in order:
- * picking them from many candidates (search as you type matches most of
- * the index on a short prefix) is one comparison per candidate, where
- * sorting them all was a tenth of the request. A page of up to S_MAX_TOP
- * is put in c's own array, through one on the stack (a page's array
- * allocated, and the keys', were a fiftieth of a search as you type). */
+/* The indices of the first k candidates of c (k at most c->n), in the
+ * order qsort() with S_cmp_cand gives (glibc's is a stable merge sort:
+ * equal ones stay in the order they came), into at[0..k). A page of
+ * results needs only its first rows in order: picking them from many
+ * candidates (search as you type matches most of the index on a short
+ * prefix) is one comparison per candidate, where sorting them all was a
+ * tenth of the request. The candidates stay where they are: the page's
+ * hits are filled from them through at (moving a suggest's 30 into order,
+ * through an array on the stack and back, was 1.0 K instructions). */
 #define S_KEYS_STACK 128
-static void S_order(S_cands *c, int k) {
-  if (c->n < 2) return;
-  S_cand top[S_MAX_TOP];
-  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
+static void S_order(const S_cands *c, int k, int *at) {
+  if (c->n < 2) {
+    for (int j = 0; j < k; j++) at[j] = j;
+    return;
+  }
+  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k read */
     kb_order_key kbuf[S_KEYS_STACK];
     kb_order_key *key = c->n <= S_KEYS_STACK ? kbuf : kb_xmalloc((size_t)c->n * sizeof *key);
     for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
     kb_order_sort(key, c->n);
-    if (k <= S_MAX_TOP) {
-      for (int j = 0; j < k; j++) top[j] = c->v[key[j].at];
-      memcpy(c->v, top, (size_t)k * sizeof *top);
-    } else {
-      S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
-      for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
-      S_cands_give(c);
-      c->v = v;
-    }
+    for (int j = 0; j < k; j++) at[j] = key[j].at;
     if (key != kbuf) free(key);
     return;
   }
-  int at[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
+  int nt = 0; /* at: indices of the best so far, in order */
   for (int i = 0; i < c->n; i++) {
     /* i comes after every earlier candidate it compares equal to */
     if (nt == k && S_cmp_cand(&c->v[i], &c->v[at[nt - 1]]) >= 0) continue;
@@ -551,9 +546,19 @@ static void S_order(S_cands *c, int k) {
     }
     at[j] = i;
   }
-  for (int j = 0; j < nt; j++) top[j] = c->v[at[j]];
-  memcpy(c->v, top, (size_t)nt * sizeof *top);
-  /* the rest is not read again (only counted): left as it is */
+}
+
+/* Puts all of c's candidates in S_order()'s order (S_cut_weak(), with a
+ * NaN score). */
+static void S_order_all(S_cands *c) {
+  if (c->n < 2) return;
+  int *at = kb_xmalloc((size_t)c->n * sizeof *at);
+  S_cand *v = kb_xmalloc((size_t)c->n * sizeof *v);
+  S_order(c, c->n, at);
+  for (int j = 0; j < c->n; j++) v[j] = c->v[at[j]];
+  memcpy(c->v, v, (size_t)c->n * sizeof *v);
+  free(v);
+  free(at);
 }
 
 /* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
@@ -1134,7 +1139,7 @@ static int S_cut_weak(S_cands *c, int need) {
     if (S_cmp_cand(&c->v[i], &c->v[first]) < 0) first = i;
   }
   if (nan) {
-    S_order(c, c->n);
+    S_order_all(c);
     first = 0;
   }
   double cut = 0.5 * c->v[first].feat[KB_FEAT_COVERAGE];
@@ -1229,7 +1234,8 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     out->skipped = c.skipped;
     int from = oo.offset < c.n ? oo.offset : c.n;
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
-    S_order(&c, to);
+    int atbuf[S_KEYS_STACK], *at = to <= S_KEYS_STACK ? atbuf : kb_xmalloc((size_t)to * sizeof *at);
+    S_order(&c, to, at);
     /* each hit is cleared as it is filled (S_fill_hit); clearing the
      * whole array first (a page of up to a hundred) was done twice. The
      * array the thread's last results gave back (kb_results_free()):
@@ -1243,7 +1249,8 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     }
     out->caphits = (int)(have / sizeof *out->hits);
     for (int k = from; k < to; k++)
-      S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
+      S_fill_hit(ix, &c, &c.v[at[k]], out, oo.snippets_later);
+    if (at != atbuf) free(at);
   }
   S_cands_done(ix, &c, txn, rc == KB_SEARCH_OK && oo.snippets_later ? out : NULL);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
