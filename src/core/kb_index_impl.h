@@ -55,6 +55,9 @@ typedef struct {
   char *body;
   int (*span)[2];         /* [position] = {start, end} in body */
   int n;
+  char *html;             /* body as a snippet shows it, escaped byte by
+                             byte (kb_snip.c's S_escs[]), made with it */
+  int (*hspan)[2];        /* [position] = span's {start, end} in html */
 } kb_ix_body;
 /* Slots per language, direct-mapped by row id: the indexer numbers rows
  * consecutively, so a table of up to this many rows never evicts, and a

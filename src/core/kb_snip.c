@@ -115,6 +115,34 @@ static int S_span_term(void *ctx, int flags, const char *t, int n, int s, int e)
   return 0;
 }
 
+/* Makes sp's html and hspan from its body and spans: each byte as
+ * S_escs[] writes it, so that a run of the body's text, escaped, is the
+ * html between its ends' places there (a snippet copies the runs between
+ * its marks, where escaping them each time was a fifth of a kb/ snippet). */
+static void S_html_of(kb_ix_body *sp) {
+  size_t n = strlen(sp->body), h = 0;
+  int *at = kb_xmalloc((n + 1) * sizeof *at); /* byte i's place in html */
+  for (size_t i = 0; i < n; i++) {
+    at[i] = (int)h;
+    unsigned char e = S_escs[(unsigned char)sp->body[i]].n;
+    h += e ? e : 1;
+  }
+  at[n] = (int)h;
+  sp->html = kb_xmalloc(h + 1);
+  for (size_t i = 0; i < n; i++) {
+    const S_esc *e = &S_escs[(unsigned char)sp->body[i]];
+    if (e->n) memcpy(sp->html + at[i], e->s, e->n);
+    else sp->html[at[i]] = sp->body[i];
+  }
+  sp->html[h] = 0;
+  sp->hspan = kb_xmalloc((size_t)(sp->n ? sp->n : 1) * sizeof *sp->hspan);
+  for (int k = 0; k < sp->n; k++) {
+    sp->hspan[k][0] = at[sp->span[k][0]];
+    sp->hspan[k][1] = at[sp->span[k][1]];
+  }
+  free(at);
+}
+
 /* Row id's body and its spans, from the cache or read and analyzed now;
  * NULL when the row has no body. */
 const kb_ix_body *kb_snip_body(kb_index *ix, int li, int64_t id) {
@@ -124,6 +152,8 @@ const kb_ix_body *kb_snip_body(kb_index *ix, int li, int64_t id) {
   if (sp->id == id && sp->body) return sp;
   free(sp->body);
   free(sp->span);
+  free(sp->html);
+  free(sp->hspan);
   memset(sp, 0, sizeof *sp);
   sqlite3_stmt *st = l->body;
   sqlite3_bind_int64(st, 1, id);
@@ -138,7 +168,14 @@ const kb_ix_body *kb_snip_body(kb_index *ix, int li, int64_t id) {
   if (!sp->body) return NULL;
   sp->id = id;
   kb_analyzer_run(l->an, sp->body, -1, KB_TEXT_SPANS, S_span_term, sp);
+  S_html_of(sp);
   return sp;
+}
+
+/* Appends s[0..n) to b, which has room for it (kb_snip_cut() made it). */
+static inline void S_put_room(kb_buf *b, const char *s, size_t n) {
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
 }
 
 /* The snippet of a body for the window of terms terms at start with the
@@ -153,25 +190,29 @@ void kb_snip_cut(const kb_ix_body *sp, int start, int terms, unsigned mask, kb_b
   const char *body = sp->body;
   int n = sp->n - start < terms ? sp->n - start : terms;
   const int (*span)[2] = (const int (*)[2])sp->span + start;
+  const int (*hspan)[2] = (const int (*)[2])sp->hspan + start;
   /* from the body's first byte at its start: stop words before the first
-   * term take no position, but are the text's first words */
+   * term take no position, but are the text's first words (white space,
+   * one byte each in the html too: a line break is a space there) */
   int lead = 0;
   while (start == 0 && isspace((unsigned char)body[lead])) lead++;
-  /* room for the text and a few escapes: grown once, not doubled from 64 */
-  kb_buf_grow(out, (size_t)(span[n - 1][1] - span[0][0]) + 160);
-  if (start > 0) kb_buf_puts(out, "\xE2\x80\xA6");
-  /* the text up to each match, unmatched terms and all, in one piece */
-  int from = start == 0 ? lead : span[0][0];
+  /* the text up to each match, unmatched terms and all, in one piece,
+   * copied from the html made with the body: room made once for it, the
+   * marks and the two "…" */
+  int from = start == 0 ? lead : hspan[0][0];
   if (n < 32) mask &= (1u << n) - 1; /* (the window's terms only) */
+  kb_buf_grow(out, (size_t)(hspan[n - 1][1] - from) + 13 * (size_t)__builtin_popcount(mask) + 8);
+  if (start > 0) S_put_room(out, "\xE2\x80\xA6", 3);
   for (; mask; mask &= mask - 1) { /* the marked terms only, in order */
     int i = __builtin_ctz(mask);
-    S_put_snip(out, body + from, (size_t)(span[i][0] - from));
-    kb_buf_puts(out, "<mark>");
-    S_put_snip(out, body + span[i][0], (size_t)(span[i][1] - span[i][0]));
-    kb_buf_puts(out, "</mark>");
-    from = span[i][1];
+    S_put_room(out, sp->html + from, (size_t)(hspan[i][0] - from));
+    S_put_room(out, "<mark>", 6);
+    S_put_room(out, sp->html + hspan[i][0], (size_t)(hspan[i][1] - hspan[i][0]));
+    S_put_room(out, "</mark>", 7);
+    from = hspan[i][1];
   }
-  S_put_snip(out, body + from, (size_t)(span[n - 1][1] - from));
+  S_put_room(out, sp->html + from, (size_t)(hspan[n - 1][1] - from));
+  out->p[out->n] = 0;
   int more = start + n < sp->n;
   if (more && terms == KB_RANK_SNIPPET_LEN) {
     kb_buf_puts(out, "\xE2\x80\xA6");
