@@ -137,26 +137,50 @@ static int S_cmp_int(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The distinct known features of f, by number, into ids (room for
- * f->n), in byte order of their strings (clfinputs.py's sorted(): the
- * order the sum is taken in); returns how many. A few dozen: an
- * insertion sort by rank (a feature twice has one rank: adjacent). */
-static int S_known(const kb_words *w, const S_strs *f, int *ids) {
-  int n = 0;
-  for (int i = 0; i < f->n; i++) {
-    int k = S_feat((kb_words *)w, f->buf.p + f->off[i], (size_t)f->len[i], 0);
-    if (k < 0) continue;
-    int j = n++;
-    while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
-      ids[j] = ids[j - 1];
-      j--;
-    }
-    ids[j] = k;
+/* Feature p[0..n), if known, into ids[0..*nk) in byte order of the
+ * features' strings (clfinputs.py's sorted(): the order the sum is taken
+ * in): a few dozen, an insertion sort by rank (a feature twice has one
+ * rank: adjacent). */
+static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
+  int k = S_feat((kb_words *)w, p, n, 0);
+  if (k < 0) return;
+  int j = (*nk)++;
+  while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
+    ids[j] = ids[j - 1];
+    j--;
   }
+  ids[j] = k;
+}
+
+/* ids[0..n) with each feature once (adjacent when twice); returns how many. */
+static int S_distinct(int *ids, int n) {
   int d = 0;
   for (int i = 0; i < n; i++)
     if (d == 0 || ids[d - 1] != ids[i]) ids[d++] = ids[i];
   return d;
+}
+
+/* The distinct known features, by number, of the words in s into ids
+ * (room for 2 s->n): those S_features_of() makes of them, in the same
+ * order, looked up without their strings made: a pair's two words are
+ * joined in a buffer on the stack (allocated for words past a mention's
+ * terms' length, kb_words_score_words()'s). A mention's features copied
+ * into arrays grown by realloc(), then freed, were 1.8 K of a kb/
+ * suggest's 12.5 K in the word model. */
+static int S_known_words(const kb_words *w, const S_strs *s, int *ids) {
+  int n = 0;
+  for (int i = 0; i < s->n; i++) S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
+  char buf[256];
+  for (int i = 0; i + 1 < s->n; i++) {
+    size_t a = (size_t)s->len[i], b = (size_t)s->len[i + 1];
+    char *p = a + 1 + b <= sizeof buf ? buf : kb_xmalloc(a + 1 + b);
+    memcpy(p, s->buf.p + s->off[i], a);
+    p[a] = KB_WORDS_PAIR;
+    memcpy(p + a + 1, s->buf.p + s->off[i + 1], b);
+    S_known_add(w, p, a + 1 + b, ids, &n);
+    if (p != buf) free(p);
+  }
+  return S_distinct(ids, n);
 }
 
 /*--- Loading -------------------------------------------------------------*/
@@ -478,12 +502,9 @@ static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep
 
 /* The probabilities of the words in words (S_add_word's). */
 static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const int *out, int nout) {
-  S_strs f = {0};
-  S_features_of(words, &f);
   int ids0[128]; /* (a mention's features: a few dozen) */
-  int *ids = f.n <= 128 ? ids0 : kb_xmalloc((size_t)f.n * sizeof *ids);
-  int nk = S_known(w, &f, ids);
-  S_strs_free(&f);
+  int *ids = 2 * words->n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)words->n * sizeof *ids);
+  int nk = S_known_words(w, words, ids);
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
