@@ -150,8 +150,11 @@ typedef struct kb_hit {
                              kb_results_snippets() with the index the
                              results came from) */
     int nbody;
-    int meta;           /* url, reply, escalate and summary are still to
+    unsigned char meta; /* url, reply, escalate and summary are still to
                            be copied (a search with snippets_later) */
+    unsigned char json; /* the snippet was cut for this window from the
+                           body of row id in language lang, long enough to
+                           be cut again for JSON (kb_hit_put_snippet_json()) */
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 
@@ -303,6 +306,15 @@ void kb_results_sort(kb_results *r);
  * their url, reply, escalate and summary (a search made with
  * snippets_later). ix must be the index that was searched. */
 void kb_results_snippets(kb_index *ix, kb_results *r, int n);
+
+/* Appends hit h's snippet to b as a JSON string literal, the bytes
+ * kb_buf_put_json() writes of h->snippet, cut again from ix's JSON form
+ * of the body (a snippet's marks and entities are a dozen escapes, which
+ * escaping it for each reply took: 1.4 K instructions a kb/ snippet);
+ * returns 1, or 0 with nothing written when h's snippet was not cut from
+ * a body long enough (h->cut.json 0: the caller then escapes h->snippet,
+ * and may test it first). ix must be the index that was searched. */
+int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b);
 
 /* A query as the kb_features() ranking function takes it (kb_rank.h): the
  * MATCH expression and the group, weight and exact-form lists. */

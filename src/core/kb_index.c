@@ -551,6 +551,8 @@ void kb_index_close(kb_index *ix) {
       free(ix->langs[i].snip[k].span);
       free(ix->langs[i].snip[k].html);
       free(ix->langs[i].snip[k].hspan);
+      free(ix->langs[i].snip[k].json);
+      free(ix->langs[i].snip[k].jspan);
     }
     free(ix->langs[i].snip);
     kb_postings_memo_free(ix->langs[i].memo);

@@ -939,6 +939,7 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     kb_arena *a = r->mem;
     h->snippet = kb_arena_dup(&a, b->n ? b->p : "", b->n);
     r->mem = a;
+    h->cut.json = kb_snip_json_pays(sp);
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
@@ -988,6 +989,14 @@ void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
     }
     if (!h->snippet && h->cut.lang < ix->nlangs) S_snippet(ix, r, h);
   }
+}
+
+int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b) {
+  if (!h->cut.json || h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return 0;
+  const kb_ix_body *sp = kb_snip_body_json(ix, h->cut.lang, h->id);
+  if (!sp) return 0;
+  kb_snip_cut_json(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+  return 1;
 }
 
 static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_results *r,
