@@ -501,10 +501,7 @@ static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep
 }
 
 /* The probabilities of the words in words (S_add_word's). */
-static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const int *out, int nout) {
-  int ids0[128]; /* (a mention's features: a few dozen) */
-  int *ids = 2 * words->n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)words->n * sizeof *ids);
-  int nk = S_known_words(w, words, ids);
+static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout) {
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
@@ -513,7 +510,6 @@ static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const in
   if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
   else S_sum(w, ids, nk, s->p);
   free(keep);
-  if (ids != ids0) free(ids);
   /* softmax(score / T), as clfinputs.py: the top taken out first */
   double top = s->p[0], z = 0;
   for (int c = 1; c < w->ncls; c++) top = s->p[c] > top ? s->p[c] : top;
@@ -530,17 +526,71 @@ kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *word
   if (!w) return NULL;
   S_strs v = {0};
   for (int i = 0; i < n; i++) S_strs_add(&v, words[i], strlen(words[i]));
-  kb_words_scores *s = S_score(w, &v, out, nout);
+  int ids0[128];
+  int *ids = 2 * v.n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)v.n * sizeof *ids);
+  int nk = S_known_words(w, &v, ids);
+  kb_words_scores *s = S_score(w, ids, nk, out, nout);
+  if (ids != ids0) free(ids);
   S_strs_free(&v);
   return s;
 }
 
+/* A mention's known features as its words come (kb_examples_words()):
+ * each word, and its pair with the word before it, looked up at once. The
+ * features are then ranked (S_known_add()), so the order they are looked
+ * up in does not matter: the same as S_known_words() of the words kept
+ * first, without keeping them (their arrays, grown by realloc() and
+ * freed, were 1.1 K instructions a kb/ suggest). */
+typedef struct {
+  const kb_words *w;
+  int *ids, nk, cap;
+  char *prev;      /* the word before (in prev0, or allocated), or NULL */
+  size_t nprev;
+  char prev0[128]; /* (a term is KB_TEXT_MAX_TERM bytes at most) */
+  int ids0[128];   /* (a mention's features: a few dozen) */
+} S_stream;
+
+static void S_stream_word(void *ctx, const char *term, size_t n) {
+  S_stream *st = ctx;
+  if (st->nk + 2 > st->cap) {
+    int cap = 2 * st->cap;
+    int *ids = kb_xmalloc((size_t)cap * sizeof *ids);
+    memcpy(ids, st->ids, (size_t)st->nk * sizeof *ids);
+    if (st->ids != st->ids0) free(st->ids);
+    st->ids = ids;
+    st->cap = cap;
+  }
+  S_known_add(st->w, term, n, st->ids, &st->nk);
+  if (st->prev) { /* the pair: the word before, KB_WORDS_PAIR, this one */
+    char buf[2 * sizeof st->prev0 + 1];
+    size_t a = st->nprev;
+    char *p = a + 1 + n <= sizeof buf ? buf : kb_xmalloc(a + 1 + n);
+    memcpy(p, st->prev, a);
+    p[a] = KB_WORDS_PAIR;
+    memcpy(p + a + 1, term, n);
+    S_known_add(st->w, p, a + 1 + n, st->ids, &st->nk);
+    if (p != buf) free(p);
+  }
+  if (st->prev != st->prev0) free(st->prev);
+  st->prev = n <= sizeof st->prev0 ? st->prev0 : kb_xmalloc(n);
+  memcpy(st->prev, term, n);
+  st->nprev = n;
+}
+
 kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const int *out, int nout) {
   if (!w) return NULL;
-  S_strs words = {0};
-  kb_examples_words(m, S_add_word, &words);
-  kb_words_scores *s = S_score(w, &words, out, nout);
-  S_strs_free(&words);
+  S_stream st; /* (its buffers not cleared: written before they are read) */
+  st.w = w;
+  st.ids = st.ids0;
+  st.nk = 0;
+  st.cap = (int)(sizeof st.ids0 / sizeof *st.ids0);
+  st.prev = NULL;
+  st.nprev = 0;
+  kb_examples_words(m, S_stream_word, &st);
+  if (st.prev != st.prev0) free(st.prev);
+  int nk = S_distinct(st.ids, st.nk);
+  kb_words_scores *s = S_score(w, st.ids, nk, out, nout);
+  if (st.ids != st.ids0) free(st.ids);
   return s;
 }
 
