@@ -148,14 +148,17 @@ typedef struct kb_hit {
     unsigned mask;
     const kb_rank_body *body; /* when not NULL, start, terms and mask are
                              still to be chosen from these body matches
-                             (nbody words' of them, owned by the
-                             kb_results, their positions pointing into
-                             the index's postings or the kb_results:
+                             (nbody words' of them, in the kb_results'
+                             body, their positions pointing into the
+                             index's postings or the kb_results' mem:
                              kb_results_snippets() with the index the
                              results came from) */
     int nbody;
-    int meta;           /* url, reply, escalate and summary are still to
+    unsigned char meta; /* url, reply, escalate and summary are still to
                            be copied (a search with snippets_later) */
+    unsigned char json; /* the snippet was cut for this window from the
+                           body of row id in language lang, long enough to
+                           be cut again for JSON (kb_hit_put_snippet_json()) */
   } cut;                /* where its snippet is (kb_results_snippets()) */
 } kb_hit;
 
@@ -169,6 +172,10 @@ typedef struct kb_results {
   int nterms;          /* terms the query was analyzed into */
   const char *corrected; /* the query with misspelt words corrected, or NULL */
   void *mem;           /* owns the strings */
+  kb_rank_body *body;  /* the hits' cut.body point into it (snippets cut
+                          later), or NULL; capbody bytes, kept by the
+                          thread for its next search when freed */
+  size_t capbody;
   int caphits;         /* hits allocated, when known (0: not): the array is
                           then kept by the thread for its next search */
 } kb_results;
@@ -303,6 +310,15 @@ void kb_results_sort(kb_results *r);
  * their url, reply, escalate and summary (a search made with
  * snippets_later). ix must be the index that was searched. */
 void kb_results_snippets(kb_index *ix, kb_results *r, int n);
+
+/* Appends hit h's snippet to b as a JSON string literal, the bytes
+ * kb_buf_put_json() writes of h->snippet, cut again from ix's JSON form
+ * of the body (a snippet's marks and entities are a dozen escapes, which
+ * escaping it for each reply took: 1.4 K instructions a kb/ snippet);
+ * returns 1, or 0 with nothing written when h's snippet was not cut from
+ * a body long enough (h->cut.json 0: the caller then escapes h->snippet,
+ * and may test it first). ix must be the index that was searched. */
+int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b);
 
 /* A query as the kb_features() ranking function takes it (kb_rank.h): the
  * MATCH expression and the group, weight and exact-form lists. */

@@ -68,6 +68,10 @@ void kb_buf_put_html(kb_buf *b, const char *s, size_t n);
 void kb_buf_put_query(kb_buf *b, const char *s, int form);
 /* Appends s[0..n) as a JSON string literal, quotes included. */
 void kb_buf_put_json(kb_buf *b, const char *s, size_t n);
+/* The escape kb_buf_put_json() writes for each byte, padded to eight
+ * bytes, its length in the last (0: the byte is written as it is). Each
+ * byte's are its own: a string's JSON is its bytes' one after the other. */
+extern const char kb_json_esc[256][8];
 void kb_buf_clear(kb_buf *b);
 char *kb_buf_detach(kb_buf *b);
 void kb_buf_cleanup(kb_buf *b);

@@ -23,6 +23,7 @@
 #include "../src/core/kb_index_impl.h" /* (internal to src/core) */
 #include "../src/core/kb_near.h"  /* (internal to src/core) */
 #include "../src/core/kb_order.h" /* (internal to src/core) */
+#include "../src/core/kb_snip.h"  /* (internal to src/core) */
 
 
 /* Candidate pruning: with more than 1,000 rows for the query's terms, only
@@ -1078,6 +1079,98 @@ static void test_near_pairs(void **state) {
   assert_true(found > 1000); /* (the rows have pairs to find) */
 }
 
+/* A snippet's text is copied from its body's html made with the body
+ * (kb_snip.c's S_html_of()): the html is the body escaped byte by byte as
+ * the snippets always were, and each term's place there is its span's:
+ * every term, and the text between two, escaped here one run at a time
+ * and compared, for every body of kb/ in each language. A JSON reply's
+ * snippet, cut from the body's JSON form, is the page's escaped. */
+static void S_escape_ref(kb_buf *b, const char *s, int n) {
+  for (int i = 0; i < n; i++) {
+    switch (s[i]) {
+    case '&': kb_buf_puts(b, "&amp;"); break;
+    case '<': kb_buf_puts(b, "&lt;"); break;
+    case '>': kb_buf_puts(b, "&gt;"); break;
+    case '"': kb_buf_puts(b, "&quot;"); break;
+    case '\'': kb_buf_puts(b, "&#39;"); break;
+    case '\x02': kb_buf_puts(b, "<mark>"); break;
+    case '\x03': kb_buf_puts(b, "</mark>"); break;
+    case '\n': kb_buf_putc(b, ' '); break;
+    default: kb_buf_putc(b, s[i]);
+    }
+  }
+}
+
+/* 1 if html[at..) begins with body[from..to) escaped, which is its
+ * length there; then *at moves past it. */
+static int S_run_at(const kb_ix_body *sp, int from, int to, int *at) {
+  kb_buf b = KB_BUF_INIT;
+  S_escape_ref(&b, sp->body + from, to - from);
+  int ok = strncmp(sp->html + *at, b.n ? b.p : "", b.n) == 0;
+  *at += (int)b.n;
+  kb_buf_cleanup(&b);
+  return ok;
+}
+
+/* Windows of sp at its start, middle and end, short (to the prose's end:
+ * the text after them) and long, with no match, some and all: each cut
+ * for JSON (kb_snip_cut_json()) as the JSON of its cut for a page; returns
+ * how many were compared. */
+static int S_cuts_same(const kb_ix_body *sp) {
+  int starts[] = {0, 1, sp->n / 2, sp->n - 3, sp->n - 1}, lens[] = {0, 3, 8, KB_RANK_SNIPPET_LEN};
+  unsigned masks[] = {0, 0x5, 0xffffffffu};
+  int compared = 0;
+  for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+    for (size_t j = 0; j < sizeof lens / sizeof *lens; j++)
+      for (size_t k = 0; k < sizeof masks / sizeof *masks; k++) {
+        kb_buf page = KB_BUF_INIT, want = KB_BUF_INIT, got = KB_BUF_INIT;
+        kb_snip_cut(sp, starts[i], lens[j], masks[k], &page);
+        kb_buf_put_json(&want, page.p ? page.p : "", page.n);
+        kb_snip_cut_json(sp, starts[i], lens[j], masks[k], &got);
+        if (strcmp(kb_buf_str(&want), kb_buf_str(&got)))
+          print_error("row %lld at %d, %d terms: %s\nwant %s\n", (long long)sp->id, starts[i], lens[j],
+                      kb_buf_str(&got), kb_buf_str(&want));
+        assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+        compared++;
+        kb_buf_cleanup(&page);
+        kb_buf_cleanup(&want);
+        kb_buf_cleanup(&got);
+      }
+  return compared;
+}
+
+static void test_snip_html(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int bodies = 0, escaped = 0, cuts = 0;
+  for (int li = 0; li < x->nlangs; li++) {
+    for (int64_t id = 1; id < 4 * KB_IX_SNIP_SLOTS; id++) {
+      const kb_ix_body *sp = kb_snip_body(x, li, id);
+      if (!sp) continue;
+      bodies++;
+      int at = 0, from = 0;
+      for (int k = 0; k < sp->n; k++) {
+        assert_true(S_run_at(sp, from, sp->span[k][0], &at)); /* before the term */
+        assert_int_equal(sp->hspan[k][0], at);
+        assert_true(S_run_at(sp, sp->span[k][0], sp->span[k][1], &at));
+        assert_int_equal(sp->hspan[k][1], at);
+        from = sp->span[k][1];
+      }
+      assert_true(S_run_at(sp, from, (int)strlen(sp->body), &at));
+      assert_int_equal(at, (int)strlen(sp->html));
+      escaped += strpbrk(sp->body, "&<>\"'") != NULL;
+      const kb_ix_body *sj = kb_snip_body_json(x, li, id); /* (sp, with its JSON form) */
+      if (sj) cuts += S_cuts_same(sj);
+    }
+  }
+  assert_true(bodies > 200);
+  assert_true(escaped > 20); /* (bodies with a character the html escapes, not
+                                only line breaks) */
+  assert_true(cuts > 20 * bodies); /* (most bodies long enough for a JSON form) */
+  th_index_done(x, dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -1098,6 +1191,7 @@ int main(void) {
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_near_pairs),
+      cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),
       cmocka_unit_test(test_norms_wtf),
   };

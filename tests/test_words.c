@@ -109,6 +109,16 @@ static void test_words_by_hand(void **state) {
   s = S_score(ix, "wobbly kettle", NULL, 0);
   S_near(kb_words_p(s, "screen"), sqrt(3) / (sqrt(2) + sqrt(3)), "p(screen), priors");
   kb_words_scores_free(s);
+  /* words longer than a mention's terms, their pair past the buffer it is
+   * joined in (kb_words.c's S_known_words()): unknown, the priors */
+  char long1[201], long2[201];
+  memset(long1, 'a', 200);
+  memset(long2, 'b', 200);
+  long1[200] = long2[200] = 0;
+  const char *lw[] = {long1, long2};
+  s = kb_words_score_words(w, lw, 2, NULL, 0);
+  S_near(kb_words_p(s, "screen"), sqrt(3) / (sqrt(2) + sqrt(3)), "p(screen), long words");
+  kb_words_scores_free(s);
 
   /* the suggest path: one scoring, its p as the candidate's KB_LTR_CLF */
   kb_suggest_opts o = {.limit = 3, .public_url = "https://x"};

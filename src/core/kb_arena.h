@@ -62,7 +62,7 @@ void kb_arena_free(kb_arena *a);
  * KB_SPARE_HITS: a search's kb_results.hits, given back when freed;
  * KB_SPARE_TOKENS: a mention's tokens, kb_tokens_split_spare()) */
 #define KB_SPARE_RECS_LANGS 4
-enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_BOWN, KB_SPARE_OWN, KB_SPARE_RANKQ, KB_SPARE_EXAMPLES,
+enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_RANKQ, KB_SPARE_EXAMPLES,
        KB_SPARE_SCORES, KB_SPARE_RECS, KB_SPARE_PREFIX = KB_SPARE_RECS + KB_SPARE_RECS_LANGS,
        KB_SPARE_HITS, KB_SPARE_TOKENS, KB_SPARE_N };
 void *kb_spare_take(int slot, size_t *cap);

@@ -644,6 +644,10 @@ void kb_index_close(kb_index *ix) {
     for (int k = 0; ix->langs[i].snip && k < KB_IX_SNIP_SLOTS; k++) {
       free(ix->langs[i].snip[k].body);
       free(ix->langs[i].snip[k].span);
+      free(ix->langs[i].snip[k].html);
+      free(ix->langs[i].snip[k].hspan);
+      free(ix->langs[i].snip[k].json);
+      free(ix->langs[i].snip[k].jspan);
     }
     free(ix->langs[i].snip);
     kb_postings_memo_free(ix->langs[i].memo);

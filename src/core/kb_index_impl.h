@@ -55,6 +55,16 @@ typedef struct {
   char *body;
   int (*span)[2];         /* [position] = {start, end} in body */
   int n;
+  int nhtml;              /* html's bytes */
+  char *html;             /* body as a snippet shows it, escaped byte by
+                             byte (kb_snip.c's S_escs[]), made with it */
+  int (*hspan)[2];        /* [position] = span's {start, end} in html */
+  char *json;             /* html as a JSON string's text shows it
+                             (kb_buf_put_json()'s, without the quotes),
+                             made at its first use, or NULL */
+  int (*jspan)[2];        /* [position] = span's {start, end} in json */
+  int lead, jlead;        /* the body's leading white space: its bytes,
+                             and their end's place in json */
 } kb_ix_body;
 /* Slots per language, direct-mapped by row id: the indexer numbers rows
  * consecutively, so a table of up to this many rows never evicts, and a

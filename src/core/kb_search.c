@@ -451,12 +451,11 @@ typedef struct {
   unsigned ablate;   /* KB_ABLATE_* of the score (kb_rank_score_without()) */
   kb_rank_body *body; /* the body matches of candidates ranked in memory:
                         their positions in the postings (held as long as
-                        the index), or, where bown[i] >= 0, copied to
-                        own[bown[i]..] (a list the match made and freed) */
-  int *bown;
+                        the index), or copied into *mem (a list the match
+                        made and freed); given to the results when their
+                        snippets are cut later (kb_results.body) */
   int nbody, capbody;
-  uint32_t *own;
-  int nown, capown;
+  void **mem;         /* the results' arena (kb_results.mem) */
   int skipped;       /* rows counted but not ranked: their bound kept
                         them out of the page (S_search_mem()) */
   double *skipcov;   /* with cut_weak: each skipped row's coverage
@@ -504,7 +503,7 @@ void kb_results_sort(kb_results *r) {
 }
 
 /* c's candidates' array given back for the thread's next search
- * (kb_spare_give()): c->v is then another's (cap -1: a page's, freed). */
+ * (kb_spare_give()): c->v is then another's (cap -1). */
 static void S_cands_give(S_cands *c) {
   if (c->cap > 0) kb_spare_give(KB_SPARE_CANDS, c->v, (size_t)c->cap * sizeof *c->v);
   else free(c->v);
@@ -512,36 +511,31 @@ static void S_cands_give(S_cands *c) {
   c->cap = -1;
 }
 
-/* Puts the first k candidates of c in the order qsort() with S_cmp_cand
- * gives (glibc's is a stable merge sort: equal ones stay in the order
- * they came). A page of results needs only its first rows in order:
- * picking them from many candidates (search as you type matches most of
- * the index on a short prefix) is one comparison per candidate, where
- * sorting them all was a tenth of the request. A page of up to S_MAX_TOP
- * is put in c's own array, through one on the stack (a page's array
- * allocated, and the keys', were a fiftieth of a search as you type). */
+/* The indices of the first k candidates of c (k at most c->n), in the
+ * order qsort() with S_cmp_cand gives (glibc's is a stable merge sort:
+ * equal ones stay in the order they came), into at[0..k). A page of
+ * results needs only its first rows in order: picking them from many
+ * candidates (search as you type matches most of the index on a short
+ * prefix) is one comparison per candidate, where sorting them all was a
+ * tenth of the request. The candidates stay where they are: the page's
+ * hits are filled from them through at (moving a suggest's 30 into order,
+ * through an array on the stack and back, was 1.0 K instructions). */
 #define S_KEYS_STACK 128
-static void S_order(S_cands *c, int k) {
-  if (c->n < 2) return;
-  S_cand top[S_MAX_TOP];
-  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k moved */
+static void S_order(const S_cands *c, int k, int *at) {
+  if (c->n < 2) {
+    for (int j = 0; j < k; j++) at[j] = j;
+    return;
+  }
+  if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k read */
     kb_order_key kbuf[S_KEYS_STACK];
     kb_order_key *key = c->n <= S_KEYS_STACK ? kbuf : kb_xmalloc((size_t)c->n * sizeof *key);
     for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
     kb_order_sort(key, c->n);
-    if (k <= S_MAX_TOP) {
-      for (int j = 0; j < k; j++) top[j] = c->v[key[j].at];
-      memcpy(c->v, top, (size_t)k * sizeof *top);
-    } else {
-      S_cand *v = kb_xmalloc(((size_t)k + 1) * sizeof *v);
-      for (int j = 0; j < k; j++) v[j] = c->v[key[j].at];
-      S_cands_give(c);
-      c->v = v;
-    }
+    for (int j = 0; j < k; j++) at[j] = key[j].at;
     if (key != kbuf) free(key);
     return;
   }
-  int at[S_MAX_TOP], nt = 0; /* indices of the best so far, in order */
+  int nt = 0; /* at: indices of the best so far, in order */
   for (int i = 0; i < c->n; i++) {
     /* i comes after every earlier candidate it compares equal to */
     if (nt == k && S_cmp_cand(&c->v[i], &c->v[at[nt - 1]]) >= 0) continue;
@@ -552,9 +546,19 @@ static void S_order(S_cands *c, int k) {
     }
     at[j] = i;
   }
-  for (int j = 0; j < nt; j++) top[j] = c->v[at[j]];
-  memcpy(c->v, top, (size_t)nt * sizeof *top);
-  /* the rest is not read again (only counted): left as it is */
+}
+
+/* Puts all of c's candidates in S_order()'s order (S_cut_weak(), with a
+ * NaN score). */
+static void S_order_all(S_cands *c) {
+  if (c->n < 2) return;
+  int *at = kb_xmalloc((size_t)c->n * sizeof *at);
+  S_cand *v = kb_xmalloc((size_t)c->n * sizeof *v);
+  S_order(c, c->n, at);
+  for (int j = 0; j < c->n; j++) v[j] = c->v[at[j]];
+  memcpy(c->v, v, (size_t)c->n * sizeof *v);
+  free(v);
+  free(at);
 }
 
 /* Adds row id with its features f (KB_RANK_NOUT doubles; NULL: none). */
@@ -704,22 +708,17 @@ static inline __attribute__((always_inline)) void S_mem_add(const uint32_t *plo,
   if (c->capbody - c->nbody < nb) {
     while (c->capbody - c->nbody < nb) c->capbody = c->capbody ? 2 * c->capbody : 256;
     c->body = kb_xrealloc(c->body, (size_t)c->capbody * sizeof *c->body);
-    c->bown = kb_xrealloc(c->bown, (size_t)c->capbody * sizeof *c->bown);
   }
   for (int i = 0; i < nb; i++) {
     c->body[c->nbody + i] = b[i];
-    c->bown[c->nbody + i] = -1;
     uintptr_t x = (uintptr_t)b[i].pos; /* (as kb_postings_holds(): pointers into
                                           two objects are compared as numbers) */
     if (x >= (uintptr_t)plo && x < (uintptr_t)phi) continue;
-    if (c->capown - c->nown < b[i].n) {
-      while (c->capown - c->nown < b[i].n) c->capown = c->capown ? 2 * c->capown : 1024;
-      c->own = kb_xrealloc(c->own, (size_t)c->capown * sizeof *c->own);
-    }
-    memcpy(c->own + c->nown, b[i].pos, (size_t)b[i].n * sizeof *c->own);
-    c->bown[c->nbody + i] = c->nown;
-    c->body[c->nbody + i].pos = NULL;
-    c->nown += b[i].n;
+    /* (an arena's blocks do not move: the copy is pointed at now, and
+     * lives as long as the results, which the snippets are cut for) */
+    kb_arena *a = *c->mem;
+    c->body[c->nbody + i].pos = kb_arena_align(&a, b[i].pos, (size_t)b[i].n * sizeof *b[i].pos);
+    *c->mem = a;
   }
   c->v[c->n - 1].bfirst = c->nbody;
   c->v[c->n - 1].nbody = nb;
@@ -814,7 +813,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
   unsigned char drive[S_MAX_PHRASES];
   int pruned = 0;
   for (int k = 0; k < ph->n; k++) pruned |= drive[k] = ph->flag[k] == 2;
-  int rc = 0, had = c->n, had_body = c->nbody, had_own = c->nown;
+  int rc = 0, had = c->n, had_body = c->nbody;
   /* two passes only where rows can be left: more of them than the page
    * (at most the phrases' document frequencies summed) */
   int two = need > 0 && need <= S_BOUND_NEED;
@@ -829,8 +828,7 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                                  two ? S_mem_row : S_mem_one, &m);
   if (rc) {
     c->n = had;
-    c->nbody = had_body;
-    c->nown = had_own;
+    c->nbody = had_body; /* (copies made in the arena stay there, unread) */
   } else if (two) {
     double floor = S_floor(c, &m, need);
     for (int i = 0; i < m.nrow; i++) {
@@ -941,6 +939,7 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     kb_arena *a = r->mem;
     h->snippet = kb_arena_dup(&a, b->n ? b->p : "", b->n);
     r->mem = a;
+    h->cut.json = kb_snip_json_pays(sp);
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
@@ -992,6 +991,14 @@ void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
   }
 }
 
+int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b) {
+  if (!h->cut.json || h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return 0;
+  const kb_ix_body *sp = kb_snip_body_json(ix, h->cut.lang, h->id);
+  if (!sp) return 0;
+  kb_snip_cut_json(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+  return 1;
+}
+
 static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_results *r,
                        int later) {
   kb_hit *h = &r->hits[r->n++];
@@ -1006,16 +1013,11 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->cut.start = c->snip_start;
   h->cut.mask = c->snip_mask;
   h->cut.terms = c->snip_terms;
-  if (c->nbody > 0) { /* kept with the results until the snippet is cut */
-    kb_arena *a = r->mem;
-    kb_rank_body *b = kb_arena_align(&a, cs->body + c->bfirst, (size_t)c->nbody * sizeof *b);
-    for (int i = 0; i < c->nbody; i++) {
-      int at = cs->bown[c->bfirst + i];
-      if (at >= 0) b[i].pos = kb_arena_align(&a, cs->own + at, (size_t)b[i].n * sizeof *cs->own);
-    }
-    h->cut.body = b;
+  if (c->nbody > 0) { /* cs->body's, which the results keep until the
+                         snippet is cut (a copy per hit, for a suggest's
+                         30 of which three are shown, was 1 % of it) */
+    h->cut.body = cs->body + c->bfirst;
     h->cut.nbody = c->nbody;
-    r->mem = a;
   } else if (c->nbody == 0) { /* no match in the body: still to be chosen */
     static const kb_rank_body none[1];
     h->cut.body = none;
@@ -1112,13 +1114,17 @@ void kb_query_strings_cleanup(kb_query_strings *q) {
 
 /* Ends a search's use of c: its read transaction committed (txn > 0:
  * begun by S_search_lang()) and its arrays handed back to the thread's
- * spares (kb_spare_take()), for the next search. */
-static void S_cands_done(kb_index *ix, S_cands *c, int txn) {
+ * spares (kb_spare_take()), for the next search; the body matches to out
+ * instead when its hits point into them (snippets cut later). */
+static void S_cands_done(kb_index *ix, S_cands *c, int txn, kb_results *out) {
   if (txn > 0) S_step_once(ix->commit);
   S_cands_give(c);
-  kb_spare_give(KB_SPARE_BODY, c->body, (size_t)c->capbody * sizeof *c->body);
-  kb_spare_give(KB_SPARE_BOWN, c->bown, (size_t)c->capbody * sizeof *c->bown);
-  kb_spare_give(KB_SPARE_OWN, c->own, (size_t)c->capown * sizeof *c->own);
+  if (out) {
+    out->body = c->body;
+    out->capbody = (size_t)c->capbody * sizeof *c->body;
+  } else {
+    kb_spare_give(KB_SPARE_BODY, c->body, (size_t)c->capbody * sizeof *c->body);
+  }
   free(c->skipcov);
 }
 
@@ -1142,7 +1148,7 @@ static int S_cut_weak(S_cands *c, int need) {
     if (S_cmp_cand(&c->v[i], &c->v[first]) < 0) first = i;
   }
   if (nan) {
-    S_order(c, c->n);
+    S_order_all(c);
     first = 0;
   }
   double cut = 0.5 * c->v[first].feat[KB_FEAT_COVERAGE];
@@ -1193,14 +1199,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     c.skipcov = kb_xmalloc((size_t)c.capskipcov * sizeof *c.skipcov);
   }
   /* the body matches' arrays of the thread's last search (kb_spare_take()) */
-  size_t cb, cbo, co;
+  size_t cb;
   c.body = kb_spare_take(KB_SPARE_BODY, &cb);
-  c.bown = kb_spare_take(KB_SPARE_BOWN, &cbo);
-  c.own = kb_spare_take(KB_SPARE_OWN, &co);
-  cb /= sizeof *c.body;
-  cbo /= sizeof *c.bown;
-  c.capbody = (int)(cb < cbo ? cb : cbo);
-  c.capown = (int)(co / sizeof *c.own);
+  c.capbody = (int)(cb / sizeof *c.body);
+  c.mem = &out->mem;
   c.v = kb_spare_take(KB_SPARE_CANDS, &cb);
   c.cap = (int)(cb / sizeof *c.v);
   S_where where;
@@ -1229,7 +1231,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   }
   if (rc == KB_SEARCH_OK && oo.cut_weak && S_cut_weak(&c, oo.offset + oo.limit)) {
     /* a row the bound left out may now be on the page: every row ranked */
-    S_cands_done(ix, &c, txn);
+    S_cands_done(ix, &c, txn, NULL);
     kb_results_free(out);
     oo.ablate |= KB_ABLATE_BOUNDS;
     return kb_index_search_query(ix, q, &oo, out, err, nerr);
@@ -1241,7 +1243,8 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     out->skipped = c.skipped;
     int from = oo.offset < c.n ? oo.offset : c.n;
     int to = from + oo.limit < c.n ? from + oo.limit : c.n;
-    S_order(&c, to);
+    int atbuf[S_KEYS_STACK], *at = to <= S_KEYS_STACK ? atbuf : kb_xmalloc((size_t)to * sizeof *at);
+    S_order(&c, to, at);
     /* each hit is cleared as it is filled (S_fill_hit); clearing the
      * whole array first (a page of up to a hundred) was done twice. The
      * array the thread's last results gave back (kb_results_free()):
@@ -1255,9 +1258,10 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     }
     out->caphits = (int)(have / sizeof *out->hits);
     for (int k = from; k < to; k++)
-      S_fill_hit(ix, &c, &c.v[k], out, oo.snippets_later);
+      S_fill_hit(ix, &c, &c.v[at[k]], out, oo.snippets_later);
+    if (at != atbuf) free(at);
   }
-  S_cands_done(ix, &c, txn);
+  S_cands_done(ix, &c, txn, rc == KB_SEARCH_OK && oo.snippets_later ? out : NULL);
   if (rc != KB_SEARCH_OK) kb_results_free(out);
   return rc;
 }
@@ -1333,6 +1337,7 @@ void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
 
 void kb_results_free(kb_results *r) {
   kb_arena_free(r->mem);
+  kb_spare_give(KB_SPARE_BODY, r->body, r->capbody);
   if (r->caphits > 0) kb_spare_give(KB_SPARE_HITS, r->hits, (size_t)r->caphits * sizeof *r->hits);
   else free(r->hits);
   memset(r, 0, sizeof *r);

@@ -297,7 +297,7 @@ static inline __attribute__((always_inline)) unsigned S_json_mask(const char *s)
  * snippet's <mark> tags make about 50 escapes a suggest). */
 #define S_HEX(x) ((x) < 10 ? '0' + (x) : 'a' + (x) - 10)
 #define S_U(c) [c] = {'\\', 'u', '0', '0', S_HEX((c) >> 4), S_HEX((c) & 15), 0, 6}
-static const char S_ESC[256][8] = {
+const char kb_json_esc[256][8] = {
     S_U(0x00), S_U(0x01), S_U(0x02), S_U(0x03), S_U(0x04), S_U(0x05), S_U(0x06), S_U(0x07),
     S_U(0x08), S_U(0x0b), S_U(0x0c), S_U(0x0e), S_U(0x0f),
     S_U(0x10), S_U(0x11), S_U(0x12), S_U(0x13), S_U(0x14), S_U(0x15), S_U(0x16), S_U(0x17),
@@ -313,8 +313,8 @@ static const char S_ESC[256][8] = {
 /* Appends the escape of byte c at o (room for eight bytes: two past the
  * longest escape are written over); returns the end. */
 static inline __attribute__((always_inline)) char *S_json_escape(char *o, unsigned char c) {
-  memcpy(o, S_ESC[c], 8);
-  return o + S_ESC[c][7];
+  memcpy(o, kb_json_esc[c], 8);
+  return o + kb_json_esc[c][7];
 }
 
 /* Copies the k bytes at s to o (memcpy() without its call: the plain

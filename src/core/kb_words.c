@@ -137,26 +137,50 @@ static int S_cmp_int(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The distinct known features of f, by number, into ids (room for
- * f->n), in byte order of their strings (clfinputs.py's sorted(): the
- * order the sum is taken in); returns how many. A few dozen: an
- * insertion sort by rank (a feature twice has one rank: adjacent). */
-static int S_known(const kb_words *w, const S_strs *f, int *ids) {
-  int n = 0;
-  for (int i = 0; i < f->n; i++) {
-    int k = S_feat((kb_words *)w, f->buf.p + f->off[i], (size_t)f->len[i], 0);
-    if (k < 0) continue;
-    int j = n++;
-    while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
-      ids[j] = ids[j - 1];
-      j--;
-    }
-    ids[j] = k;
+/* Feature p[0..n), if known, into ids[0..*nk) in byte order of the
+ * features' strings (clfinputs.py's sorted(): the order the sum is taken
+ * in): a few dozen, an insertion sort by rank (a feature twice has one
+ * rank: adjacent). */
+static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
+  int k = S_feat((kb_words *)w, p, n, 0);
+  if (k < 0) return;
+  int j = (*nk)++;
+  while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
+    ids[j] = ids[j - 1];
+    j--;
   }
+  ids[j] = k;
+}
+
+/* ids[0..n) with each feature once (adjacent when twice); returns how many. */
+static int S_distinct(int *ids, int n) {
   int d = 0;
   for (int i = 0; i < n; i++)
     if (d == 0 || ids[d - 1] != ids[i]) ids[d++] = ids[i];
   return d;
+}
+
+/* The distinct known features, by number, of the words in s into ids
+ * (room for 2 s->n): those S_features_of() makes of them, in the same
+ * order, looked up without their strings made: a pair's two words are
+ * joined in a buffer on the stack (allocated for words past a mention's
+ * terms' length, kb_words_score_words()'s). A mention's features copied
+ * into arrays grown by realloc(), then freed, were 1.8 K of a kb/
+ * suggest's 12.5 K in the word model. */
+static int S_known_words(const kb_words *w, const S_strs *s, int *ids) {
+  int n = 0;
+  for (int i = 0; i < s->n; i++) S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
+  char buf[256];
+  for (int i = 0; i + 1 < s->n; i++) {
+    size_t a = (size_t)s->len[i], b = (size_t)s->len[i + 1];
+    char *p = a + 1 + b <= sizeof buf ? buf : kb_xmalloc(a + 1 + b);
+    memcpy(p, s->buf.p + s->off[i], a);
+    p[a] = KB_WORDS_PAIR;
+    memcpy(p + a + 1, s->buf.p + s->off[i + 1], b);
+    S_known_add(w, p, a + 1 + b, ids, &n);
+    if (p != buf) free(p);
+  }
+  return S_distinct(ids, n);
 }
 
 /*--- Loading -------------------------------------------------------------*/
@@ -477,13 +501,7 @@ static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep
 }
 
 /* The probabilities of the words in words (S_add_word's). */
-static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const int *out, int nout) {
-  S_strs f = {0};
-  S_features_of(words, &f);
-  int ids0[128]; /* (a mention's features: a few dozen) */
-  int *ids = f.n <= 128 ? ids0 : kb_xmalloc((size_t)f.n * sizeof *ids);
-  int nk = S_known(w, &f, ids);
-  S_strs_free(&f);
+static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout) {
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
@@ -492,7 +510,6 @@ static kb_words_scores *S_score(const kb_words *w, const S_strs *words, const in
   if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
   else S_sum(w, ids, nk, s->p);
   free(keep);
-  if (ids != ids0) free(ids);
   /* softmax(score / T), as clfinputs.py: the top taken out first */
   double top = s->p[0], z = 0;
   for (int c = 1; c < w->ncls; c++) top = s->p[c] > top ? s->p[c] : top;
@@ -509,17 +526,71 @@ kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *word
   if (!w) return NULL;
   S_strs v = {0};
   for (int i = 0; i < n; i++) S_strs_add(&v, words[i], strlen(words[i]));
-  kb_words_scores *s = S_score(w, &v, out, nout);
+  int ids0[128];
+  int *ids = 2 * v.n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)v.n * sizeof *ids);
+  int nk = S_known_words(w, &v, ids);
+  kb_words_scores *s = S_score(w, ids, nk, out, nout);
+  if (ids != ids0) free(ids);
   S_strs_free(&v);
   return s;
 }
 
+/* A mention's known features as its words come (kb_examples_words()):
+ * each word, and its pair with the word before it, looked up at once. The
+ * features are then ranked (S_known_add()), so the order they are looked
+ * up in does not matter: the same as S_known_words() of the words kept
+ * first, without keeping them (their arrays, grown by realloc() and
+ * freed, were 1.1 K instructions a kb/ suggest). */
+typedef struct {
+  const kb_words *w;
+  int *ids, nk, cap;
+  char *prev;      /* the word before (in prev0, or allocated), or NULL */
+  size_t nprev;
+  char prev0[128]; /* (a term is KB_TEXT_MAX_TERM bytes at most) */
+  int ids0[128];   /* (a mention's features: a few dozen) */
+} S_stream;
+
+static void S_stream_word(void *ctx, const char *term, size_t n) {
+  S_stream *st = ctx;
+  if (st->nk + 2 > st->cap) {
+    int cap = 2 * st->cap;
+    int *ids = kb_xmalloc((size_t)cap * sizeof *ids);
+    memcpy(ids, st->ids, (size_t)st->nk * sizeof *ids);
+    if (st->ids != st->ids0) free(st->ids);
+    st->ids = ids;
+    st->cap = cap;
+  }
+  S_known_add(st->w, term, n, st->ids, &st->nk);
+  if (st->prev) { /* the pair: the word before, KB_WORDS_PAIR, this one */
+    char buf[2 * sizeof st->prev0 + 1];
+    size_t a = st->nprev;
+    char *p = a + 1 + n <= sizeof buf ? buf : kb_xmalloc(a + 1 + n);
+    memcpy(p, st->prev, a);
+    p[a] = KB_WORDS_PAIR;
+    memcpy(p + a + 1, term, n);
+    S_known_add(st->w, p, a + 1 + n, st->ids, &st->nk);
+    if (p != buf) free(p);
+  }
+  if (st->prev != st->prev0) free(st->prev);
+  st->prev = n <= sizeof st->prev0 ? st->prev0 : kb_xmalloc(n);
+  memcpy(st->prev, term, n);
+  st->nprev = n;
+}
+
 kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const int *out, int nout) {
   if (!w) return NULL;
-  S_strs words = {0};
-  kb_examples_words(m, S_add_word, &words);
-  kb_words_scores *s = S_score(w, &words, out, nout);
-  S_strs_free(&words);
+  S_stream st; /* (its buffers not cleared: written before they are read) */
+  st.w = w;
+  st.ids = st.ids0;
+  st.nk = 0;
+  st.cap = (int)(sizeof st.ids0 / sizeof *st.ids0);
+  st.prev = NULL;
+  st.nprev = 0;
+  kb_examples_words(m, S_stream_word, &st);
+  if (st.prev != st.prev0) free(st.prev);
+  int nk = S_distinct(st.ids, st.nk);
+  kb_words_scores *s = S_score(w, st.ids, nk, out, nout);
+  if (st.ids != st.ids0) free(st.ids);
   return s;
 }
 

@@ -357,7 +357,7 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result
   kb_buf_puts(b, ",\"reply_length\":");
   kb_buf_put_int(b, rlen);
   kb_buf_puts(b, ",\"snippet\":");
-  S_json_str(b, h->snippet);
+  if (!h->cut.json || !kb_hit_put_snippet_json(c->ix, h, b)) S_json_str(b, h->snippet);
   kb_buf_puts(b, ",\"escalate\":");
   S_json_str(b, h->escalate);
   kb_buf_puts(b, ",\"lang\":");
@@ -1088,7 +1088,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     kb_buf_puts(b, ",\"lang\":");
     S_json_str(b, h->lang);
     kb_buf_puts(b, ",\"snippet\":");
-    S_json_str(b, h->snippet);
+    if (!h->cut.json || !kb_hit_put_snippet_json(c->ix, h, b)) S_json_str(b, h->snippet);
     kb_buf_puts(b, "}");
     free(url);
   }
