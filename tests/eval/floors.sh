@@ -308,36 +308,33 @@ fi
 # R@3 0.980, abstention 0.914 / 0.883, confident-and-wrong 0.025, marked
 # 0.811, town 0.806; fr/de/es 435, 172, 81: 0.954, 0.993, 0.946 / 0.913,
 # 0.026, 0.874, 0.864).
-b27_ok=1 b27_x=""
-run "$OUT/spent-blind27-en.txt" "$OUT/kb.sqlite" tests/eval/blind27/tweets-blind27-en-check.tsv || b27_ok=0
-for c in fr de es; do
-  run "$OUT/spent-blind27-$c.txt" "$OUT/kb.sqlite" "tests/eval/blind27/tweets-blind27-$c-check.tsv" --lang $c ||
-    b27_ok=0
-  b27_x="$b27_x $OUT/spent-blind27-$c.txt"
-done
-if [ "$b27_ok" = 1 ]; then
-  pooled "blind27 en check" 0.94 0.96 0.87 0.85 0.045 0.78 0.74 "$OUT/spent-blind27-en.txt"
-  # shellcheck disable=SC2086
-  pooled "blind27 fr/de/es check, pooled" 0.945 0.985 0.92 0.89 0.035 0.85 0.82 $b27_x
-fi
+# spent_round N R1 R3 PREC REC WRONG MARKED TOWN, then the same seven: blind
+# N's four check halves, the English one against the first seven floors and
+# the French, German and Spanish ones pooled against the second (pooled():
+# R@1, R@3, abstention precision and recall, confident-and-wrong, marked,
+# town); nothing when a half did not run.
+spent_round() { # (its variables sr_*: sh has no local ones, and n is the checks' count)
+  sr_n=$1 sr_ok=1 sr_xs=""
+  shift
+  run "$OUT/spent-blind$sr_n-en.txt" "$OUT/kb.sqlite" "tests/eval/blind$sr_n/tweets-blind$sr_n-en-check.tsv" || sr_ok=0
+  for c in fr de es; do
+    run "$OUT/spent-blind$sr_n-$c.txt" "$OUT/kb.sqlite" "tests/eval/blind$sr_n/tweets-blind$sr_n-$c-check.tsv" --lang $c ||
+      sr_ok=0
+    sr_xs="$sr_xs $OUT/spent-blind$sr_n-$c.txt"
+  done
+  [ "$sr_ok" = 1 ] || return 0
+  pooled "blind$sr_n en check" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$OUT/spent-blind$sr_n-en.txt"
+  # shellcheck disable=SC2086 # the file list is split on purpose
+  pooled "blind$sr_n fr/de/es check, pooled" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" $sr_xs
+}
+spent_round 27 0.94 0.96 0.87 0.85 0.045 0.78 0.74  0.945 0.985 0.92 0.89 0.035 0.85 0.82
 # blind28's check halves (session 34; writers in no training line): main's
 # first look (rule34 §3) and change S's one measurement (rule34b), the same
 # figures; floors at them less about two lines each (English 138 lines with
 # an article, 54 without, 41 town lines: R@1 0.942, R@3 0.993, abstention
 # 0.961 / 0.907, confident-and-wrong 0.033, marked 0.877, town 0.780;
 # fr/de/es 427, 162, 95: 0.951, 0.986, 0.901 / 0.901, 0.019, 0.841, 0.821).
-b28_ok=1 b28_x=""
-run "$OUT/spent-blind28-en.txt" "$OUT/kb.sqlite" tests/eval/blind28/tweets-blind28-en-check.tsv || b28_ok=0
-for c in fr de es; do
-  run "$OUT/spent-blind28-$c.txt" "$OUT/kb.sqlite" "tests/eval/blind28/tweets-blind28-$c-check.tsv" --lang $c ||
-    b28_ok=0
-  b28_x="$b28_x $OUT/spent-blind28-$c.txt"
-done
-if [ "$b28_ok" = 1 ]; then
-  pooled "blind28 en check" 0.925 0.975 0.92 0.865 0.05 0.86 0.73 "$OUT/spent-blind28-en.txt"
-  # shellcheck disable=SC2086
-  pooled "blind28 fr/de/es check, pooled" 0.945 0.98 0.89 0.885 0.025 0.835 0.80 $b28_x
-fi
+spent_round 28 0.925 0.975 0.92 0.865 0.05 0.86 0.73  0.945 0.98 0.89 0.885 0.025 0.835 0.80
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
