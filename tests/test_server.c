@@ -271,6 +271,52 @@ static void test_replies_each_their_own(void **state) {
   cJSON_Delete(j);
 }
 
+/* The head of each listed article ({"slug", "collection", "title",
+ * "url") is its fields escaped as kb_buf_put_json() escapes them, in
+ * suggest and search alike, the first time a row is shown and every
+ * later time (the first three kept with the row: kb_api.c S_row_head()). */
+static void S_heads_escaped(const char *method, const char *path, const char *body,
+                            const char *list) {
+  for (int pass = 0; pass < 3; pass++) {
+    th_resp r;
+    const char *h[] = {"Content-Type: application/json", NULL};
+    assert_int_equal(th_http(S_srv, method, path, body, body ? strlen(body) : 0, h, &r), 0);
+    assert_int_equal(r.status, 200);
+    cJSON *j = cJSON_Parse(r.body), *s;
+    int n = 0;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItem(j, list)) {
+      kb_buf want = KB_BUF_INIT;
+      const char *k[] = {"slug", "collection", "title", "url"};
+      for (int i = 0; i < 4; i++) {
+        kb_buf_puts(&want, i ? ",\"" : "{\"");
+        kb_buf_puts(&want, k[i]);
+        kb_buf_puts(&want, "\":");
+        kb_buf_put_json(&want, S_str(s, k[i]), strlen(S_str(s, k[i])));
+      }
+      kb_buf_putc(&want, ',');
+      if (!strstr(r.body, kb_buf_str(&want))) print_error("%s not in %s\n", kb_buf_str(&want), r.body);
+      assert_non_null(strstr(r.body, kb_buf_str(&want)));
+      kb_buf_cleanup(&want);
+      n++;
+    }
+    assert_true(n >= 1);
+    cJSON_Delete(j);
+    th_resp_free(&r);
+  }
+}
+
+static void test_heads_escaped(void **state) {
+  (void)state;
+  S_heads_escaped("POST", "/api/v1/suggest",
+                  "{\"text\":\"how do i remove the sim card from my phone\",\"limit\":5}",
+                  "suggestions");
+  S_heads_escaped("POST", "/api/v1/suggest",
+                  "{\"text\":\"moving contacts photos messages apps old phone new phone\",\"limit\":5}",
+                  "suggestions");
+  S_heads_escaped("GET", "/api/v1/search?q=sim&limit=10", NULL, "results");
+  S_heads_escaped("GET", "/api/v1/search?q=%E6%90%BA%E5%B8%AF&limit=10", NULL, "results");
+}
+
 static void test_reply_long_title(void **state) {
   (void)state;
   S_check_fits("moving contacts photos messages apps old phone new phone", "long-title");
@@ -726,6 +772,7 @@ int main(void) {
       cmocka_unit_test(test_deep_link_town_without_store),
       cmocka_unit_test(test_statement_not_answerable),
       cmocka_unit_test(test_replies_each_their_own),
+      cmocka_unit_test(test_heads_escaped),
       cmocka_unit_test(test_reply_long_title),
       cmocka_unit_test(test_reply_non_latin_title),
       cmocka_unit_test(test_json_flat_member),

@@ -38,7 +38,7 @@ kb_ix_row *kb_rows_get(kb_index *ix, int64_t id) {
 
 static kb_ix_row *S_read_row(kb_index *ix, kb_ix_row *w, int64_t id) {
   free(w->blk);
-  free(w->text);
+  for (int k = 0; k < KB_IX_ROW_TEXTS; k++) free(w->text[k]);
   memset(w, 0, sizeof *w);
   sqlite3_stmt *st = ix->meta_by_id;
   sqlite3_bind_int64(st, 1, id);
@@ -77,18 +77,21 @@ const char *kb_index_row_text(kb_index *ix, int64_t id,
                               char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx) {
   kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
   if (!w) return NULL;
-  if (w->text_fn != fn || !w->text) {
-    free(w->text);
-    w->text = fn(ix, id, ctx);
-    w->text_fn = w->text ? fn : NULL;
+  /* fn's own memo, else an empty one, else the last one's (taken over) */
+  int k = 0;
+  while (k + 1 < KB_IX_ROW_TEXTS && w->text_fn[k] != fn && w->text_fn[k]) k++;
+  if (w->text_fn[k] != fn || !w->text[k]) {
+    free(w->text[k]);
+    w->text[k] = fn(ix, id, ctx);
+    w->text_fn[k] = w->text[k] ? fn : NULL;
   }
-  return w->text;
+  return w->text[k];
 }
 
 void kb_rows_free(kb_index *ix) {
   for (int k = 0; ix->rows && k < KB_IX_ROW_SLOTS; k++) {
     free(ix->rows[k].blk);
-    free(ix->rows[k].text);
+    for (int t = 0; t < KB_IX_ROW_TEXTS; t++) free(ix->rows[k].text[t]);
   }
   free(ix->rows);
   ix->rows = NULL;
