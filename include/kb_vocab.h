@@ -13,6 +13,7 @@
 #ifndef KB_VOCAB_H
 #define KB_VOCAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -22,11 +23,16 @@ typedef struct kb_vocab kb_vocab;
  * the connection is made query-only (it creates a temp fts5vocab table).
  * Returns NULL with *prc set on an SQLite error. */
 kb_vocab *kb_vocab_load(sqlite3 *db, const char *table, int *prc);
-/* A vocabulary of the words words[0..n) as written (no stems), each word's
- * frequency the times it is given: for correcting against a list that is
- * no full-text table (kb_geo.c: the words of place names). The strings
- * are copied. */
-kb_vocab *kb_vocab_of_words(const char *const *words, int n);
+/* A vocabulary of words as written (no stems) that is no full-text
+ * table's (kb_geo.c: the words of place names; kb_index.c: the words
+ * customers write), counted as they come: kb_vocab_count_add() counts
+ * w[0..n) once more (copied); kb_vocab_count_done() frees c and returns
+ * the vocabulary of the words counted min times or more, each word's
+ * frequency its count, or NULL when there is none. */
+typedef struct kb_vocab_count kb_vocab_count;
+kb_vocab_count *kb_vocab_count_new(void);
+void kb_vocab_count_add(kb_vocab_count *c, const char *w, size_t n);
+kb_vocab *kb_vocab_count_done(kb_vocab_count *c, int min);
 void kb_vocab_free(kb_vocab *v);
 
 /* Documents holding term t (a stem, or an exact form "=word"); 0 when the
@@ -38,9 +44,6 @@ int kb_vocab_df_hashed(const kb_vocab *v, const char *t, uint32_t h);
 
 /* 1 if the index has the word as written (an exact form). */
 int kb_vocab_knows_word(const kb_vocab *v, const char *word);
-/* Documents (for kb_vocab_of_words(): times given) holding the word as
- * written; 0 when none. */
-int kb_vocab_word_df(const kb_vocab *v, const char *word);
 
 /* 1 if some word as written starts with prefix (a word being typed can
  * still become a word of the index). */

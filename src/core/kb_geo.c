@@ -446,24 +446,18 @@ static int S_letters(const char *w, size_t n) {
  * Bath: a misspelt "readin" is not a town), each as often as names have
  * it (the correction prefers the most frequent of equally near words). */
 static void S_spell_words(kb_geo *g) {
-  char **v = NULL;
-  int n = 0, cap = 0;
+  kb_vocab_count *c = kb_vocab_count_new();
   for (int i = 0; i < g->nnames; i++) {
     const char *k = g->names[i].key;
     if (S_is_common(g, k)) continue;
     for (const char *p = k; *p;) {
       size_t l = strcspn(p, " ");
-      if (l >= S_MIN_SPELT && S_letters(p, l)) {
-        if (n == cap) v = kb_xrealloc(v, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *v);
-        v[n++] = kb_xstrndup(p, l);
-      }
+      if (l >= S_MIN_SPELT && S_letters(p, l)) kb_vocab_count_add(c, p, l);
       p += l;
       if (*p) p++;
     }
   }
-  g->spell = kb_vocab_of_words((const char *const *)v, n);
-  for (int i = 0; i < n; i++) free(v[i]);
-  free(v);
+  g->spell = kb_vocab_count_done(c, 1);
 }
 
 kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {

@@ -382,53 +382,6 @@ static void S_serving_cache(kb_index *ix) {
 
 /* Loads what a search keeps in memory for language i, or borrows it from
  * `from`. */
-/* Words counted by the lines they are in (S_everyday()): an open-addressing
- * table of strings, doubled when half full. */
-typedef struct {
-  char **word;       /* NULL: an empty slot */
-  uint32_t *hash;
-  int *lines;
-  unsigned cap, n;   /* slots (a power of two), words */
-} S_wcount;
-
-static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h);
-
-static void S_wcount_grow(S_wcount *c) {
-  S_wcount old = *c;
-  c->cap = old.cap ? 2 * old.cap : 4096;
-  c->n = 0;
-  c->word = kb_xcalloc(c->cap, sizeof *c->word);
-  c->hash = kb_xmalloc(c->cap * sizeof *c->hash);
-  c->lines = kb_xmalloc(c->cap * sizeof *c->lines);
-  for (unsigned k = 0; k < old.cap; k++) {
-    if (!old.word[k]) continue;
-    unsigned s = old.hash[k] & (c->cap - 1);
-    while (c->word[s]) s = (s + 1) & (c->cap - 1);
-    c->word[s] = old.word[k];
-    c->hash[s] = old.hash[k];
-    c->lines[s] = old.lines[k];
-    c->n++;
-  }
-  free(old.word);
-  free(old.hash);
-  free(old.lines);
-}
-
-/* One more line has w[0..n) (h: its kb_hash()). */
-static void S_wcount_add(S_wcount *c, const char *w, size_t n, uint32_t h) {
-  if (2 * (c->n + 1) > c->cap) S_wcount_grow(c);
-  unsigned s = h & (c->cap - 1);
-  for (; c->word[s]; s = (s + 1) & (c->cap - 1))
-    if (c->hash[s] == h && !strncmp(c->word[s], w, n) && !c->word[s][n]) {
-      c->lines[s]++;
-      return;
-    }
-  c->word[s] = kb_xstrndup(w, n);
-  c->hash[s] = h;
-  c->lines[s] = 1;
-  c->n++;
-}
-
 /* The words (folded, letters of KB_TOKEN_WORD tokens outside handles and
  * links) of two or more of language lang's training lines, the example
  * mentions and the labelled lines: words customers write, whether or not
@@ -442,7 +395,7 @@ static kb_vocab *S_everyday(kb_index *ix, const char *lang) {
                          -1, &st, NULL) != SQLITE_OK)
     return NULL; /* an index made before either table */
   sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
-  S_wcount c = {0};
+  kb_vocab_count *c = kb_vocab_count_new();
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *text = (const char *)sqlite3_column_text(st, 0);
     int nt = 0;
@@ -454,23 +407,12 @@ static kb_vocab *S_everyday(kb_index *ix, const char *lang) {
       for (int j = 0; j < k && !seen; j++)
         seen = t[j].kind == KB_TOKEN_WORD && !t[j].quoted && t[j].nfold == t[k].nfold &&
                !memcmp(t[j].fold, t[k].fold, (size_t)t[k].nfold);
-      if (!seen) S_wcount_add(&c, t[k].fold, (size_t)t[k].nfold, kb_hash(t[k].fold, (size_t)t[k].nfold));
+      if (!seen) kb_vocab_count_add(c, t[k].fold, (size_t)t[k].nfold);
     }
     free(t);
   }
   sqlite3_finalize(st);
-  /* of those, the words of two lines or more */
-  const char **v = kb_xmalloc((c.n ? c.n : 1) * sizeof *v);
-  int m = 0;
-  for (unsigned k = 0; k < c.cap; k++)
-    if (c.word[k] && c.lines[k] >= 2) v[m++] = c.word[k];
-  kb_vocab *r = m ? kb_vocab_of_words(v, m) : NULL;
-  for (unsigned k = 0; k < c.cap; k++) free(c.word[k]);
-  free(c.word);
-  free(c.hash);
-  free(c.lines);
-  free(v);
-  return r;
+  return kb_vocab_count_done(c, 2); /* the words of two lines or more */
 }
 
 static int S_load_lang(kb_index *ix, int i, const kb_index *from, char *err, size_t nerr) {

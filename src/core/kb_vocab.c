@@ -171,24 +171,83 @@ kb_vocab *kb_vocab_load(sqlite3 *db, const char *table, int *prc) {
   return v;
 }
 
-static int S_cmp_str(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+/* Words counted as they come: an open-addressing table of strings,
+ * doubled when half full. */
+struct kb_vocab_count {
+  char **word;       /* NULL: an empty slot */
+  uint32_t *hash;
+  int *times;
+  unsigned cap, n;   /* slots (a power of two), words */
+};
+
+kb_vocab_count *kb_vocab_count_new(void) { return kb_xcalloc(1, sizeof(kb_vocab_count)); }
+
+static void S_count_grow(kb_vocab_count *c) {
+  kb_vocab_count old = *c;
+  c->cap = old.cap ? 2 * old.cap : 1024;
+  c->word = kb_xcalloc(c->cap, sizeof *c->word);
+  c->hash = kb_xmalloc(c->cap * sizeof *c->hash);
+  c->times = kb_xmalloc(c->cap * sizeof *c->times);
+  for (unsigned k = 0; k < old.cap; k++) {
+    if (!old.word[k]) continue;
+    unsigned s = old.hash[k] & (c->cap - 1);
+    while (c->word[s]) s = (s + 1) & (c->cap - 1);
+    c->word[s] = old.word[k];
+    c->hash[s] = old.hash[k];
+    c->times[s] = old.times[k];
+  }
+  free(old.word);
+  free(old.hash);
+  free(old.times);
 }
 
-kb_vocab *kb_vocab_of_words(const char *const *words, int n) {
-  /* the list sorted in byte order, as kb_vocab_load() reads it, each word
-   * once with how many times it came */
-  const char **v = kb_xmalloc((size_t)(n ? n : 1) * sizeof *v);
-  if (n) memcpy(v, words, (size_t)n * sizeof *v); /* (words may be NULL when n is 0) */
-  qsort(v, (size_t)n, sizeof *v, S_cmp_str);
-  kb_vocab *r = kb_xcalloc(1, sizeof *r);
-  for (int i = 0, j; i < n; i = j) {
-    for (j = i + 1; j < n && !strcmp(v[i], v[j]); j++) {}
-    S_push(&r->words, v[i], j - i);
+void kb_vocab_count_add(kb_vocab_count *c, const char *w, size_t n) {
+  if (2 * (c->n + 1) > c->cap) S_count_grow(c);
+  uint32_t h = kb_hash(w, n);
+  unsigned s = h & (c->cap - 1);
+  for (; c->word[s]; s = (s + 1) & (c->cap - 1))
+    if (c->hash[s] == h && !strncmp(c->word[s], w, n) && !c->word[s][n]) {
+      c->times[s]++;
+      return;
+    }
+  c->word[s] = kb_xstrndup(w, n);
+  c->hash[s] = h;
+  c->times[s] = 1;
+  c->n++;
+}
+
+/* A counted word: what kb_vocab_count_done() sorts. */
+typedef struct {
+  const char *word;
+  int times;
+} S_counted;
+
+static int S_cmp_counted(const void *a, const void *b) {
+  return strcmp(((const S_counted *)a)->word, ((const S_counted *)b)->word);
+}
+
+kb_vocab *kb_vocab_count_done(kb_vocab_count *c, int min) {
+  /* the words kept, sorted in byte order as kb_vocab_load() reads them
+   * (only those are sorted: counting first, not sorting every word given,
+   * is what keeps the training lines' 200,000 words cheap at open) */
+  S_counted *v = kb_xmalloc((c->n ? c->n : 1) * sizeof *v);
+  int m = 0;
+  for (unsigned k = 0; k < c->cap; k++)
+    if (c->word[k] && c->times[k] >= min) v[m++] = (S_counted){c->word[k], c->times[k]};
+  qsort(v, (size_t)m, sizeof *v, S_cmp_counted);
+  kb_vocab *r = NULL;
+  if (m) {
+    r = kb_xcalloc(1, sizeof *r);
+    for (int i = 0; i < m; i++) S_push(&r->words, v[i].word, v[i].times);
+    S_index(&r->stems);
+    S_index(&r->words);
   }
   free(v);
-  S_index(&r->stems);
-  S_index(&r->words);
+  for (unsigned k = 0; k < c->cap; k++) free(c->word[k]);
+  free(c->word);
+  free(c->hash);
+  free(c->times);
+  free(c);
   return r;
 }
 
@@ -223,11 +282,6 @@ int kb_vocab_df_hashed(const kb_vocab *v, const char *t, uint32_t h) {
 
 int kb_vocab_knows_word(const kb_vocab *v, const char *word) {
   return S_find(&v->words, word) != NULL;
-}
-
-int kb_vocab_word_df(const kb_vocab *v, const char *word) {
-  const S_slot *e = S_find(&v->words, word);
-  return e ? e->df : 0;
 }
 
 /* The distance of a and b when it is 0 or 1, else 2, without the table:
