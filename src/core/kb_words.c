@@ -152,6 +152,20 @@ static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, in
   ids[j] = k;
 }
 
+/* The pair a[0..na), b[0..nb) (KB_WORDS_PAIR between: S_features_of()'s
+ * way), if known, into ids as S_known_add() puts a feature; joined on the
+ * stack unless the words are long. */
+static void S_known_pair(const kb_words *w, const char *a, size_t na, const char *b, size_t nb,
+                         int *ids, int *nk) {
+  char buf[256];
+  char *p = na + 1 + nb <= sizeof buf ? buf : kb_xmalloc(na + 1 + nb);
+  memcpy(p, a, na);
+  p[na] = KB_WORDS_PAIR;
+  memcpy(p + na + 1, b, nb);
+  S_known_add(w, p, na + 1 + nb, ids, nk);
+  if (p != buf) free(p);
+}
+
 /* ids[0..n) with each feature once (adjacent when twice); returns how many. */
 static int S_distinct(int *ids, int n) {
   int d = 0;
@@ -162,24 +176,15 @@ static int S_distinct(int *ids, int n) {
 
 /* The distinct known features, by number, of the words in s into ids
  * (room for 2 s->n): those S_features_of() makes of them, in the same
- * order, looked up without their strings made: a pair's two words are
- * joined in a buffer on the stack (allocated for words past a mention's
- * terms' length, kb_words_score_words()'s). A mention's features copied
+ * order, looked up without their strings made (S_known_pair()). A mention's features copied
  * into arrays grown by realloc(), then freed, were 1.8 K of a kb/
  * suggest's 12.5 K in the word model. */
 static int S_known_words(const kb_words *w, const S_strs *s, int *ids) {
   int n = 0;
   for (int i = 0; i < s->n; i++) S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
-  char buf[256];
-  for (int i = 0; i + 1 < s->n; i++) {
-    size_t a = (size_t)s->len[i], b = (size_t)s->len[i + 1];
-    char *p = a + 1 + b <= sizeof buf ? buf : kb_xmalloc(a + 1 + b);
-    memcpy(p, s->buf.p + s->off[i], a);
-    p[a] = KB_WORDS_PAIR;
-    memcpy(p + a + 1, s->buf.p + s->off[i + 1], b);
-    S_known_add(w, p, a + 1 + b, ids, &n);
-    if (p != buf) free(p);
-  }
+  for (int i = 0; i + 1 < s->n; i++)
+    S_known_pair(w, s->buf.p + s->off[i], (size_t)s->len[i], s->buf.p + s->off[i + 1],
+                 (size_t)s->len[i + 1], ids, &n);
   return S_distinct(ids, n);
 }
 
@@ -561,16 +566,7 @@ static void S_stream_word(void *ctx, const char *term, size_t n) {
     st->cap = cap;
   }
   S_known_add(st->w, term, n, st->ids, &st->nk);
-  if (st->prev) { /* the pair: the word before, KB_WORDS_PAIR, this one */
-    char buf[2 * sizeof st->prev0 + 1];
-    size_t a = st->nprev;
-    char *p = a + 1 + n <= sizeof buf ? buf : kb_xmalloc(a + 1 + n);
-    memcpy(p, st->prev, a);
-    p[a] = KB_WORDS_PAIR;
-    memcpy(p + a + 1, term, n);
-    S_known_add(st->w, p, a + 1 + n, st->ids, &st->nk);
-    if (p != buf) free(p);
-  }
+  if (st->prev) S_known_pair(st->w, st->prev, st->nprev, term, n, st->ids, &st->nk);
   if (st->prev != st->prev0) free(st->prev);
   st->prev = n <= sizeof st->prev0 ? st->prev0 : kb_xmalloc(n);
   memcpy(st->prev, term, n);
