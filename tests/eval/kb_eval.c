@@ -7,7 +7,9 @@
  *
  * (--towns prints each town line whose first link misses the town;
  * --abstentions each line where "nothing fits" was said wrongly, or not
- * said where nothing fits, with the first suggestion; --marks, for every
+ * said where nothing fits, with the first suggestion; with --public, each
+ * line where nothing fits that showed results: "shown, has none ID - FIRST
+ * N TEXT"; --marks, for every
  * line, "mark ID ELIGIBLE CONFIDENCE ASKS RIGHT ANSWERABLE LANG THRESHOLD": whether it
  * could be marked answerable at some threshold (no off-topic page first,
  * some article fits), the first suggestion's confidence, whether the
@@ -29,7 +31,11 @@
  * "town -> store link": every line with an article and a town, also one
  * naming it in passing) and the same for store questions only ("store
  * questions' town link": lines whose article deep-links stores),
- * and the worst misses; and R@1, R@3, MRR of a plain baseline in the same
+ * and the worst misses; with --public, the share of lines where nothing
+ * fits that showed no result at all ("no result where nothing fits": the
+ * search's honesty, weak matches being what fills the zero-result report
+ * with false entries) and of lines with an article that showed none;
+ * and R@1, R@3, MRR of a plain baseline in the same
  * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
  * query's words OR-ed.
  *
@@ -195,6 +201,8 @@ typedef struct {
   int answered_wrong; /* ... whose first suggestion is not the right one */
   int answered_have; /* lines with an article marked answerable */
   int first, first_in_lang; /* lines with a suggestion; first in the set's language */
+  int shown_none;   /* --public: lines where nothing fits that showed no result at all */
+  int empty_have;   /* --public: lines with an article that showed no result at all */
 } S_score;
 
 static void S_count(S_score *s, const S_line *x, int rank) {
@@ -349,6 +357,12 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     for (int i = 0; i < r.n; i++)
       if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
     if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
+    /* the public search's honesty: a query no article fits is best shown
+     * nothing ("no results", the zero-result report), not weak matches */
+    if (!r.n && strcmp(x->expect, "-")) s->empty_have++;
+    else if (!r.n) s->shown_none++;
+    if (S_abst && r.n && !strcmp(x->expect, "-"))
+      printf("shown, has none\t%s\t-\t%s\t%d\t%s\n", x->id, r.hits[0].slug, r.n, x->text);
     kb_results_free(&r);
     S_count(s, x, o.rank);
     return o;
@@ -943,6 +957,12 @@ int main(int argc, char **argv) {
   S_row("R@1", S_div(ours.r1, ours.n), S_div(bs.r1, bs.n), 1);
   S_row("R@3", S_div(ours.r3, ours.n), S_div(bs.r3, bs.n), 1);
   S_row("MRR", S_div(ours.rr, ours.n), S_div(bs.rr, bs.n), 1);
+  if (public && ours.none)
+    printf("  %-28s %7.3f  (%d of %d where nothing fits)\n", "no result where nothing fits",
+           S_div(ours.shown_none, ours.none), ours.shown_none, ours.none);
+  if (public && ours.n)
+    printf("  %-28s %7.3f  (%d of %d with an article)\n", "no result, with an article",
+           S_div(ours.empty_have, ours.n), ours.empty_have, ours.n);
   if (!public && ours.none) {
     S_row("abstention precision", S_div(ours.abstained_ok, ours.abstained), 0, 0);
     S_row("abstention recall", S_div(ours.abstained_ok, ours.none), 0, 0);
