@@ -34,7 +34,10 @@
  * and the worst misses; with --public, the share of lines where nothing
  * fits that showed no result at all ("no result where nothing fits": the
  * search's honesty, weak matches being what fills the zero-result report
- * with false entries) and of lines with an article that showed none;
+ * with false entries) and of lines with an article that showed none, and
+ * of find-a-store lines naming a town, those whose first hit is the
+ * finder or one of that town's store pages ("town: finder or store
+ * first");
  * and R@1, R@3, MRR of a plain baseline in the same
  * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
  * query's words OR-ed.
@@ -85,6 +88,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "kb_examples.h"
@@ -203,6 +207,8 @@ typedef struct {
   int first, first_in_lang; /* lines with a suggestion; first in the set's language */
   int shown_none;   /* --public: lines where nothing fits that showed no result at all */
   int empty_have;   /* --public: lines with an article that showed no result at all */
+  int ptowns, ptowns_ok; /* --public: find-a-store lines naming a town; first hit the finder
+                            or one of that town's store pages */
 } S_score;
 
 static void S_count(S_score *s, const S_line *x, int rank) {
@@ -344,6 +350,17 @@ static int S_store_article(kb_index *ix, const S_line *x) {
   return yes;
 }
 
+/* Whether slug is the page of one of town's stores: a public search for
+ * "shop guildford" that shows the Guildford store first answers it as
+ * the store finder would (the town link's definition, S_town_ok()). */
+static int S_town_store(const kb_geo *geo, const char *town, const char *slug) {
+  for (int i = 0; i < kb_geo_store_count(geo); i++) {
+    const kb_geo_store *st = kb_geo_store_at(geo, i);
+    if (!strcmp(st->slug, slug) && !strcasecmp(st->town, town)) return 1;
+  }
+  return 0;
+}
+
 static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int public,
                         S_score *s) {
   S_outcome o = {0, NULL};
@@ -357,6 +374,11 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     for (int i = 0; i < r.n; i++)
       if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
     if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
+    if (x->town && *x->town && strcmp(x->town, "-") && !strcmp(x->expect, "find-a-store")) {
+      s->ptowns++;
+      s->ptowns_ok += r.n && (!strcmp(r.hits[0].slug, x->expect) ||
+                              S_town_store(geo, x->town, r.hits[0].slug));
+    }
     /* the public search's honesty: a query no article fits is best shown
      * nothing ("no results", the zero-result report), not weak matches */
     if (!r.n && strcmp(x->expect, "-")) s->empty_have++;
@@ -960,6 +982,9 @@ int main(int argc, char **argv) {
   if (public && ours.none)
     printf("  %-28s %7.3f  (%d of %d where nothing fits)\n", "no result where nothing fits",
            S_div(ours.shown_none, ours.none), ours.shown_none, ours.none);
+  if (public && ours.ptowns)
+    printf("  %-28s %7.3f  (%d of %d find-a-store lines naming a town)\n", "town: finder or store first",
+           S_div(ours.ptowns_ok, ours.ptowns), ours.ptowns_ok, ours.ptowns);
   if (public && ours.n)
     printf("  %-28s %7.3f  (%d of %d with an article)\n", "no result, with an article",
            S_div(ours.empty_have, ours.n), ours.empty_have, ours.n);

@@ -19,11 +19,13 @@ def read(d, lang):
         if len(f) >= 4 and f[2] == "want":
             misses[f[0]] = f[1]
     shown = {l.split("\t")[1] for l in t.splitlines() if l.startswith("shown, has none\t")}
+    m = re.search(r"town: finder or store first +[0-9.]+ +\((\d+) of (\d+)", t)
+    town_ok, towns = map(int, m.groups()) if m else (0, 0)
     r3 = sum(1 for r in misses.values() if r in ("2", "3"))
     rr = sum(1 / int(r) for r in misses.values() if r != "-")
     return {"n": have, "none": none, "r1": have - len(misses), "r3": have - len(misses) + r3,
             "rr": have - len(misses) + rr, "empty_none": none - len(shown), "misses": set(misses),
-            "shown": shown}
+            "shown": shown, "town_ok": town_ok, "towns": towns}
 
 
 def row(name, rs):
@@ -33,15 +35,17 @@ def row(name, rs):
     r3 = sum(r["r3"] for r in rs)
     rr = sum(r["rr"] for r in rs)
     e = sum(r["empty_none"] for r in rs)
+    tok = sum(r["town_ok"] for r in rs)
+    tn = sum(r["towns"] for r in rs)
     print(f"| {name} | {n} | {r1 / n:.3f} ({r1}) | {r3 / n:.3f} | {rr / n:.3f} | "
-          f"{(e / none if none else 0):.3f} ({e}/{none}) |")
+          f"{(e / none if none else 0):.3f} ({e}/{none}) | {(tok / tn if tn else 0):.3f} ({tok}/{tn}) |")
 
 
 def main(d, base=None):
     rs = {l: read(d, l) for l in LANGS}
     print(f"{d}:")
-    print("| set | lines with an article | R@1 | R@3 | MRR | no result where nothing fits |")
-    print("|---|---|---|---|---|---|")
+    print("| set | lines with an article | R@1 | R@3 | MRR | no result where nothing fits | town: finder or store first |")
+    print("|---|---|---|---|---|---|---|")
     for l in LANGS:
         row(l, [rs[l]])
     row("English", [rs["en"]])
