@@ -22,8 +22,8 @@
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
  * slug of the right article, or "-" when nothing fits. Every line goes
  * through the real suggest path (kb_suggest(), as POST /api/v1/suggest) or,
- * with --public, the public search path (kb_index_search() with the last
- * word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
+ * with --public, the public search path (kb_suggest_search() with the
+ * last word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
  * the top 10), abstention precision and recall (the service says nothing
  * fits exactly when nothing does; and, as before #19's abstention model,
  * the precision of "not answerable" as an abstention), the share of lines naming a town whose
@@ -207,6 +207,7 @@ typedef struct {
   int first, first_in_lang; /* lines with a suggestion; first in the set's language */
   int shown_none;   /* --public: lines where nothing fits that showed no result at all */
   int empty_have;   /* --public: lines with an article that showed no result at all */
+  long totals;      /* --public: the results counted (kb_results' total), summed */
   int ptowns, ptowns_ok; /* --public: find-a-store lines naming a town; first hit the finder
                             or one of that town's store pages */
 } S_score;
@@ -370,10 +371,11 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
                          .cut_weak = 1, .ablate = S_ablate,
                          .lang = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix))};
     kb_results r;
-    if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
+    if (kb_suggest_search(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
     for (int i = 0; i < r.n; i++)
       if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
     if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
+    s->totals += r.total;
     if (x->town && *x->town && strcmp(x->town, "-") && !strcmp(x->expect, "find-a-store")) {
       s->ptowns++;
       s->ptowns_ok += r.n && (!strcmp(r.hits[0].slug, x->expect) ||
@@ -982,6 +984,9 @@ int main(int argc, char **argv) {
   if (public && ours.none)
     printf("  %-28s %7.3f  (%d of %d where nothing fits)\n", "no result where nothing fits",
            S_div(ours.shown_none, ours.none), ours.shown_none, ours.none);
+  if (public && set.n)
+    printf("  %-28s %7.1f  (mean over the %d lines)\n", "results counted", (double)ours.totals / set.n,
+           set.n);
   if (public && ours.ptowns)
     printf("  %-28s %7.3f  (%d of %d find-a-store lines naming a town)\n", "town: finder or store first",
            S_div(ours.ptowns_ok, ours.ptowns), ours.ptowns_ok, ours.ptowns);
