@@ -207,6 +207,7 @@ typedef struct {
   int first, first_in_lang; /* lines with a suggestion; first in the set's language */
   int shown_none;   /* --public: lines where nothing fits that showed no result at all */
   int empty_have;   /* --public: lines with an article that showed no result at all */
+  long totals;      /* --public: the results counted (kb_results' total), summed */
   int ptowns, ptowns_ok; /* --public: find-a-store lines naming a town; first hit the finder
                             or one of that town's store pages */
 } S_score;
@@ -374,6 +375,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     for (int i = 0; i < r.n; i++)
       if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
     if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
+    s->totals += r.total;
     if (x->town && *x->town && strcmp(x->town, "-") && !strcmp(x->expect, "find-a-store")) {
       s->ptowns++;
       s->ptowns_ok += r.n && (!strcmp(r.hits[0].slug, x->expect) ||
@@ -982,6 +984,9 @@ int main(int argc, char **argv) {
   if (public && ours.none)
     printf("  %-28s %7.3f  (%d of %d where nothing fits)\n", "no result where nothing fits",
            S_div(ours.shown_none, ours.none), ours.shown_none, ours.none);
+  if (public && set.n)
+    printf("  %-28s %7.1f  (mean over the %d lines)\n", "results counted", (double)ours.totals / set.n,
+           set.n);
   if (public && ours.ptowns)
     printf("  %-28s %7.3f  (%d of %d find-a-store lines naming a town)\n", "town: finder or store first",
            S_div(ours.ptowns_ok, ours.ptowns), ours.ptowns_ok, ours.ptowns);
