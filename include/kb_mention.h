@@ -49,6 +49,8 @@ typedef struct kb_mention_opts {
   const char *lang;       /* the language it is written in, when the caller
                              knows (a language of the index); NULL: decided
                              from its words */
+  int prefix_last;        /* the last word is being typed (a search box's
+                             query as it stands): read as a prefix */
 } kb_mention_opts;
 
 /* Analyzes text[0..n) for the index ix (its words, language, devices and

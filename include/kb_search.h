@@ -235,6 +235,9 @@ typedef struct kb_search_opts {
                              The order is not changed */
   unsigned ablate;        /* KB_ABLATE_* techniques left out (evaluation
                              only, kb_rank.h); 0 in the server */
+  int ranked;             /* the results are kb_suggest_search()'s (the
+                             learned ranking), not kb_index_search()'s:
+                             only a cache key (kb_qcache.h) */
   size_t omit_start, omit_end; /* kb_index_search_query(): the words of
                              text[omit_start..omit_end) are not searched
                              for (a place the link answers); equal: none */
@@ -362,6 +365,12 @@ int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
  * when no other word of it matches (the place's words are not searched
  * for). Returns how many were added, or -1 on a database error. */
 int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang);
+
+/* Appends store page slug of collection (NULL: "default") in language lang
+ * (NULL: the index's default) to r, as kb_results_add_article() appends an
+ * article. Returns its index in r, or -1 when there is no such store. */
+int kb_results_add_store(kb_index *ix, kb_results *r, const char *collection, const char *slug,
+                         const char *lang);
 
 /* A whole article, for the article API and pages. Strings owned by the
  * kb_doc; free with kb_doc_free(). */

@@ -68,6 +68,8 @@ typedef struct kb_suggest_opts {
   unsigned ablate;         /* KB_ABLATE_* left out (evaluation only) */
   const char *lang;        /* the mention's language when known (a language
                               of the index); NULL: decided from its words */
+  int prefix_last;         /* the text is a search box's query as typed: its
+                              last word read as a prefix */
   /* evaluation only (kb-eval --dump): shown every candidate after the
    * learned ranking, before feedback, platform and off-topic pages move
    * or drop any: r's hits and their r->n * KB_LTR_N ranker inputs */
@@ -105,6 +107,20 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,
                size_t nerr);
 void kb_suggest_result_free(kb_suggest_result *r);
+
+/* The public search box (GET /api/v1/search, the search page and its
+ * search-as-you-type fragment): q[0..nq) read as a mention is (its words,
+ * language, place, intents), its help articles found with o (collection,
+ * lang, prefix_last, cut_weak as kb_index_search() reads them) and ranked
+ * by the learned model as a suggest's candidates are, then the store pages
+ * of the place it names after the first article, then o's page
+ * [offset, offset + limit) with snippets; total counts every article ranked
+ * and those stores. Pages past the first 100 articles are empty. geo may be
+ * NULL (no place is read). Fills *out as kb_index_search() does (free with
+ * kb_results_free()); returns KB_SEARCH_OK or a KB_SEARCH_* error with a
+ * message in err. */
+int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
+                      const kb_search_opts *o, kb_results *out, char *err, size_t nerr);
 
 /* The link to an article: its own url, else its page on the public site
  * (public_url/help/slug, or public_url/help/collection/slug outside the

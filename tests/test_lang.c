@@ -216,7 +216,11 @@ static void test_weak_matches_cut(void **state) {
   } cases[] = {
       {"my%20phone%20screen%20is%20cracked%20what%20do%20i%20do", "en", "cracked-screen", 45},
       {"how%20do%20i%20get%20the%20sim%20out%20of%20my%20iphone", "en", "remove-sim-iphone", 35},
-      {"is%20there%20a%20shop%20in%20guildford", "en", "store-guildford", 3},
+      /* since session 35 the town's words are not searched for (the place is
+       * read, as a suggest reads it: the store finder first, then the town's
+       * store, kb_suggest_search()); what is counted is the articles that
+       * say "shop" (36 of 83) */
+      {"is%20there%20a%20shop%20in%20guildford", "en", "find-a-store", 40},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char *path = th_fmt("/api/v1/search?q=%s&lang=%s&limit=3", cases[i].q, cases[i].lang);
@@ -235,6 +239,62 @@ static void test_weak_matches_cut(void **state) {
     th_resp_free(&r);
     free(path);
   }
+}
+
+/* The public search reads a query as the suggest path reads a mention and
+ * ranks with its learned model (kb_suggest_search(), session 35): a town
+ * without a store asks for the store finder ("bath" is no bathtub there),
+ * a town's store follows the first article, and a query with no word of
+ * the topic's is ranked by what customers mean. */
+static void test_public_search_ranked(void **state) {
+  (void)state;
+  static const struct {
+    const char *q, *lang, *first, *second, *third;
+  } cases[] = {
+      {"shop%20in%20bath", "en", "find-a-store", NULL, NULL},
+      {"opening%20hours%20leeds", "en", "store-opening-hours", "store-leeds", NULL},
+      {"tienda%20madrid", "es", "find-a-store", "store-madrid-gran-via", "store-madrid-la-vaguada"},
+      {"charged%20twice", "en", "billing-query", NULL, NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *path = th_fmt("/api/v1/search?q=%s&lang=%s", cases[i].q, cases[i].lang);
+    th_resp r;
+    assert_int_equal(th_http(lh_server(), "GET", path, NULL, 0, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    cJSON *j = cJSON_Parse(r.body);
+    const char *want[3] = {cases[i].first, cases[i].second, cases[i].third};
+    for (int k = 0; k < 3 && want[k]; k++) {
+      char key[32];
+      snprintf(key, sizeof key, "results.%d.slug", k);
+      const char *got = lh_str(j, key);
+      if (!got || strcmp(got, want[k])) print_error("%s: %s is %s\n", cases[i].q, key, got ? got : "none");
+      assert_non_null(got);
+      assert_string_equal(got, want[k]);
+    }
+    cJSON_Delete(j);
+    th_resp_free(&r);
+    free(path);
+  }
+  /* pages: the second page goes on where the first stopped, the same total */
+  th_resp a, b;
+  assert_int_equal(th_http(lh_server(), "GET", "/api/v1/search?q=phone&limit=5", NULL, 0, NULL, &a), 0);
+  assert_int_equal(th_http(lh_server(), "GET", "/api/v1/search?q=phone&limit=5&offset=5", NULL, 0, NULL, &b),
+                   0);
+  cJSON *ja = cJSON_Parse(a.body), *jb = cJSON_Parse(b.body);
+  assert_int_equal(cJSON_GetObjectItem(ja, "total")->valueint, cJSON_GetObjectItem(jb, "total")->valueint);
+  assert_true(cJSON_GetObjectItem(ja, "total")->valueint > 5);
+  for (int x = 0; x < 5; x++)
+    for (int y = 0; y < 5; y++) {
+      char ka[32], kb[32];
+      snprintf(ka, sizeof ka, "results.%d.slug", x);
+      snprintf(kb, sizeof kb, "results.%d.slug", y);
+      const char *sa = lh_str(ja, ka), *sb = lh_str(jb, kb);
+      assert_true(!sa || !sb || strcmp(sa, sb));
+    }
+  cJSON_Delete(ja);
+  cJSON_Delete(jb);
+  th_resp_free(&a);
+  th_resp_free(&b);
 }
 
 /* The site in each language: /fr/, /de/, /es/ pages say their language,
@@ -1191,6 +1251,7 @@ int main(void) {
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_known_word_not_corrected),
       cmocka_unit_test(test_weak_matches_cut),
+      cmocka_unit_test(test_public_search_ranked),
       cmocka_unit_test(test_search_one_language),
       cmocka_unit_test(test_typed_typo),
       cmocka_unit_test(test_pages_per_language),

@@ -197,7 +197,7 @@ static int S_known(void *arg, const char *word) {
 kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                            const kb_mention_opts *o, char *err, size_t nerr) {
   /* the search terms first: the analysis checks that the text is UTF-8 */
-  kb_query *q = kb_index_analyze(ix, text, n, 0, o->ablate);
+  kb_query *q = kb_index_analyze(ix, text, n, o->prefix_last, o->ablate);
   if (!q) {
     snprintf(err, nerr, "the query is not valid UTF-8");
     return NULL;

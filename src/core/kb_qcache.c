@@ -30,12 +30,10 @@
 /* The key is every field of kb_search_opts that can change the results
  * (S_key()). A field added to kb_search_opts must be added to S_key():
  * this fails to compile until the layout below is updated with it, to
- * make that hard to forget (the struct's comment says so too). It
- * catches any new field but a 4-byte one put in the padding after
- * ablate. */
+ * make that hard to forget (the struct's comment says so too). */
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(kb_search_opts) == 64 && offsetof(kb_search_opts, ablate) == 44 &&
-                   offsetof(kb_search_opts, omit_start) == 48,
+_Static_assert(sizeof(kb_search_opts) == 72 && offsetof(kb_search_opts, ablate) == 44 &&
+                   offsetof(kb_search_opts, ranked) == 48 && offsetof(kb_search_opts, omit_start) == 56,
                "kb_search_opts changed: add the new field to kb_qcache.c's S_key()");
 #endif
 
@@ -184,7 +182,8 @@ static void S_key(kb_buf *k, const char *q, size_t nq, const kb_search_opts *o) 
   kb_buf_clear(k);
   const long long v[] = {o->kinds,          o->limit,           o->offset,
                          o->prefix_last,    o->count_total,     o->snippets_later,
-                         o->cut_weak,       (long long)o->ablate, (long long)o->omit_start, (long long)o->omit_end};
+                         o->cut_weak,       (long long)o->ablate, o->ranked,
+                         (long long)o->omit_start, (long long)o->omit_end};
   kb_buf_put(k, (const char *)v, sizeof v);
   S_key_str(k, o->collection);
   S_key_str(k, o->lang);

@@ -1266,21 +1266,27 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   return rc;
 }
 
-/* The row of help article collection/slug in language lang (or the
- * default), as kb_results_add_article() takes it: 0 when there is none.
+/* The row of type `type` ("article", "store") collection/slug in language
+ * lang (or the default), as kb_results_add_article() takes it: 0 when there
+ * is none.
  * Found by id (ix->id_of: the row get would read, without its html,
  * source and store, which are not needed here and were nearly all of the
  * cost of a suggest naming a place with a store); its fields come from
  * the rows' metadata kept with the index (kb_rows_get()). */
-static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
-                            const char *lang) {
+static int64_t S_row_id(kb_index *ix, const char *collection, const char *slug, const char *lang,
+                        const char *type) {
   sqlite3_stmt *st = ix->id_of;
   kb_ix_bind_article(ix, st, collection, slug, lang);
   int64_t id = 0;
-  if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), "article"))
+  if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), type))
     id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   return id;
+}
+
+static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
+                            const char *lang) {
+  return S_row_id(ix, collection, slug, lang, "article");
 }
 
 /* Appends row id (S_article_id()) to r as kb_results_add_article() does. */
@@ -1307,6 +1313,11 @@ static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang) {
   return S_add_row(ix, r, S_article_id(ix, collection, slug, lang));
+}
+
+int kb_results_add_store(kb_index *ix, kb_results *r, const char *collection, const char *slug,
+                         const char *lang) {
+  return S_add_row(ix, r, S_row_id(ix, collection, slug, lang, "store"));
 }
 
 int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "kb_examples.h"
+#include "kb_index_impl.h"
+#include "kb_qcache.h"
 #include "kb_words.h"
 #include "kb_intent.h"
 #include "kb_ltr.h"
@@ -343,6 +345,26 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   kb_results_sort(r);
 }
 
+/* Whether the place out names is of the site searched (lang; NULL: the
+ * index's default): its own store or town, not another country's. */
+static int S_own_place(kb_index *ix, const kb_suggest_result *out, const char *lang) {
+  const char *site = lang ? lang : kb_index_default_code(ix);
+  return out->has_place &&
+         (!out->place.lang || !*out->place.lang || !site || !strcmp(out->place.lang, site));
+}
+
+/* A mention that names a place may have no other word an article has
+ * ("vous êtes présents à Nice ?", "gibts euch auch in Nürnberg?"): the
+ * articles that link stores are candidates whenever a place of the
+ * mention's site is named (another country's town is left to the search
+ * and its fallback), and the ranker weighs them by the place inputs
+ * (kb_ltr.h). Returns how many were added, or -1 on a database error. */
+static int S_place_candidates(kb_index *ix, kb_suggest_result *out, const char *coll,
+                              const char *lang, unsigned ablate) {
+  if (!S_own_place(ix, out, lang) || (ablate & KB_ABLATE_PLACE_CANDIDATES)) return 0;
+  return kb_results_add_deeplinked(ix, &out->res, coll, lang);
+}
+
 /* Retrieval: the articles the mention's terms find (the words that named
  * a place left out), fused with what agents sent for mentions like it,
  * those for the other phone platform set back, off-topic pages dropped,
@@ -360,7 +382,8 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
    * and its name would only count as a word the articles lack. Snippets
    * are cut only for the hits kept: cutting them is most of a hit's cost. */
   kb_search_opts so = {.collection = coll, .kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC,
-                       .limit = depth, .snippets_later = 1, .ablate = o->ablate};
+                       .limit = depth, .snippets_later = 1, .ablate = o->ablate,
+                       .prefix_last = o->prefix_last};
   if (out->has_place && out->place.end <= n) {
     so.omit_start = out->place.start;
     so.omit_end = out->place.end;
@@ -371,17 +394,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
   int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &out->res, err, nerr);
   if (rc != KB_SEARCH_OK) return rc;
   const char *def = kb_index_default_code(ix);
-  /* A mention that names a place may have no other word an article has
-   * ("vous êtes présents à Nice ?", "gibts euch auch in Nürnberg?"): the
-   * articles that link stores are candidates whenever a place of the
-   * mention's site is named (another country's town is left to the search
-   * and its fallback), and the ranker weighs them by the place inputs
-   * (kb_ltr.h). */
-  const char *site = so.lang ? so.lang : def;
-  int own = out->has_place && (!out->place.lang || !*out->place.lang || !site ||
-                               !strcmp(out->place.lang, site));
-  if (own && !(o->ablate & KB_ABLATE_PLACE_CANDIDATES) &&
-      kb_results_add_deeplinked(ix, &out->res, coll, so.lang) < 0) {
+  if (S_place_candidates(ix, out, coll, so.lang, o->ablate) < 0) {
     snprintf(err, nerr, "listing the articles that link stores failed");
     return KB_SEARCH_EDB;
   }
@@ -456,7 +469,8 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                size_t nerr) {
   memset(out, 0, sizeof *out);
   /* 1. analysis: the mention read once */
-  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang};
+  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang,
+                        .prefix_last = o->prefix_last};
   kb_mention *m = kb_mention_new(ix, geo, text, n, &mo, err, nerr);
   if (!m) return KB_SEARCH_EUTF8;
   out->mention = m;
@@ -489,6 +503,96 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->s[i].fallback = out->fallback;
   }
   return KB_SEARCH_OK;
+}
+
+/* The store pages of the place the query names, added to r after its
+ * first hit: "opening hours leipzig" shows the article on opening hours,
+ * then the Leipzig store's page with its own; "madrid" both Madrid stores.
+ * A store named by its alias or street is its town's. Returns how many. */
+static int S_place_stores(kb_index *ix, const kb_geo *geo, const kb_suggest_result *s,
+                          const char *coll, const char *lang, kb_results *r) {
+  if (!geo || !S_own_place(ix, s, lang) || !s->place.store) return 0;
+  const kb_geo_store *named = s->place.store;
+  int added = 0, at = r->n > 0 ? 1 : 0;
+  for (int i = 0; i < kb_geo_store_count(geo); i++) {
+    const kb_geo_store *st = kb_geo_store_at(geo, i);
+    if (strcmp(st->town, named->town) || strcmp(st->collection, coll ? coll : "default") ||
+        (st->lang && named->lang && strcmp(st->lang, named->lang)))
+      continue;
+    int k = kb_results_add_store(ix, r, st->collection, st->slug, st->lang);
+    if (k < 0) continue;
+    /* moved up to its place (the named store first of its town's) */
+    kb_hit h = r->hits[k];
+    int to = at + (st == named ? 0 : added);
+    memmove(&r->hits[to + 1], &r->hits[to], (size_t)(k - to) * sizeof h);
+    r->hits[to] = h;
+    added++;
+  }
+  return added;
+}
+
+int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
+                      const kb_search_opts *o, kb_results *out, char *err, size_t nerr) {
+  /* the same search as one kept: a copy of its results (kb_qcache.h) */
+  kb_search_opts key = *o;
+  key.ranked = 1;
+  kb_qcache *qc = ix->qcache && kb_qcache_fits(&key) ? ix->qcache : NULL;
+  if (qc && kb_qcache_get(qc, q, nq, &key, out)) return KB_SEARCH_OK;
+  memset(out, 0, sizeof *out);
+  /* 1. analysis: the query read as a mention is, its last word a prefix
+   * while it is being typed */
+  kb_suggest_result s;
+  memset(&s, 0, sizeof s);
+  kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang,
+                        .prefix_last = o->prefix_last};
+  kb_mention *m = kb_mention_new(ix, geo, q, nq, &mo, err, nerr);
+  if (!m) return KB_SEARCH_EUTF8;
+  s.mention = m;
+  s.lang = kb_mention_lang(m);
+  s.has_place = kb_mention_place(m, &s.place);
+  s.asks = kb_mention_asks(m);
+  const char *coll = kb_mention_collection(m);
+  /* 2. retrieval: the help articles only (store pages follow the place,
+   * below), every one that can be on the page ranked */
+  int limit = o->limit < 1 ? 1 : o->limit > 100 ? 100 : o->limit;
+  int offset = o->offset < 0 ? 0 : o->offset;
+  kb_search_opts so = *o;
+  so.collection = coll;
+  so.kinds = KB_KIND_ARTICLE;
+  so.limit = offset + limit > S_RERANK_DEPTH ? offset + limit : S_RERANK_DEPTH;
+  so.offset = 0;
+  so.snippets_later = 1;
+  so.ranked = 0;
+  if (s.has_place && s.place.end <= nq) {
+    so.omit_start = s.place.start;
+    so.omit_end = s.place.end;
+  }
+  int rc = kb_index_search_query(ix, kb_mention_query(m), &so, &s.res, err, nerr);
+  if (rc == KB_SEARCH_OK && S_place_candidates(ix, &s, coll, o->lang, o->ablate) < 0) {
+    snprintf(err, nerr, "listing the articles that link stores failed");
+    rc = KB_SEARCH_EDB;
+  }
+  if (rc == KB_SEARCH_OK) {
+    /* 3. ranking: the learned model, as a suggest's */
+    kb_suggest_opts none = {0};
+    int total = s.res.total;
+    S_rerank(ix, m, &none, &s);
+    S_prefer_platform(&s.res, kb_mention_platform(m));
+    total += S_place_stores(ix, geo, &s, coll, o->lang, &s.res);
+    /* 4. the page asked for, with its snippets */
+    kb_results *r = &s.res;
+    int from = offset < r->n ? offset : r->n;
+    int n = r->n - from < limit ? r->n - from : limit;
+    if (from) memmove(r->hits, r->hits + from, (size_t)n * sizeof *r->hits);
+    r->n = n;
+    r->total = total > from + n ? total : from + n;
+    kb_results_snippets(ix, r, r->n);
+    *out = *r;
+    memset(r, 0, sizeof *r);
+    if (qc) kb_qcache_put(qc, out);
+  }
+  kb_suggest_result_free(&s);
+  return rc;
 }
 
 void kb_suggest_result_free(kb_suggest_result *r) {

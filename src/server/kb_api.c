@@ -1087,7 +1087,7 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
                       .cut_weak = 1, .lang = lang};
   kb_results res;
   char err[256];
-  int rc = kb_index_search(c->ix, a->q, nq, &o, &res, err, sizeof err);
+  int rc = kb_suggest_search(c->ix, c->geo, a->q, nq, &o, &res, err, sizeof err);
   if (rc != KB_SEARCH_OK) {
     kb_api_error(r, rc == KB_SEARCH_EUTF8 ? 400 : 500, rc == KB_SEARCH_EUTF8 ? "invalid_utf8" : "internal", "%s", err);
     return;

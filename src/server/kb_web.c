@@ -536,7 +536,8 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
                       .cut_weak = 1, .lang = kb_page_lang(c)};
   kb_results res;
   char err[256];
-  if (!kb_text_utf8_valid(q, nq, NULL) || kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
+  if (!kb_text_utf8_valid(q, nq, NULL) ||
+      kb_suggest_search(c->ix, c->geo, q, nq, &o, &res, err, sizeof err) != 0) {
     kb_buf_puts(b, "<p class=\"count\">");
     kb_ui_put_k(c, b, &S_k_search_unreadable, (const char *)NULL);
     kb_buf_puts(b, "</p></div>");
@@ -547,7 +548,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_results_free(&res);
     page = pages;
     o.offset = (page - 1) * S_PER_PAGE;
-    if (kb_index_search(c->ix, q, nq, &o, &res, err, sizeof err) != 0) {
+    if (kb_suggest_search(c->ix, c->geo, q, nq, &o, &res, err, sizeof err) != 0) {
       kb_buf_puts(b, "<p class=\"count\">");
     kb_ui_put_k(c, b, &S_k_search_unreadable, (const char *)NULL);
     kb_buf_puts(b, "</p></div>");

@@ -22,8 +22,8 @@
  * or JSON lines ({"id", "collection", "text", "expect"}). expect is the
  * slug of the right article, or "-" when nothing fits. Every line goes
  * through the real suggest path (kb_suggest(), as POST /api/v1/suggest) or,
- * with --public, the public search path (kb_index_search() with the last
- * word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
+ * with --public, the public search path (kb_suggest_search() with the
+ * last word as a prefix, as GET /api/v1/search). Printed: R@1, R@3, MRR (over
  * the top 10), abstention precision and recall (the service says nothing
  * fits exactly when nothing does; and, as before #19's abstention model,
  * the precision of "not answerable" as an abstention), the share of lines naming a town whose
@@ -371,7 +371,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
                          .cut_weak = 1, .ablate = S_ablate,
                          .lang = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix))};
     kb_results r;
-    if (kb_index_search(ix, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
+    if (kb_suggest_search(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
     for (int i = 0; i < r.n; i++)
       if (!o.rank && !strcmp(r.hits[i].slug, x->expect)) o.rank = i + 1;
     if (r.n) o.got = kb_xstrdup(r.hits[0].slug);
