@@ -15,7 +15,7 @@ mkdir -p "$OUT/obj" "$OUT/artifacts"
 CC=${FUZZ_CC:-clang}
 FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -Iindexer -Isrc/server $(pkg-config --cflags libcjson libmicrohttpd zlib libpq 2>/dev/null)"
 LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson zlib libpq) -lstemmer -lpthread -lm"
-TARGETS="text article synonyms reply json"
+TARGETS="text article synonyms reply json search"
 
 # The library, once. An object is rebuilt when its source or any header
 # is newer (a changed struct must not leave stale objects behind).
@@ -47,6 +47,18 @@ if [ -f "$SHARED/eval/cpw-dev.tsv" ]; then
   done
   mkdir -p "$OUT/corpus/json"; mv "$OUT"/corpus/json-cpw-* "$OUT/corpus/json/" 2>/dev/null
 fi
+# the search target reads kb/'s index (KB_FUZZ_INDEX); its seeds are the
+# public queries and the tweets of our own sets
+KB_BIN=${KB_BIN:-bin}
+"$KB_BIN/kb-index" -q kb -o "$OUT/kb.sqlite" || { echo "not ok - fuzz_search's index (kb-index failed)"; exit 1; }
+export KB_FUZZ_INDEX="$OUT/kb.sqlite"
+mkdir -p "$OUT/corpus/search"
+i=0
+for f in tests/eval/public-queries.tsv tests/eval/intl/public-queries-*.tsv tests/eval/tweets-own.tsv; do
+  tail -n +2 "$f" | cut -f2 | while IFS= read -r line; do
+    i=$((i + 1)); printf '%s' "$line" > "$OUT/corpus/search/$(basename "$f" .tsv)-$i"
+  done
+done
 mkdir -p "$OUT/corpus/json" "$OUT/corpus/reply"
 printf '{"text":"sim tray stuck","author":"jo","limit":3}' > "$OUT/corpus/json/basic"
 printf '{"text":"x","slug":"cafe-wifi","action":"sent"}' > "$OUT/corpus/json/feedback"
