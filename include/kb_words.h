@@ -72,6 +72,12 @@ const char *kb_words_lang(const kb_words *w);
  * how kb-eval --leave-own-example-out names the lines to leave out. */
 int kb_words_find(const kb_words *w, int labelled, int line);
 
+/* The number of the feature that is the pair of words a, b (-1: not
+ * one): found as a suggest finds it (by the words' numbers, in a table
+ * made at load), or, by_string, by the joined string as the features
+ * were counted; the two always agree (test_words). -1 for NULL w. */
+int kb_words_pair(const kb_words *w, const char *a, const char *b, int by_string);
+
 /* A mention's class probabilities; free with kb_words_scores_free(). */
 typedef struct kb_words_scores kb_words_scores;
 

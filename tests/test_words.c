@@ -19,6 +19,7 @@
 #include "kb_suggest.h"
 #include "kb_util.h"
 #include "kb_words.h"
+#include "kb_examples.h"
 
 /* Writes each files[i] (a path under dir, its text) for a test's kb/. */
 static void S_write_files(const char *dir, const char *const (*files)[2], size_t n) {
@@ -141,6 +142,78 @@ static void test_words_by_hand(void **state) {
   th_index_done(ix, dir);
 }
 
+/* A mention's words (kb_examples_words()'s), kept for S_check_pairs(). */
+typedef struct {
+  char *v[256];
+  int n;
+} S_wordlist;
+
+static void S_keep_word(void *ctx, const char *term, size_t n) {
+  S_wordlist *l = ctx;
+  if (l->n < 256) l->v[l->n++] = kb_xstrndup(term, n);
+}
+
+/* Checks that every pair of words i, j of l (the next, the one after, and
+ * each the other way round) is the same feature found by the words'
+ * numbers as by its joined string; returns how many were known. */
+static int S_check_pairs(const kb_words *w, const S_wordlist *l) {
+  int known = 0;
+  for (int i = 0; i < l->n; i++)
+    for (int j = i > 2 ? i - 2 : 0; j < l->n && j <= i + 2; j++) {
+      int by_ids = kb_words_pair(w, l->v[i], l->v[j], 0);
+      int by_string = kb_words_pair(w, l->v[i], l->v[j], 1);
+      if (by_ids != by_string)
+        print_error("%s + %s: %d by the words' numbers, %d by the string\n", l->v[i], l->v[j],
+                    by_ids, by_string);
+      assert_int_equal(by_ids, by_string);
+      known += by_ids >= 0;
+    }
+  return known;
+}
+
+/* The pairs found by their words' numbers (a table made at load) are the
+ * features the joined strings are, on kb/'s word models: every example
+ * mention's adjacent words (pairs the model has) and words two apart and
+ * reversed (mostly not). */
+static void test_words_pairs(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *ix = th_index_kb("kb", dir);
+  const char *langs[] = {"en", "fr", "de", "es"};
+  int models = 0;
+  for (size_t k = 0; k < sizeof langs / sizeof *langs; k++) {
+    const kb_words *w = kb_index_words(ix, langs[k]);
+    if (!w) continue;
+    models++;
+    char *path = th_fmt("kb/lang/%s/examples.tsv", langs[k]);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int known = 0, lines = 0;
+    while (fgets(line, sizeof line, f)) {
+      char *text = strchr(line, '\t');
+      if (line[0] == '#' || !text) continue;
+      text++;
+      text[strcspn(text, "\n")] = 0;
+      char err[128];
+      kb_mention *m = kb_mention_new(ix, NULL, text, strlen(text), &(kb_mention_opts){.lang = langs[k]},
+                                     err, sizeof err);
+      if (!m) continue;
+      S_wordlist l = {.n = 0};
+      kb_examples_words(m, S_keep_word, &l);
+      kb_mention_free(m);
+      known += S_check_pairs(w, &l);
+      for (int i = 0; i < l.n; i++) free(l.v[i]);
+      lines++;
+    }
+    fclose(f);
+    free(path);
+    assert_true(lines > 100 && known > lines); /* (most adjacent pairs are known) */
+  }
+  assert_true(models >= 1);
+  th_index_done(ix, dir);
+}
+
 /* The inputs: an off-topic page's p is 0 whatever the model says. */
 static void test_words_inputs(void **state) {
   (void)state;
@@ -157,6 +230,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words_by_hand),
       cmocka_unit_test(test_words_inputs),
+      cmocka_unit_test(test_words_pairs),
   };
   return cmocka_run_group_tests_name("words", tests, NULL, NULL);
 }

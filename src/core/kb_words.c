@@ -48,6 +48,14 @@ struct kb_words {
   int *fcls;       /* the classes having the feature, ascending */
   int *fcnt;       /* n_ct */
   double *fterm;   /* log(n_ct + ALPHA) - den[c] */
+  /* the pairs by their words' numbers (S_index_pairs()): an
+   * open-addressing hash of (a, b, the pair's number), npslot a power of
+   * two, a 0 for an empty entry; 0 npslot when a feature's string does
+   * not split into two known words at one KB_WORDS_PAIR (none here: the
+   * tokenizer splits at control bytes), and pairs are then found by
+   * their strings */
+  int (*pslot)[3];
+  int npslot;
 };
 
 struct kb_words_scores {
@@ -141,9 +149,7 @@ static int S_cmp_int(const void *a, const void *b) {
  * features' strings (clfinputs.py's sorted(): the order the sum is taken
  * in): a few dozen, an insertion sort by rank (a feature twice has one
  * rank: adjacent). */
-static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
-  int k = S_feat((kb_words *)w, p, n, 0);
-  if (k < 0) return;
+static void S_known_put(const kb_words *w, int k, int *ids, int *nk) {
   int j = (*nk)++;
   while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
     ids[j] = ids[j - 1];
@@ -152,11 +158,82 @@ static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, in
   ids[j] = k;
 }
 
+/* Feature p[0..n), if known, into ids as S_known_put() puts it; returns
+ * its number, or -1. */
+static int S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
+  int k = S_feat((kb_words *)w, p, n, 0);
+  if (k >= 0) S_known_put(w, k, ids, nk);
+  return k;
+}
+
+/* The slot of the pair of features a, b in w's table of pairs (where it
+ * is, or the empty one where it would go). */
+static int *S_pair_slot(const kb_words *w, int a, int b) {
+  uint32_t h = (uint32_t)a * 0x9e3779b1u ^ (uint32_t)b * 0x85ebca77u;
+  for (uint32_t i = h ^ h >> 15;; i++) {
+    int *e = w->pslot[i & (uint32_t)(w->npslot - 1)];
+    if (!e[2] || (e[0] == a && e[1] == b)) return e;
+  }
+}
+
+/* The number of the pair whose words are the features a and b (numbers,
+ * -1 unknown), or -1, from w's table of pairs (w->npslot > 0). A pair is
+ * a feature only where a line had its two words, each a feature too: a
+ * pair with an unknown word is not looked for. */
+static int S_pair_of(const kb_words *w, int a, int b) {
+  if (a < 0 || b < 0) return -1;
+  return S_pair_slot(w, a, b)[2] - 1;
+}
+
+/* Makes w's table of pairs (S_pair_of()) from its features' strings: a
+ * pair's words looked up by the mention's word numbers, where joining the
+ * two strings and hashing them was 2.6 K instructions a kb/ suggest. */
+static void S_index_pairs(kb_words *w) {
+  int npair = 0;
+  for (int k = 0; k < w->nfeat; k++) npair += strchr(w->feat[k], KB_WORDS_PAIR) != NULL;
+  w->npslot = 4;
+  while (w->npslot < 2 * npair) w->npslot *= 2;
+  w->pslot = kb_xcalloc((size_t)w->npslot, sizeof *w->pslot);
+  for (int k = 0; k < w->nfeat; k++) {
+    const char *f = w->feat[k], *j = strchr(f, KB_WORDS_PAIR);
+    if (!j) continue;
+    int a = S_feat(w, f, (size_t)(j - f), 0), b = S_feat(w, j + 1, strlen(j + 1), 0);
+    int *e = a >= 0 && b >= 0 && !strchr(j + 1, KB_WORDS_PAIR) ? S_pair_slot(w, a, b) : NULL;
+    if (!e || e[2]) { /* (not two known words: pairs by their strings) */
+      free(w->pslot);
+      w->pslot = NULL;
+      w->npslot = 0;
+      return;
+    }
+    e[0] = a, e[1] = b, e[2] = k + 1;
+  }
+}
+
+int kb_words_pair(const kb_words *w, const char *a, const char *b, int by_string) {
+  if (!w) return -1;
+  size_t na = strlen(a), nb = strlen(b);
+  if (!by_string && w->npslot)
+    return S_pair_of(w, S_feat((kb_words *)w, a, na, 0), S_feat((kb_words *)w, b, nb, 0));
+  char *p = kb_xmalloc(na + nb + 1);
+  memcpy(p, a, na);
+  p[na] = KB_WORDS_PAIR;
+  memcpy(p + na + 1, b, nb);
+  int k = S_feat((kb_words *)w, p, na + 1 + nb, 0);
+  free(p);
+  return k;
+}
+
 /* The pair a[0..na), b[0..nb) (KB_WORDS_PAIR between: S_features_of()'s
- * way), if known, into ids as S_known_add() puts a feature; joined on the
- * stack unless the words are long. */
-static void S_known_pair(const kb_words *w, const char *a, size_t na, const char *b, size_t nb,
-                         int *ids, int *nk) {
+ * way), if known, into ids as S_known_add() puts a feature: found by its
+ * words' numbers ka and kb (S_known_add()'s) in w's table of pairs, else
+ * by its string, joined on the stack unless the words are long. */
+static void S_known_pair(const kb_words *w, int ka, int kb, const char *a, size_t na,
+                         const char *b, size_t nb, int *ids, int *nk) {
+  if (w->npslot) {
+    int k = S_pair_of(w, ka, kb);
+    if (k >= 0) S_known_put(w, k, ids, nk);
+    return;
+  }
   char buf[256];
   char *p = na + 1 + nb <= sizeof buf ? buf : kb_xmalloc(na + 1 + nb);
   memcpy(p, a, na);
@@ -180,11 +257,13 @@ static int S_distinct(int *ids, int n) {
  * into arrays grown by realloc(), then freed, were 1.8 K of a kb/
  * suggest's 12.5 K in the word model. */
 static int S_known_words(const kb_words *w, const S_strs *s, int *ids) {
-  int n = 0;
-  for (int i = 0; i < s->n; i++) S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
+  int n = 0, k0[64];
+  int *k = s->n <= 64 ? k0 : kb_xmalloc((size_t)s->n * sizeof *k); /* the words' numbers */
+  for (int i = 0; i < s->n; i++) k[i] = S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
   for (int i = 0; i + 1 < s->n; i++)
-    S_known_pair(w, s->buf.p + s->off[i], (size_t)s->len[i], s->buf.p + s->off[i + 1],
-                 (size_t)s->len[i + 1], ids, &n);
+    S_known_pair(w, k[i], k[i + 1], s->buf.p + s->off[i], (size_t)s->len[i],
+                 s->buf.p + s->off[i + 1], (size_t)s->len[i + 1], ids, &n);
+  if (k != k0) free(k);
   return S_distinct(ids, n);
 }
 
@@ -368,6 +447,7 @@ kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const
     S_number_classes(w, r.raw);
     S_rank(w);
     S_counts(w);
+    S_index_pairs(w);
     kb_slugs_number_rows(&w->cls, ix);
   }
   for (int i = 0; i < w->n; i++) free(r.raw[i]);
@@ -402,6 +482,7 @@ void kb_words_free(kb_words *w) {
   free(w->fcls);
   free(w->fcnt);
   free(w->fterm);
+  free(w->pslot);
   free(w);
 }
 
@@ -549,7 +630,9 @@ kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *word
 typedef struct {
   const kb_words *w;
   int *ids, nk, cap;
-  char *prev;      /* the word before (in prev0, or allocated), or NULL */
+  int kprev;       /* the number of the word before (-1 unknown) */
+  char *prev;      /* the word before (in prev0, or allocated), or NULL;
+                      its bytes kept only when w has no table of pairs */
   size_t nprev;
   char prev0[128]; /* (a term is KB_TEXT_MAX_TERM bytes at most) */
   int ids0[128];   /* (a mention's features: a few dozen) */
@@ -565,8 +648,13 @@ static void S_stream_word(void *ctx, const char *term, size_t n) {
     st->ids = ids;
     st->cap = cap;
   }
-  S_known_add(st->w, term, n, st->ids, &st->nk);
-  if (st->prev) S_known_pair(st->w, st->prev, st->nprev, term, n, st->ids, &st->nk);
+  int k = S_known_add(st->w, term, n, st->ids, &st->nk);
+  if (st->prev) S_known_pair(st->w, st->kprev, k, st->prev, st->nprev, term, n, st->ids, &st->nk);
+  st->kprev = k;
+  if (st->w->npslot) { /* (the bytes not read: prev only says there is one) */
+    st->prev = st->prev0;
+    return;
+  }
   if (st->prev != st->prev0) free(st->prev);
   st->prev = n <= sizeof st->prev0 ? st->prev0 : kb_xmalloc(n);
   memcpy(st->prev, term, n);
@@ -580,6 +668,7 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
   st.ids = st.ids0;
   st.nk = 0;
   st.cap = (int)(sizeof st.ids0 / sizeof *st.ids0);
+  st.kprev = -1;
   st.prev = NULL;
   st.nprev = 0;
   kb_examples_words(m, S_stream_word, &st);
