@@ -92,6 +92,10 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
  * gives them): what kb_words_score() reads from a mention. */
 kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
                                       const int *out, int nout);
+/* The same (no line left out) summed without the rows of terms made at
+ * load for the features of many classes: each class's term added one
+ * feature at a time. The same sums, so the same bits (test_words). */
+kb_words_scores *kb_words_score_words_by_term(const kb_words *w, const char *const *words, int n);
 void kb_words_scores_free(kb_words_scores *s); /* NULL is allowed */
 
 /* p(slug) (0: a slug no training line has, or NULL scores), p("-"). */

@@ -56,6 +56,11 @@ struct kb_words {
    * their strings */
   int (*pslot)[3];
   int npslot;
+  /* per feature of at least S_ROW_MIN classes, the row of terms a mention
+   * having it adds (S_make_rows()): nclsp doubles, fterm where the class's
+   * lines have it, else zterm, at frow + nclsp * frow_of[k]; -1 none */
+  int *frow_of;
+  double *frow;
 };
 
 struct kb_words_scores {
@@ -206,6 +211,28 @@ static void S_index_pairs(kb_words *w) {
       return;
     }
     e[0] = a, e[1] = b, e[2] = k + 1;
+  }
+}
+
+/* The features that get a row of their terms (S_make_rows()): those of
+ * many classes, whose terms were set aside, the row added and set back
+ * at every mention (a tenth of the word model's per-mention work); the
+ * many features of one to seven classes (nine in ten of kb/'s) keep that
+ * way, so the rows are 140 KB a language, not 8 MB. */
+#define S_ROW_MIN 8
+
+/* Makes w's rows (w->frow) of the features of S_ROW_MIN classes or more. */
+static void S_make_rows(kb_words *w) {
+  w->frow_of = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *w->frow_of);
+  int nrow = 0;
+  for (int k = 0; k < w->nfeat; k++)
+    w->frow_of[k] = w->fstart[k + 1] - w->fstart[k] >= S_ROW_MIN ? nrow++ : -1;
+  w->frow = kb_xmalloc(((size_t)nrow * (size_t)w->nclsp + 1) * sizeof *w->frow);
+  for (int k = 0; k < w->nfeat; k++) {
+    if (w->frow_of[k] < 0) continue;
+    double *row = w->frow + (size_t)w->frow_of[k] * (size_t)w->nclsp;
+    memcpy(row, w->zterm, (size_t)w->nclsp * sizeof *row);
+    for (int j = w->fstart[k]; j < w->fstart[k + 1]; j++) row[w->fcls[j]] = w->fterm[j];
   }
 }
 
@@ -448,6 +475,7 @@ kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const
     S_rank(w);
     S_counts(w);
     S_index_pairs(w);
+    S_make_rows(w);
     kb_slugs_number_rows(&w->cls, ix);
   }
   for (int i = 0; i < w->n; i++) free(r.raw[i]);
@@ -483,6 +511,8 @@ void kb_words_free(kb_words *w) {
   free(w->fcnt);
   free(w->fterm);
   free(w->pslot);
+  free(w->frow_of);
+  free(w->frow);
   free(w);
 }
 
@@ -512,11 +542,16 @@ static void S_add_row(double *restrict o, const double *restrict z, int n) {
 /* The scores of the known features ids[0..n) (in sum order) into sc,
  * every line counted: per feature, each class's term added (the stored
  * one where its lines have the feature, else zterm), as clfinputs.py
- * adds them, each a single addition of the same double. */
-static void S_sum(const kb_words *w, const int *ids, int n, double *sc) {
+ * adds them, each a single addition of the same double; a feature's row
+ * made at load added as it is (rows: the same terms, so the same sums). */
+static void S_sum(const kb_words *w, const int *ids, int n, int rows, double *sc) {
   double keep[64];
   for (int c = 0; c < w->nclsp; c++) sc[c] = w->prior[c];
   for (int i = 0; i < n; i++) {
+    if (rows && w->frow_of[ids[i]] >= 0) {
+      S_add_row(sc, w->frow + (size_t)w->frow_of[ids[i]] * (size_t)w->nclsp, w->nclsp);
+      continue;
+    }
     int a = w->fstart[ids[i]], b = w->fstart[ids[i] + 1];
     if (b - a > (int)(sizeof keep / sizeof *keep)) {
       /* a feature of many classes: one class at a time */
@@ -587,14 +622,15 @@ static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep
 }
 
 /* The probabilities of the words in words (S_add_word's). */
-static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout) {
+static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout,
+                                int rows) {
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
   int *keep = out && nout > 0 ? kb_xmalloc((size_t)nout * sizeof *keep) : NULL;
   int nkeep = keep ? S_distinct_out(w, out, nout, keep) : 0;
   if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
-  else S_sum(w, ids, nk, s->p);
+  else S_sum(w, ids, nk, rows, s->p);
   free(keep);
   /* softmax(score / T), as clfinputs.py: the top taken out first */
   double top = s->p[0], z = 0;
@@ -607,18 +643,28 @@ static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const
   return s;
 }
 
-kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
-                                      const int *out, int nout) {
+/* kb_words_score_words(), with the rows made at load or without. */
+static kb_words_scores *S_score_words(const kb_words *w, const char *const *words, int n,
+                                      const int *out, int nout, int rows) {
   if (!w) return NULL;
   S_strs v = {0};
   for (int i = 0; i < n; i++) S_strs_add(&v, words[i], strlen(words[i]));
   int ids0[128];
   int *ids = 2 * v.n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)v.n * sizeof *ids);
   int nk = S_known_words(w, &v, ids);
-  kb_words_scores *s = S_score(w, ids, nk, out, nout);
+  kb_words_scores *s = S_score(w, ids, nk, out, nout, rows);
   if (ids != ids0) free(ids);
   S_strs_free(&v);
   return s;
+}
+
+kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
+                                      const int *out, int nout) {
+  return S_score_words(w, words, n, out, nout, 1);
+}
+
+kb_words_scores *kb_words_score_words_by_term(const kb_words *w, const char *const *words, int n) {
+  return S_score_words(w, words, n, NULL, 0, 0);
 }
 
 /* A mention's known features as its words come (kb_examples_words()):
@@ -674,7 +720,7 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
   kb_examples_words(m, S_stream_word, &st);
   if (st.prev != st.prev0) free(st.prev);
   int nk = S_distinct(st.ids, st.nk);
-  kb_words_scores *s = S_score(w, st.ids, nk, out, nout);
+  kb_words_scores *s = S_score(w, st.ids, nk, out, nout, 1);
   if (st.ids != st.ids0) free(st.ids);
   return s;
 }
