@@ -295,6 +295,19 @@ static double S_fits(const kb_results *r, const double *x, const double *score, 
   return kb_rank_learned_fits(&l);
 }
 
+/* The places of r a suggest's page can take its hits from, without
+ * feedback (S_retrieve()): the first o->limit that are not off-topic
+ * pages, so at most the limit and every off-topic page; the first
+ * (whether it is off-topic) among them. The platform's sort, when the
+ * mention names a phone, orders them all again (S_prefer_platform()),
+ * and the hits of a suggest have distinct ids, so its order does not
+ * depend on the one it is given. */
+static int S_page_places(const kb_results *r, int limit) {
+  int m = limit > 1 ? limit : 1;
+  for (int i = 0; i < r->n; i++) m += S_offtopic(&r->hits[i]);
+  return m;
+}
+
 /* The candidates whose learned inputs S_rerank() keeps on the stack. */
 #define S_LTR_STACK 40
 
@@ -340,7 +353,8 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
     free(score);
     free(x);
   }
-  kb_results_sort(r);
+  if (o->feedback) kb_results_sort(r); /* (the fusion reads them all) */
+  else kb_results_sort_first(r, S_page_places(r, o->limit));
 }
 
 /* Retrieval: the articles the mention's terms find (the words that named
