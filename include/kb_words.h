@@ -98,6 +98,14 @@ kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *word
 kb_words_scores *kb_words_score_words_by_term(const kb_words *w, const char *const *words, int n);
 void kb_words_scores_free(kb_words_scores *s); /* NULL is allowed */
 
+/* The numbers among ex's terms (kb_examples_term(), -1: none) of the
+ * first *n words of the mention s was scored for by kb_words_score(), as
+ * kb_examples_score_terms() takes them: found by the word model's own
+ * look-ups, when ex is the examples the model was loaded with and every
+ * term of theirs is a feature of the model; else NULL (and *n 0). Owned
+ * by s. */
+const int *kb_words_example_terms(const kb_words_scores *s, const kb_examples *ex, int *n);
+
 /* p(slug) (0: a slug no training line has, or NULL scores), p("-"). */
 double kb_words_p(const kb_words_scores *s, const char *slug);
 double kb_words_none(const kb_words_scores *s);

@@ -189,11 +189,36 @@ static void S_check_rows(const kb_words *w, const S_wordlist *l, char **slugs, i
   kb_words_scores_free(b);
 }
 
+/* Checks that mention m's example scores are the same, bit for bit,
+ * with its words' numbers taken from the word model's look-ups
+ * (kb_words_example_terms()) as looked up by the examples themselves:
+ * every slug of slugs[0..n), and ex_none. */
+static void S_check_example_terms(kb_index *ix, const char *lang, const kb_mention *m, char **slugs,
+                                  int n) {
+  const kb_examples *ex = kb_index_examples(ix, lang);
+  kb_words_scores *ws = kb_words_score(kb_index_words(ix, lang), m, NULL, 0);
+  int nterms;
+  const int *terms = kb_words_example_terms(ws, ex, &nterms);
+  assert_non_null(terms); /* (kb/'s models map every example term) */
+  kb_examples_scores *a = kb_examples_score_terms(ex, m, -1, terms, nterms);
+  kb_examples_scores *b = kb_examples_score(ex, m, -1);
+  for (int i = 0; i < n; i++) {
+    double xa = kb_examples_max(a, slugs[i]), xb = kb_examples_max(b, slugs[i]);
+    assert_memory_equal(&xa, &xb, sizeof xa);
+  }
+  double na = kb_examples_none(a), nb = kb_examples_none(b);
+  assert_memory_equal(&na, &nb, sizeof na);
+  kb_examples_scores_free(a);
+  kb_examples_scores_free(b);
+  kb_words_scores_free(ws);
+}
+
 /* The pairs found by their words' numbers (a table made at load) are the
  * features the joined strings are, on kb/'s word models: every example
  * mention's adjacent words (pairs the model has) and words two apart and
  * reversed (mostly not); and each example mention's probabilities are
- * the same with the rows of terms made at load as without them. */
+ * the same with the rows of terms made at load as without them, its
+ * example scores with its words' numbers from the word model as without. */
 static void test_words_pairs(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -224,6 +249,7 @@ static void test_words_pairs(void **state) {
       if (!m) continue;
       S_wordlist l = {.n = 0};
       kb_examples_words(m, S_keep_word, &l);
+      S_check_example_terms(ix, langs[k], m, slugs, nslugs);
       kb_mention_free(m);
       known += S_check_pairs(w, &l);
       S_check_rows(w, &l, slugs, nslugs);

@@ -324,13 +324,18 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   const kb_examples *ex = out->lang ? kb_index_examples(ix, out->lang) : NULL;
   int skip = o->example_out - 1;
   if (o->example_out_lang && strcmp(o->example_out_lang, out->lang ? out->lang : "")) skip = -1;
-  if (!out->examples && ex) out->examples = kb_examples_score(ex, m, skip);
   /* the word model's probabilities, once (a language without examples
-   * has none: the base model, fitted without them, reads 0) */
+   * has none: the base model, fitted without them, reads 0); first, so
+   * that the examples take the words' numbers it found */
   if (!out->words && ex) {
     const kb_words *wm = kb_index_words(ix, out->lang);
     int own = o->words_out_lang && strcmp(o->words_out_lang, out->lang ? out->lang : "") == 0;
     out->words = kb_words_score(wm, m, own ? o->words_out : NULL, own ? o->nwords_out : 0);
+  }
+  if (!out->examples && ex) {
+    int nterms;
+    const int *terms = kb_words_example_terms(out->words, ex, &nterms);
+    out->examples = kb_examples_score_terms(ex, m, skip, terms, nterms);
   }
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30

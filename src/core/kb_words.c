@@ -61,11 +61,24 @@ struct kb_words {
    * lines have it, else zterm, at frow + nclsp * frow_of[k]; -1 none */
   int *frow_of;
   double *frow;
+  /* per feature, its number among the examples' terms (ex's, the
+   * examples it was loaded with: kb_examples_term(); -1 none), when every
+   * term of theirs is a feature (their lines are the model's first): a
+   * mention's words found here are not looked up there again
+   * (kb_words_example_terms()); else NULL */
+  const kb_examples *ex;
+  int *exterm;
 };
+
+/* The mention's words whose examples' numbers a scoring keeps
+ * (kb_words_example_terms()): a mention's dozen, with room. */
+#define S_TERMS 64
 
 struct kb_words_scores {
   const kb_words *w;
   double *p; /* per class (in the same allocation) */
+  int nterm; /* the mention's first nterm words' numbers among w->ex's terms */
+  int term[S_TERMS];
 };
 
 /*--- Features ------------------------------------------------------------*/
@@ -234,6 +247,32 @@ static void S_make_rows(kb_words *w) {
     memcpy(row, w->zterm, (size_t)w->nclsp * sizeof *row);
     for (int j = w->fstart[k]; j < w->fstart[k + 1]; j++) row[w->fcls[j]] = w->fterm[j];
   }
+}
+
+/* Maps w's features to the terms of ex (w->exterm), the examples read in
+ * w's language that its first lines came from: none when a term of
+ * theirs is not a feature (then a word unknown here could be one). */
+static void S_map_example_terms(kb_words *w, const kb_examples *ex) {
+  if (!ex || !kb_examples_lang(ex) || strcmp(kb_examples_lang(ex), w->lang)) return;
+  w->exterm = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *w->exterm);
+  int mapped = 0;
+  for (int k = 0; k < w->nfeat; k++) {
+    w->exterm[k] = kb_examples_term(ex, w->feat[k], strlen(w->feat[k]));
+    mapped += w->exterm[k] >= 0; /* (distinct strings: distinct terms) */
+  }
+  if (mapped != kb_examples_nterms(ex)) {
+    free(w->exterm);
+    w->exterm = NULL;
+    return;
+  }
+  w->ex = ex;
+}
+
+const int *kb_words_example_terms(const kb_words_scores *s, const kb_examples *ex, int *n) {
+  *n = 0;
+  if (!s || !ex || !s->w->exterm || s->w->ex != ex) return NULL;
+  *n = s->nterm;
+  return s->term;
 }
 
 int kb_words_pair(const kb_words *w, const char *a, const char *b, int by_string) {
@@ -476,6 +515,7 @@ kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const
     S_counts(w);
     S_index_pairs(w);
     S_make_rows(w);
+    S_map_example_terms(w, ex);
     kb_slugs_number_rows(&w->cls, ix);
   }
   for (int i = 0; i < w->n; i++) free(r.raw[i]);
@@ -513,6 +553,7 @@ void kb_words_free(kb_words *w) {
   free(w->pslot);
   free(w->frow_of);
   free(w->frow);
+  free(w->exterm);
   free(w);
 }
 
@@ -627,6 +668,7 @@ static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
+  s->nterm = 0;
   int *keep = out && nout > 0 ? kb_xmalloc((size_t)nout * sizeof *keep) : NULL;
   int nkeep = keep ? S_distinct_out(w, out, nout, keep) : 0;
   if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
@@ -677,6 +719,8 @@ typedef struct {
   const kb_words *w;
   int *ids, nk, cap;
   int kprev;       /* the number of the word before (-1 unknown) */
+  int nterm;       /* the words' numbers among the examples' terms, */
+  int term[S_TERMS]; /* when w maps them (w->exterm) */
   char *prev;      /* the word before (in prev0, or allocated), or NULL;
                       its bytes kept only when w has no table of pairs */
   size_t nprev;
@@ -695,6 +739,7 @@ static void S_stream_word(void *ctx, const char *term, size_t n) {
     st->cap = cap;
   }
   int k = S_known_add(st->w, term, n, st->ids, &st->nk);
+  if (st->w->exterm && st->nterm < S_TERMS) st->term[st->nterm++] = k >= 0 ? st->w->exterm[k] : -1;
   if (st->prev) S_known_pair(st->w, st->kprev, k, st->prev, st->nprev, term, n, st->ids, &st->nk);
   st->kprev = k;
   if (st->w->npslot) { /* (the bytes not read: prev only says there is one) */
@@ -715,12 +760,15 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
   st.nk = 0;
   st.cap = (int)(sizeof st.ids0 / sizeof *st.ids0);
   st.kprev = -1;
+  st.nterm = 0;
   st.prev = NULL;
   st.nprev = 0;
   kb_examples_words(m, S_stream_word, &st);
   if (st.prev != st.prev0) free(st.prev);
   int nk = S_distinct(st.ids, st.nk);
   kb_words_scores *s = S_score(w, st.ids, nk, out, nout, 1);
+  s->nterm = st.nterm;
+  memcpy(s->term, st.term, (size_t)st.nterm * sizeof *s->term);
   if (st.ids != st.ids0) free(st.ids);
   return s;
 }
