@@ -213,12 +213,63 @@ static void S_check_example_terms(kb_index *ix, const char *lang, const kb_menti
   kb_words_scores_free(ws);
 }
 
+/* The reranking's inputs as o->inspect sees them: each hit's id and row. */
+typedef struct {
+  int n;
+  int64_t id[64];
+  double x[64][KB_LTR_N];
+} S_seen;
+
+static void S_inspect(void *arg, const kb_results *r, const double *x) {
+  S_seen *s = arg;
+  s->n = r->n < 64 ? r->n : 64;
+  for (int i = 0; i < s->n; i++) {
+    s->id[i] = r->hits[i].id;
+    memcpy(s->x[i], x + (size_t)i * KB_LTR_N, sizeof s->x[i]);
+  }
+}
+
+static const double *S_seen_row(const S_seen *s, int64_t id) {
+  for (int i = 0; i < s->n; i++)
+    if (s->id[i] == id) return s->x[i];
+  return NULL;
+}
+
+/* Checks that a suggest of mention text keeps the reranking's inputs
+ * with its result (kb_suggest_result.ltr, the same rows the ranker
+ * scored) and that its first suggestion's confidence is the one those
+ * rows give. */
+static void S_check_kept_inputs(kb_index *ix, const char *lang, const char *text) {
+  S_seen seen = {.n = 0};
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x", .lang = lang, .inspect = S_inspect,
+                       .inspect_arg = &seen};
+  kb_suggest_result r;
+  char err[256];
+  assert_int_equal(kb_suggest(ix, NULL, text, strlen(text), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_int_equal(r.nltr, seen.n);
+  const int64_t *id = (const int64_t *)(r.ltr + (size_t)r.nltr * KB_LTR_N);
+  for (int i = 0; i < r.nltr; i++) {
+    const double *x = S_seen_row(&seen, id[i]);
+    assert_non_null(x);
+    assert_memory_equal(x, r.ltr + (size_t)i * KB_LTR_N, KB_LTR_N * sizeof *x);
+  }
+  if (r.n > 0) {
+    const double *x0 = S_seen_row(&seen, r.s[0].hit->id), *x1 = r.n > 1 ? S_seen_row(&seen, r.s[1].hit->id) : NULL;
+    assert_non_null(x0);
+    double c = kb_rank_learned_confidence(x0, r.n > 1, r.n > 1 ? kb_rank_learned(x1) : 0, r.asks);
+    assert_memory_equal(&c, &r.s[0].confidence, sizeof c);
+  }
+  kb_suggest_result_free(&r);
+}
+
 /* The pairs found by their words' numbers (a table made at load) are the
  * features the joined strings are, on kb/'s word models: every example
  * mention's adjacent words (pairs the model has) and words two apart and
  * reversed (mostly not); and each example mention's probabilities are
  * the same with the rows of terms made at load as without them, its
- * example scores with its words' numbers from the word model as without. */
+ * example scores with its words' numbers from the word model as without;
+ * a tenth of them suggested, the reranking's inputs kept for the
+ * confidence. */
 static void test_words_pairs(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -250,6 +301,7 @@ static void test_words_pairs(void **state) {
       S_wordlist l = {.n = 0};
       kb_examples_words(m, S_keep_word, &l);
       S_check_example_terms(ix, langs[k], m, slugs, nslugs);
+      if (lines % 10 == 0) S_check_kept_inputs(ix, langs[k], text);
       kb_mention_free(m);
       known += S_check_pairs(w, &l);
       S_check_rows(w, &l, slugs, nslugs);
