@@ -778,24 +778,30 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
         double wtf = S_kept_wtf(q, &l[i]);
         S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
       }
-      uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
-      touched[q->group[p] / 64] |= bit;
-      if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
+      /* (the group as unsigned: its word and bit by a shift and a mask,
+       * where a signed one's / and % by 64 round toward zero) */
+      unsigned g = (unsigned)q->group[p];
+      uint64_t bit = (uint64_t)1 << (g % 64);
+      touched[g / 64] |= bit;
+      if (!q->exact[p]) matched[g / 64] |= bit;
     }
     if (q->exact[p]) continue;
     title += t[0];
     /* the runs to merge and the words with body matches kept as they
      * come (written, then kept or not: no branch, and no second pass over
      * the words whose end was mispredicted once a row, callgrind
-     * --branch-sim) */
-    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
+     * --branch-sim); the group read once (the stores to b may alias it,
+     * for the compiler) */
+    int g = q->group[p];
+    unsigned ug = (unsigned)g;
+    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = g};
     act[na] = &r[nw];
     na += j > 0;
-    all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    all[nw] = (kb_rank_body){.group = g, .n = k - j, .pos = l[i].pos + j};
     b[nb] = all[nw++];
     nb += k > j;
-    igroups[q->group[p] / 64] |= (uint64_t)(j > 0) << (q->group[p] % 64);
-    bgroups[q->group[p] / 64] |= (uint64_t)(k > j) << (q->group[p] % 64);
+    igroups[ug / 64] |= (uint64_t)(j > 0) << (ug % 64);
+    bgroups[ug / 64] |= (uint64_t)(k > j) << (ug % 64);
     total += k;
   }
   if (total <= S_MAX_INST) {
