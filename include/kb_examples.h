@@ -105,6 +105,18 @@ void kb_examples_words(const kb_mention *m,
  * -1: none). NULL when e is NULL. */
 kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *m,
                                       int skip);
+/* The same, given the number in e (kb_examples_term()) of each of m's
+ * words, in kb_examples_words()'s order, terms[0..nterms): what the
+ * suggest path has from the word model's look-ups of the same words
+ * (kb_words_example_terms()), so they are not looked up again here;
+ * words past nterms (none when they are m's) are looked up. */
+kb_examples_scores *kb_examples_score_terms(const kb_examples *e, const kb_mention *m, int skip,
+                                            const int *terms, int nterms);
+
+/* The number of the examples' term p[0..n) (-1: no example has it), and
+ * how many terms they have (0 for NULL). */
+int kb_examples_term(const kb_examples *e, const char *p, size_t n);
+int kb_examples_nterms(const kb_examples *e);
 /* NULL is allowed; the memory is kept for the thread's next scores. */
 void kb_examples_scores_free(kb_examples_scores *s);
 

@@ -58,6 +58,12 @@ typedef struct kb_suggest_result {
   double lang_confidence; /* kb_mention_lang_confidence() */
   int fallback;          /* the suggestions are in the default language:
                             nothing matched in the mention's */
+  double *ltr;           /* the learned ranker's inputs of the nltr hits
+                            reranked (KB_LTR_N each), then their ids
+                            (int64_t): the confidence reads its hits' again,
+                            not computed twice; owned (ltr_cap bytes) */
+  int nltr;
+  size_t ltr_cap;
 } kb_suggest_result;
 
 typedef struct kb_suggest_opts {

@@ -72,6 +72,12 @@ const char *kb_words_lang(const kb_words *w);
  * how kb-eval --leave-own-example-out names the lines to leave out. */
 int kb_words_find(const kb_words *w, int labelled, int line);
 
+/* The number of the feature that is the pair of words a, b (-1: not
+ * one): found as a suggest finds it (by the words' numbers, in a table
+ * made at load), or, by_string, by the joined string as the features
+ * were counted; the two always agree (test_words). -1 for NULL w. */
+int kb_words_pair(const kb_words *w, const char *a, const char *b, int by_string);
+
 /* A mention's class probabilities; free with kb_words_scores_free(). */
 typedef struct kb_words_scores kb_words_scores;
 
@@ -86,7 +92,19 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
  * gives them): what kb_words_score() reads from a mention. */
 kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
                                       const int *out, int nout);
+/* The same (no line left out) summed without the rows of terms made at
+ * load for the features of many classes: each class's term added one
+ * feature at a time. The same sums, so the same bits (test_words). */
+kb_words_scores *kb_words_score_words_by_term(const kb_words *w, const char *const *words, int n);
 void kb_words_scores_free(kb_words_scores *s); /* NULL is allowed */
+
+/* The numbers among ex's terms (kb_examples_term(), -1: none) of the
+ * first *n words of the mention s was scored for by kb_words_score(), as
+ * kb_examples_score_terms() takes them: found by the word model's own
+ * look-ups, when ex is the examples the model was loaded with and every
+ * term of theirs is a feature of the model; else NULL (and *n 0). Owned
+ * by s. */
+const int *kb_words_example_terms(const kb_words_scores *s, const kb_examples *ex, int *n);
 
 /* p(slug) (0: a slug no training line has, or NULL scores), p("-"). */
 double kb_words_p(const kb_words_scores *s, const char *slug);

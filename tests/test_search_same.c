@@ -912,6 +912,39 @@ static void test_order_sort(void **state) {
   }
 }
 
+/* kb_results_sort_first() puts in the first m places the hits
+ * kb_results_sort() puts there, in that order, keeps every hit (the
+ * others in some order), and a whole sort after it gives what one sort
+ * gives (the platform's, kb_suggest.c): hits of ties in score, and not
+ * in id, as a suggest's are; m up to n and past the places it fills
+ * itself. */
+static void test_results_sort_first(void **state) {
+  (void)state;
+  static const double scores[] = {1.5, 0.25, 0.0, -0.0, 2.0, -1.0, 0.25, 3e-12};
+  unsigned seed = 11;
+  for (int round = 0; round < 400; round++) {
+    int n = 1 + round % 70, m = round % 23;
+    kb_hit h[70], ref[70];
+    memset(h, 0, sizeof h);
+    for (int i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      h[i].score = scores[(seed >> 16) % 8];
+      h[i].id = 1000 - 7 * i + (int64_t)((seed >> 8) % 5) * 1000; /* distinct */
+      h[i].cut.start = i; /* (which hit it is) */
+    }
+    memcpy(ref, h, sizeof(kb_hit) * (size_t)n);
+    kb_results a = {.hits = h, .n = n}, b = {.hits = ref, .n = n};
+    kb_results_sort(&b);
+    kb_results_sort_first(&a, m);
+    for (int i = 0; i < m && i < n; i++) assert_int_equal(h[i].cut.start, ref[i].cut.start);
+    int seen[70] = {0};
+    for (int i = 0; i < n; i++) seen[h[i].cut.start]++;
+    for (int i = 0; i < n; i++) assert_int_equal(seen[i], 1);
+    kb_results_sort(&a);
+    for (int i = 0; i < n; i++) assert_int_equal(h[i].cut.start, ref[i].cut.start);
+  }
+}
+
 /* The idfs a table's norms keep (kb_rank_norms_new()) are BM25's of each
  * document frequency, bit for bit, as kb_features() computes them in
  * FTS5 (the memory path's scores must stay the same); those past the
@@ -1190,6 +1223,7 @@ int main(void) {
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
+      cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_near_pairs),
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),

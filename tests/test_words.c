@@ -19,6 +19,7 @@
 #include "kb_suggest.h"
 #include "kb_util.h"
 #include "kb_words.h"
+#include "kb_examples.h"
 
 /* Writes each files[i] (a path under dir, its text) for a test's kb/. */
 static void S_write_files(const char *dir, const char *const (*files)[2], size_t n) {
@@ -141,6 +142,181 @@ static void test_words_by_hand(void **state) {
   th_index_done(ix, dir);
 }
 
+/* A mention's words (kb_examples_words()'s), kept for S_check_pairs(). */
+typedef struct {
+  char *v[256];
+  int n;
+} S_wordlist;
+
+static void S_keep_word(void *ctx, const char *term, size_t n) {
+  S_wordlist *l = ctx;
+  if (l->n < 256) l->v[l->n++] = kb_xstrndup(term, n);
+}
+
+/* Checks that every pair of words i, j of l (the next, the one after, and
+ * each the other way round) is the same feature found by the words'
+ * numbers as by its joined string; returns how many were known. */
+static int S_check_pairs(const kb_words *w, const S_wordlist *l) {
+  int known = 0;
+  for (int i = 0; i < l->n; i++)
+    for (int j = i > 2 ? i - 2 : 0; j < l->n && j <= i + 2; j++) {
+      int by_ids = kb_words_pair(w, l->v[i], l->v[j], 0);
+      int by_string = kb_words_pair(w, l->v[i], l->v[j], 1);
+      if (by_ids != by_string)
+        print_error("%s + %s: %d by the words' numbers, %d by the string\n", l->v[i], l->v[j],
+                    by_ids, by_string);
+      assert_int_equal(by_ids, by_string);
+      known += by_ids >= 0;
+    }
+  return known;
+}
+
+/* Checks that the probabilities of l's words, summed with the rows of
+ * terms made at load, are those summed one class's term at a time, bit
+ * for bit: every slug of slugs[0..n) and "no article". */
+static void S_check_rows(const kb_words *w, const S_wordlist *l, char **slugs, int n) {
+  kb_words_scores *a = kb_words_score_words(w, (const char *const *)l->v, l->n, NULL, 0);
+  kb_words_scores *b = kb_words_score_words_by_term(w, (const char *const *)l->v, l->n);
+  for (int i = 0; i < n; i++) {
+    double pa = kb_words_p(a, slugs[i]), pb = kb_words_p(b, slugs[i]);
+    if (memcmp(&pa, &pb, sizeof pa))
+      print_error("p(%s): %.17g with the rows, %.17g without\n", slugs[i], pa, pb);
+    assert_memory_equal(&pa, &pb, sizeof pa);
+  }
+  double na = kb_words_none(a), nb = kb_words_none(b);
+  assert_memory_equal(&na, &nb, sizeof na);
+  kb_words_scores_free(a);
+  kb_words_scores_free(b);
+}
+
+/* Checks that mention m's example scores are the same, bit for bit,
+ * with its words' numbers taken from the word model's look-ups
+ * (kb_words_example_terms()) as looked up by the examples themselves:
+ * every slug of slugs[0..n), and ex_none. */
+static void S_check_example_terms(kb_index *ix, const char *lang, const kb_mention *m, char **slugs,
+                                  int n) {
+  const kb_examples *ex = kb_index_examples(ix, lang);
+  kb_words_scores *ws = kb_words_score(kb_index_words(ix, lang), m, NULL, 0);
+  int nterms;
+  const int *terms = kb_words_example_terms(ws, ex, &nterms);
+  assert_non_null(terms); /* (kb/'s models map every example term) */
+  kb_examples_scores *a = kb_examples_score_terms(ex, m, -1, terms, nterms);
+  kb_examples_scores *b = kb_examples_score(ex, m, -1);
+  for (int i = 0; i < n; i++) {
+    double xa = kb_examples_max(a, slugs[i]), xb = kb_examples_max(b, slugs[i]);
+    assert_memory_equal(&xa, &xb, sizeof xa);
+  }
+  double na = kb_examples_none(a), nb = kb_examples_none(b);
+  assert_memory_equal(&na, &nb, sizeof na);
+  kb_examples_scores_free(a);
+  kb_examples_scores_free(b);
+  kb_words_scores_free(ws);
+}
+
+/* The reranking's inputs as o->inspect sees them: each hit's id and row. */
+typedef struct {
+  int n;
+  int64_t id[64];
+  double x[64][KB_LTR_N];
+} S_seen;
+
+static void S_inspect(void *arg, const kb_results *r, const double *x) {
+  S_seen *s = arg;
+  s->n = r->n < 64 ? r->n : 64;
+  for (int i = 0; i < s->n; i++) {
+    s->id[i] = r->hits[i].id;
+    memcpy(s->x[i], x + (size_t)i * KB_LTR_N, sizeof s->x[i]);
+  }
+}
+
+static const double *S_seen_row(const S_seen *s, int64_t id) {
+  for (int i = 0; i < s->n; i++)
+    if (s->id[i] == id) return s->x[i];
+  return NULL;
+}
+
+/* Checks that a suggest of mention text keeps the reranking's inputs
+ * with its result (kb_suggest_result.ltr, the same rows the ranker
+ * scored) and that its first suggestion's confidence is the one those
+ * rows give. */
+static void S_check_kept_inputs(kb_index *ix, const char *lang, const char *text) {
+  S_seen seen = {.n = 0};
+  kb_suggest_opts o = {.limit = 3, .public_url = "https://x", .lang = lang, .inspect = S_inspect,
+                       .inspect_arg = &seen};
+  kb_suggest_result r;
+  char err[256];
+  assert_int_equal(kb_suggest(ix, NULL, text, strlen(text), &o, &r, err, sizeof err), KB_SEARCH_OK);
+  assert_int_equal(r.nltr, seen.n);
+  const int64_t *id = (const int64_t *)(r.ltr + (size_t)r.nltr * KB_LTR_N);
+  for (int i = 0; i < r.nltr; i++) {
+    const double *x = S_seen_row(&seen, id[i]);
+    assert_non_null(x);
+    assert_memory_equal(x, r.ltr + (size_t)i * KB_LTR_N, KB_LTR_N * sizeof *x);
+  }
+  if (r.n > 0) {
+    const double *x0 = S_seen_row(&seen, r.s[0].hit->id), *x1 = r.n > 1 ? S_seen_row(&seen, r.s[1].hit->id) : NULL;
+    assert_non_null(x0);
+    double c = kb_rank_learned_confidence(x0, r.n > 1, r.n > 1 ? kb_rank_learned(x1) : 0, r.asks);
+    assert_memory_equal(&c, &r.s[0].confidence, sizeof c);
+  }
+  kb_suggest_result_free(&r);
+}
+
+/* The pairs found by their words' numbers (a table made at load) are the
+ * features the joined strings are, on kb/'s word models: every example
+ * mention's adjacent words (pairs the model has) and words two apart and
+ * reversed (mostly not); and each example mention's probabilities are
+ * the same with the rows of terms made at load as without them, its
+ * example scores with its words' numbers from the word model as without;
+ * a tenth of them suggested, the reranking's inputs kept for the
+ * confidence. */
+static void test_words_pairs(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *ix = th_index_kb("kb", dir);
+  const char *langs[] = {"en", "fr", "de", "es"};
+  int models = 0;
+  for (size_t k = 0; k < sizeof langs / sizeof *langs; k++) {
+    const kb_words *w = kb_index_words(ix, langs[k]);
+    if (!w) continue;
+    models++;
+    char *path = th_fmt("kb/lang/%s/examples.tsv", langs[k]);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int known = 0, lines = 0, nslugs = 0;
+    char *slugs[512];
+    while (fgets(line, sizeof line, f)) {
+      char *text = strchr(line, '\t');
+      if (line[0] == '#' || !text) continue;
+      *text++ = 0;
+      int s = 0;
+      while (s < nslugs && strcmp(slugs[s], line)) s++;
+      if (s == nslugs && nslugs < 512) slugs[nslugs++] = kb_xstrdup(line);
+      text[strcspn(text, "\n")] = 0;
+      char err[128];
+      kb_mention *m = kb_mention_new(ix, NULL, text, strlen(text), &(kb_mention_opts){.lang = langs[k]},
+                                     err, sizeof err);
+      if (!m) continue;
+      S_wordlist l = {.n = 0};
+      kb_examples_words(m, S_keep_word, &l);
+      S_check_example_terms(ix, langs[k], m, slugs, nslugs);
+      if (lines % 10 == 0) S_check_kept_inputs(ix, langs[k], text);
+      kb_mention_free(m);
+      known += S_check_pairs(w, &l);
+      S_check_rows(w, &l, slugs, nslugs);
+      for (int i = 0; i < l.n; i++) free(l.v[i]);
+      lines++;
+    }
+    fclose(f);
+    free(path);
+    for (int i = 0; i < nslugs; i++) free(slugs[i]);
+    assert_true(lines > 100 && known > lines); /* (most adjacent pairs are known) */
+  }
+  assert_true(models >= 1);
+  th_index_done(ix, dir);
+}
+
 /* The inputs: an off-topic page's p is 0 whatever the model says. */
 static void test_words_inputs(void **state) {
   (void)state;
@@ -157,6 +333,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words_by_hand),
       cmocka_unit_test(test_words_inputs),
+      cmocka_unit_test(test_words_pairs),
   };
   return cmocka_run_group_tests_name("words", tests, NULL, NULL);
 }

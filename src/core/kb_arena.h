@@ -60,11 +60,12 @@ void kb_arena_free(kb_arena *a);
  * query were allocated and grown by realloc() each time);
  * KB_SPARE_PREFIX: kb_postings.c's counts per row of a prefix, kept all 0;
  * KB_SPARE_HITS: a search's kb_results.hits, given back when freed;
- * KB_SPARE_TOKENS: a mention's tokens, kb_tokens_split_spare()) */
+ * KB_SPARE_TOKENS: a mention's tokens, kb_tokens_split_spare();
+ * KB_SPARE_LTR: a suggest's learned inputs, kb_suggest_result.ltr) */
 #define KB_SPARE_RECS_LANGS 4
 enum { KB_SPARE_CANDS, KB_SPARE_BODY, KB_SPARE_RANKQ, KB_SPARE_EXAMPLES,
        KB_SPARE_SCORES, KB_SPARE_RECS, KB_SPARE_PREFIX = KB_SPARE_RECS + KB_SPARE_RECS_LANGS,
-       KB_SPARE_HITS, KB_SPARE_TOKENS, KB_SPARE_N };
+       KB_SPARE_HITS, KB_SPARE_TOKENS, KB_SPARE_LTR, KB_SPARE_N };
 void *kb_spare_take(int slot, size_t *cap);
 void kb_spare_give(int slot, void *p, size_t cap);
 

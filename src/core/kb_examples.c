@@ -323,11 +323,14 @@ typedef struct {
   S_dterm *first; /* the caller's array, v until it grows */
   int n, cap;
   kb_buf buf; /* the unknown terms' bytes */
+  const int *terms; /* the words' numbers given (kb_examples_score_terms()), */
+  int nterms, at;   /* how many, and the next word's (past them: looked up) */
 } S_mention;
 
 static void S_add_mention_term(void *ctx, const char *term, size_t n) {
   S_mention *m = ctx;
-  int id = S_term((kb_examples *)m->e, (S_span){term, (int)n}, 0);
+  int id = m->at < m->nterms ? m->terms[m->at++]
+                             : S_term((kb_examples *)m->e, (S_span){term, (int)n}, 0);
   for (int k = 0; k < m->n; k++) {
     S_dterm *d = &m->v[k];
     if (d->id != id) continue;
@@ -400,7 +403,18 @@ static int S_accumulate(const kb_examples *e, const S_mention *m, const double *
   return nseen;
 }
 
+int kb_examples_term(const kb_examples *e, const char *p, size_t n) {
+  return e ? S_term((kb_examples *)e, (S_span){p, (int)n}, 0) : -1;
+}
+
+int kb_examples_nterms(const kb_examples *e) { return e ? e->nterm : 0; }
+
 kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *mention, int skip) {
+  return kb_examples_score_terms(e, mention, skip, NULL, 0);
+}
+
+kb_examples_scores *kb_examples_score_terms(const kb_examples *e, const kb_mention *mention, int skip,
+                                            const int *terms, int nterms) {
   if (!e) return NULL;
   /* the scores and their per-slug maxima in one allocation: the
    * thread's last, given back by kb_examples_scores_free() (its calloc()
@@ -420,6 +434,8 @@ kb_examples_scores *kb_examples_score(const kb_examples *e, const kb_mention *me
   enum { S_FEW = 32 }; /* a mention's distinct terms, mostly */
   S_dterm v0[S_FEW];
   S_mention m = {.e = e, .v = v0, .first = v0, .cap = S_FEW, .buf = KB_BUF_INIT};
+  m.terms = terms;
+  m.nterms = terms ? nterms : 0;
   kb_examples_words(mention, S_add_mention_term, &m);
   double w0[S_FEW];
   double *w = m.n > S_FEW ? kb_xmalloc((size_t)m.n * sizeof *w) : w0;

@@ -87,9 +87,10 @@ static int S_near(const kb_rank_body *x, const kb_rank_body *y) {
 
 /* The body's pairs: only the open pairs whose two words both have a body
  * list are looked for (most rows have none: one test), and for each, the
- * lists of its first word against those of its second, reached through a
- * chain per group (a row's word has one list or two), not by a pass over
- * every list per list with a test of its group each. */
+ * lists of its first word against those of its second, found by a pass
+ * over the row's few lists (a row's word has one list or two; chains of
+ * them per group, made for every row with a pair to look for, cost more
+ * than the passes). */
 static int S_pairs_body(const kb_rank_body *b, int nb, const uint64_t *bgroups, uint64_t *open) {
   uint64_t own[KB_NEAR_MAX_GROUPS / 64] = {0};
   if (!bgroups) {
@@ -98,23 +99,16 @@ static int S_pairs_body(const kb_rank_body *b, int nb, const uint64_t *bgroups, 
   }
   uint64_t cand[KB_NEAR_MAX_GROUPS / 64] = {S_cand(open, bgroups, 0), S_cand(open, bgroups, 1)};
   if (!(cand[0] | cand[1])) return 0;
-  /* first[g]: g's first list, next[i]: the next list of i's group; -1
-   * ends a chain (every group cand names has a list, so every first read
-   * is written) */
-  short first[KB_NEAR_MAX_GROUPS], next[KB_NEAR_MAX_GROUPS];
-  if (nb > KB_NEAR_MAX_GROUPS) nb = KB_NEAR_MAX_GROUPS;
-  for (int i = 0; i < nb; i++) first[b[i].group] = -1;
-  for (int i = nb - 1; i >= 0; i--) {
-    next[i] = first[b[i].group];
-    first[b[i].group] = (short)i;
-  }
   int pairs = 0;
   for (int w = 0; w < KB_NEAR_MAX_GROUPS / 64; w++)
     for (uint64_t m = cand[w]; m; m &= m - 1) {
       int g = w * 64 + __builtin_ctzll(m);
       unsigned hit = 0;
-      for (int i = first[g]; i >= 0 && !hit; i = next[i])
-        for (int j = first[g + 1]; j >= 0 && !hit; j = next[j]) hit = (unsigned)S_near(&b[i], &b[j]);
+      for (int i = 0; i < nb && !hit; i++) {
+        if (b[i].group != g) continue;
+        for (int j = 0; j < nb && !hit; j++)
+          if (b[j].group == g + 1) hit = (unsigned)S_near(&b[i], &b[j]);
+      }
       S_clear(open, g, hit);
       pairs += (int)hit;
     }

@@ -6,12 +6,8 @@
 
 #include <stdlib.h>
 
-/* (the same answers as "if the scores differ, the higher; else the
- * ids..." for every pair, NaN too, with the usual answer, a higher score,
- * tested first: one comparison a step of the insertion sort, not two) */
 static inline int S_key_before(const kb_order_key *a, const kb_order_key *b) {
-  return a->score > b->score ||
-         (a->score == b->score && (a->id < b->id || (a->id == b->id && a->at < b->at)));
+  return kb_order_before(a, b);
 }
 
 static int S_cmp_key(const void *x, const void *y) {

@@ -18,6 +18,15 @@ typedef struct {
   int at;
 } kb_order_key;
 
+/* Whether a comes before b (the same answers as "if the scores differ,
+ * the higher; else the ids..." for every pair, NaN too, with the usual
+ * answer, a higher score, tested first: one comparison a step of the
+ * insertion sort, not two). */
+static inline int kb_order_before(const kb_order_key *a, const kb_order_key *b) {
+  return a->score > b->score ||
+         (a->score == b->score && (a->id < b->id || (a->id == b->id && a->at < b->at)));
+}
+
 /* Sorts k[0..n) in place: by insertion while short (a suggest orders
  * thirty-odd candidates; qsort() moved whole candidates and hits of a
  * hundred bytes and more, through a comparison function), else qsort(). */

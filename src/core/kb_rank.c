@@ -295,6 +295,83 @@ static double S_line_square(int hits, int len, double mass, double gmass) {
  * of a share: fmax() was a call into libm per line). */
 static inline double S_max(double a, double b) { return b > a ? b : a; }
 
+/* The groups seen in the line being read (S_lines_best()): bits of m,
+ * or (wide: groups past 64) the entries of seen equal to stamp. */
+typedef struct {
+  uint64_t m;
+  int stamp;
+  int seen[S_MAX_PHRASES];
+} S_seen;
+
+/* Whether group g is new to the line (then marked seen). */
+static inline __attribute__((always_inline)) int S_seen_first(S_seen *s, int g, int wide) {
+  if (!wide) {
+    uint64_t bit = (uint64_t)1 << g;
+    int first = !(s->m & bit);
+    s->m |= bit;
+    return first;
+  }
+  if (s->seen[g] == s->stamp) return 0;
+  s->seen[g] = s->stamp;
+  return 1;
+}
+
+/* The line after: no group seen in it. */
+static inline __attribute__((always_inline)) void S_seen_next(S_seen *s, int wide) {
+  if (!wide) s->m = 0;
+  else s->stamp++;
+}
+
+/* S_phrase_match()'s pass over the phrases field's instances from
+ * inst[first] and the row's lines (start[0..nlines], line: each
+ * position's line, or NULL); wide when the query has more than 64
+ * groups. */
+static inline __attribute__((always_inline)) double S_lines_best(const S_query *q,
+                                                                 const S_inst *inst, int first,
+                                                                 const int *start, int nlines,
+                                                                 const unsigned char *line,
+                                                                 int wide) {
+  double best = 0, mass = 0; /* best: the best line's S_line_square() */
+  S_seen sn;
+  sn.m = 0;
+  sn.stamp = 1;
+  if (wide)
+    for (int g = 0; g < q->ngroup; g++) sn.seen[g] = 0;
+  int ph = 0, hits = 0, lastoff = -1;
+  for (int i = first; (inst[i].col == 1) & (inst[i].off < start[nlines]); i++) {
+    int off = inst[i].off;
+    if (off >= start[ph + 1]) { /* past line ph: it is complete */
+      if (hits) best = S_max(best, S_line_square(hits, start[ph + 1] - start[ph], mass, q->gmass));
+      /* to off's line: the last with its start at off or before, among
+       * ph + 1 (known) to nlines - 1 (off < start[nlines]): read in the
+       * row's table of lines made at load (a halving's loop here missed
+       * its end about once a row, callgrind --branch-sim), else found by
+       * halving with a select, not stepping line by line with a branch
+       * each (kb/'s articles have dozens of lines) */
+      if (line) {
+        ph = line[off];
+      } else {
+        const int *lo = start + ph + 1;
+        for (int len = nlines - ph; len > 1;) {
+          int half = len >> 1;
+          lo += lo[half] <= off ? half : 0;
+          len -= half;
+        }
+        ph = (int)(lo - start);
+      }
+      hits = 0, lastoff = -1, mass = 0;
+      S_seen_next(&sn, wide);
+    }
+    /* colocated forms share one position */
+    if (off != lastoff) hits++;
+    lastoff = off;
+    int g = inst[i].group;
+    if (S_seen_first(&sn, g, wide)) mass += q->gidf[g];
+  }
+  if (hits) best = S_max(best, S_line_square(hits, start[ph + 1] - start[ph], mass, q->gmass));
+  return sqrt(best);
+}
+
 /* The best authored phrase for this row: for each phrase (line of the
  * phrases field, whose lengths in positions the indexer stored in the
  * unindexed column plens) the share of its positions the query matched,
@@ -337,44 +414,12 @@ static inline __attribute__((always_inline)) double S_phrase_match(const S_src *
     }
     buf[nlines] = pos;
   }
-  double best = 0, mass = 0; /* best: the best line's S_line_square() */
-  int seen[S_MAX_PHRASES], stamp = 1; /* groups seen in line ph: stamp */
-  for (int g = 0; g < q->ngroup; g++) seen[g] = 0;
-  int ph = 0, hits = 0, lastoff = -1;
-  for (int i = first; (inst[i].col == 1) & (inst[i].off < start[nlines]); i++) {
-    int off = inst[i].off;
-    if (off >= start[ph + 1]) { /* past line ph: it is complete */
-      if (hits) best = S_max(best, S_line_square(hits, start[ph + 1] - start[ph], mass, q->gmass));
-      /* to off's line: the last with its start at off or before, among
-       * ph + 1 (known) to nlines - 1 (off < start[nlines]): read in the
-       * row's table of lines made at load (a halving's loop here missed
-       * its end about once a row, callgrind --branch-sim), else found by
-       * halving with a select, not stepping line by line with a branch
-       * each (kb/'s articles have dozens of lines) */
-      if (line) {
-        ph = line[off];
-      } else {
-        const int *lo = start + ph + 1;
-        for (int len = nlines - ph; len > 1;) {
-          int half = len >> 1;
-          lo += lo[half] <= off ? half : 0;
-          len -= half;
-        }
-        ph = (int)(lo - start);
-      }
-      hits = 0, lastoff = -1, mass = 0, stamp++;
-    }
-    /* colocated forms share one position */
-    if (off != lastoff) hits++;
-    lastoff = off;
-    int g = inst[i].group;
-    if (seen[g] != stamp) {
-      seen[g] = stamp;
-      mass += q->gidf[g];
-    }
-  }
-  if (hits) best = S_max(best, S_line_square(hits, start[ph + 1] - start[ph], mass, q->gmass));
-  return sqrt(best);
+  /* the groups seen in a line: bits of a word for a query of 64 groups
+   * or fewer (a suggest's dozen), nothing to clear per row (the clear of
+   * an array of the query's groups was 0.7 K instructions a kb/ suggest),
+   * else stamps in an array */
+  if (q->ngroup <= 64) return S_lines_best(q, inst, first, start, nlines, line, 0);
+  return S_lines_best(q, inst, first, start, nlines, line, 1);
 }
 
 /* The stretch of prose holding body position off: [*lo, *hi) between the
@@ -733,24 +778,30 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
         double wtf = S_kept_wtf(q, &l[i]);
         S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
       }
-      uint64_t bit = (uint64_t)1 << (q->group[p] % 64);
-      touched[q->group[p] / 64] |= bit;
-      if (!q->exact[p]) matched[q->group[p] / 64] |= bit;
+      /* (the group as unsigned: its word and bit by a shift and a mask,
+       * where a signed one's / and % by 64 round toward zero) */
+      unsigned g = (unsigned)q->group[p];
+      uint64_t bit = (uint64_t)1 << (g % 64);
+      touched[g / 64] |= bit;
+      if (!q->exact[p]) matched[g / 64] |= bit;
     }
     if (q->exact[p]) continue;
     title += t[0];
     /* the runs to merge and the words with body matches kept as they
      * come (written, then kept or not: no branch, and no second pass over
      * the words whose end was mispredicted once a row, callgrind
-     * --branch-sim) */
-    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = q->group[p]};
+     * --branch-sim); the group read once (the stores to b may alias it,
+     * for the compiler) */
+    int g = q->group[p];
+    unsigned ug = (unsigned)g;
+    r[nw] = (S_run){.at = l[i].pos, .end = l[i].pos + j, .group = g};
     act[na] = &r[nw];
     na += j > 0;
-    all[nw] = (kb_rank_body){.group = q->group[p], .n = k - j, .pos = l[i].pos + j};
+    all[nw] = (kb_rank_body){.group = g, .n = k - j, .pos = l[i].pos + j};
     b[nb] = all[nw++];
     nb += k > j;
-    igroups[q->group[p] / 64] |= (uint64_t)(j > 0) << (q->group[p] % 64);
-    bgroups[q->group[p] / 64] |= (uint64_t)(k > j) << (q->group[p] % 64);
+    igroups[ug / 64] |= (uint64_t)(j > 0) << (ug % 64);
+    bgroups[ug / 64] |= (uint64_t)(k > j) << (ug % 64);
     total += k;
   }
   if (total <= S_MAX_INST) {

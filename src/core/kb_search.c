@@ -502,6 +502,45 @@ void kb_results_sort(kb_results *r) {
   if (k != kbuf) free(k);
 }
 
+/* The most places kb_results_sort_first() fills itself (a suggest's
+ * limit and its off-topic pages); more: the whole sort. */
+#define S_FIRST_MAX 16
+
+void kb_results_sort_first(kb_results *r, int m) {
+  if (m >= r->n || m > S_FIRST_MAX || r->n > S_SORT_STACK) {
+    kb_results_sort(r);
+    return;
+  }
+  if (m <= 0) return;
+  /* the first m keys in order, each key compared with the m-th first
+   * (most are behind it) */
+  kb_order_key k[S_FIRST_MAX];
+  int nk = 0;
+  for (int i = 0; i < r->n; i++) {
+    kb_order_key v = {r->hits[i].score, r->hits[i].id, i};
+    if (nk == m && !kb_order_before(&v, &k[m - 1])) continue;
+    int j = nk < m ? nk++ : m - 1;
+    for (; j > 0 && kb_order_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
+    k[j] = v;
+  }
+  /* each to its place by a swap, the hit there taken to where it came
+   * from: place[i] is where hit i (by its first place) is now, was[p]
+   * which hit place p holds */
+  int place[S_SORT_STACK], was[S_SORT_STACK];
+  for (int i = 0; i < r->n; i++) place[i] = was[i] = i;
+  for (int j = 0; j < m; j++) {
+    int from = place[k[j].at];
+    if (from == j) continue;
+    kb_hit t = r->hits[j];
+    r->hits[j] = r->hits[from];
+    r->hits[from] = t;
+    place[was[j]] = from;
+    was[from] = was[j];
+    place[k[j].at] = j;
+    was[j] = k[j].at;
+  }
+}
+
 /* c's candidates' array given back for the thread's next search
  * (kb_spare_give()): c->v is then another's (cap -1). */
 static void S_cands_give(S_cands *c) {

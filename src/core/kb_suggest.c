@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb_arena.h"
 #include "kb_examples.h"
 #include "kb_index_impl.h"
 #include "kb_qcache.h"
@@ -297,6 +298,19 @@ static double S_fits(const kb_results *r, const double *x, const double *score, 
   return kb_rank_learned_fits(&l);
 }
 
+/* The places of r a suggest's page can take its hits from, without
+ * feedback (S_retrieve()): the first o->limit that are not off-topic
+ * pages, so at most the limit and every off-topic page; the first
+ * (whether it is off-topic) among them. The platform's sort, when the
+ * mention names a phone, orders them all again (S_prefer_platform()),
+ * and the hits of a suggest have distinct ids, so its order does not
+ * depend on the one it is given. */
+static int S_page_places(const kb_results *r, int limit) {
+  int m = limit > 1 ? limit : 1;
+  for (int i = 0; i < r->n; i++) m += S_offtopic(&r->hits[i]);
+  return m;
+}
+
 /* The candidates whose learned inputs S_rerank() keeps on the stack. */
 #define S_LTR_STACK 40
 
@@ -313,36 +327,53 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   const kb_examples *ex = out->lang ? kb_index_examples(ix, out->lang) : NULL;
   int skip = o->example_out - 1;
   if (o->example_out_lang && strcmp(o->example_out_lang, out->lang ? out->lang : "")) skip = -1;
-  if (!out->examples && ex) out->examples = kb_examples_score(ex, m, skip);
   /* the word model's probabilities, once (a language without examples
-   * has none: the base model, fitted without them, reads 0) */
+   * has none: the base model, fitted without them, reads 0); first, so
+   * that the examples take the words' numbers it found */
   if (!out->words && ex) {
     const kb_words *wm = kb_index_words(ix, out->lang);
     int own = o->words_out_lang && strcmp(o->words_out_lang, out->lang ? out->lang : "") == 0;
     out->words = kb_words_score(wm, m, own ? o->words_out : NULL, own ? o->nwords_out : 0);
   }
+  if (!out->examples && ex) {
+    int nterms;
+    const int *terms = kb_words_example_terms(out->words, ex, &nterms);
+    out->examples = kb_examples_score_terms(ex, m, skip, terms, nterms);
+  }
   /* not cleared: kb_rank_ltr_inputs() writes every input (test_search_
    * same's test_ltr_inputs), and score[i] is written below (clearing 30
    * candidates' 4 KB was 4 % of a suggest's instructions, counted per
    * byte as callgrind counts `rep stosb`) */
-  double xbuf[S_LTR_STACK * KB_LTR_N], sbuf[S_LTR_STACK]; /* (a suggest's 30, with
-    feedback 40: 4 to 6 KB, taken by malloc()'s slow path twice a suggest) */
+  double sbuf[S_LTR_STACK]; /* (a suggest's 30, with feedback 40) */
   int own = r->n > S_LTR_STACK;
-  double *x = own ? kb_xmalloc((size_t)r->n * KB_LTR_N * sizeof *x) : xbuf;
   double *score = own ? kb_xmalloc((size_t)r->n * sizeof *score) : sbuf;
+  /* the inputs, kept with the result for the confidence (S_ltr_of()),
+   * then the hits' ids: in the thread's spare block (4 to 6 KB, which
+   * malloc() took by its slow path) */
+  size_t need = (size_t)r->n * (KB_LTR_N * sizeof(double) + sizeof(int64_t)), cap;
+  double *x = kb_spare_take(KB_SPARE_LTR, &cap);
+  if (cap < need) {
+    free(x);
+    x = kb_xmalloc(need);
+    cap = need;
+  }
+  int64_t *id = (int64_t *)(x + (size_t)r->n * KB_LTR_N);
   S_ltr_mention mm = S_ltr_mention_of(ix, m, out); /* (once, not per candidate) */
   for (int i = 0; i < r->n; i++) {
     S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
     score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
     r->hits[i].score = exp(score[i]);
+    id[i] = r->hits[i].id;
   }
   out->fits = S_fits(r, x, score, out->asks);
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
-  if (own) {
-    free(score);
-    free(x);
-  }
-  kb_results_sort(r);
+  if (own) free(score);
+  kb_spare_give(KB_SPARE_LTR, out->ltr, out->ltr_cap); /* (a second rerank's) */
+  out->ltr = x;
+  out->nltr = r->n;
+  out->ltr_cap = cap;
+  if (o->feedback) kb_results_sort(r); /* (the fusion reads them all) */
+  else kb_results_sort_first(r, S_page_places(r, o->limit));
 }
 
 /* Whether the place out names is of the site searched (lang; NULL: the
@@ -433,10 +464,24 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
 /* Ranking and confidence: how likely each suggestion is the right
  * article (the learned model of kb_ltr.h), and whether the first is good
  * enough to send. */
+/* The learned inputs of hit h as the reranking computed them
+ * (out->ltr), found by its id, else computed now into x (a hit without a
+ * row id, or one the reranking did not see). The same inputs: they
+ * depend on the mention, the hit's row and features, and what out held
+ * before the reranking, none of which changes after it. */
+static const double *S_ltr_of(kb_index *ix, const kb_mention *m, const kb_suggest_result *out,
+                              const kb_hit *h, double *x) {
+  const int64_t *id = out->ltr ? (const int64_t *)(out->ltr + (size_t)out->nltr * KB_LTR_N) : NULL;
+  for (int i = 0; h->id && i < out->nltr; i++)
+    if (id[i] == h->id) return out->ltr + (size_t)i * KB_LTR_N;
+  S_ltr_inputs(ix, m, out, h, x);
+  return x;
+}
+
 static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *out) {
-  double x0[KB_LTR_N], x1[KB_LTR_N];
-  if (out->n > 0) S_ltr_inputs(ix, m, out, &out->res.hits[0], x0);
-  if (out->n > 1) S_ltr_inputs(ix, m, out, &out->res.hits[1], x1);
+  double own0[KB_LTR_N], own1[KB_LTR_N];
+  const double *x0 = out->n > 0 ? S_ltr_of(ix, m, out, &out->res.hits[0], own0) : NULL;
+  const double *x1 = out->n > 1 ? S_ltr_of(ix, m, out, &out->res.hits[1], own1) : NULL;
   for (int i = 0; i < out->n; i++) {
     const kb_hit *h = &out->res.hits[i];
     out->s[i].hit = h;
@@ -487,6 +532,9 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->examples = NULL;
     kb_words_scores_free(out->words);
     out->words = NULL;
+    kb_spare_give(KB_SPARE_LTR, out->ltr, out->ltr_cap);
+    out->ltr = NULL;
+    out->nltr = 0;
     return rc;
   }
   out->n = out->res.n;
@@ -573,10 +621,12 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
     rc = KB_SEARCH_EDB;
   }
   if (rc == KB_SEARCH_OK) {
-    /* 3. ranking: the learned model, as a suggest's */
-    kb_suggest_opts none = {0};
+    /* 3. ranking: the learned model, as a suggest's, every place up to
+     * the page's end put in order (S_rerank() sorts only those a page
+     * can take: the limit's) */
+    kb_suggest_opts ro = {.limit = offset + limit};
     int total = s.res.total;
-    S_rerank(ix, m, &none, &s);
+    S_rerank(ix, m, &ro, &s);
     S_prefer_platform(&s.res, kb_mention_platform(m));
     total += S_place_stores(ix, geo, &s, coll, o->lang, &s.res);
     /* 4. the page asked for, with its snippets */
@@ -605,5 +655,6 @@ void kb_suggest_result_free(kb_suggest_result *r) {
   kb_mention_free(r->mention);
   kb_examples_scores_free(r->examples);
   kb_words_scores_free(r->words);
+  kb_spare_give(KB_SPARE_LTR, r->ltr, r->ltr_cap);
   memset(r, 0, sizeof *r);
 }

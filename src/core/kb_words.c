@@ -48,11 +48,37 @@ struct kb_words {
   int *fcls;       /* the classes having the feature, ascending */
   int *fcnt;       /* n_ct */
   double *fterm;   /* log(n_ct + ALPHA) - den[c] */
+  /* the pairs by their words' numbers (S_index_pairs()): an
+   * open-addressing hash of (a, b, the pair's number), npslot a power of
+   * two, a 0 for an empty entry; 0 npslot when a feature's string does
+   * not split into two known words at one KB_WORDS_PAIR (none here: the
+   * tokenizer splits at control bytes), and pairs are then found by
+   * their strings */
+  int (*pslot)[3];
+  int npslot;
+  /* per feature of at least S_ROW_MIN classes, the row of terms a mention
+   * having it adds (S_make_rows()): nclsp doubles, fterm where the class's
+   * lines have it, else zterm, at frow + nclsp * frow_of[k]; -1 none */
+  int *frow_of;
+  double *frow;
+  /* per feature, its number among the examples' terms (ex's, the
+   * examples it was loaded with: kb_examples_term(); -1 none), when every
+   * term of theirs is a feature (their lines are the model's first): a
+   * mention's words found here are not looked up there again
+   * (kb_words_example_terms()); else NULL */
+  const kb_examples *ex;
+  int *exterm;
 };
+
+/* The mention's words whose examples' numbers a scoring keeps
+ * (kb_words_example_terms()): a mention's dozen, with room. */
+#define S_TERMS 64
 
 struct kb_words_scores {
   const kb_words *w;
   double *p; /* per class (in the same allocation) */
+  int nterm; /* the mention's first nterm words' numbers among w->ex's terms */
+  int term[S_TERMS];
 };
 
 /*--- Features ------------------------------------------------------------*/
@@ -141,9 +167,7 @@ static int S_cmp_int(const void *a, const void *b) {
  * features' strings (clfinputs.py's sorted(): the order the sum is taken
  * in): a few dozen, an insertion sort by rank (a feature twice has one
  * rank: adjacent). */
-static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
-  int k = S_feat((kb_words *)w, p, n, 0);
-  if (k < 0) return;
+static void S_known_put(const kb_words *w, int k, int *ids, int *nk) {
   int j = (*nk)++;
   while (j > 0 && w->rank[ids[j - 1]] > w->rank[k]) {
     ids[j] = ids[j - 1];
@@ -152,11 +176,130 @@ static void S_known_add(const kb_words *w, const char *p, size_t n, int *ids, in
   ids[j] = k;
 }
 
+/* Feature p[0..n), if known, into ids as S_known_put() puts it; returns
+ * its number, or -1. */
+static int S_known_add(const kb_words *w, const char *p, size_t n, int *ids, int *nk) {
+  int k = S_feat((kb_words *)w, p, n, 0);
+  if (k >= 0) S_known_put(w, k, ids, nk);
+  return k;
+}
+
+/* The slot of the pair of features a, b in w's table of pairs (where it
+ * is, or the empty one where it would go). */
+static int *S_pair_slot(const kb_words *w, int a, int b) {
+  uint32_t h = (uint32_t)a * 0x9e3779b1u ^ (uint32_t)b * 0x85ebca77u;
+  for (uint32_t i = h ^ h >> 15;; i++) {
+    int *e = w->pslot[i & (uint32_t)(w->npslot - 1)];
+    if (!e[2] || (e[0] == a && e[1] == b)) return e;
+  }
+}
+
+/* The number of the pair whose words are the features a and b (numbers,
+ * -1 unknown), or -1, from w's table of pairs (w->npslot > 0). A pair is
+ * a feature only where a line had its two words, each a feature too: a
+ * pair with an unknown word is not looked for. */
+static int S_pair_of(const kb_words *w, int a, int b) {
+  if (a < 0 || b < 0) return -1;
+  return S_pair_slot(w, a, b)[2] - 1;
+}
+
+/* Makes w's table of pairs (S_pair_of()) from its features' strings: a
+ * pair's words looked up by the mention's word numbers, where joining the
+ * two strings and hashing them was 2.6 K instructions a kb/ suggest. */
+static void S_index_pairs(kb_words *w) {
+  int npair = 0;
+  for (int k = 0; k < w->nfeat; k++) npair += strchr(w->feat[k], KB_WORDS_PAIR) != NULL;
+  w->npslot = 4;
+  while (w->npslot < 2 * npair) w->npslot *= 2;
+  w->pslot = kb_xcalloc((size_t)w->npslot, sizeof *w->pslot);
+  for (int k = 0; k < w->nfeat; k++) {
+    const char *f = w->feat[k], *j = strchr(f, KB_WORDS_PAIR);
+    if (!j) continue;
+    int a = S_feat(w, f, (size_t)(j - f), 0), b = S_feat(w, j + 1, strlen(j + 1), 0);
+    int *e = a >= 0 && b >= 0 && !strchr(j + 1, KB_WORDS_PAIR) ? S_pair_slot(w, a, b) : NULL;
+    if (!e || e[2]) { /* (not two known words: pairs by their strings) */
+      free(w->pslot);
+      w->pslot = NULL;
+      w->npslot = 0;
+      return;
+    }
+    e[0] = a, e[1] = b, e[2] = k + 1;
+  }
+}
+
+/* The features that get a row of their terms (S_make_rows()): those of
+ * many classes, whose terms were set aside, the row added and set back
+ * at every mention (a tenth of the word model's per-mention work); the
+ * many features of one to seven classes (nine in ten of kb/'s) keep that
+ * way, so the rows are 140 KB a language, not 8 MB. */
+#define S_ROW_MIN 8
+
+/* Makes w's rows (w->frow) of the features of S_ROW_MIN classes or more. */
+static void S_make_rows(kb_words *w) {
+  w->frow_of = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *w->frow_of);
+  int nrow = 0;
+  for (int k = 0; k < w->nfeat; k++)
+    w->frow_of[k] = w->fstart[k + 1] - w->fstart[k] >= S_ROW_MIN ? nrow++ : -1;
+  w->frow = kb_xmalloc(((size_t)nrow * (size_t)w->nclsp + 1) * sizeof *w->frow);
+  for (int k = 0; k < w->nfeat; k++) {
+    if (w->frow_of[k] < 0) continue;
+    double *row = w->frow + (size_t)w->frow_of[k] * (size_t)w->nclsp;
+    memcpy(row, w->zterm, (size_t)w->nclsp * sizeof *row);
+    for (int j = w->fstart[k]; j < w->fstart[k + 1]; j++) row[w->fcls[j]] = w->fterm[j];
+  }
+}
+
+/* Maps w's features to the terms of ex (w->exterm), the examples read in
+ * w's language that its first lines came from: none when a term of
+ * theirs is not a feature (then a word unknown here could be one). */
+static void S_map_example_terms(kb_words *w, const kb_examples *ex) {
+  if (!ex || !kb_examples_lang(ex) || strcmp(kb_examples_lang(ex), w->lang)) return;
+  w->exterm = kb_xmalloc(((size_t)w->nfeat + 1) * sizeof *w->exterm);
+  int mapped = 0;
+  for (int k = 0; k < w->nfeat; k++) {
+    w->exterm[k] = kb_examples_term(ex, w->feat[k], strlen(w->feat[k]));
+    mapped += w->exterm[k] >= 0; /* (distinct strings: distinct terms) */
+  }
+  if (mapped != kb_examples_nterms(ex)) {
+    free(w->exterm);
+    w->exterm = NULL;
+    return;
+  }
+  w->ex = ex;
+}
+
+const int *kb_words_example_terms(const kb_words_scores *s, const kb_examples *ex, int *n) {
+  *n = 0;
+  if (!s || !ex || !s->w->exterm || s->w->ex != ex) return NULL;
+  *n = s->nterm;
+  return s->term;
+}
+
+int kb_words_pair(const kb_words *w, const char *a, const char *b, int by_string) {
+  if (!w) return -1;
+  size_t na = strlen(a), nb = strlen(b);
+  if (!by_string && w->npslot)
+    return S_pair_of(w, S_feat((kb_words *)w, a, na, 0), S_feat((kb_words *)w, b, nb, 0));
+  char *p = kb_xmalloc(na + nb + 1);
+  memcpy(p, a, na);
+  p[na] = KB_WORDS_PAIR;
+  memcpy(p + na + 1, b, nb);
+  int k = S_feat((kb_words *)w, p, na + 1 + nb, 0);
+  free(p);
+  return k;
+}
+
 /* The pair a[0..na), b[0..nb) (KB_WORDS_PAIR between: S_features_of()'s
- * way), if known, into ids as S_known_add() puts a feature; joined on the
- * stack unless the words are long. */
-static void S_known_pair(const kb_words *w, const char *a, size_t na, const char *b, size_t nb,
-                         int *ids, int *nk) {
+ * way), if known, into ids as S_known_add() puts a feature: found by its
+ * words' numbers ka and kb (S_known_add()'s) in w's table of pairs, else
+ * by its string, joined on the stack unless the words are long. */
+static void S_known_pair(const kb_words *w, int ka, int kb, const char *a, size_t na,
+                         const char *b, size_t nb, int *ids, int *nk) {
+  if (w->npslot) {
+    int k = S_pair_of(w, ka, kb);
+    if (k >= 0) S_known_put(w, k, ids, nk);
+    return;
+  }
   char buf[256];
   char *p = na + 1 + nb <= sizeof buf ? buf : kb_xmalloc(na + 1 + nb);
   memcpy(p, a, na);
@@ -180,11 +323,13 @@ static int S_distinct(int *ids, int n) {
  * into arrays grown by realloc(), then freed, were 1.8 K of a kb/
  * suggest's 12.5 K in the word model. */
 static int S_known_words(const kb_words *w, const S_strs *s, int *ids) {
-  int n = 0;
-  for (int i = 0; i < s->n; i++) S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
+  int n = 0, k0[64];
+  int *k = s->n <= 64 ? k0 : kb_xmalloc((size_t)s->n * sizeof *k); /* the words' numbers */
+  for (int i = 0; i < s->n; i++) k[i] = S_known_add(w, s->buf.p + s->off[i], (size_t)s->len[i], ids, &n);
   for (int i = 0; i + 1 < s->n; i++)
-    S_known_pair(w, s->buf.p + s->off[i], (size_t)s->len[i], s->buf.p + s->off[i + 1],
-                 (size_t)s->len[i + 1], ids, &n);
+    S_known_pair(w, k[i], k[i + 1], s->buf.p + s->off[i], (size_t)s->len[i],
+                 s->buf.p + s->off[i + 1], (size_t)s->len[i + 1], ids, &n);
+  if (k != k0) free(k);
   return S_distinct(ids, n);
 }
 
@@ -368,6 +513,9 @@ kb_words *kb_words_load(kb_index *ix, const kb_geo *geo, const char *lang, const
     S_number_classes(w, r.raw);
     S_rank(w);
     S_counts(w);
+    S_index_pairs(w);
+    S_make_rows(w);
+    S_map_example_terms(w, ex);
     kb_slugs_number_rows(&w->cls, ix);
   }
   for (int i = 0; i < w->n; i++) free(r.raw[i]);
@@ -402,6 +550,10 @@ void kb_words_free(kb_words *w) {
   free(w->fcls);
   free(w->fcnt);
   free(w->fterm);
+  free(w->pslot);
+  free(w->frow_of);
+  free(w->frow);
+  free(w->exterm);
   free(w);
 }
 
@@ -431,11 +583,16 @@ static void S_add_row(double *restrict o, const double *restrict z, int n) {
 /* The scores of the known features ids[0..n) (in sum order) into sc,
  * every line counted: per feature, each class's term added (the stored
  * one where its lines have the feature, else zterm), as clfinputs.py
- * adds them, each a single addition of the same double. */
-static void S_sum(const kb_words *w, const int *ids, int n, double *sc) {
+ * adds them, each a single addition of the same double; a feature's row
+ * made at load added as it is (rows: the same terms, so the same sums). */
+static void S_sum(const kb_words *w, const int *ids, int n, int rows, double *sc) {
   double keep[64];
   for (int c = 0; c < w->nclsp; c++) sc[c] = w->prior[c];
   for (int i = 0; i < n; i++) {
+    if (rows && w->frow_of[ids[i]] >= 0) {
+      S_add_row(sc, w->frow + (size_t)w->frow_of[ids[i]] * (size_t)w->nclsp, w->nclsp);
+      continue;
+    }
     int a = w->fstart[ids[i]], b = w->fstart[ids[i] + 1];
     if (b - a > (int)(sizeof keep / sizeof *keep)) {
       /* a feature of many classes: one class at a time */
@@ -506,14 +663,16 @@ static int S_distinct_out(const kb_words *w, const int *out, int nout, int *keep
 }
 
 /* The probabilities of the words in words (S_add_word's). */
-static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout) {
+static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const int *out, int nout,
+                                int rows) {
   kb_words_scores *s = kb_xmalloc(sizeof *s + (size_t)w->nclsp * sizeof(double));
   s->w = w;
   s->p = (double *)(s + 1);
+  s->nterm = 0;
   int *keep = out && nout > 0 ? kb_xmalloc((size_t)nout * sizeof *keep) : NULL;
   int nkeep = keep ? S_distinct_out(w, out, nout, keep) : 0;
   if (nkeep) S_sum_without(w, ids, nk, keep, nkeep, s->p);
-  else S_sum(w, ids, nk, s->p);
+  else S_sum(w, ids, nk, rows, s->p);
   free(keep);
   /* softmax(score / T), as clfinputs.py: the top taken out first */
   double top = s->p[0], z = 0;
@@ -526,18 +685,28 @@ static kb_words_scores *S_score(const kb_words *w, const int *ids, int nk, const
   return s;
 }
 
-kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
-                                      const int *out, int nout) {
+/* kb_words_score_words(), with the rows made at load or without. */
+static kb_words_scores *S_score_words(const kb_words *w, const char *const *words, int n,
+                                      const int *out, int nout, int rows) {
   if (!w) return NULL;
   S_strs v = {0};
   for (int i = 0; i < n; i++) S_strs_add(&v, words[i], strlen(words[i]));
   int ids0[128];
   int *ids = 2 * v.n <= 128 ? ids0 : kb_xmalloc(2 * (size_t)v.n * sizeof *ids);
   int nk = S_known_words(w, &v, ids);
-  kb_words_scores *s = S_score(w, ids, nk, out, nout);
+  kb_words_scores *s = S_score(w, ids, nk, out, nout, rows);
   if (ids != ids0) free(ids);
   S_strs_free(&v);
   return s;
+}
+
+kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *words, int n,
+                                      const int *out, int nout) {
+  return S_score_words(w, words, n, out, nout, 1);
+}
+
+kb_words_scores *kb_words_score_words_by_term(const kb_words *w, const char *const *words, int n) {
+  return S_score_words(w, words, n, NULL, 0, 0);
 }
 
 /* A mention's known features as its words come (kb_examples_words()):
@@ -549,7 +718,11 @@ kb_words_scores *kb_words_score_words(const kb_words *w, const char *const *word
 typedef struct {
   const kb_words *w;
   int *ids, nk, cap;
-  char *prev;      /* the word before (in prev0, or allocated), or NULL */
+  int kprev;       /* the number of the word before (-1 unknown) */
+  int nterm;       /* the words' numbers among the examples' terms, */
+  int term[S_TERMS]; /* when w maps them (w->exterm) */
+  char *prev;      /* the word before (in prev0, or allocated), or NULL;
+                      its bytes kept only when w has no table of pairs */
   size_t nprev;
   char prev0[128]; /* (a term is KB_TEXT_MAX_TERM bytes at most) */
   int ids0[128];   /* (a mention's features: a few dozen) */
@@ -565,8 +738,14 @@ static void S_stream_word(void *ctx, const char *term, size_t n) {
     st->ids = ids;
     st->cap = cap;
   }
-  S_known_add(st->w, term, n, st->ids, &st->nk);
-  if (st->prev) S_known_pair(st->w, st->prev, st->nprev, term, n, st->ids, &st->nk);
+  int k = S_known_add(st->w, term, n, st->ids, &st->nk);
+  if (st->w->exterm && st->nterm < S_TERMS) st->term[st->nterm++] = k >= 0 ? st->w->exterm[k] : -1;
+  if (st->prev) S_known_pair(st->w, st->kprev, k, st->prev, st->nprev, term, n, st->ids, &st->nk);
+  st->kprev = k;
+  if (st->w->npslot) { /* (the bytes not read: prev only says there is one) */
+    st->prev = st->prev0;
+    return;
+  }
   if (st->prev != st->prev0) free(st->prev);
   st->prev = n <= sizeof st->prev0 ? st->prev0 : kb_xmalloc(n);
   memcpy(st->prev, term, n);
@@ -580,12 +759,16 @@ kb_words_scores *kb_words_score(const kb_words *w, const kb_mention *m, const in
   st.ids = st.ids0;
   st.nk = 0;
   st.cap = (int)(sizeof st.ids0 / sizeof *st.ids0);
+  st.kprev = -1;
+  st.nterm = 0;
   st.prev = NULL;
   st.nprev = 0;
   kb_examples_words(m, S_stream_word, &st);
   if (st.prev != st.prev0) free(st.prev);
   int nk = S_distinct(st.ids, st.nk);
-  kb_words_scores *s = S_score(w, st.ids, nk, out, nout);
+  kb_words_scores *s = S_score(w, st.ids, nk, out, nout, 1);
+  s->nterm = st.nterm;
+  memcpy(s->term, st.term, (size_t)st.nterm * sizeof *s->term);
   if (st.ids != st.ids0) free(st.ids);
   return s;
 }
