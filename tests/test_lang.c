@@ -204,6 +204,18 @@ static void test_known_word_not_corrected(void **state) {
   th_resp_free(&r);
 }
 
+/* GET path from the server, which must answer 200 with JSON: the parsed
+ * body (caller frees with cJSON_Delete()). */
+static cJSON *S_get_json(const char *path) {
+  th_resp r;
+  assert_int_equal(th_http(lh_server(), "GET", path, NULL, 0, NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  cJSON *j = cJSON_Parse(r.body);
+  th_resp_free(&r);
+  assert_non_null(j);
+  return j;
+}
+
 /* The public search lists and counts only the hits that cover at least
  * half as much of the query as the first (rule26f): a sentence matched
  * 72-77 of kb/'s 83 articles by one common word ("phone", "shop"); the
@@ -224,10 +236,7 @@ static void test_weak_matches_cut(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char *path = th_fmt("/api/v1/search?q=%s&lang=%s&limit=3", cases[i].q, cases[i].lang);
-    th_resp r;
-    assert_int_equal(th_http(lh_server(), "GET", path, NULL, 0, NULL, &r), 0);
-    assert_int_equal(r.status, 200);
-    cJSON *j = cJSON_Parse(r.body);
+    cJSON *j = S_get_json(path);
     int total = cJSON_GetObjectItem(j, "total")->valueint;
     const char *got = lh_str(j, "results.0.slug");
     if (total > cases[i].most || !got || strcmp(got, cases[i].first))
@@ -236,7 +245,6 @@ static void test_weak_matches_cut(void **state) {
     assert_true(total <= cases[i].most && total >= 1);
     assert_string_equal(got, cases[i].first);
     cJSON_Delete(j);
-    th_resp_free(&r);
     free(path);
   }
 }
@@ -258,10 +266,7 @@ static void test_public_search_ranked(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char *path = th_fmt("/api/v1/search?q=%s&lang=%s", cases[i].q, cases[i].lang);
-    th_resp r;
-    assert_int_equal(th_http(lh_server(), "GET", path, NULL, 0, NULL, &r), 0);
-    assert_int_equal(r.status, 200);
-    cJSON *j = cJSON_Parse(r.body);
+    cJSON *j = S_get_json(path);
     const char *want[3] = {cases[i].first, cases[i].second, cases[i].third};
     for (int k = 0; k < 3 && want[k]; k++) {
       char key[32];
@@ -272,15 +277,11 @@ static void test_public_search_ranked(void **state) {
       assert_string_equal(got, want[k]);
     }
     cJSON_Delete(j);
-    th_resp_free(&r);
     free(path);
   }
   /* pages: the second page goes on where the first stopped, the same total */
-  th_resp a, b;
-  assert_int_equal(th_http(lh_server(), "GET", "/api/v1/search?q=phone&limit=5", NULL, 0, NULL, &a), 0);
-  assert_int_equal(th_http(lh_server(), "GET", "/api/v1/search?q=phone&limit=5&offset=5", NULL, 0, NULL, &b),
-                   0);
-  cJSON *ja = cJSON_Parse(a.body), *jb = cJSON_Parse(b.body);
+  cJSON *ja = S_get_json("/api/v1/search?q=phone&limit=5");
+  cJSON *jb = S_get_json("/api/v1/search?q=phone&limit=5&offset=5");
   assert_int_equal(cJSON_GetObjectItem(ja, "total")->valueint, cJSON_GetObjectItem(jb, "total")->valueint);
   assert_true(cJSON_GetObjectItem(ja, "total")->valueint > 5);
   for (int x = 0; x < 5; x++)
@@ -293,8 +294,6 @@ static void test_public_search_ranked(void **state) {
     }
   cJSON_Delete(ja);
   cJSON_Delete(jb);
-  th_resp_free(&a);
-  th_resp_free(&b);
 }
 
 /* The site in each language: /fr/, /de/, /es/ pages say their language,
