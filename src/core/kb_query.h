@@ -71,12 +71,6 @@ struct kb_query {
   size_t firsts_omit_start, firsts_omit_end;
 };
 
-/* kb_index_analyze() in language `only` alone, or in every language of
- * the index (only < 0). NULL when the text is not valid UTF-8; else the
- * caller's, freed with kb_query_free() (ix must outlive it). */
-kb_query *kb_query_analyze_in(kb_index *ix, const char *text, size_t n, int prefix_last,
-                               unsigned ablate, int only);
-
 /* Corrects the words of language li once. Called when a language is
  * chosen or searched: correcting costs more than reading the words, and
  * most of an index's languages are never searched for a given mention.

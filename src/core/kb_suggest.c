@@ -595,7 +595,7 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
   kb_suggest_result s;
   memset(&s, 0, sizeof s);
   kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang,
-                        .prefix_last = o->prefix_last};
+                        .prefix_last = o->prefix_last, .lang_only = 1};
   kb_mention *m = kb_mention_new(ix, geo, q, nq, &mo, err, nerr);
   if (!m) return KB_SEARCH_EUTF8;
   s.mention = m;
