@@ -895,10 +895,11 @@ static void S_same_results(const kb_results *a, const kb_results *b, const char 
 /* The public search's shortcuts (kb_suggest_search()): a query read in
  * the one language it searches (kb_query_analyze_in(), a mention's
  * lang_only) finds what the query read in all four of kb/'s finds, bit
- * for bit; and the first phrases a query as typed builds (its search
- * keeps none: it read the last word as a prefix) are kept by the first
- * pass over them, the word model's, and given the same to the second,
- * the examples', and as a query that was not searched builds them. */
+ * for bit; and the first phrases of a query as typed, kept by its search
+ * (which read the last word as a prefix) or else by the first pass over
+ * them, the word model's, are given to both passes as a query that was
+ * not searched builds them (words repeated, stop words alone, typos,
+ * synonyms among the queries). */
 static void test_public_search_same(void **state) {
   (void)state;
   char *dir = th_tmpdir();
@@ -906,7 +907,9 @@ static void test_public_search_same(void **state) {
   static const char *const qs[] = {
       "how do i get the sim out of my iph", "opening hours leip", "track my ord",
       "portabilité RI", "wie bekomme ich die SIM-Kar", "hola como saco la tarj",
-      "store in madr", "battery", "phone wont turn on ", "le"};
+      "store in madr", "battery", "phone wont turn on ", "le", "the", "sim card sim",
+      "sim sim", "mobile phone cell", "handy akku handy", "delivary stil not her",
+      "screen broken scre"};
   int compared = 0;
   for (int li = 0; li < kb_index_nlangs(x); li++) {
     const char *code = kb_index_lang_code(x, li);

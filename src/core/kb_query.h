@@ -65,8 +65,10 @@ struct kb_query {
                              a word records another surface for it) */
   const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
                              in a NUL (in mem), kept by the first search
-                             that built them (its language, no prefix),
-                             with the span it left out; NULL: not yet */
+                             that built them (its language; with the last
+                             word a prefix, when each group's first term is
+                             its word's own), else by that function, with
+                             the span left out; NULL: not yet */
   size_t nfirsts;         /* their bytes */
   size_t firsts_omit_start, firsts_omit_end;
 };
