@@ -51,6 +51,9 @@ typedef struct kb_mention_opts {
                              from its words */
   int prefix_last;        /* the last word is being typed (a search box's
                              query as it stands): read as a prefix */
+  int lang_only;          /* the caller searches lang alone (the public
+                             search): the text's terms analysed in that
+                             language only, when it is one of the index */
 } kb_mention_opts;
 
 /* Analyzes text[0..n) for the index ix (its words, language, devices and

@@ -258,6 +258,13 @@ typedef struct kb_query kb_query;
  * is not valid UTF-8. Free with kb_query_free(); ix must outlive it. */
 kb_query *kb_index_analyze(kb_index *ix, const char *text, size_t n, int prefix_last,
                            unsigned ablate);
+/* kb_index_analyze() in language `only` alone, or in every language of
+ * the index (only < 0): for a caller that searches that one only (its
+ * other languages' terms would never be read). NULL when the text is not
+ * valid UTF-8; else the caller's, freed with kb_query_free() (ix must
+ * outlive it). */
+kb_query *kb_query_analyze_in(kb_index *ix, const char *text, size_t n, int prefix_last,
+                               unsigned ablate, int only);
 void kb_query_free(kb_query *q); /* NULL is allowed */
 
 /* Sets the language q is read in (its corrections and the feedback

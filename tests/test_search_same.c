@@ -873,6 +873,100 @@ static void test_ltr_inputs(void **state) {
   }
 }
 
+/* The first phrases' terms kb_query_first_phrases() gives, one after
+ * the other with a NUL each, into b. */
+static void S_put_phrase(void *ctx, const char *term, size_t n) {
+  kb_buf_put((kb_buf *)ctx, term, n);
+  kb_buf_putc((kb_buf *)ctx, 0);
+}
+
+/* hits a and b the same, bit for bit: ids, scores and features */
+static void S_same_results(const kb_results *a, const kb_results *b, const char *q) {
+  if (a->n != b->n) print_error("%s: %d hits, %d\n", q, a->n, b->n);
+  assert_int_equal(a->n, b->n);
+  assert_int_equal(a->total, b->total);
+  for (int i = 0; i < a->n; i++) {
+    assert_true(a->hits[i].id == b->hits[i].id);
+    assert_memory_equal(&a->hits[i].score, &b->hits[i].score, sizeof a->hits[i].score);
+    assert_memory_equal(a->hits[i].feat, b->hits[i].feat, sizeof a->hits[i].feat);
+  }
+}
+
+/* The public search's shortcuts (kb_suggest_search()): a query read in
+ * the one language it searches (kb_query_analyze_in(), a mention's
+ * lang_only) finds what the query read in all four of kb/'s finds, bit
+ * for bit; and the first phrases of a query as typed, kept by its search
+ * (which read the last word as a prefix) or else by the first pass over
+ * them, the word model's, are given to both passes as a query that was
+ * not searched builds them (words repeated, stop words alone, typos,
+ * synonyms among the queries). */
+static void test_public_search_same(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const qs[] = {
+      "how do i get the sim out of my iph", "opening hours leip", "track my ord",
+      "portabilité RI", "wie bekomme ich die SIM-Kar", "hola como saco la tarj",
+      "store in madr", "battery", "phone wont turn on ", "le", "the", "sim card sim",
+      "sim sim", "mobile phone cell", "handy akku handy", "delivary stil not her",
+      "screen broken scre"};
+  int compared = 0;
+  for (int li = 0; li < kb_index_nlangs(x); li++) {
+    const char *code = kb_index_lang_code(x, li);
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+      for (int typed = 0; typed < 2; typed++) {
+        size_t n = strlen(qs[i]);
+        kb_query *all = kb_query_analyze_in(x, qs[i], n, typed, 0, -1);
+        kb_query *one = kb_query_analyze_in(x, qs[i], n, typed, 0, li);
+        kb_query *fresh = kb_query_analyze_in(x, qs[i], n, typed, 0, -1);
+        kb_query_set_lang(all, li);
+        kb_query_set_lang(one, li);
+        kb_query_set_lang(fresh, li);
+        kb_search_opts o = {.kinds = KB_KIND_ARTICLE, .limit = 30, .lang = code,
+                            .snippets_later = 1, .prefix_last = typed, .count_total = 1};
+        kb_results ra, ro;
+        char err[256];
+        assert_int_equal(kb_index_search_query(x, all, &o, &ra, err, sizeof err), KB_SEARCH_OK);
+        assert_int_equal(kb_index_search_query(x, one, &o, &ro, err, sizeof err), KB_SEARCH_OK);
+        S_same_results(&ra, &ro, qs[i]);
+        compared += ra.n;
+        kb_results_free(&ra);
+        kb_results_free(&ro);
+        /* the word model's pass, the examples' (kept), and a query
+         * never searched */
+        kb_buf first = KB_BUF_INIT, again = KB_BUF_INIT, ref = KB_BUF_INIT;
+        kb_query_first_phrases(one, 0, 0, S_put_phrase, &first);
+        kb_query_first_phrases(one, 0, 0, S_put_phrase, &again);
+        kb_query_first_phrases(fresh, 0, 0, S_put_phrase, &ref);
+        assert_int_equal(first.n, ref.n);
+        assert_int_equal(again.n, ref.n);
+        if (ref.n) {
+          assert_memory_equal(first.p, ref.p, ref.n);
+          assert_memory_equal(again.p, ref.p, ref.n);
+        }
+        /* another span left out: built again, not the one kept */
+        kb_buf cut = KB_BUF_INIT, cutref = KB_BUF_INIT;
+        kb_query_first_phrases(one, 0, n < 4 ? n : 4, S_put_phrase, &cut);
+        kb_query *fresh2 = kb_query_analyze_in(x, qs[i], n, typed, 0, -1);
+        kb_query_set_lang(fresh2, li);
+        kb_query_first_phrases(fresh2, 0, n < 4 ? n : 4, S_put_phrase, &cutref);
+        assert_int_equal(cut.n, cutref.n);
+        if (cutref.n) assert_memory_equal(cut.p, cutref.p, cutref.n);
+        kb_buf_cleanup(&first);
+        kb_buf_cleanup(&again);
+        kb_buf_cleanup(&ref);
+        kb_buf_cleanup(&cut);
+        kb_buf_cleanup(&cutref);
+        kb_query_free(all);
+        kb_query_free(one);
+        kb_query_free(fresh);
+        kb_query_free(fresh2);
+      }
+  }
+  assert_true(compared > 100);
+  th_index_done(x, dir);
+}
+
 /* kb_order_sort() puts keys in the order of "if the scores differ, the
  * higher first; else the lower id; else the lower at", for keys with equal
  * scores, -0 and 0, and NaN among them: the order a suggest's candidates
@@ -1228,6 +1322,7 @@ int main(void) {
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),
       cmocka_unit_test(test_norms_wtf),
+      cmocka_unit_test(test_public_search_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,8 +196,12 @@ static int S_known(void *arg, const char *word) {
 
 kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                            const kb_mention_opts *o, char *err, size_t nerr) {
-  /* the search terms first: the analysis checks that the text is UTF-8 */
-  kb_query *q = kb_index_analyze(ix, text, n, o->prefix_last, o->ablate);
+  /* the search terms first: the analysis checks that the text is UTF-8;
+   * in the one language searched when the caller searches one (the
+   * public search, as kb_index_search() does): the others' terms were
+   * never read (1.4 K instructions a query on kb/'s four) */
+  int only = o->lang_only && o->lang ? kb_index_lang_find(ix, o->lang) : -1;
+  kb_query *q = kb_query_analyze_in(ix, text, n, o->prefix_last, o->ablate, only);
   if (!q) {
     snprintf(err, nerr, "the query is not valid UTF-8");
     return NULL;

@@ -65,17 +65,13 @@ struct kb_query {
                              a word records another surface for it) */
   const char *firsts;     /* kb_query_first_phrases()'s terms, each ending
                              in a NUL (in mem), kept by the first search
-                             that built them (its language, no prefix),
-                             with the span it left out; NULL: not yet */
+                             that built them (its language; with the last
+                             word a prefix, when each group's first term is
+                             its word's own), else by that function, with
+                             the span left out; NULL: not yet */
   size_t nfirsts;         /* their bytes */
   size_t firsts_omit_start, firsts_omit_end;
 };
-
-/* kb_index_analyze() in language `only` alone, or in every language of
- * the index (only < 0). NULL when the text is not valid UTF-8; else the
- * caller's, freed with kb_query_free() (ix must outlive it). */
-kb_query *kb_query_analyze_in(kb_index *ix, const char *text, size_t n, int prefix_last,
-                               unsigned ablate, int only);
 
 /* Corrects the words of language li once. Called when a language is
  * chosen or searched: correcting costs more than reading the words, and

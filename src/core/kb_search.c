@@ -64,6 +64,10 @@ typedef struct {
   int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
   char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
   int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
+  int nrec;                  /* the first nrec terms are the words' own
+                                (S_build()'s from the records); the others
+                                join their groups (alternatives, synonyms,
+                                the word being typed) */
   int last_start, last_end;  /* source span of the last primary term */
   kb_arena *mem;              /* owns terms, prim and fix */
 } S_query;
@@ -206,6 +210,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
     if (t->n > nt && x->df >= 0) t->df[nt] = x->df; /* looked up already */
   }
+  t->nrec = t->n;
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
   int typing = prefix_last && t->last_end >= 0 && (size_t)t->last_end == q->nq;
   /* the word being typed is a prefix, not a typo, while a word of the
@@ -1089,12 +1094,29 @@ static void S_firsts(const S_query *t, kb_buf *b) {
   }
 }
 
-/* Keeps t's first phrases in q when t is what kb_query_first_phrases()
- * builds: the suggest path's search builds it already, with the place's
+/* 1 if every group of t (of the first S_MAX_TERMS, those S_firsts()
+ * reads) has a term of its word's own, one of the first t->nrec: its first
+ * phrases are then those terms, whatever S_build() added after them
+ * (alternatives and synonyms join groups that are there, the word being
+ * typed the last one), so a search that read the last word as a prefix
+ * built the first phrases of one that did not. Not so when a group has no
+ * term of its own (a word repeated) or there was none but the prefix. */
+static int S_firsts_of_words(const S_query *t) {
+  int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
+  uint64_t seen = 0;
+  for (int i = 0; i < t->nrec; i++)
+    if (t->group[i] >= 0 && t->group[i] < S_MAX_TERMS) seen |= (uint64_t)1 << t->group[i];
+  return seen == (ng == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ng) - 1);
+}
+
+/* Keeps t's first phrases in q when t has those kb_query_first_phrases()
+ * builds: the suggest path's search builds them already, with the place's
  * words left out as the examples leave them out (a fifth of the
- * examples' cost, kb_examples.c). */
+ * examples' cost, kb_examples.c); the public search as it is typed too,
+ * when each group's first term is its word's own (S_firsts_of_words():
+ * 1.8 K instructions a fragment). */
 static void S_keep_firsts(kb_query *q, int li, const kb_search_opts *o, const S_query *t) {
-  if (q->firsts || li != q->li || o->prefix_last) return;
+  if (q->firsts || li != q->li || (o->prefix_last && !S_firsts_of_words(t))) return;
   kb_buf b = KB_BUF_INIT;
   S_firsts(t, &b);
   q->nfirsts = b.n;
@@ -1102,6 +1124,21 @@ static void S_keep_firsts(kb_query *q, int li, const kb_search_opts *o, const S_
   q->firsts_omit_start = o->omit_start;
   q->firsts_omit_end = o->omit_end;
   kb_buf_cleanup(&b);
+}
+
+/* Keeps the first phrases b built here in q when no search kept them (a
+ * search that read the last word as a prefix and whose groups' first
+ * terms are not all their words' own, S_keep_firsts()), so the word
+ * model's and the examples' passes do not build the same ones each (1.4 K
+ * instructions a fragment before S_firsts_of_words()). The same terms:
+ * built from q in its language, with the span left out that is kept with
+ * them. */
+static void S_keep_built_firsts(kb_query *q, size_t omit_start, size_t omit_end, const kb_buf *b) {
+  if (q->firsts) return;
+  q->nfirsts = b->n;
+  q->firsts = b->n ? kb_arena_dup(&q->mem, b->p, b->n) : "";
+  q->firsts_omit_start = omit_start;
+  q->firsts_omit_end = omit_end;
 }
 
 /* 1 if the spans [a0, a1) and [b0, b1) leave out the same (empty ones
@@ -1133,6 +1170,7 @@ void kb_query_first_phrases(const kb_query *q, size_t omit_start, size_t omit_en
     fn(ctx, b.p + at, n);
     at += n + 1;
   }
+  S_keep_built_firsts((kb_query *)q, omit_start, omit_end, &b);
   kb_buf_cleanup(&b);
   S_query_free(&t);
 }

@@ -316,9 +316,12 @@ static int S_page_places(const kb_results *r, int limit) {
 
 /* Ranks the candidates by the learned score (kb_rank_learned()), kept as
  * exp(score) so that it stays positive for the fusion with feedback, and
- * shows them to o->inspect (evaluation) before anything is dropped. */
+ * shows them to o->inspect (evaluation) before anything is dropped. With
+ * fits, whether any article fits (out->fits, S_fits()): a suggest's
+ * abstention; the public search shows what it found and never reads it
+ * (0.6 K instructions a search). */
 static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o,
-                     kb_suggest_result *out) {
+                     kb_suggest_result *out, int fits) {
   kb_results *r = &out->res;
   if (r->n == 0) return;
   /* how near the mention is to the labelled examples of its language,
@@ -365,7 +368,7 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
     r->hits[i].score = exp(score[i]);
     id[i] = r->hits[i].id;
   }
-  out->fits = S_fits(r, x, score, out->asks);
+  if (fits) out->fits = S_fits(r, x, score, out->asks);
   if (o->inspect) o->inspect(o->inspect_arg, r, x);
   if (own) free(score);
   kb_spare_give(KB_SPARE_LTR, out->ltr, out->ltr_cap); /* (a second rerank's) */
@@ -438,7 +441,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
     if (rc != KB_SEARCH_OK) return rc;
     out->fallback = 1;
   }
-  S_rerank(ix, m, o, out);
+  S_rerank(ix, m, o, out, 1);
   if (o->feedback) {
     S_fuse(ix, o->feedback, m, coll, &out->res);
     kb_results_sort(&out->res);
@@ -592,7 +595,7 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
   kb_suggest_result s;
   memset(&s, 0, sizeof s);
   kb_mention_opts mo = {.collection = o->collection, .ablate = o->ablate, .lang = o->lang,
-                        .prefix_last = o->prefix_last};
+                        .prefix_last = o->prefix_last, .lang_only = 1};
   kb_mention *m = kb_mention_new(ix, geo, q, nq, &mo, err, nerr);
   if (!m) return KB_SEARCH_EUTF8;
   s.mention = m;
@@ -626,7 +629,7 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
      * can take: the limit's) */
     kb_suggest_opts ro = {.limit = offset + limit};
     int total = s.res.total;
-    S_rerank(ix, m, &ro, &s);
+    S_rerank(ix, m, &ro, &s, 0);
     S_prefer_platform(&s.res, kb_mention_platform(m));
     total += S_place_stores(ix, geo, &s, coll, o->lang, &s.res);
     /* 4. the page asked for, with its snippets */
