@@ -107,8 +107,8 @@ double kb_suggest_threshold(int asks, int lang_other, int no_examples);
 
 /* Suggests articles for text[0..n): analysis (kb_mention.h), retrieval,
  * confidence, links. geo may be NULL. Returns KB_SEARCH_OK or a
- * KB_SEARCH_* error with a message in err. Free with
- * kb_suggest_result_free(). */
+ * KB_SEARCH_* error with a message in err (out then holds nothing). Free
+ * with kb_suggest_result_free(). */
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
                const kb_suggest_opts *o, kb_suggest_result *out, char *err,
                size_t nerr);

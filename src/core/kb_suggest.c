@@ -529,15 +529,9 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   /* 2. retrieval */
   int rc = S_retrieve(ix, m, o, out, err, nerr);
   if (rc != KB_SEARCH_OK) {
-    kb_mention_free(m);
-    out->mention = NULL;
-    kb_examples_scores_free(out->examples);
-    out->examples = NULL;
-    kb_words_scores_free(out->words);
-    out->words = NULL;
-    kb_spare_give(KB_SPARE_LTR, out->ltr, out->ltr_cap);
-    out->ltr = NULL;
-    out->nltr = 0;
+    /* everything freed, the hits too (a caller that frees it again finds
+     * it cleared) */
+    kb_suggest_result_free(out);
     return rc;
   }
   out->n = out->res.n;
