@@ -533,7 +533,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
                       .offset = (page - 1) * S_PER_PAGE,
                       .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1,
-                      .cut_weak = 1, .lang = kb_page_lang(c)};
+                      .cut_weak = 1, .lang = kb_page_lang(c), .links_only = 1};
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) ||
