@@ -192,10 +192,10 @@ int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, con
  * of the row), and returns a string the memo then owns, or NULL (nothing
  * kept: asked again next time). Returns the text, owned by ix and valid
  * until the next call on ix, or NULL (no such row, or fn gave NULL). A
- * row keeps a text for each of two functions (a third takes the last
+ * row keeps a text for each of three functions (a fourth takes the last
  * one's place): an article page's related articles (a search of its
- * title: half the page's cost, kb_web.c) and the API's JSON of the row
- * (kb_api.c). */
+ * title: half the page's cost, kb_web.c), a results page's link and
+ * title (kb_web.c) and the API's JSON of the row (kb_api.c). */
 const char *kb_index_row_text(kb_index *ix, int64_t id,
                               char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx);
 
