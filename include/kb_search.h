@@ -192,10 +192,10 @@ int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *ix, con
  * of the row), and returns a string the memo then owns, or NULL (nothing
  * kept: asked again next time). Returns the text, owned by ix and valid
  * until the next call on ix, or NULL (no such row, or fn gave NULL). A
- * row keeps a text for each of two functions (a third takes the last
+ * row keeps a text for each of three functions (a fourth takes the last
  * one's place): an article page's related articles (a search of its
- * title: half the page's cost, kb_web.c) and the API's JSON of the row
- * (kb_api.c). */
+ * title: half the page's cost, kb_web.c), a results page's link and
+ * title (kb_web.c) and the API's JSON of the row (kb_api.c). */
 const char *kb_index_row_text(kb_index *ix, int64_t id,
                               char *(*fn)(kb_index *ix, int64_t id, void *ctx), void *ctx);
 
@@ -238,6 +238,12 @@ typedef struct kb_search_opts {
   int ranked;             /* the results are kb_suggest_search()'s (the
                              learned ranking), not kb_index_search()'s:
                              only a cache key (kb_qcache.h) */
+  int links_only;         /* kb_suggest_search(): leave the articles'
+                             url, reply, escalate and summary NULL (a
+                             results page shows a hit's link, title and
+                             snippet: the rows' other columns copied per
+                             hit were 1.6 K instructions a fragment); the
+                             store pages added after the search have them */
   size_t omit_start, omit_end; /* kb_index_search_query(): the words of
                              text[omit_start..omit_end) are not searched
                              for (a place the link answers); equal: none */
@@ -330,6 +336,10 @@ void kb_results_sort_first(kb_results *r, int m);
  * their url, reply, escalate and summary (a search made with
  * snippets_later). ix must be the index that was searched. */
 void kb_results_snippets(kb_index *ix, kb_results *r, int n);
+/* kb_results_snippets() without the rows' shown columns: the first n
+ * hits' snippets only, their url, reply, escalate and summary left NULL
+ * (kb_search_opts.links_only). */
+void kb_results_snippets_only(kb_index *ix, kb_results *r, int n);
 
 /* Appends hit h's snippet to b as a JSON string literal, the bytes
  * kb_buf_put_json() writes of h->snippet, cut again from ix's JSON form

@@ -84,6 +84,41 @@ static void test_search_results(void **state) {
   free(b);
 }
 
+/* A result's link and title are kept with its row once made (kb_web.c
+ * S_result_head(), kb_index_row_text()) beside the API's JSON of the row
+ * and an article page's related articles, each row keeping three texts:
+ * every page of results is the same when its heads are made, read from
+ * the memo, and read again after the API's and the article pages' memos
+ * of the same rows were made; a link into another collection (AcmeHelp) and
+ * a store page's among them. */
+static void test_result_heads_kept(void **state) {
+  (void)state;
+  static const char *const paths[] = {
+      "/search?q=sim&fragment=1", "/search?q=sim+tray", "/search?q=acme+sim&fragment=1",
+      "/search?q=screen+rep&fragment=1", "/search?q=store+in+leeds&fragment=1",
+      "/search?q=phone&fragment=1&page=2", "/search?q=refund"};
+  enum { N = sizeof paths / sizeof *paths };
+  char *first[N];
+  for (int i = 0; i < N; i++) first[i] = S_get(paths[i], 200, NULL);
+  assert_non_null(strstr(first[0], "<li><h2><a href=\"/help/remove-sim-iphone\">Remove the SIM from an iPhone</a></h2><p class=\"snippet\">"));
+  assert_non_null(strstr(first[2], "<li><h2><a href=\"/help/AcmeHelp/acme-sim\">Swap your Acme SIM</a></h2>"));
+  for (int round = 0; round < 2; round++) {
+    if (round == 1) { /* the rows' other texts */
+      static const char *const other[] = {"/api/v1/search?q=sim", "/api/v1/search?q=acme+sim",
+                                          "/api/v1/search?q=store+in+leeds", "/help/remove-sim-iphone",
+                                          "/help/remove-sim-android", "/help/AcmeHelp/acme-sim"};
+      for (size_t k = 0; k < sizeof other / sizeof *other; k++) free(S_get(other[k], 200, NULL));
+    }
+    for (int i = 0; i < N; i++) {
+      char *b = S_get(paths[i], 200, NULL);
+      if (strcmp(b, first[i])) print_error("%s (round %d) differs\n", paths[i], round);
+      assert_string_equal(b, first[i]);
+      free(b);
+    }
+  }
+  for (int i = 0; i < N; i++) free(first[i]);
+}
+
 /* The pages' arguments are read in one pass over the query (kb_server.c)
  * as libmicrohttpd's lookup of each name found them: in any case, the
  * first of a name counting, a name without '=' present with no value. */
@@ -549,6 +584,7 @@ int main(void) {
       cmocka_unit_test(test_public_url_no_notice), cmocka_unit_test(test_public_basics),
       cmocka_unit_test(test_kb_health),        cmocka_unit_test(test_team_queue),
       cmocka_unit_test(test_reports_trends),    cmocka_unit_test(test_inline_style),
+      cmocka_unit_test(test_result_heads_kept), /* last: its views move the popular list */
   };
   return cmocka_run_group_tests_name("pages", tests, S_setup, S_teardown);
 }

@@ -19,6 +19,7 @@
 #include "kb_rank.h"
 #include "kb_rank_docs.h"
 #include "kb_search.h"
+#include "kb_suggest.h"
 #include "kb_util.h"
 #include "../src/core/kb_index_impl.h" /* (internal to src/core) */
 #include "../src/core/kb_near.h"  /* (internal to src/core) */
@@ -967,6 +968,60 @@ static void test_public_search_same(void **state) {
   th_index_done(x, dir);
 }
 
+/* kb_suggest_search() with links_only (a results page's) gives the hits it
+ * gives without: the same rows, scores, features, links, titles and
+ * snippets, and totals; only the articles' url, reply, escalate and
+ * summary left unread (NULL), typed and not, a page past the first too. */
+static void test_links_only(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const qs[] = {"how do i get the sim out of my iph", "opening hours leip",
+                                   "track my ord", "portabilité RI", "wie bekomme ich die SIM-Kar",
+                                   "screen broken scre", "battery", "store in madr"};
+  int compared = 0, unread = 0, summaries = 0;
+  for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+    for (int typed = 0; typed < 2; typed++)
+      for (int page = 0; page < 2; page++) {
+        size_t n = strlen(qs[i]);
+        kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = 10,
+                            .offset = 10 * page, .prefix_last = typed, .count_total = 1,
+                            .cut_weak = 1};
+        kb_search_opts lo = o;
+        lo.links_only = 1;
+        kb_results a, b;
+        char err[256];
+        assert_int_equal(kb_suggest_search(x, NULL, qs[i], n, &o, &a, err, sizeof err), KB_SEARCH_OK);
+        assert_int_equal(kb_suggest_search(x, NULL, qs[i], n, &lo, &b, err, sizeof err), KB_SEARCH_OK);
+        assert_int_equal(a.n, b.n);
+        assert_int_equal(a.total, b.total);
+        S_same_str(a.corrected, b.corrected);
+        for (int k = 0; k < a.n; k++) {
+          const kb_hit *h = &a.hits[k], *g = &b.hits[k];
+          assert_true(h->id == g->id && h->score == g->score);
+          assert_memory_equal(h->feat, g->feat, sizeof h->feat);
+          S_same_str(h->collection, g->collection);
+          S_same_str(h->slug, g->slug);
+          S_same_str(h->title, g->title);
+          S_same_str(h->snippet, g->snippet);
+          if (g->url || g->reply || g->escalate || g->summary) { /* a store page's */
+            S_same_str(h->url, g->url);
+            S_same_str(h->summary, g->summary);
+          } else {
+            unread++;
+          }
+          summaries += h->summary != NULL;
+          compared++;
+        }
+        kb_results_free(&a);
+        kb_results_free(&b);
+      }
+  assert_true(compared > 100);
+  assert_true(unread > 100);
+  assert_true(summaries > 50); /* what links_only leaves was there to leave */
+  th_index_done(x, dir);
+}
+
 /* kb_order_sort() puts keys in the order of "if the scores differ, the
  * higher first; else the lower id; else the lower at", for keys with equal
  * scores, -0 and 0, and NaN among them: the order a suggest's candidates
@@ -1303,6 +1358,7 @@ int main(void) {
       cmocka_unit_test(test_pruning),
       cmocka_unit_test(test_row_caches),
       cmocka_unit_test(test_meta_later),
+      cmocka_unit_test(test_links_only),
       cmocka_unit_test(test_memory_same_as_fts5),
       cmocka_unit_test(test_memory_same_as_fts5_long),
       cmocka_unit_test(test_bounds),

@@ -76,7 +76,7 @@ typedef struct {
  * suggest was a fifth of its time, and a row never changes while its index
  * is open. */
 #define KB_IX_META_COLS 11
-#define KB_IX_ROW_TEXTS 2
+#define KB_IX_ROW_TEXTS 3
 typedef struct {
   int64_t id;             /* 0: empty slot */
   char *col[KB_IX_META_COLS]; /* NULL where the column is NULL, else in blk */
@@ -90,8 +90,9 @@ typedef struct {
   char *(*text_fn[KB_IX_ROW_TEXTS])(kb_index *, int64_t, void *); /* what text
                              holds, or NULL */
   char *text[KB_IX_ROW_TEXTS]; /* kb_index_row_text()'s memos, one per fn
-                             (an article page's related articles, the
-                             API's JSON of the row: kb_web.c, kb_api.c) */
+                             (an article page's related articles, a
+                             results page's link and title, the API's
+                             JSON of the row: kb_web.c, kb_api.c) */
 } kb_ix_row;
 #define KB_IX_ROW_SLOTS 4096  /* direct-mapped by row id, as KB_IX_SNIP_SLOTS */
 

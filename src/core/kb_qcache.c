@@ -33,7 +33,8 @@
  * make that hard to forget (the struct's comment says so too). */
 #if SIZE_MAX == UINT64_MAX
 _Static_assert(sizeof(kb_search_opts) == 72 && offsetof(kb_search_opts, ablate) == 44 &&
-                   offsetof(kb_search_opts, ranked) == 48 && offsetof(kb_search_opts, omit_start) == 56,
+                   offsetof(kb_search_opts, ranked) == 48 && offsetof(kb_search_opts, links_only) == 52 &&
+                   offsetof(kb_search_opts, omit_start) == 56,
                "kb_search_opts changed: add the new field to kb_qcache.c's S_key()");
 #endif
 
@@ -183,7 +184,7 @@ static void S_key(kb_buf *k, const char *q, size_t nq, const kb_search_opts *o) 
   const long long v[] = {o->kinds,          o->limit,           o->offset,
                          o->prefix_last,    o->count_total,     o->snippets_later,
                          o->cut_weak,       (long long)o->ablate, o->ranked,
-                         (long long)o->omit_start, (long long)o->omit_end};
+                         o->links_only,     (long long)o->omit_start, (long long)o->omit_end};
   kb_buf_put(k, (const char *)v, sizeof v);
   S_key_str(k, o->collection);
   S_key_str(k, o->lang);

@@ -1023,17 +1023,24 @@ static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned wh
 #undef S_COL
 }
 
-void kb_results_snippets(kb_index *ix, kb_results *r, int n) {
+/* The first n hits' snippets, with (meta) their rows' shown columns, or
+ * without them: left NULL (the hits whole for the search cache either
+ * way, kb_qcache_put()). */
+static void S_snippets(kb_index *ix, kb_results *r, int n, int meta) {
   for (int i = 0; i < n && i < r->n; i++) {
     kb_hit *h = &r->hits[i];
     if (h->cut.meta) { /* the row is still cached from the ranking, or read again */
-      const kb_ix_row *w = kb_rows_get(ix, h->id);
+      const kb_ix_row *w = meta ? kb_rows_get(ix, h->id) : NULL;
       if (w) S_hit_meta(r, h, w, S_META_SHOW);
       h->cut.meta = 0;
     }
     if (!h->snippet && h->cut.lang < ix->nlangs) S_snippet(ix, r, h);
   }
 }
+
+void kb_results_snippets(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1); }
+
+void kb_results_snippets_only(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 0); }
 
 int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b) {
   if (!h->cut.json || h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return 0;

@@ -633,7 +633,8 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
     if (from) memmove(r->hits, r->hits + from, (size_t)n * sizeof *r->hits);
     r->n = n;
     r->total = total > from + n ? total : from + n;
-    kb_results_snippets(ix, r, r->n);
+    if (o->links_only) kb_results_snippets_only(ix, r, r->n);
+    else kb_results_snippets(ix, r, r->n);
     *out = *r;
     memset(r, 0, sizeof *r);
     if (qc) kb_qcache_put(qc, out);
