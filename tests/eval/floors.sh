@@ -359,6 +359,14 @@ spent_round 27 0.94 0.96 0.87 0.85 0.045 0.78 0.74  0.945 0.985 0.92 0.89 0.035 
 # 0.961 / 0.907, confident-and-wrong 0.033, marked 0.877, town 0.780;
 # fr/de/es 427, 162, 95: 0.951, 0.986, 0.901 / 0.901, 0.019, 0.841, 0.821).
 spent_round 28 0.925 0.975 0.92 0.865 0.05 0.86 0.73  0.945 0.98 0.89 0.885 0.025 0.835 0.80
+# blind30's check halves (session 36; writers in no training line): main's
+# first look (rule36 §3), then WX's one measurement (rule36b, kept); floors at
+# WX's figures as pooled() counts them less about two lines each (English 144
+# lines with an article, 54 without, 32 town lines: R@1 0.903, R@3 0.993,
+# abstention 0.941 / 0.889, confident-and-wrong 0.056, marked 0.854, town
+# 0.906; fr/de/es 389, 143, 93: 0.925, 0.974, 0.890 / 0.902, 0.030, 0.838,
+# 0.742).
+spent_round 30 0.885 0.975 0.90 0.85 0.075 0.84 0.84  0.92 0.965 0.875 0.885 0.04 0.83 0.72
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
