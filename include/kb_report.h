@@ -10,11 +10,16 @@
  *                (both with each topic's title in the language given, where
  *                it has a translation in it, else the default language's)
  *   no-results   public searches that found nothing, most frequent first
+ *   no-fit       public searches that showed results though no article
+ *                fits them (the suggest path's abstention, logged with the
+ *                submitted searches: kb_search_opts.fits), most frequent
+ *                first, each with the article it showed first most often
  *   helpful      "did this help?" answers per article
  *   languages    every language's figures side by side (mentions,
  *                answerable, replies sent, yes, no, searches with no
- *                results, flags: the team queue's, queue.sqlite beside
- *                the data), whatever language the others are of
+ *                results, searches no article fits, flags: the team
+ *                queue's, queue.sqlite beside the data), whatever
+ *                language the others are of
  *
  * Given a language, every other report is of that language's rows only:
  * each event and action is logged with the language it belongs to (a
@@ -52,7 +57,8 @@ int kb_report_text(kb_index *ix, const char *data_db, int days, const char *lang
 
 /* The words of a report in a reader's language: the text of key
  * (reports.text.title, reports.text.recent, reports.text.alltime,
- * reports.table.NAME, reports.eg, tr.stale.none: kb/lang/<code>/ui.tsv's
+ * reports.table.NAME, reports.col.NAME, reports.eg, reports.shown,
+ * tr.stale.none: kb/lang/<code>/ui.tsv's
  * keys), owned by the caller's data, or NULL for the English default. */
 typedef const char *(*kb_report_words)(void *arg, const char *key);
 

@@ -178,6 +178,11 @@ typedef struct kb_results {
   size_t capbody;
   int caphits;         /* hits allocated, when known (0: not): the array is
                           then kept by the thread for its next search */
+  int nothing_fits;    /* kb_suggest_search() asked with fits: 1 when no
+                          article fits the query (a suggest's abstention,
+                          kb_suggest_result.nothing_fits; no hit counts as
+                          nothing fits), else 0; -1 when not asked. Other
+                          searches leave it 0: read it only when asked */
 } kb_results;
 
 /* fn(ix, h), memoized for h's row while ix is open: fn must compute its
@@ -244,6 +249,10 @@ typedef struct kb_search_opts {
                              snippet: the rows' other columns copied per
                              hit were 1.6 K instructions a fragment); the
                              store pages added after the search have them */
+  int fits;               /* kb_suggest_search(): say whether any article
+                             fits the query at all, as a suggest's
+                             abstention does (kb_results.nothing_fits);
+                             what is found and shown does not change */
   size_t omit_start, omit_end; /* kb_index_search_query(): the words of
                              text[omit_start..omit_end) are not searched
                              for (a place the link answers); equal: none */

@@ -124,7 +124,10 @@ void kb_suggest_result_free(kb_suggest_result *r);
  * and those stores. Pages past the first 100 articles are empty. geo may be
  * NULL (no place is read). Fills *out as kb_index_search() does (free with
  * kb_results_free()); returns KB_SEARCH_OK or a KB_SEARCH_* error with a
- * message in err. */
+ * message in err. With o->fits, out->nothing_fits says whether no article
+ * fits the query (a suggest's abstention for its language: the same model
+ * and threshold, over the articles the search ranked; no hit counts as
+ * nothing fits), else it is -1; the hits are the same either way. */
 int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
                       const kb_search_opts *o, kb_results *out, char *err, size_t nerr);
 

@@ -280,7 +280,7 @@ static void test_cli(void **state) {
   assert_int_equal(th_run(cmd, &out), 0);
   assert_non_null(strstr(out, "warranty"));
   assert_non_null(strstr(out, "vous organisez"));
-  assert_non_null(strstr(out, "  de      mentions 0  answerable 0  sent 1  yes 1  no 0  no_results 0  flags 1\n"));
+  assert_non_null(strstr(out, "  de      mentions 0  answerable 0  sent 1  yes 1  no 0  no_results 0  no_fit 0  flags 1\n"));
   free(out);
   free(cmd);
 }
@@ -319,7 +319,7 @@ static void test_old_log(void **state) {
   char *cmd = th_fmt("%s/kb-report --index %s --data %s --days 0 --json languages", th_bin_dir(), S_index, dir);
   char *out = NULL;
   assert_int_equal(th_run(cmd, &out), 0);
-  assert_non_null(strstr(out, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"flags\":1}"));
+  assert_non_null(strstr(out, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"no_fit\":0,\"flags\":1}"));
   free(out);
   free(cmd);
   const char *args[] = {"--index", S_index, "--data", dir, NULL};
@@ -328,7 +328,7 @@ static void test_old_log(void **state) {
   th_resp r;
   assert_int_equal(th_http(old, "GET", "/api/v1/reports/languages?days=0", NULL, 0, NULL, &r), 0);
   assert_int_equal(r.status, 200);
-  assert_non_null(strstr(r.body, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"flags\":1}"));
+  assert_non_null(strstr(r.body, "{\"lang\":\"en\",\"mentions\":1,\"answerable\":0,\"sent\":1,\"yes\":1,\"no\":0,\"no_results\":1,\"no_fit\":0,\"flags\":1}"));
   th_resp_free(&r);
   assert_int_equal(th_http(old, "GET", "/api/v1/reports/unanswered?days=0&lang=fr", NULL, 0, NULL, &r), 0);
   assert_null(strstr(r.body, "zorbling"));

@@ -19,13 +19,14 @@ static void S_usage(FILE *f) {
         "\n"
         "Prints the knowledge team's reports from the server's data directory:\n"
         "unanswered mentions by their most telling word, most-sent and never-sent\n"
-        "articles, public searches with no results, \"did this help?\" answers,\n"
-        "and every language's figures side by side.\n"
+        "articles, public searches with no results, public searches no article\n"
+        "fits (with what they showed first), \"did this help?\" answers, and\n"
+        "every language's figures side by side.\n"
         "  --days N       only the last N days (default 1; 0 for all time)\n"
         "  --lang L       one language's figures (fr, de...): its mentions, actions,\n"
         "                 answers and searches only, and the report in its words\n"
         "  --json REPORT  one report as JSON: unanswered, most-sent, never-sent,\n"
-        "                 no-results, helpful, languages\n"
+        "                 no-results, no-fit, helpful, languages\n"
         "Example for a daily e-mail:\n"
         "  kb-report --index kb.sqlite --data /var/lib/kb/data | mail -s 'KB report' team@example.co.uk\n",
         f);

@@ -32,9 +32,10 @@
  * this fails to compile until the layout below is updated with it, to
  * make that hard to forget (the struct's comment says so too). */
 #if SIZE_MAX == UINT64_MAX
-_Static_assert(sizeof(kb_search_opts) == 72 && offsetof(kb_search_opts, ablate) == 44 &&
+_Static_assert(sizeof(kb_search_opts) == 80 && offsetof(kb_search_opts, ablate) == 44 &&
                    offsetof(kb_search_opts, ranked) == 48 && offsetof(kb_search_opts, links_only) == 52 &&
-                   offsetof(kb_search_opts, omit_start) == 56,
+                   offsetof(kb_search_opts, fits) == 56 &&
+                   offsetof(kb_search_opts, omit_start) == 64,
                "kb_search_opts changed: add the new field to kb_qcache.c's S_key()");
 #endif
 
@@ -70,6 +71,10 @@ typedef struct S_entry {
   size_t bytes;                /* the whole allocation */
   size_t nkey, nstr;
   int n, total, skipped, nterms;
+  int nothing_fits;            /* the results' (asked or not: fits is
+                                  part of the key, so an entry made
+                                  without it never answers a search
+                                  that asks, nor the other way round) */
   size_t corrected;            /* offset + 1 into str, 0: NULL */
   kb_hit *hits;                /* n, in this allocation; their row's
                                   strings NULL, snippet an offset + 1
@@ -184,7 +189,10 @@ static void S_key(kb_buf *k, const char *q, size_t nq, const kb_search_opts *o) 
   const long long v[] = {o->kinds,          o->limit,           o->offset,
                          o->prefix_last,    o->count_total,     o->snippets_later,
                          o->cut_weak,       (long long)o->ablate, o->ranked,
-                         o->links_only,     (long long)o->omit_start, (long long)o->omit_end};
+                         /* links_only and fits in one slot: a fragment's
+                          * key, hashed byte by byte, is no longer */
+                         o->links_only | (long long)o->fits << 1,
+                         (long long)o->omit_start, (long long)o->omit_end};
   kb_buf_put(k, (const char *)v, sizeof v);
   S_key_str(k, o->collection);
   S_key_str(k, o->lang);
@@ -218,6 +226,7 @@ int kb_qcache_get(kb_qcache *c, const char *q, size_t nq, const kb_search_opts *
   out->total = e->total;
   out->skipped = e->skipped;
   out->nterms = e->nterms;
+  out->nothing_fits = e->nothing_fits;
   out->hits = kb_xmalloc(((size_t)e->n + 1) * sizeof *out->hits);
   memcpy(out->hits, e->hits, (size_t)e->n * sizeof *out->hits);
   size_t nstr = e->nstr;
@@ -330,6 +339,7 @@ void kb_qcache_put(kb_qcache *c, const kb_results *r) {
   e->total = r->total;
   e->skipped = r->skipped;
   e->nterms = r->nterms;
+  e->nothing_fits = r->nothing_fits;
   e->hits = (kb_hit *)((char *)e + head);
   e->rows = (S_row **)((char *)e + head + nhits);
   e->key = (char *)e + head + nhits + nrows;

@@ -22,14 +22,14 @@
 #include "kb_esc.h"
 
 const char *const kb_report_names[] = {"unanswered", "most-sent", "never-sent", "no-results",
-                                       "helpful", "languages", NULL};
+                                       "no-fit", "helpful", "languages", NULL};
 
 #define S_MAX_ROWS 50
 #define S_MAX_EXAMPLES 3
 
-#define S_MAX_NUMS 7
+#define S_MAX_NUMS 8
 
-/* One report as rows: a label, up to seven numbers, examples. */
+/* One report as rows: a label, up to eight numbers, examples. */
 typedef struct {
   char *label;
   char *detail;                    /* e.g. the article's title */
@@ -44,6 +44,9 @@ typedef struct {
   int ncols;                       /* number columns used */
   S_row *rows;
   int n;
+  const char *shown;               /* NULL: a row's detail is a title;
+                                      else its name in JSON ("shown": the
+                                      article a search showed first) */
 } S_table;
 
 static S_row *S_add(S_table *t, const char *label, const char *detail) {
@@ -151,6 +154,24 @@ static char *S_lang_cond(kb_index *ix, sqlite3 *db, const char *table, const cha
   sqlite3_free(s);
   free(e);
   return out;
+}
+
+/* 1 if the data's table has column col (a store no server of #19 has
+ * opened yet has no nothing_fits in searches). */
+static int S_has_col(sqlite3 *db, const char *table, const char *col) {
+  sqlite3_stmt *st;
+  char *sql = sqlite3_mprintf("SELECT 1 FROM pragma_table_info(%Q) WHERE name = %Q", table, col);
+  int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  sqlite3_free(sql);
+  return has;
+}
+
+/* The searches no article fits (the suggest path's abstention said so)
+ * though the search showed something: the SQL condition on a row of
+ * searches ("0" in a store without the column). */
+static const char *S_no_fit(sqlite3 *db) {
+  return S_has_col(db, "searches", "nothing_fits") ? "nothing_fits = 1 AND total > 0" : "0";
 }
 
 /* The analyzer of a mention in language code (its stop words and
@@ -358,7 +379,14 @@ static int S_languages(kb_index *ix, sqlite3 *db, const char *data_db, const cha
     free(sql);
     free(e);
   }
-  return rc == 0 ? S_lang_flags(ix, db, data_db, since, 6, t) : rc;
+  if (rc == 0) { /* the searches no article fits (the no-fit report's) */
+    char *e = S_lang_expr(ix, db, "main", "searches");
+    char *sql = kb_fmt("SELECT %s, count(*) FROM searches WHERE %s AND %s GROUP BY 1", e, S_no_fit(db), since);
+    rc = S_lang_counts(db, sql, 6, 1, t);
+    free(sql);
+    free(e);
+  }
+  return rc == 0 ? S_lang_flags(ix, db, data_db, since, 7, t) : rc;
 }
 
 static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *name, int days,
@@ -368,10 +396,10 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *
   memset(t, 0, sizeof *t);
   t->name = name;
   if (!strcmp(name, "unanswered")) {
-    *t = (S_table){name, "Mentions nobody could answer, by their most telling word", {"word", "mentions"}, 1, NULL, 0};
+    *t = (S_table){name, "Mentions nobody could answer, by their most telling word", {"word", "mentions"}, 1, NULL, 0, NULL};
     rc = S_unanswered(ix, db, days, lang, t);
   } else if (!strcmp(name, "most-sent")) {
-    *t = (S_table){name, "Articles agents sent most", {"article", "sent"}, 1, NULL, 0};
+    *t = (S_table){name, "Articles agents sent most", {"article", "sent"}, 1, NULL, 0, NULL};
     char *cond = S_lang_cond(ix, db, "feedback", lang);
     sql = kb_fmt("SELECT collection || '/' || slug, NULL, count(*) FROM feedback WHERE action <> 'dismissed'"
                  " AND %s AND %s GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
@@ -380,7 +408,7 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *
     S_listctx c = {.db = db, .t = t, .most = 1};
     if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
   } else if (!strcmp(name, "never-sent")) {
-    *t = (S_table){name, "Articles agents never sent", {"article"}, 0, NULL, 0};
+    *t = (S_table){name, "Articles agents never sent", {"article"}, 0, NULL, 0, NULL};
     S_listctx c = {.db = db, .t = t, .most = 0};
     char *cond = S_lang_cond(ix, db, "feedback", lang);
     sql = kb_fmt("SELECT 1 FROM feedback WHERE collection = ?1 AND slug = ?2 AND action <> 'dismissed' AND %s"
@@ -390,14 +418,29 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *
     if (rc == 0) kb_index_list_lang(ix, lang, S_list_cb, &c);
     sqlite3_finalize(c.sent);
   } else if (!strcmp(name, "no-results")) {
-    *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0};
+    *t = (S_table){name, "Public searches that found nothing", {"search", "times"}, 1, NULL, 0, NULL};
     char *cond = S_lang_cond(ix, db, "searches", lang);
     sql = kb_fmt("SELECT lower(trim(q)), NULL, count(*) FROM searches WHERE total = 0 AND %s AND %s"
                  " GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
     free(cond);
     rc = S_query(db, sql, t);
+  } else if (!strcmp(name, "no-fit")) {
+    /* each search (as no-results groups them) with the article it showed
+     * first most often (ties: the first slug) */
+    *t = (S_table){name, "Public searches no article fits", {"search", "times"}, 1, NULL, 0, "shown"};
+    /* (none in a store no server of #19 opened yet: no such columns) */
+    if (S_has_col(db, "searches", "top_slug")) {
+      char *cond = S_lang_cond(ix, db, "searches", lang);
+      sql = kb_fmt("WITH s AS (SELECT lower(trim(q)) AS k, top_slug AS top, count(*) AS n FROM searches"
+                   " WHERE %s AND %s AND %s GROUP BY 1, 2)"
+                   " SELECT k, (SELECT top FROM s AS b WHERE b.k = s.k ORDER BY b.n DESC, b.top IS NULL,"
+                   " b.top LIMIT 1), sum(n) FROM s GROUP BY k ORDER BY 3 DESC, 1 LIMIT %d",
+                   S_no_fit(db), since, cond, S_MAX_ROWS);
+      free(cond);
+      rc = S_query(db, sql, t);
+    }
   } else if (!strcmp(name, "helpful")) {
-    *t = (S_table){name, "\"Did this help?\" answers", {"article", "yes", "no"}, 2, NULL, 0};
+    *t = (S_table){name, "\"Did this help?\" answers", {"article", "yes", "no"}, 2, NULL, 0, NULL};
     char *cond = S_lang_cond(ix, db, "helpful", lang);
     sql = kb_fmt("SELECT collection || '/' || slug, NULL, sum(helpful), sum(1 - helpful) FROM helpful"
                  " WHERE %s AND %s GROUP BY 1 ORDER BY 4 DESC, 3 DESC, 1 LIMIT %d", since, cond, S_MAX_ROWS);
@@ -405,7 +448,8 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *
     rc = S_query(db, sql, t);
   } else if (!strcmp(name, "languages")) {
     *t = (S_table){name, "Each language's figures",
-                   {"lang", "mentions", "answerable", "sent", "yes", "no", "no_results", "flags"}, 7, NULL, 0};
+                   {"lang", "mentions", "answerable", "sent", "yes", "no", "no_results", "no_fit", "flags"},
+                   8, NULL, 0, NULL};
     rc = S_languages(ix, db, data_db, since, t);
   } else {
     rc = -3;
@@ -435,7 +479,7 @@ static void S_json_table(const S_table *t, kb_buf *out, const S_lex *x) {
     kb_buf_printf(out, "{\"%s\":", t->cols[0]);
     kb_buf_put_json(out, r->label, strlen(r->label));
     if (r->detail) {
-      kb_buf_puts(out, ",\"title\":");
+      kb_buf_printf(out, ",\"%s\":", t->shown ? t->shown : "title");
       kb_buf_put_json(out, r->detail, strlen(r->detail));
     }
     for (int c = 0; c < t->ncols; c++) kb_buf_printf(out, ",\"%s\":%ld", t->cols[c + 1], r->num[c]);
@@ -482,6 +526,7 @@ static void S_text_table(const S_table *t, kb_buf *out, const S_lex *x) {
     kb_esc_put(out, r->label, strlen(r->label));
     if (r->detail) {
       kb_buf_puts(out, "  (");
+      if (t->shown) kb_buf_printf(out, "%s ", S_text_word(x, "reports.shown", "shown first:"));
       kb_esc_put(out, r->detail, strlen(r->detail));
       kb_buf_puts(out, ")");
     }
@@ -516,7 +561,8 @@ static void S_html_table(const S_table *t, kb_buf *out, const S_lex *x) {
     kb_buf_puts(out, "<tr><th scope=\"row\">");
     kb_buf_put_html(out, r->label, strlen(r->label));
     if (r->detail) {
-      kb_buf_puts(out, "<br><small>");
+      /* (the server's page puts its words for "shown first:") */
+      kb_buf_puts(out, t->shown ? "<br><small>shown first: " : "<br><small>");
       kb_buf_put_html(out, r->detail, strlen(r->detail));
       kb_buf_puts(out, "</small>");
     }

@@ -318,8 +318,9 @@ static int S_page_places(const kb_results *r, int limit) {
  * exp(score) so that it stays positive for the fusion with feedback, and
  * shows them to o->inspect (evaluation) before anything is dropped. With
  * fits, whether any article fits (out->fits, S_fits()): a suggest's
- * abstention; the public search shows what it found and never reads it
- * (0.6 K instructions a search). */
+ * abstention; the public search shows what it found whatever it says,
+ * and computes it (0.6 K instructions) only when asked to log it
+ * (kb_search_opts.fits: the submitted searches, not the typing). */
 static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o,
                      kb_suggest_result *out, int fits) {
   kb_results *r = &out->res;
@@ -623,7 +624,7 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
      * can take: the limit's) */
     kb_suggest_opts ro = {.limit = offset + limit};
     int total = s.res.total;
-    S_rerank(ix, m, &ro, &s, 0);
+    S_rerank(ix, m, &ro, &s, o->fits);
     S_prefer_platform(&s.res, kb_mention_platform(m));
     total += S_place_stores(ix, geo, &s, coll, o->lang, &s.res);
     /* 4. the page asked for, with its snippets */
@@ -633,6 +634,10 @@ int kb_suggest_search(kb_index *ix, const kb_geo *geo, const char *q, size_t nq,
     if (from) memmove(r->hits, r->hits + from, (size_t)n * sizeof *r->hits);
     r->n = n;
     r->total = total > from + n ? total : from + n;
+    /* asked (fits): whether any article fits, as a suggest's abstention
+     * (S_confidence()), from every candidate ranked; no hit: nothing */
+    r->nothing_fits = !o->fits ? -1
+                      : n == 0 || s.fits < kb_rank_learned_fits_threshold(S_no_examples(ix, &s));
     if (o->links_only) kb_results_snippets_only(ix, r, r->n);
     else kb_results_snippets(ix, r, r->n);
     *out = *r;

@@ -678,7 +678,7 @@ void kb_api_report(const kb_ctx *c, const char *name, const char *days, const ch
   char *db = kb_xstrdup(c->store_path), err[256];
   int rc = kb_report_json(c->ix, db, name, d, lang, &r->body, err, sizeof err);
   free(db);
-  if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, helpful)", err);
+  if (rc == -1) kb_api_error(r, 404, "not_found", "%s (reports: unanswered, most-sent, never-sent, no-results, no-fit, helpful, languages)", err);
   else if (rc != 0) kb_api_error(r, 503, "reports_unavailable", "%s", err);
   else {
     r->status = 200;
@@ -990,6 +990,13 @@ static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
         continue;
       }
     }
+    if (!strncmp(p, "<br><small>shown first: ", 24)) { /* no-fit: the article shown first */
+      kb_buf_puts(out, "<br><small>");
+      kb_ui_put(c, out, "reports.shown", (const char *)NULL);
+      kb_buf_putc(out, ' ');
+      p += 24;
+      continue;
+    }
     if (row && !strncmp(p, "<br><small>e.g. ", 16)) {
       const char *end = strstr(p, "</small>");
       if (end) {
@@ -1084,7 +1091,9 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
   const char *lang = a->lang ? a->lang : kb_index_default_code(c->ix);
   kb_search_opts o = {.collection = a->collection, .kinds = KB_KIND_ARTICLE | KB_KIND_STORE,
                       .limit = limit, .offset = offset, .prefix_last = typing, .count_total = 1,
-                      .cut_weak = 1, .lang = lang};
+                      .cut_weak = 1, .lang = lang, .fits = offset == 0};
+  /* (fits: whether any article fits, logged with the first page for the
+   * no-fit report; the answer does not change) */
   kb_results res;
   char err[256];
   int rc = kb_suggest_search(c->ix, c->geo, a->q, nq, &o, &res, err, sizeof err);
@@ -1117,7 +1126,9 @@ void kb_api_search(const kb_ctx *c, const kb_search_args *a, kb_http_resp *r) {
     free(url);
   }
   kb_buf_printf(b, "],\"took_ms\":%.3f}", S_ms_since(&t0));
-  if (offset == 0) kb_events_search(c->events, a->q, a->collection, lang, res.total);
+  if (offset == 0)
+    kb_events_search(c->events, a->q, a->collection, lang, res.total, res.nothing_fits,
+                     res.nothing_fits >= 0 && res.n > 0 ? res.hits[0].slug : NULL);
   kb_results_free(&res);
 }
 

@@ -29,12 +29,16 @@
  *
  * Tables (in DATA/feedback.sqlite beside the feedback):
  *   mentions(ts, text, collection, answerable, top_slug, lang)
- *   searches(ts, q, collection, total, lang)
+ *   searches(ts, q, collection, total, lang, nothing_fits, top_slug)
  *   helpful(ts, collection, slug, helpful, client_id UNIQUE, lang)
  * where lang is the language the event belongs to: the one a mention was
  * answered in (given or detected), the site's of a public search or a
  * "did this help?" answer; NULL in rows of before #20, which the reports
- * count as the index's default language's (kb_report.h).
+ * count as the index's default language's (kb_report.h). A search's
+ * nothing_fits (1: no article fits it, the suggest path's abstention; 0:
+ * one does) and top_slug (the first result shown) are kept for the
+ * submitted searches (the API's first page, the search page's first), NULL
+ * for the search-as-you-type fragment's and rows of before #19's column.
  *   views(ts, collection, slug, lang)
  * where lang is the site's language the page was seen on; NULL in rows of
  * before session 13, counted in the list over every language only.
@@ -81,9 +85,10 @@ typedef struct {
 
 /* Each kind: its name in the shared store, its local table, the SQL of
  * its counted size of a row, and its insert, which takes ?1 ts, ?2 text,
- * ?3 collection, ?4 num, ?5 slug, ?6 client_id, ?7 lang (using those it
- * has; a language code is not counted in a row's size: it fits in the
- * row's overhead, and the shared store counts the same). */
+ * ?3 collection, ?4 num, ?5 slug, ?6 client_id, ?7 lang, ?8 top_slug,
+ * ?9 nothing_fits (using those it has; a language code is not counted in
+ * a row's size: it fits in the row's overhead, and the shared store counts
+ * the same). */
 static const struct {
   const char *name, *table, *row_bytes, *insert;
 } S_kinds[S_NKINDS] = {
@@ -93,8 +98,10 @@ static const struct {
                    " VALUES(?1,?2,?3,?4,?5,?7)"},
     /* a search's language goes where other kinds keep a slug (?5), so the
      * shared store's events table needs no new column */
-    [S_SEARCH] = {"search", "searches", "length(q) + ifnull(length(collection), 0) + 48",
-                  "INSERT INTO searches(ts, q, collection, total, lang) VALUES(?1,?2,?3,?4,?5)"},
+    [S_SEARCH] = {"search", "searches",
+                  "length(q) + ifnull(length(collection), 0) + ifnull(length(top_slug), 0) + 48",
+                  "INSERT INTO searches(ts, q, collection, total, lang, top_slug, nothing_fits)"
+                  " VALUES(?1,?2,?3,?4,?5,?8,?9)"},
     [S_HELPFUL] = {"helpful", "helpful", "length(collection) + length(slug) + 48",
                    "INSERT OR IGNORE INTO helpful(ts, collection, slug, helpful, client_id, lang)"
                    " VALUES(?1,?3,?5,?4,?6,?7)"},
@@ -251,12 +258,18 @@ static int S_has_column(sqlite3 *db, const char *table, const char *col) {
  * German and Spanish stop words as searches that found nothing); then the
  * language of mentions and helpful answers, so every report is per
  * language, and of page views, so each site lists its own popular
- * articles (a column added: rows of before stay NULL, none is lost). */
+ * articles; then a search's abstention and first result, for the searches
+ * no article fits (#19) (a column added: rows of before stay NULL, none is
+ * lost). */
 static int S_migrate(sqlite3 *db) {
   int has = S_has_column(db, "helpful", "client_id"), lang = S_has_column(db, "searches", "lang");
   int mlang = S_has_column(db, "mentions", "lang"), hlang = S_has_column(db, "helpful", "lang");
   int vlang = S_has_column(db, "views", "lang");
-  if (has < 0 || lang < 0 || mlang < 0 || hlang < 0 || vlang < 0) return -1;
+  int nfits = S_has_column(db, "searches", "nothing_fits"), top = S_has_column(db, "searches", "top_slug");
+  if (has < 0 || lang < 0 || mlang < 0 || hlang < 0 || vlang < 0 || nfits < 0 || top < 0) return -1;
+  if (!nfits && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN nothing_fits INTEGER", NULL, NULL, NULL))
+    return -1;
+  if (!top && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN top_slug TEXT", NULL, NULL, NULL)) return -1;
   if (!vlang && sqlite3_exec(db, "ALTER TABLE views ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
   if (!has && sqlite3_exec(db, "ALTER TABLE helpful ADD COLUMN client_id TEXT", NULL, NULL, NULL)) return -1;
   if (!lang && sqlite3_exec(db, "ALTER TABLE searches ADD COLUMN lang TEXT", NULL, NULL, NULL)) return -1;
@@ -272,6 +285,7 @@ static void S_free_event(S_event *e) {
   free(e->slug);
   free(e->client_id);
   free(e->lang);
+  free(e->top_slug);
   free(e);
 }
 
@@ -282,7 +296,8 @@ static void S_bind(sqlite3_stmt *st, int i, const char *v) {
 
 /* Inserts one event in its local table; 0 or -1. Call with db_lock held. */
 static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, const char *coll,
-                    const char *slug, int num, const char *client_id, const char *lang) {
+                    const char *slug, int num, const char *client_id, const char *lang,
+                    const char *top_slug, int nothing_fits) {
   sqlite3_stmt *st = ev->ins[kind];
   sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
   S_bind(st, 2, text);
@@ -291,13 +306,19 @@ static int S_insert(kb_events *ev, int kind, const char *ts, const char *text, c
   if (sqlite3_bind_parameter_count(st) >= 5) S_bind(st, 5, slug);
   if (sqlite3_bind_parameter_count(st) >= 6) S_bind(st, 6, client_id);
   if (sqlite3_bind_parameter_count(st) >= 7) S_bind(st, 7, lang);
+  if (sqlite3_bind_parameter_count(st) >= 9) {
+    S_bind(st, 8, top_slug);
+    if (nothing_fits >= 0) sqlite3_bind_int(st, 9, nothing_fits);
+    else sqlite3_bind_null(st, 9);
+  }
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE) return -1;
   if (kind == S_VIEW) atomic_fetch_add(&ev->viewed, 1);
   ev->bytes += S_ROW_BYTES + (long long)(text ? strlen(text) : 0) +
-               (long long)(coll ? strlen(coll) : 0) + (long long)(slug ? strlen(slug) : 0);
+               (long long)(coll ? strlen(coll) : 0) + (long long)(slug ? strlen(slug) : 0) +
+               (long long)(top_slug ? strlen(top_slug) : 0);
   return 0;
 }
 
@@ -314,7 +335,8 @@ static void S_store(kb_events *ev, S_event *list) {
   for (S_event *e = list; e; e = e->next) {
     char ts[32];
     kb_event_ts(e->ts, ts, sizeof ts);
-    if (S_insert(ev, e->kind, ts, e->text, e->collection, e->slug, e->num, e->client_id, e->lang))
+    if (S_insert(ev, e->kind, ts, e->text, e->collection, e->slug, e->num, e->client_id, e->lang,
+                 e->top_slug, e->nothing_fits))
       atomic_fetch_add(&ev->dropped, 1);
   }
   if (sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -350,7 +372,7 @@ int kb_events_mirror(kb_events *ev, const kb_event_row *rows, int n) {
     int k = kb_events_kind(rows[i].kind);
     if (k < 0) continue; /* a kind a newer replica logs: not reported here */
     if (S_insert(ev, k, rows[i].ts, rows[i].text, rows[i].collection, rows[i].slug, rows[i].num,
-                 rows[i].client_id, rows[i].lang)) rc = -1;
+                 rows[i].client_id, rows[i].lang, rows[i].top_slug, rows[i].nothing_fits)) rc = -1;
   }
   if (rc || sqlite3_exec(ev->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
     sqlite3_exec(ev->db, "ROLLBACK", NULL, NULL, NULL);
@@ -573,10 +595,15 @@ void kb_events_close(kb_events *ev) {
   free(ev);
 }
 
+/* Queues one event (top_slug and nothing_fits: a search's, else NULL and
+ * -1). */
 static void S_push(kb_events *ev, S_kind kind, const char *text, const char *coll,
-                   const char *slug, int num, const char *client_id, const char *lang) {
+                   const char *slug, int num, const char *client_id, const char *lang,
+                   const char *top_slug, int nothing_fits) {
   if (!ev) return;
   S_event *e = kb_xcalloc(1, sizeof *e);
+  e->top_slug = top_slug ? kb_xstrdup(top_slug) : NULL;
+  e->nothing_fits = nothing_fits;
   e->lang = lang ? kb_xstrdup(lang) : NULL;
   e->client_id = client_id ? kb_xstrdup(client_id) : NULL;
   e->kind = kind;
@@ -600,22 +627,23 @@ static void S_push(kb_events *ev, S_kind kind, const char *text, const char *col
 
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug, const char *lang) {
-  S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL, lang);
+  S_push(ev, S_MENTION, text, collection, top_slug, answerable, NULL, lang, NULL, -1);
 }
 
 void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
-                      int total) {
-  /* also where a replica of before the lang column reads it (the slug) */
-  S_push(ev, S_SEARCH, q, collection, lang, total, NULL, lang);
+                      int total, int nothing_fits, const char *top_slug) {
+  /* the language also where a replica of before the lang column reads it
+   * (the slug): the first result has its own column */
+  S_push(ev, S_SEARCH, q, collection, lang, total, NULL, lang, top_slug, nothing_fits);
 }
 
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id, const char *lang) {
-  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id, lang);
+  S_push(ev, S_HELPFUL, NULL, collection ? collection : "default", slug, helpful, client_id, lang, NULL, -1);
 }
 
 void kb_events_view(kb_events *ev, const char *collection, const char *slug, const char *lang) {
-  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL, lang);
+  S_push(ev, S_VIEW, NULL, collection ? collection : "default", slug, 0, NULL, lang, NULL, -1);
 }
 
 long kb_events_dropped(kb_events *ev) { return ev ? atomic_load(&ev->dropped) : 0; }

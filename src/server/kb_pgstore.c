@@ -32,6 +32,11 @@
  *                             which the reports count as the default
  *                             language's (a search's also sits in slug,
  *                             where replicas of before 3 put it)
+ *                             nothing_fits, top_slug (4): a search's
+ *                             abstention and first result (#19); NULL
+ *                             from the typing fragment, and from replicas
+ *                             of before 4, which name their columns and
+ *                             keep reading slug and num as before
  *                             one table for every kind of event, so a new
  *                             kind (kb_events.c) needs no migration here
  * The mirror's position is in its own SQLite file: kb_mirror(key, value).
@@ -94,14 +99,22 @@ static const char *const S_migrations[] = {
     /* 3: the language of each feedback row and event (the reports per
      * language); a column a replica of before 3 leaves NULL */
     "ALTER TABLE feedback ADD COLUMN lang text; ALTER TABLE events ADD COLUMN lang text;",
+    /* 4: a search's abstention (1: no article fits, 0: one does) and the
+     * slug of its first result (#19: the no-fit report); columns a replica
+     * of before 4 leaves NULL. The events' stored size needs no recount:
+     * every row of before has no top_slug */
+    "ALTER TABLE events ADD COLUMN nothing_fits integer; ALTER TABLE events ADD COLUMN top_slug text;",
 };
 #define S_NMIGRATIONS ((int)(sizeof S_migrations / sizeof *S_migrations))
 
 /* An event's size for the cap, as kb_events.c counts its local rows: its
- * text, collection and slug, and 48 bytes of a row's overhead. */
+ * text, collection, slug and top_slug, and 48 bytes of a row's overhead
+ * (a replica of before 4 takes off a deleted row's size without its
+ * top_slug: the total then stays above the rows' by those bytes, which
+ * only trims a little early). */
 #define S_EVENT_BYTES                                                                       \
   "(48 + octet_length(coalesce(text, '')) + octet_length(coalesce(collection, ''))"         \
-  " + octet_length(coalesce(slug, '')))"
+  " + octet_length(coalesce(slug, '')) + octet_length(coalesce(top_slug, '')))"
 #define S_TRIM_ROWS 1000 /* events deleted per statement when over the cap */
 
 /* timestamptz as the SQLite store writes it */
@@ -345,14 +358,15 @@ int kb_pg_events_put(kb_pg *pg, const kb_event *list) {
   int rc = S_begin(pg, err, sizeof err);
   if (rc == 0) rc = S_exec(pg->w, lock, err, sizeof err);
   for (const kb_event *e = list; rc == 0 && e; e = e->next) {
-    char ts[32], num[16];
+    char ts[32], num[16], fits[16];
     kb_event_ts(e->ts, ts, sizeof ts);
     snprintf(num, sizeof num, "%d", e->num);
-    const char *v[8] = {kb_events_kind_name(e->kind), ts, e->text, e->collection, e->slug, num,
-                        e->client_id, e->lang};
+    snprintf(fits, sizeof fits, "%d", e->nothing_fits);
+    const char *v[10] = {kb_events_kind_name(e->kind), ts, e->text, e->collection, e->slug, num,
+                         e->client_id, e->lang, e->nothing_fits >= 0 ? fits : NULL, e->top_slug};
     PGresult *r = S_query(pg->w, "INSERT INTO events(kind, ts, text, collection, slug, num, client_id,"
-                                 " lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING"
-                                 " RETURNING " S_EVENT_BYTES, 8, v, err, sizeof err);
+                                 " lang, nothing_fits, top_slug) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+                                 " ON CONFLICT DO NOTHING RETURNING " S_EVENT_BYTES, 10, v, err, sizeof err);
     rc = r ? 0 : -1;
     if (r && PQntuples(r) == 1) bytes += atoll(PQgetvalue(r, 0, 0)); /* not a repeat */
     PQclear(r);
@@ -528,8 +542,9 @@ static int S_pull_events(kb_pg *pg, PGconn *c) {
   snprintf(wm, sizeof wm, "%lld", (long long)atomic_load(&pg->ewm));
   snprintf(lim, sizeof lim, "%d", S_BATCH_EVENTS);
   const char *v[2] = {wm, lim};
-  PGresult *r = S_query(c, "SELECT id, kind, " S_TS ", text, collection, slug, num, client_id, lang"
-                           " FROM events WHERE id > $1 ORDER BY id LIMIT $2", 2, v, NULL, 0);
+  PGresult *r = S_query(c, "SELECT id, kind, " S_TS ", text, collection, slug, num, client_id, lang,"
+                           " nothing_fits, top_slug FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+                        2, v, NULL, 0);
   if (!r) return -1;
   int n = PQntuples(r);
   kb_event_row *rows = kb_xcalloc((size_t)n + 1, sizeof *rows);
@@ -537,7 +552,9 @@ static int S_pull_events(kb_pg *pg, PGconn *c) {
     rows[i] = (kb_event_row){.kind = S_val(r, i, 1), .ts = S_val(r, i, 2), .text = S_val(r, i, 3),
                              .collection = S_val(r, i, 4), .slug = S_val(r, i, 5),
                              .num = atoi(PQgetvalue(r, i, 6)), .client_id = S_val(r, i, 7),
-                             .lang = S_val(r, i, 8)};
+                             .lang = S_val(r, i, 8),
+                             .nothing_fits = S_val(r, i, 9) ? atoi(PQgetvalue(r, i, 9)) : -1,
+                             .top_slug = S_val(r, i, 10)};
   int rc = n == 0 || kb_events_mirror(pg->ev, rows, n) == 0 ? n : -1;
   if (rc > 0) {
     long long last = atoll(PQgetvalue(r, n - 1, 0));
@@ -685,32 +702,36 @@ static int S_copy(sqlite3 *db, PGconn *c, long long *nf, long long *ne, char *er
     snprintf(err, nerr, "the shared store already holds %lld rows: copy into an empty one", there);
     return -1;
   }
-  const char *ev = "INSERT INTO events(kind, ts, text, collection, slug, num, client_id, lang)"
-                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)";
+  const char *ev = "INSERT INTO events(kind, ts, text, collection, slug, num, client_id, lang,"
+                   " nothing_fits, top_slug) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
   /* each row's language where the store kept it (#20), else NULL */
 #define S_LANG(t) (S_has_col(db, t, "lang") ? "lang" : "NULL")
   char *fsql = kb_fmt("SELECT id, ts, text, collection, slug, action, reason, author, %s, %s"
                       " FROM feedback ORDER BY id",
                       S_has_col(db, "feedback", "client_id") ? "client_id" : "NULL", S_LANG("feedback"));
-  /* a search's language where other events keep a slug (kb_events.c) */
-  char *ssql = kb_fmt("SELECT 'search', ts, q, collection, %s, total, NULL, %s FROM searches ORDER BY rowid",
-                      S_LANG("searches"), S_LANG("searches"));
-  char *hsql = kb_fmt("SELECT 'helpful', ts, NULL, collection, slug, helpful, %s, %s FROM helpful ORDER BY rowid",
+  /* a search's language where other events keep a slug (kb_events.c);
+   * its abstention and first result where the store kept them (#19) */
+  char *ssql = kb_fmt("SELECT 'search', ts, q, collection, %s, total, NULL, %s, %s, %s FROM searches"
+                      " ORDER BY rowid", S_LANG("searches"), S_LANG("searches"),
+                      S_has_col(db, "searches", "nothing_fits") ? "nothing_fits" : "NULL",
+                      S_has_col(db, "searches", "top_slug") ? "top_slug" : "NULL");
+  char *hsql = kb_fmt("SELECT 'helpful', ts, NULL, collection, slug, helpful, %s, %s, NULL, NULL FROM helpful"
+                      " ORDER BY rowid",
                       S_has_col(db, "helpful", "client_id") ? "client_id" : "NULL", S_LANG("helpful"));
-  char *msql = kb_fmt("SELECT 'mention', ts, text, collection, top_slug, answerable, NULL, %s"
+  char *msql = kb_fmt("SELECT 'mention', ts, text, collection, top_slug, answerable, NULL, %s, NULL, NULL"
                       " FROM mentions ORDER BY rowid", S_LANG("mentions"));
-  char *vsql = kb_fmt("SELECT 'view', ts, NULL, collection, slug, 0, NULL, %s FROM views ORDER BY rowid",
-                      S_has_col(db, "views", "slug") ? S_LANG("views") : "NULL");
+  char *vsql = kb_fmt("SELECT 'view', ts, NULL, collection, slug, 0, NULL, %s, NULL, NULL FROM views"
+                      " ORDER BY rowid", S_has_col(db, "views", "slug") ? S_LANG("views") : "NULL");
 #undef S_LANG
   int rc = S_prep(c, "fb", "INSERT INTO feedback(id, ts, text, collection, slug, action, reason,"
                            " author, client_id, lang) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)", 10, err, nerr) ||
-                   S_prep(c, "ev", ev, 8, err, nerr) ||
+                   S_prep(c, "ev", ev, 10, err, nerr) ||
                    S_copy_rows(db, fsql, c, "fb", 10, nf, err, nerr) ||
-                   S_copy_rows(db, msql, c, "ev", 8, ne, err, nerr) ||
-                   S_copy_rows(db, ssql, c, "ev", 8, ne, err, nerr) ||
-                   S_copy_rows(db, hsql, c, "ev", 8, ne, err, nerr) ||
+                   S_copy_rows(db, msql, c, "ev", 10, ne, err, nerr) ||
+                   S_copy_rows(db, ssql, c, "ev", 10, ne, err, nerr) ||
+                   S_copy_rows(db, hsql, c, "ev", 10, ne, err, nerr) ||
                    (S_has_col(db, "views", "slug") && /* page views: a store since #22 */
-                    S_copy_rows(db, vsql, c, "ev", 8, ne, err, nerr)) ||
+                    S_copy_rows(db, vsql, c, "ev", 10, ne, err, nerr)) ||
                    S_exec(c, "SELECT setval('feedback_id_seq', greatest((SELECT max(id) FROM feedback), 1))",
                           err, nerr) ||
                    S_exec(c, "UPDATE kb_meta SET value = (SELECT coalesce(sum(" S_EVENT_BYTES "), 0)"

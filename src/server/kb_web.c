@@ -556,7 +556,11 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
   kb_search_opts o = {.kinds = KB_KIND_ARTICLE | KB_KIND_STORE, .limit = S_PER_PAGE,
                       .offset = (page - 1) * S_PER_PAGE,
                       .prefix_last = typing && nq > 0 && q[nq - 1] != ' ', .count_total = 1,
-                      .cut_weak = 1, .lang = kb_page_lang(c), .links_only = 1};
+                      .cut_weak = 1, .lang = kb_page_lang(c), .links_only = 1,
+                      .fits = !typing && page == 1};
+  /* (fits: the submitted search's first page is logged with whether any
+   * article fits it, for the no-fit report; the typing fragment's is not,
+   * and costs no more) */
   kb_results res;
   char err[256];
   if (!kb_text_utf8_valid(q, nq, NULL) ||
@@ -571,6 +575,7 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
     kb_results_free(&res);
     page = pages;
     o.offset = (page - 1) * S_PER_PAGE;
+    o.fits = !typing && page == 1;
     if (kb_suggest_search(c->ix, c->geo, q, nq, &o, &res, err, sizeof err) != 0) {
       kb_buf_puts(b, "<p class=\"count\">");
     kb_ui_put_k(c, b, &S_k_search_unreadable, (const char *)NULL);
@@ -578,7 +583,9 @@ static void S_results(const kb_ctx *c, const char *q, int page, int typing, kb_b
       return;
     }
   }
-  if (page == 1) kb_events_search(c->events, q, NULL, kb_page_lang(c), res.total);
+  if (page == 1)
+    kb_events_search(c->events, q, NULL, kb_page_lang(c), res.total, res.nothing_fits,
+                     res.nothing_fits >= 0 && res.n > 0 ? res.hits[0].slug : NULL);
   if (res.total == 0) {
     kb_buf link = KB_BUF_INIT;
     kb_buf_puts(&link, "<a href=\"#contact\">");

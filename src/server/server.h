@@ -128,6 +128,9 @@ typedef struct kb_event {
   char *text, *collection, *slug, *client_id; /* owned, may be NULL */
   char *lang;               /* owned: the language it belongs to, or NULL */
   int num;                  /* answerable / total / helpful */
+  char *top_slug;           /* owned: a search's first result, or NULL */
+  int nothing_fits;         /* a search's: 1 no article fits, 0 one does,
+                               -1 not asked (stored NULL) */
   time_t ts;
 } kb_event;
 
@@ -136,6 +139,9 @@ typedef struct kb_event_row {
   const char *kind, *ts, *text, *collection, *slug, *client_id;
   const char *lang;         /* NULL from a replica of before the column */
   int num;
+  const char *top_slug;     /* a search's first result (NULL: none, or a
+                               replica of before the column) */
+  int nothing_fits;         /* a search's, or -1 (NULL) */
 } kb_event_row;
 
 kb_events *kb_events_open(const char *path, char *err, size_t nerr);
@@ -145,9 +151,12 @@ void kb_events_close(kb_events *ev);
 /* lang: the language the mention was answered in (given or detected). */
 void kb_events_mention(kb_events *ev, const char *text, const char *collection, int answerable,
                        const char *top_slug, const char *lang);
-/* lang: the language of the site searched (the reports are per language). */
+/* lang: the language of the site searched (the reports are per language);
+ * nothing_fits: the search's abstention (kb_results.nothing_fits: 1, 0, or
+ * -1 when it was not asked, stored NULL) and top_slug the slug of the
+ * first result the visitor was shown (NULL: none). */
 void kb_events_search(kb_events *ev, const char *q, const char *collection, const char *lang,
-                      int total);
+                      int total, int nothing_fits, const char *top_slug);
 /* client_id (NULL: none): a second answer with the same id is not stored. */
 void kb_events_helpful(kb_events *ev, const char *collection, const char *slug, int helpful,
                        const char *client_id, const char *lang);

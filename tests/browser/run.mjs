@@ -878,6 +878,10 @@ async function main() {
   await test('reports: a chosen range, SVG charts with titles and the figures behind them, unique mentions, CSV, tables reachable at 360 px', async () => {
     for (let i = 0; i < 3; i++)                         // the same mention three times: one unique
       await fetch(BASE + '/api/v1/suggest', { method: 'POST', body: JSON.stringify({ text: 'my parcel is lost zqx' }) });
+    // #19: searches that show results though no article fits them (the
+    // no-fit table, on this page and on the axe pass's, English and French)
+    await fetch(BASE + '/api/v1/search?q=do+you+sell+garden+furniture');
+    await fetch(BASE + '/fr/search?q=location+de+voiture');
     await new Promise((r) => setTimeout(r, 1500));      // the event log writes in the background
     const small = await context({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
     const page = await openPage(small);
@@ -893,6 +897,8 @@ async function main() {
     check(m && +m[2] < +m[1], 'unique mentions: ' + totals);
     check(await page.locator('h1').count() === 1, 'more than one h1');
     check(await page.locator('section[aria-labelledby="h-never-sent"] th[scope=row] a[href^="/help/"]').count() > 0, 'article rows without links');
+    const nofit = await page.$$eval('section[aria-labelledby="h-no-fit"] tbody th[scope=row]', (l) => l.map((e) => e.textContent.trim()));
+    check(nofit.some((t) => /^do you sell garden furniture\s*shown first: [a-z0-9-]+$/.test(t)), 'the no-fit table: ' + nofit.join(' | '));
     const regions = await page.$$eval('.scroll[tabindex="0"]', (l) => l.length);
     check(regions >= 1, 'scroll regions the keyboard can reach: ' + regions);
     const csv = await (await fetch(BASE + '/reports.csv?days=7')).text();
@@ -908,6 +914,7 @@ async function main() {
     check(await page.getAttribute('a.csv', 'href') === '/fr/reports.csv?days=7&lang=all', 'the CSV link names the language');
     check(await page.locator('section[aria-labelledby="h-languages"] tbody th[scope=row]').count() === 4, 'each language side by side');
     check(await page.textContent('section[aria-labelledby="h-languages"] tbody th[scope=row] >> nth=0') === 'anglais', 'languages named in the page\'s words');
+    check(/affiché en premier :/.test(await page.textContent('section[aria-labelledby="h-no-fit"]')), 'the no-fit table in French words');
     clean(page);
     await page.close();
     await small.close();

@@ -23,6 +23,11 @@
 #   - each event and action keeps its language through the shared store:
 #     one replica's French feedback and mention are another's French figures
 #   - the events in PostgreSQL keep to --events-days and --events-max-mb
+#   - a submitted search's abstention and first result (#19) reach
+#     PostgreSQL and another replica's no-fit report; the typing
+#     fragment's stay NULL; a replica of before migration 4 (its writes and
+#     reads, as its SQL has them) keeps working on the migrated store; the
+#     copy of an SQLite store carries them
 # Usage: tests/cluster/run.sh [BINDIR]   (default bin; KB_BIN too)
 set -u
 cd "$(dirname "$0")/../.."
@@ -88,7 +93,7 @@ check "three replicas start on the shared store" test "$started" = 3
 R1="http://127.0.0.1:$RPORT1"; R2="http://127.0.0.1:$RPORT2"; R3="http://127.0.0.1:$RPORT3"
 
 check "the schema's migrations are applied once" \
-  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM kb_schema')" = "1,2,3"
+  test "$(pg_sql 'SELECT string_agg(version::text, $$,$$ ORDER BY version) FROM kb_schema')" = "1,2,3,4"
 
 ids=""
 for r in "$R1" "$R2" "$R3"; do
@@ -219,6 +224,46 @@ check "replica 3's French reports list the French mention only" \
   sh -c "curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q 'vous organisez' &&
          ! curl -s '$R3/api/v1/reports/unanswered?days=0&lang=fr' | grep -q zorblax"
 
+# the searches no article fits (#19): a submitted search through replica 1
+# is stored with its abstention and first result, the typing fragment's
+# with NULL; replica 3's mirror brings them into its no-fit report
+answer=$(curl -s -m 10 "$R1/api/v1/search?q=do+you+sell+garden+furniture")
+first=$(printf '%s' "$answer" | grep -o '"slug":"[^"]*"' | head -1 | sed 's/"slug":"\(.*\)"/\1/')
+total=$(printf '%s' "$answer" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+curl -s -o /dev/null -m 10 "$R1/search?q=do+you+sell+garden+furniture&fragment=1"
+curl -s -o /dev/null -m 10 "$R1/api/v1/search?q=how+do+I+get+the+sim+out+of+my+iphone"
+fits=""
+for _ in $(seq 50); do
+  fits=$(pg_sql "SELECT string_agg(coalesce(nothing_fits::text, 'NULL') || '|' || coalesce(top_slug, 'NULL') || '|' || slug, ',' ORDER BY id)
+                 FROM events WHERE kind = 'search' AND (text LIKE '%garden furniture' OR text LIKE '%iphone')")
+  [ "$fits" = "1|$first|en,NULL|NULL|en,0|remove-sim-iphone|en" ] && break; sleep 0.1
+done
+check "PostgreSQL keeps a search's abstention and first result, NULL for the fragment's ($fits; first $first)" \
+  test -n "$first" -a "$fits" = "1|$first|en,NULL|NULL|en,0|remove-sim-iphone|en"
+nofit=""
+for _ in $(seq 50); do
+  nofit=$(curl -s -m 10 "$R3/api/v1/reports/no-fit?days=0&lang=en")
+  case "$nofit" in *'"search":"do you sell garden furniture","shown":"'"$first"'","times":1}'*) break ;; esac
+  sleep 0.1
+done
+check "replica 3's no-fit report lists replica 1's search with its first result ($nofit)" \
+  sh -c "printf '%s' '$nofit' | grep -qF '{\"search\":\"do you sell garden furniture\",\"shown\":\"$first\",\"times\":1}' &&
+         ! printf '%s' '$nofit' | grep -q iphone"
+# a replica of before migration 4, still running on the migrated store: its
+# insert and its mirror's read are those of migration 3's SQL
+check "a replica of before migration 4 still writes its events (no new column named)" \
+  pg_sql "BEGIN; SELECT pg_advisory_xact_lock(2102); INSERT INTO events(kind, ts, text, collection, slug, num, client_id, lang)
+          VALUES ('search', now(), 'old replica search', NULL, 'en', 4, NULL, 'en'); NOTIFY kb_changed; COMMIT"
+check "and reads a new replica's search as before (its mirror's query: lang in slug, total in num)" \
+  test "$(pg_sql "SELECT kind || ' ' || slug || ' ' || num || ' ' || lang FROM (SELECT id, kind, text, collection, slug, num,
+                  client_id, lang FROM events WHERE id > 0 ORDER BY id) e WHERE text = 'do you sell garden furniture' LIMIT 1")" = "search en $total en"
+old=""
+for _ in $(seq 50); do
+  old=$(sqlite3 "$T/r3/mirror.sqlite" "SELECT total || ' ' || coalesce(nothing_fits, 'NULL') || ' ' || coalesce(top_slug, 'NULL') FROM searches WHERE q = 'old replica search'" 2>/dev/null)
+  [ "$old" = "4 NULL NULL" ] && break; sleep 0.1
+done
+check "replica 3 mirrors the old replica's search with NULL for what it does not know ($old)" test "$old" = "4 NULL NULL"
+
 # --- load ----------------------------------------------------------------------
 # Clients through nginx until $T/stop exists; one status code a line.
 load() { # out
@@ -338,6 +383,8 @@ post "$S/api/v1/feedback" '{"text":"bill is wrong","slug":"billing-query","actio
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
 post "$S/api/v1/helpful" '{"slug":"cracked-screen","helpful":true,"client_id":"sh-1"}' >/dev/null
 curl -s -o /dev/null -m 10 "$S/help/cracked-screen"
+curl -s -o /dev/null -m 10 "$S/api/v1/search?q=do+you+sell+garden+furniture"
+curl -s -o /dev/null -m 10 "$S/search?q=do+you+sell+garden+furniture&fragment=1"
 sleep 0.5
 check "SQLite store: a retried feedback with its client_id is stored once (201, then 200)" \
   test "$(code_of "$a") $(code_of "$b")" = "201 200"
@@ -354,6 +401,10 @@ check "the copy keeps each row's language" \
   test "$(pg_sql "SELECT string_agg(coalesce(lang, '-'), ',' ORDER BY id) FROM feedback" copied)" = "en,es"
 check "the copy holds the page views" \
   test "$(pg_sql "SELECT count(*) FROM events WHERE kind = 'view' AND slug = 'cracked-screen'" copied)" = 1
+solo=$(sqlite3 "$T/solo/feedback.sqlite" "SELECT group_concat(coalesce(nothing_fits, 'NULL') || '|' || coalesce(top_slug, 'NULL'), ',') FROM (SELECT * FROM searches ORDER BY rowid)")
+copied=$(pg_sql "SELECT string_agg(coalesce(nothing_fits::text, 'NULL') || '|' || coalesce(top_slug, 'NULL'), ',' ORDER BY id) FROM events WHERE kind = 'search'" copied)
+check "the copy keeps each search's abstention and first result ($copied)" \
+  test "$copied" = "$solo" -a "${copied#1|}" != "$copied" -a "${copied%,NULL|NULL}" != "$copied"
 check "a second copy into the same store is refused" \
   sh -c "! '$B/kb-serve' --copy-store '$T/solo/feedback.sqlite' --feedback-db '$CURL' 2>'$T/copy2.err' && grep -q 'already holds' '$T/copy2.err'"
 
@@ -404,11 +455,17 @@ after=$(ebytes)
 diag "events in PostgreSQL: $before bytes before, $after after (cap 1 MiB)"
 check "PostgreSQL events: over --events-max-mb, the oldest are deleted down to 0.9-1 MiB" \
   test "$before" -gt 3000000 -a "$after" -le 1048576 -a "$after" -ge 900000
+# a search with a first result: its top_slug is counted in the size too
+curl -s -o /dev/null -m 10 "http://127.0.0.1:$KP/api/v1/search?q=how+do+I+get+the+sim+out+of+my+iphone"
+for _ in $(seq 100); do
+  [ "$(pg_sql "SELECT count(*) FROM events WHERE top_slug = 'remove-sim-iphone'" capped)" -ge 1 ] && break
+  sleep 0.1
+done
 # the counter and the rows read in one statement (one snapshot): a search
 # logged between two reads would otherwise differ by its own size
 both=$(pg_sql "SELECT (SELECT value FROM kb_meta WHERE key = 'events_bytes') || ' ' ||
                 (SELECT coalesce(sum(48 + octet_length(coalesce(text, '')) + octet_length(coalesce(collection, ''))
-                 + octet_length(coalesce(slug, ''))), 0) FROM events)" capped)
+                 + octet_length(coalesce(slug, '')) + octet_length(coalesce(top_slug, ''))), 0) FROM events)" capped)
 check "PostgreSQL events: the kept size is the rows' own ($both)" test "${both% *}" = "${both#* }"
 check "PostgreSQL events: older than --events-days are deleted" \
   test "$(pg_sql "SELECT count(*) FROM events WHERE text = 'very old'" capped)" = 0

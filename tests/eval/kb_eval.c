@@ -37,7 +37,9 @@
  * with false entries) and of lines with an article that showed none, and
  * of find-a-store lines naming a town, those whose first hit is the
  * finder or one of that town's store pages ("town: finder or store
- * first");
+ * first"), and the lines the search flags "nothing fits" (the abstention
+ * the API logs for the no-fit report: of those where nothing fits, and
+ * of those with an article; "nothing fits flagged");
  * and R@1, R@3, MRR of a plain baseline in the same
  * run: SQLite FTS5 'porter unicode61' over the same articles, bm25(), the
  * query's words OR-ed.
@@ -210,6 +212,9 @@ typedef struct {
   long totals;      /* --public: the results counted (kb_results' total), summed */
   int ptowns, ptowns_ok; /* --public: find-a-store lines naming a town; first hit the finder
                             or one of that town's store pages */
+  int flag_none, flag_have; /* --public: lines where nothing fits, lines with an article, that
+                            the search flagged "nothing fits" (kb_results.nothing_fits, as
+                            the API logs it for the no-fit report) */
 } S_score;
 
 static void S_count(S_score *s, const S_line *x, int rank) {
@@ -368,7 +373,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   char err[256];
   if (public) {
     kb_search_opts so = {.collection = x->collection, .limit = S_DEPTH, .prefix_last = 1,
-                         .cut_weak = 1, .ablate = S_ablate,
+                         .cut_weak = 1, .ablate = S_ablate, .fits = 1,
                          .lang = S_lang ? S_lang : kb_index_lang_code(ix, kb_index_default_lang(ix))};
     kb_results r;
     if (kb_suggest_search(ix, geo, x->text, strlen(x->text), &so, &r, err, sizeof err) != 0) return o;
@@ -385,6 +390,11 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
      * nothing ("no results", the zero-result report), not weak matches */
     if (!r.n && strcmp(x->expect, "-")) s->empty_have++;
     else if (!r.n) s->shown_none++;
+    /* what the no-fit report is made of: the abstention the API logs */
+    if (r.nothing_fits == 1) {
+      if (strcmp(x->expect, "-")) s->flag_have++;
+      else s->flag_none++;
+    }
     if (S_abst && r.n && !strcmp(x->expect, "-"))
       printf("shown, has none\t%s\t-\t%s\t%d\t%s\n", x->id, r.hits[0].slug, r.n, x->text);
     kb_results_free(&r);
@@ -984,6 +994,13 @@ int main(int argc, char **argv) {
   if (public && ours.none)
     printf("  %-28s %7.3f  (%d of %d where nothing fits)\n", "no result where nothing fits",
            S_div(ours.shown_none, ours.none), ours.shown_none, ours.none);
+  if (public && (ours.none || ours.n)) { /* (a set without a line where nothing fits: "-") */
+    printf("  %-28s ", "nothing fits flagged");
+    if (ours.none) printf("%7.3f", S_div(ours.flag_none, ours.none));
+    else printf("%7s", "-");
+    printf("  (%d of %d where nothing fits; %d of %d with an article: %.3f)\n", ours.flag_none,
+           ours.none, ours.flag_have, ours.n, S_div(ours.flag_have, ours.n));
+  }
   if (public && set.n)
     printf("  %-28s %7.1f  (mean over the %d lines)\n", "results counted", (double)ours.totals / set.n,
            set.n);
