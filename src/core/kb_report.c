@@ -125,20 +125,21 @@ static const char *S_def(kb_index *ix) {
 }
 
 /* 1 if table of the database attached as schema ("main" for the data's
- * own) has its lang column (a store no server of #20 has opened yet has
- * not). */
-static int S_has_lang(sqlite3 *db, const char *schema, const char *table) {
+ * own) has column col: a store no server of #20 has opened yet has no
+ * lang, one of before #19's no-fit no nothing_fits or top_slug in
+ * searches. */
+static int S_has_col(sqlite3 *db, const char *schema, const char *table, const char *col) {
   sqlite3_stmt *st;
-  char *sql = kb_fmt("SELECT 1 FROM pragma_table_info('%s', '%s') WHERE name = 'lang'", table, schema);
+  char *sql = sqlite3_mprintf("SELECT 1 FROM pragma_table_info(%Q, %Q) WHERE name = %Q", table, schema, col);
   int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
-  free(sql);
+  sqlite3_free(sql);
   return has;
 }
 
 /* A row's language as SQL (an expression over a row of schema's table). */
 static char *S_lang_expr(kb_index *ix, sqlite3 *db, const char *schema, const char *table) {
-  char *s = S_has_lang(db, schema, table) ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix))
+  char *s = S_has_col(db, schema, table, "lang") ? sqlite3_mprintf("ifnull(lang, %Q)", S_def(ix))
                                   : sqlite3_mprintf("%Q", S_def(ix));
   char *out = kb_xstrdup(s);
   sqlite3_free(s);
@@ -156,22 +157,11 @@ static char *S_lang_cond(kb_index *ix, sqlite3 *db, const char *table, const cha
   return out;
 }
 
-/* 1 if the data's table has column col (a store no server of #19 has
- * opened yet has no nothing_fits in searches). */
-static int S_has_col(sqlite3 *db, const char *table, const char *col) {
-  sqlite3_stmt *st;
-  char *sql = sqlite3_mprintf("SELECT 1 FROM pragma_table_info(%Q) WHERE name = %Q", table, col);
-  int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  sqlite3_free(sql);
-  return has;
-}
-
 /* The searches no article fits (the suggest path's abstention said so)
  * though the search showed something: the SQL condition on a row of
  * searches ("0" in a store without the column). */
 static const char *S_no_fit(sqlite3 *db) {
-  return S_has_col(db, "searches", "nothing_fits") ? "nothing_fits = 1 AND total > 0" : "0";
+  return S_has_col(db, "main", "searches", "nothing_fits") ? "nothing_fits = 1 AND total > 0" : "0";
 }
 
 /* The analyzer of a mention in language code (its stop words and
@@ -429,7 +419,7 @@ static int S_gather(kb_index *ix, sqlite3 *db, const char *data_db, const char *
      * first most often (ties: the first slug) */
     *t = (S_table){name, "Public searches no article fits", {"search", "times"}, 1, NULL, 0, "shown"};
     /* (none in a store no server of #19 opened yet: no such columns) */
-    if (S_has_col(db, "searches", "top_slug")) {
+    if (S_has_col(db, "main", "searches", "top_slug")) {
       char *cond = S_lang_cond(ix, db, "searches", lang);
       sql = kb_fmt("WITH s AS (SELECT lower(trim(q)) AS k, top_slug AS top, count(*) AS n FROM searches"
                    " WHERE %s AND %s AND %s GROUP BY 1, 2)"
