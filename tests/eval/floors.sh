@@ -367,6 +367,14 @@ spent_round 28 0.925 0.975 0.92 0.865 0.05 0.86 0.73  0.945 0.98 0.89 0.885 0.02
 # 0.906; fr/de/es 389, 143, 93: 0.925, 0.974, 0.890 / 0.902, 0.030, 0.838,
 # 0.742).
 spent_round 30 0.885 0.975 0.90 0.85 0.075 0.84 0.84  0.92 0.965 0.875 0.885 0.04 0.83 0.72
+# blind31's check halves (session 36; writers in no training line): main's
+# first look with WX (rule36c §2), the same as WX2's English figures; WX2 was
+# not kept. Floors at main's figures less about two lines each (rule37 §0;
+# English 124 lines with an article, 47 without, 30 town lines: R@1 0.960,
+# R@3 1.000, abstention 0.902 / 0.979, confident-and-wrong 0.019, marked
+# 0.871, town 0.833; fr/de/es 389, 143, 98: 0.933, 0.987, 0.928 / 0.895,
+# 0.035, 0.866, 0.694).
+spent_round 31 0.94 0.98 0.865 0.93 0.04 0.85 0.76  0.925 0.98 0.91 0.88 0.041 0.86 0.67
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
