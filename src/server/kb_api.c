@@ -896,11 +896,34 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang_arg,
   }
 }
 
+/* The no-fit report's article shown first (slug, then "</small>") as a
+ * link to its page in the report's language, where the topic has an
+ * article there: the knowledge team opens what the public was shown.
+ * Returns where the page goes on (after the slug when linked, else slug:
+ * a slug the index no longer has stays text). */
+static const char *S_shown_link(const kb_ctx *c, const char *lang, const char *slug, kb_buf *out) {
+  size_t n = strspn(slug, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+  if (!n || n > 100 || strncmp(slug + n, "</small>", 8)) return slug;
+  char *s = kb_xstrndup(slug, n);
+  if (kb_index_has_lang(c->ix, NULL, s, lang) == 1) {
+    char *url = kb_suggest_article_url("", NULL, NULL, s, kb_suggest_lang_prefix(c->ix, lang));
+    kb_buf_puts(out, "<a href=\"");
+    kb_buf_puts(out, url); /* letters, digits, '_', '-' and '/' only */
+    kb_buf_puts(out, "\">");
+    kb_buf_puts(out, s);
+    kb_buf_puts(out, "</a>");
+    free(url);
+    slug += n;
+  }
+  free(s);
+  return slug;
+}
+
 /* The core's report tables (kb_report_html) as the page shows them: its
  * heading left out (the page has its own), each table in a scroll region
  * the keyboard can reach, named by its section's heading, and an example
  * repeated in one row shown once. */
-static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
+static void S_report_tables(const kb_ctx *c, const char *in, const char *lang, kb_buf *out) {
   const char *p = in;
   if (!strncmp(p, "<h1>", 4) && (p = strstr(p, "</h1>")) != NULL) {
     p += 5;
@@ -994,7 +1017,7 @@ static void S_report_tables(const kb_ctx *c, const char *in, kb_buf *out) {
       kb_buf_puts(out, "<br><small>");
       kb_ui_put(c, out, "reports.shown", (const char *)NULL);
       kb_buf_putc(out, ' ');
-      p += 24;
+      p = S_shown_link(c, lang, p + 24, out);
       continue;
     }
     if (row && !strncmp(p, "<br><small>e.g. ", 16)) {
@@ -1037,7 +1060,7 @@ void kb_api_reports_page(const kb_ctx *c, const char *days, const char *lang_arg
   /* the language chosen, by default the page's (/fr/reports: the French
    * mentions, replies, answers and searches) */
   int rc = kb_report_html(c->ix, db, d, lang, &core, err, sizeof err);
-  S_report_tables(c, kb_buf_str(&core), &r->body);
+  S_report_tables(c, kb_buf_str(&core), lang, &r->body);
   kb_buf_cleanup(&core);
   kb_web_page_end(c, &r->body);
   free(db);
