@@ -899,6 +899,8 @@ async function main() {
     check(await page.locator('section[aria-labelledby="h-never-sent"] th[scope=row] a[href^="/help/"]').count() > 0, 'article rows without links');
     const nofit = await page.$$eval('section[aria-labelledby="h-no-fit"] tbody th[scope=row]', (l) => l.map((e) => e.textContent.trim()));
     check(nofit.some((t) => /^do you sell garden furniture\s*shown first: [a-z0-9-]+$/.test(t)), 'the no-fit table: ' + nofit.join(' | '));
+    // (the article shown first opens its page)
+    check(await page.locator('section[aria-labelledby="h-no-fit"] th[scope=row] small a[href^="/help/"]').count() > 0, 'the no-fit table: the article shown first is not a link');
     const regions = await page.$$eval('.scroll[tabindex="0"]', (l) => l.length);
     check(regions >= 1, 'scroll regions the keyboard can reach: ' + regions);
     const csv = await (await fetch(BASE + '/reports.csv?days=7')).text();
