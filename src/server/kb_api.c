@@ -900,7 +900,8 @@ void kb_api_reports_csv(const kb_ctx *c, const char *days, const char *lang_arg,
  * link to its page in the report's language, where the topic has an
  * article there: the knowledge team opens what the public was shown.
  * Returns where the page goes on (after the slug when linked, else slug:
- * a slug the index no longer has stays text). */
+ * a slug the index no longer has stays text, as does every slug of the
+ * report over all languages, lang NULL, whose rows' languages differ). */
 static const char *S_shown_link(const kb_ctx *c, const char *lang, const char *slug, kb_buf *out) {
   size_t n = strspn(slug, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
   if (!n || n > 100 || strncmp(slug + n, "</small>", 8)) return slug;
