@@ -874,6 +874,40 @@ static void test_ltr_inputs(void **state) {
   }
 }
 
+/* the fitted weights, for test_ltr_learned_sum (static in kb_ltr.c) */
+#include "../src/core/kb_rank_model.h"      /* (internal to src/core) */
+#include "../src/core/kb_rank_model_base.h" /* (internal to src/core) */
+
+/* kb_rank_learned() leaves out the terms of a weight of 0: its sums are
+ * the whole sums', bit for bit, for either model, with inputs of either
+ * sign (a weight of 0 times a negative input is -0) and of 0. */
+static void test_ltr_learned_sum(void **state) {
+  (void)state;
+  (void)S_conf_w, (void)S_conf_threshold, (void)S_fits_w, (void)S_fits_threshold;
+  (void)S_conf_w_base, (void)S_conf_threshold_base, (void)S_fits_w_base,
+      (void)S_fits_threshold_base;
+  unsigned seed = 23;
+  int zeros = 0;
+  for (int i = 0; i < KB_LTR_N; i++) zeros += (S_ltr_w[i] == 0) + (S_ltr_w_base[i] == 0);
+  for (int round = 0; round < 4000; round++) {
+    double x[KB_LTR_N];
+    for (int i = 0; i < KB_LTR_N; i++) {
+      seed = seed * 1103515245u + 12345u;
+      int kind = (int)(seed >> 16) % 4; /* 0, a small count, a share, a log */
+      double v = (double)((seed >> 8) % 100000) / 99991.0;
+      x[i] = kind == 0 ? 0 : kind == 1 ? (double)((seed >> 4) % 5) : kind == 2 ? v : log1p(v) - 0.3;
+    }
+    x[KB_LTR_NO_EXAMPLES] = round % 2;
+    const double *w = round % 2 ? S_ltr_w_base : S_ltr_w;
+    double s = 0;
+    for (int i = 0; i < KB_LTR_N; i++) s += w[i] * x[i];
+    double got = kb_rank_learned(x);
+    if (memcmp(&got, &s, sizeof s)) print_error("round %d: %.17g, not %.17g\n", round, got, s);
+    assert_memory_equal(&got, &s, sizeof s);
+  }
+  assert_true(zeros > 0); /* (else nothing here is left out) */
+}
+
 /* The first phrases' terms kb_query_first_phrases() gives, one after
  * the other with a NUL each, into b. */
 static void S_put_phrase(void *ctx, const char *term, size_t n) {
@@ -1370,6 +1404,7 @@ int main(void) {
       cmocka_unit_test(test_phrase_match_line_table),
       cmocka_unit_test(test_memory_same_as_fts5_heads),
       cmocka_unit_test(test_ltr_inputs),
+      cmocka_unit_test(test_ltr_learned_sum),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
