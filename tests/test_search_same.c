@@ -1222,6 +1222,66 @@ static void test_norms_wtf(void **state) {
   th_index_done(x, dir);
 }
 
+/* A row's features that are the query's (kb_rank.c's S_query_init(),
+ * made once per query): the groups known and their share of the query's
+ * groups, the same bits as the expressions of them, for every row of
+ * kb/'s English table that a query of twelve groups matches (one of its
+ * words in no row, three groups with no word searched, as a query whose
+ * terms were left out of the MATCH has), and each row's shares of the
+ * query's weight at most 1. */
+typedef struct {
+  const kb_rank_query *q;
+  const kb_rank_docs *docs;
+  double groups, known;
+  int rows;
+} S_consts_ctx;
+
+static int S_consts_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_consts_ctx *c = ctx;
+  if (!kb_rank_docs_has(c->docs, id)) return 0;
+  double f[KB_RANK_NOUT] = {0};
+  const kb_rank_body *b;
+  int nb;
+  kb_rank_row_lists(c->q, c->docs, id, l, n, f, &b, &nb);
+  assert_memory_equal(&f[KB_FEAT_GROUPS], &c->groups, sizeof c->groups);
+  assert_memory_equal(&f[KB_FEAT_KNOWN], &c->known, sizeof c->known);
+  assert_true(f[KB_FEAT_COVERAGE] > 0 && f[KB_FEAT_COVERAGE] <= 1);
+  assert_true(f[KB_FEAT_STRONG] <= 1 && f[KB_FEAT_TITLE] <= 1 && f[KB_FEAT_EXACT] <= 1);
+  c->rows++;
+  return 0;
+}
+
+static void test_rank_query_consts(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  kb_ix_lang *lang = &x->langs[li];
+  sqlite3_int64 totals[5];
+  sqlite3_int64 nrow = kb_postings_rows(lang->post, totals);
+  static const char *const phrases[] = {"screen", "repair", "zzqxv", "order", "store", "phone",
+                                        "deliveri", "sim card", "iphon"};
+  enum { NP = sizeof phrases / sizeof *phrases, NG = NP + 3 };
+  int group[NP], flag[NP] = {0}, df[NP], known = 0;
+  double weight[NP];
+  for (int k = 0; k < NP; k++) {
+    group[k] = k;
+    weight[k] = 1.0;
+    df[k] = kb_postings_df(lang->post, phrases[k], 0);
+    known += df[k] > 0;
+  }
+  assert_int_equal(df[2], 0);
+  kb_rank_query *q = kb_rank_query_new(nrow, totals, NP, group, weight, flag, df, NG, lang->norms);
+  S_consts_ctx c = {.q = q, .docs = x->docs, .groups = known, .known = (double)known / NG};
+  kb_postings_query *pq = kb_postings_query_new(lang->post, phrases, NULL, NP);
+  assert_int_equal(kb_postings_query_match(pq, NULL, 0, INT64_MAX / 2, S_consts_row, &c), 0);
+  assert_true(c.rows > 20);
+  kb_postings_query_free(pq);
+  kb_rank_query_free(q);
+  th_index_done(x, dir);
+}
+
 /* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
  * two matches finds (g's match one or two positions before g + 1's, in one
  * column), and only those: random rows of instances in the four fields
@@ -1413,6 +1473,7 @@ int main(void) {
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),
       cmocka_unit_test(test_norms_wtf),
+      cmocka_unit_test(test_rank_query_consts),
       cmocka_unit_test(test_public_search_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
