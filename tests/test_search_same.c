@@ -694,6 +694,86 @@ static void test_postings_phrases(void **state) {
   free(dir);
 }
 
+/* A phrase's list is its first word's positions followed, one position on
+ * in the same column, by its second's (and its third's two on): every
+ * phrase of two and three of kb/'s English words (each one's own list
+ * read too, and the starts found from them here) has the rows and
+ * positions kb_postings.c's merge finds, the same word twice among them. */
+typedef struct {
+  kb_buf *b;
+  int nw; /* 1: the phrase's own list; else the words' lists, nw of them */
+} S_starts_ctx;
+
+static int S_collect_starts(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_starts_ctx *c = ctx;
+  const uint32_t off = (1u << KB_RANK_COL_SHIFT) - 1;
+  kb_buf row = KB_BUF_INIT, *keep = c->b;
+  c->b = &row; /* (the row's starts, kept when it has some) */
+  kb_buf_printf(c->b, "%lld:", (long long)id);
+  int any = 0;
+  if (c->nw == 1) {
+    assert_int_equal(n, 1);
+    for (int j = 0; j < l[0].n; j++, any = 1) kb_buf_printf(c->b, " %u", (unsigned)l[0].pos[j]);
+  } else if (n == c->nw) { /* (a row with every word) */
+    for (int j = 0; j < l[0].n; j++) {
+      uint32_t x = l[0].pos[j];
+      int ok = 1;
+      for (int k = 1; k < c->nw && ok; k++) {
+        ok = (x & off) + (uint32_t)k <= off;
+        int has = 0;
+        for (int i = 0; ok && i < l[k].n; i++) has |= l[k].pos[i] == x + (uint32_t)k;
+        ok = ok && has;
+      }
+      if (ok) {
+        kb_buf_printf(c->b, " %u", (unsigned)x);
+        any = 1;
+      }
+    }
+  }
+  c->b = keep;
+  if (any) kb_buf_printf(keep, "%s;", kb_buf_str(&row)); /* (a row without a start:
+                                                          not in the phrase's list) */
+  kb_buf_cleanup(&row);
+  return 0;
+}
+
+static void test_postings_phrase_starts(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  const kb_postings *p = x->langs[li].post;
+  assert_non_null(p);
+  static const char *const words[] = {"screen", "repair", "order", "store", "phone", "sim",
+                                      "card", "track", "deliveri", "click", "return", "iphon"};
+  enum { NW = sizeof words / sizeof *words };
+  kb_buf want = KB_BUF_INIT, got = KB_BUF_INIT;
+  int found = 0;
+  for (int a = 0; a < NW; a++)
+    for (int b = 0; b < NW; b++)
+      for (int c = -1; c < (a < 4 && b < 4 ? 4 : 0); c++) {
+        const char *w3[3] = {words[a], words[b], c >= 0 ? words[c] : NULL};
+        int nw = c >= 0 ? 3 : 2;
+        char *phrase = nw == 3 ? th_fmt("%s %s %s", w3[0], w3[1], w3[2])
+                               : th_fmt("%s %s", w3[0], w3[1]);
+        const char *one[1] = {phrase};
+        kb_buf_clear(&want);
+        kb_buf_clear(&got);
+        S_starts_ctx cw = {&want, nw}, cg = {&got, 1};
+        assert_int_equal(kb_postings_match(p, w3, NULL, nw, NULL, 0, INT64_MAX / 2, S_collect_starts, &cw), 0);
+        assert_int_equal(kb_postings_match(p, one, NULL, 1, NULL, 0, INT64_MAX / 2, S_collect_starts, &cg), 0);
+        if (strcmp(kb_buf_str(&want), kb_buf_str(&got))) print_error("%s\n", phrase);
+        assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+        found += got.n > 0;
+        free(phrase);
+      }
+  assert_true(found > 10); /* (phrases that some rows have) */
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&got);
+  th_index_done(x, dir);
+}
+
 /* A prefix's list in a row where the terms starting with it take turns:
  * each term's positions are a run, and the row's (120 of them, past
  * insertion's 32) are merged into order (kb_postings.c's S_sort_pos());
@@ -1473,6 +1553,7 @@ int main(void) {
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),
       cmocka_unit_test(test_norms_wtf),
+      cmocka_unit_test(test_postings_phrase_starts),
       cmocka_unit_test(test_rank_query_consts),
       cmocka_unit_test(test_public_search_same),
   };
