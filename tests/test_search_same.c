@@ -941,7 +941,8 @@ static void test_ltr_inputs(void **state) {
   kb_rank_ctx ctx[2] = {{0},
                         {.mention_intents = 3, .article_intents = 1, .offtopic = 1,
                          .other_platform = 1, .place = 1, .place_store = 1, .links_stores = 1,
-                         .other_handle = 1}};
+                         .other_handle = 1, .ex_none = 0.25, .clf_none = 0.125,
+                         .lang_other = 1, .no_examples = 1}};
   for (int c = 0; c < 2; c++) {
     double x[KB_LTR_N + 1];
     for (int i = 0; i <= KB_LTR_N; i++) x[i] = NAN;
@@ -951,6 +952,17 @@ static void test_ltr_inputs(void **state) {
       assert_false(isnan(x[i]));
     }
     assert_true(isnan(x[KB_LTR_N])); /* and nothing past them */
+    /* the same in two parts: the mention's inputs made once, from a
+     * context whose candidate's part is another's (it is not read) */
+    kb_rank_ctx other = ctx[c];
+    other.article_intents = 6, other.offtopic = !other.offtopic, other.ex_max = 0.5;
+    double m[KB_LTR_N], y[KB_LTR_N + 1];
+    for (int i = 0; i < KB_LTR_N; i++) m[i] = NAN;
+    kb_rank_ltr_mention(&other, m);
+    for (int i = 0; i <= KB_LTR_N; i++) y[i] = NAN;
+    kb_rank_ltr_inputs_with(f, &ctx[c], m, y);
+    assert_memory_equal(x, y, sizeof(double) * KB_LTR_N);
+    assert_true(isnan(y[KB_LTR_N]));
   }
 }
 

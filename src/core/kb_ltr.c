@@ -42,7 +42,11 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
 #include "kb_rank_model.h"
 #include "kb_rank_model_base.h"
 
-void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
+/* The inputs that are the candidate's own (every one but those
+ * S_mention_inputs() writes). */
+static inline __attribute__((always_inline)) void S_candidate_inputs(const double *f,
+                                                                     const kb_rank_ctx *c,
+                                                                     double *x) {
   x[KB_LTR_LOG_BM25F] = log1p(f[KB_FEAT_BM25F]);
   x[KB_LTR_COVERAGE] = f[KB_FEAT_COVERAGE];
   x[KB_LTR_STRONG] = f[KB_FEAT_STRONG];
@@ -66,16 +70,38 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_PLACE_NOSTORE_OTHER] = c->place && !c->place_store && c->links_stores &&
                                   !(c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
+  x[KB_LTR_EX_MAX] = c->ex_max;
+  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
+}
+
+/* The inputs that are the mention's, the same for each of its candidates. */
+static inline __attribute__((always_inline)) void S_mention_inputs(const kb_rank_ctx *c,
+                                                                   double *x) {
   int n = 0;
   for (int b = c->mention_intents; b; b &= b - 1) n++;
   x[KB_LTR_MENTION_INTENTS] = n;
   x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
-  x[KB_LTR_EX_MAX] = c->ex_max;
   x[KB_LTR_EX_NONE] = c->ex_none;
   x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
   x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
-  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
   x[KB_LTR_CLF_NONE] = c->clf_none;
+}
+
+void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
+  S_candidate_inputs(f, c, x);
+  S_mention_inputs(c, x);
+}
+
+void kb_rank_ltr_mention(const kb_rank_ctx *c, double *m) { S_mention_inputs(c, m); }
+
+void kb_rank_ltr_inputs_with(const double *f, const kb_rank_ctx *c, const double *m, double *x) {
+  S_candidate_inputs(f, c, x);
+  x[KB_LTR_MENTION_INTENTS] = m[KB_LTR_MENTION_INTENTS];
+  x[KB_LTR_OTHER_HANDLE] = m[KB_LTR_OTHER_HANDLE];
+  x[KB_LTR_EX_NONE] = m[KB_LTR_EX_NONE];
+  x[KB_LTR_LANG_OTHER] = m[KB_LTR_LANG_OTHER];
+  x[KB_LTR_NO_EXAMPLES] = m[KB_LTR_NO_EXAMPLES];
+  x[KB_LTR_CLF_NONE] = m[KB_LTR_CLF_NONE];
 }
 
 /* The model of a candidate whose inputs are x ("Two models", kb_ltr.h):
