@@ -1374,6 +1374,54 @@ static void test_rank_query_consts(void **state) {
   th_index_done(x, dir);
 }
 
+/* kb_index_hit_memo(): the first function asked for is kept by row id in
+ * a table (kb_rows.c), any other with the rows' slots, both made once a
+ * row (the table grown past its first size, ids with no row too), and a
+ * hit without an id, or of an id past the table's, asked each time. */
+static int S_memo_calls;
+static int S_memo_by_id(kb_index *ix, const kb_hit *h) {
+  (void)ix;
+  S_memo_calls++;
+  return (int)(h->id * 7 % 1000);
+}
+static int S_memo_other(kb_index *ix, const kb_hit *h) {
+  (void)ix;
+  S_memo_calls++;
+  return (int)(h->id % 13) - 5;
+}
+
+static void test_hit_memo(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  kb_hit h;
+  memset(&h, 0, sizeof h);
+  for (int round = 0; round < 2; round++) {
+    S_memo_calls = 0;
+    for (int64_t id = 1; id <= 600; id++) { /* (kb/'s rows, and ids past them) */
+      h.id = id;
+      assert_int_equal(kb_index_hit_memo(x, &h, S_memo_by_id), (int)(id * 7 % 1000));
+    }
+    assert_int_equal(S_memo_calls, round == 0 ? 600 : 0);
+  }
+  S_memo_calls = 0;
+  for (int round = 0; round < 2; round++)
+    for (int64_t id = 1; id <= 20; id++) { /* another function: the rows' slots */
+      h.id = id;
+      assert_int_equal(kb_index_hit_memo(x, &h, S_memo_other), (int)(id % 13) - 5);
+    }
+  assert_int_equal(S_memo_calls, 20); /* (kb/ has rows 1 to 20) */
+  S_memo_calls = 0;
+  h.id = 0;
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  h.id = (int64_t)1 << 21; /* past the table: a row's slot, and no such row */
+  assert_int_equal(kb_index_hit_memo(x, &h, S_memo_by_id), (int)(h.id * 7 % 1000));
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  assert_int_equal(S_memo_calls, 4);
+  th_index_done(x, dir);
+}
+
 /* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
  * two matches finds (g's match one or two positions before g + 1's, in one
  * column), and only those: random rows of instances in the four fields
@@ -1567,6 +1615,7 @@ int main(void) {
       cmocka_unit_test(test_norms_wtf),
       cmocka_unit_test(test_postings_phrase_starts),
       cmocka_unit_test(test_rank_query_consts),
+      cmocka_unit_test(test_hit_memo),
       cmocka_unit_test(test_public_search_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
