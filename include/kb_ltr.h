@@ -95,6 +95,13 @@ typedef struct {
 
 /* Fills x[KB_LTR_N] from a candidate's features f and its context c. */
 void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x);
+/* The same in two parts, for the candidates of one mention: its inputs
+ * that are the same for each (MENTION_INTENTS, OTHER_HANDLE, EX_NONE,
+ * LANG_OTHER, NO_EXAMPLES, CLF_NONE) made into m[KB_LTR_N] once (the
+ * others left), then each candidate's x filled from f, c and m: what
+ * kb_rank_ltr_inputs(f, c, x) fills. */
+void kb_rank_ltr_mention(const kb_rank_ctx *c, double *m);
+void kb_rank_ltr_inputs_with(const double *f, const kb_rank_ctx *c, const double *m, double *x);
 
 /* Two models. Each learned function below (ranker, confidence, "nothing
  * fits" and their thresholds) has two fitted versions, picked by the

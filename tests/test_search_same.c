@@ -694,6 +694,86 @@ static void test_postings_phrases(void **state) {
   free(dir);
 }
 
+/* A phrase's list is its first word's positions followed, one position on
+ * in the same column, by its second's (and its third's two on): every
+ * phrase of two and three of kb/'s English words (each one's own list
+ * read too, and the starts found from them here) has the rows and
+ * positions kb_postings.c's merge finds, the same word twice among them. */
+typedef struct {
+  kb_buf *b;
+  int nw; /* 1: the phrase's own list; else the words' lists, nw of them */
+} S_starts_ctx;
+
+static int S_collect_starts(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_starts_ctx *c = ctx;
+  const uint32_t off = (1u << KB_RANK_COL_SHIFT) - 1;
+  kb_buf row = KB_BUF_INIT, *keep = c->b;
+  c->b = &row; /* (the row's starts, kept when it has some) */
+  kb_buf_printf(c->b, "%lld:", (long long)id);
+  int any = 0;
+  if (c->nw == 1) {
+    assert_int_equal(n, 1);
+    for (int j = 0; j < l[0].n; j++, any = 1) kb_buf_printf(c->b, " %u", (unsigned)l[0].pos[j]);
+  } else if (n == c->nw) { /* (a row with every word) */
+    for (int j = 0; j < l[0].n; j++) {
+      uint32_t x = l[0].pos[j];
+      int ok = 1;
+      for (int k = 1; k < c->nw && ok; k++) {
+        ok = (x & off) + (uint32_t)k <= off;
+        int has = 0;
+        for (int i = 0; ok && i < l[k].n; i++) has |= l[k].pos[i] == x + (uint32_t)k;
+        ok = ok && has;
+      }
+      if (ok) {
+        kb_buf_printf(c->b, " %u", (unsigned)x);
+        any = 1;
+      }
+    }
+  }
+  c->b = keep;
+  if (any) kb_buf_printf(keep, "%s;", kb_buf_str(&row)); /* (a row without a start:
+                                                          not in the phrase's list) */
+  kb_buf_cleanup(&row);
+  return 0;
+}
+
+static void test_postings_phrase_starts(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  const kb_postings *p = x->langs[li].post;
+  assert_non_null(p);
+  static const char *const words[] = {"screen", "repair", "order", "store", "phone", "sim",
+                                      "card", "track", "deliveri", "click", "return", "iphon"};
+  enum { NW = sizeof words / sizeof *words };
+  kb_buf want = KB_BUF_INIT, got = KB_BUF_INIT;
+  int found = 0;
+  for (int a = 0; a < NW; a++)
+    for (int b = 0; b < NW; b++)
+      for (int c = -1; c < (a < 4 && b < 4 ? 4 : 0); c++) {
+        const char *w3[3] = {words[a], words[b], c >= 0 ? words[c] : NULL};
+        int nw = c >= 0 ? 3 : 2;
+        char *phrase = nw == 3 ? th_fmt("%s %s %s", w3[0], w3[1], w3[2])
+                               : th_fmt("%s %s", w3[0], w3[1]);
+        const char *one[1] = {phrase};
+        kb_buf_clear(&want);
+        kb_buf_clear(&got);
+        S_starts_ctx cw = {&want, nw}, cg = {&got, 1};
+        assert_int_equal(kb_postings_match(p, w3, NULL, nw, NULL, 0, INT64_MAX / 2, S_collect_starts, &cw), 0);
+        assert_int_equal(kb_postings_match(p, one, NULL, 1, NULL, 0, INT64_MAX / 2, S_collect_starts, &cg), 0);
+        if (strcmp(kb_buf_str(&want), kb_buf_str(&got))) print_error("%s\n", phrase);
+        assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+        found += got.n > 0;
+        free(phrase);
+      }
+  assert_true(found > 10); /* (phrases that some rows have) */
+  kb_buf_cleanup(&want);
+  kb_buf_cleanup(&got);
+  th_index_done(x, dir);
+}
+
 /* A prefix's list in a row where the terms starting with it take turns:
  * each term's positions are a run, and the row's (120 of them, past
  * insertion's 32) are merged into order (kb_postings.c's S_sort_pos());
@@ -861,7 +941,8 @@ static void test_ltr_inputs(void **state) {
   kb_rank_ctx ctx[2] = {{0},
                         {.mention_intents = 3, .article_intents = 1, .offtopic = 1,
                          .other_platform = 1, .place = 1, .place_store = 1, .links_stores = 1,
-                         .other_handle = 1}};
+                         .other_handle = 1, .ex_none = 0.25, .clf_none = 0.125,
+                         .lang_other = 1, .no_examples = 1}};
   for (int c = 0; c < 2; c++) {
     double x[KB_LTR_N + 1];
     for (int i = 0; i <= KB_LTR_N; i++) x[i] = NAN;
@@ -871,7 +952,52 @@ static void test_ltr_inputs(void **state) {
       assert_false(isnan(x[i]));
     }
     assert_true(isnan(x[KB_LTR_N])); /* and nothing past them */
+    /* the same in two parts: the mention's inputs made once, from a
+     * context whose candidate's part is another's (it is not read) */
+    kb_rank_ctx other = ctx[c];
+    other.article_intents = 6, other.offtopic = !other.offtopic, other.ex_max = 0.5;
+    double m[KB_LTR_N], y[KB_LTR_N + 1];
+    for (int i = 0; i < KB_LTR_N; i++) m[i] = NAN;
+    kb_rank_ltr_mention(&other, m);
+    for (int i = 0; i <= KB_LTR_N; i++) y[i] = NAN;
+    kb_rank_ltr_inputs_with(f, &ctx[c], m, y);
+    assert_memory_equal(x, y, sizeof(double) * KB_LTR_N);
+    assert_true(isnan(y[KB_LTR_N]));
   }
+}
+
+/* the fitted weights, for test_ltr_learned_sum (static in kb_ltr.c) */
+#include "../src/core/kb_rank_model.h"      /* (internal to src/core) */
+#include "../src/core/kb_rank_model_base.h" /* (internal to src/core) */
+
+/* kb_rank_learned() leaves out the terms of a weight of 0: its sums are
+ * the whole sums', bit for bit, for either model, with inputs of either
+ * sign (a weight of 0 times a negative input is -0) and of 0. */
+static void test_ltr_learned_sum(void **state) {
+  (void)state;
+  (void)S_conf_w, (void)S_conf_threshold, (void)S_fits_w, (void)S_fits_threshold;
+  (void)S_conf_w_base, (void)S_conf_threshold_base, (void)S_fits_w_base,
+      (void)S_fits_threshold_base;
+  unsigned seed = 23;
+  int zeros = 0;
+  for (int i = 0; i < KB_LTR_N; i++) zeros += (S_ltr_w[i] == 0) + (S_ltr_w_base[i] == 0);
+  for (int round = 0; round < 4000; round++) {
+    double x[KB_LTR_N];
+    for (int i = 0; i < KB_LTR_N; i++) {
+      seed = seed * 1103515245u + 12345u;
+      int kind = (int)(seed >> 16) % 4; /* 0, a small count, a share, a log */
+      double v = (double)((seed >> 8) % 100000) / 99991.0;
+      x[i] = kind == 0 ? 0 : kind == 1 ? (double)((seed >> 4) % 5) : kind == 2 ? v : log1p(v) - 0.3;
+    }
+    x[KB_LTR_NO_EXAMPLES] = round % 2;
+    const double *w = round % 2 ? S_ltr_w_base : S_ltr_w;
+    double s = 0;
+    for (int i = 0; i < KB_LTR_N; i++) s += w[i] * x[i];
+    double got = kb_rank_learned(x);
+    if (memcmp(&got, &s, sizeof s)) print_error("round %d: %.17g, not %.17g\n", round, got, s);
+    assert_memory_equal(&got, &s, sizeof s);
+  }
+  assert_true(zeros > 0); /* (else nothing here is left out) */
 }
 
 /* The first phrases' terms kb_query_first_phrases() gives, one after
@@ -1188,6 +1314,114 @@ static void test_norms_wtf(void **state) {
   th_index_done(x, dir);
 }
 
+/* A row's features that are the query's (kb_rank.c's S_query_init(),
+ * made once per query): the groups known and their share of the query's
+ * groups, the same bits as the expressions of them, for every row of
+ * kb/'s English table that a query of twelve groups matches (one of its
+ * words in no row, three groups with no word searched, as a query whose
+ * terms were left out of the MATCH has), and each row's shares of the
+ * query's weight at most 1. */
+typedef struct {
+  const kb_rank_query *q;
+  const kb_rank_docs *docs;
+  double groups, known;
+  int rows;
+} S_consts_ctx;
+
+static int S_consts_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) {
+  S_consts_ctx *c = ctx;
+  if (!kb_rank_docs_has(c->docs, id)) return 0;
+  double f[KB_RANK_NOUT] = {0};
+  const kb_rank_body *b;
+  int nb;
+  kb_rank_row_lists(c->q, c->docs, id, l, n, f, &b, &nb);
+  assert_memory_equal(&f[KB_FEAT_GROUPS], &c->groups, sizeof c->groups);
+  assert_memory_equal(&f[KB_FEAT_KNOWN], &c->known, sizeof c->known);
+  assert_true(f[KB_FEAT_COVERAGE] > 0 && f[KB_FEAT_COVERAGE] <= 1);
+  assert_true(f[KB_FEAT_STRONG] <= 1 && f[KB_FEAT_TITLE] <= 1 && f[KB_FEAT_EXACT] <= 1);
+  c->rows++;
+  return 0;
+}
+
+static void test_rank_query_consts(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  kb_ix_lang *lang = &x->langs[li];
+  sqlite3_int64 totals[5];
+  sqlite3_int64 nrow = kb_postings_rows(lang->post, totals);
+  static const char *const phrases[] = {"screen", "repair", "zzqxv", "order", "store", "phone",
+                                        "deliveri", "sim card", "iphon"};
+  enum { NP = sizeof phrases / sizeof *phrases, NG = NP + 3 };
+  int group[NP], flag[NP] = {0}, df[NP], known = 0;
+  double weight[NP];
+  for (int k = 0; k < NP; k++) {
+    group[k] = k;
+    weight[k] = 1.0;
+    df[k] = kb_postings_df(lang->post, phrases[k], 0);
+    known += df[k] > 0;
+  }
+  assert_int_equal(df[2], 0);
+  kb_rank_query *q = kb_rank_query_new(nrow, totals, NP, group, weight, flag, df, NG, lang->norms);
+  S_consts_ctx c = {.q = q, .docs = x->docs, .groups = known, .known = (double)known / NG};
+  kb_postings_query *pq = kb_postings_query_new(lang->post, phrases, NULL, NP);
+  assert_int_equal(kb_postings_query_match(pq, NULL, 0, INT64_MAX / 2, S_consts_row, &c), 0);
+  assert_true(c.rows > 20);
+  kb_postings_query_free(pq);
+  kb_rank_query_free(q);
+  th_index_done(x, dir);
+}
+
+/* kb_index_hit_memo(): the first function asked for is kept by row id in
+ * a table (kb_rows.c), any other with the rows' slots, both made once a
+ * row (the table grown past its first size, ids with no row too), and a
+ * hit without an id, or of an id past the table's, asked each time. */
+static int S_memo_calls;
+static int S_memo_by_id(kb_index *ix, const kb_hit *h) {
+  (void)ix;
+  S_memo_calls++;
+  return (int)(h->id * 7 % 1000);
+}
+static int S_memo_other(kb_index *ix, const kb_hit *h) {
+  (void)ix;
+  S_memo_calls++;
+  return (int)(h->id % 13) - 5;
+}
+
+static void test_hit_memo(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  kb_hit h;
+  memset(&h, 0, sizeof h);
+  for (int round = 0; round < 2; round++) {
+    S_memo_calls = 0;
+    for (int64_t id = 1; id <= 600; id++) { /* (kb/'s rows, and ids past them) */
+      h.id = id;
+      assert_int_equal(kb_index_hit_memo(x, &h, S_memo_by_id), (int)(id * 7 % 1000));
+    }
+    assert_int_equal(S_memo_calls, round == 0 ? 600 : 0);
+  }
+  S_memo_calls = 0;
+  for (int round = 0; round < 2; round++)
+    for (int64_t id = 1; id <= 20; id++) { /* another function: the rows' slots */
+      h.id = id;
+      assert_int_equal(kb_index_hit_memo(x, &h, S_memo_other), (int)(id % 13) - 5);
+    }
+  assert_int_equal(S_memo_calls, 20); /* (kb/ has rows 1 to 20) */
+  S_memo_calls = 0;
+  h.id = 0;
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  h.id = (int64_t)1 << 21; /* past the table: a row's slot, and no such row */
+  assert_int_equal(kb_index_hit_memo(x, &h, S_memo_by_id), (int)(h.id * 7 % 1000));
+  kb_index_hit_memo(x, &h, S_memo_by_id);
+  assert_int_equal(S_memo_calls, 4);
+  th_index_done(x, dir);
+}
+
 /* kb_near_pairs() clears the open pairs (g, g + 1) that a pass over every
  * two matches finds (g's match one or two positions before g + 1's, in one
  * column), and only those: random rows of instances in the four fields
@@ -1370,6 +1604,7 @@ int main(void) {
       cmocka_unit_test(test_phrase_match_line_table),
       cmocka_unit_test(test_memory_same_as_fts5_heads),
       cmocka_unit_test(test_ltr_inputs),
+      cmocka_unit_test(test_ltr_learned_sum),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_order_sort),
@@ -1378,6 +1613,9 @@ int main(void) {
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_norms_idf),
       cmocka_unit_test(test_norms_wtf),
+      cmocka_unit_test(test_postings_phrase_starts),
+      cmocka_unit_test(test_rank_query_consts),
+      cmocka_unit_test(test_hit_memo),
       cmocka_unit_test(test_public_search_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -186,6 +186,11 @@ struct kb_index {
                              one of n bytes starts with it (a filter: most
                              words are none, and skip the search) */
   kb_ix_row *rows;            /* KB_IX_ROW_SLOTS rows' metadata, made on first use */
+  int *hit_memo;              /* kb_index_hit_memo()'s values of hit_memo_fn
+                                 by row id (below nhit_memo; INT_MIN: not
+                                 made yet), made on first use */
+  int64_t nhit_memo;
+  int (*hit_memo_fn)(kb_index *, const kb_hit *);
   kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
                              asked for, made on first use */
   int nlists;

@@ -42,7 +42,11 @@ double kb_rank_confidence(const double *best, const double *second, int asks, un
 #include "kb_rank_model.h"
 #include "kb_rank_model_base.h"
 
-void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
+/* The inputs that are the candidate's own (every one but those
+ * S_mention_inputs() writes). */
+static inline __attribute__((always_inline)) void S_candidate_inputs(const double *f,
+                                                                     const kb_rank_ctx *c,
+                                                                     double *x) {
   x[KB_LTR_LOG_BM25F] = log1p(f[KB_FEAT_BM25F]);
   x[KB_LTR_COVERAGE] = f[KB_FEAT_COVERAGE];
   x[KB_LTR_STRONG] = f[KB_FEAT_STRONG];
@@ -66,30 +70,65 @@ void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
   x[KB_LTR_PLACE_NOSTORE_OTHER] = c->place && !c->place_store && c->links_stores &&
                                   !(c->article_intents & KB_INTENT_LOCATION);
   x[KB_LTR_KNOWN] = f[KB_FEAT_KNOWN];
+  x[KB_LTR_EX_MAX] = c->ex_max;
+  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
+}
+
+/* The inputs that are the mention's, the same for each of its candidates. */
+static inline __attribute__((always_inline)) void S_mention_inputs(const kb_rank_ctx *c,
+                                                                   double *x) {
   int n = 0;
   for (int b = c->mention_intents; b; b &= b - 1) n++;
   x[KB_LTR_MENTION_INTENTS] = n;
   x[KB_LTR_OTHER_HANDLE] = c->other_handle != 0;
-  x[KB_LTR_EX_MAX] = c->ex_max;
   x[KB_LTR_EX_NONE] = c->ex_none;
   x[KB_LTR_LANG_OTHER] = c->lang_other != 0;
   x[KB_LTR_NO_EXAMPLES] = c->no_examples != 0;
-  x[KB_LTR_CLF] = c->offtopic ? 0 : c->clf;
   x[KB_LTR_CLF_NONE] = c->clf_none;
+}
+
+void kb_rank_ltr_inputs(const double *f, const kb_rank_ctx *c, double *x) {
+  S_candidate_inputs(f, c, x);
+  S_mention_inputs(c, x);
+}
+
+void kb_rank_ltr_mention(const kb_rank_ctx *c, double *m) { S_mention_inputs(c, m); }
+
+void kb_rank_ltr_inputs_with(const double *f, const kb_rank_ctx *c, const double *m, double *x) {
+  S_candidate_inputs(f, c, x);
+  x[KB_LTR_MENTION_INTENTS] = m[KB_LTR_MENTION_INTENTS];
+  x[KB_LTR_OTHER_HANDLE] = m[KB_LTR_OTHER_HANDLE];
+  x[KB_LTR_EX_NONE] = m[KB_LTR_EX_NONE];
+  x[KB_LTR_LANG_OTHER] = m[KB_LTR_LANG_OTHER];
+  x[KB_LTR_NO_EXAMPLES] = m[KB_LTR_NO_EXAMPLES];
+  x[KB_LTR_CLF_NONE] = m[KB_LTR_CLF_NONE];
 }
 
 /* The model of a candidate whose inputs are x ("Two models", kb_ltr.h):
  * the base one where the mention's language has no example mentions. */
 #define S_MODEL(x, name) ((x)[KB_LTR_NO_EXAMPLES] != 0 ? name##_base : name)
 
-double kb_rank_learned(const double *x) {
-  const double *w = S_MODEL(x, S_ltr_w);
+/* The sum of w[i] * x[i] in the order of i, the terms of a weight of 0
+ * left out: the fit leaves a third of the ranker's weights at 0 (the
+ * mention's own inputs, the same for each of its candidates), and adding
+ * 0 * x, ±0 for a finite input (every input is: flags, counts, shares,
+ * logs of sums of at least 0), leaves a sum that is never -0 (it starts at
+ * +0, and only -0 + -0 is -0) as it was, so the same bits. Unrolled with
+ * w one of the models' constant arrays, each test is made by the compiler
+ * and the terms are not there at all (unrolled also so that the loop's end
+ * is not missed once a call, callgrind --branch-sim). */
+static inline __attribute__((always_inline)) double S_dot(const double *w, const double *x) {
   double s = 0;
-  /* unrolled: the loop's end was missed once a call (callgrind
-   * --branch-sim); the same sum in the same order */
 #pragma GCC unroll 32
-  for (int i = 0; i < KB_LTR_N; i++) s += w[i] * x[i];
+  for (int i = 0; i < KB_LTR_N; i++)
+    if (w[i] != 0) s += w[i] * x[i];
   return s;
+}
+
+double kb_rank_learned(const double *x) {
+  /* (S_MODEL()'s choice written out: each branch's weights known to the
+   * compiler) */
+  return x[KB_LTR_NO_EXAMPLES] != 0 ? S_dot(S_ltr_w_base, x) : S_dot(S_ltr_w, x);
 }
 
 double kb_rank_learned_confidence(const double *best, int has_second, double second_score,

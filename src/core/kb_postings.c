@@ -498,16 +498,63 @@ static void S_prefix_list(const kb_postings *p, const char *t, size_t n, S_list 
   l->pos = l->own_pos;
 }
 
-/* Is there an occurrence of `pos` (packed) in list l's posting i? */
-static int S_has_pos(const S_list *l, int i, uint32_t pos) {
-  int lo = l->pfirst[i], hi = l->pfirst[i + 1] - 1;
-  while (lo <= hi) {
-    int mid = (lo + hi) / 2;
-    if (l->pos[mid] == pos) return 1;
-    if (l->pos[mid] < pos) lo = mid + 1;
-    else hi = mid - 1;
+/* Adds start to the positions *pos (holding *cap, *np used). */
+static void S_add_start(uint32_t **pos, long *cap, int *np, uint32_t start) {
+  S_grow((void **)pos, cap, *np + 1, sizeof **pos);
+  (*pos)[(*np)++] = start;
+}
+
+/* The starts of a phrase of two words x and y in one row (x's posting i,
+ * y's j): x's positions with y's next, in order, added to *pos (holding
+ * *cap, *np used). The row's positions of the two merged, the one behind
+ * stepping, each read once (a search by halving in y's for each of x's
+ * was 1.5 K instructions a kb/ suggest, most of it for phrases no row
+ * has: their lists are not kept, kb_postings_memo). */
+static void S_pair_starts(const S_list *x, int i, const S_list *y, int j, uint32_t **pos,
+                          long *cap, int *np) {
+  const uint32_t *a = x->pos + x->pfirst[i], *ae = x->pos + x->pfirst[i + 1];
+  const uint32_t *b = y->pos + y->pfirst[j], *be = y->pos + y->pfirst[j + 1];
+  while (a < ae && b < be) {
+    uint32_t start = *a;
+    if (*b <= start) { /* (y's at or before x's: no later start's next) */
+      b++;
+      continue;
+    }
+    /* (b is y's first past start; an offset at its column's last is
+     * followed by nothing there) */
+    if (*b == start + 1 && (start & S_OFF_MASK) + 1 <= S_OFF_MASK) S_add_start(pos, cap, np, start);
+    a++;
   }
-  return 0;
+}
+
+/* Whether list l's positions from *at up to end hold `pos` (packed): *at
+ * stepped past those before it (the starts it is asked for come in
+ * order, S_starts()). */
+static int S_has_pos_from(const S_list *l, int *at, int end, uint32_t pos) {
+  int j = *at;
+  while (j < end && l->pos[j] < pos) j++;
+  *at = j;
+  return j < end && l->pos[j] == pos;
+}
+
+/* The starts of a phrase of nw words w in one row (w[k]'s posting at[k]),
+ * added to *pos as S_pair_starts() adds them: each word's positions in
+ * the row stepped through once for all the starts. */
+static void S_starts(const S_list *w, int nw, const int *at, uint32_t **pos, long *cap, int *np) {
+  if (nw == 2) { /* (most phrases) */
+    S_pair_starts(&w[0], at[0], &w[1], at[1], pos, cap, np);
+    return;
+  }
+  int from[S_MAX_WORDS]; /* per word, its next position in the row */
+  for (int k = 1; k < nw; k++) from[k] = w[k].pfirst[at[k]];
+  for (int j = w[0].pfirst[at[0]]; j < w[0].pfirst[at[0] + 1]; j++) {
+    uint32_t start = w[0].pos[j];
+    int ok = 1;
+    for (int k = 1; k < nw && ok; k++)
+      ok = (start & S_OFF_MASK) + (uint32_t)k <= S_OFF_MASK &&
+           S_has_pos_from(&w[k], &from[k], w[k].pfirst[at[k] + 1], start + (uint32_t)k);
+    if (ok) S_add_start(pos, cap, np, start);
+  }
 }
 
 /* The postings of a phrase of nw terms: rows where term k is at position
@@ -528,15 +575,8 @@ static void S_phrase_list(const S_list *w, int nw, S_list *l) {
     }
     if (!all) continue;
     int first = np;
-    for (int j = w[0].pfirst[i]; j < w[0].pfirst[i + 1]; j++) {
-      uint32_t start = w[0].pos[j];
-      int ok = 1;
-      for (int k = 1; k < nw && ok; k++)
-        ok = (start & S_OFF_MASK) + (uint32_t)k <= S_OFF_MASK && S_has_pos(&w[k], at[k], start + (uint32_t)k);
-      if (!ok) continue;
-      S_grow((void **)&l->own_pos, &capp, np + 1, sizeof *l->own_pos);
-      l->own_pos[np++] = start;
-    }
+    at[0] = i;
+    S_starts(w, nw, at, &l->own_pos, &capp, &np);
     if (np == first) continue;
     if (l->n + 2 > capd) {
       S_grow((void **)&l->own_doc, &capd, l->n + 2, sizeof *l->own_doc);

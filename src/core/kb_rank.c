@@ -52,6 +52,8 @@ struct kb_rank_query {
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
+  double fmass, fgroups, fknown; /* what every row's features divide by
+                                    and take of the query (S_features_of()) */
   const kb_rank_norms *norms;   /* the rows' length normalisation for
                                    avglen, or NULL (computed per use) */
   uintptr_t wbase, wbytes;      /* norms' postings' positions (their address
@@ -116,6 +118,11 @@ static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *to
       q->gmass += q->gidf[g];
       q->nknown++;
     }
+  /* the same for each row: made once, not per row ranked (the same
+   * expressions on the same values, so the same features) */
+  q->fmass = q->gmass > 0 ? q->gmass : 1;
+  q->fgroups = q->nknown;
+  q->fknown = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
 }
 
 static void S_set_flag(S_query *q, int p, int flag) {
@@ -1051,14 +1058,14 @@ static inline __attribute__((always_inline)) void S_score_wtf(const S_query *q, 
 /* The features of a row from its groups' sums (S_score_groups()). */
 static void S_features_of(const S_query *q, double bm, double cov, double strong, double title,
                           double exactm, double *f) {
-  double mass = q->gmass > 0 ? q->gmass : 1;
+  double mass = q->fmass; /* (S_query_init()) */
   f[KB_FEAT_BM25F] = bm;
   f[KB_FEAT_COVERAGE] = cov / mass;
   f[KB_FEAT_STRONG] = strong / mass;
   f[KB_FEAT_PROXIMITY] = 0;
   f[KB_FEAT_TITLE] = title / mass;
-  f[KB_FEAT_GROUPS] = q->nknown;
-  f[KB_FEAT_KNOWN] = q->ngroup > 0 ? (double)q->nknown / q->ngroup : 0;
+  f[KB_FEAT_GROUPS] = q->fgroups;
+  f[KB_FEAT_KNOWN] = q->fknown;
   f[KB_FEAT_PHRASE] = 0;
   f[KB_FEAT_EXACT] = exactm / mass;
 }

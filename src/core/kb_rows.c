@@ -6,6 +6,7 @@
  */
 #include "kb_rows.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,7 +64,32 @@ static kb_ix_row *S_read_row(kb_index *ix, kb_ix_row *w, int64_t id) {
   return w->id ? w : NULL;
 }
 
-int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const kb_hit *)) {
+/* kb_index_hit_memo()'s table by row id, for ids below this (past it,
+ * the rows' slots keep the values). */
+#define S_MEMO_MAX_IDS (1 << 20)
+#define S_MEMO_UNSET INT_MIN
+
+/* The table grown to hold id (the indexer numbers rows consecutively:
+ * the ids searched are the table's), the new values not made yet. */
+static void S_memo_grow(kb_index *ix, int64_t id) {
+  int64_t n = ix->nhit_memo ? 2 * ix->nhit_memo : 256;
+  while (n <= id) n *= 2;
+  ix->hit_memo = kb_xrealloc(ix->hit_memo, (size_t)n * sizeof *ix->hit_memo);
+  for (int64_t i = ix->nhit_memo; i < n; i++) ix->hit_memo[i] = S_MEMO_UNSET;
+  ix->nhit_memo = n;
+}
+
+/* kb_index_hit_memo() where the table has no value for h: made into the
+ * table (the first fn asked for, an id below S_MEMO_MAX_IDS), else kept
+ * with the row's slot. Out of line: the registers it needs were saved and
+ * restored on every call, the values almost all found in the table. */
+static __attribute__((noinline)) int S_hit_memo_make(kb_index *ix, const kb_hit *h,
+                                                     int (*fn)(kb_index *, const kb_hit *)) {
+  if (!ix->hit_memo_fn) ix->hit_memo_fn = fn;
+  if (fn == ix->hit_memo_fn && h->id > 0 && h->id < S_MEMO_MAX_IDS) {
+    if (h->id >= ix->nhit_memo) S_memo_grow(ix, h->id);
+    return ix->hit_memo[h->id] = fn(ix, h);
+  }
   kb_ix_row *w = h->id ? kb_rows_get(ix, h->id) : NULL;
   if (!w) return fn(ix, h);
   if (w->memo_fn != fn) {
@@ -71,6 +97,16 @@ int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const
     w->memo_fn = fn;
   }
   return w->memo;
+}
+
+int kb_index_hit_memo(kb_index *ix, const kb_hit *h, int (*fn)(kb_index *, const kb_hit *)) {
+  /* the first fn asked for, by id in a table (the rows' slots, found by
+   * id and holding which function their value is of, were 40
+   * instructions a suggest's candidate) */
+  int64_t id = h->id;
+  if (fn == ix->hit_memo_fn && id > 0 && id < ix->nhit_memo && ix->hit_memo[id] != S_MEMO_UNSET)
+    return ix->hit_memo[id];
+  return S_hit_memo_make(ix, h, fn);
 }
 
 const char *kb_index_row_text(kb_index *ix, int64_t id,
@@ -95,6 +131,10 @@ void kb_rows_free(kb_index *ix) {
   }
   free(ix->rows);
   ix->rows = NULL;
+  free(ix->hit_memo);
+  ix->hit_memo = NULL;
+  ix->nhit_memo = 0;
+  ix->hit_memo_fn = NULL;
 }
 
 kb_ix_linked *kb_rows_linked(kb_index *ix, const char *coll, const char *lang) {

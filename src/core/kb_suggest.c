@@ -249,16 +249,24 @@ static S_ltr_mention S_ltr_mention_of(kb_index *ix, const kb_mention *m,
  * of them articles, was 0.7 K instructions). */
 static int S_offtopic(const kb_hit *h) { return h->type[0] == 'o' && !strcmp(h->type, "offtopic"); }
 
+/* The part of the learned ranker's context c that is hit h's own (the
+ * rest, the mention's, is mm->c's: S_ltr_mention_of()), for the mention
+ * mm: every field S_ltr_mention_of() leaves 0 set. */
+static void S_ltr_hit_ctx(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
+                          const kb_hit *h, kb_rank_ctx *c) {
+  c->ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
+  c->clf = out->words ? kb_words_p_row(out->words, h->id, h->slug) : 0;
+  c->article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
+  c->offtopic = S_offtopic(h);
+  c->other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
+  c->links_stores = h->deeplink && !strcmp(h->deeplink, "store");
+}
+
 /* The learned ranker's inputs of hit h for the mention mm (kb_ltr.h). */
 static void S_ltr_hit(kb_index *ix, const S_ltr_mention *mm, const kb_suggest_result *out,
                       const kb_hit *h, double *x) {
   kb_rank_ctx c = mm->c;
-  c.ex_max = out->examples ? kb_examples_max_row(out->examples, h->id, h->slug) : 0;
-  c.clf = out->words ? kb_words_p_row(out->words, h->id, h->slug) : 0;
-  c.article_intents = kb_index_hit_memo(ix, h, S_article_intents); /* read once per article */
-  c.offtopic = S_offtopic(h);
-  c.other_platform = mm->platform && h->platform && strcmp(h->platform, mm->platform);
-  c.links_stores = h->deeplink && !strcmp(h->deeplink, "store");
+  S_ltr_hit_ctx(ix, mm, out, h, &c);
   kb_rank_ltr_inputs(h->feat, &c, x);
 }
 
@@ -363,8 +371,15 @@ static void S_rerank(kb_index *ix, const kb_mention *m, const kb_suggest_opts *o
   }
   int64_t *id = (int64_t *)(x + (size_t)r->n * KB_LTR_N);
   S_ltr_mention mm = S_ltr_mention_of(ix, m, out); /* (once, not per candidate) */
+  /* what is the mention's made once: the context's part (each
+   * candidate's own part set over the last one's; S_ltr_hit() per
+   * candidate copied the whole context) and the inputs the same for each */
+  kb_rank_ctx c = mm.c;
+  double mx[KB_LTR_N];
+  kb_rank_ltr_mention(&c, mx);
   for (int i = 0; i < r->n; i++) {
-    S_ltr_hit(ix, &mm, out, &r->hits[i], x + (size_t)i * KB_LTR_N);
+    S_ltr_hit_ctx(ix, &mm, out, &r->hits[i], &c);
+    kb_rank_ltr_inputs_with(r->hits[i].feat, &c, mx, x + (size_t)i * KB_LTR_N);
     score[i] = kb_rank_learned(x + (size_t)i * KB_LTR_N);
     r->hits[i].score = exp(score[i]);
     id[i] = r->hits[i].id;
