@@ -415,6 +415,56 @@ static int S_place_candidates(kb_index *ix, kb_suggest_result *out, const char *
   return kb_results_add_deeplinked(ix, &out->res, coll, lang);
 }
 
+/* A topic and its title's length in words and bytes: a general page
+ * (a help centre's "Accounts", "Contact us") has a short title. */
+typedef struct {
+  const char *collection, *slug;
+  int words, bytes;
+} S_general;
+
+typedef struct {
+  const char *collection; /* the only one kept, "default" for NULL */
+  S_general *v;
+  int n, cap;
+} S_generals;
+
+static void S_general_cb(void *ctx, const char *collection, const char *slug, const char *title) {
+  S_generals *g = ctx;
+  if (!collection || !slug || strcmp(collection, g->collection)) return;
+  if (g->n == g->cap) {
+    g->cap = g->cap ? 2 * g->cap : 32;
+    g->v = kb_xrealloc(g->v, (size_t)g->cap * sizeof *g->v);
+  }
+  int words = 0;
+  for (const char *p = title ? title : ""; *p; p++)
+    words += *p != ' ' && (p[1] == ' ' || p[1] == 0);
+  g->v[g->n++] = (S_general){collection, slug, words, title ? (int)strlen(title) : 0};
+}
+
+/* Fewest words first, then the shorter title, then the slug: an order
+ * that depends on the articles alone. */
+static int S_general_cmp(const void *a, const void *b) {
+  const S_general *x = a, *y = b;
+  if (x->words != y->words) return x->words < y->words ? -1 : 1;
+  if (x->bytes != y->bytes) return x->bytes < y->bytes ? -1 : 1;
+  return strcmp(x->slug, y->slug);
+}
+
+/* Appends to r the `limit` help articles of collection coll (NULL:
+ * "default") in language lang with the fewest title words (rule37b's
+ * change G): what a suggest shows when no word of the mention is in any
+ * article. Returns how many. */
+static int S_general_pages(kb_index *ix, const char *coll, const char *lang, int limit, kb_results *r) {
+  S_generals g = {.collection = coll ? coll : "default"};
+  kb_index_list_lang(ix, lang, S_general_cb, &g);
+  qsort(g.v, (size_t)g.n, sizeof *g.v, S_general_cmp);
+  int added = 0;
+  for (int i = 0; i < g.n && added < limit; i++)
+    added += kb_results_add_article(ix, r, g.v[i].collection, g.v[i].slug, lang) >= 0;
+  free(g.v);
+  return added;
+}
+
 /* Retrieval: the articles the mention's terms find (the words that named
  * a place left out), fused with what agents sent for mentions like it,
  * those for the other phone platform set back, off-topic pages dropped,
@@ -462,6 +512,19 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
     S_fuse(ix, o->feedback, m, coll, &out->res);
     kb_results_sort(&out->res);
   }
+  /* nothing in any language, and nothing agents sent before: the
+   * collection's general pages, so that the agent has the help centre's
+   * own starting points rather than nothing (not reranked: no word of
+   * the mention is in them) */
+  if (out->res.n == 0) {
+    /* in the mention's language (the default language's search found
+     * nothing either, so its fallback does not apply) */
+    out->fallback = 0;
+    const char *gl = kb_index_nlangs(ix) > 1 ? kb_mention_lang(m) : NULL;
+    out->general = S_general_pages(ix, coll, gl, o->limit, &out->res) > 0;
+    kb_results_snippets(ix, &out->res, out->res.n);
+    return KB_SEARCH_OK;
+  }
   S_prefer_platform(&out->res, kb_mention_platform(m));
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
@@ -498,6 +561,12 @@ static const double *S_ltr_of(kb_index *ix, const kb_mention *m, const kb_sugges
 }
 
 static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *out) {
+  if (out->general) { /* general pages: nothing fits, no confidence claimed */
+    for (int i = 0; i < out->n; i++) out->s[i].hit = &out->res.hits[i];
+    out->nothing_fits = 1;
+    out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), S_no_examples(ix, out));
+    return;
+  }
   double own0[KB_LTR_N], own1[KB_LTR_N];
   const double *x0 = out->n > 0 ? S_ltr_of(ix, m, out, &out->res.hits[0], own0) : NULL;
   const double *x1 = out->n > 1 ? S_ltr_of(ix, m, out, &out->res.hits[1], own1) : NULL;
@@ -522,7 +591,7 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
   int noex = S_no_examples(ix, out);
-  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold(noex);
+  out->nothing_fits = out->n == 0 || out->general || out->fits < kb_rank_learned_fits_threshold(noex);
   out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
                     out->s[0].confidence >= out->threshold;
@@ -562,6 +631,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].store_url = S_store_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].fallback = out->fallback;
+    out->s[i].general = out->general;
   }
   return KB_SEARCH_OK;
 }
