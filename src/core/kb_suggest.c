@@ -415,56 +415,6 @@ static int S_place_candidates(kb_index *ix, kb_suggest_result *out, const char *
   return kb_results_add_deeplinked(ix, &out->res, coll, lang);
 }
 
-/* A topic and its title's length in words and bytes: a general page
- * (a help centre's "Accounts", "Contact us") has a short title. */
-typedef struct {
-  const char *collection, *slug;
-  int words, bytes;
-} S_general;
-
-typedef struct {
-  const char *collection; /* the only one kept, "default" for NULL */
-  S_general *v;
-  int n, cap;
-} S_generals;
-
-static void S_general_cb(void *ctx, const char *collection, const char *slug, const char *title) {
-  S_generals *g = ctx;
-  if (!collection || !slug || strcmp(collection, g->collection)) return;
-  if (g->n == g->cap) {
-    g->cap = g->cap ? 2 * g->cap : 32;
-    g->v = kb_xrealloc(g->v, (size_t)g->cap * sizeof *g->v);
-  }
-  int words = 0;
-  for (const char *p = title ? title : ""; *p; p++)
-    words += *p != ' ' && (p[1] == ' ' || p[1] == 0);
-  g->v[g->n++] = (S_general){collection, slug, words, title ? (int)strlen(title) : 0};
-}
-
-/* Fewest words first, then the shorter title, then the slug: an order
- * that depends on the articles alone. */
-static int S_general_cmp(const void *a, const void *b) {
-  const S_general *x = a, *y = b;
-  if (x->words != y->words) return x->words < y->words ? -1 : 1;
-  if (x->bytes != y->bytes) return x->bytes < y->bytes ? -1 : 1;
-  return strcmp(x->slug, y->slug);
-}
-
-/* Appends to r the `limit` help articles of collection coll (NULL:
- * "default") in language lang with the fewest title words (rule37b's
- * change G): what a suggest shows when no word of the mention is in any
- * article. Returns how many. */
-static int S_general_pages(kb_index *ix, const char *coll, const char *lang, int limit, kb_results *r) {
-  S_generals g = {.collection = coll ? coll : "default"};
-  kb_index_list_lang(ix, lang, S_general_cb, &g);
-  qsort(g.v, (size_t)g.n, sizeof *g.v, S_general_cmp);
-  int added = 0;
-  for (int i = 0; i < g.n && added < limit; i++)
-    added += kb_results_add_article(ix, r, g.v[i].collection, g.v[i].slug, lang) >= 0;
-  free(g.v);
-  return added;
-}
-
 /* Retrieval: the articles the mention's terms find (the words that named
  * a place left out), fused with what agents sent for mentions like it,
  * those for the other phone platform set back, off-topic pages dropped,
@@ -521,7 +471,7 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
      * nothing either, so its fallback does not apply) */
     out->fallback = 0;
     const char *gl = kb_index_nlangs(ix) > 1 ? kb_mention_lang(m) : NULL;
-    out->general = S_general_pages(ix, coll, gl, o->limit, &out->res) > 0;
+    out->general = kb_results_add_general(ix, &out->res, coll, gl, o->limit) > 0;
     kb_results_snippets(ix, &out->res, out->res.n);
     return KB_SEARCH_OK;
   }
