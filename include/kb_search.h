@@ -392,6 +392,14 @@ void kb_query_strings_cleanup(kb_query_strings *q);
 int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
                            const char *slug, const char *lang);
 
+/* Appends to r, as kb_results_add_article() does, the first `limit` help
+ * articles of collection (NULL: "default") in language lang (NULL: the
+ * index's default) by their titles, the fewest words first, then the
+ * shorter title, then the slug: the collection's general pages, what a
+ * suggest shows when no word of the mention is in any article (rule37b).
+ * Returns how many, or -1 on a database error. */
+int kb_results_add_general(kb_index *ix, kb_results *r, const char *collection, const char *lang, int limit);
+
 /* Appends to r, as kb_results_add_article() does, every help article of
  * collection (NULL: "default") in language lang (NULL: the index's
  * default) that deep-links stores (front matter deeplink: store) and is

@@ -25,6 +25,8 @@ typedef struct kb_suggestion {
                             stands for (kb_reply.h) */
   int fallback;          /* in the default language: the mention's language
                             has no article that fits */
+  int general;           /* one of the collection's general pages: nothing
+                            matched (kb_suggest_result.general) */
 } kb_suggestion;
 
 typedef struct kb_suggest_result {
@@ -58,6 +60,10 @@ typedef struct kb_suggest_result {
   double lang_confidence; /* kb_mention_lang_confidence() */
   int fallback;          /* the suggestions are in the default language:
                             nothing matched in the mention's */
+  int general;           /* nothing matched in any language: the suggestions
+                            are the collection's general pages (its articles
+                            with the shortest titles), nothing fits, no
+                            confidence claimed */
   double *ltr;           /* the learned ranker's inputs of the nltr hits
                             reranked (KB_LTR_N each), then their ids
                             (int64_t): the confidence reads its hits' again,

@@ -127,6 +127,38 @@ static void test_lang_asked_for(void **state) {
   cJSON_Delete(j);
 }
 
+/* A mention no word of which is in any article (rule37b's change G): the
+ * suggestions are the collection's general pages, those with the fewest
+ * title words, in the mention's language; nothing fits, none answerable,
+ * no confidence claimed, each marked general. A mention that matches
+ * keeps its ranking and has no such mark. */
+static void test_general_pages_when_nothing_matches(void **state) {
+  (void)state;
+  long st;
+  cJSON *j = lh_suggest("{\"text\":\"zzqx blorpf wug\",\"lang\":\"en\"}", &st);
+  assert_int_equal(st, 200);
+  cJSON *sg = cJSON_GetObjectItem(j, "suggestions");
+  assert_true(cJSON_GetArraySize(sg) >= 1);
+  assert_string_equal(lh_str(j, "suggestions.0.slug"), "contact-us"); /* "Contact us": two words */
+  cJSON *s;
+  cJSON_ArrayForEach(s, sg) {
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(s, "general")));
+    assert_true(cJSON_GetObjectItem(s, "confidence")->valuedouble == 0);
+  }
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "nothing_fits")));
+  assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "answerable")));
+  cJSON_Delete(j);
+  j = lh_suggest("{\"text\":\"zzqx blorpf wug\",\"lang\":\"fr\"}", &st);
+  assert_int_equal(st, 200);
+  assert_string_equal(lh_str(j, "suggestions.0.lang"), "fr");
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "suggestions"), 0), "general")));
+  cJSON_Delete(j);
+  j = lh_suggest("{\"text\":\"how do i get the sim out of my iphone\"}", &st);
+  assert_int_equal(st, 200);
+  assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "suggestions"), 0), "general"));
+  cJSON_Delete(j);
+}
+
 static void test_bad_lang(void **state) {
   (void)state;
   long st;
@@ -1247,6 +1279,7 @@ int main(void) {
       cmocka_unit_test(test_emoji_read_as_words),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
+      cmocka_unit_test(test_general_pages_when_nothing_matches),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_known_word_not_corrected),
       cmocka_unit_test(test_weak_matches_cut),

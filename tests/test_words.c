@@ -253,7 +253,11 @@ static void S_check_kept_inputs(kb_index *ix, const char *lang, const char *text
     assert_non_null(x);
     assert_memory_equal(x, r.ltr + (size_t)i * KB_LTR_N, KB_LTR_N * sizeof *x);
   }
-  if (r.n > 0) {
+  if (r.general) { /* nothing matched: general pages, none reranked, no confidence (rule37b) */
+    assert_int_equal(r.nltr, 0);
+    assert_true(r.nothing_fits);
+    for (int i = 0; i < r.n; i++) assert_true(r.s[i].confidence == 0);
+  } else if (r.n > 0) {
     const double *x0 = S_seen_row(&seen, r.s[0].hit->id), *x1 = r.n > 1 ? S_seen_row(&seen, r.s[1].hit->id) : NULL;
     assert_non_null(x0);
     double c = kb_rank_learned_confidence(x0, r.n > 1, r.n > 1 ? kb_rank_learned(x1) : 0, r.asks);

@@ -574,6 +574,18 @@ fail:
   return NULL;
 }
 
+/* The kept lists of slugs (kb_rows_linked(), kb_rows_general()). */
+static void S_free_lists(kb_ix_linked *v, int n) {
+  for (int i = 0; i < n; i++) {
+    for (int k = 0; k < v[i].n; k++) free(v[i].slug[k]);
+    free(v[i].slug);
+    free(v[i].id);
+    free(v[i].coll);
+    free(v[i].lang);
+  }
+  free(v);
+}
+
 void kb_index_close(kb_index *ix) {
   if (!ix) return;
   kb_qcache_free(ix->qcache);
@@ -644,15 +656,8 @@ void kb_index_close(kb_index *ix) {
     free(t->lang);
   }
   free(ix->lists);
-  for (int i = 0; i < ix->nlinked; i++) {
-    kb_ix_linked *l = &ix->linked[i];
-    for (int k = 0; k < l->n; k++) free(l->slug[k]);
-    free(l->slug);
-    free(l->id);
-    free(l->coll);
-    free(l->lang);
-  }
-  free(ix->linked);
+  S_free_lists(ix->linked, ix->nlinked);
+  S_free_lists(ix->general, ix->ngeneral);
   kb_rows_free(ix);
   free(ix->built);
   free(ix->languages);

@@ -194,6 +194,10 @@ struct kb_index {
   kb_ix_topics *lists;        /* kb_index_list_lang()'s answers, per language
                              asked for, made on first use */
   int nlists;
+  kb_ix_linked *general;      /* kb_results_add_general()'s lists (the
+                             fewest title words first), per collection and
+                             language asked for, made on first use */
+  int ngeneral;
   kb_ix_linked *linked;       /* kb_results_add_deeplinked()'s lists, per
                              collection and language asked for, made on
                              first use */

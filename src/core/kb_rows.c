@@ -137,35 +137,79 @@ void kb_rows_free(kb_index *ix) {
   ix->hit_memo_fn = NULL;
 }
 
-kb_ix_linked *kb_rows_linked(kb_index *ix, const char *coll, const char *lang) {
-  for (int i = 0; i < ix->nlinked; i++)
-    if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
+/* A topic's slug and its title's length in words and bytes. */
+typedef struct {
+  char *slug;
+  int words, bytes;
+} S_titled;
+
+/* Fewest words first, then the shorter title, then the slug: an order
+ * that depends on the articles alone. */
+static int S_titled_cmp(const void *a, const void *b) {
+  const S_titled *x = a, *y = b;
+  if (x->words != y->words) return x->words < y->words ? -1 : 1;
+  if (x->bytes != y->bytes) return x->bytes < y->bytes ? -1 : 1;
+  return strcmp(x->slug, y->slug);
+}
+
+static int S_words(const char *t) {
+  int n = 0;
+  for (const char *p = t; *p; p++) n += *p != ' ' && (p[1] == ' ' || p[1] == 0);
+  return n;
+}
+
+/* Reads sql's slugs (its first column; bound ?1 coll, ?2 lang) into a list
+ * kept in *v (*n of them): by id, or by the title (second column) as
+ * S_titled_cmp() orders them. NULL when the query fails. */
+static kb_ix_linked *S_read_list(kb_index *ix, const char *sql, int by_title, const char *coll,
+                                 const char *lang, kb_ix_linked **v, int *n) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(ix->db,
-                         "SELECT slug FROM articles WHERE deeplink = 'store' AND type = 'article'"
-                         " AND collection = ?1 AND lang = ?2 ORDER BY id",
-                         -1, &st, NULL) != SQLITE_OK)
-    return NULL;
+  if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
   sqlite3_bind_text(st, 1, coll, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
-  kb_ix_linked l = {0};
-  int rc;
+  S_titled *t = NULL;
+  int nt = 0, rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *slug = (const char *)sqlite3_column_text(st, 0);
-    l.slug = kb_xrealloc(l.slug, ((size_t)l.n + 1) * sizeof *l.slug);
-    l.slug[l.n++] = kb_xstrdup(slug ? slug : "");
+    const char *title = by_title ? (const char *)sqlite3_column_text(st, 1) : NULL;
+    t = kb_xrealloc(t, ((size_t)nt + 1) * sizeof *t);
+    t[nt++] = (S_titled){kb_xstrdup(slug ? slug : ""), title ? S_words(title) : 0,
+                         title ? (int)strlen(title) : 0};
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    for (int k = 0; k < l.n; k++) free(l.slug[k]);
-    free(l.slug);
+    for (int k = 0; k < nt; k++) free(t[k].slug);
+    free(t);
     return NULL;
   }
-  l.coll = kb_xstrdup(coll);
-  l.lang = kb_xstrdup(lang);
-  l.id = kb_xmalloc(((size_t)l.n + 1) * sizeof *l.id);
-  for (int k = 0; k < l.n; k++) l.id[k] = -1;
-  ix->linked = kb_xrealloc(ix->linked, ((size_t)ix->nlinked + 1) * sizeof *ix->linked);
-  ix->linked[ix->nlinked] = l;
-  return &ix->linked[ix->nlinked++];
+  if (by_title && nt > 1) qsort(t, (size_t)nt, sizeof *t, S_titled_cmp);
+  kb_ix_linked l = {.coll = kb_xstrdup(coll), .lang = kb_xstrdup(lang), .n = nt};
+  l.slug = kb_xmalloc(((size_t)nt + 1) * sizeof *l.slug);
+  l.id = kb_xmalloc(((size_t)nt + 1) * sizeof *l.id);
+  for (int k = 0; k < nt; k++) {
+    l.slug[k] = t[k].slug;
+    l.id[k] = -1;
+  }
+  free(t);
+  *v = kb_xrealloc(*v, ((size_t)*n + 1) * sizeof **v);
+  (*v)[*n] = l;
+  return &(*v)[(*n)++];
+}
+
+kb_ix_linked *kb_rows_linked(kb_index *ix, const char *coll, const char *lang) {
+  for (int i = 0; i < ix->nlinked; i++)
+    if (!strcmp(ix->linked[i].coll, coll) && !strcmp(ix->linked[i].lang, lang)) return &ix->linked[i];
+  return S_read_list(ix,
+                     "SELECT slug FROM articles WHERE deeplink = 'store' AND type = 'article'"
+                     " AND collection = ?1 AND lang = ?2 ORDER BY id",
+                     0, coll, lang, &ix->linked, &ix->nlinked);
+}
+
+kb_ix_linked *kb_rows_general(kb_index *ix, const char *coll, const char *lang) {
+  for (int i = 0; i < ix->ngeneral; i++)
+    if (!strcmp(ix->general[i].coll, coll) && !strcmp(ix->general[i].lang, lang)) return &ix->general[i];
+  return S_read_list(ix,
+                     "SELECT slug, title FROM articles WHERE type = 'article'"
+                     " AND collection = ?1 AND lang = ?2",
+                     1, coll, lang, &ix->general, &ix->ngeneral);
 }

@@ -22,6 +22,13 @@ kb_ix_row *kb_rows_get(kb_index *ix, int64_t id);
  * the query fails; nothing kept). Owned by ix until kb_index_close(). */
 kb_ix_linked *kb_rows_linked(kb_index *ix, const char *coll, const char *lang);
 
+/* The slugs of the help articles of collection coll in language lang,
+ * the fewest title words first, then the shorter title, then the slug
+ * (a general page, "Accounts" or "Contact us", has a short title), from
+ * ix's cache or read now and kept (NULL when the query fails; nothing
+ * kept). Owned by ix until kb_index_close(). */
+kb_ix_linked *kb_rows_general(kb_index *ix, const char *coll, const char *lang);
+
 /* Frees ix's rows cache (kb_index_close()). */
 void kb_rows_free(kb_index *ix);
 

@@ -1425,6 +1425,19 @@ int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collectio
   return added;
 }
 
+int kb_results_add_general(kb_index *ix, kb_results *r, const char *collection, const char *lang, int limit) {
+  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
+  kb_ix_linked *l = kb_rows_general(ix, collection ? collection : "default", lang ? lang : def);
+  if (!l) return -1;
+  int added = 0;
+  for (int k = 0; k < l->n && added < limit; k++) {
+    /* (the row looked up once while the index is open, as above) */
+    if (l->id[k] < 0) l->id[k] = S_article_id(ix, collection, l->slug[k], lang);
+    if (S_add_row(ix, r, l->id[k]) >= 0) added++;
+  }
+  return added;
+}
+
 void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
   kb_qcache_free(ix->qcache);
   ix->qcache = kb_qcache_new(max_bytes);

@@ -462,6 +462,19 @@ static int S_retrieve(kb_index *ix, const kb_mention *m, const kb_suggest_opts *
     S_fuse(ix, o->feedback, m, coll, &out->res);
     kb_results_sort(&out->res);
   }
+  /* nothing in any language, and nothing agents sent before: the
+   * collection's general pages, so that the agent has the help centre's
+   * own starting points rather than nothing (not reranked: no word of
+   * the mention is in them) */
+  if (out->res.n == 0) {
+    /* in the mention's language (the default language's search found
+     * nothing either, so its fallback does not apply) */
+    out->fallback = 0;
+    const char *gl = kb_index_nlangs(ix) > 1 ? kb_mention_lang(m) : NULL;
+    out->general = kb_results_add_general(ix, &out->res, coll, gl, o->limit) > 0;
+    kb_results_snippets(ix, &out->res, out->res.n);
+    return KB_SEARCH_OK;
+  }
   S_prefer_platform(&out->res, kb_mention_platform(m));
   /* an off-topic page (praise, chit-chat, spam) ranked first means nothing
    * fits; off-topic pages are never suggested themselves */
@@ -498,6 +511,12 @@ static const double *S_ltr_of(kb_index *ix, const kb_mention *m, const kb_sugges
 }
 
 static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *out) {
+  if (out->general) { /* general pages: nothing fits, no confidence claimed */
+    for (int i = 0; i < out->n; i++) out->s[i].hit = &out->res.hits[i];
+    out->nothing_fits = 1;
+    out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), S_no_examples(ix, out));
+    return;
+  }
   double own0[KB_LTR_N], own1[KB_LTR_N];
   const double *x0 = out->n > 0 ? S_ltr_of(ix, m, out, &out->res.hits[0], own0) : NULL;
   const double *x1 = out->n > 1 ? S_ltr_of(ix, m, out, &out->res.hits[1], own1) : NULL;
@@ -522,7 +541,7 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
   int noex = S_no_examples(ix, out);
-  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold(noex);
+  out->nothing_fits = out->n == 0 || out->general || out->fits < kb_rank_learned_fits_threshold(noex);
   out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
                     out->s[0].confidence >= out->threshold;
@@ -562,6 +581,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].store_url = S_store_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].fallback = out->fallback;
+    out->s[i].general = out->general;
   }
   return KB_SEARCH_OK;
 }

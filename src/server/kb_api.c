@@ -386,7 +386,8 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result
   S_json_str(b, h->escalate);
   kb_buf_puts(b, ",\"lang\":");
   S_json_str(b, h->lang);
-  kb_buf_puts(b, sg->fallback ? ",\"fallback\":true}" : ",\"fallback\":false}");
+  kb_buf_puts(b, sg->fallback ? ",\"fallback\":true" : ",\"fallback\":false");
+  kb_buf_puts(b, sg->general ? ",\"general\":true}" : "}"); /* (only when it is one) */
 }
 
 /* 0 if the body is one strict JSON text (kb_json.h); else -1 with r

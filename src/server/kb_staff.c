@@ -315,7 +315,8 @@ static void S_suggestions(const kb_web *w, const kb_ctx *c, kb_buf *b, const cha
     kb_buf_puts(b, "</p>");
   }
   /* nothing fits (the abstention model) or no sure match (the confidence) */
-  if (res.nothing_fits) S_para(c, b, "unanswerable", "agent.nothingfits");
+  /* (nothing matched at all: the general pages, rule37b) */
+  if (res.nothing_fits) S_para(c, b, "unanswerable", res.general ? "agent.general" : "agent.nothingfits");
   else if (!res.answerable) S_para(c, b, "unanswerable", "agent.notsure");
   int order[10], n = res.n < 10 ? res.n : 10;
   for (int i = 0; i < n; i++) order[i] = i;
@@ -358,7 +359,7 @@ static void S_script_words(const kb_ctx *c, kb_buf *b) {
       "copy", "copysend", "flag", "flag.why", "flag.wrong", "flag.outdated", "flag.missing", "flag.note",
       "team.send", "miss", "miss.note", "count.one", "count.other", "count.for.one", "count.for.other",
       "lang.detected", "lang.chosen", "lang.detected.fallback", "lang.chosen.fallback", "place.store",
-      "place.nostore", "place.nearest", "readas", "nothingfits", "notsure", "none", "shortcuts", "stale",
+      "place.nostore", "place.nearest", "readas", "nothingfits", "general", "notsure", "none", "shortcuts", "stale",
       "stale.from", "dismissed", "undo", "undone", "copied", "copied.sent", "announce.copied",
       "announce.sent", "copyfailed", "nothingwell", "fail.record", "fail.send", "fail.suggest", "fail.team",
       "fail.key", "fail.status", "fail.answered", "fail.net", "sent.team", "health.one", "health.other",

@@ -420,10 +420,12 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
     printf("dump\t%s\t%s\t%s\t%d\t%.3f", x->id, x->expect, o.got ? o.got : "-", o.rank,
            r.n ? r.s[0].confidence : 0);
     for (int k = 0; f && k < KB_RANK_NFEAT; k++) printf("\t%.3f", f[k]);
+    /* (the second's score over the first's; 0 for general pages, rule37b,
+     * which have no scores) */
     printf("\t%.3f\t%d\t%d\t%d\n",
-           r.n > 1 ? kb_rank_score_without(r.s[1].hit->feat, S_ablate) /
-                         kb_rank_score_without(f, S_ablate)
-                   : 0,
+           r.n > 1 && !r.general ? kb_rank_score_without(r.s[1].hit->feat, S_ablate) /
+                                       kb_rank_score_without(f, S_ablate)
+                                 : 0,
            r.offtopic, r.store_link, r.asks);
   }
   if (r.nothing_fits) {

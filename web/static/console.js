@@ -429,7 +429,8 @@
         nodes.push(p);
       }
       if (j.corrected) nodes.push(el('p', 'didyoumean', T('readas', { q: j.corrected })));
-      if (j.nothing_fits) nodes.push(el('p', 'unanswerable', T('nothingfits')));
+      // (nothing matched at all: the collection's general pages)
+      if (j.nothing_fits) nodes.push(el('p', 'unanswerable', T(sorted.length && sorted.every((s) => s.general) ? 'general' : 'nothingfits')));
       else if (!j.answerable) nodes.push(el('p', 'unanswerable', T('notsure')));
       const ol = el('ol', 'suggestions');
       ranked.forEach(([s, r], i) => ol.append(card(s, i + 1, text, author, j.threshold, r === 0, !!j.nothing_fits)));
