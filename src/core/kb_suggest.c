@@ -541,7 +541,7 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
   int noex = S_no_examples(ix, out);
-  out->nothing_fits = out->n == 0 || out->general || out->fits < kb_rank_learned_fits_threshold(noex);
+  out->nothing_fits = out->n == 0 || out->fits < kb_rank_learned_fits_threshold(noex);
   out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
                     out->s[0].confidence >= out->threshold;
