@@ -81,13 +81,18 @@ static int S_wtf_row(void *ctx, sqlite3_int64 id, const kb_rank_list *l, int n) 
   return 0;
 }
 
+/* kb/'s English table of index x. */
+static kb_ix_lang *S_english(kb_index *x) {
+  int li = kb_index_lang_find(x, "en");
+  assert_true(li >= 0);
+  return &x->langs[li];
+}
+
 static void test_norms_wtf(void **state) {
   (void)state;
   char *dir = th_tmpdir();
   kb_index *x = th_index_kb("kb", dir);
-  int li = kb_index_lang_find(x, "en");
-  assert_true(li >= 0);
-  kb_ix_lang *lang = &x->langs[li];
+  kb_ix_lang *lang = S_english(x);
   assert_non_null(lang->post);
   assert_non_null(lang->norms);
   sqlite3_int64 totals[5];
@@ -149,9 +154,7 @@ static void test_rank_query_consts(void **state) {
   (void)state;
   char *dir = th_tmpdir();
   kb_index *x = th_index_kb("kb", dir);
-  int li = kb_index_lang_find(x, "en");
-  assert_true(li >= 0);
-  kb_ix_lang *lang = &x->langs[li];
+  kb_ix_lang *lang = S_english(x);
   sqlite3_int64 totals[5];
   sqlite3_int64 nrow = kb_postings_rows(lang->post, totals);
   static const char *const phrases[] = {"screen", "repair", "zzqxv", "order", "store", "phone",
