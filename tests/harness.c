@@ -365,6 +365,21 @@ int th_wait_body(const th_server *s, const char *path, const char *needle, int t
   return 0;
 }
 
+double th_metric(const th_server *s, const char *name) {
+  th_resp r;
+  if (th_http(s, "GET", "/metrics", NULL, 0, NULL, &r) != 0) return -1;
+  double v = -1;
+  size_t n = strlen(name);
+  /* a sample is a line: the name at its start, then a space and the value */
+  for (const char *p = r.body; p && (p = strstr(p, name)) != NULL; p += n)
+    if ((p == r.body || p[-1] == '\n') && p[n] == ' ') {
+      v = atof(p + n + 1);
+      break;
+    }
+  th_resp_free(&r);
+  return v;
+}
+
 struct kb_index *th_index_kb(const char *kb, const char *dir) {
   char *ix = th_fmt("%s/kb.sqlite", dir);
   char *cmd = kb ? th_fmt("%s/kb-index -q %s -o %s", th_bin_dir(), kb, ix)

@@ -93,6 +93,10 @@ void th_resp_free(th_resp *r);
  * failed). */
 int th_wait_body(const th_server *s, const char *path, const char *needle, int tries);
 
+/* The value of the sample `name` (with its labels, as written: 'kb_requests_total{route="suggest",
+ * status="200"}') in the server's GET /metrics, or -1 when it has none or the request failed. */
+double th_metric(const th_server *s, const char *name);
+
 /* The value of a response header (case-insensitive name), or NULL. Caller
  * frees. */
 char *th_resp_header(const th_resp *r, const char *name);

@@ -42,21 +42,6 @@ static char *S_get(th_server *s, const char *path, long *status) {
   return b;
 }
 
-static double S_metric(th_server *s, const char *name) {
-  char *b = S_get(s, "/metrics", NULL), *p = b;
-  double v = -1;
-  size_t n = strlen(name);
-  while ((p = strstr(p, name)) != NULL) {
-    if ((p == b || p[-1] == '\n') && p[n] == ' ') {
-      v = atof(p + n + 1);
-      break;
-    }
-    p += n;
-  }
-  free(b);
-  return v;
-}
-
 /* The one value of sql on db (NULL: "NULL"), as a string the caller frees. */
 static char *S_value(const char *db, const char *sql) {
   sqlite3 *h;
@@ -110,7 +95,7 @@ static int S_setup(void **state) {
       "/api/v1/search?q=zzqqxxw",
       "/api/v1/search?q=" S_NOFIT_Q "&offset=10", /* not logged */
   };
-  double h0 = S_metric(S_srv, "kb_search_cache_hits_total");
+  double h0 = th_metric(S_srv, "kb_search_cache_hits_total");
   for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
     long st;
     char *b = S_get(S_srv, paths[i], &st);
@@ -119,7 +104,7 @@ static int S_setup(void **state) {
     if (st != 200) return -1;
   }
   /* the second API search was the cache's */
-  if (S_metric(S_srv, "kb_search_cache_hits_total") - h0 < 1) return -1;
+  if (th_metric(S_srv, "kb_search_cache_hits_total") - h0 < 1) return -1;
   S_wait_searches(S_db, 7);
   return 0;
 }

@@ -191,17 +191,6 @@ static char *S_get(const th_server *s, const char *path) {
   return b;
 }
 
-/* The server's /metrics value of name (a counter or gauge). */
-static double S_metric(const th_server *s, const char *name) {
-  char *m = S_get(s, "/metrics");
-  char *want = th_fmt("\n%s ", name);
-  char *at = strstr(m, want);
-  double v = at ? atof(at + strlen(want)) : -1;
-  free(want);
-  free(m);
-  return v;
-}
-
 /* The API, the search page and the fragment answer a hit byte for byte as
  * a server with no cache answers the same search. */
 static void test_http_same_as_no_cache(void **state) {
@@ -234,13 +223,13 @@ static void test_http_same_as_no_cache(void **state) {
     }
     free(want);
   }
-  assert_true(S_metric(a, "kb_search_cache_hits_total") >= n);
-  assert_true(S_metric(a, "kb_search_cache_misses_total") >= n);
-  assert_true(S_metric(a, "kb_search_cache_bytes") > 0);
-  assert_true(S_metric(b, "kb_search_cache_hits_total") == 0);
-  assert_true(S_metric(b, "kb_search_cache_misses_total") == 0);
-  assert_true(S_metric(b, "kb_search_cache_bytes") == 0);
-  assert_true(S_metric(b, "kb_search_cache_evictions_total") == 0);
+  assert_true(th_metric(a, "kb_search_cache_hits_total") >= n);
+  assert_true(th_metric(a, "kb_search_cache_misses_total") >= n);
+  assert_true(th_metric(a, "kb_search_cache_bytes") > 0);
+  assert_true(th_metric(b, "kb_search_cache_hits_total") == 0);
+  assert_true(th_metric(b, "kb_search_cache_misses_total") == 0);
+  assert_true(th_metric(b, "kb_search_cache_bytes") == 0);
+  assert_true(th_metric(b, "kb_search_cache_evictions_total") == 0);
   assert_int_equal(th_server_stop(a), 0);
   assert_int_equal(th_server_stop(b), 0);
   free(ixa);
@@ -260,10 +249,10 @@ static void test_reports_see_cached_searches(void **state) {
   const char *args[] = {"--data", data, "--quiet", "--threads", "1", NULL};
   th_server *s = th_serve_kb("tests/fixtures/kb", args, &ix);
   assert_non_null(s);
-  double h0 = S_metric(s, "kb_search_cache_hits_total");
+  double h0 = th_metric(s, "kb_search_cache_hits_total");
   for (int i = 0; i < 3; i++) free(S_get(s, "/api/v1/search?q=zzqqxx"));
   for (int i = 0; i < 2; i++) free(S_get(s, "/search?q=zzqqxx&fragment=1"));
-  assert_true(S_metric(s, "kb_search_cache_hits_total") - h0 >= 3);
+  assert_true(th_metric(s, "kb_search_cache_hits_total") - h0 >= 3);
   int times = 0;
   for (int tries = 0; tries < 50 && times < 5; tries++) { /* written every 200 ms */
     struct timespec ts = {0, 100 * 1000000L};
@@ -303,7 +292,7 @@ static void test_new_index_never_old_results(void **state) {
       assert_null(strstr(b, "Rebuilt"));
       free(b);
     }
-  double hits = S_metric(s, "kb_search_cache_hits_total");
+  double hits = th_metric(s, "kb_search_cache_hits_total");
   assert_true(hits >= 3);
   cmd = th_fmt("sed -i 's/^title: Free café Wi-Fi in our stores/title: Rebuilt café Wi-Fi/'"
                " %s/articles/cafe-wifi.md", kb);
