@@ -1,4 +1,4 @@
-# pool38.py (pool37.py with the rounds up to blind33) DIR...: per group, the counts rule23 §4 compares (R@1,
+# pool38.py (pool37.py with the rounds up to blind34) DIR...: per group, the counts rule23 §4 compares (R@1,
 # no-article / article lines held back, confident-and-wrong, marked), over the files measure27.sh writes.
 import sys
 import os
@@ -6,7 +6,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from pool19_lib import pool, show  # noqa: E402
 for d in sys.argv[1:]:
     print('==', d)
-    rounds = [b for b in ['blind%d' % n for n in range(12, 34)] if os.path.exists(f'{d}/{b}-en.txt')]
+    rounds = [b for b in ['blind%d' % n for n in range(12, 35)] if os.path.exists(f'{d}/{b}-en.txt')]
     for label, langs in (('English', ['en']), ('fr/de/es', ['fr', 'de', 'es'])):
         t = pool(d, [f'{b}-{c}' for b in rounds for c in langs])
         show(label, t)
