@@ -116,6 +116,21 @@ static void test_german_blind9_words(void **state) {
 static void test_german_dialect(void **state) {
   (void)state;
   lh_expect_first("Hoi, wie chan ich es Handy zruggäh?", "de", "returns-policy");
+  /* Bavarian "goht nimmer a" and "hob" (change D, rule38b): the article
+   * for a phone that will not turn on; without, lost-or-stolen first and
+   * "nothing fits" */
+  lh_expect_first("Mei Handy goht nimmer a, aufglada hob is a scho", "de", "phone-wont-turn-on");
+  /* Swiss "Natel" is the phone (delivery-options first without) */
+  lh_expect_first("I hob mei Natel verlora, was muess i mache?", "de", "lost-or-stolen");
+}
+
+/* A German store town written as an adjective, "im Münchner Laden", names
+ * the town (kb/places/de.tsv, its aliases; change D): its store's page,
+ * where without it the hours and stock articles linked no store. */
+static void test_german_town_adjective(void **state) {
+  (void)state;
+  lh_expect_store_link("Wie lang habt ihr im Münchner Laden am Samstag offen?", "de", "store-munchen");
+  lh_expect_store_link("Is des Samsung A55 in Schwarz im Kölner Laden da?", "de", "store-koln");
 }
 
 /* A German mention about another company's app or about our logo is
@@ -142,6 +157,7 @@ int main(void) {
       cmocka_unit_test(test_german_offtopic),
       cmocka_unit_test(test_german_care_words),
       cmocka_unit_test(test_german_dialect),
+      cmocka_unit_test(test_german_town_adjective),
       cmocka_unit_test(test_german_blind9_words),
   };
   return cmocka_run_group_tests_name("lang_de", tests, lh_setup, lh_teardown);
