@@ -444,11 +444,14 @@ static void test_memory_same_as_fts5(void **state) {
   kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
   kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
   kb_search_opts paged = {.kinds = KB_KIND_ARTICLE, .limit = 3, .offset = 2, .snippets_later = 1};
-  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
-    S_same_hits(x, q[i], &all);
-    S_same_hits(x, q[i], &stores);
-    S_same_hits(x, q[i], &paged);
-  }
+  /* twice: the second time each word's term in the postings is read from
+   * its notes (KB_QUERY_NOTE_POST), kept by the first */
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+      S_same_hits(x, q[i], &all);
+      S_same_hits(x, q[i], &stores);
+      S_same_hits(x, q[i], &paged);
+    }
   /* search as you type, the last word a prefix, every prefix of a few
    * queries: "im" and "ime" read FTS5's prefix indexes, "imei" merges the
    * terms' lists, and imei and imei2 share a position in one article */
@@ -630,7 +633,7 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(kb_postings_query_match(pq, NULL, 0, 1000, S_collect_rows, &want), 0);
   kb_postings_memo *memo = kb_postings_memo_new();
   for (int round = 0; round < 3; round++) {
-    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, memo);
+    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, NULL, memo);
     for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(mq, k), kb_postings_query_df(pq, k));
     kb_buf_clear(&got);
     assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
@@ -638,7 +641,7 @@ static void test_postings_phrases(void **state) {
     kb_postings_query_free(mq);
     char *many[70];
     for (int k = 0; k < 70; k++) many[k] = th_fmt("screen%*sprotector", k + 1, "");
-    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, memo);
+    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, NULL, memo);
     for (int k = 0; k < 70; k++) assert_int_equal(kb_postings_query_df(mq, k), 1);
     kb_buf_clear(&got);
     assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
@@ -646,6 +649,31 @@ static void test_postings_phrases(void **state) {
     kb_postings_query_free(mq);
     for (int k = 0; k < 70; k++) free(many[k]);
   }
+  /* the single terms' lists given by the index kb_postings_term() found
+   * (the search keeps it in a word's notes), beside phrases and prefixes
+   * found by text: the same lists and matches as all by text, through the
+   * memo and without (a term's index off by one fails: "screen" and
+   * "protector" are in different rows) */
+  const char *tph[] = {"screen", "protector", "scr", "zebra", "screen protector", "clean"};
+  const unsigned char tpre[] = {0, 0, 1, 0, 0, 0};
+  int term[6];
+  for (int k = 0; k < 6; k++)
+    term[k] = tpre[k] || strchr(tph[k], ' ') ? KB_POSTINGS_BY_TEXT : kb_postings_term(p, tph[k]);
+  assert_true(term[0] >= 0 && term[1] >= 0 && term[0] != term[1]);
+  assert_int_equal(term[3], -1); /* (not in the table) */
+  kb_postings_query *byt = kb_postings_query_new(p, tph, tpre, 6);
+  kb_buf_clear(&want);
+  assert_int_equal(kb_postings_query_match(byt, NULL, 0, 1000, S_collect_rows, &want), 0);
+  for (int round = 0; round < 2; round++) {
+    kb_postings_query *tq = kb_postings_query_new_memo(p, tph, tpre, 6, term, round ? memo : NULL);
+    for (int k = 0; k < 6; k++)
+      assert_int_equal(kb_postings_query_df(tq, k), kb_postings_query_df(byt, k));
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(tq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+    kb_postings_query_free(tq);
+  }
+  kb_postings_query_free(byt);
   kb_postings_memo_free(memo);
   kb_buf_cleanup(&want);
   kb_buf_cleanup(&got);
@@ -844,7 +872,7 @@ static void test_postings_dense(void **state) {
   kb_buf_puts(&want, "20: 0/4/0 2/4/1 1/4/2;");
   for (int round = 0; round < 2; round++) { /* (the second through a memo's memory) */
     kb_postings_memo *memo = round ? kb_postings_memo_new() : NULL;
-    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, memo);
+    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, NULL, memo);
     kb_buf_clear(&b);
     assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
     assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));

@@ -58,6 +58,8 @@ typedef struct {
   double weight[S_MAX_TERMS];
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
   int df[S_MAX_TERMS];       /* S_phrase_df() of the term, -2 until asked */
+  int *note[S_MAX_TERMS];    /* a word's own term's notes (kb_query_rec.note,
+                                KB_QUERY_NOTE_*), else NULL */
   int n;
   int ngroups;
   char *prim[S_MAX_TERMS];   /* the primary term of each group */
@@ -104,6 +106,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
   q->weight[q->n] = !colocated ? 1.0 : t[0] == KB_TEXT_EXACT_MARK ? 1.0 : 0.8;
   q->prefix[q->n] = 0;
   q->df[q->n] = -2;
+  q->note[q->n] = NULL;
   q->n++;
   return 0;
 }
@@ -125,6 +128,7 @@ static void S_add_alt(S_query *q, const char *t, int g, double w) {
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
   q->df[q->n] = -2;
+  q->note[q->n] = NULL;
   q->n++;
 }
 
@@ -208,7 +212,10 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     int g = t->ngroups, nt = t->n;
     S_add_term(t, x->flags, x->term, x->nterm, x->start, x->end);
     if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
-    if (t->n > nt && x->df >= 0) t->df[nt] = x->df; /* looked up already */
+    if (t->n > nt) {
+      if (x->df >= 0) t->df[nt] = x->df; /* looked up already */
+      t->note[nt] = x->note;
+    }
   }
   t->nrec = t->n;
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
@@ -234,6 +241,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     t->weight[t->n] = 0.9;
     t->prefix[t->n] = 1;
     t->df[t->n] = -2;
+    t->note[t->n] = NULL;
     if (!t->ngroups) t->ngroups = 1;
     t->n++;
   }
@@ -258,6 +266,9 @@ typedef struct {
   unsigned char pre[S_MAX_PHRASES]; /* this phrase is a prefix query */
   int group[S_MAX_PHRASES], flag[S_MAX_PHRASES], df[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
+  int *note[S_MAX_PHRASES];         /* a word's own term's notes (S_query.note) */
+  const kb_postings *noted;         /* the postings whose terms the notes keep
+                                       (the query's index's), or NULL */
 } S_phrases;
 
 /* The lists kb_features() takes, built phrase by phrase. */
@@ -282,6 +293,7 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->flag[ph->n] = flag;
     ph->df[ph->n] = df;
     ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
+    ph->note[ph->n] = t->note[i];
     ph->n++;
   }
   if (!o->match) { /* the arrays only */
@@ -826,6 +838,25 @@ static double S_floor(const S_cands *c, const S_mem *m, int need) {
  * those left are counted in c->skipped). Returns 0, or 1 when a row cannot
  * be ranked from memory (nothing is added then, for FTS5 to do the
  * search). */
+/* Each phrase's term in post (term[k], for kb_postings_query_new_memo()),
+ * carried by its word's notes (KB_QUERY_NOTE_POST): the vocabulary gave
+ * the word's df from the notes and the postings found its term again by
+ * its string, a hash and a compare, at every search; now once while the
+ * analyzer remembers the word. Phrases without notes (alternatives,
+ * synonyms, the prefix), or notes of another index's postings: by text. */
+static void S_terms_of(const kb_postings *post, const S_phrases *ph, int *term) {
+  for (int k = 0; k < ph->n; k++) {
+    int *note = ph->noted == post ? ph->note[k] : NULL;
+    if (!note) {
+      term[k] = KB_POSTINGS_BY_TEXT;
+      continue;
+    }
+    if (note[KB_QUERY_NOTE_POST] < 0)
+      note[KB_QUERY_NOTE_POST] = kb_postings_term(post, ph->text[k]) + 1;
+    term[k] = note[KB_QUERY_NOTE_POST] - 1;
+  }
+}
+
 static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, int need, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
@@ -833,7 +864,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
    * vocabulary does not give (several terms, prefixes), and the match */
   kb_ix_lang *l = &ix->langs[li];
   if (!l->memo) l->memo = kb_postings_memo_new();
-  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, l->memo);
+  int term[S_MAX_PHRASES];
+  S_terms_of(post, ph, term);
+  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, term, l->memo);
   int df[S_MAX_PHRASES];
   for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
@@ -1308,6 +1341,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
     int listed, ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, 1, NULL, NULL, NULL,
                                    NULL, NULL, &ph, &listed);
+    ph.noted = q->ix->langs[i].post; /* (t's notes are of q's analyzers) */
     if (listed) /* (a MATCH without a phrase matches nothing) */
       rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, &txn, err,
                          nerr);
