@@ -23,6 +23,7 @@
 #include "kb_util.h"
 #include "../src/core/kb_index_impl.h" /* (internal to src/core) */
 #include "../src/core/kb_order.h" /* (internal to src/core) */
+#include "../src/core/kb_query.h" /* (internal to src/core) */
 #include "../src/core/kb_snip.h"  /* (internal to src/core) */
 
 
@@ -924,6 +925,42 @@ static void test_synonym_filter(void **state) {
   th_index_done(x, dir);
 }
 
+/* A synonym's target of one term keeps what its searches looked up in
+ * its notes (kb_ix_syn.note): after mentions that read as kb/'s rules,
+ * searched twice (the second time from the notes, the same hits as from
+ * FTS5), each note set is its target's own df in the vocabulary and term
+ * in the postings (a note kept for another rule's target fails), and a
+ * target of several terms keeps none. */
+static void test_synonym_notes(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"my fone broke", "i phone sim tray", "e sim help", "sammy screen",
+                                  "mobile phone wont charge", "my cell is cracked"};
+  kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) S_same_hits(x, q[i], &all);
+  int noted = 0;
+  for (int li = 0; li < x->nlangs; li++) {
+    const kb_ix_lang *l = &x->langs[li];
+    for (int k = 0; k < l->nsyn; k++) {
+      const kb_ix_syn *r = &l->syn[k];
+      if (r->phrase) {
+        for (int n = 0; n < KB_TERM_NOTES; n++) assert_int_equal(r->note[n], -1);
+        continue;
+      }
+      if (r->note[KB_QUERY_NOTE_DF] >= 0) {
+        assert_int_equal(r->note[KB_QUERY_NOTE_DF], kb_vocab_df(l->vocab, r->dst));
+        noted++;
+      }
+      if (r->note[KB_QUERY_NOTE_POST] >= 0)
+        assert_int_equal(r->note[KB_QUERY_NOTE_POST] - 1, kb_postings_term(l->post, r->dst));
+    }
+  }
+  assert_true(noted >= 4);
+  th_index_done(x, dir);
+}
+
 /* The synonym rules by first word (kb_ix_synword_of()) are, in each of
  * kb/'s languages, exactly the rules a pass over all of them finds for
  * each first word, one range each (the expansion searches only there),
@@ -1359,6 +1396,7 @@ int main(void) {
       cmocka_unit_test(test_ltr_learned_sum),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
+      cmocka_unit_test(test_synonym_notes),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_snip_html),

@@ -119,16 +119,17 @@ static void S_query_free(S_query *q) {
 }
 
 /* Adds term t (a single term, or a phrase of terms joined by spaces) to
- * group g as an alternative of weight w, unless it is there already. */
-static void S_add_alt(S_query *q, const char *t, int g, double w) {
+ * group g as an alternative of weight w, unless it is there already;
+ * note: t's notes (a single term's, KB_QUERY_NOTE_*), or NULL. */
+static void S_add_alt(S_query *q, const char *t, int g, double w, int *note) {
   if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
   q->terms[q->n] = kb_arena_dup(&q->mem, t, strlen(t));
   q->len[q->n] = (int)strlen(t);
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
-  q->df[q->n] = -2;
-  q->note[q->n] = NULL;
+  q->df[q->n] = note && note[KB_QUERY_NOTE_DF] >= 0 ? note[KB_QUERY_NOTE_DF] : -2;
+  q->note[q->n] = note;
   q->n++;
 }
 
@@ -174,7 +175,10 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
         else hi = mid;
       }
       for (int i = lo; i < to && !strcmp(l->syn[i].src, seq); i++)
-        if (l->syn[i].nsrc == len) S_add_alt(q, l->syn[i].dst, g, 0.7);
+        if (l->syn[i].nsrc == len) {
+          kb_ix_syn *r = (kb_ix_syn *)&l->syn[i]; /* (its notes: a cache) */
+          S_add_alt(q, r->dst, g, 0.7, r->phrase ? NULL : r->note);
+        }
       /* the sources starting with seq follow lo: none, and no longer
        * sequence from word g can be a source either */
       if (lo == to || strncmp(l->syn[lo].src, seq, n)) break;
@@ -225,7 +229,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   if (typing && ng > 0 && !r->v[t->rec[ng - 1]].fix && !r->v[t->rec[ng - 1]].alt) ng--;
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const kb_query_rec *x = &r->v[t->rec[g]];
-    if (x->alt) S_add_alt(t, x->alt, g, 0.6);
+    if (x->alt) S_add_alt(t, x->alt, g, 0.6, NULL);
     if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
   }
   if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
@@ -322,8 +326,9 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
  * does not have it); phrases (multi-word synonyms) and prefixes: -1,
  * unknown, counted by kb_features(). */
 static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
-  if (t->df[i] == -2)
-    t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  if (t->df[i] != -2) return t->df[i];
+  t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  if (t->note[i]) t->note[i][KB_QUERY_NOTE_DF] = t->df[i]; /* (a single term's: S_query.note) */
   return t->df[i];
 }
 
