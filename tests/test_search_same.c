@@ -961,6 +961,35 @@ static void test_synonym_notes(void **state) {
   th_index_done(x, dir);
 }
 
+/* Each record of a query's analysis carries its term's kb_hash() (the
+ * exact form's without its mark), which the synonyms' look-up takes for
+ * its first word (S_expand_synonyms()) instead of hashing the word again:
+ * mentions of every kind in kb/'s four languages, text-speak and a word
+ * of the exact form among them. */
+static void test_records_hashed(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"omg smashed my screen again how much 2 fix??", "my fone broke",
+                                  "i phone sim tray", "l'écran de mon téléphone est cassé",
+                                  "Mein Handy lädt nicht", "mi móvil no carga", "imei2 blocked"};
+  int seen = 0;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    kb_query *a = kb_index_analyze(x, q[i], strlen(q[i]), 0, 0);
+    assert_non_null(a);
+    for (int li = 0; li < x->nlangs; li++)
+      for (int k = 0; k < a->langs[li].n; k++) {
+        const kb_query_rec *r = &a->langs[li].v[k];
+        int exact = r->term[0] == KB_TEXT_EXACT_MARK;
+        assert_int_equal(r->hash, kb_hash(r->term + exact, (size_t)(r->nterm - exact)));
+        seen++;
+      }
+    kb_query_free(a);
+  }
+  assert_true(seen > 50);
+  th_index_done(x, dir);
+}
+
 /* The synonym rules by first word (kb_ix_synword_of()) are, in each of
  * kb/'s languages, exactly the rules a pass over all of them finds for
  * each first word, one range each (the expansion searches only there),
@@ -1397,6 +1426,7 @@ int main(void) {
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_synonym_notes),
+      cmocka_unit_test(test_records_hashed),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_snip_html),

@@ -27,6 +27,7 @@ typedef struct {
   char *src;
   int nsrc;               /* words in src */
   char *dst;
+  int ndst;               /* its bytes */
   int order;              /* rules with one source apply in this order */
   int phrase;             /* dst has several terms */
   int note[KB_TERM_NOTES]; /* dst's notes when it is one term, kept as a

@@ -118,13 +118,14 @@ static void S_query_free(S_query *q) {
   q->ngroups = 0;
 }
 
-/* Adds term t (a single term, or a phrase of terms joined by spaces) to
- * group g as an alternative of weight w, unless it is there already;
+/* Adds term t[0..n) (a single term, or a phrase of terms joined by
+ * spaces) to group g as an alternative of weight w, unless it is there
+ * already;
  * note: t's notes (a single term's, KB_QUERY_NOTE_*), or NULL. */
-static void S_add_alt(S_query *q, const char *t, int g, double w, int *note) {
-  if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = kb_arena_dup(&q->mem, t, strlen(t));
-  q->len[q->n] = (int)strlen(t);
+static void S_add_alt(S_query *q, const char *t, int n, int g, double w, int *note) {
+  if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) return;
+  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
+  q->len[q->n] = n;
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
@@ -133,16 +134,28 @@ static void S_add_alt(S_query *q, const char *t, int g, double w, int *note) {
   q->n++;
 }
 
-/* Applies the synonym rules: wherever the query's words read as a rule's
- * source, the rule's target joins the first word's group. */
-static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
+/* Word g's term's bytes and kb_hash(), as its analysis record r->v[q->rec[g]]
+ * has them (q->prim[g] is its term: S_build()), not measured and hashed
+ * again for the synonyms' look-up; the exact form's hash is without its
+ * mark, so such a term (never a word's first, in practice) is hashed. */
+static size_t S_prim_of(const kb_query_recs *r, const S_query *q, int g, uint32_t *h) {
+  const kb_query_rec *x = &r->v[q->rec[g]];
+  *h = x->term[0] != KB_TEXT_EXACT_MARK ? x->hash : kb_hash(x->term, (size_t)x->nterm);
+  return (size_t)x->nterm;
+}
+
+/* Applies the synonym rules: wherever the query's words (their records
+ * r) read as a rule's source, the rule's target joins the first word's
+ * group. */
+static void S_expand_synonyms(const kb_ix_lang *l, const kb_query_recs *r, S_query *q) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
   if (!l->nsyn) return;
   for (int g = 0; g < ng; g++) {
     /* no rule's source starts with word g: none is a sequence from it */
     if (!q->prim[g]) continue;
-    size_t n0 = strlen(q->prim[g]);
-    uint32_t hw = kb_hash(q->prim[g], n0), h = hw % KB_IX_SYNFIRST_BITS;
+    uint32_t hw;
+    size_t n0 = S_prim_of(r, q, g, &hw);
+    uint32_t h = hw % KB_IX_SYNFIRST_BITS;
     if (!(l->synfirst[h / 64] >> (h % 64) & 1)) continue;
     /* the rules a sequence from word g can be: those of its first word
      * (kb_ix_synword_of(): every other rule sorts before or after them,
@@ -161,7 +174,7 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
     for (int len = 1; len <= 4 && g + len <= ng; len++) {
       const char *w = q->prim[g + len - 1];
       if (!w) break;
-      size_t wn = strlen(w);
+      size_t wn = (size_t)r->v[q->rec[g + len - 1]].nterm; /* (S_prim_of()) */
       if (n + wn + 2 > sizeof seq) break;
       if (len > 1) seq[n++] = ' ';
       memcpy(seq + n, w, wn + 1);
@@ -176,8 +189,8 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
       }
       for (int i = lo; i < to && !strcmp(l->syn[i].src, seq); i++)
         if (l->syn[i].nsrc == len) {
-          kb_ix_syn *r = (kb_ix_syn *)&l->syn[i]; /* (its notes: a cache) */
-          S_add_alt(q, r->dst, g, 0.7, r->phrase ? NULL : r->note);
+          kb_ix_syn *rule = (kb_ix_syn *)&l->syn[i]; /* (its notes: a cache) */
+          S_add_alt(q, rule->dst, rule->ndst, g, 0.7, rule->phrase ? NULL : rule->note);
         }
       /* the sources starting with seq follow lo: none, and no longer
        * sequence from word g can be a source either */
@@ -229,10 +242,10 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   if (typing && ng > 0 && !r->v[t->rec[ng - 1]].fix && !r->v[t->rec[ng - 1]].alt) ng--;
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const kb_query_rec *x = &r->v[t->rec[g]];
-    if (x->alt) S_add_alt(t, x->alt, g, 0.6, NULL);
+    if (x->alt) S_add_alt(t, x->alt, (int)strlen(x->alt), g, 0.6, NULL);
     if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
   }
-  if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
+  if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, r, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
   /* the last word as written (folded, not stemmed) */
   const kb_query_rec *last = NULL;
