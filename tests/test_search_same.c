@@ -963,7 +963,8 @@ static void test_synonym_notes(void **state) {
 
 /* Each record of a query's analysis carries its term's kb_hash() (the
  * exact form's without its mark), which the synonyms' look-up takes for
- * its first word (S_expand_synonyms()) instead of hashing the word again:
+ * its first word (S_expand_synonyms()) instead of hashing the word again,
+ * and its term NUL-terminated at its length, which the search borrows:
  * mentions of every kind in kb/'s four languages, text-speak and a word
  * of the exact form among them. */
 static void test_records_hashed(void **state) {
@@ -982,6 +983,7 @@ static void test_records_hashed(void **state) {
         const kb_query_rec *r = &a->langs[li].v[k];
         int exact = r->term[0] == KB_TEXT_EXACT_MARK;
         assert_int_equal(r->hash, kb_hash(r->term + exact, (size_t)(r->nterm - exact)));
+        assert_int_equal(strlen(r->term), r->nterm); /* (the search borrows it: S_query) */
         seen++;
       }
     kb_query_free(a);

@@ -50,9 +50,13 @@
 /*--- Query building ------------------------------------------------------*/
 
 /* The analyzed query: distinct terms, each in the group of the query word
- * it came from, with a weight (alternatives count less than the word). */
+ * it came from, with a weight (alternatives count less than the word).
+ * Its strings are borrowed, not copied: the analysis's (kb_query, whose
+ * records' terms, surfaces and corrections outlive every search of it)
+ * and the synonym rules' (the index's); each was copied twice a word, the
+ * term and the group's primary term, into an arena of the S_query's. */
 typedef struct {
-  char *terms[S_MAX_TERMS];
+  const char *terms[S_MAX_TERMS];
   int len[S_MAX_TERMS];      /* strlen(terms[i]) */
   int group[S_MAX_TERMS];
   double weight[S_MAX_TERMS];
@@ -62,16 +66,15 @@ typedef struct {
                                 KB_QUERY_NOTE_*), else NULL */
   int n;
   int ngroups;
-  char *prim[S_MAX_TERMS];   /* the primary term of each group */
+  const char *prim[S_MAX_TERMS]; /* the primary term of each group */
   int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
-  char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
+  const char *fix[S_MAX_TERMS]; /* the word as corrected, for "did you mean" */
   int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
   int nrec;                  /* the first nrec terms are the words' own
                                 (S_build()'s from the records); the others
                                 join their groups (alternatives, synonyms,
                                 the word being typed) */
   int last_start, last_end;  /* source span of the last primary term */
-  kb_arena *mem;              /* owns terms, prim and fix */
 } S_query;
 
 static int S_find(const S_query *q, const char *t, int n) {
@@ -80,15 +83,16 @@ static int S_find(const S_query *q, const char *t, int n) {
   return -1;
 }
 
-static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  S_query *q = ctx;
+/* Adds term t (n bytes, NUL-terminated: a record's, borrowed) of the
+ * word at [s, e). */
+static int S_add_term(S_query *q, int flags, const char *t, int n, int s, int e) {
   int colocated = (flags & KB_TOKEN_COLOCATED) && q->ngroups > 0;
   if (!colocated) {
     q->last_start = s;
     q->last_end = e;
   }
   if (!colocated && q->ngroups < S_MAX_TERMS) {
-    q->prim[q->ngroups] = kb_arena_dup(&q->mem, t, (size_t)n);
+    q->prim[q->ngroups] = t;
     q->span_s[q->ngroups] = s;
     q->span_e[q->ngroups] = e;
   }
@@ -97,7 +101,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     return 0;
   }
   if (!colocated) q->ngroups++;
-  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
+  q->terms[q->n] = t;
   q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
@@ -112,19 +116,17 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
 }
 
 static void S_query_free(S_query *q) {
-  kb_arena_free(q->mem);
-  q->mem = NULL;
   q->n = 0;
   q->ngroups = 0;
 }
 
-/* Adds term t[0..n) (a single term, or a phrase of terms joined by
- * spaces) to group g as an alternative of weight w, unless it is there
- * already;
- * note: t's notes (a single term's, KB_QUERY_NOTE_*), or NULL. */
+/* Adds term t (n bytes, NUL-terminated, borrowed: a single term, or a
+ * phrase of terms joined by spaces) to group g as an alternative of
+ * weight w, unless it is there already; note: t's notes (a single term's,
+ * KB_QUERY_NOTE_*), or NULL. */
 static void S_add_alt(S_query *q, const char *t, int n, int g, double w, int *note) {
   if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
+  q->terms[q->n] = t;
   q->len[q->n] = n;
   q->group[q->n] = g;
   q->weight[q->n] = w;
@@ -217,7 +219,6 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
    * prim, spans and rec are set as they are added; fix only where there
    * is a correction */
   t->n = t->ngroups = 0;
-  t->mem = NULL;
   memset(t->fix, 0, sizeof t->fix);
   t->last_start = t->last_end = -1;
   int dropped = 0; /* the word the terms at its position belong to was left out */
@@ -243,7 +244,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const kb_query_rec *x = &r->v[t->rec[g]];
     if (x->alt) S_add_alt(t, x->alt, (int)strlen(x->alt), g, 0.6, NULL);
-    if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
+    if (x->fix) t->fix[g] = x->fix;
   }
   if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, r, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
@@ -252,7 +253,7 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   for (int i = r->n - 1; i >= 0 && !last; i--)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
   if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
-    t->terms[t->n] = kb_arena_dup(&t->mem, last->surface, strlen(last->surface));
+    t->terms[t->n] = last->surface;
     t->len[t->n] = (int)strlen(last->surface);
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
