@@ -1407,6 +1407,67 @@ static void test_snip_html(void **state) {
   th_index_done(x, dir);
 }
 
+/* A suggest whose caller writes its snippets as JSON (json_snippets, the
+ * API's) cuts no HTML snippet where the body has its JSON form: the same
+ * suggestions, and each snippet the same bytes, whether written from the
+ * JSON form or cut as HTML when asked (kb_hit_put_snippet_html()), as the
+ * HTML snippet of a suggest without the option escaped; at least one hit
+ * was left without its HTML snippet (the option taken), and none of them
+ * lacks a window (h->cut.json) it would be cut at. */
+static void test_snippets_json_only(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"omg smashed my screen again how much 2 fix??",
+                                  "how do I get the sim tray out of my iphone 12",
+                                  "delivary still not here, where is my order",
+                                  "can i return a phone i bought online",
+                                  "thanks guys great service today",
+                                  "mi móvil no carga", "zzqx unknownword"};
+  int left = 0;
+  kb_buf a = KB_BUF_INIT, b = KB_BUF_INIT;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    kb_suggest_opts o = {.limit = 3, .public_url = "https://x"};
+    kb_suggest_opts oj = o;
+    oj.json_snippets = 1;
+    kb_suggest_result html, json;
+    char err[256];
+    size_t n = strlen(q[i]);
+    assert_int_equal(kb_suggest(x, NULL, q[i], n, &o, &html, err, sizeof err), KB_SEARCH_OK);
+    assert_int_equal(kb_suggest(x, NULL, q[i], n, &oj, &json, err, sizeof err), KB_SEARCH_OK);
+    assert_int_equal(json.n, html.n);
+    for (int k = 0; k < html.n; k++) {
+      const kb_hit *h = html.s[k].hit, *j = json.s[k].hit;
+      assert_int_equal(j->id, h->id);
+      assert_true(j->score == h->score);
+      assert_int_equal(j->cut.json, h->cut.json);
+      kb_buf_clear(&a);
+      kb_buf_clear(&b);
+      kb_buf_put_json(&a, h->snippet, strlen(h->snippet));
+      if (!j->snippet) {
+        left++;
+        assert_true(j->cut.json);
+      }
+      if (!j->cut.json || !kb_hit_put_snippet_json(x, j, &b)) {
+        kb_buf t = KB_BUF_INIT;
+        kb_hit_put_snippet_html(x, j, &t);
+        kb_buf_put_json(&b, t.n ? t.p : "", t.n);
+        kb_buf_cleanup(&t);
+      }
+      assert_string_equal(kb_buf_str(&b), kb_buf_str(&a));
+      kb_buf_clear(&b); /* the HTML, cut when asked, as the suggest's */
+      kb_hit_put_snippet_html(x, j, &b);
+      assert_string_equal(kb_buf_str(&b), h->snippet);
+    }
+    kb_suggest_result_free(&html);
+    kb_suggest_result_free(&json);
+  }
+  assert_true(left > 5);
+  kb_buf_cleanup(&a);
+  kb_buf_cleanup(&b);
+  th_index_done(x, dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -1429,6 +1490,7 @@ int main(void) {
       cmocka_unit_test(test_synonym_words),
       cmocka_unit_test(test_synonym_notes),
       cmocka_unit_test(test_records_hashed),
+      cmocka_unit_test(test_snippets_json_only),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_snip_html),

@@ -1017,8 +1017,13 @@ static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *
   return rc;
 }
 
-/* Fills a hit from a candidate: metadata and snippet. */
-static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
+/* Fills a hit from a candidate: metadata and snippet; with json (a
+ * constant: inlined in each of the two below, the first the same code as
+ * before json was), a hit whose body is long enough for its snippet to be
+ * cut as JSON (kb_hit_put_snippet_json()) gets none (h->snippet NULL,
+ * h->cut.json set: kb_results_snippets_json()). */
+static inline __attribute__((always_inline)) void S_snippet_as(kb_index *ix, kb_results *r,
+                                                                kb_hit *h, int json) {
   if (h->cut.body) {
     double f[KB_RANK_NOUT];
     kb_rank_snippet(ix->docs, h->id, h->cut.body, h->cut.nbody, f);
@@ -1028,6 +1033,10 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     h->cut.body = NULL;
   }
   const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
+  if (json && sp && kb_snip_json_pays(sp)) {
+    h->cut.json = 1;
+    return;
+  }
   if (sp) {
     kb_buf *b = &ix->snipbuf;
     kb_buf_clear(b);
@@ -1039,6 +1048,10 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
+
+static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 0); }
+
+static void S_snippet_json(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 1); }
 
 /* A hit's metadata from its row: the row's columns copied into the
  * results' arena in one piece, then pointed at (eleven strlen+copies
@@ -1078,7 +1091,7 @@ static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned wh
 /* The first n hits' snippets, with (meta) their rows' shown columns, or
  * without them: left NULL (the hits whole for the search cache either
  * way, kb_qcache_put()). */
-static void S_snippets(kb_index *ix, kb_results *r, int n, int meta) {
+static void S_snippets(kb_index *ix, kb_results *r, int n, int meta, int json) {
   for (int i = 0; i < n && i < r->n; i++) {
     kb_hit *h = &r->hits[i];
     if (h->cut.meta) { /* the row is still cached from the ranking, or read again */
@@ -1086,13 +1099,27 @@ static void S_snippets(kb_index *ix, kb_results *r, int n, int meta) {
       if (w) S_hit_meta(r, h, w, S_META_SHOW);
       h->cut.meta = 0;
     }
-    if (!h->snippet && h->cut.lang < ix->nlangs) S_snippet(ix, r, h);
+    if (h->snippet || h->cut.lang >= ix->nlangs) continue;
+    if (json) S_snippet_json(ix, r, h);
+    else S_snippet(ix, r, h);
   }
 }
 
-void kb_results_snippets(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1); }
+void kb_results_snippets(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1, 0); }
 
-void kb_results_snippets_only(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 0); }
+void kb_results_snippets_only(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 0, 0); }
+
+void kb_results_snippets_json(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1, 1); }
+
+void kb_hit_put_snippet_html(kb_index *ix, const kb_hit *h, kb_buf *b) {
+  if (h->snippet) {
+    kb_buf_puts(b, h->snippet);
+    return;
+  }
+  if (h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return;
+  const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
+  if (sp) kb_snip_cut(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+}
 
 int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b) {
   if (!h->cut.json || h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return 0;
