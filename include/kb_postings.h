@@ -62,6 +62,11 @@ int kb_postings_prefixes(const kb_postings *p);
  * any term starting with it counts). */
 int kb_postings_df(const kb_postings *p, const char *phrase, int prefix);
 
+/* The index of term t (one term, as kb-index wrote it) among p's terms,
+ * -1 when p lacks it: valid as long as p, so a caller may keep it with the
+ * term and give it to kb_postings_query_new_memo() instead of the text. */
+int kb_postings_term(const kb_postings *p, const char *t);
+
 /* 1 when pos points into p's own positions (a term's list, valid as long
  * as p), 0 when into a list one kb_postings_match() made (a phrase's of
  * several terms, a prefix's: freed when it returns). */
@@ -114,10 +119,14 @@ typedef struct kb_postings_memo kb_postings_memo;
 kb_postings_memo *kb_postings_memo_new(void);
 void kb_postings_memo_free(kb_postings_memo *m);
 /* kb_postings_query_new() with the lists in memo (NULL: none) kept and
- * reused; the same lists, so the same matches. */
+ * reused; the same lists, so the same matches. term (NULL: none) carries
+ * what a caller found before: term[k] is phrase k's kb_postings_term() in
+ * p (a single term's, never a prefix's), or KB_POSTINGS_BY_TEXT for a
+ * phrase to be found by its text. */
+#define KB_POSTINGS_BY_TEXT (-2)
 kb_postings_query *kb_postings_query_new_memo(const kb_postings *p, const char *const *phrase,
                                               const unsigned char *prefix, int nphrase,
-                                              kb_postings_memo *memo);
+                                              const int *term, kb_postings_memo *memo);
 int kb_postings_query_df(const kb_postings_query *q, int k);
 int kb_postings_query_match(kb_postings_query *q, const unsigned char *drive, sqlite3_int64 lo,
                             sqlite3_int64 hi, kb_postings_fn fn, void *ctx);

@@ -349,6 +349,12 @@ void kb_results_snippets(kb_index *ix, kb_results *r, int n);
  * hits' snippets only, their url, reply, escalate and summary left NULL
  * (kb_search_opts.links_only). */
 void kb_results_snippets_only(kb_index *ix, kb_results *r, int n);
+/* kb_results_snippets() for a caller that writes the snippets as JSON
+ * (kb_hit_put_snippet_json()): a hit whose body is long enough for that
+ * (h->cut.json) is left without its HTML snippet (h->snippet NULL), which
+ * it would cut again as JSON; kb_hit_put_snippet_html() cuts it when
+ * asked. */
+void kb_results_snippets_json(kb_index *ix, kb_results *r, int n);
 
 /* Appends hit h's snippet to b as a JSON string literal, the bytes
  * kb_buf_put_json() writes of h->snippet, cut again from ix's JSON form
@@ -358,6 +364,11 @@ void kb_results_snippets_only(kb_index *ix, kb_results *r, int n);
  * a body long enough (h->cut.json 0: the caller then escapes h->snippet,
  * and may test it first). ix must be the index that was searched. */
 int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b);
+/* Appends hit h's snippet as kb_results_snippets() would have cut it
+ * into h->snippet (HTML, not a JSON literal): h->snippet itself, or for a
+ * hit kb_results_snippets_json() left without it, cut now (nothing when
+ * its body cannot be read). ix must be the index that was searched. */
+void kb_hit_put_snippet_html(kb_index *ix, const kb_hit *h, kb_buf *b);
 
 /* A query as the kb_features() ranking function takes it (kb_rank.h): the
  * MATCH expression and the group, weight and exact-form lists. */

@@ -82,6 +82,10 @@ typedef struct kb_suggest_opts {
                               of the index); NULL: decided from its words */
   int prefix_last;         /* the text is a search box's query as typed: its
                               last word read as a prefix */
+  int json_snippets;       /* the caller writes the suggestions' snippets as
+                              JSON (kb_hit_put_snippet_json()): a hit whose
+                              body is long enough for that has no HTML
+                              snippet (kb_results_snippets_json()) */
   /* evaluation only (kb-eval --dump): shown every candidate after the
    * learned ranking, before feedback, platform and off-topic pages move
    * or drop any: r's hits and their r->n * KB_LTR_N ranker inputs */

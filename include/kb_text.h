@@ -138,7 +138,7 @@ typedef struct kb_term {
                              (whose surface is another word) */
 } kb_term;
 
-#define KB_TERM_NOTES 2
+#define KB_TERM_NOTES 3
 
 /* Called once per term by kb_analyzer_run_terms(); the strings live
  * until it returns. A non-zero return stops the analysis. */

@@ -23,6 +23,7 @@
 #include "kb_util.h"
 #include "../src/core/kb_index_impl.h" /* (internal to src/core) */
 #include "../src/core/kb_order.h" /* (internal to src/core) */
+#include "../src/core/kb_query.h" /* (internal to src/core) */
 #include "../src/core/kb_snip.h"  /* (internal to src/core) */
 
 
@@ -444,11 +445,14 @@ static void test_memory_same_as_fts5(void **state) {
   kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
   kb_search_opts stores = {.kinds = KB_KIND_STORE, .limit = 5};
   kb_search_opts paged = {.kinds = KB_KIND_ARTICLE, .limit = 3, .offset = 2, .snippets_later = 1};
-  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
-    S_same_hits(x, q[i], &all);
-    S_same_hits(x, q[i], &stores);
-    S_same_hits(x, q[i], &paged);
-  }
+  /* twice: the second time each word's term in the postings is read from
+   * its notes (KB_QUERY_NOTE_POST), kept by the first */
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+      S_same_hits(x, q[i], &all);
+      S_same_hits(x, q[i], &stores);
+      S_same_hits(x, q[i], &paged);
+    }
   /* search as you type, the last word a prefix, every prefix of a few
    * queries: "im" and "ime" read FTS5's prefix indexes, "imei" merges the
    * terms' lists, and imei and imei2 share a position in one article */
@@ -630,7 +634,7 @@ static void test_postings_phrases(void **state) {
   assert_int_equal(kb_postings_query_match(pq, NULL, 0, 1000, S_collect_rows, &want), 0);
   kb_postings_memo *memo = kb_postings_memo_new();
   for (int round = 0; round < 3; round++) {
-    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, memo);
+    kb_postings_query *mq = kb_postings_query_new_memo(p, qph, qpre, 5, NULL, memo);
     for (int k = 0; k < 5; k++) assert_int_equal(kb_postings_query_df(mq, k), kb_postings_query_df(pq, k));
     kb_buf_clear(&got);
     assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
@@ -638,7 +642,7 @@ static void test_postings_phrases(void **state) {
     kb_postings_query_free(mq);
     char *many[70];
     for (int k = 0; k < 70; k++) many[k] = th_fmt("screen%*sprotector", k + 1, "");
-    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, memo);
+    mq = kb_postings_query_new_memo(p, (const char *const *)many, NULL, 70, NULL, memo);
     for (int k = 0; k < 70; k++) assert_int_equal(kb_postings_query_df(mq, k), 1);
     kb_buf_clear(&got);
     assert_int_equal(kb_postings_query_match(mq, NULL, 0, 1000, S_collect_rows, &got), 0);
@@ -646,6 +650,31 @@ static void test_postings_phrases(void **state) {
     kb_postings_query_free(mq);
     for (int k = 0; k < 70; k++) free(many[k]);
   }
+  /* the single terms' lists given by the index kb_postings_term() found
+   * (the search keeps it in a word's notes), beside phrases and prefixes
+   * found by text: the same lists and matches as all by text, through the
+   * memo and without (a term's index off by one fails: "screen" and
+   * "protector" are in different rows) */
+  const char *tph[] = {"screen", "protector", "scr", "zebra", "screen protector", "clean"};
+  const unsigned char tpre[] = {0, 0, 1, 0, 0, 0};
+  int term[6];
+  for (int k = 0; k < 6; k++)
+    term[k] = tpre[k] || strchr(tph[k], ' ') ? KB_POSTINGS_BY_TEXT : kb_postings_term(p, tph[k]);
+  assert_true(term[0] >= 0 && term[1] >= 0 && term[0] != term[1]);
+  assert_int_equal(term[3], -1); /* (not in the table) */
+  kb_postings_query *byt = kb_postings_query_new(p, tph, tpre, 6);
+  kb_buf_clear(&want);
+  assert_int_equal(kb_postings_query_match(byt, NULL, 0, 1000, S_collect_rows, &want), 0);
+  for (int round = 0; round < 2; round++) {
+    kb_postings_query *tq = kb_postings_query_new_memo(p, tph, tpre, 6, term, round ? memo : NULL);
+    for (int k = 0; k < 6; k++)
+      assert_int_equal(kb_postings_query_df(tq, k), kb_postings_query_df(byt, k));
+    kb_buf_clear(&got);
+    assert_int_equal(kb_postings_query_match(tq, NULL, 0, 1000, S_collect_rows, &got), 0);
+    assert_string_equal(kb_buf_str(&got), kb_buf_str(&want));
+    kb_postings_query_free(tq);
+  }
+  kb_postings_query_free(byt);
   kb_postings_memo_free(memo);
   kb_buf_cleanup(&want);
   kb_buf_cleanup(&got);
@@ -844,7 +873,7 @@ static void test_postings_dense(void **state) {
   kb_buf_puts(&want, "20: 0/4/0 2/4/1 1/4/2;");
   for (int round = 0; round < 2; round++) { /* (the second through a memo's memory) */
     kb_postings_memo *memo = round ? kb_postings_memo_new() : NULL;
-    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, memo);
+    kb_postings_query *q = kb_postings_query_new_memo(p, three, NULL, 3, NULL, memo);
     kb_buf_clear(&b);
     assert_int_equal(kb_postings_query_match(q, NULL, 0, 1000, S_collect_rows, &b), 0);
     assert_string_equal(kb_buf_str(&b), kb_buf_str(&want));
@@ -893,6 +922,73 @@ static void test_synonym_filter(void **state) {
     assert_non_null(strstr(kb_buf_str(&q.match), want[i][1]));
     kb_query_strings_cleanup(&q);
   }
+  th_index_done(x, dir);
+}
+
+/* A synonym's target of one term keeps what its searches looked up in
+ * its notes (kb_ix_syn.note): after mentions that read as kb/'s rules,
+ * searched twice (the second time from the notes, the same hits as from
+ * FTS5), each note set is its target's own df in the vocabulary and term
+ * in the postings (a note kept for another rule's target fails), and a
+ * target of several terms keeps none. */
+static void test_synonym_notes(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"my fone broke", "i phone sim tray", "e sim help", "sammy screen",
+                                  "mobile phone wont charge", "my cell is cracked"};
+  kb_search_opts all = {.kinds = KB_KIND_ARTICLE | KB_KIND_OFFTOPIC, .limit = 9};
+  for (int round = 0; round < 2; round++)
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) S_same_hits(x, q[i], &all);
+  int noted = 0;
+  for (int li = 0; li < x->nlangs; li++) {
+    const kb_ix_lang *l = &x->langs[li];
+    for (int k = 0; k < l->nsyn; k++) {
+      const kb_ix_syn *r = &l->syn[k];
+      if (r->phrase) {
+        for (int n = 0; n < KB_TERM_NOTES; n++) assert_int_equal(r->note[n], -1);
+        continue;
+      }
+      if (r->note[KB_QUERY_NOTE_DF] >= 0) {
+        assert_int_equal(r->note[KB_QUERY_NOTE_DF], kb_vocab_df(l->vocab, r->dst));
+        noted++;
+      }
+      if (r->note[KB_QUERY_NOTE_POST] >= 0)
+        assert_int_equal(r->note[KB_QUERY_NOTE_POST] - 1, kb_postings_term(l->post, r->dst));
+    }
+  }
+  assert_true(noted >= 4);
+  th_index_done(x, dir);
+}
+
+/* Each record of a query's analysis carries its term's kb_hash() (the
+ * exact form's without its mark), which the synonyms' look-up takes for
+ * its first word (S_expand_synonyms()) instead of hashing the word again,
+ * and its term NUL-terminated at its length, which the search borrows:
+ * mentions of every kind in kb/'s four languages, text-speak and a word
+ * of the exact form among them. */
+static void test_records_hashed(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"omg smashed my screen again how much 2 fix??", "my fone broke",
+                                  "i phone sim tray", "l'écran de mon téléphone est cassé",
+                                  "Mein Handy lädt nicht", "mi móvil no carga", "imei2 blocked"};
+  int seen = 0;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    kb_query *a = kb_index_analyze(x, q[i], strlen(q[i]), 0, 0);
+    assert_non_null(a);
+    for (int li = 0; li < x->nlangs; li++)
+      for (int k = 0; k < a->langs[li].n; k++) {
+        const kb_query_rec *r = &a->langs[li].v[k];
+        int exact = r->term[0] == KB_TEXT_EXACT_MARK;
+        assert_int_equal(r->hash, kb_hash(r->term + exact, (size_t)(r->nterm - exact)));
+        assert_int_equal(strlen(r->term), r->nterm); /* (the search borrows it: S_query) */
+        seen++;
+      }
+    kb_query_free(a);
+  }
+  assert_true(seen > 50);
   th_index_done(x, dir);
 }
 
@@ -1311,6 +1407,67 @@ static void test_snip_html(void **state) {
   th_index_done(x, dir);
 }
 
+/* A suggest whose caller writes its snippets as JSON (json_snippets, the
+ * API's) cuts no HTML snippet where the body has its JSON form: the same
+ * suggestions, and each snippet the same bytes, whether written from the
+ * JSON form or cut as HTML when asked (kb_hit_put_snippet_html()), as the
+ * HTML snippet of a suggest without the option escaped; at least one hit
+ * was left without its HTML snippet (the option taken), and none of them
+ * lacks a window (h->cut.json) it would be cut at. */
+static void test_snippets_json_only(void **state) {
+  (void)state;
+  char *dir = th_tmpdir();
+  kb_index *x = th_index_kb("kb", dir);
+  static const char *const q[] = {"omg smashed my screen again how much 2 fix??",
+                                  "how do I get the sim tray out of my iphone 12",
+                                  "delivary still not here, where is my order",
+                                  "can i return a phone i bought online",
+                                  "thanks guys great service today",
+                                  "mi móvil no carga", "zzqx unknownword"};
+  int left = 0;
+  kb_buf a = KB_BUF_INIT, b = KB_BUF_INIT;
+  for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+    kb_suggest_opts o = {.limit = 3, .public_url = "https://x"};
+    kb_suggest_opts oj = o;
+    oj.json_snippets = 1;
+    kb_suggest_result html, json;
+    char err[256];
+    size_t n = strlen(q[i]);
+    assert_int_equal(kb_suggest(x, NULL, q[i], n, &o, &html, err, sizeof err), KB_SEARCH_OK);
+    assert_int_equal(kb_suggest(x, NULL, q[i], n, &oj, &json, err, sizeof err), KB_SEARCH_OK);
+    assert_int_equal(json.n, html.n);
+    for (int k = 0; k < html.n; k++) {
+      const kb_hit *h = html.s[k].hit, *j = json.s[k].hit;
+      assert_int_equal(j->id, h->id);
+      assert_true(j->score == h->score);
+      assert_int_equal(j->cut.json, h->cut.json);
+      kb_buf_clear(&a);
+      kb_buf_clear(&b);
+      kb_buf_put_json(&a, h->snippet, strlen(h->snippet));
+      if (!j->snippet) {
+        left++;
+        assert_true(j->cut.json);
+      }
+      if (!j->cut.json || !kb_hit_put_snippet_json(x, j, &b)) {
+        kb_buf t = KB_BUF_INIT;
+        kb_hit_put_snippet_html(x, j, &t);
+        kb_buf_put_json(&b, t.n ? t.p : "", t.n);
+        kb_buf_cleanup(&t);
+      }
+      assert_string_equal(kb_buf_str(&b), kb_buf_str(&a));
+      kb_buf_clear(&b); /* the HTML, cut when asked, as the suggest's */
+      kb_hit_put_snippet_html(x, j, &b);
+      assert_string_equal(kb_buf_str(&b), h->snippet);
+    }
+    kb_suggest_result_free(&html);
+    kb_suggest_result_free(&json);
+  }
+  assert_true(left > 5);
+  kb_buf_cleanup(&a);
+  kb_buf_cleanup(&b);
+  th_index_done(x, dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pruning),
@@ -1331,6 +1488,9 @@ int main(void) {
       cmocka_unit_test(test_ltr_learned_sum),
       cmocka_unit_test(test_synonym_filter),
       cmocka_unit_test(test_synonym_words),
+      cmocka_unit_test(test_synonym_notes),
+      cmocka_unit_test(test_records_hashed),
+      cmocka_unit_test(test_snippets_json_only),
       cmocka_unit_test(test_order_sort),
       cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_snip_html),

@@ -142,7 +142,9 @@ static void S_add_syn(kb_ix_lang *l, const char *src, int nsrc, const char *dst)
   if (!strcmp(src, dst)) return;
   l->syn = kb_xrealloc(l->syn, (size_t)(l->nsyn + 1) * sizeof *l->syn);
   l->syn[l->nsyn] = (kb_ix_syn){.src = kb_xstrdup(src), .nsrc = nsrc, .dst = kb_xstrdup(dst),
-                              .order = l->nsyn};
+                              .ndst = (int)strlen(dst), .order = l->nsyn,
+                              .phrase = strchr(dst, ' ') != NULL};
+  memset(l->syn[l->nsyn].note, 0xff, sizeof l->syn[l->nsyn].note); /* every note -1 */
   l->nsyn++;
 }
 

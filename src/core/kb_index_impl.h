@@ -27,7 +27,15 @@ typedef struct {
   char *src;
   int nsrc;               /* words in src */
   char *dst;
+  int ndst;               /* its bytes */
   int order;              /* rules with one source apply in this order */
+  int phrase;             /* dst has several terms */
+  int note[KB_TERM_NOTES]; /* dst's notes when it is one term, kept as a
+                             word's are (KB_QUERY_NOTE_*, kb_query.h: its
+                             df and its term in the postings) by the
+                             searches that add it (a cache, each -1 until
+                             set): a synonym's target was looked up by its
+                             string twice at every search that added it */
 } kb_ix_syn;
 
 /* The rules whose source is one word or starts with it and a space:

@@ -334,6 +334,8 @@ static int S_find(const kb_postings *p, const char *t, size_t n) {
   }
 }
 
+int kb_postings_term(const kb_postings *p, const char *t) { return S_find(p, t, strlen(t)); }
+
 static void S_term_list(const kb_postings *p, int t, S_list *l) {
   memset(l, 0, sizeof *l);
   if (t < 0) return;
@@ -759,12 +761,12 @@ static void S_list_memo(const kb_postings *p, const char *phrase, int prefix, S_
 
 kb_postings_query *kb_postings_query_new(const kb_postings *p, const char *const *phrase,
                                          const unsigned char *prefix, int nphrase) {
-  return kb_postings_query_new_memo(p, phrase, prefix, nphrase, NULL);
+  return kb_postings_query_new_memo(p, phrase, prefix, nphrase, NULL, NULL);
 }
 
 kb_postings_query *kb_postings_query_new_memo(const kb_postings *p, const char *const *phrase,
                                               const unsigned char *prefix, int nphrase,
-                                              kb_postings_memo *memo) {
+                                              const int *term, kb_postings_memo *memo) {
   kb_postings_query *q = kb_xmalloc(sizeof *q);
   q->n = nphrase;
   /* (malloc() and a clear: calloc() passes by malloc()'s per-thread cache) */
@@ -784,7 +786,10 @@ kb_postings_query *kb_postings_query_new_memo(const kb_postings *p, const char *
     memo->p = p;
   }
   for (int k = 0; k < nphrase; k++) {
-    if (memo) S_list_memo(p, phrase[k], prefix && prefix[k], &q->l[k], memo);
+    /* a term the caller found before: its own arrays, without the string
+     * hashed and compared again (S_find()) */
+    if (term && term[k] != KB_POSTINGS_BY_TEXT) S_term_list(p, term[k], &q->l[k]);
+    else if (memo) S_list_memo(p, phrase[k], prefix && prefix[k], &q->l[k], memo);
     else S_list_of(p, phrase[k], prefix && prefix[k], &q->l[k]);
   }
   return q;

@@ -16,8 +16,6 @@
 #include "kb_util.h"
 #include "kb_vocab.h"
 
-enum { S_NOTE_DF, S_NOTE_FIX }; /* kb_term.note's (KB_TERM_NOTES): its df, its
-                                    correction (S_fix_of()) */
 
 static int S_record(void *ctx, const kb_term *t) {
   kb_query *q = ((void **)ctx)[0];
@@ -54,7 +52,7 @@ static int S_record(void *ctx, const kb_term *t) {
   /* a word's df, when the analyzer remembers it, is taken now: the
    * language scoring counts the words each language knows
    * (kb_query_known()) without reading the records again */
-  int df = t->note ? t->note[S_NOTE_DF] : -1;
+  int df = t->note ? t->note[KB_QUERY_NOTE_DF] : -1;
   if (!(t->flags & KB_TOKEN_COLOCATED)) {
     if (df >= 0) r->known += df > 0;
     else r->pending++;
@@ -80,14 +78,14 @@ static int S_rec_df(const kb_ix_lang *l, kb_query_rec *x) {
    * the record, and l->vocab does not change while l is open; the
    * language scoring asks it of every word in every language, and most
    * words come again */
-  if (x->note && x->note[S_NOTE_DF] >= 0) return x->df = x->note[S_NOTE_DF];
+  if (x->note && x->note[KB_QUERY_NOTE_DF] >= 0) return x->df = x->note[KB_QUERY_NOTE_DF];
   x->df = kb_vocab_df_hashed(l->vocab, x->term, x->hash);
-  if (x->note) x->note[S_NOTE_DF] = x->df;
+  if (x->note) x->note[KB_QUERY_NOTE_DF] = x->df;
   return x->df;
 }
 
 /* The correction of record x's word in l, as kept in its note
- * (S_NOTE_FIX): 0 none; 2k + 1 the word as written corrected to l's
+ * (KB_QUERY_NOTE_FIX): 0 none; 2k + 1 the word as written corrected to l's
  * word k (kb_vocab_word_at()); 2k + 2 its stem corrected to l's stem k
  * (kb_vocab_stem_at()). The word as written first, when the index lacks
  * it, else the stem. */
@@ -119,10 +117,10 @@ static void S_correct(kb_query *q, const kb_ix_lang *l, kb_query_recs *r) {
      * alone, so its outcome is settled once (kb_term.note), not at each
      * mention: none (a name, slang), or the correction found (its search
      * was 4 K instructions a word, every time the word came) */
-    int fix = x->note ? x->note[S_NOTE_FIX] : -1;
+    int fix = x->note ? x->note[KB_QUERY_NOTE_FIX] : -1;
     if (fix == 0) continue;
     if (fix < 0) fix = S_fix_of(l, x);
-    if (x->note) x->note[S_NOTE_FIX] = fix;
+    if (x->note) x->note[KB_QUERY_NOTE_FIX] = fix;
     if (fix & 1) {
       const char *fixed = kb_vocab_word_at(l->vocab, (fix - 1) / 2);
       /* the corrected word is a word of the index, not of the mention:

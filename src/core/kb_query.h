@@ -37,6 +37,14 @@ typedef struct {
                              whether it has no correction there) */
 } kb_query_rec;
 
+/* What kb_query.c and kb_search.c keep in a term's notes (kb_term.note,
+ * KB_TERM_NOTES), each looked up once per word while the language's
+ * analyzer remembers it, not at every mention: the term's df
+ * (kb_query.c's S_rec_df()), its word's correction (S_fix_of()), and its
+ * kb_postings_term() in the language's postings + 1 (0: not there;
+ * kb_search.c's S_terms_of()). */
+enum { KB_QUERY_NOTE_DF, KB_QUERY_NOTE_FIX, KB_QUERY_NOTE_POST };
+
 typedef struct {
   kb_query_rec *v;
   int n, cap;

@@ -50,26 +50,31 @@
 /*--- Query building ------------------------------------------------------*/
 
 /* The analyzed query: distinct terms, each in the group of the query word
- * it came from, with a weight (alternatives count less than the word). */
+ * it came from, with a weight (alternatives count less than the word).
+ * Its strings are borrowed, not copied: the analysis's (kb_query, whose
+ * records' terms, surfaces and corrections outlive every search of it)
+ * and the synonym rules' (the index's); each was copied twice a word, the
+ * term and the group's primary term, into an arena of the S_query's. */
 typedef struct {
-  char *terms[S_MAX_TERMS];
+  const char *terms[S_MAX_TERMS];
   int len[S_MAX_TERMS];      /* strlen(terms[i]) */
   int group[S_MAX_TERMS];
   double weight[S_MAX_TERMS];
   int prefix[S_MAX_TERMS];   /* term is a prefix query ("deliv*") */
   int df[S_MAX_TERMS];       /* S_phrase_df() of the term, -2 until asked */
+  int *note[S_MAX_TERMS];    /* a word's own term's notes (kb_query_rec.note,
+                                KB_QUERY_NOTE_*), else NULL */
   int n;
   int ngroups;
-  char *prim[S_MAX_TERMS];   /* the primary term of each group */
+  const char *prim[S_MAX_TERMS]; /* the primary term of each group */
   int span_s[S_MAX_TERMS], span_e[S_MAX_TERMS]; /* its source bytes */
-  char *fix[S_MAX_TERMS];    /* the word as corrected, for "did you mean" */
+  const char *fix[S_MAX_TERMS]; /* the word as corrected, for "did you mean" */
   int rec[S_MAX_TERMS];      /* the analysis record of each group's word */
   int nrec;                  /* the first nrec terms are the words' own
                                 (S_build()'s from the records); the others
                                 join their groups (alternatives, synonyms,
                                 the word being typed) */
   int last_start, last_end;  /* source span of the last primary term */
-  kb_arena *mem;              /* owns terms, prim and fix */
 } S_query;
 
 static int S_find(const S_query *q, const char *t, int n) {
@@ -78,15 +83,16 @@ static int S_find(const S_query *q, const char *t, int n) {
   return -1;
 }
 
-static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) {
-  S_query *q = ctx;
+/* Adds term t (n bytes, NUL-terminated: a record's, borrowed) of the
+ * word at [s, e). */
+static int S_add_term(S_query *q, int flags, const char *t, int n, int s, int e) {
   int colocated = (flags & KB_TOKEN_COLOCATED) && q->ngroups > 0;
   if (!colocated) {
     q->last_start = s;
     q->last_end = e;
   }
   if (!colocated && q->ngroups < S_MAX_TERMS) {
-    q->prim[q->ngroups] = kb_arena_dup(&q->mem, t, (size_t)n);
+    q->prim[q->ngroups] = t;
     q->span_s[q->ngroups] = s;
     q->span_e[q->ngroups] = e;
   }
@@ -95,7 +101,7 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
     return 0;
   }
   if (!colocated) q->ngroups++;
-  q->terms[q->n] = kb_arena_dup(&q->mem, t, (size_t)n);
+  q->terms[q->n] = t;
   q->len[q->n] = n;
   q->group[q->n] = q->ngroups - 1;
   /* the word 1.0, other forms at its position 0.8; the exact form counts
@@ -104,40 +110,54 @@ static int S_add_term(void *ctx, int flags, const char *t, int n, int s, int e) 
   q->weight[q->n] = !colocated ? 1.0 : t[0] == KB_TEXT_EXACT_MARK ? 1.0 : 0.8;
   q->prefix[q->n] = 0;
   q->df[q->n] = -2;
+  q->note[q->n] = NULL;
   q->n++;
   return 0;
 }
 
 static void S_query_free(S_query *q) {
-  kb_arena_free(q->mem);
-  q->mem = NULL;
   q->n = 0;
   q->ngroups = 0;
 }
 
-/* Adds term t (a single term, or a phrase of terms joined by spaces) to
- * group g as an alternative of weight w, unless it is there already. */
-static void S_add_alt(S_query *q, const char *t, int g, double w) {
-  if (S_find(q, t, (int)strlen(t)) >= 0 || q->n >= S_MAX_TERMS) return;
-  q->terms[q->n] = kb_arena_dup(&q->mem, t, strlen(t));
-  q->len[q->n] = (int)strlen(t);
+/* Adds term t (n bytes, NUL-terminated, borrowed: a single term, or a
+ * phrase of terms joined by spaces) to group g as an alternative of
+ * weight w, unless it is there already; note: t's notes (a single term's,
+ * KB_QUERY_NOTE_*), or NULL. */
+static void S_add_alt(S_query *q, const char *t, int n, int g, double w, int *note) {
+  if (S_find(q, t, n) >= 0 || q->n >= S_MAX_TERMS) return;
+  q->terms[q->n] = t;
+  q->len[q->n] = n;
   q->group[q->n] = g;
   q->weight[q->n] = w;
   q->prefix[q->n] = 0;
-  q->df[q->n] = -2;
+  q->df[q->n] = note && note[KB_QUERY_NOTE_DF] >= 0 ? note[KB_QUERY_NOTE_DF] : -2;
+  q->note[q->n] = note;
   q->n++;
 }
 
-/* Applies the synonym rules: wherever the query's words read as a rule's
- * source, the rule's target joins the first word's group. */
-static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
+/* Word g's term's bytes and kb_hash(), as its analysis record r->v[q->rec[g]]
+ * has them (q->prim[g] is its term: S_build()), not measured and hashed
+ * again for the synonyms' look-up; the exact form's hash is without its
+ * mark, so such a term (never a word's first, in practice) is hashed. */
+static size_t S_prim_of(const kb_query_recs *r, const S_query *q, int g, uint32_t *h) {
+  const kb_query_rec *x = &r->v[q->rec[g]];
+  *h = x->term[0] != KB_TEXT_EXACT_MARK ? x->hash : kb_hash(x->term, (size_t)x->nterm);
+  return (size_t)x->nterm;
+}
+
+/* Applies the synonym rules: wherever the query's words (their records
+ * r) read as a rule's source, the rule's target joins the first word's
+ * group. */
+static void S_expand_synonyms(const kb_ix_lang *l, const kb_query_recs *r, S_query *q) {
   int ng = q->ngroups < S_MAX_TERMS ? q->ngroups : S_MAX_TERMS;
   if (!l->nsyn) return;
   for (int g = 0; g < ng; g++) {
     /* no rule's source starts with word g: none is a sequence from it */
     if (!q->prim[g]) continue;
-    size_t n0 = strlen(q->prim[g]);
-    uint32_t hw = kb_hash(q->prim[g], n0), h = hw % KB_IX_SYNFIRST_BITS;
+    uint32_t hw;
+    size_t n0 = S_prim_of(r, q, g, &hw);
+    uint32_t h = hw % KB_IX_SYNFIRST_BITS;
     if (!(l->synfirst[h / 64] >> (h % 64) & 1)) continue;
     /* the rules a sequence from word g can be: those of its first word
      * (kb_ix_synword_of(): every other rule sorts before or after them,
@@ -156,7 +176,7 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
     for (int len = 1; len <= 4 && g + len <= ng; len++) {
       const char *w = q->prim[g + len - 1];
       if (!w) break;
-      size_t wn = strlen(w);
+      size_t wn = (size_t)r->v[q->rec[g + len - 1]].nterm; /* (S_prim_of()) */
       if (n + wn + 2 > sizeof seq) break;
       if (len > 1) seq[n++] = ' ';
       memcpy(seq + n, w, wn + 1);
@@ -170,7 +190,10 @@ static void S_expand_synonyms(const kb_ix_lang *l, S_query *q) {
         else hi = mid;
       }
       for (int i = lo; i < to && !strcmp(l->syn[i].src, seq); i++)
-        if (l->syn[i].nsrc == len) S_add_alt(q, l->syn[i].dst, g, 0.7);
+        if (l->syn[i].nsrc == len) {
+          kb_ix_syn *rule = (kb_ix_syn *)&l->syn[i]; /* (its notes: a cache) */
+          S_add_alt(q, rule->dst, rule->ndst, g, 0.7, rule->phrase ? NULL : rule->note);
+        }
       /* the sources starting with seq follow lo: none, and no longer
        * sequence from word g can be a source either */
       if (lo == to || strncmp(l->syn[lo].src, seq, n)) break;
@@ -196,7 +219,6 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
    * prim, spans and rec are set as they are added; fix only where there
    * is a correction */
   t->n = t->ngroups = 0;
-  t->mem = NULL;
   memset(t->fix, 0, sizeof t->fix);
   t->last_start = t->last_end = -1;
   int dropped = 0; /* the word the terms at its position belong to was left out */
@@ -208,7 +230,10 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
     int g = t->ngroups, nt = t->n;
     S_add_term(t, x->flags, x->term, x->nterm, x->start, x->end);
     if (t->ngroups > g && g < S_MAX_TERMS) t->rec[g] = i;
-    if (t->n > nt && x->df >= 0) t->df[nt] = x->df; /* looked up already */
+    if (t->n > nt) {
+      if (x->df >= 0) t->df[nt] = x->df; /* looked up already */
+      t->note[nt] = x->note;
+    }
   }
   t->nrec = t->n;
   int ng = t->ngroups < S_MAX_TERMS ? t->ngroups : S_MAX_TERMS;
@@ -218,22 +243,23 @@ static void S_build(const kb_query *q, int li, size_t omit_from, size_t omit_to,
   if (typing && ng > 0 && !r->v[t->rec[ng - 1]].fix && !r->v[t->rec[ng - 1]].alt) ng--;
   for (int g = 0; g < ng && !(q->ablate & KB_ABLATE_SPELLING); g++) {
     const kb_query_rec *x = &r->v[t->rec[g]];
-    if (x->alt) S_add_alt(t, x->alt, g, 0.6);
-    if (x->fix) t->fix[g] = kb_arena_dup(&t->mem, x->fix, strlen(x->fix));
+    if (x->alt) S_add_alt(t, x->alt, (int)strlen(x->alt), g, 0.6, NULL);
+    if (x->fix) t->fix[g] = x->fix;
   }
-  if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, t);
+  if (!(q->ablate & KB_ABLATE_SYNONYMS)) S_expand_synonyms(l, r, t);
   if (!prefix_last || t->last_start < 0 || (size_t)t->last_end != q->nq) return;
   /* the last word as written (folded, not stemmed) */
   const kb_query_rec *last = NULL;
   for (int i = r->n - 1; i >= 0 && !last; i--)
     if (!(r->v[i].flags & KB_TOKEN_COLOCATED) && r->v[i].start == t->last_start) last = &r->v[i];
   if (last && t->n < S_MAX_TERMS && strlen(last->surface) >= 2) {
-    t->terms[t->n] = kb_arena_dup(&t->mem, last->surface, strlen(last->surface));
+    t->terms[t->n] = last->surface;
     t->len[t->n] = (int)strlen(last->surface);
     t->group[t->n] = t->ngroups ? t->ngroups - 1 : 0;
     t->weight[t->n] = 0.9;
     t->prefix[t->n] = 1;
     t->df[t->n] = -2;
+    t->note[t->n] = NULL;
     if (!t->ngroups) t->ngroups = 1;
     t->n++;
   }
@@ -258,6 +284,9 @@ typedef struct {
   unsigned char pre[S_MAX_PHRASES]; /* this phrase is a prefix query */
   int group[S_MAX_PHRASES], flag[S_MAX_PHRASES], df[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
+  int *note[S_MAX_PHRASES];         /* a word's own term's notes (S_query.note) */
+  const kb_postings *noted;         /* the postings whose terms the notes keep
+                                       (the query's index's), or NULL */
 } S_phrases;
 
 /* The lists kb_features() takes, built phrase by phrase. */
@@ -282,6 +311,7 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
     ph->flag[ph->n] = flag;
     ph->df[ph->n] = df;
     ph->pre[ph->n] = (unsigned char)(t->prefix[i] != 0);
+    ph->note[ph->n] = t->note[i];
     ph->n++;
   }
   if (!o->match) { /* the arrays only */
@@ -310,8 +340,9 @@ static void S_render_one(S_lists *o, const S_query *t, int i, int df, int select
  * does not have it); phrases (multi-word synonyms) and prefixes: -1,
  * unknown, counted by kb_features(). */
 static int S_phrase_df(const kb_ix_lang *l, S_query *t, int i) {
-  if (t->df[i] == -2)
-    t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  if (t->df[i] != -2) return t->df[i];
+  t->df[i] = !t->prefix[i] && !strchr(t->terms[i], ' ') ? kb_vocab_df(l->vocab, t->terms[i]) : -1;
+  if (t->note[i]) t->note[i][KB_QUERY_NOTE_DF] = t->df[i]; /* (a single term's: S_query.note) */
   return t->df[i];
 }
 
@@ -826,6 +857,25 @@ static double S_floor(const S_cands *c, const S_mem *m, int need) {
  * those left are counted in c->skipped). Returns 0, or 1 when a row cannot
  * be ranked from memory (nothing is added then, for FTS5 to do the
  * search). */
+/* Each phrase's term in post (term[k], for kb_postings_query_new_memo()),
+ * carried by its word's notes (KB_QUERY_NOTE_POST): the vocabulary gave
+ * the word's df from the notes and the postings found its term again by
+ * its string, a hash and a compare, at every search; now once while the
+ * analyzer remembers the word. Phrases without notes (alternatives,
+ * synonyms, the prefix), or notes of another index's postings: by text. */
+static void S_terms_of(const kb_postings *post, const S_phrases *ph, int *term) {
+  for (int k = 0; k < ph->n; k++) {
+    int *note = ph->noted == post ? ph->note[k] : NULL;
+    if (!note) {
+      term[k] = KB_POSTINGS_BY_TEXT;
+      continue;
+    }
+    if (note[KB_QUERY_NOTE_POST] < 0)
+      note[KB_QUERY_NOTE_POST] = kb_postings_term(post, ph->text[k]) + 1;
+    term[k] = note[KB_QUERY_NOTE_POST] - 1;
+  }
+}
+
 static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
                         const S_where *w, int need, S_cands *c) {
   const kb_postings *post = ix->langs[li].post;
@@ -833,7 +883,9 @@ static int S_search_mem(kb_index *ix, int li, const S_phrases *ph, int ngroups,
    * vocabulary does not give (several terms, prefixes), and the match */
   kb_ix_lang *l = &ix->langs[li];
   if (!l->memo) l->memo = kb_postings_memo_new();
-  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, l->memo);
+  int term[S_MAX_PHRASES];
+  S_terms_of(post, ph, term);
+  kb_postings_query *pq = kb_postings_query_new_memo(post, ph->text, ph->pre, ph->n, term, l->memo);
   int df[S_MAX_PHRASES];
   for (int k = 0; k < ph->n; k++) df[k] = ph->df[k] >= 0 ? ph->df[k] : kb_postings_query_df(pq, k);
   sqlite3_int64 totals[5];
@@ -965,8 +1017,13 @@ static int S_search_lang(kb_index *ix, int li, S_query *t, const unsigned char *
   return rc;
 }
 
-/* Fills a hit from a candidate: metadata and snippet. */
-static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
+/* Fills a hit from a candidate: metadata and snippet; with json (a
+ * constant: inlined in each of the two below, the first the same code as
+ * before json was), a hit whose body is long enough for its snippet to be
+ * cut as JSON (kb_hit_put_snippet_json()) gets none (h->snippet NULL,
+ * h->cut.json set: kb_results_snippets_json()). */
+static inline __attribute__((always_inline)) void S_snippet_as(kb_index *ix, kb_results *r,
+                                                                kb_hit *h, int json) {
   if (h->cut.body) {
     double f[KB_RANK_NOUT];
     kb_rank_snippet(ix->docs, h->id, h->cut.body, h->cut.nbody, f);
@@ -976,6 +1033,10 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
     h->cut.body = NULL;
   }
   const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
+  if (json && sp && kb_snip_json_pays(sp)) {
+    h->cut.json = 1;
+    return;
+  }
   if (sp) {
     kb_buf *b = &ix->snipbuf;
     kb_buf_clear(b);
@@ -987,6 +1048,10 @@ static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) {
   }
   if (!h->snippet) h->snippet = S_keep(r, "");
 }
+
+static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 0); }
+
+static void S_snippet_json(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 1); }
 
 /* A hit's metadata from its row: the row's columns copied into the
  * results' arena in one piece, then pointed at (eleven strlen+copies
@@ -1026,7 +1091,7 @@ static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned wh
 /* The first n hits' snippets, with (meta) their rows' shown columns, or
  * without them: left NULL (the hits whole for the search cache either
  * way, kb_qcache_put()). */
-static void S_snippets(kb_index *ix, kb_results *r, int n, int meta) {
+static void S_snippets(kb_index *ix, kb_results *r, int n, int meta, int json) {
   for (int i = 0; i < n && i < r->n; i++) {
     kb_hit *h = &r->hits[i];
     if (h->cut.meta) { /* the row is still cached from the ranking, or read again */
@@ -1034,13 +1099,27 @@ static void S_snippets(kb_index *ix, kb_results *r, int n, int meta) {
       if (w) S_hit_meta(r, h, w, S_META_SHOW);
       h->cut.meta = 0;
     }
-    if (!h->snippet && h->cut.lang < ix->nlangs) S_snippet(ix, r, h);
+    if (h->snippet || h->cut.lang >= ix->nlangs) continue;
+    if (json) S_snippet_json(ix, r, h);
+    else S_snippet(ix, r, h);
   }
 }
 
-void kb_results_snippets(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1); }
+void kb_results_snippets(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1, 0); }
 
-void kb_results_snippets_only(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 0); }
+void kb_results_snippets_only(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 0, 0); }
+
+void kb_results_snippets_json(kb_index *ix, kb_results *r, int n) { S_snippets(ix, r, n, 1, 1); }
+
+void kb_hit_put_snippet_html(kb_index *ix, const kb_hit *h, kb_buf *b) {
+  if (h->snippet) {
+    kb_buf_puts(b, h->snippet);
+    return;
+  }
+  if (h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return;
+  const kb_ix_body *sp = kb_snip_body(ix, h->cut.lang, h->id);
+  if (sp) kb_snip_cut(sp, h->cut.start, h->cut.terms, h->cut.mask, b);
+}
 
 int kb_hit_put_snippet_json(kb_index *ix, const kb_hit *h, kb_buf *b) {
   if (!h->cut.json || h->cut.lang < 0 || h->cut.lang >= ix->nlangs) return 0;
@@ -1308,6 +1387,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
     int prune = S_select(&ix->langs[i], &t, S_share(ix, &where), oo.ablate, sel);
     int listed, ngroups = S_render(&ix->langs[i], &t, prune ? sel : NULL, 1, NULL, NULL, NULL,
                                    NULL, NULL, &ph, &listed);
+    ph.noted = q->ix->langs[i].post; /* (t's notes are of q's analyzers) */
     if (listed) /* (a MATCH without a phrase matches nothing) */
       rc = S_search_lang(ix, i, &t, prune ? sel : NULL, ngroups, &ph, &oo, &where, &c, &txn, err,
                          nerr);

@@ -363,6 +363,20 @@ static void S_put_hit_head(kb_index *ix, kb_buf *b, const kb_hit *h, const char 
   S_json_str(b, url);
 }
 
+/* Hit h's snippet as a JSON string from its HTML: h->snippet, or cut
+ * now for a hit the suggest left without it (json_snippets) whose JSON
+ * form could not be had. */
+static void S_put_snippet_html(const kb_ctx *c, kb_buf *b, const kb_hit *h) {
+  if (h->snippet) {
+    S_json_str(b, h->snippet);
+    return;
+  }
+  kb_buf t = KB_BUF_INIT;
+  kb_hit_put_snippet_html(c->ix, h, &t);
+  kb_buf_put_json(b, t.n ? t.p : "", t.n);
+  kb_buf_cleanup(&t);
+}
+
 /* Suggestion i into b; reply: the caller's buffer for its reply. */
 static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result *res, int i,
                              const S_suggest_req *q, kb_buf *reply) {
@@ -381,7 +395,7 @@ static void S_put_suggestion(const kb_ctx *c, kb_buf *b, const kb_suggest_result
   kb_buf_puts(b, ",\"reply_length\":");
   kb_buf_put_int(b, rlen);
   kb_buf_puts(b, ",\"snippet\":");
-  if (!h->cut.json || !kb_hit_put_snippet_json(c->ix, h, b)) S_json_str(b, h->snippet);
+  if (!h->cut.json || !kb_hit_put_snippet_json(c->ix, h, b)) S_put_snippet_html(c, b, h);
   kb_buf_puts(b, ",\"escalate\":");
   S_json_str(b, h->escalate);
   kb_buf_puts(b, ",\"lang\":");
@@ -435,8 +449,9 @@ void kb_api_suggest(const kb_ctx *c, const char *body, size_t n, kb_http_resp *r
                  q.lang, kb_index_meta(c->ix, "languages"));
     goto done;
   }
+  /* (the snippets written as JSON only: S_put_suggestion()) */
   kb_suggest_opts o = {.collection = q.collection, .limit = q.limit, .public_url = c->public_url,
-                       .feedback = c->feedback, .lang = q.lang};
+                       .feedback = c->feedback, .lang = q.lang, .json_snippets = 1};
   kb_suggest_result res;
   char err[256];
   int rc = kb_suggest(c->ix, c->geo, q.text, strlen(q.text), &o, &res, err, sizeof err);
