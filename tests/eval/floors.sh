@@ -383,6 +383,14 @@ spent_round 31 0.94 0.98 0.865 0.93 0.04 0.85 0.76  0.925 0.98 0.91 0.88 0.041 0
 # marked 0.830, town 0.740; fr/de/es 417, 159, 110: 0.942, 0.978, 0.909 /
 # 0.937, 0.017, 0.859, 0.800).
 spent_round 32 0.945 0.97 0.875 0.85 0.06 0.81 0.70  0.935 0.97 0.895 0.92 0.025 0.85 0.78
+# blind34's check halves (session 38; writers in no training line): main's
+# first look (rule38b §3), then change D's one measurement (kept). Floors at
+# D's figures as pooled() counts them less about two lines each (English 130
+# lines with an article, 48 without, 37 town lines: R@1 0.946, R@3 0.992,
+# abstention 0.939 / 0.958, confident-and-wrong 0.027, marked 0.854, town
+# 0.757; fr/de/es 400, 153, 101: 0.950, 0.998, 0.946 / 0.908, 0.028, 0.893,
+# 0.762). blind33's check halves carry none: spent for D only (rule38b §1).
+spent_round 34 0.93 0.975 0.90 0.915 0.045 0.835 0.70  0.945 0.99 0.93 0.895 0.035 0.885 0.74
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
