@@ -1,6 +1,7 @@
 /*
  * kb_search.c - the read side of the index: search and fetch (a query's
- * analysis is kb_query.c, opening an index kb_index.c).
+ * analysis is kb_query.c, opening an index kb_index.c, the results' order
+ * and rows added to them by name kb_results.c).
  *
  * A query is analyzed once (kb_index_analyze(), kb_query.c: per language of
  * the index, with that language's analyzer and word lists, the terms with
@@ -36,6 +37,7 @@
 #include "kb_qcache.h"
 #include "kb_query.h"
 #include "kb_order.h"
+#include "kb_results.h"
 #include "kb_rows.h"
 #include "kb_rank.h"
 #include "kb_rank_docs.h"
@@ -439,15 +441,6 @@ static int S_select(const kb_ix_lang *l, S_query *t, double share, unsigned abla
 
 /*--- Searching -----------------------------------------------------------*/
 
-/* Strings of all hits live in one arena, freed with the results. */
-static const char *S_keep(kb_results *r, const char *s) {
-  if (!s) return NULL;
-  kb_arena *a = r->mem;
-  const char *k = kb_arena_dup(&a, s, strlen(s));
-  r->mem = a;
-  return k;
-}
-
 /* The query with its corrected words in place, kept in r when there is a
  * correction. */
 static void S_keep_corrected(kb_results *r, const char *q, size_t nq, const S_query *t) {
@@ -463,7 +456,7 @@ static void S_keep_corrected(kb_results *r, const char *q, size_t nq, const S_qu
   }
   if (any) {
     kb_buf_put(&b, q + at, nq - at);
-    r->corrected = S_keep(r, kb_buf_str(&b));
+    r->corrected = kb_results_keep(r, kb_buf_str(&b));
   }
   kb_buf_cleanup(&b);
 }
@@ -506,76 +499,6 @@ static int S_cmp_cand(const void *x, const void *y) {
 }
 
 #define S_MAX_TOP 32 /* a page of at most this many hits is selected, not sorted */
-
-/* The keys kb_results_sort() sorts on the stack, up to this many (a
- * suggest's 30; more are allocated). */
-#define S_SORT_STACK 64
-
-void kb_results_sort(kb_results *r) {
-  if (r->n < 2) return;
-  kb_order_key kbuf[S_SORT_STACK];
-  kb_order_key *k = r->n <= S_SORT_STACK ? kbuf : kb_xmalloc((size_t)r->n * sizeof *k);
-  for (int i = 0; i < r->n; i++) k[i] = (kb_order_key){r->hits[i].score, r->hits[i].id, i};
-  kb_order_sort(k, r->n);
-  /* the hits moved in place, cycle by cycle of the order (hit k[i].at
-   * goes to i), through one spare hit: no second array allocated and the
-   * first freed (a suggest's 30 hits, 8 KB, twice a suggest), and none
-   * moved when they were in order (a suggest's second sort, for the
-   * phone's platform, often) */
-  for (int i = 0; i < r->n; i++) {
-    if (k[i].at == i) continue;
-    kb_hit t = r->hits[i];
-    int j = i;
-    while (k[j].at != i) {
-      int from = k[j].at;
-      r->hits[j] = r->hits[from];
-      k[j].at = j; /* (placed) */
-      j = from;
-    }
-    r->hits[j] = t;
-    k[j].at = j;
-  }
-  if (k != kbuf) free(k);
-}
-
-/* The most places kb_results_sort_first() fills itself (a suggest's
- * limit and its off-topic pages); more: the whole sort. */
-#define S_FIRST_MAX 16
-
-void kb_results_sort_first(kb_results *r, int m) {
-  if (m >= r->n || m > S_FIRST_MAX || r->n > S_SORT_STACK) {
-    kb_results_sort(r);
-    return;
-  }
-  if (m <= 0) return;
-  /* the first m keys in order, each key compared with the m-th first
-   * (most are behind it) */
-  kb_order_key k[S_FIRST_MAX];
-  int nk = 0;
-  for (int i = 0; i < r->n; i++) {
-    kb_order_key v = {r->hits[i].score, r->hits[i].id, i};
-    if (nk == m && !kb_order_before(&v, &k[m - 1])) continue;
-    int j = nk < m ? nk++ : m - 1;
-    for (; j > 0 && kb_order_before(&v, &k[j - 1]); j--) k[j] = k[j - 1];
-    k[j] = v;
-  }
-  /* each to its place by a swap, the hit there taken to where it came
-   * from: place[i] is where hit i (by its first place) is now, was[p]
-   * which hit place p holds */
-  int place[S_SORT_STACK], was[S_SORT_STACK];
-  for (int i = 0; i < r->n; i++) place[i] = was[i] = i;
-  for (int j = 0; j < m; j++) {
-    int from = place[k[j].at];
-    if (from == j) continue;
-    kb_hit t = r->hits[j];
-    r->hits[j] = r->hits[from];
-    r->hits[from] = t;
-    place[was[j]] = from;
-    was[from] = was[j];
-    place[k[j].at] = j;
-    was[j] = k[j].at;
-  }
-}
 
 /* c's candidates' array given back for the thread's next search
  * (kb_spare_give()): c->v is then another's (cap -1). */
@@ -1046,47 +969,12 @@ static inline __attribute__((always_inline)) void S_snippet_as(kb_index *ix, kb_
     r->mem = a;
     h->cut.json = kb_snip_json_pays(sp);
   }
-  if (!h->snippet) h->snippet = S_keep(r, "");
+  if (!h->snippet) h->snippet = kb_results_keep(r, "");
 }
 
 static void S_snippet(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 0); }
 
 static void S_snippet_json(kb_index *ix, kb_results *r, kb_hit *h) { S_snippet_as(ix, r, h, 1); }
-
-/* A hit's metadata from its row: the row's columns copied into the
- * results' arena in one piece, then pointed at (eleven strlen+copies
- * cost a kb/ suggest 16 K instructions). WHAT: S_META_RANK, the columns
- * ranking reads, with S_META_PLATFORM the row's platform too (the ranked
- * hits carry it; rows added by id, kb_results_add_article(), never did);
- * S_META_SHOW, the columns only a shown hit needs. */
-enum { S_META_RANK = 1, S_META_SHOW = 2, S_META_PLATFORM = 4 };
-static void S_hit_meta(kb_results *r, kb_hit *h, const kb_ix_row *w, unsigned what) {
-  size_t from = what & S_META_RANK ? 0 : w->nrank;
-  size_t to = what & S_META_SHOW ? w->nblk : w->nrank;
-  const char *k = NULL;
-  if (to > from) {
-    kb_arena *a = r->mem;
-    k = kb_arena_dup(&a, w->blk + from, to - from - 1); /* the last NUL is its own */
-    r->mem = a;
-  }
-#define S_COL(j) (w->col[j] ? k + (w->col[j] - w->blk - (ptrdiff_t)from) : NULL)
-  if (what & S_META_RANK) {
-    h->collection = S_COL(0);
-    h->slug = S_COL(1);
-    h->title = S_COL(2);
-    h->type = S_COL(6);
-    h->lang = S_COL(7);
-    h->deeplink = S_COL(9);
-    if (what & S_META_PLATFORM) h->platform = S_COL(10);
-  }
-  if (what & S_META_SHOW) {
-    h->url = S_COL(3);
-    h->reply = S_COL(4);
-    h->escalate = S_COL(5);
-    h->summary = S_COL(8);
-  }
-#undef S_COL
-}
 
 /* The first n hits' snippets, with (meta) their rows' shown columns, or
  * without them: left NULL (the hits whole for the search cache either
@@ -1096,7 +984,7 @@ static void S_snippets(kb_index *ix, kb_results *r, int n, int meta, int json) {
     kb_hit *h = &r->hits[i];
     if (h->cut.meta) { /* the row is still cached from the ranking, or read again */
       const kb_ix_row *w = meta ? kb_rows_get(ix, h->id) : NULL;
-      if (w) S_hit_meta(r, h, w, S_META_SHOW);
+      if (w) kb_results_meta(r, h, w, KB_RESULTS_META_SHOW);
       h->cut.meta = 0;
     }
     if (h->snippet || h->cut.lang >= ix->nlangs) continue;
@@ -1137,7 +1025,7 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
   h->score = c->score;
   memcpy(h->feat, c->feat, sizeof h->feat);
   const kb_ix_row *w = kb_rows_get(ix, c->id);
-  if (w) S_hit_meta(r, h, w, S_META_RANK | S_META_PLATFORM | (later ? 0 : S_META_SHOW));
+  if (w) kb_results_meta(r, h, w, KB_RESULTS_META_RANK | KB_RESULTS_META_PLATFORM | (later ? 0 : KB_RESULTS_META_SHOW));
   h->cut.meta = later && w;
   h->cut.lang = c->lang;
   h->cut.start = c->snip_start;
@@ -1153,9 +1041,9 @@ static void S_fill_hit(kb_index *ix, const S_cands *cs, const S_cand *c, kb_resu
     h->cut.body = none;
   }
   if (!later) S_snippet(ix, r, h);
-  if (!h->slug) h->slug = S_keep(r, "");
-  if (!h->title) h->title = S_keep(r, "");
-  if (!h->collection) h->collection = S_keep(r, "default");
+  if (!h->slug) h->slug = kb_results_keep(r, "");
+  if (!h->title) h->title = kb_results_keep(r, "");
+  if (!h->collection) h->collection = kb_results_keep(r, "default");
 }
 
 void kb_query_strings_of(const kb_query *q, kb_query_strings *out) {
@@ -1430,103 +1318,7 @@ int kb_index_search_query(kb_index *ix, const kb_query *q, const kb_search_opts 
   return rc;
 }
 
-/* The row of type `type` ("article", "store") collection/slug in language
- * lang (or the default), as kb_results_add_article() takes it: 0 when there
- * is none.
- * Found by id (ix->id_of: the row get would read, without its html,
- * source and store, which are not needed here and were nearly all of the
- * cost of a suggest naming a place with a store); its fields come from
- * the rows' metadata kept with the index (kb_rows_get()). */
-static int64_t S_row_id(kb_index *ix, const char *collection, const char *slug, const char *lang,
-                        const char *type) {
-  sqlite3_stmt *st = ix->id_of;
-  kb_ix_bind_article(ix, st, collection, slug, lang);
-  int64_t id = 0;
-  if (sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 1), type))
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return id;
-}
-
-static int64_t S_article_id(kb_index *ix, const char *collection, const char *slug,
-                            const char *lang) {
-  return S_row_id(ix, collection, slug, lang, "article");
-}
-
-/* Appends row id (S_article_id()) to r as kb_results_add_article() does. */
-static int S_add_row(kb_index *ix, kb_results *r, int64_t id) {
-  const kb_ix_row *w = id ? kb_rows_get(ix, id) : NULL;
-  if (!w) return -1;
-  r->hits = kb_xrealloc(r->hits, (size_t)(r->n + 1) * sizeof *r->hits);
-  r->caphits = r->n + 1;
-  kb_hit *h = &r->hits[r->n];
-  memset(h, 0, sizeof *h);
-  h->id = id;
-  S_hit_meta(r, h, w, S_META_RANK | S_META_SHOW); /* the platform is not read here, as before */
-  kb_buf b = KB_BUF_INIT;
-  if (h->summary) {
-    size_t len = strlen(h->summary);
-    if (len > 200) len = kb_utf8_cut(h->summary, 200); /* on a character boundary */
-    kb_buf_put_html(&b, h->summary, len);
-  }
-  h->snippet = S_keep(r, kb_buf_str(&b));
-  kb_buf_cleanup(&b);
-  return r->n++;
-}
-
-int kb_results_add_article(kb_index *ix, kb_results *r, const char *collection,
-                           const char *slug, const char *lang) {
-  return S_add_row(ix, r, S_article_id(ix, collection, slug, lang));
-}
-
-int kb_results_add_store(kb_index *ix, kb_results *r, const char *collection, const char *slug,
-                         const char *lang) {
-  return S_add_row(ix, r, S_row_id(ix, collection, slug, lang, "store"));
-}
-
-int kb_results_add_deeplinked(kb_index *ix, kb_results *r, const char *collection, const char *lang) {
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  const char *coll = collection ? collection : "default";
-  kb_ix_linked *l = kb_rows_linked(ix, coll, lang ? lang : def);
-  if (!l) return -1;
-  int added = 0;
-  for (int k = 0; k < l->n; k++) {
-    const char *slug = l->slug[k];
-    int have = 0;
-    for (int i = 0; i < r->n && !have; i++)
-      have = r->hits[i].slug && r->hits[i].collection && !strcmp(r->hits[i].slug, slug) &&
-             !strcmp(r->hits[i].collection, coll);
-    if (have) continue;
-    /* the row, looked up once while the index is open (the article's
-     * row in lang, else in the default language, never changes) */
-    if (l->id[k] < 0) l->id[k] = S_article_id(ix, collection, slug, lang);
-    if (S_add_row(ix, r, l->id[k]) >= 0) added++;
-  }
-  return added;
-}
-
-int kb_results_add_general(kb_index *ix, kb_results *r, const char *collection, const char *lang, int limit) {
-  const char *def = ix->nlangs ? ix->langs[ix->deflang].lang : "";
-  kb_ix_linked *l = kb_rows_general(ix, collection ? collection : "default", lang ? lang : def);
-  if (!l) return -1;
-  int added = 0;
-  for (int k = 0; k < l->n && added < limit; k++) {
-    /* (the row looked up once while the index is open, as above) */
-    if (l->id[k] < 0) l->id[k] = S_article_id(ix, collection, l->slug[k], lang);
-    if (S_add_row(ix, r, l->id[k]) >= 0) added++;
-  }
-  return added;
-}
-
 void kb_index_set_search_cache(kb_index *ix, size_t max_bytes) {
   kb_qcache_free(ix->qcache);
   ix->qcache = kb_qcache_new(max_bytes);
-}
-
-void kb_results_free(kb_results *r) {
-  kb_arena_free(r->mem);
-  kb_spare_give(KB_SPARE_BODY, r->body, r->capbody);
-  if (r->caphits > 0) kb_spare_give(KB_SPARE_HITS, r->hits, (size_t)r->caphits * sizeof *r->hits);
-  else free(r->hits);
-  memset(r, 0, sizeof *r);
 }
