@@ -389,8 +389,16 @@ spent_round 32 0.945 0.97 0.875 0.85 0.06 0.81 0.70  0.935 0.97 0.895 0.92 0.025
 # lines with an article, 48 without, 37 town lines: R@1 0.946, R@3 0.992,
 # abstention 0.939 / 0.958, confident-and-wrong 0.027, marked 0.854, town
 # 0.757; fr/de/es 400, 153, 101: 0.950, 0.998, 0.946 / 0.908, 0.028, 0.893,
-# 0.762). blind33's check halves carry none: spent for D only (rule38b §1).
+# 0.762). (blind33's carried none until rule39 §0: spent for D only, rule38b §1.)
 spent_round 34 0.93 0.975 0.90 0.915 0.045 0.835 0.70  0.945 0.99 0.93 0.895 0.035 0.885 0.74
+# blind33's check halves (session 39; writers in no training line): main's
+# first look (rule38 §2), spent for change D only (rule38b §1); main with D
+# measured once on them (rule39 §0), floors at those figures as pooled()
+# counts them less about two lines each (English 139 lines with an article,
+# 52 without, 34 town lines: R@1 0.928, R@3 0.993, abstention 0.927 / 0.981,
+# confident-and-wrong 0.042, marked 0.856, town 0.794; fr/de/es 399, 145,
+# 100: 0.947, 0.988, 0.906 / 0.862, 0.040, 0.870, 0.700).
+spent_round 33 0.91 0.975 0.89 0.94 0.06 0.84 0.73  0.94 0.98 0.89 0.845 0.046 0.865 0.68
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
