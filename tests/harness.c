@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kb_diag.h"
+#include "kb_lang.h"
 #include "kb_search.h"
 
 const char *th_bin_dir(void) {
@@ -104,6 +106,27 @@ char *th_read_file(const char *path, size_t *pn) {
   buf[n] = 0;
   if (pn) *pn = n;
   return buf;
+}
+
+const struct kb_lang *th_lang(const char *code) {
+  static kb_lang *cache[8];
+  static int n;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(kb_lang_code(cache[i]), code)) return cache[i];
+  kb_lang *l = kb_lang_new(code);
+  kb_diag *d = kb_diag_new();
+  for (int list = 0; list < KB_LANG_NLISTS; list++) {
+    char *p = th_fmt("kb/lang/%s/%s", code, kb_lang_file((kb_lang_list)list));
+    size_t len;
+    char *text = th_read_file(p, &len);
+    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, len, d), 0);
+    free(text);
+    free(p);
+  }
+  kb_diag_free(d);
+  assert_true(n < 8);
+  cache[n++] = l;
+  return l;
 }
 
 int th_run(const char *cmdline, char **pout) {

@@ -37,6 +37,13 @@ int th_write_file(const char *path, const char *content);
  * non-NULL. Caller frees. */
 char *th_read_file(const char *path, size_t *pn);
 
+/* The shipped word lists of language code (kb/lang/CODE, every list file
+ * there), parsed as kb-index parses them; a list that does not parse fails
+ * the test. Kept for the whole run (analyzers borrow them): owned by the
+ * harness, never freed. */
+struct kb_lang;
+const struct kb_lang *th_lang(const char *code);
+
 /* Run a command line through /bin/sh, capturing stdout and stderr together.
  * Returns the exit status (or -1); *pout gets the output (caller frees) when
  * pout is non-NULL. */

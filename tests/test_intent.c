@@ -18,26 +18,7 @@
 #include "kb_util.h"
 
 /* The shipped word lists of language code ("en", "fr", ...), read once. */
-static const kb_lang *S_lang(const char *code) {
-  static const char *const codes[] = {"en", "fr", "de", "es"};
-  static kb_lang *ls[4];
-  int i = 0;
-  while (i < 3 && strcmp(codes[i], code)) i++;
-  assert_string_equal(codes[i], code);
-  if (ls[i]) return ls[i];
-  kb_lang *l = ls[i] = kb_lang_new(code);
-  kb_diag *d = kb_diag_new();
-  for (int list = 0; list < KB_LANG_NLISTS; list++) {
-    char *p = th_fmt("kb/lang/%s/%s", code, kb_lang_file((kb_lang_list)list));
-    size_t n;
-    char *text = th_read_file(p, &n);
-    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, n, d), 0);
-    free(text);
-    free(p);
-  }
-  kb_diag_free(d);
-  return l;
-}
+static const kb_lang *S_lang(const char *code) { return th_lang(code); }
 
 static const kb_lang *S_en(void) { return S_lang("en"); }
 

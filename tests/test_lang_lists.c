@@ -29,22 +29,10 @@
 enum { S_NLANG = 4 };
 static const char *const S_codes[S_NLANG] = {"en", "fr", "de", "es"};
 
-/* The shipped lists of language i, read once (as kb-index reads them);
- * each language has stop words, filler and text-speak. */
+/* The shipped lists of language i (th_lang()); each has stop words,
+ * filler and text-speak. */
 static const kb_lang *S_lang(int i) {
-  static kb_lang *ls[S_NLANG];
-  if (ls[i]) return ls[i];
-  kb_lang *l = ls[i] = kb_lang_new(S_codes[i]);
-  kb_diag *d = kb_diag_new();
-  for (int list = 0; list < KB_LANG_NLISTS; list++) {
-    char *p = th_fmt("kb/lang/%s/%s", S_codes[i], kb_lang_file((kb_lang_list)list));
-    size_t n;
-    char *text = th_read_file(p, &n);
-    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, n, d), 0);
-    free(text);
-    free(p);
-  }
-  kb_diag_free(d);
+  const kb_lang *l = th_lang(S_codes[i]);
   assert_true(kb_lang_count(l, KB_LANG_STOP) > 0);
   assert_true(kb_lang_count(l, KB_LANG_FILLER) > 0);
   assert_true(kb_lang_count(l, KB_LANG_SPEAK) > 0);

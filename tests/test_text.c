@@ -15,27 +15,8 @@
 #include "kb_util.h"
 
 /* The word lists the tests run with: the shipped ones of kb/lang/<code>
- * (kb_lang.h), as kb-index stores them in an index. Lists are kept for
- * the whole run (analyzers borrow them). */
-static const kb_lang *S_data(const char *lang) {
-  static kb_lang *cache[8];
-  static int n;
-  for (int i = 0; i < n; i++)
-    if (!strcmp(kb_lang_code(cache[i]), lang)) return cache[i];
-  kb_lang *l = kb_lang_new(lang);
-  kb_diag *d = kb_diag_new();
-  for (int list = 0; list < KB_LANG_NLISTS; list++) {
-    char *p = th_fmt("kb/lang/%s/%s", lang, kb_lang_file((kb_lang_list)list));
-    size_t len;
-    char *text = th_read_file(p, &len);
-    if (text) assert_int_equal(kb_lang_parse(l, (kb_lang_list)list, p, text, len, d), 0);
-    free(text);
-    free(p);
-  }
-  kb_diag_free(d);
-  if (n < 8) cache[n++] = l;
-  return l;
-}
+ * (th_lang()), as kb-index stores them in an index. */
+static const kb_lang *S_data(const char *lang) { return th_lang(lang); }
 
 /* An analyzer of lang with its shipped word lists. */
 static kb_analyzer *S_new(const char *lang) {
