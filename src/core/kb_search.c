@@ -525,6 +525,17 @@ static void S_order(const S_cands *c, int k, int *at) {
     return;
   }
   if (k > S_MAX_TOP || 4 * k >= c->n) { /* sorted by their keys, the first k read */
+    /* candidates in id order (the rows are called so): keys of two words
+     * (kb_order_key_at; 0.6 K instructions a kb/ suggest, callgrind) */
+    int rising = 1;
+    for (int i = 1; i < c->n; i++) rising &= c->v[i].id >= c->v[i - 1].id;
+    if (rising && c->n <= S_KEYS_STACK) {
+      kb_order_key_at key[S_KEYS_STACK];
+      for (int i = 0; i < c->n; i++) key[i] = (kb_order_key_at){c->v[i].score, i};
+      kb_order_sort_at(key, c->n);
+      for (int j = 0; j < k; j++) at[j] = (int)key[j].at;
+      return;
+    }
     kb_order_key kbuf[S_KEYS_STACK];
     kb_order_key *key = c->n <= S_KEYS_STACK ? kbuf : kb_xmalloc((size_t)c->n * sizeof *key);
     for (int i = 0; i < c->n; i++) key[i] = (kb_order_key){c->v[i].score, c->v[i].id, i};
