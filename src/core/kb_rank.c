@@ -614,23 +614,31 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
  * in the title, phrases, tags and headings come first and the rest, up to
  * any in a column past the body's, are the body's: counted by a
  * subtraction, not one by one. Sets the body's part, [*from, *to).
- * Returns the columns it counted a position in (bit c: column c). */
-static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list *l, int *t,
-                                                             int *from, int *to) {
+ * Returns the columns it counted a position in (bit c: column c). With
+ * full 0 (a constant), only the title's count, t[0], is added to: all a
+ * list whose weighted term frequency was made at load needs
+ * (kb_rank_row_lists(); the other counts unpacked were 1.0 K instructions
+ * a kb/ suggest, callgrind). */
+static inline __attribute__((always_inline)) unsigned S_list_cols(const kb_rank_list *l,
+                                                                  int *t, int full,
+                                                                  int *from, int *to) {
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
   unsigned cols = 0;
   uint64_t h = l->head;
   if (h) { /* counted at load (kb_rank_head()): no loop to mispredict */
     t[0] += (int)(h & 255);
-    t[1] += (int)(h >> 8 & 255);
-    t[2] += (int)(h >> 16 & 255);
-    t[3] += (int)(h >> 24 & 255);
+    if (full) {
+      t[1] += (int)(h >> 8 & 255);
+      t[2] += (int)(h >> 16 & 255);
+      t[3] += (int)(h >> 24 & 255);
+    }
     cols = (unsigned)(h >> 32 & 15);
     j = (int)(h >> 40 & 0xffff);
   } else {
     for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
-      t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      if (full) t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      else t[0] += pos[j] >> KB_RANK_COL_SHIFT == 0;
       cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
     }
   }
@@ -640,11 +648,17 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
    * list has body positions, which varies (k >= 1: a list has one) */
   if (pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL)
     while (--k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) {}
-  t[S_NCOL - 1] += k - j;
+  if (full) t[S_NCOL - 1] += k - j;
   if (k > j) cols |= 1u << (S_NCOL - 1);
   *from = j;
   *to = k;
   return cols;
+}
+
+/* S_list_cols() of every column. */
+static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list *l, int *t,
+                                                             int *from, int *to) {
+  return S_list_cols(l, t, 1, from, to);
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -782,15 +796,19 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
-    unsigned cols = S_cols(&l[i], t, &j, &k);
+    unsigned cols = S_list_cols(&l[i], t, 0, &j, &k); /* (the title's count) */
     if (cols) {
       /* the list's weighted term frequency made at load, for q's norms
-       * (kb_postings_weigh()), else now: the same sum */
+       * (kb_postings_weigh()), else now from its counts: the same sum */
       if (q->exact[p]) {
         gbits[q->group[p]] |= S_EXACT; /* (S_score_phrase()) */
       } else {
         double wtf = S_kept_wtf(q, &l[i]);
-        S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
+        if (!(wtf > 0)) {
+          int c[S_NCOL] = {0}, cj, ck;
+          wtf = S_wtf(c, S_cols(&l[i], c, &cj, &ck), nrm);
+        }
+        S_score_wtf(q, p, wtf, cols, gscore, gbits);
       }
       /* (the group as unsigned: its word and bit by a shift and a mask,
        * where a signed one's / and % by 64 round toward zero) */
