@@ -58,6 +58,35 @@ static void test_order_sort(void **state) {
   }
 }
 
+/* kb_order_sort_at() of keys whose ids do not fall as `at` rises (some
+ * equal) puts them in kb_order_sort()'s order: what S_order() takes the
+ * shorter keys for (kb_search.c). */
+static void test_order_sort_at(void **state) {
+  (void)state;
+  static const double scores[] = {1.5, 0.25, 0.0, -0.0, 2.0, -1.0, 0.25};
+  unsigned seed = 13;
+  for (int round = 0; round < 200; round++) {
+    int n = 1 + round % 90; /* both sides of the insertion sort's bound */
+    kb_order_key k[90];
+    kb_order_key_at a[90];
+    int64_t id = 3;
+    for (int i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      double s = scores[(seed >> 16) % 7];
+      if (round % 50 == 49 && i == n / 2) s = NAN;
+      id += (seed >> 8) % 3; /* (rising, or the same) */
+      k[i] = (kb_order_key){s, id, i};
+      a[i] = (kb_order_key_at){s, i};
+    }
+    int nan = 0;
+    for (int i = 0; i < n; i++) nan |= isnan(k[i].score);
+    kb_order_sort(k, n);
+    kb_order_sort_at(a, n);
+    if (nan && n > 64) continue; /* (qsort() with NaN: no order to compare) */
+    for (int i = 0; i < n; i++) assert_int_equal(a[i].at, k[i].at);
+  }
+}
+
 /* kb_results_sort_first() puts in the first m places the hits
  * kb_results_sort() puts there, in that order, keeps every hit (the
  * others in some order), and a whole sort after it gives what one sort
@@ -247,6 +276,7 @@ static void test_snippets_json_only(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_order_sort),
+      cmocka_unit_test(test_order_sort_at),
       cmocka_unit_test(test_results_sort_first),
       cmocka_unit_test(test_snip_html),
       cmocka_unit_test(test_snippets_json_only),

@@ -32,4 +32,21 @@ static inline int kb_order_before(const kb_order_key *a, const kb_order_key *b) 
  * hundred bytes and more, through a comparison function), else qsort(). */
 void kb_order_sort(kb_order_key *k, int n);
 
+/* A key of a candidate or hit among others whose ids do not fall as `at`
+ * rises: then `at` alone orders those of one score as the id and `at`
+ * together do (kb_order_before()), and the key is two words, not three
+ * (an insertion sort's step moves one 16-byte key). */
+typedef struct {
+  double score;
+  int64_t at;
+} kb_order_key_at;
+
+/* kb_order_before() of such keys. */
+static inline int kb_order_at_before(const kb_order_key_at *a, const kb_order_key_at *b) {
+  return a->score > b->score || (a->score == b->score && a->at < b->at);
+}
+
+/* kb_order_sort() of such keys. */
+void kb_order_sort_at(kb_order_key_at *k, int n);
+
 #endif

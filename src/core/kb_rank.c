@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "kb_arena.h"
 #include "kb_near.h"
@@ -39,6 +42,10 @@
 static const double S_w[S_NCOL] = {3.0, 2.5, 2.0, 1.5, 1.0};
 static const double S_k1 = 1.2;
 
+/* What a row's groups match (S_score_counts()): bits per group. */
+enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a word's
+  match in the phrases field (the bound of the phrase match) */ };
+
 struct kb_rank_query {
   int nphrase, ngroup;
   double avglen[S_NCOL];
@@ -46,9 +53,11 @@ struct kb_rank_query {
   int df[S_MAX_PHRASES];
   int group[S_MAX_PHRASES];
   double weight[S_MAX_PHRASES];
+  double widf[S_MAX_PHRASES];   /* weight times idf, made once (S_score_wtf()) */
   int exact[S_MAX_PHRASES];     /* phrase is an exact form */
   int select[S_MAX_PHRASES];    /* phrase only selects rows (a copy) */
-  int implies[S_MAX_PHRASES];   /* a match is also its word's exact form */
+  unsigned char implies[S_MAX_PHRASES]; /* S_EXACT: a match is also its word's
+                                           exact form; else 0 */
   double gidf[S_MAX_PHRASES];   /* per group: best idf of a known phrase */
   double gmass;                 /* sum of gidf over known groups */
   int nknown;                   /* groups with a phrase in the index */
@@ -105,6 +114,7 @@ static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *to
     /* (the table's: the same function of the same two numbers) */
     double idf = tab && df >= 0 && df < nidf ? tab[df] : kb_rank_idf(nrow, df);
     q->idf[p] = idf;
+    q->widf[p] = q->weight[p] * idf; /* (S_score_wtf()'s first product) */
     int g = q->group[p];
     if (g < 0 || g >= S_MAX_PHRASES) g = q->group[p] = 0;
     if (g + 1 > q->ngroup) q->ngroup = g + 1;
@@ -128,7 +138,7 @@ static void S_query_init(S_query *q, sqlite3_int64 nrow, const sqlite3_int64 *to
 static void S_set_flag(S_query *q, int p, int flag) {
   q->exact[p] = flag == 1;
   q->select[p] = flag == 2;
-  q->implies[p] = flag == 3;
+  q->implies[p] = flag == 3 ? S_EXACT : 0;
 }
 
 static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
@@ -172,7 +182,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
   return q;
 }
 
-/* The query a thread freed last is kept for its next (5.7 KB are past
+/* The query a thread freed last is kept for its next (6.4 KB are past
  * malloc()'s per-thread cache: its slow path was 1.4 K instructions of a
  * search as you type, callgrind): kb_arena.h's spare slot
  * KB_SPARE_RANKQ, freed at the thread's exit. */
@@ -180,7 +190,7 @@ static S_query *S_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
 kb_rank_query *kb_rank_query_new(sqlite3_int64 nrow, const sqlite3_int64 *totals, int nphrase,
                                  const int *group, const double *weight, const int *flag,
                                  const int *df, int ngroups, const kb_rank_norms *norms) {
-  /* not cleared whole (5.7 KB, most of it the room for S_MAX_PHRASES
+  /* not cleared whole (6.4 KB, most of it the room for S_MAX_PHRASES
    * phrases): the per-phrase arrays are written below for the query's
    * phrases, the only ones read; the rest S_query_init() reads is cleared */
   size_t cap;
@@ -546,14 +556,11 @@ static inline __attribute__((always_inline)) void S_count(const S_query *q, S_ac
   if (!q->exact[p] && a->kept < S_MAX_INST) a->inst[a->kept++] = (S_inst){.group = q->group[p], .col = c, .off = off};
 }
 
-/* What a row's groups match (S_score_counts()): bits per group. */
-enum { S_MATCH = 1, S_STRONG = 2, S_TITLE = 4, S_EXACT = 8, S_LINES = 16 /* a word's
-  match in the phrases field (the bound of the phrase match) */ };
 static void S_score_row(const S_query *q, const S_src *src, const S_acc *a, double *f);
 static void S_score_counts(const S_query *q, const double *nrm, const S_acc *a, double *f,
                            unsigned char *gbits);
-static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
-                         double *f);
+static inline void S_score_near(const S_query *q, const S_src *src, const S_acc *a,
+                                uint64_t *open, double *f);
 static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *open);
 static inline void S_groups_start(const S_query *q, double *gscore, unsigned char *gbits);
 static inline double S_wtf(const int *t, unsigned cols, const double *nrm);
@@ -607,23 +614,31 @@ static int S_row(const Fts5ExtensionApi *api, Fts5Context *fts, const S_query *q
  * in the title, phrases, tags and headings come first and the rest, up to
  * any in a column past the body's, are the body's: counted by a
  * subtraction, not one by one. Sets the body's part, [*from, *to).
- * Returns the columns it counted a position in (bit c: column c). */
-static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list *l, int *t,
-                                                             int *from, int *to) {
+ * Returns the columns it counted a position in (bit c: column c). With
+ * full 0 (a constant), only the title's count, t[0], is added to: all a
+ * list whose weighted term frequency was made at load needs
+ * (kb_rank_row_lists(); the other counts unpacked were 1.0 K instructions
+ * a kb/ suggest, callgrind). */
+static inline __attribute__((always_inline)) unsigned S_list_cols(const kb_rank_list *l,
+                                                                  int *t, int full,
+                                                                  int *from, int *to) {
   const uint32_t *pos = l->pos;
   int j = 0, k = l->n;
   unsigned cols = 0;
   uint64_t h = l->head;
   if (h) { /* counted at load (kb_rank_head()): no loop to mispredict */
     t[0] += (int)(h & 255);
-    t[1] += (int)(h >> 8 & 255);
-    t[2] += (int)(h >> 16 & 255);
-    t[3] += (int)(h >> 24 & 255);
+    if (full) {
+      t[1] += (int)(h >> 8 & 255);
+      t[2] += (int)(h >> 16 & 255);
+      t[3] += (int)(h >> 24 & 255);
+    }
     cols = (unsigned)(h >> 32 & 15);
     j = (int)(h >> 40 & 0xffff);
   } else {
     for (; j < k && pos[j] >> KB_RANK_COL_SHIFT < S_NCOL - 1; j++) {
-      t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      if (full) t[pos[j] >> KB_RANK_COL_SHIFT]++;
+      else t[0] += pos[j] >> KB_RANK_COL_SHIFT == 0;
       cols |= 1u << (pos[j] >> KB_RANK_COL_SHIFT);
     }
   }
@@ -633,11 +648,17 @@ static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list 
    * list has body positions, which varies (k >= 1: a list has one) */
   if (pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL)
     while (--k > j && pos[k - 1] >> KB_RANK_COL_SHIFT >= S_NCOL) {}
-  t[S_NCOL - 1] += k - j;
+  if (full) t[S_NCOL - 1] += k - j;
   if (k > j) cols |= 1u << (S_NCOL - 1);
   *from = j;
   *to = k;
   return cols;
+}
+
+/* S_list_cols() of every column. */
+static inline __attribute__((always_inline)) unsigned S_cols(const kb_rank_list *l, int *t,
+                                                             int *from, int *to) {
+  return S_list_cols(l, t, 1, from, to);
 }
 
 /* Part of a word's list being merged: positions [at, end), its group. */
@@ -775,15 +796,19 @@ void kb_rank_row_lists(const kb_rank_query *q, const kb_rank_docs *d, sqlite3_in
   for (int i = 0; i < nl; i++) {
     int p = l[i].phrase, j, k, t[S_NCOL] = {0};
     if (p >= q->nphrase || q->select[p]) continue;
-    unsigned cols = S_cols(&l[i], t, &j, &k);
+    unsigned cols = S_list_cols(&l[i], t, 0, &j, &k); /* (the title's count) */
     if (cols) {
       /* the list's weighted term frequency made at load, for q's norms
-       * (kb_postings_weigh()), else now: the same sum */
+       * (kb_postings_weigh()), else now from its counts: the same sum */
       if (q->exact[p]) {
         gbits[q->group[p]] |= S_EXACT; /* (S_score_phrase()) */
       } else {
         double wtf = S_kept_wtf(q, &l[i]);
-        S_score_wtf(q, p, wtf > 0 ? wtf : S_wtf(t, cols, nrm), cols, gscore, gbits);
+        if (!(wtf > 0)) {
+          int c[S_NCOL] = {0}, cj, ck;
+          wtf = S_wtf(c, S_cols(&l[i], c, &cj, &ck), nrm);
+        }
+        S_score_wtf(q, p, wtf, cols, gscore, gbits);
       }
       /* (the group as unsigned: its word and bit by a shift and a mask,
        * where a signed one's / and % by 64 round toward zero) */
@@ -1050,9 +1075,14 @@ static inline __attribute__((always_inline)) void S_score_wtf(const S_query *q, 
       S_MATCH | S_STRONG | S_TITLE,
       S_MATCH | S_STRONG | S_LINES,
       S_MATCH | S_STRONG | S_TITLE | S_LINES};
-  gbits[q->group[p]] |= bits[cols & 7] | (q->implies[p] ? S_EXACT : 0);
-  double s = q->weight[p] * q->idf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
-  if (s > gscore[q->group[p]]) gscore[q->group[p]] = s;
+  /* (the group read once: the store to gbits may alias q, for the
+   * compiler; weight times idf and the exact bit made per query, not per
+   * list: the same product, so the same score; 0.5 K instructions a kb/
+   * suggest, callgrind) */
+  int g = q->group[p];
+  gbits[g] |= bits[cols & 7] | q->implies[p];
+  double s = q->widf[p] * wtf * (S_k1 + 1) / (wtf + S_k1);
+  if (s > gscore[g]) gscore[g] = s;
 }
 
 /* The features of a row from its groups' sums (S_score_groups()). */
@@ -1096,6 +1126,21 @@ static inline double S_if(unsigned bit, double v) {
   return x.d;
 }
 
+#ifdef __SSE2__
+/* S_if()'s masks for a group's bits b (the low four, S_LINES aside), as
+ * two pairs of lanes: (S_EXACT, S_MATCH) and (S_STRONG, S_TITLE). */
+#define S_ALL(b, bit) ((b) & (bit) ? ~(uint64_t)0 : 0)
+#define S_LANES(b) {{S_ALL(b, S_EXACT), S_ALL(b, S_MATCH), S_ALL(b, S_STRONG), S_ALL(b, S_TITLE)}}
+static const union {
+  uint64_t u[4];
+  __m128d v[2];
+} S_lanes[16] = {S_LANES(0),  S_LANES(1),  S_LANES(2),  S_LANES(3),  S_LANES(4),  S_LANES(5),
+                 S_LANES(6),  S_LANES(7),  S_LANES(8),  S_LANES(9),  S_LANES(10), S_LANES(11),
+                 S_LANES(12), S_LANES(13), S_LANES(14), S_LANES(15)};
+#undef S_LANES
+#undef S_ALL
+#endif
+
 /* S_score_groups() over the groups in touched only (bit g: gbits[g] is
  * not 0), the others 0: what they added to the sums was +0 and nothing;
  * each group's gscore and gbits cleared once read, for the next row (in
@@ -1110,6 +1155,13 @@ static inline __attribute__((always_inline)) void S_touched(const S_query *q, do
                                                             const uint64_t *touched, double *f,
                                                             uint64_t *matched, double *lines) {
   double bm = 0, cov = 0, strong = 0, title = 0, exactm = 0, mass1 = 0;
+#ifdef __SSE2__
+  /* the four sums two by two, (exactm, cov) and (strong, title): each lane
+   * adds what its own sum added, in the same order, so the same sums, an
+   * and and an add a pair (an S_if() a sum was 1.3 K instructions a kb/
+   * suggest more, callgrind) */
+  __m128d ec = _mm_setzero_pd(), st = _mm_setzero_pd();
+#endif
   for (int w = 0; w < S_MAX_PHRASES / 64; w++) {
     uint64_t mw = 0;
     for (uint64_t m = touched[w]; m; m &= m - 1) {
@@ -1117,10 +1169,16 @@ static inline __attribute__((always_inline)) void S_touched(const S_query *q, do
       unsigned b = gbits[g];
       double v = q->gidf[g];
       bm += gscore[g];
+#ifdef __SSE2__
+      __m128d vv = _mm_set1_pd(v);
+      ec = _mm_add_pd(ec, _mm_and_pd(vv, S_lanes[b & 15].v[0]));
+      st = _mm_add_pd(st, _mm_and_pd(vv, S_lanes[b & 15].v[1]));
+#else
       exactm += S_if(b & S_EXACT, v);
       cov += S_if(b & S_MATCH, v);
       strong += S_if(b & S_STRONG, v);
       title += S_if(b & S_TITLE, v);
+#endif
       if (matched) { /* (S_LINES comes with S_MATCH: S_score_phrase()) */
         mass1 += S_if(b & S_LINES, v);
         mw |= (uint64_t)(b & S_MATCH) << (g % 64);
@@ -1131,6 +1189,12 @@ static inline __attribute__((always_inline)) void S_touched(const S_query *q, do
     if (matched) matched[w] = mw;
   }
   if (matched) *lines = mass1;
+#ifdef __SSE2__
+  exactm = _mm_cvtsd_f64(ec);
+  cov = _mm_cvtsd_f64(_mm_unpackhi_pd(ec, ec));
+  strong = _mm_cvtsd_f64(st);
+  title = _mm_cvtsd_f64(_mm_unpackhi_pd(st, st));
+#endif
   S_features_of(q, bm, cov, strong, title, exactm, f);
 }
 
@@ -1173,8 +1237,12 @@ static void S_open_of(const S_query *q, const unsigned char *gbits, uint64_t *op
  * kb_rank_row_lists()'s: a pair whose first does not match is never
  * found, so it may be left out) the pairs of adjacent query words to look
  * for, S_MAX_PHRASES bits, each cleared when found. */
-static void S_score_near(const S_query *q, const S_src *src, const S_acc *a, uint64_t *open,
-                         double *f) {
+/* (Inlined into its three callers: a call from kb_rank_row_lists() per
+ * row ranked, with its S_acc read back from memory, was 1.2 K
+ * instructions a kb/ suggest, callgrind.) */
+static inline __attribute__((always_inline)) void S_score_near(const S_query *q, const S_src *src,
+                                                               const S_acc *a, uint64_t *open,
+                                                               double *f) {
   const S_inst *inst = a->inst;
   int kept = a->kept;
   int pairs = 0; /* of open's bits cleared */
