@@ -23,13 +23,36 @@ static size_t S_placeholder(const char *p) {
 
 char *kb_reply_render(const char *tmpl, const char *title, const char *url,
                       char **pbad) {
-  return kb_reply_render_store(tmpl, title, url, NULL, pbad);
+  return kb_reply_render_store(tmpl, title, url, NULL, 0, pbad);
+}
+
+/* The section marks (kb_reply.h): the text between them is sent only
+ * when the mention names a place. */
+#define S_IF "{ifplace}"
+#define S_END "{endplace}"
+
+/* NULL when every S_IF in tmpl is closed by an S_END before the next S_IF
+ * and no S_END is without its S_IF; else the first mark out of place. */
+static const char *S_unpaired(const char *tmpl) {
+  int open = 0;
+  for (const char *p = strchr(tmpl, '{'); p; p = strchr(p + 1, '{')) {
+    if (!strncmp(p, S_IF, sizeof S_IF - 1)) {
+      if (open) return S_IF;
+      open = 1;
+    } else if (!strncmp(p, S_END, sizeof S_END - 1)) {
+      if (!open) return S_END;
+      open = 0;
+    }
+  }
+  return open ? S_IF : NULL;
 }
 
 /* Appends tmpl rendered to b (kb_reply_render_store()); -1 with *pbad set
- * (when pbad is given) at a placeholder it does not know, else 0. */
+ * (when pbad is given) at a placeholder it does not know, else 0. A
+ * section is skipped whole when named is 0 (to the end of tmpl when it is
+ * not closed: validation reports that first). */
 static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *url,
-                    const char *store, char **pbad) {
+                    const char *store, int named, char **pbad) {
   for (const char *p = tmpl; *p;) {
     size_t k = S_placeholder(p);
     if (!k) { /* the text up to the next '{' in one piece (a byte at a
@@ -43,7 +66,15 @@ static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *
     if (k == 5 && strncmp(p, "{url}", 5) == 0) kb_buf_puts(b, url ? url : "");
     else if (k == 7 && strncmp(p, "{title}", 7) == 0) kb_buf_puts(b, title ? title : "");
     else if (k == 7 && strncmp(p, "{store}", 7) == 0) kb_buf_puts(b, store ? store : url ? url : "");
-    else if (pbad) {
+    else if (k == sizeof S_IF - 1 && strncmp(p, S_IF, k) == 0) {
+      if (!named) {
+        const char *e = strstr(p + k, S_END);
+        p = e ? e + sizeof S_END - 1 : p + strlen(p);
+        continue;
+      }
+    } else if (k == sizeof S_END - 1 && strncmp(p, S_END, k) == 0) {
+      /* (the end of a section sent: nothing to put) */
+    } else if (pbad) {
       *pbad = kb_xstrndup(p, k);
       return -1;
     } else kb_buf_put(b, p, k);
@@ -53,15 +84,22 @@ static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *
 }
 
 char *kb_reply_render_store(const char *tmpl, const char *title, const char *url, const char *store,
-                            char **pbad) {
+                            int named, char **pbad) {
   kb_buf b = KB_BUF_INIT;
-  if (pbad) *pbad = NULL;
+  if (pbad) {
+    *pbad = NULL;
+    const char *mark = S_unpaired(tmpl);
+    if (mark) {
+      *pbad = kb_xstrdup(mark);
+      return NULL;
+    }
+  }
   /* room for the template with each value once, allocated at once: grown
    * from 64 bytes, a reply was two reallocs */
   kb_buf_grow(&b, strlen(tmpl) + (title ? strlen(title) : 0) + (url ? strlen(url) : 0) +
                       (store ? strlen(store) : 0));
   b.p[0] = 0; /* (an empty template puts nothing) */
-  if (S_render(&b, tmpl, title, url, store, pbad) != 0) {
+  if (S_render(&b, tmpl, title, url, store, named, pbad) != 0) {
     kb_buf_cleanup(&b);
     return NULL;
   }
@@ -69,7 +107,14 @@ char *kb_reply_render_store(const char *tmpl, const char *title, const char *url
 }
 
 int kb_reply_max_length(const char *tmpl, const char *title, char **pbad) {
-  char *r = kb_reply_render(tmpl, title, "https://example.com/", pbad);
+  if (pbad) *pbad = NULL;
+  const char *mark = S_unpaired(tmpl);
+  if (mark) {
+    if (pbad) *pbad = kb_xstrdup(mark);
+    return -2;
+  }
+  /* the longest: every section sent */
+  char *r = kb_reply_render_store(tmpl, title, "https://example.com/", NULL, 1, pbad);
   if (!r) return -1;
   char *full = kb_fmt("@%.*s %s", KB_REPLY_HANDLE_MAX, "xxxxxxxxxxxxxxxxxxxx", r);
   int len = kb_tweet_length(full, strlen(full));
@@ -297,19 +342,19 @@ static int S_trim(S_seg *v, int n, int want) {
 
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
                        const char *url, int *plen) {
-  return kb_reply_compose_store(author, tmpl, title, url, NULL, plen);
+  return kb_reply_compose_store(author, tmpl, title, url, NULL, 0, plen);
 }
 
 char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
-                             const char *url, const char *store, int *plen) {
+                             const char *url, const char *store, int named, int *plen) {
   kb_buf b = KB_BUF_INIT;
-  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store);
+  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store, named);
   if (plen) *plen = len;
   return kb_buf_detach(&b);
 }
 
 int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, const char *title,
-                          const char *url, const char *store) {
+                          const char *url, const char *store, int named) {
   kb_buf b = *out; /* (handed back at the end) */
   size_t keep = 0;
   b.n = 0;
@@ -325,7 +370,7 @@ int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, con
   const char *tt = title ? title : "";
   /* rendered in place after the handle (a copy of the title, the
    * rendering's own buffer and their frees were a fifth of a reply) */
-  S_render(&b, tmpl, tt, url, store, NULL);
+  S_render(&b, tmpl, tt, url, store, named, NULL);
   /* len always holds the count of b, so each version is counted once */
   int handle = keep && kb_reply_handle_valid(author);
   int len = S_reply_len(kb_buf_str(&b), keep, handle);
@@ -337,7 +382,7 @@ int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, con
     S_shorten_title(t, over);
     b.n = keep;
     b.p[keep] = 0;
-    S_render(&b, tmpl, t, url, store, NULL);
+    S_render(&b, tmpl, t, url, store, named, NULL);
     len = S_len(kb_buf_str(&b));
     free(t);
   }
