@@ -5,7 +5,8 @@
  *   - kb-index --check kb reports no errors and no warnings;
  *   - every slug in ../shared/kb-topics.tsv is an article (one test each);
  *   - every reply template fits in a tweet with the longest @handle and a
- *     long link, is sent unshortened, and has a {url};
+ *     long link, is sent unshortened (with its {ifplace} sections too),
+ *     and has a {url};
  *   - every article with escalate: dm asks the customer to DM us;
  *   - the articles that link a named town's store say deeplink: store;
  *   - there are at least 30 store pages, each complete (town, postcode,
@@ -40,6 +41,8 @@
 #define S_AUTHOR "abcdefghijklmno"
 /* A link of 60 characters: Twitter counts it as 23 all the same. */
 #define S_URL "https://www.example.co.uk/help/a-long-article-slug-012345678"
+/* A store link as long (what {store} stands for when a place is named). */
+#define S_STORE_URL "https://www.example.co.uk/help/store-london-oxford-street-0123"
 
 /* The UK, roughly: the Scilly Isles to Shetland, Fermanagh to Lowestoft. */
 #define S_LAT_MIN 49.8
@@ -236,6 +239,19 @@ static int S_reply_ok(const kb_doc *d) {
                 S_AUTHOR, rlen, reply);
     ok = 0;
   }
+  /* the same with a place named: every {ifplace} section sent, a link
+   * for {store}, still whole */
+  char *full = kb_reply_compose_store(S_AUTHOR, tmpl, d->title, S_URL, S_STORE_URL, 1, &rlen);
+  char *fbody = kb_reply_render_store(tmpl, d->title, S_URL, S_STORE_URL, 1, NULL);
+  char *fwant = th_fmt("@%s %s", S_AUTHOR, fbody ? fbody : "");
+  if (rlen > KB_REPLY_MAX || strcmp(full, fwant) != 0) {
+    print_error("%s: reply naming a place to @%s is %d characters and was shortened:\n  %s\n", d->slug,
+                S_AUTHOR, rlen, full);
+    ok = 0;
+  }
+  free(full);
+  free(fbody);
+  free(fwant);
   if (!strstr(tmpl, "{url}") || !strstr(reply, S_URL)) {
     print_error("%s: reply has no {url}: %s\n", d->slug, tmpl);
     ok = 0;
