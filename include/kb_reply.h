@@ -27,9 +27,10 @@
 extern const char kb_reply_default[];
 
 /* Renders tmpl with title and url, its sections left out. Returns a new
- * string (caller frees); on an unknown placeholder or an unpaired section
- * mark returns NULL and sets *pbad (when non-NULL) to it, which the caller
- * frees. */
+ * string (caller frees). When pbad is non-NULL the whole template is
+ * checked first (sections sent or not): on an unknown placeholder or an
+ * unpaired section mark returns NULL and sets *pbad to it, which the
+ * caller frees. */
 char *kb_reply_render(const char *tmpl, const char *title, const char *url,
                       char **pbad);
 /* The same with the link {store} stands for (NULL: url), and the
@@ -47,7 +48,9 @@ int kb_reply_max_length(const char *tmpl, const char *title, char **pbad);
 /* The reply to send: "@author " (when author is non-empty) and tmpl (or
  * kb_reply_default when NULL) rendered with title and url, shortened to
  * KB_REPLY_MAX. *plen gets the weighted length. Caller frees. An unknown
- * placeholder renders as its literal text (validation catches it first). */
+ * placeholder renders as its literal text, and an unpaired section mark as
+ * nothing (a {ifplace} with no {endplace} after it opens no section):
+ * validation catches both first. */
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
                        const char *url, int *plen);
 /* The same with the link {store} stands for (NULL: url), and the

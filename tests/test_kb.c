@@ -228,7 +228,8 @@ static int S_reply_ok(const kb_doc *d) {
   char *want = th_fmt("@%s %s", S_AUTHOR, body);
   int ok = 1;
   if (bad) {
-    print_error("%s: unknown placeholder %s in the reply\n", d->slug, bad);
+    print_error("%s: %s %s in the reply\n", d->slug, max == -2 ? "unpaired section mark" : "unknown placeholder",
+                bad);
     ok = 0;
   } else if (max > KB_REPLY_MAX) {
     print_error("%s: reply can be %d characters (limit %d): %s\n", d->slug, max, KB_REPLY_MAX, tmpl);
@@ -252,6 +253,15 @@ static int S_reply_ok(const kb_doc *d) {
   free(full);
   free(fbody);
   free(fwant);
+  /* a section is there for the named store's link, in front of the
+   * article's (docs/authoring.md section 5) */
+  const char *sec = strstr(tmpl, "{ifplace}"), *end = sec ? strstr(sec, "{endplace}") : NULL;
+  const char *st = sec ? strstr(sec, "{store}") : NULL, *u = strstr(tmpl, "{url}");
+  if (sec && (!end || !st || st > end || (u && u < sec))) {
+    print_error("%s: the reply's {ifplace} section should hold {store} and come before {url}: %s\n",
+                d->slug, tmpl);
+    ok = 0;
+  }
   if (!strstr(tmpl, "{url}") || !strstr(reply, S_URL)) {
     print_error("%s: reply has no {url}: %s\n", d->slug, tmpl);
     ok = 0;

@@ -647,9 +647,11 @@ static void test_reply_store(void **state) {
 }
 
 /* {ifplace}...{endplace}: sent only when the mention names a place
- * (kb_suggest_result.has_place); counted in full by kb_reply_max_length();
+ * (kb_suggest_result.names_place); counted in full by kb_reply_max_length();
  * an unpaired mark is an error naming the mark, in every function that
- * validates, and text when composing (validation comes first). */
+ * validates, and nothing when composing (validation comes first): an
+ * {ifplace} with no {endplace} after it opens no section, so the rest of
+ * the reply and its link are still sent. */
 static void test_reply_place_section(void **state) {
   (void)state;
   const char *t = "Hi! {ifplace}Your store: {store} {endplace}How: {url}";
@@ -673,7 +675,12 @@ static void test_reply_place_section(void **state) {
   free(r);
   /* two sections, one at the end, and a section that is the whole text */
   r = kb_reply_render_store("{ifplace}A {endplace}B {url}{ifplace} C{endplace}", "T", "u", NULL, 0, &bad);
+  assert_null(bad);
   assert_string_equal(r, "B u");
+  free(r);
+  r = kb_reply_render_store("{ifplace}A {endplace}B {url}{ifplace} C{endplace}", "T", "u", NULL, 1, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "A B u C");
   free(r);
   r = kb_reply_render_store("{ifplace}{store}{endplace}", "T", "u", "s", 1, &bad);
   assert_string_equal(r, "s");
@@ -684,12 +691,12 @@ static void test_reply_place_section(void **state) {
   assert_null(bad);
   /* unpaired marks: the mark out of place */
   static const struct {
-    const char *tmpl, *mark;
+    const char *tmpl, *mark, *composed;
   } wrong[] = {
-      {"Hi {ifplace}store {store} {url}", "{ifplace}"},
-      {"Hi {endplace} {url}", "{endplace}"},
-      {"{ifplace}a {ifplace}b{endplace} {url}", "{ifplace}"},
-      {"{ifplace}a{endplace}{endplace} {url}", "{endplace}"},
+      {"Hi {ifplace}store {store} {url}", "{ifplace}", "Hi store u u"},
+      {"Hi {endplace} {url}", "{endplace}", "Hi  u"},
+      {"{ifplace}a {ifplace}b{endplace} {url}", "{ifplace}", " u"},
+      {"{ifplace}a{endplace}{endplace} {url}", "{endplace}", " u"},
   };
   for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
     bad = NULL;
@@ -700,17 +707,33 @@ static void test_reply_place_section(void **state) {
     assert_null(kb_reply_render_store(wrong[i].tmpl, "T", "u", NULL, 1, &bad));
     assert_string_equal(bad, wrong[i].mark);
     free(bad);
-    /* composing never fails: an open section without a place is left
-     * out to the end */
     r = kb_reply_compose_store(NULL, wrong[i].tmpl, "T", "u", NULL, 0, &len);
-    assert_non_null(r);
+    assert_string_equal(r, wrong[i].composed);
     free(r);
   }
-  /* an unknown placeholder inside a section is still unknown */
+  /* an unknown placeholder inside a section is still unknown, whether the
+   * section would be sent or not */
   bad = NULL;
   assert_int_equal(kb_reply_max_length("{ifplace}{shop}{endplace} {url}", "T", &bad), -1);
   assert_string_equal(bad, "{shop}");
   free(bad);
+  bad = NULL;
+  assert_null(kb_reply_render("{ifplace}{shop}{endplace} {url}", "T", "u", &bad));
+  assert_string_equal(bad, "{shop}");
+  free(bad);
+  /* a long title, put twice with a section sent: shortened once to fit,
+   * not emptied; the links whole */
+  char title[400] = "";
+  for (int i = 0; i < 20; i++) strcat(title, "Moving photos ");
+  r = kb_reply_compose_store("sam", "{ifplace}{title} {store} {endplace}{title} see {url}", title,
+                             "https://ex.com/a", "https://ex.com/s", 1, &len);
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  assert_true(len <= 280 && len >= 240);
+  assert_int_equal(strncmp(r, "@sam Moving photos", 18), 0);
+  assert_non_null(strstr(r, " https://ex.com/s Moving photos"));
+  const char *tail = " see https://ex.com/a";
+  assert_string_equal(r + strlen(r) - strlen(tail), tail);
+  free(r);
 }
 
 int main(void) {

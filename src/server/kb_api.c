@@ -279,7 +279,7 @@ static int S_reply_into(const kb_ctx *c, const kb_suggest_result *res, int i, co
   const kb_geo_store *st = S_linked_store(res, i);
   if (!st)
     return kb_reply_compose_into(out, handle, h->reply, h->title, res->s[i].url, res->s[i].store_url,
-                                 res->has_place);
+                                 res->names_place);
   /* the words are the store page's language's (kb/lang/<code>/ui.tsv,
    * reply.*): a French store answers in French */
   const char *lang = h->lang ? h->lang : st->lang;

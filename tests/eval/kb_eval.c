@@ -309,7 +309,7 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
  * clicks. The suggestion's own link when the reply has none. */
 static char *S_first_link(const kb_suggest_result *r, const kb_suggestion *sg) {
   char *reply = kb_reply_compose_store(NULL, sg->hit->reply, sg->hit->title, sg->url, sg->store_url,
-                                       r->has_place, NULL);
+                                       r->names_place, NULL);
   const char *u = reply ? strstr(reply, "http") : NULL;
   char *link = u ? kb_xstrndup(u, strcspn(u, " \t\n")) : kb_xstrdup(sg->url);
   free(reply);
