@@ -43,6 +43,10 @@ typedef struct kb_geo_match {
                                   gazetteer it is from ("": every site's) */
   size_t start, end;           /* kb_geo_find(): the words of text that
                                   named it, text[start..end) */
+  int common;                  /* named by one word that is also an everyday
+                                  word (Reading, Bath: the place lists'
+                                  common words), read as the place for its
+                                  capital or the preposition before it */
 } kb_geo_match;
 
 /* Loads stores and places from the index at path. Returns NULL with a

@@ -48,6 +48,10 @@ typedef struct kb_suggest_result {
                             asks, language and whether that language has
                             example mentions) */
   int has_place;         /* the mention names a place */
+  int names_place;       /* has_place, and not only by an everyday word
+                            whose capital opens the mention or a sentence
+                            ("Reading your pages...", "Bath time..."): a
+                            reply's {ifplace} section is sent (kb_reply.h) */
   kb_geo_match place;
   kb_mention *mention;   /* the mention's analysis (kb_mention.h), owned */
   struct kb_examples_scores *examples; /* its nearness to the labelled

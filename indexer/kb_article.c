@@ -576,7 +576,8 @@ static void S_check(S_ctx *c, const S_lines *ln) {
     char sl[16], sm[16];
     snprintf(sl, sizeof sl, "%d", len);
     snprintf(sm, sizeof sm, "%d", KB_REPLY_MAX);
-    if (bad) S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-placeholder", "mark", bad, NULL);
+    if (bad && len == -2) S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-section", "mark", bad, NULL);
+    else if (bad) S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-placeholder", "mark", bad, NULL);
     else if (len > KB_REPLY_MAX)
       S_msg(c, KB_DIAG_ERROR, ln->reply, "article.reply-too-long", "length", sl, "limit", sm, NULL);
     else if (!strstr(a->reply, "{url}"))

@@ -5,7 +5,8 @@
  *   - kb-index --check kb reports no errors and no warnings;
  *   - every slug in ../shared/kb-topics.tsv is an article (one test each);
  *   - every reply template fits in a tweet with the longest @handle and a
- *     long link, is sent unshortened, and has a {url};
+ *     long link, is sent unshortened (with its {ifplace} sections too),
+ *     and has a {url};
  *   - every article with escalate: dm asks the customer to DM us;
  *   - the articles that link a named town's store say deeplink: store;
  *   - there are at least 30 store pages, each complete (town, postcode,
@@ -40,6 +41,8 @@
 #define S_AUTHOR "abcdefghijklmno"
 /* A link of 60 characters: Twitter counts it as 23 all the same. */
 #define S_URL "https://www.example.co.uk/help/a-long-article-slug-012345678"
+/* A store link as long (what {store} stands for when a place is named). */
+#define S_STORE_URL "https://www.example.co.uk/help/store-london-oxford-street-0123"
 
 /* The UK, roughly: the Scilly Isles to Shetland, Fermanagh to Lowestoft. */
 #define S_LAT_MIN 49.8
@@ -225,7 +228,8 @@ static int S_reply_ok(const kb_doc *d) {
   char *want = th_fmt("@%s %s", S_AUTHOR, body);
   int ok = 1;
   if (bad) {
-    print_error("%s: unknown placeholder %s in the reply\n", d->slug, bad);
+    print_error("%s: %s %s in the reply\n", d->slug, max == -2 ? "unpaired section mark" : "unknown placeholder",
+                bad);
     ok = 0;
   } else if (max > KB_REPLY_MAX) {
     print_error("%s: reply can be %d characters (limit %d): %s\n", d->slug, max, KB_REPLY_MAX, tmpl);
@@ -234,6 +238,28 @@ static int S_reply_ok(const kb_doc *d) {
   if (rlen > KB_REPLY_MAX || strcmp(reply, want) != 0) {
     print_error("%s: reply to @%s is %d characters and was shortened:\n  %s\n", d->slug,
                 S_AUTHOR, rlen, reply);
+    ok = 0;
+  }
+  /* the same with a place named: every {ifplace} section sent, a link
+   * for {store}, still whole */
+  char *full = kb_reply_compose_store(S_AUTHOR, tmpl, d->title, S_URL, S_STORE_URL, 1, &rlen);
+  char *fbody = kb_reply_render_store(tmpl, d->title, S_URL, S_STORE_URL, 1, NULL);
+  char *fwant = th_fmt("@%s %s", S_AUTHOR, fbody ? fbody : "");
+  if (rlen > KB_REPLY_MAX || strcmp(full, fwant) != 0) {
+    print_error("%s: reply naming a place to @%s is %d characters and was shortened:\n  %s\n", d->slug,
+                S_AUTHOR, rlen, full);
+    ok = 0;
+  }
+  free(full);
+  free(fbody);
+  free(fwant);
+  /* a section is there for the named store's link, in front of the
+   * article's (docs/authoring.md section 5) */
+  const char *sec = strstr(tmpl, "{ifplace}"), *end = sec ? strstr(sec, "{endplace}") : NULL;
+  const char *st = sec ? strstr(sec, "{store}") : NULL, *u = strstr(tmpl, "{url}");
+  if (sec && (!end || !st || st > end || (u && u < sec))) {
+    print_error("%s: the reply's {ifplace} section should hold {store} and come before {url}: %s\n",
+                d->slug, tmpl);
     ok = 0;
   }
   if (!strstr(tmpl, "{url}") || !strstr(reply, S_URL)) {

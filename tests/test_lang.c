@@ -86,6 +86,54 @@ static void test_store_services_name_the_store(void **state) {
   cJSON_Delete(j);
 }
 
+/* text's first suggestion is slug, and its reply has no store link and
+ * no section mark: no place named. */
+static void S_expect_no_store(const char *text, const char *slug) {
+  char *body = th_fmt("{\"text\":\"%s\"}", text);
+  long st;
+  cJSON *j = lh_suggest(body, &st);
+  assert_int_equal(st, 200);
+  const char *first = lh_str(j, "suggestions.0.slug"), *reply = lh_str(j, "suggestions.0.reply");
+  if (!first || strcmp(first, slug) || !reply || strstr(reply, "/stores") || strstr(reply, "Your store"))
+    print_error("%s: first %s, reply %s\n", text, first ? first : "-", reply ? reply : "-");
+  assert_string_equal(first, slug);
+  assert_null(strstr(reply, "/stores"));
+  assert_null(strstr(reply, "Your store"));
+  assert_null(strstr(reply, "{ifplace}"));
+  assert_non_null(strstr(reply, lh_str(j, "suggestions.0.url")));
+  cJSON_Delete(j);
+  free(body);
+}
+
+/* A store named in passing where a store does what the article tells (a
+ * repair left there, a SIM to pick up: kb_reply.h's {ifplace} section,
+ * rule40's change F): the named store's page comes first in the reply, in
+ * each language; the same question naming no place gets the article's
+ * reply without the section (no store link, no "Your store"). */
+static void test_named_store_leads_reply(void **state) {
+  (void)state;
+  S_expect_store_reply("left my phone at your Leeds store for a new screen last week, is my repair ready yet?",
+                       "en", "repair-status", "store-leeds");
+  S_expect_store_reply("can I pick up a replacement sim at the York shop today?", "en", "replacement-sim",
+                       "store-york");
+  S_expect_store_reply("j'ai déposé mon téléphone en réparation à la boutique de Lille, la réparation est prête ?",
+                       "fr", "repair-status", "store-lille");
+  S_expect_store_reply("mein Handy ist seit einer Woche in der Filiale in Bremen zur Reparatur, ist die Reparatur fertig?",
+                       "de", "repair-status", "store-bremen");
+  S_expect_store_reply("dejé el móvil en la tienda de Bilbao para reparar, ¿ya está lista la reparación?", "es",
+                       "repair-status", "store-bilbao");
+  S_expect_no_store("left my phone with you for a new screen last week, is my repair ready yet?", "repair-status");
+  /* a town that is an everyday word, read from the capital that opens a
+   * sentence (kb_suggest_result.names_place): no store */
+  S_expect_no_store("Reading your help pages, how do I claim on my insurance?", "insurance-claim");
+  S_expect_no_store("Bath time accident. phone fell in the water and is dead", "water-damage");
+  S_expect_no_store("@PhoneRetailer Bath time accident, phone fell in the water and is dead", "water-damage");
+  /* the same word after a preposition, or in the middle of a sentence
+   * with its capital, names the place */
+  S_expect_store_reply("my phone fell in the water, can your Reading shop dry it out?", "en", "water-damage",
+                       "store-reading");
+}
+
 /* A place named is evidence of the mention's language (change P,
  * docs/relevance.md): a German town and emoji, or a French town and one
  * word, were read as English (the default wins a tie), whose articles
@@ -1279,6 +1327,7 @@ int main(void) {
       cmocka_unit_test(test_emoji_read_as_words),
       cmocka_unit_test(test_store_named_by_town_only),
       cmocka_unit_test(test_store_services_name_the_store),
+      cmocka_unit_test(test_named_store_leads_reply),
       cmocka_unit_test(test_general_pages_when_nothing_matches),
       cmocka_unit_test(test_bad_lang),
       cmocka_unit_test(test_known_word_not_corrected),

@@ -599,12 +599,12 @@ static void test_reply_store(void **state) {
   (void)state;
   char *bad = NULL;
   char *r = kb_reply_render_store("Your store: {store} How: {url}", "T", "https://ex.com/a",
-                                  "https://ex.com/s", &bad);
+                                  "https://ex.com/s", 0, &bad);
   assert_null(bad);
   assert_string_equal(r, "Your store: https://ex.com/s How: https://ex.com/a");
   free(r);
   /* braces that open no placeholder are text, whatever follows them */
-  r = kb_reply_render_store("50% off {not one} {{title}} {", "T", "u", NULL, &bad);
+  r = kb_reply_render_store("50% off {not one} {{title}} {", "T", "u", NULL, 0, &bad);
   assert_null(bad);
   assert_string_equal(r, "50% off {not one} {T} {");
   free(r);
@@ -627,7 +627,7 @@ static void test_reply_store(void **state) {
   assert_string_equal(bad, "{shop}");
   free(bad);
   int len = 0;
-  r = kb_reply_compose_store("sam", "At {store}, see {url}", "T", "https://ex.com/a", "https://ex.com/s", &len);
+  r = kb_reply_compose_store("sam", "At {store}, see {url}", "T", "https://ex.com/a", "https://ex.com/s", 0, &len);
   assert_string_equal(r, "@sam At https://ex.com/s, see https://ex.com/a");
   assert_int_equal(len, kb_tweet_length(r, strlen(r)));
   free(r);
@@ -636,13 +636,103 @@ static void test_reply_store(void **state) {
    * ellipsis, the link once, nothing of the first rendering left */
   char title[600] = "";
   for (int i = 0; i < 40; i++) strcat(title, "Moving photos ");
-  r = kb_reply_compose_store("sam", "{title} see {url}", title, "https://ex.com/a", NULL, &len);
+  r = kb_reply_compose_store("sam", "{title} see {url}", title, "https://ex.com/a", NULL, 0, &len);
   assert_int_equal(len, kb_tweet_length(r, strlen(r)));
   assert_true(len <= 280 && len >= 250);
   assert_int_equal(strncmp(r, "@sam Moving photos Moving ", 26), 0);
   const char *tail = "\xE2\x80\xA6 see https://ex.com/a"; /* (the ellipsis) */
   assert_string_equal(r + strlen(r) - strlen(tail), tail);
   assert_null(strstr(strstr(r, "https://") + 1, "https://"));
+  free(r);
+}
+
+/* {ifplace}...{endplace}: sent only when the mention names a place
+ * (kb_suggest_result.names_place); counted in full by kb_reply_max_length();
+ * an unpaired mark is an error naming the mark, in every function that
+ * validates, and nothing when composing (validation comes first): an
+ * {ifplace} with no {endplace} after it opens no section, so the rest of
+ * the reply and its link are still sent. */
+static void test_reply_place_section(void **state) {
+  (void)state;
+  const char *t = "Hi! {ifplace}Your store: {store} {endplace}How: {url}";
+  char *bad = NULL;
+  char *r = kb_reply_render_store(t, "T", "https://ex.com/a", "https://ex.com/s", 1, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "Hi! Your store: https://ex.com/s How: https://ex.com/a");
+  free(r);
+  r = kb_reply_render_store(t, "T", "https://ex.com/a", "https://ex.com/s", 0, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "Hi! How: https://ex.com/a");
+  free(r);
+  int len = 0;
+  r = kb_reply_compose_store("sam", t, "T", "https://ex.com/a", "https://ex.com/s", 1, &len);
+  assert_string_equal(r, "@sam Hi! Your store: https://ex.com/s How: https://ex.com/a");
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  free(r);
+  r = kb_reply_compose_store("sam", t, "T", "https://ex.com/a", "https://ex.com/s", 0, &len);
+  assert_string_equal(r, "@sam Hi! How: https://ex.com/a");
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  free(r);
+  /* two sections, one at the end, and a section that is the whole text */
+  r = kb_reply_render_store("{ifplace}A {endplace}B {url}{ifplace} C{endplace}", "T", "u", NULL, 0, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "B u");
+  free(r);
+  r = kb_reply_render_store("{ifplace}A {endplace}B {url}{ifplace} C{endplace}", "T", "u", NULL, 1, &bad);
+  assert_null(bad);
+  assert_string_equal(r, "A B u C");
+  free(r);
+  r = kb_reply_render_store("{ifplace}{store}{endplace}", "T", "u", "s", 1, &bad);
+  assert_string_equal(r, "s");
+  free(r);
+  /* the longest reply sends the section: "@" + 15 + " " + "Hi! Your
+   * store: " + 23 + " How: " + 23 */
+  assert_int_equal(kb_reply_max_length(t, "T", &bad), 17 + 16 + 23 + 6 + 23);
+  assert_null(bad);
+  /* unpaired marks: the mark out of place */
+  static const struct {
+    const char *tmpl, *mark, *composed;
+  } wrong[] = {
+      {"Hi {ifplace}store {store} {url}", "{ifplace}", "Hi store u u"},
+      {"Hi {endplace} {url}", "{endplace}", "Hi  u"},
+      {"{ifplace}a {ifplace}b{endplace} {url}", "{ifplace}", " u"},
+      {"{ifplace}a{endplace}{endplace} {url}", "{endplace}", " u"},
+  };
+  for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+    bad = NULL;
+    assert_int_equal(kb_reply_max_length(wrong[i].tmpl, "T", &bad), -2);
+    assert_string_equal(bad, wrong[i].mark);
+    free(bad);
+    bad = NULL;
+    assert_null(kb_reply_render_store(wrong[i].tmpl, "T", "u", NULL, 1, &bad));
+    assert_string_equal(bad, wrong[i].mark);
+    free(bad);
+    r = kb_reply_compose_store(NULL, wrong[i].tmpl, "T", "u", NULL, 0, &len);
+    assert_string_equal(r, wrong[i].composed);
+    free(r);
+  }
+  /* an unknown placeholder inside a section is still unknown, whether the
+   * section would be sent or not */
+  bad = NULL;
+  assert_int_equal(kb_reply_max_length("{ifplace}{shop}{endplace} {url}", "T", &bad), -1);
+  assert_string_equal(bad, "{shop}");
+  free(bad);
+  bad = NULL;
+  assert_null(kb_reply_render("{ifplace}{shop}{endplace} {url}", "T", "u", &bad));
+  assert_string_equal(bad, "{shop}");
+  free(bad);
+  /* a long title, put twice with a section sent: shortened once to fit,
+   * not emptied; the links whole */
+  char title[400] = "";
+  for (int i = 0; i < 20; i++) strcat(title, "Moving photos ");
+  r = kb_reply_compose_store("sam", "{ifplace}{title} {store} {endplace}{title} see {url}", title,
+                             "https://ex.com/a", "https://ex.com/s", 1, &len);
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  assert_true(len <= 280 && len >= 240);
+  assert_int_equal(strncmp(r, "@sam Moving photos", 18), 0);
+  assert_non_null(strstr(r, " https://ex.com/s Moving photos"));
+  const char *tail = " see https://ex.com/a";
+  assert_string_equal(r + strlen(r) - strlen(tail), tail);
   free(r);
 }
 
@@ -666,6 +756,7 @@ int main(void) {
       cmocka_unit_test(test_reply_counts),
       cmocka_unit_test(test_reply_counts_threads),
       cmocka_unit_test(test_reply_store),
+      cmocka_unit_test(test_reply_place_section),
   };
   size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
   tcase *cases = NULL;

@@ -720,6 +720,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       S_fill(g, S_prefer_store(g, nm, collection, lang), m);
       m->start = (size_t)w[i]->start;
       m->end = (size_t)w[i + len - 1]->end;
+      m->common = len == 1 && S_is_common(g, key);
       return 1;
     }
     int len = 0;

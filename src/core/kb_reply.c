@@ -23,13 +23,59 @@ static size_t S_placeholder(const char *p) {
 
 char *kb_reply_render(const char *tmpl, const char *title, const char *url,
                       char **pbad) {
-  return kb_reply_render_store(tmpl, title, url, NULL, pbad);
+  return kb_reply_render_store(tmpl, title, url, NULL, 0, pbad);
 }
 
-/* Appends tmpl rendered to b (kb_reply_render_store()); -1 with *pbad set
- * (when pbad is given) at a placeholder it does not know, else 0. */
-static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *url,
-                    const char *store, char **pbad) {
+/* The section marks (kb_reply.h): the text between them is sent only
+ * when the mention names a place. */
+#define S_IF "{ifplace}"
+#define S_END "{endplace}"
+
+/* 1 if p[0..k) (a placeholder, S_placeholder()) is the mark m. */
+static int S_is(const char *p, size_t k, const char *m, size_t mk) {
+  return k == mk && strncmp(p, m, k) == 0;
+}
+
+/* 0 when tmpl holds only known placeholders and every S_IF is closed by
+ * an S_END before the next S_IF, with no S_END without its S_IF (its
+ * sections, sent or not, all read); else -1 with *pbad set to the first
+ * unknown placeholder, or -2 with *pbad set to the first mark out of
+ * place (the caller frees *pbad). */
+static int S_check(const char *tmpl, char **pbad) {
+  int open = 0;
+  for (const char *p = strchr(tmpl, '{'); p; p = strchr(p + 1, '{')) {
+    size_t k = S_placeholder(p);
+    if (!k) continue;
+    if (S_is(p, k, S_IF, sizeof S_IF - 1)) {
+      if (open) {
+        *pbad = kb_xstrdup(S_IF);
+        return -2;
+      }
+      open = 1;
+    } else if (S_is(p, k, S_END, sizeof S_END - 1)) {
+      if (!open) {
+        *pbad = kb_xstrdup(S_END);
+        return -2;
+      }
+      open = 0;
+    } else if (!S_is(p, k, "{url}", 5) && !S_is(p, k, "{title}", 7) && !S_is(p, k, "{store}", 7)) {
+      *pbad = kb_xstrndup(p, k);
+      return -1;
+    }
+  }
+  if (open) {
+    *pbad = kb_xstrdup(S_IF);
+    return -2;
+  }
+  return 0;
+}
+
+/* Appends tmpl rendered to b (kb_reply_render_store()). A section is left
+ * out whole when named is 0; a mark S_check() would report is passed over
+ * (an S_IF with no S_END after it opens nothing), and an unknown
+ * placeholder is put as its text: validation reports both first. */
+static void S_render(kb_buf *b, const char *tmpl, const char *title, const char *url,
+                     const char *store, int named) {
   for (const char *p = tmpl; *p;) {
     size_t k = S_placeholder(p);
     if (!k) { /* the text up to the next '{' in one piece (a byte at a
@@ -40,37 +86,44 @@ static int S_render(kb_buf *b, const char *tmpl, const char *title, const char *
       p += run;
       continue;
     }
-    if (k == 5 && strncmp(p, "{url}", 5) == 0) kb_buf_puts(b, url ? url : "");
-    else if (k == 7 && strncmp(p, "{title}", 7) == 0) kb_buf_puts(b, title ? title : "");
-    else if (k == 7 && strncmp(p, "{store}", 7) == 0) kb_buf_puts(b, store ? store : url ? url : "");
-    else if (pbad) {
-      *pbad = kb_xstrndup(p, k);
-      return -1;
-    } else kb_buf_put(b, p, k);
+    if (S_is(p, k, "{url}", 5)) kb_buf_puts(b, url ? url : "");
+    else if (S_is(p, k, "{title}", 7)) kb_buf_puts(b, title ? title : "");
+    else if (S_is(p, k, "{store}", 7)) kb_buf_puts(b, store ? store : url ? url : "");
+    else if (S_is(p, k, S_IF, sizeof S_IF - 1)) {
+      const char *e = named ? NULL : strstr(p + k, S_END);
+      if (e) {
+        p = e + sizeof S_END - 1;
+        continue;
+      }
+    } else if (!S_is(p, k, S_END, sizeof S_END - 1)) kb_buf_put(b, p, k);
     p += k;
   }
-  return 0;
 }
 
 char *kb_reply_render_store(const char *tmpl, const char *title, const char *url, const char *store,
-                            char **pbad) {
+                            int named, char **pbad) {
+  if (pbad) {
+    *pbad = NULL;
+    if (S_check(tmpl, pbad) != 0) return NULL;
+  }
   kb_buf b = KB_BUF_INIT;
-  if (pbad) *pbad = NULL;
   /* room for the template with each value once, allocated at once: grown
    * from 64 bytes, a reply was two reallocs */
   kb_buf_grow(&b, strlen(tmpl) + (title ? strlen(title) : 0) + (url ? strlen(url) : 0) +
                       (store ? strlen(store) : 0));
   b.p[0] = 0; /* (an empty template puts nothing) */
-  if (S_render(&b, tmpl, title, url, store, pbad) != 0) {
-    kb_buf_cleanup(&b);
-    return NULL;
-  }
+  S_render(&b, tmpl, title, url, store, named);
   return kb_buf_detach(&b);
 }
 
 int kb_reply_max_length(const char *tmpl, const char *title, char **pbad) {
-  char *r = kb_reply_render(tmpl, title, "https://example.com/", pbad);
-  if (!r) return -1;
+  char *bad = NULL;
+  int rc = S_check(tmpl, &bad);
+  if (pbad) *pbad = bad;
+  else free(bad);
+  if (rc != 0) return rc;
+  /* the longest: every section sent */
+  char *r = kb_reply_render_store(tmpl, title, "https://example.com/", NULL, 1, NULL);
   char *full = kb_fmt("@%.*s %s", KB_REPLY_HANDLE_MAX, "xxxxxxxxxxxxxxxxxxxx", r);
   int len = kb_tweet_length(full, strlen(full));
   free(full);
@@ -297,19 +350,19 @@ static int S_trim(S_seg *v, int n, int want) {
 
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
                        const char *url, int *plen) {
-  return kb_reply_compose_store(author, tmpl, title, url, NULL, plen);
+  return kb_reply_compose_store(author, tmpl, title, url, NULL, 0, plen);
 }
 
 char *kb_reply_compose_store(const char *author, const char *tmpl, const char *title,
-                             const char *url, const char *store, int *plen) {
+                             const char *url, const char *store, int named, int *plen) {
   kb_buf b = KB_BUF_INIT;
-  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store);
+  int len = kb_reply_compose_into(&b, author, tmpl, title, url, store, named);
   if (plen) *plen = len;
   return kb_buf_detach(&b);
 }
 
 int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, const char *title,
-                          const char *url, const char *store) {
+                          const char *url, const char *store, int named) {
   kb_buf b = *out; /* (handed back at the end) */
   size_t keep = 0;
   b.n = 0;
@@ -325,7 +378,7 @@ int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, con
   const char *tt = title ? title : "";
   /* rendered in place after the handle (a copy of the title, the
    * rendering's own buffer and their frees were a fifth of a reply) */
-  S_render(&b, tmpl, tt, url, store, NULL);
+  S_render(&b, tmpl, tt, url, store, named);
   /* len always holds the count of b, so each version is counted once */
   int handle = keep && kb_reply_handle_valid(author);
   int len = S_reply_len(kb_buf_str(&b), keep, handle);
@@ -334,10 +387,14 @@ int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, con
     /* room for the ellipsis S_shorten_title() may add */
     char *t = kb_xmalloc(strlen(tt) + 4);
     strcpy(t, tt);
-    S_shorten_title(t, over);
+    /* a title put twice gives back twice what is cut from it (one in a
+     * section left out gives back less: the cut below takes the rest) */
+    int times = 0;
+    for (const char *q = tmpl; (q = strstr(q, "{title}")) != NULL; q += 7) times++;
+    S_shorten_title(t, (over + times - 1) / times);
     b.n = keep;
     b.p[keep] = 0;
-    S_render(&b, tmpl, t, url, store, NULL);
+    S_render(&b, tmpl, t, url, store, named);
     len = S_len(kb_buf_str(&b));
     free(t);
   }

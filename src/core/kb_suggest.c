@@ -84,6 +84,23 @@ const char *kb_suggest_lang_prefix(kb_index *ix, const char *lang) {
   return lang && def && strcmp(lang, def) ? lang : NULL;
 }
 
+/* 1 if text[at..] opens the mention or a sentence of it: nothing but
+ * spaces and @handles before it, back to the start or to a '.', '!' or
+ * '?'. A capital there is the sentence's, not a name's. */
+static int S_opens(const char *text, size_t at) {
+  size_t i = at;
+  for (;;) {
+    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) i--;
+    if (i == 0) return 1;
+    char c = text[i - 1];
+    if (c == '.' || c == '!' || c == '?') return 1;
+    size_t w = i; /* the word before: a handle is passed over */
+    while (w > 0 && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '\n') w--;
+    if (text[w] != '@') return 0;
+    i = w;
+  }
+}
+
 /* The store link for hit h: the store of the place the mention names, or
  * the store finder near it; without a place the store finder. */
 static char *S_store_url(kb_index *ix, const kb_suggest_opts *o, const kb_hit *h,
@@ -568,6 +585,7 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   out->lang = kb_mention_lang(m);
   out->lang_confidence = kb_mention_lang_confidence(m);
   out->has_place = kb_mention_place(m, &out->place);
+  out->names_place = out->has_place && !(out->place.common && S_opens(text, out->place.start));
   out->asks = kb_mention_asks(m);
   /* 2. retrieval */
   int rc = S_retrieve(ix, m, o, out, err, nerr);

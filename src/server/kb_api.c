@@ -278,7 +278,8 @@ static int S_reply_into(const kb_ctx *c, const kb_suggest_result *res, int i, co
   const kb_hit *h = res->s[i].hit;
   const kb_geo_store *st = S_linked_store(res, i);
   if (!st)
-    return kb_reply_compose_into(out, handle, h->reply, h->title, res->s[i].url, res->s[i].store_url);
+    return kb_reply_compose_into(out, handle, h->reply, h->title, res->s[i].url, res->s[i].store_url,
+                                 res->names_place);
   /* the words are the store page's language's (kb/lang/<code>/ui.tsv,
    * reply.*): a French store answers in French */
   const char *lang = h->lang ? h->lang : st->lang;
@@ -319,7 +320,7 @@ static int S_reply_into(const kb_ctx *c, const kb_suggest_result *res, int i, co
   cJSON_Delete(hours);
   /* the store's town as the title: "Our Leeds store" */
   int len = kb_reply_compose_into(out, handle, kb_buf_str(&t), st->town ? st->town : st->title,
-                                  res->s[i].url, NULL);
+                                  res->s[i].url, NULL, 0);
   kb_buf_cleanup(&t);
   kb_buf_cleanup(&w);
   kb_buf_cleanup(&addr);

@@ -307,8 +307,9 @@ static int S_town_ok(const kb_geo *geo, const char *town, const char *url0) {
 /* The first link of the reply the agent would send with suggestion sg
  * (its template with {url} and {store}, kb_reply.h): what the customer
  * clicks. The suggestion's own link when the reply has none. */
-static char *S_first_link(const kb_suggestion *sg) {
-  char *reply = kb_reply_compose_store(NULL, sg->hit->reply, sg->hit->title, sg->url, sg->store_url, NULL);
+static char *S_first_link(const kb_suggest_result *r, const kb_suggestion *sg) {
+  char *reply = kb_reply_compose_store(NULL, sg->hit->reply, sg->hit->title, sg->url, sg->store_url,
+                                       r->names_place, NULL);
   const char *u = reply ? strstr(reply, "http") : NULL;
   char *link = u ? kb_xstrndup(u, strcspn(u, " \t\n")) : kb_xstrdup(sg->url);
   free(reply);
@@ -454,7 +455,7 @@ static S_outcome S_ours(kb_index *ix, const kb_geo *geo, const S_line *x, int pu
   }
   if (x->town && *x->town && strcmp(x->expect, "-")) {
     s->towns++;
-    char *link = r.n ? S_first_link(&r.s[0]) : NULL;
+    char *link = r.n ? S_first_link(&r, &r.s[0]) : NULL;
     int ok = link && geo && S_town_ok(geo, x->town, link);
     s->towns_ok += ok;
     if (!ok && S_towns)

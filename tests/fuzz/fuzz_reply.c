@@ -31,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *r = kb_reply_compose(handle, tmpl, title, "https://help.example.co.uk/help/x", &len);
   if (len != kb_tweet_length(r, strlen(r))) __builtin_trap();
   free(r);
+  /* with a place named: the sections sent, {store} a link of its own */
+  r = kb_reply_compose_store(handle, tmpl, title, "https://help.example.co.uk/help/x",
+                             "https://help.example.co.uk/help/store-leeds", 1, &len);
+  if (len != kb_tweet_length(r, strlen(r))) __builtin_trap();
+  free(r);
   char *bad = NULL;
   kb_reply_max_length(tmpl, title, &bad);
   free(bad);

@@ -5,7 +5,7 @@
 # shared evaluation sets. Inputs that once crashed are kept in
 # tests/fuzz/regressions/TARGET/ and replayed first. Prints TAP: one line
 # per target; a crash, leak or timeout fails it (the input is saved under
-# build/fuzz/artifacts/).
+# build/fuzz/artifacts/). FUZZ_TARGETS="reply json" runs only those targets.
 set -u
 cd "$(dirname "$0")/../.."
 SECS=${FUZZ_SECONDS:-60}
@@ -15,7 +15,7 @@ mkdir -p "$OUT/obj" "$OUT/artifacts"
 CC=${FUZZ_CC:-clang}
 FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude -Iindexer -Isrc/server $(pkg-config --cflags libcjson libmicrohttpd zlib libpq 2>/dev/null)"
 LIBS="$(pkg-config --libs sqlite3 libcmark-gfm yaml-0.1 libutf8proc libmicrohttpd libcjson zlib libpq) -lstemmer -lpthread -lm"
-TARGETS="text article synonyms reply json search"
+TARGETS=${FUZZ_TARGETS:-"text article synonyms reply json search"}
 
 # The library, once. An object is rebuilt when its source or any header
 # is newer (a changed struct must not leave stale objects behind).
