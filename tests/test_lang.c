@@ -77,6 +77,14 @@ static void test_store_services_name_the_store(void **state) {
                        "store-leeds");
   S_expect_store_reply("my new phone is faulty, can the York store swap it for me", "en", "faulty-phone",
                        "store-york");
+  /* and in French, German and Spanish, whose replies had no store link
+   * at all (rule41's change H: the section, sent when a place is named) */
+  S_expect_store_reply("je peux rapporter mon téléphone acheté en ligne au magasin de Lille ?", "fr",
+                       "returns-policy", "store-lille");
+  S_expect_store_reply("Kann ich das online gekaufte Handy in der Filiale in Bremen zurückgeben?", "de",
+                       "returns-policy", "store-bremen");
+  S_expect_store_reply("mi móvil nuevo viene defectuoso, ¿me lo cambian en la tienda de Bilbao?", "es",
+                       "faulty-phone", "store-bilbao");
   /* no place named: the store finder */
   long st;
   cJSON *j = lh_suggest("{\"text\":\"how long do you hold click and collect orders?\"}", &st);
