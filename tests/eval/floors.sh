@@ -416,6 +416,15 @@ spent_round 36 0.915 0.98 0.88 0.96 0.051 0.85 0.93  0.955 0.99 0.90 0.915 0.038
 # 0.940; fr/de/es 407, 153, 109: 0.939, 0.995, 0.946 / 0.922, 0.036, 0.872,
 # 0.954).
 spent_round 37 0.925 0.97 0.925 0.875 0.064 0.83 0.90  0.93 0.99 0.93 0.905 0.042 0.865 0.935
+# blind38's check halves (session 41; writers in no training line): main's
+# first look with F and G (rule40b, "What happened"), then change H's one
+# measurement (rule41, kept: the same figures, no line won or lost); floors
+# at them as pooled() counts them less about two lines each (English 122
+# lines with an article, 47 without, 32 town lines: R@1 0.943, R@3 0.992,
+# abstention 0.904 / 1.000, confident-and-wrong 0.028, marked 0.869, town
+# 0.938; fr/de/es 394, 142, 91: 0.942, 0.990, 0.924 / 0.944, 0.020, 0.893,
+# 0.967).
+spent_round 38 0.925 0.975 0.87 0.955 0.048 0.85 0.87  0.935 0.98 0.91 0.925 0.026 0.885 0.94
 # The ninth blind sets' TUNING halves (tests/eval/blind9, session 22): their
 # misses were fixed in kb/lang and the articles (change F, h117-h120, in
 # sample, docs/relevance.md "Seventeenth round"); main 31d0ae2: English R@1
