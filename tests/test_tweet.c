@@ -765,6 +765,27 @@ static void test_reply_links_kept(void **state) {
   assert_null(strstr(r, store));
   assert_string_equal(r + strlen(r) - strlen(url), url);
   free(r);
+  /* the text between two links cut away: a space keeps them apart */
+  char between[600] = "Short. {ifplace}Store {store} ";
+  for (int i = 0; i < 14; i++) strcat(between, "Tarifs et delais. ");
+  strcat(between, "{endplace}{url}");
+  r = kb_reply_compose_store("sam", between, "T", url, store, 1, &len);
+  assert_true(len <= KB_REPLY_MAX);
+  const char *at = strstr(r, url);
+  if (!strstr(r, store) || !at || at[-1] != ' ') fail_msg("reply '%s'", r);
+  free(r);
+  /* and emptied: the two links a space apart */
+  between[0] = 0;
+  strcat(between, "Short. {ifplace}Store {store} ");
+  for (int i = 0; i < 3; i++) strcat(between, "Tarifs. ");
+  strcat(between, "{endplace}{url}");
+  char longurl[300];
+  snprintf(longurl, sizeof longurl, "%s/%0185d", url, 0);
+  r = kb_reply_compose_store("sam", between, "T", longurl, store, 1, &len);
+  assert_true(len <= KB_REPLY_MAX);
+  at = strstr(r, longurl);
+  if (!strstr(r, store) || !at || at[-1] != ' ') fail_msg("reply '%s'", r);
+  free(r);
   /* a link that alone is over 280: cut as text, the reply still fits */
   char huge[400] = "http://127.0.0.1/";
   for (int i = 0; i < 300; i++) strcat(huge, "a");

@@ -338,7 +338,9 @@ static S_seg *S_split(const char *s, const char *const *keep, int nkeep, int *pn
 static void S_join(kb_buf *b, const S_seg *v, int n) {
   for (int i = 0; i < n; i++) {
     kb_buf_puts(b, v[i].text);
-    if (v[i].cut) kb_buf_puts(b, "\xE2\x80\xA6"); /* … */
+    if (!v[i].cut) continue;
+    kb_buf_puts(b, "\xE2\x80\xA6"); /* … */
+    if (i + 1 < n) kb_buf_putc(b, ' '); /* (a link follows: apart from it) */
   }
 }
 
@@ -365,6 +367,7 @@ static int S_trim(S_seg *v, int n, int want) {
     }
     t[len] = 0;
     if (len) v[i].cut = 1;
+    else if (i > 0 && i < n - 1) strcpy(t, " "); /* two links apart, not one */
     return 1;
   }
   return 0;
