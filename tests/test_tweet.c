@@ -736,6 +736,65 @@ static void test_reply_place_section(void **state) {
   free(r);
 }
 
+/* The links a reply is given ({url}, {store}) are kept whole when the
+ * reply is cut to 280, also where Twitter would not take them for links
+ * (a loopback address, as a server without --public-url has): Twitter
+ * counts them whole, so the text around them is cut instead. Only links
+ * that alone do not fit are cut as text. */
+static void test_reply_links_kept(void **state) {
+  (void)state;
+  const char *url = "http://127.0.0.1:8080/fr/help/returns-policy";
+  const char *store = "http://127.0.0.1:8080/fr/help/store-lille";
+  char tmpl[600] = "";
+  for (int i = 0; i < 12; i++) strcat(tmpl, "Retour sous 14 jours. ");
+  strcat(tmpl, "{ifplace}Votre magasin : {store} {endplace}Comment faire : {url}");
+  int len = -2;
+  char *r = kb_reply_compose_store("sam", tmpl, "T", url, store, 1, &len);
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  assert_true(len <= KB_REPLY_MAX);
+  assert_non_null(strstr(r, store));
+  const char *tail = "Comment faire : http://127.0.0.1:8080/fr/help/returns-policy";
+  assert_true(strlen(r) > strlen(tail));
+  assert_string_equal(r + strlen(r) - strlen(url), url);
+  assert_non_null(strstr(r, "\xE2\x80\xA6")); /* the text was cut */
+  assert_int_equal(strncmp(r, "@sam Retour sous 14 jours.", 26), 0);
+  free(r);
+  /* without the section: the article's link kept, the store's not there */
+  r = kb_reply_compose_store("sam", tmpl, "T", url, store, 0, &len);
+  assert_true(len <= KB_REPLY_MAX);
+  assert_null(strstr(r, store));
+  assert_string_equal(r + strlen(r) - strlen(url), url);
+  free(r);
+  /* the text between two links cut away: a space keeps them apart */
+  char between[600] = "Short. {ifplace}Store {store} ";
+  for (int i = 0; i < 14; i++) strcat(between, "Tarifs et delais. ");
+  strcat(between, "{endplace}{url}");
+  r = kb_reply_compose_store("sam", between, "T", url, store, 1, &len);
+  assert_true(len <= KB_REPLY_MAX);
+  const char *at = strstr(r, url);
+  if (!strstr(r, store) || !at || at[-1] != ' ') fail_msg("reply '%s'", r);
+  free(r);
+  /* and emptied: the two links a space apart */
+  between[0] = 0;
+  strcat(between, "Short. {ifplace}Store {store} ");
+  for (int i = 0; i < 3; i++) strcat(between, "Tarifs. ");
+  strcat(between, "{endplace}{url}");
+  char longurl[300];
+  snprintf(longurl, sizeof longurl, "%s/%0185d", url, 0);
+  r = kb_reply_compose_store("sam", between, "T", longurl, store, 1, &len);
+  assert_true(len <= KB_REPLY_MAX);
+  at = strstr(r, longurl);
+  if (!strstr(r, store) || !at || at[-1] != ' ') fail_msg("reply '%s'", r);
+  free(r);
+  /* a link that alone is over 280: cut as text, the reply still fits */
+  char huge[400] = "http://127.0.0.1/";
+  for (int i = 0; i < 300; i++) strcat(huge, "a");
+  r = kb_reply_compose_store("sam", "See {url}", "T", huge, NULL, 0, &len);
+  assert_int_equal(len, kb_tweet_length(r, strlen(r)));
+  assert_true(len <= KB_REPLY_MAX);
+  free(r);
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_config_v3_json),
@@ -757,6 +816,7 @@ int main(void) {
       cmocka_unit_test(test_reply_counts_threads),
       cmocka_unit_test(test_reply_store),
       cmocka_unit_test(test_reply_place_section),
+      cmocka_unit_test(test_reply_links_kept),
   };
   size_t nfixed = sizeof fixed / sizeof fixed[0], ncases = 0, n;
   tcase *cases = NULL;

@@ -292,13 +292,35 @@ typedef struct {
   int cut;          /* text was removed from its end: ends in an ellipsis */
 } S_seg;
 
-/* Splits s into alternating text and URL segments. */
-static S_seg *S_split(const char *s, int *pn) {
+/* Where the next link of s at or after `at` lies, [*us, *ue): a URL as
+ * Twitter finds it, or one of the links the renderer put in (keep[0..nkeep),
+ * non-empty), which Twitter may not take for one (a loopback address, a
+ * top-level domain outside kb_tweet.c's list) but a reply must keep whole
+ * all the same. The earliest wins; at one place, the longer. Returns 0 when
+ * there is none. */
+static int S_next_link(const char *s, size_t n, size_t at, const char *const *keep, int nkeep,
+                       size_t *us, size_t *ue) {
+  int found = kb_tweet_find_url(s, n, at, us, ue) && *ue > *us && *us >= at;
+  for (int i = 0; i < nkeep; i++) {
+    const char *h = strstr(s + at, keep[i]);
+    if (!h) continue;
+    size_t hs = (size_t)(h - s), he = hs + strlen(keep[i]);
+    if (!found || hs < *us || (hs == *us && he > *ue)) {
+      *us = hs;
+      *ue = he;
+      found = 1;
+    }
+  }
+  return found;
+}
+
+/* Splits s into alternating text and URL segments (S_next_link()'s). */
+static S_seg *S_split(const char *s, const char *const *keep, int nkeep, int *pn) {
   size_t n = strlen(s), at = 0, us, ue;
   S_seg *v = NULL;
   int k = 0;
   while (at < n) {
-    int found = kb_tweet_find_url(s, n, at, &us, &ue) && ue > us && us >= at;
+    int found = S_next_link(s, n, at, keep, nkeep, &us, &ue);
     size_t te = found ? us : n;
     if (te > at) {
       v = kb_xrealloc(v, (size_t)(k + 1) * sizeof *v);
@@ -316,7 +338,9 @@ static S_seg *S_split(const char *s, int *pn) {
 static void S_join(kb_buf *b, const S_seg *v, int n) {
   for (int i = 0; i < n; i++) {
     kb_buf_puts(b, v[i].text);
-    if (v[i].cut) kb_buf_puts(b, "\xE2\x80\xA6"); /* … */
+    if (!v[i].cut) continue;
+    kb_buf_puts(b, "\xE2\x80\xA6"); /* … */
+    if (i + 1 < n) kb_buf_putc(b, ' '); /* (a link follows: apart from it) */
   }
 }
 
@@ -343,9 +367,33 @@ static int S_trim(S_seg *v, int n, int want) {
     }
     t[len] = 0;
     if (len) v[i].cut = 1;
+    else if (i > 0 && i < n - 1) strcpy(t, " "); /* two links apart, not one */
     return 1;
   }
   return 0;
+}
+
+/* b's text after its first `at` bytes replaced by text (b's before the
+ * cut) shortened to KB_REPLY_MAX, cutting text from the end, never a URL
+ * or a link of keep[0..nkeep); returns the length. Each round removes at
+ * least what is over, so this ends after a few rounds. */
+static int S_shorten(kb_buf *b, size_t at, const char *text, const char *const *keep, int nkeep) {
+  int nseg, len = 0;
+  S_seg *v = S_split(text, keep, nkeep, &nseg);
+  for (int round = 0; round < 10000; round++) {
+    kb_buf joined = KB_BUF_INIT;
+    kb_buf_put(&joined, kb_buf_str(b), at);
+    S_join(&joined, v, nseg);
+    len = S_len(kb_buf_str(&joined));
+    int excess = len - KB_REPLY_MAX;
+    b->n = 0;
+    kb_buf_puts(b, kb_buf_str(&joined));
+    kb_buf_cleanup(&joined);
+    if (excess <= 0 || !S_trim(v, nseg, excess + 2)) break;
+  }
+  for (int i = 0; i < nseg; i++) free(v[i].text);
+  free(v);
+  return len;
 }
 
 char *kb_reply_compose(const char *author, const char *tmpl, const char *title,
@@ -399,23 +447,18 @@ int kb_reply_compose_into(kb_buf *out, const char *author, const char *tmpl, con
     free(t);
   }
   if (len > KB_REPLY_MAX) {
-    /* shorten the text after the handle, never a URL; each round removes
-     * at least what is over, so this ends after a few rounds */
-    int nseg;
-    S_seg *v = S_split(kb_buf_str(&b) + keep, &nseg);
-    for (int round = 0; round < 10000; round++) {
-      kb_buf joined = KB_BUF_INIT;
-      kb_buf_put(&joined, kb_buf_str(&b), keep);
-      S_join(&joined, v, nseg);
-      len = S_len(kb_buf_str(&joined));
-      int excess = len - KB_REPLY_MAX;
-      b.n = 0;
-      kb_buf_puts(&b, kb_buf_str(&joined));
-      kb_buf_cleanup(&joined);
-      if (excess <= 0 || !S_trim(v, nseg, excess + 2)) break;
-    }
-    for (int i = 0; i < nseg; i++) free(v[i].text);
-    free(v);
+    /* shorten the text after the handle, never a URL nor a link put in
+     * ({url}, {store}: an article's link lost to the cut was a reply
+     * without its article, where the public URL is a loopback address);
+     * only if the links alone do not fit, they are cut as text */
+    const char *links[2] = {NULL, NULL};
+    int nlinks = 0;
+    if (url && *url) links[nlinks++] = url;
+    if (store && *store && (!url || strcmp(store, url))) links[nlinks++] = store;
+    char *text = kb_xstrdup(kb_buf_str(&b) + keep);
+    len = S_shorten(&b, keep, text, links, nlinks);
+    if (len > KB_REPLY_MAX && nlinks) len = S_shorten(&b, keep, text, NULL, 0);
+    free(text);
   }
   *out = b;
   return len;

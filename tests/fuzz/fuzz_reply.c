@@ -1,7 +1,8 @@
 /*
  * fuzz_reply.c - libFuzzer target: the reply renderer. The input is split
  * into author, template and title at NUL bytes; whatever it is, the reply
- * must fit in a tweet whenever its URL and handle do.
+ * must fit in a tweet whenever its URL and handle do, with links Twitter
+ * counts as 23 and with loopback ones it counts whole.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r = kb_reply_compose_store(handle, tmpl, title, "https://help.example.co.uk/help/x",
                              "https://help.example.co.uk/help/store-leeds", 1, &len);
   if (len != kb_tweet_length(r, strlen(r))) __builtin_trap();
+  free(r);
+  /* links Twitter does not count as links (a loopback public URL): kept
+   * whole, counted whole, and the reply still fits (they fit alone) */
+  r = kb_reply_compose_store(handle, tmpl, title, "http://127.0.0.1:8080/help/x",
+                             "http://127.0.0.1:8080/help/store-leeds", 1, &len);
+  if (len != kb_tweet_length(r, strlen(r)) || len > KB_REPLY_MAX) __builtin_trap();
   free(r);
   char *bad = NULL;
   kb_reply_max_length(tmpl, title, &bad);
