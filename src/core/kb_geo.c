@@ -54,6 +54,8 @@ typedef struct {
   char *key;                 /* folded words joined by single spaces */
   int store;                 /* index into stores, or -1 */
   int place;                 /* index into places, or -1 */
+  int addr;                  /* 1: a store's name its address holds
+                                (S_mark_addresses()) */
 } S_name;
 
 /* A byte prefix of some name's key (every prefix of every key is one), so
@@ -428,7 +430,33 @@ static int S_cmp_name(const void *x, const void *y) {
   const S_name *a = x, *b = y;
   int c = strcmp(a->key, b->key);
   if (c) return c;
-  return (a->store < 0) - (b->store < 0); /* stores first */
+  if ((a->store < 0) != (b->store < 0)) return (a->store < 0) - (b->store < 0); /* stores first */
+  /* of the stores one name is, the one whose address holds it first
+   * ("Eastgate": the Inverness centre, before the Chester street that
+   * store lists as an alias); then the stores', or places', own order */
+  if (a->addr != b->addr) return b->addr - a->addr;
+  if (a->store != b->store) return (a->store > b->store) - (a->store < b->store);
+  return (a->place > b->place) - (a->place < b->place);
+}
+
+/* 1 if key's words are words of hay, in a row (both S_key()s). */
+static int S_holds_words(const char *hay, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = hay; (p = strstr(p, key)) != NULL; p++)
+    if ((p == hay || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
+  return 0;
+}
+
+/* Marks each store's names that its address holds (S_name.addr). */
+static void S_mark_addresses(kb_geo *g) {
+  char **ak = kb_xcalloc((size_t)g->nstores + 1, sizeof *ak);
+  for (int i = 0; i < g->nstores; i++) ak[i] = S_key(g->stores[i].address);
+  for (int i = 0; i < g->nnames; i++) {
+    S_name *x = &g->names[i];
+    x->addr = x->store >= 0 && ak[x->store] && S_holds_words(ak[x->store], x->key);
+  }
+  for (int i = 0; i < g->nstores; i++) free(ak[i]);
+  free(ak);
 }
 
 static int S_is_common(const kb_geo *g, const char *key);
@@ -478,6 +506,7 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   sqlite3_close(db);
   g->pkey = kb_xcalloc((size_t)g->nstores + 1, sizeof *g->pkey);
   for (int i = 0; i < g->nstores; i++) g->pkey[i] = S_key(g->stores[i].postcode);
+  S_mark_addresses(g);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
   S_prefixes(g);
   if (g->nnames) {
