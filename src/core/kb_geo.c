@@ -55,7 +55,7 @@ typedef struct {
   int store;                 /* index into stores, or -1 */
   int place;                 /* index into places, or -1 */
   int addr;                  /* 1: a store's name its address holds
-                                (S_mark_addresses()) */
+                                (S_add_name()) */
 } S_name;
 
 /* A byte prefix of some name's key (every prefix of every key is one), so
@@ -172,9 +172,17 @@ static char *S_shorten(const char *key, const char *longk, const char *shortk, i
   return v;
 }
 
-static void S_push_name(kb_geo *g, char *key, int store, int place) {
+/* 1 if key's words are words of hay, in a row (both S_key()s). */
+static int S_holds_words(const char *hay, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = hay; (p = strstr(p, key)) != NULL; p++)
+    if ((p == hay || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
+  return 0;
+}
+
+static void S_push_name(kb_geo *g, char *key, int store, int place, int addr) {
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place};
+  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place, .addr = addr};
 }
 
 /* name with each apostrophe (' or U+2019) made a space, or NULL when it
@@ -256,7 +264,15 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place, const 
       char *x = S_shorten(v[j], a->longk[e], a->shortk[e], a->suffix[e]);
       if (x) v[nv++] = x;
     }
-  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place);
+  /* a store's name its address holds, in every way it is written
+   * (S_name.addr: "Jameson St" too, of "28 Jameson Street") */
+  int addr = 0;
+  if (store >= 0) {
+    char *ak = S_key(g->stores[store].address);
+    addr = ak && S_holds_words(ak, v[0]);
+    free(ak);
+  }
+  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place, addr);
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
@@ -439,25 +455,7 @@ static int S_cmp_name(const void *x, const void *y) {
   return (a->place > b->place) - (a->place < b->place);
 }
 
-/* 1 if key's words are words of hay, in a row (both S_key()s). */
-static int S_holds_words(const char *hay, const char *key) {
-  size_t n = strlen(key);
-  for (const char *p = hay; (p = strstr(p, key)) != NULL; p++)
-    if ((p == hay || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
-  return 0;
-}
 
-/* Marks each store's names that its address holds (S_name.addr). */
-static void S_mark_addresses(kb_geo *g) {
-  char **ak = kb_xcalloc((size_t)g->nstores + 1, sizeof *ak);
-  for (int i = 0; i < g->nstores; i++) ak[i] = S_key(g->stores[i].address);
-  for (int i = 0; i < g->nnames; i++) {
-    S_name *x = &g->names[i];
-    x->addr = x->store >= 0 && ak[x->store] && S_holds_words(ak[x->store], x->key);
-  }
-  for (int i = 0; i < g->nstores; i++) free(ak[i]);
-  free(ak);
-}
 
 static int S_is_common(const kb_geo *g, const char *key);
 
@@ -506,7 +504,6 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
   sqlite3_close(db);
   g->pkey = kb_xcalloc((size_t)g->nstores + 1, sizeof *g->pkey);
   for (int i = 0; i < g->nstores; i++) g->pkey[i] = S_key(g->stores[i].postcode);
-  S_mark_addresses(g);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
   S_prefixes(g);
   if (g->nnames) {
