@@ -48,6 +48,13 @@ static const char *S_MUNICH =
     "aliases: [Kaufingerstraße, Marienplatz, Münchner Freiheit]\n"
     "---\nIn der Fußgängerzone.\n";
 
+/* A store that lists Hull's street as an alias too, before Hull in the
+ * stores' order (test_shared_name_address()) */
+static const char *S_BEVERLEY =
+    "---\ntitle: PhoneRetailer Beverley\nslug: store-beverley\ntype: store\ntown: Beverley\n"
+    "address: 3 Saturday Market\npostcode: HU17 8BB\nphone: 01632 960129\nlat: 53.8420\n"
+    "lon: -0.4300\naliases: [Jameson Street, Saturday Market]\n---\nMarket place.\n";
+
 typedef struct {
   char *dir;   /* the temporary directory (kb/ and kb.sqlite in it) */
   kb_geo *geo; /* loaded from dir/kb.sqlite */
@@ -66,6 +73,7 @@ static int S_setup(void **state) {
   assert_int_equal(th_run(cmd, NULL), 0);
   free(cmd);
   S_write(f->dir, "stores/store-hull.md", S_HULL);
+  S_write(f->dir, "stores/store-beverley.md", S_BEVERLEY);
   S_write(f->dir, "stores/fr/store-paris.md", S_PARIS);
   S_write(f->dir, "stores/de/store-munchen.md", S_MUNICH);
   S_write(f->dir, "stores/fr/store-nantes.md", S_NANTES);
@@ -325,6 +333,20 @@ static void test_misspelt_place(void **state) {
   assert_int_equal(S_misspelt(f, "plain text, nothing misspelt", "en", en, S_known_none, NULL, &m), 0);
 }
 
+/* A name two stores have names the one whose address holds it (Hull's
+ * "28 Jameson Street"), also shortened, whatever the stores' order
+ * (Beverley comes first and lists it as an alias). */
+static void test_shared_name_address(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  assert_int_equal(S_find(f, "is the Jameson Street shop open late?", "en", &m), 1);
+  assert_string_equal(m.store->slug, "store-hull");
+  assert_int_equal(S_find(f, "is the Jameson St shop open late?", "en", &m), 1);
+  assert_string_equal(m.store->slug, "store-hull");
+  assert_int_equal(S_find(f, "the Saturday Market shop", "en", &m), 1);
+  assert_string_equal(m.store->slug, "store-beverley");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
@@ -336,6 +358,7 @@ int main(void) {
       cmocka_unit_test(test_letters_spelt_out),
       cmocka_unit_test(test_foreign_place_not_a_stop_word),
       cmocka_unit_test(test_misspelt_place),
+      cmocka_unit_test(test_shared_name_address),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

@@ -54,6 +54,8 @@ typedef struct {
   char *key;                 /* folded words joined by single spaces */
   int store;                 /* index into stores, or -1 */
   int place;                 /* index into places, or -1 */
+  int addr;                  /* 1: a store's name its address holds
+                                (S_add_name()) */
 } S_name;
 
 /* A byte prefix of some name's key (every prefix of every key is one), so
@@ -170,9 +172,17 @@ static char *S_shorten(const char *key, const char *longk, const char *shortk, i
   return v;
 }
 
-static void S_push_name(kb_geo *g, char *key, int store, int place) {
+/* 1 if key's words are words of hay, in a row (both S_key()s). */
+static int S_holds_words(const char *hay, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = hay; (p = strstr(p, key)) != NULL; p++)
+    if ((p == hay || p[-1] == ' ') && (p[n] == ' ' || !p[n])) return 1;
+  return 0;
+}
+
+static void S_push_name(kb_geo *g, char *key, int store, int place, int addr) {
   g->names = kb_xrealloc(g->names, (size_t)(g->nnames + 1) * sizeof *g->names);
-  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place};
+  g->names[g->nnames++] = (S_name){.key = key, .store = store, .place = place, .addr = addr};
 }
 
 /* name with each apostrophe (' or U+2019) made a space, or NULL when it
@@ -254,7 +264,15 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place, const 
       char *x = S_shorten(v[j], a->longk[e], a->shortk[e], a->suffix[e]);
       if (x) v[nv++] = x;
     }
-  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place);
+  /* a store's name its address holds, in every way it is written
+   * (S_name.addr: "Jameson St" too, of "28 Jameson Street") */
+  int addr = 0;
+  if (store >= 0) {
+    char *ak = S_key(g->stores[store].address);
+    addr = ak && S_holds_words(ak, v[0]);
+    free(ak);
+  }
+  for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place, addr);
 }
 
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
@@ -428,8 +446,16 @@ static int S_cmp_name(const void *x, const void *y) {
   const S_name *a = x, *b = y;
   int c = strcmp(a->key, b->key);
   if (c) return c;
-  return (a->store < 0) - (b->store < 0); /* stores first */
+  if ((a->store < 0) != (b->store < 0)) return (a->store < 0) - (b->store < 0); /* stores first */
+  /* of the stores one name is, the one whose address holds it first
+   * ("Eastgate": the Inverness centre, before the Chester street that
+   * store lists as an alias); then the stores', or places', own order */
+  if (a->addr != b->addr) return b->addr - a->addr;
+  if (a->store != b->store) return (a->store > b->store) - (a->store < b->store);
+  return (a->place > b->place) - (a->place < b->place);
 }
+
+
 
 static int S_is_common(const kb_geo *g, const char *key);
 
