@@ -455,8 +455,6 @@ static int S_cmp_name(const void *x, const void *y) {
   return (a->place > b->place) - (a->place < b->place);
 }
 
-
-
 static int S_is_common(const kb_geo *g, const char *key);
 
 /* 1 if folded word w[0..n) is letters only (no digit, no apostrophe): a
