@@ -90,6 +90,19 @@ int kb_geo_find_misspelt(const kb_geo *g, const kb_token *t, int nt, const char 
                          const char *lang, const kb_lang *words,
                          int (*known)(void *arg, const char *word), void *arg, kb_geo_match *m);
 
+/* The store the words t[0..nt) name by its street's own name, after a
+ * store word of words (the mention's language's lists; places.txt kinds
+ * store and street): "la tienda de Recogidas", of the store alias "Calle
+ * Recogidas" (a street type, stop words, the name). A name that is also
+ * a town, place, alias or another store's street's is none. Only stores
+ * of collection (NULL: any) and of the site of lang. A weaker reading
+ * than kb_geo_find_tokens_lang()'s, which never reads these names: it
+ * says which store, not that the mention is about a place (a suggest's
+ * links read it; its ranking does not). Returns 1 and fills *m, or 0
+ * (lang or words NULL: 0). */
+int kb_geo_find_street(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                       const char *lang, const kb_lang *words, kb_geo_match *m);
+
 /* The same for text[0..n), split into words first (for tools and tests;
  * the suggest path reads the words of its mention analysis). */
 int kb_geo_find(const kb_geo *g, const char *text, size_t n,

@@ -89,6 +89,8 @@ typedef enum {
 /* Kinds of place words (places.txt). */
 #define KB_PLACE_COMMON 0x01 /* a place name that is an everyday word */
 #define KB_PLACE_PREP 0x02   /* a preposition before a place */
+#define KB_PLACE_STORE 0x04  /* a word for one of our stores ("tienda") */
+#define KB_PLACE_STREET 0x08 /* a street's type, written before its name ("calle") */
 
 /* Intents (intents.tsv), as bits. */
 #define KB_INTENT_STATUS 0x01

@@ -94,6 +94,13 @@ const char *kb_mention_addressed(const kb_mention *m);
  * 1 and *place filled (its span is the words that named it), or 0. */
 int kb_mention_place(const kb_mention *m, kb_geo_match *place);
 
+/* The store it names by its street's own name after a store word ("la
+ * tienda de Recogidas": kb_geo_find_street()), of the searched
+ * collection and the mention's language's site: 1 and *store filled, or
+ * 0. Not a place (kb_mention_place() does not read it): which store,
+ * for the links. */
+int kb_mention_street_store(const kb_mention *m, kb_geo_match *store);
+
 /* The phone platform its words name ("ios", "android"), or NULL. */
 const char *kb_mention_platform(const kb_mention *m);
 

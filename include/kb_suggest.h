@@ -47,7 +47,11 @@ typedef struct kb_suggest_result {
                             is answerable (kb_suggest_threshold() for its
                             asks, language and whether that language has
                             example mentions) */
-  int has_place;         /* the mention names a place */
+  int has_place;         /* the mention names a place (kb_mention_place()),
+                            or a store by its street's own name after a
+                            store word (kb_mention_street_store(): for the
+                            links and the reply only, read after the
+                            ranking) */
   int names_place;       /* has_place, and not only by an everyday word
                             whose capital opens the mention or a sentence
                             ("Reading your pages...", "Bath time..."): a

@@ -96,7 +96,7 @@ static const S_case S_cases[] = {
     {"lang: not lower case", "lang/en/filler.txt", "Thanks\n", 1, "lang/en/filler.txt:1: error: 'Thanks': not lower case"},
     {"lang: one word per line", "lang/en/stopwords.txt", "of the\n", 1, "lang/en/stopwords.txt:1: error: 'of the': one word per line (no spaces)"},
     {"lang: unknown intent", "lang/en/intents.tsv", "where is my\tstatus\nrefund\tmoney\n", 1, "lang/en/intents.tsv:2: error: unknown intent 'money'"},
-    {"lang: unknown place kind", "lang/en/places.txt", "bath\tcommon\nin\tpreposition\n", 1, "lang/en/places.txt:2: error: unknown kind 'preposition' (expected common or prep)"},
+    {"lang: unknown place kind", "lang/en/places.txt", "bath\tcommon\nin\tpreposition\n", 1, "lang/en/places.txt:2: error: unknown kind 'preposition' (expected common, prep, store or street)"},
     {"lang: place shortening not lower case", "lang/en/placeabbr.tsv", "st\tstreet\nRd\troad\n", 1, "lang/en/placeabbr.tsv:2: error: 'Rd': not lower case"},
     {"lang: place shortening without tab", "lang/en/placeabbr.tsv", "# x\nst street\n", 1, "lang/en/placeabbr.tsv:2: error: missing tab: expected short<TAB>words"},
     {"lang: place shortening twice", "lang/fr/placeabbr.tsv", "st\tsaint\nst\tsainte\n", 1, "lang/fr/placeabbr.tsv:2: error: duplicate 'st' (also on line 1)"},

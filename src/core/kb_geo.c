@@ -48,6 +48,9 @@ typedef struct {
   char **letter, **letters;  /* placeletters.tsv: "ö" written "oe" (lower
                                 case, composed) */
   int nletters;
+  kb_lang *words;            /* the language's word lists, while loading:
+                                its street types (places.txt, kind street)
+                                and stop words (S_street_names()) */
 } S_abbr;
 
 typedef struct {
@@ -56,6 +59,9 @@ typedef struct {
   int place;                 /* index into places, or -1 */
   int addr;                  /* 1: a store's name its address holds
                                 (S_add_name()) */
+  int street;                /* 1: a store's street by its own name
+                                ("recogidas" of "Calle Recogidas"), a name
+                                only after a store word (S_after_store()) */
 } S_name;
 
 /* A byte prefix of some name's key (every prefix of every key is one), so
@@ -97,6 +103,9 @@ struct kb_geo {
   kb_vocab *spell;           /* the words of the names (S_MIN_SPELT bytes or
                                 more, letters only), for reading a misspelt
                                 one (kb_geo_find_misspelt()) */
+  S_name *streets;           /* while loading: the street names of the
+                                stores' aliases (S_street_names()) */
+  int nstreets;
 };
 
 /*--- Keys ----------------------------------------------------------------*/
@@ -275,12 +284,65 @@ static void S_add_name(kb_geo *g, const char *name, int store, int place, const 
   for (int j = 0; j < nv; j++) S_push_name(g, v[j], store, place, addr);
 }
 
+/* The street's own name of alias (a store's, in language lang), into
+ * g->streets: the words after a first word that is a street type of the
+ * language and the stop words after it ("Paseo de la Independencia":
+ * "independencia"); none when the alias is not so written. Which of them
+ * become names is decided once all names are in (S_add_streets()). */
+static void S_street_names(kb_geo *g, const char *alias, int store, const char *lang) {
+  const S_abbr *a = S_abbr_of(g, lang);
+  char *k = a && a->words ? S_key(alias) : NULL;
+  if (!k) return;
+  const char *p = k;
+  size_t l = strcspn(p, " ");
+  int kinds = kb_lang_place(a->words, p, (int)l);
+  if (!(kinds & KB_PLACE_STREET) || !p[l]) {
+    free(k);
+    return;
+  }
+  p += l + 1;
+  for (l = strcspn(p, " "); p[l] && kb_lang_is_stop(a->words, p, (int)l); l = strcspn(p, " "))
+    p += l + 1;
+  if (*p && !kb_lang_is_stop(a->words, p, (int)strlen(p))) {
+    g->streets = kb_xrealloc(g->streets, (size_t)(g->nstreets + 1) * sizeof *g->streets);
+    g->streets[g->nstreets++] = (S_name){.key = kb_xstrdup(p), .store = store, .place = -1, .street = 1};
+  }
+  free(k);
+}
+
+/* The street names of g->streets that name one store and nothing else (no
+ * town, place, alias or other store's street has the name) become names;
+ * the rest are dropped. Before the names are sorted. */
+static void S_add_streets(kb_geo *g) {
+  for (int i = 0; i < g->nstreets; i++) {
+    S_name *x = &g->streets[i];
+    int keep = 1, dup = 0;
+    for (int j = 0; j < g->nnames && keep; j++) keep = strcmp(g->names[j].key, x->key) != 0;
+    for (int j = 0; j < g->nstreets && keep; j++) {
+      if (j == i || strcmp(g->streets[j].key, x->key)) continue;
+      if (g->streets[j].store != x->store) keep = 0;
+      else if (j < i) dup = 1; /* (the same store's: one name) */
+    }
+    if (keep && !dup) {
+      S_push_name(g, x->key, x->store, -1, 0);
+      g->names[g->nnames - 1].street = 1;
+    } else {
+      free(x->key);
+    }
+  }
+  free(g->streets);
+  g->streets = NULL;
+  g->nstreets = 0;
+}
+
 /* Adds each comma-separated (places) or JSON-array (stores) alias. */
 static void S_add_aliases(kb_geo *g, const char *list, int store, int place, const char *lang) {
   char *s = kb_xstrdup(list ? list : "");
   char *save = NULL;
-  for (char *a = strtok_r(s, ",[]\"", &save); a; a = strtok_r(NULL, ",[]\"", &save))
+  for (char *a = strtok_r(s, ",[]\"", &save); a; a = strtok_r(NULL, ",[]\"", &save)) {
     S_add_name(g, a, store, place, lang);
+    if (store >= 0) S_street_names(g, a, store, lang);
+  }
   free(s);
 }
 
@@ -303,10 +365,11 @@ static void S_load_abbr(kb_geo *g, sqlite3 *db) {
     kb_lang *l = kb_lang_new(code);
     char err[256];
     if (kb_lang_load(l, db, err, sizeof err) == 0 &&
-        kb_lang_count(l, KB_LANG_PLACE_ABBR) + kb_lang_count(l, KB_LANG_PLACE_LETTERS) > 0) {
+        kb_lang_count(l, KB_LANG_PLACE_ABBR) + kb_lang_count(l, KB_LANG_PLACE_LETTERS) +
+                kb_lang_count(l, KB_LANG_PLACES) > 0) {
       g->abbr = kb_xrealloc(g->abbr, (size_t)(g->nabbr + 1) * sizeof *g->abbr);
       S_abbr *a = &g->abbr[g->nabbr++];
-      *a = (S_abbr){.lang = kb_xstrdup(code)};
+      *a = (S_abbr){.lang = kb_xstrdup(code), .words = l};
       int n = kb_lang_count(l, KB_LANG_PLACE_ABBR);
       a->shortk = kb_xcalloc((size_t)n + 1, sizeof *a->shortk);
       a->longk = kb_xcalloc((size_t)n + 1, sizeof *a->longk);
@@ -338,6 +401,7 @@ static void S_load_abbr(kb_geo *g, sqlite3 *db) {
         a->letter[a->nletters] = (char *)c;
         a->letters[a->nletters++] = kb_xstrdup(w);
       }
+      continue; /* (l kept in a->words until the names are made) */
     }
     kb_lang_free(l);
   }
@@ -473,7 +537,8 @@ static void S_spell_words(kb_geo *g) {
   kb_vocab_count *c = kb_vocab_count_new();
   for (int i = 0; i < g->nnames; i++) {
     const char *k = g->names[i].key;
-    if (S_is_common(g, k)) continue;
+    if (S_is_common(g, k) || g->names[i].street) continue; /* (a street's
+      own name needs its store word: not read from a misspelling) */
     for (const char *p = k; *p;) {
       size_t l = strcspn(p, " ");
       if (l >= S_MIN_SPELT && S_letters(p, l)) kb_vocab_count_add(c, p, l);
@@ -500,6 +565,11 @@ kb_geo *kb_geo_load(const char *path, char *err, size_t nerr) {
     return NULL;
   }
   sqlite3_close(db);
+  S_add_streets(g);
+  for (int i = 0; i < g->nabbr; i++) { /* (only the street names read them) */
+    kb_lang_free(g->abbr[i].words);
+    g->abbr[i].words = NULL;
+  }
   g->pkey = kb_xcalloc((size_t)g->nstores + 1, sizeof *g->pkey);
   for (int i = 0; i < g->nstores; i++) g->pkey[i] = S_key(g->stores[i].postcode);
   if (g->nnames) qsort(g->names, (size_t)g->nnames, sizeof *g->names, S_cmp_name);
@@ -533,7 +603,10 @@ void kb_geo_free(kb_geo *g) {
   free(g->stores);
   free(g->strings);
   kb_lang_free(g->words);
+  for (int i = 0; i < g->nstreets; i++) free(g->streets[i].key);
+  free(g->streets);
   for (int i = 0; i < g->nabbr; i++) {
+    kb_lang_free(g->abbr[i].words);
     for (int j = 0; j < g->abbr[i].n; j++) {
       free(g->abbr[i].shortk[j]);
       free(g->abbr[i].longk[j]);
@@ -718,16 +791,33 @@ static void S_most(const kb_geo *g, const kb_token *const *w, int nw, int *most,
   }
 }
 
+/* 1 if word i of w comes after a store word of ctx with a stop word (and
+ * perhaps more, and street types) between them: "la tienda de [la plaza
+ * de] Recogidas", where a store's street is named by its own name. */
+static int S_after_store(const kb_lang *ctx, const kb_token *const *w, int i) {
+  if (!ctx) return 0;
+  int stops = 0;
+  for (int j = i - 1; j >= 0 && j >= i - 5; j--) {
+    int kinds = kb_lang_place(ctx, w[j]->fold, w[j]->nfold);
+    if (kinds & KB_PLACE_STORE) return stops > 0;
+    if (kb_lang_is_stop(ctx, w[j]->fold, w[j]->nfold)) stops++;
+    else if (!(kinds & KB_PLACE_STREET)) return 0;
+  }
+  return 0;
+}
+
 /* The first place of the site of lang (NULL: any) the words name; most
  * and named from S_most(), district[i] S_district_like() of word i,
  * elided[i] 1 when word i followed an elided article (a preposition
  * before it; elided NULL: none); a one-word name that is a stop word of
- * stop (NULL: none) names nothing. */
+ * stop (NULL: none) names nothing. ctx NULL: the places, not a street's
+ * own name; ctx given (the mention's language's words): only a street's
+ * own name, after a store word of ctx (kb_geo_find_street()). */
 static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, const int *most,
                          const unsigned char *named, const unsigned char *district,
                          const unsigned char *elided,
                          const char *collection, const char *lang, const kb_lang *stop,
-                         kb_geo_match *m) {
+                         const kb_lang *ctx, kb_geo_match *m) {
   for (int i = 0; i < nw; i++) {
     char key[S_MAX_NAME_WORDS * (KB_TOKEN_FOLD_MAX + 1)];
     size_t end[S_MAX_NAME_WORDS + 1];
@@ -737,6 +827,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       key[end[len]] = 0;
       const S_name *nm = S_find_in(g, key, collection, lang);
       if (!nm) continue;
+      if (nm->street != (ctx != NULL) || (ctx && !S_after_store(ctx, w, i))) continue;
       if (len == 1 && S_is_common(g, key) && !w[i]->upper && !(elided && elided[i]) &&
           !(i > 0 && S_is_prep(g, w[i - 1]->fold)))
         continue;
@@ -748,7 +839,7 @@ static int S_find_tokens(const kb_geo *g, const kb_token *const *w, int nw, cons
       return 1;
     }
     int len = 0;
-    const kb_geo_store *s = district[i] ? S_postcode(g, w, nw, i, collection, lang, &len) : NULL;
+    const kb_geo_store *s = district[i] && !ctx ? S_postcode(g, w, nw, i, collection, lang, &len) : NULL;
     if (s) {
       memset(m, 0, sizeof *m);
       m->store = s;
@@ -796,12 +887,13 @@ static int S_find_words(const kb_geo *g, const kb_token *const *w, int nw,
    * their length) */
   for (int i = 0; i < nw; i++)
     district[i] = (unsigned char)(w[i]->nfold <= 4 && S_district_like(w[i]->fold));
-  if (lang && S_find_tokens(g, w, nw, most, named, district, elided, collection, lang, NULL, m))
+  if (lang && S_find_tokens(g, w, nw, most, named, district, elided, collection, lang, NULL, NULL,
+                            m))
     return 1;
   /* another country's place is not one of the mention's everyday words
    * (its own country's, found above, may be: "Essen") */
   return S_find_tokens(g, w, nw, most, named, district, elided, collection, NULL,
-                       lang ? words : NULL, m);
+                       lang ? words : NULL, NULL, m);
 }
 
 int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const char *collection,
@@ -836,6 +928,21 @@ int kb_geo_find_tokens_lang(const kb_geo *g, const kb_token *t, int nt, const ch
     }
   }
   return S_find_words(g, w, nw, elided, collection, lang, words, m);
+}
+
+int kb_geo_find_street(const kb_geo *g, const kb_token *t, int nt, const char *collection,
+                       const char *lang, const kb_lang *words, kb_geo_match *m) {
+  if (!g->nnames || !lang || !words) return 0;
+  const kb_token *w[S_MAX_WORDS];
+  w[0] = NULL; /* (read below nw only; gcc cannot tell when nw is 0) */
+  int nw = 0;
+  for (int i = 0; i < nt && nw < S_MAX_WORDS; i++)
+    if (t[i].kind != KB_TOKEN_EMOJI) w[nw++] = &t[i];
+  int most[S_MAX_WORDS];
+  unsigned char district[S_MAX_WORDS], named[S_MAX_WORDS];
+  S_most(g, w, nw, most, named);
+  memset(district, 0, (size_t)nw); /* (no postcode: S_find_tokens() reads none with ctx) */
+  return S_find_tokens(g, w, nw, most, named, district, NULL, collection, lang, NULL, words, m);
 }
 
 /* 1 if x is a preposition before a place in the word lists words (their
@@ -889,7 +996,8 @@ int kb_geo_find_misspelt(const kb_geo *g, const kb_token *t, int nt, const char 
   memset(district, 0, (size_t)nw); /* (postcodes were read as written) */
   /* the mention's own country only: a misspelling is read as one of the
    * places its customers write about, not as any country's */
-  if (!S_find_tokens(g, w, nw, most, named, district, NULL, collection, lang, NULL, m)) return 0;
+  if (!S_find_tokens(g, w, nw, most, named, district, NULL, collection, lang, NULL, NULL, m))
+    return 0;
   /* the name found is one a corrected word is part of; a place with no
    * store only when that word is written as a name, with a capital
    * ("Talabera de la Reina"): a lowercase word one edit from a town is as

@@ -69,7 +69,7 @@ static const struct {
                                                         "contact", NULL},
                          .what = "cue<TAB>intent"},
     [KB_LANG_PLACES] = {.file = "places.txt", .name = "places", .tabbed = 1,
-                        .kinds = (const char *const[]){"common", "prep", NULL},
+                        .kinds = (const char *const[]){"common", "prep", "store", "street", NULL},
                         .what = "word<TAB>kind"},
     [KB_LANG_PLACE_ABBR] = {.file = "placeabbr.tsv", .name = "placeabbr", .tabbed = 1,
                             .what = "short<TAB>words"},
@@ -407,7 +407,7 @@ static void S_report(kb_diag *d, kb_lang_list list, const char *path, int line, 
                                           "complaint or contact"
                 : list == KB_LANG_CUES ? "ask, opener or lead"
                 : list == KB_LANG_DAYS ? "sun, mon, tue, wed, thu, fri, sat, tomorrow or none"
-                                       : "common or prep",
+                                       : "common, prep, store or street",
                 NULL);
   } else {
     const char *id = NULL;

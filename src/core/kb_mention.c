@@ -29,6 +29,8 @@ struct kb_mention {
   const char *addressed;
   int has_place;
   kb_geo_match place;
+  int has_street;          /* a store named by its street's own name */
+  kb_geo_match street;
   const char *platform;
   int asks;
   int intents;
@@ -182,6 +184,14 @@ static int S_language(kb_index *ix, const kb_geo *geo, const kb_query *q, kb_tok
   return li;
 }
 
+/* 1 if a word of m is a store word of its language (places.txt, kind
+ * store), by its look-up the cues made (t[i].lists: kb_intent_cues()). */
+static int S_store_word(const kb_mention *m) {
+  for (int i = 0; i < m->ntokens; i++)
+    if (m->tokens[i].lists && (m->tokens[i].lists->place & KB_PLACE_STORE)) return 1;
+  return 0;
+}
+
 /* kb_geo_find_misspelt()'s test of a word: one the mention's language's
  * articles have is no misspelt place, however near a town's name. */
 typedef struct {
@@ -234,6 +244,12 @@ kb_mention *kb_mention_new(kb_index *ix, const kb_geo *geo, const char *text, si
     m->has_place = kb_geo_find_misspelt(geo, m->tokens, m->ntokens, m->collection, m->lang,
                                         m->words, S_known, &ka, &m->place);
   }
+  /* a store named by its street's own name after a store word ("la
+   * tienda de Recogidas"): only when a word is a store word (its look-up,
+   * t[i].lists, made by the cues above), as few mentions have one */
+  if (geo && S_store_word(m))
+    m->has_street = kb_geo_find_street(geo, m->tokens, m->ntokens, m->collection, m->lang, m->words,
+                                       &m->street);
   m->platform = kb_index_platform(ix, m->tokens, m->ntokens);
   return m;
 }
@@ -267,6 +283,11 @@ const char *kb_mention_addressed(const kb_mention *m) { return m->addressed; }
 int kb_mention_place(const kb_mention *m, kb_geo_match *place) {
   if (m->has_place && place) *place = m->place;
   return m->has_place;
+}
+
+int kb_mention_street_store(const kb_mention *m, kb_geo_match *store) {
+  if (m->has_street && store) *store = m->street;
+  return m->has_street;
 }
 
 /* The day the words t[0..n) name in l's days.tsv (kb_mention_day()):

@@ -556,12 +556,6 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
     else if (out->res.hits[0].score > 0)
       out->s[i].confidence = out->s[0].confidence * h->score / out->res.hits[0].score;
   }
-  /* A store question that names a town with a store ("is there a shop in
-   * Guildford?") is answered by that store's page when the best article
-   * links to stores; whether that is the answer is the confidence's to
-   * say (the place is one of its inputs), not a rule of its own. */
-  out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
-                    !strcmp(out->s[0].hit->deeplink, "store");
   /* nothing fits (praise, a rant, another product): the abstention, a
    * model of its own; answerable besides means the first suggestion is
    * very probably the right one */
@@ -570,6 +564,22 @@ static void S_confidence(kb_index *ix, const kb_mention *m, kb_suggest_result *o
   out->threshold = kb_suggest_threshold(out->asks, S_lang_other(ix, out), noex);
   out->answerable = !out->offtopic && !out->nothing_fits && out->n > 0 &&
                     out->s[0].confidence >= out->threshold;
+}
+
+/* The store m names by its street's own name after a store word ("la
+ * tienda de Recogidas": kb_mention_street_store()) made out's place for
+ * the links and the reply, after the ranking: it says which store, not
+ * whether the mention is about one, and the ranker's place inputs were
+ * fitted on the places kb_mention_place() reads. It replaces no place,
+ * a place without a store, or the same town's store; a place naming
+ * another town's store is kept (two stores named: the town is surer). */
+static void S_street_store(const kb_mention *m, kb_suggest_result *out) {
+  kb_geo_match st;
+  if (!kb_mention_street_store(m, &st) || !st.store) return;
+  if (out->has_place && out->place.store && strcmp(out->place.store->town, st.store->town)) return;
+  out->has_place = 1;
+  out->names_place = 1;
+  out->place = st;
 }
 
 int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
@@ -602,7 +612,15 @@ int kb_suggest(kb_index *ix, const kb_geo *geo, const char *text, size_t n,
   memset(out->s, 0, ((size_t)out->n + 1) * sizeof *out->s);
   /* 3. ranking and confidence */
   S_confidence(ix, m, out);
-  /* 4. reply: the link each suggestion carries */
+  /* 4. reply: the store the links name, then the link each suggestion
+   * carries. A store question that names a town with a store ("is there
+   * a shop in Guildford?") is answered by that store's page when the
+   * best article links to stores; whether that is the answer is the
+   * confidence's to say (the place is one of its inputs), not a rule of
+   * its own. */
+  S_street_store(m, out);
+  out->store_link = out->n > 0 && out->has_place && out->place.store && out->s[0].hit->deeplink &&
+                    !strcmp(out->s[0].hit->deeplink, "store");
   for (int i = 0; i < out->n; i++) {
     out->s[i].url = S_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
     out->s[i].store_url = S_store_url(ix, o, out->s[i].hit, out->has_place ? &out->place : NULL);
