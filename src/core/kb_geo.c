@@ -314,22 +314,30 @@ static void S_street_names(kb_geo *g, const char *alias, int store, const char *
  * town, place, alias or other store's street has the name) become names;
  * the rest are dropped. Before the names are sorted. */
 static void S_add_streets(kb_geo *g) {
+  /* decided for all before any is pushed or freed: a name is compared
+   * with every other street's, and with the names there were before */
+  int n0 = g->nnames;
+  unsigned char *keep = kb_xcalloc((size_t)g->nstreets + 1, 1);
   for (int i = 0; i < g->nstreets; i++) {
-    S_name *x = &g->streets[i];
-    int keep = 1, dup = 0;
-    for (int j = 0; j < g->nnames && keep; j++) keep = strcmp(g->names[j].key, x->key) != 0;
-    for (int j = 0; j < g->nstreets && keep; j++) {
+    const S_name *x = &g->streets[i];
+    int k = 1;
+    for (int j = 0; j < n0 && k; j++) k = strcmp(g->names[j].key, x->key) != 0;
+    for (int j = 0; j < g->nstreets && k; j++) {
       if (j == i || strcmp(g->streets[j].key, x->key)) continue;
-      if (g->streets[j].store != x->store) keep = 0;
-      else if (j < i) dup = 1; /* (the same store's: one name) */
+      if (g->streets[j].store != x->store) k = 0;
+      else if (j < i) k = 0; /* (the same store's twice: the first kept) */
     }
-    if (keep && !dup) {
-      S_push_name(g, x->key, x->store, -1, 0);
+    keep[i] = (unsigned char)k;
+  }
+  for (int i = 0; i < g->nstreets; i++) {
+    if (keep[i]) {
+      S_push_name(g, g->streets[i].key, g->streets[i].store, -1, 0);
       g->names[g->nnames - 1].street = 1;
     } else {
-      free(x->key);
+      free(g->streets[i].key);
     }
   }
+  free(keep);
   free(g->streets);
   g->streets = NULL;
   g->nstreets = 0;
