@@ -80,6 +80,10 @@ static int S_setup(void **state) {
   S_write(f->dir, "lang/de/placeabbr.tsv", "str\tstraße\n-str\t-straße\n");
   S_write(f->dir, "lang/de/placeletters.tsv", "ae\tä\noe\tö\nue\tü\n");
   S_write(f->dir, "lang/en/placeabbr.tsv", "# shortenings\nst\tstreet\nrd\troad\n");
+  /* (street types and stop words: a store alias's street by its own
+   * name, test_street_own_name()) */
+  S_write(f->dir, "lang/fr/places.txt", "magasin\tstore\nrue\tstreet\nboulevard\tstreet\n");
+  S_write(f->dir, "lang/fr/stopwords.txt", "de\nla\nle\nd\n");
   S_write(f->dir, "lang/fr/placeabbr.tsv", "st\tsaint\nbd\tboulevard\ncc\tcentre commercial\n");
   S_write(f->dir, "places/fr.tsv",
           "name\tregion\tlat\tlon\taliases\n"
@@ -347,6 +351,50 @@ static void test_shared_name_address(void **state) {
   assert_string_equal(m.store->slug, "store-beverley");
 }
 
+/* kb_geo_find_street() on text, a French mention, with French lists of
+ * store words, street types and stop words; m gets the match. */
+static int S_street(const S_fix *f, const char *text, const char *lang, kb_geo_match *m) {
+  kb_lang *fr = kb_lang_new("fr");
+  kb_diag *d = kb_diag_new();
+  const char *places = "magasin\tstore\nboutique\tstore\nrue\tstreet\nboulevard\tstreet\n";
+  const char *stop = "de\nla\nle\nd\n";
+  assert_int_equal(kb_lang_parse(fr, KB_LANG_PLACES, "places.txt", places, strlen(places), d), 0);
+  assert_int_equal(kb_lang_parse(fr, KB_LANG_STOP, "stopwords.txt", stop, strlen(stop), d), 0);
+  int nt;
+  kb_token *t = kb_tokens_split(text, strlen(text), &nt);
+  int found = kb_geo_find_street(f->geo, t, nt, NULL, lang, fr, m);
+  free(t);
+  kb_diag_free(d);
+  kb_lang_free(fr);
+  return found;
+}
+
+/* A store named by its street's own name after a store word and a stop
+ * word ("le magasin de Haussmann": the alias "boulevard Haussmann", the
+ * index's French street types) is found by kb_geo_find_street() only:
+ * not a place for kb_geo_find_tokens_lang(), not without the store word
+ * or the stop word, not a name that is also a place's ("Orléans", of
+ * Nantes's "rue d'Orléans"), not for another language's site. */
+static void test_street_own_name(void **state) {
+  const S_fix *f = *state;
+  kb_geo_match m;
+  const char *q = "le magasin de Haussmann ouvre à quelle heure ?";
+  assert_int_equal(S_street(f, q, "fr", &m), 1);
+  assert_string_equal(m.store->slug, "store-paris");
+  assert_int_equal((int)m.start, (int)(strstr(q, "Haussmann") - q));
+  assert_int_equal((int)m.end, (int)(strstr(q, "Haussmann") - q + 9));
+  assert_int_equal(S_street(f, "la boutique de la Haussmann ?", "fr", &m), 1);
+  assert_string_equal(m.store->slug, "store-paris");
+  assert_int_equal(S_find(f, q, "fr", &m), 0);
+  assert_int_equal(S_street(f, "Haussmann ouvre à quelle heure ?", "fr", &m), 0);
+  assert_int_equal(S_street(f, "le magasin Haussmann ouvre ?", "fr", &m), 0);
+  assert_int_equal(S_street(f, "le magasin de Orléans ouvre ?", "fr", &m), 0);
+  assert_int_equal(S_street(f, q, "de", &m), 0);
+  /* the street with its type is the alias, a place as before */
+  assert_int_equal(S_find(f, "le magasin du boulevard Haussmann", "fr", &m), 1);
+  assert_string_equal(m.store->slug, "store-paris");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_shortened_alias),
@@ -359,6 +407,7 @@ int main(void) {
       cmocka_unit_test(test_foreign_place_not_a_stop_word),
       cmocka_unit_test(test_misspelt_place),
       cmocka_unit_test(test_shared_name_address),
+      cmocka_unit_test(test_street_own_name),
   };
   return cmocka_run_group_tests_name("geo", tests, S_setup, S_teardown);
 }

@@ -204,6 +204,15 @@ static void test_spanish_misspelt_store_town(void **state) {
   lh_expect_store_link("a que hora abre la tienda en la vagada", "es", "store-madrid-la-vaguada");
 }
 
+/* A store named by its street's own name after "tienda" ("la tienda de
+ * Recogidas", the alias "Calle Recogidas") is the store the links go
+ * to (kb_mention_street_store()), read after the ranking. */
+static void test_spanish_store_by_street(void **state) {
+  (void)state;
+  lh_expect_store_link("a que hora abre la tienda de Recogidas?", "es", "store-granada");
+  lh_expect_store_link("la tienda de la calle Recogidas abre el domingo?", "es", "store-granada");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words_in_spanish),
@@ -227,6 +236,7 @@ int main(void) {
       cmocka_unit_test(test_spanish_new_phone_restarts),
       cmocka_unit_test(test_spanish_portability_code),
       cmocka_unit_test(test_spanish_misspelt_store_town),
+      cmocka_unit_test(test_spanish_store_by_street),
   };
   return cmocka_run_group_tests_name("lang_es", tests, lh_setup, lh_teardown);
 }

@@ -63,6 +63,8 @@ STORE_LINK_ARTICLE = {
     "le magasin rue dorleans ouvre à quelle heure ?": "store-opening-hours",
     "hola hay tienda en zaragosa?": "find-a-store",
     "a que hora abre la tienda en la vagada": "store-opening-hours",
+    "a que hora abre la tienda de Recogidas?": "store-opening-hours",
+    "la tienda de la calle Recogidas abre el domingo?": "store-opening-hours",
     "Wie lang habt ihr im Münchner Laden am Samstag offen?": "store-opening-hours",
     "Is des Samsung A55 in Schwarz im Kölner Laden da?": "check-stock",
 }
