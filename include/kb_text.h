@@ -100,6 +100,17 @@ void kb_analyzer_forget(kb_analyzer *a);
  * kb_analyzer_forget()), else 0. */
 int kb_analyzer_memo_full(const kb_analyzer *a);
 
+/* kb_lang_words_of_hashed() of a's word lists (h[i] is kb_hash(w[i],
+ * n[i])), read through a's memo of words: a mention's words, analysed
+ * just before in a's language, are found in the memo's slots the analysis
+ * read (and a word new to it remembered), where the lists' own slots and
+ * their words' bytes were reads that missed L1 (60 a kb/ suggest,
+ * callgrind --cache-sim). The same entries. Each w[i] is read for 24
+ * bytes (a kb_token's fold, KB_TOKEN_FOLD_MAX: the bytes past n[i] are
+ * not used). */
+void kb_analyzer_words_of(kb_analyzer *a, const char *const *w, const int *n, const uint32_t *h,
+                          int count, const kb_lang_word **x);
+
 /* The language the analyzer was made for, as given to kb_analyzer_new(). */
 const char *kb_analyzer_lang(const kb_analyzer *a);
 

@@ -85,8 +85,12 @@ static double S_lang_score(kb_index *ix, const kb_query *q, const kb_token *t, i
   double score = kb_query_known(q, li);
   /* one look-up for the four lists (kb_lang_word_of()), not four; the
    * word hashed once for every language (S_language()); NULL where not
-   * read (len -1) */
-  kb_lang_words_of_hashed(kb_index_lang_words(ix, li), fold, len, h, nt, x);
+   * read (len -1); through the language's analyzer's memo, whose slots
+   * the mention's analysis has just read (kb_analyzer_words_of()) */
+  _Static_assert(KB_TOKEN_FOLD_MAX >= 24, "kb_analyzer_words_of() reads 24 bytes of a fold");
+  kb_analyzer *an = kb_index_analyzer_of(ix, li);
+  if (an) kb_analyzer_words_of(an, fold, len, h, nt, x);
+  else kb_lang_words_of_hashed(kb_index_lang_words(ix, li), fold, len, h, nt, x);
   for (int i = 0; i < nt; i++) {
     if (t[i].kind == KB_TOKEN_HASHTAG) continue;
     if (x[i] && (x[i]->stop || x[i]->filler || x[i]->speak || x[i]->cue)) score += 2;

@@ -40,20 +40,28 @@
  * and its look-up in the language's word lists (kb_lang_word_of()) and
  * its Snowball stem cost far more than one look-up here, made once for
  * both. */
+/* (A slot is two cache lines, aligned: what a look-up of a word whose
+ * stem is itself reads in the first (the hash, the word, its word-list
+ * entry x, the stem's length and hash and the word's notes), the stem's
+ * bytes and their notes in the second. Unaligned, 104 bytes, a slot
+ * straddled three lines in two, and x, at its end, was read from another
+ * line than the word's: 128 reads a kb/ suggest that missed L1,
+ * callgrind --cache-sim.) */
 typedef struct {
-  uint32_t hash;             /* the word's kb_hash() (1 for 0); 0: empty */
-  char word[S_CACHE_WORD];
-  char stem[S_CACHE_WORD];
+  _Alignas(64) uint32_t hash; /* the word's kb_hash() (1 for 0); 0: empty */
   unsigned char nstem;
   unsigned char stemmed;     /* stem, nstem, same and stem_hash are set */
   unsigned char same;        /* the stem is the word's bytes */
-  uint32_t stem_hash;        /* kb_hash() of the stem */
-  int note[3][KB_TERM_NOTES]; /* kb_term.note of its terms: the word
-                                itself, its stem, its exact form */
   const kb_lang_word *x;     /* kb_lang_word_of_hashed() of the word (the
                                 lists are the analyzer's data: read-only
                                 while it lives) */
+  char word[S_CACHE_WORD];
+  uint32_t stem_hash;        /* kb_hash() of the stem */
+  int note[KB_TERM_NOTES];   /* kb_term.note of its terms: the word itself, */
+  _Alignas(64) char stem[S_CACHE_WORD];
+  int note_stem[2][KB_TERM_NOTES]; /* its stem, its exact form */
 } S_stem;
+_Static_assert(sizeof(S_stem) == 128, "a memo slot is two cache lines");
 
 /* 1 if the memo's word sw is w: both S_CACHE_WORD bytes, NUL-padded
  * (S_memo()): three 8-byte compares, without a call or a length (asked
@@ -140,6 +148,7 @@ static __attribute__((noinline)) S_stem *S_memo_claim(kb_analyzer *a, S_stem *sl
   memcpy(slot->word, w, S_CACHE_WORD);
   slot->x = kb_lang_word_of_hashed(a->data, w, n, hw);
   memset(slot->note, 0xff, sizeof slot->note); /* every note -1 */
+  memset(slot->note_stem, 0xff, sizeof slot->note_stem);
   a->cached++;
   return slot;
 }
@@ -154,8 +163,9 @@ static inline __attribute__((always_inline)) S_stem *S_memo(kb_analyzer *a, cons
                                                            uint32_t hw) {
   if (n >= S_CACHE_WORD) return NULL;
   if (__builtin_expect(!a->cache, 0)) {
-    a->cache = calloc(S_CACHE_SLOTS, sizeof *a->cache);
+    a->cache = aligned_alloc(_Alignof(S_stem), S_CACHE_SLOTS * sizeof *a->cache);
     if (!a->cache) abort();
+    memset(a->cache, 0, S_CACHE_SLOTS * sizeof *a->cache);
   }
   uint32_t h = hw ? hw : 1; /* never 0: 0 marks an empty slot */
   for (uint32_t i = h;; i++) {
@@ -241,6 +251,46 @@ void kb_analyzer_forget(kb_analyzer *a) {
   free(a->cache); /* (allocated again on first use) */
   a->cache = NULL;
   a->cached = 0;
+}
+
+/* S_pad_word()'s masks: S_CACHE_WORD bytes from S_ones + S_CACHE_WORD - n
+ * keep the first n. */
+static const unsigned char S_ones[2 * S_CACHE_WORD] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+
+/* w[0..n) (n below S_CACHE_WORD; w readable for S_CACHE_WORD bytes)
+ * into out as S_memo() reads a word: S_CACHE_WORD bytes, NUL from n on;
+ * by three loads masked, not a call to memcpy() of n bytes (its branches
+ * on the size were mispredicted 48 times a kb/ suggest, callgrind
+ * --branch-sim). */
+static inline void S_pad8(const char *w, const unsigned char *keep, char *out) {
+  uint64_t v, m;
+  memcpy(&v, w, sizeof v);
+  memcpy(&m, keep, sizeof m);
+  v &= m;
+  memcpy(out, &v, sizeof v);
+}
+
+static inline void S_pad_word(const char *w, int n, char *out) {
+  _Static_assert(S_CACHE_WORD == 24, "three loads");
+  const unsigned char *keep = S_ones + S_CACHE_WORD - n;
+  S_pad8(w, keep, out);
+  S_pad8(w + 8, keep + 8, out + 8);
+  S_pad8(w + 16, keep + 16, out + 16);
+}
+
+void kb_analyzer_words_of(kb_analyzer *a, const char *const *w, const int *n, const uint32_t *h,
+                          int count, const kb_lang_word **x) {
+  for (int i = 0; i < count; i++) {
+    if (n[i] <= 0 || n[i] >= S_CACHE_WORD) { /* (none, or too long to remember) */
+      x[i] = n[i] <= 0 ? NULL : kb_lang_word_of_hashed(a->data, w[i], n[i], h[i]);
+      continue;
+    }
+    char buf[S_CACHE_WORD]; /* (S_memo() reads that many, NUL from n on) */
+    S_pad_word(w[i], n[i], buf);
+    x[i] = S_word_of(a, S_memo(a, buf, n[i], h[i]), buf, n[i], h[i]);
+  }
 }
 
 int kb_analyzer_memo_full(const kb_analyzer *a) { return a && a->cached >= S_CACHE_SLOTS / 4 * 3; }
@@ -455,14 +505,14 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
   if (surface != buf && len == nsurface && !memcmp(term, surface, (size_t)len)) term = surface;
   /* (an expansion's words are noted with no slot: their surface is
    * another word's) */
-  int(*note)[KB_TERM_NOTES] = slot && surface == buf ? slot->note : NULL;
+  S_stem *noted = slot && surface == buf ? slot : NULL;
   int flags = (colocated && r->placed) ? KB_TOKEN_COLOCATED : 0;
   r->placed = 1;
   int rc;
   if (r->fn_term) {
     kb_term t = {.flags = flags, .term = term, .nterm = len, .start = c[0].start,
                  .end = c[n - 1].end, .surface = surface, .nsurface = nsurface, .hash = th,
-                 .word = r->word, .note = note ? note[!same] : NULL};
+                 .word = r->word, .note = noted ? (same ? noted->note : noted->note_stem[0]) : NULL};
     rc = r->fn_term(r->ctx, &t);
   } else {
     rc = r->fn(r->ctx, flags, term, len, c[0].start, c[n - 1].end);
@@ -476,7 +526,7 @@ S_emit_term(S_run *r, const S_ch *c, int n, int digits, int colocated, char *buf
       kb_term t = {.flags = KB_TOKEN_COLOCATED, .term = exact, .nterm = blen + 1,
                    .start = c[0].start, .end = c[n - 1].end, .surface = surface,
                    .nsurface = nsurface, .hash = h, .word = r->word,
-                   .note = note ? note[2] : NULL};
+                   .note = noted ? noted->note_stem[1] : NULL};
       rc = r->fn_term(r->ctx, &t);
     } else {
       rc = r->fn(r->ctx, KB_TOKEN_COLOCATED, exact, blen + 1, c[0].start, c[n - 1].end);
