@@ -678,6 +678,7 @@ static inline __attribute__((always_inline)) S_inst S_inst_of(uint32_t v, int gr
  * run's at the least position; S_KEY_DONE and above: a run that is done
  * (past every position: a body position is below S_NCOL << 29). */
 #define S_KEY_DONE ((uint64_t)UINT32_MAX << 8)
+_Static_assert(S_MAX_PHRASES <= 256, "S_key() keeps a run's index in 8 bits");
 static inline __attribute__((always_inline)) uint64_t S_key(const uint32_t *at, int i) {
   return (uint64_t)*at << 8 | (unsigned)i;
 }
